@@ -1,5 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
+// EVALSPEC_TEST_JSON=FILE (set by .ci/run) also writes vitest's JSON report, from which CI prints its
+// plain "N passed, N failed" line.
+const jsonFile = process.env.EVALSPEC_TEST_JSON;
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
@@ -8,5 +12,6 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    reporters: jsonFile ? ['default', ['json', { outputFile: jsonFile }]] : ['default'],
   },
 });

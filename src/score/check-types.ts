@@ -21,6 +21,11 @@ export interface CheckOutcome {
   /** In [0, 1]. */
   score: number;
   reason: string;
+  /**
+   * Set when the check could not judge at all (latency or cost unknown, user code threw or returned
+   * something unusable). It then fails with score 0, and `not` does not invert it.
+   */
+  indeterminate?: boolean;
 }
 
 /** A check's outcome plus the identity fields reports group by. */

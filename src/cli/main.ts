@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// The evalspec executable: runs the program, maps errors to exit codes, and turns Ctrl-C into a clean
+// cancellation (finished results stay stored; a second Ctrl-C exits at once).
+import { CommanderError } from 'commander';
+import { EXIT, isEvalspecError } from '../errors.js';
+import { createProgram, type CliIO } from './program.js';
+
+export async function main(argv: string[]): Promise<number> {
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(EXIT.cancelled);
+    process.stderr.write('\ncancelling: finishing writes (Ctrl-C again to quit at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  const io: CliIO = {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    exitCode: EXIT.ok,
+    signal: controller.signal,
+  };
+  try {
+    await createProgram(io).parseAsync(argv, { from: 'user' });
+    return io.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+      return EXIT.invalidInput;
+    }
+    if (isEvalspecError(error)) {
+      process.stderr.write(`${error.format()}\n`);
+      return error.exitCode;
+    }
+    process.stderr.write(`internal error: ${(error as Error)?.stack ?? String(error)}\n`);
+    return 70; // EX_SOFTWARE: a bug in evalspec, not in the user's input
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,85 @@
+// The whole pipeline in one call: suite → plan → run → store → report. The CLI's `run` is a thin wrapper
+// around this, and TypeScript users call it directly.
+import { EXIT, EvalspecError } from './errors.js';
+import { loadSuite, compileCheck, stableStringify } from './suite/index.js';
+import { buildPlan, type Plan } from './plan/index.js';
+import { executeRun, type RunEvent, type RunOutcome } from './run/index.js';
+import { openStore, type Store } from './store/index.js';
+import { buildRunReport, writeJsonReport, writeJunitReport, writeMarkdownReport, type RunReport } from './report/index.js';
+
+export interface RunSuiteOptions {
+  /** Store path or URL (default .evalspec/evalspec.db). Ignored when `store` is given. */
+  db?: string;
+  store?: Store;
+  label?: string;
+  cache?: boolean;
+  resume?: string;
+  concurrency?: number;
+  /** Only these models (labels or refs). */
+  models?: string[];
+  repeat?: number;
+  signal?: AbortSignal;
+  onEvent?: (event: RunEvent) => void;
+  json?: string;
+  junit?: string;
+  md?: string;
+}
+
+export interface RunSuiteResult {
+  outcome: RunOutcome;
+  report: RunReport;
+  exitCode: number;
+}
+
+/** Validate templated check arguments once per distinct rendered spec (e.g. a regex built from {{vars}}). */
+export function validatePlanChecks(plan: Plan): void {
+  const seen = new Set<string>();
+  for (const planned of plan.cases) {
+    for (const spec of planned.checks) {
+      const key = stableStringify(spec);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      compileCheck(spec, { file: planned.case.source.file, line: planned.case.source.line, caseId: planned.case.id });
+    }
+  }
+}
+
+export function exitCodeFor(outcome: RunOutcome): number {
+  if (outcome.fatal) return outcome.fatal.exitCode;
+  if (outcome.status === 'cancelled') return EXIT.cancelled;
+  if (outcome.status !== 'completed') return EXIT.incomplete;
+  return EXIT.ok;
+}
+
+export async function runSuite(suitePath: string | undefined, options: RunSuiteOptions = {}): Promise<RunSuiteResult> {
+  const store = options.store ?? openStore(options.db);
+  try {
+    let path = suitePath;
+    if (options.resume && !path) {
+      const previous = await store.runs.get(options.resume);
+      if (!previous) throw new EvalspecError('RUN_NOT_FOUND', `no run ${options.resume} in ${store.location}`, { hint: 'list runs with `evalspec runs`' });
+      path = previous.suiteFile;
+    }
+    if (!path) throw new EvalspecError('USAGE', 'no suite given', { hint: 'evalspec run path/to/evalspec.yaml' });
+    const suite = loadSuite(path, { models: options.models });
+    const plan = buildPlan(suite, { repeat: options.repeat });
+    validatePlanChecks(plan);
+    const outcome = await executeRun(plan, {
+      store,
+      label: options.label,
+      cache: options.cache,
+      resumeRunId: options.resume,
+      concurrency: options.concurrency,
+      signal: options.signal,
+      onEvent: options.onEvent,
+    });
+    const report = await buildRunReport(store, outcome.runId);
+    report.warnings = [...new Set([...report.warnings, ...outcome.warnings])];
+    if (options.json) await writeJsonReport(store, report, options.json);
+    if (options.junit) await writeJunitReport(store, outcome.runId, options.junit);
+    if (options.md) await writeMarkdownReport(store, report, options.md);
+    return { outcome, report, exitCode: exitCodeFor(outcome) };
+  } finally {
+    if (!options.store) await store.close();
+  }
+}

@@ -1,0 +1,27 @@
+// Model outputs are untrusted text: every format escapes them for its own syntax.
+
+// C0 controls other than tab/newline/carriage return are not allowed in XML 1.0, and confuse terminals.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+
+export function stripControl(text: string): string {
+  return text.replace(CONTROL, '');
+}
+
+export function escapeXml(text: string): string {
+  return stripControl(text).replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+}
+
+/** For a Markdown table cell or list item: no HTML, no table breaks, no code-span escapes, one line. */
+export function escapeMarkdownInline(text: string, max = 160): string {
+  const flat = stripControl(text).replace(/\s+/g, ' ').trim();
+  const cut = flat.length > max ? `${flat.slice(0, max)}…` : flat;
+  return cut.replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`).replace(/&/g, '&amp;');
+}
+
+/** For terminal output: no escape sequences can reach the terminal from a model output. */
+export function escapeTerminal(text: string, max = 120): string {
+  // eslint-disable-next-line no-control-regex
+  const flat = text.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(CONTROL, '').replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}

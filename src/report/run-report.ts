@@ -1,0 +1,146 @@
+// The run report: per-variant figures computed from the store (never from memory held during the run), in
+// the shape of the JSON contract (formatVersion 1). Every other format renders this object.
+import type { Store, RunRecord, ResultRow, RunStatus } from '../store/index.js';
+import { EvalspecError } from '../errors.js';
+import { wilsonInterval, meanInterval, quantileOfSorted, type Interval } from '../stats/index.js';
+
+export interface VariantSummary {
+  id: string;
+  model: string;
+  prompt: string;
+  /** Distinct cases with at least one stored result. */
+  cases: number;
+  /** Counts of results (calls); with repeat > 1 each case contributes one per repeat. */
+  passed: number;
+  failed: number;
+  errors: number;
+  cached: number;
+  /** Share of results passed, averaged per case first; errored results count as not passed. */
+  passRate: number | null;
+  passRateCi: Interval | null;
+  meanScore: number | null;
+  tokens: { input: number | null; output: number | null };
+  /** What this run paid; null when any call of the variant is unpriced. */
+  costUsd: number | null;
+  /** Results whose model has no known price. */
+  unpriced: number;
+  latencyMs: { p50: number | null; p95: number | null; method: string };
+}
+
+export interface RunReport {
+  formatVersion: 1;
+  runId: string;
+  status: RunStatus;
+  label: string | null;
+  suite: { name: string; hash: string; file: string };
+  startedAt: string;
+  endedAt: string | null;
+  git: { commit: string | null; branch: string | null };
+  repeat: number;
+  totalCalls: number;
+  variants: VariantSummary[];
+  warnings: string[];
+}
+
+export async function loadRun(store: Store, runId: string): Promise<RunRecord> {
+  const run = await store.runs.get(runId);
+  if (!run) throw new EvalspecError('RUN_NOT_FOUND', `no run ${runId} in ${store.location}`, { hint: 'list stored runs with `evalspec runs`' });
+  return run;
+}
+
+/** Pass share per case for one variant (repeats averaged), computed by streaming slim rows. */
+async function perCasePassShares(store: Store, runId: string, variantId: string): Promise<{ shares: number[]; results: number }> {
+  const byCase = new Map<string, { passed: number; total: number }>();
+  let results = 0;
+  for await (const r of store.results.list(runId, { variantId, slim: true })) {
+    results++;
+    const entry = byCase.get(r.caseId) ?? { passed: 0, total: 0 };
+    entry.total++;
+    if (r.pass === true) entry.passed++;
+    byCase.set(r.caseId, entry);
+  }
+  return { shares: [...byCase.values()].map((e) => e.passed / e.total), results };
+}
+
+export async function buildRunReport(store: Store, runId: string, level = 0.95): Promise<RunReport> {
+  const run = await loadRun(store, runId);
+  const aggregates = new Map((await store.results.aggregate(runId)).map((a) => [a.variantId, a]));
+  const variants: VariantSummary[] = [];
+  for (const v of run.variants) {
+    const a = aggregates.get(v.id);
+    const latencies = a ? await store.results.latencies(runId, v.id) : [];
+    let passRate: number | null = null;
+    let passRateCi: Interval | null = null;
+    let cases = 0;
+    if (a && a.results > 0) {
+      const { shares } = await perCasePassShares(store, runId, v.id);
+      cases = shares.length;
+      if (run.repeat === 1) {
+        passRate = a.passed / a.results;
+        passRateCi = wilsonInterval(a.passed, a.results, level) ?? null;
+      } else {
+        // Repeats of one case are not independent draws: the interval is over per-case means.
+        passRate = shares.reduce((s, x) => s + x, 0) / shares.length;
+        const ci = meanInterval(shares, level);
+        passRateCi = ci ? { ...ci, method: `${ci.method} over per-case pass shares (${run.repeat} repeats)`, low: Math.max(0, ci.low), high: Math.min(1, ci.high) } : null;
+      }
+    }
+    variants.push({
+      id: v.id,
+      model: v.model,
+      prompt: v.prompt,
+      cases,
+      passed: a?.passed ?? 0,
+      failed: a?.failed ?? 0,
+      errors: a?.errors ?? 0,
+      cached: a?.cached ?? 0,
+      passRate,
+      passRateCi,
+      meanScore: a && a.scored > 0 ? a.scoreSum / a.scored : null,
+      tokens: { input: a?.inputTokens ?? null, output: a?.outputTokens ?? null },
+      costUsd: a ? a.costUsd : null,
+      unpriced: a?.unpriced ?? 0,
+      latencyMs: {
+        p50: latencies.length ? quantileOfSorted(latencies, 0.5) : null,
+        p95: latencies.length ? quantileOfSorted(latencies, 0.95) : null,
+        method: 'linear interpolation between order statistics (numpy default)',
+      },
+    });
+  }
+  const unpricedModels = variants.filter((v) => v.unpriced > 0).map((v) => v.model);
+  const warnings = [...run.warnings];
+  if (unpricedModels.length) warnings.push(`no known price for ${[...new Set(unpricedModels)].join(', ')}: cost shown as unknown (add price: to the model in the suite)`);
+  return {
+    formatVersion: 1,
+    runId: run.id,
+    status: run.status,
+    label: run.label,
+    suite: { name: run.suiteName, hash: run.suiteHash, file: run.suiteFile },
+    startedAt: run.startedAt,
+    endedAt: run.endedAt,
+    git: { commit: run.gitCommit, branch: run.gitBranch },
+    repeat: run.repeat,
+    totalCalls: run.totalCalls,
+    variants,
+    warnings,
+  };
+}
+
+/** One result as it appears in the JSON report. */
+export function resultForJson(r: ResultRow) {
+  return {
+    caseId: r.caseId,
+    variantId: r.variantId,
+    repeat: r.repeat,
+    output: r.output,
+    pass: r.pass,
+    score: r.score,
+    cached: r.cached,
+    latencyMs: r.latencyMs,
+    costUsd: r.costUsd,
+    tokens: { input: r.inputTokens, output: r.outputTokens },
+    attempts: r.attempts,
+    error: r.errorClass ? { class: r.errorClass, message: r.errorMessage } : null,
+    checks: r.checks.map((c) => ({ type: c.type, metric: c.metric, severity: c.severity, pass: c.pass, score: c.score, reason: c.reason })),
+  };
+}

@@ -1,0 +1,49 @@
+// The summary printed after a run (and by `evalspec show`): one row per variant, then the first failures.
+import type { Store } from '../store/index.js';
+import type { RunReport } from './run-report.js';
+import { sampleFailures } from './failures.js';
+import { escapeTerminal } from './escape.js';
+import { pct, ciText, usd, ms, int, num, textTable } from './format.js';
+
+export function variantTable(report: RunReport): string {
+  const method = report.variants.find((v) => v.passRateCi)?.passRateCi?.method ?? 'wilson';
+  const rows = report.variants.map((v) => [
+    v.id,
+    String(v.cases),
+    pct(v.passRate),
+    ciText(v.passRateCi),
+    num(v.meanScore),
+    String(v.errors),
+    `${int(v.tokens.input)}/${int(v.tokens.output)}`,
+    usd(v.costUsd),
+    `${ms(v.latencyMs.p50)}/${ms(v.latencyMs.p95)}`,
+  ]);
+  return textTable(
+    ['variant', 'cases', 'pass rate', `95% CI (${method.split(' ')[0]})`, 'mean score', 'errors', 'tokens in/out', 'cost', 'p50/p95 latency'],
+    rows,
+    [false, true, true, true, true, true, true, true, true],
+  );
+}
+
+export async function renderTerminalReport(store: Store, report: RunReport, options: { failures?: number } = {}): Promise<string> {
+  const lines: string[] = [];
+  lines.push(`${report.suite.name} · run ${report.runId}${report.label ? ` (${report.label})` : ''} · ${report.status}`);
+  lines.push('');
+  lines.push(variantTable(report));
+  const perVariant = options.failures ?? 3;
+  if (perVariant > 0) {
+    const samples = await sampleFailures(store, report.runId, report.variants.map((v) => v.id), perVariant);
+    const any = [...samples.values()].some((l) => l.length > 0);
+    if (any) {
+      lines.push('', 'first failures:');
+      for (const [variantId, list] of samples) {
+        for (const f of list) {
+          lines.push(`  ${f.critical ? '!! ' : ''}${variantId} · ${f.caseId}${report.repeat > 1 ? ` #${f.repeat + 1}` : ''}: ${escapeTerminal(f.reason, 140)}`);
+          if (f.output !== null) lines.push(`      output: ${escapeTerminal(f.output, 110)}`);
+        }
+      }
+    }
+  }
+  if (report.warnings.length) lines.push('', ...report.warnings.map((w) => `warning: ${w}`));
+  return lines.join('\n');
+}

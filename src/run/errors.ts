@@ -1,0 +1,102 @@
+// Classify every failed call into one error class, and decide whether and when to retry it. This is the
+// only retry policy in evalspec: the AI SDK is always called with maxRetries: 0.
+import { APICallError } from '@ai-sdk/provider';
+
+export type ErrorClass =
+  | 'rate-limit'
+  | 'server'
+  | 'timeout'
+  | 'network'
+  | 'auth'
+  | 'bad-request'
+  | 'malformed-response'
+  | 'missing-output'
+  | 'function-error'
+  | 'cancelled';
+
+export interface ClassifiedError {
+  errorClass: ErrorClass;
+  message: string;
+  retryable: boolean;
+  /** From Retry-After / retry-after-ms when the provider sent one. */
+  retryAfterMs?: number;
+  status?: number;
+}
+
+/** An error a provider target throws on purpose, already classified (replay gaps, user function errors). */
+export class CallFailure extends Error {
+  constructor(
+    readonly errorClass: ErrorClass,
+    message: string,
+    readonly retryable = false,
+  ) {
+    super(message);
+  }
+}
+
+const MALFORMED = new Set([
+  'AI_JSONParseError',
+  'AI_TypeValidationError',
+  'AI_InvalidResponseDataError',
+  'AI_EmptyResponseBodyError',
+  'AI_NoContentGeneratedError',
+  'AI_NoObjectGeneratedError',
+]);
+
+export function parseRetryAfter(headers: Record<string, string> | undefined, now = Date.now()): number | undefined {
+  if (!headers) return undefined;
+  const ms = headers['retry-after-ms'];
+  if (ms !== undefined && Number.isFinite(Number(ms))) return Math.max(0, Number(ms));
+  const value = headers['retry-after'];
+  if (value === undefined) return undefined;
+  if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Math.max(0, Number(value) * 1000);
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
+}
+
+function shorten(text: string, max = 400): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine;
+}
+
+export function classifyError(error: unknown, state: { timedOut: boolean; cancelled: boolean }): ClassifiedError {
+  if (state.cancelled) return { errorClass: 'cancelled', message: 'cancelled', retryable: false };
+  if (state.timedOut) return { errorClass: 'timeout', message: 'the call timed out', retryable: true };
+  if (error instanceof CallFailure) return { errorClass: error.errorClass, message: shorten(error.message), retryable: error.retryable };
+  if (APICallError.isInstance(error)) {
+    const status = error.statusCode;
+    const detail = shorten(error.message);
+    if (status === 429) {
+      return { errorClass: 'rate-limit', message: `429 ${detail}`, retryable: true, status, retryAfterMs: parseRetryAfter(error.responseHeaders) };
+    }
+    if (status === 401 || status === 403) return { errorClass: 'auth', message: `${status} ${detail}`, retryable: false, status };
+    if (status === 408) return { errorClass: 'timeout', message: `408 ${detail}`, retryable: true, status };
+    if (status !== undefined && status >= 500) {
+      return { errorClass: 'server', message: `${status} ${detail}`, retryable: true, status, retryAfterMs: parseRetryAfter(error.responseHeaders) };
+    }
+    if (status !== undefined && status >= 400) return { errorClass: 'bad-request', message: `${status} ${detail}`, retryable: status === 409, status };
+    if (/invalid json|json parse|type validation/i.test(error.message)) {
+      return { errorClass: 'malformed-response', message: detail, retryable: true, status };
+    }
+    return { errorClass: 'network', message: detail, retryable: true, status };
+  }
+  const name = (error as { name?: string })?.name ?? '';
+  const message = shorten((error as Error)?.message ?? String(error));
+  if (MALFORMED.has(name)) return { errorClass: 'malformed-response', message, retryable: true };
+  if (name === 'AbortError' || name === 'TimeoutError') return { errorClass: 'timeout', message: 'the call timed out', retryable: true };
+  if (name === 'TypeError' && /fetch failed|socket|ECONN/i.test(message)) return { errorClass: 'network', message, retryable: true };
+  return { errorClass: 'network', message, retryable: false };
+}
+
+export interface RetryPolicy {
+  max: number;
+  baseMs: number;
+  maxMs: number;
+}
+
+/** Exponential backoff with jitter; a provider's Retry-After wins (capped so a bad header cannot stall a run). */
+export function backoffMs(attempt: number, policy: RetryPolicy, retryAfterMs: number | undefined, random = Math.random): number {
+  if (retryAfterMs !== undefined) return Math.min(retryAfterMs, Math.max(policy.maxMs, 60_000)) + Math.floor(random() * 100);
+  const exp = Math.min(policy.maxMs, policy.baseMs * 2 ** (attempt - 1));
+  return Math.floor(exp / 2 + random() * (exp / 2));
+}

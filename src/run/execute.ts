@@ -1,0 +1,351 @@
+// executeRun: take a plan, call every (case, variant, repeat) with bounded concurrency, retries, cache and
+// timeouts, score each output and stream the results to the store as they finish.
+import { createHash, randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { EvalspecError, EXIT } from '../errors.js';
+import { stableStringify } from '../suite/index.js';
+import type { Plan, WorkItem } from '../plan/index.js';
+import { prepareChecks, scoreOutput, type PreparedCheck } from '../score/index.js';
+import type { Store, ResultRow, RunStatus, CachedResponse, StoredVariant } from '../store/index.js';
+import { buildTargets, type CallTarget, type CallResponse } from './targets.js';
+import { classifyError, backoffMs, type ClassifiedError, type RetryPolicy } from './errors.js';
+import { Semaphore, sleep } from './concurrency.js';
+import { ResultWriter } from './result-writer.js';
+import { createPricer } from './pricing.js';
+import { SecretScrubber } from './secrets.js';
+
+export const FORMAT_VERSION = 1;
+
+export type RunEvent =
+  | { type: 'run-start'; runId: string; totalCalls: number; alreadyDone: number }
+  | { type: 'call-end'; row: ResultRow; done: number; total: number; errors: number; spentUsd: number }
+  | { type: 'call-retry'; caseId: string; variantId: string; attempt: number; errorClass: string; delayMs: number }
+  | { type: 'run-end'; runId: string; status: RunStatus };
+
+export interface RunOptions {
+  store: Store;
+  /** e.g. "main": lets CI compare with the latest run labelled main. */
+  label?: string;
+  /** Serve identical earlier calls from the cache (default true). */
+  cache?: boolean;
+  /** Finish this stored run instead of starting a new one. */
+  resumeRunId?: string;
+  signal?: AbortSignal;
+  onEvent?: (event: RunEvent) => void;
+  /** Overrides the suite's concurrency. */
+  concurrency?: number;
+}
+
+export interface RunOutcome {
+  runId: string;
+  status: RunStatus;
+  /** Why the run stopped early (a provider refused the key, a store failure). */
+  fatal?: EvalspecError;
+  warnings: string[];
+  counts: { skipped: number; called: number; cached: number; errors: number };
+}
+
+export function newRunId(now = new Date()): string {
+  const iso = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${iso}-${randomBytes(2).toString('hex')}`;
+}
+
+function gitInfo(cwd: string): { commit: string | null; branch: string | null } {
+  const git = (args: string[]) => {
+    try {
+      return execFileSync('git', args, { cwd, stdio: ['ignore', 'pipe', 'ignore'], timeout: 2000 }).toString().trim() || null;
+    } catch {
+      return null;
+    }
+  };
+  return { commit: git(['rev-parse', 'HEAD']), branch: git(['rev-parse', '--abbrev-ref', 'HEAD']) };
+}
+
+export function cacheKeyFor(identity: Record<string, unknown>, item: WorkItem): string {
+  // Exactly what changes the output: endpoint, model, messages, generation params, repeat index.
+  const parts = { v: 1, ...identity, messages: item.messages, params: item.variant.model.params, repeat: item.repeat };
+  return createHash('sha256').update(stableStringify(parts)).digest('hex');
+}
+
+/** A bounded map of prepared (compiled) checks per case: each case is scored once per variant and repeat. */
+class PreparedChecksCache {
+  private map = new Map<string, Promise<PreparedCheck[]>>();
+  constructor(private readonly baseDir: string, private readonly max = 4096) {}
+  get(item: WorkItem): Promise<PreparedCheck[]> {
+    let entry = this.map.get(item.caseId);
+    if (!entry) {
+      entry = prepareChecks(item.planned.checks, this.baseDir);
+      this.map.set(item.caseId, entry);
+      if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
+    }
+    return entry;
+  }
+}
+
+export async function executeRun(plan: Plan, options: RunOptions): Promise<RunOutcome> {
+  const { store, suite } = { store: options.store, suite: plan.suite };
+  const warnings = [...suite.warnings];
+  const scrubber = new SecretScrubber();
+  const targets = await buildTargets(suite, suite.models, scrubber, warnings);
+  const useCache = options.cache !== false;
+  const pricer = createPricer();
+
+  // Start a new run, or reopen one to finish it.
+  let runId: string;
+  let done = new Set<string>();
+  if (options.resumeRunId) {
+    const previous = await store.runs.get(options.resumeRunId);
+    if (!previous) {
+      throw new EvalspecError('RUN_NOT_FOUND', `no run ${options.resumeRunId} in ${store.location}`, { hint: 'list runs with `evalspec runs`' });
+    }
+    if (previous.suiteHash !== suite.hash) {
+      throw new EvalspecError('RESUME_MISMATCH', `run ${previous.id} was made from a different version of the suite (hash ${previous.suiteHash}, now ${suite.hash})`, {
+        file: suite.file,
+        hint: 'resume only with the suite unchanged; start a new run instead (the cache still saves the calls already made)',
+      });
+    }
+    runId = previous.id;
+    done = await store.results.completedKeys(runId);
+    await store.runs.setStatus(runId, 'started', null);
+  } else {
+    runId = newRunId();
+    const git = gitInfo(suite.dir);
+    const variants: StoredVariant[] = plan.variants.map((v) => ({
+      id: v.id,
+      label: v.model.label,
+      model: v.model.ref,
+      providerType: v.model.providerType,
+      modelId: v.model.modelId,
+      prompt: v.prompt.id,
+    }));
+    await store.runs.create({
+      id: runId,
+      suiteName: suite.name,
+      suiteHash: suite.hash,
+      suiteFile: suite.file,
+      label: options.label ?? null,
+      status: 'started',
+      formatVersion: FORMAT_VERSION,
+      config: suite.storedConfig,
+      variants,
+      repeat: plan.repeat,
+      gitCommit: git.commit,
+      gitBranch: git.branch,
+      totalCalls: plan.totalCalls,
+      startedAt: new Date().toISOString(),
+      endedAt: null,
+      warnings,
+    });
+    await store.cases.putMany(
+      runId,
+      plan.cases.map(({ case: c }) => ({
+        caseId: c.id,
+        contentHash: c.contentHash,
+        tags: c.tags,
+        vars: c.vars,
+        cluster: c.cluster ?? null,
+        description: c.description ?? null,
+      })),
+    );
+  }
+  options.onEvent?.({ type: 'run-start', runId, totalCalls: plan.totalCalls, alreadyDone: done.size });
+
+  const writer = new ResultWriter(store);
+  const prepared = new PreparedChecksCache(suite.dir);
+  const runLimit = options.concurrency ?? suite.concurrency;
+  const connectionLimits = new Map<string, Semaphore>();
+  for (const t of targets.values()) {
+    if (t.concurrency && !connectionLimits.has(t.connectionKey)) connectionLimits.set(t.connectionKey, new Semaphore(t.concurrency));
+  }
+  const policy: RetryPolicy = suite.retries;
+  const stop = new AbortController(); // stops taking new work (fatal error or cancel)
+  const cancel = options.signal;
+  const onCancel = () => stop.abort();
+  cancel?.addEventListener('abort', onCancel, { once: true });
+
+  const counts = { skipped: done.size, called: 0, cached: 0, errors: 0 };
+  let finished = done.size;
+  let spentUsd = 0;
+  let fatal: EvalspecError | undefined;
+
+  async function callWithRetries(target: CallTarget, item: WorkItem): Promise<{ response?: CallResponse; error?: ClassifiedError; attempts: number; latencyMs?: number }> {
+    const limiter = connectionLimits.get(target.connectionKey);
+    const timeoutMs = target.timeoutMs ?? suite.timeoutMs;
+    for (let attempt = 1; ; attempt++) {
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const signal = cancel ? AbortSignal.any([cancel, timeout]) : timeout;
+      let error: ClassifiedError;
+      if (limiter) await limiter.acquire();
+      const started = performance.now();
+      try {
+        const response = await target.call({
+          caseId: item.caseId,
+          repeat: item.repeat,
+          vars: item.planned.case.vars,
+          messages: item.messages,
+          params: item.variant.model.params,
+          signal,
+        });
+        return { response, attempts: attempt, latencyMs: performance.now() - started };
+      } catch (raw) {
+        error = classifyError(raw, { timedOut: timeout.aborted, cancelled: cancel?.aborted ?? false });
+        error.message = scrubber.scrub(error.message);
+      } finally {
+        if (limiter) limiter.release();
+      }
+      if (!error.retryable || attempt > policy.max || stop.signal.aborted) return { error, attempts: attempt };
+      const delayMs = backoffMs(attempt, policy, error.retryAfterMs);
+      options.onEvent?.({ type: 'call-retry', caseId: item.caseId, variantId: item.variantId, attempt, errorClass: error.errorClass, delayMs });
+      await sleep(delayMs, stop.signal);
+      if (cancel?.aborted) return { error: { errorClass: 'cancelled', message: 'cancelled', retryable: false }, attempts: attempt };
+      if (stop.signal.aborted) return { error, attempts: attempt };
+    }
+  }
+
+  async function processItem(item: WorkItem): Promise<void> {
+    const target = targets.get(item.variant.model.label)!;
+    const cacheKey = useCache && target.cacheIdentity ? cacheKeyFor(target.cacheIdentity, item) : undefined;
+    let cachedResponse: CachedResponse | undefined;
+    if (cacheKey) cachedResponse = await store.cache.get(cacheKey);
+
+    let row: ResultRow;
+    let cacheEntry: { key: string; response: CachedResponse } | undefined;
+    const base = { runId, caseId: item.caseId, variantId: item.variantId, repeat: item.repeat, messages: item.messages };
+    if (cachedResponse) {
+      counts.cached++;
+      const scored = await scoreOutput(await prepared.get(item), {
+        output: cachedResponse.text,
+        vars: item.planned.case.vars,
+        caseId: item.caseId,
+        latencyMs: cachedResponse.latencyMs ?? undefined,
+        costUsd: cachedResponse.costUsd ?? undefined,
+        baseDir: suite.dir,
+      });
+      row = {
+        ...base,
+        output: cachedResponse.text,
+        pass: scored.pass,
+        score: scored.score,
+        cached: true,
+        latencyMs: cachedResponse.latencyMs,
+        inputTokens: cachedResponse.inputTokens,
+        outputTokens: cachedResponse.outputTokens,
+        costUsd: 0, // served from the cache: this run paid nothing
+        errorClass: null,
+        errorMessage: null,
+        attempts: 0,
+        checks: scored.checks,
+        finishedAt: new Date().toISOString(),
+      };
+    } else {
+      const outcome = await callWithRetries(target, item);
+      if (outcome.error?.errorClass === 'cancelled') return; // not stored: a resume runs it again
+      counts.called++;
+      if (outcome.error) {
+        counts.errors++;
+        if (outcome.error.errorClass === 'auth' && !fatal) {
+          fatal = new EvalspecError('PROVIDER_AUTH', `provider "${item.variant.model.providerId}" refused the API key (${outcome.error.message})`, {
+            file: suite.file,
+            exitCode: EXIT.auth,
+            hint: `check the key in the environment variable this provider reads (providers.${item.variant.model.providerId}.apiKey); finished results are stored: fix the key and run \`evalspec run --resume ${runId}\``,
+          });
+          stop.abort();
+        }
+        row = {
+          ...base,
+          output: null,
+          pass: null,
+          score: null,
+          cached: false,
+          latencyMs: null,
+          inputTokens: null,
+          outputTokens: null,
+          costUsd: null,
+          errorClass: outcome.error.errorClass,
+          errorMessage: outcome.error.message,
+          attempts: outcome.attempts,
+          checks: [],
+          finishedAt: new Date().toISOString(),
+        };
+      } else {
+        const response = outcome.response!;
+        const latencyMs = response.latencyMs ?? outcome.latencyMs;
+        const cost = response.costUsd ?? pricer.cost(item.variant.model, response.inputTokens, response.outputTokens);
+        if (cost !== undefined) spentUsd += cost;
+        const scored = await scoreOutput(await prepared.get(item), {
+          output: response.text,
+          vars: item.planned.case.vars,
+          caseId: item.caseId,
+          latencyMs,
+          costUsd: cost,
+          baseDir: suite.dir,
+        });
+        row = {
+          ...base,
+          output: response.text,
+          pass: scored.pass,
+          score: scored.score,
+          cached: false,
+          latencyMs: latencyMs ?? null,
+          inputTokens: response.inputTokens ?? null,
+          outputTokens: response.outputTokens ?? null,
+          costUsd: cost ?? null,
+          errorClass: null,
+          errorMessage: null,
+          attempts: outcome.attempts,
+          checks: scored.checks,
+          finishedAt: new Date().toISOString(),
+        };
+        if (cacheKey) {
+          cacheEntry = {
+            key: cacheKey,
+            response: {
+              text: response.text,
+              inputTokens: response.inputTokens ?? null,
+              outputTokens: response.outputTokens ?? null,
+              latencyMs: latencyMs ?? null,
+              costUsd: cost ?? null,
+              finishReason: response.finishReason ?? null,
+            },
+          };
+        }
+      }
+    }
+    writer.add(row, cacheEntry);
+    finished++;
+    options.onEvent?.({ type: 'call-end', row, done: finished, total: plan.totalCalls, errors: counts.errors, spentUsd });
+  }
+
+  // A fixed pool of workers pulling from one iterator: memory stays flat whatever the number of cases.
+  const iterator = plan.items()[Symbol.iterator]();
+  async function worker(): Promise<void> {
+    while (!stop.signal.aborted) {
+      const next = iterator.next();
+      if (next.done) return;
+      if (done.has(next.value.key)) continue;
+      await processItem(next.value);
+    }
+  }
+  let storeFailure: unknown;
+  try {
+    await Promise.all(Array.from({ length: Math.min(runLimit, Math.max(1, plan.totalCalls)) }, worker));
+  } finally {
+    cancel?.removeEventListener('abort', onCancel);
+    try {
+      await writer.flush();
+    } catch (error) {
+      storeFailure = error;
+    }
+  }
+  if (storeFailure) {
+    fatal = new EvalspecError('STORE', `writing results failed: ${(storeFailure as Error).message}`, { exitCode: EXIT.incomplete, cause: storeFailure });
+  }
+
+  const aggregates = await store.results.aggregate(runId);
+  const stored = aggregates.reduce((n, a) => n + a.results, 0);
+  const errorsLeft = aggregates.reduce((n, a) => n + a.errors, 0);
+  const status: RunStatus = cancel?.aborted ? 'cancelled' : fatal || errorsLeft > 0 || stored < plan.totalCalls ? 'incomplete' : 'completed';
+  await store.runs.setStatus(runId, status, new Date().toISOString());
+  options.onEvent?.({ type: 'run-end', runId, status });
+  return { runId, status, fatal, warnings, counts };
+}

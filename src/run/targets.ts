@@ -1,0 +1,263 @@
+// Call targets: one per model of the suite. Network models go through the Vercel AI SDK (real HTTP, the
+// provider's own wire format); `function:` calls the user's own code; `replay:` reads logged outputs.
+import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+import { readFileSync, existsSync } from 'node:fs';
+import { generateText, type LanguageModel } from 'ai';
+import { createOpenAI } from '@ai-sdk/openai';
+import { createAnthropic } from '@ai-sdk/anthropic';
+import { createGoogleGenerativeAI } from '@ai-sdk/google';
+import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
+import { EvalspecError } from '../errors.js';
+import { resolveEnv, type Suite, type ModelRef, type Message, type GenerationParams } from '../suite/index.js';
+import { CallFailure } from './errors.js';
+import type { SecretScrubber } from './secrets.js';
+
+export interface CallRequest {
+  caseId: string;
+  repeat: number;
+  vars: Record<string, unknown>;
+  messages: Message[];
+  params: GenerationParams;
+  signal: AbortSignal;
+}
+
+export interface CallResponse {
+  text: string;
+  inputTokens?: number;
+  outputTokens?: number;
+  finishReason?: string;
+  /** Set by targets that know their own cost (replayed logs, user functions). */
+  costUsd?: number;
+  /** Set by replay targets: the logged latency instead of our wall time. */
+  latencyMs?: number;
+}
+
+export interface CallTarget {
+  kind: 'network' | 'function' | 'replay';
+  /** Calls sharing a connection key share its concurrency limit. */
+  connectionKey: string;
+  concurrency?: number;
+  timeoutMs?: number;
+  /** What identifies the endpoint in the cache key (never the API key); null: not cached. */
+  cacheIdentity: Record<string, unknown> | null;
+  call(request: CallRequest): Promise<CallResponse>;
+}
+
+const DEFAULT_KEY_ENV: Record<string, string> = {
+  openai: 'OPENAI_API_KEY',
+  anthropic: 'ANTHROPIC_API_KEY',
+  google: 'GOOGLE_GENERATIVE_AI_API_KEY',
+};
+
+function resolveApiKey(suite: Suite, model: ModelRef, scrubber: SecretScrubber): string | undefined {
+  const cfg = suite.providers[model.providerId];
+  const envName = DEFAULT_KEY_ENV[cfg.type];
+  const raw = cfg.apiKey ?? (envName ? `\${${envName}}` : undefined);
+  if (raw === undefined) return undefined; // openai-compatible servers often need none
+  const { value, missing } = resolveEnv(raw);
+  if (value === undefined || missing.length > 0) {
+    const variable = missing[0] ?? envName ?? 'the API key variable';
+    throw new EvalspecError('API_KEY_MISSING', `provider "${model.providerId}" (model ${model.ref}) needs an API key, and ${variable} is not set`, {
+      file: suite.file,
+      hint: `export ${variable}=… (or set providers.${model.providerId}.apiKey: "\${MY_VAR}" in the suite); for a demo with no key use replay: or function: models`,
+    });
+  }
+  scrubber.add(value);
+  return value;
+}
+
+function resolveBaseURL(suite: Suite, model: ModelRef, warnings: string[]): string | undefined {
+  const raw = suite.providers[model.providerId].baseURL;
+  if (raw === undefined) return undefined;
+  const { value, missing } = resolveEnv(raw);
+  if (missing.length > 0) warnings.push(`providers.${model.providerId}.baseURL reads ${missing.join(', ')}, which is not set: using the provider's default URL`);
+  return value;
+}
+
+function resolveHeaders(suite: Suite, model: ModelRef, scrubber: SecretScrubber): Record<string, string> | undefined {
+  const raw = suite.providers[model.providerId].headers;
+  if (!raw) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    const value = resolveEnv(v).value ?? '';
+    scrubber.add(value);
+    out[k] = value;
+  }
+  return out;
+}
+
+function languageModel(suite: Suite, model: ModelRef, apiKey: string | undefined, baseURL: string | undefined, headers: Record<string, string> | undefined): LanguageModel {
+  const cfg = suite.providers[model.providerId];
+  switch (cfg.type) {
+    case 'openai': {
+      const provider = createOpenAI({ apiKey, baseURL, headers });
+      return cfg.api === 'responses' ? provider.responses(model.modelId) : provider.chat(model.modelId);
+    }
+    case 'anthropic':
+      return createAnthropic({ apiKey, baseURL, headers })(model.modelId);
+    case 'google':
+      return createGoogleGenerativeAI({ apiKey, baseURL, headers })(model.modelId);
+    case 'openai-compatible':
+      return createOpenAICompatible({ name: model.providerId, apiKey, baseURL: baseURL!, headers, includeUsage: true }).chatModel(model.modelId);
+    default:
+      throw new Error(`not a network provider: ${cfg.type}`);
+  }
+}
+
+function networkTarget(suite: Suite, model: ModelRef, scrubber: SecretScrubber, warnings: string[]): CallTarget {
+  const cfg = suite.providers[model.providerId];
+  const apiKey = resolveApiKey(suite, model, scrubber);
+  const baseURL = resolveBaseURL(suite, model, warnings);
+  const headers = resolveHeaders(suite, model, scrubber);
+  const lm = languageModel(suite, model, apiKey, baseURL, headers);
+  return {
+    kind: 'network',
+    connectionKey: `${cfg.type}|${baseURL ?? 'default'}`,
+    concurrency: cfg.concurrency,
+    timeoutMs: cfg.timeout_ms,
+    cacheIdentity: { type: cfg.type, api: cfg.api ?? null, baseURL: baseURL ?? null, model: model.modelId },
+    async call(req) {
+      const result = await generateText({
+        model: lm,
+        messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
+        temperature: req.params.temperature,
+        maxOutputTokens: req.params.max_tokens,
+        topP: req.params.top_p,
+        seed: req.params.seed,
+        stopSequences: req.params.stop,
+        maxRetries: 0, // retries live in run/ only
+        abortSignal: req.signal,
+      });
+      return {
+        text: result.text,
+        inputTokens: result.usage.inputTokens,
+        outputTokens: result.usage.outputTokens,
+        finishReason: result.finishReason,
+      };
+    },
+  };
+}
+
+function splitModulePath(suite: Suite, modelId: string): { file: string; exportName: string } {
+  const [path, exportName = 'default'] = modelId.split('#');
+  return { file: resolve(suite.dir, path), exportName };
+}
+
+async function functionTarget(suite: Suite, model: ModelRef): Promise<CallTarget> {
+  const { file, exportName } = splitModulePath(suite, model.modelId);
+  if (!existsSync(file)) {
+    throw new EvalspecError('MODULE_LOAD', `function provider module not found: ${file}`, {
+      file: suite.file,
+      hint: `model "${model.ref}": the path is relative to the suite file; add #name to pick a named export`,
+    });
+  }
+  let mod: Record<string, unknown>;
+  try {
+    mod = await import(pathToFileURL(file).href);
+  } catch (error) {
+    throw new EvalspecError('MODULE_LOAD', `cannot load ${file}: ${(error as Error).message}`, {
+      file,
+      hint: 'the module must be JavaScript (.mjs/.js) that Node can import; compile TypeScript first or run node with a TS loader',
+      cause: error,
+    });
+  }
+  const fn = mod[exportName];
+  if (typeof fn !== 'function') {
+    throw new EvalspecError('MODULE_LOAD', `${file} has no function export "${exportName}"`, {
+      file,
+      hint: `export a function (input) => string | { output, inputTokens?, outputTokens?, costUsd? }; exports found: ${Object.keys(mod).join(', ') || 'none'}`,
+    });
+  }
+  return {
+    kind: 'function',
+    connectionKey: `function|${file}`,
+    cacheIdentity: null, // the user's code may change between runs; never serve it from cache
+    async call(req) {
+      let out: unknown;
+      try {
+        out = await (fn as (input: unknown) => unknown)({ vars: req.vars, messages: req.messages, caseId: req.caseId, repeat: req.repeat, signal: req.signal });
+      } catch (error) {
+        throw new CallFailure('function-error', `${model.ref} threw: ${(error as Error)?.message ?? String(error)}`);
+      }
+      if (typeof out === 'string') return { text: out };
+      if (out && typeof out === 'object' && 'output' in out) {
+        const o = out as { output: unknown; inputTokens?: number; outputTokens?: number; costUsd?: number };
+        return { text: typeof o.output === 'string' ? o.output : JSON.stringify(o.output), inputTokens: o.inputTokens, outputTokens: o.outputTokens, costUsd: o.costUsd };
+      }
+      throw new CallFailure('function-error', `${model.ref} returned ${out === undefined ? 'nothing' : typeof out}; return a string or { output }`);
+    },
+  };
+}
+
+interface ReplayRecord {
+  text: string;
+  latencyMs?: number;
+  inputTokens?: number;
+  outputTokens?: number;
+  costUsd?: number;
+}
+
+export function readReplayFile(file: string): Map<string, ReplayRecord[]> {
+  if (!existsSync(file)) {
+    throw new EvalspecError('REPLAY_FILE', `replay file not found: ${file}`, { file, hint: 'the replay: path is relative to the suite file' });
+  }
+  const byCase = new Map<string, ReplayRecord[]>();
+  const lines = readFileSync(file, 'utf8').split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i].trim()) continue;
+    let rec: Record<string, unknown>;
+    try {
+      rec = JSON.parse(lines[i]);
+    } catch (error) {
+      throw new EvalspecError('REPLAY_FILE', `invalid JSON: ${(error as Error).message}`, { file, line: i + 1, hint: 'one JSON object per line: {"id":"c1","output":"…"}' });
+    }
+    const id = rec.id ?? rec.case_id;
+    if (id === undefined || !('output' in rec)) {
+      throw new EvalspecError('REPLAY_FILE', 'a replay record needs "id" (or "case_id") and "output"', { file, line: i + 1, hint: '{"id":"c1","output":"…","latency_ms":812,"input_tokens":120,"output_tokens":80}' });
+    }
+    const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+    const record: ReplayRecord = {
+      text: typeof rec.output === 'string' ? rec.output : JSON.stringify(rec.output),
+      latencyMs: num(rec.latency_ms),
+      inputTokens: num(rec.input_tokens),
+      outputTokens: num(rec.output_tokens),
+      costUsd: num(rec.cost_usd),
+    };
+    const list = byCase.get(String(id)) ?? [];
+    const repeat = num(rec.repeat);
+    if (repeat !== undefined) list[repeat] = record;
+    else list.push(record);
+    byCase.set(String(id), list);
+  }
+  return byCase;
+}
+
+function replayTarget(suite: Suite, model: ModelRef): CallTarget {
+  const file = resolve(suite.dir, model.modelId);
+  const records = readReplayFile(file);
+  return {
+    kind: 'replay',
+    connectionKey: `replay|${file}`,
+    cacheIdentity: null,
+    async call(req) {
+      const list = records.get(req.caseId);
+      // A log with one output per case serves every repeat; with repeats logged, each repeat its own.
+      const rec = list?.[list.length === 1 ? 0 : req.repeat];
+      if (!rec) throw new CallFailure('missing-output', `${model.ref} has no logged output for case ${req.caseId}${list ? ` repeat ${req.repeat}` : ''}`);
+      return { text: rec.text, inputTokens: rec.inputTokens, outputTokens: rec.outputTokens, costUsd: rec.costUsd, latencyMs: rec.latencyMs };
+    },
+  };
+}
+
+/** Build every model's target before the first call, so a missing key or module fails the run up front. */
+export async function buildTargets(suite: Suite, models: ModelRef[], scrubber: SecretScrubber, warnings: string[]): Promise<Map<string, CallTarget>> {
+  const targets = new Map<string, CallTarget>();
+  for (const model of models) {
+    const type = suite.providers[model.providerId].type;
+    if (type === 'function') targets.set(model.label, await functionTarget(suite, model));
+    else if (type === 'replay') targets.set(model.label, replayTarget(suite, model));
+    else targets.set(model.label, networkTarget(suite, model, scrubber, warnings));
+  }
+  return targets;
+}

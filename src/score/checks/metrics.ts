@@ -1,0 +1,26 @@
+// Call metrics: max-latency-ms and max-cost. An unknown value cannot be judged: the check fails as
+// indeterminate (and `not` does not turn that into a pass).
+import type { CheckEvaluator } from '../evaluator.js';
+import { fail, indeterminate, pass } from '../evaluator.js';
+
+export const maxLatencyMs: CheckEvaluator<'max-latency-ms'> = (spec) => {
+  const max = spec.value;
+  const unknown = indeterminate('latency unknown');
+  return (_view, ctx) => {
+    const ms = ctx.latencyMs;
+    if (ms === undefined || !Number.isFinite(ms)) return unknown;
+    return ms <= max ? pass(`latency ${Math.round(ms)} ms <= ${max} ms`) : fail(`latency ${Math.round(ms)} ms > ${max} ms`);
+  };
+};
+
+const usd = (v: number) => `$${Number(v.toPrecision(6))}`;
+
+export const maxCost: CheckEvaluator<'max-cost'> = (spec) => {
+  const max = spec.value;
+  const unknown = indeterminate('cost unknown (unpriced model)');
+  return (_view, ctx) => {
+    const cost = ctx.costUsd;
+    if (cost === undefined || !Number.isFinite(cost)) return unknown;
+    return cost <= max ? pass(`cost ${usd(cost)} <= ${usd(max)}`) : fail(`cost ${usd(cost)} > ${usd(max)}`);
+  };
+};

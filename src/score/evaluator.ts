@@ -1,0 +1,35 @@
+// What every check implementation looks like: a factory that runs once per check spec (compiling and
+// pre-computing what it can) and returns the hot-path function that judges one output.
+import type { CheckLocation, CheckSpecOf, CheckType, CompiledCheck } from '../suite/check-specs.js';
+import type { CheckContext, CheckOutcome } from './check-types.js';
+import type { OutputView } from './output-view.js';
+
+/** Judges one output. Must not throw for bad output; may return a promise (javascript checks). */
+export type Evaluate = (view: OutputView, ctx: CheckContext) => CheckOutcome | Promise<CheckOutcome>;
+
+export interface PrepareEnv {
+  /** Directory of the suite file: module paths resolve against it. */
+  baseDir: string;
+  where: CheckLocation;
+  /** The check's compiled regex / schema / inline function (from compileCheck). */
+  compiled: CompiledCheck;
+}
+
+/** Prepares one check of type T. Throws EvalspecError (CHECK_INVALID, MODULE_LOAD) for a check that cannot run. */
+export type CheckEvaluator<T extends CheckType = CheckType> = (
+  spec: CheckSpecOf<T>,
+  env: PrepareEnv,
+) => Evaluate | Promise<Evaluate>;
+
+export function pass(reason: string, score = 1): CheckOutcome {
+  return { pass: true, score, reason };
+}
+
+export function fail(reason: string, score = 0): CheckOutcome {
+  return { pass: false, score, reason };
+}
+
+/** The check could not judge: it fails with score 0 and `not` does not invert it. */
+export function indeterminate(reason: string): CheckOutcome {
+  return { pass: false, score: 0, reason, indeterminate: true };
+}

@@ -1,0 +1,111 @@
+// The score stage: prepare a case's checks once (compile, import modules), then judge outputs fast.
+import { EvalspecError } from '../errors.js';
+import { CHECK_TYPES, compileCheck, type CheckLocation, type CheckSpec, type CheckType } from '../suite/check-specs.js';
+import type { CheckContext, CheckOutcome, CheckResult } from './check-types.js';
+import type { CheckEvaluator, Evaluate } from './evaluator.js';
+import { OutputView } from './output-view.js';
+import { CHECKS } from './registry.js';
+
+/** A check ready for the hot path: identity fields resolved, everything compiled. */
+export interface PreparedCheck {
+  readonly spec: CheckSpec;
+  readonly type: CheckType;
+  readonly metric: string;
+  readonly severity: 'normal' | 'critical';
+  readonly weight: number;
+  readonly not: boolean;
+  readonly evaluate: Evaluate;
+}
+
+export interface ScoredOutput {
+  /** True when every check passes (and when there are no checks). */
+  pass: boolean;
+  /** Weighted mean of check scores (plain mean when all weights are 0; 1 when there are no checks). */
+  score: number;
+  checks: CheckResult[];
+}
+
+/**
+ * Prepares checks for scoring: compiles regexes, JSON schemas and inline expressions, and imports
+ * javascript modules (cached by absolute path). Call after templates are rendered. Throws EvalspecError:
+ * CHECK_UNKNOWN, CHECK_INVALID (does not compile), MODULE_LOAD (module missing, broken, or no such export).
+ */
+export async function prepareChecks(specs: CheckSpec[], baseDir: string, where: CheckLocation = {}): Promise<PreparedCheck[]> {
+  return Promise.all(
+    specs.map(async (spec) => {
+      const factory = (CHECKS as Record<string, CheckEvaluator | undefined>)[spec.type];
+      if (factory === undefined) {
+        throw new EvalspecError('CHECK_UNKNOWN', `unknown check type "${String(spec.type)}"; valid types: ${CHECK_TYPES.join(', ')}`, where);
+      }
+      const compiled = compileCheck(spec, where);
+      const evaluate = await factory(spec, { baseDir, where, compiled });
+      return {
+        spec,
+        type: spec.type,
+        metric: spec.metric ?? spec.type,
+        severity: spec.severity ?? 'normal',
+        weight: spec.weight ?? 1,
+        not: spec.not ?? false,
+        evaluate,
+      } satisfies PreparedCheck;
+    }),
+  );
+}
+
+function toResult(check: PreparedCheck, outcome: CheckOutcome): CheckResult {
+  let { pass, score, reason } = outcome;
+  if (outcome.indeterminate) {
+    pass = false;
+    score = 0;
+  } else if (check.not) {
+    pass = !pass;
+    score = 1 - score;
+    reason = `negated (not): ${reason}`;
+  }
+  const result: CheckResult = { type: check.type, metric: check.metric, severity: check.severity, weight: check.weight, pass, score, reason };
+  if (outcome.indeterminate) result.indeterminate = true;
+  return result;
+}
+
+function crashed(err: unknown): CheckOutcome {
+  return { pass: false, score: 0, reason: `check crashed: ${err instanceof Error ? err.message : String(err)}`, indeterminate: true };
+}
+
+/**
+ * Judges one output against prepared checks. The output passes when every check passes; its score is the
+ * weight-averaged mean of the check scores. Async checks run concurrently; results keep the checks' order.
+ */
+export async function scoreOutput(prepared: PreparedCheck[], ctx: CheckContext): Promise<ScoredOutput> {
+  const n = prepared.length;
+  if (n === 0) return { pass: true, score: 1, checks: [] };
+  const view = new OutputView(ctx.output);
+  const outcomes: (CheckOutcome | Promise<CheckOutcome>)[] = new Array(n);
+  let pending = false;
+  for (let i = 0; i < n; i++) {
+    try {
+      const o = prepared[i].evaluate(view, ctx);
+      if (o instanceof Promise) {
+        pending = true;
+        outcomes[i] = o.catch(crashed);
+      } else outcomes[i] = o;
+    } catch (err) {
+      outcomes[i] = crashed(err);
+    }
+  }
+  const settled = pending ? await Promise.all(outcomes) : (outcomes as CheckOutcome[]);
+
+  const checks: CheckResult[] = new Array(n);
+  let pass = true;
+  let weighted = 0;
+  let totalWeight = 0;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const r = toResult(prepared[i], settled[i]);
+    checks[i] = r;
+    if (!r.pass) pass = false;
+    weighted += r.weight * r.score;
+    totalWeight += r.weight;
+    sum += r.score;
+  }
+  return { pass, score: totalWeight > 0 ? weighted / totalWeight : sum / n, checks };
+}

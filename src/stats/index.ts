@@ -1,0 +1,108 @@
+// The stats stage: pure functions that turn per-case results into figures with confidence intervals.
+// This file is the only import surface; other stages never import from files under stats/ directly.
+// Every interval names its method and level; a figure over zero cases is undefined, never 0; every
+// resampling estimator takes an explicit seed. See docs/statistics.md for when to use which.
+
+export type { Interval } from './interval.js';
+
+// Pass rates
+export {
+  agrestiCoullInterval,
+  casesNeededForZeroFailureBar,
+  clopperPearsonInterval,
+  jeffreysInterval,
+  lowerBound,
+  upperBound,
+  wilsonInterval,
+  zeroFailureUpperBound,
+  type OneSidedMethod,
+  type OneSidedOptions,
+} from './proportions.js';
+export { intervalCoverage, wilsonCoverage, type Coverage, type CoverageOptions, type ProportionIntervalMethod } from './coverage.js';
+
+// Means of scores
+export {
+  clusteredMeanEstimate,
+  clusteredMeanInterval,
+  clusteredStandardErrors,
+  meanEstimate,
+  meanInterval,
+  type ClusteredMeanEstimate,
+  type ClusteredStandardErrors,
+  type ClusterId,
+  type MeanEstimate,
+} from './means.js';
+
+// Repeats
+export {
+  allPassed,
+  consistency,
+  majorityPassed,
+  passAtK,
+  passHatK,
+  reduceRepeats,
+  repeatsMean,
+  repeatsMeanEstimate,
+  repeatsVarianceRatio,
+  type ConsistencyResult,
+  type RepeatOutcome,
+  type RepeatsMeanEstimate,
+  type RepeatsReducer,
+} from './repeats.js';
+
+// Comparing two variants
+export {
+  pairedBootstrap,
+  pairedDifference,
+  signFlipPermutationTest,
+  type PairedBootstrap,
+  type PairedBootstrapOptions,
+  type PairedDifference,
+  type SignFlipPermutationTest,
+} from './paired-difference.js';
+export { mcnemarExact, mcnemarFromOutcomes, type McNemarResult } from './mcnemar.js';
+export { benjaminiHochbergAdjust, bonferroniAdjust, holmAdjust } from './multiple-comparisons.js';
+export { describeComparison, formatPValue, type ComparisonSummary, type DescribeOptions } from './describe-comparison.js';
+
+// Planning
+export {
+  casesForProportionPrecision,
+  casesForProportionVsBar,
+  minimumDetectableDifference,
+  pairedSampleSize,
+  varianceOfDifference,
+  type DifferenceVariance,
+  type PowerOptions,
+  type SampleSize,
+} from './power.js';
+
+// Agreement and ratings
+export {
+  cohensKappa,
+  krippendorffAlpha,
+  type AlphaMetric,
+  type CohensKappa,
+  type KappaOptions,
+  type KappaWeights,
+  type KrippendorffAlpha,
+  type KrippendorffAlphaOptions,
+  type Label,
+} from './agreement.js';
+export { bradleyTerry, type BradleyTerry, type BradleyTerryRating } from './bradley-terry.js';
+
+// Numerical building blocks (exported for tests and for other estimators)
+export {
+  betaQuantile,
+  binomialCdf,
+  binomialProbability,
+  chiSquareUpperTail,
+  normalCdf,
+  normalQuantile,
+  normalTwoSidedPValue,
+  tCdf,
+  tQuantile,
+  tTwoSidedPValue,
+} from './distributions.js';
+export { logGamma, regularizedIncompleteBeta } from './special-functions.js';
+export { mulberry32, type RandomSource } from './random.js';
+export { mean, pearsonCorrelation, quantileOfSorted, sampleVariance } from './descriptive.js';

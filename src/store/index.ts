@@ -1,0 +1,21 @@
+// The store stage: where runs, results and the response cache live. The only import surface of store/.
+import { resolve } from 'node:path';
+import { EvalspecError } from '../errors.js';
+import { SqliteStore } from './sqlite-store.js';
+import type { Store } from './types.js';
+
+export * from './types.js';
+export { MIGRATIONS } from './migrations.js';
+
+export const DEFAULT_DB_PATH = '.evalspec/evalspec.db';
+
+/** Open the store at a path or URL: --db, else $EVALSPEC_DB, else .evalspec/evalspec.db under cwd. */
+export function openStore(location?: string, cwd: string = process.cwd()): Store {
+  const where = location ?? process.env.EVALSPEC_DB ?? DEFAULT_DB_PATH;
+  if (/^postgres(ql)?:\/\//.test(where)) {
+    throw new EvalspecError('STORE', 'the PostgreSQL store is not available in this version', {
+      hint: 'use the default SQLite store (omit --db / EVALSPEC_DB) or a file path',
+    });
+  }
+  return new SqliteStore(where === ':memory:' ? where : resolve(cwd, where));
+}

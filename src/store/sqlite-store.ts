@@ -1,0 +1,267 @@
+// The default store: one SQLite file (better-sqlite3), WAL mode, results written in batched transactions.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createHash } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { EvalspecError } from '../errors.js';
+import { MIGRATIONS } from './migrations.js';
+import type { Store, RunRecord, RunStatus, CaseRow, ResultRow, ResultQuery, VariantAggregate, CachedResponse } from './types.js';
+
+type Row = Record<string, unknown>;
+
+const bool = (v: unknown): boolean | null => (v === null || v === undefined ? null : v === 1 || v === true);
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+export function runFromRow(r: Row): RunRecord {
+  return {
+    id: r.id as string,
+    suiteName: r.suite_name as string,
+    suiteHash: r.suite_hash as string,
+    suiteFile: r.suite_file as string,
+    label: (r.label as string) ?? null,
+    status: r.status as RunStatus,
+    formatVersion: Number(r.format_version),
+    config: JSON.parse(r.config_json as string),
+    variants: JSON.parse(r.variants_json as string),
+    repeat: Number(r.repeat_count),
+    gitCommit: (r.git_commit as string) ?? null,
+    gitBranch: (r.git_branch as string) ?? null,
+    totalCalls: Number(r.total_calls),
+    startedAt: r.started_at as string,
+    endedAt: (r.ended_at as string) ?? null,
+    warnings: JSON.parse(r.warnings_json as string),
+  };
+}
+
+export function resultFromRow(r: Row): ResultRow {
+  return {
+    runId: r.run_id as string,
+    caseId: r.case_id as string,
+    variantId: r.variant_id as string,
+    repeat: Number(r.repeat_index),
+    output: (r.output as string) ?? null,
+    pass: bool(r.pass),
+    score: num(r.score),
+    cached: r.cached === 1 || r.cached === true,
+    latencyMs: num(r.latency_ms),
+    inputTokens: num(r.input_tokens),
+    outputTokens: num(r.output_tokens),
+    costUsd: num(r.cost_usd),
+    errorClass: (r.error_class as string) ?? null,
+    errorMessage: (r.error_message as string) ?? null,
+    attempts: Number(r.attempts),
+    checks: JSON.parse((r.checks_json as string) ?? '[]'),
+    messages: r.messages_json ? JSON.parse(r.messages_json as string) : null,
+    finishedAt: r.finished_at as string,
+  };
+}
+
+export function messagesHash(messages: unknown): string {
+  return createHash('sha256').update(JSON.stringify(messages)).digest('hex').slice(0, 32);
+}
+
+export function aggregateFromRow(r: Row): VariantAggregate {
+  const unpriced = Number(r.unpriced);
+  return {
+    variantId: r.variant_id as string,
+    results: Number(r.results),
+    passed: Number(r.passed),
+    failed: Number(r.failed),
+    errors: Number(r.errors),
+    cached: Number(r.cached),
+    scoreSum: Number(r.score_sum ?? 0),
+    scored: Number(r.scored),
+    inputTokens: r.tokens_known ? Number(r.input_tokens) : null,
+    outputTokens: r.tokens_known ? Number(r.output_tokens) : null,
+    // A total is only known when every call is priced; a partial sum would read as a real figure.
+    costUsd: unpriced > 0 ? null : Number(r.cost_usd ?? 0),
+    unpriced,
+  };
+}
+
+export const AGGREGATE_SQL = `
+SELECT variant_id,
+  COUNT(*) AS results,
+  SUM(CASE WHEN pass = 1 THEN 1 ELSE 0 END) AS passed,
+  SUM(CASE WHEN pass = 0 THEN 1 ELSE 0 END) AS failed,
+  SUM(CASE WHEN error_class IS NOT NULL THEN 1 ELSE 0 END) AS errors,
+  SUM(CASE WHEN cached = 1 THEN 1 ELSE 0 END) AS cached,
+  SUM(score) AS score_sum,
+  COUNT(score) AS scored,
+  SUM(input_tokens) AS input_tokens,
+  SUM(output_tokens) AS output_tokens,
+  COUNT(input_tokens) AS tokens_known,
+  SUM(cost_usd) AS cost_usd,
+  SUM(CASE WHEN error_class IS NULL AND cached = 0 THEN 1 ELSE 0 END) AS priced_candidates,
+  SUM(CASE WHEN error_class IS NULL AND cached = 0 AND cost_usd IS NULL THEN 1 ELSE 0 END) AS unpriced
+FROM results WHERE run_id = ? GROUP BY variant_id ORDER BY MIN(rowid)`;
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  readonly location: string;
+  private db: Database.Database;
+  private stmts: Record<string, Database.Statement>;
+  private knownMessages = new Set<string>();
+
+  constructor(file: string) {
+    this.location = file;
+    try {
+      if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+      this.db = new Database(file);
+    } catch (error) {
+      throw new EvalspecError('STORE', `cannot open the SQLite store at ${file}: ${(error as Error).message}`, {
+        file,
+        hint: 'check the path and permissions, or pass --db PATH',
+        cause: error,
+      });
+    }
+    this.db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode: a crash may lose the last transaction but never corrupts the file.
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma('foreign_keys = ON');
+    this.migrate();
+    this.stmts = {
+      insertRun: this.db.prepare(`INSERT INTO runs (id, suite_name, suite_hash, suite_file, label, status, format_version, config_json,
+        variants_json, repeat_count, git_commit, git_branch, total_calls, started_at, ended_at, warnings_json)
+        VALUES (@id, @suiteName, @suiteHash, @suiteFile, @label, @status, @formatVersion, @config, @variants, @repeat, @gitCommit,
+        @gitBranch, @totalCalls, @startedAt, @endedAt, @warnings)`),
+      getRun: this.db.prepare('SELECT * FROM runs WHERE id = ?'),
+      setStatus: this.db.prepare('UPDATE runs SET status = ?, ended_at = ? WHERE id = ?'),
+      putCase: this.db.prepare(`INSERT OR REPLACE INTO cases (run_id, case_id, content_hash, tags_json, vars_json, cluster, description)
+        VALUES (?, ?, ?, ?, ?, ?, ?)`),
+      listCases: this.db.prepare('SELECT * FROM cases WHERE run_id = ? ORDER BY rowid'),
+      putMessages: this.db.prepare('INSERT OR IGNORE INTO messages (hash, messages_json) VALUES (?, ?)'),
+      putResult: this.db.prepare(`INSERT OR REPLACE INTO results (run_id, case_id, variant_id, repeat_index, output, pass, score, cached,
+        latency_ms, input_tokens, output_tokens, cost_usd, error_class, error_message, attempts, checks_json, messages_hash, finished_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      completed: this.db.prepare('SELECT case_id, variant_id, repeat_index FROM results WHERE run_id = ? AND error_class IS NULL'),
+      aggregate: this.db.prepare(AGGREGATE_SQL),
+      latencies: this.db.prepare(
+        'SELECT latency_ms FROM results WHERE run_id = ? AND variant_id = ? AND latency_ms IS NOT NULL AND error_class IS NULL ORDER BY latency_ms',
+      ),
+      getCache: this.db.prepare('SELECT response_json FROM cache WHERE key = ?'),
+      putCache: this.db.prepare('INSERT OR REPLACE INTO cache (key, response_json, created_at) VALUES (?, ?, ?)'),
+    };
+  }
+
+  private migrate(): void {
+    this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    const applied = new Set(this.db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
+    for (const m of MIGRATIONS) {
+      if (applied.has(m.version)) continue;
+      this.db.transaction(() => {
+        this.db.exec(m.sql);
+        this.db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+      })();
+    }
+  }
+
+  runs = {
+    create: async (run: RunRecord) => {
+      this.stmts.insertRun.run({
+        ...run,
+        config: JSON.stringify(run.config),
+        variants: JSON.stringify(run.variants),
+        warnings: JSON.stringify(run.warnings),
+      });
+    },
+    get: async (id: string) => {
+      const row = this.stmts.getRun.get(id) as Row | undefined;
+      return row ? runFromRow(row) : undefined;
+    },
+    list: async (filter: { suite?: string; label?: string; limit?: number } = {}) => {
+      const where: string[] = [];
+      const args: unknown[] = [];
+      if (filter.suite) (where.push('suite_name = ?'), args.push(filter.suite));
+      if (filter.label) (where.push('label = ?'), args.push(filter.label));
+      const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, id DESC LIMIT ?`;
+      return (this.db.prepare(sql).all(...args, filter.limit ?? 50) as Row[]).map(runFromRow);
+    },
+    setStatus: async (id: string, status: RunStatus, endedAt: string | null) => {
+      this.stmts.setStatus.run(status, endedAt, id);
+    },
+  };
+
+  cases = {
+    putMany: async (runId: string, cases: CaseRow[]) => {
+      this.db.transaction(() => {
+        for (const c of cases) {
+          this.stmts.putCase.run(runId, c.caseId, c.contentHash, JSON.stringify(c.tags), JSON.stringify(c.vars), c.cluster, c.description);
+        }
+      })();
+    },
+    list: async (runId: string) =>
+      (this.stmts.listCases.all(runId) as Row[]).map((r) => ({
+        caseId: r.case_id as string,
+        contentHash: r.content_hash as string,
+        tags: JSON.parse(r.tags_json as string),
+        vars: JSON.parse(r.vars_json as string),
+        cluster: (r.cluster as string) ?? null,
+        description: (r.description as string) ?? null,
+      })),
+  };
+
+  results = {
+    putMany: async (rows: ResultRow[]) => {
+      this.db.transaction(() => {
+        for (const r of rows) {
+          let hash: string | null = null;
+          if (r.messages) {
+            hash = messagesHash(r.messages);
+            if (!this.knownMessages.has(hash)) {
+              this.stmts.putMessages.run(hash, JSON.stringify(r.messages));
+              this.knownMessages.add(hash);
+            }
+          }
+          this.stmts.putResult.run(
+            r.runId, r.caseId, r.variantId, r.repeat, r.output, r.pass === null ? null : r.pass ? 1 : 0, r.score, r.cached ? 1 : 0,
+            r.latencyMs, r.inputTokens, r.outputTokens, r.costUsd, r.errorClass, r.errorMessage, r.attempts,
+            JSON.stringify(r.checks), hash, r.finishedAt,
+          );
+        }
+      })();
+    },
+    completedKeys: async (runId: string) => {
+      const keys = new Set<string>();
+      for (const r of this.stmts.completed.iterate(runId) as Iterable<Row>) {
+        keys.add(`${r.case_id}\u0000${r.variant_id}\u0000${r.repeat_index}`);
+      }
+      return keys;
+    },
+    list: (runId: string, query: ResultQuery = {}): AsyncIterable<ResultRow> => {
+      const where = ['r.run_id = ?'];
+      const args: unknown[] = [runId];
+      if (query.variantId) (where.push('r.variant_id = ?'), args.push(query.variantId));
+      if (query.caseId) (where.push('r.case_id = ?'), args.push(query.caseId));
+      const cols = query.slim
+        ? 'r.run_id, r.case_id, r.variant_id, r.repeat_index, NULL AS output, r.pass, r.score, r.cached, r.latency_ms, r.input_tokens, r.output_tokens, r.cost_usd, r.error_class, r.error_message, r.attempts, r.checks_json, NULL AS messages_json, r.finished_at'
+        : 'r.*, m.messages_json';
+      const sql = `SELECT ${cols} FROM results r ${query.slim ? '' : 'LEFT JOIN messages m ON m.hash = r.messages_hash'}
+        WHERE ${where.join(' AND ')} ORDER BY r.rowid`;
+      const iterator = this.db.prepare(sql).iterate(...args) as IterableIterator<Row>;
+      return (async function* () {
+        for (const row of iterator) yield resultFromRow(row);
+      })();
+    },
+    aggregate: async (runId: string) => (this.stmts.aggregate.all(runId) as Row[]).map(aggregateFromRow),
+    latencies: async (runId: string, variantId: string) => this.stmts.latencies.pluck().all(runId, variantId) as number[],
+  };
+
+  cache = {
+    get: async (key: string): Promise<CachedResponse | undefined> => {
+      const json = this.stmts.getCache.pluck().get(key) as string | undefined;
+      return json ? JSON.parse(json) : undefined;
+    },
+    putMany: async (entries: { key: string; response: CachedResponse }[]) => {
+      const now = new Date().toISOString();
+      this.db.transaction(() => {
+        for (const e of entries) this.stmts.putCache.run(e.key, JSON.stringify(e.response), now);
+      })();
+    },
+  };
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

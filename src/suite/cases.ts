@@ -1,0 +1,165 @@
+// Test cases from an inline YAML list, a JSONL file or a CSV file. Every case keeps where it came from
+// (file and line) so later errors can point at it.
+import { createHash } from 'node:crypto';
+import { readFileSync, existsSync } from 'node:fs';
+import { extname } from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { EvalspecError } from '../errors.js';
+import { caseRecordSchema, VALID_KEYS } from './schema.js';
+import { throwSchemaIssue } from './source-map.js';
+import { validateCheckSpec, type CheckSpec } from './check-specs.js';
+
+export interface Case {
+  id: string;
+  description?: string;
+  vars: Record<string, unknown>;
+  tags: string[];
+  /** The case's own checks (the suite's default checks are added in the plan). */
+  checks: CheckSpec[];
+  cluster?: string;
+  source: { file: string; line?: number };
+  /** Hash of what defines the case (vars + checks): a changed case is not silently compared to its old self. */
+  contentHash: string;
+}
+
+interface RawCase {
+  value: unknown;
+  line?: number;
+}
+
+export function hashJson(value: unknown): string {
+  return createHash('sha256').update(stableStringify(value)).digest('hex');
+}
+
+/** JSON with sorted object keys, so equal content hashes equally whatever the key order. */
+export function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const keys = Object.keys(value).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${stableStringify((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+function readJsonl(file: string, text: string): RawCase[] {
+  const out: RawCase[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (line === '' || line.startsWith('//')) continue;
+    try {
+      out.push({ value: JSON.parse(line), line: i + 1 });
+    } catch (error) {
+      throw new EvalspecError('CASES_PARSE', `invalid JSON on this line: ${(error as Error).message}`, {
+        file,
+        line: i + 1,
+        hint: 'each line of a .jsonl file must be one complete JSON object, e.g. {"id":"c1","vars":{"question":"…"}}',
+      });
+    }
+  }
+  return out;
+}
+
+const CSV_RESERVED = new Set(['id', 'tags', 'checks', 'cluster', 'description']);
+
+function readCsv(file: string, text: string): RawCase[] {
+  let rows: { record: Record<string, string>; info: { lines: number } }[];
+  try {
+    rows = parseCsv(text, { columns: true, info: true, skip_empty_lines: true, bom: true, trim: false }) as typeof rows;
+  } catch (error) {
+    const e = error as Error & { lines?: number };
+    throw new EvalspecError('CASES_PARSE', `invalid CSV: ${e.message}`, {
+      file,
+      line: e.lines,
+      hint: 'quote fields that contain commas or newlines with double quotes; every row needs as many fields as the header',
+    });
+  }
+  return rows.map(({ record, info }) => {
+    const vars: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(record)) if (!CSV_RESERVED.has(k)) vars[k] = v;
+    const value: Record<string, unknown> = { vars };
+    if (record.id) value.id = record.id;
+    if (record.description) value.description = record.description;
+    if (record.cluster) value.cluster = record.cluster;
+    if (record.tags) value.tags = record.tags.split(/[;|]/).map((t) => t.trim()).filter(Boolean);
+    if (record.checks) {
+      try {
+        value.checks = JSON.parse(record.checks);
+      } catch {
+        throw new EvalspecError('CASES_PARSE', 'the "checks" column is not a JSON array', {
+          file,
+          line: info.lines,
+          hint: 'write checks as JSON, e.g. [{"type":"contains","value":"refund"}]',
+        });
+      }
+    }
+    return { value, line: info.lines };
+  });
+}
+
+export function readCaseFile(file: string): RawCase[] {
+  if (!existsSync(file)) {
+    throw new EvalspecError('CASES_FILE', `cases file not found: ${file}`, {
+      file,
+      hint: 'check the "cases:" path in the suite (it is relative to the suite file)',
+    });
+  }
+  const text = readFileSync(file, 'utf8');
+  const ext = extname(file).toLowerCase();
+  if (ext === '.jsonl' || ext === '.ndjson') return readJsonl(file, text);
+  if (ext === '.csv') return readCsv(file, text);
+  if (ext === '.json') {
+    try {
+      const data = JSON.parse(text);
+      if (!Array.isArray(data)) throw new Error('the top level is not an array');
+      return data.map((value) => ({ value }));
+    } catch (error) {
+      throw new EvalspecError('CASES_PARSE', `invalid JSON cases file: ${(error as Error).message}`, {
+        file,
+        hint: 'a .json cases file holds one array of case objects; for one object per line use .jsonl',
+      });
+    }
+  }
+  throw new EvalspecError('CASES_FILE', `unsupported cases file type "${ext}"`, {
+    file,
+    hint: 'use .jsonl (one JSON object per line), .csv (a header row; id, tags, checks columns are special) or .json',
+  });
+}
+
+/** Validate raw case records into Cases: strict keys, checks validated, ids unique (or derived from content). */
+export function buildCases(raw: RawCase[], file: string, lineOf?: (index: number) => number | undefined): Case[] {
+  const seen = new Map<string, number | undefined>();
+  return raw.map(({ value, line: rawLine }, index) => {
+    const line = rawLine ?? lineOf?.(index);
+    const parsed = caseRecordSchema.safeParse(value);
+    const rawId = (value as { id?: unknown } | null)?.id;
+    const caseIdHint = typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId) : undefined;
+    if (!parsed.success) {
+      throwSchemaIssue(parsed.error, { code: 'CASES_SCHEMA', file, line, caseId: caseIdHint, validKeysAt: () => VALID_KEYS.case });
+    }
+    const c = parsed.data;
+    // A case without an id gets one from its content, which stays stable when other cases are inserted.
+    const id = c.id !== undefined ? String(c.id) : `h${hashJson(c.vars).slice(0, 10)}`;
+    if (seen.has(id)) {
+      const first = seen.get(id);
+      throw new EvalspecError('CASES_SCHEMA', `duplicate case id "${id}"${first ? ` (first seen on line ${first})` : ''}`, {
+        file,
+        line,
+        caseId: id,
+        hint: 'case ids must be unique: results, resume and diffs are keyed by them',
+      });
+    }
+    seen.set(id, line);
+    const checks = c.checks.map((spec) => validateCheckSpec(spec, { file, line, caseId: id }));
+    return {
+      id,
+      description: c.description,
+      vars: c.vars,
+      tags: c.tags,
+      checks,
+      cluster: c.cluster === undefined ? undefined : String(c.cluster),
+      source: { file, line },
+      contentHash: hashJson({ vars: c.vars, checks: c.checks }).slice(0, 16),
+    };
+  });
+}

@@ -1,0 +1,16 @@
+// The suite stage: load and validate a suite file into a typed Suite. The only import surface of suite/.
+export { loadSuite, type Suite, type ModelRef, type LoadSuiteOptions } from './load.js';
+export { type Case, hashJson, stableStringify } from './cases.js';
+export { renderTemplate, renderDeep, templateVariables } from './template.js';
+export { resolveEnv, requireEnv, redactSecrets, envVariablesIn } from './env.js';
+export {
+  PROVIDER_TYPES,
+  type ProviderType,
+  type ProviderConfig,
+  type Prompt,
+  type Message,
+  type GenerationParams,
+  type PriceOverride,
+  type BarSpec,
+} from './schema.js';
+export { CHECK_TYPES, validateCheckSpec, compileCheck, type CheckSpec } from './check-specs.js';

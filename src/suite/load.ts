@@ -1,0 +1,258 @@
+// loadSuite: read a suite YAML, validate everything (schema, cases, checks, model references) and return
+// one typed Suite. Nothing is called and nothing is written here; any problem is an EvalspecError (exit 2).
+import { readFileSync, existsSync, statSync } from 'node:fs';
+import { resolve, dirname, basename, extname, join } from 'node:path';
+import { EvalspecError } from '../errors.js';
+import {
+  suiteFileSchema,
+  PROVIDER_TYPES,
+  VALID_KEYS,
+  type SuiteFile,
+  type Prompt,
+  type GenerationParams,
+  type PriceOverride,
+  type ProviderConfig,
+  type ProviderType,
+  type BarSpec,
+} from './schema.js';
+import { parseYamlWithLines, throwSchemaIssue } from './source-map.js';
+import { readCaseFile, buildCases, hashJson, type Case } from './cases.js';
+import { validateCheckSpec, type CheckSpec } from './check-specs.js';
+import { redactSecrets } from './env.js';
+
+export interface ModelRef {
+  /** As written in the suite, e.g. "openai:gpt-4o-mini" or "replay:outputs/gpt-4.jsonl". */
+  ref: string;
+  providerId: string;
+  providerType: ProviderType;
+  /** The model name for network providers; the (suite-relative) path for function/replay. */
+  modelId: string;
+  label: string;
+  params: GenerationParams;
+  price?: PriceOverride;
+}
+
+export interface Suite {
+  file: string;
+  dir: string;
+  name: string;
+  description?: string;
+  /** Hash of everything that defines the suite (config + cases): a resumed run must match it. */
+  hash: string;
+  providers: Record<string, ProviderConfig & { type: ProviderType }>;
+  models: ModelRef[];
+  /** When the suite has no prompts (replay/function only), one implicit prompt with no messages. */
+  prompts: Prompt[];
+  promptsImplicit: boolean;
+  cases: Case[];
+  /** Default checks, added to every case's own. */
+  checks: CheckSpec[];
+  repeat: number;
+  concurrency: number;
+  timeoutMs: number;
+  retries: { max: number; baseMs: number; maxMs: number };
+  params: GenerationParams;
+  bars: BarSpec[];
+  baseline?: string;
+  /** The suite config as stored with a run: placeholders kept, secrets redacted, cases summarised. */
+  storedConfig: Record<string, unknown>;
+  warnings: string[];
+}
+
+const KNOWN_TYPES = new Set<string>(PROVIDER_TYPES);
+
+function validKeysAt(path: readonly PropertyKey[]): readonly string[] | undefined {
+  const p = path.filter((x) => typeof x !== 'number');
+  if (p.length === 0) return VALID_KEYS.suite;
+  const [top, second, third] = p;
+  if (top === 'providers') return VALID_KEYS.provider;
+  if (top === 'prompts') return second === 'messages' ? VALID_KEYS.message : VALID_KEYS.prompt;
+  if (top === 'models') return third === undefined && second === undefined ? VALID_KEYS.model : second === 'price' ? VALID_KEYS.price : second === 'params' ? VALID_KEYS.params : VALID_KEYS.model;
+  if (top === 'params') return VALID_KEYS.params;
+  if (top === 'retries') return VALID_KEYS.retries;
+  if (top === 'bars') return VALID_KEYS.bar;
+  return undefined;
+}
+
+function resolveSuitePath(path: string): string {
+  let file = resolve(path);
+  if (existsSync(file) && statSync(file).isDirectory()) {
+    const candidates = ['evalspec.yaml', 'evalspec.yml'].map((n) => join(file, n));
+    const found = candidates.find((c) => existsSync(c));
+    if (!found) {
+      throw new EvalspecError('SUITE_NOT_FOUND', `no evalspec.yaml in directory ${path}`, {
+        file: path,
+        hint: 'pass the suite file itself, or run `evalspec init DIR` to create one',
+      });
+    }
+    file = found;
+  }
+  if (!existsSync(file)) {
+    throw new EvalspecError('SUITE_NOT_FOUND', `suite file not found: ${path}`, {
+      file: path,
+      hint: 'check the path, or run `evalspec init DIR` to scaffold an example suite',
+    });
+  }
+  return file;
+}
+
+function parseModels(cfg: SuiteFile, providers: Suite['providers'], file: string, lineOf: (p: (string | number)[]) => number | undefined): ModelRef[] {
+  const models = cfg.models.map((entry, index) => {
+    const spec = typeof entry === 'string' ? { id: entry } : entry;
+    const colon = spec.id.indexOf(':');
+    const line = lineOf(['models', index]);
+    if (colon <= 0 || colon === spec.id.length - 1) {
+      throw new EvalspecError('PROVIDER_UNKNOWN', `model "${spec.id}" is not of the form provider:model`, {
+        file,
+        line,
+        hint: 'write e.g. openai:gpt-4o-mini, anthropic:claude-3-5-haiku-latest, function:./app.mjs or replay:./outputs.jsonl',
+      });
+    }
+    const providerId = spec.id.slice(0, colon);
+    const modelId = spec.id.slice(colon + 1);
+    const provider = providers[providerId];
+    if (!provider) {
+      const choices = [...new Set([...Object.keys(providers), ...PROVIDER_TYPES.filter((t) => t !== 'openai-compatible')])];
+      throw new EvalspecError('PROVIDER_UNKNOWN', `unknown provider "${providerId}" in model "${spec.id}"`, {
+        file,
+        line,
+        hint: `use one of: ${choices.join(', ')}; or declare it under providers: with a type (${PROVIDER_TYPES.join(', ')})`,
+      });
+    }
+    const isFileBased = provider.type === 'function' || provider.type === 'replay';
+    const naturalLabel = isFileBased ? basename(modelId.split('#')[0], extname(modelId.split('#')[0])) : modelId;
+    return {
+      ref: spec.id,
+      providerId,
+      providerType: provider.type,
+      modelId,
+      label: spec.label ?? naturalLabel,
+      explicitLabel: spec.label !== undefined,
+      params: { ...cfg.params, ...spec.params },
+      price: spec.price,
+    };
+  });
+  // Two models with the same natural label (e.g. openai:gpt-4o and azure:gpt-4o) fall back to the full ref.
+  const counts = new Map<string, number>();
+  for (const m of models) counts.set(m.label, (counts.get(m.label) ?? 0) + 1);
+  for (const m of models) if (!m.explicitLabel && (counts.get(m.label) ?? 0) > 1) m.label = m.ref;
+  const seen = new Set<string>();
+  for (const [index, m] of models.entries()) {
+    if (seen.has(m.label)) {
+      throw new EvalspecError('SUITE_SCHEMA', `two models share the label "${m.label}"`, {
+        file,
+        line: lineOf(['models', index]),
+        hint: 'give each model a distinct label: - { id: openai:gpt-4o, label: gpt-4o-t0 }',
+      });
+    }
+    seen.add(m.label);
+  }
+  return models.map(({ explicitLabel: _explicit, ...m }) => m);
+}
+
+function resolveProviders(cfg: SuiteFile, file: string, lineOf: (p: (string | number)[]) => number | undefined): Suite['providers'] {
+  const out: Suite['providers'] = {};
+  for (const [id, p] of Object.entries(cfg.providers)) {
+    const type = p.type ?? (KNOWN_TYPES.has(id) ? (id as ProviderType) : undefined);
+    if (!type) {
+      throw new EvalspecError('PROVIDER_CONFIG', `provider "${id}" needs a type`, {
+        file,
+        line: lineOf(['providers', id]),
+        hint: `add type: one of ${PROVIDER_TYPES.join(', ')} (e.g. type: openai-compatible with a baseURL for Ollama or vLLM)`,
+      });
+    }
+    if (type === 'openai-compatible' && !p.baseURL) {
+      throw new EvalspecError('PROVIDER_CONFIG', `provider "${id}" (openai-compatible) needs a baseURL`, {
+        file,
+        line: lineOf(['providers', id]),
+        hint: 'e.g. baseURL: http://localhost:11434/v1 for Ollama',
+      });
+    }
+    out[id] = { ...p, type };
+  }
+  // Built-in providers need no declaration.
+  for (const t of ['openai', 'anthropic', 'google', 'function', 'replay'] as const) if (!out[t]) out[t] = { type: t };
+  return out;
+}
+
+export interface LoadSuiteOptions {
+  /** Only these model labels or refs (CLI --model). */
+  models?: string[];
+}
+
+export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
+  const file = resolveSuitePath(path);
+  const dir = dirname(file);
+  const text = readFileSync(file, 'utf8');
+  const { data, lineOf } = parseYamlWithLines(text, file);
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new EvalspecError('SUITE_SCHEMA', 'the suite file must be a YAML mapping (name:, models:, cases:, ...)', {
+      file,
+      line: 1,
+      hint: 'run `evalspec init DIR` to see a complete, commented example',
+    });
+  }
+  const parsed = suiteFileSchema.safeParse(data);
+  if (!parsed.success) throwSchemaIssue(parsed.error, { code: 'SUITE_SCHEMA', file, lineOf, validKeysAt });
+  const cfg = parsed.data;
+
+  const providers = resolveProviders(cfg, file, lineOf);
+  let models = parseModels(cfg, providers, file, lineOf);
+  if (options.models?.length) {
+    const wanted = new Set(options.models);
+    const picked = models.filter((m) => wanted.has(m.label) || wanted.has(m.ref));
+    if (picked.length === 0) {
+      throw new EvalspecError('USAGE', `--model ${options.models.join(',')} matches no model of the suite`, {
+        file,
+        hint: `the suite's models: ${models.map((m) => m.label).join(', ')}`,
+      });
+    }
+    models = picked;
+  }
+
+  const checks = cfg.checks.map((spec, i) => validateCheckSpec(spec, { file, line: lineOf(['checks', i]) }));
+  let cases: Case[];
+  if (typeof cfg.cases === 'string') {
+    const casesFile = resolve(dir, cfg.cases);
+    cases = buildCases(readCaseFile(casesFile), casesFile);
+  } else {
+    cases = buildCases(cfg.cases.map((value) => ({ value })), file, (i) => lineOf(['cases', i]));
+  }
+  const warnings: string[] = [];
+  if (cases.length === 0) warnings.push('the suite has no cases');
+  if (checks.length === 0 && cases.some((c) => c.checks.length === 0)) {
+    warnings.push('some cases have no checks: they pass whatever the output');
+  }
+
+  const promptsImplicit = !cfg.prompts;
+  const prompts = cfg.prompts ?? [{ id: 'default', messages: [] as Prompt['messages'] }];
+  const { cases: _cases, ...configWithoutCases } = cfg;
+  const storedConfig = redactSecrets({
+    ...configWithoutCases,
+    cases: typeof cfg.cases === 'string' ? cfg.cases : `${cfg.cases.length} inline cases`,
+  }) as Record<string, unknown>;
+  const hash = hashJson({ config: configWithoutCases, cases: cases.map((c) => [c.id, c.contentHash, c.tags, c.cluster ?? null]) });
+
+  return {
+    file,
+    dir,
+    name: cfg.name,
+    description: cfg.description,
+    hash: hash.slice(0, 16),
+    providers,
+    models,
+    prompts: prompts as Prompt[],
+    promptsImplicit,
+    cases,
+    checks,
+    repeat: cfg.repeat,
+    concurrency: cfg.concurrency,
+    timeoutMs: cfg.timeout_ms,
+    retries: { max: cfg.retries.max, baseMs: cfg.retries.base_ms, maxMs: cfg.retries.max_ms },
+    params: cfg.params ?? {},
+    bars: cfg.bars,
+    baseline: cfg.baseline,
+    storedConfig,
+    warnings,
+  };
+}

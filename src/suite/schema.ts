@@ -1,0 +1,126 @@
+// The suite file format. The zod schemas are the source of truth: types come from z.infer, and every
+// user-facing object is strict, so an unknown key is an error that lists the valid ones.
+import { z } from 'zod';
+
+export const PROVIDER_TYPES = ['openai', 'anthropic', 'google', 'openai-compatible', 'function', 'replay'] as const;
+export type ProviderType = (typeof PROVIDER_TYPES)[number];
+
+export const messageSchema = z.strictObject({
+  role: z.enum(['system', 'user', 'assistant']),
+  content: z.string(),
+});
+export type Message = z.infer<typeof messageSchema>;
+
+export const promptSchema = z.strictObject({
+  id: z.string().min(1),
+  description: z.string().optional(),
+  messages: z.array(messageSchema).min(1),
+});
+export type Prompt = z.infer<typeof promptSchema>;
+
+/** Generation parameters: part of the cache key, because they change the output. */
+export const paramsSchema = z.strictObject({
+  temperature: z.number().min(0).max(2).optional(),
+  max_tokens: z.number().int().positive().optional(),
+  top_p: z.number().min(0).max(1).optional(),
+  seed: z.number().int().optional(),
+  stop: z.array(z.string()).optional(),
+});
+export type GenerationParams = z.infer<typeof paramsSchema>;
+
+/** Per-model price override in USD per million tokens (wins over the price database). */
+export const priceSchema = z.strictObject({
+  input_per_mtok: z.number().nonnegative(),
+  output_per_mtok: z.number().nonnegative(),
+  cached_input_per_mtok: z.number().nonnegative().optional(),
+});
+export type PriceOverride = z.infer<typeof priceSchema>;
+
+export const providerConfigSchema = z.strictObject({
+  /** Defaults to the provider's id when that id is a known type (openai, anthropic, ...). */
+  type: z.enum(PROVIDER_TYPES).optional(),
+  baseURL: z.string().optional(),
+  apiKey: z.string().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  /** OpenAI only: which endpoint. Chat Completions is what OpenAI-compatible servers speak. */
+  api: z.enum(['chat', 'responses']).optional(),
+  /** Concurrency limit for this provider connection (the run's limit applies too). */
+  concurrency: z.number().int().positive().optional(),
+  timeout_ms: z.number().int().positive().optional(),
+});
+export type ProviderConfig = z.infer<typeof providerConfigSchema>;
+
+export const modelEntrySchema = z.union([
+  z.string().min(1),
+  z.strictObject({
+    id: z.string().min(1),
+    label: z.string().min(1).optional(),
+    params: paramsSchema.optional(),
+    price: priceSchema.optional(),
+  }),
+]);
+export type ModelEntry = z.infer<typeof modelEntrySchema>;
+
+export const retriesSchema = z.strictObject({
+  max: z.number().int().min(0).max(20).default(6),
+  base_ms: z.number().int().positive().default(500),
+  max_ms: z.number().int().positive().default(30_000),
+});
+
+export const barSchema = z.strictObject({
+  metric: z.string().optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  max_rate: z.number().min(0).max(1).optional(),
+  severity: z.enum(['normal', 'critical']).optional(),
+  segment: z.string().optional(),
+  variant: z.string().optional(),
+  compare: z.string().optional(),
+  max_drop: z.number().nonnegative().optional(),
+  level: z.number().gt(0).lt(1).optional(),
+  description: z.string().optional(),
+});
+export type BarSpec = z.infer<typeof barSchema>;
+
+export const suiteFileSchema = z.strictObject({
+  name: z.string().min(1),
+  description: z.string().optional(),
+  providers: z.record(z.string(), providerConfigSchema).default({}),
+  models: z.array(modelEntrySchema).min(1),
+  prompts: z.array(promptSchema).min(1).optional(),
+  cases: z.union([z.string().min(1), z.array(z.unknown())]),
+  checks: z.array(z.unknown()).default([]),
+  params: paramsSchema.optional(),
+  repeat: z.number().int().min(1).max(1000).default(1),
+  concurrency: z.number().int().min(1).max(1024).default(8),
+  timeout_ms: z.number().int().positive().default(60_000),
+  retries: retriesSchema.default({ max: 6, base_ms: 500, max_ms: 30_000 }),
+  bars: z.array(barSchema).default([]),
+  /** The variant other variants are compared with (a model label or variant id). */
+  baseline: z.string().optional(),
+});
+export type SuiteFile = z.infer<typeof suiteFileSchema>;
+
+export const caseRecordSchema = z.strictObject({
+  id: z.union([z.string().min(1), z.number()]).optional(),
+  description: z.string().optional(),
+  vars: z.record(z.string(), z.unknown()).default({}),
+  tags: z.array(z.string()).default([]),
+  checks: z.array(z.unknown()).default([]),
+  /** Cases sharing a cluster (e.g. questions on one document) are not independent: SEs are clustered. */
+  cluster: z.union([z.string(), z.number()]).optional(),
+});
+
+/** Valid keys of each strict object, for "unknown key" messages. */
+export const VALID_KEYS = {
+  suite: Object.keys(suiteFileSchema.shape),
+  provider: Object.keys(providerConfigSchema.shape),
+  prompt: Object.keys(promptSchema.shape),
+  message: Object.keys(messageSchema.shape),
+  params: Object.keys(paramsSchema.shape),
+  price: Object.keys(priceSchema.shape),
+  retries: Object.keys(retriesSchema.shape),
+  bar: Object.keys(barSchema.shape),
+  case: Object.keys(caseRecordSchema.shape),
+  model: ['id', 'label', 'params', 'price'],
+} as const;

@@ -1,0 +1,86 @@
+// Parses YAML keeping positions, and turns zod issues into errors that name the file, the line and the fix.
+import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import type { z } from 'zod';
+import { EvalspecError, type ErrorCode } from '../errors.js';
+
+export interface LocatedYaml {
+  data: unknown;
+  /** Line (1-based) of the value at a path inside the document, or undefined when it is not there. */
+  lineOf(path: readonly (string | number)[]): number | undefined;
+}
+
+export function parseYamlWithLines(text: string, file: string): LocatedYaml {
+  const lineCounter = new LineCounter();
+  const doc: Document.Parsed = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0];
+    const line = lineCounter.linePos(first.pos[0]).line;
+    throw new EvalspecError('SUITE_YAML', `invalid YAML: ${first.message.split('\n')[0]}`, {
+      file,
+      line,
+      hint: 'fix the YAML syntax at that line (indentation, a missing colon, or an unquoted value with ": " in it)',
+    });
+  }
+  return {
+    data: doc.toJS({ maxAliasCount: 100 }),
+    lineOf(path) {
+      // Walk up the path until a node with a position is found, so a missing key points at its parent.
+      for (let depth = path.length; depth >= 0; depth--) {
+        const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+        if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+      }
+      return undefined;
+    },
+  };
+}
+
+/** Words for one zod issue, including the list of valid keys when a key is unknown. */
+export function describeIssue(issue: z.core.$ZodIssue, validKeys?: readonly string[]): { message: string; hint: string } {
+  const at = issue.path.length ? issue.path.join('.') : '(top level)';
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys.join(', ');
+    return {
+      message: `unknown key${issue.keys.length > 1 ? 's' : ''} ${keys} at ${at}`,
+      hint: validKeys ? `valid keys here: ${validKeys.join(', ')}` : 'remove the key or check its spelling',
+    };
+  }
+  return { message: `${at}: ${issue.message}`, hint: hintFor(issue) };
+}
+
+function hintFor(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return `give a ${issue.expected} here`;
+    case 'too_small':
+      return `the value must be at least ${String(issue.minimum)}`;
+    case 'too_big':
+      return `the value must be at most ${String(issue.maximum)}`;
+    case 'invalid_value':
+      return `use one of: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    default:
+      return 'see docs/suite-format.md for the format';
+  }
+}
+
+/** Throw the first zod issue as an EvalspecError located in the YAML (or a JSONL line). */
+export function throwSchemaIssue(
+  error: z.ZodError,
+  options: {
+    code: ErrorCode;
+    file: string;
+    lineOf?: (path: readonly (string | number)[]) => number | undefined;
+    line?: number;
+    caseId?: string;
+    validKeysAt?: (path: readonly PropertyKey[]) => readonly string[] | undefined;
+  },
+): never {
+  const issue = error.issues[0];
+  const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+  const { message, hint } = describeIssue(issue, options.validKeysAt?.(issue.path));
+  throw new EvalspecError(options.code, message, {
+    file: options.file,
+    line: options.line ?? options.lineOf?.(path),
+    caseId: options.caseId,
+    hint,
+  });
+}

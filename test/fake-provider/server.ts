@@ -1,0 +1,232 @@
+// Loopback fake LLM provider for evalspec's tests: speaks the real OpenAI Chat Completions and Anthropic
+// Messages wire protocols over real HTTP on 127.0.0.1, with deterministic answers and injectable faults.
+//
+//   POST /v1/chat/completions   OpenAI Chat Completions (JSON, or SSE when stream:true)
+//   POST /v1/messages           Anthropic Messages (JSON, or SSE events when stream:true)
+//   GET  /v1/models             model list (OpenAI shape; Anthropic shape when anthropic-version is sent)
+//   GET  /health                {ok:true}
+//
+// Order of checks for an LLM request: 401 (apiKey) -> 400 (bad JSON / not a valid request) -> fault
+// (options.fault, else options.faultRates) -> answer. 400/401/429 are answered at once; latencyMs applies
+// to everything else (500, 503, reset, malformed, slow and normal answers).
+import http from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { anthropicWire } from './anthropic-wire.js';
+import { checkRates, drawFault } from './faults.js';
+import { openaiWire } from './openai-wire.js';
+import type {
+  Fault, FakeAnswer, FakeProvider, FakeProviderOptions, FakeProviderStats, FakeRequest, ResolvedAnswer, Wire, WireError,
+} from './types.js';
+import { fnv, sendJson, words } from './util.js';
+
+export type {
+  Fault, FakeAnswer, FakeMessage, FakeProvider, FakeProviderOptions, FakeProviderStats, FakeRequest, FaultRates,
+} from './types.js';
+
+const LLM_ROUTES: Record<string, Wire> = { '/v1/chat/completions': openaiWire, '/v1/messages': anthropicWire };
+
+/** The default answer: `echo: ` + the last 6 words of the last user message. */
+export function echoAnswer(req: Pick<FakeRequest, 'messages'>): string {
+  const lastUser = [...req.messages].reverse().find((m) => m.role === 'user') ?? req.messages.at(-1);
+  return `echo: ${words(lastUser?.content ?? '').slice(-6).join(' ')}`;
+}
+
+interface Generation {
+  total: number;
+  byStatus: Record<string, number>;
+  inFlight: number;
+  maxInFlight: number;
+}
+const newGeneration = (): Generation => ({ total: 0, byStatus: {}, inFlight: 0, maxInFlight: 0 });
+
+/** Which wire's error format to use for a request that is not on an LLM route. */
+const guessWire = (req: IncomingMessage): Wire =>
+  req.headers['anthropic-version'] !== undefined || req.headers['x-api-key'] !== undefined ? anthropicWire : openaiWire;
+
+export async function startFakeProvider(options: FakeProviderOptions = {}): Promise<FakeProvider> {
+  checkRates(options.faultRates);
+  const requests: FakeRequest[] = [];
+  const attempts = new Map<string, number>();
+  let gen = newGeneration();
+  let closing = false;
+  let closePromise: Promise<void> | undefined;
+  let idCounter = 0;
+  const sleeping = new Set<{ timer: NodeJS.Timeout; wake: () => void }>();
+
+  /** Wait ms; cut short by close(), or when `res` closes (the client went away). */
+  const sleep = (ms: number, res: ServerResponse): Promise<void> => {
+    if (!(ms > 0) || closing || res.destroyed) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const entry = {
+        timer: setTimeout(() => entry.wake(), ms),
+        wake: () => {
+          clearTimeout(entry.timer);
+          sleeping.delete(entry);
+          res.off('close', entry.wake);
+          resolve();
+        },
+      };
+      sleeping.add(entry);
+      res.once('close', entry.wake);
+    });
+  };
+
+  const authorized = (wire: Wire, req: IncomingMessage): { ok: boolean; raw?: string; key?: string } => {
+    const cred = wire.credentials(req.headers);
+    return { ...cred, ok: options.apiKey === undefined || cred.key === options.apiKey };
+  };
+
+  async function handleLLM(wire: Wire, path: string, req: IncomingMessage, res: ServerResponse, raw: string, g: Generation): Promise<void> {
+    let body: unknown;
+    let badJson = false;
+    try { body = JSON.parse(raw); } catch { body = raw; badJson = true; }
+    const parsed = badJson
+      ? { model: '', messages: [], stream: false, invalid: `We could not parse the JSON body of your request: ${raw.length === 0 ? 'empty body' : 'invalid JSON'}` }
+      : wire.parse(body);
+    const cred = authorized(wire, req);
+    const attemptKey = `${wire.name}\u0000${parsed.model}\u0000${JSON.stringify(parsed.messages)}`;
+    const attempt = (attempts.get(attemptKey) ?? 0) + 1;
+    attempts.set(attemptKey, attempt);
+    const fr: FakeRequest = {
+      wire: wire.name, path, model: parsed.model, messages: parsed.messages, body, attempt,
+      authorization: cred.raw, stream: parsed.stream,
+    };
+    requests.push(fr);
+    g.total++;
+
+    const answered = (status: number) => {
+      fr.status = status;
+      g.byStatus[String(status)] = (g.byStatus[String(status)] ?? 0) + 1;
+    };
+    const sendError = (err: WireError, headers: Record<string, string> = {}) => {
+      answered(err.status);
+      sendJson(res, err.status, err.body, { 'x-request-id': `req_fake_${++idCounter}`, ...headers });
+    };
+    let clientGone = false;
+    res.on('close', () => { if (!res.writableFinished) clientGone = true; });
+    const gone = () => closing || clientGone || res.destroyed;
+
+    if (!cred.ok) return sendError(wire.error('authentication', { key: cred.key }));
+    if (parsed.invalid) return sendError(wire.error('invalid_request', { message: parsed.invalid }));
+
+    let fault: Fault | undefined;
+    try {
+      fault = (await options.fault?.(fr)) ?? drawFault(options.faultRates, fr.model, fr.messages, attempt);
+    } catch (err) {
+      return sendError(wire.error('server', { message: `fake provider: fault callback threw: ${(err as Error)?.message ?? err}` }));
+    }
+    if (fault) fr.fault = fault.kind;
+    if (fault?.kind === '429') {
+      const retryAfterS = fault.retryAfterS ?? 1;
+      return sendError(wire.error('rate_limit', { model: fr.model, retryAfterS }), { 'retry-after': String(retryAfterS) });
+    }
+    if (fault?.kind === '400') return sendError(wire.error('invalid_request', { message: fault.message }));
+
+    await sleep(options.latencyMs ?? 0, res);
+    if (fault?.kind === 'slow') await sleep(fault.ms, res);
+    if (gone()) return answered(0);
+    switch (fault?.kind) {
+      case '500': return sendError(wire.error('server'));
+      case '503': return sendError(wire.error('unavailable'));
+      case 'reset':
+        answered(0);
+        req.socket.destroy();
+        return;
+      case 'malformed': {
+        const m = wire.malformed(fr.stream);
+        answered(200);
+        res.writeHead(200, { 'content-type': m.contentType });
+        res.end(m.text);
+        return;
+      }
+    }
+
+    let resolved: ResolvedAnswer;
+    try {
+      const a: string | FakeAnswer = await (options.answer ?? echoAnswer)(fr);
+      const ans: FakeAnswer = typeof a === 'string' ? { text: a } : a;
+      if (typeof ans?.text !== 'string') throw new Error('answer must be a string or {text: string}');
+      resolved = {
+        text: ans.text,
+        inputTokens: ans.inputTokens ?? Math.max(1, fr.messages.reduce((n, m) => n + words(m.content).length, 0)),
+        outputTokens: ans.outputTokens ?? Math.max(1, words(ans.text).length),
+        finishReason: ans.finishReason,
+      };
+    } catch (err) {
+      return sendError(wire.error('server', { message: `fake provider: answer callback threw: ${(err as Error)?.message ?? err}` }));
+    }
+    if (gone()) return answered(0);
+    answered(200);
+    const id = `${(++idCounter).toString(36)}${fnv(attemptKey).toString(36)}`;
+    wire.sendAnswer(res, body, fr.model, resolved, id);
+  }
+
+  function handleOther(path: string, req: IncomingMessage, res: ServerResponse): void {
+    if (req.method === 'GET' && path === '/health') return sendJson(res, 200, { ok: true });
+    const wire = guessWire(req);
+    if (req.method === 'GET' && path === '/v1/models') {
+      const cred = authorized(wire, req);
+      if (!cred.ok) {
+        const err = wire.error('authentication', { key: cred.key });
+        return sendJson(res, err.status, err.body);
+      }
+      return sendJson(res, 200, wire.models(options.models ?? ['fake-model']));
+    }
+    const err = wire.error('not_found', { route: `${req.method} ${path}` });
+    sendJson(res, err.status, err.body);
+  }
+
+  const server = http.createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname.replace(/\/+$/, '') || '/';
+    const wire = req.method === 'POST' ? LLM_ROUTES[path] : undefined;
+    const g = gen;
+    if (wire) { // in flight = request received, response not yet finished or aborted
+      g.inFlight++;
+      g.maxInFlight = Math.max(g.maxInFlight, g.inFlight);
+      res.on('close', () => { g.inFlight--; });
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (!wire) return handleOther(path, req, res);
+      handleLLM(wire, path, req, res, Buffer.concat(chunks).toString('utf8'), g).catch((err: unknown) => {
+        if (!res.headersSent && !res.destroyed) {
+          const e = wire.error('server', { message: `fake provider bug: ${(err as Error)?.message ?? err}` });
+          sendJson(res, e.status, e.body);
+        } else res.destroy();
+      });
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => { server.off('error', reject); resolve(); });
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+
+  return {
+    url,
+    openaiBaseURL: `${url}/v1`,
+    anthropicBaseURL: `${url}/v1`,
+    requests,
+    stats(): FakeProviderStats {
+      return { total: gen.total, byStatus: { ...gen.byStatus }, maxInFlight: gen.maxInFlight };
+    },
+    reset(): void {
+      requests.length = 0; // keep the array identity: callers may hold `provider.requests`
+      attempts.clear();
+      gen = newGeneration();
+    },
+    close(): Promise<void> {
+      if (!closePromise) {
+        closing = true;
+        for (const s of [...sleeping]) s.wake();
+        closePromise = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+      }
+      return closePromise;
+    },
+  };
+}

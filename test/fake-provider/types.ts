@@ -1,0 +1,141 @@
+// Public types of the fake provider. Re-exported from server.ts; import them from there.
+
+export interface FakeMessage {
+  role: string;
+  content: string;
+}
+
+export interface FakeRequest {
+  wire: 'openai' | 'anthropic';
+  /** e.g. '/v1/chat/completions' */
+  path: string;
+  model: string;
+  /** Normalised: anthropic `system` becomes a leading {role:'system'}; content parts joined to text. */
+  messages: FakeMessage[];
+  /** The parsed JSON body as received (the raw text when it was not valid JSON). */
+  body: any;
+  /** 1-based: how many times this exact (wire, model, messages) has been requested so far, including this one. */
+  attempt: number;
+  /** Raw header value of Authorization (openai) / x-api-key (anthropic). */
+  authorization?: string;
+  stream: boolean;
+  /**
+   * HTTP status the request was answered with; set once the response head is sent.
+   * 0 = no HTTP response at all (a `reset` fault, or the client went away first).
+   */
+  status?: number;
+  /** The fault applied to this request, if any (from `fault` or `faultRates`). */
+  fault?: Fault['kind'];
+}
+
+export type Fault =
+  /** 429 with Retry-After header (seconds) and the provider's real JSON error body. */
+  | { kind: '429'; retryAfterS?: number }
+  | { kind: '500' }
+  | { kind: '503' }
+  | { kind: '400'; message?: string }
+  /** Destroy the socket without answering. */
+  | { kind: 'reset' }
+  /** Wait ms before answering normally (so a client timeout fires). */
+  | { kind: 'slow'; ms: number }
+  /** 200 with a body that is not valid JSON. */
+  | { kind: 'malformed' };
+
+export interface FakeAnswer {
+  text: string;
+  inputTokens?: number;
+  outputTokens?: number;
+  /** Either wire's vocabulary; mapped across (stop<->end_turn, length<->max_tokens, tool_calls<->tool_use). */
+  finishReason?: string;
+}
+
+export interface FaultRates {
+  rate429?: number;
+  /** Retry-After seconds on random 429s (default 1). */
+  retryAfterS?: number;
+  rate500?: number;
+  rateReset?: number;
+  rateMalformed?: number;
+  seed?: number;
+}
+
+export interface FakeProviderOptions {
+  /** Decide the answer. Default: deterministic echo: `echo: ` + the last 6 words of the last user message. */
+  answer?: (req: FakeRequest) => string | FakeAnswer | Promise<string | FakeAnswer>;
+  /** Per-request fault decision; undefined = answer normally (or fall through to faultRates). Called before answering. */
+  fault?: (req: FakeRequest) => Fault | undefined | Promise<Fault | undefined>;
+  /** Random fault rates drawn deterministically from hash(seed, model, messages, attempt). Sum must be <= 1. */
+  faultRates?: FaultRates;
+  /** Fixed latency added to every answer, ms (not to 400/401/429 rejections, which are immediate). */
+  latencyMs?: number;
+  /** When set, requests whose key (Bearer token for openai, x-api-key for anthropic) differs get 401. */
+  apiKey?: string;
+  /** Model ids listed by GET /v1/models. Default ['fake-model']. */
+  models?: string[];
+  /** Default 0 = random free port; always binds 127.0.0.1. */
+  port?: number;
+}
+
+export interface FakeProviderStats {
+  total: number;
+  byStatus: Record<string, number>;
+  maxInFlight: number;
+}
+
+export interface FakeProvider {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  /** `${url}/v1` (what @ai-sdk/openai's createOpenAI({baseURL}) takes) */
+  openaiBaseURL: string;
+  /** `${url}/v1` (what @ai-sdk/anthropic's createAnthropic({baseURL}) takes) */
+  anthropicBaseURL: string;
+  /** Every LLM request received, in order; `status` is filled in once answered. */
+  requests: FakeRequest[];
+  stats(): FakeProviderStats;
+  /** Clear requests, attempt counters and stats. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+/** What the server hands a wire module to render a successful answer. */
+export interface ResolvedAnswer {
+  text: string;
+  inputTokens: number;
+  outputTokens: number;
+  finishReason?: string;
+}
+
+export type ErrorKind = 'invalid_request' | 'authentication' | 'rate_limit' | 'server' | 'unavailable' | 'not_found';
+
+export interface WireError {
+  status: number;
+  body: unknown;
+}
+
+export interface ParsedBody {
+  model: string;
+  messages: FakeMessage[];
+  stream: boolean;
+  /** Set when the body is not a valid request for this wire (answered 400 with this message). */
+  invalid?: string;
+}
+
+export interface ErrorInfo {
+  message?: string;
+  model?: string;
+  key?: string;
+  retryAfterS?: number;
+  route?: string;
+}
+
+/** One provider's wire protocol, as the server drives it. */
+export interface Wire {
+  name: 'openai' | 'anthropic';
+  parse(body: unknown): ParsedBody;
+  /** raw: the header value to record; key: the secret to compare with options.apiKey. */
+  credentials(headers: import('node:http').IncomingHttpHeaders): { raw?: string; key?: string };
+  error(kind: ErrorKind, info?: ErrorInfo): WireError;
+  sendAnswer(res: import('node:http').ServerResponse, body: any, model: string, ans: ResolvedAnswer, id: string): void;
+  malformed(stream: boolean): { contentType: string; text: string };
+  models(ids: string[]): unknown;
+}
