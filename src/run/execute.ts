@@ -269,7 +269,7 @@ export async function executeRun(plan: Plan, options: RunOptions): Promise<RunOu
         };
       } else {
         const response = outcome.response!;
-        const latencyMs = response.latencyMs ?? outcome.latencyMs;
+        const latencyMs = response.latencyMs ?? (target.measuresLatency ? outcome.latencyMs : undefined);
         const cost = response.costUsd ?? pricer.cost(item.variant.model, response.inputTokens, response.outputTokens);
         if (cost !== undefined) spentUsd += cost;
         const scored = await scoreOutput(await prepared.get(item), {

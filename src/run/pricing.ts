@@ -22,11 +22,12 @@ export function createPricer(): Pricer {
       if (model.price) {
         return (inputTokens * model.price.input_per_mtok + outputTokens * model.price.output_per_mtok) / 1e6;
       }
-      const providerId = PRICE_PROVIDER[model.providerType];
+      const target = model.priceAs ?? { providerType: model.providerType, modelId: model.modelId };
+      const providerId = PRICE_PROVIDER[target.providerType];
       if (!providerId) return undefined;
-      const cacheKey = `${providerId}|${model.modelId}`;
+      const cacheKey = `${providerId}|${target.modelId}`;
       if (known.get(cacheKey) === false) return undefined;
-      const result = calcPrice({ input_tokens: inputTokens, output_tokens: outputTokens }, model.modelId, { providerId });
+      const result = calcPrice({ input_tokens: inputTokens, output_tokens: outputTokens }, target.modelId, { providerId });
       known.set(cacheKey, result !== null);
       return result ? result.total_price : undefined;
     },

@@ -12,6 +12,7 @@ import { EvalspecError } from '../errors.js';
 import { resolveEnv, type Suite, type ModelRef, type Message, type GenerationParams } from '../suite/index.js';
 import { CallFailure } from './errors.js';
 import type { SecretScrubber } from './secrets.js';
+import { countTokens, countMessageTokens, TOKENIZER_NAME } from './tokens.js';
 
 export interface CallRequest {
   caseId: string;
@@ -35,6 +36,8 @@ export interface CallResponse {
 
 export interface CallTarget {
   kind: 'network' | 'function' | 'replay';
+  /** False for replayed logs: our wall time says nothing about the model; only a logged latency counts. */
+  measuresLatency: boolean;
   /** Calls sharing a connection key share its concurrency limit. */
   connectionKey: string;
   concurrency?: number;
@@ -60,6 +63,7 @@ function resolveApiKey(suite: Suite, model: ModelRef, scrubber: SecretScrubber):
     const variable = missing[0] ?? envName ?? 'the API key variable';
     throw new EvalspecError('API_KEY_MISSING', `provider "${model.providerId}" (model ${model.ref}) needs an API key, and ${variable} is not set`, {
       file: suite.file,
+      line: model.line,
       hint: `export ${variable}=… (or set providers.${model.providerId}.apiKey: "\${MY_VAR}" in the suite); for a demo with no key use replay: or function: models`,
     });
   }
@@ -113,6 +117,7 @@ function networkTarget(suite: Suite, model: ModelRef, scrubber: SecretScrubber, 
   const lm = languageModel(suite, model, apiKey, baseURL, headers);
   return {
     kind: 'network',
+    measuresLatency: true,
     connectionKey: `${cfg.type}|${baseURL ?? 'default'}`,
     concurrency: cfg.concurrency,
     timeoutMs: cfg.timeout_ms,
@@ -149,6 +154,7 @@ async function functionTarget(suite: Suite, model: ModelRef): Promise<CallTarget
   if (!existsSync(file)) {
     throw new EvalspecError('MODULE_LOAD', `function provider module not found: ${file}`, {
       file: suite.file,
+      line: model.line,
       hint: `model "${model.ref}": the path is relative to the suite file; add #name to pick a named export`,
     });
   }
@@ -171,6 +177,7 @@ async function functionTarget(suite: Suite, model: ModelRef): Promise<CallTarget
   }
   return {
     kind: 'function',
+    measuresLatency: true,
     connectionKey: `function|${file}`,
     cacheIdentity: null, // the user's code may change between runs; never serve it from cache
     async call(req) {
@@ -233,11 +240,21 @@ export function readReplayFile(file: string): Map<string, ReplayRecord[]> {
   return byCase;
 }
 
-function replayTarget(suite: Suite, model: ModelRef): CallTarget {
+function replayTarget(suite: Suite, model: ModelRef, warnings: string[]): CallTarget {
   const file = resolve(suite.dir, model.modelId);
+  if (!existsSync(file)) {
+    throw new EvalspecError('REPLAY_FILE', `replay file not found: ${file}`, {
+      file: suite.file,
+      line: model.line,
+      hint: `model "${model.ref}": the replay: path is relative to the suite file`,
+    });
+  }
   const records = readReplayFile(file);
+  const priced = Boolean(model.price || model.priceAs);
+  let estimated = false;
   return {
     kind: 'replay',
+    measuresLatency: false,
     connectionKey: `replay|${file}`,
     cacheIdentity: null,
     async call(req) {
@@ -245,7 +262,18 @@ function replayTarget(suite: Suite, model: ModelRef): CallTarget {
       // A log with one output per case serves every repeat; with repeats logged, each repeat its own.
       const rec = list?.[list.length === 1 ? 0 : req.repeat];
       if (!rec) throw new CallFailure('missing-output', `${model.ref} has no logged output for case ${req.caseId}${list ? ` repeat ${req.repeat}` : ''}`);
-      return { text: rec.text, inputTokens: rec.inputTokens, outputTokens: rec.outputTokens, costUsd: rec.costUsd, latencyMs: rec.latencyMs };
+      let { inputTokens, outputTokens } = rec;
+      // A priced log without token counts: count them, so cost at list price can be shown (and say so).
+      if (priced && (inputTokens === undefined || outputTokens === undefined)) {
+        inputTokens ??= countMessageTokens(req.messages);
+        outputTokens ??= countTokens(rec.text);
+        if (!estimated) {
+          estimated = true;
+          const note = `replayed logs without token counts were priced on tokens counted with the ${TOKENIZER_NAME} tokenizer (exact for GPT-3.5/4, an estimate for other models)`;
+          if (!warnings.includes(note)) warnings.push(note);
+        }
+      }
+      return { text: rec.text, inputTokens, outputTokens, costUsd: rec.costUsd, latencyMs: rec.latencyMs };
     },
   };
 }
@@ -256,7 +284,7 @@ export async function buildTargets(suite: Suite, models: ModelRef[], scrubber: S
   for (const model of models) {
     const type = suite.providers[model.providerId].type;
     if (type === 'function') targets.set(model.label, await functionTarget(suite, model));
-    else if (type === 'replay') targets.set(model.label, replayTarget(suite, model));
+    else if (type === 'replay') targets.set(model.label, replayTarget(suite, model, warnings));
     else targets.set(model.label, networkTarget(suite, model, scrubber, warnings));
   }
   return targets;

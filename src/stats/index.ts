@@ -103,6 +103,6 @@ export {
   tQuantile,
   tTwoSidedPValue,
 } from './distributions.js';
-export { logGamma, regularizedIncompleteBeta } from './special-functions.js';
+export { logBeta, logGamma, regularizedIncompleteBeta } from './special-functions.js';
 export { mulberry32, type RandomSource } from './random.js';
 export { mean, pearsonCorrelation, quantileOfSorted, sampleVariance } from './descriptive.js';

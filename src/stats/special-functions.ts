@@ -39,9 +39,46 @@ export function logGamma(x: number): number {
   return LOG_SQRT_TWO_PI + (z + 0.5) * Math.log(t) - t + Math.log(sum);
 }
 
-/** ln B(a, b) = ln Γ(a) + ln Γ(b) − ln Γ(a + b). */
+/**
+ * Stirling-series remainder: ln Γ(x) = (x − ½) ln x − x + ½ ln 2π + stirlingRemainder(x). Accurate to
+ * ~1e-17 for x ≥ 10 (terms up to x⁻¹³; Abramowitz & Stegun 6.1.40).
+ */
+function stirlingRemainder(x: number): number {
+  const inverse = 1 / x;
+  const inverse2 = inverse * inverse;
+  return (
+    inverse *
+    (1 / 12 -
+      inverse2 * (1 / 360 - inverse2 * (1 / 1260 - inverse2 * (1 / 1680 - inverse2 * (1 / 1188 - inverse2 * (691 / 360360 - inverse2 / 156))))))
+  );
+}
+
+/** Below this, Lanczos terms are small enough that ln Γ(a) + ln Γ(b) − ln Γ(a+b) loses nothing. */
+const STIRLING_THRESHOLD = 10;
+
+/**
+ * ln B(a, b) = ln Γ(a) + ln Γ(b) − ln Γ(a + b), arranged so large arguments do not cancel: with b = 5·10⁵
+ * each ln Γ is ~6·10⁶ and the naive difference would keep only ~9 digits. For large arguments the Stirling
+ * terms are combined analytically first (ln(b/(a+b)) via log1p), as in Boost's and R's `lbeta`.
+ */
 export function logBeta(a: number, b: number): number {
-  return logGamma(a) + logGamma(b) - logGamma(a + b);
+  const small = Math.min(a, b);
+  const large = Math.max(a, b);
+  const sum = a + b;
+  if (large < STIRLING_THRESHOLD) return logGamma(a) + logGamma(b) - logGamma(sum);
+  const remainders = stirlingRemainder(large) - stirlingRemainder(sum);
+  if (small < STIRLING_THRESHOLD) {
+    // ln Γ(large) − ln Γ(sum) = −(large − ½)·log1p(small/large) − small·ln(sum) + small + remainders.
+    return logGamma(small) - (large - 0.5) * Math.log1p(small / large) - small * Math.log(sum) + small + remainders;
+  }
+  return (
+    LOG_SQRT_TWO_PI +
+    (small - 0.5) * Math.log(small / sum) +
+    (large - 0.5) * Math.log1p(-small / sum) -
+    0.5 * Math.log(sum) +
+    stirlingRemainder(small) +
+    remainders
+  );
 }
 
 /** ln C(n, k) for real n ≥ k ≥ 0. */
@@ -145,7 +182,10 @@ export function incompleteBetaTails(x: number, a: number, b: number, y: number =
   if (!(x >= 0 && x <= 1)) throw new RangeError(`incompleteBetaTails needs 0 ≤ x ≤ 1, got ${x}`);
   if (x === 0) return { lower: 0, upper: 1 };
   if (y === 0 || x === 1) return { lower: 1, upper: 0 };
-  const logPrefactor = a * Math.log(x) + b * Math.log(y) - logBeta(a, b);
+  // ln(1 − u) via log1p when u is small: b·ln(y) with b ~ 10⁶ and y near 1 would otherwise lose digits.
+  const logX = y < 0.5 ? Math.log1p(-y) : Math.log(x);
+  const logY = x < 0.5 ? Math.log1p(-x) : Math.log(y);
+  const logPrefactor = a * logX + b * logY - logBeta(a, b);
   if (x < (a + 1) / (a + b + 2)) {
     const lower = (Math.exp(logPrefactor) * betaContinuedFraction(x, a, b)) / a;
     return { lower, upper: 1 - lower };

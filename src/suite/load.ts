@@ -30,6 +30,10 @@ export interface ModelRef {
   label: string;
   params: GenerationParams;
   price?: PriceOverride;
+  /** Priced as this provider:model (list price from the price database). */
+  priceAs?: { providerType: string; modelId: string };
+  /** Line of the model's entry in the suite file, for error messages. */
+  line?: number;
 }
 
 export interface Suite {
@@ -130,6 +134,8 @@ function parseModels(cfg: SuiteFile, providers: Suite['providers'], file: string
       explicitLabel: spec.label !== undefined,
       params: { ...cfg.params, ...spec.params },
       price: spec.price,
+      line,
+      priceAs: 'price_as' in spec && spec.price_as ? { providerType: spec.price_as.split(':')[0], modelId: spec.price_as.slice(spec.price_as.indexOf(':') + 1) } : undefined,
     };
   });
   // Two models with the same natural label (e.g. openai:gpt-4o and azure:gpt-4o) fall back to the full ref.
@@ -214,6 +220,13 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
   let cases: Case[];
   if (typeof cfg.cases === 'string') {
     const casesFile = resolve(dir, cfg.cases);
+    if (!existsSync(casesFile)) {
+      throw new EvalspecError('CASES_FILE', `cases file not found: ${casesFile}`, {
+        file,
+        line: lineOf(['cases']),
+        hint: 'check the "cases:" path in the suite (it is relative to the suite file)',
+      });
+    }
     cases = buildCases(readCaseFile(casesFile), casesFile);
   } else {
     cases = buildCases(cfg.cases.map((value) => ({ value })), file, (i) => lineOf(['cases', i]));

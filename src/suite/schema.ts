@@ -57,6 +57,8 @@ export const modelEntrySchema = z.union([
     label: z.string().min(1).optional(),
     params: paramsSchema.optional(),
     price: priceSchema.optional(),
+    /** Price this model's tokens as another model's list price, e.g. a replayed log of "openai:gpt-4". */
+    price_as: z.string().regex(/^[\w-]+:.+$/, 'write provider:model, e.g. openai:gpt-4o').optional(),
   }),
 ]);
 export type ModelEntry = z.infer<typeof modelEntrySchema>;
@@ -122,5 +124,5 @@ export const VALID_KEYS = {
   retries: Object.keys(retriesSchema.shape),
   bar: Object.keys(barSchema.shape),
   case: Object.keys(caseRecordSchema.shape),
-  model: ['id', 'label', 'params', 'price'],
+  model: ['id', 'label', 'params', 'price', 'price_as'],
 } as const;

@@ -1,5 +1,5 @@
 // Parses YAML keeping positions, and turns zod issues into errors that name the file, the line and the fix.
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseDocument, isNode, isMap, isScalar, type Document } from 'yaml';
 import type { z } from 'zod';
 import { EvalspecError, type ErrorCode } from '../errors.js';
 
@@ -26,6 +26,13 @@ export function parseYamlWithLines(text: string, file: string): LocatedYaml {
     lineOf(path) {
       // Walk up the path until a node with a position is found, so a missing key points at its parent.
       for (let depth = path.length; depth >= 0; depth--) {
+        // A mapping key points at the key itself (a block value starts on a later line).
+        const last = path[depth - 1];
+        if (depth > 0 && typeof last === 'string') {
+          const parent = depth === 1 ? doc.contents : doc.getIn(path.slice(0, depth - 1), true);
+          const pair = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && p.key.value === last) : undefined;
+          if (pair && isNode(pair.key) && pair.key.range) return lineCounter.linePos(pair.key.range[0]).line;
+        }
         const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
         if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
       }
@@ -76,6 +83,8 @@ export function throwSchemaIssue(
 ): never {
   const issue = error.issues[0];
   const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+  // An unknown key is reported at its own line, not at the line of the mapping that holds it.
+  if (issue.code === 'unrecognized_keys' && issue.keys.length > 0) path.push(issue.keys[0]);
   const { message, hint } = describeIssue(issue, options.validKeysAt?.(issue.path));
   throw new EvalspecError(options.code, message, {
     file: options.file,

@@ -1,0 +1,54 @@
+// The JSON report contract (formatVersion 1), written down as a zod schema that tests parse reports with.
+import { z } from 'zod';
+
+const nullableNumber = z.number().nullable();
+export const intervalSchema = z.strictObject({ method: z.string().min(1), level: z.number(), low: z.number(), high: z.number() });
+
+export const jsonReportSchema = z.object({
+  formatVersion: z.literal(1),
+  runId: z.string(),
+  status: z.enum(['completed', 'incomplete', 'cancelled']),
+  suite: z.object({ name: z.string(), hash: z.string() }),
+  variants: z.array(
+    z.object({
+      id: z.string(),
+      model: z.string(),
+      prompt: z.string(),
+      cases: z.number().int(),
+      passed: z.number().int(),
+      failed: z.number().int(),
+      errors: z.number().int(),
+      passRate: nullableNumber,
+      passRateCi: intervalSchema.nullable(),
+      meanScore: nullableNumber,
+      tokens: z.object({ input: nullableNumber, output: nullableNumber }),
+      costUsd: nullableNumber,
+      latencyMs: z.object({ p50: nullableNumber, p95: nullableNumber }),
+    }),
+  ),
+  results: z.array(
+    z.object({
+      caseId: z.string(),
+      variantId: z.string(),
+      repeat: z.number().int(),
+      output: z.string().nullable(),
+      pass: z.boolean().nullable(),
+      score: nullableNumber,
+      cached: z.boolean(),
+      latencyMs: nullableNumber,
+      costUsd: nullableNumber,
+      error: z.object({ class: z.string(), message: z.string().nullable() }).nullable(),
+      checks: z.array(
+        z.strictObject({
+          type: z.string(),
+          metric: z.string(),
+          severity: z.enum(['normal', 'critical']),
+          pass: z.boolean(),
+          score: z.number(),
+          reason: z.string(),
+        }),
+      ),
+    }),
+  ),
+});
+export type JsonReport = z.infer<typeof jsonReportSchema>;
