@@ -58,9 +58,10 @@ describe.each(['proportion_ci_0_of_20', 'proportion_ci_17_of_20', 'proportion_ci
 });
 
 describe('proportion intervals against scipy at other sizes and levels', () => {
-  it.each(scipyExtra.proportion_intervals.map((row: any) => [`${row.successes}/${row.n} at ${row.level}`, row]))(
+  const rows: [string, any][] = scipyExtra.proportion_intervals.map((row: any) => [`${row.successes}/${row.n} at ${row.level}`, row]);
+  it.each(rows)(
     '%s',
-    (_label, row: any) => {
+    (_label, row) => {
       const tolerance = { abs: 1e-12, rel: 1e-9 };
       const asPair = (interval: Interval | undefined) => [interval?.low, interval?.high];
       expectClose(asPair(clopperPearsonInterval(row.successes, row.n, row.level)), row.clopper_pearson, tolerance, 'clopper-pearson');

@@ -1,0 +1,60 @@
+// `evalspec run`
+import type { Command } from 'commander';
+import type { CliIO } from '../program.js';
+import { Option } from 'commander';
+import { runSuite } from '../../pipeline.js';
+import { openStore } from '../../store/index.js';
+import { renderTerminalReport } from '../../report/index.js';
+import { createProgress } from '../progress.js';
+import { positiveInt } from '../options.js';
+
+export function registerRunCommand(program: Command, io: CliIO): void {
+  program
+    .command('run')
+    .description('run a suite: call every case on every model, score, store, report')
+    .argument('[suite]', 'suite file or directory (optional with --resume)')
+    .option('--json <file>', 'write the JSON report (formatVersion 1)')
+    .option('--junit <file>', 'write a JUnit XML report')
+    .option('--md <file>', 'write a Markdown summary for a pull-request comment')
+    .option('--label <name>', 'label the run (e.g. main) so later runs can compare with it')
+    .option('--no-cache', 'call providers even when an identical call is cached')
+    .option('--resume <runId>', 'finish an interrupted run without re-calling completed cases')
+    .addOption(new Option('--concurrency <n>', 'override the suite concurrency').argParser(positiveInt('--concurrency')))
+    .addOption(new Option('--repeat <n>', 'override the suite repeat count').argParser(positiveInt('--repeat')))
+    .option('--model <label...>', 'only these models (labels or provider:model refs)')
+    .option('--no-progress', 'no progress output')
+    .option('--failures <n>', 'failing cases to show per variant', '3')
+    .action(async (suitePath: string | undefined, opts) => {
+      const progress = createProgress({ enabled: opts.progress, stream: io.progressStream });
+      let result;
+      try {
+        result = await runSuite(suitePath, {
+          db: program.opts().db,
+          label: opts.label,
+          cache: opts.cache,
+          resume: opts.resume,
+          concurrency: opts.concurrency,
+          repeat: opts.repeat,
+          models: opts.model,
+          signal: io.signal,
+          onEvent: (e) => progress.onEvent(e),
+          json: opts.json,
+          junit: opts.junit,
+          md: opts.md,
+        });
+      } finally {
+        progress.stop();
+      }
+      const store = openStore(program.opts().db);
+      try {
+        io.stdout(`${await renderTerminalReport(store, result.report, { failures: Number(opts.failures) })}\n`);
+        io.stdout(`\nstored in ${store.location} as run ${result.outcome.runId}; show it again: evalspec show ${result.outcome.runId}\n`);
+      } finally {
+        await store.close();
+      }
+      if (result.outcome.fatal) io.stderr(`${result.outcome.fatal.format()}\n`);
+      else if (result.outcome.status === 'incomplete') io.stderr(`run incomplete: some calls are still in error after retries; finish them with: evalspec run --resume ${result.outcome.runId}\n`);
+      else if (result.outcome.status === 'cancelled') io.stderr(`cancelled: finished results are stored; continue with: evalspec run --resume ${result.outcome.runId}\n`);
+      io.exitCode = result.exitCode;
+    });
+}

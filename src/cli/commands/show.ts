@@ -1,0 +1,30 @@
+// `evalspec show`
+import type { Command } from 'commander';
+import type { CliIO } from '../program.js';
+import { EXIT } from '../../errors.js';
+import { openStore } from '../../store/index.js';
+import { buildRunReport, renderTerminalReport, writeJsonReport, writeJunitReport, writeMarkdownReport } from '../../report/index.js';
+
+export function registerShowCommand(program: Command, io: CliIO): void {
+  program
+    .command('show')
+    .description('print a stored run again (and write its reports)')
+    .argument('<runId>', 'a run id from `evalspec runs`')
+    .option('--json <file>', 'write the JSON report')
+    .option('--junit <file>', 'write a JUnit XML report')
+    .option('--md <file>', 'write a Markdown summary')
+    .option('--failures <n>', 'failing cases to show per variant', '5')
+    .action(async (runId: string, opts) => {
+      const store = openStore(program.opts().db);
+      try {
+        const report = await buildRunReport(store, runId);
+        if (opts.json) await writeJsonReport(store, report, opts.json);
+        if (opts.junit) await writeJunitReport(store, runId, opts.junit);
+        if (opts.md) await writeMarkdownReport(store, report, opts.md);
+        io.stdout(`${await renderTerminalReport(store, report, { failures: Number(opts.failures) })}\n`);
+        io.exitCode = report.status === 'completed' ? EXIT.ok : EXIT.incomplete;
+      } finally {
+        await store.close();
+      }
+    });
+}
