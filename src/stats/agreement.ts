@@ -64,20 +64,32 @@ function confusionFromPairs(pairs: readonly (readonly [Label, Label])[], categor
 /**
  * Cohen's kappa (Cohen 1960; weighted: Cohen 1968): κ = (p_o − p_e)/(1 − p_e), with p_e = Σ w_ij r_i c_j
  * from the graders' marginal rates. 1 = perfect, 0 = chance level, < 0 = worse than chance.
- * Input: a k×k confusion matrix of counts (rows = first grader), or (first, second) label pairs.
+ * Input: `{ confusion }`, a k×k matrix of counts (rows = first grader), or `{ pairs }`, one
+ * (first, second) label pair per case. (Explicit, because a list of two numeric pairs would otherwise be
+ * indistinguishable from a 2×2 matrix.)
  * Interval: normal approximation with the Fleiss–Cohen–Everitt (1969) large-sample variance.
  * Undefined with no cases, or when chance agreement is 1 (both graders always gave the same single label).
  */
 export function cohensKappa(
-  data: readonly (readonly number[])[] | readonly (readonly [Label, Label])[],
+  data: { confusion: readonly (readonly number[])[] } | { pairs: readonly (readonly [Label, Label])[] },
   options: KappaOptions = {},
 ): CohensKappa | undefined {
   const { weights = 'none', level = 0.95 } = options;
   assertLevel(level);
-  const isMatrix = data.length > 0 && data.every((row) => row.length === data.length && row.every((v) => typeof v === 'number'));
-  const { confusion, categories } = isMatrix
-    ? { confusion: (data as readonly (readonly number[])[]).map((row) => [...row]), categories: undefined }
-    : confusionFromPairs(data as readonly (readonly [Label, Label])[], options.categories);
+  let confusion: number[][];
+  let categories: Label[] | undefined;
+  if ('confusion' in data) {
+    confusion = data.confusion.map((row) => [...row]);
+    categories = undefined;
+    confusion.forEach((row, i) => {
+      if (row.length !== confusion.length) throw new RangeError(`confusion must be square: row ${i} has ${row.length} entries`);
+      row.forEach((count, j) => {
+        if (!(count >= 0) || !Number.isFinite(count)) throw new RangeError(`confusion[${i}][${j}] must be a count ≥ 0, got ${count}`);
+      });
+    });
+  } else {
+    ({ confusion, categories } = confusionFromPairs(data.pairs, options.categories));
+  }
   const k = confusion.length;
   const n = confusion.flat().reduce((total, count) => total + count, 0);
   if (k === 0 || n === 0) return undefined;

@@ -11,6 +11,8 @@ export interface ComparisonSummary {
   pValue?: number | undefined;
   /** Standard error of the difference; used to state what the suite could have detected. */
   se?: number | undefined;
+  /** Degrees of freedom behind the interval; with it, "could detect" uses t instead of z quantiles. */
+  df?: number | undefined;
 }
 
 export interface DescribeOptions {
@@ -55,7 +57,7 @@ export function describeComparison(result: ComparisonSummary, options: DescribeO
   const { nameA = 'A', nameB = 'B', unit = 'points', scale = 100, decimals = 1, power = 0.8 } = options;
   const scaled = (value: number) => value * scale;
   const unitSuffix = unit ? ` ${unit}` : '';
-  const { difference, interval, pValue, se } = result;
+  const { difference, interval, pValue, se, df } = result;
   const pText = pValue === undefined ? '' : `, ${formatPValue(pValue)}`;
 
   if (interval === undefined) {
@@ -83,7 +85,7 @@ export function describeComparison(result: ComparisonSummary, options: DescribeO
     `(${nameB} ${MINUS} ${nameA} = ${formatNumber(scaled(difference), decimals)}${unitSuffix}, ` +
     `${levelText} ${formatNumber(scaled(interval.low), decimals)} to ${formatNumber(scaled(interval.high), decimals)}${pText})`;
   if (se !== undefined && se > 0) {
-    const detectable = minimumDetectableDifference({ standardError: se, alpha: 1 - interval.level, power });
+    const detectable = minimumDetectableDifference({ standardError: se, df, alpha: 1 - interval.level, power });
     sentence += `; this suite could detect ${formatNumber(scaled(detectable), decimals)}${unitSuffix}`;
   }
   return `${sentence}.`;

@@ -1,7 +1,7 @@
 // Planning: how many cases a suite needs to detect a given difference, and what difference a suite of a
 // given size can detect. Normal-approximation formulas (z, not t): fine above ~30 cases, slightly
 // optimistic below.
-import { normalQuantile } from './distributions.js';
+import { normalQuantile, tQuantile } from './distributions.js';
 import { assertLevel, assertProbability } from './validate.js';
 
 /** The variance of a per-case difference B − A, given in whichever form you have. */
@@ -82,21 +82,30 @@ export function pairedSampleSize(options: { detect: number } & PowerOptions & Di
 
 /**
  * Smallest true difference a paired comparison detects with the given power: (z_{α/2} + z_β)·SE, with
- * SE = √(Var(B − A)/n) or a standard error you already have (e.g. from {@link pairedDifference}).
- * The inverse of {@link pairedSampleSize}.
+ * SE = √(Var(B − A)/n) or a standard error you already have (e.g. from pairedDifference).
+ * The inverse of {@link pairedSampleSize}. When `df` is given with a standard error, t quantiles replace
+ * the z ones, (t_{1−α/2,df} + t_{power,df})·SE, the usual small-sample version, so a 5-case suite is not
+ * credited with the sensitivity of a large one.
  */
 export function minimumDetectableDifference(
-  options: PowerOptions & ({ standardError: number } | ({ n: number } & DifferenceVariance)),
+  options: PowerOptions & ({ standardError: number; df?: number } | ({ n: number } & DifferenceVariance)),
 ): number {
   let standardError: number;
+  let df: number | undefined;
   if ('standardError' in options) {
     standardError = options.standardError;
+    df = options.df;
+    if (df !== undefined && !(df > 0)) throw new RangeError(`df must be positive, got ${df}`);
   } else {
     if (!(options.n > 0)) throw new RangeError(`n must be positive, got ${options.n}`);
     standardError = Math.sqrt(varianceOfDifference(options) / options.n);
   }
   if (!(standardError >= 0)) throw new RangeError(`standardError must be ≥ 0, got ${standardError}`);
-  return detectionMultiplier(options, 2) * standardError;
+  if (df === undefined) return detectionMultiplier(options, 2) * standardError;
+  const { alpha = 0.05, power = 0.8 } = options;
+  assertLevel(alpha, 'alpha');
+  assertLevel(power, 'power');
+  return (tQuantile(1 - alpha / 2, df) + tQuantile(power, df)) * standardError;
 }
 
 /**

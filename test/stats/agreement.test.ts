@@ -8,7 +8,7 @@ describe("Cohen's kappa", () => {
   const pairs = human.map((label: string, i: number) => [label, judge[i]] as [string, string]);
 
   it('matches agreement_binary_pass_fail from label pairs', () => {
-    const result = cohensKappa(pairs, { categories })!;
+    const result = cohensKappa({ pairs }, { categories })!;
     expectClose(
       {
         confusion_rows_human_cols_judge: result.confusion,
@@ -29,7 +29,7 @@ describe("Cohen's kappa", () => {
   });
 
   it('gives the same kappa from the confusion matrix, and the 2×2 closed form', () => {
-    const fromMatrix = cohensKappa(entry.expected.confusion_rows_human_cols_judge)!;
+    const fromMatrix = cohensKappa({ confusion: entry.expected.confusion_rows_human_cols_judge })!;
     expectClose(fromMatrix.kappa, entry.expected.cohen_kappa, entry.tolerance);
     const [[a, b], [c, d]] = entry.expected.confusion_rows_human_cols_judge;
     expectClose(fromMatrix.kappa, (2 * (a * d - b * c)) / ((a + b) * (b + d) + (a + c) * (c + d)), entry.tolerance);
@@ -37,19 +37,27 @@ describe("Cohen's kappa", () => {
 
   it('weighted kappa and its SE match an independent delta-method computation', () => {
     for (const row of scipyExtra.cohen_kappa) {
-      const result = cohensKappa(row.confusion, { weights: row.weights as KappaWeights })!;
+      const result = cohensKappa({ confusion: row.confusion }, { weights: row.weights as KappaWeights })!;
       expectClose(result.kappa, row.kappa, { abs: 1e-12, rel: 1e-10 }, `kappa ${row.weights}`);
       expectClose(result.se, row.se, { abs: 1e-10, rel: 1e-8 }, `se ${row.weights}`);
     }
   });
 
+  it('numeric labels (1–5 stars) with quadratic weights sort numerically', () => {
+    const stars = cohensKappa({ pairs: [[1, 2], [2, 2], [5, 4], [3, 3], [4, 4], [10, 10]] }, { weights: 'quadratic' })!;
+    expect(stars.categories).toEqual([1, 2, 3, 4, 5, 10]);
+    expect(stars.kappa).toBeGreaterThan(0.9);
+  });
+
   it('edge cases: no data, perfect agreement, a single label everywhere', () => {
-    expect(cohensKappa([])).toBeUndefined();
-    const perfect = cohensKappa([['a', 'a'], ['b', 'b'], ['a', 'a']])!;
+    expect(cohensKappa({ pairs: [] })).toBeUndefined();
+    expect(cohensKappa({ confusion: [] })).toBeUndefined();
+    const perfect = cohensKappa({ pairs: [['a', 'a'], ['b', 'b'], ['a', 'a']] })!;
     expect(perfect.kappa).toBe(1);
     expect(perfect.interval.high).toBe(1);
-    expect(cohensKappa([['pass', 'pass'], ['pass', 'pass']])).toBeUndefined();
-    expect(() => cohensKappa([['a', 'c']], { categories: ['a', 'b'] })).toThrow(/not in categories/);
+    expect(cohensKappa({ pairs: [['pass', 'pass'], ['pass', 'pass']] })).toBeUndefined();
+    expect(() => cohensKappa({ pairs: [['a', 'c']] }, { categories: ['a', 'b'] })).toThrow(/not in categories/);
+    expect(() => cohensKappa({ confusion: [[1, 2], [3]] })).toThrow(/square/);
   });
 });
 

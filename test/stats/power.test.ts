@@ -87,3 +87,12 @@ describe('single proportion planning', () => {
     expect(() => casesForProportionVsBar({ bar: 0.8, expectedRate: 0.8 })).toThrow(/equals the bar/);
   });
 });
+
+describe('minimum detectable difference with degrees of freedom', () => {
+  it('uses t quantiles when df is given, and approaches z for large df', () => {
+    const small = minimumDetectableDifference({ standardError: 0.01, df: 4 });
+    const z = minimumDetectableDifference({ standardError: 0.01 });
+    expect(small).toBeGreaterThan(z * 1.3);
+    expectClose(minimumDetectableDifference({ standardError: 0.01, df: 1e12 }), z, { abs: 1e-12, rel: 1e-10 });
+  });
+});
