@@ -5,6 +5,12 @@ import { CommanderError } from 'commander';
 import { EXIT, isEvalspecError } from '../errors.js';
 import { createProgram, type CliIO } from './program.js';
 
+// `evalspec runs | head` closes our stdout early: that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 export async function main(argv: string[]): Promise<number> {
   const controller = new AbortController();
   let interrupts = 0;

@@ -5,6 +5,7 @@ import { registerInitCommand } from './commands/init.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerRunsCommand } from './commands/runs.js';
 import { registerShowCommand } from './commands/show.js';
+import { registerPairwiseCommand } from './commands/pairwise.js';
 
 export interface CliIO {
   stdout: (text: string) => void;
@@ -28,5 +29,6 @@ export function createProgram(io: CliIO): Command {
   registerRunCommand(program, io);
   registerRunsCommand(program, io);
   registerShowCommand(program, io);
+  registerPairwiseCommand(program, io);
   return program;
 }

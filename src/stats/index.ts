@@ -106,3 +106,6 @@ export {
 export { logBeta, logGamma, regularizedIncompleteBeta } from './special-functions.js';
 export { mulberry32, type RandomSource } from './random.js';
 export { mean, pearsonCorrelation, quantileOfSorted, sampleVariance } from './descriptive.js';
+
+// Pairwise preferences (AlpacaEval-style win rates)
+export { preferenceWinRate, outcomeToPreference, type WinRateSummary, type WinRateOptions } from './win-rate.js';

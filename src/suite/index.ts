@@ -14,3 +14,4 @@ export {
   type BarSpec,
 } from './schema.js';
 export { CHECK_TYPES, validateCheckSpec, compileCheck, type CheckSpec } from './check-specs.js';
+export { loadPreferences, type PreferenceRow } from './preferences.js';
