@@ -8,15 +8,18 @@ export function stripControl(text: string): string {
   return text.replace(CONTROL, '');
 }
 
+// U+FFFE and U+FFFF are not XML characters either (a single one makes the whole JUnit file unparseable).
+const NON_XML = /[\ufffe\uffff]/g;
+
 export function escapeXml(text: string): string {
-  return stripControl(text).replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+  return stripControl(text).replace(NON_XML, '').replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
 }
 
 /** For a Markdown table cell or list item: no HTML, no table breaks, no code-span escapes, one line. */
 export function escapeMarkdownInline(text: string, max = 160): string {
   const flat = stripControl(text).replace(/\s+/g, ' ').trim();
   const cut = flat.length > max ? `${flat.slice(0, max)}…` : flat;
-  return cut.replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`).replace(/&/g, '&amp;');
+  return cut.replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`).replace(/&/g, '&amp;').replace(/@/g, '@\u200b'); // a zero-width space stops @-mentions
 }
 
 /** For terminal output: no escape sequences can reach the terminal from a model output. */

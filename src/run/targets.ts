@@ -3,7 +3,9 @@
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { readFileSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { generateText, type LanguageModel } from 'ai';
+import type { LanguageModelV3, LanguageModelV3Prompt, SharedV3Warning } from '@ai-sdk/provider';
 import { createOpenAI } from '@ai-sdk/openai';
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { createGoogleGenerativeAI } from '@ai-sdk/google';
@@ -27,6 +29,8 @@ export interface CallResponse {
   text: string;
   inputTokens?: number;
   outputTokens?: number;
+  /** How many of inputTokens were read from the provider's prompt cache (priced at the cached rate). */
+  cachedInputTokens?: number;
   finishReason?: string;
   /** Set by targets that know their own cost (replayed logs, user functions). */
   costUsd?: number;
@@ -53,7 +57,7 @@ const DEFAULT_KEY_ENV: Record<string, string> = {
   google: 'GOOGLE_GENERATIVE_AI_API_KEY',
 };
 
-function resolveApiKey(suite: Suite, model: ModelRef, scrubber: SecretScrubber): string | undefined {
+export function resolveApiKey(suite: Suite, model: ModelRef, scrubber: SecretScrubber): string | undefined {
   const cfg = suite.providers[model.providerId];
   const envName = DEFAULT_KEY_ENV[cfg.type];
   const raw = cfg.apiKey ?? (envName ? `\${${envName}}` : undefined);
@@ -71,7 +75,7 @@ function resolveApiKey(suite: Suite, model: ModelRef, scrubber: SecretScrubber):
   return value;
 }
 
-function resolveBaseURL(suite: Suite, model: ModelRef, warnings: string[]): string | undefined {
+export function resolveBaseURL(suite: Suite, model: ModelRef, warnings: string[]): string | undefined {
   const raw = suite.providers[model.providerId].baseURL;
   if (raw === undefined) return undefined;
   const { value, missing } = resolveEnv(raw);
@@ -79,7 +83,7 @@ function resolveBaseURL(suite: Suite, model: ModelRef, warnings: string[]): stri
   return value;
 }
 
-function resolveHeaders(suite: Suite, model: ModelRef, scrubber: SecretScrubber): Record<string, string> | undefined {
+export function resolveHeaders(suite: Suite, model: ModelRef, scrubber: SecretScrubber): Record<string, string> | undefined {
   const raw = suite.providers[model.providerId].headers;
   if (!raw) return undefined;
   const out: Record<string, string> = {};
@@ -91,7 +95,7 @@ function resolveHeaders(suite: Suite, model: ModelRef, scrubber: SecretScrubber)
   return out;
 }
 
-function languageModel(suite: Suite, model: ModelRef, apiKey: string | undefined, baseURL: string | undefined, headers: Record<string, string> | undefined): LanguageModel {
+export function languageModel(suite: Suite, model: ModelRef, apiKey: string | undefined, baseURL: string | undefined, headers: Record<string, string> | undefined): LanguageModel {
   const cfg = suite.providers[model.providerId];
   switch (cfg.type) {
     case 'openai': {
@@ -123,6 +127,7 @@ function networkTarget(suite: Suite, model: ModelRef, scrubber: SecretScrubber, 
     timeoutMs: cfg.timeout_ms,
     cacheIdentity: { type: cfg.type, api: cfg.api ?? null, baseURL: baseURL ?? null, model: model.modelId },
     async call(req) {
+      if (isV3(lm)) return callModelDirect(lm, req);
       const result = await generateText({
         model: lm,
         messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
@@ -138,9 +143,74 @@ function networkTarget(suite: Suite, model: ModelRef, scrubber: SecretScrubber, 
         text: result.text,
         inputTokens: result.usage.inputTokens,
         outputTokens: result.usage.outputTokens,
+        cachedInputTokens: result.usage.inputTokenDetails?.cacheReadTokens,
         finishReason: result.finishReason,
       };
     },
+  };
+}
+
+// The hot path. For one text-only step with no tools, generateText is a wrapper around the provider's
+// doGenerate that validates the prompt with zod, builds telemetry spans, step results and a
+// structuredClone of the response messages, and retries (we pass maxRetries: 0): about half of the CPU
+// of a call on a fast endpoint. Calling doGenerate with the options generateText would pass sends the
+// same request (same body, same user-agent) and gets the same provider errors (APICallError), at about
+// half the CPU per call. Models that are not LanguageModelV3 still go through generateText.
+const AI_USER_AGENT = `ai/${(createRequire(import.meta.url)('ai/package.json') as { version: string }).version}`;
+
+function isV3(lm: LanguageModel): lm is LanguageModelV3 {
+  return typeof lm === 'object' && lm !== null && (lm as { specificationVersion?: string }).specificationVersion === 'v3';
+}
+
+/** Our messages in the provider-level prompt format, exactly as generateText converts string contents. */
+function toProviderPrompt(messages: Message[]): LanguageModelV3Prompt {
+  return messages.map((m) =>
+    m.role === 'system'
+      ? { role: 'system' as const, content: m.content }
+      : { role: m.role, content: [{ type: 'text' as const, text: m.content }] },
+  );
+}
+
+/** The AI SDK's warning output (what generateText prints), honouring globalThis.AI_SDK_LOG_WARNINGS. */
+let loggedSdkWarning = false;
+function logSdkWarnings(warnings: SharedV3Warning[], provider: string, model: string): void {
+  if (warnings.length === 0) return;
+  const logger = (globalThis as { AI_SDK_LOG_WARNINGS?: unknown }).AI_SDK_LOG_WARNINGS;
+  if (logger === false) return;
+  if (typeof logger === 'function') return void logger({ warnings, provider, model });
+  if (!loggedSdkWarning) {
+    loggedSdkWarning = true;
+    console.info('AI SDK Warning System: To turn off warning logging, set the AI_SDK_LOG_WARNINGS global to false.');
+  }
+  const prefix = `AI SDK Warning (${provider} / ${model}):`;
+  for (const w of warnings) {
+    if (w.type === 'unsupported') console.warn(`${prefix} The feature "${w.feature}" is not supported.${w.details ? ` ${w.details}` : ''}`);
+    else if (w.type === 'compatibility') console.warn(`${prefix} The feature "${w.feature}" is used in a compatibility mode.${w.details ? ` ${w.details}` : ''}`);
+    else if (w.type === 'other') console.warn(`${prefix} ${w.message}`);
+    else console.warn(`${prefix} ${JSON.stringify(w, null, 2)}`);
+  }
+}
+
+async function callModelDirect(lm: LanguageModelV3, req: CallRequest): Promise<CallResponse> {
+  const result = await lm.doGenerate({
+    prompt: toProviderPrompt(req.messages),
+    maxOutputTokens: req.params.max_tokens,
+    temperature: req.params.temperature,
+    topP: req.params.top_p,
+    seed: req.params.seed,
+    stopSequences: req.params.stop,
+    abortSignal: req.signal,
+    headers: { 'user-agent': AI_USER_AGENT },
+  });
+  logSdkWarnings(result.warnings ?? [], lm.provider, lm.modelId);
+  let text = '';
+  for (const part of result.content) if (part.type === 'text') text += part.text;
+  return {
+    text,
+    inputTokens: result.usage.inputTokens.total,
+    outputTokens: result.usage.outputTokens.total,
+    cachedInputTokens: result.usage.inputTokens.cacheRead,
+    finishReason: result.finishReason.unified,
   };
 }
 

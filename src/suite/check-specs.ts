@@ -7,6 +7,8 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 import { EvalspecError } from '../errors.js';
+import { commonCheckFields, nonEmptyString } from './check-common.js';
+import { judgeCheckObjects } from './judge-specs.js';
 
 /** Every check type, in the order the docs list them. */
 export const CHECK_TYPES = [
@@ -24,6 +26,13 @@ export const CHECK_TYPES = [
   'length',
   'max-latency-ms',
   'max-cost',
+  // Model-graded checks (judge-specs.ts, docs/judges.md)
+  'judge',
+  'rubric',
+  'pairwise',
+  'factuality',
+  'closed-qa',
+  'faithfulness',
 ] as const;
 
 export type CheckType = (typeof CHECK_TYPES)[number];
@@ -39,16 +48,7 @@ export interface CheckLocation {
 // Schemas
 
 const jsonValue = z.json();
-const nonEmptyString = z.string().min(1, { error: 'must be a non-empty string' });
-
-/** Fields every check accepts. `metric` defaults to the type name (filled in by the per-type transform). */
-const common = {
-  weight: z.number().min(0, { error: 'must be a number >= 0' }).default(1),
-  metric: nonEmptyString.optional(),
-  severity: z.enum(['normal', 'critical']).default('normal'),
-  not: z.boolean().default(false),
-  description: z.string().optional(),
-};
+const common = commonCheckFields;
 
 const JS_MODULE_EXTENSIONS = ['.js', '.mjs', '.cjs'];
 
@@ -190,6 +190,7 @@ const objects = {
     ...common,
     value: z.number().min(0, { error: 'must be a cost in USD >= 0' }),
   }),
+  ...judgeCheckObjects,
 } satisfies Record<CheckType, z.ZodType>;
 
 /** Fills `metric` with the type name when the suite does not set one. */
@@ -213,6 +214,12 @@ export const checkSpecSchema = z.discriminatedUnion('type', [
   withMetric(objects.length),
   withMetric(objects['max-latency-ms']),
   withMetric(objects['max-cost']),
+  withMetric(objects.judge),
+  withMetric(objects.rubric),
+  withMetric(objects.pairwise),
+  withMetric(objects.factuality),
+  withMetric(objects['closed-qa']),
+  withMetric(objects.faithfulness),
 ]);
 
 /** A validated check, defaults applied (weight, metric, severity, not, and per-type defaults). */

@@ -19,6 +19,7 @@ import { parseYamlWithLines, throwSchemaIssue } from './source-map.js';
 import { readCaseFile, buildCases, hashJson, type Case } from './cases.js';
 import { validateCheckSpec, type CheckSpec } from './check-specs.js';
 import { redactSecrets } from './env.js';
+import { validateBars } from './bars.js';
 
 export interface ModelRef {
   /** As written in the suite, e.g. "openai:gpt-4o-mini" or "replay:outputs/gpt-4.jsonl". */
@@ -204,6 +205,7 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
 
   const providers = resolveProviders(cfg, file, lineOf);
   let models = parseModels(cfg, providers, file, lineOf);
+  const allModels = models;
   if (options.models?.length) {
     const wanted = new Set(options.models);
     const picked = models.filter((m) => wanted.has(m.label) || wanted.has(m.ref));
@@ -239,6 +241,7 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
 
   const promptsImplicit = !cfg.prompts;
   const prompts = cfg.prompts ?? [{ id: 'default', messages: [] as Prompt['messages'] }];
+  validateBars(cfg.bars, { file, lineOf, models: allModels, prompts: prompts as Prompt[], promptsImplicit, cases, checks, baseline: cfg.baseline });
   const { cases: _cases, ...configWithoutCases } = cfg;
   const storedConfig = redactSecrets({
     ...configWithoutCases,

@@ -45,7 +45,7 @@ async function runBroken(files: Record<string, string>, env: Record<string, stri
 /** The common contract of every error path. */
 function expectCleanFailure(dir: string, result: CliResult, code: string): void {
   expect(result.stderr).not.toContain('internal error');
-  expect(result.exitCode).toBe(2);
+  expect(result.exitCode, result.stderr).toBe(2);
   expect(result.stderr).toContain(`error[${code}]`);
   expect(result.stderr).toMatch(/\n {2}fix: \S/);
   expect(result.stdout).toBe('');
@@ -191,6 +191,23 @@ describe('evalspec run: invalid input fails cleanly with exit code 2', () => {
     expectCleanFailure(dir, result, 'MODULE_LOAD');
     expect(result.stderr).toContain('has no function export "answer"');
     expect(result.stderr).toContain('exports found: default');
+  });
+
+  it('--model that matches no model of the suite: lists the models', async () => {
+    const dir = tempDir();
+    writeFiles(dir, { 'app.mjs': APP, 'cases.jsonl': CASES, 'evalspec.yaml': suite() });
+    const result = await runCli(['run', 'evalspec.yaml', '--model', 'gpt-5', '--json', 'out.json'], { cwd: dir });
+    expectCleanFailure(dir, result, 'USAGE');
+    expect(result.stderr).toContain('--model gpt-5 matches no model of the suite');
+    expect(result.stderr).toContain("fix: the suite's models: app");
+  });
+
+  it('--concurrency 0 is refused', async () => {
+    const dir = tempDir();
+    writeFiles(dir, { 'app.mjs': APP, 'cases.jsonl': CASES, 'evalspec.yaml': suite() });
+    const result = await runCli(['run', 'evalspec.yaml', '--concurrency', '0', '--json', 'out.json'], { cwd: dir });
+    expectCleanFailure(dir, result, 'USAGE');
+    expect(result.stderr).toContain('--concurrency must be a positive whole number, got "0"');
   });
 
   it('resume of a run that does not exist', async () => {

@@ -8,8 +8,20 @@ export function fnv(str: string): number {
   return h >>> 0;
 }
 
-/** Deterministic uniform draw in [0, 1) from a string. */
-export const unit = (str: string): number => fnv(str) / 4294967296;
+/**
+ * Deterministic uniform draw in [0, 1) from a string. FNV-1a alone barely moves its top bits when only the
+ * last character changes (attempt 1 vs 2 drew almost the same u, so a faulted prompt faulted on every retry);
+ * the murmur3 finaliser spreads every input bit over the whole word.
+ */
+export const unit = (str: string): number => {
+  let h = fnv(str);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) / 4294967296;
+};
 
 export function words(text: string): string[] {
   return text.trim().split(/\s+/).filter(Boolean);

@@ -14,6 +14,10 @@ export function queryDb<T = Record<string, unknown>>(dir: string, sql: string, .
   try {
     db.pragma('busy_timeout = 5000');
     return db.prepare(sql).all(...args) as T[];
+  } catch (error) {
+    // The CLI creates the file first and its tables a moment later.
+    if (/no such table/.test((error as Error).message)) return [];
+    throw error;
   } finally {
     db.close();
   }
