@@ -61,6 +61,12 @@ export {
   type SignFlipPermutationTest,
 } from './paired-difference.js';
 export { mcnemarExact, mcnemarFromOutcomes, type McNemarResult } from './mcnemar.js';
+export {
+  pairedProportionDifference,
+  pairedProportionDifferenceFromTable,
+  type PairedProportionDifference,
+  type PairedTable,
+} from './paired-proportions.js';
 export { benjaminiHochbergAdjust, bonferroniAdjust, holmAdjust } from './multiple-comparisons.js';
 export { describeComparison, formatPValue, type ComparisonSummary, type DescribeOptions } from './describe-comparison.js';
 
@@ -75,6 +81,56 @@ export {
   type PowerOptions,
   type SampleSize,
 } from './power.js';
+
+// Run-level analysis: per-case outcomes → comparisons, segments, consistency, quality bars, planning
+export {
+  RESERVED_METRICS,
+  caseFailure,
+  caseValue,
+  clusterKey,
+  hasClusters,
+  meanBound,
+  meanFigure,
+  passRateFigure,
+  type CaseInfo,
+  type CaseOutcome,
+  type CheckFilter,
+  type MeanFigure,
+  type OneSidedFigure,
+  type PassRateFigure,
+  type RunOutcomes,
+  type VariantOutcomes,
+} from './outcomes.js';
+export {
+  analyzeRun,
+  chooseBaseline,
+  resolveVariants,
+  segmentCases,
+  type AnalysisOptions,
+  type BaselineChoice,
+  type Comparison,
+  type ConsistencyFigure,
+  type RunAnalysis,
+  type ScoreComparison,
+  type SegmentComparison,
+  type SegmentFigures,
+  type SegmentVariantFigures,
+  type VariantFigures,
+} from './run-analysis.js';
+export {
+  DEFAULT_BAR_LEVEL,
+  barKind,
+  barText,
+  evaluateBars,
+  summarizeBars,
+  type BarDefinition,
+  type BarKind,
+  type BarResult,
+  type BarVerdict,
+  type GateOptions,
+  type GateSummary,
+} from './gates.js';
+export { planPower, type BarPlan, type PairPlan, type PowerPlan, type PowerPlanOptions, type RepeatsRow } from './suite-power.js';
 
 // Agreement and ratings
 export {

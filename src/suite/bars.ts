@@ -68,6 +68,8 @@ export function validateBars(bars: readonly BarSpec[], ctx: BarContext): void {
     const has = (key: keyof BarSpec) => bar[key] !== undefined;
     const kinds = (['min', 'max', 'max_rate', 'compare'] as const).filter(has);
 
+    if (has('max_drop') && !has('compare')) fail('max_drop', 'max_drop is for bars that compare with another variant', 'add compare: baseline (or a model label), or remove max_drop');
+    if (has('severity') && !has('max_rate')) fail('severity', 'severity selects the checks of a failure-rate bar', 'add max_rate: (e.g. { severity: critical, max_rate: 0.01 }), or remove severity');
     if (kinds.length === 0) {
       fail(undefined, 'a bar needs min, max, max_rate or compare', 'e.g. { metric: pass_rate, min: 0.85 }, { severity: critical, max_rate: 0.01 } or { compare: baseline, max_drop: 0.02 }');
     }
@@ -76,8 +78,6 @@ export function validateBars(bars: readonly BarSpec[], ctx: BarContext): void {
       fail(second, `a bar has one of min, max, max_rate or compare; this one has ${kinds.join(' and ')}`, 'write one bar per condition (two list items)');
     }
     const kind = kinds[0];
-    if (has('max_drop') && kind !== 'compare') fail('max_drop', 'max_drop is for bars that compare with another variant', 'add compare: baseline (or a model label), or remove max_drop');
-    if (has('severity') && kind !== 'max_rate') fail('severity', 'severity selects the checks of a failure-rate bar', 'add max_rate: (e.g. { severity: critical, max_rate: 0.01 }), or remove severity');
     if (bar.level !== undefined && bar.level < 0.5) fail('level', `level ${bar.level} is the one-sided confidence of the bar and must be at least 0.5`, 'use e.g. level: 0.95 (the default) or 0.99');
 
     const metric = bar.metric;

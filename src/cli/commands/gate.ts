@@ -1,0 +1,51 @@
+// `evalspec gate RUN_ID`: evaluate the quality bars stored with a run and exit 1 when one is not met (or not
+// proven, unless --allow-inconclusive). An incomplete or cancelled run exits 3 whatever the bars say.
+import type { Command } from 'commander';
+import type { CliIO } from '../program.js';
+import { EXIT } from '../../errors.js';
+import { openStore } from '../../store/index.js';
+import { buildRunReport, gateSummary, renderBarsText } from '../../report/index.js';
+import type { GateSummary } from '../../stats/index.js';
+
+/** The one-line reason a gate fails, for stderr. */
+export function gateFailureMessage(summary: GateSummary, allowInconclusive: boolean): string {
+  const parts: string[] = [];
+  if (summary.notMet) parts.push(`${summary.notMet} not met`);
+  if (summary.inconclusive && !allowInconclusive) parts.push(`${summary.inconclusive} inconclusive (not proven; --allow-inconclusive accepts them)`);
+  return `quality bars failed: ${parts.join(', ')}`;
+}
+
+export function registerGateCommand(program: Command, io: CliIO): void {
+  program
+    .command('gate')
+    .description("check a stored run against its suite's quality bars: exit 0 when every bar is met, 1 when not")
+    .argument('<runId>', 'a run id from `evalspec runs`')
+    .option('--allow-inconclusive', 'bars whose point estimate clears the bar but whose bound does not (not proven) do not fail')
+    .option('--json', 'print the verdicts as JSON')
+    .action(async (runId: string, opts) => {
+      const store = openStore(program.opts().db);
+      try {
+        const report = await buildRunReport(store, runId);
+        const allow = Boolean(opts.allowInconclusive);
+        const summary = gateSummary(report, allow);
+        const bars = report.bars ?? [];
+        const complete = report.status === 'completed';
+        if (opts.json) {
+          io.stdout(`${JSON.stringify({ runId: report.runId, status: report.status, allowInconclusive: allow, pass: complete && summary.pass, summary, bars }, null, 2)}\n`);
+        } else {
+          io.stdout(`${report.suite.name} · run ${report.runId}${report.label ? ` (${report.label})` : ''} · ${report.status}\n`);
+          if (bars.length === 0) io.stdout('no quality bars: the suite has no bars: list, so there is nothing to gate on\n');
+          else io.stdout(`\nquality bars:\n${renderBarsText(report).join('\n')}\n`);
+        }
+        if (!complete) {
+          io.stderr(`run ${report.runId} is ${report.status}: bars were evaluated on the results so far; finish it with: evalspec run --resume ${report.runId}\n`);
+          io.exitCode = EXIT.incomplete;
+          return;
+        }
+        if (!summary.pass) io.stderr(`${gateFailureMessage(summary, allow)}\n`);
+        io.exitCode = summary.pass ? EXIT.ok : EXIT.barFailed;
+      } finally {
+        await store.close();
+      }
+    });
+}

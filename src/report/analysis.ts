@@ -1,0 +1,92 @@
+// The run-level sections of a report: comparisons with the baseline, quality bars, segments, and the
+// consistency of repeats. Computed from the store (per-case outcomes, see case-outcomes.ts) by the pure
+// functions of stats/, and attached to the RunReport that every format renders.
+import { z } from 'zod';
+import type { Store, RunRecord } from '../store/index.js';
+import { EXIT } from '../errors.js';
+import {
+  analyzeRun,
+  evaluateBars,
+  summarizeBars,
+  type BarDefinition,
+  type BarResult,
+  type BaselineChoice,
+  type Comparison,
+  type ConsistencyFigure,
+  type GateSummary,
+  type SegmentFigures,
+} from '../stats/index.js';
+import { loadCaseOutcomes } from './case-outcomes.js';
+import type { RunReport } from './run-report.js';
+
+export type { BarResult, BaselineChoice, Comparison, ConsistencyFigure, SegmentFigures, GateSummary };
+
+/** What a stored run's config holds under bars: (validated when the suite loaded; re-checked for old runs). */
+const storedBarSchema = z.object({
+  metric: z.string().optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  max_rate: z.number().optional(),
+  severity: z.enum(['normal', 'critical']).optional(),
+  segment: z.string().optional(),
+  variant: z.string().optional(),
+  compare: z.string().optional(),
+  max_drop: z.number().optional(),
+  level: z.number().optional(),
+  description: z.string().optional(),
+});
+
+/** The bars and baseline stored with a run (the suite as it was when the run started). */
+export function storedBars(run: RunRecord): { bars: BarDefinition[]; baseline: string | undefined; warning: string | null } {
+  const baseline = typeof run.config.baseline === 'string' ? run.config.baseline : undefined;
+  const parsed = z.array(storedBarSchema).safeParse(run.config.bars ?? []);
+  if (!parsed.success) return { bars: [], baseline, warning: 'the bars stored with this run could not be read; no bar was evaluated' };
+  return { bars: parsed.data, baseline, warning: null };
+}
+
+export interface AnalysisSectionsOptions {
+  level?: number;
+  /** Evaluate these bars instead of the ones stored with the run. */
+  bars?: BarDefinition[];
+}
+
+/** Compute the sections and attach them to the report (and the right intervals to its variant rows). */
+export async function addRunAnalysis(store: Store, run: RunRecord, report: RunReport, options: AnalysisSectionsOptions = {}): Promise<void> {
+  const level = options.level ?? 0.95;
+  const outcomes = await loadCaseOutcomes(store, run);
+  const labels = Object.fromEntries(run.variants.map((v) => [v.id, v.label]));
+  const stored = storedBars(run);
+  if (stored.warning) report.warnings.push(stored.warning);
+  const analysis = analyzeRun(outcomes, { level, baseline: stored.baseline, labels });
+  if (analysis.baseline?.note) report.warnings.push(analysis.baseline.note);
+  // A compare bar against a named baseline that is not in the run must not silently use another variant.
+  const gateBaseline = analysis.baseline && (analysis.baseline.source === 'suite' || stored.baseline === undefined) ? analysis.baseline.id : undefined;
+  report.baseline = analysis.baseline;
+  report.comparisons = analysis.comparisons;
+  report.bars = evaluateBars(outcomes, options.bars ?? stored.bars, { baseline: gateBaseline, labels });
+  report.segments = analysis.segments;
+  for (const v of report.variants) {
+    const figures = analysis.variants.find((f) => f.id === v.id);
+    if (!figures) continue;
+    // With repeats or clusters the interval is over per-case shares (clustered when cases share clusters).
+    if ((run.repeat > 1 || analysis.clusters !== null) && figures.passRate !== null) {
+      v.passRate = figures.passRate;
+      v.passRateCi = figures.passRateCi;
+    }
+    if (figures.consistency) v.consistency = figures.consistency;
+  }
+  if (analysis.segmentsOmitted > 0) {
+    report.warnings.push(`${analysis.segmentsOmitted} more case tags are not shown as segments (at most 200: segment:* tags first, then the largest)`);
+  }
+  const small = report.segments.filter((s) => s.variants.some((f) => f.warning)).length;
+  if (small > 0) report.warnings.push(`${small} segment${small === 1 ? ' is' : 's are'} too small to say anything for some variant (see segments)`);
+}
+
+export function gateSummary(report: RunReport, allowInconclusive = false): GateSummary {
+  return summarizeBars(report.bars ?? [], allowInconclusive);
+}
+
+/** Exit code of the quality bars alone: 1 when a bar is not met (or inconclusive without the allowance), else 0. */
+export function barsExitCode(report: RunReport, allowInconclusive = false): number {
+  return gateSummary(report, allowInconclusive).pass ? EXIT.ok : EXIT.barFailed;
+}

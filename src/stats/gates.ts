@@ -1,0 +1,560 @@
+// Quality bars (gates): "the feature ships when it clears bar Y on eval set Z with confidence". Each bar is
+// evaluated per variant it applies to and ends in one of three verdicts:
+//   met           the one-sided confidence bound clears the bar (proven at the bar's level, default 95%);
+//   inconclusive  the point estimate clears it but the bound does not (not proven: more cases needed);
+//   not_met       the point estimate itself does not clear it (or there is no data to show it).
+// Pure: takes the per-case outcomes of a run (outcomes.ts) and the bars as written in the suite.
+//
+// Errored results (no output after retries) are never evidence that a bar is met:
+//   - pass-rate bars count them as not passed (as the report's pass rate does);
+//   - failure-rate bars (max_rate) count an errored case as a failure in the bound, not in the point;
+//   - bars on mean scores or check metrics leave them out of the figures, and a bar that would be met
+//     while some cases in its scope errored is reported inconclusive (not proven).
+import type { Interval } from './interval.js';
+import { sampleVariance } from './descriptive.js';
+import { casesForProportionVsBar, pairedSampleSize } from './power.js';
+import { casesNeededForZeroFailureBar } from './proportions.js';
+import { segmentCases, resolveVariants } from './run-analysis.js';
+import {
+  boundValue,
+  caseFailure,
+  caseValue,
+  clusterKey,
+  hasClusters,
+  meanBound,
+  rateBound,
+  type CheckFilter,
+  type RunOutcomes,
+} from './outcomes.js';
+import type { ClusterId } from './means.js';
+
+/** A bar as written in the suite (`bars:`), field for field. */
+export interface BarDefinition {
+  metric?: string;
+  min?: number;
+  max?: number;
+  max_rate?: number;
+  severity?: 'normal' | 'critical';
+  segment?: string;
+  variant?: string;
+  compare?: string;
+  max_drop?: number;
+  level?: number;
+  description?: string;
+}
+
+export type BarKind = 'min' | 'max' | 'max_rate' | 'compare';
+export type BarVerdict = 'met' | 'not_met' | 'inconclusive';
+
+export interface BarResult {
+  /** Position of the bar in the suite's bars: list (0-based). */
+  index: number;
+  /** The bar in words, e.g. "pass rate ≥ 85%", "critical failure rate ≤ 1%". */
+  text: string;
+  description: string | null;
+  kind: BarKind;
+  /** pass_rate, score or a check metric; null for a failure-rate bar over a severity only. */
+  metric: string | null;
+  severity: 'normal' | 'critical' | null;
+  segment: string | null;
+  variant: string;
+  /** Compare bars: the variant compared against. */
+  baseline: string | null;
+  /** The bar's number: min, max, max_rate, or −max_drop for compare bars (on the variant − baseline difference). */
+  threshold: number;
+  /** One-sided confidence level. */
+  level: number;
+  verdict: BarVerdict;
+  /** Point estimate: the rate, mean, or variant − baseline difference; null without data. */
+  point: number | null;
+  /** One-sided confidence bound ([low, high] with the uninformative side at the range end); null when none. */
+  bound: Interval | null;
+  /** Cases behind the figure. */
+  n: number;
+  /** Clusters behind the figure when cases are clustered (then the effective sample size). */
+  clusters: number | null;
+  /** Failure-rate bars: judged cases with a failure of the selected checks. */
+  failures: number | null;
+  /** Cases in scope with at least one errored result. */
+  errored: number;
+  /** Cases (or clusters) that would prove the bar; see casesNeededNote for the assumption. */
+  casesNeeded: number | null;
+  casesNeededNote: string | null;
+  /** One or two sentences: the figures and why the verdict. */
+  explanation: string;
+}
+
+export interface GateOptions {
+  /** The baseline variant id (compare: baseline). */
+  baseline?: string;
+  /** Variant id → model label, so bars may name a model label. */
+  labels?: Record<string, string>;
+}
+
+export const DEFAULT_BAR_LEVEL = 0.95;
+
+const pctText = (x: number, digits = 1) => `${(x * 100).toFixed(digits)}%`;
+const shortPct = (x: number) => `${Number((x * 100).toFixed(3))}%`;
+const points = (x: number) => `${Number((Math.abs(x) * 100).toFixed(1))} point${Number((Math.abs(x) * 100).toFixed(1)) === 1 ? '' : 's'}`;
+const plainNumber = (x: number) => String(Number(x.toPrecision(4)));
+
+function metricName(metric: string): string {
+  if (metric === 'pass_rate') return 'pass rate';
+  if (metric === 'score') return 'mean score';
+  return `mean ${metric}`;
+}
+
+/** Rates and bounded scores print as percentages; check metrics as plain numbers. */
+function valueText(metric: string | null, x: number): string {
+  if (metric === null || metric === 'pass_rate') return pctText(x);
+  return plainNumber(x);
+}
+
+function thresholdText(metric: string | null, x: number): string {
+  if (metric === null || metric === 'pass_rate') return shortPct(x);
+  return plainNumber(x);
+}
+
+function failureName(bar: BarDefinition): string {
+  if (bar.metric && bar.severity) return `${bar.severity} ${bar.metric} failure rate`;
+  if (bar.metric) return `${bar.metric} failure rate`;
+  return `${bar.severity} failure rate`;
+}
+
+export function barKind(bar: BarDefinition): BarKind {
+  if (bar.compare !== undefined) return 'compare';
+  if (bar.max_rate !== undefined) return 'max_rate';
+  if (bar.min !== undefined) return 'min';
+  return 'max';
+}
+
+/** The bar in words, without the variant. */
+export function barText(bar: BarDefinition, baselineId?: string): string {
+  const kind = barKind(bar);
+  let text: string;
+  if (kind === 'compare') {
+    const metric = bar.metric ?? 'pass_rate';
+    const drop = metric === 'pass_rate' ? points(bar.max_drop ?? 0) : plainNumber(bar.max_drop ?? 0);
+    const against = bar.compare === 'baseline' ? `the baseline${baselineId ? ` (${baselineId})` : ''}` : bar.compare;
+    text = `${metricName(metric)} at most ${drop} below ${against}`;
+  } else if (kind === 'max_rate') {
+    text = `${failureName(bar)} ≤ ${shortPct(bar.max_rate!)}`;
+  } else {
+    const metric = bar.metric ?? 'pass_rate';
+    text = `${metricName(metric)} ${kind === 'min' ? '≥' : '≤'} ${thresholdText(metric, kind === 'min' ? bar.min! : bar.max!)}`;
+  }
+  if (bar.segment) text += ` in ${bar.segment}`;
+  return text;
+}
+
+interface Scope {
+  indices: number[];
+  clustered: boolean;
+}
+
+function clusterIds(outcomes: RunOutcomes, indices: readonly number[], clustered: boolean): ClusterId[] | undefined {
+  return clustered ? indices.map((i) => clusterKey(outcomes.cases[i])) : undefined;
+}
+
+function distinct(ids: readonly ClusterId[] | undefined): number | null {
+  return ids ? new Set(ids).size : null;
+}
+
+function verdictFor(point: number, bound: number | undefined, clears: (x: number) => boolean): BarVerdict {
+  if (!clears(point)) return 'not_met';
+  return bound !== undefined && clears(bound) ? 'met' : 'inconclusive';
+}
+
+/** Smallest n for which all-pass proves a Wilson lower bound ≥ min (one result per case). */
+function casesForAllPassWilson(min: number, level: number): number | null {
+  const clears = (n: number) => (rateBound(n, n, 'lower', 'wilson', level) as Interval).low >= min;
+  let high = 1;
+  while (!clears(high)) {
+    high *= 2;
+    if (high > 1e8) return null;
+  }
+  let low = Math.max(1, Math.floor(high / 2));
+  while (low < high) {
+    const mid = Math.floor((low + high) / 2);
+    if (clears(mid)) high = mid;
+    else low = mid + 1;
+  }
+  return low;
+}
+
+const NORMAL_NOTE = 'approximate (normal approximation, 80% power), assuming the observed value holds';
+
+function base(bar: BarDefinition, index: number, variant: string, level: number): Omit<BarResult, 'verdict' | 'point' | 'bound' | 'n' | 'clusters' | 'failures' | 'errored' | 'casesNeeded' | 'casesNeededNote' | 'explanation' | 'baseline' | 'text'> {
+  const kind = barKind(bar);
+  return {
+    index,
+    description: bar.description ?? null,
+    kind,
+    metric: kind === 'max_rate' ? (bar.metric ?? null) : (bar.metric ?? 'pass_rate'),
+    severity: bar.severity ?? null,
+    segment: bar.segment ?? null,
+    variant,
+    threshold: kind === 'compare' ? -(bar.max_drop ?? 0) : kind === 'max_rate' ? bar.max_rate! : kind === 'min' ? bar.min! : bar.max!,
+    level,
+  };
+}
+
+function noData(partial: ReturnType<typeof base>, text: string, why: string, baseline: string | null = null): BarResult {
+  return {
+    ...partial,
+    text,
+    baseline,
+    verdict: 'not_met',
+    point: null,
+    bound: null,
+    n: 0,
+    clusters: null,
+    failures: null,
+    errored: 0,
+    casesNeeded: null,
+    casesNeededNote: null,
+    explanation: `${why}: the bar cannot be shown.`,
+  };
+}
+
+function boundText(bound: Interval | null, side: 'lower' | 'upper', metric: string | null): string {
+  if (!bound) return 'no confidence bound (too little data or no spread)';
+  const value = boundValue(bound, side);
+  const unit = metric === 'pass_rate' || metric === null ? valueText(metric, value) : plainNumber(value);
+  return `the one-sided ${Number((bound.level * 100).toFixed(1))}% ${side} bound is ${unit} (${bound.method.replace(/-one-sided$/, '')})`;
+}
+
+function unitsWord(clustered: boolean): string {
+  return clustered ? 'clusters' : 'cases';
+}
+
+function evaluateLevelBar(outcomes: RunOutcomes, bar: BarDefinition, index: number, variantId: string, scope: Scope, level: number): BarResult {
+  const partial = base(bar, index, variantId, level);
+  const text = barText(bar);
+  const kind = partial.kind as 'min' | 'max';
+  const metric = bar.metric ?? 'pass_rate';
+  const side = kind === 'min' ? 'lower' : 'upper';
+  const threshold = partial.threshold;
+  const clears = (x: number) => (kind === 'min' ? x >= threshold : x <= threshold);
+  const variant = outcomes.variants.find((v) => v.id === variantId)!;
+  const indices = scope.indices.filter((i) => caseValue(variant.outcomes[i], metric) !== undefined);
+  const errored = scope.indices.filter((i) => (variant.outcomes[i]?.errored ?? 0) > 0).length;
+  if (indices.length === 0) return { ...noData(partial, text, `no case of ${variantId}${bar.segment ? ` in ${bar.segment}` : ''} has a ${metricName(metric)}`), errored };
+  const values = indices.map((i) => caseValue(variant.outcomes[i], metric)!);
+  const ids = clusterIds(outcomes, indices, scope.clustered);
+  const clusters = distinct(ids);
+  let point: number;
+  let bound: Interval | undefined;
+  const binomial = metric === 'pass_rate' && outcomes.repeat === 1 && !scope.clustered && values.every((v) => v === 0 || v === 1);
+  if (binomial) {
+    const passed = values.filter((v) => v === 1).length;
+    point = passed / values.length;
+    bound = rateBound(passed, values.length, side, 'wilson', level);
+  } else {
+    const bounded = metric === 'pass_rate' || metric === 'score' || values.every((v) => v >= 0 && v <= 1);
+    const figure = meanBound(values, ids, level, side, bounded ? [0, 1] : undefined)!;
+    point = figure.mean;
+    bound = figure.bound;
+  }
+  let verdict = verdictFor(point, bound ? boundValue(bound, side) : undefined, clears);
+  const downgraded = verdict === 'met' && errored > 0 && metric !== 'pass_rate';
+  if (downgraded) verdict = 'inconclusive';
+
+  let casesNeeded: number | null = null;
+  let casesNeededNote: string | null = null;
+  if (verdict === 'inconclusive' && !downgraded) {
+    const units = unitsWord(scope.clustered);
+    const extreme = kind === 'min' ? point === 1 : point === 0;
+    if (metric === 'pass_rate' && extreme) {
+      casesNeeded = binomial ? casesForAllPassWilson(threshold, level) : casesNeededForZeroFailureBar(kind === 'min' ? 1 - threshold : threshold, level);
+      casesNeededNote = `${units} needed if every one ${kind === 'min' ? 'passes' : 'fails'}`;
+    } else if (metric === 'pass_rate') {
+      casesNeeded = casesForProportionVsBar({ bar: threshold, expectedRate: point, alpha: 1 - level }).n;
+      casesNeededNote = `${units} needed, ${NORMAL_NOTE}`;
+    } else {
+      const variance = sampleVariance(values);
+      if (variance !== undefined && variance > 0 && point !== threshold) {
+        casesNeeded = pairedSampleSize({ detect: Math.abs(point - threshold), varianceOfDifference: variance, alpha: 2 * (1 - level) }).n;
+        casesNeededNote = `${units} needed, ${NORMAL_NOTE} and spread`;
+      } else if (values.every((v) => v === point) && point >= 0 && point <= 1) {
+        // No spread: the exact bound v ∓ (range)·u clears the bar once u ≤ this share.
+        const u = kind === 'min' ? (point - threshold) / point : (threshold - point) / (1 - point);
+        if (u > 0 && u < 1) {
+          casesNeeded = casesNeededForZeroFailureBar(u, level);
+          casesNeededNote = `${units} needed if every one scores the same again (exact)`;
+        }
+      }
+    }
+  }
+  const what = `${metricName(metric)} ${valueText(metric, point)} over ${indices.length} case${indices.length === 1 ? '' : 's'}${clusters !== null ? ` in ${clusters} clusters` : ''}`;
+  let explanation: string;
+  if (verdict === 'not_met') explanation = `${what} is ${kind === 'min' ? 'below' : 'above'} the bar ${thresholdText(metric, threshold)}.`;
+  else if (verdict === 'met') explanation = `${what}; ${boundText(bound ?? null, side, metric)}, which clears ${thresholdText(metric, threshold)}.`;
+  else if (downgraded) explanation = `${what}; ${boundText(bound ?? null, side, metric)}, but ${errored} case${errored === 1 ? '' : 's'} in scope errored (no output to judge): not proven.`;
+  else {
+    explanation = `${what} clears ${thresholdText(metric, threshold)}, but ${boundText(bound ?? null, side, metric)}, which does not: not proven.`;
+    if (casesNeeded !== null) explanation += ` About ${casesNeeded.toLocaleString('en-US')} ${unitsWord(scope.clustered)} would prove it.`;
+  }
+  if (errored > 0 && metric === 'pass_rate') explanation += ` ${errored} errored case${errored === 1 ? '' : 's'} counted as not passed.`;
+  return {
+    ...partial,
+    text,
+    baseline: null,
+    verdict,
+    point,
+    bound: bound ?? null,
+    n: indices.length,
+    clusters,
+    failures: null,
+    errored,
+    casesNeeded,
+    casesNeededNote,
+    explanation,
+  };
+}
+
+function evaluateRateBar(outcomes: RunOutcomes, bar: BarDefinition, index: number, variantId: string, scope: Scope, level: number): BarResult {
+  const partial = base(bar, index, variantId, level);
+  const text = barText(bar);
+  const filter: CheckFilter = { severity: bar.severity, metric: bar.metric };
+  const maxRate = bar.max_rate!;
+  const variant = outcomes.variants.find((v) => v.id === variantId)!;
+  // A case is in scope when such a check applies to every case (a default check), or was judged on it in
+  // any variant; so an errored case in scope counts against the bar.
+  const byDefault = (outcomes.defaultChecks ?? []).some((c) => (!filter.severity || c.severity === filter.severity) && (filter.metric === undefined || c.metric === filter.metric));
+  const inScope = (i: number) => byDefault || outcomes.variants.some((v) => caseFailure(v.outcomes[i], filter) !== undefined);
+  const judged: number[] = [];
+  const worst: number[] = []; // case indices behind the bound
+  const worstValues: number[] = [];
+  let failures = 0;
+  let errored = 0;
+  for (const i of scope.indices) {
+    const outcome = variant.outcomes[i];
+    if (!outcome) continue;
+    const f = caseFailure(outcome, filter);
+    const hasError = outcome.errored > 0;
+    if (f === undefined && !(hasError && inScope(i))) continue;
+    if (hasError) errored++;
+    if (f !== undefined) {
+      judged.push(i);
+      if (f === 'failed') failures++;
+    }
+    worst.push(i);
+    worstValues.push(f === 'failed' || hasError ? 1 : 0);
+  }
+  if (judged.length === 0) {
+    return { ...noData(partial, text, `no ${bar.severity ?? ''}${bar.severity && bar.metric ? ' ' : ''}${bar.metric ?? ''} check was judged on ${variantId}${bar.segment ? ` in ${bar.segment}` : ''}`), errored };
+  }
+  const point = failures / judged.length;
+  const ids = clusterIds(outcomes, worst, scope.clustered);
+  const clusters = distinct(ids);
+  let bound: Interval | undefined;
+  const worstFailures = worstValues.filter((v) => v === 1).length;
+  if (!scope.clustered) bound = rateBound(worstFailures, worst.length, 'upper', 'clopper-pearson', level);
+  else bound = meanBound(worstValues, ids, level, 'upper', [0, 1])?.bound;
+  const verdict = verdictFor(point, bound?.high, (x) => x <= maxRate);
+  const units = unitsWord(scope.clustered);
+  const unitCount = clusters ?? worst.length;
+  let casesNeeded: number | null = null;
+  let casesNeededNote: string | null = null;
+  if (worstFailures === 0 || point === 0) {
+    casesNeeded = casesNeededForZeroFailureBar(maxRate, level);
+    casesNeededNote = `${units} with no failure needed to prove it (exact: 0 failures in n gives 1 − ${Number((1 - level).toFixed(4))}^(1/n))`;
+  } else if (point < maxRate && verdict !== 'met') {
+    casesNeeded = casesForProportionVsBar({ bar: maxRate, expectedRate: point, alpha: 1 - level }).n;
+    casesNeededNote = `${units} needed, ${NORMAL_NOTE}`;
+  }
+  const name = failureName(bar);
+  const what = `${failures} of ${judged.length} case${judged.length === 1 ? '' : 's'} failed (${name} ${pctText(point)})${clusters !== null ? `, ${clusters} clusters` : ''}`;
+  const boundPart = bound
+    ? `the ${bound.method.startsWith('clopper-pearson') ? 'exact ' : ''}one-sided ${Number((level * 100).toFixed(1))}% upper bound${errored ? ` counting ${errored} errored case${errored === 1 ? '' : 's'} as failures` : ''} is ${pctText(bound.high, 2)} (${bound.method.replace(/-one-sided$/, '')})`
+    : 'no confidence bound';
+  let explanation: string;
+  if (verdict === 'not_met') explanation = `${what}, above the bar ${shortPct(maxRate)}.`;
+  else if (verdict === 'met') explanation = `${what}; ${boundPart}, within ${shortPct(maxRate)}.`;
+  else explanation = `${what}; ${boundPart} > ${shortPct(maxRate)}: not proven.`;
+  if (casesNeeded !== null && verdict !== 'not_met') {
+    explanation +=
+      worstFailures === 0 || point === 0
+        ? ` 0 failures in ${casesNeeded.toLocaleString('en-US')} ${units} would prove ≤ ${shortPct(maxRate)}${verdict === 'met' ? '' : ` (this run has ${unitCount.toLocaleString('en-US')})`}.`
+        : ` About ${casesNeeded.toLocaleString('en-US')} ${units} would prove it at the observed rate.`;
+  }
+  return {
+    ...partial,
+    text,
+    baseline: null,
+    verdict,
+    point,
+    bound: bound ?? null,
+    n: judged.length,
+    clusters,
+    failures,
+    errored,
+    casesNeeded,
+    casesNeededNote,
+    explanation,
+  };
+}
+
+function evaluateCompareBar(outcomes: RunOutcomes, bar: BarDefinition, index: number, variantId: string, baselineId: string, scope: Scope, level: number): BarResult {
+  const partial = base(bar, index, variantId, level);
+  const text = barText(bar, baselineId);
+  const metric = bar.metric ?? 'pass_rate';
+  const maxDrop = bar.max_drop ?? 0;
+  const variant = outcomes.variants.find((v) => v.id === variantId)!;
+  const baseline = outcomes.variants.find((v) => v.id === baselineId)!;
+  const indices: number[] = [];
+  const a: number[] = [];
+  const b: number[] = [];
+  for (const i of scope.indices) {
+    const x = caseValue(baseline.outcomes[i], metric);
+    const y = caseValue(variant.outcomes[i], metric);
+    if (x === undefined || y === undefined) continue;
+    indices.push(i);
+    a.push(x);
+    b.push(y);
+  }
+  const errored = scope.indices.filter((i) => (variant.outcomes[i]?.errored ?? 0) > 0 || (baseline.outcomes[i]?.errored ?? 0) > 0).length;
+  if (indices.length === 0) return { ...noData(partial, text, `no case has a ${metricName(metric)} for both ${variantId} and ${baselineId}`, baselineId), errored };
+  const differences = b.map((y, k) => y - a[k]);
+  const ids = clusterIds(outcomes, indices, scope.clustered);
+  const clusters = distinct(ids);
+  const bounded = [...a, ...b].every((v) => v >= 0 && v <= 1);
+  const figure = meanBound(differences, ids, level, 'lower', bounded ? [-1, 1] : undefined)!;
+  const point = figure.mean;
+  const bound = figure.bound;
+  let verdict = verdictFor(point, bound?.low, (x) => x >= -maxDrop);
+  const downgraded = verdict === 'met' && errored > 0 && metric !== 'pass_rate';
+  if (downgraded) verdict = 'inconclusive';
+  const units = unitsWord(scope.clustered);
+  let casesNeeded: number | null = null;
+  let casesNeededNote: string | null = null;
+  if (verdict === 'inconclusive' && !downgraded) {
+    const variance = sampleVariance(differences);
+    if (variance !== undefined && variance > 0) {
+      casesNeeded = pairedSampleSize({ detect: point + maxDrop, varianceOfDifference: variance, alpha: 2 * (1 - level) }).n;
+      casesNeededNote = `paired ${units} needed, ${NORMAL_NOTE} and spread`;
+    } else if (bounded && differences.every((d) => d === point)) {
+      // No spread: the exact bound c − (c + 1)·u clears −max_drop once u ≤ (c + max_drop)/(c + 1).
+      const u = (point + maxDrop) / (point + 1);
+      if (u > 0 && u < 1) {
+        casesNeeded = casesNeededForZeroFailureBar(u, level);
+        casesNeededNote = `paired ${units} needed if the variants agree on every one again (exact)`;
+      }
+    }
+  }
+  const fmt = (x: number) => (metric === 'pass_rate' ? points(x) : plainNumber(Math.abs(x)));
+  const direction = point >= 0 ? 'above' : 'below';
+  const what = `${variantId} is ${fmt(point)} ${direction} ${baselineId} on ${metricName(metric)} over ${indices.length} paired case${indices.length === 1 ? '' : 's'}${clusters !== null ? ` in ${clusters} clusters` : ''}`;
+  const boundPart = bound
+    ? `the one-sided ${Number((level * 100).toFixed(1))}% lower bound of the difference is ${bound.low < 0 ? '−' : ''}${fmt(bound.low)} (${bound.method.replace(/-one-sided$/, '')})`
+    : 'there is no confidence bound for the difference';
+  let explanation: string;
+  if (verdict === 'not_met') explanation = `${what}: more than the allowed drop of ${fmt(maxDrop)}.`;
+  else if (verdict === 'met') explanation = `${what}; ${boundPart}, within the allowed drop of ${fmt(maxDrop)}.`;
+  else if (downgraded) explanation = `${what}; ${boundPart}, but ${errored} case${errored === 1 ? '' : 's'} errored (no output to judge): not proven.`;
+  else {
+    explanation = `${what}; ${boundPart}, beyond the allowed drop of ${fmt(maxDrop)}: not proven.`;
+    if (casesNeeded !== null) explanation += ` About ${casesNeeded.toLocaleString('en-US')} paired ${units} would prove it.`;
+  }
+  return {
+    ...partial,
+    text,
+    baseline: baselineId,
+    verdict,
+    point,
+    bound: bound ?? null,
+    n: indices.length,
+    clusters,
+    failures: null,
+    errored,
+    casesNeeded,
+    casesNeededNote,
+    explanation,
+  };
+}
+
+/**
+ * Evaluate every bar on every variant it applies to (all variants unless `variant:` is set; a compare bar
+ * applies to every variant but its baseline). A bar that names a variant or segment absent from the run is
+ * reported not met: it cannot be shown.
+ */
+export function evaluateBars(outcomes: RunOutcomes, bars: readonly BarDefinition[], options: GateOptions = {}): BarResult[] {
+  const clustered = hasClusters(outcomes.cases);
+  const all = outcomes.cases.map((_, i) => i);
+  const results: BarResult[] = [];
+  bars.forEach((bar, index) => {
+    const level = bar.level ?? DEFAULT_BAR_LEVEL;
+    const kind = barKind(bar);
+    const scope: Scope = { indices: bar.segment ? segmentCases(outcomes.cases, bar.segment) : all, clustered };
+    let baselineId: string | undefined;
+    if (kind === 'compare') {
+      baselineId = bar.compare === 'baseline' ? options.baseline : resolveVariants(bar.compare!, outcomes, options.labels)[0];
+      if (!baselineId || !outcomes.variants.some((v) => v.id === baselineId)) {
+        const partial = base(bar, index, bar.variant ?? '(all)', level);
+        results.push(noData(partial, barText(bar), `the variant to compare with (${bar.compare === 'baseline' ? 'the baseline' : bar.compare}) is not in this run`));
+        return;
+      }
+    }
+    let variants = bar.variant ? resolveVariants(bar.variant, outcomes, options.labels) : outcomes.variants.map((v) => v.id);
+    if (kind === 'compare') variants = variants.filter((id) => id !== baselineId);
+    if (variants.length === 0) {
+      const partial = base(bar, index, bar.variant ?? '(none)', level);
+      const why = bar.variant ? `variant "${bar.variant}" is not in this run${kind === 'compare' ? ' (or is the baseline itself)' : ''}` : 'the run has no variant to compare with the baseline';
+      results.push(noData(partial, barText(bar, baselineId), why, baselineId ?? null));
+      return;
+    }
+    if (bar.segment && scope.indices.length === 0) {
+      for (const id of variants) results.push(noData(base(bar, index, id, level), barText(bar, baselineId), `no case of this run is tagged ${bar.segment}`, baselineId ?? null));
+      return;
+    }
+    for (const id of variants) {
+      if (kind === 'compare') results.push(evaluateCompareBar(outcomes, bar, index, id, baselineId!, scope, level));
+      else if (kind === 'max_rate') results.push(evaluateRateBar(outcomes, bar, index, id, scope, level));
+      else results.push(evaluateLevelBar(outcomes, bar, index, id, scope, level));
+    }
+  });
+  return results.map(ordered);
+}
+
+/** The same result with its keys in the documented order (JSON reads top-down: what, verdict, figures, why). */
+function ordered(r: BarResult): BarResult {
+  return {
+    index: r.index,
+    text: r.text,
+    description: r.description,
+    kind: r.kind,
+    metric: r.metric,
+    severity: r.severity,
+    segment: r.segment,
+    variant: r.variant,
+    baseline: r.baseline,
+    threshold: r.threshold,
+    level: r.level,
+    verdict: r.verdict,
+    point: r.point,
+    bound: r.bound,
+    n: r.n,
+    clusters: r.clusters,
+    failures: r.failures,
+    errored: r.errored,
+    casesNeeded: r.casesNeeded,
+    casesNeededNote: r.casesNeededNote,
+    explanation: r.explanation,
+  };
+}
+
+export interface GateSummary {
+  met: number;
+  notMet: number;
+  inconclusive: number;
+  /** True when no bar is not met, and no bar is inconclusive unless inconclusive bars are allowed. */
+  pass: boolean;
+}
+
+export function summarizeBars(results: readonly BarResult[], allowInconclusive = false): GateSummary {
+  const met = results.filter((r) => r.verdict === 'met').length;
+  const notMet = results.filter((r) => r.verdict === 'not_met').length;
+  const inconclusive = results.filter((r) => r.verdict === 'inconclusive').length;
+  return { met, notMet, inconclusive, pass: notMet === 0 && (allowInconclusive || inconclusive === 0) };
+}

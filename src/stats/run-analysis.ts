@@ -1,0 +1,428 @@
+// Run-level figures from per-case outcomes (see outcomes.ts): per-variant pass rates with the right interval
+// (Wilson, t over per-case shares with repeats, clustered-t with clusters), consistency of repeats, paired
+// comparisons of every variant with the baseline (paired t, McNemar exact, seeded paired bootstrap, Holm
+// across comparisons), and the same figures per tag (segment). Pure: no store, no I/O.
+import type { Interval } from './interval.js';
+import type { ClusterId } from './means.js';
+import { consistency } from './repeats.js';
+import { pairedBootstrap, pairedDifference } from './paired-difference.js';
+import { mcnemarFromOutcomes } from './mcnemar.js';
+import { holmAdjust } from './multiple-comparisons.js';
+import { describeComparison, formatPValue } from './describe-comparison.js';
+import { minimumDetectableDifference } from './power.js';
+import {
+  caseFailure,
+  caseValue,
+  clusterKey,
+  hasClusters,
+  meanFigure,
+  passRateFigure,
+  type CaseInfo,
+  type RunOutcomes,
+  type VariantOutcomes,
+} from './outcomes.js';
+
+export interface AnalysisOptions {
+  /** Two-sided confidence level of intervals, default 0.95. */
+  level?: number;
+  /** The suite's `baseline:` (a variant id or model label); default the first variant. */
+  baseline?: string;
+  /** Labels of the variants (id → model label), so `baseline:` may name a label. */
+  labels?: Record<string, string>;
+  /** Seed of the paired bootstrap (default 20241107) and its resamples (default 2,000). */
+  seed?: number;
+  resamples?: number;
+  /** Segment rule: fewer cases than this is too small (default 10). */
+  minSegmentCases?: number;
+  /** Segment rule: a pass-rate interval half-width above this is too wide (default 0.15). */
+  maxSegmentHalfWidth?: number;
+  /** Flaky case ids listed per variant (default 20). */
+  flakyCasesListed?: number;
+  /** At most this many segments (default 200): `segment:*` tags first, then the tags with the most cases. */
+  maxSegments?: number;
+}
+
+export interface BaselineChoice {
+  id: string;
+  /** "suite": named by the suite's baseline:; "first-variant": the default. */
+  source: 'suite' | 'first-variant';
+  note: string | null;
+}
+
+export interface ConsistencyFigure {
+  /** Cases with at least 2 judged repeats. */
+  cases: number;
+  /** Cases whose repeats disagree (some passed, some failed). */
+  disagreeing: number;
+  share: number;
+  interval: Interval;
+  /** The first disagreeing case ids. */
+  flakyCases: string[];
+}
+
+export interface VariantFigures {
+  id: string;
+  cases: number;
+  passRate: number | null;
+  passRateCi: Interval | null;
+  meanScore: number | null;
+  /** Cases with at least one errored result. */
+  erroredCases: number;
+  /** Cases where a critical check failed in any repeat. */
+  criticalFailureCases: number;
+  consistency: ConsistencyFigure | null;
+}
+
+export interface ScoreComparison {
+  n: number;
+  meanBaseline: number;
+  meanVariant: number;
+  difference: number;
+  interval: Interval | null;
+  pValue: number | null;
+  bootstrap: { interval: Interval; se: number; seed: number; resamples: number } | null;
+}
+
+export interface Comparison {
+  baseline: string;
+  variant: string;
+  /** Cases both variants have a result for. */
+  n: number;
+  clusters: number | null;
+  baselinePassRate: number | null;
+  variantPassRate: number | null;
+  /** variant − baseline pass rate, per-case pass shares paired; null when no case has both. */
+  difference: number | null;
+  se: number | null;
+  df: number | null;
+  interval: Interval | null;
+  test: 'paired-t' | 'clustered-paired-t';
+  pValue: number | null;
+  /** Holm-adjusted over all comparisons of this run (equal to pValue with one comparison). */
+  pValueHolm: number | null;
+  /** The interval excludes 0. */
+  detected: boolean;
+  /** Smallest true difference this comparison detects with 80% power (from its own SE). */
+  minimumDetectableDifference: number | null;
+  /** One result per case only: McNemar's exact test on the discordant cases. */
+  mcnemar: { onlyBaselinePassed: number; onlyVariantPassed: number; pValue: number; pValueHolm: number; method: 'mcnemar-exact' } | null;
+  /** Mean scores, paired: t interval and a seeded paired bootstrap. */
+  score: ScoreComparison | null;
+  sentence: string;
+}
+
+export interface SegmentVariantFigures {
+  id: string;
+  cases: number;
+  passRate: number | null;
+  passRateCi: Interval | null;
+  meanScore: number | null;
+  criticalFailureCases: number;
+  erroredCases: number;
+  /** Null, or why the segment is too small to say anything (which rule). */
+  warning: string | null;
+}
+
+export interface SegmentComparison {
+  baseline: string;
+  variant: string;
+  n: number;
+  difference: number;
+  interval: Interval | null;
+  pValue: number | null;
+}
+
+export interface SegmentFigures {
+  tag: string;
+  cases: number;
+  variants: SegmentVariantFigures[];
+  /** Each variant vs the baseline inside the segment; exploratory (no multiplicity adjustment). */
+  comparisons: SegmentComparison[];
+}
+
+export interface RunAnalysis {
+  level: number;
+  baseline: BaselineChoice | null;
+  /** Number of distinct clusters when any case has a cluster, else null. */
+  clusters: number | null;
+  variants: VariantFigures[];
+  comparisons: Comparison[];
+  segments: SegmentFigures[];
+  /** Tags left out of `segments` by maxSegments (0 when every tag is there). */
+  segmentsOmitted: number;
+}
+
+const DEFAULT_SEED = 20241107;
+
+/** Resolve a variant reference (id or model label) among the run's variants. */
+export function resolveVariants(ref: string, outcomes: RunOutcomes, labels: Record<string, string> = {}): string[] {
+  const exact = outcomes.variants.filter((v) => v.id === ref).map((v) => v.id);
+  if (exact.length) return exact;
+  return outcomes.variants.filter((v) => labels[v.id] === ref).map((v) => v.id);
+}
+
+export function chooseBaseline(outcomes: RunOutcomes, options: AnalysisOptions = {}): BaselineChoice | null {
+  if (outcomes.variants.length === 0) return null;
+  const first = outcomes.variants[0].id;
+  if (options.baseline === undefined) return { id: first, source: 'first-variant', note: null };
+  const matches = resolveVariants(options.baseline, outcomes, options.labels);
+  if (matches.length === 0) {
+    return { id: first, source: 'first-variant', note: `the suite's baseline "${options.baseline}" is not in this run; comparisons use the first variant, ${first}` };
+  }
+  return { id: matches[0], source: 'suite', note: matches.length > 1 ? `baseline "${options.baseline}" names ${matches.length} variants; using ${matches[0]}` : null };
+}
+
+/** Case indices of a tag (exact tag, or `segment:NAME` when NAME alone is given). */
+export function segmentCases(cases: readonly CaseInfo[], segment: string): number[] {
+  const exact = cases.flatMap((c, i) => (c.tags.includes(segment) ? [i] : []));
+  if (exact.length || segment.startsWith('segment:')) return exact;
+  return cases.flatMap((c, i) => (c.tags.includes(`segment:${segment}`) ? [i] : []));
+}
+
+function clusterIdsOf(cases: readonly CaseInfo[], indices: readonly number[], clustered: boolean): ClusterId[] | undefined {
+  return clustered ? indices.map((i) => clusterKey(cases[i])) : undefined;
+}
+
+function variantFigures(
+  outcomes: RunOutcomes,
+  variant: VariantOutcomes,
+  indices: readonly number[],
+  clustered: boolean,
+  level: number,
+): Omit<VariantFigures, 'id' | 'consistency'> {
+  const present = indices.filter((i) => variant.outcomes[i] && variant.outcomes[i]!.results > 0);
+  const shares = present.map((i) => caseValue(variant.outcomes[i], 'pass_rate')!);
+  const figure = passRateFigure(shares, clusterIdsOf(outcomes.cases, present, clustered), outcomes.repeat, level);
+  const scores = present.map((i) => variant.outcomes[i]!.score).filter((s): s is number => s !== null);
+  return {
+    cases: present.length,
+    passRate: figure?.passRate ?? null,
+    passRateCi: figure?.interval ?? null,
+    meanScore: scores.length ? scores.reduce((s, x) => s + x, 0) / scores.length : null,
+    erroredCases: present.filter((i) => variant.outcomes[i]!.errored > 0).length,
+    criticalFailureCases: present.filter((i) => caseFailure(variant.outcomes[i], { severity: 'critical' }) === 'failed').length,
+  };
+}
+
+function consistencyFigure(outcomes: RunOutcomes, variant: VariantOutcomes, level: number, listed: number): ConsistencyFigure | null {
+  const perCase: boolean[][] = [];
+  const ids: string[] = [];
+  variant.outcomes.forEach((o, i) => {
+    if (!o) return;
+    // Only judged repeats: an errored call says nothing about whether the model is consistent.
+    const judged = o.results - o.errored;
+    perCase.push([...Array<boolean>(o.passed).fill(true), ...Array<boolean>(Math.max(0, judged - o.passed)).fill(false)]);
+    ids.push(outcomes.cases[i].id);
+  });
+  const result = consistency(perCase, level);
+  if (!result) return null;
+  const flaky = ids.filter((_, k) => perCase[k].length >= 2 && perCase[k].some(Boolean) && !perCase[k].every(Boolean));
+  return { cases: result.cases, disagreeing: result.disagreeing, share: result.share, interval: result.interval, flakyCases: flaky.slice(0, listed) };
+}
+
+interface PairedVectors {
+  indices: number[];
+  a: number[];
+  b: number[];
+}
+
+function pairedValues(base: VariantOutcomes, other: VariantOutcomes, indices: readonly number[], metric: string): PairedVectors {
+  const out: PairedVectors = { indices: [], a: [], b: [] };
+  for (const i of indices) {
+    const a = caseValue(base.outcomes[i], metric);
+    const b = caseValue(other.outcomes[i], metric);
+    if (a === undefined || b === undefined) continue;
+    out.indices.push(i);
+    out.a.push(a);
+    out.b.push(b);
+  }
+  return out;
+}
+
+/**
+ * Paired difference (B − A) with its interval. When every case moved by the same amount the t interval has
+ * zero width ("0 to 0" from 20 cases where both pass); then the exact no-spread interval of outcomes.ts is
+ * used instead (values in [0, 1], so differences in [−1, 1]).
+ */
+function pairedWithInterval(a: readonly number[], b: readonly number[], level: number, clusterIds: readonly ClusterId[] | undefined) {
+  const pd = pairedDifference(a, b, level, clusterIds);
+  if (!pd) return undefined;
+  let interval = pd.interval;
+  if (!(pd.se !== undefined && pd.se > 0)) {
+    const bounded = [...a, ...b].every((x) => x >= 0 && x <= 1);
+    interval = meanFigure(b.map((y, i) => y - a[i]), clusterIds, level, bounded ? [-1, 1] : undefined)?.interval;
+  }
+  return { pd, interval };
+}
+
+function compare(
+  outcomes: RunOutcomes,
+  base: VariantOutcomes,
+  other: VariantOutcomes,
+  indices: readonly number[],
+  clustered: boolean,
+  options: Required<Pick<AnalysisOptions, 'level' | 'seed' | 'resamples'>>,
+): Omit<Comparison, 'pValueHolm' | 'sentence' | 'mcnemar'> & { mcnemarRaw: { b01: number; b10: number; pValue: number } | null } {
+  const { level } = options;
+  const pass = pairedValues(base, other, indices, 'pass_rate');
+  const clusters = clusterIdsOf(outcomes.cases, pass.indices, clustered);
+  const paired = pairedWithInterval(pass.a, pass.b, level, clusters);
+  const pd = paired?.pd;
+  let mcnemarRaw: { b01: number; b10: number; pValue: number } | null = null;
+  if (outcomes.repeat === 1 && pass.a.every((x) => x === 0 || x === 1) && pass.b.every((x) => x === 0 || x === 1) && pass.a.length > 0) {
+    const m = mcnemarFromOutcomes(pass.a.map((x) => x === 1), pass.b.map((x) => x === 1));
+    mcnemarRaw = { b01: m.b01, b10: m.b10, pValue: m.pValue };
+  }
+  let score: ScoreComparison | null = null;
+  const sc = pairedValues(base, other, indices, 'score');
+  if (sc.a.length > 0) {
+    const scoreClusters = clusterIdsOf(outcomes.cases, sc.indices, clustered);
+    const scorePaired = pairedWithInterval(sc.a, sc.b, level, scoreClusters)!;
+    const spd = scorePaired.pd;
+    const boot = sc.a.length >= 2 ? pairedBootstrap(sc.a, sc.b, { seed: options.seed, resamples: options.resamples, level, clusterIds: scoreClusters }) : undefined;
+    score = {
+      n: spd.n,
+      meanBaseline: spd.meanA,
+      meanVariant: spd.meanB,
+      difference: spd.difference,
+      interval: scorePaired.interval ?? null,
+      pValue: spd.pValue ?? null,
+      bootstrap: boot ? { interval: boot.interval, se: boot.se, seed: boot.seed, resamples: boot.resamples } : null,
+    };
+  }
+  const interval = paired?.interval ?? null;
+  return {
+    baseline: base.id,
+    variant: other.id,
+    n: pass.a.length,
+    clusters: pd?.clusters ?? null,
+    baselinePassRate: pd?.meanA ?? null,
+    variantPassRate: pd?.meanB ?? null,
+    difference: pd?.difference ?? null,
+    se: pd?.se ?? null,
+    df: pd?.df ?? null,
+    interval,
+    test: clusters ? 'clustered-paired-t' : 'paired-t',
+    pValue: pd?.pValue ?? null,
+    detected: interval !== null && (interval.low > 0 || interval.high < 0),
+    minimumDetectableDifference:
+      pd?.se !== undefined && pd.se > 0 ? minimumDetectableDifference({ standardError: pd.se, df: pd.df, alpha: 1 - level }) : null,
+    score,
+    mcnemarRaw,
+  };
+}
+
+/** Holm over the defined p-values; comparisons without a p-value count in m as p = 1 (no evidence). */
+function holmWithGaps(pValues: (number | null)[]): (number | null)[] {
+  if (pValues.length === 0) return [];
+  const adjusted = holmAdjust(pValues.map((p) => p ?? 1));
+  return pValues.map((p, i) => (p === null ? null : adjusted[i]));
+}
+
+function segmentWarning(cases: number, interval: Interval | null, minCases: number, maxHalfWidth: number): string | null {
+  if (cases < minCases) return `too small to say anything: ${cases} case${cases === 1 ? '' : 's'} (rule: fewer than ${minCases} cases)`;
+  if (!interval) return 'too small to say anything: no confidence interval (rule: an interval is needed)';
+  const half = (interval.high - interval.low) / 2;
+  if (half > maxHalfWidth) {
+    return `too small to say anything: ±${(half * 100).toFixed(1)} points (rule: interval half-width above ${(maxHalfWidth * 100).toFixed(0)} points)`;
+  }
+  return null;
+}
+
+/** Everything a report shows beyond the per-variant table: comparisons, consistency, segments. */
+export function analyzeRun(outcomes: RunOutcomes, options: AnalysisOptions = {}): RunAnalysis {
+  const level = options.level ?? 0.95;
+  const seed = options.seed ?? DEFAULT_SEED;
+  const resamples = options.resamples ?? 2000;
+  const minCases = options.minSegmentCases ?? 10;
+  const maxHalf = options.maxSegmentHalfWidth ?? 0.15;
+  const listed = options.flakyCasesListed ?? 20;
+  const clustered = hasClusters(outcomes.cases);
+  const all = outcomes.cases.map((_, i) => i);
+  const baseline = chooseBaseline(outcomes, options);
+
+  const variants: VariantFigures[] = outcomes.variants.map((v) => ({
+    id: v.id,
+    ...variantFigures(outcomes, v, all, clustered, level),
+    consistency: outcomes.repeat > 1 ? consistencyFigure(outcomes, v, level, listed) : null,
+  }));
+
+  const base = baseline ? outcomes.variants.find((v) => v.id === baseline.id)! : undefined;
+  const others = base ? outcomes.variants.filter((v) => v.id !== base.id) : [];
+  const raw = others.map((v) => compare(outcomes, base!, v, all, clustered, { level, seed, resamples }));
+  const holm = holmWithGaps(raw.map((c) => c.pValue));
+  const mcnemarHolm = raw.every((c) => c.mcnemarRaw) ? holmAdjust(raw.map((c) => c.mcnemarRaw!.pValue)) : [];
+  const comparisons: Comparison[] = raw.map(({ mcnemarRaw, ...c }, k) => {
+    let sentence =
+      c.difference === null
+        ? `No case has results for both ${c.baseline} and ${c.variant}: nothing to compare.`
+        : `Pass rate: ${describeComparison(
+            { difference: c.difference, interval: c.interval ?? undefined, pValue: c.pValue ?? undefined, se: c.se ?? undefined, df: c.df ?? undefined },
+            { nameA: c.baseline, nameB: c.variant },
+          )}`;
+    if (raw.length > 1 && holm[k] !== null) sentence += ` Adjusted for ${raw.length} comparisons (Holm): ${formatPValue(holm[k]!)}.`;
+    return {
+      ...c,
+      pValueHolm: holm[k],
+      mcnemar: mcnemarRaw
+        ? { onlyBaselinePassed: mcnemarRaw.b10, onlyVariantPassed: mcnemarRaw.b01, pValue: mcnemarRaw.pValue, pValueHolm: mcnemarHolm[k] ?? mcnemarRaw.pValue, method: 'mcnemar-exact' }
+        : null,
+      sentence,
+    };
+  });
+
+  // One pass over the tags (not one scan of the cases per tag): a run where every case has its own tag
+  // must not turn quadratic.
+  const byTag = new Map<string, number[]>();
+  outcomes.cases.forEach((c, i) => {
+    for (const tag of new Set(c.tags)) {
+      const list = byTag.get(tag);
+      if (list) list.push(i);
+      else byTag.set(tag, [i]);
+    }
+  });
+  const maxSegments = options.maxSegments ?? 200;
+  const ranked = [...byTag.keys()].sort(
+    (x, y) => Number(y.startsWith('segment:')) - Number(x.startsWith('segment:')) || byTag.get(y)!.length - byTag.get(x)!.length || (x < y ? -1 : 1),
+  );
+  const tags = ranked.slice(0, maxSegments).sort();
+  const segments: SegmentFigures[] = tags.map((tag) => {
+    const indices = byTag.get(tag)!;
+    const figures = outcomes.variants.map((v) => {
+      const f = variantFigures(outcomes, v, indices, clustered, level);
+      return {
+        id: v.id,
+        cases: f.cases,
+        passRate: f.passRate,
+        passRateCi: f.passRateCi,
+        meanScore: f.meanScore,
+        criticalFailureCases: f.criticalFailureCases,
+        erroredCases: f.erroredCases,
+        warning: segmentWarning(f.cases, f.passRateCi, minCases, maxHalf),
+      };
+    });
+    const segmentComparisons: SegmentComparison[] = others.map((v) => {
+      const pass = pairedValues(base!, v, indices, 'pass_rate');
+      const paired = pairedWithInterval(pass.a, pass.b, level, clusterIdsOf(outcomes.cases, pass.indices, clustered));
+      return {
+        baseline: base!.id,
+        variant: v.id,
+        n: pass.a.length,
+        difference: paired?.pd.difference ?? NaN,
+        interval: paired?.interval ?? null,
+        pValue: paired?.pd.pValue ?? null,
+      };
+    });
+    return { tag, cases: indices.length, variants: figures, comparisons: segmentComparisons.filter((c) => c.n > 0) };
+  });
+
+  return {
+    level,
+    baseline,
+    clusters: clustered ? new Set(outcomes.cases.map(clusterKey)).size : null,
+    variants,
+    comparisons,
+    segments,
+    segmentsOmitted: ranked.length - tags.length,
+  };
+}
