@@ -45,6 +45,33 @@ function segmentRows(report: RunReport): { rows: string[][]; more: number } {
   return { rows, more: total - rows.length };
 }
 
+/**
+ * Segments as a matrix (segment × variant pass rate) so a terminal shows them at a glance; a star marks a
+ * cell too small to say anything (its note and interval are in the JSON and Markdown reports).
+ */
+function segmentMatrix(report: RunReport): string[] {
+  const segments = report.segments ?? [];
+  if (!segments.length) return [];
+  const variants = report.variants.map((v) => v.id);
+  const shown = segments.slice(0, MAX_SEGMENT_ROWS);
+  let starred = false;
+  const rows = shown.map((s) => [
+    escapeTerminal(s.tag, 40),
+    String(s.cases),
+    ...variants.map((id) => {
+      const cell = s.variants.find((v) => v.id === id);
+      if (!cell || cell.passRate === null) return 'n/a';
+      if (cell.warning) starred = true;
+      return `${pct(cell.passRate, 0)}${cell.warning ? '*' : ''}`;
+    }),
+  ]);
+  const table = textTable(['segment', 'cases', ...variants.map((v) => escapeTerminal(v, 24))], rows, [false, true, ...variants.map(() => true)]);
+  const lines = ['', 'pass rate by segment (case tag):', ...table.split('\n').map((l) => `  ${l}`)];
+  if (starred) lines.push('  * too few cases to say anything (95% interval wider than ±15 points, or under 10 cases): see the JSON report');
+  if (segments.length > shown.length) lines.push(`  … ${segments.length - shown.length} more segments in the JSON report`);
+  return lines;
+}
+
 /** One verdict line and one explanation line per bar × variant, then the counts; [] without bars. */
 export function renderBarsText(report: RunReport): string[] {
   const bars = report.bars ?? [];
@@ -86,17 +113,7 @@ export function renderAnalysisText(report: RunReport): string[] {
   }
   const bars = renderBarsText(report);
   if (bars.length) lines.push('', 'quality bars:', ...bars);
-  const { rows, more } = segmentRows(report);
-  if (rows.length) {
-    lines.push('', 'segments (by case tag):');
-    const table = textTable(
-      ['segment', 'variant', 'cases', 'pass rate', '95% CI', 'mean score', 'note'],
-      rows.map((r) => r.map((cell, i) => (i === 6 ? escapeTerminal(cell, 200) : escapeTerminal(cell, 60)))),
-      [false, false, true, true, true, true, false],
-    );
-    lines.push(...table.split('\n').map((l) => `  ${l}`));
-    if (more > 0) lines.push(`  … ${more} more rows in the JSON report`);
-  }
+  lines.push(...segmentMatrix(report));
   return lines;
 }
 
