@@ -1,5 +1,6 @@
 // evalspec's public TypeScript API: every stage, and the whole pipeline in one call.
 export { runSuite, exitCodeFor, type RunSuiteOptions, type RunSuiteResult } from './pipeline.js';
+export { estimateSuite, type EstimateSuiteOptions } from './estimate-suite.js';
 export { EvalspecError, isEvalspecError, EXIT, type ErrorCode } from './errors.js';
 export * as suite from './suite/index.js';
 export { loadSuite, type Suite } from './suite/index.js';
@@ -9,3 +10,4 @@ export * as score from './score/index.js';
 export { openStore, type Store, type RunRecord, type ResultRow } from './store/index.js';
 export * as stats from './stats/index.js';
 export * as report from './report/index.js';
+export * as calibration from './calibration/index.js';

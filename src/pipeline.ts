@@ -5,7 +5,8 @@ import { loadSuite, compileCheck, stableStringify } from './suite/index.js';
 import { buildPlan, type Plan } from './plan/index.js';
 import { executeRun, type RunEvent, type RunOutcome } from './run/index.js';
 import { openStore, type Store } from './store/index.js';
-import { buildRunReport, writeJsonReport, writeJunitReport, writeMarkdownReport, type RunReport } from './report/index.js';
+import { buildRunReport, writeJsonReport, writeJunitReport, writeMarkdownReport, gateSummary, type RunReport } from './report/index.js';
+import type { GateSummary } from './stats/index.js';
 
 export interface RunSuiteOptions {
   /** Store path or URL (default .evalspec/evalspec.db). Ignored when `store` is given. */
@@ -23,12 +24,20 @@ export interface RunSuiteOptions {
   json?: string;
   junit?: string;
   md?: string;
+  /** Stop cleanly before this invocation's spend would pass this many USD (exit 3; --resume continues). */
+  maxCostUsd?: number;
+  /** Output tokens per call assumed by the budget before any is measured (default 256). */
+  expectedOutputTokens?: number;
+  /** Quality bars that are inconclusive (not proven) do not fail the run (exit 1) when true. */
+  allowInconclusive?: boolean;
 }
 
 export interface RunSuiteResult {
   outcome: RunOutcome;
   report: RunReport;
   exitCode: number;
+  /** The quality bars' verdict counts and whether they pass. */
+  gate: GateSummary;
 }
 
 /** Validate templated check arguments once per distinct rendered spec (e.g. a regex built from {{vars}}). */
@@ -72,13 +81,17 @@ export async function runSuite(suitePath: string | undefined, options: RunSuiteO
       concurrency: options.concurrency,
       signal: options.signal,
       onEvent: options.onEvent,
+      maxCostUsd: options.maxCostUsd,
+      expectedOutputTokens: options.expectedOutputTokens,
     });
     const report = await buildRunReport(store, outcome.runId);
     report.warnings = [...new Set([...report.warnings, ...outcome.warnings])];
     if (options.json) await writeJsonReport(store, report, options.json);
     if (options.junit) await writeJunitReport(store, outcome.runId, options.junit);
     if (options.md) await writeMarkdownReport(store, report, options.md);
-    return { outcome, report, exitCode: exitCodeFor(outcome) };
+    // An incomplete, cancelled or refused run keeps its own code (3, 130, 4) even when bars fail.
+    const gate = gateSummary(report, options.allowInconclusive);
+    return { outcome, report, exitCode: exitCodeFor(outcome) || (gate.pass ? EXIT.ok : EXIT.barFailed), gate };
   } finally {
     if (!options.store) await store.close();
   }

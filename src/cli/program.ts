@@ -5,7 +5,13 @@ import { registerInitCommand } from './commands/init.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerRunsCommand } from './commands/runs.js';
 import { registerShowCommand } from './commands/show.js';
+import { registerLabelsCommand } from './commands/labels.js';
+import { registerCalibrateCommand } from './commands/calibrate.js';
+import { registerSelectCommand } from './commands/select.js';
+import { registerGateCommand } from './commands/gate.js';
+import { registerPlanCommand } from './commands/plan.js';
 import { registerPairwiseCommand } from './commands/pairwise.js';
+import { registerViewCommand } from './commands/view.js';
 
 export interface CliIO {
   stdout: (text: string) => void;
@@ -29,6 +35,12 @@ export function createProgram(io: CliIO): Command {
   registerRunCommand(program, io);
   registerRunsCommand(program, io);
   registerShowCommand(program, io);
+  registerLabelsCommand(program, io);
+  registerCalibrateCommand(program, io);
+  registerSelectCommand(program, io);
+  registerGateCommand(program, io);
+  registerPlanCommand(program, io);
   registerPairwiseCommand(program, io);
+  registerViewCommand(program, io);
   return program;
 }

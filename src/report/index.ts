@@ -1,8 +1,38 @@
 // The report stage: terminal, JSON, JUnit and Markdown renderings of a stored run. Only import surface of report/.
 export { buildRunReport, loadRun, resultForJson, type RunReport, type VariantSummary } from './run-report.js';
 export { writeJsonReport } from './json-report.js';
+export { addRunAnalysis, barsExitCode, gateSummary, storedBars, type BarResult, type BaselineChoice, type SegmentFigures } from './analysis.js';
+export { loadCaseOutcomes } from './case-outcomes.js';
+export { renderAnalysisText, renderAnalysisMarkdown, renderBarsText } from './analysis-render.js';
 export { writeJunitReport } from './junit-report.js';
 export { renderMarkdownReport, writeMarkdownReport } from './markdown-report.js';
 export { renderTerminalReport, variantTable } from './terminal-report.js';
 export { escapeXml, escapeMarkdownInline, escapeTerminal, stripControl } from './escape.js';
 export { pct, ciText, usd, ms, textTable } from './format.js';
+export {
+  selectModels,
+  variantFigures,
+  compareVariants,
+  dominates,
+  segmentCaseIds,
+  routedVariant,
+  UNTAGGED,
+  type CaseOutcome,
+  type SelectionVariant,
+  type SelectionInput,
+  type SelectionAxis,
+  type Selection,
+  type VariantPoint,
+  type VariantFigures,
+  type Comparison,
+  type FloorChoice,
+  type SegmentSelection,
+  type RoutingSuggestion,
+  type LatencySummary,
+} from './selection.js';
+export { parseVolume, projectSpend, projectSelection, type Volume, type VolumePeriod, type Projection, type SpendProjection, type SwitchProjection } from './projection.js';
+export { loadSelectionData, pricedModelOf, type SelectionData } from './selection-data.js';
+export { buildCostSummary, type CostSummary, type VariantCosts } from './cost-summary.js';
+export { renderSelection, selectionJson, money, costRatioText, differenceText, type SelectionContext } from './selection-render.js';
+export { int as formatInt } from './format.js';
+export { JudgeAccumulator, renderJudgeSummary, calibrationText, type JudgeSummary, type JudgeCheckSummary, type JudgeVariantFigures, type JudgeCalibrationNote } from './judge-summary.js';

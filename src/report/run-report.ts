@@ -3,6 +3,9 @@
 import type { Store, RunRecord, ResultRow, RunStatus } from '../store/index.js';
 import { EvalspecError } from '../errors.js';
 import { wilsonInterval, meanInterval, quantileOfSorted, type Interval } from '../stats/index.js';
+import { JudgeAccumulator, type JudgeSummary } from './judge-summary.js';
+import { buildCostSummary, type CostSummary } from './cost-summary.js';
+import { addRunAnalysis, type BarResult, type BaselineChoice, type Comparison, type ConsistencyFigure, type SegmentFigures } from './analysis.js';
 
 export interface VariantSummary {
   id: string;
@@ -25,6 +28,10 @@ export interface VariantSummary {
   /** Results whose model has no known price. */
   unpriced: number;
   latencyMs: { p50: number | null; p95: number | null; method: string };
+  /** What the judge checks cost in this run, apart from costUsd (0 without judges; null when a judge is unpriced). */
+  judgeCostUsd?: number | null;
+  /** With repeat > 1: the share of cases whose repeats disagree (see analysis.ts). */
+  consistency?: ConsistencyFigure | null;
 }
 
 export interface RunReport {
@@ -40,6 +47,15 @@ export interface RunReport {
   totalCalls: number;
   variants: VariantSummary[];
   warnings: string[];
+  /** Judge checks: verdicts per variant, ensemble agreement, calibration against humans (judge-summary.ts). */
+  judges?: JudgeSummary;
+  /** Run-level sections (analysis.ts); absent when built with { analysis: false }. */
+  baseline?: BaselineChoice | null;
+  comparisons?: Comparison[];
+  bars?: BarResult[];
+  segments?: SegmentFigures[];
+  /** Cost of quality and latency per variant and segment (cost-summary.ts). */
+  costs?: CostSummary;
 }
 
 export async function loadRun(store: Store, runId: string): Promise<RunRecord> {
@@ -49,11 +65,12 @@ export async function loadRun(store: Store, runId: string): Promise<RunRecord> {
 }
 
 /** Pass share per case for one variant (repeats averaged), computed by streaming slim rows. */
-async function perCasePassShares(store: Store, runId: string, variantId: string): Promise<{ shares: number[]; results: number }> {
+async function perCasePassShares(store: Store, runId: string, variantId: string, onRow?: (row: ResultRow) => void): Promise<{ shares: number[]; results: number }> {
   const byCase = new Map<string, { passed: number; total: number }>();
   let results = 0;
   for await (const r of store.results.list(runId, { variantId, slim: true })) {
     results++;
+    onRow?.(r);
     const entry = byCase.get(r.caseId) ?? { passed: 0, total: 0 };
     entry.total++;
     if (r.pass === true) entry.passed++;
@@ -62,10 +79,11 @@ async function perCasePassShares(store: Store, runId: string, variantId: string)
   return { shares: [...byCase.values()].map((e) => e.passed / e.total), results };
 }
 
-export async function buildRunReport(store: Store, runId: string, level = 0.95): Promise<RunReport> {
+export async function buildRunReport(store: Store, runId: string, level = 0.95, options: { analysis?: boolean } = {}): Promise<RunReport> {
   const run = await loadRun(store, runId);
   const aggregates = new Map((await store.results.aggregate(runId)).map((a) => [a.variantId, a]));
   const variants: VariantSummary[] = [];
+  const judges = new JudgeAccumulator();
   for (const v of run.variants) {
     const a = aggregates.get(v.id);
     const latencies = a ? await store.results.latencies(runId, v.id) : [];
@@ -73,7 +91,7 @@ export async function buildRunReport(store: Store, runId: string, level = 0.95):
     let passRateCi: Interval | null = null;
     let cases = 0;
     if (a && a.results > 0) {
-      const { shares } = await perCasePassShares(store, runId, v.id);
+      const { shares } = await perCasePassShares(store, runId, v.id, (r) => judges.add(r));
       cases = shares.length;
       if (run.repeat === 1) {
         passRate = a.passed / a.results;
@@ -110,7 +128,7 @@ export async function buildRunReport(store: Store, runId: string, level = 0.95):
   const unpricedModels = variants.filter((v) => v.unpriced > 0).map((v) => v.model);
   const warnings = [...run.warnings];
   if (unpricedModels.length) warnings.push(`no known price for ${[...new Set(unpricedModels)].join(', ')}: cost shown as unknown (add price: to the model in the suite)`);
-  return {
+  const report: RunReport = {
     formatVersion: 1,
     runId: run.id,
     status: run.status,
@@ -124,6 +142,14 @@ export async function buildRunReport(store: Store, runId: string, level = 0.95):
     variants,
     warnings,
   };
+  const judgeSummary = await judges.summary(store, run);
+  if (judgeSummary) {
+    report.judges = judgeSummary;
+    for (const v of variants) v.judgeCostUsd = judges.judgeCostUsd(v.id);
+  }
+  if (options.analysis !== false) await addRunAnalysis(store, run, report, { level });
+  report.costs = await buildCostSummary(store, runId, level);
+  return report;
 }
 
 /** One result as it appears in the JSON report. */
@@ -141,6 +167,13 @@ export function resultForJson(r: ResultRow) {
     tokens: { input: r.inputTokens, output: r.outputTokens },
     attempts: r.attempts,
     error: r.errorClass ? { class: r.errorClass, message: r.errorMessage } : null,
-    checks: r.checks.map((c) => ({ type: c.type, metric: c.metric, severity: c.severity, pass: c.pass, score: c.score, reason: c.reason })),
+    checks: r.checks.map((c) => {
+      const out: Record<string, unknown> = { type: c.type, metric: c.metric, severity: c.severity, pass: c.pass, score: c.score, reason: c.reason };
+      // Judge checks also carry what the judge said and what it cost (apart from the call's costUsd).
+      if (c.judge) out.judge = c.judge;
+      if (c.judgeCostUsd !== undefined) out.judgeCostUsd = c.judgeCostUsd;
+      if (c.error) out.error = c.error;
+      return out;
+    }),
   };
 }

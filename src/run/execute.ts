@@ -12,7 +12,10 @@ import { classifyError, backoffMs, type ClassifiedError, type RetryPolicy } from
 import { Semaphore, sleep } from './concurrency.js';
 import { ResultWriter } from './result-writer.js';
 import { createPricer } from './pricing.js';
+import { createBudget, judgeCostOf, type BudgetSummary } from './budget.js';
 import { SecretScrubber } from './secrets.js';
+import { createRunJudge } from './judge-client.js';
+import { applyJudgeOutcome, scoreDeferredChecks, validateDeferredChecks } from './judge-phase.js';
 
 export const FORMAT_VERSION = 1;
 
@@ -34,6 +37,10 @@ export interface RunOptions {
   onEvent?: (event: RunEvent) => void;
   /** Overrides the suite's concurrency. */
   concurrency?: number;
+  /** Stop before a call would take this invocation's spend past this many USD (see budget.ts). */
+  maxCostUsd?: number;
+  /** Output tokens assumed per call when reserving budget (default 256). */
+  expectedOutputTokens?: number;
 }
 
 export interface RunOutcome {
@@ -43,6 +50,8 @@ export interface RunOutcome {
   fatal?: EvalspecError;
   warnings: string[];
   counts: { skipped: number; called: number; cached: number; errors: number };
+  /** Set when --max-cost was given. */
+  budget?: BudgetSummary;
 }
 
 export function newRunId(now = new Date()): string {
@@ -58,7 +67,9 @@ function gitInfo(cwd: string): { commit: string | null; branch: string | null } 
       return null;
     }
   };
-  return { commit: git(['rev-parse', 'HEAD']), branch: git(['rev-parse', '--abbrev-ref', 'HEAD']) };
+  // One process for both (`rev-parse` prints one line per argument); nothing when either fails, as before.
+  const [commit = null, branch = null] = git(['rev-parse', 'HEAD', '--abbrev-ref', 'HEAD'])?.split('\n') ?? [];
+  return { commit: commit || null, branch: branch || null };
 }
 
 export function cacheKeyFor(identity: Record<string, unknown>, item: WorkItem): string {
@@ -70,7 +81,8 @@ export function cacheKeyFor(identity: Record<string, unknown>, item: WorkItem): 
 /** A bounded map of prepared (compiled) checks per case: each case is scored once per variant and repeat. */
 class PreparedChecksCache {
   private map = new Map<string, Promise<PreparedCheck[]>>();
-  constructor(private readonly baseDir: string, private readonly max = 4096) {}
+  // Items come case by case (all variants of a case in a row), so a few hundred entries are plenty.
+  constructor(private readonly baseDir: string, private readonly max = 256) {}
   get(item: WorkItem): Promise<PreparedCheck[]> {
     let entry = this.map.get(item.caseId);
     if (!entry) {
@@ -87,8 +99,12 @@ export async function executeRun(plan: Plan, options: RunOptions): Promise<RunOu
   const warnings = [...suite.warnings];
   const scrubber = new SecretScrubber();
   const targets = await buildTargets(suite, suite.models, scrubber, warnings);
+  // Judge checks: their models resolved (keys checked) before anything is stored; see judge-client.ts.
+  validateDeferredChecks(plan);
+  const judge = await createRunJudge(plan, { store, cache: options.cache !== false, scrubber, warnings, signal: options.signal, onFatal: (e) => ((fatal ??= e), stop.abort()) });
   const useCache = options.cache !== false;
   const pricer = createPricer();
+  const budget = options.maxCostUsd === undefined ? undefined : createBudget(plan, pricer, options.maxCostUsd, options.expectedOutputTokens);
 
   // Start a new run, or reopen one to finish it.
   let runId: string;
@@ -160,7 +176,11 @@ export async function executeRun(plan: Plan, options: RunOptions): Promise<RunOu
   const policy: RetryPolicy = suite.retries;
   const stop = new AbortController(); // stops taking new work (fatal error or cancel)
   const cancel = options.signal;
-  const onCancel = () => stop.abort();
+  const inflight = new Set<AbortController>(); // each attempt's controller, aborted on cancel
+  const onCancel = () => {
+    stop.abort();
+    for (const c of inflight) c.abort(cancel!.reason);
+  };
   cancel?.addEventListener('abort', onCancel, { once: true });
 
   const counts = { skipped: done.size, called: 0, cached: 0, errors: 0 };
@@ -172,8 +192,18 @@ export async function executeRun(plan: Plan, options: RunOptions): Promise<RunOu
     const limiter = connectionLimits.get(target.connectionKey);
     const timeoutMs = target.timeoutMs ?? suite.timeoutMs;
     for (let attempt = 1; ; attempt++) {
-      const timeout = AbortSignal.timeout(timeoutMs);
-      const signal = cancel ? AbortSignal.any([cancel, timeout]) : timeout;
+      // One controller per attempt, aborted by the timeout or by cancel (through `inflight`).
+      // AbortSignal.timeout + AbortSignal.any per call cost more CPU, and .any keeps every dependent
+      // signal registered on the run's signal.
+      const controller = new AbortController();
+      const signal = controller.signal;
+      const timeout = { aborted: false };
+      if (cancel?.aborted) controller.abort(cancel.reason);
+      else inflight.add(controller);
+      const timer = setTimeout(() => {
+        timeout.aborted = true;
+        controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+      }, timeoutMs);
       let error: ClassifiedError;
       if (limiter) await limiter.acquire();
       const started = performance.now();
@@ -191,6 +221,8 @@ export async function executeRun(plan: Plan, options: RunOptions): Promise<RunOu
         error = classifyError(raw, { timedOut: timeout.aborted, cancelled: cancel?.aborted ?? false });
         error.message = scrubber.scrub(error.message);
       } finally {
+        clearTimeout(timer);
+        inflight.delete(controller);
         if (limiter) limiter.release();
       }
       if (!error.retryable || attempt > policy.max || stop.signal.aborted) return { error, attempts: attempt };
@@ -220,6 +252,8 @@ export async function executeRun(plan: Plan, options: RunOptions): Promise<RunOu
         latencyMs: cachedResponse.latencyMs ?? undefined,
         costUsd: cachedResponse.costUsd ?? undefined,
         baseDir: suite.dir,
+        judge,
+        messages: item.messages,
       });
       row = {
         ...base,
@@ -237,9 +271,15 @@ export async function executeRun(plan: Plan, options: RunOptions): Promise<RunOu
         checks: scored.checks,
         finishedAt: new Date().toISOString(),
       };
+      budget?.charge(judgeCostOf(row.checks)); // judging a cached answer is not free
     } else {
+      const reservation = budget?.reserve(item);
+      if (reservation === null) return; // over the budget: not started, not stored; a resume runs it
       const outcome = await callWithRetries(target, item);
-      if (outcome.error?.errorClass === 'cancelled') return; // not stored: a resume runs it again
+      if (outcome.error?.errorClass === 'cancelled') {
+        budget?.settle(reservation ?? undefined, null);
+        return; // not stored: a resume runs it again
+      }
       counts.called++;
       if (outcome.error) {
         counts.errors++;
@@ -270,7 +310,7 @@ export async function executeRun(plan: Plan, options: RunOptions): Promise<RunOu
       } else {
         const response = outcome.response!;
         const latencyMs = response.latencyMs ?? (target.measuresLatency ? outcome.latencyMs : undefined);
-        const cost = response.costUsd ?? pricer.cost(item.variant.model, response.inputTokens, response.outputTokens);
+        const cost = response.costUsd ?? pricer.cost(item.variant.model, response.inputTokens, response.outputTokens, response.cachedInputTokens);
         if (cost !== undefined) spentUsd += cost;
         const scored = await scoreOutput(await prepared.get(item), {
           output: response.text,
@@ -279,6 +319,8 @@ export async function executeRun(plan: Plan, options: RunOptions): Promise<RunOu
           latencyMs,
           costUsd: cost,
           baseDir: suite.dir,
+          judge,
+          messages: item.messages,
         });
         row = {
           ...base,
@@ -310,6 +352,12 @@ export async function executeRun(plan: Plan, options: RunOptions): Promise<RunOu
           };
         }
       }
+      budget?.settle(reservation ?? undefined, row.costUsd, row.outputTokens, judgeCostOf(row.checks));
+    }
+    if (judge) {
+      const j = applyJudgeOutcome(row); // an unusable judge answer makes the result a judge-error
+      if (j.judgeError) counts.errors++;
+      spentUsd += j.judgeCostUsd;
     }
     writer.add(row, cacheEntry);
     finished++;
@@ -319,7 +367,7 @@ export async function executeRun(plan: Plan, options: RunOptions): Promise<RunOu
   // A fixed pool of workers pulling from one iterator: memory stays flat whatever the number of cases.
   const iterator = plan.items()[Symbol.iterator]();
   async function worker(): Promise<void> {
-    while (!stop.signal.aborted) {
+    while (!stop.signal.aborted && !budget?.stopped) {
       const next = iterator.next();
       if (next.done) return;
       if (done.has(next.value.key)) continue;
@@ -337,6 +385,14 @@ export async function executeRun(plan: Plan, options: RunOptions): Promise<RunOu
       storeFailure = error;
     }
   }
+  // Second phase: pairwise checks against another variant, over the stored results (judge-phase.ts).
+  if (judge && !storeFailure && !stop.signal.aborted) {
+    try {
+      await scoreDeferredChecks(plan, runId, { store, judge, concurrency: runLimit, signal: stop.signal });
+    } catch (error) {
+      storeFailure = error;
+    }
+  }
   if (storeFailure) {
     fatal = new EvalspecError('STORE', `writing results failed: ${(storeFailure as Error).message}`, { exitCode: EXIT.incomplete, cause: storeFailure });
   }
@@ -347,5 +403,5 @@ export async function executeRun(plan: Plan, options: RunOptions): Promise<RunOu
   const status: RunStatus = cancel?.aborted ? 'cancelled' : fatal || errorsLeft > 0 || stored < plan.totalCalls ? 'incomplete' : 'completed';
   await store.runs.setStatus(runId, status, new Date().toISOString());
   options.onEvent?.({ type: 'run-end', runId, status });
-  return { runId, status, fatal, warnings, counts };
+  return { runId, status, fatal, warnings, counts, budget: budget?.summary() };
 }

@@ -2,4 +2,17 @@
 export { executeRun, newRunId, cacheKeyFor, FORMAT_VERSION, type RunOptions, type RunOutcome, type RunEvent } from './execute.js';
 export { classifyError, parseRetryAfter, backoffMs, type ErrorClass, type ClassifiedError, type RetryPolicy } from './errors.js';
 export { readReplayFile, type CallTarget, type CallRequest, type CallResponse } from './targets.js';
-export { createPricer, type Pricer } from './pricing.js';
+export { createPricer, type Pricer, type PriceInfo, type PricedModel } from './pricing.js';
+export { CostBudget, createBudget, judgeCostOf, DEFAULT_EXPECTED_OUTPUT_TOKENS, type BudgetSummary, type Reservation } from './budget.js';
+export {
+  estimatePlan,
+  variantHistory,
+  ASSUMED_OUTPUT_TOKENS_PER_SECOND,
+  ASSUMED_OVERHEAD_MS,
+  type RunEstimate,
+  type VariantEstimate,
+  type VariantHistory,
+  type EstimateOptions,
+} from './estimate.js';
+export { createJudgeClient, createRunJudge, judgeModelRef, judgeModelsInPlan, type JudgeClientOptions, type RunJudgeClient } from './judge-client.js';
+export { applyJudgeOutcome, scoreDeferredChecks, validateDeferredChecks, type DeferredPhaseSummary } from './judge-phase.js';

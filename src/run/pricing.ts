@@ -1,35 +1,95 @@
 // Cost of a call: the suite's price override if any, else the @pydantic/genai-prices database (dated list
-// prices, shipped with the package, no network). Unknown price → undefined, never 0.
-import { calcPrice } from '@pydantic/genai-prices';
+// prices, shipped with the package, no network; the price in force at the call's time is used). Unknown
+// price → undefined, never 0.
+import { calcPrice, findProvider } from '@pydantic/genai-prices';
 import type { ModelRef } from '../suite/index.js';
 
+/** evalspec provider types whose own model ids are looked up in the price database. */
 const PRICE_PROVIDER: Record<string, string | undefined> = {
   openai: 'openai',
   anthropic: 'anthropic',
   google: 'google',
 };
 
-export interface Pricer {
-  /** USD for one call, or undefined when the model is unpriced or tokens are unknown. */
-  cost(model: ModelRef, inputTokens: number | undefined, outputTokens: number | undefined): number | undefined;
+/** What a model's price is made of: enough to price a call, or to explain an estimate. */
+export interface PriceInfo {
+  /** USD per million input tokens (uncached). */
+  inputPerMtok: number;
+  outputPerMtok: number;
+  /** USD per million cached input tokens, when the price has one. */
+  cachedInputPerMtok?: number;
+  /** "suite price:" or "genai-prices openai:gpt-4-turbo" (the database entry that matched). */
+  source: string;
 }
 
-export function createPricer(): Pricer {
+/** The subset of a model reference pricing needs (a ModelRef, or one rebuilt from a stored run). */
+export type PricedModel = Pick<ModelRef, 'providerType' | 'modelId' | 'price' | 'priceAs'>;
+
+export interface Pricer {
+  /**
+   * USD for one call, or undefined when the model is unpriced or tokens are unknown. `inputTokens` counts
+   * every input token, cached ones included; `cachedInputTokens` says how many of them were cache reads.
+   */
+  cost(model: PricedModel, inputTokens: number | undefined, outputTokens: number | undefined, cachedInputTokens?: number): number | undefined;
+  /** The per-token price behind `cost` (for estimates and reports), or undefined when unpriced. */
+  price(model: PricedModel): PriceInfo | undefined;
+}
+
+/** Which price-database provider and model id to look up, or undefined when the model cannot be priced there. */
+function databaseTarget(model: PricedModel): { providerId: string; modelId: string } | undefined {
+  if (model.priceAs) {
+    // price_as names a price-database provider directly (openai, anthropic, google, mistral, groq, …).
+    const providerId = PRICE_PROVIDER[model.priceAs.providerType] ?? model.priceAs.providerType;
+    return findProvider({ providerId }) ? { providerId, modelId: model.priceAs.modelId } : undefined;
+  }
+  const providerId = PRICE_PROVIDER[model.providerType];
+  return providerId ? { providerId, modelId: model.modelId } : undefined;
+}
+
+export function createPricer(options: { now?: () => Date } = {}): Pricer {
+  const now = options.now ?? (() => new Date());
   const known = new Map<string, boolean>();
   return {
-    cost(model, inputTokens, outputTokens) {
+    cost(model, inputTokens, outputTokens, cachedInputTokens) {
       if (inputTokens === undefined || outputTokens === undefined) return undefined;
+      const cached = Math.min(Math.max(cachedInputTokens ?? 0, 0), inputTokens);
       if (model.price) {
-        return (inputTokens * model.price.input_per_mtok + outputTokens * model.price.output_per_mtok) / 1e6;
+        const p = model.price;
+        const cachedRate = p.cached_input_per_mtok ?? p.input_per_mtok;
+        return ((inputTokens - cached) * p.input_per_mtok + cached * cachedRate + outputTokens * p.output_per_mtok) / 1e6;
       }
-      const target = model.priceAs ?? { providerType: model.providerType, modelId: model.modelId };
-      const providerId = PRICE_PROVIDER[target.providerType];
-      if (!providerId) return undefined;
-      const cacheKey = `${providerId}|${target.modelId}`;
+      const target = databaseTarget(model);
+      if (!target) return undefined;
+      const cacheKey = `${target.providerId}|${target.modelId}`;
       if (known.get(cacheKey) === false) return undefined;
-      const result = calcPrice({ input_tokens: inputTokens, output_tokens: outputTokens }, target.modelId, { providerId });
+      const usage: Record<string, number> = { input_tokens: inputTokens, output_tokens: outputTokens };
+      if (cached > 0) usage.cache_read_tokens = cached;
+      const result = calcPrice(usage, target.modelId, { providerId: target.providerId, timestamp: now() });
       known.set(cacheKey, result !== null);
       return result ? result.total_price : undefined;
+    },
+    price(model) {
+      if (model.price) {
+        return {
+          inputPerMtok: model.price.input_per_mtok,
+          outputPerMtok: model.price.output_per_mtok,
+          cachedInputPerMtok: model.price.cached_input_per_mtok,
+          source: 'suite price:',
+        };
+      }
+      const target = databaseTarget(model);
+      if (!target) return undefined;
+      // Price a million tokens of each kind separately: the per-Mtok rates at today's date.
+      const input = calcPrice({ input_tokens: 1e6, output_tokens: 0 }, target.modelId, { providerId: target.providerId, timestamp: now() });
+      const output = calcPrice({ input_tokens: 0, output_tokens: 1e6 }, target.modelId, { providerId: target.providerId, timestamp: now() });
+      if (!input || !output) return undefined;
+      const cachedRate = input.model_price.cache_read_mtok;
+      return {
+        inputPerMtok: input.total_price,
+        outputPerMtok: output.total_price,
+        cachedInputPerMtok: typeof cachedRate === 'number' ? cachedRate : undefined,
+        source: `genai-prices ${input.provider.id}:${input.model.id}`,
+      };
     },
   };
 }

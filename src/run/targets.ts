@@ -13,6 +13,7 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { EvalspecError } from '../errors.js';
 import { resolveEnv, type Suite, type ModelRef, type Message, type GenerationParams } from '../suite/index.js';
 import { CallFailure } from './errors.js';
+import { providerFetch } from './http-fetch.js';
 import type { SecretScrubber } from './secrets.js';
 import { countTokens, countMessageTokens, TOKENIZER_NAME } from './tokens.js';
 
@@ -99,15 +100,15 @@ export function languageModel(suite: Suite, model: ModelRef, apiKey: string | un
   const cfg = suite.providers[model.providerId];
   switch (cfg.type) {
     case 'openai': {
-      const provider = createOpenAI({ apiKey, baseURL, headers });
+      const provider = createOpenAI({ apiKey, baseURL, headers, fetch: providerFetch });
       return cfg.api === 'responses' ? provider.responses(model.modelId) : provider.chat(model.modelId);
     }
     case 'anthropic':
-      return createAnthropic({ apiKey, baseURL, headers })(model.modelId);
+      return createAnthropic({ apiKey, baseURL, headers, fetch: providerFetch })(model.modelId);
     case 'google':
-      return createGoogleGenerativeAI({ apiKey, baseURL, headers })(model.modelId);
+      return createGoogleGenerativeAI({ apiKey, baseURL, headers, fetch: providerFetch })(model.modelId);
     case 'openai-compatible':
-      return createOpenAICompatible({ name: model.providerId, apiKey, baseURL: baseURL!, headers, includeUsage: true }).chatModel(model.modelId);
+      return createOpenAICompatible({ name: model.providerId, apiKey, baseURL: baseURL!, headers, includeUsage: true, fetch: providerFetch }).chatModel(model.modelId);
     default:
       throw new Error(`not a network provider: ${cfg.type}`);
   }

@@ -7,6 +7,8 @@ import { openStore } from '../../store/index.js';
 import { renderTerminalReport } from '../../report/index.js';
 import { createProgress } from '../progress.js';
 import { positiveInt } from '../options.js';
+import { dryRunAction, budgetStopMessage, nonNegativeUsd } from '../budget-options.js';
+import { gateFailureMessage } from './gate.js';
 
 export function registerRunCommand(program: Command, io: CliIO): void {
   program
@@ -24,7 +26,12 @@ export function registerRunCommand(program: Command, io: CliIO): void {
     .option('--model <label...>', 'only these models (labels or provider:model refs)')
     .option('--no-progress', 'no progress output')
     .option('--failures <n>', 'failing cases to show per variant', '3')
+    .option('--dry-run', 'estimate cost and duration (tokenizer-counted input, expected output) without calling any provider')
+    .addOption(new Option('--expected-output-tokens <n>', 'output tokens per call assumed by --dry-run and --max-cost (default 256; a previous run replaces it in --dry-run)').argParser(positiveInt('--expected-output-tokens')))
+    .addOption(new Option('--max-cost <usd>', 'stop cleanly before spend would pass this many USD (exit 3; --resume continues)').argParser(nonNegativeUsd('--max-cost')))
+    .option('--allow-inconclusive', 'quality bars that are not proven (inconclusive) do not fail the run')
     .action(async (suitePath: string | undefined, opts) => {
+      if (opts.dryRun) return dryRunAction(program, io, suitePath, opts);
       const progress = createProgress({ enabled: opts.progress, stream: io.progressStream });
       let result;
       try {
@@ -41,6 +48,9 @@ export function registerRunCommand(program: Command, io: CliIO): void {
           json: opts.json,
           junit: opts.junit,
           md: opts.md,
+          maxCostUsd: opts.maxCost,
+          expectedOutputTokens: opts.expectedOutputTokens,
+          allowInconclusive: opts.allowInconclusive,
         });
       } finally {
         progress.stop();
@@ -53,8 +63,10 @@ export function registerRunCommand(program: Command, io: CliIO): void {
         await store.close();
       }
       if (result.outcome.fatal) io.stderr(`${result.outcome.fatal.format()}\n`);
+      else if (result.outcome.budget?.stopped) io.stderr(`${budgetStopMessage(result.outcome)}\n`);
       else if (result.outcome.status === 'incomplete') io.stderr(`run incomplete: some calls are still in error after retries; finish them with: evalspec run --resume ${result.outcome.runId}\n`);
       else if (result.outcome.status === 'cancelled') io.stderr(`cancelled: finished results are stored; continue with: evalspec run --resume ${result.outcome.runId}\n`);
+      if (!result.gate.pass) io.stderr(`${gateFailureMessage(result.gate, Boolean(opts.allowInconclusive))}\n`);
       io.exitCode = result.exitCode;
     });
 }

@@ -1,0 +1,53 @@
+// The cost-of-quality block of the run report (`costs` in the JSON report): per variant and per segment,
+// cost per call, per case and per passing case at list prices, judge cost kept separate, totals, and
+// latency p50/p95/p99 with tokens per second. Built from the same per-case data as `evalspec select`.
+import type { Store } from '../store/index.js';
+import { loadSelectionData } from './selection-data.js';
+import { segmentCaseIds, variantFigures, type SelectionVariant, type VariantFigures } from './selection.js';
+
+export interface VariantCosts extends VariantFigures {
+  /** Answered calls. */
+  calls: number;
+  /** List cost of all answered calls (cache hits priced from their tokens); null when any is unpriced. */
+  totalCostUsd: number | null;
+  /** Judge cost of all calls, kept apart from the model's; 0 when no check is judged. */
+  judgeCostUsd: number | null;
+}
+
+export interface CostSummary {
+  /** How costs are counted, for readers of the JSON. */
+  basis: string;
+  variants: VariantCosts[];
+  /** Per segment (tag "segment:NAME"), when cases are tagged. */
+  segments: { segment: string; cases: number; variants: VariantFigures[] }[];
+  unpricedModels: string[];
+}
+
+function totals(variant: SelectionVariant): { calls: number; cost: number | null; judge: number | null } {
+  let calls = 0;
+  let cost: number | null = 0;
+  let judge: number | null = 0;
+  for (const c of variant.cases.values()) {
+    if (c.answered === false) continue;
+    const n = c.calls ?? 1;
+    calls += n;
+    cost = cost === null || c.costUsd === null ? null : cost + c.costUsd * n;
+    judge = judge === null || c.judgeCostUsd === null ? null : judge + c.judgeCostUsd * n;
+  }
+  return { calls, cost, judge };
+}
+
+export async function buildCostSummary(store: Store, runId: string, level = 0.95): Promise<CostSummary> {
+  const data = await loadSelectionData(store, runId);
+  const { variants, binary } = data.input;
+  const bySegment = segmentCaseIds(data.input);
+  return {
+    basis: 'list price of each answered call (a cache hit is priced from its stored tokens); cost per case = one call per case',
+    variants: variants.map((v) => {
+      const t = totals(v);
+      return { ...variantFigures(v, null, binary, level), calls: t.calls, totalCostUsd: t.cost, judgeCostUsd: t.judge };
+    }),
+    segments: [...bySegment].map(([segment, ids]) => ({ segment, cases: ids.length, variants: variants.map((v) => variantFigures(v, ids, binary, level)) })),
+    unpricedModels: data.unpricedModels,
+  };
+}

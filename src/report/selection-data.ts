@@ -1,0 +1,142 @@
+// The per-case figures selection and cost reports need, read from a stored run in one streaming pass:
+// pass share, list cost per call, judge cost, latencies and generation speed per (variant, case), and each
+// case's segment (its tag "segment:NAME", or another prefix given with segmentBy).
+//
+// Cost here is the list cost of a call, not what this run paid: a cache hit is priced again from its
+// stored token counts (the run paid nothing, but production would), so a re-run served from the cache
+// does not make a model look free.
+import type { Store, RunRecord, StoredVariant, ResultRow } from '../store/index.js';
+import { createPricer, type PricedModel } from '../run/index.js';
+import type { PriceOverride } from '../suite/index.js';
+import { EvalspecError } from '../errors.js';
+import type { CaseOutcome, SelectionInput, SelectionVariant } from './selection.js';
+
+export interface SelectionData {
+  run: RunRecord;
+  input: SelectionInput;
+  /** Models with at least one answered call of unknown price. */
+  unpricedModels: string[];
+  /** Errored results (counted as not passed). */
+  errors: number;
+  /** Whether any check reported a judge cost. */
+  judgeCosts: boolean;
+  segmentBy: string;
+}
+
+interface Accumulator {
+  results: number;
+  passed: number;
+  answered: number;
+  cost: number;
+  costUnknown: boolean;
+  judge: number;
+  judgeUnknown: boolean;
+  latencies: number[];
+  outputTokens: number;
+  generationMs: number;
+}
+
+/** Rebuild a variant's pricing from the suite config stored with the run (for pricing cache hits). */
+export function pricedModelOf(run: RunRecord, variant: StoredVariant): PricedModel {
+  const entries = Array.isArray(run.config.models) ? (run.config.models as unknown[]) : [];
+  const specs = entries.map((e) => (typeof e === 'string' ? { id: e } : (e as { id?: string; label?: string; price?: PriceOverride; price_as?: string })));
+  const spec = specs.find((s) => s.id === variant.model && s.label === variant.label) ?? specs.find((s) => s.id === variant.model && s.label === undefined) ?? specs.find((s) => s.id === variant.model);
+  const priceAs = spec?.price_as;
+  return {
+    providerType: variant.providerType as PricedModel['providerType'],
+    modelId: variant.modelId,
+    price: spec?.price,
+    priceAs: priceAs ? { providerType: priceAs.slice(0, priceAs.indexOf(':')), modelId: priceAs.slice(priceAs.indexOf(':') + 1) } : undefined,
+  };
+}
+
+/** Judge cost a check reported (another stage adds `judgeCostUsd` to judged checks); undefined when none. */
+function judgeCostOf(check: unknown): number | null | undefined {
+  if (!check || typeof check !== 'object' || !('judgeCostUsd' in check)) return undefined;
+  const value = (check as { judgeCostUsd: unknown }).judgeCostUsd;
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+export async function loadSelectionData(store: Store, runId: string, options: { segmentBy?: string } = {}): Promise<SelectionData> {
+  const run = await store.runs.get(runId);
+  if (!run) throw new EvalspecError('RUN_NOT_FOUND', `no run ${runId} in ${store.location}`, { hint: 'list stored runs with `evalspec runs`' });
+  const segmentBy = options.segmentBy ?? 'segment';
+  const prefix = `${segmentBy}:`;
+  const segments = new Map<string, string>();
+  for (const c of await store.cases.list(runId)) {
+    const tag = c.tags.find((t) => t.startsWith(prefix));
+    if (tag) segments.set(c.caseId, tag.slice(prefix.length));
+  }
+
+  const pricer = createPricer();
+  const models = new Map(run.variants.map((v) => [v.id, pricedModelOf(run, v)]));
+  const acc = new Map<string, Map<string, Accumulator>>(run.variants.map((v) => [v.id, new Map()]));
+  let errors = 0;
+  let judgeCosts = false;
+
+  const listCost = (r: ResultRow): number | null => {
+    if (!r.cached) return r.costUsd;
+    if (r.inputTokens === null || r.outputTokens === null) return null;
+    return pricer.cost(models.get(r.variantId)!, r.inputTokens, r.outputTokens) ?? null;
+  };
+
+  for await (const r of store.results.list(runId, { slim: true })) {
+    let byCase = acc.get(r.variantId);
+    if (!byCase) acc.set(r.variantId, (byCase = new Map()));
+    let a = byCase.get(r.caseId);
+    if (!a) {
+      a = { results: 0, passed: 0, answered: 0, cost: 0, costUnknown: false, judge: 0, judgeUnknown: false, latencies: [], outputTokens: 0, generationMs: 0 };
+      byCase.set(r.caseId, a);
+    }
+    a.results++;
+    if (r.pass === true) a.passed++;
+    if (r.errorClass !== null) {
+      errors++;
+      continue;
+    }
+    a.answered++;
+    const cost = listCost(r);
+    if (cost === null) a.costUnknown = true;
+    else a.cost += cost;
+    for (const check of r.checks) {
+      const judge = judgeCostOf(check);
+      if (judge === undefined) continue;
+      judgeCosts = true;
+      if (judge === null) a.judgeUnknown = true;
+      else a.judge += judge;
+    }
+    if (r.latencyMs !== null) {
+      a.latencies.push(r.latencyMs);
+      if (r.outputTokens !== null && r.latencyMs > 0) {
+        a.outputTokens += r.outputTokens;
+        a.generationMs += r.latencyMs;
+      }
+    }
+  }
+
+  const unpriced = new Set<string>();
+  const variants: SelectionVariant[] = run.variants.map((v) => {
+    const cases = new Map<string, CaseOutcome>();
+    for (const [caseId, a] of acc.get(v.id) ?? []) {
+      if (a.costUnknown) unpriced.add(v.model);
+      cases.set(caseId, {
+        pass: a.passed / a.results,
+        answered: a.answered > 0,
+        calls: a.answered,
+        costUsd: a.answered === 0 || a.costUnknown ? null : a.cost / a.answered,
+        judgeCostUsd: a.answered === 0 || a.judgeUnknown ? null : a.judge / a.answered,
+        latenciesMs: a.latencies,
+        generated: { outputTokens: a.outputTokens, latencyMs: a.generationMs },
+      });
+    }
+    return { id: v.id, model: v.model, cases };
+  });
+  return {
+    run,
+    input: { variants, segments, binary: run.repeat === 1 },
+    unpricedModels: [...unpriced],
+    errors,
+    judgeCosts,
+    segmentBy,
+  };
+}

@@ -1,0 +1,522 @@
+// Model selection as a measured decision: the Pareto frontier of variants on quality (pass rate, with its
+// interval) against cost per case (or p95 latency), what dominates each variant off the frontier, the
+// cheapest variant that provably stays within a margin of the best (overall and per segment), and a routing
+// suggestion when segments disagree. Pure functions over per-case data: `loadSelectionData` (selection-
+// data.ts) builds the input from a stored run. See docs/cost-and-selection.md.
+//
+// Quality comparisons are paired (same cases): with one result per case (binary outcomes) the interval of a
+// difference is Newcombe's paired score interval and the p-value McNemar's exact test; with repeats, the
+// paired t interval over per-case pass shares. "Provably within X of the best" means the lower end of the
+// two-sided interval of (variant − best) is at least −X.
+import {
+  mcnemarExact,
+  meanEstimate,
+  meanInterval,
+  pairedDifference,
+  pairedProportionDifferenceFromTable,
+  quantileOfSorted,
+  wilsonInterval,
+  type Interval,
+} from '../stats/index.js';
+
+/** One case of one variant: its repeats reduced to what selection needs. */
+export interface CaseOutcome {
+  /** Share of the case's results that passed (0 or 1 with one repeat); errored results count as not passed. */
+  pass: number;
+  /** False when every call of the case errored: no answer, so no cost (left out of cost means). Default true. */
+  answered?: boolean;
+  /** Answered calls (repeats), for totals. Default 1. */
+  calls?: number;
+  /** Mean list cost of one answered call of this case; null when any call is unpriced. */
+  costUsd: number | null;
+  /** Mean judge cost per call (checks' judgeCostUsd), 0 when no check reported one, null when one is unknown. */
+  judgeCostUsd: number | null;
+  /** Latency of each successful call with a known latency. */
+  latenciesMs: number[];
+  /** Output tokens and latency summed over calls where both are known (for tokens per second). */
+  generated: { outputTokens: number; latencyMs: number };
+}
+
+export interface SelectionVariant {
+  id: string;
+  model?: string;
+  cases: ReadonlyMap<string, CaseOutcome>;
+}
+
+export type SelectionAxis = 'cost' | 'latency';
+
+export interface SelectionInput {
+  variants: SelectionVariant[];
+  /** Segment of each case (cases without one form the segment "(untagged)" when others have one). */
+  segments?: ReadonlyMap<string, string>;
+  /** One result per case: Wilson and Newcombe intervals; otherwise t intervals over per-case shares. */
+  binary: boolean;
+  level?: number;
+  /** The quality margin of the floor, as a share (0.03 = 3 points). */
+  within?: number;
+  /** What the frontier and the floor minimise: cost per case (default) or p95 latency. */
+  by?: SelectionAxis;
+}
+
+/** variant − against, paired on the cases both have. */
+export interface Comparison {
+  variant: string;
+  against: string;
+  n: number;
+  difference: number;
+  interval: Interval | null;
+  /** McNemar exact (binary) or paired t. */
+  pValue: number | null;
+  test: 'mcnemar-exact' | 'paired-t';
+  /** variant's cost per case ÷ against's, on the same cases; null when either is unpriced. */
+  costRatio: number | null;
+}
+
+export interface LatencySummary {
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  /** Output tokens per second over calls with both known. */
+  tokensPerSecond: number | null;
+}
+
+export interface VariantFigures {
+  variant: string;
+  model: string | null;
+  cases: number;
+  quality: number | null;
+  qualityCi: Interval | null;
+  /** Mean list cost of answering one case once. */
+  costPerCase: number | null;
+  costPerCaseCi: Interval | null;
+  /** Cost per passing case: costPerCase ÷ quality (the cost of quality). */
+  costPerPass: number | null;
+  judgeCostPerCase: number | null;
+  latencyMs: LatencySummary;
+}
+
+export interface VariantPoint extends VariantFigures {
+  onFrontier: boolean;
+  /** Variants at least as good and at least as cheap (fast), one strictly; cheapest first. */
+  dominatedBy: string[];
+  /** The comparison with each dominating variant (dominator − this). */
+  dominance: Comparison[];
+  /** This − the best, paired; null for the best itself. */
+  vsBest: Comparison | null;
+  /** Provably within `within` of the best (the best itself: true). */
+  meetsFloor: boolean;
+}
+
+export interface FloorChoice {
+  /** "overall" or the segment's name. */
+  scope: string;
+  cases: number;
+  /**
+   * The variant the floor is measured from: the best overall (highest pass rate over all cases), in every
+   * segment too. Picking a per-segment winner on a handful of cases would route on noise.
+   */
+  reference: string | null;
+  /** The cheapest (fastest) variant that provably meets the floor; null when none is priced (timed). */
+  choice: string | null;
+  /** choice − reference on these cases; null when the choice is the reference. */
+  comparison: Comparison | null;
+  /** Variants that meet the floor, cheapest (fastest) first. */
+  adequate: string[];
+  /** Every other variant against the reference on these cases (variant − reference). */
+  comparisons: Comparison[];
+}
+
+export interface SegmentSelection {
+  segment: string;
+  cases: number;
+  /** Share of the cases of the run. */
+  share: number;
+  points: VariantFigures[];
+  floor: FloorChoice;
+}
+
+export interface RoutingSuggestion {
+  routes: { segment: string; variant: string; cases: number; share: number }[];
+  cases: number;
+  quality: number;
+  qualityCi: Interval | null;
+  costPerCase: number | null;
+  p95LatencyMs: number | null;
+  /** routed − best, paired over all cases. */
+  vsBest: Comparison | null;
+  /** routed − the overall choice, paired. */
+  vsOverallChoice: Comparison | null;
+  note: string;
+}
+
+export interface Selection {
+  by: SelectionAxis;
+  level: number;
+  within: number;
+  binary: boolean;
+  best: string | null;
+  points: VariantPoint[];
+  /** On the frontier, cheapest (fastest) first. */
+  frontier: string[];
+  overall: FloorChoice;
+  segments: SegmentSelection[];
+  routing: RoutingSuggestion | null;
+  /** Why there is no routing suggestion (null when there is one, or no segments). */
+  noRoutingReason: string | null;
+  warnings: string[];
+}
+
+export const UNTAGGED = '(untagged)';
+const EPSILON = 1e-12;
+
+const sum = (values: Iterable<number>): number => {
+  let total = 0;
+  for (const v of values) total += v;
+  return total;
+};
+
+function caseSubset(variant: SelectionVariant, caseIds: readonly string[] | null): CaseOutcome[] {
+  if (caseIds === null) return [...variant.cases.values()];
+  const out: CaseOutcome[] = [];
+  for (const id of caseIds) {
+    const c = variant.cases.get(id);
+    if (c) out.push(c);
+  }
+  return out;
+}
+
+function latencySummary(cases: readonly CaseOutcome[]): LatencySummary {
+  const all = cases.flatMap((c) => c.latenciesMs).sort((a, b) => a - b);
+  const tokens = sum(cases.map((c) => c.generated.outputTokens));
+  const ms = sum(cases.map((c) => c.generated.latencyMs));
+  return {
+    p50: all.length ? quantileOfSorted(all, 0.5) : null,
+    p95: all.length ? quantileOfSorted(all, 0.95) : null,
+    p99: all.length ? quantileOfSorted(all, 0.99) : null,
+    tokensPerSecond: ms > 0 ? tokens / (ms / 1000) : null,
+  };
+}
+
+function qualityOf(cases: readonly CaseOutcome[], binary: boolean, level: number): { quality: number | null; ci: Interval | null } {
+  if (cases.length === 0) return { quality: null, ci: null };
+  const shares = cases.map((c) => c.pass);
+  const quality = sum(shares) / shares.length;
+  if (binary) return { quality, ci: wilsonInterval(Math.round(sum(shares)), shares.length, level) ?? null };
+  const ci = meanInterval(shares, level);
+  return { quality, ci: ci ? { ...ci, method: `${ci.method} over per-case pass shares`, low: Math.max(0, ci.low), high: Math.min(1, ci.high) } : null };
+}
+
+/** Per-case costs of the answered cases; null when any of them is unpriced. */
+function costsOf(cases: readonly CaseOutcome[], pick: (c: CaseOutcome) => number | null = (c) => c.costUsd): number[] | null {
+  const out: number[] = [];
+  for (const c of cases) {
+    if (c.answered === false) continue;
+    const v = pick(c);
+    if (v === null) return null;
+    out.push(v);
+  }
+  return out;
+}
+
+/** Mean cost per case over the answered cases; null when any is unpriced or none was answered. */
+function meanCost(cases: readonly CaseOutcome[], pick?: (c: CaseOutcome) => number | null): number | null {
+  const costs = costsOf(cases, pick);
+  return costs && costs.length ? sum(costs) / costs.length : null;
+}
+
+/** Figures of one variant over a subset of cases (null: all of its cases). */
+export function variantFigures(variant: SelectionVariant, caseIds: readonly string[] | null, binary: boolean, level = 0.95): VariantFigures {
+  const cases = caseSubset(variant, caseIds);
+  const { quality, ci } = qualityOf(cases, binary, level);
+  const costs = costsOf(cases);
+  const costPerCase = costs && costs.length ? sum(costs) / costs.length : null;
+  const costCi = costs && costs.length >= 2 ? (meanEstimate(costs, level)?.interval ?? null) : null;
+  return {
+    variant: variant.id,
+    model: variant.model ?? null,
+    cases: cases.length,
+    quality,
+    qualityCi: ci,
+    costPerCase,
+    costPerCaseCi: costCi ? { ...costCi, low: Math.max(0, costCi.low) } : null,
+    costPerPass: costPerCase !== null && quality !== null && quality > 0 ? costPerCase / quality : null,
+    judgeCostPerCase: meanCost(cases, (c) => c.judgeCostUsd),
+    latencyMs: latencySummary(cases),
+  };
+}
+
+/** Paired comparison of `variant` against `against` on the cases both have (within `caseIds` if given). */
+export function compareVariants(
+  variant: SelectionVariant,
+  against: SelectionVariant,
+  binary: boolean,
+  level = 0.95,
+  caseIds: readonly string[] | null = null,
+): Comparison | null {
+  const ids = (caseIds ?? [...against.cases.keys()]).filter((id) => variant.cases.has(id) && against.cases.has(id));
+  if (ids.length === 0) return null;
+  const a = ids.map((id) => against.cases.get(id)!);
+  const b = ids.map((id) => variant.cases.get(id)!);
+  const costA = meanCost(a);
+  const costB = meanCost(b);
+  const costRatio = costA !== null && costB !== null && costA > 0 ? costB / costA : null;
+  if (binary) {
+    const table = { both: 0, onlyA: 0, onlyB: 0, neither: 0 };
+    for (let i = 0; i < ids.length; i++) {
+      const passA = a[i].pass >= 0.5;
+      const passB = b[i].pass >= 0.5;
+      if (passA && passB) table.both++;
+      else if (passA) table.onlyA++;
+      else if (passB) table.onlyB++;
+      else table.neither++;
+    }
+    const d = pairedProportionDifferenceFromTable(table, level)!;
+    return {
+      variant: variant.id,
+      against: against.id,
+      n: ids.length,
+      difference: d.difference,
+      interval: d.interval,
+      pValue: mcnemarExact(table.onlyB, table.onlyA).pValue,
+      test: 'mcnemar-exact',
+      costRatio,
+    };
+  }
+  const d = pairedDifference(a.map((c) => c.pass), b.map((c) => c.pass), level)!;
+  return {
+    variant: variant.id,
+    against: against.id,
+    n: ids.length,
+    difference: d.difference,
+    interval: d.interval ?? null,
+    pValue: d.pValue ?? null,
+    test: 'paired-t',
+    costRatio,
+  };
+}
+
+const axisValue = (f: VariantFigures, by: SelectionAxis): number | null => (by === 'cost' ? f.costPerCase : f.latencyMs.p95);
+
+const lessOrEqual = (x: number, y: number): boolean => x <= y + EPSILON * Math.max(1, Math.abs(y));
+const strictlyLess = (x: number, y: number): boolean => x < y - EPSILON * Math.max(1, Math.abs(y));
+
+/** Does a dominate b: at least as good and at least as cheap (fast), strictly better on one? */
+export function dominates(a: { quality: number | null; value: number | null }, b: { quality: number | null; value: number | null }): boolean {
+  if (a.quality === null || b.quality === null || a.value === null || b.value === null) return false;
+  const atLeast = lessOrEqual(b.quality, a.quality) && lessOrEqual(a.value, b.value);
+  const strictly = strictlyLess(b.quality, a.quality) || strictlyLess(a.value, b.value);
+  return atLeast && strictly;
+}
+
+/** The highest quality; ties go to the cheaper (faster), then to the first listed. */
+function bestOf(figures: VariantFigures[], by: SelectionAxis): VariantFigures | null {
+  let best: VariantFigures | null = null;
+  for (const f of figures) {
+    if (f.quality === null) continue;
+    if (!best || f.quality > (best.quality as number) + EPSILON) {
+      best = f;
+      continue;
+    }
+    if (Math.abs(f.quality - (best.quality as number)) <= EPSILON) {
+      const fv = axisValue(f, by);
+      const bv = axisValue(best, by);
+      if (fv !== null && (bv === null || strictlyLess(fv, bv))) best = f;
+    }
+  }
+  return best;
+}
+
+function floorChoice(
+  scope: string,
+  variants: SelectionVariant[],
+  figures: VariantFigures[],
+  caseIds: readonly string[] | null,
+  reference: string | null,
+  options: Required<Pick<SelectionInput, 'binary' | 'level' | 'within' | 'by'>>,
+): FloorChoice {
+  const ref = figures.find((f) => f.variant === reference);
+  if (!ref || ref.quality === null) return { scope, cases: ref?.cases ?? 0, reference, choice: null, comparison: null, adequate: [], comparisons: [] };
+  const refVariant = variants.find((v) => v.id === reference)!;
+  const adequate: { id: string; value: number; quality: number; comparison: Comparison | null }[] = [];
+  const comparisons: Comparison[] = [];
+  for (const f of figures) {
+    const value = axisValue(f, options.by);
+    if (f.variant === reference) {
+      if (value !== null) adequate.push({ id: f.variant, value, quality: ref.quality, comparison: null });
+      continue;
+    }
+    const c = compareVariants(variants.find((v) => v.id === f.variant)!, refVariant, options.binary, options.level, caseIds);
+    if (c) comparisons.push(c);
+    if (value === null || f.quality === null) continue;
+    if (c?.interval && c.interval.low >= -options.within - EPSILON) adequate.push({ id: f.variant, value, quality: f.quality, comparison: c });
+  }
+  adequate.sort((x, y) => x.value - y.value || y.quality - x.quality);
+  const pick = adequate[0];
+  return { scope, cases: ref.cases, reference, choice: pick?.id ?? null, comparison: pick?.comparison ?? null, adequate: adequate.map((a) => a.id), comparisons };
+}
+
+/** The whole selection: frontier, dominance, floors overall and per segment, routing. */
+export function selectModels(input: SelectionInput): Selection {
+  const level = input.level ?? 0.95;
+  const within = input.within ?? 0.03;
+  const by = input.by ?? 'cost';
+  const { binary, variants } = input;
+  const options = { binary, level, within, by };
+  const warnings: string[] = [];
+
+  const figures = variants.map((v) => variantFigures(v, null, binary, level));
+  const caseCounts = new Set(figures.map((f) => f.cases));
+  if (caseCounts.size > 1) warnings.push(`variants have results for different numbers of cases (${[...caseCounts].join(', ')}): comparisons are paired on the cases both have`);
+  const missingAxis = figures.filter((f) => axisValue(f, by) === null).map((f) => f.variant);
+  if (missingAxis.length) {
+    warnings.push(
+      by === 'cost'
+        ? `no known price for ${missingAxis.join(', ')}: left off the frontier (add price: or price_as: to the model in the suite)`
+        : `no measured latency for ${missingAxis.join(', ')}: left off the frontier (replayed logs without latency_ms have none)`,
+    );
+  }
+
+  const best = bestOf(figures, by);
+  const bestVariant = best ? variants.find((v) => v.id === best.variant)! : undefined;
+  const overall = floorChoice('overall', variants, figures, null, best?.variant ?? null, options);
+
+  const points: VariantPoint[] = figures.map((f, i) => {
+    const value = axisValue(f, by);
+    const dominators = figures
+      .filter((g) => g.variant !== f.variant && dominates({ quality: g.quality, value: axisValue(g, by) }, { quality: f.quality, value }))
+      .sort((x, y) => (axisValue(x, by) as number) - (axisValue(y, by) as number));
+    const vsBest = bestVariant && bestVariant.id !== f.variant ? compareVariants(variants[i], bestVariant, binary, level) : null;
+    return {
+      ...f,
+      onFrontier: value !== null && f.quality !== null && dominators.length === 0,
+      dominatedBy: dominators.map((d) => d.variant),
+      dominance: dominators
+        .map((d) => compareVariants(variants.find((v) => v.id === d.variant)!, variants[i], binary, level))
+        .filter((c): c is Comparison => c !== null),
+      vsBest,
+      meetsFloor: overall.adequate.includes(f.variant),
+    };
+  });
+  const frontier = points
+    .filter((p) => p.onFrontier)
+    .sort((x, y) => (axisValue(x, by) as number) - (axisValue(y, by) as number) || (x.quality as number) - (y.quality as number))
+    .map((p) => p.variant);
+
+  // Segments: every case with a segment; untagged cases form their own segment when others are tagged.
+  const segments: SegmentSelection[] = [];
+  const bySegment = segmentCaseIds(input);
+  if (bySegment.size > 0) {
+    const total = sum([...bySegment.values()].map((ids) => ids.length));
+    for (const [segment, ids] of bySegment) {
+      const segFigures = variants.map((v) => variantFigures(v, ids, binary, level));
+      segments.push({
+        segment,
+        cases: ids.length,
+        share: ids.length / total,
+        points: segFigures,
+        floor: floorChoice(segment, variants, segFigures, ids, best?.variant ?? null, options),
+      });
+    }
+  }
+
+  return {
+    by,
+    level,
+    within,
+    binary,
+    best: best?.variant ?? null,
+    points,
+    frontier,
+    overall,
+    segments,
+    ...routingSuggestion(variants, segments, bySegment, overall, best?.variant ?? null, options),
+    warnings,
+  };
+}
+
+/**
+ * When segments have different cheapest-adequate variants: send each segment to its own, and measure the
+ * blend on the same cases (each case answered by its segment's variant).
+ */
+function routingSuggestion(
+  variants: SelectionVariant[],
+  segments: SegmentSelection[],
+  bySegment: Map<string, string[]>,
+  overall: FloorChoice,
+  best: string | null,
+  options: Required<Pick<SelectionInput, 'binary' | 'level' | 'within' | 'by'>>,
+): { routing: RoutingSuggestion | null; noRoutingReason: string | null } {
+  const none = (noRoutingReason: string | null) => ({ routing: null, noRoutingReason });
+  if (segments.length === 0 || best === null) return none(null);
+  if (segments.length === 1) return none(`one segment only (${segments[0].segment})`);
+  const chosen = new Set(segments.map((s) => s.floor.choice ?? overall.choice));
+  if (chosen.has(null)) return none(`no variant with a known ${options.by === 'cost' ? 'price' : 'latency'} meets the floor in some segment`);
+  if (chosen.size < 2) return none(`${[...chosen][0]} is the ${options.by === 'cost' ? 'cheapest' : 'fastest'} adequate variant in every segment`);
+  const byId = new Map(variants.map((v) => [v.id, v]));
+  const total = sum(segments.map((s) => s.cases));
+  const routes = segments.map((s) => ({ segment: s.segment, variant: (s.floor.choice ?? overall.choice) as string, cases: s.cases, share: s.cases / total }));
+  const routed = routedVariant(variants, routes, bySegment);
+  const figures = variantFigures(routed, null, options.binary, options.level);
+  // Routing only pays when it beats sending everything to the overall choice.
+  if (overall.choice) {
+    const overallFigures = variantFigures(byId.get(overall.choice)!, null, options.binary, options.level);
+    const routedValue = axisValue(figures, options.by);
+    const overallValue = axisValue(overallFigures, options.by);
+    if (routedValue !== null && overallValue !== null && !strictlyLess(routedValue, overallValue)) {
+      return none(
+        `routing each segment to its own proven choice would ${options.by === 'cost' ? 'cost more' : 'be slower'} than ${overall.choice} for all traffic ` +
+          '(segments where no cheaper variant is proven stay on the reference)',
+      );
+    }
+  }
+  const bestVariant = byId.get(best)!;
+  const overallVariant = overall.choice ? byId.get(overall.choice) : undefined;
+  return {
+    noRoutingReason: null,
+    routing: {
+      routes,
+      cases: figures.cases,
+      quality: figures.quality as number,
+      qualityCi: figures.qualityCi,
+      costPerCase: figures.costPerCase,
+      p95LatencyMs: figures.latencyMs.p95,
+      vsBest: compareVariants(routed, bestVariant, options.binary, options.level),
+      vsOverallChoice: overallVariant && overallVariant.id !== best ? compareVariants(routed, overallVariant, options.binary, options.level) : null,
+      note: 'the routes were chosen on these same cases, so the blend is measured on the data that picked it: confirm it on fresh cases before relying on the quality figure',
+    },
+  };
+}
+
+/** Case ids per segment (sorted by segment name); empty when the input has no segments. */
+export function segmentCaseIds(input: Pick<SelectionInput, 'variants' | 'segments'>): Map<string, string[]> {
+  const bySegment = new Map<string, string[]>();
+  if (!input.segments || input.segments.size === 0) return bySegment;
+  const allCases = new Set<string>();
+  for (const v of input.variants) for (const id of v.cases.keys()) allCases.add(id);
+  for (const id of allCases) {
+    const segment = input.segments.get(id) ?? UNTAGGED;
+    const list = bySegment.get(segment) ?? [];
+    list.push(id);
+    bySegment.set(segment, list);
+  }
+  return new Map([...bySegment.entries()].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** The pseudo-variant "routed": each case answered by its segment's routed variant. */
+export function routedVariant(
+  variants: readonly SelectionVariant[],
+  routes: readonly { segment: string; variant: string }[],
+  bySegment: ReadonlyMap<string, readonly string[]>,
+): SelectionVariant {
+  const byId = new Map(variants.map((v) => [v.id, v]));
+  const cases = new Map<string, CaseOutcome>();
+  for (const r of routes) {
+    const variant = byId.get(r.variant);
+    if (!variant) continue;
+    for (const id of bySegment.get(r.segment) ?? []) {
+      const c = variant.cases.get(id);
+      if (c) cases.set(id, c);
+    }
+  }
+  return { id: 'routed', model: 'routing', cases };
+}

@@ -1,0 +1,214 @@
+// The pre-run estimate behind `evalspec run --dry-run`: what a plan would cost and how long it would take,
+// without calling any provider. Input tokens are counted with the tokenizer on the rendered messages;
+// output tokens per call come from a previous run of the same suite (its mean per variant) when there is
+// one, else --expected-output-tokens (default 256), capped by max_tokens. Duration: calls × latency per call
+// spread over the concurrency, where the latency per call is the previous run's p50 or, failing that, an
+// assumed generation speed. See docs/cost-and-selection.md.
+import type { Plan, Variant } from '../plan/index.js';
+import type { Store } from '../store/index.js';
+import { DEFAULT_EXPECTED_OUTPUT_TOKENS } from './budget.js';
+import { createPricer, type PriceInfo, type Pricer } from './pricing.js';
+import { countMessageTokens, TOKENIZER_NAME } from './tokens.js';
+
+/** Assumed when no previous run measured the latency: a typical hosted API's streaming speed and overhead. */
+export const ASSUMED_OUTPUT_TOKENS_PER_SECOND = 50;
+export const ASSUMED_OVERHEAD_MS = 500;
+
+/** What an earlier run measured for one variant. */
+export interface VariantHistory {
+  runId: string;
+  /** Mean output tokens over its successful calls with known usage. */
+  meanOutputTokens: number | null;
+  /** Median latency of its successful calls. */
+  p50LatencyMs: number | null;
+}
+
+export interface VariantEstimate {
+  id: string;
+  model: string;
+  /** Calls this invocation would make (resumed runs: only those still to do). */
+  calls: number;
+  inputTokens: number;
+  outputTokensPerCall: number;
+  outputTokens: number;
+  /** Where outputTokensPerCall comes from. */
+  outputSource: string;
+  /** Calls a paid provider (not a replay or a function): --max-cost needs its price. */
+  paidCalls: boolean;
+  price: PriceInfo | null;
+  /** null when the model has no known price. */
+  costUsd: number | null;
+  /** Latency per call used for the duration, null when unknown. */
+  latencyMsPerCall: number | null;
+  latencySource: string;
+}
+
+export interface RunEstimate {
+  suite: { name: string; file: string };
+  totalCalls: number;
+  calls: number;
+  concurrency: number;
+  variants: VariantEstimate[];
+  /** Sum over priced variants. */
+  costUsd: number;
+  /** Models with no known price: their calls are not in costUsd. */
+  unpriced: string[];
+  /** Wall time, null when a variant's latency is unknown. */
+  durationMs: number | null;
+  tokenizer: string;
+  notes: string[];
+}
+
+export interface EstimateOptions {
+  expectedOutputTokens?: number;
+  /** Previous measurements per variant id. */
+  history?: Map<string, VariantHistory>;
+  /** Keys of calls already done (a resumed run). */
+  done?: Set<string>;
+  concurrency?: number;
+  pricer?: Pricer;
+}
+
+/** Latency assumed for one call when nothing was measured; null for user functions (unknowable). */
+function assumedLatencyMs(variant: Variant, outputTokens: number): number | null {
+  if (variant.model.providerType === 'replay') return 0;
+  if (variant.model.providerType === 'function') return null;
+  return ASSUMED_OVERHEAD_MS + (outputTokens / ASSUMED_OUTPUT_TOKENS_PER_SECOND) * 1000;
+}
+
+export function estimatePlan(plan: Plan, options: EstimateOptions = {}): RunEstimate {
+  const pricer = options.pricer ?? createPricer();
+  const expected = options.expectedOutputTokens ?? DEFAULT_EXPECTED_OUTPUT_TOKENS;
+  const concurrency = options.concurrency ?? plan.suite.concurrency;
+  const notes: string[] = [];
+  // Input tokens per (case, prompt), counted once: variants sharing a prompt see the same messages.
+  const inputByVariant = new Map<string, { calls: number; inputTokens: number }>(plan.variants.map((v) => [v.id, { calls: 0, inputTokens: 0 }]));
+  const counted = new Map<string, number>();
+  for (const item of plan.items()) {
+    if (options.done?.has(item.key)) continue;
+    const key = `${item.caseId}\u0000${item.variant.prompt.id}`;
+    let tokens = counted.get(key);
+    if (tokens === undefined) {
+      tokens = countMessageTokens(item.messages);
+      counted.set(key, tokens);
+    }
+    const entry = inputByVariant.get(item.variantId)!;
+    entry.calls++;
+    entry.inputTokens += tokens;
+  }
+
+  const variants: VariantEstimate[] = plan.variants.map((v) => {
+    const { calls, inputTokens } = inputByVariant.get(v.id)!;
+    const history = options.history?.get(v.id);
+    let perCall = expected;
+    let outputSource = `--expected-output-tokens ${expected}`;
+    if (history?.meanOutputTokens != null) {
+      perCall = history.meanOutputTokens;
+      outputSource = `mean of run ${history.runId}`;
+    }
+    const cap = v.model.params.max_tokens;
+    if (cap !== undefined && perCall > cap) {
+      perCall = cap;
+      outputSource += ` (capped at max_tokens ${cap})`;
+    }
+    const outputTokens = Math.round(perCall * calls);
+    const price = pricer.price(v.model) ?? null;
+    const costUsd = price ? (pricer.cost(v.model, inputTokens, outputTokens) ?? null) : null;
+    let latencyMsPerCall: number | null;
+    let latencySource: string;
+    if (history?.p50LatencyMs != null) {
+      latencyMsPerCall = history.p50LatencyMs;
+      latencySource = `p50 of run ${history.runId}`;
+    } else {
+      latencyMsPerCall = assumedLatencyMs(v, perCall);
+      latencySource =
+        v.model.providerType === 'replay'
+          ? 'replayed: no call'
+          : latencyMsPerCall === null
+            ? 'unknown (a function: measure it with a run)'
+            : `assumed ${ASSUMED_OUTPUT_TOKENS_PER_SECOND} tokens/s + ${ASSUMED_OVERHEAD_MS} ms`;
+    }
+    const paidCalls = v.model.providerType !== 'replay' && v.model.providerType !== 'function';
+    return { id: v.id, model: v.model.ref, calls, inputTokens, outputTokensPerCall: perCall, outputTokens, outputSource, paidCalls, price, costUsd, latencyMsPerCall, latencySource };
+  });
+
+  // Workers pull calls of every variant from one queue: the run takes the total work over the concurrency,
+  // or longer when a provider's own limit is the bottleneck.
+  let durationMs: number | null = 0;
+  const work = new Map<string, { ms: number; limit: number }>();
+  for (const v of variants) {
+    if (v.calls === 0) continue;
+    if (v.latencyMsPerCall === null) {
+      durationMs = null;
+      break;
+    }
+    const variant = plan.variants.find((x) => x.id === v.id)!;
+    const provider = plan.suite.providers[variant.model.providerId];
+    const key = variant.model.providerId;
+    const entry = work.get(key) ?? { ms: 0, limit: Math.min(provider?.concurrency ?? concurrency, concurrency) };
+    entry.ms += v.calls * v.latencyMsPerCall;
+    work.set(key, entry);
+  }
+  if (durationMs !== null) {
+    const total = [...work.values()].reduce((s, w) => s + w.ms, 0);
+    durationMs = Math.max(total / Math.max(1, concurrency), ...[...work.values()].map((w) => w.ms / Math.max(1, w.limit)));
+  }
+
+  const unpriced = variants.filter((v) => v.costUsd === null && v.calls > 0).map((v) => v.id);
+  if (variants.some((v) => v.calls > 0 && v.model.startsWith('replay:'))) notes.push('replayed variants make no call: their cost is what the logged outputs would cost at the price given');
+  if (variants.some((v) => !v.outputSource.startsWith('mean'))) {
+    notes.push('no previous run for some variants: output length is the assumed --expected-output-tokens; a previous run of the suite replaces it');
+  }
+  notes.push(`input tokens counted with the ${TOKENIZER_NAME} tokenizer (exact for GPT-3.5/4-era OpenAI models, an estimate for others); the response cache is not consulted, so this is an upper bound`);
+  return {
+    suite: { name: plan.suite.name, file: plan.suite.file },
+    totalCalls: plan.totalCalls,
+    calls: variants.reduce((s, v) => s + v.calls, 0),
+    concurrency,
+    variants,
+    costUsd: variants.reduce((s, v) => s + (v.costUsd ?? 0), 0),
+    unpriced,
+    durationMs,
+    tokenizer: TOKENIZER_NAME,
+    notes,
+  };
+}
+
+/** Median of ascending values (mean of the middle two for an even count), null for none. */
+function median(sorted: number[]): number | null {
+  if (sorted.length === 0) return null;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/**
+ * Measurements of the newest earlier run of the same suite (by name) that has results for each variant:
+ * mean output tokens and p50 latency over its successful calls.
+ */
+export async function variantHistory(store: Store, suiteName: string, variantIds: string[]): Promise<Map<string, VariantHistory>> {
+  const out = new Map<string, VariantHistory>();
+  const wanted = new Set(variantIds);
+  for (const run of await store.runs.list({ suite: suiteName, limit: 20 })) {
+    if (wanted.size === 0) break;
+    for (const v of run.variants) {
+      if (!wanted.has(v.id)) continue;
+      let sum = 0;
+      let n = 0;
+      for await (const r of store.results.list(run.id, { variantId: v.id, slim: true })) {
+        if (r.errorClass === null && r.outputTokens !== null) {
+          sum += r.outputTokens;
+          n++;
+        }
+      }
+      const latencies = await store.results.latencies(run.id, v.id);
+      if (n === 0 && latencies.length === 0) continue;
+      out.set(v.id, {
+        runId: run.id,
+        meanOutputTokens: n > 0 ? sum / n : null,
+        p50LatencyMs: median(latencies),
+      });
+      wanted.delete(v.id);
+    }
+  }
+  return out;
+}
