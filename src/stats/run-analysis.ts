@@ -6,6 +6,7 @@ import type { Interval } from './interval.js';
 import type { ClusterId } from './means.js';
 import { consistency } from './repeats.js';
 import { pairedBootstrap, pairedDifference } from './paired-difference.js';
+import { pairedProportionDifference } from './paired-proportions.js';
 import { mcnemarFromOutcomes } from './mcnemar.js';
 import { holmAdjust } from './multiple-comparisons.js';
 import { describeComparison, formatPValue } from './describe-comparison.js';
@@ -96,7 +97,8 @@ export interface Comparison {
   se: number | null;
   df: number | null;
   interval: Interval | null;
-  test: 'paired-t' | 'clustered-paired-t';
+  /** Binary per-case outcomes (one result per case, no clusters): Newcombe's paired interval with McNemar's mid-p; else a paired t. */
+  test: 'newcombe-paired' | 'paired-t' | 'clustered-paired-t';
   pValue: number | null;
   /** Holm-adjusted over all comparisons of this run (equal to pValue with one comparison). */
   pValueHolm: number | null;
@@ -244,7 +246,7 @@ function pairedValues(base: VariantOutcomes, other: VariantOutcomes, indices: re
  * zero width ("0 to 0" from 20 cases where both pass); then the exact no-spread interval of outcomes.ts is
  * used instead (values in [0, 1], so differences in [−1, 1]).
  */
-function pairedWithInterval(a: readonly number[], b: readonly number[], level: number, clusterIds: readonly ClusterId[] | undefined) {
+export function pairedWithInterval(a: readonly number[], b: readonly number[], level: number, clusterIds: readonly ClusterId[] | undefined) {
   const pd = pairedDifference(a, b, level, clusterIds);
   if (!pd) return undefined;
   let interval = pd.interval;
@@ -262,16 +264,16 @@ function compare(
   indices: readonly number[],
   clustered: boolean,
   options: Required<Pick<AnalysisOptions, 'level' | 'seed' | 'resamples'>>,
-): Omit<Comparison, 'pValueHolm' | 'sentence' | 'mcnemar'> & { mcnemarRaw: { b01: number; b10: number; pValue: number } | null } {
+): Omit<Comparison, 'pValueHolm' | 'sentence' | 'mcnemar'> & { mcnemarRaw: { b01: number; b10: number; pValue: number; midPValue: number } | null } {
   const { level } = options;
   const pass = pairedValues(base, other, indices, 'pass_rate');
   const clusters = clusterIdsOf(outcomes.cases, pass.indices, clustered);
   const paired = pairedWithInterval(pass.a, pass.b, level, clusters);
   const pd = paired?.pd;
-  let mcnemarRaw: { b01: number; b10: number; pValue: number } | null = null;
+  let mcnemarRaw: { b01: number; b10: number; pValue: number; midPValue: number } | null = null;
   if (outcomes.repeat === 1 && pass.a.every((x) => x === 0 || x === 1) && pass.b.every((x) => x === 0 || x === 1) && pass.a.length > 0) {
     const m = mcnemarFromOutcomes(pass.a.map((x) => x === 1), pass.b.map((x) => x === 1));
-    mcnemarRaw = { b01: m.b01, b10: m.b10, pValue: m.pValue };
+    mcnemarRaw = { b01: m.b01, b10: m.b10, pValue: m.pValue, midPValue: m.midPValue };
   }
   let score: ScoreComparison | null = null;
   const sc = pairedValues(base, other, indices, 'score');
@@ -290,7 +292,11 @@ function compare(
       bootstrap: boot ? { interval: boot.interval, se: boot.se, seed: boot.seed, resamples: boot.resamples } : null,
     };
   }
-  const interval = paired?.interval ?? null;
+  // Binary outcomes on the same cases: the t interval misbehaves with few discordant cases, so use
+  // Newcombe's paired score interval (the one `select` uses too) with McNemar's mid-p test, the pair
+  // Fagerland, Lydersen & Laake (BMC Med Res Methodol 2013) recommend; the exact p is kept beside it.
+  const binary = mcnemarRaw !== null && !clusters ? pairedProportionDifference(pass.a.map((x) => x === 1), pass.b.map((x) => x === 1), level) : undefined;
+  const interval = binary?.interval ?? paired?.interval ?? null;
   return {
     baseline: base.id,
     variant: other.id,
@@ -302,8 +308,8 @@ function compare(
     se: pd?.se ?? null,
     df: pd?.df ?? null,
     interval,
-    test: clusters ? 'clustered-paired-t' : 'paired-t',
-    pValue: pd?.pValue ?? null,
+    test: binary ? 'newcombe-paired' : clusters ? 'clustered-paired-t' : 'paired-t',
+    pValue: binary ? mcnemarRaw!.midPValue : (pd?.pValue ?? null),
     detected: interval !== null && (interval.low > 0 || interval.high < 0),
     minimumDetectableDifference:
       pd?.se !== undefined && pd.se > 0 ? minimumDetectableDifference({ standardError: pd.se, df: pd.df, alpha: 1 - level }) : null,

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir, cleanupTempDirs, runCli } from '../helpers/cli.js';
 import { jsonReportSchema } from '../helpers/report-schema.js';
-import { clusteredMeanEstimate, tQuantile, tTwoSidedPValue } from '../../src/stats/index.js';
+import { clusteredMeanEstimate, pairedProportionDifference, tQuantile } from '../../src/stats/index.js';
 import { cases, holm, mcnemarExactP, mean, runScenario, sd, wilson95, writeScenario, type ScenarioSpec } from '../stats-integration/scenario.js';
 
 afterAll(() => cleanupTempDirs());
@@ -50,23 +50,30 @@ describe('comparisons with the baseline: 4 variants, one result per case', () =>
     expect(report.comparisons.map((c: { variant: string }) => c.variant)).toEqual(['B', 'C', 'D']);
   });
 
-  it('difference, paired SE, t interval and p-value match a hand-computed paired t', () => {
+  it('binary outcomes: difference and paired SE by hand, Newcombe paired interval, p from McNemar mid-p', () => {
     const a = vector(A);
     for (const [k, f] of [B, C].entries()) {
-      const d = vector(f).map((x, i) => x - a[i]);
+      const b = vector(f);
+      const d = b.map((x, i) => x - a[i]);
       const diff = mean(d);
       const se = sd(d) / Math.sqrt(N);
-      const t = tQuantile(0.975, N - 1);
       const c = report.comparisons[k];
       expect(c.n).toBe(N);
-      expect(c.test).toBe('paired-t');
+      // One result per case, no clusters: the t interval misbehaves with few discordant cases.
+      expect(c.test).toBe('newcombe-paired');
       expect(c.difference).toBeCloseTo(diff, 12);
       expect(c.se).toBeCloseTo(se, 12);
-      expect(c.df).toBe(N - 1);
-      expect(c.interval.method).toBe('t');
-      expect(c.interval.low).toBeCloseTo(diff - t * se, 12);
-      expect(c.interval.high).toBeCloseTo(diff + t * se, 12);
-      expect(c.pValue).toBeCloseTo(tTwoSidedPValue(diff / se, N - 1), 12);
+      const newcombe = pairedProportionDifference(a.map((x) => x === 1), b.map((x) => x === 1))!;
+      expect(c.interval.method).toBe(newcombe.interval.method);
+      expect(c.interval.low).toBeCloseTo(newcombe.interval.low, 12);
+      expect(c.interval.high).toBeCloseTo(newcombe.interval.high, 12);
+      const onlyB = b.filter((x, i) => x === 1 && a[i] === 0).length;
+      const onlyA = b.filter((x, i) => x === 0 && a[i] === 1).length;
+      // McNemar mid-p: the exact two-sided p less the probability of the observed split.
+      const n = onlyA + onlyB;
+      const smaller = Math.min(onlyA, onlyB);
+      const choose = (m: number, r: number): number => (r === 0 ? 1 : (choose(m, r - 1) * (m - r + 1)) / r);
+      expect(c.pValue).toBeCloseTo(Math.min(1, mcnemarExactP(onlyB, onlyA) - choose(n, smaller) / 2 ** n), 12);
       expect(c.baselinePassRate).toBeCloseTo(30 / 40, 12);
     }
     expect(report.comparisons[0].difference).toBeCloseTo(6 / 40, 12);
@@ -84,25 +91,23 @@ describe('comparisons with the baseline: 4 variants, one result per case', () =>
 
   it('Holm-adjusts across the three comparisons (a comparison without a p-value counts as p = 1)', () => {
     const raw = report.comparisons.map((c: { pValue: number | null }) => c.pValue);
-    expect(raw[2]).toBeNull(); // D = A on every case: no spread, no test
-    const adjusted = holm([raw[0], raw[1], 1]);
-    expect(report.comparisons[0].pValueHolm).toBeCloseTo(adjusted[0], 12);
-    expect(report.comparisons[1].pValueHolm).toBeCloseTo(adjusted[1], 12);
-    expect(report.comparisons[2].pValueHolm).toBeNull();
+    expect(raw[2]).toBe(1); // D = A on every case: no discordant case, McNemar p = 1
+    const adjusted = holm(raw);
+    report.comparisons.forEach((c: { pValueHolm: number }, k: number) => expect(c.pValueHolm).toBeCloseTo(adjusted[k], 12));
     const mcnemarAdjusted = holm(report.comparisons.map((c: { mcnemar: { pValue: number } }) => c.mcnemar.pValue));
     report.comparisons.forEach((c: { mcnemar: { pValueHolm: number } }, k: number) => expect(c.mcnemar.pValueHolm).toBeCloseTo(mcnemarAdjusted[k], 12));
-    expect(report.comparisons[0].sentence).toContain(`Adjusted for 3 comparisons (Holm): p = ${adjusted[0].toFixed(3)}`);
+    expect(report.comparisons[0].sentence).toMatch(/Adjusted for 3 comparisons \(Holm\): p = 0\.\d+/);
+    expect(Number(/\(Holm\): p = (0\.\d+)/.exec(report.comparisons[0].sentence)![1])).toBeCloseTo(adjusted[0], 2);
   });
 
   it('says it in words, and never claims certainty when the variants agree on every case', () => {
     const [b, , d] = report.comparisons;
     expect(b.detected).toBe(true);
     expect(b.sentence).toMatch(/^Pass rate: B is better than A by 15\.0 points \(95% CI \d+\.\d to \d+\.\d, p = 0\.\d+\)\./);
-    // D agrees with A on all 40 cases: not a zero-width "0 to 0" interval but the exact no-spread one.
+    // D agrees with A on all 40 cases: not a zero-width "0 to 0" interval, but as wide as 40 cases warrant.
     expect(d.difference).toBe(0);
-    const u = 1 - 0.025 ** (1 / N);
-    expect(d.interval.low).toBeCloseTo(-u, 12);
-    expect(d.interval.high).toBeCloseTo(u, 12);
+    expect(d.interval.low).toBeLessThan(-0.03);
+    expect(d.interval.high).toBeGreaterThan(0.03);
     expect(d.detected).toBe(false);
     expect(d.sentence).toContain('No detectable difference between A and D');
     expect(stdout).toContain('comparisons with A (the suite\'s baseline), paired on the same cases:');
