@@ -12,6 +12,10 @@ import { registerGateCommand } from './commands/gate.js';
 import { registerPlanCommand } from './commands/plan.js';
 import { registerPairwiseCommand } from './commands/pairwise.js';
 import { registerViewCommand } from './commands/view.js';
+import { registerDiffCommand } from './commands/diff.js';
+import { registerHistoryCommand } from './commands/history.js';
+import { registerCiCommand } from './commands/ci.js';
+import { registerDoctorCommand } from './commands/doctor.js';
 
 export interface CliIO {
   stdout: (text: string) => void;
@@ -42,5 +46,9 @@ export function createProgram(io: CliIO): Command {
   registerPlanCommand(program, io);
   registerPairwiseCommand(program, io);
   registerViewCommand(program, io);
+  registerDiffCommand(program, io);
+  registerHistoryCommand(program, io);
+  registerCiCommand(program, io);
+  registerDoctorCommand(program, io);
   return program;
 }

@@ -1,5 +1,7 @@
 // The plan stage: cases × variants (model × prompt) × repeats, with every template rendered up front, so a
-// missing variable fails the whole run before the first call rather than half-way through.
+// missing variable fails the whole run before the first call rather than half-way through. Rendered
+// messages and checks are not kept: they are rendered again when used (a case's messages once for all
+// its variants), so the plan holds nothing per case beyond the suite's own cases, whatever their number.
 import type { Suite, Case, ModelRef, Prompt, Message, CheckSpec } from '../suite/index.js';
 import { renderTemplate, renderDeep } from '../suite/index.js';
 
@@ -12,10 +14,10 @@ export interface Variant {
 
 export interface PlannedCase {
   case: Case;
-  /** The suite's default checks followed by the case's own, with {{vars}} rendered. */
-  checks: CheckSpec[];
-  /** Rendered messages per prompt id. */
-  messages: Map<string, Message[]>;
+  /** The suite's default checks followed by the case's own, with {{vars}} rendered (rendered on each read). */
+  readonly checks: CheckSpec[];
+  /** Rendered messages per prompt id (rendered on each read). */
+  readonly messages: Map<string, Message[]>;
 }
 
 export interface WorkItem {
@@ -49,7 +51,7 @@ export function variantsOf(suite: Suite): Variant[] {
   );
 }
 
-function planCase(suite: Suite, c: Case): PlannedCase {
+function renderMessages(suite: Suite, c: Case): Map<string, Message[]> {
   const where = { file: c.source.file, line: c.source.line, caseId: c.id };
   const messages = new Map<string, Message[]>();
   for (const prompt of suite.prompts) {
@@ -61,16 +63,36 @@ function planCase(suite: Suite, c: Case): PlannedCase {
       })),
     );
   }
-  const checks = [...suite.checks, ...c.checks].map((spec) =>
-    renderDeep(spec, c.vars, { ...where, what: `check "${spec.type}"` }),
-  );
-  return { case: c, checks, messages };
+  return messages;
+}
+
+function renderChecks(suite: Suite, c: Case): CheckSpec[] {
+  const where = { file: c.source.file, line: c.source.line, caseId: c.id };
+  return [...suite.checks, ...c.checks].map((spec) => renderDeep(spec, c.vars, { ...where, what: `check "${spec.type}"` }));
+}
+
+/** A planned case: rendered once now (a missing variable throws here), rendered again when read. */
+class LazyPlannedCase implements PlannedCase {
+  readonly case: Case;
+  private readonly suite: Suite;
+  constructor(suite: Suite, c: Case) {
+    this.suite = suite;
+    this.case = c;
+    renderMessages(suite, c);
+    renderChecks(suite, c);
+  }
+  get checks(): CheckSpec[] {
+    return renderChecks(this.suite, this.case);
+  }
+  get messages(): Map<string, Message[]> {
+    return renderMessages(this.suite, this.case);
+  }
 }
 
 export function buildPlan(suite: Suite, options: { repeat?: number } = {}): Plan {
   const repeat = options.repeat ?? suite.repeat;
   const variants = variantsOf(suite);
-  const cases = suite.cases.map((c) => planCase(suite, c));
+  const cases: PlannedCase[] = suite.cases.map((c) => new LazyPlannedCase(suite, c));
   return {
     suite,
     variants,
@@ -80,6 +102,7 @@ export function buildPlan(suite: Suite, options: { repeat?: number } = {}): Plan
     *items() {
       for (let r = 0; r < repeat; r++) {
         for (const planned of cases) {
+          const messages = planned.messages; // one render per case, shared by its variants
           for (const variant of variants) {
             yield {
               key: resultKey(planned.case.id, variant.id, r),
@@ -88,7 +111,7 @@ export function buildPlan(suite: Suite, options: { repeat?: number } = {}): Plan
               repeat: r,
               planned,
               variant,
-              messages: planned.messages.get(variant.prompt.id) ?? [],
+              messages: messages.get(variant.prompt.id) ?? [],
             };
           }
         }

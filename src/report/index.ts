@@ -36,3 +36,23 @@ export { buildCostSummary, type CostSummary, type VariantCosts } from './cost-su
 export { renderSelection, selectionJson, money, costRatioText, differenceText, type SelectionContext } from './selection-render.js';
 export { int as formatInt } from './format.js';
 export { JudgeAccumulator, renderJudgeSummary, calibrationText, type JudgeSummary, type JudgeCheckSummary, type JudgeVariantFigures, type JudgeCalibrationNote } from './judge-summary.js';
+export {
+  buildDiffReport,
+  findBaselineRun,
+  resolveRun,
+  renderDiffText,
+  renderDiffMarkdown,
+  writeDiffJson,
+  writeDiffMarkdown,
+  runName,
+  significantRegressions,
+  type DiffReport,
+  type DiffRunInfo,
+  type DiffReportOptions,
+  type FlipWithOutputs,
+  type OutputSample,
+  type VariantDiffReport,
+} from './diff-report.js';
+export { ciDecision, ciJson, renderCiComment, writeCiComment, writeCiJson, type CiDecision, type CiInput, type CiVerdict } from './ci-comment.js';
+export { buildHistory, renderHistoryText, writeHistoryJson, sparkline, type History, type HistoryOptions, type HistoryPoint, type HistoryRun, type HistorySeries, type HistoryStep } from './history.js';
+export { buildDoctorReport, renderDoctorText, writeDoctorJson, type DoctorFinding, type DoctorReport, type DoctorOptions, type FindingKind } from './doctor.js';

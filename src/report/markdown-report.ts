@@ -6,6 +6,7 @@ import { sampleFailures } from './failures.js';
 import { escapeMarkdownInline } from './escape.js';
 import { pct, ciText, usd, ms, num } from './format.js';
 import { withSink } from './file-sink.js';
+import { renderAnalysisMarkdown } from './analysis-render.js';
 
 const STATUS_ICON: Record<string, string> = { completed: '✅', incomplete: '⚠️', cancelled: '⏹️', failed: '❌', started: '⏳' };
 
@@ -21,6 +22,7 @@ export async function renderMarkdownReport(store: Store, report: RunReport): Pro
   for (const v of report.variants) {
     out.push(`| ${escapeMarkdownInline(v.id)} | ${v.cases} | ${pct(v.passRate)} | ${ciText(v.passRateCi)} | ${num(v.meanScore)} | ${v.errors} | ${usd(v.costUsd)} | ${ms(v.latencyMs.p50)} / ${ms(v.latencyMs.p95)} |`);
   }
+  out.push(...renderAnalysisMarkdown(report));
   const samples = await sampleFailures(store, report.runId, report.variants.map((v) => v.id), 5);
   const total = [...samples.values()].reduce((n, l) => n + l.length, 0);
   if (total > 0) {

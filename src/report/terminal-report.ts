@@ -4,6 +4,8 @@ import type { RunReport } from './run-report.js';
 import { sampleFailures } from './failures.js';
 import { escapeTerminal } from './escape.js';
 import { pct, ciText, usd, ms, int, num, textTable } from './format.js';
+import { renderAnalysisText } from './analysis-render.js';
+import { renderJudgeSummary } from './judge-summary.js';
 
 export function variantTable(report: RunReport): string {
   const method = report.variants.find((v) => v.passRateCi)?.passRateCi?.method ?? 'wilson';
@@ -30,6 +32,8 @@ export async function renderTerminalReport(store: Store, report: RunReport, opti
   lines.push(`${report.suite.name} · run ${report.runId}${report.label ? ` (${report.label})` : ''} · ${report.status}`);
   lines.push('');
   lines.push(variantTable(report));
+  lines.push(...renderAnalysisText(report));
+  if (report.judges) lines.push('', renderJudgeSummary(report.judges, (s) => escapeTerminal(s, 200)));
   const perVariant = options.failures ?? 3;
   if (perVariant > 0) {
     const samples = await sampleFailures(store, report.runId, report.variants.map((v) => v.id), perVariant);

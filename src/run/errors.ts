@@ -12,6 +12,7 @@ export type ErrorClass =
   | 'malformed-response'
   | 'missing-output'
   | 'function-error'
+  | 'judge-error'
   | 'cancelled';
 
 export interface ClassifiedError {

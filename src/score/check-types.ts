@@ -1,5 +1,6 @@
 // The contract between the score stage and whoever runs checks: what a check sees, what it returns.
 import type { CheckSpec } from '../suite/check-specs.js';
+import type { JudgeClient, JudgeDetail } from './judge-types.js';
 
 /** Everything a check may look at for one call. Unknown values are undefined, never 0. */
 export interface CheckContext {
@@ -14,6 +15,12 @@ export interface CheckContext {
   costUsd: number | undefined;
   /** Directory of the suite file: module paths in checks resolve against it. */
   baseDir: string;
+  /** Asks judge models (judge checks only); injected by the run stage. Without it judge checks are indeterminate. */
+  judge?: JudgeClient;
+  /** The messages the model was sent (judge checks show them to the judge as the input). */
+  messages?: { role: string; content: string }[];
+  /** The other variant's output for the same case and repeat (pairwise checks against a variant; second phase). */
+  opponent?: { variantId: string; output: string };
 }
 
 export interface CheckOutcome {
@@ -26,10 +33,24 @@ export interface CheckOutcome {
    * something unusable). It then fails with score 0, and `not` does not invert it.
    */
   indeterminate?: boolean;
+  /** 'judge-error': the judge's answer was unusable after a retry; the result becomes an error of that class. */
+  error?: 'judge-error';
+  /** Judge checks: models, reasoning, raw score, votes, pairwise orders. */
+  judge?: JudgeDetail;
+  /** Judge checks: what this run paid the judge (0 when cached; null when the judge model is unpriced). */
+  judgeCostUsd?: number | null;
+  /** Several results from one check (a rubric's dimensions): each becomes its own result and metric. */
+  parts?: CheckOutcomePart[];
+}
+
+/** One of several results a check produces; `weightShare` of the check's weight (shares sum to 1). */
+export interface CheckOutcomePart extends CheckOutcome {
+  metric: string;
+  weightShare: number;
 }
 
 /** A check's outcome plus the identity fields reports group by. */
-export interface CheckResult extends CheckOutcome {
+export interface CheckResult extends Omit<CheckOutcome, 'parts'> {
   type: string;
   metric: string;
   severity: 'normal' | 'critical';

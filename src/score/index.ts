@@ -1,8 +1,22 @@
 // The score stage's only import surface.
-export type { CheckContext, CheckOutcome, CheckResult, CheckSpec } from './check-types.js';
-export { prepareChecks, scoreOutput, type PreparedCheck, type ScoredOutput } from './score.js';
+export type { CheckContext, CheckOutcome, CheckOutcomePart, CheckResult, CheckSpec } from './check-types.js';
+export { prepareChecks, scoreOutput, combineChecks, type PreparedCheck, type ScoredOutput } from './score.js';
 export { CHECKS } from './registry.js';
 export type { CheckEvaluator, Evaluate, PrepareEnv } from './evaluator.js';
 export { OutputView, parseJsonOutput, type ParsedJson } from './output-view.js';
 export { editDistance, similarity, type EditDistance } from './text-distance.js';
 export { clearModuleCache, interpret as interpretJavascriptResult } from './checks/javascript.js';
+export {
+  judgeModelName,
+  JudgeAnswerError,
+  JudgeCallError,
+  type JudgeAnswer,
+  type JudgeClient,
+  type JudgeDetail,
+  type JudgeModelSpec,
+  type JudgeRequest,
+  type JudgeVote,
+  type PairwiseOrder,
+} from './judge-types.js';
+export { escapeFenced, fence, FENCE_TAGS } from './judges/fence.js';
+export { JUDGE_SYSTEM } from './judges/prompts.js';

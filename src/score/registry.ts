@@ -15,6 +15,7 @@ import {
   startsWith,
 } from './checks/text.js';
 import type { CheckEvaluator } from './evaluator.js';
+import { closedQa, factuality, faithfulness, judge, pairwise, rubric } from './judges/checks.js';
 
 export const CHECKS = {
   equals,
@@ -31,4 +32,10 @@ export const CHECKS = {
   length,
   'max-latency-ms': maxLatencyMs,
   'max-cost': maxCost,
+  judge,
+  rubric,
+  pairwise,
+  factuality,
+  'closed-qa': closedQa,
+  faithfulness,
 } satisfies { [K in CheckType]: CheckEvaluator<K> };

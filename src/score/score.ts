@@ -1,7 +1,8 @@
 // The score stage: prepare a case's checks once (compile, import modules), then judge outputs fast.
 import { EvalspecError } from '../errors.js';
 import { CHECK_TYPES, compileCheck, type CheckLocation, type CheckSpec, type CheckType } from '../suite/check-specs.js';
-import type { CheckContext, CheckOutcome, CheckResult } from './check-types.js';
+import { isDeferredCheck } from '../suite/judge-specs.js';
+import type { CheckContext, CheckOutcome, CheckOutcomePart, CheckResult } from './check-types.js';
 import type { CheckEvaluator, Evaluate } from './evaluator.js';
 import { OutputView } from './output-view.js';
 import { CHECKS } from './registry.js';
@@ -29,10 +30,18 @@ export interface ScoredOutput {
  * Prepares checks for scoring: compiles regexes, JSON schemas and inline expressions, and imports
  * javascript modules (cached by absolute path). Call after templates are rendered. Throws EvalspecError:
  * CHECK_UNKNOWN, CHECK_INVALID (does not compile), MODULE_LOAD (module missing, broken, or no such export).
+ * Deferred checks (pairwise `against` another variant) need every call finished: they are left out unless
+ * `options.deferred` is true, which prepares only them (the run stage scores them in a second phase).
  */
-export async function prepareChecks(specs: CheckSpec[], baseDir: string, where: CheckLocation = {}): Promise<PreparedCheck[]> {
+export async function prepareChecks(
+  specs: CheckSpec[],
+  baseDir: string,
+  where: CheckLocation = {},
+  options: { deferred?: boolean } = {},
+): Promise<PreparedCheck[]> {
+  const wanted = options.deferred ?? false;
   return Promise.all(
-    specs.map(async (spec) => {
+    specs.filter((spec) => isDeferredCheck(spec) === wanted).map(async (spec) => {
       const factory = (CHECKS as Record<string, CheckEvaluator | undefined>)[spec.type];
       if (factory === undefined) {
         throw new EvalspecError('CHECK_UNKNOWN', `unknown check type "${String(spec.type)}"; valid types: ${CHECK_TYPES.join(', ')}`, where);
@@ -52,7 +61,7 @@ export async function prepareChecks(specs: CheckSpec[], baseDir: string, where: 
   );
 }
 
-function toResult(check: PreparedCheck, outcome: CheckOutcome): CheckResult {
+function toResult(check: PreparedCheck, outcome: CheckOutcome, part?: CheckOutcomePart): CheckResult {
   let { pass, score, reason } = outcome;
   if (outcome.indeterminate) {
     pass = false;
@@ -62,8 +71,12 @@ function toResult(check: PreparedCheck, outcome: CheckOutcome): CheckResult {
     score = 1 - score;
     reason = `negated (not): ${reason}`;
   }
-  const result: CheckResult = { type: check.type, metric: check.metric, severity: check.severity, weight: check.weight, pass, score, reason };
+  const weight = part ? check.weight * part.weightShare : check.weight;
+  const result: CheckResult = { type: check.type, metric: part?.metric ?? check.metric, severity: check.severity, weight, pass, score, reason };
   if (outcome.indeterminate) result.indeterminate = true;
+  if (outcome.error) result.error = outcome.error;
+  if (outcome.judge) result.judge = outcome.judge;
+  if (outcome.judgeCostUsd !== undefined) result.judgeCostUsd = outcome.judgeCostUsd;
   return result;
 }
 
@@ -94,18 +107,30 @@ export async function scoreOutput(prepared: PreparedCheck[], ctx: CheckContext):
   }
   const settled = pending ? await Promise.all(outcomes) : (outcomes as CheckOutcome[]);
 
-  const checks: CheckResult[] = new Array(n);
+  const checks: CheckResult[] = [];
+  for (let i = 0; i < n; i++) {
+    const outcome = settled[i];
+    // A check with parts (a rubric's dimensions) becomes one result per part.
+    if (outcome.parts && !outcome.indeterminate) for (const part of outcome.parts) checks.push(toResult(prepared[i], part, part));
+    else checks.push(toResult(prepared[i], outcome));
+  }
+  return { ...combineChecks(checks), checks };
+}
+
+/** A call passes when every check passes; its score is the weight-averaged mean (plain mean when all weights are 0). */
+export function combineChecks(checks: readonly Pick<CheckResult, 'pass' | 'score' | 'weight'>[]): { pass: boolean; score: number } {
+  const n = checks.length;
+  if (n === 0) return { pass: true, score: 1 };
   let pass = true;
   let weighted = 0;
   let totalWeight = 0;
   let sum = 0;
   for (let i = 0; i < n; i++) {
-    const r = toResult(prepared[i], settled[i]);
-    checks[i] = r;
+    const r = checks[i];
     if (!r.pass) pass = false;
     weighted += r.weight * r.score;
     totalWeight += r.weight;
     sum += r.score;
   }
-  return { pass, score: totalWeight > 0 ? weighted / totalWeight : sum / n, checks };
+  return { pass, score: totalWeight > 0 ? weighted / totalWeight : sum / n };
 }

@@ -130,6 +130,26 @@ export {
   type GateOptions,
   type GateSummary,
 } from './gates.js';
+export {
+  describeChange,
+  diffRuns,
+  holmText,
+  matchCases,
+  metricChange,
+  metricLabel,
+  pointsText,
+  type CaseFlip,
+  type CaseMatching,
+  type CaseSideSummary,
+  type DiffOptions,
+  type DiffSide,
+  type FlakyChange,
+  type FlipKind,
+  type MetricChange,
+  type RunDiff,
+  type SegmentChange,
+  type VariantDiff,
+} from './run-diff.js';
 export { planPower, type BarPlan, type PairPlan, type PowerPlan, type PowerPlanOptions, type RepeatsRow } from './suite-power.js';
 
 // Agreement and ratings

@@ -73,4 +73,67 @@ CREATE TABLE cache (
 );
 `,
   },
+  {
+    // Human labels on results (the viewer's review page; judge calibration). One row per result and
+    // labeller: labelling again replaces that labeller's row.
+    version: 2,
+    name: 'labels',
+    sql: `
+CREATE TABLE labels (
+  run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  case_id TEXT NOT NULL,
+  variant_id TEXT NOT NULL,
+  repeat_index INTEGER NOT NULL,
+  label TEXT,
+  scores_json TEXT,
+  tag TEXT,
+  comment TEXT,
+  labeller TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (run_id, case_id, variant_id, repeat_index, labeller)
+);
+`,
+  },
+  {
+    // Judge calibrations (`evalspec calibrate`): agreement of a judge with human labels, per judge and
+    // metric; calibrating the same run again replaces its rows. figures_json holds the whole calibration.
+    version: 3,
+    name: 'calibrations',
+    sql: `
+CREATE TABLE calibrations (
+  id TEXT PRIMARY KEY,
+  run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  suite_name TEXT NOT NULL,
+  judge TEXT NOT NULL,
+  metric TEXT NOT NULL,
+  check_type TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  agreement REAL,
+  kappa REAL,
+  kappa_weights TEXT,
+  figures_json TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX calibrations_judge ON calibrations (judge, metric, created_at);
+`,
+  },
+  {
+    // A run's results in write order without a sort: every reader lists them by (run_id, rowid), which
+    // the primary key cannot give (SQLite sorted all of a run's rows in a temporary B-tree per listing).
+    version: 4,
+    name: 'results by run in write order',
+    sql: `
+CREATE INDEX IF NOT EXISTS results_run ON results (run_id);
+`,
+  },
+  {
+    // One case's results (the viewer's case page, its output previews): with results_run, SQLite picked it
+    // for "run_id = ? AND case_id = ? ORDER BY rowid" and scanned the whole run (~0.1 s per case at 50,000
+    // results); this index answers it directly, in write order.
+    version: 5,
+    name: 'results by run and case',
+    sql: `
+CREATE INDEX IF NOT EXISTS results_run_case ON results (run_id, case_id);
+`,
+  },
 ];

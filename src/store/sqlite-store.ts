@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { EvalspecError } from '../errors.js';
 import { MIGRATIONS } from './migrations.js';
-import type { Store, RunRecord, RunStatus, CaseRow, ResultRow, ResultQuery, VariantAggregate, CachedResponse } from './types.js';
+import { sqliteCalibrations } from './sqlite-calibrations.js';
+import type { Store, RunRecord, RunStatus, CaseRow, ResultRow, ResultQuery, VariantAggregate, CachedResponse, LabelRow, LabelQuery } from './types.js';
 
 type Row = Record<string, unknown>;
 
@@ -56,8 +57,14 @@ export function resultFromRow(r: Row): ResultRow {
   };
 }
 
+// Results of one case share their messages array (one per prompt): hash it once.
+const hashedMessages = new WeakMap<object, string>();
 export function messagesHash(messages: unknown): string {
-  return createHash('sha256').update(JSON.stringify(messages)).digest('hex').slice(0, 32);
+  const known = typeof messages === 'object' && messages !== null ? hashedMessages.get(messages) : undefined;
+  if (known !== undefined) return known;
+  const hash = createHash('sha256').update(JSON.stringify(messages)).digest('hex').slice(0, 32);
+  if (typeof messages === 'object' && messages !== null) hashedMessages.set(messages, hash);
+  return hash;
 }
 
 export function aggregateFromRow(r: Row): VariantAggregate {
@@ -101,6 +108,7 @@ export class SqliteStore implements Store {
   readonly location: string;
   private db: Database.Database;
   private stmts: Record<string, Database.Statement>;
+  /** Hashes of messages written lately (bounded: the same messages recur across variants of a case). */
   private knownMessages = new Set<string>();
 
   constructor(file: string) {
@@ -170,11 +178,12 @@ export class SqliteStore implements Store {
       const row = this.stmts.getRun.get(id) as Row | undefined;
       return row ? runFromRow(row) : undefined;
     },
-    list: async (filter: { suite?: string; label?: string; limit?: number } = {}) => {
+    list: async (filter: { suite?: string; label?: string; status?: RunStatus; limit?: number } = {}) => {
       const where: string[] = [];
       const args: unknown[] = [];
       if (filter.suite) (where.push('suite_name = ?'), args.push(filter.suite));
       if (filter.label) (where.push('label = ?'), args.push(filter.label));
+      if (filter.status) (where.push('status = ?'), args.push(filter.status));
       const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, id DESC LIMIT ?`;
       return (this.db.prepare(sql).all(...args, filter.limit ?? 50) as Row[]).map(runFromRow);
     },
@@ -211,6 +220,7 @@ export class SqliteStore implements Store {
             hash = messagesHash(r.messages);
             if (!this.knownMessages.has(hash)) {
               this.stmts.putMessages.run(hash, JSON.stringify(r.messages));
+              if (this.knownMessages.size >= 4096) this.knownMessages.clear();
               this.knownMessages.add(hash);
             }
           }
@@ -247,6 +257,45 @@ export class SqliteStore implements Store {
     aggregate: async (runId: string) => (this.stmts.aggregate.all(runId) as Row[]).map(aggregateFromRow),
     latencies: async (runId: string, variantId: string) => this.stmts.latencies.pluck().all(runId, variantId) as number[],
   };
+
+  labels = {
+    putMany: async (rows: LabelRow[]) => {
+      const put = this.db.prepare(`INSERT OR REPLACE INTO labels (run_id, case_id, variant_id, repeat_index, label, scores_json, tag, comment, labeller, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      this.db.transaction(() => {
+        for (const l of rows) {
+          put.run(l.runId, l.caseId, l.variantId, l.repeat, l.label, l.scores ? JSON.stringify(l.scores) : null, l.tag, l.comment, l.labeller, l.createdAt);
+        }
+      })();
+    },
+    list: async (runId: string, query: LabelQuery = {}): Promise<LabelRow[]> => {
+      const where = ['run_id = ?'];
+      const args: unknown[] = [runId];
+      if (query.caseId !== undefined) (where.push('case_id = ?'), args.push(query.caseId));
+      if (query.variantId !== undefined) (where.push('variant_id = ?'), args.push(query.variantId));
+      if (query.labeller !== undefined) (where.push('labeller = ?'), args.push(query.labeller));
+      const rows = this.db.prepare(`SELECT * FROM labels WHERE ${where.join(' AND ')} ORDER BY created_at, rowid`).all(...args) as Row[];
+      return rows.map((r) => ({
+        runId: r.run_id as string,
+        caseId: r.case_id as string,
+        variantId: r.variant_id as string,
+        repeat: Number(r.repeat_index),
+        label: (r.label as string) ?? null,
+        scores: r.scores_json ? JSON.parse(r.scores_json as string) : null,
+        tag: (r.tag as string) ?? null,
+        comment: (r.comment as string) ?? null,
+        labeller: r.labeller as string,
+        createdAt: r.created_at as string,
+      }));
+    },
+    delete: async (key: { runId: string; caseId: string; variantId: string; repeat: number; labeller: string }) => {
+      this.db
+        .prepare('DELETE FROM labels WHERE run_id = ? AND case_id = ? AND variant_id = ? AND repeat_index = ? AND labeller = ?')
+        .run(key.runId, key.caseId, key.variantId, key.repeat, key.labeller);
+    },
+  };
+
+  calibrations: Store['calibrations'] = sqliteCalibrations(() => this.db);
 
   cache = {
     get: async (key: string): Promise<CachedResponse | undefined> => {

@@ -1,5 +1,6 @@
 // The Store interface: entity-grouped, async so a PostgreSQL backend can implement it as well as SQLite.
 // Unknown values are null, never 0.
+import type { JudgeDetail } from '../score/index.js';
 
 export type RunStatus = 'started' | 'completed' | 'incomplete' | 'cancelled' | 'failed';
 
@@ -49,6 +50,13 @@ export interface StoredCheck {
   pass: boolean;
   score: number;
   reason: string;
+  indeterminate?: boolean;
+  /** 'judge-error': the judge's answer was unusable (the result is then an error of that class). */
+  error?: string;
+  /** Judge checks: models, reasoning, raw score, votes, pairwise orders. */
+  judge?: JudgeDetail;
+  /** Judge checks: what this run paid the judge (0 when cached; null when unpriced). Not part of costUsd. */
+  judgeCostUsd?: number | null;
 }
 
 export interface ResultRow {
@@ -108,6 +116,59 @@ export interface ResultQuery {
   slim?: boolean;
 }
 
+/** A human label on one result (review in the viewer, judge calibration). */
+export interface LabelRow {
+  runId: string;
+  caseId: string;
+  variantId: string;
+  repeat: number;
+  /** 'pass' or 'fail' ('win' / 'loss' / 'tie' for a pairwise comparison); null when only a tag, scores or a comment were given. */
+  label: string | null;
+  /** Per-dimension scores (judge calibration), or null. */
+  scores: Record<string, number> | null;
+  /** An error tag from the suite's taxonomy. */
+  tag: string | null;
+  comment: string | null;
+  labeller: string;
+  createdAt: string;
+}
+
+export interface LabelQuery {
+  caseId?: string;
+  variantId?: string;
+  labeller?: string;
+}
+
+/** How far a judge agrees with human labels on one metric of one run (`evalspec calibrate`). */
+export interface CalibrationRecord {
+  /** run \u0000 judge \u0000 metric: calibrating the same run again replaces the row. */
+  id: string;
+  runId: string;
+  suiteName: string;
+  /** The judge's name, or "ensemble(a, b)" for an ensemble's combined verdict. */
+  judge: string;
+  /** The check's metric (a rubric dimension's name). */
+  metric: string;
+  checkType: string;
+  /** Results compared with a human label. */
+  labels: number;
+  agreement: number | null;
+  kappa: number | null;
+  /** 'none' | 'linear' | 'quadratic'. */
+  kappaWeights: string | null;
+  /** The whole calibration (confusion matrix, false-pass / false-fail rates, threshold, …). */
+  figures: Record<string, unknown>;
+  createdAt: string;
+}
+
+export interface CalibrationQuery {
+  runId?: string;
+  judge?: string;
+  metric?: string;
+  suiteName?: string;
+  limit?: number;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** Where it is (a file path or a redacted URL), for messages. */
@@ -115,7 +176,8 @@ export interface Store {
   runs: {
     create(run: RunRecord): Promise<void>;
     get(id: string): Promise<RunRecord | undefined>;
-    list(filter?: { suite?: string; label?: string; limit?: number }): Promise<RunRecord[]>;
+    /** Newest first; `status` keeps only runs with that status (e.g. the latest completed run labelled main). */
+    list(filter?: { suite?: string; label?: string; status?: RunStatus; limit?: number }): Promise<RunRecord[]>;
     setStatus(id: string, status: RunStatus, endedAt: string | null): Promise<void>;
   };
   cases: {
@@ -130,6 +192,18 @@ export interface Store {
     list(runId: string, query?: ResultQuery): AsyncIterable<ResultRow>;
     aggregate(runId: string): Promise<VariantAggregate[]>;
     latencies(runId: string, variantId: string): Promise<number[]>;
+  };
+  labels: {
+    /** Insert or replace by (run, case, variant, repeat, labeller). */
+    putMany(rows: LabelRow[]): Promise<void>;
+    list(runId: string, query?: LabelQuery): Promise<LabelRow[]>;
+    delete(key: { runId: string; caseId: string; variantId: string; repeat: number; labeller: string }): Promise<void>;
+  };
+  calibrations: {
+    /** Insert or replace by id. */
+    putMany(rows: CalibrationRecord[]): Promise<void>;
+    /** Newest first. */
+    list(query?: CalibrationQuery): Promise<CalibrationRecord[]>;
   };
   cache: {
     get(key: string): Promise<CachedResponse | undefined>;

@@ -100,6 +100,8 @@ export const suiteFileSchema = z.strictObject({
   bars: z.array(barSchema).default([]),
   /** The variant other variants are compared with (a model label or variant id). */
   baseline: z.string().optional(),
+  /** The error taxonomy offered when labelling outputs in the viewer (`evalspec view`, review page). */
+  error_tags: z.array(z.string().min(1).max(100)).max(50).optional(),
 });
 export type SuiteFile = z.infer<typeof suiteFileSchema>;
 

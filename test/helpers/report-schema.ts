@@ -46,6 +46,10 @@ export const jsonReportSchema = z.object({
           pass: z.boolean(),
           score: z.number(),
           reason: z.string(),
+          // Judge checks only (docs/judges.md).
+          judge: z.record(z.string(), z.unknown()).optional(),
+          judgeCostUsd: nullableNumber.optional(),
+          error: z.string().optional(),
         }),
       ),
     }),

@@ -56,9 +56,15 @@ describe('validateCheckSpec: defaults', () => {
       length: { type: 'length', min: 1, max: 2, unit: 'words' },
       'max-latency-ms': { type: 'max-latency-ms', value: 1000 },
       'max-cost': { type: 'max-cost', value: 0.01 },
+      judge: { type: 'judge', judge: 'openai:gpt-4o-mini', rubric: 'polite' },
+      rubric: { type: 'rubric', judge: 'openai:gpt-4o-mini', dimensions: [{ name: 'tone', anchors: { 1: 'rude', 5: 'warm' } }] },
+      pairwise: { type: 'pairwise', judge: 'openai:gpt-4o-mini', against: 'gpt-4o' },
+      factuality: { type: 'factuality', judge: 'openai:gpt-4o-mini', reference: 'Paris' },
+      'closed-qa': { type: 'closed-qa', judge: 'openai:gpt-4o-mini', criteria: 'says Paris' },
+      faithfulness: { type: 'faithfulness', judge: 'openai:gpt-4o-mini' },
     };
     for (const type of CHECK_TYPES) expect(validateCheckSpec(minimal[type]).type).toBe(type);
-    expect(CHECK_TYPES).toHaveLength(14);
+    expect(CHECK_TYPES).toHaveLength(20);
   });
 
   it('exports the zod union itself', () => {

@@ -28,7 +28,7 @@ export function registerRunsCommand(program: Command, io: CliIO): void {
         }
         const rows = [];
         for (const run of runs) {
-          const report = await buildRunReport(store, run.id);
+          const report = await buildRunReport(store, run.id, 0.95, { analysis: false });
           const best = report.variants.map((v) => `${v.id} ${pct(v.passRate)}`).join(', ');
           const cost = report.variants.every((v) => v.costUsd !== null) ? usd(report.variants.reduce((s, v) => s + (v.costUsd ?? 0), 0)) : 'n/a';
           rows.push([run.id, run.suiteName, run.label ?? '', run.status, run.startedAt.slice(0, 16).replace('T', ' '), best, cost]);

@@ -1,0 +1,563 @@
+// `evalspec calibrate RUN_ID`: how far each judge of a run agrees with the human labels of that run, per
+// metric (a rubric's dimensions separately): raw agreement, Cohen's kappa (quadratic-weighted on ordinal
+// scales), the confusion matrix, false-pass and false-fail rates with intervals, and the score threshold
+// that keeps the false-pass rate under a target. Pairwise judges also get per-order accuracy, positional
+// consistency and position bias. Humans are compared with each other too: their agreement is the ceiling
+// a judge can be expected to reach.
+import { EvalspecError } from '../errors.js';
+import type { JudgeDetail } from '../score/index.js';
+import { cohensKappa, krippendorffAlpha, upperBound, wilsonInterval, type Interval, type KappaWeights, type Label } from '../stats/index.js';
+import type { CalibrationRecord, LabelRow, ResultRow, RunRecord, StoredCheck, Store } from '../store/index.js';
+
+export type CalibrationKind = 'binary' | 'ordinal' | 'pairwise';
+
+const BINARY_TYPES = new Set(['judge', 'factuality', 'closed-qa', 'faithfulness']);
+
+export interface CalibrateOptions {
+  /** Target false-pass rate for the threshold recommendation (default 0.05). */
+  maxFalsePass?: number;
+  /** Confidence level of every interval (default 0.95). */
+  level?: number;
+  /** Only labels of these labellers. */
+  labellers?: string[];
+  /** Only these metrics. */
+  metrics?: string[];
+  /** Store the calibrations (default true). */
+  store?: boolean;
+  now?: () => Date;
+}
+
+export interface Rate {
+  count: number;
+  of: number;
+  rate: number | null;
+  /** Two-sided Wilson interval. */
+  interval: Interval | null;
+  /** One-sided Clopper–Pearson upper bound at the level: the rate is at most this, with that confidence. */
+  upper: number | null;
+}
+
+export interface ThresholdChoice {
+  /** Pass iff the judge's score >= threshold. */
+  threshold: number;
+  falsePass: Rate;
+  falseFail: Rate;
+}
+
+export interface ThresholdAdvice {
+  /** The threshold the suite uses now. */
+  current: number;
+  currentFalsePass: Rate;
+  target: number;
+  /** The most lenient threshold whose observed false-pass rate is at most the target (null: none is). */
+  recommended: ThresholdChoice | null;
+  /** The most lenient threshold whose false-pass upper bound is at most the target (null: the labels cannot show it). */
+  provable: ThresholdChoice | null;
+  /** Human-failed labels needed to show the target with zero false passes (one-sided Clopper–Pearson). */
+  failLabelsNeeded: number;
+}
+
+export interface PairwiseOrderFigures {
+  /** Accuracy with this variant's output shown first, and shown second. */
+  firstAccuracy: number;
+  secondAccuracy: number;
+  /** Mean of the two (LLMBar's "Acc."). */
+  accuracy: number;
+  /** Both orders right. */
+  bothCorrect: number;
+  /** Same verdict in both orders (LLMBar's "Agr."). */
+  consistency: number;
+  /** Cohen's kappa between the verdicts of the two orders. */
+  consistencyKappa: number | null;
+  /** Pairs whose verdict changed with the order (position bias), and which position won those. */
+  positionBias: { flips: number; rate: number; firstPosition: number; secondPosition: number; other: number };
+}
+
+export interface JudgeCalibration {
+  /** The judge, or "ensemble(a, b)" for an ensemble's combined verdict. */
+  judge: string;
+  members?: string[];
+  metric: string;
+  checkType: string;
+  kind: CalibrationKind;
+  /** Results with both a verdict and a (non-split) human label. */
+  n: number;
+  /** Labelled results where the judge gave no usable answer (judge-error). */
+  judgeErrors: number;
+  agreement: number | null;
+  /** Judge errors counted as disagreements. */
+  agreementCountingErrors: number | null;
+  kappa: { value: number; weights: KappaWeights; interval: Interval } | null;
+  /** Rows: human; columns: judge; in `categories` order. */
+  confusion: { categories: string[]; matrix: number[][] };
+  falsePass?: Rate;
+  falseFail?: Rate;
+  threshold?: ThresholdAdvice;
+  /** Ordinal only. */
+  scale?: [number, number];
+  within1?: number;
+  /** Mean of judge − human on the scale (> 0: the judge is more lenient). */
+  meanDifference?: number;
+  linearKappa?: number | null;
+  /** Pairwise only. */
+  orders?: PairwiseOrderFigures;
+  /** Agreement among the humans on this metric (the ceiling), when several labelled it. */
+  humanKappa?: number | null;
+}
+
+export interface HumanAgreement {
+  metric: string;
+  kind: CalibrationKind;
+  labellers: string[];
+  pairs: { a: string; b: string; n: number; kappa: number | null; agreement: number | null }[];
+  alpha: number | null;
+  /** Results where the labellers' majority is undefined (a split), left out of judge comparisons. */
+  splits: number;
+}
+
+export interface RunCalibration {
+  runId: string;
+  suiteName: string;
+  /** Label rows used, and by whom. */
+  labels: number;
+  labellers: string[];
+  maxFalsePass: number;
+  level: number;
+  judges: JudgeCalibration[];
+  humans: HumanAgreement[];
+  warnings: string[];
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// What the judges said, per result
+
+interface Verdict {
+  pass?: boolean;
+  raw?: number;
+  outcome?: string;
+  orders?: { first: string; second: string };
+  error?: boolean;
+}
+
+interface Instrument {
+  judge: string;
+  members?: string[];
+  metric: string;
+  checkType: string;
+  kind: CalibrationKind;
+  threshold?: number;
+  scale?: [number, number];
+  verdicts: Map<string, Verdict>;
+}
+
+const resultKey = (r: { caseId: string; variantId: string; repeat: number }) => `${r.caseId}\u0000${r.variantId}\u0000${r.repeat}`;
+
+function kindOf(type: string): CalibrationKind | undefined {
+  if (BINARY_TYPES.has(type)) return 'binary';
+  if (type === 'rubric') return 'ordinal';
+  if (type === 'pairwise') return 'pairwise';
+  return undefined;
+}
+
+function collectVerdicts(rows: ResultRow[], metrics: Set<string> | undefined): Instrument[] {
+  const instruments = new Map<string, Instrument>();
+  const instrument = (judge: string, check: StoredCheck, kind: CalibrationKind, detail: JudgeDetail, members?: string[]): Instrument => {
+    const id = `${judge}\u0000${check.metric}`;
+    let ins = instruments.get(id);
+    if (!ins) {
+      ins = { judge, metric: check.metric, checkType: check.type, kind, verdicts: new Map() };
+      if (members) ins.members = members;
+      instruments.set(id, ins);
+    }
+    if (ins.threshold === undefined && detail.threshold !== undefined) ins.threshold = detail.threshold;
+    if (ins.scale === undefined && detail.scale !== undefined) ins.scale = detail.scale;
+    return ins;
+  };
+  for (const row of rows) {
+    const key = resultKey(row);
+    for (const check of row.checks) {
+      const kind = kindOf(check.type);
+      const detail = check.judge;
+      if (!kind || !detail || (metrics && !metrics.has(check.metric))) continue;
+      const models = detail.models ?? [];
+      const ensemble = models.length > 1 ? `ensemble(${models.join(', ')})` : undefined;
+      if (check.error === 'judge-error') {
+        for (const m of models) instrument(m, check, kind, detail).verdicts.set(key, { error: true });
+        if (ensemble) instrument(ensemble, check, kind, detail, models).verdicts.set(key, { error: true });
+        continue;
+      }
+      if (check.indeterminate) continue;
+      for (const vote of detail.votes ?? []) {
+        const v: Verdict = { pass: vote.pass, raw: vote.raw, outcome: vote.label };
+        if (kind === 'pairwise') {
+          const orders = (detail.orders ?? []).filter((o) => o.model === vote.model);
+          const first = orders.find((o) => o.thisAt === 'A');
+          const second = orders.find((o) => o.thisAt === 'B');
+          if (first && second) v.orders = { first: first.picked, second: second.picked };
+        }
+        instrument(vote.model, check, kind, detail).verdicts.set(key, v);
+      }
+      if (ensemble) {
+        const v: Verdict = kind === 'pairwise' ? { outcome: detail.outcome, pass: check.pass } : { pass: check.pass, raw: detail.raw };
+        instrument(ensemble, check, kind, detail, models).verdicts.set(key, v);
+      }
+    }
+  }
+  return [...instruments.values()];
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// What the humans said, per result
+
+interface HumanTruth {
+  /** Consensus label per result key (undefined: split). */
+  consensus: Map<string, string | number | undefined>;
+  byLabeller: Map<string, Map<string, string | number>>;
+}
+
+function majority(values: string[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  for (const [v, c] of counts) if (c * 2 > values.length) return v;
+  return undefined;
+}
+
+function roundedMedian(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  const med = s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+  return Math.floor(med + 0.5);
+}
+
+function humanTruth(labels: LabelRow[], kind: CalibrationKind, metric: string): HumanTruth {
+  const perResult = new Map<string, (string | number)[]>();
+  const byLabeller = new Map<string, Map<string, string | number>>();
+  for (const l of labels) {
+    let value: string | number | undefined;
+    if (kind === 'binary') value = l.label === 'pass' || l.label === 'fail' ? l.label : undefined;
+    else if (kind === 'pairwise') value = l.label === 'win' || l.label === 'loss' || l.label === 'tie' ? l.label : undefined;
+    else value = l.scores?.[metric];
+    if (value === undefined) continue;
+    const key = resultKey(l);
+    const list = perResult.get(key) ?? [];
+    list.push(value);
+    perResult.set(key, list);
+    let m = byLabeller.get(l.labeller);
+    if (!m) byLabeller.set(l.labeller, (m = new Map()));
+    m.set(key, value);
+  }
+  const consensus = new Map<string, string | number | undefined>();
+  for (const [key, values] of perResult) {
+    consensus.set(key, kind === 'ordinal' ? roundedMedian(values as number[]) : majority(values as string[]));
+  }
+  return { consensus, byLabeller };
+}
+
+function humanAgreement(truth: HumanTruth, kind: CalibrationKind, metric: string, scale: [number, number] | undefined): HumanAgreement | undefined {
+  const labellers = [...truth.byLabeller.keys()].sort();
+  const splits = [...truth.consensus.values()].filter((v) => v === undefined).length;
+  if (labellers.length < 2) return undefined;
+  const weights: KappaWeights = kind === 'ordinal' ? 'quadratic' : 'none';
+  const categories = kind === 'ordinal' && scale ? levels(scale) : undefined;
+  const pairs: HumanAgreement['pairs'] = [];
+  for (let i = 0; i < labellers.length; i++) {
+    for (let j = i + 1; j < labellers.length; j++) {
+      const a = truth.byLabeller.get(labellers[i])!;
+      const b = truth.byLabeller.get(labellers[j])!;
+      const shared: [Label, Label][] = [];
+      for (const [key, va] of a) {
+        const vb = b.get(key);
+        if (vb !== undefined) shared.push([va, vb]);
+      }
+      const k = shared.length ? safeKappa(shared, weights, categories) : undefined;
+      pairs.push({
+        a: labellers[i],
+        b: labellers[j],
+        n: shared.length,
+        kappa: k?.kappa ?? null,
+        agreement: shared.length ? shared.filter(([x, y]) => x === y).length / shared.length : null,
+      });
+    }
+  }
+  const units = [...truth.consensus.keys()].map((key) => labellers.map((l) => truth.byLabeller.get(l)!.get(key) ?? null));
+  const alpha = krippendorffAlpha(units, { metric: kind === 'ordinal' ? 'interval' : 'nominal' });
+  return { metric, kind, labellers, pairs, alpha: alpha?.alpha ?? null, splits };
+}
+
+function levels([lo, hi]: [number, number]): number[] {
+  return Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
+}
+
+function safeKappa(pairs: [Label, Label][], weights: KappaWeights, categories?: Label[]) {
+  try {
+    return cohensKappa({ pairs }, { weights, categories });
+  } catch {
+    return undefined; // a label outside the categories: no kappa
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Figures
+
+function rate(count: number, of: number, level: number): Rate {
+  return {
+    count,
+    of,
+    rate: of > 0 ? count / of : null,
+    interval: wilsonInterval(count, of, level) ?? null,
+    upper: upperBound(count, of, { method: 'clopper-pearson', level })?.high ?? null,
+  };
+}
+
+function confusionOf(pairs: [string, string][], categories: string[]): number[][] {
+  const index = new Map(categories.map((c, i) => [c, i]));
+  const m = categories.map(() => categories.map(() => 0));
+  for (const [h, j] of pairs) {
+    const a = index.get(h);
+    const b = index.get(j);
+    if (a !== undefined && b !== undefined) m[a][b]++;
+  }
+  return m;
+}
+
+/** The smallest n with 0 failures in n whose one-sided upper bound is at most target. */
+function zeroFailureN(target: number, level: number): number {
+  if (!(target > 0)) return Infinity;
+  return Math.max(1, Math.ceil(Math.log(1 - level) / Math.log(1 - target)));
+}
+
+function thresholdAdvice(items: { human: boolean; raw: number }[], current: number, target: number, level: number): ThresholdAdvice {
+  const fails = items.filter((i) => !i.human);
+  const passes = items.filter((i) => i.human);
+  const at = (t: number): ThresholdChoice => ({
+    threshold: t,
+    falsePass: rate(fails.filter((i) => i.raw >= t).length, fails.length, level),
+    falseFail: rate(passes.filter((i) => i.raw < t).length, passes.length, level),
+  });
+  const candidates = [...new Set(items.map((i) => i.raw))].sort((a, b) => a - b);
+  let recommended: ThresholdChoice | null = null;
+  let provable: ThresholdChoice | null = null;
+  if (fails.length > 0) {
+    for (const t of candidates) {
+      const c = at(t);
+      if (recommended === null && c.falsePass.rate !== null && c.falsePass.rate <= target) recommended = c;
+      if (provable === null && c.falsePass.upper !== null && c.falsePass.upper <= target) provable = c;
+      if (recommended && provable) break;
+    }
+  }
+  return { current, currentFalsePass: at(current).falsePass, target, recommended, provable, failLabelsNeeded: zeroFailureN(target, level) };
+}
+
+function calibrateInstrument(ins: Instrument, truth: HumanTruth, options: Required<Pick<CalibrateOptions, 'maxFalsePass' | 'level'>>): JudgeCalibration | undefined {
+  const { level, maxFalsePass } = options;
+  let errors = 0;
+  const matched: { key: string; human: string | number; verdict: Verdict }[] = [];
+  for (const [key, human] of truth.consensus) {
+    if (human === undefined) continue;
+    const verdict = ins.verdicts.get(key);
+    if (!verdict) continue;
+    if (verdict.error) {
+      errors++;
+      continue;
+    }
+    matched.push({ key, human, verdict });
+  }
+  if (matched.length === 0 && errors === 0) return undefined;
+  const base = {
+    judge: ins.judge,
+    ...(ins.members ? { members: ins.members } : {}),
+    metric: ins.metric,
+    checkType: ins.checkType,
+    kind: ins.kind,
+    n: matched.length,
+    judgeErrors: errors,
+  };
+  const agreementOf = (agree: number) => ({
+    agreement: matched.length ? agree / matched.length : null,
+    agreementCountingErrors: matched.length + errors ? agree / (matched.length + errors) : null,
+  });
+
+  if (ins.kind === 'binary') {
+    const categories = ['pass', 'fail'];
+    const pairs = matched.filter((m) => m.verdict.pass !== undefined).map((m): [string, string] => [m.human as string, m.verdict.pass ? 'pass' : 'fail']);
+    const k = pairs.length ? safeKappa(pairs, 'none', categories) : undefined;
+    const humanFails = pairs.filter(([h]) => h === 'fail');
+    const humanPasses = pairs.filter(([h]) => h === 'pass');
+    const threshold = ins.threshold ?? 0.5;
+    const items = matched.filter((m) => m.verdict.raw !== undefined).map((m) => ({ human: m.human === 'pass', raw: m.verdict.raw! }));
+    return {
+      ...base,
+      ...agreementOf(pairs.filter(([h, j]) => h === j).length),
+      kappa: k ? { value: k.kappa, weights: 'none', interval: k.interval } : null,
+      confusion: { categories, matrix: confusionOf(pairs, categories) },
+      falsePass: rate(humanFails.filter(([, j]) => j === 'pass').length, humanFails.length, level),
+      falseFail: rate(humanPasses.filter(([, j]) => j === 'fail').length, humanPasses.length, level),
+      threshold: thresholdAdvice(items, threshold, maxFalsePass, level),
+    };
+  }
+
+  if (ins.kind === 'ordinal') {
+    const scale = ins.scale ?? [1, 5];
+    const cats = levels(scale);
+    const inScale = matched.filter((m) => typeof m.human === 'number' && m.human >= scale[0] && m.human <= scale[1] && m.verdict.raw !== undefined);
+    const pairs = inScale.map((m): [number, number] => [m.human as number, Math.floor(m.verdict.raw! + 0.5)]);
+    const quadratic = pairs.length ? safeKappa(pairs, 'quadratic', cats) : undefined;
+    const linear = pairs.length ? safeKappa(pairs, 'linear', cats) : undefined;
+    const threshold = ins.threshold ?? Math.ceil((scale[0] + scale[1]) / 2);
+    const items = inScale.map((m) => ({ human: (m.human as number) >= threshold, raw: m.verdict.raw! }));
+    const humanFails = items.filter((i) => !i.human);
+    const humanPasses = items.filter((i) => i.human);
+    const strPairs = pairs.map(([h, j]): [string, string] => [String(h), String(j)]);
+    return {
+      ...base,
+      n: inScale.length,
+      ...agreementOf(pairs.filter(([h, j]) => h === j).length),
+      agreement: pairs.length ? pairs.filter(([h, j]) => h === j).length / pairs.length : null,
+      kappa: quadratic ? { value: quadratic.kappa, weights: 'quadratic', interval: quadratic.interval } : null,
+      linearKappa: linear?.kappa ?? null,
+      confusion: { categories: cats.map(String), matrix: confusionOf(strPairs, cats.map(String)) },
+      scale,
+      within1: pairs.length ? pairs.filter(([h, j]) => Math.abs(h - j) <= 1).length / pairs.length : undefined,
+      meanDifference: inScale.length ? inScale.reduce((s, m) => s + (m.verdict.raw! - (m.human as number)), 0) / inScale.length : undefined,
+      falsePass: rate(humanFails.filter((i) => i.raw >= threshold).length, humanFails.length, level),
+      falseFail: rate(humanPasses.filter((i) => i.raw < threshold).length, humanPasses.length, level),
+      threshold: thresholdAdvice(items, threshold, maxFalsePass, level),
+    };
+  }
+
+  // pairwise
+  const categories = ['win', 'tie', 'loss'];
+  const pairs = matched.filter((m) => m.verdict.outcome !== undefined).map((m): [string, string] => [m.human as string, m.verdict.outcome!]);
+  const k = pairs.length ? safeKappa(pairs, 'none', categories) : undefined;
+  const result: JudgeCalibration = {
+    ...base,
+    ...agreementOf(pairs.filter(([h, j]) => h === j).length),
+    kappa: k ? { value: k.kappa, weights: 'none', interval: k.interval } : null,
+    confusion: { categories, matrix: confusionOf(pairs, categories) },
+  };
+  const withOrders = matched.filter((m) => m.verdict.orders);
+  if (withOrders.length) {
+    const truthPick = (h: string) => (h === 'win' ? 'this' : h === 'loss' ? 'other' : 'tie');
+    let first = 0;
+    let second = 0;
+    let both = 0;
+    let same = 0;
+    let flips = 0;
+    let firstPos = 0;
+    let secondPos = 0;
+    for (const m of withOrders) {
+      const want = truthPick(m.human as string);
+      const o = m.verdict.orders!;
+      const c1 = o.first === want;
+      const c2 = o.second === want;
+      if (c1) first++;
+      if (c2) second++;
+      if (c1 && c2) both++;
+      if (o.first === o.second) same++;
+      else {
+        flips++;
+        // Shown first = position A. This output is at A in the first order and at B in the second.
+        if (o.first === 'this' && o.second === 'other') firstPos++;
+        else if (o.first === 'other' && o.second === 'this') secondPos++;
+      }
+    }
+    const n = withOrders.length;
+    const ck = safeKappa(
+      withOrders.map((m): [string, string] => [m.verdict.orders!.first, m.verdict.orders!.second]),
+      'none',
+    );
+    result.orders = {
+      firstAccuracy: first / n,
+      secondAccuracy: second / n,
+      accuracy: (first + second) / (2 * n),
+      bothCorrect: both / n,
+      consistency: same / n,
+      consistencyKappa: ck?.kappa ?? null,
+      positionBias: { flips, rate: flips / n, firstPosition: firstPos, secondPosition: secondPos, other: flips - firstPos - secondPos },
+    };
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+async function collectRows(store: Store, runId: string): Promise<ResultRow[]> {
+  const rows: ResultRow[] = [];
+  for await (const r of store.results.list(runId, { slim: true })) rows.push(r);
+  return rows;
+}
+
+/** Calibrates every judge of a stored run against the run's human labels (and stores the result). */
+export async function calibrateRun(store: Store, runId: string, options: CalibrateOptions = {}): Promise<RunCalibration> {
+  const maxFalsePass = options.maxFalsePass ?? 0.05;
+  const level = options.level ?? 0.95;
+  if (!(maxFalsePass > 0 && maxFalsePass < 1)) throw new EvalspecError('USAGE', `--max-false-pass must be a rate in (0, 1), got ${maxFalsePass}`, { hint: 'e.g. --max-false-pass 0.05' });
+  const run: RunRecord | undefined = await store.runs.get(runId);
+  if (!run) throw new EvalspecError('RUN_NOT_FOUND', `no run ${runId} in ${store.location}`, { hint: 'list stored runs with `evalspec runs`' });
+  let labels = await store.labels.list(runId);
+  if (options.labellers?.length) labels = labels.filter((l) => options.labellers!.includes(l.labeller));
+  if (labels.length === 0) {
+    throw new EvalspecError('USAGE', `run ${runId} has no human labels${options.labellers?.length ? ` by ${options.labellers.join(', ')}` : ''}`, {
+      hint: `import them first: evalspec labels import labels.jsonl --run ${runId} (case_id, variant, label pass/fail or per-dimension scores, labeller)`,
+    });
+  }
+  const rows = await collectRows(store, runId);
+  const instruments = collectVerdicts(rows, options.metrics?.length ? new Set(options.metrics) : undefined);
+  const warnings: string[] = [];
+  if (instruments.length === 0) warnings.push(`run ${runId} has no judge checks with verdicts to calibrate`);
+
+  const judges: JudgeCalibration[] = [];
+  const humans: HumanAgreement[] = [];
+  const seenHuman = new Set<string>();
+  for (const ins of instruments) {
+    const truth = humanTruth(labels, ins.kind, ins.metric);
+    const humanKey = `${ins.kind}\u0000${ins.kind === 'ordinal' ? ins.metric : ''}`;
+    const agreement = humanAgreement(truth, ins.kind, ins.kind === 'ordinal' ? ins.metric : ins.kind === 'binary' ? 'pass/fail' : 'win/tie/loss', ins.scale);
+    if (agreement && !seenHuman.has(humanKey)) {
+      seenHuman.add(humanKey);
+      humans.push(agreement);
+    }
+    const c = calibrateInstrument(ins, truth, { level, maxFalsePass });
+    if (!c) continue;
+    if (agreement) {
+      const ks = agreement.pairs.map((p) => p.kappa).filter((k): k is number => k !== null);
+      c.humanKappa = ks.length ? ks.reduce((s, k) => s + k, 0) / ks.length : null;
+    }
+    judges.push(c);
+  }
+  if (instruments.length > 0 && judges.length === 0) {
+    warnings.push('no judge verdict matches a human label: labels are matched by case, variant and repeat, pass/fail labels to judge/factuality/closed-qa/faithfulness checks, win/loss/tie to pairwise checks, and scores to rubric dimensions by name');
+  }
+  judges.sort((a, b) => a.metric.localeCompare(b.metric) || Number(a.judge.startsWith('ensemble(')) - Number(b.judge.startsWith('ensemble(')) || a.judge.localeCompare(b.judge));
+
+  const result: RunCalibration = {
+    runId,
+    suiteName: run.suiteName,
+    labels: labels.length,
+    labellers: [...new Set(labels.map((l) => l.labeller))].sort(),
+    maxFalsePass,
+    level,
+    judges,
+    humans,
+    warnings,
+  };
+  if (options.store !== false && judges.length > 0) {
+    const createdAt = (options.now ?? (() => new Date()))().toISOString();
+    const records: CalibrationRecord[] = judges.map((j) => ({
+      id: `${runId}\u0000${j.judge}\u0000${j.metric}`,
+      runId,
+      suiteName: run.suiteName,
+      judge: j.judge,
+      metric: j.metric,
+      checkType: j.checkType,
+      labels: j.n,
+      agreement: j.agreement,
+      kappa: j.kappa?.value ?? null,
+      kappaWeights: j.kappa?.weights ?? null,
+      figures: j as unknown as Record<string, unknown>,
+      createdAt,
+    }));
+    await store.calibrations.putMany(records);
+  }
+  return result;
+}

@@ -1,0 +1,46 @@
+// `evalspec calibrate RUN_ID`: compare each judge of a run with the run's human labels (agreement, Cohen's
+// kappa, confusion matrix, false-pass / false-fail rates, the threshold that meets --max-false-pass), store
+// the result so the judge's agreement is shown whenever it is used.
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { writeFileSync } from 'node:fs';
+import type { CliIO } from '../program.js';
+import { EvalspecError } from '../../errors.js';
+import { openStore } from '../../store/index.js';
+import { calibrateRun, renderCalibration } from '../../calibration/index.js';
+
+const rateOption = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!(n > 0 && n < 1)) throw new EvalspecError('USAGE', `${name} must be a rate between 0 and 1, got "${value}"`, { hint: `e.g. ${name} 0.05` });
+  return n;
+};
+
+export function registerCalibrateCommand(program: Command, io: CliIO): void {
+  program
+    .command('calibrate')
+    .description("compare a run's judges with its human labels: agreement, kappa, false-pass / false-fail rates, a threshold")
+    .argument('<runId>', 'a run with judge checks and imported labels (evalspec labels import)')
+    .addOption(new Option('--max-false-pass <rate>', 'target false-pass rate for the recommended threshold').default(0.05).argParser(rateOption('--max-false-pass')))
+    .addOption(new Option('--level <level>', 'confidence level of the intervals').default(0.95).argParser(rateOption('--level')))
+    .option('--labeller <name...>', 'only labels by these labellers')
+    .option('--metric <name...>', 'only these metrics (rubric dimensions are metrics)')
+    .option('--json <file>', 'also write the calibration as JSON')
+    .option('--no-save', 'do not store the calibration')
+    .action(async (runId: string, opts) => {
+      const store = openStore(program.opts().db);
+      try {
+        const result = await calibrateRun(store, runId, {
+          maxFalsePass: opts.maxFalsePass,
+          level: opts.level,
+          labellers: opts.labeller,
+          metrics: opts.metric,
+          store: opts.save,
+        });
+        if (opts.json) writeFileSync(opts.json, `${JSON.stringify(result, null, 2)}\n`);
+        io.stdout(`${renderCalibration(result)}\n`);
+        if (opts.save && result.judges.length) io.stdout(`\nstored: future runs that use these judges show their agreement with humans\n`);
+      } finally {
+        await store.close();
+      }
+    });
+}

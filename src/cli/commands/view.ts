@@ -1,0 +1,61 @@
+// `evalspec view`
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { networkInterfaces } from 'node:os';
+import type { CliIO } from '../program.js';
+import { EvalspecError, EXIT } from '../../errors.js';
+import { openStore } from '../../store/index.js';
+import { startViewer } from '../../web/index.js';
+
+const port = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new EvalspecError('USAGE', `--port must be 0–65535, got "${value}"`, { hint: 'e.g. --port 8080 (0 picks a free port)' });
+  return n;
+};
+
+/** The machine's non-internal IPv4 addresses, for the LAN URL when bound to every interface. */
+function lanAddresses(): string[] {
+  return Object.values(networkInterfaces())
+    .flat()
+    .filter((a): a is NonNullable<typeof a> => !!a && a.family === 'IPv4' && !a.internal)
+    .map((a) => a.address);
+}
+
+export function registerViewCommand(program: Command, io: CliIO): void {
+  program
+    .command('view')
+    .description('open the web viewer over the store: read outputs, compare variants, label, see the curves')
+    .addOption(new Option('--port <n>', 'port (default: a free one)').default(0).argParser(port))
+    .option('--host <address>', 'share on a network: bind this address (e.g. 0.0.0.0) and require the printed access token')
+    .option('--labeller <name>', 'name stored with your labels (default: your user name)')
+    .action(async (opts) => {
+      const store = openStore(program.opts().db);
+      let viewer;
+      try {
+        viewer = await startViewer({ store, host: opts.host, port: opts.port, labeller: opts.labeller });
+      } catch (error) {
+        await store.close();
+        throw new EvalspecError('USAGE', `cannot listen on ${opts.host ?? '127.0.0.1'}:${opts.port}: ${(error as Error).message}`, {
+          hint: 'pick another --port (0 for a free one) or --host',
+          cause: error,
+        });
+      }
+      io.stdout(`evalspec viewer over ${store.location}\n`);
+      if (viewer.token) {
+        const wildcard = viewer.host === '0.0.0.0' || viewer.host === '::';
+        const hosts = wildcard ? ['127.0.0.1', ...lanAddresses()] : [viewer.url.slice(7, viewer.url.lastIndexOf(':'))];
+        for (const h of hosts) io.stdout(`  open http://${h}:${viewer.port}/?token=${viewer.token}\n`);
+        io.stdout(`access token: ${viewer.token}\n(anyone with the token can read every stored output and add labels)\n`);
+      } else {
+        io.stdout(`  open ${viewer.url}\n`);
+      }
+      io.stdout('Ctrl-C to stop\n');
+      await new Promise<void>((resolve) => {
+        if (io.signal?.aborted) return resolve();
+        io.signal?.addEventListener('abort', () => resolve(), { once: true });
+      });
+      await viewer.close();
+      await store.close();
+      io.exitCode = EXIT.ok;
+    });
+}

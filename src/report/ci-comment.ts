@@ -1,0 +1,203 @@
+// `evalspec ci`: the decision for a pull request in one place. A headline verdict (✅ ship / ❌ do not ship /
+// ⚠️ look first), the quality bars, the significant changes against the baseline run only (Holm-adjusted per
+// variant), and the top flipped cases with both outputs. Rendered as GitHub-flavoured Markdown: tables and
+// <details> only, every model output and name escaped (escape.ts), so a model cannot inject HTML or ping anyone.
+import { EXIT } from '../errors.js';
+import type { GateSummary } from '../stats/index.js';
+import { pointsText } from '../stats/index.js';
+import type { RunReport } from './run-report.js';
+import { escapeMarkdownInline } from './escape.js';
+import { ciText, pct } from './format.js';
+import { markdownFlipTable, runName, significantRegressions, type DiffReport, type FlipWithOutputs } from './diff-report.js';
+import { withSink } from './file-sink.js';
+
+export type CiVerdict = 'pass' | 'fail' | 'warn';
+
+export interface CiInput {
+  /** The run just made (with its analysis sections). */
+  report: RunReport;
+  gate: GateSummary;
+  exitCode: number;
+  allowInconclusive: boolean;
+  /** The label the baseline was looked up by (e.g. main). */
+  baselineLabel: string;
+  /** Null when no baseline run was found. */
+  diff: DiffReport | null;
+}
+
+export interface CiDecision {
+  verdict: CiVerdict;
+  icon: '✅' | '❌' | '⚠️';
+  /** One short phrase: "ready to ship", "do not ship", "look before shipping". */
+  headline: string;
+  /** Why, in sentences (the first is the main reason). */
+  reasons: string[];
+}
+
+const ICON: Record<CiVerdict, CiDecision['icon']> = { pass: '✅', fail: '❌', warn: '⚠️' };
+const md = (s: string, max = 300) => escapeMarkdownInline(s, max);
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function barsSentence(gate: GateSummary): string {
+  const total = gate.met + gate.notMet + gate.inconclusive;
+  if (total === 0) return 'the suite has no quality bars (nothing is gated)';
+  return `${gate.met} of ${total} quality bar${total === 1 ? '' : 's'} met, ${gate.notMet} not met, ${gate.inconclusive} inconclusive`;
+}
+
+/** The headline: bars and the run's status decide the exit code; regressions against the baseline warn. */
+export function ciDecision(input: CiInput): CiDecision {
+  const { gate, exitCode, report } = input;
+  const reasons: string[] = [];
+  let verdict: CiVerdict;
+  let headline: string;
+  if (exitCode === EXIT.auth) {
+    verdict = 'fail';
+    headline = 'the run stopped';
+    reasons.push('A provider refused the API key: the run stopped early (exit 4).');
+  } else if (exitCode === EXIT.incomplete || exitCode === EXIT.cancelled) {
+    verdict = 'warn';
+    headline = 'no decision: the run is not complete';
+    reasons.push(
+      exitCode === EXIT.cancelled
+        ? `The run was cancelled (exit 130); finish it with: evalspec run --resume ${report.runId}`
+        : `The run is ${report.status}: some calls are still in error after retries (exit 3); finish it with: evalspec run --resume ${report.runId}`,
+    );
+  } else if (exitCode !== EXIT.ok || !gate.pass) {
+    verdict = 'fail';
+    headline = 'do not ship';
+    const parts = [gate.notMet ? `${plural(gate.notMet, 'quality bar')} not met` : '', gate.inconclusive && !input.allowInconclusive ? `${gate.inconclusive} not proven (inconclusive)` : ''].filter(Boolean);
+    reasons.push(`${parts.join(', ')}.`);
+  } else {
+    const worse = input.diff ? significantRegressions(input.diff) : [];
+    if (worse.length) {
+      verdict = 'warn';
+      headline = 'look before shipping';
+      reasons.push(`The bars pass, but ${plural(worse.length, 'figure')} got significantly worse than ${input.baselineLabel}.`);
+    } else if (gate.inconclusive) {
+      verdict = 'warn';
+      headline = 'look before shipping';
+      reasons.push(`${plural(gate.inconclusive, 'quality bar')} not proven (inconclusive), accepted by --allow-inconclusive.`);
+    } else {
+      verdict = 'pass';
+      headline = 'ready to ship';
+      reasons.push(gate.met ? 'Every quality bar is met.' : 'The suite has no quality bars; nothing is gated.');
+    }
+  }
+  return { verdict, icon: ICON[verdict], headline, reasons };
+}
+
+function changeCell(input: CiInput, variantId: string): string {
+  const v = input.diff?.perVariant.find((x) => x.variant === variantId);
+  const c = v?.metrics.find((m) => m.metric === 'pass_rate');
+  if (!c || c.n === 0) return 'n/a';
+  const ci = c.interval ? ` (${pointsText(c.interval.low, true)} to ${pointsText(c.interval.high, true)})` : '';
+  const icon = c.direction === 'better' ? ' 🟢' : c.direction === 'worse' ? ' 🔴' : '';
+  return `${pointsText(c.difference, true)}${ci}${icon}`;
+}
+
+const VERDICT_CELL: Record<string, string> = { met: '✅ met', not_met: '❌ not met', inconclusive: '⚠️ inconclusive' };
+
+export interface CiCommentOptions {
+  /** Flipped cases listed (default 10): broken first, then fixed. */
+  flips?: number;
+}
+
+export function renderCiComment(input: CiInput, options: CiCommentOptions = {}): string {
+  const { report, gate, diff } = input;
+  const decision = ciDecision(input);
+  const maxFlips = options.flips ?? 10;
+  const label = md(input.baselineLabel, 60);
+  const out: string[] = [];
+  out.push(`## ${decision.icon} evalspec · ${md(report.suite.name, 120)}: ${decision.headline}`, '');
+  out.push(`**${md(decision.reasons[0], 400)}** ${md(barsSentence(gate))}.`);
+  for (const r of decision.reasons.slice(1)) out.push('', md(r, 400));
+  out.push('');
+  if (diff) {
+    out.push(`Compared with \`${label}\`: run \`${md(runName(diff.before), 120)}\` · ${diff.cases.unchanged} cases paired · ${plural(diff.summary.significant, 'significant change')} (Holm-adjusted per variant).`);
+  } else {
+    out.push(`No baseline: no completed run of this suite labelled \`${label}\` is stored, so there is nothing to compare with. Store one from the main branch with \`evalspec ci SUITE --label ${label}\`.`);
+  }
+
+  out.push('', `| variant | cases | pass rate | 95% CI | vs ${label} (points, 95% CI) |`, '|---|---:|---:|---:|---:|');
+  for (const v of report.variants) {
+    out.push(`| ${md(v.id, 80)} | ${v.cases} | ${pct(v.passRate)} | ${ciText(v.passRateCi)} | ${diff ? changeCell(input, v.id) : 'n/a'} |`);
+  }
+
+  const bars = report.bars ?? [];
+  if (bars.length) {
+    out.push('', `#### Quality bars: ${gate.met} met, ${gate.notMet} not met, ${gate.inconclusive} inconclusive`, '');
+    out.push('| verdict | variant | bar | figures |', '|---|---|---|---|');
+    for (const b of bars) {
+      out.push(`| ${VERDICT_CELL[b.verdict]} | ${md(b.variant, 80)} | ${md(b.text, 120)}${b.description ? ` (${md(b.description, 80)})` : ''} | ${md(b.explanation, 300)} |`);
+    }
+  }
+
+  if (diff) {
+    const lines: string[] = [];
+    for (const v of diff.perVariant) {
+      for (const c of v.metrics.filter((m) => m.significant)) lines.push(`- ${c.direction === 'worse' ? '🔴' : '🟢'} **${md(v.variant, 80)}**: ${md(c.sentence, 500)}`);
+      for (const s of v.segments.filter((m) => m.significant && !m.warning)) lines.push(`- ${s.direction === 'worse' ? '🔴' : '🟢'} **${md(v.variant, 80)}**: ${md(s.sentence, 500)}`);
+    }
+    out.push('', `#### Significant changes vs \`${label}\``, '');
+    if (lines.length) out.push(...lines);
+    else {
+      const detectable = diff.perVariant
+        .map((v) => v.metrics.find((m) => m.metric === 'pass_rate')?.minimumDetectableDifference ?? null)
+        .filter((x): x is number => x !== null);
+      const mdd = detectable.length ? ` This suite could detect pass-rate changes of about ${pointsText(Math.max(...detectable))} points.` : '';
+      const metrics = diff.perVariant.reduce((n, v) => n + v.metrics.length, 0);
+      out.push(`None: no change in ${plural(metrics, 'metric')} across ${plural(diff.perVariant.length, 'variant')} is significant at ${Math.round(diff.level * 100)}% (Holm-adjusted).${mdd}`);
+    }
+    const flips: (FlipWithOutputs & { variant: string })[] = [];
+    for (const kind of ['broken', 'fixed'] as const) {
+      for (const v of diff.perVariant) for (const f of v.flips[kind]) flips.push({ ...f, variant: v.variant });
+    }
+    const { fixed, broken, stillFailing } = diff.summary;
+    if (flips.length) {
+      const shown = flips.slice(0, maxFlips);
+      out.push('', `<details><summary>Flipped cases: ${broken} broken, ${fixed} fixed (${stillFailing} still failing)</summary>`, '');
+      out.push(...markdownFlipTable(shown, 120).map((l) => l.replace('| before |', `| before (${label}) |`).replace('| after |', '| this run |')));
+      if (flips.length > shown.length) out.push('', `${flips.length - shown.length} more flipped cases in the JSON report.`);
+      out.push('', '</details>');
+    }
+    const { changed, added, removed } = diff.cases;
+    if (changed.length + added.length + removed.length > 0) {
+      out.push('', `Not compared: ${changed.length} changed, ${added.length} added, ${removed.length} removed case${changed.length + added.length + removed.length === 1 ? '' : 's'} (cases are matched by id and content).`);
+    }
+    const warnings = diff.warnings.filter((w) => !/changed, \d+ added and \d+ removed/.test(w));
+    if (warnings.length) out.push('', ...warnings.map((w) => `- ⚠️ ${md(w, 400)}`));
+  }
+  if (report.warnings.length) {
+    out.push('', '<details><summary>Warnings</summary>', '', ...report.warnings.map((w) => `- ${md(w, 400)}`), '', '</details>');
+  }
+  const commit = report.git.commit ? ` at \`${md(report.git.commit.slice(0, 10), 20)}\`` : '';
+  out.push('', `<sub>evalspec ci · run \`${md(report.runId, 80)}\`${commit}${diff ? ` · baseline \`${md(diff.before.id, 80)}\`` : ''} · paired tests at ${Math.round((diff?.level ?? 0.95) * 100)}% confidence</sub>`);
+  return `${out.join('\n')}\n`;
+}
+
+export async function writeCiComment(input: CiInput, file: string, options: CiCommentOptions = {}): Promise<void> {
+  const text = renderCiComment(input, options);
+  await withSink(file, async (sink) => sink.write(text));
+}
+
+export async function writeCiJson(input: CiInput, file: string): Promise<void> {
+  await withSink(file, async (sink) => sink.write(`${JSON.stringify(ciJson(input), null, 2)}\n`));
+}
+
+/** The JSON of `evalspec ci --json`: the decision, the gate, the run report (without results) and the diff. */
+export function ciJson(input: CiInput): Record<string, unknown> {
+  const decision = ciDecision(input);
+  return {
+    formatVersion: 1,
+    kind: 'ci',
+    verdict: decision.verdict,
+    headline: decision.headline,
+    reasons: decision.reasons,
+    exitCode: input.exitCode,
+    runId: input.report.runId,
+    baseline: { label: input.baselineLabel, runId: input.diff?.before.id ?? null },
+    gate: input.gate,
+    report: input.report,
+    diff: input.diff,
+  };
+}

@@ -1,0 +1,402 @@
+// `evalspec diff`: what changed between two stored runs of a suite and whether it is real. Loads both runs'
+// per-case outcomes and case hashes, lets the pure stats/run-diff.ts compute the figures, then fetches the
+// outputs of the flipped cases only (one streamed pass per run and variant) and renders the result for the
+// terminal (truncated), Markdown (escaped, GFM) and JSON (full outputs).
+import type { Store, RunRecord, ResultRow } from '../store/index.js';
+import { EvalspecError } from '../errors.js';
+import { stableStringify } from '../suite/index.js';
+import {
+  diffRuns,
+  formatPValue,
+  metricLabel,
+  pointsText,
+  type CaseFlip,
+  type CaseMatching,
+  type DiffOptions,
+  type MetricChange,
+  type RunDiff,
+  type SegmentChange,
+  type VariantDiff,
+} from '../stats/index.js';
+import { loadCaseOutcomes } from './case-outcomes.js';
+import { escapeMarkdownInline, escapeTerminal } from './escape.js';
+import { textTable } from './format.js';
+import { withSink } from './file-sink.js';
+
+export interface DiffRunInfo {
+  id: string;
+  label: string | null;
+  status: RunRecord['status'];
+  suiteName: string;
+  suiteHash: string;
+  gitCommit: string | null;
+  gitBranch: string | null;
+  startedAt: string;
+  repeat: number;
+  variants: string[];
+}
+
+export interface OutputSample {
+  repeat: number;
+  /** The model's output in full (JSON); null when the call errored. */
+  output: string | null;
+  pass: boolean | null;
+  /** "class: message" when the call errored after retries. */
+  error: string | null;
+  /** Reasons of the checks that failed. */
+  failedChecks: string[];
+}
+
+export interface FlipWithOutputs extends CaseFlip {
+  outputs: { before: OutputSample[]; after: OutputSample[] };
+}
+
+export interface VariantDiffReport extends Omit<VariantDiff, 'flips'> {
+  flips: { fixed: FlipWithOutputs[]; broken: FlipWithOutputs[]; stillFailing: FlipWithOutputs[] };
+}
+
+export interface DiffReport {
+  formatVersion: 1;
+  kind: 'diff';
+  before: DiffRunInfo;
+  after: DiffRunInfo;
+  level: number;
+  cases: CaseMatching;
+  variants: RunDiff['variants'];
+  perVariant: VariantDiffReport[];
+  /** Counts over every compared variant: significant metric changes (Holm) and flips. */
+  summary: { significant: number; better: number; worse: number; fixed: number; broken: number; stillFailing: number; becameFlaky: number };
+  warnings: string[];
+}
+
+export interface DiffReportOptions extends DiffOptions {
+  /** Fetch the outputs of flipped cases (default true). */
+  outputs?: boolean;
+}
+
+function runInfo(run: RunRecord): DiffRunInfo {
+  return {
+    id: run.id,
+    label: run.label,
+    status: run.status,
+    suiteName: run.suiteName,
+    suiteHash: run.suiteHash,
+    gitCommit: run.gitCommit,
+    gitBranch: run.gitBranch,
+    startedAt: run.startedAt,
+    repeat: run.repeat,
+    variants: run.variants.map((v) => v.id),
+  };
+}
+
+/** A stored run by id, or the newest run for "latest". */
+export async function resolveRun(store: Store, ref: string): Promise<RunRecord> {
+  if (ref === 'latest') {
+    const [latest] = await store.runs.list({ limit: 1 });
+    if (!latest) throw new EvalspecError('RUN_NOT_FOUND', `no runs in ${store.location}`, { hint: 'run a suite first: evalspec run SUITE' });
+    return latest;
+  }
+  const run = await store.runs.get(ref);
+  if (!run) throw new EvalspecError('RUN_NOT_FOUND', `no run ${ref} in ${store.location}`, { hint: 'list stored runs with `evalspec runs`' });
+  return run;
+}
+
+/** The latest completed run of a suite with a label (the baseline of "compare with main"), other than `exclude`. */
+export async function findBaselineRun(store: Store, suiteName: string, label: string, exclude?: string): Promise<RunRecord | undefined> {
+  const runs = await store.runs.list({ suite: suiteName, label, status: 'completed', limit: 2 });
+  return runs.find((r) => r.id !== exclude);
+}
+
+async function caseHashes(store: Store, runId: string): Promise<Map<string, string>> {
+  return new Map((await store.cases.list(runId)).map((c) => [c.caseId, c.contentHash]));
+}
+
+function sample(r: ResultRow): OutputSample {
+  return {
+    repeat: r.repeat,
+    output: r.output,
+    pass: r.pass,
+    error: r.errorClass ? `${r.errorClass}: ${r.errorMessage ?? ''}`.trim() : null,
+    failedChecks: r.checks.filter((c) => !c.pass).map((c) => `${c.metric}: ${c.reason}`),
+  };
+}
+
+/** The results of the wanted cases of one variant, by case id (one streamed pass over the variant's results). */
+async function outputsOf(store: Store, runId: string, variantId: string, caseIds: ReadonlySet<string>): Promise<Map<string, OutputSample[]>> {
+  const out = new Map<string, OutputSample[]>();
+  if (caseIds.size === 0) return out;
+  for await (const r of store.results.list(runId, { variantId })) {
+    if (!caseIds.has(r.caseId)) continue;
+    const list = out.get(r.caseId) ?? [];
+    list.push(sample(r));
+    out.set(r.caseId, list);
+  }
+  for (const list of out.values()) list.sort((a, b) => a.repeat - b.repeat);
+  return out;
+}
+
+function warningsFor(before: RunRecord, after: RunRecord, diff: RunDiff): string[] {
+  const warnings: string[] = [];
+  if (before.suiteName !== after.suiteName) warnings.push(`the runs are of different suites (${before.suiteName} and ${after.suiteName}): only cases with the same id and content are compared`);
+  if (stableStringify(before.config.checks ?? null) !== stableStringify(after.config.checks ?? null)) {
+    warnings.push("the suite's default checks changed between the runs: the same metric may measure something different, and metrics present in one run only are not compared");
+  }
+  if (before.repeat !== after.repeat) warnings.push(`the runs have different repeats (${before.repeat} and ${after.repeat}): per-case pass shares are compared`);
+  for (const run of [before, after]) {
+    if (run.status !== 'completed') warnings.push(`run ${run.id} is ${run.status}: its missing results are left out of the comparison`);
+  }
+  const { changed, added, removed } = diff.cases;
+  if (changed.length || added.length || removed.length) {
+    warnings.push(`${changed.length} changed, ${added.length} added and ${removed.length} removed case${changed.length + added.length + removed.length === 1 ? '' : 's'} are not compared (cases are matched by id and content)`);
+  }
+  if (diff.variants.compared.length === 0) {
+    warnings.push(`no variant is in both runs (variants are matched by id: ${before.variants.map((v) => v.id).join(', ')} vs ${after.variants.map((v) => v.id).join(', ')}): nothing was compared`);
+  } else {
+    if (diff.variants.onlyBefore.length) warnings.push(`only in ${before.id}: ${diff.variants.onlyBefore.join(', ')} (not compared)`);
+    if (diff.variants.onlyAfter.length) warnings.push(`only in ${after.id}: ${diff.variants.onlyAfter.join(', ')} (not compared)`);
+  }
+  if (diff.cases.unchanged === 0 && diff.variants.compared.length > 0) warnings.push('no case is in both runs with the same content: nothing was compared');
+  return warnings;
+}
+
+/** Compare two stored runs: `before` is the baseline, `after` the run under review. */
+export async function buildDiffReport(store: Store, beforeRef: string | RunRecord, afterRef: string | RunRecord, options: DiffReportOptions = {}): Promise<DiffReport> {
+  const before = typeof beforeRef === 'string' ? await resolveRun(store, beforeRef) : beforeRef;
+  const after = typeof afterRef === 'string' ? await resolveRun(store, afterRef) : afterRef;
+  const [outcomesBefore, outcomesAfter, hashesBefore, hashesAfter] = await Promise.all([
+    loadCaseOutcomes(store, before),
+    loadCaseOutcomes(store, after),
+    caseHashes(store, before.id),
+    caseHashes(store, after.id),
+  ]);
+  const diff = diffRuns({ outcomes: outcomesBefore, hashes: hashesBefore }, { outcomes: outcomesAfter, hashes: hashesAfter }, options);
+  const perVariant: VariantDiffReport[] = [];
+  for (const v of diff.perVariant) {
+    const all = [...v.flips.fixed, ...v.flips.broken, ...v.flips.stillFailing];
+    const wanted = new Set(all.map((f) => f.caseId));
+    const fetch = options.outputs !== false;
+    const ob = fetch ? await outputsOf(store, before.id, v.variant, wanted) : new Map<string, OutputSample[]>();
+    const oa = fetch ? await outputsOf(store, after.id, v.variant, wanted) : new Map<string, OutputSample[]>();
+    const withOutputs = (f: CaseFlip): FlipWithOutputs => ({ ...f, outputs: { before: ob.get(f.caseId) ?? [], after: oa.get(f.caseId) ?? [] } });
+    perVariant.push({
+      ...v,
+      flips: { fixed: v.flips.fixed.map(withOutputs), broken: v.flips.broken.map(withOutputs), stillFailing: v.flips.stillFailing.map(withOutputs) },
+    });
+  }
+  const changes = perVariant.flatMap((v) => v.metrics);
+  return {
+    formatVersion: 1,
+    kind: 'diff',
+    before: runInfo(before),
+    after: runInfo(after),
+    level: diff.level,
+    cases: diff.cases,
+    variants: diff.variants,
+    perVariant,
+    summary: {
+      significant: changes.filter((c) => c.significant).length,
+      better: changes.filter((c) => c.direction === 'better').length,
+      worse: changes.filter((c) => c.direction === 'worse').length,
+      fixed: perVariant.reduce((n, v) => n + v.flips.fixed.length, 0),
+      broken: perVariant.reduce((n, v) => n + v.flips.broken.length, 0),
+      stillFailing: perVariant.reduce((n, v) => n + v.flips.stillFailing.length, 0),
+      becameFlaky: perVariant.reduce((n, v) => n + (v.flaky?.became.length ?? 0), 0),
+    },
+    warnings: warningsFor(before, after, diff),
+  };
+}
+
+/** Significant changes for the worse (Holm), metrics and segments large enough to say anything, in words. */
+export function significantRegressions(report: DiffReport): string[] {
+  return report.perVariant.flatMap((v) => [
+    ...v.metrics.filter((c) => c.direction === 'worse').map((c) => `${v.variant}: ${c.sentence}`),
+    ...v.segments.filter((s) => s.direction === 'worse' && !s.warning).map((s) => `${v.variant}: ${s.sentence}`),
+  ]);
+}
+
+export async function writeDiffJson(report: DiffReport, file: string): Promise<void> {
+  await withSink(file, async (sink) => sink.write(`${JSON.stringify(report, null, 2)}\n`));
+}
+
+// ---- shared wording ----
+
+/** "20240102-101500-ab12 (main, abc1234567)". */
+export function runName(run: DiffRunInfo): string {
+  const extra = [run.label, run.gitCommit?.slice(0, 10)].filter(Boolean);
+  return `${run.id}${extra.length ? ` (${extra.join(', ')})` : ''}`;
+}
+
+function figure(metric: string, x: number): string {
+  if (!Number.isFinite(x)) return 'n/a';
+  return metric === 'pass_rate' ? `${(x * 100).toFixed(1)}%` : x.toFixed(3);
+}
+
+function pText(p: number | null): string {
+  if (p === null) return 'n/a';
+  return formatPValue(p).replace(/^p = /, '').replace(/^p /, '');
+}
+
+function ciPoints(c: MetricChange): string {
+  return c.interval ? `${pointsText(c.interval.low, true)} to ${pointsText(c.interval.high, true)}` : 'n/a';
+}
+
+function mark(c: MetricChange): string {
+  return c.direction === 'better' ? '▲ better' : c.direction === 'worse' ? '▼ worse' : '';
+}
+
+/** The first output of a side, or its error, or "(no result)". */
+function firstOutput(samples: readonly OutputSample[]): { text: string; reason: string | null } {
+  const s = samples[0];
+  if (!s) return { text: '(no result)', reason: null };
+  if (s.error !== null) return { text: `(error) ${s.error}`, reason: null };
+  return { text: s.output ?? '', reason: s.failedChecks[0] ?? null };
+}
+
+function passesText(side: CaseFlip['before']): string {
+  if (side.results === 1) return side.errored ? 'error' : side.passed ? 'pass' : 'fail';
+  return `${side.passed}/${side.results} passed${side.errored ? `, ${side.errored} errored` : ''}`;
+}
+
+const FLIP_WORD: Record<CaseFlip['kind'], string> = { fixed: 'fixed', broken: 'broken', 'still-failing': 'still failing' };
+
+// ---- terminal ----
+
+export interface DiffTextOptions {
+  /** Flipped cases shown per kind and variant (default 5). */
+  flips?: number;
+  /** Characters of each output shown (default 100). */
+  width?: number;
+}
+
+function metricRows(changes: readonly MetricChange[], name: (c: MetricChange) => string): string[][] {
+  return changes.map((c) => [
+    name(c),
+    String(c.n),
+    figure(c.metric, c.before),
+    figure(c.metric, c.after),
+    pointsText(c.difference, true),
+    ciPoints(c),
+    pText(c.pValue),
+    pText(c.pValueHolm),
+    mark(c),
+  ]);
+}
+
+const METRIC_HEADER = ['metric', 'cases', 'before', 'after', 'change (points)', '95% CI', 'p', 'Holm', ''];
+const ALIGN = [false, true, true, true, true, true, true, true, false];
+
+export function renderDiffText(report: DiffReport, options: DiffTextOptions = {}): string {
+  const t = (s: string, max = 200) => escapeTerminal(s, max);
+  const maxFlips = options.flips ?? 5;
+  const width = options.width ?? 100;
+  const lines: string[] = [];
+  lines.push(`diff · ${t(report.after.suiteName)}`);
+  lines.push(`  before: ${t(runName(report.before))} · ${report.before.startedAt.slice(0, 16).replace('T', ' ')} · ${report.before.status}`);
+  lines.push(`  after:  ${t(runName(report.after))} · ${report.after.startedAt.slice(0, 16).replace('T', ' ')} · ${report.after.status}`);
+  const { unchanged, changed, added, removed } = report.cases;
+  lines.push('');
+  lines.push(`cases: ${unchanged} compared (same id and content); ${changed.length} changed, ${added.length} added, ${removed.length} removed (not compared)`);
+  const list = (ids: string[]) => `${ids.slice(0, 10).map((id) => t(id, 40)).join(', ')}${ids.length > 10 ? `, … ${ids.length - 10} more` : ''}`;
+  if (changed.length) lines.push(`  changed: ${list(changed)}`);
+  if (added.length) lines.push(`  added:   ${list(added)}`);
+  if (removed.length) lines.push(`  removed: ${list(removed)}`);
+  for (const v of report.perVariant) {
+    lines.push('', `variant ${t(v.variant)} · ${v.n} cases paired (after − before):`);
+    for (const c of v.metrics) lines.push(`  ${t(c.sentence, 400)}`);
+    if (v.mcnemar) lines.push(`    McNemar exact: ${v.mcnemar.fixed} fixed, ${v.mcnemar.broken} broken, ${formatPValue(v.mcnemar.pValue)}`);
+    lines.push('', ...textTable(METRIC_HEADER, metricRows(v.metrics, (c) => metricLabel(c.metric)), ALIGN).split('\n').map((l) => `  ${l}`));
+    if (v.segments.length) {
+      const shown = v.segments.slice(0, 30);
+      lines.push('', `  pass rate by segment (Holm across ${v.segments.length} segment${v.segments.length === 1 ? '' : 's'}):`);
+      const rows = metricRows(shown, (c) => t((c as SegmentChange).tag, 40)).map((r, k) => [...r.slice(0, 8), shown[k].warning ? 'too few cases' : r[8]]);
+      lines.push(...textTable(['segment', ...METRIC_HEADER.slice(1)], rows, ALIGN).split('\n').map((l) => `  ${l}`));
+      if (v.segments.length > shown.length) lines.push(`  … ${v.segments.length - shown.length} more segments in the JSON report`);
+      for (const s of v.segments.filter((x) => x.significant)) lines.push(`  ${t(s.sentence, 400)}`);
+    }
+    const f = v.flips;
+    lines.push('', `  flipped cases: ${f.fixed.length} fixed, ${f.broken.length} broken, ${f.stillFailing.length} still failing`);
+    for (const group of [f.broken, f.fixed, f.stillFailing]) {
+      for (const flip of group.slice(0, maxFlips)) {
+        const b = firstOutput(flip.outputs.before);
+        const a = firstOutput(flip.outputs.after);
+        const tags = flip.tags.length ? ` [${t(flip.tags.join(', '), 60)}]` : '';
+        lines.push(`    ${FLIP_WORD[flip.kind]} · ${t(flip.caseId, 60)}${tags}: ${passesText(flip.before)} → ${passesText(flip.after)}`);
+        lines.push(`      before: ${t(b.text, width)}${b.reason ? `  (${t(b.reason, 80)})` : ''}`);
+        lines.push(`      after:  ${t(a.text, width)}${a.reason ? `  (${t(a.reason, 80)})` : ''}`);
+      }
+      if (group.length > maxFlips) lines.push(`    … ${group.length - maxFlips} more ${FLIP_WORD[group[0].kind]} in the JSON report (--json FILE)`);
+    }
+    if (v.flaky && (v.flaky.became.length || v.flaky.stopped.length)) {
+      const fl = (x: { caseId: string; before: { judged: number; passed: number }; after: { judged: number; passed: number } }) =>
+        `${t(x.caseId, 40)} (${x.before.passed}/${x.before.judged} → ${x.after.passed}/${x.after.judged})`;
+      if (v.flaky.became.length) lines.push(`  became flaky (repeats now disagree): ${v.flaky.became.slice(0, 10).map(fl).join(', ')}${v.flaky.became.length > 10 ? ', …' : ''}`);
+      if (v.flaky.stopped.length) lines.push(`  no longer flaky: ${v.flaky.stopped.slice(0, 10).map(fl).join(', ')}${v.flaky.stopped.length > 10 ? ', …' : ''}`);
+    }
+  }
+  if (report.warnings.length) lines.push('', ...report.warnings.map((w) => `warning: ${t(w, 400)}`));
+  return lines.join('\n');
+}
+
+// ---- Markdown ----
+
+const md = (s: string, max = 300) => escapeMarkdownInline(s, max);
+
+export function markdownMetricTable(changes: readonly MetricChange[], name: (c: MetricChange) => string): string[] {
+  const out = ['| metric | cases | before | after | change (points) | 95% CI | p | Holm | |', '|---|---:|---:|---:|---:|---:|---:|---:|---|'];
+  for (const r of metricRows(changes, name)) {
+    out.push(`| ${md(r[0], 120)} | ${r.slice(1, 8).join(' | ')} | ${r[8] ? (r[8].startsWith('▲') ? '🟢 better' : '🔴 worse') : ''} |`);
+  }
+  return out;
+}
+
+/** A table of flipped cases with both outputs (escaped and truncated), for Markdown. */
+export function markdownFlipTable(flips: readonly (FlipWithOutputs & { variant?: string })[], width = 140): string[] {
+  const withVariant = flips.some((f) => f.variant !== undefined);
+  const out = [
+    `| case |${withVariant ? ' variant |' : ''} change | before | after |`,
+    `|---|${withVariant ? '---|' : ''}---|---|---|`,
+  ];
+  for (const f of flips) {
+    const b = firstOutput(f.outputs.before);
+    const a = firstOutput(f.outputs.after);
+    const cell = (o: { text: string; reason: string | null }) => `${md(o.text, width)}${o.reason ? `<br>_${md(o.reason, 100)}_` : ''}`;
+    out.push(`| \`${md(f.caseId, 60)}\` |${withVariant ? ` ${md(f.variant ?? '', 60)} |` : ''} ${FLIP_WORD[f.kind]} | ${cell(b)} | ${cell(a)} |`);
+  }
+  return out;
+}
+
+export function renderDiffMarkdown(report: DiffReport, options: { flips?: number } = {}): string {
+  const maxFlips = options.flips ?? 20;
+  const out: string[] = [];
+  out.push(`### evalspec diff · ${md(report.after.suiteName)}`, '');
+  out.push(`Before: \`${md(runName(report.before))}\` · after: \`${md(runName(report.after))}\``, '');
+  const { unchanged, changed, added, removed } = report.cases;
+  out.push(`${unchanged} cases compared (same id and content); ${changed.length} changed, ${added.length} added, ${removed.length} removed (not compared).`);
+  for (const v of report.perVariant) {
+    out.push('', `#### ${md(v.variant, 120)} (${v.n} cases paired)`, '');
+    for (const c of v.metrics) out.push(`- ${c.direction === 'worse' ? '🔴 ' : c.direction === 'better' ? '🟢 ' : ''}${md(c.sentence, 600)}`);
+    out.push('', ...markdownMetricTable(v.metrics, (c) => metricLabel(c.metric)));
+    if (v.segments.length) {
+      out.push('', `<details><summary>Pass rate by segment (Holm across ${v.segments.length})</summary>`, '');
+      out.push(...markdownMetricTable(v.segments.slice(0, 50), (c) => `${(c as SegmentChange).tag}${(c as SegmentChange).warning ? ' (too few cases)' : ''}`));
+      out.push('', '</details>');
+    }
+    const f = v.flips;
+    const flips = [...f.broken, ...f.fixed, ...f.stillFailing.slice(0, maxFlips)].slice(0, maxFlips);
+    if (flips.length) {
+      out.push('', `<details><summary>Flipped cases: ${f.fixed.length} fixed, ${f.broken.length} broken, ${f.stillFailing.length} still failing</summary>`, '');
+      out.push(...markdownFlipTable(flips));
+      const hidden = f.fixed.length + f.broken.length + f.stillFailing.length - flips.length;
+      if (hidden > 0) out.push('', `${hidden} more in the JSON report.`);
+      out.push('', '</details>');
+    }
+    if (v.flaky?.became.length) out.push('', `Became flaky (repeats now disagree): ${v.flaky.became.slice(0, 20).map((x) => `\`${md(x.caseId, 60)}\``).join(', ')}`);
+  }
+  if (report.warnings.length) out.push('', ...report.warnings.map((w) => `- ⚠️ ${md(w, 400)}`));
+  return `${out.join('\n')}\n`;
+}
+
+export async function writeDiffMarkdown(report: DiffReport, file: string, options: { flips?: number } = {}): Promise<void> {
+  await withSink(file, async (sink) => sink.write(renderDiffMarkdown(report, options)));
+}
+

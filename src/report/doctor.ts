@@ -1,0 +1,368 @@
+// `evalspec doctor RUN_ID`: is the suite able to tell good from bad? Diagnostics of the eval's design from one
+// stored run, each with a concrete suggestion:
+//   - saturated cases (every variant passes every repeat): they cannot separate variants;
+//   - cases no variant passes: possibly a wrong expectation (or a task beyond every model);
+//   - cases that errored in every variant: a provider or replay-log problem, not a model one;
+//   - checks that never fail (per severity and metric): they do not discriminate;
+//   - judges with low agreement with human labels (when calibrations are stored);
+//   - segments too small for their bars: even a perfect result could not prove the bar;
+//   - the suite's minimum detectable difference, from the run's own paired comparisons.
+import type { Store, RunRecord } from '../store/index.js';
+import {
+  casesNeededForZeroFailureBar,
+  lowerBound,
+  pairedSampleSize,
+  pointsText,
+  type CaseOutcome,
+  type RunOutcomes,
+} from '../stats/index.js';
+import { loadCaseOutcomes } from './case-outcomes.js';
+import { buildRunReport, type RunReport } from './run-report.js';
+import { storedBars } from './analysis.js';
+import { escapeTerminal } from './escape.js';
+import { withSink } from './file-sink.js';
+
+export type FindingKind =
+  | 'saturated-cases'
+  | 'unpassed-cases'
+  | 'errored-cases'
+  | 'never-failing-check'
+  | 'low-judge-agreement'
+  | 'uncalibrated-judge'
+  | 'segment-too-small'
+  | 'small-segments'
+  | 'minimum-detectable-difference';
+
+export interface DoctorFinding {
+  kind: FindingKind;
+  /** 'warning': likely weakens decisions; 'info': worth knowing. */
+  severity: 'warning' | 'info';
+  title: string;
+  detail: string;
+  suggestion: string;
+  /** Case ids concerned (all of them in JSON; the terminal shows the first). */
+  cases?: string[];
+  /** Per case: the first failing check's reason, where relevant. */
+  reasons?: Record<string, string>;
+  figures?: Record<string, unknown>;
+}
+
+export interface DoctorReport {
+  formatVersion: 1;
+  kind: 'doctor';
+  runId: string;
+  suite: string;
+  status: RunRecord['status'];
+  cases: number;
+  variants: string[];
+  findings: DoctorFinding[];
+}
+
+export interface DoctorOptions {
+  /** Smallest difference worth detecting, for the "cases needed" figure (default: the largest compare bar's max_drop, else 0.05). */
+  detect?: number;
+  /** Minimum detectable difference above which the finding is a warning (default 0.10). */
+  warnAbove?: number;
+}
+
+const plural = (n: number, word: string, many = `${word}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? word : many}`;
+
+function allPassed(o: CaseOutcome | undefined): boolean {
+  return !!o && o.results > 0 && o.errored === 0 && o.passed === o.results;
+}
+
+/** First failing check reason per case (any variant), from slim results. */
+async function failureReasons(store: Store, runId: string, caseIds: ReadonlySet<string>): Promise<Record<string, string>> {
+  const reasons: Record<string, string> = {};
+  if (caseIds.size === 0) return reasons;
+  for await (const r of store.results.list(runId, { slim: true })) {
+    if (!caseIds.has(r.caseId) || reasons[r.caseId] !== undefined || r.errorClass) continue;
+    const failed = r.checks.find((c) => !c.pass);
+    if (failed) reasons[r.caseId] = `${r.variantId}: ${failed.metric} (${failed.type}): ${failed.reason}`;
+  }
+  return reasons;
+}
+
+function caseFindings(outcomes: RunOutcomes): { saturated: string[]; unpassed: string[]; errored: string[]; withResults: number } {
+  const saturated: string[] = [];
+  const unpassed: string[] = [];
+  const errored: string[] = [];
+  let withResults = 0;
+  outcomes.cases.forEach((c, i) => {
+    const per = outcomes.variants.map((v) => v.outcomes[i]).filter((o): o is CaseOutcome => !!o && o.results > 0);
+    if (per.length === 0) return;
+    withResults++;
+    if (per.every((o) => o.errored === o.results)) errored.push(c.id);
+    else if (per.length === outcomes.variants.length && per.every(allPassed)) saturated.push(c.id);
+    else if (per.every((o) => o.passed === 0)) unpassed.push(c.id);
+  });
+  return { saturated, unpassed, errored, withResults };
+}
+
+function checkFindings(outcomes: RunOutcomes): DoctorFinding[] {
+  const totals = new Map<string, { severity: 'normal' | 'critical'; metric: string; judged: number; failed: number; scores: Set<number> }>();
+  for (const v of outcomes.variants) {
+    for (const o of v.outcomes) {
+      if (!o) continue;
+      for (const severity of ['normal', 'critical'] as const) {
+        for (const [metric, counts] of Object.entries(o.checks[severity] ?? {})) {
+          const key = `${severity}\u0000${metric}`;
+          const t = totals.get(key) ?? { severity, metric, judged: 0, failed: 0, scores: new Set<number>() };
+          t.judged += counts.judged;
+          t.failed += counts.failed;
+          if (o.metrics[metric] !== undefined) t.scores.add(Math.round(o.metrics[metric] * 1e6) / 1e6);
+          totals.set(key, t);
+        }
+      }
+    }
+  }
+  const findings: DoctorFinding[] = [];
+  for (const t of totals.values()) {
+    if (t.judged === 0 || t.failed > 0) continue;
+    const graded = t.scores.size > 1;
+    const what = `${t.severity === 'critical' ? 'critical ' : ''}check metric "${t.metric}"`;
+    let suggestion: string;
+    if (t.severity === 'critical') {
+      suggestion = `a critical guard that never fires may be fine, but make sure it can: add a canary case whose expected output violates it (and expect it to fail), so a broken check does not pass silently.`;
+    } else if (graded) {
+      suggestion = `its scores vary, so it grades without ever failing: fine if you gate on its mean (a bar like { metric: ${t.metric}, min: 0.8 }); otherwise give it a pass threshold.`;
+    } else {
+      suggestion = `it does not discriminate between outputs: tighten it (a stricter value, or a check that targets a known failure mode), or remove it to save cost and noise.`;
+    }
+    findings.push({
+      kind: 'never-failing-check',
+      severity: t.severity === 'critical' || graded ? 'info' : 'warning',
+      title: `${what} never failed`,
+      detail: `0 failures in ${plural(t.judged, 'judged result')} across ${plural(outcomes.variants.length, 'variant')}${graded ? ' (its scores vary)' : ''}.`,
+      suggestion,
+      figures: { severity: t.severity, metric: t.metric, judged: t.judged, failed: 0, graded },
+    });
+  }
+  return findings;
+}
+
+function judgeFindings(report: RunReport): DoctorFinding[] {
+  const findings: DoctorFinding[] = [];
+  const uncalibrated: string[] = [];
+  for (const check of report.judges?.checks ?? []) {
+    for (const judge of check.judges) {
+      const cal = check.calibrations.find((c) => c.judge === judge);
+      if (!cal) {
+        uncalibrated.push(`${judge} on ${check.metric}`);
+        continue;
+      }
+      if (cal.kappa !== null && cal.kappa < 0.6) {
+        findings.push({
+          kind: 'low-judge-agreement',
+          severity: 'warning',
+          title: `judge ${judge} agrees poorly with humans on "${check.metric}" (κ ${cal.kappa.toFixed(2)})`,
+          detail: `Cohen's kappa ${cal.kappa.toFixed(2)}${cal.weights && cal.weights !== 'none' ? ` (${cal.weights}-weighted)` : ''} on ${plural(cal.labels, 'label')}${cal.agreement !== null ? `, raw agreement ${(cal.agreement * 100).toFixed(1)}%` : ''}, calibrated on run ${cal.runId}; below 0.6 a judge's verdicts are not a reliable stand-in for a human's.`,
+          suggestion: `fix the rubric first: make the criteria concrete, add graded examples to the judge prompt, or use a stronger judge model; then label 50–100 results again and re-run evalspec calibrate.`,
+          figures: { judge, metric: check.metric, kappa: cal.kappa, labels: cal.labels, agreement: cal.agreement, calibrationRun: cal.runId },
+        });
+      }
+    }
+  }
+  if (uncalibrated.length) {
+    findings.push({
+      kind: 'uncalibrated-judge',
+      severity: 'info',
+      title: `${plural(uncalibrated.length, 'judge check')} never calibrated against human labels`,
+      detail: uncalibrated.join('; '),
+      suggestion: 'label a sample of results (evalspec labels import FILE --run RUN, or the viewer), then evalspec calibrate RUN to see how far each judge agrees with humans.',
+    });
+  }
+  return findings;
+}
+
+/** Cases that prove `pass rate ≥ threshold` if every one passes (one-sided Wilson, as the bars use). */
+function casesForPerfectPassRate(threshold: number, level: number): number {
+  let n = 1;
+  while (n < 1_000_000 && (lowerBound(n, n, { method: 'wilson', level })?.low ?? 0) < threshold) n = Math.ceil(n * 1.1 + 1);
+  let lo = Math.max(1, Math.floor((n - 1) / 1.1) - 1);
+  while (lo < n && (lowerBound(lo, lo, { method: 'wilson', level })?.low ?? 0) < threshold) lo++;
+  return lo;
+}
+
+function segmentFindings(run: RunRecord, report: RunReport): DoctorFinding[] {
+  const findings: DoctorFinding[] = [];
+  const { bars } = storedBars(run);
+  const seen = new Set<string>();
+  for (const result of report.bars ?? []) {
+    if (result.segment === null || result.verdict === 'met') continue;
+    const bar = bars[result.index];
+    if (!bar) continue;
+    const level = result.level;
+    let perfect: number | null = null;
+    if (result.kind === 'min' && (result.metric === null || result.metric === 'pass_rate')) perfect = casesForPerfectPassRate(result.threshold, level);
+    else if (result.kind === 'max_rate') perfect = casesNeededForZeroFailureBar(result.threshold, level);
+    else if (result.kind === 'min' && result.threshold < 1) perfect = casesNeededForZeroFailureBar(1 - result.threshold, level);
+    const units = result.clusters ?? result.n;
+    const key = `${result.index}\u0000${result.segment}`;
+    if (perfect !== null && units < perfect) {
+      if (seen.has(key)) continue;
+      seen.add(key);
+      findings.push({
+        kind: 'segment-too-small',
+        severity: 'warning',
+        title: `segment ${result.segment} is too small for its bar "${result.text}"`,
+        detail: `${plural(units, result.clusters !== null ? 'cluster' : 'case')} in the segment; even if every one ${result.kind === 'max_rate' ? 'were clean' : 'passed'}, the ${Math.round(level * 100)}% bound could not clear the bar: that needs at least ${plural(perfect, 'case')}.`,
+        suggestion: `add at least ${plural(perfect - units, 'case')} tagged ${result.segment}, or make the bar reachable (a lower level:, or a looser threshold) — as it stands the bar can never be met.`,
+        figures: { bar: result.index, segment: result.segment, cases: units, casesNeededIfPerfect: perfect },
+      });
+    } else if (result.verdict === 'inconclusive' && result.casesNeeded !== null && result.casesNeeded > units) {
+      findings.push({
+        kind: 'segment-too-small',
+        severity: 'warning',
+        title: `segment ${result.segment} is too small to prove "${result.text}" for ${result.variant}`,
+        detail: `${plural(units, 'case')} in the segment; ${result.explanation}`,
+        suggestion: `add about ${plural(result.casesNeeded - units, 'case')} tagged ${result.segment} (${result.casesNeededNote ?? 'at the observed rate'}).`,
+        figures: { bar: result.index, segment: result.segment, variant: result.variant, cases: units, casesNeeded: result.casesNeeded },
+      });
+    }
+  }
+  const small = (report.segments ?? []).filter((s) => s.variants.some((v) => v.warning && v.cases < 10));
+  if (small.length) {
+    findings.push({
+      kind: 'small-segments',
+      severity: 'info',
+      title: `${plural(small.length, 'segment')} with fewer than 10 cases`,
+      detail: small.slice(0, 20).map((s) => `${s.tag} (${s.cases})`).join(', ') + (small.length > 20 ? ', …' : ''),
+      suggestion: 'figures for these tags are shown but say little; add cases to the segments you decide on, or merge small tags.',
+    });
+  }
+  return findings;
+}
+
+function detectFindings(report: RunReport, run: RunRecord, options: DoctorOptions): DoctorFinding[] {
+  const comparisons = (report.comparisons ?? []).filter((c) => c.minimumDetectableDifference !== null && c.se !== null && c.n > 0);
+  const drops = storedBars(run).bars.flatMap((b) => (b.compare !== undefined && b.max_drop !== undefined && b.max_drop > 0 ? [b.max_drop] : []));
+  const detect = options.detect ?? (drops.length ? Math.max(...drops) : 0.05);
+  const warnAbove = options.warnAbove ?? 0.1;
+  if (comparisons.length === 0) {
+    return [
+      {
+        kind: 'minimum-detectable-difference',
+        severity: 'info',
+        title: 'no paired comparison in this run to measure what the suite can detect',
+        detail: report.variants.length < 2 ? 'The run has one variant.' : 'No two variants have results on the same cases with varying differences.',
+        suggestion: `compare runs with evalspec diff RUN_A RUN_B (paired on the same cases), or plan with evalspec plan SUITE --detect ${detect}.`,
+      },
+    ];
+  }
+  const worst = comparisons.reduce((a, b) => (b.minimumDetectableDifference! > a.minimumDetectableDifference! ? b : a));
+  const best = comparisons.reduce((a, b) => (b.minimumDetectableDifference! < a.minimumDetectableDifference! ? b : a));
+  const mdd = worst.minimumDetectableDifference!;
+  // Var(B − A) per case from the comparison's own SE: SE² · n (clustered SEs make this the effective variance).
+  const variance = worst.se! * worst.se! * worst.n;
+  const needed = variance > 0 ? pairedSampleSize({ detect, varianceOfDifference: variance, alpha: 0.05 }).n : null;
+  const range = best === worst ? `${pointsText(mdd)} points` : `${pointsText(best.minimumDetectableDifference!)} to ${pointsText(mdd)} points`;
+  return [
+    {
+      kind: 'minimum-detectable-difference',
+      severity: mdd > warnAbove ? 'warning' : 'info',
+      title: `this suite can detect pass-rate differences of about ${range} between variants`,
+      detail: `At 80% power and 5% significance, from the paired comparisons of this run (${plural(worst.n, 'paired case')}, ${worst.variant} vs ${worst.baseline} is the least sensitive). A smaller real difference would usually be reported as "no detectable difference".`,
+      suggestion:
+        needed !== null && needed > worst.n
+          ? `to detect ${pointsText(detect)} points you need about ${plural(needed, 'case')} (you have ${worst.n.toLocaleString('en-US')}): add cases, or see evalspec plan SUITE --detect ${detect} for the trade-off with repeats.`
+          : `the suite is large enough to detect ${pointsText(detect)} points; keep it that size as it grows.`,
+      figures: { minimumDetectableDifference: mdd, best: best.minimumDetectableDifference, detect, casesNeeded: needed, cases: worst.n },
+    },
+  ];
+}
+
+export async function buildDoctorReport(store: Store, run: RunRecord, options: DoctorOptions = {}): Promise<DoctorReport> {
+  const report = await buildRunReport(store, run.id);
+  const outcomes = await loadCaseOutcomes(store, run);
+  const findings: DoctorFinding[] = [];
+  const { saturated, unpassed, errored, withResults } = caseFindings(outcomes);
+  const manyVariants = outcomes.variants.length > 1;
+  if (unpassed.length) {
+    const reasons = await failureReasons(store, run.id, new Set(unpassed));
+    findings.push({
+      kind: 'unpassed-cases',
+      severity: 'warning',
+      title: `${plural(unpassed.length, 'case')} ${manyVariants ? 'no variant passes' : 'never pass'} (possibly wrong expectations)`,
+      detail: `${plural(unpassed.length, 'case')} of ${withResults.toLocaleString('en-US')} failed in every result of every variant.`,
+      suggestion:
+        'read the expected answer and the checks of these cases against the outputs (first failure reasons below): a wrong or over-strict expectation fails every model. If they are right, the task is beyond every model tried: keep them as a stretch set (a tag) so they do not hide changes elsewhere.',
+      cases: unpassed,
+      reasons,
+    });
+  }
+  if (saturated.length) {
+    const share = saturated.length / Math.max(1, withResults);
+    findings.push({
+      kind: 'saturated-cases',
+      severity: share > 0.5 ? 'warning' : 'info',
+      title: `${plural(saturated.length, 'case')} ${manyVariants ? 'every variant passes' : 'always pass'} (saturated: ${(share * 100).toFixed(0)}% of the suite)`,
+      detail: manyVariants
+        ? 'They cannot tell the variants apart: every comparison is decided by the other cases.'
+        : 'With one variant they only guard against regressions.',
+      suggestion:
+        share > 0.5
+          ? 'add harder cases (edge cases, adversarial inputs, the failures you see in production) — a suite most models ace cannot show which is better; keep a sample of the easy ones as a regression guard.'
+          : 'fine as a regression guard; if cost matters, tag them (e.g. smoke) and run them less often.',
+      cases: saturated,
+      figures: { share },
+    });
+  }
+  if (errored.length) {
+    findings.push({
+      kind: 'errored-cases',
+      severity: 'warning',
+      title: `${plural(errored.length, 'case')} errored in every variant`,
+      detail: 'No variant produced an output for them: that is a provider, input or replay-log problem, not a model one.',
+      suggestion: `look at the error messages (evalspec show ${run.id}), fix the cause, then finish the run with evalspec run --resume ${run.id}.`,
+      cases: errored,
+    });
+  }
+  findings.push(...checkFindings(outcomes));
+  try {
+    findings.push(...judgeFindings(report));
+  } catch {
+    // No calibrations to read (an older store): nothing to say about judges.
+  }
+  findings.push(...segmentFindings(run, report));
+  findings.push(...detectFindings(report, run, options));
+  const rank = (f: DoctorFinding) => (f.severity === 'warning' ? 0 : 1);
+  findings.sort((a, b) => rank(a) - rank(b));
+  return {
+    formatVersion: 1,
+    kind: 'doctor',
+    runId: run.id,
+    suite: run.suiteName,
+    status: run.status,
+    cases: withResults,
+    variants: outcomes.variants.map((v) => v.id),
+    findings,
+  };
+}
+
+export async function writeDoctorJson(doctor: DoctorReport, file: string): Promise<void> {
+  await withSink(file, async (sink) => sink.write(`${JSON.stringify(doctor, null, 2)}\n`));
+}
+
+export function renderDoctorText(doctor: DoctorReport, options: { cases?: number } = {}): string {
+  const t = (s: string, max = 300) => escapeTerminal(s, max);
+  const shown = options.cases ?? 8;
+  const lines: string[] = [];
+  lines.push(`doctor · ${t(doctor.suite)} · run ${t(doctor.runId)} · ${plural(doctor.cases, 'case')} × ${plural(doctor.variants.length, 'variant')}${doctor.status === 'completed' ? '' : ` · ${doctor.status}`}`);
+  const warnings = doctor.findings.filter((f) => f.severity === 'warning').length;
+  lines.push(`${plural(warnings, 'warning')}, ${plural(doctor.findings.length - warnings, 'note')}`);
+  for (const f of doctor.findings) {
+    lines.push('', `${f.severity === 'warning' ? 'warning' : 'note'}: ${t(f.title)}`);
+    lines.push(`  ${t(f.detail, 600)}`);
+    if (f.cases?.length) {
+      for (const id of f.cases.slice(0, shown)) {
+        const reason = f.reasons?.[id];
+        lines.push(`    ${t(id, 60)}${reason ? `: ${t(reason, 140)}` : ''}`);
+      }
+      if (f.cases.length > shown) lines.push(`    … ${f.cases.length - shown} more (--json FILE lists them all)`);
+    }
+    lines.push(`  suggestion: ${t(f.suggestion, 600)}`);
+  }
+  if (doctor.findings.length === 0) lines.push('', 'nothing to report: the suite discriminates and its bars are reachable.');
+  return lines.join('\n');
+}

@@ -1,0 +1,358 @@
+// The judge capability the run stage gives the score stage (score/judge-types.ts JudgeClient): judge models
+// resolved like suite models (providers:, ${ENV} keys), asked through the AI SDK's structured output (JSON
+// schema) with maxRetries: 0, retried by run/'s one policy (errors.ts), cached in the store like any call,
+// priced like any call. An answer the check cannot use (not JSON, wrong shape, contradicting itself) is asked
+// once more; a second bad answer is a judge-error. A `function:` judge is the user's own code.
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { generateText, jsonSchema, Output, type LanguageModel } from 'ai';
+import { EvalspecError, EXIT } from '../errors.js';
+import type { Plan } from '../plan/index.js';
+import {
+  judgeModelName,
+  JudgeAnswerError,
+  JudgeCallError,
+  type JudgeAnswer,
+  type JudgeClient,
+  type JudgeModelSpec,
+  type JudgeRequest,
+} from '../score/index.js';
+import { PROVIDER_TYPES, stableStringify, type ModelRef, type Suite } from '../suite/index.js';
+import { judgeModelsOf } from '../suite/judge-specs.js';
+import type { Store } from '../store/index.js';
+import { Semaphore, sleep } from './concurrency.js';
+import { backoffMs, classifyError, type ClassifiedError, type RetryPolicy } from './errors.js';
+import { createPricer, type Pricer } from './pricing.js';
+import { SecretScrubber } from './secrets.js';
+import { languageModel, resolveApiKey, resolveBaseURL, resolveHeaders } from './targets.js';
+
+export interface JudgeClientOptions {
+  /** For the response cache (omit: no cache). */
+  store?: Store;
+  /** Serve identical earlier judge calls from the cache (default true). */
+  cache?: boolean;
+  scrubber?: SecretScrubber;
+  warnings?: string[];
+  /** Default: the suite's retries. */
+  retries?: RetryPolicy;
+  /** Per-call timeout (default: the provider's timeout_ms, else the suite's). */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Called once when a judge provider refuses its API key (the run stops; exit 4). */
+  onFatal?: (error: EvalspecError) => void;
+  pricer?: Pricer;
+}
+
+/** A judge the run can ask, plus what the run needs to know about its judges. */
+export interface RunJudgeClient extends JudgeClient {
+  /** Judge names (as stored with results). */
+  readonly models: string[];
+}
+
+/** The key that identifies a judge model spec (its id, or its whole entry when it has params / a price). */
+export function judgeModelKey(model: JudgeModelSpec): string {
+  return typeof model === 'string' ? model : stableStringify(model);
+}
+
+/** Every distinct judge model named by a check of the plan. */
+export function judgeModelsInPlan(plan: Plan): JudgeModelSpec[] {
+  const out = new Map<string, JudgeModelSpec>();
+  for (const planned of plan.cases) {
+    for (const spec of planned.checks) for (const model of judgeModelsOf(spec)) out.set(judgeModelKey(model as JudgeModelSpec), model as JudgeModelSpec);
+  }
+  return [...out.values()];
+}
+
+/** A judge model spec resolved like a suite model: its provider from `providers:` (or a built-in one). */
+export function judgeModelRef(suite: Suite, model: JudgeModelSpec): ModelRef {
+  const entry = typeof model === 'string' ? { id: model } : model;
+  const colon = entry.id.indexOf(':');
+  const providerId = entry.id.slice(0, colon);
+  const modelId = entry.id.slice(colon + 1);
+  const provider = suite.providers[providerId];
+  if (!provider) {
+    const choices = [...new Set([...Object.keys(suite.providers).filter((p) => suite.providers[p].type !== 'replay'), ...PROVIDER_TYPES.filter((t) => t !== 'openai-compatible' && t !== 'replay')])];
+    throw new EvalspecError('PROVIDER_UNKNOWN', `unknown provider "${providerId}" in judge model "${entry.id}"`, {
+      file: suite.file,
+      hint: `use one of: ${choices.join(', ')}; or declare it under providers: with a type`,
+    });
+  }
+  if (provider.type === 'replay') {
+    throw new EvalspecError('PROVIDER_CONFIG', `judge model "${entry.id}": a replay log cannot be a judge`, {
+      file: suite.file,
+      hint: 'name a network model (openai:gpt-4o-mini, an openai-compatible server, …) or a function: judge',
+    });
+  }
+  // A judge that is also one of the suite's models inherits its price settings.
+  const same = suite.models.find((m) => m.ref === entry.id);
+  const priceAs =
+    'price_as' in entry && entry.price_as
+      ? { providerType: entry.price_as.split(':')[0], modelId: entry.price_as.slice(entry.price_as.indexOf(':') + 1) }
+      : same?.priceAs;
+  return {
+    ref: entry.id,
+    providerId,
+    providerType: provider.type,
+    modelId,
+    label: judgeModelName(model),
+    // Judges grade; they should not improvise: temperature 0 unless the entry says otherwise.
+    params: { temperature: 0, ...('params' in entry ? entry.params : undefined) },
+    price: ('price' in entry ? entry.price : undefined) ?? same?.price,
+    priceAs,
+  };
+}
+
+interface RawAnswer {
+  object: unknown;
+  inputTokens?: number;
+  outputTokens?: number;
+  costUsd?: number;
+}
+
+interface JudgeTarget {
+  name: string;
+  ref: ModelRef;
+  connectionKey: string;
+  concurrency?: number;
+  timeoutMs?: number;
+  cacheIdentity: Record<string, unknown> | null;
+  call(request: JudgeRequest<unknown>, signal: AbortSignal): Promise<RawAnswer>;
+}
+
+function networkJudge(suite: Suite, ref: ModelRef, scrubber: SecretScrubber, warnings: string[]): JudgeTarget {
+  const cfg = suite.providers[ref.providerId];
+  const apiKey = resolveApiKey(suite, ref, scrubber);
+  const baseURL = resolveBaseURL(suite, ref, warnings);
+  const headers = resolveHeaders(suite, ref, scrubber);
+  const lm: LanguageModel = languageModel(suite, ref, apiKey, baseURL, headers);
+  return {
+    name: ref.label,
+    ref,
+    connectionKey: `${cfg.type}|${baseURL ?? 'default'}`,
+    concurrency: cfg.concurrency,
+    timeoutMs: cfg.timeout_ms,
+    cacheIdentity: { type: cfg.type, api: cfg.api ?? null, baseURL: baseURL ?? null, model: ref.modelId, params: ref.params },
+    async call(request, signal) {
+      const result = await generateText({
+        model: lm,
+        system: request.system,
+        prompt: request.prompt,
+        output: Output.object({ schema: jsonSchema(request.schema as Parameters<typeof jsonSchema>[0]), name: request.schemaName }),
+        temperature: ref.params.temperature,
+        maxOutputTokens: ref.params.max_tokens,
+        topP: ref.params.top_p,
+        seed: ref.params.seed,
+        stopSequences: ref.params.stop,
+        maxRetries: 0, // retries live in run/ only
+        abortSignal: signal,
+      });
+      return { object: result.output, inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens };
+    },
+  };
+}
+
+async function functionJudge(suite: Suite, ref: ModelRef): Promise<JudgeTarget> {
+  const [path, exportName = 'default'] = ref.modelId.split('#');
+  const file = resolve(suite.dir, path);
+  if (!existsSync(file)) {
+    throw new EvalspecError('MODULE_LOAD', `function judge module not found: ${file}`, {
+      file: suite.file,
+      hint: `judge "${ref.ref}": the path is relative to the suite file; add #name to pick a named export`,
+    });
+  }
+  let mod: Record<string, unknown>;
+  try {
+    mod = await import(pathToFileURL(file).href);
+  } catch (error) {
+    throw new EvalspecError('MODULE_LOAD', `cannot load ${file}: ${(error as Error).message}`, { file, cause: error });
+  }
+  const fn = mod[exportName];
+  if (typeof fn !== 'function') {
+    throw new EvalspecError('MODULE_LOAD', `${file} has no function export "${exportName}"`, {
+      file,
+      hint: 'export a function ({ system, prompt, schema, caseId }) => the answer object (or its JSON text)',
+    });
+  }
+  return {
+    name: ref.label,
+    ref,
+    connectionKey: `function|${file}`,
+    cacheIdentity: null, // the user's code may change between runs
+    async call(request, signal) {
+      const out = await (fn as (input: unknown) => unknown)({
+        system: request.system,
+        prompt: request.prompt,
+        schema: request.schema,
+        schemaName: request.schemaName,
+        caseId: request.caseId,
+        model: ref.ref,
+        signal,
+      });
+      if (out && typeof out === 'object' && 'answer' in out) {
+        const o = out as { answer: unknown; inputTokens?: number; outputTokens?: number; costUsd?: number };
+        return { object: o.answer, inputTokens: o.inputTokens, outputTokens: o.outputTokens, costUsd: o.costUsd };
+      }
+      return { object: out };
+    },
+  };
+}
+
+/**
+ * Builds the judge client for these judge models (every target up front, so a missing key or module fails
+ * before the first call). Judge models are resolved against the suite's providers.
+ */
+export async function createJudgeClient(suite: Suite, models: JudgeModelSpec[], options: JudgeClientOptions = {}): Promise<RunJudgeClient> {
+  const scrubber = options.scrubber ?? new SecretScrubber();
+  const warnings = options.warnings ?? [];
+  const pricer = options.pricer ?? createPricer();
+  const policy = options.retries ?? suite.retries;
+  const useCache = options.cache !== false && options.store !== undefined;
+  const targets = new Map<string, JudgeTarget>();
+  const limits = new Map<string, Semaphore>();
+  const unpricedWarned = new Set<string>();
+  let refused: EvalspecError | undefined;
+
+  async function build(model: JudgeModelSpec): Promise<JudgeTarget> {
+    const key = judgeModelKey(model);
+    let target = targets.get(key);
+    if (!target) {
+      const ref = judgeModelRef(suite, model);
+      target = ref.providerType === 'function' ? await functionJudge(suite, ref) : networkJudge(suite, ref, scrubber, warnings);
+      targets.set(key, target);
+      if (target.concurrency && !limits.has(target.connectionKey)) limits.set(target.connectionKey, new Semaphore(target.concurrency));
+    }
+    return target;
+  }
+  for (const model of models) await build(model);
+
+  function cost(target: JudgeTarget, raw: RawAnswer): number | null {
+    if (raw.costUsd !== undefined) return raw.costUsd;
+    if (target.ref.providerType === 'function') return raw.inputTokens === undefined ? 0 : (pricer.cost(target.ref, raw.inputTokens, raw.outputTokens) ?? null);
+    const c = pricer.cost(target.ref, raw.inputTokens, raw.outputTokens);
+    if (c === undefined && !unpricedWarned.has(target.name)) {
+      unpricedWarned.add(target.name);
+      const note = `no known price for judge ${target.name}: judge cost shown as unknown (give the judge a price: judge: { id: ${target.ref.ref}, price: {...} })`;
+      if (!warnings.includes(note)) warnings.push(note);
+    }
+    return c ?? null;
+  }
+
+  /** One answer from the judge, with transport errors retried by the run's policy. Malformed answers are returned as such. */
+  async function callWithRetries(target: JudgeTarget, request: JudgeRequest<unknown>): Promise<{ raw?: RawAnswer; malformed?: string; latencyMs: number }> {
+    const limiter = limits.get(target.connectionKey);
+    const timeoutMs = options.timeoutMs ?? target.timeoutMs ?? suite.timeoutMs;
+    const cancel = request.signal ?? options.signal;
+    for (let attempt = 1; ; attempt++) {
+      if (refused) throw new JudgeCallError(`judge ${target.name} was refused: ${refused.message}`, 'auth');
+      const controller = new AbortController();
+      const timeout = { aborted: false };
+      const onCancel = () => controller.abort(cancel!.reason);
+      if (cancel?.aborted) onCancel();
+      else cancel?.addEventListener('abort', onCancel, { once: true });
+      const timer = setTimeout(() => {
+        timeout.aborted = true;
+        controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+      }, timeoutMs);
+      if (limiter) await limiter.acquire();
+      const started = performance.now();
+      let error: ClassifiedError;
+      try {
+        const raw = await target.call(request, controller.signal);
+        return { raw, latencyMs: performance.now() - started };
+      } catch (thrown) {
+        error = classifyError(thrown, { timedOut: timeout.aborted, cancelled: cancel?.aborted ?? false });
+        error.message = scrubber.scrub(error.message);
+        if (target.ref.providerType === 'function' && error.errorClass === 'network' && !error.retryable) {
+          error = { errorClass: 'function-error', message: `${target.name} threw: ${error.message}`, retryable: false };
+        }
+      } finally {
+        clearTimeout(timer);
+        cancel?.removeEventListener('abort', onCancel);
+        if (limiter) limiter.release();
+      }
+      if (error.errorClass === 'malformed-response') return { malformed: error.message, latencyMs: performance.now() - started };
+      if (error.errorClass === 'auth') {
+        if (!refused) {
+          refused = new EvalspecError('PROVIDER_AUTH', `judge provider "${target.ref.providerId}" refused the API key (${error.message})`, {
+            file: suite.file,
+            exitCode: EXIT.auth,
+            hint: `check the key in the environment variable providers.${target.ref.providerId}.apiKey reads; finished results are stored: fix the key and resume the run`,
+          });
+          options.onFatal?.(refused);
+        }
+        throw new JudgeCallError(`judge ${target.name}: auth ${error.message}`, 'auth');
+      }
+      if (!error.retryable || attempt > policy.max || cancel?.aborted) {
+        throw new JudgeCallError(`judge ${target.name}: ${error.errorClass} after ${attempt} attempt${attempt === 1 ? '' : 's'}: ${error.message}`, error.errorClass);
+      }
+      await sleep(backoffMs(attempt, policy, error.retryAfterMs), cancel);
+    }
+  }
+
+  return {
+    models: [...targets.values()].map((t) => t.name),
+    async ask<T>(request: JudgeRequest<T>): Promise<JudgeAnswer<T>> {
+      const target = await build(request.model);
+      const cacheKey =
+        useCache && target.cacheIdentity
+          ? createHash('sha256')
+              .update(stableStringify({ v: 1, kind: 'judge', ...target.cacheIdentity, system: request.system, prompt: request.prompt, schema: request.schema }))
+              .digest('hex')
+          : undefined;
+      if (cacheKey) {
+        const hit = await options.store!.cache.get(cacheKey);
+        if (hit) {
+          try {
+            const object = request.parse(JSON.parse(hit.text));
+            return { object, model: target.name, costUsd: 0, cached: true, latencyMs: hit.latencyMs, attempts: 0 };
+          } catch {
+            // An entry this version cannot use: ask again (and overwrite it).
+          }
+        }
+      }
+      let paid: number | null = 0;
+      let problem = '';
+      for (let attempt = 1; attempt <= 2; attempt++) {
+        const { raw, malformed, latencyMs } = await callWithRetries(target, request as JudgeRequest<unknown>);
+        if (raw) {
+          const c = cost(target, raw);
+          paid = paid === null || c === null ? null : paid + c;
+          try {
+            const object = request.parse(raw.object);
+            if (cacheKey) {
+              await options.store!.cache.putMany([
+                {
+                  key: cacheKey,
+                  response: {
+                    text: JSON.stringify(raw.object),
+                    inputTokens: raw.inputTokens ?? null,
+                    outputTokens: raw.outputTokens ?? null,
+                    latencyMs,
+                    costUsd: c,
+                    finishReason: null,
+                  },
+                },
+              ]);
+            }
+            return { object, model: target.name, costUsd: paid, cached: false, latencyMs, attempts: attempt };
+          } catch (error) {
+            if (!(error instanceof JudgeAnswerError)) throw error;
+            problem = error.message;
+          }
+        } else {
+          problem = `the answer is not valid JSON for the schema (${malformed})`;
+        }
+      }
+      throw new JudgeCallError(`unusable answer twice (the last: ${problem})`, 'judge-error');
+    },
+  };
+}
+
+/** The judge client for a plan, or undefined when no check of the plan names a judge. */
+export async function createRunJudge(plan: Plan, options: JudgeClientOptions): Promise<RunJudgeClient | undefined> {
+  const models = judgeModelsInPlan(plan);
+  if (models.length === 0) return undefined;
+  return createJudgeClient(plan.suite, models, options);
+}

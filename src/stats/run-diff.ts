@@ -1,0 +1,396 @@
+// What changed between two runs of a suite ("before" = the baseline run, "after" = the run under review), and
+// whether it is real. Pure: takes the per-case outcomes of both runs (outcomes.ts) and each run's case content
+// hashes; no store, no I/O.
+//
+// - Cases are matched by id AND content hash (vars and the case's own checks). Only unchanged cases are
+//   compared; changed, added and removed cases are listed, never silently compared.
+// - Variants are matched by id. Per variant and metric (pass_rate, score, every check metric present in both
+//   runs) the paired difference after − before over the unchanged cases, with its t interval (clustered when
+//   cases have a cluster), p-value and Holm-adjusted p-value across the metrics of that variant.
+// - Per segment (case tag) the same for the pass rate, Holm-adjusted across the segments of that variant.
+// - Flips per case (majority verdict over repeats; a tie is not passed): fixed, broken, still failing; and
+//   with repeats, the cases whose repeats became flaky (or stopped being flaky).
+import type { Interval } from './interval.js';
+import { holmAdjust } from './multiple-comparisons.js';
+import { formatPValue } from './describe-comparison.js';
+import { minimumDetectableDifference } from './power.js';
+import { mcnemarFromOutcomes } from './mcnemar.js';
+import { pairedWithInterval } from './run-analysis.js';
+import { caseValue, clusterKey, hasClusters, type CaseInfo, type CaseOutcome, type RunOutcomes } from './outcomes.js';
+
+export interface DiffSide {
+  outcomes: RunOutcomes;
+  /** Case id → content hash, from the store's cases table. */
+  hashes: ReadonlyMap<string, string>;
+}
+
+export interface DiffOptions {
+  /** Two-sided confidence level, default 0.95; "significant" means the Holm-adjusted p is below 1 − level. */
+  level?: number;
+  /** Segment rule: a segment with fewer paired cases than this is too small to say anything (default 10). */
+  minSegmentCases?: number;
+  /** At most this many segments per variant (default 200): `segment:*` tags first, then the largest. */
+  maxSegments?: number;
+  /** Only these metrics (besides pass_rate); default every metric present in both runs. */
+  metrics?: readonly string[];
+}
+
+export interface CaseMatching {
+  /** Cases in both runs with the same content: the only ones compared. */
+  unchanged: number;
+  /** Same id, different content (vars or the case's own checks): listed, not compared. */
+  changed: string[];
+  /** Only in the after run. */
+  added: string[];
+  /** Only in the before run. */
+  removed: string[];
+}
+
+export interface MetricChange {
+  /** pass_rate, score, or a check metric. */
+  metric: string;
+  /** Unchanged cases with a value in both runs. */
+  n: number;
+  clusters: number | null;
+  before: number;
+  after: number;
+  /** after − before, paired per case. */
+  difference: number;
+  se: number | null;
+  df: number | null;
+  interval: Interval | null;
+  test: 'paired-t' | 'clustered-paired-t';
+  pValue: number | null;
+  /** Holm-adjusted across the metrics of this variant (or across segments for a segment). */
+  pValueHolm: number | null;
+  /** The interval excludes 0 (unadjusted). */
+  detected: boolean;
+  /** Detected, and the Holm-adjusted p-value (when there is one) is below 1 − level. */
+  significant: boolean;
+  /** Direction of a significant change; 'none' otherwise. Higher is better for every metric. */
+  direction: 'better' | 'worse' | 'none';
+  /** Smallest true change this comparison detects with 80% power (from its own SE). */
+  minimumDetectableDifference: number | null;
+  sentence: string;
+}
+
+export interface SegmentChange extends MetricChange {
+  tag: string;
+  /** Null, or why the segment is too small to say anything. */
+  warning: string | null;
+}
+
+export type FlipKind = 'fixed' | 'broken' | 'still-failing';
+
+export interface CaseSideSummary {
+  results: number;
+  passed: number;
+  errored: number;
+  score: number | null;
+}
+
+export interface CaseFlip {
+  caseId: string;
+  kind: FlipKind;
+  tags: string[];
+  before: CaseSideSummary;
+  after: CaseSideSummary;
+}
+
+export interface FlakyChange {
+  caseId: string;
+  /** Judged repeats and how many passed, in each run. */
+  before: { judged: number; passed: number };
+  after: { judged: number; passed: number };
+}
+
+export interface VariantDiff {
+  variant: string;
+  /** Unchanged cases with results in both runs. */
+  n: number;
+  /** pass_rate first, then score, then check metrics by name. */
+  metrics: MetricChange[];
+  /** One result per case in both runs: McNemar's exact test on the flipped cases. */
+  mcnemar: { fixed: number; broken: number; pValue: number; method: 'mcnemar-exact' } | null;
+  segments: SegmentChange[];
+  segmentsOmitted: number;
+  flips: { fixed: CaseFlip[]; broken: CaseFlip[]; stillFailing: CaseFlip[] };
+  /** With repeats in either run: cases whose repeats started or stopped disagreeing; null without repeats. */
+  flaky: { became: FlakyChange[]; stopped: FlakyChange[] } | null;
+}
+
+export interface RunDiff {
+  level: number;
+  cases: CaseMatching;
+  variants: { compared: string[]; onlyBefore: string[]; onlyAfter: string[] };
+  perVariant: VariantDiff[];
+}
+
+const MINUS = '\u2212';
+
+/** "pass rate", "mean score", or the check metric's own name. */
+export function metricLabel(metric: string): string {
+  if (metric === 'pass_rate') return 'pass rate';
+  if (metric === 'score') return 'mean score';
+  return metric;
+}
+
+/** Points on a 0–100 scale, signed when asked: "6.2", "+4.0", "−6.2". */
+export function pointsText(x: number, signed = false, decimals = 1): string {
+  const text = Math.abs(x * 100).toFixed(decimals);
+  const zero = Number(text) === 0;
+  if (x < 0 && !zero) return `${MINUS}${text}`;
+  return signed && !zero ? `+${text}` : text;
+}
+
+/** "Holm 0.009", "Holm < 0.001". */
+export function holmText(p: number): string {
+  return formatPValue(p).replace(/^p/, 'Holm').replace('Holm =', 'Holm');
+}
+
+function levelText(level: number): string {
+  return `${Number((level * 100).toFixed(1))}% CI`;
+}
+
+/**
+ * The change in words, e.g. "tone got worse by 6.2 points (95% CI 2.1 to 10.3, p = 0.003, Holm 0.009)".
+ * `adjustedOver` names what Holm adjusted across ("4 metrics"); without it no Holm figure is printed.
+ */
+export function describeChange(c: Omit<MetricChange, 'sentence'>, name: string, adjustedOver?: string): string {
+  const { difference, interval, pValue, pValueHolm } = c;
+  const p = pValue === null ? '' : `, ${formatPValue(pValue)}`;
+  const holm = adjustedOver && pValueHolm !== null ? `, ${holmText(pValueHolm)}` : '';
+  if (c.n === 0) return `${name}: no unchanged case has a value in both runs; nothing to compare.`;
+  if (!interval) {
+    if (difference === 0) return `${name}: unchanged on the ${c.n} paired case${c.n === 1 ? '' : 's'}, too few for a confidence interval.`;
+    return `${name} moved by ${pointsText(difference, true)} points, but there is not enough data for a confidence interval (it needs at least 2 cases whose changes vary).`;
+  }
+  const ci = levelText(interval.level);
+  if (c.detected) {
+    const better = difference > 0;
+    const [from, to] = better ? [interval.low, interval.high] : [-interval.high, -interval.low];
+    const core = `${name} got ${better ? 'better' : 'worse'} by ${pointsText(Math.abs(difference))} points (${ci} ${pointsText(from)} to ${pointsText(to)}${p}${holm})`;
+    if (c.significant || !adjustedOver) return `${core}.`;
+    return `${core}, but not significant after adjusting for ${adjustedOver} (Holm).`;
+  }
+  let sentence = `${name}: no significant change (${pointsText(difference, true)} points, ${ci} ${pointsText(interval.low)} to ${pointsText(interval.high)}${p}${holm})`;
+  if (c.minimumDetectableDifference !== null) sentence += `; this comparison could detect ${pointsText(c.minimumDetectableDifference)} points`;
+  return `${sentence}.`;
+}
+
+/** Paired change of one metric over the given case pairs (before index, after index). */
+export function metricChange(
+  metric: string,
+  before: readonly (CaseOutcome | undefined)[],
+  after: readonly (CaseOutcome | undefined)[],
+  pairs: readonly (readonly [number, number])[],
+  cases: readonly CaseInfo[],
+  level: number,
+): Omit<MetricChange, 'pValueHolm' | 'significant' | 'direction' | 'sentence'> {
+  const a: number[] = [];
+  const b: number[] = [];
+  const used: number[] = [];
+  for (const [ia, ib] of pairs) {
+    const x = caseValue(before[ia], metric);
+    const y = caseValue(after[ib], metric);
+    if (x === undefined || y === undefined) continue;
+    a.push(x);
+    b.push(y);
+    used.push(ib);
+  }
+  const clustered = hasClusters(used.map((i) => cases[i]));
+  const clusterIds = clustered ? used.map((i) => clusterKey(cases[i])) : undefined;
+  const paired = pairedWithInterval(a, b, level, clusterIds);
+  const pd = paired?.pd;
+  const interval = paired?.interval ?? null;
+  return {
+    metric,
+    n: a.length,
+    clusters: pd?.clusters ?? null,
+    before: pd?.meanA ?? NaN,
+    after: pd?.meanB ?? NaN,
+    difference: pd?.difference ?? 0,
+    se: pd?.se ?? null,
+    df: pd?.df ?? null,
+    interval,
+    test: clusterIds ? 'clustered-paired-t' : 'paired-t',
+    pValue: pd?.pValue ?? null,
+    detected: interval !== null && (interval.low > 0 || interval.high < 0),
+    minimumDetectableDifference:
+      pd?.se !== undefined && pd.se > 0 ? minimumDetectableDifference({ standardError: pd.se, df: pd.df, alpha: 1 - level }) : null,
+  };
+}
+
+/** Holm over the defined p-values; a change without a p-value counts in m as p = 1 (no evidence). */
+function holmWithGaps(pValues: readonly (number | null)[]): (number | null)[] {
+  if (pValues.length === 0) return [];
+  const adjusted = holmAdjust(pValues.map((p) => p ?? 1));
+  return pValues.map((p, i) => (p === null ? null : adjusted[i]));
+}
+
+/** Holm-adjust a family of changes and word each one. */
+function finishFamily<T extends Omit<MetricChange, 'pValueHolm' | 'significant' | 'direction' | 'sentence'>>(
+  raw: T[],
+  level: number,
+  family: string,
+  name: (c: T) => string,
+): (T & Pick<MetricChange, 'pValueHolm' | 'significant' | 'direction' | 'sentence'>)[] {
+  const holm = holmWithGaps(raw.map((c) => c.pValue));
+  const alpha = 1 - level;
+  return raw.map((c, k) => {
+    const pValueHolm = holm[k];
+    const significant = c.detected && (pValueHolm === null || pValueHolm < alpha);
+    const direction: MetricChange['direction'] = significant ? (c.difference > 0 ? 'better' : 'worse') : 'none';
+    const full = { ...c, pValueHolm, significant, direction };
+    return { ...full, sentence: describeChange(full, name(c), raw.length > 1 ? family : undefined) };
+  });
+}
+
+/** A case passes when most of its results passed (a tie is not passed; errored results count as not passed). */
+function casePassed(o: CaseOutcome): boolean {
+  return o.passed * 2 > o.results;
+}
+
+function sideSummary(o: CaseOutcome): CaseSideSummary {
+  return { results: o.results, passed: o.passed, errored: o.errored, score: o.score };
+}
+
+function judgedRepeats(o: CaseOutcome | undefined): { judged: number; passed: number } {
+  if (!o) return { judged: 0, passed: 0 };
+  return { judged: o.results - o.errored, passed: o.passed };
+}
+
+function isFlaky(r: { judged: number; passed: number }): boolean {
+  return r.judged >= 2 && r.passed > 0 && r.passed < r.judged;
+}
+
+function segmentWarning(n: number, interval: Interval | null, minCases: number): string | null {
+  if (n < minCases) return `too small to say anything: ${n} paired case${n === 1 ? '' : 's'} (rule: fewer than ${minCases})`;
+  if (!interval) return 'too small to say anything: no confidence interval';
+  return null;
+}
+
+/** Match the cases of two runs by id and content hash. */
+export function matchCases(before: DiffSide, after: DiffSide): { matching: CaseMatching; pairs: [number, number][] } {
+  const indexBefore = new Map(before.outcomes.cases.map((c, i) => [c.id, i]));
+  const inAfter = new Set<string>();
+  const pairs: [number, number][] = [];
+  const changed: string[] = [];
+  const added: string[] = [];
+  after.outcomes.cases.forEach((c, ib) => {
+    inAfter.add(c.id);
+    const ia = indexBefore.get(c.id);
+    if (ia === undefined) added.push(c.id);
+    else if (before.hashes.get(c.id) !== after.hashes.get(c.id)) changed.push(c.id);
+    else pairs.push([ia, ib]);
+  });
+  const removed = before.outcomes.cases.filter((c) => !inAfter.has(c.id)).map((c) => c.id);
+  return { matching: { unchanged: pairs.length, changed, added, removed }, pairs };
+}
+
+/** Every check metric with a value on some paired case in both runs, by name. */
+function sharedMetrics(
+  before: readonly (CaseOutcome | undefined)[],
+  after: readonly (CaseOutcome | undefined)[],
+  pairs: readonly (readonly [number, number])[],
+): string[] {
+  const names = new Set<string>();
+  for (const [ia, ib] of pairs) {
+    const a = before[ia];
+    const b = after[ib];
+    if (!a || !b) continue;
+    for (const m of Object.keys(b.metrics)) if (m in a.metrics) names.add(m);
+  }
+  return [...names].filter((m) => m !== 'pass_rate' && m !== 'score').sort();
+}
+
+export function diffRuns(before: DiffSide, after: DiffSide, options: DiffOptions = {}): RunDiff {
+  const level = options.level ?? 0.95;
+  const minCases = options.minSegmentCases ?? 10;
+  const maxSegments = options.maxSegments ?? 200;
+  const { matching, pairs } = matchCases(before, after);
+  const cases = after.outcomes.cases;
+  const beforeIds = new Set(before.outcomes.variants.map((v) => v.id));
+  const afterIds = new Set(after.outcomes.variants.map((v) => v.id));
+  const compared = after.outcomes.variants.filter((v) => beforeIds.has(v.id)).map((v) => v.id);
+  const withRepeats = before.outcomes.repeat > 1 || after.outcomes.repeat > 1;
+  const oneResult = before.outcomes.repeat === 1 && after.outcomes.repeat === 1;
+
+  // Tags of the after run (the suite as it is now), segment:* first, then the largest.
+  const byTag = new Map<string, number[]>();
+  pairs.forEach(([, ib], k) => {
+    for (const tag of new Set(cases[ib].tags)) {
+      const list = byTag.get(tag);
+      if (list) list.push(k);
+      else byTag.set(tag, [k]);
+    }
+  });
+  const ranked = [...byTag.keys()].sort(
+    (x, y) => Number(y.startsWith('segment:')) - Number(x.startsWith('segment:')) || byTag.get(y)!.length - byTag.get(x)!.length || (x < y ? -1 : 1),
+  );
+  const tags = ranked.slice(0, maxSegments).sort();
+
+  const perVariant: VariantDiff[] = compared.map((id) => {
+    const vb = before.outcomes.variants.find((v) => v.id === id)!.outcomes;
+    const va = after.outcomes.variants.find((v) => v.id === id)!.outcomes;
+    const present = pairs.filter(([ia, ib]) => (vb[ia]?.results ?? 0) > 0 && (va[ib]?.results ?? 0) > 0);
+    const wanted = options.metrics ? new Set(options.metrics) : undefined;
+    const checkMetrics = sharedMetrics(vb, va, present).filter((m) => !wanted || wanted.has(m));
+    const names = ['pass_rate', ...(!wanted || wanted.has('score') ? ['score'] : []), ...checkMetrics];
+    const raw = names.map((m) => metricChange(m, vb, va, present, cases, level)).filter((c) => c.n > 0 || c.metric === 'pass_rate');
+    const metrics = finishFamily(raw, level, `${raw.length} metrics`, (c) => metricLabel(c.metric));
+
+    const segmentRaw = tags.map((tag) => {
+      const scope = byTag.get(tag)!.map((k) => pairs[k]).filter(([ia, ib]) => (vb[ia]?.results ?? 0) > 0 && (va[ib]?.results ?? 0) > 0);
+      return { tag, ...metricChange('pass_rate', vb, va, scope, cases, level) };
+    }).filter((s) => s.n > 0);
+    const segments = finishFamily(segmentRaw, level, `${segmentRaw.length} segments`, (s) => `pass rate in ${s.tag}`).map((s) => ({
+      ...s,
+      warning: segmentWarning(s.n, s.interval, minCases),
+    }));
+
+    const flips: VariantDiff['flips'] = { fixed: [], broken: [], stillFailing: [] };
+    for (const [ia, ib] of present) {
+      const a = vb[ia]!;
+      const b = va[ib]!;
+      const pa = casePassed(a);
+      const pb = casePassed(b);
+      if (pa && pb) continue;
+      const kind: FlipKind = pa ? 'broken' : pb ? 'fixed' : 'still-failing';
+      const flip: CaseFlip = { caseId: cases[ib].id, kind, tags: [...cases[ib].tags], before: sideSummary(a), after: sideSummary(b) };
+      (kind === 'fixed' ? flips.fixed : kind === 'broken' ? flips.broken : flips.stillFailing).push(flip);
+    }
+
+    let mcnemar: VariantDiff['mcnemar'] = null;
+    if (oneResult && present.length > 0) {
+      const m = mcnemarFromOutcomes(present.map(([ia]) => casePassed(vb[ia]!)), present.map(([, ib]) => casePassed(va[ib]!)));
+      mcnemar = { fixed: m.b01, broken: m.b10, pValue: m.pValue, method: 'mcnemar-exact' };
+    }
+
+    let flaky: VariantDiff['flaky'] = null;
+    if (withRepeats) {
+      flaky = { became: [], stopped: [] };
+      for (const [ia, ib] of present) {
+        const rb = judgedRepeats(vb[ia]);
+        const ra = judgedRepeats(va[ib]);
+        const was = isFlaky(rb);
+        const is = isFlaky(ra);
+        if (is && !was && rb.judged > 0) flaky.became.push({ caseId: cases[ib].id, before: rb, after: ra });
+        else if (was && !is && ra.judged > 0) flaky.stopped.push({ caseId: cases[ib].id, before: rb, after: ra });
+      }
+    }
+
+    return { variant: id, n: present.length, metrics, mcnemar, segments, segmentsOmitted: ranked.length - tags.length, flips, flaky };
+  });
+
+  return {
+    level,
+    cases: matching,
+    variants: {
+      compared,
+      onlyBefore: before.outcomes.variants.filter((v) => !afterIds.has(v.id)).map((v) => v.id),
+      onlyAfter: after.outcomes.variants.filter((v) => !beforeIds.has(v.id)).map((v) => v.id),
+    },
+    perVariant,
+  };
+}

@@ -1,0 +1,319 @@
+// The viewer's HTTP server (Hono on Node): a read-only JSON API over the store, the label endpoints, and the
+// built front end (dist/web/public). Bound to 127.0.0.1 on a free port unless told otherwise; shared on a LAN
+// (--host) only with an access token that every API call must carry.
+//
+// Model outputs are untrusted text: the API sends them as JSON strings and the front end renders them as
+// text, never HTML. Every response carries a strict Content-Security-Policy (no inline script, no eval, no
+// third-party origin), so even a rendering bug could not run an output's <script>.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { dirname, extname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { serve, type ServerType } from '@hono/node-server';
+import type { Store } from '../store/index.js';
+import { BadRequest, NotFound, ViewerData, type LabelInput, type ResultFilter } from './data.js';
+
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "manifest-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export const TOKEN_HEADER = 'x-evalspec-token';
+/** Mutating calls must carry this header: a custom header makes a cross-site request need a CORS preflight, which the server never grants. */
+export const REQUEST_HEADER = 'x-evalspec-request';
+
+export interface ViewerOptions {
+  store: Store;
+  /** Address to bind; default 127.0.0.1. Any other value (a LAN address, 0.0.0.0) turns the token on. */
+  host?: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Require an access token on every API call. Default: on when `host` was given. */
+  requireToken?: boolean;
+  /** The token to require (default: 32 random bytes, base64url). */
+  token?: string;
+  /** Where the built front end is (default: dist/web/public next to this file). */
+  webRoot?: string;
+  /** Name stored with labels when the browser does not send one (default: the OS user name). */
+  labeller?: string;
+}
+
+export interface ViewerServer {
+  /** http://host:port/ */
+  url: string;
+  /** The URL to open: with ?token=… when a token is required. */
+  accessUrl: string;
+  host: string;
+  port: number;
+  token: string | null;
+  app: Hono;
+  close(): Promise<void>;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+export function defaultWebRoot(): string {
+  return join(dirname(fileURLToPath(import.meta.url)), 'public');
+}
+
+/** Every file under the web root, by URL path: only these are ever served (no path is joined from a URL). */
+function listStaticFiles(root: string): Map<string, string> {
+  const files = new Map<string, string>();
+  if (!existsSync(root)) return files;
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const file = join(dir, name);
+      if (statSync(file).isDirectory()) walk(file);
+      else files.set(`/${relative(root, file).split(sep).join('/')}`, file);
+    }
+  };
+  walk(root);
+  return files;
+}
+
+function sameToken(given: string | undefined, expected: string): boolean {
+  if (!given) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+const text = (value: unknown, name: string, max: number, optional = true): string | null => {
+  if (value === undefined || value === null || value === '') {
+    if (optional) return null;
+    throw new BadRequest(`${name} is required`);
+  }
+  if (typeof value !== 'string') throw new BadRequest(`${name} must be a string`);
+  if (value.length > max) throw new BadRequest(`${name} is longer than ${max} characters`);
+  return value;
+};
+
+function parseLabel(body: unknown, defaultLabeller: string): LabelInput {
+  if (!body || typeof body !== 'object') throw new BadRequest('send a JSON object');
+  const b = body as Record<string, unknown>;
+  const repeat = b.repeat;
+  if (typeof repeat !== 'number' || !Number.isInteger(repeat) || repeat < 0) throw new BadRequest('repeat must be a whole number ≥ 0');
+  const label = b.label ?? null;
+  if (label !== null && label !== 'pass' && label !== 'fail') throw new BadRequest('label must be "pass", "fail" or null');
+  let scores: Record<string, number> | null = null;
+  if (b.scores !== undefined && b.scores !== null) {
+    if (typeof b.scores !== 'object' || Array.isArray(b.scores)) throw new BadRequest('scores must be an object of numbers');
+    scores = {};
+    for (const [k, v] of Object.entries(b.scores as Record<string, unknown>)) {
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new BadRequest(`scores.${k} must be a number`);
+      scores[k] = v;
+    }
+  }
+  const input: LabelInput = {
+    caseId: text(b.caseId, 'caseId', 500, false)!,
+    variantId: text(b.variantId, 'variantId', 500, false)!,
+    repeat,
+    label,
+    tag: text(b.tag, 'tag', 100),
+    comment: text(b.comment, 'comment', 10_000),
+    labeller: text(b.labeller, 'labeller', 100) ?? defaultLabeller,
+    scores,
+  };
+  if (input.label === null && input.tag === null && input.comment === null && input.scores === null) {
+    throw new BadRequest('give a label, a tag, scores or a comment (DELETE removes a label)');
+  }
+  return input;
+}
+
+function osUser(): string {
+  try {
+    return userInfo().username || 'reviewer';
+  } catch {
+    return 'reviewer';
+  }
+}
+
+/** The Hono app alone (no socket): for tests and for embedding. */
+export function createViewerApp(options: Omit<ViewerOptions, 'token'> & { token: string | null; allowedHosts: (host: string | undefined) => boolean }): Hono {
+  const data = new ViewerData(options.store);
+  const files = listStaticFiles(options.webRoot ?? defaultWebRoot());
+  const labeller = options.labeller ?? osUser();
+  const app = new Hono();
+
+  app.use('*', async (c, next) => {
+    // DNS rebinding: a page on another site that resolves its name to 127.0.0.1 sends its own Host header.
+    if (!options.allowedHosts(c.req.header('host'))) return c.text('unknown host', 421);
+    await next();
+    c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'no-referrer');
+    c.header('X-Frame-Options', 'DENY');
+    c.header('Cross-Origin-Opener-Policy', 'same-origin');
+    c.header('Cross-Origin-Resource-Policy', 'same-origin');
+    c.header('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
+  });
+
+  app.use('/api/*', async (c, next) => {
+    if (options.token !== null) {
+      const given = c.req.header(TOKEN_HEADER) ?? c.req.query('token');
+      if (!sameToken(given, options.token)) return c.json({ error: 'a valid access token is required (open the URL evalspec view printed)' }, 401);
+    }
+    if (c.req.header('sec-fetch-site') === 'cross-site') return c.json({ error: 'cross-site requests are refused' }, 403);
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+      if (c.req.header(REQUEST_HEADER) !== '1') return c.json({ error: `send the ${REQUEST_HEADER}: 1 header` }, 403);
+      const origin = c.req.header('origin');
+      if (origin && new URL(origin).host !== c.req.header('host')) return c.json({ error: 'cross-origin requests are refused' }, 403);
+    }
+    await next();
+    c.header('Cache-Control', 'no-store');
+  });
+
+  const handle = (fn: (c: Context) => Promise<unknown>) => async (c: Context) => {
+    try {
+      return c.json(await fn(c));
+    } catch (error) {
+      if (error instanceof NotFound) return c.json({ error: error.message }, 404);
+      if (error instanceof BadRequest) return c.json({ error: error.message }, 400);
+      throw error;
+    }
+  };
+
+  app.get('/api/health', (c) => c.json({ ok: true }));
+  app.get('/api/runs', handle(async (c) => data.runs({ suite: c.req.query('suite') || undefined })));
+  app.get('/api/runs/:id', handle(async (c) => data.run(c.req.param('id')!)));
+  app.get('/api/runs/:id/report', handle(async (c) => data.fullReport(c.req.param('id')!)));
+  app.get(
+    '/api/runs/:id/results',
+    handle(async (c) => {
+      const q = c.req.query();
+      const filter: ResultFilter = {
+        variant: q.variant || undefined,
+        outcome: q.outcome === 'pass' || q.outcome === 'fail' || q.outcome === 'error' ? q.outcome : undefined,
+        check: q.check || undefined,
+        segment: q.segment || undefined,
+        severity: q.severity === 'critical' || q.severity === 'normal' ? q.severity : undefined,
+        q: q.q ? q.q.slice(0, 500) : undefined,
+        labelled: q.labelled === 'yes' || q.labelled === 'no' ? q.labelled : undefined,
+        offset: q.offset ? Number(q.offset) || 0 : 0,
+        limit: q.limit ? Number(q.limit) || 100 : 100,
+      };
+      return data.results(c.req.param('id')!, filter);
+    }),
+  );
+  app.get('/api/runs/:id/cases/:caseId', handle(async (c) => data.caseDetail(c.req.param('id')!, c.req.param('caseId')!)));
+  app.get('/api/runs/:id/labels', handle(async (c) => ({ labels: await data.labels(c.req.param('id')!), labeller })));
+  app.get(
+    '/api/compare',
+    handle(async (c) => {
+      const q = c.req.query();
+      if (!q.runA || !q.variantA || !q.variantB) throw new BadRequest('give runA, variantA, variantB (and runB for two runs)');
+      return data.compare(
+        { runA: q.runA, variantA: q.variantA, runB: q.runB || q.runA, variantB: q.variantB },
+        {
+          offset: Number(q.offset) || 0,
+          limit: Number(q.limit) || 100,
+          only: q.only === 'flipped' ? 'flipped' : 'all',
+          segment: q.segment || undefined,
+        },
+      );
+    }),
+  );
+  app.get('/api/me', (c) => c.json({ labeller }));
+  app.post(
+    '/api/runs/:id/labels',
+    bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ error: 'body too large' }, 413) }),
+    handle(async (c) => {
+      if (!(c.req.header('content-type') ?? '').startsWith('application/json')) throw new BadRequest('send Content-Type: application/json');
+      let body: unknown;
+      try {
+        body = await c.req.json();
+      } catch {
+        throw new BadRequest('invalid JSON');
+      }
+      return { label: await data.putLabel(c.req.param('id')!, parseLabel(body, labeller)) };
+    }),
+  );
+  app.delete(
+    '/api/runs/:id/labels',
+    handle(async (c) => {
+      const q = c.req.query();
+      const repeat = Number(q.repeat);
+      if (!q.caseId || !q.variantId || !Number.isInteger(repeat)) throw new BadRequest('give caseId, variantId and repeat');
+      await data.deleteLabel(c.req.param('id')!, { caseId: q.caseId, variantId: q.variantId, repeat, labeller: q.labeller || labeller });
+      return { deleted: true };
+    }),
+  );
+  app.all('/api/*', (c) => c.json({ error: 'no such endpoint' }, 404));
+
+  // The front end: built files only, looked up in a fixed list. The app routes with #hash, so any other
+  // path is the index page.
+  app.get('*', (c) => {
+    const path = c.req.path === '/' ? '/index.html' : c.req.path;
+    const file = files.get(path) ?? (extname(path) ? undefined : files.get('/index.html'));
+    if (!file) {
+      if (files.size === 0) return c.text('the viewer front end is not built: run `npm run build` (it builds web/ into dist/web/public)', 503);
+      return c.text('not found', 404);
+    }
+    const body = readFileSync(file);
+    c.header('Content-Type', MIME[extname(file)] ?? 'application/octet-stream');
+    c.header('Cache-Control', path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+    return c.body(body);
+  });
+  return app;
+}
+
+/** Start the viewer; resolves once it listens. */
+export async function startViewer(options: ViewerOptions): Promise<ViewerServer> {
+  const host = options.host ?? '127.0.0.1';
+  const requireToken = options.requireToken ?? options.host !== undefined;
+  const token = requireToken ? (options.token ?? randomBytes(32).toString('base64url')) : null;
+  let port = 0;
+  const loopbackBound = LOOPBACK.has(host);
+  const allowedHosts = (header: string | undefined): boolean => {
+    if (!loopbackBound) return true; // shared on a LAN: the token guards it, whatever name it is reached by
+    if (!header) return false;
+    return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(header.toLowerCase());
+  };
+  const app = createViewerApp({ ...options, token, allowedHosts });
+  const server: ServerType = await new Promise((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host });
+    s.once('listening', () => resolve(s));
+    s.once('error', reject);
+  });
+  port = (server.address() as AddressInfo).port;
+  const shownHost = host === '0.0.0.0' || host === '::' ? host : host.includes(':') ? `[${host}]` : host;
+  const url = `http://${shownHost}:${port}/`;
+  return {
+    url,
+    accessUrl: token ? `${url}?token=${token}` : url,
+    host,
+    port,
+    token,
+    app,
+    close: () =>
+      new Promise<void>((resolve) => {
+        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+        server.close(() => resolve());
+      }),
+  };
+}

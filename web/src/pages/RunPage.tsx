@@ -1,0 +1,143 @@
+// One run: per-variant summary with intervals, quality bars, the segment heatmap and every result.
+import { useEffect } from 'react';
+import { api } from '../api';
+import { useAsync } from '../hooks';
+import { links, replaceParams } from '../router';
+import { CiBar, ErrorBox, Loading, Section } from '../components/common';
+import { Heatmap } from '../components/Heatmap';
+import { BarsSection, ComparisonsSection } from '../components/ReportSections';
+import { FilterBar, ResultsTable, filtersFrom, type ResultFilters } from '../components/ResultsTable';
+import { ciText, int, ms, num, pct, usd, when } from '../format';
+
+export function RunPage({ runId, params }: { runId: string; params: URLSearchParams }) {
+  const run = useAsync(() => api.run(runId), [runId]);
+  // The full report (comparisons, bars, the report's own segments) takes longer on a big run: it fills in after the first render.
+  const full = useAsync(() => api.report(runId), [runId]);
+  const filters = filtersFrom(params);
+  useEffect(() => {
+    document.title = `${runId} · evalspec`;
+  }, [runId]);
+  useEffect(() => {
+    if (run.data) performance.mark('evalspec:rendered:run');
+  }, [run.data]);
+  if (run.error) return <ErrorBox error={run.error} />;
+  if (!run.data || run.data.run.id !== runId) return <Loading what="Loading the run" />;
+  const { run: info, summary, facets } = run.data;
+  const report = full.data?.report.runId === runId ? full.data.report : undefined;
+  const heatmap = (report && full.data?.heatmap) || run.data.heatmap;
+  const onFilters = (f: ResultFilters) => replaceParams(f as Record<string, string | undefined>);
+  return (
+    <div className="run-page">
+      <div className="page-head">
+        <h1>
+          {info.suiteName} {info.label && <span className="run-label">{info.label}</span>}
+        </h1>
+        <div className="meta small">
+          <span className="mono">{info.id}</span> · <span className={`status status-${info.status}`}>{info.status}</span> · started {when(info.startedAt)} UTC
+          {info.endedAt && ` · ended ${when(info.endedAt)}`} · {info.repeat} repeat{info.repeat > 1 ? 's' : ''} · {int(run.data.results)} results
+          {info.gitCommit && (
+            <>
+              {' '}
+              · git <span className="mono">{info.gitCommit.slice(0, 10)}</span>
+              {info.gitBranch ? ` (${info.gitBranch})` : ''}
+            </>
+          )}
+          {' '}· {run.data.labels} labels
+        </div>
+      </div>
+
+      <Section
+        title="Variants"
+        actions={
+          <div className="toolbar">
+            <a className="button" href={links.pareto(runId)}>
+              Cost–quality chart
+            </a>
+            {info.variants.length >= 2 && (
+              <a className="button" href={links.compare({ runA: runId, variantA: info.variants[0].id, variantB: info.variants[1].id })}>
+                Compare variants
+              </a>
+            )}
+            <a className="button button-primary" href={links.review(runId)}>
+              Review outputs
+            </a>
+          </div>
+        }
+      >
+        <table className="table variants-table">
+          <thead>
+            <tr>
+              <th>variant</th>
+              <th className="num">cases</th>
+              <th>pass rate with 95% CI</th>
+              <th className="num">pass rate</th>
+              <th>95% CI</th>
+              <th className="num">mean score</th>
+              <th className="num">errors</th>
+              <th className="num">tokens in/out</th>
+              <th className="num">cost</th>
+              <th className="num">p50 / p95 latency</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(report?.variants ?? summary).map((v) => (
+              <tr key={v.id} data-variant={v.id}>
+                <td>
+                  <a href={links.run(runId, { ...filters, variant: v.id })}>{v.id}</a>
+                  <div className="muted small">{v.model}</div>
+                </td>
+                <td className="num">{int(v.cases)}</td>
+                <td>
+                  <CiBar rate={v.passRate} ci={v.passRateCi} width={220} />
+                </td>
+                <td className="num strong">{pct(v.passRate)}</td>
+                <td className="nowrap" title={v.passRateCi?.method}>
+                  {ciText(v.passRateCi)}
+                </td>
+                <td className="num">{num(v.meanScore)}</td>
+                <td className="num">{v.errors ? <a href={links.run(runId, { variant: v.id, outcome: 'error' })}>{v.errors}</a> : 0}</td>
+                <td className="num nowrap">
+                  {int(v.tokens.input)} / {int(v.tokens.output)}
+                </td>
+                <td className="num">{usd(v.costUsd)}</td>
+                <td className="num nowrap">
+                  {ms(v.latencyMs.p50)} / {ms(v.latencyMs.p95)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {full.error && <ErrorBox error={full.error} />}
+        {!report && !full.error && <div className="small muted">computing comparisons, bars and segments…</div>}
+        {report && report.warnings.length > 0 && (
+          <ul className="warnings">
+            {report.warnings.map((w, i) => (
+              <li key={i}>{w}</li>
+            ))}
+          </ul>
+        )}
+      </Section>
+
+      {report && Array.isArray(report.bars) && (
+        <Section title="Quality bars" id="bars">
+          <BarsSection bars={report.bars} />
+        </Section>
+      )}
+
+      {report && Array.isArray(report.comparisons) && report.comparisons.length > 0 && (
+        <Section title="Compared with the baseline" id="comparisons">
+          <ComparisonsSection runId={runId} comparisons={report.comparisons} />
+        </Section>
+      )}
+
+      <Section title="Pass rate by segment" id="heatmap">
+        <Heatmap runId={runId} rows={heatmap} variants={info.variants} />
+      </Section>
+
+      <Section title="Results" id="results">
+        <FilterBar facets={facets} filters={filters} onChange={onFilters} />
+        <ResultsTable runId={runId} filters={filters} height="max(420px, calc(100vh - 260px))" />
+      </Section>
+    </div>
+  );
+}
