@@ -68,6 +68,9 @@ try {
   record('run page, cold: first contentful paint', fmt(cold.fcp ?? NaN), 'the app shell');
   record('run page, cold: time to first render', fmt(cold.firstRender), 'summary with intervals on screen (server indexes 50k results)');
   record('run page, cold: time to interactive', fmt(cold.interactive), 'first results rendered, filters live');
+  // The full report (comparisons, bars, the report's segments) is built in a worker meanwhile.
+  const full = await page.waitForFunction(() => document.querySelector('#comparisons') && performance.now(), undefined, { polling: 100, timeout: 300_000 });
+  record('run page, cold: comparisons and bars shown', fmt(await full.jsonValue()), 'full report, built in a worker thread');
   const warm = await openRun();
   record('run page, warm: time to first render', fmt(warm.firstRender), 'index cached by the server');
   record('run page, warm: time to interactive', fmt(warm.interactive));

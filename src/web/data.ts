@@ -186,10 +186,6 @@ export class ViewerData {
     this.index = new RunIndexCache(store);
   }
 
-  private hasLabels(): boolean {
-    return typeof (this.store as { labels?: unknown }).labels === 'object';
-  }
-
   /** The run report, cached for finished runs (a 50,000-result report streams every result once). */
   async report(run: RunRecord): Promise<RunReport> {
     const key = `${run.status}\u0000${run.endedAt}`;
@@ -276,6 +272,13 @@ export class ViewerData {
 
   async run(runId: string): Promise<RunResponse> {
     const index = await this.loadIndex(runId);
+    const labels = (await this.store.labels.list(runId)).length;
+    let base = index.derived.get('run') as Omit<RunResponse, 'labels'> | undefined;
+    if (!base) index.derived.set('run', (base = this.runPage(index)));
+    return { ...base, labels };
+  }
+
+  private runPage(index: RunIndex): Omit<RunResponse, 'labels'> {
     const run = index.run;
     const checks = new Set<string>();
     const errorClasses = new Set<string>();
@@ -288,7 +291,6 @@ export class ViewerData {
     const segments = [...tagCounts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([t]) => t);
     const suiteTags = (run.config as { error_tags?: unknown }).error_tags;
     const fromSuite = Array.isArray(suiteTags) && suiteTags.every((t) => typeof t === 'string') && suiteTags.length > 0;
-    const labels = this.hasLabels() ? (await this.store.labels.list(runId)).length : 0;
     return {
       run: {
         id: run.id,
@@ -314,7 +316,6 @@ export class ViewerData {
       errorTags: fromSuite ? (suiteTags as string[]) : DEFAULT_ERROR_TAGS,
       errorTagsFromSuite: fromSuite,
       results: index.results.length,
-      labels,
     };
   }
 
@@ -359,7 +360,6 @@ export class ViewerData {
 
   private async labelMap(runId: string): Promise<Map<string, LabelRecord>> {
     const map = new Map<string, LabelRecord>();
-    if (!this.hasLabels()) return map;
     // The latest label per result wins (several labellers may have labelled it).
     for (const l of await this.store.labels.list(runId)) {
       const k = keyOf(l);
@@ -429,7 +429,7 @@ export class ViewerData {
     const caseRow = index.caseRows.get(caseId) ?? null;
     const order = new Map(run.variants.map((v, i) => [v.id, i]));
     results.sort((a, b) => (order.get(a.variantId) ?? 1e9) - (order.get(b.variantId) ?? 1e9) || a.repeat - b.repeat);
-    const labels = this.hasLabels() ? await this.store.labels.list(runId, { caseId }) : [];
+    const labels = await this.store.labels.list(runId, { caseId });
     return { runId, case: caseRow, variants: run.variants, results, labels };
   }
 
@@ -441,6 +441,25 @@ export class ViewerData {
     const ib = sides.runB === sides.runA ? ia : await this.loadIndex(sides.runB);
     if (!ia.run.variants.some((v) => v.id === sides.variantA)) throw new BadRequest(`run ${sides.runA} has no variant ${sides.variantA}`);
     if (!ib.run.variants.some((v) => v.id === sides.variantB)) throw new BadRequest(`run ${sides.runB} has no variant ${sides.variantB}`);
+    // The list is paged: pair the cases once per comparison and serve every page from that.
+    const memoKey = `compare\u0000${JSON.stringify([sides, opts.only ?? 'all', opts.segment ?? '', ib.builtAt])}`;
+    let paired = ia.derived.get(memoKey) as Omit<CompareResponse, 'offset' | 'rows'> & { ordered: CompareRow[] } | undefined;
+    if (!paired) {
+      ia.derived.set(memoKey, (paired = this.pairCases(ia, ib, sides, opts)));
+      if (ia.derived.size > 32) ia.derived.delete([...ia.derived.keys()].find((k) => k.startsWith('compare'))!);
+    }
+    const offset = Math.max(0, opts.offset ?? 0);
+    const limit = Math.min(MAX_PAGE, Math.max(1, opts.limit ?? 100));
+    const { ordered, ...summary } = paired;
+    return { ...summary, offset, rows: ordered.slice(offset, offset + limit) };
+  }
+
+  private pairCases(
+    ia: RunIndex,
+    ib: RunIndex,
+    sides: { runA: string; variantA: string; runB: string; variantB: string },
+    opts: { only?: 'flipped' | 'all'; segment?: string },
+  ): Omit<CompareResponse, 'offset' | 'rows'> & { ordered: CompareRow[] } {
     const perCase = (index: RunIndex, variantId: string) => {
       const m = new Map<string, { passed: number; total: number; scoreSum: number; scored: number }>();
       for (const r of index.results) {
@@ -495,8 +514,6 @@ export class ViewerData {
       .sort((x, y) => rank(x.r) - rank(y.r) || x.i - y.i)
       .map((x) => x.r)
       .filter((r) => opts.only !== 'flipped' || r.flip !== 'same');
-    const offset = Math.max(0, opts.offset ?? 0);
-    const limit = Math.min(MAX_PAGE, Math.max(1, opts.limit ?? 100));
     const side = (index: RunIndex, variantId: string) => ({ runId: index.run.id, variantId, suiteName: index.run.suiteName, runLabel: index.run.label });
     return {
       a: side(ia, sides.variantA),
@@ -509,14 +526,13 @@ export class ViewerData {
       flips: { aBetter, bBetter },
       mcnemarPValue: both1 ? mcnemarExact(bBetter, aBetter).pValue : null,
       total: ordered.length,
-      offset,
-      rows: ordered.slice(offset, offset + limit),
+      ordered,
     };
   }
 
   async labels(runId: string): Promise<LabelRecord[]> {
     if (!(await this.store.runs.get(runId))) throw new NotFound(`no run ${runId}`);
-    return this.hasLabels() ? this.store.labels.list(runId) : [];
+    return this.store.labels.list(runId);
   }
 
   async putLabel(runId: string, input: LabelInput): Promise<LabelRecord> {

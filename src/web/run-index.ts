@@ -30,6 +30,8 @@ export interface RunIndex {
   builtAt: number;
   /** Text searches already answered: query → result positions. */
   searches: Map<string, Set<number>>;
+  /** Figures derived from the index once (the run page's summary, heatmap, facets). */
+  derived: Map<string, unknown>;
 }
 
 const FINAL: ReadonlySet<string> = new Set(['completed', 'incomplete', 'cancelled', 'failed']);
@@ -105,7 +107,7 @@ export class RunIndexCache {
         (variantOrder.get(a.variantId) ?? 1e9) - (variantOrder.get(b.variantId) ?? 1e9) ||
         a.repeat - b.repeat,
     );
-    const index: RunIndex = { run, results, cases, caseRows, builtAt: Date.now(), searches: new Map() };
+    const index: RunIndex = { run, results, cases, caseRows, builtAt: Date.now(), searches: new Map(), derived: new Map() };
     this.entries.delete(runId);
     this.entries.set(runId, index);
     while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
