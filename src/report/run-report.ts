@@ -58,8 +58,9 @@ export interface RunReport {
   costs?: CostSummary;
 }
 
+/** A run by id; "latest" means the newest run in the store. */
 export async function loadRun(store: Store, runId: string): Promise<RunRecord> {
-  const run = await store.runs.get(runId);
+  const run = runId === 'latest' ? (await store.runs.list({ limit: 1 }))[0] : await store.runs.get(runId);
   if (!run) throw new EvalspecError('RUN_NOT_FOUND', `no run ${runId} in ${store.location}`, { hint: 'list stored runs with `evalspec runs`' });
   return run;
 }
@@ -79,8 +80,9 @@ async function perCasePassShares(store: Store, runId: string, variantId: string,
   return { shares: [...byCase.values()].map((e) => e.passed / e.total), results };
 }
 
-export async function buildRunReport(store: Store, runId: string, level = 0.95, options: { analysis?: boolean } = {}): Promise<RunReport> {
-  const run = await loadRun(store, runId);
+export async function buildRunReport(store: Store, runRef: string, level = 0.95, options: { analysis?: boolean } = {}): Promise<RunReport> {
+  const run = await loadRun(store, runRef);
+  const runId = run.id;
   const aggregates = new Map((await store.results.aggregate(runId)).map((a) => [a.variantId, a]));
   const variants: VariantSummary[] = [];
   const judges = new JudgeAccumulator();

@@ -19,7 +19,7 @@ export function registerGateCommand(program: Command, io: CliIO): void {
   program
     .command('gate')
     .description("check a stored run against its suite's quality bars: exit 0 when every bar is met, 1 when not")
-    .argument('<runId>', 'a run id from `evalspec runs`')
+    .argument('<runId>', 'a run id from `evalspec runs`, or latest')
     .option('--allow-inconclusive', 'bars whose point estimate clears the bar but whose bound does not (not proven) do not fail')
     .option('--json', 'print the verdicts as JSON')
     .action(async (runId: string, opts) => {

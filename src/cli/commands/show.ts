@@ -9,7 +9,7 @@ export function registerShowCommand(program: Command, io: CliIO): void {
   program
     .command('show')
     .description('print a stored run again (and write its reports)')
-    .argument('<runId>', 'a run id from `evalspec runs`')
+    .argument('<runId>', 'a run id from `evalspec runs`, or latest')
     .option('--json <file>', 'write the JSON report')
     .option('--junit <file>', 'write a JUnit XML report')
     .option('--md <file>', 'write a Markdown summary')
@@ -19,7 +19,7 @@ export function registerShowCommand(program: Command, io: CliIO): void {
       try {
         const report = await buildRunReport(store, runId);
         if (opts.json) await writeJsonReport(store, report, opts.json);
-        if (opts.junit) await writeJunitReport(store, runId, opts.junit);
+        if (opts.junit) await writeJunitReport(store, report.runId, opts.junit);
         if (opts.md) await writeMarkdownReport(store, report, opts.md);
         io.stdout(`${await renderTerminalReport(store, report, { failures: Number(opts.failures) })}\n`);
         io.exitCode = report.status === 'completed' ? EXIT.ok : EXIT.incomplete;
