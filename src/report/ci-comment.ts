@@ -4,11 +4,11 @@
 // <details> only, every model output and name escaped (escape.ts), so a model cannot inject HTML or ping anyone.
 import { EXIT } from '../errors.js';
 import type { GateSummary } from '../stats/index.js';
-import { pointsText } from '../stats/index.js';
+import { metricLabel, pointsText, sameFigures, type MetricChange } from '../stats/index.js';
 import type { RunReport } from './run-report.js';
 import { escapeMarkdownInline } from './escape.js';
 import { ciText, pct } from './format.js';
-import { markdownFlipTable, runName, significantRegressions, type DiffReport, type FlipWithOutputs } from './diff-report.js';
+import { markdownFlipTable, significantRegressions, type DiffReport, type FlipWithOutputs } from './diff-report.js';
 import { withSink } from './file-sink.js';
 
 export type CiVerdict = 'pass' | 'fail' | 'warn';
@@ -38,12 +38,6 @@ const ICON: Record<CiVerdict, CiDecision['icon']> = { pass: '✅', fail: '❌', 
 const md = (s: string, max = 300) => escapeMarkdownInline(s, max);
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-function barsSentence(gate: GateSummary): string {
-  const total = gate.met + gate.notMet + gate.inconclusive;
-  if (total === 0) return 'the suite has no quality bars (nothing is gated)';
-  return `${gate.met} of ${total} quality bar${total === 1 ? '' : 's'} met, ${gate.notMet} not met, ${gate.inconclusive} inconclusive`;
-}
-
 /** The headline: bars and the run's status decide the exit code; regressions against the baseline warn. */
 export function ciDecision(input: CiInput): CiDecision {
   const { gate, exitCode, report } = input;
@@ -65,8 +59,10 @@ export function ciDecision(input: CiInput): CiDecision {
   } else if (exitCode !== EXIT.ok || !gate.pass) {
     verdict = 'fail';
     headline = 'do not ship';
-    const parts = [gate.notMet ? `${plural(gate.notMet, 'quality bar')} not met` : '', gate.inconclusive && !input.allowInconclusive ? `${gate.inconclusive} not proven (inconclusive)` : ''].filter(Boolean);
-    reasons.push(`${parts.join(', ')}.`);
+    const parts = [gate.notMet ? `${plural(gate.notMet, 'quality bar')} not met` : '', gate.inconclusive && !input.allowInconclusive ? `${gate.notMet ? gate.inconclusive : plural(gate.inconclusive, 'quality bar')} not proven (inconclusive)` : ''].filter(Boolean);
+    const worse = input.diff ? significantRegressions(input.diff) : [];
+    if (parts.length) reasons.push(`${parts.join(', ')}.`);
+    else reasons.push(`${plural(worse.length, 'figure')} got significantly worse than ${input.baselineLabel} (--fail-on-regression).`);
   } else {
     const worse = input.diff ? significantRegressions(input.diff) : [];
     if (worse.length) {
@@ -95,6 +91,26 @@ function changeCell(input: CiInput, variantId: string): string {
   return `${pointsText(c.difference, true)}${ci}${icon}`;
 }
 
+/** One bullet per significant change (metrics and segments); twins of an earlier metric share its line. */
+function significantLines(diff: DiffReport): string[] {
+  const lines: string[] = [];
+  for (const v of diff.perVariant) {
+    // A check metric that moved exactly like an earlier metric (a suite whose only check decides the pass
+    // rate) is named on that line instead of repeating it.
+    const groups: { first: MetricChange; same: string[] }[] = [];
+    for (const c of v.metrics.filter((m) => m.significant)) {
+      const twin = groups.find((g) => sameFigures(g.first, c));
+      if (twin) twin.same.push(metricLabel(c.metric));
+      else groups.push({ first: c, same: [] });
+    }
+    for (const { first: c, same } of groups) {
+      lines.push(`- ${c.direction === 'worse' ? '🔴' : '🟢'} **${md(v.variant, 80)}**: ${md(c.sentence, 500)}${same.length ? ` ${md(`The same change: ${same.join(', ')}.`, 200)}` : ''}`);
+    }
+    for (const s of v.segments.filter((m) => m.significant && !m.warning)) lines.push(`- ${s.direction === 'worse' ? '🔴' : '🟢'} **${md(v.variant, 80)}**: ${md(s.sentence, 500)}`);
+  }
+  return lines;
+}
+
 const VERDICT_CELL: Record<string, string> = { met: '✅ met', not_met: '❌ not met', inconclusive: '⚠️ inconclusive' };
 
 export interface CiCommentOptions {
@@ -109,11 +125,12 @@ export function renderCiComment(input: CiInput, options: CiCommentOptions = {}):
   const label = md(input.baselineLabel, 60);
   const out: string[] = [];
   out.push(`## ${decision.icon} evalspec · ${md(report.suite.name, 120)}: ${decision.headline}`, '');
-  out.push(`**${md(decision.reasons[0], 400)}** ${md(barsSentence(gate))}.`);
+  out.push(`**${md(decision.reasons[0], 400)}**`);
   for (const r of decision.reasons.slice(1)) out.push('', md(r, 400));
   out.push('');
   if (diff) {
-    out.push(`Compared with \`${label}\`: run \`${md(runName(diff.before), 120)}\` · ${diff.cases.unchanged} cases paired · ${plural(diff.summary.significant, 'significant change')} (Holm-adjusted per variant).`);
+    const commit = diff.before.gitCommit ? ` at \`${md(diff.before.gitCommit.slice(0, 10), 20)}\`` : '';
+    out.push(`Compared with \`${label}\` (run \`${md(diff.before.id, 80)}\`${commit}): ${diff.cases.unchanged} cases paired, ${plural(significantLines(diff).length, 'significant change')} (Holm-adjusted per variant).`);
   } else {
     out.push(`No baseline: no completed run of this suite labelled \`${label}\` is stored, so there is nothing to compare with. Store one from the main branch with \`evalspec ci SUITE --label ${label}\`.`);
   }
@@ -133,11 +150,7 @@ export function renderCiComment(input: CiInput, options: CiCommentOptions = {}):
   }
 
   if (diff) {
-    const lines: string[] = [];
-    for (const v of diff.perVariant) {
-      for (const c of v.metrics.filter((m) => m.significant)) lines.push(`- ${c.direction === 'worse' ? '🔴' : '🟢'} **${md(v.variant, 80)}**: ${md(c.sentence, 500)}`);
-      for (const s of v.segments.filter((m) => m.significant && !m.warning)) lines.push(`- ${s.direction === 'worse' ? '🔴' : '🟢'} **${md(v.variant, 80)}**: ${md(s.sentence, 500)}`);
-    }
+    const lines = significantLines(diff);
     out.push('', `#### Significant changes vs \`${label}\``, '');
     if (lines.length) out.push(...lines);
     else {

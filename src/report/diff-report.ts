@@ -3,7 +3,6 @@
 // outputs of the flipped cases only (one streamed pass per run and variant) and renders the result for the
 // terminal (truncated), Markdown (escaped, GFM) and JSON (full outputs).
 import type { Store, RunRecord, ResultRow } from '../store/index.js';
-import { EvalspecError } from '../errors.js';
 import { stableStringify } from '../suite/index.js';
 import {
   diffRuns,
@@ -19,6 +18,7 @@ import {
   type VariantDiff,
 } from '../stats/index.js';
 import { loadCaseOutcomes } from './case-outcomes.js';
+import { loadRun } from './run-report.js';
 import { escapeMarkdownInline, escapeTerminal } from './escape.js';
 import { textTable } from './format.js';
 import { withSink } from './file-sink.js';
@@ -64,7 +64,7 @@ export interface DiffReport {
   cases: CaseMatching;
   variants: RunDiff['variants'];
   perVariant: VariantDiffReport[];
-  /** Counts over every compared variant: significant metric changes (Holm) and flips. */
+  /** Counts over every compared variant: significant changes (Holm; metrics and segments) and flips. */
   summary: { significant: number; better: number; worse: number; fixed: number; broken: number; stillFailing: number; becameFlaky: number };
   warnings: string[];
 }
@@ -91,14 +91,7 @@ function runInfo(run: RunRecord): DiffRunInfo {
 
 /** A stored run by id, or the newest run for "latest". */
 export async function resolveRun(store: Store, ref: string): Promise<RunRecord> {
-  if (ref === 'latest') {
-    const [latest] = await store.runs.list({ limit: 1 });
-    if (!latest) throw new EvalspecError('RUN_NOT_FOUND', `no runs in ${store.location}`, { hint: 'run a suite first: evalspec run SUITE' });
-    return latest;
-  }
-  const run = await store.runs.get(ref);
-  if (!run) throw new EvalspecError('RUN_NOT_FOUND', `no run ${ref} in ${store.location}`, { hint: 'list stored runs with `evalspec runs`' });
-  return run;
+  return loadRun(store, ref);
 }
 
 /** The latest completed run of a suite with a label (the baseline of "compare with main"), other than `exclude`. */
@@ -183,7 +176,8 @@ export async function buildDiffReport(store: Store, beforeRef: string | RunRecor
       flips: { fixed: v.flips.fixed.map(withOutputs), broken: v.flips.broken.map(withOutputs), stillFailing: v.flips.stillFailing.map(withOutputs) },
     });
   }
-  const changes = perVariant.flatMap((v) => v.metrics);
+  // Significant figures: every metric, and every segment large enough to say anything.
+  const changes: MetricChange[] = perVariant.flatMap((v) => [...v.metrics, ...v.segments.filter((x) => !x.warning)]);
   return {
     formatVersion: 1,
     kind: 'diff',
@@ -252,6 +246,11 @@ function firstOutput(samples: readonly OutputSample[]): { text: string; reason: 
   return { text: s.output ?? '', reason: s.failedChecks[0] ?? null };
 }
 
+/** "segment:customer" for the pass rate, "segment:customer · tone" for a check metric. */
+function segmentName(s: SegmentChange): string {
+  return s.metric === 'pass_rate' ? s.tag : `${s.tag} · ${metricLabel(s.metric)}`;
+}
+
 function passesText(side: CaseFlip['before']): string {
   if (side.results === 1) return side.errored ? 'error' : side.passed ? 'pass' : 'fail';
   return `${side.passed}/${side.results} passed${side.errored ? `, ${side.errored} errored` : ''}`;
@@ -307,11 +306,14 @@ export function renderDiffText(report: DiffReport, options: DiffTextOptions = {}
     lines.push('', ...textTable(METRIC_HEADER, metricRows(v.metrics, (c) => metricLabel(c.metric)), ALIGN).split('\n').map((l) => `  ${l}`));
     if (v.segments.length) {
       const shown = v.segments.slice(0, 30);
-      lines.push('', `  pass rate by segment (Holm across ${v.segments.length} segment${v.segments.length === 1 ? '' : 's'}):`);
-      const rows = metricRows(shown, (c) => t((c as SegmentChange).tag, 40)).map((r, k) => [...r.slice(0, 8), shown[k].warning ? 'too few cases' : r[8]]);
+      const families = new Set(v.segments.map((x) => x.metric)).size;
+      const perFamily = v.segments.length / families;
+      lines.push('', `  by segment (case tag; Holm across the ${perFamily} segment${perFamily === 1 ? '' : 's'} of each metric):`);
+      const rows = metricRows(shown, (c) => t(segmentName(c as SegmentChange), 60)).map((r, k) => [...r.slice(0, 8), shown[k].warning ? 'too few cases' : r[8]]);
       lines.push(...textTable(['segment', ...METRIC_HEADER.slice(1)], rows, ALIGN).split('\n').map((l) => `  ${l}`));
       if (v.segments.length > shown.length) lines.push(`  … ${v.segments.length - shown.length} more segments in the JSON report`);
-      for (const s of v.segments.filter((x) => x.significant)) lines.push(`  ${t(s.sentence, 400)}`);
+      const notable = v.segments.filter((x) => x.significant && !x.warning);
+      if (notable.length) lines.push('', ...notable.map((x) => `  ${t(x.sentence, 400)}`));
     }
     const f = v.flips;
     lines.push('', `  flipped cases: ${f.fixed.length} fixed, ${f.broken.length} broken, ${f.stillFailing.length} still failing`);
@@ -341,8 +343,8 @@ export function renderDiffText(report: DiffReport, options: DiffTextOptions = {}
 
 const md = (s: string, max = 300) => escapeMarkdownInline(s, max);
 
-export function markdownMetricTable(changes: readonly MetricChange[], name: (c: MetricChange) => string): string[] {
-  const out = ['| metric | cases | before | after | change (points) | 95% CI | p | Holm | |', '|---|---:|---:|---:|---:|---:|---:|---:|---|'];
+export function markdownMetricTable(changes: readonly MetricChange[], name: (c: MetricChange) => string, first = 'metric'): string[] {
+  const out = [`| ${first} | cases | before | after | change (points) | 95% CI | p | Holm | |`, '|---|---:|---:|---:|---:|---:|---:|---:|---|'];
   for (const r of metricRows(changes, name)) {
     out.push(`| ${md(r[0], 120)} | ${r.slice(1, 8).join(' | ')} | ${r[8] ? (r[8].startsWith('▲') ? '🟢 better' : '🔴 worse') : ''} |`);
   }
@@ -377,8 +379,8 @@ export function renderDiffMarkdown(report: DiffReport, options: { flips?: number
     for (const c of v.metrics) out.push(`- ${c.direction === 'worse' ? '🔴 ' : c.direction === 'better' ? '🟢 ' : ''}${md(c.sentence, 600)}`);
     out.push('', ...markdownMetricTable(v.metrics, (c) => metricLabel(c.metric)));
     if (v.segments.length) {
-      out.push('', `<details><summary>Pass rate by segment (Holm across ${v.segments.length})</summary>`, '');
-      out.push(...markdownMetricTable(v.segments.slice(0, 50), (c) => `${(c as SegmentChange).tag}${(c as SegmentChange).warning ? ' (too few cases)' : ''}`));
+      out.push('', '<details><summary>By segment (case tag; Holm across the segments of each metric)</summary>', '');
+      out.push(...markdownMetricTable(v.segments.slice(0, 50), (c) => `${segmentName(c as SegmentChange)}${(c as SegmentChange).warning ? ' (too few cases)' : ''}`, 'segment'));
       out.push('', '</details>');
     }
     const f = v.flips;

@@ -19,6 +19,7 @@ import {
 import { loadCaseOutcomes } from './case-outcomes.js';
 import { buildRunReport, type RunReport } from './run-report.js';
 import { storedBars } from './analysis.js';
+import { buildDiffReport } from './diff-report.js';
 import { escapeTerminal } from './escape.js';
 import { withSink } from './file-sink.js';
 
@@ -141,7 +142,7 @@ function checkFindings(outcomes: RunOutcomes): DoctorFinding[] {
   return findings;
 }
 
-function judgeFindings(report: RunReport): DoctorFinding[] {
+export function judgeFindings(report: Pick<RunReport, 'judges'>): DoctorFinding[] {
   const findings: DoctorFinding[] = [];
   const uncalibrated: string[] = [];
   for (const check of report.judges?.checks ?? []) {
@@ -234,11 +235,44 @@ function segmentFindings(run: RunRecord, report: RunReport): DoctorFinding[] {
   return findings;
 }
 
-function detectFindings(report: RunReport, run: RunRecord, options: DoctorOptions): DoctorFinding[] {
+/** What a diff with the previous completed run of the suite can detect, for a run without paired comparisons. */
+async function previousRunDetectable(store: Store, run: RunRecord): Promise<{ runId: string; variant: string; n: number; se: number; mdd: number } | null> {
+  const runs = await store.runs.list({ suite: run.suiteName, status: 'completed', limit: 20 });
+  // The newest earlier run that differs from this one somewhere (identical outputs have no spread to measure).
+  for (const previous of runs.filter((r) => r.id !== run.id && r.startedAt <= run.startedAt).slice(0, 10)) {
+    const diff = await buildDiffReport(store, previous, run, { outputs: false });
+    let best: { runId: string; variant: string; n: number; se: number; mdd: number } | null = null;
+    for (const v of diff.perVariant) {
+      const c = v.metrics.find((m) => m.metric === 'pass_rate');
+      if (!c || c.minimumDetectableDifference === null || c.se === null) continue;
+      if (!best || c.minimumDetectableDifference > best.mdd) best = { runId: previous.id, variant: v.variant, n: c.n, se: c.se, mdd: c.minimumDetectableDifference };
+    }
+    if (best) return best;
+  }
+  return null;
+}
+
+function detectFindings(report: RunReport, run: RunRecord, options: DoctorOptions, previous: Awaited<ReturnType<typeof previousRunDetectable>>): DoctorFinding[] {
   const comparisons = (report.comparisons ?? []).filter((c) => c.minimumDetectableDifference !== null && c.se !== null && c.n > 0);
   const drops = storedBars(run).bars.flatMap((b) => (b.compare !== undefined && b.max_drop !== undefined && b.max_drop > 0 ? [b.max_drop] : []));
   const detect = options.detect ?? (drops.length ? Math.max(...drops) : 0.05);
   const warnAbove = options.warnAbove ?? 0.1;
+  if (comparisons.length === 0 && previous) {
+    const needed = pairedSampleSize({ detect, varianceOfDifference: previous.se * previous.se * previous.n, alpha: 0.05 }).n;
+    return [
+      {
+        kind: 'minimum-detectable-difference',
+        severity: previous.mdd > warnAbove ? 'warning' : 'info',
+        title: `this suite can detect pass-rate changes of about ${pointsText(previous.mdd)} points between runs`,
+        detail: `At 80% power and 5% significance, from the paired comparison of ${previous.variant} with the previous run ${previous.runId} (${plural(previous.n, 'unchanged case')}). A smaller real change would usually be reported as "no significant change".`,
+        suggestion:
+          needed > previous.n
+            ? `to detect ${pointsText(detect)} points you need about ${plural(needed, 'case')} (you have ${previous.n.toLocaleString('en-US')}): add cases, or see evalspec plan SUITE --detect ${detect}.`
+            : `the suite is large enough to detect ${pointsText(detect)} points; keep it that size as it grows.`,
+        figures: { minimumDetectableDifference: previous.mdd, detect, casesNeeded: needed, cases: previous.n, previousRun: previous.runId },
+      },
+    ];
+  }
   if (comparisons.length === 0) {
     return [
       {
@@ -295,13 +329,13 @@ export async function buildDoctorReport(store: Store, run: RunRecord, options: D
     const share = saturated.length / Math.max(1, withResults);
     findings.push({
       kind: 'saturated-cases',
-      severity: share > 0.5 ? 'warning' : 'info',
+      severity: share > 0.5 && manyVariants ? 'warning' : 'info',
       title: `${plural(saturated.length, 'case')} ${manyVariants ? 'every variant passes' : 'always pass'} (saturated: ${(share * 100).toFixed(0)}% of the suite)`,
       detail: manyVariants
         ? 'They cannot tell the variants apart: every comparison is decided by the other cases.'
         : 'With one variant they only guard against regressions.',
       suggestion:
-        share > 0.5
+        share > 0.5 && manyVariants
           ? 'add harder cases (edge cases, adversarial inputs, the failures you see in production) — a suite most models ace cannot show which is better; keep a sample of the easy ones as a regression guard.'
           : 'fine as a regression guard; if cost matters, tag them (e.g. smoke) and run them less often.',
       cases: saturated,
@@ -325,7 +359,8 @@ export async function buildDoctorReport(store: Store, run: RunRecord, options: D
     // No calibrations to read (an older store): nothing to say about judges.
   }
   findings.push(...segmentFindings(run, report));
-  findings.push(...detectFindings(report, run, options));
+  const hasComparison = (report.comparisons ?? []).some((c) => c.minimumDetectableDifference !== null);
+  findings.push(...detectFindings(report, run, options, hasComparison ? null : await previousRunDetectable(store, run)));
   const rank = (f: DoctorFinding) => (f.severity === 'warning' ? 0 : 1);
   findings.sort((a, b) => rank(a) - rank(b));
   return {
@@ -354,12 +389,15 @@ export function renderDoctorText(doctor: DoctorReport, options: { cases?: number
   for (const f of doctor.findings) {
     lines.push('', `${f.severity === 'warning' ? 'warning' : 'note'}: ${t(f.title)}`);
     lines.push(`  ${t(f.detail, 600)}`);
-    if (f.cases?.length) {
+    if (f.cases?.length && f.reasons && Object.keys(f.reasons).length) {
       for (const id of f.cases.slice(0, shown)) {
-        const reason = f.reasons?.[id];
+        const reason = f.reasons[id];
         lines.push(`    ${t(id, 60)}${reason ? `: ${t(reason, 140)}` : ''}`);
       }
       if (f.cases.length > shown) lines.push(`    … ${f.cases.length - shown} more (--json FILE lists them all)`);
+    } else if (f.cases?.length) {
+      const listed = f.cases.slice(0, 20).map((id) => t(id, 40)).join(', ');
+      lines.push(`    ${listed}${f.cases.length > 20 ? `, … ${f.cases.length - 20} more (--json FILE lists them all)` : ''}`);
     }
     lines.push(`  suggestion: ${t(f.suggestion, 600)}`);
   }

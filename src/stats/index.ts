@@ -138,6 +138,7 @@ export {
   metricChange,
   metricLabel,
   pointsText,
+  sameFigures,
   type CaseFlip,
   type CaseMatching,
   type CaseSideSummary,

@@ -112,6 +112,7 @@ export interface VariantDiff {
   metrics: MetricChange[];
   /** One result per case in both runs: McNemar's exact test on the flipped cases. */
   mcnemar: { fixed: number; broken: number; pValue: number; method: 'mcnemar-exact' } | null;
+  /** Pass rate per segment, then the same for each check metric that changed significantly overall. */
   segments: SegmentChange[];
   segmentsOmitted: number;
   flips: { fixed: CaseFlip[]; broken: CaseFlip[]; stillFailing: CaseFlip[] };
@@ -246,6 +247,12 @@ function finishFamily<T extends Omit<MetricChange, 'pValueHolm' | 'significant' 
   });
 }
 
+/** Two changes with the same per-case figures (a check that alone decides the pass rate). */
+export function sameFigures(a: Pick<MetricChange, 'n' | 'difference' | 'se' | 'pValue'>, b: Pick<MetricChange, 'n' | 'difference' | 'se' | 'pValue'>): boolean {
+  const close = (x: number | null, y: number | null) => (x === null || y === null ? x === y : Math.abs(x - y) < 1e-12);
+  return a.n === b.n && close(a.difference, b.difference) && close(a.se, b.se) && close(a.pValue, b.pValue);
+}
+
 /** A case passes when most of its results passed (a tie is not passed; errored results count as not passed). */
 function casePassed(o: CaseOutcome): boolean {
   return o.passed * 2 > o.results;
@@ -340,14 +347,20 @@ export function diffRuns(before: DiffSide, after: DiffSide, options: DiffOptions
     const raw = names.map((m) => metricChange(m, vb, va, present, cases, level)).filter((c) => c.n > 0 || c.metric === 'pass_rate');
     const metrics = finishFamily(raw, level, `${raw.length} metrics`, (c) => metricLabel(c.metric));
 
-    const segmentRaw = tags.map((tag) => {
-      const scope = byTag.get(tag)!.map((k) => pairs[k]).filter(([ia, ib]) => (vb[ia]?.results ?? 0) > 0 && (va[ib]?.results ?? 0) > 0);
-      return { tag, ...metricChange('pass_rate', vb, va, scope, cases, level) };
-    }).filter((s) => s.n > 0);
-    const segments = finishFamily(segmentRaw, level, `${segmentRaw.length} segments`, (s) => `pass rate in ${s.tag}`).map((s) => ({
-      ...s,
-      warning: segmentWarning(s.n, s.interval, minCases),
-    }));
+    // Per segment: the pass rate, and every check metric that changed significantly overall (where did it
+    // change?). One Holm family per metric, across the segments.
+    const drill = metrics.filter((m) => m.significant && m.metric !== 'pass_rate' && m.metric !== 'score' && !sameFigures(m, metrics[0])).map((m) => m.metric);
+    const segments: SegmentChange[] = [];
+    for (const metric of ['pass_rate', ...drill]) {
+      const raw = tags
+        .map((tag) => {
+          const scope = byTag.get(tag)!.map((k) => pairs[k]).filter(([ia, ib]) => (vb[ia]?.results ?? 0) > 0 && (va[ib]?.results ?? 0) > 0);
+          return { tag, ...metricChange(metric, vb, va, scope, cases, level) };
+        })
+        .filter((x) => x.n > 0);
+      const label = metricLabel(metric);
+      segments.push(...finishFamily(raw, level, `${raw.length} segments`, (x) => `${label} in ${x.tag}`).map((x) => ({ ...x, warning: segmentWarning(x.n, x.interval, minCases) })));
+    }
 
     const flips: VariantDiff['flips'] = { fixed: [], broken: [], stillFailing: [] };
     for (const [ia, ib] of present) {

@@ -57,6 +57,39 @@ export function resultFromRow(r: Row): ResultRow {
   };
 }
 
+// Result columns in the order resultFromRaw reads them. Listing results in raw (array) mode halves SQLite's
+// cost per row compared with one object per row; every report reads each result several times.
+const RESULT_COLUMNS = [
+  'r.run_id', 'r.case_id', 'r.variant_id', 'r.repeat_index', 'r.output', 'r.pass', 'r.score', 'r.cached', 'r.latency_ms',
+  'r.input_tokens', 'r.output_tokens', 'r.cost_usd', 'r.error_class', 'r.error_message', 'r.attempts', 'r.checks_json',
+  'm.messages_json', 'r.finished_at',
+];
+const SLIM_COLUMNS = RESULT_COLUMNS.map((c) => (c === 'r.output' || c === 'm.messages_json' ? `NULL AS ${c.slice(2)}` : c));
+
+/** resultFromRow for a raw row of RESULT_COLUMNS (or SLIM_COLUMNS). */
+function resultFromRaw(a: unknown[]): ResultRow {
+  return {
+    runId: a[0] as string,
+    caseId: a[1] as string,
+    variantId: a[2] as string,
+    repeat: Number(a[3]),
+    output: (a[4] as string) ?? null,
+    pass: bool(a[5]),
+    score: num(a[6]),
+    cached: a[7] === 1 || a[7] === true,
+    latencyMs: num(a[8]),
+    inputTokens: num(a[9]),
+    outputTokens: num(a[10]),
+    costUsd: num(a[11]),
+    errorClass: (a[12] as string) ?? null,
+    errorMessage: (a[13] as string) ?? null,
+    attempts: Number(a[14]),
+    checks: JSON.parse((a[15] as string) ?? '[]'),
+    messages: a[16] ? JSON.parse(a[16] as string) : null,
+    finishedAt: a[17] as string,
+  };
+}
+
 // Results of one case share their messages array (one per prompt): hash it once.
 const hashedMessages = new WeakMap<object, string>();
 export function messagesHash(messages: unknown): string {
@@ -110,6 +143,8 @@ export class SqliteStore implements Store {
   private stmts: Record<string, Database.Statement>;
   /** Hashes of messages written lately (bounded: the same messages recur across variants of a case). */
   private knownMessages = new Set<string>();
+  /** results.list statements by SQL (a handful of shapes). */
+  private listStatements = new Map<string, Database.Statement>();
 
   constructor(file: string) {
     this.location = file;
@@ -244,15 +279,30 @@ export class SqliteStore implements Store {
       const args: unknown[] = [runId];
       if (query.variantId) (where.push('r.variant_id = ?'), args.push(query.variantId));
       if (query.caseId) (where.push('r.case_id = ?'), args.push(query.caseId));
-      const cols = query.slim
-        ? 'r.run_id, r.case_id, r.variant_id, r.repeat_index, NULL AS output, r.pass, r.score, r.cached, r.latency_ms, r.input_tokens, r.output_tokens, r.cost_usd, r.error_class, r.error_message, r.attempts, r.checks_json, NULL AS messages_json, r.finished_at'
-        : 'r.*, m.messages_json';
+      const cols = (query.slim ? SLIM_COLUMNS : RESULT_COLUMNS).join(', ');
       const sql = `SELECT ${cols} FROM results r ${query.slim ? '' : 'LEFT JOIN messages m ON m.hash = r.messages_hash'}
         WHERE ${where.join(' AND ')} ORDER BY r.rowid`;
-      const iterator = this.db.prepare(sql).iterate(...args) as IterableIterator<Row>;
-      return (async function* () {
-        for (const row of iterator) yield resultFromRow(row);
-      })();
+      // Reuse the statement unless another listing of the same shape is still open (a statement iterates once at a time).
+      let statement = this.listStatements.get(sql);
+      if (!statement || statement.busy) {
+        statement = this.db.prepare(sql).raw(true);
+        this.listStatements.set(sql, statement);
+      }
+      const rows = statement.iterate(...args) as IterableIterator<unknown[]>;
+      // A plain async iterator (not an async generator): one resolved promise per row. Breaking out of a
+      // for-await calls return(), which closes the statement so the connection is free again.
+      const iterator: AsyncIterableIterator<ResultRow> = {
+        next: () => {
+          const n = rows.next();
+          return Promise.resolve(n.done ? { done: true, value: undefined } : { done: false, value: resultFromRaw(n.value) });
+        },
+        return: () => {
+          rows.return?.();
+          return Promise.resolve({ done: true, value: undefined });
+        },
+        [Symbol.asyncIterator]: () => iterator,
+      };
+      return iterator;
     },
     aggregate: async (runId: string) => (this.stmts.aggregate.all(runId) as Row[]).map(aggregateFromRow),
     latencies: async (runId: string, variantId: string) => this.stmts.latencies.pluck().all(runId, variantId) as number[],
