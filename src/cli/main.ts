@@ -1,9 +1,19 @@
 #!/usr/bin/env node
 // The evalspec executable: runs the program, maps errors to exit codes, and turns Ctrl-C into a clean
 // cancellation (finished results stay stored; a second Ctrl-C exits at once).
+import { setFlagsFromString } from 'node:v8';
 import { CommanderError } from 'commander';
 import { EXIT, isEvalspecError } from '../errors.js';
 import { createProgram, type CliIO } from './program.js';
+
+// Heap headroom. On a machine with plenty of RAM, V8 lets the heap grow to up to 4x the live data between
+// full collections; a run allocates fast and keeps little (results go to the store), so that headroom was
+// most of its memory. 2x keeps peak RSS ~20% lower at the same throughput (docs/benchmark.md). Set here,
+// in the executable only (never by the library), and not when the user chose heap flags themselves.
+const HEAP_FLAGS = /^--(heap-growing-percent|max-old-space-size|max-heap-size|max-semi-space-size)\b/;
+if (![...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((a) => HEAP_FLAGS.test(a))) {
+  setFlagsFromString('--heap-growing-percent=100');
+}
 
 // `evalspec runs | head` closes our stdout early: that is not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

@@ -24,40 +24,47 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 20;
 
 class BufferHeaders {
-  private readonly map = new Map<string, string>();
+  // Parallel arrays, names lower-cased and sorted (Headers iterate in sorted order); a response has a
+  // dozen headers at most, so a linear lookup beats building a Map per response.
+  private readonly ns: string[] = [];
+  private readonly vs: string[] = [];
   constructor(raw: string[]) {
+    const names = this.ns;
+    const values = this.vs;
     for (let i = 0; i < raw.length; i += 2) {
       const k = raw[i].toLowerCase();
-      const prev = this.map.get(k);
-      this.map.set(k, prev === undefined ? raw[i + 1] : `${prev}, ${raw[i + 1]}`);
-    }
-    // Headers iterate in sorted order.
-    if (this.map.size > 1) {
-      const sorted = [...this.map].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-      this.map.clear();
-      for (const [k, v] of sorted) this.map.set(k, v);
+      const at = names.indexOf(k);
+      if (at >= 0) {
+        values[at] = `${values[at]}, ${raw[i + 1]}`;
+        continue;
+      }
+      let j = names.length;
+      while (j > 0 && names[j - 1] > k) j--;
+      names.splice(j, 0, k);
+      values.splice(j, 0, raw[i + 1]);
     }
   }
   get(name: string): string | null {
-    return this.map.get(name.toLowerCase()) ?? null;
+    const at = this.ns.indexOf(name.toLowerCase());
+    return at >= 0 ? this.vs[at] : null;
   }
   has(name: string): boolean {
-    return this.map.has(name.toLowerCase());
+    return this.ns.includes(name.toLowerCase());
   }
   forEach(cb: (value: string, key: string, parent: BufferHeaders) => void): void {
-    for (const [k, v] of this.map) cb(v, k, this);
+    for (let i = 0; i < this.ns.length; i++) cb(this.vs[i], this.ns[i], this);
   }
   entries(): IterableIterator<[string, string]> {
-    return this.map.entries();
+    return this.ns.map((n, i): [string, string] => [n, this.vs[i]])[Symbol.iterator]();
   }
   keys(): IterableIterator<string> {
-    return this.map.keys();
+    return this.ns[Symbol.iterator]();
   }
   values(): IterableIterator<string> {
-    return this.map.values();
+    return this.vs[Symbol.iterator]();
   }
   [Symbol.iterator](): IterableIterator<[string, string]> {
-    return this.map.entries();
+    return this.entries();
   }
 }
 
@@ -145,13 +152,29 @@ class BufferResponse {
   }
 }
 
-function headerObject(headers: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
+/** Copy request headers (a plain object, a Headers or [name, value] pairs) into `out`, names lower-cased. */
+function addHeaders(out: Record<string, string>, headers: unknown): Record<string, string> {
   if (!headers) return out;
-  const entries: Iterable<[string, string]> =
-    headers instanceof Headers || Array.isArray(headers) ? (headers as Iterable<[string, string]>) : Object.entries(headers as Record<string, string>);
-  for (const [k, v] of entries) if (v !== undefined) out[k.toLowerCase()] = String(v);
+  if (headers instanceof Headers || Array.isArray(headers)) {
+    for (const [k, v] of headers as Iterable<[string, string]>) if (v !== undefined) out[k.toLowerCase()] = String(v);
+  } else {
+    const h = headers as Record<string, unknown>;
+    for (const k in h) if (h[k] !== undefined) out[k.toLowerCase()] = String(h[k]);
+  }
   return out;
+}
+
+/** Parsed request URLs by string: a run calls one or two endpoints thousands of times. */
+const parsedUrls = new Map<string, URL>();
+function parseUrl(input: string | URL): URL {
+  if (typeof input !== 'string') return input;
+  let url = parsedUrls.get(input);
+  if (url === undefined) {
+    url = new URL(input);
+    if (parsedUrls.size >= 256) parsedUrls.clear();
+    parsedUrls.set(input, url);
+  }
+  return url;
 }
 
 function decode(bytes: Buffer, encoding: string | undefined): Buffer {
@@ -193,7 +216,8 @@ function request(url: URL, method: string, headers: Record<string, string>, body
       fail(abortReason(signal!));
       req.destroy();
     };
-    const req = client.request(url, { method, headers, agent }, (res) => {
+    const options = { protocol: url.protocol, hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname, port: url.port, path: url.pathname + url.search, method, headers, agent };
+    const req = client.request(options, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (c: Buffer) => {
@@ -252,11 +276,11 @@ export const providerFetch: FetchLike = (input, init = {}) => {
   ) {
     return fetchNow(input, init);
   }
-  const url = new URL(input);
+  const url = parseUrl(input);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return fetchNow(input, init);
   const method = (init.method ?? 'GET').toUpperCase();
   // The headers Node's fetch sends, in its order: host and connection, the caller's, then its defaults.
-  const headers: Record<string, string> = { host: url.host, connection: 'keep-alive', ...headerObject(init.headers) };
+  const headers = addHeaders({ host: url.host, connection: 'keep-alive' }, init.headers);
   if (body !== undefined && body !== null && headers['content-type'] === undefined && typeof body === 'string') headers['content-type'] = 'text/plain;charset=UTF-8';
   headers.accept ??= '*/*';
   headers['accept-language'] ??= '*';

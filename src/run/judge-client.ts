@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { generateText, jsonSchema, Output, type LanguageModel } from 'ai';
+import type { LanguageModel } from 'ai';
 import { EvalspecError, EXIT } from '../errors.js';
 import type { Plan } from '../plan/index.js';
 import {
@@ -135,6 +135,9 @@ function networkJudge(suite: Suite, ref: ModelRef, scrubber: SecretScrubber, war
     timeoutMs: cfg.timeout_ms,
     cacheIdentity: { type: cfg.type, api: cfg.api ?? null, baseURL: baseURL ?? null, model: ref.modelId, params: ref.params },
     async call(request, signal) {
+      // Loaded on the first judge call: `ai` (and the OpenTelemetry API it imports, 50 modules) costs start-up
+      // time and memory in every run, and only judged suites need it.
+      const { generateText, jsonSchema, Output } = await import('ai');
       const result = await generateText({
         model: lm,
         system: request.system,

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { readFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { generateText, type LanguageModel } from 'ai';
+import type { LanguageModel } from 'ai';
 import type { LanguageModelV3, LanguageModelV3Prompt, SharedV3Warning } from '@ai-sdk/provider';
 import { createOpenAI } from '@ai-sdk/openai';
 import { createAnthropic } from '@ai-sdk/anthropic';
@@ -129,6 +129,7 @@ function networkTarget(suite: Suite, model: ModelRef, scrubber: SecretScrubber, 
     cacheIdentity: { type: cfg.type, api: cfg.api ?? null, baseURL: baseURL ?? null, model: model.modelId },
     async call(req) {
       if (isV3(lm)) return callModelDirect(lm, req);
+      const { generateText } = await import('ai'); // only for models older than the V3 interface
       const result = await generateText({
         model: lm,
         messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
