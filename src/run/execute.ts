@@ -195,6 +195,8 @@ export async function executeRun(plan: Plan, options: RunOptions): Promise<RunOu
       // One controller per attempt, aborted by the timeout or by cancel (through `inflight`).
       // AbortSignal.timeout + AbortSignal.any per call cost more CPU, and .any keeps every dependent
       // signal registered on the run's signal.
+      // Wait for a provider slot first: time queued for a slot must not count against the call's timeout.
+      if (limiter) await limiter.acquire();
       const controller = new AbortController();
       const signal = controller.signal;
       const timeout = { aborted: false };
@@ -205,7 +207,6 @@ export async function executeRun(plan: Plan, options: RunOptions): Promise<RunOu
         controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
       }, timeoutMs);
       let error: ClassifiedError;
-      if (limiter) await limiter.acquire();
       const started = performance.now();
       try {
         const response = await target.call({
