@@ -129,7 +129,10 @@ run('viewer in Chromium', () => {
     await page.keyboard.press('3'); // third error tag of the suite's taxonomy
     await page.waitForSelector('.tag-btn.on[data-tag="missed-escalation"]');
     await page.keyboard.press('c');
-    await page.keyboard.type('Quotes 45 days; policy says 30. <b>not bold</b>');
+    // The tag's save re-renders the form: wait for the comment box to hold focus, then fill it as a whole.
+    await page.waitForFunction(() => document.activeElement?.tagName === 'TEXTAREA');
+    await page.locator('[data-testid=label-form] textarea').fill('Quotes 45 days; policy says 30. <b>not bold</b>');
+    await page.locator('[data-testid=label-form] textarea').focus();
     await page.keyboard.press('Control+Enter');
     await page.waitForFunction(() => document.querySelector('[data-testid=label-status]')?.textContent?.startsWith('saved'));
     let rows = storedLabels(seeded.db);
