@@ -8,7 +8,9 @@ import { metricLabel, pointsText, sameFigures, type MetricChange } from '../stat
 import type { RunReport } from './run-report.js';
 import { escapeMarkdownInline } from './escape.js';
 import { ciText, pct } from './format.js';
-import { markdownFlipTable, significantRegressions, type DiffReport, type FlipWithOutputs } from './diff-report.js';
+import { FLIP_WORD, markdownFlipTable, significantRegressions, type DiffReport, type FlipWithOutputs } from './diff-report.js';
+import { configChangesMarkdown } from './config-changes-render.js';
+import { criticalFirst, criticalFlips } from './flip-samples.js';
 import { withSink } from './file-sink.js';
 
 export type CiVerdict = 'pass' | 'fail' | 'warn';
@@ -32,6 +34,8 @@ export interface CiDecision {
   headline: string;
   /** Why, in sentences (the first is the main reason). */
   reasons: string[];
+  /** Flipped cases that newly fail a critical check against the baseline (⛔ in the comment's title). */
+  newCriticalFailures: number;
 }
 
 const ICON: Record<CiVerdict, CiDecision['icon']> = { pass: '✅', fail: '❌', warn: '⚠️' };
@@ -42,6 +46,8 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 export function ciDecision(input: CiInput): CiDecision {
   const { gate, exitCode, report } = input;
   const reasons: string[] = [];
+  const critical = input.diff?.summary.newCriticalFailures ?? 0;
+  const criticalText = `${plural(critical, 'flipped case')} newly fail${critical === 1 ? 's' : ''} a critical check (⛔)`;
   let verdict: CiVerdict;
   let headline: string;
   if (exitCode === EXIT.auth) {
@@ -65,10 +71,11 @@ export function ciDecision(input: CiInput): CiDecision {
     else reasons.push(`${plural(worse.length, 'figure')} got significantly worse than ${input.baselineLabel} (--fail-on-regression).`);
   } else {
     const worse = input.diff ? significantRegressions(input.diff) : [];
-    if (worse.length) {
+    if (worse.length || critical) {
       verdict = 'warn';
       headline = 'look before shipping';
-      reasons.push(`The bars pass, but ${plural(worse.length, 'figure')} got significantly worse than ${input.baselineLabel}.`);
+      const what = [critical ? criticalText : '', worse.length ? `${plural(worse.length, 'figure')} got significantly worse` : ''].filter(Boolean).join(' and ');
+      reasons.push(`The bars pass, but ${what} than ${input.baselineLabel}.`);
     } else if (gate.inconclusive) {
       verdict = 'warn';
       headline = 'look before shipping';
@@ -79,7 +86,9 @@ export function ciDecision(input: CiInput): CiDecision {
       reasons.push(gate.met ? 'Every quality bar is met.' : 'The suite has no quality bars; nothing is gated.');
     }
   }
-  return { verdict, icon: ICON[verdict], headline, reasons };
+  // Whatever decided the verdict, a new critical failure is always said.
+  if (critical && !reasons[0].includes('(⛔)')) reasons.push(`Against ${input.baselineLabel}: ${criticalText}.`);
+  return { verdict, icon: ICON[verdict], headline, reasons, newCriticalFailures: critical };
 }
 
 function changeCell(input: CiInput, variantId: string): string {
@@ -124,13 +133,15 @@ export function renderCiComment(input: CiInput, options: CiCommentOptions = {}):
   const maxFlips = options.flips ?? 10;
   const label = md(input.baselineLabel, 60);
   const out: string[] = [];
-  out.push(`## ${decision.icon} evalspec · ${md(report.suite.name, 120)}: ${decision.headline}`, '');
+  const critical = decision.newCriticalFailures ? ` · ⛔ ${plural(decision.newCriticalFailures, 'new critical failure')}` : '';
+  out.push(`## ${decision.icon} evalspec · ${md(report.suite.name, 120)}: ${decision.headline}${critical}`, '');
   out.push(`**${md(decision.reasons[0], 400)}**`);
   for (const r of decision.reasons.slice(1)) out.push('', md(r, 400));
   out.push('');
   if (diff) {
     const commit = diff.before.gitCommit ? ` at \`${md(diff.before.gitCommit.slice(0, 10), 20)}\`` : '';
     out.push(`Compared with \`${label}\` (run \`${md(diff.before.id, 80)}\`${commit}): ${diff.cases.unchanged} cases paired, ${plural(significantLines(diff).length, 'significant change')} (Holm-adjusted per variant).`);
+    out.push('', ...configChangesMarkdown(diff.config, `**What changed since \`${label}\`**`));
   } else {
     out.push(`No baseline: no completed run of this suite labelled \`${label}\` is stored, so there is nothing to compare with. Store one from the main branch with \`evalspec ci SUITE --label ${label}\`.`);
   }
@@ -161,13 +172,23 @@ export function renderCiComment(input: CiInput, options: CiCommentOptions = {}):
       const metrics = diff.perVariant.reduce((n, v) => n + v.metrics.length, 0);
       out.push(`None: no change in ${plural(metrics, 'metric')} across ${plural(diff.perVariant.length, 'variant')} is significant at ${Math.round(diff.level * 100)}% (Holm-adjusted).${mdd}`);
     }
+    const critical = diff.perVariant.flatMap((v) => criticalFlips(v).map((f) => ({ ...f, variant: v.variant })));
+    if (critical.length) {
+      out.push('', `#### ⛔ New critical failures vs \`${label}\``, '');
+      for (const f of critical.slice(0, maxFlips)) {
+        out.push(`- **${md(f.variant, 80)}** \`${md(f.caseId, 60)}\`: ${FLIP_WORD[f.kind]}, newly fails ${md(f.newCriticalFailures.join(', '), 120)}`);
+      }
+      if (critical.length > maxFlips) out.push(`- … ${critical.length - maxFlips} more in the JSON report`);
+    }
+    // Broken first, then fixed; a flip into a critical failure (broken or still failing) before any other.
     const flips: (FlipWithOutputs & { variant: string })[] = [];
     for (const kind of ['broken', 'fixed'] as const) {
       for (const v of diff.perVariant) for (const f of v.flips[kind]) flips.push({ ...f, variant: v.variant });
     }
+    for (const f of critical) if (f.kind === 'still-failing') flips.push(f);
     const { fixed, broken, stillFailing } = diff.summary;
     if (flips.length) {
-      const shown = flips.slice(0, maxFlips);
+      const shown = criticalFirst(flips).slice(0, maxFlips);
       out.push('', `<details><summary>Flipped cases: ${broken} broken, ${fixed} fixed (${stillFailing} still failing)</summary>`, '');
       out.push(...markdownFlipTable(shown, 120).map((l) => l.replace('| before |', `| before (${label}) |`).replace('| after |', '| this run |')));
       if (flips.length > shown.length) out.push('', `${flips.length - shown.length} more flipped cases in the JSON report.`);

@@ -2,7 +2,7 @@
 // per-case outcomes and case hashes, lets the pure stats/run-diff.ts compute the figures, then fetches the
 // outputs of the flipped cases only (one streamed pass per run and variant) and renders the result for the
 // terminal (truncated), Markdown (escaped, GFM) and JSON (full outputs).
-import type { Store, RunRecord, ResultRow } from '../store/index.js';
+import type { Store, RunRecord } from '../store/index.js';
 import { stableStringify } from '../suite/index.js';
 import {
   diffRuns,
@@ -18,6 +18,9 @@ import {
   type VariantDiff,
 } from '../stats/index.js';
 import { loadCaseOutcomes } from './case-outcomes.js';
+import { configChanges, type ConfigChanges } from './config-changes.js';
+import { configChangesMarkdown, configChangesText } from './config-changes-render.js';
+import { criticalFirst, criticalFlag, criticalFlips, outputsOf, representativeSample, sidePasses, type OutputSample } from './flip-samples.js';
 import { loadRun } from './run-report.js';
 import { escapeMarkdownInline, escapeTerminal } from './escape.js';
 import { textTable } from './format.js';
@@ -36,19 +39,13 @@ export interface DiffRunInfo {
   variants: string[];
 }
 
-export interface OutputSample {
-  repeat: number;
-  /** The model's output in full (JSON); null when the call errored. */
-  output: string | null;
-  pass: boolean | null;
-  /** "class: message" when the call errored after retries. */
-  error: string | null;
-  /** Reasons of the checks that failed. */
-  failedChecks: string[];
-}
+export { criticalFirst, criticalFlag, criticalFlips, type OutputSample } from './flip-samples.js';
 
 export interface FlipWithOutputs extends CaseFlip {
+  /** Every repeat of each side, in full. */
   outputs: { before: OutputSample[]; after: OutputSample[] };
+  /** The repeat that represents each side of the flip (flip-samples.ts); null without results. */
+  shown: { before: number | null; after: number | null };
 }
 
 export interface VariantDiffReport extends Omit<VariantDiff, 'flips'> {
@@ -63,9 +60,14 @@ export interface DiffReport {
   level: number;
   cases: CaseMatching;
   variants: RunDiff['variants'];
+  /** What changed in the configuration (models, prompts, params, checks, bars), from the stored runs. */
+  config: ConfigChanges;
   perVariant: VariantDiffReport[];
-  /** Counts over every compared variant: significant changes (Holm; metrics and segments) and flips. */
-  summary: { significant: number; better: number; worse: number; fixed: number; broken: number; stillFailing: number; becameFlaky: number };
+  /**
+   * Counts over every compared variant: significant changes (Holm; metrics and segments), flips, and flipped
+   * cases that newly fail a critical check.
+   */
+  summary: { significant: number; better: number; worse: number; fixed: number; broken: number; stillFailing: number; becameFlaky: number; newCriticalFailures: number };
   warnings: string[];
 }
 
@@ -102,30 +104,6 @@ export async function findBaselineRun(store: Store, suiteName: string, label: st
 
 async function caseHashes(store: Store, runId: string): Promise<Map<string, string>> {
   return new Map((await store.cases.list(runId)).map((c) => [c.caseId, c.contentHash]));
-}
-
-function sample(r: ResultRow): OutputSample {
-  return {
-    repeat: r.repeat,
-    output: r.output,
-    pass: r.pass,
-    error: r.errorClass ? `${r.errorClass}: ${r.errorMessage ?? ''}`.trim() : null,
-    failedChecks: r.checks.filter((c) => !c.pass).map((c) => `${c.metric}: ${c.reason}`),
-  };
-}
-
-/** The results of the wanted cases of one variant, by case id (one streamed pass over the variant's results). */
-async function outputsOf(store: Store, runId: string, variantId: string, caseIds: ReadonlySet<string>): Promise<Map<string, OutputSample[]>> {
-  const out = new Map<string, OutputSample[]>();
-  if (caseIds.size === 0) return out;
-  for await (const r of store.results.list(runId, { variantId })) {
-    if (!caseIds.has(r.caseId)) continue;
-    const list = out.get(r.caseId) ?? [];
-    list.push(sample(r));
-    out.set(r.caseId, list);
-  }
-  for (const list of out.values()) list.sort((a, b) => a.repeat - b.repeat);
-  return out;
 }
 
 function warningsFor(before: RunRecord, after: RunRecord, diff: RunDiff): string[] {
@@ -170,7 +148,11 @@ export async function buildDiffReport(store: Store, beforeRef: string | RunRecor
     const fetch = options.outputs !== false;
     const ob = fetch ? await outputsOf(store, before.id, v.variant, wanted) : new Map<string, OutputSample[]>();
     const oa = fetch ? await outputsOf(store, after.id, v.variant, wanted) : new Map<string, OutputSample[]>();
-    const withOutputs = (f: CaseFlip): FlipWithOutputs => ({ ...f, outputs: { before: ob.get(f.caseId) ?? [], after: oa.get(f.caseId) ?? [] } });
+    const withOutputs = (f: CaseFlip): FlipWithOutputs => {
+      const outputs = { before: ob.get(f.caseId) ?? [], after: oa.get(f.caseId) ?? [] };
+      const shown = (side: 'before' | 'after') => representativeSample(outputs[side], sidePasses(f, side), side === 'after' ? f.newCriticalFailures : [])?.repeat ?? null;
+      return { ...f, outputs, shown: { before: shown('before'), after: shown('after') } };
+    };
     perVariant.push({
       ...v,
       flips: { fixed: v.flips.fixed.map(withOutputs), broken: v.flips.broken.map(withOutputs), stillFailing: v.flips.stillFailing.map(withOutputs) },
@@ -186,6 +168,7 @@ export async function buildDiffReport(store: Store, beforeRef: string | RunRecor
     level: diff.level,
     cases: diff.cases,
     variants: diff.variants,
+    config: configChanges(before, after),
     perVariant,
     summary: {
       significant: changes.filter((c) => c.significant).length,
@@ -195,10 +178,12 @@ export async function buildDiffReport(store: Store, beforeRef: string | RunRecor
       broken: perVariant.reduce((n, v) => n + v.flips.broken.length, 0),
       stillFailing: perVariant.reduce((n, v) => n + v.flips.stillFailing.length, 0),
       becameFlaky: perVariant.reduce((n, v) => n + (v.flaky?.became.length ?? 0), 0),
+      newCriticalFailures: perVariant.reduce((n, v) => n + criticalFlips(v).length, 0),
     },
     warnings: warningsFor(before, after, diff),
   };
 }
+
 
 /** Significant changes for the worse (Holm), metrics and segments large enough to say anything, in words. */
 export function significantRegressions(report: DiffReport): string[] {
@@ -238,13 +223,18 @@ function mark(c: MetricChange): string {
   return c.direction === 'better' ? '▲ better' : c.direction === 'worse' ? '▼ worse' : '';
 }
 
-/** The first output of a side, or its error, or "(no result)". */
-function firstOutput(samples: readonly OutputSample[]): { text: string; reason: string | null } {
-  const s = samples[0];
-  if (!s) return { text: '(no result)', reason: null };
-  if (s.error !== null) return { text: `(error) ${s.error}`, reason: null };
-  return { text: s.output ?? '', reason: s.failedChecks[0] ?? null };
+/** The output that represents a side of a flip (`shown`), or its error, or "(no result)"; with repeats "#k". */
+function shownOutput(flip: FlipWithOutputs, side: 'before' | 'after'): { text: string; reason: string | null; repeat: string } {
+  const samples: OutputSample[] = flip.outputs[side];
+  const s = samples.find((x) => x.repeat === flip.shown?.[side]) ?? samples[0];
+  if (!s) return { text: '(no result)', reason: null, repeat: '' };
+  const repeat = samples.length > 1 ? `#${s.repeat + 1} ` : '';
+  if (s.error !== null) return { text: `(error) ${s.error}`, reason: null, repeat };
+  // A failed critical check is the reason worth showing first.
+  const critical = s.failedChecks.find((r) => s.criticalFailed.some((m) => r.startsWith(`${m}: `)));
+  return { text: s.output ?? '', reason: critical ?? s.failedChecks[0] ?? null, repeat };
 }
+
 
 /** "segment:customer" for the pass rate, "segment:customer · tone" for a check metric. */
 function segmentName(s: SegmentChange): string {
@@ -256,7 +246,7 @@ function passesText(side: CaseFlip['before']): string {
   return `${side.passed}/${side.results} passed${side.errored ? `, ${side.errored} errored` : ''}`;
 }
 
-const FLIP_WORD: Record<CaseFlip['kind'], string> = { fixed: 'fixed', broken: 'broken', 'still-failing': 'still failing' };
+export const FLIP_WORD: Record<CaseFlip['kind'], string> = { fixed: 'fixed', broken: 'broken', 'still-failing': 'still failing' };
 
 // ---- terminal ----
 
@@ -292,6 +282,7 @@ export function renderDiffText(report: DiffReport, options: DiffTextOptions = {}
   lines.push(`diff · ${t(report.after.suiteName)}`);
   lines.push(`  before: ${t(runName(report.before))} · ${report.before.startedAt.slice(0, 16).replace('T', ' ')} · ${report.before.status}`);
   lines.push(`  after:  ${t(runName(report.after))} · ${report.after.startedAt.slice(0, 16).replace('T', ' ')} · ${report.after.status}`);
+  lines.push('', ...configChangesText(report.config));
   const { unchanged, changed, added, removed } = report.cases;
   lines.push('');
   lines.push(`cases: ${unchanged} compared (same id and content); ${changed.length} changed, ${added.length} added, ${removed.length} removed (not compared)`);
@@ -316,15 +307,17 @@ export function renderDiffText(report: DiffReport, options: DiffTextOptions = {}
       if (notable.length) lines.push('', ...notable.map((x) => `  ${t(x.sentence, 400)}`));
     }
     const f = v.flips;
-    lines.push('', `  flipped cases: ${f.fixed.length} fixed, ${f.broken.length} broken, ${f.stillFailing.length} still failing`);
+    const critical = criticalFlips(v).length;
+    lines.push('', `  flipped cases: ${f.fixed.length} fixed, ${f.broken.length} broken, ${f.stillFailing.length} still failing${critical ? `; ⛔ ${critical} newly fail${critical === 1 ? 's' : ''} a critical check` : ''}`);
     for (const group of [f.broken, f.fixed, f.stillFailing]) {
-      for (const flip of group.slice(0, maxFlips)) {
-        const b = firstOutput(flip.outputs.before);
-        const a = firstOutput(flip.outputs.after);
+      for (const flip of criticalFirst(group).slice(0, maxFlips)) {
+        const b = shownOutput(flip, 'before');
+        const a = shownOutput(flip, 'after');
         const tags = flip.tags.length ? ` [${t(flip.tags.join(', '), 60)}]` : '';
-        lines.push(`    ${FLIP_WORD[flip.kind]} · ${t(flip.caseId, 60)}${tags}: ${passesText(flip.before)} → ${passesText(flip.after)}`);
-        lines.push(`      before: ${t(b.text, width)}${b.reason ? `  (${t(b.reason, 80)})` : ''}`);
-        lines.push(`      after:  ${t(a.text, width)}${a.reason ? `  (${t(a.reason, 80)})` : ''}`);
+        const flag = criticalFlag(flip);
+        lines.push(`    ${FLIP_WORD[flip.kind]} · ${t(flip.caseId, 60)}${tags}: ${passesText(flip.before)} → ${passesText(flip.after)}${flag ? `  ${t(flag, 120)}` : ''}`);
+        lines.push(`      before: ${b.repeat}${t(b.text, width)}${b.reason ? `  (${t(b.reason, 80)})` : ''}`);
+        lines.push(`      after:  ${a.repeat}${t(a.text, width)}${a.reason ? `  (${t(a.reason, 80)})` : ''}`);
       }
       if (group.length > maxFlips) lines.push(`    … ${group.length - maxFlips} more ${FLIP_WORD[group[0].kind]} in the JSON report (--json FILE)`);
     }
@@ -359,10 +352,10 @@ export function markdownFlipTable(flips: readonly (FlipWithOutputs & { variant?:
     `|---|${withVariant ? '---|' : ''}---|---|---|`,
   ];
   for (const f of flips) {
-    const b = firstOutput(f.outputs.before);
-    const a = firstOutput(f.outputs.after);
-    const cell = (o: { text: string; reason: string | null }) => `${md(o.text, width)}${o.reason ? `<br>_${md(o.reason, 100)}_` : ''}`;
-    out.push(`| \`${md(f.caseId, 60)}\` |${withVariant ? ` ${md(f.variant ?? '', 60)} |` : ''} ${FLIP_WORD[f.kind]} | ${cell(b)} | ${cell(a)} |`);
+    const cell = (o: ReturnType<typeof shownOutput>) => `${o.repeat}${md(o.text, width)}${o.reason ? `<br>_${md(o.reason, 100)}_` : ''}`;
+    const flag = criticalFlag(f);
+    const change = `${FLIP_WORD[f.kind]}${flag ? ` **${md(flag, 100)}**` : ''}`;
+    out.push(`| \`${md(f.caseId, 60)}\` |${withVariant ? ` ${md(f.variant ?? '', 60)} |` : ''} ${change} | ${cell(shownOutput(f, 'before'))} | ${cell(shownOutput(f, 'after'))} |`);
   }
   return out;
 }
@@ -372,6 +365,7 @@ export function renderDiffMarkdown(report: DiffReport, options: { flips?: number
   const out: string[] = [];
   out.push(`### evalspec diff · ${md(report.after.suiteName)}`, '');
   out.push(`Before: \`${md(runName(report.before))}\` · after: \`${md(runName(report.after))}\``, '');
+  out.push(...configChangesMarkdown(report.config, '**Config changes**'), '');
   const { unchanged, changed, added, removed } = report.cases;
   out.push(`${unchanged} cases compared (same id and content); ${changed.length} changed, ${added.length} added, ${removed.length} removed (not compared).`);
   for (const v of report.perVariant) {
@@ -384,7 +378,12 @@ export function renderDiffMarkdown(report: DiffReport, options: { flips?: number
       out.push('', '</details>');
     }
     const f = v.flips;
-    const flips = [...f.broken, ...f.fixed, ...f.stillFailing.slice(0, maxFlips)].slice(0, maxFlips);
+    const flips = criticalFirst([...f.broken, ...f.fixed, ...f.stillFailing]).slice(0, maxFlips);
+    const critical = criticalFlips(v);
+    if (critical.length) {
+      const list = critical.slice(0, 20).map((x) => `\`${md(x.caseId, 60)}\` (${md(x.newCriticalFailures.join(', '), 100)})`);
+      out.push('', `⛔ ${critical.length} flipped case${critical.length === 1 ? '' : 's'} newly fail${critical.length === 1 ? 's' : ''} a critical check: ${list.join(', ')}${critical.length > 20 ? ', …' : ''}`);
+    }
     if (flips.length) {
       out.push('', `<details><summary>Flipped cases: ${f.fixed.length} fixed, ${f.broken.length} broken, ${f.stillFailing.length} still failing</summary>`, '');
       out.push(...markdownFlipTable(flips));

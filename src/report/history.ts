@@ -1,7 +1,8 @@
 // `evalspec history SUITE`: each metric over the stored runs of a suite, oldest to newest, with its interval,
 // the run's label and git commit, and whether each step is real: the change from the previous run is a paired
 // difference over the cases both runs share unchanged (same id and content), marked when its interval
-// excludes 0. Steps are not adjusted for multiplicity (one test per step); read a lone mark with care.
+// excludes 0. Steps are not adjusted for multiplicity (one test per step); read a lone mark with care. Runs whose
+// config (models, prompts, params, checks, bars) changed from the previous run listed are marked (✎) and named.
 import type { Store, RunRecord } from '../store/index.js';
 import {
   caseValue,
@@ -18,6 +19,7 @@ import {
   type RunOutcomes,
 } from '../stats/index.js';
 import { loadCaseOutcomes } from './case-outcomes.js';
+import { configChanges } from './config-changes.js';
 import { escapeTerminal } from './escape.js';
 import { textTable } from './format.js';
 import { withSink } from './file-sink.js';
@@ -31,6 +33,11 @@ export interface HistoryRun {
   gitBranch: string | null;
   suiteHash: string;
   repeat: number;
+  /**
+   * What changed in the config since the previous run listed (config-changes.ts summary lines): [] when
+   * nothing, null for the oldest run listed (nothing to compare with).
+   */
+  configChanges: string[] | null;
 }
 
 export interface HistoryStep {
@@ -174,7 +181,7 @@ export async function buildHistory(store: Store, suiteName: string, options: His
     kind: 'history',
     suite: suiteName,
     level,
-    runs: runs.map((r) => ({
+    runs: runs.map((r, k) => ({
       id: r.id,
       label: r.label,
       status: r.status,
@@ -183,6 +190,7 @@ export async function buildHistory(store: Store, suiteName: string, options: His
       gitBranch: r.gitBranch,
       suiteHash: r.suiteHash,
       repeat: r.repeat,
+      configChanges: k === 0 ? null : configChanges(runs[k - 1], r).summary,
     })),
     series,
     notes,
@@ -231,6 +239,11 @@ export function renderHistoryText(history: History): string {
   lines.push(
     `change vs previous: paired on the cases both runs share unchanged, in points with its ${Math.round(history.level * 100)}% CI; ▲/▼ marks a step whose interval excludes 0 (not adjusted across steps)`,
   );
+  const changedRuns = history.runs.filter((r) => r.configChanges?.length);
+  if (changedRuns.length) {
+    lines.push('', `config changed (✎, vs the previous run listed) in ${changedRuns.length} run${changedRuns.length === 1 ? '' : 's'}:`);
+    for (const r of changedRuns) lines.push(`  ${t(r.id, 40)}: ${t(r.configChanges!.join('; '), 400)}`);
+  }
   const runById = new Map(history.runs.map((r) => [r.id, r]));
   for (const s of history.series) {
     const values = s.points.map((p) => p?.value ?? null);
@@ -244,13 +257,15 @@ export function renderHistoryText(history: History): string {
         t(run.label ?? '', 20),
         run.gitCommit ? run.gitCommit.slice(0, 10) : '',
         run.status === 'completed' ? '' : run.status,
+        run.configChanges?.length ? '✎' : '',
         String(p.cases),
         valueText(s.metric, p.value),
         intervalText(s.metric, p.interval),
         stepText(p.step),
       ]];
     });
-    const table = textTable(['run', 'started', 'label', 'commit', 'status', 'cases', metricLabel(s.metric), '95% CI', 'change vs previous (points)'], rows, [false, false, false, false, false, true, true, true, false]);
+    const header = ['run', 'started', 'label', 'commit', 'status', 'config', 'cases', metricLabel(s.metric), '95% CI', 'change vs previous (points)'];
+    const table = textTable(header, rows, [false, false, false, false, false, false, true, true, true, false]);
     lines.push(...table.split('\n').map((l) => `  ${l}`));
   }
   if (history.notes.length) lines.push('', ...history.notes.map((x) => `note: ${t(x, 200)}`));

@@ -46,6 +46,8 @@ export {
   writeDiffMarkdown,
   runName,
   significantRegressions,
+  criticalFlips,
+  criticalFlag,
   type DiffReport,
   type DiffRunInfo,
   type DiffReportOptions,
@@ -53,6 +55,16 @@ export {
   type OutputSample,
   type VariantDiffReport,
 } from './diff-report.js';
+export {
+  configChanges,
+  type ConfigChanges,
+  type VariantConfigChange,
+  type PromptChange,
+  type SettingChange,
+  type ListChange,
+} from './config-changes.js';
+export { configChangesText, configChangesMarkdown } from './config-changes-render.js';
+export { compactLineDiff, type DiffLine } from './line-diff.js';
 export { ciDecision, ciJson, renderCiComment, writeCiComment, writeCiJson, type CiDecision, type CiInput, type CiVerdict } from './ci-comment.js';
 export { buildHistory, renderHistoryText, writeHistoryJson, sparkline, type History, type HistoryOptions, type HistoryPoint, type HistoryRun, type HistorySeries, type HistoryStep } from './history.js';
 export { buildDoctorReport, renderDoctorText, writeDoctorJson, type DoctorFinding, type DoctorReport, type DoctorOptions, type FindingKind } from './doctor.js';

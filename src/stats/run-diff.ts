@@ -8,8 +8,9 @@
 //   runs) the paired difference after − before over the unchanged cases, with its t interval (clustered when
 //   cases have a cluster), p-value and Holm-adjusted p-value across the metrics of that variant.
 // - Per segment (case tag) the same for the pass rate, Holm-adjusted across the segments of that variant.
-// - Flips per case (majority verdict over repeats; a tie is not passed): fixed, broken, still failing; and
-//   with repeats, the cases whose repeats became flaky (or stopped being flaky).
+// - Flips per case (majority verdict over repeats; a tie is not passed): fixed, broken, still failing, each
+//   with the critical checks it newly fails; and with repeats, the cases whose repeats became flaky (or
+//   stopped being flaky).
 import type { Interval } from './interval.js';
 import { holmAdjust } from './multiple-comparisons.js';
 import { formatPValue } from './describe-comparison.js';
@@ -95,6 +96,11 @@ export interface CaseFlip {
   tags: string[];
   before: CaseSideSummary;
   after: CaseSideSummary;
+  /**
+   * Critical check metrics (severity: critical) that failed in some repeat after and in none before: the case
+   * newly fails a zero-tolerance check (the reading of failure-rate bars, stats/outcomes.ts caseFailure).
+   */
+  newCriticalFailures: string[];
 }
 
 export interface FlakyChange {
@@ -262,6 +268,16 @@ function sideSummary(o: CaseOutcome): CaseSideSummary {
   return { results: o.results, passed: o.passed, errored: o.errored, score: o.score };
 }
 
+/** Critical check metrics that failed in at least one repeat. */
+function criticalFailures(o: CaseOutcome): Set<string> {
+  return new Set(Object.entries(o.checks.critical ?? {}).filter(([, c]) => c.failed > 0).map(([m]) => m));
+}
+
+function newCriticalFailures(before: CaseOutcome, after: CaseOutcome): string[] {
+  const was = criticalFailures(before);
+  return [...criticalFailures(after)].filter((m) => !was.has(m)).sort();
+}
+
 function judgedRepeats(o: CaseOutcome | undefined): { judged: number; passed: number } {
   if (!o) return { judged: 0, passed: 0 };
   return { judged: o.results - o.errored, passed: o.passed };
@@ -370,7 +386,7 @@ export function diffRuns(before: DiffSide, after: DiffSide, options: DiffOptions
       const pb = casePassed(b);
       if (pa && pb) continue;
       const kind: FlipKind = pa ? 'broken' : pb ? 'fixed' : 'still-failing';
-      const flip: CaseFlip = { caseId: cases[ib].id, kind, tags: [...cases[ib].tags], before: sideSummary(a), after: sideSummary(b) };
+      const flip: CaseFlip = { caseId: cases[ib].id, kind, tags: [...cases[ib].tags], before: sideSummary(a), after: sideSummary(b), newCriticalFailures: newCriticalFailures(a, b) };
       (kind === 'fixed' ? flips.fixed : kind === 'broken' ? flips.broken : flips.stillFailing).push(flip);
     }
 

@@ -1,0 +1,79 @@
+// The outputs behind a flipped case: every repeat of each side (for the JSON report), and which repeat
+// represents the flip when one is shown. With repeats a case "fixed 2/5 → 4/5" has failing outputs after too;
+// the one shown must be what the flip is about: a passing output on the side that passes (before for a broken
+// case, after for a fixed one), a failing one on the side that fails, and the output that failed a critical
+// check when the flip newly fails one.
+import type { Store, ResultRow } from '../store/index.js';
+import type { CaseFlip } from '../stats/index.js';
+
+export interface OutputSample {
+  repeat: number;
+  /** The model's output in full (JSON); null when the call errored. */
+  output: string | null;
+  pass: boolean | null;
+  /** "class: message" when the call errored after retries. */
+  error: string | null;
+  /** Reasons of the checks that failed. */
+  failedChecks: string[];
+  /** Metrics of the critical checks that failed (severity: critical). */
+  criticalFailed: string[];
+}
+
+export function outputSample(r: ResultRow): OutputSample {
+  const failed = r.checks.filter((c) => !c.pass);
+  return {
+    repeat: r.repeat,
+    output: r.output,
+    pass: r.pass,
+    error: r.errorClass ? `${r.errorClass}: ${r.errorMessage ?? ''}`.trim() : null,
+    failedChecks: failed.map((c) => `${c.metric}: ${c.reason}`),
+    criticalFailed: [...new Set(failed.filter((c) => c.severity === 'critical').map((c) => c.metric))],
+  };
+}
+
+/** The results of the wanted cases of one variant, by case id (one streamed pass over the variant's results). */
+export async function outputsOf(store: Store, runId: string, variantId: string, caseIds: ReadonlySet<string>): Promise<Map<string, OutputSample[]>> {
+  const out = new Map<string, OutputSample[]>();
+  if (caseIds.size === 0) return out;
+  for await (const r of store.results.list(runId, { variantId })) {
+    if (!caseIds.has(r.caseId)) continue;
+    const list = out.get(r.caseId) ?? [];
+    list.push(outputSample(r));
+    out.set(r.caseId, list);
+  }
+  for (const list of out.values()) list.sort((a, b) => a.repeat - b.repeat);
+  return out;
+}
+
+/**
+ * The repeat that represents one side of a flip: the first passing sample on a side that passes, else the
+ * first that failed a newly failing critical check, else the first failed (judged) one, else the first errored
+ * one; the first sample when none fits (e.g. a tie). Null without samples.
+ */
+export function representativeSample(samples: readonly OutputSample[], passes: boolean, critical: readonly string[] = []): OutputSample | null {
+  if (samples.length === 0) return null;
+  const pick = passes
+    ? samples.find((s) => s.pass === true)
+    : (samples.find((s) => s.criticalFailed.some((m) => critical.includes(m))) ?? samples.find((s) => s.pass === false && s.error === null) ?? samples.find((s) => s.error !== null));
+  return pick ?? samples[0];
+}
+
+/** Which side of a flip passes (majority of its repeats; a tie is not a pass). */
+export function sidePasses(flip: Pick<CaseFlip, 'kind'>, side: 'before' | 'after'): boolean {
+  return side === 'before' ? flip.kind === 'broken' : flip.kind === 'fixed';
+}
+
+/** Flips that newly fail a critical check first (stable otherwise), so a limited listing never hides them. */
+export function criticalFirst<T extends Pick<CaseFlip, 'newCriticalFailures'>>(flips: readonly T[]): T[] {
+  return [...flips].sort((x, y) => Number(y.newCriticalFailures.length > 0) - Number(x.newCriticalFailures.length > 0));
+}
+
+/** "⛔ critical: no-cash-promise" for a flip that newly fails a critical check, else "". */
+export function criticalFlag(flip: Pick<CaseFlip, 'newCriticalFailures'>): string {
+  return flip.newCriticalFailures.length ? `⛔ critical: ${flip.newCriticalFailures.join(', ')}` : '';
+}
+
+/** Flipped cases of a variant that newly fail a critical check. */
+export function criticalFlips<T extends Pick<CaseFlip, 'newCriticalFailures'>>(v: { flips: { fixed: T[]; broken: T[]; stillFailing: T[] } }): T[] {
+  return [...v.flips.broken, ...v.flips.stillFailing, ...v.flips.fixed].filter((f) => f.newCriticalFailures.length > 0);
+}
