@@ -74,8 +74,9 @@ export function ciDecision(input: CiInput): CiDecision {
     if (worse.length || critical) {
       verdict = 'warn';
       headline = 'look before shipping';
-      const what = [critical ? criticalText : '', worse.length ? `${plural(worse.length, 'figure')} got significantly worse` : ''].filter(Boolean).join(' and ');
-      reasons.push(`The bars pass, but ${what} than ${input.baselineLabel}.`);
+      const worseText = `${plural(worse.length, 'figure')} got significantly worse than ${input.baselineLabel}`;
+      if (!critical) reasons.push(`The bars pass, but ${worseText}.`);
+      else reasons.push(`The bars pass, but ${criticalText}${worse.length ? ` and ${worseText}` : ` against ${input.baselineLabel}`}.`);
     } else if (gate.inconclusive) {
       verdict = 'warn';
       headline = 'look before shipping';

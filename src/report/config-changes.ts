@@ -183,7 +183,11 @@ function barLine(spec: unknown): string {
 
 const valueText = (x: Scalar) => (x === null ? 'unset' : String(x));
 const lines = (n: number) => `${n} line${n === 1 ? '' : 's'}`;
-const listText = (c: ListChange) => [c.added.length ? `${c.added.length} added` : '', c.removed.length ? `${c.removed.length} removed` : ''].filter(Boolean).join(', ');
+
+/** "default checks: 1 added, 1 removed". */
+export function listChangeText(name: string, c: ListChange): string {
+  return `${name}: ${[c.added.length ? `${c.added.length} added` : '', c.removed.length ? `${c.removed.length} removed` : ''].filter(Boolean).join(', ')}`;
+}
 
 /** The change of a prompt in words: "prompt v1 changed: 1 line removed, 2 added". */
 export function promptChangeText(p: PromptChange): string {
@@ -210,8 +214,8 @@ function summaryOf(c: Omit<ConfigChanges, 'summary' | 'changed'>): string[] {
   if (c.variantsAdded.length) out.push(`variants added: ${c.variantsAdded.join(', ')}`);
   if (c.variantsRemoved.length) out.push(`variants removed: ${c.variantsRemoved.join(', ')}`);
   const { checks, bars, cases, repeat } = c.suite;
-  if (checks) out.push(`default checks: ${listText(checks)}`);
-  if (bars) out.push(`quality bars: ${listText(bars)}`);
+  if (checks) out.push(listChangeText('default checks', checks));
+  if (bars) out.push(listChangeText('quality bars', bars));
   if (cases) out.push(`cases: ${cases.before} → ${cases.after}`);
   if (repeat) out.push(`repeat: ${repeat.before} → ${repeat.after}`);
   return out;
