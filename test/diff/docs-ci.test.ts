@@ -33,4 +33,13 @@ describe('docs/ci.md', () => {
     expect(sample.trim().split('\n')[0]).toMatch(/^## (✅|⚠️|❌) evalspec · /);
     expectValidGfm(sample.trim());
   });
+
+  it('the sample of a config change with a new critical failure is well-formed GFM and shows both', () => {
+    const start = doc.indexOf('\n---\n', doc.indexOf('### A sample comment: a prompt and model change')) + 5;
+    const sample = doc.slice(start, doc.indexOf('\n---\n', start)).trim();
+    expect(sample.split('\n')[0]).toMatch(/^## ⚠️ evalspec · .*· ⛔ 1 new critical failure$/);
+    expect(sample).toContain('**What changed since `main`**:');
+    expect(sample).toContain('#### ⛔ New critical failures vs `main`');
+    expectValidGfm(sample);
+  });
 });
