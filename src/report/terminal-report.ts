@@ -32,7 +32,7 @@ export function variantTable(report: RunReport): string {
 export function repeatReduceLine(report: RunReport): string | null {
   if (!report.repeatReduce) return null;
   const method = report.variants.find((v) => v.passRateCi)?.passRateCi?.method;
-  return `pass rate per case over ${report.repeat} repeats: ${report.repeatReduce.reducer} (${report.repeatReduce.estimator})${method ? `; interval: ${method}` : ''}`;
+  return `pass rate per case over ${report.repeat} repeats: ${report.repeatReduce.reducer}, the ${report.repeatReduce.estimator}${method ? `; interval: ${method}` : ''}`;
 }
 
 export async function renderTerminalReport(store: Store, report: RunReport, options: { failures?: number } = {}): Promise<string> {

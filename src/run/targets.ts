@@ -282,6 +282,12 @@ interface ReplayRecord {
   costUsd?: number;
 }
 
+function describeNotText(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
 export function readReplayFile(file: string): Map<string, ReplayRecord[]> {
   if (!existsSync(file)) {
     throw new EvalspecError('REPLAY_FILE', `replay file not found: ${file}`, { file, hint: 'the replay: path is relative to the suite file' });
@@ -307,7 +313,7 @@ export function readReplayFile(file: string): Map<string, ReplayRecord[]> {
     const record: ReplayRecord = {
       text,
       line: i + 1,
-      notText: text === null ? (rec.output === null ? 'null' : Array.isArray(rec.output) ? 'an array' : `a ${typeof rec.output}`) : undefined,
+      notText: text === null ? describeNotText(rec.output) : undefined,
       latencyMs: num(rec.latency_ms),
       inputTokens: num(rec.input_tokens),
       outputTokens: num(rec.output_tokens),
