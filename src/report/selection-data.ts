@@ -9,6 +9,7 @@ import type { Store, RunRecord } from '../store/index.js';
 import { EvalspecError } from '../errors.js';
 import type { CaseOutcome, SelectionInput, SelectionVariant } from './selection.js';
 import { CostTotals, runPricing, type CostFigures } from './cost-figures.js';
+import { reducedPassValue, runRepeatReducer } from './repeat-reduction.js';
 
 export { pricedModelOf } from './cost-figures.js';
 
@@ -99,12 +100,13 @@ export async function loadSelectionData(store: Store, runId: string, options: { 
   }
 
   const unpriced = new Set<string>();
+  const reducer = runRepeatReducer(run); // the suite's repeat reducer makes each case's pass value
   const variants: SelectionVariant[] = run.variants.map((v) => {
     const cases = new Map<string, CaseOutcome>();
     for (const [caseId, a] of acc.get(v.id) ?? []) {
       if (a.costUnknown) unpriced.add(v.model);
       cases.set(caseId, {
-        pass: a.passed / a.results,
+        pass: reducedPassValue(reducer, a.results, a.passed),
         answered: a.answered > 0,
         calls: a.answered,
         costUsd: a.answered === 0 || a.costUnknown ? null : a.cost / a.answered,
