@@ -1,7 +1,7 @@
 // The whole pipeline in one call: suite → plan → run → store → report. The CLI's `run` is a thin wrapper
 // around this, and TypeScript users call it directly.
 import { EXIT, EvalspecError } from './errors.js';
-import { loadSuite, compileCheck, stableStringify } from './suite/index.js';
+import { loadSuite, compileCheck, stableStringify, reducerK, repeatReduceText } from './suite/index.js';
 import { buildPlan, type Plan } from './plan/index.js';
 import { executeRun, type RunEvent, type RunOutcome } from './run/index.js';
 import { openStore, type Store } from './store/index.js';
@@ -72,6 +72,13 @@ export async function runSuite(suitePath: string | undefined, options: RunSuiteO
     if (!path) throw new EvalspecError('USAGE', 'no suite given', { hint: 'evalspec run path/to/evalspec.yaml' });
     const suite = loadSuite(path, { models: options.models });
     const plan = buildPlan(suite, { repeat: options.repeat });
+    const reduce = repeatReduceText(suite.storedConfig.repeat);
+    if ((reducerK(reduce, plan.repeat) ?? 0) > plan.repeat) {
+      throw new EvalspecError('USAGE', `the suite reduces repeats with ${reduce}, which needs at least that many repeats; --repeat ${plan.repeat} gives fewer`, {
+        file: suite.file,
+        hint: `use --repeat with at least the k of ${reduce}, or write reduce: ${reduce[4]}k (k = the repeat count)`,
+      });
+    }
     validatePlanChecks(plan);
     const outcome = await executeRun(plan, {
       store,

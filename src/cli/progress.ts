@@ -2,6 +2,19 @@
 // seconds, so logs carry no cursor-control garbage.
 import cliProgress from 'cli-progress';
 import type { RunEvent } from '../run/index.js';
+import type { ResultRow } from '../store/index.js';
+
+/** An answered call this run paid for whose cost is unknown (no price): its spend cannot be counted. */
+function unpricedCall(row: ResultRow): boolean {
+  return row.errorClass === null && !row.cached && row.costUsd === null;
+}
+
+/** What the run has spent so far; never "$0.0000" for calls whose price is unknown. */
+export function spentText(spentUsd: number, unpriced: number, priced: number): string {
+  if (unpriced === 0) return `$${spentUsd.toFixed(4)} spent`;
+  if (priced === 0 && spentUsd === 0) return `spend unknown (${unpriced} unpriced calls)`;
+  return `$${spentUsd.toFixed(4)} spent + ${unpriced} unpriced calls`;
+}
 
 export interface Progress {
   onEvent(event: RunEvent): void;
@@ -15,6 +28,12 @@ export function createProgress(options: { stream?: NodeJS.WriteStream; enabled: 
   let started = 0;
   let startDone = 0;
   let last = { done: 0, total: 0, errors: 0, spent: 0 };
+  let unpriced = 0;
+  let priced = 0;
+  const count = (row: ResultRow) => {
+    if (unpricedCall(row)) unpriced++;
+    else if (row.errorClass === null) priced++;
+  };
   const rate = () => {
     const s = (performance.now() - started) / 1000;
     return s > 0 ? ((last.done - startDone) / s).toFixed(1) : '0';
@@ -23,7 +42,7 @@ export function createProgress(options: { stream?: NodeJS.WriteStream; enabled: 
     const bar = new cliProgress.SingleBar(
       {
         stream,
-        format: 'calls {bar} {value}/{total} | {rate} calls/s | errors {errors} | spent ${spent}',
+        format: 'calls {bar} {value}/{total} | {rate} calls/s | errors {errors} | {spent}',
         hideCursor: true,
         clearOnComplete: false,
         fps: 10,
@@ -35,10 +54,11 @@ export function createProgress(options: { stream?: NodeJS.WriteStream; enabled: 
         if (e.type === 'run-start') {
           started = performance.now();
           startDone = e.alreadyDone;
-          bar.start(e.totalCalls, e.alreadyDone, { rate: '0', errors: 0, spent: '0.0000' });
+          bar.start(e.totalCalls, e.alreadyDone, { rate: '0', errors: 0, spent: spentText(0, 0, 0) });
         } else if (e.type === 'call-end') {
           last = { done: e.done, total: e.total, errors: e.errors, spent: e.spentUsd };
-          bar.update(e.done, { rate: rate(), errors: e.errors, spent: e.spentUsd.toFixed(4) });
+          count(e.row);
+          bar.update(e.done, { rate: rate(), errors: e.errors, spent: spentText(e.spentUsd, unpriced, priced) });
         }
       },
       stop() {
@@ -47,7 +67,7 @@ export function createProgress(options: { stream?: NodeJS.WriteStream; enabled: 
     };
   }
   let lastPrint = 0;
-  const print = () => stream.write(`progress: ${last.done}/${last.total} calls, ${rate()} calls/s, ${last.errors} errors, $${last.spent.toFixed(4)} spent\n`);
+  const print = () => stream.write(`progress: ${last.done}/${last.total} calls, ${rate()} calls/s, ${last.errors} errors, ${spentText(last.spent, unpriced, priced)}\n`);
   return {
     onEvent(e) {
       if (e.type === 'run-start') {
@@ -57,6 +77,7 @@ export function createProgress(options: { stream?: NodeJS.WriteStream; enabled: 
         last = { done: e.alreadyDone, total: e.totalCalls, errors: 0, spent: 0 };
       } else if (e.type === 'call-end') {
         last = { done: e.done, total: e.total, errors: e.errors, spent: e.spentUsd };
+        count(e.row);
         if (performance.now() - lastPrint > 5000) {
           lastPrint = performance.now();
           print();

@@ -3,6 +3,8 @@
 // messages), so memory grows with cases × variants, not with the text of 40,000 results.
 import type { Store, RunRecord } from '../store/index.js';
 import type { CaseInfo, CaseOutcome, RunOutcomes } from '../stats/index.js';
+import type { RepeatReducer } from '../suite/index.js';
+import { reducedPassValue, runRepeatReducer } from './repeat-reduction.js';
 
 interface Accumulator {
   results: number;
@@ -18,14 +20,17 @@ function newAccumulator(): Accumulator {
   return { results: 0, passed: 0, errored: 0, scoreSum: 0, scored: 0, metricSums: new Map(), checks: { normal: new Map(), critical: new Map() } };
 }
 
-function finish(a: Accumulator): CaseOutcome {
+function finish(a: Accumulator, reducer: RepeatReducer): CaseOutcome {
   const metrics: Record<string, number> = {};
   for (const [metric, { sum, n }] of a.metricSums) metrics[metric] = sum / n;
   const checks: CaseOutcome['checks'] = {};
   for (const severity of ['normal', 'critical'] as const) {
     if (a.checks[severity].size) checks[severity] = Object.fromEntries(a.checks[severity]);
   }
-  return { results: a.results, passed: a.passed, errored: a.errored, score: a.scored ? a.scoreSum / a.scored : null, metrics, checks };
+  const outcome: CaseOutcome = { results: a.results, passed: a.passed, errored: a.errored, score: a.scored ? a.scoreSum / a.scored : null, metrics, checks };
+  // The suite's repeat reducer decides the case's pass value (the default, the pass share, needs no field).
+  if (reducer.name !== 'mean') outcome.passValue = reducedPassValue(reducer, a.results, a.passed);
+  return outcome;
 }
 
 /** The suite's default checks as stored with the run: metric defaults to the type, severity to normal. */
@@ -91,15 +96,17 @@ export async function loadCaseOutcomes(store: Store, run: RunRecord): Promise<Ru
       a.checks[severity].set(metric, counts);
     }
   }
+  const reducer = runRepeatReducer(run);
   return {
     repeat: run.repeat,
+    passValueName: reducer.valueName,
     defaultChecks: defaultChecks(run),
     cases,
     variants: run.variants.map((variant, v) => ({
       id: variant.id,
       outcomes: cases.map((_, c) => {
         const a = acc[v].get(c);
-        return a ? finish(a) : undefined;
+        return a ? finish(a, reducer) : undefined;
       }),
     })),
   };

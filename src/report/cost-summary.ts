@@ -8,7 +8,7 @@ import { segmentCaseIds, variantFigures, type SelectionVariant, type VariantFigu
 export interface VariantCosts extends VariantFigures {
   /** Answered calls. */
   calls: number;
-  /** List cost of all answered calls (cache hits priced from their tokens); null when any is unpriced. */
+  /** List cost of all answered calls (cache hits priced from their tokens); null when any is unpriced (cost-figures.ts). */
   totalCostUsd: number | null;
   /** Judge cost of all calls, kept apart from the model's; 0 when no check is judged. */
   judgeCostUsd: number | null;
@@ -23,18 +23,16 @@ export interface CostSummary {
   unpricedModels: string[];
 }
 
-function totals(variant: SelectionVariant): { calls: number; cost: number | null; judge: number | null } {
+function totals(variant: SelectionVariant): { calls: number; judge: number | null } {
   let calls = 0;
-  let cost: number | null = 0;
   let judge: number | null = 0;
   for (const c of variant.cases.values()) {
     if (c.answered === false) continue;
     const n = c.calls ?? 1;
     calls += n;
-    cost = cost === null || c.costUsd === null ? null : cost + c.costUsd * n;
     judge = judge === null || c.judgeCostUsd === null ? null : judge + c.judgeCostUsd * n;
   }
-  return { calls, cost, judge };
+  return { calls, judge };
 }
 
 export async function buildCostSummary(store: Store, runId: string, level = 0.95): Promise<CostSummary> {
@@ -45,7 +43,7 @@ export async function buildCostSummary(store: Store, runId: string, level = 0.95
     basis: 'list price of each answered call (a cache hit is priced from its stored tokens); cost per case = one call per case',
     variants: variants.map((v) => {
       const t = totals(v);
-      return { ...variantFigures(v, null, binary, level), calls: t.calls, totalCostUsd: t.cost, judgeCostUsd: t.judge };
+      return { ...variantFigures(v, null, binary, level), calls: t.calls, totalCostUsd: data.costs.get(v.id)?.listUsd ?? null, judgeCostUsd: t.judge };
     }),
     segments: [...bySegment].map(([segment, ids]) => ({ segment, cases: ids.length, variants: variants.map((v) => variantFigures(v, ids, binary, level)) })),
     unpricedModels: data.unpricedModels,

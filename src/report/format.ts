@@ -12,6 +12,9 @@ export const usd = (x: number | null | undefined): string => {
   return x < 0.01 ? `$${x.toFixed(5)}` : `$${x.toFixed(4)}`;
 };
 
+/** A cost figure of a report (cost-figures.ts): unknown prints as "unknown", never $0. */
+export const costText = (x: number | null | undefined): string => (x === null || x === undefined ? 'unknown' : usd(x));
+
 export const ms = (x: number | null | undefined): string => (x === null || x === undefined ? 'n/a' : x < 10 ? `${x.toFixed(1)}ms` : `${Math.round(x)}ms`);
 
 export const int = (x: number | null | undefined): string => (x === null || x === undefined ? 'n/a' : Math.round(x).toLocaleString('en-US'));

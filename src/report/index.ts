@@ -8,7 +8,8 @@ export { writeJunitReport } from './junit-report.js';
 export { renderMarkdownReport, writeMarkdownReport } from './markdown-report.js';
 export { renderTerminalReport, variantTable } from './terminal-report.js';
 export { escapeXml, escapeMarkdownInline, escapeTerminal, stripControl } from './escape.js';
-export { pct, ciText, usd, ms, textTable } from './format.js';
+export { pct, ciText, usd, costText, ms, textTable } from './format.js';
+export { runPricing, runCostTotals, sumCosts, CostTotals, hasNoPriceByNature, type CostFigures, type RunPricing } from './cost-figures.js';
 export {
   selectModels,
   variantFigures,

@@ -4,9 +4,10 @@ import type { Store } from '../store/index.js';
 import type { RunReport } from './run-report.js';
 import { sampleFailures } from './failures.js';
 import { escapeMarkdownInline } from './escape.js';
-import { pct, ciText, usd, ms, num } from './format.js';
+import { pct, ciText, costText, ms, num } from './format.js';
 import { withSink } from './file-sink.js';
 import { renderAnalysisMarkdown } from './analysis-render.js';
+import { repeatReduceLine } from './terminal-report.js';
 
 const STATUS_ICON: Record<string, string> = { completed: '✅', incomplete: '⚠️', cancelled: '⏹️', failed: '❌', started: '⏳' };
 
@@ -17,11 +18,13 @@ export async function renderMarkdownReport(store: Store, report: RunReport): Pro
   out.push(`Run \`${report.runId}\`${report.label ? ` (label \`${escapeMarkdownInline(report.label)}\`)` : ''}${report.git.commit ? ` at \`${report.git.commit.slice(0, 10)}\`` : ''} · ${report.totalCalls} calls`);
   out.push('');
   const method = report.variants.find((v) => v.passRateCi)?.passRateCi?.method.split(' ')[0] ?? 'wilson';
-  out.push(`| variant | cases | pass rate | 95% CI (${method}) | mean score | errors | cost | p50 / p95 latency |`);
-  out.push('|---|---:|---:|---:|---:|---:|---:|---:|');
+  out.push(`| variant | cases | pass rate | 95% CI (${method}) | mean score | errors | paid | list cost | p50 / p95 latency |`);
+  out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const v of report.variants) {
-    out.push(`| ${escapeMarkdownInline(v.id)} | ${v.cases} | ${pct(v.passRate)} | ${ciText(v.passRateCi)} | ${num(v.meanScore)} | ${v.errors} | ${usd(v.costUsd)} | ${ms(v.latencyMs.p50)} / ${ms(v.latencyMs.p95)} |`);
+    out.push(`| ${escapeMarkdownInline(v.id)} | ${v.cases} | ${pct(v.passRate)} | ${ciText(v.passRateCi)} | ${num(v.meanScore)} | ${v.errors} | ${costText(v.costUsd)} | ${costText(v.listCostUsd)} | ${ms(v.latencyMs.p50)} / ${ms(v.latencyMs.p95)} |`);
   }
+  const reduce = repeatReduceLine(report);
+  if (reduce) out.push('', escapeMarkdownInline(reduce, 600));
   out.push(...renderAnalysisMarkdown(report));
   const samples = await sampleFailures(store, report.runId, report.variants.map((v) => v.id), 5);
   const total = [...samples.values()].reduce((n, l) => n + l.length, 0);
@@ -35,6 +38,7 @@ export async function renderMarkdownReport(store: Store, report: RunReport): Pro
     out.push('', '</details>');
   }
   if (report.warnings.length) out.push('', ...report.warnings.map((w) => `> ⚠️ ${escapeMarkdownInline(w, 300)}`));
+  if (report.notes.length) out.push('', ...report.notes.map((n) => `> ℹ️ ${escapeMarkdownInline(n, 400)}`));
   return `${out.join('\n')}\n`;
 }
 

@@ -5,6 +5,9 @@ import { EvalspecError } from '../errors.js';
 import { wilsonInterval, meanInterval, quantileOfSorted, type Interval } from '../stats/index.js';
 import { JudgeAccumulator, type JudgeSummary } from './judge-summary.js';
 import { buildCostSummary, type CostSummary } from './cost-summary.js';
+import { CostTotals, hasNoPriceByNature, runPricing, type RunPricing } from './cost-figures.js';
+import { reducedPassValue, repeatReduceSummary, runRepeatReducer, shortOfK } from './repeat-reduction.js';
+import type { RepeatReducer } from '../suite/index.js';
 import { addRunAnalysis, type BarResult, type BaselineChoice, type Comparison, type ConsistencyFigure, type SegmentFigures } from './analysis.js';
 
 export interface VariantSummary {
@@ -18,13 +21,18 @@ export interface VariantSummary {
   failed: number;
   errors: number;
   cached: number;
-  /** Share of results passed, averaged per case first; errored results count as not passed. */
+  /**
+   * Mean over cases of each case's pass value: with one repeat, passed or not; with repeats, what the suite's
+   * reducer makes of them (default: the share of repeats passed). Errored results count as not passed.
+   */
   passRate: number | null;
   passRateCi: Interval | null;
   meanScore: number | null;
   tokens: { input: number | null; output: number | null };
-  /** What this run paid; null when any call of the variant is unpriced. */
+  /** What this run paid (a cache hit costs 0); null when unknown (cost-figures.ts). */
   costUsd: number | null;
+  /** The same calls at list price (a cache hit priced from its stored tokens); null when unknown. */
+  listCostUsd: number | null;
   /** Results whose model has no known price. */
   unpriced: number;
   latencyMs: { p50: number | null; p95: number | null; method: string };
@@ -44,9 +52,13 @@ export interface RunReport {
   endedAt: string | null;
   git: { commit: string | null; branch: string | null };
   repeat: number;
+  /** How a case's repeats make its pass value (absent with one repeat and the default reducer). */
+  repeatReduce?: { reducer: string; k: number | null; estimator: string; shortCases: number };
   totalCalls: number;
   variants: VariantSummary[];
   warnings: string[];
+  /** Information that needs no action (e.g. replay: and function: variants have no list price). */
+  notes: string[];
   /** Judge checks: verdicts per variant, ensemble agreement, calibration against humans (judge-summary.ts). */
   judges?: JudgeSummary;
   /** Run-level sections (analysis.ts); absent when built with { analysis: false }. */
@@ -65,8 +77,14 @@ export async function loadRun(store: Store, runId: string): Promise<RunRecord> {
   return run;
 }
 
-/** Pass share per case for one variant (repeats averaged), computed by streaming slim rows. */
-async function perCasePassShares(store: Store, runId: string, variantId: string, onRow?: (row: ResultRow) => void): Promise<{ shares: number[]; results: number }> {
+/** Pass value per case for one variant (its repeats reduced), computed by streaming slim rows. */
+async function perCasePassValues(
+  store: Store,
+  runId: string,
+  variantId: string,
+  reducer: RepeatReducer,
+  onRow?: (row: ResultRow) => void,
+): Promise<{ values: number[]; results: number; shortCases: number }> {
   const byCase = new Map<string, { passed: number; total: number }>();
   let results = 0;
   for await (const r of store.results.list(runId, { variantId, slim: true })) {
@@ -77,7 +95,29 @@ async function perCasePassShares(store: Store, runId: string, variantId: string,
     if (r.pass === true) entry.passed++;
     byCase.set(r.caseId, entry);
   }
-  return { shares: [...byCase.values()].map((e) => e.passed / e.total), results };
+  const entries = [...byCase.values()];
+  return {
+    values: entries.map((e) => reducedPassValue(reducer, e.total, e.passed)),
+    results,
+    shortCases: entries.filter((e) => shortOfK(reducer, e.total)).length,
+  };
+}
+
+/** The warning and the note about variants whose cost is unknown. */
+function unpricedMessages(run: RunRecord, variants: VariantSummary[]): { warning: string | null; note: string | null } {
+  const unknown = run.variants.filter((v) => {
+    const s = variants.find((x) => x.id === v.id);
+    return s && (s.costUsd === null || s.listCostUsd === null);
+  });
+  const byNature = [...new Set(unknown.filter(hasNoPriceByNature).map((v) => v.model))];
+  const network = [...new Set(unknown.filter((v) => !hasNoPriceByNature(v)).map((v) => v.model))];
+  return {
+    warning: network.length ? `no known price for ${network.join(', ')}: cost shown as unknown (add price: to the model in the suite)` : null,
+    // Not a warning: replayed logs and user functions have no list price by nature.
+    note: byNature.length
+      ? `${byNature.join(', ')} ha${byNature.length === 1 ? 's' : 've'} no list price (replay: and function: models): cost shown as unknown unless the log or function reports cost_usd / costUsd; price_as: or price: prices their tokens`
+      : null,
+  };
 }
 
 export async function buildRunReport(store: Store, runRef: string, level = 0.95, options: { analysis?: boolean } = {}): Promise<RunReport> {
@@ -86,25 +126,35 @@ export async function buildRunReport(store: Store, runRef: string, level = 0.95,
   const aggregates = new Map((await store.results.aggregate(runId)).map((a) => [a.variantId, a]));
   const variants: VariantSummary[] = [];
   const judges = new JudgeAccumulator();
+  const pricing: RunPricing = runPricing(run);
+  const reducer = runRepeatReducer(run);
+  let shortCases = 0;
   for (const v of run.variants) {
     const a = aggregates.get(v.id);
     const latencies = a ? await store.results.latencies(runId, v.id) : [];
+    const costs = new CostTotals(pricing, v.id);
     let passRate: number | null = null;
     let passRateCi: Interval | null = null;
     let cases = 0;
     if (a && a.results > 0) {
-      const { shares } = await perCasePassShares(store, runId, v.id, (r) => judges.add(r));
-      cases = shares.length;
+      const perCase = await perCasePassValues(store, runId, v.id, reducer, (r) => {
+        judges.add(r);
+        costs.add(r);
+      });
+      const values = perCase.values;
+      cases = values.length;
+      shortCases += perCase.shortCases;
       if (run.repeat === 1) {
         passRate = a.passed / a.results;
         passRateCi = wilsonInterval(a.passed, a.results, level) ?? null;
       } else {
-        // Repeats of one case are not independent draws: the interval is over per-case means.
-        passRate = shares.reduce((s, x) => s + x, 0) / shares.length;
-        const ci = meanInterval(shares, level);
-        passRateCi = ci ? { ...ci, method: `${ci.method} over per-case pass shares (${run.repeat} repeats)`, low: Math.max(0, ci.low), high: Math.min(1, ci.high) } : null;
+        // Repeats of one case are not independent draws: the interval is over per-case values.
+        passRate = values.reduce((s, x) => s + x, 0) / values.length;
+        const ci = meanInterval(values, level);
+        passRateCi = ci ? { ...ci, method: `${ci.method} over ${reducer.valueName} (${run.repeat} repeats)`, low: Math.max(0, ci.low), high: Math.min(1, ci.high) } : null;
       }
     }
+    const cost = costs.figures();
     variants.push({
       id: v.id,
       model: v.model,
@@ -118,7 +168,8 @@ export async function buildRunReport(store: Store, runRef: string, level = 0.95,
       passRateCi,
       meanScore: a && a.scored > 0 ? a.scoreSum / a.scored : null,
       tokens: { input: a?.inputTokens ?? null, output: a?.outputTokens ?? null },
-      costUsd: a ? a.costUsd : null,
+      costUsd: cost.paidUsd,
+      listCostUsd: cost.listUsd,
       unpriced: a?.unpriced ?? 0,
       latencyMs: {
         p50: latencies.length ? quantileOfSorted(latencies, 0.5) : null,
@@ -127,9 +178,15 @@ export async function buildRunReport(store: Store, runRef: string, level = 0.95,
       },
     });
   }
-  const unpricedModels = variants.filter((v) => v.unpriced > 0).map((v) => v.model);
   const warnings = [...run.warnings];
-  if (unpricedModels.length) warnings.push(`no known price for ${[...new Set(unpricedModels)].join(', ')}: cost shown as unknown (add price: to the model in the suite)`);
+  const notes: string[] = [];
+  const unpriced = unpricedMessages(run, variants);
+  if (unpriced.warning) warnings.push(unpriced.warning);
+  if (unpriced.note) notes.push(unpriced.note);
+  if (shortCases > 0) {
+    warnings.push(`${shortCases} case × variant pairs have fewer results than the k of ${reducer.name} (the run stopped early): their ${reducer.name} uses k = their result count`);
+  }
+  const repeatReduce = repeatReduceSummary(reducer, run.repeat, shortCases);
   const report: RunReport = {
     formatVersion: 1,
     runId: run.id,
@@ -140,9 +197,11 @@ export async function buildRunReport(store: Store, runRef: string, level = 0.95,
     endedAt: run.endedAt,
     git: { commit: run.gitCommit, branch: run.gitBranch },
     repeat: run.repeat,
+    ...(repeatReduce ? { repeatReduce } : {}),
     totalCalls: run.totalCalls,
     variants,
     warnings,
+    notes,
   };
   const judgeSummary = await judges.summary(store, run);
   if (judgeSummary) {
@@ -154,8 +213,8 @@ export async function buildRunReport(store: Store, runRef: string, level = 0.95,
   return report;
 }
 
-/** One result as it appears in the JSON report. */
-export function resultForJson(r: ResultRow) {
+/** One result as it appears in the JSON report; `pricing` gives its list cost (cost-figures.ts). */
+export function resultForJson(r: ResultRow, pricing?: RunPricing) {
   return {
     caseId: r.caseId,
     variantId: r.variantId,
@@ -166,6 +225,7 @@ export function resultForJson(r: ResultRow) {
     cached: r.cached,
     latencyMs: r.latencyMs,
     costUsd: r.costUsd,
+    listCostUsd: pricing ? pricing.list(r) : null,
     tokens: { input: r.inputTokens, output: r.outputTokens },
     attempts: r.attempts,
     error: r.errorClass ? { class: r.errorClass, message: r.errorMessage } : null,

@@ -5,17 +5,21 @@
 // Cost here is the list cost of a call, not what this run paid: a cache hit is priced again from its
 // stored token counts (the run paid nothing, but production would), so a re-run served from the cache
 // does not make a model look free.
-import type { Store, RunRecord, StoredVariant, ResultRow } from '../store/index.js';
-import { createPricer, type PricedModel } from '../run/index.js';
-import type { PriceOverride } from '../suite/index.js';
+import type { Store, RunRecord } from '../store/index.js';
 import { EvalspecError } from '../errors.js';
 import type { CaseOutcome, SelectionInput, SelectionVariant } from './selection.js';
+import { CostTotals, runPricing, type CostFigures } from './cost-figures.js';
+import { reducedPassValue, runRepeatReducer } from './repeat-reduction.js';
+
+export { pricedModelOf } from './cost-figures.js';
 
 export interface SelectionData {
   run: RunRecord;
   input: SelectionInput;
   /** Models with at least one answered call of unknown price. */
   unpricedModels: string[];
+  /** Paid and list cost per variant id (cost-figures.ts). */
+  costs: Map<string, CostFigures>;
   /** Errored results (counted as not passed). */
   errors: number;
   /** Whether any check reported a judge cost. */
@@ -36,20 +40,6 @@ interface Accumulator {
   generationMs: number;
 }
 
-/** Rebuild a variant's pricing from the suite config stored with the run (for pricing cache hits). */
-export function pricedModelOf(run: RunRecord, variant: StoredVariant): PricedModel {
-  const entries = Array.isArray(run.config.models) ? (run.config.models as unknown[]) : [];
-  const specs = entries.map((e) => (typeof e === 'string' ? { id: e } : (e as { id?: string; label?: string; price?: PriceOverride; price_as?: string })));
-  const spec = specs.find((s) => s.id === variant.model && s.label === variant.label) ?? specs.find((s) => s.id === variant.model && s.label === undefined) ?? specs.find((s) => s.id === variant.model);
-  const priceAs = spec?.price_as;
-  return {
-    providerType: variant.providerType as PricedModel['providerType'],
-    modelId: variant.modelId,
-    price: spec?.price,
-    priceAs: priceAs ? { providerType: priceAs.slice(0, priceAs.indexOf(':')), modelId: priceAs.slice(priceAs.indexOf(':') + 1) } : undefined,
-  };
-}
-
 /** Judge cost a check reported (another stage adds `judgeCostUsd` to judged checks); undefined when none. */
 function judgeCostOf(check: unknown): number | null | undefined {
   if (!check || typeof check !== 'object' || !('judgeCostUsd' in check)) return undefined;
@@ -68,17 +58,11 @@ export async function loadSelectionData(store: Store, runId: string, options: { 
     if (tag) segments.set(c.caseId, tag.slice(prefix.length));
   }
 
-  const pricer = createPricer();
-  const models = new Map(run.variants.map((v) => [v.id, pricedModelOf(run, v)]));
+  const pricing = runPricing(run);
+  const totals = new Map(run.variants.map((v) => [v.id, new CostTotals(pricing, v.id)]));
   const acc = new Map<string, Map<string, Accumulator>>(run.variants.map((v) => [v.id, new Map()]));
   let errors = 0;
   let judgeCosts = false;
-
-  const listCost = (r: ResultRow): number | null => {
-    if (!r.cached) return r.costUsd;
-    if (r.inputTokens === null || r.outputTokens === null) return null;
-    return pricer.cost(models.get(r.variantId)!, r.inputTokens, r.outputTokens) ?? null;
-  };
 
   for await (const r of store.results.list(runId, { slim: true })) {
     let byCase = acc.get(r.variantId);
@@ -89,13 +73,14 @@ export async function loadSelectionData(store: Store, runId: string, options: { 
       byCase.set(r.caseId, a);
     }
     a.results++;
+    totals.get(r.variantId)?.add(r);
     if (r.pass === true) a.passed++;
     if (r.errorClass !== null) {
       errors++;
       continue;
     }
     a.answered++;
-    const cost = listCost(r);
+    const cost = pricing.list(r);
     if (cost === null) a.costUnknown = true;
     else a.cost += cost;
     for (const check of r.checks) {
@@ -115,12 +100,13 @@ export async function loadSelectionData(store: Store, runId: string, options: { 
   }
 
   const unpriced = new Set<string>();
+  const reducer = runRepeatReducer(run); // the suite's repeat reducer makes each case's pass value
   const variants: SelectionVariant[] = run.variants.map((v) => {
     const cases = new Map<string, CaseOutcome>();
     for (const [caseId, a] of acc.get(v.id) ?? []) {
       if (a.costUnknown) unpriced.add(v.model);
       cases.set(caseId, {
-        pass: a.passed / a.results,
+        pass: reducedPassValue(reducer, a.results, a.passed),
         answered: a.answered > 0,
         calls: a.answered,
         costUsd: a.answered === 0 || a.costUnknown ? null : a.cost / a.answered,
@@ -129,12 +115,14 @@ export async function loadSelectionData(store: Store, runId: string, options: { 
         generated: { outputTokens: a.outputTokens, latencyMs: a.generationMs },
       });
     }
+    if (totals.get(v.id)!.figures().listUsd === null) unpriced.add(v.model);
     return { id: v.id, model: v.model, cases };
   });
   return {
     run,
     input: { variants, segments, binary: run.repeat === 1 },
     unpricedModels: [...unpriced],
+    costs: new Map([...totals].map(([id, t]) => [id, t.figures()])),
     errors,
     judgeCosts,
     segmentBy,

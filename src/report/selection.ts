@@ -21,7 +21,7 @@ import {
 
 /** One case of one variant: its repeats reduced to what selection needs. */
 export interface CaseOutcome {
-  /** Share of the case's results that passed (0 or 1 with one repeat); errored results count as not passed. */
+  /** The case's pass value: 0 or 1 with one repeat; with repeats what the suite's reducer makes of them (default the share passed); errored results count as not passed. */
   pass: number;
   /** False when every call of the case errored: no answer, so no cost (left out of cost means). Default true. */
   answered?: boolean;

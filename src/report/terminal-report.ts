@@ -3,7 +3,7 @@ import type { Store } from '../store/index.js';
 import type { RunReport } from './run-report.js';
 import { sampleFailures } from './failures.js';
 import { escapeTerminal } from './escape.js';
-import { pct, ciText, usd, ms, int, num, textTable } from './format.js';
+import { pct, ciText, costText, ms, int, num, textTable } from './format.js';
 import { renderAnalysisText } from './analysis-render.js';
 import { renderJudgeSummary } from './judge-summary.js';
 
@@ -17,14 +17,22 @@ export function variantTable(report: RunReport): string {
     num(v.meanScore),
     String(v.errors),
     `${int(v.tokens.input)}/${int(v.tokens.output)}`,
-    usd(v.costUsd),
+    costText(v.costUsd),
+    costText(v.listCostUsd),
     `${ms(v.latencyMs.p50)}/${ms(v.latencyMs.p95)}`,
   ]);
   return textTable(
-    ['variant', 'cases', 'pass rate', `95% CI (${method.split(' ')[0]})`, 'mean score', 'errors', 'tokens in/out', 'cost', 'p50/p95 latency'],
+    ['variant', 'cases', 'pass rate', `95% CI (${method.split(' ')[0]})`, 'mean score', 'errors', 'tokens in/out', 'paid', 'list cost', 'p50/p95 latency'],
     rows,
-    [false, true, true, true, true, true, true, true, true],
+    [false, true, true, true, true, true, true, true, true, true],
   );
+}
+
+/** What the pass rate is per case with repeats, and how its interval is computed. */
+export function repeatReduceLine(report: RunReport): string | null {
+  if (!report.repeatReduce) return null;
+  const method = report.variants.find((v) => v.passRateCi)?.passRateCi?.method;
+  return `pass rate per case over ${report.repeat} repeats: ${report.repeatReduce.reducer}, the ${report.repeatReduce.estimator}${method ? `; interval: ${method}` : ''}`;
 }
 
 export async function renderTerminalReport(store: Store, report: RunReport, options: { failures?: number } = {}): Promise<string> {
@@ -32,6 +40,9 @@ export async function renderTerminalReport(store: Store, report: RunReport, opti
   lines.push(`${report.suite.name} · run ${report.runId}${report.label ? ` (${report.label})` : ''} · ${report.status}`);
   lines.push('');
   lines.push(variantTable(report));
+  const reduce = repeatReduceLine(report);
+  if (reduce) lines.push(reduce);
+  if (report.variants.some((v) => v.costUsd !== v.listCostUsd)) lines.push('paid = what this run paid (cache hits cost 0); list cost = the same calls at list price');
   lines.push(...renderAnalysisText(report));
   if (report.judges) lines.push('', renderJudgeSummary(report.judges, (s) => escapeTerminal(s, 200)));
   const perVariant = options.failures ?? 3;
@@ -49,5 +60,6 @@ export async function renderTerminalReport(store: Store, report: RunReport, opti
     }
   }
   if (report.warnings.length) lines.push('', ...report.warnings.map((w) => `warning: ${w}`));
+  if (report.notes.length) lines.push('', ...report.notes.map((n) => `note: ${n}`));
   return lines.join('\n');
 }

@@ -33,6 +33,11 @@ export interface CheckOutcome {
    * something unusable). It then fails with score 0, and `not` does not invert it.
    */
   indeterminate?: boolean;
+  /**
+   * Set when the check does not apply to this output (a latency check on a replayed log without latency):
+   * the check is left out of the result's checks, pass and score, as if the output had not been given it.
+   */
+  notApplicable?: boolean;
   /** 'judge-error': the judge's answer was unusable after a retry; the result becomes an error of that class. */
   error?: 'judge-error';
   /** Judge checks: models, reasoning, raw score, votes, pairwise orders. */

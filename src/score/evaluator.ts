@@ -33,3 +33,8 @@ export function fail(reason: string, score = 0): CheckOutcome {
 export function indeterminate(reason: string): CheckOutcome {
   return { pass: false, score: 0, reason, indeterminate: true };
 }
+
+/** The check does not apply to this output (e.g. latency of a replayed log): it is left out of the result. */
+export function notApplicable(reason: string): CheckOutcome {
+  return { pass: true, score: 1, reason, notApplicable: true };
+}

@@ -110,6 +110,7 @@ export async function scoreOutput(prepared: PreparedCheck[], ctx: CheckContext):
   const checks: CheckResult[] = [];
   for (let i = 0; i < n; i++) {
     const outcome = settled[i];
+    if (outcome.notApplicable) continue; // not a pass and not a failure: no result at all
     // A check with parts (a rubric's dimensions) becomes one result per part.
     if (outcome.parts && !outcome.indeterminate) for (const part of outcome.parts) checks.push(toResult(prepared[i], part, part));
     else checks.push(toResult(prepared[i], outcome));

@@ -23,6 +23,11 @@ export interface CaseOutcome {
   passed: number;
   /** Results still in error after retries: there was no output to judge. */
   errored: number;
+  /**
+   * The case's pass value in [0, 1] under the suite's repeat reducer (pass@k, pass^k, majority, all);
+   * absent: the share of results that passed.
+   */
+  passValue?: number;
   /** Mean score over the judged (non-errored) results; null when none was judged. */
   score: number | null;
   /** Per check metric: mean over judged results of the mean score of the result's checks with that metric. */
@@ -42,6 +47,8 @@ export interface VariantOutcomes {
 
 export interface RunOutcomes {
   repeat: number;
+  /** What a case's pass value is, for interval method names ("per-case pass^5 estimates"); default pass shares. */
+  passValueName?: string;
   cases: CaseInfo[];
   variants: VariantOutcomes[];
   /**
@@ -61,7 +68,7 @@ export const RESERVED_METRICS = ['pass_rate', 'score'] as const;
  */
 export function caseValue(outcome: CaseOutcome | undefined, metric: string): number | undefined {
   if (!outcome || outcome.results === 0) return undefined;
-  if (metric === 'pass_rate') return outcome.passed / outcome.results;
+  if (metric === 'pass_rate') return outcome.passValue ?? outcome.passed / outcome.results;
   if (metric === 'score') return outcome.score ?? undefined;
   return outcome.metrics[metric];
 }
@@ -238,6 +245,7 @@ export function passRateFigure(
   clusterIds: readonly ClusterId[] | undefined,
   repeat: number,
   level: number,
+  valueName = 'per-case pass shares',
 ): PassRateFigure | undefined {
   const n = shares.length;
   if (n === 0) return undefined;
@@ -248,7 +256,7 @@ export function passRateFigure(
   const figure = meanFigure(shares, clusterIds, level)!;
   let interval = figure.interval;
   if (interval) {
-    const what = repeat > 1 ? `per-case pass shares (${repeat} repeats)` : 'per-case passes';
+    const what = repeat > 1 ? `${valueName} (${repeat} repeats)` : 'per-case passes';
     const units = figure.clusters !== undefined ? `, ${figure.clusters} clusters` : '';
     interval = { ...interval, method: `${interval.method} over ${what}${units}` };
   }

@@ -194,7 +194,7 @@ function variantFigures(
 ): Omit<VariantFigures, 'id' | 'consistency'> {
   const present = indices.filter((i) => variant.outcomes[i] && variant.outcomes[i]!.results > 0);
   const shares = present.map((i) => caseValue(variant.outcomes[i], 'pass_rate')!);
-  const figure = passRateFigure(shares, clusterIdsOf(outcomes.cases, present, clustered), outcomes.repeat, level);
+  const figure = passRateFigure(shares, clusterIdsOf(outcomes.cases, present, clustered), outcomes.repeat, level, outcomes.passValueName);
   const scores = present.map((i) => variant.outcomes[i]!.score).filter((s): s is number => s !== null);
   return {
     cases: present.length,

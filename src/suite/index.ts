@@ -14,4 +14,5 @@ export {
   type BarSpec,
 } from './schema.js';
 export { CHECK_TYPES, validateCheckSpec, compileCheck, type CheckSpec } from './check-specs.js';
+export { resolveRepeatReducer, repeatReduceText, reducerK, type RepeatReducer, type RepeatReducerName } from './repeat-spec.js';
 export { loadPreferences, type PreferenceRow } from './preferences.js';

@@ -20,6 +20,7 @@ import { readCaseFile, buildCases, hashJson, type Case } from './cases.js';
 import { validateCheckSpec, type CheckSpec } from './check-specs.js';
 import { redactSecrets } from './env.js';
 import { validateBars } from './bars.js';
+import { repeatCount } from './repeat-spec.js';
 
 export interface ModelRef {
   /** As written in the suite, e.g. "openai:gpt-4o-mini" or "replay:outputs/gpt-4.jsonl". */
@@ -75,6 +76,7 @@ function validKeysAt(path: readonly PropertyKey[]): readonly string[] | undefine
   if (top === 'models') return third === undefined && second === undefined ? VALID_KEYS.model : second === 'price' ? VALID_KEYS.price : second === 'params' ? VALID_KEYS.params : VALID_KEYS.model;
   if (top === 'params') return VALID_KEYS.params;
   if (top === 'retries') return VALID_KEYS.retries;
+  if (top === 'repeat') return VALID_KEYS.repeat;
   if (top === 'bars') return VALID_KEYS.bar;
   return undefined;
 }
@@ -261,7 +263,7 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
     promptsImplicit,
     cases,
     checks,
-    repeat: cfg.repeat,
+    repeat: repeatCount(cfg.repeat),
     concurrency: cfg.concurrency,
     timeoutMs: cfg.timeout_ms,
     retries: { max: cfg.retries.max, baseMs: cfg.retries.base_ms, maxMs: cfg.retries.max_ms },

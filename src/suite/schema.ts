@@ -1,6 +1,7 @@
 // The suite file format. The zod schemas are the source of truth: types come from z.infer, and every
 // user-facing object is strict, so an unknown key is an error that lists the valid ones.
 import { z } from 'zod';
+import { REPEAT_REDUCE_PATTERN, reducerK } from './repeat-spec.js';
 
 export const PROVIDER_TYPES = ['openai', 'anthropic', 'google', 'openai-compatible', 'function', 'replay'] as const;
 export type ProviderType = (typeof PROVIDER_TYPES)[number];
@@ -69,6 +70,17 @@ export const retriesSchema = z.strictObject({
   max_ms: z.number().int().positive().default(30_000),
 });
 
+/** `repeat: 5`, or `repeat: { n: 5, reduce: pass^k }` to choose how a case's repeats make its pass value. */
+export const repeatSchema = z.union([
+  z.number().int().min(1).max(1000),
+  z
+    .strictObject({
+      n: z.number().int().min(1).max(1000),
+      reduce: z.string().regex(REPEAT_REDUCE_PATTERN, 'write mean, majority, all, pass@K or pass^K (K a number, or k for K = n), e.g. pass^k').default('mean'),
+    })
+    .refine((r) => (reducerK(r.reduce, r.n) ?? 0) <= r.n, { message: 'k of pass@k / pass^k cannot exceed n (the repeats per case)', path: ['reduce'] }),
+]);
+
 export const barSchema = z.strictObject({
   metric: z.string().optional(),
   min: z.number().optional(),
@@ -93,7 +105,7 @@ export const suiteFileSchema = z.strictObject({
   cases: z.union([z.string().min(1), z.array(z.unknown())]),
   checks: z.array(z.unknown()).default([]),
   params: paramsSchema.optional(),
-  repeat: z.number().int().min(1).max(1000).default(1),
+  repeat: repeatSchema.default(1),
   concurrency: z.number().int().min(1).max(1024).default(8),
   timeout_ms: z.number().int().positive().default(60_000),
   retries: retriesSchema.default({ max: 6, base_ms: 500, max_ms: 30_000 }),
@@ -127,4 +139,5 @@ export const VALID_KEYS = {
   bar: Object.keys(barSchema.shape),
   case: Object.keys(caseRecordSchema.shape),
   model: ['id', 'label', 'params', 'price', 'price_as'],
+  repeat: ['n', 'reduce'],
 } as const;

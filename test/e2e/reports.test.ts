@@ -145,10 +145,10 @@ checks: [{ type: contains, value: "{{expected}}" }]
     expect(md).toContain('hostile-check');
     expect(md).toContain('\\<script\\>alert(2)\\</script\\>');
     expect(md).toContain('error function-error');
-    // Table rows keep their 8 columns: no unescaped | from any text.
+    // Table rows keep their 9 columns (paid and list cost): no unescaped | from any text.
     const rows = md.split('\n').filter((l) => l.startsWith('| '));
     expect(rows.length).toBeGreaterThanOrEqual(2);
-    for (const row of rows) expect(row.match(/(?<!\\)\|/g)).toHaveLength(9);
+    for (const row of rows) expect(row.match(/(?<!\\)\|/g)).toHaveLength(10);
   });
 
   it('the terminal gets no escape sequences or control characters', () => {

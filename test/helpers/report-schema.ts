@@ -22,7 +22,9 @@ export const jsonReportSchema = z.object({
       passRateCi: intervalSchema.nullable(),
       meanScore: nullableNumber,
       tokens: z.object({ input: nullableNumber, output: nullableNumber }),
+      // What this run paid (a cache hit costs 0) and the same calls at list price; null when unknown.
       costUsd: nullableNumber,
+      listCostUsd: nullableNumber,
       latencyMs: z.object({ p50: nullableNumber, p95: nullableNumber }),
     }),
   ),
@@ -37,6 +39,7 @@ export const jsonReportSchema = z.object({
       cached: z.boolean(),
       latencyMs: nullableNumber,
       costUsd: nullableNumber,
+      listCostUsd: nullableNumber,
       error: z.object({ class: z.string(), message: z.string().nullable() }).nullable(),
       checks: z.array(
         z.strictObject({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { check } from './helpers.js';
+import { check, scoreRaw } from './helpers.js';
 
 describe('equals', () => {
   it('compares strings, trimming by default', async () => {
@@ -265,14 +265,23 @@ describe('max-latency-ms', () => {
     expect(slow.reason).toContain('1500 ms > 1000 ms');
   });
 
-  it('unknown latency fails, even under not', async () => {
-    expect(await check({ type: 'max-latency-ms', value: 1000 }, 'x')).toMatchObject({
+  it('no latency (a replayed log without latency_ms) is not applicable: no result, neither pass nor fail', async () => {
+    const alone = await scoreRaw([{ type: 'max-latency-ms', value: 1000 }], 'x');
+    expect(alone.checks).toEqual([]);
+    // Beside another check, only that check decides: a failing latency check would have made this fail.
+    const both = await scoreRaw([{ type: 'contains', value: 'x' }, { type: 'max-latency-ms', value: 1000, not: true }], 'x');
+    expect(both.checks.map((c) => c.type)).toEqual(['contains']);
+    expect(both).toMatchObject({ pass: true, score: 1 });
+  });
+
+  it('a latency that is not a number fails as indeterminate, even under not', async () => {
+    expect(await check({ type: 'max-latency-ms', value: 1000 }, 'x', { latencyMs: Number.NaN })).toMatchObject({
       pass: false,
       score: 0,
       reason: 'latency unknown',
       indeterminate: true,
     });
-    expect((await check({ type: 'max-latency-ms', value: 1000, not: true }, 'x')).pass).toBe(false);
+    expect((await check({ type: 'max-latency-ms', value: 1000, not: true }, 'x', { latencyMs: Number.NaN })).pass).toBe(false);
   });
 });
 

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { CliIO } from '../program.js';
 import { Option } from 'commander';
 import { openStore } from '../../store/index.js';
-import { buildRunReport, textTable, pct, usd } from '../../report/index.js';
+import { buildRunReport, textTable, pct, costText, runCostTotals } from '../../report/index.js';
 import { positiveInt } from '../options.js';
 
 export function registerRunsCommand(program: Command, io: CliIO): void {
@@ -30,10 +30,10 @@ export function registerRunsCommand(program: Command, io: CliIO): void {
         for (const run of runs) {
           const report = await buildRunReport(store, run.id, 0.95, { analysis: false });
           const best = report.variants.map((v) => `${v.id} ${pct(v.passRate)}`).join(', ');
-          const cost = report.variants.every((v) => v.costUsd !== null) ? usd(report.variants.reduce((s, v) => s + (v.costUsd ?? 0), 0)) : 'n/a';
-          rows.push([run.id, run.suiteName, run.label ?? '', run.status, run.startedAt.slice(0, 16).replace('T', ' '), best, cost]);
+          const cost = runCostTotals(report);
+          rows.push([run.id, run.suiteName, run.label ?? '', run.status, run.startedAt.slice(0, 16).replace('T', ' '), best, costText(cost.paidUsd), costText(cost.listUsd)]);
         }
-        io.stdout(`${textTable(['run', 'suite', 'label', 'status', 'started (UTC)', 'pass rates', 'cost'], rows)}\n`);
+        io.stdout(`${textTable(['run', 'suite', 'label', 'status', 'started (UTC)', 'pass rates', 'paid', 'list cost'], rows)}\n`);
       } finally {
         await store.close();
       }

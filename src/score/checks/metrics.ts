@@ -1,14 +1,18 @@
-// Call metrics: max-latency-ms and max-cost. An unknown value cannot be judged: the check fails as
-// indeterminate (and `not` does not turn that into a pass).
+// Call metrics: max-latency-ms and max-cost. An unknown cost cannot be judged: the check fails as
+// indeterminate (and `not` does not turn that into a pass). Latency is different: every call we make is
+// timed, so a missing latency means the output has none by nature (a replayed log without latency_ms). The
+// check is then not applicable: left out of the result's pass and score, not failed (the run warns once).
 import type { CheckEvaluator } from '../evaluator.js';
-import { fail, indeterminate, pass } from '../evaluator.js';
+import { fail, indeterminate, notApplicable, pass } from '../evaluator.js';
 
 export const maxLatencyMs: CheckEvaluator<'max-latency-ms'> = (spec) => {
   const max = spec.value;
+  const none = notApplicable('no latency (a replayed output without latency_ms)');
   const unknown = indeterminate('latency unknown');
   return (_view, ctx) => {
     const ms = ctx.latencyMs;
-    if (ms === undefined || !Number.isFinite(ms)) return unknown;
+    if (ms === undefined) return none;
+    if (!Number.isFinite(ms)) return unknown;
     return ms <= max ? pass(`latency ${Math.round(ms)} ms <= ${max} ms`) : fail(`latency ${Math.round(ms)} ms > ${max} ms`);
   };
 };
