@@ -6,12 +6,15 @@
 // a judge can be expected to reach.
 import { EvalspecError } from '../errors.js';
 import type { JudgeDetail } from '../score/index.js';
-import { cohensKappa, krippendorffAlpha, upperBound, wilsonInterval, type Interval, type KappaWeights, type Label } from '../stats/index.js';
+import { cohensKappa, krippendorffAlpha, type Interval, type KappaWeights, type Label } from '../stats/index.js';
 import type { CalibrationRecord, LabelRow, ResultRow, RunRecord, StoredCheck, Store } from '../store/index.js';
+import { rate, thresholdAdvice, type DecisionRule, type Rate, type ThresholdAdvice, type ThresholdItem } from './threshold.js';
 
 export type CalibrationKind = 'binary' | 'ordinal' | 'pairwise';
 
 const BINARY_TYPES = new Set(['judge', 'factuality', 'closed-qa', 'faithfulness']);
+/** Yes/no judges whose pass threshold is fixed (0.5 on a 0/1 answer): nothing to tune. */
+const FIXED_THRESHOLD_TYPES = new Set(['factuality', 'closed-qa']);
 
 export interface CalibrateOptions {
   /** Target false-pass rate for the threshold recommendation (default 0.05). */
@@ -25,36 +28,6 @@ export interface CalibrateOptions {
   /** Store the calibrations (default true). */
   store?: boolean;
   now?: () => Date;
-}
-
-export interface Rate {
-  count: number;
-  of: number;
-  rate: number | null;
-  /** Two-sided Wilson interval. */
-  interval: Interval | null;
-  /** One-sided Clopper–Pearson upper bound at the level: the rate is at most this, with that confidence. */
-  upper: number | null;
-}
-
-export interface ThresholdChoice {
-  /** Pass iff the judge's score >= threshold. */
-  threshold: number;
-  falsePass: Rate;
-  falseFail: Rate;
-}
-
-export interface ThresholdAdvice {
-  /** The threshold the suite uses now. */
-  current: number;
-  currentFalsePass: Rate;
-  target: number;
-  /** The most lenient threshold whose observed false-pass rate is at most the target (null: none is). */
-  recommended: ThresholdChoice | null;
-  /** The most lenient threshold whose false-pass upper bound is at most the target (null: the labels cannot show it). */
-  provable: ThresholdChoice | null;
-  /** Human-failed labels needed to show the target with zero false passes (one-sided Clopper–Pearson). */
-  failLabelsNeeded: number;
 }
 
 export interface PairwiseOrderFigures {
@@ -134,6 +107,8 @@ export interface RunCalibration {
 interface Verdict {
   pass?: boolean;
   raw?: number;
+  /** An ensemble's per-judge scores (what a majority rule compares with the threshold). */
+  votes?: number[];
   outcome?: string;
   orders?: { first: string; second: string };
   error?: boolean;
@@ -147,6 +122,8 @@ interface Instrument {
   kind: CalibrationKind;
   threshold?: number;
   scale?: [number, number];
+  /** How the check decides pass/fail from the scores (an ensemble's `ensemble:` setting). */
+  rule: DecisionRule;
   verdicts: Map<string, Verdict>;
 }
 
@@ -165,7 +142,8 @@ function collectVerdicts(rows: ResultRow[], metrics: Set<string> | undefined): I
     const id = `${judge}\u0000${check.metric}`;
     let ins = instruments.get(id);
     if (!ins) {
-      ins = { judge, metric: check.metric, checkType: check.type, kind, verdicts: new Map() };
+      const rule: DecisionRule = members ? (detail.ensemble === 'mean' ? 'mean' : 'majority') : 'score';
+      ins = { judge, metric: check.metric, checkType: check.type, kind, rule, verdicts: new Map() };
       if (members) ins.members = members;
       instruments.set(id, ins);
     }
@@ -198,7 +176,8 @@ function collectVerdicts(rows: ResultRow[], metrics: Set<string> | undefined): I
         instrument(vote.model, check, kind, detail).verdicts.set(key, v);
       }
       if (ensemble) {
-        const v: Verdict = kind === 'pairwise' ? { outcome: detail.outcome, pass: check.pass } : { pass: check.pass, raw: detail.raw };
+        const votes = (detail.votes ?? []).map((vote) => vote.raw).filter((raw): raw is number => raw !== undefined);
+        const v: Verdict = kind === 'pairwise' ? { outcome: detail.outcome, pass: check.pass } : { pass: check.pass, raw: detail.raw, votes };
         instrument(ensemble, check, kind, detail, models).verdicts.set(key, v);
       }
     }
@@ -235,7 +214,7 @@ function humanTruth(labels: LabelRow[], kind: CalibrationKind, metric: string): 
   for (const l of labels) {
     let value: string | number | undefined;
     if (kind === 'binary') value = l.label === 'pass' || l.label === 'fail' ? l.label : undefined;
-    else if (kind === 'pairwise') value = l.label === 'win' || l.label === 'loss' || l.label === 'tie' ? l.label : undefined;
+    else if (kind === 'pairwise') value = l.preference === 'win' || l.preference === 'loss' || l.preference === 'tie' ? l.preference : undefined;
     else value = l.scores?.[metric];
     if (value === undefined) continue;
     const key = resultKey(l);
@@ -299,16 +278,6 @@ function safeKappa(pairs: [Label, Label][], weights: KappaWeights, categories?: 
 // ---------------------------------------------------------------------------------------------------------
 // Figures
 
-function rate(count: number, of: number, level: number): Rate {
-  return {
-    count,
-    of,
-    rate: of > 0 ? count / of : null,
-    interval: wilsonInterval(count, of, level) ?? null,
-    upper: upperBound(count, of, { method: 'clopper-pearson', level })?.high ?? null,
-  };
-}
-
 function confusionOf(pairs: [string, string][], categories: string[]): number[][] {
   const index = new Map(categories.map((c, i) => [c, i]));
   const m = categories.map(() => categories.map(() => 0));
@@ -320,36 +289,13 @@ function confusionOf(pairs: [string, string][], categories: string[]): number[][
   return m;
 }
 
-/** The smallest n with 0 failures in n whose one-sided upper bound is at most target. */
-function zeroFailureN(target: number, level: number): number {
-  if (!(target > 0)) return Infinity;
-  return Math.max(1, Math.ceil(Math.log(1 - level) / Math.log(1 - target)));
-}
-
-function thresholdAdvice(items: { human: boolean; raw: number }[], current: number, target: number, level: number): ThresholdAdvice {
-  const fails = items.filter((i) => !i.human);
-  const passes = items.filter((i) => i.human);
-  const at = (t: number): ThresholdChoice => ({
-    threshold: t,
-    falsePass: rate(fails.filter((i) => i.raw >= t).length, fails.length, level),
-    falseFail: rate(passes.filter((i) => i.raw < t).length, passes.length, level),
-  });
-  const candidates = [...new Set(items.map((i) => i.raw))].sort((a, b) => a - b);
-  let recommended: ThresholdChoice | null = null;
-  let provable: ThresholdChoice | null = null;
-  if (fails.length > 0) {
-    for (const t of candidates) {
-      const c = at(t);
-      if (recommended === null && c.falsePass.rate !== null && c.falsePass.rate <= target) recommended = c;
-      if (provable === null && c.falsePass.upper !== null && c.falsePass.upper <= target) provable = c;
-      if (recommended && provable) break;
-    }
-  }
-  return { current, currentFalsePass: at(current).falsePass, target, recommended, provable, failLabelsNeeded: zeroFailureN(target, level) };
+function adviceFor(ins: Instrument, items: ThresholdItem[], current: number, options: { maxFalsePass: number; level: number }): ThresholdAdvice {
+  const judges = ins.members?.length ?? 1;
+  return thresholdAdvice(items, { current, rule: ins.rule, judges, fixed: FIXED_THRESHOLD_TYPES.has(ins.checkType), target: options.maxFalsePass, level: options.level });
 }
 
 function calibrateInstrument(ins: Instrument, truth: HumanTruth, options: Required<Pick<CalibrateOptions, 'maxFalsePass' | 'level'>>): JudgeCalibration | undefined {
-  const { level, maxFalsePass } = options;
+  const { level } = options;
   let errors = 0;
   const matched: { key: string; human: string | number; verdict: Verdict }[] = [];
   for (const [key, human] of truth.consensus) {
@@ -384,7 +330,7 @@ function calibrateInstrument(ins: Instrument, truth: HumanTruth, options: Requir
     const humanFails = pairs.filter(([h]) => h === 'fail');
     const humanPasses = pairs.filter(([h]) => h === 'pass');
     const threshold = ins.threshold ?? 0.5;
-    const items = matched.filter((m) => m.verdict.raw !== undefined).map((m) => ({ human: m.human === 'pass', raw: m.verdict.raw! }));
+    const items = matched.filter((m) => m.verdict.raw !== undefined).map((m) => ({ human: m.human === 'pass', raw: m.verdict.raw!, votes: m.verdict.votes }));
     return {
       ...base,
       ...agreementOf(pairs.filter(([h, j]) => h === j).length),
@@ -392,7 +338,7 @@ function calibrateInstrument(ins: Instrument, truth: HumanTruth, options: Requir
       confusion: { categories, matrix: confusionOf(pairs, categories) },
       falsePass: rate(humanFails.filter(([, j]) => j === 'pass').length, humanFails.length, level),
       falseFail: rate(humanPasses.filter(([, j]) => j === 'fail').length, humanPasses.length, level),
-      threshold: thresholdAdvice(items, threshold, maxFalsePass, level),
+      threshold: adviceFor(ins, items, threshold, options),
     };
   }
 
@@ -404,7 +350,7 @@ function calibrateInstrument(ins: Instrument, truth: HumanTruth, options: Requir
     const quadratic = pairs.length ? safeKappa(pairs, 'quadratic', cats) : undefined;
     const linear = pairs.length ? safeKappa(pairs, 'linear', cats) : undefined;
     const threshold = ins.threshold ?? Math.ceil((scale[0] + scale[1]) / 2);
-    const items = inScale.map((m) => ({ human: (m.human as number) >= threshold, raw: m.verdict.raw! }));
+    const items = inScale.map((m) => ({ human: (m.human as number) >= threshold, raw: m.verdict.raw!, votes: m.verdict.votes }));
     const humanFails = items.filter((i) => !i.human);
     const humanPasses = items.filter((i) => i.human);
     const strPairs = pairs.map(([h, j]): [string, string] => [String(h), String(j)]);
@@ -421,7 +367,7 @@ function calibrateInstrument(ins: Instrument, truth: HumanTruth, options: Requir
       meanDifference: inScale.length ? inScale.reduce((s, m) => s + (m.verdict.raw! - (m.human as number)), 0) / inScale.length : undefined,
       falsePass: rate(humanFails.filter((i) => i.raw >= threshold).length, humanFails.length, level),
       falseFail: rate(humanPasses.filter((i) => i.raw < threshold).length, humanPasses.length, level),
-      threshold: thresholdAdvice(items, threshold, maxFalsePass, level),
+      threshold: adviceFor(ins, items, threshold, options),
     };
   }
 
