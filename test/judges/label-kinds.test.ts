@@ -126,7 +126,7 @@ describe('labels import: pass/fail, rubric scores and winner on the same result 
     });
     const fix = await runCli(['labels', 'import', 'fix.jsonl', '--run', runId], { cwd: dir });
     expect(fix.exitCode).toBe(0);
-    expect(fix.stdout).toContain('imported 1 labels, updated 1, 1 unchanged (already stored) (3 read: 1 pass/fail, 1 with dimension scores, 1 pairwise (win/loss/tie))');
+    expect(fix.stdout).toContain('imported 1 label, updated 1, 1 unchanged (already stored) (3 read: 1 pass/fail, 1 with dimension scores, 1 pairwise (win/loss/tie))');
     expect(fix.stdout).toContain("updated: the same labeller's earlier label of the same kind on the same result was replaced (line 1)");
     const c1 = labelRows()[0];
     expect([c1.label, JSON.parse(c1.scores_json!), c1.preference]).toEqual(['fail', { tone: 5, accuracy: 3 }, 'win']);

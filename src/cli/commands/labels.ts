@@ -29,9 +29,10 @@ export function registerLabelsCommand(program: Command, io: CliIO): void {
             r.kinds.pairwise ? `${r.kinds.pairwise} pairwise (win/loss/tie)` : '',
           ].filter(Boolean);
           const into = `by ${r.labellers.join(', ')} into run ${r.runId}${r.runGuessed ? ' (the newest run: pass --run to choose)' : ''}`;
-          if (r.updated === 0 && r.unchanged === 0) io.stdout(`imported ${r.imported} labels (${kinds.join(', ')}) ${into}\n`);
+          const labelsN = (n: number) => `${n} label${n === 1 ? '' : 's'}`;
+          if (r.updated === 0 && r.unchanged === 0) io.stdout(`imported ${labelsN(r.imported)} (${kinds.join(', ')}) ${into}\n`);
           else {
-            const parts = [`imported ${r.imported} labels`, r.updated ? `updated ${r.updated}` : '', r.unchanged ? `${r.unchanged} unchanged (already stored)` : ''].filter(Boolean);
+            const parts = [`imported ${labelsN(r.imported)}`, r.updated ? `updated ${r.updated}` : '', r.unchanged ? `${r.unchanged} unchanged (already stored)` : ''].filter(Boolean);
             io.stdout(`${parts.join(', ')} (${r.read} read: ${kinds.join(', ')}) ${into}\n`);
           }
           if (r.updated) {
