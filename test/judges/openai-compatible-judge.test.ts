@@ -15,8 +15,9 @@ const CASES = ['c1', 'c2', 'c3', 'c4', 'c5'];
 /** The local judge answers only when the prompt tells it the keys (as a model would have to guess them otherwise). */
 function localAnswer(req: FakeRequest): string {
   const prompt = promptOf(req);
-  if (!prompt.includes('"verdict"')) return JSON.stringify({ answer: 'yes' });
-  return JSON.stringify({ reasoning: 'fine', verdict: 'pass', score: 0.8 });
+  if (prompt.includes('- "tone": an object with the keys "reasoning"')) return JSON.stringify({ tone: { reasoning: 'warm', score: 4 } });
+  if (prompt.includes('- "verdict": one of')) return JSON.stringify({ reasoning: 'fine', verdict: 'pass', score: 0.8 });
+  return JSON.stringify({ answer: 'yes' });
 }
 
 describe('an openai-compatible judge, and AI SDK warnings', () => {
@@ -40,6 +41,7 @@ describe('an openai-compatible judge, and AI SDK warnings', () => {
         'prompts: [{ id: p, messages: [{ role: user, content: "Answer {{q}}" }] }]',
         'checks:',
         '  - { type: judge, judge: local:llama-judge, rubric: "The answer is an answer." }',
+        '  - { type: rubric, judge: local:llama-judge, dimensions: [{ name: tone, anchors: { 1: rude, 5: warm } }] }',
         '',
       ].join('\n'),
       'cases.jsonl': jsonl(CASES.map((id) => ({ id, vars: { q: id } }))),
@@ -54,11 +56,16 @@ describe('an openai-compatible judge, and AI SDK warnings', () => {
   it('the judge prompt names the keys and gives the schema; every verdict is usable', () => {
     expect(result.stderr).not.toContain('internal error');
     expect(result.exitCode).toBe(0);
-    expect(local.requests).toHaveLength(CASES.length);
-    for (const req of local.requests) {
-      expect(req.body.response_format).toEqual({ type: 'json_object' });
+    expect(local.requests).toHaveLength(2 * CASES.length);
+    for (const req of local.requests) expect(req.body.response_format).toEqual({ type: 'json_object' });
+    const rubric = local.requests.filter((r) => promptOf(r).includes('"tone"'));
+    expect(rubric).toHaveLength(CASES.length);
+    for (const req of rubric) {
+      expect(promptOf(req)).toContain('- "tone": an object with the keys "reasoning" (a string — brief reasoning, written before the verdict), "score" (a whole number from 1 to 5)');
+    }
+    for (const req of local.requests.filter((r) => !rubric.includes(r))) {
       const prompt = promptOf(req);
-      expect(prompt).toContain('- "reasoning": a string');
+      expect(prompt).toContain('- "reasoning": a string — brief reasoning, written before the verdict');
       expect(prompt).toContain('- "verdict": one of "pass", "fail"');
       expect(prompt).toContain('- "score": a number from 0 to 1');
       const schema = JSON.parse(prompt.slice(prompt.indexOf('The JSON schema of the answer:\n') + 'The JSON schema of the answer:\n'.length));

@@ -16,7 +16,8 @@ function bounds(s: Schema): string {
 
 /** One value of the schema in words: `one of "pass", "fail"`, `a number from 0 to 1`, `an object with …`. */
 function describe(s: Schema): string {
-  const note = typeof s.description === 'string' ? ` (${s.description.replace(/\.$/, '')})` : '';
+  const text = typeof s.description === 'string' ? s.description.trim().replace(/\.$/, '') : '';
+  const note = text ? ` — ${text[0].toLowerCase()}${text.slice(1)}` : '';
   if (Array.isArray(s.enum)) return `one of ${s.enum.map((v) => JSON.stringify(v)).join(', ')}${note}`;
   switch (s.type) {
     case 'string':
