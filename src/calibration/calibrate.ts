@@ -6,12 +6,16 @@
 // a judge can be expected to reach.
 import { EvalspecError } from '../errors.js';
 import type { JudgeDetail } from '../score/index.js';
-import { cohensKappa, krippendorffAlpha, upperBound, wilsonInterval, type Interval, type KappaWeights, type Label } from '../stats/index.js';
-import type { CalibrationRecord, LabelRow, ResultRow, RunRecord, StoredCheck, Store } from '../store/index.js';
+import type { Interval, KappaWeights } from '../stats/index.js';
+import type { CalibrationRecord, ResultRow, RunRecord, StoredCheck, Store } from '../store/index.js';
+import { humanAgreement, humanTruth, levels, resultKey, safeKappa, type CalibrationKind, type HumanAgreement, type HumanTruth } from './human-truth.js';
+import { rate, thresholdAdvice, type DecisionRule, type Rate, type ThresholdAdvice, type ThresholdItem } from './threshold.js';
 
-export type CalibrationKind = 'binary' | 'ordinal' | 'pairwise';
+export type { CalibrationKind, HumanAgreement } from './human-truth.js';
 
 const BINARY_TYPES = new Set(['judge', 'factuality', 'closed-qa', 'faithfulness']);
+/** Yes/no judges whose pass threshold is fixed (0.5 on a 0/1 answer): nothing to tune. */
+const FIXED_THRESHOLD_TYPES = new Set(['factuality', 'closed-qa']);
 
 export interface CalibrateOptions {
   /** Target false-pass rate for the threshold recommendation (default 0.05). */
@@ -25,36 +29,6 @@ export interface CalibrateOptions {
   /** Store the calibrations (default true). */
   store?: boolean;
   now?: () => Date;
-}
-
-export interface Rate {
-  count: number;
-  of: number;
-  rate: number | null;
-  /** Two-sided Wilson interval. */
-  interval: Interval | null;
-  /** One-sided Clopper–Pearson upper bound at the level: the rate is at most this, with that confidence. */
-  upper: number | null;
-}
-
-export interface ThresholdChoice {
-  /** Pass iff the judge's score >= threshold. */
-  threshold: number;
-  falsePass: Rate;
-  falseFail: Rate;
-}
-
-export interface ThresholdAdvice {
-  /** The threshold the suite uses now. */
-  current: number;
-  currentFalsePass: Rate;
-  target: number;
-  /** The most lenient threshold whose observed false-pass rate is at most the target (null: none is). */
-  recommended: ThresholdChoice | null;
-  /** The most lenient threshold whose false-pass upper bound is at most the target (null: the labels cannot show it). */
-  provable: ThresholdChoice | null;
-  /** Human-failed labels needed to show the target with zero false passes (one-sided Clopper–Pearson). */
-  failLabelsNeeded: number;
 }
 
 export interface PairwiseOrderFigures {
@@ -105,15 +79,6 @@ export interface JudgeCalibration {
   humanKappa?: number | null;
 }
 
-export interface HumanAgreement {
-  metric: string;
-  kind: CalibrationKind;
-  labellers: string[];
-  pairs: { a: string; b: string; n: number; kappa: number | null; agreement: number | null }[];
-  alpha: number | null;
-  /** Results where the labellers' majority is undefined (a split), left out of judge comparisons. */
-  splits: number;
-}
 
 export interface RunCalibration {
   runId: string;
@@ -134,6 +99,8 @@ export interface RunCalibration {
 interface Verdict {
   pass?: boolean;
   raw?: number;
+  /** An ensemble's per-judge scores (what a majority rule compares with the threshold). */
+  votes?: number[];
   outcome?: string;
   orders?: { first: string; second: string };
   error?: boolean;
@@ -147,10 +114,10 @@ interface Instrument {
   kind: CalibrationKind;
   threshold?: number;
   scale?: [number, number];
+  /** How the check decides pass/fail from the scores (an ensemble's `ensemble:` setting). */
+  rule: DecisionRule;
   verdicts: Map<string, Verdict>;
 }
-
-const resultKey = (r: { caseId: string; variantId: string; repeat: number }) => `${r.caseId}\u0000${r.variantId}\u0000${r.repeat}`;
 
 function kindOf(type: string): CalibrationKind | undefined {
   if (BINARY_TYPES.has(type)) return 'binary';
@@ -165,7 +132,8 @@ function collectVerdicts(rows: ResultRow[], metrics: Set<string> | undefined): I
     const id = `${judge}\u0000${check.metric}`;
     let ins = instruments.get(id);
     if (!ins) {
-      ins = { judge, metric: check.metric, checkType: check.type, kind, verdicts: new Map() };
+      const rule: DecisionRule = members ? (detail.ensemble === 'mean' ? 'mean' : 'majority') : 'score';
+      ins = { judge, metric: check.metric, checkType: check.type, kind, rule, verdicts: new Map() };
       if (members) ins.members = members;
       instruments.set(id, ins);
     }
@@ -198,7 +166,8 @@ function collectVerdicts(rows: ResultRow[], metrics: Set<string> | undefined): I
         instrument(vote.model, check, kind, detail).verdicts.set(key, v);
       }
       if (ensemble) {
-        const v: Verdict = kind === 'pairwise' ? { outcome: detail.outcome, pass: check.pass } : { pass: check.pass, raw: detail.raw };
+        const votes = (detail.votes ?? []).map((vote) => vote.raw).filter((raw): raw is number => raw !== undefined);
+        const v: Verdict = kind === 'pairwise' ? { outcome: detail.outcome, pass: check.pass } : { pass: check.pass, raw: detail.raw, votes };
         instrument(ensemble, check, kind, detail, models).verdicts.set(key, v);
       }
     }
@@ -207,107 +176,7 @@ function collectVerdicts(rows: ResultRow[], metrics: Set<string> | undefined): I
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// What the humans said, per result
-
-interface HumanTruth {
-  /** Consensus label per result key (undefined: split). */
-  consensus: Map<string, string | number | undefined>;
-  byLabeller: Map<string, Map<string, string | number>>;
-}
-
-function majority(values: string[]): string | undefined {
-  const counts = new Map<string, number>();
-  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-  for (const [v, c] of counts) if (c * 2 > values.length) return v;
-  return undefined;
-}
-
-function roundedMedian(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  const med = s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-  return Math.floor(med + 0.5);
-}
-
-function humanTruth(labels: LabelRow[], kind: CalibrationKind, metric: string): HumanTruth {
-  const perResult = new Map<string, (string | number)[]>();
-  const byLabeller = new Map<string, Map<string, string | number>>();
-  for (const l of labels) {
-    let value: string | number | undefined;
-    if (kind === 'binary') value = l.label === 'pass' || l.label === 'fail' ? l.label : undefined;
-    else if (kind === 'pairwise') value = l.label === 'win' || l.label === 'loss' || l.label === 'tie' ? l.label : undefined;
-    else value = l.scores?.[metric];
-    if (value === undefined) continue;
-    const key = resultKey(l);
-    const list = perResult.get(key) ?? [];
-    list.push(value);
-    perResult.set(key, list);
-    let m = byLabeller.get(l.labeller);
-    if (!m) byLabeller.set(l.labeller, (m = new Map()));
-    m.set(key, value);
-  }
-  const consensus = new Map<string, string | number | undefined>();
-  for (const [key, values] of perResult) {
-    consensus.set(key, kind === 'ordinal' ? roundedMedian(values as number[]) : majority(values as string[]));
-  }
-  return { consensus, byLabeller };
-}
-
-function humanAgreement(truth: HumanTruth, kind: CalibrationKind, metric: string, scale: [number, number] | undefined): HumanAgreement | undefined {
-  const labellers = [...truth.byLabeller.keys()].sort();
-  const splits = [...truth.consensus.values()].filter((v) => v === undefined).length;
-  if (labellers.length < 2) return undefined;
-  const weights: KappaWeights = kind === 'ordinal' ? 'quadratic' : 'none';
-  const categories = kind === 'ordinal' && scale ? levels(scale) : undefined;
-  const pairs: HumanAgreement['pairs'] = [];
-  for (let i = 0; i < labellers.length; i++) {
-    for (let j = i + 1; j < labellers.length; j++) {
-      const a = truth.byLabeller.get(labellers[i])!;
-      const b = truth.byLabeller.get(labellers[j])!;
-      const shared: [Label, Label][] = [];
-      for (const [key, va] of a) {
-        const vb = b.get(key);
-        if (vb !== undefined) shared.push([va, vb]);
-      }
-      const k = shared.length ? safeKappa(shared, weights, categories) : undefined;
-      pairs.push({
-        a: labellers[i],
-        b: labellers[j],
-        n: shared.length,
-        kappa: k?.kappa ?? null,
-        agreement: shared.length ? shared.filter(([x, y]) => x === y).length / shared.length : null,
-      });
-    }
-  }
-  const units = [...truth.consensus.keys()].map((key) => labellers.map((l) => truth.byLabeller.get(l)!.get(key) ?? null));
-  const alpha = krippendorffAlpha(units, { metric: kind === 'ordinal' ? 'interval' : 'nominal' });
-  return { metric, kind, labellers, pairs, alpha: alpha?.alpha ?? null, splits };
-}
-
-function levels([lo, hi]: [number, number]): number[] {
-  return Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
-}
-
-function safeKappa(pairs: [Label, Label][], weights: KappaWeights, categories?: Label[]) {
-  try {
-    return cohensKappa({ pairs }, { weights, categories });
-  } catch {
-    return undefined; // a label outside the categories: no kappa
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------
 // Figures
-
-function rate(count: number, of: number, level: number): Rate {
-  return {
-    count,
-    of,
-    rate: of > 0 ? count / of : null,
-    interval: wilsonInterval(count, of, level) ?? null,
-    upper: upperBound(count, of, { method: 'clopper-pearson', level })?.high ?? null,
-  };
-}
 
 function confusionOf(pairs: [string, string][], categories: string[]): number[][] {
   const index = new Map(categories.map((c, i) => [c, i]));
@@ -320,36 +189,13 @@ function confusionOf(pairs: [string, string][], categories: string[]): number[][
   return m;
 }
 
-/** The smallest n with 0 failures in n whose one-sided upper bound is at most target. */
-function zeroFailureN(target: number, level: number): number {
-  if (!(target > 0)) return Infinity;
-  return Math.max(1, Math.ceil(Math.log(1 - level) / Math.log(1 - target)));
-}
-
-function thresholdAdvice(items: { human: boolean; raw: number }[], current: number, target: number, level: number): ThresholdAdvice {
-  const fails = items.filter((i) => !i.human);
-  const passes = items.filter((i) => i.human);
-  const at = (t: number): ThresholdChoice => ({
-    threshold: t,
-    falsePass: rate(fails.filter((i) => i.raw >= t).length, fails.length, level),
-    falseFail: rate(passes.filter((i) => i.raw < t).length, passes.length, level),
-  });
-  const candidates = [...new Set(items.map((i) => i.raw))].sort((a, b) => a - b);
-  let recommended: ThresholdChoice | null = null;
-  let provable: ThresholdChoice | null = null;
-  if (fails.length > 0) {
-    for (const t of candidates) {
-      const c = at(t);
-      if (recommended === null && c.falsePass.rate !== null && c.falsePass.rate <= target) recommended = c;
-      if (provable === null && c.falsePass.upper !== null && c.falsePass.upper <= target) provable = c;
-      if (recommended && provable) break;
-    }
-  }
-  return { current, currentFalsePass: at(current).falsePass, target, recommended, provable, failLabelsNeeded: zeroFailureN(target, level) };
+function adviceFor(ins: Instrument, items: ThresholdItem[], current: number, options: { maxFalsePass: number; level: number }): ThresholdAdvice {
+  const judges = ins.members?.length ?? 1;
+  return thresholdAdvice(items, { current, rule: ins.rule, judges, fixed: FIXED_THRESHOLD_TYPES.has(ins.checkType), target: options.maxFalsePass, level: options.level });
 }
 
 function calibrateInstrument(ins: Instrument, truth: HumanTruth, options: Required<Pick<CalibrateOptions, 'maxFalsePass' | 'level'>>): JudgeCalibration | undefined {
-  const { level, maxFalsePass } = options;
+  const { level } = options;
   let errors = 0;
   const matched: { key: string; human: string | number; verdict: Verdict }[] = [];
   for (const [key, human] of truth.consensus) {
@@ -384,7 +230,7 @@ function calibrateInstrument(ins: Instrument, truth: HumanTruth, options: Requir
     const humanFails = pairs.filter(([h]) => h === 'fail');
     const humanPasses = pairs.filter(([h]) => h === 'pass');
     const threshold = ins.threshold ?? 0.5;
-    const items = matched.filter((m) => m.verdict.raw !== undefined).map((m) => ({ human: m.human === 'pass', raw: m.verdict.raw! }));
+    const items = matched.filter((m) => m.verdict.raw !== undefined).map((m) => ({ human: m.human === 'pass', raw: m.verdict.raw!, votes: m.verdict.votes }));
     return {
       ...base,
       ...agreementOf(pairs.filter(([h, j]) => h === j).length),
@@ -392,7 +238,7 @@ function calibrateInstrument(ins: Instrument, truth: HumanTruth, options: Requir
       confusion: { categories, matrix: confusionOf(pairs, categories) },
       falsePass: rate(humanFails.filter(([, j]) => j === 'pass').length, humanFails.length, level),
       falseFail: rate(humanPasses.filter(([, j]) => j === 'fail').length, humanPasses.length, level),
-      threshold: thresholdAdvice(items, threshold, maxFalsePass, level),
+      threshold: adviceFor(ins, items, threshold, options),
     };
   }
 
@@ -404,7 +250,7 @@ function calibrateInstrument(ins: Instrument, truth: HumanTruth, options: Requir
     const quadratic = pairs.length ? safeKappa(pairs, 'quadratic', cats) : undefined;
     const linear = pairs.length ? safeKappa(pairs, 'linear', cats) : undefined;
     const threshold = ins.threshold ?? Math.ceil((scale[0] + scale[1]) / 2);
-    const items = inScale.map((m) => ({ human: (m.human as number) >= threshold, raw: m.verdict.raw! }));
+    const items = inScale.map((m) => ({ human: (m.human as number) >= threshold, raw: m.verdict.raw!, votes: m.verdict.votes }));
     const humanFails = items.filter((i) => !i.human);
     const humanPasses = items.filter((i) => i.human);
     const strPairs = pairs.map(([h, j]): [string, string] => [String(h), String(j)]);
@@ -421,7 +267,7 @@ function calibrateInstrument(ins: Instrument, truth: HumanTruth, options: Requir
       meanDifference: inScale.length ? inScale.reduce((s, m) => s + (m.verdict.raw! - (m.human as number)), 0) / inScale.length : undefined,
       falsePass: rate(humanFails.filter((i) => i.raw >= threshold).length, humanFails.length, level),
       falseFail: rate(humanPasses.filter((i) => i.raw < threshold).length, humanPasses.length, level),
-      threshold: thresholdAdvice(items, threshold, maxFalsePass, level),
+      threshold: adviceFor(ins, items, threshold, options),
     };
   }
 

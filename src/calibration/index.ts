@@ -9,9 +9,7 @@ export {
   type HumanAgreement,
   type JudgeCalibration,
   type PairwiseOrderFigures,
-  type Rate,
   type RunCalibration,
-  type ThresholdAdvice,
-  type ThresholdChoice,
 } from './calibrate.js';
+export { type DecisionRule, type Rate, type ThresholdAdvice, type ThresholdChoice } from './threshold.js';
 export { renderCalibration, agreementSentence } from './render.js';

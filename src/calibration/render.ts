@@ -2,7 +2,8 @@
 // product manager reads ("this judge agrees with humans κ 0.71 on 240 labels"), the confusion matrix, the
 // false-pass / false-fail rates and the threshold advice.
 import { textTable } from '../report/index.js';
-import type { HumanAgreement, JudgeCalibration, Rate, RunCalibration } from './calibrate.js';
+import type { HumanAgreement, JudgeCalibration, RunCalibration } from './calibrate.js';
+import type { Rate, ThresholdAdvice } from './threshold.js';
 
 const pct = (x: number | null | undefined, digits = 1) => (x === null || x === undefined ? 'n/a' : `${(x * 100).toFixed(digits)}%`);
 const k3 = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : x.toFixed(3));
@@ -39,6 +40,42 @@ function matrix(j: JudgeCalibration): string[] {
     .map((l) => `    ${l}`);
 }
 
+const range = (above: number | null, upTo: number | null) => `${above === null ? '(−∞' : `(${num(above)}`}, ${upTo === null ? '∞)' : `${num(upTo)}]`}`;
+
+function ruleText(t: ThresholdAdvice): string {
+  if (t.rule === 'majority') return ` (majority of ${t.judges} judges' votes, as the check decides)`;
+  if (t.rule === 'mean') return ` (mean of ${t.judges} judges' scores, as the check decides)`;
+  return '';
+}
+
+/** The threshold advice: nothing to change when the current threshold meets the target, else the least strict range that does. */
+function thresholdLines(t: ThresholdAdvice, level: number): string[] {
+  const now = `false pass ${rateText(t.currentFalsePass, false)}`;
+  const confidence = `${pct(level, 0)} confidence`;
+  const shown = (): string => {
+    if (t.provable && t.provable.threshold === t.current) return `; shown with ${confidence} (false-pass upper bound ${pct(t.provable.falsePass.upper)})`;
+    if (t.provable) return `; shown with ${confidence} only at threshold ${num(t.provable.threshold)} (false-pass upper bound ${pct(t.provable.falsePass.upper)})`;
+    return `; not shown with ${confidence}: ${t.currentFalsePass.of} human-failed labels are too few (with no false pass at all it takes ${t.failLabelsNeeded})`;
+  };
+  if (t.currentFalsePass.of === 0) return [`  threshold now ${num(t.current)}${ruleText(t)}: no human-failed labels: the false-pass rate cannot be estimated`];
+  if (t.fixed || t.yesNo) {
+    const what = t.fixed ? 'the judge answers yes/no: the check has no threshold to tune' : 'the judges answered only 0 or 1';
+    const same = t.yesNo ? ' (every threshold in (0, 1] gives the same verdicts)' : '';
+    if (t.meetsTarget) return [`  ${what}${same}; ${now} meets the target ≤ ${pct(t.target)}${shown()}`];
+    if (t.fixed || !t.recommended) return [`  ${what}${same}; ${now} is above the target ≤ ${pct(t.target)}: no threshold lowers it without failing everything`];
+  }
+  if (t.meetsTarget) return [`  threshold now ${num(t.current)}${ruleText(t)}: ${now} meets the target ≤ ${pct(t.target)}${shown()}`];
+  const head = `  threshold now ${num(t.current)}${ruleText(t)}: ${now}`;
+  const r = t.recommended;
+  if (r === null) return [`${head}; no threshold keeps the false-pass rate ≤ ${pct(t.target)}`];
+  return [
+    `${head}; for false pass ≤ ${pct(t.target)} use threshold ${num(r.threshold)} (any threshold in ${range(r.above, r.threshold)} gives the same verdicts on these labels; false pass ${rateText(r.falsePass)}; false fail ${rateText(r.falseFail, false)})`,
+    t.provable
+      ? `  shown with ${confidence} at threshold ${num(t.provable.threshold)} (false-pass upper bound ${pct(t.provable.falsePass.upper)})`
+      : `  not shown with ${confidence}: ${r.falsePass.of} human-failed labels are too few (with no false pass at all it takes ${t.failLabelsNeeded})`,
+  ];
+}
+
 export function renderCalibration(c: RunCalibration): string {
   const out: string[] = [];
   out.push(`calibration · run ${c.runId} · ${c.suiteName} · ${c.labels} labels by ${c.labellers.length} labeller${c.labellers.length === 1 ? '' : 's'} (${c.labellers.join(', ')}) · target false-pass ≤ ${pct(c.maxFalsePass)}`);
@@ -63,21 +100,7 @@ export function renderCalibration(c: RunCalibration): string {
       out.push(`  judge − human: ${j.meanDifference === undefined ? 'n/a' : `${j.meanDifference >= 0 ? '+' : ''}${j.meanDifference.toFixed(2)}`} on average; within ±1: ${pct(j.within1)}; linear-weighted κ ${k3(j.linearKappa)}`);
     }
     if (j.falsePass) out.push(`  false pass (judge passes what humans fail): ${rateText(j.falsePass)}; false fail: ${rateText(j.falseFail)}`);
-    const t = j.threshold;
-    if (t) {
-      const now = `threshold now ${num(t.current)}: false pass ${rateText(t.currentFalsePass, false)}`;
-      if (t.recommended === null) {
-        out.push(`  ${now}; ${t.currentFalsePass.of === 0 ? 'no human-failed labels: the false-pass rate cannot be estimated' : `no threshold keeps the false-pass rate ≤ ${pct(t.target)}`}`);
-      } else {
-        const r = t.recommended;
-        out.push(`  ${now}; for false pass ≤ ${pct(t.target)} use threshold ${num(r.threshold)} (false pass ${rateText(r.falsePass)}; false fail ${rateText(r.falseFail, false)})`);
-        if (t.provable) {
-          out.push(`  shown with ${pct(c.level, 0)} confidence at threshold ${num(t.provable.threshold)} (false-pass upper bound ${pct(t.provable.falsePass.upper)})`);
-        } else {
-          out.push(`  not shown with ${pct(c.level, 0)} confidence: ${r.falsePass.of} human-failed labels are too few (with no false pass at all it takes ${t.failLabelsNeeded})`);
-        }
-      }
-    }
+    if (j.threshold) out.push(...thresholdLines(j.threshold, c.level));
     if (j.orders) {
       const o = j.orders;
       out.push(

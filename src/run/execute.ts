@@ -16,6 +16,7 @@ import { createBudget, judgeCostOf, type BudgetSummary } from './budget.js';
 import { SecretScrubber } from './secrets.js';
 import { createRunJudge } from './judge-client.js';
 import { applyJudgeOutcome, scoreDeferredChecks, validateDeferredChecks } from './judge-phase.js';
+import { routeSdkWarnings } from './sdk-warnings.js';
 
 export const FORMAT_VERSION = 1;
 
@@ -97,6 +98,7 @@ class PreparedChecksCache {
 export async function executeRun(plan: Plan, options: RunOptions): Promise<RunOutcome> {
   const { store, suite } = { store: options.store, suite: plan.suite };
   const warnings = [...suite.warnings];
+  const restoreSdkWarnings = routeSdkWarnings(warnings); // the AI SDK's per-call warnings, once each, into the run's (sdk-warnings.ts)
   const scrubber = new SecretScrubber();
   const targets = await buildTargets(suite, suite.models, scrubber, warnings);
   // Judge checks: their models resolved (keys checked) before anything is stored; see judge-client.ts.
@@ -418,5 +420,6 @@ export async function executeRun(plan: Plan, options: RunOptions): Promise<RunOu
   const status: RunStatus = cancel?.aborted ? 'cancelled' : fatal || errorsLeft > 0 || stored < plan.totalCalls ? 'incomplete' : 'completed';
   await store.runs.setStatus(runId, status, new Date().toISOString());
   options.onEvent?.({ type: 'run-end', runId, status });
+  restoreSdkWarnings();
   return { runId, status, fatal, warnings, counts, budget: budget?.summary() };
 }

@@ -11,6 +11,7 @@ import type { LanguageModel } from 'ai';
 import { EvalspecError, EXIT } from '../errors.js';
 import type { Plan } from '../plan/index.js';
 import {
+  answerFormatText,
   judgeModelName,
   JudgeAnswerError,
   JudgeCallError,
@@ -127,6 +128,9 @@ function networkJudge(suite: Suite, ref: ModelRef, scrubber: SecretScrubber, war
   const baseURL = resolveBaseURL(suite, ref, warnings);
   const headers = resolveHeaders(suite, ref, scrubber);
   const lm: LanguageModel = languageModel(suite, ref, apiKey, baseURL, headers);
+  // An openai-compatible server is sent `response_format: json_object` only (the AI SDK cannot ask it to
+  // enforce a schema), so the prompt names the answer's keys and gives the schema.
+  const schemaInPrompt = cfg.type === 'openai-compatible';
   return {
     name: ref.label,
     ref,
@@ -141,7 +145,7 @@ function networkJudge(suite: Suite, ref: ModelRef, scrubber: SecretScrubber, war
       const result = await generateText({
         model: lm,
         system: request.system,
-        prompt: request.prompt,
+        prompt: schemaInPrompt ? `${request.prompt}\n\n${answerFormatText(request.schema)}` : request.prompt,
         output: Output.object({ schema: jsonSchema(request.schema as Parameters<typeof jsonSchema>[0]), name: request.schemaName }),
         temperature: ref.params.temperature,
         maxOutputTokens: ref.params.max_tokens,

@@ -20,3 +20,4 @@ export {
 } from './judge-types.js';
 export { escapeFenced, fence, FENCE_TAGS } from './judges/fence.js';
 export { JUDGE_SYSTEM } from './judges/prompts.js';
+export { answerFormatText } from './judges/answer-format.js';

@@ -136,4 +136,15 @@ CREATE INDEX IF NOT EXISTS results_run ON results (run_id);
 CREATE INDEX IF NOT EXISTS results_run_case ON results (run_id, case_id);
 `,
   },
+  {
+    // A pairwise preference (win / loss / tie) is a kind of label of its own: it shared the `label` column
+    // with pass/fail, so importing a labeller's "winner" replaced their pass/fail label on that result.
+    // Existing win/loss/tie labels move to the new column.
+    version: 7,
+    name: 'labels: pairwise preference apart from pass/fail',
+    sql: `
+ALTER TABLE labels ADD COLUMN preference TEXT;
+UPDATE labels SET preference = label, label = NULL WHERE label IN ('win', 'loss', 'tie');
+`,
+  },
 ];

@@ -310,11 +310,28 @@ export class SqliteStore implements Store {
 
   labels = {
     putMany: async (rows: LabelRow[]) => {
-      const put = this.db.prepare(`INSERT OR REPLACE INTO labels (run_id, case_id, variant_id, repeat_index, label, scores_json, tag, comment, labeller, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      // An upsert, not INSERT OR REPLACE: a row written without a preference (the viewer's form) keeps it.
+      const put = this.db.prepare(`INSERT INTO labels (run_id, case_id, variant_id, repeat_index, label, scores_json, tag, comment, labeller, created_at, preference)
+        VALUES (@runId, @caseId, @variantId, @repeat, @label, @scores, @tag, @comment, @labeller, @createdAt, @preference)
+        ON CONFLICT (run_id, case_id, variant_id, repeat_index, labeller) DO UPDATE SET label = excluded.label, scores_json = excluded.scores_json,
+          tag = excluded.tag, comment = excluded.comment, created_at = excluded.created_at,
+          preference = CASE WHEN @keepPreference = 1 THEN labels.preference ELSE excluded.preference END`);
       this.db.transaction(() => {
         for (const l of rows) {
-          put.run(l.runId, l.caseId, l.variantId, l.repeat, l.label, l.scores ? JSON.stringify(l.scores) : null, l.tag, l.comment, l.labeller, l.createdAt);
+          put.run({
+            runId: l.runId,
+            caseId: l.caseId,
+            variantId: l.variantId,
+            repeat: l.repeat,
+            label: l.label,
+            scores: l.scores ? JSON.stringify(l.scores) : null,
+            tag: l.tag,
+            comment: l.comment,
+            labeller: l.labeller,
+            createdAt: l.createdAt,
+            preference: l.preference ?? null,
+            keepPreference: l.preference === undefined ? 1 : 0,
+          });
         }
       })();
     },
@@ -332,6 +349,7 @@ export class SqliteStore implements Store {
         repeat: Number(r.repeat_index),
         label: (r.label as string) ?? null,
         scores: r.scores_json ? JSON.parse(r.scores_json as string) : null,
+        preference: (r.preference as string) ?? null,
         tag: (r.tag as string) ?? null,
         comment: (r.comment as string) ?? null,
         labeller: r.labeller as string,

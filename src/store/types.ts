@@ -122,10 +122,16 @@ export interface LabelRow {
   caseId: string;
   variantId: string;
   repeat: number;
-  /** 'pass' or 'fail' ('win' / 'loss' / 'tie' for a pairwise comparison); null when only a tag, scores or a comment were given. */
+  /** 'pass' or 'fail'; null when the labeller gave none (only scores, a preference, a tag or a comment). */
   label: string | null;
   /** Per-dimension scores (judge calibration), or null. */
   scores: Record<string, number> | null;
+  /**
+   * Pairwise: 'win' / 'loss' / 'tie' for this result's variant against the other output. Stored apart from
+   * `label`, so one labeller's pass/fail, scores and preference on a result never replace each other.
+   * Writing a row with `preference` undefined keeps the stored one (the viewer does not edit it).
+   */
+  preference?: string | null;
   /** An error tag from the suite's taxonomy. */
   tag: string | null;
   comment: string | null;
@@ -194,7 +200,7 @@ export interface Store {
     latencies(runId: string, variantId: string): Promise<number[]>;
   };
   labels: {
-    /** Insert or replace by (run, case, variant, repeat, labeller). */
+    /** Insert or replace by (run, case, variant, repeat, labeller); an undefined `preference` keeps the stored one. */
     putMany(rows: LabelRow[]): Promise<void>;
     list(runId: string, query?: LabelQuery): Promise<LabelRow[]>;
     delete(key: { runId: string; caseId: string; variantId: string; repeat: number; labeller: string }): Promise<void>;

@@ -539,13 +539,15 @@ export class ViewerData {
     const index = await this.loadIndex(runId);
     const exists = index.results.some((r) => r.caseId === input.caseId && r.variantId === input.variantId && r.repeat === input.repeat);
     if (!exists) throw new NotFound(`no result for case ${input.caseId}, variant ${input.variantId}, repeat ${input.repeat} in run ${runId}`);
+    // The form edits pass/fail, tag and comment: rubric scores the labeller imported stay (so does the preference, in the store).
+    const stored = input.scores ? undefined : (await this.store.labels.list(runId, { caseId: input.caseId, variantId: input.variantId, labeller: input.labeller })).find((l) => l.repeat === input.repeat);
     const record: LabelRecord = {
       runId,
       caseId: input.caseId,
       variantId: input.variantId,
       repeat: input.repeat,
       label: input.label,
-      scores: input.scores ?? null,
+      scores: input.scores ?? stored?.scores ?? null,
       tag: input.tag,
       comment: input.comment,
       labeller: input.labeller,

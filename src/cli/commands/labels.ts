@@ -28,7 +28,17 @@ export function registerLabelsCommand(program: Command, io: CliIO): void {
             r.kinds.scores ? `${r.kinds.scores} with dimension scores` : '',
             r.kinds.pairwise ? `${r.kinds.pairwise} pairwise (win/loss/tie)` : '',
           ].filter(Boolean);
-          io.stdout(`imported ${r.imported} labels (${kinds.join(', ')}) by ${r.labellers.join(', ')} into run ${r.runId}${r.runGuessed ? ' (the newest run: pass --run to choose)' : ''}\n`);
+          const into = `by ${r.labellers.join(', ')} into run ${r.runId}${r.runGuessed ? ' (the newest run: pass --run to choose)' : ''}`;
+          const labelsN = (n: number) => `${n} label${n === 1 ? '' : 's'}`;
+          if (r.updated === 0 && r.unchanged === 0) io.stdout(`imported ${labelsN(r.imported)} (${kinds.join(', ')}) ${into}\n`);
+          else {
+            const parts = [`imported ${labelsN(r.imported)}`, r.updated ? `updated ${r.updated}` : '', r.unchanged ? `${r.unchanged} unchanged (already stored)` : ''].filter(Boolean);
+            io.stdout(`${parts.join(', ')} (${r.read} read: ${kinds.join(', ')}) ${into}\n`);
+          }
+          if (r.updated) {
+            const lines = r.updatedLines.slice(0, 10).join(', ') + (r.updatedLines.length > 10 ? ', …' : '');
+            io.stdout(`updated: the same labeller's earlier label of the same kind on the same result was replaced (line${r.updatedLines.length === 1 ? '' : 's'} ${lines})\n`);
+          }
           io.stdout(`next: evalspec calibrate ${r.runId}\n`);
         }
       } finally {
@@ -59,13 +69,13 @@ export function registerLabelsCommand(program: Command, io: CliIO): void {
           e.n++;
           if (r.label === 'pass') e.pass++;
           else if (r.label === 'fail') e.fail++;
-          else if (r.label) e.pairwise++;
+          if (r.preference) e.pairwise++;
           if (r.scores) e.scores++;
           if (r.createdAt > e.last) e.last = r.createdAt;
           by.set(r.labeller, e);
         }
         const table = [...by.entries()].map(([l, e]) => [l, String(e.n), String(e.pass), String(e.fail), String(e.pairwise), String(e.scores), e.last.slice(0, 16).replace('T', ' ')]);
-        io.stdout(`${textTable(['labeller', 'labels', 'pass', 'fail', 'win/loss/tie', 'scored', 'last (UTC)'], table, [false, true, true, true, true, true, false])}\n`);
+        io.stdout(`${textTable(['labeller', 'results', 'pass', 'fail', 'win/loss/tie', 'scored', 'last (UTC)'], table, [false, true, true, true, true, true, false])}\n`);
       } finally {
         await store.close();
       }
