@@ -33,8 +33,11 @@ export interface CheckOutcome {
    * something unusable). It then fails with score 0, and `not` does not invert it.
    */
   indeterminate?: boolean;
-  /** 'judge-error': the judge's answer was unusable after a retry; the result becomes an error of that class. */
-  error?: 'judge-error';
+  /**
+   * 'judge-error': the judge's answer was unusable after a retry; 'check-error': the check's own code did not
+   * finish (timed out, hung, its worker crashed). The result becomes an error of that class (run incomplete).
+   */
+  error?: 'judge-error' | 'check-error';
   /** Judge checks: models, reasoning, raw score, votes, pairwise orders. */
   judge?: JudgeDetail;
   /** Judge checks: what this run paid the judge (0 when cached; null when the judge model is unpriced). */
