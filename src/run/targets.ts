@@ -269,7 +269,8 @@ async function functionTarget(suite: Suite, model: ModelRef): Promise<CallTarget
         if (!(error instanceof UserCodeError)) throw error;
         if (error.kind === 'aborted') throw req.signal.reason ?? error; // run/ knows whether it timed out or was cancelled
         if (error.kind === 'timeout') throw new CallFailure('timeout', `${model.ref} did not return: ${error.message}`, true);
-        if (error.kind === 'crashed') throw new CallFailure('function-error', `${model.ref} crashed: ${error.message}`);
+        // Its worker died under it (often another call in it hung): not this call's own throw, so the retry policy applies.
+        if (error.kind === 'crashed') throw new CallFailure('function-error', `${model.ref} crashed: ${error.message}`, true);
         throw new CallFailure('function-error', `${model.ref} threw: ${error.thrownMessage ?? error.message}`);
       }
       if (typeof out === 'string') return { text: out };
