@@ -110,7 +110,13 @@ export class UserCodePool {
     pending.timer = setTimeout(() => {
       this.settle(pending, new UserCodeError('timeout', `timed out after ${pending.options.timeoutMs} ms`), true);
     }, pending.options.timeoutMs);
-    pw.worker.postMessage({ ...pending.message, id: pending.id });
+    try {
+      pw.worker.postMessage({ ...pending.message, id: pending.id });
+    } catch (error) {
+      // Arguments that cannot be copied into a worker (a function in vars): the call cannot start.
+      const what = `its arguments cannot be copied into a worker (${(error as Error).message})`;
+      this.settle(pending, new UserCodeError('threw', `TypeError: ${what}`, 'TypeError', what), false);
+    }
   }
 
   private pickWorker(): PoolWorker {

@@ -164,6 +164,25 @@ export default ({ caseId }) => { writeFileSync(new URL('./started-' + caseId, im
     expect(results(dir)).toEqual([]); // a cancelled call is not stored: a resume runs it
   });
 
+  it('Ctrl-C while a check spins in while (true): exit 130 at once, not after the deadline of the check', async () => {
+    const dir = project({
+      'evalspec.yaml': suite(`  - { type: javascript, timeout_ms: 600000, value: "const fs = await import('node:fs'); fs.writeFileSync('started', ''); while (true) {}" }`),
+    });
+    const child = startCli(['run', 'evalspec.yaml', '--json', 'out.json'], { cwd: dir });
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    child.stdout!.resume();
+    const closed = once(child, 'close');
+    const safety = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    while (!existsSync(join(dir, 'started'))) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    const [code, signal] = await closed;
+    clearTimeout(safety);
+    expect(signal, stderr).toBeNull();
+    expect(code, stderr).toBe(130);
+    expect(queryDb(dir, 'SELECT status FROM runs')).toEqual([{ status: 'cancelled' }]);
+  });
+
   it('a command that stalls is a failure (exit 70 with a message), never exit 0', async () => {
     // Reproduces the original failure mode: a deadline timer that does not keep the process alive and a worker
     // that never holds it, so the event loop empties while the run waits. The preload only weakens timers.
