@@ -13,6 +13,11 @@ export const EXIT = {
   incomplete: 3,
   /** A provider refused our credentials (401/403): the run stopped early, finished work is stored. */
   auth: 4,
+  /**
+   * A bug in evalspec (EX_SOFTWARE), including a command that stopped making progress: every operation it
+   * waited on could never finish, so Node would have exited 0 with no result. Never a user's input.
+   */
+  internal: 70,
   /** Interrupted by the user (Ctrl-C); finished work is stored and can be resumed. */
   cancelled: 130,
 } as const;
@@ -33,6 +38,7 @@ export type ErrorCode =
   | 'API_KEY_MISSING'
   | 'PROVIDER_AUTH'
   | 'MODULE_LOAD'
+  | 'CHECK_ISOLATED'
   | 'REPLAY_FILE'
   | 'RUN_NOT_FOUND'
   | 'RESUME_MISMATCH'

@@ -7,6 +7,8 @@ import { executeRun, type RunEvent, type RunOutcome } from './run/index.js';
 import { openStore, type Store } from './store/index.js';
 import { buildRunReport, writeJsonReport, writeJunitReport, writeMarkdownReport, gateSummary, type RunReport } from './report/index.js';
 import type { GateSummary } from './stats/index.js';
+import { terminateUserCode } from './user-code/index.js';
+import { isolatedModuleError } from './score/index.js';
 
 export interface RunSuiteOptions {
   /** Store path or URL (default .evalspec/evalspec.db). Ignored when `store` is given. */
@@ -30,6 +32,11 @@ export interface RunSuiteOptions {
   expectedOutputTokens?: number;
   /** Quality bars that are inconclusive (not proven) do not fail the run (exit 1) when true. */
   allowInconclusive?: boolean;
+  /**
+   * Run javascript checks isolated: no environment variables, no import()/require, no files or network;
+   * module checks are refused up front (CHECK_ISOLATED). `evalspec ci` sets it unless --trust-checks.
+   */
+  isolateChecks?: boolean;
 }
 
 export interface RunSuiteResult {
@@ -40,15 +47,22 @@ export interface RunSuiteResult {
   gate: GateSummary;
 }
 
-/** Validate templated check arguments once per distinct rendered spec (e.g. a regex built from {{vars}}). */
-export function validatePlanChecks(plan: Plan): void {
+/**
+ * Validate templated check arguments once per distinct rendered spec (e.g. a regex built from {{vars}}).
+ * With `isolated`, a javascript module check is CHECK_ISOLATED here, before a run is created.
+ */
+export function validatePlanChecks(plan: Plan, options: { isolated?: boolean } = {}): void {
   const seen = new Set<string>();
   for (const planned of plan.cases) {
     for (const spec of planned.checks) {
       const key = stableStringify(spec);
       if (seen.has(key)) continue;
       seen.add(key);
-      compileCheck(spec, { file: planned.case.source.file, line: planned.case.source.line, caseId: planned.case.id });
+      const where = { file: planned.case.source.file, line: planned.case.source.line, caseId: planned.case.id };
+      compileCheck(spec, where);
+      if (options.isolated && spec.type === 'javascript' && spec.file !== undefined) {
+        throw isolatedModuleError(spec.file, where);
+      }
     }
   }
 }
@@ -79,7 +93,10 @@ export async function runSuite(suitePath: string | undefined, options: RunSuiteO
         hint: `use --repeat with at least the k of ${reduce}, or write reduce: ${reduce[4]}k (k = the repeat count)`,
       });
     }
-    validatePlanChecks(plan);
+    validatePlanChecks(plan, { isolated: options.isolateChecks });
+    // Ctrl-C must not wait for user code: stop every worker running it (the run then ends cancelled).
+    const stopUserCode = () => terminateUserCode();
+    options.signal?.addEventListener('abort', stopUserCode, { once: true });
     const outcome = await executeRun(plan, {
       store,
       label: options.label,
@@ -90,7 +107,8 @@ export async function runSuite(suitePath: string | undefined, options: RunSuiteO
       onEvent: options.onEvent,
       maxCostUsd: options.maxCostUsd,
       expectedOutputTokens: options.expectedOutputTokens,
-    });
+      isolateChecks: options.isolateChecks,
+    }).finally(() => options.signal?.removeEventListener('abort', stopUserCode));
     const report = await buildRunReport(store, outcome.runId);
     report.warnings = [...new Set([...report.warnings, ...outcome.warnings])];
     if (options.json) await writeJsonReport(store, report, options.json);

@@ -51,13 +51,28 @@ export async function main(argv: string[]): Promise<number> {
       return error.exitCode;
     }
     process.stderr.write(`internal error: ${(error as Error)?.stack ?? String(error)}\n`);
-    return 70; // EX_SOFTWARE: a bug in evalspec, not in the user's input
+    return EXIT.internal; // EX_SOFTWARE: a bug in evalspec, not in the user's input
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
   }
 }
 
+// When everything the command awaits waits on something that can never happen (a promise nobody will
+// settle), Node's event loop empties and the process would exit 0 with the command unfinished: no report,
+// the run left `started`, a CI job green having tested nothing. User code has deadlines (src/user-code), so
+// reaching this is a bug in evalspec; fail loudly instead of passing.
+let finished = false;
+process.on('beforeExit', () => {
+  if (finished) return;
+  process.stderr.write(
+    'internal error: evalspec stopped making progress (every pending operation was waiting on something that can never finish); ' +
+      'the command did not complete. Please report this with the suite; finished results are stored and `evalspec run --resume RUN_ID` continues a run.\n',
+  );
+  process.exit(EXIT.internal);
+});
+
 main(process.argv.slice(2)).then((code) => {
+  finished = true;
   process.exitCode = code;
 });

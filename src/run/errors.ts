@@ -13,6 +13,7 @@ export type ErrorClass =
   | 'missing-output'
   | 'function-error'
   | 'judge-error'
+  | 'check-error'
   | 'cancelled';
 
 export interface ClassifiedError {

@@ -17,6 +17,7 @@ import { SecretScrubber } from './secrets.js';
 import { createRunJudge } from './judge-client.js';
 import { applyJudgeOutcome, scoreDeferredChecks, validateDeferredChecks } from './judge-phase.js';
 import { routeSdkWarnings } from './sdk-warnings.js';
+import { applyCheckErrors } from './check-errors.js';
 
 export const FORMAT_VERSION = 1;
 
@@ -42,6 +43,8 @@ export interface RunOptions {
   maxCostUsd?: number;
   /** Output tokens assumed per call when reserving budget (default 256). */
   expectedOutputTokens?: number;
+  /** Run javascript checks isolated: no environment, no module checks (docs/checks.md, "Where user code runs"). */
+  isolateChecks?: boolean;
 }
 
 export interface RunOutcome {
@@ -83,11 +86,11 @@ export function cacheKeyFor(identity: Record<string, unknown>, item: WorkItem): 
 class PreparedChecksCache {
   private map = new Map<string, Promise<PreparedCheck[]>>();
   // Items come case by case (all variants of a case in a row), so a few hundred entries are plenty.
-  constructor(private readonly baseDir: string, private readonly max = 256) {}
+  constructor(private readonly baseDir: string, private readonly isolated: boolean, private readonly max = 256) {}
   get(item: WorkItem): Promise<PreparedCheck[]> {
     let entry = this.map.get(item.caseId);
     if (!entry) {
-      entry = prepareChecks(item.planned.checks, this.baseDir);
+      entry = prepareChecks(item.planned.checks, this.baseDir, {}, { isolated: this.isolated });
       this.map.set(item.caseId, entry);
       if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
     }
@@ -169,7 +172,7 @@ export async function executeRun(plan: Plan, options: RunOptions): Promise<RunOu
   options.onEvent?.({ type: 'run-start', runId, totalCalls: plan.totalCalls, alreadyDone: done.size });
 
   const writer = new ResultWriter(store);
-  const prepared = new PreparedChecksCache(suite.dir);
+  const prepared = new PreparedChecksCache(suite.dir, options.isolateChecks ?? false);
   const runLimit = options.concurrency ?? suite.concurrency;
   const connectionLimits = new Map<string, Semaphore>();
   for (const t of targets.values()) {
@@ -371,6 +374,7 @@ export async function executeRun(plan: Plan, options: RunOptions): Promise<RunOu
       }
       budget?.settle(reservation ?? undefined, row.costUsd, row.outputTokens, judgeCostOf(row.checks));
     }
+    if (applyCheckErrors(row)) counts.errors++; // a check that hung: the result is a check-error
     if (judge) {
       const j = applyJudgeOutcome(row); // an unusable judge answer makes the result a judge-error
       if (j.judgeError) counts.errors++;

@@ -13,6 +13,7 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { EvalspecError } from '../errors.js';
 import { resolveEnv, type Suite, type ModelRef, type Message, type GenerationParams } from '../suite/index.js';
 import { CallFailure } from './errors.js';
+import { describeModule, exportType, UserCodeError, userCodePool, type ModuleExports } from '../user-code/index.js';
 import { providerFetch } from './http-fetch.js';
 import type { SecretScrubber } from './secrets.js';
 import { countTokens, countMessageTokens, TOKENIZER_NAME } from './tokens.js';
@@ -221,6 +222,9 @@ function splitModulePath(suite: Suite, modelId: string): { file: string; exportN
   return { file: resolve(suite.dir, path), exportName };
 }
 
+// `function:` targets run in a trusted user-code worker (src/user-code): the function gets `signal`, aborted
+// when the call times out or the run is cancelled, and the call settles then whatever the function does (a
+// function that ignores its signal, or never returns, or loops forever, cannot hold the run).
 async function functionTarget(suite: Suite, model: ModelRef): Promise<CallTarget> {
   const { file, exportName } = splitModulePath(suite, model.modelId);
   if (!existsSync(file)) {
@@ -230,23 +234,27 @@ async function functionTarget(suite: Suite, model: ModelRef): Promise<CallTarget
       hint: `model "${model.ref}": the path is relative to the suite file; add #name to pick a named export`,
     });
   }
-  let mod: Record<string, unknown>;
+  const url = pathToFileURL(file).href;
+  let mod: ModuleExports;
   try {
-    mod = await import(pathToFileURL(file).href);
+    mod = await describeModule(url, suite.timeoutMs);
   } catch (error) {
-    throw new EvalspecError('MODULE_LOAD', `cannot load ${file}: ${(error as Error).message}`, {
+    const hung = error instanceof UserCodeError && error.kind !== 'threw';
+    throw new EvalspecError('MODULE_LOAD', `cannot load ${file}: ${hung ? `its top level did not finish: ${(error as Error).message}` : (error as UserCodeError).thrownMessage ?? (error as Error).message}`, {
       file,
       hint: 'the module must be JavaScript (.mjs/.js) that Node can import; compile TypeScript first or run node with a TS loader',
       cause: error,
     });
   }
-  const fn = mod[exportName];
-  if (typeof fn !== 'function') {
+  if (exportType(mod, exportName) !== 'function') {
     throw new EvalspecError('MODULE_LOAD', `${file} has no function export "${exportName}"`, {
       file,
-      hint: `export a function (input) => string | { output, inputTokens?, outputTokens?, costUsd? }; exports found: ${Object.keys(mod).join(', ') || 'none'}`,
+      hint: `export a function (input) => string | { output, inputTokens?, outputTokens?, costUsd? }; exports found: ${mod.own.map(([k]) => k).join(', ') || 'none'}`,
     });
   }
+  const pool = userCodePool('trusted');
+  // A backstop only: run/ aborts the call's signal at its own timeout first.
+  const backstopMs = suite.timeoutMs + 5_000;
   return {
     kind: 'function',
     measuresLatency: true,
@@ -255,9 +263,15 @@ async function functionTarget(suite: Suite, model: ModelRef): Promise<CallTarget
     async call(req) {
       let out: unknown;
       try {
-        out = await (fn as (input: unknown) => unknown)({ vars: req.vars, messages: req.messages, caseId: req.caseId, repeat: req.repeat, signal: req.signal });
+        const input = { vars: req.vars, messages: req.messages, caseId: req.caseId, repeat: req.repeat };
+        out = await pool.request({ t: 'target', url, exportName, input }, { timeoutMs: backstopMs, signal: req.signal });
       } catch (error) {
-        throw new CallFailure('function-error', `${model.ref} threw: ${(error as Error)?.message ?? String(error)}`);
+        if (!(error instanceof UserCodeError)) throw error;
+        if (error.kind === 'aborted') throw req.signal.reason ?? error; // run/ knows whether it timed out or was cancelled
+        if (error.kind === 'timeout') throw new CallFailure('timeout', `${model.ref} did not return: ${error.message}`, true);
+        // Its worker died under it (often another call in it hung): not this call's own throw, so the retry policy applies.
+        if (error.kind === 'crashed') throw new CallFailure('function-error', `${model.ref} crashed: ${error.message}`, true);
+        throw new CallFailure('function-error', `${model.ref} threw: ${error.thrownMessage ?? error.message}`);
       }
       if (typeof out === 'string') return { text: out };
       if (out && typeof out === 'object' && 'output' in out) {

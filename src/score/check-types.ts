@@ -38,8 +38,11 @@ export interface CheckOutcome {
    * the check is left out of the result's checks, pass and score, as if the output had not been given it.
    */
   notApplicable?: boolean;
-  /** 'judge-error': the judge's answer was unusable after a retry; the result becomes an error of that class. */
-  error?: 'judge-error';
+  /**
+   * 'judge-error': the judge's answer was unusable after a retry; 'check-error': the check's own code did not
+   * finish (timed out, hung, its worker crashed). The result becomes an error of that class (run incomplete).
+   */
+  error?: 'judge-error' | 'check-error';
   /** Judge checks: models, reasoning, raw score, votes, pairwise orders. */
   judge?: JudgeDetail;
   /** Judge checks: what this run paid the judge (0 when cached; null when the judge model is unpriced). */

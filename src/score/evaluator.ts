@@ -13,6 +13,8 @@ export interface PrepareEnv {
   where: CheckLocation;
   /** The check's compiled regex / schema / inline function (from compileCheck). */
   compiled: CompiledCheck;
+  /** Run javascript checks isolated: no environment, no modules (docs/checks.md, "Where user code runs"). */
+  isolated?: boolean;
 }
 
 /** Prepares one check of type T. Throws EvalspecError (CHECK_INVALID, MODULE_LOAD) for a check that cannot run. */

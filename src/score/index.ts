@@ -5,7 +5,7 @@ export { CHECKS } from './registry.js';
 export type { CheckEvaluator, Evaluate, PrepareEnv } from './evaluator.js';
 export { OutputView, parseJsonOutput, type ParsedJson } from './output-view.js';
 export { editDistance, similarity, type EditDistance } from './text-distance.js';
-export { clearModuleCache, interpret as interpretJavascriptResult } from './checks/javascript.js';
+export { clearModuleCache, interpret as interpretJavascriptResult, isolatedModuleError } from './checks/javascript.js';
 export {
   judgeModelName,
   JudgeAnswerError,

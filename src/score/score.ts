@@ -32,12 +32,13 @@ export interface ScoredOutput {
  * CHECK_UNKNOWN, CHECK_INVALID (does not compile), MODULE_LOAD (module missing, broken, or no such export).
  * Deferred checks (pairwise `against` another variant) need every call finished: they are left out unless
  * `options.deferred` is true, which prepares only them (the run stage scores them in a second phase).
+ * `options.isolated` runs javascript checks isolated (CHECK_ISOLATED for module checks).
  */
 export async function prepareChecks(
   specs: CheckSpec[],
   baseDir: string,
   where: CheckLocation = {},
-  options: { deferred?: boolean } = {},
+  options: { deferred?: boolean; isolated?: boolean } = {},
 ): Promise<PreparedCheck[]> {
   const wanted = options.deferred ?? false;
   return Promise.all(
@@ -47,7 +48,7 @@ export async function prepareChecks(
         throw new EvalspecError('CHECK_UNKNOWN', `unknown check type "${String(spec.type)}"; valid types: ${CHECK_TYPES.join(', ')}`, where);
       }
       const compiled = compileCheck(spec, where);
-      const evaluate = await factory(spec, { baseDir, where, compiled });
+      const evaluate = await factory(spec, { baseDir, where, compiled, isolated: options.isolated });
       return {
         spec,
         type: spec.type,

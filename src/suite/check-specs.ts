@@ -357,13 +357,19 @@ export type InlineCheckFunction = (output: string, vars: Record<string, unknown>
 export type CompiledCheck =
   | { type: 'regex'; regex: RegExp }
   | { type: 'json-schema'; validate: ValidateFunction }
-  | { type: 'javascript-inline'; fn: InlineCheckFunction }
+  | { type: 'javascript-inline'; fn: InlineCheckFunction; source: InlineCheckSource }
   | { type: 'none' };
 
 const NONE: CompiledCheck = { type: 'none' };
 const regexCache = new Map<string, RegExp>();
 const schemaCache = new Map<string, ValidateFunction>();
-const expressionCache = new Map<string, InlineCheckFunction>();
+const expressionCache = new Map<string, { fn: InlineCheckFunction; source: InlineCheckSource }>();
+
+/** The function body an inline check compiled to, and whether it is async: user-code workers compile it again. */
+export interface InlineCheckSource {
+  body: string;
+  isAsync: boolean;
+}
 
 /**
  * Compiles what a check needs at score time: the regex, the JSON schema validator, or the inline
@@ -377,7 +383,7 @@ export function compileCheck(spec: CheckSpec, where: CheckLocation = {}): Compil
     case 'json-schema':
       return { type: 'json-schema', validate: compileSchema(spec.value, where) };
     case 'javascript':
-      return spec.value === undefined ? NONE : { type: 'javascript-inline', fn: compileExpression(spec.value, where) };
+      return spec.value === undefined ? NONE : { type: 'javascript-inline', ...compileExpression(spec.value, where) };
     default:
       return NONE;
   }
@@ -469,9 +475,9 @@ const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor as
  * Compiles an inline javascript check. Tried in order: an expression (`output.length < 200`), a function
  * body with `return`; async variants when the code uses `await`. `output`, `vars` and `context` are in scope.
  */
-function compileExpression(code: string, where: CheckLocation): InlineCheckFunction {
-  let fn = expressionCache.get(code);
-  if (fn !== undefined) return fn;
+function compileExpression(code: string, where: CheckLocation): { fn: InlineCheckFunction; source: InlineCheckSource } {
+  const cached = expressionCache.get(code);
+  if (cached !== undefined) return cached;
   const expression = code.trim().replace(/;+\s*$/, '');
   const sync: [FunctionConstructor, string][] = [
     [Function, `"use strict";\nreturn (\n${expression}\n);`],
@@ -483,15 +489,17 @@ function compileExpression(code: string, where: CheckLocation): InlineCheckFunct
   ];
   const attempts = /\bawait\b/.test(code) ? [...async, ...sync] : [...sync, ...async];
   let firstError: unknown;
+  let compiled: { fn: InlineCheckFunction; source: InlineCheckSource } | undefined;
   for (const [Ctor, body] of attempts) {
     try {
-      fn = new Ctor('output', 'vars', 'context', body) as InlineCheckFunction;
+      // Compiled here only to reject bad syntax when the suite loads; the code runs in a user-code worker.
+      compiled = { fn: new Ctor('output', 'vars', 'context', body) as InlineCheckFunction, source: { body, isAsync: Ctor === AsyncFunction } };
       break;
     } catch (err) {
       firstError ??= err;
     }
   }
-  if (fn === undefined) {
+  if (compiled === undefined) {
     const shown = code.length > 60 ? `${code.slice(0, 60)}…` : code;
     throw new EvalspecError('CHECK_INVALID', `invalid \`javascript\` check \`${shown}\`: ${String(firstError)}`, {
       ...where,
@@ -499,6 +507,6 @@ function compileExpression(code: string, where: CheckLocation): InlineCheckFunct
       cause: firstError,
     });
   }
-  expressionCache.set(code, fn);
-  return fn;
+  expressionCache.set(code, compiled);
+  return compiled;
 }

@@ -124,14 +124,16 @@ describe('javascript: module', () => {
     expect((await check(spec, 'abcdef')).pass).toBe(false);
   });
 
-  it('imports a module once, however many checks and cases use it', async () => {
+  it('imports a module once per worker, however many checks and cases use it; never in the calling thread', async () => {
     const g = globalThis as { __evalspecCounterLoads?: number };
     const specs = [1, 2, 3].map(() => validateCheckSpec({ type: 'javascript', file: 'counter.mjs' }));
     const prepared = await prepareChecks(specs, FIXTURES);
     await prepareChecks(specs, FIXTURES);
-    const scored = await scoreOutput(prepared, context('x'));
-    expect(scored.pass).toBe(true);
-    expect(g.__evalspecCounterLoads).toBe(1);
+    for (const output of ['x', 'y', 'z']) {
+      const scored = await scoreOutput(prepared, context(output));
+      expect(scored.checks.map((c) => c.pass)).toEqual([true, true, true]); // each worker's count is 1
+    }
+    expect(g.__evalspecCounterLoads).toBeUndefined(); // user code runs in a worker, not here
   });
 
   it('a missing module: MODULE_LOAD naming the resolved path and the fix', async () => {

@@ -78,12 +78,17 @@ describe('scoreOutput', () => {
   });
 
   it('runs async checks concurrently and keeps result order', async () => {
-    const slow = { type: 'javascript', value: 'await new Promise((r) => setTimeout(r, 40)); return true' };
-    const t0 = Date.now();
+    // Each slow check reports when it started and ended; run concurrently, the three intervals overlap.
+    const slow = {
+      type: 'javascript',
+      value: 'const start = Date.now(); await new Promise((r) => setTimeout(r, 200)); return { pass: true, reason: `${start} ${Date.now()}` }',
+    };
+    await scoreRaw([slow, slow, slow, slow], 'x'); // starts the user-code workers first
     const r = await scoreRaw([slow, { type: 'contains', value: 'x' }, slow, slow], 'x');
-    expect(Date.now() - t0).toBeLessThan(110);
     expect(r.checks.map((c) => c.type)).toEqual(['javascript', 'contains', 'javascript', 'javascript']);
     expect(r.pass).toBe(true);
+    const spans = [0, 2, 3].map((i) => r.checks[i].reason.split(' ').map(Number));
+    expect(Math.max(...spans.map(([start]) => start))).toBeLessThan(Math.min(...spans.map(([, end]) => end)));
   });
 
   it('reuses one prepared list across many outputs with per-output derived values', async () => {

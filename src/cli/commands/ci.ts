@@ -43,6 +43,7 @@ export function registerCiCommand(program: Command, io: CliIO): void {
     .option('--model <label...>', 'only these models (labels or provider:model refs)')
     .addOption(new Option('--max-cost <usd>', 'stop cleanly before spend would pass this many USD (exit 3)').argParser(nonNegativeUsd('--max-cost')))
     .option('--no-progress', 'no progress output')
+    .option('--trust-checks', 'run javascript checks with the environment and module imports (default: isolated, as the suite may come from an untrusted pull request)')
     .action(async (suitePath: string, opts) => {
       const progress = createProgress({ enabled: opts.progress, stream: io.progressStream });
       let result;
@@ -59,6 +60,7 @@ export function registerCiCommand(program: Command, io: CliIO): void {
           junit: opts.junit,
           maxCostUsd: opts.maxCost,
           allowInconclusive: opts.allowInconclusive,
+          isolateChecks: !opts.trustChecks,
         });
       } finally {
         progress.stop();

@@ -30,6 +30,7 @@ export function registerRunCommand(program: Command, io: CliIO): void {
     .addOption(new Option('--expected-output-tokens <n>', 'output tokens per call assumed by --dry-run and --max-cost (default 256; a previous run replaces it in --dry-run)').argParser(positiveInt('--expected-output-tokens')))
     .addOption(new Option('--max-cost <usd>', 'stop cleanly before spend would pass this many USD (exit 3; --resume continues)').argParser(nonNegativeUsd('--max-cost')))
     .option('--allow-inconclusive', 'quality bars that are not proven (inconclusive) do not fail the run')
+    .option('--isolate-checks', 'run javascript checks isolated: no environment variables, no import/require, no module checks (the default of `evalspec ci`)')
     .action(async (suitePath: string | undefined, opts) => {
       if (opts.dryRun) return dryRunAction(program, io, suitePath, opts);
       const progress = createProgress({ enabled: opts.progress, stream: io.progressStream });
@@ -51,6 +52,7 @@ export function registerRunCommand(program: Command, io: CliIO): void {
           maxCostUsd: opts.maxCost,
           expectedOutputTokens: opts.expectedOutputTokens,
           allowInconclusive: opts.allowInconclusive,
+          isolateChecks: Boolean(opts.isolateChecks),
         });
       } finally {
         progress.stop();

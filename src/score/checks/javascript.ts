@@ -1,73 +1,78 @@
-// javascript checks: an inline expression (compiled once by compileCheck) or a function exported by a
-// module next to the suite (imported once per absolute path). User code that throws, rejects, times out
-// or returns something unusable makes an indeterminate failed check, never a crash.
+// javascript checks: an inline expression (syntax-checked by compileCheck) or a function exported by a
+// module next to the suite. The code runs in a user-code worker (src/user-code), never in this thread: a
+// check that throws, rejects or returns something unusable makes an indeterminate failed check; one that
+// does not finish by `timeout_ms` (a promise that never settles, `while (true) {}`) is a `check-error`
+// on its result, and the worker it hung is terminated. Isolated checks (`--isolate-checks`, the default
+// of `evalspec ci`) see no environment variables and cannot import modules; module checks are refused.
 import { access } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EvalspecError } from '../../errors.js';
 import type { CheckLocation } from '../../suite/check-specs.js';
+import { describeModule, exportType, UserCodeError, userCodePool, type ModuleExports, type UserCodeMessage } from '../../user-code/index.js';
+import { clearModuleInfo } from '../../user-code/index.js';
 import type { CheckContext, CheckOutcome } from '../check-types.js';
 import type { CheckEvaluator } from '../evaluator.js';
 import { fail, indeterminate, pass } from '../evaluator.js';
 
-type UserFunction = (...args: unknown[]) => unknown;
-
-const moduleCache = new Map<string, Promise<Record<string, unknown>>>();
-
-/** Forgets imported check modules (tests; a watch mode). Node's own ESM cache still holds them. */
+/** Forgets imported check modules (tests; a watch mode). Workers keep Node's own ESM cache. */
 export function clearModuleCache(): void {
-  moduleCache.clear();
+  clearModuleInfo();
+}
+
+/** What a check's code sees as `context`: the call's plain data (copied into the worker). */
+function plainContext(ctx: CheckContext): Record<string, unknown> {
+  return {
+    output: ctx.output,
+    vars: ctx.vars,
+    caseId: ctx.caseId,
+    latencyMs: ctx.latencyMs,
+    costUsd: ctx.costUsd,
+    baseDir: ctx.baseDir,
+    messages: ctx.messages,
+    opponent: ctx.opponent,
+  };
 }
 
 export const javascript: CheckEvaluator<'javascript'> = async (spec, env) => {
-  let call: (ctx: CheckContext) => unknown;
+  const { threshold, timeout_ms: timeoutMs } = spec;
+  const isolated = env.isolated ?? false;
+  let message: (ctx: CheckContext) => UserCodeMessage;
   let label: string;
   if (spec.value !== undefined) {
     if (env.compiled.type !== 'javascript-inline') throw new Error('javascript check prepared without a compiled expression');
-    const fn = env.compiled.fn;
-    call = (ctx) => fn(ctx.output, ctx.vars, ctx);
+    const { body, isAsync } = env.compiled.source;
+    message = (ctx) => ({ t: 'inline', body, isAsync, output: ctx.output, vars: ctx.vars, context: plainContext(ctx) });
     label = 'javascript check';
   } else {
     const exportName = spec.function ?? 'default';
-    const fn = await loadCheckFunction(spec.file!, exportName, env.baseDir, env.where);
-    call = (ctx) => fn(ctx.output, ctx);
+    if (isolated) throw isolatedModuleError(spec.file!, env.where);
+    const url = await loadCheckModule(spec.file!, exportName, env.baseDir, timeoutMs, env.where);
+    message = (ctx) => ({ t: 'module', url, exportName, output: ctx.output, context: plainContext(ctx) });
     label = `${spec.file}${exportName === 'default' ? '' : `#${exportName}`}`;
   }
-  const { threshold, timeout_ms: timeoutMs } = spec;
+  const pool = userCodePool(isolated ? 'isolated' : 'trusted');
 
-  return (_view, ctx) => {
-    let result: unknown;
-    try {
-      result = call(ctx);
-    } catch (err) {
-      return threw(label, err);
-    }
-    if (!isThenable(result)) return interpret(result, threshold, label);
-    return withTimeout(result, timeoutMs).then(
-      (value) => (value === TIMED_OUT ? indeterminate(`${label} timed out after ${timeoutMs} ms`) : interpret(value, threshold, label)),
-      (err: unknown) => threw(label, err),
+  return (_view, ctx) =>
+    pool.request(message(ctx), { timeoutMs }).then(
+      (value) => interpret(value, threshold, label),
+      (err: unknown) => failedRun(label, err),
     );
-  };
 };
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
-}
-
-const TIMED_OUT = Symbol('timed out');
-
-function withTimeout(promise: PromiseLike<unknown>, ms: number): Promise<unknown> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<typeof TIMED_OUT>((resolveTimeout) => {
-    timer = setTimeout(() => resolveTimeout(TIMED_OUT), ms);
-    timer.unref?.();
+/** CHECK_ISOLATED: module checks cannot be isolated (a module can import anything), so isolated runs refuse them. */
+export function isolatedModuleError(file: string, where: CheckLocation): EvalspecError {
+  return new EvalspecError('CHECK_ISOLATED', `javascript check module ${file} cannot run isolated: a module can import node:fs and read the environment`, {
+    ...where,
+    hint: 'isolated checks (the default of `evalspec ci`) are inline `value:` code only: inline the check, or pass --trust-checks when the suite comes from a trusted branch',
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-function threw(label: string, err: unknown): CheckOutcome {
-  const what = err instanceof Error ? `${err.name}: ${err.message}` : `${typeof err === 'string' ? err : JSON.stringify(err) ?? String(err)}`;
-  return indeterminate(`${label} threw ${what}`);
+/** A throw or rejection is the check's verdict on nothing: indeterminate. A hang or a crash is a check-error. */
+function failedRun(label: string, err: unknown): CheckOutcome {
+  if (err instanceof UserCodeError && err.kind === 'threw') return indeterminate(`${label} threw ${err.message}`);
+  const why = err instanceof UserCodeError ? err.message : String(err);
+  return { ...indeterminate(`${label} did not finish: ${why}`), error: 'check-error' };
 }
 
 const EXPECTED = 'expected a boolean, a number in [0, 1], or { pass, score?, reason? }';
@@ -107,31 +112,23 @@ export function interpret(value: unknown, threshold: number, label = 'javascript
   return indeterminate(`${label} returned ${describe(value)}; ${EXPECTED}`);
 }
 
-/** Imports a check module (once per absolute path) and returns the named export as a function. */
-export async function loadCheckFunction(
+/** Imports a check module in a worker (once per absolute path) and checks that the export is a function; returns its URL. */
+export async function loadCheckModule(
   file: string,
   exportName: string,
   baseDir: string,
+  timeoutMs: number,
   where: CheckLocation = {},
-): Promise<UserFunction> {
+): Promise<string> {
   const path = isAbsolute(file) ? file : resolve(baseDir, file);
-  let loading = moduleCache.get(path);
-  if (loading === undefined) {
-    loading = importModule(path, file, baseDir, where);
-    moduleCache.set(path, loading);
-    loading.catch(() => moduleCache.delete(path));
-  }
-  const mod = await loading;
-  let fn = mod[exportName];
-  // A CommonJS module's `module.exports = { fn }` arrives as the default export.
-  if (fn === undefined && exportName !== 'default' && typeof mod.default === 'object' && mod.default !== null) {
-    fn = (mod.default as Record<string, unknown>)[exportName];
-  }
-  if (typeof fn !== 'function') {
-    const exported = Object.keys(mod).filter((k) => typeof mod[k] === 'function');
+  const url = pathToFileURL(path).href;
+  const mod = await importModule(path, url, file, baseDir, timeoutMs, where);
+  const type = exportType(mod, exportName);
+  if (type !== 'function') {
+    const exported = mod.own.filter(([, t]) => t === 'function').map(([k]) => k);
     throw new EvalspecError(
       'MODULE_LOAD',
-      `${path} has no exported function "${exportName}"${fn === undefined ? '' : ` (it is ${typeof fn})`}; exported functions: ${
+      `${path} has no exported function "${exportName}"${type === 'undefined' ? '' : ` (it is ${type})`}; exported functions: ${
         exported.length > 0 ? exported.join(', ') : 'none'
       }`,
       {
@@ -144,15 +141,17 @@ export async function loadCheckFunction(
       },
     );
   }
-  return fn as UserFunction;
+  return url;
 }
 
 async function importModule(
   path: string,
+  url: string,
   asWritten: string,
   baseDir: string,
+  timeoutMs: number,
   where: CheckLocation,
-): Promise<Record<string, unknown>> {
+): Promise<ModuleExports> {
   try {
     await access(path);
   } catch {
@@ -163,11 +162,12 @@ async function importModule(
     });
   }
   try {
-    return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    return await describeModule(url, timeoutMs);
   } catch (err) {
-    const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    const message = err instanceof Error ? err.message : String(err);
     const esmInCjs = path.endsWith('.js') && /export|import statement|Cannot use import/.test(message);
-    throw new EvalspecError('MODULE_LOAD', `could not load javascript check module ${path}: ${message}`, {
+    const hung = err instanceof UserCodeError && err.kind !== 'threw';
+    throw new EvalspecError('MODULE_LOAD', `could not load javascript check module ${path}: ${hung ? `its top level did not finish: ${message}` : message}`, {
       ...where,
       file: where.file ?? path,
       hint: esmInCjs

@@ -1,7 +1,8 @@
 // Text checks: equals, contains, contains-any, contains-all, regex, starts-with, levenshtein, similarity,
 // length. They compare the NFC-normalised output; expected values are normalised once at prepare time.
 import type { CheckEvaluator } from '../evaluator.js';
-import { fail, pass } from '../evaluator.js';
+import { fail, indeterminate, pass } from '../evaluator.js';
+import { backtrackingIsBounded, userCodePool } from '../../user-code/index.js';
 import { jsonEqual, nfc, preview } from '../output-view.js';
 import { editDistance, similarity as similarityOf } from '../text-distance.js';
 
@@ -66,13 +67,26 @@ export const containsAll: CheckEvaluator<'contains-all'> = (spec) => {
   };
 };
 
+/** Deadline of a regex that needs backtracking, run in a worker: far above any sane match on a model's output. */
+export const REGEX_TIMEOUT_MS = 5_000;
+
+// A pattern V8's linear-time engine accepts cannot backtrack catastrophically (V8 falls back to that engine
+// after 50,000 backtracks, see user-code/index.ts) and runs here. The others
+// (back-references, lookaround, the i/u flags) could spin for hours on a long output (`(a|aa)+$`): they run in
+// a user-code worker with a deadline, and one that misses it is a check-error on the result.
 export const regex: CheckEvaluator<'regex'> = (spec, env) => {
   if (env.compiled.type !== 'regex') throw new Error('regex check prepared without a compiled pattern');
   const re = env.compiled.regex;
   const shown = `/${spec.value}/${re.flags}`;
   const ok = pass(`output matches ${shown}`);
   const no = fail(`output does not match ${shown}`);
-  return (view) => (re.test(view.text) ? ok : no);
+  if (backtrackingIsBounded(re.source, re.flags)) return (view) => (re.test(view.text) ? ok : no);
+  const pool = userCodePool('trusted');
+  return (view) =>
+    pool.request({ t: 'regex', source: re.source, flags: re.flags, text: view.text }, { timeoutMs: REGEX_TIMEOUT_MS }).then(
+      (matched) => (matched === true ? ok : no),
+      (err: unknown) => ({ ...indeterminate(`${shown} did not finish: ${err instanceof Error ? err.message : String(err)}`), error: 'check-error' as const }),
+    );
 };
 
 export const startsWith: CheckEvaluator<'starts-with'> = (spec) => {
