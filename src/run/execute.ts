@@ -6,7 +6,7 @@ import { EvalspecError, EXIT } from '../errors.js';
 import { stableStringify } from '../suite/index.js';
 import type { Plan, WorkItem } from '../plan/index.js';
 import { prepareChecks, scoreOutput, type PreparedCheck } from '../score/index.js';
-import type { Store, ResultRow, RunStatus, CachedResponse, StoredVariant } from '../store/index.js';
+import type { Store, ResultRow, RunStatus, CachedResponse, StoredVariant, PlanSelection } from '../store/index.js';
 import { buildTargets, type CallTarget, type CallResponse } from './targets.js';
 import { classifyError, backoffMs, type ClassifiedError, type RetryPolicy } from './errors.js';
 import { Semaphore, sleep } from './concurrency.js';
@@ -16,6 +16,7 @@ import { createBudget, judgeCostOf, type BudgetSummary } from './budget.js';
 import { SecretScrubber } from './secrets.js';
 import { createRunJudge } from './judge-client.js';
 import { applyJudgeOutcome, scoreDeferredChecks, validateDeferredChecks } from './judge-phase.js';
+import { takeRunLease, type LeaseHandle } from './lease.js';
 
 export const FORMAT_VERSION = 1;
 
@@ -41,6 +42,8 @@ export interface RunOptions {
   maxCostUsd?: number;
   /** Output tokens assumed per call when reserving budget (default 256). */
   expectedOutputTokens?: number;
+  /** The selection flags that shaped the plan, stored with a new run so --resume plans the same (pipeline.ts). */
+  selection?: PlanSelection;
 }
 
 export interface RunOutcome {
@@ -95,6 +98,16 @@ class PreparedChecksCache {
 }
 
 export async function executeRun(plan: Plan, options: RunOptions): Promise<RunOutcome> {
+  const held: { lease?: LeaseHandle } = {};
+  try {
+    return await runPlan(plan, options, held);
+  } finally {
+    // After the final status is stored: `runs` never sees a finished process's run as live, nor a live one as dead.
+    await held.lease?.release();
+  }
+}
+
+async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHandle }): Promise<RunOutcome> {
   const { store, suite } = { store: options.store, suite: plan.suite };
   const warnings = [...suite.warnings];
   const scrubber = new SecretScrubber();
@@ -106,7 +119,11 @@ export async function executeRun(plan: Plan, options: RunOptions): Promise<RunOu
   const pricer = createPricer();
   const budget = options.maxCostUsd === undefined ? undefined : createBudget(plan, pricer, options.maxCostUsd, options.expectedOutputTokens);
 
-  // Start a new run, or reopen one to finish it.
+  // Start a new run, or reopen one to finish it; either way this process holds the run's lease until it ends.
+  const onLeaseLost = (error: EvalspecError) => {
+    fatal ??= error;
+    stop.abort();
+  };
   let runId: string;
   let done = new Set<string>();
   if (options.resumeRunId) {
@@ -120,7 +137,17 @@ export async function executeRun(plan: Plan, options: RunOptions): Promise<RunOu
         hint: 'resume only with the suite unchanged; start a new run instead (the cache still saves the calls already made)',
       });
     }
+    const planned = previous.variants.map((v) => v.id).join(', ');
+    const now = plan.variants.map((v) => v.id).join(', ');
+    if (planned !== now || previous.totalCalls !== plan.totalCalls) {
+      throw new EvalspecError('RESUME_MISMATCH', `run ${previous.id} planned ${previous.totalCalls} calls over ${planned}; this plan has ${plan.totalCalls} over ${now}`, {
+        file: suite.file,
+        hint: `resume with the run's own selection (omit --model / --repeat: \`evalspec run --resume ${previous.id}\`), or start a new run`,
+      });
+    }
     runId = previous.id;
+    // Before anything is read or written: a second process resuming the same run stops here (RUN_LOCKED).
+    held.lease = await takeRunLease(store, runId, onLeaseLost);
     done = await store.results.completedKeys(runId);
     await store.runs.setStatus(runId, 'started', null);
   } else {
@@ -151,7 +178,9 @@ export async function executeRun(plan: Plan, options: RunOptions): Promise<RunOu
       startedAt: new Date().toISOString(),
       endedAt: null,
       warnings,
+      selection: options.selection ?? { models: null, repeat: plan.repeat },
     });
+    held.lease = await takeRunLease(store, runId, onLeaseLost);
     await store.cases.putMany(
       runId,
       plan.cases.map(({ case: c }) => ({
