@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EvalspecError } from './errors.js';
-import { estimatePlan, variantHistory, type RunEstimate } from './run/index.js';
+import { createPricer, DEFAULT_EXPECTED_OUTPUT_TOKENS, estimateJudges, estimatePlan, variantHistory, type RunEstimate } from './run/index.js';
 import { DEFAULT_DB_PATH, openStore, type RunRecord, type Store } from './store/index.js';
 import { checkNotEmpty, loadSelected, resumeSelection, validatePlanChecks } from './pipeline.js';
 
@@ -49,12 +49,18 @@ export async function estimateSuite(suitePath: string | undefined, options: Esti
     validatePlanChecks(plan);
     const suite = plan.suite;
     const history = store && options.history !== false ? await variantHistory(store, suite.name, plan.variants.map((v) => v.id)) : undefined;
-    const estimate = estimatePlan(plan, {
-      expectedOutputTokens: options.expectedOutputTokens,
-      history,
-      done,
-      concurrency: options.concurrency,
-    });
+    const pricer = createPricer();
+    const expectedOutputTokens = options.expectedOutputTokens ?? DEFAULT_EXPECTED_OUTPUT_TOKENS;
+    const estimate = estimatePlan(plan, { expectedOutputTokens, history, done, concurrency: options.concurrency, pricer });
+    // Judge calls spend too (and --max-cost counts them): add them to the total.
+    estimate.judges = await estimateJudges(plan, { outputTokensPerCall: new Map(estimate.variants.map((v) => [v.id, v.outputTokensPerCall])), expectedOutputTokens, done, pricer });
+    for (const j of estimate.judges) {
+      if (j.costUsd !== null) estimate.costUsd += j.costUsd;
+      else if (j.calls > 0) estimate.unpriced.push(j.model);
+    }
+    if (estimate.judges.length) {
+      estimate.notes.push('judge calls: the plan\'s judge checks run over a stand-in output of each variant\'s expected length, their prompts counted with the tokenizer; a judge asked again after an unusable answer is not counted, and the duration leaves judge calls out');
+    }
     return { ...estimate, resumed: options.resume ?? null };
   } finally {
     if (store && !options.store) await store.close();

@@ -114,10 +114,11 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
   const targets = await buildTargets(suite, suite.models, scrubber, warnings);
   // Judge checks: their models resolved (keys checked) before anything is stored; see judge-client.ts.
   validateDeferredChecks(plan);
-  const judge = await createRunJudge(plan, { store, cache: options.cache !== false, scrubber, warnings, signal: options.signal, onFatal: (e) => ((fatal ??= e), stop.abort()) });
-  const useCache = options.cache !== false;
   const pricer = createPricer();
+  // One budget for model and judge calls (budget.ts): judges reserve through the judge client's hook.
   const budget = options.maxCostUsd === undefined ? undefined : createBudget(plan, pricer, options.maxCostUsd, options.expectedOutputTokens);
+  const judge = await createRunJudge(plan, { store, cache: options.cache !== false, scrubber, warnings, signal: options.signal, budget, onFatal: (e) => ((fatal ??= e), stop.abort()) });
+  const useCache = options.cache !== false;
 
   // Start a new run, or reopen one to finish it; either way this process holds the run's lease until it ends.
   const onLeaseLost = (error: EvalspecError) => {
@@ -307,11 +308,12 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
         checks: scored.checks,
         finishedAt: new Date().toISOString(),
       };
-      budget?.charge(judgeCostOf(row.checks)); // judging a cached answer is not free
+      budget?.noteJudging(item.variantId, judgeCostOf(row.checks));
     } else {
       const reservation = budget?.reserve(item);
       if (reservation === null) return; // over the budget: not started, not stored; a resume runs it
       const outcome = await callWithRetries(target, item);
+      budget?.releaseJudgeHold(reservation ?? undefined); // the judges reserve their own calls now
       if (outcome.error?.errorClass === 'cancelled') {
         budget?.settle(reservation ?? undefined, null);
         return; // not stored: a resume runs it again
@@ -396,7 +398,8 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
           };
         }
       }
-      budget?.settle(reservation ?? undefined, row.costUsd, row.outputTokens, judgeCostOf(row.checks));
+      budget?.settle(reservation ?? undefined, row.costUsd, row.outputTokens);
+      budget?.noteJudging(item.variantId, judgeCostOf(row.checks));
     }
     if (judge) {
       const j = applyJudgeOutcome(row); // an unusable judge answer makes the result a judge-error
@@ -430,7 +433,8 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
     }
   }
   // Second phase: pairwise checks against another variant, over the stored results (judge-phase.ts).
-  if (judge && !storeFailure && !stop.signal.aborted) {
+  // Not after a budget stop: every judge call would be refused, turning scored results into judge-errors.
+  if (judge && !storeFailure && !stop.signal.aborted && !budget?.stopped) {
     try {
       await scoreDeferredChecks(plan, runId, { store, judge, concurrency: runLimit, signal: stop.signal });
     } catch (error) {
@@ -444,7 +448,7 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
   const aggregates = await store.results.aggregate(runId);
   const stored = aggregates.reduce((n, a) => n + a.results, 0);
   const errorsLeft = aggregates.reduce((n, a) => n + a.errors, 0);
-  const status: RunStatus = cancel?.aborted ? 'cancelled' : fatal || errorsLeft > 0 || stored < plan.totalCalls ? 'incomplete' : 'completed';
+  const status: RunStatus = cancel?.aborted ? 'cancelled' : fatal || budget?.stopped || errorsLeft > 0 || stored < plan.totalCalls ? 'incomplete' : 'completed';
   await store.runs.setStatus(runId, status, new Date().toISOString());
   options.onEvent?.({ type: 'run-end', runId, status });
   return { runId, status, fatal, warnings, counts, budget: budget?.summary() };
