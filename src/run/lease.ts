@@ -5,7 +5,7 @@
 // its pid no longer exists — so a `kill -9` frees the run at once locally and after the TTL elsewhere.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { EvalspecError } from '../errors.js';
+import { EvalspecError, EXIT } from '../errors.js';
 import type { RunLease, Store } from '../store/index.js';
 
 export const LEASE_TTL_MS = 60_000;
@@ -62,6 +62,7 @@ export async function takeRunLease(store: Store, runId: string, onLost: (error: 
         clearInterval(timer);
         onLost(new EvalspecError('RUN_LOCKED', `run ${runId}: another process took over this run's lease (this one missed its heartbeats); stopped to avoid making calls twice`, {
           hint: `check \`evalspec runs\`; resume with \`evalspec run --resume ${runId}\` once no other process runs it`,
+          exitCode: EXIT.incomplete,
         }));
       },
       () => undefined, // a busy store: the next heartbeat tries again, well within the TTL
