@@ -20,7 +20,14 @@ function fromRow(r: Row): RunLease {
 
 export function sqliteLeases(db: () => Database.Database): Store['leases'] {
   const get = (runId: string): RunLease | undefined => {
-    const row = db().prepare('SELECT * FROM run_leases WHERE run_id = ?').get(runId) as Row | undefined;
+    let row: Row | undefined;
+    try {
+      row = db().prepare('SELECT * FROM run_leases WHERE run_id = ?').get(runId) as Row | undefined;
+    } catch (error) {
+      // A store opened without migrating (read-only, an older file): no lease was ever taken in it.
+      if (/no such table/.test((error as Error).message)) return undefined;
+      throw error;
+    }
     return row ? fromRow(row) : undefined;
   };
   return {

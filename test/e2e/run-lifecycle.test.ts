@@ -95,6 +95,10 @@ describe('run lifecycle (built CLI, fake provider)', () => {
     const dir = tempDir();
     const runId = await incompleteRun(dir, 20, [3, 7, 11, 15]);
     expect(countRows(dir, 'results', 'WHERE error_class IS NOT NULL')).toBe(8); // 4 cases × 2 models
+    // The dry-run of the resume plans the same: 8 calls still to make out of the run's 40.
+    const dry = await runCli(['run', '--resume', runId, '--dry-run'], { cwd: dir, env });
+    expect(dry.exitCode, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain(`resume of run ${runId}: 8 of 40 calls still to make`);
 
     const resumed = await runCli(['run', '--resume', runId, '--no-progress'], { cwd: dir, env });
     expect(resumed.exitCode, resumed.stderr).toBe(0);
