@@ -1,12 +1,11 @@
 // executeRun: take a plan, call every (case, variant, repeat) with bounded concurrency, retries, cache and
 // timeouts, score each output and stream the results to the store as they finish.
-import { createHash, randomBytes } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { EvalspecError, EXIT } from '../errors.js';
 import { stableStringify } from '../suite/index.js';
 import type { Plan, WorkItem } from '../plan/index.js';
 import { prepareChecks, scoreOutput, type PreparedCheck } from '../score/index.js';
-import type { Store, ResultRow, RunStatus, CachedResponse, StoredVariant, PlanSelection } from '../store/index.js';
+import type { Store, ResultRow, RunStatus, CachedResponse, PlanSelection } from '../store/index.js';
 import { buildTargets, type CallTarget, type CallResponse } from './targets.js';
 import { classifyError, backoffMs, type ClassifiedError, type RetryPolicy } from './errors.js';
 import { Semaphore, sleep } from './concurrency.js';
@@ -16,9 +15,10 @@ import { createBudget, judgeCostOf, type BudgetSummary } from './budget.js';
 import { SecretScrubber } from './secrets.js';
 import { createRunJudge } from './judge-client.js';
 import { applyJudgeOutcome, scoreDeferredChecks, validateDeferredChecks } from './judge-phase.js';
-import { takeRunLease, type LeaseHandle } from './lease.js';
+import type { LeaseHandle } from './lease.js';
+import { openRun } from './run-record.js';
 
-export const FORMAT_VERSION = 1;
+export { FORMAT_VERSION, newRunId } from './run-record.js';
 
 export type RunEvent =
   | { type: 'run-start'; runId: string; totalCalls: number; alreadyDone: number }
@@ -55,24 +55,6 @@ export interface RunOutcome {
   counts: { skipped: number; called: number; cached: number; errors: number };
   /** Set when --max-cost was given. */
   budget?: BudgetSummary;
-}
-
-export function newRunId(now = new Date()): string {
-  const iso = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${iso}-${randomBytes(2).toString('hex')}`;
-}
-
-function gitInfo(cwd: string): { commit: string | null; branch: string | null } {
-  const git = (args: string[]) => {
-    try {
-      return execFileSync('git', args, { cwd, stdio: ['ignore', 'pipe', 'ignore'], timeout: 2000 }).toString().trim() || null;
-    } catch {
-      return null;
-    }
-  };
-  // One process for both (`rev-parse` prints one line per argument); nothing when either fails, as before.
-  const [commit = null, branch = null] = git(['rev-parse', 'HEAD', '--abbrev-ref', 'HEAD'])?.split('\n') ?? [];
-  return { commit: commit || null, branch: branch || null };
 }
 
 export function cacheKeyFor(identity: Record<string, unknown>, item: WorkItem): string {
@@ -125,75 +107,7 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
     fatal ??= error;
     stop.abort();
   };
-  let runId: string;
-  let done = new Set<string>();
-  if (options.resumeRunId) {
-    const previous = await store.runs.get(options.resumeRunId);
-    if (!previous) {
-      throw new EvalspecError('RUN_NOT_FOUND', `no run ${options.resumeRunId} in ${store.location}`, { hint: 'list runs with `evalspec runs`' });
-    }
-    if (previous.suiteHash !== suite.hash) {
-      throw new EvalspecError('RESUME_MISMATCH', `run ${previous.id} was made from a different version of the suite (hash ${previous.suiteHash}, now ${suite.hash})`, {
-        file: suite.file,
-        hint: 'resume only with the suite unchanged; start a new run instead (the cache still saves the calls already made)',
-      });
-    }
-    const planned = previous.variants.map((v) => v.id).join(', ');
-    const now = plan.variants.map((v) => v.id).join(', ');
-    if (planned !== now || previous.totalCalls !== plan.totalCalls) {
-      throw new EvalspecError('RESUME_MISMATCH', `run ${previous.id} planned ${previous.totalCalls} calls over ${planned}; this plan has ${plan.totalCalls} over ${now}`, {
-        file: suite.file,
-        hint: `resume with the run's own selection (omit --model / --repeat: \`evalspec run --resume ${previous.id}\`), or start a new run`,
-      });
-    }
-    runId = previous.id;
-    // Before anything is read or written: a second process resuming the same run stops here (RUN_LOCKED).
-    held.lease = await takeRunLease(store, runId, onLeaseLost);
-    done = await store.results.completedKeys(runId);
-    await store.runs.setStatus(runId, 'started', null);
-  } else {
-    runId = newRunId();
-    const git = gitInfo(suite.dir);
-    const variants: StoredVariant[] = plan.variants.map((v) => ({
-      id: v.id,
-      label: v.model.label,
-      model: v.model.ref,
-      providerType: v.model.providerType,
-      modelId: v.model.modelId,
-      prompt: v.prompt.id,
-    }));
-    await store.runs.create({
-      id: runId,
-      suiteName: suite.name,
-      suiteHash: suite.hash,
-      suiteFile: suite.file,
-      label: options.label ?? null,
-      status: 'started',
-      formatVersion: FORMAT_VERSION,
-      config: suite.storedConfig,
-      variants,
-      repeat: plan.repeat,
-      gitCommit: git.commit,
-      gitBranch: git.branch,
-      totalCalls: plan.totalCalls,
-      startedAt: new Date().toISOString(),
-      endedAt: null,
-      warnings,
-      selection: options.selection ?? { models: null, repeat: plan.repeat },
-    });
-    held.lease = await takeRunLease(store, runId, onLeaseLost);
-    await store.cases.putMany(
-      runId,
-      plan.cases.map(({ case: c }) => ({
-        caseId: c.id,
-        contentHash: c.contentHash,
-        tags: c.tags,
-        vars: c.vars,
-        cluster: c.cluster ?? null,
-        description: c.description ?? null,
-      })),
-    );
-  }
+  const { runId, done } = await openRun(plan, options, warnings, held, onLeaseLost);
   options.onEvent?.({ type: 'run-start', runId, totalCalls: plan.totalCalls, alreadyDone: done.size });
 
   const writer = new ResultWriter(store);
