@@ -45,7 +45,7 @@ export async function openRun(
       throw new EvalspecError('RUN_NOT_FOUND', `no run ${options.resumeRunId} in ${store.location}`, { hint: 'list runs with `evalspec runs`' });
     }
     if (previous.suiteHash !== suite.hash) {
-      throw new EvalspecError('RESUME_MISMATCH', `run ${previous.id} was made from a different version of the suite (hash ${previous.suiteHash}, now ${suite.hash})`, {
+      throw new EvalspecError('RESUME_MISMATCH', `run ${previous.id} was made from a different version of the suite (hash ${previous.suiteHash}, now ${suite.hash}): the suite file or its cases changed since the run`, {
         file: suite.file,
         hint: 'resume only with the suite unchanged; start a new run instead (the cache still saves the calls already made)',
       });

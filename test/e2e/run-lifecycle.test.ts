@@ -247,6 +247,11 @@ describe('run lifecycle (built CLI, fake provider)', () => {
       ['segment:enterprise', 6],
       ['segment:smb', 6],
     ]);
+    const costSegments = out.report.costs.segments as { segment: string; cases: number }[];
+    expect(costSegments.map((s) => [s.segment, s.cases])).toEqual([
+      ['enterprise', 6],
+      ['smb', 6],
+    ]);
   });
 
   it('`diff latest latest` is refused: a run compared with itself', async () => {
