@@ -42,6 +42,8 @@ export type ErrorCode =
   | 'REPLAY_FILE'
   | 'RUN_NOT_FOUND'
   | 'RESUME_MISMATCH'
+  | 'RUN_LOCKED'
+  | 'EMPTY_PLAN'
   | 'STORE'
   | 'USAGE'
   | 'LABELS_FILE';

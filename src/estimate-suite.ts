@@ -5,11 +5,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EvalspecError } from './errors.js';
-import { loadSuite } from './suite/index.js';
-import { buildPlan } from './plan/index.js';
-import { estimatePlan, variantHistory, type RunEstimate } from './run/index.js';
-import { DEFAULT_DB_PATH, openStore, type Store } from './store/index.js';
-import { validatePlanChecks } from './pipeline.js';
+import { createPricer, DEFAULT_EXPECTED_OUTPUT_TOKENS, estimateJudges, estimatePlan, variantHistory, type RunEstimate } from './run/index.js';
+import { DEFAULT_DB_PATH, openStore, type RunRecord, type Store } from './store/index.js';
+import { checkNotEmpty, loadSelected, resumeSelection, validatePlanChecks } from './pipeline.js';
 
 export interface EstimateSuiteOptions {
   db?: string;
@@ -22,6 +20,8 @@ export interface EstimateSuiteOptions {
   resume?: string;
   /** Use a previous run's output lengths and latencies (default true). */
   history?: boolean;
+  /** Estimate an empty plan instead of refusing it (EMPTY_PLAN). */
+  allowEmpty?: boolean;
 }
 
 /** The store at this location if it already exists (a dry run never creates one). */
@@ -36,23 +36,31 @@ export async function estimateSuite(suitePath: string | undefined, options: Esti
   try {
     let path = suitePath;
     let done: Set<string> | undefined;
+    let previous: RunRecord | undefined;
     if (options.resume) {
-      const previous = await store?.runs.get(options.resume);
+      previous = await store?.runs.get(options.resume);
       if (!store || !previous) throw new EvalspecError('RUN_NOT_FOUND', `no run ${options.resume}${store ? ` in ${store.location}` : ' (no store yet)'}`, { hint: 'list runs with `evalspec runs`' });
       path ??= previous.suiteFile;
       done = await store.results.completedKeys(options.resume);
     }
     if (!path) throw new EvalspecError('USAGE', 'no suite given', { hint: 'evalspec run path/to/evalspec.yaml --dry-run' });
-    const suite = loadSuite(path, { models: options.models });
-    const plan = buildPlan(suite, { repeat: options.repeat });
+    const plan = loadSelected(path, previous ? resumeSelection(previous, options) : { models: options.models, repeat: options.repeat }, previous);
+    if (!previous) checkNotEmpty(plan, options.allowEmpty);
     validatePlanChecks(plan);
+    const suite = plan.suite;
     const history = store && options.history !== false ? await variantHistory(store, suite.name, plan.variants.map((v) => v.id)) : undefined;
-    const estimate = estimatePlan(plan, {
-      expectedOutputTokens: options.expectedOutputTokens,
-      history,
-      done,
-      concurrency: options.concurrency,
-    });
+    const pricer = createPricer();
+    const expectedOutputTokens = options.expectedOutputTokens ?? DEFAULT_EXPECTED_OUTPUT_TOKENS;
+    const estimate = estimatePlan(plan, { expectedOutputTokens, history, done, concurrency: options.concurrency, pricer });
+    // Judge calls spend too (and --max-cost counts them): add them to the total.
+    estimate.judges = await estimateJudges(plan, { outputTokensPerCall: new Map(estimate.variants.map((v) => [v.id, v.outputTokensPerCall])), expectedOutputTokens, done, pricer });
+    for (const j of estimate.judges) {
+      if (j.costUsd !== null) estimate.costUsd += j.costUsd;
+      else if (j.calls > 0) estimate.unpriced.push(j.model);
+    }
+    if (estimate.judges.length) {
+      estimate.notes.push('judge calls: the plan\'s judge checks run over a stand-in output of each variant\'s expected length, their prompts counted with the tokenizer; a judge asked again after an unusable answer is not counted, and the duration leaves judge calls out');
+    }
     return { ...estimate, resumed: options.resume ?? null };
   } finally {
     if (store && !options.store) await store.close();

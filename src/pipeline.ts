@@ -4,7 +4,7 @@ import { EXIT, EvalspecError } from './errors.js';
 import { loadSuite, compileCheck, stableStringify, reducerK, repeatReduceText } from './suite/index.js';
 import { buildPlan, type Plan } from './plan/index.js';
 import { executeRun, type RunEvent, type RunOutcome } from './run/index.js';
-import { openStore, type Store } from './store/index.js';
+import { openStore, type PlanSelection, type RunRecord, type Store } from './store/index.js';
 import { buildRunReport, writeJsonReport, writeJunitReport, writeMarkdownReport, gateSummary, type RunReport } from './report/index.js';
 import type { GateSummary } from './stats/index.js';
 import { terminateUserCode } from './user-code/index.js';
@@ -37,6 +37,8 @@ export interface RunSuiteOptions {
    * module checks are refused up front (CHECK_ISOLATED). `evalspec ci` sets it unless --trust-checks.
    */
   isolateChecks?: boolean;
+  /** Run even when the plan has no cases (otherwise EMPTY_PLAN, exit 2). */
+  allowEmpty?: boolean;
 }
 
 export interface RunSuiteResult {
@@ -74,22 +76,68 @@ export function exitCodeFor(outcome: RunOutcome): number {
   return EXIT.ok;
 }
 
+/**
+ * The selection a resume must plan with: the one stored with the run (older runs: their stored variants'
+ * models and repeat count). Flags given again must agree with it: a resume makes exactly the planned calls.
+ */
+export function resumeSelection(previous: RunRecord, flags: { models?: string[]; repeat?: number }): PlanSelection {
+  const stored: PlanSelection = previous.selection ?? { models: [...new Set(previous.variants.map((v) => v.label))], repeat: previous.repeat };
+  const same = (a: string[] | null, b: string[]) => a !== null && a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i]);
+  const resumeHint = `omit the flag: \`evalspec run --resume ${previous.id}\` plans what the run planned; to call something else, start a new run (the cache keeps the calls already made)`;
+  if (flags.models?.length && !(same(stored.models, flags.models) || (stored.models === null && same(previous.variants.map((v) => v.label), flags.models)))) {
+    throw new EvalspecError('USAGE', `run ${previous.id} was planned with ${stored.models ? `--model ${stored.models.join(' ')}` : 'every model of the suite'}; --resume cannot change it to --model ${flags.models.join(' ')}`, { hint: resumeHint });
+  }
+  if (flags.repeat !== undefined && flags.repeat !== stored.repeat) {
+    throw new EvalspecError('USAGE', `run ${previous.id} was planned with --repeat ${stored.repeat}; --resume cannot change it to ${flags.repeat}`, { hint: resumeHint });
+  }
+  return stored;
+}
+
+/** Load the suite with a selection; a stored selection the suite no longer satisfies means the suite changed. */
+export function loadSelected(path: string, selection: { models?: string[] | null; repeat?: number }, resumed?: RunRecord): Plan {
+  let suite;
+  try {
+    suite = loadSuite(path, { models: selection.models ?? undefined });
+  } catch (error) {
+    if (resumed && (error as EvalspecError).code === 'USAGE') {
+      throw new EvalspecError('RESUME_MISMATCH', `run ${resumed.id} was planned with --model ${selection.models!.join(' ')}, which the suite file no longer has: the suite changed since the run`, {
+        file: resumed.suiteFile,
+        hint: 'resume only with the suite unchanged; start a new run instead (the cache still saves the calls already made)',
+      });
+    }
+    throw error;
+  }
+  return buildPlan(suite, { repeat: selection.repeat });
+}
+
+/** Zero cases is a mistake (an empty or filtered-out cases file) unless asked for: nothing to measure. */
+export function checkNotEmpty(plan: Plan, allowEmpty: boolean | undefined): void {
+  if (plan.cases.length > 0 || allowEmpty) return;
+  const cases = plan.suite.storedConfig.cases;
+  throw new EvalspecError('EMPTY_PLAN', `the suite has no cases${typeof cases === 'string' && !cases.endsWith('inline cases') ? ` (${cases} is empty)` : ''}: nothing would be measured`, {
+    file: plan.suite.file,
+    hint: 'add cases (inline under cases:, or lines in the cases file); pass --allow-empty to record an empty run on purpose',
+  });
+}
+
 export async function runSuite(suitePath: string | undefined, options: RunSuiteOptions = {}): Promise<RunSuiteResult> {
   const store = options.store ?? openStore(options.db);
   try {
     let path = suitePath;
-    if (options.resume && !path) {
-      const previous = await store.runs.get(options.resume);
+    let previous: RunRecord | undefined;
+    if (options.resume) {
+      previous = await store.runs.get(options.resume);
       if (!previous) throw new EvalspecError('RUN_NOT_FOUND', `no run ${options.resume} in ${store.location}`, { hint: 'list runs with `evalspec runs`' });
-      path = previous.suiteFile;
+      path ??= previous.suiteFile;
     }
     if (!path) throw new EvalspecError('USAGE', 'no suite given', { hint: 'evalspec run path/to/evalspec.yaml' });
-    const suite = loadSuite(path, { models: options.models });
-    const plan = buildPlan(suite, { repeat: options.repeat });
-    const reduce = repeatReduceText(suite.storedConfig.repeat);
+    const selection = previous ? resumeSelection(previous, options) : { models: options.models ?? null, repeat: options.repeat };
+    const plan = loadSelected(path, selection, previous);
+    if (!previous) checkNotEmpty(plan, options.allowEmpty);
+    const reduce = repeatReduceText(plan.suite.storedConfig.repeat);
     if ((reducerK(reduce, plan.repeat) ?? 0) > plan.repeat) {
       throw new EvalspecError('USAGE', `the suite reduces repeats with ${reduce}, which needs at least that many repeats; --repeat ${plan.repeat} gives fewer`, {
-        file: suite.file,
+        file: plan.suite.file,
         hint: `use --repeat with at least the k of ${reduce}, or write reduce: ${reduce[4]}k (k = the repeat count)`,
       });
     }
@@ -108,6 +156,7 @@ export async function runSuite(suitePath: string | undefined, options: RunSuiteO
       maxCostUsd: options.maxCostUsd,
       expectedOutputTokens: options.expectedOutputTokens,
       isolateChecks: options.isolateChecks,
+      selection: { models: options.models?.length ? options.models : null, repeat: plan.repeat },
     }).finally(() => options.signal?.removeEventListener('abort', stopUserCode));
     const report = await buildRunReport(store, outcome.runId);
     report.warnings = [...new Set([...report.warnings, ...outcome.warnings])];

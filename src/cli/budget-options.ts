@@ -23,6 +23,7 @@ export async function dryRunAction(program: Command, io: CliIO, suitePath: strin
     concurrency: opts.concurrency,
     expectedOutputTokens: opts.expectedOutputTokens,
     resume: opts.resume,
+    allowEmpty: opts.allowEmpty,
   });
   if (opts.json) writeFileSync(opts.json, `${JSON.stringify({ kind: 'evalspec-estimate', ...estimate }, null, 2)}\n`);
   io.stdout(`${renderEstimate(estimate, opts.maxCost)}\n`);
@@ -35,4 +36,10 @@ export function budgetStopMessage(outcome: RunOutcome): string {
     `budget reached: this run spent ${usd(b.spentUsd)} of --max-cost ${usd(b.maxCostUsd)} and stopped before a call that would have passed it; ` +
     `finished results are stored. Continue with: evalspec run --resume ${outcome.runId} (add --max-cost to cap the rest)`
   );
+}
+
+/** Why a run that is neither completed nor stopped by the budget or a fatal error ended, and how to finish it. */
+export function runEndMessage(outcome: RunOutcome): string {
+  if (outcome.status === 'cancelled') return `cancelled: finished results are stored; continue with: evalspec run --resume ${outcome.runId}`;
+  return `run incomplete: some calls are still in error after retries; finish them with: evalspec run --resume ${outcome.runId}`;
 }

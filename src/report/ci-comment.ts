@@ -25,6 +25,8 @@ export interface CiInput {
   baselineLabel: string;
   /** Null when no baseline run was found. */
   diff: DiffReport | null;
+  /** Why an incomplete run stopped when it was not calls in error (e.g. "stopped by --max-cost: spent $0.05 of $0.05"). */
+  stopReason?: string;
 }
 
 export interface CiDecision {
@@ -60,7 +62,9 @@ export function ciDecision(input: CiInput): CiDecision {
     reasons.push(
       exitCode === EXIT.cancelled
         ? `The run was cancelled (exit 130); finish it with: evalspec run --resume ${report.runId}`
-        : `The run is ${report.status}: some calls are still in error after retries (exit 3); finish it with: evalspec run --resume ${report.runId}`,
+        : input.stopReason
+          ? `The run is ${report.status}: ${input.stopReason} (exit 3); finish it with: evalspec run --resume ${report.runId}`
+          : `The run is ${report.status}: some calls are still in error after retries (exit 3); finish it with: evalspec run --resume ${report.runId}`,
     );
   } else if (exitCode !== EXIT.ok || !gate.pass) {
     verdict = 'fail';
@@ -81,6 +85,11 @@ export function ciDecision(input: CiInput): CiDecision {
       verdict = 'warn';
       headline = 'look before shipping';
       reasons.push(`${plural(gate.inconclusive, 'quality bar')} not proven (inconclusive), accepted by --allow-inconclusive.`);
+    } else if (!gate.met && report.variants.every((v) => !v.passRate)) {
+      // No bars and nothing passed (or no case at all): a green tick would say the change is safe.
+      verdict = 'warn';
+      headline = 'look before shipping';
+      reasons.push(report.variants.every((v) => v.cases === 0) ? 'The run has no cases and the suite has no quality bars: nothing was measured.' : 'No case passed and the suite has no quality bars: nothing is gated.');
     } else {
       verdict = 'pass';
       headline = 'ready to ship';

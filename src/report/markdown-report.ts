@@ -13,7 +13,10 @@ const STATUS_ICON: Record<string, string> = { completed: '✅', incomplete: '⚠
 
 export async function renderMarkdownReport(store: Store, report: RunReport): Promise<string> {
   const out: string[] = [];
-  out.push(`### ${STATUS_ICON[report.status] ?? ''} evalspec · ${escapeMarkdownInline(report.suite.name)} · ${report.status}`);
+  // No bars and nothing passed (or no case ran): a green tick would read as "safe" when nothing was shown.
+  const nothingShown = report.status === 'completed' && !(report.bars?.length) && report.variants.every((v) => !v.passRate);
+  out.push(`### ${nothingShown ? '⚠️' : (STATUS_ICON[report.status] ?? '')} evalspec · ${escapeMarkdownInline(report.suite.name)} · ${report.status}`);
+  if (nothingShown) out.push('', `> ${report.variants.every((v) => v.cases === 0) ? 'No case ran' : 'No case passed'} and the suite has no quality bars: nothing here says the change is safe.`);
   out.push('');
   out.push(`Run \`${report.runId}\`${report.label ? ` (label \`${escapeMarkdownInline(report.label)}\`)` : ''}${report.git.commit ? ` at \`${report.git.commit.slice(0, 10)}\`` : ''} · ${report.totalCalls} calls`);
   out.push('');

@@ -8,10 +8,20 @@
 // longest output this variant has produced so far; and never less than the dearest call of this variant
 // seen so far. Without max_tokens an unexpectedly long answer can overshoot the cap by that one call's
 // excess; set max_tokens for a hard guarantee.
+//
+// LLM judges spend from the same budget: every judge call (first and second phase, each ask of an unusable
+// answer) reserves before it starts — its prompt counted with the tokenizer, plus the judge's max_tokens, else
+// the larger of --expected-output-tokens and its longest answer so far — and a judge call that does not fit
+// is not made (the result is stored as a judge-error; --resume judges it, the model's answer then served from
+// the cache). A model call is admitted only when the judging its variant's results needed so far fits too.
+// So spend never passes the cap except by what in-flight calls cost beyond their reservation (answers longer
+// than assumed, for models or judges without max_tokens).
 import { EvalspecError } from '../errors.js';
 import type { Plan, WorkItem } from '../plan/index.js';
+import type { ModelRef } from '../suite/index.js';
 import type { Pricer } from './pricing.js';
 import { countMessageTokens } from './tokens.js';
+import { judgeModelRef, judgeModelsInPlan } from './judge-client.js';
 
 export const DEFAULT_EXPECTED_OUTPUT_TOKENS = 256;
 
@@ -19,8 +29,17 @@ export const DEFAULT_EXPECTED_OUTPUT_TOKENS = 256;
 const CALLED = new Set(['openai', 'anthropic', 'google', 'openai-compatible']);
 
 export interface Reservation {
+  /** The variant id of a model call, or the judge's name (prefixed "judge:"). */
   variantId: string;
   amountUsd: number;
+  /** Held for the judging of this call's output; returned (releaseJudgeHold) when the judges reserve their own. */
+  judgeHoldUsd?: number;
+}
+
+/** What judge-client.ts asks before each judge call (null: over the budget, the call is not made). */
+export interface JudgeBudget {
+  reserveJudge(ref: ModelRef, name: string, request: { system: string; prompt: string }): Reservation | null;
+  settleJudge(reservation: Reservation, costUsd: number | null | undefined, outputTokens?: number | null): void;
 }
 
 export interface BudgetSummary {
@@ -31,13 +50,15 @@ export interface BudgetSummary {
   stopped: boolean;
 }
 
-export class CostBudget {
+export class CostBudget implements JudgeBudget {
   spentUsd = 0;
   reservedUsd = 0;
   stopped = false;
   private readonly dearest = new Map<string, number>();
   private readonly longest = new Map<string, number>();
   private readonly inputTokens = new Map<string, number>();
+  /** Per variant: the most its results' judging cost (first phase), held back when a call is admitted. */
+  private readonly judgingPerResult = new Map<string, number>();
 
   constructor(
     readonly maxCostUsd: number,
@@ -60,39 +81,65 @@ export class CostBudget {
     return Math.max(estimated, this.dearest.get(item.variantId) ?? 0);
   }
 
-  /** Reserve the estimate, or null (and stop) when it would pass the cap. */
-  reserve(item: WorkItem): Reservation | null {
-    if (this.stopped) return null;
-    const amountUsd = this.estimate(item);
+  /** Hold amountUsd, or return false (and stop) when it would pass the cap. */
+  private hold(amountUsd: number): boolean {
+    if (this.stopped) return false;
     // A tiny tolerance so a cap set to exactly n calls' cost admits n calls despite float rounding.
     if (this.spentUsd + this.reservedUsd + amountUsd > this.maxCostUsd * (1 + 1e-9)) {
       this.stopped = true;
-      return null;
+      return false;
     }
     this.reservedUsd += amountUsd;
-    return { variantId: item.variantId, amountUsd };
+    return true;
   }
 
-  /**
-   * The call finished (or failed): swap its reservation for what it actually cost, the model's call plus
-   * any LLM judge that graded it (judged checks report judgeCostUsd).
-   */
-  settle(reservation: Reservation | undefined, costUsd: number | null | undefined, outputTokens?: number | null, judgeCostUsd = 0): void {
+  /** Reserve the estimate (plus the judging its variant's results needed so far), or null (and stop) when it would pass the cap. */
+  reserve(item: WorkItem): Reservation | null {
+    const amountUsd = this.estimate(item);
+    const judgeHoldUsd = this.judgingPerResult.get(item.variantId) ?? 0;
+    if (!this.hold(amountUsd + judgeHoldUsd)) return null;
+    return { variantId: item.variantId, amountUsd: amountUsd + judgeHoldUsd, judgeHoldUsd };
+  }
+
+  /** The model call returned: give back what was held for its judging, just before the judges reserve their own calls. */
+  releaseJudgeHold(reservation: Reservation | undefined): void {
+    if (!reservation?.judgeHoldUsd) return;
+    this.reservedUsd = Math.max(0, this.reservedUsd - reservation.judgeHoldUsd);
+    reservation.amountUsd -= reservation.judgeHoldUsd;
+    reservation.judgeHoldUsd = 0;
+  }
+
+  /** What judging one result of this variant cost (learned for the hold of later calls). */
+  noteJudging(variantId: string, judgeCostUsd: number): void {
+    if (judgeCostUsd > (this.judgingPerResult.get(variantId) ?? 0)) this.judgingPerResult.set(variantId, judgeCostUsd);
+  }
+
+  reserveJudge(ref: ModelRef, name: string, request: { system: string; prompt: string }): Reservation | null {
+    const key = `judge:${name}`;
+    const input = countMessageTokens([
+      { role: 'system', content: request.system },
+      { role: 'user', content: request.prompt },
+    ]);
+    const output = ref.params.max_tokens ?? Math.max(this.expectedOutputTokens, this.longest.get(key) ?? 0);
+    const amountUsd = Math.max(this.pricer.cost(ref, input, output) ?? 0, this.dearest.get(key) ?? 0);
+    return this.hold(amountUsd) ? { variantId: key, amountUsd } : null;
+  }
+
+  settleJudge(reservation: Reservation, costUsd: number | null | undefined, outputTokens?: number | null): void {
+    this.settle(reservation, costUsd, outputTokens);
+  }
+
+  /** The call finished (or failed): swap its reservation for what it actually cost (judges settle their own calls). */
+  settle(reservation: Reservation | undefined, costUsd: number | null | undefined, outputTokens?: number | null): void {
     if (!reservation) return;
     this.reservedUsd = Math.max(0, this.reservedUsd - reservation.amountUsd);
-    const total = (typeof costUsd === 'number' ? costUsd : 0) + judgeCostUsd;
-    if (typeof costUsd === 'number' || judgeCostUsd > 0) {
-      this.spentUsd += total;
-      this.dearest.set(reservation.variantId, Math.max(total, this.dearest.get(reservation.variantId) ?? 0));
+    if (typeof costUsd === 'number') {
+      this.spentUsd += costUsd;
+      this.dearest.set(reservation.variantId, Math.max(costUsd, this.dearest.get(reservation.variantId) ?? 0));
     }
     if (typeof outputTokens === 'number') {
       this.longest.set(reservation.variantId, Math.max(outputTokens, this.longest.get(reservation.variantId) ?? 0));
     }
-  }
-
-  /** Spend with no reservation behind it (a judge grading a cached answer). */
-  charge(usd: number): void {
-    if (usd > 0) this.spentUsd += usd;
   }
 
   summary(): BudgetSummary {
@@ -108,11 +155,14 @@ export function createBudget(plan: Plan, pricer: Pricer, maxCostUsd: number, exp
   if (!(maxCostUsd >= 0) || !Number.isFinite(maxCostUsd)) {
     throw new EvalspecError('USAGE', `--max-cost must be a non-negative amount in USD, got ${maxCostUsd}`, { hint: 'e.g. --max-cost 5' });
   }
-  const unpriced = [...new Set(plan.variants.filter((v) => CALLED.has(v.model.providerType) && !pricer.price(v.model)).map((v) => v.model.label))];
+  const judges = judgeModelsInPlan(plan).map((m) => judgeModelRef(plan.suite, m));
+  const unpriced = [
+    ...new Set([...plan.variants.map((v) => v.model), ...judges].filter((m) => CALLED.has(m.providerType) && !pricer.price(m)).map((m) => m.label)),
+  ];
   if (unpriced.length) {
-    throw new EvalspecError('USAGE', `--max-cost needs a price for every model it calls; no known price for ${unpriced.join(', ')}`, {
+    throw new EvalspecError('USAGE', `--max-cost needs a price for every model it calls, judges included; no known price for ${unpriced.join(', ')}`, {
       file: plan.suite.file,
-      hint: 'add a price to the model in the suite: - { id: …, price: { input_per_mtok: 0.15, output_per_mtok: 0.6 } } (or price_as: provider:model)',
+      hint: 'add a price to the model in the suite: - { id: …, price: { input_per_mtok: 0.15, output_per_mtok: 0.6 } } (or price_as: provider:model); a judge takes the same: judge: { id: …, price: {…} }',
     });
   }
   return new CostBudget(maxCostUsd, pricer, expectedOutputTokens ?? DEFAULT_EXPECTED_OUTPUT_TOKENS);

@@ -9,6 +9,7 @@ import type { Store } from '../store/index.js';
 import { DEFAULT_EXPECTED_OUTPUT_TOKENS } from './budget.js';
 import { createPricer, type PriceInfo, type Pricer } from './pricing.js';
 import { countMessageTokens, TOKENIZER_NAME } from './tokens.js';
+import type { JudgeEstimate } from './judge-estimate.js';
 
 /** Assumed when no previous run measured the latency: a typical hosted API's streaming speed and overhead. */
 export const ASSUMED_OUTPUT_TOKENS_PER_SECOND = 50;
@@ -49,9 +50,11 @@ export interface RunEstimate {
   calls: number;
   concurrency: number;
   variants: VariantEstimate[];
-  /** Sum over priced variants. */
+  /** LLM judge calls (judge-estimate.ts), filled by estimateSuite; [] when the plan has no judge checks. */
+  judges: JudgeEstimate[];
+  /** Sum over priced variants and judges. */
   costUsd: number;
-  /** Models with no known price: their calls are not in costUsd. */
+  /** Models (and judges) with no known price: their calls are not in costUsd. */
   unpriced: string[];
   /** Wall time, null when a variant's latency is unknown. */
   durationMs: number | null;
@@ -166,6 +169,7 @@ export function estimatePlan(plan: Plan, options: EstimateOptions = {}): RunEsti
     calls: variants.reduce((s, v) => s + v.calls, 0),
     concurrency,
     variants,
+    judges: [],
     costUsd: variants.reduce((s, v) => s + (v.costUsd ?? 0), 0),
     unpriced,
     durationMs,

@@ -1,12 +1,11 @@
 // executeRun: take a plan, call every (case, variant, repeat) with bounded concurrency, retries, cache and
 // timeouts, score each output and stream the results to the store as they finish.
-import { createHash, randomBytes } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { EvalspecError, EXIT } from '../errors.js';
 import { stableStringify } from '../suite/index.js';
 import type { Plan, WorkItem } from '../plan/index.js';
 import { prepareChecks, scoreOutput, type PreparedCheck } from '../score/index.js';
-import type { Store, ResultRow, RunStatus, CachedResponse, StoredVariant } from '../store/index.js';
+import type { Store, ResultRow, RunStatus, CachedResponse, PlanSelection } from '../store/index.js';
 import { buildTargets, type CallTarget, type CallResponse } from './targets.js';
 import { classifyError, backoffMs, type ClassifiedError, type RetryPolicy } from './errors.js';
 import { Semaphore, sleep } from './concurrency.js';
@@ -18,8 +17,10 @@ import { createRunJudge } from './judge-client.js';
 import { applyJudgeOutcome, scoreDeferredChecks, validateDeferredChecks } from './judge-phase.js';
 import { routeSdkWarnings } from './sdk-warnings.js';
 import { applyCheckErrors } from './check-errors.js';
+import type { LeaseHandle } from './lease.js';
+import { openRun } from './run-record.js';
 
-export const FORMAT_VERSION = 1;
+export { FORMAT_VERSION, newRunId } from './run-record.js';
 
 export type RunEvent =
   | { type: 'run-start'; runId: string; totalCalls: number; alreadyDone: number }
@@ -45,6 +46,8 @@ export interface RunOptions {
   expectedOutputTokens?: number;
   /** Run javascript checks isolated: no environment, no module checks (docs/checks.md, "Where user code runs"). */
   isolateChecks?: boolean;
+  /** The selection flags that shaped the plan, stored with a new run so --resume plans the same (pipeline.ts). */
+  selection?: PlanSelection;
 }
 
 export interface RunOutcome {
@@ -56,24 +59,6 @@ export interface RunOutcome {
   counts: { skipped: number; called: number; cached: number; errors: number };
   /** Set when --max-cost was given. */
   budget?: BudgetSummary;
-}
-
-export function newRunId(now = new Date()): string {
-  const iso = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${iso}-${randomBytes(2).toString('hex')}`;
-}
-
-function gitInfo(cwd: string): { commit: string | null; branch: string | null } {
-  const git = (args: string[]) => {
-    try {
-      return execFileSync('git', args, { cwd, stdio: ['ignore', 'pipe', 'ignore'], timeout: 2000 }).toString().trim() || null;
-    } catch {
-      return null;
-    }
-  };
-  // One process for both (`rev-parse` prints one line per argument); nothing when either fails, as before.
-  const [commit = null, branch = null] = git(['rev-parse', 'HEAD', '--abbrev-ref', 'HEAD'])?.split('\n') ?? [];
-  return { commit: commit || null, branch: branch || null };
 }
 
 export function cacheKeyFor(identity: Record<string, unknown>, item: WorkItem): string {
@@ -99,76 +84,36 @@ class PreparedChecksCache {
 }
 
 export async function executeRun(plan: Plan, options: RunOptions): Promise<RunOutcome> {
+  const held: { lease?: LeaseHandle; restoreSdkWarnings?: () => void } = {};
+  try {
+    return await runPlan(plan, options, held);
+  } finally {
+    // After the final status is stored: `runs` never sees a finished process's run as live, nor a live one as dead.
+    held.restoreSdkWarnings?.();
+    await held.lease?.release();
+  }
+}
+
+async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHandle; restoreSdkWarnings?: () => void }): Promise<RunOutcome> {
   const { store, suite } = { store: options.store, suite: plan.suite };
   const warnings = [...suite.warnings];
-  const restoreSdkWarnings = routeSdkWarnings(warnings); // the AI SDK's per-call warnings, once each, into the run's (sdk-warnings.ts)
+  held.restoreSdkWarnings = routeSdkWarnings(warnings); // the AI SDK's per-call warnings, once each, into the run's (sdk-warnings.ts)
   const scrubber = new SecretScrubber();
   const targets = await buildTargets(suite, suite.models, scrubber, warnings);
   // Judge checks: their models resolved (keys checked) before anything is stored; see judge-client.ts.
   validateDeferredChecks(plan);
-  const judge = await createRunJudge(plan, { store, cache: options.cache !== false, scrubber, warnings, signal: options.signal, onFatal: (e) => ((fatal ??= e), stop.abort()) });
-  const useCache = options.cache !== false;
   const pricer = createPricer();
+  // One budget for model and judge calls (budget.ts): judges reserve through the judge client's hook.
   const budget = options.maxCostUsd === undefined ? undefined : createBudget(plan, pricer, options.maxCostUsd, options.expectedOutputTokens);
+  const judge = await createRunJudge(plan, { store, cache: options.cache !== false, scrubber, warnings, signal: options.signal, budget, onFatal: (e) => ((fatal ??= e), stop.abort()) });
+  const useCache = options.cache !== false;
 
-  // Start a new run, or reopen one to finish it.
-  let runId: string;
-  let done = new Set<string>();
-  if (options.resumeRunId) {
-    const previous = await store.runs.get(options.resumeRunId);
-    if (!previous) {
-      throw new EvalspecError('RUN_NOT_FOUND', `no run ${options.resumeRunId} in ${store.location}`, { hint: 'list runs with `evalspec runs`' });
-    }
-    if (previous.suiteHash !== suite.hash) {
-      throw new EvalspecError('RESUME_MISMATCH', `run ${previous.id} was made from a different version of the suite (hash ${previous.suiteHash}, now ${suite.hash})`, {
-        file: suite.file,
-        hint: 'resume only with the suite unchanged; start a new run instead (the cache still saves the calls already made)',
-      });
-    }
-    runId = previous.id;
-    done = await store.results.completedKeys(runId);
-    await store.runs.setStatus(runId, 'started', null);
-  } else {
-    runId = newRunId();
-    const git = gitInfo(suite.dir);
-    const variants: StoredVariant[] = plan.variants.map((v) => ({
-      id: v.id,
-      label: v.model.label,
-      model: v.model.ref,
-      providerType: v.model.providerType,
-      modelId: v.model.modelId,
-      prompt: v.prompt.id,
-    }));
-    await store.runs.create({
-      id: runId,
-      suiteName: suite.name,
-      suiteHash: suite.hash,
-      suiteFile: suite.file,
-      label: options.label ?? null,
-      status: 'started',
-      formatVersion: FORMAT_VERSION,
-      config: suite.storedConfig,
-      variants,
-      repeat: plan.repeat,
-      gitCommit: git.commit,
-      gitBranch: git.branch,
-      totalCalls: plan.totalCalls,
-      startedAt: new Date().toISOString(),
-      endedAt: null,
-      warnings,
-    });
-    await store.cases.putMany(
-      runId,
-      plan.cases.map(({ case: c }) => ({
-        caseId: c.id,
-        contentHash: c.contentHash,
-        tags: c.tags,
-        vars: c.vars,
-        cluster: c.cluster ?? null,
-        description: c.description ?? null,
-      })),
-    );
-  }
+  // Start a new run, or reopen one to finish it; either way this process holds the run's lease until it ends.
+  const onLeaseLost = (error: EvalspecError) => {
+    fatal ??= error;
+    stop.abort();
+  };
+  const { runId, done } = await openRun(plan, options, warnings, held, onLeaseLost);
   options.onEvent?.({ type: 'run-start', runId, totalCalls: plan.totalCalls, alreadyDone: done.size });
 
   const writer = new ResultWriter(store);
@@ -283,11 +228,12 @@ export async function executeRun(plan: Plan, options: RunOptions): Promise<RunOu
         checks: scored.checks,
         finishedAt: new Date().toISOString(),
       };
-      budget?.charge(judgeCostOf(row.checks)); // judging a cached answer is not free
+      budget?.noteJudging(item.variantId, judgeCostOf(row.checks));
     } else {
       const reservation = budget?.reserve(item);
       if (reservation === null) return; // over the budget: not started, not stored; a resume runs it
       const outcome = await callWithRetries(target, item);
+      budget?.releaseJudgeHold(reservation ?? undefined); // the judges reserve their own calls now
       if (outcome.error?.errorClass === 'cancelled') {
         budget?.settle(reservation ?? undefined, null);
         return; // not stored: a resume runs it again
@@ -372,7 +318,8 @@ export async function executeRun(plan: Plan, options: RunOptions): Promise<RunOu
           };
         }
       }
-      budget?.settle(reservation ?? undefined, row.costUsd, row.outputTokens, judgeCostOf(row.checks));
+      budget?.settle(reservation ?? undefined, row.costUsd, row.outputTokens);
+      budget?.noteJudging(item.variantId, judgeCostOf(row.checks));
     }
     if (applyCheckErrors(row)) counts.errors++; // a check that hung: the result is a check-error
     if (judge) {
@@ -407,7 +354,8 @@ export async function executeRun(plan: Plan, options: RunOptions): Promise<RunOu
     }
   }
   // Second phase: pairwise checks against another variant, over the stored results (judge-phase.ts).
-  if (judge && !storeFailure && !stop.signal.aborted) {
+  // Not after a budget stop: every judge call would be refused, turning scored results into judge-errors.
+  if (judge && !storeFailure && !stop.signal.aborted && !budget?.stopped) {
     try {
       await scoreDeferredChecks(plan, runId, { store, judge, concurrency: runLimit, signal: stop.signal });
     } catch (error) {
@@ -421,9 +369,8 @@ export async function executeRun(plan: Plan, options: RunOptions): Promise<RunOu
   const aggregates = await store.results.aggregate(runId);
   const stored = aggregates.reduce((n, a) => n + a.results, 0);
   const errorsLeft = aggregates.reduce((n, a) => n + a.errors, 0);
-  const status: RunStatus = cancel?.aborted ? 'cancelled' : fatal || errorsLeft > 0 || stored < plan.totalCalls ? 'incomplete' : 'completed';
+  const status: RunStatus = cancel?.aborted ? 'cancelled' : fatal || budget?.stopped || errorsLeft > 0 || stored < plan.totalCalls ? 'incomplete' : 'completed';
   await store.runs.setStatus(runId, status, new Date().toISOString());
   options.onEvent?.({ type: 'run-end', runId, status });
-  restoreSdkWarnings();
   return { runId, status, fatal, warnings, counts, budget: budget?.summary() };
 }

@@ -16,3 +16,5 @@ export {
 } from './estimate.js';
 export { createJudgeClient, createRunJudge, judgeModelRef, judgeModelsInPlan, type JudgeClientOptions, type RunJudgeClient } from './judge-client.js';
 export { applyJudgeOutcome, scoreDeferredChecks, validateDeferredChecks, type DeferredPhaseSummary } from './judge-phase.js';
+export { takeRunLease, leaseIsLive, LEASE_TTL_MS, type LeaseHandle } from './lease.js';
+export { estimateJudges, type JudgeEstimate } from './judge-estimate.js';

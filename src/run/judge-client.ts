@@ -26,6 +26,7 @@ import type { Store } from '../store/index.js';
 import { Semaphore, sleep } from './concurrency.js';
 import { backoffMs, classifyError, type ClassifiedError, type RetryPolicy } from './errors.js';
 import { createPricer, type Pricer } from './pricing.js';
+import type { JudgeBudget } from './budget.js';
 import { SecretScrubber } from './secrets.js';
 import { languageModel, resolveApiKey, resolveBaseURL, resolveHeaders } from './targets.js';
 
@@ -44,6 +45,8 @@ export interface JudgeClientOptions {
   /** Called once when a judge provider refuses its API key (the run stops; exit 4). */
   onFatal?: (error: EvalspecError) => void;
   pricer?: Pricer;
+  /** --max-cost: each judge call reserves before it starts and is not made when it does not fit (budget.ts). */
+  budget?: JudgeBudget;
 }
 
 /** A judge the run can ask, plus what the run needs to know about its judges. */
@@ -322,7 +325,17 @@ export async function createJudgeClient(suite: Suite, models: JudgeModelSpec[], 
       let paid: number | null = 0;
       let problem = '';
       for (let attempt = 1; attempt <= 2; attempt++) {
-        const { raw, malformed, latencyMs } = await callWithRetries(target, request as JudgeRequest<unknown>);
+        const held = options.budget?.reserveJudge(target.ref, target.name, request);
+        if (held === null) throw new JudgeCallError('not asked: the --max-cost budget is reached (the run stops; `evalspec run --resume` judges it)', 'budget');
+        let answer: Awaited<ReturnType<typeof callWithRetries>>;
+        try {
+          answer = await callWithRetries(target, request as JudgeRequest<unknown>);
+        } catch (error) {
+          if (held) options.budget!.settleJudge(held, null);
+          throw error;
+        }
+        const { raw, malformed, latencyMs } = answer;
+        if (held) options.budget!.settleJudge(held, raw ? cost(target, raw) : null, raw?.outputTokens);
         if (raw) {
           const c = cost(target, raw);
           paid = paid === null || c === null ? null : paid + c;

@@ -419,7 +419,9 @@ export function analyzeRun(outcomes: RunOutcomes, options: AnalysisOptions = {})
         pValue: paired?.pd.pValue ?? null,
       };
     });
-    return { tag, cases: indices.length, variants: figures, comparisons: segmentComparisons.filter((c) => c.n > 0) };
+    // The cases of the segment that ran (a budget-stopped or interrupted run has stored cases with no result).
+    const ran = indices.filter((i) => outcomes.variants.some((v) => v.outcomes[i] !== undefined)).length;
+    return { tag, cases: ran, variants: figures, comparisons: segmentComparisons.filter((c) => c.n > 0) };
   });
 
   return {

@@ -137,6 +137,25 @@ CREATE INDEX IF NOT EXISTS results_run_case ON results (run_id, case_id);
 `,
   },
   {
+    // --resume plans exactly what the run planned (the --model / --repeat selection is kept with the run), and
+    // a run is executed by one process at a time: the lease names it (pid, host) and expires when it stops
+    // heartbeating, so a killed process never locks the run for good and `runs` can tell a live run from a dead one.
+    version: 6,
+    name: 'run selection and leases',
+    sql: `
+ALTER TABLE runs ADD COLUMN selection_json TEXT;
+CREATE TABLE run_leases (
+  run_id TEXT PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+  token TEXT NOT NULL,
+  pid INTEGER NOT NULL,
+  host TEXT NOT NULL,
+  acquired_at TEXT NOT NULL,
+  heartbeat_at TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+`,
+  },
+  {
     // A pairwise preference (win / loss / tie) is a kind of label of its own: it shared the `label` column
     // with pass/fail, so importing a labeller's "winner" replaced their pass/fail label on that result.
     // Existing win/loss/tie labels move to the new column.

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { EvalspecError } from '../errors.js';
 import { MIGRATIONS } from './migrations.js';
 import { sqliteCalibrations } from './sqlite-calibrations.js';
+import { sqliteLeases } from './sqlite-leases.js';
 import type { Store, RunRecord, RunStatus, CaseRow, ResultRow, ResultQuery, VariantAggregate, CachedResponse, LabelRow, LabelQuery } from './types.js';
 
 type Row = Record<string, unknown>;
@@ -31,6 +32,7 @@ export function runFromRow(r: Row): RunRecord {
     startedAt: r.started_at as string,
     endedAt: (r.ended_at as string) ?? null,
     warnings: JSON.parse(r.warnings_json as string),
+    selection: r.selection_json ? JSON.parse(r.selection_json as string) : null,
   };
 }
 
@@ -166,9 +168,9 @@ export class SqliteStore implements Store {
     this.migrate();
     this.stmts = {
       insertRun: this.db.prepare(`INSERT INTO runs (id, suite_name, suite_hash, suite_file, label, status, format_version, config_json,
-        variants_json, repeat_count, git_commit, git_branch, total_calls, started_at, ended_at, warnings_json)
+        variants_json, repeat_count, git_commit, git_branch, total_calls, started_at, ended_at, warnings_json, selection_json)
         VALUES (@id, @suiteName, @suiteHash, @suiteFile, @label, @status, @formatVersion, @config, @variants, @repeat, @gitCommit,
-        @gitBranch, @totalCalls, @startedAt, @endedAt, @warnings)`),
+        @gitBranch, @totalCalls, @startedAt, @endedAt, @warnings, @selection)`),
       getRun: this.db.prepare('SELECT * FROM runs WHERE id = ?'),
       setStatus: this.db.prepare('UPDATE runs SET status = ?, ended_at = ? WHERE id = ?'),
       putCase: this.db.prepare(`INSERT OR REPLACE INTO cases (run_id, case_id, content_hash, tags_json, vars_json, cluster, description)
@@ -207,6 +209,7 @@ export class SqliteStore implements Store {
         config: JSON.stringify(run.config),
         variants: JSON.stringify(run.variants),
         warnings: JSON.stringify(run.warnings),
+        selection: run.selection ? JSON.stringify(run.selection) : null,
       });
     },
     get: async (id: string) => {
@@ -364,6 +367,8 @@ export class SqliteStore implements Store {
   };
 
   calibrations: Store['calibrations'] = sqliteCalibrations(() => this.db);
+
+  leases: Store['leases'] = sqliteLeases(() => this.db);
 
   cache = {
     get: async (key: string): Promise<CachedResponse | undefined> => {

@@ -31,6 +31,32 @@ export interface RunRecord {
   startedAt: string;
   endedAt: string | null;
   warnings: string[];
+  /** The CLI flags that shaped the plan (--model, --repeat), re-applied by --resume; null for runs stored before they were kept. */
+  selection?: PlanSelection | null;
+}
+
+/** What shaped a run's plan besides the suite file: `--resume` plans exactly this again. */
+export interface PlanSelection {
+  /** --model: only these model labels or refs; null = every model of the suite. */
+  models: string[] | null;
+  /** The repeat count used (--repeat, else the suite's). */
+  repeat: number;
+}
+
+/**
+ * Who is executing a run right now. A process takes the lease before it makes a call and heartbeats it;
+ * a second process (a concurrent --resume) is refused while the lease is live.
+ */
+export interface RunLease {
+  runId: string;
+  /** Random per process: only the holder renews or releases. */
+  token: string;
+  pid: number;
+  host: string;
+  acquiredAt: string;
+  heartbeatAt: string;
+  /** Epoch ms after which the lease is void (the holder stopped heartbeating). */
+  expiresAt: number;
 }
 
 export interface CaseRow {
@@ -210,6 +236,17 @@ export interface Store {
     putMany(rows: CalibrationRecord[]): Promise<void>;
     /** Newest first. */
     list(query?: CalibrationQuery): Promise<CalibrationRecord[]>;
+  };
+  leases: {
+    /**
+     * Take the run's lease atomically when nobody holds it, its holder's lease expired, or its holder's token is
+     * `takeOver` (a holder known to be dead). Returns the current holder when refused.
+     */
+    acquire(lease: RunLease, now: number, takeOver?: string): Promise<{ acquired: true } | { acquired: false; holder: RunLease }>;
+    /** Extend the lease; false when this token no longer holds it. */
+    renew(runId: string, token: string, expiresAt: number, now: number): Promise<boolean>;
+    release(runId: string, token: string): Promise<void>;
+    get(runId: string): Promise<RunLease | undefined>;
   };
   cache: {
     get(key: string): Promise<CachedResponse | undefined>;

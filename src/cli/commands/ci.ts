@@ -15,13 +15,14 @@ import {
   renderDiffText,
   renderTerminalReport,
   significantRegressions,
+  usd,
   writeCiComment,
   writeCiJson,
   type CiInput,
 } from '../../report/index.js';
 import { createProgress } from '../progress.js';
 import { positiveInt } from '../options.js';
-import { budgetStopMessage, nonNegativeUsd } from '../budget-options.js';
+import { budgetStopMessage, nonNegativeUsd, runEndMessage } from '../budget-options.js';
 import { gateFailureMessage } from './gate.js';
 
 export function registerCiCommand(program: Command, io: CliIO): void {
@@ -44,6 +45,7 @@ export function registerCiCommand(program: Command, io: CliIO): void {
     .addOption(new Option('--max-cost <usd>', 'stop cleanly before spend would pass this many USD (exit 3)').argParser(nonNegativeUsd('--max-cost')))
     .option('--no-progress', 'no progress output')
     .option('--trust-checks', 'run javascript checks with the environment and module imports (default: isolated, as the suite may come from an untrusted pull request)')
+    .option('--allow-empty', 'run (and record) a suite with no cases instead of refusing it (exit 2)')
     .action(async (suitePath: string, opts) => {
       const progress = createProgress({ enabled: opts.progress, stream: io.progressStream });
       let result;
@@ -61,6 +63,7 @@ export function registerCiCommand(program: Command, io: CliIO): void {
           maxCostUsd: opts.maxCost,
           allowInconclusive: opts.allowInconclusive,
           isolateChecks: !opts.trustChecks,
+          allowEmpty: opts.allowEmpty,
         });
       } finally {
         progress.stop();
@@ -74,7 +77,9 @@ export function registerCiCommand(program: Command, io: CliIO): void {
         let exitCode = result.exitCode;
         const regressions = diff ? significantRegressions(diff) : [];
         if (opts.failOnRegression && exitCode === EXIT.ok && regressions.length) exitCode = EXIT.barFailed;
-        const input: CiInput = { report: result.report, gate: result.gate, exitCode, allowInconclusive: Boolean(opts.allowInconclusive), baselineLabel, diff };
+        const budget = result.outcome.budget;
+        const stopReason = budget?.stopped ? `stopped by --max-cost (spent ${usd(budget.spentUsd)} of ${usd(budget.maxCostUsd)})` : undefined;
+        const input: CiInput = { report: result.report, gate: result.gate, exitCode, allowInconclusive: Boolean(opts.allowInconclusive), baselineLabel, diff, stopReason };
         if (opts.md) await writeCiComment(input, opts.md, { flips: opts.flips });
         if (opts.json) await writeCiJson(input, opts.json);
         io.stdout(`${await renderTerminalReport(store, result.report, { failures: 3 })}\n`);
@@ -85,8 +90,7 @@ export function registerCiCommand(program: Command, io: CliIO): void {
         io.stdout(`stored as run ${runId}${opts.label ? ` (label ${opts.label})` : ''}; show it again: evalspec show ${runId}\n`);
         if (result.outcome.fatal) io.stderr(`${result.outcome.fatal.format()}\n`);
         else if (result.outcome.budget?.stopped) io.stderr(`${budgetStopMessage(result.outcome)}\n`);
-        else if (result.outcome.status === 'incomplete') io.stderr(`run incomplete: some calls are still in error after retries; finish them with: evalspec run --resume ${runId}\n`);
-        else if (result.outcome.status === 'cancelled') io.stderr(`cancelled: finished results are stored; continue with: evalspec run --resume ${runId}\n`);
+        else if (result.outcome.status !== 'completed') io.stderr(`${runEndMessage(result.outcome)}\n`);
         if (!result.gate.pass) io.stderr(`${gateFailureMessage(result.gate, Boolean(opts.allowInconclusive))}\n`);
         if (opts.failOnRegression && regressions.length && result.exitCode === EXIT.ok) io.stderr(`${regressions.length} significant regression${regressions.length === 1 ? '' : 's'} against ${baselineLabel} (--fail-on-regression)\n`);
         io.exitCode = exitCode;

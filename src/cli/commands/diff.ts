@@ -47,6 +47,14 @@ export function registerDiffCommand(program: Command, io: CliIO): void {
         } else {
           if (refs.length !== 2) throw new EvalspecError('USAGE', `diff needs two runs (before, after), got ${refs.length}`, { hint: 'evalspec diff RUN_A RUN_B, or evalspec diff RUN --baseline main' });
           [beforeRef, afterRef] = refs;
+          // "latest latest" (or the same id twice) compares a run with itself: every figure would read "no change".
+          const [before, after] = [await resolveRun(store, beforeRef), await resolveRun(store, afterRef)];
+          if (before.id === after.id) {
+            const named = refs.map((r) => (r === before.id ? r : `${r} (= ${before.id})`)).join(' and ');
+            throw new EvalspecError('USAGE', `${named} name the same run: a run compared with itself shows no change`, {
+              hint: 'name two different runs (`evalspec runs` lists them), e.g. evalspec diff RUN_A latest, or compare with a labelled baseline: evalspec diff latest --baseline main',
+            });
+          }
         }
         const report = await buildDiffReport(store, beforeRef, afterRef, { metrics: opts.metric });
         if (opts.json) await writeDiffJson(report, opts.json);

@@ -7,7 +7,7 @@ import { openStore } from '../../store/index.js';
 import { renderTerminalReport } from '../../report/index.js';
 import { createProgress } from '../progress.js';
 import { positiveInt } from '../options.js';
-import { dryRunAction, budgetStopMessage, nonNegativeUsd } from '../budget-options.js';
+import { dryRunAction, budgetStopMessage, nonNegativeUsd, runEndMessage } from '../budget-options.js';
 import { gateFailureMessage } from './gate.js';
 
 export function registerRunCommand(program: Command, io: CliIO): void {
@@ -31,6 +31,7 @@ export function registerRunCommand(program: Command, io: CliIO): void {
     .addOption(new Option('--max-cost <usd>', 'stop cleanly before spend would pass this many USD (exit 3; --resume continues)').argParser(nonNegativeUsd('--max-cost')))
     .option('--allow-inconclusive', 'quality bars that are not proven (inconclusive) do not fail the run')
     .option('--isolate-checks', 'run javascript checks isolated: no environment variables, no import/require, no module checks (the default of `evalspec ci`)')
+    .option('--allow-empty', 'run (and record) a suite with no cases instead of refusing it (exit 2)')
     .action(async (suitePath: string | undefined, opts) => {
       if (opts.dryRun) return dryRunAction(program, io, suitePath, opts);
       const progress = createProgress({ enabled: opts.progress, stream: io.progressStream });
@@ -53,6 +54,7 @@ export function registerRunCommand(program: Command, io: CliIO): void {
           expectedOutputTokens: opts.expectedOutputTokens,
           allowInconclusive: opts.allowInconclusive,
           isolateChecks: Boolean(opts.isolateChecks),
+          allowEmpty: opts.allowEmpty,
         });
       } finally {
         progress.stop();
@@ -66,8 +68,7 @@ export function registerRunCommand(program: Command, io: CliIO): void {
       }
       if (result.outcome.fatal) io.stderr(`${result.outcome.fatal.format()}\n`);
       else if (result.outcome.budget?.stopped) io.stderr(`${budgetStopMessage(result.outcome)}\n`);
-      else if (result.outcome.status === 'incomplete') io.stderr(`run incomplete: some calls are still in error after retries; finish them with: evalspec run --resume ${result.outcome.runId}\n`);
-      else if (result.outcome.status === 'cancelled') io.stderr(`cancelled: finished results are stored; continue with: evalspec run --resume ${result.outcome.runId}\n`);
+      else if (result.outcome.status !== 'completed') io.stderr(`${runEndMessage(result.outcome)}\n`);
       if (!result.gate.pass) io.stderr(`${gateFailureMessage(result.gate, Boolean(opts.allowInconclusive))}\n`);
       io.exitCode = result.exitCode;
     });
