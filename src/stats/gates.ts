@@ -11,23 +11,36 @@
 //   - bars on mean scores or check metrics leave them out of the figures, and a bar that would be met
 //     while some cases in its scope errored is reported inconclusive (not proven).
 import type { Interval } from './interval.js';
-import { hasNoSpread, isNegligible, largestMagnitude, sampleVariance } from './descriptive.js';
+import { hasNoSpread, isNegligible, largestMagnitude } from './descriptive.js';
 import { casesForProportionVsBar, pairedSampleSize } from './power.js';
 import { casesAtObservedRate, casesAtObservedSpread, casesWithFailuresCounted, practicalCases, smallestClearingN, zeroFailureCases } from './cases-needed.js';
-import { pairedScoreLowerBound, type PairedTable } from './paired-proportions.js';
-import { segmentCases, resolveVariants } from './run-analysis.js';
 import {
-  boundValue,
-  caseFailure,
-  caseValue,
-  clusterKey,
-  hasClusters,
-  meanBound,
-  rateBound,
-  type CheckFilter,
-  type RunOutcomes,
-} from './outcomes.js';
-import type { ClusterId } from './means.js';
+  NORMAL_NOTE,
+  OUT_OF_REACH_NOTE,
+  barKind,
+  barText,
+  base,
+  boundText,
+  casesNeededSentence,
+  clusterIds,
+  distinct,
+  failureName,
+  metricName,
+  noData,
+  pctText,
+  shortPct,
+  thresholdText,
+  unitsWord,
+  valueText,
+  verdictFor,
+  type Scope,
+} from './bar-helpers.js';
+import { evaluateCompareBar } from './bar-compare.js';
+
+import { segmentCases, resolveVariants } from './run-analysis.js';
+import { boundValue, caseFailure, caseValue, hasClusters, meanBound, rateBound, type CheckFilter, type RunOutcomes } from './outcomes.js';
+
+export { barKind, barText };
 
 /** A bar as written in the suite (`bars:`), field for field. */
 export interface BarDefinition {
@@ -99,139 +112,11 @@ export interface GateOptions {
 
 export const DEFAULT_BAR_LEVEL = 0.95;
 
-const pctText = (x: number, digits = 1) => `${(x * 100).toFixed(digits)}%`;
-const shortPct = (x: number) => `${Number((x * 100).toFixed(3))}%`;
-const points = (x: number) => `${Number((Math.abs(x) * 100).toFixed(1))} point${Number((Math.abs(x) * 100).toFixed(1)) === 1 ? '' : 's'}`;
-const plainNumber = (x: number) => String(Number(x.toPrecision(4)));
 
-function metricName(metric: string): string {
-  if (metric === 'pass_rate') return 'pass rate';
-  if (metric === 'score') return 'mean score';
-  return `mean ${metric}`;
-}
-
-/** Rates and bounded scores print as percentages; check metrics as plain numbers. */
-function valueText(metric: string | null, x: number): string {
-  if (metric === null || metric === 'pass_rate') return pctText(x);
-  return plainNumber(x);
-}
-
-function thresholdText(metric: string | null, x: number): string {
-  if (metric === null || metric === 'pass_rate') return shortPct(x);
-  return plainNumber(x);
-}
-
-function failureName(bar: BarDefinition): string {
-  if (bar.metric && bar.severity) return `${bar.severity} ${bar.metric} failure rate`;
-  if (bar.metric) return `${bar.metric} failure rate`;
-  return `${bar.severity} failure rate`;
-}
-
-export function barKind(bar: BarDefinition): BarKind {
-  if (bar.compare !== undefined) return 'compare';
-  if (bar.max_rate !== undefined) return 'max_rate';
-  if (bar.min !== undefined) return 'min';
-  return 'max';
-}
-
-/** The bar in words, without the variant. */
-export function barText(bar: BarDefinition, baselineId?: string): string {
-  const kind = barKind(bar);
-  let text: string;
-  if (kind === 'compare') {
-    const metric = bar.metric ?? 'pass_rate';
-    const drop = metric === 'pass_rate' ? points(bar.max_drop ?? 0) : plainNumber(bar.max_drop ?? 0);
-    const against = bar.compare === 'baseline' ? `the baseline${baselineId ? ` (${baselineId})` : ''}` : bar.compare;
-    text = `${metricName(metric)} at most ${drop} below ${against}`;
-  } else if (kind === 'max_rate') {
-    text = `${failureName(bar)} ≤ ${shortPct(bar.max_rate!)}`;
-  } else {
-    const metric = bar.metric ?? 'pass_rate';
-    text = `${metricName(metric)} ${kind === 'min' ? '≥' : '≤'} ${thresholdText(metric, kind === 'min' ? bar.min! : bar.max!)}`;
-  }
-  if (bar.segment) text += ` in ${bar.segment}`;
-  return text;
-}
-
-interface Scope {
-  indices: number[];
-  clustered: boolean;
-}
-
-function clusterIds(outcomes: RunOutcomes, indices: readonly number[], clustered: boolean): ClusterId[] | undefined {
-  return clustered ? indices.map((i) => clusterKey(outcomes.cases[i])) : undefined;
-}
-
-function distinct(ids: readonly ClusterId[] | undefined): number | null {
-  return ids ? new Set(ids).size : null;
-}
-
-/**
- * The verdict from the point and the bound. A point within rounding of the bar (a mean of 0.8s that came out
- * 0.7999999999999999) counts as on the bar, so it is inconclusive, never not met for a last-digit reason;
- * the bound gets no such allowance.
- */
-function verdictFor(point: number, bound: number | undefined, clears: (x: number) => boolean, threshold: number, scale: number): BarVerdict {
-  if (!clears(point) && !isNegligible(point - threshold, scale)) return 'not_met';
-  return bound !== undefined && clears(bound) ? 'met' : 'inconclusive';
-}
 
 /** Smallest n for which all-pass proves a Wilson lower bound ≥ min (one result per case). */
 function casesForAllPassWilson(min: number, level: number): number | null {
   return smallestClearingN((n) => (rateBound(n, n, 'lower', 'wilson', level) as Interval).low >= min);
-}
-
-const NORMAL_NOTE = 'for an 80% chance of proving it if the true value is the observed one (normal approximation)';
-const OUT_OF_REACH_NOTE = 'the observed value is within rounding of the bar: no practical number of cases proves it';
-
-/** " (N if the observed … holds exactly)" for sentences; empty without a figure. */
-function ifHoldsText(n: number | null, units: string, what: string): string {
-  return n === null ? '' : `; ${n.toLocaleString('en-US')} ${units} if the observed ${what} holds exactly`;
-}
-
-function base(bar: BarDefinition, index: number, variant: string, level: number): Omit<BarResult, 'verdict' | 'point' | 'bound' | 'n' | 'clusters' | 'failures' | 'errored' | 'casesNeeded' | 'casesNeededNote' | 'casesNeededIfObservedHolds' | 'explanation' | 'baseline' | 'text'> {
-  const kind = barKind(bar);
-  return {
-    index,
-    description: bar.description ?? null,
-    kind,
-    metric: kind === 'max_rate' ? (bar.metric ?? null) : (bar.metric ?? 'pass_rate'),
-    severity: bar.severity ?? null,
-    segment: bar.segment ?? null,
-    variant,
-    threshold: kind === 'compare' ? -(bar.max_drop ?? 0) : kind === 'max_rate' ? bar.max_rate! : kind === 'min' ? bar.min! : bar.max!,
-    level,
-  };
-}
-
-function noData(partial: ReturnType<typeof base>, text: string, why: string, baseline: string | null = null): BarResult {
-  return {
-    ...partial,
-    text,
-    baseline,
-    verdict: 'not_met',
-    point: null,
-    bound: null,
-    n: 0,
-    clusters: null,
-    failures: null,
-    errored: 0,
-    casesNeeded: null,
-    casesNeededNote: null,
-    casesNeededIfObservedHolds: null,
-    explanation: `${why}: the bar cannot be shown.`,
-  };
-}
-
-function boundText(bound: Interval | null, side: 'lower' | 'upper', metric: string | null): string {
-  if (!bound) return 'no confidence bound (too little data or no spread)';
-  const value = boundValue(bound, side);
-  const unit = metric === 'pass_rate' || metric === null ? valueText(metric, value) : plainNumber(value);
-  return `the one-sided ${Number((bound.level * 100).toFixed(1))}% ${side} bound is ${unit} (${bound.method.replace(/-one-sided$/, '')})`;
-}
-
-function unitsWord(clustered: boolean): string {
-  return clustered ? 'clusters' : 'cases';
 }
 
 function evaluateLevelBar(outcomes: RunOutcomes, bar: BarDefinition, index: number, variantId: string, scope: Scope, level: number): BarResult {
@@ -327,22 +212,6 @@ function evaluateLevelBar(outcomes: RunOutcomes, bar: BarDefinition, index: numb
     casesNeededIfObservedHolds: ifHolds,
     explanation,
   };
-}
-
-/**
- * The "cases needed" sentence: a power figure says it is one (80% chance, normal approximation) and adds the
- * figure if the observed value held exactly; an exact figure says under which condition it holds.
- */
-function casesNeededSentence(casesNeeded: number | null, note: string | null, ifHolds: number | null, units: string, what: string): string {
-  if (note === OUT_OF_REACH_NOTE) return ` The observed ${what} is within rounding of the bar: no practical number of ${units} proves it.`;
-  if (casesNeeded === null) return '';
-  const count = casesNeeded.toLocaleString('en-US');
-  if (note !== null && note.includes('80%')) {
-    return ` About ${count} ${units} would give an 80% chance of proving it if the true ${what} is the observed one${ifHoldsText(ifHolds, units, what)}.`;
-  }
-  // Exact figures: the note says under which condition ("… needed if every one passes (exact)").
-  const condition = note === null ? null : /\b(if .*?) \(exact\)$/.exec(note)?.[1] ?? null;
-  return ` ${count} ${units} would prove it${condition ? ` ${condition}` : ''}.`;
 }
 
 function evaluateRateBar(outcomes: RunOutcomes, bar: BarDefinition, index: number, variantId: string, scope: Scope, level: number): BarResult {
@@ -454,112 +323,6 @@ function evaluateRateBar(outcomes: RunOutcomes, bar: BarDefinition, index: numbe
   };
 }
 
-function evaluateCompareBar(outcomes: RunOutcomes, bar: BarDefinition, index: number, variantId: string, baselineId: string, scope: Scope, level: number): BarResult {
-  const partial = base(bar, index, variantId, level);
-  const text = barText(bar, baselineId);
-  const metric = bar.metric ?? 'pass_rate';
-  const maxDrop = bar.max_drop ?? 0;
-  const variant = outcomes.variants.find((v) => v.id === variantId)!;
-  const baseline = outcomes.variants.find((v) => v.id === baselineId)!;
-  const indices: number[] = [];
-  const a: number[] = [];
-  const b: number[] = [];
-  for (const i of scope.indices) {
-    const x = caseValue(baseline.outcomes[i], metric);
-    const y = caseValue(variant.outcomes[i], metric);
-    if (x === undefined || y === undefined) continue;
-    indices.push(i);
-    a.push(x);
-    b.push(y);
-  }
-  const errored = scope.indices.filter((i) => (variant.outcomes[i]?.errored ?? 0) > 0 || (baseline.outcomes[i]?.errored ?? 0) > 0).length;
-  if (indices.length === 0) return { ...noData(partial, text, `no case has a ${metricName(metric)} for both ${variantId} and ${baselineId}`, baselineId), errored };
-  const differences = b.map((y, k) => y - a[k]);
-  const ids = clusterIds(outcomes, indices, scope.clustered);
-  const clusters = distinct(ids);
-  const bounded = [...a, ...b].every((v) => v >= 0 && v <= 1);
-  const scale = bounded ? 1 : largestMagnitude(a, b, [maxDrop]);
-  // Pass/fail outcomes, one per case, no clusters: the paired score test's bound (Tango 1998). A t bound on
-  // 0/1 differences proves "at most X below" too often at the margin (10% instead of 5% at n = 40).
-  const binary = metric === 'pass_rate' && outcomes.repeat === 1 && !scope.clustered && [...a, ...b].every((v) => v === 0 || v === 1);
-  let point: number;
-  let bound: Interval | undefined;
-  let se: number | undefined;
-  if (binary) {
-    const table: PairedTable = { both: 0, onlyA: 0, onlyB: 0, neither: 0 };
-    a.forEach((x, k) => {
-      if (x === 1 && b[k] === 1) table.both++;
-      else if (x === 1) table.onlyA++;
-      else if (b[k] === 1) table.onlyB++;
-      else table.neither++;
-    });
-    point = (table.onlyB - table.onlyA) / indices.length;
-    bound = { method: 'paired-score-one-sided', level, low: pairedScoreLowerBound(table, level)!, high: 1 };
-  } else {
-    const figure = meanBound(differences, ids, level, 'lower', bounded ? [-1, 1] : undefined)!;
-    point = figure.mean;
-    bound = figure.bound;
-    se = figure.se;
-  }
-  let verdict = verdictFor(point, bound?.low, (x) => x >= -maxDrop, -maxDrop, scale);
-  const downgraded = verdict === 'met' && errored > 0 && metric !== 'pass_rate';
-  if (downgraded) verdict = 'inconclusive';
-  const units = unitsWord(scope.clustered);
-  let casesNeeded: number | null = null;
-  let casesNeededNote: string | null = null;
-  let ifHolds: number | null = null;
-  if (verdict === 'inconclusive' && !downgraded) {
-    const flat = hasNoSpread(differences, scale);
-    const variance = sampleVariance(differences);
-    if (isNegligible(point + maxDrop, scale)) {
-      casesNeededNote = OUT_OF_REACH_NOTE;
-    } else if (flat && binary) {
-      // The variants agreed on every case: how many agreeing cases the score bound needs.
-      casesNeeded = smallestClearingN((n) => pairedScoreLowerBound({ both: n, onlyA: 0, onlyB: 0, neither: 0 }, level)! >= -maxDrop);
-      casesNeededNote = `paired ${units} needed if the variants agree on every one again (exact)`;
-    } else if (flat && bounded) {
-      // No spread: the exact bound c − (c + 1)·u clears −max_drop once u ≤ (c + max_drop)/(c + 1).
-      casesNeeded = zeroFailureCases((point + maxDrop) / (point + 1), level);
-      casesNeededNote = casesNeeded === null ? OUT_OF_REACH_NOTE : `paired ${units} needed if the variants agree on every one again (exact)`;
-    } else if (!flat && variance !== undefined && variance > 0) {
-      const unitCount = clusters ?? indices.length;
-      const sd = se !== undefined && se > 0 ? se * Math.sqrt(unitCount) : Math.sqrt(variance);
-      casesNeeded = practicalCases(pairedSampleSize({ detect: point + maxDrop, varianceOfDifference: sd * sd, alpha: 2 * (1 - level) }).n);
-      ifHolds = casesAtObservedSpread(point + maxDrop, sd, level);
-      casesNeededNote = `paired ${units} needed ${NORMAL_NOTE} and spread`;
-    }
-  }
-  const fmt = (x: number) => (metric === 'pass_rate' ? points(x) : plainNumber(Math.abs(x)));
-  const direction = point >= 0 ? 'above' : 'below';
-  const what = `${variantId} is ${fmt(point)} ${direction} ${baselineId} on ${metricName(metric)} over ${indices.length} paired case${indices.length === 1 ? '' : 's'}${clusters !== null ? ` in ${clusters} clusters` : ''}`;
-  const boundPart = bound
-    ? `the one-sided ${Number((level * 100).toFixed(1))}% lower bound of the difference is ${bound.low < 0 ? '−' : ''}${fmt(bound.low)} (${bound.method.replace(/-one-sided$/, '')})`
-    : 'there is no confidence bound for the difference';
-  let explanation: string;
-  if (verdict === 'not_met') explanation = `${what}: more than the allowed drop of ${fmt(maxDrop)}.`;
-  else if (verdict === 'met') explanation = `${what}; ${boundPart}, within the allowed drop of ${fmt(maxDrop)}.`;
-  else if (downgraded) explanation = `${what}; ${boundPart}, but ${errored} case${errored === 1 ? '' : 's'} errored (no output to judge): not proven.`;
-  else {
-    explanation = `${what}; ${boundPart}, beyond the allowed drop of ${fmt(maxDrop)}: not proven.`;
-    explanation += casesNeededSentence(casesNeeded, casesNeededNote, ifHolds, `paired ${units}`, 'difference');
-  }
-  return {
-    ...partial,
-    text,
-    baseline: baselineId,
-    verdict,
-    point,
-    bound: bound ?? null,
-    n: indices.length,
-    clusters,
-    failures: null,
-    errored,
-    casesNeeded,
-    casesNeededNote,
-    casesNeededIfObservedHolds: ifHolds,
-    explanation,
-  };
-}
 
 /**
  * Evaluate every bar on every variant it applies to (all variants unless `variant:` is set; a compare bar
