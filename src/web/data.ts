@@ -2,7 +2,7 @@
 // (report, heatmap, facets), pages of filtered results, one case with every repeat, paired comparisons.
 import type { Store, RunRecord, ResultRow } from '../store/index.js';
 import { buildRunReport, type RunReport } from '../report/index.js';
-import { comparePaired, meanInterval, quantileOfSorted, wilsonInterval, type Interval } from '../stats/index.js';
+import { comparePaired, passRateFigure, quantileOfSorted, wilsonInterval, type Interval } from '../stats/index.js';
 import { buildReportInWorker } from './report-worker.js';
 import { RunIndexCache, type IndexedResult, type RunIndex } from './run-index.js';
 import {
@@ -60,9 +60,10 @@ const keyOf = (r: { caseId: string; variantId: string; repeat: number }) => `${r
 function passRateOf(shares: number[], passed: number, results: number, repeat: number): { rate: number | null; ci: Interval | null } {
   if (shares.length === 0) return { rate: null, ci: null };
   if (repeat === 1) return { rate: passed / results, ci: wilsonInterval(passed, results) ?? null };
-  const rate = shares.reduce((s, x) => s + x, 0) / shares.length;
-  const ci = meanInterval(shares);
-  return { rate, ci: ci ? { ...ci, low: Math.max(0, ci.low), high: Math.min(1, ci.high) } : null };
+  // The run report's figure (stats passRateFigure): with no spread between cases (every case passing 2 of 3)
+  // the exact no-spread interval, not a zero-width t interval.
+  const figure = passRateFigure(shares, undefined, repeat, 0.95);
+  return { rate: figure?.passRate ?? null, ci: figure?.interval ?? null };
 }
 
 /** The API's view of the one paired comparison (stats comparePaired) that `run` and `select` print too. */
@@ -148,9 +149,10 @@ export function summarize(index: RunIndex): VariantSummary[] {
         passRate = passed / results;
         passRateCi = wilsonInterval(passed, results) ?? null;
       } else {
-        passRate = shares.reduce((s, x) => s + x, 0) / shares.length;
-        const ci = meanInterval(shares);
-        passRateCi = ci ? { ...ci, method: `${ci.method} over per-case pass shares (${repeat} repeats)`, low: Math.max(0, ci.low), high: Math.min(1, ci.high) } : null;
+        // The run report's figure, so a run with no spread between cases gets the same no-spread interval.
+        const figure = passRateFigure(shares, undefined, repeat, 0.95);
+        passRate = figure?.passRate ?? null;
+        passRateCi = figure?.interval ?? null;
       }
     }
     return {

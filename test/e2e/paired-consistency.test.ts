@@ -121,3 +121,24 @@ describe('run, select and the viewer agree on a paired comparison', () => {
     expect(compareD.pass.pValue).toBe(1);
   });
 });
+
+describe('no spread between cases with repeats: the viewer and the report give the same honest interval', () => {
+  it('every case passing 2 of 3: the no-spread interval in both, not a zero-width one', async () => {
+    const dir = tempDir();
+    const suite = writeScenario(dir, { name: 'flat', cases: cases(12), repeat: 3, variants: [{ label: 'A', answer: (_i, r) => ({ pass: r < 2 }) }] });
+    const result = await runScenario(dir, suite, ['--db', 'e.db']);
+    expect(result.result.exitCode, result.result.stderr).toBe(0);
+    const fromRun = result.report.variants[0].passRateCi;
+    // 12 cases at 2/3 each: 2/3 ∓ (distance to the end of [0, 1])·u, u = 1 − 0.025^(1/12) (two-sided 95%).
+    const u = 1 - 0.025 ** (1 / 12);
+    expect(fromRun.low).toBeCloseTo(2 / 3 - (2 / 3) * u, 12);
+    expect(fromRun.high).toBeCloseTo(2 / 3 + (1 / 3) * u, 12);
+    const viewer = await startOver(join(dir, 'e.db'));
+    try {
+      const body = await (await fetch(`${viewer.url}api/runs/${result.report.runId}`)).json();
+      expect(body.summary[0].passRateCi).toEqual(fromRun);
+    } finally {
+      await viewer.closeAll();
+    }
+  });
+});
