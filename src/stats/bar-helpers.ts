@@ -41,7 +41,6 @@ export function barKind(bar: BarDefinition): BarKind {
   return 'max';
 }
 
-
 export interface Scope {
   indices: number[];
   clustered: boolean;
