@@ -53,9 +53,11 @@ export async function loadSelectionData(store: Store, runId: string, options: { 
   const segmentBy = options.segmentBy ?? 'segment';
   const prefix = `${segmentBy}:`;
   const segments = new Map<string, string>();
+  const clusters = new Map<string, string>();
   for (const c of await store.cases.list(runId)) {
     const tag = c.tags.find((t) => t.startsWith(prefix));
     if (tag) segments.set(c.caseId, tag.slice(prefix.length));
+    if (c.cluster !== null) clusters.set(c.caseId, c.cluster);
   }
 
   const pricing = runPricing(run);
@@ -120,7 +122,7 @@ export async function loadSelectionData(store: Store, runId: string, options: { 
   });
   return {
     run,
-    input: { variants, segments, binary: run.repeat === 1 },
+    input: { variants, segments, clusters, binary: run.repeat === 1 },
     unpricedModels: [...unpriced],
     costs: new Map([...totals].map(([id, t]) => [id, t.figures()])),
     errors,

@@ -40,9 +40,13 @@ export function costRatioText(ratio: number | null | undefined, what = 'the cost
 /** "p = 0.006", small ones in scientific notation ("p = 5.1e-42"). */
 const pText = (p: number): string => (p > 0 && p < 0.001 ? `p = ${p.toExponential(1)}` : formatPValue(p));
 
-/** "-21.8 points (95% CI -24.8 to -18.8; McNemar p = 5.1e-42)". */
+/**
+ * "-21.8 points (95% CI -24.8 to -18.8; McNemar mid-p = 3.2e-42, exact p = 5.1e-42)": the figures `evalspec
+ * run` prints for the pair (mid-p headline, exact p beside it).
+ */
 export function differenceText(c: Comparison, level: number): string {
-  const test = c.pValue === null ? '' : `; ${c.test === 'mcnemar-exact' ? 'McNemar' : 'paired t'} ${pText(c.pValue)}`;
+  const exact = c.mcnemarExactP === null ? '' : `, exact ${pText(c.mcnemarExactP)}`;
+  const test = c.pValue === null ? '' : `; ${c.test === 'newcombe-paired' ? `McNemar mid-${pText(c.pValue)}${exact}` : `paired t ${pText(c.pValue)}`}`;
   return `${points(c.difference)} points (${Math.round(level * 100)}% CI ${pointsCi(c.interval)}${test})`;
 }
 

@@ -4,16 +4,14 @@
 // suggestion when segments disagree. Pure functions over per-case data: `loadSelectionData` (selection-
 // data.ts) builds the input from a stored run. See docs/cost-and-selection.md.
 //
-// Quality comparisons are paired (same cases): with one result per case (binary outcomes) the interval of a
-// difference is Newcombe's paired score interval and the p-value McNemar's exact test; with repeats, the
-// paired t interval over per-case pass shares. "Provably within X of the best" means the lower end of the
-// two-sided interval of (variant − best) is at least −X.
+// Quality comparisons are paired (same cases) and come from the same function as `evalspec run`'s and the
+// viewer's (stats comparePaired): with one result per case (binary outcomes) Newcombe's paired interval and
+// McNemar's mid-p; with repeats or clusters, the paired t over per-case pass shares. "Provably within X of
+// the best" means the lower end of the two-sided interval of (variant − best) is at least −X.
 import {
-  mcnemarExact,
+  comparePaired,
   meanEstimate,
   meanInterval,
-  pairedDifference,
-  pairedProportionDifferenceFromTable,
   quantileOfSorted,
   wilsonInterval,
   type Interval,
@@ -49,6 +47,8 @@ export interface SelectionInput {
   variants: SelectionVariant[];
   /** Segment of each case (cases without one form the segment "(untagged)" when others have one). */
   segments?: ReadonlyMap<string, string>;
+  /** Cluster of each case that has one: comparisons then use the clustered paired t, as `evalspec run` does. */
+  clusters?: ReadonlyMap<string, string>;
   /** One result per case: Wilson and Newcombe intervals; otherwise t intervals over per-case shares. */
   binary: boolean;
   level?: number;
@@ -65,9 +65,11 @@ export interface Comparison {
   n: number;
   difference: number;
   interval: Interval | null;
-  /** McNemar exact (binary) or paired t. */
+  /** McNemar mid-p (binary) or the paired t p-value, as in `evalspec run`'s comparisons. */
   pValue: number | null;
-  test: 'mcnemar-exact' | 'paired-t';
+  test: 'newcombe-paired' | 'paired-t' | 'clustered-paired-t';
+  /** Binary outcomes: McNemar's exact p, beside the mid-p headline. */
+  mcnemarExactP: number | null;
   /** variant's cost per case ÷ against's, on the same cases; null when either is unpriced. */
   costRatio: number | null;
 }
@@ -252,6 +254,7 @@ export function compareVariants(
   binary: boolean,
   level = 0.95,
   caseIds: readonly string[] | null = null,
+  clusters?: ReadonlyMap<string, string>,
 ): Comparison | null {
   const ids = (caseIds ?? [...against.cases.keys()]).filter((id) => variant.cases.has(id) && against.cases.has(id));
   if (ids.length === 0) return null;
@@ -260,37 +263,19 @@ export function compareVariants(
   const costA = meanCost(a);
   const costB = meanCost(b);
   const costRatio = costA !== null && costB !== null && costA > 0 ? costB / costA : null;
-  if (binary) {
-    const table = { both: 0, onlyA: 0, onlyB: 0, neither: 0 };
-    for (let i = 0; i < ids.length; i++) {
-      const passA = a[i].pass >= 0.5;
-      const passB = b[i].pass >= 0.5;
-      if (passA && passB) table.both++;
-      else if (passA) table.onlyA++;
-      else if (passB) table.onlyB++;
-      else table.neither++;
-    }
-    const d = pairedProportionDifferenceFromTable(table, level)!;
-    return {
-      variant: variant.id,
-      against: against.id,
-      n: ids.length,
-      difference: d.difference,
-      interval: d.interval,
-      pValue: mcnemarExact(table.onlyB, table.onlyA).pValue,
-      test: 'mcnemar-exact',
-      costRatio,
-    };
-  }
-  const d = pairedDifference(a.map((c) => c.pass), b.map((c) => c.pass), level)!;
+  // Cluster ids as run-analysis builds them (clusterKey): a case without a cluster is its own cluster.
+  const clustered = clusters !== undefined && clusters.size > 0 && ids.some((id) => clusters.has(id));
+  const clusterIds = clustered ? ids.map((id) => (clusters!.has(id) ? `cluster:${clusters!.get(id)}` : `case:${id}`)) : undefined;
+  const c = comparePaired(a.map((x) => x.pass), b.map((x) => x.pass), { level, clusterIds, binary })!;
   return {
     variant: variant.id,
     against: against.id,
-    n: ids.length,
-    difference: d.difference,
-    interval: d.interval ?? null,
-    pValue: d.pValue ?? null,
-    test: 'paired-t',
+    n: c.n,
+    difference: c.difference,
+    interval: c.interval,
+    pValue: c.pValue,
+    test: c.test,
+    mcnemarExactP: c.test === 'newcombe-paired' ? c.mcnemar!.pValue : null,
     costRatio,
   };
 }
@@ -332,7 +317,7 @@ function floorChoice(
   figures: VariantFigures[],
   caseIds: readonly string[] | null,
   reference: string | null,
-  options: Required<Pick<SelectionInput, 'binary' | 'level' | 'within' | 'by'>>,
+  options: Required<Pick<SelectionInput, 'binary' | 'level' | 'within' | 'by'>> & Pick<SelectionInput, 'clusters'>,
 ): FloorChoice {
   const ref = figures.find((f) => f.variant === reference);
   if (!ref || ref.quality === null) return { scope, cases: ref?.cases ?? 0, reference, choice: null, comparison: null, adequate: [], comparisons: [] };
@@ -345,7 +330,7 @@ function floorChoice(
       if (value !== null) adequate.push({ id: f.variant, value, quality: ref.quality, comparison: null });
       continue;
     }
-    const c = compareVariants(variants.find((v) => v.id === f.variant)!, refVariant, options.binary, options.level, caseIds);
+    const c = compareVariants(variants.find((v) => v.id === f.variant)!, refVariant, options.binary, options.level, caseIds, options.clusters);
     if (c) comparisons.push(c);
     if (value === null || f.quality === null) continue;
     if (c?.interval && c.interval.low >= -options.within - EPSILON) adequate.push({ id: f.variant, value, quality: f.quality, comparison: c });
@@ -360,8 +345,8 @@ export function selectModels(input: SelectionInput): Selection {
   const level = input.level ?? 0.95;
   const within = input.within ?? 0.03;
   const by = input.by ?? 'cost';
-  const { binary, variants } = input;
-  const options = { binary, level, within, by };
+  const { binary, variants, clusters } = input;
+  const options = { binary, level, within, by, clusters };
   const warnings: string[] = [];
 
   const figures = variants.map((v) => variantFigures(v, null, binary, level));
@@ -385,13 +370,13 @@ export function selectModels(input: SelectionInput): Selection {
     const dominators = figures
       .filter((g) => g.variant !== f.variant && dominates({ quality: g.quality, value: axisValue(g, by) }, { quality: f.quality, value }))
       .sort((x, y) => (axisValue(x, by) as number) - (axisValue(y, by) as number));
-    const vsBest = bestVariant && bestVariant.id !== f.variant ? compareVariants(variants[i], bestVariant, binary, level) : null;
+    const vsBest = bestVariant && bestVariant.id !== f.variant ? compareVariants(variants[i], bestVariant, binary, level, null, clusters) : null;
     return {
       ...f,
       onFrontier: value !== null && f.quality !== null && dominators.length === 0,
       dominatedBy: dominators.map((d) => d.variant),
       dominance: dominators
-        .map((d) => compareVariants(variants.find((v) => v.id === d.variant)!, variants[i], binary, level))
+        .map((d) => compareVariants(variants.find((v) => v.id === d.variant)!, variants[i], binary, level, null, clusters))
         .filter((c): c is Comparison => c !== null),
       vsBest,
       meetsFloor: overall.adequate.includes(f.variant),
@@ -444,7 +429,7 @@ function routingSuggestion(
   bySegment: Map<string, string[]>,
   overall: FloorChoice,
   best: string | null,
-  options: Required<Pick<SelectionInput, 'binary' | 'level' | 'within' | 'by'>>,
+  options: Required<Pick<SelectionInput, 'binary' | 'level' | 'within' | 'by'>> & Pick<SelectionInput, 'clusters'>,
 ): { routing: RoutingSuggestion | null; noRoutingReason: string | null } {
   const none = (noRoutingReason: string | null) => ({ routing: null, noRoutingReason });
   if (segments.length === 0 || best === null) return none(null);
@@ -480,8 +465,8 @@ function routingSuggestion(
       qualityCi: figures.qualityCi,
       costPerCase: figures.costPerCase,
       p95LatencyMs: figures.latencyMs.p95,
-      vsBest: compareVariants(routed, bestVariant, options.binary, options.level),
-      vsOverallChoice: overallVariant && overallVariant.id !== best ? compareVariants(routed, overallVariant, options.binary, options.level) : null,
+      vsBest: compareVariants(routed, bestVariant, options.binary, options.level, null, options.clusters),
+      vsOverallChoice: overallVariant && overallVariant.id !== best ? compareVariants(routed, overallVariant, options.binary, options.level, null, options.clusters) : null,
       note: 'the routes were chosen on these same cases, so the blend is measured on the data that picked it: confirm it on fresh cases before relying on the quality figure',
     },
   };

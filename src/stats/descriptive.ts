@@ -46,3 +46,40 @@ export function quantileOfSorted(sorted: readonly number[], probability: number)
   const fraction = position - below;
   return sorted[below] + fraction * (sorted[above] - sorted[below]);
 }
+
+/**
+ * Relative size below which a spread is floating-point rounding, not data. The mean of seven scores of 0.9,
+ * or B − A with B = A + 0.1, is off in the last digit or so (≈ 1e-16 of the values' magnitude); a real
+ * spread a billion times smaller than the values themselves says nothing an eval could act on either.
+ */
+export const SPREAD_TOLERANCE = 1e-9;
+
+/** |x| is rounding noise next to numbers of magnitude `scale` (see {@link SPREAD_TOLERANCE}). */
+export function isNegligible(x: number, scale: number): boolean {
+  return Math.abs(x) <= SPREAD_TOLERANCE * Math.abs(scale);
+}
+
+/**
+ * Every value is the same up to rounding: max − min is negligible next to the largest |value|, or next to
+ * `scale` when that is larger (pass the magnitude of the inputs when the values are differences of them,
+ * so 0.1 + 0.2 − 0.3 counts as 0). The one test for "no spread" used by every estimator and gate, so a
+ * t interval never claims certainty from rounding noise. True for fewer than 2 values.
+ */
+export function hasNoSpread(values: readonly number[], scale = 0): boolean {
+  let low = Infinity;
+  let high = -Infinity;
+  let magnitude = Math.abs(scale);
+  for (const value of values) {
+    if (value < low) low = value;
+    if (value > high) high = value;
+    magnitude = Math.max(magnitude, Math.abs(value));
+  }
+  return values.length < 2 || isNegligible(high - low, magnitude);
+}
+
+/** The largest |value| over several lists (the scale of differences between them). */
+export function largestMagnitude(...lists: readonly (readonly number[])[]): number {
+  let magnitude = 0;
+  for (const list of lists) for (const value of list) magnitude = Math.max(magnitude, Math.abs(value));
+  return magnitude;
+}

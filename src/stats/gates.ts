@@ -11,22 +11,36 @@
 //   - bars on mean scores or check metrics leave them out of the figures, and a bar that would be met
 //     while some cases in its scope errored is reported inconclusive (not proven).
 import type { Interval } from './interval.js';
-import { sampleVariance } from './descriptive.js';
+import { hasNoSpread, isNegligible, largestMagnitude } from './descriptive.js';
 import { casesForProportionVsBar, pairedSampleSize } from './power.js';
-import { casesNeededForZeroFailureBar } from './proportions.js';
-import { segmentCases, resolveVariants } from './run-analysis.js';
+import { casesAtObservedRate, casesAtObservedSpread, casesWithFailuresCounted, practicalCases, smallestClearingN, zeroFailureCases } from './cases-needed.js';
 import {
-  boundValue,
-  caseFailure,
-  caseValue,
-  clusterKey,
-  hasClusters,
-  meanBound,
-  rateBound,
-  type CheckFilter,
-  type RunOutcomes,
-} from './outcomes.js';
-import type { ClusterId } from './means.js';
+  NORMAL_NOTE,
+  OUT_OF_REACH_NOTE,
+  barKind,
+  barText,
+  base,
+  boundText,
+  casesNeededSentence,
+  clusterIds,
+  distinct,
+  failureName,
+  metricName,
+  noData,
+  pctText,
+  shortPct,
+  thresholdText,
+  unitsWord,
+  valueText,
+  verdictFor,
+  type Scope,
+} from './bar-helpers.js';
+import { evaluateCompareBar } from './bar-compare.js';
+
+import { segmentCases, resolveVariants } from './run-analysis.js';
+import { boundValue, caseFailure, caseValue, hasClusters, meanBound, rateBound, type CheckFilter, type RunOutcomes } from './outcomes.js';
+
+export { barKind, barText };
 
 /** A bar as written in the suite (`bars:`), field for field. */
 export interface BarDefinition {
@@ -77,9 +91,14 @@ export interface BarResult {
   failures: number | null;
   /** Cases in scope with at least one errored result. */
   errored: number;
-  /** Cases (or clusters) that would prove the bar; see casesNeededNote for the assumption. */
+  /** Cases (or clusters) that would prove the bar; see casesNeededNote for the assumption (exact, or 80% power). */
   casesNeeded: number | null;
   casesNeededNote: string | null;
+  /**
+   * With a power figure in casesNeeded: the cases at which the bound would clear the bar if the observed value
+   * (and spread) held exactly, a coin-flip chance rather than 80%. Null otherwise.
+   */
+  casesNeededIfObservedHolds: number | null;
   /** One or two sentences: the figures and why the verdict. */
   explanation: string;
 }
@@ -93,139 +112,11 @@ export interface GateOptions {
 
 export const DEFAULT_BAR_LEVEL = 0.95;
 
-const pctText = (x: number, digits = 1) => `${(x * 100).toFixed(digits)}%`;
-const shortPct = (x: number) => `${Number((x * 100).toFixed(3))}%`;
-const points = (x: number) => `${Number((Math.abs(x) * 100).toFixed(1))} point${Number((Math.abs(x) * 100).toFixed(1)) === 1 ? '' : 's'}`;
-const plainNumber = (x: number) => String(Number(x.toPrecision(4)));
 
-function metricName(metric: string): string {
-  if (metric === 'pass_rate') return 'pass rate';
-  if (metric === 'score') return 'mean score';
-  return `mean ${metric}`;
-}
-
-/** Rates and bounded scores print as percentages; check metrics as plain numbers. */
-function valueText(metric: string | null, x: number): string {
-  if (metric === null || metric === 'pass_rate') return pctText(x);
-  return plainNumber(x);
-}
-
-function thresholdText(metric: string | null, x: number): string {
-  if (metric === null || metric === 'pass_rate') return shortPct(x);
-  return plainNumber(x);
-}
-
-function failureName(bar: BarDefinition): string {
-  if (bar.metric && bar.severity) return `${bar.severity} ${bar.metric} failure rate`;
-  if (bar.metric) return `${bar.metric} failure rate`;
-  return `${bar.severity} failure rate`;
-}
-
-export function barKind(bar: BarDefinition): BarKind {
-  if (bar.compare !== undefined) return 'compare';
-  if (bar.max_rate !== undefined) return 'max_rate';
-  if (bar.min !== undefined) return 'min';
-  return 'max';
-}
-
-/** The bar in words, without the variant. */
-export function barText(bar: BarDefinition, baselineId?: string): string {
-  const kind = barKind(bar);
-  let text: string;
-  if (kind === 'compare') {
-    const metric = bar.metric ?? 'pass_rate';
-    const drop = metric === 'pass_rate' ? points(bar.max_drop ?? 0) : plainNumber(bar.max_drop ?? 0);
-    const against = bar.compare === 'baseline' ? `the baseline${baselineId ? ` (${baselineId})` : ''}` : bar.compare;
-    text = `${metricName(metric)} at most ${drop} below ${against}`;
-  } else if (kind === 'max_rate') {
-    text = `${failureName(bar)} ≤ ${shortPct(bar.max_rate!)}`;
-  } else {
-    const metric = bar.metric ?? 'pass_rate';
-    text = `${metricName(metric)} ${kind === 'min' ? '≥' : '≤'} ${thresholdText(metric, kind === 'min' ? bar.min! : bar.max!)}`;
-  }
-  if (bar.segment) text += ` in ${bar.segment}`;
-  return text;
-}
-
-interface Scope {
-  indices: number[];
-  clustered: boolean;
-}
-
-function clusterIds(outcomes: RunOutcomes, indices: readonly number[], clustered: boolean): ClusterId[] | undefined {
-  return clustered ? indices.map((i) => clusterKey(outcomes.cases[i])) : undefined;
-}
-
-function distinct(ids: readonly ClusterId[] | undefined): number | null {
-  return ids ? new Set(ids).size : null;
-}
-
-function verdictFor(point: number, bound: number | undefined, clears: (x: number) => boolean): BarVerdict {
-  if (!clears(point)) return 'not_met';
-  return bound !== undefined && clears(bound) ? 'met' : 'inconclusive';
-}
 
 /** Smallest n for which all-pass proves a Wilson lower bound ≥ min (one result per case). */
 function casesForAllPassWilson(min: number, level: number): number | null {
-  const clears = (n: number) => (rateBound(n, n, 'lower', 'wilson', level) as Interval).low >= min;
-  let high = 1;
-  while (!clears(high)) {
-    high *= 2;
-    if (high > 1e8) return null;
-  }
-  let low = Math.max(1, Math.floor(high / 2));
-  while (low < high) {
-    const mid = Math.floor((low + high) / 2);
-    if (clears(mid)) high = mid;
-    else low = mid + 1;
-  }
-  return low;
-}
-
-const NORMAL_NOTE = 'approximate (normal approximation, 80% power), assuming the observed value holds';
-
-function base(bar: BarDefinition, index: number, variant: string, level: number): Omit<BarResult, 'verdict' | 'point' | 'bound' | 'n' | 'clusters' | 'failures' | 'errored' | 'casesNeeded' | 'casesNeededNote' | 'explanation' | 'baseline' | 'text'> {
-  const kind = barKind(bar);
-  return {
-    index,
-    description: bar.description ?? null,
-    kind,
-    metric: kind === 'max_rate' ? (bar.metric ?? null) : (bar.metric ?? 'pass_rate'),
-    severity: bar.severity ?? null,
-    segment: bar.segment ?? null,
-    variant,
-    threshold: kind === 'compare' ? -(bar.max_drop ?? 0) : kind === 'max_rate' ? bar.max_rate! : kind === 'min' ? bar.min! : bar.max!,
-    level,
-  };
-}
-
-function noData(partial: ReturnType<typeof base>, text: string, why: string, baseline: string | null = null): BarResult {
-  return {
-    ...partial,
-    text,
-    baseline,
-    verdict: 'not_met',
-    point: null,
-    bound: null,
-    n: 0,
-    clusters: null,
-    failures: null,
-    errored: 0,
-    casesNeeded: null,
-    casesNeededNote: null,
-    explanation: `${why}: the bar cannot be shown.`,
-  };
-}
-
-function boundText(bound: Interval | null, side: 'lower' | 'upper', metric: string | null): string {
-  if (!bound) return 'no confidence bound (too little data or no spread)';
-  const value = boundValue(bound, side);
-  const unit = metric === 'pass_rate' || metric === null ? valueText(metric, value) : plainNumber(value);
-  return `the one-sided ${Number((bound.level * 100).toFixed(1))}% ${side} bound is ${unit} (${bound.method.replace(/-one-sided$/, '')})`;
-}
-
-function unitsWord(clustered: boolean): string {
-  return clustered ? 'clusters' : 'cases';
+  return smallestClearingN((n) => (rateBound(n, n, 'lower', 'wilson', level) as Interval).low >= min);
 }
 
 function evaluateLevelBar(outcomes: RunOutcomes, bar: BarDefinition, index: number, variantId: string, scope: Scope, level: number): BarResult {
@@ -243,47 +134,56 @@ function evaluateLevelBar(outcomes: RunOutcomes, bar: BarDefinition, index: numb
   const values = indices.map((i) => caseValue(variant.outcomes[i], metric)!);
   const ids = clusterIds(outcomes, indices, scope.clustered);
   const clusters = distinct(ids);
+  const bounded = metric === 'pass_rate' || metric === 'score' || values.every((v) => v >= 0 && v <= 1);
+  // Magnitude against which rounding noise is judged: 1 for rates and 0–1 scores, else the numbers themselves.
+  const scale = bounded ? 1 : Math.max(Math.abs(threshold), largestMagnitude(values));
   let point: number;
   let bound: Interval | undefined;
+  let se: number | undefined;
   const binomial = metric === 'pass_rate' && outcomes.repeat === 1 && !scope.clustered && values.every((v) => v === 0 || v === 1);
   if (binomial) {
     const passed = values.filter((v) => v === 1).length;
     point = passed / values.length;
     bound = rateBound(passed, values.length, side, 'wilson', level);
   } else {
-    const bounded = metric === 'pass_rate' || metric === 'score' || values.every((v) => v >= 0 && v <= 1);
     const figure = meanBound(values, ids, level, side, bounded ? [0, 1] : undefined)!;
     point = figure.mean;
     bound = figure.bound;
+    se = figure.se;
   }
-  let verdict = verdictFor(point, bound ? boundValue(bound, side) : undefined, clears);
+  let verdict = verdictFor(point, bound ? boundValue(bound, side) : undefined, clears, threshold, scale);
   const downgraded = verdict === 'met' && errored > 0 && metric !== 'pass_rate';
   if (downgraded) verdict = 'inconclusive';
 
   let casesNeeded: number | null = null;
   let casesNeededNote: string | null = null;
+  let ifHolds: number | null = null;
+  const units = unitsWord(scope.clustered);
+  const distance = Math.abs(point - threshold);
   if (verdict === 'inconclusive' && !downgraded) {
-    const units = unitsWord(scope.clustered);
     const extreme = kind === 'min' ? point === 1 : point === 0;
-    if (metric === 'pass_rate' && extreme) {
-      casesNeeded = binomial ? casesForAllPassWilson(threshold, level) : casesNeededForZeroFailureBar(kind === 'min' ? 1 - threshold : threshold, level);
-      casesNeededNote = `${units} needed if every one ${kind === 'min' ? 'passes' : 'fails'}`;
-    } else if (metric === 'pass_rate') {
-      casesNeeded = casesForProportionVsBar({ bar: threshold, expectedRate: point, alpha: 1 - level }).n;
-      casesNeededNote = `${units} needed, ${NORMAL_NOTE}`;
-    } else {
-      const variance = sampleVariance(values);
-      if (variance !== undefined && variance > 0 && point !== threshold) {
-        casesNeeded = pairedSampleSize({ detect: Math.abs(point - threshold), varianceOfDifference: variance, alpha: 2 * (1 - level) }).n;
-        casesNeededNote = `${units} needed, ${NORMAL_NOTE} and spread`;
-      } else if (values.every((v) => v === point) && point >= 0 && point <= 1) {
-        // No spread: the exact bound v ∓ (range)·u clears the bar once u ≤ this share.
-        const u = kind === 'min' ? (point - threshold) / point : (threshold - point) / (1 - point);
-        if (u > 0 && u < 1) {
-          casesNeeded = casesNeededForZeroFailureBar(u, level);
-          casesNeededNote = `${units} needed if every one scores the same again (exact)`;
-        }
-      }
+    const flat = hasNoSpread(values, scale);
+    if (isNegligible(distance, scale)) {
+      casesNeededNote = OUT_OF_REACH_NOTE;
+    } else if (metric === 'pass_rate' && extreme) {
+      casesNeeded = binomial ? casesForAllPassWilson(threshold, level) : zeroFailureCases(kind === 'min' ? 1 - threshold : threshold, level);
+      casesNeededNote = `${units} needed if every one ${kind === 'min' ? 'passes' : 'fails'} (exact)`;
+    } else if (flat && point >= 0 && point <= 1) {
+      // No spread: the exact bound v ∓ (range)·u clears the bar once u ≤ this share.
+      const u = kind === 'min' ? (point - threshold) / point : (threshold - point) / (1 - point);
+      casesNeeded = zeroFailureCases(u, level);
+      casesNeededNote = casesNeeded === null ? OUT_OF_REACH_NOTE : `${units} needed if every one scores the same again (exact)`;
+    } else if (metric === 'pass_rate' && binomial) {
+      casesNeeded = practicalCases(casesForProportionVsBar({ bar: threshold, expectedRate: point, alpha: 1 - level }).n);
+      ifHolds = casesAtObservedRate(point, threshold, side, 'wilson', level);
+      casesNeededNote = `${units} needed ${NORMAL_NOTE}`;
+    } else if (!flat && se !== undefined && se > 0) {
+      // Per case (or per cluster) spread from the bound's own SE, so clusters count as the units.
+      const unitCount = clusters ?? indices.length;
+      const sd = se * Math.sqrt(unitCount);
+      casesNeeded = practicalCases(pairedSampleSize({ detect: distance, varianceOfDifference: sd * sd, alpha: 2 * (1 - level) }).n);
+      ifHolds = casesAtObservedSpread(distance, sd, level);
+      casesNeededNote = `${units} needed ${NORMAL_NOTE} and spread`;
     }
   }
   const what = `${metricName(metric)} ${valueText(metric, point)} over ${indices.length} case${indices.length === 1 ? '' : 's'}${clusters !== null ? ` in ${clusters} clusters` : ''}`;
@@ -293,7 +193,7 @@ function evaluateLevelBar(outcomes: RunOutcomes, bar: BarDefinition, index: numb
   else if (downgraded) explanation = `${what}; ${boundText(bound ?? null, side, metric)}, but ${errored} case${errored === 1 ? '' : 's'} in scope errored (no output to judge): not proven.`;
   else {
     explanation = `${what} clears ${thresholdText(metric, threshold)}, but ${boundText(bound ?? null, side, metric)}, which does not: not proven.`;
-    if (casesNeeded !== null) explanation += ` About ${casesNeeded.toLocaleString('en-US')} ${unitsWord(scope.clustered)} would prove it.`;
+    explanation += casesNeededSentence(casesNeeded, casesNeededNote, ifHolds, units, metricName(metric));
   }
   if (errored > 0 && metric === 'pass_rate') explanation += ` ${errored} errored case${errored === 1 ? '' : 's'} counted as not passed.`;
   return {
@@ -309,6 +209,7 @@ function evaluateLevelBar(outcomes: RunOutcomes, bar: BarDefinition, index: numb
     errored,
     casesNeeded,
     casesNeededNote,
+    casesNeededIfObservedHolds: ifHolds,
     explanation,
   };
 }
@@ -352,17 +253,29 @@ function evaluateRateBar(outcomes: RunOutcomes, bar: BarDefinition, index: numbe
   const worstFailures = worstValues.filter((v) => v === 1).length;
   if (!scope.clustered) bound = rateBound(worstFailures, worst.length, 'upper', 'clopper-pearson', level);
   else bound = meanBound(worstValues, ids, level, 'upper', [0, 1])?.bound;
-  const verdict = verdictFor(point, bound?.high, (x) => x <= maxRate);
+  const verdict = verdictFor(point, bound?.high, (x) => x <= maxRate, maxRate, 1);
   const units = unitsWord(scope.clustered);
   const unitCount = clusters ?? worst.length;
+  const erroredCounted = worstFailures - failures;
   let casesNeeded: number | null = null;
   let casesNeededNote: string | null = null;
-  if (worstFailures === 0 || point === 0) {
-    casesNeeded = casesNeededForZeroFailureBar(maxRate, level);
+  let ifHolds: number | null = null;
+  const cleanNeeded = zeroFailureCases(maxRate, level);
+  if (worstFailures === 0) {
+    casesNeeded = cleanNeeded;
     casesNeededNote = `${units} with no failure needed to prove it (exact: 0 failures in n gives 1 − ${Number((1 - level).toFixed(4))}^(1/n))`;
+  } else if (failures === 0 && !scope.clustered) {
+    // No judged failure, but errored cases count as failures in the bound: the exact count of clean cases
+    // that outweighs them, unless they are rerun.
+    casesNeeded = casesWithFailuresCounted(worstFailures, maxRate, level);
+    casesNeededNote = `${units} needed with the ${erroredCounted} errored counted as failures and no further failure (exact); or rerun the errored cases`;
+  } else if (failures === 0) {
+    casesNeeded = cleanNeeded;
+    casesNeededNote = `${units} with no failure needed once the errored cases are rerun and pass (exact)`;
   } else if (point < maxRate && verdict !== 'met') {
-    casesNeeded = casesForProportionVsBar({ bar: maxRate, expectedRate: point, alpha: 1 - level }).n;
-    casesNeededNote = `${units} needed, ${NORMAL_NOTE}`;
+    casesNeeded = practicalCases(casesForProportionVsBar({ bar: maxRate, expectedRate: point, alpha: 1 - level }).n);
+    ifHolds = casesAtObservedRate(point, maxRate, 'upper', 'clopper-pearson', level);
+    casesNeededNote = `${units} needed ${NORMAL_NOTE}`;
   }
   const name = failureName(bar);
   const what = `${failures} of ${judged.length} case${judged.length === 1 ? '' : 's'} failed (${name} ${pctText(point)})${clusters !== null ? `, ${clusters} clusters` : ''}`;
@@ -373,11 +286,24 @@ function evaluateRateBar(outcomes: RunOutcomes, bar: BarDefinition, index: numbe
   if (verdict === 'not_met') explanation = `${what}, above the bar ${shortPct(maxRate)}.`;
   else if (verdict === 'met') explanation = `${what}; ${boundPart}, within ${shortPct(maxRate)}.`;
   else explanation = `${what}; ${boundPart} > ${shortPct(maxRate)}: not proven.`;
-  if (casesNeeded !== null && verdict !== 'not_met') {
-    explanation +=
-      worstFailures === 0 || point === 0
-        ? ` 0 failures in ${casesNeeded.toLocaleString('en-US')} ${units} would prove ≤ ${shortPct(maxRate)}${verdict === 'met' ? '' : ` (this run has ${unitCount.toLocaleString('en-US')})`}.`
-        : ` About ${casesNeeded.toLocaleString('en-US')} ${units} would prove it at the observed rate.`;
+  const thisRun = ` (this run has ${unitCount.toLocaleString('en-US')})`;
+  if (verdict !== 'not_met') {
+    if (worstFailures === 0 && casesNeeded !== null) {
+      explanation += ` 0 failures in ${casesNeeded.toLocaleString('en-US')} ${units} would prove ≤ ${shortPct(maxRate)}${verdict === 'met' ? '' : thisRun}.`;
+    } else if (failures === 0 && verdict !== 'met') {
+      const rerun =
+        cleanNeeded === null
+          ? ''
+          : cleanNeeded <= unitCount
+            ? ` Or rerun the errored cases (evalspec run --resume): if they pass, these ${unitCount.toLocaleString('en-US')} ${units} prove it.`
+            : ` Or rerun the errored cases (evalspec run --resume): if they pass, 0 failures in ${cleanNeeded.toLocaleString('en-US')} ${units} prove it.`;
+      explanation +=
+        !scope.clustered && casesNeeded !== null
+          ? ` With the ${erroredCounted} errored case${erroredCounted === 1 ? '' : 's'} counted as failures, about ${casesNeeded.toLocaleString('en-US')} ${units} with no further failure would prove ≤ ${shortPct(maxRate)}${thisRun}.${rerun}`
+          : rerun;
+    } else if (casesNeeded !== null) {
+      explanation += casesNeededSentence(casesNeeded, casesNeededNote, ifHolds, units, failureName(bar));
+    }
   }
   return {
     ...partial,
@@ -392,87 +318,11 @@ function evaluateRateBar(outcomes: RunOutcomes, bar: BarDefinition, index: numbe
     errored,
     casesNeeded,
     casesNeededNote,
+    casesNeededIfObservedHolds: ifHolds,
     explanation,
   };
 }
 
-function evaluateCompareBar(outcomes: RunOutcomes, bar: BarDefinition, index: number, variantId: string, baselineId: string, scope: Scope, level: number): BarResult {
-  const partial = base(bar, index, variantId, level);
-  const text = barText(bar, baselineId);
-  const metric = bar.metric ?? 'pass_rate';
-  const maxDrop = bar.max_drop ?? 0;
-  const variant = outcomes.variants.find((v) => v.id === variantId)!;
-  const baseline = outcomes.variants.find((v) => v.id === baselineId)!;
-  const indices: number[] = [];
-  const a: number[] = [];
-  const b: number[] = [];
-  for (const i of scope.indices) {
-    const x = caseValue(baseline.outcomes[i], metric);
-    const y = caseValue(variant.outcomes[i], metric);
-    if (x === undefined || y === undefined) continue;
-    indices.push(i);
-    a.push(x);
-    b.push(y);
-  }
-  const errored = scope.indices.filter((i) => (variant.outcomes[i]?.errored ?? 0) > 0 || (baseline.outcomes[i]?.errored ?? 0) > 0).length;
-  if (indices.length === 0) return { ...noData(partial, text, `no case has a ${metricName(metric)} for both ${variantId} and ${baselineId}`, baselineId), errored };
-  const differences = b.map((y, k) => y - a[k]);
-  const ids = clusterIds(outcomes, indices, scope.clustered);
-  const clusters = distinct(ids);
-  const bounded = [...a, ...b].every((v) => v >= 0 && v <= 1);
-  const figure = meanBound(differences, ids, level, 'lower', bounded ? [-1, 1] : undefined)!;
-  const point = figure.mean;
-  const bound = figure.bound;
-  let verdict = verdictFor(point, bound?.low, (x) => x >= -maxDrop);
-  const downgraded = verdict === 'met' && errored > 0 && metric !== 'pass_rate';
-  if (downgraded) verdict = 'inconclusive';
-  const units = unitsWord(scope.clustered);
-  let casesNeeded: number | null = null;
-  let casesNeededNote: string | null = null;
-  if (verdict === 'inconclusive' && !downgraded) {
-    const variance = sampleVariance(differences);
-    if (variance !== undefined && variance > 0) {
-      casesNeeded = pairedSampleSize({ detect: point + maxDrop, varianceOfDifference: variance, alpha: 2 * (1 - level) }).n;
-      casesNeededNote = `paired ${units} needed, ${NORMAL_NOTE} and spread`;
-    } else if (bounded && differences.every((d) => d === point)) {
-      // No spread: the exact bound c − (c + 1)·u clears −max_drop once u ≤ (c + max_drop)/(c + 1).
-      const u = (point + maxDrop) / (point + 1);
-      if (u > 0 && u < 1) {
-        casesNeeded = casesNeededForZeroFailureBar(u, level);
-        casesNeededNote = `paired ${units} needed if the variants agree on every one again (exact)`;
-      }
-    }
-  }
-  const fmt = (x: number) => (metric === 'pass_rate' ? points(x) : plainNumber(Math.abs(x)));
-  const direction = point >= 0 ? 'above' : 'below';
-  const what = `${variantId} is ${fmt(point)} ${direction} ${baselineId} on ${metricName(metric)} over ${indices.length} paired case${indices.length === 1 ? '' : 's'}${clusters !== null ? ` in ${clusters} clusters` : ''}`;
-  const boundPart = bound
-    ? `the one-sided ${Number((level * 100).toFixed(1))}% lower bound of the difference is ${bound.low < 0 ? '−' : ''}${fmt(bound.low)} (${bound.method.replace(/-one-sided$/, '')})`
-    : 'there is no confidence bound for the difference';
-  let explanation: string;
-  if (verdict === 'not_met') explanation = `${what}: more than the allowed drop of ${fmt(maxDrop)}.`;
-  else if (verdict === 'met') explanation = `${what}; ${boundPart}, within the allowed drop of ${fmt(maxDrop)}.`;
-  else if (downgraded) explanation = `${what}; ${boundPart}, but ${errored} case${errored === 1 ? '' : 's'} errored (no output to judge): not proven.`;
-  else {
-    explanation = `${what}; ${boundPart}, beyond the allowed drop of ${fmt(maxDrop)}: not proven.`;
-    if (casesNeeded !== null) explanation += ` About ${casesNeeded.toLocaleString('en-US')} paired ${units} would prove it.`;
-  }
-  return {
-    ...partial,
-    text,
-    baseline: baselineId,
-    verdict,
-    point,
-    bound: bound ?? null,
-    n: indices.length,
-    clusters,
-    failures: null,
-    errored,
-    casesNeeded,
-    casesNeededNote,
-    explanation,
-  };
-}
 
 /**
  * Evaluate every bar on every variant it applies to (all variants unless `variant:` is set; a compare bar
@@ -540,6 +390,7 @@ function ordered(r: BarResult): BarResult {
     errored: r.errored,
     casesNeeded: r.casesNeeded,
     casesNeededNote: r.casesNeededNote,
+    casesNeededIfObservedHolds: r.casesNeededIfObservedHolds,
     explanation: r.explanation,
   };
 }

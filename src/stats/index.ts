@@ -64,9 +64,12 @@ export { mcnemarExact, mcnemarFromOutcomes, type McNemarResult } from './mcnemar
 export {
   pairedProportionDifference,
   pairedProportionDifferenceFromTable,
+  pairedScoreLowerBound,
+  pairedScoreStatistic,
   type PairedProportionDifference,
   type PairedTable,
 } from './paired-proportions.js';
+export { comparePaired, pairedWithInterval, type ComparePairedOptions, type PairedComparison } from './paired-comparison.js';
 export { benjaminiHochbergAdjust, bonferroniAdjust, holmAdjust } from './multiple-comparisons.js';
 export { describeComparison, formatPValue, type ComparisonSummary, type DescribeOptions } from './describe-comparison.js';
 
@@ -182,7 +185,7 @@ export {
 } from './distributions.js';
 export { logBeta, logGamma, regularizedIncompleteBeta } from './special-functions.js';
 export { mulberry32, type RandomSource } from './random.js';
-export { mean, pearsonCorrelation, quantileOfSorted, sampleVariance } from './descriptive.js';
+export { SPREAD_TOLERANCE, hasNoSpread, isNegligible, largestMagnitude, mean, pearsonCorrelation, quantileOfSorted, sampleVariance } from './descriptive.js';
 
 // Pairwise preferences (AlpacaEval-style win rates)
 export { preferenceWinRate, outcomeToPreference, type WinRateSummary, type WinRateOptions } from './win-rate.js';

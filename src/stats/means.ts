@@ -4,7 +4,7 @@
 // Source: Evan Miller, "Adding Error Bars to Evals: A Statistical Approach to Language Model Evaluations"
 // (arXiv:2411.00640, 2024). Eq. 1: SE = √(s²/n) with the n − 1 sample variance; Eq. 4: clustered SE.
 import type { Interval } from './interval.js';
-import { mean, sampleVariance } from './descriptive.js';
+import { hasNoSpread, mean, sampleVariance } from './descriptive.js';
 import { tQuantile } from './distributions.js';
 import { assertFiniteValues, assertLevel, assertSameLength } from './validate.js';
 
@@ -45,7 +45,8 @@ export function meanEstimate(values: readonly number[], level = 0.95): MeanEstim
   const n = values.length;
   if (n === 0) return undefined;
   const variance = sampleVariance(values);
-  const se = variance === undefined ? undefined : Math.sqrt(variance / n);
+  // Identical values up to rounding have no spread: SE 0, not the 1e-17 rounding leaves behind.
+  const se = variance === undefined ? undefined : hasNoSpread(values) ? 0 : Math.sqrt(variance / n);
   const df = se === undefined ? undefined : n - 1;
   const center = mean(values);
   return { n, mean: center, se, df, interval: tInterval(center, se, df, level, 't') };
@@ -66,11 +67,11 @@ export interface ClusteredStandardErrors {
   naive: number | undefined;
   /** Σ_c Σ_{i≠j ∈ c} (s_i − s̄)(s_j − s̄): positive when scores in a cluster move together. */
   withinClusterCrossProducts: number;
-  /** Miller Eq. 4: √(SE_naive² + cross-products / n²). The one evalspec reports. Undefined when n < 2. */
+  /** Miller Eq. 4: √(SE_naive² + cross-products / n²) = √(CR0² + SE_naive²/n), for comparison. Undefined when n < 2. */
   miller: number | undefined;
   /** Liang–Zeger sandwich without correction: √(Σ_c (Σ_{i∈c} e_i)²) / n. */
   cr0: number;
-  /** CR0 · √(G/(G−1)), the small-sample correction Inspect AI uses; undefined with one cluster. */
+  /** CR0 · √(G/(G−1)), the small-sample correction Inspect AI uses; the one evalspec reports. Undefined with one cluster. */
   cr1: number | undefined;
 }
 
@@ -128,11 +129,13 @@ export interface ClusteredMeanEstimate extends MeanEstimate {
 }
 
 /**
- * Mean with a clustered interval: SE from Miller Eq. 4, critical value t with G − 1 degrees of freedom
- * (G = number of clusters). Miller uses 1.96; with few clusters the clustered SE is itself noisy, and
- * t_{G−1} is the usual small-sample correction (Cameron & Miller, "A Practitioner's Guide to
- * Cluster-Robust Inference", 2015, §VI). With every cluster of size 1 this is exactly {@link meanEstimate}.
- * Method "clustered-t". Interval undefined with fewer than 2 clusters.
+ * Mean with a clustered interval: the CR1 cluster-robust SE (Liang–Zeger sandwich with the G/(G − 1)
+ * small-sample factor, what Stata and Inspect AI report) and t with G − 1 degrees of freedom (G = number of
+ * clusters; Cameron & Miller, "A Practitioner's Guide to Cluster-Robust Inference", 2015, §VI). CR1 with
+ * t_{G−1} is the pairing that guide recommends; Miller's Eq. 4 SE lacks the G/(G − 1) factor, so with few
+ * clusters it is smaller (down to 1/√2 of CR1 with 2 clusters) and its interval covers less than the
+ * stated level; it is reported only for comparison. With every cluster of size 1 this is exactly {@link meanEstimate}. Method "clustered-t".
+ * Interval undefined with fewer than 2 clusters.
  */
 export function clusteredMeanEstimate(
   values: readonly number[],
@@ -142,8 +145,8 @@ export function clusteredMeanEstimate(
   assertLevel(level);
   const errors = clusteredStandardErrors(values, clusterIds);
   if (errors === undefined) return undefined;
-  const df = errors.clusters >= 2 && errors.miller !== undefined ? errors.clusters - 1 : undefined;
-  const se = df === undefined ? undefined : errors.miller;
+  const df = errors.clusters >= 2 && errors.cr1 !== undefined ? errors.clusters - 1 : undefined;
+  const se = df === undefined ? undefined : hasNoSpread(values) ? 0 : errors.cr1;
   return {
     n: errors.n,
     mean: errors.mean,

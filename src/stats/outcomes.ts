@@ -7,6 +7,7 @@ import type { Interval } from './interval.js';
 import { clopperPearsonInterval, lowerBound, upperBound, wilsonInterval, zeroFailureUpperBound } from './proportions.js';
 import { clusteredMeanEstimate, meanEstimate, type ClusterId } from './means.js';
 import { tQuantile } from './distributions.js';
+import { hasNoSpread, isNegligible } from './descriptive.js';
 
 export interface CaseInfo {
   id: string;
@@ -142,7 +143,18 @@ function noSpreadBound(v: number, units: number, level: number, side: 'lower' | 
 }
 
 function noSpreadMethod(v: number, range: [number, number]): string {
-  return v === range[0] || v === range[1] ? 'clopper-pearson' : 'exact-no-spread';
+  const scale = rangeScale(range);
+  return isNegligible(v - range[0], scale) || isNegligible(v - range[1], scale) ? 'clopper-pearson' : 'exact-no-spread';
+}
+
+/** Magnitude of values in `range`: the scale against which rounding noise is judged. */
+function rangeScale(range: [number, number] | undefined): number {
+  return range ? Math.max(Math.abs(range[0]), Math.abs(range[1])) : 0;
+}
+
+/** The common value of values without spread: their mean, kept inside the range rounding may push it out of. */
+function commonValue(mean: number, range: [number, number]): number {
+  return Math.min(range[1], Math.max(range[0], mean));
 }
 
 /**
@@ -160,20 +172,24 @@ export function meanFigure(
   const estimate = clusterIds ? clusteredMeanEstimate(values, clusterIds, level) : meanEstimate(values, level);
   if (!estimate) return undefined;
   const clusters = clusterIds ? uniqueCount(clusterIds) : undefined;
+  const inRange = range !== undefined && allWithin(values, range[0], range[1]);
+  // No spread up to rounding (hasNoSpread): a t interval would have zero width, or the width of rounding noise.
+  const flat = hasNoSpread(values, rangeScale(range));
   let interval = estimate.interval;
-  if (estimate.se !== undefined && estimate.se > 0 && interval && range && allWithin(values, range[0], range[1])) {
-    interval = { ...interval, low: Math.max(range[0], interval.low), high: Math.min(range[1], interval.high) };
+  if (!flat && estimate.se !== undefined && estimate.se > 0 && interval && inRange) {
+    interval = { ...interval, low: Math.max(range![0], interval.low), high: Math.min(range![1], interval.high) };
   }
-  if ((estimate.se === undefined || estimate.se === 0) && range && allWithin(values, range[0], range[1]) && values.every((v) => v === values[0])) {
+  if (flat && inRange) {
     const units = clusters ?? values.length;
     const tail = 1 - (1 - level) / 2;
+    const v = commonValue(estimate.mean, range!);
     interval = {
-      method: noSpreadMethod(values[0], range),
+      method: noSpreadMethod(v, range!),
       level,
-      low: noSpreadBound(values[0], units, tail, 'lower', range),
-      high: noSpreadBound(values[0], units, tail, 'upper', range),
+      low: noSpreadBound(v, units, tail, 'lower', range!),
+      high: noSpreadBound(v, units, tail, 'upper', range!),
     };
-  } else if (estimate.se === 0) {
+  } else if (flat || estimate.se === 0) {
     // No spread and no known range: nothing honest to say about the width.
     interval = undefined;
   }
@@ -207,8 +223,9 @@ export function meanBound(
   if (!estimate) return undefined;
   const clusters = clusterIds ? uniqueCount(clusterIds) : undefined;
   const inRange = range !== undefined && allWithin(values, range[0], range[1]);
+  const flat = hasNoSpread(values, rangeScale(range));
   let bound: Interval | undefined;
-  if (estimate.se !== undefined && estimate.se > 0 && estimate.df !== undefined) {
+  if (!flat && estimate.se !== undefined && estimate.se > 0 && estimate.df !== undefined) {
     const t = tQuantile(level, estimate.df);
     const method = `${clusterIds ? 'clustered-t' : 't'}-one-sided`;
     const value = side === 'lower' ? estimate.mean - t * estimate.se : estimate.mean + t * estimate.se;
@@ -216,10 +233,11 @@ export function meanBound(
       side === 'lower'
         ? { method, level, low: inRange ? Math.max(range![0], value) : value, high: inRange ? range![1] : Infinity }
         : { method, level, low: inRange ? range![0] : -Infinity, high: inRange ? Math.min(range![1], value) : value };
-  } else if (inRange && values.every((v) => v === values[0])) {
+  } else if (inRange && flat) {
     const units = clusters ?? values.length;
-    const value = noSpreadBound(values[0], units, level, side, range!);
-    const method = `${noSpreadMethod(values[0], range!)}-one-sided`;
+    const v = commonValue(estimate.mean, range!);
+    const value = noSpreadBound(v, units, level, side, range!);
+    const method = `${noSpreadMethod(v, range!)}-one-sided`;
     bound = side === 'lower' ? { method, level, low: value, high: range![1] } : { method, level, low: range![0], high: value };
   }
   return { n: values.length, mean: estimate.mean, clusters, bound, se: estimate.se, df: estimate.df };

@@ -4,7 +4,7 @@
 //
 // Sign convention everywhere: difference = B − A, so a positive difference means B scored higher.
 import type { Interval } from './interval.js';
-import { mean, pearsonCorrelation, quantileOfSorted, sampleVariance } from './descriptive.js';
+import { hasNoSpread, largestMagnitude, mean, pearsonCorrelation, quantileOfSorted, sampleVariance } from './descriptive.js';
 import { tTwoSidedPValue } from './distributions.js';
 import { clusteredStandardErrors, tInterval, type ClusterId } from './means.js';
 import { mulberry32, randomIndex } from './random.js';
@@ -16,7 +16,10 @@ export interface PairedDifference {
   meanB: number;
   /** mean(B − A). */
   difference: number;
-  /** SE of the mean difference: √(Var(B − A)/n), or Miller's clustered SE when clusters are given. */
+  /**
+   * SE of the mean difference: √(Var(B − A)/n), or the CR1 clustered SE when clusters are given; 0 when every
+   * case moved by the same amount up to rounding (then there is no t interval or p-value worth giving).
+   */
   se: number | undefined;
   /** n − 1, or G − 1 with clusters. */
   df: number | undefined;
@@ -43,7 +46,7 @@ export interface PairedDifference {
 /**
  * Paired difference of means with a Student-t interval and two-sided t-test on the per-case differences
  * (the paired t-test; Miller Eq. 7 with t instead of z). Pass `clusterIds` when cases come in groups; the
- * SE is then Miller's clustered SE (Eq. 4) of the differences with G − 1 degrees of freedom.
+ * SE is then the CR1 clustered SE of the differences with G − 1 degrees of freedom (see clusteredMeanEstimate).
  * Undefined when there are no cases.
  */
 export function pairedDifference(
@@ -60,18 +63,20 @@ export function pairedDifference(
   if (n === 0) return undefined;
   const differences = b.map((value, i) => value - a[i]);
   const difference = mean(differences);
+  // B = A + 0.1 on every case gives differences 0.09999999999999998, 0.10000000000000003, …: no spread.
+  const flat = hasNoSpread(differences, largestMagnitude(a, b));
   let se: number | undefined;
   let df: number | undefined;
   let clusters: number | undefined;
   if (clusterIds === undefined) {
     const variance = sampleVariance(differences);
-    se = variance === undefined ? undefined : Math.sqrt(variance / n);
+    se = variance === undefined ? undefined : flat ? 0 : Math.sqrt(variance / n);
     df = se === undefined ? undefined : n - 1;
   } else {
     const errors = clusteredStandardErrors(differences, clusterIds);
     clusters = errors?.clusters;
-    if (errors !== undefined && errors.clusters >= 2 && errors.miller !== undefined) {
-      se = errors.miller;
+    if (errors !== undefined && errors.clusters >= 2 && errors.cr1 !== undefined) {
+      se = flat ? 0 : errors.cr1;
       df = errors.clusters - 1;
     }
   }

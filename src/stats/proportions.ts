@@ -8,8 +8,11 @@ import type { Interval } from './interval.js';
 import { betaQuantile, normalQuantile } from './distributions.js';
 import { assertLevel, assertProbability, assertSuccesses } from './validate.js';
 
-/** Wilson score bounds for critical value z: the roots of (p − p̂)² = z² p(1−p)/n. */
-function wilsonBounds(successes: number, n: number, z: number): { low: number; high: number } {
+/**
+ * Wilson score bounds for critical value z: the roots of (p − p̂)² = z² p(1−p)/n. `successes` may be
+ * fractional (a rate × n, for "cases needed if the observed rate holds").
+ */
+export function wilsonBounds(successes: number, n: number, z: number): { low: number; high: number } {
   const z2 = z * z;
   const denominator = n + z2;
   const center = (successes + z2 / 2) / denominator;
@@ -157,15 +160,18 @@ export function zeroFailureUpperBound(n: number, level = 0.95): Interval | undef
 
 /**
  * Smallest n such that 0 failures in n cases proves, at the given one-sided level, that the failure rate
- * is ≤ maxRate: n = ⌈ln(1−level) / ln(1−maxRate)⌉ (e.g. ≤ 1% at 95% needs 299 cases).
+ * is ≤ maxRate: n = ⌈ln(1−level) / ln(1−maxRate)⌉ (e.g. ≤ 1% at 95% needs 299 cases). Infinity when that
+ * n is beyond 2^53 (max_rate ≲ 1e-16): no suite can prove it, and n ± 1 no longer changes n there.
  */
 export function casesNeededForZeroFailureBar(maxRate: number, level = 0.95): number {
   assertProbability(maxRate, 'maxRate');
   assertLevel(level);
   const bound = (n: number) => -Math.expm1(Math.log(1 - level) / n);
   let n = Math.max(1, Math.ceil(Math.log(1 - level) / Math.log1p(-maxRate)));
+  if (!Number.isSafeInteger(n)) return Infinity;
   // The closed form can be one off when the ratio lands within rounding of an integer; settle it exactly.
-  while (n > 1 && bound(n - 1) <= maxRate) n--;
-  while (bound(n) > maxRate) n++;
+  // A few steps at most: the loops are bounded so no input can make them spin.
+  for (let step = 0; step < 8 && n > 1 && bound(n - 1) <= maxRate; step++) n--;
+  for (let step = 0; step < 8 && bound(n) > maxRate; step++) n++;
   return n;
 }

@@ -5,18 +5,15 @@
 import type { Interval } from './interval.js';
 import type { ClusterId } from './means.js';
 import { consistency } from './repeats.js';
-import { pairedBootstrap, pairedDifference } from './paired-difference.js';
-import { pairedProportionDifference } from './paired-proportions.js';
-import { mcnemarFromOutcomes } from './mcnemar.js';
+import { pairedBootstrap } from './paired-difference.js';
+import { comparePaired, pairedWithInterval } from './paired-comparison.js';
 import { holmAdjust } from './multiple-comparisons.js';
 import { describeComparison, formatPValue } from './describe-comparison.js';
-import { minimumDetectableDifference } from './power.js';
 import {
   caseFailure,
   caseValue,
   clusterKey,
   hasClusters,
-  meanFigure,
   passRateFigure,
   type CaseInfo,
   type RunOutcomes,
@@ -241,21 +238,8 @@ function pairedValues(base: VariantOutcomes, other: VariantOutcomes, indices: re
   return out;
 }
 
-/**
- * Paired difference (B − A) with its interval. When every case moved by the same amount the t interval has
- * zero width ("0 to 0" from 20 cases where both pass); then the exact no-spread interval of outcomes.ts is
- * used instead (values in [0, 1], so differences in [−1, 1]).
- */
-export function pairedWithInterval(a: readonly number[], b: readonly number[], level: number, clusterIds: readonly ClusterId[] | undefined) {
-  const pd = pairedDifference(a, b, level, clusterIds);
-  if (!pd) return undefined;
-  let interval = pd.interval;
-  if (!(pd.se !== undefined && pd.se > 0)) {
-    const bounded = [...a, ...b].every((x) => x >= 0 && x <= 1);
-    interval = meanFigure(b.map((y, i) => y - a[i]), clusterIds, level, bounded ? [-1, 1] : undefined)?.interval;
-  }
-  return { pd, interval };
-}
+// Kept here for run-diff.ts, which imports it from this file.
+export { pairedWithInterval };
 
 function compare(
   outcomes: RunOutcomes,
@@ -268,51 +252,40 @@ function compare(
   const { level } = options;
   const pass = pairedValues(base, other, indices, 'pass_rate');
   const clusters = clusterIdsOf(outcomes.cases, pass.indices, clustered);
-  const paired = pairedWithInterval(pass.a, pass.b, level, clusters);
-  const pd = paired?.pd;
-  let mcnemarRaw: { b01: number; b10: number; pValue: number; midPValue: number } | null = null;
-  if (outcomes.repeat === 1 && pass.a.every((x) => x === 0 || x === 1) && pass.b.every((x) => x === 0 || x === 1) && pass.a.length > 0) {
-    const m = mcnemarFromOutcomes(pass.a.map((x) => x === 1), pass.b.map((x) => x === 1));
-    mcnemarRaw = { b01: m.b01, b10: m.b10, pValue: m.pValue, midPValue: m.midPValue };
-  }
+  // The one paired comparison (paired-comparison.ts), the same figures `select` and the viewer show.
+  const c = comparePaired(pass.a, pass.b, { level, clusterIds: clusters, binary: outcomes.repeat === 1 });
+  const mcnemarRaw = c?.mcnemar ? { b01: c.mcnemar.b01, b10: c.mcnemar.b10, pValue: c.mcnemar.pValue, midPValue: c.mcnemar.midPValue } : null;
   let score: ScoreComparison | null = null;
   const sc = pairedValues(base, other, indices, 'score');
   if (sc.a.length > 0) {
     const scoreClusters = clusterIdsOf(outcomes.cases, sc.indices, clustered);
-    const scorePaired = pairedWithInterval(sc.a, sc.b, level, scoreClusters)!;
-    const spd = scorePaired.pd;
+    const scorePaired = comparePaired(sc.a, sc.b, { level, clusterIds: scoreClusters })!;
     const boot = sc.a.length >= 2 ? pairedBootstrap(sc.a, sc.b, { seed: options.seed, resamples: options.resamples, level, clusterIds: scoreClusters }) : undefined;
     score = {
-      n: spd.n,
-      meanBaseline: spd.meanA,
-      meanVariant: spd.meanB,
-      difference: spd.difference,
-      interval: scorePaired.interval ?? null,
-      pValue: spd.pValue ?? null,
+      n: scorePaired.n,
+      meanBaseline: scorePaired.meanA,
+      meanVariant: scorePaired.meanB,
+      difference: scorePaired.difference,
+      interval: scorePaired.interval,
+      pValue: scorePaired.pValue,
       bootstrap: boot ? { interval: boot.interval, se: boot.se, seed: boot.seed, resamples: boot.resamples } : null,
     };
   }
-  // Binary outcomes on the same cases: the t interval misbehaves with few discordant cases, so use
-  // Newcombe's paired score interval (the one `select` uses too) with McNemar's mid-p test, the pair
-  // Fagerland, Lydersen & Laake (BMC Med Res Methodol 2013) recommend; the exact p is kept beside it.
-  const binary = mcnemarRaw !== null && !clusters ? pairedProportionDifference(pass.a.map((x) => x === 1), pass.b.map((x) => x === 1), level) : undefined;
-  const interval = binary?.interval ?? paired?.interval ?? null;
   return {
     baseline: base.id,
     variant: other.id,
     n: pass.a.length,
-    clusters: pd?.clusters ?? null,
-    baselinePassRate: pd?.meanA ?? null,
-    variantPassRate: pd?.meanB ?? null,
-    difference: pd?.difference ?? null,
-    se: pd?.se ?? null,
-    df: pd?.df ?? null,
-    interval,
-    test: binary ? 'newcombe-paired' : clusters ? 'clustered-paired-t' : 'paired-t',
-    pValue: binary ? mcnemarRaw!.midPValue : (pd?.pValue ?? null),
-    detected: interval !== null && (interval.low > 0 || interval.high < 0),
-    minimumDetectableDifference:
-      pd?.se !== undefined && pd.se > 0 ? minimumDetectableDifference({ standardError: pd.se, df: pd.df, alpha: 1 - level }) : null,
+    clusters: c?.clusters ?? null,
+    baselinePassRate: c?.meanA ?? null,
+    variantPassRate: c?.meanB ?? null,
+    difference: c?.difference ?? null,
+    se: c?.se ?? null,
+    df: c?.df ?? null,
+    interval: c?.interval ?? null,
+    test: c?.test ?? (clusters ? 'clustered-paired-t' : 'paired-t'),
+    pValue: c?.pValue ?? null,
+    detected: c?.detected ?? false,
+    minimumDetectableDifference: c?.minimumDetectableDifference ?? null,
     score,
     mcnemarRaw,
   };
@@ -409,14 +382,14 @@ export function analyzeRun(outcomes: RunOutcomes, options: AnalysisOptions = {})
     });
     const segmentComparisons: SegmentComparison[] = others.map((v) => {
       const pass = pairedValues(base!, v, indices, 'pass_rate');
-      const paired = pairedWithInterval(pass.a, pass.b, level, clusterIdsOf(outcomes.cases, pass.indices, clustered));
+      const c = comparePaired(pass.a, pass.b, { level, clusterIds: clusterIdsOf(outcomes.cases, pass.indices, clustered), binary: outcomes.repeat === 1 });
       return {
         baseline: base!.id,
         variant: v.id,
         n: pass.a.length,
-        difference: paired?.pd.difference ?? NaN,
-        interval: paired?.interval ?? null,
-        pValue: paired?.pd.pValue ?? null,
+        difference: c?.difference ?? NaN,
+        interval: c?.interval ?? null,
+        pValue: c?.pValue ?? null,
       };
     });
     // The cases of the segment that ran (a budget-stopped or interrupted run has stored cases with no result).

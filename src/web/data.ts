@@ -2,7 +2,7 @@
 // (report, heatmap, facets), pages of filtered results, one case with every repeat, paired comparisons.
 import type { Store, RunRecord, ResultRow } from '../store/index.js';
 import { buildRunReport, type RunReport } from '../report/index.js';
-import { mcnemarExact, meanInterval, pairedDifference, quantileOfSorted, wilsonInterval, type Interval } from '../stats/index.js';
+import { comparePaired, passRateFigure, quantileOfSorted, wilsonInterval, type Interval } from '../stats/index.js';
 import { buildReportInWorker } from './report-worker.js';
 import { RunIndexCache, type IndexedResult, type RunIndex } from './run-index.js';
 import {
@@ -60,20 +60,22 @@ const keyOf = (r: { caseId: string; variantId: string; repeat: number }) => `${r
 function passRateOf(shares: number[], passed: number, results: number, repeat: number): { rate: number | null; ci: Interval | null } {
   if (shares.length === 0) return { rate: null, ci: null };
   if (repeat === 1) return { rate: passed / results, ci: wilsonInterval(passed, results) ?? null };
-  const rate = shares.reduce((s, x) => s + x, 0) / shares.length;
-  const ci = meanInterval(shares);
-  return { rate, ci: ci ? { ...ci, low: Math.max(0, ci.low), high: Math.min(1, ci.high) } : null };
+  // The run report's figure (stats passRateFigure): with no spread between cases (every case passing 2 of 3)
+  // the exact no-spread interval, not a zero-width t interval.
+  const figure = passRateFigure(shares, undefined, repeat, 0.95);
+  return { rate: figure?.passRate ?? null, ci: figure?.interval ?? null };
 }
 
-function paired(summary: ReturnType<typeof pairedDifference>): PairedSummary | null {
+/** The API's view of the one paired comparison (stats comparePaired) that `run` and `select` print too. */
+function paired(summary: ReturnType<typeof comparePaired>): PairedSummary | null {
   if (!summary) return null;
   return {
     n: summary.n,
     meanA: summary.meanA,
     meanB: summary.meanB,
     difference: summary.difference,
-    interval: summary.interval ?? null,
-    pValue: summary.pValue ?? null,
+    interval: summary.interval,
+    pValue: summary.pValue,
     test: summary.test,
   };
 }
@@ -147,9 +149,10 @@ export function summarize(index: RunIndex): VariantSummary[] {
         passRate = passed / results;
         passRateCi = wilsonInterval(passed, results) ?? null;
       } else {
-        passRate = shares.reduce((s, x) => s + x, 0) / shares.length;
-        const ci = meanInterval(shares);
-        passRateCi = ci ? { ...ci, method: `${ci.method} over per-case pass shares (${repeat} repeats)`, low: Math.max(0, ci.low), high: Math.min(1, ci.high) } : null;
+        // The run report's figure, so a run with no spread between cases gets the same no-spread interval.
+        const figure = passRateFigure(shares, undefined, repeat, 0.95);
+        passRate = figure?.passRate ?? null;
+        passRateCi = figure?.interval ?? null;
       }
     }
     return {
@@ -497,16 +500,22 @@ export class ViewerData {
       };
     });
     const scope = opts.segment ? rows.filter((r) => r.tags.includes(opts.segment!)) : rows;
-    // Cluster ids, when cases declare clusters: the SE of the difference is then clustered.
+    // Cluster ids, when cases declare clusters: the SE of the difference is then clustered. Keys as the
+    // run report builds them (a case without a cluster is its own), so both give the same figures.
     const clustered = scope.some((r) => ia.cases.get(r.caseId)?.cluster);
-    const clusterIds = clustered ? scope.map((r) => ia.cases.get(r.caseId)?.cluster ?? `case:${r.caseId}`) : undefined;
-    const passSummary = paired(pairedDifference(scope.map((r) => r.passA!), scope.map((r) => r.passB!), 0.95, clusterIds));
+    const clusterOf = (caseId: string) => {
+      const cluster = ia.cases.get(caseId)?.cluster;
+      return cluster ? `cluster:${cluster}` : `case:${caseId}`;
+    };
+    const clusterIds = clustered ? scope.map((r) => clusterOf(r.caseId)) : undefined;
+    const both1 = ia.run.repeat === 1 && ib.run.repeat === 1;
+    const pass = comparePaired(scope.map((r) => r.passA!), scope.map((r) => r.passB!), { clusterIds, binary: both1 });
+    const passSummary = paired(pass);
     const scored = scope.filter((r) => r.scoreA !== null && r.scoreB !== null);
-    const scoreClusters = clustered ? scored.map((r) => ia.cases.get(r.caseId)?.cluster ?? `case:${r.caseId}`) : undefined;
-    const scoreSummary = paired(pairedDifference(scored.map((r) => r.scoreA!), scored.map((r) => r.scoreB!), 0.95, scoreClusters));
+    const scoreClusters = clustered ? scored.map((r) => clusterOf(r.caseId)) : undefined;
+    const scoreSummary = paired(comparePaired(scored.map((r) => r.scoreA!), scored.map((r) => r.scoreB!), { clusterIds: scoreClusters }));
     const aBetter = scope.filter((r) => r.flip === 'a-better').length;
     const bBetter = scope.filter((r) => r.flip === 'b-better').length;
-    const both1 = ia.run.repeat === 1 && ib.run.repeat === 1;
     // Flipped cases first (B's wins, then A's wins), then the rest in case order.
     const rank = (r: CompareRow) => (r.flip === 'b-better' ? 0 : r.flip === 'a-better' ? 1 : 2);
     const ordered = scope
@@ -524,7 +533,7 @@ export class ViewerData {
       pass: passSummary,
       score: scoreSummary,
       flips: { aBetter, bBetter },
-      mcnemarPValue: both1 ? mcnemarExact(bBetter, aBetter).pValue : null,
+      mcnemarPValue: pass?.mcnemar?.pValue ?? null,
       total: ordered.length,
       ordered,
     };

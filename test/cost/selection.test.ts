@@ -69,8 +69,11 @@ describe('the Pareto frontier on quality vs cost', () => {
     expect(d.against).toBe('mid');
     expect(d.difference).toBeCloseTo(0.05, 12);
     expect(d.costRatio).toBeCloseTo(0.2, 12);
-    // Cases 160..169 pass only for small: McNemar on 10 discordant pairs, all one way.
-    expect(d.pValue).toBeCloseTo(2 * 0.5 ** 10, 12);
+    // Cases 160..169 pass only for small: McNemar on 10 discordant pairs, all one way. The headline is the
+    // mid-p, as in `evalspec run`: 2·(P(X ≤ 0) − P(X = 0)/2) = 2^−10; the exact p 2·2^−10 is kept beside it.
+    expect(d.test).toBe('newcombe-paired');
+    expect(d.pValue).toBeCloseTo(0.5 ** 10, 12);
+    expect(d.mcnemarExactP).toBeCloseTo(2 * 0.5 ** 10, 12);
   });
 });
 

@@ -127,15 +127,24 @@ describe('comparisons with the baseline: 4 variants, one result per case', () =>
     const [b, c, dd] = report.bars;
     expect(b.baseline).toBe('A');
     expect(b.threshold).toBe(-0.02);
-    expect(b.bound.method).toBe('t-one-sided');
-    expect(b.bound.low).toBeCloseTo(mean(d) - tQuantile(0.95, N - 1) * (sd(d) / Math.sqrt(N)), 12);
+    // Pass/fail outcomes: the paired score bound (Nam 1997, Tango 1998), not a t bound on 0/1 differences.
+    // Check it by the paper's statistic: at the bound the one-sided z equals z.95.
+    const z95 = 1.6448536269514722;
+    const tangoZ = (onlyBaseline: number, onlyVariant: number, n: number, delta: number) => {
+      const linear = onlyBaseline * (1 - delta) + onlyVariant * (1 + delta) - 2 * n * delta;
+      const pTilde = (linear + Math.sqrt(linear ** 2 + 8 * n * onlyBaseline * delta * (1 - delta))) / (4 * n);
+      return (onlyVariant - onlyBaseline - n * delta) / Math.sqrt(n * (2 * pTilde + delta - delta ** 2));
+    };
+    expect(b.bound.method).toBe('paired-score-one-sided');
+    expect(b.point).toBeCloseTo(mean(d), 12);
+    expect(tangoZ(1, 7, N, b.bound.low)).toBeCloseTo(z95, 6);
     expect(c.point).toBeCloseTo(-0.025, 12);
-    // No spread: 0 disagreements in 40 cases bound the disagreement rate by 1 − 0.05^(1/40).
-    expect(dd.bound.low).toBeCloseTo(-(1 - 0.05 ** (1 / N)), 12);
+    // No discordant case: z(δ)² = n|δ|/(1 − |δ|), so the bound is −z²/(n + z²) (by hand from the statistic).
+    expect(dd.bound.low).toBeCloseTo(-(z95 ** 2) / (N + z95 ** 2), 9);
     expect(dd.explanation).toContain('not proven');
-    // 0 disagreements in 149 paired cases would bound the drop by 2 points (1 − 0.05^(1/149) ≤ 0.02).
-    expect(dd.casesNeeded).toBe(149);
-    expect(dd.explanation).toContain('About 149 paired cases would prove it.');
+    // And n agreeing cases prove a drop ≤ 2 points once n ≥ z²(1 − 0.02)/0.02 = 132.6.
+    expect(dd.casesNeeded).toBe(133);
+    expect(dd.explanation).toContain('133 paired cases would prove it if the variants agree on every one again.');
   });
 
   it('mean scores are compared too, with a seeded paired bootstrap', () => {

@@ -81,9 +81,20 @@ describe('quality bars: verdicts and figures', () => {
     expect(lower).toBeLessThan(0.93);
     expect(met.explanation).toContain('clears 85%');
     expect(inconclusive.explanation).toContain('not proven');
-    // The inconclusive bar says how many cases would prove it.
-    expect(inconclusive.casesNeeded).toBeGreaterThan(40);
-    expect(inconclusive.explanation).toContain(`About ${inconclusive.casesNeeded.toLocaleString('en-US')} cases would prove it`);
+    // The inconclusive bar says how many cases would prove it, and that this is an 80%-power figure
+    // (Fleiss, Levin & Paik 2003 §2.5, one-sided z.95 = 1.6449, z.80 = 0.8416, written out here).
+    const z95 = 1.6448536269514722;
+    const z80 = 0.8416212335729143;
+    const power80 = Math.ceil(((z95 * Math.sqrt(0.93 * 0.07) + z80 * Math.sqrt(0.95 * 0.05)) / (0.95 - 0.93)) ** 2);
+    expect(inconclusive.casesNeeded).toBe(power80);
+    // If 95% held exactly: the smallest n whose Wilson bound at 0.95·n of n clears 93%.
+    let ifHolds = 1;
+    while (wilsonLower(0.95 * ifHolds, ifHolds) < 0.93) ifHolds++;
+    expect(inconclusive.casesNeededIfObservedHolds).toBe(ifHolds);
+    expect(ifHolds).toBeLessThan(power80);
+    expect(inconclusive.explanation).toContain(
+      `About ${power80.toLocaleString('en-US')} cases would give an 80% chance of proving it if the true pass rate is the observed one; ${ifHolds.toLocaleString('en-US')} cases if the observed pass rate holds exactly.`,
+    );
     expect(notMet.explanation).toContain('below the bar 97%');
     expect(notMet.casesNeeded).toBeNull();
   });

@@ -33,7 +33,8 @@ describe('examples/gsm8k-routing', () => {
   it('select: the quality gap with its interval and McNemar p, and the cost ratio', async () => {
     const result = await runCli(['select', 'latest', '--volume', '2M/month', '--json', 'frontier.json'], { cwd: dir });
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toContain('mixtral-8x7b: -21.8 points (95% CI -24.8 to -18.8; McNemar p = 5.1e-42) at 1/17.2 of the cost per case');
+    // The mid-p headline (as `evalspec run` gives it) and the exact p of SOURCES.md beside it.
+    expect(result.stdout).toContain('mixtral-8x7b: -21.8 points (95% CI -24.8 to -18.8; McNemar mid-p = 3.2e-42, exact p = 5.1e-42) at 1/17.2 of the cost per case');
     expect(result.stdout).toContain('Pareto frontier (quality vs cost per case), cheapest first: mixtral-8x7b → gpt-4-1106-preview');
     expect(result.stdout).toContain('overall: gpt-4-1106-preview (the best; no cheaper variant is proven within 3.0 points)');
     expect(result.stdout).toMatch(/switching all traffic to mixtral-8x7b saves \$[\d,]+\/yr at -21\.8 points/);

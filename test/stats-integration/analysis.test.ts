@@ -152,7 +152,12 @@ describe('evaluateBars', () => {
     expect(results[3].explanation).toContain('no case of this run is tagged nowhere');
     const d = Array.from({ length: 20 }, (_, i) => (i === 3 ? 1 : 0));
     expect(results[1].point).toBeCloseTo(mean(d), 14);
-    expect(results[1].bound!.low).toBeCloseTo(mean(d) - 1.729132811521367 * (sd(d) / Math.sqrt(20)), 10); // t.95, 19 df
+    // Pass/fail outcomes: the paired score bound (Tango 1998), where the one-sided statistic equals z.95. By
+    // hand with b = 0 (baseline-only passes) and c = 1: p̃ = (1 − 39δ)/40 and z(δ) = (1 − 20δ)/√(20(2p̃ + δ − δ²)).
+    expect(results[1].bound!.method).toBe('paired-score-one-sided');
+    const delta = results[1].bound!.low;
+    const pTilde = (1 - 39 * delta) / 40;
+    expect((1 - 20 * delta) / Math.sqrt(20 * (2 * pTilde + delta - delta * delta))).toBeCloseTo(1.6448536269514722, 6);
   });
 
   it('summarizeBars: inconclusive fails unless allowed; not met always fails', () => {

@@ -2,7 +2,7 @@
 // security rules (loopback only by default, Host check, token with --host, CSRF header, CSP).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupTempDirs } from '../helpers/cli.js';
-import { pairedDifference } from '../../src/stats/index.js';
+import { pairedProportionDifference } from '../../src/stats/index.js';
 import { CONTENT_SECURITY_POLICY } from '../../src/web/index.js';
 import { seededStore, startOver, storedLabels, type Seeded } from './helpers.js';
 
@@ -105,13 +105,15 @@ describe('viewer API', () => {
     const body = await json('/compare?runA=run-base&variantA=gpt-4o-mini%2Fv1&variantB=claude-haiku%2Fv1&limit=500');
     expect(body.commonCases).toBe(39 + 1); // every case has a result (the errored one counts as not passed)
     const rows = body.rows as { passA: number; passB: number; flip: string }[];
-    const expected = pairedDifference(
-      rows.map((r) => r.passA),
-      rows.map((r) => r.passB),
+    // One result per case: Newcombe's paired interval, as `evalspec run` and `select` give for the pair.
+    const expected = pairedProportionDifference(
+      rows.map((r) => r.passA === 1),
+      rows.map((r) => r.passB === 1),
     )!;
+    expect(body.pass.test).toBe('newcombe-paired');
     expect(body.pass.difference).toBeCloseTo(expected.difference, 12);
-    expect(body.pass.interval.low).toBeCloseTo(expected.interval!.low, 12);
-    expect(body.pass.interval.high).toBeCloseTo(expected.interval!.high, 12);
+    expect(body.pass.interval.low).toBeCloseTo(expected.interval.low, 12);
+    expect(body.pass.interval.high).toBeCloseTo(expected.interval.high, 12);
     const flips = rows.filter((r) => r.flip !== 'same').length;
     expect(flips).toBe(body.flips.aBetter + body.flips.bBetter);
     expect(rows.slice(0, flips).every((r) => r.flip !== 'same')).toBe(true);
