@@ -97,6 +97,7 @@ describe('the --max-cost budget', () => {
   it('refuses to start when a called model has no known price', () => {
     const plan = {
       suite: { file: 'evalspec.yaml' },
+      cases: [],
       variants: [{ id: 'local', model: { label: 'local', providerType: 'openai-compatible', modelId: 'llama3', params: {} } }],
     } as unknown as Plan;
     expect(() => createBudget(plan, pricer, 5)).toThrow(/no known price for local/);
@@ -105,7 +106,9 @@ describe('the --max-cost budget', () => {
 });
 
 describe('the budget counts judge spend', () => {
-  it('adds what judges cost to the spend and to the next reservation', () => {
+  // Judges settle their own calls (charge); the model call notes what judging its output cost, which the next
+  // reservation for that variant holds back on top of the model call's own estimate.
+  it('adds what judges cost to the spend and holds it back in the next reservation', () => {
     const pricer = createPricer();
     const budget = new CostBudget(1, pricer, 10);
     const it1 = {
@@ -113,10 +116,18 @@ describe('the budget counts judge spend', () => {
       variant: { id: 'v', prompt: { id: 'p' }, model: { providerType: 'openai', modelId: 'gpt-4o-mini', params: {} } },
     } as unknown as WorkItem;
     const r = budget.reserve(it1)!;
-    budget.settle(r, 0.001, 10, judgeCostOf([{ judgeCostUsd: 0.002 }, { judgeCostUsd: null }, {}]));
+    const modelEstimate = r.amountUsd;
+    budget.settle(r, 0.001, 10);
+    const judgeCall = budget.reserveJudge(it1.variant.model as never, 'j', { system: 'grade', prompt: 'the answer' })!;
+    budget.settleJudge(judgeCall, 0.002, 5); // the judge call of that result, settled by the judge client
+    budget.noteJudging('v', judgeCostOf([{ judgeCostUsd: 0.002 }, { judgeCostUsd: null }, {}]));
     expect(budget.spentUsd).toBeCloseTo(0.003, 15);
-    expect(budget.estimate(it1)).toBeCloseTo(0.003, 15);
-    budget.charge(0.0005);
+    const next = budget.reserve(it1)!;
+    expect(next.judgeHoldUsd).toBeCloseTo(0.002, 15);
+    expect(next.amountUsd).toBeGreaterThan(modelEstimate);
+    budget.releaseJudgeHold(next);
+    expect(next.judgeHoldUsd).toBe(0);
+    budget.settle(next, 0.0005, 10);
     expect(budget.spentUsd).toBeCloseTo(0.0035, 15);
   });
 });
