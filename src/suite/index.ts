@@ -15,3 +15,4 @@ export {
 } from './schema.js';
 export { CHECK_TYPES, validateCheckSpec, compileCheck, type CheckSpec } from './check-specs.js';
 export { loadPreferences, type PreferenceRow } from './preferences.js';
+export { readTextFile, decodeText } from './text-file.js';

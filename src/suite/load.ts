@@ -1,6 +1,6 @@
 // loadSuite: read a suite YAML, validate everything (schema, cases, checks, model references) and return
 // one typed Suite. Nothing is called and nothing is written here; any problem is an EvalspecError (exit 2).
-import { readFileSync, existsSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve, dirname, basename, extname, join } from 'node:path';
 import { EvalspecError } from '../errors.js';
 import {
@@ -16,6 +16,7 @@ import {
   type BarSpec,
 } from './schema.js';
 import { parseYamlWithLines, throwSchemaIssue } from './source-map.js';
+import { readTextFile } from './text-file.js';
 import { readCaseFile, buildCases, hashJson, type Case } from './cases.js';
 import { validateCheckSpec, type CheckSpec } from './check-specs.js';
 import { redactSecrets } from './env.js';
@@ -190,7 +191,7 @@ export interface LoadSuiteOptions {
 export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
   const file = resolveSuitePath(path);
   const dir = dirname(file);
-  const text = readFileSync(file, 'utf8');
+  const text = readTextFile(file, 'SUITE_YAML');
   const { data, lineOf } = parseYamlWithLines(text, file);
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new EvalspecError('SUITE_SCHEMA', 'the suite file must be a YAML mapping (name:, models:, cases:, ...)', {

@@ -1,5 +1,5 @@
 // Parses YAML keeping positions, and turns zod issues into errors that name the file, the line and the fix.
-import { LineCounter, parseDocument, isNode, isMap, isScalar, type Document } from 'yaml';
+import { LineCounter, parseDocument, isNode, isMap, isScalar, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import { EvalspecError, type ErrorCode } from '../errors.js';
 
@@ -8,6 +8,9 @@ export interface LocatedYaml {
   /** Line (1-based) of the value at a path inside the document, or undefined when it is not there. */
   lineOf(path: readonly (string | number)[]): number | undefined;
 }
+
+/** How many nodes one alias may expand to (the yaml library's maxAliasCount). */
+const MAX_ALIAS_COUNT = 100;
 
 export function parseYamlWithLines(text: string, file: string): LocatedYaml {
   const lineCounter = new LineCounter();
@@ -21,8 +24,29 @@ export function parseYamlWithLines(text: string, file: string): LocatedYaml {
       hint: 'fix the YAML syntax at that line (indentation, a missing colon, or an unquoted value with ": " in it)',
     });
   }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    // An alias bomb ("billion laughs": aliases of aliases, expanding exponentially) is refused by the yaml
+    // library once the expansion passes maxAliasCount; point at the first alias.
+    if (!/alias/i.test((error as Error).message)) throw error;
+    let line: number | undefined;
+    visit(doc, {
+      Alias(_key, node) {
+        if (node.range) line = lineCounter.linePos(node.range[0]).line;
+        return visit.BREAK;
+      },
+    });
+    throw new EvalspecError('SUITE_YAML', `invalid YAML: its aliases (*name) expand to too many values (more than ${MAX_ALIAS_COUNT} per alias)`, {
+      file,
+      line,
+      hint: 'write the values out, or use fewer nested aliases; a suite does not need YAML anchors that expand exponentially',
+      cause: error,
+    });
+  }
   return {
-    data: doc.toJS({ maxAliasCount: 100 }),
+    data,
     lineOf(path) {
       // Walk up the path until a node with a position is found, so a missing key points at its parent.
       for (let depth = path.length; depth >= 0; depth--) {

@@ -23,7 +23,7 @@ export function registerGateCommand(program: Command, io: CliIO): void {
     .option('--allow-inconclusive', 'bars whose point estimate clears the bar but whose bound does not (not proven) do not fail')
     .option('--json', 'print the verdicts as JSON')
     .action(async (runId: string, opts) => {
-      const store = openStore(program.opts().db);
+      const store = openStore(program.opts().db, { access: 'read' });
       try {
         const report = await buildRunReport(store, runId);
         const allow = Boolean(opts.allowInconclusive);

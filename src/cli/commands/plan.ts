@@ -30,7 +30,7 @@ const probabilityOption = (name: string) => (value: string) => {
 function existingStore(location: string | undefined): Store | undefined {
   const where = location ?? process.env.EVALSPEC_DB ?? DEFAULT_DB_PATH;
   if (where !== ':memory:' && !/^postgres(ql)?:\/\//.test(where) && !existsSync(resolve(where))) return undefined;
-  return openStore(location);
+  return openStore(location, { access: 'read' });
 }
 
 async function previousRun(store: Store, suiteName: string, runId: string | undefined): Promise<RunRecord | undefined> {
