@@ -142,6 +142,9 @@ function checkFindings(outcomes: RunOutcomes): DoctorFinding[] {
   return findings;
 }
 
+/** Landis & Koch's "moderate" ends at 0.6: below it a judge does not stand in for a human. */
+const KAPPA_FLOOR = 0.6;
+
 export function judgeFindings(report: Pick<RunReport, 'judges'>): DoctorFinding[] {
   const findings: DoctorFinding[] = [];
   const uncalibrated: string[] = [];
@@ -152,7 +155,8 @@ export function judgeFindings(report: Pick<RunReport, 'judges'>): DoctorFinding[
         uncalibrated.push(`${judge} on ${check.metric}`);
         continue;
       }
-      if (cal.kappa !== null && cal.kappa < 0.6) {
+      // Below 0.6 with a tolerance: a kappa of exactly 0.6 computes as 0.5999999999999999 for some tables.
+      if (cal.kappa !== null && cal.kappa < KAPPA_FLOOR - 1e-9) {
         findings.push({
           kind: 'low-judge-agreement',
           severity: 'warning',

@@ -3,7 +3,7 @@
 import type { Store } from '../store/index.js';
 import type { RunReport } from './run-report.js';
 import { sampleFailures } from './failures.js';
-import { escapeMarkdownInline } from './escape.js';
+import { escapeMarkdownInline, markdownCode } from './escape.js';
 import { pct, ciText, usd, ms, num } from './format.js';
 import { withSink } from './file-sink.js';
 import { renderAnalysisMarkdown } from './analysis-render.js';
@@ -14,7 +14,7 @@ export async function renderMarkdownReport(store: Store, report: RunReport): Pro
   const out: string[] = [];
   out.push(`### ${STATUS_ICON[report.status] ?? ''} evalspec · ${escapeMarkdownInline(report.suite.name)} · ${report.status}`);
   out.push('');
-  out.push(`Run \`${report.runId}\`${report.label ? ` (label \`${escapeMarkdownInline(report.label)}\`)` : ''}${report.git.commit ? ` at \`${report.git.commit.slice(0, 10)}\`` : ''} · ${report.totalCalls} calls`);
+  out.push(`Run \`${report.runId}\`${report.label ? ` (label ${markdownCode(report.label)})` : ''}${report.git.commit ? ` at \`${report.git.commit.slice(0, 10)}\`` : ''} · ${report.totalCalls} calls`);
   out.push('');
   const method = report.variants.find((v) => v.passRateCi)?.passRateCi?.method.split(' ')[0] ?? 'wilson';
   out.push(`| variant | cases | pass rate | 95% CI (${method}) | mean score | errors | cost | p50 / p95 latency |`);
@@ -29,7 +29,7 @@ export async function renderMarkdownReport(store: Store, report: RunReport): Pro
     out.push('', `<details><summary>First failing cases</summary>`, '');
     for (const [variantId, list] of samples) {
       for (const f of list) {
-        out.push(`- ${f.critical ? '**critical** ' : ''}\`${escapeMarkdownInline(variantId)}\` · \`${escapeMarkdownInline(f.caseId)}\`: ${escapeMarkdownInline(f.reason, 200)}`);
+        out.push(`- ${f.critical ? '**critical** ' : ''}${markdownCode(variantId)} · ${markdownCode(f.caseId)}: ${escapeMarkdownInline(f.reason, 200)}`);
       }
     }
     out.push('', '</details>');

@@ -219,7 +219,7 @@ export async function executeRun(plan: Plan, options: RunOptions): Promise<RunOu
         });
         return { response, attempts: attempt, latencyMs: performance.now() - started };
       } catch (raw) {
-        error = classifyError(raw, { timedOut: timeout.aborted, cancelled: cancel?.aborted ?? false });
+        error = classifyError(raw, { timedOut: timeout.aborted, cancelled: cancel?.aborted ?? false, timeoutMs });
         error.message = scrubber.scrub(error.message);
       } finally {
         clearTimeout(timer);

@@ -17,6 +17,7 @@ import {
 } from './schema.js';
 import { parseYamlWithLines, throwSchemaIssue } from './source-map.js';
 import { readTextFile } from './text-file.js';
+import { suggest } from './suggest.js';
 import { readCaseFile, buildCases, hashJson, type Case } from './cases.js';
 import { validateCheckSpec, type CheckSpec } from './check-specs.js';
 import { redactSecrets } from './env.js';
@@ -119,7 +120,8 @@ function parseModels(cfg: SuiteFile, providers: Suite['providers'], file: string
     const provider = providers[providerId];
     if (!provider) {
       const choices = [...new Set([...Object.keys(providers), ...PROVIDER_TYPES.filter((t) => t !== 'openai-compatible')])];
-      throw new EvalspecError('PROVIDER_UNKNOWN', `unknown provider "${providerId}" in model "${spec.id}"`, {
+      const guess = suggest(providerId, choices);
+      throw new EvalspecError('PROVIDER_UNKNOWN', `unknown provider "${providerId}" in model "${spec.id}"${guess ? ` (did you mean ${guess}?)` : ''}`, {
         file,
         line,
         hint: `use one of: ${choices.join(', ')}; or declare it under providers: with a type (${PROVIDER_TYPES.join(', ')})`,

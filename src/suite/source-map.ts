@@ -2,6 +2,7 @@
 import { LineCounter, parseDocument, isNode, isMap, isScalar, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import { EvalspecError, type ErrorCode } from '../errors.js';
+import { suggest } from './suggest.js';
 
 export interface LocatedYaml {
   data: unknown;
@@ -69,7 +70,10 @@ export function parseYamlWithLines(text: string, file: string): LocatedYaml {
 export function describeIssue(issue: z.core.$ZodIssue, validKeys?: readonly string[]): { message: string; hint: string } {
   const at = issue.path.length ? issue.path.join('.') : '(top level)';
   if (issue.code === 'unrecognized_keys') {
-    const keys = issue.keys.join(', ');
+    const keys = issue.keys.map((k) => {
+      const guess = validKeys ? suggest(k, validKeys) : undefined;
+      return guess ? `${k} (did you mean ${guess}?)` : k;
+    }).join(', ');
     return {
       message: `unknown key${issue.keys.length > 1 ? 's' : ''} ${keys} at ${at}`,
       hint: validKeys ? `valid keys here: ${validKeys.join(', ')}` : 'remove the key or check its spelling',
@@ -81,7 +85,7 @@ export function describeIssue(issue: z.core.$ZodIssue, validKeys?: readonly stri
 function hintFor(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type':
-      return `give a ${issue.expected} here`;
+      return `give ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected} here`;
     case 'too_small':
       return `the value must be at least ${String(issue.minimum)}`;
     case 'too_big':
@@ -93,7 +97,14 @@ function hintFor(issue: z.core.$ZodIssue): string {
   }
 }
 
-/** Throw the first zod issue as an EvalspecError located in the YAML (or a JSONL line). */
+/** At most this many problems are listed in one error (the first one's line is the error's location). */
+const MAX_LISTED_ISSUES = 10;
+
+/**
+ * Throw every zod issue as one EvalspecError located in the YAML (or a JSONL line): the first issue is the
+ * message and the location, the others follow on their own lines with their own line numbers, so one run
+ * of `evalspec run` shows every problem of the file instead of one per attempt.
+ */
 export function throwSchemaIssue(
   error: z.ZodError,
   options: {
@@ -105,15 +116,19 @@ export function throwSchemaIssue(
     validKeysAt?: (path: readonly PropertyKey[]) => readonly string[] | undefined;
   },
 ): never {
-  const issue = error.issues[0];
-  const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-  // An unknown key is reported at its own line, not at the line of the mapping that holds it.
-  if (issue.code === 'unrecognized_keys' && issue.keys.length > 0) path.push(issue.keys[0]);
-  const { message, hint } = describeIssue(issue, options.validKeysAt?.(issue.path));
-  throw new EvalspecError(options.code, message, {
+  const described = error.issues.map((issue) => {
+    const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+    // An unknown key is reported at its own line, not at the line of the mapping that holds it.
+    if (issue.code === 'unrecognized_keys' && issue.keys.length > 0) path.push(issue.keys[0]);
+    return { ...describeIssue(issue, options.validKeysAt?.(issue.path)), line: options.line ?? options.lineOf?.(path) };
+  });
+  const [first, ...rest] = described;
+  const listed = rest.slice(0, MAX_LISTED_ISSUES - 1).map((d) => `\n  also${d.line ? ` line ${d.line}` : ''}: ${d.message} (fix: ${d.hint})`);
+  const more = rest.length > MAX_LISTED_ISSUES - 1 ? [`\n  and ${rest.length - (MAX_LISTED_ISSUES - 1)} more problems`] : [];
+  throw new EvalspecError(options.code, `${first.message}${listed.join('')}${more.join('')}`, {
     file: options.file,
-    line: options.line ?? options.lineOf?.(path),
+    line: first.line,
     caseId: options.caseId,
-    hint,
+    hint: first.hint,
   });
 }

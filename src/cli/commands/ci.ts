@@ -12,6 +12,7 @@ import {
   buildDiffReport,
   ciDecision,
   findBaselineRun,
+  incompleteRunAdvice,
   renderDiffText,
   renderTerminalReport,
   significantRegressions,
@@ -83,7 +84,7 @@ export function registerCiCommand(program: Command, io: CliIO): void {
         io.stdout(`stored as run ${runId}${opts.label ? ` (label ${opts.label})` : ''}; show it again: evalspec show ${runId}\n`);
         if (result.outcome.fatal) io.stderr(`${result.outcome.fatal.format()}\n`);
         else if (result.outcome.budget?.stopped) io.stderr(`${budgetStopMessage(result.outcome)}\n`);
-        else if (result.outcome.status === 'incomplete') io.stderr(`run incomplete: some calls are still in error after retries; finish them with: evalspec run --resume ${runId}\n`);
+        else if (result.outcome.status === 'incomplete') io.stderr(`${await incompleteRunAdvice(store, runId)}\n`);
         else if (result.outcome.status === 'cancelled') io.stderr(`cancelled: finished results are stored; continue with: evalspec run --resume ${runId}\n`);
         if (!result.gate.pass) io.stderr(`${gateFailureMessage(result.gate, Boolean(opts.allowInconclusive))}\n`);
         if (opts.failOnRegression && regressions.length && result.exitCode === EXIT.ok) io.stderr(`${regressions.length} significant regression${regressions.length === 1 ? '' : 's'} against ${baselineLabel} (--fail-on-regression)\n`);

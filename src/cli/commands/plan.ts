@@ -61,7 +61,8 @@ export function renderPlan(plan: PowerPlan, suite: { name: string; cases: number
       }
       if (p.designEffect !== null) lines.push(`    clusters: design effect ${p.designEffect.toFixed(2)} (cases needed multiplied by it)`);
     }
-    const rows = p.casesNeeded.map((r) => `${r.repeats} repeat${r.repeats === 1 ? '' : 's'}: ${int(r.cases)} cases`);
+    // A range when the variance was not split (no run with repeats): between the two ends, see RepeatsRow.
+    const rows = p.casesNeeded.map((r) => `${r.repeats} repeat${r.repeats === 1 ? '' : 's'}: ${r.casesLowerBound !== undefined && r.casesLowerBound < r.cases ? `${int(r.casesLowerBound)}–${int(r.cases)}` : int(r.cases)} cases`);
     lines.push(`    cases needed: ${rows.join(' · ')}`);
     lines.push(`    this suite as it is (${int(plan.suiteCases)} cases, ${plan.repeat} repeat${plan.repeat === 1 ? '' : 's'}) can detect about ${pts(p.minimumDetectableDifference)}`);
   }

@@ -4,7 +4,7 @@ import type { CliIO } from '../program.js';
 import { Option } from 'commander';
 import { runSuite } from '../../pipeline.js';
 import { openStore } from '../../store/index.js';
-import { renderTerminalReport } from '../../report/index.js';
+import { incompleteRunAdvice, renderTerminalReport } from '../../report/index.js';
 import { createProgress } from '../progress.js';
 import { positiveInt } from '../options.js';
 import { dryRunAction, budgetStopMessage, nonNegativeUsd } from '../budget-options.js';
@@ -56,15 +56,17 @@ export function registerRunCommand(program: Command, io: CliIO): void {
         progress.stop();
       }
       const store = openStore(program.opts().db);
+      let advice = '';
       try {
         io.stdout(`${await renderTerminalReport(store, result.report, { failures: Number(opts.failures) })}\n`);
         io.stdout(`\nstored in ${store.location} as run ${result.outcome.runId}; show it again: evalspec show ${result.outcome.runId}\n`);
+        if (result.outcome.status === 'incomplete') advice = await incompleteRunAdvice(store, result.outcome.runId);
       } finally {
         await store.close();
       }
       if (result.outcome.fatal) io.stderr(`${result.outcome.fatal.format()}\n`);
       else if (result.outcome.budget?.stopped) io.stderr(`${budgetStopMessage(result.outcome)}\n`);
-      else if (result.outcome.status === 'incomplete') io.stderr(`run incomplete: some calls are still in error after retries; finish them with: evalspec run --resume ${result.outcome.runId}\n`);
+      else if (result.outcome.status === 'incomplete') io.stderr(`${advice}\n`);
       else if (result.outcome.status === 'cancelled') io.stderr(`cancelled: finished results are stored; continue with: evalspec run --resume ${result.outcome.runId}\n`);
       if (!result.gate.pass) io.stderr(`${gateFailureMessage(result.gate, Boolean(opts.allowInconclusive))}\n`);
       io.exitCode = result.exitCode;
