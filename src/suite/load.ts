@@ -2,6 +2,7 @@
 // one typed Suite. Nothing is called and nothing is written here; any problem is an EvalspecError (exit 2).
 import { existsSync, statSync } from 'node:fs';
 import { resolve, dirname, basename, extname, join } from 'node:path';
+import type { z } from 'zod';
 import { EvalspecError } from '../errors.js';
 import {
   suiteFileSchema,
@@ -203,7 +204,15 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
     });
   }
   const parsed = suiteFileSchema.safeParse(data);
-  if (!parsed.success) throwSchemaIssue(parsed.error, { code: 'SUITE_SCHEMA', file, lineOf, validKeysAt });
+  if (!parsed.success) {
+    // zod leaves unknown keys out when other fields fail; a misspelt key is often the cause of those, so add it.
+    const issues = [...parsed.error.issues];
+    const unknown = Object.keys(data).filter((k) => !VALID_KEYS.suite.includes(k));
+    if (unknown.length && !issues.some((i) => i.code === 'unrecognized_keys' && i.path.length === 0)) {
+      issues.push({ code: 'unrecognized_keys', keys: unknown, path: [], message: `Unrecognized key${unknown.length > 1 ? 's' : ''}`, input: data } as z.core.$ZodIssue);
+    }
+    throwSchemaIssue({ issues }, { code: 'SUITE_SCHEMA', file, lineOf, validKeysAt });
+  }
   const cfg = parsed.data;
 
   const providers = resolveProviders(cfg, file, lineOf);

@@ -70,12 +70,14 @@ export function parseYamlWithLines(text: string, file: string): LocatedYaml {
 export function describeIssue(issue: z.core.$ZodIssue, validKeys?: readonly string[]): { message: string; hint: string } {
   const at = issue.path.length ? issue.path.join('.') : '(top level)';
   if (issue.code === 'unrecognized_keys') {
-    const keys = issue.keys.map((k) => {
+    const keys = issue.keys.join(', ');
+    const guesses = issue.keys.flatMap((k) => {
       const guess = validKeys ? suggest(k, validKeys) : undefined;
-      return guess ? `${k} (did you mean ${guess}?)` : k;
-    }).join(', ');
+      return guess ? [{ k, guess }] : [];
+    });
+    const meant = guesses.length === 0 ? '' : issue.keys.length === 1 ? ` (did you mean ${guesses[0].guess}?)` : ` (did you mean ${guesses.map((g) => `${g.guess} for ${g.k}`).join(', ')}?)`;
     return {
-      message: `unknown key${issue.keys.length > 1 ? 's' : ''} ${keys} at ${at}`,
+      message: `unknown key${issue.keys.length > 1 ? 's' : ''} ${keys} at ${at}${meant}`,
       hint: validKeys ? `valid keys here: ${validKeys.join(', ')}` : 'remove the key or check its spelling',
     };
   }
@@ -106,7 +108,7 @@ const MAX_LISTED_ISSUES = 10;
  * of `evalspec run` shows every problem of the file instead of one per attempt.
  */
 export function throwSchemaIssue(
-  error: z.ZodError,
+  error: { issues: readonly z.core.$ZodIssue[] },
   options: {
     code: ErrorCode;
     file: string;
@@ -122,6 +124,8 @@ export function throwSchemaIssue(
     if (issue.code === 'unrecognized_keys' && issue.keys.length > 0) path.push(issue.keys[0]);
     return { ...describeIssue(issue, options.validKeysAt?.(issue.path)), line: options.line ?? options.lineOf?.(path) };
   });
+  // Earliest line first: the error reads like the file, top to bottom.
+  described.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
   const [first, ...rest] = described;
   const listed = rest.slice(0, MAX_LISTED_ISSUES - 1).map((d) => `\n  also${d.line ? ` line ${d.line}` : ''}: ${d.message} (fix: ${d.hint})`);
   const more = rest.length > MAX_LISTED_ISSUES - 1 ? [`\n  and ${rest.length - (MAX_LISTED_ISSUES - 1)} more problems`] : [];
