@@ -22,13 +22,15 @@ export interface OpenStoreOptions {
 }
 
 /** Open the store at a path or URL: --db, else $EVALSPEC_DB, else .evalspec/evalspec.db under cwd. */
-export function openStore(location?: string, options: OpenStoreOptions = {}): Store {
-  const cwd = options.cwd ?? process.cwd();
+export function openStore(location?: string, options: OpenStoreOptions | string = {}): Store {
+  // A string is the cwd, as in the first version of this function.
+  const opts: OpenStoreOptions = typeof options === 'string' ? { cwd: options } : options;
+  const cwd = opts.cwd ?? process.cwd();
   const where = location ?? process.env.EVALSPEC_DB ?? DEFAULT_DB_PATH;
   if (/^postgres(ql)?:\/\//.test(where)) {
     throw new EvalspecError('STORE', 'the PostgreSQL store is not available in this version', {
       hint: 'use the default SQLite store (omit --db / EVALSPEC_DB) or a file path',
     });
   }
-  return new SqliteStore(where === ':memory:' ? where : resolve(cwd, where), options.access);
+  return new SqliteStore(where === ':memory:' ? where : resolve(cwd, where), opts.access);
 }
