@@ -352,7 +352,7 @@ export async function buildDoctorReport(store: Store, run: RunRecord, options: D
       severity: 'warning',
       title: `${plural(errored.length, 'case')} errored in every variant`,
       detail: 'No variant produced an output for them: that is a provider, input or replay-log problem, not a model one.',
-      suggestion: `look at the error messages (evalspec show ${run.id}), fix the cause, then finish the run with evalspec run --resume ${run.id}.`,
+      suggestion: `look at the error messages (evalspec show ${run.id}): transient failures (rate limits, timeouts, 5xx) are finished by evalspec run --resume ${run.id}; a request the provider rejected (HTTP 4xx) needs the suite fixed and a new run; a replay log with no output for a case needs the output added first, then the resume.`,
       cases: errored,
     });
   }

@@ -111,6 +111,12 @@ describe('resume advice', () => {
     const runId = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')).runId;
     expect(result.stderr).toContain('run incomplete: 1 call is still in error after retries\n  1 missing-output: the replay log has no output for these cases: add them to the replay file, then resume');
     expect(result.stderr).not.toContain(`finish them with: evalspec run --resume ${runId}`);
+    // gate and doctor give the same advice for the stored run.
+    const gate = await runCli(['gate', runId], { cwd: dir });
+    expect(gate.exitCode).toBe(3);
+    expect(gate.stderr).toContain(`run ${runId} is incomplete: bars were evaluated on the results so far; 1 call is still in error after retries\n  1 missing-output: the replay log has no output`);
+    const doctor = await runCli(['doctor', runId], { cwd: dir });
+    expect(doctor.stdout).toContain('a replay log with no output for a case needs the output added first, then the resume');
   });
 });
 
