@@ -5,10 +5,10 @@
 import type { Store } from '../store/index.js';
 
 /** Error classes a resume, as is, cannot fix, and what does. */
-const NOT_FIXED_BY_RESUME: Record<string, string> = {
-  'bad-request': 'the provider rejected the request (HTTP 4xx): a resume sends the same request again, so it fails the same way; fix the model name or parameters in the suite, then start a new run',
-  'missing-output': 'the replay log has no output for these cases: add them to the replay file, then resume (or remove the cases from the suite)',
-  'function-error': 'your function threw or returned no output: fix it, then resume',
+const NOT_FIXED_BY_RESUME: Record<string, (runId: string) => string> = {
+  'bad-request': () => 'the provider rejected the request (HTTP 4xx): a resume sends the same request again, so it fails the same way; fix the model name or parameters in the suite, then start a new run',
+  'missing-output': (runId) => `the replay log has no output for these cases: add them to the replay file first, then: evalspec run --resume ${runId} (or remove the cases from the suite)`,
+  'function-error': (runId) => `your function threw or returned no output: fix it first, then: evalspec run --resume ${runId}`,
 };
 
 /** One or more lines for stderr after an incomplete run, by the classes of the errors still stored. */
@@ -24,7 +24,7 @@ export async function incompleteRunAdvice(store: Store, runId: string): Promise<
   const transient = classes.filter((c) => !(c in NOT_FIXED_BY_RESUME));
   const lines = [`run incomplete: ${total} call${total === 1 ? ' is' : 's are'} still in error after retries`];
   if (transient.length) lines.push(`  ${count(transient)}: finish ${stuck.length ? 'these' : 'them'} with: evalspec run --resume ${runId}`);
-  for (const c of stuck) lines.push(`  ${count([c])}: ${NOT_FIXED_BY_RESUME[c]}`);
+  for (const c of stuck) lines.push(`  ${count([c])}: ${NOT_FIXED_BY_RESUME[c](runId)}`);
   if (total === 0) lines.push(`  finish it with: evalspec run --resume ${runId}`);
   return lines.join('\n');
 }

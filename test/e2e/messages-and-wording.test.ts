@@ -109,7 +109,7 @@ describe('resume advice', () => {
     const result = await runCli(['run', 'evalspec.yaml', '--json', 'out.json'], { cwd: dir });
     expect(result.exitCode, result.stderr).toBe(3);
     const runId = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')).runId;
-    expect(result.stderr).toContain('run incomplete: 1 call is still in error after retries\n  1 missing-output: the replay log has no output for these cases: add them to the replay file, then resume');
+    expect(result.stderr).toContain(`run incomplete: 1 call is still in error after retries\n  1 missing-output: the replay log has no output for these cases: add them to the replay file first, then: evalspec run --resume ${runId}`);
     expect(result.stderr).not.toContain(`finish them with: evalspec run --resume ${runId}`);
     // gate and doctor give the same advice for the stored run.
     const gate = await runCli(['gate', runId], { cwd: dir });
