@@ -10,7 +10,7 @@ export interface LocatedYaml {
   lineOf(path: readonly (string | number)[]): number | undefined;
 }
 
-/** How many nodes one alias may expand to (the yaml library's maxAliasCount). */
+/** The yaml library's maxAliasCount: how far aliases may expand before the file is refused as an alias bomb. */
 const MAX_ALIAS_COUNT = 100;
 
 export function parseYamlWithLines(text: string, file: string): LocatedYaml {
@@ -39,7 +39,7 @@ export function parseYamlWithLines(text: string, file: string): LocatedYaml {
         return visit.BREAK;
       },
     });
-    throw new EvalspecError('SUITE_YAML', `invalid YAML: its aliases (*name) expand to too many values (more than ${MAX_ALIAS_COUNT} per alias)`, {
+    throw new EvalspecError('SUITE_YAML', 'invalid YAML: its aliases (*name) expand to too many values (the limit guards against "billion laughs" files)', {
       file,
       line,
       hint: 'write the values out, or use fewer nested aliases; a suite does not need YAML anchors that expand exponentially',
