@@ -28,7 +28,7 @@ export interface EstimateSuiteOptions {
 function existingStore(location?: string): Store | undefined {
   const where = location ?? process.env.EVALSPEC_DB ?? DEFAULT_DB_PATH;
   if (/^postgres(ql)?:\/\//.test(where) || where === ':memory:') return undefined;
-  return existsSync(resolve(where)) ? openStore(where) : undefined;
+  return existsSync(resolve(where)) ? openStore(where, { access: 'read' }) : undefined;
 }
 
 export async function estimateSuite(suitePath: string | undefined, options: EstimateSuiteOptions = {}): Promise<RunEstimate & { resumed: string | null }> {

@@ -3,10 +3,11 @@
 //   {"case_id":"c1","variant":"gpt-4o","scores":{"accuracy":4,"tone":5},"labeller":"ana"}
 //   {"case_id":"c1","variant":"output_1","winner":"output_2","labeller":"ana"}     (pairwise: who won)
 // CSV: a header row with the same names; every other column holding numbers is a dimension score.
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { EvalspecError } from '../errors.js';
+import { readTextFile } from '../suite/index.js';
 
 /** One label as read from the file (before it is matched to a run). */
 export interface LabelInput {
@@ -136,7 +137,7 @@ function toRecord(raw: Record<string, unknown>, file: string, line: number): Lab
 /** Reads a labels file (.jsonl / .ndjson / .csv / .json array). Throws LABELS_FILE naming the line. */
 export function readLabelsFile(file: string): LabelInput[] {
   if (!existsSync(file)) throw new EvalspecError('LABELS_FILE', `labels file not found: ${file}`, { file, hint: 'check the path' });
-  const text = readFileSync(file, 'utf8');
+  const text = readTextFile(file, 'LABELS_FILE');
   const ext = extname(file).toLowerCase();
   const out: LabelInput[] = [];
   if (ext === '.csv') {

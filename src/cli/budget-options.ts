@@ -38,8 +38,7 @@ export function budgetStopMessage(outcome: RunOutcome): string {
   );
 }
 
-/** Why a run that is neither completed nor stopped by the budget or a fatal error ended, and how to finish it. */
-export function runEndMessage(outcome: RunOutcome): string {
-  if (outcome.status === 'cancelled') return `cancelled: finished results are stored; continue with: evalspec run --resume ${outcome.runId}`;
-  return `run incomplete: some calls are still in error after retries; finish them with: evalspec run --resume ${outcome.runId}`;
+/** What a cancelled (Ctrl-C) run says: nothing finished is lost, and how to continue. */
+export function cancelledMessage(runId: string): string {
+  return `cancelled: finished results are stored; continue with: evalspec run --resume ${runId}`;
 }

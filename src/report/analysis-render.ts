@@ -2,7 +2,7 @@
 // for Markdown. Both render the same RunReport fields; nothing is computed here.
 import type { RunReport } from './run-report.js';
 import type { BarResult } from './analysis.js';
-import { escapeMarkdownInline, escapeTerminal } from './escape.js';
+import { escapeMarkdownInline, escapeTerminal, markdownCode } from './escape.js';
 import { ciText, pct, num, textTable } from './format.js';
 
 const VERDICT_WORD: Record<BarResult['verdict'], string> = { met: 'MET', not_met: 'NOT MET', inconclusive: 'INCONCLUSIVE' };
@@ -22,7 +22,7 @@ function signed(x: number, digits = 3): string {
 function comparisonDetails(c: NonNullable<RunReport['comparisons']>[number]): string[] {
   const parts: string[] = [];
   if (c.mcnemar) {
-    parts.push(`McNemar exact: ${c.mcnemar.onlyVariantPassed} case${c.mcnemar.onlyVariantPassed === 1 ? '' : 's'} only ${c.variant} passed, ${c.mcnemar.onlyBaselinePassed} only ${c.baseline}, p = ${c.mcnemar.pValue < 0.001 ? '< 0.001' : c.mcnemar.pValue.toFixed(3)}`);
+    parts.push(`McNemar exact: ${c.mcnemar.onlyVariantPassed} case${c.mcnemar.onlyVariantPassed === 1 ? '' : 's'} only ${c.variant} passed, ${c.mcnemar.onlyBaselinePassed} only ${c.baseline}, ${c.mcnemar.pValue < 0.001 ? 'p < 0.001' : `p = ${c.mcnemar.pValue.toFixed(3)}`}`);
   }
   if (c.score) {
     const boot = c.score.bootstrap ? `, bootstrap ${Math.round(c.score.bootstrap.interval.level * 100)}% CI ${signed(c.score.bootstrap.interval.low)} to ${signed(c.score.bootstrap.interval.high)}` : '';
@@ -107,7 +107,7 @@ export function renderAnalysisText(report: RunReport): string[] {
     lines.push('', `consistency over ${report.repeat} repeats (cases whose repeats disagree):`);
     for (const v of withConsistency) {
       const c = v.consistency!;
-      const flaky = c.flakyCases.length ? `: ${c.flakyCases.map((id) => escapeTerminal(id, 40)).join(', ')}${c.disagreeing > c.flakyCases.length ? ', …' : ''}` : '';
+      const flaky = c.flakyCases.length ? `: ${c.flakyCases.map((id) => escapeTerminal(id, 40)).join(', ')}${andMore(c.disagreeing, c.flakyCases.length)}` : '';
       lines.push(`  ${escapeTerminal(v.id)}: ${c.disagreeing} of ${c.cases} cases (${pct(c.share)}, 95% CI ${ciText(c.interval)})${flaky}`);
     }
   }
@@ -117,6 +117,9 @@ export function renderAnalysisText(report: RunReport): string[] {
   return lines;
 }
 
+/** ", and 12 more" after a list cut short (the store lists the first 20 flaky cases; `disagreeing` is the total). */
+const andMore = (total: number, shown: number): string => (total > shown ? ` and ${total - shown} more` : '');
+
 /** Markdown blocks for the sections. */
 export function renderAnalysisMarkdown(report: RunReport): string[] {
   const out: string[] = [];
@@ -125,7 +128,7 @@ export function renderAnalysisMarkdown(report: RunReport): string[] {
   if (bars.length) {
     out.push('', '#### Quality bars', '');
     for (const b of bars) {
-      out.push(`- ${VERDICT_ICON[b.verdict]} **${VERDICT_WORD[b.verdict].toLowerCase()}** · \`${md(b.variant, 80)}\` · ${md(b.text)}${b.description ? ` (${md(b.description)})` : ''}: ${md(b.explanation, 600)}`);
+      out.push(`- ${VERDICT_ICON[b.verdict]} **${VERDICT_WORD[b.verdict].toLowerCase()}** · ${markdownCode(b.variant, 80)} · ${md(b.text)}${b.description ? ` (${md(b.description)})` : ''}: ${md(b.explanation, 600)}`);
     }
   }
   const comparisons = report.comparisons ?? [];
@@ -142,7 +145,8 @@ export function renderAnalysisMarkdown(report: RunReport): string[] {
     out.push('', `#### Consistency over ${report.repeat} repeats`, '', '| variant | cases whose repeats disagree | share | 95% CI | first flaky cases |', '|---|---:|---:|---:|---|');
     for (const v of withConsistency) {
       const c = v.consistency!;
-      out.push(`| ${md(v.id, 80)} | ${c.disagreeing} of ${c.cases} | ${pct(c.share)} | ${ciText(c.interval)} | ${md(c.flakyCases.slice(0, 5).join(', '), 200)} |`);
+      const shown = c.flakyCases.slice(0, 5);
+      out.push(`| ${md(v.id, 80)} | ${c.disagreeing} of ${c.cases} | ${pct(c.share)} | ${ciText(c.interval)} | ${md(shown.join(', '), 200)}${andMore(c.disagreeing, shown.length)} |`);
     }
   }
   const { rows, more } = segmentRows(report);

@@ -142,6 +142,9 @@ function checkFindings(outcomes: RunOutcomes): DoctorFinding[] {
   return findings;
 }
 
+/** Landis & Koch's "moderate" ends at 0.6: below it a judge does not stand in for a human. */
+const KAPPA_FLOOR = 0.6;
+
 export function judgeFindings(report: Pick<RunReport, 'judges'>): DoctorFinding[] {
   const findings: DoctorFinding[] = [];
   const uncalibrated: string[] = [];
@@ -152,7 +155,8 @@ export function judgeFindings(report: Pick<RunReport, 'judges'>): DoctorFinding[
         uncalibrated.push(`${judge} on ${check.metric}`);
         continue;
       }
-      if (cal.kappa !== null && cal.kappa < 0.6) {
+      // Below 0.6 with a tolerance: a kappa of exactly 0.6 computes as 0.5999999999999999 for some tables.
+      if (cal.kappa !== null && cal.kappa < KAPPA_FLOOR - 1e-9) {
         findings.push({
           kind: 'low-judge-agreement',
           severity: 'warning',
@@ -348,7 +352,7 @@ export async function buildDoctorReport(store: Store, run: RunRecord, options: D
       severity: 'warning',
       title: `${plural(errored.length, 'case')} errored in every variant`,
       detail: 'No variant produced an output for them: that is a provider, input or replay-log problem, not a model one.',
-      suggestion: `look at the error messages (evalspec show ${run.id}), fix the cause, then finish the run with evalspec run --resume ${run.id}.`,
+      suggestion: `look at the error messages (evalspec show ${run.id}): transient failures (rate limits, timeouts, 5xx) are finished by evalspec run --resume ${run.id}; a request the provider rejected (HTTP 4xx) needs the suite fixed and a new run; a replay log with no output for a case needs the output added first, then the resume.`,
       cases: errored,
     });
   }

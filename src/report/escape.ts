@@ -22,6 +22,22 @@ export function escapeMarkdownInline(text: string, max = 160): string {
   return cut.replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`).replace(/&/g, '&amp;').replace(/@/g, '@\u200b'); // a zero-width space stops @-mentions
 }
 
+/**
+ * A Markdown code span around untrusted text. Backslash escapes are not processed inside a code span (they
+ * would show literally), so the text goes in as is, fenced by more backticks than it contains in a row; in
+ * a GFM table a "|" must still be written "\|" (table cells are split before code spans are parsed).
+ */
+export function markdownCode(text: string, max = 160, options: { table?: boolean } = {}): string {
+  const flat = stripControl(text).replace(/\s+/g, ' ').trim();
+  let body = flat.length > max ? `${flat.slice(0, max)}…` : flat;
+  if (options.table) body = body.replace(/\|/g, '\\|');
+  const longestRun = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longestRun + 1);
+  // A space on each side keeps a leading or trailing backtick from joining the fence (CommonMark strips one).
+  const pad = body.startsWith('`') || body.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${body || ' '}${pad}${fence}`;
+}
+
 /** For terminal output: no escape sequences can reach the terminal from a model output. */
 export function escapeTerminal(text: string, max = 120): string {
   // eslint-disable-next-line no-control-regex

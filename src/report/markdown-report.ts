@@ -3,7 +3,7 @@
 import type { Store } from '../store/index.js';
 import type { RunReport } from './run-report.js';
 import { sampleFailures } from './failures.js';
-import { escapeMarkdownInline } from './escape.js';
+import { escapeMarkdownInline, markdownCode } from './escape.js';
 import { pct, ciText, costText, ms, num } from './format.js';
 import { withSink } from './file-sink.js';
 import { renderAnalysisMarkdown } from './analysis-render.js';
@@ -18,7 +18,7 @@ export async function renderMarkdownReport(store: Store, report: RunReport): Pro
   out.push(`### ${nothingShown ? '⚠️' : (STATUS_ICON[report.status] ?? '')} evalspec · ${escapeMarkdownInline(report.suite.name)} · ${report.status}`);
   if (nothingShown) out.push('', `> ${report.variants.every((v) => v.cases === 0) ? 'No case ran' : 'No case passed'} and the suite has no quality bars: nothing here says the change is safe.`);
   out.push('');
-  out.push(`Run \`${report.runId}\`${report.label ? ` (label \`${escapeMarkdownInline(report.label)}\`)` : ''}${report.git.commit ? ` at \`${report.git.commit.slice(0, 10)}\`` : ''} · ${report.totalCalls} calls`);
+  out.push(`Run \`${report.runId}\`${report.label ? ` (label ${markdownCode(report.label)})` : ''}${report.git.commit ? ` at \`${report.git.commit.slice(0, 10)}\`` : ''} · ${report.totalCalls} calls`);
   out.push('');
   const method = report.variants.find((v) => v.passRateCi)?.passRateCi?.method.split(' ')[0] ?? 'wilson';
   out.push(`| variant | cases | pass rate | 95% CI (${method}) | mean score | errors | paid | list cost | p50 / p95 latency |`);
@@ -35,7 +35,7 @@ export async function renderMarkdownReport(store: Store, report: RunReport): Pro
     out.push('', `<details><summary>First failing cases</summary>`, '');
     for (const [variantId, list] of samples) {
       for (const f of list) {
-        out.push(`- ${f.critical ? '**critical** ' : ''}\`${escapeMarkdownInline(variantId)}\` · \`${escapeMarkdownInline(f.caseId)}\`: ${escapeMarkdownInline(f.reason, 200)}`);
+        out.push(`- ${f.critical ? '**critical** ' : ''}${markdownCode(variantId)} · ${markdownCode(f.caseId)}: ${escapeMarkdownInline(f.reason, 200)}`);
       }
     }
     out.push('', '</details>');

@@ -53,6 +53,20 @@ export function differenceText(c: Comparison, level: number): string {
 const latencyText = (f: VariantFigures): string =>
   f.latencyMs.p50 === null ? 'n/a' : `${ms(f.latencyMs.p50)}/${ms(f.latencyMs.p95)}/${ms(f.latencyMs.p99)}`;
 
+/**
+ * The second half of "X points … at Y": the ratio on the axis being minimised. With --by latency that is the
+ * p95 latency of the two variants (a cost ratio there would answer a question nobody asked).
+ */
+function axisRatioText(selection: Selection, c: Comparison, p95Of: (variant: string) => number | null = (v) => selection.points.find((p) => p.variant === v)?.latencyMs.p95 ?? null): string {
+  if (selection.by === 'cost') return costRatioText(c.costRatio);
+  const a = p95Of(c.against);
+  const b = p95Of(c.variant);
+  if (a === null || b === null || !(a > 0)) return 'an unknown p95 latency (not measured)';
+  const ratio = b / a;
+  if (Math.abs(ratio - 1) < 0.005) return 'the same p95 latency';
+  return ratio < 1 ? `${ratio.toFixed(2)}× the p95 latency (${points(ratio - 1, 0)}%)` : `${ratio.toFixed(1)}× the p95 latency`;
+}
+
 function axisLabel(selection: Selection): string {
   return selection.by === 'cost' ? 'cost per case' : 'p95 latency';
 }
@@ -114,7 +128,7 @@ export function renderSelection(selection: Selection, context: SelectionContext,
     lines.push('', `against the best (${selection.best}), paired on the same cases:`);
     for (const p of others) {
       const c = p.vsBest!;
-      lines.push(`  ${p.variant}: ${differenceText(c, level)} at ${costRatioText(c.costRatio)}`);
+      lines.push(`  ${p.variant}: ${differenceText(c, level)} at ${axisRatioText(selection, c)}`);
     }
   }
 
@@ -124,7 +138,7 @@ export function renderSelection(selection: Selection, context: SelectionContext,
     lines.push('', 'dominated (another variant is at least as good and at least as ' + (selection.by === 'cost' ? 'cheap' : 'fast') + '):');
     for (const p of dominated) {
       const d = p.dominance[0];
-      lines.push(`  ${p.variant} by ${d.variant}: ${d.variant} is ${differenceText(d, level)} at ${costRatioText(d.costRatio)}${p.dominance.length > 1 ? ` (also by ${p.dominance.slice(1).map((x) => x.variant).join(', ')})` : ''}`);
+      lines.push(`  ${p.variant} by ${d.variant}: ${d.variant} is ${differenceText(d, level)} at ${axisRatioText(selection, d)}${p.dominance.length > 1 ? ` (also by ${p.dominance.slice(1).map((x) => x.variant).join(', ')})` : ''}`);
     }
   }
 
@@ -136,7 +150,7 @@ export function renderSelection(selection: Selection, context: SelectionContext,
   else if (o.choice === o.reference) {
     lines.push(`  overall: ${o.choice} (the best; no ${selection.by === 'cost' ? 'cheaper' : 'faster'} variant is proven within ${within} points)`);
   } else {
-    lines.push(`  overall: ${o.choice}: ${differenceText(o.comparison!, level)} against ${o.reference}, at ${costRatioText(o.comparison!.costRatio)}`);
+    lines.push(`  overall: ${o.choice}: ${differenceText(o.comparison!, level)} against ${o.reference}, at ${axisRatioText(selection, o.comparison!)}`);
   }
 
   // Segments.
@@ -161,23 +175,23 @@ export function renderSelection(selection: Selection, context: SelectionContext,
         pct(refFig?.quality),
         s.floor.choice ?? 'none',
         c ? `${points(c.difference)} (${pointsCi(c.interval)})` : s.floor.choice ? '(the reference)' : '',
-        choiceFig ? usd(choiceFig.costPerCase) : 'n/a',
+        choiceFig ? (selection.by === 'cost' ? usd(choiceFig.costPerCase) : ms(choiceFig.latencyMs.p95)) : 'n/a',
         !c && nearest ? `${nearest.variant} ${points(nearest.difference)} (${pointsCi(nearest.interval)})` : '',
       ];
     });
     lines.push(
       textTable(
-        ['segment', 'cases', `${selection.best} pass rate`, `cheapest within ${within} pts`, `vs ${selection.best}, points (${L} CI)`, 'cost/case', `nearest ${selection.by === 'cost' ? 'cheaper' : 'faster'} (points, ${L} CI)`],
+        ['segment', 'cases', `${selection.best} pass rate`, `${selection.by === 'cost' ? 'cheapest' : 'fastest'} within ${within} pts`, `vs ${selection.best}, points (${L} CI)`, selection.by === 'cost' ? 'cost/case' : 'p95 latency', `nearest ${selection.by === 'cost' ? 'cheaper' : 'faster'} (points, ${L} CI)`],
         segRows,
         [false, true, true, false, false, true, false],
       ).replace(/^/gm, '  '),
     );
     const r = selection.routing;
     if (r) {
-      lines.push('', 'routing suggestion (segments have different cheapest adequate variants):');
+      lines.push('', `routing suggestion (segments have different ${selection.by === 'cost' ? 'cheapest' : 'fastest'} adequate variants):`);
       for (const route of r.routes) lines.push(`  ${route.segment} (${pct(route.share, 0)} of cases) → ${route.variant}`);
       lines.push(
-        `  blended: pass rate ${pct(r.quality)} (${L} CI ${ciText(r.qualityCi)}), ${usd(r.costPerCase)} per case${r.vsBest ? `; against ${selection.best}: ${differenceText(r.vsBest, level)} at ${costRatioText(r.vsBest.costRatio)}` : ''}`,
+        `  blended: pass rate ${pct(r.quality)} (${L} CI ${ciText(r.qualityCi)}), ${selection.by === 'cost' ? `${usd(r.costPerCase)} per case` : `p95 latency ${ms(r.p95LatencyMs)}`}${r.vsBest ? `; against ${selection.best}: ${differenceText(r.vsBest, level)} at ${axisRatioText(selection, r.vsBest, (v) => (v === r.vsBest!.variant ? r.p95LatencyMs : (selection.points.find((p) => p.variant === v)?.latencyMs.p95 ?? null)))}` : ''}`,
       );
       lines.push(`  note: ${r.note}`);
     } else if (selection.noRoutingReason) {

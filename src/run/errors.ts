@@ -61,9 +61,16 @@ function shorten(text: string, max = 400): string {
   return oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine;
 }
 
-export function classifyError(error: unknown, state: { timedOut: boolean; cancelled: boolean }): ClassifiedError {
+/** Names the limit and the setting that raises it, so a timeout is not a mystery to fix. */
+function timedOutMessage(timeoutMs: number | undefined): string {
+  if (timeoutMs === undefined) return 'the call timed out (raise timeout_ms in the suite, or per provider under providers:)';
+  const limit = timeoutMs >= 1000 ? `${Number((timeoutMs / 1000).toFixed(1))} s` : `${timeoutMs} ms`;
+  return `the call timed out after ${limit} (timeout_ms: ${timeoutMs}; raise timeout_ms in the suite, or per provider under providers:)`;
+}
+
+export function classifyError(error: unknown, state: { timedOut: boolean; cancelled: boolean; timeoutMs?: number }): ClassifiedError {
   if (state.cancelled) return { errorClass: 'cancelled', message: 'cancelled', retryable: false };
-  if (state.timedOut) return { errorClass: 'timeout', message: 'the call timed out', retryable: true };
+  if (state.timedOut) return { errorClass: 'timeout', message: timedOutMessage(state.timeoutMs), retryable: true };
   if (error instanceof CallFailure) return { errorClass: error.errorClass, message: shorten(error.message), retryable: error.retryable };
   if (APICallError.isInstance(error)) {
     const status = error.statusCode;

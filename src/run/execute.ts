@@ -169,7 +169,7 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
         });
         return { response, attempts: attempt, latencyMs: performance.now() - started };
       } catch (raw) {
-        error = classifyError(raw, { timedOut: timeout.aborted, cancelled: cancel?.aborted ?? false });
+        error = classifyError(raw, { timedOut: timeout.aborted, cancelled: cancel?.aborted ?? false, timeoutMs });
         error.message = scrubber.scrub(error.message);
       } finally {
         clearTimeout(timer);

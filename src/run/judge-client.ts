@@ -272,7 +272,7 @@ export async function createJudgeClient(suite: Suite, models: JudgeModelSpec[], 
         const raw = await target.call(request, controller.signal);
         return { raw, latencyMs: performance.now() - started };
       } catch (thrown) {
-        error = classifyError(thrown, { timedOut: timeout.aborted, cancelled: cancel?.aborted ?? false });
+        error = classifyError(thrown, { timedOut: timeout.aborted, cancelled: cancel?.aborted ?? false, timeoutMs });
         error.message = scrubber.scrub(error.message);
         if (target.ref.providerType === 'function' && error.errorClass === 'network' && !error.retryable) {
           error = { errorClass: 'function-error', message: `${target.name} threw: ${error.message}`, retryable: false };

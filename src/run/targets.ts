@@ -2,7 +2,7 @@
 // provider's own wire format); `function:` calls the user's own code; `replay:` reads logged outputs.
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { LanguageModel } from 'ai';
 import type { LanguageModelV3, LanguageModelV3Prompt, SharedV3Warning } from '@ai-sdk/provider';
@@ -11,7 +11,7 @@ import { createAnthropic } from '@ai-sdk/anthropic';
 import { createGoogleGenerativeAI } from '@ai-sdk/google';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { EvalspecError } from '../errors.js';
-import { resolveEnv, type Suite, type ModelRef, type Message, type GenerationParams } from '../suite/index.js';
+import { resolveEnv, readTextFile, type Suite, type ModelRef, type Message, type GenerationParams } from '../suite/index.js';
 import { CallFailure } from './errors.js';
 import { describeModule, exportType, UserCodeError, userCodePool, type ModuleExports } from '../user-code/index.js';
 import { providerFetch } from './http-fetch.js';
@@ -307,7 +307,7 @@ export function readReplayFile(file: string): Map<string, ReplayRecord[]> {
     throw new EvalspecError('REPLAY_FILE', `replay file not found: ${file}`, { file, hint: 'the replay: path is relative to the suite file' });
   }
   const byCase = new Map<string, ReplayRecord[]>();
-  const lines = readFileSync(file, 'utf8').split('\n');
+  const lines = readTextFile(file, 'REPLAY_FILE').split('\n');
   for (let i = 0; i < lines.length; i++) {
     if (!lines[i].trim()) continue;
     let rec: Record<string, unknown>;

@@ -32,8 +32,27 @@ export interface PowerPlanOptions {
 
 export interface RepeatsRow {
   repeats: number;
-  /** Cases needed with this many repeats per case. */
+  /** Cases needed with this many repeats per case (when the variance was not split: the safe end, repeats not helping). */
   cases: number;
+  /**
+   * Only when nothing tells how much of the variance is the model's own randomness (no run with repeats):
+   * the cases needed if all of it were, so that k repeats divide the variance by k. The truth lies between
+   * this and `cases`.
+   */
+  casesLowerBound?: number;
+}
+
+/**
+ * The repeats table without a split of the variance into between-case and within-case parts: k repeats need
+ * between n₁/k (all the variance is the model's randomness, which repeats average out) and n₁ cases (none of
+ * it is). Miller Eq. 9 with Var(d) at 1 repeat, then Var(d)/k.
+ */
+function unsplitRows(repeatRows: number[], casesAtOne: number, varianceAtOne: number, deff: number, plan: { detect: number; alpha: number; power: number }): RepeatsRow[] {
+  return repeatRows.map((k) => {
+    if (k === 1 || !(varianceAtOne > 0)) return { repeats: k, cases: casesAtOne };
+    const lower = Math.ceil(pairedSampleSize({ ...plan, varianceOfDifference: varianceAtOne / k }).n * deff);
+    return { repeats: k, cases: casesAtOne, casesLowerBound: Math.min(casesAtOne, lower) };
+  });
 }
 
 export interface PairPlan {
@@ -138,14 +157,16 @@ function observedPair(outcomes: RunOutcomes, base: VariantOutcomes, other: Varia
     decomposition
       ? { caseVarianceOfDifference: decomposition.caseVarianceOfDifference, repeatVarianceA: decomposition.repeatVarianceBaseline, repeatVarianceB: decomposition.repeatVarianceVariant, repeatsA: k, repeatsB: k }
       : { varianceOfDifference: observedVariance };
-  // Without a decomposition the observed variance holds for the previous run's repeat count only.
+  // Without a decomposition the observed variance holds for the previous run's repeat count only; from a
+  // run with one repeat, the other rows are bounded (unsplitRows).
   const rows = decomposition ? repeatRows : [k0];
-  const casesNeeded = rows.map((k) => {
+  const observedRows = rows.map((k) => {
     const v = varianceWith(k);
     const degenerate = 'varianceOfDifference' in v ? v.varianceOfDifference === 0 : v.caseVarianceOfDifference + v.repeatVarianceA / k + v.repeatVarianceB / k === 0;
     const n = degenerate ? 1 : pairedSampleSize({ detect: options.detect, alpha, power, ...v }).n;
     return { repeats: k, cases: Math.ceil(n * deff) };
   });
+  const casesNeeded = !decomposition && k0 === 1 ? unsplitRows(repeatRows, observedRows[0].cases, observedVariance, deff, { detect: options.detect, alpha, power }) : observedRows;
   const current = varianceWith(decomposition ? options.repeat : k0);
   const mdd = minimumDetectableDifference({ n: options.suiteCases, alpha, power, ...current }) * Math.sqrt(deff);
   return {
@@ -191,7 +212,7 @@ export function planPower(options: PowerPlanOptions): PowerPlan {
       assumptions.push(`left out ${skipped.join(', ')}: no variance of the difference with ${base.id} was observed (they agreed on every case, or too few paired cases)`);
     }
     if (pairs.length && previous.outcomes.repeat === 1) {
-      assumptions.push('the previous run had one repeat per case, so it cannot tell how much more repeats would help; the table is for 1 repeat');
+      assumptions.push('the previous run had one repeat per case, so it cannot tell how much more repeats would help: each row with more repeats is a range, low if all of the observed variance is the model\'s own randomness (k repeats divide it by k), high if none of it is');
     }
     if (pairs.some((p) => p.designEffect !== null)) assumptions.push('cases share clusters: the cases needed are multiplied by the observed design effect (clustered / naive variance)');
   }
@@ -216,7 +237,10 @@ export function planPower(options: PowerPlanOptions): PowerPlan {
         varianceOfDifference: 2 * variance * (1 - ASSUMED_CORRELATION),
         decomposition: null,
         designEffect: null,
-        casesNeeded: [{ repeats: previous.outcomes.repeat, cases: pairedSampleSize({ detect: options.detect, alpha, power, ...spec }).n }],
+        casesNeeded:
+          previous.outcomes.repeat === 1
+            ? unsplitRows(repeatRows, pairedSampleSize({ detect: options.detect, alpha, power, ...spec }).n, 2 * variance * (1 - ASSUMED_CORRELATION), 1, { detect: options.detect, alpha, power })
+            : [{ repeats: previous.outcomes.repeat, cases: pairedSampleSize({ detect: options.detect, alpha, power, ...spec }).n }],
         minimumDetectableDifference: minimumDetectableDifference({ n: Math.max(1, options.suiteCases), alpha, power, ...spec }),
       });
     }
@@ -228,7 +252,7 @@ export function planPower(options: PowerPlanOptions): PowerPlan {
         : `the previous run ${previous.runId} has too few paired cases`
       : 'no previous run of this suite is in the store';
     assumptions.push(`${why}: assuming the worst-case binary variance 0.25 per variant (a 50% pass rate) and a correlation of 0.5 between variants`);
-    assumptions.push('repeats: without a run with repeats, how much of the variance they remove is unknown (at most the model\'s own randomness; see docs/statistics.md)');
+    assumptions.push('repeats: without a run with repeats, how much of the variance they remove is unknown (at most the model\'s own randomness; see docs/statistics.md): each row with more repeats is a range, low if all of the variance is the model\'s own randomness (k repeats divide it by k), high if none of it is');
     const variance = { sdA: WORST_CASE_SD, sdB: WORST_CASE_SD, correlation: ASSUMED_CORRELATION };
     const n = pairedSampleSize({ detect: options.detect, alpha, power, ...variance }).n;
     pairs.push({
@@ -241,7 +265,8 @@ export function planPower(options: PowerPlanOptions): PowerPlan {
       varianceOfDifference: WORST_CASE_SD ** 2 * 2 * (1 - ASSUMED_CORRELATION),
       decomposition: null,
       designEffect: null,
-      casesNeeded: [{ repeats: options.repeat, cases: n }],
+      // The assumed variance is per repeat; how much repeats remove is unknown, so each row is bounded.
+      casesNeeded: unsplitRows(repeatRows, n, WORST_CASE_SD ** 2 * 2 * (1 - ASSUMED_CORRELATION), 1, { detect: options.detect, alpha, power }),
       minimumDetectableDifference: minimumDetectableDifference({ n: Math.max(1, options.suiteCases), alpha, power, ...variance }),
     });
   }

@@ -1,10 +1,9 @@
 // The default store: one SQLite file (better-sqlite3), WAL mode, results written in batched transactions.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { EvalspecError } from '../errors.js';
 import { MIGRATIONS } from './migrations.js';
+import { openSqlite, guardEntity, storeFailure, type StoreAccess } from './sqlite-open.js';
 import { sqliteCalibrations } from './sqlite-calibrations.js';
 import { sqliteLeases } from './sqlite-leases.js';
 import type { Store, RunRecord, RunStatus, CaseRow, ResultRow, ResultQuery, VariantAggregate, CachedResponse, LabelRow, LabelQuery } from './types.js';
@@ -148,25 +147,36 @@ export class SqliteStore implements Store {
   /** results.list statements by SQL (a handful of shapes). */
   private listStatements = new Map<string, Database.Statement>();
 
-  constructor(file: string) {
+  /** False when the file could only be opened read-only (a reading command on a read-only store). */
+  readonly writable: boolean;
+
+  constructor(file: string, access: StoreAccess = 'read-write') {
     this.location = file;
+    const opened = openSqlite(file, access);
+    this.db = opened.db;
+    this.writable = opened.writable;
     try {
-      if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-      this.db = new Database(file);
+      if (this.pendingMigrations()) {
+        if (!this.writable) {
+          throw new EvalspecError('STORE', 'the store was written by an older evalspec and is read-only, so it cannot be upgraded', {
+            file,
+            hint: 'open it once with write access (any evalspec command upgrades it), or pass --db with a writable copy',
+          });
+        }
+        this.migrate();
+      }
+      this.stmts = this.prepareStatements();
     } catch (error) {
-      throw new EvalspecError('STORE', `cannot open the SQLite store at ${file}: ${(error as Error).message}`, {
-        file,
-        hint: 'check the path and permissions, or pass --db PATH',
-        cause: error,
-      });
+      this.db.close();
+      throw storeFailure(error, file);
     }
-    this.db.pragma('journal_mode = WAL');
-    // NORMAL in WAL mode: a crash may lose the last transaction but never corrupts the file.
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.pragma('foreign_keys = ON');
-    this.migrate();
-    this.stmts = {
+    for (const entity of ['runs', 'cases', 'results', 'labels', 'calibrations', 'cache'] as const) {
+      (this as Record<typeof entity, object>)[entity] = guardEntity(this[entity], file);
+    }
+  }
+
+  private prepareStatements(): Record<string, Database.Statement> {
+    return {
       insertRun: this.db.prepare(`INSERT INTO runs (id, suite_name, suite_hash, suite_file, label, status, format_version, config_json,
         variants_json, repeat_count, git_commit, git_branch, total_calls, started_at, ended_at, warnings_json, selection_json)
         VALUES (@id, @suiteName, @suiteHash, @suiteFile, @label, @status, @formatVersion, @config, @variants, @repeat, @gitCommit,
@@ -188,6 +198,14 @@ export class SqliteStore implements Store {
       getCache: this.db.prepare('SELECT response_json FROM cache WHERE key = ?'),
       putCache: this.db.prepare('INSERT OR REPLACE INTO cache (key, response_json, created_at) VALUES (?, ?, ?)'),
     };
+  }
+
+  /** Does this version read a table the store lacks? (A reading command migrates only then.) */
+  private pendingMigrations(): boolean {
+    const hasTable = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
+    if (!hasTable) return true;
+    const applied = new Set(this.db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
+    return MIGRATIONS.some((m) => !applied.has(m.version));
   }
 
   private migrate(): void {

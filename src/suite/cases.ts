@@ -1,12 +1,13 @@
 // Test cases from an inline YAML list, a JSONL file or a CSV file. Every case keeps where it came from
 // (file and line) so later errors can point at it.
 import { createHash } from 'node:crypto';
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { EvalspecError } from '../errors.js';
 import { caseRecordSchema, VALID_KEYS } from './schema.js';
 import { throwSchemaIssue } from './source-map.js';
+import { readTextFile } from './text-file.js';
 import { validateCheckSpec, type CheckSpec } from './check-specs.js';
 
 export interface Case {
@@ -104,7 +105,7 @@ export function readCaseFile(file: string): RawCase[] {
       hint: 'check the "cases:" path in the suite (it is relative to the suite file)',
     });
   }
-  const text = readFileSync(file, 'utf8');
+  const text = readTextFile(file, 'CASES_PARSE');
   const ext = extname(file).toLowerCase();
   if (ext === '.jsonl' || ext === '.ndjson') return readJsonl(file, text);
   if (ext === '.csv') return readCsv(file, text);

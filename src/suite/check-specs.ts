@@ -4,11 +4,13 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { Ajv, type Format, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 import { EvalspecError } from '../errors.js';
 import { commonCheckFields, nonEmptyString } from './check-common.js';
 import { judgeCheckObjects } from './judge-specs.js';
+import { suggest } from './suggest.js';
+
+export { suggest };
 
 /** Every check type, in the order the docs list them. */
 export const CHECK_TYPES = [
@@ -241,22 +243,6 @@ export function checkKeys(type: CheckType): string[] {
 
 function isCheckType(value: unknown): value is CheckType {
   return typeof value === 'string' && (CHECK_TYPES as readonly string[]).includes(value);
-}
-
-/** The closest candidate by edit distance, when it is close enough to be a plausible typo. */
-export function suggest(input: string, candidates: readonly string[]): string | undefined {
-  const normalised = input.trim().toLowerCase().replace(/[_\s]+/g, '-');
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const d = Math.min(distance(input, candidate), distance(normalised, candidate));
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  if (best === undefined) return undefined;
-  return bestDistance <= Math.max(2, Math.floor(Math.max(input.length, best.length) / 3)) ? best : undefined;
 }
 
 const article = (word: string) => (/^[aeiou]/.test(word) ? 'an' : 'a');

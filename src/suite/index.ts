@@ -16,3 +16,4 @@ export {
 export { CHECK_TYPES, validateCheckSpec, compileCheck, type CheckSpec } from './check-specs.js';
 export { resolveRepeatReducer, repeatReduceText, reducerK, type RepeatReducer, type RepeatReducerName } from './repeat-spec.js';
 export { loadPreferences, type PreferenceRow } from './preferences.js';
+export { readTextFile, decodeText } from './text-file.js';

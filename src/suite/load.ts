@@ -1,7 +1,8 @@
 // loadSuite: read a suite YAML, validate everything (schema, cases, checks, model references) and return
 // one typed Suite. Nothing is called and nothing is written here; any problem is an EvalspecError (exit 2).
-import { readFileSync, existsSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve, dirname, basename, extname, join } from 'node:path';
+import type { z } from 'zod';
 import { EvalspecError } from '../errors.js';
 import {
   suiteFileSchema,
@@ -16,6 +17,8 @@ import {
   type BarSpec,
 } from './schema.js';
 import { parseYamlWithLines, throwSchemaIssue } from './source-map.js';
+import { readTextFile } from './text-file.js';
+import { suggest } from './suggest.js';
 import { readCaseFile, buildCases, hashJson, type Case } from './cases.js';
 import { validateCheckSpec, type CheckSpec } from './check-specs.js';
 import { redactSecrets } from './env.js';
@@ -120,7 +123,8 @@ function parseModels(cfg: SuiteFile, providers: Suite['providers'], file: string
     const provider = providers[providerId];
     if (!provider) {
       const choices = [...new Set([...Object.keys(providers), ...PROVIDER_TYPES.filter((t) => t !== 'openai-compatible')])];
-      throw new EvalspecError('PROVIDER_UNKNOWN', `unknown provider "${providerId}" in model "${spec.id}"`, {
+      const guess = suggest(providerId, choices);
+      throw new EvalspecError('PROVIDER_UNKNOWN', `unknown provider "${providerId}" in model "${spec.id}"${guess ? ` (did you mean ${guess}?)` : ''}`, {
         file,
         line,
         hint: `use one of: ${choices.join(', ')}; or declare it under providers: with a type (${PROVIDER_TYPES.join(', ')})`,
@@ -192,7 +196,7 @@ export interface LoadSuiteOptions {
 export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
   const file = resolveSuitePath(path);
   const dir = dirname(file);
-  const text = readFileSync(file, 'utf8');
+  const text = readTextFile(file, 'SUITE_YAML');
   const { data, lineOf } = parseYamlWithLines(text, file);
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new EvalspecError('SUITE_SCHEMA', 'the suite file must be a YAML mapping (name:, models:, cases:, ...)', {
@@ -202,7 +206,15 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
     });
   }
   const parsed = suiteFileSchema.safeParse(data);
-  if (!parsed.success) throwSchemaIssue(parsed.error, { code: 'SUITE_SCHEMA', file, lineOf, validKeysAt });
+  if (!parsed.success) {
+    // zod leaves unknown keys out when other fields fail; a misspelt key is often the cause of those, so add it.
+    const issues = [...parsed.error.issues];
+    const unknown = Object.keys(data).filter((k) => !VALID_KEYS.suite.includes(k));
+    if (unknown.length && !issues.some((i) => i.code === 'unrecognized_keys' && i.path.length === 0)) {
+      issues.push({ code: 'unrecognized_keys', keys: unknown, path: [], message: `Unrecognized key${unknown.length > 1 ? 's' : ''}`, input: data } as z.core.$ZodIssue);
+    }
+    throwSchemaIssue({ issues }, { code: 'SUITE_SCHEMA', file, lineOf, validKeysAt });
+  }
   const cfg = parsed.data;
 
   const providers = resolveProviders(cfg, file, lineOf);

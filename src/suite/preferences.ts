@@ -1,8 +1,9 @@
 // Pairwise judgments as data: AlpacaEval annotation files (a JSON array with generator_1 = baseline,
 // generator_2 = candidate, preference on 1–2) or JSONL of {id?, segment?, baseline?, candidate?,
 // preference | result: win|tie|loss}. Each row keeps its line or index for error messages.
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { EvalspecError } from '../errors.js';
+import { readTextFile } from './text-file.js';
 
 export interface PreferenceRow {
   id: string;
@@ -55,7 +56,7 @@ function rowFrom(raw: Record<string, unknown>, index: number, where: { file: str
 
 export function loadPreferences(file: string): PreferenceRow[] {
   if (!existsSync(file)) throw new EvalspecError('LABELS_FILE', `file not found: ${file}`, { file, hint: 'check the path' });
-  const text = readFileSync(file, 'utf8');
+  const text = readTextFile(file, 'LABELS_FILE');
   const trimmed = text.trimStart();
   if (trimmed.startsWith('[')) {
     let data: unknown;

@@ -32,7 +32,7 @@ if (!isMainThread && parentPort && (workerData as Job | undefined)?.runId) {
   const port = parentPort;
   (async () => {
     const [{ openStore }, { buildRunReport }] = await Promise.all([import('../store/index.js'), import('../report/index.js')]);
-    const store = openStore(location);
+    const store = openStore(location, { access: 'read' });
     try {
       port.postMessage({ report: await buildRunReport(store, runId) });
     } catch (error) {

@@ -15,6 +15,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Store } from '../store/index.js';
+import { isEvalspecError } from '../errors.js';
 import { BadRequest, NotFound, ViewerData, type LabelInput, type ResultFilter } from './data.js';
 
 export const CONTENT_SECURITY_POLICY = [
@@ -153,6 +154,19 @@ function osUser(): string {
   }
 }
 
+/**
+ * Does an Origin header name this server? "null" (a sandboxed frame, a file: page, some redirects) and an
+ * unparsable value name no origin at all, so they are refused like a foreign one.
+ */
+function sameOrigin(origin: string, host: string | undefined): boolean {
+  if (origin === 'null' || !host) return false;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
 /** The Hono app alone (no socket): for tests and for embedding. */
 export function createViewerApp(options: Omit<ViewerOptions, 'token'> & { token: string | null; allowedHosts: (host: string | undefined) => boolean }): Hono {
   const data = new ViewerData(options.store);
@@ -182,7 +196,7 @@ export function createViewerApp(options: Omit<ViewerOptions, 'token'> & { token:
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
       if (c.req.header(REQUEST_HEADER) !== '1') return c.json({ error: `send the ${REQUEST_HEADER}: 1 header` }, 403);
       const origin = c.req.header('origin');
-      if (origin && new URL(origin).host !== c.req.header('host')) return c.json({ error: 'cross-origin requests are refused' }, 403);
+      if (origin !== undefined && !sameOrigin(origin, c.req.header('host'))) return c.json({ error: 'cross-origin requests are refused' }, 403);
     }
     await next();
     c.header('Cache-Control', 'no-store');
@@ -194,6 +208,8 @@ export function createViewerApp(options: Omit<ViewerOptions, 'token'> & { token:
     } catch (error) {
       if (error instanceof NotFound) return c.json({ error: error.message }, 404);
       if (error instanceof BadRequest) return c.json({ error: error.message }, 400);
+      // The store failed in words (read-only, damaged, locked): say so instead of a bare 500.
+      if (isEvalspecError(error)) return c.json({ error: error.message, fix: error.hint ?? null }, 503);
       throw error;
     }
   };

@@ -42,6 +42,9 @@ describe('evalspec plan', () => {
     expect(text.stdout).toContain('no previous run of this suite is in the store');
     expect(text.stdout).toContain('worst-case binary variance 0.25');
     expect(text.stdout).toContain('correlation of 0.5');
+    // Cases needed at 1, 2, 3, 5 and 10 repeats: without a run, each row past 1 is a range, from 0.25/k
+    // (repeats average all the variance away) to 0.25: 2 repeats: (z.975 + z.8)²·0.125/0.05² = 392.4 → 393.
+    expect(text.stdout).toContain('cases needed: 1 repeat: 785 cases · 2 repeats: 393–785 cases · 3 repeats: 262–785 cases · 5 repeats: 157–785 cases · 10 repeats: 79–785 cases');
     // Planning never creates a store.
     expect(existsSync(join(dir, '.evalspec'))).toBe(false);
 
@@ -79,8 +82,14 @@ describe('evalspec plan', () => {
     expect(pair.correlation).toBeCloseTo(correlation, 12);
     expect(json.casesNeeded).toBe(Math.ceil((M2 * variance) / 0.0025));
     expect(json.minimumDetectableDifference).toBeCloseTo((Z975 + Z80) * Math.sqrt(variance / N), 10);
-    // One repeat observed: the plan says it cannot tell what more repeats would buy.
-    expect(pair.casesNeeded).toEqual([{ repeats: 1, cases: json.casesNeeded }]);
+    // One repeat observed: it cannot tell what more repeats would buy, so the rows for 2, 3, 5, 10 repeats
+    // (the README's table) are ranges: Miller Eq. 9 with Var(d)/k (all of it the model's randomness) up to
+    // Var(d) (none of it, the safe figure).
+    expect(pair.casesNeeded.map((r: { repeats: number }) => r.repeats)).toEqual([1, 2, 3, 5, 10]);
+    for (const r of pair.casesNeeded) {
+      expect(r.cases).toBe(json.casesNeeded);
+      if (r.repeats > 1) expect(r.casesLowerBound).toBe(Math.ceil((M2 * variance) / r.repeats / 0.0025));
+    }
     expect(json.assumptions.join(' ')).toContain('one repeat per case');
 
     const text = await runCli(['plan', suite, '--detect', '0.05'], { cwd: dir });

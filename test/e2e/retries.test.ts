@@ -166,7 +166,8 @@ describe('calls that cannot succeed', () => {
     expect(first.exitCode, first.stderr).toBe(3);
     const { raw, report } = readReport(join(dir, 'out.json'));
     expect(report.status).toBe('incomplete');
-    expect(first.stderr).toContain(`run incomplete: some calls are still in error after retries; finish them with: evalspec run --resume ${report.runId}`);
+    // A resume is advised for the transient failures only; the 400 needs the request fixed first.
+    expect(first.stderr).toContain(`run incomplete: 3 calls are still in error after retries\n  1 server, 1 timeout: finish these with: evalspec run --resume ${report.runId}\n  1 bad-request: the provider rejected the request (HTTP 4xx): a resume sends the same request again`);
 
     const byCase = Object.fromEntries(raw.results.map((r: any) => [r.caseId, r]));
     const requestsFor = (id: string) => server.requests.filter((q) => idOf(q) === id);
@@ -179,6 +180,8 @@ describe('calls that cannot succeed', () => {
     expect(requestsFor('always500')).toHaveLength(3);
 
     expect(byCase.slow.error.class).toBe('timeout');
+    // The message names the limit and the setting that raises it.
+    expect(byCase.slow.error.message).toContain('the call timed out after 1 s (timeout_ms: 1000; raise timeout_ms in the suite');
     expect(byCase.slow.attempts).toBe(3);
     expect(requestsFor('slow')).toHaveLength(3);
     expect(requestsFor('slow').every((q) => q.status === 0)).toBe(true); // the client gave up before any answer

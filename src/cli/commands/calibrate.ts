@@ -19,7 +19,7 @@ export function registerCalibrateCommand(program: Command, io: CliIO): void {
   program
     .command('calibrate')
     .description("compare a run's judges with its human labels: agreement, kappa, false-pass / false-fail rates, a threshold")
-    .argument('<runId>', 'a run with judge checks and imported labels (evalspec labels import)')
+    .argument('<runId>', 'a run with judge checks and imported labels (evalspec labels import), or latest')
     .addOption(new Option('--max-false-pass <rate>', 'target false-pass rate for the recommended threshold').default(0.05).argParser(rateOption('--max-false-pass')))
     .addOption(new Option('--level <level>', 'confidence level of the intervals').default(0.95).argParser(rateOption('--level')))
     .option('--labeller <name...>', 'only labels by these labellers')
@@ -29,6 +29,12 @@ export function registerCalibrateCommand(program: Command, io: CliIO): void {
     .action(async (runId: string, opts) => {
       const store = openStore(program.opts().db);
       try {
+        // "latest" as in show and select: the newest stored run.
+        if (runId === 'latest') {
+          const [latest] = await store.runs.list({ limit: 1 });
+          if (!latest) throw new EvalspecError('RUN_NOT_FOUND', `no runs in ${store.location}`, { hint: 'run a suite first: evalspec run SUITE' });
+          runId = latest.id;
+        }
         const result = await calibrateRun(store, runId, {
           maxFalsePass: opts.maxFalsePass,
           level: opts.level,

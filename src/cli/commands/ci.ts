@@ -12,6 +12,7 @@ import {
   buildDiffReport,
   ciDecision,
   findBaselineRun,
+  incompleteRunAdvice,
   renderDiffText,
   renderTerminalReport,
   significantRegressions,
@@ -22,7 +23,7 @@ import {
 } from '../../report/index.js';
 import { createProgress } from '../progress.js';
 import { positiveInt } from '../options.js';
-import { budgetStopMessage, nonNegativeUsd, runEndMessage } from '../budget-options.js';
+import { budgetStopMessage, nonNegativeUsd, cancelledMessage } from '../budget-options.js';
 import { gateFailureMessage } from './gate.js';
 
 export function registerCiCommand(program: Command, io: CliIO): void {
@@ -90,7 +91,8 @@ export function registerCiCommand(program: Command, io: CliIO): void {
         io.stdout(`stored as run ${runId}${opts.label ? ` (label ${opts.label})` : ''}; show it again: evalspec show ${runId}\n`);
         if (result.outcome.fatal) io.stderr(`${result.outcome.fatal.format()}\n`);
         else if (result.outcome.budget?.stopped) io.stderr(`${budgetStopMessage(result.outcome)}\n`);
-        else if (result.outcome.status !== 'completed') io.stderr(`${runEndMessage(result.outcome)}\n`);
+        else if (result.outcome.status === 'incomplete') io.stderr(`${await incompleteRunAdvice(store, runId)}\n`);
+        else if (result.outcome.status === 'cancelled') io.stderr(`${cancelledMessage(result.outcome.runId)}\n`);
         if (!result.gate.pass) io.stderr(`${gateFailureMessage(result.gate, Boolean(opts.allowInconclusive))}\n`);
         if (opts.failOnRegression && regressions.length && result.exitCode === EXIT.ok) io.stderr(`${regressions.length} significant regression${regressions.length === 1 ? '' : 's'} against ${baselineLabel} (--fail-on-regression)\n`);
         io.exitCode = exitCode;

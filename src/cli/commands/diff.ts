@@ -29,7 +29,7 @@ export function registerDiffCommand(program: Command, io: CliIO): void {
     .option('--metric <name...>', 'only these metrics besides pass_rate (score or check metrics)')
     .option('--fail-on-regression', 'exit 1 when a metric or segment got significantly worse (Holm-adjusted)')
     .action(async (refs: string[], opts) => {
-      const store = openStore(program.opts().db);
+      const store = openStore(program.opts().db, { access: 'read' });
       try {
         let beforeRef: string;
         let afterRef: string;

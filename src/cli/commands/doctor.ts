@@ -17,7 +17,7 @@ export function registerDoctorCommand(program: Command, io: CliIO): void {
     .addOption(new Option('--detect <difference>', 'the smallest difference worth detecting, for "cases needed" (default: the compare bars, else 0.05)').argParser(differenceOption('--detect')))
     .option('--json <file>', 'write the findings as JSON (every case id)')
     .action(async (runId: string, opts) => {
-      const store = openStore(program.opts().db);
+      const store = openStore(program.opts().db, { access: 'read' });
       try {
         const run = await resolveRun(store, runId);
         const doctor = await buildDoctorReport(store, run, { detect: opts.detect });

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { CliIO } from '../program.js';
 import { EXIT } from '../../errors.js';
 import { openStore } from '../../store/index.js';
-import { buildRunReport, gateSummary, renderBarsText } from '../../report/index.js';
+import { buildRunReport, gateSummary, incompleteRunAdvice, renderBarsText } from '../../report/index.js';
 import type { GateSummary } from '../../stats/index.js';
 
 /** The one-line reason a gate fails, for stderr. */
@@ -23,7 +23,7 @@ export function registerGateCommand(program: Command, io: CliIO): void {
     .option('--allow-inconclusive', 'bars whose point estimate clears the bar but whose bound does not (not proven) do not fail')
     .option('--json', 'print the verdicts as JSON')
     .action(async (runId: string, opts) => {
-      const store = openStore(program.opts().db);
+      const store = openStore(program.opts().db, { access: 'read' });
       try {
         const report = await buildRunReport(store, runId);
         const allow = Boolean(opts.allowInconclusive);
@@ -38,7 +38,8 @@ export function registerGateCommand(program: Command, io: CliIO): void {
           else io.stdout(`\nquality bars:\n${renderBarsText(report).join('\n')}\n`);
         }
         if (!complete) {
-          io.stderr(`run ${report.runId} is ${report.status}: bars were evaluated on the results so far; finish it with: evalspec run --resume ${report.runId}\n`);
+          const next = report.status === 'incomplete' ? (await incompleteRunAdvice(store, report.runId)).replace(/^run incomplete: /, '') : `finish it with: evalspec run --resume ${report.runId}`;
+          io.stderr(`run ${report.runId} is ${report.status}: bars were evaluated on the results so far; ${next}\n`);
           io.exitCode = EXIT.incomplete;
           return;
         }

@@ -21,7 +21,7 @@ export function registerHistoryCommand(program: Command, io: CliIO): void {
     .option('--include-incomplete', 'also runs that did not complete')
     .option('--json <file>', 'write the history as JSON')
     .action(async (suite: string, opts) => {
-      const store = openStore(program.opts().db);
+      const store = openStore(program.opts().db, { access: 'read' });
       try {
         let name = suite;
         const known = await store.runs.list({ suite: name, limit: 1 });

@@ -52,7 +52,7 @@ export function registerLabelsCommand(program: Command, io: CliIO): void {
     .argument('<runId>', 'a run id from `evalspec runs`')
     .option('--json', 'print every label as JSON')
     .action(async (runId: string, opts) => {
-      const store = openStore(program.opts().db);
+      const store = openStore(program.opts().db, { access: 'read' });
       try {
         const rows = await store.labels.list(runId);
         if (opts.json) {

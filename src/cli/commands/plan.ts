@@ -30,7 +30,7 @@ const probabilityOption = (name: string) => (value: string) => {
 function existingStore(location: string | undefined): Store | undefined {
   const where = location ?? process.env.EVALSPEC_DB ?? DEFAULT_DB_PATH;
   if (where !== ':memory:' && !/^postgres(ql)?:\/\//.test(where) && !existsSync(resolve(where))) return undefined;
-  return openStore(location);
+  return openStore(location, { access: 'read' });
 }
 
 async function previousRun(store: Store, suiteName: string, runId: string | undefined): Promise<RunRecord | undefined> {
@@ -61,7 +61,8 @@ export function renderPlan(plan: PowerPlan, suite: { name: string; cases: number
       }
       if (p.designEffect !== null) lines.push(`    clusters: design effect ${p.designEffect.toFixed(2)} (cases needed multiplied by it)`);
     }
-    const rows = p.casesNeeded.map((r) => `${r.repeats} repeat${r.repeats === 1 ? '' : 's'}: ${int(r.cases)} cases`);
+    // A range when the variance was not split (no run with repeats): between the two ends, see RepeatsRow.
+    const rows = p.casesNeeded.map((r) => `${r.repeats} repeat${r.repeats === 1 ? '' : 's'}: ${r.casesLowerBound !== undefined && r.casesLowerBound < r.cases ? `${int(r.casesLowerBound)}–${int(r.cases)}` : int(r.cases)} cases`);
     lines.push(`    cases needed: ${rows.join(' · ')}`);
     lines.push(`    this suite as it is (${int(plan.suiteCases)} cases, ${plan.repeat} repeat${plan.repeat === 1 ? '' : 's'}) can detect about ${pts(p.minimumDetectableDifference)}`);
   }

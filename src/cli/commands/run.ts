@@ -4,10 +4,10 @@ import type { CliIO } from '../program.js';
 import { Option } from 'commander';
 import { runSuite } from '../../pipeline.js';
 import { openStore } from '../../store/index.js';
-import { renderTerminalReport } from '../../report/index.js';
+import { incompleteRunAdvice, renderTerminalReport } from '../../report/index.js';
 import { createProgress } from '../progress.js';
 import { positiveInt } from '../options.js';
-import { dryRunAction, budgetStopMessage, nonNegativeUsd, runEndMessage } from '../budget-options.js';
+import { dryRunAction, budgetStopMessage, nonNegativeUsd, cancelledMessage } from '../budget-options.js';
 import { gateFailureMessage } from './gate.js';
 
 export function registerRunCommand(program: Command, io: CliIO): void {
@@ -60,15 +60,18 @@ export function registerRunCommand(program: Command, io: CliIO): void {
         progress.stop();
       }
       const store = openStore(program.opts().db);
+      let advice = '';
       try {
         io.stdout(`${await renderTerminalReport(store, result.report, { failures: Number(opts.failures) })}\n`);
         io.stdout(`\nstored in ${store.location} as run ${result.outcome.runId}; show it again: evalspec show ${result.outcome.runId}\n`);
+        if (result.outcome.status === 'incomplete') advice = await incompleteRunAdvice(store, result.outcome.runId);
       } finally {
         await store.close();
       }
       if (result.outcome.fatal) io.stderr(`${result.outcome.fatal.format()}\n`);
       else if (result.outcome.budget?.stopped) io.stderr(`${budgetStopMessage(result.outcome)}\n`);
-      else if (result.outcome.status !== 'completed') io.stderr(`${runEndMessage(result.outcome)}\n`);
+      else if (result.outcome.status === 'incomplete') io.stderr(`${advice}\n`);
+      else if (result.outcome.status === 'cancelled') io.stderr(`${cancelledMessage(result.outcome.runId)}\n`);
       if (!result.gate.pass) io.stderr(`${gateFailureMessage(result.gate, Boolean(opts.allowInconclusive))}\n`);
       io.exitCode = result.exitCode;
     });

@@ -25,7 +25,7 @@ export function registerRunsCommand(program: Command, io: CliIO): void {
     .addOption(new Option('--limit <n>', 'how many').default(20).argParser(positiveInt('--limit')))
     .option('--json', 'print JSON')
     .action(async (opts) => {
-      const store = openStore(program.opts().db);
+      const store = openStore(program.opts().db, { access: 'read' });
       try {
         const runs = await store.runs.list({ suite: opts.suite, label: opts.label, limit: opts.limit });
         if (opts.json) {

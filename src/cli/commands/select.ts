@@ -48,7 +48,7 @@ export function registerSelectCommand(program: Command, io: CliIO): void {
     .option('--json <file>', 'write the chart-ready JSON of the frontier (points, intervals, dominance, routing, projection)')
     .action(async (runIdArg: string, opts) => {
       const volume = opts.volume ? parseVolume(opts.volume) : undefined;
-      const store = openStore(program.opts().db);
+      const store = openStore(program.opts().db, { access: 'read' });
       try {
         let runId = runIdArg;
         if (runId === 'latest') {

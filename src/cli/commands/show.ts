@@ -15,7 +15,7 @@ export function registerShowCommand(program: Command, io: CliIO): void {
     .option('--md <file>', 'write a Markdown summary')
     .option('--failures <n>', 'failing cases to show per variant', '5')
     .action(async (runId: string, opts) => {
-      const store = openStore(program.opts().db);
+      const store = openStore(program.opts().db, { access: 'read' });
       try {
         const report = await buildRunReport(store, runId);
         if (opts.json) await writeJsonReport(store, report, opts.json);

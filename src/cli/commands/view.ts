@@ -29,7 +29,7 @@ export function registerViewCommand(program: Command, io: CliIO): void {
     .option('--host <address>', 'share on a network: bind this address (e.g. 0.0.0.0) and require the printed access token')
     .option('--labeller <name>', 'name stored with your labels (default: your user name)')
     .action(async (opts) => {
-      const store = openStore(program.opts().db);
+      const store = openStore(program.opts().db, { access: 'read' });
       let viewer;
       try {
         viewer = await startViewer({ store, host: opts.host, port: opts.port, labeller: opts.labeller });

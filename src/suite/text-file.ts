@@ -1,0 +1,103 @@
+// Reading a user's text file (suite YAML, cases, labels, replay logs) with its encoding checked: UTF-8 (with or
+// without a byte-order mark) and UTF-16 with a byte-order mark are decoded; anything else is an error naming
+// the file, the line and the fix, never text silently turned into U+FFFD or NUL characters.
+import { readFileSync } from 'node:fs';
+import { EvalspecError, type ErrorCode } from '../errors.js';
+
+const SAVE_AS_UTF8 = 'save the file as UTF-8 (in most editors: "Save with encoding" → UTF-8; or `iconv -f ENCODING -t UTF-8 FILE > NEW`)';
+
+/** Line (1-based) of a byte offset: newlines before it, plus one. */
+function lineAt(bytes: Uint8Array, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset; i++) if (bytes[i] === 0x0a) line++;
+  return line;
+}
+
+/** Offset of the first byte that does not start a well-formed UTF-8 sequence (RFC 3629), or -1. */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i];
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    // Length and the allowed range of the second byte (which excludes overlongs, surrogates and > U+10FFFF).
+    let n: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) n = 2;
+    else if (b >= 0xe0 && b <= 0xef) {
+      n = 3;
+      if (b === 0xe0) lo = 0xa0;
+      if (b === 0xed) hi = 0x9f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      n = 4;
+      if (b === 0xf0) lo = 0x90;
+      if (b === 0xf4) hi = 0x8f;
+    } else return i;
+    if (i + n > bytes.length || bytes[i + 1] < lo || bytes[i + 1] > hi) return i;
+    for (let k = 2; k < n; k++) if (bytes[i + k] < 0x80 || bytes[i + k] > 0xbf) return i;
+    i += n;
+  }
+  return -1;
+}
+
+/** Without a byte-order mark, UTF-16 text shows as NUL bytes at every other position. */
+function looksLikeUtf16(bytes: Uint8Array): 'LE' | 'BE' | undefined {
+  const n = Math.min(bytes.length - (bytes.length % 2), 512);
+  if (n < 2) return undefined;
+  let evenNul = 0;
+  let oddNul = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (bytes[i] === 0) evenNul++;
+    if (bytes[i + 1] === 0) oddNul++;
+  }
+  const pairs = n / 2;
+  if (oddNul > pairs * 0.4 && evenNul === 0) return 'LE';
+  if (evenNul > pairs * 0.4 && oddNul === 0) return 'BE';
+  return undefined;
+}
+
+/** Decode the bytes of a user's text file; `code` is the error code of the file's kind (SUITE_YAML, CASES_PARSE, …). */
+export function decodeText(bytes: Uint8Array, file: string, code: ErrorCode): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return decodeUtf16(bytes.subarray(2), 'utf-16le', file, code);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return decodeUtf16(bytes.subarray(2), 'utf-16be', file, code);
+  const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+  const utf16 = looksLikeUtf16(body);
+  if (utf16) {
+    throw new EvalspecError(code, `the file looks like UTF-16 ${utf16} without a byte-order mark (every other byte is NUL)`, {
+      file,
+      line: 1,
+      hint: `${SAVE_AS_UTF8}, or as UTF-16 with a byte-order mark`,
+    });
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(body);
+  } catch {
+    const at = Math.max(0, firstInvalidUtf8(body));
+    const offset = at + (body === bytes ? 0 : 3);
+    const shown = Array.from(body.subarray(at, at + 4), (b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ');
+    throw new EvalspecError(code, `the file is not valid UTF-8: bytes ${shown} at byte offset ${offset} (often Latin-1 or Windows-1252 text)`, {
+      file,
+      line: lineAt(bytes, offset),
+      hint: SAVE_AS_UTF8,
+    });
+  }
+}
+
+function decodeUtf16(body: Uint8Array, encoding: 'utf-16le' | 'utf-16be', file: string, code: ErrorCode): string {
+  try {
+    return new TextDecoder(encoding, { fatal: true }).decode(body);
+  } catch {
+    throw new EvalspecError(code, `the file starts with a ${encoding.toUpperCase()} byte-order mark but is not valid ${encoding.toUpperCase()}`, {
+      file,
+      hint: SAVE_AS_UTF8,
+    });
+  }
+}
+
+/** Read and decode a user's text file (see decodeText). */
+export function readTextFile(file: string, code: ErrorCode): string {
+  return decodeText(readFileSync(file), file, code);
+}
