@@ -4,9 +4,6 @@
 // priced like any call. An answer the check cannot use (not JSON, wrong shape, contradicting itself) is asked
 // once more; a second bad answer is a judge-error. A `function:` judge is the user's own code.
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { LanguageModel } from 'ai';
 import { EvalspecError, EXIT } from '../errors.js';
 import type { Plan } from '../plan/index.js';
@@ -28,7 +25,7 @@ import { backoffMs, classifyError, type ClassifiedError, type RetryPolicy } from
 import { createPricer, type Pricer } from './pricing.js';
 import type { JudgeBudget } from './budget.js';
 import { SecretScrubber } from './secrets.js';
-import { languageModel, resolveApiKey, resolveBaseURL, resolveHeaders } from './targets.js';
+import { languageModel, loadUserFunction, resolveApiKey, resolveBaseURL, resolveHeaders } from './targets.js';
 
 export interface JudgeClientOptions {
   /** For the response cache (omit: no cache). */
@@ -122,7 +119,7 @@ interface JudgeTarget {
   concurrency?: number;
   timeoutMs?: number;
   cacheIdentity: Record<string, unknown> | null;
-  call(request: JudgeRequest<unknown>, signal: AbortSignal): Promise<RawAnswer>;
+  call(request: JudgeRequest<unknown>, signal: AbortSignal, timeoutMs: number): Promise<RawAnswer>;
 }
 
 function networkJudge(suite: Suite, ref: ModelRef, scrubber: SecretScrubber, warnings: string[]): JudgeTarget {
@@ -163,43 +160,26 @@ function networkJudge(suite: Suite, ref: ModelRef, scrubber: SecretScrubber, war
   };
 }
 
+// A `function:` judge runs in a trusted user-code worker like a `function:` model (targets.ts): a judge that
+// never settles, ignores its signal or loops forever is stopped at the judge's timeout and the check is a
+// judge-error on that result, instead of holding the run until the CLI's no-progress guard (exit 70).
 async function functionJudge(suite: Suite, ref: ModelRef): Promise<JudgeTarget> {
-  const [path, exportName = 'default'] = ref.modelId.split('#');
-  const file = resolve(suite.dir, path);
-  if (!existsSync(file)) {
-    throw new EvalspecError('MODULE_LOAD', `function judge module not found: ${file}`, {
-      file: suite.file,
-      hint: `judge "${ref.ref}": the path is relative to the suite file; add #name to pick a named export`,
-    });
-  }
-  let mod: Record<string, unknown>;
-  try {
-    mod = await import(pathToFileURL(file).href);
-  } catch (error) {
-    throw new EvalspecError('MODULE_LOAD', `cannot load ${file}: ${(error as Error).message}`, { file, cause: error });
-  }
-  const fn = mod[exportName];
-  if (typeof fn !== 'function') {
-    throw new EvalspecError('MODULE_LOAD', `${file} has no function export "${exportName}"`, {
-      file,
-      hint: 'export a function ({ system, prompt, schema, caseId }) => the answer object (or its JSON text)',
-    });
-  }
+  const fn = await loadUserFunction(suite, ref, {
+    role: 'judge',
+    entry: 'judge',
+    signature: '({ system, prompt, schema, caseId, signal }) => the answer object (or its JSON text), or { answer, inputTokens?, outputTokens?, costUsd? }',
+  });
+  const cfg = suite.providers[ref.providerId];
   return {
     name: ref.label,
     ref,
-    connectionKey: `function|${file}`,
+    connectionKey: `function|${fn.file}`,
+    concurrency: cfg.concurrency,
+    timeoutMs: cfg.timeout_ms,
     cacheIdentity: null, // the user's code may change between runs
-    async call(request, signal) {
-      const out = await (fn as (input: unknown) => unknown)({
-        system: request.system,
-        prompt: request.prompt,
-        schema: request.schema,
-        schemaName: request.schemaName,
-        caseId: request.caseId,
-        model: ref.ref,
-        signal,
-      });
+    async call(request, signal, timeoutMs) {
+      const input = { system: request.system, prompt: request.prompt, schema: request.schema, schemaName: request.schemaName, caseId: request.caseId, model: ref.ref };
+      const out = await fn.call(input, signal, timeoutMs);
       if (out && typeof out === 'object' && 'answer' in out) {
         const o = out as { answer: unknown; inputTokens?: number; outputTokens?: number; costUsd?: number };
         return { object: o.answer, inputTokens: o.inputTokens, outputTokens: o.outputTokens, costUsd: o.costUsd };
@@ -269,14 +249,11 @@ export async function createJudgeClient(suite: Suite, models: JudgeModelSpec[], 
       const started = performance.now();
       let error: ClassifiedError;
       try {
-        const raw = await target.call(request, controller.signal);
+        const raw = await target.call(request, controller.signal, timeoutMs);
         return { raw, latencyMs: performance.now() - started };
       } catch (thrown) {
         error = classifyError(thrown, { timedOut: timeout.aborted, cancelled: cancel?.aborted ?? false, timeoutMs });
         error.message = scrubber.scrub(error.message);
-        if (target.ref.providerType === 'function' && error.errorClass === 'network' && !error.retryable) {
-          error = { errorClass: 'function-error', message: `${target.name} threw: ${error.message}`, retryable: false };
-        }
       } finally {
         clearTimeout(timer);
         cancel?.removeEventListener('abort', onCancel);

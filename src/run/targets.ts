@@ -222,16 +222,36 @@ function splitModulePath(suite: Suite, modelId: string): { file: string; exportN
   return { file: resolve(suite.dir, path), exportName };
 }
 
-// `function:` targets run in a trusted user-code worker (src/user-code): the function gets `signal`, aborted
-// when the call times out or the run is cancelled, and the call settles then whatever the function does (a
-// function that ignores its signal, or never returns, or loops forever, cannot hold the run).
-async function functionTarget(suite: Suite, model: ModelRef): Promise<CallTarget> {
+/** A `function:` module's export (a model or a judge), checked and called in a trusted user-code worker. */
+export interface UserFunction {
+  file: string;
+  /**
+   * Calls it with `input` plus a `signal` it may watch; settles by `signal` (aborted at the caller's timeout or
+   * on cancel: rejects with the signal's reason) or by a backstop deadline, whatever the function does. Other
+   * failures reject with a CallFailure: `timeout`, or `function-error` (it threw, or its worker crashed).
+   */
+  call(input: Record<string, unknown>, signal: AbortSignal, timeoutMs: number): Promise<unknown>;
+}
+
+/** What differs between a `function:` model and a `function:` judge in the messages about them. */
+export interface UserFunctionRole {
+  /** "provider" or "judge". */
+  role: string;
+  /** How the suite names it in a hint: `model "function:…"`. */
+  entry: string;
+  /** The shape the export must have. */
+  signature: string;
+}
+
+// In a worker, never in the main thread: a function that never returns, ignores its signal or loops forever
+// (`while (true) {}`) cannot hold the run; its call settles at the deadline and the worker is stopped.
+export async function loadUserFunction(suite: Suite, model: ModelRef, role: UserFunctionRole): Promise<UserFunction> {
   const { file, exportName } = splitModulePath(suite, model.modelId);
   if (!existsSync(file)) {
-    throw new EvalspecError('MODULE_LOAD', `function provider module not found: ${file}`, {
+    throw new EvalspecError('MODULE_LOAD', `function ${role.role} module not found: ${file}`, {
       file: suite.file,
       line: model.line,
-      hint: `model "${model.ref}": the path is relative to the suite file; add #name to pick a named export`,
+      hint: `${role.entry} "${model.ref}": the path is relative to the suite file; add #name to pick a named export`,
     });
   }
   const url = pathToFileURL(file).href;
@@ -249,30 +269,46 @@ async function functionTarget(suite: Suite, model: ModelRef): Promise<CallTarget
   if (exportType(mod, exportName) !== 'function') {
     throw new EvalspecError('MODULE_LOAD', `${file} has no function export "${exportName}"`, {
       file,
-      hint: `export a function (input) => string | { output, inputTokens?, outputTokens?, costUsd? }; exports found: ${mod.own.map(([k]) => k).join(', ') || 'none'}`,
+      hint: `export a function ${role.signature}; exports found: ${mod.own.map(([k]) => k).join(', ') || 'none'}`,
     });
   }
   const pool = userCodePool('trusted');
-  // A backstop only: run/ aborts the call's signal at its own timeout first.
-  const backstopMs = suite.timeoutMs + 5_000;
   return {
-    kind: 'function',
-    measuresLatency: true,
-    connectionKey: `function|${file}`,
-    cacheIdentity: null, // the user's code may change between runs; never serve it from cache
-    async call(req) {
-      let out: unknown;
+    file,
+    async call(input, signal, timeoutMs) {
       try {
-        const input = { vars: req.vars, messages: req.messages, caseId: req.caseId, repeat: req.repeat };
-        out = await pool.request({ t: 'target', url, exportName, input }, { timeoutMs: backstopMs, signal: req.signal });
+        // The deadline here is a backstop only: the caller aborts `signal` at its own timeout first.
+        return await pool.request({ t: 'target', url, exportName, input }, { timeoutMs: timeoutMs + 5_000, signal });
       } catch (error) {
         if (!(error instanceof UserCodeError)) throw error;
-        if (error.kind === 'aborted') throw req.signal.reason ?? error; // run/ knows whether it timed out or was cancelled
+        if (error.kind === 'aborted') throw signal.reason ?? error; // the caller knows whether it timed out or was cancelled
         if (error.kind === 'timeout') throw new CallFailure('timeout', `${model.ref} did not return: ${error.message}`, true);
         // Its worker died under it (often another call in it hung): not this call's own throw, so the retry policy applies.
         if (error.kind === 'crashed') throw new CallFailure('function-error', `${model.ref} crashed: ${error.message}`, true);
         throw new CallFailure('function-error', `${model.ref} threw: ${error.thrownMessage ?? error.message}`);
       }
+    },
+  };
+}
+
+// `function:` targets: the function gets `signal`, aborted when the call times out or the run is cancelled.
+async function functionTarget(suite: Suite, model: ModelRef): Promise<CallTarget> {
+  const fn = await loadUserFunction(suite, model, {
+    role: 'provider',
+    entry: 'model',
+    signature: '(input) => string | { output, inputTokens?, outputTokens?, costUsd? }',
+  });
+  const cfg = suite.providers[model.providerId];
+  return {
+    kind: 'function',
+    measuresLatency: true,
+    connectionKey: `function|${fn.file}`,
+    concurrency: cfg.concurrency,
+    timeoutMs: cfg.timeout_ms,
+    cacheIdentity: null, // the user's code may change between runs; never serve it from cache
+    async call(req) {
+      const input = { vars: req.vars, messages: req.messages, caseId: req.caseId, repeat: req.repeat };
+      const out = await fn.call(input, req.signal, cfg.timeout_ms ?? suite.timeoutMs);
       if (typeof out === 'string') return { text: out };
       if (out && typeof out === 'object' && 'output' in out) {
         const o = out as { output: unknown; inputTokens?: number; outputTokens?: number; costUsd?: number };
