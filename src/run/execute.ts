@@ -370,6 +370,9 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
   const stored = aggregates.reduce((n, a) => n + a.results, 0);
   const errorsLeft = aggregates.reduce((n, a) => n + a.errors, 0);
   const status: RunStatus = cancel?.aborted ? 'cancelled' : fatal || budget?.stopped || errorsLeft > 0 || stored < plan.totalCalls ? 'incomplete' : 'completed';
+  // Warnings that arose during the run (AI SDK warnings, unpriced judges, …): stored with it, so `show`, `gate`
+  // and the viewer list them later, not only this invocation's reports.
+  await store.runs.addWarnings(runId, warnings);
   await store.runs.setStatus(runId, status, new Date().toISOString());
   options.onEvent?.({ type: 'run-end', runId, status });
   return { runId, status, fatal, warnings, counts, budget: budget?.summary() };

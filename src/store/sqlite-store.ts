@@ -246,6 +246,16 @@ export class SqliteStore implements Store {
     setStatus: async (id: string, status: RunStatus, endedAt: string | null) => {
       this.stmts.setStatus.run(status, endedAt, id);
     },
+    addWarnings: async (id: string, warnings: string[]) => {
+      // Read and write in one transaction: a warning stored meanwhile (another process's) is not lost.
+      this.db.transaction(() => {
+        const row = this.db.prepare('SELECT warnings_json FROM runs WHERE id = ?').get(id) as Row | undefined;
+        if (!row) return;
+        const stored = JSON.parse(row.warnings_json as string) as string[];
+        const merged = [...new Set([...stored, ...warnings])];
+        if (merged.length > stored.length) this.db.prepare('UPDATE runs SET warnings_json = ? WHERE id = ?').run(JSON.stringify(merged), id);
+      })();
+    },
   };
 
   cases = {

@@ -211,6 +211,8 @@ export interface Store {
     /** Newest first; `status` keeps only runs with that status (e.g. the latest completed run labelled main). */
     list(filter?: { suite?: string; label?: string; status?: RunStatus; limit?: number }): Promise<RunRecord[]>;
     setStatus(id: string, status: RunStatus, endedAt: string | null): Promise<void>;
+    /** Adds warnings that arose during the run to the stored ones, each text once, in order of arrival. */
+    addWarnings(id: string, warnings: string[]): Promise<void>;
   };
   cases: {
     putMany(runId: string, cases: CaseRow[]): Promise<void>;
