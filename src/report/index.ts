@@ -5,7 +5,7 @@ export { addRunAnalysis, barsExitCode, gateSummary, storedBars, type BarResult, 
 export { loadCaseOutcomes } from './case-outcomes.js';
 export { renderAnalysisText, renderAnalysisMarkdown, renderBarsText } from './analysis-render.js';
 export { writeJunitReport } from './junit-report.js';
-export { incompleteRunAdvice } from './resume-advice.js';
+export { incompleteRunAdvice, interruptedRunAdvice, resumeCommand } from './resume-advice.js';
 export { renderMarkdownReport, writeMarkdownReport } from './markdown-report.js';
 export { renderTerminalReport, variantTable } from './terminal-report.js';
 export { escapeXml, escapeMarkdownInline, escapeTerminal, stripControl } from './escape.js';

@@ -4,6 +4,16 @@
 // for a case: advising a resume for those sends the user round in a circle.
 import type { Store } from '../store/index.js';
 
+/** The command that finishes a stored run. */
+export function resumeCommand(runId: string): string {
+  return `evalspec run --resume ${runId}`;
+}
+
+/** What `runs` and `show` say about an interrupted run (store runState: `started`, its process gone). */
+export function interruptedRunAdvice(runId: string): string {
+  return `run ${runId} was interrupted (its process is gone); finish it with: ${resumeCommand(runId)}`;
+}
+
 /** Error classes a resume, as is, cannot fix, and what does. */
 const NOT_FIXED_BY_RESUME: Record<string, (runId: string) => string> = {
   'bad-request': () => 'the provider rejected the request (HTTP 4xx): a resume sends the same request again, so it fails the same way; fix the model name or parameters in the suite, then start a new run',

@@ -6,25 +6,12 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { EvalspecError, EXIT } from '../errors.js';
-import type { RunLease, Store } from '../store/index.js';
+import { leaseIsLive, type RunLease, type Store } from '../store/index.js';
 
 export const LEASE_TTL_MS = 60_000;
 
-/** Whether a process with this pid exists on this machine (EPERM: it exists but is not ours). */
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** True while the holder of this lease may still be executing the run. */
-export function leaseIsLive(lease: RunLease | undefined, now = Date.now()): boolean {
-  if (!lease || lease.expiresAt <= now) return false;
-  return lease.host !== hostname() || pidAlive(lease.pid);
-}
+// Whether a lease is live is the store's one definition (store/run-state.ts), shared with `runs`, `show` and the viewer.
+export { leaseIsLive };
 
 export interface LeaseHandle {
   release(): Promise<void>;

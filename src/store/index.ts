@@ -7,6 +7,7 @@ import type { StoreAccess } from './sqlite-open.js';
 
 export * from './types.js';
 export { MIGRATIONS } from './migrations.js';
+export { leaseIsLive, runState, type RunState } from './run-state.js';
 
 export const DEFAULT_DB_PATH = '.evalspec/evalspec.db';
 

@@ -1,7 +1,7 @@
 // What the viewer's API answers, computed from the store: run lists with headline intervals, the run page
 // (report, heatmap, facets), pages of filtered results, one case with every repeat, paired comparisons.
-import type { Store, RunRecord, ResultRow } from '../store/index.js';
-import { buildRunReport, type RunReport } from '../report/index.js';
+import { runState, type Store, type RunRecord, type ResultRow } from '../store/index.js';
+import { buildRunReport, resumeCommand, type RunReport } from '../report/index.js';
 import { comparePaired, passRateFigure, quantileOfSorted, wilsonInterval, type Interval } from '../stats/index.js';
 import { buildReportInWorker } from './report-worker.js';
 import { RunIndexCache, type IndexedResult, type RunIndex } from './run-index.js';
@@ -25,6 +25,15 @@ import {
 } from './types.js';
 
 const FINAL: ReadonlySet<string> = new Set(['completed', 'incomplete', 'cancelled', 'failed']);
+
+/** The run page as cached with the run's index: everything but what changes without a new result (labels, state). */
+type RunPage = Omit<RunResponse, 'labels' | 'run'> & { run: Omit<RunResponse['run'], 'state' | 'resume'> };
+
+/** A run's state now (running or interrupted, for a `started` run: store/run-state.ts) and the command that finishes it. */
+async function liveState(store: Store, run: RunRecord): Promise<Pick<RunListItem, 'state' | 'resume'>> {
+  const state = await runState(store, run);
+  return { state, resume: state === 'interrupted' ? resumeCommand(run.id) : null };
+}
 const PREVIEW_CHARS = 200;
 const MAX_PAGE = 500;
 
@@ -248,6 +257,7 @@ export class ViewerData {
         suiteName: run.suiteName,
         label: run.label,
         status: run.status,
+        ...(await liveState(this.store, run)),
         startedAt: run.startedAt,
         endedAt: run.endedAt,
         repeat: run.repeat,
@@ -276,12 +286,14 @@ export class ViewerData {
   async run(runId: string): Promise<RunResponse> {
     const index = await this.loadIndex(runId);
     const labels = (await this.store.labels.list(runId)).length;
-    let base = index.derived.get('run') as Omit<RunResponse, 'labels'> | undefined;
+    let base = index.derived.get('run') as RunPage | undefined;
     if (!base) index.derived.set('run', (base = this.runPage(index)));
-    return { ...base, labels };
+    // Not cached: a running run's process may die at any moment (the index of a started run is reused a while).
+    const stored = (await this.store.runs.get(runId)) ?? index.run;
+    return { ...base, run: { ...base.run, status: stored.status, ...(await liveState(this.store, stored)) }, labels };
   }
 
-  private runPage(index: RunIndex): Omit<RunResponse, 'labels'> {
+  private runPage(index: RunIndex): RunPage {
     const run = index.run;
     const checks = new Set<string>();
     const errorClasses = new Set<string>();

@@ -11,6 +11,12 @@ export interface Interval {
 
 export type RunStatus = 'started' | 'completed' | 'incomplete' | 'cancelled' | 'failed';
 
+/**
+ * What a run is now (src/store run-state.ts): its stored status, except that a `started` run is `running` while
+ * its process holds a live lease and `interrupted` once that process is gone (finish it with `resume`).
+ */
+export type RunState = Exclude<RunStatus, 'started'> | 'running' | 'interrupted';
+
 export interface StoredVariant {
   id: string;
   label: string;
@@ -141,7 +147,11 @@ export interface RunListItem {
   id: string;
   suiteName: string;
   label: string | null;
+  /** As stored; `state` says whether a `started` run is running or interrupted. */
   status: RunStatus;
+  state: RunState;
+  /** The command that finishes an interrupted run; null otherwise. */
+  resume: string | null;
   startedAt: string;
   endedAt: string | null;
   repeat: number;
@@ -190,6 +200,8 @@ export interface RunResponse {
     suiteFile: string;
     label: string | null;
     status: RunStatus;
+    state: RunState;
+    resume: string | null;
     startedAt: string;
     endedAt: string | null;
     repeat: number;

@@ -3,18 +3,9 @@ import type { Command } from 'commander';
 import type { CliIO } from '../program.js';
 import { Option } from 'commander';
 import { openStore } from '../../store/index.js';
-import { buildRunReport, textTable, pct, costText, runCostTotals } from '../../report/index.js';
+import { buildRunReport, textTable, pct, costText, runCostTotals, interruptedRunAdvice, resumeCommand } from '../../report/index.js';
 import { positiveInt } from '../options.js';
-import { leaseIsLive } from '../../run/index.js';
-import type { RunRecord, Store } from '../../store/index.js';
-
-/**
- * A run stored as started whose process is gone (killed, crashed, machine lost: no live lease) is interrupted;
- * it is finished with --resume. A started run with a live lease is running.
- */
-async function interrupted(store: Store, run: RunRecord): Promise<boolean> {
-  return run.status === 'started' && !leaseIsLive(await store.leases.get(run.id));
-}
+import { runState } from '../../store/index.js';
 
 export function registerRunsCommand(program: Command, io: CliIO): void {
   program
@@ -30,9 +21,11 @@ export function registerRunsCommand(program: Command, io: CliIO): void {
         const runs = await store.runs.list({ suite: opts.suite, label: opts.label, limit: opts.limit });
         if (opts.json) {
           const rows = [];
-          for (const { config: _c, ...r } of runs) {
-            const dead = await interrupted(store, r as RunRecord);
-            rows.push({ ...r, interrupted: dead, resume: dead ? `evalspec run --resume ${r.id}` : null });
+          for (const run of runs) {
+            const { config: _c, ...r } = run;
+            // A started run whose process is gone (killed, crashed, machine lost: no live lease) is interrupted.
+            const state = await runState(store, run);
+            rows.push({ ...r, state, interrupted: state === 'interrupted', resume: state === 'interrupted' ? resumeCommand(r.id) : null });
           }
           io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
           return;
@@ -44,15 +37,15 @@ export function registerRunsCommand(program: Command, io: CliIO): void {
         const rows = [];
         const resumable: string[] = [];
         for (const run of runs) {
-          const dead = await interrupted(store, run);
-          if (dead) resumable.push(run.id);
+          const state = await runState(store, run);
+          if (state === 'interrupted') resumable.push(run.id);
           const report = await buildRunReport(store, run.id, 0.95, { analysis: false });
           const best = report.variants.map((v) => `${v.id} ${pct(v.passRate)}`).join(', ');
           const cost = runCostTotals(report);
-          rows.push([run.id, run.suiteName, run.label ?? '', dead ? 'interrupted' : run.status === 'started' ? 'running' : run.status, run.startedAt.slice(0, 16).replace('T', ' '), best, costText(cost.paidUsd), costText(cost.listUsd)]);
+          rows.push([run.id, run.suiteName, run.label ?? '', state, run.startedAt.slice(0, 16).replace('T', ' '), best, costText(cost.paidUsd), costText(cost.listUsd)]);
         }
         io.stdout(`${textTable(['run', 'suite', 'label', 'status', 'started (UTC)', 'pass rates', 'paid', 'list cost'], rows)}\n`);
-        for (const id of resumable) io.stdout(`run ${id} was interrupted (its process is gone); finish it with: evalspec run --resume ${id}\n`);
+        for (const id of resumable) io.stdout(`${interruptedRunAdvice(id)}\n`);
       } finally {
         await store.close();
       }

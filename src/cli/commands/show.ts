@@ -2,8 +2,8 @@
 import type { Command } from 'commander';
 import type { CliIO } from '../program.js';
 import { EXIT } from '../../errors.js';
-import { openStore } from '../../store/index.js';
-import { buildRunReport, renderTerminalReport, writeJsonReport, writeJunitReport, writeMarkdownReport } from '../../report/index.js';
+import { openStore, runState } from '../../store/index.js';
+import { buildRunReport, interruptedRunAdvice, renderTerminalReport, writeJsonReport, writeJunitReport, writeMarkdownReport } from '../../report/index.js';
 
 export function registerShowCommand(program: Command, io: CliIO): void {
   program
@@ -22,6 +22,11 @@ export function registerShowCommand(program: Command, io: CliIO): void {
         if (opts.junit) await writeJunitReport(store, report.runId, opts.junit);
         if (opts.md) await writeMarkdownReport(store, report, opts.md);
         io.stdout(`${await renderTerminalReport(store, report, { failures: Number(opts.failures) })}\n`);
+        // A stored `started` run: still executing (the figures are partial), or its process is gone.
+        const run = await store.runs.get(report.runId);
+        const state = run ? await runState(store, run) : report.status;
+        if (state === 'interrupted') io.stdout(`${interruptedRunAdvice(report.runId)}\n`);
+        if (state === 'running') io.stdout(`run ${report.runId} is still running: the figures above are its results stored so far\n`);
         io.exitCode = report.status === 'completed' ? EXIT.ok : EXIT.incomplete;
       } finally {
         await store.close();

@@ -33,7 +33,7 @@ export function RunPage({ runId, params }: { runId: string; params: URLSearchPar
           {info.suiteName} {info.label && <span className="run-label">{info.label}</span>}
         </h1>
         <div className="meta small">
-          <span className="mono">{info.id}</span> · <span className={`status status-${info.status}`}>{info.status}</span> · started {when(info.startedAt)} UTC
+          <span className="mono">{info.id}</span> · <span className={`status status-${info.state}`}>{info.state}</span> · started {when(info.startedAt)} UTC
           {info.endedAt && ` · ended ${when(info.endedAt)}`} · {info.repeat} repeat{info.repeat > 1 ? 's' : ''} · {int(run.data.results)} results
           {info.gitCommit && (
             <>
@@ -44,6 +44,12 @@ export function RunPage({ runId, params }: { runId: string; params: URLSearchPar
           )}
           {' '}· {run.data.labels} labels
         </div>
+        {info.resume && (
+          <p className="small warn-text" data-testid="run-interrupted">
+            This run was interrupted (its process is gone): the figures are its results stored so far. Finish it with{' '}
+            <code>{info.resume}</code>
+          </p>
+        )}
       </div>
 
       <Section

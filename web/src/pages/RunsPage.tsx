@@ -75,7 +75,9 @@ export function RunsPage({ suite }: { suite?: string }) {
                 <td>{r.label ?? <span className="muted">–</span>}</td>
                 <td className="nowrap">{when(r.startedAt)}</td>
                 <td>
-                  <span className={`status status-${r.status}`}>{r.status}</span>
+                  <span className={`status status-${r.state}`} title={r.resume ? `its process is gone; finish it with: ${r.resume}` : undefined}>
+                    {r.state}
+                  </span>
                 </td>
                 <td>
                   <div className="variant-lines">
