@@ -25,7 +25,8 @@ import { backoffMs, classifyError, type ClassifiedError, type RetryPolicy } from
 import { createPricer, type Pricer } from './pricing.js';
 import type { JudgeBudget } from './budget.js';
 import { SecretScrubber } from './secrets.js';
-import { languageModel, loadUserFunction, resolveApiKey, resolveBaseURL, resolveHeaders } from './targets.js';
+import { languageModel, resolveApiKey, resolveBaseURL, resolveHeaders } from './targets.js';
+import { loadUserFunction } from './user-function.js';
 
 export interface JudgeClientOptions {
   /** For the response cache (omit: no cache). */
