@@ -6,8 +6,9 @@
 // inline {body, isAsync, output, vars, context}; regex {source, flags, text}; abort {ref}; ping.
 // Messages out: {id, ok: true, value} | {id, ok: false, error: {name, message, what}} | {id, pong: true}.
 // In isolated mode (workerData.isolated) inline code runs in a node:vm context holding only the language's
-// built-ins: no process, require, import(), fetch or timers; its arguments are re-created inside that
-// context from JSON, so no object of this realm (whose constructor would lead back to `process`) leaks in.
+// built-ins (frozen): no process, require, import(), fetch or timers; its arguments are re-created inside
+// that context from JSON and its answer leaves it as JSON, so no object of this realm (whose constructor
+// would lead back to `process`) reaches it. The worker also has an empty environment.
 export const WORKER_SOURCE = String.raw`
 'use strict';
 const { parentPort, workerData } = require('node:worker_threads');
@@ -60,16 +61,67 @@ function describeExports(mod) {
   return { own, fromDefault };
 }
 
+// Isolated inline checks: only primitives cross between the sandbox and this realm. Anything else would let
+// the check reach this realm's functions (a returned thenable, a patched Promise.prototype.then or a thrown
+// object's getters are each called by this realm's code, with this realm's resolve functions as arguments,
+// whose constructor compiles code outside the sandbox). So the sandbox's built-ins are frozen before any user
+// code runs (also keeping one check's changes from the next), and a bridge made inside the sandbox awaits the
+// check there and hands back one JSON string, errors included.
+const SANDBOX_BRIDGE = '(function () {\n' +
+  '  "use strict";\n' +
+  '  const seen = new Set();\n' +
+  '  const freeze = (v) => {\n' +
+  '    if (v === null || (typeof v !== "object" && typeof v !== "function") || seen.has(v) || v === globalThis) return;\n' +
+  '    seen.add(v);\n' +
+  '    Object.freeze(v);\n' +
+  '    for (const key of Reflect.ownKeys(v)) {\n' +
+  '      const d = Object.getOwnPropertyDescriptor(v, key);\n' +
+  '      if (d) { freeze(d.value); freeze(d.get); freeze(d.set); }\n' +
+  '    }\n' +
+  '    freeze(Object.getPrototypeOf(v));\n' +
+  '  };\n' +
+  '  for (const key of Reflect.ownKeys(globalThis)) freeze(globalThis[key]);\n' +
+  '  for (const f of [function () {}, async function () {}, function* () {}, async function* () {}]) freeze(f);\n' +
+  '  const text = (v) => { try { return String(v); } catch (e) { return "(unprintable)"; } };\n' +
+  '  return async function (fn, output, vars, context) {\n' +
+  '    let value;\n' +
+  '    try {\n' +
+  '      value = await fn(output, JSON.parse(vars), JSON.parse(context));\n' +
+  '    } catch (e) {\n' +
+  '      const isObject = e !== null && (typeof e === "object" || typeof e === "function");\n' +
+  '      let name = "Error", message, code;\n' +
+  '      try { if (isObject && "message" in e) { name = text(e.name || "Error"); message = text(e.message); code = typeof e.code === "string" ? e.code : undefined; } } catch (_) {}\n' +
+  '      if (message === undefined) { try { message = typeof e === "string" ? e : JSON.stringify(e); } catch (_) {} if (message === undefined) message = text(e); }\n' +
+  '      return JSON.stringify({ ok: false, name, message, code });\n' +
+  '    }\n' +
+  '    try {\n' +
+  '      return JSON.stringify({ ok: true, value });\n' +
+  '    } catch (e) {\n' +
+  '      return JSON.stringify({ ok: false, name: "TypeError", message: "returned a value that cannot be copied out of the sandbox (" + text(e && e.message) + ")" });\n' +
+  '    }\n' +
+  '  };\n' +
+  '})()';
 let isolatedContext;
+let isolatedBridge;
 function inlineFunction(body, isAsync) {
   const key = (isAsync ? 'a:' : 's:') + body;
   let fn = inline.get(key);
   if (fn) return fn;
   if (isolated) {
-    isolatedContext ??= vm.createContext(Object.create(null), { codeGeneration: { strings: true, wasm: false } });
+    if (!isolatedContext) {
+      const sandbox = vm.createContext(Object.create(null), { codeGeneration: { strings: true, wasm: false } });
+      isolatedBridge = vm.runInContext(SANDBOX_BRIDGE, sandbox);
+      isolatedContext = sandbox;
+    }
     const user = vm.runInContext('(' + (isAsync ? 'async ' : '') + 'function (output, vars, context) {\n' + body + '\n})', isolatedContext);
-    const parse = vm.runInContext('JSON.parse', isolatedContext);
-    fn = (output, vars, context) => user(String(output), parse(JSON.stringify(vars ?? {})), parse(JSON.stringify(context ?? {})));
+    fn = async (output, vars, context) => {
+      const reply = JSON.parse(await isolatedBridge(user, String(output), JSON.stringify(vars ?? {}), JSON.stringify(context ?? {})));
+      if (reply.ok) return reply.value;
+      const err = new Error(reply.message);
+      err.name = reply.name;
+      if (reply.code) err.code = reply.code;
+      throw err;
+    };
   } else {
     fn = new (isAsync ? AsyncFunction : Function)('output', 'vars', 'context', body);
   }

@@ -60,6 +60,22 @@ describe('isolated javascript checks', () => {
     expect(r).toMatchObject({ pass: true });
   });
 
+  // The host calls then() on whatever crosses back (a returned thenable, a patched Promise.prototype.then, a
+  // thrown object's getters): each would hand the check a host function, whose constructor compiles code
+  // outside the sandbox. Only primitives may cross; each probe reports whether it reached `process`.
+  it.each([
+    ['a returned thenable', "return { then(resolve) { resolve({ pass: true, reason: typeof resolve.constructor('return process')() }) } }"],
+    [
+      'a patched Promise.prototype.then',
+      "try { Promise.prototype.then = function (resolve) { resolve({ pass: true, reason: typeof resolve.constructor('return process')() }) } } catch (e) {} return { pass: true, reason: 'inside' }",
+    ],
+  ])('cannot reach the host realm through %s', async (_name, body) => {
+    const r = await isolated(body);
+    expect(r.reason).not.toBe('object');
+    // Nor does one check's change to the built-ins reach the next check.
+    expect(await isolated('({ pass: Promise.prototype.then.toString().includes("native code"), reason: "" })')).toMatchObject({ pass: true });
+  });
+
   it('import() fails with an error that says why and names --trust-checks', async () => {
     const r = await isolated("await import('node:fs'); return true");
     expect(r).toMatchObject({ pass: false, indeterminate: true });
