@@ -22,7 +22,8 @@ import { configChanges, type ConfigChanges } from './config-changes.js';
 import { configChangesMarkdown, configChangesText } from './config-changes-render.js';
 import { criticalFirst, criticalFlag, criticalFlips, outputsOf, representativeSample, sidePasses, type OutputSample } from './flip-samples.js';
 import { loadRun } from './run-report.js';
-import { escapeMarkdownInline, escapeTerminal } from './escape.js';
+import { runRepeatReducer } from './repeat-reduction.js';
+import { escapeMarkdownInline, escapeTerminal, markdownCode } from './escape.js';
 import { textTable } from './format.js';
 import { withSink } from './file-sink.js';
 
@@ -36,6 +37,8 @@ export interface DiffRunInfo {
   gitBranch: string | null;
   startedAt: string;
   repeat: number;
+  /** The suite's repeat reducer (report/repeat-reduction.ts): it makes each case's pass value and flip verdict. */
+  repeatReduce: string;
   variants: string[];
 }
 
@@ -87,6 +90,7 @@ function runInfo(run: RunRecord): DiffRunInfo {
     gitBranch: run.gitBranch,
     startedAt: run.startedAt,
     repeat: run.repeat,
+    repeatReduce: runRepeatReducer(run).name,
     variants: run.variants.map((v) => v.id),
   };
 }
@@ -112,7 +116,9 @@ function warningsFor(before: RunRecord, after: RunRecord, diff: RunDiff): string
   if (stableStringify(before.config.checks ?? null) !== stableStringify(after.config.checks ?? null)) {
     warnings.push("the suite's default checks changed between the runs: the same metric may measure something different, and metrics present in one run only are not compared");
   }
-  if (before.repeat !== after.repeat) warnings.push(`the runs have different repeats (${before.repeat} and ${after.repeat}): per-case pass shares are compared`);
+  const [reduceBefore, reduceAfter] = [runRepeatReducer(before).name, runRepeatReducer(after).name];
+  if (before.repeat !== after.repeat) warnings.push(`the runs have different repeats (${before.repeat} and ${after.repeat}): per-case pass values are compared`);
+  if (reduceBefore !== reduceAfter) warnings.push(`the runs reduce repeats differently (${reduceBefore} and ${reduceAfter}): each side's pass values and flips use its own reducer`);
   for (const run of [before, after]) {
     if (run.status !== 'completed') warnings.push(`run ${run.id} is ${run.status}: its missing results are left out of the comparison`);
   }
@@ -241,9 +247,10 @@ function segmentName(s: SegmentChange): string {
   return s.metric === 'pass_rate' ? s.tag : `${s.tag} · ${metricLabel(s.metric)}`;
 }
 
-function passesText(side: CaseFlip['before']): string {
+/** "2/3 passed", with the reduced pass value the verdict comes from when the reducer is not the mean: "2/3 passed, pass^3 0.00". */
+function passesText(side: CaseFlip['before'], reducer: string): string {
   if (side.results === 1) return side.errored ? 'error' : side.passed ? 'pass' : 'fail';
-  return `${side.passed}/${side.results} passed${side.errored ? `, ${side.errored} errored` : ''}`;
+  return `${side.passed}/${side.results} passed${side.errored ? `, ${side.errored} errored` : ''}${reducer === 'mean' ? '' : `, ${reducer} ${side.passValue.toFixed(2)}`}`;
 }
 
 export const FLIP_WORD: Record<CaseFlip['kind'], string> = { fixed: 'fixed', broken: 'broken', 'still-failing': 'still failing' };
@@ -308,14 +315,14 @@ export function renderDiffText(report: DiffReport, options: DiffTextOptions = {}
     }
     const f = v.flips;
     const critical = criticalFlips(v).length;
-    lines.push('', `  flipped cases: ${f.fixed.length} fixed, ${f.broken.length} broken, ${f.stillFailing.length} still failing${critical ? `; ⛔ ${critical} newly fail${critical === 1 ? 's' : ''} a critical check` : ''}`);
+    lines.push('', `  flipped cases${report.after.repeatReduce === 'mean' ? '' : ` (by ${report.after.repeatReduce})`}: ${f.fixed.length} fixed, ${f.broken.length} broken, ${f.stillFailing.length} still failing${critical ? `; ⛔ ${critical} newly fail${critical === 1 ? 's' : ''} a critical check` : ''}`);
     for (const group of [f.broken, f.fixed, f.stillFailing]) {
       for (const flip of criticalFirst(group).slice(0, maxFlips)) {
         const b = shownOutput(flip, 'before');
         const a = shownOutput(flip, 'after');
         const tags = flip.tags.length ? ` [${t(flip.tags.join(', '), 60)}]` : '';
         const flag = criticalFlag(flip);
-        lines.push(`    ${FLIP_WORD[flip.kind]} · ${t(flip.caseId, 60)}${tags}: ${passesText(flip.before)} → ${passesText(flip.after)}${flag ? `  ${t(flag, 120)}` : ''}`);
+        lines.push(`    ${FLIP_WORD[flip.kind]} · ${t(flip.caseId, 60)}${tags}: ${passesText(flip.before, report.before.repeatReduce)} → ${passesText(flip.after, report.after.repeatReduce)}${flag ? `  ${t(flag, 120)}` : ''}`);
         lines.push(`      before: ${b.repeat}${t(b.text, width)}${b.reason ? `  (${t(b.reason, 80)})` : ''}`);
         lines.push(`      after:  ${a.repeat}${t(a.text, width)}${a.reason ? `  (${t(a.reason, 80)})` : ''}`);
       }
@@ -355,7 +362,7 @@ export function markdownFlipTable(flips: readonly (FlipWithOutputs & { variant?:
     const cell = (o: ReturnType<typeof shownOutput>) => `${o.repeat}${md(o.text, width)}${o.reason ? `<br>_${md(o.reason, 100)}_` : ''}`;
     const flag = criticalFlag(f);
     const change = `${FLIP_WORD[f.kind]}${flag ? ` **${md(flag, 100)}**` : ''}`;
-    out.push(`| \`${md(f.caseId, 60)}\` |${withVariant ? ` ${md(f.variant ?? '', 60)} |` : ''} ${change} | ${cell(shownOutput(f, 'before'))} | ${cell(shownOutput(f, 'after'))} |`);
+    out.push(`| ${markdownCode(f.caseId, 60, { table: true })} |${withVariant ? ` ${md(f.variant ?? '', 60)} |` : ''} ${change} | ${cell(shownOutput(f, 'before'))} | ${cell(shownOutput(f, 'after'))} |`);
   }
   return out;
 }
@@ -364,7 +371,7 @@ export function renderDiffMarkdown(report: DiffReport, options: { flips?: number
   const maxFlips = options.flips ?? 20;
   const out: string[] = [];
   out.push(`### evalspec diff · ${md(report.after.suiteName)}`, '');
-  out.push(`Before: \`${md(runName(report.before))}\` · after: \`${md(runName(report.after))}\``, '');
+  out.push(`Before: ${markdownCode(runName(report.before), 300)} · after: ${markdownCode(runName(report.after), 300)}`, '');
   out.push(...configChangesMarkdown(report.config, '**Config changes**'), '');
   const { unchanged, changed, added, removed } = report.cases;
   out.push(`${unchanged} cases compared (same id and content); ${changed.length} changed, ${added.length} added, ${removed.length} removed (not compared).`);
@@ -381,7 +388,7 @@ export function renderDiffMarkdown(report: DiffReport, options: { flips?: number
     const flips = criticalFirst([...f.broken, ...f.fixed, ...f.stillFailing]).slice(0, maxFlips);
     const critical = criticalFlips(v);
     if (critical.length) {
-      const list = critical.slice(0, 20).map((x) => `\`${md(x.caseId, 60)}\` (${md(x.newCriticalFailures.join(', '), 100)})`);
+      const list = critical.slice(0, 20).map((x) => `${markdownCode(x.caseId, 60)} (${md(x.newCriticalFailures.join(', '), 100)})`);
       out.push('', `⛔ ${critical.length} flipped case${critical.length === 1 ? '' : 's'} newly fail${critical.length === 1 ? 's' : ''} a critical check: ${list.join(', ')}${critical.length > 20 ? ', …' : ''}`);
     }
     if (flips.length) {
@@ -391,7 +398,7 @@ export function renderDiffMarkdown(report: DiffReport, options: { flips?: number
       if (hidden > 0) out.push('', `${hidden} more in the JSON report.`);
       out.push('', '</details>');
     }
-    if (v.flaky?.became.length) out.push('', `Became flaky (repeats now disagree): ${v.flaky.became.slice(0, 20).map((x) => `\`${md(x.caseId, 60)}\``).join(', ')}`);
+    if (v.flaky?.became.length) out.push('', `Became flaky (repeats now disagree): ${v.flaky.became.slice(0, 20).map((x) => markdownCode(x.caseId, 60)).join(', ')}`);
   }
   if (report.warnings.length) out.push('', ...report.warnings.map((w) => `- ⚠️ ${md(w, 400)}`));
   return `${out.join('\n')}\n`;
