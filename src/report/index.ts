@@ -10,7 +10,7 @@ export { renderMarkdownReport, writeMarkdownReport } from './markdown-report.js'
 export { renderTerminalReport, variantTable } from './terminal-report.js';
 export { escapeXml, escapeMarkdownInline, escapeTerminal, stripControl } from './escape.js';
 export { pct, ciText, usd, costText, ms, textTable } from './format.js';
-export { runPricing, runCostTotals, sumCosts, CostTotals, hasNoPriceByNature, type CostFigures, type RunPricing } from './cost-figures.js';
+export { runPricing, runCostTotals, sumCosts, costsByVariant, costsOfAggregate, CostTotals, hasNoPriceByNature, type CostFigures, type RunPricing } from './cost-figures.js';
 export {
   selectModels,
   variantFigures,

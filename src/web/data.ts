@@ -1,7 +1,7 @@
 // What the viewer's API answers, computed from the store: run lists with headline intervals, the run page
 // (report, heatmap, facets), pages of filtered results, one case with every repeat, paired comparisons.
 import type { Store, RunRecord, ResultRow } from '../store/index.js';
-import { buildRunReport, type RunReport } from '../report/index.js';
+import { buildRunReport, costsByVariant, costsOfAggregate, runPricing, sumCosts, type CostFigures, type RunReport } from '../report/index.js';
 import { comparePaired, passRateFigure, quantileOfSorted, wilsonInterval, type Interval } from '../stats/index.js';
 import { buildReportInWorker } from './report-worker.js';
 import { RunIndexCache, type IndexedResult, type RunIndex } from './run-index.js';
@@ -118,9 +118,11 @@ function fromReportSegments(report: ReportView, variantIds: string[]): SegmentRo
  */
 export function summarize(index: RunIndex): VariantSummary[] {
   const repeat = index.run.repeat;
+  // Paid and list cost as every report computes them (report/cost-figures.ts): unknown is null, never 0.
+  const costs = costsByVariant(index.run, index.results);
   return index.run.variants.map((v) => {
     let results = 0, passed = 0, failed = 0, errors = 0, cached = 0, scoreSum = 0, scored = 0, unpriced = 0;
-    let inTok = 0, outTok = 0, tokensKnown = 0, cost = 0;
+    let inTok = 0, outTok = 0, tokensKnown = 0;
     const latencies: number[] = [];
     const byCase = new Map<string, { passed: number; total: number }>();
     for (const r of index.results) {
@@ -132,7 +134,6 @@ export function summarize(index: RunIndex): VariantSummary[] {
       if (r.cached) cached++;
       if (r.score !== null) (scoreSum += r.score), scored++;
       if (r.inputTokens !== null) (inTok += r.inputTokens), (outTok += r.outputTokens ?? 0), tokensKnown++;
-      if (r.costUsd !== null) cost += r.costUsd;
       if (r.errorClass === null && !r.cached && r.costUsd === null) unpriced++;
       if (r.errorClass === null && r.latencyMs !== null) latencies.push(r.latencyMs);
       const e = byCase.get(r.caseId) ?? { passed: 0, total: 0 };
@@ -168,7 +169,8 @@ export function summarize(index: RunIndex): VariantSummary[] {
       passRateCi,
       meanScore: scored > 0 ? scoreSum / scored : null,
       tokens: { input: results && tokensKnown ? inTok : null, output: results && tokensKnown ? outTok : null },
-      costUsd: results === 0 || unpriced > 0 ? null : cost,
+      costUsd: costs.get(v.id)?.paidUsd ?? null,
+      listCostUsd: costs.get(v.id)?.listUsd ?? null,
       unpriced,
       latencyMs: {
         p50: latencies.length ? quantileOfSorted(latencies, 0.5) : null,
@@ -217,19 +219,25 @@ export class ViewerData {
     let variants: RunListItem['variants'];
     if (run.repeat === 1) {
       const aggregates = new Map((await this.store.results.aggregate(run.id)).map((a) => [a.variantId, a]));
+      // Costs from the aggregate when it decides them (report/cost-figures.ts), else from the rows.
+      const pricing = runPricing(run);
+      let costs = new Map(run.variants.map((v) => [v.id, costsOfAggregate(pricing, aggregates.get(v.id), v.id)]));
+      if ([...costs.values()].some((c) => c === undefined)) costs = new Map(summarize(await this.loadIndex(run.id)).map((v) => [v.id, { paidUsd: v.costUsd, listUsd: v.listCostUsd }]));
       variants = run.variants.map((v) => {
         const a = aggregates.get(v.id);
+        const cost: CostFigures = costs.get(v.id) ?? { paidUsd: null, listUsd: null };
         return {
           id: v.id,
           model: v.model,
           cases: a?.results ?? 0,
           passRate: a && a.results ? a.passed / a.results : null,
           passRateCi: a && a.results ? (wilsonInterval(a.passed, a.results) ?? null) : null,
-          costUsd: a ? a.costUsd : null,
+          costUsd: cost.paidUsd,
+          listCostUsd: cost.listUsd,
         };
       });
     } else {
-      variants = summarize(await this.loadIndex(run.id)).map((v) => ({ id: v.id, model: v.model, cases: v.cases, passRate: v.passRate, passRateCi: v.passRateCi, costUsd: v.costUsd }));
+      variants = summarize(await this.loadIndex(run.id)).map((v) => ({ id: v.id, model: v.model, cases: v.cases, passRate: v.passRate, passRateCi: v.passRateCi, costUsd: v.costUsd, listCostUsd: v.listCostUsd }));
     }
     this.headlines.set(run.id, { key, variants });
     return variants;
@@ -242,7 +250,7 @@ export class ViewerData {
     const items: RunListItem[] = [];
     for (const run of runs.slice(0, filter.limit ?? 200)) {
       const variants = await this.headline(run);
-      const costs = variants.map((v) => v.costUsd);
+      const total = sumCosts(variants.map((v) => ({ paidUsd: v.costUsd, listUsd: v.listCostUsd })));
       items.push({
         id: run.id,
         suiteName: run.suiteName,
@@ -253,7 +261,8 @@ export class ViewerData {
         repeat: run.repeat,
         totalCalls: run.totalCalls,
         variants,
-        costUsd: costs.length && costs.every((c) => c !== null) ? costs.reduce<number>((s, c) => s + (c as number), 0) : null,
+        costUsd: total.paidUsd,
+        listCostUsd: total.listUsd,
       });
     }
     return { suites, runs: items };
