@@ -3,6 +3,7 @@ export { buildRunReport, loadRun, resultForJson, type RunReport, type VariantSum
 export { writeJsonReport } from './json-report.js';
 export { addRunAnalysis, barsExitCode, gateSummary, storedBars, type BarResult, type BaselineChoice, type SegmentFigures } from './analysis.js';
 export { loadCaseOutcomes } from './case-outcomes.js';
+export { reducedPassValue, runRepeatReducer } from './repeat-reduction.js';
 export { renderAnalysisText, renderAnalysisMarkdown, renderBarsText } from './analysis-render.js';
 export { writeJunitReport } from './junit-report.js';
 export { incompleteRunAdvice } from './resume-advice.js';

@@ -1,8 +1,11 @@
 // What the viewer's API answers, computed from the store: run lists with headline intervals, the run page
 // (report, heatmap, facets), pages of filtered results, one case with every repeat, paired comparisons.
 import type { Store, RunRecord, ResultRow } from '../store/index.js';
-import { buildRunReport, costsByVariant, costsOfAggregate, runPricing, sumCosts, type CostFigures, type RunReport } from '../report/index.js';
-import { comparePaired, passRateFigure, quantileOfSorted, wilsonInterval, type Interval } from '../stats/index.js';
+import { buildRunReport, costsOfAggregate, runPricing, sumCosts, type CostFigures, type RunReport } from '../report/index.js';
+import { comparePaired, wilsonInterval, type Interval } from '../stats/index.js';
+import { passRateOf, summarize } from './run-summary.js';
+
+export { summarize } from './run-summary.js';
 import { buildReportInWorker } from './report-worker.js';
 import { RunIndexCache, type IndexedResult, type RunIndex } from './run-index.js';
 import {
@@ -15,7 +18,6 @@ import {
   type PairedSummary,
   type ReportView,
   type ReportResponse,
-  type VariantSummary,
   type ResultListItem,
   type ResultsResponse,
   type RunListItem,
@@ -55,16 +57,6 @@ export interface LabelInput {
 }
 
 const keyOf = (r: { caseId: string; variantId: string; repeat: number }) => `${r.caseId}\u0000${r.variantId}\u0000${r.repeat}`;
-
-/** Per-case pass shares → pass rate with an interval (Wilson with one repeat, t over per-case shares with more). */
-function passRateOf(shares: number[], passed: number, results: number, repeat: number): { rate: number | null; ci: Interval | null } {
-  if (shares.length === 0) return { rate: null, ci: null };
-  if (repeat === 1) return { rate: passed / results, ci: wilsonInterval(passed, results) ?? null };
-  // The run report's figure (stats passRateFigure): with no spread between cases (every case passing 2 of 3)
-  // the exact no-spread interval, not a zero-width t interval.
-  const figure = passRateFigure(shares, undefined, repeat, 0.95);
-  return { rate: figure?.passRate ?? null, ci: figure?.interval ?? null };
-}
 
 /** The API's view of the one paired comparison (stats comparePaired) that `run` and `select` print too. */
 function paired(summary: ReturnType<typeof comparePaired>): PairedSummary | null {
@@ -111,76 +103,6 @@ function fromReportSegments(report: ReportView, variantIds: string[]): SegmentRo
   return rows;
 }
 
-/**
- * The per-variant summary of the run report, computed from the index in one pass (the full report, with
- * comparisons, bars and segments, takes seconds on 50,000 results and is served separately). Same figures
- * and methods as buildRunReport's variants (a test checks they agree).
- */
-export function summarize(index: RunIndex): VariantSummary[] {
-  const repeat = index.run.repeat;
-  // Paid and list cost as every report computes them (report/cost-figures.ts): unknown is null, never 0.
-  const costs = costsByVariant(index.run, index.results);
-  return index.run.variants.map((v) => {
-    let results = 0, passed = 0, failed = 0, errors = 0, cached = 0, scoreSum = 0, scored = 0, unpriced = 0;
-    let inTok = 0, outTok = 0, tokensKnown = 0;
-    const latencies: number[] = [];
-    const byCase = new Map<string, { passed: number; total: number }>();
-    for (const r of index.results) {
-      if (r.variantId !== v.id) continue;
-      results++;
-      if (r.pass === true) passed++;
-      if (r.pass === false) failed++;
-      if (r.errorClass !== null) errors++;
-      if (r.cached) cached++;
-      if (r.score !== null) (scoreSum += r.score), scored++;
-      if (r.inputTokens !== null) (inTok += r.inputTokens), (outTok += r.outputTokens ?? 0), tokensKnown++;
-      if (r.errorClass === null && !r.cached && r.costUsd === null) unpriced++;
-      if (r.errorClass === null && r.latencyMs !== null) latencies.push(r.latencyMs);
-      const e = byCase.get(r.caseId) ?? { passed: 0, total: 0 };
-      e.total++;
-      if (r.pass === true) e.passed++;
-      byCase.set(r.caseId, e);
-    }
-    latencies.sort((a, b) => a - b);
-    const shares = [...byCase.values()].map((e) => e.passed / e.total);
-    let passRate: number | null = null;
-    let passRateCi: Interval | null = null;
-    if (results > 0) {
-      if (repeat === 1) {
-        passRate = passed / results;
-        passRateCi = wilsonInterval(passed, results) ?? null;
-      } else {
-        // The run report's figure, so a run with no spread between cases gets the same no-spread interval.
-        const figure = passRateFigure(shares, undefined, repeat, 0.95);
-        passRate = figure?.passRate ?? null;
-        passRateCi = figure?.interval ?? null;
-      }
-    }
-    return {
-      id: v.id,
-      model: v.model,
-      prompt: v.prompt,
-      cases: byCase.size,
-      passed,
-      failed,
-      errors,
-      cached,
-      passRate,
-      passRateCi,
-      meanScore: scored > 0 ? scoreSum / scored : null,
-      tokens: { input: results && tokensKnown ? inTok : null, output: results && tokensKnown ? outTok : null },
-      costUsd: costs.get(v.id)?.paidUsd ?? null,
-      listCostUsd: costs.get(v.id)?.listUsd ?? null,
-      unpriced,
-      latencyMs: {
-        p50: latencies.length ? quantileOfSorted(latencies, 0.5) : null,
-        p95: latencies.length ? quantileOfSorted(latencies, 0.95) : null,
-        method: 'linear interpolation between order statistics (numpy default)',
-      },
-    };
-  });
-}
-
 export class ViewerData {
   readonly index: RunIndexCache;
   private reports = new Map<string, { key: string; report: RunReport }>();
@@ -217,7 +139,9 @@ export class ViewerData {
     const cached = this.headlines.get(run.id);
     if (cached && cached.key === key && FINAL.has(run.status)) return cached.variants;
     let variants: RunListItem['variants'];
-    if (run.repeat === 1) {
+    // One repeat and no clusters: the store's SQL aggregate gives the run report's Wilson figure; else the index.
+    const clustered = run.repeat === 1 && (await this.store.cases.list(run.id)).some((c) => c.cluster !== null);
+    if (run.repeat === 1 && !clustered) {
       const aggregates = new Map((await this.store.results.aggregate(run.id)).map((a) => [a.variantId, a]));
       // Costs from the aggregate when it decides them (report/cost-figures.ts), else from the rows.
       const pricing = runPricing(run);
@@ -359,10 +283,7 @@ export class ViewerData {
         cells: index.run.variants.map((v) => {
           const byCase = byVariant?.get(v.id);
           if (!byCase || byCase.size === 0) return { variantId: v.id, cases: 0, passRate: null, ci: null, wide: true, warning: null };
-          const entries = [...byCase.values()];
-          const passed = entries.reduce((s, e) => s + e.passed, 0);
-          const total = entries.reduce((s, e) => s + e.total, 0);
-          const { rate, ci } = passRateOf(entries.map((e) => e.passed / e.total), passed, total, index.run.repeat);
+          const { rate, ci } = passRateOf(index, byCase);
           return { variantId: v.id, cases: byCase.size, passRate: rate, ci, wide: !ci || ci.high - ci.low > WIDE_INTERVAL, warning: null };
         }),
       });
