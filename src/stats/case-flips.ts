@@ -41,7 +41,12 @@ export interface FlakyChange {
  * pass^k an estimated chance above one half.
  */
 export function casePassed(o: CaseOutcome): boolean {
-  return (caseValue(o, 'pass_rate') ?? 0) > 0.5;
+  return passVerdict(caseValue(o, 'pass_rate') ?? 0);
+}
+
+/** The verdict of a case's pass value (in [0, 1], under the suite's repeat reducer): above one half. */
+export function passVerdict(passValue: number): boolean {
+  return passValue > 0.5;
 }
 
 function sideSummary(o: CaseOutcome): CaseSideSummary {

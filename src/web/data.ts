@@ -1,9 +1,9 @@
 // What the viewer's API answers, computed from the store: run lists with headline intervals, the run page
 // (report, heatmap, facets), pages of filtered results, one case with every repeat, paired comparisons.
 import type { Store, RunRecord, ResultRow } from '../store/index.js';
-import { buildRunReport, costsOfAggregate, runPricing, sumCosts, type CostFigures, type RunReport } from '../report/index.js';
-import { comparePaired, wilsonInterval, type Interval } from '../stats/index.js';
-import { passRateOf, summarize } from './run-summary.js';
+import { buildRunReport, costsOfAggregate, reducedPassValue, runPricing, runRepeatReducer, sumCosts, type CostFigures, type RunReport } from '../report/index.js';
+import { comparePaired, passVerdict, wilsonInterval, type Interval } from '../stats/index.js';
+import { hasClusteredCases, passRateOf, summarize } from './run-summary.js';
 
 export { summarize } from './run-summary.js';
 import { buildReportInWorker } from './report-worker.js';
@@ -408,14 +408,16 @@ export class ViewerData {
     const a = perCase(ia, sides.variantA);
     const b = perCase(ib, sides.variantB);
     const common = [...a.keys()].filter((k) => b.has(k));
+    // Each run's pass values under its suite's repeat reducer, as the run report and `evalspec diff` use them.
+    const [reduceA, reduceB] = [runRepeatReducer(ia.run), runRepeatReducer(ib.run)];
     const rows: CompareRow[] = common.map((caseId) => {
       const ea = a.get(caseId)!;
       const eb = b.get(caseId)!;
-      const passA = ea.passed / ea.total;
-      const passB = eb.passed / eb.total;
-      // A flip: the majority verdict differs (with one repeat, plain pass vs fail).
-      const va = passA >= 0.5;
-      const vb = passB >= 0.5;
+      const passA = reducedPassValue(reduceA, ea.total, ea.passed);
+      const passB = reducedPassValue(reduceB, eb.total, eb.passed);
+      // A flip: the verdicts differ (stats passVerdict, as `evalspec diff`: a tie is not a pass).
+      const va = passVerdict(passA);
+      const vb = passVerdict(passB);
       const ca = ia.cases.get(caseId);
       const cb = ib.cases.get(caseId);
       return {
@@ -432,7 +434,7 @@ export class ViewerData {
     const scope = opts.segment ? rows.filter((r) => r.tags.includes(opts.segment!)) : rows;
     // Cluster ids, when cases declare clusters: the SE of the difference is then clustered. Keys as the
     // run report builds them (a case without a cluster is its own), so both give the same figures.
-    const clustered = scope.some((r) => ia.cases.get(r.caseId)?.cluster);
+    const clustered = hasClusteredCases(ia);
     const clusterOf = (caseId: string) => {
       const cluster = ia.cases.get(caseId)?.cluster;
       return cluster ? `cluster:${cluster}` : `case:${caseId}`;

@@ -7,7 +7,7 @@ import type { RunIndex } from './run-index.js';
 import type { VariantSummary } from './types.js';
 
 /** Whether any case of the run has a cluster: every pass-rate interval is clustered then, as in the run report. */
-function hasClusteredCases(index: RunIndex): boolean {
+export function hasClusteredCases(index: RunIndex): boolean {
   for (const c of index.cases.values()) if (c.cluster !== null) return true;
   return false;
 }

@@ -55,3 +55,40 @@ describe.each([
     }
   });
 });
+
+describe('viewer Compare: pass values and flips under the suite repeat reducer, as `evalspec diff`', () => {
+  // Repeats passed (of 3) per case in run A → run B. pass^3 = C(c,3)/C(3,3): 1 only for 3/3.
+  //   c0: 3 → 2   pass^3 1 → 0: A better (the mean, 2/3, would still pass: no flip)
+  //   c1: 1 → 2   pass^3 0 → 0: same (the mean would flip it, 1/3 → 2/3)
+  //   c2: 3 → 3   same
+  const passed = { a: [3, 1, 3], b: [2, 2, 3] };
+  it('a case 3/3 → 2/3 flips with pass^k and 1/3 → 2/3 does not', async () => {
+    const dir = tempDir();
+    const ids: string[] = [];
+    for (const side of ['a', 'b'] as const) {
+      writeScenario(dir, {
+        name: 'viewer-flips',
+        cases: cases(3),
+        repeat: 3,
+        variants: [{ label: 'm', answer: (i, r) => ({ pass: r < passed[side][i] }) }],
+      });
+      const file = join(dir, 'suite/evalspec.yaml');
+      writeFileSync(file, readFileSync(file, 'utf8').replace('repeat: 3', 'repeat: { n: 3, reduce: pass^k }'));
+      const run = await runCli(['run', 'suite/evalspec.yaml', '--json', `${side}.json`, '--no-progress'], { cwd: dir });
+      expect(run.exitCode, run.stderr).toBe(0);
+      ids.push(JSON.parse(readFileSync(join(dir, `${side}.json`), 'utf8')).runId);
+    }
+    const viewer = await startOver(join(dir, '.evalspec/evalspec.db'));
+    try {
+      const variant = JSON.parse(readFileSync(join(dir, 'a.json'), 'utf8')).variants[0].id;
+      const body = await (await fetch(`${viewer.url}api/compare?runA=${ids[0]}&variantA=${encodeURIComponent(variant)}&runB=${ids[1]}&variantB=${encodeURIComponent(variant)}`)).json();
+      const byCase = Object.fromEntries(body.rows.map((r: { caseId: string; passA: number; passB: number; flip: string }) => [r.caseId, r]));
+      expect(byCase.c0).toMatchObject({ passA: 1, passB: 0, flip: 'a-better' });
+      expect(byCase.c1).toMatchObject({ passA: 0, passB: 0, flip: 'same' });
+      expect(byCase.c2).toMatchObject({ passA: 1, passB: 1, flip: 'same' });
+      expect(body.flips).toEqual({ aBetter: 1, bBetter: 0 });
+    } finally {
+      await viewer.closeAll();
+    }
+  });
+});
