@@ -8,7 +8,8 @@ import { metricLabel, pointsText, sameFigures, type MetricChange } from '../stat
 import type { RunReport } from './run-report.js';
 import { escapeMarkdownInline, markdownCode } from './escape.js';
 import { ciText, pct } from './format.js';
-import { FLIP_WORD, markdownFlipTable, significantRegressions, type DiffReport, type FlipWithOutputs } from './diff-report.js';
+import { FLIP_WORD, significantRegressions, type DiffReport, type FlipWithOutputs } from './diff-report.js';
+import { markdownFlipTable } from './diff-markdown.js';
 import { configChangesMarkdown } from './config-changes-render.js';
 import { criticalFirst, criticalFlips } from './flip-samples.js';
 import { withSink } from './file-sink.js';

@@ -19,11 +19,11 @@ import {
 } from '../stats/index.js';
 import { loadCaseOutcomes } from './case-outcomes.js';
 import { configChanges, type ConfigChanges } from './config-changes.js';
-import { configChangesMarkdown, configChangesText } from './config-changes-render.js';
+import { configChangesText } from './config-changes-render.js';
 import { criticalFirst, criticalFlag, criticalFlips, outputsOf, representativeSample, sidePasses, type OutputSample } from './flip-samples.js';
 import { loadRun } from './run-report.js';
 import { runRepeatReducer } from './repeat-reduction.js';
-import { escapeMarkdownInline, escapeTerminal, markdownCode } from './escape.js';
+import { escapeTerminal } from './escape.js';
 import { textTable } from './format.js';
 import { withSink } from './file-sink.js';
 
@@ -230,7 +230,7 @@ function mark(c: MetricChange): string {
 }
 
 /** The output that represents a side of a flip (`shown`), or its error, or "(no result)"; with repeats "#k". */
-function shownOutput(flip: FlipWithOutputs, side: 'before' | 'after'): { text: string; reason: string | null; repeat: string } {
+export function shownOutput(flip: FlipWithOutputs, side: 'before' | 'after'): { text: string; reason: string | null; repeat: string } {
   const samples: OutputSample[] = flip.outputs[side];
   const s = samples.find((x) => x.repeat === flip.shown?.[side]) ?? samples[0];
   if (!s) return { text: '(no result)', reason: null, repeat: '' };
@@ -243,7 +243,7 @@ function shownOutput(flip: FlipWithOutputs, side: 'before' | 'after'): { text: s
 
 
 /** "segment:customer" for the pass rate, "segment:customer · tone" for a check metric. */
-function segmentName(s: SegmentChange): string {
+export function segmentName(s: SegmentChange): string {
   return s.metric === 'pass_rate' ? s.tag : `${s.tag} · ${metricLabel(s.metric)}`;
 }
 
@@ -264,7 +264,7 @@ export interface DiffTextOptions {
   width?: number;
 }
 
-function metricRows(changes: readonly MetricChange[], name: (c: MetricChange) => string): string[][] {
+export function metricRows(changes: readonly MetricChange[], name: (c: MetricChange) => string): string[][] {
   return changes.map((c) => [
     name(c),
     String(c.n),
@@ -338,73 +338,3 @@ export function renderDiffText(report: DiffReport, options: DiffTextOptions = {}
   if (report.warnings.length) lines.push('', ...report.warnings.map((w) => `warning: ${t(w, 400)}`));
   return lines.join('\n');
 }
-
-// ---- Markdown ----
-
-const md = (s: string, max = 300) => escapeMarkdownInline(s, max);
-
-export function markdownMetricTable(changes: readonly MetricChange[], name: (c: MetricChange) => string, first = 'metric'): string[] {
-  const out = [`| ${first} | cases | before | after | change (points) | 95% CI | p | Holm | |`, '|---|---:|---:|---:|---:|---:|---:|---:|---|'];
-  for (const r of metricRows(changes, name)) {
-    out.push(`| ${md(r[0], 120)} | ${r.slice(1, 8).join(' | ')} | ${r[8] ? (r[8].startsWith('▲') ? '🟢 better' : '🔴 worse') : ''} |`);
-  }
-  return out;
-}
-
-/** A table of flipped cases with both outputs (escaped and truncated), for Markdown. */
-export function markdownFlipTable(flips: readonly (FlipWithOutputs & { variant?: string })[], width = 140): string[] {
-  const withVariant = flips.some((f) => f.variant !== undefined);
-  const out = [
-    `| case |${withVariant ? ' variant |' : ''} change | before | after |`,
-    `|---|${withVariant ? '---|' : ''}---|---|---|`,
-  ];
-  for (const f of flips) {
-    const cell = (o: ReturnType<typeof shownOutput>) => `${o.repeat}${md(o.text, width)}${o.reason ? `<br>_${md(o.reason, 100)}_` : ''}`;
-    const flag = criticalFlag(f);
-    const change = `${FLIP_WORD[f.kind]}${flag ? ` **${md(flag, 100)}**` : ''}`;
-    out.push(`| ${markdownCode(f.caseId, 60, { table: true })} |${withVariant ? ` ${md(f.variant ?? '', 60)} |` : ''} ${change} | ${cell(shownOutput(f, 'before'))} | ${cell(shownOutput(f, 'after'))} |`);
-  }
-  return out;
-}
-
-export function renderDiffMarkdown(report: DiffReport, options: { flips?: number } = {}): string {
-  const maxFlips = options.flips ?? 20;
-  const out: string[] = [];
-  out.push(`### evalspec diff · ${md(report.after.suiteName)}`, '');
-  out.push(`Before: ${markdownCode(runName(report.before), 300)} · after: ${markdownCode(runName(report.after), 300)}`, '');
-  out.push(...configChangesMarkdown(report.config, '**Config changes**'), '');
-  const { unchanged, changed, added, removed } = report.cases;
-  out.push(`${unchanged} cases compared (same id and content); ${changed.length} changed, ${added.length} added, ${removed.length} removed (not compared).`);
-  for (const v of report.perVariant) {
-    out.push('', `#### ${md(v.variant, 120)} (${v.n} cases paired)`, '');
-    for (const c of v.metrics) out.push(`- ${c.direction === 'worse' ? '🔴 ' : c.direction === 'better' ? '🟢 ' : ''}${md(c.sentence, 600)}`);
-    out.push('', ...markdownMetricTable(v.metrics, (c) => metricLabel(c.metric)));
-    if (v.segments.length) {
-      out.push('', '<details><summary>By segment (case tag; Holm across the segments of each metric)</summary>', '');
-      out.push(...markdownMetricTable(v.segments.slice(0, 50), (c) => `${segmentName(c as SegmentChange)}${(c as SegmentChange).warning ? ' (too few cases)' : ''}`, 'segment'));
-      out.push('', '</details>');
-    }
-    const f = v.flips;
-    const flips = criticalFirst([...f.broken, ...f.fixed, ...f.stillFailing]).slice(0, maxFlips);
-    const critical = criticalFlips(v);
-    if (critical.length) {
-      const list = critical.slice(0, 20).map((x) => `${markdownCode(x.caseId, 60)} (${md(x.newCriticalFailures.join(', '), 100)})`);
-      out.push('', `⛔ ${critical.length} flipped case${critical.length === 1 ? '' : 's'} newly fail${critical.length === 1 ? 's' : ''} a critical check: ${list.join(', ')}${critical.length > 20 ? ', …' : ''}`);
-    }
-    if (flips.length) {
-      out.push('', `<details><summary>Flipped cases: ${f.fixed.length} fixed, ${f.broken.length} broken, ${f.stillFailing.length} still failing</summary>`, '');
-      out.push(...markdownFlipTable(flips));
-      const hidden = f.fixed.length + f.broken.length + f.stillFailing.length - flips.length;
-      if (hidden > 0) out.push('', `${hidden} more in the JSON report.`);
-      out.push('', '</details>');
-    }
-    if (v.flaky?.became.length) out.push('', `Became flaky (repeats now disagree): ${v.flaky.became.slice(0, 20).map((x) => markdownCode(x.caseId, 60)).join(', ')}`);
-  }
-  if (report.warnings.length) out.push('', ...report.warnings.map((w) => `- ⚠️ ${md(w, 400)}`));
-  return `${out.join('\n')}\n`;
-}
-
-export async function writeDiffMarkdown(report: DiffReport, file: string, options: { flips?: number } = {}): Promise<void> {
-  await withSink(file, async (sink) => sink.write(renderDiffMarkdown(report, options)));
-}
-

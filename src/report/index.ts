@@ -44,9 +44,7 @@ export {
   findBaselineRun,
   resolveRun,
   renderDiffText,
-  renderDiffMarkdown,
   writeDiffJson,
-  writeDiffMarkdown,
   runName,
   significantRegressions,
   criticalFlips,
@@ -58,6 +56,7 @@ export {
   type OutputSample,
   type VariantDiffReport,
 } from './diff-report.js';
+export { renderDiffMarkdown, writeDiffMarkdown, markdownFlipTable, markdownMetricTable } from './diff-markdown.js';
 export {
   configChanges,
   type ConfigChanges,
