@@ -6,9 +6,10 @@ import { EXIT } from '../errors.js';
 import type { GateSummary } from '../stats/index.js';
 import { metricLabel, pointsText, sameFigures, type MetricChange } from '../stats/index.js';
 import type { RunReport } from './run-report.js';
-import { escapeMarkdownInline } from './escape.js';
+import { escapeMarkdownInline, markdownCode } from './escape.js';
 import { ciText, pct } from './format.js';
-import { FLIP_WORD, markdownFlipTable, significantRegressions, type DiffReport, type FlipWithOutputs } from './diff-report.js';
+import { FLIP_WORD, significantRegressions, type DiffReport, type FlipWithOutputs } from './diff-report.js';
+import { markdownFlipTable } from './diff-markdown.js';
 import { configChangesMarkdown } from './config-changes-render.js';
 import { criticalFirst, criticalFlips } from './flip-samples.js';
 import { withSink } from './file-sink.js';
@@ -142,6 +143,8 @@ export function renderCiComment(input: CiInput, options: CiCommentOptions = {}):
   const decision = ciDecision(input);
   const maxFlips = options.flips ?? 10;
   const label = md(input.baselineLabel, 60);
+  // In a code span backslash escapes would show literally: markdownCode fences the text as it is.
+  const labelCode = markdownCode(input.baselineLabel, 60);
   const out: string[] = [];
   const critical = decision.newCriticalFailures ? ` · ⛔ ${plural(decision.newCriticalFailures, 'new critical failure')}` : '';
   out.push(`## ${decision.icon} evalspec · ${md(report.suite.name, 120)}: ${decision.headline}${critical}`, '');
@@ -149,11 +152,11 @@ export function renderCiComment(input: CiInput, options: CiCommentOptions = {}):
   for (const r of decision.reasons.slice(1)) out.push('', md(r, 400));
   out.push('');
   if (diff) {
-    const commit = diff.before.gitCommit ? ` at \`${md(diff.before.gitCommit.slice(0, 10), 20)}\`` : '';
-    out.push(`Compared with \`${label}\` (run \`${md(diff.before.id, 80)}\`${commit}): ${diff.cases.unchanged} cases paired, ${plural(significantLines(diff).length, 'significant change')} (Holm-adjusted per variant).`);
-    out.push('', ...configChangesMarkdown(diff.config, `**What changed since \`${label}\`**`));
+    const commit = diff.before.gitCommit ? ` at ${markdownCode(diff.before.gitCommit.slice(0, 10), 20)}` : '';
+    out.push(`Compared with ${labelCode} (run ${markdownCode(diff.before.id, 80)}${commit}): ${diff.cases.unchanged} cases paired, ${plural(significantLines(diff).length, 'significant change')} (Holm-adjusted per variant).`);
+    out.push('', ...configChangesMarkdown(diff.config, `**What changed since ${labelCode}**`));
   } else {
-    out.push(`No baseline: no completed run of this suite labelled \`${label}\` is stored, so there is nothing to compare with. Store one from the main branch with \`evalspec ci SUITE --label ${label}\`.`);
+    out.push(`No baseline: no completed run of this suite labelled ${labelCode} is stored, so there is nothing to compare with. Store one from the main branch with ${markdownCode(`evalspec ci SUITE --label ${input.baselineLabel}`, 120)}.`);
   }
 
   out.push('', `| variant | cases | pass rate | 95% CI | vs ${label} (points, 95% CI) |`, '|---|---:|---:|---:|---:|');
@@ -172,7 +175,7 @@ export function renderCiComment(input: CiInput, options: CiCommentOptions = {}):
 
   if (diff) {
     const lines = significantLines(diff);
-    out.push('', `#### Significant changes vs \`${label}\``, '');
+    out.push('', `#### Significant changes vs ${labelCode}`, '');
     if (lines.length) out.push(...lines);
     else {
       const detectable = diff.perVariant
@@ -184,9 +187,9 @@ export function renderCiComment(input: CiInput, options: CiCommentOptions = {}):
     }
     const critical = diff.perVariant.flatMap((v) => criticalFlips(v).map((f) => ({ ...f, variant: v.variant })));
     if (critical.length) {
-      out.push('', `#### ⛔ New critical failures vs \`${label}\``, '');
+      out.push('', `#### ⛔ New critical failures vs ${labelCode}`, '');
       for (const f of critical.slice(0, maxFlips)) {
-        out.push(`- **${md(f.variant, 80)}** \`${md(f.caseId, 60)}\`: ${FLIP_WORD[f.kind]}, newly fails ${md(f.newCriticalFailures.join(', '), 120)}`);
+        out.push(`- **${md(f.variant, 80)}** ${markdownCode(f.caseId, 60)}: ${FLIP_WORD[f.kind]}, newly fails ${md(f.newCriticalFailures.join(', '), 120)}`);
       }
       if (critical.length > maxFlips) out.push(`- … ${critical.length - maxFlips} more in the JSON report`);
     }
@@ -214,8 +217,8 @@ export function renderCiComment(input: CiInput, options: CiCommentOptions = {}):
   if (report.warnings.length) {
     out.push('', '<details><summary>Warnings</summary>', '', ...report.warnings.map((w) => `- ${md(w, 400)}`), '', '</details>');
   }
-  const commit = report.git.commit ? ` at \`${md(report.git.commit.slice(0, 10), 20)}\`` : '';
-  out.push('', `<sub>evalspec ci · run \`${md(report.runId, 80)}\`${commit}${diff ? ` · baseline \`${md(diff.before.id, 80)}\`` : ''} · paired tests at ${Math.round((diff?.level ?? 0.95) * 100)}% confidence</sub>`);
+  const commit = report.git.commit ? ` at ${markdownCode(report.git.commit.slice(0, 10), 20)}` : '';
+  out.push('', `<sub>evalspec ci · run ${markdownCode(report.runId, 80)}${commit}${diff ? ` · baseline ${markdownCode(diff.before.id, 80)}` : ''} · paired tests at ${Math.round((diff?.level ?? 0.95) * 100)}% confidence</sub>`);
   return `${out.join('\n')}\n`;
 }
 

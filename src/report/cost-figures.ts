@@ -6,7 +6,7 @@
 // Errored calls are counted as not billed (providers do not bill a failed request). A variant with no
 // answered call has a known cost of 0 only when its model has a price; otherwise its cost is unknown (null),
 // never 0.
-import type { RunRecord, ResultRow, StoredVariant } from '../store/index.js';
+import type { RunRecord, ResultRow, StoredVariant, VariantAggregate } from '../store/index.js';
 import { createPricer, type PricedModel } from '../run/index.js';
 import type { PriceOverride } from '../suite/index.js';
 
@@ -95,13 +95,35 @@ export class CostTotals {
   }
 
   figures(): CostFigures {
-    if (this.answered === 0) {
-      // No answered call: nothing was billed, but "$0" is only a fact when the model has a price.
-      const zero = this.pricing.hasPrice(this.variantId) ? 0 : null;
-      return { paidUsd: zero, listUsd: zero };
-    }
+    if (this.answered === 0) return noAnsweredCall(this.pricing, this.variantId);
     return { paidUsd: this.paidUnknown ? null : this.paid, listUsd: this.listUnknown ? null : this.list };
   }
+}
+
+/** No answered call: nothing was billed, but "$0" is only a fact when the model has a price. */
+function noAnsweredCall(pricing: RunPricing, variantId: string): CostFigures {
+  const zero = pricing.hasPrice(variantId) ? 0 : null;
+  return { paidUsd: zero, listUsd: zero };
+}
+
+/** Paid and list cost per variant of a run, from its stored results (slim rows or the viewer's index). */
+export function costsByVariant(run: RunRecord, rows: Iterable<CostedRow>): Map<string, CostFigures> {
+  const pricing = runPricing(run);
+  const totals = new Map(run.variants.map((v) => [v.id, new CostTotals(pricing, v.id)]));
+  for (const row of rows) totals.get(row.variantId)?.add(row);
+  return new Map([...totals].map(([id, t]) => [id, t.figures()]));
+}
+
+/**
+ * A variant's figures from the store's SQL aggregate, when the aggregate decides them: every call answered
+ * and none served from the cache (list cost = what was paid), or none answered. Else undefined: the rows are
+ * needed (costsByVariant), as a cache hit's list price comes from its tokens.
+ */
+export function costsOfAggregate(pricing: RunPricing, aggregate: VariantAggregate | undefined, variantId: string): CostFigures | undefined {
+  if (!aggregate || aggregate.errors === aggregate.results) return noAnsweredCall(pricing, variantId);
+  if (aggregate.cached > 0 || aggregate.errors > 0) return undefined;
+  // costUsd is null when any answered call is unpriced (store aggregate), as CostTotals would say.
+  return { paidUsd: aggregate.costUsd, listUsd: aggregate.costUsd };
 }
 
 /** Sum of several cost figures (a run's variants): unknown when any part is unknown. */

@@ -37,15 +37,16 @@ function totals(variant: SelectionVariant): { calls: number; judge: number | nul
 
 export async function buildCostSummary(store: Store, runId: string, level = 0.95): Promise<CostSummary> {
   const data = await loadSelectionData(store, runId);
-  const { variants, binary } = data.input;
+  const { variants } = data.input;
+  const design = { ...data.input, level };
   const bySegment = segmentCaseIds(data.input);
   return {
     basis: 'list price of each answered call (a cache hit is priced from its stored tokens); cost per case = one call per case',
     variants: variants.map((v) => {
       const t = totals(v);
-      return { ...variantFigures(v, null, binary, level), calls: t.calls, totalCostUsd: data.costs.get(v.id)?.listUsd ?? null, judgeCostUsd: t.judge };
+      return { ...variantFigures(v, null, design), calls: t.calls, totalCostUsd: data.costs.get(v.id)?.listUsd ?? null, judgeCostUsd: t.judge };
     }),
-    segments: [...bySegment].map(([segment, ids]) => ({ segment, cases: ids.length, variants: variants.map((v) => variantFigures(v, ids, binary, level)) })),
+    segments: [...bySegment].map(([segment, ids]) => ({ segment, cases: ids.length, variants: variants.map((v) => variantFigures(v, ids, design)) })),
     unpricedModels: data.unpricedModels,
   };
 }

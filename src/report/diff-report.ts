@@ -19,10 +19,11 @@ import {
 } from '../stats/index.js';
 import { loadCaseOutcomes } from './case-outcomes.js';
 import { configChanges, type ConfigChanges } from './config-changes.js';
-import { configChangesMarkdown, configChangesText } from './config-changes-render.js';
+import { configChangesText } from './config-changes-render.js';
 import { criticalFirst, criticalFlag, criticalFlips, outputsOf, representativeSample, sidePasses, type OutputSample } from './flip-samples.js';
 import { loadRun } from './run-report.js';
-import { escapeMarkdownInline, escapeTerminal } from './escape.js';
+import { runRepeatReducer } from './repeat-reduction.js';
+import { escapeTerminal } from './escape.js';
 import { textTable } from './format.js';
 import { withSink } from './file-sink.js';
 
@@ -36,6 +37,8 @@ export interface DiffRunInfo {
   gitBranch: string | null;
   startedAt: string;
   repeat: number;
+  /** The suite's repeat reducer (report/repeat-reduction.ts): it makes each case's pass value and flip verdict. */
+  repeatReduce: string;
   variants: string[];
 }
 
@@ -87,6 +90,7 @@ function runInfo(run: RunRecord): DiffRunInfo {
     gitBranch: run.gitBranch,
     startedAt: run.startedAt,
     repeat: run.repeat,
+    repeatReduce: runRepeatReducer(run).name,
     variants: run.variants.map((v) => v.id),
   };
 }
@@ -112,7 +116,9 @@ function warningsFor(before: RunRecord, after: RunRecord, diff: RunDiff): string
   if (stableStringify(before.config.checks ?? null) !== stableStringify(after.config.checks ?? null)) {
     warnings.push("the suite's default checks changed between the runs: the same metric may measure something different, and metrics present in one run only are not compared");
   }
-  if (before.repeat !== after.repeat) warnings.push(`the runs have different repeats (${before.repeat} and ${after.repeat}): per-case pass shares are compared`);
+  const [reduceBefore, reduceAfter] = [runRepeatReducer(before).name, runRepeatReducer(after).name];
+  if (before.repeat !== after.repeat) warnings.push(`the runs have different repeats (${before.repeat} and ${after.repeat}): per-case pass values are compared`);
+  if (reduceBefore !== reduceAfter) warnings.push(`the runs reduce repeats differently (${reduceBefore} and ${reduceAfter}): each side's pass values and flips use its own reducer`);
   for (const run of [before, after]) {
     if (run.status !== 'completed') warnings.push(`run ${run.id} is ${run.status}: its missing results are left out of the comparison`);
   }
@@ -224,7 +230,7 @@ function mark(c: MetricChange): string {
 }
 
 /** The output that represents a side of a flip (`shown`), or its error, or "(no result)"; with repeats "#k". */
-function shownOutput(flip: FlipWithOutputs, side: 'before' | 'after'): { text: string; reason: string | null; repeat: string } {
+export function shownOutput(flip: FlipWithOutputs, side: 'before' | 'after'): { text: string; reason: string | null; repeat: string } {
   const samples: OutputSample[] = flip.outputs[side];
   const s = samples.find((x) => x.repeat === flip.shown?.[side]) ?? samples[0];
   if (!s) return { text: '(no result)', reason: null, repeat: '' };
@@ -237,13 +243,14 @@ function shownOutput(flip: FlipWithOutputs, side: 'before' | 'after'): { text: s
 
 
 /** "segment:customer" for the pass rate, "segment:customer · tone" for a check metric. */
-function segmentName(s: SegmentChange): string {
+export function segmentName(s: SegmentChange): string {
   return s.metric === 'pass_rate' ? s.tag : `${s.tag} · ${metricLabel(s.metric)}`;
 }
 
-function passesText(side: CaseFlip['before']): string {
+/** "2/3 passed", with the reduced pass value the verdict comes from when the reducer is not the mean: "2/3 passed, pass^3 0.00". */
+function passesText(side: CaseFlip['before'], reducer: string): string {
   if (side.results === 1) return side.errored ? 'error' : side.passed ? 'pass' : 'fail';
-  return `${side.passed}/${side.results} passed${side.errored ? `, ${side.errored} errored` : ''}`;
+  return `${side.passed}/${side.results} passed${side.errored ? `, ${side.errored} errored` : ''}${reducer === 'mean' ? '' : `, ${reducer} ${side.passValue.toFixed(2)}`}`;
 }
 
 export const FLIP_WORD: Record<CaseFlip['kind'], string> = { fixed: 'fixed', broken: 'broken', 'still-failing': 'still failing' };
@@ -257,7 +264,7 @@ export interface DiffTextOptions {
   width?: number;
 }
 
-function metricRows(changes: readonly MetricChange[], name: (c: MetricChange) => string): string[][] {
+export function metricRows(changes: readonly MetricChange[], name: (c: MetricChange) => string): string[][] {
   return changes.map((c) => [
     name(c),
     String(c.n),
@@ -308,14 +315,14 @@ export function renderDiffText(report: DiffReport, options: DiffTextOptions = {}
     }
     const f = v.flips;
     const critical = criticalFlips(v).length;
-    lines.push('', `  flipped cases: ${f.fixed.length} fixed, ${f.broken.length} broken, ${f.stillFailing.length} still failing${critical ? `; ⛔ ${critical} newly fail${critical === 1 ? 's' : ''} a critical check` : ''}`);
+    lines.push('', `  flipped cases${report.after.repeatReduce === 'mean' ? '' : ` (by ${report.after.repeatReduce})`}: ${f.fixed.length} fixed, ${f.broken.length} broken, ${f.stillFailing.length} still failing${critical ? `; ⛔ ${critical} newly fail${critical === 1 ? 's' : ''} a critical check` : ''}`);
     for (const group of [f.broken, f.fixed, f.stillFailing]) {
       for (const flip of criticalFirst(group).slice(0, maxFlips)) {
         const b = shownOutput(flip, 'before');
         const a = shownOutput(flip, 'after');
         const tags = flip.tags.length ? ` [${t(flip.tags.join(', '), 60)}]` : '';
         const flag = criticalFlag(flip);
-        lines.push(`    ${FLIP_WORD[flip.kind]} · ${t(flip.caseId, 60)}${tags}: ${passesText(flip.before)} → ${passesText(flip.after)}${flag ? `  ${t(flag, 120)}` : ''}`);
+        lines.push(`    ${FLIP_WORD[flip.kind]} · ${t(flip.caseId, 60)}${tags}: ${passesText(flip.before, report.before.repeatReduce)} → ${passesText(flip.after, report.after.repeatReduce)}${flag ? `  ${t(flag, 120)}` : ''}`);
         lines.push(`      before: ${b.repeat}${t(b.text, width)}${b.reason ? `  (${t(b.reason, 80)})` : ''}`);
         lines.push(`      after:  ${a.repeat}${t(a.text, width)}${a.reason ? `  (${t(a.reason, 80)})` : ''}`);
       }
@@ -331,73 +338,3 @@ export function renderDiffText(report: DiffReport, options: DiffTextOptions = {}
   if (report.warnings.length) lines.push('', ...report.warnings.map((w) => `warning: ${t(w, 400)}`));
   return lines.join('\n');
 }
-
-// ---- Markdown ----
-
-const md = (s: string, max = 300) => escapeMarkdownInline(s, max);
-
-export function markdownMetricTable(changes: readonly MetricChange[], name: (c: MetricChange) => string, first = 'metric'): string[] {
-  const out = [`| ${first} | cases | before | after | change (points) | 95% CI | p | Holm | |`, '|---|---:|---:|---:|---:|---:|---:|---:|---|'];
-  for (const r of metricRows(changes, name)) {
-    out.push(`| ${md(r[0], 120)} | ${r.slice(1, 8).join(' | ')} | ${r[8] ? (r[8].startsWith('▲') ? '🟢 better' : '🔴 worse') : ''} |`);
-  }
-  return out;
-}
-
-/** A table of flipped cases with both outputs (escaped and truncated), for Markdown. */
-export function markdownFlipTable(flips: readonly (FlipWithOutputs & { variant?: string })[], width = 140): string[] {
-  const withVariant = flips.some((f) => f.variant !== undefined);
-  const out = [
-    `| case |${withVariant ? ' variant |' : ''} change | before | after |`,
-    `|---|${withVariant ? '---|' : ''}---|---|---|`,
-  ];
-  for (const f of flips) {
-    const cell = (o: ReturnType<typeof shownOutput>) => `${o.repeat}${md(o.text, width)}${o.reason ? `<br>_${md(o.reason, 100)}_` : ''}`;
-    const flag = criticalFlag(f);
-    const change = `${FLIP_WORD[f.kind]}${flag ? ` **${md(flag, 100)}**` : ''}`;
-    out.push(`| \`${md(f.caseId, 60)}\` |${withVariant ? ` ${md(f.variant ?? '', 60)} |` : ''} ${change} | ${cell(shownOutput(f, 'before'))} | ${cell(shownOutput(f, 'after'))} |`);
-  }
-  return out;
-}
-
-export function renderDiffMarkdown(report: DiffReport, options: { flips?: number } = {}): string {
-  const maxFlips = options.flips ?? 20;
-  const out: string[] = [];
-  out.push(`### evalspec diff · ${md(report.after.suiteName)}`, '');
-  out.push(`Before: \`${md(runName(report.before))}\` · after: \`${md(runName(report.after))}\``, '');
-  out.push(...configChangesMarkdown(report.config, '**Config changes**'), '');
-  const { unchanged, changed, added, removed } = report.cases;
-  out.push(`${unchanged} cases compared (same id and content); ${changed.length} changed, ${added.length} added, ${removed.length} removed (not compared).`);
-  for (const v of report.perVariant) {
-    out.push('', `#### ${md(v.variant, 120)} (${v.n} cases paired)`, '');
-    for (const c of v.metrics) out.push(`- ${c.direction === 'worse' ? '🔴 ' : c.direction === 'better' ? '🟢 ' : ''}${md(c.sentence, 600)}`);
-    out.push('', ...markdownMetricTable(v.metrics, (c) => metricLabel(c.metric)));
-    if (v.segments.length) {
-      out.push('', '<details><summary>By segment (case tag; Holm across the segments of each metric)</summary>', '');
-      out.push(...markdownMetricTable(v.segments.slice(0, 50), (c) => `${segmentName(c as SegmentChange)}${(c as SegmentChange).warning ? ' (too few cases)' : ''}`, 'segment'));
-      out.push('', '</details>');
-    }
-    const f = v.flips;
-    const flips = criticalFirst([...f.broken, ...f.fixed, ...f.stillFailing]).slice(0, maxFlips);
-    const critical = criticalFlips(v);
-    if (critical.length) {
-      const list = critical.slice(0, 20).map((x) => `\`${md(x.caseId, 60)}\` (${md(x.newCriticalFailures.join(', '), 100)})`);
-      out.push('', `⛔ ${critical.length} flipped case${critical.length === 1 ? '' : 's'} newly fail${critical.length === 1 ? 's' : ''} a critical check: ${list.join(', ')}${critical.length > 20 ? ', …' : ''}`);
-    }
-    if (flips.length) {
-      out.push('', `<details><summary>Flipped cases: ${f.fixed.length} fixed, ${f.broken.length} broken, ${f.stillFailing.length} still failing</summary>`, '');
-      out.push(...markdownFlipTable(flips));
-      const hidden = f.fixed.length + f.broken.length + f.stillFailing.length - flips.length;
-      if (hidden > 0) out.push('', `${hidden} more in the JSON report.`);
-      out.push('', '</details>');
-    }
-    if (v.flaky?.became.length) out.push('', `Became flaky (repeats now disagree): ${v.flaky.became.slice(0, 20).map((x) => `\`${md(x.caseId, 60)}\``).join(', ')}`);
-  }
-  if (report.warnings.length) out.push('', ...report.warnings.map((w) => `- ⚠️ ${md(w, 400)}`));
-  return `${out.join('\n')}\n`;
-}
-
-export async function writeDiffMarkdown(report: DiffReport, file: string, options: { flips?: number } = {}): Promise<void> {
-  await withSink(file, async (sink) => sink.write(renderDiffMarkdown(report, options)));
-}
-

@@ -58,7 +58,7 @@ export function representativeSample(samples: readonly OutputSample[], passes: b
   return pick ?? samples[0];
 }
 
-/** Which side of a flip passes (majority of its repeats; a tie is not a pass). */
+/** Which side of a flip passes (its pass value under the suite's repeat reducer above one half, stats case-flips.ts). */
 export function sidePasses(flip: Pick<CaseFlip, 'kind'>, side: 'before' | 'after'): boolean {
   return side === 'before' ? flip.kind === 'broken' : flip.kind === 'fixed';
 }

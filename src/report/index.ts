@@ -3,6 +3,7 @@ export { buildRunReport, loadRun, resultForJson, type RunReport, type VariantSum
 export { writeJsonReport } from './json-report.js';
 export { addRunAnalysis, barsExitCode, gateSummary, storedBars, type BarResult, type BaselineChoice, type SegmentFigures } from './analysis.js';
 export { loadCaseOutcomes } from './case-outcomes.js';
+export { reducedPassValue, runRepeatReducer } from './repeat-reduction.js';
 export { renderAnalysisText, renderAnalysisMarkdown, renderBarsText } from './analysis-render.js';
 export { writeJunitReport } from './junit-report.js';
 export { incompleteRunAdvice, interruptedRunAdvice, resumeCommand } from './resume-advice.js';
@@ -10,7 +11,7 @@ export { renderMarkdownReport, writeMarkdownReport } from './markdown-report.js'
 export { renderTerminalReport, variantTable } from './terminal-report.js';
 export { escapeXml, escapeMarkdownInline, escapeTerminal, stripControl } from './escape.js';
 export { pct, ciText, usd, costText, ms, textTable } from './format.js';
-export { runPricing, runCostTotals, sumCosts, CostTotals, hasNoPriceByNature, type CostFigures, type RunPricing } from './cost-figures.js';
+export { runPricing, runCostTotals, sumCosts, costsByVariant, costsOfAggregate, CostTotals, hasNoPriceByNature, type CostFigures, type RunPricing } from './cost-figures.js';
 export {
   selectModels,
   variantFigures,
@@ -43,9 +44,7 @@ export {
   findBaselineRun,
   resolveRun,
   renderDiffText,
-  renderDiffMarkdown,
   writeDiffJson,
-  writeDiffMarkdown,
   runName,
   significantRegressions,
   criticalFlips,
@@ -57,6 +56,7 @@ export {
   type OutputSample,
   type VariantDiffReport,
 } from './diff-report.js';
+export { renderDiffMarkdown, writeDiffMarkdown, markdownFlipTable, markdownMetricTable } from './diff-markdown.js';
 export {
   configChanges,
   type ConfigChanges,

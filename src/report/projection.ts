@@ -116,7 +116,7 @@ export function projectSelection(input: SelectionInput, selection: Selection, vo
   const variants = new Map(input.variants.map((v) => [v.id, v]));
   if (selection.routing) variants.set('routed', routedVariant(input.variants, selection.routing.routes, bySegment));
   const compare = (to: string, caseIds: readonly string[] | null): Comparison | null =>
-    compareVariants(variants.get(to)!, variants.get(from)!, selection.binary, selection.level, caseIds);
+    compareVariants(variants.get(to)!, variants.get(from)!, { ...input, level: selection.level }, caseIds);
 
   const fromPoint = selection.points.find((p) => p.variant === from)!;
   const spend = selection.points.map((p) => projectSpend(p.variant, p.costPerCase, p.costPerCaseCi, volume));

@@ -122,7 +122,7 @@ export async function loadSelectionData(store: Store, runId: string, options: { 
   });
   return {
     run,
-    input: { variants, segments, clusters, binary: run.repeat === 1 },
+    input: { variants, segments, clusters, binary: run.repeat === 1, repeat: run.repeat, passValueName: reducer.valueName },
     unpricedModels: [...unpriced],
     costs: new Map([...totals].map(([id, t]) => [id, t.figures()])),
     errors,

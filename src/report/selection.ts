@@ -8,93 +8,22 @@
 // viewer's (stats comparePaired): with one result per case (binary outcomes) Newcombe's paired interval and
 // McNemar's mid-p; with repeats or clusters, the paired t over per-case pass shares. "Provably within X of
 // the best" means the lower end of the two-sided interval of (variant − best) is at least −X.
-import {
-  comparePaired,
-  meanEstimate,
-  meanInterval,
-  quantileOfSorted,
-  wilsonInterval,
-  type Interval,
-} from '../stats/index.js';
+import type { Interval } from '../stats/index.js';
+import { compareVariants, variantFigures, type CaseOutcome, type Comparison, type QualityDesign, type SelectionVariant, type VariantFigures } from './selection-figures.js';
 
-/** One case of one variant: its repeats reduced to what selection needs. */
-export interface CaseOutcome {
-  /** The case's pass value: 0 or 1 with one repeat; with repeats what the suite's reducer makes of them (default the share passed); errored results count as not passed. */
-  pass: number;
-  /** False when every call of the case errored: no answer, so no cost (left out of cost means). Default true. */
-  answered?: boolean;
-  /** Answered calls (repeats), for totals. Default 1. */
-  calls?: number;
-  /** Mean list cost of one answered call of this case; null when any call is unpriced. */
-  costUsd: number | null;
-  /** Mean judge cost per call (checks' judgeCostUsd), 0 when no check reported one, null when one is unknown. */
-  judgeCostUsd: number | null;
-  /** Latency of each successful call with a known latency. */
-  latenciesMs: number[];
-  /** Output tokens and latency summed over calls where both are known (for tokens per second). */
-  generated: { outputTokens: number; latencyMs: number };
-}
-
-export interface SelectionVariant {
-  id: string;
-  model?: string;
-  cases: ReadonlyMap<string, CaseOutcome>;
-}
+export { compareVariants, variantFigures, type CaseOutcome, type Comparison, type LatencySummary, type QualityDesign, type SelectionVariant, type VariantFigures } from './selection-figures.js';
 
 export type SelectionAxis = 'cost' | 'latency';
 
-export interface SelectionInput {
+/** The run's design (binary outcomes, repeats, reducer, clusters: QualityDesign) and what to select on. */
+export interface SelectionInput extends QualityDesign {
   variants: SelectionVariant[];
   /** Segment of each case (cases without one form the segment "(untagged)" when others have one). */
   segments?: ReadonlyMap<string, string>;
-  /** Cluster of each case that has one: comparisons then use the clustered paired t, as `evalspec run` does. */
-  clusters?: ReadonlyMap<string, string>;
-  /** One result per case: Wilson and Newcombe intervals; otherwise t intervals over per-case shares. */
-  binary: boolean;
-  level?: number;
   /** The quality margin of the floor, as a share (0.03 = 3 points). */
   within?: number;
   /** What the frontier and the floor minimise: cost per case (default) or p95 latency. */
   by?: SelectionAxis;
-}
-
-/** variant − against, paired on the cases both have. */
-export interface Comparison {
-  variant: string;
-  against: string;
-  n: number;
-  difference: number;
-  interval: Interval | null;
-  /** McNemar mid-p (binary) or the paired t p-value, as in `evalspec run`'s comparisons. */
-  pValue: number | null;
-  test: 'newcombe-paired' | 'paired-t' | 'clustered-paired-t';
-  /** Binary outcomes: McNemar's exact p, beside the mid-p headline. */
-  mcnemarExactP: number | null;
-  /** variant's cost per case ÷ against's, on the same cases; null when either is unpriced. */
-  costRatio: number | null;
-}
-
-export interface LatencySummary {
-  p50: number | null;
-  p95: number | null;
-  p99: number | null;
-  /** Output tokens per second over calls with both known. */
-  tokensPerSecond: number | null;
-}
-
-export interface VariantFigures {
-  variant: string;
-  model: string | null;
-  cases: number;
-  quality: number | null;
-  qualityCi: Interval | null;
-  /** Mean list cost of answering one case once. */
-  costPerCase: number | null;
-  costPerCaseCi: Interval | null;
-  /** Cost per passing case: costPerCase ÷ quality (the cost of quality). */
-  costPerPass: number | null;
-  judgeCostPerCase: number | null;
-  latencyMs: LatencySummary;
 }
 
 export interface VariantPoint extends VariantFigures {
@@ -169,7 +98,6 @@ export interface Selection {
 }
 
 export const UNTAGGED = '(untagged)';
-const EPSILON = 1e-12;
 
 const sum = (values: Iterable<number>): number => {
   let total = 0;
@@ -177,108 +105,9 @@ const sum = (values: Iterable<number>): number => {
   return total;
 };
 
-function caseSubset(variant: SelectionVariant, caseIds: readonly string[] | null): CaseOutcome[] {
-  if (caseIds === null) return [...variant.cases.values()];
-  const out: CaseOutcome[] = [];
-  for (const id of caseIds) {
-    const c = variant.cases.get(id);
-    if (c) out.push(c);
-  }
-  return out;
-}
-
-function latencySummary(cases: readonly CaseOutcome[]): LatencySummary {
-  const all = cases.flatMap((c) => c.latenciesMs).sort((a, b) => a - b);
-  const tokens = sum(cases.map((c) => c.generated.outputTokens));
-  const ms = sum(cases.map((c) => c.generated.latencyMs));
-  return {
-    p50: all.length ? quantileOfSorted(all, 0.5) : null,
-    p95: all.length ? quantileOfSorted(all, 0.95) : null,
-    p99: all.length ? quantileOfSorted(all, 0.99) : null,
-    tokensPerSecond: ms > 0 ? tokens / (ms / 1000) : null,
-  };
-}
-
-function qualityOf(cases: readonly CaseOutcome[], binary: boolean, level: number): { quality: number | null; ci: Interval | null } {
-  if (cases.length === 0) return { quality: null, ci: null };
-  const shares = cases.map((c) => c.pass);
-  const quality = sum(shares) / shares.length;
-  if (binary) return { quality, ci: wilsonInterval(Math.round(sum(shares)), shares.length, level) ?? null };
-  const ci = meanInterval(shares, level);
-  return { quality, ci: ci ? { ...ci, method: `${ci.method} over per-case pass shares`, low: Math.max(0, ci.low), high: Math.min(1, ci.high) } : null };
-}
-
-/** Per-case costs of the answered cases; null when any of them is unpriced. */
-function costsOf(cases: readonly CaseOutcome[], pick: (c: CaseOutcome) => number | null = (c) => c.costUsd): number[] | null {
-  const out: number[] = [];
-  for (const c of cases) {
-    if (c.answered === false) continue;
-    const v = pick(c);
-    if (v === null) return null;
-    out.push(v);
-  }
-  return out;
-}
-
-/** Mean cost per case over the answered cases; null when any is unpriced or none was answered. */
-function meanCost(cases: readonly CaseOutcome[], pick?: (c: CaseOutcome) => number | null): number | null {
-  const costs = costsOf(cases, pick);
-  return costs && costs.length ? sum(costs) / costs.length : null;
-}
-
-/** Figures of one variant over a subset of cases (null: all of its cases). */
-export function variantFigures(variant: SelectionVariant, caseIds: readonly string[] | null, binary: boolean, level = 0.95): VariantFigures {
-  const cases = caseSubset(variant, caseIds);
-  const { quality, ci } = qualityOf(cases, binary, level);
-  const costs = costsOf(cases);
-  const costPerCase = costs && costs.length ? sum(costs) / costs.length : null;
-  const costCi = costs && costs.length >= 2 ? (meanEstimate(costs, level)?.interval ?? null) : null;
-  return {
-    variant: variant.id,
-    model: variant.model ?? null,
-    cases: cases.length,
-    quality,
-    qualityCi: ci,
-    costPerCase,
-    costPerCaseCi: costCi ? { ...costCi, low: Math.max(0, costCi.low) } : null,
-    costPerPass: costPerCase !== null && quality !== null && quality > 0 ? costPerCase / quality : null,
-    judgeCostPerCase: meanCost(cases, (c) => c.judgeCostUsd),
-    latencyMs: latencySummary(cases),
-  };
-}
-
-/** Paired comparison of `variant` against `against` on the cases both have (within `caseIds` if given). */
-export function compareVariants(
-  variant: SelectionVariant,
-  against: SelectionVariant,
-  binary: boolean,
-  level = 0.95,
-  caseIds: readonly string[] | null = null,
-  clusters?: ReadonlyMap<string, string>,
-): Comparison | null {
-  const ids = (caseIds ?? [...against.cases.keys()]).filter((id) => variant.cases.has(id) && against.cases.has(id));
-  if (ids.length === 0) return null;
-  const a = ids.map((id) => against.cases.get(id)!);
-  const b = ids.map((id) => variant.cases.get(id)!);
-  const costA = meanCost(a);
-  const costB = meanCost(b);
-  const costRatio = costA !== null && costB !== null && costA > 0 ? costB / costA : null;
-  // Cluster ids as run-analysis builds them (clusterKey): a case without a cluster is its own cluster.
-  const clustered = clusters !== undefined && clusters.size > 0 && ids.some((id) => clusters.has(id));
-  const clusterIds = clustered ? ids.map((id) => (clusters!.has(id) ? `cluster:${clusters!.get(id)}` : `case:${id}`)) : undefined;
-  const c = comparePaired(a.map((x) => x.pass), b.map((x) => x.pass), { level, clusterIds, binary })!;
-  return {
-    variant: variant.id,
-    against: against.id,
-    n: c.n,
-    difference: c.difference,
-    interval: c.interval,
-    pValue: c.pValue,
-    test: c.test,
-    mcnemarExactP: c.test === 'newcombe-paired' ? c.mcnemar!.pValue : null,
-    costRatio,
-  };
-}
+/** The input with its defaults filled in. */
+type SelectOptions = SelectionInput & Required<Pick<SelectionInput, 'level' | 'within' | 'by'>>;
+const EPSILON = 1e-12;
 
 const axisValue = (f: VariantFigures, by: SelectionAxis): number | null => (by === 'cost' ? f.costPerCase : f.latencyMs.p95);
 
@@ -317,7 +146,7 @@ function floorChoice(
   figures: VariantFigures[],
   caseIds: readonly string[] | null,
   reference: string | null,
-  options: Required<Pick<SelectionInput, 'binary' | 'level' | 'within' | 'by'>> & Pick<SelectionInput, 'clusters'>,
+  options: SelectOptions,
 ): FloorChoice {
   const ref = figures.find((f) => f.variant === reference);
   if (!ref || ref.quality === null) return { scope, cases: ref?.cases ?? 0, reference, choice: null, comparison: null, adequate: [], comparisons: [] };
@@ -330,7 +159,7 @@ function floorChoice(
       if (value !== null) adequate.push({ id: f.variant, value, quality: ref.quality, comparison: null });
       continue;
     }
-    const c = compareVariants(variants.find((v) => v.id === f.variant)!, refVariant, options.binary, options.level, caseIds, options.clusters);
+    const c = compareVariants(variants.find((v) => v.id === f.variant)!, refVariant, options, caseIds);
     if (c) comparisons.push(c);
     if (value === null || f.quality === null) continue;
     if (c?.interval && c.interval.low >= -options.within - EPSILON) adequate.push({ id: f.variant, value, quality: f.quality, comparison: c });
@@ -345,11 +174,11 @@ export function selectModels(input: SelectionInput): Selection {
   const level = input.level ?? 0.95;
   const within = input.within ?? 0.03;
   const by = input.by ?? 'cost';
-  const { binary, variants, clusters } = input;
-  const options = { binary, level, within, by, clusters };
+  const { binary, variants } = input;
+  const options: SelectOptions = { ...input, level, within, by };
   const warnings: string[] = [];
 
-  const figures = variants.map((v) => variantFigures(v, null, binary, level));
+  const figures = variants.map((v) => variantFigures(v, null, options));
   const caseCounts = new Set(figures.map((f) => f.cases));
   if (caseCounts.size > 1) warnings.push(`variants have results for different numbers of cases (${[...caseCounts].join(', ')}): comparisons are paired on the cases both have`);
   const missingAxis = figures.filter((f) => axisValue(f, by) === null).map((f) => f.variant);
@@ -370,13 +199,13 @@ export function selectModels(input: SelectionInput): Selection {
     const dominators = figures
       .filter((g) => g.variant !== f.variant && dominates({ quality: g.quality, value: axisValue(g, by) }, { quality: f.quality, value }))
       .sort((x, y) => (axisValue(x, by) as number) - (axisValue(y, by) as number));
-    const vsBest = bestVariant && bestVariant.id !== f.variant ? compareVariants(variants[i], bestVariant, binary, level, null, clusters) : null;
+    const vsBest = bestVariant && bestVariant.id !== f.variant ? compareVariants(variants[i], bestVariant, options) : null;
     return {
       ...f,
       onFrontier: value !== null && f.quality !== null && dominators.length === 0,
       dominatedBy: dominators.map((d) => d.variant),
       dominance: dominators
-        .map((d) => compareVariants(variants.find((v) => v.id === d.variant)!, variants[i], binary, level, null, clusters))
+        .map((d) => compareVariants(variants.find((v) => v.id === d.variant)!, variants[i], options))
         .filter((c): c is Comparison => c !== null),
       vsBest,
       meetsFloor: overall.adequate.includes(f.variant),
@@ -393,7 +222,7 @@ export function selectModels(input: SelectionInput): Selection {
   if (bySegment.size > 0) {
     const total = sum([...bySegment.values()].map((ids) => ids.length));
     for (const [segment, ids] of bySegment) {
-      const segFigures = variants.map((v) => variantFigures(v, ids, binary, level));
+      const segFigures = variants.map((v) => variantFigures(v, ids, options));
       segments.push({
         segment,
         cases: ids.length,
@@ -429,7 +258,7 @@ function routingSuggestion(
   bySegment: Map<string, string[]>,
   overall: FloorChoice,
   best: string | null,
-  options: Required<Pick<SelectionInput, 'binary' | 'level' | 'within' | 'by'>> & Pick<SelectionInput, 'clusters'>,
+  options: SelectOptions,
 ): { routing: RoutingSuggestion | null; noRoutingReason: string | null } {
   const none = (noRoutingReason: string | null) => ({ routing: null, noRoutingReason });
   if (segments.length === 0 || best === null) return none(null);
@@ -441,10 +270,10 @@ function routingSuggestion(
   const total = sum(segments.map((s) => s.cases));
   const routes = segments.map((s) => ({ segment: s.segment, variant: (s.floor.choice ?? overall.choice) as string, cases: s.cases, share: s.cases / total }));
   const routed = routedVariant(variants, routes, bySegment);
-  const figures = variantFigures(routed, null, options.binary, options.level);
+  const figures = variantFigures(routed, null, options);
   // Routing only pays when it beats sending everything to the overall choice.
   if (overall.choice) {
-    const overallFigures = variantFigures(byId.get(overall.choice)!, null, options.binary, options.level);
+    const overallFigures = variantFigures(byId.get(overall.choice)!, null, options);
     const routedValue = axisValue(figures, options.by);
     const overallValue = axisValue(overallFigures, options.by);
     if (routedValue !== null && overallValue !== null && !strictlyLess(routedValue, overallValue)) {
@@ -465,8 +294,8 @@ function routingSuggestion(
       qualityCi: figures.qualityCi,
       costPerCase: figures.costPerCase,
       p95LatencyMs: figures.latencyMs.p95,
-      vsBest: compareVariants(routed, bestVariant, options.binary, options.level, null, options.clusters),
-      vsOverallChoice: overallVariant && overallVariant.id !== best ? compareVariants(routed, overallVariant, options.binary, options.level, null, options.clusters) : null,
+      vsBest: compareVariants(routed, bestVariant, options),
+      vsOverallChoice: overallVariant && overallVariant.id !== best ? compareVariants(routed, overallVariant, options) : null,
       note: 'the routes were chosen on these same cases, so the blend is measured on the data that picked it: confirm it on fresh cases before relying on the quality figure',
     },
   };

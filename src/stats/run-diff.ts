@@ -8,9 +8,9 @@
 //   runs) the paired difference after − before over the unchanged cases, with its t interval (clustered when
 //   cases have a cluster), p-value and Holm-adjusted p-value across the metrics of that variant.
 // - Per segment (case tag) the same for the pass rate, Holm-adjusted across the segments of that variant.
-// - Flips per case (majority verdict over repeats; a tie is not passed): fixed, broken, still failing, each
-//   with the critical checks it newly fails; and with repeats, the cases whose repeats became flaky (or
-//   stopped being flaky).
+// - Flips per case (case-flips.ts: the case's pass value under the suite's repeat reducer, above one half):
+//   fixed, broken, still failing, each with the critical checks it newly fails; and with repeats, the cases
+//   whose repeats became flaky (or stopped being flaky).
 import type { Interval } from './interval.js';
 import { holmAdjust } from './multiple-comparisons.js';
 import { formatPValue } from './describe-comparison.js';
@@ -18,6 +18,9 @@ import { minimumDetectableDifference } from './power.js';
 import { mcnemarFromOutcomes } from './mcnemar.js';
 import { pairedWithInterval } from './run-analysis.js';
 import { caseValue, clusterKey, hasClusters, type CaseInfo, type CaseOutcome, type RunOutcomes } from './outcomes.js';
+import { caseFlips, casePassed, flakyChanges, type CaseFlip, type FlakyChange } from './case-flips.js';
+
+export type { CaseFlip, CaseSideSummary, FlakyChange, FlipKind } from './case-flips.js';
 
 export interface DiffSide {
   outcomes: RunOutcomes;
@@ -79,35 +82,6 @@ export interface SegmentChange extends MetricChange {
   tag: string;
   /** Null, or why the segment is too small to say anything. */
   warning: string | null;
-}
-
-export type FlipKind = 'fixed' | 'broken' | 'still-failing';
-
-export interface CaseSideSummary {
-  results: number;
-  passed: number;
-  errored: number;
-  score: number | null;
-}
-
-export interface CaseFlip {
-  caseId: string;
-  kind: FlipKind;
-  tags: string[];
-  before: CaseSideSummary;
-  after: CaseSideSummary;
-  /**
-   * Critical check metrics (severity: critical) that failed in some repeat after and in none before: the case
-   * newly fails a zero-tolerance check (the reading of failure-rate bars, stats/outcomes.ts caseFailure).
-   */
-  newCriticalFailures: string[];
-}
-
-export interface FlakyChange {
-  caseId: string;
-  /** Judged repeats and how many passed, in each run. */
-  before: { judged: number; passed: number };
-  after: { judged: number; passed: number };
 }
 
 export interface VariantDiff {
@@ -259,34 +233,6 @@ export function sameFigures(a: Pick<MetricChange, 'n' | 'difference' | 'se' | 'p
   return a.n === b.n && close(a.difference, b.difference) && close(a.se, b.se) && close(a.pValue, b.pValue);
 }
 
-/** A case passes when most of its results passed (a tie is not passed; errored results count as not passed). */
-function casePassed(o: CaseOutcome): boolean {
-  return o.passed * 2 > o.results;
-}
-
-function sideSummary(o: CaseOutcome): CaseSideSummary {
-  return { results: o.results, passed: o.passed, errored: o.errored, score: o.score };
-}
-
-/** Critical check metrics that failed in at least one repeat. */
-function criticalFailures(o: CaseOutcome): Set<string> {
-  return new Set(Object.entries(o.checks.critical ?? {}).filter(([, c]) => c.failed > 0).map(([m]) => m));
-}
-
-function newCriticalFailures(before: CaseOutcome, after: CaseOutcome): string[] {
-  const was = criticalFailures(before);
-  return [...criticalFailures(after)].filter((m) => !was.has(m)).sort();
-}
-
-function judgedRepeats(o: CaseOutcome | undefined): { judged: number; passed: number } {
-  if (!o) return { judged: 0, passed: 0 };
-  return { judged: o.results - o.errored, passed: o.passed };
-}
-
-function isFlaky(r: { judged: number; passed: number }): boolean {
-  return r.judged >= 2 && r.passed > 0 && r.passed < r.judged;
-}
-
 function segmentWarning(n: number, interval: Interval | null, minCases: number): string | null {
   if (n < minCases) return `too small to say anything: ${n} paired case${n === 1 ? '' : 's'} (rule: fewer than ${minCases})`;
   if (!interval) return 'too small to say anything: no confidence interval';
@@ -378,17 +324,7 @@ export function diffRuns(before: DiffSide, after: DiffSide, options: DiffOptions
       segments.push(...finishFamily(raw, level, `${raw.length} segments`, (x) => `${label} in ${x.tag}`).map((x) => ({ ...x, warning: segmentWarning(x.n, x.interval, minCases) })));
     }
 
-    const flips: VariantDiff['flips'] = { fixed: [], broken: [], stillFailing: [] };
-    for (const [ia, ib] of present) {
-      const a = vb[ia]!;
-      const b = va[ib]!;
-      const pa = casePassed(a);
-      const pb = casePassed(b);
-      if (pa && pb) continue;
-      const kind: FlipKind = pa ? 'broken' : pb ? 'fixed' : 'still-failing';
-      const flip: CaseFlip = { caseId: cases[ib].id, kind, tags: [...cases[ib].tags], before: sideSummary(a), after: sideSummary(b), newCriticalFailures: newCriticalFailures(a, b) };
-      (kind === 'fixed' ? flips.fixed : kind === 'broken' ? flips.broken : flips.stillFailing).push(flip);
-    }
+    const flips = caseFlips(vb, va, present, cases);
 
     let mcnemar: VariantDiff['mcnemar'] = null;
     if (oneResult && present.length > 0) {
@@ -396,18 +332,7 @@ export function diffRuns(before: DiffSide, after: DiffSide, options: DiffOptions
       mcnemar = { fixed: m.b01, broken: m.b10, pValue: m.pValue, method: 'mcnemar-exact' };
     }
 
-    let flaky: VariantDiff['flaky'] = null;
-    if (withRepeats) {
-      flaky = { became: [], stopped: [] };
-      for (const [ia, ib] of present) {
-        const rb = judgedRepeats(vb[ia]);
-        const ra = judgedRepeats(va[ib]);
-        const was = isFlaky(rb);
-        const is = isFlaky(ra);
-        if (is && !was && rb.judged > 0) flaky.became.push({ caseId: cases[ib].id, before: rb, after: ra });
-        else if (was && !is && ra.judged > 0) flaky.stopped.push({ caseId: cases[ib].id, before: rb, after: ra });
-      }
-    }
+    const flaky = withRepeats ? flakyChanges(vb, va, present, cases) : null;
 
     return { variant: id, n: present.length, metrics, mcnemar, segments, segmentsOmitted: ranked.length - tags.length, flips, flaky };
   });

@@ -22,6 +22,12 @@ export interface PowerPlanOptions {
   suiteCases: number;
   /** Repeats per case in the suite now. */
   repeat: number;
+  /**
+   * The suite's repeat reducer (mean, majority, all, pass@k, pass^k; default mean). Miller's split of the
+   * variance, which says what more repeats buy, holds for the mean of repeats only: with another reducer only
+   * the suite's repeat count is planned.
+   */
+  reducer?: string;
   /** Repeat counts to tabulate (default 1, 2, 3, 5, 10 and the suite's). */
   repeatOptions?: number[];
   /** A previous run of the suite, to observe variance and correlation. */
@@ -89,6 +95,8 @@ export interface PowerPlan {
   method: 'miller-eq9';
   suiteCases: number;
   repeat: number;
+  /** The suite's repeat reducer, named. */
+  repeatReduce: string;
   source: 'previous-run' | 'assumption';
   previousRunId: string | null;
   /** The assumptions used, in words (always present when the source is an assumption). */
@@ -140,7 +148,8 @@ function observedPair(outcomes: RunOutcomes, base: VariantOutcomes, other: Varia
   const power = options.power ?? 0.8;
   let decomposition: PairPlan['decomposition'] = null;
   const k0 = outcomes.repeat;
-  if (k0 > 1) {
+  const meanReduced = (options.reducer ?? 'mean') === 'mean';
+  if (k0 > 1 && meanReduced) {
     const wa = repeatsWithin(base, indices);
     const wb = repeatsWithin(other, indices);
     if (wa.variance !== undefined && wb.variance !== undefined) {
@@ -166,7 +175,7 @@ function observedPair(outcomes: RunOutcomes, base: VariantOutcomes, other: Varia
     const n = degenerate ? 1 : pairedSampleSize({ detect: options.detect, alpha, power, ...v }).n;
     return { repeats: k, cases: Math.ceil(n * deff) };
   });
-  const casesNeeded = !decomposition && k0 === 1 ? unsplitRows(repeatRows, observedRows[0].cases, observedVariance, deff, { detect: options.detect, alpha, power }) : observedRows;
+  const casesNeeded = !decomposition && k0 === 1 && meanReduced ? unsplitRows(repeatRows, observedRows[0].cases, observedVariance, deff, { detect: options.detect, alpha, power }) : observedRows;
   const current = varianceWith(decomposition ? options.repeat : k0);
   const mdd = minimumDetectableDifference({ n: options.suiteCases, alpha, power, ...current }) * Math.sqrt(deff);
   return {
@@ -194,8 +203,15 @@ function observedPair(outcomes: RunOutcomes, base: VariantOutcomes, other: Varia
 export function planPower(options: PowerPlanOptions): PowerPlan {
   const alpha = options.alpha ?? 0.05;
   const power = options.power ?? 0.8;
-  const repeatRows = [...new Set([...(options.repeatOptions ?? [1, 2, 3, 5, 10]), options.repeat])].sort((x, y) => x - y);
+  const reducer = options.reducer ?? 'mean';
+  const meanReduced = reducer === 'mean';
+  const repeatRows = meanReduced ? [...new Set([...(options.repeatOptions ?? [1, 2, 3, 5, 10]), options.repeat])].sort((x, y) => x - y) : [options.repeat];
   const assumptions: string[] = [];
+  if (!meanReduced) {
+    assumptions.push(
+      `the suite reduces its ${options.repeat} repeats with ${reducer}, not their mean: the per-case values are ${reducer} values, and how much more repeats would help (Miller's split of the variance) is known for the mean only, so only the suite's repeat count is planned`,
+    );
+  }
   const pairs: PairPlan[] = [];
   const previous = options.previous;
   if (previous && previous.outcomes.variants.length >= 2) {
@@ -211,7 +227,7 @@ export function planPower(options: PowerPlanOptions): PowerPlan {
     if (pairs.length && skipped.length) {
       assumptions.push(`left out ${skipped.join(', ')}: no variance of the difference with ${base.id} was observed (they agreed on every case, or too few paired cases)`);
     }
-    if (pairs.length && previous.outcomes.repeat === 1) {
+    if (pairs.length && previous.outcomes.repeat === 1 && meanReduced) {
       assumptions.push('the previous run had one repeat per case, so it cannot tell how much more repeats would help: each row with more repeats is a range, low if all of the observed variance is the model\'s own randomness (k repeats divide it by k), high if none of it is');
     }
     if (pairs.some((p) => p.designEffect !== null)) assumptions.push('cases share clusters: the cases needed are multiplied by the observed design effect (clustered / naive variance)');
@@ -238,7 +254,7 @@ export function planPower(options: PowerPlanOptions): PowerPlan {
         decomposition: null,
         designEffect: null,
         casesNeeded:
-          previous.outcomes.repeat === 1
+          previous.outcomes.repeat === 1 && meanReduced
             ? unsplitRows(repeatRows, pairedSampleSize({ detect: options.detect, alpha, power, ...spec }).n, 2 * variance * (1 - ASSUMED_CORRELATION), 1, { detect: options.detect, alpha, power })
             : [{ repeats: previous.outcomes.repeat, cases: pairedSampleSize({ detect: options.detect, alpha, power, ...spec }).n }],
         minimumDetectableDifference: minimumDetectableDifference({ n: Math.max(1, options.suiteCases), alpha, power, ...spec }),
@@ -252,7 +268,7 @@ export function planPower(options: PowerPlanOptions): PowerPlan {
         : `the previous run ${previous.runId} has too few paired cases`
       : 'no previous run of this suite is in the store';
     assumptions.push(`${why}: assuming the worst-case binary variance 0.25 per variant (a 50% pass rate) and a correlation of 0.5 between variants`);
-    assumptions.push('repeats: without a run with repeats, how much of the variance they remove is unknown (at most the model\'s own randomness; see docs/statistics.md): each row with more repeats is a range, low if all of the variance is the model\'s own randomness (k repeats divide it by k), high if none of it is');
+    if (meanReduced) assumptions.push('repeats: without a run with repeats, how much of the variance they remove is unknown (at most the model\'s own randomness; see docs/statistics.md): each row with more repeats is a range, low if all of the variance is the model\'s own randomness (k repeats divide it by k), high if none of it is');
     const variance = { sdA: WORST_CASE_SD, sdB: WORST_CASE_SD, correlation: ASSUMED_CORRELATION };
     const n = pairedSampleSize({ detect: options.detect, alpha, power, ...variance }).n;
     pairs.push({
@@ -266,7 +282,10 @@ export function planPower(options: PowerPlanOptions): PowerPlan {
       decomposition: null,
       designEffect: null,
       // The assumed variance is per repeat; how much repeats remove is unknown, so each row is bounded.
-      casesNeeded: unsplitRows(repeatRows, n, WORST_CASE_SD ** 2 * 2 * (1 - ASSUMED_CORRELATION), 1, { detect: options.detect, alpha, power }),
+      casesNeeded: meanReduced
+        ? unsplitRows(repeatRows, n, WORST_CASE_SD ** 2 * 2 * (1 - ASSUMED_CORRELATION), 1, { detect: options.detect, alpha, power })
+        : [{ repeats: options.repeat, cases: n }], // a value in [0, 1] has variance ≤ 0.25 whatever the reducer
+
       minimumDetectableDifference: minimumDetectableDifference({ n: Math.max(1, options.suiteCases), alpha, power, ...variance }),
     });
   }
@@ -291,6 +310,7 @@ export function planPower(options: PowerPlanOptions): PowerPlan {
     method: 'miller-eq9',
     suiteCases: options.suiteCases,
     repeat: options.repeat,
+    repeatReduce: reducer,
     source: pairs[0].n > 0 ? 'previous-run' : 'assumption',
     previousRunId: pairs[0].n > 0 ? previous!.runId : null,
     assumptions,

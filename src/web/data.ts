@@ -1,8 +1,11 @@
 // What the viewer's API answers, computed from the store: run lists with headline intervals, the run page
 // (report, heatmap, facets), pages of filtered results, one case with every repeat, paired comparisons.
 import { runState, type Store, type RunRecord, type ResultRow } from '../store/index.js';
-import { buildRunReport, resumeCommand, type RunReport } from '../report/index.js';
-import { comparePaired, passRateFigure, quantileOfSorted, wilsonInterval, type Interval } from '../stats/index.js';
+import { buildRunReport, costsOfAggregate, reducedPassValue, resumeCommand, runPricing, runRepeatReducer, sumCosts, type CostFigures, type RunReport } from '../report/index.js';
+import { comparePaired, passVerdict, wilsonInterval, type Interval } from '../stats/index.js';
+import { hasClusteredCases, passRateOf, summarize } from './run-summary.js';
+
+export { summarize } from './run-summary.js';
 import { buildReportInWorker } from './report-worker.js';
 import { RunIndexCache, type IndexedResult, type RunIndex } from './run-index.js';
 import {
@@ -15,7 +18,6 @@ import {
   type PairedSummary,
   type ReportView,
   type ReportResponse,
-  type VariantSummary,
   type ResultListItem,
   type ResultsResponse,
   type RunListItem,
@@ -65,16 +67,6 @@ export interface LabelInput {
 
 const keyOf = (r: { caseId: string; variantId: string; repeat: number }) => `${r.caseId}\u0000${r.variantId}\u0000${r.repeat}`;
 
-/** Per-case pass shares → pass rate with an interval (Wilson with one repeat, t over per-case shares with more). */
-function passRateOf(shares: number[], passed: number, results: number, repeat: number): { rate: number | null; ci: Interval | null } {
-  if (shares.length === 0) return { rate: null, ci: null };
-  if (repeat === 1) return { rate: passed / results, ci: wilsonInterval(passed, results) ?? null };
-  // The run report's figure (stats passRateFigure): with no spread between cases (every case passing 2 of 3)
-  // the exact no-spread interval, not a zero-width t interval.
-  const figure = passRateFigure(shares, undefined, repeat, 0.95);
-  return { rate: figure?.passRate ?? null, ci: figure?.interval ?? null };
-}
-
 /** The API's view of the one paired comparison (stats comparePaired) that `run` and `select` print too. */
 function paired(summary: ReturnType<typeof comparePaired>): PairedSummary | null {
   if (!summary) return null;
@@ -120,74 +112,6 @@ function fromReportSegments(report: ReportView, variantIds: string[]): SegmentRo
   return rows;
 }
 
-/**
- * The per-variant summary of the run report, computed from the index in one pass (the full report, with
- * comparisons, bars and segments, takes seconds on 50,000 results and is served separately). Same figures
- * and methods as buildRunReport's variants (a test checks they agree).
- */
-export function summarize(index: RunIndex): VariantSummary[] {
-  const repeat = index.run.repeat;
-  return index.run.variants.map((v) => {
-    let results = 0, passed = 0, failed = 0, errors = 0, cached = 0, scoreSum = 0, scored = 0, unpriced = 0;
-    let inTok = 0, outTok = 0, tokensKnown = 0, cost = 0;
-    const latencies: number[] = [];
-    const byCase = new Map<string, { passed: number; total: number }>();
-    for (const r of index.results) {
-      if (r.variantId !== v.id) continue;
-      results++;
-      if (r.pass === true) passed++;
-      if (r.pass === false) failed++;
-      if (r.errorClass !== null) errors++;
-      if (r.cached) cached++;
-      if (r.score !== null) (scoreSum += r.score), scored++;
-      if (r.inputTokens !== null) (inTok += r.inputTokens), (outTok += r.outputTokens ?? 0), tokensKnown++;
-      if (r.costUsd !== null) cost += r.costUsd;
-      if (r.errorClass === null && !r.cached && r.costUsd === null) unpriced++;
-      if (r.errorClass === null && r.latencyMs !== null) latencies.push(r.latencyMs);
-      const e = byCase.get(r.caseId) ?? { passed: 0, total: 0 };
-      e.total++;
-      if (r.pass === true) e.passed++;
-      byCase.set(r.caseId, e);
-    }
-    latencies.sort((a, b) => a - b);
-    const shares = [...byCase.values()].map((e) => e.passed / e.total);
-    let passRate: number | null = null;
-    let passRateCi: Interval | null = null;
-    if (results > 0) {
-      if (repeat === 1) {
-        passRate = passed / results;
-        passRateCi = wilsonInterval(passed, results) ?? null;
-      } else {
-        // The run report's figure, so a run with no spread between cases gets the same no-spread interval.
-        const figure = passRateFigure(shares, undefined, repeat, 0.95);
-        passRate = figure?.passRate ?? null;
-        passRateCi = figure?.interval ?? null;
-      }
-    }
-    return {
-      id: v.id,
-      model: v.model,
-      prompt: v.prompt,
-      cases: byCase.size,
-      passed,
-      failed,
-      errors,
-      cached,
-      passRate,
-      passRateCi,
-      meanScore: scored > 0 ? scoreSum / scored : null,
-      tokens: { input: results && tokensKnown ? inTok : null, output: results && tokensKnown ? outTok : null },
-      costUsd: results === 0 || unpriced > 0 ? null : cost,
-      unpriced,
-      latencyMs: {
-        p50: latencies.length ? quantileOfSorted(latencies, 0.5) : null,
-        p95: latencies.length ? quantileOfSorted(latencies, 0.95) : null,
-        method: 'linear interpolation between order statistics (numpy default)',
-      },
-    };
-  });
-}
-
 export class ViewerData {
   readonly index: RunIndexCache;
   private reports = new Map<string, { key: string; report: RunReport }>();
@@ -224,21 +148,29 @@ export class ViewerData {
     const cached = this.headlines.get(run.id);
     if (cached && cached.key === key && FINAL.has(run.status)) return cached.variants;
     let variants: RunListItem['variants'];
-    if (run.repeat === 1) {
+    // One repeat and no clusters: the store's SQL aggregate gives the run report's Wilson figure; else the index.
+    const clustered = run.repeat === 1 && (await this.store.cases.list(run.id)).some((c) => c.cluster !== null);
+    if (run.repeat === 1 && !clustered) {
       const aggregates = new Map((await this.store.results.aggregate(run.id)).map((a) => [a.variantId, a]));
+      // Costs from the aggregate when it decides them (report/cost-figures.ts), else from the rows.
+      const pricing = runPricing(run);
+      let costs = new Map(run.variants.map((v) => [v.id, costsOfAggregate(pricing, aggregates.get(v.id), v.id)]));
+      if ([...costs.values()].some((c) => c === undefined)) costs = new Map(summarize(await this.loadIndex(run.id)).map((v) => [v.id, { paidUsd: v.costUsd, listUsd: v.listCostUsd }]));
       variants = run.variants.map((v) => {
         const a = aggregates.get(v.id);
+        const cost: CostFigures = costs.get(v.id) ?? { paidUsd: null, listUsd: null };
         return {
           id: v.id,
           model: v.model,
           cases: a?.results ?? 0,
           passRate: a && a.results ? a.passed / a.results : null,
           passRateCi: a && a.results ? (wilsonInterval(a.passed, a.results) ?? null) : null,
-          costUsd: a ? a.costUsd : null,
+          costUsd: cost.paidUsd,
+          listCostUsd: cost.listUsd,
         };
       });
     } else {
-      variants = summarize(await this.loadIndex(run.id)).map((v) => ({ id: v.id, model: v.model, cases: v.cases, passRate: v.passRate, passRateCi: v.passRateCi, costUsd: v.costUsd }));
+      variants = summarize(await this.loadIndex(run.id)).map((v) => ({ id: v.id, model: v.model, cases: v.cases, passRate: v.passRate, passRateCi: v.passRateCi, costUsd: v.costUsd, listCostUsd: v.listCostUsd }));
     }
     this.headlines.set(run.id, { key, variants });
     return variants;
@@ -251,7 +183,7 @@ export class ViewerData {
     const items: RunListItem[] = [];
     for (const run of runs.slice(0, filter.limit ?? 200)) {
       const variants = await this.headline(run);
-      const costs = variants.map((v) => v.costUsd);
+      const total = sumCosts(variants.map((v) => ({ paidUsd: v.costUsd, listUsd: v.listCostUsd })));
       items.push({
         id: run.id,
         suiteName: run.suiteName,
@@ -263,7 +195,8 @@ export class ViewerData {
         repeat: run.repeat,
         totalCalls: run.totalCalls,
         variants,
-        costUsd: costs.length && costs.every((c) => c !== null) ? costs.reduce<number>((s, c) => s + (c as number), 0) : null,
+        costUsd: total.paidUsd,
+        listCostUsd: total.listUsd,
       });
     }
     return { suites, runs: items };
@@ -362,10 +295,7 @@ export class ViewerData {
         cells: index.run.variants.map((v) => {
           const byCase = byVariant?.get(v.id);
           if (!byCase || byCase.size === 0) return { variantId: v.id, cases: 0, passRate: null, ci: null, wide: true, warning: null };
-          const entries = [...byCase.values()];
-          const passed = entries.reduce((s, e) => s + e.passed, 0);
-          const total = entries.reduce((s, e) => s + e.total, 0);
-          const { rate, ci } = passRateOf(entries.map((e) => e.passed / e.total), passed, total, index.run.repeat);
+          const { rate, ci } = passRateOf(index, byCase);
           return { variantId: v.id, cases: byCase.size, passRate: rate, ci, wide: !ci || ci.high - ci.low > WIDE_INTERVAL, warning: null };
         }),
       });
@@ -490,14 +420,16 @@ export class ViewerData {
     const a = perCase(ia, sides.variantA);
     const b = perCase(ib, sides.variantB);
     const common = [...a.keys()].filter((k) => b.has(k));
+    // Each run's pass values under its suite's repeat reducer, as the run report and `evalspec diff` use them.
+    const [reduceA, reduceB] = [runRepeatReducer(ia.run), runRepeatReducer(ib.run)];
     const rows: CompareRow[] = common.map((caseId) => {
       const ea = a.get(caseId)!;
       const eb = b.get(caseId)!;
-      const passA = ea.passed / ea.total;
-      const passB = eb.passed / eb.total;
-      // A flip: the majority verdict differs (with one repeat, plain pass vs fail).
-      const va = passA >= 0.5;
-      const vb = passB >= 0.5;
+      const passA = reducedPassValue(reduceA, ea.total, ea.passed);
+      const passB = reducedPassValue(reduceB, eb.total, eb.passed);
+      // A flip: the verdicts differ (stats passVerdict, as `evalspec diff`: a tie is not a pass).
+      const va = passVerdict(passA);
+      const vb = passVerdict(passB);
       const ca = ia.cases.get(caseId);
       const cb = ib.cases.get(caseId);
       return {
@@ -514,7 +446,7 @@ export class ViewerData {
     const scope = opts.segment ? rows.filter((r) => r.tags.includes(opts.segment!)) : rows;
     // Cluster ids, when cases declare clusters: the SE of the difference is then clustered. Keys as the
     // run report builds them (a case without a cluster is its own), so both give the same figures.
-    const clustered = scope.some((r) => ia.cases.get(r.caseId)?.cluster);
+    const clustered = hasClusteredCases(ia);
     const clusterOf = (caseId: string) => {
       const cluster = ia.cases.get(caseId)?.cluster;
       return cluster ? `cluster:${cluster}` : `case:${caseId}`;

@@ -98,7 +98,10 @@ export interface VariantSummary {
   passRateCi: Interval | null;
   meanScore: number | null;
   tokens: { input: number | null; output: number | null };
+  /** What the run paid (cache hits 0); null when unknown (report/cost-figures.ts). */
   costUsd: number | null;
+  /** The same calls at list price (cache hits priced from their tokens); null when unknown. */
+  listCostUsd: number | null;
   unpriced: number;
   latencyMs: { p50: number | null; p95: number | null; method: string };
 }
@@ -141,6 +144,7 @@ export interface VariantHeadline {
   passRate: number | null;
   passRateCi: Interval | null;
   costUsd: number | null;
+  listCostUsd: number | null;
 }
 
 export interface RunListItem {
@@ -157,8 +161,10 @@ export interface RunListItem {
   repeat: number;
   totalCalls: number;
   variants: VariantHeadline[];
-  /** Total cost of the run; null when any variant's cost is unknown. */
+  /** What the run paid in total; null when any variant's cost is unknown. */
   costUsd: number | null;
+  /** The run's calls at list price; null when any variant's is unknown. */
+  listCostUsd: number | null;
 }
 
 export interface RunsResponse {

@@ -114,7 +114,7 @@ describe('the floor: provably within X of the best', () => {
       new Map(xs.map((x, i) => [`c${i}`, { pass: x, costUsd: 1, judgeCostUsd: 0, latenciesMs: [], generated: { outputTokens: 0, latencyMs: 0 } }]));
     const a: SelectionVariant = { id: 'a', cases: shares([1, 0.5, 1, 0.5, 1, 1]) };
     const b: SelectionVariant = { id: 'b', cases: shares([1, 0.5, 0.5, 0.5, 1, 0.5]) };
-    const c = compareVariants(b, a, false)!;
+    const c = compareVariants(b, a, { binary: false })!;
     expect(c.test).toBe('paired-t');
     expect(c.difference).toBeCloseTo(-1 / 6, 12);
     expect(c.interval!.method).toBe('t');
@@ -191,7 +191,7 @@ describe('the frontier against p95 latency', () => {
     expect(s.points.find((p) => p.variant === 'slower')!.dominatedBy).toEqual(['slow']);
     expect(s.points.find((p) => p.variant === 'replayed')!.onFrontier).toBe(false);
     expect(s.warnings.join('\n')).toContain('no measured latency for replayed');
-    const f = variantFigures(fast, null, true);
+    const f = variantFigures(fast, null, { binary: true });
     expect(f.latencyMs).toEqual({ p50: 200, p95: 200, p99: 200, tokensPerSecond: 500 });
   });
 });

@@ -54,10 +54,10 @@ describe('routes and formats', () => {
     expect(parseHash('').page).toBe('runs');
   });
 
-  it('prints money without exponents and unknowns as n/a', () => {
+  it('prints money without exponents and unknowns as unknown', () => {
     expect(usd(0.000084)).toBe('$0.0000840');
     expect(usd(1.176)).toBe('$1.1760');
-    expect(usd(null)).toBe('n/a');
+    expect(usd(null)).toBe('unknown');
     expect(usd(0)).toBe('$0');
     expect(signedPts(-0.1)).toBe('−10.0 pts');
     expect(rateColour(null)).toMatch(/^#/);

@@ -7,7 +7,8 @@ export const ciText = (ci: Interval | null | undefined, digits = 1): string =>
   ci ? `${(ci.low * 100).toFixed(digits)}–${(ci.high * 100).toFixed(digits)}` : 'n/a';
 
 export const usd = (x: number | null | undefined): string => {
-  if (x === null || x === undefined) return 'n/a';
+  // An unknown cost (unpriced model, report/cost-figures.ts) is never shown as "$0".
+  if (x === null || x === undefined) return 'unknown';
   if (x === 0) return '$0';
   // Three significant digits below a cent (never an exponent: $0.0000840, not $8.4e-5).
   if (x < 0.01) return `$${x.toFixed(Math.min(10, 2 - Math.floor(Math.log10(x))))}`;

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { CliIO } from '../program.js';
 import { EvalspecError } from '../../errors.js';
-import { loadSuite } from '../../suite/index.js';
+import { loadSuite, resolveRepeatReducer } from '../../suite/index.js';
 import { openStore, DEFAULT_DB_PATH, type Store, type RunRecord } from '../../store/index.js';
 import { loadCaseOutcomes } from '../../report/index.js';
 import { planPower, type PowerPlan } from '../../stats/index.js';
@@ -47,8 +47,10 @@ const pts = (x: number) => `${(x * 100).toFixed(1)} points`;
 const int = (x: number) => x.toLocaleString('en-US');
 
 export function renderPlan(plan: PowerPlan, suite: { name: string; cases: number; variants: number; repeat: number }): string {
+  // The reducer makes each case's pass value: the variances below are of those values.
+  const reduce = plan.repeatReduce === 'mean' && suite.repeat === 1 ? '' : ` (reduced by ${plan.repeatReduce})`;
   const lines: string[] = [];
-  lines.push(`${suite.name}: ${int(suite.cases)} cases × ${suite.repeat} repeat${suite.repeat === 1 ? '' : 's'}, ${suite.variants} variant${suite.variants === 1 ? '' : 's'}`);
+  lines.push(`${suite.name}: ${int(suite.cases)} cases × ${suite.repeat} repeat${suite.repeat === 1 ? '' : 's'}${reduce}, ${suite.variants} variant${suite.variants === 1 ? '' : 's'}`);
   lines.push('');
   lines.push(`To detect a difference of ${pts(plan.detect)} in pass rate between two variants (two-sided α = ${plan.alpha}, ${Math.round(plan.power * 100)}% power, paired on the same cases; Miller 2024 Eq. 9):`);
   if (plan.source === 'previous-run') lines.push(`  observed in run ${plan.previousRunId}:`);
@@ -118,6 +120,7 @@ export function registerPlanCommand(program: Command, io: CliIO): void {
         power: opts.power,
         suiteCases: suite.cases.length,
         repeat: suite.repeat,
+        reducer: resolveRepeatReducer(suite.storedConfig.repeat, suite.repeat).name,
         previous,
         bars: suite.bars,
       });

@@ -39,7 +39,8 @@ function rowsOf(variants: VariantSummary[], costs: CostsLike | undefined): Row[]
   const byId = new Map(asArray<CostVariantLike>(costs?.variants).map((c) => [c.variant, c]));
   return variants.map((v) => {
     const c = byId.get(v.id);
-    const perCase = c ? (c.costPerCase ?? null) : v.costUsd === null || !v.cases ? null : v.costUsd / v.cases;
+    // List prices, as the cost block (a run served from the cache paid $0 but its calls still cost that much).
+    const perCase = c ? (c.costPerCase ?? null) : v.listCostUsd === null || !v.cases ? null : v.listCostUsd / v.cases;
     return {
       id: v.id,
       model: v.model,
@@ -48,7 +49,7 @@ function rowsOf(variants: VariantSummary[], costs: CostsLike | undefined): Row[]
       costPerCase: perCase,
       costPerCaseCi: c?.costPerCaseCi ?? null,
       costPerPass: c ? (c.costPerPass ?? null) : perCase !== null && v.passRate ? perCase / v.passRate : null,
-      totalCost: v.costUsd,
+      totalCost: v.listCostUsd,
       p95: c?.latencyMs?.p95 ?? v.latencyMs.p95,
     };
   });

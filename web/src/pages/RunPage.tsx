@@ -81,7 +81,8 @@ export function RunPage({ runId, params }: { runId: string; params: URLSearchPar
               <th className="num">mean score</th>
               <th className="num">errors</th>
               <th className="num">tokens in/out</th>
-              <th className="num">cost</th>
+              <th className="num" title="what this run paid (a cache hit costs $0)">cost paid</th>
+              <th className="num" title="the same calls at list price (a cache hit priced from its tokens)">list cost</th>
               <th className="num">p50 / p95 latency</th>
             </tr>
           </thead>
@@ -106,6 +107,7 @@ export function RunPage({ runId, params }: { runId: string; params: URLSearchPar
                   {int(v.tokens.input)} / {int(v.tokens.output)}
                 </td>
                 <td className="num">{usd(v.costUsd)}</td>
+                <td className="num">{usd(v.listCostUsd)}</td>
                 <td className="num nowrap">
                   {ms(v.latencyMs.p50)} / {ms(v.latencyMs.p95)}
                 </td>

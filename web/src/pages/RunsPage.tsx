@@ -94,7 +94,7 @@ export function RunsPage({ suite }: { suite?: string }) {
                     ))}
                   </div>
                 </td>
-                <td className="num">{usd(r.costUsd)}</td>
+                <td className="num" title={`list cost ${usd(r.listCostUsd)}`}>{usd(r.costUsd)}</td>
               </tr>
             ))}
           </tbody>

@@ -1,0 +1,113 @@
+// Which cases flipped between two runs (fixed, broken, still failing) and which started or stopped being flaky,
+// for run-diff.ts. A case's verdict is its pass value under the suite's repeat reducer (the value every
+// pass-rate figure uses: outcomes.ts caseValue, set by report/repeat-reduction.ts), so `repeat: { n: 3,
+// reduce: pass^k }` flips a case that went from 3/3 to 2/3, where the mean of repeats would not.
+import { caseValue, type CaseInfo, type CaseOutcome } from './outcomes.js';
+
+export type FlipKind = 'fixed' | 'broken' | 'still-failing';
+
+export interface CaseSideSummary {
+  results: number;
+  passed: number;
+  errored: number;
+  /** The case's pass value under its run's repeat reducer (the share passed for mean); the verdict is value > 1/2. */
+  passValue: number;
+  score: number | null;
+}
+
+export interface CaseFlip {
+  caseId: string;
+  kind: FlipKind;
+  tags: string[];
+  before: CaseSideSummary;
+  after: CaseSideSummary;
+  /**
+   * Critical check metrics (severity: critical) that failed in some repeat after and in none before: the case
+   * newly fails a zero-tolerance check (the reading of failure-rate bars, stats/outcomes.ts caseFailure).
+   */
+  newCriticalFailures: string[];
+}
+
+export interface FlakyChange {
+  caseId: string;
+  /** Judged repeats and how many passed, in each run. */
+  before: { judged: number; passed: number };
+  after: { judged: number; passed: number };
+}
+
+/**
+ * A case passes when its pass value is above one half: for the mean reducer the majority of its results (a tie
+ * is not passed; errored results count as not passed), for majority / all their 0-or-1 verdict, for pass@k /
+ * pass^k an estimated chance above one half.
+ */
+export function casePassed(o: CaseOutcome): boolean {
+  return passVerdict(caseValue(o, 'pass_rate') ?? 0);
+}
+
+/** The verdict of a case's pass value (in [0, 1], under the suite's repeat reducer): above one half. */
+export function passVerdict(passValue: number): boolean {
+  return passValue > 0.5;
+}
+
+function sideSummary(o: CaseOutcome): CaseSideSummary {
+  return { results: o.results, passed: o.passed, errored: o.errored, passValue: caseValue(o, 'pass_rate') ?? 0, score: o.score };
+}
+
+/** Critical check metrics that failed in at least one repeat. */
+function criticalFailures(o: CaseOutcome): Set<string> {
+  return new Set(Object.entries(o.checks.critical ?? {}).filter(([, c]) => c.failed > 0).map(([m]) => m));
+}
+
+function newCriticalFailures(before: CaseOutcome, after: CaseOutcome): string[] {
+  const was = criticalFailures(before);
+  return [...criticalFailures(after)].filter((m) => !was.has(m)).sort();
+}
+
+function judgedRepeats(o: CaseOutcome | undefined): { judged: number; passed: number } {
+  if (!o) return { judged: 0, passed: 0 };
+  return { judged: o.results - o.errored, passed: o.passed };
+}
+
+function isFlaky(r: { judged: number; passed: number }): boolean {
+  return r.judged >= 2 && r.passed > 0 && r.passed < r.judged;
+}
+
+/** Flips over the paired cases (before index, after index) that have results on both sides. */
+export function caseFlips(
+  before: readonly (CaseOutcome | undefined)[],
+  after: readonly (CaseOutcome | undefined)[],
+  pairs: readonly (readonly [number, number])[],
+  cases: readonly CaseInfo[],
+): { fixed: CaseFlip[]; broken: CaseFlip[]; stillFailing: CaseFlip[] } {
+  const flips = { fixed: [] as CaseFlip[], broken: [] as CaseFlip[], stillFailing: [] as CaseFlip[] };
+  for (const [ia, ib] of pairs) {
+    const a = before[ia]!;
+    const b = after[ib]!;
+    const pa = casePassed(a);
+    const pb = casePassed(b);
+    if (pa && pb) continue;
+    const kind: FlipKind = pa ? 'broken' : pb ? 'fixed' : 'still-failing';
+    const flip: CaseFlip = { caseId: cases[ib].id, kind, tags: [...cases[ib].tags], before: sideSummary(a), after: sideSummary(b), newCriticalFailures: newCriticalFailures(a, b) };
+    (kind === 'fixed' ? flips.fixed : kind === 'broken' ? flips.broken : flips.stillFailing).push(flip);
+  }
+  return flips;
+}
+
+/** With repeats: the paired cases whose judged repeats started or stopped disagreeing. */
+export function flakyChanges(
+  before: readonly (CaseOutcome | undefined)[],
+  after: readonly (CaseOutcome | undefined)[],
+  pairs: readonly (readonly [number, number])[],
+  cases: readonly CaseInfo[],
+): { became: FlakyChange[]; stopped: FlakyChange[] } {
+  const flaky = { became: [] as FlakyChange[], stopped: [] as FlakyChange[] };
+  for (const [ia, ib] of pairs) {
+    const rb = judgedRepeats(before[ia]);
+    const ra = judgedRepeats(after[ib]);
+    const was = isFlaky(rb);
+    const is = isFlaky(ra);
+    if (is && !was && rb.judged > 0) flaky.became.push({ caseId: cases[ib].id, before: rb, after: ra });
+    else if (was && !is && ra.judged > 0) flaky.stopped.push({ caseId: cases[ib].id, before: rb, after: ra });
+  }
+  return flaky;
+}
