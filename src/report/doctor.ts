@@ -72,15 +72,24 @@ function allPassed(o: CaseOutcome | undefined): boolean {
   return !!o && o.results > 0 && o.errored === 0 && o.passed === o.results;
 }
 
-/** First failing check reason per case (any variant), from slim results. */
-async function failureReasons(store: Store, runId: string, caseIds: ReadonlySet<string>): Promise<Record<string, string>> {
+/**
+ * A failing check reason per case, from slim results: the first variant in the run's order that failed it (then
+ * the first repeat), so the same run always gives the same reason whatever order the results were written in.
+ */
+async function failureReasons(store: Store, run: RunRecord, caseIds: ReadonlySet<string>): Promise<Record<string, string>> {
   const reasons: Record<string, string> = {};
   if (caseIds.size === 0) return reasons;
-  for await (const r of store.results.list(runId, { slim: true })) {
-    if (!caseIds.has(r.caseId) || reasons[r.caseId] !== undefined || r.errorClass) continue;
+  const rank = new Map(run.variants.map((v, i) => [v.id, i]));
+  const best = new Map<string, { order: number; text: string }>();
+  for await (const r of store.results.list(run.id, { slim: true })) {
+    if (!caseIds.has(r.caseId) || r.errorClass) continue;
     const failed = r.checks.find((c) => !c.pass);
-    if (failed) reasons[r.caseId] = `${r.variantId}: ${failed.metric} (${failed.type}): ${failed.reason}`;
+    if (!failed) continue;
+    const order = (rank.get(r.variantId) ?? rank.size) * 1e6 + r.repeat;
+    const held = best.get(r.caseId);
+    if (!held || order < held.order) best.set(r.caseId, { order, text: `${r.variantId}: ${failed.metric} (${failed.type}): ${failed.reason}` });
   }
+  for (const [caseId, { text }] of best) reasons[caseId] = text;
   return reasons;
 }
 
@@ -317,7 +326,7 @@ export async function buildDoctorReport(store: Store, run: RunRecord, options: D
   const { saturated, unpassed, errored, withResults } = caseFindings(outcomes);
   const manyVariants = outcomes.variants.length > 1;
   if (unpassed.length) {
-    const reasons = await failureReasons(store, run.id, new Set(unpassed));
+    const reasons = await failureReasons(store, run, new Set(unpassed));
     findings.push({
       kind: 'unpassed-cases',
       severity: 'warning',
