@@ -4,7 +4,8 @@
 // systemInstruction: {parts:[{text}]}, generationConfig: {temperature, maxOutputTokens, topP, seed,
 // stopSequences} }. Response: candidates[0].content.parts[].text, finishReason (STOP, MAX_TOKENS…),
 // usageMetadata.{promptTokenCount, candidatesTokenCount, totalTokenCount}. Errors: { error: { code,
-// message, status, details? } }; a 429 carries google.rpc.RetryInfo { retryDelay: "Ns" } in details.
+// message, status, details? } }; a 429 carries google.rpc.RetryInfo { retryDelay: "Ns" } in details and,
+// like Gemini, no Retry-After header.
 // Streaming (:streamGenerateContent?alt=sse) is not implemented: evalspec's calls are not streamed.
 import type { ServerResponse } from 'node:http';
 import type { ErrorInfo, ErrorKind, FakeMessage, ParsedBody, ResolvedAnswer, Wire, WireError } from './types.js';
@@ -82,6 +83,8 @@ function sendAnswer(res: ServerResponse, _body: any, model: string, ans: Resolve
 
 export const googleWire: Wire = {
   name: 'google',
+  retryDelayInBodyOnly: true, // Gemini sends no Retry-After header: the delay is RetryInfo.retryDelay in the body
+
   parse,
   credentials(headers) {
     const raw = typeof headers['x-goog-api-key'] === 'string' ? headers['x-goog-api-key'] : undefined;

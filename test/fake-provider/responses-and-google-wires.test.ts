@@ -105,6 +105,7 @@ describe('Google Gemini wire', () => {
     const body = JSON.parse(limited.responseBody ?? '');
     expect(body.error).toMatchObject({ code: 429, status: 'RESOURCE_EXHAUSTED' });
     expect(body.error.details).toContainEqual({ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '2s' });
+    expect(limited.responseHeaders?.['retry-after']).toBeUndefined(); // Gemini says it in the body only
     const denied = await apiError(generateText({ model: gemini(p, 'wrong-key-0000000000'), prompt: 'x', maxRetries: 0 }));
     expect(denied.statusCode).toBe(400);
     expect(denied.message).toMatch(/API key not valid/);

@@ -127,7 +127,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     if (fault) fr.fault = fault.kind;
     if (fault?.kind === '429') {
       const retryAfterS = fault.retryAfterS ?? 1;
-      return sendError(wire.error('rate_limit', { model: fr.model, retryAfterS }), { 'retry-after': String(retryAfterS) });
+      return sendError(wire.error('rate_limit', { model: fr.model, retryAfterS }), wire.retryDelayInBodyOnly ? {} : { 'retry-after': String(retryAfterS) });
     }
     if (fault?.kind === '400') return sendError(wire.error('invalid_request', { message: fault.message }));
 

@@ -138,6 +138,8 @@ export interface ErrorInfo {
 /** One provider's wire protocol, as the server drives it. */
 export interface Wire {
   name: WireName;
+  /** The 429's delay is only in the error body (Gemini's RetryInfo), never in a Retry-After header. */
+  retryDelayInBodyOnly?: boolean;
   /** path: the request's path (google names the model there). */
   parse(body: unknown, path: string): ParsedBody;
   /** raw: the header value to record; key: the secret to compare with options.apiKey. */
