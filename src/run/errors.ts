@@ -56,6 +56,34 @@ export function parseRetryAfter(headers: Record<string, string> | undefined, now
   return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
 }
 
+/**
+ * Gemini sends no Retry-After header: a 429 names its delay only in the error body, as a google.rpc.RetryInfo
+ * detail whose retryDelay is a protobuf duration (decimal seconds, e.g. "45.837906927s").
+ */
+export function parseRetryDelayFromBody(body: string | undefined): number | undefined {
+  if (!body || !body.includes('RetryInfo')) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  const envelope = (Array.isArray(parsed) ? parsed[0] : parsed) as { error?: { details?: unknown } } | undefined;
+  const details = envelope?.error?.details;
+  if (!Array.isArray(details)) return undefined;
+  for (const d of details as Array<Record<string, unknown>>) {
+    if (typeof d?.['@type'] !== 'string' || !d['@type'].endsWith('google.rpc.RetryInfo')) continue;
+    const m = typeof d.retryDelay === 'string' ? /^\s*(\d+(?:\.\d+)?)s\s*$/.exec(d.retryDelay) : null;
+    if (m) return Number(m[1]) * 1000;
+  }
+  return undefined;
+}
+
+/** The provider's requested delay: a Retry-After(-ms) header, else a delay named in the error body. */
+function retryAfterOf(error: APICallError): number | undefined {
+  return parseRetryAfter(error.responseHeaders) ?? parseRetryDelayFromBody(error.responseBody);
+}
+
 function shorten(text: string, max = 400): string {
   const oneLine = text.replace(/\s+/g, ' ').trim();
   return oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine;
@@ -76,12 +104,12 @@ export function classifyError(error: unknown, state: { timedOut: boolean; cancel
     const status = error.statusCode;
     const detail = shorten(error.message);
     if (status === 429) {
-      return { errorClass: 'rate-limit', message: `429 ${detail}`, retryable: true, status, retryAfterMs: parseRetryAfter(error.responseHeaders) };
+      return { errorClass: 'rate-limit', message: `429 ${detail}`, retryable: true, status, retryAfterMs: retryAfterOf(error) };
     }
     if (status === 401 || status === 403) return { errorClass: 'auth', message: `${status} ${detail}`, retryable: false, status };
     if (status === 408) return { errorClass: 'timeout', message: `408 ${detail}`, retryable: true, status };
     if (status !== undefined && status >= 500) {
-      return { errorClass: 'server', message: `${status} ${detail}`, retryable: true, status, retryAfterMs: parseRetryAfter(error.responseHeaders) };
+      return { errorClass: 'server', message: `${status} ${detail}`, retryable: true, status, retryAfterMs: retryAfterOf(error) };
     }
     if (status !== undefined && status >= 400) return { errorClass: 'bad-request', message: `${status} ${detail}`, retryable: status === 409, status };
     if (/invalid json|json parse|type validation/i.test(error.message)) {

@@ -1,9 +1,13 @@
-// Loopback fake LLM provider for evalspec's tests: speaks the real OpenAI Chat Completions and Anthropic
-// Messages wire protocols over real HTTP on 127.0.0.1, with deterministic answers and injectable faults.
+// Loopback fake LLM provider for evalspec's tests: speaks the real OpenAI Chat Completions, OpenAI Responses,
+// Anthropic Messages and Google Gemini wire protocols over real HTTP on 127.0.0.1, with deterministic answers
+// and injectable faults.
 //
 //   POST /v1/chat/completions   OpenAI Chat Completions (JSON, or SSE when stream:true)
+//   POST /v1/responses          OpenAI Responses (JSON only)
 //   POST /v1/messages           Anthropic Messages (JSON, or SSE events when stream:true)
+//   POST /v1beta/models/{model}:generateContent   Google Gemini (JSON only)
 //   GET  /v1/models             model list (OpenAI shape; Anthropic shape when anthropic-version is sent)
+//   GET  /v1beta/models         model list (Google shape)
 //   GET  /health                {ok:true}
 //
 // Order of checks for an LLM request: 401 (apiKey) -> 400 (bad JSON / not a valid request) -> fault
@@ -14,6 +18,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { anthropicWire } from './anthropic-wire.js';
 import { checkRates, drawFault } from './faults.js';
+import { GOOGLE_ROUTE, googleWire } from './google-wire.js';
+import { openaiResponsesWire } from './openai-responses-wire.js';
 import { openaiWire } from './openai-wire.js';
 import type {
   Fault, FakeAnswer, FakeProvider, FakeProviderOptions, FakeProviderStats, FakeRequest, ResolvedAnswer, Wire, WireError,
@@ -24,7 +30,8 @@ export type {
   Fault, FakeAnswer, FakeMessage, FakeProvider, FakeProviderOptions, FakeProviderStats, FakeRequest, FaultRates,
 } from './types.js';
 
-const LLM_ROUTES: Record<string, Wire> = { '/v1/chat/completions': openaiWire, '/v1/messages': anthropicWire };
+const LLM_ROUTES: Record<string, Wire> = { '/v1/chat/completions': openaiWire, '/v1/responses': openaiResponsesWire, '/v1/messages': anthropicWire };
+const llmWire = (path: string): Wire | undefined => LLM_ROUTES[path] ?? (GOOGLE_ROUTE.test(path) ? googleWire : undefined);
 
 /** The default answer: `echo: ` + the last 6 words of the last user message. */
 export function echoAnswer(req: Pick<FakeRequest, 'messages'>): string {
@@ -41,8 +48,9 @@ interface Generation {
 const newGeneration = (): Generation => ({ total: 0, byStatus: {}, inFlight: 0, maxInFlight: 0 });
 
 /** Which wire's error format to use for a request that is not on an LLM route. */
-const guessWire = (req: IncomingMessage): Wire =>
-  req.headers['anthropic-version'] !== undefined || req.headers['x-api-key'] !== undefined ? anthropicWire : openaiWire;
+const guessWire = (req: IncomingMessage, path: string): Wire =>
+  path.startsWith('/v1beta') || req.headers['x-goog-api-key'] !== undefined ? googleWire
+    : req.headers['anthropic-version'] !== undefined || req.headers['x-api-key'] !== undefined ? anthropicWire : openaiWire;
 
 export async function startFakeProvider(options: FakeProviderOptions = {}): Promise<FakeProvider> {
   checkRates(options.faultRates);
@@ -83,7 +91,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     try { body = JSON.parse(raw); } catch { body = raw; badJson = true; }
     const parsed = badJson
       ? { model: '', messages: [], stream: false, invalid: `We could not parse the JSON body of your request: ${raw.length === 0 ? 'empty body' : 'invalid JSON'}` }
-      : wire.parse(body);
+      : wire.parse(body, path);
     const cred = authorized(wire, req);
     const attemptKey = `${wire.name}\u0000${parsed.model}\u0000${JSON.stringify(parsed.messages)}`;
     const attempt = (attempts.get(attemptKey) ?? 0) + 1;
@@ -119,7 +127,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     if (fault) fr.fault = fault.kind;
     if (fault?.kind === '429') {
       const retryAfterS = fault.retryAfterS ?? 1;
-      return sendError(wire.error('rate_limit', { model: fr.model, retryAfterS }), { 'retry-after': String(retryAfterS) });
+      return sendError(wire.error('rate_limit', { model: fr.model, retryAfterS }), wire.retryDelayInBodyOnly ? {} : { 'retry-after': String(retryAfterS) });
     }
     if (fault?.kind === '400') return sendError(wire.error('invalid_request', { message: fault.message }));
 
@@ -164,8 +172,8 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
 
   function handleOther(path: string, req: IncomingMessage, res: ServerResponse): void {
     if (req.method === 'GET' && path === '/health') return sendJson(res, 200, { ok: true });
-    const wire = guessWire(req);
-    if (req.method === 'GET' && path === '/v1/models') {
+    const wire = guessWire(req, path);
+    if (req.method === 'GET' && (path === '/v1/models' || path === '/v1beta/models')) {
       const cred = authorized(wire, req);
       if (!cred.ok) {
         const err = wire.error('authentication', { key: cred.key });
@@ -179,7 +187,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
 
   const server = http.createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname.replace(/\/+$/, '') || '/';
-    const wire = req.method === 'POST' ? LLM_ROUTES[path] : undefined;
+    const wire = req.method === 'POST' ? llmWire(path) : undefined;
     const g = gen;
     if (wire) { // in flight = request received, response not yet finished or aborted
       g.inFlight++;
@@ -210,6 +218,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     url,
     openaiBaseURL: `${url}/v1`,
     anthropicBaseURL: `${url}/v1`,
+    googleBaseURL: `${url}/v1beta`,
     requests,
     stats(): FakeProviderStats {
       return { total: gen.total, byStatus: { ...gen.byStatus }, maxInFlight: gen.maxInFlight };

@@ -5,18 +5,23 @@ export interface FakeMessage {
   content: string;
 }
 
+export type WireName = 'openai' | 'openai-responses' | 'anthropic' | 'google';
+
 export interface FakeRequest {
-  wire: 'openai' | 'anthropic';
+  wire: WireName;
   /** e.g. '/v1/chat/completions' */
   path: string;
   model: string;
-  /** Normalised: anthropic `system` becomes a leading {role:'system'}; content parts joined to text. */
+  /**
+   * Normalised: anthropic `system`, responses `instructions` and google `systemInstruction` become a leading
+   * {role:'system'}; google's 'model' role becomes 'assistant'; content parts joined to text.
+   */
   messages: FakeMessage[];
   /** The parsed JSON body as received (the raw text when it was not valid JSON). */
   body: any;
   /** 1-based: how many times this exact (wire, model, messages) has been requested so far, including this one. */
   attempt: number;
-  /** Raw header value of Authorization (openai) / x-api-key (anthropic). */
+  /** Raw header value of Authorization (openai) / x-api-key (anthropic) / x-goog-api-key (google). */
   authorization?: string;
   stream: boolean;
   /**
@@ -68,7 +73,7 @@ export interface FakeProviderOptions {
   faultRates?: FaultRates;
   /** Fixed latency added to every answer, ms (not to 400/401/429 rejections, which are immediate). */
   latencyMs?: number;
-  /** When set, requests whose key (Bearer token for openai, x-api-key for anthropic) differs get 401. */
+  /** When set, requests whose key (Bearer token for openai, x-api-key for anthropic, x-goog-api-key for google) differs get 401 (google: 400 API_KEY_INVALID). */
   apiKey?: string;
   /** Model ids listed by GET /v1/models. Default ['fake-model']. */
   models?: string[];
@@ -89,6 +94,8 @@ export interface FakeProvider {
   openaiBaseURL: string;
   /** `${url}/v1` (what @ai-sdk/anthropic's createAnthropic({baseURL}) takes) */
   anthropicBaseURL: string;
+  /** `${url}/v1beta` (what @ai-sdk/google's createGoogleGenerativeAI({baseURL}) takes) */
+  googleBaseURL: string;
   /** Every LLM request received, in order; `status` is filled in once answered. */
   requests: FakeRequest[];
   stats(): FakeProviderStats;
@@ -130,8 +137,11 @@ export interface ErrorInfo {
 
 /** One provider's wire protocol, as the server drives it. */
 export interface Wire {
-  name: 'openai' | 'anthropic';
-  parse(body: unknown): ParsedBody;
+  name: WireName;
+  /** The 429's delay is only in the error body (Gemini's RetryInfo), never in a Retry-After header. */
+  retryDelayInBodyOnly?: boolean;
+  /** path: the request's path (google names the model there). */
+  parse(body: unknown, path: string): ParsedBody;
   /** raw: the header value to record; key: the secret to compare with options.apiKey. */
   credentials(headers: import('node:http').IncomingHttpHeaders): { raw?: string; key?: string };
   error(kind: ErrorKind, info?: ErrorInfo): WireError;

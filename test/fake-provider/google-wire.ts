@@ -1,0 +1,102 @@
+// Google Gemini wire (POST /v1beta/models/{model}:generateContent): request normalisation, the JSON
+// response and error bodies, as @ai-sdk/google sends and parses them. The model is in the path; the key
+// in the x-goog-api-key header. Request: { contents: [{role:'user'|'model', parts:[{text}]}],
+// systemInstruction: {parts:[{text}]}, generationConfig: {temperature, maxOutputTokens, topP, seed,
+// stopSequences} }. Response: candidates[0].content.parts[].text, finishReason (STOP, MAX_TOKENS…),
+// usageMetadata.{promptTokenCount, candidatesTokenCount, totalTokenCount}. Errors: { error: { code,
+// message, status, details? } }; a 429 carries google.rpc.RetryInfo { retryDelay: "Ns" } in details and,
+// like Gemini, no Retry-After header.
+// Streaming (:streamGenerateContent?alt=sse) is not implemented: evalspec's calls are not streamed.
+import type { ServerResponse } from 'node:http';
+import type { ErrorInfo, ErrorKind, FakeMessage, ParsedBody, ResolvedAnswer, Wire, WireError } from './types.js';
+import { maskKey, sendJson, textOf } from './util.js';
+
+/** `/v1beta/models/gemini-2.0-flash:generateContent` -> `gemini-2.0-flash`. */
+export const GOOGLE_ROUTE = /^\/v1beta\/models\/([^/:]+):generateContent$/;
+
+const TO_GOOGLE: Record<string, string> = {
+  stop: 'STOP', end_turn: 'STOP', stop_sequence: 'STOP', length: 'MAX_TOKENS', max_tokens: 'MAX_TOKENS', content_filter: 'SAFETY',
+};
+
+function parse(body: unknown, path: string): ParsedBody {
+  const b = body as any;
+  const model = GOOGLE_ROUTE.exec(path)?.[1] ?? '';
+  const contents: unknown[] = Array.isArray(b?.contents) ? b.contents : [];
+  // Normalised like the other wires: Gemini's 'model' role is 'assistant', systemInstruction a leading system message.
+  const messages: FakeMessage[] = contents.map((c: any) => ({
+    role: c?.role === 'model' ? 'assistant' : String(c?.role ?? ''),
+    content: textOf(c?.parts),
+  }));
+  if (b?.systemInstruction) messages.unshift({ role: 'system', content: textOf(b.systemInstruction.parts) });
+  let invalid: string | undefined;
+  if (!b || typeof b !== 'object' || Array.isArray(b)) invalid = 'Invalid JSON payload received. Expected an object.';
+  else if (contents.length === 0) invalid = '* GenerateContentRequest.contents: contents is not specified\n';
+  else if (contents.some((c: any) => c?.role !== undefined && c.role !== 'user' && c.role !== 'model')) {
+    invalid = 'Please use a valid role: user, model.';
+  }
+  return { model, messages, stream: false, invalid };
+}
+
+function error(kind: ErrorKind, info: ErrorInfo = {}): WireError {
+  const e = (code: number, status: string, message: string, details?: unknown[]): WireError => ({
+    status: code,
+    body: { error: { code, message, status, ...(details ? { details } : {}) } },
+  });
+  switch (kind) {
+    case 'authentication':
+      // Gemini answers a wrong key with 400 INVALID_ARGUMENT (reason API_KEY_INVALID), a missing one with 403.
+      return info.key
+        ? e(400, 'INVALID_ARGUMENT', `API key not valid. Please pass a valid API key. (${maskKey(info.key)})`, [
+          { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com', metadata: { service: 'generativelanguage.googleapis.com' } },
+        ])
+        : e(403, 'PERMISSION_DENIED', 'Method doesn\'t allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.');
+    case 'rate_limit':
+      return e(429, 'RESOURCE_EXHAUSTED', 'You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.', [
+        { '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations: [{ quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests', quotaId: 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier', quotaDimensions: { model: info.model ?? '', location: 'global' }, quotaValue: '15' }] },
+        { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${info.retryAfterS ?? 1}s` },
+      ]);
+    case 'server':
+      return e(500, 'INTERNAL', info.message ?? 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting');
+    case 'unavailable':
+      return e(503, 'UNAVAILABLE', 'The model is overloaded. Please try again later.');
+    case 'not_found':
+      return e(404, 'NOT_FOUND', `Not found (${info.route ?? ''})`);
+    case 'invalid_request':
+      return e(400, 'INVALID_ARGUMENT', info.message ?? 'Request contains an invalid argument.');
+  }
+}
+
+function sendAnswer(res: ServerResponse, _body: any, model: string, ans: ResolvedAnswer, id: string): void {
+  const finishReason = ans.finishReason ? TO_GOOGLE[ans.finishReason] ?? ans.finishReason : 'STOP';
+  sendJson(res, 200, {
+    candidates: [{ content: { parts: [{ text: ans.text }], role: 'model' }, finishReason, index: 0 }],
+    usageMetadata: {
+      promptTokenCount: ans.inputTokens,
+      candidatesTokenCount: ans.outputTokens,
+      totalTokenCount: ans.inputTokens + ans.outputTokens,
+      promptTokensDetails: [{ modality: 'TEXT', tokenCount: ans.inputTokens }],
+    },
+    modelVersion: model,
+    responseId: `resp_${id}`,
+  });
+}
+
+export const googleWire: Wire = {
+  name: 'google',
+  retryDelayInBodyOnly: true, // Gemini sends no Retry-After header: the delay is RetryInfo.retryDelay in the body
+
+  parse,
+  credentials(headers) {
+    const raw = typeof headers['x-goog-api-key'] === 'string' ? headers['x-goog-api-key'] : undefined;
+    return { raw, key: raw };
+  },
+  error,
+  sendAnswer,
+  malformed: () => ({ contentType: 'application/json', text: '{"candidates":[{"content":{"parts":[{"text":"tru' }),
+  models: (ids) => ({
+    models: ids.map((id) => ({
+      name: `models/${id}`, version: '001', displayName: id, inputTokenLimit: 1048576, outputTokenLimit: 8192,
+      supportedGenerationMethods: ['generateContent', 'countTokens'],
+    })),
+  }),
+};
