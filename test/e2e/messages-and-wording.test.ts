@@ -123,11 +123,12 @@ describe('resume advice', () => {
 describe('commands', () => {
   it('select --by latency compares on p95 latency, not cost', async () => {
     const dir = tempDir();
-    // "slow" passes every case and takes ~40 ms; "fast" passes half and answers at once.
+    // "slow" passes every case and takes 400 ms (far beyond any scheduling delay on a loaded machine); "fast"
+    // passes half and answers at once.
     writeFiles(dir, {
       'evalspec.yaml': 'name: lat\nmodels: [function:./slow.mjs, function:./fast.mjs]\ncases: cases.jsonl\nchecks: [{ type: contains, value: "yes" }]\n',
       'cases.jsonl': jsonl(ids(12).map((id, i) => ({ id, vars: { n: i } }))),
-      'slow.mjs': 'export default async () => { await new Promise((r) => setTimeout(r, 40)); return "yes"; };\n',
+      'slow.mjs': 'export default async () => { await new Promise((r) => setTimeout(r, 400)); return "yes"; };\n',
       'fast.mjs': 'export default async ({ vars }) => (vars.n % 2 ? "yes" : "no");\n',
     });
     expect((await runCli(['run', 'evalspec.yaml'], { cwd: dir })).exitCode).toBe(0);
