@@ -7,8 +7,8 @@ import type { Plan, WorkItem } from '../plan/index.js';
 import { prepareChecks, scoreOutput, type PreparedCheck } from '../score/index.js';
 import type { Store, ResultRow, RunStatus, CachedResponse, PlanSelection } from '../store/index.js';
 import { buildTargets, type CallTarget, type CallResponse } from './targets.js';
-import { classifyError, backoffMs, type ClassifiedError, type RetryPolicy } from './errors.js';
-import { Semaphore, sleep } from './concurrency.js';
+import type { RetryPolicy } from './errors.js';
+import { callWithRetries, ProviderSlots, type CallOutcome } from './call-with-retries.js';
 import { ResultWriter } from './result-writer.js';
 import { createPricer } from './pricing.js';
 import { createBudget, judgeCostOf, type BudgetSummary } from './budget.js';
@@ -119,18 +119,11 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
   const writer = new ResultWriter(store);
   const prepared = new PreparedChecksCache(suite.dir, options.isolateChecks ?? false);
   const runLimit = options.concurrency ?? suite.concurrency;
-  const connectionLimits = new Map<string, Semaphore>();
-  for (const t of targets.values()) {
-    if (t.concurrency && !connectionLimits.has(t.connectionKey)) connectionLimits.set(t.connectionKey, new Semaphore(t.concurrency));
-  }
+  const slots = new ProviderSlots();
   const policy: RetryPolicy = suite.retries;
   const stop = new AbortController(); // stops taking new work (fatal error or cancel)
   const cancel = options.signal;
-  const inflight = new Set<AbortController>(); // each attempt's controller, aborted on cancel
-  const onCancel = () => {
-    stop.abort();
-    for (const c of inflight) c.abort(cancel!.reason);
-  };
+  const onCancel = () => stop.abort(); // callWithRetries aborts the calls in flight
   cancel?.addEventListener('abort', onCancel, { once: true });
 
   const counts = { skipped: done.size, called: 0, cached: 0, errors: 0 };
@@ -138,51 +131,18 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
   let spentUsd = 0;
   let fatal: EvalspecError | undefined;
 
-  async function callWithRetries(target: CallTarget, item: WorkItem): Promise<{ response?: CallResponse; error?: ClassifiedError; attempts: number; latencyMs?: number }> {
-    const limiter = connectionLimits.get(target.connectionKey);
-    const timeoutMs = target.timeoutMs ?? suite.timeoutMs;
-    for (let attempt = 1; ; attempt++) {
-      // One controller per attempt, aborted by the timeout or by cancel (through `inflight`).
-      // AbortSignal.timeout + AbortSignal.any per call cost more CPU, and .any keeps every dependent
-      // signal registered on the run's signal.
-      // Wait for a provider slot first: time queued for a slot must not count against the call's timeout.
-      if (limiter) await limiter.acquire();
-      const controller = new AbortController();
-      const signal = controller.signal;
-      const timeout = { aborted: false };
-      if (cancel?.aborted) controller.abort(cancel.reason);
-      else inflight.add(controller);
-      const timer = setTimeout(() => {
-        timeout.aborted = true;
-        controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
-      }, timeoutMs);
-      let error: ClassifiedError;
-      const started = performance.now();
-      try {
-        const response = await target.call({
-          caseId: item.caseId,
-          repeat: item.repeat,
-          vars: item.planned.case.vars,
-          messages: item.messages,
-          params: item.variant.model.params,
-          signal,
-        });
-        return { response, attempts: attempt, latencyMs: performance.now() - started };
-      } catch (raw) {
-        error = classifyError(raw, { timedOut: timeout.aborted, cancelled: cancel?.aborted ?? false, timeoutMs });
-        error.message = scrubber.scrub(error.message);
-      } finally {
-        clearTimeout(timer);
-        inflight.delete(controller);
-        if (limiter) limiter.release();
-      }
-      if (!error.retryable || attempt > policy.max || stop.signal.aborted) return { error, attempts: attempt };
-      const delayMs = backoffMs(attempt, policy, error.retryAfterMs);
-      options.onEvent?.({ type: 'call-retry', caseId: item.caseId, variantId: item.variantId, attempt, errorClass: error.errorClass, delayMs });
-      await sleep(delayMs, stop.signal);
-      if (cancel?.aborted) return { error: { errorClass: 'cancelled', message: 'cancelled', retryable: false }, attempts: attempt };
-      if (stop.signal.aborted) return { error, attempts: attempt };
-    }
+  /** The target's call through run/'s one retry loop (call-with-retries.ts). */
+  function callTarget(target: CallTarget, item: WorkItem): Promise<CallOutcome<CallResponse>> {
+    const { caseId, variantId, repeat, messages } = item;
+    return callWithRetries(({ signal }) => target.call({ caseId, repeat, vars: item.planned.case.vars, messages, params: item.variant.model.params, signal }), {
+      policy,
+      timeoutMs: target.timeoutMs ?? suite.timeoutMs,
+      slot: slots.get(target.connectionKey, target.concurrency),
+      cancel,
+      stop: stop.signal,
+      scrubber,
+      onRetry: ({ attempt, error, delayMs }) => options.onEvent?.({ type: 'call-retry', caseId, variantId, attempt, errorClass: error.errorClass, delayMs }),
+    });
   }
 
   async function processItem(item: WorkItem): Promise<void> {
@@ -232,14 +192,14 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
     } else {
       const reservation = budget?.reserve(item);
       if (reservation === null) return; // over the budget: not started, not stored; a resume runs it
-      const outcome = await callWithRetries(target, item);
+      const outcome = await callTarget(target, item);
       budget?.releaseJudgeHold(reservation ?? undefined); // the judges reserve their own calls now
-      if (outcome.error?.errorClass === 'cancelled') {
+      if (!outcome.ok && outcome.error.errorClass === 'cancelled') {
         budget?.settle(reservation ?? undefined, null);
         return; // not stored: a resume runs it again
       }
       counts.called++;
-      if (outcome.error) {
+      if (!outcome.ok) {
         counts.errors++;
         if (outcome.error.errorClass === 'auth' && !fatal) {
           fatal = new EvalspecError('PROVIDER_AUTH', `provider "${item.variant.model.providerId}" refused the API key (${outcome.error.message})`, {
@@ -270,7 +230,7 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
           finishedAt: new Date().toISOString(),
         };
       } else {
-        const response = outcome.response!;
+        const response = outcome.value;
         const latencyMs = response.latencyMs ?? (target.measuresLatency ? outcome.latencyMs : undefined);
         const cost = response.costUsd ?? pricer.cost(item.variant.model, response.inputTokens, response.outputTokens, response.cachedInputTokens);
         if (cost !== undefined) spentUsd += cost;

@@ -20,8 +20,8 @@ import {
 import { PROVIDER_TYPES, stableStringify, type ModelRef, type Suite } from '../suite/index.js';
 import { judgeModelsOf } from '../suite/judge-specs.js';
 import type { Store } from '../store/index.js';
-import { Semaphore, sleep } from './concurrency.js';
-import { backoffMs, classifyError, type ClassifiedError, type RetryPolicy } from './errors.js';
+import { callWithRetries, ProviderSlots } from './call-with-retries.js';
+import type { ErrorClass, RetryPolicy } from './errors.js';
 import { createPricer, type Pricer } from './pricing.js';
 import type { JudgeBudget } from './budget.js';
 import { SecretScrubber } from './secrets.js';
@@ -105,6 +105,9 @@ export function judgeModelRef(suite: Suite, model: JudgeModelSpec): ModelRef {
     priceAs,
   };
 }
+
+// The judge client asks once more itself after an unusable answer (ask below), so a malformed one is not retried.
+const ASKED_AGAIN_BY_CLIENT: ReadonlySet<ErrorClass> = new Set(['malformed-response']);
 
 interface RawAnswer {
   object: unknown;
@@ -201,9 +204,10 @@ export async function createJudgeClient(suite: Suite, models: JudgeModelSpec[], 
   const policy = options.retries ?? suite.retries;
   const useCache = options.cache !== false && options.store !== undefined;
   const targets = new Map<string, JudgeTarget>();
-  const limits = new Map<string, Semaphore>();
+  const slots = new ProviderSlots();
   const unpricedWarned = new Set<string>();
   let refused: EvalspecError | undefined;
+  const refusal = new AbortController();
 
   async function build(model: JudgeModelSpec): Promise<JudgeTarget> {
     const key = judgeModelKey(model);
@@ -212,7 +216,6 @@ export async function createJudgeClient(suite: Suite, models: JudgeModelSpec[], 
       const ref = judgeModelRef(suite, model);
       target = ref.providerType === 'function' ? await functionJudge(suite, ref) : networkJudge(suite, ref, scrubber, warnings);
       targets.set(key, target);
-      if (target.concurrency && !limits.has(target.connectionKey)) limits.set(target.connectionKey, new Semaphore(target.concurrency));
     }
     return target;
   }
@@ -230,53 +233,37 @@ export async function createJudgeClient(suite: Suite, models: JudgeModelSpec[], 
     return c ?? null;
   }
 
-  /** One answer from the judge, with transport errors retried by the run's policy. Malformed answers are returned as such. */
-  async function callWithRetries(target: JudgeTarget, request: JudgeRequest<unknown>): Promise<{ raw?: RawAnswer; malformed?: string; latencyMs: number }> {
-    const limiter = limits.get(target.connectionKey);
-    const timeoutMs = options.timeoutMs ?? target.timeoutMs ?? suite.timeoutMs;
-    const cancel = request.signal ?? options.signal;
-    for (let attempt = 1; ; attempt++) {
-      if (refused) throw new JudgeCallError(`judge ${target.name} was refused: ${refused.message}`, 'auth');
-      const controller = new AbortController();
-      const timeout = { aborted: false };
-      const onCancel = () => controller.abort(cancel!.reason);
-      if (cancel?.aborted) onCancel();
-      else cancel?.addEventListener('abort', onCancel, { once: true });
-      const timer = setTimeout(() => {
-        timeout.aborted = true;
-        controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
-      }, timeoutMs);
-      if (limiter) await limiter.acquire();
-      const started = performance.now();
-      let error: ClassifiedError;
-      try {
-        const raw = await target.call(request, controller.signal, timeoutMs);
-        return { raw, latencyMs: performance.now() - started };
-      } catch (thrown) {
-        error = classifyError(thrown, { timedOut: timeout.aborted, cancelled: cancel?.aborted ?? false, timeoutMs });
-        error.message = scrubber.scrub(error.message);
-      } finally {
-        clearTimeout(timer);
-        cancel?.removeEventListener('abort', onCancel);
-        if (limiter) limiter.release();
+  /** One answer from the judge, with transport errors retried (call-with-retries.ts). A malformed answer is returned as such. */
+  async function askOnce(target: JudgeTarget, request: JudgeRequest<unknown>): Promise<{ raw: RawAnswer; latencyMs: number } | { raw?: undefined; malformed: string }> {
+    const wasRefused = () => new JudgeCallError(`judge ${target.name} was refused: ${refused!.message}`, 'auth');
+    if (refused) throw wasRefused();
+    const outcome = await callWithRetries(({ signal, timeoutMs }) => target.call(request, signal, timeoutMs), {
+      policy,
+      timeoutMs: options.timeoutMs ?? target.timeoutMs ?? suite.timeoutMs,
+      slot: slots.get(target.connectionKey, target.concurrency),
+      cancel: request.signal ?? options.signal,
+      stop: refusal.signal, // another judge call's key was refused: no more attempts
+      scrubber,
+      noRetry: ASKED_AGAIN_BY_CLIENT,
+    });
+    if (outcome.ok) return { raw: outcome.value, latencyMs: outcome.latencyMs };
+    const { error, attempts } = outcome;
+    if (error.errorClass === 'malformed-response') return { malformed: error.message };
+    if (error.errorClass === 'auth') {
+      if (!refused) {
+        refused = new EvalspecError('PROVIDER_AUTH', `judge provider "${target.ref.providerId}" refused the API key (${error.message})`, {
+          file: suite.file,
+          exitCode: EXIT.auth,
+          hint: `check the key in the environment variable providers.${target.ref.providerId}.apiKey reads; finished results are stored: fix the key and resume the run`,
+        });
+        refusal.abort();
+        options.onFatal?.(refused);
       }
-      if (error.errorClass === 'malformed-response') return { malformed: error.message, latencyMs: performance.now() - started };
-      if (error.errorClass === 'auth') {
-        if (!refused) {
-          refused = new EvalspecError('PROVIDER_AUTH', `judge provider "${target.ref.providerId}" refused the API key (${error.message})`, {
-            file: suite.file,
-            exitCode: EXIT.auth,
-            hint: `check the key in the environment variable providers.${target.ref.providerId}.apiKey reads; finished results are stored: fix the key and resume the run`,
-          });
-          options.onFatal?.(refused);
-        }
-        throw new JudgeCallError(`judge ${target.name}: auth ${error.message}`, 'auth');
-      }
-      if (!error.retryable || attempt > policy.max || cancel?.aborted) {
-        throw new JudgeCallError(`judge ${target.name}: ${error.errorClass} after ${attempt} attempt${attempt === 1 ? '' : 's'}: ${error.message}`, error.errorClass);
-      }
-      await sleep(backoffMs(attempt, policy, error.retryAfterMs), cancel);
+      throw new JudgeCallError(`judge ${target.name}: auth ${error.message}`, 'auth');
     }
+    // It would have been tried again, but another call's key was refused meanwhile.
+    if (error.retryable && attempts <= policy.max && refusal.signal.aborted) throw wasRefused();
+    throw new JudgeCallError(`judge ${target.name}: ${error.errorClass} after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${error.message}`, error.errorClass);
   }
 
   return {
@@ -305,16 +292,16 @@ export async function createJudgeClient(suite: Suite, models: JudgeModelSpec[], 
       for (let attempt = 1; attempt <= 2; attempt++) {
         const held = options.budget?.reserveJudge(target.ref, target.name, request);
         if (held === null) throw new JudgeCallError('not asked: the --max-cost budget is reached (the run stops; `evalspec run --resume` judges it)', 'budget');
-        let answer: Awaited<ReturnType<typeof callWithRetries>>;
+        let answer: Awaited<ReturnType<typeof askOnce>>;
         try {
-          answer = await callWithRetries(target, request as JudgeRequest<unknown>);
+          answer = await askOnce(target, request as JudgeRequest<unknown>);
         } catch (error) {
           if (held) options.budget!.settleJudge(held, null);
           throw error;
         }
-        const { raw, malformed, latencyMs } = answer;
-        if (held) options.budget!.settleJudge(held, raw ? cost(target, raw) : null, raw?.outputTokens);
-        if (raw) {
+        if (held) options.budget!.settleJudge(held, answer.raw ? cost(target, answer.raw) : null, answer.raw?.outputTokens);
+        if (answer.raw) {
+          const { raw, latencyMs } = answer;
           const c = cost(target, raw);
           paid = paid === null || c === null ? null : paid + c;
           try {
@@ -340,7 +327,7 @@ export async function createJudgeClient(suite: Suite, models: JudgeModelSpec[], 
             problem = error.message;
           }
         } else {
-          problem = `the answer is not valid JSON for the schema (${malformed})`;
+          problem = `the answer is not valid JSON for the schema (${answer.malformed})`;
         }
       }
       throw new JudgeCallError(`unusable answer twice (the last: ${problem})`, 'judge-error');
