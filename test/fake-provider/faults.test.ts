@@ -5,6 +5,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { apiError, chatBody, claude, closeAll, failure, KEY, openai, post, start } from './helpers.js';
 import { startFakeProvider } from './server.js';
 
+/** The error body of OpenAI's wire format (only the fields asserted). */
+type OpenAIError = { error: { message: string; type: string } };
+
 afterEach(closeAll);
 
 describe('faults', () => {
@@ -132,7 +135,7 @@ describe('faults', () => {
     const p = await start({ answer: () => { throw new Error('boom'); } });
     const res = await post(p, '/v1/chat/completions', chatBody('x'));
     expect(res.status).toBe(500);
-    expect((await res.json()).error.message).toMatch(/answer callback threw: boom/);
+    expect(((await res.json()) as OpenAIError).error.message).toMatch(/answer callback threw: boom/);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CHECKS, prepareChecks, scoreOutput } from '../../src/score/index.js';
-import { CHECK_TYPES, validateCheckSpec } from '../../src/suite/check-specs.js';
+import { CHECK_TYPES, validateCheckSpec, type CheckSpecOf } from '../../src/suite/check-specs.js';
 import { context, FIXTURES, scoreRaw } from './helpers.js';
 
 describe('scoreOutput', () => {
@@ -105,7 +105,7 @@ describe('scoreOutput', () => {
   });
 
   it('prepareChecks throws CHECK_INVALID for a rendered regex that does not compile', async () => {
-    const spec = validateCheckSpec({ type: 'regex', value: '{{pattern}}' });
+    const spec = validateCheckSpec({ type: 'regex', value: '{{pattern}}' }) as CheckSpecOf<'regex'>;
     await expect(prepareChecks([{ ...spec, value: '[a-' }], FIXTURES)).rejects.toMatchObject({ code: 'CHECK_INVALID' });
   });
 
