@@ -1,6 +1,7 @@
 // evalspec's public TypeScript API: every stage, and the whole pipeline in one call.
 export { runSuite, exitCodeFor, type RunSuiteOptions, type RunSuiteResult } from './pipeline.js';
 export { estimateSuite, type EstimateSuiteOptions } from './estimate-suite.js';
+export { VERSION } from './version.js';
 export { EvalspecError, isEvalspecError, EXIT, type ErrorCode } from './errors.js';
 export * as suite from './suite/index.js';
 export { loadSuite, type Suite } from './suite/index.js';

@@ -16,6 +16,7 @@ import { registerDiffCommand } from './commands/diff.js';
 import { registerHistoryCommand } from './commands/history.js';
 import { registerCiCommand } from './commands/ci.js';
 import { registerDoctorCommand } from './commands/doctor.js';
+import { VERSION } from '../version.js';
 
 export interface CliIO {
   stdout: (text: string) => void;
@@ -29,7 +30,7 @@ export interface CliIO {
 export function createProgram(io: CliIO): Command {
   const program = new Command('evalspec')
     .description('The eval suite is the product spec: run, score, store and decide with confidence intervals.')
-    .version('0.1.0')
+    .version(VERSION)
     .option('--db <path>', 'store location (default .evalspec/evalspec.db, or $EVALSPEC_DB)')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride()

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanupTempDirs, runCli, tempDir } from '../helpers/cli.js';
 import { cases, runScenario, writeScenario, type ScenarioSpec } from '../stats-integration/scenario.js';
+import type { RunResponse } from '../../src/web/index.js';
 import { startOver } from '../web/helpers.js';
 
 afterAll(() => cleanupTempDirs());
@@ -135,7 +136,7 @@ describe('no spread between cases with repeats: the viewer and the report give t
     expect(fromRun.high).toBeCloseTo(2 / 3 + (1 / 3) * u, 12);
     const viewer = await startOver(join(dir, 'e.db'));
     try {
-      const body = await (await fetch(`${viewer.url}api/runs/${result.report.runId}`)).json();
+      const body = (await (await fetch(`${viewer.url}api/runs/${result.report.runId}`)).json()) as RunResponse;
       expect(body.summary[0].passRateCi).toEqual(fromRun);
     } finally {
       await viewer.closeAll();

@@ -78,7 +78,7 @@ describe('evalspec plan', () => {
     expect(pair.sdVariant).toBeCloseTo(sd(b), 12);
     const ma = mean(a);
     const mb = mean(b);
-    const correlation = a.reduce((s, x, i) => s + (x - ma) * (b[i] - mb), 0) / ((N - 1) * sd(a) * sd(b));
+    const correlation = a.reduce<number>((s, x, i) => s + (x - ma) * (b[i] - mb), 0) / ((N - 1) * sd(a) * sd(b));
     expect(pair.correlation).toBeCloseTo(correlation, 12);
     expect(json.casesNeeded).toBe(Math.ceil((M2 * variance) / 0.0025));
     expect(json.minimumDetectableDifference).toBeCloseTo((Z975 + Z80) * Math.sqrt(variance / N), 10);

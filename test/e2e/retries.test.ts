@@ -82,9 +82,7 @@ describe('retries under injected faults', () => {
       'evalspec.yaml': suiteYaml(server.openaiBaseURL, 'cases.jsonl', 'concurrency: 8\nretries: { max: 8, base_ms: 10, max_ms: 50 }'),
       'cases.jsonl': cases(ids),
     });
-    const started = performance.now();
     const result = await runCli(['run', 'evalspec.yaml', '--json', 'out.json'], { cwd: dir, env: { OPENAI_API_KEY: KEY } });
-    const wallMs = performance.now() - started;
     expect(result.stderr).not.toContain('error[');
     expect(result.exitCode, result.stderr).toBe(0);
 
@@ -128,8 +126,14 @@ describe('retries under injected faults', () => {
       expect(times.length).toBeGreaterThanOrEqual(2);
       expect(times[1] - times[0]).toBeGreaterThanOrEqual(990);
     }
-    // ...but no more than that: random 429s said Retry-After: 0, so the run is not slow.
-    expect(wallMs).toBeLessThan(15_000);
+    // ...and a Retry-After: 0 (every random 429) is not stretched to a second: the next attempt of that call
+    // arrives well before the 1 s the scripted 429 asked for (the delay is the behaviour; the bound is generous).
+    const random429s = server.requests.filter((r) => r.fault === '429' && !scripted[caseNumber(r)]?.(r.attempt));
+    expect(random429s.length).toBeGreaterThan(0);
+    for (const r of random429s) {
+      const times = seenAt.get(`${r.model}|${caseNumber(r)}`)!;
+      expect(times[r.attempt] - times[r.attempt - 1], `${r.model} case ${caseNumber(r)} attempt ${r.attempt}`).toBeLessThan(900);
+    }
   });
 });
 

@@ -10,6 +10,7 @@ import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, writeFileSync
 import { join } from 'node:path';
 import { CLI, runCli, tempDir, writeFiles, jsonl, cleanupTempDirs, type CliResult } from '../helpers/cli.js';
 import { countRows, dbPath } from '../helpers/store.js';
+import type { RunsResponse } from '../../src/web/index.js';
 
 const SUITE = [
   'name: store-open',
@@ -150,14 +151,14 @@ describe('a read-only store', () => {
       });
       const runs = await fetch(`${url}api/runs`);
       expect(runs.status).toBe(200);
-      expect((await runs.json()).runs.map((r: { id: string }) => r.id)).toEqual([runId]);
+      expect(((await runs.json()) as RunsResponse).runs.map((r) => r.id)).toEqual([runId]);
       const write = await fetch(`${url}api/runs/${runId}/labels`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', 'X-Evalspec-Request': '1' },
         body: JSON.stringify({ caseId: 'c1', variantId: 'app', repeat: 0, label: 'pass' }),
       });
       expect(write.status).toBe(503);
-      expect((await write.json()).error).toContain('the store is read-only');
+      expect(((await write.json()) as { error: string }).error).toContain('the store is read-only');
     } finally {
       child.kill('SIGINT');
     }

@@ -5,6 +5,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { apiError, chatBody, claude, closeAll, failure, KEY, openai, post, start } from './helpers.js';
 import { startFakeProvider } from './server.js';
 
+/** The error body of OpenAI's wire format (only the fields asserted). */
+type OpenAIError = { error: { message: string; type: string } };
+
 afterEach(closeAll);
 
 describe('faults', () => {
@@ -106,33 +109,34 @@ describe('faults', () => {
   });
 
   it('slow answers after the delay, so a client timeout fires first; the server records no status', async () => {
-    const p = await start({ fault: (req) => (req.attempt === 1 ? { kind: 'slow', ms: 5000 } : undefined) });
-    const t0 = Date.now();
+    // Slow = 10 minutes, beyond the test's timeout: the call ending at all shows the client's 200 ms timeout won.
+    const p = await start({ fault: (req) => (req.attempt === 1 ? { kind: 'slow', ms: 600_000 } : undefined) });
     const err = await failure(generateText({ model: openai(p), prompt: 'slow', maxRetries: 0, abortSignal: AbortSignal.timeout(200) }));
-    expect(Date.now() - t0).toBeLessThan(2000);
     expect(String((err as Error).name)).toMatch(/Abort|Timeout/);
-    await vi.waitFor(() => expect(p.requests[0]).toMatchObject({ fault: 'slow', status: 0 }), { timeout: 2000 });
+    await vi.waitFor(() => expect(p.requests[0]).toMatchObject({ fault: 'slow', status: 0 }), { timeout: 10_000 });
     expect(p.stats().byStatus).toEqual({ '0': 1 });
 
-    const t1 = Date.now();
     const res = await post(p, '/v1/chat/completions', chatBody('slow')); // same prompt: attempt 2, not slow
     expect(res.status).toBe(200);
-    expect(Date.now() - t1).toBeLessThan(1000);
+    expect(p.requests[1]).toMatchObject({ attempt: 2, status: 200 });
+    expect(p.requests[1].fault).toBeUndefined();
   });
 
   it('a slow fault without a client timeout still answers normally', async () => {
     const p = await start({ fault: () => ({ kind: 'slow', ms: 250 }) });
-    const t0 = Date.now();
+    const t0 = performance.now();
     const r = await generateText({ model: claude(p), prompt: 'patience', maxRetries: 0 });
     expect(r.text).toBe('echo: patience');
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(240);
+    // The delay is the behaviour under test: a lower bound (load only makes it longer; 10 ms of timer slack).
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(240);
+    expect(p.requests[0]).toMatchObject({ fault: 'slow', status: 200 });
   });
 
   it('a throwing answer callback becomes a 500 in the wire format', async () => {
     const p = await start({ answer: () => { throw new Error('boom'); } });
     const res = await post(p, '/v1/chat/completions', chatBody('x'));
     expect(res.status).toBe(500);
-    expect((await res.json()).error.message).toMatch(/answer callback threw: boom/);
+    expect(((await res.json()) as OpenAIError).error.message).toMatch(/answer callback threw: boom/);
   });
 });
 
@@ -181,12 +185,13 @@ describe('attempts, determinism, latency and stats', () => {
 
   it('applies latencyMs to answers and tracks maxInFlight over concurrent requests', async () => {
     const p = await start({ latencyMs: 300 });
-    const t0 = Date.now();
+    const t0 = performance.now();
     const rs = await Promise.all([1, 2, 3, 4].map((i) => generateText({ model: openai(p), prompt: `q${i}`, maxRetries: 0 })));
-    const elapsed = Date.now() - t0;
+    const elapsed = performance.now() - t0;
     expect(rs.map((r) => r.text)).toEqual(['echo: q1', 'echo: q2', 'echo: q3', 'echo: q4']);
+    // The latency is the behaviour under test: a lower bound only (load makes it longer, never shorter).
     expect(elapsed).toBeGreaterThanOrEqual(290);
-    expect(elapsed).toBeLessThan(1100); // concurrent, not serialised
+    // Concurrent, not serialised: the server held all four at once (no wall-time upper bound needed).
     expect(p.stats()).toEqual({ total: 4, byStatus: { '200': 4 }, maxInFlight: 4 });
   });
 });

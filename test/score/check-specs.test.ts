@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isEvalspecError } from '../../src/errors.js';
-import { CHECK_TYPES, checkKeys, checkSpecSchema, compileCheck, validateCheckSpec } from '../../src/suite/check-specs.js';
+import { CHECK_TYPES, checkKeys, checkSpecSchema, compileCheck, validateCheckSpec, type CheckSpecOf } from '../../src/suite/check-specs.js';
 
 /** Runs fn, expects an EvalspecError, returns it. */
 function errorOf(fn: () => unknown) {
@@ -178,7 +178,7 @@ describe('templates and compileCheck', () => {
   it('accepts {{var}} placeholders in values and defers compiling them', () => {
     expect(validateCheckSpec({ type: 'contains', value: '{{city}}' }).type).toBe('contains');
     // `{{name}}(` would not compile as a regex as written; it is checked after rendering.
-    const spec = validateCheckSpec({ type: 'regex', value: '^{{name}}(' });
+    const spec = validateCheckSpec({ type: 'regex', value: '^{{name}}(' }) as CheckSpecOf<'regex'>;
     const err = errorOf(() => compileCheck({ ...spec, value: '^Ada(' }, { caseId: 'c9' }));
     expect(err.code).toBe('CHECK_INVALID');
     expect(err.location.caseId).toBe('c9');
@@ -186,7 +186,7 @@ describe('templates and compileCheck', () => {
   });
 
   it('defers schemas with placeholders too', () => {
-    const spec = validateCheckSpec({ type: 'json-schema', value: { type: '{{t}}' } });
+    const spec = validateCheckSpec({ type: 'json-schema', value: { type: '{{t}}' } }) as CheckSpecOf<'json-schema'>;
     expect(errorOf(() => compileCheck({ ...spec, value: { type: 'strin' } })).code).toBe('CHECK_INVALID');
     expect(compileCheck({ ...spec, value: { type: 'string' } }).type).toBe('json-schema');
   });

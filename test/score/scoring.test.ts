@@ -1,6 +1,8 @@
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { CHECKS, prepareChecks, scoreOutput } from '../../src/score/index.js';
-import { CHECK_TYPES, validateCheckSpec } from '../../src/suite/check-specs.js';
+import { CHECK_TYPES, validateCheckSpec, type CheckSpecOf } from '../../src/suite/check-specs.js';
 import { context, FIXTURES, scoreRaw } from './helpers.js';
 
 describe('scoreOutput', () => {
@@ -78,17 +80,26 @@ describe('scoreOutput', () => {
   });
 
   it('runs async checks concurrently and keeps result order', async () => {
-    // Each slow check reports when it started and ended; run concurrently, the three intervals overlap.
-    const slow = {
-      type: 'javascript',
-      value: 'const start = Date.now(); await new Promise((r) => setTimeout(r, 200)); return { pass: true, reason: `${start} ${Date.now()}` }',
-    };
-    await scoreRaw([slow, slow, slow, slow], 'x'); // starts the user-code workers first
-    const r = await scoreRaw([slow, { type: 'contains', value: 'x' }, slow, slow], 'x');
-    expect(r.checks.map((c) => c.type)).toEqual(['javascript', 'contains', 'javascript', 'javascript']);
-    expect(r.pass).toBe(true);
-    const spans = [0, 2, 3].map((i) => r.checks[i].reason.split(' ').map(Number));
-    expect(Math.max(...spans.map(([start]) => start))).toBeLessThan(Math.min(...spans.map(([, end]) => end)));
+    // Each javascript check asks a loopback server that answers no one until all three have asked. Run one
+    // after another, the first would wait for ever (its timeout_ms then fails it), so passing proves overlap.
+    const waiting: ServerResponse[] = [];
+    const barrier = createServer((_req, res) => {
+      waiting.push(res);
+      if (waiting.length === 3) for (const r of waiting) r.end('together');
+    });
+    await new Promise<void>((resolve) => barrier.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(barrier.address() as AddressInfo).port}/`;
+    try {
+      const together = { type: 'javascript', value: `const r = await fetch('${url}'); return { pass: true, reason: await r.text() }`, timeout_ms: 20_000 };
+      const r = await scoreRaw([together, { type: 'contains', value: 'x' }, together, together], 'x');
+      expect(r.checks.map((c) => c.type)).toEqual(['javascript', 'contains', 'javascript', 'javascript']);
+      expect([0, 2, 3].map((i) => r.checks[i].reason)).toEqual(['together', 'together', 'together']);
+      expect(r.pass).toBe(true);
+      expect(waiting).toHaveLength(3);
+    } finally {
+      barrier.closeAllConnections();
+      barrier.close();
+    }
   });
 
   it('reuses one prepared list across many outputs with per-output derived values', async () => {
@@ -105,7 +116,7 @@ describe('scoreOutput', () => {
   });
 
   it('prepareChecks throws CHECK_INVALID for a rendered regex that does not compile', async () => {
-    const spec = validateCheckSpec({ type: 'regex', value: '{{pattern}}' });
+    const spec = validateCheckSpec({ type: 'regex', value: '{{pattern}}' }) as CheckSpecOf<'regex'>;
     await expect(prepareChecks([{ ...spec, value: '[a-' }], FIXTURES)).rejects.toMatchObject({ code: 'CHECK_INVALID' });
   });
 
@@ -118,7 +129,9 @@ describe('scoreOutput', () => {
     expect(Object.keys(CHECKS).sort()).toEqual([...CHECK_TYPES].sort());
   });
 
-  it('scores 40,000 outputs quickly (hot path compiles nothing)', async () => {
+  it('reuses one prepared list over thousands of outputs with the same verdicts each time', async () => {
+    // Speed is not asserted here (wall time on a shared CI box says little); correctness under reuse is:
+    // state kept between outputs (a regex's lastIndex, a cached schema) would change the counts.
     const specs = [
       { type: 'contains', value: 'capital', ignore_case: true },
       { type: 'regex', value: '\\bParis\\b' },
@@ -130,17 +143,13 @@ describe('scoreOutput', () => {
     ].map((s) => validateCheckSpec(s));
     const prepared = await prepareChecks(specs, FIXTURES);
     const outputs = ['The capital of France is Paris.', '{"city": "Paris"}', 'Lyon', 'paris is the CAPITAL'];
-    const t0 = performance.now();
     const checkPasses = [0, 0, 0, 0];
-    for (let i = 0; i < 40_000; i++) {
+    for (let i = 0; i < 4_000; i++) {
       const r = await scoreOutput(prepared, context(outputs[i % 4], { latencyMs: 100 }));
       checkPasses[i % 4] += r.checks.filter((c) => c.pass).length;
     }
-    const ms = performance.now() - t0;
     // Per output: contains, regex, json-schema, similarity, length, javascript, latency.
     // 1: all but json-schema; 2: regex, schema, length, js, latency; 3: length, js, latency; 4: contains, length, js, latency.
-    expect(checkPasses).toEqual([6, 5, 3, 4].map((n) => n * 10_000));
-    // Generous bound for a slow CI box; locally this takes a few hundred ms.
-    expect(ms).toBeLessThan(10_000);
+    expect(checkPasses).toEqual([6, 5, 3, 4].map((n) => n * 1_000));
   });
 });

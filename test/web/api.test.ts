@@ -3,16 +3,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupTempDirs } from '../helpers/cli.js';
 import { pairedProportionDifference } from '../../src/stats/index.js';
-import { CONTENT_SECURITY_POLICY } from '../../src/web/index.js';
+import { CONTENT_SECURITY_POLICY, type CaseResponse, type CompareResponse, type LabelRecord, type ReportResponse, type ResultsResponse, type RunResponse, type RunsResponse } from '../../src/web/index.js';
 import { seededStore, startOver, storedLabels, type Seeded } from './helpers.js';
 
 let seeded: Seeded;
 let viewer: Awaited<ReturnType<typeof startOver>>;
 const api = (path: string, init?: RequestInit) => fetch(`${viewer.url}api${path}`, init);
-const json = async (path: string) => {
+/** GET an API path that must answer 200; T is the server's declared response type for it. */
+const json = async <T>(path: string): Promise<T> => {
   const response = await api(path);
   expect(response.status, path).toBe(200);
-  return response.json();
+  return (await response.json()) as T;
 };
 
 beforeAll(async () => {
@@ -33,24 +34,24 @@ describe('viewer API', () => {
   });
 
   it('lists runs with headline intervals and filters by suite', async () => {
-    const body = await json('/runs');
+    const body = await json<RunsResponse>('/runs');
     expect(body.suites).toEqual(['support-answers']);
-    expect(body.runs.map((r: { id: string }) => r.id)).toEqual(['run-cand', 'run-base']);
+    expect(body.runs.map((r) => r.id)).toEqual(['run-cand', 'run-base']);
     const v = body.runs[1].variants[0];
-    expect(v.passRateCi.method).toBe('wilson');
-    expect(v.passRateCi.low).toBeLessThan(v.passRate);
-    expect((await json('/runs?suite=nope')).runs).toEqual([]);
+    expect(v.passRateCi!.method).toBe('wilson');
+    expect(v.passRateCi!.low).toBeLessThan(v.passRate!);
+    expect((await json<RunsResponse>('/runs?suite=nope')).runs).toEqual([]);
   });
 
   it('serves the run page data: summary, heatmap, facets, error tags from the suite', async () => {
-    const body = await json('/runs/run-base');
+    const body = await json<RunResponse>('/runs/run-base');
     expect(body.summary).toHaveLength(3);
     expect(body.results).toBe(120);
     expect(body.facets.checks).toContain('policy');
     expect(body.facets.segments).toContain('edge-case');
     expect(body.errorTagsFromSuite).toBe(true);
     expect(body.errorTags).toContain('hallucinated-price');
-    const edge = body.heatmap.find((r: { segment: string }) => r.segment === 'edge-case');
+    const edge = body.heatmap.find((r) => r.segment === 'edge-case')!;
     expect(edge.cells).toHaveLength(3);
     expect(edge.cells[0].ci).not.toBeNull();
     expect(typeof edge.cells[0].wide).toBe('boolean');
@@ -58,69 +59,69 @@ describe('viewer API', () => {
   });
 
   it("summarises each variant exactly as the run report does (first render), and serves the full report after", async () => {
-    const quick = await json('/runs/run-base');
-    const full = await json('/runs/run-base/report');
+    const quick = await json<RunResponse>('/runs/run-base');
+    const full = await json<ReportResponse>('/runs/run-base/report');
     expect(full.report.runId).toBe('run-base');
     expect(Array.isArray(full.report.comparisons)).toBe(true);
     for (const [i, v] of quick.summary.entries()) {
       const r = full.report.variants[i];
-      for (const key of ['id', 'cases', 'passed', 'failed', 'errors', 'cached', 'unpriced', 'tokens', 'latencyMs']) expect(v[key], key).toEqual(r[key]);
-      for (const key of ['passRate', 'meanScore', 'costUsd']) expect(v[key], key).toBeCloseTo(r[key], 12);
+      for (const key of ['id', 'cases', 'passed', 'failed', 'errors', 'cached', 'unpriced', 'tokens', 'latencyMs'] as const) expect(v[key], key).toEqual(r[key]);
+      for (const key of ['passRate', 'meanScore', 'costUsd'] as const) expect(v[key], key).toBeCloseTo(r[key]!, 12);
       expect(v.passRateCi).toEqual(r.passRateCi);
     }
     // The heatmap from the report's own segments, once it is there.
-    expect(full.heatmap[0].cells).toHaveLength(3);
+    expect(full.heatmap![0].cells).toHaveLength(3);
   });
 
   it('filters results on the server and pages them', async () => {
-    const all = await json('/runs/run-base/results?limit=500');
+    const all = await json<ResultsResponse>('/runs/run-base/results?limit=500');
     expect(all.total).toBe(120);
-    const failed = await json('/runs/run-base/results?outcome=fail&limit=500');
+    const failed = await json<ResultsResponse>('/runs/run-base/results?outcome=fail&limit=500');
     expect(failed.total).toBeGreaterThan(0);
-    expect(failed.rows.every((r: { pass: boolean }) => r.pass === false)).toBe(true);
-    const errored = await json('/runs/run-base/results?outcome=error');
-    expect(errored.rows.every((r: { errorClass: string }) => r.errorClass === 'rate-limit')).toBe(true);
-    const critical = await json('/runs/run-base/results?severity=critical&limit=500');
-    expect(critical.total).toBe(failed.rows.filter((r: { failedChecks: string[] }) => r.failedChecks.includes('policy')).length);
-    const seg = await json('/runs/run-base/results?segment=edge-case&variant=gpt-4o%2Fv1');
-    expect(seg.rows.every((r: { tags: string[]; variantId: string }) => r.tags.includes('edge-case') && r.variantId === 'gpt-4o/v1')).toBe(true);
-    const search = await json('/runs/run-base/results?q=onerror');
+    expect(failed.rows.every((r) => r.pass === false)).toBe(true);
+    const errored = await json<ResultsResponse>('/runs/run-base/results?outcome=error');
+    expect(errored.rows.every((r) => r.errorClass === 'rate-limit')).toBe(true);
+    const critical = await json<ResultsResponse>('/runs/run-base/results?severity=critical&limit=500');
+    expect(critical.total).toBe(failed.rows.filter((r) => r.failedChecks.includes('policy')).length);
+    const seg = await json<ResultsResponse>('/runs/run-base/results?segment=edge-case&variant=gpt-4o%2Fv1');
+    expect(seg.rows.every((r) => r.tags.includes('edge-case') && r.variantId === 'gpt-4o/v1')).toBe(true);
+    const search = await json<ResultsResponse>('/runs/run-base/results?q=onerror');
     expect(search.total).toBe(3);
     expect(search.rows[0].caseId).toBe('xss-probe');
-    const page = await json('/runs/run-base/results?offset=100&limit=50');
+    const page = await json<ResultsResponse>('/runs/run-base/results?offset=100&limit=50');
     expect(page.rows).toHaveLength(20);
     expect(page.total).toBe(120);
   });
 
   it('returns a case with every result, rendered messages and checks', async () => {
-    const body = await json('/runs/run-base/cases/xss-probe');
+    const body = await json<CaseResponse>('/runs/run-base/cases/xss-probe');
     expect(body.results).toHaveLength(3);
-    expect(body.results[0].messages[0].role).toBe('system');
+    expect(body.results[0].messages![0].role).toBe('system');
     expect(body.results[0].output).toContain('<script>alert(1)</script>');
-    expect(body.results[0].checks.some((c: { judge?: unknown }) => c.judge)).toBe(true);
+    expect(body.results[0].checks.some((c) => c.judge)).toBe(true);
     expect((await api('/runs/run-base/cases/nope')).status).toBe(404);
   });
 
   it('compares two variants with the paired difference of per-case pass values, flipped cases first', async () => {
-    const body = await json('/compare?runA=run-base&variantA=gpt-4o-mini%2Fv1&variantB=claude-haiku%2Fv1&limit=500');
+    const body = await json<CompareResponse>('/compare?runA=run-base&variantA=gpt-4o-mini%2Fv1&variantB=claude-haiku%2Fv1&limit=500');
     expect(body.commonCases).toBe(39 + 1); // every case has a result (the errored one counts as not passed)
-    const rows = body.rows as { passA: number; passB: number; flip: string }[];
+    const rows = body.rows;
     // One result per case: Newcombe's paired interval, as `evalspec run` and `select` give for the pair.
     const expected = pairedProportionDifference(
       rows.map((r) => r.passA === 1),
       rows.map((r) => r.passB === 1),
     )!;
-    expect(body.pass.test).toBe('newcombe-paired');
-    expect(body.pass.difference).toBeCloseTo(expected.difference, 12);
-    expect(body.pass.interval.low).toBeCloseTo(expected.interval.low, 12);
-    expect(body.pass.interval.high).toBeCloseTo(expected.interval.high, 12);
+    expect(body.pass!.test).toBe('newcombe-paired');
+    expect(body.pass!.difference).toBeCloseTo(expected.difference, 12);
+    expect(body.pass!.interval!.low).toBeCloseTo(expected.interval.low, 12);
+    expect(body.pass!.interval!.high).toBeCloseTo(expected.interval.high, 12);
     const flips = rows.filter((r) => r.flip !== 'same').length;
     expect(flips).toBe(body.flips.aBetter + body.flips.bBetter);
     expect(rows.slice(0, flips).every((r) => r.flip !== 'same')).toBe(true);
     expect(body.mcnemarPValue).toBeGreaterThan(0);
-    const flipped = await json('/compare?runA=run-base&variantA=gpt-4o-mini%2Fv1&variantB=claude-haiku%2Fv1&only=flipped');
+    const flipped = await json<CompareResponse>('/compare?runA=run-base&variantA=gpt-4o-mini%2Fv1&variantB=claude-haiku%2Fv1&only=flipped');
     expect(flipped.total).toBe(flips);
-    const across = await json('/compare?runA=run-base&variantA=gpt-4o%2Fv1&runB=run-cand&variantB=gpt-4o%2Fv1');
+    const across = await json<CompareResponse>('/compare?runA=run-base&variantA=gpt-4o%2Fv1&runB=run-cand&variantB=gpt-4o%2Fv1');
     expect(across.a.runId).toBe('run-base');
     expect(across.b.runId).toBe('run-cand');
     expect(across.commonCases).toBe(40);
@@ -137,9 +138,9 @@ describe('viewer API', () => {
     const rows = storedLabels(seeded.db);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ run_id: 'run-base', case_id: 'xss-probe', variant_id: 'gpt-4o/v1', repeat_index: 0, label: 'fail', tag: 'format', labeller: 'tester' });
-    const listed = await json('/runs/run-base/labels');
+    const listed = await json<{ labels: LabelRecord[] }>('/runs/run-base/labels');
     expect(listed.labels[0].comment).toBe('raw HTML in the answer');
-    const labelled = await json('/runs/run-base/results?labelled=yes');
+    const labelled = await json<ResultsResponse>('/runs/run-base/results?labelled=yes');
     expect(labelled.total).toBe(1);
     expect(labelled.rows[0].label).toBe('fail');
     const bad = await api('/runs/run-base/labels', {

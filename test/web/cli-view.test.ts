@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
 import { cleanupTempDirs, runCli, startCli } from '../helpers/cli.js';
+import type { CaseResponse, RunResponse, RunsResponse } from '../../src/web/index.js';
 import { seededStore, type Seeded } from './helpers.js';
 
 let seeded: Seeded;
@@ -42,7 +43,7 @@ describe('evalspec view', () => {
   it('serves 127.0.0.1 on a free port, prints the URL, stops cleanly on Ctrl-C', async () => {
     const { child, url } = await startView([]);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
-    const runs = await (await fetch(`${url}api/runs`)).json();
+    const runs = (await (await fetch(`${url}api/runs`)).json()) as RunsResponse;
     expect(runs.runs).toHaveLength(2);
     const page = await fetch(url);
     expect(await page.text()).toContain('<div id="root">');
@@ -101,11 +102,11 @@ describe('a suite run, then viewed', () => {
     expect([0, 1]).toContain(result.exitCode);
     const viewer = await startOver(join(dir, '.evalspec/evalspec.db'));
     try {
-      const { runs } = await (await fetch(`${viewer.url}api/runs`)).json();
-      const run = await (await fetch(`${viewer.url}api/runs/${encodeURIComponent(runs[0].id)}`)).json();
+      const { runs } = (await (await fetch(`${viewer.url}api/runs`)).json()) as RunsResponse;
+      const run = (await (await fetch(`${viewer.url}api/runs/${encodeURIComponent(runs[0].id)}`)).json()) as RunResponse;
       expect(run.errorTagsFromSuite).toBe(true);
       expect(run.errorTags).toEqual(['wrong-policy', 'rude']);
-      const c = await (await fetch(`${viewer.url}api/runs/${encodeURIComponent(runs[0].id)}/cases/b`)).json();
+      const c = (await (await fetch(`${viewer.url}api/runs/${encodeURIComponent(runs[0].id)}/cases/b`)).json()) as CaseResponse;
       expect(c.results[0].output).toBe('<script>alert(1)</script>');
       expect(c.results[0].messages).toEqual([{ role: 'user', content: 'Refund window?' }]);
       expect(c.results[0].pass).toBe(false);

@@ -21,13 +21,41 @@ describe('diffWords', () => {
     expect(diffWords('', 'new text').parts).toEqual([{ text: 'new text', kind: 'added' }]);
   });
 
-  it('falls back to lines for long texts, and the sides still rebuild exactly', () => {
-    const a = Array.from({ length: 3000 }, (_, i) => `line ${i} word${i % 7}`).join('\n');
-    const b = a.replace('line 1500 word2', 'line 1500 CHANGED');
+  // `line i wordK` is 6 word tokens with its newline ("line", " ", "i", " ", "wordK", "\n"). The aligner trims
+  // the common prefix and suffix, then needs (n+1)(m+1) ≤ 4,000,000 table cells for what is left.
+  const lines = (n: number) => Array.from({ length: n }, (_, i) => `line ${i} word${i % 7}`);
+  const changeEnds = (ls: string[]) => ls.map((l, i) => (i === 0 || i === ls.length - 1 ? `line ${i} CHANGED` : l)).join('\n');
+
+  it('aligns words in a long text when the change is local (common prefix and suffix trimmed)', () => {
+    const a = lines(3000).join('\n');
+    const b = a.replace('line 1500 word2', 'line 1500 CHANGED'); // 1500 % 7 = 2
     const { parts, granularity } = diffWords(a, b);
-    expect(['words', 'lines']).toContain(granularity);
+    expect(granularity).toBe('words');
+    expect(parts.filter((p) => p.kind !== 'same')).toEqual([{ text: 'word2', kind: 'removed' }, { text: 'CHANGED', kind: 'added' }]);
+    expect(sideOf(parts, 'b').map((p) => p.text).join('')).toBe(b);
+  });
+
+  it('falls back to lines when the words are too many to align, and the sides still rebuild exactly', () => {
+    // Both ends changed: ~6,000 words left on each side (36 million cells: too many), 1,000 lines (about 1 million: fine).
+    const a = lines(1000).join('\n');
+    const b = changeEnds(lines(1000));
+    const { parts, granularity } = diffWords(a, b);
+    expect(granularity).toBe('lines');
+    expect(parts.filter((p) => p.kind !== 'same')).toEqual([
+      { text: 'line 0 word0\n', kind: 'removed' },
+      { text: 'line 0 CHANGED\n', kind: 'added' },
+      { text: 'line 999 word5', kind: 'removed' }, // 999 % 7 = 5; the last line has no newline
+      { text: 'line 999 CHANGED', kind: 'added' },
+    ]);
     expect(sideOf(parts, 'a').map((p) => p.text).join('')).toBe(a);
     expect(sideOf(parts, 'b').map((p) => p.text).join('')).toBe(b);
+  });
+
+  it('gives up aligning when even the lines are too many: the whole of A removed, the whole of B added', () => {
+    // 3,000 lines on each side: about 9 million cells.
+    const a = lines(3000).join('\n');
+    const b = changeEnds(lines(3000));
+    expect(diffWords(a, b)).toEqual({ granularity: 'none', parts: [{ text: a, kind: 'removed' }, { text: b, kind: 'added' }] });
   });
 });
 

@@ -8,6 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { startFakeProvider, type FakeProvider } from '../fake-provider/server.js';
 import { cleanupTempDirs, jsonl, runCli, startCli, tempDir, writeFiles } from '../helpers/cli.js';
 import { countRows, dbPath, queryDb } from '../helpers/store.js';
+import type { RunResponse, RunsResponse } from '../../src/web/index.js';
 import { startOver } from './helpers.js';
 
 const KEY = 'sk-interrupted-0123456789';
@@ -60,17 +61,17 @@ checks: [{ type: contains, value: CODE }]
     const resume = `evalspec run --resume ${runId}`;
     const viewer = await startOver(dbPath(dir));
     try {
-      const api = async (path: string) => {
+      const api = async <T>(path: string): Promise<T> => {
         const response = await fetch(`${viewer.url}api${path}`);
         expect(response.status, path).toBe(200);
-        return response.json();
+        return (await response.json()) as T;
       };
       // While the process lives: running, everywhere.
       const liveShow = await runCli(['show', runId], { cwd: dir });
       expect(liveShow.stdout).toContain(`run ${runId} is still running`);
       expect(liveShow.stdout).not.toContain('was interrupted');
-      expect((await api('/runs')).runs[0]).toMatchObject({ id: runId, status: 'started', state: 'running', resume: null });
-      expect((await api(`/runs/${runId}`)).run).toMatchObject({ status: 'started', state: 'running', resume: null });
+      expect((await api<RunsResponse>('/runs')).runs[0]).toMatchObject({ id: runId, status: 'started', state: 'running', resume: null });
+      expect((await api<RunResponse>(`/runs/${runId}`)).run).toMatchObject({ status: 'started', state: 'running', resume: null });
 
       child.kill('SIGKILL');
       await exited;
@@ -86,15 +87,15 @@ checks: [{ type: contains, value: CODE }]
       expect(shown.stdout).not.toContain('is still running');
 
       // The viewer says the same, on the runs list and on the run page.
-      expect((await api('/runs')).runs[0]).toMatchObject({ id: runId, status: 'started', state: 'interrupted', resume });
-      expect((await api(`/runs/${runId}`)).run).toMatchObject({ id: runId, status: 'started', state: 'interrupted', resume });
+      expect((await api<RunsResponse>('/runs')).runs[0]).toMatchObject({ id: runId, status: 'started', state: 'interrupted', resume });
+      expect((await api<RunResponse>(`/runs/${runId}`)).run).toMatchObject({ id: runId, status: 'started', state: 'interrupted', resume });
 
       // Finished by the resume it names: completed everywhere, no resume command left.
       latencyMs = 0;
       const resumed = await runCli(['run', '--resume', runId, '--no-progress'], { cwd: dir, env: { OPENAI_API_KEY: KEY } });
       expect(resumed.exitCode, resumed.stderr).toBe(0);
-      expect((await api('/runs')).runs[0]).toMatchObject({ status: 'completed', state: 'completed', resume: null });
-      expect((await api(`/runs/${runId}`)).run).toMatchObject({ status: 'completed', state: 'completed', resume: null });
+      expect((await api<RunsResponse>('/runs')).runs[0]).toMatchObject({ status: 'completed', state: 'completed', resume: null });
+      expect((await api<RunResponse>(`/runs/${runId}`)).run).toMatchObject({ status: 'completed', state: 'completed', resume: null });
       const after = await runCli(['show', runId], { cwd: dir });
       expect(after.exitCode).toBe(0);
       expect(after.stdout).not.toContain('was interrupted');

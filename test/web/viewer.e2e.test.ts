@@ -5,8 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { cleanupTempDirs } from '../helpers/cli.js';
 import { seededStore, startOver, storedLabels, type Seeded } from './helpers.js';
-// @ts-expect-error plain JS helper shared with the benchmark
+import type { ResultsResponse } from '../../src/web/index.js';
 import { chromiumAvailable, launchChromium } from '../../bench/chromium.mjs';
+
+// The functions given to page.waitForFunction run in Chromium, not in Node. This file is type-checked with
+// Node's lib (tsconfig.test.json), so the few DOM members those functions use are declared here.
+interface PageElement {
+  textContent: string | null;
+  tagName: string;
+  getAttribute(name: string): string | null;
+}
+declare const document: { querySelector(selector: string): PageElement | null; activeElement: PageElement | null };
 
 const available = chromiumAvailable() as boolean;
 // Locally without Chromium the suite is skipped; in CI (.ci/run installs it) a missing browser fails.
@@ -60,7 +69,7 @@ run('viewer in Chromium', () => {
   });
 
   it('filters the results by outcome, check, segment and text', async () => {
-    const failed = (await (await fetch(`${viewer.url}api/runs/run-base/results?outcome=fail`)).json()).total as number;
+    const failed = ((await (await fetch(`${viewer.url}api/runs/run-base/results?outcome=fail`)).json()) as ResultsResponse).total;
     await page.selectOption('select[data-filter=outcome]', 'fail');
     await page.waitForFunction((n) => document.querySelector('[data-testid=results-count]')?.textContent?.startsWith(`${n} result`), failed);
     expect(page.url()).toContain('outcome=fail');
