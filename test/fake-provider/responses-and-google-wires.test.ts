@@ -58,7 +58,7 @@ describe('OpenAI Responses wire', () => {
     const p = await start();
     const missing = await post(p, '/v1/responses', { model: 'm' });
     expect(missing.status).toBe(400);
-    expect((await missing.json()).error.message).toMatch(/'input'/);
+    expect(((await missing.json()) as { error: { message: string } }).error.message).toMatch(/'input'/);
     const streamed = await post(p, '/v1/responses', { model: 'm', input: 'hi', stream: true });
     expect(streamed.status).toBe(400);
   });
@@ -113,10 +113,10 @@ describe('Google Gemini wire', () => {
 
   it('lists models in Google shape and rejects an empty contents', async () => {
     const p = await start({ models: ['gemini-2.0-flash'] });
-    const list = await (await fetch(`${p.url}/v1beta/models`)).json();
+    const list = (await (await fetch(`${p.url}/v1beta/models`)).json()) as { models: unknown[] };
     expect(list.models[0]).toMatchObject({ name: 'models/gemini-2.0-flash', supportedGenerationMethods: expect.arrayContaining(['generateContent']) });
     const empty = await post(p, '/v1beta/models/g:generateContent', { contents: [] });
     expect(empty.status).toBe(400);
-    expect((await empty.json()).error.status).toBe('INVALID_ARGUMENT');
+    expect(((await empty.json()) as { error: { status: string } }).error.status).toBe('INVALID_ARGUMENT');
   });
 });

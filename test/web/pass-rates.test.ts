@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { cleanupTempDirs, runCli, tempDir } from '../helpers/cli.js';
 import { cases, writeScenario } from '../stats-integration/scenario.js';
 import type { Interval } from '../../src/stats/index.js';
+import type { CompareResponse } from '../../src/web/types.js';
 import { startOver } from './helpers.js';
 
 afterAll(() => cleanupTempDirs());
@@ -81,8 +82,8 @@ describe('viewer Compare: pass values and flips under the suite repeat reducer, 
     const viewer = await startOver(join(dir, '.evalspec/evalspec.db'));
     try {
       const variant = JSON.parse(readFileSync(join(dir, 'a.json'), 'utf8')).variants[0].id;
-      const body = await (await fetch(`${viewer.url}api/compare?runA=${ids[0]}&variantA=${encodeURIComponent(variant)}&runB=${ids[1]}&variantB=${encodeURIComponent(variant)}`)).json();
-      const byCase = Object.fromEntries(body.rows.map((r: { caseId: string; passA: number; passB: number; flip: string }) => [r.caseId, r]));
+      const body = (await (await fetch(`${viewer.url}api/compare?runA=${ids[0]}&variantA=${encodeURIComponent(variant)}&runB=${ids[1]}&variantB=${encodeURIComponent(variant)}`)).json()) as CompareResponse;
+      const byCase = Object.fromEntries(body.rows.map((r) => [r.caseId, r]));
       expect(byCase.c0).toMatchObject({ passA: 1, passB: 0, flip: 'a-better' });
       expect(byCase.c1).toMatchObject({ passA: 0, passB: 0, flip: 'same' });
       expect(byCase.c2).toMatchObject({ passA: 1, passB: 1, flip: 'same' });
