@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openStore } from '../dist/store/index.js';
-import { startViewer } from '../dist/web/index.js';
+import { startViewer } from '../dist/viewer/index.js';
 import { seedRun, VARIANTS } from './viewer-seed.mjs';
 import { chromiumAvailable, launchChromium, CHROMIUM_PATH } from './chromium.mjs';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../dist/store/index.js';
-import { startViewer } from '../dist/web/index.js';
+import { startViewer } from '../dist/viewer/index.js';
 import { seedViewerStore } from '../bench/viewer-seed.mjs';
 import { launchChromium } from '../bench/chromium.mjs';
 

@@ -1,7 +1,7 @@
 // A compact line diff (longest common subsequence) of two short texts, e.g. a prompt's message templates
 // before and after an edit: changed lines with a line of context around them, unchanged stretches folded into
-// one "gap" line. The web viewer has its own word-level diff (web/src/diff.ts), but web/ is the browser bundle
-// and cannot be imported from src/.
+// one "gap" line. The web viewer has its own word-level diff (viewer-ui/src/diff.ts), but viewer-ui/ is the
+// browser bundle and cannot be imported from src/.
 
 export interface DiffLine {
   kind: 'context' | 'removed' | 'added' | 'gap';

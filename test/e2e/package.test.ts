@@ -63,17 +63,17 @@ function filesUnder(dir: string): string[] {
 
 describe('the npm package', () => {
   it('ships the built library, CLI and viewer with README, LICENSE and docs, and nothing from development', () => {
-    for (const f of ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/web/report-worker.js', 'dist/web/public/index.html', 'docs/architecture.md']) {
+    for (const f of ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/viewer/report-worker.js', 'dist/viewer/public/index.html', 'docs/architecture.md']) {
       expect(shipped, f).toContain(f);
     }
-    for (const prefix of ['src/', 'test/', 'bench/', 'web/', 'examples/', 'scripts/', '.ci/', 'node_modules/', '.evalspec/']) {
+    for (const prefix of ['src/', 'test/', 'bench/', 'viewer-ui/', 'examples/', 'scripts/', '.ci/', 'node_modules/', '.evalspec/']) {
       expect(shipped.filter((f) => f.startsWith(prefix)), prefix).toEqual([]);
     }
     // Test files, databases and the screenshots of docs/viewer (1.4 MB, only docs/viewer.md shows them) stay out.
     expect(shipped.filter((f) => /\.test\.|\.db(-wal|-shm)?$|\.png$|tsbuildinfo/.test(f))).toEqual([]);
     // The viewer page's scripts and styles are all in the package.
-    const page = readFileSync(join(installed, 'dist/web/public/index.html'), 'utf8');
-    const assets = [...page.matchAll(/(?:src|href)="\/([^"]+)"/g)].map((m) => `dist/web/public/${m[1]}`);
+    const page = readFileSync(join(installed, 'dist/viewer/public/index.html'), 'utf8');
+    const assets = [...page.matchAll(/(?:src|href)="\/([^"]+)"/g)].map((m) => `dist/viewer/public/${m[1]}`);
     expect(assets.some((a) => a.endsWith('.js'))).toBe(true);
     for (const a of assets) expect(shipped, a).toContain(a);
   });
@@ -142,7 +142,7 @@ describe('the npm package', () => {
       const page = await (await fetch(url)).text();
       expect(page).toContain('<div id="root">');
       for (const [, asset] of page.matchAll(/(?:src|href)="\/([^"]+)"/g)) expect((await fetch(url + asset)).status, asset).toBe(200);
-      // The full report is built in a worker thread loaded from dist/web/report-worker.js.
+      // The full report is built in a worker thread loaded from dist/viewer/report-worker.js.
       const full = await fetch(`${url}api/runs/${report.runId}/report`);
       expect(full.status).toBe(200);
       expect(((await full.json()) as { report: { runId: string } }).report.runId).toBe(report.runId);

@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanupTempDirs, runCli, tempDir } from '../helpers/cli.js';
 import { cases, runScenario, writeScenario, type ScenarioSpec } from '../stats-integration/scenario.js';
-import type { RunResponse } from '../../src/web/index.js';
-import { startOver } from '../web/helpers.js';
+import type { RunResponse } from '../../src/viewer/index.js';
+import { startOver } from '../viewer/helpers.js';
 
 afterAll(() => cleanupTempDirs());
 

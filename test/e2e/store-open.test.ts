@@ -10,7 +10,7 @@ import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, writeFileSync
 import { join } from 'node:path';
 import { CLI, runCli, tempDir, writeFiles, jsonl, cleanupTempDirs, type CliResult } from '../helpers/cli.js';
 import { countRows, dbPath } from '../helpers/store.js';
-import type { RunsResponse } from '../../src/web/index.js';
+import type { RunsResponse } from '../../src/viewer/index.js';
 
 const SUITE = [
   'name: store-open',

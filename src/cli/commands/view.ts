@@ -5,7 +5,7 @@ import { networkInterfaces } from 'node:os';
 import type { CliIO } from '../program.js';
 import { EvalspecError, EXIT } from '../../errors.js';
 import { openStore } from '../../store/index.js';
-import { startViewer } from '../../web/index.js';
+import { startViewer } from '../../viewer/index.js';
 
 const port = (value: string) => {
   const n = Number(value);

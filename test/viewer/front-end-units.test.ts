@@ -1,9 +1,9 @@
-// Pure pieces of the front end (web/src): the output diff, the Pareto frontier, hash routes, formatting.
+// Pure pieces of the front end (viewer-ui/src): the output diff, the Pareto frontier, hash routes, formatting.
 import { describe, expect, it } from 'vitest';
-import { diffWords, sideOf } from '../../web/src/diff.js';
-import { paretoFrontier } from '../../web/src/pareto.js';
-import { parseHash, href } from '../../web/src/router.js';
-import { usd, signedPts, rateColour } from '../../web/src/format.js';
+import { diffWords, sideOf } from '../../viewer-ui/src/diff.js';
+import { paretoFrontier } from '../../viewer-ui/src/pareto.js';
+import { parseHash, href } from '../../viewer-ui/src/router.js';
+import { usd, signedPts, rateColour } from '../../viewer-ui/src/format.js';
 
 describe('diffWords', () => {
   it('marks the words that changed and keeps the rest', () => {

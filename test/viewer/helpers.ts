@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { REPO, tempDir } from '../helpers/cli.js';
 import { openStore } from '../../src/store/index.js';
-import { startViewer, type ViewerOptions, type ViewerServer } from '../../src/web/index.js';
+import { startViewer, type ViewerOptions, type ViewerServer } from '../../src/viewer/index.js';
 
-export const WEB_ROOT = join(REPO, 'dist/web/public');
+export const WEB_ROOT = join(REPO, 'dist/viewer/public');
 
 export interface Seeded {
   dir: string;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { cleanupTempDirs, runCli, tempDir } from '../helpers/cli.js';
 import { cases, writeScenario } from '../stats-integration/scenario.js';
 import type { Interval } from '../../src/stats/index.js';
-import type { CompareResponse } from '../../src/web/types.js';
+import type { CompareResponse } from '../../src/viewer/types.js';
 import { startOver } from './helpers.js';
 
 afterAll(() => cleanupTempDirs());

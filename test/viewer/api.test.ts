@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupTempDirs } from '../helpers/cli.js';
 import { pairedProportionDifference } from '../../src/stats/index.js';
-import { CONTENT_SECURITY_POLICY, type CaseResponse, type CompareResponse, type LabelRecord, type ReportResponse, type ResultsResponse, type RunResponse, type RunsResponse } from '../../src/web/index.js';
+import { CONTENT_SECURITY_POLICY, type CaseResponse, type CompareResponse, type LabelRecord, type ReportResponse, type ResultsResponse, type RunResponse, type RunsResponse } from '../../src/viewer/index.js';
 import { seededStore, startOver, storedLabels, type Seeded } from './helpers.js';
 
 let seeded: Seeded;

@@ -8,7 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { startFakeProvider, type FakeProvider } from '../fake-provider/server.js';
 import { cleanupTempDirs, jsonl, runCli, startCli, tempDir, writeFiles } from '../helpers/cli.js';
 import { countRows, dbPath, queryDb } from '../helpers/store.js';
-import type { RunResponse, RunsResponse } from '../../src/web/index.js';
+import type { RunResponse, RunsResponse } from '../../src/viewer/index.js';
 import { startOver } from './helpers.js';
 
 const KEY = 'sk-interrupted-0123456789';

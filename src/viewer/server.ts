@@ -1,5 +1,5 @@
 // The viewer's HTTP server (Hono on Node): a read-only JSON API over the store, the label endpoints, and the
-// built front end (dist/web/public). Bound to 127.0.0.1 on a free port unless told otherwise; shared on a LAN
+// built front end (dist/viewer/public). Bound to 127.0.0.1 on a free port unless told otherwise; shared on a LAN
 // (--host) only with an access token that every API call must carry.
 //
 // Model outputs are untrusted text: the API sends them as JSON strings and the front end renders them as
@@ -45,7 +45,7 @@ export interface ViewerOptions {
   requireToken?: boolean;
   /** The token to require (default: 32 random bytes, base64url). */
   token?: string;
-  /** Where the built front end is (default: dist/web/public next to this file). */
+  /** Where the built front end is (default: dist/viewer/public next to this file). */
   webRoot?: string;
   /** Name stored with labels when the browser does not send one (default: the OS user name). */
   labeller?: string;
@@ -287,7 +287,7 @@ export function createViewerApp(options: Omit<ViewerOptions, 'token'> & { token:
     const path = c.req.path === '/' ? '/index.html' : c.req.path;
     const file = files.get(path) ?? (extname(path) ? undefined : files.get('/index.html'));
     if (!file) {
-      if (files.size === 0) return c.text('the viewer front end is not built: run `npm run build` (it builds web/ into dist/web/public)', 503);
+      if (files.size === 0) return c.text('the viewer front end is not built: run `npm run build` (it builds viewer-ui/ into dist/viewer/public)', 503);
       return c.text('not found', 404);
     }
     const body = readFileSync(file);

@@ -1,4 +1,4 @@
-// The viewer's JSON API: the shapes the server sends and the front end (web/) reads. Self-contained (no
+// The viewer's JSON API: the shapes the server sends and the front end (viewer-ui/) reads. Self-contained (no
 // imports), so the browser bundle's type check does not pull in the Node stages; the server's compile
 // checks that store rows and reports are assignable to these shapes.
 

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
 import { cleanupTempDirs, runCli, startCli } from '../helpers/cli.js';
-import type { CaseResponse, RunResponse, RunsResponse } from '../../src/web/index.js';
+import type { CaseResponse, RunResponse, RunsResponse } from '../../src/viewer/index.js';
 import { seededStore, type Seeded } from './helpers.js';
 
 let seeded: Seeded;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { cleanupTempDirs } from '../helpers/cli.js';
 import { seededStore, startOver, storedLabels, type Seeded } from './helpers.js';
-import type { ResultsResponse } from '../../src/web/index.js';
+import type { ResultsResponse } from '../../src/viewer/index.js';
 import { chromiumAvailable, launchChromium } from '../../bench/chromium.mjs';
 
 // The functions given to page.waitForFunction run in Chromium, not in Node. This file is type-checked with

@@ -13,7 +13,7 @@ interface Job {
 export function buildReportInWorker(location: string, runId: string): Promise<RunReport> {
   return new Promise((resolve, reject) => {
     // From the compiled package this file is the worker; run from source (tests), its built copy in dist/ is.
-    const script = import.meta.url.endsWith('.ts') ? new URL('../../dist/web/report-worker.js', import.meta.url) : new URL(import.meta.url);
+    const script = import.meta.url.endsWith('.ts') ? new URL('../../dist/viewer/report-worker.js', import.meta.url) : new URL(import.meta.url);
     const worker = new Worker(script, { workerData: { location, runId } satisfies Job, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
     worker.once('message', (message: { report?: RunReport; error?: { message: string; code?: string } }) => {
       if (message.report) resolve(message.report);

@@ -8,9 +8,9 @@ import type {
   ResultsResponse,
   RunResponse,
   RunsResponse,
-} from '../../src/web/types.js';
+} from '../../src/viewer/types.js';
 
-export type * from '../../src/web/types.js';
+export type * from '../../src/viewer/types.js';
 
 const TOKEN_KEY = 'evalspec-token';
 

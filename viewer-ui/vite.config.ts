@@ -1,4 +1,4 @@
-// The viewer's front end: React, bundled by Vite into dist/web/public, which `evalspec view` serves.
+// The viewer's front end: React, bundled by Vite into dist/viewer/public, which `evalspec view` serves.
 // JSX is compiled by esbuild (no Babel plugin needed). Built at package build time: `npm run build`.
 import { defineConfig } from 'vite';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +9,7 @@ export default defineConfig({
   logLevel: 'warn',
   esbuild: { jsx: 'automatic' },
   build: {
-    outDir: fileURLToPath(new URL('../dist/web/public', import.meta.url)),
+    outDir: fileURLToPath(new URL('../dist/viewer/public', import.meta.url)),
     emptyOutDir: true,
     target: 'es2022',
     sourcemap: false,
