@@ -1,7 +1,7 @@
 // `evalspec run --dry-run` and `--max-cost`: the flag parser, the dry-run action and the message printed when
 // the budget stopped a run. Kept out of commands/run.ts so that file only wires flags.
 import type { Command } from 'commander';
-import type { CliIO } from './program.js';
+import type { CliIO } from './cli-io.js';
 import { EvalspecError, EXIT } from '../errors.js';
 import { estimateSuite } from '../estimate-suite.js';
 import type { RunOutcome } from '../run/index.js';

@@ -4,7 +4,8 @@
 import { setFlagsFromString } from 'node:v8';
 import { CommanderError } from 'commander';
 import { EXIT, isEvalspecError } from '../errors.js';
-import { createProgram, type CliIO } from './program.js';
+import { createProgram } from './program.js';
+import type { CliIO } from './cli-io.js';
 
 // Heap headroom. On a machine with plenty of RAM, V8 lets the heap grow to up to 4x the live data between
 // full collections; a run allocates fast and keeps little (results go to the store), so that headroom was

@@ -17,15 +17,7 @@ import { registerHistoryCommand } from './commands/history.js';
 import { registerCiCommand } from './commands/ci.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { VERSION } from '../version.js';
-
-export interface CliIO {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  /** Set by a command; main() exits with it. */
-  exitCode: number;
-  signal?: AbortSignal;
-  progressStream?: NodeJS.WriteStream;
-}
+import type { CliIO } from './cli-io.js';
 
 export function createProgram(io: CliIO): Command {
   const program = new Command('evalspec')

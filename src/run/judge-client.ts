@@ -17,8 +17,7 @@ import {
   type JudgeModelSpec,
   type JudgeRequest,
 } from '../score/index.js';
-import { PROVIDER_TYPES, stableStringify, type ModelRef, type Suite } from '../suite/index.js';
-import { judgeModelsOf } from '../suite/judge-specs.js';
+import { PROVIDER_TYPES, judgeModelsOf, stableStringify, type ModelRef, type Suite } from '../suite/index.js';
 import type { Store } from '../store/index.js';
 import { callWithRetries, ProviderSlots } from './call-with-retries.js';
 import type { ErrorClass, RetryPolicy } from './errors.js';

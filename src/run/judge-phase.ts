@@ -6,7 +6,7 @@
 import { EvalspecError } from '../errors.js';
 import type { Plan, PlannedCase } from '../plan/index.js';
 import { combineChecks, prepareChecks, scoreOutput, type JudgeClient, type PreparedCheck } from '../score/index.js';
-import { isDeferredCheck } from '../suite/judge-specs.js';
+import { isDeferredCheck } from '../suite/index.js';
 import type { ResultRow, StoredCheck, Store } from '../store/index.js';
 
 /**

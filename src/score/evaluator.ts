@@ -1,6 +1,6 @@
 // What every check implementation looks like: a factory that runs once per check spec (compiling and
 // pre-computing what it can) and returns the hot-path function that judges one output.
-import type { CheckLocation, CheckSpecOf, CheckType, CompiledCheck } from '../suite/check-specs.js';
+import type { CheckLocation, CheckSpecOf, CheckType, CompiledCheck } from '../suite/index.js';
 import type { CheckContext, CheckOutcome } from './check-types.js';
 import type { OutputView } from './output-view.js';
 

@@ -1,5 +1,5 @@
 // Every check type's implementation. `satisfies` makes TypeScript reject a CHECK_TYPES entry without one.
-import type { CheckType } from '../suite/check-specs.js';
+import type { CheckType } from '../suite/index.js';
 import { isJson, jsonSchema } from './checks/json.js';
 import { javascript } from './checks/javascript.js';
 import { maxCost, maxLatencyMs } from './checks/metrics.js';

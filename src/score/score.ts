@@ -1,7 +1,6 @@
 // The score stage: prepare a case's checks once (compile, import modules), then judge outputs fast.
 import { EvalspecError } from '../errors.js';
-import { CHECK_TYPES, compileCheck, type CheckLocation, type CheckSpec, type CheckType } from '../suite/check-specs.js';
-import { isDeferredCheck } from '../suite/judge-specs.js';
+import { CHECK_TYPES, compileCheck, isDeferredCheck, type CheckLocation, type CheckSpec, type CheckType } from '../suite/index.js';
 import type { CheckContext, CheckOutcome, CheckOutcomePart, CheckResult } from './check-types.js';
 import type { CheckEvaluator, Evaluate } from './evaluator.js';
 import { OutputView } from './output-view.js';

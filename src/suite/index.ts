@@ -13,7 +13,17 @@ export {
   type PriceOverride,
   type BarSpec,
 } from './schema.js';
-export { CHECK_TYPES, validateCheckSpec, compileCheck, type CheckSpec } from './check-specs.js';
+export {
+  CHECK_TYPES,
+  validateCheckSpec,
+  compileCheck,
+  type CheckSpec,
+  type CheckSpecOf,
+  type CheckType,
+  type CheckLocation,
+  type CompiledCheck,
+} from './check-specs.js';
+export { judgeModelsOf, isJudgeCheckType, isDeferredCheck, type JudgeModelInput } from './judge-specs.js';
 export { resolveRepeatReducer, repeatReduceText, reducerK, type RepeatReducer, type RepeatReducerName } from './repeat-spec.js';
 export { loadPreferences, type PreferenceRow } from './preferences.js';
 export { readTextFile, decodeText } from './text-file.js';

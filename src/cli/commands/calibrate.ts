@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { writeFileSync } from 'node:fs';
-import type { CliIO } from '../program.js';
+import type { CliIO } from '../cli-io.js';
 import { EvalspecError } from '../../errors.js';
 import { openStore } from '../../store/index.js';
 import { calibrateRun, renderCalibration } from '../../calibration/index.js';

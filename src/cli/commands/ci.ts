@@ -4,7 +4,7 @@
 // 2 / 3 / 4 / 130 keep their meaning; a missing baseline is said, not an error.
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import type { CliIO } from '../program.js';
+import type { CliIO } from '../cli-io.js';
 import { EXIT } from '../../errors.js';
 import { runSuite } from '../../pipeline.js';
 import { openStore } from '../../store/index.js';

@@ -3,7 +3,7 @@
 // cases with both outputs. Exit 0; with --fail-on-regression, 1 when a figure got significantly worse.
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import type { CliIO } from '../program.js';
+import type { CliIO } from '../cli-io.js';
 import { EXIT, EvalspecError } from '../../errors.js';
 import { openStore } from '../../store/index.js';
 import {

@@ -3,7 +3,7 @@
 // can detect), each with a concrete suggestion. Always exits 0 for a stored run: it advises, it does not gate.
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import type { CliIO } from '../program.js';
+import type { CliIO } from '../cli-io.js';
 import { EXIT } from '../../errors.js';
 import { openStore } from '../../store/index.js';
 import { buildDoctorReport, renderDoctorText, resolveRun, writeDoctorJson } from '../../report/index.js';

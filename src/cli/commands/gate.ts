@@ -1,7 +1,7 @@
 // `evalspec gate RUN_ID`: evaluate the quality bars stored with a run and exit 1 when one is not met (or not
 // proven, unless --allow-inconclusive). An incomplete or cancelled run exits 3 whatever the bars say.
 import type { Command } from 'commander';
-import type { CliIO } from '../program.js';
+import type { CliIO } from '../cli-io.js';
 import { EXIT } from '../../errors.js';
 import { openStore } from '../../store/index.js';
 import { buildRunReport, gateSummary, incompleteRunAdvice, renderBarsText } from '../../report/index.js';

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import type { CliIO } from '../program.js';
+import type { CliIO } from '../cli-io.js';
 import { EXIT } from '../../errors.js';
 import { openStore } from '../../store/index.js';
 import { loadSuite } from '../../suite/index.js';

@@ -1,6 +1,6 @@
 // `evalspec init`
 import type { Command } from 'commander';
-import type { CliIO } from '../program.js';
+import type { CliIO } from '../cli-io.js';
 import { scaffoldSuite } from '../init.js';
 
 export function registerInitCommand(program: Command, io: CliIO): void {

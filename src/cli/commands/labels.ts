@@ -2,7 +2,7 @@
 // (pass/fail, per-dimension scores, or which of two outputs won), stored with who labelled and when.
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import type { CliIO } from '../program.js';
+import type { CliIO } from '../cli-io.js';
 import { openStore } from '../../store/index.js';
 import { importLabels, readLabelsFile } from '../../calibration/index.js';
 import { textTable } from '../../report/index.js';

@@ -2,7 +2,7 @@
 // source's own standard error beside evalspec's Wilson and bootstrap intervals, overall and per segment.
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
-import type { CliIO } from '../program.js';
+import type { CliIO } from '../cli-io.js';
 import { loadPreferences, type PreferenceRow } from '../../suite/index.js';
 import { preferenceWinRate, type WinRateSummary } from '../../stats/index.js';
 import { textTable } from '../../report/index.js';

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import type { CliIO } from '../program.js';
+import type { CliIO } from '../cli-io.js';
 import { EvalspecError } from '../../errors.js';
 import { loadSuite, resolveRepeatReducer } from '../../suite/index.js';
 import { openStore, DEFAULT_DB_PATH, type Store, type RunRecord } from '../../store/index.js';

@@ -1,6 +1,6 @@
 // `evalspec run`
 import type { Command } from 'commander';
-import type { CliIO } from '../program.js';
+import type { CliIO } from '../cli-io.js';
 import { Option } from 'commander';
 import { runSuite } from '../../pipeline.js';
 import { openStore } from '../../store/index.js';

@@ -1,6 +1,6 @@
 // `evalspec runs`
 import type { Command } from 'commander';
-import type { CliIO } from '../program.js';
+import type { CliIO } from '../cli-io.js';
 import { Option } from 'commander';
 import { openStore } from '../../store/index.js';
 import { buildRunReport, textTable, pct, costText, runCostTotals, interruptedRunAdvice, resumeCommand } from '../../report/index.js';

@@ -3,7 +3,7 @@
 // segment), a routing suggestion, and spend at a stated volume.
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import type { CliIO } from '../program.js';
+import type { CliIO } from '../cli-io.js';
 import { EvalspecError } from '../../errors.js';
 import { openStore } from '../../store/index.js';
 import { writeFileSync } from 'node:fs';

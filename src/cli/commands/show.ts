@@ -1,6 +1,6 @@
 // `evalspec show`
 import type { Command } from 'commander';
-import type { CliIO } from '../program.js';
+import type { CliIO } from '../cli-io.js';
 import { EXIT } from '../../errors.js';
 import { openStore, runState } from '../../store/index.js';
 import { buildRunReport, interruptedRunAdvice, renderTerminalReport, writeJsonReport, writeJunitReport, writeMarkdownReport } from '../../report/index.js';

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { networkInterfaces } from 'node:os';
-import type { CliIO } from '../program.js';
+import type { CliIO } from '../cli-io.js';
 import { EvalspecError, EXIT } from '../../errors.js';
 import { openStore } from '../../store/index.js';
 import { startViewer } from '../../viewer/index.js';

@@ -8,7 +8,7 @@ import { access } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EvalspecError } from '../../errors.js';
-import type { CheckLocation } from '../../suite/check-specs.js';
+import type { CheckLocation } from '../../suite/index.js';
 import { describeModule, exportType, UserCodeError, userCodePool, type ModuleExports, type UserCodeMessage } from '../../user-code/index.js';
 import { clearModuleInfo } from '../../user-code/index.js';
 import type { CheckContext, CheckOutcome } from '../check-types.js';

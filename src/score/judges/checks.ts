@@ -2,7 +2,7 @@
 // judge model(s) through ctx.judge (injected by the run stage), combines an ensemble by majority or mean,
 // and stores what the judges said (JudgeDetail) with the result. An unusable judge answer (after the
 // client's one retry) is a judge-error: an error of its own class, never a silent fail.
-import { judgeModelsOf, type JudgeModelInput } from '../../suite/judge-specs.js';
+import { judgeModelsOf, type JudgeModelInput } from '../../suite/index.js';
 import type { CheckContext, CheckOutcome, CheckOutcomePart } from '../check-types.js';
 import type { CheckEvaluator, Evaluate } from '../evaluator.js';
 import { indeterminate } from '../evaluator.js';
