@@ -38,7 +38,7 @@ const STAGE_GRAPH: StageGraph = {
   score: ['suite', 'user-code'],
   store: ['score (types)'],
   run: ['plan', 'score', 'store', 'suite', 'user-code'],
-  report: ['run', 'score', 'stats', 'store', 'suite'],
+  report: ['plan', 'run', 'score', 'stats', 'store', 'suite'],
   calibration: ['report', 'score', 'stats', 'store', 'suite'],
   viewer: ['report', 'stats', 'store'],
   'pipeline.ts': ['plan', 'report', 'run', 'score', 'stats', 'store', 'suite', 'user-code'],
