@@ -21,12 +21,11 @@ import type { Plan, WorkItem } from '../plan/index.js';
 import type { ModelRef } from '../suite/index.js';
 import type { Pricer } from './pricing.js';
 import { countMessageTokens } from './tokens.js';
+import { isNetworkProvider } from './providers/registry.js';
 import { judgeModelRef, judgeModelsInPlan } from './judge-client.js';
 
 export const DEFAULT_EXPECTED_OUTPUT_TOKENS = 256;
 
-/** Provider types that make a paid call: a budget needs a price for each of them. */
-const CALLED = new Set(['openai', 'anthropic', 'google', 'openai-compatible']);
 
 export interface Reservation {
   /** The variant id of a model call, or the judge's name (prefixed "judge:"). */
@@ -157,7 +156,7 @@ export function createBudget(plan: Plan, pricer: Pricer, maxCostUsd: number, exp
   }
   const judges = judgeModelsInPlan(plan).map((m) => judgeModelRef(plan.suite, m));
   const unpriced = [
-    ...new Set([...plan.variants.map((v) => v.model), ...judges].filter((m) => CALLED.has(m.providerType) && !pricer.price(m)).map((m) => m.label)),
+    ...new Set([...plan.variants.map((v) => v.model), ...judges].filter((m) => isNetworkProvider(m.providerType) && !pricer.price(m)).map((m) => m.label)),
   ];
   if (unpriced.length) {
     throw new EvalspecError('USAGE', `--max-cost needs a price for every model it calls, judges included; no known price for ${unpriced.join(', ')}`, {

@@ -9,6 +9,7 @@ import type { Store } from '../store/index.js';
 import { DEFAULT_EXPECTED_OUTPUT_TOKENS } from './budget.js';
 import { createPricer, type PriceInfo, type Pricer } from './pricing.js';
 import { countMessageTokens, TOKENIZER_NAME } from './tokens.js';
+import { isNetworkProvider, providerDefinition } from './providers/registry.js';
 import type { JudgeEstimate } from './judge-estimate.js';
 
 /** Assumed when no previous run measured the latency: a typical hosted API's streaming speed and overhead. */
@@ -74,8 +75,9 @@ export interface EstimateOptions {
 
 /** Latency assumed for one call when nothing was measured; null for user functions (unknowable). */
 function assumedLatencyMs(variant: Variant, outputTokens: number): number | null {
-  if (variant.model.providerType === 'replay') return 0;
-  if (variant.model.providerType === 'function') return null;
+  const kind = providerDefinition(variant.model.providerType).kind;
+  if (kind === 'replay') return 0;
+  if (kind === 'function') return null;
   return ASSUMED_OVERHEAD_MS + (outputTokens / ASSUMED_OUTPUT_TOKENS_PER_SECOND) * 1000;
 }
 
@@ -125,13 +127,13 @@ export function estimatePlan(plan: Plan, options: EstimateOptions = {}): RunEsti
     } else {
       latencyMsPerCall = assumedLatencyMs(v, perCall);
       latencySource =
-        v.model.providerType === 'replay'
+        providerDefinition(v.model.providerType).kind === 'replay'
           ? 'replayed: no call'
           : latencyMsPerCall === null
             ? 'unknown (a function: measure it with a run)'
             : `assumed ${ASSUMED_OUTPUT_TOKENS_PER_SECOND} tokens/s + ${ASSUMED_OVERHEAD_MS} ms`;
     }
-    const paidCalls = v.model.providerType !== 'replay' && v.model.providerType !== 'function';
+    const paidCalls = isNetworkProvider(v.model.providerType);
     return { id: v.id, model: v.model.ref, calls, inputTokens, outputTokensPerCall: perCall, outputTokens, outputSource, paidCalls, price, costUsd, latencyMsPerCall, latencySource };
   });
 

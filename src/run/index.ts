@@ -1,7 +1,8 @@
 // The run stage: providers, concurrency, retries, cache, streaming results to the store. Only import surface of run/.
 export { executeRun, newRunId, cacheKeyFor, FORMAT_VERSION, type RunOptions, type RunOutcome, type RunEvent } from './execute.js';
 export { classifyError, parseRetryAfter, backoffMs, type ErrorClass, type ClassifiedError, type RetryPolicy } from './errors.js';
-export { readReplayFile, type CallTarget, type CallRequest, type CallResponse } from './targets.js';
+export { type CallTarget, type CallRequest, type CallResponse } from './call-target.js';
+export { readReplayFile } from './providers/replay.js';
 export { createPricer, type Pricer, type PriceInfo, type PricedModel } from './pricing.js';
 export { CostBudget, createBudget, judgeCostOf, DEFAULT_EXPECTED_OUTPUT_TOKENS, type BudgetSummary, type Reservation } from './budget.js';
 export {

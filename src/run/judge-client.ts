@@ -4,7 +4,6 @@
 // priced like any call. An answer the check cannot use (not JSON, wrong shape, contradicting itself) is asked
 // once more; a second bad answer is a judge-error. A `function:` judge is the user's own code.
 import { createHash } from 'node:crypto';
-import type { LanguageModel } from 'ai';
 import { EvalspecError, EXIT } from '../errors.js';
 import type { Plan } from '../plan/index.js';
 import {
@@ -17,15 +16,17 @@ import {
   type JudgeModelSpec,
   type JudgeRequest,
 } from '../score/index.js';
-import { PROVIDER_TYPES, judgeModelsOf, stableStringify, type ModelRef, type Suite } from '../suite/index.js';
+import { BUILT_IN_PROVIDER_TYPES, judgeModelsOf, stableStringify, type ModelRef, type Suite } from '../suite/index.js';
 import type { Store } from '../store/index.js';
 import { callWithRetries, ProviderSlots } from './call-with-retries.js';
 import type { ErrorClass, RetryPolicy } from './errors.js';
 import { createPricer, type Pricer } from './pricing.js';
 import type { JudgeBudget } from './budget.js';
 import { SecretScrubber } from './secrets.js';
-import { languageModel, resolveApiKey, resolveBaseURL, resolveHeaders } from './targets.js';
-import { loadUserFunction } from './user-function.js';
+import type { JudgeTarget, RawAnswer } from './call-target.js';
+import { connectNetworkModel } from './network-target.js';
+import type { NetworkProviderDefinition } from './providers/definition.js';
+import { canJudge, isNetworkProvider, providerDefinition } from './providers/registry.js';
 
 export interface JudgeClientOptions {
   /** For the response cache (omit: no cache). */
@@ -74,14 +75,14 @@ export function judgeModelRef(suite: Suite, model: JudgeModelSpec): ModelRef {
   const modelId = entry.id.slice(colon + 1);
   const provider = suite.providers[providerId];
   if (!provider) {
-    const choices = [...new Set([...Object.keys(suite.providers).filter((p) => suite.providers[p].type !== 'replay'), ...PROVIDER_TYPES.filter((t) => t !== 'openai-compatible' && t !== 'replay')])];
+    const choices = [...new Set([...Object.keys(suite.providers).filter((p) => canJudge(suite.providers[p].type)), ...BUILT_IN_PROVIDER_TYPES.filter(canJudge)])];
     throw new EvalspecError('PROVIDER_UNKNOWN', `unknown provider "${providerId}" in judge model "${entry.id}"`, {
       file: suite.file,
       hint: `use one of: ${choices.join(', ')}; or declare it under providers: with a type`,
     });
   }
-  if (provider.type === 'replay') {
-    throw new EvalspecError('PROVIDER_CONFIG', `judge model "${entry.id}": a replay log cannot be a judge`, {
+  if (!canJudge(provider.type)) {
+    throw new EvalspecError('PROVIDER_CONFIG', `judge model "${entry.id}": a ${provider.type} log cannot be a judge`, {
       file: suite.file,
       hint: 'name a network model (openai:gpt-4o-mini, an openai-compatible server, …) or a function: judge',
     });
@@ -108,39 +109,19 @@ export function judgeModelRef(suite: Suite, model: JudgeModelSpec): ModelRef {
 // The judge client asks once more itself after an unusable answer (ask below), so a malformed one is not retried.
 const ASKED_AGAIN_BY_CLIENT: ReadonlySet<ErrorClass> = new Set(['malformed-response']);
 
-interface RawAnswer {
-  object: unknown;
-  inputTokens?: number;
-  outputTokens?: number;
-  costUsd?: number;
-}
-
-interface JudgeTarget {
-  name: string;
-  ref: ModelRef;
-  connectionKey: string;
-  concurrency?: number;
-  timeoutMs?: number;
-  cacheIdentity: Record<string, unknown> | null;
-  call(request: JudgeRequest<unknown>, signal: AbortSignal, timeoutMs: number): Promise<RawAnswer>;
-}
-
-function networkJudge(suite: Suite, ref: ModelRef, scrubber: SecretScrubber, warnings: string[]): JudgeTarget {
+function networkJudge(suite: Suite, ref: ModelRef, definition: NetworkProviderDefinition, scrubber: SecretScrubber, warnings: string[]): JudgeTarget {
   const cfg = suite.providers[ref.providerId];
-  const apiKey = resolveApiKey(suite, ref, scrubber);
-  const baseURL = resolveBaseURL(suite, ref, warnings);
-  const headers = resolveHeaders(suite, ref, scrubber);
-  const lm: LanguageModel = languageModel(suite, ref, apiKey, baseURL, headers);
-  // An openai-compatible server is sent `response_format: json_object` only (the AI SDK cannot ask it to
-  // enforce a schema), so the prompt names the answer's keys and gives the schema.
-  const schemaInPrompt = cfg.type === 'openai-compatible';
+  const { languageModel: lm, connectionKey, cacheIdentity } = connectNetworkModel(suite, ref, definition, scrubber, warnings);
+  // A provider that cannot be asked to enforce a schema (an openai-compatible server is sent
+  // `response_format: json_object` only): the prompt names the answer's keys and gives the schema.
+  const schemaInPrompt = definition.judgeSchemaInPrompt === true;
   return {
     name: ref.label,
     ref,
-    connectionKey: `${cfg.type}|${baseURL ?? 'default'}`,
+    connectionKey,
     concurrency: cfg.concurrency,
     timeoutMs: cfg.timeout_ms,
-    cacheIdentity: { type: cfg.type, api: cfg.api ?? null, baseURL: baseURL ?? null, model: ref.modelId, params: ref.params },
+    cacheIdentity: { ...cacheIdentity, params: ref.params },
     async call(request, signal) {
       // Loaded on the first judge call: `ai` (and the OpenTelemetry API it imports, 50 modules) costs start-up
       // time and memory in every run, and only judged suites need it.
@@ -159,35 +140,6 @@ function networkJudge(suite: Suite, ref: ModelRef, scrubber: SecretScrubber, war
         abortSignal: signal,
       });
       return { object: result.output, inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens };
-    },
-  };
-}
-
-// A `function:` judge runs in a trusted user-code worker like a `function:` model (targets.ts): a judge that
-// never settles, ignores its signal or loops forever is stopped at the judge's timeout and the check is a
-// judge-error on that result, instead of holding the run until the CLI's no-progress guard (exit 70).
-async function functionJudge(suite: Suite, ref: ModelRef): Promise<JudgeTarget> {
-  const fn = await loadUserFunction(suite, ref, {
-    role: 'judge',
-    entry: 'judge',
-    signature: '({ system, prompt, schema, caseId, signal }) => the answer object (or its JSON text), or { answer, inputTokens?, outputTokens?, costUsd? }',
-  });
-  const cfg = suite.providers[ref.providerId];
-  return {
-    name: ref.label,
-    ref,
-    connectionKey: `function|${fn.file}`,
-    concurrency: cfg.concurrency,
-    timeoutMs: cfg.timeout_ms,
-    cacheIdentity: null, // the user's code may change between runs
-    async call(request, signal, timeoutMs) {
-      const input = { system: request.system, prompt: request.prompt, schema: request.schema, schemaName: request.schemaName, caseId: request.caseId, model: ref.ref };
-      const out = await fn.call(input, signal, timeoutMs);
-      if (out && typeof out === 'object' && 'answer' in out) {
-        const o = out as { answer: unknown; inputTokens?: number; outputTokens?: number; costUsd?: number };
-        return { object: o.answer, inputTokens: o.inputTokens, outputTokens: o.outputTokens, costUsd: o.costUsd };
-      }
-      return { object: out };
     },
   };
 }
@@ -213,7 +165,9 @@ export async function createJudgeClient(suite: Suite, models: JudgeModelSpec[], 
     let target = targets.get(key);
     if (!target) {
       const ref = judgeModelRef(suite, model);
-      target = ref.providerType === 'function' ? await functionJudge(suite, ref) : networkJudge(suite, ref, scrubber, warnings);
+      const definition = providerDefinition(ref.providerType);
+      // judgeModelRef rejects a type that cannot judge, so a local definition here has createJudge.
+      target = definition.kind === 'network' ? networkJudge(suite, ref, definition, scrubber, warnings) : await definition.createJudge!(suite, ref);
       targets.set(key, target);
     }
     return target;
@@ -222,7 +176,8 @@ export async function createJudgeClient(suite: Suite, models: JudgeModelSpec[], 
 
   function cost(target: JudgeTarget, raw: RawAnswer): number | null {
     if (raw.costUsd !== undefined) return raw.costUsd;
-    if (target.ref.providerType === 'function') return raw.inputTokens === undefined ? 0 : (pricer.cost(target.ref, raw.inputTokens, raw.outputTokens) ?? null);
+    // A local judge (the user's code) that reports no tokens costs nothing; with tokens it is priced like a model.
+    if (!isNetworkProvider(target.ref.providerType)) return raw.inputTokens === undefined ? 0 : (pricer.cost(target.ref, raw.inputTokens, raw.outputTokens) ?? null);
     const c = pricer.cost(target.ref, raw.inputTokens, raw.outputTokens);
     if (c === undefined && !unpricedWarned.has(target.name)) {
       unpricedWarned.add(target.name);

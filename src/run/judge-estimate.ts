@@ -9,6 +9,7 @@ import { resultKey, type Plan, type PlannedCase } from '../plan/index.js';
 import { judgeModelKey, judgeModelRef, judgeModelsInPlan } from './judge-client.js';
 import type { PriceInfo, Pricer } from './pricing.js';
 import { countMessageTokens } from './tokens.js';
+import { isNetworkProvider } from './providers/registry.js';
 
 export interface JudgeEstimate {
   /** The judge's name (as stored with results). */
@@ -116,7 +117,7 @@ export async function estimateJudges(
     const perCall = cap !== undefined && cap < options.expectedOutputTokens ? cap : options.expectedOutputTokens;
     const outputSource = `--expected-output-tokens ${options.expectedOutputTokens}${perCall === cap ? ` (capped at max_tokens ${cap})` : ''}`;
     const outputTokens = perCall * calls;
-    const paidCalls = ref.providerType !== 'function';
+    const paidCalls = isNetworkProvider(ref.providerType);
     const price = paidCalls ? (options.pricer.price(ref) ?? null) : null;
     const costUsd = !paidCalls ? 0 : price ? (options.pricer.cost(ref, inputTokens, outputTokens) ?? null) : null;
     return { model: judgeModelName(spec), calls, inputTokens, outputTokensPerCall: perCall, outputTokens, outputSource, paidCalls, price, costUsd };

@@ -3,13 +3,7 @@
 // price → undefined, never 0.
 import { calcPrice, findProvider } from '@pydantic/genai-prices';
 import type { ModelRef } from '../suite/index.js';
-
-/** evalspec provider types whose own model ids are looked up in the price database. */
-const PRICE_PROVIDER: Record<string, string | undefined> = {
-  openai: 'openai',
-  anthropic: 'anthropic',
-  google: 'google',
-};
+import { priceProviderIdOf } from './providers/registry.js';
 
 /** What a model's price is made of: enough to price a call, or to explain an estimate. */
 export interface PriceInfo {
@@ -39,10 +33,10 @@ export interface Pricer {
 function databaseTarget(model: PricedModel): { providerId: string; modelId: string } | undefined {
   if (model.priceAs) {
     // price_as names a price-database provider directly (openai, anthropic, google, mistral, groq, …).
-    const providerId = PRICE_PROVIDER[model.priceAs.providerType] ?? model.priceAs.providerType;
+    const providerId = priceProviderIdOf(model.priceAs.providerType) ?? model.priceAs.providerType;
     return findProvider({ providerId }) ? { providerId, modelId: model.priceAs.modelId } : undefined;
   }
-  const providerId = PRICE_PROVIDER[model.providerType];
+  const providerId = priceProviderIdOf(model.providerType);
   return providerId ? { providerId, modelId: model.modelId } : undefined;
 }
 

@@ -1,7 +1,7 @@
 // The AI SDK prints its warnings (a setting the provider does not support, a model it does not know) with
 // console.warn on every call, after a first line telling the user to set a JavaScript global: in a run of a
 // few hundred calls that is hundreds of identical lines on stderr that a CLI user cannot turn off. The SDK
-// reads globalThis.AI_SDK_LOG_WARNINGS (false, or a function) at each call, and so does targets.ts's direct
+// reads globalThis.AI_SDK_LOG_WARNINGS (false, or a function) at each call, and so does network-target.ts's direct
 // call path; during a run it is a function that adds each kind of warning once to the run's warnings, which
 // the reports show, worded as what to change in the suite.
 

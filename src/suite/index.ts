@@ -3,9 +3,8 @@ export { loadSuite, type Suite, type ModelRef, type LoadSuiteOptions } from './l
 export { type Case, hashJson, stableStringify } from './cases.js';
 export { renderTemplate, renderDeep, templateVariables } from './template.js';
 export { resolveEnv, requireEnv, redactSecrets, envVariablesIn } from './env.js';
+export { PROVIDER_TYPES, PROVIDER_TYPE_FACTS, BUILT_IN_PROVIDER_TYPES, isProviderType, type ProviderType } from './provider-types.js';
 export {
-  PROVIDER_TYPES,
-  type ProviderType,
   type ProviderConfig,
   type Prompt,
   type Message,

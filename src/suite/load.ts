@@ -6,16 +6,15 @@ import type { z } from 'zod';
 import { EvalspecError } from '../errors.js';
 import {
   suiteFileSchema,
-  PROVIDER_TYPES,
   VALID_KEYS,
   type SuiteFile,
   type Prompt,
   type GenerationParams,
   type PriceOverride,
   type ProviderConfig,
-  type ProviderType,
   type BarSpec,
 } from './schema.js';
+import { PROVIDER_TYPES, PROVIDER_TYPE_FACTS, BUILT_IN_PROVIDER_TYPES, isProviderType, type ProviderType } from './provider-types.js';
 import { parseYamlWithLines, throwSchemaIssue } from './source-map.js';
 import { readTextFile } from './text-file.js';
 import { suggest } from './suggest.js';
@@ -67,8 +66,6 @@ export interface Suite {
   storedConfig: Record<string, unknown>;
   warnings: string[];
 }
-
-const KNOWN_TYPES = new Set<string>(PROVIDER_TYPES);
 
 function validKeysAt(path: readonly PropertyKey[]): readonly string[] | undefined {
   const p = path.filter((x) => typeof x !== 'number');
@@ -122,7 +119,7 @@ function parseModels(cfg: SuiteFile, providers: Suite['providers'], file: string
     const modelId = spec.id.slice(colon + 1);
     const provider = providers[providerId];
     if (!provider) {
-      const choices = [...new Set([...Object.keys(providers), ...PROVIDER_TYPES.filter((t) => t !== 'openai-compatible')])];
+      const choices = [...new Set([...Object.keys(providers), ...BUILT_IN_PROVIDER_TYPES])];
       const guess = suggest(providerId, choices);
       throw new EvalspecError('PROVIDER_UNKNOWN', `unknown provider "${providerId}" in model "${spec.id}"${guess ? ` (did you mean ${guess}?)` : ''}`, {
         file,
@@ -130,7 +127,7 @@ function parseModels(cfg: SuiteFile, providers: Suite['providers'], file: string
         hint: `use one of: ${choices.join(', ')}; or declare it under providers: with a type (${PROVIDER_TYPES.join(', ')})`,
       });
     }
-    const isFileBased = provider.type === 'function' || provider.type === 'replay';
+    const isFileBased = PROVIDER_TYPE_FACTS[provider.type].model === 'file';
     const naturalLabel = isFileBased ? basename(modelId.split('#')[0], extname(modelId.split('#')[0])) : modelId;
     return {
       ref: spec.id,
@@ -166,7 +163,7 @@ function parseModels(cfg: SuiteFile, providers: Suite['providers'], file: string
 function resolveProviders(cfg: SuiteFile, file: string, lineOf: (p: (string | number)[]) => number | undefined): Suite['providers'] {
   const out: Suite['providers'] = {};
   for (const [id, p] of Object.entries(cfg.providers)) {
-    const type = p.type ?? (KNOWN_TYPES.has(id) ? (id as ProviderType) : undefined);
+    const type: ProviderType | undefined = p.type ?? (isProviderType(id) ? id : undefined);
     if (!type) {
       throw new EvalspecError('PROVIDER_CONFIG', `provider "${id}" needs a type`, {
         file,
@@ -174,17 +171,18 @@ function resolveProviders(cfg: SuiteFile, file: string, lineOf: (p: (string | nu
         hint: `add type: one of ${PROVIDER_TYPES.join(', ')} (e.g. type: openai-compatible with a baseURL for Ollama or vLLM)`,
       });
     }
-    if (type === 'openai-compatible' && !p.baseURL) {
-      throw new EvalspecError('PROVIDER_CONFIG', `provider "${id}" (openai-compatible) needs a baseURL`, {
+    const needsBaseURL = PROVIDER_TYPE_FACTS[type].needsBaseURL;
+    if (needsBaseURL && !p.baseURL) {
+      throw new EvalspecError('PROVIDER_CONFIG', `provider "${id}" (${type}) needs a baseURL`, {
         file,
         line: lineOf(['providers', id]),
-        hint: 'e.g. baseURL: http://localhost:11434/v1 for Ollama',
+        hint: `e.g. ${needsBaseURL.example}`,
       });
     }
     out[id] = { ...p, type };
   }
   // Built-in providers need no declaration.
-  for (const t of ['openai', 'anthropic', 'google', 'function', 'replay'] as const) if (!out[t]) out[t] = { type: t };
+  for (const t of BUILT_IN_PROVIDER_TYPES) if (!out[t]) out[t] = { type: t };
   return out;
 }
 

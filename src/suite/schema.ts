@@ -2,9 +2,9 @@
 // user-facing object is strict, so an unknown key is an error that lists the valid ones.
 import { z } from 'zod';
 import { REPEAT_REDUCE_PATTERN, reducerK } from './repeat-spec.js';
+import { PROVIDER_TYPES } from './provider-types.js';
 
-export const PROVIDER_TYPES = ['openai', 'anthropic', 'google', 'openai-compatible', 'function', 'replay'] as const;
-export type ProviderType = (typeof PROVIDER_TYPES)[number];
+export { PROVIDER_TYPES, type ProviderType } from './provider-types.js';
 
 export const messageSchema = z.strictObject({
   role: z.enum(['system', 'user', 'assistant']),

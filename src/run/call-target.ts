@@ -1,0 +1,57 @@
+// What the run calls: one CallTarget per suite model and one JudgeTarget per judge model, whatever the provider
+// (run/providers/ builds them). The executor (execute.ts) and the judge client (judge-client.ts) see only these.
+import type { JudgeRequest } from '../score/index.js';
+import type { Message, GenerationParams, ModelRef } from '../suite/index.js';
+
+export interface CallRequest {
+  caseId: string;
+  repeat: number;
+  vars: Record<string, unknown>;
+  messages: Message[];
+  params: GenerationParams;
+  signal: AbortSignal;
+}
+
+export interface CallResponse {
+  text: string;
+  inputTokens?: number;
+  outputTokens?: number;
+  /** How many of inputTokens were read from the provider's prompt cache (priced at the cached rate). */
+  cachedInputTokens?: number;
+  finishReason?: string;
+  /** Set by targets that know their own cost (replayed logs, user functions). */
+  costUsd?: number;
+  /** Set by replay targets: the logged latency instead of our wall time. */
+  latencyMs?: number;
+}
+
+export interface CallTarget {
+  kind: 'network' | 'function' | 'replay';
+  /** False for replayed logs: our wall time says nothing about the model; only a logged latency counts. */
+  measuresLatency: boolean;
+  /** Calls sharing a connection key share its concurrency limit. */
+  connectionKey: string;
+  concurrency?: number;
+  timeoutMs?: number;
+  /** What identifies the endpoint in the cache key (never the API key); null: not cached. */
+  cacheIdentity: Record<string, unknown> | null;
+  call(request: CallRequest): Promise<CallResponse>;
+}
+
+/** A judge's answer before the judge client checks it. */
+export interface RawAnswer {
+  object: unknown;
+  inputTokens?: number;
+  outputTokens?: number;
+  costUsd?: number;
+}
+
+export interface JudgeTarget {
+  name: string;
+  ref: ModelRef;
+  connectionKey: string;
+  concurrency?: number;
+  timeoutMs?: number;
+  cacheIdentity: Record<string, unknown> | null;
+  call(request: JudgeRequest<unknown>, signal: AbortSignal, timeoutMs: number): Promise<RawAnswer>;
+}

@@ -1,0 +1,70 @@
+// `function:` models and judges: the user's own module, run in a trusted user-code worker (user-code/) with a
+// deadline per call. Never cached: the code may change between runs.
+import type { ModelRef, Suite } from '../../suite/index.js';
+import type { CallTarget, JudgeTarget } from '../call-target.js';
+import { CallFailure } from '../errors.js';
+import { loadUserFunction } from '../user-function.js';
+import type { LocalProviderDefinition } from './definition.js';
+
+// `function:` targets: the function gets `signal`, aborted when the call times out or the run is cancelled.
+async function functionTarget(suite: Suite, model: ModelRef): Promise<CallTarget> {
+  const fn = await loadUserFunction(suite, model, {
+    role: 'provider',
+    entry: 'model',
+    signature: '(input) => string | { output, inputTokens?, outputTokens?, costUsd? }',
+  });
+  const cfg = suite.providers[model.providerId];
+  return {
+    kind: 'function',
+    measuresLatency: true,
+    connectionKey: `function|${fn.file}`,
+    concurrency: cfg.concurrency,
+    timeoutMs: cfg.timeout_ms,
+    cacheIdentity: null, // the user's code may change between runs; never serve it from cache
+    async call(req) {
+      const input = { vars: req.vars, messages: req.messages, caseId: req.caseId, repeat: req.repeat };
+      const out = await fn.call(input, req.signal, cfg.timeout_ms ?? suite.timeoutMs);
+      if (typeof out === 'string') return { text: out };
+      if (out && typeof out === 'object' && 'output' in out) {
+        const o = out as { output: unknown; inputTokens?: number; outputTokens?: number; costUsd?: number };
+        return { text: typeof o.output === 'string' ? o.output : JSON.stringify(o.output), inputTokens: o.inputTokens, outputTokens: o.outputTokens, costUsd: o.costUsd };
+      }
+      throw new CallFailure('function-error', `${model.ref} returned ${out === undefined ? 'nothing' : typeof out}; return a string or { output }`);
+    },
+  };
+}
+
+// A `function:` judge runs in a trusted user-code worker like a `function:` model (above): a judge that
+// never settles, ignores its signal or loops forever is stopped at the judge's timeout and the check is a
+// judge-error on that result, instead of holding the run until the CLI's no-progress guard (exit 70).
+async function functionJudge(suite: Suite, ref: ModelRef): Promise<JudgeTarget> {
+  const fn = await loadUserFunction(suite, ref, {
+    role: 'judge',
+    entry: 'judge',
+    signature: '({ system, prompt, schema, caseId, signal }) => the answer object (or its JSON text), or { answer, inputTokens?, outputTokens?, costUsd? }',
+  });
+  const cfg = suite.providers[ref.providerId];
+  return {
+    name: ref.label,
+    ref,
+    connectionKey: `function|${fn.file}`,
+    concurrency: cfg.concurrency,
+    timeoutMs: cfg.timeout_ms,
+    cacheIdentity: null, // the user's code may change between runs
+    async call(request, signal, timeoutMs) {
+      const input = { system: request.system, prompt: request.prompt, schema: request.schema, schemaName: request.schemaName, caseId: request.caseId, model: ref.ref };
+      const out = await fn.call(input, signal, timeoutMs);
+      if (out && typeof out === 'object' && 'answer' in out) {
+        const o = out as { answer: unknown; inputTokens?: number; outputTokens?: number; costUsd?: number };
+        return { object: o.answer, inputTokens: o.inputTokens, outputTokens: o.outputTokens, costUsd: o.costUsd };
+      }
+      return { object: out };
+    },
+  };
+}
+
+export const functionProvider: LocalProviderDefinition = {
+  kind: 'function',
+  createTarget: functionTarget,
+  createJudge: functionJudge,
+};

@@ -1,0 +1,45 @@
+// The provider registry: every provider type a suite may name, one definition each (one file per type in
+// this folder). Every per-type decision of the run (key variable, model factory, price id, judge support,
+// whether a call is paid) is read from here. Its keys must be exactly suite/provider-types.ts's types.
+import type { ProviderType } from '../../suite/index.js';
+import type { ProviderDefinition } from './definition.js';
+import { openai } from './openai.js';
+import { anthropic } from './anthropic.js';
+import { google } from './google.js';
+import { openaiCompatible } from './openai-compatible.js';
+import { functionProvider } from './function.js';
+import { replay } from './replay.js';
+
+export const PROVIDERS = {
+  openai,
+  anthropic,
+  google,
+  'openai-compatible': openaiCompatible,
+  function: functionProvider,
+  replay,
+} satisfies Record<ProviderType, ProviderDefinition>;
+
+export function providerDefinition(type: ProviderType): ProviderDefinition {
+  return PROVIDERS[type];
+}
+
+/** Whether calls of this type go over the network to a model (and so cost money and time). */
+export function isNetworkProvider(type: ProviderType): boolean {
+  return PROVIDERS[type].kind === 'network';
+}
+
+/** Whether a model of this type can be a judge. */
+export function canJudge(type: ProviderType): boolean {
+  const definition = providerDefinition(type);
+  return definition.kind === 'network' || definition.createJudge !== undefined;
+}
+
+/**
+ * The price database's provider id for a name: an evalspec provider type's own id, or undefined when that
+ * type's model ids are not in the database. A name that is no evalspec type (price_as: mistral:…) is undefined.
+ */
+export function priceProviderIdOf(name: string): string | undefined {
+  if (!Object.hasOwn(PROVIDERS, name)) return undefined;
+  const definition: ProviderDefinition = PROVIDERS[name as ProviderType];
+  return definition.kind === 'network' ? definition.priceProviderId : undefined;
+}

@@ -1,0 +1,130 @@
+// `replay:` models: outputs read from a JSONL log (one record per case, or per case and repeat), scored as if
+// the model had answered. No call, no cache; a replay log cannot be a judge.
+import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { EvalspecError } from '../../errors.js';
+import { readTextFile, type ModelRef, type Suite } from '../../suite/index.js';
+import type { CallTarget } from '../call-target.js';
+import { CallFailure } from '../errors.js';
+import { countTokens, countMessageTokens, TOKENIZER_NAME } from '../tokens.js';
+import type { LocalProviderDefinition } from './definition.js';
+
+interface ReplayRecord {
+  /** null when the logged "output" is not text (null, a number, an object): served as a missing-output error. */
+  text: string | null;
+  /** 1-based line of the record in the replay file, for error messages. */
+  line: number;
+  /** What the logged output was when it is not text. */
+  notText?: string;
+  latencyMs?: number;
+  inputTokens?: number;
+  outputTokens?: number;
+  costUsd?: number;
+}
+
+function describeNotText(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+export function readReplayFile(file: string): Map<string, ReplayRecord[]> {
+  if (!existsSync(file)) {
+    throw new EvalspecError('REPLAY_FILE', `replay file not found: ${file}`, { file, hint: 'the replay: path is relative to the suite file' });
+  }
+  const byCase = new Map<string, ReplayRecord[]>();
+  const lines = readTextFile(file, 'REPLAY_FILE').split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i].trim()) continue;
+    let rec: Record<string, unknown>;
+    try {
+      rec = JSON.parse(lines[i]);
+    } catch (error) {
+      throw new EvalspecError('REPLAY_FILE', `invalid JSON: ${(error as Error).message}`, { file, line: i + 1, hint: 'one JSON object per line: {"id":"c1","output":"…"}' });
+    }
+    const id = rec.id ?? rec.case_id;
+    if (id === undefined || !('output' in rec)) {
+      throw new EvalspecError('REPLAY_FILE', 'a replay record needs "id" (or "case_id") and "output"', { file, line: i + 1, hint: '{"id":"c1","output":"…","latency_ms":812,"input_tokens":120,"output_tokens":80}' });
+    }
+    const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+    // Only text is an output. A null (the model gave nothing, or the logger failed) or a number/object is
+    // not scored as the text "null" or "42": the call is stored as a missing-output error naming this line.
+    const text = typeof rec.output === 'string' ? rec.output : null;
+    const record: ReplayRecord = {
+      text,
+      line: i + 1,
+      notText: text === null ? describeNotText(rec.output) : undefined,
+      latencyMs: num(rec.latency_ms),
+      inputTokens: num(rec.input_tokens),
+      outputTokens: num(rec.output_tokens),
+      costUsd: num(rec.cost_usd),
+    };
+    const list = byCase.get(String(id)) ?? [];
+    const repeat = num(rec.repeat);
+    if (repeat !== undefined) list[repeat] = record;
+    else list.push(record);
+    byCase.set(String(id), list);
+  }
+  return byCase;
+}
+
+/** Whether any check of the suite (default or per case) is a latency check. */
+function hasLatencyCheck(suite: Suite): boolean {
+  return [suite.checks, ...suite.cases.map((c) => c.checks)].some((checks) => checks.some((c) => c.type === 'max-latency-ms'));
+}
+
+function replayTarget(suite: Suite, model: ModelRef, warnings: string[]): CallTarget {
+  const file = resolve(suite.dir, model.modelId);
+  if (!existsSync(file)) {
+    throw new EvalspecError('REPLAY_FILE', `replay file not found: ${file}`, {
+      file: suite.file,
+      line: model.line,
+      hint: `model "${model.ref}": the replay: path is relative to the suite file`,
+    });
+  }
+  const records = readReplayFile(file);
+  // A replay has no latency of its own (our read time says nothing about the model): a logged latency_ms
+  // is used; without one a max-latency-ms check is not applicable (left out of the result), said once here.
+  const logged = [...records.values()].flat(); // flat() skips the holes of sparsely logged repeats
+  const withoutLatency = logged.filter((rec) => rec.latencyMs === undefined).length;
+  if (withoutLatency > 0 && hasLatencyCheck(suite)) {
+    warnings.push(
+      `${model.ref}: ${withoutLatency} of ${logged.length} replayed outputs have no latency_ms, so max-latency-ms is not applicable to them (left out of their pass and score); log latency_ms in the replay file to check latency`,
+    );
+  }
+  const priced = Boolean(model.price || model.priceAs);
+  let estimated = false;
+  return {
+    kind: 'replay',
+    measuresLatency: false,
+    connectionKey: `replay|${file}`,
+    cacheIdentity: null,
+    async call(req) {
+      const list = records.get(req.caseId);
+      // A log with one output per case serves every repeat; with repeats logged, each repeat its own.
+      const rec = list?.[list.length === 1 ? 0 : req.repeat];
+      if (!rec) throw new CallFailure('missing-output', `${model.ref} has no logged output for case ${req.caseId}${list ? ` repeat ${req.repeat}` : ''}`);
+      if (rec.text === null) {
+        throw new CallFailure('missing-output', `${model.ref} line ${rec.line} (case ${req.caseId}): "output" is ${rec.notText}, not text; log the model's answer as a string ("" for an empty answer)`);
+      }
+      const text = rec.text;
+      let { inputTokens, outputTokens } = rec;
+      // A priced log without token counts: count them, so cost at list price can be shown (and say so).
+      if (priced && (inputTokens === undefined || outputTokens === undefined)) {
+        inputTokens ??= countMessageTokens(req.messages);
+        outputTokens ??= countTokens(text);
+        if (!estimated) {
+          estimated = true;
+          const note = `replayed logs without token counts were priced on tokens counted with the ${TOKENIZER_NAME} tokenizer (exact for GPT-3.5/4, an estimate for other models)`;
+          if (!warnings.includes(note)) warnings.push(note);
+        }
+      }
+      return { text, inputTokens, outputTokens, costUsd: rec.costUsd, latencyMs: rec.latencyMs };
+    },
+  };
+}
+
+export const replay: LocalProviderDefinition = {
+  kind: 'replay',
+  createTarget: replayTarget,
+};
