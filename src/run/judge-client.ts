@@ -16,9 +16,9 @@ import {
   type JudgeClient,
   type JudgeModelSpec,
   type JudgeRequest,
+  judgeModelsOf,
 } from '../score/index.js';
 import { PROVIDER_TYPES, stableStringify, type ModelRef, type Suite } from '../suite/index.js';
-import { judgeModelsOf } from '../suite/judge-specs.js';
 import type { Store } from '../store/index.js';
 import { callWithRetries, ProviderSlots } from './call-with-retries.js';
 import type { ErrorClass, RetryPolicy } from './errors.js';

@@ -3,8 +3,7 @@
 // a judge client that records each question instead of asking it: so the count (ensembles, both orders of a
 // pairwise comparison, second-phase comparisons against another variant) and the prompt sizes (counted with
 // the tokenizer) come from the checks themselves. An unusable answer asked once more is not counted.
-import { JudgeCallError, judgeModelName, prepareChecks, scoreOutput, type JudgeClient, type JudgeModelSpec, type PreparedCheck } from '../score/index.js';
-import { isJudgeCheckType } from '../suite/judge-specs.js';
+import { JudgeCallError, judgeModelName, prepareChecks, scoreOutput, type JudgeClient, type JudgeModelSpec, type PreparedCheck, isJudgeCheckType } from '../score/index.js';
 import { resultKey, type Plan, type PlannedCase } from '../plan/index.js';
 import { judgeModelKey, judgeModelRef, judgeModelsInPlan } from './judge-client.js';
 import type { PriceInfo, Pricer } from './pricing.js';
