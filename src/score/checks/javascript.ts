@@ -83,29 +83,29 @@ export const javascript = defineCheck({
   compile: (spec, where): CompiledInline | NothingCompiled =>
     spec.value === undefined ? NOTHING_COMPILED : { type: 'javascript-inline', ...compileExpression(spec.value, where) },
   prepare: async (spec, env) => {
-  const { threshold, timeout_ms: timeoutMs } = spec;
-  const isolated = env.isolated ?? false;
-  let message: (ctx: CheckContext) => UserCodeMessage;
-  let label: string;
-  if (spec.value !== undefined) {
-    if (env.compiled.type !== 'javascript-inline') throw new Error('javascript check prepared without a compiled expression');
-    const { body, isAsync } = env.compiled.source;
-    message = (ctx) => ({ t: 'inline', body, isAsync, output: ctx.output, vars: ctx.vars, context: plainContext(ctx) });
-    label = 'javascript check';
-  } else {
-    const exportName = spec.function ?? 'default';
-    if (isolated) throw isolatedModuleError(spec.file!, env.where);
-    const url = await loadCheckModule(spec.file!, exportName, env.baseDir, timeoutMs, env.where);
-    message = (ctx) => ({ t: 'module', url, exportName, output: ctx.output, context: plainContext(ctx) });
-    label = `${spec.file}${exportName === 'default' ? '' : `#${exportName}`}`;
-  }
-  const pool = userCodePool(isolated ? 'isolated' : 'trusted');
+    const { threshold, timeout_ms: timeoutMs } = spec;
+    const isolated = env.isolated ?? false;
+    let message: (ctx: CheckContext) => UserCodeMessage;
+    let label: string;
+    if (spec.value !== undefined) {
+      if (env.compiled.type !== 'javascript-inline') throw new Error('javascript check prepared without a compiled expression');
+      const { body, isAsync } = env.compiled.source;
+      message = (ctx) => ({ t: 'inline', body, isAsync, output: ctx.output, vars: ctx.vars, context: plainContext(ctx) });
+      label = 'javascript check';
+    } else {
+      const exportName = spec.function ?? 'default';
+      if (isolated) throw isolatedModuleError(spec.file!, env.where);
+      const url = await loadCheckModule(spec.file!, exportName, env.baseDir, timeoutMs, env.where);
+      message = (ctx) => ({ t: 'module', url, exportName, output: ctx.output, context: plainContext(ctx) });
+      label = `${spec.file}${exportName === 'default' ? '' : `#${exportName}`}`;
+    }
+    const pool = userCodePool(isolated ? 'isolated' : 'trusted');
 
-  return (_view, ctx) =>
-    pool.request(message(ctx), { timeoutMs }).then(
-      (value) => interpret(value, threshold, label),
-      (err: unknown) => failedRun(label, err),
-    );
+    return (_view, ctx) =>
+      pool.request(message(ctx), { timeoutMs }).then(
+        (value) => interpret(value, threshold, label),
+        (err: unknown) => failedRun(label, err),
+      );
   },
 });
 

@@ -18,15 +18,15 @@ export const isJson = defineCheck({
     allow_fence: z.boolean().default(true),
   }),
   prepare: (spec) => {
-  const plain = pass('output is valid JSON');
-  const fenced = pass('output is valid JSON (inside a ```json fence)');
-  return (view) => {
-    const parsed = spec.allow_fence ? view.json : parseJsonOutput(view.raw, false);
-    if (parsed.ok) return parsed.fenced ? fenced : plain;
-    const raw = view.raw.trim();
-    const note = !spec.allow_fence && raw.startsWith('```') ? ' (fenced output is not accepted: allow_fence is false)' : '';
-    return fail(`output is not valid JSON: ${parsed.error}${note}`);
-  };
+    const plain = pass('output is valid JSON');
+    const fenced = pass('output is valid JSON (inside a ```json fence)');
+    return (view) => {
+      const parsed = spec.allow_fence ? view.json : parseJsonOutput(view.raw, false);
+      if (parsed.ok) return parsed.fenced ? fenced : plain;
+      const raw = view.raw.trim();
+      const note = !spec.allow_fence && raw.startsWith('```') ? ' (fenced output is not accepted: allow_fence is false)' : '';
+      return fail(`output is not valid JSON: ${parsed.error}${note}`);
+    };
   },
 });
 
@@ -42,14 +42,14 @@ export const jsonSchema = defineCheck({
   templated: (spec) => JSON.stringify(spec.value),
   compile: (spec, where) => ({ type: 'json-schema' as const, validate: compileSchema(spec.value, where) }),
   prepare: (_spec, env) => {
-  const validate = env.compiled.validate;
-  const ok = pass('output matches the JSON schema');
-  return (view) => {
-    const parsed = view.json;
-    if (!parsed.ok) return fail(`output is not valid JSON: ${parsed.error}`);
-    if (validate(parsed.value)) return ok;
-    return fail(`output does not match the JSON schema: ${formatErrors(validate.errors)}`);
-  };
+    const validate = env.compiled.validate;
+    const ok = pass('output matches the JSON schema');
+    return (view) => {
+      const parsed = view.json;
+      if (!parsed.ok) return fail(`output is not valid JSON: ${parsed.error}`);
+      if (validate(parsed.value)) return ok;
+      return fail(`output does not match the JSON schema: ${formatErrors(validate.errors)}`);
+    };
   },
 });
 

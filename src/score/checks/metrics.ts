@@ -14,15 +14,15 @@ export const maxLatencyMs = defineCheck({
     value: z.number().min(0, { error: 'must be a number of milliseconds >= 0' }),
   }),
   prepare: (spec) => {
-  const max = spec.value;
-  const none = notApplicable('no latency (a replayed output without latency_ms)');
-  const unknown = indeterminate('latency unknown');
-  return (_view, ctx) => {
-    const ms = ctx.latencyMs;
-    if (ms === undefined) return none;
-    if (!Number.isFinite(ms)) return unknown;
-    return ms <= max ? pass(`latency ${Math.round(ms)} ms <= ${max} ms`) : fail(`latency ${Math.round(ms)} ms > ${max} ms`);
-  };
+    const max = spec.value;
+    const none = notApplicable('no latency (a replayed output without latency_ms)');
+    const unknown = indeterminate('latency unknown');
+    return (_view, ctx) => {
+      const ms = ctx.latencyMs;
+      if (ms === undefined) return none;
+      if (!Number.isFinite(ms)) return unknown;
+      return ms <= max ? pass(`latency ${Math.round(ms)} ms <= ${max} ms`) : fail(`latency ${Math.round(ms)} ms > ${max} ms`);
+    };
   },
 });
 
@@ -36,12 +36,12 @@ export const maxCost = defineCheck({
     value: z.number().min(0, { error: 'must be a cost in USD >= 0' }),
   }),
   prepare: (spec) => {
-  const max = spec.value;
-  const unknown = indeterminate('cost unknown (unpriced model)');
-  return (_view, ctx) => {
-    const cost = ctx.costUsd;
-    if (cost === undefined || !Number.isFinite(cost)) return unknown;
-    return cost <= max ? pass(`cost ${usd(cost)} <= ${usd(max)}`) : fail(`cost ${usd(cost)} > ${usd(max)}`);
-  };
+    const max = spec.value;
+    const unknown = indeterminate('cost unknown (unpriced model)');
+    return (_view, ctx) => {
+      const cost = ctx.costUsd;
+      if (cost === undefined || !Number.isFinite(cost)) return unknown;
+      return cost <= max ? pass(`cost ${usd(cost)} <= ${usd(max)}`) : fail(`cost ${usd(cost)} > ${usd(max)}`);
+    };
   },
 });

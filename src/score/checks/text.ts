@@ -34,26 +34,26 @@ export const equals = defineCheck({
       }
     }),
   prepare: (spec) => {
-  const expected = spec.value;
-  if (typeof expected !== 'string') {
-    // Numbers, booleans, null, objects and arrays: compare against the output parsed as JSON.
-    const ok = pass(`output equals ${preview(JSON.stringify(expected))} as JSON`);
+    const expected = spec.value;
+    if (typeof expected !== 'string') {
+      // Numbers, booleans, null, objects and arrays: compare against the output parsed as JSON.
+      const ok = pass(`output equals ${preview(JSON.stringify(expected))} as JSON`);
+      return (view) => {
+        const parsed = view.json;
+        if (!parsed.ok) return fail(`output is not JSON (${parsed.error}); expected ${preview(JSON.stringify(expected))}`);
+        return jsonEqual(parsed.value, expected)
+          ? ok
+          : fail(`JSON differs: expected ${preview(JSON.stringify(expected))}, got ${preview(JSON.stringify(parsed.value))}`);
+      };
+    }
+    const trim = spec.trim ?? true;
+    const ignoreCase = spec.ignore_case ?? false;
+    const want = trim ? fold(expected, ignoreCase).trim() : fold(expected, ignoreCase);
+    const ok = pass(`output equals ${preview(expected)}`);
     return (view) => {
-      const parsed = view.json;
-      if (!parsed.ok) return fail(`output is not JSON (${parsed.error}); expected ${preview(JSON.stringify(expected))}`);
-      return jsonEqual(parsed.value, expected)
-        ? ok
-        : fail(`JSON differs: expected ${preview(JSON.stringify(expected))}, got ${preview(JSON.stringify(parsed.value))}`);
+      const got = trim ? (ignoreCase ? view.trimmedLower : view.trimmed) : ignoreCase ? view.lower : view.text;
+      return got === want ? ok : fail(`expected ${preview(expected)}, got ${preview(view.text)}`);
     };
-  }
-  const trim = spec.trim ?? true;
-  const ignoreCase = spec.ignore_case ?? false;
-  const want = trim ? fold(expected, ignoreCase).trim() : fold(expected, ignoreCase);
-  const ok = pass(`output equals ${preview(expected)}`);
-  return (view) => {
-    const got = trim ? (ignoreCase ? view.trimmedLower : view.trimmed) : ignoreCase ? view.lower : view.text;
-    return got === want ? ok : fail(`expected ${preview(expected)}, got ${preview(view.text)}`);
-  };
   },
 });
 
@@ -61,11 +61,11 @@ export const contains = defineCheck({
   type: 'contains',
   schema: z.strictObject({ type: z.literal('contains'), ...common, value: nonEmptyString, ignore_case: z.boolean().optional() }),
   prepare: (spec) => {
-  const ignoreCase = spec.ignore_case ?? false;
-  const needle = fold(spec.value, ignoreCase);
-  const ok = pass(`output contains ${preview(spec.value)}`);
-  const no = fail(`output does not contain ${preview(spec.value)}`);
-  return (view) => ((ignoreCase ? view.lower : view.text).includes(needle) ? ok : no);
+    const ignoreCase = spec.ignore_case ?? false;
+    const needle = fold(spec.value, ignoreCase);
+    const ok = pass(`output contains ${preview(spec.value)}`);
+    const no = fail(`output does not contain ${preview(spec.value)}`);
+    return (view) => ((ignoreCase ? view.lower : view.text).includes(needle) ? ok : no);
   },
 });
 
@@ -73,15 +73,15 @@ export const containsAny = defineCheck({
   type: 'contains-any',
   schema: z.strictObject({ type: z.literal('contains-any'), ...common, value: stringList, ignore_case: z.boolean().optional() }),
   prepare: (spec) => {
-  const ignoreCase = spec.ignore_case ?? false;
-  const needles = spec.value.map((v) => fold(v, ignoreCase));
-  const found = spec.value.map((v) => pass(`output contains ${preview(v)}`));
-  const none = fail(`output contains none of ${spec.value.map((v) => preview(v, 30)).join(', ')}`);
-  return (view) => {
-    const text = ignoreCase ? view.lower : view.text;
-    for (let i = 0; i < needles.length; i++) if (text.includes(needles[i])) return found[i];
-    return none;
-  };
+    const ignoreCase = spec.ignore_case ?? false;
+    const needles = spec.value.map((v) => fold(v, ignoreCase));
+    const found = spec.value.map((v) => pass(`output contains ${preview(v)}`));
+    const none = fail(`output contains none of ${spec.value.map((v) => preview(v, 30)).join(', ')}`);
+    return (view) => {
+      const text = ignoreCase ? view.lower : view.text;
+      for (let i = 0; i < needles.length; i++) if (text.includes(needles[i])) return found[i];
+      return none;
+    };
   },
 });
 
@@ -89,19 +89,19 @@ export const containsAll = defineCheck({
   type: 'contains-all',
   schema: z.strictObject({ type: z.literal('contains-all'), ...common, value: stringList, ignore_case: z.boolean().optional() }),
   prepare: (spec) => {
-  const ignoreCase = spec.ignore_case ?? false;
-  const needles = spec.value.map((v) => fold(v, ignoreCase));
-  const all = pass(`output contains all ${needles.length} strings`);
-  return (view) => {
-    const text = ignoreCase ? view.lower : view.text;
-    let missing: string[] | undefined;
-    for (let i = 0; i < needles.length; i++) {
-      if (!text.includes(needles[i])) (missing ??= []).push(spec.value[i]);
-    }
-    if (missing === undefined) return all;
-    const score = (needles.length - missing.length) / needles.length;
-    return fail(`missing ${missing.length} of ${needles.length}: ${missing.map((v) => preview(v, 30)).join(', ')}`, score);
-  };
+    const ignoreCase = spec.ignore_case ?? false;
+    const needles = spec.value.map((v) => fold(v, ignoreCase));
+    const all = pass(`output contains all ${needles.length} strings`);
+    return (view) => {
+      const text = ignoreCase ? view.lower : view.text;
+      let missing: string[] | undefined;
+      for (let i = 0; i < needles.length; i++) {
+        if (!text.includes(needles[i])) (missing ??= []).push(spec.value[i]);
+      }
+      if (missing === undefined) return all;
+      const score = (needles.length - missing.length) / needles.length;
+      return fail(`missing ${missing.length} of ${needles.length}: ${missing.map((v) => preview(v, 30)).join(', ')}`, score);
+    };
   },
 });
 
@@ -109,13 +109,13 @@ export const startsWith = defineCheck({
   type: 'starts-with',
   schema: z.strictObject({ type: z.literal('starts-with'), ...common, value: nonEmptyString, ignore_case: z.boolean().optional() }),
   prepare: (spec) => {
-  const ignoreCase = spec.ignore_case ?? false;
-  const prefix = fold(spec.value, ignoreCase);
-  const ok = pass(`output starts with ${preview(spec.value)}`);
-  return (view) =>
-    (ignoreCase ? view.trimmedStartLower : view.trimmedStart).startsWith(prefix)
-      ? ok
-      : fail(`expected output to start with ${preview(spec.value)}, got ${preview(view.trimmedStart, 40)}`);
+    const ignoreCase = spec.ignore_case ?? false;
+    const prefix = fold(spec.value, ignoreCase);
+    const ok = pass(`output starts with ${preview(spec.value)}`);
+    return (view) =>
+      (ignoreCase ? view.trimmedStartLower : view.trimmedStart).startsWith(prefix)
+        ? ok
+        : fail(`expected output to start with ${preview(spec.value)}, got ${preview(view.trimmedStart, 40)}`);
   },
 });
 
@@ -130,16 +130,16 @@ export const levenshtein = defineCheck({
     ignore_case: z.boolean().optional(),
   }),
   prepare: (spec) => {
-  const ignoreCase = spec.ignore_case ?? false;
-  const target = fold(spec.value, ignoreCase).trim();
-  const max = spec.threshold;
-  return (view) => {
-    const d = editDistance(ignoreCase ? view.trimmedLower : view.trimmed, target);
-    const score = similarityOf(d);
-    return d.distance <= max
-      ? pass(`edit distance ${d.distance} <= ${max}`, score)
-      : fail(`edit distance ${d.distance} > ${max}`, score);
-  };
+    const ignoreCase = spec.ignore_case ?? false;
+    const target = fold(spec.value, ignoreCase).trim();
+    const max = spec.threshold;
+    return (view) => {
+      const d = editDistance(ignoreCase ? view.trimmedLower : view.trimmed, target);
+      const score = similarityOf(d);
+      return d.distance <= max
+        ? pass(`edit distance ${d.distance} <= ${max}`, score)
+        : fail(`edit distance ${d.distance} > ${max}`, score);
+    };
   },
 });
 
@@ -153,16 +153,16 @@ export const similarity = defineCheck({
     ignore_case: z.boolean().optional(),
   }),
   prepare: (spec) => {
-  const ignoreCase = spec.ignore_case ?? false;
-  const target = fold(spec.value, ignoreCase).trim();
-  const threshold = spec.threshold;
-  return (view) => {
-    const score = similarityOf(editDistance(ignoreCase ? view.trimmedLower : view.trimmed, target));
-    const shown = score.toFixed(3);
-    return score >= threshold
-      ? pass(`similarity ${shown} >= ${threshold}`, score)
-      : fail(`similarity ${shown} < ${threshold}`, score);
-  };
+    const ignoreCase = spec.ignore_case ?? false;
+    const target = fold(spec.value, ignoreCase).trim();
+    const threshold = spec.threshold;
+    return (view) => {
+      const score = similarityOf(editDistance(ignoreCase ? view.trimmedLower : view.trimmed, target));
+      const shown = score.toFixed(3);
+      return score >= threshold
+        ? pass(`similarity ${shown} >= ${threshold}`, score)
+        : fail(`similarity ${shown} < ${threshold}`, score);
+    };
   },
 });
 
@@ -229,13 +229,13 @@ export const length = defineCheck({
       }
     }),
   prepare: (spec) => {
-  const { min, max, unit } = spec;
-  const count = unit === 'words' ? countWords : countChars;
-  const bounds = min !== undefined && max !== undefined ? `in [${min}, ${max}]` : min !== undefined ? `>= ${min}` : `<= ${max}`;
-  return (view) => {
-    const n = count(view.trimmed);
-    const ok = (min === undefined || n >= min) && (max === undefined || n <= max);
-    return ok ? pass(`${n} ${unit} ${bounds}`) : fail(`${n} ${unit}, expected ${bounds}`);
-  };
+    const { min, max, unit } = spec;
+    const count = unit === 'words' ? countWords : countChars;
+    const bounds = min !== undefined && max !== undefined ? `in [${min}, ${max}]` : min !== undefined ? `>= ${min}` : `<= ${max}`;
+    return (view) => {
+      const n = count(view.trimmed);
+      const ok = (min === undefined || n >= min) && (max === undefined || n <= max);
+      return ok ? pass(`${n} ${unit} ${bounds}`) : fail(`${n} ${unit}, expected ${bounds}`);
+    };
   },
 });

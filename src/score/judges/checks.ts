@@ -24,19 +24,19 @@ export const judge = defineCheck({
   }),
   judge: { verdict: 'pass-fail' },
   prepare: (spec) => {
-  const models = modelsOf(spec);
-  return async (view, ctx) => {
-    const question = judgeQuestion({ rubric: spec.rubric, input: judgeInput(spec.input, ctx), output: view.raw });
-    const asked = await askAll(ctx, models.map((model) => ({ model, question })));
-    if (isOutcome(asked)) return asked;
-    const votes: JudgeVote[] = asked.answers.map((a) => ({
-      model: a.model,
-      raw: a.object.score,
-      pass: a.object.score >= spec.threshold,
-      reasoning: a.object.reasoning,
-    }));
-    return binaryOutcome(models, asked, votes, spec.ensemble, spec.threshold, (v) => `${v.model} score ${fmt(v.raw!)} ${v.pass ? '>=' : '<'} ${spec.threshold}`);
-  };
+    const models = modelsOf(spec);
+    return async (view, ctx) => {
+      const question = judgeQuestion({ rubric: spec.rubric, input: judgeInput(spec.input, ctx), output: view.raw });
+      const asked = await askAll(ctx, models.map((model) => ({ model, question })));
+      if (isOutcome(asked)) return asked;
+      const votes: JudgeVote[] = asked.answers.map((a) => ({
+        model: a.model,
+        raw: a.object.score,
+        pass: a.object.score >= spec.threshold,
+        reasoning: a.object.reasoning,
+      }));
+      return binaryOutcome(models, asked, votes, spec.ensemble, spec.threshold, (v) => `${v.model} score ${fmt(v.raw!)} ${v.pass ? '>=' : '<'} ${spec.threshold}`);
+    };
   },
 });
 
@@ -56,21 +56,21 @@ export const factuality = defineCheck({
   }),
   judge: { verdict: 'pass-fail', fixedThreshold: true },
   prepare: (spec) => {
-  const models = modelsOf(spec);
-  const accept = new Set<string>(spec.accept);
-  return async (view, ctx) => {
-    const question = factualityQuestion({ input: judgeInput(spec.input, ctx), reference: spec.reference, output: view.raw });
-    const asked = await askAll(ctx, models.map((model) => ({ model, question })));
-    if (isOutcome(asked)) return asked;
-    const votes: JudgeVote[] = asked.answers.map((a) => ({
-      model: a.model,
-      label: a.object.relation,
-      raw: accept.has(a.object.relation) ? 1 : 0,
-      pass: accept.has(a.object.relation),
-      reasoning: a.object.reasoning,
-    }));
-    return binaryOutcome(models, asked, votes, spec.ensemble, 0.5, (v) => `${v.model}: ${v.label} (${v.pass ? 'accepted' : 'not accepted'})`);
-  };
+    const models = modelsOf(spec);
+    const accept = new Set<string>(spec.accept);
+    return async (view, ctx) => {
+      const question = factualityQuestion({ input: judgeInput(spec.input, ctx), reference: spec.reference, output: view.raw });
+      const asked = await askAll(ctx, models.map((model) => ({ model, question })));
+      if (isOutcome(asked)) return asked;
+      const votes: JudgeVote[] = asked.answers.map((a) => ({
+        model: a.model,
+        label: a.object.relation,
+        raw: accept.has(a.object.relation) ? 1 : 0,
+        pass: accept.has(a.object.relation),
+        reasoning: a.object.reasoning,
+      }));
+      return binaryOutcome(models, asked, votes, spec.ensemble, 0.5, (v) => `${v.model}: ${v.label} (${v.pass ? 'accepted' : 'not accepted'})`);
+    };
   },
 });
 
@@ -93,14 +93,14 @@ export const closedQa = defineCheck({
     }),
   judge: { verdict: 'pass-fail', fixedThreshold: true },
   prepare: (spec) => {
-  const models = modelsOf(spec);
-  return async (view, ctx) => {
-    const question = closedQaQuestion({ input: judgeInput(spec.input, ctx), reference: spec.reference, criteria: spec.criteria, output: view.raw });
-    const asked = await askAll(ctx, models.map((model) => ({ model, question })));
-    if (isOutcome(asked)) return asked;
-    const votes: JudgeVote[] = asked.answers.map((a) => ({ model: a.model, raw: a.object.correct ? 1 : 0, pass: a.object.correct, reasoning: a.object.reasoning }));
-    return binaryOutcome(models, asked, votes, spec.ensemble, 0.5, (v) => `${v.model}: ${v.pass ? 'correct' : 'not correct'}`);
-  };
+    const models = modelsOf(spec);
+    return async (view, ctx) => {
+      const question = closedQaQuestion({ input: judgeInput(spec.input, ctx), reference: spec.reference, criteria: spec.criteria, output: view.raw });
+      const asked = await askAll(ctx, models.map((model) => ({ model, question })));
+      if (isOutcome(asked)) return asked;
+      const votes: JudgeVote[] = asked.answers.map((a) => ({ model: a.model, raw: a.object.correct ? 1 : 0, pass: a.object.correct, reasoning: a.object.reasoning }));
+      return binaryOutcome(models, asked, votes, spec.ensemble, 0.5, (v) => `${v.model}: ${v.pass ? 'correct' : 'not correct'}`);
+    };
   },
 });
 
@@ -124,26 +124,26 @@ export const faithfulness = defineCheck({
   }),
   judge: { verdict: 'pass-fail' },
   prepare: (spec) => {
-  const models = modelsOf(spec);
-  return async (view, ctx) => {
-    const context = contextPassages(ctx.vars[spec.context_var]);
-    if (!context) return indeterminate(`case var "${spec.context_var}" (the context) is missing or empty`);
-    const question = faithfulnessQuestion({ input: judgeInput(spec.input, ctx), context, output: view.raw });
-    const asked = await askAll(ctx, models.map((model) => ({ model, question })));
-    if (isOutcome(asked)) return asked;
-    const votes: JudgeVote[] = asked.answers.map((a) => {
-      const claims = a.object.claims;
-      const supported = claims.filter((c) => c.supported).length;
-      const share = claims.length === 0 ? 1 : supported / claims.length;
-      const unsupported = claims.filter((c) => !c.supported).map((c) => short(c.claim, 80));
-      return {
-        model: a.model,
-        raw: share,
-        pass: share >= spec.threshold,
-        reasoning: `${supported}/${claims.length} claims supported${unsupported.length ? `; unsupported: ${unsupported.map((c) => JSON.stringify(c)).join(', ')}` : ''}. ${a.object.reasoning}`,
-      };
-    });
-    return binaryOutcome(models, asked, votes, spec.ensemble, spec.threshold, (v) => `${v.model} supported share ${fmt(v.raw!)}`);
-  };
+    const models = modelsOf(spec);
+    return async (view, ctx) => {
+      const context = contextPassages(ctx.vars[spec.context_var]);
+      if (!context) return indeterminate(`case var "${spec.context_var}" (the context) is missing or empty`);
+      const question = faithfulnessQuestion({ input: judgeInput(spec.input, ctx), context, output: view.raw });
+      const asked = await askAll(ctx, models.map((model) => ({ model, question })));
+      if (isOutcome(asked)) return asked;
+      const votes: JudgeVote[] = asked.answers.map((a) => {
+        const claims = a.object.claims;
+        const supported = claims.filter((c) => c.supported).length;
+        const share = claims.length === 0 ? 1 : supported / claims.length;
+        const unsupported = claims.filter((c) => !c.supported).map((c) => short(c.claim, 80));
+        return {
+          model: a.model,
+          raw: share,
+          pass: share >= spec.threshold,
+          reasoning: `${supported}/${claims.length} claims supported${unsupported.length ? `; unsupported: ${unsupported.map((c) => JSON.stringify(c)).join(', ')}` : ''}. ${a.object.reasoning}`,
+        };
+      });
+      return binaryOutcome(models, asked, votes, spec.ensemble, spec.threshold, (v) => `${v.model} supported share ${fmt(v.raw!)}`);
+    };
   },
 });

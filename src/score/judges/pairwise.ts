@@ -59,56 +59,56 @@ export const pairwise = defineCheck({
     }),
   judge: { verdict: 'preference', deferred: (spec) => spec.against !== undefined },
   prepare: (spec): Evaluate => {
-  const models = modelsOf(spec);
-  const against = spec.against ?? 'reference';
-  return async (view, ctx) => {
-    let other: string;
-    if (spec.against !== undefined) {
-      if (!ctx.opponent) {
-        return indeterminate(`needs the output of variant "${spec.against}" for this case; pairwise checks against a variant are scored after every call finished`);
+    const models = modelsOf(spec);
+    const against = spec.against ?? 'reference';
+    return async (view, ctx) => {
+      let other: string;
+      if (spec.against !== undefined) {
+        if (!ctx.opponent) {
+          return indeterminate(`needs the output of variant "${spec.against}" for this case; pairwise checks against a variant are scored after every call finished`);
+        }
+        other = ctx.opponent.output;
+      } else {
+        other = spec.reference!;
       }
-      other = ctx.opponent.output;
-    } else {
-      other = spec.reference!;
-    }
-    const input = judgeInput(spec.input, ctx);
-    const thisFirst = pairwiseQuestion({ criteria: spec.criteria, input, a: view.raw, b: other, allowTies: spec.allow_ties });
-    const otherFirst = pairwiseQuestion({ criteria: spec.criteria, input, a: other, b: view.raw, allowTies: spec.allow_ties });
-    const asked = await askAll(ctx, models.flatMap((model) => [{ model, question: thisFirst }, { model, question: otherFirst }]));
-    if (isOutcome(asked)) return { ...asked, judge: { models: models.map(judgeModelName), against } };
-    const orders: PairwiseOrder[] = [];
-    const votes: JudgeVote[] = [];
-    for (let j = 0; j < models.length; j++) {
-      const pair = [asked.answers[2 * j], asked.answers[2 * j + 1]];
-      const picks = pair.map((a, k): PairwiseOrder => {
-        const thisAt = k === 0 ? 'A' : 'B';
-        const w = a.object.winner;
-        return { model: a.model, thisAt, picked: w === 'tie' ? 'tie' : w === thisAt ? 'this' : 'other' };
-      });
-      orders.push(...picks);
-      const outcome = pairOutcome(picks[0].picked, picks[1].picked);
-      votes.push({ model: pair[0].model, label: outcome, raw: OUTCOME_SCORE[outcome], pass: spec.pass_on === 'win' ? outcome === 'win' : outcome !== 'loss', reasoning: pair[0].object.reasoning });
-    }
-    const outcome = combinePairwise(votes.map((v) => v.label as PairOutcome), spec.ensemble);
-    const flips = models.map((_, j) => orders[2 * j].picked !== orders[2 * j + 1].picked);
-    const judgeDetail: JudgeDetail = {
-      models: models.map(judgeModelName),
-      reasoning: votes[0].reasoning,
-      against,
-      outcome,
-      orders,
-      votes: votes.map(({ reasoning: _r, ...v }) => v),
-      cached: asked.cached,
+      const input = judgeInput(spec.input, ctx);
+      const thisFirst = pairwiseQuestion({ criteria: spec.criteria, input, a: view.raw, b: other, allowTies: spec.allow_ties });
+      const otherFirst = pairwiseQuestion({ criteria: spec.criteria, input, a: other, b: view.raw, allowTies: spec.allow_ties });
+      const asked = await askAll(ctx, models.flatMap((model) => [{ model, question: thisFirst }, { model, question: otherFirst }]));
+      if (isOutcome(asked)) return { ...asked, judge: { models: models.map(judgeModelName), against } };
+      const orders: PairwiseOrder[] = [];
+      const votes: JudgeVote[] = [];
+      for (let j = 0; j < models.length; j++) {
+        const pair = [asked.answers[2 * j], asked.answers[2 * j + 1]];
+        const picks = pair.map((a, k): PairwiseOrder => {
+          const thisAt = k === 0 ? 'A' : 'B';
+          const w = a.object.winner;
+          return { model: a.model, thisAt, picked: w === 'tie' ? 'tie' : w === thisAt ? 'this' : 'other' };
+        });
+        orders.push(...picks);
+        const outcome = pairOutcome(picks[0].picked, picks[1].picked);
+        votes.push({ model: pair[0].model, label: outcome, raw: OUTCOME_SCORE[outcome], pass: spec.pass_on === 'win' ? outcome === 'win' : outcome !== 'loss', reasoning: pair[0].object.reasoning });
+      }
+      const outcome = combinePairwise(votes.map((v) => v.label as PairOutcome), spec.ensemble);
+      const flips = models.map((_, j) => orders[2 * j].picked !== orders[2 * j + 1].picked);
+      const judgeDetail: JudgeDetail = {
+        models: models.map(judgeModelName),
+        reasoning: votes[0].reasoning,
+        against,
+        outcome,
+        orders,
+        votes: votes.map(({ reasoning: _r, ...v }) => v),
+        cached: asked.cached,
+      };
+      if (models.length > 1) judgeDetail.ensemble = spec.ensemble;
+      const describe = (j: number) => `${votes[j].model}: ${orders[2 * j].picked}/${orders[2 * j + 1].picked} → ${votes[j].label}`;
+      return {
+        pass: spec.pass_on === 'win' ? outcome === 'win' : outcome !== 'loss',
+        score: OUTCOME_SCORE[outcome],
+        reason: `${outcome} vs ${against}${flips.some(Boolean) ? ' (the verdict changed with the order: counted as a tie)' : ''}; ${models.map((_, j) => describe(j)).join('; ')}`,
+        judge: judgeDetail,
+        judgeCostUsd: asked.costUsd,
+      };
     };
-    if (models.length > 1) judgeDetail.ensemble = spec.ensemble;
-    const describe = (j: number) => `${votes[j].model}: ${orders[2 * j].picked}/${orders[2 * j + 1].picked} → ${votes[j].label}`;
-    return {
-      pass: spec.pass_on === 'win' ? outcome === 'win' : outcome !== 'loss',
-      score: OUTCOME_SCORE[outcome],
-      reason: `${outcome} vs ${against}${flips.some(Boolean) ? ' (the verdict changed with the order: counted as a tie)' : ''}; ${models.map((_, j) => describe(j)).join('; ')}`,
-      judge: judgeDetail,
-      judgeCostUsd: asked.costUsd,
-    };
-  };
   },
 });

@@ -50,72 +50,72 @@ export const rubric = defineCheck({
     }),
   judge: { verdict: 'levels' },
   prepare: (spec) => {
-  const models = modelsOf(spec);
-  const [lo, hi] = spec.scale;
-  const defaultThreshold = spec.threshold ?? Math.ceil((lo + hi) / 2);
-  const totalWeight = spec.dimensions.reduce((s, d) => s + d.weight, 0);
-  return async (view, ctx) => {
-    const question = rubricQuestion({
-      criteria: spec.criteria,
-      dimensions: spec.dimensions,
-      scale: spec.scale,
-      input: judgeInput(spec.input, ctx),
-      output: view.raw,
-    });
-    const asked = await askAll(ctx, models.map((model) => ({ model, question })));
-    if (isOutcome(asked)) return asked;
-    const parts: CheckOutcomePart[] = spec.dimensions.map((d, i) => {
-      const threshold = d.threshold ?? defaultThreshold;
-      const votes: JudgeVote[] = asked.answers.map((a) => ({
-        model: a.model,
-        raw: a.object[d.name].score,
-        pass: a.object[d.name].score >= threshold,
-        reasoning: a.object[d.name].reasoning,
-      }));
-      const raws = votes.map((v) => v.raw!);
-      let raw: number;
-      let pass: boolean;
-      if (votes.length === 1) {
-        raw = raws[0];
-        pass = raw >= threshold;
-      } else if (spec.ensemble === 'mean') {
-        raw = mean(raws);
-        pass = raw >= threshold;
-      } else {
-        raw = median(raws);
-        const passes = votes.filter((v) => v.pass).length;
-        pass = passes * 2 === votes.length ? raw >= threshold : passes * 2 > votes.length;
-      }
-      const judgeDetail: JudgeDetail = {
-        models: models.map(judgeModelName),
-        reasoning: votes[0].reasoning,
-        raw,
-        scale: [lo, hi],
-        threshold,
-        votes: votes.map(({ reasoning: _r, ...v }) => v),
-        cached: asked.cached,
+    const models = modelsOf(spec);
+    const [lo, hi] = spec.scale;
+    const defaultThreshold = spec.threshold ?? Math.ceil((lo + hi) / 2);
+    const totalWeight = spec.dimensions.reduce((s, d) => s + d.weight, 0);
+    return async (view, ctx) => {
+      const question = rubricQuestion({
+        criteria: spec.criteria,
+        dimensions: spec.dimensions,
+        scale: spec.scale,
+        input: judgeInput(spec.input, ctx),
+        output: view.raw,
+      });
+      const asked = await askAll(ctx, models.map((model) => ({ model, question })));
+      if (isOutcome(asked)) return asked;
+      const parts: CheckOutcomePart[] = spec.dimensions.map((d, i) => {
+        const threshold = d.threshold ?? defaultThreshold;
+        const votes: JudgeVote[] = asked.answers.map((a) => ({
+          model: a.model,
+          raw: a.object[d.name].score,
+          pass: a.object[d.name].score >= threshold,
+          reasoning: a.object[d.name].reasoning,
+        }));
+        const raws = votes.map((v) => v.raw!);
+        let raw: number;
+        let pass: boolean;
+        if (votes.length === 1) {
+          raw = raws[0];
+          pass = raw >= threshold;
+        } else if (spec.ensemble === 'mean') {
+          raw = mean(raws);
+          pass = raw >= threshold;
+        } else {
+          raw = median(raws);
+          const passes = votes.filter((v) => v.pass).length;
+          pass = passes * 2 === votes.length ? raw >= threshold : passes * 2 > votes.length;
+        }
+        const judgeDetail: JudgeDetail = {
+          models: models.map(judgeModelName),
+          reasoning: votes[0].reasoning,
+          raw,
+          scale: [lo, hi],
+          threshold,
+          votes: votes.map(({ reasoning: _r, ...v }) => v),
+          cached: asked.cached,
+        };
+        if (votes.length > 1) judgeDetail.ensemble = spec.ensemble;
+        const part: CheckOutcomePart = {
+          metric: d.metric ?? d.name,
+          weightShare: d.weight / totalWeight,
+          pass,
+          score: (raw - lo) / (hi - lo),
+          reason: `${fmt(raw)}/${hi} (pass at ${fmt(threshold)}): ${short(votes[0].reasoning ?? '', 200)}`,
+          judge: judgeDetail,
+        };
+        // The judge cost is carried once (on the first dimension), so sums over results stay right.
+        if (i === 0) part.judgeCostUsd = asked.costUsd;
+        return part;
+      });
+      const score = parts.reduce((s, p) => s + p.weightShare * p.score, 0);
+      const failed = parts.filter((p) => !p.pass).map((p) => p.metric);
+      return {
+        pass: failed.length === 0,
+        score,
+        reason: failed.length === 0 ? 'every dimension passes' : `below threshold: ${failed.join(', ')}`,
+        parts,
       };
-      if (votes.length > 1) judgeDetail.ensemble = spec.ensemble;
-      const part: CheckOutcomePart = {
-        metric: d.metric ?? d.name,
-        weightShare: d.weight / totalWeight,
-        pass,
-        score: (raw - lo) / (hi - lo),
-        reason: `${fmt(raw)}/${hi} (pass at ${fmt(threshold)}): ${short(votes[0].reasoning ?? '', 200)}`,
-        judge: judgeDetail,
-      };
-      // The judge cost is carried once (on the first dimension), so sums over results stay right.
-      if (i === 0) part.judgeCostUsd = asked.costUsd;
-      return part;
-    });
-    const score = parts.reduce((s, p) => s + p.weightShare * p.score, 0);
-    const failed = parts.filter((p) => !p.pass).map((p) => p.metric);
-    return {
-      pass: failed.length === 0,
-      score,
-      reason: failed.length === 0 ? 'every dimension passes' : `below threshold: ${failed.join(', ')}`,
-      parts,
     };
-  };
   },
 });
