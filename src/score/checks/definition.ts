@@ -22,10 +22,10 @@ export const NOTHING_COMPILED: NothingCompiled = { type: 'none' };
 /** What a model-graded check tells the rest of the pipeline (judge client, calibration, reports). */
 export interface JudgeMetadata<Spec> {
   /**
-   * What a human label is compared with (calibration): a pass/fail verdict, a rubric's per-dimension
-   * levels, or a pairwise preference.
+   * What a human label is compared with when the judge is calibrated: a pass/fail verdict ('binary'), a
+   * rubric's per-dimension levels ('ordinal'), or a pairwise preference ('pairwise').
    */
-  verdict: 'pass-fail' | 'levels' | 'preference';
+  calibration: 'binary' | 'ordinal' | 'pairwise';
   /** The judge answers yes/no, so the pass threshold is fixed at 0.5 and calibration has none to tune. */
   fixedThreshold?: boolean;
   /** True when the check needs another variant's output: it is scored after every call finished. */

@@ -22,7 +22,7 @@ export const judge = defineCheck({
     /** Pass iff the judge's score (0–1) >= threshold. */
     threshold: z.number().min(0).max(1, { error: 'must be a number in [0, 1]' }).default(0.5),
   }),
-  judge: { verdict: 'pass-fail' },
+  judge: { calibration: 'binary' },
   prepare: (spec) => {
     const models = modelsOf(spec);
     return async (view, ctx) => {
@@ -54,7 +54,7 @@ export const factuality = defineCheck({
       .min(1)
       .default(['same', 'subset', 'superset', 'immaterial']),
   }),
-  judge: { verdict: 'pass-fail', fixedThreshold: true },
+  judge: { calibration: 'binary', fixedThreshold: true },
   prepare: (spec) => {
     const models = modelsOf(spec);
     const accept = new Set<string>(spec.accept);
@@ -91,7 +91,7 @@ export const closedQa = defineCheck({
         ctx.addIssue({ code: 'custom', path: [], message: 'set `reference` (the correct answer) or `criteria` (what a correct answer must do), or both' });
       }
     }),
-  judge: { verdict: 'pass-fail', fixedThreshold: true },
+  judge: { calibration: 'binary', fixedThreshold: true },
   prepare: (spec) => {
     const models = modelsOf(spec);
     return async (view, ctx) => {
@@ -122,7 +122,7 @@ export const faithfulness = defineCheck({
     /** Pass iff the share of the output's claims the context supports >= threshold (default 1: all). */
     threshold: z.number().min(0).max(1, { error: 'must be a number in [0, 1]' }).default(1),
   }),
-  judge: { verdict: 'pass-fail' },
+  judge: { calibration: 'binary' },
   prepare: (spec) => {
     const models = modelsOf(spec);
     return async (view, ctx) => {

@@ -57,7 +57,7 @@ export const pairwise = defineCheck({
         });
       }
     }),
-  judge: { verdict: 'preference', deferred: (spec) => spec.against !== undefined },
+  judge: { calibration: 'pairwise', deferred: (spec) => spec.against !== undefined },
   prepare: (spec): Evaluate => {
     const models = modelsOf(spec);
     const against = spec.against ?? 'reference';

@@ -48,7 +48,7 @@ export const rubric = defineCheck({
         ctx.addIssue({ code: 'custom', path: ['threshold'], message: `must be on the scale ${lo}–${hi}` });
       }
     }),
-  judge: { verdict: 'levels' },
+  judge: { calibration: 'ordinal' },
   prepare: (spec) => {
     const models = modelsOf(spec);
     const [lo, hi] = spec.scale;
