@@ -48,9 +48,9 @@ export const CHECKS = {
 type Definitions = typeof CHECKS;
 export type CheckType = keyof Definitions;
 
-// Compile-time guard: every entry is registered under its own `type`.
-type _KeysMatch = { [K in CheckType]: Definitions[K]['type'] extends K ? (K extends Definitions[K]['type'] ? true : never) : never };
-const _keysMatch: _KeysMatch[CheckType] = true;
+// Compile-time guard: every entry is registered under its own `type` (the error names the keys that are not).
+type MisregisteredKeys = { [K in CheckType]: Definitions[K]['type'] extends K ? never : K }[CheckType];
+const _keysMatch: [MisregisteredKeys] extends [never] ? true : MisregisteredKeys = true;
 void _keysMatch;
 
 /** Every check type, in the order the docs list them. */
