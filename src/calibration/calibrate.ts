@@ -5,17 +5,13 @@
 // consistency and position bias. Humans are compared with each other too: their agreement is the ceiling
 // a judge can be expected to reach.
 import { EvalspecError } from '../errors.js';
-import type { JudgeDetail } from '../score/index.js';
+import { judgeMetadataOf, type JudgeDetail } from '../score/index.js';
 import type { Interval, KappaWeights } from '../stats/index.js';
 import type { CalibrationRecord, ResultRow, RunRecord, StoredCheck, Store } from '../store/index.js';
 import { humanAgreement, humanTruth, levels, resultKey, safeKappa, type CalibrationKind, type HumanAgreement, type HumanTruth } from './human-truth.js';
 import { rate, thresholdAdvice, type DecisionRule, type Rate, type ThresholdAdvice, type ThresholdItem } from './threshold.js';
 
 export type { CalibrationKind, HumanAgreement } from './human-truth.js';
-
-const BINARY_TYPES = new Set(['judge', 'factuality', 'closed-qa', 'faithfulness']);
-/** Yes/no judges whose pass threshold is fixed (0.5 on a 0/1 answer): nothing to tune. */
-const FIXED_THRESHOLD_TYPES = new Set(['factuality', 'closed-qa']);
 
 export interface CalibrateOptions {
   /** Target false-pass rate for the threshold recommendation (default 0.05). */
@@ -119,11 +115,9 @@ interface Instrument {
   verdicts: Map<string, Verdict>;
 }
 
+/** Which kind of human label a judge check type is calibrated against: its judge metadata in score/'s registry. */
 function kindOf(type: string): CalibrationKind | undefined {
-  if (BINARY_TYPES.has(type)) return 'binary';
-  if (type === 'rubric') return 'ordinal';
-  if (type === 'pairwise') return 'pairwise';
-  return undefined;
+  return judgeMetadataOf(type)?.calibration;
 }
 
 function collectVerdicts(rows: ResultRow[], metrics: Set<string> | undefined): Instrument[] {
@@ -191,7 +185,7 @@ function confusionOf(pairs: [string, string][], categories: string[]): number[][
 
 function adviceFor(ins: Instrument, items: ThresholdItem[], current: number, options: { maxFalsePass: number; level: number }): ThresholdAdvice {
   const judges = ins.members?.length ?? 1;
-  return thresholdAdvice(items, { current, rule: ins.rule, judges, fixed: FIXED_THRESHOLD_TYPES.has(ins.checkType), target: options.maxFalsePass, level: options.level });
+  return thresholdAdvice(items, { current, rule: ins.rule, judges, fixed: judgeMetadataOf(ins.checkType)?.fixedThreshold ?? false, target: options.maxFalsePass, level: options.level });
 }
 
 function calibrateInstrument(ins: Instrument, truth: HumanTruth, options: Required<Pick<CalibrateOptions, 'maxFalsePass' | 'level'>>): JudgeCalibration | undefined {

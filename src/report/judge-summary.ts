@@ -4,8 +4,7 @@
 // ensemble's judges (Krippendorff's alpha), and the latest calibration of each judge against human labels.
 import type { CalibrationRecord, ResultRow, RunRecord, StoredCheck, Store } from '../store/index.js';
 import { krippendorffAlpha, type Label } from '../stats/index.js';
-
-const JUDGE_TYPES = new Set(['judge', 'rubric', 'pairwise', 'factuality', 'closed-qa', 'faithfulness']);
+import { isJudgeCheckType } from '../score/index.js';
 
 export interface JudgeVariantFigures {
   variantId: string;
@@ -80,7 +79,7 @@ export class JudgeAccumulator {
 
   add(row: ResultRow): void {
     for (const check of row.checks) {
-      if (!JUDGE_TYPES.has(check.type)) continue;
+      if (!isJudgeCheckType(check.type)) continue;
       this.seen = true;
       this.addCost(row.variantId, check);
       this.addCheck(row, check);

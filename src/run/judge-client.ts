@@ -15,8 +15,9 @@ import {
   type JudgeClient,
   type JudgeModelSpec,
   type JudgeRequest,
+  judgeModelsOf,
 } from '../score/index.js';
-import { BUILT_IN_PROVIDER_TYPES, judgeModelsOf, stableStringify, type ModelRef, type Suite } from '../suite/index.js';
+import { BUILT_IN_PROVIDER_TYPES, stableStringify, type ModelRef, type Suite } from '../suite/index.js';
 import type { Store } from '../store/index.js';
 import { callWithRetries, ProviderSlots } from './call-with-retries.js';
 import type { ErrorClass, RetryPolicy } from './errors.js';

@@ -3,13 +3,11 @@
 // a judge client that records each question instead of asking it: so the count (ensembles, both orders of a
 // pairwise comparison, second-phase comparisons against another variant) and the prompt sizes (counted with
 // the tokenizer) come from the checks themselves. An unusable answer asked once more is not counted.
-import { JudgeCallError, judgeModelName, prepareChecks, scoreOutput, type JudgeClient, type JudgeModelSpec, type PreparedCheck } from '../score/index.js';
-import { isJudgeCheckType } from '../suite/index.js';
+import { JudgeCallError, judgeModelName, prepareChecks, scoreOutput, type JudgeClient, type JudgeModelSpec, type PreparedCheck, isJudgeCheckType } from '../score/index.js';
 import { resultKey, type Plan, type PlannedCase } from '../plan/index.js';
 import { judgeModelKey, judgeModelRef, judgeModelsInPlan } from './judge-client.js';
 import type { PriceInfo, Pricer } from './pricing.js';
 import { countMessageTokens } from './tokens.js';
-import { isNetworkProvider } from './providers/registry.js';
 
 export interface JudgeEstimate {
   /** The judge's name (as stored with results). */
@@ -117,7 +115,7 @@ export async function estimateJudges(
     const perCall = cap !== undefined && cap < options.expectedOutputTokens ? cap : options.expectedOutputTokens;
     const outputSource = `--expected-output-tokens ${options.expectedOutputTokens}${perCall === cap ? ` (capped at max_tokens ${cap})` : ''}`;
     const outputTokens = perCall * calls;
-    const paidCalls = isNetworkProvider(ref.providerType);
+    const paidCalls = ref.providerType !== 'function';
     const price = paidCalls ? (options.pricer.price(ref) ?? null) : null;
     const costUsd = !paidCalls ? 0 : price ? (options.pricer.cost(ref, inputTokens, outputTokens) ?? null) : null;
     return { model: judgeModelName(spec), calls, inputTokens, outputTokensPerCall: perCall, outputTokens, outputSource, paidCalls, price, costUsd };

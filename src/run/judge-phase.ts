@@ -5,8 +5,7 @@
 // is missing, so a resumed run completes it without paying twice.
 import { EvalspecError } from '../errors.js';
 import type { Plan, PlannedCase } from '../plan/index.js';
-import { combineChecks, prepareChecks, scoreOutput, type JudgeClient, type PreparedCheck } from '../score/index.js';
-import { isDeferredCheck } from '../suite/index.js';
+import { combineChecks, prepareChecks, scoreOutput, type JudgeClient, type PreparedCheck, isDeferredCheck } from '../score/index.js';
 import type { ResultRow, StoredCheck, Store } from '../store/index.js';
 
 /**

@@ -1,5 +1,4 @@
 // The contract between the score stage and whoever runs checks: what a check sees, what it returns.
-import type { CheckSpec } from '../suite/index.js';
 import type { JudgeClient, JudgeDetail } from './judge-types.js';
 
 /** Everything a check may look at for one call. Unknown values are undefined, never 0. */
@@ -64,5 +63,3 @@ export interface CheckResult extends Omit<CheckOutcome, 'parts'> {
   severity: 'normal' | 'critical';
   weight: number;
 }
-
-export type { CheckSpec };

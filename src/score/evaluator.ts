@@ -1,27 +1,28 @@
 // What every check implementation looks like: a factory that runs once per check spec (compiling and
 // pre-computing what it can) and returns the hot-path function that judges one output.
-import type { CheckLocation, CheckSpecOf, CheckType, CompiledCheck } from '../suite/index.js';
 import type { CheckContext, CheckOutcome } from './check-types.js';
 import type { OutputView } from './output-view.js';
+
+
+/** Where a check was written, for error messages. */
+export interface CheckLocation {
+  file?: string;
+  line?: number;
+  caseId?: string;
+}
 
 /** Judges one output. Must not throw for bad output; may return a promise (javascript checks). */
 export type Evaluate = (view: OutputView, ctx: CheckContext) => CheckOutcome | Promise<CheckOutcome>;
 
-export interface PrepareEnv {
+export interface PrepareEnv<C = { type: string }> {
   /** Directory of the suite file: module paths resolve against it. */
   baseDir: string;
   where: CheckLocation;
-  /** The check's compiled regex / schema / inline function (from compileCheck). */
-  compiled: CompiledCheck;
+  /** What the type's compile step made of the spec (a regex, a JSON schema validator, an inline function). */
+  compiled: C;
   /** Run javascript checks isolated: no environment, no modules (docs/checks.md, "Where user code runs"). */
   isolated?: boolean;
 }
-
-/** Prepares one check of type T. Throws EvalspecError (CHECK_INVALID, MODULE_LOAD) for a check that cannot run. */
-export type CheckEvaluator<T extends CheckType = CheckType> = (
-  spec: CheckSpecOf<T>,
-  env: PrepareEnv,
-) => Evaluate | Promise<Evaluate>;
 
 export function pass(reason: string, score = 1): CheckOutcome {
   return { pass: true, score, reason };

@@ -1,8 +1,33 @@
 // The score stage's only import surface.
-export type { CheckContext, CheckOutcome, CheckOutcomePart, CheckResult, CheckSpec } from './check-types.js';
+export type { CheckContext, CheckOutcome, CheckOutcomePart, CheckResult } from './check-types.js';
 export { prepareChecks, scoreOutput, combineChecks, type PreparedCheck, type ScoredOutput } from './score.js';
-export { CHECKS } from './registry.js';
-export type { CheckEvaluator, Evaluate, PrepareEnv } from './evaluator.js';
+export {
+  CHECKS,
+  CHECK_TYPES,
+  checkKeys,
+  checkSpecSchema,
+  compileCheck,
+  isCheckType,
+  templatedText,
+  JUDGE_CHECK_TYPES,
+  isJudgeCheckType,
+  judgeMetadataOf,
+  judgeModelsOf,
+  isDeferredCheck,
+  type CheckDefinition,
+  type CheckEvaluator,
+  type CheckLocation,
+  type CheckSpec,
+  type CheckSpecInput,
+  type CheckSpecOf,
+  type CheckType,
+  type CompiledCheck,
+  type JudgeMetadata,
+  type JudgeModelInput,
+} from './registry.js';
+export { defineCheck, commonCheckFields } from './checks/definition.js';
+export type { InlineCheckFunction, InlineCheckSource } from './checks/javascript.js';
+export type { Evaluate, PrepareEnv } from './evaluator.js';
 export { OutputView, parseJsonOutput, type ParsedJson } from './output-view.js';
 export { editDistance, similarity, type EditDistance } from './text-distance.js';
 export { clearModuleCache, interpret as interpretJavascriptResult, isolatedModuleError } from './checks/javascript.js';
@@ -21,3 +46,4 @@ export {
 export { escapeFenced, fence, FENCE_TAGS } from './judges/fence.js';
 export { JUDGE_SYSTEM } from './judges/prompts.js';
 export { answerFormatText } from './judges/answer-format.js';
+export { paramsSchema, priceSchema, type GenerationParams, type PriceOverride } from './model-settings.js';

@@ -1,10 +1,10 @@
 // The score stage: prepare a case's checks once (compile, import modules), then judge outputs fast.
 import { EvalspecError } from '../errors.js';
-import { CHECK_TYPES, compileCheck, isDeferredCheck, type CheckLocation, type CheckSpec, type CheckType } from '../suite/index.js';
 import type { CheckContext, CheckOutcome, CheckOutcomePart, CheckResult } from './check-types.js';
-import type { CheckEvaluator, Evaluate } from './evaluator.js';
+import type { CheckLocation } from './checks/definition.js';
+import type { Evaluate } from './evaluator.js';
 import { OutputView } from './output-view.js';
-import { CHECKS } from './registry.js';
+import { CHECK_TYPES, compileCheck, evaluatorOf, isDeferredCheck, type CheckSpec, type CheckType } from './registry.js';
 
 /** A check ready for the hot path: identity fields resolved, everything compiled. */
 export interface PreparedCheck {
@@ -42,7 +42,7 @@ export async function prepareChecks(
   const wanted = options.deferred ?? false;
   return Promise.all(
     specs.filter((spec) => isDeferredCheck(spec) === wanted).map(async (spec) => {
-      const factory = (CHECKS as Record<string, CheckEvaluator | undefined>)[spec.type];
+      const factory = evaluatorOf(spec.type);
       if (factory === undefined) {
         throw new EvalspecError('CHECK_UNKNOWN', `unknown check type "${String(spec.type)}"; valid types: ${CHECK_TYPES.join(', ')}`, where);
       }

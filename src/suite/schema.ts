@@ -3,6 +3,11 @@
 import { z } from 'zod';
 import { REPEAT_REDUCE_PATTERN, reducerK } from './repeat-spec.js';
 import { PROVIDER_TYPES } from './provider-types.js';
+// Model params and price shapes are shared with judge models, whose schemas live with the check definitions in
+// score/ (suite imports score, never the reverse: docs/architecture.md).
+import { paramsSchema, priceSchema, type GenerationParams, type PriceOverride } from '../score/index.js';
+
+export { paramsSchema, priceSchema, type GenerationParams, type PriceOverride };
 
 export { PROVIDER_TYPES, type ProviderType } from './provider-types.js';
 
@@ -18,24 +23,6 @@ export const promptSchema = z.strictObject({
   messages: z.array(messageSchema).min(1),
 });
 export type Prompt = z.infer<typeof promptSchema>;
-
-/** Generation parameters: part of the cache key, because they change the output. */
-export const paramsSchema = z.strictObject({
-  temperature: z.number().min(0).max(2).optional(),
-  max_tokens: z.number().int().positive().optional(),
-  top_p: z.number().min(0).max(1).optional(),
-  seed: z.number().int().optional(),
-  stop: z.array(z.string()).optional(),
-});
-export type GenerationParams = z.infer<typeof paramsSchema>;
-
-/** Per-model price override in USD per million tokens (wins over the price database). */
-export const priceSchema = z.strictObject({
-  input_per_mtok: z.number().nonnegative(),
-  output_per_mtok: z.number().nonnegative(),
-  cached_input_per_mtok: z.number().nonnegative().optional(),
-});
-export type PriceOverride = z.infer<typeof priceSchema>;
 
 export const providerConfigSchema = z.strictObject({
   /** Defaults to the provider's id when that id is a known type (openai, anthropic, ...). */

@@ -7,13 +7,13 @@
 import { access } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
 import { EvalspecError } from '../../errors.js';
-import type { CheckLocation } from '../../suite/index.js';
 import { describeModule, exportType, UserCodeError, userCodePool, type ModuleExports, type UserCodeMessage } from '../../user-code/index.js';
 import { clearModuleInfo } from '../../user-code/index.js';
 import type { CheckContext, CheckOutcome } from '../check-types.js';
-import type { CheckEvaluator } from '../evaluator.js';
 import { fail, indeterminate, pass } from '../evaluator.js';
+import { commonCheckFields as common, defineCheck, NOTHING_COMPILED, nonEmptyString, type CheckLocation, type NothingCompiled } from './definition.js';
 
 /** Forgets imported check modules (tests; a watch mode). Workers keep Node's own ESM cache. */
 export function clearModuleCache(): void {
@@ -34,31 +34,80 @@ function plainContext(ctx: CheckContext): Record<string, unknown> {
   };
 }
 
-export const javascript: CheckEvaluator<'javascript'> = async (spec, env) => {
-  const { threshold, timeout_ms: timeoutMs } = spec;
-  const isolated = env.isolated ?? false;
-  let message: (ctx: CheckContext) => UserCodeMessage;
-  let label: string;
-  if (spec.value !== undefined) {
-    if (env.compiled.type !== 'javascript-inline') throw new Error('javascript check prepared without a compiled expression');
-    const { body, isAsync } = env.compiled.source;
-    message = (ctx) => ({ t: 'inline', body, isAsync, output: ctx.output, vars: ctx.vars, context: plainContext(ctx) });
-    label = 'javascript check';
-  } else {
-    const exportName = spec.function ?? 'default';
-    if (isolated) throw isolatedModuleError(spec.file!, env.where);
-    const url = await loadCheckModule(spec.file!, exportName, env.baseDir, timeoutMs, env.where);
-    message = (ctx) => ({ t: 'module', url, exportName, output: ctx.output, context: plainContext(ctx) });
-    label = `${spec.file}${exportName === 'default' ? '' : `#${exportName}`}`;
-  }
-  const pool = userCodePool(isolated ? 'isolated' : 'trusted');
+const JS_MODULE_EXTENSIONS = ['.js', '.mjs', '.cjs'];
 
-  return (_view, ctx) =>
-    pool.request(message(ctx), { timeoutMs }).then(
-      (value) => interpret(value, threshold, label),
-      (err: unknown) => failedRun(label, err),
-    );
-};
+/** The signature of a compiled inline `javascript` check. */
+export type InlineCheckFunction = (output: string, vars: Record<string, unknown>, context: unknown) => unknown;
+
+/** The function body an inline check compiled to, and whether it is async: user-code workers compile it again. */
+export interface InlineCheckSource {
+  body: string;
+  isAsync: boolean;
+}
+
+type CompiledInline = { type: 'javascript-inline'; fn: InlineCheckFunction; source: InlineCheckSource };
+
+export const javascript = defineCheck({
+  type: 'javascript',
+  schema: z
+    .strictObject({
+      type: z.literal('javascript'),
+      ...common,
+      value: nonEmptyString.optional(),
+      file: nonEmptyString.optional(),
+      function: nonEmptyString.optional(),
+      threshold: z.number().min(0).max(1, { error: 'must be a number in [0, 1]' }).default(0.5),
+      timeout_ms: z.number().int().positive().default(30_000),
+    })
+    .superRefine((spec, ctx) => {
+      if ((spec.value === undefined) === (spec.file === undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [],
+          message:
+            'set exactly one of `value` (an inline expression such as `output.length < 200`) or `file` (a .js/.mjs module path)',
+        });
+      }
+      if (spec.function !== undefined && spec.file === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['function'], message: 'only applies together with `file`' });
+      }
+      if (spec.file !== undefined && !JS_MODULE_EXTENSIONS.some((ext) => spec.file!.endsWith(ext))) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['file'],
+          message: `must be a JavaScript module ending in ${JS_MODULE_EXTENSIONS.join(', ')} (compile TypeScript first)`,
+        });
+      }
+    }),
+  templated: (spec) => spec.value,
+  compile: (spec, where): CompiledInline | NothingCompiled =>
+    spec.value === undefined ? NOTHING_COMPILED : { type: 'javascript-inline', ...compileExpression(spec.value, where) },
+  prepare: async (spec, env) => {
+    const { threshold, timeout_ms: timeoutMs } = spec;
+    const isolated = env.isolated ?? false;
+    let message: (ctx: CheckContext) => UserCodeMessage;
+    let label: string;
+    if (spec.value !== undefined) {
+      if (env.compiled.type !== 'javascript-inline') throw new Error('javascript check prepared without a compiled expression');
+      const { body, isAsync } = env.compiled.source;
+      message = (ctx) => ({ t: 'inline', body, isAsync, output: ctx.output, vars: ctx.vars, context: plainContext(ctx) });
+      label = 'javascript check';
+    } else {
+      const exportName = spec.function ?? 'default';
+      if (isolated) throw isolatedModuleError(spec.file!, env.where);
+      const url = await loadCheckModule(spec.file!, exportName, env.baseDir, timeoutMs, env.where);
+      message = (ctx) => ({ t: 'module', url, exportName, output: ctx.output, context: plainContext(ctx) });
+      label = `${spec.file}${exportName === 'default' ? '' : `#${exportName}`}`;
+    }
+    const pool = userCodePool(isolated ? 'isolated' : 'trusted');
+
+    return (_view, ctx) =>
+      pool.request(message(ctx), { timeoutMs }).then(
+        (value) => interpret(value, threshold, label),
+        (err: unknown) => failedRun(label, err),
+      );
+  },
+});
 
 /** CHECK_ISOLATED: module checks cannot be isolated (a module can import anything), so isolated runs refuse them. */
 export function isolatedModuleError(file: string, where: CheckLocation): EvalspecError {
@@ -176,4 +225,49 @@ async function importModule(
       cause: err,
     });
   }
+}
+
+const expressionCache = new Map<string, { fn: InlineCheckFunction; source: InlineCheckSource }>();
+
+// eslint-disable-next-line @typescript-eslint/no-empty-function
+const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor as FunctionConstructor;
+
+/**
+ * Compiles an inline javascript check. Tried in order: an expression (`output.length < 200`), a function
+ * body with `return`; async variants when the code uses `await`. `output`, `vars` and `context` are in scope.
+ */
+function compileExpression(code: string, where: CheckLocation): { fn: InlineCheckFunction; source: InlineCheckSource } {
+  const cached = expressionCache.get(code);
+  if (cached !== undefined) return cached;
+  const expression = code.trim().replace(/;+\s*$/, '');
+  const sync: [FunctionConstructor, string][] = [
+    [Function, `"use strict";\nreturn (\n${expression}\n);`],
+    [Function, `"use strict";\n${code}`],
+  ];
+  const async: [FunctionConstructor, string][] = [
+    [AsyncFunction, `"use strict";\nreturn (\n${expression}\n);`],
+    [AsyncFunction, `"use strict";\n${code}`],
+  ];
+  const attempts = /\bawait\b/.test(code) ? [...async, ...sync] : [...sync, ...async];
+  let firstError: unknown;
+  let compiled: { fn: InlineCheckFunction; source: InlineCheckSource } | undefined;
+  for (const [Ctor, body] of attempts) {
+    try {
+      // Compiled here only to reject bad syntax when the suite loads; the code runs in a user-code worker.
+      compiled = { fn: new Ctor('output', 'vars', 'context', body) as InlineCheckFunction, source: { body, isAsync: Ctor === AsyncFunction } };
+      break;
+    } catch (err) {
+      firstError ??= err;
+    }
+  }
+  if (compiled === undefined) {
+    const shown = code.length > 60 ? `${code.slice(0, 60)}…` : code;
+    throw new EvalspecError('CHECK_INVALID', `invalid \`javascript\` check \`${shown}\`: ${String(firstError)}`, {
+      ...where,
+      hint: 'write an expression such as `output.length < 200`, or a function body that uses `return`',
+      cause: firstError,
+    });
+  }
+  expressionCache.set(code, compiled);
+  return compiled;
 }

@@ -1,129 +1,170 @@
-// Text checks: equals, contains, contains-any, contains-all, regex, starts-with, levenshtein, similarity,
-// length. They compare the NFC-normalised output; expected values are normalised once at prepare time.
-import type { CheckEvaluator } from '../evaluator.js';
-import { fail, indeterminate, pass } from '../evaluator.js';
-import { backtrackingIsBounded, userCodePool } from '../../user-code/index.js';
+// Text checks: equals, contains, contains-any, contains-all, starts-with, levenshtein, similarity, length.
+// They compare the NFC-normalised output; expected values are normalised once at prepare time.
+import { z } from 'zod';
+import { fail, pass } from '../evaluator.js';
 import { jsonEqual, nfc, preview } from '../output-view.js';
 import { editDistance, similarity as similarityOf } from '../text-distance.js';
+import { commonCheckFields as common, defineCheck, nonEmptyString } from './definition.js';
 
 const fold = (s: string, ignoreCase: boolean) => (ignoreCase ? nfc(s).toLowerCase() : nfc(s));
 
-export const equals: CheckEvaluator<'equals'> = (spec) => {
-  const expected = spec.value;
-  if (typeof expected !== 'string') {
-    // Numbers, booleans, null, objects and arrays: compare against the output parsed as JSON.
-    const ok = pass(`output equals ${preview(JSON.stringify(expected))} as JSON`);
-    return (view) => {
-      const parsed = view.json;
-      if (!parsed.ok) return fail(`output is not JSON (${parsed.error}); expected ${preview(JSON.stringify(expected))}`);
-      return jsonEqual(parsed.value, expected)
-        ? ok
-        : fail(`JSON differs: expected ${preview(JSON.stringify(expected))}, got ${preview(JSON.stringify(parsed.value))}`);
-    };
-  }
-  const trim = spec.trim ?? true;
-  const ignoreCase = spec.ignore_case ?? false;
-  const want = trim ? fold(expected, ignoreCase).trim() : fold(expected, ignoreCase);
-  const ok = pass(`output equals ${preview(expected)}`);
-  return (view) => {
-    const got = trim ? (ignoreCase ? view.trimmedLower : view.trimmed) : ignoreCase ? view.lower : view.text;
-    return got === want ? ok : fail(`expected ${preview(expected)}, got ${preview(view.text)}`);
-  };
-};
+const stringList = z.array(nonEmptyString).min(1, { error: 'must list at least one string' });
 
-export const contains: CheckEvaluator<'contains'> = (spec) => {
-  const ignoreCase = spec.ignore_case ?? false;
-  const needle = fold(spec.value, ignoreCase);
-  const ok = pass(`output contains ${preview(spec.value)}`);
-  const no = fail(`output does not contain ${preview(spec.value)}`);
-  return (view) => ((ignoreCase ? view.lower : view.text).includes(needle) ? ok : no);
-};
-
-export const containsAny: CheckEvaluator<'contains-any'> = (spec) => {
-  const ignoreCase = spec.ignore_case ?? false;
-  const needles = spec.value.map((v) => fold(v, ignoreCase));
-  const found = spec.value.map((v) => pass(`output contains ${preview(v)}`));
-  const none = fail(`output contains none of ${spec.value.map((v) => preview(v, 30)).join(', ')}`);
-  return (view) => {
-    const text = ignoreCase ? view.lower : view.text;
-    for (let i = 0; i < needles.length; i++) if (text.includes(needles[i])) return found[i];
-    return none;
-  };
-};
-
-export const containsAll: CheckEvaluator<'contains-all'> = (spec) => {
-  const ignoreCase = spec.ignore_case ?? false;
-  const needles = spec.value.map((v) => fold(v, ignoreCase));
-  const all = pass(`output contains all ${needles.length} strings`);
-  return (view) => {
-    const text = ignoreCase ? view.lower : view.text;
-    let missing: string[] | undefined;
-    for (let i = 0; i < needles.length; i++) {
-      if (!text.includes(needles[i])) (missing ??= []).push(spec.value[i]);
+export const equals = defineCheck({
+  type: 'equals',
+  schema: z
+    .strictObject({
+      type: z.literal('equals'),
+      ...common,
+      value: z.json(),
+      ignore_case: z.boolean().optional(),
+      trim: z.boolean().optional(),
+    })
+    .superRefine((spec, ctx) => {
+      if (typeof spec.value !== 'string') {
+        for (const key of ['ignore_case', 'trim'] as const) {
+          if (spec[key] !== undefined) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [key],
+              message: `only applies when value is a string (this value is compared as parsed JSON)`,
+            });
+          }
+        }
+      }
+    }),
+  prepare: (spec) => {
+    const expected = spec.value;
+    if (typeof expected !== 'string') {
+      // Numbers, booleans, null, objects and arrays: compare against the output parsed as JSON.
+      const ok = pass(`output equals ${preview(JSON.stringify(expected))} as JSON`);
+      return (view) => {
+        const parsed = view.json;
+        if (!parsed.ok) return fail(`output is not JSON (${parsed.error}); expected ${preview(JSON.stringify(expected))}`);
+        return jsonEqual(parsed.value, expected)
+          ? ok
+          : fail(`JSON differs: expected ${preview(JSON.stringify(expected))}, got ${preview(JSON.stringify(parsed.value))}`);
+      };
     }
-    if (missing === undefined) return all;
-    const score = (needles.length - missing.length) / needles.length;
-    return fail(`missing ${missing.length} of ${needles.length}: ${missing.map((v) => preview(v, 30)).join(', ')}`, score);
-  };
-};
+    const trim = spec.trim ?? true;
+    const ignoreCase = spec.ignore_case ?? false;
+    const want = trim ? fold(expected, ignoreCase).trim() : fold(expected, ignoreCase);
+    const ok = pass(`output equals ${preview(expected)}`);
+    return (view) => {
+      const got = trim ? (ignoreCase ? view.trimmedLower : view.trimmed) : ignoreCase ? view.lower : view.text;
+      return got === want ? ok : fail(`expected ${preview(expected)}, got ${preview(view.text)}`);
+    };
+  },
+});
 
-/** Deadline of a regex that needs backtracking, run in a worker: far above any sane match on a model's output. */
-export const REGEX_TIMEOUT_MS = 5_000;
+export const contains = defineCheck({
+  type: 'contains',
+  schema: z.strictObject({ type: z.literal('contains'), ...common, value: nonEmptyString, ignore_case: z.boolean().optional() }),
+  prepare: (spec) => {
+    const ignoreCase = spec.ignore_case ?? false;
+    const needle = fold(spec.value, ignoreCase);
+    const ok = pass(`output contains ${preview(spec.value)}`);
+    const no = fail(`output does not contain ${preview(spec.value)}`);
+    return (view) => ((ignoreCase ? view.lower : view.text).includes(needle) ? ok : no);
+  },
+});
 
-// A pattern V8's linear-time engine accepts cannot backtrack catastrophically (V8 falls back to that engine
-// after 50,000 backtracks, see user-code/index.ts) and runs here. The others
-// (back-references, lookaround, the i/u flags) could spin for hours on a long output (`(a|aa)+$`): they run in
-// a user-code worker with a deadline, and one that misses it is a check-error on the result.
-export const regex: CheckEvaluator<'regex'> = (spec, env) => {
-  if (env.compiled.type !== 'regex') throw new Error('regex check prepared without a compiled pattern');
-  const re = env.compiled.regex;
-  const shown = `/${spec.value}/${re.flags}`;
-  const ok = pass(`output matches ${shown}`);
-  const no = fail(`output does not match ${shown}`);
-  if (backtrackingIsBounded(re.source, re.flags)) return (view) => (re.test(view.text) ? ok : no);
-  const pool = userCodePool('trusted');
-  return (view) =>
-    pool.request({ t: 'regex', source: re.source, flags: re.flags, text: view.text }, { timeoutMs: REGEX_TIMEOUT_MS }).then(
-      (matched) => (matched === true ? ok : no),
-      (err: unknown) => ({ ...indeterminate(`${shown} did not finish: ${err instanceof Error ? err.message : String(err)}`), error: 'check-error' as const }),
-    );
-};
+export const containsAny = defineCheck({
+  type: 'contains-any',
+  schema: z.strictObject({ type: z.literal('contains-any'), ...common, value: stringList, ignore_case: z.boolean().optional() }),
+  prepare: (spec) => {
+    const ignoreCase = spec.ignore_case ?? false;
+    const needles = spec.value.map((v) => fold(v, ignoreCase));
+    const found = spec.value.map((v) => pass(`output contains ${preview(v)}`));
+    const none = fail(`output contains none of ${spec.value.map((v) => preview(v, 30)).join(', ')}`);
+    return (view) => {
+      const text = ignoreCase ? view.lower : view.text;
+      for (let i = 0; i < needles.length; i++) if (text.includes(needles[i])) return found[i];
+      return none;
+    };
+  },
+});
 
-export const startsWith: CheckEvaluator<'starts-with'> = (spec) => {
-  const ignoreCase = spec.ignore_case ?? false;
-  const prefix = fold(spec.value, ignoreCase);
-  const ok = pass(`output starts with ${preview(spec.value)}`);
-  return (view) =>
-    (ignoreCase ? view.trimmedStartLower : view.trimmedStart).startsWith(prefix)
-      ? ok
-      : fail(`expected output to start with ${preview(spec.value)}, got ${preview(view.trimmedStart, 40)}`);
-};
+export const containsAll = defineCheck({
+  type: 'contains-all',
+  schema: z.strictObject({ type: z.literal('contains-all'), ...common, value: stringList, ignore_case: z.boolean().optional() }),
+  prepare: (spec) => {
+    const ignoreCase = spec.ignore_case ?? false;
+    const needles = spec.value.map((v) => fold(v, ignoreCase));
+    const all = pass(`output contains all ${needles.length} strings`);
+    return (view) => {
+      const text = ignoreCase ? view.lower : view.text;
+      let missing: string[] | undefined;
+      for (let i = 0; i < needles.length; i++) {
+        if (!text.includes(needles[i])) (missing ??= []).push(spec.value[i]);
+      }
+      if (missing === undefined) return all;
+      const score = (needles.length - missing.length) / needles.length;
+      return fail(`missing ${missing.length} of ${needles.length}: ${missing.map((v) => preview(v, 30)).join(', ')}`, score);
+    };
+  },
+});
 
-export const levenshtein: CheckEvaluator<'levenshtein'> = (spec) => {
-  const ignoreCase = spec.ignore_case ?? false;
-  const target = fold(spec.value, ignoreCase).trim();
-  const max = spec.threshold;
-  return (view) => {
-    const d = editDistance(ignoreCase ? view.trimmedLower : view.trimmed, target);
-    const score = similarityOf(d);
-    return d.distance <= max
-      ? pass(`edit distance ${d.distance} <= ${max}`, score)
-      : fail(`edit distance ${d.distance} > ${max}`, score);
-  };
-};
+export const startsWith = defineCheck({
+  type: 'starts-with',
+  schema: z.strictObject({ type: z.literal('starts-with'), ...common, value: nonEmptyString, ignore_case: z.boolean().optional() }),
+  prepare: (spec) => {
+    const ignoreCase = spec.ignore_case ?? false;
+    const prefix = fold(spec.value, ignoreCase);
+    const ok = pass(`output starts with ${preview(spec.value)}`);
+    return (view) =>
+      (ignoreCase ? view.trimmedStartLower : view.trimmedStart).startsWith(prefix)
+        ? ok
+        : fail(`expected output to start with ${preview(spec.value)}, got ${preview(view.trimmedStart, 40)}`);
+  },
+});
 
-export const similarity: CheckEvaluator<'similarity'> = (spec) => {
-  const ignoreCase = spec.ignore_case ?? false;
-  const target = fold(spec.value, ignoreCase).trim();
-  const threshold = spec.threshold;
-  return (view) => {
-    const score = similarityOf(editDistance(ignoreCase ? view.trimmedLower : view.trimmed, target));
-    const shown = score.toFixed(3);
-    return score >= threshold
-      ? pass(`similarity ${shown} >= ${threshold}`, score)
-      : fail(`similarity ${shown} < ${threshold}`, score);
-  };
-};
+export const levenshtein = defineCheck({
+  type: 'levenshtein',
+  schema: z.strictObject({
+    type: z.literal('levenshtein'),
+    ...common,
+    value: z.string(),
+    /** Maximum edit distance that still passes. */
+    threshold: z.number().int().min(0, { error: 'must be an integer >= 0 (max edit distance)' }).default(5),
+    ignore_case: z.boolean().optional(),
+  }),
+  prepare: (spec) => {
+    const ignoreCase = spec.ignore_case ?? false;
+    const target = fold(spec.value, ignoreCase).trim();
+    const max = spec.threshold;
+    return (view) => {
+      const d = editDistance(ignoreCase ? view.trimmedLower : view.trimmed, target);
+      const score = similarityOf(d);
+      return d.distance <= max
+        ? pass(`edit distance ${d.distance} <= ${max}`, score)
+        : fail(`edit distance ${d.distance} > ${max}`, score);
+    };
+  },
+});
+
+export const similarity = defineCheck({
+  type: 'similarity',
+  schema: z.strictObject({
+    type: z.literal('similarity'),
+    ...common,
+    value: z.string(),
+    threshold: z.number().min(0).max(1, { error: 'must be a number in [0, 1]' }).default(0.8),
+    ignore_case: z.boolean().optional(),
+  }),
+  prepare: (spec) => {
+    const ignoreCase = spec.ignore_case ?? false;
+    const target = fold(spec.value, ignoreCase).trim();
+    const threshold = spec.threshold;
+    return (view) => {
+      const score = similarityOf(editDistance(ignoreCase ? view.trimmedLower : view.trimmed, target));
+      const shown = score.toFixed(3);
+      return score >= threshold
+        ? pass(`similarity ${shown} >= ${threshold}`, score)
+        : fail(`similarity ${shown} < ${threshold}`, score);
+    };
+  },
+});
 
 /** Code points (an emoji is one, a combining accent is its own). */
 function countChars(s: string): number {
@@ -170,13 +211,31 @@ function isSpace(c: number): boolean {
   );
 }
 
-export const length: CheckEvaluator<'length'> = (spec) => {
-  const { min, max, unit } = spec;
-  const count = unit === 'words' ? countWords : countChars;
-  const bounds = min !== undefined && max !== undefined ? `in [${min}, ${max}]` : min !== undefined ? `>= ${min}` : `<= ${max}`;
-  return (view) => {
-    const n = count(view.trimmed);
-    const ok = (min === undefined || n >= min) && (max === undefined || n <= max);
-    return ok ? pass(`${n} ${unit} ${bounds}`) : fail(`${n} ${unit}, expected ${bounds}`);
-  };
-};
+export const length = defineCheck({
+  type: 'length',
+  schema: z
+    .strictObject({
+      type: z.literal('length'),
+      ...common,
+      min: z.number().int().min(0).optional(),
+      max: z.number().int().min(0).optional(),
+      unit: z.enum(['chars', 'words']).default('chars'),
+    })
+    .superRefine((spec, ctx) => {
+      if (spec.min === undefined && spec.max === undefined) {
+        ctx.addIssue({ code: 'custom', path: [], message: 'set at least one of `min` or `max`' });
+      } else if (spec.min !== undefined && spec.max !== undefined && spec.min > spec.max) {
+        ctx.addIssue({ code: 'custom', path: ['min'], message: `min (${spec.min}) is greater than max (${spec.max})` });
+      }
+    }),
+  prepare: (spec) => {
+    const { min, max, unit } = spec;
+    const count = unit === 'words' ? countWords : countChars;
+    const bounds = min !== undefined && max !== undefined ? `in [${min}, ${max}]` : min !== undefined ? `>= ${min}` : `<= ${max}`;
+    return (view) => {
+      const n = count(view.trimmed);
+      const ok = (min === undefined || n >= min) && (max === undefined || n <= max);
+      return ok ? pass(`${n} ${unit} ${bounds}`) : fail(`${n} ${unit}, expected ${bounds}`);
+    };
+  },
+});
