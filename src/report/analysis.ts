@@ -17,7 +17,7 @@ import {
   type SegmentFigures,
 } from '../stats/index.js';
 import { loadCaseOutcomes } from './case-outcomes.js';
-import type { RunReport } from './run-report.js';
+import type { RunReport } from './run-report-types.js';
 
 export type { BarResult, BaselineChoice, Comparison, ConsistencyFigure, SegmentFigures, GateSummary };
 
