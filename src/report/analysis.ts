@@ -6,10 +6,8 @@ import type { Store, RunRecord } from '../store/index.js';
 import { EXIT } from '../errors.js';
 import {
   analyzeRun,
-  evaluateBars,
   summarizeBars,
   type BarDefinition,
-  type BarResult,
   type BaselineChoice,
   type Comparison,
   type ConsistencyFigure,
@@ -17,6 +15,7 @@ import {
   type SegmentFigures,
 } from '../stats/index.js';
 import { loadCaseOutcomes } from './case-outcomes.js';
+import { barResults, type BarResult } from './bar-text.js';
 import type { RunReport } from './run-report-types.js';
 
 export type { BarResult, BaselineChoice, Comparison, ConsistencyFigure, SegmentFigures, GateSummary };
@@ -63,7 +62,7 @@ export async function addRunAnalysis(store: Store, run: RunRecord, report: RunRe
   const gateBaseline = analysis.baseline && (analysis.baseline.source === 'suite' || stored.baseline === undefined) ? analysis.baseline.id : undefined;
   report.baseline = analysis.baseline;
   report.comparisons = analysis.comparisons;
-  report.bars = evaluateBars(outcomes, options.bars ?? stored.bars, { baseline: gateBaseline, labels });
+  report.bars = barResults(outcomes, options.bars ?? stored.bars, { baseline: gateBaseline, labels });
   report.segments = analysis.segments;
   for (const v of report.variants) {
     const figures = analysis.variants.find((f) => f.id === v.id);

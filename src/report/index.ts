@@ -4,6 +4,7 @@ export type { RunReport, VariantSummary } from './run-report-types.js';
 export { writeJsonReport } from './json-report.js';
 export { addRunAnalysis, barsExitCode, gateSummary, storedBars, type BarResult, type BaselineChoice, type SegmentFigures } from './analysis.js';
 export { loadCaseOutcomes } from './case-outcomes.js';
+export { barResults, barText, describeBars, explainBar } from './bar-text.js';
 export { reducedPassValue, runRepeatReducer } from './repeat-reduction.js';
 export { renderAnalysisText, renderAnalysisMarkdown, renderBarsText } from './analysis-render.js';
 export { writeJunitReport } from './junit-report.js';

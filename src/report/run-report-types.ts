@@ -5,7 +5,8 @@ import type { RunStatus } from '../store/index.js';
 import type { Interval } from '../stats/index.js';
 import type { JudgeSummary } from './judge-summary.js';
 import type { CostSummary } from './cost-summary.js';
-import type { BarResult, BaselineChoice, Comparison, ConsistencyFigure, SegmentFigures } from '../stats/index.js';
+import type { BaselineChoice, Comparison, ConsistencyFigure, SegmentFigures } from '../stats/index.js';
+import type { BarResult } from './bar-text.js';
 
 export interface VariantSummary {
   id: string;
