@@ -14,6 +14,7 @@ import {
   type NoDataReason,
   type RunOutcomes,
 } from '../stats/index.js';
+import { pct } from './format.js';
 
 /** A bar's figures on one variant with the bar and the verdict in words: an entry of the JSON report's `bars`. */
 export interface BarResult extends Omit<BarFigures, 'reason'> {
@@ -23,7 +24,6 @@ export interface BarResult extends Omit<BarFigures, 'reason'> {
   explanation: string;
 }
 
-const pctText = (x: number, digits = 1) => `${(x * 100).toFixed(digits)}%`;
 const shortPct = (x: number) => `${Number((x * 100).toFixed(3))}%`;
 const points = (x: number) => `${Number((Math.abs(x) * 100).toFixed(1))} point${Number((Math.abs(x) * 100).toFixed(1)) === 1 ? '' : 's'}`;
 const plainNumber = (x: number) => String(Number(x.toPrecision(4)));
@@ -38,7 +38,7 @@ function metricName(metric: string): string {
 
 /** Rates and bounded scores print as percentages; check metrics as plain numbers. */
 function valueText(metric: string | null, x: number): string {
-  if (metric === null || metric === 'pass_rate') return pctText(x);
+  if (metric === null || metric === 'pass_rate') return pct(x);
   return plainNumber(x);
 }
 
@@ -135,9 +135,9 @@ function rateExplanation(f: BarFigures, evidence: { cases: number; failures: num
   const unitCount = f.clusters ?? evidence.cases;
   const erroredCounted = evidence.failures - failures;
   const name = failureName(f);
-  const what = `${failures} of ${plural(f.n, 'case')} failed (${name} ${pctText(f.point!)})${f.clusters !== null ? `, ${f.clusters} clusters` : ''}`;
+  const what = `${failures} of ${plural(f.n, 'case')} failed (${name} ${pct(f.point!)})${f.clusters !== null ? `, ${f.clusters} clusters` : ''}`;
   const bound = f.bound
-    ? `the ${f.bound.method.startsWith('clopper-pearson') ? 'exact ' : ''}one-sided ${Number((f.level * 100).toFixed(1))}% upper bound${f.errored ? ` counting ${plural(f.errored, 'errored case')} as failures` : ''} is ${pctText(f.bound.high, 2)} (${f.bound.method.replace(/-one-sided$/, '')})`
+    ? `the ${f.bound.method.startsWith('clopper-pearson') ? 'exact ' : ''}one-sided ${Number((f.level * 100).toFixed(1))}% upper bound${f.errored ? ` counting ${plural(f.errored, 'errored case')} as failures` : ''} is ${pct(f.bound.high, 2)} (${f.bound.method.replace(/-one-sided$/, '')})`
     : 'no confidence bound';
   let text: string;
   if (f.verdict === 'not_met') return `${what}, above the bar ${shortPct(maxRate)}.`;
