@@ -5,6 +5,7 @@ export { writeJsonReport } from './json-report.js';
 export { addRunAnalysis, barsExitCode, gateSummary, storedBars, type BarResult, type BaselineChoice, type SegmentFigures } from './analysis.js';
 export { loadCaseOutcomes } from './case-outcomes.js';
 export { barResults, barText, describeBars, explainBar } from './bar-text.js';
+export { describeComparison, describeComparisons, type ComparisonSummary, type DescribeOptions, type DescribedComparison } from './describe-comparison.js';
 export { reducedPassValue, runRepeatReducer } from './repeat-reduction.js';
 export { renderAnalysisText, renderAnalysisMarkdown, renderBarsText } from './analysis-render.js';
 export { writeJunitReport } from './junit-report.js';

@@ -5,7 +5,8 @@ import type { RunStatus } from '../store/index.js';
 import type { Interval } from '../stats/index.js';
 import type { JudgeSummary } from './judge-summary.js';
 import type { CostSummary } from './cost-summary.js';
-import type { BaselineChoice, Comparison, ConsistencyFigure, SegmentFigures } from '../stats/index.js';
+import type { BaselineChoice, ConsistencyFigure, SegmentFigures } from '../stats/index.js';
+import type { DescribedComparison } from './describe-comparison.js';
 import type { BarResult } from './bar-text.js';
 
 export interface VariantSummary {
@@ -61,7 +62,7 @@ export interface RunReport {
   judges?: JudgeSummary;
   /** Run-level sections (analysis.ts); absent when built with { analysis: false }. */
   baseline?: BaselineChoice | null;
-  comparisons?: Comparison[];
+  comparisons?: DescribedComparison[];
   bars?: BarResult[];
   segments?: SegmentFigures[];
   /** Cost of quality and latency per variant and segment (cost-summary.ts). */

@@ -71,7 +71,7 @@ export {
 } from './paired-proportions.js';
 export { comparePaired, pairedWithInterval, type ComparePairedOptions, type PairedComparison } from './paired-comparison.js';
 export { benjaminiHochbergAdjust, bonferroniAdjust, holmAdjust } from './multiple-comparisons.js';
-export { describeComparison, formatPValue, type ComparisonSummary, type DescribeOptions } from './describe-comparison.js';
+export { formatPValue } from './format-p-value.js';
 
 // Planning
 export {

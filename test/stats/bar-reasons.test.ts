@@ -1,8 +1,8 @@
 // stats/ decides quality bars in figures and structured reasons, without words: the sentences are written by
-// report/bar-text.ts. Each "no data" path has its own cause, and a failure-rate bar carries the evidence its
+// report/bar-text.ts (and a comparison's sentence by report/describe-comparison.ts). Each "no data" path has its own cause, and a failure-rate bar carries the evidence its
 // bound counted (errored cases as failures).
 import { describe, expect, it } from 'vitest';
-import { evaluateBars, type CaseOutcome, type RunOutcomes } from '../../src/stats/index.js';
+import { analyzeRun, evaluateBars, type CaseOutcome, type RunOutcomes } from '../../src/stats/index.js';
 
 const pass = (passed: boolean, extra: Partial<CaseOutcome> = {}): CaseOutcome => ({
   results: 1,
@@ -73,5 +73,16 @@ describe('evaluateBars: figures and reasons, no sentences', () => {
     expect([bar.n, bar.failures, bar.errored]).toEqual([198, 0, 2]);
     // Clean cases proving ≤ 3% at 95%: smallest n with 0.97^n ≤ 0.05, n ≥ ln 0.05 / ln 0.97 = 98.35, so 99.
     expect(bar.reason).toEqual({ kind: 'failure-rate', cases: 200, failures: 2, cleanCasesNeeded: 99 });
+  });
+});
+
+describe('analyzeRun: comparisons without sentences', () => {
+  it('gives the figures of B against A, and no sentence', () => {
+    // A passes 2 of 4, B all 4: B − A = +0.5.
+    const run = runOf({ A: [pass(true), pass(true), pass(false), pass(false)], B: [pass(true), pass(true), pass(true), pass(true)] });
+    const [comparison] = analyzeRun(run).comparisons;
+    expect([comparison.baseline, comparison.variant]).toEqual(['A', 'B']);
+    expect(comparison.difference).toBeCloseTo(0.5, 12);
+    expect(comparison).not.toHaveProperty('sentence');
   });
 });
