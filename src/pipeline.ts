@@ -5,12 +5,16 @@ import { loadSuite, compileCheck, stableStringify, reducerK, repeatReduceText } 
 import { buildPlan, type Plan } from './plan/index.js';
 import { executeRun, type RunEvent, type RunOutcome } from './run/index.js';
 import { openStore, type PlanSelection, type RunRecord, type Store } from './store/index.js';
-import { buildRunReport, writeJsonReport, writeJunitReport, writeMarkdownReport, gateSummary, type RunReport } from './report/index.js';
+import { buildRunReport, fileReporters, gateSummary, reportRunEnd, reportRunStart, type Reporter, type ReportFileOptions, type RunReport } from './report/index.js';
 import type { GateSummary } from './stats/index.js';
 import { terminateUserCode } from './user-code/index.js';
 import { isolatedModuleError } from './score/index.js';
 
-export interface RunSuiteOptions {
+/**
+ * `json`, `junit` and `md`: the report files to write (ReportFileOptions, one per file format of the reporter
+ * registry, src/report/reporters/).
+ */
+export interface RunSuiteOptions extends ReportFileOptions {
   /** Store path or URL (default .evalspec/evalspec.db). Ignored when `store` is given. */
   db?: string;
   store?: Store;
@@ -23,9 +27,8 @@ export interface RunSuiteOptions {
   repeat?: number;
   signal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
-  json?: string;
-  junit?: string;
-  md?: string;
+  /** More reporters (your own, or built-ins from report.REPORTERS), called after the report files are written. */
+  reporters?: Reporter[];
   /** Stop cleanly before this invocation's spend would pass this many USD (exit 3; --resume continues). */
   maxCostUsd?: number;
   /** Output tokens per call assumed by the budget before any is measured (default 256). */
@@ -142,6 +145,8 @@ export async function runSuite(suitePath: string | undefined, options: RunSuiteO
       });
     }
     validatePlanChecks(plan, { isolated: options.isolateChecks });
+    const reporters = [...fileReporters(options), ...(options.reporters ?? [])];
+    await reportRunStart(reporters, plan);
     // Ctrl-C must not wait for user code: stop every worker running it (the run then ends cancelled).
     const stopUserCode = () => terminateUserCode();
     options.signal?.addEventListener('abort', stopUserCode, { once: true });
@@ -160,9 +165,7 @@ export async function runSuite(suitePath: string | undefined, options: RunSuiteO
     }).finally(() => options.signal?.removeEventListener('abort', stopUserCode));
     const report = await buildRunReport(store, outcome.runId);
     report.warnings = [...new Set([...report.warnings, ...outcome.warnings])];
-    if (options.json) await writeJsonReport(store, report, options.json);
-    if (options.junit) await writeJunitReport(store, outcome.runId, options.junit);
-    if (options.md) await writeMarkdownReport(store, report, options.md);
+    await reportRunEnd(reporters, report, store);
     // An incomplete, cancelled or refused run keeps its own code (3, 130, 4) even when bars fail.
     const gate = gateSummary(report, options.allowInconclusive);
     return { outcome, report, exitCode: exitCodeFor(outcome) || (gate.pass ? EXIT.ok : EXIT.barFailed), gate };

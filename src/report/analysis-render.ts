@@ -1,6 +1,6 @@
 // The run-level sections (comparisons, consistency, quality bars, segments) in words, for the terminal and
 // for Markdown. Both render the same RunReport fields; nothing is computed here.
-import type { RunReport } from './run-report.js';
+import type { RunReport } from './run-report-types.js';
 import type { BarResult } from './analysis.js';
 import { escapeMarkdownInline, escapeTerminal, markdownCode } from './escape.js';
 import { ciText, pct, num, textTable } from './format.js';

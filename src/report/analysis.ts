@@ -6,20 +6,19 @@ import type { Store, RunRecord } from '../store/index.js';
 import { EXIT } from '../errors.js';
 import {
   analyzeRun,
-  evaluateBars,
   summarizeBars,
   type BarDefinition,
-  type BarResult,
   type BaselineChoice,
-  type Comparison,
   type ConsistencyFigure,
   type GateSummary,
   type SegmentFigures,
 } from '../stats/index.js';
 import { loadCaseOutcomes } from './case-outcomes.js';
-import type { RunReport } from './run-report.js';
+import { barResults, type BarResult } from './bar-text.js';
+import { describeComparisons } from './describe-comparison.js';
+import type { RunReport } from './run-report-types.js';
 
-export type { BarResult, BaselineChoice, Comparison, ConsistencyFigure, SegmentFigures, GateSummary };
+export type { BarResult, BaselineChoice, ConsistencyFigure, SegmentFigures, GateSummary };
 
 /** What a stored run's config holds under bars: (validated when the suite loaded; re-checked for old runs). */
 const storedBarSchema = z.object({
@@ -62,8 +61,8 @@ export async function addRunAnalysis(store: Store, run: RunRecord, report: RunRe
   // A compare bar against a named baseline that is not in the run must not silently use another variant.
   const gateBaseline = analysis.baseline && (analysis.baseline.source === 'suite' || stored.baseline === undefined) ? analysis.baseline.id : undefined;
   report.baseline = analysis.baseline;
-  report.comparisons = analysis.comparisons;
-  report.bars = evaluateBars(outcomes, options.bars ?? stored.bars, { baseline: gateBaseline, labels });
+  report.comparisons = describeComparisons(analysis.comparisons);
+  report.bars = barResults(outcomes, options.bars ?? stored.bars, { baseline: gateBaseline, labels });
   report.segments = analysis.segments;
   for (const v of report.variants) {
     const figures = analysis.variants.find((f) => f.id === v.id);

@@ -5,7 +5,7 @@
 import { EXIT } from '../errors.js';
 import type { GateSummary } from '../stats/index.js';
 import { metricLabel, pointsText, sameFigures, type MetricChange } from '../stats/index.js';
-import type { RunReport } from './run-report.js';
+import type { RunReport } from './run-report-types.js';
 import { escapeMarkdownInline, markdownCode } from './escape.js';
 import { ciText, pct } from './format.js';
 import { FLIP_WORD, significantRegressions, type DiffReport, type FlipWithOutputs } from './diff-report.js';

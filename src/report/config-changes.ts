@@ -9,7 +9,8 @@
 // query strings removed, so no secret can appear here even from a run stored by an older version.
 import type { RunRecord, StoredVariant } from '../store/index.js';
 import { stableStringify } from '../suite/index.js';
-import { barText, type BarDefinition } from '../stats/index.js';
+import type { BarDefinition } from '../stats/index.js';
+import { barText } from './bar-text.js';
 import { compactLineDiff, type DiffLine } from './line-diff.js';
 
 export interface ValueChange<T> {

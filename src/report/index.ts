@@ -1,14 +1,29 @@
 // The report stage: terminal, JSON, JUnit and Markdown renderings of a stored run. Only import surface of report/.
-export { buildRunReport, loadRun, resultForJson, type RunReport, type VariantSummary } from './run-report.js';
+export { buildRunReport, loadRun, resultForJson } from './run-report.js';
+export type { RunReport, VariantSummary } from './run-report-types.js';
 export { writeJsonReport } from './json-report.js';
 export { addRunAnalysis, barsExitCode, gateSummary, storedBars, type BarResult, type BaselineChoice, type SegmentFigures } from './analysis.js';
 export { loadCaseOutcomes } from './case-outcomes.js';
+export { barResults, barText, describeBars, explainBar } from './bar-text.js';
+export { describeComparison, describeComparisons, type ComparisonSummary, type DescribeOptions, type DescribedComparison } from './describe-comparison.js';
 export { reducedPassValue, runRepeatReducer } from './repeat-reduction.js';
 export { renderAnalysisText, renderAnalysisMarkdown, renderBarsText } from './analysis-render.js';
 export { writeJunitReport } from './junit-report.js';
 export { incompleteRunAdvice, interruptedRunAdvice, resumeCommand } from './resume-advice.js';
 export { renderMarkdownReport, writeMarkdownReport } from './markdown-report.js';
 export { renderTerminalReport, variantTable } from './terminal-report.js';
+export {
+  REPORTERS,
+  FILE_REPORTERS,
+  fileReporters,
+  reportRunStart,
+  reportRunEnd,
+  type Reporter,
+  type ReporterFactory,
+  type ReporterName,
+  type ReporterOptions,
+  type ReportFileOptions,
+} from './reporters/index.js';
 export { escapeXml, escapeMarkdownInline, escapeTerminal, stripControl } from './escape.js';
 export { pct, ciText, usd, costText, ms, textTable } from './format.js';
 export { runPricing, runCostTotals, sumCosts, costsByVariant, costsOfAggregate, CostTotals, hasNoPriceByNature, type CostFigures, type RunPricing } from './cost-figures.js';

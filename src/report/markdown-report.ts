@@ -1,7 +1,7 @@
 // --md FILE: a summary fit for a pull-request comment. Model text is escaped so it cannot inject HTML,
 // break the table, or ping anyone.
 import type { Store } from '../store/index.js';
-import type { RunReport } from './run-report.js';
+import type { RunReport } from './run-report-types.js';
 import { sampleFailures } from './failures.js';
 import { escapeMarkdownInline, markdownCode } from './escape.js';
 import { pct, ciText, costText, ms, num } from './format.js';

@@ -1,74 +1,17 @@
 // The run report: per-variant figures computed from the store (never from memory held during the run), in
 // the shape of the JSON contract (formatVersion 1). Every other format renders this object.
-import type { Store, RunRecord, ResultRow, RunStatus } from '../store/index.js';
+import type { Store, RunRecord, ResultRow } from '../store/index.js';
 import { EvalspecError } from '../errors.js';
 import { wilsonInterval, meanInterval, quantileOfSorted, type Interval } from '../stats/index.js';
-import { JudgeAccumulator, type JudgeSummary } from './judge-summary.js';
-import { buildCostSummary, type CostSummary } from './cost-summary.js';
+import { JudgeAccumulator } from './judge-summary.js';
+import { buildCostSummary } from './cost-summary.js';
 import { CostTotals, hasNoPriceByNature, runPricing, type RunPricing } from './cost-figures.js';
 import { reducedPassValue, repeatReduceSummary, runRepeatReducer, shortOfK } from './repeat-reduction.js';
 import type { RepeatReducer } from '../suite/index.js';
-import { addRunAnalysis, type BarResult, type BaselineChoice, type Comparison, type ConsistencyFigure, type SegmentFigures } from './analysis.js';
+import { addRunAnalysis } from './analysis.js';
+import type { RunReport, VariantSummary } from './run-report-types.js';
 
-export interface VariantSummary {
-  id: string;
-  model: string;
-  prompt: string;
-  /** Distinct cases with at least one stored result. */
-  cases: number;
-  /** Counts of results (calls); with repeat > 1 each case contributes one per repeat. */
-  passed: number;
-  failed: number;
-  errors: number;
-  cached: number;
-  /**
-   * Mean over cases of each case's pass value: with one repeat, passed or not; with repeats, what the suite's
-   * reducer makes of them (default: the share of repeats passed). Errored results count as not passed.
-   */
-  passRate: number | null;
-  passRateCi: Interval | null;
-  meanScore: number | null;
-  tokens: { input: number | null; output: number | null };
-  /** What this run paid (a cache hit costs 0); null when unknown (cost-figures.ts). */
-  costUsd: number | null;
-  /** The same calls at list price (a cache hit priced from its stored tokens); null when unknown. */
-  listCostUsd: number | null;
-  /** Results whose model has no known price. */
-  unpriced: number;
-  latencyMs: { p50: number | null; p95: number | null; method: string };
-  /** What the judge checks cost in this run, apart from costUsd (0 without judges; null when a judge is unpriced). */
-  judgeCostUsd?: number | null;
-  /** With repeat > 1: the share of cases whose repeats disagree (see analysis.ts). */
-  consistency?: ConsistencyFigure | null;
-}
-
-export interface RunReport {
-  formatVersion: 1;
-  runId: string;
-  status: RunStatus;
-  label: string | null;
-  suite: { name: string; hash: string; file: string };
-  startedAt: string;
-  endedAt: string | null;
-  git: { commit: string | null; branch: string | null };
-  repeat: number;
-  /** How a case's repeats make its pass value (absent with one repeat and the default reducer). */
-  repeatReduce?: { reducer: string; k: number | null; estimator: string; shortCases: number };
-  totalCalls: number;
-  variants: VariantSummary[];
-  warnings: string[];
-  /** Information that needs no action (e.g. replay: and function: variants have no list price). */
-  notes: string[];
-  /** Judge checks: verdicts per variant, ensemble agreement, calibration against humans (judge-summary.ts). */
-  judges?: JudgeSummary;
-  /** Run-level sections (analysis.ts); absent when built with { analysis: false }. */
-  baseline?: BaselineChoice | null;
-  comparisons?: Comparison[];
-  bars?: BarResult[];
-  segments?: SegmentFigures[];
-  /** Cost of quality and latency per variant and segment (cost-summary.ts). */
-  costs?: CostSummary;
-}
+export type { RunReport, VariantSummary };
 
 /** A run by id; "latest" means the newest run in the store. */
 export async function loadRun(store: Store, runId: string): Promise<RunRecord> {

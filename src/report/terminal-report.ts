@@ -1,6 +1,6 @@
 // The summary printed after a run (and by `evalspec show`): one row per variant, then the first failures.
 import type { Store } from '../store/index.js';
-import type { RunReport } from './run-report.js';
+import type { RunReport } from './run-report-types.js';
 import { sampleFailures } from './failures.js';
 import { escapeTerminal } from './escape.js';
 import { pct, ciText, costText, ms, int, num, textTable } from './format.js';

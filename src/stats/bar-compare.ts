@@ -8,27 +8,11 @@ import { pairedSampleSize } from './power.js';
 import { casesAtObservedSpread, practicalCases, smallestClearingN, zeroFailureCases } from './cases-needed.js';
 import { pairedScoreLowerBound, type PairedTable } from './paired-proportions.js';
 import { caseValue, meanBound, type RunOutcomes } from './outcomes.js';
-import {
-  NORMAL_NOTE,
-  OUT_OF_REACH_NOTE,
-  base,
-  barText,
-  casesNeededSentence,
-  clusterIds,
-  distinct,
-  metricName,
-  noData,
-  plainNumber,
-  points,
-  unitsWord,
-  verdictFor,
-  type Scope,
-} from './bar-helpers.js';
-import type { BarDefinition, BarResult } from './gates.js';
+import { NORMAL_NOTE, OUT_OF_REACH_NOTE, base, clusterIds, distinct, noData, unitsWord, verdictFor, type Scope } from './bar-helpers.js';
+import type { BarDefinition, BarFigures } from './bar-types.js';
 
-export function evaluateCompareBar(outcomes: RunOutcomes, bar: BarDefinition, index: number, variantId: string, baselineId: string, scope: Scope, level: number): BarResult {
+export function evaluateCompareBar(outcomes: RunOutcomes, bar: BarDefinition, index: number, variantId: string, baselineId: string, scope: Scope, level: number): BarFigures {
   const partial = base(bar, index, variantId, level);
-  const text = barText(bar, baselineId);
   const metric = bar.metric ?? 'pass_rate';
   const maxDrop = bar.max_drop ?? 0;
   const variant = outcomes.variants.find((v) => v.id === variantId)!;
@@ -45,7 +29,7 @@ export function evaluateCompareBar(outcomes: RunOutcomes, bar: BarDefinition, in
     b.push(y);
   }
   const errored = scope.indices.filter((i) => (variant.outcomes[i]?.errored ?? 0) > 0 || (baseline.outcomes[i]?.errored ?? 0) > 0).length;
-  if (indices.length === 0) return { ...noData(partial, text, `no case has a ${metricName(metric)} for both ${variantId} and ${baselineId}`, baselineId), errored };
+  if (indices.length === 0) return { ...noData(partial, { kind: 'no-data', cause: 'no-paired-values' }, baselineId), errored };
   const differences = b.map((y, k) => y - a[k]);
   const ids = clusterIds(outcomes, indices, scope.clustered);
   const clusters = distinct(ids);
@@ -101,23 +85,8 @@ export function evaluateCompareBar(outcomes: RunOutcomes, bar: BarDefinition, in
       casesNeededNote = `paired ${units} needed ${NORMAL_NOTE} and spread`;
     }
   }
-  const fmt = (x: number) => (metric === 'pass_rate' ? points(x) : plainNumber(Math.abs(x)));
-  const direction = point >= 0 ? 'above' : 'below';
-  const what = `${variantId} is ${fmt(point)} ${direction} ${baselineId} on ${metricName(metric)} over ${indices.length} paired case${indices.length === 1 ? '' : 's'}${clusters !== null ? ` in ${clusters} clusters` : ''}`;
-  const boundPart = bound
-    ? `the one-sided ${Number((level * 100).toFixed(1))}% lower bound of the difference is ${bound.low < 0 ? '−' : ''}${fmt(bound.low)} (${bound.method.replace(/-one-sided$/, '')})`
-    : 'there is no confidence bound for the difference';
-  let explanation: string;
-  if (verdict === 'not_met') explanation = `${what}: more than the allowed drop of ${fmt(maxDrop)}.`;
-  else if (verdict === 'met') explanation = `${what}; ${boundPart}, within the allowed drop of ${fmt(maxDrop)}.`;
-  else if (downgraded) explanation = `${what}; ${boundPart}, but ${errored} case${errored === 1 ? '' : 's'} errored (no output to judge): not proven.`;
-  else {
-    explanation = `${what}; ${boundPart}, beyond the allowed drop of ${fmt(maxDrop)}: not proven.`;
-    explanation += casesNeededSentence(casesNeeded, casesNeededNote, ifHolds, `paired ${units}`, 'difference');
-  }
   return {
     ...partial,
-    text,
     baseline: baselineId,
     verdict,
     point,
@@ -129,6 +98,6 @@ export function evaluateCompareBar(outcomes: RunOutcomes, bar: BarDefinition, in
     casesNeeded,
     casesNeededNote,
     casesNeededIfObservedHolds: ifHolds,
-    explanation,
+    reason: { kind: 'evaluated', downgraded },
   };
 }

@@ -3,7 +3,8 @@
 //   met           the one-sided confidence bound clears the bar (proven at the bar's level, default 95%);
 //   inconclusive  the point estimate clears it but the bound does not (not proven: more cases needed);
 //   not_met       the point estimate itself does not clear it (or there is no data to show it).
-// Pure: takes the per-case outcomes of a run (outcomes.ts) and the bars as written in the suite.
+// Pure: takes the per-case outcomes of a run (outcomes.ts) and the bars as written in the suite, and returns
+// figures, verdicts and a structured reason; report/bar-text.ts puts them in words.
 //
 // Errored results (no output after retries) are never evidence that a bar is met:
 //   - pass-rate bars count them as not passed (as the report's pass rate does);
@@ -11,97 +12,19 @@
 //   - bars on mean scores or check metrics leave them out of the figures, and a bar that would be met
 //     while some cases in its scope errored is reported inconclusive (not proven).
 import type { Interval } from './interval.js';
+import type { BarVerdict } from './bar-types.js';
 import { hasNoSpread, isNegligible, largestMagnitude } from './descriptive.js';
 import { casesForProportionVsBar, pairedSampleSize } from './power.js';
 import { casesAtObservedRate, casesAtObservedSpread, casesWithFailuresCounted, practicalCases, smallestClearingN, zeroFailureCases } from './cases-needed.js';
-import {
-  NORMAL_NOTE,
-  OUT_OF_REACH_NOTE,
-  barKind,
-  barText,
-  base,
-  boundText,
-  casesNeededSentence,
-  clusterIds,
-  distinct,
-  failureName,
-  metricName,
-  noData,
-  pctText,
-  shortPct,
-  thresholdText,
-  unitsWord,
-  valueText,
-  verdictFor,
-  type Scope,
-} from './bar-helpers.js';
+import { NORMAL_NOTE, OUT_OF_REACH_NOTE, barKind, base, clusterIds, distinct, noData, unitsWord, verdictFor, type Scope } from './bar-helpers.js';
 import { evaluateCompareBar } from './bar-compare.js';
+import type { BarDefinition, BarFigures } from './bar-types.js';
 
 import { segmentCases, resolveVariants } from './run-analysis.js';
 import { boundValue, caseFailure, caseValue, hasClusters, meanBound, rateBound, type CheckFilter, type RunOutcomes } from './outcomes.js';
 
-export { barKind, barText };
-
-/** A bar as written in the suite (`bars:`), field for field. */
-export interface BarDefinition {
-  metric?: string;
-  min?: number;
-  max?: number;
-  max_rate?: number;
-  severity?: 'normal' | 'critical';
-  segment?: string;
-  variant?: string;
-  compare?: string;
-  max_drop?: number;
-  level?: number;
-  description?: string;
-}
-
-export type BarKind = 'min' | 'max' | 'max_rate' | 'compare';
-export type BarVerdict = 'met' | 'not_met' | 'inconclusive';
-
-export interface BarResult {
-  /** Position of the bar in the suite's bars: list (0-based). */
-  index: number;
-  /** The bar in words, e.g. "pass rate ≥ 85%", "critical failure rate ≤ 1%". */
-  text: string;
-  description: string | null;
-  kind: BarKind;
-  /** pass_rate, score or a check metric; null for a failure-rate bar over a severity only. */
-  metric: string | null;
-  severity: 'normal' | 'critical' | null;
-  segment: string | null;
-  variant: string;
-  /** Compare bars: the variant compared against. */
-  baseline: string | null;
-  /** The bar's number: min, max, max_rate, or −max_drop for compare bars (on the variant − baseline difference). */
-  threshold: number;
-  /** One-sided confidence level. */
-  level: number;
-  verdict: BarVerdict;
-  /** Point estimate: the rate, mean, or variant − baseline difference; null without data. */
-  point: number | null;
-  /** One-sided confidence bound ([low, high] with the uninformative side at the range end); null when none. */
-  bound: Interval | null;
-  /** Cases behind the figure. */
-  n: number;
-  /** Clusters behind the figure when cases are clustered (then the effective sample size). */
-  clusters: number | null;
-  /** Failure-rate bars: judged cases with a failure of the selected checks. */
-  failures: number | null;
-  /** Cases in scope with at least one errored result. */
-  errored: number;
-  /** Cases (or clusters) that would prove the bar; see casesNeededNote for the assumption (exact, or 80% power). */
-  casesNeeded: number | null;
-  casesNeededNote: string | null;
-  /**
-   * With a power figure in casesNeeded: the cases at which the bound would clear the bar if the observed value
-   * (and spread) held exactly, a coin-flip chance rather than 80%. Null otherwise.
-   */
-  casesNeededIfObservedHolds: number | null;
-  /** One or two sentences: the figures and why the verdict. */
-  explanation: string;
-}
+export { barKind };
+export type { BarDefinition, BarFigures, BarKind, BarReason, BarVerdict, NoDataReason } from './bar-types.js';
 
 export interface GateOptions {
   /** The baseline variant id (compare: baseline). */
@@ -119,9 +42,8 @@ function casesForAllPassWilson(min: number, level: number): number | null {
   return smallestClearingN((n) => (rateBound(n, n, 'lower', 'wilson', level) as Interval).low >= min);
 }
 
-function evaluateLevelBar(outcomes: RunOutcomes, bar: BarDefinition, index: number, variantId: string, scope: Scope, level: number): BarResult {
+function evaluateLevelBar(outcomes: RunOutcomes, bar: BarDefinition, index: number, variantId: string, scope: Scope, level: number): BarFigures {
   const partial = base(bar, index, variantId, level);
-  const text = barText(bar);
   const kind = partial.kind as 'min' | 'max';
   const metric = bar.metric ?? 'pass_rate';
   const side = kind === 'min' ? 'lower' : 'upper';
@@ -130,7 +52,7 @@ function evaluateLevelBar(outcomes: RunOutcomes, bar: BarDefinition, index: numb
   const variant = outcomes.variants.find((v) => v.id === variantId)!;
   const indices = scope.indices.filter((i) => caseValue(variant.outcomes[i], metric) !== undefined);
   const errored = scope.indices.filter((i) => (variant.outcomes[i]?.errored ?? 0) > 0).length;
-  if (indices.length === 0) return { ...noData(partial, text, `no case of ${variantId}${bar.segment ? ` in ${bar.segment}` : ''} has a ${metricName(metric)}`), errored };
+  if (indices.length === 0) return { ...noData(partial, { kind: 'no-data', cause: 'no-values' }), errored };
   const values = indices.map((i) => caseValue(variant.outcomes[i], metric)!);
   const ids = clusterIds(outcomes, indices, scope.clustered);
   const clusters = distinct(ids);
@@ -186,19 +108,8 @@ function evaluateLevelBar(outcomes: RunOutcomes, bar: BarDefinition, index: numb
       casesNeededNote = `${units} needed ${NORMAL_NOTE} and spread`;
     }
   }
-  const what = `${metricName(metric)} ${valueText(metric, point)} over ${indices.length} case${indices.length === 1 ? '' : 's'}${clusters !== null ? ` in ${clusters} clusters` : ''}`;
-  let explanation: string;
-  if (verdict === 'not_met') explanation = `${what} is ${kind === 'min' ? 'below' : 'above'} the bar ${thresholdText(metric, threshold)}.`;
-  else if (verdict === 'met') explanation = `${what}; ${boundText(bound ?? null, side, metric)}, which clears ${thresholdText(metric, threshold)}.`;
-  else if (downgraded) explanation = `${what}; ${boundText(bound ?? null, side, metric)}, but ${errored} case${errored === 1 ? '' : 's'} in scope errored (no output to judge): not proven.`;
-  else {
-    explanation = `${what} clears ${thresholdText(metric, threshold)}, but ${boundText(bound ?? null, side, metric)}, which does not: not proven.`;
-    explanation += casesNeededSentence(casesNeeded, casesNeededNote, ifHolds, units, metricName(metric));
-  }
-  if (errored > 0 && metric === 'pass_rate') explanation += ` ${errored} errored case${errored === 1 ? '' : 's'} counted as not passed.`;
   return {
     ...partial,
-    text,
     baseline: null,
     verdict,
     point,
@@ -210,13 +121,12 @@ function evaluateLevelBar(outcomes: RunOutcomes, bar: BarDefinition, index: numb
     casesNeeded,
     casesNeededNote,
     casesNeededIfObservedHolds: ifHolds,
-    explanation,
+    reason: { kind: 'evaluated', downgraded },
   };
 }
 
-function evaluateRateBar(outcomes: RunOutcomes, bar: BarDefinition, index: number, variantId: string, scope: Scope, level: number): BarResult {
+function evaluateRateBar(outcomes: RunOutcomes, bar: BarDefinition, index: number, variantId: string, scope: Scope, level: number): BarFigures {
   const partial = base(bar, index, variantId, level);
-  const text = barText(bar);
   const filter: CheckFilter = { severity: bar.severity, metric: bar.metric };
   const maxRate = bar.max_rate!;
   const variant = outcomes.variants.find((v) => v.id === variantId)!;
@@ -244,7 +154,7 @@ function evaluateRateBar(outcomes: RunOutcomes, bar: BarDefinition, index: numbe
     worstValues.push(f === 'failed' || hasError ? 1 : 0);
   }
   if (judged.length === 0) {
-    return { ...noData(partial, text, `no ${bar.severity ?? ''}${bar.severity && bar.metric ? ' ' : ''}${bar.metric ?? ''} check was judged on ${variantId}${bar.segment ? ` in ${bar.segment}` : ''}`), errored };
+    return { ...noData(partial, { kind: 'no-data', cause: 'no-judged-check' }), errored };
   }
   const point = failures / judged.length;
   const ids = clusterIds(outcomes, worst, scope.clustered);
@@ -277,37 +187,8 @@ function evaluateRateBar(outcomes: RunOutcomes, bar: BarDefinition, index: numbe
     ifHolds = casesAtObservedRate(point, maxRate, 'upper', 'clopper-pearson', level);
     casesNeededNote = `${units} needed ${NORMAL_NOTE}`;
   }
-  const name = failureName(bar);
-  const what = `${failures} of ${judged.length} case${judged.length === 1 ? '' : 's'} failed (${name} ${pctText(point)})${clusters !== null ? `, ${clusters} clusters` : ''}`;
-  const boundPart = bound
-    ? `the ${bound.method.startsWith('clopper-pearson') ? 'exact ' : ''}one-sided ${Number((level * 100).toFixed(1))}% upper bound${errored ? ` counting ${errored} errored case${errored === 1 ? '' : 's'} as failures` : ''} is ${pctText(bound.high, 2)} (${bound.method.replace(/-one-sided$/, '')})`
-    : 'no confidence bound';
-  let explanation: string;
-  if (verdict === 'not_met') explanation = `${what}, above the bar ${shortPct(maxRate)}.`;
-  else if (verdict === 'met') explanation = `${what}; ${boundPart}, within ${shortPct(maxRate)}.`;
-  else explanation = `${what}; ${boundPart} > ${shortPct(maxRate)}: not proven.`;
-  const thisRun = ` (this run has ${unitCount.toLocaleString('en-US')})`;
-  if (verdict !== 'not_met') {
-    if (worstFailures === 0 && casesNeeded !== null) {
-      explanation += ` 0 failures in ${casesNeeded.toLocaleString('en-US')} ${units} would prove ≤ ${shortPct(maxRate)}${verdict === 'met' ? '' : thisRun}.`;
-    } else if (failures === 0 && verdict !== 'met') {
-      const rerun =
-        cleanNeeded === null
-          ? ''
-          : cleanNeeded <= unitCount
-            ? ` Or rerun the errored cases (evalspec run --resume): if they pass, these ${unitCount.toLocaleString('en-US')} ${units} prove it.`
-            : ` Or rerun the errored cases (evalspec run --resume): if they pass, 0 failures in ${cleanNeeded.toLocaleString('en-US')} ${units} prove it.`;
-      explanation +=
-        !scope.clustered && casesNeeded !== null
-          ? ` With the ${erroredCounted} errored case${erroredCounted === 1 ? '' : 's'} counted as failures, about ${casesNeeded.toLocaleString('en-US')} ${units} with no further failure would prove ≤ ${shortPct(maxRate)}${thisRun}.${rerun}`
-          : rerun;
-    } else if (casesNeeded !== null) {
-      explanation += casesNeededSentence(casesNeeded, casesNeededNote, ifHolds, units, failureName(bar));
-    }
-  }
   return {
     ...partial,
-    text,
     baseline: null,
     verdict,
     point,
@@ -319,7 +200,7 @@ function evaluateRateBar(outcomes: RunOutcomes, bar: BarDefinition, index: numbe
     casesNeeded,
     casesNeededNote,
     casesNeededIfObservedHolds: ifHolds,
-    explanation,
+    reason: { kind: 'failure-rate', cases: worst.length, failures: worstFailures, cleanCasesNeeded: cleanNeeded },
   };
 }
 
@@ -329,10 +210,10 @@ function evaluateRateBar(outcomes: RunOutcomes, bar: BarDefinition, index: numbe
  * applies to every variant but its baseline). A bar that names a variant or segment absent from the run is
  * reported not met: it cannot be shown.
  */
-export function evaluateBars(outcomes: RunOutcomes, bars: readonly BarDefinition[], options: GateOptions = {}): BarResult[] {
+export function evaluateBars(outcomes: RunOutcomes, bars: readonly BarDefinition[], options: GateOptions = {}): BarFigures[] {
   const clustered = hasClusters(outcomes.cases);
   const all = outcomes.cases.map((_, i) => i);
-  const results: BarResult[] = [];
+  const results: BarFigures[] = [];
   bars.forEach((bar, index) => {
     const level = bar.level ?? DEFAULT_BAR_LEVEL;
     const kind = barKind(bar);
@@ -342,7 +223,7 @@ export function evaluateBars(outcomes: RunOutcomes, bars: readonly BarDefinition
       baselineId = bar.compare === 'baseline' ? options.baseline : resolveVariants(bar.compare!, outcomes, options.labels)[0];
       if (!baselineId || !outcomes.variants.some((v) => v.id === baselineId)) {
         const partial = base(bar, index, bar.variant ?? '(all)', level);
-        results.push(noData(partial, barText(bar), `the variant to compare with (${bar.compare === 'baseline' ? 'the baseline' : bar.compare}) is not in this run`));
+        results.push(noData(partial, { kind: 'no-data', cause: 'compare-missing' }));
         return;
       }
     }
@@ -350,12 +231,11 @@ export function evaluateBars(outcomes: RunOutcomes, bars: readonly BarDefinition
     if (kind === 'compare') variants = variants.filter((id) => id !== baselineId);
     if (variants.length === 0) {
       const partial = base(bar, index, bar.variant ?? '(none)', level);
-      const why = bar.variant ? `variant "${bar.variant}" is not in this run${kind === 'compare' ? ' (or is the baseline itself)' : ''}` : 'the run has no variant to compare with the baseline';
-      results.push(noData(partial, barText(bar, baselineId), why, baselineId ?? null));
+      results.push(noData(partial, { kind: 'no-data', cause: 'variant-missing' }, baselineId ?? null));
       return;
     }
     if (bar.segment && scope.indices.length === 0) {
-      for (const id of variants) results.push(noData(base(bar, index, id, level), barText(bar, baselineId), `no case of this run is tagged ${bar.segment}`, baselineId ?? null));
+      for (const id of variants) results.push(noData(base(bar, index, id, level), { kind: 'no-data', cause: 'segment-empty' }, baselineId ?? null));
       return;
     }
     for (const id of variants) {
@@ -364,35 +244,7 @@ export function evaluateBars(outcomes: RunOutcomes, bars: readonly BarDefinition
       else results.push(evaluateLevelBar(outcomes, bar, index, id, scope, level));
     }
   });
-  return results.map(ordered);
-}
-
-/** The same result with its keys in the documented order (JSON reads top-down: what, verdict, figures, why). */
-function ordered(r: BarResult): BarResult {
-  return {
-    index: r.index,
-    text: r.text,
-    description: r.description,
-    kind: r.kind,
-    metric: r.metric,
-    severity: r.severity,
-    segment: r.segment,
-    variant: r.variant,
-    baseline: r.baseline,
-    threshold: r.threshold,
-    level: r.level,
-    verdict: r.verdict,
-    point: r.point,
-    bound: r.bound,
-    n: r.n,
-    clusters: r.clusters,
-    failures: r.failures,
-    errored: r.errored,
-    casesNeeded: r.casesNeeded,
-    casesNeededNote: r.casesNeededNote,
-    casesNeededIfObservedHolds: r.casesNeededIfObservedHolds,
-    explanation: r.explanation,
-  };
+  return results;
 }
 
 export interface GateSummary {
@@ -403,7 +255,7 @@ export interface GateSummary {
   pass: boolean;
 }
 
-export function summarizeBars(results: readonly BarResult[], allowInconclusive = false): GateSummary {
+export function summarizeBars(results: readonly { verdict: BarVerdict }[], allowInconclusive = false): GateSummary {
   const met = results.filter((r) => r.verdict === 'met').length;
   const notMet = results.filter((r) => r.verdict === 'not_met').length;
   const inconclusive = results.filter((r) => r.verdict === 'inconclusive').length;

@@ -71,7 +71,7 @@ export {
 } from './paired-proportions.js';
 export { comparePaired, pairedWithInterval, type ComparePairedOptions, type PairedComparison } from './paired-comparison.js';
 export { benjaminiHochbergAdjust, bonferroniAdjust, holmAdjust } from './multiple-comparisons.js';
-export { describeComparison, formatPValue, type ComparisonSummary, type DescribeOptions } from './describe-comparison.js';
+export { formatPValue } from './format-p-value.js';
 
 // Planning
 export {
@@ -87,6 +87,7 @@ export {
 
 // Run-level analysis: per-case outcomes → comparisons, segments, consistency, quality bars, planning
 export {
+  boundValue,
   RESERVED_METRICS,
   caseFailure,
   caseValue,
@@ -120,16 +121,18 @@ export {
   type SegmentVariantFigures,
   type VariantFigures,
 } from './run-analysis.js';
+export { NORMAL_NOTE, OUT_OF_REACH_NOTE } from './bar-helpers.js';
 export {
   DEFAULT_BAR_LEVEL,
   barKind,
-  barText,
   evaluateBars,
   summarizeBars,
   type BarDefinition,
+  type BarFigures,
   type BarKind,
-  type BarResult,
+  type BarReason,
   type BarVerdict,
+  type NoDataReason,
   type GateOptions,
   type GateSummary,
 } from './gates.js';

@@ -8,7 +8,6 @@ import { consistency } from './repeats.js';
 import { pairedBootstrap } from './paired-difference.js';
 import { comparePaired, pairedWithInterval } from './paired-comparison.js';
 import { holmAdjust } from './multiple-comparisons.js';
-import { describeComparison, formatPValue } from './describe-comparison.js';
 import {
   caseFailure,
   caseValue,
@@ -107,7 +106,6 @@ export interface Comparison {
   mcnemar: { onlyBaselinePassed: number; onlyVariantPassed: number; pValue: number; pValueHolm: number; method: 'mcnemar-exact' } | null;
   /** Mean scores, paired: t interval and a seeded paired bootstrap. */
   score: ScoreComparison | null;
-  sentence: string;
 }
 
 export interface SegmentVariantFigures {
@@ -248,7 +246,7 @@ function compare(
   indices: readonly number[],
   clustered: boolean,
   options: Required<Pick<AnalysisOptions, 'level' | 'seed' | 'resamples'>>,
-): Omit<Comparison, 'pValueHolm' | 'sentence' | 'mcnemar'> & { mcnemarRaw: { b01: number; b10: number; pValue: number; midPValue: number } | null } {
+): Omit<Comparison, 'pValueHolm' | 'mcnemar'> & { mcnemarRaw: { b01: number; b10: number; pValue: number; midPValue: number } | null } {
   const { level } = options;
   const pass = pairedValues(base, other, indices, 'pass_rate');
   const clusters = clusterIdsOf(outcomes.cases, pass.indices, clustered);
@@ -332,21 +330,12 @@ export function analyzeRun(outcomes: RunOutcomes, options: AnalysisOptions = {})
   const holm = holmWithGaps(raw.map((c) => c.pValue));
   const mcnemarHolm = raw.every((c) => c.mcnemarRaw) ? holmAdjust(raw.map((c) => c.mcnemarRaw!.pValue)) : [];
   const comparisons: Comparison[] = raw.map(({ mcnemarRaw, ...c }, k) => {
-    let sentence =
-      c.difference === null
-        ? `No case has results for both ${c.baseline} and ${c.variant}: nothing to compare.`
-        : `Pass rate: ${describeComparison(
-            { difference: c.difference, interval: c.interval ?? undefined, pValue: c.pValue ?? undefined, se: c.se ?? undefined, df: c.df ?? undefined },
-            { nameA: c.baseline, nameB: c.variant },
-          )}`;
-    if (raw.length > 1 && holm[k] !== null) sentence += ` Adjusted for ${raw.length} comparisons (Holm): ${formatPValue(holm[k]!)}.`;
     return {
       ...c,
       pValueHolm: holm[k],
       mcnemar: mcnemarRaw
         ? { onlyBaselinePassed: mcnemarRaw.b10, onlyVariantPassed: mcnemarRaw.b01, pValue: mcnemarRaw.pValue, pValueHolm: mcnemarHolm[k] ?? mcnemarRaw.pValue, method: 'mcnemar-exact' }
         : null,
-      sentence,
     };
   });
 

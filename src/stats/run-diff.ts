@@ -13,7 +13,7 @@
 //   whose repeats became flaky (or stopped being flaky).
 import type { Interval } from './interval.js';
 import { holmAdjust } from './multiple-comparisons.js';
-import { formatPValue } from './describe-comparison.js';
+import { formatPValue } from './format-p-value.js';
 import { minimumDetectableDifference } from './power.js';
 import { mcnemarFromOutcomes } from './mcnemar.js';
 import { pairedWithInterval } from './run-analysis.js';

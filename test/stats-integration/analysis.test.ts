@@ -5,7 +5,6 @@ import {
   analyzeRun,
   caseFailure,
   clusteredMeanEstimate,
-  evaluateBars,
   meanBound,
   meanFigure,
   planPower,
@@ -14,7 +13,7 @@ import {
   type RunOutcomes,
 } from '../../src/stats/index.js';
 import { openStore, type ResultRow, type StoredCheck } from '../../src/store/index.js';
-import { buildRunReport, loadCaseOutcomes } from '../../src/report/index.js';
+import { barResults, buildRunReport, loadCaseOutcomes } from '../../src/report/index.js';
 import { holm, mean, sd } from './scenario.js';
 
 function outcome(passed: number, results = 1, extra: Partial<CaseOutcome> = {}): CaseOutcome {
@@ -119,7 +118,7 @@ describe('evaluateBars', () => {
   it('a metric bar that would be met is inconclusive when cases in scope errored', () => {
     const values = [0.9, 0.8, 0.95, 0.85, 0.9, 0.92, 0.88, 0.91];
     const outcomes = run({ v: values.map((t, i) => outcome(1, 1, { metrics: { tone: t }, errored: 0, ...(i === 0 ? { results: 2, errored: 1 } : {}) })) });
-    const [bar] = evaluateBars(outcomes, [{ metric: 'tone', min: 0.5 }]);
+    const [bar] = barResults(outcomes, [{ metric: 'tone', min: 0.5 }]);
     expect(bar.point).toBeCloseTo(mean(values), 12);
     expect(bar.bound!.low).toBeGreaterThan(0.5);
     expect(bar.verdict).toBe('inconclusive');
@@ -130,7 +129,7 @@ describe('evaluateBars', () => {
   it('variant by label, compare with a named variant, a missing baseline, a missing segment', () => {
     const outcomes = run({ a: binary(() => true, 20), b: binary((i) => i !== 3, 20) }, { tags: () => ['x'] });
     const labels = { a: 'model-a', b: 'model-b' };
-    const results = evaluateBars(
+    const results = barResults(
       outcomes,
       [
         { metric: 'pass_rate', min: 0.5, variant: 'model-b' },
@@ -162,11 +161,11 @@ describe('evaluateBars', () => {
 
   it('summarizeBars: inconclusive fails unless allowed; not met always fails', () => {
     const outcomes = run({ v: binary((i) => i !== 0, 40) });
-    const results = evaluateBars(outcomes, [{ metric: 'pass_rate', min: 0.9 }]);
+    const results = barResults(outcomes, [{ metric: 'pass_rate', min: 0.9 }]);
     expect(results[0].verdict).toBe('inconclusive');
     expect(summarizeBars(results)).toEqual({ met: 0, notMet: 0, inconclusive: 1, pass: false });
     expect(summarizeBars(results, true).pass).toBe(true);
-    expect(summarizeBars([...results, ...evaluateBars(outcomes, [{ metric: 'pass_rate', min: 0.99 }])], true).pass).toBe(false);
+    expect(summarizeBars([...results, ...barResults(outcomes, [{ metric: 'pass_rate', min: 0.99 }])], true).pass).toBe(false);
   });
 });
 

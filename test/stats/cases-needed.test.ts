@@ -3,7 +3,9 @@
 // the sentence says, next to the figure if the observed rate held exactly. Reference values from scipy
 // (scipy.stats.beta.ppf / norm.ppf), quoted in the comments.
 import { describe, expect, it } from 'vitest';
-import { evaluateBars, type CaseOutcome, type RunOutcomes } from '../../src/stats/index.js';
+import type { CaseOutcome, RunOutcomes } from '../../src/stats/index.js';
+// The bars' figures come from stats/ (evaluateBars); barResults adds the sentences checked here (report/bar-text.ts).
+import { barResults } from '../../src/report/index.js';
 
 const judged = (failed: boolean): CaseOutcome => ({
   results: 1,
@@ -27,7 +29,7 @@ function runOf(outcomes: CaseOutcome[]): RunOutcomes {
 describe('failure-rate bars: cases needed', () => {
   it('2 errored of 200 with max_rate 3%: about 208 clean cases (not "0 failures in 99"), or rerun the errored ones', () => {
     const outcomes = [...Array.from({ length: 198 }, () => judged(false)), errored, errored];
-    const [bar] = evaluateBars(runOf(outcomes), [{ severity: 'critical', max_rate: 0.03 }]);
+    const [bar] = barResults(runOf(outcomes), [{ severity: 'critical', max_rate: 0.03 }]);
     // Clopper–Pearson upper bound of 2 of 200 at 95%: beta.ppf(0.95, 3, 198) = 0.03114 > 3%.
     expect(bar.verdict).toBe('inconclusive');
     expect(bar.bound!.high).toBeCloseTo(0.031142599414083726, 9);
@@ -41,7 +43,7 @@ describe('failure-rate bars: cases needed', () => {
 
   it('with failures observed: an 80%-power figure that says so, and the figure if the observed rate holds exactly', () => {
     const outcomes = Array.from({ length: 300 }, (_, i) => judged(i < 5)); // 5 of 300 = 1.67%
-    const [bar] = evaluateBars(runOf(outcomes), [{ severity: 'critical', max_rate: 0.03 }]);
+    const [bar] = barResults(runOf(outcomes), [{ severity: 'critical', max_rate: 0.03 }]);
     // beta.ppf(0.95, 6, 295) = 0.03472 > 3%: not proven.
     expect(bar.verdict).toBe('inconclusive');
     // One-sample normal formula at one-sided 5%, 80% power: ((1.6449·√(.03·.97) + 0.8416·√(r(1−r)))/(.03 − r))² → 849.

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { describeComparison, formatPValue, pairedBootstrap, pairedDifference } from '../../src/stats/index.js';
+import { formatPValue, pairedBootstrap, pairedDifference } from '../../src/stats/index.js';
+// The figures come from stats/; the sentence is written by report/describe-comparison.ts.
+import { describeComparison } from '../../src/report/index.js';
 import { referenceEntry } from './reference-helpers.js';
 
 const interval = (low: number, high: number, level = 0.95) => ({ method: 't', level, low, high });

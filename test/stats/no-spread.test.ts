@@ -5,13 +5,14 @@ import { describe, expect, it } from 'vitest';
 import {
   analyzeRun,
   casesNeededForZeroFailureBar,
-  evaluateBars,
   hasNoSpread,
   meanBound,
   pairedDifference,
   type CaseOutcome,
   type RunOutcomes,
 } from '../../src/stats/index.js';
+// The bars' figures come from stats/ (evaluateBars); barResults adds the sentences (report/bar-text.ts).
+import { barResults } from '../../src/report/index.js';
 
 function scored(score: number, extra: Partial<CaseOutcome> = {}): CaseOutcome {
   return { results: 1, passed: 1, errored: 0, score, metrics: {}, checks: {}, ...extra };
@@ -43,7 +44,7 @@ describe('hasNoSpread: one relative tolerance for rounding noise', () => {
 describe('identical values through floating-point noise', () => {
   it('7 cases all scoring 0.9 do not prove "score ≥ 0.8": inconclusive, exact bound 0.9·0.05^(1/7) ≈ 0.587', () => {
     // The mean of seven 0.9s is 0.9000000000000001 and the variance 1.4e-32: a t bound would be 0.9.
-    const [bar] = evaluateBars(runOf({ v: Array.from({ length: 7 }, () => scored(0.9)) }), [{ metric: 'score', min: 0.8 }]);
+    const [bar] = barResults(runOf({ v: Array.from({ length: 7 }, () => scored(0.9)) }), [{ metric: 'score', min: 0.8 }]);
     expect(bar.verdict).toBe('inconclusive');
     // No spread: a new case differs with probability ≤ u = 1 − 0.05^(1/7), by at most 0.9, so 0.9 − 0.9u.
     expect(bar.bound!.low).toBeCloseTo(0.9 * 0.05 ** (1 / 7), 12);
@@ -53,7 +54,7 @@ describe('identical values through floating-point noise', () => {
 
   it('repeat 3 with every case passing 2 of 3 does not prove "pass rate ≥ 0.6" on 10 cases', () => {
     const cases = Array.from({ length: 10 }, () => ({ results: 3, passed: 2, errored: 0, score: 2 / 3, metrics: {}, checks: {} }));
-    const [bar] = evaluateBars(runOf({ v: cases }, 3), [{ metric: 'pass_rate', min: 0.6 }]);
+    const [bar] = barResults(runOf({ v: cases }, 3), [{ metric: 'pass_rate', min: 0.6 }]);
     expect(bar.verdict).toBe('inconclusive');
     expect(bar.bound!.low).toBeCloseTo((2 / 3) * 0.05 ** (1 / 10), 12);
     // u ≤ 1 − 0.6/(2/3) = 0.1 needs n ≥ ln 0.05 / ln 0.9 = 28.4 cases that pass 2 of 3 again.
@@ -63,7 +64,7 @@ describe('identical values through floating-point noise', () => {
   it('a compare bar with B = A + 0.1 on 4 cases is not met from rounding noise', () => {
     const a = [0.6, 0.3, 0.7, 0.2];
     const outcomes = runOf({ A: a.map((s) => scored(s)), B: a.map((s) => scored(s + 0.1)) });
-    const [bar] = evaluateBars(outcomes, [{ compare: 'baseline', max_drop: 0.05, metric: 'score' }], { baseline: 'A' });
+    const [bar] = barResults(outcomes, [{ compare: 'baseline', max_drop: 0.05, metric: 'score' }], { baseline: 'A' });
     expect(bar.verdict).toBe('inconclusive');
     // Exact no-spread bound on differences in [−1, 1]: c − (c + 1)·u with u = 1 − 0.05^(1/4).
     expect(bar.bound!.low).toBeCloseTo(0.1 - 1.1 * (1 - 0.05 ** 0.25), 12);
@@ -98,7 +99,7 @@ describe('every search is bounded', () => {
 
   it('1 to 8 cases all scoring 0.1 + 0.2 against "score ≥ 0.3": the bar is evaluated, no practical case count', () => {
     for (let n = 1; n <= 8; n++) {
-      const [bar] = evaluateBars(runOf({ v: Array.from({ length: n }, () => scored(0.1 + 0.2)) }), [{ metric: 'score', min: 0.3 }]);
+      const [bar] = barResults(runOf({ v: Array.from({ length: n }, () => scored(0.1 + 0.2)) }), [{ metric: 'score', min: 0.3 }]);
       expect(bar.verdict, `n = ${n}`).toBe('inconclusive');
       expect(bar.casesNeeded).toBeNull();
       expect(bar.explanation).toContain('within rounding of the bar');
@@ -107,7 +108,7 @@ describe('every search is bounded', () => {
 
   it('a mean within rounding below its bar is inconclusive, not "not met"', () => {
     const values = [0.1 + 0.7, 0.1 + 0.7, 0.1 + 0.7]; // 0.7999999999999999 each: "0.8" as a judge would mean it
-    const [bar] = evaluateBars(runOf({ v: values.map((s) => scored(s)) }), [{ metric: 'score', min: 0.8 }]);
+    const [bar] = barResults(runOf({ v: values.map((s) => scored(s)) }), [{ metric: 'score', min: 0.8 }]);
     expect(bar.verdict).toBe('inconclusive');
   });
 });

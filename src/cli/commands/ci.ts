@@ -14,7 +14,8 @@ import {
   findBaselineRun,
   incompleteRunAdvice,
   renderDiffText,
-  renderTerminalReport,
+  REPORTERS,
+  reportRunEnd,
   significantRegressions,
   usd,
   writeCiComment,
@@ -83,7 +84,7 @@ export function registerCiCommand(program: Command, io: CliIO): void {
         const input: CiInput = { report: result.report, gate: result.gate, exitCode, allowInconclusive: Boolean(opts.allowInconclusive), baselineLabel, diff, stopReason };
         if (opts.md) await writeCiComment(input, opts.md, { flips: opts.flips });
         if (opts.json) await writeCiJson(input, opts.json);
-        io.stdout(`${await renderTerminalReport(store, result.report, { failures: 3 })}\n`);
+        await reportRunEnd([REPORTERS.terminal.create({ write: io.stdout, failures: 3 })], result.report, store);
         if (diff) io.stdout(`\n${renderDiffText(diff, { flips: 3 })}\n`);
         else io.stdout(`\nno baseline: no completed run of suite ${result.report.suite.name} labelled "${baselineLabel}" is stored; nothing to compare with (the bars still gate)\n`);
         const decision = ciDecision(input);

@@ -4,20 +4,19 @@ import type { CliIO } from '../cli-io.js';
 import { Option } from 'commander';
 import { runSuite } from '../../pipeline.js';
 import { openStore } from '../../store/index.js';
-import { incompleteRunAdvice, renderTerminalReport } from '../../report/index.js';
+import { incompleteRunAdvice, REPORTERS, reportRunEnd } from '../../report/index.js';
 import { createProgress } from '../progress.js';
 import { positiveInt } from '../options.js';
+import { addReportFileOptions, reportFileOptions } from '../report-options.js';
 import { dryRunAction, budgetStopMessage, nonNegativeUsd, cancelledMessage } from '../budget-options.js';
 import { gateFailureMessage } from './gate.js';
 
 export function registerRunCommand(program: Command, io: CliIO): void {
-  program
+  const command = program
     .command('run')
     .description('run a suite: call every case on every model, score, store, report')
-    .argument('[suite]', 'suite file or directory (optional with --resume)')
-    .option('--json <file>', 'write the JSON report (formatVersion 1)')
-    .option('--junit <file>', 'write a JUnit XML report')
-    .option('--md <file>', 'write a Markdown summary for a pull-request comment')
+    .argument('[suite]', 'suite file or directory (optional with --resume)');
+  addReportFileOptions(command)
     .option('--label <name>', 'label the run (e.g. main) so later runs can compare with it')
     .option('--no-cache', 'call providers even when an identical call is cached')
     .option('--resume <runId>', 'finish an interrupted run without re-calling completed cases')
@@ -47,9 +46,7 @@ export function registerRunCommand(program: Command, io: CliIO): void {
           models: opts.model,
           signal: io.signal,
           onEvent: (e) => progress.onEvent(e),
-          json: opts.json,
-          junit: opts.junit,
-          md: opts.md,
+          ...reportFileOptions(opts),
           maxCostUsd: opts.maxCost,
           expectedOutputTokens: opts.expectedOutputTokens,
           allowInconclusive: opts.allowInconclusive,
@@ -62,7 +59,7 @@ export function registerRunCommand(program: Command, io: CliIO): void {
       const store = openStore(program.opts().db);
       let advice = '';
       try {
-        io.stdout(`${await renderTerminalReport(store, result.report, { failures: Number(opts.failures) })}\n`);
+        await reportRunEnd([REPORTERS.terminal.create({ write: io.stdout, failures: Number(opts.failures) })], result.report, store);
         io.stdout(`\nstored in ${store.location} as run ${result.outcome.runId}; show it again: evalspec show ${result.outcome.runId}\n`);
         if (result.outcome.status === 'incomplete') advice = await incompleteRunAdvice(store, result.outcome.runId);
       } finally {

@@ -3,25 +3,22 @@ import type { Command } from 'commander';
 import type { CliIO } from '../cli-io.js';
 import { EXIT } from '../../errors.js';
 import { openStore, runState } from '../../store/index.js';
-import { buildRunReport, interruptedRunAdvice, renderTerminalReport, writeJsonReport, writeJunitReport, writeMarkdownReport } from '../../report/index.js';
+import { buildRunReport, fileReporters, interruptedRunAdvice, REPORTERS, reportRunEnd } from '../../report/index.js';
+import { addReportFileOptions } from '../report-options.js';
 
 export function registerShowCommand(program: Command, io: CliIO): void {
-  program
+  const command = program
     .command('show')
     .description('print a stored run again (and write its reports)')
-    .argument('<runId>', 'a run id from `evalspec runs`, or latest')
-    .option('--json <file>', 'write the JSON report')
-    .option('--junit <file>', 'write a JUnit XML report')
-    .option('--md <file>', 'write a Markdown summary')
+    .argument('<runId>', 'a run id from `evalspec runs`, or latest');
+  addReportFileOptions(command)
     .option('--failures <n>', 'failing cases to show per variant', '5')
     .action(async (runId: string, opts) => {
       const store = openStore(program.opts().db, { access: 'read' });
       try {
         const report = await buildRunReport(store, runId);
-        if (opts.json) await writeJsonReport(store, report, opts.json);
-        if (opts.junit) await writeJunitReport(store, report.runId, opts.junit);
-        if (opts.md) await writeMarkdownReport(store, report, opts.md);
-        io.stdout(`${await renderTerminalReport(store, report, { failures: Number(opts.failures) })}\n`);
+        // The files first, then the terminal summary (a failed write is an error before anything is printed).
+        await reportRunEnd([...fileReporters(opts), REPORTERS.terminal.create({ write: io.stdout, failures: Number(opts.failures) })], report, store);
         // A stored `started` run: still executing (the figures are partial), or its process is gone.
         const run = await store.runs.get(report.runId);
         const state = run ? await runState(store, run) : report.status;

@@ -1,7 +1,7 @@
-// Turning a comparison into one sentence a product manager can act on. The decision rule is the interval:
+// Turning a comparison into one sentence a product manager can act on (stats/ computes the figures, this
+// file writes the words: the JSON report's comparisons[].sentence). The decision rule is the interval:
 // a difference is "detected" when the interval excludes 0; the p-value is shown, not used to decide.
-import type { Interval } from './interval.js';
-import { minimumDetectableDifference } from './power.js';
+import { formatPValue, minimumDetectableDifference, type Comparison, type Interval } from '../stats/index.js';
 
 /** What describeComparison needs: a pairedDifference or pairedBootstrap result fits. */
 export interface ComparisonSummary {
@@ -34,13 +34,6 @@ function formatNumber(value: number, decimals: number): string {
   const text = Math.abs(value).toFixed(decimals);
   // No "−0.0": a value that rounds to zero is printed as zero.
   return value < 0 && Number(text) !== 0 ? `${MINUS}${text}` : text;
-}
-
-/** "p < 0.001", "p = 0.006", "p = 0.017", "p = 0.41". */
-export function formatPValue(p: number): string {
-  if (p < 0.001) return 'p < 0.001';
-  if (p < 0.1) return `p = ${p.toFixed(3)}`;
-  return `p = ${p.toFixed(2)}`;
 }
 
 function formatLevel(level: number): string {
@@ -89,4 +82,27 @@ export function describeComparison(result: ComparisonSummary, options: DescribeO
     sentence += `; this suite could detect ${formatNumber(scaled(detectable), decimals)}${unitSuffix}`;
   }
   return `${sentence}.`;
+}
+
+/** A comparison with the baseline, with its sentence: an entry of the JSON report's `comparisons`. */
+export interface DescribedComparison extends Comparison {
+  sentence: string;
+}
+
+/**
+ * The run's comparisons with the baseline (stats/run-analysis.ts) in words: the pass-rate sentence, and with
+ * more than one comparison the Holm-adjusted p-value.
+ */
+export function describeComparisons(comparisons: readonly Comparison[]): DescribedComparison[] {
+  return comparisons.map((c) => {
+    let sentence =
+      c.difference === null
+        ? `No case has results for both ${c.baseline} and ${c.variant}: nothing to compare.`
+        : `Pass rate: ${describeComparison(
+            { difference: c.difference, interval: c.interval ?? undefined, pValue: c.pValue ?? undefined, se: c.se ?? undefined, df: c.df ?? undefined },
+            { nameA: c.baseline, nameB: c.variant },
+          )}`;
+    if (comparisons.length > 1 && c.pValueHolm !== null) sentence += ` Adjusted for ${comparisons.length} comparisons (Holm): ${formatPValue(c.pValueHolm)}.`;
+    return { ...c, sentence };
+  });
 }

@@ -1,0 +1,85 @@
+// The types of quality bars (gates.ts): a bar as written in the suite, and its figures and verdict on one
+// variant. In a file of their own so that gates.ts, bar-compare.ts and bar-helpers.ts import them, not each other.
+import type { Interval } from './interval.js';
+
+/** A bar as written in the suite (`bars:`), field for field. */
+export interface BarDefinition {
+  metric?: string;
+  min?: number;
+  max?: number;
+  max_rate?: number;
+  severity?: 'normal' | 'critical';
+  segment?: string;
+  variant?: string;
+  compare?: string;
+  max_drop?: number;
+  level?: number;
+  description?: string;
+}
+
+export type BarKind = 'min' | 'max' | 'max_rate' | 'compare';
+export type BarVerdict = 'met' | 'not_met' | 'inconclusive';
+
+/** Why a bar has no figure: report/bar-text.ts says it in words. */
+export type NoDataReason = {
+  kind: 'no-data';
+  cause:
+    | 'no-values' // no case of the variant (in the segment) has the metric
+    | 'no-judged-check' // no check of the bar's severity/metric was judged on the variant
+    | 'no-paired-values' // compare: no case has the metric for both variants
+    | 'compare-missing' // compare: the variant to compare with is not in the run
+    | 'variant-missing' // the bar's variant is not in the run (or is the baseline), or no variant but the baseline
+    | 'segment-empty'; // no case of the run has the bar's segment tag
+};
+
+/** What decided the verdict, beyond the figures. */
+export type BarReason =
+  | NoDataReason
+  /** A level or compare bar; `downgraded`: met on the figures, but cases in scope errored, so not proven. */
+  | { kind: 'evaluated'; downgraded: boolean }
+  /**
+   * A failure-rate bar. The bound counts errored cases as failures: `cases` and `failures` are the cases and
+   * failures behind it; `cleanCasesNeeded`: cases with no failure that would prove the bar (exact).
+   */
+  | { kind: 'failure-rate'; cases: number; failures: number; cleanCasesNeeded: number | null };
+
+/** A bar's figures and verdict on one variant; report/bar-text.ts adds the bar and the verdict in words. */
+export interface BarFigures {
+  /** Position of the bar in the suite's bars: list (0-based). */
+  index: number;
+  description: string | null;
+  kind: BarKind;
+  /** pass_rate, score or a check metric; null for a failure-rate bar over a severity only. */
+  metric: string | null;
+  severity: 'normal' | 'critical' | null;
+  segment: string | null;
+  variant: string;
+  /** Compare bars: the variant compared against. */
+  baseline: string | null;
+  /** The bar's number: min, max, max_rate, or −max_drop for compare bars (on the variant − baseline difference). */
+  threshold: number;
+  /** One-sided confidence level. */
+  level: number;
+  verdict: BarVerdict;
+  /** Point estimate: the rate, mean, or variant − baseline difference; null without data. */
+  point: number | null;
+  /** One-sided confidence bound ([low, high] with the uninformative side at the range end); null when none. */
+  bound: Interval | null;
+  /** Cases behind the figure. */
+  n: number;
+  /** Clusters behind the figure when cases are clustered (then the effective sample size). */
+  clusters: number | null;
+  /** Failure-rate bars: judged cases with a failure of the selected checks. */
+  failures: number | null;
+  /** Cases in scope with at least one errored result. */
+  errored: number;
+  /** Cases (or clusters) that would prove the bar; see casesNeededNote for the assumption (exact, or 80% power). */
+  casesNeeded: number | null;
+  casesNeededNote: string | null;
+  /**
+   * With a power figure in casesNeeded: the cases at which the bound would clear the bar if the observed value
+   * (and spread) held exactly, a coin-flip chance rather than 80%. Null otherwise.
+   */
+  casesNeededIfObservedHolds: number | null;
+  reason: BarReason;
+}
