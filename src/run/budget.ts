@@ -23,23 +23,11 @@ import type { Pricer } from './pricing.js';
 import { countMessageTokens } from './tokens.js';
 import { isNetworkProvider } from './providers/registry.js';
 import { judgeModelRef, judgeModelsInPlan } from './judge-client.js';
+import type { JudgeBudget, Reservation } from './judge-budget.js';
+
+export type { JudgeBudget, Reservation } from './judge-budget.js';
 
 export const DEFAULT_EXPECTED_OUTPUT_TOKENS = 256;
-
-
-export interface Reservation {
-  /** The variant id of a model call, or the judge's name (prefixed "judge:"). */
-  variantId: string;
-  amountUsd: number;
-  /** Held for the judging of this call's output; returned (releaseJudgeHold) when the judges reserve their own. */
-  judgeHoldUsd?: number;
-}
-
-/** What judge-client.ts asks before each judge call (null: over the budget, the call is not made). */
-export interface JudgeBudget {
-  reserveJudge(ref: ModelRef, name: string, request: { system: string; prompt: string }): Reservation | null;
-  settleJudge(reservation: Reservation, costUsd: number | null | undefined, outputTokens?: number | null): void;
-}
 
 export interface BudgetSummary {
   maxCostUsd: number;

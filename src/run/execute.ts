@@ -4,8 +4,8 @@ import { createHash } from 'node:crypto';
 import { EvalspecError, EXIT } from '../errors.js';
 import { stableStringify } from '../suite/index.js';
 import type { Plan, WorkItem } from '../plan/index.js';
-import { prepareChecks, scoreOutput, type PreparedCheck } from '../score/index.js';
-import type { Store, ResultRow, RunStatus, CachedResponse, PlanSelection } from '../store/index.js';
+import { prepareChecks, scoreOutput, type PreparedCheck, type ScoredOutput } from '../score/index.js';
+import type { Store, ResultRow, RunStatus, CachedResponse } from '../store/index.js';
 import { buildTargets, type CallTarget, type CallResponse } from './targets.js';
 import type { RetryPolicy } from './errors.js';
 import { callWithRetries, ProviderSlots, type CallOutcome } from './call-with-retries.js';
@@ -20,35 +20,10 @@ import { applyCheckErrors } from './check-errors.js';
 import type { LeaseHandle } from './lease.js';
 import { openRun } from './run-record.js';
 
+import type { RunOptions } from './run-options.js';
+
 export { FORMAT_VERSION, newRunId } from './run-record.js';
-
-export type RunEvent =
-  | { type: 'run-start'; runId: string; totalCalls: number; alreadyDone: number }
-  | { type: 'call-end'; row: ResultRow; done: number; total: number; errors: number; spentUsd: number }
-  | { type: 'call-retry'; caseId: string; variantId: string; attempt: number; errorClass: string; delayMs: number }
-  | { type: 'run-end'; runId: string; status: RunStatus };
-
-export interface RunOptions {
-  store: Store;
-  /** e.g. "main": lets CI compare with the latest run labelled main. */
-  label?: string;
-  /** Serve identical earlier calls from the cache (default true). */
-  cache?: boolean;
-  /** Finish this stored run instead of starting a new one. */
-  resumeRunId?: string;
-  signal?: AbortSignal;
-  onEvent?: (event: RunEvent) => void;
-  /** Overrides the suite's concurrency. */
-  concurrency?: number;
-  /** Stop before a call would take this invocation's spend past this many USD (see budget.ts). */
-  maxCostUsd?: number;
-  /** Output tokens assumed per call when reserving budget (default 256). */
-  expectedOutputTokens?: number;
-  /** Run javascript checks isolated: no environment, no module checks (docs/checks.md, "Where user code runs"). */
-  isolateChecks?: boolean;
-  /** The selection flags that shaped the plan, stored with a new run so --resume plans the same (pipeline.ts). */
-  selection?: PlanSelection;
-}
+export type { RunOptions, RunEvent } from './run-options.js';
 
 export interface RunOutcome {
   runId: string;
@@ -59,6 +34,17 @@ export interface RunOutcome {
   counts: { skipped: number; called: number; cached: number; errors: number };
   /** Set when --max-cost was given. */
   budget?: BudgetSummary;
+}
+
+/** What a call (or the cache hit standing in for it) reported, as a result row stores it. */
+interface CallFigures {
+  cached: boolean;
+  latencyMs: number | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  costUsd: number | null;
+  attempts: number;
+  error?: { errorClass: string; message: string };
 }
 
 export function cacheKeyFor(identity: Record<string, unknown>, item: WorkItem): string {
@@ -145,6 +131,37 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
     });
   }
 
+  /** The item's checks on one output (from the cache or from the call). */
+  async function score(item: WorkItem, output: string, latencyMs: number | undefined, costUsd: number | undefined) {
+    return scoreOutput(await prepared.get(item), { output, vars: item.planned.case.vars, caseId: item.caseId, latencyMs, costUsd, baseDir: suite.dir, judge, messages: item.messages });
+  }
+
+  /** A result row: the output scored (null when the call failed) and what the call (or the cache) reported. */
+  function resultRow(item: WorkItem, output: string | null, scored: ScoredOutput | null, call: CallFigures): ResultRow {
+    // A plain literal: a spread of a base object plus this many properties costs ~15 µs per row in V8 11
+    // (Node 20), more than the rest of a result's bookkeeping together.
+    return {
+      runId,
+      caseId: item.caseId,
+      variantId: item.variantId,
+      repeat: item.repeat,
+      messages: item.messages,
+      output,
+      pass: scored ? scored.pass : null,
+      score: scored ? scored.score : null,
+      cached: call.cached,
+      latencyMs: call.latencyMs,
+      inputTokens: call.inputTokens,
+      outputTokens: call.outputTokens,
+      costUsd: call.costUsd,
+      errorClass: call.error?.errorClass ?? null,
+      errorMessage: call.error?.message ?? null,
+      attempts: call.attempts,
+      checks: scored ? scored.checks : [],
+      finishedAt: new Date().toISOString(),
+    };
+  }
+
   async function processItem(item: WorkItem): Promise<void> {
     const target = targets.get(item.variant.model.label)!;
     const cacheKey = useCache && target.cacheIdentity ? cacheKeyFor(target.cacheIdentity, item) : undefined;
@@ -153,41 +170,10 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
 
     let row: ResultRow;
     let cacheEntry: { key: string; response: CachedResponse } | undefined;
-    // Rows are plain literals: a spread of a base object plus this many properties costs ~15 µs per row in
-    // V8 11 (Node 20), more than the rest of a result's bookkeeping together.
-    const { caseId, variantId, repeat, messages } = item;
     if (cachedResponse) {
       counts.cached++;
-      const scored = await scoreOutput(await prepared.get(item), {
-        output: cachedResponse.text,
-        vars: item.planned.case.vars,
-        caseId: item.caseId,
-        latencyMs: cachedResponse.latencyMs ?? undefined,
-        costUsd: cachedResponse.costUsd ?? undefined,
-        baseDir: suite.dir,
-        judge,
-        messages: item.messages,
-      });
-      row = {
-        runId,
-        caseId,
-        variantId,
-        repeat,
-        messages,
-        output: cachedResponse.text,
-        pass: scored.pass,
-        score: scored.score,
-        cached: true,
-        latencyMs: cachedResponse.latencyMs,
-        inputTokens: cachedResponse.inputTokens,
-        outputTokens: cachedResponse.outputTokens,
-        costUsd: 0, // served from the cache: this run paid nothing
-        errorClass: null,
-        errorMessage: null,
-        attempts: 0,
-        checks: scored.checks,
-        finishedAt: new Date().toISOString(),
-      };
+      const scored = await score(item, cachedResponse.text, cachedResponse.latencyMs ?? undefined, cachedResponse.costUsd ?? undefined);
+      row = resultRow(item, cachedResponse.text, scored, { cached: true, latencyMs: cachedResponse.latencyMs, inputTokens: cachedResponse.inputTokens, outputTokens: cachedResponse.outputTokens, costUsd: 0, attempts: 0 }); // costUsd 0: served from the cache, this run paid nothing
       budget?.noteJudging(item.variantId, judgeCostOf(row.checks));
     } else {
       const reservation = budget?.reserve(item);
@@ -209,61 +195,14 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
           });
           stop.abort();
         }
-        row = {
-          runId,
-          caseId,
-          variantId,
-          repeat,
-          messages,
-          output: null,
-          pass: null,
-          score: null,
-          cached: false,
-          latencyMs: null,
-          inputTokens: null,
-          outputTokens: null,
-          costUsd: null,
-          errorClass: outcome.error.errorClass,
-          errorMessage: outcome.error.message,
-          attempts: outcome.attempts,
-          checks: [],
-          finishedAt: new Date().toISOString(),
-        };
+        row = resultRow(item, null, null, { cached: false, latencyMs: null, inputTokens: null, outputTokens: null, costUsd: null, attempts: outcome.attempts, error: outcome.error });
       } else {
         const response = outcome.value;
         const latencyMs = response.latencyMs ?? (target.measuresLatency ? outcome.latencyMs : undefined);
         const cost = response.costUsd ?? pricer.cost(item.variant.model, response.inputTokens, response.outputTokens, response.cachedInputTokens);
         if (cost !== undefined) spentUsd += cost;
-        const scored = await scoreOutput(await prepared.get(item), {
-          output: response.text,
-          vars: item.planned.case.vars,
-          caseId: item.caseId,
-          latencyMs,
-          costUsd: cost,
-          baseDir: suite.dir,
-          judge,
-          messages: item.messages,
-        });
-        row = {
-          runId,
-          caseId,
-          variantId,
-          repeat,
-          messages,
-          output: response.text,
-          pass: scored.pass,
-          score: scored.score,
-          cached: false,
-          latencyMs: latencyMs ?? null,
-          inputTokens: response.inputTokens ?? null,
-          outputTokens: response.outputTokens ?? null,
-          costUsd: cost ?? null,
-          errorClass: null,
-          errorMessage: null,
-          attempts: outcome.attempts,
-          checks: scored.checks,
-          finishedAt: new Date().toISOString(),
-        };
+        const scored = await score(item, response.text, latencyMs, cost);
+        row = resultRow(item, response.text, scored, { cached: false, latencyMs: latencyMs ?? null, inputTokens: response.inputTokens ?? null, outputTokens: response.outputTokens ?? null, costUsd: cost ?? null, attempts: outcome.attempts });
         if (cacheKey) {
           cacheEntry = {
             key: cacheKey,

@@ -22,7 +22,7 @@ import type { Store } from '../store/index.js';
 import { callWithRetries, ProviderSlots } from './call-with-retries.js';
 import type { ErrorClass, RetryPolicy } from './errors.js';
 import { createPricer, type Pricer } from './pricing.js';
-import type { JudgeBudget } from './budget.js';
+import type { JudgeBudget } from './judge-budget.js';
 import { SecretScrubber } from './secrets.js';
 import type { JudgeTarget, RawAnswer } from './call-target.js';
 import { connectNetworkModel } from './network-target.js';

@@ -7,7 +7,7 @@ import { EvalspecError } from '../errors.js';
 import type { Plan } from '../plan/index.js';
 import type { StoredVariant } from '../store/index.js';
 import { takeRunLease, type LeaseHandle } from './lease.js';
-import type { RunOptions } from './execute.js';
+import type { RunOptions } from './run-options.js';
 
 export const FORMAT_VERSION = 1;
 

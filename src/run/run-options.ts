@@ -1,0 +1,31 @@
+// What executeRun takes (RunOptions) and reports as it goes (RunEvent): in their own file so that run-record.ts,
+// which reads the options, and execute.ts, which opens the run through it, do not import each other.
+import type { ResultRow, RunStatus, Store, PlanSelection } from '../store/index.js';
+
+export type RunEvent =
+  | { type: 'run-start'; runId: string; totalCalls: number; alreadyDone: number }
+  | { type: 'call-end'; row: ResultRow; done: number; total: number; errors: number; spentUsd: number }
+  | { type: 'call-retry'; caseId: string; variantId: string; attempt: number; errorClass: string; delayMs: number }
+  | { type: 'run-end'; runId: string; status: RunStatus };
+
+export interface RunOptions {
+  store: Store;
+  /** e.g. "main": lets CI compare with the latest run labelled main. */
+  label?: string;
+  /** Serve identical earlier calls from the cache (default true). */
+  cache?: boolean;
+  /** Finish this stored run instead of starting a new one. */
+  resumeRunId?: string;
+  signal?: AbortSignal;
+  onEvent?: (event: RunEvent) => void;
+  /** Overrides the suite's concurrency. */
+  concurrency?: number;
+  /** Stop before a call would take this invocation's spend past this many USD (see budget.ts). */
+  maxCostUsd?: number;
+  /** Output tokens assumed per call when reserving budget (default 256). */
+  expectedOutputTokens?: number;
+  /** Run javascript checks isolated: no environment, no module checks (docs/checks.md, "Where user code runs"). */
+  isolateChecks?: boolean;
+  /** The selection flags that shaped the plan, stored with a new run so --resume plans the same (pipeline.ts). */
+  selection?: PlanSelection;
+}
