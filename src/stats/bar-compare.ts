@@ -8,7 +8,7 @@ import { pairedSampleSize } from './power.js';
 import { casesAtObservedSpread, practicalCases, smallestClearingN, zeroFailureCases } from './cases-needed.js';
 import { pairedScoreLowerBound, type PairedTable } from './paired-proportions.js';
 import { caseValue, meanBound, type RunOutcomes } from './outcomes.js';
-import { NORMAL_NOTE, OUT_OF_REACH_NOTE, base, clusterIds, distinct, noData, unitsWord, verdictFor, type Scope } from './bar-helpers.js';
+import { NORMAL_NOTE, OUT_OF_REACH_NOTE, base, clusterIds, distinct, evaluatedFigures, noData, unitsWord, verdictFor, type Scope } from './bar-helpers.js';
 import type { BarDefinition, BarFigures } from './bar-types.js';
 
 export function evaluateCompareBar(outcomes: RunOutcomes, bar: BarDefinition, index: number, variantId: string, baselineId: string, scope: Scope, level: number): BarFigures {
@@ -85,19 +85,6 @@ export function evaluateCompareBar(outcomes: RunOutcomes, bar: BarDefinition, in
       casesNeededNote = `paired ${units} needed ${NORMAL_NOTE} and spread`;
     }
   }
-  return {
-    ...partial,
-    baseline: baselineId,
-    verdict,
-    point,
-    bound: bound ?? null,
-    n: indices.length,
-    clusters,
-    failures: null,
-    errored,
-    casesNeeded,
-    casesNeededNote,
-    casesNeededIfObservedHolds: ifHolds,
-    reason: { kind: 'evaluated', downgraded },
-  };
+  const needed = { casesNeeded, casesNeededNote, casesNeededIfObservedHolds: ifHolds };
+  return evaluatedFigures(partial, { baseline: baselineId, verdict, point, bound, n: indices.length, clusters, failures: null, errored }, needed, { kind: 'evaluated', downgraded });
 }

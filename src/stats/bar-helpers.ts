@@ -3,7 +3,8 @@
 import type { ClusterId } from './means.js';
 import { isNegligible } from './descriptive.js';
 import { clusterKey, type RunOutcomes } from './outcomes.js';
-import type { BarDefinition, BarFigures, BarKind, BarVerdict, NoDataReason } from './bar-types.js';
+import type { Interval } from './interval.js';
+import type { BarDefinition, BarFigures, BarKind, BarReason, BarVerdict, NoDataReason } from './bar-types.js';
 
 export function barKind(bar: BarDefinition): BarKind {
   if (bar.compare !== undefined) return 'compare';
@@ -74,4 +75,42 @@ export function noData(partial: ReturnType<typeof base>, reason: NoDataReason, b
 
 export function unitsWord(clustered: boolean): string {
   return clustered ? 'clusters' : 'cases';
+}
+
+/** What a bar with data found, as its figures carry it (bound: undefined when none could be computed). */
+export interface Found {
+  baseline: string | null;
+  verdict: BarVerdict;
+  point: number;
+  bound: Interval | undefined;
+  n: number;
+  clusters: number | null;
+  failures: number | null;
+  errored: number;
+}
+
+/** The cases that would prove a bar (all null when no figure applies); see BarFigures. */
+export interface CasesNeeded {
+  casesNeeded: number | null;
+  casesNeededNote: string | null;
+  casesNeededIfObservedHolds: number | null;
+}
+
+/** The figures of a bar that had data: one literal for every kind, so they keep one field order. */
+export function evaluatedFigures(partial: ReturnType<typeof base>, found: Found, needed: CasesNeeded, reason: BarReason): BarFigures {
+  return {
+    ...partial,
+    baseline: found.baseline,
+    verdict: found.verdict,
+    point: found.point,
+    bound: found.bound ?? null,
+    n: found.n,
+    clusters: found.clusters,
+    failures: found.failures,
+    errored: found.errored,
+    casesNeeded: needed.casesNeeded,
+    casesNeededNote: needed.casesNeededNote,
+    casesNeededIfObservedHolds: needed.casesNeededIfObservedHolds,
+    reason,
+  };
 }

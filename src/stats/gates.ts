@@ -16,7 +16,7 @@ import type { BarVerdict } from './bar-types.js';
 import { hasNoSpread, isNegligible, largestMagnitude } from './descriptive.js';
 import { casesForProportionVsBar, pairedSampleSize } from './power.js';
 import { casesAtObservedRate, casesAtObservedSpread, casesWithFailuresCounted, practicalCases, smallestClearingN, zeroFailureCases } from './cases-needed.js';
-import { NORMAL_NOTE, OUT_OF_REACH_NOTE, barKind, base, clusterIds, distinct, noData, unitsWord, verdictFor, type Scope } from './bar-helpers.js';
+import { NORMAL_NOTE, OUT_OF_REACH_NOTE, barKind, base, clusterIds, distinct, evaluatedFigures, noData, unitsWord, verdictFor, type Scope } from './bar-helpers.js';
 import { evaluateCompareBar } from './bar-compare.js';
 import type { BarDefinition, BarFigures } from './bar-types.js';
 
@@ -108,21 +108,8 @@ function evaluateLevelBar(outcomes: RunOutcomes, bar: BarDefinition, index: numb
       casesNeededNote = `${units} needed ${NORMAL_NOTE} and spread`;
     }
   }
-  return {
-    ...partial,
-    baseline: null,
-    verdict,
-    point,
-    bound: bound ?? null,
-    n: indices.length,
-    clusters,
-    failures: null,
-    errored,
-    casesNeeded,
-    casesNeededNote,
-    casesNeededIfObservedHolds: ifHolds,
-    reason: { kind: 'evaluated', downgraded },
-  };
+  const needed = { casesNeeded, casesNeededNote, casesNeededIfObservedHolds: ifHolds };
+  return evaluatedFigures(partial, { baseline: null, verdict, point, bound, n: indices.length, clusters, failures: null, errored }, needed, { kind: 'evaluated', downgraded });
 }
 
 function evaluateRateBar(outcomes: RunOutcomes, bar: BarDefinition, index: number, variantId: string, scope: Scope, level: number): BarFigures {
@@ -187,21 +174,8 @@ function evaluateRateBar(outcomes: RunOutcomes, bar: BarDefinition, index: numbe
     ifHolds = casesAtObservedRate(point, maxRate, 'upper', 'clopper-pearson', level);
     casesNeededNote = `${units} needed ${NORMAL_NOTE}`;
   }
-  return {
-    ...partial,
-    baseline: null,
-    verdict,
-    point,
-    bound: bound ?? null,
-    n: judged.length,
-    clusters,
-    failures,
-    errored,
-    casesNeeded,
-    casesNeededNote,
-    casesNeededIfObservedHolds: ifHolds,
-    reason: { kind: 'failure-rate', cases: worst.length, failures: worstFailures, cleanCasesNeeded: cleanNeeded },
-  };
+  const needed = { casesNeeded, casesNeededNote, casesNeededIfObservedHolds: ifHolds };
+  return evaluatedFigures(partial, { baseline: null, verdict, point, bound, n: judged.length, clusters, failures, errored }, needed, { kind: 'failure-rate', cases: worst.length, failures: worstFailures, cleanCasesNeeded: cleanNeeded });
 }
 
 

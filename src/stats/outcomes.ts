@@ -158,6 +158,20 @@ function commonValue(mean: number, range: [number, number]): number {
 }
 
 /**
+ * What meanFigure and meanBound start from: the t estimate (clustered when cluster ids are given), the cluster
+ * count, whether every value lies in `range`, and whether there is no spread up to rounding (hasNoSpread: a t
+ * interval would have zero width, or the width of rounding noise). Undefined without values or estimate.
+ */
+function meanBasis(values: readonly number[], clusterIds: readonly ClusterId[] | undefined, level: number, range: [number, number] | undefined) {
+  if (values.length === 0) return undefined;
+  const estimate = clusterIds ? clusteredMeanEstimate(values, clusterIds, level) : meanEstimate(values, level);
+  if (!estimate) return undefined;
+  const clusters = clusterIds ? uniqueCount(clusterIds) : undefined;
+  const inRange = range !== undefined && allWithin(values, range[0], range[1]);
+  return { estimate, clusters, inRange, flat: hasNoSpread(values, rangeScale(range)) };
+}
+
+/**
  * Mean of per-case values with a two-sided interval: Student t over cases (method "t"), or Miller's
  * clustered SE with t on G − 1 df (method "clustered-t") when cluster ids are given. When no spread was
  * observed and the values lie in `range`, the exact bound of {@link noSpreadBound} on each side instead.
@@ -168,13 +182,9 @@ export function meanFigure(
   level: number,
   range: [number, number] | undefined = [0, 1],
 ): MeanFigure | undefined {
-  if (values.length === 0) return undefined;
-  const estimate = clusterIds ? clusteredMeanEstimate(values, clusterIds, level) : meanEstimate(values, level);
-  if (!estimate) return undefined;
-  const clusters = clusterIds ? uniqueCount(clusterIds) : undefined;
-  const inRange = range !== undefined && allWithin(values, range[0], range[1]);
-  // No spread up to rounding (hasNoSpread): a t interval would have zero width, or the width of rounding noise.
-  const flat = hasNoSpread(values, rangeScale(range));
+  const basis = meanBasis(values, clusterIds, level, range);
+  if (!basis) return undefined;
+  const { estimate, clusters, inRange, flat } = basis;
   let interval = estimate.interval;
   if (!flat && estimate.se !== undefined && estimate.se > 0 && interval && inRange) {
     interval = { ...interval, low: Math.max(range![0], interval.low), high: Math.min(range![1], interval.high) };
@@ -218,12 +228,9 @@ export function meanBound(
   side: 'lower' | 'upper',
   range: [number, number] | undefined = [0, 1],
 ): OneSidedFigure | undefined {
-  if (values.length === 0) return undefined;
-  const estimate = clusterIds ? clusteredMeanEstimate(values, clusterIds, level) : meanEstimate(values, level);
-  if (!estimate) return undefined;
-  const clusters = clusterIds ? uniqueCount(clusterIds) : undefined;
-  const inRange = range !== undefined && allWithin(values, range[0], range[1]);
-  const flat = hasNoSpread(values, rangeScale(range));
+  const basis = meanBasis(values, clusterIds, level, range);
+  if (!basis) return undefined;
+  const { estimate, clusters, inRange, flat } = basis;
   let bound: Interval | undefined;
   if (!flat && estimate.se !== undefined && estimate.se > 0 && estimate.df !== undefined) {
     const t = tQuantile(level, estimate.df);
