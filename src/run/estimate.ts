@@ -7,10 +7,11 @@
 import type { Plan, Variant } from '../plan/index.js';
 import type { Store } from '../store/index.js';
 import { DEFAULT_EXPECTED_OUTPUT_TOKENS } from './budget.js';
-import { createPricer, type PriceInfo, type Pricer } from './pricing.js';
+import { createPricer, type Pricer } from './pricing.js';
 import { countMessageTokens, TOKENIZER_NAME } from './tokens.js';
 import { isNetworkProvider, providerDefinition } from './providers/registry.js';
 import type { JudgeEstimate } from './judge-estimate.js';
+import type { CallsEstimate } from './calls-estimate.js';
 
 /** Assumed when no previous run measured the latency: a typical hosted API's streaming speed and overhead. */
 export const ASSUMED_OUTPUT_TOKENS_PER_SECOND = 50;
@@ -25,21 +26,8 @@ export interface VariantHistory {
   p50LatencyMs: number | null;
 }
 
-export interface VariantEstimate {
+export interface VariantEstimate extends CallsEstimate {
   id: string;
-  model: string;
-  /** Calls this invocation would make (resumed runs: only those still to do). */
-  calls: number;
-  inputTokens: number;
-  outputTokensPerCall: number;
-  outputTokens: number;
-  /** Where outputTokensPerCall comes from. */
-  outputSource: string;
-  /** Calls a paid provider (not a replay or a function): --max-cost needs its price. */
-  paidCalls: boolean;
-  price: PriceInfo | null;
-  /** null when the model has no known price. */
-  costUsd: number | null;
   /** Latency per call used for the duration, null when unknown. */
   latencyMsPerCall: number | null;
   latencySource: string;

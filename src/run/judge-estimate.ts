@@ -6,23 +6,12 @@
 import { JudgeCallError, judgeModelName, prepareChecks, scoreOutput, type JudgeClient, type JudgeModelSpec, type PreparedCheck, isJudgeCheckType } from '../score/index.js';
 import { resultKey, type Plan, type PlannedCase } from '../plan/index.js';
 import { judgeModelKey, judgeModelRef, judgeModelsInPlan } from './judge-client.js';
-import type { PriceInfo, Pricer } from './pricing.js';
+import type { Pricer } from './pricing.js';
 import { countMessageTokens } from './tokens.js';
+import type { CallsEstimate } from './calls-estimate.js';
 
-export interface JudgeEstimate {
-  /** The judge's name (as stored with results). */
-  model: string;
-  calls: number;
-  inputTokens: number;
-  outputTokensPerCall: number;
-  outputTokens: number;
-  outputSource: string;
-  /** A network judge (a function judge costs what it reports). */
-  paidCalls: boolean;
-  price: PriceInfo | null;
-  /** null when the judge has no known price. */
-  costUsd: number | null;
-}
+/** One judge's calls in a dry run (model: the judge's name). */
+export type JudgeEstimate = CallsEstimate;
 
 interface Asked {
   key: string;

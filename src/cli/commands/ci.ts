@@ -24,11 +24,12 @@ import {
 } from '../../report/index.js';
 import { createProgress } from '../progress.js';
 import { positiveInt } from '../options.js';
+import { addPlanOverrideOptions, sharedRunSuiteOptions } from '../run-options.js';
 import { budgetStopMessage, nonNegativeUsd, cancelledMessage } from '../budget-options.js';
 import { gateFailureMessage } from './gate.js';
 
 export function registerCiCommand(program: Command, io: CliIO): void {
-  program
+  const command = program
     .command('ci')
     .description('run + gate + diff against the baseline run (e.g. main): writes the PR comment (--md), JUnit and JSON; exit 1 when a bar fails')
     .argument('<suite>', 'suite file or directory')
@@ -40,10 +41,8 @@ export function registerCiCommand(program: Command, io: CliIO): void {
     .option('--allow-inconclusive', 'quality bars that are not proven (inconclusive) do not fail the run')
     .option('--fail-on-regression', 'also exit 1 when a metric or segment got significantly worse than the baseline (Holm-adjusted)')
     .addOption(new Option('--flips <n>', 'flipped cases listed in the comment').argParser(positiveInt('--flips')).default(10))
-    .option('--no-cache', 'call providers even when an identical call is cached')
-    .addOption(new Option('--concurrency <n>', 'override the suite concurrency').argParser(positiveInt('--concurrency')))
-    .addOption(new Option('--repeat <n>', 'override the suite repeat count').argParser(positiveInt('--repeat')))
-    .option('--model <label...>', 'only these models (labels or provider:model refs)')
+    .option('--no-cache', 'call providers even when an identical call is cached');
+  addPlanOverrideOptions(command)
     .addOption(new Option('--max-cost <usd>', 'stop cleanly before spend would pass this many USD (exit 3)').argParser(nonNegativeUsd('--max-cost')))
     .option('--no-progress', 'no progress output')
     .option('--trust-checks', 'run javascript checks with the environment and module imports (default: isolated, as the suite may come from an untrusted pull request)')
@@ -53,14 +52,7 @@ export function registerCiCommand(program: Command, io: CliIO): void {
       let result;
       try {
         result = await runSuite(suitePath, {
-          db: program.opts().db,
-          label: opts.label,
-          cache: opts.cache,
-          concurrency: opts.concurrency,
-          repeat: opts.repeat,
-          models: opts.model,
-          signal: io.signal,
-          onEvent: (e) => progress.onEvent(e),
+          ...sharedRunSuiteOptions(program, io, opts, progress),
           junit: opts.junit,
           maxCostUsd: opts.maxCost,
           allowInconclusive: opts.allowInconclusive,

@@ -7,6 +7,7 @@ import { openStore } from '../../store/index.js';
 import { incompleteRunAdvice, REPORTERS, reportRunEnd } from '../../report/index.js';
 import { createProgress } from '../progress.js';
 import { positiveInt } from '../options.js';
+import { addPlanOverrideOptions, sharedRunSuiteOptions } from '../run-options.js';
 import { addReportFileOptions, reportFileOptions } from '../report-options.js';
 import { dryRunAction, budgetStopMessage, nonNegativeUsd, cancelledMessage } from '../budget-options.js';
 import { gateFailureMessage } from './gate.js';
@@ -19,10 +20,8 @@ export function registerRunCommand(program: Command, io: CliIO): void {
   addReportFileOptions(command)
     .option('--label <name>', 'label the run (e.g. main) so later runs can compare with it')
     .option('--no-cache', 'call providers even when an identical call is cached')
-    .option('--resume <runId>', 'finish an interrupted run without re-calling completed cases')
-    .addOption(new Option('--concurrency <n>', 'override the suite concurrency').argParser(positiveInt('--concurrency')))
-    .addOption(new Option('--repeat <n>', 'override the suite repeat count').argParser(positiveInt('--repeat')))
-    .option('--model <label...>', 'only these models (labels or provider:model refs)')
+    .option('--resume <runId>', 'finish an interrupted run without re-calling completed cases');
+  addPlanOverrideOptions(command)
     .option('--no-progress', 'no progress output')
     .option('--failures <n>', 'failing cases to show per variant', '3')
     .option('--dry-run', 'estimate cost and duration (tokenizer-counted input, expected output) without calling any provider')
@@ -37,15 +36,8 @@ export function registerRunCommand(program: Command, io: CliIO): void {
       let result;
       try {
         result = await runSuite(suitePath, {
-          db: program.opts().db,
-          label: opts.label,
-          cache: opts.cache,
+          ...sharedRunSuiteOptions(program, io, opts, progress),
           resume: opts.resume,
-          concurrency: opts.concurrency,
-          repeat: opts.repeat,
-          models: opts.model,
-          signal: io.signal,
-          onEvent: (e) => progress.onEvent(e),
           ...reportFileOptions(opts),
           maxCostUsd: opts.maxCost,
           expectedOutputTokens: opts.expectedOutputTokens,

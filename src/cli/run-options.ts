@@ -1,0 +1,29 @@
+// The flags `evalspec run` and `evalspec ci` share, and what runSuite() takes from them: defined once so the
+// two commands cannot drift apart (same names, same help, same parsing).
+import { Option, type Command, type OptionValues } from 'commander';
+import type { RunSuiteOptions } from '../pipeline.js';
+import type { CliIO } from './cli-io.js';
+import type { Progress } from './progress.js';
+import { positiveInt } from './options.js';
+
+/** --concurrency, --repeat and --model: what narrows or widens the plan of a run. */
+export function addPlanOverrideOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--concurrency <n>', 'override the suite concurrency').argParser(positiveInt('--concurrency')))
+    .addOption(new Option('--repeat <n>', 'override the suite repeat count').argParser(positiveInt('--repeat')))
+    .option('--model <label...>', 'only these models (labels or provider:model refs)');
+}
+
+/** The runSuite() options both commands pass alike: store, label, cache, plan overrides, cancel and progress. */
+export function sharedRunSuiteOptions(program: Command, io: CliIO, opts: OptionValues, progress: Progress): RunSuiteOptions {
+  return {
+    db: program.opts().db,
+    label: opts.label,
+    cache: opts.cache,
+    concurrency: opts.concurrency,
+    repeat: opts.repeat,
+    models: opts.model,
+    signal: io.signal,
+    onEvent: (e) => progress.onEvent(e),
+  };
+}
