@@ -59,13 +59,8 @@ export interface JudgeSummary {
   judgeCostUsd: Record<string, number | null>;
 }
 
-interface CheckAcc {
-  metric: string;
-  type: string;
-  judges: string[];
-  scale?: [number, number];
-  threshold?: number;
-  against?: string;
+/** A check's figures while the rows stream in: the summary's head, its variants still open. */
+interface CheckAcc extends Pick<JudgeCheckSummary, 'metric' | 'type' | 'judges' | 'scale' | 'threshold' | 'against'> {
   variants: Map<string, JudgeVariantFigures & { rawSum: number; rawN: number; all: { caseId: string; raw: number }[] }>;
   /** Per result: each judge's vote value (for ensemble agreement). */
   votes: (Label | null)[][];

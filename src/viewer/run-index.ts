@@ -3,22 +3,13 @@
 // are read a page at a time. Indexes of finished runs are kept (a few, least recently used first out); a
 // run still being written is re-read when it is older than a second or two.
 import type { Store, RunRecord, CaseRow } from '../store/index.js';
+import type { ResultListItem } from './types.js';
 
-export interface IndexedResult {
-  caseId: string;
-  variantId: string;
-  repeat: number;
-  pass: boolean | null;
-  score: number | null;
-  errorClass: string | null;
-  latencyMs: number | null;
-  costUsd: number | null;
+/** A result as the results list shows it (without preview and label, read per page), plus what the figures need. */
+export interface IndexedResult extends Omit<ResultListItem, 'preview' | 'label' | 'labelTag'> {
   cached: boolean;
   inputTokens: number | null;
   outputTokens: number | null;
-  failedChecks: string[];
-  critical: boolean;
-  tags: string[];
 }
 
 export interface RunIndex {

@@ -1,6 +1,8 @@
 // The viewer's JSON API: the shapes the server sends and the front end (viewer-ui/) reads. Self-contained (no
-// imports), so the browser bundle's type check does not pull in the Node stages; the server's compile
-// checks that store rows and reports are assignable to these shapes.
+// imports), so the browser bundle's type check does not pull in the Node stages. That makes the first part of
+// this file a copy, kept on purpose, of server-side types (store/types.ts rows, report/run-report-types.ts,
+// stats Interval, score JudgeDetail): test/viewer/api-types-mirror.test.ts, type-checked by `npm run
+// typecheck`, fails when a copy drifts from the type it mirrors.
 
 export interface Interval {
   method: string;
@@ -29,15 +31,15 @@ export interface StoredVariant {
 /** What a judge check stores next to its verdict (src/score judge-types.ts JudgeDetail). */
 export interface JudgeView {
   models: string[];
-  ensemble?: string;
+  ensemble?: 'majority' | 'mean';
   reasoning?: string;
   raw?: number;
   scale?: [number, number];
   threshold?: number;
   votes?: { model: string; pass?: boolean; raw?: number; label?: string; reasoning?: string }[];
   against?: string;
-  outcome?: string;
-  orders?: { model: string; thisAt: string; picked: string }[];
+  outcome?: 'win' | 'tie' | 'loss';
+  orders?: { model: string; thisAt: 'A' | 'B'; picked: 'this' | 'other' | 'tie' }[];
   cached?: boolean;
 }
 
@@ -147,7 +149,8 @@ export interface VariantHeadline {
   listCostUsd: number | null;
 }
 
-export interface RunListItem {
+/** What the runs list and the run page both say of a run. */
+export interface RunHead {
   id: string;
   suiteName: string;
   label: string | null;
@@ -159,6 +162,9 @@ export interface RunListItem {
   startedAt: string;
   endedAt: string | null;
   repeat: number;
+}
+
+export interface RunListItem extends RunHead {
   totalCalls: number;
   variants: VariantHeadline[];
   /** What the run paid in total; null when any variant's cost is unknown. */
@@ -200,17 +206,8 @@ export interface Facets {
 }
 
 export interface RunResponse {
-  run: {
-    id: string;
-    suiteName: string;
+  run: RunHead & {
     suiteFile: string;
-    label: string | null;
-    status: RunStatus;
-    state: RunState;
-    resume: string | null;
-    startedAt: string;
-    endedAt: string | null;
-    repeat: number;
     variants: StoredVariant[];
     gitCommit: string | null;
     gitBranch: string | null;
