@@ -1,21 +1,22 @@
 // What the viewer's API answers, computed from the store: run lists with headline intervals, the run page
-// (report, heatmap, facets), pages of filtered results, one case with every repeat, paired comparisons.
+// (report, heatmap, facets), pages of filtered results, one case with every repeat, paired comparisons (the
+// pairing in compare.ts, the heatmap in heatmap.ts).
 import { runState, type Store, type RunRecord, type ResultRow } from '../store/index.js';
-import { buildRunReport, costsOfAggregate, reducedPassValue, resumeCommand, runPricing, runRepeatReducer, sumCosts, type CostFigures, type RunReport } from '../report/index.js';
-import { comparePaired, passVerdict, wilsonInterval, type Interval } from '../stats/index.js';
-import { hasClusteredCases, passRateOf, summarize } from './run-summary.js';
+import { buildRunReport, costsOfAggregate, resumeCommand, runPricing, sumCosts, type CostFigures, type RunReport } from '../report/index.js';
+import { wilsonInterval } from '../stats/index.js';
+import { summarize } from './run-summary.js';
 
 export { summarize } from './run-summary.js';
 import { buildReportInWorker } from './report-worker.js';
 import { RunIndexCache, type IndexedResult, type RunIndex } from './run-index.js';
+import { pairCases } from './compare.js';
+import { fromReportSegments, heatmapFromIndex } from './heatmap.js';
 import {
   DEFAULT_ERROR_TAGS,
-  WIDE_INTERVAL,
   type CaseResponse,
   type CompareResponse,
   type CompareRow,
   type LabelRecord,
-  type PairedSummary,
   type ReportView,
   type ReportResponse,
   type ResultListItem,
@@ -23,7 +24,6 @@ import {
   type RunListItem,
   type RunResponse,
   type RunsResponse,
-  type SegmentRow,
 } from './types.js';
 
 const FINAL: ReadonlySet<string> = new Set(['completed', 'incomplete', 'cancelled', 'failed']);
@@ -66,51 +66,6 @@ export interface LabelInput {
 }
 
 const keyOf = (r: { caseId: string; variantId: string; repeat: number }) => `${r.caseId}\u0000${r.variantId}\u0000${r.repeat}`;
-
-/** The API's view of the one paired comparison (stats comparePaired) that `run` and `select` print too. */
-function paired(summary: ReturnType<typeof comparePaired>): PairedSummary | null {
-  if (!summary) return null;
-  return {
-    n: summary.n,
-    meanA: summary.meanA,
-    meanB: summary.meanB,
-    difference: summary.difference,
-    interval: summary.interval,
-    pValue: summary.pValue,
-    test: summary.test,
-  };
-}
-
-/**
- * The heatmap from the report's own `segments` section when it has one (its intervals and its "too small /
- * too wide" warnings, which then hatch the cell), else undefined.
- */
-function fromReportSegments(report: ReportView, variantIds: string[]): SegmentRow[] | undefined {
-  const segments = report.segments;
-  if (!Array.isArray(segments) || segments.length === 0) return undefined;
-  const rows: SegmentRow[] = [];
-  for (const seg of segments as { tag?: unknown; cases?: unknown; variants?: unknown }[]) {
-    if (typeof seg?.tag !== 'string' || !Array.isArray(seg.variants)) return undefined;
-    const byId = new Map((seg.variants as { id: string; cases?: number; passRate?: number | null; passRateCi?: Interval | null; warning?: string | null }[]).map((v) => [v.id, v]));
-    rows.push({
-      segment: seg.tag,
-      cases: typeof seg.cases === 'number' ? seg.cases : 0,
-      cells: variantIds.map((id) => {
-        const v = byId.get(id);
-        const ci = v?.passRateCi ?? null;
-        return {
-          variantId: id,
-          cases: v?.cases ?? 0,
-          passRate: v?.passRate ?? null,
-          ci,
-          wide: !ci || ci.high - ci.low > WIDE_INTERVAL || !!v?.warning,
-          warning: v?.warning ?? null,
-        };
-      }),
-    });
-  }
-  return rows;
-}
 
 export class ViewerData {
   readonly index: RunIndexCache;
@@ -254,7 +209,7 @@ export class ViewerData {
         gitBranch: run.gitBranch,
       },
       summary: summarize(index),
-      heatmap: this.heatmap(index, segments.slice(0, 40)),
+      heatmap: heatmapFromIndex(index, segments.slice(0, 40)),
       facets: {
         variants: run.variants.map((v) => ({ id: v.id, label: v.label, model: v.model, prompt: v.prompt })),
         checks: [...checks].sort(),
@@ -265,42 +220,6 @@ export class ViewerData {
       errorTagsFromSuite: fromSuite,
       results: index.results.length,
     };
-  }
-
-  private heatmap(index: RunIndex, segments: string[]): SegmentRow[] {
-    const rows: SegmentRow[] = [];
-    const wanted = new Set(segments);
-    // segment → variant → case → {passed, total}
-    const acc = new Map<string, Map<string, Map<string, { passed: number; total: number }>>>();
-    for (const r of index.results) {
-      for (const tag of r.tags) {
-        if (!wanted.has(tag)) continue;
-        let byVariant = acc.get(tag);
-        if (!byVariant) acc.set(tag, (byVariant = new Map()));
-        let byCase = byVariant.get(r.variantId);
-        if (!byCase) byVariant.set(r.variantId, (byCase = new Map()));
-        const e = byCase.get(r.caseId) ?? { passed: 0, total: 0 };
-        e.total++;
-        if (r.pass === true) e.passed++;
-        byCase.set(r.caseId, e);
-      }
-    }
-    for (const segment of segments) {
-      const byVariant = acc.get(segment);
-      let caseCount = 0;
-      for (const c of index.cases.values()) if (c.tags.includes(segment)) caseCount++;
-      rows.push({
-        segment,
-        cases: caseCount,
-        cells: index.run.variants.map((v) => {
-          const byCase = byVariant?.get(v.id);
-          if (!byCase || byCase.size === 0) return { variantId: v.id, cases: 0, passRate: null, ci: null, wide: true, warning: null };
-          const { rate, ci } = passRateOf(index, byCase);
-          return { variantId: v.id, cases: byCase.size, passRate: rate, ci, wide: !ci || ci.high - ci.low > WIDE_INTERVAL, warning: null };
-        }),
-      });
-    }
-    return rows;
   }
 
   private async labelMap(runId: string): Promise<Map<string, LabelRecord>> {
@@ -390,97 +309,13 @@ export class ViewerData {
     const memoKey = `compare\u0000${JSON.stringify([sides, opts.only ?? 'all', opts.segment ?? '', ib.builtAt])}`;
     let paired = ia.derived.get(memoKey) as Omit<CompareResponse, 'offset' | 'rows'> & { ordered: CompareRow[] } | undefined;
     if (!paired) {
-      ia.derived.set(memoKey, (paired = this.pairCases(ia, ib, sides, opts)));
+      ia.derived.set(memoKey, (paired = pairCases(ia, ib, sides, opts)));
       if (ia.derived.size > 32) ia.derived.delete([...ia.derived.keys()].find((k) => k.startsWith('compare'))!);
     }
     const offset = Math.max(0, opts.offset ?? 0);
     const limit = Math.min(MAX_PAGE, Math.max(1, opts.limit ?? 100));
     const { ordered, ...summary } = paired;
     return { ...summary, offset, rows: ordered.slice(offset, offset + limit) };
-  }
-
-  private pairCases(
-    ia: RunIndex,
-    ib: RunIndex,
-    sides: { runA: string; variantA: string; runB: string; variantB: string },
-    opts: { only?: 'flipped' | 'all'; segment?: string },
-  ): Omit<CompareResponse, 'offset' | 'rows'> & { ordered: CompareRow[] } {
-    const perCase = (index: RunIndex, variantId: string) => {
-      const m = new Map<string, { passed: number; total: number; scoreSum: number; scored: number }>();
-      for (const r of index.results) {
-        if (r.variantId !== variantId) continue;
-        const e = m.get(r.caseId) ?? { passed: 0, total: 0, scoreSum: 0, scored: 0 };
-        e.total++;
-        if (r.pass === true) e.passed++;
-        if (r.score !== null) (e.scoreSum += r.score), e.scored++;
-        m.set(r.caseId, e);
-      }
-      return m;
-    };
-    const a = perCase(ia, sides.variantA);
-    const b = perCase(ib, sides.variantB);
-    const common = [...a.keys()].filter((k) => b.has(k));
-    // Each run's pass values under its suite's repeat reducer, as the run report and `evalspec diff` use them.
-    const [reduceA, reduceB] = [runRepeatReducer(ia.run), runRepeatReducer(ib.run)];
-    const rows: CompareRow[] = common.map((caseId) => {
-      const ea = a.get(caseId)!;
-      const eb = b.get(caseId)!;
-      const passA = reducedPassValue(reduceA, ea.total, ea.passed);
-      const passB = reducedPassValue(reduceB, eb.total, eb.passed);
-      // A flip: the verdicts differ (stats passVerdict, as `evalspec diff`: a tie is not a pass).
-      const va = passVerdict(passA);
-      const vb = passVerdict(passB);
-      const ca = ia.cases.get(caseId);
-      const cb = ib.cases.get(caseId);
-      return {
-        caseId,
-        passA,
-        passB,
-        scoreA: ea.scored ? ea.scoreSum / ea.scored : null,
-        scoreB: eb.scored ? eb.scoreSum / eb.scored : null,
-        flip: va === vb ? 'same' : vb ? 'b-better' : 'a-better',
-        tags: ca?.tags ?? [],
-        contentChanged: !!ca && !!cb && ca.contentHash !== cb.contentHash,
-      };
-    });
-    const scope = opts.segment ? rows.filter((r) => r.tags.includes(opts.segment!)) : rows;
-    // Cluster ids, when cases declare clusters: the SE of the difference is then clustered. Keys as the
-    // run report builds them (a case without a cluster is its own), so both give the same figures.
-    const clustered = hasClusteredCases(ia);
-    const clusterOf = (caseId: string) => {
-      const cluster = ia.cases.get(caseId)?.cluster;
-      return cluster ? `cluster:${cluster}` : `case:${caseId}`;
-    };
-    const clusterIds = clustered ? scope.map((r) => clusterOf(r.caseId)) : undefined;
-    const both1 = ia.run.repeat === 1 && ib.run.repeat === 1;
-    const pass = comparePaired(scope.map((r) => r.passA!), scope.map((r) => r.passB!), { clusterIds, binary: both1 });
-    const passSummary = paired(pass);
-    const scored = scope.filter((r) => r.scoreA !== null && r.scoreB !== null);
-    const scoreClusters = clustered ? scored.map((r) => clusterOf(r.caseId)) : undefined;
-    const scoreSummary = paired(comparePaired(scored.map((r) => r.scoreA!), scored.map((r) => r.scoreB!), { clusterIds: scoreClusters }));
-    const aBetter = scope.filter((r) => r.flip === 'a-better').length;
-    const bBetter = scope.filter((r) => r.flip === 'b-better').length;
-    // Flipped cases first (B's wins, then A's wins), then the rest in case order.
-    const rank = (r: CompareRow) => (r.flip === 'b-better' ? 0 : r.flip === 'a-better' ? 1 : 2);
-    const ordered = scope
-      .map((r, i) => ({ r, i }))
-      .sort((x, y) => rank(x.r) - rank(y.r) || x.i - y.i)
-      .map((x) => x.r)
-      .filter((r) => opts.only !== 'flipped' || r.flip !== 'same');
-    const side = (index: RunIndex, variantId: string) => ({ runId: index.run.id, variantId, suiteName: index.run.suiteName, runLabel: index.run.label });
-    return {
-      a: side(ia, sides.variantA),
-      b: side(ib, sides.variantB),
-      commonCases: common.length,
-      onlyA: a.size - common.length,
-      onlyB: b.size - common.length,
-      pass: passSummary,
-      score: scoreSummary,
-      flips: { aBetter, bBetter },
-      mcnemarPValue: pass?.mcnemar?.pValue ?? null,
-      total: ordered.length,
-      ordered,
-    };
   }
 
   async labels(runId: string): Promise<LabelRecord[]> {
