@@ -5,11 +5,13 @@
 // consistency and position bias. Humans are compared with each other too: their agreement is the ceiling
 // a judge can be expected to reach.
 import { EvalspecError } from '../errors.js';
-import { judgeMetadataOf, type JudgeDetail } from '../score/index.js';
+import { judgeMetadataOf } from '../score/index.js';
 import type { Interval, KappaWeights } from '../stats/index.js';
-import type { CalibrationRecord, ResultRow, RunRecord, StoredCheck, Store } from '../store/index.js';
-import { humanAgreement, humanTruth, levels, resultKey, safeKappa, type CalibrationKind, type HumanAgreement, type HumanTruth } from './human-truth.js';
-import { rate, thresholdAdvice, type DecisionRule, type Rate, type ThresholdAdvice, type ThresholdItem } from './threshold.js';
+import type { CalibrationRecord, ResultRow, RunRecord, Store } from '../store/index.js';
+import { humanAgreement, humanTruth, levels, safeKappa, type CalibrationKind, type HumanAgreement, type HumanTruth } from './human-truth.js';
+import { rate, thresholdAdvice, type Rate, type ThresholdAdvice, type ThresholdItem } from './threshold.js';
+
+import { collectVerdicts, type Instrument, type Verdict } from './verdicts.js';
 
 export type { CalibrationKind, HumanAgreement } from './human-truth.js';
 
@@ -87,86 +89,6 @@ export interface RunCalibration {
   judges: JudgeCalibration[];
   humans: HumanAgreement[];
   warnings: string[];
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// What the judges said, per result
-
-interface Verdict {
-  pass?: boolean;
-  raw?: number;
-  /** An ensemble's per-judge scores (what a majority rule compares with the threshold). */
-  votes?: number[];
-  outcome?: string;
-  orders?: { first: string; second: string };
-  error?: boolean;
-}
-
-interface Instrument {
-  judge: string;
-  members?: string[];
-  metric: string;
-  checkType: string;
-  kind: CalibrationKind;
-  threshold?: number;
-  scale?: [number, number];
-  /** How the check decides pass/fail from the scores (an ensemble's `ensemble:` setting). */
-  rule: DecisionRule;
-  verdicts: Map<string, Verdict>;
-}
-
-/** Which kind of human label a judge check type is calibrated against: its judge metadata in score/'s registry. */
-function kindOf(type: string): CalibrationKind | undefined {
-  return judgeMetadataOf(type)?.calibration;
-}
-
-function collectVerdicts(rows: ResultRow[], metrics: Set<string> | undefined): Instrument[] {
-  const instruments = new Map<string, Instrument>();
-  const instrument = (judge: string, check: StoredCheck, kind: CalibrationKind, detail: JudgeDetail, members?: string[]): Instrument => {
-    const id = `${judge}\u0000${check.metric}`;
-    let ins = instruments.get(id);
-    if (!ins) {
-      const rule: DecisionRule = members ? (detail.ensemble === 'mean' ? 'mean' : 'majority') : 'score';
-      ins = { judge, metric: check.metric, checkType: check.type, kind, rule, verdicts: new Map() };
-      if (members) ins.members = members;
-      instruments.set(id, ins);
-    }
-    if (ins.threshold === undefined && detail.threshold !== undefined) ins.threshold = detail.threshold;
-    if (ins.scale === undefined && detail.scale !== undefined) ins.scale = detail.scale;
-    return ins;
-  };
-  for (const row of rows) {
-    const key = resultKey(row);
-    for (const check of row.checks) {
-      const kind = kindOf(check.type);
-      const detail = check.judge;
-      if (!kind || !detail || (metrics && !metrics.has(check.metric))) continue;
-      const models = detail.models ?? [];
-      const ensemble = models.length > 1 ? `ensemble(${models.join(', ')})` : undefined;
-      if (check.error === 'judge-error') {
-        for (const m of models) instrument(m, check, kind, detail).verdicts.set(key, { error: true });
-        if (ensemble) instrument(ensemble, check, kind, detail, models).verdicts.set(key, { error: true });
-        continue;
-      }
-      if (check.indeterminate) continue;
-      for (const vote of detail.votes ?? []) {
-        const v: Verdict = { pass: vote.pass, raw: vote.raw, outcome: vote.label };
-        if (kind === 'pairwise') {
-          const orders = (detail.orders ?? []).filter((o) => o.model === vote.model);
-          const first = orders.find((o) => o.thisAt === 'A');
-          const second = orders.find((o) => o.thisAt === 'B');
-          if (first && second) v.orders = { first: first.picked, second: second.picked };
-        }
-        instrument(vote.model, check, kind, detail).verdicts.set(key, v);
-      }
-      if (ensemble) {
-        const votes = (detail.votes ?? []).map((vote) => vote.raw).filter((raw): raw is number => raw !== undefined);
-        const v: Verdict = kind === 'pairwise' ? { outcome: detail.outcome, pass: check.pass } : { pass: check.pass, raw: detail.raw, votes };
-        instrument(ensemble, check, kind, detail, models).verdicts.set(key, v);
-      }
-    }
-  }
-  return [...instruments.values()];
 }
 
 // ---------------------------------------------------------------------------------------------------------
