@@ -3,24 +3,31 @@
 import type { ModelRef, Suite } from '../../suite/index.js';
 import type { CallTarget, JudgeTarget } from '../call-target.js';
 import { CallFailure } from '../errors.js';
-import { loadUserFunction } from '../user-function.js';
+import { loadUserFunction, type UserFunctionRole } from '../user-function.js';
 import type { LocalProviderDefinition } from './definition.js';
+
+/**
+ * The user's function loaded for a model or a judge, with what both targets say of it: one connection per
+ * module file, the provider's concurrency and timeout, and never a cache identity (the code may change
+ * between runs; never serve it from the cache).
+ */
+async function loadTarget(suite: Suite, ref: ModelRef, role: UserFunctionRole) {
+  const fn = await loadUserFunction(suite, ref, role);
+  const cfg = suite.providers[ref.providerId];
+  return { fn, cfg, shared: { connectionKey: `function|${fn.file}`, concurrency: cfg.concurrency, timeoutMs: cfg.timeout_ms, cacheIdentity: null } };
+}
 
 // `function:` targets: the function gets `signal`, aborted when the call times out or the run is cancelled.
 async function functionTarget(suite: Suite, model: ModelRef): Promise<CallTarget> {
-  const fn = await loadUserFunction(suite, model, {
+  const { fn, cfg, shared } = await loadTarget(suite, model, {
     role: 'provider',
     entry: 'model',
     signature: '(input) => string | { output, inputTokens?, outputTokens?, costUsd? }',
   });
-  const cfg = suite.providers[model.providerId];
   return {
     kind: 'function',
     measuresLatency: true,
-    connectionKey: `function|${fn.file}`,
-    concurrency: cfg.concurrency,
-    timeoutMs: cfg.timeout_ms,
-    cacheIdentity: null, // the user's code may change between runs; never serve it from cache
+    ...shared,
     async call(req) {
       const input = { vars: req.vars, messages: req.messages, caseId: req.caseId, repeat: req.repeat };
       const out = await fn.call(input, req.signal, cfg.timeout_ms ?? suite.timeoutMs);
@@ -38,19 +45,15 @@ async function functionTarget(suite: Suite, model: ModelRef): Promise<CallTarget
 // never settles, ignores its signal or loops forever is stopped at the judge's timeout and the check is a
 // judge-error on that result, instead of holding the run until the CLI's no-progress guard (exit 70).
 async function functionJudge(suite: Suite, ref: ModelRef): Promise<JudgeTarget> {
-  const fn = await loadUserFunction(suite, ref, {
+  const { fn, shared } = await loadTarget(suite, ref, {
     role: 'judge',
     entry: 'judge',
     signature: '({ system, prompt, schema, caseId, signal }) => the answer object (or its JSON text), or { answer, inputTokens?, outputTokens?, costUsd? }',
   });
-  const cfg = suite.providers[ref.providerId];
   return {
     name: ref.label,
     ref,
-    connectionKey: `function|${fn.file}`,
-    concurrency: cfg.concurrency,
-    timeoutMs: cfg.timeout_ms,
-    cacheIdentity: null, // the user's code may change between runs
+    ...shared,
     async call(request, signal, timeoutMs) {
       const input = { system: request.system, prompt: request.prompt, schema: request.schema, schemaName: request.schemaName, caseId: request.caseId, model: ref.ref };
       const out = await fn.call(input, signal, timeoutMs);
