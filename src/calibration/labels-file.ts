@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { EvalspecError } from '../errors.js';
-import { readTextFile } from '../suite/index.js';
+import { jsonLines, readTextFile } from '../suite/index.js';
 
 /** One label as read from the file (before it is matched to a run). */
 export interface LabelInput {
@@ -161,21 +161,12 @@ export function readLabelsFile(file: string): LabelInput[] {
       if (!Array.isArray(data)) throw new EvalspecError('LABELS_FILE', 'a .json labels file must hold an array of labels', { file, hint: 'or use .jsonl, one label per line' });
       records = data.map((value, i) => ({ value, line: i + 1 }));
     } else {
-      records = [];
-      const lines = text.split('\n');
-      for (let i = 0; i < lines.length; i++) {
-        const line = lines[i].trim();
-        if (line === '' || line.startsWith('//')) continue;
-        try {
-          records.push({ value: JSON.parse(line), line: i + 1 });
-        } catch (error) {
-          throw new EvalspecError('LABELS_FILE', `invalid JSON on this line: ${(error as Error).message}`, {
-            file,
-            line: i + 1,
-            hint: 'one JSON object per line, e.g. {"case_id":"c1","variant":"gpt-4o","label":"pass","labeller":"ana"}',
-          });
-        }
-      }
+      records = jsonLines(text, file, {
+        code: 'LABELS_FILE',
+        invalid: 'invalid JSON on this line',
+        comments: true,
+        hint: 'one JSON object per line, e.g. {"case_id":"c1","variant":"gpt-4o","label":"pass","labeller":"ana"}',
+      });
     }
     for (const { value, line } of records) {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {

@@ -7,7 +7,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { EvalspecError } from '../errors.js';
 import { caseRecordSchema, VALID_KEYS } from './schema.js';
 import { throwSchemaIssue } from './source-map.js';
-import { readTextFile } from './text-file.js';
+import { jsonLines, readTextFile } from './text-file.js';
 import { validateCheckSpec, type CheckSpec } from './check-specs.js';
 
 export interface Case {
@@ -43,22 +43,12 @@ export function stableStringify(value: unknown): string {
 }
 
 function readJsonl(file: string, text: string): RawCase[] {
-  const out: RawCase[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].trim();
-    if (line === '' || line.startsWith('//')) continue;
-    try {
-      out.push({ value: JSON.parse(line), line: i + 1 });
-    } catch (error) {
-      throw new EvalspecError('CASES_PARSE', `invalid JSON on this line: ${(error as Error).message}`, {
-        file,
-        line: i + 1,
-        hint: 'each line of a .jsonl file must be one complete JSON object, e.g. {"id":"c1","vars":{"question":"…"}}',
-      });
-    }
-  }
-  return out;
+  return jsonLines(text, file, {
+    code: 'CASES_PARSE',
+    invalid: 'invalid JSON on this line',
+    comments: true,
+    hint: 'each line of a .jsonl file must be one complete JSON object, e.g. {"id":"c1","vars":{"question":"…"}}',
+  });
 }
 
 const CSV_RESERVED = new Set(['id', 'tags', 'checks', 'cluster', 'description']);

@@ -25,4 +25,4 @@ export {
 export { judgeModelsOf, isJudgeCheckType, isDeferredCheck, type JudgeModelInput } from './judge-specs.js';
 export { resolveRepeatReducer, repeatReduceText, reducerK, type RepeatReducer, type RepeatReducerName } from './repeat-spec.js';
 export { loadPreferences, type PreferenceRow } from './preferences.js';
-export { readTextFile, decodeText } from './text-file.js';
+export { readTextFile, decodeText, jsonLines, type JsonLinesFormat } from './text-file.js';

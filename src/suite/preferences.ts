@@ -3,7 +3,7 @@
 // preference | result: win|tie|loss}. Each row keeps its line or index for error messages.
 import { existsSync } from 'node:fs';
 import { EvalspecError } from '../errors.js';
-import { readTextFile } from './text-file.js';
+import { jsonLines, readTextFile } from './text-file.js';
 
 export interface PreferenceRow {
   id: string;
@@ -67,17 +67,6 @@ export function loadPreferences(file: string): PreferenceRow[] {
     }
     return (data as Record<string, unknown>[]).map((raw, i) => rowFrom(raw, i, { file }));
   }
-  const rows: PreferenceRow[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    if (!lines[i].trim()) continue;
-    let raw: Record<string, unknown>;
-    try {
-      raw = JSON.parse(lines[i]);
-    } catch (error) {
-      throw new EvalspecError('LABELS_FILE', `invalid JSON: ${(error as Error).message}`, { file, line: i + 1, hint: 'one JSON object per line' });
-    }
-    rows.push(rowFrom(raw, rows.length, { file, line: i + 1 }));
-  }
-  return rows;
+  const records = jsonLines(text, file, { code: 'LABELS_FILE', hint: 'one JSON object per line' });
+  return records.map(({ value, line }, i) => rowFrom(value as Record<string, unknown>, i, { file, line }));
 }

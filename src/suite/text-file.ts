@@ -101,3 +101,33 @@ function decodeUtf16(body: Uint8Array, encoding: 'utf-16le' | 'utf-16be', file: 
 export function readTextFile(file: string, code: ErrorCode): string {
   return decodeText(readFileSync(file), file, code);
 }
+
+/** How a JSON-lines reader treats its file: the error code and hint of a line that is not JSON, and what it skips. */
+export interface JsonLinesFormat {
+  code: ErrorCode;
+  hint: string;
+  /** Also skip lines starting with `//` (suite cases, labels), and parse each line trimmed; else only blank lines. */
+  comments?: boolean;
+  /** The message before the parser's own (default "invalid JSON"). */
+  invalid?: string;
+}
+
+/**
+ * One JSON value per line (JSONL), each with its 1-based line; blank lines skipped. A line that is not JSON is
+ * an error naming the file and the line. The one reader of cases, labels, preference and replay files.
+ */
+export function jsonLines(text: string, file: string, format: JsonLinesFormat): { value: unknown; line: number }[] {
+  const out: { value: unknown; line: number }[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (line === '' || (format.comments && line.startsWith('//'))) continue;
+    try {
+      out.push({ value: JSON.parse(format.comments ? line : lines[i]), line: i + 1 });
+    } catch (error) {
+      throw new EvalspecError(format.code, `${format.invalid ?? 'invalid JSON'}: ${(error as Error).message}`, { file, line: i + 1, hint: format.hint });
+    }
+  }
+  return out;
+}
+

@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { EvalspecError } from '../../errors.js';
-import { readTextFile, type ModelRef, type Suite } from '../../suite/index.js';
+import { jsonLines, readTextFile, type ModelRef, type Suite } from '../../suite/index.js';
 import type { CallTarget } from '../call-target.js';
 import { CallFailure } from '../errors.js';
 import { countTokens, countMessageTokens, TOKENIZER_NAME } from '../tokens.js';
@@ -33,18 +33,12 @@ export function readReplayFile(file: string): Map<string, ReplayRecord[]> {
     throw new EvalspecError('REPLAY_FILE', `replay file not found: ${file}`, { file, hint: 'the replay: path is relative to the suite file' });
   }
   const byCase = new Map<string, ReplayRecord[]>();
-  const lines = readTextFile(file, 'REPLAY_FILE').split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    if (!lines[i].trim()) continue;
-    let rec: Record<string, unknown>;
-    try {
-      rec = JSON.parse(lines[i]);
-    } catch (error) {
-      throw new EvalspecError('REPLAY_FILE', `invalid JSON: ${(error as Error).message}`, { file, line: i + 1, hint: 'one JSON object per line: {"id":"c1","output":"…"}' });
-    }
+  const records = jsonLines(readTextFile(file, 'REPLAY_FILE'), file, { code: 'REPLAY_FILE', hint: 'one JSON object per line: {"id":"c1","output":"…"}' });
+  for (const { value, line } of records) {
+    const rec = value as Record<string, unknown>;
     const id = rec.id ?? rec.case_id;
     if (id === undefined || !('output' in rec)) {
-      throw new EvalspecError('REPLAY_FILE', 'a replay record needs "id" (or "case_id") and "output"', { file, line: i + 1, hint: '{"id":"c1","output":"…","latency_ms":812,"input_tokens":120,"output_tokens":80}' });
+      throw new EvalspecError('REPLAY_FILE', 'a replay record needs "id" (or "case_id") and "output"', { file, line, hint: '{"id":"c1","output":"…","latency_ms":812,"input_tokens":120,"output_tokens":80}' });
     }
     const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
     // Only text is an output. A null (the model gave nothing, or the logger failed) or a number/object is
@@ -52,7 +46,7 @@ export function readReplayFile(file: string): Map<string, ReplayRecord[]> {
     const text = typeof rec.output === 'string' ? rec.output : null;
     const record: ReplayRecord = {
       text,
-      line: i + 1,
+      line,
       notText: text === null ? describeNotText(rec.output) : undefined,
       latencyMs: num(rec.latency_ms),
       inputTokens: num(rec.input_tokens),
