@@ -123,15 +123,7 @@ export interface OneSidedOptions {
  * z = 1.645 rather than the two-sided 1.96. Returned as the interval [bound, 1].
  */
 export function lowerBound(successes: number, n: number, options: OneSidedOptions = {}): Interval | undefined {
-  const { method = 'wilson', level = 0.95 } = options;
-  assertSuccesses(successes, n);
-  assertLevel(level);
-  if (n === 0) return undefined;
-  const low =
-    method === 'wilson'
-      ? wilsonBounds(successes, n, normalQuantile(level)).low
-      : clopperPearsonLow(successes, n, 1 - level);
-  return { method: `${method}-one-sided`, level, low, high: 1 };
+  return oneSidedBound('lower', successes, n, options);
 }
 
 /**
@@ -139,15 +131,18 @@ export function lowerBound(successes: number, n: number, options: OneSidedOption
  * upper bound is at or below the bar. Returned as the interval [0, bound].
  */
 export function upperBound(successes: number, n: number, options: OneSidedOptions = {}): Interval | undefined {
+  return oneSidedBound('upper', successes, n, options);
+}
+
+/** lowerBound and upperBound: the whole of 1 − level in one tail (Wilson with z at `level`, or the exact bound). */
+function oneSidedBound(side: 'lower' | 'upper', successes: number, n: number, options: OneSidedOptions): Interval | undefined {
   const { method = 'wilson', level = 0.95 } = options;
   assertSuccesses(successes, n);
   assertLevel(level);
   if (n === 0) return undefined;
-  const high =
-    method === 'wilson'
-      ? wilsonBounds(successes, n, normalQuantile(level)).high
-      : clopperPearsonHigh(successes, n, 1 - level);
-  return { method: `${method}-one-sided`, level, low: 0, high };
+  const wilson = method === 'wilson' ? wilsonBounds(successes, n, normalQuantile(level)) : undefined;
+  if (side === 'lower') return { method: `${method}-one-sided`, level, low: wilson ? wilson.low : clopperPearsonLow(successes, n, 1 - level), high: 1 };
+  return { method: `${method}-one-sided`, level, low: 0, high: wilson ? wilson.high : clopperPearsonHigh(successes, n, 1 - level) };
 }
 
 /**
