@@ -1,9 +1,9 @@
 // The flags `evalspec run` and `evalspec ci` share, and what runSuite() takes from them: defined once so the
 // two commands cannot drift apart (same names, same help, same parsing).
 import { Option, type Command, type OptionValues } from 'commander';
-import type { RunSuiteOptions } from '../pipeline.js';
+import { runSuite, type RunSuiteOptions, type RunSuiteResult } from '../pipeline.js';
 import type { CliIO } from './cli-io.js';
-import type { Progress } from './progress.js';
+import { createProgress, type Progress } from './progress.js';
 import { positiveInt } from './options.js';
 
 /** --concurrency, --repeat and --model: what narrows or widens the plan of a run. */
@@ -15,7 +15,7 @@ export function addPlanOverrideOptions(command: Command): Command {
 }
 
 /** The runSuite() options both commands pass alike: store, label, cache, plan overrides, cancel and progress. */
-export function sharedRunSuiteOptions(program: Command, io: CliIO, opts: OptionValues, progress: Progress): RunSuiteOptions {
+function sharedRunSuiteOptions(program: Command, io: CliIO, opts: OptionValues, progress: Progress): RunSuiteOptions {
   return {
     db: program.opts().db,
     label: opts.label,
@@ -26,4 +26,14 @@ export function sharedRunSuiteOptions(program: Command, io: CliIO, opts: OptionV
     signal: io.signal,
     onEvent: (e) => progress.onEvent(e),
   };
+}
+
+/** runSuite() with the progress display for its duration: the options both commands share, plus the command's own. */
+export async function runSuiteWithProgress(program: Command, io: CliIO, suitePath: string | undefined, opts: OptionValues, own: RunSuiteOptions): Promise<RunSuiteResult> {
+  const progress = createProgress({ enabled: opts.progress, stream: io.progressStream });
+  try {
+    return await runSuite(suitePath, { ...sharedRunSuiteOptions(program, io, opts, progress), ...own });
+  } finally {
+    progress.stop();
+  }
 }

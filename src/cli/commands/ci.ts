@@ -6,7 +6,6 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { CliIO } from '../cli-io.js';
 import { EXIT } from '../../errors.js';
-import { runSuite } from '../../pipeline.js';
 import { openStore } from '../../store/index.js';
 import {
   buildDiffReport,
@@ -22,9 +21,8 @@ import {
   writeCiJson,
   type CiInput,
 } from '../../report/index.js';
-import { createProgress } from '../progress.js';
 import { positiveInt } from '../options.js';
-import { addPlanOverrideOptions, sharedRunSuiteOptions } from '../run-options.js';
+import { addPlanOverrideOptions, runSuiteWithProgress } from '../run-options.js';
 import { budgetStopMessage, nonNegativeUsd, cancelledMessage } from '../budget-options.js';
 import { gateFailureMessage } from './gate.js';
 
@@ -48,20 +46,13 @@ export function registerCiCommand(program: Command, io: CliIO): void {
     .option('--trust-checks', 'run javascript checks with the environment and module imports (default: isolated, as the suite may come from an untrusted pull request)')
     .option('--allow-empty', 'run (and record) a suite with no cases instead of refusing it (exit 2)')
     .action(async (suitePath: string, opts) => {
-      const progress = createProgress({ enabled: opts.progress, stream: io.progressStream });
-      let result;
-      try {
-        result = await runSuite(suitePath, {
-          ...sharedRunSuiteOptions(program, io, opts, progress),
-          junit: opts.junit,
-          maxCostUsd: opts.maxCost,
-          allowInconclusive: opts.allowInconclusive,
-          isolateChecks: !opts.trustChecks,
-          allowEmpty: opts.allowEmpty,
-        });
-      } finally {
-        progress.stop();
-      }
+      const result = await runSuiteWithProgress(program, io, suitePath, opts, {
+        junit: opts.junit,
+        maxCostUsd: opts.maxCost,
+        allowInconclusive: opts.allowInconclusive,
+        isolateChecks: !opts.trustChecks,
+        allowEmpty: opts.allowEmpty,
+      });
       const runId = result.outcome.runId;
       const store = openStore(program.opts().db);
       try {

@@ -2,12 +2,10 @@
 import type { Command } from 'commander';
 import type { CliIO } from '../cli-io.js';
 import { Option } from 'commander';
-import { runSuite } from '../../pipeline.js';
 import { openStore } from '../../store/index.js';
 import { incompleteRunAdvice, REPORTERS, reportRunEnd } from '../../report/index.js';
-import { createProgress } from '../progress.js';
 import { positiveInt } from '../options.js';
-import { addPlanOverrideOptions, sharedRunSuiteOptions } from '../run-options.js';
+import { addPlanOverrideOptions, runSuiteWithProgress } from '../run-options.js';
 import { addReportFileOptions, reportFileOptions } from '../report-options.js';
 import { dryRunAction, budgetStopMessage, nonNegativeUsd, cancelledMessage } from '../budget-options.js';
 import { gateFailureMessage } from './gate.js';
@@ -32,22 +30,15 @@ export function registerRunCommand(program: Command, io: CliIO): void {
     .option('--allow-empty', 'run (and record) a suite with no cases instead of refusing it (exit 2)')
     .action(async (suitePath: string | undefined, opts) => {
       if (opts.dryRun) return dryRunAction(program, io, suitePath, opts);
-      const progress = createProgress({ enabled: opts.progress, stream: io.progressStream });
-      let result;
-      try {
-        result = await runSuite(suitePath, {
-          ...sharedRunSuiteOptions(program, io, opts, progress),
-          resume: opts.resume,
-          ...reportFileOptions(opts),
-          maxCostUsd: opts.maxCost,
-          expectedOutputTokens: opts.expectedOutputTokens,
-          allowInconclusive: opts.allowInconclusive,
-          isolateChecks: Boolean(opts.isolateChecks),
-          allowEmpty: opts.allowEmpty,
-        });
-      } finally {
-        progress.stop();
-      }
+      const result = await runSuiteWithProgress(program, io, suitePath, opts, {
+        resume: opts.resume,
+        ...reportFileOptions(opts),
+        maxCostUsd: opts.maxCost,
+        expectedOutputTokens: opts.expectedOutputTokens,
+        allowInconclusive: opts.allowInconclusive,
+        isolateChecks: Boolean(opts.isolateChecks),
+        allowEmpty: opts.allowEmpty,
+      });
       const store = openStore(program.opts().db);
       let advice = '';
       try {
