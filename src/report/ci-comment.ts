@@ -11,7 +11,7 @@ import { ciText, pct } from './format.js';
 import { FLIP_WORD, significantRegressions, type DiffReport, type FlipWithOutputs } from './diff-report.js';
 import { markdownFlipTable } from './diff-markdown.js';
 import { configChangesMarkdown } from './config-changes-render.js';
-import { criticalFirst, criticalFlips } from './flip-samples.js';
+import { criticalFirst, criticalFlips } from '../analysis/index.js';
 import { withSink } from './file-sink.js';
 
 export type CiVerdict = 'pass' | 'fail' | 'warn';

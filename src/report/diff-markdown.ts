@@ -6,7 +6,7 @@ import { configChangesMarkdown } from './config-changes-render.js';
 import { FLIP_WORD, metricRows, runName, segmentName, shownOutput, type DiffReport, type FlipWithOutputs } from './diff-report.js';
 import { escapeMarkdownInline, markdownCode } from './escape.js';
 import { withSink } from './file-sink.js';
-import { criticalFirst, criticalFlag, criticalFlips } from './flip-samples.js';
+import { criticalFirst, criticalFlag, criticalFlips } from '../analysis/index.js';
 
 const md = (s: string, max = 300) => escapeMarkdownInline(s, max);
 

@@ -17,12 +17,12 @@ import {
   type SegmentChange,
   type VariantDiff,
 } from '../stats/index.js';
-import { loadCaseOutcomes } from './case-outcomes.js';
+import { loadCaseOutcomes } from '../analysis/index.js';
 import { configChanges, type ConfigChanges } from './config-changes.js';
 import { configChangesText } from './config-changes-render.js';
-import { criticalFirst, criticalFlag, criticalFlips, outputsOf, representativeSample, sidePasses, type OutputSample } from './flip-samples.js';
+import { criticalFirst, criticalFlag, criticalFlips, outputsOf, representativeSample, sidePasses, type OutputSample } from '../analysis/index.js';
 import { loadRun } from './run-report.js';
-import { runRepeatReducer } from './repeat-reduction.js';
+import { runRepeatReducer } from '../analysis/index.js';
 import { escapeTerminal } from './escape.js';
 import { textTable } from './format.js';
 import { withSink } from './file-sink.js';
@@ -37,12 +37,12 @@ export interface DiffRunInfo {
   gitBranch: string | null;
   startedAt: string;
   repeat: number;
-  /** The suite's repeat reducer (report/repeat-reduction.ts): it makes each case's pass value and flip verdict. */
+  /** The suite's repeat reducer (analysis/repeat-reduction.ts): it makes each case's pass value and flip verdict. */
   repeatReduce: string;
   variants: string[];
 }
 
-export { criticalFirst, criticalFlag, criticalFlips, type OutputSample } from './flip-samples.js';
+export { criticalFirst, criticalFlag, criticalFlips, type OutputSample } from '../analysis/index.js';
 
 export interface FlipWithOutputs extends CaseFlip {
   /** Every repeat of each side, in full. */

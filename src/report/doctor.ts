@@ -16,7 +16,7 @@ import {
   type CaseOutcome,
   type RunOutcomes,
 } from '../stats/index.js';
-import { loadCaseOutcomes } from './case-outcomes.js';
+import { loadCaseOutcomes } from '../analysis/index.js';
 import { buildRunReport, type RunReport } from './run-report.js';
 import { storedBars } from './analysis.js';
 import { buildDiffReport } from './diff-report.js';

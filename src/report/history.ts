@@ -18,7 +18,7 @@ import {
   type Interval,
   type RunOutcomes,
 } from '../stats/index.js';
-import { loadCaseOutcomes } from './case-outcomes.js';
+import { loadCaseOutcomes } from '../analysis/index.js';
 import { configChanges } from './config-changes.js';
 import { escapeTerminal } from './escape.js';
 import { textTable } from './format.js';

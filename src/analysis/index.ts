@@ -1,0 +1,42 @@
+// The analysis stage: the decisions and figures built from stored runs (per-case outcomes and repeat
+// reduction, cost figures, model selection with its frontier, floors and routing, spend projections, the
+// outputs behind a flip). Pure data: the words, tables and file formats are report/'s. Only import surface
+// of analysis/.
+export { loadCaseOutcomes } from './case-outcomes.js';
+export { reducedPassValue, repeatReduceSummary, runRepeatReducer, shortOfK } from './repeat-reduction.js';
+export {
+  runPricing,
+  runCostTotals,
+  sumCosts,
+  costsByVariant,
+  costsOfAggregate,
+  CostTotals,
+  hasNoPriceByNature,
+  type CostFigures,
+  type RunPricing,
+} from './cost-figures.js';
+export {
+  selectModels,
+  variantFigures,
+  compareVariants,
+  dominates,
+  segmentCaseIds,
+  routedVariant,
+  UNTAGGED,
+  type CaseOutcome,
+  type SelectionVariant,
+  type SelectionInput,
+  type SelectionAxis,
+  type Selection,
+  type VariantPoint,
+  type VariantFigures,
+  type Comparison,
+  type FloorChoice,
+  type SegmentSelection,
+  type RoutingSuggestion,
+  type LatencySummary,
+} from './selection.js';
+export { parseVolume, projectSpend, projectSelection, type Volume, type VolumePeriod, type Projection, type SpendProjection, type SwitchProjection } from './projection.js';
+export { loadSelectionData, pricedModelOf, type SelectionData } from './selection-data.js';
+export { buildCostSummary, type CostSummary, type VariantCosts } from './cost-summary.js';
+export { criticalFirst, criticalFlag, criticalFlips, outputsOf, representativeSample, sidePasses, type OutputSample } from './flip-samples.js';
