@@ -4,7 +4,8 @@
 // <details> only, every model output and name escaped (escape.ts), so a model cannot inject HTML or ping anyone.
 import { EXIT } from '../errors.js';
 import type { GateSummary } from '../stats/index.js';
-import { metricLabel, pointsText, sameFigures, type MetricChange } from '../stats/index.js';
+import { sameFigures } from '../stats/index.js';
+import { metricLabel, pointsText, type DescribedMetricChange } from './describe-change.js';
 import type { RunReport } from './run-report-types.js';
 import { escapeMarkdownInline, markdownCode } from './escape.js';
 import { ciText, pct } from './format.js';
@@ -117,7 +118,7 @@ function significantLines(diff: DiffReport): string[] {
   for (const v of diff.perVariant) {
     // A check metric that moved exactly like an earlier metric (a suite whose only check decides the pass
     // rate) is named on that line instead of repeating it.
-    const groups: { first: MetricChange; same: string[] }[] = [];
+    const groups: { first: DescribedMetricChange; same: string[] }[] = [];
     for (const c of v.metrics.filter((m) => m.significant)) {
       const twin = groups.find((g) => sameFigures(g.first, c));
       if (twin) twin.same.push(metricLabel(c.metric));

@@ -7,17 +7,14 @@ import { stableStringify } from '../suite/index.js';
 import {
   diffRuns,
   formatPValue,
-  metricLabel,
-  pointsText,
   type CaseFlip,
   type CaseMatching,
   type DiffOptions,
-  type MetricChange,
   type RunDiff,
-  type SegmentChange,
   type VariantDiff,
 } from '../stats/index.js';
 import { loadCaseOutcomes } from '../analysis/index.js';
+import { describeVariantDiff, metricLabel, pointsText, type DescribedMetricChange, type DescribedSegmentChange } from './describe-change.js';
 import { configChanges, type ConfigChanges } from './config-changes.js';
 import { configChangesText } from './config-changes-render.js';
 import { criticalFirst, criticalFlag, criticalFlips, outputsOf, representativeSample, sidePasses, type OutputSample } from '../analysis/index.js';
@@ -51,7 +48,10 @@ export interface FlipWithOutputs extends CaseFlip {
   shown: { before: number | null; after: number | null };
 }
 
-export interface VariantDiffReport extends Omit<VariantDiff, 'flips'> {
+export interface VariantDiffReport extends Omit<VariantDiff, 'flips' | 'metrics' | 'segments'> {
+  /** With their sentences (describe-change.ts). */
+  metrics: DescribedMetricChange[];
+  segments: DescribedSegmentChange[];
   flips: { fixed: FlipWithOutputs[]; broken: FlipWithOutputs[]; stillFailing: FlipWithOutputs[] };
 }
 
@@ -160,12 +160,12 @@ export async function buildDiffReport(store: Store, beforeRef: string | RunRecor
       return { ...f, outputs, shown: { before: shown('before'), after: shown('after') } };
     };
     perVariant.push({
-      ...v,
+      ...describeVariantDiff(v),
       flips: { fixed: v.flips.fixed.map(withOutputs), broken: v.flips.broken.map(withOutputs), stillFailing: v.flips.stillFailing.map(withOutputs) },
     });
   }
   // Significant figures: every metric, and every segment large enough to say anything.
-  const changes: MetricChange[] = perVariant.flatMap((v) => [...v.metrics, ...v.segments.filter((x) => !x.warning)]);
+  const changes: DescribedMetricChange[] = perVariant.flatMap((v) => [...v.metrics, ...v.segments.filter((x) => !x.warning)]);
   return {
     formatVersion: 1,
     kind: 'diff',
@@ -221,11 +221,11 @@ function pText(p: number | null): string {
   return formatPValue(p).replace(/^p = /, '').replace(/^p /, '');
 }
 
-function ciPoints(c: MetricChange): string {
+function ciPoints(c: DescribedMetricChange): string {
   return c.interval ? `${pointsText(c.interval.low, true)} to ${pointsText(c.interval.high, true)}` : 'n/a';
 }
 
-function mark(c: MetricChange): string {
+function mark(c: DescribedMetricChange): string {
   return c.direction === 'better' ? '▲ better' : c.direction === 'worse' ? '▼ worse' : '';
 }
 
@@ -243,7 +243,7 @@ export function shownOutput(flip: FlipWithOutputs, side: 'before' | 'after'): { 
 
 
 /** "segment:customer" for the pass rate, "segment:customer · tone" for a check metric. */
-export function segmentName(s: SegmentChange): string {
+export function segmentName(s: DescribedSegmentChange): string {
   return s.metric === 'pass_rate' ? s.tag : `${s.tag} · ${metricLabel(s.metric)}`;
 }
 
@@ -264,7 +264,7 @@ export interface DiffTextOptions {
   width?: number;
 }
 
-export function metricRows(changes: readonly MetricChange[], name: (c: MetricChange) => string): string[][] {
+export function metricRows(changes: readonly DescribedMetricChange[], name: (c: DescribedMetricChange) => string): string[][] {
   return changes.map((c) => [
     name(c),
     String(c.n),
@@ -307,7 +307,7 @@ export function renderDiffText(report: DiffReport, options: DiffTextOptions = {}
       const families = new Set(v.segments.map((x) => x.metric)).size;
       const perFamily = v.segments.length / families;
       lines.push('', `  by segment (case tag; Holm across the ${perFamily} segment${perFamily === 1 ? '' : 's'} of each metric):`);
-      const rows = metricRows(shown, (c) => t(segmentName(c as SegmentChange), 60)).map((r, k) => [...r.slice(0, 8), shown[k].warning ? 'too few cases' : r[8]]);
+      const rows = metricRows(shown, (c) => t(segmentName(c as DescribedSegmentChange), 60)).map((r, k) => [...r.slice(0, 8), shown[k].warning ? 'too few cases' : r[8]]);
       lines.push(...textTable(['segment', ...METRIC_HEADER.slice(1)], rows, ALIGN).split('\n').map((l) => `  ${l}`));
       if (v.segments.length > shown.length) lines.push(`  … ${v.segments.length - shown.length} more segments in the JSON report`);
       const notable = v.segments.filter((x) => x.significant && !x.warning);

@@ -12,7 +12,6 @@ import {
   casesNeededForZeroFailureBar,
   lowerBound,
   pairedSampleSize,
-  pointsText,
   type CaseOutcome,
   type RunOutcomes,
 } from '../stats/index.js';
@@ -21,6 +20,7 @@ import { buildRunReport, type RunReport } from './run-report.js';
 import { storedBars } from './analysis.js';
 import { buildDiffReport } from './diff-report.js';
 import { escapeTerminal } from './escape.js';
+import { pointsText } from './describe-change.js';
 import { withSink } from './file-sink.js';
 
 export type FindingKind =

@@ -4,6 +4,7 @@
 // excludes 0. Steps are not adjusted for multiplicity (one test per step); read a lone mark with care. Runs whose
 // config (models, prompts, params, checks, bars) changed from the previous run listed are marked (✎) and named.
 import type { Store, RunRecord } from '../store/index.js';
+import { metricLabel, pointsText } from './describe-change.js';
 import {
   caseValue,
   clusterKey,
@@ -11,9 +12,7 @@ import {
   matchCases,
   meanFigure,
   metricChange,
-  metricLabel,
   passRateFigure,
-  pointsText,
   formatPValue,
   type Interval,
   type RunOutcomes,

@@ -4,6 +4,7 @@ export type { RunReport, VariantSummary } from './run-report-types.js';
 export { writeJsonReport } from './json-report.js';
 export { addRunAnalysis, barsExitCode, gateSummary, storedBars, type BarResult, type BaselineChoice, type SegmentFigures } from './analysis.js';
 export { barResults, barText, describeBars, explainBar } from './bar-text.js';
+export { describeChange, describeVariantDiff, holmText, metricLabel, pointsText, type DescribedMetricChange, type DescribedSegmentChange } from './describe-change.js';
 export { describeComparison, describeComparisons, type ComparisonSummary, type DescribeOptions, type DescribedComparison } from './describe-comparison.js';
 export { renderAnalysisText, renderAnalysisMarkdown, renderBarsText } from './analysis-render.js';
 export { writeJunitReport } from './junit-report.js';

@@ -137,13 +137,9 @@ export {
   type GateSummary,
 } from './gates.js';
 export {
-  describeChange,
   diffRuns,
-  holmText,
   matchCases,
   metricChange,
-  metricLabel,
-  pointsText,
   sameFigures,
   type CaseFlip,
   type CaseMatching,
