@@ -10,8 +10,8 @@
 import type { Store, RunRecord } from '../store/index.js';
 import {
   casesNeededForZeroFailureBar,
-  lowerBound,
   pairedSampleSize,
+  casesAtObservedRate,
   type CaseOutcome,
   type RunOutcomes,
 } from '../stats/index.js';
@@ -189,15 +189,6 @@ export function judgeFindings(report: Pick<RunReport, 'judges'>): DoctorFinding[
   return findings;
 }
 
-/** Cases that prove `pass rate ≥ threshold` if every one passes (one-sided Wilson, as the bars use). */
-function casesForPerfectPassRate(threshold: number, level: number): number {
-  let n = 1;
-  while (n < 1_000_000 && (lowerBound(n, n, { method: 'wilson', level })?.low ?? 0) < threshold) n = Math.ceil(n * 1.1 + 1);
-  let lo = Math.max(1, Math.floor((n - 1) / 1.1) - 1);
-  while (lo < n && (lowerBound(lo, lo, { method: 'wilson', level })?.low ?? 0) < threshold) lo++;
-  return lo;
-}
-
 function segmentFindings(run: RunRecord, report: RunReport): DoctorFinding[] {
   const findings: DoctorFinding[] = [];
   const { bars } = storedBars(run);
@@ -207,8 +198,10 @@ function segmentFindings(run: RunRecord, report: RunReport): DoctorFinding[] {
     const bar = bars[result.index];
     if (!bar) continue;
     const level = result.level;
+    // Cases that would prove the bar if every one passed (were clean): the bars' own bounds, from stats/ (a pass-rate
+    // bar: one-sided Wilson at the observed rate 1; a failure-rate bar: exact zero-failure). Infinity: no practical number.
     let perfect: number | null = null;
-    if (result.kind === 'min' && (result.metric === null || result.metric === 'pass_rate')) perfect = casesForPerfectPassRate(result.threshold, level);
+    if (result.kind === 'min' && (result.metric === null || result.metric === 'pass_rate')) perfect = casesAtObservedRate(1, result.threshold, 'lower', 'wilson', level) ?? Infinity;
     else if (result.kind === 'max_rate') perfect = casesNeededForZeroFailureBar(result.threshold, level);
     else if (result.kind === 'min' && result.threshold < 1) perfect = casesNeededForZeroFailureBar(1 - result.threshold, level);
     const units = result.clusters ?? result.n;
@@ -220,9 +213,9 @@ function segmentFindings(run: RunRecord, report: RunReport): DoctorFinding[] {
         kind: 'segment-too-small',
         severity: 'warning',
         title: `segment ${result.segment} is too small for its bar "${result.text}"`,
-        detail: `${plural(units, result.clusters !== null ? 'cluster' : 'case')} in the segment; even if every one ${result.kind === 'max_rate' ? 'were clean' : 'passed'}, the ${Math.round(level * 100)}% bound could not clear the bar: that needs at least ${plural(perfect, 'case')}.`,
-        suggestion: `add at least ${plural(perfect - units, 'case')} tagged ${result.segment}, or make the bar reachable (a lower level:, or a looser threshold) — as it stands the bar can never be met.`,
-        figures: { bar: result.index, segment: result.segment, cases: units, casesNeededIfPerfect: perfect },
+        detail: `${plural(units, result.clusters !== null ? 'cluster' : 'case')} in the segment; even if every one ${result.kind === 'max_rate' ? 'were clean' : 'passed'}, the ${Math.round(level * 100)}% bound could not clear the bar: ${Number.isFinite(perfect) ? `that needs at least ${plural(perfect, 'case')}` : 'no practical number of cases would'}.`,
+        suggestion: `${Number.isFinite(perfect) ? `add at least ${plural(perfect - units, 'case')} tagged ${result.segment}, or ` : ''}make the bar reachable (a lower level:, or a looser threshold) — as it stands the bar can never be met.`,
+        figures: { bar: result.index, segment: result.segment, cases: units, casesNeededIfPerfect: Number.isFinite(perfect) ? perfect : null },
       });
     } else if (result.verdict === 'inconclusive' && result.casesNeeded !== null && result.casesNeeded > units) {
       findings.push({

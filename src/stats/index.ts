@@ -18,6 +18,7 @@ export {
   type OneSidedMethod,
   type OneSidedOptions,
 } from './proportions.js';
+export { casesAtObservedRate } from './cases-needed.js';
 export { intervalCoverage, wilsonCoverage, type Coverage, type CoverageOptions, type ProportionIntervalMethod } from './coverage.js';
 
 // Means of scores
