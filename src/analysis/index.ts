@@ -39,4 +39,4 @@ export {
 export { parseVolume, projectSpend, projectSelection, type Volume, type VolumePeriod, type Projection, type SpendProjection, type SwitchProjection } from './projection.js';
 export { loadSelectionData, pricedModelOf, type SelectionData } from './selection-data.js';
 export { buildCostSummary, type CostSummary, type VariantCosts } from './cost-summary.js';
-export { criticalFirst, criticalFlag, criticalFlips, outputsOf, representativeSample, sidePasses, type OutputSample } from './flip-samples.js';
+export { criticalFirst, criticalFlips, outputsOf, representativeSample, sidePasses, type OutputSample } from './flip-samples.js';

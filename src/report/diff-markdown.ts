@@ -3,10 +3,10 @@
 // The figures and wording come from diff-report.ts, which renders the terminal text.
 import { metricLabel, type DescribedMetricChange, type DescribedSegmentChange } from './describe-change.js';
 import { configChangesMarkdown } from './config-changes-render.js';
-import { FLIP_WORD, metricRows, runName, segmentName, shownOutput, type DiffReport, type FlipWithOutputs } from './diff-report.js';
+import { FLIP_WORD, criticalFlag, metricRows, runName, segmentName, shownOutput, type DiffReport, type FlipWithOutputs } from './diff-report.js';
 import { escapeMarkdownInline, markdownCode } from './escape.js';
 import { withSink } from './file-sink.js';
-import { criticalFirst, criticalFlag, criticalFlips } from '../analysis/index.js';
+import { criticalFirst, criticalFlips } from '../analysis/index.js';
 
 const md = (s: string, max = 300) => escapeMarkdownInline(s, max);
 

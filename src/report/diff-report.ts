@@ -17,7 +17,7 @@ import { loadCaseOutcomes } from '../analysis/index.js';
 import { describeVariantDiff, metricLabel, pointsText, type DescribedMetricChange, type DescribedSegmentChange } from './describe-change.js';
 import { configChanges, type ConfigChanges } from './config-changes.js';
 import { configChangesText } from './config-changes-render.js';
-import { criticalFirst, criticalFlag, criticalFlips, outputsOf, representativeSample, sidePasses, type OutputSample } from '../analysis/index.js';
+import { criticalFirst, criticalFlips, outputsOf, representativeSample, sidePasses, type OutputSample } from '../analysis/index.js';
 import { loadRun } from './run-report.js';
 import { runRepeatReducer } from '../analysis/index.js';
 import { escapeTerminal } from './escape.js';
@@ -39,7 +39,11 @@ export interface DiffRunInfo {
   variants: string[];
 }
 
-export { criticalFirst, criticalFlag, criticalFlips, type OutputSample } from '../analysis/index.js';
+
+/** "⛔ critical: no-cash-promise" for a flip that newly fails a critical check, else "". */
+export function criticalFlag(flip: Pick<CaseFlip, 'newCriticalFailures'>): string {
+  return flip.newCriticalFailures.length ? `⛔ critical: ${flip.newCriticalFailures.join(', ')}` : '';
+}
 
 export interface FlipWithOutputs extends CaseFlip {
   /** Every repeat of each side, in full. */

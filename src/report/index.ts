@@ -36,13 +36,11 @@ export {
   writeDiffJson,
   runName,
   significantRegressions,
-  criticalFlips,
   criticalFlag,
   type DiffReport,
   type DiffRunInfo,
   type DiffReportOptions,
   type FlipWithOutputs,
-  type OutputSample,
   type VariantDiffReport,
 } from './diff-report.js';
 export { renderDiffMarkdown, writeDiffMarkdown, markdownFlipTable, markdownMetricTable } from './diff-markdown.js';
