@@ -1,7 +1,7 @@
 // The analysis stage: the decisions and figures built from stored runs (per-case outcomes and repeat
 // reduction, cost figures, model selection with its frontier, floors and routing, spend projections, the
-// outputs behind a flip). Pure data: the words, tables and file formats are report/'s. Only import surface
-// of analysis/.
+// figures of a run-to-run diff with the outputs behind each flip, a suite's history). Data: the sentences,
+// tables and file formats are report/'s. Only import surface of analysis/.
 export { loadCaseOutcomes } from './case-outcomes.js';
 export { reducedPassValue, repeatReduceSummary, runRepeatReducer, shortOfK } from './repeat-reduction.js';
 export {
@@ -40,3 +40,5 @@ export { parseVolume, projectSpend, projectSelection, type Volume, type VolumePe
 export { loadSelectionData, pricedModelOf, type SelectionData } from './selection-data.js';
 export { buildCostSummary, type CostSummary, type VariantCosts } from './cost-summary.js';
 export { criticalFirst, criticalFlips, outputsOf, representativeSample, sidePasses, type OutputSample } from './flip-samples.js';
+export { historyFigures, type HistoryFigures, type HistoryOptions, type HistoryPoint, type HistorySeries, type HistoryStep } from './history.js';
+export { diffFigures, findBaselineRun, type DiffFiguresOptions, type FlipWithOutputs, type VariantDiffFigures } from './diff-figures.js';

@@ -9,7 +9,8 @@ import { metricLabel, pointsText, type DescribedMetricChange } from './describe-
 import type { RunReport } from './run-report-types.js';
 import { escapeMarkdownInline, markdownCode } from './escape.js';
 import { ciText, pct } from './format.js';
-import { FLIP_WORD, significantRegressions, type DiffReport, type FlipWithOutputs } from './diff-report.js';
+import { FLIP_WORD, significantRegressions, type DiffReport } from './diff-report.js';
+import type { FlipWithOutputs } from '../analysis/index.js';
 import { markdownFlipTable } from './diff-markdown.js';
 import { configChangesMarkdown } from './config-changes-render.js';
 import { criticalFirst, criticalFlips } from '../analysis/index.js';

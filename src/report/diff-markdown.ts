@@ -3,7 +3,8 @@
 // The figures and wording come from diff-report.ts, which renders the terminal text.
 import { metricLabel, type DescribedMetricChange, type DescribedSegmentChange } from './describe-change.js';
 import { configChangesMarkdown } from './config-changes-render.js';
-import { FLIP_WORD, criticalFlag, metricRows, runName, segmentName, shownOutput, type DiffReport, type FlipWithOutputs } from './diff-report.js';
+import { FLIP_WORD, criticalFlag, metricRows, runName, segmentName, shownOutput, type DiffReport } from './diff-report.js';
+import type { FlipWithOutputs } from '../analysis/index.js';
 import { escapeMarkdownInline, markdownCode } from './escape.js';
 import { withSink } from './file-sink.js';
 import { criticalFirst, criticalFlips } from '../analysis/index.js';

@@ -1,25 +1,15 @@
-// `evalspec diff`: what changed between two stored runs of a suite and whether it is real. Loads both runs'
-// per-case outcomes and case hashes, lets the pure stats/run-diff.ts compute the figures, then fetches the
-// outputs of the flipped cases only (one streamed pass per run and variant) and renders the result for the
-// terminal (truncated), Markdown (escaped, GFM) and JSON (full outputs).
+// `evalspec diff`: what changed between two stored runs of a suite and whether it is real. The figures and the
+// outputs of the flipped cases come from analysis/diff-figures.ts; this file adds the sentences of each change
+// (describe-change.ts), what changed in the config, the summary and the warnings, and renders the result for the
+// terminal (truncated) and JSON (full outputs); diff-markdown.ts renders Markdown.
 import type { Store, RunRecord } from '../store/index.js';
 import { stableStringify } from '../suite/index.js';
-import {
-  diffRuns,
-  formatPValue,
-  type CaseFlip,
-  type CaseMatching,
-  type DiffOptions,
-  type RunDiff,
-  type VariantDiff,
-} from '../stats/index.js';
-import { loadCaseOutcomes } from '../analysis/index.js';
+import { formatPValue, type CaseFlip, type CaseMatching, type RunDiff } from '../stats/index.js';
+import { criticalFirst, criticalFlips, diffFigures, runRepeatReducer, type DiffFiguresOptions, type FlipWithOutputs, type OutputSample, type VariantDiffFigures } from '../analysis/index.js';
 import { describeVariantDiff, metricLabel, pointsText, type DescribedMetricChange, type DescribedSegmentChange } from './describe-change.js';
 import { configChanges, type ConfigChanges } from './config-changes.js';
 import { configChangesText } from './config-changes-render.js';
-import { criticalFirst, criticalFlips, outputsOf, representativeSample, sidePasses, type OutputSample } from '../analysis/index.js';
 import { loadRun } from './run-report.js';
-import { runRepeatReducer } from '../analysis/index.js';
 import { escapeTerminal } from './escape.js';
 import { textTable } from './format.js';
 import { withSink } from './file-sink.js';
@@ -45,18 +35,10 @@ export function criticalFlag(flip: Pick<CaseFlip, 'newCriticalFailures'>): strin
   return flip.newCriticalFailures.length ? `⛔ critical: ${flip.newCriticalFailures.join(', ')}` : '';
 }
 
-export interface FlipWithOutputs extends CaseFlip {
-  /** Every repeat of each side, in full. */
-  outputs: { before: OutputSample[]; after: OutputSample[] };
-  /** The repeat that represents each side of the flip (flip-samples.ts); null without results. */
-  shown: { before: number | null; after: number | null };
-}
-
-export interface VariantDiffReport extends Omit<VariantDiff, 'flips' | 'metrics' | 'segments'> {
+export interface VariantDiffReport extends Omit<VariantDiffFigures, 'metrics' | 'segments'> {
   /** With their sentences (describe-change.ts). */
   metrics: DescribedMetricChange[];
   segments: DescribedSegmentChange[];
-  flips: { fixed: FlipWithOutputs[]; broken: FlipWithOutputs[]; stillFailing: FlipWithOutputs[] };
 }
 
 export interface DiffReport {
@@ -78,10 +60,8 @@ export interface DiffReport {
   warnings: string[];
 }
 
-export interface DiffReportOptions extends DiffOptions {
-  /** Fetch the outputs of flipped cases (default true). */
-  outputs?: boolean;
-}
+/** How to compare two runs (diffFigures' options: level, segments, metrics, whether to fetch outputs). */
+export type DiffReportOptions = DiffFiguresOptions;
 
 function runInfo(run: RunRecord): DiffRunInfo {
   return {
@@ -102,16 +82,6 @@ function runInfo(run: RunRecord): DiffRunInfo {
 /** A stored run by id, or the newest run for "latest". */
 export async function resolveRun(store: Store, ref: string): Promise<RunRecord> {
   return loadRun(store, ref);
-}
-
-/** The latest completed run of a suite with a label (the baseline of "compare with main"), other than `exclude`. */
-export async function findBaselineRun(store: Store, suiteName: string, label: string, exclude?: string): Promise<RunRecord | undefined> {
-  const runs = await store.runs.list({ suite: suiteName, label, status: 'completed', limit: 2 });
-  return runs.find((r) => r.id !== exclude);
-}
-
-async function caseHashes(store: Store, runId: string): Promise<Map<string, string>> {
-  return new Map((await store.cases.list(runId)).map((c) => [c.caseId, c.contentHash]));
 }
 
 function warningsFor(before: RunRecord, after: RunRecord, diff: RunDiff): string[] {
@@ -144,30 +114,9 @@ function warningsFor(before: RunRecord, after: RunRecord, diff: RunDiff): string
 export async function buildDiffReport(store: Store, beforeRef: string | RunRecord, afterRef: string | RunRecord, options: DiffReportOptions = {}): Promise<DiffReport> {
   const before = typeof beforeRef === 'string' ? await resolveRun(store, beforeRef) : beforeRef;
   const after = typeof afterRef === 'string' ? await resolveRun(store, afterRef) : afterRef;
-  const [outcomesBefore, outcomesAfter, hashesBefore, hashesAfter] = await Promise.all([
-    loadCaseOutcomes(store, before),
-    loadCaseOutcomes(store, after),
-    caseHashes(store, before.id),
-    caseHashes(store, after.id),
-  ]);
-  const diff = diffRuns({ outcomes: outcomesBefore, hashes: hashesBefore }, { outcomes: outcomesAfter, hashes: hashesAfter }, options);
-  const perVariant: VariantDiffReport[] = [];
-  for (const v of diff.perVariant) {
-    const all = [...v.flips.fixed, ...v.flips.broken, ...v.flips.stillFailing];
-    const wanted = new Set(all.map((f) => f.caseId));
-    const fetch = options.outputs !== false;
-    const ob = fetch ? await outputsOf(store, before.id, v.variant, wanted) : new Map<string, OutputSample[]>();
-    const oa = fetch ? await outputsOf(store, after.id, v.variant, wanted) : new Map<string, OutputSample[]>();
-    const withOutputs = (f: CaseFlip): FlipWithOutputs => {
-      const outputs = { before: ob.get(f.caseId) ?? [], after: oa.get(f.caseId) ?? [] };
-      const shown = (side: 'before' | 'after') => representativeSample(outputs[side], sidePasses(f, side), side === 'after' ? f.newCriticalFailures : [])?.repeat ?? null;
-      return { ...f, outputs, shown: { before: shown('before'), after: shown('after') } };
-    };
-    perVariant.push({
-      ...describeVariantDiff(v),
-      flips: { fixed: v.flips.fixed.map(withOutputs), broken: v.flips.broken.map(withOutputs), stillFailing: v.flips.stillFailing.map(withOutputs) },
-    });
-  }
+  const figures = await diffFigures(store, before, after, options);
+  const diff = figures.diff;
+  const perVariant: VariantDiffReport[] = figures.perVariant.map(describeVariantDiff);
   // Significant figures: every metric, and every segment large enough to say anything.
   const changes: DescribedMetricChange[] = perVariant.flatMap((v) => [...v.metrics, ...v.segments.filter((x) => !x.warning)]);
   return {

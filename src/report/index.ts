@@ -30,7 +30,6 @@ export { int as formatInt } from './format.js';
 export { JudgeAccumulator, renderJudgeSummary, calibrationText, type JudgeSummary, type JudgeCheckSummary, type JudgeVariantFigures, type JudgeCalibrationNote } from './judge-summary.js';
 export {
   buildDiffReport,
-  findBaselineRun,
   resolveRun,
   renderDiffText,
   writeDiffJson,
@@ -40,7 +39,6 @@ export {
   type DiffReport,
   type DiffRunInfo,
   type DiffReportOptions,
-  type FlipWithOutputs,
   type VariantDiffReport,
 } from './diff-report.js';
 export { renderDiffMarkdown, writeDiffMarkdown, markdownFlipTable, markdownMetricTable } from './diff-markdown.js';
@@ -55,5 +53,5 @@ export {
 export { configChangesText, configChangesMarkdown } from './config-changes-render.js';
 export { compactLineDiff, type DiffLine } from './line-diff.js';
 export { ciDecision, ciJson, renderCiComment, writeCiComment, writeCiJson, type CiDecision, type CiInput, type CiVerdict } from './ci-comment.js';
-export { buildHistory, renderHistoryText, writeHistoryJson, sparkline, type History, type HistoryOptions, type HistoryPoint, type HistoryRun, type HistorySeries, type HistoryStep } from './history.js';
+export { buildHistory, renderHistoryText, writeHistoryJson, sparkline, type History, type HistoryRun } from './history.js';
 export { buildDoctorReport, renderDoctorText, writeDoctorJson, type DoctorFinding, type DoctorReport, type DoctorOptions, type FindingKind } from './doctor.js';

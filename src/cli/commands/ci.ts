@@ -11,7 +11,6 @@ import { openStore } from '../../store/index.js';
 import {
   buildDiffReport,
   ciDecision,
-  findBaselineRun,
   incompleteRunAdvice,
   renderDiffText,
   REPORTERS,
@@ -22,6 +21,7 @@ import {
   writeCiJson,
   type CiInput,
 } from '../../report/index.js';
+import { findBaselineRun } from '../../analysis/index.js';
 import { createProgress } from '../progress.js';
 import { positiveInt } from '../options.js';
 import { budgetStopMessage, nonNegativeUsd, cancelledMessage } from '../budget-options.js';
