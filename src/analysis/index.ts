@@ -42,3 +42,4 @@ export { buildCostSummary, type CostSummary, type VariantCosts } from './cost-su
 export { criticalFirst, criticalFlips, outputsOf, representativeSample, sidePasses, type OutputSample } from './flip-samples.js';
 export { historyFigures, type HistoryFigures, type HistoryOptions, type HistoryPoint, type HistorySeries, type HistoryStep } from './history.js';
 export { diffFigures, findBaselineRun, type DiffFiguresOptions, type FlipWithOutputs, type VariantDiffFigures } from './diff-figures.js';
+export { caseGroups, failureReasons, neverFailingChecks, previousRunDetectable, type PreviousRunDetectable } from './doctor-figures.js';
