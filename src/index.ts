@@ -10,5 +10,6 @@ export { executeRun, type RunOptions, type RunOutcome, type RunEvent } from './r
 export * as score from './score/index.js';
 export { openStore, type Store, type RunRecord, type ResultRow } from './store/index.js';
 export * as stats from './stats/index.js';
+export * as analysis from './analysis/index.js';
 export * as report from './report/index.js';
 export * as calibration from './calibration/index.js';

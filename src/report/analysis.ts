@@ -13,7 +13,7 @@ import {
   type GateSummary,
   type SegmentFigures,
 } from '../stats/index.js';
-import { loadCaseOutcomes } from './case-outcomes.js';
+import { loadCaseOutcomes } from '../analysis/index.js';
 import { barResults, type BarResult } from './bar-text.js';
 import { describeComparisons } from './describe-comparison.js';
 import type { RunReport } from './run-report-types.js';

@@ -4,14 +4,16 @@
 // <details> only, every model output and name escaped (escape.ts), so a model cannot inject HTML or ping anyone.
 import { EXIT } from '../errors.js';
 import type { GateSummary } from '../stats/index.js';
-import { metricLabel, pointsText, sameFigures, type MetricChange } from '../stats/index.js';
+import { sameFigures } from '../stats/index.js';
+import { metricLabel, pointsText, type DescribedMetricChange } from './describe-change.js';
 import type { RunReport } from './run-report-types.js';
 import { escapeMarkdownInline, markdownCode } from './escape.js';
 import { ciText, pct } from './format.js';
-import { FLIP_WORD, significantRegressions, type DiffReport, type FlipWithOutputs } from './diff-report.js';
+import { FLIP_WORD, significantRegressions, type DiffReport } from './diff-report.js';
+import type { FlipWithOutputs } from '../analysis/index.js';
 import { markdownFlipTable } from './diff-markdown.js';
 import { configChangesMarkdown } from './config-changes-render.js';
-import { criticalFirst, criticalFlips } from './flip-samples.js';
+import { criticalFirst, criticalFlips } from '../analysis/index.js';
 import { withSink } from './file-sink.js';
 
 export type CiVerdict = 'pass' | 'fail' | 'warn';
@@ -117,7 +119,7 @@ function significantLines(diff: DiffReport): string[] {
   for (const v of diff.perVariant) {
     // A check metric that moved exactly like an earlier metric (a suite whose only check decides the pass
     // rate) is named on that line instead of repeating it.
-    const groups: { first: MetricChange; same: string[] }[] = [];
+    const groups: { first: DescribedMetricChange; same: string[] }[] = [];
     for (const c of v.metrics.filter((m) => m.significant)) {
       const twin = groups.find((g) => sameFigures(g.first, c));
       if (twin) twin.same.push(metricLabel(c.metric));

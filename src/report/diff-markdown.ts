@@ -1,16 +1,17 @@
 // `evalspec diff` as Markdown (GFM): the change of each metric in words and as a table, segments, and the
 // flipped cases with both outputs, escaped and truncated; code spans fence their text as it is (markdownCode).
 // The figures and wording come from diff-report.ts, which renders the terminal text.
-import { metricLabel, type MetricChange, type SegmentChange } from '../stats/index.js';
+import { metricLabel, type DescribedMetricChange, type DescribedSegmentChange } from './describe-change.js';
 import { configChangesMarkdown } from './config-changes-render.js';
-import { FLIP_WORD, metricRows, runName, segmentName, shownOutput, type DiffReport, type FlipWithOutputs } from './diff-report.js';
+import { FLIP_WORD, criticalFlag, metricRows, runName, segmentName, shownOutput, type DiffReport } from './diff-report.js';
+import type { FlipWithOutputs } from '../analysis/index.js';
 import { escapeMarkdownInline, markdownCode } from './escape.js';
 import { withSink } from './file-sink.js';
-import { criticalFirst, criticalFlag, criticalFlips } from './flip-samples.js';
+import { criticalFirst, criticalFlips } from '../analysis/index.js';
 
 const md = (s: string, max = 300) => escapeMarkdownInline(s, max);
 
-export function markdownMetricTable(changes: readonly MetricChange[], name: (c: MetricChange) => string, first = 'metric'): string[] {
+export function markdownMetricTable(changes: readonly DescribedMetricChange[], name: (c: DescribedMetricChange) => string, first = 'metric'): string[] {
   const out = [`| ${first} | cases | before | after | change (points) | 95% CI | p | Holm | |`, '|---|---:|---:|---:|---:|---:|---:|---:|---|'];
   for (const r of metricRows(changes, name)) {
     out.push(`| ${md(r[0], 120)} | ${r.slice(1, 8).join(' | ')} | ${r[8] ? (r[8].startsWith('▲') ? '🟢 better' : '🔴 worse') : ''} |`);
@@ -48,7 +49,7 @@ export function renderDiffMarkdown(report: DiffReport, options: { flips?: number
     out.push('', ...markdownMetricTable(v.metrics, (c) => metricLabel(c.metric)));
     if (v.segments.length) {
       out.push('', '<details><summary>By segment (case tag; Holm across the segments of each metric)</summary>', '');
-      out.push(...markdownMetricTable(v.segments.slice(0, 50), (c) => `${segmentName(c as SegmentChange)}${(c as SegmentChange).warning ? ' (too few cases)' : ''}`, 'segment'));
+      out.push(...markdownMetricTable(v.segments.slice(0, 50), (c) => `${segmentName(c as DescribedSegmentChange)}${(c as DescribedSegmentChange).warning ? ' (too few cases)' : ''}`, 'segment'));
       out.push('', '</details>');
     }
     const f = v.flips;

@@ -1,28 +1,15 @@
-// `evalspec diff`: what changed between two stored runs of a suite and whether it is real. Loads both runs'
-// per-case outcomes and case hashes, lets the pure stats/run-diff.ts compute the figures, then fetches the
-// outputs of the flipped cases only (one streamed pass per run and variant) and renders the result for the
-// terminal (truncated), Markdown (escaped, GFM) and JSON (full outputs).
+// `evalspec diff`: what changed between two stored runs of a suite and whether it is real. The figures and the
+// outputs of the flipped cases come from analysis/diff-figures.ts; this file adds the sentences of each change
+// (describe-change.ts), what changed in the config, the summary and the warnings, and renders the result for the
+// terminal (truncated) and JSON (full outputs); diff-markdown.ts renders Markdown.
 import type { Store, RunRecord } from '../store/index.js';
 import { stableStringify } from '../suite/index.js';
-import {
-  diffRuns,
-  formatPValue,
-  metricLabel,
-  pointsText,
-  type CaseFlip,
-  type CaseMatching,
-  type DiffOptions,
-  type MetricChange,
-  type RunDiff,
-  type SegmentChange,
-  type VariantDiff,
-} from '../stats/index.js';
-import { loadCaseOutcomes } from './case-outcomes.js';
+import { formatPValue, type CaseFlip, type CaseMatching, type RunDiff } from '../stats/index.js';
+import { criticalFirst, criticalFlips, diffFigures, runRepeatReducer, type DiffFiguresOptions, type FlipWithOutputs, type OutputSample, type VariantDiffFigures } from '../analysis/index.js';
+import { describeVariantDiff, metricLabel, pointsText, type DescribedMetricChange, type DescribedSegmentChange } from './describe-change.js';
 import { configChanges, type ConfigChanges } from './config-changes.js';
 import { configChangesText } from './config-changes-render.js';
-import { criticalFirst, criticalFlag, criticalFlips, outputsOf, representativeSample, sidePasses, type OutputSample } from './flip-samples.js';
 import { loadRun } from './run-report.js';
-import { runRepeatReducer } from './repeat-reduction.js';
 import { escapeTerminal } from './escape.js';
 import { textTable } from './format.js';
 import { withSink } from './file-sink.js';
@@ -37,22 +24,21 @@ export interface DiffRunInfo {
   gitBranch: string | null;
   startedAt: string;
   repeat: number;
-  /** The suite's repeat reducer (report/repeat-reduction.ts): it makes each case's pass value and flip verdict. */
+  /** The suite's repeat reducer (analysis/repeat-reduction.ts): it makes each case's pass value and flip verdict. */
   repeatReduce: string;
   variants: string[];
 }
 
-export { criticalFirst, criticalFlag, criticalFlips, type OutputSample } from './flip-samples.js';
 
-export interface FlipWithOutputs extends CaseFlip {
-  /** Every repeat of each side, in full. */
-  outputs: { before: OutputSample[]; after: OutputSample[] };
-  /** The repeat that represents each side of the flip (flip-samples.ts); null without results. */
-  shown: { before: number | null; after: number | null };
+/** "⛔ critical: no-cash-promise" for a flip that newly fails a critical check, else "". */
+export function criticalFlag(flip: Pick<CaseFlip, 'newCriticalFailures'>): string {
+  return flip.newCriticalFailures.length ? `⛔ critical: ${flip.newCriticalFailures.join(', ')}` : '';
 }
 
-export interface VariantDiffReport extends Omit<VariantDiff, 'flips'> {
-  flips: { fixed: FlipWithOutputs[]; broken: FlipWithOutputs[]; stillFailing: FlipWithOutputs[] };
+export interface VariantDiffReport extends Omit<VariantDiffFigures, 'metrics' | 'segments'> {
+  /** With their sentences (describe-change.ts). */
+  metrics: DescribedMetricChange[];
+  segments: DescribedSegmentChange[];
 }
 
 export interface DiffReport {
@@ -74,10 +60,8 @@ export interface DiffReport {
   warnings: string[];
 }
 
-export interface DiffReportOptions extends DiffOptions {
-  /** Fetch the outputs of flipped cases (default true). */
-  outputs?: boolean;
-}
+/** How to compare two runs (diffFigures' options: level, segments, metrics, whether to fetch outputs). */
+export type DiffReportOptions = DiffFiguresOptions;
 
 function runInfo(run: RunRecord): DiffRunInfo {
   return {
@@ -98,16 +82,6 @@ function runInfo(run: RunRecord): DiffRunInfo {
 /** A stored run by id, or the newest run for "latest". */
 export async function resolveRun(store: Store, ref: string): Promise<RunRecord> {
   return loadRun(store, ref);
-}
-
-/** The latest completed run of a suite with a label (the baseline of "compare with main"), other than `exclude`. */
-export async function findBaselineRun(store: Store, suiteName: string, label: string, exclude?: string): Promise<RunRecord | undefined> {
-  const runs = await store.runs.list({ suite: suiteName, label, status: 'completed', limit: 2 });
-  return runs.find((r) => r.id !== exclude);
-}
-
-async function caseHashes(store: Store, runId: string): Promise<Map<string, string>> {
-  return new Map((await store.cases.list(runId)).map((c) => [c.caseId, c.contentHash]));
 }
 
 function warningsFor(before: RunRecord, after: RunRecord, diff: RunDiff): string[] {
@@ -140,32 +114,11 @@ function warningsFor(before: RunRecord, after: RunRecord, diff: RunDiff): string
 export async function buildDiffReport(store: Store, beforeRef: string | RunRecord, afterRef: string | RunRecord, options: DiffReportOptions = {}): Promise<DiffReport> {
   const before = typeof beforeRef === 'string' ? await resolveRun(store, beforeRef) : beforeRef;
   const after = typeof afterRef === 'string' ? await resolveRun(store, afterRef) : afterRef;
-  const [outcomesBefore, outcomesAfter, hashesBefore, hashesAfter] = await Promise.all([
-    loadCaseOutcomes(store, before),
-    loadCaseOutcomes(store, after),
-    caseHashes(store, before.id),
-    caseHashes(store, after.id),
-  ]);
-  const diff = diffRuns({ outcomes: outcomesBefore, hashes: hashesBefore }, { outcomes: outcomesAfter, hashes: hashesAfter }, options);
-  const perVariant: VariantDiffReport[] = [];
-  for (const v of diff.perVariant) {
-    const all = [...v.flips.fixed, ...v.flips.broken, ...v.flips.stillFailing];
-    const wanted = new Set(all.map((f) => f.caseId));
-    const fetch = options.outputs !== false;
-    const ob = fetch ? await outputsOf(store, before.id, v.variant, wanted) : new Map<string, OutputSample[]>();
-    const oa = fetch ? await outputsOf(store, after.id, v.variant, wanted) : new Map<string, OutputSample[]>();
-    const withOutputs = (f: CaseFlip): FlipWithOutputs => {
-      const outputs = { before: ob.get(f.caseId) ?? [], after: oa.get(f.caseId) ?? [] };
-      const shown = (side: 'before' | 'after') => representativeSample(outputs[side], sidePasses(f, side), side === 'after' ? f.newCriticalFailures : [])?.repeat ?? null;
-      return { ...f, outputs, shown: { before: shown('before'), after: shown('after') } };
-    };
-    perVariant.push({
-      ...v,
-      flips: { fixed: v.flips.fixed.map(withOutputs), broken: v.flips.broken.map(withOutputs), stillFailing: v.flips.stillFailing.map(withOutputs) },
-    });
-  }
+  const figures = await diffFigures(store, before, after, options);
+  const diff = figures.diff;
+  const perVariant: VariantDiffReport[] = figures.perVariant.map(describeVariantDiff);
   // Significant figures: every metric, and every segment large enough to say anything.
-  const changes: MetricChange[] = perVariant.flatMap((v) => [...v.metrics, ...v.segments.filter((x) => !x.warning)]);
+  const changes: DescribedMetricChange[] = perVariant.flatMap((v) => [...v.metrics, ...v.segments.filter((x) => !x.warning)]);
   return {
     formatVersion: 1,
     kind: 'diff',
@@ -221,11 +174,11 @@ function pText(p: number | null): string {
   return formatPValue(p).replace(/^p = /, '').replace(/^p /, '');
 }
 
-function ciPoints(c: MetricChange): string {
+function ciPoints(c: DescribedMetricChange): string {
   return c.interval ? `${pointsText(c.interval.low, true)} to ${pointsText(c.interval.high, true)}` : 'n/a';
 }
 
-function mark(c: MetricChange): string {
+function mark(c: DescribedMetricChange): string {
   return c.direction === 'better' ? '▲ better' : c.direction === 'worse' ? '▼ worse' : '';
 }
 
@@ -243,7 +196,7 @@ export function shownOutput(flip: FlipWithOutputs, side: 'before' | 'after'): { 
 
 
 /** "segment:customer" for the pass rate, "segment:customer · tone" for a check metric. */
-export function segmentName(s: SegmentChange): string {
+export function segmentName(s: DescribedSegmentChange): string {
   return s.metric === 'pass_rate' ? s.tag : `${s.tag} · ${metricLabel(s.metric)}`;
 }
 
@@ -264,7 +217,7 @@ export interface DiffTextOptions {
   width?: number;
 }
 
-export function metricRows(changes: readonly MetricChange[], name: (c: MetricChange) => string): string[][] {
+export function metricRows(changes: readonly DescribedMetricChange[], name: (c: DescribedMetricChange) => string): string[][] {
   return changes.map((c) => [
     name(c),
     String(c.n),
@@ -307,7 +260,7 @@ export function renderDiffText(report: DiffReport, options: DiffTextOptions = {}
       const families = new Set(v.segments.map((x) => x.metric)).size;
       const perFamily = v.segments.length / families;
       lines.push('', `  by segment (case tag; Holm across the ${perFamily} segment${perFamily === 1 ? '' : 's'} of each metric):`);
-      const rows = metricRows(shown, (c) => t(segmentName(c as SegmentChange), 60)).map((r, k) => [...r.slice(0, 8), shown[k].warning ? 'too few cases' : r[8]]);
+      const rows = metricRows(shown, (c) => t(segmentName(c as DescribedSegmentChange), 60)).map((r, k) => [...r.slice(0, 8), shown[k].warning ? 'too few cases' : r[8]]);
       lines.push(...textTable(['segment', ...METRIC_HEADER.slice(1)], rows, ALIGN).split('\n').map((l) => `  ${l}`));
       if (v.segments.length > shown.length) lines.push(`  … ${v.segments.length - shown.length} more segments in the JSON report`);
       const notable = v.segments.filter((x) => x.significant && !x.warning);

@@ -1,5 +1,5 @@
 // `evalspec doctor RUN_ID`: is the suite able to tell good from bad? Diagnostics of the eval's design from one
-// stored run, each with a concrete suggestion:
+// stored run, each with a concrete suggestion (the figures from analysis/doctor-figures.ts, the words here):
 //   - saturated cases (every variant passes every repeat): they cannot separate variants;
 //   - cases no variant passes: possibly a wrong expectation (or a task beyond every model);
 //   - cases that errored in every variant: a provider or replay-log problem, not a model one;
@@ -10,17 +10,15 @@
 import type { Store, RunRecord } from '../store/index.js';
 import {
   casesNeededForZeroFailureBar,
-  lowerBound,
   pairedSampleSize,
-  pointsText,
-  type CaseOutcome,
+  casesAtObservedRate,
   type RunOutcomes,
 } from '../stats/index.js';
-import { loadCaseOutcomes } from './case-outcomes.js';
+import { caseGroups, failureReasons, loadCaseOutcomes, neverFailingChecks, previousRunDetectable, type PreviousRunDetectable } from '../analysis/index.js';
 import { buildRunReport, type RunReport } from './run-report.js';
 import { storedBars } from './analysis.js';
-import { buildDiffReport } from './diff-report.js';
 import { escapeTerminal } from './escape.js';
+import { pointsText } from './describe-change.js';
 import { withSink } from './file-sink.js';
 
 export type FindingKind =
@@ -68,68 +66,10 @@ export interface DoctorOptions {
 
 const plural = (n: number, word: string, many = `${word}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? word : many}`;
 
-function allPassed(o: CaseOutcome | undefined): boolean {
-  return !!o && o.results > 0 && o.errored === 0 && o.passed === o.results;
-}
-
-/**
- * A failing check reason per case, from slim results: the first variant in the run's order that failed it (then
- * the first repeat), so the same run always gives the same reason whatever order the results were written in.
- */
-async function failureReasons(store: Store, run: RunRecord, caseIds: ReadonlySet<string>): Promise<Record<string, string>> {
-  const reasons: Record<string, string> = {};
-  if (caseIds.size === 0) return reasons;
-  const rank = new Map(run.variants.map((v, i) => [v.id, i]));
-  const best = new Map<string, { order: number; text: string }>();
-  for await (const r of store.results.list(run.id, { slim: true })) {
-    if (!caseIds.has(r.caseId) || r.errorClass) continue;
-    const failed = r.checks.find((c) => !c.pass);
-    if (!failed) continue;
-    const order = (rank.get(r.variantId) ?? rank.size) * 1e6 + r.repeat;
-    const held = best.get(r.caseId);
-    if (!held || order < held.order) best.set(r.caseId, { order, text: `${r.variantId}: ${failed.metric} (${failed.type}): ${failed.reason}` });
-  }
-  for (const [caseId, { text }] of best) reasons[caseId] = text;
-  return reasons;
-}
-
-function caseFindings(outcomes: RunOutcomes): { saturated: string[]; unpassed: string[]; errored: string[]; withResults: number } {
-  const saturated: string[] = [];
-  const unpassed: string[] = [];
-  const errored: string[] = [];
-  let withResults = 0;
-  outcomes.cases.forEach((c, i) => {
-    const per = outcomes.variants.map((v) => v.outcomes[i]).filter((o): o is CaseOutcome => !!o && o.results > 0);
-    if (per.length === 0) return;
-    withResults++;
-    if (per.every((o) => o.errored === o.results)) errored.push(c.id);
-    else if (per.length === outcomes.variants.length && per.every(allPassed)) saturated.push(c.id);
-    else if (per.every((o) => o.passed === 0)) unpassed.push(c.id);
-  });
-  return { saturated, unpassed, errored, withResults };
-}
-
 function checkFindings(outcomes: RunOutcomes): DoctorFinding[] {
-  const totals = new Map<string, { severity: 'normal' | 'critical'; metric: string; judged: number; failed: number; scores: Set<number> }>();
-  for (const v of outcomes.variants) {
-    for (const o of v.outcomes) {
-      if (!o) continue;
-      for (const severity of ['normal', 'critical'] as const) {
-        for (const [metric, counts] of Object.entries(o.checks[severity] ?? {})) {
-          const key = `${severity}\u0000${metric}`;
-          const t = totals.get(key) ?? { severity, metric, judged: 0, failed: 0, scores: new Set<number>() };
-          t.judged += counts.judged;
-          t.failed += counts.failed;
-          if (o.metrics[metric] !== undefined) t.scores.add(Math.round(o.metrics[metric] * 1e6) / 1e6);
-          totals.set(key, t);
-        }
-      }
-    }
-  }
   const findings: DoctorFinding[] = [];
-  for (const t of totals.values()) {
-    if (t.judged === 0 || t.failed > 0) continue;
-    const graded = t.scores.size > 1;
+  for (const t of neverFailingChecks(outcomes)) {
+    const graded = t.graded;
     const what = `${t.severity === 'critical' ? 'critical ' : ''}check metric "${t.metric}"`;
     let suggestion: string;
     if (t.severity === 'critical') {
@@ -189,15 +129,6 @@ export function judgeFindings(report: Pick<RunReport, 'judges'>): DoctorFinding[
   return findings;
 }
 
-/** Cases that prove `pass rate ≥ threshold` if every one passes (one-sided Wilson, as the bars use). */
-function casesForPerfectPassRate(threshold: number, level: number): number {
-  let n = 1;
-  while (n < 1_000_000 && (lowerBound(n, n, { method: 'wilson', level })?.low ?? 0) < threshold) n = Math.ceil(n * 1.1 + 1);
-  let lo = Math.max(1, Math.floor((n - 1) / 1.1) - 1);
-  while (lo < n && (lowerBound(lo, lo, { method: 'wilson', level })?.low ?? 0) < threshold) lo++;
-  return lo;
-}
-
 function segmentFindings(run: RunRecord, report: RunReport): DoctorFinding[] {
   const findings: DoctorFinding[] = [];
   const { bars } = storedBars(run);
@@ -207,8 +138,10 @@ function segmentFindings(run: RunRecord, report: RunReport): DoctorFinding[] {
     const bar = bars[result.index];
     if (!bar) continue;
     const level = result.level;
+    // Cases that would prove the bar if every one passed (were clean): the bars' own bounds, from stats/ (a pass-rate
+    // bar: one-sided Wilson at the observed rate 1; a failure-rate bar: exact zero-failure). Infinity: no practical number.
     let perfect: number | null = null;
-    if (result.kind === 'min' && (result.metric === null || result.metric === 'pass_rate')) perfect = casesForPerfectPassRate(result.threshold, level);
+    if (result.kind === 'min' && (result.metric === null || result.metric === 'pass_rate')) perfect = casesAtObservedRate(1, result.threshold, 'lower', 'wilson', level) ?? Infinity;
     else if (result.kind === 'max_rate') perfect = casesNeededForZeroFailureBar(result.threshold, level);
     else if (result.kind === 'min' && result.threshold < 1) perfect = casesNeededForZeroFailureBar(1 - result.threshold, level);
     const units = result.clusters ?? result.n;
@@ -220,9 +153,9 @@ function segmentFindings(run: RunRecord, report: RunReport): DoctorFinding[] {
         kind: 'segment-too-small',
         severity: 'warning',
         title: `segment ${result.segment} is too small for its bar "${result.text}"`,
-        detail: `${plural(units, result.clusters !== null ? 'cluster' : 'case')} in the segment; even if every one ${result.kind === 'max_rate' ? 'were clean' : 'passed'}, the ${Math.round(level * 100)}% bound could not clear the bar: that needs at least ${plural(perfect, 'case')}.`,
-        suggestion: `add at least ${plural(perfect - units, 'case')} tagged ${result.segment}, or make the bar reachable (a lower level:, or a looser threshold) — as it stands the bar can never be met.`,
-        figures: { bar: result.index, segment: result.segment, cases: units, casesNeededIfPerfect: perfect },
+        detail: `${plural(units, result.clusters !== null ? 'cluster' : 'case')} in the segment; even if every one ${result.kind === 'max_rate' ? 'were clean' : 'passed'}, the ${Math.round(level * 100)}% bound could not clear the bar: ${Number.isFinite(perfect) ? `that needs at least ${plural(perfect, 'case')}` : 'no practical number of cases would'}.`,
+        suggestion: `${Number.isFinite(perfect) ? `add at least ${plural(perfect - units, 'case')} tagged ${result.segment}, or ` : ''}make the bar reachable (a lower level:, or a looser threshold) — as it stands the bar can never be met.`,
+        figures: { bar: result.index, segment: result.segment, cases: units, casesNeededIfPerfect: Number.isFinite(perfect) ? perfect : null },
       });
     } else if (result.verdict === 'inconclusive' && result.casesNeeded !== null && result.casesNeeded > units) {
       findings.push({
@@ -248,24 +181,7 @@ function segmentFindings(run: RunRecord, report: RunReport): DoctorFinding[] {
   return findings;
 }
 
-/** What a diff with the previous completed run of the suite can detect, for a run without paired comparisons. */
-async function previousRunDetectable(store: Store, run: RunRecord): Promise<{ runId: string; variant: string; n: number; se: number; mdd: number } | null> {
-  const runs = await store.runs.list({ suite: run.suiteName, status: 'completed', limit: 20 });
-  // The newest earlier run that differs from this one somewhere (identical outputs have no spread to measure).
-  for (const previous of runs.filter((r) => r.id !== run.id && r.startedAt <= run.startedAt).slice(0, 10)) {
-    const diff = await buildDiffReport(store, previous, run, { outputs: false });
-    let best: { runId: string; variant: string; n: number; se: number; mdd: number } | null = null;
-    for (const v of diff.perVariant) {
-      const c = v.metrics.find((m) => m.metric === 'pass_rate');
-      if (!c || c.minimumDetectableDifference === null || c.se === null) continue;
-      if (!best || c.minimumDetectableDifference > best.mdd) best = { runId: previous.id, variant: v.variant, n: c.n, se: c.se, mdd: c.minimumDetectableDifference };
-    }
-    if (best) return best;
-  }
-  return null;
-}
-
-function detectFindings(report: RunReport, run: RunRecord, options: DoctorOptions, previous: Awaited<ReturnType<typeof previousRunDetectable>>): DoctorFinding[] {
+function detectFindings(report: RunReport, run: RunRecord, options: DoctorOptions, previous: PreviousRunDetectable | null): DoctorFinding[] {
   const comparisons = (report.comparisons ?? []).filter((c) => c.minimumDetectableDifference !== null && c.se !== null && c.n > 0);
   const drops = storedBars(run).bars.flatMap((b) => (b.compare !== undefined && b.max_drop !== undefined && b.max_drop > 0 ? [b.max_drop] : []));
   const detect = options.detect ?? (drops.length ? Math.max(...drops) : 0.05);
@@ -323,7 +239,7 @@ export async function buildDoctorReport(store: Store, run: RunRecord, options: D
   const report = await buildRunReport(store, run.id);
   const outcomes = await loadCaseOutcomes(store, run);
   const findings: DoctorFinding[] = [];
-  const { saturated, unpassed, errored, withResults } = caseFindings(outcomes);
+  const { saturated, unpassed, errored, withResults } = caseGroups(outcomes);
   const manyVariants = outcomes.variants.length > 1;
   if (unpassed.length) {
     const reasons = await failureReasons(store, run, new Set(unpassed));

@@ -3,10 +3,9 @@ export { buildRunReport, loadRun, resultForJson } from './run-report.js';
 export type { RunReport, VariantSummary } from './run-report-types.js';
 export { writeJsonReport } from './json-report.js';
 export { addRunAnalysis, barsExitCode, gateSummary, storedBars, type BarResult, type BaselineChoice, type SegmentFigures } from './analysis.js';
-export { loadCaseOutcomes } from './case-outcomes.js';
 export { barResults, barText, describeBars, explainBar } from './bar-text.js';
+export { describeChange, describeVariantDiff, holmText, metricLabel, pointsText, type DescribedMetricChange, type DescribedSegmentChange } from './describe-change.js';
 export { describeComparison, describeComparisons, type ComparisonSummary, type DescribeOptions, type DescribedComparison } from './describe-comparison.js';
-export { reducedPassValue, runRepeatReducer } from './repeat-reduction.js';
 export { renderAnalysisText, renderAnalysisMarkdown, renderBarsText } from './analysis-render.js';
 export { writeJunitReport } from './junit-report.js';
 export { incompleteRunAdvice, interruptedRunAdvice, resumeCommand } from './resume-advice.js';
@@ -26,49 +25,20 @@ export {
 } from './reporters/index.js';
 export { escapeXml, escapeMarkdownInline, escapeTerminal, stripControl } from './escape.js';
 export { pct, ciText, usd, costText, ms, textTable } from './format.js';
-export { runPricing, runCostTotals, sumCosts, costsByVariant, costsOfAggregate, CostTotals, hasNoPriceByNature, type CostFigures, type RunPricing } from './cost-figures.js';
-export {
-  selectModels,
-  variantFigures,
-  compareVariants,
-  dominates,
-  segmentCaseIds,
-  routedVariant,
-  UNTAGGED,
-  type CaseOutcome,
-  type SelectionVariant,
-  type SelectionInput,
-  type SelectionAxis,
-  type Selection,
-  type VariantPoint,
-  type VariantFigures,
-  type Comparison,
-  type FloorChoice,
-  type SegmentSelection,
-  type RoutingSuggestion,
-  type LatencySummary,
-} from './selection.js';
-export { parseVolume, projectSpend, projectSelection, type Volume, type VolumePeriod, type Projection, type SpendProjection, type SwitchProjection } from './projection.js';
-export { loadSelectionData, pricedModelOf, type SelectionData } from './selection-data.js';
-export { buildCostSummary, type CostSummary, type VariantCosts } from './cost-summary.js';
 export { renderSelection, selectionJson, money, costRatioText, differenceText, type SelectionContext } from './selection-render.js';
 export { int as formatInt } from './format.js';
 export { JudgeAccumulator, renderJudgeSummary, calibrationText, type JudgeSummary, type JudgeCheckSummary, type JudgeVariantFigures, type JudgeCalibrationNote } from './judge-summary.js';
 export {
   buildDiffReport,
-  findBaselineRun,
   resolveRun,
   renderDiffText,
   writeDiffJson,
   runName,
   significantRegressions,
-  criticalFlips,
   criticalFlag,
   type DiffReport,
   type DiffRunInfo,
   type DiffReportOptions,
-  type FlipWithOutputs,
-  type OutputSample,
   type VariantDiffReport,
 } from './diff-report.js';
 export { renderDiffMarkdown, writeDiffMarkdown, markdownFlipTable, markdownMetricTable } from './diff-markdown.js';
@@ -83,5 +53,5 @@ export {
 export { configChangesText, configChangesMarkdown } from './config-changes-render.js';
 export { compactLineDiff, type DiffLine } from './line-diff.js';
 export { ciDecision, ciJson, renderCiComment, writeCiComment, writeCiJson, type CiDecision, type CiInput, type CiVerdict } from './ci-comment.js';
-export { buildHistory, renderHistoryText, writeHistoryJson, sparkline, type History, type HistoryOptions, type HistoryPoint, type HistoryRun, type HistorySeries, type HistoryStep } from './history.js';
+export { buildHistory, renderHistoryText, writeHistoryJson, sparkline, type History, type HistoryRun } from './history.js';
 export { buildDoctorReport, renderDoctorText, writeDoctorJson, type DoctorFinding, type DoctorReport, type DoctorOptions, type FindingKind } from './doctor.js';

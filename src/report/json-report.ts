@@ -2,7 +2,7 @@
 import type { Store } from '../store/index.js';
 import { resultForJson, type RunReport } from './run-report.js';
 import { withSink } from './file-sink.js';
-import { runPricing } from './cost-figures.js';
+import { runPricing } from '../analysis/index.js';
 
 export async function writeJsonReport(store: Store, report: RunReport, file: string, extra: Record<string, unknown> = {}): Promise<void> {
   const runId = report.runId;

@@ -4,7 +4,7 @@
 import type { RunStatus } from '../store/index.js';
 import type { Interval } from '../stats/index.js';
 import type { JudgeSummary } from './judge-summary.js';
-import type { CostSummary } from './cost-summary.js';
+import type { CostSummary } from '../analysis/index.js';
 import type { BaselineChoice, ConsistencyFigure, SegmentFigures } from '../stats/index.js';
 import type { DescribedComparison } from './describe-comparison.js';
 import type { BarResult } from './bar-text.js';

@@ -2,8 +2,7 @@
 import type { Interval } from '../stats/index.js';
 import { formatPValue } from '../stats/index.js';
 import { ms, pct, ciText, textTable, usd } from './format.js';
-import type { Projection, SwitchProjection } from './projection.js';
-import type { Comparison, Selection, VariantFigures } from './selection.js';
+import type { Comparison, Projection, Selection, SwitchProjection, VariantFigures } from '../analysis/index.js';
 
 export interface SelectionContext {
   runId: string;

@@ -1,6 +1,6 @@
 // Which cases flipped between two runs (fixed, broken, still failing) and which started or stopped being flaky,
 // for run-diff.ts. A case's verdict is its pass value under the suite's repeat reducer (the value every
-// pass-rate figure uses: outcomes.ts caseValue, set by report/repeat-reduction.ts), so `repeat: { n: 3,
+// pass-rate figure uses: outcomes.ts caseValue, set by analysis/repeat-reduction.ts), so `repeat: { n: 3,
 // reduce: pass^k }` flips a case that went from 3/3 to 2/3, where the mean of repeats would not.
 import { caseValue, type CaseInfo, type CaseOutcome } from './outcomes.js';
 

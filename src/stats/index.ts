@@ -18,6 +18,7 @@ export {
   type OneSidedMethod,
   type OneSidedOptions,
 } from './proportions.js';
+export { casesAtObservedRate } from './cases-needed.js';
 export { intervalCoverage, wilsonCoverage, type Coverage, type CoverageOptions, type ProportionIntervalMethod } from './coverage.js';
 
 // Means of scores
@@ -137,13 +138,9 @@ export {
   type GateSummary,
 } from './gates.js';
 export {
-  describeChange,
   diffRuns,
-  holmText,
   matchCases,
   metricChange,
-  metricLabel,
-  pointsText,
   sameFigures,
   type CaseFlip,
   type CaseMatching,

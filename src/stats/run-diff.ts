@@ -11,9 +11,9 @@
 // - Flips per case (case-flips.ts: the case's pass value under the suite's repeat reducer, above one half):
 //   fixed, broken, still failing, each with the critical checks it newly fails; and with repeats, the cases
 //   whose repeats became flaky (or stopped being flaky).
+// - Figures only: the sentences (MetricChange.sentence of the diff JSON) are written by report/describe-change.ts.
 import type { Interval } from './interval.js';
 import { holmAdjust } from './multiple-comparisons.js';
-import { formatPValue } from './format-p-value.js';
 import { minimumDetectableDifference } from './power.js';
 import { mcnemarFromOutcomes } from './mcnemar.js';
 import { pairedWithInterval } from './run-analysis.js';
@@ -75,7 +75,6 @@ export interface MetricChange {
   direction: 'better' | 'worse' | 'none';
   /** Smallest true change this comparison detects with 80% power (from its own SE). */
   minimumDetectableDifference: number | null;
-  sentence: string;
 }
 
 export interface SegmentChange extends MetricChange {
@@ -107,58 +106,6 @@ export interface RunDiff {
   perVariant: VariantDiff[];
 }
 
-const MINUS = '\u2212';
-
-/** "pass rate", "mean score", or the check metric's own name. */
-export function metricLabel(metric: string): string {
-  if (metric === 'pass_rate') return 'pass rate';
-  if (metric === 'score') return 'mean score';
-  return metric;
-}
-
-/** Points on a 0–100 scale, signed when asked: "6.2", "+4.0", "−6.2". */
-export function pointsText(x: number, signed = false, decimals = 1): string {
-  const text = Math.abs(x * 100).toFixed(decimals);
-  const zero = Number(text) === 0;
-  if (x < 0 && !zero) return `${MINUS}${text}`;
-  return signed && !zero ? `+${text}` : text;
-}
-
-/** "Holm 0.009", "Holm < 0.001". */
-export function holmText(p: number): string {
-  return formatPValue(p).replace(/^p/, 'Holm').replace('Holm =', 'Holm');
-}
-
-function levelText(level: number): string {
-  return `${Number((level * 100).toFixed(1))}% CI`;
-}
-
-/**
- * The change in words, e.g. "tone got worse by 6.2 points (95% CI 2.1 to 10.3, p = 0.003, Holm 0.009)".
- * `adjustedOver` names what Holm adjusted across ("4 metrics"); without it no Holm figure is printed.
- */
-export function describeChange(c: Omit<MetricChange, 'sentence'>, name: string, adjustedOver?: string): string {
-  const { difference, interval, pValue, pValueHolm } = c;
-  const p = pValue === null ? '' : `, ${formatPValue(pValue)}`;
-  const holm = adjustedOver && pValueHolm !== null ? `, ${holmText(pValueHolm)}` : '';
-  if (c.n === 0) return `${name}: no unchanged case has a value in both runs; nothing to compare.`;
-  if (!interval) {
-    if (difference === 0) return `${name}: unchanged on the ${c.n} paired case${c.n === 1 ? '' : 's'}, too few for a confidence interval.`;
-    return `${name} moved by ${pointsText(difference, true)} points, but there is not enough data for a confidence interval (it needs at least 2 cases whose changes vary).`;
-  }
-  const ci = levelText(interval.level);
-  if (c.detected) {
-    const better = difference > 0;
-    const [from, to] = better ? [interval.low, interval.high] : [-interval.high, -interval.low];
-    const core = `${name} got ${better ? 'better' : 'worse'} by ${pointsText(Math.abs(difference))} points (${ci} ${pointsText(from)} to ${pointsText(to)}${p}${holm})`;
-    if (c.significant || !adjustedOver) return `${core}.`;
-    return `${core}, but not significant after adjusting for ${adjustedOver} (Holm).`;
-  }
-  let sentence = `${name}: no significant change (${pointsText(difference, true)} points, ${ci} ${pointsText(interval.low)} to ${pointsText(interval.high)}${p}${holm})`;
-  if (c.minimumDetectableDifference !== null) sentence += `; this comparison could detect ${pointsText(c.minimumDetectableDifference)} points`;
-  return `${sentence}.`;
-}
-
 /** Paired change of one metric over the given case pairs (before index, after index). */
 export function metricChange(
   metric: string,
@@ -167,7 +114,7 @@ export function metricChange(
   pairs: readonly (readonly [number, number])[],
   cases: readonly CaseInfo[],
   level: number,
-): Omit<MetricChange, 'pValueHolm' | 'significant' | 'direction' | 'sentence'> {
+): Omit<MetricChange, 'pValueHolm' | 'significant' | 'direction'> {
   const a: number[] = [];
   const b: number[] = [];
   const used: number[] = [];
@@ -209,21 +156,18 @@ function holmWithGaps(pValues: readonly (number | null)[]): (number | null)[] {
   return pValues.map((p, i) => (p === null ? null : adjusted[i]));
 }
 
-/** Holm-adjust a family of changes and word each one. */
-function finishFamily<T extends Omit<MetricChange, 'pValueHolm' | 'significant' | 'direction' | 'sentence'>>(
+/** Holm-adjust a family of changes (the metrics of a variant, or the segments of a metric). */
+function finishFamily<T extends Omit<MetricChange, 'pValueHolm' | 'significant' | 'direction'>>(
   raw: T[],
   level: number,
-  family: string,
-  name: (c: T) => string,
-): (T & Pick<MetricChange, 'pValueHolm' | 'significant' | 'direction' | 'sentence'>)[] {
+): (T & Pick<MetricChange, 'pValueHolm' | 'significant' | 'direction'>)[] {
   const holm = holmWithGaps(raw.map((c) => c.pValue));
   const alpha = 1 - level;
   return raw.map((c, k) => {
     const pValueHolm = holm[k];
     const significant = c.detected && (pValueHolm === null || pValueHolm < alpha);
     const direction: MetricChange['direction'] = significant ? (c.difference > 0 ? 'better' : 'worse') : 'none';
-    const full = { ...c, pValueHolm, significant, direction };
-    return { ...full, sentence: describeChange(full, name(c), raw.length > 1 ? family : undefined) };
+    return { ...c, pValueHolm, significant, direction };
   });
 }
 
@@ -307,7 +251,7 @@ export function diffRuns(before: DiffSide, after: DiffSide, options: DiffOptions
     const checkMetrics = sharedMetrics(vb, va, present).filter((m) => !wanted || wanted.has(m));
     const names = ['pass_rate', ...(!wanted || wanted.has('score') ? ['score'] : []), ...checkMetrics];
     const raw = names.map((m) => metricChange(m, vb, va, present, cases, level)).filter((c) => c.n > 0 || c.metric === 'pass_rate');
-    const metrics = finishFamily(raw, level, `${raw.length} metrics`, (c) => metricLabel(c.metric));
+    const metrics = finishFamily(raw, level);
 
     // Per segment: the pass rate, and every check metric that changed significantly overall (where did it
     // change?). One Holm family per metric, across the segments.
@@ -320,8 +264,7 @@ export function diffRuns(before: DiffSide, after: DiffSide, options: DiffOptions
           return { tag, ...metricChange(metric, vb, va, scope, cases, level) };
         })
         .filter((x) => x.n > 0);
-      const label = metricLabel(metric);
-      segments.push(...finishFamily(raw, level, `${raw.length} segments`, (x) => `${label} in ${x.tag}`).map((x) => ({ ...x, warning: segmentWarning(x.n, x.interval, minCases) })));
+      segments.push(...finishFamily(raw, level).map((x) => ({ ...x, warning: segmentWarning(x.n, x.interval, minCases) })));
     }
 
     const flips = caseFlips(vb, va, present, cases);

@@ -1,6 +1,6 @@
 // The viewer's paired comparison of two variants (of one run or of two): the cases both have, each one's pass
 // value under its run's repeat reducer, the flips, and the paired tests `run` and `select` print too.
-import { reducedPassValue, runRepeatReducer } from '../report/index.js';
+import { reducedPassValue, runRepeatReducer } from '../analysis/index.js';
 import { comparePaired, passVerdict } from '../stats/index.js';
 import { hasClusteredCases } from './run-summary.js';
 import type { RunIndex } from './run-index.js';

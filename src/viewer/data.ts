@@ -2,7 +2,8 @@
 // (report, heatmap, facets), pages of filtered results, one case with every repeat, paired comparisons (the
 // pairing in compare.ts, the heatmap in heatmap.ts).
 import { runState, type Store, type RunRecord, type ResultRow } from '../store/index.js';
-import { buildRunReport, costsOfAggregate, resumeCommand, runPricing, sumCosts, type CostFigures, type RunReport } from '../report/index.js';
+import { buildRunReport, resumeCommand, type RunReport } from '../report/index.js';
+import { costsOfAggregate, runPricing, sumCosts, type CostFigures } from '../analysis/index.js';
 import { wilsonInterval } from '../stats/index.js';
 import { summarize } from './run-summary.js';
 
@@ -107,7 +108,7 @@ export class ViewerData {
     const clustered = run.repeat === 1 && (await this.store.cases.list(run.id)).some((c) => c.cluster !== null);
     if (run.repeat === 1 && !clustered) {
       const aggregates = new Map((await this.store.results.aggregate(run.id)).map((a) => [a.variantId, a]));
-      // Costs from the aggregate when it decides them (report/cost-figures.ts), else from the rows.
+      // Costs from the aggregate when it decides them (analysis/cost-figures.ts), else from the rows.
       const pricing = runPricing(run);
       let costs = new Map(run.variants.map((v) => [v.id, costsOfAggregate(pricing, aggregates.get(v.id), v.id)]));
       if ([...costs.values()].some((c) => c === undefined)) costs = new Map(summarize(await this.loadIndex(run.id)).map((v) => [v.id, { paidUsd: v.costUsd, listUsd: v.listCostUsd }]));

@@ -1,7 +1,7 @@
 // The viewer's per-variant figures of a run, computed from its in-memory index (run-index.ts) in one pass: the
 // run report's pass rate and interval (stats passRateFigure, the suite's repeat reducer, clusters) and its paid
-// and list cost (report/cost-figures.ts), so the first render shows what `evalspec run` printed.
-import { costsByVariant, reducedPassValue, runRepeatReducer } from '../report/index.js';
+// and list cost (analysis/cost-figures.ts), so the first render shows what `evalspec run` printed.
+import { costsByVariant, reducedPassValue, runRepeatReducer } from '../analysis/index.js';
 import { clusterKey, passRateFigure, quantileOfSorted, wilsonInterval, type Interval } from '../stats/index.js';
 import type { RunIndex } from './run-index.js';
 import type { VariantSummary } from './types.js';
@@ -15,7 +15,7 @@ export function hasClusteredCases(index: RunIndex): boolean {
 /**
  * Per-case results → the run report's pass rate with its interval: Wilson over results with one repeat and
  * no clusters; otherwise stats passRateFigure over the per-case pass values of the suite's repeat reducer
- * (report/repeat-reduction.ts), clustered when the run's cases have clusters (with no spread between cases,
+ * (analysis/repeat-reduction.ts), clustered when the run's cases have clusters (with no spread between cases,
  * the exact no-spread interval, not a zero-width t interval).
  */
 export function passRateOf(index: RunIndex, byCase: ReadonlyMap<string, { passed: number; total: number }>): { rate: number | null; ci: Interval | null } {
@@ -41,7 +41,7 @@ export function passRateOf(index: RunIndex, byCase: ReadonlyMap<string, { passed
  * and methods as buildRunReport's variants (a test checks they agree).
  */
 export function summarize(index: RunIndex): VariantSummary[] {
-  // Paid and list cost as every report computes them (report/cost-figures.ts): unknown is null, never 0.
+  // Paid and list cost as every report computes them (analysis/cost-figures.ts): unknown is null, never 0.
   const costs = costsByVariant(index.run, index.results);
   return index.run.variants.map((v) => {
     let results = 0, passed = 0, failed = 0, errors = 0, cached = 0, scoreSum = 0, scored = 0, unpriced = 0;

@@ -100,7 +100,7 @@ export interface VariantSummary {
   passRateCi: Interval | null;
   meanScore: number | null;
   tokens: { input: number | null; output: number | null };
-  /** What the run paid (cache hits 0); null when unknown (report/cost-figures.ts). */
+  /** What the run paid (cache hits 0); null when unknown (analysis/cost-figures.ts). */
   costUsd: number | null;
   /** The same calls at list price (cache hits priced from their tokens); null when unknown. */
   listCostUsd: number | null;

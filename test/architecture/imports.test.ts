@@ -38,13 +38,14 @@ const STAGE_GRAPH: StageGraph = {
   score: ['user-code'],
   store: ['score (types)'],
   run: ['plan', 'score', 'store', 'suite', 'user-code'],
-  report: ['plan', 'run', 'score', 'stats', 'store', 'suite'],
+  analysis: ['run', 'stats', 'store', 'suite'],
+  report: ['analysis', 'plan', 'score', 'stats', 'store', 'suite'],
   calibration: ['report', 'score', 'stats', 'store', 'suite'],
-  viewer: ['report', 'stats', 'store'],
+  viewer: ['analysis', 'report', 'stats', 'store'],
   'pipeline.ts': ['plan', 'report', 'run', 'score', 'stats', 'store', 'suite', 'user-code'],
   'estimate-suite.ts': ['pipeline.ts', 'plan', 'run', 'store', 'suite'],
-  cli: ['calibration', 'estimate-suite.ts', 'pipeline.ts', 'plan', 'report', 'run', 'score', 'stats', 'store', 'suite', 'user-code', 'viewer'],
-  'index.ts': ['calibration', 'estimate-suite.ts', 'pipeline.ts', 'plan', 'report', 'run', 'score', 'stats', 'store', 'suite'],
+  cli: ['analysis', 'calibration', 'estimate-suite.ts', 'pipeline.ts', 'plan', 'report', 'run', 'score', 'stats', 'store', 'suite', 'user-code', 'viewer'],
+  'index.ts': ['analysis', 'calibration', 'estimate-suite.ts', 'pipeline.ts', 'plan', 'report', 'run', 'score', 'stats', 'store', 'suite'],
 };
 
 /**

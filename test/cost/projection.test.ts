@@ -1,6 +1,6 @@
 // Scale projection: volume parsing and the spend / saving arithmetic.
 import { describe, expect, it } from 'vitest';
-import { parseVolume, projectSelection, selectModels, type CaseOutcome, type SelectionVariant } from '../../src/report/index.js';
+import { parseVolume, projectSelection, selectModels, type CaseOutcome, type SelectionVariant } from '../../src/analysis/index.js';
 
 describe('parseVolume', () => {
   it.each([

@@ -2,7 +2,7 @@
 // judge cost kept apart, segments from tags; and the cost summary of the run report built from it.
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type ResultRow, type Store } from '../../src/store/index.js';
-import { buildCostSummary, loadSelectionData } from '../../src/report/index.js';
+import { buildCostSummary, loadSelectionData } from '../../src/analysis/index.js';
 import { createPricer } from '../../src/run/index.js';
 
 let store: Store;

@@ -1,6 +1,6 @@
 // The frontier, dominance, floor and routing logic on constructed data (pure functions, no store).
 import { describe, expect, it } from 'vitest';
-import { compareVariants, dominates, selectModels, variantFigures, type CaseOutcome, type SelectionVariant } from '../../src/report/index.js';
+import { compareVariants, dominates, selectModels, variantFigures, type CaseOutcome, type SelectionVariant } from '../../src/analysis/index.js';
 import { pairedProportionDifference, wilsonInterval } from '../../src/stats/index.js';
 
 /** A variant from per-case outcomes; cost per case and latency the same for every case unless given. */

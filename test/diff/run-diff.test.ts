@@ -5,7 +5,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   clusteredMeanEstimate,
-  describeChange,
   diffRuns,
   tQuantile,
   tTwoSidedPValue,
@@ -15,6 +14,7 @@ import {
   type MetricChange,
   type RunOutcomes,
 } from '../../src/stats/index.js';
+import { describeChange, describeVariantDiff } from '../../src/report/index.js';
 import { holm, mcnemarExactP, mean, sd } from '../stats-integration/scenario.js';
 
 function outcome(passed: number, results = 1, metrics: Record<string, number> = {}, errored = 0): CaseOutcome {
@@ -106,7 +106,7 @@ describe('diffRuns: cases matched by id and content, paired figures per metric w
   });
 
   it('says it in words: tone got worse (significant after Holm), pass rate not detected', () => {
-    const [pass, , tone] = diff.perVariant[0].metrics;
+    const [pass, , tone] = describeVariantDiff(diff.perVariant[0]).metrics;
     expect(tone.significant).toBe(true);
     expect(tone.direction).toBe('worse');
     expect(tone.sentence).toMatch(/^tone got worse by \d+\.\d points \(95% CI \d+\.\d to \d+\.\d, p < 0\.001, Holm < 0\.001\)\.$/);

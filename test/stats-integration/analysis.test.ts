@@ -1,5 +1,5 @@
 // The pure run-level analysis (stats/outcomes, run-analysis, gates, suite-power) on hand-built per-case
-// outcomes, and the loader that builds them from a store (report/case-outcomes) on an in-memory SQLite store.
+// outcomes, and the loader that builds them from a store (analysis/case-outcomes) on an in-memory SQLite store.
 import { describe, expect, it } from 'vitest';
 import {
   analyzeRun,
@@ -13,7 +13,8 @@ import {
   type RunOutcomes,
 } from '../../src/stats/index.js';
 import { openStore, type ResultRow, type StoredCheck } from '../../src/store/index.js';
-import { barResults, buildRunReport, loadCaseOutcomes } from '../../src/report/index.js';
+import { barResults, buildRunReport } from '../../src/report/index.js';
+import { loadCaseOutcomes } from '../../src/analysis/index.js';
 import { holm, mean, sd } from './scenario.js';
 
 function outcome(passed: number, results = 1, extra: Partial<CaseOutcome> = {}): CaseOutcome {

@@ -2,7 +2,7 @@
 // checked against hand computation (C(n, k) written out), including the reducers the e2e test does not run.
 import { describe, expect, it } from 'vitest';
 import { resolveRepeatReducer } from '../../src/suite/index.js';
-import { reducedPassValue, shortOfK } from '../../src/report/repeat-reduction.js';
+import { reducedPassValue, shortOfK } from '../../src/analysis/index.js';
 
 describe('repeat reducers in reports', () => {
   it('reads repeat: N and { n, reduce }, with the letter k meaning n', () => {

@@ -1,4 +1,4 @@
-// The viewer's cost figures are the CLI's (report/cost-figures.ts): runs stored by the built CLI against the
+// The viewer's cost figures are the CLI's (analysis/cost-figures.ts): runs stored by the built CLI against the
 // loopback fake provider, then read through the viewer API. An unpriced model whose calls all errored has an
 // unknown cost (null, "unknown" in the UI), not $0; a priced one's refused calls cost a known $0; a run served
 // from the cache paid $0 and its list cost is the first run's.

@@ -10,7 +10,6 @@ import { openStore } from '../../store/index.js';
 import {
   buildDiffReport,
   ciDecision,
-  findBaselineRun,
   incompleteRunAdvice,
   renderDiffText,
   REPORTERS,
@@ -21,6 +20,7 @@ import {
   writeCiJson,
   type CiInput,
 } from '../../report/index.js';
+import { findBaselineRun } from '../../analysis/index.js';
 import { positiveInt } from '../options.js';
 import { addPlanOverrideOptions, runSuiteWithProgress } from '../run-options.js';
 import { budgetStopMessage, nonNegativeUsd, cancelledMessage } from '../budget-options.js';

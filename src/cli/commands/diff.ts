@@ -8,13 +8,13 @@ import { EXIT, EvalspecError } from '../../errors.js';
 import { openStore } from '../../store/index.js';
 import {
   buildDiffReport,
-  findBaselineRun,
   renderDiffText,
   resolveRun,
   significantRegressions,
   writeDiffJson,
   writeDiffMarkdown,
 } from '../../report/index.js';
+import { findBaselineRun } from '../../analysis/index.js';
 import { positiveInt } from '../options.js';
 
 export function registerDiffCommand(program: Command, io: CliIO): void {

@@ -9,7 +9,7 @@ import type { CliIO } from '../cli-io.js';
 import { EvalspecError } from '../../errors.js';
 import { loadSuite, resolveRepeatReducer } from '../../suite/index.js';
 import { openStore, DEFAULT_DB_PATH, type Store, type RunRecord } from '../../store/index.js';
-import { loadCaseOutcomes } from '../../report/index.js';
+import { loadCaseOutcomes } from '../../analysis/index.js';
 import { planPower, type PowerPlan } from '../../stats/index.js';
 
 /** "0.05", "5%" → 0.05: a difference on the 0–1 scale. */

@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import type { CliIO } from '../cli-io.js';
 import { Option } from 'commander';
 import { openStore } from '../../store/index.js';
-import { buildRunReport, textTable, pct, costText, runCostTotals, interruptedRunAdvice, resumeCommand } from '../../report/index.js';
+import { buildRunReport, textTable, pct, costText, interruptedRunAdvice, resumeCommand } from '../../report/index.js';
+import { runCostTotals } from '../../analysis/index.js';
 import { positiveInt } from '../options.js';
 import { runState } from '../../store/index.js';
 

@@ -7,15 +7,8 @@ import type { CliIO } from '../cli-io.js';
 import { EvalspecError } from '../../errors.js';
 import { openStore } from '../../store/index.js';
 import { writeFileSync } from 'node:fs';
-import {
-  loadSelectionData,
-  parseVolume,
-  projectSelection,
-  renderSelection,
-  selectModels,
-  selectionJson,
-  type SelectionContext,
-} from '../../report/index.js';
+import { loadSelectionData, parseVolume, projectSelection, selectModels } from '../../analysis/index.js';
+import { renderSelection, selectionJson, type SelectionContext } from '../../report/index.js';
 
 /** "0.03", "3%", "3pt", "3 points" → 0.03. */
 export function parseWithin(value: string): number {

@@ -68,11 +68,6 @@ export function criticalFirst<T extends Pick<CaseFlip, 'newCriticalFailures'>>(f
   return [...flips].sort((x, y) => Number(y.newCriticalFailures.length > 0) - Number(x.newCriticalFailures.length > 0));
 }
 
-/** "⛔ critical: no-cash-promise" for a flip that newly fails a critical check, else "". */
-export function criticalFlag(flip: Pick<CaseFlip, 'newCriticalFailures'>): string {
-  return flip.newCriticalFailures.length ? `⛔ critical: ${flip.newCriticalFailures.join(', ')}` : '';
-}
-
 /** Flipped cases of a variant that newly fail a critical check. */
 export function criticalFlips<T extends Pick<CaseFlip, 'newCriticalFailures'>>(v: { flips: { fixed: T[]; broken: T[]; stillFailing: T[] } }): T[] {
   return [...v.flips.broken, ...v.flips.stillFailing, ...v.flips.fixed].filter((f) => f.newCriticalFailures.length > 0);

@@ -1,0 +1,45 @@
+// The analysis stage: the decisions and figures built from stored runs (per-case outcomes and repeat
+// reduction, cost figures, model selection with its frontier, floors and routing, spend projections, the
+// figures of a run-to-run diff with the outputs behind each flip, a suite's history). Data: the sentences,
+// tables and file formats are report/'s. Only import surface of analysis/.
+export { loadCaseOutcomes } from './case-outcomes.js';
+export { reducedPassValue, repeatReduceSummary, runRepeatReducer, shortOfK } from './repeat-reduction.js';
+export {
+  runPricing,
+  runCostTotals,
+  sumCosts,
+  costsByVariant,
+  costsOfAggregate,
+  CostTotals,
+  hasNoPriceByNature,
+  type CostFigures,
+  type RunPricing,
+} from './cost-figures.js';
+export {
+  selectModels,
+  variantFigures,
+  compareVariants,
+  dominates,
+  segmentCaseIds,
+  routedVariant,
+  UNTAGGED,
+  type CaseOutcome,
+  type SelectionVariant,
+  type SelectionInput,
+  type SelectionAxis,
+  type Selection,
+  type VariantPoint,
+  type VariantFigures,
+  type Comparison,
+  type FloorChoice,
+  type SegmentSelection,
+  type RoutingSuggestion,
+  type LatencySummary,
+} from './selection.js';
+export { parseVolume, projectSpend, projectSelection, type Volume, type VolumePeriod, type Projection, type SpendProjection, type SwitchProjection } from './projection.js';
+export { loadSelectionData, pricedModelOf, type SelectionData } from './selection-data.js';
+export { buildCostSummary, type CostSummary, type VariantCosts } from './cost-summary.js';
+export { criticalFirst, criticalFlips, outputsOf, representativeSample, sidePasses, type OutputSample } from './flip-samples.js';
+export { historyFigures, type HistoryFigures, type HistoryOptions, type HistoryPoint, type HistorySeries, type HistoryStep } from './history.js';
+export { diffFigures, findBaselineRun, type DiffFiguresOptions, type FlipWithOutputs, type VariantDiffFigures } from './diff-figures.js';
+export { caseGroups, failureReasons, neverFailingChecks, previousRunDetectable, type PreviousRunDetectable } from './doctor-figures.js';
