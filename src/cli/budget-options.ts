@@ -1,6 +1,6 @@
 // `evalspec run --dry-run` and `--max-cost`: the flag parser, the dry-run action and the message printed when
 // the budget stopped a run. Kept out of commands/run.ts so that file only wires flags.
-import type { Command } from 'commander';
+import type { Command, OptionValues } from 'commander';
 import type { CliIO } from './cli-io.js';
 import { EvalspecError, EXIT } from '../errors.js';
 import { estimateSuite } from '../estimate-suite.js';
@@ -15,7 +15,7 @@ export const nonNegativeUsd = (name: string) => (value: string) => {
   return n;
 };
 
-export async function dryRunAction(program: Command, io: CliIO, suitePath: string | undefined, opts: Record<string, any>): Promise<void> {
+export async function dryRunAction(program: Command, io: CliIO, suitePath: string | undefined, opts: OptionValues): Promise<void> {
   const estimate = await estimateSuite(suitePath, {
     db: program.opts().db,
     models: opts.model,

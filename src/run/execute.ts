@@ -5,7 +5,7 @@ import { EvalspecError, EXIT } from '../errors.js';
 import { stableStringify } from '../suite/index.js';
 import type { Plan, WorkItem } from '../plan/index.js';
 import { prepareChecks, scoreOutput, type PreparedCheck, type ScoredOutput } from '../score/index.js';
-import type { Store, ResultRow, RunStatus, CachedResponse } from '../store/index.js';
+import type { ResultRow, RunStatus, CachedResponse } from '../store/index.js';
 import { buildTargets, type CallTarget, type CallResponse } from './targets.js';
 import type { RetryPolicy } from './errors.js';
 import { callWithRetries, ProviderSlots, type CallOutcome } from './call-with-retries.js';

@@ -152,7 +152,6 @@ function evaluateRateBar(outcomes: RunOutcomes, bar: BarDefinition, index: numbe
   else bound = meanBound(worstValues, ids, level, 'upper', [0, 1])?.bound;
   const verdict = verdictFor(point, bound?.high, (x) => x <= maxRate, maxRate, 1);
   const units = unitsWord(scope.clustered);
-  const unitCount = clusters ?? worst.length;
   const erroredCounted = worstFailures - failures;
   let casesNeeded: number | null = null;
   let casesNeededNote: string | null = null;

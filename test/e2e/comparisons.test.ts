@@ -35,7 +35,7 @@ const FOUR: ScenarioSpec = {
 
 describe('comparisons with the baseline: 4 variants, one result per case', () => {
   const dir = tempDir();
-  let report: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  let report: any;
   let stdout: string;
 
   it('runs and reports a comparison per non-baseline variant', async () => {
@@ -183,7 +183,7 @@ describe('comparisons with the baseline: 4 variants, one result per case', () =>
 
 describe('repeats: per-case reduction, consistency, intervals over cases', () => {
   const dir = tempDir();
-  let report: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  let report: any;
   // 20 cases × 3 repeats. A: cases 0–4 pass repeats 0 and 1 and fail repeat 2 (flaky), 5–14 always pass,
   // 15–19 always fail. B: always passes 0–14, fails 15–19.
   const flaky = (i: number) => i < 5;
@@ -252,7 +252,7 @@ describe('repeats: per-case reduction, consistency, intervals over cases', () =>
 
 describe('clusters: clustered standard errors when cases share a cluster', () => {
   const dir = tempDir();
-  let report: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  let report: any;
   // 30 cases in 6 clusters of 5 (doc0 … doc5). A fails all of doc4 and two of doc5; B fails doc5 only.
   const cluster = (i: number) => `doc${Math.floor(i / 5)}`;
   const passA = (i: number) => !(cluster(i) === 'doc4' || (cluster(i) === 'doc5' && i % 5 < 2));

@@ -74,7 +74,7 @@ describe('evalspec diff: two runs with known differences', () => {
   const dir = tempDir();
   let before: string;
   let after: string;
-  let diff: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  let diff: any;
   const unchanged = caseIds('before').filter((i) => i !== 3 && i !== N - 1);
 
   it('stores a labelled baseline run and a second run', async () => {
@@ -159,7 +159,7 @@ describe('evalspec diff: two runs with known differences', () => {
       return pairedT(ids.map((i) => (pass.small(i, 'before') ? 1 : 0)), ids.map((i) => (pass.small(i, 'after') ? 1 : 0)));
     });
     const adjusted = holm(refs.map((r) => r.p));
-    small.segments.forEach((s: any, k: number) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    small.segments.forEach((s: any, k: number) => {
       expect(s.n).toBe(refs[k].n);
       expect(s.difference).toBeCloseTo(refs[k].diff, 12);
       expect(s.pValue).toBeCloseTo(refs[k].p, 12);
@@ -219,7 +219,7 @@ describe('evalspec diff: two runs with known differences', () => {
   });
 
   describe('evalspec ci', () => {
-    let ci: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    let ci: any;
     let comment: string;
 
     it('bars met but tone got worse: exit 0, verdict ⚠️, comment, JUnit and JSON; no progress garbage with CI=true', async () => {

@@ -29,7 +29,7 @@ describe('diff, ci and history say what changed in the config; a flip into a cri
   const dir = tempDir();
   let before: string;
   let after: string;
-  let diff: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  let diff: any;
   let diffText: string;
   let comment: string;
 
@@ -223,7 +223,7 @@ concurrency: 1
     expect(broken).toMatchObject({ caseId: 'c2', before: { results: 5, passed: 4 }, after: { results: 5, passed: 1 } });
     // The first repeat fails on every side: showing it would contradict the flip.
     for (const f of [fixed, broken]) for (const side of ['before', 'after']) expect(f.outputs[side][0].pass, `${f.caseId} ${side}`).toBe(false);
-    const shown = (f: any, side: 'before' | 'after') => f.outputs[side].find((s: { repeat: number }) => s.repeat === f.shown[side]); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const shown = (f: any, side: 'before' | 'after') => f.outputs[side].find((s: { repeat: number }) => s.repeat === f.shown[side]);
     expect(shown(fixed, 'after')).toMatchObject({ pass: true, output: expect.stringMatching(/^item 1 is fine/) });
     expect(shown(fixed, 'before')).toMatchObject({ pass: false });
     expect(shown(broken, 'before')).toMatchObject({ pass: true, output: expect.stringMatching(/^item 2 is fine/) });

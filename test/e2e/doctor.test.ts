@@ -18,8 +18,8 @@ const ERRORED = 29;
 
 describe('evalspec doctor', () => {
   const dir = tempDir();
-  let run: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-  let doctor: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  let run: any;
+  let doctor: any;
   let stdout: string;
   const find = (kind: string) => doctor.findings.filter((f: { kind: string }) => f.kind === kind);
 

@@ -11,7 +11,7 @@ import { cases, mean, runScenario, sd, wilsonLower, writeScenario, type Scenario
 
 afterAll(() => cleanupTempDirs());
 
-const ALL = (bars: any[]) => bars.map((b) => [b.index, b.variant, b.verdict]); // eslint-disable-line @typescript-eslint/no-explicit-any
+const ALL = (bars: any[]) => bars.map((b) => [b.index, b.variant, b.verdict]);
 
 /** 40 cases, 12 tagged enterprise (all pass), 28 smb (2 fail): 38 of 40 pass; tone alternates 0.7 / 0.9. */
 function singleVariant(bars: string[], extra: Partial<ScenarioSpec> = {}): ScenarioSpec {
@@ -25,7 +25,7 @@ function singleVariant(bars: string[], extra: Partial<ScenarioSpec> = {}): Scena
 
 describe('quality bars: verdicts and figures', () => {
   const dir = tempDir();
-  let report: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  let report: any;
   let exitCode: number | null;
   let stdout: string;
   let stderr: string;

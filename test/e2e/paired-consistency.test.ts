@@ -64,7 +64,6 @@ function midP(x: number, y: number): number {
 
 describe('run, select and the viewer agree on a paired comparison', () => {
   const dir = tempDir();
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   let run: any, select: any, compareB: any, compareD: any;
 
   it('collects the three views of the same run', async () => {

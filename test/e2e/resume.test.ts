@@ -13,7 +13,6 @@ import { countRows, queryDb } from '../helpers/store.js';
 
 const KEY = 'sk-resume-test-key-0123456789';
 const N = 300;
-const MODELS = ['gpt-4o-mini', 'gpt-4o'];
 const caseNumber = (req: Pick<FakeRequest, 'messages'>): number => Number(/Ticket (\d+):/.exec(req.messages.at(-1)!.content)![1]);
 const truth = (model: string, n: number): boolean => !(model === 'gpt-4o-mini' && n % 5 === 0);
 const keyOf = (req: FakeRequest): string => `c${caseNumber(req)}|${req.model}`;

@@ -99,7 +99,7 @@ export function cases(n: number, tag?: (i: number) => string[], cluster?: (i: nu
 
 export interface ScenarioRun {
   result: CliResult;
-  report: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  report: any;
 }
 
 /** `evalspec run SUITE --json out.json` in dir; returns the CLI result and the parsed JSON report. */

@@ -229,7 +229,6 @@ async function importModule(
 
 const expressionCache = new Map<string, { fn: InlineCheckFunction; source: InlineCheckSource }>();
 
-// eslint-disable-next-line @typescript-eslint/no-empty-function
 const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor as FunctionConstructor;
 
 /**

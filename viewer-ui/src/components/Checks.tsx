@@ -42,7 +42,7 @@ export function judgeDimensions(check: StoredCheck): Dimension[] | undefined {
   const lines = reason.split('\n').map((l) => l.trim()).filter(Boolean);
   const dims: Dimension[] = [];
   for (const line of lines) {
-    const m = /^[-*•]?\s*([A-Za-z][\w .\/-]{0,40}?)\s*(?:\(([^)]{1,12})\)|\[([^\]]{1,12})\])?\s*:\s+(.+)$/.exec(line);
+    const m = /^[-*•]?\s*([A-Za-z][\w ./-]{0,40}?)\s*(?:\(([^)]{1,12})\)|\[([^\]]{1,12})\])?\s*:\s+(.+)$/.exec(line);
     if (m) dims.push({ name: m[1], score: m[2] ?? m[3] ?? null, reasoning: m[4] });
     else if (dims.length) dims[dims.length - 1].reasoning += `\n${line}`;
   }
