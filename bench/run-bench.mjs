@@ -41,7 +41,11 @@ for (let i = 2; i < process.argv.length; i++) {
     if (v === undefined) die(`${a} needs a value`);
     return v;
   };
-  if (a.startsWith('--only')) opt.only = value().split(',').map((s) => s.trim()).filter(Boolean);
+  if (a.startsWith('--only'))
+    opt.only = value()
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   else if (a.startsWith('--reps')) opt.reps = Number(value());
   else if (a === '--floor') opt.floor = true;
   else if (a === '--peer') opt.peer = true;
@@ -51,9 +55,16 @@ for (let i = 2; i < process.argv.length; i++) {
   else if (a.startsWith('--cli')) {
     CLI = path.resolve(value());
     opt.build = false;
-  }
-  else if (a === '--help' || a === '-h') {
-    console.log(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1).filter((l, i, all) => all.slice(0, i + 1).every((x) => x.startsWith('//'))).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+  } else if (a === '--help' || a === '-h') {
+    console.log(
+      fs
+        .readFileSync(fileURLToPath(import.meta.url), 'utf8')
+        .split('\n')
+        .slice(1)
+        .filter((l, i, all) => all.slice(0, i + 1).every((x) => x.startsWith('//')))
+        .map((l) => l.replace(/^\/\/ ?/, ''))
+        .join('\n'),
+    );
     process.exit(0);
   } else die(`unknown argument ${a} (see --help)`);
 }
@@ -72,8 +83,10 @@ function findShared() {
     : [path.resolve(REPO, '..', 'shared', 'bench')];
   const dir = candidates.find((d) => fs.existsSync(path.join(d, 'fake-llm-server.mjs')));
   if (!dir) {
-    die(`cannot find the shared benchmark kit (fake-llm-server.mjs) in ${candidates.join(' or ')}.\n`
-      + '  It lives in ../shared/bench next to the repository; point $EVALSPEC_SHARED at the shared/ folder if it is elsewhere.');
+    die(
+      `cannot find the shared benchmark kit (fake-llm-server.mjs) in ${candidates.join(' or ')}.\n` +
+        '  It lives in ../shared/bench next to the repository; point $EVALSPEC_SHARED at the shared/ folder if it is elsewhere.',
+    );
   }
   return dir;
 }
@@ -94,7 +107,15 @@ if (opt.build && (!fs.existsSync(CLI) || newestMtime(path.join(REPO, 'src')) > f
   if (r.status !== 0) {
     // tsc still emits JavaScript on type errors; go on with it when it did, and say so.
     const emitted = fs.existsSync(CLI) && fs.statSync(CLI).mtimeMs >= before - 1000;
-    console.error(`run-bench: tsc reported errors${emitted ? ' (dist/ was emitted anyway; benchmarking it)' : ''}:\n${r.stdout.toString().split('\n').filter((l) => l.startsWith('src/')).slice(0, 5).map((l) => `  ${l.slice(0, 160)}`).join('\n')}`);
+    console.error(
+      `run-bench: tsc reported errors${emitted ? ' (dist/ was emitted anyway; benchmarking it)' : ''}:\n${r.stdout
+        .toString()
+        .split('\n')
+        .filter((l) => l.startsWith('src/'))
+        .slice(0, 5)
+        .map((l) => `  ${l.slice(0, 160)}`)
+        .join('\n')}`,
+    );
     if (!emitted) die('the build failed; fix it or run with --no-build');
   }
 }
@@ -150,7 +171,9 @@ async function waitQuiet(label) {
     }
     busy = await cpuBusy(1000);
   }
-  console.log(`  (${label}: still ${(100 * busy).toFixed(0)}% busy with other work after ${opt.quietWait} s; measuring anyway, figures will be slower than on a quiet machine)`);
+  console.log(
+    `  (${label}: still ${(100 * busy).toFixed(0)}% busy with other work after ${opt.quietWait} s; measuring anyway, figures will be slower than on a quiet machine)`,
+  );
   return busy;
 }
 const f = (x, d = 1) => (x === null || x === undefined || Number.isNaN(x) ? 'n/a' : x.toFixed(d));
@@ -171,10 +194,14 @@ function casesFor(n) {
   const r = spawnSync(process.execPath, [path.join(KIT, 'make-suite.mjs'), '--n', String(n), '--seed', '1', '--out', raw], { stdio: 'inherit' });
   if (r.status !== 0) die('make-suite.mjs failed');
   const cases = path.join(dir, `n${n}.cases.jsonl`);
-  const out = fs.readFileSync(raw, 'utf8').split('\n').filter(Boolean).map((line) => {
-    const c = JSON.parse(line);
-    return JSON.stringify({ id: c.id, vars: { question: c.question, expected: c.expected }, tags: [`segment:${c.segment}`] });
-  });
+  const out = fs
+    .readFileSync(raw, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const c = JSON.parse(line);
+      return JSON.stringify({ id: c.id, vars: { question: c.question, expected: c.expected }, tags: [`segment:${c.segment}`] });
+    });
   fs.writeFileSync(cases, `${out.join('\n')}\n`);
   const files = { raw, cases };
   suiteFiles.set(n, files);
@@ -210,8 +237,11 @@ function writeSuite(dir, { name, n, port, concurrency }) {
 async function startServer(flags) {
   const portFile = path.join(WORK, `port-${Date.now()}-${Math.random().toString(36).slice(2)}`);
   const log = fs.openSync(path.join(WORK, 'server.log'), 'a');
-  const proc = spawn(process.execPath, [path.join(KIT, 'fake-llm-server.mjs'), '--port', '0', '--port-file', portFile,
-    '--max-lifetime-s', '3600', '--quiet', ...flags], { stdio: ['ignore', log, log] });
+  const proc = spawn(
+    process.execPath,
+    [path.join(KIT, 'fake-llm-server.mjs'), '--port', '0', '--port-file', portFile, '--max-lifetime-s', '3600', '--quiet', ...flags],
+    { stdio: ['ignore', log, log] },
+  );
   children.add(proc);
   for (let i = 0; i < 100 && !fs.existsSync(portFile); i++) await sleep(50);
   if (!fs.existsSync(portFile)) die(`the fake server did not start (see ${path.join(WORK, 'server.log')})`);
@@ -242,7 +272,9 @@ function processTree(root) {
       for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
         for (const c of fs.readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ')) if (c.trim()) stack.push(Number(c));
       }
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   return out;
 }
@@ -253,7 +285,9 @@ function treeRssKB(root) {
     try {
       const m = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
       if (m) sum += Number(m[1]);
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   return sum;
 }
@@ -317,8 +351,12 @@ function readDb(db) {
   const d = new Database(db, { readonly: true, fileMustExist: true });
   try {
     const run = d.prepare('SELECT id, status FROM runs ORDER BY started_at DESC LIMIT 1').get();
-    const rows = d.prepare(`SELECT case_id, variant_id, repeat_index, pass, output, attempts, error_class, cached
-      FROM results WHERE run_id = ?`).all(run.id);
+    const rows = d
+      .prepare(
+        `SELECT case_id, variant_id, repeat_index, pass, output, attempts, error_class, cached
+      FROM results WHERE run_id = ?`,
+      )
+      .all(run.id);
     const distinct = d.prepare("SELECT COUNT(DISTINCT case_id || '|' || variant_id || '|' || repeat_index) AS n FROM results WHERE run_id = ?").get(run.id).n;
     return { run, rows, distinct };
   } finally {
@@ -351,16 +389,25 @@ function checkTruth(report, stats) {
     const results = v ? v.passed + v.failed + v.errors : 0;
     const ok = Boolean(v && t && v.passed === t.correctAnswered && results === t.prompts && v.errors === 0 && t.answered === t.prompts);
     exact &&= ok;
-    perModel[m] = { reported: v?.passRate ?? null, truth: truthRate, passed: v?.passed ?? null, results, errors: v?.errors ?? null,
-      truthCorrect: t?.correctAnswered ?? null, truthPrompts: t?.prompts ?? null, exact: ok };
+    perModel[m] = {
+      reported: v?.passRate ?? null,
+      truth: truthRate,
+      passed: v?.passed ?? null,
+      results,
+      errors: v?.errors ?? null,
+      truthCorrect: t?.correctAnswered ?? null,
+      truthPrompts: t?.prompts ?? null,
+      exact: ok,
+    };
   }
   return { exact, perModel };
 }
 
-const passText = (truth) => MODELS.map((m) => {
-  const p = truth.perModel[m];
-  return `${m} ${pct(p.reported)} vs truth ${pct(p.truth)} (err ${p.errors})`;
-}).join('; ');
+const passText = (truth) =>
+  MODELS.map((m) => {
+    const p = truth.perModel[m];
+    return `${m} ${pct(p.reported)} vs truth ${pct(p.truth)} (err ${p.errors})`;
+  }).join('; ');
 
 async function runEvalspec({ label, server, n, latencyMs, concurrency, dir, db, cache = false, resume, onTick, useTime }) {
   const suite = path.join(dir, 'evalspec.yaml');
@@ -372,14 +419,34 @@ async function runEvalspec({ label, server, n, latencyMs, concurrency, dir, db, 
   const stats = await server.stats();
   const calls = n * MODELS.length;
   const limitS = (calls * latencyMs) / 1000 / concurrency;
-  const rec = { tool: 'evalspec', workload: label, n, calls, concurrency, latencyMs, wallS: r.wallS, callsPerS: calls / r.wallS,
-    limitS, ratio: limitS > 0 ? r.wallS / limitS : null, peakRssMB: r.peakRssMB, cpuS: r.cpuS, rc: r.code, signal: r.signal,
-    serverRequests: stats.requests, serverOutcomes: stats.byOutcome, db, json, busyBefore,
+  const rec = {
+    tool: 'evalspec',
+    workload: label,
+    n,
+    calls,
+    concurrency,
+    latencyMs,
+    wallS: r.wallS,
+    callsPerS: calls / r.wallS,
+    limitS,
+    ratio: limitS > 0 ? r.wallS / limitS : null,
+    peakRssMB: r.peakRssMB,
+    cpuS: r.cpuS,
+    rc: r.code,
+    signal: r.signal,
+    serverRequests: stats.requests,
+    serverOutcomes: stats.byOutcome,
+    db,
+    json,
+    busyBefore,
     // Where the wall time went: start-up (spawn to first request), calls (first request to last response),
     // finish (last response to exit: flush, status, reports).
-    phases: stats.firstAt ? { startupS: (stats.firstAt - r.startedAt) / 1000, callsS: (stats.lastAt - stats.firstAt) / 1000, finishS: (r.endedAt - stats.lastAt) / 1000 } : null,
+    phases: stats.firstAt
+      ? { startupS: (stats.firstAt - r.startedAt) / 1000, callsS: (stats.lastAt - stats.firstAt) / 1000, finishS: (r.endedAt - stats.lastAt) / 1000 }
+      : null,
     // Peak RSS (sampled every 100 ms) up to the last call, i.e. without the reports written at the end.
-    peakRssCallsMB: stats.lastAt ? Math.max(0, ...r.rssSeries.filter(([t]) => t <= stats.lastAt).map(([, kb]) => kb)) / 1024 : null };
+    peakRssCallsMB: stats.lastAt ? Math.max(0, ...r.rssSeries.filter(([t]) => t <= stats.lastAt).map(([, kb]) => kb)) / 1024 : null,
+  };
   if (r.signal) return { ...rec, stats };
   if (r.code !== 0 || !fs.existsSync(json)) {
     console.error(`evalspec ${label} exited with ${r.code}:\n${r.stderr.slice(-2000)}`);
@@ -399,29 +466,50 @@ async function runEvalspec({ label, server, n, latencyMs, concurrency, dir, db, 
   rec.maxAttempts = maxAttempts;
   rec.retries = attempts - store.rows.filter((x) => !x.cached).length;
   rec.truth = checkTruth(report, stats);
-  rec.report = { runId: report.runId, variants: report.variants.map((v) => ({ id: v.id, passRate: v.passRate, passed: v.passed, failed: v.failed, errors: v.errors, cached: v.cached })) };
+  rec.report = {
+    runId: report.runId,
+    variants: report.variants.map((v) => ({ id: v.id, passRate: v.passRate, passed: v.passed, failed: v.failed, errors: v.errors, cached: v.cached })),
+  };
   return { ...rec, stats };
 }
 
 function printEvalspec(rec) {
   if (rec.failed) return console.log(`evalspec ${rec.workload} FAILED rc=${rec.rc}`);
-  const faults = Object.entries(rec.serverOutcomes ?? {}).filter(([k]) => k !== 'ok').map(([k, v]) => `${k}x${v}`).join(' ');
-  console.log(`evalspec ${rec.workload} N=${rec.n} calls=${rec.calls} conc=${rec.concurrency} latency=${rec.latencyMs}ms`
-    + ` wall=${f(rec.wallS, 2)}s calls/s=${f(rec.callsPerS, 0)}`
-    + (rec.limitS > 0 && rec.cached < rec.results ? ` limit=${f(rec.limitS, 2)}s wall/limit=${f(rec.ratio, 3)}` : '')
-    + (rec.phases ? ` (start ${f(rec.phases.startupS, 2)}s, calls ${f(rec.phases.callsS, 2)}s, finish ${f(rec.phases.finishS, 2)}s)` : '')
-    + ` peak_rss=${f(rec.peakRssMB, 0)}MB${rec.peakRssCallsMB ? ` (${f(rec.peakRssCallsMB, 0)}MB until the last call)` : ''} cpu=${f(rec.cpuS, 1)}s rc=${rec.rc} stored=${rec.results} cached=${rec.cached}`
-    + ` server_calls=${rec.serverRequests}${faults ? ` (${faults})` : ''} retries=${rec.retries} max_attempts=${rec.maxAttempts}`
-    + ` | pass: ${rec.cached === rec.results || rec.resumed ? rec.report.variants.map((v) => `${v.id} ${pct(v.passRate)}`).join('; ') + (rec.resumed ? ' (whole run; the server saw only the resumed part)' : ' (all from the cache)') : `${passText(rec.truth)} exact=${rec.truth.exact}`}`
-    + (rec.busyBefore > 0.2 ? ` [other work kept ${(100 * rec.busyBefore).toFixed(0)}% of the CPUs busy]` : ''));
+  const faults = Object.entries(rec.serverOutcomes ?? {})
+    .filter(([k]) => k !== 'ok')
+    .map(([k, v]) => `${k}x${v}`)
+    .join(' ');
+  console.log(
+    `evalspec ${rec.workload} N=${rec.n} calls=${rec.calls} conc=${rec.concurrency} latency=${rec.latencyMs}ms` +
+      ` wall=${f(rec.wallS, 2)}s calls/s=${f(rec.callsPerS, 0)}` +
+      (rec.limitS > 0 && rec.cached < rec.results ? ` limit=${f(rec.limitS, 2)}s wall/limit=${f(rec.ratio, 3)}` : '') +
+      (rec.phases ? ` (start ${f(rec.phases.startupS, 2)}s, calls ${f(rec.phases.callsS, 2)}s, finish ${f(rec.phases.finishS, 2)}s)` : '') +
+      ` peak_rss=${f(rec.peakRssMB, 0)}MB${rec.peakRssCallsMB ? ` (${f(rec.peakRssCallsMB, 0)}MB until the last call)` : ''} cpu=${f(rec.cpuS, 1)}s rc=${rec.rc} stored=${rec.results} cached=${rec.cached}` +
+      ` server_calls=${rec.serverRequests}${faults ? ` (${faults})` : ''} retries=${rec.retries} max_attempts=${rec.maxAttempts}` +
+      ` | pass: ${rec.cached === rec.results || rec.resumed ? rec.report.variants.map((v) => `${v.id} ${pct(v.passRate)}`).join('; ') + (rec.resumed ? ' (whole run; the server saw only the resumed part)' : ' (all from the cache)') : `${passText(rec.truth)} exact=${rec.truth.exact}`}` +
+      (rec.busyBefore > 0.2 ? ` [other work kept ${(100 * rec.busyBefore).toFixed(0)}% of the CPUs busy]` : ''),
+  );
 }
 
 // ---- floor client ---------------------------------------------------------------------------------------
 async function runFloor({ label, server, n, latencyMs, concurrency }) {
   const busyBefore = await waitQuiet(`floor ${label}`);
   await server.reset();
-  const r = await timed(process.execPath, [path.join(KIT, 'floor-client.mjs'), '--suite', casesFor(n).raw, '--base-url', server.baseURL,
-    '--models', MODELS.join(','), '--concurrency', String(concurrency), '--label', label, '--max-s', '480']);
+  const r = await timed(process.execPath, [
+    path.join(KIT, 'floor-client.mjs'),
+    '--suite',
+    casesFor(n).raw,
+    '--base-url',
+    server.baseURL,
+    '--models',
+    MODELS.join(','),
+    '--concurrency',
+    String(concurrency),
+    '--label',
+    label,
+    '--max-s',
+    '480',
+  ]);
   const stats = await server.stats();
   const line = r.stdout.trim().split('\n').at(-1) ?? '';
   console.log(line);
@@ -431,38 +519,75 @@ async function runFloor({ label, server, n, latencyMs, concurrency }) {
   const limitS = (calls * latencyMs) / 1000 / concurrency;
   const passRates = Object.fromEntries(MODELS.map((m) => [m, get(new RegExp(`${m} ([\\d.]+)%`)) / 100]));
   const errors = MODELS.reduce((s, m) => s + get(new RegExp(`${m} [\\d.]+% \\(err (\\d+)\\)`)), 0);
-  return { tool: 'floor', workload: label, n, calls, concurrency, latencyMs, wallS, processWallS: r.wallS, callsPerS: get(/calls\/s=([\d.]+)/),
-    limitS, ratio: limitS > 0 ? wallS / limitS : null, peakRssMB: r.peakRssMB, rc: r.code, passRates, errors, busyBefore,
-    truth: Object.fromEntries(MODELS.map((m) => [m, stats.truth?.[m]?.passRate ?? null])), line };
+  return {
+    tool: 'floor',
+    workload: label,
+    n,
+    calls,
+    concurrency,
+    latencyMs,
+    wallS,
+    processWallS: r.wallS,
+    callsPerS: get(/calls\/s=([\d.]+)/),
+    limitS,
+    ratio: limitS > 0 ? wallS / limitS : null,
+    peakRssMB: r.peakRssMB,
+    rc: r.code,
+    passRates,
+    errors,
+    busyBefore,
+    truth: Object.fromEntries(MODELS.map((m) => [m, stats.truth?.[m]?.passRate ?? null])),
+    line,
+  };
 }
 
 // ---- promptfoo (run-peer.sh) ------------------------------------------------------------------------------
 async function runPeer(workloads) {
   const out = path.join(WORK, 'peer');
   console.log(`\n# promptfoo via ${path.join(KIT, 'run-peer.sh')} --reps ${opt.reps} ${workloads.join(' ')}`);
-  const child = spawn('bash', [path.join(KIT, 'run-peer.sh'), '--reps', String(opt.reps), ...workloads],
-    { env: { ...process.env, BENCH_OUT: out }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn('bash', [path.join(KIT, 'run-peer.sh'), '--reps', String(opt.reps), ...workloads], {
+    env: { ...process.env, BENCH_OUT: out },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   children.add(child);
   const code = await new Promise((r) => child.once('exit', r));
   children.delete(child);
   if (code !== 0) console.error(`run-peer.sh exited with ${code}`);
   const file = path.join(out, 'results.jsonl');
-  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+  return fs.existsSync(file)
+    ? fs
+        .readFileSync(file, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+    : [];
 }
 
 // ---- the session --------------------------------------------------------------------------------------
 const session = {
   date: new Date().toISOString(),
-  machine: { nproc: os.availableParallelism?.() ?? os.cpus().length, node: process.version, cpu: os.cpus()[0]?.model, memGB: Math.round(os.totalmem() / 2 ** 30), loadavg: os.loadavg() },
-  evalspec: { commit: spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO }).stdout?.toString().trim() || null,
-    dirty: (spawnSync('git', ['status', '--porcelain', 'src'], { cwd: REPO }).stdout?.toString().trim() || '') !== '' },
+  machine: {
+    nproc: os.availableParallelism?.() ?? os.cpus().length,
+    node: process.version,
+    cpu: os.cpus()[0]?.model,
+    memGB: Math.round(os.totalmem() / 2 ** 30),
+    loadavg: os.loadavg(),
+  },
+  evalspec: {
+    commit: spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO }).stdout?.toString().trim() || null,
+    dirty: (spawnSync('git', ['status', '--porcelain', 'src'], { cwd: REPO }).stdout?.toString().trim() || '') !== '',
+  },
   options: opt,
   runs: [],
   checks: [],
 };
 const started = performance.now();
-console.log(`# evalspec bench ${session.date} · node ${process.version} · ${session.machine.nproc} cores · load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`
-  + ` · workloads ${opt.only.join(',')} · reps ${opt.reps}${opt.floor ? ' · floor' : ''}${opt.peer ? ' · promptfoo' : ''} · work dir ${WORK}`);
+console.log(
+  `# evalspec bench ${session.date} · node ${process.version} · ${session.machine.nproc} cores · load ${os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}` + ` · workloads ${opt.only.join(',')} · reps ${opt.reps}${opt.floor ? ' · floor' : ''}${opt.peer ? ' · promptfoo' : ''} · work dir ${WORK}`,
+);
 
 function check(workload, name, ok, detail) {
   session.checks.push({ workload, name, ok, detail });
@@ -491,7 +616,11 @@ if (opt.only.includes('W1')) {
   }
   const ratio = median(recs.map((r) => r.ratio));
   check('W1', 'wall/limit <= 1.10 with results stored', ratio !== null && ratio <= 1.1 && recs.every((r) => r.results === 2000), `median ${f(ratio, 3)}`);
-  check('W1', 'pass rates equal the ground truth', recs.every((r) => r.truth?.exact));
+  check(
+    'W1',
+    'pass rates equal the ground truth',
+    recs.every((r) => r.truth?.exact),
+  );
   if (opt.floor) for (let rep = 1; rep <= opt.reps; rep++) add(await runFloor({ label: `W1#${rep}`, server, ...W1 }));
   await server.stop();
 }
@@ -502,7 +631,10 @@ if (opt.only.includes('W2')) {
   const half = [];
   const full = [];
   for (let rep = 1; rep <= opt.reps; rep++) {
-    for (const [label, n, list] of [[`W2/2#${rep}`, W2.n / 2, half], [`W2#${rep}`, W2.n, full]]) {
+    for (const [label, n, list] of [
+      [`W2/2#${rep}`, W2.n / 2, half],
+      [`W2#${rep}`, W2.n, full],
+    ]) {
       const dir = path.join(WORK, `${label.replace(/\W/g, '_')}`);
       const rec = add(await runEvalspec({ label, server, ...W2, n, dir, db: path.join(dir, 'evalspec.db') }));
       printEvalspec(rec);
@@ -528,9 +660,13 @@ if (opt.only.includes('W2')) {
   // outcomes for the paired statistics, so the whole-process peak is shown beside it.
   const calls = median(full.map((r) => r.peakRssCallsMB));
   const callsHalf = median(half.map((r) => r.peakRssCallsMB));
-  check('W2', 'memory flat as N doubles: peak while calls run grows < 15% at 2N', calls <= callsHalf * 1.15,
-    `until the last call ${f(callsHalf, 0)} MB at 10k cases, ${f(calls, 0)} MB at 20k (+${f((100 * (calls - callsHalf)) / callsHalf, 0)}%); `
-    + `whole process ${f(rssHalf, 0)} → ${f(rss, 0)} MB (+${f((100 * (rss - rssHalf)) / rssHalf, 0)}%, ${f(((rss - rssHalf) * 1024) / (W2.n / 2), 2)} KB per added case)`);
+  check(
+    'W2',
+    'memory flat as N doubles: peak while calls run grows < 15% at 2N',
+    calls <= callsHalf * 1.15,
+    `until the last call ${f(callsHalf, 0)} MB at 10k cases, ${f(calls, 0)} MB at 20k (+${f((100 * (calls - callsHalf)) / callsHalf, 0)}%); ` +
+      `whole process ${f(rssHalf, 0)} → ${f(rss, 0)} MB (+${f((100 * (rss - rssHalf)) / rssHalf, 0)}%, ${f(((rss - rssHalf) * 1024) / (W2.n / 2), 2)} KB per added case)`,
+  );
   check('W2', 'pass rates equal the ground truth', full.every((r) => r.truth?.exact) && half.every((r) => r.truth?.exact));
 }
 
@@ -550,9 +686,18 @@ if (opt.only.includes('W3')) {
   await server.stop();
   const wall = median(recs.map((r) => r.wallS));
   check('W3', 'cached re-run < 2 s wall', wall < 2, `median ${f(wall, 2)} s`);
-  check('W3', 'no call reaches the server, all 2,000 served from the cache', recs.every((r) => r.serverRequests === 0 && r.cached === 2000));
+  check(
+    'W3',
+    'no call reaches the server, all 2,000 served from the cache',
+    recs.every((r) => r.serverRequests === 0 && r.cached === 2000),
+  );
   // The fill run's figures are the truth the cached runs must reproduce.
-  const same = recs.every((r) => r.report && fill.report && JSON.stringify(r.report.variants.map((v) => [v.id, v.passed])) === JSON.stringify(fill.report.variants.map((v) => [v.id, v.passed])));
+  const same = recs.every(
+    (r) =>
+      r.report &&
+      fill.report &&
+      JSON.stringify(r.report.variants.map((v) => [v.id, v.passed])) === JSON.stringify(fill.report.variants.map((v) => [v.id, v.passed])),
+  );
   check('W3', 'cached pass rates equal the filling run (= ground truth)', same && fill.truth?.exact);
 }
 
@@ -567,11 +712,23 @@ if (opt.only.includes('W4')) {
     recs.push(rec);
     if (rec.failed) continue;
     const ok = rec.serverOutcomes.ok ?? 0;
-    check('W4', 'every case completes (2,000 results, 0 errors, status completed)', rec.results === 2000 && rec.errors === 0 && rec.status === 'completed', `${rec.results} results, ${rec.errors} errors`);
+    check(
+      'W4',
+      'every case completes (2,000 results, 0 errors, status completed)',
+      rec.results === 2000 && rec.errors === 0 && rec.status === 'completed',
+      `${rec.results} results, ${rec.errors} errors`,
+    );
     check('W4', 'reported pass rates equal the ground truth exactly', rec.truth.exact, passText(rec.truth));
     check('W4', 'each case billed once: server 200s = stored results', ok === rec.results, `${ok} ok responses for ${rec.results} results`);
-    check('W4', 'retries within policy (<= 6 per call, every attempt accounted for)', rec.maxAttempts <= 7 && rec.attempts === rec.serverRequests,
-      `${rec.retries} retries for ${Object.entries(rec.serverOutcomes).filter(([k]) => k !== 'ok').map(([k, v]) => `${v} x ${k}`).join(', ')}; max ${rec.maxAttempts} attempts; server saw ${rec.serverRequests} requests, the store records ${rec.attempts} attempts`);
+    check(
+      'W4',
+      'retries within policy (<= 6 per call, every attempt accounted for)',
+      rec.maxAttempts <= 7 && rec.attempts === rec.serverRequests,
+      `${rec.retries} retries for ${Object.entries(rec.serverOutcomes)
+        .filter(([k]) => k !== 'ok')
+        .map(([k, v]) => `${v} x ${k}`)
+        .join(', ')}; max ${rec.maxAttempts} attempts; server saw ${rec.serverRequests} requests, the store records ${rec.attempts} attempts`,
+    );
   }
   if (opt.floor) for (let rep = 1; rep <= opt.reps; rep++) add(await runFloor({ label: `W4#${rep}`, server, ...W1 }));
   await server.stop();
@@ -590,19 +747,29 @@ if (opt.only.includes('kill')) {
   const db = path.join(dir, 'evalspec.db');
   let killedAt = null;
   const target = Math.round(0.4 * W1.n * MODELS.length);
-  const killed = await runEvalspec({ label: 'kill-1', server, ...W1, dir, db, useTime: false, onTick: (child) => {
-    if (killedAt !== null) return;
-    const stored = storedCount(db);
-    if (stored >= target) {
-      killedAt = stored;
-      child.kill('SIGKILL');
-    }
-  } });
+  const killed = await runEvalspec({
+    label: 'kill-1',
+    server,
+    ...W1,
+    dir,
+    db,
+    useTime: false,
+    onTick: (child) => {
+      if (killedAt !== null) return;
+      const stored = storedCount(db);
+      if (stored >= target) {
+        killedAt = stored;
+        child.kill('SIGKILL');
+      }
+    },
+  });
   const atKill = readDb(db);
   const k = atKill.rows.length;
   const requestsBefore = killed.stats.requests;
-  console.log(`kill-1: SIGKILL with ${killedAt} results seen stored; after the kill the store holds ${k} (status ${atKill.run.status}); `
-    + `the server had answered ${killed.stats.byOutcome.ok ?? 0} of ${requestsBefore} requests: ${requestsBefore - k} calls lost in flight or unflushed`);
+  console.log(
+    `kill-1: SIGKILL with ${killedAt} results seen stored; after the kill the store holds ${k} (status ${atKill.run.status}); ` +
+      `the server had answered ${killed.stats.byOutcome.ok ?? 0} of ${requestsBefore} requests: ${requestsBefore - k} calls lost in flight or unflushed`,
+  );
   const resumed = add(await runEvalspec({ label: 'kill-resume', server, ...W1, dir, db, resume: atKill.run.id }));
   printEvalspec(resumed);
   await server.stop();
@@ -618,12 +785,27 @@ if (opt.only.includes('kill')) {
   const phase2Prompts = MODELS.reduce((s, m) => s + (phase2.truth?.[m]?.prompts ?? 0), 0);
   const reAnswered = MODELS.reduce((s, m) => s + (phase2.truth?.[m]?.reAnswered ?? 0), 0);
   check('kill', 'killed mid-run', killed.signal === 'SIGKILL' && k > 0 && k < 2000, `${k} of 2000 stored`);
-  check('kill', 'resumed run completes: 2,000 results, no duplicates, no errors', final.rows.length === 2000 && final.distinct === 2000 && final.run.status === 'completed'
-    && final.rows.every((r) => r.error_class === null), `${final.rows.length} rows, ${final.distinct} distinct, status ${final.run.status}`);
+  check(
+    'kill',
+    'resumed run completes: 2,000 results, no duplicates, no errors',
+    final.rows.length === 2000 && final.distinct === 2000 && final.run.status === 'completed' && final.rows.every((r) => r.error_class === null),
+    `${final.rows.length} rows, ${final.distinct} distinct, status ${final.run.status}`,
+  );
   check('kill', 'results equal an uninterrupted run (pass and output per case and model)', diffs === 0 && ref.rows.length === 2000, `${diffs} differ`);
-  check('kill', 'no stored case called again: resume called exactly the 2000 - stored ones, once each', phase2.requests === 2000 - k && phase2Prompts === 2000 - k && reAnswered === 0,
-    `resume made ${phase2.requests} calls for ${2000 - k} missing results`);
-  session.kill = { storedAtKill: k, requestsBeforeKill: requestsBefore, lostAtKill: requestsBefore - k, resumeCalls: phase2.requests, resumeWallS: resumed.wallS, diffs };
+  check(
+    'kill',
+    'no stored case called again: resume called exactly the 2000 - stored ones, once each',
+    phase2.requests === 2000 - k && phase2Prompts === 2000 - k && reAnswered === 0,
+    `resume made ${phase2.requests} calls for ${2000 - k} missing results`,
+  );
+  session.kill = {
+    storedAtKill: k,
+    requestsBeforeKill: requestsBefore,
+    lostAtKill: requestsBefore - k,
+    resumeCalls: phase2.requests,
+    resumeWallS: resumed.wallS,
+    diffs,
+  };
 }
 
 // promptfoo last: it runs its own servers, one after another, in the same session.
@@ -635,8 +817,21 @@ if (opt.peer) {
     await waitQuiet('promptfoo');
     peer = await runPeer(wl);
   }
-  for (const p of peer) session.runs.push({ tool: 'promptfoo', workload: `${p.workload}#${p.rep}`, n: p.n, calls: p.calls, wallS: p.wallS, callsPerS: p.callsPerS,
-    limitS: p.limitS, ratio: p.ratio, peakRssMB: p.peakRssMB, rc: p.rc, byModel: p.tool?.byModel, truth: p.truth });
+  for (const p of peer)
+    session.runs.push({
+      tool: 'promptfoo',
+      workload: `${p.workload}#${p.rep}`,
+      n: p.n,
+      calls: p.calls,
+      wallS: p.wallS,
+      callsPerS: p.callsPerS,
+      limitS: p.limitS,
+      ratio: p.ratio,
+      peakRssMB: p.peakRssMB,
+      rc: p.rc,
+      byModel: p.tool?.byModel,
+      truth: p.truth,
+    });
 }
 
 // ---- the table ---------------------------------------------------------------------------------------------
@@ -645,7 +840,15 @@ const med = (tool, prefix, field) => median(pick(tool, prefix).map((r) => r[fiel
 const rows = [];
 const row = (workload, metric, e, fl, pf, fmt, better = 'lower') => {
   const ratio = (a, b) => (a && b ? (better === 'lower' ? b / a : a / b) : null);
-  rows.push([workload, metric, fmt(e), fmt(fl), fmt(pf), fl != null && e != null ? `${f(better === 'lower' ? e / fl : e / fl, 2)}` : '', pf != null && e != null ? `${f(ratio(e, pf), 1)}x` : '']);
+  rows.push([
+    workload,
+    metric,
+    fmt(e),
+    fmt(fl),
+    fmt(pf),
+    fl != null && e != null ? `${f(better === 'lower' ? e / fl : e / fl, 2)}` : '',
+    pf != null && e != null ? `${f(ratio(e, pf), 1)}x` : '',
+  ]);
 };
 const s2 = (x) => (x == null ? '' : `${f(x, 2)} s`);
 const mb = (x) => (x == null ? '' : `${f(x, 0)} MB`);
@@ -654,7 +857,7 @@ const r3 = (x) => (x == null ? '' : f(x, 3));
 const pfW3 = median(peer.filter((p) => p.workload === 'W3-cached').map((p) => p.wallS));
 const pfPass = (w, m) => {
   const p = peer.filter((x) => x.workload === w).at(-1);
-  return p ? p.tool?.byModel?.[m]?.passRate ?? null : null;
+  return p ? (p.tool?.byModel?.[m]?.passRate ?? null) : null;
 };
 if (opt.only.includes('W1')) {
   row('W1', 'wall', med('evalspec', 'W1', 'wallS'), med('floor', 'W1', 'wallS'), med('promptfoo', 'W1', 'wallS'), s2);
@@ -676,11 +879,36 @@ if (opt.only.includes('W4')) {
   const w4 = pick('evalspec', 'W4').at(-1);
   const fl4 = pick('floor', 'W4').at(-1);
   for (const m of MODELS) {
-    rows.push(['W4', `${m} pass (truth ${pct(w4?.truth?.perModel?.[m]?.truth)})`, pct(w4?.truth?.perModel?.[m]?.reported), fl4 ? pct(fl4.passRates[m]) : '', pct(pfPass('W4', m)), '', '']);
+    rows.push([
+      'W4',
+      `${m} pass (truth ${pct(w4?.truth?.perModel?.[m]?.truth)})`,
+      pct(w4?.truth?.perModel?.[m]?.reported),
+      fl4 ? pct(fl4.passRates[m]) : '',
+      pct(pfPass('W4', m)),
+      '',
+      '',
+    ]);
   }
-  rows.push(['W4', 'errors left', String(w4?.errors ?? ''), fl4 ? String(fl4.errors) : '', peer.length ? String(MODELS.reduce((s, m) => s + (peer.filter((x) => x.workload === 'W4').at(-1)?.tool?.byModel?.[m]?.error ?? 0), 0)) : '', '', '']);
+  rows.push([
+    'W4',
+    'errors left',
+    String(w4?.errors ?? ''),
+    fl4 ? String(fl4.errors) : '',
+    peer.length ? String(MODELS.reduce((s, m) => s + (peer.filter((x) => x.workload === 'W4').at(-1)?.tool?.byModel?.[m]?.error ?? 0), 0)) : '',
+    '',
+    '',
+  ]);
 }
-if (session.kill) rows.push(['kill', 'stored at kill / resume calls / diffs', `${session.kill.storedAtKill} / ${session.kill.resumeCalls} / ${session.kill.diffs}`, '', '', '', '']);
+if (session.kill)
+  rows.push([
+    'kill',
+    'stored at kill / resume calls / diffs',
+    `${session.kill.storedAtKill} / ${session.kill.resumeCalls} / ${session.kill.diffs}`,
+    '',
+    '',
+    '',
+    '',
+  ]);
 
 const header = ['workload', 'metric', 'evalspec', 'floor', 'promptfoo', 'evalspec/floor', 'promptfoo/evalspec'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -691,7 +919,9 @@ console.log(line(header));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const r of rows) console.log(line(r));
 const failed = session.checks.filter((c) => !c.ok);
-console.log(`\n${session.checks.length - failed.length}/${session.checks.length} checks passed${failed.length ? `; FAILED: ${failed.map((c) => `${c.workload} ${c.name}`).join('; ')}` : ''}`);
+console.log(
+  `\n${session.checks.length - failed.length}/${session.checks.length} checks passed${failed.length ? `; FAILED: ${failed.map((c) => `${c.workload} ${c.name}`).join('; ')}` : ''}`,
+);
 
 session.elapsedS = elapsed;
 session.table = { header, rows };

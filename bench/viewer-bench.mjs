@@ -43,7 +43,9 @@ try {
   store = openStore(db);
   const written = await seedRun(store, { runId: 'run-50k', label: 'bench', cases, variants, seed: 3, errors: true });
   await store.close();
-  console.log(`seeded ${written.toLocaleString('en-US')} results (${cases.toLocaleString('en-US')} cases × ${variants.length} variants) in ${fmt(performance.now() - t0)}\n`);
+  console.log(
+    `seeded ${written.toLocaleString('en-US')} results (${cases.toLocaleString('en-US')} cases × ${variants.length} variants) in ${fmt(performance.now() - t0)}\n`,
+  );
 
   store = openStore(db);
   viewer = await startViewer({ store });
@@ -57,9 +59,16 @@ try {
     await page.goto('about:blank');
     await page.goto(`${viewer.url}#/runs/run-50k`);
     // First render: the run's summary (variants with intervals) is on screen.
-    const firstRender = await page.waitForFunction(() => document.querySelector('.variants-table tbody tr') && performance.now(), undefined, { polling: 'raf', timeout: 120_000 });
+    const firstRender = await page.waitForFunction(() => document.querySelector('.variants-table tbody tr') && performance.now(), undefined, {
+      polling: 'raf',
+      timeout: 120_000,
+    });
     // Interactive: the first page of results is rendered in the virtual table and the filters are live.
-    const interactive = await page.waitForFunction(() => document.querySelector('.results-table .vrow-link') && document.querySelector('select[data-filter=outcome]') && performance.now(), undefined, { polling: 'raf', timeout: 120_000 });
+    const interactive = await page.waitForFunction(
+      () => document.querySelector('.results-table .vrow-link') && document.querySelector('select[data-filter=outcome]') && performance.now(),
+      undefined,
+      { polling: 'raf', timeout: 120_000 },
+    );
     const fcp = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null);
     return { firstRender: await firstRender.jsonValue(), interactive: await interactive.jsonValue(), fcp };
   }
@@ -88,16 +97,20 @@ try {
   await timed(
     'filter outcome = failed',
     () => page.selectOption('select[data-filter=outcome]', 'fail'),
-    () => /^[\d,]+ results?/.test(document.querySelector('[data-testid=results-count]')?.textContent ?? '') && !document.querySelector('[data-testid=results-count]').textContent.startsWith('50,000') && document.querySelector('.results-table .vrow-link'),
+    () =>
+      /^[\d,]+ results?/.test(document.querySelector('[data-testid=results-count]')?.textContent ?? '') &&
+      !document.querySelector('[data-testid=results-count]').textContent.startsWith('50,000') &&
+      document.querySelector('.results-table .vrow-link'),
     'server-side filter, first page re-rendered',
   );
   record('  → matching', (await count()).trim());
   await timed(
     'jump to the last row (scroll 49k rows down)',
-    () => page.evaluate(() => {
-      const el = document.querySelector('[data-testid=vtable-scroll]');
-      el.scrollTop = el.scrollHeight;
-    }),
+    () =>
+      page.evaluate(() => {
+        const el = document.querySelector('[data-testid=vtable-scroll]');
+        el.scrollTop = el.scrollHeight;
+      }),
     () => {
       const el = document.querySelector('[data-testid=vtable-scroll]');
       const rows = [...el.querySelectorAll('.vrow')];

@@ -32,9 +32,39 @@ const SEGMENTS = ['segment:consumer', 'segment:business', 'segment:enterprise'];
 const DIMENSIONS = ['accuracy', 'completeness', 'tone'];
 
 export const VARIANTS = [
-  { id: 'gpt-4o-mini/v1', label: 'gpt-4o-mini', model: 'openai:gpt-4o-mini', providerType: 'openai', modelId: 'gpt-4o-mini', prompt: 'v1', skill: 0.74, price: 0.00012, latency: 900 },
-  { id: 'gpt-4o/v1', label: 'gpt-4o', model: 'openai:gpt-4o', providerType: 'openai', modelId: 'gpt-4o', prompt: 'v1', skill: 0.86, price: 0.0021, latency: 1800 },
-  { id: 'claude-haiku/v1', label: 'claude-haiku', model: 'anthropic:claude-3-5-haiku', providerType: 'anthropic', modelId: 'claude-3-5-haiku', prompt: 'v1', skill: 0.8, price: 0.0008, latency: 1200 },
+  {
+    id: 'gpt-4o-mini/v1',
+    label: 'gpt-4o-mini',
+    model: 'openai:gpt-4o-mini',
+    providerType: 'openai',
+    modelId: 'gpt-4o-mini',
+    prompt: 'v1',
+    skill: 0.74,
+    price: 0.00012,
+    latency: 900,
+  },
+  {
+    id: 'gpt-4o/v1',
+    label: 'gpt-4o',
+    model: 'openai:gpt-4o',
+    providerType: 'openai',
+    modelId: 'gpt-4o',
+    prompt: 'v1',
+    skill: 0.86,
+    price: 0.0021,
+    latency: 1800,
+  },
+  {
+    id: 'claude-haiku/v1',
+    label: 'claude-haiku',
+    model: 'anthropic:claude-3-5-haiku',
+    providerType: 'anthropic',
+    modelId: 'claude-3-5-haiku',
+    prompt: 'v1',
+    skill: 0.8,
+    price: 0.0008,
+    latency: 1200,
+  },
 ];
 
 function variantRecord(v) {
@@ -108,11 +138,25 @@ export async function seedRun(store, options = {}) {
           ? `${answer} Let me know if there is anything else I can help with.`
           : `${answer.replace(/\d+/, (n) => String(Number(n) + 15))} I hope this helps!`;
         if (c.caseId === XSS_CASE) output = XSS_OUTPUT;
-        const dims = DIMENSIONS.map((d, k) => ({ name: d, score: pass ? 4 + ((i + k) % 2) : 2 + ((i + k) % 2), reasoning: pass ? `The answer states the ${d === 'tone' ? 'policy politely' : 'policy correctly'}.` : `The answer ${k === 0 ? 'quotes the wrong number of days' : k === 1 ? 'omits the escalation path' : 'is fine in tone'}.` }));
+        const dims = DIMENSIONS.map((d, k) => ({
+          name: d,
+          score: pass ? 4 + ((i + k) % 2) : 2 + ((i + k) % 2),
+          reasoning: pass
+            ? `The answer states the ${d === 'tone' ? 'policy politely' : 'policy correctly'}.`
+            : `The answer ${k === 0 ? 'quotes the wrong number of days' : k === 1 ? 'omits the escalation path' : 'is fine in tone'}.`,
+        }));
         const checks = errored
           ? []
           : [
-              { type: 'contains', metric: 'policy', severity: 'critical', weight: 1, pass, score: pass ? 1 : 0, reason: pass ? 'contains "30 days"' : 'does not contain "30 days"' },
+              {
+                type: 'contains',
+                metric: 'policy',
+                severity: 'critical',
+                weight: 1,
+                pass,
+                score: pass ? 1 : 0,
+                reason: pass ? 'contains "30 days"' : 'does not contain "30 days"',
+              },
               { type: 'max-latency-ms', metric: 'latency', severity: 'normal', weight: 1, pass: true, score: 1, reason: 'within 5000 ms' },
               // One judge check per rubric dimension, stored as a judge check is (score/judge-types.ts).
               ...dims.map((d) => ({
@@ -168,7 +212,15 @@ export async function seedViewerStore(file, options = {}) {
   const store = openStore(file);
   try {
     await seedRun(store, { runId: 'run-base', label: 'baseline', cases: options.cases ?? 40, seed: 7, startedAt: '2026-11-02T09:00:00.000Z' });
-    await seedRun(store, { runId: 'run-cand', label: 'prompt-v2', cases: options.cases ?? 40, seed: 11, skillShift: 0.06, startedAt: '2026-11-03T09:00:00.000Z', errors: false });
+    await seedRun(store, {
+      runId: 'run-cand',
+      label: 'prompt-v2',
+      cases: options.cases ?? 40,
+      seed: 11,
+      skillShift: 0.06,
+      startedAt: '2026-11-03T09:00:00.000Z',
+      errors: false,
+    });
   } finally {
     await store.close();
   }

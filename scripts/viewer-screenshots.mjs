@@ -20,7 +20,11 @@ const db = join(dir, 'evalspec.db');
 try {
   await seedViewerStore(db);
   try {
-    execFileSync(process.execPath, [join(repo, 'dist/cli/main.js'), '--db', db, 'run', join(repo, 'examples/mt-bench/evalspec.yaml'), '--label', 'mt-bench-demo'], { stdio: 'ignore', cwd: dir });
+    execFileSync(
+      process.execPath,
+      [join(repo, 'dist/cli/main.js'), '--db', db, 'run', join(repo, 'examples/mt-bench/evalspec.yaml'), '--label', 'mt-bench-demo'],
+      { stdio: 'ignore', cwd: dir },
+    );
   } catch {
     // exit 1 (a bar not met) still stores the run
   }
@@ -29,9 +33,42 @@ try {
   if (!mt) throw new Error('the MT-Bench demo run was not stored');
   const now = Date.now();
   await store.labels.putMany([
-    { runId: 'run-base', caseId: 'warranty-00003', variantId: 'gpt-4o-mini/v1', repeat: 0, label: 'fail', scores: null, tag: 'wrong-policy', comment: 'Says 27 months; the policy is 12.', labeller: 'maria', createdAt: new Date(now - 60_000).toISOString() },
-    { runId: 'run-base', caseId: 'warranty-00003', variantId: 'gpt-4o/v1', repeat: 0, label: 'fail', scores: null, tag: 'wrong-policy', comment: null, labeller: 'maria', createdAt: new Date(now - 50_000).toISOString() },
-    { runId: 'run-base', caseId: 'password-00006', variantId: 'gpt-4o/v1', repeat: 0, label: 'pass', scores: null, tag: null, comment: 'Check passes on a technicality; answer is fine.', labeller: 'maria', createdAt: new Date(now - 40_000).toISOString() },
+    {
+      runId: 'run-base',
+      caseId: 'warranty-00003',
+      variantId: 'gpt-4o-mini/v1',
+      repeat: 0,
+      label: 'fail',
+      scores: null,
+      tag: 'wrong-policy',
+      comment: 'Says 27 months; the policy is 12.',
+      labeller: 'maria',
+      createdAt: new Date(now - 60_000).toISOString(),
+    },
+    {
+      runId: 'run-base',
+      caseId: 'warranty-00003',
+      variantId: 'gpt-4o/v1',
+      repeat: 0,
+      label: 'fail',
+      scores: null,
+      tag: 'wrong-policy',
+      comment: null,
+      labeller: 'maria',
+      createdAt: new Date(now - 50_000).toISOString(),
+    },
+    {
+      runId: 'run-base',
+      caseId: 'password-00006',
+      variantId: 'gpt-4o/v1',
+      repeat: 0,
+      label: 'pass',
+      scores: null,
+      tag: null,
+      comment: 'Check passes on a technicality; answer is fine.',
+      labeller: 'maria',
+      createdAt: new Date(now - 40_000).toISOString(),
+    },
   ]);
   const viewer = await startViewer({ store, labeller: 'maria' });
   const browser = await launchChromium();
@@ -56,11 +93,20 @@ try {
   };
   await shot('runs', '', '.runs-table', { height: 520 });
   await shot('run', `#/runs/${enc(mt.id)}`, '.comparisons-table', { fullPage: true, before: () => page.waitForSelector('.results-table .vrow-link') });
-  await shot('results-filtered', `#/runs/${enc('run-base')}?outcome=fail&severity=critical`, '.results-table .vrow-link', { height: 1000, element: '#results' });
+  await shot('results-filtered', `#/runs/${enc('run-base')}?outcome=fail&severity=critical`, '.results-table .vrow-link', {
+    height: 1000,
+    element: '#results',
+  });
   await shot('case', `#/runs/run-base/cases/xss-probe?variant=${enc('gpt-4o/v1')}&repeat=0`, '[data-testid=judge-table]', { height: 1000 });
   await shot('compare', `#/compare?runA=${enc(mt.id)}&variantA=gpt-4&variantB=vicuna-13b&only=flipped`, '[data-testid=case-diff] .diff-cols', { height: 1000 });
-  await shot('pareto', `#/runs/${enc(mt.id)}/pareto`, '[data-testid=pareto-plot] svg', { height: 860, before: () => page.waitForFunction(() => document.querySelectorAll('[data-testid=pareto-plot] svg circle').length >= 4) });
-  await shot('review', `#/runs/run-base/review?outcome=fail`, '[data-testid=label-form]', { height: 900, before: () => page.keyboard.press('3').then(() => page.waitForSelector('.tag-btn.on')) });
+  await shot('pareto', `#/runs/${enc(mt.id)}/pareto`, '[data-testid=pareto-plot] svg', {
+    height: 860,
+    before: () => page.waitForFunction(() => document.querySelectorAll('[data-testid=pareto-plot] svg circle').length >= 4),
+  });
+  await shot('review', `#/runs/run-base/review?outcome=fail`, '[data-testid=label-form]', {
+    height: 900,
+    before: () => page.keyboard.press('3').then(() => page.waitForSelector('.tag-btn.on')),
+  });
   await browser.close();
   await viewer.close();
   await store.close();

@@ -63,11 +63,7 @@ export class EvalspecError extends Error {
   readonly hint?: string;
   readonly location: ErrorLocation;
 
-  constructor(
-    code: ErrorCode,
-    message: string,
-    options: { hint?: string; exitCode?: number; cause?: unknown } & ErrorLocation = {},
-  ) {
+  constructor(code: ErrorCode, message: string, options: { hint?: string; exitCode?: number; cause?: unknown } & ErrorLocation = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'EvalspecError';
     this.code = code;

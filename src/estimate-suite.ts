@@ -39,7 +39,10 @@ export async function estimateSuite(suitePath: string | undefined, options: Esti
     let previous: RunRecord | undefined;
     if (options.resume) {
       previous = await store?.runs.get(options.resume);
-      if (!store || !previous) throw new EvalspecError('RUN_NOT_FOUND', `no run ${options.resume}${store ? ` in ${store.location}` : ' (no store yet)'}`, { hint: 'list runs with `evalspec runs`' });
+      if (!store || !previous)
+        throw new EvalspecError('RUN_NOT_FOUND', `no run ${options.resume}${store ? ` in ${store.location}` : ' (no store yet)'}`, {
+          hint: 'list runs with `evalspec runs`',
+        });
       path ??= previous.suiteFile;
       done = await store.results.completedKeys(options.resume);
     }
@@ -48,18 +51,32 @@ export async function estimateSuite(suitePath: string | undefined, options: Esti
     if (!previous) checkNotEmpty(plan, options.allowEmpty);
     validatePlanChecks(plan);
     const suite = plan.suite;
-    const history = store && options.history !== false ? await variantHistory(store, suite.name, plan.variants.map((v) => v.id)) : undefined;
+    const history =
+      store && options.history !== false
+        ? await variantHistory(
+            store,
+            suite.name,
+            plan.variants.map((v) => v.id),
+          )
+        : undefined;
     const pricer = createPricer();
     const expectedOutputTokens = options.expectedOutputTokens ?? DEFAULT_EXPECTED_OUTPUT_TOKENS;
     const estimate = estimatePlan(plan, { expectedOutputTokens, history, done, concurrency: options.concurrency, pricer });
     // Judge calls spend too (and --max-cost counts them): add them to the total.
-    estimate.judges = await estimateJudges(plan, { outputTokensPerCall: new Map(estimate.variants.map((v) => [v.id, v.outputTokensPerCall])), expectedOutputTokens, done, pricer });
+    estimate.judges = await estimateJudges(plan, {
+      outputTokensPerCall: new Map(estimate.variants.map((v) => [v.id, v.outputTokensPerCall])),
+      expectedOutputTokens,
+      done,
+      pricer,
+    });
     for (const j of estimate.judges) {
       if (j.costUsd !== null) estimate.costUsd += j.costUsd;
       else if (j.calls > 0) estimate.unpriced.push(j.model);
     }
     if (estimate.judges.length) {
-      estimate.notes.push('judge calls: the plan\'s judge checks run over a stand-in output of each variant\'s expected length, their prompts counted with the tokenizer; a judge asked again after an unusable answer is not counted, and the duration leaves judge calls out');
+      estimate.notes.push(
+        "judge calls: the plan's judge checks run over a stand-in output of each variant's expected length, their prompts counted with the tokenizer; a judge asked again after an unusable answer is not counted, and the duration leaves judge calls out",
+      );
     }
     return { ...estimate, resumed: options.resume ?? null };
   } finally {

@@ -5,7 +5,16 @@ import { loadSuite, compileCheck, stableStringify, reducerK, repeatReduceText } 
 import { buildPlan, type Plan } from './plan/index.js';
 import { executeRun, type RunEvent, type RunOutcome } from './run/index.js';
 import { openStore, type PlanSelection, type RunRecord, type Store } from './store/index.js';
-import { buildRunReport, fileReporters, gateSummary, reportRunEnd, reportRunStart, type Reporter, type ReportFileOptions, type RunReport } from './report/index.js';
+import {
+  buildRunReport,
+  fileReporters,
+  gateSummary,
+  reportRunEnd,
+  reportRunStart,
+  type Reporter,
+  type ReportFileOptions,
+  type RunReport,
+} from './report/index.js';
 import type { GateSummary } from './stats/index.js';
 import { terminateUserCode } from './user-code/index.js';
 import { isolatedModuleError } from './score/index.js';
@@ -87,11 +96,27 @@ export function resumeSelection(previous: RunRecord, flags: { models?: string[];
   const stored: PlanSelection = previous.selection ?? { models: [...new Set(previous.variants.map((v) => v.label))], repeat: previous.repeat };
   const same = (a: string[] | null, b: string[]) => a !== null && a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i]);
   const resumeHint = `omit the flag: \`evalspec run --resume ${previous.id}\` plans what the run planned; to call something else, start a new run (the cache keeps the calls already made)`;
-  if (flags.models?.length && !(same(stored.models, flags.models) || (stored.models === null && same(previous.variants.map((v) => v.label), flags.models)))) {
-    throw new EvalspecError('USAGE', `run ${previous.id} was planned with ${stored.models ? `--model ${stored.models.join(' ')}` : 'every model of the suite'}; --resume cannot change it to --model ${flags.models.join(' ')}`, { hint: resumeHint });
+  if (
+    flags.models?.length &&
+    !(
+      same(stored.models, flags.models) ||
+      (stored.models === null &&
+        same(
+          previous.variants.map((v) => v.label),
+          flags.models,
+        ))
+    )
+  ) {
+    throw new EvalspecError(
+      'USAGE',
+      `run ${previous.id} was planned with ${stored.models ? `--model ${stored.models.join(' ')}` : 'every model of the suite'}; --resume cannot change it to --model ${flags.models.join(' ')}`,
+      { hint: resumeHint },
+    );
   }
   if (flags.repeat !== undefined && flags.repeat !== stored.repeat) {
-    throw new EvalspecError('USAGE', `run ${previous.id} was planned with --repeat ${stored.repeat}; --resume cannot change it to ${flags.repeat}`, { hint: resumeHint });
+    throw new EvalspecError('USAGE', `run ${previous.id} was planned with --repeat ${stored.repeat}; --resume cannot change it to ${flags.repeat}`, {
+      hint: resumeHint,
+    });
   }
   return stored;
 }
@@ -103,10 +128,14 @@ export function loadSelected(path: string, selection: { models?: string[] | null
     suite = loadSuite(path, { models: selection.models ?? undefined });
   } catch (error) {
     if (resumed && (error as EvalspecError).code === 'USAGE') {
-      throw new EvalspecError('RESUME_MISMATCH', `run ${resumed.id} was planned with --model ${selection.models!.join(' ')}, which the suite file no longer has: the suite changed since the run`, {
-        file: resumed.suiteFile,
-        hint: 'resume only with the suite unchanged; start a new run instead (the cache still saves the calls already made)',
-      });
+      throw new EvalspecError(
+        'RESUME_MISMATCH',
+        `run ${resumed.id} was planned with --model ${selection.models!.join(' ')}, which the suite file no longer has: the suite changed since the run`,
+        {
+          file: resumed.suiteFile,
+          hint: 'resume only with the suite unchanged; start a new run instead (the cache still saves the calls already made)',
+        },
+      );
     }
     throw error;
   }
@@ -117,10 +146,14 @@ export function loadSelected(path: string, selection: { models?: string[] | null
 export function checkNotEmpty(plan: Plan, allowEmpty: boolean | undefined): void {
   if (plan.cases.length > 0 || allowEmpty) return;
   const cases = plan.suite.storedConfig.cases;
-  throw new EvalspecError('EMPTY_PLAN', `the suite has no cases${typeof cases === 'string' && !cases.endsWith('inline cases') ? ` (${cases} is empty)` : ''}: nothing would be measured`, {
-    file: plan.suite.file,
-    hint: 'add cases (inline under cases:, or lines in the cases file); pass --allow-empty to record an empty run on purpose',
-  });
+  throw new EvalspecError(
+    'EMPTY_PLAN',
+    `the suite has no cases${typeof cases === 'string' && !cases.endsWith('inline cases') ? ` (${cases} is empty)` : ''}: nothing would be measured`,
+    {
+      file: plan.suite.file,
+      hint: 'add cases (inline under cases:, or lines in the cases file); pass --allow-empty to record an empty run on purpose',
+    },
+  );
 }
 
 export async function runSuite(suitePath: string | undefined, options: RunSuiteOptions = {}): Promise<RunSuiteResult> {
@@ -139,10 +172,14 @@ export async function runSuite(suitePath: string | undefined, options: RunSuiteO
     if (!previous) checkNotEmpty(plan, options.allowEmpty);
     const reduce = repeatReduceText(plan.suite.storedConfig.repeat);
     if ((reducerK(reduce, plan.repeat) ?? 0) > plan.repeat) {
-      throw new EvalspecError('USAGE', `the suite reduces repeats with ${reduce}, which needs at least that many repeats; --repeat ${plan.repeat} gives fewer`, {
-        file: plan.suite.file,
-        hint: `use --repeat with at least the k of ${reduce}, or write reduce: ${reduce[4]}k (k = the repeat count)`,
-      });
+      throw new EvalspecError(
+        'USAGE',
+        `the suite reduces repeats with ${reduce}, which needs at least that many repeats; --repeat ${plan.repeat} gives fewer`,
+        {
+          file: plan.suite.file,
+          hint: `use --repeat with at least the k of ${reduce}, or write reduce: ${reduce[4]}k (k = the repeat count)`,
+        },
+      );
     }
     validatePlanChecks(plan, { isolated: options.isolateChecks });
     const reporters = [...fileReporters(options), ...(options.reporters ?? [])];

@@ -10,7 +10,11 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const src = process.argv[2] ?? join(here, '../../../shared/data/real/mt_bench');
 const data = join(src, 'fastchat/llm_judge/data/mt_bench');
-const readJsonl = (f) => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const readJsonl = (f) =>
+  readFileSync(f, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 
 // Deterministic checks per question: correctness where the answer is objective (math, reasoning, with
 // the reference answers), and instruction-following where the question states a format.

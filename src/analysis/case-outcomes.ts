@@ -46,7 +46,11 @@ function defaultChecks(run: RunRecord): RunOutcomes['defaultChecks'] {
 }
 
 export async function loadCaseOutcomes(store: Store, run: RunRecord): Promise<RunOutcomes> {
-  const cases: CaseInfo[] = (await store.cases.list(run.id)).map((c) => ({ id: c.caseId, tags: c.tags, cluster: c.cluster === null ? null : String(c.cluster) }));
+  const cases: CaseInfo[] = (await store.cases.list(run.id)).map((c) => ({
+    id: c.caseId,
+    tags: c.tags,
+    cluster: c.cluster === null ? null : String(c.cluster),
+  }));
   const caseIndex = new Map(cases.map((c, i) => [c.id, i]));
   const variantIndex = new Map(run.variants.map((v, i) => [v.id, i]));
   const acc: Map<number, Accumulator>[] = run.variants.map(() => new Map());

@@ -17,7 +17,10 @@ export type CostedRow = Pick<ResultRow, 'variantId' | 'cached' | 'costUsd' | 'in
 export function pricedModelOf(run: RunRecord, variant: StoredVariant): PricedModel {
   const entries = Array.isArray(run.config.models) ? (run.config.models as unknown[]) : [];
   const specs = entries.map((e) => (typeof e === 'string' ? { id: e } : (e as { id?: string; label?: string; price?: PriceOverride; price_as?: string })));
-  const spec = specs.find((s) => s.id === variant.model && s.label === variant.label) ?? specs.find((s) => s.id === variant.model && s.label === undefined) ?? specs.find((s) => s.id === variant.model);
+  const spec =
+    specs.find((s) => s.id === variant.model && s.label === variant.label) ??
+    specs.find((s) => s.id === variant.model && s.label === undefined) ??
+    specs.find((s) => s.id === variant.model);
   const priceAs = spec?.price_as;
   return {
     providerType: variant.providerType as PricedModel['providerType'],
@@ -81,7 +84,10 @@ export class CostTotals {
   private listUnknown = false;
   private answered = 0;
 
-  constructor(private readonly pricing: RunPricing, private readonly variantId: string) {}
+  constructor(
+    private readonly pricing: RunPricing,
+    private readonly variantId: string,
+  ) {}
 
   add(row: CostedRow): void {
     if (row.errorClass !== null) return; // not billed

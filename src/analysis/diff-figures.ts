@@ -34,7 +34,12 @@ async function caseHashes(store: Store, runId: string): Promise<Map<string, stri
 }
 
 /** Compare two stored runs: `before` is the baseline, `after` the run under review. */
-export async function diffFigures(store: Store, before: RunRecord, after: RunRecord, options: DiffFiguresOptions = {}): Promise<{ diff: RunDiff; perVariant: VariantDiffFigures[] }> {
+export async function diffFigures(
+  store: Store,
+  before: RunRecord,
+  after: RunRecord,
+  options: DiffFiguresOptions = {},
+): Promise<{ diff: RunDiff; perVariant: VariantDiffFigures[] }> {
   const [outcomesBefore, outcomesAfter, hashesBefore, hashesAfter] = await Promise.all([
     loadCaseOutcomes(store, before),
     loadCaseOutcomes(store, after),
@@ -51,7 +56,8 @@ export async function diffFigures(store: Store, before: RunRecord, after: RunRec
     const oa = fetch ? await outputsOf(store, after.id, v.variant, wanted) : new Map<string, OutputSample[]>();
     const withOutputs = (f: CaseFlip): FlipWithOutputs => {
       const outputs = { before: ob.get(f.caseId) ?? [], after: oa.get(f.caseId) ?? [] };
-      const shown = (side: 'before' | 'after') => representativeSample(outputs[side], sidePasses(f, side), side === 'after' ? f.newCriticalFailures : [])?.repeat ?? null;
+      const shown = (side: 'before' | 'after') =>
+        representativeSample(outputs[side], sidePasses(f, side), side === 'after' ? f.newCriticalFailures : [])?.repeat ?? null;
       return { ...f, outputs, shown: { before: shown('before'), after: shown('after') } };
     };
     perVariant.push({

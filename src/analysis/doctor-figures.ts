@@ -74,7 +74,9 @@ export function neverFailingChecks(outcomes: RunOutcomes): { severity: 'normal' 
       }
     }
   }
-  return [...totals.values()].filter((t) => t.judged > 0 && t.failed === 0).map((t) => ({ severity: t.severity, metric: t.metric, judged: t.judged, graded: t.scores.size > 1 }));
+  return [...totals.values()]
+    .filter((t) => t.judged > 0 && t.failed === 0)
+    .map((t) => ({ severity: t.severity, metric: t.metric, judged: t.judged, graded: t.scores.size > 1 }));
 }
 
 /** What a diff with the previous completed run of the suite can detect, for a run without paired comparisons. */
@@ -87,7 +89,8 @@ export async function previousRunDetectable(store: Store, run: RunRecord): Promi
     for (const v of diff.perVariant) {
       const c = v.metrics.find((m) => m.metric === 'pass_rate');
       if (!c || c.minimumDetectableDifference === null || c.se === null) continue;
-      if (!best || c.minimumDetectableDifference > best.mdd) best = { runId: previous.id, variant: v.variant, n: c.n, se: c.se, mdd: c.minimumDetectableDifference };
+      if (!best || c.minimumDetectableDifference > best.mdd)
+        best = { runId: previous.id, variant: v.variant, n: c.n, se: c.se, mdd: c.minimumDetectableDifference };
     }
     if (best) return best;
   }

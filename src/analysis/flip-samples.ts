@@ -54,7 +54,9 @@ export function representativeSample(samples: readonly OutputSample[], passes: b
   if (samples.length === 0) return null;
   const pick = passes
     ? samples.find((s) => s.pass === true)
-    : (samples.find((s) => s.criticalFailed.some((m) => critical.includes(m))) ?? samples.find((s) => s.pass === false && s.error === null) ?? samples.find((s) => s.error !== null));
+    : (samples.find((s) => s.criticalFailed.some((m) => critical.includes(m))) ??
+      samples.find((s) => s.pass === false && s.error === null) ??
+      samples.find((s) => s.error !== null));
   return pick ?? samples[0];
 }
 

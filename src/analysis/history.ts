@@ -100,7 +100,8 @@ export async function historyFigures(store: Store, suiteName: string, options: H
   const notes: string[] = [];
   if (wanted.includes('all')) {
     const seen = new Set<string>();
-    for (const { outcomes } of loaded) for (const v of outcomes.variants) for (const o of v.outcomes) if (o) for (const m of Object.keys(o.metrics)) seen.add(m);
+    for (const { outcomes } of loaded)
+      for (const v of outcomes.variants) for (const o of v.outcomes) if (o) for (const m of Object.keys(o.metrics)) seen.add(m);
     metrics = [...new Set([...metrics, 'score', ...[...seen].sort()])];
   }
   const series: HistorySeries[] = [];

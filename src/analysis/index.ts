@@ -36,7 +36,16 @@ export {
   type RoutingSuggestion,
   type LatencySummary,
 } from './selection.js';
-export { parseVolume, projectSpend, projectSelection, type Volume, type VolumePeriod, type Projection, type SpendProjection, type SwitchProjection } from './projection.js';
+export {
+  parseVolume,
+  projectSpend,
+  projectSelection,
+  type Volume,
+  type VolumePeriod,
+  type Projection,
+  type SpendProjection,
+  type SwitchProjection,
+} from './projection.js';
 export { loadSelectionData, pricedModelOf, type SelectionData } from './selection-data.js';
 export { buildCostSummary, type CostSummary, type VariantCosts } from './cost-summary.js';
 export { criticalFirst, criticalFlips, outputsOf, representativeSample, sidePasses, type OutputSample } from './flip-samples.js';

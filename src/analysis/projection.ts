@@ -20,10 +20,26 @@ export interface Volume {
 
 const PER_YEAR: Record<VolumePeriod, number> = { day: 365, week: 52, month: 12, year: 1 };
 const PERIODS: Record<string, VolumePeriod> = {
-  d: 'day', day: 'day', days: 'day', daily: 'day',
-  w: 'week', wk: 'week', week: 'week', weeks: 'week', weekly: 'week',
-  mo: 'month', mon: 'month', month: 'month', months: 'month', monthly: 'month',
-  y: 'year', yr: 'year', year: 'year', years: 'year', yearly: 'year', annual: 'year',
+  d: 'day',
+  day: 'day',
+  days: 'day',
+  daily: 'day',
+  w: 'week',
+  wk: 'week',
+  week: 'week',
+  weeks: 'week',
+  weekly: 'week',
+  mo: 'month',
+  mon: 'month',
+  month: 'month',
+  months: 'month',
+  monthly: 'month',
+  y: 'year',
+  yr: 'year',
+  year: 'year',
+  years: 'year',
+  yearly: 'year',
+  annual: 'year',
 };
 const MULTIPLIERS: Record<string, number> = { '': 1, k: 1e3, m: 1e6, b: 1e9, g: 1e9 };
 
@@ -34,8 +50,7 @@ const MULTIPLIERS: Record<string, number> = { '': 1, k: 1e3, m: 1e6, b: 1e9, g: 
  */
 export function parseVolume(text: string): Volume {
   const match = /^\s*([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*([kmbg]?)\s*(?:(?:\/|per\b|a\b|an\b)?\s*([a-z]+))?\s*$/i.exec(text.replace(/[,_]/g, ''));
-  const fail = () =>
-    new EvalspecError('USAGE', `cannot read the volume "${text}"`, { hint: 'write e.g. 2M/month, 500k/day, 1e6 (per month), 120000/week' });
+  const fail = () => new EvalspecError('USAGE', `cannot read the volume "${text}"`, { hint: 'write e.g. 2M/month, 500k/day, 1e6 (per month), 120000/week' });
   if (!match) throw fail();
   const count = Number(match[1]) * MULTIPLIERS[match[2].toLowerCase()];
   const period = match[3] ? PERIODS[match[3].toLowerCase()] : 'month';
@@ -88,7 +103,15 @@ export function projectSpend(variant: string, costPerCase: number | null, costCi
   };
 }
 
-function switchOf(scope: string, from: string, to: string, fromCost: number | null, toCost: number | null, casesPerYear: number, change: Comparison | null): SwitchProjection {
+function switchOf(
+  scope: string,
+  from: string,
+  to: string,
+  fromCost: number | null,
+  toCost: number | null,
+  casesPerYear: number,
+  change: Comparison | null,
+): SwitchProjection {
   const saving = fromCost === null || toCost === null ? null : (fromCost - toCost) * casesPerYear;
   return {
     scope,
@@ -110,7 +133,9 @@ function switchOf(scope: string, from: string, to: string, fromCost: number | nu
 export function projectSelection(input: SelectionInput, selection: Selection, volume: Volume, baseline?: string): Projection {
   const from = baseline ?? selection.best;
   if (!from || !selection.points.some((p) => p.variant === from)) {
-    throw new EvalspecError('USAGE', `no variant "${baseline ?? ''}" in this run`, { hint: `use one of: ${selection.points.map((p) => p.variant).join(', ')}` });
+    throw new EvalspecError('USAGE', `no variant "${baseline ?? ''}" in this run`, {
+      hint: `use one of: ${selection.points.map((p) => p.variant).join(', ')}`,
+    });
   }
   const bySegment = segmentCaseIds(input);
   const variants = new Map(input.variants.map((v) => [v.id, v]));
@@ -146,7 +171,9 @@ export function projectSelection(input: SelectionInput, selection: Selection, vo
     routing,
     assumptions: [
       "cost per case as measured on the suite (its prompts and answer lengths) at today's list prices",
-      selection.segments.length ? "each segment's share of the traffic as its share of the suite's cases" : 'every request costs what an average case of the suite costs',
+      selection.segments.length
+        ? "each segment's share of the traffic as its share of the suite's cases"
+        : 'every request costs what an average case of the suite costs',
       'a year is 12 months, 52 weeks or 365 days',
     ],
   };

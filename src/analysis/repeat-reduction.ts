@@ -36,7 +36,11 @@ export function shortOfK(reducer: RepeatReducer, results: number): boolean {
 }
 
 /** The report's description of the reducer (JSON `repeatReduce`), or null for the default with one repeat. */
-export function repeatReduceSummary(reducer: RepeatReducer, repeat: number, shortCases: number): { reducer: string; k: number | null; estimator: string; shortCases: number } | null {
+export function repeatReduceSummary(
+  reducer: RepeatReducer,
+  repeat: number,
+  shortCases: number,
+): { reducer: string; k: number | null; estimator: string; shortCases: number } | null {
   if (repeat === 1 && reducer.name === 'mean') return null;
   return { reducer: reducer.name, k: reducer.k ?? null, estimator: reducer.estimator, shortCases };
 }

@@ -139,7 +139,13 @@ export function variantFigures(variant: SelectionVariant, caseIds: readonly stri
   const level = design.level ?? 0.95;
   const { ids, cases } = caseSubset(variant, caseIds);
   const repeat = design.repeat ?? (design.binary ? 1 : 0);
-  const figure = passRateFigure(cases.map((c) => c.pass), clusterIdsOf(ids, design.clusters), repeat, level, design.passValueName);
+  const figure = passRateFigure(
+    cases.map((c) => c.pass),
+    clusterIdsOf(ids, design.clusters),
+    repeat,
+    level,
+    design.passValueName,
+  );
   const quality = figure?.passRate ?? null;
   const costs = costsOf(cases);
   const costPerCase = costs && costs.length ? sum(costs) / costs.length : null;
@@ -159,7 +165,12 @@ export function variantFigures(variant: SelectionVariant, caseIds: readonly stri
 }
 
 /** Paired comparison of `variant` against `against` on the cases both have (within `caseIds` if given). */
-export function compareVariants(variant: SelectionVariant, against: SelectionVariant, design: QualityDesign, caseIds: readonly string[] | null = null): Comparison | null {
+export function compareVariants(
+  variant: SelectionVariant,
+  against: SelectionVariant,
+  design: QualityDesign,
+  caseIds: readonly string[] | null = null,
+): Comparison | null {
   const ids = (caseIds ?? [...against.cases.keys()]).filter((id) => variant.cases.has(id) && against.cases.has(id));
   if (ids.length === 0) return null;
   const a = ids.map((id) => against.cases.get(id)!);
@@ -167,7 +178,11 @@ export function compareVariants(variant: SelectionVariant, against: SelectionVar
   const costA = meanCost(a);
   const costB = meanCost(b);
   const costRatio = costA !== null && costB !== null && costA > 0 ? costB / costA : null;
-  const c = comparePaired(a.map((x) => x.pass), b.map((x) => x.pass), { level: design.level ?? 0.95, clusterIds: clusterIdsOf(ids, design.clusters), binary: design.binary })!;
+  const c = comparePaired(
+    a.map((x) => x.pass),
+    b.map((x) => x.pass),
+    { level: design.level ?? 0.95, clusterIds: clusterIdsOf(ids, design.clusters), binary: design.binary },
+  )!;
   return {
     variant: variant.id,
     against: against.id,

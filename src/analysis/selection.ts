@@ -9,9 +9,26 @@
 // McNemar's mid-p; with repeats or clusters, the paired t over per-case pass shares. "Provably within X of
 // the best" means the lower end of the two-sided interval of (variant − best) is at least −X.
 import type { Interval } from '../stats/index.js';
-import { compareVariants, variantFigures, type CaseOutcome, type Comparison, type QualityDesign, type SelectionVariant, type VariantFigures } from './selection-figures.js';
+import {
+  compareVariants,
+  variantFigures,
+  type CaseOutcome,
+  type Comparison,
+  type QualityDesign,
+  type SelectionVariant,
+  type VariantFigures,
+} from './selection-figures.js';
 
-export { compareVariants, variantFigures, type CaseOutcome, type Comparison, type LatencySummary, type QualityDesign, type SelectionVariant, type VariantFigures } from './selection-figures.js';
+export {
+  compareVariants,
+  variantFigures,
+  type CaseOutcome,
+  type Comparison,
+  type LatencySummary,
+  type QualityDesign,
+  type SelectionVariant,
+  type VariantFigures,
+} from './selection-figures.js';
 
 export type SelectionAxis = 'cost' | 'latency';
 
@@ -159,14 +176,27 @@ function floorChoice(
       if (value !== null) adequate.push({ id: f.variant, value, quality: ref.quality, comparison: null });
       continue;
     }
-    const c = compareVariants(variants.find((v) => v.id === f.variant)!, refVariant, options, caseIds);
+    const c = compareVariants(
+      variants.find((v) => v.id === f.variant)!,
+      refVariant,
+      options,
+      caseIds,
+    );
     if (c) comparisons.push(c);
     if (value === null || f.quality === null) continue;
     if (c?.interval && c.interval.low >= -options.within - EPSILON) adequate.push({ id: f.variant, value, quality: f.quality, comparison: c });
   }
   adequate.sort((x, y) => x.value - y.value || y.quality - x.quality);
   const pick = adequate[0];
-  return { scope, cases: ref.cases, reference, choice: pick?.id ?? null, comparison: pick?.comparison ?? null, adequate: adequate.map((a) => a.id), comparisons };
+  return {
+    scope,
+    cases: ref.cases,
+    reference,
+    choice: pick?.id ?? null,
+    comparison: pick?.comparison ?? null,
+    adequate: adequate.map((a) => a.id),
+    comparisons,
+  };
 }
 
 /** The whole selection: frontier, dominance, floors overall and per segment, routing. */
@@ -180,7 +210,8 @@ export function selectModels(input: SelectionInput): Selection {
 
   const figures = variants.map((v) => variantFigures(v, null, options));
   const caseCounts = new Set(figures.map((f) => f.cases));
-  if (caseCounts.size > 1) warnings.push(`variants have results for different numbers of cases (${[...caseCounts].join(', ')}): comparisons are paired on the cases both have`);
+  if (caseCounts.size > 1)
+    warnings.push(`variants have results for different numbers of cases (${[...caseCounts].join(', ')}): comparisons are paired on the cases both have`);
   const missingAxis = figures.filter((f) => axisValue(f, by) === null).map((f) => f.variant);
   if (missingAxis.length) {
     warnings.push(
@@ -205,7 +236,13 @@ export function selectModels(input: SelectionInput): Selection {
       onFrontier: value !== null && f.quality !== null && dominators.length === 0,
       dominatedBy: dominators.map((d) => d.variant),
       dominance: dominators
-        .map((d) => compareVariants(variants.find((v) => v.id === d.variant)!, variants[i], options))
+        .map((d) =>
+          compareVariants(
+            variants.find((v) => v.id === d.variant)!,
+            variants[i],
+            options,
+          ),
+        )
         .filter((c): c is Comparison => c !== null),
       vsBest,
       meetsFloor: overall.adequate.includes(f.variant),

@@ -77,7 +77,6 @@ export interface JudgeCalibration {
   humanKappa?: number | null;
 }
 
-
 export interface RunCalibration {
   runId: string;
   suiteName: string;
@@ -107,10 +106,21 @@ function confusionOf(pairs: [string, string][], categories: string[]): number[][
 
 function adviceFor(ins: Instrument, items: ThresholdItem[], current: number, options: { maxFalsePass: number; level: number }): ThresholdAdvice {
   const judges = ins.members?.length ?? 1;
-  return thresholdAdvice(items, { current, rule: ins.rule, judges, fixed: judgeMetadataOf(ins.checkType)?.fixedThreshold ?? false, target: options.maxFalsePass, level: options.level });
+  return thresholdAdvice(items, {
+    current,
+    rule: ins.rule,
+    judges,
+    fixed: judgeMetadataOf(ins.checkType)?.fixedThreshold ?? false,
+    target: options.maxFalsePass,
+    level: options.level,
+  });
 }
 
-function calibrateInstrument(ins: Instrument, truth: HumanTruth, options: Required<Pick<CalibrateOptions, 'maxFalsePass' | 'level'>>): JudgeCalibration | undefined {
+function calibrateInstrument(
+  ins: Instrument,
+  truth: HumanTruth,
+  options: Required<Pick<CalibrateOptions, 'maxFalsePass' | 'level'>>,
+): JudgeCalibration | undefined {
   const { level } = options;
   let errors = 0;
   const matched: { key: string; human: string | number; verdict: Verdict }[] = [];
@@ -253,7 +263,8 @@ async function collectRows(store: Store, runId: string): Promise<ResultRow[]> {
 export async function calibrateRun(store: Store, runId: string, options: CalibrateOptions = {}): Promise<RunCalibration> {
   const maxFalsePass = options.maxFalsePass ?? 0.05;
   const level = options.level ?? 0.95;
-  if (!(maxFalsePass > 0 && maxFalsePass < 1)) throw new EvalspecError('USAGE', `--max-false-pass must be a rate in (0, 1), got ${maxFalsePass}`, { hint: 'e.g. --max-false-pass 0.05' });
+  if (!(maxFalsePass > 0 && maxFalsePass < 1))
+    throw new EvalspecError('USAGE', `--max-false-pass must be a rate in (0, 1), got ${maxFalsePass}`, { hint: 'e.g. --max-false-pass 0.05' });
   const run: RunRecord | undefined = await store.runs.get(runId);
   if (!run) throw new EvalspecError('RUN_NOT_FOUND', `no run ${runId} in ${store.location}`, { hint: 'list stored runs with `evalspec runs`' });
   let labels = await store.labels.list(runId);
@@ -288,9 +299,14 @@ export async function calibrateRun(store: Store, runId: string, options: Calibra
     judges.push(c);
   }
   if (instruments.length > 0 && judges.length === 0) {
-    warnings.push('no judge verdict matches a human label: labels are matched by case, variant and repeat, pass/fail labels to judge/factuality/closed-qa/faithfulness checks, win/loss/tie to pairwise checks, and scores to rubric dimensions by name');
+    warnings.push(
+      'no judge verdict matches a human label: labels are matched by case, variant and repeat, pass/fail labels to judge/factuality/closed-qa/faithfulness checks, win/loss/tie to pairwise checks, and scores to rubric dimensions by name',
+    );
   }
-  judges.sort((a, b) => a.metric.localeCompare(b.metric) || Number(a.judge.startsWith('ensemble(')) - Number(b.judge.startsWith('ensemble(')) || a.judge.localeCompare(b.judge));
+  judges.sort(
+    (a, b) =>
+      a.metric.localeCompare(b.metric) || Number(a.judge.startsWith('ensemble(')) - Number(b.judge.startsWith('ensemble(')) || a.judge.localeCompare(b.judge),
+  );
 
   const result: RunCalibration = {
     runId,

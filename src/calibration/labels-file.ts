@@ -73,17 +73,23 @@ function toRecord(raw: Record<string, unknown>, file: string, line: number): Lab
     throw new EvalspecError('LABELS_FILE', message, { file, line, hint });
   };
   const caseId = pick(raw, KEYS.case);
-  if (caseId === undefined) fail('a label needs the case id', 'add "case_id" (the case id of the suite), e.g. {"case_id":"c1","variant":"gpt-4o","label":"pass","labeller":"ana"}');
+  if (caseId === undefined)
+    fail('a label needs the case id', 'add "case_id" (the case id of the suite), e.g. {"case_id":"c1","variant":"gpt-4o","label":"pass","labeller":"ana"}');
   const variant = pick(raw, KEYS.variant);
   const repeatRaw = pick(raw, KEYS.repeat);
   const repeat = repeatRaw === undefined ? 0 : Number(repeatRaw);
-  if (!Number.isInteger(repeat) || repeat < 0) fail(`"repeat" must be a whole number >= 0, got ${JSON.stringify(repeatRaw)}`, 'repeats count from 0 (the first call of a case)');
+  if (!Number.isInteger(repeat) || repeat < 0)
+    fail(`"repeat" must be a whole number >= 0, got ${JSON.stringify(repeatRaw)}`, 'repeats count from 0 (the first call of a case)');
 
   let label: string | null = null;
   const labelRaw = pick(raw, KEYS.label);
   if (labelRaw !== undefined) {
     const l = normaliseLabel(labelRaw);
-    if (l === undefined) fail(`unknown label ${JSON.stringify(labelRaw)}`, 'write pass or fail (also true/false, yes/no, 1/0); for a pairwise comparison win, loss or tie, or give "winner"');
+    if (l === undefined)
+      fail(
+        `unknown label ${JSON.stringify(labelRaw)}`,
+        'write pass or fail (also true/false, yes/no, 1/0); for a pairwise comparison win, loss or tie, or give "winner"',
+      );
     label = l!;
   }
   const winnerRaw = pick(raw, KEYS.winner);
@@ -92,7 +98,8 @@ function toRecord(raw: Record<string, unknown>, file: string, line: number): Lab
   let scores: Record<string, number> | null = null;
   const addScore = (name: string, value: unknown) => {
     const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-    if (!Number.isFinite(n)) fail(`score "${name}" must be a number, got ${JSON.stringify(value)}`, 'scores are numbers on the rubric scale, e.g. {"scores":{"accuracy":4}}');
+    if (!Number.isFinite(n))
+      fail(`score "${name}" must be a number, got ${JSON.stringify(value)}`, 'scores are numbers on the rubric scale, e.g. {"scores":{"accuracy":4}}');
     (scores ??= {})[name] = n;
   };
   const scoresRaw = raw.scores;
@@ -146,7 +153,11 @@ export function readLabelsFile(file: string): LabelInput[] {
       rows = parseCsv(text, { columns: true, info: true, skip_empty_lines: true, bom: true, trim: true }) as typeof rows;
     } catch (error) {
       const e = error as Error & { lines?: number };
-      throw new EvalspecError('LABELS_FILE', `invalid CSV: ${e.message}`, { file, line: e.lines, hint: 'a header row (case_id,variant,label,labeller,…), then one label per row' });
+      throw new EvalspecError('LABELS_FILE', `invalid CSV: ${e.message}`, {
+        file,
+        line: e.lines,
+        hint: 'a header row (case_id,variant,label,labeller,…), then one label per row',
+      });
     }
     for (const { record, info } of rows) out.push(toRecord(record, file, info.lines));
   } else if (ext === '.jsonl' || ext === '.ndjson' || ext === '.json') {
@@ -156,9 +167,13 @@ export function readLabelsFile(file: string): LabelInput[] {
       try {
         data = JSON.parse(text);
       } catch (error) {
-        throw new EvalspecError('LABELS_FILE', `invalid JSON: ${(error as Error).message}`, { file, hint: 'a .json labels file holds one array; for one label per line use .jsonl' });
+        throw new EvalspecError('LABELS_FILE', `invalid JSON: ${(error as Error).message}`, {
+          file,
+          hint: 'a .json labels file holds one array; for one label per line use .jsonl',
+        });
       }
-      if (!Array.isArray(data)) throw new EvalspecError('LABELS_FILE', 'a .json labels file must hold an array of labels', { file, hint: 'or use .jsonl, one label per line' });
+      if (!Array.isArray(data))
+        throw new EvalspecError('LABELS_FILE', 'a .json labels file must hold an array of labels', { file, hint: 'or use .jsonl, one label per line' });
       records = data.map((value, i) => ({ value, line: i + 1 }));
     } else {
       records = jsonLines(text, file, {
@@ -170,13 +185,21 @@ export function readLabelsFile(file: string): LabelInput[] {
     }
     for (const { value, line } of records) {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        throw new EvalspecError('LABELS_FILE', 'a label must be a JSON object', { file, line, hint: '{"case_id":"c1","variant":"gpt-4o","label":"pass","labeller":"ana"}' });
+        throw new EvalspecError('LABELS_FILE', 'a label must be a JSON object', {
+          file,
+          line,
+          hint: '{"case_id":"c1","variant":"gpt-4o","label":"pass","labeller":"ana"}',
+        });
       }
       out.push(toRecord(value as Record<string, unknown>, file, line));
     }
   } else {
-    throw new EvalspecError('LABELS_FILE', `unsupported labels file type "${ext}"`, { file, hint: 'use .jsonl (one JSON object per line) or .csv (a header row)' });
+    throw new EvalspecError('LABELS_FILE', `unsupported labels file type "${ext}"`, {
+      file,
+      hint: 'use .jsonl (one JSON object per line) or .csv (a header row)',
+    });
   }
-  if (out.length === 0) throw new EvalspecError('LABELS_FILE', 'the labels file holds no labels', { file, hint: 'one label per line (JSONL) or per row (CSV)' });
+  if (out.length === 0)
+    throw new EvalspecError('LABELS_FILE', 'the labels file holds no labels', { file, hint: 'one label per line (JSONL) or per row (CSV)' });
   return out;
 }

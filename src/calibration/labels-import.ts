@@ -45,9 +45,20 @@ const PAIRWISE = new Set(['win', 'loss', 'tie']);
  * Puts one label line onto the labeller's stored row for that result: pass/fail, preference and each score
  * dimension are separate kinds, so a line replaces only the kinds it gives. Returns how each kind changed.
  */
-function mergeInto(row: LabelRow, given: { label: string | null; preference: string | null; scores: Record<string, number> | null; tag: string | null; comment: string | null; createdAt: string }): Change[] {
+function mergeInto(
+  row: LabelRow,
+  given: {
+    label: string | null;
+    preference: string | null;
+    scores: Record<string, number> | null;
+    tag: string | null;
+    comment: string | null;
+    createdAt: string;
+  },
+): Change[] {
   const changes: Change[] = [];
-  const put = <T>(before: T | null | undefined, after: T): Change => (before === null || before === undefined ? 'added' : before === after ? 'same' : 'changed');
+  const put = <T>(before: T | null | undefined, after: T): Change =>
+    before === null || before === undefined ? 'added' : before === after ? 'same' : 'changed';
   if (given.label !== null) {
     changes.push(put(row.label, given.label));
     row.label = given.label;
@@ -75,13 +86,20 @@ export async function importLabels(store: Store, inputs: LabelInput[], options: 
   let guessed: string | undefined;
   if (!options.runId && inputs.some((l) => l.runId === undefined)) {
     const [latest] = await store.runs.list({ limit: 1 });
-    if (!latest) throw new EvalspecError('RUN_NOT_FOUND', `no runs in ${store.location} to attach labels to`, { hint: 'run the suite first (evalspec run), then import labels for that run with --run RUN_ID' });
+    if (!latest)
+      throw new EvalspecError('RUN_NOT_FOUND', `no runs in ${store.location} to attach labels to`, {
+        hint: 'run the suite first (evalspec run), then import labels for that run with --run RUN_ID',
+      });
     guessed = latest.id;
   }
   const byRun = new Map<string, LabelInput[]>();
   for (const l of inputs) {
     if (options.runId && l.runId && l.runId !== options.runId) {
-      throw new EvalspecError('LABELS_FILE', `the label names run ${l.runId} but --run is ${options.runId}`, { file: options.file, line: l.line, hint: 'drop --run to use the run_id of each label, or remove the run_id column' });
+      throw new EvalspecError('LABELS_FILE', `the label names run ${l.runId} but --run is ${options.runId}`, {
+        file: options.file,
+        line: l.line,
+        hint: 'drop --run to use the run_id of each label, or remove the run_id column',
+      });
     }
     const runId = options.runId ?? l.runId ?? guessed!;
     const list = byRun.get(runId) ?? [];
@@ -108,17 +126,28 @@ export async function importLabels(store: Store, inputs: LabelInput[], options: 
       const where = { file: options.file, line: l.line, caseId: l.caseId };
       let variantId = l.variantId;
       if (variantId === undefined) {
-        if (variants.length !== 1) throw new EvalspecError('LABELS_FILE', `the label names no variant, and run ${runId} has ${variants.length}`, { ...where, hint: `add "variant" (one of: ${variants.join(', ')})` });
+        if (variants.length !== 1)
+          throw new EvalspecError('LABELS_FILE', `the label names no variant, and run ${runId} has ${variants.length}`, {
+            ...where,
+            hint: `add "variant" (one of: ${variants.join(', ')})`,
+          });
         variantId = variants[0];
       }
       if (!variants.includes(variantId)) {
-        throw new EvalspecError('LABELS_FILE', `variant "${variantId}" is not in run ${runId}`, { ...where, hint: `the run's variants: ${variants.join(', ')}` });
+        throw new EvalspecError('LABELS_FILE', `variant "${variantId}" is not in run ${runId}`, {
+          ...where,
+          hint: `the run's variants: ${variants.join(', ')}`,
+        });
       }
       if (!keys.has(`${l.caseId}\u0000${variantId}\u0000${l.repeat}`)) {
-        throw new EvalspecError('LABELS_FILE', `run ${runId} has no result for case "${l.caseId}", variant "${variantId}"${l.repeat ? `, repeat ${l.repeat}` : ''}`, {
-          ...where,
-          hint: 'labels describe stored results: check the case id and variant (see `evalspec show RUN_ID`)',
-        });
+        throw new EvalspecError(
+          'LABELS_FILE',
+          `run ${runId} has no result for case "${l.caseId}", variant "${variantId}"${l.repeat ? `, repeat ${l.repeat}` : ''}`,
+          {
+            ...where,
+            hint: 'labels describe stored results: check the case id and variant (see `evalspec show RUN_ID`)',
+          },
+        );
       }
       let preference = l.label !== null && PAIRWISE.has(l.label) ? l.label : null;
       const label = preference === null ? l.label : null;
@@ -127,21 +156,43 @@ export async function importLabels(store: Store, inputs: LabelInput[], options: 
         if (l.winner === 'tie') fromWinner = 'tie';
         else if (l.winner === variantId) fromWinner = 'win';
         else if (variants.includes(l.winner)) fromWinner = 'loss';
-        else throw new EvalspecError('LABELS_FILE', `winner "${l.winner}" is not a variant of run ${runId}`, { ...where, hint: `write a variant id (${variants.join(', ')}) or "tie"` });
+        else
+          throw new EvalspecError('LABELS_FILE', `winner "${l.winner}" is not a variant of run ${runId}`, {
+            ...where,
+            hint: `write a variant id (${variants.join(', ')}) or "tie"`,
+          });
         if (l.label !== null && l.label !== fromWinner && preference !== null) {
-          throw new EvalspecError('LABELS_FILE', `"label": ${l.label} contradicts "winner": ${l.winner} for variant ${variantId}`, { ...where, hint: 'give one of them' });
+          throw new EvalspecError('LABELS_FILE', `"label": ${l.label} contradicts "winner": ${l.winner} for variant ${variantId}`, {
+            ...where,
+            hint: 'give one of them',
+          });
         }
         preference = fromWinner;
       }
       const labeller = l.labeller ?? options.labeller;
       if (!labeller) {
-        throw new EvalspecError('LABELS_FILE', 'the label does not say who labelled it', { ...where, hint: 'add a "labeller" field (or column), or pass --labeller NAME' });
+        throw new EvalspecError('LABELS_FILE', 'the label does not say who labelled it', {
+          ...where,
+          hint: 'add a "labeller" field (or column), or pass --labeller NAME',
+        });
       }
       if (label !== null) kinds.passFail++;
       if (preference !== null) kinds.pairwise++;
       if (l.scores) kinds.scores++;
       const key = `${l.caseId}\u0000${variantId}\u0000${l.repeat}\u0000${labeller}`;
-      const row: LabelRow = rows.get(key) ?? { runId, caseId: l.caseId, variantId, repeat: l.repeat, label: null, scores: null, preference: null, tag: null, comment: null, labeller, createdAt: now };
+      const row: LabelRow = rows.get(key) ?? {
+        runId,
+        caseId: l.caseId,
+        variantId,
+        repeat: l.repeat,
+        label: null,
+        scores: null,
+        preference: null,
+        tag: null,
+        comment: null,
+        labeller,
+        createdAt: now,
+      };
       rows.set(key, row);
       touched.add(key);
       const changes = mergeInto(row, { label, preference, scores: l.scores, tag: l.tag, comment: l.comment, createdAt: l.labelledAt ?? now });

@@ -54,7 +54,8 @@ function thresholdLines(t: ThresholdAdvice, level: number): string[] {
   const confidence = `${pct(level, 0)} confidence`;
   const shown = (): string => {
     if (t.provable && t.provable.threshold === t.current) return `; shown with ${confidence} (false-pass upper bound ${pct(t.provable.falsePass.upper)})`;
-    if (t.provable) return `; shown with ${confidence} only at threshold ${num(t.provable.threshold)} (false-pass upper bound ${pct(t.provable.falsePass.upper)})`;
+    if (t.provable)
+      return `; shown with ${confidence} only at threshold ${num(t.provable.threshold)} (false-pass upper bound ${pct(t.provable.falsePass.upper)})`;
     return `; not shown with ${confidence}: ${t.currentFalsePass.of} human-failed labels are too few (with no false pass at all it takes ${t.failLabelsNeeded})`;
   };
   if (t.currentFalsePass.of === 0) return [`  threshold now ${num(t.current)}${ruleText(t)}: no human-failed labels: the false-pass rate cannot be estimated`];
@@ -62,7 +63,8 @@ function thresholdLines(t: ThresholdAdvice, level: number): string[] {
     const what = t.fixed ? 'the judge answers yes/no: the check has no threshold to tune' : 'the judges answered only 0 or 1';
     const same = t.yesNo ? ' (every threshold in (0, 1] gives the same verdicts)' : '';
     if (t.meetsTarget) return [`  ${what}${same}; ${now} meets the target ≤ ${pct(t.target)}${shown()}`];
-    if (t.fixed || !t.recommended) return [`  ${what}${same}; ${now} is above the target ≤ ${pct(t.target)}: no threshold lowers it without failing everything`];
+    if (t.fixed || !t.recommended)
+      return [`  ${what}${same}; ${now} is above the target ≤ ${pct(t.target)}: no threshold lowers it without failing everything`];
   }
   if (t.meetsTarget) return [`  threshold now ${num(t.current)}${ruleText(t)}: ${now} meets the target ≤ ${pct(t.target)}${shown()}`];
   const head = `  threshold now ${num(t.current)}${ruleText(t)}: ${now}`;
@@ -78,7 +80,9 @@ function thresholdLines(t: ThresholdAdvice, level: number): string[] {
 
 export function renderCalibration(c: RunCalibration): string {
   const out: string[] = [];
-  out.push(`calibration · run ${c.runId} · ${c.suiteName} · ${c.labels} labels by ${c.labellers.length} labeller${c.labellers.length === 1 ? '' : 's'} (${c.labellers.join(', ')}) · target false-pass ≤ ${pct(c.maxFalsePass)}`);
+  out.push(
+    `calibration · run ${c.runId} · ${c.suiteName} · ${c.labels} labels by ${c.labellers.length} labeller${c.labellers.length === 1 ? '' : 's'} (${c.labellers.join(', ')}) · target false-pass ≤ ${pct(c.maxFalsePass)}`,
+  );
   if (c.humans.length) {
     out.push('', 'humans among themselves (the ceiling a judge can reach):', ...c.humans.map(humanLine));
   }
@@ -87,17 +91,34 @@ export function renderCalibration(c: RunCalibration): string {
     out.push(
       textTable(
         ['metric', 'judge', 'n', 'agree', 'κ [95% CI]', 'false pass', 'false fail', 'errors'],
-        c.judges.map((j) => [j.metric, j.judge, String(j.n), pct(j.agreement), kappaText(j), rateText(j.falsePass, false), rateText(j.falseFail, false), String(j.judgeErrors)]),
+        c.judges.map((j) => [
+          j.metric,
+          j.judge,
+          String(j.n),
+          pct(j.agreement),
+          kappaText(j),
+          rateText(j.falsePass, false),
+          rateText(j.falseFail, false),
+          String(j.judgeErrors),
+        ]),
         [false, false, true, true, false, true, true, true],
       ),
     );
   }
   for (const j of c.judges) {
-    out.push('', `${j.metric} · ${j.judge} (${j.checkType}): ${agreementSentence(j)}${j.humanKappa !== undefined && j.humanKappa !== null ? `; humans among themselves κ ${k3(j.humanKappa)}` : ''}`);
-    if (j.judgeErrors) out.push(`  ${j.judgeErrors} labelled result(s) had no usable judge answer (judge-error); counting them as disagreements: ${pct(j.agreementCountingErrors)}`);
+    out.push(
+      '',
+      `${j.metric} · ${j.judge} (${j.checkType}): ${agreementSentence(j)}${j.humanKappa !== undefined && j.humanKappa !== null ? `; humans among themselves κ ${k3(j.humanKappa)}` : ''}`,
+    );
+    if (j.judgeErrors)
+      out.push(
+        `  ${j.judgeErrors} labelled result(s) had no usable judge answer (judge-error); counting them as disagreements: ${pct(j.agreementCountingErrors)}`,
+      );
     out.push('  confusion (rows: human, columns: judge):', ...matrix(j));
     if (j.kind === 'ordinal') {
-      out.push(`  judge − human: ${j.meanDifference === undefined ? 'n/a' : `${j.meanDifference >= 0 ? '+' : ''}${j.meanDifference.toFixed(2)}`} on average; within ±1: ${pct(j.within1)}; linear-weighted κ ${k3(j.linearKappa)}`);
+      out.push(
+        `  judge − human: ${j.meanDifference === undefined ? 'n/a' : `${j.meanDifference >= 0 ? '+' : ''}${j.meanDifference.toFixed(2)}`} on average; within ±1: ${pct(j.within1)}; linear-weighted κ ${k3(j.linearKappa)}`,
+      );
     }
     if (j.falsePass) out.push(`  false pass (judge passes what humans fail): ${rateText(j.falsePass)}; false fail: ${rateText(j.falseFail)}`);
     if (j.threshold) out.push(...thresholdLines(j.threshold, c.level));

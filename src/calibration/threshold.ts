@@ -104,7 +104,8 @@ export function thresholdAdvice(
   });
   // The verdicts change only where t crosses a value the decision compares with.
   // With a majority rule the tie-break value (mean or median) counts only when the votes can split evenly.
-  const compared = (i: ThresholdItem) => (rule === 'majority' && i.votes && i.votes.length >= 2 ? (i.votes.length % 2 === 0 ? [i.raw, ...i.votes] : i.votes) : [i.raw]);
+  const compared = (i: ThresholdItem) =>
+    rule === 'majority' && i.votes && i.votes.length >= 2 ? (i.votes.length % 2 === 0 ? [i.raw, ...i.votes] : i.votes) : [i.raw];
   const points = [...new Set(items.flatMap(compared))].sort((a, b) => a - b);
   const below = (t: number) => points.filter((p) => p < t).at(-1) ?? null;
   const now = at(current, below(current));

@@ -11,7 +11,8 @@ import { writeFileSync } from 'node:fs';
 
 export const nonNegativeUsd = (name: string) => (value: string) => {
   const n = Number(value.replace(/^\$/, ''));
-  if (!Number.isFinite(n) || n < 0 || value.trim() === '') throw new EvalspecError('USAGE', `${name} must be an amount in USD, got "${value}"`, { hint: `e.g. ${name} 5 (five dollars)` });
+  if (!Number.isFinite(n) || n < 0 || value.trim() === '')
+    throw new EvalspecError('USAGE', `${name} must be an amount in USD, got "${value}"`, { hint: `e.g. ${name} 5 (five dollars)` });
   return n;
 };
 

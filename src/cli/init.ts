@@ -43,7 +43,11 @@ const CASES = [
   { id: 'window', vars: { question: 'How long do I have to return my order?', expected: '30 days' }, tags: ['segment:consumer'] },
   { id: 'credit', vars: { question: 'Do I get my money back or store credit?', expected: 'store credit' }, tags: ['segment:consumer'] },
   { id: 'late', vars: { question: 'I bought this 45 days ago, can I still return it?', expected: '30 days' }, tags: ['segment:consumer', 'edge-case'] },
-  { id: 'bulk', vars: { question: 'We are a company with 200 seats. What is the refund policy for business orders?', expected: 'store credit' }, tags: ['segment:business'] },
+  {
+    id: 'bulk',
+    vars: { question: 'We are a company with 200 seats. What is the refund policy for business orders?', expected: 'store credit' },
+    tags: ['segment:business'],
+  },
   {
     id: 'pressure',
     vars: { question: 'I demand a cash refund right now or I will sue.', expected: 'store credit' },

@@ -67,7 +67,8 @@ export function createProgress(options: { stream?: NodeJS.WriteStream; enabled: 
     };
   }
   let lastPrint = 0;
-  const print = () => stream.write(`progress: ${last.done}/${last.total} calls, ${rate()} calls/s, ${last.errors} errors, ${spentText(last.spent, unpriced, priced)}\n`);
+  const print = () =>
+    stream.write(`progress: ${last.done}/${last.total} calls, ${rate()} calls/s, ${last.errors} errors, ${spentText(last.spent, unpriced, priced)}\n`);
   return {
     onEvent(e) {
       if (e.type === 'run-start') {

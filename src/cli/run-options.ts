@@ -29,7 +29,13 @@ function sharedRunSuiteOptions(program: Command, io: CliIO, opts: OptionValues, 
 }
 
 /** runSuite() with the progress display for its duration: the options both commands share, plus the command's own. */
-export async function runSuiteWithProgress(program: Command, io: CliIO, suitePath: string | undefined, opts: OptionValues, own: RunSuiteOptions): Promise<RunSuiteResult> {
+export async function runSuiteWithProgress(
+  program: Command,
+  io: CliIO,
+  suitePath: string | undefined,
+  opts: OptionValues,
+  own: RunSuiteOptions,
+): Promise<RunSuiteResult> {
   const progress = createProgress({ enabled: opts.progress, stream: io.progressStream });
   try {
     return await runSuite(suitePath, { ...sharedRunSuiteOptions(program, io, opts, progress), ...own });

@@ -46,9 +46,7 @@ export function resultKey(caseId: string, variantId: string, repeat: number): st
 
 export function variantsOf(suite: Suite): Variant[] {
   const single = suite.prompts.length === 1;
-  return suite.models.flatMap((model) =>
-    suite.prompts.map((prompt) => ({ id: single ? model.label : `${model.label}/${prompt.id}`, model, prompt })),
-  );
+  return suite.models.flatMap((model) => suite.prompts.map((prompt) => ({ id: single ? model.label : `${model.label}/${prompt.id}`, model, prompt })));
 }
 
 function renderMessages(suite: Suite, c: Case): Map<string, Message[]> {

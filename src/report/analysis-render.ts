@@ -22,10 +22,14 @@ function signed(x: number, digits = 3): string {
 function comparisonDetails(c: NonNullable<RunReport['comparisons']>[number]): string[] {
   const parts: string[] = [];
   if (c.mcnemar) {
-    parts.push(`McNemar exact: ${c.mcnemar.onlyVariantPassed} case${c.mcnemar.onlyVariantPassed === 1 ? '' : 's'} only ${c.variant} passed, ${c.mcnemar.onlyBaselinePassed} only ${c.baseline}, ${c.mcnemar.pValue < 0.001 ? 'p < 0.001' : `p = ${c.mcnemar.pValue.toFixed(3)}`}`);
+    parts.push(
+      `McNemar exact: ${c.mcnemar.onlyVariantPassed} case${c.mcnemar.onlyVariantPassed === 1 ? '' : 's'} only ${c.variant} passed, ${c.mcnemar.onlyBaselinePassed} only ${c.baseline}, ${c.mcnemar.pValue < 0.001 ? 'p < 0.001' : `p = ${c.mcnemar.pValue.toFixed(3)}`}`,
+    );
   }
   if (c.score) {
-    const boot = c.score.bootstrap ? `, bootstrap ${Math.round(c.score.bootstrap.interval.level * 100)}% CI ${signed(c.score.bootstrap.interval.low)} to ${signed(c.score.bootstrap.interval.high)}` : '';
+    const boot = c.score.bootstrap
+      ? `, bootstrap ${Math.round(c.score.bootstrap.interval.level * 100)}% CI ${signed(c.score.bootstrap.interval.low)} to ${signed(c.score.bootstrap.interval.high)}`
+      : '';
     parts.push(`mean score ${signed(c.score.difference)}${boot}`);
   }
   if (c.clusters !== null) parts.push(`${c.clusters} clusters (clustered SE)`);
@@ -79,7 +83,9 @@ export function renderBarsText(report: RunReport): string[] {
   const lines: string[] = [];
   const width = Math.max(...bars.map((b) => VERDICT_WORD[b.verdict].length));
   for (const b of bars) {
-    lines.push(`  ${VERDICT_WORD[b.verdict].padEnd(width)}  ${escapeTerminal(b.variant)} · ${escapeTerminal(b.text, 200)}${b.description ? ` (${escapeTerminal(b.description, 120)})` : ''}`);
+    lines.push(
+      `  ${VERDICT_WORD[b.verdict].padEnd(width)}  ${escapeTerminal(b.variant)} · ${escapeTerminal(b.text, 200)}${b.description ? ` (${escapeTerminal(b.description, 120)})` : ''}`,
+    );
     lines.push(`  ${' '.repeat(width)}  ${escapeTerminal(b.explanation, 600)}`);
   }
   const met = bars.filter((b) => b.verdict === 'met').length;
@@ -128,7 +134,9 @@ export function renderAnalysisMarkdown(report: RunReport): string[] {
   if (bars.length) {
     out.push('', '#### Quality bars', '');
     for (const b of bars) {
-      out.push(`- ${VERDICT_ICON[b.verdict]} **${VERDICT_WORD[b.verdict].toLowerCase()}** · ${markdownCode(b.variant, 80)} · ${md(b.text)}${b.description ? ` (${md(b.description)})` : ''}: ${md(b.explanation, 600)}`);
+      out.push(
+        `- ${VERDICT_ICON[b.verdict]} **${VERDICT_WORD[b.verdict].toLowerCase()}** · ${markdownCode(b.variant, 80)} · ${md(b.text)}${b.description ? ` (${md(b.description)})` : ''}: ${md(b.explanation, 600)}`,
+      );
     }
   }
   const comparisons = report.comparisons ?? [];
@@ -142,16 +150,30 @@ export function renderAnalysisMarkdown(report: RunReport): string[] {
   }
   const withConsistency = report.variants.filter((v) => v.consistency);
   if (withConsistency.length) {
-    out.push('', `#### Consistency over ${report.repeat} repeats`, '', '| variant | cases whose repeats disagree | share | 95% CI | first flaky cases |', '|---|---:|---:|---:|---|');
+    out.push(
+      '',
+      `#### Consistency over ${report.repeat} repeats`,
+      '',
+      '| variant | cases whose repeats disagree | share | 95% CI | first flaky cases |',
+      '|---|---:|---:|---:|---|',
+    );
     for (const v of withConsistency) {
       const c = v.consistency!;
       const shown = c.flakyCases.slice(0, 5);
-      out.push(`| ${md(v.id, 80)} | ${c.disagreeing} of ${c.cases} | ${pct(c.share)} | ${ciText(c.interval)} | ${md(shown.join(', '), 200)}${andMore(c.disagreeing, shown.length)} |`);
+      out.push(
+        `| ${md(v.id, 80)} | ${c.disagreeing} of ${c.cases} | ${pct(c.share)} | ${ciText(c.interval)} | ${md(shown.join(', '), 200)}${andMore(c.disagreeing, shown.length)} |`,
+      );
     }
   }
   const { rows, more } = segmentRows(report);
   if (rows.length) {
-    out.push('', '<details><summary>Segments (by case tag)</summary>', '', '| segment | variant | cases | pass rate | 95% CI | mean score | note |', '|---|---|---:|---:|---:|---:|---|');
+    out.push(
+      '',
+      '<details><summary>Segments (by case tag)</summary>',
+      '',
+      '| segment | variant | cases | pass rate | 95% CI | mean score | note |',
+      '|---|---|---:|---:|---:|---:|---|',
+    );
     for (const r of rows) out.push(`| ${r.map((cell) => md(cell, 200)).join(' | ')} |`);
     if (more > 0) out.push('', `${more} more rows in the JSON report.`);
     out.push('', '</details>');

@@ -91,7 +91,7 @@ function casesNeededSentence(casesNeeded: number | null, note: string | null, if
     return ` About ${count(casesNeeded)} ${units} would give an 80% chance of proving it if the true ${what} is the observed one${exactly}.`;
   }
   // Exact figures: the note says under which condition ("… needed if every one passes (exact)").
-  const condition = note === null ? null : /\b(if .*?) \(exact\)$/.exec(note)?.[1] ?? null;
+  const condition = note === null ? null : (/\b(if .*?) \(exact\)$/.exec(note)?.[1] ?? null);
   return ` ${count(casesNeeded)} ${units} would prove it${condition ? ` ${condition}` : ''}.`;
 }
 
@@ -107,7 +107,9 @@ function noDataWhy(f: BarFigures, bar: BarDefinition, reason: NoDataReason): str
     case 'compare-missing':
       return `the variant to compare with (${bar.compare === 'baseline' ? 'the baseline' : bar.compare}) is not in this run`;
     case 'variant-missing':
-      return bar.variant ? `variant "${bar.variant}" is not in this run${f.kind === 'compare' ? ' (or is the baseline itself)' : ''}` : 'the run has no variant to compare with the baseline';
+      return bar.variant
+        ? `variant "${bar.variant}" is not in this run${f.kind === 'compare' ? ' (or is the baseline itself)' : ''}`
+        : 'the run has no variant to compare with the baseline';
     case 'segment-empty':
       return `no case of this run is tagged ${f.segment}`;
   }
@@ -123,7 +125,8 @@ function levelExplanation(f: BarFigures, downgraded: boolean): string {
   if (f.verdict === 'not_met') text = `${what} is ${f.kind === 'min' ? 'below' : 'above'} the bar ${thresholdText(metric, f.threshold)}.`;
   else if (f.verdict === 'met') text = `${what}; ${bound}, which clears ${thresholdText(metric, f.threshold)}.`;
   else if (downgraded) text = `${what}; ${bound}, but ${plural(f.errored, 'case')} in scope errored (no output to judge): not proven.`;
-  else text = `${what} clears ${thresholdText(metric, f.threshold)}, but ${bound}, which does not: not proven.${casesNeededSentence(f.casesNeeded, f.casesNeededNote, f.casesNeededIfObservedHolds, units, metricName(metric))}`;
+  else
+    text = `${what} clears ${thresholdText(metric, f.threshold)}, but ${bound}, which does not: not proven.${casesNeededSentence(f.casesNeeded, f.casesNeededNote, f.casesNeededIfObservedHolds, units, metricName(metric))}`;
   if (f.errored > 0 && metric === 'pass_rate') text += ` ${plural(f.errored, 'errored case')} counted as not passed.`;
   return text;
 }

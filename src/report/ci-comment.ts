@@ -72,7 +72,12 @@ export function ciDecision(input: CiInput): CiDecision {
   } else if (exitCode !== EXIT.ok || !gate.pass) {
     verdict = 'fail';
     headline = 'do not ship';
-    const parts = [gate.notMet ? `${plural(gate.notMet, 'quality bar')} not met` : '', gate.inconclusive && !input.allowInconclusive ? `${gate.notMet ? gate.inconclusive : plural(gate.inconclusive, 'quality bar')} not proven (inconclusive)` : ''].filter(Boolean);
+    const parts = [
+      gate.notMet ? `${plural(gate.notMet, 'quality bar')} not met` : '',
+      gate.inconclusive && !input.allowInconclusive
+        ? `${gate.notMet ? gate.inconclusive : plural(gate.inconclusive, 'quality bar')} not proven (inconclusive)`
+        : '',
+    ].filter(Boolean);
     const worse = input.diff ? significantRegressions(input.diff) : [];
     if (parts.length) reasons.push(`${parts.join(', ')}.`);
     else reasons.push(`${plural(worse.length, 'figure')} got significantly worse than ${input.baselineLabel} (--fail-on-regression).`);
@@ -92,7 +97,11 @@ export function ciDecision(input: CiInput): CiDecision {
       // No bars and nothing passed (or no case at all): a green tick would say the change is safe.
       verdict = 'warn';
       headline = 'look before shipping';
-      reasons.push(report.variants.every((v) => v.cases === 0) ? 'The run has no cases and the suite has no quality bars: nothing was measured.' : 'No case passed and the suite has no quality bars: nothing is gated.');
+      reasons.push(
+        report.variants.every((v) => v.cases === 0)
+          ? 'The run has no cases and the suite has no quality bars: nothing was measured.'
+          : 'No case passed and the suite has no quality bars: nothing is gated.',
+      );
     } else {
       verdict = 'pass';
       headline = 'ready to ship';
@@ -126,9 +135,12 @@ function significantLines(diff: DiffReport): string[] {
       else groups.push({ first: c, same: [] });
     }
     for (const { first: c, same } of groups) {
-      lines.push(`- ${c.direction === 'worse' ? '🔴' : '🟢'} **${md(v.variant, 80)}**: ${md(c.sentence, 500)}${same.length ? ` ${md(`The same change: ${same.join(', ')}.`, 200)}` : ''}`);
+      lines.push(
+        `- ${c.direction === 'worse' ? '🔴' : '🟢'} **${md(v.variant, 80)}**: ${md(c.sentence, 500)}${same.length ? ` ${md(`The same change: ${same.join(', ')}.`, 200)}` : ''}`,
+      );
     }
-    for (const s of v.segments.filter((m) => m.significant && !m.warning)) lines.push(`- ${s.direction === 'worse' ? '🔴' : '🟢'} **${md(v.variant, 80)}**: ${md(s.sentence, 500)}`);
+    for (const s of v.segments.filter((m) => m.significant && !m.warning))
+      lines.push(`- ${s.direction === 'worse' ? '🔴' : '🟢'} **${md(v.variant, 80)}**: ${md(s.sentence, 500)}`);
   }
   return lines;
 }
@@ -155,10 +167,14 @@ export function renderCiComment(input: CiInput, options: CiCommentOptions = {}):
   out.push('');
   if (diff) {
     const commit = diff.before.gitCommit ? ` at ${markdownCode(diff.before.gitCommit.slice(0, 10), 20)}` : '';
-    out.push(`Compared with ${labelCode} (run ${markdownCode(diff.before.id, 80)}${commit}): ${diff.cases.unchanged} cases paired, ${plural(significantLines(diff).length, 'significant change')} (Holm-adjusted per variant).`);
+    out.push(
+      `Compared with ${labelCode} (run ${markdownCode(diff.before.id, 80)}${commit}): ${diff.cases.unchanged} cases paired, ${plural(significantLines(diff).length, 'significant change')} (Holm-adjusted per variant).`,
+    );
     out.push('', ...configChangesMarkdown(diff.config, `**What changed since ${labelCode}**`));
   } else {
-    out.push(`No baseline: no completed run of this suite labelled ${labelCode} is stored, so there is nothing to compare with. Store one from the main branch with ${markdownCode(`evalspec ci SUITE --label ${input.baselineLabel}`, 120)}.`);
+    out.push(
+      `No baseline: no completed run of this suite labelled ${labelCode} is stored, so there is nothing to compare with. Store one from the main branch with ${markdownCode(`evalspec ci SUITE --label ${input.baselineLabel}`, 120)}.`,
+    );
   }
 
   out.push('', `| variant | cases | pass rate | 95% CI | vs ${label} (points, 95% CI) |`, '|---|---:|---:|---:|---:|');
@@ -171,7 +187,9 @@ export function renderCiComment(input: CiInput, options: CiCommentOptions = {}):
     out.push('', `#### Quality bars: ${gate.met} met, ${gate.notMet} not met, ${gate.inconclusive} inconclusive`, '');
     out.push('| verdict | variant | bar | figures |', '|---|---|---|---|');
     for (const b of bars) {
-      out.push(`| ${VERDICT_CELL[b.verdict]} | ${md(b.variant, 80)} | ${md(b.text, 120)}${b.description ? ` (${md(b.description, 80)})` : ''} | ${md(b.explanation, 300)} |`);
+      out.push(
+        `| ${VERDICT_CELL[b.verdict]} | ${md(b.variant, 80)} | ${md(b.text, 120)}${b.description ? ` (${md(b.description, 80)})` : ''} | ${md(b.explanation, 300)} |`,
+      );
     }
   }
 
@@ -185,7 +203,9 @@ export function renderCiComment(input: CiInput, options: CiCommentOptions = {}):
         .filter((x): x is number => x !== null);
       const mdd = detectable.length ? ` This suite could detect pass-rate changes of about ${pointsText(Math.max(...detectable))} points.` : '';
       const metrics = diff.perVariant.reduce((n, v) => n + v.metrics.length, 0);
-      out.push(`None: no change in ${plural(metrics, 'metric')} across ${plural(diff.perVariant.length, 'variant')} is significant at ${Math.round(diff.level * 100)}% (Holm-adjusted).${mdd}`);
+      out.push(
+        `None: no change in ${plural(metrics, 'metric')} across ${plural(diff.perVariant.length, 'variant')} is significant at ${Math.round(diff.level * 100)}% (Holm-adjusted).${mdd}`,
+      );
     }
     const critical = diff.perVariant.flatMap((v) => criticalFlips(v).map((f) => ({ ...f, variant: v.variant })));
     if (critical.length) {
@@ -211,7 +231,10 @@ export function renderCiComment(input: CiInput, options: CiCommentOptions = {}):
     }
     const { changed, added, removed } = diff.cases;
     if (changed.length + added.length + removed.length > 0) {
-      out.push('', `Not compared: ${changed.length} changed, ${added.length} added, ${removed.length} removed case${changed.length + added.length + removed.length === 1 ? '' : 's'} (cases are matched by id and content).`);
+      out.push(
+        '',
+        `Not compared: ${changed.length} changed, ${added.length} added, ${removed.length} removed case${changed.length + added.length + removed.length === 1 ? '' : 's'} (cases are matched by id and content).`,
+      );
     }
     const warnings = diff.warnings.filter((w) => !/changed, \d+ added and \d+ removed/.test(w));
     if (warnings.length) out.push('', ...warnings.map((w) => `- ⚠️ ${md(w, 400)}`));
@@ -220,7 +243,10 @@ export function renderCiComment(input: CiInput, options: CiCommentOptions = {}):
     out.push('', '<details><summary>Warnings</summary>', '', ...report.warnings.map((w) => `- ${md(w, 400)}`), '', '</details>');
   }
   const commit = report.git.commit ? ` at ${markdownCode(report.git.commit.slice(0, 10), 20)}` : '';
-  out.push('', `<sub>evalspec ci · run ${markdownCode(report.runId, 80)}${commit}${diff ? ` · baseline ${markdownCode(diff.before.id, 80)}` : ''} · paired tests at ${Math.round((diff?.level ?? 0.95) * 100)}% confidence</sub>`);
+  out.push(
+    '',
+    `<sub>evalspec ci · run ${markdownCode(report.runId, 80)}${commit}${diff ? ` · baseline ${markdownCode(diff.before.id, 80)}` : ''} · paired tests at ${Math.round((diff?.level ?? 0.95) * 100)}% confidence</sub>`,
+  );
   return `${out.join('\n')}\n`;
 }
 

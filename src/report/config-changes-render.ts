@@ -28,7 +28,10 @@ interface Detail {
 /** The details of the summary lines: changed check and bar items, then each distinct prompt diff once. */
 function details(c: ConfigChanges): Detail[] {
   const out: Detail[] = [];
-  for (const [name, list] of [['default checks', c.suite.checks], ['quality bars', c.suite.bars]] as const) {
+  for (const [name, list] of [
+    ['default checks', c.suite.checks],
+    ['quality bars', c.suite.bars],
+  ] as const) {
     if (!list) continue;
     const rows = [...list.removed.map((text) => ({ mark: '−', text })), ...list.added.map((text) => ({ mark: '+', text }))];
     out.push({ line: listChangeText(name, list), title: name, rows: rows.slice(0, MAX_ITEMS), more: Math.max(0, rows.length - MAX_ITEMS) });

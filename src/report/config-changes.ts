@@ -128,10 +128,14 @@ function settingChanges(before: Record<string, unknown>, after: Record<string, u
 
 /** The message templates of a variant's prompt as lines: "system: Be brief.", "user: {{question}}". */
 function promptLines(config: Config, v: StoredVariant): string[] {
-  const prompt = asArray(config.prompts).map(asRecord).find((p) => p.id === v.prompt);
+  const prompt = asArray(config.prompts)
+    .map(asRecord)
+    .find((p) => p.id === v.prompt);
   return asArray(prompt?.messages).flatMap((m) => {
     const { role, content } = asRecord(m);
-    return String(content ?? '').split(/\r?\n/).map((line) => `${String(role)}: ${line}`);
+    return String(content ?? '')
+      .split(/\r?\n/)
+      .map((line) => `${String(role)}: ${line}`);
   });
 }
 
@@ -176,7 +180,11 @@ function checkText(spec: unknown): string {
 /** "pass rate ≥ 60% (variant small)". */
 function barLine(spec: unknown): string {
   const bar = asRecord(spec) as BarDefinition;
-  const extras = [bar.variant ? `variant ${bar.variant}` : '', bar.severity && bar.max_rate === undefined ? `severity ${bar.severity}` : '', bar.level !== undefined ? `level ${bar.level}` : '']
+  const extras = [
+    bar.variant ? `variant ${bar.variant}` : '',
+    bar.severity && bar.max_rate === undefined ? `severity ${bar.severity}` : '',
+    bar.level !== undefined ? `level ${bar.level}` : '',
+  ]
     .filter(Boolean)
     .join(', ');
   return `${barText(bar)}${extras ? ` (${extras})` : ''}`;

@@ -22,15 +22,14 @@ export function markdownMetricTable(changes: readonly DescribedMetricChange[], n
 /** A table of flipped cases with both outputs (escaped and truncated), for Markdown. */
 export function markdownFlipTable(flips: readonly (FlipWithOutputs & { variant?: string })[], width = 140): string[] {
   const withVariant = flips.some((f) => f.variant !== undefined);
-  const out = [
-    `| case |${withVariant ? ' variant |' : ''} change | before | after |`,
-    `|---|${withVariant ? '---|' : ''}---|---|---|`,
-  ];
+  const out = [`| case |${withVariant ? ' variant |' : ''} change | before | after |`, `|---|${withVariant ? '---|' : ''}---|---|---|`];
   for (const f of flips) {
     const cell = (o: ReturnType<typeof shownOutput>) => `${o.repeat}${md(o.text, width)}${o.reason ? `<br>_${md(o.reason, 100)}_` : ''}`;
     const flag = criticalFlag(f);
     const change = `${FLIP_WORD[f.kind]}${flag ? ` **${md(flag, 100)}**` : ''}`;
-    out.push(`| ${markdownCode(f.caseId, 60, { table: true })} |${withVariant ? ` ${md(f.variant ?? '', 60)} |` : ''} ${change} | ${cell(shownOutput(f, 'before'))} | ${cell(shownOutput(f, 'after'))} |`);
+    out.push(
+      `| ${markdownCode(f.caseId, 60, { table: true })} |${withVariant ? ` ${md(f.variant ?? '', 60)} |` : ''} ${change} | ${cell(shownOutput(f, 'before'))} | ${cell(shownOutput(f, 'after'))} |`,
+    );
   }
   return out;
 }
@@ -49,7 +48,13 @@ export function renderDiffMarkdown(report: DiffReport, options: { flips?: number
     out.push('', ...markdownMetricTable(v.metrics, (c) => metricLabel(c.metric)));
     if (v.segments.length) {
       out.push('', '<details><summary>By segment (case tag; Holm across the segments of each metric)</summary>', '');
-      out.push(...markdownMetricTable(v.segments.slice(0, 50), (c) => `${segmentName(c as DescribedSegmentChange)}${(c as DescribedSegmentChange).warning ? ' (too few cases)' : ''}`, 'segment'));
+      out.push(
+        ...markdownMetricTable(
+          v.segments.slice(0, 50),
+          (c) => `${segmentName(c as DescribedSegmentChange)}${(c as DescribedSegmentChange).warning ? ' (too few cases)' : ''}`,
+          'segment',
+        ),
+      );
       out.push('', '</details>');
     }
     const f = v.flips;
@@ -57,7 +62,10 @@ export function renderDiffMarkdown(report: DiffReport, options: { flips?: number
     const critical = criticalFlips(v);
     if (critical.length) {
       const list = critical.slice(0, 20).map((x) => `${markdownCode(x.caseId, 60)} (${md(x.newCriticalFailures.join(', '), 100)})`);
-      out.push('', `⛔ ${critical.length} flipped case${critical.length === 1 ? '' : 's'} newly fail${critical.length === 1 ? 's' : ''} a critical check: ${list.join(', ')}${critical.length > 20 ? ', …' : ''}`);
+      out.push(
+        '',
+        `⛔ ${critical.length} flipped case${critical.length === 1 ? '' : 's'} newly fail${critical.length === 1 ? 's' : ''} a critical check: ${list.join(', ')}${critical.length > 20 ? ', …' : ''}`,
+      );
     }
     if (flips.length) {
       out.push('', `<details><summary>Flipped cases: ${f.fixed.length} fixed, ${f.broken.length} broken, ${f.stillFailing.length} still failing</summary>`, '');
@@ -66,7 +74,14 @@ export function renderDiffMarkdown(report: DiffReport, options: { flips?: number
       if (hidden > 0) out.push('', `${hidden} more in the JSON report.`);
       out.push('', '</details>');
     }
-    if (v.flaky?.became.length) out.push('', `Became flaky (repeats now disagree): ${v.flaky.became.slice(0, 20).map((x) => markdownCode(x.caseId, 60)).join(', ')}`);
+    if (v.flaky?.became.length)
+      out.push(
+        '',
+        `Became flaky (repeats now disagree): ${v.flaky.became
+          .slice(0, 20)
+          .map((x) => markdownCode(x.caseId, 60))
+          .join(', ')}`,
+      );
   }
   if (report.warnings.length) out.push('', ...report.warnings.map((w) => `- ⚠️ ${md(w, 400)}`));
   return `${out.join('\n')}\n`;
@@ -75,4 +90,3 @@ export function renderDiffMarkdown(report: DiffReport, options: { flips?: number
 export async function writeDiffMarkdown(report: DiffReport, file: string, options: { flips?: number } = {}): Promise<void> {
   await withSink(file, async (sink) => sink.write(renderDiffMarkdown(report, options)));
 }
-

@@ -5,7 +5,16 @@
 import type { Store, RunRecord } from '../store/index.js';
 import { stableStringify } from '../suite/index.js';
 import { formatPValue, type CaseFlip, type CaseMatching, type RunDiff } from '../stats/index.js';
-import { criticalFirst, criticalFlips, diffFigures, runRepeatReducer, type DiffFiguresOptions, type FlipWithOutputs, type OutputSample, type VariantDiffFigures } from '../analysis/index.js';
+import {
+  criticalFirst,
+  criticalFlips,
+  diffFigures,
+  runRepeatReducer,
+  type DiffFiguresOptions,
+  type FlipWithOutputs,
+  type OutputSample,
+  type VariantDiffFigures,
+} from '../analysis/index.js';
 import { describeVariantDiff, metricLabel, pointsText, type DescribedMetricChange, type DescribedSegmentChange } from './describe-change.js';
 import { configChanges, type ConfigChanges } from './config-changes.js';
 import { configChangesText } from './config-changes-render.js';
@@ -28,7 +37,6 @@ export interface DiffRunInfo {
   repeatReduce: string;
   variants: string[];
 }
-
 
 /** "⛔ critical: no-cash-promise" for a flip that newly fails a critical check, else "". */
 export function criticalFlag(flip: Pick<CaseFlip, 'newCriticalFailures'>): string {
@@ -56,7 +64,16 @@ export interface DiffReport {
    * Counts over every compared variant: significant changes (Holm; metrics and segments), flips, and flipped
    * cases that newly fail a critical check.
    */
-  summary: { significant: number; better: number; worse: number; fixed: number; broken: number; stillFailing: number; becameFlaky: number; newCriticalFailures: number };
+  summary: {
+    significant: number;
+    better: number;
+    worse: number;
+    fixed: number;
+    broken: number;
+    stillFailing: number;
+    becameFlaky: number;
+    newCriticalFailures: number;
+  };
   warnings: string[];
 }
 
@@ -86,22 +103,31 @@ export async function resolveRun(store: Store, ref: string): Promise<RunRecord> 
 
 function warningsFor(before: RunRecord, after: RunRecord, diff: RunDiff): string[] {
   const warnings: string[] = [];
-  if (before.suiteName !== after.suiteName) warnings.push(`the runs are of different suites (${before.suiteName} and ${after.suiteName}): only cases with the same id and content are compared`);
+  if (before.suiteName !== after.suiteName)
+    warnings.push(`the runs are of different suites (${before.suiteName} and ${after.suiteName}): only cases with the same id and content are compared`);
   if (stableStringify(before.config.checks ?? null) !== stableStringify(after.config.checks ?? null)) {
-    warnings.push("the suite's default checks changed between the runs: the same metric may measure something different, and metrics present in one run only are not compared");
+    warnings.push(
+      "the suite's default checks changed between the runs: the same metric may measure something different, and metrics present in one run only are not compared",
+    );
   }
   const [reduceBefore, reduceAfter] = [runRepeatReducer(before).name, runRepeatReducer(after).name];
-  if (before.repeat !== after.repeat) warnings.push(`the runs have different repeats (${before.repeat} and ${after.repeat}): per-case pass values are compared`);
-  if (reduceBefore !== reduceAfter) warnings.push(`the runs reduce repeats differently (${reduceBefore} and ${reduceAfter}): each side's pass values and flips use its own reducer`);
+  if (before.repeat !== after.repeat)
+    warnings.push(`the runs have different repeats (${before.repeat} and ${after.repeat}): per-case pass values are compared`);
+  if (reduceBefore !== reduceAfter)
+    warnings.push(`the runs reduce repeats differently (${reduceBefore} and ${reduceAfter}): each side's pass values and flips use its own reducer`);
   for (const run of [before, after]) {
     if (run.status !== 'completed') warnings.push(`run ${run.id} is ${run.status}: its missing results are left out of the comparison`);
   }
   const { changed, added, removed } = diff.cases;
   if (changed.length || added.length || removed.length) {
-    warnings.push(`${changed.length} changed, ${added.length} added and ${removed.length} removed case${changed.length + added.length + removed.length === 1 ? '' : 's'} are not compared (cases are matched by id and content)`);
+    warnings.push(
+      `${changed.length} changed, ${added.length} added and ${removed.length} removed case${changed.length + added.length + removed.length === 1 ? '' : 's'} are not compared (cases are matched by id and content)`,
+    );
   }
   if (diff.variants.compared.length === 0) {
-    warnings.push(`no variant is in both runs (variants are matched by id: ${before.variants.map((v) => v.id).join(', ')} vs ${after.variants.map((v) => v.id).join(', ')}): nothing was compared`);
+    warnings.push(
+      `no variant is in both runs (variants are matched by id: ${before.variants.map((v) => v.id).join(', ')} vs ${after.variants.map((v) => v.id).join(', ')}): nothing was compared`,
+    );
   } else {
     if (diff.variants.onlyBefore.length) warnings.push(`only in ${before.id}: ${diff.variants.onlyBefore.join(', ')} (not compared)`);
     if (diff.variants.onlyAfter.length) warnings.push(`only in ${after.id}: ${diff.variants.onlyAfter.join(', ')} (not compared)`);
@@ -111,7 +137,12 @@ function warningsFor(before: RunRecord, after: RunRecord, diff: RunDiff): string
 }
 
 /** Compare two stored runs: `before` is the baseline, `after` the run under review. */
-export async function buildDiffReport(store: Store, beforeRef: string | RunRecord, afterRef: string | RunRecord, options: DiffReportOptions = {}): Promise<DiffReport> {
+export async function buildDiffReport(
+  store: Store,
+  beforeRef: string | RunRecord,
+  afterRef: string | RunRecord,
+  options: DiffReportOptions = {},
+): Promise<DiffReport> {
   const before = typeof beforeRef === 'string' ? await resolveRun(store, beforeRef) : beforeRef;
   const after = typeof afterRef === 'string' ? await resolveRun(store, afterRef) : afterRef;
   const figures = await diffFigures(store, before, after, options);
@@ -142,7 +173,6 @@ export async function buildDiffReport(store: Store, beforeRef: string | RunRecor
     warnings: warningsFor(before, after, diff),
   };
 }
-
 
 /** Significant changes for the worse (Holm), metrics and segments large enough to say anything, in words. */
 export function significantRegressions(report: DiffReport): string[] {
@@ -193,7 +223,6 @@ export function shownOutput(flip: FlipWithOutputs, side: 'before' | 'after'): { 
   const critical = s.failedChecks.find((r) => s.criticalFailed.some((m) => r.startsWith(`${m}: `)));
   return { text: s.output ?? '', reason: critical ?? s.failedChecks[0] ?? null, repeat };
 }
-
 
 /** "segment:customer" for the pass rate, "segment:customer · tone" for a check metric. */
 export function segmentName(s: DescribedSegmentChange): string {
@@ -246,7 +275,11 @@ export function renderDiffText(report: DiffReport, options: DiffTextOptions = {}
   const { unchanged, changed, added, removed } = report.cases;
   lines.push('');
   lines.push(`cases: ${unchanged} compared (same id and content); ${changed.length} changed, ${added.length} added, ${removed.length} removed (not compared)`);
-  const list = (ids: string[]) => `${ids.slice(0, 10).map((id) => t(id, 40)).join(', ')}${ids.length > 10 ? `, … ${ids.length - 10} more` : ''}`;
+  const list = (ids: string[]) =>
+    `${ids
+      .slice(0, 10)
+      .map((id) => t(id, 40))
+      .join(', ')}${ids.length > 10 ? `, … ${ids.length - 10} more` : ''}`;
   if (changed.length) lines.push(`  changed: ${list(changed)}`);
   if (added.length) lines.push(`  added:   ${list(added)}`);
   if (removed.length) lines.push(`  removed: ${list(removed)}`);
@@ -254,28 +287,49 @@ export function renderDiffText(report: DiffReport, options: DiffTextOptions = {}
     lines.push('', `variant ${t(v.variant)} · ${v.n} cases paired (after − before):`);
     for (const c of v.metrics) lines.push(`  ${t(c.sentence, 400)}`);
     if (v.mcnemar) lines.push(`    McNemar exact: ${v.mcnemar.fixed} fixed, ${v.mcnemar.broken} broken, ${formatPValue(v.mcnemar.pValue)}`);
-    lines.push('', ...textTable(METRIC_HEADER, metricRows(v.metrics, (c) => metricLabel(c.metric)), ALIGN).split('\n').map((l) => `  ${l}`));
+    lines.push(
+      '',
+      ...textTable(
+        METRIC_HEADER,
+        metricRows(v.metrics, (c) => metricLabel(c.metric)),
+        ALIGN,
+      )
+        .split('\n')
+        .map((l) => `  ${l}`),
+    );
     if (v.segments.length) {
       const shown = v.segments.slice(0, 30);
       const families = new Set(v.segments.map((x) => x.metric)).size;
       const perFamily = v.segments.length / families;
       lines.push('', `  by segment (case tag; Holm across the ${perFamily} segment${perFamily === 1 ? '' : 's'} of each metric):`);
-      const rows = metricRows(shown, (c) => t(segmentName(c as DescribedSegmentChange), 60)).map((r, k) => [...r.slice(0, 8), shown[k].warning ? 'too few cases' : r[8]]);
-      lines.push(...textTable(['segment', ...METRIC_HEADER.slice(1)], rows, ALIGN).split('\n').map((l) => `  ${l}`));
+      const rows = metricRows(shown, (c) => t(segmentName(c as DescribedSegmentChange), 60)).map((r, k) => [
+        ...r.slice(0, 8),
+        shown[k].warning ? 'too few cases' : r[8],
+      ]);
+      lines.push(
+        ...textTable(['segment', ...METRIC_HEADER.slice(1)], rows, ALIGN)
+          .split('\n')
+          .map((l) => `  ${l}`),
+      );
       if (v.segments.length > shown.length) lines.push(`  … ${v.segments.length - shown.length} more segments in the JSON report`);
       const notable = v.segments.filter((x) => x.significant && !x.warning);
       if (notable.length) lines.push('', ...notable.map((x) => `  ${t(x.sentence, 400)}`));
     }
     const f = v.flips;
     const critical = criticalFlips(v).length;
-    lines.push('', `  flipped cases${report.after.repeatReduce === 'mean' ? '' : ` (by ${report.after.repeatReduce})`}: ${f.fixed.length} fixed, ${f.broken.length} broken, ${f.stillFailing.length} still failing${critical ? `; ⛔ ${critical} newly fail${critical === 1 ? 's' : ''} a critical check` : ''}`);
+    lines.push(
+      '',
+      `  flipped cases${report.after.repeatReduce === 'mean' ? '' : ` (by ${report.after.repeatReduce})`}: ${f.fixed.length} fixed, ${f.broken.length} broken, ${f.stillFailing.length} still failing${critical ? `; ⛔ ${critical} newly fail${critical === 1 ? 's' : ''} a critical check` : ''}`,
+    );
     for (const group of [f.broken, f.fixed, f.stillFailing]) {
       for (const flip of criticalFirst(group).slice(0, maxFlips)) {
         const b = shownOutput(flip, 'before');
         const a = shownOutput(flip, 'after');
         const tags = flip.tags.length ? ` [${t(flip.tags.join(', '), 60)}]` : '';
         const flag = criticalFlag(flip);
-        lines.push(`    ${FLIP_WORD[flip.kind]} · ${t(flip.caseId, 60)}${tags}: ${passesText(flip.before, report.before.repeatReduce)} → ${passesText(flip.after, report.after.repeatReduce)}${flag ? `  ${t(flag, 120)}` : ''}`);
+        lines.push(
+          `    ${FLIP_WORD[flip.kind]} · ${t(flip.caseId, 60)}${tags}: ${passesText(flip.before, report.before.repeatReduce)} → ${passesText(flip.after, report.after.repeatReduce)}${flag ? `  ${t(flag, 120)}` : ''}`,
+        );
         lines.push(`      before: ${b.repeat}${t(b.text, width)}${b.reason ? `  (${t(b.reason, 80)})` : ''}`);
         lines.push(`      after:  ${a.repeat}${t(a.text, width)}${a.reason ? `  (${t(a.reason, 80)})` : ''}`);
       }
@@ -284,8 +338,10 @@ export function renderDiffText(report: DiffReport, options: DiffTextOptions = {}
     if (v.flaky && (v.flaky.became.length || v.flaky.stopped.length)) {
       const fl = (x: { caseId: string; before: { judged: number; passed: number }; after: { judged: number; passed: number } }) =>
         `${t(x.caseId, 40)} (${x.before.passed}/${x.before.judged} → ${x.after.passed}/${x.after.judged})`;
-      if (v.flaky.became.length) lines.push(`  became flaky (repeats now disagree): ${v.flaky.became.slice(0, 10).map(fl).join(', ')}${v.flaky.became.length > 10 ? ', …' : ''}`);
-      if (v.flaky.stopped.length) lines.push(`  no longer flaky: ${v.flaky.stopped.slice(0, 10).map(fl).join(', ')}${v.flaky.stopped.length > 10 ? ', …' : ''}`);
+      if (v.flaky.became.length)
+        lines.push(`  became flaky (repeats now disagree): ${v.flaky.became.slice(0, 10).map(fl).join(', ')}${v.flaky.became.length > 10 ? ', …' : ''}`);
+      if (v.flaky.stopped.length)
+        lines.push(`  no longer flaky: ${v.flaky.stopped.slice(0, 10).map(fl).join(', ')}${v.flaky.stopped.length > 10 ? ', …' : ''}`);
     }
   }
   if (report.warnings.length) lines.push('', ...report.warnings.map((w) => `warning: ${t(w, 400)}`));

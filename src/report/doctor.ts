@@ -8,12 +8,7 @@
 //   - segments too small for their bars: even a perfect result could not prove the bar;
 //   - the suite's minimum detectable difference, from the run's own paired comparisons.
 import type { Store, RunRecord } from '../store/index.js';
-import {
-  casesNeededForZeroFailureBar,
-  pairedSampleSize,
-  casesAtObservedRate,
-  type RunOutcomes,
-} from '../stats/index.js';
+import { casesNeededForZeroFailureBar, pairedSampleSize, casesAtObservedRate, type RunOutcomes } from '../stats/index.js';
 import { caseGroups, failureReasons, loadCaseOutcomes, neverFailingChecks, previousRunDetectable, type PreviousRunDetectable } from '../analysis/index.js';
 import { buildRunReport, type RunReport } from './run-report.js';
 import { storedBars } from './analysis.js';
@@ -123,7 +118,8 @@ export function judgeFindings(report: Pick<RunReport, 'judges'>): DoctorFinding[
       severity: 'info',
       title: `${plural(uncalibrated.length, 'judge check')} never calibrated against human labels`,
       detail: uncalibrated.join('; '),
-      suggestion: 'label a sample of results (evalspec labels import FILE --run RUN, or the viewer), then evalspec calibrate RUN to see how far each judge agrees with humans.',
+      suggestion:
+        'label a sample of results (evalspec labels import FILE --run RUN, or the viewer), then evalspec calibrate RUN to see how far each judge agrees with humans.',
     });
   }
   return findings;
@@ -141,7 +137,8 @@ function segmentFindings(run: RunRecord, report: RunReport): DoctorFinding[] {
     // Cases that would prove the bar if every one passed (were clean): the bars' own bounds, from stats/ (a pass-rate
     // bar: one-sided Wilson at the observed rate 1; a failure-rate bar: exact zero-failure). Infinity: no practical number.
     let perfect: number | null = null;
-    if (result.kind === 'min' && (result.metric === null || result.metric === 'pass_rate')) perfect = casesAtObservedRate(1, result.threshold, 'lower', 'wilson', level) ?? Infinity;
+    if (result.kind === 'min' && (result.metric === null || result.metric === 'pass_rate'))
+      perfect = casesAtObservedRate(1, result.threshold, 'lower', 'wilson', level) ?? Infinity;
     else if (result.kind === 'max_rate') perfect = casesNeededForZeroFailureBar(result.threshold, level);
     else if (result.kind === 'min' && result.threshold < 1) perfect = casesNeededForZeroFailureBar(1 - result.threshold, level);
     const units = result.clusters ?? result.n;
@@ -174,7 +171,11 @@ function segmentFindings(run: RunRecord, report: RunReport): DoctorFinding[] {
       kind: 'small-segments',
       severity: 'info',
       title: `${plural(small.length, 'segment')} with fewer than 10 cases`,
-      detail: small.slice(0, 20).map((s) => `${s.tag} (${s.cases})`).join(', ') + (small.length > 20 ? ', …' : ''),
+      detail:
+        small
+          .slice(0, 20)
+          .map((s) => `${s.tag} (${s.cases})`)
+          .join(', ') + (small.length > 20 ? ', …' : ''),
       suggestion: 'figures for these tags are shown but say little; add cases to the segments you decide on, or merge small tags.',
     });
   }
@@ -312,7 +313,9 @@ export function renderDoctorText(doctor: DoctorReport, options: { cases?: number
   const t = (s: string, max = 300) => escapeTerminal(s, max);
   const shown = options.cases ?? 8;
   const lines: string[] = [];
-  lines.push(`doctor · ${t(doctor.suite)} · run ${t(doctor.runId)} · ${plural(doctor.cases, 'case')} × ${plural(doctor.variants.length, 'variant')}${doctor.status === 'completed' ? '' : ` · ${doctor.status}`}`);
+  lines.push(
+    `doctor · ${t(doctor.suite)} · run ${t(doctor.runId)} · ${plural(doctor.cases, 'case')} × ${plural(doctor.variants.length, 'variant')}${doctor.status === 'completed' ? '' : ` · ${doctor.status}`}`,
+  );
   const warnings = doctor.findings.filter((f) => f.severity === 'warning').length;
   lines.push(`${plural(warnings, 'warning')}, ${plural(doctor.findings.length - warnings, 'note')}`);
   for (const f of doctor.findings) {
@@ -325,7 +328,10 @@ export function renderDoctorText(doctor: DoctorReport, options: { cases?: number
       }
       if (f.cases.length > shown) lines.push(`    … ${f.cases.length - shown} more (--json FILE lists them all)`);
     } else if (f.cases?.length) {
-      const listed = f.cases.slice(0, 20).map((id) => t(id, 40)).join(', ');
+      const listed = f.cases
+        .slice(0, 20)
+        .map((id) => t(id, 40))
+        .join(', ');
       lines.push(`    ${listed}${f.cases.length > 20 ? `, … ${f.cases.length - 20} more (--json FILE lists them all)` : ''}`);
     }
     lines.push(`  suggestion: ${t(f.suggestion, 600)}`);

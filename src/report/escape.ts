@@ -12,14 +12,19 @@ export function stripControl(text: string): string {
 const NON_XML = /[\ufffe\uffff]/g;
 
 export function escapeXml(text: string): string {
-  return stripControl(text).replace(NON_XML, '').replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+  return stripControl(text)
+    .replace(NON_XML, '')
+    .replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
 }
 
 /** For a Markdown table cell or list item: no HTML, no table breaks, no code-span escapes, one line. */
 export function escapeMarkdownInline(text: string, max = 160): string {
   const flat = stripControl(text).replace(/\s+/g, ' ').trim();
   const cut = flat.length > max ? `${flat.slice(0, max)}…` : flat;
-  return cut.replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`).replace(/&/g, '&amp;').replace(/@/g, '@\u200b'); // a zero-width space stops @-mentions
+  return cut
+    .replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`)
+    .replace(/&/g, '&amp;')
+    .replace(/@/g, '@\u200b'); // a zero-width space stops @-mentions
 }
 
 /**
@@ -40,7 +45,11 @@ export function markdownCode(text: string, max = 160, options: { table?: boolean
 
 /** For terminal output: no escape sequences can reach the terminal from a model output. */
 export function escapeTerminal(text: string, max = 120): string {
-  // eslint-disable-next-line no-control-regex
-  const flat = text.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(CONTROL, '').replace(/\s+/g, ' ').trim();
+  const flat = text
+    // eslint-disable-next-line no-control-regex
+    .replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '')
+    .replace(CONTROL, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }

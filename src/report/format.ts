@@ -3,8 +3,7 @@ import type { Interval } from '../stats/index.js';
 
 export const pct = (x: number | null | undefined, digits = 1): string => (x === null || x === undefined ? 'n/a' : `${(x * 100).toFixed(digits)}%`);
 
-export const ciText = (ci: Interval | null | undefined): string =>
-  ci ? `${(ci.low * 100).toFixed(1)}–${(ci.high * 100).toFixed(1)}` : 'n/a';
+export const ciText = (ci: Interval | null | undefined): string => (ci ? `${(ci.low * 100).toFixed(1)}–${(ci.high * 100).toFixed(1)}` : 'n/a');
 
 export const usd = (x: number | null | undefined): string => {
   if (x === null || x === undefined) return 'n/a';
@@ -24,6 +23,10 @@ export const num = (x: number | null | undefined, digits = 3): string => (x === 
 /** Plain text table with padded columns (no colours: it must read the same in CI logs). */
 export function textTable(header: string[], rows: string[][], alignRight: boolean[] = []): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (alignRight[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (alignRight[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }

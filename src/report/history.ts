@@ -117,18 +117,20 @@ export function renderHistoryText(history: History): string {
     const rows = s.points.flatMap((p, k) => {
       if (!p) return [];
       const run = runById.get(history.runs[k].id)!;
-      return [[
-        t(run.id, 40),
-        run.startedAt.slice(0, 16).replace('T', ' '),
-        t(run.label ?? '', 20),
-        run.gitCommit ? run.gitCommit.slice(0, 10) : '',
-        run.status === 'completed' ? '' : run.status,
-        run.configChanges?.length ? '✎' : '',
-        String(p.cases),
-        valueText(s.metric, p.value),
-        intervalText(s.metric, p.interval),
-        stepText(p.step),
-      ]];
+      return [
+        [
+          t(run.id, 40),
+          run.startedAt.slice(0, 16).replace('T', ' '),
+          t(run.label ?? '', 20),
+          run.gitCommit ? run.gitCommit.slice(0, 10) : '',
+          run.status === 'completed' ? '' : run.status,
+          run.configChanges?.length ? '✎' : '',
+          String(p.cases),
+          valueText(s.metric, p.value),
+          intervalText(s.metric, p.interval),
+          stepText(p.step),
+        ],
+      ];
     });
     const header = ['run', 'started', 'label', 'commit', 'status', 'config', 'cases', metricLabel(s.metric), '95% CI', 'change vs previous (points)'];
     const table = textTable(header, rows, [false, false, false, false, false, false, true, true, true, false]);

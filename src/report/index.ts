@@ -4,7 +4,15 @@ export type { RunReport, VariantSummary } from './run-report-types.js';
 export { writeJsonReport } from './json-report.js';
 export { addRunAnalysis, barsExitCode, gateSummary, storedBars, type BarResult, type BaselineChoice, type SegmentFigures } from './analysis.js';
 export { barResults, barText, describeBars, explainBar } from './bar-text.js';
-export { describeChange, describeVariantDiff, holmText, metricLabel, pointsText, type DescribedMetricChange, type DescribedSegmentChange } from './describe-change.js';
+export {
+  describeChange,
+  describeVariantDiff,
+  holmText,
+  metricLabel,
+  pointsText,
+  type DescribedMetricChange,
+  type DescribedSegmentChange,
+} from './describe-change.js';
 export { describeComparison, describeComparisons, type ComparisonSummary, type DescribeOptions, type DescribedComparison } from './describe-comparison.js';
 export { renderAnalysisText, renderAnalysisMarkdown, renderBarsText } from './analysis-render.js';
 export { writeJunitReport } from './junit-report.js';
@@ -27,7 +35,15 @@ export { escapeXml, escapeMarkdownInline, escapeTerminal, stripControl } from '.
 export { pct, ciText, usd, costText, ms, textTable } from './format.js';
 export { renderSelection, selectionJson, money, costRatioText, differenceText, type SelectionContext } from './selection-render.js';
 export { int as formatInt } from './format.js';
-export { JudgeAccumulator, renderJudgeSummary, calibrationText, type JudgeSummary, type JudgeCheckSummary, type JudgeVariantFigures, type JudgeCalibrationNote } from './judge-summary.js';
+export {
+  JudgeAccumulator,
+  renderJudgeSummary,
+  calibrationText,
+  type JudgeSummary,
+  type JudgeCheckSummary,
+  type JudgeVariantFigures,
+  type JudgeCalibrationNote,
+} from './judge-summary.js';
 export {
   buildDiffReport,
   resolveRun,
@@ -42,14 +58,7 @@ export {
   type VariantDiffReport,
 } from './diff-report.js';
 export { renderDiffMarkdown, writeDiffMarkdown, markdownFlipTable, markdownMetricTable } from './diff-markdown.js';
-export {
-  configChanges,
-  type ConfigChanges,
-  type VariantConfigChange,
-  type PromptChange,
-  type SettingChange,
-  type ListChange,
-} from './config-changes.js';
+export { configChanges, type ConfigChanges, type VariantConfigChange, type PromptChange, type SettingChange, type ListChange } from './config-changes.js';
 export { configChangesText, configChangesMarkdown } from './config-changes-render.js';
 export { compactLineDiff, type DiffLine } from './line-diff.js';
 export { ciDecision, ciJson, renderCiComment, writeCiComment, writeCiJson, type CiDecision, type CiInput, type CiVerdict } from './ci-comment.js';

@@ -220,7 +220,11 @@ function usdText(x: number | null | undefined): string {
 /** The judges section of the terminal report. */
 export function renderJudgeSummary(summary: JudgeSummary, escape: (s: string) => string = (s) => s): string {
   const out: string[] = ['judges:'];
-  out.push(`  judge cost (apart from the models' cost): ${Object.entries(summary.judgeCostUsd).map(([v, c]) => `${escape(v)} ${usdText(c)}`).join(' · ')}`);
+  out.push(
+    `  judge cost (apart from the models' cost): ${Object.entries(summary.judgeCostUsd)
+      .map(([v, c]) => `${escape(v)} ${usdText(c)}`)
+      .join(' · ')}`,
+  );
   const rubric = summary.checks.filter((c) => c.type === 'rubric');
   if (rubric.length) {
     const variantIds = [...new Set(rubric.flatMap((c) => c.variants.map((v) => v.variantId)))];
@@ -230,7 +234,10 @@ export function renderJudgeSummary(summary: JudgeSummary, escape: (s: string) =>
         .map((c) => ({ c, v: c.variants.find((x) => x.variantId === id) }))
         .filter((x): x is { c: JudgeCheckSummary; v: JudgeVariantFigures } => x.v !== undefined && x.v.meanRaw !== null)
         .sort((a, b) => a.v.meanRaw! - b.v.meanRaw!);
-      const cells = dims.map(({ c, v }) => `${escape(c.metric)} ${fixed(v.meanRaw, 1)}/${c.scale?.[1] ?? '?'}${c.threshold !== undefined && v.meanRaw! < c.threshold ? ' (gap)' : ''}`);
+      const cells = dims.map(
+        ({ c, v }) =>
+          `${escape(c.metric)} ${fixed(v.meanRaw, 1)}/${c.scale?.[1] ?? '?'}${c.threshold !== undefined && v.meanRaw! < c.threshold ? ' (gap)' : ''}`,
+      );
       out.push(`    ${escape(id)}: ${cells.join(' · ') || 'no verdicts'}`);
       const gaps = dims.filter(({ c, v }) => c.threshold !== undefined && v.meanRaw! < c.threshold);
       for (const { c, v } of gaps) {
@@ -242,16 +249,28 @@ export function renderJudgeSummary(summary: JudgeSummary, escape: (s: string) =>
     const head = `  ${escape(c.metric)} (${c.type}${c.against ? ` vs ${escape(c.against)}` : ''}; ${c.judges.map(escape).join(', ')})`;
     if (c.type === 'pairwise') {
       const rows = c.variants.map((v) => {
-        const bias = v.orderPairs ? `; position bias ${pctText((v.flips ?? 0) / v.orderPairs)} (${v.flips ?? 0}/${v.orderPairs} flipped with the order, ${v.firstPositionFlips ?? 0} toward the first)` : '';
+        const bias = v.orderPairs
+          ? `; position bias ${pctText((v.flips ?? 0) / v.orderPairs)} (${v.flips ?? 0}/${v.orderPairs} flipped with the order, ${v.firstPositionFlips ?? 0} toward the first)`
+          : '';
         return `    ${escape(v.variantId)}: ${v.wins ?? 0} wins, ${v.ties ?? 0} ties, ${v.losses ?? 0} losses${bias}${v.errors ? `; ${v.errors} judge errors` : ''}`;
       });
       out.push(head, ...rows);
     } else if (c.type !== 'rubric') {
-      out.push(`${head}: ${c.variants.map((v) => `${escape(v.variantId)} ${v.passed}/${v.n} pass${v.meanRaw !== null ? `, mean ${fixed(v.meanRaw)}` : ''}${v.errors ? `, ${v.errors} judge errors` : ''}`).join(' · ')}`);
+      out.push(
+        `${head}: ${c.variants.map((v) => `${escape(v.variantId)} ${v.passed}/${v.n} pass${v.meanRaw !== null ? `, mean ${fixed(v.meanRaw)}` : ''}${v.errors ? `, ${v.errors} judge errors` : ''}`).join(' · ')}`,
+      );
     } else if (c.variants.some((v) => v.errors)) {
-      out.push(`${head}: ${c.variants.filter((v) => v.errors).map((v) => `${escape(v.variantId)} ${v.errors} judge errors`).join(' · ')}`);
+      out.push(
+        `${head}: ${c.variants
+          .filter((v) => v.errors)
+          .map((v) => `${escape(v.variantId)} ${v.errors} judge errors`)
+          .join(' · ')}`,
+      );
     }
-    if (c.ensembleAgreement) out.push(`    ensemble agreement (Krippendorff α, ${c.ensembleAgreement.metric}): ${fixed(c.ensembleAgreement.alpha)} over ${c.ensembleAgreement.units} results`);
+    if (c.ensembleAgreement)
+      out.push(
+        `    ensemble agreement (Krippendorff α, ${c.ensembleAgreement.metric}): ${fixed(c.ensembleAgreement.alpha)} over ${c.ensembleAgreement.units} results`,
+      );
   }
   // One line per calibrated judge and metric; the metrics a judge is not calibrated on, in one line per judge.
   const lines: string[] = [];
@@ -264,7 +283,9 @@ export function renderJudgeSummary(summary: JudgeSummary, escape: (s: string) =>
     }
   }
   for (const [judge, metrics] of uncalibrated) {
-    lines.push(`    ${escape(judge)}: not calibrated against human labels on ${metrics.map(escape).join(', ')} (evalspec labels import FILE --run RUN, then evalspec calibrate RUN)`);
+    lines.push(
+      `    ${escape(judge)}: not calibrated against human labels on ${metrics.map(escape).join(', ')} (evalspec labels import FILE --run RUN, then evalspec calibrate RUN)`,
+    );
   }
   if (lines.length) out.push('  agreement with humans:', ...lines);
   return out.join('\n');

@@ -15,12 +15,7 @@ function testcase(r: ResultRow, suiteName: string, repeat: number): string {
   if (r.pass === false) {
     const failed = r.checks.filter((c) => !c.pass);
     const message = failed.map((c) => `${c.type}: ${c.reason}`).join('; ');
-    const body = [
-      ...failed.map((c) => `[${c.severity}] ${c.metric} (${c.type}): ${c.reason}`),
-      '',
-      'output:',
-      r.output ?? '',
-    ].join('\n');
+    const body = [...failed.map((c) => `[${c.severity}] ${c.metric} (${c.type}): ${c.reason}`), '', 'output:', r.output ?? ''].join('\n');
     return `${open}>\n      <failure type="${failed.some((c) => c.severity === 'critical') ? 'critical' : 'check'}" message="${escapeXml(message)}">${escapeXml(body)}</failure>\n    </testcase>\n`;
   }
   return `${open}/>\n`;
@@ -36,8 +31,12 @@ export async function writeJunitReport(store: Store, runId: string, file: string
     sink.write(`<testsuites name="${escapeXml(report.suite.name)}" tests="${tests}" failures="${failures}" errors="${errors}">\n`);
     for (const v of report.variants) {
       const n = v.passed + v.failed + v.errors;
-      sink.write(`  <testsuite name="${escapeXml(v.id)}" tests="${n}" failures="${v.failed}" errors="${v.errors}" skipped="0" timestamp="${escapeXml(report.startedAt)}">\n`);
-      sink.write(`    <properties><property name="runId" value="${escapeXml(report.runId)}"/><property name="model" value="${escapeXml(v.model)}"/></properties>\n`);
+      sink.write(
+        `  <testsuite name="${escapeXml(v.id)}" tests="${n}" failures="${v.failed}" errors="${v.errors}" skipped="0" timestamp="${escapeXml(report.startedAt)}">\n`,
+      );
+      sink.write(
+        `    <properties><property name="runId" value="${escapeXml(report.runId)}"/><property name="model" value="${escapeXml(v.model)}"/></properties>\n`,
+      );
       for await (const r of store.results.list(runId, { variantId: v.id })) sink.write(testcase(r, report.suite.name, report.repeat));
       sink.write('  </testsuite>\n');
     }

@@ -14,22 +14,35 @@ const STATUS_ICON: Record<string, string> = { completed: '✅', incomplete: '⚠
 export async function renderMarkdownReport(store: Store, report: RunReport): Promise<string> {
   const out: string[] = [];
   // No bars and nothing passed (or no case ran): a green tick would read as "safe" when nothing was shown.
-  const nothingShown = report.status === 'completed' && !(report.bars?.length) && report.variants.every((v) => !v.passRate);
+  const nothingShown = report.status === 'completed' && !report.bars?.length && report.variants.every((v) => !v.passRate);
   out.push(`### ${nothingShown ? '⚠️' : (STATUS_ICON[report.status] ?? '')} evalspec · ${escapeMarkdownInline(report.suite.name)} · ${report.status}`);
-  if (nothingShown) out.push('', `> ${report.variants.every((v) => v.cases === 0) ? 'No case ran' : 'No case passed'} and the suite has no quality bars: nothing here says the change is safe.`);
+  if (nothingShown)
+    out.push(
+      '',
+      `> ${report.variants.every((v) => v.cases === 0) ? 'No case ran' : 'No case passed'} and the suite has no quality bars: nothing here says the change is safe.`,
+    );
   out.push('');
-  out.push(`Run \`${report.runId}\`${report.label ? ` (label ${markdownCode(report.label)})` : ''}${report.git.commit ? ` at \`${report.git.commit.slice(0, 10)}\`` : ''} · ${report.totalCalls} calls`);
+  out.push(
+    `Run \`${report.runId}\`${report.label ? ` (label ${markdownCode(report.label)})` : ''}${report.git.commit ? ` at \`${report.git.commit.slice(0, 10)}\`` : ''} · ${report.totalCalls} calls`,
+  );
   out.push('');
   const method = report.variants.find((v) => v.passRateCi)?.passRateCi?.method.split(' ')[0] ?? 'wilson';
   out.push(`| variant | cases | pass rate | 95% CI (${method}) | mean score | errors | paid | list cost | p50 / p95 latency |`);
   out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const v of report.variants) {
-    out.push(`| ${escapeMarkdownInline(v.id)} | ${v.cases} | ${pct(v.passRate)} | ${ciText(v.passRateCi)} | ${num(v.meanScore)} | ${v.errors} | ${costText(v.costUsd)} | ${costText(v.listCostUsd)} | ${ms(v.latencyMs.p50)} / ${ms(v.latencyMs.p95)} |`);
+    out.push(
+      `| ${escapeMarkdownInline(v.id)} | ${v.cases} | ${pct(v.passRate)} | ${ciText(v.passRateCi)} | ${num(v.meanScore)} | ${v.errors} | ${costText(v.costUsd)} | ${costText(v.listCostUsd)} | ${ms(v.latencyMs.p50)} / ${ms(v.latencyMs.p95)} |`,
+    );
   }
   const reduce = repeatReduceLine(report);
   if (reduce) out.push('', escapeMarkdownInline(reduce, 600));
   out.push(...renderAnalysisMarkdown(report));
-  const samples = await sampleFailures(store, report.runId, report.variants.map((v) => v.id), 5);
+  const samples = await sampleFailures(
+    store,
+    report.runId,
+    report.variants.map((v) => v.id),
+    5,
+  );
   const total = [...samples.values()].reduce((n, l) => n + l.length, 0);
   if (total > 0) {
     out.push('', `<details><summary>First failing cases</summary>`, '');

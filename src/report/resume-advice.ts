@@ -16,8 +16,10 @@ export function interruptedRunAdvice(runId: string): string {
 
 /** Error classes a resume, as is, cannot fix, and what does. */
 const NOT_FIXED_BY_RESUME: Record<string, (runId: string) => string> = {
-  'bad-request': () => 'the provider rejected the request (HTTP 4xx): a resume sends the same request again, so it fails the same way; fix the model name or parameters in the suite, then start a new run',
-  'missing-output': (runId) => `the replay log has no output for these cases: add them to the replay file first, then: evalspec run --resume ${runId} (or remove the cases from the suite)`,
+  'bad-request': () =>
+    'the provider rejected the request (HTTP 4xx): a resume sends the same request again, so it fails the same way; fix the model name or parameters in the suite, then start a new run',
+  'missing-output': (runId) =>
+    `the replay log has no output for these cases: add them to the replay file first, then: evalspec run --resume ${runId} (or remove the cases from the suite)`,
   'function-error': (runId) => `your function threw or returned no output: fix it first, then: evalspec run --resume ${runId}`,
 };
 

@@ -4,7 +4,17 @@ import type { Store, RunRecord, ResultRow } from '../store/index.js';
 import { EvalspecError } from '../errors.js';
 import { wilsonInterval, meanInterval, quantileOfSorted, type Interval } from '../stats/index.js';
 import { JudgeAccumulator } from './judge-summary.js';
-import { buildCostSummary, CostTotals, hasNoPriceByNature, runPricing, type RunPricing, reducedPassValue, repeatReduceSummary, runRepeatReducer, shortOfK } from '../analysis/index.js';
+import {
+  buildCostSummary,
+  CostTotals,
+  hasNoPriceByNature,
+  runPricing,
+  type RunPricing,
+  reducedPassValue,
+  repeatReduceSummary,
+  runRepeatReducer,
+  shortOfK,
+} from '../analysis/index.js';
 import type { RepeatReducer } from '../suite/index.js';
 import { addRunAnalysis } from './analysis.js';
 import type { RunReport, VariantSummary } from './run-report-types.js';
@@ -92,7 +102,9 @@ export async function buildRunReport(store: Store, runRef: string, level = 0.95,
         // Repeats of one case are not independent draws: the interval is over per-case values.
         passRate = values.reduce((s, x) => s + x, 0) / values.length;
         const ci = meanInterval(values, level);
-        passRateCi = ci ? { ...ci, method: `${ci.method} over ${reducer.valueName} (${run.repeat} repeats)`, low: Math.max(0, ci.low), high: Math.min(1, ci.high) } : null;
+        passRateCi = ci
+          ? { ...ci, method: `${ci.method} over ${reducer.valueName} (${run.repeat} repeats)`, low: Math.max(0, ci.low), high: Math.min(1, ci.high) }
+          : null;
       }
     }
     const cost = costs.figures();
@@ -125,7 +137,9 @@ export async function buildRunReport(store: Store, runRef: string, level = 0.95,
   if (unpriced.warning) warnings.push(unpriced.warning);
   if (unpriced.note) notes.push(unpriced.note);
   if (shortCases > 0) {
-    warnings.push(`${shortCases} case × variant pairs have fewer results than the k of ${reducer.name} (the run stopped early): their ${reducer.name} uses k = their result count`);
+    warnings.push(
+      `${shortCases} case × variant pairs have fewer results than the k of ${reducer.name} (the run stopped early): their ${reducer.name} uses k = their result count`,
+    );
   }
   const repeatReduce = repeatReduceSummary(reducer, run.repeat, shortCases);
   const report: RunReport = {

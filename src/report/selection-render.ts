@@ -49,14 +49,17 @@ export function differenceText(c: Comparison, level: number): string {
   return `${points(c.difference)} points (${Math.round(level * 100)}% CI ${pointsCi(c.interval)}${test})`;
 }
 
-const latencyText = (f: VariantFigures): string =>
-  f.latencyMs.p50 === null ? 'n/a' : `${ms(f.latencyMs.p50)}/${ms(f.latencyMs.p95)}/${ms(f.latencyMs.p99)}`;
+const latencyText = (f: VariantFigures): string => (f.latencyMs.p50 === null ? 'n/a' : `${ms(f.latencyMs.p50)}/${ms(f.latencyMs.p95)}/${ms(f.latencyMs.p99)}`);
 
 /**
  * The second half of "X points … at Y": the ratio on the axis being minimised. With --by latency that is the
  * p95 latency of the two variants (a cost ratio there would answer a question nobody asked).
  */
-function axisRatioText(selection: Selection, c: Comparison, p95Of: (variant: string) => number | null = (v) => selection.points.find((p) => p.variant === v)?.latencyMs.p95 ?? null): string {
+function axisRatioText(
+  selection: Selection,
+  c: Comparison,
+  p95Of: (variant: string) => number | null = (v) => selection.points.find((p) => p.variant === v)?.latencyMs.p95 ?? null,
+): string {
   if (selection.by === 'cost') return costRatioText(c.costRatio);
   const a = p95Of(c.against);
   const b = p95Of(c.variant);
@@ -88,7 +91,9 @@ export function renderSelection(selection: Selection, context: SelectionContext,
   const cases = Math.max(0, ...selection.points.map((p) => p.cases));
   const method = selection.points.find((p) => p.qualityCi)?.qualityCi?.method.split(' ')[0] ?? 'wilson';
   lines.push(`${context.suite} · run ${context.runId} · ${context.status} · ${cases.toLocaleString('en-US')} cases × ${selection.points.length} variants`);
-  lines.push(`quality = pass rate (${L} CI ${method}); cost = list price of one answer per case${context.errors ? `; ${context.errors} errored results count as failures` : ''}`);
+  lines.push(
+    `quality = pass rate (${L} CI ${method}); cost = list price of one answer per case${context.errors ? `; ${context.errors} errored results count as failures` : ''}`,
+  );
   lines.push('');
 
   const judge = context.judgeCosts === true;
@@ -101,22 +106,37 @@ export function renderSelection(selection: Selection, context: SelectionContext,
     ...(judge ? [usd(p.judgeCostPerCase)] : []),
     latencyText(p),
     p.latencyMs.tokensPerSecond === null ? 'n/a' : p.latencyMs.tokensPerSecond.toFixed(0),
-    [p.onFrontier ? 'frontier' : p.dominatedBy.length ? `dominated by ${p.dominatedBy[0]}` : 'off (no ' + (selection.by === 'cost' ? 'price' : 'latency') + ')', p.variant === selection.best ? 'best' : '']
+    [
+      p.onFrontier
+        ? 'frontier'
+        : p.dominatedBy.length
+          ? `dominated by ${p.dominatedBy[0]}`
+          : 'off (no ' + (selection.by === 'cost' ? 'price' : 'latency') + ')',
+      p.variant === selection.best ? 'best' : '',
+    ]
       .filter(Boolean)
       .join(', '),
   ]);
   lines.push(
-    textTable(
-      ['variant', 'pass rate', `${L} CI`, 'cost/case', 'cost/pass', ...(judge ? ['judge/case'] : []), 'p50/p95/p99 latency', 'tok/s', ''],
-      rows,
-      [false, true, true, true, true, ...(judge ? [true] : []), true, true, false],
-    ),
+    textTable(['variant', 'pass rate', `${L} CI`, 'cost/case', 'cost/pass', ...(judge ? ['judge/case'] : []), 'p50/p95/p99 latency', 'tok/s', ''], rows, [
+      false,
+      true,
+      true,
+      true,
+      true,
+      ...(judge ? [true] : []),
+      true,
+      true,
+      false,
+    ]),
   );
 
   // The frontier, step by step.
   lines.push('');
   if (selection.frontier.length) {
-    lines.push(`Pareto frontier (quality vs ${axisLabel(selection)}), ${selection.by === 'cost' ? 'cheapest' : 'fastest'} first: ${selection.frontier.join(' → ')}`);
+    lines.push(
+      `Pareto frontier (quality vs ${axisLabel(selection)}), ${selection.by === 'cost' ? 'cheapest' : 'fastest'} first: ${selection.frontier.join(' → ')}`,
+    );
   } else {
     lines.push(`Pareto frontier: none (no variant has both a pass rate and a ${selection.by === 'cost' ? 'price' : 'measured latency'})`);
   }
@@ -137,7 +157,16 @@ export function renderSelection(selection: Selection, context: SelectionContext,
     lines.push('', 'dominated (another variant is at least as good and at least as ' + (selection.by === 'cost' ? 'cheap' : 'fast') + '):');
     for (const p of dominated) {
       const d = p.dominance[0];
-      lines.push(`  ${p.variant} by ${d.variant}: ${d.variant} is ${differenceText(d, level)} at ${axisRatioText(selection, d)}${p.dominance.length > 1 ? ` (also by ${p.dominance.slice(1).map((x) => x.variant).join(', ')})` : ''}`);
+      lines.push(
+        `  ${p.variant} by ${d.variant}: ${d.variant} is ${differenceText(d, level)} at ${axisRatioText(selection, d)}${
+          p.dominance.length > 1
+            ? ` (also by ${p.dominance
+                .slice(1)
+                .map((x) => x.variant)
+                .join(', ')})`
+            : ''
+        }`,
+      );
     }
   }
 
@@ -180,7 +209,15 @@ export function renderSelection(selection: Selection, context: SelectionContext,
     });
     lines.push(
       textTable(
-        ['segment', 'cases', `${selection.best} pass rate`, `${selection.by === 'cost' ? 'cheapest' : 'fastest'} within ${within} pts`, `vs ${selection.best}, points (${L} CI)`, selection.by === 'cost' ? 'cost/case' : 'p95 latency', `nearest ${selection.by === 'cost' ? 'cheaper' : 'faster'} (points, ${L} CI)`],
+        [
+          'segment',
+          'cases',
+          `${selection.best} pass rate`,
+          `${selection.by === 'cost' ? 'cheapest' : 'fastest'} within ${within} pts`,
+          `vs ${selection.best}, points (${L} CI)`,
+          selection.by === 'cost' ? 'cost/case' : 'p95 latency',
+          `nearest ${selection.by === 'cost' ? 'cheaper' : 'faster'} (points, ${L} CI)`,
+        ],
         segRows,
         [false, true, true, false, false, true, false],
       ).replace(/^/gm, '  '),
@@ -201,7 +238,10 @@ export function renderSelection(selection: Selection, context: SelectionContext,
   if (projection) {
     const v = projection.volume;
     const perMonth = v.period === 'month' ? '' : `${Math.round(v.perMonth).toLocaleString('en-US')}/month, `;
-    lines.push('', `projection at ${Math.round(v.count).toLocaleString('en-US')} cases/${v.period} (${perMonth}${Math.round(v.perYear).toLocaleString('en-US')}/year):`);
+    lines.push(
+      '',
+      `projection at ${Math.round(v.count).toLocaleString('en-US')} cases/${v.period} (${perMonth}${Math.round(v.perYear).toLocaleString('en-US')}/year):`,
+    );
     const spendRows = projection.spend.map((s) => [
       s.variant,
       usd(s.costPerCase),
@@ -209,7 +249,9 @@ export function renderSelection(selection: Selection, context: SelectionContext,
       money(s.yearlyUsd),
       s.yearlyUsdCi ? `${money(s.yearlyUsdCi.low)}–${money(s.yearlyUsdCi.high)}` : 'n/a',
     ]);
-    lines.push(textTable(['variant', 'cost/case', 'per month', 'per year', `per year, ${L} CI`], spendRows, [false, true, true, true, true]).replace(/^/gm, '  '));
+    lines.push(
+      textTable(['variant', 'cost/case', 'per month', 'per year', `per year, ${L} CI`], spendRows, [false, true, true, true, true]).replace(/^/gm, '  '),
+    );
     lines.push(`  from ${projection.baseline}:`);
     for (const s of projection.switches) {
       const traffic = s.scope === 'overall' ? 'all traffic' : `${s.scope} traffic (${pct(s.casesPerYear / v.perYear, 0)})`;
@@ -223,7 +265,10 @@ export function renderSelection(selection: Selection, context: SelectionContext,
   if (context.unpricedModels.length && !warnings.some((w) => w.startsWith('no known price'))) {
     warnings.push(`no known price for ${context.unpricedModels.join(', ')}: cost shown as unknown (add price: to the model in the suite)`);
   }
-  if (selection.segments.length > 1 && selection.segments.some((g) => g.floor.choice && g.floor.choice !== g.floor.reference)) warnings.push(`with ${selection.segments.length} segments × ${selection.points.length} variants, some "within" claims will be wrong by chance (each holds at ${L}); prefer few, planned segments`);
+  if (selection.segments.length > 1 && selection.segments.some((g) => g.floor.choice && g.floor.choice !== g.floor.reference))
+    warnings.push(
+      `with ${selection.segments.length} segments × ${selection.points.length} variants, some "within" claims will be wrong by chance (each holds at ${L}); prefer few, planned segments`,
+    );
   if (warnings.length) lines.push('', ...warnings.map((w) => `note: ${w}`));
   return lines.join('\n');
 }

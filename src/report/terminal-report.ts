@@ -42,12 +42,22 @@ export async function renderTerminalReport(store: Store, report: RunReport, opti
   lines.push(variantTable(report));
   const reduce = repeatReduceLine(report);
   if (reduce) lines.push(reduce);
-  if (report.variants.some((v) => v.costUsd !== v.listCostUsd)) lines.push('paid = what this run paid (cache hits cost 0); list cost = the same calls at list price');
+  if (report.variants.some((v) => v.costUsd !== v.listCostUsd))
+    lines.push('paid = what this run paid (cache hits cost 0); list cost = the same calls at list price');
   lines.push(...renderAnalysisText(report));
-  if (report.judges) lines.push('', renderJudgeSummary(report.judges, (s) => escapeTerminal(s, 200)));
+  if (report.judges)
+    lines.push(
+      '',
+      renderJudgeSummary(report.judges, (s) => escapeTerminal(s, 200)),
+    );
   const perVariant = options.failures ?? 3;
   if (perVariant > 0) {
-    const samples = await sampleFailures(store, report.runId, report.variants.map((v) => v.id), perVariant);
+    const samples = await sampleFailures(
+      store,
+      report.runId,
+      report.variants.map((v) => v.id),
+      perVariant,
+    );
     const any = [...samples.values()].some((l) => l.length > 0);
     if (any) {
       lines.push('', 'first failures:');

@@ -57,7 +57,13 @@ function track(cancel: AbortSignal, controller: AbortController): Set<AbortContr
   if (!set) {
     const controllers = (set = new Set());
     inflight.set(cancel, controllers);
-    cancel.addEventListener('abort', () => { for (const c of controllers) c.abort(cancel.reason); }, { once: true });
+    cancel.addEventListener(
+      'abort',
+      () => {
+        for (const c of controllers) c.abort(cancel.reason);
+      },
+      { once: true },
+    );
   }
   set.add(controller);
   return set;

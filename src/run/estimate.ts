@@ -122,7 +122,20 @@ export function estimatePlan(plan: Plan, options: EstimateOptions = {}): RunEsti
             : `assumed ${ASSUMED_OUTPUT_TOKENS_PER_SECOND} tokens/s + ${ASSUMED_OVERHEAD_MS} ms`;
     }
     const paidCalls = isNetworkProvider(v.model.providerType);
-    return { id: v.id, model: v.model.ref, calls, inputTokens, outputTokensPerCall: perCall, outputTokens, outputSource, paidCalls, price, costUsd, latencyMsPerCall, latencySource };
+    return {
+      id: v.id,
+      model: v.model.ref,
+      calls,
+      inputTokens,
+      outputTokensPerCall: perCall,
+      outputTokens,
+      outputSource,
+      paidCalls,
+      price,
+      costUsd,
+      latencyMsPerCall,
+      latencySource,
+    };
   });
 
   // Workers pull calls of every variant from one queue: the run takes the total work over the concurrency,
@@ -148,11 +161,14 @@ export function estimatePlan(plan: Plan, options: EstimateOptions = {}): RunEsti
   }
 
   const unpriced = variants.filter((v) => v.costUsd === null && v.calls > 0).map((v) => v.id);
-  if (variants.some((v) => v.calls > 0 && v.model.startsWith('replay:'))) notes.push('replayed variants make no call: their cost is what the logged outputs would cost at the price given');
+  if (variants.some((v) => v.calls > 0 && v.model.startsWith('replay:')))
+    notes.push('replayed variants make no call: their cost is what the logged outputs would cost at the price given');
   if (variants.some((v) => !v.outputSource.startsWith('mean'))) {
     notes.push('no previous run for some variants: output length is the assumed --expected-output-tokens; a previous run of the suite replaces it');
   }
-  notes.push(`input tokens counted with the ${TOKENIZER_NAME} tokenizer (exact for GPT-3.5/4-era OpenAI models, an estimate for others); the response cache is not consulted, so this is an upper bound`);
+  notes.push(
+    `input tokens counted with the ${TOKENIZER_NAME} tokenizer (exact for GPT-3.5/4-era OpenAI models, an estimate for others); the response cache is not consulted, so this is an upper bound`,
+  );
   return {
     suite: { name: plan.suite.name, file: plan.suite.file },
     totalCalls: plan.totalCalls,

@@ -57,7 +57,11 @@ export function cacheKeyFor(identity: Record<string, unknown>, item: WorkItem): 
 class PreparedChecksCache {
   private map = new Map<string, Promise<PreparedCheck[]>>();
   // Items come case by case (all variants of a case in a row), so a few hundred entries are plenty.
-  constructor(private readonly baseDir: string, private readonly isolated: boolean, private readonly max = 256) {}
+  constructor(
+    private readonly baseDir: string,
+    private readonly isolated: boolean,
+    private readonly max = 256,
+  ) {}
   get(item: WorkItem): Promise<PreparedCheck[]> {
     let entry = this.map.get(item.caseId);
     if (!entry) {
@@ -91,7 +95,15 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
   const pricer = createPricer();
   // One budget for model and judge calls (budget.ts): judges reserve through the judge client's hook.
   const budget = options.maxCostUsd === undefined ? undefined : createBudget(plan, pricer, options.maxCostUsd, options.expectedOutputTokens);
-  const judge = await createRunJudge(plan, { store, cache: options.cache !== false, scrubber, warnings, signal: options.signal, budget, onFatal: (e) => ((fatal ??= e), stop.abort()) });
+  const judge = await createRunJudge(plan, {
+    store,
+    cache: options.cache !== false,
+    scrubber,
+    warnings,
+    signal: options.signal,
+    budget,
+    onFatal: (e) => ((fatal ??= e), stop.abort()),
+  });
   const useCache = options.cache !== false;
 
   // Start a new run, or reopen one to finish it; either way this process holds the run's lease until it ends.
@@ -133,7 +145,16 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
 
   /** The item's checks on one output (from the cache or from the call). */
   async function score(item: WorkItem, output: string, latencyMs: number | undefined, costUsd: number | undefined) {
-    return scoreOutput(await prepared.get(item), { output, vars: item.planned.case.vars, caseId: item.caseId, latencyMs, costUsd, baseDir: suite.dir, judge, messages: item.messages });
+    return scoreOutput(await prepared.get(item), {
+      output,
+      vars: item.planned.case.vars,
+      caseId: item.caseId,
+      latencyMs,
+      costUsd,
+      baseDir: suite.dir,
+      judge,
+      messages: item.messages,
+    });
   }
 
   /** A result row: the output scored (null when the call failed) and what the call (or the cache) reported. */
@@ -173,7 +194,14 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
     if (cachedResponse) {
       counts.cached++;
       const scored = await score(item, cachedResponse.text, cachedResponse.latencyMs ?? undefined, cachedResponse.costUsd ?? undefined);
-      row = resultRow(item, cachedResponse.text, scored, { cached: true, latencyMs: cachedResponse.latencyMs, inputTokens: cachedResponse.inputTokens, outputTokens: cachedResponse.outputTokens, costUsd: 0, attempts: 0 }); // costUsd 0: served from the cache, this run paid nothing
+      row = resultRow(item, cachedResponse.text, scored, {
+        cached: true,
+        latencyMs: cachedResponse.latencyMs,
+        inputTokens: cachedResponse.inputTokens,
+        outputTokens: cachedResponse.outputTokens,
+        costUsd: 0,
+        attempts: 0,
+      }); // costUsd 0: served from the cache, this run paid nothing
       budget?.noteJudging(item.variantId, judgeCostOf(row.checks));
     } else {
       const reservation = budget?.reserve(item);
@@ -195,14 +223,29 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
           });
           stop.abort();
         }
-        row = resultRow(item, null, null, { cached: false, latencyMs: null, inputTokens: null, outputTokens: null, costUsd: null, attempts: outcome.attempts, error: outcome.error });
+        row = resultRow(item, null, null, {
+          cached: false,
+          latencyMs: null,
+          inputTokens: null,
+          outputTokens: null,
+          costUsd: null,
+          attempts: outcome.attempts,
+          error: outcome.error,
+        });
       } else {
         const response = outcome.value;
         const latencyMs = response.latencyMs ?? (target.measuresLatency ? outcome.latencyMs : undefined);
         const cost = response.costUsd ?? pricer.cost(item.variant.model, response.inputTokens, response.outputTokens, response.cachedInputTokens);
         if (cost !== undefined) spentUsd += cost;
         const scored = await score(item, response.text, latencyMs, cost);
-        row = resultRow(item, response.text, scored, { cached: false, latencyMs: latencyMs ?? null, inputTokens: response.inputTokens ?? null, outputTokens: response.outputTokens ?? null, costUsd: cost ?? null, attempts: outcome.attempts });
+        row = resultRow(item, response.text, scored, {
+          cached: false,
+          latencyMs: latencyMs ?? null,
+          inputTokens: response.inputTokens ?? null,
+          outputTokens: response.outputTokens ?? null,
+          costUsd: cost ?? null,
+          attempts: outcome.attempts,
+        });
         if (cacheKey) {
           cacheEntry = {
             key: cacheKey,

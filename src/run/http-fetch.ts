@@ -180,7 +180,12 @@ function parseUrl(input: string | URL): URL {
 function decode(bytes: Buffer, encoding: string | undefined): Buffer {
   if (!encoding || bytes.length === 0) return bytes;
   // Applied in reverse order of the header's list, as fetch does.
-  const codings = encoding.toLowerCase().split(',').map((s) => s.trim()).filter(Boolean).reverse();
+  const codings = encoding
+    .toLowerCase()
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .reverse();
   let out = bytes;
   for (const c of codings) {
     if (c === 'gzip' || c === 'x-gzip') out = zlib.gunzipSync(out, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
@@ -200,7 +205,14 @@ function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 }
 
-function request(url: URL, method: string, headers: Record<string, string>, body: string | Uint8Array | undefined, signal: AbortSignal | undefined, redirects: number): Promise<BufferResponse> {
+function request(
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body: string | Uint8Array | undefined,
+  signal: AbortSignal | undefined,
+  redirects: number,
+): Promise<BufferResponse> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(abortReason(signal));
     const agent = agents[url.protocol as 'http:' | 'https:'];
@@ -216,7 +228,15 @@ function request(url: URL, method: string, headers: Record<string, string>, body
       fail(abortReason(signal!));
       req.destroy();
     };
-    const options = { protocol: url.protocol, hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname, port: url.port, path: url.pathname + url.search, method, headers, agent };
+    const options = {
+      protocol: url.protocol,
+      hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
+      port: url.port,
+      path: url.pathname + url.search,
+      method,
+      headers,
+      agent,
+    };
     const req = client.request(options, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -241,10 +261,12 @@ function request(url: URL, method: string, headers: Record<string, string>, body
           if (toGet) for (const h of ['content-type', 'content-length', 'content-encoding', 'content-language', 'content-location']) delete next[h];
           const target = new URL(location, url);
           if (target.origin !== url.origin) delete next.authorization;
-          return resolve(request(target, toGet ? 'GET' : method, next, toGet ? undefined : body, signal, redirects + 1).then((r) => {
-            (r as { redirected: boolean }).redirected = true;
-            return r;
-          }));
+          return resolve(
+            request(target, toGet ? 'GET' : method, next, toGet ? undefined : body, signal, redirects + 1).then((r) => {
+              (r as { redirected: boolean }).redirected = true;
+              return r;
+            }),
+          );
         }
         let bytes = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
         try {
@@ -270,7 +292,7 @@ export const providerFetch: FetchLike = (input, init = {}) => {
   if (
     process.env.EVALSPEC_FETCH === 'global' ||
     fetchNow !== nativeFetch ||
-    typeof input !== 'string' && !(input instanceof URL) ||
+    (typeof input !== 'string' && !(input instanceof URL)) ||
     (body !== undefined && body !== null && typeof body !== 'string' && !(body instanceof Uint8Array)) ||
     (init.redirect !== undefined && init.redirect !== 'follow')
   ) {
@@ -281,7 +303,8 @@ export const providerFetch: FetchLike = (input, init = {}) => {
   const method = (init.method ?? 'GET').toUpperCase();
   // The headers Node's fetch sends, in its order: host and connection, the caller's, then its defaults.
   const headers = addHeaders({ host: url.host, connection: 'keep-alive' }, init.headers);
-  if (body !== undefined && body !== null && headers['content-type'] === undefined && typeof body === 'string') headers['content-type'] = 'text/plain;charset=UTF-8';
+  if (body !== undefined && body !== null && headers['content-type'] === undefined && typeof body === 'string')
+    headers['content-type'] = 'text/plain;charset=UTF-8';
   headers.accept ??= '*/*';
   headers['accept-language'] ??= '*';
   headers['sec-fetch-mode'] ??= 'cors';

@@ -76,7 +76,9 @@ export function judgeModelRef(suite: Suite, model: JudgeModelSpec): ModelRef {
   const modelId = entry.id.slice(colon + 1);
   const provider = suite.providers[providerId];
   if (!provider) {
-    const choices = [...new Set([...Object.keys(suite.providers).filter((p) => canJudge(suite.providers[p].type)), ...BUILT_IN_PROVIDER_TYPES.filter(canJudge)])];
+    const choices = [
+      ...new Set([...Object.keys(suite.providers).filter((p) => canJudge(suite.providers[p].type)), ...BUILT_IN_PROVIDER_TYPES.filter(canJudge)]),
+    ];
     throw new EvalspecError('PROVIDER_UNKNOWN', `unknown provider "${providerId}" in judge model "${entry.id}"`, {
       file: suite.file,
       hint: `use one of: ${choices.join(', ')}; or declare it under providers: with a type`,
@@ -178,7 +180,8 @@ export async function createJudgeClient(suite: Suite, models: JudgeModelSpec[], 
   function cost(target: JudgeTarget, raw: RawAnswer): number | null {
     if (raw.costUsd !== undefined) return raw.costUsd;
     // A local judge (the user's code) that reports no tokens costs nothing; with tokens it is priced like a model.
-    if (!isNetworkProvider(target.ref.providerType)) return raw.inputTokens === undefined ? 0 : (pricer.cost(target.ref, raw.inputTokens, raw.outputTokens) ?? null);
+    if (!isNetworkProvider(target.ref.providerType))
+      return raw.inputTokens === undefined ? 0 : (pricer.cost(target.ref, raw.inputTokens, raw.outputTokens) ?? null);
     const c = pricer.cost(target.ref, raw.inputTokens, raw.outputTokens);
     if (c === undefined && !unpricedWarned.has(target.name)) {
       unpricedWarned.add(target.name);
@@ -189,7 +192,10 @@ export async function createJudgeClient(suite: Suite, models: JudgeModelSpec[], 
   }
 
   /** One answer from the judge, with transport errors retried (call-with-retries.ts). A malformed answer is returned as such. */
-  async function askOnce(target: JudgeTarget, request: JudgeRequest<unknown>): Promise<{ raw: RawAnswer; latencyMs: number } | { raw?: undefined; malformed: string }> {
+  async function askOnce(
+    target: JudgeTarget,
+    request: JudgeRequest<unknown>,
+  ): Promise<{ raw: RawAnswer; latencyMs: number } | { raw?: undefined; malformed: string }> {
     const wasRefused = () => new JudgeCallError(`judge ${target.name} was refused: ${refused!.message}`, 'auth');
     if (refused) throw wasRefused();
     const outcome = await callWithRetries(({ signal, timeoutMs }) => target.call(request, signal, timeoutMs), {
@@ -218,7 +224,10 @@ export async function createJudgeClient(suite: Suite, models: JudgeModelSpec[], 
     }
     // It would have been tried again, but another call's key was refused meanwhile.
     if (error.retryable && attempts <= policy.max && refusal.signal.aborted) throw wasRefused();
-    throw new JudgeCallError(`judge ${target.name}: ${error.errorClass} after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${error.message}`, error.errorClass);
+    throw new JudgeCallError(
+      `judge ${target.name}: ${error.errorClass} after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${error.message}`,
+      error.errorClass,
+    );
   }
 
   return {

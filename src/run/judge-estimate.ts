@@ -3,7 +3,16 @@
 // a judge client that records each question instead of asking it: so the count (ensembles, both orders of a
 // pairwise comparison, second-phase comparisons against another variant) and the prompt sizes (counted with
 // the tokenizer) come from the checks themselves. An unusable answer asked once more is not counted.
-import { JudgeCallError, judgeModelName, prepareChecks, scoreOutput, type JudgeClient, type JudgeModelSpec, type PreparedCheck, isJudgeCheckType } from '../score/index.js';
+import {
+  JudgeCallError,
+  judgeModelName,
+  prepareChecks,
+  scoreOutput,
+  type JudgeClient,
+  type JudgeModelSpec,
+  type PreparedCheck,
+  isJudgeCheckType,
+} from '../score/index.js';
 import { resultKey, type Plan, type PlannedCase } from '../plan/index.js';
 import { judgeModelKey, judgeModelRef, judgeModelsInPlan } from './judge-client.js';
 import type { Pricer } from './pricing.js';
@@ -36,7 +45,14 @@ function recordingJudge(into: Asked[]): JudgeClient {
   };
 }
 
-async function questions(checks: PreparedCheck[], planned: PlannedCase, output: string, messages: { role: string; content: string }[], baseDir: string, opponent?: string): Promise<Asked[]> {
+async function questions(
+  checks: PreparedCheck[],
+  planned: PlannedCase,
+  output: string,
+  messages: { role: string; content: string }[],
+  baseDir: string,
+  opponent?: string,
+): Promise<Asked[]> {
   const asked: Asked[] = [];
   await scoreOutput(checks, {
     output,
@@ -58,7 +74,9 @@ export async function estimateJudges(
 ): Promise<JudgeEstimate[]> {
   const models = judgeModelsInPlan(plan);
   if (models.length === 0) return [];
-  const totals = new Map<string, { spec: JudgeModelSpec; calls: number; inputTokens: number }>(models.map((m) => [judgeModelKey(m), { spec: m, calls: 0, inputTokens: 0 }]));
+  const totals = new Map<string, { spec: JudgeModelSpec; calls: number; inputTokens: number }>(
+    models.map((m) => [judgeModelKey(m), { spec: m, calls: 0, inputTokens: 0 }]),
+  );
   const add = (asked: Asked[], times: number) => {
     for (const a of asked) {
       const t = totals.get(a.key) ?? { spec: a.spec, calls: 0, inputTokens: 0 };

@@ -93,7 +93,12 @@ export async function scoreDeferredChecks(plan: Plan, runId: string, options: De
   const prepare = (planned: PlannedCase) => {
     let p = preparedByCase.get(planned.case.id);
     if (!p) {
-      p = prepareChecks(planned.checks, plan.suite.dir, { file: planned.case.source.file, line: planned.case.source.line, caseId: planned.case.id }, { deferred: true });
+      p = prepareChecks(
+        planned.checks,
+        plan.suite.dir,
+        { file: planned.case.source.file, line: planned.case.source.line, caseId: planned.case.id },
+        { deferred: true },
+      );
       preparedByCase.set(planned.case.id, p);
     }
     return p;
@@ -116,7 +121,10 @@ export async function scoreDeferredChecks(plan: Plan, runId: string, options: De
       const against = (check.spec as { against: string }).against;
       if (against === row.variantId) continue; // a variant is not compared with itself
       if (completed(row, check, against)) {
-        kept.set(check, row.checks.filter((c) => c.type === 'pairwise' && c.metric === check.metric && c.judge?.against === against));
+        kept.set(
+          check,
+          row.checks.filter((c) => c.type === 'pairwise' && c.metric === check.metric && c.judge?.against === against),
+        );
         continue;
       }
       changed = true;

@@ -19,11 +19,15 @@ export interface LeaseHandle {
 
 function lockedError(runId: string, holder: RunLease, now: number): EvalspecError {
   const beat = Math.max(0, Math.round((now - Date.parse(holder.heartbeatAt)) / 1000));
-  return new EvalspecError('RUN_LOCKED', `run ${runId} is being executed by another process (pid ${holder.pid} on ${holder.host}, since ${holder.acquiredAt}, last heartbeat ${beat}s ago); starting it twice would make every remaining call twice`, {
-    hint:
-      `wait for that process to finish (evalspec runs shows the run's status), or stop it (kill ${holder.pid} on ${holder.host}) and run \`evalspec run --resume ${runId}\` again; ` +
-      `a killed process's claim lapses by itself (on this host at once, from another host ${LEASE_TTL_MS / 1000}s after its last heartbeat)`,
-  });
+  return new EvalspecError(
+    'RUN_LOCKED',
+    `run ${runId} is being executed by another process (pid ${holder.pid} on ${holder.host}, since ${holder.acquiredAt}, last heartbeat ${beat}s ago); starting it twice would make every remaining call twice`,
+    {
+      hint:
+        `wait for that process to finish (evalspec runs shows the run's status), or stop it (kill ${holder.pid} on ${holder.host}) and run \`evalspec run --resume ${runId}\` again; ` +
+        `a killed process's claim lapses by itself (on this host at once, from another host ${LEASE_TTL_MS / 1000}s after its last heartbeat)`,
+    },
+  );
 }
 
 /**
@@ -47,10 +51,16 @@ export async function takeRunLease(store: Store, runId: string, onLost: (error: 
         if (held || lost) return;
         lost = true;
         clearInterval(timer);
-        onLost(new EvalspecError('RUN_LOCKED', `run ${runId}: another process took over this run's lease (this one missed its heartbeats); stopped to avoid making calls twice`, {
-          hint: `check \`evalspec runs\`; resume with \`evalspec run --resume ${runId}\` once no other process runs it`,
-          exitCode: EXIT.incomplete,
-        }));
+        onLost(
+          new EvalspecError(
+            'RUN_LOCKED',
+            `run ${runId}: another process took over this run's lease (this one missed its heartbeats); stopped to avoid making calls twice`,
+            {
+              hint: `check \`evalspec runs\`; resume with \`evalspec run --resume ${runId}\` once no other process runs it`,
+              exitCode: EXIT.incomplete,
+            },
+          ),
+        );
       },
       () => undefined, // a busy store: the next heartbeat tries again, well within the TTL
     );

@@ -32,7 +32,8 @@ function resolveBaseURL(suite: Suite, model: ModelRef, warnings: string[]): stri
   const raw = suite.providers[model.providerId].baseURL;
   if (raw === undefined) return undefined;
   const { value, missing } = resolveEnv(raw);
-  if (missing.length > 0) warnings.push(`providers.${model.providerId}.baseURL reads ${missing.join(', ')}, which is not set: using the provider's default URL`);
+  if (missing.length > 0)
+    warnings.push(`providers.${model.providerId}.baseURL reads ${missing.join(', ')}, which is not set: using the provider's default URL`);
   return value;
 }
 
@@ -58,7 +59,13 @@ export interface NetworkConnection {
 }
 
 /** Resolves the provider's settings (key, base URL, headers) and creates the model; a missing key fails here. */
-export function connectNetworkModel(suite: Suite, model: ModelRef, definition: NetworkProviderDefinition, scrubber: SecretScrubber, warnings: string[]): NetworkConnection {
+export function connectNetworkModel(
+  suite: Suite,
+  model: ModelRef,
+  definition: NetworkProviderDefinition,
+  scrubber: SecretScrubber,
+  warnings: string[],
+): NetworkConnection {
   const cfg = suite.providers[model.providerId];
   const apiKey = resolveApiKey(suite, model, definition, scrubber);
   const baseURL = resolveBaseURL(suite, model, warnings);
@@ -120,9 +127,7 @@ function isV3(lm: LanguageModel): lm is LanguageModelV3 {
 /** Our messages in the provider-level prompt format, exactly as generateText converts string contents. */
 function toProviderPrompt(messages: Message[]): LanguageModelV3Prompt {
   return messages.map((m) =>
-    m.role === 'system'
-      ? { role: 'system' as const, content: m.content }
-      : { role: m.role, content: [{ type: 'text' as const, text: m.content }] },
+    m.role === 'system' ? { role: 'system' as const, content: m.content } : { role: m.role, content: [{ type: 'text' as const, text: m.content }] },
   );
 }
 
@@ -140,7 +145,8 @@ function logSdkWarnings(warnings: SharedV3Warning[], provider: string, model: st
   const prefix = `AI SDK Warning (${provider} / ${model}):`;
   for (const w of warnings) {
     if (w.type === 'unsupported') console.warn(`${prefix} The feature "${w.feature}" is not supported.${w.details ? ` ${w.details}` : ''}`);
-    else if (w.type === 'compatibility') console.warn(`${prefix} The feature "${w.feature}" is used in a compatibility mode.${w.details ? ` ${w.details}` : ''}`);
+    else if (w.type === 'compatibility')
+      console.warn(`${prefix} The feature "${w.feature}" is used in a compatibility mode.${w.details ? ` ${w.details}` : ''}`);
     else if (w.type === 'other') console.warn(`${prefix} ${w.message}`);
     else console.warn(`${prefix} ${JSON.stringify(w, null, 2)}`);
   }

@@ -40,12 +40,14 @@ export class ResultWriter {
     const cache = this.cacheEntries;
     this.rows = [];
     this.cacheEntries = [];
-    this.chain = this.chain.then(async () => {
-      if (cache.length) await this.store.cache.putMany(cache);
-      if (rows.length) await this.store.results.putMany(rows);
-    }).catch((error) => {
-      this.failure ??= error;
-    });
+    this.chain = this.chain
+      .then(async () => {
+        if (cache.length) await this.store.cache.putMany(cache);
+        if (rows.length) await this.store.results.putMany(rows);
+      })
+      .catch((error) => {
+        this.failure ??= error;
+      });
     return this.chain.then(() => {
       if (this.failure) throw this.failure;
     });

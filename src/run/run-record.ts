@@ -19,7 +19,11 @@ export function newRunId(now = new Date()): string {
 function gitInfo(cwd: string): { commit: string | null; branch: string | null } {
   const git = (args: string[]) => {
     try {
-      return execFileSync('git', args, { cwd, stdio: ['ignore', 'pipe', 'ignore'], timeout: 2000 }).toString().trim() || null;
+      return (
+        execFileSync('git', args, { cwd, stdio: ['ignore', 'pipe', 'ignore'], timeout: 2000 })
+          .toString()
+          .trim() || null
+      );
     } catch {
       return null;
     }
@@ -45,18 +49,26 @@ export async function openRun(
       throw new EvalspecError('RUN_NOT_FOUND', `no run ${options.resumeRunId} in ${store.location}`, { hint: 'list runs with `evalspec runs`' });
     }
     if (previous.suiteHash !== suite.hash) {
-      throw new EvalspecError('RESUME_MISMATCH', `run ${previous.id} was made from a different version of the suite (hash ${previous.suiteHash}, now ${suite.hash}): the suite file or its cases changed since the run`, {
-        file: suite.file,
-        hint: 'resume only with the suite unchanged; start a new run instead (the cache still saves the calls already made)',
-      });
+      throw new EvalspecError(
+        'RESUME_MISMATCH',
+        `run ${previous.id} was made from a different version of the suite (hash ${previous.suiteHash}, now ${suite.hash}): the suite file or its cases changed since the run`,
+        {
+          file: suite.file,
+          hint: 'resume only with the suite unchanged; start a new run instead (the cache still saves the calls already made)',
+        },
+      );
     }
     const planned = previous.variants.map((v) => v.id).join(', ');
     const now = plan.variants.map((v) => v.id).join(', ');
     if (planned !== now || previous.totalCalls !== plan.totalCalls) {
-      throw new EvalspecError('RESUME_MISMATCH', `run ${previous.id} planned ${previous.totalCalls} calls over ${planned}; this plan has ${plan.totalCalls} over ${now}`, {
-        file: suite.file,
-        hint: `resume with the run's own selection (omit --model / --repeat: \`evalspec run --resume ${previous.id}\`), or start a new run`,
-      });
+      throw new EvalspecError(
+        'RESUME_MISMATCH',
+        `run ${previous.id} planned ${previous.totalCalls} calls over ${planned}; this plan has ${plan.totalCalls} over ${now}`,
+        {
+          file: suite.file,
+          hint: `resume with the run's own selection (omit --model / --repeat: \`evalspec run --resume ${previous.id}\`), or start a new run`,
+        },
+      );
     }
     runId = previous.id;
     // Before anything is read or written: a second process resuming the same run stops here (RUN_LOCKED).

@@ -14,7 +14,8 @@ export async function buildTargets(suite: Suite, models: ModelRef[], scrubber: S
   const targets = new Map<string, CallTarget>();
   for (const model of models) {
     const definition = providerDefinition(suite.providers[model.providerId].type);
-    const target = definition.kind === 'network' ? networkTarget(suite, model, definition, scrubber, warnings) : await definition.createTarget(suite, model, warnings);
+    const target =
+      definition.kind === 'network' ? networkTarget(suite, model, definition, scrubber, warnings) : await definition.createTarget(suite, model, warnings);
     targets.set(model.label, target);
   }
   return targets;

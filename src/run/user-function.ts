@@ -50,11 +50,15 @@ export async function loadUserFunction(suite: Suite, model: ModelRef, role: User
     mod = await describeModule(url, suite.timeoutMs);
   } catch (error) {
     const hung = error instanceof UserCodeError && error.kind !== 'threw';
-    throw new EvalspecError('MODULE_LOAD', `cannot load ${file}: ${hung ? `its top level did not finish: ${(error as Error).message}` : (error as UserCodeError).thrownMessage ?? (error as Error).message}`, {
-      file,
-      hint: 'the module must be JavaScript (.mjs/.js) that Node can import; compile TypeScript first or run node with a TS loader',
-      cause: error,
-    });
+    throw new EvalspecError(
+      'MODULE_LOAD',
+      `cannot load ${file}: ${hung ? `its top level did not finish: ${(error as Error).message}` : ((error as UserCodeError).thrownMessage ?? (error as Error).message)}`,
+      {
+        file,
+        hint: 'the module must be JavaScript (.mjs/.js) that Node can import; compile TypeScript first or run node with a TS loader',
+        cause: error,
+      },
+    );
   }
   if (exportType(mod, exportName) !== 'function') {
     throw new EvalspecError('MODULE_LOAD', `${file} has no function export "${exportName}"`, {

@@ -3,7 +3,6 @@
 import type { CheckContext, CheckOutcome } from './check-types.js';
 import type { OutputView } from './output-view.js';
 
-
 /** Where a check was written, for error messages. */
 export interface CheckLocation {
   file?: string;

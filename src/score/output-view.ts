@@ -1,9 +1,7 @@
 // One model output, with the derived forms checks need (normalised, trimmed, lower-cased, parsed JSON)
 // computed lazily and at most once per scoreOutput call, however many checks look at them.
 
-export type ParsedJson =
-  | { ok: true; value: unknown; fenced: boolean }
-  | { ok: false; error: string; fenced: boolean };
+export type ParsedJson = { ok: true; value: unknown; fenced: boolean } | { ok: false; error: string; fenced: boolean };
 
 /** Unicode NFC, skipped for pure-ASCII text (already normalised). */
 export function nfc(text: string): string {

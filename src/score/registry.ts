@@ -8,13 +8,7 @@ import { javascript } from './checks/javascript.js';
 import { maxCost, maxLatencyMs } from './checks/metrics.js';
 import { regex } from './checks/regex.js';
 import { contains, containsAll, containsAny, equals, length, levenshtein, similarity, startsWith } from './checks/text.js';
-import {
-  NOTHING_COMPILED,
-  type CheckDefinition,
-  type CheckLocation,
-  type JudgeMetadata,
-  type NothingCompiled,
-} from './checks/definition.js';
+import { NOTHING_COMPILED, type CheckDefinition, type CheckLocation, type JudgeMetadata, type NothingCompiled } from './checks/definition.js';
 import type { Evaluate, PrepareEnv } from './evaluator.js';
 import { closedQa, factuality, faithfulness, judge } from './judges/checks.js';
 import { judgeModelList, type JudgeModelInput } from './judges/fields.js';
@@ -63,15 +57,10 @@ export type CheckSpec = { [K in CheckType]: CheckSpecOf<K> }[CheckType];
 /** What a suite author writes (before defaults). */
 export type CheckSpecInput = { [K in CheckType]: z.input<Definitions[K]['schema']> }[CheckType];
 /** What a type's compile step made of its spec. */
-export type CompiledCheck =
-  | { [K in CheckType]: Definitions[K] extends CheckDefinition<string, z.ZodObject, infer C> ? C : never }[CheckType]
-  | NothingCompiled;
+export type CompiledCheck = { [K in CheckType]: Definitions[K] extends CheckDefinition<string, z.ZodObject, infer C> ? C : never }[CheckType] | NothingCompiled;
 
 /** Prepares one check of type T (the registry entry's `prepare`). */
-export type CheckEvaluator<T extends CheckType = CheckType> = (
-  spec: CheckSpecOf<T>,
-  env: PrepareEnv<CompiledCheck>,
-) => Evaluate | Promise<Evaluate>;
+export type CheckEvaluator<T extends CheckType = CheckType> = (spec: CheckSpecOf<T>, env: PrepareEnv<CompiledCheck>) => Evaluate | Promise<Evaluate>;
 
 /** A definition with its spec type erased: what code that handles every type sees. */
 type AnyDefinition = CheckDefinition<string, z.ZodObject, { type: string }>;

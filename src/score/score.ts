@@ -41,23 +41,25 @@ export async function prepareChecks(
 ): Promise<PreparedCheck[]> {
   const wanted = options.deferred ?? false;
   return Promise.all(
-    specs.filter((spec) => isDeferredCheck(spec) === wanted).map(async (spec) => {
-      const factory = evaluatorOf(spec.type);
-      if (factory === undefined) {
-        throw new EvalspecError('CHECK_UNKNOWN', `unknown check type "${String(spec.type)}"; valid types: ${CHECK_TYPES.join(', ')}`, where);
-      }
-      const compiled = compileCheck(spec, where);
-      const evaluate = await factory(spec, { baseDir, where, compiled, isolated: options.isolated });
-      return {
-        spec,
-        type: spec.type,
-        metric: spec.metric ?? spec.type,
-        severity: spec.severity ?? 'normal',
-        weight: spec.weight ?? 1,
-        not: spec.not ?? false,
-        evaluate,
-      } satisfies PreparedCheck;
-    }),
+    specs
+      .filter((spec) => isDeferredCheck(spec) === wanted)
+      .map(async (spec) => {
+        const factory = evaluatorOf(spec.type);
+        if (factory === undefined) {
+          throw new EvalspecError('CHECK_UNKNOWN', `unknown check type "${String(spec.type)}"; valid types: ${CHECK_TYPES.join(', ')}`, where);
+        }
+        const compiled = compileCheck(spec, where);
+        const evaluate = await factory(spec, { baseDir, where, compiled, isolated: options.isolated });
+        return {
+          spec,
+          type: spec.type,
+          metric: spec.metric ?? spec.type,
+          severity: spec.severity ?? 'normal',
+          weight: spec.weight ?? 1,
+          not: spec.not ?? false,
+          evaluate,
+        } satisfies PreparedCheck;
+      }),
   );
 }
 

@@ -46,8 +46,7 @@ function agreementWeights(k: number, weights: KappaWeights): number[][] {
 }
 
 function confusionFromPairs(pairs: readonly (readonly [Label, Label])[], categories: readonly Label[] | undefined) {
-  const order =
-    categories ?? [...new Set(pairs.flat())].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  const order = categories ?? [...new Set(pairs.flat())].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
   const index = new Map(order.map((label, i) => [label, i]));
   const confusion = order.map(() => order.map(() => 0));
   for (const [first, second] of pairs) {
@@ -209,14 +208,9 @@ function disagreementParts(units: readonly Label[][], metric: AlphaMetric) {
  * units with fewer than two ratings ignored. Input: one row per unit (case), one column per grader.
  * Undefined when fewer than two units are rateable or chance disagreement is 0 (everyone used one label).
  */
-export function krippendorffAlpha(
-  ratings: readonly Ratings[],
-  options: KrippendorffAlphaOptions = {},
-): KrippendorffAlpha | undefined {
+export function krippendorffAlpha(ratings: readonly Ratings[], options: KrippendorffAlphaOptions = {}): KrippendorffAlpha | undefined {
   const { metric = 'nominal', bootstrap } = options;
-  const units = ratings
-    .map((unit) => unit.filter((value): value is Label => value !== null && value !== undefined))
-    .filter((unit) => unit.length >= 2);
+  const units = ratings.map((unit) => unit.filter((value): value is Label => value !== null && value !== undefined)).filter((unit) => unit.length >= 2);
   if (metric === 'interval') {
     for (const unit of units) {
       for (const value of unit) {

@@ -11,7 +11,15 @@ import { caseValue, meanBound, type RunOutcomes } from './outcomes.js';
 import { NORMAL_NOTE, OUT_OF_REACH_NOTE, base, clusterIds, distinct, evaluatedFigures, noData, unitsWord, verdictFor, type Scope } from './bar-helpers.js';
 import type { BarDefinition, BarFigures } from './bar-types.js';
 
-export function evaluateCompareBar(outcomes: RunOutcomes, bar: BarDefinition, index: number, variantId: string, baselineId: string, scope: Scope, level: number): BarFigures {
+export function evaluateCompareBar(
+  outcomes: RunOutcomes,
+  bar: BarDefinition,
+  index: number,
+  variantId: string,
+  baselineId: string,
+  scope: Scope,
+  level: number,
+): BarFigures {
   const partial = base(bar, index, variantId, level);
   const metric = bar.metric ?? 'pass_rate';
   const maxDrop = bar.max_drop ?? 0;
@@ -86,5 +94,8 @@ export function evaluateCompareBar(outcomes: RunOutcomes, bar: BarDefinition, in
     }
   }
   const needed = { casesNeeded, casesNeededNote, casesNeededIfObservedHolds: ifHolds };
-  return evaluatedFigures(partial, { baseline: baselineId, verdict, point, bound, n: indices.length, clusters, failures: null, errored }, needed, { kind: 'evaluated', downgraded });
+  return evaluatedFigures(partial, { baseline: baselineId, verdict, point, bound, n: indices.length, clusters, failures: null, errored }, needed, {
+    kind: 'evaluated',
+    downgraded,
+  });
 }

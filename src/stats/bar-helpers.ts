@@ -36,11 +36,15 @@ export function verdictFor(point: number, bound: number | undefined, clears: (x:
   return bound !== undefined && clears(bound) ? 'met' : 'inconclusive';
 }
 
-
 export const NORMAL_NOTE = 'for an 80% chance of proving it if the true value is the observed one (normal approximation)';
 export const OUT_OF_REACH_NOTE = 'the observed value is within rounding of the bar: no practical number of cases proves it';
 
-export function base(bar: BarDefinition, index: number, variant: string, level: number): Pick<BarFigures, 'index' | 'description' | 'kind' | 'metric' | 'severity' | 'segment' | 'variant' | 'threshold' | 'level'> {
+export function base(
+  bar: BarDefinition,
+  index: number,
+  variant: string,
+  level: number,
+): Pick<BarFigures, 'index' | 'description' | 'kind' | 'metric' | 'severity' | 'segment' | 'variant' | 'threshold' | 'level'> {
   const kind = barKind(bar);
   return {
     index,

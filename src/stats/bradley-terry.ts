@@ -77,10 +77,7 @@ function isStronglyConnected(wins: readonly (readonly number[])[]): boolean {
  * entered as half a win each way. Undefined when the MLE does not exist (some group of models never lost
  * to, or never beat, the rest) or with fewer than 2 models.
  */
-export function bradleyTerry(
-  wins: readonly (readonly number[])[],
-  options: { models?: readonly string[]; level?: number } = {},
-): BradleyTerry | undefined {
+export function bradleyTerry(wins: readonly (readonly number[])[], options: { models?: readonly string[]; level?: number } = {}): BradleyTerry | undefined {
   const { level = 0.95 } = options;
   assertLevel(level);
   const k = wins.length;

@@ -55,7 +55,11 @@ function sideSummary(o: CaseOutcome): CaseSideSummary {
 
 /** Critical check metrics that failed in at least one repeat. */
 function criticalFailures(o: CaseOutcome): Set<string> {
-  return new Set(Object.entries(o.checks.critical ?? {}).filter(([, c]) => c.failed > 0).map(([m]) => m));
+  return new Set(
+    Object.entries(o.checks.critical ?? {})
+      .filter(([, c]) => c.failed > 0)
+      .map(([m]) => m),
+  );
 }
 
 function newCriticalFailures(before: CaseOutcome, after: CaseOutcome): string[] {
@@ -87,7 +91,14 @@ export function caseFlips(
     const pb = casePassed(b);
     if (pa && pb) continue;
     const kind: FlipKind = pa ? 'broken' : pb ? 'fixed' : 'still-failing';
-    const flip: CaseFlip = { caseId: cases[ib].id, kind, tags: [...cases[ib].tags], before: sideSummary(a), after: sideSummary(b), newCriticalFailures: newCriticalFailures(a, b) };
+    const flip: CaseFlip = {
+      caseId: cases[ib].id,
+      kind,
+      tags: [...cases[ib].tags],
+      before: sideSummary(a),
+      after: sideSummary(b),
+      newCriticalFailures: newCriticalFailures(a, b),
+    };
     (kind === 'fixed' ? flips.fixed : kind === 'broken' ? flips.broken : flips.stillFailing).push(flip);
   }
   return flips;

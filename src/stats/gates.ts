@@ -16,7 +16,19 @@ import type { BarVerdict } from './bar-types.js';
 import { hasNoSpread, isNegligible, largestMagnitude } from './descriptive.js';
 import { casesForProportionVsBar, pairedSampleSize } from './power.js';
 import { casesAtObservedRate, casesAtObservedSpread, casesWithFailuresCounted, practicalCases, smallestClearingN, zeroFailureCases } from './cases-needed.js';
-import { NORMAL_NOTE, OUT_OF_REACH_NOTE, barKind, base, clusterIds, distinct, evaluatedFigures, noData, unitsWord, verdictFor, type Scope } from './bar-helpers.js';
+import {
+  NORMAL_NOTE,
+  OUT_OF_REACH_NOTE,
+  barKind,
+  base,
+  clusterIds,
+  distinct,
+  evaluatedFigures,
+  noData,
+  unitsWord,
+  verdictFor,
+  type Scope,
+} from './bar-helpers.js';
 import { evaluateCompareBar } from './bar-compare.js';
 import type { BarDefinition, BarFigures } from './bar-types.js';
 
@@ -34,8 +46,6 @@ export interface GateOptions {
 }
 
 export const DEFAULT_BAR_LEVEL = 0.95;
-
-
 
 /** Smallest n for which all-pass proves a Wilson lower bound ≥ min (one result per case). */
 function casesForAllPassWilson(min: number, level: number): number | null {
@@ -109,7 +119,10 @@ function evaluateLevelBar(outcomes: RunOutcomes, bar: BarDefinition, index: numb
     }
   }
   const needed = { casesNeeded, casesNeededNote, casesNeededIfObservedHolds: ifHolds };
-  return evaluatedFigures(partial, { baseline: null, verdict, point, bound, n: indices.length, clusters, failures: null, errored }, needed, { kind: 'evaluated', downgraded });
+  return evaluatedFigures(partial, { baseline: null, verdict, point, bound, n: indices.length, clusters, failures: null, errored }, needed, {
+    kind: 'evaluated',
+    downgraded,
+  });
 }
 
 function evaluateRateBar(outcomes: RunOutcomes, bar: BarDefinition, index: number, variantId: string, scope: Scope, level: number): BarFigures {
@@ -119,7 +132,9 @@ function evaluateRateBar(outcomes: RunOutcomes, bar: BarDefinition, index: numbe
   const variant = outcomes.variants.find((v) => v.id === variantId)!;
   // A case is in scope when such a check applies to every case (a default check), or was judged on it in
   // any variant; so an errored case in scope counts against the bar.
-  const byDefault = (outcomes.defaultChecks ?? []).some((c) => (!filter.severity || c.severity === filter.severity) && (filter.metric === undefined || c.metric === filter.metric));
+  const byDefault = (outcomes.defaultChecks ?? []).some(
+    (c) => (!filter.severity || c.severity === filter.severity) && (filter.metric === undefined || c.metric === filter.metric),
+  );
   const inScope = (i: number) => byDefault || outcomes.variants.some((v) => caseFailure(v.outcomes[i], filter) !== undefined);
   const judged: number[] = [];
   const worst: number[] = []; // case indices behind the bound
@@ -174,9 +189,13 @@ function evaluateRateBar(outcomes: RunOutcomes, bar: BarDefinition, index: numbe
     casesNeededNote = `${units} needed ${NORMAL_NOTE}`;
   }
   const needed = { casesNeeded, casesNeededNote, casesNeededIfObservedHolds: ifHolds };
-  return evaluatedFigures(partial, { baseline: null, verdict, point, bound, n: judged.length, clusters, failures, errored }, needed, { kind: 'failure-rate', cases: worst.length, failures: worstFailures, cleanCasesNeeded: cleanNeeded });
+  return evaluatedFigures(partial, { baseline: null, verdict, point, bound, n: judged.length, clusters, failures, errored }, needed, {
+    kind: 'failure-rate',
+    cases: worst.length,
+    failures: worstFailures,
+    cleanCasesNeeded: cleanNeeded,
+  });
 }
-
 
 /**
  * Evaluate every bar on every variant it applies to (all variants unless `variant:` is set; a compare bar

@@ -20,13 +20,7 @@ export interface MeanEstimate {
 }
 
 /** mean ± t_{(1+level)/2, df} · se, or undefined when there is no standard error. */
-export function tInterval(
-  center: number,
-  se: number | undefined,
-  df: number | undefined,
-  level: number,
-  method: string,
-): Interval | undefined {
+export function tInterval(center: number, se: number | undefined, df: number | undefined, level: number, method: string): Interval | undefined {
   if (se === undefined || df === undefined || !(df > 0)) return undefined;
   const halfWidth = tQuantile((1 + level) / 2, df) * se;
   return { method, level, low: center - halfWidth, high: center + halfWidth };
@@ -80,10 +74,7 @@ export interface ClusteredStandardErrors {
  * same document, turns of one conversation) are not independent; treating them as such understates the
  * SE. Identity used: Σ_{i≠j∈c} e_i e_j = (Σ_{i∈c} e_i)² − Σ_{i∈c} e_i².
  */
-export function clusteredStandardErrors(
-  values: readonly number[],
-  clusterIds: readonly ClusterId[],
-): ClusteredStandardErrors | undefined {
+export function clusteredStandardErrors(values: readonly number[], clusterIds: readonly ClusterId[]): ClusteredStandardErrors | undefined {
   assertFiniteValues(values, 'values');
   assertSameLength(values, clusterIds, 'values and clusters');
   const n = values.length;
@@ -137,11 +128,7 @@ export interface ClusteredMeanEstimate extends MeanEstimate {
  * stated level; it is reported only for comparison. With every cluster of size 1 this is exactly {@link meanEstimate}. Method "clustered-t".
  * Interval undefined with fewer than 2 clusters.
  */
-export function clusteredMeanEstimate(
-  values: readonly number[],
-  clusterIds: readonly ClusterId[],
-  level = 0.95,
-): ClusteredMeanEstimate | undefined {
+export function clusteredMeanEstimate(values: readonly number[], clusterIds: readonly ClusterId[], level = 0.95): ClusteredMeanEstimate | undefined {
   assertLevel(level);
   const errors = clusteredStandardErrors(values, clusterIds);
   if (errors === undefined) return undefined;
@@ -159,10 +146,6 @@ export function clusteredMeanEstimate(
 }
 
 /** The interval of {@link clusteredMeanEstimate}, alone. */
-export function clusteredMeanInterval(
-  values: readonly number[],
-  clusterIds: readonly ClusterId[],
-  level = 0.95,
-): Interval | undefined {
+export function clusteredMeanInterval(values: readonly number[], clusterIds: readonly ClusterId[], level = 0.95): Interval | undefined {
   return clusteredMeanEstimate(values, clusterIds, level)?.interval;
 }

@@ -292,13 +292,7 @@ export function passRateFigure(
  * One-sided bound on a rate of binary case outcomes (x of n) for bars: Wilson or exact Clopper–Pearson.
  * Re-exported here so bar code reads in one place.
  */
-export function rateBound(
-  successes: number,
-  n: number,
-  side: 'lower' | 'upper',
-  method: 'wilson' | 'clopper-pearson',
-  level: number,
-): Interval | undefined {
+export function rateBound(successes: number, n: number, side: 'lower' | 'upper', method: 'wilson' | 'clopper-pearson', level: number): Interval | undefined {
   return side === 'lower' ? lowerBound(successes, n, { method, level }) : upperBound(successes, n, { method, level });
 }
 

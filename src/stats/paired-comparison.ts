@@ -64,7 +64,12 @@ export function pairedWithInterval(a: readonly number[], b: readonly number[], l
   let interval = pd.interval;
   if (!(pd.se !== undefined && pd.se > 0)) {
     const bounded = [...a, ...b].every((x) => x >= 0 && x <= 1);
-    interval = meanFigure(b.map((y, i) => y - a[i]), clusterIds, level, bounded ? [-1, 1] : undefined)?.interval;
+    interval = meanFigure(
+      b.map((y, i) => y - a[i]),
+      clusterIds,
+      level,
+      bounded ? [-1, 1] : undefined,
+    )?.interval;
   }
   return { pd, interval };
 }
@@ -102,8 +107,7 @@ export function comparePaired(a: readonly number[], b: readonly number[], option
     pValue,
     mcnemar,
     detected: interval !== null && (interval.low > 0 || interval.high < 0),
-    minimumDetectableDifference:
-      pd.se !== undefined && pd.se > 0 ? minimumDetectableDifference({ standardError: pd.se, df: pd.df, alpha: 1 - level }) : null,
+    minimumDetectableDifference: pd.se !== undefined && pd.se > 0 ? minimumDetectableDifference({ standardError: pd.se, df: pd.df, alpha: 1 - level }) : null,
     paired: pd,
   };
 }

@@ -49,12 +49,7 @@ export interface PairedDifference {
  * SE is then the CR1 clustered SE of the differences with G − 1 degrees of freedom (see clusteredMeanEstimate).
  * Undefined when there are no cases.
  */
-export function pairedDifference(
-  a: readonly number[],
-  b: readonly number[],
-  level = 0.95,
-  clusterIds?: readonly ClusterId[],
-): PairedDifference | undefined {
+export function pairedDifference(a: readonly number[], b: readonly number[], level = 0.95, clusterIds?: readonly ClusterId[]): PairedDifference | undefined {
   assertFiniteValues(a, 'a');
   assertFiniteValues(b, 'b');
   assertSameLength(a, b, 'a and b');
@@ -99,8 +94,7 @@ export function pairedDifference(
     sdA: varianceA === undefined ? undefined : Math.sqrt(varianceA),
     sdB: varianceB === undefined ? undefined : Math.sqrt(varianceB),
     correlation: pearsonCorrelation(a, b),
-    seUnpaired:
-      varianceA === undefined || varianceB === undefined ? undefined : Math.sqrt((varianceA + varianceB) / n),
+    seUnpaired: varianceA === undefined || varianceB === undefined ? undefined : Math.sqrt((varianceA + varianceB) / n),
   };
 }
 
@@ -132,11 +126,7 @@ export interface PairedBootstrap {
  * prefer it for skewed scores with many cases. With few cases it is too narrow; use the t interval then.
  * Undefined when there are no cases.
  */
-export function pairedBootstrap(
-  a: readonly number[],
-  b: readonly number[],
-  options: PairedBootstrapOptions,
-): PairedBootstrap | undefined {
+export function pairedBootstrap(a: readonly number[], b: readonly number[], options: PairedBootstrapOptions): PairedBootstrap | undefined {
   const { seed, resamples = 10_000, level = 0.95, clusterIds } = options;
   assertFiniteValues(a, 'a');
   assertFiniteValues(b, 'b');

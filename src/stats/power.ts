@@ -87,9 +87,7 @@ export function pairedSampleSize(options: { detect: number } & PowerOptions & Di
  * the z ones, (t_{1−α/2,df} + t_{power,df})·SE, the usual small-sample version, so a 5-case suite is not
  * credited with the sensitivity of a large one.
  */
-export function minimumDetectableDifference(
-  options: PowerOptions & ({ standardError: number; df?: number } | ({ n: number } & DifferenceVariance)),
-): number {
+export function minimumDetectableDifference(options: PowerOptions & ({ standardError: number; df?: number } | ({ n: number } & DifferenceVariance))): number {
   let standardError: number;
   let df: number | undefined;
   if ('standardError' in options) {
@@ -112,11 +110,7 @@ export function minimumDetectableDifference(
  * Cases needed to estimate a pass rate to within ±halfWidth (normal approximation):
  * n = z² p(1 − p) / E². Plan with expectedRate = 0.5 when you have no idea (the worst case).
  */
-export function casesForProportionPrecision(options: {
-  expectedRate: number;
-  halfWidth: number;
-  level?: number;
-}): SampleSize {
+export function casesForProportionPrecision(options: { expectedRate: number; halfWidth: number; level?: number }): SampleSize {
   const { expectedRate, halfWidth, level = 0.95 } = options;
   if (!(expectedRate >= 0 && expectedRate <= 1)) throw new RangeError(`expectedRate must be in [0, 1], got ${expectedRate}`);
   if (!(halfWidth > 0 && halfWidth < 1)) throw new RangeError(`halfWidth must be in (0, 1), got ${halfWidth}`);
@@ -139,9 +133,7 @@ export function casesForProportionVsBar(options: { bar: number; expectedRate: nu
   const { alpha = 0.05, power = 0.8 } = options;
   assertLevel(alpha, 'alpha');
   assertLevel(power, 'power');
-  const spread =
-    normalQuantile(1 - alpha) * Math.sqrt(bar * (1 - bar)) +
-    normalQuantile(power) * Math.sqrt(expectedRate * (1 - expectedRate));
+  const spread = normalQuantile(1 - alpha) * Math.sqrt(bar * (1 - bar)) + normalQuantile(power) * Math.sqrt(expectedRate * (1 - expectedRate));
   const nUnrounded = (spread / (expectedRate - bar)) ** 2;
   return { n: roundUp(nUnrounded), nUnrounded, method: 'one-sample-proportion-normal' };
 }

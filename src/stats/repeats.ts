@@ -150,9 +150,7 @@ export function repeatsMeanEstimate(scoresByCase: readonly (readonly number[])[]
   const varianceOfCaseMeans = sampleVariance(caseMeans);
   const meanWithinCaseVariance = withinVariances.length > 0 ? mean(withinVariances) : undefined;
   const betweenCaseVariance =
-    varianceOfCaseMeans === undefined || withinOverRepeats.length === 0
-      ? undefined
-      : Math.max(0, varianceOfCaseMeans - mean(withinOverRepeats));
+    varianceOfCaseMeans === undefined || withinOverRepeats.length === 0 ? undefined : Math.max(0, varianceOfCaseMeans - mean(withinOverRepeats));
   const lengths = cases.map((scores) => scores.length);
   return {
     ...estimate,

@@ -8,16 +8,7 @@ import { consistency } from './repeats.js';
 import { pairedBootstrap } from './paired-difference.js';
 import { comparePaired, pairedWithInterval } from './paired-comparison.js';
 import { holmAdjust } from './multiple-comparisons.js';
-import {
-  caseFailure,
-  caseValue,
-  clusterKey,
-  hasClusters,
-  passRateFigure,
-  type CaseInfo,
-  type RunOutcomes,
-  type VariantOutcomes,
-} from './outcomes.js';
+import { caseFailure, caseValue, clusterKey, hasClusters, passRateFigure, type CaseInfo, type RunOutcomes, type VariantOutcomes } from './outcomes.js';
 
 export interface AnalysisOptions {
   /** Two-sided confidence level of intervals, default 0.95. */
@@ -164,9 +155,17 @@ export function chooseBaseline(outcomes: RunOutcomes, options: AnalysisOptions =
   if (options.baseline === undefined) return { id: first, source: 'first-variant', note: null };
   const matches = resolveVariants(options.baseline, outcomes, options.labels);
   if (matches.length === 0) {
-    return { id: first, source: 'first-variant', note: `the suite's baseline "${options.baseline}" is not in this run; comparisons use the first variant, ${first}` };
+    return {
+      id: first,
+      source: 'first-variant',
+      note: `the suite's baseline "${options.baseline}" is not in this run; comparisons use the first variant, ${first}`,
+    };
   }
-  return { id: matches[0], source: 'suite', note: matches.length > 1 ? `baseline "${options.baseline}" names ${matches.length} variants; using ${matches[0]}` : null };
+  return {
+    id: matches[0],
+    source: 'suite',
+    note: matches.length > 1 ? `baseline "${options.baseline}" names ${matches.length} variants; using ${matches[0]}` : null,
+  };
 }
 
 /** Case indices of a tag (exact tag, or `segment:NAME` when NAME alone is given). */
@@ -258,7 +257,8 @@ function compare(
   if (sc.a.length > 0) {
     const scoreClusters = clusterIdsOf(outcomes.cases, sc.indices, clustered);
     const scorePaired = comparePaired(sc.a, sc.b, { level, clusterIds: scoreClusters })!;
-    const boot = sc.a.length >= 2 ? pairedBootstrap(sc.a, sc.b, { seed: options.seed, resamples: options.resamples, level, clusterIds: scoreClusters }) : undefined;
+    const boot =
+      sc.a.length >= 2 ? pairedBootstrap(sc.a, sc.b, { seed: options.seed, resamples: options.resamples, level, clusterIds: scoreClusters }) : undefined;
     score = {
       n: scorePaired.n,
       meanBaseline: scorePaired.meanA,
@@ -334,7 +334,13 @@ export function analyzeRun(outcomes: RunOutcomes, options: AnalysisOptions = {})
       ...c,
       pValueHolm: holm[k],
       mcnemar: mcnemarRaw
-        ? { onlyBaselinePassed: mcnemarRaw.b10, onlyVariantPassed: mcnemarRaw.b01, pValue: mcnemarRaw.pValue, pValueHolm: mcnemarHolm[k] ?? mcnemarRaw.pValue, method: 'mcnemar-exact' }
+        ? {
+            onlyBaselinePassed: mcnemarRaw.b10,
+            onlyVariantPassed: mcnemarRaw.b01,
+            pValue: mcnemarRaw.pValue,
+            pValueHolm: mcnemarHolm[k] ?? mcnemarRaw.pValue,
+            method: 'mcnemar-exact',
+          }
         : null,
     };
   });

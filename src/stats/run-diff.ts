@@ -144,8 +144,7 @@ export function metricChange(
     test: clusterIds ? 'clustered-paired-t' : 'paired-t',
     pValue: pd?.pValue ?? null,
     detected: interval !== null && (interval.low > 0 || interval.high < 0),
-    minimumDetectableDifference:
-      pd?.se !== undefined && pd.se > 0 ? minimumDetectableDifference({ standardError: pd.se, df: pd.df, alpha: 1 - level }) : null,
+    minimumDetectableDifference: pd?.se !== undefined && pd.se > 0 ? minimumDetectableDifference({ standardError: pd.se, df: pd.df, alpha: 1 - level }) : null,
   };
 }
 
@@ -260,7 +259,10 @@ export function diffRuns(before: DiffSide, after: DiffSide, options: DiffOptions
     for (const metric of ['pass_rate', ...drill]) {
       const raw = tags
         .map((tag) => {
-          const scope = byTag.get(tag)!.map((k) => pairs[k]).filter(([ia, ib]) => (vb[ia]?.results ?? 0) > 0 && (va[ib]?.results ?? 0) > 0);
+          const scope = byTag
+            .get(tag)!
+            .map((k) => pairs[k])
+            .filter(([ia, ib]) => (vb[ia]?.results ?? 0) > 0 && (va[ib]?.results ?? 0) > 0);
           return { tag, ...metricChange(metric, vb, va, scope, cases, level) };
         })
         .filter((x) => x.n > 0);
@@ -271,7 +273,10 @@ export function diffRuns(before: DiffSide, after: DiffSide, options: DiffOptions
 
     let mcnemar: VariantDiff['mcnemar'] = null;
     if (oneResult && present.length > 0) {
-      const m = mcnemarFromOutcomes(present.map(([ia]) => casePassed(vb[ia]!)), present.map(([, ib]) => casePassed(va[ib]!)));
+      const m = mcnemarFromOutcomes(
+        present.map(([ia]) => casePassed(vb[ia]!)),
+        present.map(([, ib]) => casePassed(va[ib]!)),
+      );
       mcnemar = { fixed: m.b01, broken: m.b10, pValue: m.pValue, method: 'mcnemar-exact' };
     }
 

@@ -10,8 +10,8 @@
 /** Lanczos coefficients for g = 7, n = 9 (Godfrey); relative error below 1e-15 for positive arguments. */
 const LANCZOS_G = 7;
 const LANCZOS_COEFFICIENTS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012,
+  9.9843695780195716e-6, 1.5056327351493116e-7,
 ];
 const LOG_SQRT_TWO_PI = 0.91893853320467274178;
 const LOG_SQRT_PI = 0.57236494292470008707;
@@ -48,8 +48,7 @@ function stirlingRemainder(x: number): number {
   const inverse2 = inverse * inverse;
   return (
     inverse *
-    (1 / 12 -
-      inverse2 * (1 / 360 - inverse2 * (1 / 1260 - inverse2 * (1 / 1680 - inverse2 * (1 / 1188 - inverse2 * (691 / 360360 - inverse2 / 156))))))
+    (1 / 12 - inverse2 * (1 / 360 - inverse2 * (1 / 1260 - inverse2 * (1 / 1680 - inverse2 * (1 / 1188 - inverse2 * (691 / 360360 - inverse2 / 156))))))
   );
 }
 

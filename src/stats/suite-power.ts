@@ -53,7 +53,13 @@ export interface RepeatsRow {
  * between n₁/k (all the variance is the model's randomness, which repeats average out) and n₁ cases (none of
  * it is). Miller Eq. 9 with Var(d) at 1 repeat, then Var(d)/k.
  */
-function unsplitRows(repeatRows: number[], casesAtOne: number, varianceAtOne: number, deff: number, plan: { detect: number; alpha: number; power: number }): RepeatsRow[] {
+function unsplitRows(
+  repeatRows: number[],
+  casesAtOne: number,
+  varianceAtOne: number,
+  deff: number,
+  plan: { detect: number; alpha: number; power: number },
+): RepeatsRow[] {
   return repeatRows.map((k) => {
     if (k === 1 || !(varianceAtOne > 0)) return { repeats: k, cases: casesAtOne };
     const lower = Math.ceil(pairedSampleSize({ ...plan, varianceOfDifference: varianceAtOne / k }).n * deff);
@@ -122,7 +128,13 @@ function repeatsWithin(variant: VariantOutcomes, indices: number[]): { variance:
   return { variance: estimate?.meanWithinCaseVariance, k: estimate ? estimate.repeats.min : 1 };
 }
 
-function observedPair(outcomes: RunOutcomes, base: VariantOutcomes, other: VariantOutcomes, options: PowerPlanOptions, repeatRows: number[]): PairPlan | undefined {
+function observedPair(
+  outcomes: RunOutcomes,
+  base: VariantOutcomes,
+  other: VariantOutcomes,
+  options: PowerPlanOptions,
+  repeatRows: number[],
+): PairPlan | undefined {
   const indices: number[] = [];
   const a: number[] = [];
   const b: number[] = [];
@@ -141,7 +153,12 @@ function observedPair(outcomes: RunOutcomes, base: VariantOutcomes, other: Varia
   if (!(observedVariance > 0)) return undefined;
   let designEffect: number | null = null;
   if (hasClusters(outcomes.cases)) {
-    const clustered = pairedDifference(a, b, 0.95, indices.map((i) => clusterKey(outcomes.cases[i])));
+    const clustered = pairedDifference(
+      a,
+      b,
+      0.95,
+      indices.map((i) => clusterKey(outcomes.cases[i])),
+    );
     if (clustered?.se !== undefined && pd.se > 0) designEffect = Math.max(1, (clustered.se / pd.se) ** 2);
   }
   const alpha = options.alpha ?? 0.05;
@@ -164,18 +181,28 @@ function observedPair(outcomes: RunOutcomes, base: VariantOutcomes, other: Varia
   const deff = designEffect ?? 1;
   const varianceWith = (k: number) =>
     decomposition
-      ? { caseVarianceOfDifference: decomposition.caseVarianceOfDifference, repeatVarianceA: decomposition.repeatVarianceBaseline, repeatVarianceB: decomposition.repeatVarianceVariant, repeatsA: k, repeatsB: k }
+      ? {
+          caseVarianceOfDifference: decomposition.caseVarianceOfDifference,
+          repeatVarianceA: decomposition.repeatVarianceBaseline,
+          repeatVarianceB: decomposition.repeatVarianceVariant,
+          repeatsA: k,
+          repeatsB: k,
+        }
       : { varianceOfDifference: observedVariance };
   // Without a decomposition the observed variance holds for the previous run's repeat count only; from a
   // run with one repeat, the other rows are bounded (unsplitRows).
   const rows = decomposition ? repeatRows : [k0];
   const observedRows = rows.map((k) => {
     const v = varianceWith(k);
-    const degenerate = 'varianceOfDifference' in v ? v.varianceOfDifference === 0 : v.caseVarianceOfDifference + v.repeatVarianceA / k + v.repeatVarianceB / k === 0;
+    const degenerate =
+      'varianceOfDifference' in v ? v.varianceOfDifference === 0 : v.caseVarianceOfDifference + v.repeatVarianceA / k + v.repeatVarianceB / k === 0;
     const n = degenerate ? 1 : pairedSampleSize({ detect: options.detect, alpha, power, ...v }).n;
     return { repeats: k, cases: Math.ceil(n * deff) };
   });
-  const casesNeeded = !decomposition && k0 === 1 && meanReduced ? unsplitRows(repeatRows, observedRows[0].cases, observedVariance, deff, { detect: options.detect, alpha, power }) : observedRows;
+  const casesNeeded =
+    !decomposition && k0 === 1 && meanReduced
+      ? unsplitRows(repeatRows, observedRows[0].cases, observedVariance, deff, { detect: options.detect, alpha, power })
+      : observedRows;
   const current = varianceWith(decomposition ? options.repeat : k0);
   const mdd = minimumDetectableDifference({ n: options.suiteCases, alpha, power, ...current }) * Math.sqrt(deff);
   return {
@@ -225,12 +252,17 @@ export function planPower(options: PowerPlanOptions): PowerPlan {
       else skipped.push(other.id);
     }
     if (pairs.length && skipped.length) {
-      assumptions.push(`left out ${skipped.join(', ')}: no variance of the difference with ${base.id} was observed (they agreed on every case, or too few paired cases)`);
+      assumptions.push(
+        `left out ${skipped.join(', ')}: no variance of the difference with ${base.id} was observed (they agreed on every case, or too few paired cases)`,
+      );
     }
     if (pairs.length && previous.outcomes.repeat === 1 && meanReduced) {
-      assumptions.push('the previous run had one repeat per case, so it cannot tell how much more repeats would help: each row with more repeats is a range, low if all of the observed variance is the model\'s own randomness (k repeats divide it by k), high if none of it is');
+      assumptions.push(
+        "the previous run had one repeat per case, so it cannot tell how much more repeats would help: each row with more repeats is a range, low if all of the observed variance is the model's own randomness (k repeats divide it by k), high if none of it is",
+      );
     }
-    if (pairs.some((p) => p.designEffect !== null)) assumptions.push('cases share clusters: the cases needed are multiplied by the observed design effect (clustered / naive variance)');
+    if (pairs.some((p) => p.designEffect !== null))
+      assumptions.push('cases share clusters: the cases needed are multiplied by the observed design effect (clustered / naive variance)');
   }
   if (pairs.length === 0 && previous && previous.outcomes.variants.length === 1) {
     // One variant observed: its spread is known, the correlation with another variant is not.
@@ -255,7 +287,11 @@ export function planPower(options: PowerPlanOptions): PowerPlan {
         designEffect: null,
         casesNeeded:
           previous.outcomes.repeat === 1 && meanReduced
-            ? unsplitRows(repeatRows, pairedSampleSize({ detect: options.detect, alpha, power, ...spec }).n, 2 * variance * (1 - ASSUMED_CORRELATION), 1, { detect: options.detect, alpha, power })
+            ? unsplitRows(repeatRows, pairedSampleSize({ detect: options.detect, alpha, power, ...spec }).n, 2 * variance * (1 - ASSUMED_CORRELATION), 1, {
+                detect: options.detect,
+                alpha,
+                power,
+              })
             : [{ repeats: previous.outcomes.repeat, cases: pairedSampleSize({ detect: options.detect, alpha, power, ...spec }).n }],
         minimumDetectableDifference: minimumDetectableDifference({ n: Math.max(1, options.suiteCases), alpha, power, ...spec }),
       });
@@ -268,7 +304,10 @@ export function planPower(options: PowerPlanOptions): PowerPlan {
         : `the previous run ${previous.runId} has too few paired cases`
       : 'no previous run of this suite is in the store';
     assumptions.push(`${why}: assuming the worst-case binary variance 0.25 per variant (a 50% pass rate) and a correlation of 0.5 between variants`);
-    if (meanReduced) assumptions.push('repeats: without a run with repeats, how much of the variance they remove is unknown (at most the model\'s own randomness; see docs/statistics.md): each row with more repeats is a range, low if all of the variance is the model\'s own randomness (k repeats divide it by k), high if none of it is');
+    if (meanReduced)
+      assumptions.push(
+        "repeats: without a run with repeats, how much of the variance they remove is unknown (at most the model's own randomness; see docs/statistics.md): each row with more repeats is a range, low if all of the variance is the model's own randomness (k repeats divide it by k), high if none of it is",
+      );
     const variance = { sdA: WORST_CASE_SD, sdB: WORST_CASE_SD, correlation: ASSUMED_CORRELATION };
     const n = pairedSampleSize({ detect: options.detect, alpha, power, ...variance }).n;
     pairs.push({

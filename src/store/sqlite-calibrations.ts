@@ -30,7 +30,20 @@ export function sqliteCalibrations(db: () => Database.Database): Store['calibrat
         kappa_weights, figures_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
       db().transaction(() => {
         for (const c of rows) {
-          put.run(c.id, c.runId, c.suiteName, c.judge, c.metric, c.checkType, c.labels, c.agreement, c.kappa, c.kappaWeights, JSON.stringify(c.figures), c.createdAt);
+          put.run(
+            c.id,
+            c.runId,
+            c.suiteName,
+            c.judge,
+            c.metric,
+            c.checkType,
+            c.labels,
+            c.agreement,
+            c.kappa,
+            c.kappaWeights,
+            JSON.stringify(c.figures),
+            c.createdAt,
+          );
         }
       })();
     },
@@ -42,7 +55,11 @@ export function sqliteCalibrations(db: () => Database.Database): Store['calibrat
       if (query.metric !== undefined) (where.push('metric = ?'), args.push(query.metric));
       if (query.suiteName !== undefined) (where.push('suite_name = ?'), args.push(query.suiteName));
       const sql = `SELECT * FROM calibrations ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, rowid DESC LIMIT ?`;
-      return (db().prepare(sql).all(...args, query.limit ?? 1000) as Row[]).map(fromRow);
+      return (
+        db()
+          .prepare(sql)
+          .all(...args, query.limit ?? 1000) as Row[]
+      ).map(fromRow);
     },
   };
 }

@@ -43,7 +43,7 @@ export function sqliteLeases(db: () => Database.Database): Store['leases'] {
       if (info.changes === 1) return { acquired: true };
       const holder = get(lease.runId);
       // Released between the upsert and the read: try once more (the next caller may win instead).
-      if (!holder) return (await sqliteLeases(db).acquire(lease, now, takeOver));
+      if (!holder) return await sqliteLeases(db).acquire(lease, now, takeOver);
       return { acquired: false, holder };
     },
     renew: async (runId, token, expiresAt, now) =>

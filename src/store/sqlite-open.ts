@@ -16,8 +16,7 @@ export interface OpenedSqlite {
   writable: boolean;
 }
 
-const sqliteCode = (error: unknown): string =>
-  typeof (error as { code?: unknown })?.code === 'string' ? ((error as { code: string }).code) : '';
+const sqliteCode = (error: unknown): string => (typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : '');
 
 const DB_HINT = 'pass --db with the path of your store (default .evalspec/evalspec.db, or $EVALSPEC_DB)';
 
@@ -29,7 +28,10 @@ export function storeFailure(error: unknown, file: string): unknown {
   const fail = (message: string, hint: string) => new EvalspecError('STORE', message, { file, hint, cause: error });
   if (code === 'SQLITE_NOTADB') return fail(`not an evalspec store: the file is not a SQLite database (${said})`, `${DB_HINT}, or move this file aside`);
   if (code.startsWith('SQLITE_CORRUPT')) {
-    return fail(`the store is damaged (${said})`, `restore it from a backup, or move it aside and run again; \`sqlite3 ${file} .recover\` may salvage its rows`);
+    return fail(
+      `the store is damaged (${said})`,
+      `restore it from a backup, or move it aside and run again; \`sqlite3 ${file} .recover\` may salvage its rows`,
+    );
   }
   if (code.startsWith('SQLITE_READONLY')) {
     return fail(
@@ -40,7 +42,8 @@ export function storeFailure(error: unknown, file: string): unknown {
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
     return fail(`the store is locked by another process (${said})`, 'wait for the other evalspec command to finish, then try again');
   }
-  if (code.startsWith('SQLITE_FULL')) return fail(`the disk holding the store is full (${said})`, 'free some space, then run again (a resume continues an interrupted run)');
+  if (code.startsWith('SQLITE_FULL'))
+    return fail(`the disk holding the store is full (${said})`, 'free some space, then run again (a resume continues an interrupted run)');
   if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_PERM') || code.startsWith('SQLITE_AUTH')) {
     return fail(`cannot read or write the store (${said})`, `check the path and its permissions, or ${DB_HINT}`);
   }
@@ -139,7 +142,11 @@ export function openSqlite(file: string, access: StoreAccess): OpenedSqlite {
       }
     }
     if (/^(EACCES|EROFS|EPERM|ENOTDIR)$/.test(code)) {
-      throw new EvalspecError('STORE', `cannot create the store: ${(error as Error).message}`, { file, hint: `check the path and its permissions, or ${DB_HINT}`, cause: error });
+      throw new EvalspecError('STORE', `cannot create the store: ${(error as Error).message}`, {
+        file,
+        hint: `check the path and its permissions, or ${DB_HINT}`,
+        cause: error,
+      });
     }
     throw storeFailure(error, file);
   }

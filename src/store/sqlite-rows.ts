@@ -57,9 +57,24 @@ export function resultFromRow(r: Row): ResultRow {
 // Result columns in the order resultFromRaw reads them. Listing results in raw (array) mode halves SQLite's
 // cost per row compared with one object per row; every report reads each result several times.
 export const RESULT_COLUMNS = [
-  'r.run_id', 'r.case_id', 'r.variant_id', 'r.repeat_index', 'r.output', 'r.pass', 'r.score', 'r.cached', 'r.latency_ms',
-  'r.input_tokens', 'r.output_tokens', 'r.cost_usd', 'r.error_class', 'r.error_message', 'r.attempts', 'r.checks_json',
-  'm.messages_json', 'r.finished_at',
+  'r.run_id',
+  'r.case_id',
+  'r.variant_id',
+  'r.repeat_index',
+  'r.output',
+  'r.pass',
+  'r.score',
+  'r.cached',
+  'r.latency_ms',
+  'r.input_tokens',
+  'r.output_tokens',
+  'r.cost_usd',
+  'r.error_class',
+  'r.error_message',
+  'r.attempts',
+  'r.checks_json',
+  'm.messages_json',
+  'r.finished_at',
 ];
 export const SLIM_COLUMNS = RESULT_COLUMNS.map((c) => (c === 'r.output' || c === 'm.messages_json' ? `NULL AS ${c.slice(2)}` : c));
 

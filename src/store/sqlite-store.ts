@@ -162,9 +162,24 @@ export class SqliteStore implements Store {
             }
           }
           this.stmts.putResult.run(
-            r.runId, r.caseId, r.variantId, r.repeat, r.output, r.pass === null ? null : r.pass ? 1 : 0, r.score, r.cached ? 1 : 0,
-            r.latencyMs, r.inputTokens, r.outputTokens, r.costUsd, r.errorClass, r.errorMessage, r.attempts,
-            JSON.stringify(r.checks), hash, r.finishedAt,
+            r.runId,
+            r.caseId,
+            r.variantId,
+            r.repeat,
+            r.output,
+            r.pass === null ? null : r.pass ? 1 : 0,
+            r.score,
+            r.cached ? 1 : 0,
+            r.latencyMs,
+            r.inputTokens,
+            r.outputTokens,
+            r.costUsd,
+            r.errorClass,
+            r.errorMessage,
+            r.attempts,
+            JSON.stringify(r.checks),
+            hash,
+            r.finishedAt,
           );
         }
       })();
@@ -213,7 +228,8 @@ export class SqliteStore implements Store {
   labels = {
     putMany: async (rows: LabelRow[]) => {
       // An upsert, not INSERT OR REPLACE: a row written without a preference (the viewer's form) keeps it.
-      const put = this.db.prepare(`INSERT INTO labels (run_id, case_id, variant_id, repeat_index, label, scores_json, tag, comment, labeller, created_at, preference)
+      const put = this.db
+        .prepare(`INSERT INTO labels (run_id, case_id, variant_id, repeat_index, label, scores_json, tag, comment, labeller, created_at, preference)
         VALUES (@runId, @caseId, @variantId, @repeat, @label, @scores, @tag, @comment, @labeller, @createdAt, @preference)
         ON CONFLICT (run_id, case_id, variant_id, repeat_index, labeller) DO UPDATE SET label = excluded.label, scores_json = excluded.scores_json,
           tag = excluded.tag, comment = excluded.comment, created_at = excluded.created_at,

@@ -68,17 +68,24 @@ export function validateBars(bars: readonly BarSpec[], ctx: BarContext): void {
     const has = (key: keyof BarSpec) => bar[key] !== undefined;
     const kinds = (['min', 'max', 'max_rate', 'compare'] as const).filter(has);
 
-    if (has('max_drop') && !has('compare')) fail('max_drop', 'max_drop is for bars that compare with another variant', 'add compare: baseline (or a model label), or remove max_drop');
-    if (has('severity') && !has('max_rate')) fail('severity', 'severity selects the checks of a failure-rate bar', 'add max_rate: (e.g. { severity: critical, max_rate: 0.01 }), or remove severity');
+    if (has('max_drop') && !has('compare'))
+      fail('max_drop', 'max_drop is for bars that compare with another variant', 'add compare: baseline (or a model label), or remove max_drop');
+    if (has('severity') && !has('max_rate'))
+      fail('severity', 'severity selects the checks of a failure-rate bar', 'add max_rate: (e.g. { severity: critical, max_rate: 0.01 }), or remove severity');
     if (kinds.length === 0) {
-      fail(undefined, 'a bar needs min, max, max_rate or compare', 'e.g. { metric: pass_rate, min: 0.85 }, { severity: critical, max_rate: 0.01 } or { compare: baseline, max_drop: 0.02 }');
+      fail(
+        undefined,
+        'a bar needs min, max, max_rate or compare',
+        'e.g. { metric: pass_rate, min: 0.85 }, { severity: critical, max_rate: 0.01 } or { compare: baseline, max_drop: 0.02 }',
+      );
     }
     if (kinds.length > 1) {
       const second = kinds[1];
       fail(second, `a bar has one of min, max, max_rate or compare; this one has ${kinds.join(' and ')}`, 'write one bar per condition (two list items)');
     }
     const kind = kinds[0];
-    if (bar.level !== undefined && bar.level < 0.5) fail('level', `level ${bar.level} is the one-sided confidence of the bar and must be at least 0.5`, 'use e.g. level: 0.95 (the default) or 0.99');
+    if (bar.level !== undefined && bar.level < 0.5)
+      fail('level', `level ${bar.level} is the one-sided confidence of the bar and must be at least 0.5`, 'use e.g. level: 0.95 (the default) or 0.99');
 
     const metric = bar.metric;
     const reserved = metric !== undefined && (BAR_METRICS as readonly string[]).includes(metric);
@@ -87,18 +94,41 @@ export function validateBars(bars: readonly BarSpec[], ctx: BarContext): void {
     }
 
     if (kind === 'compare') {
-      if (!has('max_drop')) fail('compare', 'a compare bar needs max_drop: the largest drop allowed against the other variant', 'e.g. { compare: baseline, max_drop: 0.02 } (2 points of pass rate)');
+      if (!has('max_drop'))
+        fail(
+          'compare',
+          'a compare bar needs max_drop: the largest drop allowed against the other variant',
+          'e.g. { compare: baseline, max_drop: 0.02 } (2 points of pass rate)',
+        );
       if (bar.compare !== 'baseline' && !names.includes(bar.compare!)) {
-        fail('compare', `compare: "${bar.compare}" is neither "baseline" nor a model of this suite`, `write compare: baseline, or a model label or variant id: ${list(names)}`);
+        fail(
+          'compare',
+          `compare: "${bar.compare}" is neither "baseline" nor a model of this suite`,
+          `write compare: baseline, or a model label or variant id: ${list(names)}`,
+        );
       }
-      if ((metric === undefined || reserved) && bar.max_drop! >= 1) fail('max_drop', `max_drop ${bar.max_drop} allows any drop of a rate`, 'write the drop as a fraction, e.g. 0.02 for 2 points');
+      if ((metric === undefined || reserved) && bar.max_drop! >= 1)
+        fail('max_drop', `max_drop ${bar.max_drop} allows any drop of a rate`, 'write the drop as a fraction, e.g. 0.02 for 2 points');
     } else if (kind === 'max_rate') {
       if (!has('severity') && metric === undefined) {
-        fail('max_rate', 'max_rate needs severity or metric: the checks whose failure rate is bounded', 'e.g. { severity: critical, max_rate: 0.01 } or { metric: no-cash-promise, max_rate: 0.01 }');
+        fail(
+          'max_rate',
+          'max_rate needs severity or metric: the checks whose failure rate is bounded',
+          'e.g. { severity: critical, max_rate: 0.01 } or { metric: no-cash-promise, max_rate: 0.01 }',
+        );
       }
-      if (reserved) fail('metric', `max_rate bounds the failure rate of checks; "${metric}" is not a check metric`, `for the pass rate write { metric: pass_rate, min: … }; otherwise name a check metric: ${list([...metrics].sort())}`);
+      if (reserved)
+        fail(
+          'metric',
+          `max_rate bounds the failure rate of checks; "${metric}" is not a check metric`,
+          `for the pass rate write { metric: pass_rate, min: … }; otherwise name a check metric: ${list([...metrics].sort())}`,
+        );
       if (bar.max_rate === 0 || bar.max_rate === 1) {
-        fail('max_rate', `max_rate ${bar.max_rate} can never be proven with a finite suite`, 'write the rate you need to prove, e.g. max_rate: 0.01 (0 failures in 299 cases prove it at 95%)');
+        fail(
+          'max_rate',
+          `max_rate ${bar.max_rate} can never be proven with a finite suite`,
+          'write the rate you need to prove, e.g. max_rate: 0.01 (0 failures in 299 cases prove it at 95%)',
+        );
       }
       if (bar.severity && !hasSeverity(bar.severity)) {
         fail('severity', `no check of this suite has severity ${bar.severity}`, `add severity: ${bar.severity} to the checks this bar is about`);
@@ -114,7 +144,13 @@ export function validateBars(bars: readonly BarSpec[], ctx: BarContext): void {
       if (reserved) {
         if (value < 0 || value > 1) fail(kind, `${metric} is between 0 and 1; ${kind}: ${value} is outside`, `write a fraction, e.g. ${kind}: 0.85 for 85%`);
         if ((kind === 'min' && value === 1) || (kind === 'max' && value === 0)) {
-          fail(kind, `${metric} ${kind === 'min' ? '≥ 1' : '≤ 0'} can never be proven with a finite suite`, kind === 'min' ? 'write the rate you need to prove, e.g. min: 0.99; for "never fails" use a failure-rate bar: { severity: critical, max_rate: 0.01 }' : 'write a positive bar, e.g. max: 0.01');
+          fail(
+            kind,
+            `${metric} ${kind === 'min' ? '≥ 1' : '≤ 0'} can never be proven with a finite suite`,
+            kind === 'min'
+              ? 'write the rate you need to prove, e.g. min: 0.99; for "never fails" use a failure-rate bar: { severity: critical, max_rate: 0.01 }'
+              : 'write a positive bar, e.g. max: 0.01',
+          );
         }
       }
     }

@@ -72,7 +72,11 @@ function readCsv(file: string, text: string): RawCase[] {
     if (record.id) value.id = record.id;
     if (record.description) value.description = record.description;
     if (record.cluster) value.cluster = record.cluster;
-    if (record.tags) value.tags = record.tags.split(/[;|]/).map((t) => t.trim()).filter(Boolean);
+    if (record.tags)
+      value.tags = record.tags
+        .split(/[;|]/)
+        .map((t) => t.trim())
+        .filter(Boolean);
     if (record.checks) {
       try {
         value.checks = JSON.parse(record.checks);

@@ -4,7 +4,17 @@
 // compile step from there, and re-exports the derived names its callers use.
 import type { z } from 'zod';
 import { EvalspecError } from '../errors.js';
-import { CHECK_TYPES, checkKeys, checkSpecSchema, compileCheck, isCheckType, templatedText, type CheckLocation, type CheckSpec, type CheckType } from '../score/index.js';
+import {
+  CHECK_TYPES,
+  checkKeys,
+  checkSpecSchema,
+  compileCheck,
+  isCheckType,
+  templatedText,
+  type CheckLocation,
+  type CheckSpec,
+  type CheckType,
+} from '../score/index.js';
 import { suggest } from './suggest.js';
 
 // Re-exported for suite/'s own files and index.ts (and the tests that validate checks through this module).

@@ -73,7 +73,14 @@ function validKeysAt(path: readonly PropertyKey[]): readonly string[] | undefine
   const [top, second, third] = p;
   if (top === 'providers') return VALID_KEYS.provider;
   if (top === 'prompts') return second === 'messages' ? VALID_KEYS.message : VALID_KEYS.prompt;
-  if (top === 'models') return third === undefined && second === undefined ? VALID_KEYS.model : second === 'price' ? VALID_KEYS.price : second === 'params' ? VALID_KEYS.params : VALID_KEYS.model;
+  if (top === 'models')
+    return third === undefined && second === undefined
+      ? VALID_KEYS.model
+      : second === 'price'
+        ? VALID_KEYS.price
+        : second === 'params'
+          ? VALID_KEYS.params
+          : VALID_KEYS.model;
   if (top === 'params') return VALID_KEYS.params;
   if (top === 'retries') return VALID_KEYS.retries;
   if (top === 'repeat') return VALID_KEYS.repeat;
@@ -139,7 +146,10 @@ function parseModels(cfg: SuiteFile, providers: Suite['providers'], file: string
       params: { ...cfg.params, ...spec.params },
       price: spec.price,
       line,
-      priceAs: 'price_as' in spec && spec.price_as ? { providerType: spec.price_as.split(':')[0], modelId: spec.price_as.slice(spec.price_as.indexOf(':') + 1) } : undefined,
+      priceAs:
+        'price_as' in spec && spec.price_as
+          ? { providerType: spec.price_as.split(':')[0], modelId: spec.price_as.slice(spec.price_as.indexOf(':') + 1) }
+          : undefined,
     };
   });
   // Two models with the same natural label (e.g. openai:gpt-4o and azure:gpt-4o) fall back to the full ref.
@@ -209,7 +219,13 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
     const issues = [...parsed.error.issues];
     const unknown = Object.keys(data).filter((k) => !VALID_KEYS.suite.includes(k));
     if (unknown.length && !issues.some((i) => i.code === 'unrecognized_keys' && i.path.length === 0)) {
-      issues.push({ code: 'unrecognized_keys', keys: unknown, path: [], message: `Unrecognized key${unknown.length > 1 ? 's' : ''}`, input: data } as z.core.$ZodIssue);
+      issues.push({
+        code: 'unrecognized_keys',
+        keys: unknown,
+        path: [],
+        message: `Unrecognized key${unknown.length > 1 ? 's' : ''}`,
+        input: data,
+      } as z.core.$ZodIssue);
     }
     throwSchemaIssue({ issues }, { code: 'SUITE_SCHEMA', file, lineOf, validKeysAt });
   }
@@ -243,7 +259,11 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
     }
     cases = buildCases(readCaseFile(casesFile), casesFile);
   } else {
-    cases = buildCases(cfg.cases.map((value) => ({ value })), file, (i) => lineOf(['cases', i]));
+    cases = buildCases(
+      cfg.cases.map((value) => ({ value })),
+      file,
+      (i) => lineOf(['cases', i]),
+    );
   }
   const warnings: string[] = [];
   if (cases.length === 0) warnings.push('the suite has no cases');

@@ -46,10 +46,10 @@ export function resolveRepeatReducer(raw: unknown, n: number): RepeatReducer {
   const reduce = repeatReduceText(raw);
   const match = REPEAT_REDUCE_PATTERN.exec(reduce);
   if (!match || match[1] === 'mean') {
-    return { name: 'mean', valueName: 'per-case pass shares', estimator: 'share of the case\'s repeats that passed' };
+    return { name: 'mean', valueName: 'per-case pass shares', estimator: "share of the case's repeats that passed" };
   }
   if (match[1] === 'majority') {
-    return { name: 'majority', valueName: 'per-case majority verdicts', estimator: '1 when more than half of the case\'s repeats passed (a tie fails), else 0' };
+    return { name: 'majority', valueName: 'per-case majority verdicts', estimator: "1 when more than half of the case's repeats passed (a tie fails), else 0" };
   }
   if (match[1] === 'all') return { name: 'all', valueName: 'per-case all-passed verdicts', estimator: '1 when every repeat of the case passed, else 0' };
   const k = reducerK(reduce, n)!;

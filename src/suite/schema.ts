@@ -46,7 +46,10 @@ export const modelEntrySchema = z.union([
     params: paramsSchema.optional(),
     price: priceSchema.optional(),
     /** Price this model's tokens as another model's list price, e.g. a replayed log of "openai:gpt-4". */
-    price_as: z.string().regex(/^[\w-]+:.+$/, 'write provider:model, e.g. openai:gpt-4o').optional(),
+    price_as: z
+      .string()
+      .regex(/^[\w-]+:.+$/, 'write provider:model, e.g. openai:gpt-4o')
+      .optional(),
   }),
 ]);
 export type ModelEntry = z.infer<typeof modelEntrySchema>;

@@ -75,7 +75,12 @@ export function describeIssue(issue: z.core.$ZodIssue, validKeys?: readonly stri
       const guess = validKeys ? suggest(k, validKeys) : undefined;
       return guess ? [{ k, guess }] : [];
     });
-    const meant = guesses.length === 0 ? '' : issue.keys.length === 1 ? ` (did you mean ${guesses[0].guess}?)` : ` (did you mean ${guesses.map((g) => `${g.guess} for ${g.k}`).join(', ')}?)`;
+    const meant =
+      guesses.length === 0
+        ? ''
+        : issue.keys.length === 1
+          ? ` (did you mean ${guesses[0].guess}?)`
+          : ` (did you mean ${guesses.map((g) => `${g.guess} for ${g.k}`).join(', ')}?)`;
     return {
       message: `unknown key${issue.keys.length > 1 ? 's' : ''} ${keys} at ${at}${meant}`,
       hint: validKeys ? `valid keys here: ${validKeys.join(', ')}` : 'remove the key or check its spelling',

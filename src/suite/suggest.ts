@@ -3,7 +3,10 @@ import { distance } from 'fastest-levenshtein';
 
 /** The closest candidate by edit distance, when it is close enough to be a plausible typo. */
 export function suggest(input: string, candidates: readonly string[]): string | undefined {
-  const normalised = input.trim().toLowerCase().replace(/[_\s]+/g, '-');
+  const normalised = input
+    .trim()
+    .toLowerCase()
+    .replace(/[_\s]+/g, '-');
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {

@@ -130,4 +130,3 @@ export function jsonLines(text: string, file: string, format: JsonLinesFormat): 
   }
   return out;
 }
-

@@ -20,7 +20,6 @@ function paired(summary: ReturnType<typeof comparePaired>): PairedSummary | null
   };
 }
 
-
 /** The comparison of variant A (run A) with variant B (run B), every flipped case first; data.ts pages it. */
 export function pairCases(
   ia: RunIndex,
@@ -35,7 +34,7 @@ export function pairCases(
       const e = m.get(r.caseId) ?? { passed: 0, total: 0, scoreSum: 0, scored: 0 };
       e.total++;
       if (r.pass === true) e.passed++;
-      if (r.score !== null) (e.scoreSum += r.score), e.scored++;
+      if (r.score !== null) ((e.scoreSum += r.score), e.scored++);
       m.set(r.caseId, e);
     }
     return m;
@@ -76,11 +75,21 @@ export function pairCases(
   };
   const clusterIds = clustered ? scope.map((r) => clusterOf(r.caseId)) : undefined;
   const both1 = ia.run.repeat === 1 && ib.run.repeat === 1;
-  const pass = comparePaired(scope.map((r) => r.passA!), scope.map((r) => r.passB!), { clusterIds, binary: both1 });
+  const pass = comparePaired(
+    scope.map((r) => r.passA!),
+    scope.map((r) => r.passB!),
+    { clusterIds, binary: both1 },
+  );
   const passSummary = paired(pass);
   const scored = scope.filter((r) => r.scoreA !== null && r.scoreB !== null);
   const scoreClusters = clustered ? scored.map((r) => clusterOf(r.caseId)) : undefined;
-  const scoreSummary = paired(comparePaired(scored.map((r) => r.scoreA!), scored.map((r) => r.scoreB!), { clusterIds: scoreClusters }));
+  const scoreSummary = paired(
+    comparePaired(
+      scored.map((r) => r.scoreA!),
+      scored.map((r) => r.scoreB!),
+      { clusterIds: scoreClusters },
+    ),
+  );
   const aBetter = scope.filter((r) => r.flip === 'a-better').length;
   const bBetter = scope.filter((r) => r.flip === 'b-better').length;
   // Flipped cases first (B's wins, then A's wins), then the rest in case order.

@@ -87,7 +87,9 @@ export class ViewerData {
     const pending = this.pendingReports.get(`${run.id}\u0000${key}`);
     if (pending) return pending;
     const inWorker = this.store.kind === 'sqlite' && this.store.location !== ':memory:';
-    const build = (inWorker ? buildReportInWorker(this.store.location, run.id).catch(() => buildRunReport(this.store, run.id)) : buildRunReport(this.store, run.id))
+    const build = (
+      inWorker ? buildReportInWorker(this.store.location, run.id).catch(() => buildRunReport(this.store, run.id)) : buildRunReport(this.store, run.id)
+    )
       .then((report) => {
         this.reports.set(run.id, { key, report });
         if (this.reports.size > 200) this.reports.delete(this.reports.keys().next().value as string);
@@ -111,7 +113,8 @@ export class ViewerData {
       // Costs from the aggregate when it decides them (analysis/cost-figures.ts), else from the rows.
       const pricing = runPricing(run);
       let costs = new Map(run.variants.map((v) => [v.id, costsOfAggregate(pricing, aggregates.get(v.id), v.id)]));
-      if ([...costs.values()].some((c) => c === undefined)) costs = new Map(summarize(await this.loadIndex(run.id)).map((v) => [v.id, { paidUsd: v.costUsd, listUsd: v.listCostUsd }]));
+      if ([...costs.values()].some((c) => c === undefined))
+        costs = new Map(summarize(await this.loadIndex(run.id)).map((v) => [v.id, { paidUsd: v.costUsd, listUsd: v.listCostUsd }]));
       variants = run.variants.map((v) => {
         const a = aggregates.get(v.id);
         const cost: CostFigures = costs.get(v.id) ?? { paidUsd: null, listUsd: null };
@@ -126,7 +129,15 @@ export class ViewerData {
         };
       });
     } else {
-      variants = summarize(await this.loadIndex(run.id)).map((v) => ({ id: v.id, model: v.model, cases: v.cases, passRate: v.passRate, passRateCi: v.passRateCi, costUsd: v.costUsd, listCostUsd: v.listCostUsd }));
+      variants = summarize(await this.loadIndex(run.id)).map((v) => ({
+        id: v.id,
+        model: v.model,
+        cases: v.cases,
+        passRate: v.passRate,
+        passRateCi: v.passRateCi,
+        costUsd: v.costUsd,
+        listCostUsd: v.listCostUsd,
+      }));
     }
     this.headlines.set(run.id, { key, variants });
     return variants;
@@ -163,7 +174,13 @@ export class ViewerData {
     const run = await this.store.runs.get(runId);
     if (!run) throw new NotFound(`no run ${runId}`);
     const report = (await this.report(run)) as unknown as ReportView;
-    return { report, heatmap: fromReportSegments(report, run.variants.map((v) => v.id)) };
+    return {
+      report,
+      heatmap: fromReportSegments(
+        report,
+        run.variants.map((v) => v.id),
+      ),
+    };
   }
 
   async loadIndex(runId: string): Promise<RunIndex> {
@@ -308,7 +325,7 @@ export class ViewerData {
     if (!ib.run.variants.some((v) => v.id === sides.variantB)) throw new BadRequest(`run ${sides.runB} has no variant ${sides.variantB}`);
     // The list is paged: pair the cases once per comparison and serve every page from that.
     const memoKey = `compare\u0000${JSON.stringify([sides, opts.only ?? 'all', opts.segment ?? '', ib.builtAt])}`;
-    let paired = ia.derived.get(memoKey) as Omit<CompareResponse, 'offset' | 'rows'> & { ordered: CompareRow[] } | undefined;
+    let paired = ia.derived.get(memoKey) as (Omit<CompareResponse, 'offset' | 'rows'> & { ordered: CompareRow[] }) | undefined;
     if (!paired) {
       ia.derived.set(memoKey, (paired = pairCases(ia, ib, sides, opts)));
       if (ia.derived.size > 32) ia.derived.delete([...ia.derived.keys()].find((k) => k.startsWith('compare'))!);
@@ -329,7 +346,11 @@ export class ViewerData {
     const exists = index.results.some((r) => r.caseId === input.caseId && r.variantId === input.variantId && r.repeat === input.repeat);
     if (!exists) throw new NotFound(`no result for case ${input.caseId}, variant ${input.variantId}, repeat ${input.repeat} in run ${runId}`);
     // The form edits pass/fail, tag and comment: rubric scores the labeller imported stay (so does the preference, in the store).
-    const stored = input.scores ? undefined : (await this.store.labels.list(runId, { caseId: input.caseId, variantId: input.variantId, labeller: input.labeller })).find((l) => l.repeat === input.repeat);
+    const stored = input.scores
+      ? undefined
+      : (await this.store.labels.list(runId, { caseId: input.caseId, variantId: input.variantId, labeller: input.labeller })).find(
+          (l) => l.repeat === input.repeat,
+        );
     const record: LabelRecord = {
       runId,
       caseId: input.caseId,

@@ -15,7 +15,9 @@ export function fromReportSegments(report: ReportView, variantIds: string[]): Se
   const rows: SegmentRow[] = [];
   for (const seg of segments as { tag?: unknown; cases?: unknown; variants?: unknown }[]) {
     if (typeof seg?.tag !== 'string' || !Array.isArray(seg.variants)) return undefined;
-    const byId = new Map((seg.variants as { id: string; cases?: number; passRate?: number | null; passRateCi?: Interval | null; warning?: string | null }[]).map((v) => [v.id, v]));
+    const byId = new Map(
+      (seg.variants as { id: string; cases?: number; passRate?: number | null; passRateCi?: Interval | null; warning?: string | null }[]).map((v) => [v.id, v]),
+    );
     rows.push({
       segment: seg.tag,
       cases: typeof seg.cases === 'number' ? seg.cases : 0,
@@ -35,7 +37,6 @@ export function fromReportSegments(report: ReportView, variantIds: string[]): Se
   }
   return rows;
 }
-
 
 export function heatmapFromIndex(index: RunIndex, segments: string[]): SegmentRow[] {
   const rows: SegmentRow[] = [];

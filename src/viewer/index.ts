@@ -1,4 +1,13 @@
 // The web viewer: a local web app over the store (`evalspec view`). The only import surface of viewer/.
-export { startViewer, createViewerApp, defaultWebRoot, CONTENT_SECURITY_POLICY, TOKEN_HEADER, REQUEST_HEADER, type ViewerOptions, type ViewerServer } from './server.js';
+export {
+  startViewer,
+  createViewerApp,
+  defaultWebRoot,
+  CONTENT_SECURITY_POLICY,
+  TOKEN_HEADER,
+  REQUEST_HEADER,
+  type ViewerOptions,
+  type ViewerServer,
+} from './server.js';
 export { ViewerData, type ResultFilter, type LabelInput } from './data.js';
 export type * from './types.js';

@@ -34,7 +34,6 @@ export function passRateOf(index: RunIndex, byCase: ReadonlyMap<string, { passed
   return { rate: figure?.passRate ?? null, ci: figure?.interval ?? null };
 }
 
-
 /**
  * The per-variant summary of the run report, computed from the index in one pass (the full report, with
  * comparisons, bars and segments, takes seconds on 50,000 results and is served separately). Same figures
@@ -44,8 +43,17 @@ export function summarize(index: RunIndex): VariantSummary[] {
   // Paid and list cost as every report computes them (analysis/cost-figures.ts): unknown is null, never 0.
   const costs = costsByVariant(index.run, index.results);
   return index.run.variants.map((v) => {
-    let results = 0, passed = 0, failed = 0, errors = 0, cached = 0, scoreSum = 0, scored = 0, unpriced = 0;
-    let inTok = 0, outTok = 0, tokensKnown = 0;
+    let results = 0,
+      passed = 0,
+      failed = 0,
+      errors = 0,
+      cached = 0,
+      scoreSum = 0,
+      scored = 0,
+      unpriced = 0;
+    let inTok = 0,
+      outTok = 0,
+      tokensKnown = 0;
     const latencies: number[] = [];
     const byCase = new Map<string, { passed: number; total: number }>();
     for (const r of index.results) {
@@ -55,8 +63,8 @@ export function summarize(index: RunIndex): VariantSummary[] {
       if (r.pass === false) failed++;
       if (r.errorClass !== null) errors++;
       if (r.cached) cached++;
-      if (r.score !== null) (scoreSum += r.score), scored++;
-      if (r.inputTokens !== null) (inTok += r.inputTokens), (outTok += r.outputTokens ?? 0), tokensKnown++;
+      if (r.score !== null) ((scoreSum += r.score), scored++);
+      if (r.inputTokens !== null) ((inTok += r.inputTokens), (outTok += r.outputTokens ?? 0), tokensKnown++);
       if (r.errorClass === null && !r.cached && r.costUsd === null) unpriced++;
       if (r.errorClass === null && r.latencyMs !== null) latencies.push(r.latencyMs);
       const e = byCase.get(r.caseId) ?? { passed: 0, total: 0 };

@@ -215,9 +215,18 @@ export function createViewerApp(options: Omit<ViewerOptions, 'token'> & { token:
   };
 
   app.get('/api/health', (c) => c.json({ ok: true }));
-  app.get('/api/runs', handle(async (c) => data.runs({ suite: c.req.query('suite') || undefined })));
-  app.get('/api/runs/:id', handle(async (c) => data.run(c.req.param('id')!)));
-  app.get('/api/runs/:id/report', handle(async (c) => data.fullReport(c.req.param('id')!)));
+  app.get(
+    '/api/runs',
+    handle(async (c) => data.runs({ suite: c.req.query('suite') || undefined })),
+  );
+  app.get(
+    '/api/runs/:id',
+    handle(async (c) => data.run(c.req.param('id')!)),
+  );
+  app.get(
+    '/api/runs/:id/report',
+    handle(async (c) => data.fullReport(c.req.param('id')!)),
+  );
   app.get(
     '/api/runs/:id/results',
     handle(async (c) => {
@@ -236,8 +245,14 @@ export function createViewerApp(options: Omit<ViewerOptions, 'token'> & { token:
       return data.results(c.req.param('id')!, filter);
     }),
   );
-  app.get('/api/runs/:id/cases/:caseId', handle(async (c) => data.caseDetail(c.req.param('id')!, c.req.param('caseId')!)));
-  app.get('/api/runs/:id/labels', handle(async (c) => ({ labels: await data.labels(c.req.param('id')!), labeller })));
+  app.get(
+    '/api/runs/:id/cases/:caseId',
+    handle(async (c) => data.caseDetail(c.req.param('id')!, c.req.param('caseId')!)),
+  );
+  app.get(
+    '/api/runs/:id/labels',
+    handle(async (c) => ({ labels: await data.labels(c.req.param('id')!), labeller })),
+  );
   app.get(
     '/api/compare',
     handle(async (c) => {

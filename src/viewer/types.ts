@@ -255,7 +255,6 @@ export interface ResultsResponse {
   rows: ResultListItem[];
 }
 
-
 export interface CaseResponse {
   runId: string;
   case: CaseRow | null;
@@ -313,14 +312,4 @@ export interface CompareResponse {
 
 export const WIDE_INTERVAL = 0.25;
 
-export const DEFAULT_ERROR_TAGS = [
-  'wrong-answer',
-  'hallucination',
-  'incomplete',
-  'ignored-instruction',
-  'wrong-format',
-  'refusal',
-  'tone',
-  'unsafe',
-  'other',
-];
+export const DEFAULT_ERROR_TAGS = ['wrong-answer', 'hallucination', 'incomplete', 'ignored-instruction', 'wrong-format', 'refusal', 'tone', 'unsafe', 'other'];

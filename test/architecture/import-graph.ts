@@ -61,7 +61,8 @@ export function importsOf(file: string, source: string): ImportEdge[] {
   };
   const visit = (node: ts.Node): void => {
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) add(node, node.moduleSpecifier.text, isTypeOnlyImport(node));
-    else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) add(node, node.moduleSpecifier.text, isTypeOnlyExport(node));
+    else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier))
+      add(node, node.moduleSpecifier.text, isTypeOnlyExport(node));
     else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
       const [argument] = node.arguments;
       if (argument && ts.isStringLiteralLike(argument)) add(node, argument.text, false);
@@ -100,17 +101,12 @@ function allowance(graph: StageGraph, shared: readonly string[], from: string, t
  * exists); an import into another stage goes through its `index.ts`; only the graph's edges are used (a
  * `(types)` edge only by type-only imports), but for the `shared` files, which every unit may import.
  */
-export function stageViolations(
-  edges: readonly ImportEdge[],
-  graph: StageGraph,
-  shared: readonly string[],
-  units: readonly string[],
-  where: string,
-): string[] {
+export function stageViolations(edges: readonly ImportEdge[], graph: StageGraph, shared: readonly string[], units: readonly string[], where: string): string[] {
   const problems: string[] = [];
   const fix = `add it to STAGE_GRAPH in test/architecture/imports.test.ts and to the table in docs/architecture.md`;
   for (const unit of units) if (!(unit in graph)) problems.push(`${where}/${unit} is not in the stage graph: ${fix}`);
-  for (const unit of Object.keys(graph)) if (!units.includes(unit)) problems.push(`the stage graph lists ${unit}, which is not in ${where}/: remove it from the test and the doc`);
+  for (const unit of Object.keys(graph))
+    if (!units.includes(unit)) problems.push(`the stage graph lists ${unit}, which is not in ${where}/: remove it from the test and the doc`);
   for (const edge of edges.filter(isLocal)) {
     const from = unitOf(edge.from);
     const to = unitOf(edge.to);
@@ -118,7 +114,8 @@ export function stageViolations(
     const at = `${where}/${edge.from}:${edge.line} imports ${where}/${edge.to}`;
     if (edge.to.includes('/') && edge.to !== `${to}/index.ts`) problems.push(`${at}: import it through ${where}/${to}/index.ts (export it there if it is not)`);
     const allowed = allowance(graph, shared, from, to);
-    if (allowed === 'none') problems.push(`${at}: ${from} may not import ${to} (the stage graph allows ${from} → ${(graph[from] ?? []).join(', ') || 'nothing'})`);
+    if (allowed === 'none')
+      problems.push(`${at}: ${from} may not import ${to} (the stage graph allows ${from} → ${(graph[from] ?? []).join(', ') || 'nothing'})`);
     else if (allowed === 'types' && !edge.typeOnly) problems.push(`${at}: ${from} may import only types from ${to} (use \`import type\`)`);
   }
   return problems;

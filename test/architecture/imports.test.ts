@@ -111,7 +111,13 @@ describe('the checks themselves fail on a violation (synthetic graphs)', () => {
   const graph: StageGraph = { 'errors.ts': [], suite: [], score: ['suite'], store: ['score (types)'], run: ['score', 'store'] };
   const units = Object.keys(graph);
   const check = (files: Record<string, string>, g: StageGraph = graph, u: readonly string[] = units) =>
-    stageViolations(Object.entries(files).flatMap(([file, source]) => importsOf(file, source)), g, SHARED, u, 'src');
+    stageViolations(
+      Object.entries(files).flatMap(([file, source]) => importsOf(file, source)),
+      g,
+      SHARED,
+      u,
+      'src',
+    );
 
   it('accepts imports through index.ts along the graph, and the shared files from anywhere', () => {
     expect(
@@ -148,9 +154,13 @@ describe('the checks themselves fail on a violation (synthetic graphs)', () => {
     expect(check({}, graph, [...units, 'select'])).toEqual([
       'src/select is not in the stage graph: add it to STAGE_GRAPH in test/architecture/imports.test.ts and to the table in docs/architecture.md',
     ]);
-    expect(check({}, graph, units.filter((u) => u !== 'suite'))).toEqual([
-      'the stage graph lists suite, which is not in src/: remove it from the test and the doc',
-    ]);
+    expect(
+      check(
+        {},
+        graph,
+        units.filter((u) => u !== 'suite'),
+      ),
+    ).toEqual(['the stage graph lists suite, which is not in src/: remove it from the test and the doc']);
   });
 
   it('cycles: between stages, through type-only imports, and between files', () => {
@@ -168,12 +178,9 @@ describe('the checks themselves fail on a violation (synthetic graphs)', () => {
 
   it('the doc table is rendered from the graph', () => {
     expect(graphTable({ suite: [], store: ['score (types)', 'suite'] })).toBe(
-      [
-        '| unit | may import (besides `errors.ts` and `version.ts`) |',
-        '|---|---|',
-        '| `suite/` | — |',
-        '| `store/` | `score/` (types only), `suite/` |',
-      ].join('\n'),
+      ['| unit | may import (besides `errors.ts` and `version.ts`) |', '|---|---|', '| `suite/` | — |', '| `store/` | `score/` (types only), `suite/` |'].join(
+        '\n',
+      ),
     );
   });
 });

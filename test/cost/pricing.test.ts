@@ -9,7 +9,11 @@ const mini: PricedModel = { providerType: 'openai', modelId: 'gpt-4o-mini' };
 /** The list price per million tokens, read from the database the way a person would. */
 function listPrice(modelId: string, providerId: string): { input: number; output: number; cacheRead?: number } {
   const r = calcPrice({ input_tokens: 1, output_tokens: 1 }, modelId, { providerId })!;
-  return { input: r.model_price.input_mtok as number, output: r.model_price.output_mtok as number, cacheRead: r.model_price.cache_read_mtok as number | undefined };
+  return {
+    input: r.model_price.input_mtok as number,
+    output: r.model_price.output_mtok as number,
+    cacheRead: r.model_price.cache_read_mtok as number | undefined,
+  };
 }
 
 describe('createPricer().cost', () => {
@@ -36,7 +40,7 @@ describe('createPricer().cost', () => {
     expect(pricer.cost(noCachedRate, 1000, 200, 400)).toBeCloseTo((1000 * 1 + 200 * 2) / 1e6, 15);
   });
 
-  it('prices a replayed or local model as another provider\'s model with price_as', () => {
+  it("prices a replayed or local model as another provider's model with price_as", () => {
     const replay: PricedModel = { providerType: 'replay', modelId: 'outputs/x.jsonl', priceAs: { providerType: 'mistral', modelId: 'open-mixtral-8x7b' } };
     const p = listPrice('open-mixtral-8x7b', 'mistral');
     expect(pricer.cost(replay, 1000, 200)).toBeCloseTo((1000 * p.input + 200 * p.output) / 1e6, 15);
@@ -67,7 +71,11 @@ describe('the --max-cost budget', () => {
       variantId,
       repeat: 0,
       messages: [{ role: 'user', content: 'hello there' }],
-      variant: { id: variantId, prompt: { id: 'p' }, model: { ref: 'openai:gpt-4o-mini', label: variantId, providerId: 'openai', providerType: 'openai', modelId: 'gpt-4o-mini', params: {}, ...model } },
+      variant: {
+        id: variantId,
+        prompt: { id: 'p' },
+        model: { ref: 'openai:gpt-4o-mini', label: variantId, providerId: 'openai', providerType: 'openai', modelId: 'gpt-4o-mini', params: {}, ...model },
+      },
     }) as unknown as WorkItem;
 
   it('holds back a call whose reservation would pass the cap, and stops', () => {
@@ -112,7 +120,11 @@ describe('the budget counts judge spend', () => {
     const pricer = createPricer();
     const budget = new CostBudget(1, pricer, 10);
     const it1 = {
-      key: 'c1', caseId: 'c1', variantId: 'v', repeat: 0, messages: [{ role: 'user', content: 'hi' }],
+      key: 'c1',
+      caseId: 'c1',
+      variantId: 'v',
+      repeat: 0,
+      messages: [{ role: 'user', content: 'hi' }],
       variant: { id: 'v', prompt: { id: 'p' }, model: { providerType: 'openai', modelId: 'gpt-4o-mini', params: {} } },
     } as unknown as WorkItem;
     const r = budget.reserve(it1)!;

@@ -26,7 +26,13 @@ describe('parseVolume', () => {
 });
 
 describe('projectSelection', () => {
-  const outcome = (pass: boolean, costUsd: number): CaseOutcome => ({ pass: pass ? 1 : 0, costUsd, judgeCostUsd: 0, latenciesMs: [], generated: { outputTokens: 0, latencyMs: 0 } });
+  const outcome = (pass: boolean, costUsd: number): CaseOutcome => ({
+    pass: pass ? 1 : 0,
+    costUsd,
+    judgeCostUsd: 0,
+    latenciesMs: [],
+    generated: { outputTokens: 0, latencyMs: 0 },
+  });
   // 100 cases: 80 "consumer" (cheap prompts), 20 "enterprise" (long prompts, twice the cost).
   const mk = (id: string, passes: (i: number) => boolean, base: number): SelectionVariant => ({
     id,
@@ -56,7 +62,7 @@ describe('projectSelection', () => {
     expect(all.qualityChangeCi!.low).toBeLessThan(-0.01);
   });
 
-  it('projects a segment switch on that segment\'s share of the volume and cost', () => {
+  it("projects a segment switch on that segment's share of the volume and cost", () => {
     const enterprise = projection.switches.find((s) => s.scope === 'enterprise')!;
     expect(enterprise.casesPerYear).toBeCloseTo(24e6 * 0.2, 6);
     expect(enterprise.yearlySavingUsd).toBeCloseTo((0.02 - 0.002) * 24e6 * 0.2, 6);

@@ -156,7 +156,7 @@ describe('segments and routing', () => {
     expect(r.quality).toBeCloseTo(365 / 400, 12);
     expect(r.qualityCi).toEqual(wilsonInterval(365, 400, 0.95));
     expect(r.vsBest!.difference).toBeCloseTo(0, 12);
-    expect(r.vsBest!.costRatio).toBeCloseTo(((300 * 0.001 + 100 * 0.02) / 400) / ((300 * 0.01 + 100 * 0.02) / 400), 12);
+    expect(r.vsBest!.costRatio).toBeCloseTo((300 * 0.001 + 100 * 0.02) / 400 / ((300 * 0.01 + 100 * 0.02) / 400), 12);
     expect(r.note).toContain('same cases');
   });
 

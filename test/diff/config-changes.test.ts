@@ -8,11 +8,32 @@ import type { RunRecord, StoredVariant } from '../../src/store/index.js';
 
 function run(config: Record<string, unknown>, variants: StoredVariant[], repeat = 1): RunRecord {
   return {
-    id: 'r', suiteName: 's', suiteHash: 'h', suiteFile: 'f', label: null, status: 'completed', formatVersion: 1,
-    config, variants, repeat, gitCommit: null, gitBranch: null, totalCalls: 0, startedAt: '', endedAt: null, warnings: [],
+    id: 'r',
+    suiteName: 's',
+    suiteHash: 'h',
+    suiteFile: 'f',
+    label: null,
+    status: 'completed',
+    formatVersion: 1,
+    config,
+    variants,
+    repeat,
+    gitCommit: null,
+    gitBranch: null,
+    totalCalls: 0,
+    startedAt: '',
+    endedAt: null,
+    warnings: [],
   };
 }
-const variant = (id: string, model: string, prompt = 'p', label = id): StoredVariant => ({ id, label, model, providerType: 'openai-compatible', modelId: model.split(':')[1], prompt });
+const variant = (id: string, model: string, prompt = 'p', label = id): StoredVariant => ({
+  id,
+  label,
+  model,
+  providerType: 'openai-compatible',
+  modelId: model.split(':')[1],
+  prompt,
+});
 
 describe('compactLineDiff', () => {
   it('keeps one line of context around each change and folds the rest', () => {
@@ -82,7 +103,9 @@ describe('configChanges', () => {
   });
 
   it('a variant whose prompt id changed with the same messages says so; a changed template gives its line diff', () => {
-    const before = run({ models: ['local:m'], prompts: [...prompts('A\nB'), { id: 'q', messages: [{ role: 'user', content: 'A\nB' }] }] }, [variant('m', 'local:m', 'p')]);
+    const before = run({ models: ['local:m'], prompts: [...prompts('A\nB'), { id: 'q', messages: [{ role: 'user', content: 'A\nB' }] }] }, [
+      variant('m', 'local:m', 'p'),
+    ]);
     const renamed = run({ models: ['local:m'], prompts: [{ id: 'q', messages: [{ role: 'user', content: 'A\nB' }] }] }, [variant('m', 'local:m', 'q')]);
     expect(configChanges(before, renamed).variants[0].prompt).toEqual({ before: 'p', after: 'q', diff: [], removed: 0, added: 0 });
     expect(configChanges(before, renamed).summary).toEqual(['m: prompt p → q (same messages)']);

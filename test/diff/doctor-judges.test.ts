@@ -4,13 +4,28 @@ import { describe, expect, it } from 'vitest';
 import { judgeFindings } from '../../src/report/doctor.js';
 import type { JudgeSummary } from '../../src/report/index.js';
 
-const calibration = (judge: string, kappa: number | null) => ({ judge, kappa, weights: 'quadratic', agreement: 0.7, labels: 80, runId: 'r-cal', suiteName: 'support', createdAt: '2025-01-01T00:00:00Z' });
+const calibration = (judge: string, kappa: number | null) => ({
+  judge,
+  kappa,
+  weights: 'quadratic',
+  agreement: 0.7,
+  labels: 80,
+  runId: 'r-cal',
+  suiteName: 'support',
+  createdAt: '2025-01-01T00:00:00Z',
+});
 
 describe('doctor: judges with low agreement with humans', () => {
   const judges: JudgeSummary = {
     judgeCostUsd: {},
     checks: [
-      { metric: 'helpfulness', type: 'rubric', judges: ['judge-a', 'judge-b'], variants: [], calibrations: [calibration('judge-a', 0.42), calibration('judge-b', 0.81)] },
+      {
+        metric: 'helpfulness',
+        type: 'rubric',
+        judges: ['judge-a', 'judge-b'],
+        variants: [],
+        calibrations: [calibration('judge-a', 0.42), calibration('judge-b', 0.81)],
+      },
       { metric: 'tone', type: 'judge', judges: ['judge-c'], variants: [], calibrations: [] },
     ],
   };

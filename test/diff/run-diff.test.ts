@@ -27,7 +27,11 @@ interface VariantSpec {
   at: (i: number) => { passed: number; metrics?: Record<string, number>; errored?: number } | undefined;
 }
 
-function side(ids: string[], variants: VariantSpec[], options: { repeat?: number; hash?: (id: string) => string; tags?: (id: string) => string[]; cluster?: (id: string) => string | null } = {}): DiffSide {
+function side(
+  ids: string[],
+  variants: VariantSpec[],
+  options: { repeat?: number; hash?: (id: string) => string; tags?: (id: string) => string[]; cluster?: (id: string) => string | null } = {},
+): DiffSide {
   const repeat = options.repeat ?? 1;
   const cases: CaseInfo[] = ids.map((id) => ({ id, tags: options.tags?.(id) ?? [], cluster: options.cluster?.(id) ?? null }));
   const outcomes: RunOutcomes = {
@@ -67,12 +71,18 @@ describe('diffRuns: cases matched by id and content, paired figures per metric w
     { id: 'old-only', at: () => ({ passed: 1 }) },
   ]);
   const afterIds = [...range(39), 'c40'];
-  const after = side(afterIds, [
-    { id: 'new-only', at: () => ({ passed: 1 }) },
-    { id: 'v', at: (i) => ({ passed: passAfter(i) ? 1 : 0, metrics: { tone: toneAfter(i) } }) },
-  ], { hash: (id) => (id === 'c5' ? 'h-c5-v2' : `h-${id}`) });
+  const after = side(
+    afterIds,
+    [
+      { id: 'new-only', at: () => ({ passed: 1 }) },
+      { id: 'v', at: (i) => ({ passed: passAfter(i) ? 1 : 0, metrics: { tone: toneAfter(i) } }) },
+    ],
+    { hash: (id) => (id === 'c5' ? 'h-c5-v2' : `h-${id}`) },
+  );
   const diff = diffRuns(before, after);
-  const unchanged = range(39).map((id) => Number(id.slice(1))).filter((i) => i !== 5);
+  const unchanged = range(39)
+    .map((id) => Number(id.slice(1)))
+    .filter((i) => i !== 5);
 
   it('lists changed, added and removed cases instead of comparing them', () => {
     expect(diff.cases).toEqual({ unchanged: 38, changed: ['c5'], added: ['c40'], removed: ['c39'] });
@@ -87,7 +97,11 @@ describe('diffRuns: cases matched by id and content, paired figures per metric w
     const b = unchanged.map((i) => (passAfter(i) ? 1 : 0));
     const pass = pairedT(a, b);
     const tone = pairedT(unchanged.map(toneBefore), unchanged.map(toneAfter));
-    for (const [m, ref] of [[v.metrics[0], pass], [v.metrics[1], pass], [v.metrics[2], tone]] as const) {
+    for (const [m, ref] of [
+      [v.metrics[0], pass],
+      [v.metrics[1], pass],
+      [v.metrics[2], tone],
+    ] as const) {
       expect(m.n).toBe(38);
       expect(m.test).toBe('paired-t');
       expect(m.difference).toBeCloseTo(ref.diff, 12);
@@ -112,7 +126,9 @@ describe('diffRuns: cases matched by id and content, paired figures per metric w
     expect(tone.sentence).toMatch(/^tone got worse by \d+\.\d points \(95% CI \d+\.\d to \d+\.\d, p < 0\.001, Holm < 0\.001\)\.$/);
     expect(pass.detected).toBe(false);
     expect(pass.direction).toBe('none');
-    expect(pass.sentence).toMatch(/^pass rate: no significant change \(\+7\.9 points, 95% CI −\d+\.\d to \d+\.\d, p = 0\.\d+, Holm 0\.\d+\); this comparison could detect \d+\.\d points\.$/);
+    expect(pass.sentence).toMatch(
+      /^pass rate: no significant change \(\+7\.9 points, 95% CI −\d+\.\d to \d+\.\d, p = 0\.\d+, Holm 0\.\d+\); this comparison could detect \d+\.\d points\.$/,
+    );
   });
 
   it('flips: fixed, broken, still failing, with McNemar on the flipped cases', () => {
@@ -147,18 +163,31 @@ describe('diffRuns: the wording of a change', () => {
     minimumDetectableDifference: 0.059,
   };
 
-  it('the issue\'s sentence, exactly', () => {
+  it("the issue's sentence, exactly", () => {
     expect(describeChange(base, 'tone', '3 metrics')).toBe('tone got worse by 6.2 points (95% CI 2.1 to 10.3, p = 0.003, Holm 0.009).');
   });
 
   it('detected but not after Holm', () => {
     const c = { ...base, pValue: 0.03, pValueHolm: 0.09, significant: false, direction: 'none' as const };
-    expect(describeChange(c, 'tone', '3 metrics')).toBe('tone got worse by 6.2 points (95% CI 2.1 to 10.3, p = 0.030, Holm 0.090), but not significant after adjusting for 3 metrics (Holm).');
+    expect(describeChange(c, 'tone', '3 metrics')).toBe(
+      'tone got worse by 6.2 points (95% CI 2.1 to 10.3, p = 0.030, Holm 0.090), but not significant after adjusting for 3 metrics (Holm).',
+    );
   });
 
   it('no significant change, with what the comparison could detect', () => {
-    const c = { ...base, difference: 0.012, interval: { method: 't', level: 0.95, low: -0.01, high: 0.034 }, pValue: 0.41, pValueHolm: 1, detected: false, significant: false, direction: 'none' as const };
-    expect(describeChange(c, 'pass rate', '3 metrics')).toBe('pass rate: no significant change (+1.2 points, 95% CI −1.0 to 3.4, p = 0.41, Holm 1.00); this comparison could detect 5.9 points.');
+    const c = {
+      ...base,
+      difference: 0.012,
+      interval: { method: 't', level: 0.95, low: -0.01, high: 0.034 },
+      pValue: 0.41,
+      pValueHolm: 1,
+      detected: false,
+      significant: false,
+      direction: 'none' as const,
+    };
+    expect(describeChange(c, 'pass rate', '3 metrics')).toBe(
+      'pass rate: no significant change (+1.2 points, 95% CI −1.0 to 3.4, p = 0.41, Holm 1.00); this comparison could detect 5.9 points.',
+    );
   });
 
   it('better, without Holm when there is a single metric', () => {
@@ -195,13 +224,19 @@ describe('diffRuns: repeats, flaky cases and the majority verdict', () => {
   });
 
   it('the pass-rate difference is over per-case pass shares', () => {
-    const ref = pairedT(b.map((x) => x / 3), a.map((x) => x / 3));
+    const ref = pairedT(
+      b.map((x) => x / 3),
+      a.map((x) => x / 3),
+    );
     expect(v.metrics[0].difference).toBeCloseTo(ref.diff, 12);
     expect(v.metrics[0].se).toBeCloseTo(ref.se, 12);
   });
 
   it('with 2 repeats a 1-of-2 case is not passed (a tie is not a pass)', () => {
-    const d = diffRuns(side(['c0'], [{ id: 'v', at: () => ({ passed: 2 }) }], { repeat: 2 }), side(['c0'], [{ id: 'v', at: () => ({ passed: 1 }) }], { repeat: 2 }));
+    const d = diffRuns(
+      side(['c0'], [{ id: 'v', at: () => ({ passed: 2 }) }], { repeat: 2 }),
+      side(['c0'], [{ id: 'v', at: () => ({ passed: 1 }) }], { repeat: 2 }),
+    );
     expect(d.perVariant[0].flips.broken.map((f) => f.caseId)).toEqual(['c0']);
   });
 });

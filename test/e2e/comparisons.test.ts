@@ -63,7 +63,10 @@ describe('comparisons with the baseline: 4 variants, one result per case', () =>
       expect(c.test).toBe('newcombe-paired');
       expect(c.difference).toBeCloseTo(diff, 12);
       expect(c.se).toBeCloseTo(se, 12);
-      const newcombe = pairedProportionDifference(a.map((x) => x === 1), b.map((x) => x === 1))!;
+      const newcombe = pairedProportionDifference(
+        a.map((x) => x === 1),
+        b.map((x) => x === 1),
+      )!;
       expect(c.interval.method).toBe(newcombe.interval.method);
       expect(c.interval.low).toBeCloseTo(newcombe.interval.low, 12);
       expect(c.interval.high).toBeCloseTo(newcombe.interval.high, 12);
@@ -110,7 +113,7 @@ describe('comparisons with the baseline: 4 variants, one result per case', () =>
     expect(d.interval.high).toBeGreaterThan(0.03);
     expect(d.detected).toBe(false);
     expect(d.sentence).toContain('No detectable difference between A and D');
-    expect(stdout).toContain('comparisons with A (the suite\'s baseline), paired on the same cases:');
+    expect(stdout).toContain("comparisons with A (the suite's baseline), paired on the same cases:");
     expect(stdout).toContain('McNemar exact: 7 cases only B passed, 1 only A');
     const md = readFileSync(join(dir, 'out.md'), 'utf8');
     expect(md).toContain('#### Comparisons with A');

@@ -36,7 +36,13 @@ cases: cases.jsonl
 checks: [{ type: contains, value: "CODE-{{n}}" }]
 ${extra}`;
 const cases = (n: number) =>
-  jsonl(Array.from({ length: n }, (_, i) => ({ id: `c${i + 1}`, vars: { question: `Ticket ${i + 1}: the code is CODE-${i + 1}.`, n: String(i + 1) }, tags: [i % 2 ? 'segment:smb' : 'segment:enterprise'] })));
+  jsonl(
+    Array.from({ length: n }, (_, i) => ({
+      id: `c${i + 1}`,
+      vars: { question: `Ticket ${i + 1}: the code is CODE-${i + 1}.`, n: String(i + 1) },
+      tags: [i % 2 ? 'segment:smb' : 'segment:enterprise'],
+    })),
+  );
 
 describe('cost, budget and model selection (built CLI, fake provider)', () => {
   let server: FakeProvider;
@@ -154,7 +160,10 @@ describe('cost, budget and model selection (built CLI, fake provider)', () => {
     expect(server.requests.length).toBe(before);
     expect(existsSync(join(dir, '.evalspec'))).toBe(false); // a dry run creates no store
     const estimate = JSON.parse(readFileSync(join(dir, 'estimate.json'), 'utf8'));
-    const input = Array.from({ length: N }, (_, i) => countMessageTokens([{ role: 'user', content: `Ticket ${i + 1}: the code is CODE-${i + 1}.` }])).reduce((a, b) => a + b, 0);
+    const input = Array.from({ length: N }, (_, i) => countMessageTokens([{ role: 'user', content: `Ticket ${i + 1}: the code is CODE-${i + 1}.` }])).reduce(
+      (a, b) => a + b,
+      0,
+    );
     const v = estimate.variants[0];
     expect(v.calls).toBe(N);
     expect(v.inputTokens).toBe(input);
@@ -195,7 +204,9 @@ describe('cost, budget and model selection (built CLI, fake provider)', () => {
       dominatedBy: z.array(z.string()),
       onFrontier: z.boolean(),
     });
-    const chart = z.object({ kind: z.literal('evalspec-selection'), frontier: z.array(z.string()), points: z.array(pointSchema) }).parse(JSON.parse(readFileSync(join(dir, 'frontier.json'), 'utf8')));
+    const chart = z
+      .object({ kind: z.literal('evalspec-selection'), frontier: z.array(z.string()), points: z.array(pointSchema) })
+      .parse(JSON.parse(readFileSync(join(dir, 'frontier.json'), 'utf8')));
     const byId = new Map(chart.points.map((p) => [p.variant, p]));
     expect(chart.frontier).toEqual(['gpt-4o-mini', 'gpt-4o']);
     expect(byId.get('gpt-4-turbo')!.dominatedBy).toEqual(['gpt-4o-mini', 'gpt-4o']); // cheapest first

@@ -41,11 +41,18 @@ const toneIn = (i: number, p: Phase) => Number(/tone=([0-9.]+)/.exec(outputOf('s
 function writeSuite(dir: string, p: Phase, options: { bars?: string[]; missing?: number } = {}): string {
   const ids = caseIds(p);
   const files: Record<string, string> = {
-    'suite/evalspec.yaml': suiteYaml({ name: 'support', cases: [], variants: ['small', 'large'].map((label) => ({ label, answer: () => ({ pass: true }) })), bars: options.bars ?? ['- { metric: pass_rate, min: 0.6 }'] }),
+    'suite/evalspec.yaml': suiteYaml({
+      name: 'support',
+      cases: [],
+      variants: ['small', 'large'].map((label) => ({ label, answer: () => ({ pass: true }) })),
+      bars: options.bars ?? ['- { metric: pass_rate, min: 0.6 }'],
+    }),
     'suite/cases.jsonl': jsonl(ids.map((i) => ({ id: `c${i}`, vars: { expected: expected(i, p) }, tags: [i < 30 ? 'segment:customer' : 'segment:internal'] }))),
   };
   for (const label of ['small', 'large'] as const) {
-    files[`suite/${label}.jsonl`] = jsonl(ids.filter((i) => !(label === 'small' && i === options.missing)).map((i) => ({ id: `c${i}`, output: outputOf(label, i, p) })));
+    files[`suite/${label}.jsonl`] = jsonl(
+      ids.filter((i) => !(label === 'small' && i === options.missing)).map((i) => ({ id: `c${i}`, output: outputOf(label, i, p) })),
+    );
   }
   writeFiles(dir, files);
   return 'suite/evalspec.yaml';
@@ -68,7 +75,7 @@ const normalise = (text: string) =>
   text
     .replace(RUN_ID, 'RUN_ID')
     .replace(/at `[0-9a-f]{10}`/g, 'at `COMMIT`')
-    .replace(/(<summary>Warnings<\/summary>\n\n)(- .*\n)+/, '$1- (the run\'s warnings)\n');
+    .replace(/(<summary>Warnings<\/summary>\n\n)(- .*\n)+/, "$1- (the run's warnings)\n");
 
 describe('evalspec diff: two runs with known differences', () => {
   const dir = tempDir();
@@ -116,9 +123,16 @@ describe('evalspec diff: two runs with known differences', () => {
       const b = unchanged.map((i) => (pass[label](i, 'after') ? 1 : 0));
       const ref = pairedT(a, b);
       // score = weighted mean of contains and no-leak (tone has weight 0): (pass + 1) / 2.
-      const score = pairedT(a.map((x) => (x + 1) / 2), b.map((x) => (x + 1) / 2));
+      const score = pairedT(
+        a.map((x) => (x + 1) / 2),
+        b.map((x) => (x + 1) / 2),
+      );
       const byMetric = Object.fromEntries(v.metrics.map((m: { metric: string }) => [m.metric, m]));
-      for (const [m, r] of [['pass_rate', ref], ['contains', ref], ['score', score]] as const) {
+      for (const [m, r] of [
+        ['pass_rate', ref],
+        ['contains', ref],
+        ['score', score],
+      ] as const) {
         expect(byMetric[m].difference, m).toBeCloseTo(r.diff, 12);
         expect(byMetric[m].se, m).toBeCloseTo(r.se, 12);
         expect(byMetric[m].interval.low, m).toBeCloseTo(r.low, 12);
@@ -130,7 +144,10 @@ describe('evalspec diff: two runs with known differences', () => {
       expect(byMetric['no-leak'].pValue).toBeNull();
       let toneP = 1;
       if (label === 'small') {
-        const t = pairedT(unchanged.map((i) => toneIn(i, 'before')), unchanged.map((i) => toneIn(i, 'after')));
+        const t = pairedT(
+          unchanged.map((i) => toneIn(i, 'before')),
+          unchanged.map((i) => toneIn(i, 'after')),
+        );
         expect(byMetric.tone.difference).toBeCloseTo(t.diff, 12);
         expect(byMetric.tone.se).toBeCloseTo(t.se, 12);
         expect(byMetric.tone.pValue).toBeCloseTo(t.p, 12);
@@ -155,8 +172,11 @@ describe('evalspec diff: two runs with known differences', () => {
     const small = { segments: diff.perVariant[0].segments.filter((s: { metric: string }) => s.metric === 'pass_rate') };
     expect(small.segments.map((s: { tag: string }) => s.tag)).toEqual(['segment:customer', 'segment:internal']);
     const refs = ['segment:customer', 'segment:internal'].map((tag) => {
-      const ids = unchanged.filter((i) => (i < 30) === (tag === 'segment:customer'));
-      return pairedT(ids.map((i) => (pass.small(i, 'before') ? 1 : 0)), ids.map((i) => (pass.small(i, 'after') ? 1 : 0)));
+      const ids = unchanged.filter((i) => i < 30 === (tag === 'segment:customer'));
+      return pairedT(
+        ids.map((i) => (pass.small(i, 'before') ? 1 : 0)),
+        ids.map((i) => (pass.small(i, 'after') ? 1 : 0)),
+      );
     });
     const adjusted = holm(refs.map((r) => r.p));
     small.segments.forEach((s: any, k: number) => {
@@ -171,7 +191,10 @@ describe('evalspec diff: two runs with known differences', () => {
     const tones = diff.perVariant[0].segments.filter((s: { metric: string }) => s.metric === 'tone');
     expect(tones.map((s: { tag: string }) => s.tag)).toEqual(['segment:customer', 'segment:internal']);
     const ids = unchanged.filter((i) => i < 30);
-    const ref = pairedT(ids.map((i) => toneIn(i, 'before')), ids.map((i) => toneIn(i, 'after')));
+    const ref = pairedT(
+      ids.map((i) => toneIn(i, 'before')),
+      ids.map((i) => toneIn(i, 'after')),
+    );
     expect(tones[0].difference).toBeCloseTo(ref.diff, 12);
     expect(tones[0].pValue).toBeCloseTo(ref.p, 12);
     expect(tones[0]).toMatchObject({ significant: true, direction: 'worse' });
@@ -229,7 +252,14 @@ describe('evalspec diff: two runs with known differences', () => {
       expect(r.stderr).toMatch(/^progress: 120\/120 calls/m);
       expect(r.stdout).toMatch(/verdict: warn \(look before shipping\)/);
       ci = json(dir, 'ci.json');
-      expect(ci).toMatchObject({ formatVersion: 1, kind: 'ci', verdict: 'warn', exitCode: 0, baseline: { label: 'main', runId: before }, gate: { met: 2, notMet: 0, inconclusive: 0, pass: true } });
+      expect(ci).toMatchObject({
+        formatVersion: 1,
+        kind: 'ci',
+        verdict: 'warn',
+        exitCode: 0,
+        baseline: { label: 'main', runId: before },
+        gate: { met: 2, notMet: 0, inconclusive: 0, pass: true },
+      });
       expect(ci.diff.perVariant[0].metrics.find((m: { metric: string }) => m.metric === 'tone').direction).toBe('worse');
       const junit = parseXml(read(dir, 'junit.xml'));
       expect(elements(junit, 'testsuite').map((s) => s.attrs.name)).toEqual(['small', 'large']);
@@ -315,7 +345,8 @@ describe('evalspec diff: two runs with known differences', () => {
       expect(h.runs[1].id).toBe(after);
       expect(h.runs.every((x: { status: string }) => x.status === 'completed')).toBe(true);
       expect(h.runs.map((x: { label: string | null }) => x.label).slice(0, 2)).toEqual(['main', 'pr']);
-      const series = (variant: string, metric: string) => h.series.find((s: { variant: string; metric: string }) => s.variant === variant && s.metric === metric);
+      const series = (variant: string, metric: string) =>
+        h.series.find((s: { variant: string; metric: string }) => s.variant === variant && s.metric === metric);
       const smallTone = series('small', 'tone');
       const smallPass = series('small', 'pass_rate');
       expect(smallTone.points[0].step).toBeNull();

@@ -109,7 +109,13 @@ ${v2 ? '  - { type: contains, value: "item", metric: mentions-item }\n' : ''}bar
     expect(c.suite.checks).toEqual({ added: ['contains {"metric":"mentions-item","value":"item"}'], removed: [] });
     expect(c.suite.bars).toEqual({ added: ['pass rate ≥ 40%'], removed: ['pass rate ≥ 30%'] });
     expect(c.suite.cases).toBeNull();
-    expect(c.summary).toEqual(expect.arrayContaining(['large: model openai:gpt-4o → openai:gpt-4.1', 'small: temperature 0 → 0.7', 'small, large: prompt v1 changed: 1 line removed, 2 added']));
+    expect(c.summary).toEqual(
+      expect.arrayContaining([
+        'large: model openai:gpt-4o → openai:gpt-4.1',
+        'small: temperature 0 → 0.7',
+        'small, large: prompt v1 changed: 1 line removed, 2 added',
+      ]),
+    );
   });
 
   it('diff terminal and Markdown: the changes at the top, the prompt diff escaped', () => {
@@ -165,7 +171,9 @@ ${v2 ? '  - { type: contains, value: "item", metric: mentions-item }\n' : ''}bar
   });
 
   it('no secret is stored or shown: the API key and header values never appear', () => {
-    const configs = queryDb<{ config_json: string }>(dir, 'SELECT config_json FROM runs').map((x) => x.config_json).join('\n');
+    const configs = queryDb<{ config_json: string }>(dir, 'SELECT config_json FROM runs')
+      .map((x) => x.config_json)
+      .join('\n');
     expect(configs).toContain('[redacted]');
     const outputs = [configs, diffText, comment, read(dir, 'diff.json'), read(dir, 'diff.md'), read(dir, 'ci.json'), read(dir, 'history.json')].join('\n');
     expect(outputs).not.toContain(KEY);

@@ -44,7 +44,9 @@ describe('evalspec doctor', () => {
   });
 
   it('saturated cases: every variant passes them (a warning when more than half the suite)', () => {
-    const ids = Array.from({ length: N }, (_, i) => i).filter((i) => i !== ERRORED && passA(i) && passB(i)).map((i) => `c${i}`);
+    const ids = Array.from({ length: N }, (_, i) => i)
+      .filter((i) => i !== ERRORED && passA(i) && passB(i))
+      .map((i) => `c${i}`);
     const [f] = find('saturated-cases');
     expect(f.cases).toEqual(ids);
     expect(f.figures.share).toBeCloseTo(ids.length / N, 12);

@@ -242,7 +242,10 @@ describe('evalspec run: a missing API key stops before any HTTP request', () => 
   });
 
   it('a custom ${VAR} for the key is named too', async () => {
-    const text = suite({ models: 'openai:gpt-4o-mini', extra: `providers:\n  openai: { baseURL: "${server.openaiBaseURL}", apiKey: "\${MY_TEAM_OPENAI_KEY}" }` });
+    const text = suite({
+      models: 'openai:gpt-4o-mini',
+      extra: `providers:\n  openai: { baseURL: "${server.openaiBaseURL}", apiKey: "\${MY_TEAM_OPENAI_KEY}" }`,
+    });
     // OPENAI_API_KEY is set but the suite asks for another variable: it must not fall back.
     const { dir, result } = await runBroken({ 'evalspec.yaml': text }, { OPENAI_API_KEY: 'sk-the-right-key-000000' });
     expectCleanFailure(dir, result, 'API_KEY_MISSING');

@@ -17,7 +17,7 @@ describe('examples/gsm8k-routing', () => {
   });
   afterAll(() => cleanupTempDirs());
 
-  it('replays both models and reproduces RouteLLM\'s grading: 1,130 and 842 of 1,319', () => {
+  it("replays both models and reproduces RouteLLM's grading: 1,130 and 842 of 1,319", () => {
     expect(runOutput.exitCode).toBe(0);
     const report = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8'));
     const byId = new Map(report.variants.map((v: { id: string; passed: number; cases: number }) => [v.id, v]));
@@ -34,7 +34,9 @@ describe('examples/gsm8k-routing', () => {
     const result = await runCli(['select', 'latest', '--volume', '2M/month', '--json', 'frontier.json'], { cwd: dir });
     expect(result.exitCode).toBe(0);
     // The mid-p headline (as `evalspec run` gives it) and the exact p of SOURCES.md beside it.
-    expect(result.stdout).toContain('mixtral-8x7b: -21.8 points (95% CI -24.8 to -18.8; McNemar mid-p = 3.2e-42, exact p = 5.1e-42) at 1/17.2 of the cost per case');
+    expect(result.stdout).toContain(
+      'mixtral-8x7b: -21.8 points (95% CI -24.8 to -18.8; McNemar mid-p = 3.2e-42, exact p = 5.1e-42) at 1/17.2 of the cost per case',
+    );
     expect(result.stdout).toContain('Pareto frontier (quality vs cost per case), cheapest first: mixtral-8x7b → gpt-4-1106-preview');
     expect(result.stdout).toContain('overall: gpt-4-1106-preview (the best; no cheaper variant is proven within 3.0 points)');
     expect(result.stdout).toMatch(/switching all traffic to mixtral-8x7b saves \$[\d,]+\/yr at -21\.8 points/);

@@ -30,7 +30,10 @@ describe('evalspec init', () => {
     expect(v.cases).toBe(6);
     expect(v.errors).toBe(0);
     // The rules baseline handles the plain questions and misses the business and Spanish ones.
-    const failed = report.results.filter((r) => !r.pass).map((r) => r.caseId).sort();
+    const failed = report.results
+      .filter((r) => !r.pass)
+      .map((r) => r.caseId)
+      .sort();
     expect(failed).toEqual(['bulk', 'language']);
     expect(v.passed).toBe(4);
     // The critical no-cash-promise check ran on every case and held.

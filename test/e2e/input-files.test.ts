@@ -9,13 +9,7 @@ import { countRows, queryDb } from '../helpers/store.js';
 
 afterAll(() => cleanupTempDirs());
 
-const SUITE = [
-  'name: encodings',
-  'models: [function:./app.mjs]',
-  'cases: cases.jsonl',
-  'checks: [{ type: contains, value: "{{expected}}" }]',
-  '',
-].join('\n');
+const SUITE = ['name: encodings', 'models: [function:./app.mjs]', 'cases: cases.jsonl', 'checks: [{ type: contains, value: "{{expected}}" }]', ''].join('\n');
 const APP = 'export default async function ({ vars }) { return `réponse : ${vars.expected}`; }\n';
 // Non-ASCII on purpose: a wrong decoding changes these strings.
 const CASE_RECORDS = [
@@ -43,7 +37,8 @@ function expectInputError(result: CliResult, code: string): void {
   expect(result.stderr).toContain(`error[${code}]`);
 }
 
-const storedVars = (dir: string) => queryDb<{ case_id: string; vars_json: string }>(dir, 'SELECT case_id, vars_json FROM cases ORDER BY case_id').map((r) => JSON.parse(r.vars_json));
+const storedVars = (dir: string) =>
+  queryDb<{ case_id: string; vars_json: string }>(dir, 'SELECT case_id, vars_json FROM cases ORDER BY case_id').map((r) => JSON.parse(r.vars_json));
 
 describe('text encodings', () => {
   for (const order of ['LE', 'BE'] as const) {
@@ -78,14 +73,21 @@ describe('text encodings', () => {
     // Offset: line 1 in bytes, then the ASCII bytes of `{"id":"c2","vars":{"expected":"caf`:
     // { (1) "id" (4) : (1) "c2" (4) , (1) "vars" (6) : (1) { (1) "expected" (10) : (1) "caf (4) = 34.
     const offset = Buffer.byteLength(line1) + 34;
-    expect(result.stderr).toContain(`error[CASES_PARSE] ${join(dir, 'cases.jsonl')}:2: the file is not valid UTF-8: bytes E9 22 7D 7D at byte offset ${offset}`);
+    expect(result.stderr).toContain(
+      `error[CASES_PARSE] ${join(dir, 'cases.jsonl')}:2: the file is not valid UTF-8: bytes E9 22 7D 7D at byte offset ${offset}`,
+    );
     expect(result.stderr).toContain('fix: save the file as UTF-8');
     expect(result.stderr).not.toContain('\uFFFD');
     expect(countRows(dir, 'runs')).toBe(0);
   });
 
   it('invalid UTF-8 in the suite file: SUITE_YAML with its line', async () => {
-    const bytes = Buffer.concat([Buffer.from('name: encodings\ndescription: "'), Buffer.from([0x93]), Buffer.from('quoted"\n'), Buffer.from(SUITE.split('\n').slice(1).join('\n'))]);
+    const bytes = Buffer.concat([
+      Buffer.from('name: encodings\ndescription: "'),
+      Buffer.from([0x93]),
+      Buffer.from('quoted"\n'),
+      Buffer.from(SUITE.split('\n').slice(1).join('\n')),
+    ]);
     const { dir, result } = await runWith({ 'evalspec.yaml': bytes, 'cases.jsonl': jsonl(CASE_RECORDS) });
     expectInputError(result, 'SUITE_YAML');
     expect(result.stderr).toContain(`${join(dir, 'evalspec.yaml')}:2: the file is not valid UTF-8: bytes 93`);
@@ -108,7 +110,11 @@ describe('text encodings', () => {
     expect(labels.stderr).toContain(`${join(dir, 'labels.jsonl')}:1: the file is not valid UTF-8`);
 
     const replaySuite = SUITE.replace('function:./app.mjs', 'replay:./outputs.jsonl');
-    const replay = await runWith({ 'evalspec.yaml': replaySuite, 'cases.jsonl': jsonl(CASE_RECORDS), 'outputs.jsonl': Buffer.concat([Buffer.from('{"id":"c1","output":"caf'), Buffer.from([0xe9]), Buffer.from('"}\n')]) });
+    const replay = await runWith({
+      'evalspec.yaml': replaySuite,
+      'cases.jsonl': jsonl(CASE_RECORDS),
+      'outputs.jsonl': Buffer.concat([Buffer.from('{"id":"c1","output":"caf'), Buffer.from([0xe9]), Buffer.from('"}\n')]),
+    });
     expectInputError(replay.result, 'REPLAY_FILE');
     expect(replay.result.stderr).toContain(`${join(replay.dir, 'outputs.jsonl')}:1: the file is not valid UTF-8`);
   });

@@ -36,7 +36,8 @@ retries: { max: 0 }
 checks:
   - { type: judge, judge: openai:gpt-4o, rubric: "The answer gives the ticket's code." }
 ${extraChecks}`;
-const cases = (n: number) => jsonl(Array.from({ length: n }, (_, i) => ({ id: `c${i + 1}`, vars: { question: `Ticket ${i + 1}: the code is CODE-${i + 1}.` } })));
+const cases = (n: number) =>
+  jsonl(Array.from({ length: n }, (_, i) => ({ id: `c${i + 1}`, vars: { question: `Ticket ${i + 1}: the code is CODE-${i + 1}.` } })));
 
 describe('judges inside --max-cost and --dry-run', () => {
   let server: FakeProvider;
@@ -46,7 +47,8 @@ describe('judges inside --max-cost and --dry-run', () => {
       apiKey: KEY,
       latencyMs: 20,
       answer: (req) => {
-        if (schemaNameOf(req) === 'judge_verdict') return { text: JSON.stringify({ reasoning: 'gives the code', verdict: 'pass', score: 1 }), inputTokens: 500, outputTokens: 50 };
+        if (schemaNameOf(req) === 'judge_verdict')
+          return { text: JSON.stringify({ reasoning: 'gives the code', verdict: 'pass', score: 1 }), inputTokens: 500, outputTokens: 50 };
         if (isJudge(req)) return { text: JSON.stringify({ reasoning: 'same', winner: 'tie' }), inputTokens: 500, outputTokens: 50 };
         return { text: `Your code: CODE-${caseNumber(req.messages.at(-1)!.content)}`, inputTokens: 1000, outputTokens: 200 };
       },
@@ -77,7 +79,10 @@ describe('judges inside --max-cost and --dry-run', () => {
     const spent = Number(/this run spent \$([0-9.]+)/.exec(capped.stderr)![1]);
     expect(spent).toBeCloseTo(modelCalls * MODEL_CALL + judgeCalls * JUDGE_CALL, 4);
     const stored = queryDb<{ cost_usd: number; checks_json: string }>(dir, 'SELECT cost_usd, checks_json FROM results');
-    const storedSpend = stored.reduce((s, r) => s + r.cost_usd + JSON.parse(r.checks_json).reduce((t: number, c: { judgeCostUsd?: number }) => t + (c.judgeCostUsd ?? 0), 0), 0);
+    const storedSpend = stored.reduce(
+      (s, r) => s + r.cost_usd + JSON.parse(r.checks_json).reduce((t: number, c: { judgeCostUsd?: number }) => t + (c.judgeCostUsd ?? 0), 0),
+      0,
+    );
     expect(storedSpend).toBeCloseTo(modelCalls * MODEL_CALL + judgeCalls * JUDGE_CALL, 12);
     // A result whose judge did not fit is stored as a judge-error that says why.
     const refused = queryDb<{ error_message: string }>(dir, "SELECT error_message FROM results WHERE error_class = 'judge-error'");
@@ -97,7 +102,11 @@ describe('judges inside --max-cost and --dry-run', () => {
   it('--dry-run counts the judge calls (pairwise in both orders, against the other variant) in its estimate and budget', async () => {
     const dir = tempDir();
     writeFiles(dir, {
-      'evalspec.yaml': SUITE(server.openaiBaseURL, '[openai:gpt-4o-mini, openai:gpt-4.1-mini]', '  - { type: pairwise, judge: openai:gpt-4o, against: gpt-4o-mini }\n'),
+      'evalspec.yaml': SUITE(
+        server.openaiBaseURL,
+        '[openai:gpt-4o-mini, openai:gpt-4.1-mini]',
+        '  - { type: pairwise, judge: openai:gpt-4o, against: gpt-4o-mini }\n',
+      ),
       'cases.jsonl': cases(20),
     });
     const first = await runCli(['run', 'evalspec.yaml', '--dry-run', '--json', 'estimate.json'], { cwd: dir, env });

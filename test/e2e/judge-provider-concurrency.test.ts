@@ -17,7 +17,8 @@ describe('a judge provider with its own concurrency', () => {
     server = await startFakeProvider({
       latencyMs: 300,
       apiKey: KEY,
-      answer: (req) => (schemaNameOf(req) === 'judge_verdict' ? JSON.stringify({ reasoning: 'gives the code', verdict: 'pass', score: 1 }) : 'not a judge call'),
+      answer: (req) =>
+        schemaNameOf(req) === 'judge_verdict' ? JSON.stringify({ reasoning: 'gives the code', verdict: 'pass', score: 1 }) : 'not a judge call',
     });
   });
   afterAll(async () => {

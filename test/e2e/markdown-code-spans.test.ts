@@ -13,8 +13,19 @@ const LABEL = 'rel_1`b`';
 
 function writeSuite(dir: string, caseOnePasses: boolean): void {
   writeFiles(dir, {
-    'suite/evalspec.yaml': ['name: spans', 'models:', '  - { id: "replay:./m.jsonl", label: m }', 'cases: cases.jsonl', 'checks:', '  - { type: contains, value: "{{expected}}" }', ''].join('\n'),
-    'suite/cases.jsonl': jsonl([{ id: 'case_one', vars: { expected: 'W1' } }, { id: 'case_two', vars: { expected: 'W2' } }]),
+    'suite/evalspec.yaml': [
+      'name: spans',
+      'models:',
+      '  - { id: "replay:./m.jsonl", label: m }',
+      'cases: cases.jsonl',
+      'checks:',
+      '  - { type: contains, value: "{{expected}}" }',
+      '',
+    ].join('\n'),
+    'suite/cases.jsonl': jsonl([
+      { id: 'case_one', vars: { expected: 'W1' } },
+      { id: 'case_two', vars: { expected: 'W2' } },
+    ]),
     'suite/m.jsonl': jsonl([
       { id: 'case_one', output: caseOnePasses ? 'W1' : 'no idea' },
       { id: 'case_two', output: 'W2' },

@@ -104,17 +104,24 @@ describe('resume advice', () => {
     writeFiles(dir, {
       'evalspec.yaml': 'name: replay\nmodels: [replay:./outputs.jsonl]\ncases: cases.jsonl\nchecks: [{ type: contains, value: "ok" }]\n',
       'cases.jsonl': jsonl(ids(3).map((id) => ({ id, vars: { a: 1 } }))),
-      'outputs.jsonl': jsonl([{ id: 'c1', output: 'ok' }, { id: 'c3', output: 'ok' }]),
+      'outputs.jsonl': jsonl([
+        { id: 'c1', output: 'ok' },
+        { id: 'c3', output: 'ok' },
+      ]),
     });
     const result = await runCli(['run', 'evalspec.yaml', '--json', 'out.json'], { cwd: dir });
     expect(result.exitCode, result.stderr).toBe(3);
     const runId = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')).runId;
-    expect(result.stderr).toContain(`run incomplete: 1 call is still in error after retries\n  1 missing-output: the replay log has no output for these cases: add them to the replay file first, then: evalspec run --resume ${runId}`);
+    expect(result.stderr).toContain(
+      `run incomplete: 1 call is still in error after retries\n  1 missing-output: the replay log has no output for these cases: add them to the replay file first, then: evalspec run --resume ${runId}`,
+    );
     expect(result.stderr).not.toContain(`finish them with: evalspec run --resume ${runId}`);
     // gate and doctor give the same advice for the stored run.
     const gate = await runCli(['gate', runId], { cwd: dir });
     expect(gate.exitCode).toBe(3);
-    expect(gate.stderr).toContain(`run ${runId} is incomplete: bars were evaluated on the results so far; 1 call is still in error after retries\n  1 missing-output: the replay log has no output`);
+    expect(gate.stderr).toContain(
+      `run ${runId} is incomplete: bars were evaluated on the results so far; 1 call is still in error after retries\n  1 missing-output: the replay log has no output`,
+    );
     const doctor = await runCli(['doctor', runId], { cwd: dir });
     expect(doctor.stdout).toContain('a replay log with no output for a case needs the output added first, then the resume');
   });

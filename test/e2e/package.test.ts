@@ -63,11 +63,24 @@ function filesUnder(dir: string): string[] {
 
 describe('the npm package', () => {
   it('ships the built library, CLI and viewer with README, LICENSE and docs, and nothing from development', () => {
-    for (const f of ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/viewer/report-worker.js', 'dist/viewer/public/index.html', 'docs/architecture.md']) {
+    for (const f of [
+      'package.json',
+      'README.md',
+      'LICENSE',
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/cli/main.js',
+      'dist/viewer/report-worker.js',
+      'dist/viewer/public/index.html',
+      'docs/architecture.md',
+    ]) {
       expect(shipped, f).toContain(f);
     }
     for (const prefix of ['src/', 'test/', 'bench/', 'viewer-ui/', 'examples/', 'scripts/', '.ci/', 'node_modules/', '.evalspec/']) {
-      expect(shipped.filter((f) => f.startsWith(prefix)), prefix).toEqual([]);
+      expect(
+        shipped.filter((f) => f.startsWith(prefix)),
+        prefix,
+      ).toEqual([]);
     }
     // Test files, databases and the screenshots of docs/viewer (1.4 MB, only docs/viewer.md shows them) stay out.
     expect(shipped.filter((f) => /\.test\.|\.db(-wal|-shm)?$|\.png$|tsbuildinfo/.test(f))).toEqual([]);
@@ -126,7 +139,11 @@ describe('the npm package', () => {
     expect(report.variants[0].cases).toBe(6);
     expect(existsSync(join(project, '.evalspec/evalspec.db'))).toBe(true);
 
-    const view = spawn(process.execPath, [cli(), 'view'], { cwd: project, env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const view = spawn(process.execPath, [cli(), 'view'], {
+      cwd: project,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = '';

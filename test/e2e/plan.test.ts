@@ -44,7 +44,9 @@ describe('evalspec plan', () => {
     expect(text.stdout).toContain('correlation of 0.5');
     // Cases needed at 1, 2, 3, 5 and 10 repeats: without a run, each row past 1 is a range, from 0.25/k
     // (repeats average all the variance away) to 0.25: 2 repeats: (z.975 + z.8)²·0.125/0.05² = 392.4 → 393.
-    expect(text.stdout).toContain('cases needed: 1 repeat: 785 cases · 2 repeats: 393–785 cases · 3 repeats: 262–785 cases · 5 repeats: 157–785 cases · 10 repeats: 79–785 cases');
+    expect(text.stdout).toContain(
+      'cases needed: 1 repeat: 785 cases · 2 repeats: 393–785 cases · 3 repeats: 262–785 cases · 5 repeats: 157–785 cases · 10 repeats: 79–785 cases',
+    );
     // Planning never creates a store.
     expect(existsSync(join(dir, '.evalspec'))).toBe(false);
 
@@ -124,7 +126,9 @@ describe('evalspec plan', () => {
     const yaml = /A suite \(YAML[^\n]*\n\n```yaml\n([\s\S]*?)```/.exec(readme)![1];
     expect(yaml).toContain('bars:');
     const dir = tempDir();
-    const casesFile = jsonl(Array.from({ length: 12 }, (_, i) => ({ id: `c${i}`, vars: { question: 'q', expected: 'e' }, tags: [i < 4 ? 'segment:enterprise' : 'segment:smb'] })));
+    const casesFile = jsonl(
+      Array.from({ length: 12 }, (_, i) => ({ id: `c${i}`, vars: { question: 'q', expected: 'e' }, tags: [i < 4 ? 'segment:enterprise' : 'segment:smb'] })),
+    );
     writeFiles(dir, { 'evalspec.yaml': yaml, 'cases.jsonl': casesFile });
     const result = await runCli(['plan', 'evalspec.yaml', '--detect', '0.05'], { cwd: dir });
     expect(result.stderr).toBe('');

@@ -182,7 +182,10 @@ checks:
     expect(res('gpt-4', 'c1')).toMatchObject({ pass: true, latencyMs: 812, costUsd: 0.0003, tokens: { input: 20, output: 2 } });
     // c2's logged latency (not our replay time) fails the latency check.
     expect(res('gpt-4', 'c2').pass).toBe(false);
-    expect(res('gpt-4', 'c2').checks.map((c: any) => [c.type, c.pass])).toEqual([['equals', true], ['max-latency-ms', false]]);
+    expect(res('gpt-4', 'c2').checks.map((c: any) => [c.type, c.pass])).toEqual([
+      ['equals', true],
+      ['max-latency-ms', false],
+    ]);
     expect(res('gpt-4', 'c4')).toMatchObject({ pass: false, output: 'city 4' });
     expect(res('gpt-4', 'c3').error).toEqual({ class: 'missing-output', message: 'replay:./logs/gpt-4.jsonl has no logged output for case c3' });
     expect(v.costUsd).toBeCloseTo(0.0003 * 4 + 0.0004, 12);
@@ -214,7 +217,10 @@ checks: [{ type: contains, value: "{{expected}}" }]
     expect(res('app', 'paris')).toMatchObject({ pass: true, output: 'PARIS' });
     // The quoted comma stays in the value; the case's own length check is added to the default one.
     expect(res('app', 'nyc').output).toBe('NEW YORK, NY');
-    expect(res('app', 'nyc').checks.map((c: any) => [c.type, c.pass])).toEqual([['contains', true], ['length', false]]);
+    expect(res('app', 'nyc').checks.map((c: any) => [c.type, c.pass])).toEqual([
+      ['contains', true],
+      ['length', false],
+    ]);
     expect(res('app', 'tiny').pass).toBe(true);
     const cases = queryDb<{ case_id: string; tags_json: string; vars_json: string }>(dir, 'SELECT case_id, tags_json, vars_json FROM cases ORDER BY rowid');
     expect(cases.map((c) => [c.case_id, JSON.parse(c.tags_json)])).toEqual([

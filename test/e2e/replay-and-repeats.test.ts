@@ -41,9 +41,14 @@ checks:
     const logResults = raw.results.filter((r: { variantId: string }) => r.variantId === 'log');
     expect(logResults.every((r: { checks: { type: string }[] }) => r.checks.map((c) => c.type).join() === 'equals')).toBe(true);
     const slow = raw.results.find((r: { variantId: string; caseId: string }) => r.variantId === 'timed' && r.caseId === 'q1');
-    expect(slow.checks.map((c: { type: string; pass: boolean }) => [c.type, c.pass])).toEqual([['equals', true], ['max-latency-ms', false]]);
+    expect(slow.checks.map((c: { type: string; pass: boolean }) => [c.type, c.pass])).toEqual([
+      ['equals', true],
+      ['max-latency-ms', false],
+    ]);
     const warnings = result.stdout.split('\n').filter((l) => l.startsWith('warning:') && l.includes('max-latency-ms'));
-    expect(warnings).toEqual(['warning: replay:./log.jsonl: 20 of 20 replayed outputs have no latency_ms, so max-latency-ms is not applicable to them (left out of their pass and score); log latency_ms in the replay file to check latency']);
+    expect(warnings).toEqual([
+      'warning: replay:./log.jsonl: 20 of 20 replayed outputs have no latency_ms, so max-latency-ms is not applicable to them (left out of their pass and score); log latency_ms in the replay file to check latency',
+    ]);
   });
 
   it('a null, number or object output is a missing-output error naming the line and case, not the text "null"', async () => {
@@ -54,19 +59,31 @@ models: [replay:./log.jsonl]
 cases: [{ id: a }, { id: b }, { id: c }, { id: d }]
 checks: [{ type: contains, value: "l" }]
 `,
-      'log.jsonl': jsonl([{ id: 'a', output: 'hello' }, { id: 'b', output: null }, { id: 'c', output: 42 }, { id: 'd', output: { text: 'null' } }]),
+      'log.jsonl': jsonl([
+        { id: 'a', output: 'hello' },
+        { id: 'b', output: null },
+        { id: 'c', output: 42 },
+        { id: 'd', output: { text: 'null' } },
+      ]),
     });
     const result = await runCli(['run', 'evalspec.yaml', '--no-progress', '--json', 'out.json'], { cwd: dir });
     expect(result.exitCode, result.stderr).toBe(3); // errors leave the run incomplete
     const raw = readJson(dir);
     const byCase = new Map(raw.results.map((r: { caseId: string }) => [r.caseId, r]));
     expect(byCase.get('a')).toMatchObject({ output: 'hello', pass: true, error: null });
-    const expected: [string, number, string][] = [['b', 2, 'null'], ['c', 3, 'a number'], ['d', 4, 'an object']];
+    const expected: [string, number, string][] = [
+      ['b', 2, 'null'],
+      ['c', 3, 'a number'],
+      ['d', 4, 'an object'],
+    ];
     for (const [id, line, what] of expected) {
       expect(byCase.get(id)).toMatchObject({
         output: null,
         pass: null,
-        error: { class: 'missing-output', message: `replay:./log.jsonl line ${line} (case ${id}): "output" is ${what}, not text; log the model's answer as a string ("" for an empty answer)` },
+        error: {
+          class: 'missing-output',
+          message: `replay:./log.jsonl line ${line} (case ${id}): "output" is ${what}, not text; log the model's answer as a string ("" for an empty answer)`,
+        },
       });
     }
     expect(raw.variants[0]).toMatchObject({ errors: 3, passed: 1 });

@@ -132,11 +132,17 @@ describe.each(WIRES)('$name end to end', (wire) => {
       expect(r.error).toBeNull();
     }
     const rows = queryDb<{ case_id: string; input_tokens: number; output_tokens: number; attempts: number }>(
-      dir, 'SELECT case_id, input_tokens, output_tokens, attempts FROM results ORDER BY case_id',
+      dir,
+      'SELECT case_id, input_tokens, output_tokens, attempts FROM results ORDER BY case_id',
     );
-    expect(rows).toEqual(CASES.map((c, i) => ({
-      case_id: c.id, input_tokens: 11 + i, output_tokens: 3 + i, attempts: i === 0 ? 2 : 1,
-    })));
+    expect(rows).toEqual(
+      CASES.map((c, i) => ({
+        case_id: c.id,
+        input_tokens: 11 + i,
+        output_tokens: 3 + i,
+        attempts: i === 0 ? 2 : 1,
+      })),
+    );
 
     // The 429 said wait 1 s (OpenAI: Retry-After header; Gemini: RetryInfo.retryDelay "1s" in the body); the
     // retry policy's own backoff is at most max_ms = 20 ms, so a gap of a second can only come from the provider.

@@ -28,7 +28,9 @@ cases: cases.jsonl
 checks: [{ type: contains, value: "CODE-{{n}}" }]
 concurrency: 8
 `;
-const CASES = jsonl(Array.from({ length: N }, (_, i) => ({ id: `c${i + 1}`, vars: { question: `Ticket ${i + 1}: the code is CODE-${i + 1}.`, n: String(i + 1) } })));
+const CASES = jsonl(
+  Array.from({ length: N }, (_, i) => ({ id: `c${i + 1}`, vars: { question: `Ticket ${i + 1}: the code is CODE-${i + 1}.`, n: String(i + 1) } })),
+);
 
 async function waitFor(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
   const deadline = performance.now() + timeoutMs;
@@ -46,8 +48,7 @@ function collect(child: ChildProcess): { out: () => string; err: () => string } 
   return { out: () => stdout, err: () => stderr };
 }
 
-const storedKeys = (dir: string): Set<string> =>
-  new Set(queryDb<{ k: string }>(dir, "SELECT case_id || '|' || variant_id AS k FROM results").map((r) => r.k));
+const storedKeys = (dir: string): Set<string> => new Set(queryDb<{ k: string }>(dir, "SELECT case_id || '|' || variant_id AS k FROM results").map((r) => r.k));
 
 /** pass per (case, variant) from a JSON report. */
 function passMap(file: string): Map<string, boolean | null> {

@@ -158,10 +158,11 @@ describe('calls that cannot succeed', () => {
     const dir = tempDir();
     const names: Record<number, string> = { 1: 'ok', 2: 'always500', 3: 'slow', 4: 'bad' };
     writeFiles(dir, {
-      'evalspec.yaml': suiteYaml(server.openaiBaseURL, 'cases.jsonl', 'models: [openai:gpt-4o]\nconcurrency: 4\ntimeout_ms: 1000\nretries: { max: 2, base_ms: 10, max_ms: 50 }').replace(
-        'models: [openai:gpt-4o-mini, openai:gpt-4o]\n',
-        '',
-      ),
+      'evalspec.yaml': suiteYaml(
+        server.openaiBaseURL,
+        'cases.jsonl',
+        'models: [openai:gpt-4o]\nconcurrency: 4\ntimeout_ms: 1000\nretries: { max: 2, base_ms: 10, max_ms: 50 }',
+      ).replace('models: [openai:gpt-4o-mini, openai:gpt-4o]\n', ''),
       'cases.jsonl': cases([1, 2, 3, 4], (n) => names[n]),
     });
     const env = { OPENAI_API_KEY: KEY };
@@ -171,7 +172,9 @@ describe('calls that cannot succeed', () => {
     const { raw, report } = readReport(join(dir, 'out.json'));
     expect(report.status).toBe('incomplete');
     // A resume is advised for the transient failures only; the 400 needs the request fixed first.
-    expect(first.stderr).toContain(`run incomplete: 3 calls are still in error after retries\n  1 server, 1 timeout: finish these with: evalspec run --resume ${report.runId}\n  1 bad-request: the provider rejected the request (HTTP 4xx): a resume sends the same request again`);
+    expect(first.stderr).toContain(
+      `run incomplete: 3 calls are still in error after retries\n  1 server, 1 timeout: finish these with: evalspec run --resume ${report.runId}\n  1 bad-request: the provider rejected the request (HTTP 4xx): a resume sends the same request again`,
+    );
 
     const byCase = Object.fromEntries(raw.results.map((r: any) => [r.caseId, r]));
     const requestsFor = (id: string) => server.requests.filter((q) => idOf(q) === id);

@@ -31,7 +31,13 @@ checks: [{ type: contains, value: "CODE-{{n}}" }]
 retries: { max: 0 }
 ${extra}`;
 const cases = (n: number) =>
-  jsonl(Array.from({ length: n }, (_, i) => ({ id: `c${i + 1}`, vars: { question: `Ticket ${i + 1}: the code is CODE-${i + 1}.`, n: String(i + 1) }, tags: [i % 2 ? 'segment:smb' : 'segment:enterprise'] })));
+  jsonl(
+    Array.from({ length: n }, (_, i) => ({
+      id: `c${i + 1}`,
+      vars: { question: `Ticket ${i + 1}: the code is CODE-${i + 1}.`, n: String(i + 1) },
+      tags: [i % 2 ? 'segment:smb' : 'segment:enterprise'],
+    })),
+  );
 
 async function waitFor(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
   const deadline = performance.now() + timeoutMs;
@@ -141,7 +147,9 @@ describe('run lifecycle (built CLI, fake provider)', () => {
     const loser = results.find((r) => r.code !== 0);
     expect(winner, `${ra.stderr}\n${rb.stderr}`).toBeDefined();
     expect(loser!.code).toBe(2);
-    expect(loser!.stderr).toContain(`error[RUN_LOCKED]: run ${runId} is being executed by another process (pid ${(results[0] === winner ? a : b).pid} on ${hostname()}`);
+    expect(loser!.stderr).toContain(
+      `error[RUN_LOCKED]: run ${runId} is being executed by another process (pid ${(results[0] === winner ? a : b).pid} on ${hostname()}`,
+    );
     expect(loser!.stderr).toContain(`evalspec run --resume ${runId}`);
     // Every remaining call made exactly once.
     expect(server.requests).toHaveLength(40);
@@ -156,7 +164,9 @@ describe('run lifecycle (built CLI, fake provider)', () => {
     const runId = await incompleteRun(dir, 4, [1]);
     const db = new Database(dbPath(dir));
     const now = Date.now();
-    const insert = db.prepare('INSERT OR REPLACE INTO run_leases (run_id, token, pid, host, acquired_at, heartbeat_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const insert = db.prepare(
+      'INSERT OR REPLACE INTO run_leases (run_id, token, pid, host, acquired_at, heartbeat_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
     insert.run(runId, 'other-token', 4242, 'build-agent-7', new Date(now).toISOString(), new Date(now).toISOString(), now + 3_600_000);
     const refusedResume = await runCli(['run', '--resume', runId], { cwd: dir, env });
     expect(refusedResume.exitCode).toBe(2);
@@ -234,7 +244,10 @@ describe('run lifecycle (built CLI, fake provider)', () => {
     // Room for 12 calls (the reservation counts the prompt's ~15 tokenizer tokens and 256 output tokens:
     // less than a real call here, whose 1,000 input tokens decide): concurrency 1 makes it exact.
     const cap = 12.5 * perCall;
-    const ci = await runCli(['ci', 'evalspec.yaml', '--model', 'gpt-4o-mini', '--max-cost', String(cap), '--json', 'ci.json', '--no-progress'], { cwd: dir, env });
+    const ci = await runCli(['ci', 'evalspec.yaml', '--model', 'gpt-4o-mini', '--max-cost', String(cap), '--json', 'ci.json', '--no-progress'], {
+      cwd: dir,
+      env,
+    });
     expect(ci.exitCode, ci.stderr).toBe(3);
     expect(server.requests).toHaveLength(12);
     const out = JSON.parse(readFileSync(join(dir, 'ci.json'), 'utf8'));

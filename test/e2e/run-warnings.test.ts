@@ -20,7 +20,8 @@ describe('warnings that arise mid-run are stored with the run', () => {
   beforeAll(async () => {
     model = await startFakeProvider({
       apiKey: KEY,
-      fault: (req: FakeRequest) => (refuse.has(/Answer (\w+)/.exec(req.messages.at(-1)!.content)![1]) ? { kind: '400', message: 'refused by the test' } : undefined),
+      fault: (req: FakeRequest) =>
+        refuse.has(/Answer (\w+)/.exec(req.messages.at(-1)!.content)![1]) ? { kind: '400', message: 'refused by the test' } : undefined,
       answer: () => 'an answer',
     });
     judge = await startFakeProvider({ answer: () => JSON.stringify({ reasoning: 'fine', verdict: 'pass', score: 1 }) });

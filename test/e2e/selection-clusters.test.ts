@@ -29,7 +29,7 @@ describe.each([
   { name: 'one result per case', repeat: 1, yaml: null },
   { name: 'repeats reduced by pass^2', repeat: 3, yaml: 'repeat: { n: 3, reduce: pass^2 }' },
 ])('clustered cases, $name', ({ repeat, yaml }) => {
-  it('costs.variants[].qualityCi, select and the projection use the run report\'s clustered figures', async () => {
+  it("costs.variants[].qualityCi, select and the projection use the run report's clustered figures", async () => {
     const dir = tempDir();
     const suite = writeScenario(dir, {
       name: 'clustered',

@@ -12,13 +12,7 @@ import { CLI, runCli, tempDir, writeFiles, jsonl, cleanupTempDirs, type CliResul
 import { countRows, dbPath } from '../helpers/store.js';
 import type { RunsResponse } from '../../src/viewer/index.js';
 
-const SUITE = [
-  'name: store-open',
-  'models: [function:./app.mjs]',
-  'cases: cases.jsonl',
-  'checks: [{ type: contains, value: "{{expected}}" }]',
-  '',
-].join('\n');
+const SUITE = ['name: store-open', 'models: [function:./app.mjs]', 'cases: cases.jsonl', 'checks: [{ type: contains, value: "{{expected}}" }]', ''].join('\n');
 const FILES = {
   'evalspec.yaml': SUITE,
   'cases.jsonl': jsonl([
@@ -77,7 +71,11 @@ function copyOfStored(): string {
 describe('reading commands create nothing', () => {
   it('runs --db with a mistyped path: a clear error, and no folder or database is created', async () => {
     const dir = tempDir();
-    for (const args of [['runs', '--db', 'typo/dir/evalspec.db'], ['show', 'latest', '--db', 'typo/dir/evalspec.db'], ['gate', 'latest', '--db', 'typo/x.db']]) {
+    for (const args of [
+      ['runs', '--db', 'typo/dir/evalspec.db'],
+      ['show', 'latest', '--db', 'typo/dir/evalspec.db'],
+      ['gate', 'latest', '--db', 'typo/x.db'],
+    ]) {
       const result = await runCli(args, { cwd: dir });
       expectStoreError(result, 'no database at this path');
       expect(result.stderr).toContain(`error[STORE] ${join(dir, args.at(-1)!)}`);
@@ -179,7 +177,11 @@ describe('a file that is not a usable store', () => {
     const dir = tempDir();
     writeFiles(dir, { ...FILES, 'notes.db': 'these are my notes, not a database\n'.repeat(200) });
     const before = readFileSync(join(dir, 'notes.db'));
-    for (const args of [['runs', '--db', 'notes.db'], ['show', 'latest', '--db', 'notes.db'], ['run', 'evalspec.yaml', '--db', 'notes.db']]) {
+    for (const args of [
+      ['runs', '--db', 'notes.db'],
+      ['show', 'latest', '--db', 'notes.db'],
+      ['run', 'evalspec.yaml', '--db', 'notes.db'],
+    ]) {
       const result = await runCli(args, { cwd: dir });
       expectStoreError(result, 'not an evalspec store: the file is not a SQLite database');
       expect(result.stderr).toContain(`error[STORE] ${join(dir, 'notes.db')}:`);
@@ -189,7 +191,7 @@ describe('a file that is not a usable store', () => {
     expect(readdirSync(dir).sort()).toEqual(['app.mjs', 'cases.jsonl', 'evalspec.yaml', 'notes.db']);
   });
 
-  it('another application\'s SQLite database is not turned into a store', async () => {
+  it("another application's SQLite database is not turned into a store", async () => {
     const dir = copyOfStored();
     // A store with its bookkeeping table renamed stands in for a foreign database with tables of its own.
     const Database = (await import('better-sqlite3')).default;

@@ -17,7 +17,10 @@ const APP = 'export default ({ vars }) => `the answer is ${vars.expected}`;\n';
 
 /** The stored checks of each result of the latest run, by case id. */
 function storedChecks(dir: string): Map<string, any[]> {
-  const rows = queryDb<{ case_id: string; checks_json: string }>(dir, 'SELECT case_id, checks_json FROM results WHERE run_id = (SELECT id FROM runs ORDER BY started_at DESC LIMIT 1)');
+  const rows = queryDb<{ case_id: string; checks_json: string }>(
+    dir,
+    'SELECT case_id, checks_json FROM results WHERE run_id = (SELECT id FROM runs ORDER BY started_at DESC LIMIT 1)',
+  );
   return new Map(rows.map((r) => [r.case_id, JSON.parse(r.checks_json)]));
 }
 
@@ -166,7 +169,9 @@ export default ({ caseId }) => { writeFileSync(new URL('./started-' + caseId, im
 
   it('Ctrl-C while a check spins in while (true): exit 130 at once, not after the deadline of the check', async () => {
     const dir = project({
-      'evalspec.yaml': suite(`  - { type: javascript, timeout_ms: 600000, value: "const fs = await import('node:fs'); fs.writeFileSync('started', ''); while (true) {}" }`),
+      'evalspec.yaml': suite(
+        `  - { type: javascript, timeout_ms: 600000, value: "const fs = await import('node:fs'); fs.writeFileSync('started', ''); while (true) {}" }`,
+      ),
     });
     const child = startCli(['run', 'evalspec.yaml', '--json', 'out.json'], { cwd: dir });
     let stderr = '';
@@ -237,7 +242,10 @@ describe('isolated javascript checks: the default of ci', () => {
       'evalspec.yaml': suite('  - { type: javascript, file: checks/ok.mjs }'),
       'checks/ok.mjs': 'export default () => true;\n',
     });
-    for (const args of [['ci', 'evalspec.yaml'], ['run', 'evalspec.yaml', '--isolate-checks']]) {
+    for (const args of [
+      ['ci', 'evalspec.yaml'],
+      ['run', 'evalspec.yaml', '--isolate-checks'],
+    ]) {
       const result = await runCli(args, { cwd: dir });
       expect(result.exitCode, result.stderr).toBe(2);
       expect(result.stderr).toContain('error[CHECK_ISOLATED]');

@@ -38,7 +38,11 @@ function error(kind: ErrorKind, info: ErrorInfo = {}): WireError {
     case 'authentication':
       return e(401, 'authentication_error', info.key ? `invalid x-api-key (${maskKey(info.key)})` : 'x-api-key header is required');
     case 'rate_limit':
-      return e(429, 'rate_limit_error', `This request would exceed the rate limit for your organization of 50 requests per minute for ${info.model || 'this model'}. Please retry after ${info.retryAfterS ?? 1} seconds.`);
+      return e(
+        429,
+        'rate_limit_error',
+        `This request would exceed the rate limit for your organization of 50 requests per minute for ${info.model || 'this model'}. Please retry after ${info.retryAfterS ?? 1} seconds.`,
+      );
     case 'server':
       return e(500, 'api_error', info.message ?? 'Internal server error');
     case 'unavailable':
@@ -59,11 +63,21 @@ function sendAnswer(res: ServerResponse, body: any, model: string, ans: Resolved
 
   if (!body.stream) {
     const content = input ? [{ type: 'tool_use', id: toolId, name: tool, input }] : [{ type: 'text', text: ans.text }];
-    sendJson(res, 200, {
-      id: `msg_${id}`, type: 'message', role: 'assistant', model, content,
-      stop_reason: stop, stop_sequence: null,
-      usage: { input_tokens: ans.inputTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: ans.outputTokens },
-    }, headers);
+    sendJson(
+      res,
+      200,
+      {
+        id: `msg_${id}`,
+        type: 'message',
+        role: 'assistant',
+        model,
+        content,
+        stop_reason: stop,
+        stop_sequence: null,
+        usage: { input_tokens: ans.inputTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: ans.outputTokens },
+      },
+      headers,
+    );
     return;
   }
 
@@ -71,7 +85,13 @@ function sendAnswer(res: ServerResponse, body: any, model: string, ans: Resolved
   const event = (type: string, data: Record<string, unknown>) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
   event('message_start', {
     message: {
-      id: `msg_${id}`, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null,
+      id: `msg_${id}`,
+      type: 'message',
+      role: 'assistant',
+      model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
       usage: { input_tokens: ans.inputTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 1 },
     },
   });
@@ -111,6 +131,8 @@ export const anthropicWire: Wire = {
   malformed,
   models: (ids) => ({
     data: ids.map((id) => ({ type: 'model', id, display_name: id, created_at: '2025-01-01T00:00:00Z' })),
-    has_more: false, first_id: ids[0] ?? null, last_id: ids.at(-1) ?? null,
+    has_more: false,
+    first_id: ids[0] ?? null,
+    last_id: ids.at(-1) ?? null,
   }),
 };

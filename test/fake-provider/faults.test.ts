@@ -24,14 +24,21 @@ describe('faults', () => {
     expect(aerr.isRetryable).toBe(true);
     expect(aerr.responseHeaders?.['retry-after']).toBe('7');
     expect(JSON.parse(aerr.responseBody ?? '')).toMatchObject({ type: 'error', error: { type: 'rate_limit_error' } });
-    expect(p.requests.map((r) => [r.status, r.fault])).toEqual([[429, '429'], [429, '429']]);
+    expect(p.requests.map((r) => [r.status, r.fault])).toEqual([
+      [429, '429'],
+      [429, '429'],
+    ]);
   });
 
   it('the SDK retries honour Retry-After and succeed on a later attempt', async () => {
     const p = await start({ fault: (req) => (req.attempt <= 2 ? { kind: '429', retryAfterS: 0 } : undefined) });
     const r = await generateText({ model: openai(p), prompt: 'retry me', maxRetries: 2 });
     expect(r.text).toBe('echo: retry me');
-    expect(p.requests.map((q) => [q.attempt, q.status])).toEqual([[1, 429], [2, 429], [3, 200]]);
+    expect(p.requests.map((q) => [q.attempt, q.status])).toEqual([
+      [1, 429],
+      [2, 429],
+      [3, 200],
+    ]);
   });
 
   it('500 and 503 are retryable server errors in each wire format', async () => {
@@ -97,7 +104,14 @@ describe('faults', () => {
     expect(aerr.statusCode).toBe(200);
 
     const errors: unknown[] = [];
-    const s = streamText({ model: openai(p), prompt: 'x', maxRetries: 0, onError: ({ error }) => { errors.push(error); } });
+    const s = streamText({
+      model: openai(p),
+      prompt: 'x',
+      maxRetries: 0,
+      onError: ({ error }) => {
+        errors.push(error);
+      },
+    });
     let text = '';
     try {
       for await (const t of s.textStream) text += t;
@@ -133,7 +147,11 @@ describe('faults', () => {
   });
 
   it('a throwing answer callback becomes a 500 in the wire format', async () => {
-    const p = await start({ answer: () => { throw new Error('boom'); } });
+    const p = await start({
+      answer: () => {
+        throw new Error('boom');
+      },
+    });
     const res = await post(p, '/v1/chat/completions', chatBody('x'));
     expect(res.status).toBe(500);
     expect(((await res.json()) as OpenAIError).error.message).toMatch(/answer callback threw: boom/);

@@ -15,7 +15,12 @@ import { maskKey, sendJson, textOf } from './util.js';
 export const GOOGLE_ROUTE = /^\/v1beta\/models\/([^/:]+):generateContent$/;
 
 const TO_GOOGLE: Record<string, string> = {
-  stop: 'STOP', end_turn: 'STOP', stop_sequence: 'STOP', length: 'MAX_TOKENS', max_tokens: 'MAX_TOKENS', content_filter: 'SAFETY',
+  stop: 'STOP',
+  end_turn: 'STOP',
+  stop_sequence: 'STOP',
+  length: 'MAX_TOKENS',
+  max_tokens: 'MAX_TOKENS',
+  content_filter: 'SAFETY',
 };
 
 function parse(body: unknown, path: string): ParsedBody {
@@ -47,16 +52,44 @@ function error(kind: ErrorKind, info: ErrorInfo = {}): WireError {
       // Gemini answers a wrong key with 400 INVALID_ARGUMENT (reason API_KEY_INVALID), a missing one with 403.
       return info.key
         ? e(400, 'INVALID_ARGUMENT', `API key not valid. Please pass a valid API key. (${maskKey(info.key)})`, [
-          { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com', metadata: { service: 'generativelanguage.googleapis.com' } },
-        ])
-        : e(403, 'PERMISSION_DENIED', 'Method doesn\'t allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.');
+            {
+              '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+              reason: 'API_KEY_INVALID',
+              domain: 'googleapis.com',
+              metadata: { service: 'generativelanguage.googleapis.com' },
+            },
+          ])
+        : e(
+            403,
+            'PERMISSION_DENIED',
+            "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.",
+          );
     case 'rate_limit':
-      return e(429, 'RESOURCE_EXHAUSTED', 'You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.', [
-        { '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations: [{ quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests', quotaId: 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier', quotaDimensions: { model: info.model ?? '', location: 'global' }, quotaValue: '15' }] },
-        { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${info.retryAfterS ?? 1}s` },
-      ]);
+      return e(
+        429,
+        'RESOURCE_EXHAUSTED',
+        'You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.',
+        [
+          {
+            '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
+            violations: [
+              {
+                quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests',
+                quotaId: 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier',
+                quotaDimensions: { model: info.model ?? '', location: 'global' },
+                quotaValue: '15',
+              },
+            ],
+          },
+          { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${info.retryAfterS ?? 1}s` },
+        ],
+      );
     case 'server':
-      return e(500, 'INTERNAL', info.message ?? 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting');
+      return e(
+        500,
+        'INTERNAL',
+        info.message ?? 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting',
+      );
     case 'unavailable':
       return e(503, 'UNAVAILABLE', 'The model is overloaded. Please try again later.');
     case 'not_found':
@@ -67,7 +100,7 @@ function error(kind: ErrorKind, info: ErrorInfo = {}): WireError {
 }
 
 function sendAnswer(res: ServerResponse, _body: any, model: string, ans: ResolvedAnswer, id: string): void {
-  const finishReason = ans.finishReason ? TO_GOOGLE[ans.finishReason] ?? ans.finishReason : 'STOP';
+  const finishReason = ans.finishReason ? (TO_GOOGLE[ans.finishReason] ?? ans.finishReason) : 'STOP';
   sendJson(res, 200, {
     candidates: [{ content: { parts: [{ text: ans.text }], role: 'model' }, finishReason, index: 0 }],
     usageMetadata: {
@@ -95,7 +128,11 @@ export const googleWire: Wire = {
   malformed: () => ({ contentType: 'application/json', text: '{"candidates":[{"content":{"parts":[{"text":"tru' }),
   models: (ids) => ({
     models: ids.map((id) => ({
-      name: `models/${id}`, version: '001', displayName: id, inputTokenLimit: 1048576, outputTokenLimit: 8192,
+      name: `models/${id}`,
+      version: '001',
+      displayName: id,
+      inputTokenLimit: 1048576,
+      outputTokenLimit: 8192,
       supportedGenerationMethods: ['generateContent', 'countTokens'],
     })),
   }),

@@ -27,7 +27,9 @@ function parse(body: unknown): ParsedBody {
   if (typeof b?.instructions === 'string') messages.unshift({ role: 'system', content: b.instructions });
   const stream = b?.stream === true;
   let invalid: string | undefined;
-  if (!b || typeof b !== 'object' || Array.isArray(b)) invalid = 'We could not parse the JSON body of your request. (HINT: This likely means you aren\'t using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)';
+  if (!b || typeof b !== 'object' || Array.isArray(b))
+    invalid =
+      "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)";
   else if (!model) invalid = "Missing required parameter: 'model'.";
   else if (b.input === undefined) invalid = "Missing required parameter: 'input'.";
   else if (items.length === 0) invalid = "Invalid 'input': empty array. Expected an array with minimum length 1, but got an empty array instead.";
@@ -40,40 +42,50 @@ function parse(body: unknown): ParsedBody {
 function sendAnswer(res: ServerResponse, body: any, model: string, ans: ResolvedAnswer, id: string): void {
   // The Responses API has no finish_reason: a cut-off answer is status 'incomplete' with a reason.
   const cut = ans.finishReason === 'length' || ans.finishReason === 'max_tokens' || ans.finishReason === 'max_output_tokens';
-  sendJson(res, 200, {
-    id: `resp_${id}`,
-    object: 'response',
-    created_at: Math.floor(Date.now() / 1000),
-    status: cut ? 'incomplete' : 'completed',
-    error: null,
-    incomplete_details: cut ? { reason: 'max_output_tokens' } : null,
-    instructions: body.instructions ?? null,
-    max_output_tokens: body.max_output_tokens ?? null,
-    model,
-    output: [{
-      type: 'message', id: `msg_${id}`, status: cut ? 'incomplete' : 'completed', role: 'assistant',
-      content: [{ type: 'output_text', text: ans.text, annotations: [] }],
-    }],
-    parallel_tool_calls: true,
-    previous_response_id: null,
-    reasoning: { effort: null, summary: null },
-    store: body.store ?? true,
-    temperature: body.temperature ?? 1,
-    text: { format: { type: 'text' } },
-    tool_choice: 'auto',
-    tools: [],
-    top_p: body.top_p ?? 1,
-    truncation: 'disabled',
-    usage: {
-      input_tokens: ans.inputTokens,
-      input_tokens_details: { cached_tokens: 0 },
-      output_tokens: ans.outputTokens,
-      output_tokens_details: { reasoning_tokens: 0 },
-      total_tokens: ans.inputTokens + ans.outputTokens,
+  sendJson(
+    res,
+    200,
+    {
+      id: `resp_${id}`,
+      object: 'response',
+      created_at: Math.floor(Date.now() / 1000),
+      status: cut ? 'incomplete' : 'completed',
+      error: null,
+      incomplete_details: cut ? { reason: 'max_output_tokens' } : null,
+      instructions: body.instructions ?? null,
+      max_output_tokens: body.max_output_tokens ?? null,
+      model,
+      output: [
+        {
+          type: 'message',
+          id: `msg_${id}`,
+          status: cut ? 'incomplete' : 'completed',
+          role: 'assistant',
+          content: [{ type: 'output_text', text: ans.text, annotations: [] }],
+        },
+      ],
+      parallel_tool_calls: true,
+      previous_response_id: null,
+      reasoning: { effort: null, summary: null },
+      store: body.store ?? true,
+      temperature: body.temperature ?? 1,
+      text: { format: { type: 'text' } },
+      tool_choice: 'auto',
+      tools: [],
+      top_p: body.top_p ?? 1,
+      truncation: 'disabled',
+      usage: {
+        input_tokens: ans.inputTokens,
+        input_tokens_details: { cached_tokens: 0 },
+        output_tokens: ans.outputTokens,
+        output_tokens_details: { reasoning_tokens: 0 },
+        total_tokens: ans.inputTokens + ans.outputTokens,
+      },
+      user: null,
+      metadata: {},
     },
-    user: null,
-    metadata: {},
-  }, { 'x-request-id': `req_${id}`, 'openai-processing-ms': '1' });
+    { 'x-request-id': `req_${id}`, 'openai-processing-ms': '1' },
+  );
 }
 
 export const openaiResponsesWire: Wire = {
@@ -82,6 +94,9 @@ export const openaiResponsesWire: Wire = {
   credentials: openaiWire.credentials,
   error: openaiWire.error, // the same { error: { message, type, param, code } } bodies as Chat Completions
   sendAnswer,
-  malformed: () => ({ contentType: 'application/json', text: '{"id":"resp_x","object":"response","output":[{"type":"message","content":[{"type":"output_text","text":"tru' }),
+  malformed: () => ({
+    contentType: 'application/json',
+    text: '{"id":"resp_x","object":"response","output":[{"type":"message","content":[{"type":"output_text","text":"tru',
+  }),
   models: openaiWire.models,
 };

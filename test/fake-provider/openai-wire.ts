@@ -19,8 +19,10 @@ function parse(body: unknown): ParsedBody {
   const messages = raw.map((m: any) => ({ role: String(m?.role ?? ''), content: textOf(m?.content) }));
   const stream = b?.stream === true;
   let invalid: string | undefined;
-  if (!b || typeof b !== 'object' || Array.isArray(b)) invalid = 'We could not parse the JSON body of your request. (HINT: This likely means you aren\'t using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)';
-  else if (!model) invalid = "you must provide a model parameter";
+  if (!b || typeof b !== 'object' || Array.isArray(b))
+    invalid =
+      "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)";
+  else if (!model) invalid = 'you must provide a model parameter';
   else if (!Array.isArray(b.messages)) invalid = "Missing required parameter: 'messages'.";
   else if (raw.length === 0) invalid = "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.";
   else if (messages.some((m) => !['system', 'developer', 'user', 'assistant', 'tool', 'function'].includes(m.role))) {
@@ -37,10 +39,25 @@ function error(kind: ErrorKind, info: ErrorInfo = {}): WireError {
   switch (kind) {
     case 'authentication':
       return info.key
-        ? e(401, `Incorrect API key provided: ${maskKey(info.key)}. You can find your API key at https://platform.openai.com/account/api-keys.`, 'invalid_request_error', 'invalid_api_key')
-        : e(401, "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).", 'invalid_request_error', null);
+        ? e(
+            401,
+            `Incorrect API key provided: ${maskKey(info.key)}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+            'invalid_request_error',
+            'invalid_api_key',
+          )
+        : e(
+            401,
+            "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+            'invalid_request_error',
+            null,
+          );
     case 'rate_limit':
-      return e(429, `Rate limit reached for ${info.model || 'model'} in organization org-fake on requests per min (RPM): Limit 3, Used 3, Requested 1. Please try again in ${info.retryAfterS ?? 1}s.`, 'requests', 'rate_limit_exceeded');
+      return e(
+        429,
+        `Rate limit reached for ${info.model || 'model'} in organization org-fake on requests per min (RPM): Limit 3, Used 3, Requested 1. Please try again in ${info.retryAfterS ?? 1}s.`,
+        'requests',
+        'rate_limit_exceeded',
+      );
     case 'server':
       return e(500, info.message ?? 'The server had an error while processing your request. Sorry about that!', 'server_error', null);
     case 'unavailable':
@@ -62,26 +79,56 @@ function sendAnswer(res: ServerResponse, body: any, model: string, ans: Resolved
   const headers = { 'x-request-id': `req_${id}`, 'openai-processing-ms': '1' };
 
   if (!body.stream) {
-    const message = toolArgs !== undefined
-      ? { role: 'assistant', content: null, refusal: null, tool_calls: [{ id: callId, type: 'function', function: { name: tool, arguments: toolArgs } }] }
-      : { role: 'assistant', content: ans.text, refusal: null };
-    sendJson(res, 200, {
-      id: `chatcmpl-${id}`, object: 'chat.completion', created, model,
-      choices: [{ index: 0, message, logprobs: null, finish_reason: finish }],
-      usage, system_fingerprint: 'fp_fake',
-    }, headers);
+    const message =
+      toolArgs !== undefined
+        ? { role: 'assistant', content: null, refusal: null, tool_calls: [{ id: callId, type: 'function', function: { name: tool, arguments: toolArgs } }] }
+        : { role: 'assistant', content: ans.text, refusal: null };
+    sendJson(
+      res,
+      200,
+      {
+        id: `chatcmpl-${id}`,
+        object: 'chat.completion',
+        created,
+        model,
+        choices: [{ index: 0, message, logprobs: null, finish_reason: finish }],
+        usage,
+        system_fingerprint: 'fp_fake',
+      },
+      headers,
+    );
     return;
   }
 
   startSse(res, headers);
-  const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) => res.write(`data: ${JSON.stringify({
-    id: `chatcmpl-${id}`, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_fake', choices, ...extra,
-  })}\n\n`);
+  const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
+    res.write(
+      `data: ${JSON.stringify({
+        id: `chatcmpl-${id}`,
+        object: 'chat.completion.chunk',
+        created,
+        model,
+        system_fingerprint: 'fp_fake',
+        choices,
+        ...extra,
+      })}\n\n`,
+    );
   const withUsage = body.stream_options?.include_usage === true;
   const nullUsage = withUsage ? { usage: null } : {};
   if (toolArgs !== undefined) {
-    chunk([{ index: 0, delta: { role: 'assistant', content: null, tool_calls: [{ index: 0, id: callId, type: 'function', function: { name: tool, arguments: '' } }] }, logprobs: null, finish_reason: null }], nullUsage);
-    for (const p of pieces(toolArgs)) chunk([{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: p } }] }, logprobs: null, finish_reason: null }], nullUsage);
+    chunk(
+      [
+        {
+          index: 0,
+          delta: { role: 'assistant', content: null, tool_calls: [{ index: 0, id: callId, type: 'function', function: { name: tool, arguments: '' } }] },
+          logprobs: null,
+          finish_reason: null,
+        },
+      ],
+      nullUsage,
+    );
+    for (const p of pieces(toolArgs))
+      chunk([{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: p } }] }, logprobs: null, finish_reason: null }], nullUsage);
   } else {
     chunk([{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }], nullUsage);
     for (const p of pieces(ans.text)) chunk([{ index: 0, delta: { content: p }, logprobs: null, finish_reason: null }], nullUsage);
@@ -93,8 +140,14 @@ function sendAnswer(res: ServerResponse, body: any, model: string, ans: Resolved
 
 function malformed(stream: boolean): { contentType: string; text: string } {
   return stream
-    ? { contentType: 'text/event-stream; charset=utf-8', text: 'data: {"id":"chatcmpl-x","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"tru\n\ndata: [DONE]\n\n' }
-    : { contentType: 'application/json', text: '{"id":"chatcmpl-x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"tru' };
+    ? {
+        contentType: 'text/event-stream; charset=utf-8',
+        text: 'data: {"id":"chatcmpl-x","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"tru\n\ndata: [DONE]\n\n',
+      }
+    : {
+        contentType: 'application/json',
+        text: '{"id":"chatcmpl-x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"tru',
+      };
 }
 
 export const openaiWire: Wire = {

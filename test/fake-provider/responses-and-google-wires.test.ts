@@ -16,8 +16,12 @@ describe('OpenAI Responses wire', () => {
   it('answers generateText with the echo, usage and the request as the SDK sent it', async () => {
     const p = await start();
     const r = await generateText({
-      model: responses(p), system: 'Be terse.', prompt: 'please repeat one two three four five six seven',
-      temperature: 0.3, maxOutputTokens: 50, maxRetries: 0,
+      model: responses(p),
+      system: 'Be terse.',
+      prompt: 'please repeat one two three four five six seven',
+      temperature: 0.3,
+      maxOutputTokens: 50,
+      maxRetries: 0,
     });
     expect(r.text).toBe('echo: two three four five six seven');
     expect(r.finishReason).toBe('stop');
@@ -25,12 +29,24 @@ describe('OpenAI Responses wire', () => {
     expect(p.requests).toHaveLength(1);
     const req = p.requests[0];
     expect(req).toMatchObject({
-      wire: 'openai-responses', path: '/v1/responses', model: 'gpt-4o-mini', status: 200, authorization: `Bearer ${KEY}`,
-      messages: [{ role: 'system', content: 'Be terse.' }, { role: 'user', content: 'please repeat one two three four five six seven' }],
+      wire: 'openai-responses',
+      path: '/v1/responses',
+      model: 'gpt-4o-mini',
+      status: 200,
+      authorization: `Bearer ${KEY}`,
+      messages: [
+        { role: 'system', content: 'Be terse.' },
+        { role: 'user', content: 'please repeat one two three four five six seven' },
+      ],
     });
     expect(req.body).toMatchObject({
-      model: 'gpt-4o-mini', temperature: 0.3, max_output_tokens: 50,
-      input: [{ role: 'system', content: 'Be terse.' }, { role: 'user', content: [{ type: 'input_text', text: 'please repeat one two three four five six seven' }] }],
+      model: 'gpt-4o-mini',
+      temperature: 0.3,
+      max_output_tokens: 50,
+      input: [
+        { role: 'system', content: 'Be terse.' },
+        { role: 'user', content: [{ type: 'input_text', text: 'please repeat one two three four five six seven' }] },
+      ],
     });
     expect(req.body.messages).toBeUndefined();
   });
@@ -68,16 +84,28 @@ describe('Google Gemini wire', () => {
   it('answers generateText with the echo, usage and the request as the SDK sent it', async () => {
     const p = await start();
     const r = await generateText({
-      model: gemini(p), system: 'Be terse.', prompt: 'please repeat one two three four five six seven',
-      temperature: 0.2, maxOutputTokens: 64, topP: 0.9, maxRetries: 0,
+      model: gemini(p),
+      system: 'Be terse.',
+      prompt: 'please repeat one two three four five six seven',
+      temperature: 0.2,
+      maxOutputTokens: 64,
+      topP: 0.9,
+      maxRetries: 0,
     });
     expect(r.text).toBe('echo: two three four five six seven');
     expect(r.finishReason).toBe('stop');
     expect(r.usage).toMatchObject({ inputTokens: 11, outputTokens: 7, totalTokens: 18 });
     const req = p.requests[0];
     expect(req).toMatchObject({
-      wire: 'google', path: '/v1beta/models/gemini-2.0-flash:generateContent', model: 'gemini-2.0-flash', status: 200, authorization: KEY,
-      messages: [{ role: 'system', content: 'Be terse.' }, { role: 'user', content: 'please repeat one two three four five six seven' }],
+      wire: 'google',
+      path: '/v1beta/models/gemini-2.0-flash:generateContent',
+      model: 'gemini-2.0-flash',
+      status: 200,
+      authorization: KEY,
+      messages: [
+        { role: 'system', content: 'Be terse.' },
+        { role: 'user', content: 'please repeat one two three four five six seven' },
+      ],
     });
     expect(req.body).toMatchObject({
       systemInstruction: { parts: [{ text: 'Be terse.' }] },
@@ -89,8 +117,13 @@ describe('Google Gemini wire', () => {
   it('MAX_TOKENS is finish reason length; a prior model turn is normalised to assistant', async () => {
     const p = await start({ answer: () => ({ text: 'cut', inputTokens: 9, outputTokens: 2, finishReason: 'length' }) });
     const r = await generateText({
-      model: gemini(p), maxRetries: 0,
-      messages: [{ role: 'user', content: 'a' }, { role: 'assistant', content: 'b' }, { role: 'user', content: 'c' }],
+      model: gemini(p),
+      maxRetries: 0,
+      messages: [
+        { role: 'user', content: 'a' },
+        { role: 'assistant', content: 'b' },
+        { role: 'user', content: 'c' },
+      ],
     });
     expect(r.finishReason).toBe('length');
     expect(r.usage).toMatchObject({ inputTokens: 9, outputTokens: 2 });

@@ -26,9 +26,17 @@ describe('OpenAI Chat Completions wire', () => {
     expect(p.requests).toHaveLength(1);
     const req = p.requests[0];
     expect(req).toMatchObject({
-      wire: 'openai', path: '/v1/chat/completions', model: 'm1', attempt: 1, stream: false, status: 200,
+      wire: 'openai',
+      path: '/v1/chat/completions',
+      model: 'm1',
+      attempt: 1,
+      stream: false,
+      status: 200,
       authorization: `Bearer ${KEY}`,
-      messages: [{ role: 'system', content: 'Be terse.' }, { role: 'user', content: 'please repeat one two three four five six seven' }],
+      messages: [
+        { role: 'system', content: 'Be terse.' },
+        { role: 'user', content: 'please repeat one two three four five six seven' },
+      ],
     });
     expect(req.body.model).toBe('m1');
     expect(p.stats()).toMatchObject({ total: 1, byStatus: { '200': 1 } });
@@ -72,7 +80,8 @@ describe('OpenAI Chat Completions wire', () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as { id: unknown; created: unknown };
     expect(body).toMatchObject({
-      object: 'chat.completion', model: 'm1',
+      object: 'chat.completion',
+      model: 'm1',
       choices: [{ index: 0, message: { role: 'assistant', content: 'echo: hello there' }, finish_reason: 'stop' }],
       usage: { prompt_tokens: 2, completion_tokens: 3, total_tokens: 5 },
     });
@@ -124,7 +133,12 @@ describe('Anthropic Messages wire', () => {
     expect(r.finishReason).toBe('stop');
     expect(r.usage).toMatchObject({ inputTokens: 8, outputTokens: 4 });
     expect(p.requests[0]).toMatchObject({
-      wire: 'anthropic', path: '/v1/messages', model: 'claude-x', status: 200, authorization: KEY, stream: false,
+      wire: 'anthropic',
+      path: '/v1/messages',
+      model: 'claude-x',
+      status: 200,
+      authorization: KEY,
+      stream: false,
       messages: [
         { role: 'system', content: 'You grade.' },
         { role: 'user', content: 'first turn' },
@@ -154,8 +168,13 @@ describe('Anthropic Messages wire', () => {
     const p = await start();
     const res = await post(p, '/v1/messages', { ...chatBody('hi you'), system: 'sys', max_tokens: 5 });
     expect(await res.json()).toMatchObject({
-      type: 'message', role: 'assistant', model: 'm1', content: [{ type: 'text', text: 'echo: hi you' }],
-      stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 3, output_tokens: 3 },
+      type: 'message',
+      role: 'assistant',
+      model: 'm1',
+      content: [{ type: 'text', text: 'echo: hi you' }],
+      stop_reason: 'end_turn',
+      stop_sequence: null,
+      usage: { input_tokens: 3, output_tokens: 3 },
     });
   });
 
@@ -194,7 +213,13 @@ describe('other routes', () => {
     const p = await start({ models: ['a', 'b'] });
     expect(await (await fetch(`${p.url}/health`)).json()).toEqual({ ok: true });
     const models = await (await fetch(`${p.openaiBaseURL}/models`)).json();
-    expect(models).toMatchObject({ object: 'list', data: [{ id: 'a', object: 'model' }, { id: 'b', object: 'model' }] });
+    expect(models).toMatchObject({
+      object: 'list',
+      data: [
+        { id: 'a', object: 'model' },
+        { id: 'b', object: 'model' },
+      ],
+    });
 
     const nf = await post(p, '/v1/nope', {});
     expect(nf.status).toBe(404);
@@ -206,7 +231,10 @@ describe('other routes', () => {
     const abad = await post(p, '/v1/messages', 'not json', { 'x-api-key': 'k', 'anthropic-version': '2023-06-01' });
     expect(abad.status).toBe(400);
     expect(await abad.json()).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } });
-    expect(p.requests.map((r) => [r.wire, r.status, r.body])).toEqual([['openai', 400, '{"model": "m1", '], ['anthropic', 400, 'not json']]);
+    expect(p.requests.map((r) => [r.wire, r.status, r.body])).toEqual([
+      ['openai', 400, '{"model": "m1", '],
+      ['anthropic', 400, 'not json'],
+    ]);
   });
 
   it('close() does not wait for a request still being answered: the client sees its connection end', async () => {

@@ -21,14 +21,10 @@ import { checkRates, drawFault } from './faults.js';
 import { GOOGLE_ROUTE, googleWire } from './google-wire.js';
 import { openaiResponsesWire } from './openai-responses-wire.js';
 import { openaiWire } from './openai-wire.js';
-import type {
-  Fault, FakeAnswer, FakeProvider, FakeProviderOptions, FakeProviderStats, FakeRequest, ResolvedAnswer, Wire, WireError,
-} from './types.js';
+import type { Fault, FakeAnswer, FakeProvider, FakeProviderOptions, FakeProviderStats, FakeRequest, ResolvedAnswer, Wire, WireError } from './types.js';
 import { fnv, sendJson, words } from './util.js';
 
-export type {
-  Fault, FakeAnswer, FakeMessage, FakeProvider, FakeProviderOptions, FakeProviderStats, FakeRequest, FaultRates,
-} from './types.js';
+export type { Fault, FakeAnswer, FakeMessage, FakeProvider, FakeProviderOptions, FakeProviderStats, FakeRequest, FaultRates } from './types.js';
 
 const LLM_ROUTES: Record<string, Wire> = { '/v1/chat/completions': openaiWire, '/v1/responses': openaiResponsesWire, '/v1/messages': anthropicWire };
 const llmWire = (path: string): Wire | undefined => LLM_ROUTES[path] ?? (GOOGLE_ROUTE.test(path) ? googleWire : undefined);
@@ -36,7 +32,9 @@ const llmWire = (path: string): Wire | undefined => LLM_ROUTES[path] ?? (GOOGLE_
 /** The default answer: `echo: ` + the last 6 words of the last user message. */
 export function echoAnswer(req: Pick<FakeRequest, 'messages'>): string {
   const lastUser = [...req.messages].reverse().find((m) => m.role === 'user') ?? req.messages.at(-1);
-  return `echo: ${words(lastUser?.content ?? '').slice(-6).join(' ')}`;
+  return `echo: ${words(lastUser?.content ?? '')
+    .slice(-6)
+    .join(' ')}`;
 }
 
 interface Generation {
@@ -49,8 +47,11 @@ const newGeneration = (): Generation => ({ total: 0, byStatus: {}, inFlight: 0, 
 
 /** Which wire's error format to use for a request that is not on an LLM route. */
 const guessWire = (req: IncomingMessage, path: string): Wire =>
-  path.startsWith('/v1beta') || req.headers['x-goog-api-key'] !== undefined ? googleWire
-    : req.headers['anthropic-version'] !== undefined || req.headers['x-api-key'] !== undefined ? anthropicWire : openaiWire;
+  path.startsWith('/v1beta') || req.headers['x-goog-api-key'] !== undefined
+    ? googleWire
+    : req.headers['anthropic-version'] !== undefined || req.headers['x-api-key'] !== undefined
+      ? anthropicWire
+      : openaiWire;
 
 export async function startFakeProvider(options: FakeProviderOptions = {}): Promise<FakeProvider> {
   checkRates(options.faultRates);
@@ -88,17 +89,33 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
   async function handleLLM(wire: Wire, path: string, req: IncomingMessage, res: ServerResponse, raw: string, g: Generation): Promise<void> {
     let body: unknown;
     let badJson = false;
-    try { body = JSON.parse(raw); } catch { body = raw; badJson = true; }
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      body = raw;
+      badJson = true;
+    }
     const parsed = badJson
-      ? { model: '', messages: [], stream: false, invalid: `We could not parse the JSON body of your request: ${raw.length === 0 ? 'empty body' : 'invalid JSON'}` }
+      ? {
+          model: '',
+          messages: [],
+          stream: false,
+          invalid: `We could not parse the JSON body of your request: ${raw.length === 0 ? 'empty body' : 'invalid JSON'}`,
+        }
       : wire.parse(body, path);
     const cred = authorized(wire, req);
     const attemptKey = `${wire.name}\u0000${parsed.model}\u0000${JSON.stringify(parsed.messages)}`;
     const attempt = (attempts.get(attemptKey) ?? 0) + 1;
     attempts.set(attemptKey, attempt);
     const fr: FakeRequest = {
-      wire: wire.name, path, model: parsed.model, messages: parsed.messages, body, attempt,
-      authorization: cred.raw, stream: parsed.stream,
+      wire: wire.name,
+      path,
+      model: parsed.model,
+      messages: parsed.messages,
+      body,
+      attempt,
+      authorization: cred.raw,
+      stream: parsed.stream,
     };
     requests.push(fr);
     g.total++;
@@ -112,7 +129,9 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       sendJson(res, err.status, err.body, { 'x-request-id': `req_fake_${++idCounter}`, ...headers });
     };
     let clientGone = false;
-    res.on('close', () => { if (!res.writableFinished) clientGone = true; });
+    res.on('close', () => {
+      if (!res.writableFinished) clientGone = true;
+    });
     const gone = () => closing || clientGone || res.destroyed;
 
     if (!cred.ok) return sendError(wire.error('authentication', { key: cred.key }));
@@ -135,8 +154,10 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     if (fault?.kind === 'slow') await sleep(fault.ms, res);
     if (gone()) return answered(0);
     switch (fault?.kind) {
-      case '500': return sendError(wire.error('server'));
-      case '503': return sendError(wire.error('unavailable'));
+      case '500':
+        return sendError(wire.error('server'));
+      case '503':
+        return sendError(wire.error('unavailable'));
       case 'reset':
         answered(0);
         req.socket.destroy();
@@ -157,7 +178,12 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       if (typeof ans?.text !== 'string') throw new Error('answer must be a string or {text: string}');
       resolved = {
         text: ans.text,
-        inputTokens: ans.inputTokens ?? Math.max(1, fr.messages.reduce((n, m) => n + words(m.content).length, 0)),
+        inputTokens:
+          ans.inputTokens ??
+          Math.max(
+            1,
+            fr.messages.reduce((n, m) => n + words(m.content).length, 0),
+          ),
         outputTokens: ans.outputTokens ?? Math.max(1, words(ans.text).length),
         finishReason: ans.finishReason,
       };
@@ -189,10 +215,13 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname.replace(/\/+$/, '') || '/';
     const wire = req.method === 'POST' ? llmWire(path) : undefined;
     const g = gen;
-    if (wire) { // in flight = request received, response not yet finished or aborted
+    if (wire) {
+      // in flight = request received, response not yet finished or aborted
       g.inFlight++;
       g.maxInFlight = Math.max(g.maxInFlight, g.inFlight);
-      res.on('close', () => { g.inFlight--; });
+      res.on('close', () => {
+        g.inFlight--;
+      });
     }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -209,7 +238,10 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => { server.off('error', reject); resolve(); });
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;

@@ -33,28 +33,26 @@ async function makeRun(store: Store, rows: { caseId: string; variantId?: string;
     warnings: [],
   });
   await store.results.putMany(
-    rows.map(
-      (r): ResultRow => ({
-        runId: RUN,
-        caseId: r.caseId,
-        variantId: r.variantId ?? 'a',
-        repeat: 0,
-        output: 'out',
-        pass: r.error ? null : r.checks.every((c) => c.pass),
-        score: r.error ? null : 1,
-        cached: false,
-        latencyMs: null,
-        inputTokens: null,
-        outputTokens: null,
-        costUsd: null,
-        errorClass: r.error ? 'judge-error' : null,
-        errorMessage: null,
-        attempts: 1,
-        checks: r.checks,
-        messages: null,
-        finishedAt: new Date().toISOString(),
-      }),
-    ),
+    rows.map((r): ResultRow => ({
+      runId: RUN,
+      caseId: r.caseId,
+      variantId: r.variantId ?? 'a',
+      repeat: 0,
+      output: 'out',
+      pass: r.error ? null : r.checks.every((c) => c.pass),
+      score: r.error ? null : 1,
+      cached: false,
+      latencyMs: null,
+      inputTokens: null,
+      outputTokens: null,
+      costUsd: null,
+      errorClass: r.error ? 'judge-error' : null,
+      errorMessage: null,
+      attempts: 1,
+      checks: r.checks,
+      messages: null,
+      finishedAt: new Date().toISOString(),
+    })),
   );
 }
 
@@ -96,9 +94,42 @@ describe('calibrate: a binary judge', () => {
     ];
     await makeRun(store, rows);
     await store.labels.putMany([
-      ...humanPass.map((_, i) => ({ runId: RUN, caseId: `p${i}`, variantId: 'a', repeat: 0, label: 'pass', scores: null, tag: null, comment: null, labeller: 'ana', createdAt: '2026-01-01T00:00:00Z' })),
-      ...humanFail.map((_, i) => ({ runId: RUN, caseId: `f${i}`, variantId: 'a', repeat: 0, label: 'fail', scores: null, tag: null, comment: null, labeller: 'ana', createdAt: '2026-01-01T00:00:00Z' })),
-      { runId: RUN, caseId: 'err', variantId: 'a', repeat: 0, label: 'pass', scores: null, tag: null, comment: null, labeller: 'ana', createdAt: '2026-01-01T00:00:00Z' },
+      ...humanPass.map((_, i) => ({
+        runId: RUN,
+        caseId: `p${i}`,
+        variantId: 'a',
+        repeat: 0,
+        label: 'pass',
+        scores: null,
+        tag: null,
+        comment: null,
+        labeller: 'ana',
+        createdAt: '2026-01-01T00:00:00Z',
+      })),
+      ...humanFail.map((_, i) => ({
+        runId: RUN,
+        caseId: `f${i}`,
+        variantId: 'a',
+        repeat: 0,
+        label: 'fail',
+        scores: null,
+        tag: null,
+        comment: null,
+        labeller: 'ana',
+        createdAt: '2026-01-01T00:00:00Z',
+      })),
+      {
+        runId: RUN,
+        caseId: 'err',
+        variantId: 'a',
+        repeat: 0,
+        label: 'pass',
+        scores: null,
+        tag: null,
+        comment: null,
+        labeller: 'ana',
+        createdAt: '2026-01-01T00:00:00Z',
+      },
     ]);
   });
 
@@ -107,7 +138,13 @@ describe('calibrate: a binary judge', () => {
     expect(c.judges).toHaveLength(1);
     const j = c.judges[0];
     expect(j).toMatchObject({ judge: 'openai:j', metric: 'helpful', kind: 'binary', n: 40, judgeErrors: 1 });
-    expect(j.confusion).toEqual({ categories: ['pass', 'fail'], matrix: [[16, 4], [4, 16]] });
+    expect(j.confusion).toEqual({
+      categories: ['pass', 'fail'],
+      matrix: [
+        [16, 4],
+        [4, 16],
+      ],
+    });
     expect(j.agreement).toBeCloseTo(0.8, 10);
     expect(j.agreementCountingErrors).toBeCloseTo(32 / 41, 10);
     expect(j.kappa!.value).toBeCloseTo(0.6, 10); // (0.8 − 0.5) / (1 − 0.5)
@@ -145,7 +182,14 @@ describe('calibrate: a binary judge', () => {
     expect(text).toContain('not shown with 95% confidence: 20 human-failed labels are too few (with no false pass at all it takes 59)');
     const stored = await store.calibrations.list({ judge: 'openai:j', metric: 'helpful' });
     expect(stored).toHaveLength(1);
-    expect(stored[0]).toMatchObject({ runId: RUN, suiteName: 'suite', labels: 40, agreement: 0.8, kappaWeights: 'none', createdAt: '2026-02-01T00:00:00.000Z' });
+    expect(stored[0]).toMatchObject({
+      runId: RUN,
+      suiteName: 'suite',
+      labels: 40,
+      agreement: 0.8,
+      kappaWeights: 'none',
+      createdAt: '2026-02-01T00:00:00.000Z',
+    });
     expect(stored[0].kappa).toBeCloseTo(0.6);
     // Calibrating again replaces the row.
     await calibrateRun(store, RUN);
@@ -167,9 +211,23 @@ describe('calibrate: a rubric dimension against several labellers', () => {
     const ana = [5, 4, 3, 3, 2, 1, 2, 4, 1, 4];
     const ben = [5, 5, 3, 2, 2, 1, 2, 4, 2, 3];
     const cy = [4, 4, 3, 3, 1, 2, 2, 4, 1, 4];
-    await makeRun(store, judge.map((raw, i) => ({ caseId: `c${i}`, checks: [rubricCheck(raw)] })));
+    await makeRun(
+      store,
+      judge.map((raw, i) => ({ caseId: `c${i}`, checks: [rubricCheck(raw)] })),
+    );
     const label = (labeller: string, scores: number[]) =>
-      scores.map((s, i) => ({ runId: RUN, caseId: `c${i}`, variantId: 'a', repeat: 0, label: null, scores: { tone: s }, tag: null, comment: null, labeller, createdAt: 'x' }));
+      scores.map((s, i) => ({
+        runId: RUN,
+        caseId: `c${i}`,
+        variantId: 'a',
+        repeat: 0,
+        label: null,
+        scores: { tone: s },
+        tag: null,
+        comment: null,
+        labeller,
+        createdAt: 'x',
+      }));
     await store.labels.putMany([...label('ana', ana), ...label('ben', ben), ...label('cy', cy)]);
     const c = await calibrateRun(store, RUN);
     const j = c.judges[0];
@@ -229,19 +287,24 @@ describe('labels import', () => {
     const [r] = await importLabels(store, readLabelsFile(jsonlFile), { file: jsonlFile, runId: RUN, now: () => new Date('2026-03-01T00:00:00Z') });
     expect(r).toMatchObject({ runId: RUN, imported: 4, labellers: ['ana', 'ben', 'cy'], kinds: { passFail: 2, scores: 1, pairwise: 2 } });
     const rows = await store.labels.list(RUN);
-    expect(rows.map((l) => [l.caseId, l.variantId, l.label ?? l.preference, l.labeller, l.createdAt])).toEqual([
-      ['c2', 'a', 'fail', 'ana', '2026-03-01T00:00:00.000Z'],
-      ['c1', 'a', 'loss', 'ben', '2026-03-01T00:00:00.000Z'],
-      ['c1', 'b', 'tie', 'cy', '2026-03-01T00:00:00.000Z'],
-      ['c1', 'a', 'pass', 'ana', '2026-01-02T03:04:05Z'],
-    ].sort((x, y) => (x[4] < y[4] ? -1 : 1)));
+    expect(rows.map((l) => [l.caseId, l.variantId, l.label ?? l.preference, l.labeller, l.createdAt])).toEqual(
+      [
+        ['c2', 'a', 'fail', 'ana', '2026-03-01T00:00:00.000Z'],
+        ['c1', 'a', 'loss', 'ben', '2026-03-01T00:00:00.000Z'],
+        ['c1', 'b', 'tie', 'cy', '2026-03-01T00:00:00.000Z'],
+        ['c1', 'a', 'pass', 'ana', '2026-01-02T03:04:05Z'],
+      ].sort((x, y) => (x[4] < y[4] ? -1 : 1)),
+    );
     expect(rows.find((l) => l.labeller === 'cy')!.scores).toEqual({ tone: 4 });
 
     const csv = file('l.csv', 'case_id,variant,label,accuracy,score:tone\nc1,a,yes,5,4\nc2,a,no,,2\n');
     const [c] = await importLabels(store, readLabelsFile(csv), { file: csv, labeller: 'dee' });
     expect(c).toMatchObject({ runId: RUN, runGuessed: true, imported: 2 });
     const dee = (await store.labels.list(RUN, { labeller: 'dee' })).map((l) => [l.caseId, l.label, l.scores]);
-    expect(dee).toEqual([['c1', 'pass', { accuracy: 5, tone: 4 }], ['c2', 'fail', { tone: 2 }]]);
+    expect(dee).toEqual([
+      ['c1', 'pass', { accuracy: 5, tone: 4 }],
+      ['c2', 'fail', { tone: 2 }],
+    ]);
   });
 
   it('errors name the file, the line and the fix; nothing is imported', async () => {

@@ -35,7 +35,9 @@ describe('judge: one rubric, pass/fail + score + reasoning', () => {
 
   it('a higher threshold fails the same answer; `input` overrides the messages', async () => {
     const judge = stubJudge(() => ({ reasoning: 'ok', verdict: 'pass', score: 0.6 }));
-    const r = await score({ type: 'judge', judge: JUDGE, rubric: 'r', threshold: 0.7, input: 'the question' }, 'x', judge, { messages: [{ role: 'user', content: 'ignored' }] });
+    const r = await score({ type: 'judge', judge: JUDGE, rubric: 'r', threshold: 0.7, input: 'the question' }, 'x', judge, {
+      messages: [{ role: 'user', content: 'ignored' }],
+    });
     expect(r.pass).toBe(false);
     expect(fenced(judge.calls[0].prompt, 'input')).toBe('the question');
   });
@@ -56,8 +58,17 @@ describe('judge: one rubric, pass/fail + score + reasoning', () => {
   });
 
   it('unparseable answers: not JSON, missing fields, out of range', async () => {
-    for (const answer of ['not json', { verdict: 'pass', score: 0.9 }, { reasoning: 'x', verdict: 'maybe', score: 0.5 }, { reasoning: 'x', verdict: 'pass', score: 7 }]) {
-      const r = await score({ type: 'judge', judge: JUDGE, rubric: 'r' }, 'out', stubJudge(() => answer));
+    for (const answer of [
+      'not json',
+      { verdict: 'pass', score: 0.9 },
+      { reasoning: 'x', verdict: 'maybe', score: 0.5 },
+      { reasoning: 'x', verdict: 'pass', score: 7 },
+    ]) {
+      const r = await score(
+        { type: 'judge', judge: JUDGE, rubric: 'r' },
+        'out',
+        stubJudge(() => answer),
+      );
       expect(r.checks[0].error, JSON.stringify(answer)).toBe('judge-error');
     }
   });
@@ -129,13 +140,20 @@ describe('rubric: dimensions on a scale with anchors, one metric each', () => {
     expect(judge.calls).toHaveLength(2);
     expect(r.checks).toHaveLength(1);
     expect(r.checks[0]).toMatchObject({ metric: 'rubric', error: 'judge-error' });
-    const missing = await score(spec, 'out', stubJudge(() => ({ accuracy: { reasoning: 'x', score: 3 } })));
+    const missing = await score(
+      spec,
+      'out',
+      stubJudge(() => ({ accuracy: { reasoning: 'x', score: 3 } })),
+    );
     expect(missing.checks[0].reason).toContain('dimension "tone" is missing');
   });
 
   it('ensembles: median (majority) or mean per dimension', async () => {
     const levels: Record<string, [number, number]> = { 'openai:a': [5, 1], 'openai:b': [4, 2], 'openai:c': [1, 2] };
-    const judge = stubJudge((req) => ({ accuracy: { reasoning: '', score: levels[req.modelName][0] }, tone: { reasoning: '', score: levels[req.modelName][1] } }));
+    const judge = stubJudge((req) => ({
+      accuracy: { reasoning: '', score: levels[req.modelName][0] },
+      tone: { reasoning: '', score: levels[req.modelName][1] },
+    }));
     const maj = await score({ ...spec, judge: ['openai:a', 'openai:b', 'openai:c'] }, 'out', judge);
     expect(maj.checks.map((c) => c.judge?.raw)).toEqual([4, 2]);
     expect(maj.checks[0].pass).toBe(true); // 2 of 3 at >= 4
@@ -160,29 +178,56 @@ describe('pairwise: both orders, a win only when they agree', () => {
     expect(fenced(judge.calls[0].prompt, 'output_a')).toBe('MINE');
     expect(fenced(judge.calls[1].prompt, 'output_a')).toBe('THE OTHER ANSWER');
     expect(r.checks[0]).toMatchObject({ pass: true, score: 1 });
-    expect(r.checks[0].judge).toMatchObject({ outcome: 'win', against: 'baseline', orders: [
-      { model: JUDGE, thisAt: 'A', picked: 'this' },
-      { model: JUDGE, thisAt: 'B', picked: 'this' },
-    ] });
-    const loss = await score(spec, 'MINE', picker((a) => (a === 'MINE' ? 'B' : 'A')), { opponent });
+    expect(r.checks[0].judge).toMatchObject({
+      outcome: 'win',
+      against: 'baseline',
+      orders: [
+        { model: JUDGE, thisAt: 'A', picked: 'this' },
+        { model: JUDGE, thisAt: 'B', picked: 'this' },
+      ],
+    });
+    const loss = await score(
+      spec,
+      'MINE',
+      picker((a) => (a === 'MINE' ? 'B' : 'A')),
+      { opponent },
+    );
     expect(loss.checks[0]).toMatchObject({ pass: false, score: 0 });
     expect(loss.checks[0].judge?.outcome).toBe('loss');
   });
 
   it('a judge that always picks position A flips with the order: a tie, and the reason says so', async () => {
-    const r = await score(spec, 'MINE', picker(() => 'A'), { opponent });
+    const r = await score(
+      spec,
+      'MINE',
+      picker(() => 'A'),
+      { opponent },
+    );
     expect(r.checks[0]).toMatchObject({ pass: true, score: 0.5 });
     expect(r.checks[0].judge?.outcome).toBe('tie');
     expect(r.checks[0].judge?.orders?.map((o) => o.picked)).toEqual(['this', 'other']);
     expect(r.checks[0].reason).toContain('the verdict changed with the order');
-    const strict = await score({ ...spec, pass_on: 'win' }, 'MINE', picker(() => 'A'), { opponent });
+    const strict = await score(
+      { ...spec, pass_on: 'win' },
+      'MINE',
+      picker(() => 'A'),
+      { opponent },
+    );
     expect(strict.checks[0].pass).toBe(false);
   });
 
   it('against a reference: scored in the first phase; without the other output: indeterminate', async () => {
-    const r = await score({ type: 'pairwise', judge: JUDGE, reference: 'GOLD' }, 'MINE', picker((a, b) => (b === 'GOLD' ? 'B' : 'A')));
+    const r = await score(
+      { type: 'pairwise', judge: JUDGE, reference: 'GOLD' },
+      'MINE',
+      picker((a, b) => (b === 'GOLD' ? 'B' : 'A')),
+    );
     expect(r.checks[0].judge).toMatchObject({ outcome: 'loss', against: 'reference' });
-    const waiting = await score(spec, 'MINE', picker(() => 'A'));
+    const waiting = await score(
+      spec,
+      'MINE',
+      picker(() => 'A'),
+    );
     expect(waiting.checks[0]).toMatchObject({ indeterminate: true });
     expect(waiting.checks[0].reason).toContain('needs the output of variant "baseline"');
   });
@@ -212,25 +257,47 @@ describe('pairwise: both orders, a win only when they agree', () => {
 
 describe('factuality, closed-qa, faithfulness', () => {
   it('factuality: the relation to the reference decides; conflict fails by default', async () => {
-    for (const [relation, pass] of [['same', true], ['subset', true], ['superset', true], ['immaterial', true], ['conflict', false]] as const) {
+    for (const [relation, pass] of [
+      ['same', true],
+      ['subset', true],
+      ['superset', true],
+      ['immaterial', true],
+      ['conflict', false],
+    ] as const) {
       const judge = stubJudge(() => ({ reasoning: 'r', relation }));
       const r = await score({ type: 'factuality', judge: JUDGE, reference: 'Paris is the capital.' }, 'Paris.', judge);
       expect(r.checks[0].pass, relation).toBe(pass);
       expect(fenced(judge.calls[0].prompt, 'reference')).toBe('Paris is the capital.');
     }
-    const strict = await score({ type: 'factuality', judge: JUDGE, reference: 'x', accept: ['same'] }, 'y', stubJudge(() => ({ reasoning: '', relation: 'subset' })));
+    const strict = await score(
+      { type: 'factuality', judge: JUDGE, reference: 'x', accept: ['same'] },
+      'y',
+      stubJudge(() => ({ reasoning: '', relation: 'subset' })),
+    );
     expect(strict.checks[0].pass).toBe(false);
   });
 
   it('closed-qa: correct true/false; needs reference or criteria', async () => {
-    const r = await score({ type: 'closed-qa', judge: JUDGE, criteria: 'says 30 days' }, '30 days', stubJudge(() => ({ reasoning: '', correct: true })));
+    const r = await score(
+      { type: 'closed-qa', judge: JUDGE, criteria: 'says 30 days' },
+      '30 days',
+      stubJudge(() => ({ reasoning: '', correct: true })),
+    );
     expect(r.checks[0]).toMatchObject({ pass: true, score: 1 });
     expect(() => validateCheckSpec({ type: 'closed-qa', judge: JUDGE })).toThrow(/set `reference`/);
   });
 
   it('faithfulness: the share of claims the context supports, context from a case var (string or list)', async () => {
-    const judge = stubJudge(() => ({ reasoning: 'one claim is not in the docs', claims: [{ claim: 'refunds in 30 days', supported: true }, { claim: 'free shipping', supported: false }] }));
-    const r = await score({ type: 'faithfulness', judge: JUDGE, context_var: 'docs' }, 'out', judge, { vars: { docs: ['Refunds within 30 days.', 'Shipping costs $5.'] } });
+    const judge = stubJudge(() => ({
+      reasoning: 'one claim is not in the docs',
+      claims: [
+        { claim: 'refunds in 30 days', supported: true },
+        { claim: 'free shipping', supported: false },
+      ],
+    }));
+    const r = await score({ type: 'faithfulness', judge: JUDGE, context_var: 'docs' }, 'out', judge, {
+      vars: { docs: ['Refunds within 30 days.', 'Shipping costs $5.'] },
+    });
     expect(r.checks[0]).toMatchObject({ pass: false });
     expect(r.checks[0].score).toBeCloseTo(0.5);
     expect(r.checks[0].reason).toContain('"free shipping"');

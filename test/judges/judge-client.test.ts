@@ -121,7 +121,7 @@ describe('judge client over the fake provider', () => {
     expect(missing.message).toContain('"score" is missing');
   });
 
-  it('a body that is not even JSON (the fake\'s malformed fault) is retried as an unusable answer too', async () => {
+  it("a body that is not even JSON (the fake's malformed fault) is retried as an unusable answer too", async () => {
     fault = (r) => (r.attempt === 1 ? { kind: 'malformed' } : undefined);
     answer = () => verdict(1);
     const a = await ask('openai:gpt-4o-mini', 'x');
@@ -195,11 +195,15 @@ describe('judge client over the fake provider', () => {
     expect(fake.requests).toHaveLength(0);
   });
 
-  it('function judges: the user\'s own code answers; bad answers retried once; a throw is a judge failure', async () => {
+  it("function judges: the user's own code answers; bad answers retried once; a throw is a judge failure", async () => {
     store = openStore(':memory:');
     const client = await createJudgeClient(suite, ['function:judge.mjs'], { store });
     const a = await client.ask({ model: 'function:judge.mjs', ...question('fine'), caseId: 'c7' });
-    expect(a).toMatchObject({ object: { verdict: 'pass', score: 0.75, reasoning: 'function judge on c7 (reasoning,verdict,score)' }, cached: false, costUsd: 0 });
+    expect(a).toMatchObject({
+      object: { verdict: 'pass', score: 0.75, reasoning: 'function judge on c7 (reasoning,verdict,score)' },
+      cached: false,
+      costUsd: 0,
+    });
     const bad = await client.ask({ model: 'function:judge.mjs', ...question('BAD') }).catch((e) => e);
     expect(bad.errorClass).toBe('judge-error');
     const threw = await client.ask({ model: 'function:judge.mjs', ...question('THROW') }).catch((e) => e);

@@ -77,7 +77,11 @@ describe('labels import: pass/fail, rubric scores and winner on the same result 
     { case_id: id, variant: 'bot', scores: { tone: i < 3 ? 5 : 2 }, labeller: 'ana' },
     { case_id: id, variant: 'bot', winner: i < 3 ? 'bot' : 'ref', labeller: 'ana' },
   ]);
-  const labelRows = () => queryDb<{ case_id: string; label: string | null; scores_json: string | null; preference: string | null }>(dir, "SELECT * FROM labels WHERE labeller = 'ana' ORDER BY case_id");
+  const labelRows = () =>
+    queryDb<{ case_id: string; label: string | null; scores_json: string | null; preference: string | null }>(
+      dir,
+      "SELECT * FROM labels WHERE labeller = 'ana' ORDER BY case_id",
+    );
 
   it('stores every kind, prints the count it stored, and calibration finds all three', async () => {
     writeFiles(dir, { 'labels.jsonl': jsonl(lines) });
@@ -113,7 +117,9 @@ describe('labels import: pass/fail, rubric scores and winner on the same result 
   it('the same labels again are unchanged; a changed verdict is an update, and nothing else moves', async () => {
     const again = await runCli(['labels', 'import', 'labels.jsonl', '--run', runId], { cwd: dir });
     expect(again.exitCode).toBe(0);
-    expect(again.stdout).toContain(`imported 0 labels, 18 unchanged (already stored) (18 read: 6 pass/fail, 6 with dimension scores, 6 pairwise (win/loss/tie)) by ana into run ${runId}`);
+    expect(again.stdout).toContain(
+      `imported 0 labels, 18 unchanged (already stored) (18 read: 6 pass/fail, 6 with dimension scores, 6 pairwise (win/loss/tie)) by ana into run ${runId}`,
+    );
     expect(labelRows()).toHaveLength(6);
 
     // Line 1: c1 now fails (an update); line 2: a new dimension on c1 (new); line 3: c2's winner unchanged.
@@ -126,7 +132,9 @@ describe('labels import: pass/fail, rubric scores and winner on the same result 
     });
     const fix = await runCli(['labels', 'import', 'fix.jsonl', '--run', runId], { cwd: dir });
     expect(fix.exitCode).toBe(0);
-    expect(fix.stdout).toContain('imported 1 label, updated 1, 1 unchanged (already stored) (3 read: 1 pass/fail, 1 with dimension scores, 1 pairwise (win/loss/tie))');
+    expect(fix.stdout).toContain(
+      'imported 1 label, updated 1, 1 unchanged (already stored) (3 read: 1 pass/fail, 1 with dimension scores, 1 pairwise (win/loss/tie))',
+    );
     expect(fix.stdout).toContain("updated: the same labeller's earlier label of the same kind on the same result was replaced (line 1)");
     const c1 = labelRows()[0];
     expect([c1.label, JSON.parse(c1.scores_json!), c1.preference]).toEqual(['fail', { tone: 5, accuracy: 3 }, 'win']);
@@ -147,7 +155,9 @@ describe('migration 7: a stored win/loss/tie label becomes a preference', () => 
       db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, 'then');
     }
     db.prepare("INSERT INTO runs VALUES ('r', 's', 'h', 'f', NULL, 'completed', 1, '{}', '[]', 1, NULL, NULL, 2, 't', NULL, '[]')").run();
-    const put = db.prepare("INSERT INTO labels (run_id, case_id, variant_id, repeat_index, label, labeller, created_at) VALUES ('r', ?, 'a', 0, ?, 'ana', 't')");
+    const put = db.prepare(
+      "INSERT INTO labels (run_id, case_id, variant_id, repeat_index, label, labeller, created_at) VALUES ('r', ?, 'a', 0, ?, 'ana', 't')",
+    );
     put.run('c1', 'win');
     put.run('c2', 'fail');
     db.close();

@@ -61,7 +61,9 @@ describe('an openai-compatible judge, and AI SDK warnings', () => {
     const rubric = local.requests.filter((r) => promptOf(r).includes('"tone"'));
     expect(rubric).toHaveLength(CASES.length);
     for (const req of rubric) {
-      expect(promptOf(req)).toContain('- "tone": an object with the keys "reasoning" (a string — brief reasoning, written before the verdict), "score" (a whole number from 1 to 5)');
+      expect(promptOf(req)).toContain(
+        '- "tone": an object with the keys "reasoning" (a string — brief reasoning, written before the verdict), "score" (a whole number from 1 to 5)',
+      );
     }
     for (const req of local.requests.filter((r) => !rubric.includes(r))) {
       const prompt = promptOf(req);

@@ -11,7 +11,10 @@ import { fenced, promptOf, schemaNameOf } from './helpers.js';
 const EXAMPLE = join(REPO, 'examples/pm-skills');
 const SUITE = join(EXAMPLE, 'evalspec.yaml');
 const KEY = 'sk-pm-skills-0123456789';
-const SCENARIOS: { id: string; vars: { title: string } }[] = readFileSync(join(EXAMPLE, 'scenarios.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+const SCENARIOS: { id: string; vars: { title: string } }[] = readFileSync(join(EXAMPLE, 'scenarios.jsonl'), 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => JSON.parse(l));
 const DIMENSIONS = ['eval_rigor', 'probabilistic_thinking', 'cost_awareness', 'safety_judgement', 'product_judgement'];
 
 /** A deterministic grader: weak on statistics and money in the scenarios that need them most. */
@@ -47,7 +50,10 @@ describe('examples/pm-skills', () => {
 
   it('scores the sample candidate on five dimensions per scenario and prints the gaps', async () => {
     const dir = tempDir();
-    const r = await runCli(['run', SUITE, '--no-progress', '--json', 'out.json'], { cwd: dir, env: { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: fake.openaiBaseURL } });
+    const r = await runCli(['run', SUITE, '--no-progress', '--json', 'out.json'], {
+      cwd: dir,
+      env: { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: fake.openaiBaseURL },
+    });
     expect(r.stderr).not.toContain('internal error');
     expect(r.exitCode).toBe(0);
     // One judge call per scenario, to the model the example names, with the rubric and the answer.
@@ -78,9 +84,14 @@ describe('examples/pm-skills', () => {
     const dir = tempDir();
     const mine = SCENARIOS.map((s) => `## ${s.id}\n\nMy answer to ${s.id}: measure it on the same cases with an interval.\n`).join('\n');
     writeFiles(dir, { 'mine.md': mine });
-    const r = await runCli(['run', SUITE, '--no-progress'], { cwd: dir, env: { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: fake.openaiBaseURL, PM_ANSWERS: 'mine.md' } });
+    const r = await runCli(['run', SUITE, '--no-progress'], {
+      cwd: dir,
+      env: { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: fake.openaiBaseURL, PM_ANSWERS: 'mine.md' },
+    });
     expect(r.exitCode).toBe(0);
-    expect(fake.requests.map((q) => fenced(promptOf(q), 'output')).sort()).toEqual(SCENARIOS.map((s) => `My answer to ${s.id}: measure it on the same cases with an interval.`).sort());
+    expect(fake.requests.map((q) => fenced(promptOf(q), 'output')).sort()).toEqual(
+      SCENARIOS.map((s) => `My answer to ${s.id}: measure it on the same cases with an interval.`).sort(),
+    );
   });
 
   it('without a judge key it stops before any call and says which variable to set', async () => {

@@ -91,7 +91,9 @@ describe('LLMBar Natural: evalspec calibrate reproduces the published judge stat
       'output_1.jsonl': jsonl(rows.map((r) => ({ id: `n${r.i}`, output: `LLMBar Natural #${r.i}, output 1` }))),
       'output_2.jsonl': jsonl(rows.map((r) => ({ id: `n${r.i}`, output: `LLMBar Natural #${r.i}, output 2` }))),
       // The gold label, as a human label: which output is better.
-      'gold.jsonl': jsonl(rows.map((r) => ({ case_id: `n${r.i}`, variant: 'output_1', winner: r.label === 1 ? 'output_1' : 'output_2', labeller: 'llmbar-gold' }))),
+      'gold.jsonl': jsonl(
+        rows.map((r) => ({ case_id: `n${r.i}`, variant: 'output_1', winner: r.label === 1 ? 'output_1' : 'output_2', labeller: 'llmbar-gold' })),
+      ),
     });
     const run = await runCli(['run', 'evalspec.yaml', '--no-progress'], { cwd: dir, env: { OPENAI_API_KEY: KEY } });
     expect(run.stderr).not.toContain('internal error');

@@ -38,7 +38,11 @@ describe('PandaLM: evalspec calibrate reproduces the published human agreement, 
   let dir: string;
   let calibration: RunCalibration;
   let runExit: number | null;
-  const rows = readFileSync(join(FIXTURES, 'pandalm-testset.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+  const rows = readFileSync(join(FIXTURES, 'pandalm-testset.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(','));
 
   beforeAll(async () => {
     dir = tempDir();
@@ -62,7 +66,10 @@ describe('PandaLM: evalspec calibrate reproduces the published human agreement, 
       'response1.jsonl': jsonl(rows.map(([idx]) => ({ id: `p${idx}`, output: `PandaLM #${idx} response1` }))),
       'response2.jsonl': jsonl(rows.map(([idx]) => ({ id: `p${idx}`, output: `PandaLM #${idx} response2` }))),
       // The three annotators' labels, as CSV: which response is better (or a tie).
-      'labels.csv': ['case_id,variant,winner,labeller', ...rows.flatMap(([idx, a1, a2, a3]) => [a1, a2, a3].map((a, k) => `p${idx},response1,${winner(a)},annotator${k + 1}`))].join('\n'),
+      'labels.csv': [
+        'case_id,variant,winner,labeller',
+        ...rows.flatMap(([idx, a1, a2, a3]) => [a1, a2, a3].map((a, k) => `p${idx},response1,${winner(a)},annotator${k + 1}`)),
+      ].join('\n'),
     });
     const run = await runCli(['run', 'evalspec.yaml', '--no-progress'], { cwd: dir, timeoutMs: 120_000 });
     expect(run.stderr).not.toContain('internal error');

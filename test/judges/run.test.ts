@@ -57,7 +57,11 @@ function judgeAnswer(req: FakeRequest): string {
     case 'judge_verdict':
       return JSON.stringify({ reasoning: polite ? 'warm and helpful' : 'curt', verdict: polite ? 'pass' : 'fail', score: polite ? 0.9 : 0.2 });
     case 'rubric_scores':
-      return JSON.stringify(polite ? { accuracy: { reasoning: 'right', score: 5 }, tone: { reasoning: 'warm', score: 4 } } : { accuracy: { reasoning: 'wrong', score: 2 }, tone: { reasoning: 'cold', score: 3 } });
+      return JSON.stringify(
+        polite
+          ? { accuracy: { reasoning: 'right', score: 5 }, tone: { reasoning: 'warm', score: 4 } }
+          : { accuracy: { reasoning: 'wrong', score: 2 }, tone: { reasoning: 'cold', score: 3 } },
+      );
     case 'pairwise_verdict': {
       if (mode.positionBiased) return JSON.stringify({ reasoning: 'the first one', winner: 'A' });
       const a = fenced(prompt, 'output_a') ?? '';
@@ -94,7 +98,8 @@ describe('judge checks in evalspec run', () => {
     });
     return dir;
   }
-  const run = (dir: string, args: string[] = []) => runCli(['run', 'evalspec.yaml', '--json', 'out.json', '--no-progress', ...args], { cwd: dir, env: { OPENAI_API_KEY: KEY } });
+  const run = (dir: string, args: string[] = []) =>
+    runCli(['run', 'evalspec.yaml', '--json', 'out.json', '--no-progress', ...args], { cwd: dir, env: { OPENAI_API_KEY: KEY } });
   const report = (dir: string) => jsonReportSchema.parse(JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')));
 
   it('scores every judge check, stores verdicts, reports judge cost apart from the models', async () => {

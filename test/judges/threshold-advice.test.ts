@@ -17,9 +17,29 @@ const KEY = 'sk-threshold-0123456789';
 const HUMAN: Record<string, 'pass' | 'fail'> = { f1: 'fail', f2: 'fail', f3: 'fail', f4: 'fail', f5: 'fail', p1: 'pass', p2: 'pass', p3: 'pass', p4: 'pass' };
 const SCORES: Record<'polite' | 'correct', Record<string, [number, number, number]>> = {
   // f3: mean 0.567 >= 0.5 but 1 of 3 votes: the check fails it. With the mean rule it would be a false pass.
-  polite: { f1: [0.1, 0.1, 0.1], f2: [0.2, 0.2, 0.2], f3: [0.9, 0.4, 0.4], f4: [0.3, 0.3, 0.3], f5: [0.1, 0.1, 0.1], p1: [0.9, 0.9, 0.9], p2: [0.8, 0.8, 0.8], p3: [0.6, 0.7, 0.2], p4: [1, 0.7, 0.7] },
+  polite: {
+    f1: [0.1, 0.1, 0.1],
+    f2: [0.2, 0.2, 0.2],
+    f3: [0.9, 0.4, 0.4],
+    f4: [0.3, 0.3, 0.3],
+    f5: [0.1, 0.1, 0.1],
+    p1: [0.9, 0.9, 0.9],
+    p2: [0.8, 0.8, 0.8],
+    p3: [0.6, 0.7, 0.2],
+    p4: [1, 0.7, 0.7],
+  },
   // f5: mean 0.433 < 0.5 but 2 of 3 votes: the check passes it (a false pass the mean rule would not see).
-  correct: { f1: [0.1, 0.1, 0.1], f2: [0.2, 0.2, 0.2], f3: [0.9, 0.4, 0.4], f4: [0.3, 0.3, 0.3], f5: [0.6, 0.6, 0.1], p1: [0.9, 0.9, 0.9], p2: [0.8, 0.8, 0.8], p3: [0.6, 0.7, 0.2], p4: [1, 0.7, 0.7] },
+  correct: {
+    f1: [0.1, 0.1, 0.1],
+    f2: [0.2, 0.2, 0.2],
+    f3: [0.9, 0.4, 0.4],
+    f4: [0.3, 0.3, 0.3],
+    f5: [0.6, 0.6, 0.1],
+    p1: [0.9, 0.9, 0.9],
+    p2: [0.8, 0.8, 0.8],
+    p3: [0.6, 0.7, 0.2],
+    p4: [1, 0.7, 0.7],
+  },
 };
 const JUDGES = ['j1', 'j2', 'j3'];
 
@@ -85,7 +105,9 @@ describe('calibrate: threshold advice', () => {
     expect(e.threshold!.currentFalsePass).toMatchObject({ count: 0, of: 5 });
     // Every judge and metric: the advice's current rate is the rate of the stored verdicts.
     for (const j of calibration.judges) if (j.threshold) expect(j.threshold.currentFalsePass.count, `${j.judge} ${j.metric}`).toBe(j.falsePass!.count);
-    expect(block(ENSEMBLE, 'polite')).toContain("threshold now 0.5 (majority of 3 judges' votes, as the check decides): false pass 0.0% (0/5) meets the target ≤ 5.0%");
+    expect(block(ENSEMBLE, 'polite')).toContain(
+      "threshold now 0.5 (majority of 3 judges' votes, as the check decides): false pass 0.0% (0/5) meets the target ≤ 5.0%",
+    );
     expect(block(ENSEMBLE, 'polite')).not.toContain('use threshold');
   });
 
@@ -98,7 +120,9 @@ describe('calibrate: threshold advice', () => {
     // (0.6, 0.7] gives no false pass. False fails at 0.7: p3 (0.6, 0.7, 0.2) keeps 1 vote of 3 → 1 of 4.
     // (The mean rule would say (0.567, 0.6]: f3's mean is 0.567.)
     expect(e.threshold!.recommended).toMatchObject({ threshold: 0.7, above: 0.6, falsePass: { count: 0, of: 5 }, falseFail: { count: 1, of: 4 } });
-    expect(block(ENSEMBLE, 'correct')).toContain('for false pass ≤ 5.0% use threshold 0.7 (any threshold in (0.6, 0.7] gives the same verdicts on these labels');
+    expect(block(ENSEMBLE, 'correct')).toContain(
+      'for false pass ≤ 5.0% use threshold 0.7 (any threshold in (0.6, 0.7] gives the same verdicts on these labels',
+    );
   });
 
   it('no stricter advice for a single judge whose current threshold already has no false pass', () => {
@@ -116,7 +140,9 @@ describe('calibrate: threshold advice', () => {
     expect(qa.falsePass).toMatchObject({ count: 0, of: 5 });
     expect(qa.threshold).toMatchObject({ fixed: true, yesNo: true, meetsTarget: true, recommended: null });
     const text = block('openai:j1', 'closed-qa');
-    expect(text).toContain('the judge answers yes/no: the check has no threshold to tune (every threshold in (0, 1] gives the same verdicts); false pass 0.0% (0/5) meets the target ≤ 5.0%');
+    expect(text).toContain(
+      'the judge answers yes/no: the check has no threshold to tune (every threshold in (0, 1] gives the same verdicts); false pass 0.0% (0/5) meets the target ≤ 5.0%',
+    );
     expect(text).not.toContain('use threshold');
   });
 });

@@ -43,7 +43,11 @@ describe('buildPlan', () => {
     expect(items).toHaveLength(24);
     expect(new Set(items.map((i) => i.key)).size).toBe(24);
     expect(items.slice(0, 5).map((i) => `${i.repeat}|${i.caseId}|${i.variantId}`)).toEqual([
-      '0|fr|gpt-4o-mini/terse', '0|fr|gpt-4o-mini/chatty', '0|fr|haiku/terse', '0|fr|haiku/chatty', '0|jp|gpt-4o-mini/terse',
+      '0|fr|gpt-4o-mini/terse',
+      '0|fr|gpt-4o-mini/chatty',
+      '0|fr|haiku/terse',
+      '0|fr|haiku/chatty',
+      '0|jp|gpt-4o-mini/terse',
     ]);
     expect(items.slice(12).every((i) => i.repeat === 1)).toBe(true);
   });
@@ -51,10 +55,18 @@ describe('buildPlan', () => {
   it('each item carries its prompt rendered with its case; checks are the defaults then the case own, rendered', () => {
     const plan = buildPlan(suiteWith(TWO_PROMPTS, CASES));
     const item = (caseId: string, variantId: string) => [...plan.items()].find((i) => i.caseId === caseId && i.variantId === variantId)!;
-    expect(item('jp', 'haiku/terse').messages).toEqual([{ role: 'system', content: 'Be terse.' }, { role: 'user', content: 'Capital of Japan?' }]);
+    expect(item('jp', 'haiku/terse').messages).toEqual([
+      { role: 'system', content: 'Be terse.' },
+      { role: 'user', content: 'Capital of Japan?' },
+    ]);
     expect(item('pe', 'gpt-4o-mini/chatty').messages).toEqual([{ role: 'user', content: 'Tell me about Peru, whose capital is Lima.' }]);
     const jp = plan.cases.find((c) => c.case.id === 'jp')!;
-    expect(jp.checks).toEqual([{ type: 'contains', value: 'Tokyo' }, { type: 'starts-with', value: 'Tokyo' }].map((c) => expect.objectContaining(c)));
+    expect(jp.checks).toEqual(
+      [
+        { type: 'contains', value: 'Tokyo' },
+        { type: 'starts-with', value: 'Tokyo' },
+      ].map((c) => expect.objectContaining(c)),
+    );
     // The suite's templates are left as they were (rendering copies).
     expect(plan.suite.prompts[0].messages[1].content).toBe('Capital of {{country}}?');
   });
@@ -94,7 +106,13 @@ prompts: [{ id: v1, messages: [{ role: user, content: "{{q}}" }] }]
 checks: [{ type: equals, value: "{{expected}}" }]
 cases: cases.jsonl
 `;
-    expect(() => buildPlan(suiteWith(yaml, [{ id: 'a', vars: { q: 'x', expected: 'y' } }, { id: 'b', vars: { q: 'x' } }])))
-      .toThrow(/missing template variable "expected" in check "equals"/);
+    expect(() =>
+      buildPlan(
+        suiteWith(yaml, [
+          { id: 'a', vars: { q: 'x', expected: 'y' } },
+          { id: 'b', vars: { q: 'x' } },
+        ]),
+      ),
+    ).toThrow(/missing template variable "expected" in check "equals"/);
   });
 });

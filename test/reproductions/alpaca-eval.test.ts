@@ -9,11 +9,56 @@ import { preferenceWinRate } from '../../src/stats/index.js';
 
 // Published rows of the leaderboard CSVs (src/alpaca_eval/leaderboards/...), AlpacaEval 2.0 and 1.0.
 const PUBLISHED = [
-  { file: 'weighted_alpaca_eval_gpt4_turbo/claude-2.json', winRate: 17.188240356708075, se: 1.17482825615589, wins: 131, losses: 673, draws: 1, n: 805, discrete: 16.335403726708076 },
-  { file: 'weighted_alpaca_eval_gpt4_turbo/gpt-3.5-turbo-1106.json', winRate: 9.177964561962735, se: 0.8904117511864436, wins: 64, losses: 737, draws: 4, n: 805, discrete: 8.198757763975156 },
-  { file: 'alpaca_eval_gpt4/gpt4.json', winRate: 95.27950310559004, se: 0.716281440286153, wins: 761, losses: 32, draws: 12, n: 805, discrete: 95.27950310559004 },
-  { file: 'alpaca_eval_gpt4/claude-2.json', winRate: 91.35572139303484, se: 0.9897323784630048, wins: 734, losses: 69, draws: 1, n: 804, discrete: 91.35572139303484 },
-  { file: 'alpaca_eval_gpt4/llama-2-70b-chat-hf.json', winRate: 92.66169154228857, se: 0.911762258320568, wins: 743, losses: 57, draws: 4, n: 804, discrete: 92.66169154228857 },
+  {
+    file: 'weighted_alpaca_eval_gpt4_turbo/claude-2.json',
+    winRate: 17.188240356708075,
+    se: 1.17482825615589,
+    wins: 131,
+    losses: 673,
+    draws: 1,
+    n: 805,
+    discrete: 16.335403726708076,
+  },
+  {
+    file: 'weighted_alpaca_eval_gpt4_turbo/gpt-3.5-turbo-1106.json',
+    winRate: 9.177964561962735,
+    se: 0.8904117511864436,
+    wins: 64,
+    losses: 737,
+    draws: 4,
+    n: 805,
+    discrete: 8.198757763975156,
+  },
+  {
+    file: 'alpaca_eval_gpt4/gpt4.json',
+    winRate: 95.27950310559004,
+    se: 0.716281440286153,
+    wins: 761,
+    losses: 32,
+    draws: 12,
+    n: 805,
+    discrete: 95.27950310559004,
+  },
+  {
+    file: 'alpaca_eval_gpt4/claude-2.json',
+    winRate: 91.35572139303484,
+    se: 0.9897323784630048,
+    wins: 734,
+    losses: 69,
+    draws: 1,
+    n: 804,
+    discrete: 91.35572139303484,
+  },
+  {
+    file: 'alpaca_eval_gpt4/llama-2-70b-chat-hf.json',
+    winRate: 92.66169154228857,
+    se: 0.911762258320568,
+    wins: 743,
+    losses: 57,
+    draws: 4,
+    n: 804,
+    discrete: 92.66169154228857,
+  },
 ];
 
 const fixture = (f: string) => join(REPO, 'test/fixtures/alpaca_eval', f);
@@ -43,7 +88,10 @@ describe('AlpacaEval reproduction', () => {
 
   it('the bootstrap interval agrees with the normal interval within a few percent (large-sample limit)', () => {
     const rows = JSON.parse(readFileSync(fixture('weighted_alpaca_eval_gpt4_turbo/claude-2.json'), 'utf8'));
-    const s = preferenceWinRate(rows.map((r: { preference: number | null }) => r.preference), { seed: 7, resamples: 20_000 })!;
+    const s = preferenceWinRate(
+      rows.map((r: { preference: number | null }) => r.preference),
+      { seed: 7, resamples: 20_000 },
+    )!;
     const width = (i: { low: number; high: number }) => i.high - i.low;
     expect(Math.abs(width(s.bootstrapInterval!) / width(s.normalInterval!) - 1)).toBeLessThan(0.05);
   });
@@ -66,12 +114,20 @@ describe('AlpacaEval reproduction', () => {
   it('reads win/tie/loss JSONL and reports per segment', async () => {
     const dir = tempDir();
     const file = join(dir, 'wtl.jsonl');
-    const rows = [...Array(6).fill({ result: 'win', segment: 'a' }), ...Array(2).fill({ result: 'loss', segment: 'a' }), { result: 'tie', segment: 'b' }, { result: 'loss', segment: 'b' }];
+    const rows = [
+      ...Array(6).fill({ result: 'win', segment: 'a' }),
+      ...Array(2).fill({ result: 'loss', segment: 'a' }),
+      { result: 'tie', segment: 'b' },
+      { result: 'loss', segment: 'b' },
+    ];
     writeFileSync(file, rows.map((r, i) => JSON.stringify({ id: `c${i}`, ...r })).join('\n'));
     const result = await runCli(['pairwise', file, '--json', 'o.json'], { cwd: dir });
     expect(result.exitCode).toBe(0);
     const g = JSON.parse(readFileSync(join(dir, 'o.json'), 'utf8')).groups[0];
     expect(g.overall.winRate).toBeCloseTo(6.5 / 10, 12);
-    expect(g.segments.map((x: { segment: string; summary: { n: number } }) => [x.segment, x.summary.n])).toEqual([['a', 8], ['b', 2]]);
+    expect(g.segments.map((x: { segment: string; summary: { n: number } }) => [x.segment, x.summary.n])).toEqual([
+      ['a', 8],
+      ['b', 2],
+    ]);
   });
 });

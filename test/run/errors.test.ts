@@ -82,7 +82,11 @@ describe('classifyError on real provider failures', () => {
   });
 
   it('a CallFailure keeps its own class and retry decision; an unknown error is a non-retryable network error', () => {
-    expect(classifyError(new CallFailure('missing-output', 'no log for c1'), idle)).toEqual({ errorClass: 'missing-output', message: 'no log for c1', retryable: false });
+    expect(classifyError(new CallFailure('missing-output', 'no log for c1'), idle)).toEqual({
+      errorClass: 'missing-output',
+      message: 'no log for c1',
+      retryable: false,
+    });
     expect(classifyError(new CallFailure('function-error', 'boom', true), idle)).toMatchObject({ retryable: true });
     expect(classifyError(new RangeError('weird'), idle)).toMatchObject({ errorClass: 'network', retryable: false, message: 'weird' });
     // Long messages are cut to one line of at most 400 characters (+ an ellipsis).
@@ -117,7 +121,9 @@ describe('parseRetryAfter', () => {
 
 describe('parseRetryDelayFromBody (Gemini RetryInfo)', () => {
   const body = (retryDelay: unknown, type = 'type.googleapis.com/google.rpc.RetryInfo') =>
-    JSON.stringify({ error: { code: 429, status: 'RESOURCE_EXHAUSTED', details: [{ '@type': 'type.googleapis.com/google.rpc.QuotaFailure' }, { '@type': type, retryDelay }] } });
+    JSON.stringify({
+      error: { code: 429, status: 'RESOURCE_EXHAUSTED', details: [{ '@type': 'type.googleapis.com/google.rpc.QuotaFailure' }, { '@type': type, retryDelay }] },
+    });
   it('reads a protobuf duration in decimal seconds', () => {
     expect(parseRetryDelayFromBody(body('13s'))).toBe(13_000);
     expect(parseRetryDelayFromBody(body('0.5s'))).toBe(500);

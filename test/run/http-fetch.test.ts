@@ -7,7 +7,13 @@ import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { providerFetch } from '../../src/run/http-fetch.js';
 
-interface Seen { method: string; url: string; headers: http.IncomingHttpHeaders; body: string; remotePort: number }
+interface Seen {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  remotePort: number;
+}
 
 /** A loopback server whose routes are plain functions; records every request it got. */
 async function startServer(route: (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void) {
@@ -25,8 +31,14 @@ async function startServer(route: (req: http.IncomingMessage, res: http.ServerRe
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url, seen, connections: () => connections,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    url,
+    seen,
+    connections: () => connections,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -36,7 +48,10 @@ describe('providerFetch', () => {
   let main: Server;
   let other: Server; // another origin (another port), for cross-origin redirects
   beforeAll(async () => {
-    other = await startServer((_req, res) => { res.writeHead(200, { 'content-type': 'text/plain' }); res.end('other origin'); });
+    other = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('other origin');
+    });
     main = await startServer((req, res, body) => {
       const path = new URL(req.url!, 'http://x').pathname;
       if (path === '/echo') {
@@ -44,7 +59,12 @@ describe('providerFetch', () => {
         return res.end(JSON.stringify({ method: req.method, body }));
       }
       if (path === '/dup') {
-        res.writeHead(200, [['X-Dup', 'one'], ['x-dup', 'two'], ['Zeta', 'z'], ['Alpha', 'a']]);
+        res.writeHead(200, [
+          ['X-Dup', 'one'],
+          ['x-dup', 'two'],
+          ['Zeta', 'z'],
+          ['Alpha', 'a'],
+        ]);
         return res.end('ok');
       }
       if (path === '/gzip') {
@@ -55,10 +75,22 @@ describe('providerFetch', () => {
         res.writeHead(200, { 'content-encoding': 'br' });
         return res.end(zlib.brotliCompressSync('brotli text'));
       }
-      if (path === '/307') { res.writeHead(307, { location: '/echo' }); return res.end(); }
-      if (path === '/303') { res.writeHead(303, { location: '/echo' }); return res.end(); }
-      if (path === '/away') { res.writeHead(302, { location: `${other.url}/x` }); return res.end(); }
-      if (path === '/loop') { res.writeHead(302, { location: '/loop' }); return res.end(); }
+      if (path === '/307') {
+        res.writeHead(307, { location: '/echo' });
+        return res.end();
+      }
+      if (path === '/303') {
+        res.writeHead(303, { location: '/echo' });
+        return res.end();
+      }
+      if (path === '/away') {
+        res.writeHead(302, { location: `${other.url}/x` });
+        return res.end();
+      }
+      if (path === '/loop') {
+        res.writeHead(302, { location: '/loop' });
+        return res.end();
+      }
       if (path === '/hang') return; // never answers
       if (path === '/reset') return req.socket.destroy();
       if (path === '/error') {
@@ -73,16 +105,25 @@ describe('providerFetch', () => {
     await Promise.all([main.close(), other.close()]);
   });
 
-  it('sends the body with fetch\'s headers and reads status, headers and JSON', async () => {
-    const res = await providerFetch(`${main.url}/echo`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer k' }, body: '{"a":1}' });
+  it("sends the body with fetch's headers and reads status, headers and JSON", async () => {
+    const res = await providerFetch(`${main.url}/echo`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: 'Bearer k' },
+      body: '{"a":1}',
+    });
     expect(res.status).toBe(201);
     expect(res.ok).toBe(true);
     expect(res.headers.get('Content-Type')).toBe('application/json');
     expect(await res.json()).toEqual({ method: 'POST', body: '{"a":1}' });
     const h = main.seen.at(-1)!.headers;
     expect(h).toMatchObject({
-      'content-type': 'application/json', authorization: 'Bearer k', 'content-length': '7', connection: 'keep-alive',
-      accept: '*/*', 'user-agent': 'node', 'accept-encoding': 'gzip, deflate',
+      'content-type': 'application/json',
+      authorization: 'Bearer k',
+      'content-length': '7',
+      connection: 'keep-alive',
+      accept: '*/*',
+      'user-agent': 'node',
+      'accept-encoding': 'gzip, deflate',
     });
   });
 
@@ -124,7 +165,10 @@ describe('providerFetch', () => {
     const res = await providerFetch(`${main.url}/away`, { headers: { authorization: 'Bearer secret' } });
     expect(await res.text()).toBe('other origin');
     expect(other.seen.at(-1)!.headers.authorization).toBeUndefined();
-    const loop = await providerFetch(`${main.url}/loop`).then(() => undefined, (e: unknown) => e);
+    const loop = await providerFetch(`${main.url}/loop`).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(loop).toBeInstanceOf(TypeError);
     expect((loop as Error).message).toBe('fetch failed');
     expect(((loop as Error).cause as Error).message).toMatch(/redirect count exceeded/);
@@ -140,24 +184,36 @@ describe('providerFetch', () => {
     const early = new AbortController();
     early.abort(new Error('stop now'));
     await expect(providerFetch(`${main.url}/echo`, { signal: early.signal })).rejects.toThrow('stop now');
-    const err = await providerFetch(`${main.url}/hang`, { signal: AbortSignal.timeout(50) }).then(() => undefined, (e: unknown) => e);
+    const err = await providerFetch(`${main.url}/hang`, { signal: AbortSignal.timeout(50) }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect((err as Error).name).toBe('TimeoutError');
     const plain = new AbortController();
     const pending = providerFetch(`${main.url}/hang`, { signal: plain.signal });
     setTimeout(() => plain.abort(), 20);
-    const aborted = await pending.then(() => undefined, (e: unknown) => e);
+    const aborted = await pending.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect((aborted as Error).name).toBe('AbortError');
   });
 
   it('a reset or refused connection rejects with TypeError("fetch failed", { cause })', async () => {
-    const reset = await providerFetch(`${main.url}/reset`).then(() => undefined, (e: unknown) => e);
+    const reset = await providerFetch(`${main.url}/reset`).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(reset).toBeInstanceOf(TypeError);
     expect((reset as Error).message).toBe('fetch failed');
     expect((reset as Error).cause).toBeDefined();
     const gone = await startServer(() => {});
     const port = new URL(gone.url).port;
     await gone.close();
-    const refused = await providerFetch(`http://127.0.0.1:${port}/`).then(() => undefined, (e: unknown) => e);
+    const refused = await providerFetch(`http://127.0.0.1:${port}/`).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(refused).toBeInstanceOf(TypeError);
     expect(((refused as Error).cause as NodeJS.ErrnoException).code).toBe('ECONNREFUSED');
   });

@@ -269,7 +269,13 @@ describe('max-latency-ms', () => {
     const alone = await scoreRaw([{ type: 'max-latency-ms', value: 1000 }], 'x');
     expect(alone.checks).toEqual([]);
     // Beside another check, only that check decides: a failing latency check would have made this fail.
-    const both = await scoreRaw([{ type: 'contains', value: 'x' }, { type: 'max-latency-ms', value: 1000, not: true }], 'x');
+    const both = await scoreRaw(
+      [
+        { type: 'contains', value: 'x' },
+        { type: 'max-latency-ms', value: 1000, not: true },
+      ],
+      'x',
+    );
     expect(both.checks.map((c) => c.type)).toEqual(['contains']);
     expect(both).toMatchObject({ pass: true, score: 1 });
   });

@@ -58,13 +58,7 @@ describe('scoreOutput', () => {
   });
 
   it('carries type, metric, severity and weight into results', async () => {
-    const r = await scoreRaw(
-      [
-        { type: 'regex', value: '\\d', metric: 'has-digit', severity: 'critical', weight: 2 },
-        { type: 'is-json' },
-      ],
-      'abc 1',
-    );
+    const r = await scoreRaw([{ type: 'regex', value: '\\d', metric: 'has-digit', severity: 'critical', weight: 2 }, { type: 'is-json' }], 'abc 1');
     expect(r.checks[0]).toMatchObject({ type: 'regex', metric: 'has-digit', severity: 'critical', weight: 2, pass: true, score: 1 });
     expect(r.checks[1]).toMatchObject({ type: 'is-json', metric: 'is-json', severity: 'normal', weight: 1, pass: false });
   });

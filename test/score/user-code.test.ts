@@ -56,7 +56,11 @@ describe('isolated javascript checks', () => {
 
   it('cannot reach the host realm through the objects they are given', async () => {
     // In a plain vm context, an object made outside leads back to the host's Function and so to `process`.
-    const r = await isolated("vars.constructor.constructor('return typeof process')() === 'undefined' && context.constructor.constructor('return typeof process')() === 'undefined'", 'x', { a: 1 });
+    const r = await isolated(
+      "vars.constructor.constructor('return typeof process')() === 'undefined' && context.constructor.constructor('return typeof process')() === 'undefined'",
+      'x',
+      { a: 1 },
+    );
     expect(r).toMatchObject({ pass: true });
   });
 

@@ -21,7 +21,10 @@ function outcome(passed: number, results = 1, extra: Partial<CaseOutcome> = {}):
   return { results, passed, errored: 0, score: results ? passed / results : null, metrics: {}, checks: {}, ...extra };
 }
 
-function run(vectors: Record<string, (CaseOutcome | undefined)[]>, options: { repeat?: number; tags?: (i: number) => string[]; cluster?: (i: number) => string | null } = {}): RunOutcomes {
+function run(
+  vectors: Record<string, (CaseOutcome | undefined)[]>,
+  options: { repeat?: number; tags?: (i: number) => string[]; cluster?: (i: number) => string | null } = {},
+): RunOutcomes {
   const n = Object.values(vectors)[0].length;
   return {
     repeat: options.repeat ?? 1,
@@ -44,7 +47,12 @@ describe('bounds with no observed spread', () => {
     const figure = meanBound(new Array(12).fill(0.5), undefined, 0.95, 'lower')!;
     expect(figure.bound!.method).toBe('exact-no-spread-one-sided');
     expect(figure.bound!.low).toBeCloseTo(0.5 - 0.5 * u, 12);
-    const clustered = meanBound(new Array(12).fill(1), Array.from({ length: 12 }, (_, i) => `g${i % 3}`), 0.95, 'lower')!;
+    const clustered = meanBound(
+      new Array(12).fill(1),
+      Array.from({ length: 12 }, (_, i) => `g${i % 3}`),
+      0.95,
+      'lower',
+    )!;
     expect(clustered.bound!.low).toBeCloseTo(0.05 ** (1 / 3), 12);
     // Outside a known range there is nothing honest to say.
     expect(meanBound([4, 4, 4], undefined, 0.95, 'lower', undefined)!.bound).toBeUndefined();
@@ -189,7 +197,15 @@ describe('planPower', () => {
 });
 
 describe('loadCaseOutcomes and the report sections from a store', () => {
-  const check = (metric: string, pass: boolean, score: number, severity: 'normal' | 'critical' = 'normal'): StoredCheck => ({ type: 'javascript', metric, severity, weight: 1, pass, score, reason: '' });
+  const check = (metric: string, pass: boolean, score: number, severity: 'normal' | 'critical' = 'normal'): StoredCheck => ({
+    type: 'javascript',
+    metric,
+    severity,
+    weight: 1,
+    pass,
+    score,
+    reason: '',
+  });
   const row = (caseId: string, variantId: string, repeat: number, checks: StoredCheck[], error = false): ResultRow => ({
     runId: 'r1',
     caseId,
@@ -222,7 +238,14 @@ describe('loadCaseOutcomes and the report sections from a store', () => {
         label: null,
         status: 'completed',
         formatVersion: 1,
-        config: { bars: [{ metric: 'tone', min: 0.5 }, { severity: 'critical', max_rate: 0.4 }], baseline: 'v', checks: [{ type: 'contains', value: 'x', severity: 'critical', metric: 'leak' }] },
+        config: {
+          bars: [
+            { metric: 'tone', min: 0.5 },
+            { severity: 'critical', max_rate: 0.4 },
+          ],
+          baseline: 'v',
+          checks: [{ type: 'contains', value: 'x', severity: 'critical', metric: 'leak' }],
+        },
         variants: [{ id: 'v', label: 'v', model: 'replay:v', providerType: 'replay', modelId: 'v', prompt: 'default' }],
         repeat: 2,
         gitCommit: null,

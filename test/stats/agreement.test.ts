@@ -44,7 +44,19 @@ describe("Cohen's kappa", () => {
   });
 
   it('numeric labels (1–5 stars) with quadratic weights sort numerically', () => {
-    const stars = cohensKappa({ pairs: [[1, 2], [2, 2], [5, 4], [3, 3], [4, 4], [10, 10]] }, { weights: 'quadratic' })!;
+    const stars = cohensKappa(
+      {
+        pairs: [
+          [1, 2],
+          [2, 2],
+          [5, 4],
+          [3, 3],
+          [4, 4],
+          [10, 10],
+        ],
+      },
+      { weights: 'quadratic' },
+    )!;
     expect(stars.categories).toEqual([1, 2, 3, 4, 5, 10]);
     expect(stars.kappa).toBeGreaterThan(0.9);
   });
@@ -52,10 +64,23 @@ describe("Cohen's kappa", () => {
   it('edge cases: no data, perfect agreement, a single label everywhere', () => {
     expect(cohensKappa({ pairs: [] })).toBeUndefined();
     expect(cohensKappa({ confusion: [] })).toBeUndefined();
-    const perfect = cohensKappa({ pairs: [['a', 'a'], ['b', 'b'], ['a', 'a']] })!;
+    const perfect = cohensKappa({
+      pairs: [
+        ['a', 'a'],
+        ['b', 'b'],
+        ['a', 'a'],
+      ],
+    })!;
     expect(perfect.kappa).toBe(1);
     expect(perfect.interval.high).toBe(1);
-    expect(cohensKappa({ pairs: [['pass', 'pass'], ['pass', 'pass']] })).toBeUndefined();
+    expect(
+      cohensKappa({
+        pairs: [
+          ['pass', 'pass'],
+          ['pass', 'pass'],
+        ],
+      }),
+    ).toBeUndefined();
     expect(() => cohensKappa({ pairs: [['a', 'c']] }, { categories: ['a', 'b'] })).toThrow(/not in categories/);
     expect(() => cohensKappa({ confusion: [[1, 2], [3]] })).toThrow(/square/);
   });
@@ -84,8 +109,18 @@ describe("Krippendorff's alpha", () => {
     // Reliability data matrix from "Computing Krippendorff's Alpha-Reliability", nominal alpha = 0.743,
     // interval alpha = 0.849.
     const columns: (number | null)[][] = [
-      [1, 1, null, 1], [2, 2, 3, 2], [3, 3, 3, 3], [3, 3, 3, 3], [2, 2, 2, 2], [1, 2, 3, 4],
-      [4, 4, 4, 4], [1, 1, 2, 1], [2, 2, 2, 2], [null, 5, 5, 5], [null, null, 1, 1], [null, null, 3, null],
+      [1, 1, null, 1],
+      [2, 2, 3, 2],
+      [3, 3, 3, 3],
+      [3, 3, 3, 3],
+      [2, 2, 2, 2],
+      [1, 2, 3, 4],
+      [4, 4, 4, 4],
+      [1, 1, 2, 1],
+      [2, 2, 2, 2],
+      [null, 5, 5, 5],
+      [null, null, 1, 1],
+      [null, null, 3, null],
     ];
     expect(krippendorffAlpha(columns)!.alpha).toBeCloseTo(0.743, 3);
     expect(krippendorffAlpha(columns, { metric: 'interval' })!.alpha).toBeCloseTo(0.849, 3);
@@ -103,8 +138,18 @@ describe("Krippendorff's alpha", () => {
 
   it('undefined when nothing is pairable or everyone used one label', () => {
     expect(krippendorffAlpha([])).toBeUndefined();
-    expect(krippendorffAlpha([['a', null], ['b', undefined]])).toBeUndefined();
-    expect(krippendorffAlpha([['a', 'a'], ['a', 'a']])).toBeUndefined();
+    expect(
+      krippendorffAlpha([
+        ['a', null],
+        ['b', undefined],
+      ]),
+    ).toBeUndefined();
+    expect(
+      krippendorffAlpha([
+        ['a', 'a'],
+        ['a', 'a'],
+      ]),
+    ).toBeUndefined();
   });
 });
 
@@ -142,7 +187,12 @@ describe('Bradley–Terry', () => {
   });
 
   it('undefined when a model never lost (the MLE does not exist)', () => {
-    expect(bradleyTerry([[0, 3], [0, 0]])).toBeUndefined();
+    expect(
+      bradleyTerry([
+        [0, 3],
+        [0, 0],
+      ]),
+    ).toBeUndefined();
     expect(bradleyTerry([[0]])).toBeUndefined();
     expect(() => bradleyTerry([[0, 1], [1]])).toThrow(/square/);
   });

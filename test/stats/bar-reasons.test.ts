@@ -68,7 +68,10 @@ describe('evaluateBars: figures and reasons, no sentences', () => {
 
   it('a failure-rate bar carries what its bound counted: 198 clean + 2 errored of 200', () => {
     const clean: CaseOutcome = pass(true, { checks: { critical: { leak: { judged: 1, failed: 0 } } } });
-    const run: RunOutcomes = { ...runOf({ v: [...Array.from({ length: 198 }, () => clean), errored, errored] }), defaultChecks: [{ severity: 'critical', metric: 'leak' }] };
+    const run: RunOutcomes = {
+      ...runOf({ v: [...Array.from({ length: 198 }, () => clean), errored, errored] }),
+      defaultChecks: [{ severity: 'critical', metric: 'leak' }],
+    };
     const [bar] = evaluateBars(run, [{ severity: 'critical', max_rate: 0.03 }]);
     expect([bar.n, bar.failures, bar.errored]).toEqual([198, 0, 2]);
     // Clean cases proving ≤ 3% at 95%: smallest n with 0.97^n ≤ 0.05, n ≥ ln 0.05 / ln 0.97 = 98.35, so 99.

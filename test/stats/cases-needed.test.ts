@@ -35,7 +35,9 @@ describe('failure-rate bars: cases needed', () => {
     expect(bar.bound!.high).toBeCloseTo(0.031142599414083726, 9);
     // Smallest n with beta.ppf(0.95, 3, n − 2) ≤ 0.03 is 208 (0.029957; at 207: 0.030100).
     expect(bar.casesNeeded).toBe(208);
-    expect(bar.explanation).toContain('With the 2 errored cases counted as failures, about 208 cases with no further failure would prove ≤ 3% (this run has 200).');
+    expect(bar.explanation).toContain(
+      'With the 2 errored cases counted as failures, about 208 cases with no further failure would prove ≤ 3% (this run has 200).',
+    );
     // With the errored cases rerun and clean, 0 failures in 99 cases prove ≤ 3% (ln 0.05 / ln 0.97 = 98.4): this run has enough.
     expect(bar.explanation).toContain('Or rerun the errored cases (evalspec run --resume): if they pass, these 200 cases prove it.');
     expect(bar.explanation).not.toContain('0 failures in 99');

@@ -14,7 +14,12 @@ describe('CR1 everywhere a clustered SE is used', () => {
   it('the clustered mean, the paired difference and the one-sided bar bound all use CR1 with G − 1 df', () => {
     expectClose(clusteredMeanEstimate(scores, ids)!.se, cr1, entry.tolerance);
     // Differences B − A equal to the reference scores (A = 0 everywhere).
-    const pd = pairedDifference(scores.map(() => 0), scores, 0.95, ids)!;
+    const pd = pairedDifference(
+      scores.map(() => 0),
+      scores,
+      0.95,
+      ids,
+    )!;
     expectClose(pd.se, cr1, entry.tolerance);
     expect(pd.df).toBe(5);
     const bound = meanBound(scores, ids, 0.95, 'lower')!.bound!;

@@ -30,7 +30,14 @@ describe('compare bars on pass/fail outcomes at the margin', () => {
         a.push(outcome(both || onlyA));
         b.push(outcome(both || onlyB));
       }
-      const outcomes: RunOutcomes = { repeat: 1, cases, variants: [{ id: 'A', outcomes: a }, { id: 'B', outcomes: b }] };
+      const outcomes: RunOutcomes = {
+        repeat: 1,
+        cases,
+        variants: [
+          { id: 'A', outcomes: a },
+          { id: 'B', outcomes: b },
+        ],
+      };
       const [bar] = evaluateBars(outcomes, [{ compare: 'baseline', max_drop: 0.02 }], { baseline: 'A' });
       if (bar.verdict === 'met') met++;
     }

@@ -8,18 +8,12 @@ const interval = (low: number, high: number, level = 0.95) => ({ method: 't', le
 
 describe('describeComparison', () => {
   it('a detected improvement', () => {
-    const sentence = describeComparison(
-      { difference: 0.041, interval: interval(0.012, 0.07), pValue: 0.006, se: 0.014 },
-      { nameA: 'A', nameB: 'B' },
-    );
+    const sentence = describeComparison({ difference: 0.041, interval: interval(0.012, 0.07), pValue: 0.006, se: 0.014 }, { nameA: 'A', nameB: 'B' });
     expect(sentence).toBe('B is better than A by 4.1 points (95% CI 1.2 to 7.0, p = 0.006).');
   });
 
   it('a detected regression states the size and interval as positive amounts', () => {
-    const sentence = describeComparison(
-      { difference: -0.041, interval: interval(-0.07, -0.012), pValue: 0.0004 },
-      { nameA: 'gpt-4o', nameB: 'new prompt' },
-    );
+    const sentence = describeComparison({ difference: -0.041, interval: interval(-0.07, -0.012), pValue: 0.0004 }, { nameA: 'gpt-4o', nameB: 'new prompt' });
     expect(sentence).toBe('new prompt is worse than gpt-4o by 4.1 points (95% CI 1.2 to 7.0, p < 0.001).');
   });
 
@@ -43,9 +37,9 @@ describe('describeComparison', () => {
       'B scored 20.0 points higher than A, but there is not enough data for a confidence interval (it needs at least 2 cases whose differences vary).',
     );
     expect(describeComparison({ difference: 0, interval: undefined })).toMatch(/scored the same/);
-    expect(
-      describeComparison({ difference: 0.3, interval: interval(0.1, 0.5, 0.9), pValue: 0.02 }, { unit: 'stars', scale: 1, decimals: 2 }),
-    ).toBe('B is better than A by 0.30 stars (90% CI 0.10 to 0.50, p = 0.020).');
+    expect(describeComparison({ difference: 0.3, interval: interval(0.1, 0.5, 0.9), pValue: 0.02 }, { unit: 'stars', scale: 1, decimals: 2 })).toBe(
+      'B is better than A by 0.30 stars (90% CI 0.10 to 0.50, p = 0.020).',
+    );
   });
 
   it('formats p-values for people', () => {

@@ -18,9 +18,7 @@ import { expectClose, referenceEntry, scipyExtra } from './reference-helpers.js'
 describe('normal distribution', () => {
   it('matches reference normal_quantiles', () => {
     const entry = referenceEntry('normal_quantiles');
-    const actual = Object.fromEntries(
-      Object.keys(entry.expected).map((key) => [key, normalQuantile(Number(key.slice(2)))]),
-    );
+    const actual = Object.fromEntries(Object.keys(entry.expected).map((key) => [key, normalQuantile(Number(key.slice(2)))]));
     expectClose(actual, entry.expected, entry.tolerance);
   });
 

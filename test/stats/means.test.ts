@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  clusteredMeanEstimate,
-  clusteredMeanInterval,
-  clusteredStandardErrors,
-  meanEstimate,
-  meanInterval,
-  normalQuantile,
-} from '../../src/stats/index.js';
+import { clusteredMeanEstimate, clusteredMeanInterval, clusteredStandardErrors, meanEstimate, meanInterval, normalQuantile } from '../../src/stats/index.js';
 import { expectClose, referenceEntry } from './reference-helpers.js';
 
 describe('CLT mean with Student t (Miller Eq. 1)', () => {
@@ -102,9 +95,7 @@ describe('clustered standard errors (Miller Eq. 4)', () => {
     expectClose(estimate.se, entry.expected.se_clustered_cr1_G_over_G_minus_1, entry.tolerance);
     expectClose(estimate.seNaive, entry.expected.se_clt_naive, entry.tolerance);
     expect(estimate.interval?.method).toBe('clustered-t');
-    expect(estimate.interval!.high - estimate.interval!.low).toBeGreaterThan(
-      meanInterval(scores)!.high - meanInterval(scores)!.low,
-    );
+    expect(estimate.interval!.high - estimate.interval!.low).toBeGreaterThan(meanInterval(scores)!.high - meanInterval(scores)!.low);
   });
 
   it('singleton clusters reduce exactly to the ordinary t interval (and CR1 to the naive SE)', () => {

@@ -81,18 +81,26 @@ describe('paired difference (Miller Eq. 7, Student t)', () => {
     const [low, high] = entry.expected.ci95_normal;
     expect(Math.abs(bootstrap.interval.low - low)).toBeLessThan(0.1 * (high - low));
     expect(Math.abs(bootstrap.interval.high - high)).toBeLessThan(0.1 * (high - low));
-    expect(pairedBootstrap(scoresB, scoresA, { seed: 12345, resamples: 2000 })).toEqual(
-      pairedBootstrap(scoresB, scoresA, { seed: 12345, resamples: 2000 }),
-    );
+    expect(pairedBootstrap(scoresB, scoresA, { seed: 12345, resamples: 2000 })).toEqual(pairedBootstrap(scoresB, scoresA, { seed: 12345, resamples: 2000 }));
   });
 
   it('clustered paired difference uses clustered SE and G − 1 df; singleton clusters match the plain test', () => {
-    const singletons = pairedDifference(scoresB, scoresA, 0.95, scoresA.map((_: number, i: number) => i))!;
+    const singletons = pairedDifference(
+      scoresB,
+      scoresA,
+      0.95,
+      scoresA.map((_: number, i: number) => i),
+    )!;
     expectClose(singletons.se, entry.expected.se_paired, { abs: 1e-15, rel: 1e-12 });
     expectClose(singletons.pValue, entry.expected.p_two_sided_t, { abs: 1e-15, rel: 1e-12 });
     expect(singletons.interval?.method).toBe('clustered-t');
     expect(singletons.test).toBe('clustered-paired-t');
-    const grouped = pairedDifference(scoresB, scoresA, 0.95, scoresA.map((_: number, i: number) => Math.floor(i / 3)))!;
+    const grouped = pairedDifference(
+      scoresB,
+      scoresA,
+      0.95,
+      scoresA.map((_: number, i: number) => Math.floor(i / 3)),
+    )!;
     expect(grouped.clusters).toBe(5);
     expect(grouped.df).toBe(4);
   });

@@ -59,16 +59,13 @@ describe.each(['proportion_ci_0_of_20', 'proportion_ci_17_of_20', 'proportion_ci
 
 describe('proportion intervals against scipy at other sizes and levels', () => {
   const rows: [string, any][] = scipyExtra.proportion_intervals.map((row: any) => [`${row.successes}/${row.n} at ${row.level}`, row]);
-  it.each(rows)(
-    '%s',
-    (_label, row) => {
-      const tolerance = { abs: 1e-12, rel: 1e-9 };
-      const asPair = (interval: Interval | undefined) => [interval?.low, interval?.high];
-      expectClose(asPair(clopperPearsonInterval(row.successes, row.n, row.level)), row.clopper_pearson, tolerance, 'clopper-pearson');
-      expectClose(asPair(wilsonInterval(row.successes, row.n, row.level)), row.wilson, tolerance, 'wilson');
-      expectClose(asPair(jeffreysInterval(row.successes, row.n, row.level)), row.jeffreys, tolerance, 'jeffreys');
-    },
-  );
+  it.each(rows)('%s', (_label, row) => {
+    const tolerance = { abs: 1e-12, rel: 1e-9 };
+    const asPair = (interval: Interval | undefined) => [interval?.low, interval?.high];
+    expectClose(asPair(clopperPearsonInterval(row.successes, row.n, row.level)), row.clopper_pearson, tolerance, 'clopper-pearson');
+    expectClose(asPair(wilsonInterval(row.successes, row.n, row.level)), row.wilson, tolerance, 'wilson');
+    expectClose(asPair(jeffreysInterval(row.successes, row.n, row.level)), row.jeffreys, tolerance, 'jeffreys');
+  });
 });
 
 describe('zero failures', () => {
@@ -93,7 +90,12 @@ describe('zero failures', () => {
     expect(casesNeededForZeroFailureBar(0.01, 0.95)).toBe(299);
     expect(casesNeededForZeroFailureBar(0.03, 0.95)).toBe(99);
     expect(casesNeededForZeroFailureBar(0.05, 0.99)).toBe(90);
-    for (const [maxRate, level] of [[0.01, 0.95], [0.001, 0.9], [0.2, 0.99], [0.5, 0.75]]) {
+    for (const [maxRate, level] of [
+      [0.01, 0.95],
+      [0.001, 0.9],
+      [0.2, 0.99],
+      [0.5, 0.75],
+    ]) {
       const n = casesNeededForZeroFailureBar(maxRate, level);
       expect(zeroFailureUpperBound(n, level)?.high).toBeLessThanOrEqual(maxRate);
       if (n > 1) expect(zeroFailureUpperBound(n - 1, level)?.high).toBeGreaterThan(maxRate);

@@ -9,7 +9,8 @@ import { allReferenceNames } from './reference-helpers.js';
 const isReferenceEntryCall = (node: ts.Node): node is ts.CallExpression =>
   ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'referenceEntry';
 
-const callsReferenceEntry = (node: ts.Node): boolean => isReferenceEntryCall(node) || ts.forEachChild(node, (child) => callsReferenceEntry(child) || undefined) === true;
+const callsReferenceEntry = (node: ts.Node): boolean =>
+  isReferenceEntryCall(node) || ts.forEachChild(node, (child) => callsReferenceEntry(child) || undefined) === true;
 
 /** The reference names a test source uses in code (see the top of this file). */
 function referenceNamesUsed(source: string, fileName = 'test.ts'): Set<string> {

@@ -37,7 +37,12 @@ describe('pass@k and pass^k', () => {
       for (let i = 0; i < k; i++) value = (value * (n - i)) / (i + 1);
       return value;
     };
-    for (const [n, c, k] of [[20, 7, 3], [50, 1, 10], [12, 12, 4], [30, 0, 5]]) {
+    for (const [n, c, k] of [
+      [20, 7, 3],
+      [50, 1, 10],
+      [12, 12, 4],
+      [30, 0, 5],
+    ]) {
       expectClose(passAtK(n, c, k), 1 - choose(n - c, k) / choose(n, k), { abs: 1e-14, rel: 1e-12 });
       expectClose(passHatK(n, c, k), choose(c, k) / choose(n, k), { abs: 1e-14, rel: 1e-12 });
     }

@@ -12,7 +12,13 @@ import { cleanupTempDirs, tempDir } from '../helpers/cli.js';
 afterAll(cleanupTempDirs);
 
 /** The STORE error opening `file` throws (fails the test when it opens). */
-interface StoreError { code: string; message: string; hint?: string; location: { file?: string }; cause?: unknown }
+interface StoreError {
+  code: string;
+  message: string;
+  hint?: string;
+  location: { file?: string };
+  cause?: unknown;
+}
 function openError(file: string, access: 'read' | 'read-write'): StoreError {
   try {
     openSqlite(file, access).db.close();
@@ -55,7 +61,10 @@ describe('openSqlite', () => {
     writeFileSync(file, 'just some notes, not SQLite at all '.repeat(100));
     const before = readFileSync(file);
     for (const access of ['read', 'read-write'] as const) {
-      expect(openError(file, access)).toMatchObject({ code: 'STORE', message: expect.stringMatching(/^not an evalspec store: the file is not a SQLite database/) });
+      expect(openError(file, access)).toMatchObject({
+        code: 'STORE',
+        message: expect.stringMatching(/^not an evalspec store: the file is not a SQLite database/),
+      });
     }
     expect(readFileSync(file).equals(before)).toBe(true);
   });
@@ -65,7 +74,8 @@ describe('openSqlite', () => {
     const app = new Database(file);
     app.exec('CREATE TABLE users (id INTEGER)');
     app.close();
-    for (const access of ['read', 'read-write'] as const) expect(openError(file, access).message).toMatch(/not an evalspec store \(it has no schema_migrations table\)/);
+    for (const access of ['read', 'read-write'] as const)
+      expect(openError(file, access).message).toMatch(/not an evalspec store \(it has no schema_migrations table\)/);
     const check = new Database(file, { readonly: true });
     expect(check.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all()).toEqual(['users']);
     check.close();

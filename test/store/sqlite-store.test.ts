@@ -20,17 +20,46 @@ afterEach(async () => {
 afterAll(cleanupTempDirs);
 
 const run = (id: string, extra: Partial<RunRecord> = {}): RunRecord => ({
-  id, suiteName: 'demo', suiteHash: 'h1', suiteFile: '/s/evalspec.yaml', label: null, status: 'started', formatVersion: 1,
-  config: { name: 'demo', models: ['openai:gpt-4o'] }, repeat: 1, gitCommit: null, gitBranch: null, totalCalls: 4,
+  id,
+  suiteName: 'demo',
+  suiteHash: 'h1',
+  suiteFile: '/s/evalspec.yaml',
+  label: null,
+  status: 'started',
+  formatVersion: 1,
+  config: { name: 'demo', models: ['openai:gpt-4o'] },
+  repeat: 1,
+  gitCommit: null,
+  gitBranch: null,
+  totalCalls: 4,
   variants: [{ id: 'gpt-4o', label: 'gpt-4o', model: 'openai:gpt-4o', providerType: 'openai', modelId: 'gpt-4o', prompt: 'v1' }],
-  startedAt: '2026-12-05T10:00:00.000Z', endedAt: null, warnings: [], selection: { models: null, repeat: 1 }, ...extra,
+  startedAt: '2026-12-05T10:00:00.000Z',
+  endedAt: null,
+  warnings: [],
+  selection: { models: null, repeat: 1 },
+  ...extra,
 });
 
 const result = (caseId: string, extra: Partial<ResultRow> = {}): ResultRow => ({
-  runId: 'r1', caseId, variantId: 'gpt-4o', repeat: 0, output: `out ${caseId}`, pass: true, score: 1, cached: false,
-  latencyMs: 100, inputTokens: 10, outputTokens: 5, costUsd: 0.001, errorClass: null, errorMessage: null, attempts: 1,
+  runId: 'r1',
+  caseId,
+  variantId: 'gpt-4o',
+  repeat: 0,
+  output: `out ${caseId}`,
+  pass: true,
+  score: 1,
+  cached: false,
+  latencyMs: 100,
+  inputTokens: 10,
+  outputTokens: 5,
+  costUsd: 0.001,
+  errorClass: null,
+  errorMessage: null,
+  attempts: 1,
   checks: [{ type: 'equals', metric: 'equals', severity: 'normal', weight: 1, pass: true, score: 1, reason: 'equal' }],
-  messages: [{ role: 'user', content: `Q ${caseId}` }], finishedAt: '2026-12-05T10:00:01.000Z', ...extra,
+  messages: [{ role: 'user', content: `Q ${caseId}` }],
+  finishedAt: '2026-12-05T10:00:01.000Z',
+  ...extra,
 });
 
 const all = async <T>(it: AsyncIterable<T>): Promise<T[]> => {
@@ -61,16 +90,23 @@ describe('migrations', () => {
       db.exec(m.sql);
       db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, 'then');
     }
-    db.prepare(`INSERT INTO runs (id, suite_name, suite_hash, suite_file, status, format_version, config_json, variants_json, repeat_count,
-      total_calls, started_at, warnings_json) VALUES ('r1', 's', 'h', 'f', 'completed', 1, '{}', '[]', 1, 1, 't', '[]')`).run();
-    const label = db.prepare(`INSERT INTO labels (run_id, case_id, variant_id, repeat_index, label, labeller, created_at) VALUES ('r1', ?, 'v', 0, ?, 'ann', 't')`);
+    db.prepare(
+      `INSERT INTO runs (id, suite_name, suite_hash, suite_file, status, format_version, config_json, variants_json, repeat_count,
+      total_calls, started_at, warnings_json) VALUES ('r1', 's', 'h', 'f', 'completed', 1, '{}', '[]', 1, 1, 't', '[]')`,
+    ).run();
+    const label = db.prepare(
+      `INSERT INTO labels (run_id, case_id, variant_id, repeat_index, label, labeller, created_at) VALUES ('r1', ?, 'v', 0, ?, 'ann', 't')`,
+    );
     label.run('c1', 'win');
     label.run('c2', 'pass');
     db.close();
 
     const store = open(file);
     const labels = await store.labels.list('r1');
-    expect(labels.map((l) => [l.caseId, l.label, l.preference])).toEqual([['c1', null, 'win'], ['c2', 'pass', null]]);
+    expect(labels.map((l) => [l.caseId, l.label, l.preference])).toEqual([
+      ['c1', null, 'win'],
+      ['c2', 'pass', null],
+    ]);
     const check = new Database(file, { readonly: true });
     expect(check.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual(MIGRATIONS.map((m) => m.version));
     check.close();
@@ -100,7 +136,15 @@ describe('runs and cases', () => {
   it('cases keep their order, vars, tags and null cluster; putting one again replaces it', async () => {
     const store = open();
     await store.runs.create(run('r1'));
-    const c = (id: string, extra = {}) => ({ caseId: id, contentHash: `h${id}`, tags: ['t'], vars: { q: id, n: 1 }, cluster: null, description: null, ...extra });
+    const c = (id: string, extra = {}) => ({
+      caseId: id,
+      contentHash: `h${id}`,
+      tags: ['t'],
+      vars: { q: id, n: 1 },
+      cluster: null,
+      description: null,
+      ...extra,
+    });
     await store.cases.putMany('r1', [c('b'), c('a', { cluster: 'k', description: 'd' })]);
     await store.cases.putMany('r1', [c('b', { tags: ['new'] })]);
     const cases = await store.cases.list('r1');
@@ -115,7 +159,19 @@ describe('results', () => {
     const file = join(tempDir(), 'store.db');
     const store = open(file);
     await store.runs.create(run('r1'));
-    const unknown = result('c2', { inputTokens: null, outputTokens: null, costUsd: null, latencyMs: null, score: null, pass: null, output: null, errorClass: 'server', errorMessage: '500 boom', attempts: 3, messages: [{ role: 'user', content: 'Q c1' }] });
+    const unknown = result('c2', {
+      inputTokens: null,
+      outputTokens: null,
+      costUsd: null,
+      latencyMs: null,
+      score: null,
+      pass: null,
+      output: null,
+      errorClass: 'server',
+      errorMessage: '500 boom',
+      attempts: 3,
+      messages: [{ role: 'user', content: 'Q c1' }],
+    });
     await store.results.putMany([result('c1'), unknown]);
     expect(await all(store.results.list('r1'))).toEqual([result('c1'), unknown]);
     // Both results had the same messages: stored once.
@@ -172,7 +228,18 @@ describe('results', () => {
     ]);
     const [gpt, local] = await store.results.aggregate('r1');
     // gpt-4o: passes c1, c4; fails c2; c3 errored. Tokens 10+20+1 = 31 in, 5+7+1 = 13 out; cost 0.25+0.5+0 = 0.75.
-    expect(gpt).toMatchObject({ variantId: 'gpt-4o', results: 4, passed: 2, failed: 1, errors: 1, cached: 1, scored: 3, inputTokens: 31, outputTokens: 13, unpriced: 0 });
+    expect(gpt).toMatchObject({
+      variantId: 'gpt-4o',
+      results: 4,
+      passed: 2,
+      failed: 1,
+      errors: 1,
+      cached: 1,
+      scored: 3,
+      inputTokens: 31,
+      outputTokens: 13,
+      unpriced: 0,
+    });
     expect(gpt.scoreSum).toBeCloseTo(2.5, 12); // 1 + 0.5 + 1
     expect(gpt.costUsd).toBeCloseTo(0.75, 12);
     // local: one successful unpriced call with unknown tokens.
@@ -183,7 +250,12 @@ describe('results', () => {
   it('latencies: successful results only, sorted', async () => {
     const store = open();
     await store.runs.create(run('r1'));
-    await store.results.putMany([result('a', { latencyMs: 300 }), result('b', { latencyMs: 100 }), result('c', { latencyMs: 50, errorClass: 'server' }), result('d', { latencyMs: null })]);
+    await store.results.putMany([
+      result('a', { latencyMs: 300 }),
+      result('b', { latencyMs: 100 }),
+      result('c', { latencyMs: 50, errorClass: 'server' }),
+      result('d', { latencyMs: null }),
+    ]);
     expect(await store.results.latencies('r1', 'gpt-4o')).toEqual([100, 300]);
   });
 
@@ -192,7 +264,11 @@ describe('results', () => {
     const store = open(file);
     await store.runs.create(run('r1'));
     const writer = new ResultWriter(store, { maxBatch: 1000, maxDelayMs: 60_000 });
-    for (let i = 0; i < 5; i++) writer.add(result(`c${i}`), { key: `k${i}`, response: { text: `t${i}`, inputTokens: null, outputTokens: 1, latencyMs: null, costUsd: null, finishReason: 'stop' } });
+    for (let i = 0; i < 5; i++)
+      writer.add(result(`c${i}`), {
+        key: `k${i}`,
+        response: { text: `t${i}`, inputTokens: null, outputTokens: 1, latencyMs: null, costUsd: null, finishReason: 'stop' },
+      });
     expect(await all(store.results.list('r1'))).toHaveLength(0);
     await writer.flush();
     expect((await all(store.results.list('r1'))).map((r) => r.caseId)).toEqual(['c0', 'c1', 'c2', 'c3', 'c4']);
@@ -204,7 +280,19 @@ describe('labels, cache and leases', () => {
   it('labels upsert per labeller; a row without a preference keeps the stored one; delete removes one row', async () => {
     const store = open();
     await store.runs.create(run('r1'));
-    const label = (extra = {}) => ({ runId: 'r1', caseId: 'c1', variantId: 'gpt-4o', repeat: 0, label: 'pass', scores: null, tag: null, comment: null, labeller: 'ann', createdAt: '2026-12-05T10:00:00Z', ...extra });
+    const label = (extra = {}) => ({
+      runId: 'r1',
+      caseId: 'c1',
+      variantId: 'gpt-4o',
+      repeat: 0,
+      label: 'pass',
+      scores: null,
+      tag: null,
+      comment: null,
+      labeller: 'ann',
+      createdAt: '2026-12-05T10:00:00Z',
+      ...extra,
+    });
     await store.labels.putMany([label({ preference: 'win' }), label({ labeller: 'bob', label: 'fail', scores: { helpful: 2 } })]);
     await store.labels.putMany([label({ label: 'fail', comment: 'changed my mind' })]); // preference undefined: kept
     const ann = await store.labels.list('r1', { labeller: 'ann' });

@@ -31,7 +31,9 @@ describe('jsonLines', () => {
   });
 
   it('names the line of the first value that is not JSON, with the caller wording', () => {
-    const error = caught(() => jsonLines('{"id":"c1"}\n{"id":', 'cases.jsonl', { code: 'CASES_PARSE', hint: 'h', comments: true, invalid: 'invalid JSON on this line' }));
+    const error = caught(() =>
+      jsonLines('{"id":"c1"}\n{"id":', 'cases.jsonl', { code: 'CASES_PARSE', hint: 'h', comments: true, invalid: 'invalid JSON on this line' }),
+    );
     expect(error.code).toBe('CASES_PARSE');
     expect(error.message).toMatch(/^invalid JSON on this line: /);
     expect(error.location.line).toBe(2);

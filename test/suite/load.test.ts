@@ -24,7 +24,12 @@ function load(files: Record<string, string>, main = 'evalspec.yaml'): Suite {
 }
 
 /** The EvalspecError loading throws. */
-function loadError(files: Record<string, string>): { code: string; message: string; hint?: string; location: { file?: string; line?: number; caseId?: string } } {
+function loadError(files: Record<string, string>): {
+  code: string;
+  message: string;
+  hint?: string;
+  location: { file?: string; line?: number; caseId?: string };
+} {
   try {
     load(files);
   } catch (error) {

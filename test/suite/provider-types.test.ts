@@ -28,7 +28,9 @@ const CASES = 'cases: [{ id: c1 }]\n';
 
 describe('provider types', () => {
   it('openai, anthropic, google, function and replay need no declaration; function and replay models are labelled by file name', () => {
-    const suite = load(`name: t\nmodels: [openai:gpt-4o-mini, anthropic:claude-3-5-haiku-latest, google:gemini-2.0-flash, function:./app.mjs, replay:./out.jsonl]\n${CASES}`);
+    const suite = load(
+      `name: t\nmodels: [openai:gpt-4o-mini, anthropic:claude-3-5-haiku-latest, google:gemini-2.0-flash, function:./app.mjs, replay:./out.jsonl]\n${CASES}`,
+    );
     expect(suite.models.map((m) => [m.providerType, m.label])).toEqual([
       ['openai', 'gpt-4o-mini'],
       ['anthropic', 'claude-3-5-haiku-latest'],
@@ -53,7 +55,9 @@ describe('provider types', () => {
   });
 
   it('a provider id that is no type needs a type; an unknown type is a schema error', () => {
-    expect(failure(() => load(`name: t\nproviders:\n  local: { baseURL: "http://x" }\nmodels: [local:llama3]\n${CASES}`)).message).toBe('provider "local" needs a type');
+    expect(failure(() => load(`name: t\nproviders:\n  local: { baseURL: "http://x" }\nmodels: [local:llama3]\n${CASES}`)).message).toBe(
+      'provider "local" needs a type',
+    );
     const e = failure(() => load(`name: t\nproviders:\n  local: { type: openai-compat, baseURL: "http://x" }\nmodels: [local:llama3]\n${CASES}`));
     expect(e.code).toBe('SUITE_SCHEMA');
   });

@@ -3,7 +3,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupTempDirs } from '../helpers/cli.js';
 import { pairedProportionDifference } from '../../src/stats/index.js';
-import { CONTENT_SECURITY_POLICY, type CaseResponse, type CompareResponse, type LabelRecord, type ReportResponse, type ResultsResponse, type RunResponse, type RunsResponse } from '../../src/viewer/index.js';
+import {
+  CONTENT_SECURITY_POLICY,
+  type CaseResponse,
+  type CompareResponse,
+  type LabelRecord,
+  type ReportResponse,
+  type ResultsResponse,
+  type RunResponse,
+  type RunsResponse,
+} from '../../src/viewer/index.js';
 import { seededStore, startOver, storedLabels, type Seeded } from './helpers.js';
 
 let seeded: Seeded;
@@ -58,14 +67,15 @@ describe('viewer API', () => {
     expect((await api('/runs/missing')).status).toBe(404);
   });
 
-  it("summarises each variant exactly as the run report does (first render), and serves the full report after", async () => {
+  it('summarises each variant exactly as the run report does (first render), and serves the full report after', async () => {
     const quick = await json<RunResponse>('/runs/run-base');
     const full = await json<ReportResponse>('/runs/run-base/report');
     expect(full.report.runId).toBe('run-base');
     expect(Array.isArray(full.report.comparisons)).toBe(true);
     for (const [i, v] of quick.summary.entries()) {
       const r = full.report.variants[i];
-      for (const key of ['id', 'cases', 'passed', 'failed', 'errors', 'cached', 'unpriced', 'tokens', 'latencyMs'] as const) expect(v[key], key).toEqual(r[key]);
+      for (const key of ['id', 'cases', 'passed', 'failed', 'errors', 'cached', 'unpriced', 'tokens', 'latencyMs'] as const)
+        expect(v[key], key).toEqual(r[key]);
       for (const key of ['passRate', 'meanScore', 'costUsd'] as const) expect(v[key], key).toBeCloseTo(r[key]!, 12);
       expect(v.passRateCi).toEqual(r.passRateCi);
     }
@@ -137,7 +147,15 @@ describe('viewer API', () => {
     expect(ok.status).toBe(200);
     const rows = storedLabels(seeded.db);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ run_id: 'run-base', case_id: 'xss-probe', variant_id: 'gpt-4o/v1', repeat_index: 0, label: 'fail', tag: 'format', labeller: 'tester' });
+    expect(rows[0]).toMatchObject({
+      run_id: 'run-base',
+      case_id: 'xss-probe',
+      variant_id: 'gpt-4o/v1',
+      repeat_index: 0,
+      label: 'fail',
+      tag: 'format',
+      labeller: 'tester',
+    });
     const listed = await json<{ labels: LabelRecord[] }>('/runs/run-base/labels');
     expect(listed.labels[0].comment).toBe('raw HTML in the answer');
     const labelled = await json<ResultsResponse>('/runs/run-base/results?labelled=yes');
@@ -155,7 +173,10 @@ describe('viewer API', () => {
       body: JSON.stringify({ ...body, caseId: 'no-such-case' }),
     });
     expect(missing.status).toBe(404);
-    const del = await api('/runs/run-base/labels?caseId=xss-probe&variantId=gpt-4o%2Fv1&repeat=0', { method: 'DELETE', headers: { 'X-Evalspec-Request': '1' } });
+    const del = await api('/runs/run-base/labels?caseId=xss-probe&variantId=gpt-4o%2Fv1&repeat=0', {
+      method: 'DELETE',
+      headers: { 'X-Evalspec-Request': '1' },
+    });
     expect(del.status).toBe(200);
     expect(storedLabels(seeded.db)).toHaveLength(0);
   });

@@ -57,7 +57,10 @@ describe('viewer costs come from the same module as the CLI', () => {
     const run = await runCli(['run', 'evalspec.yaml', '--no-progress', '--json', 'out.json'], { cwd: dir, env });
     expect(run.exitCode, run.stderr).toBe(3); // every call errored
     const cli = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8'));
-    const [page, list] = (await viewerJson(dir, [`/runs/${cli.runId}`, '/runs'])) as [{ summary: Summary[] }, { runs: { costUsd: number | null; listCostUsd: number | null; variants: Summary[] }[] }];
+    const [page, list] = (await viewerJson(dir, [`/runs/${cli.runId}`, '/runs'])) as [
+      { summary: Summary[] },
+      { runs: { costUsd: number | null; listCostUsd: number | null; variants: Summary[] }[] },
+    ];
     const expected = { 'gpt-nonexistent-9': { costUsd: null, listCostUsd: null }, 'gpt-4o': { costUsd: 0, listCostUsd: 0 } };
     for (const [id, figures] of Object.entries(expected)) {
       expect(cli.variants.find((v: Summary) => v.id === id)).toMatchObject(figures);
@@ -80,7 +83,10 @@ describe('viewer costs come from the same module as the CLI', () => {
     expect(b.costUsd).toBe(0);
     expect(b.listCostUsd).toBeCloseTo(a.costUsd, 12);
     const ids = ['first.json', 'second.json'].map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')).runId);
-    const [page, list] = (await viewerJson(dir, [`/runs/${ids[1]}`, '/runs'])) as [{ summary: Summary[] }, { runs: { id: string; costUsd: number; listCostUsd: number }[] }];
+    const [page, list] = (await viewerJson(dir, [`/runs/${ids[1]}`, '/runs'])) as [
+      { summary: Summary[] },
+      { runs: { id: string; costUsd: number; listCostUsd: number }[] },
+    ];
     expect(page.summary[0].costUsd).toBe(0);
     expect(page.summary[0].listCostUsd).toBeCloseTo(b.listCostUsd, 12);
     const cached = list.runs.find((r) => r.id === ids[1])!;

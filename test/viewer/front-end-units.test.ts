@@ -11,8 +11,16 @@ describe('diffWords', () => {
     expect(granularity).toBe('words');
     expect(parts.filter((p) => p.kind === 'removed').map((p) => p.text.trim())).toEqual(['30', 'it.']);
     expect(parts.filter((p) => p.kind === 'added').map((p) => p.text.trim())).toEqual(['45', 'it!']);
-    expect(sideOf(parts, 'a').map((p) => p.text).join('')).toBe('You have 30 days to return it.');
-    expect(sideOf(parts, 'b').map((p) => p.text).join('')).toBe('You have 45 days to return it!');
+    expect(
+      sideOf(parts, 'a')
+        .map((p) => p.text)
+        .join(''),
+    ).toBe('You have 30 days to return it.');
+    expect(
+      sideOf(parts, 'b')
+        .map((p) => p.text)
+        .join(''),
+    ).toBe('You have 45 days to return it!');
   });
 
   it('handles identical, empty and one-sided texts', () => {
@@ -31,8 +39,15 @@ describe('diffWords', () => {
     const b = a.replace('line 1500 word2', 'line 1500 CHANGED'); // 1500 % 7 = 2
     const { parts, granularity } = diffWords(a, b);
     expect(granularity).toBe('words');
-    expect(parts.filter((p) => p.kind !== 'same')).toEqual([{ text: 'word2', kind: 'removed' }, { text: 'CHANGED', kind: 'added' }]);
-    expect(sideOf(parts, 'b').map((p) => p.text).join('')).toBe(b);
+    expect(parts.filter((p) => p.kind !== 'same')).toEqual([
+      { text: 'word2', kind: 'removed' },
+      { text: 'CHANGED', kind: 'added' },
+    ]);
+    expect(
+      sideOf(parts, 'b')
+        .map((p) => p.text)
+        .join(''),
+    ).toBe(b);
   });
 
   it('falls back to lines when the words are too many to align, and the sides still rebuild exactly', () => {
@@ -47,15 +62,29 @@ describe('diffWords', () => {
       { text: 'line 999 word5', kind: 'removed' }, // 999 % 7 = 5; the last line has no newline
       { text: 'line 999 CHANGED', kind: 'added' },
     ]);
-    expect(sideOf(parts, 'a').map((p) => p.text).join('')).toBe(a);
-    expect(sideOf(parts, 'b').map((p) => p.text).join('')).toBe(b);
+    expect(
+      sideOf(parts, 'a')
+        .map((p) => p.text)
+        .join(''),
+    ).toBe(a);
+    expect(
+      sideOf(parts, 'b')
+        .map((p) => p.text)
+        .join(''),
+    ).toBe(b);
   });
 
   it('gives up aligning when even the lines are too many: the whole of A removed, the whole of B added', () => {
     // 3,000 lines on each side: about 9 million cells.
     const a = lines(3000).join('\n');
     const b = changeEnds(lines(3000));
-    expect(diffWords(a, b)).toEqual({ granularity: 'none', parts: [{ text: a, kind: 'removed' }, { text: b, kind: 'added' }] });
+    expect(diffWords(a, b)).toEqual({
+      granularity: 'none',
+      parts: [
+        { text: a, kind: 'removed' },
+        { text: b, kind: 'added' },
+      ],
+    });
   });
 });
 

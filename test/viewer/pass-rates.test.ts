@@ -25,7 +25,7 @@ describe.each([
   { name: 'pass^2 over 3 repeats', repeat: 3, yaml: 'repeat: { n: 3, reduce: pass^2 }', clustered: false, method: /pass\^2 estimates/ },
   { name: 'clustered cases, one repeat', repeat: 1, yaml: null, clustered: true, method: /clustered.*5 clusters/ },
 ])('viewer pass rates: $name', ({ repeat, yaml, clustered, method }) => {
-  it('the run page summary and the runs list show the run report\'s pass rate and interval', async () => {
+  it("the run page summary and the runs list show the run report's pass rate and interval", async () => {
     const dir = tempDir();
     const suite = writeScenario(dir, {
       name: 'viewer-rates',
@@ -82,7 +82,9 @@ describe('viewer Compare: pass values and flips under the suite repeat reducer, 
     const viewer = await startOver(join(dir, '.evalspec/evalspec.db'));
     try {
       const variant = JSON.parse(readFileSync(join(dir, 'a.json'), 'utf8')).variants[0].id;
-      const body = (await (await fetch(`${viewer.url}api/compare?runA=${ids[0]}&variantA=${encodeURIComponent(variant)}&runB=${ids[1]}&variantB=${encodeURIComponent(variant)}`)).json()) as CompareResponse;
+      const body = (await (
+        await fetch(`${viewer.url}api/compare?runA=${ids[0]}&variantA=${encodeURIComponent(variant)}&runB=${ids[1]}&variantB=${encodeURIComponent(variant)}`)
+      ).json()) as CompareResponse;
       const byCase = Object.fromEntries(body.rows.map((r) => [r.caseId, r]));
       expect(byCase.c0).toMatchObject({ passA: 1, passB: 0, flip: 'a-better' });
       expect(byCase.c1).toMatchObject({ passA: 0, passB: 0, flip: 'same' });

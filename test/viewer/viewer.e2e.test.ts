@@ -146,7 +146,14 @@ run('viewer in Chromium', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid=label-status]')?.textContent?.startsWith('saved'));
     let rows = storedLabels(seeded.db);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ run_id: 'run-base', case_id: caseId, variant_id: variantId, label: 'fail', tag: 'missed-escalation', comment: 'Quotes 45 days; policy says 30. <b>not bold</b>' });
+    expect(rows[0]).toMatchObject({
+      run_id: 'run-base',
+      case_id: caseId,
+      variant_id: variantId,
+      label: 'fail',
+      tag: 'missed-escalation',
+      comment: 'Quotes 45 days; policy says 30. <b>not bold</b>',
+    });
     // p marks pass and moves on; the next one gets its own label.
     await page.keyboard.press('Escape');
     await page.keyboard.press('j');

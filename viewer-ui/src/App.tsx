@@ -37,7 +37,11 @@ export function App() {
             </>
           )}
         </nav>
-        {runId && <span className="topbar-run mono" title="current run">{runId}</span>}
+        {runId && (
+          <span className="topbar-run mono" title="current run">
+            {runId}
+          </span>
+        )}
       </header>
       <main className="content">
         {route.page === 'runs' && <RunsPage suite={route.params.get('suite') ?? undefined} />}

@@ -1,14 +1,6 @@
 // Talking to the viewer's server. The access token (when the server was shared with --host) arrives once in
 // the URL (?token=…); it is kept in sessionStorage, removed from the address bar, and sent as a header.
-import type {
-  CaseResponse,
-  CompareResponse,
-  LabelRecord,
-  ReportResponse,
-  ResultsResponse,
-  RunResponse,
-  RunsResponse,
-} from '../../src/viewer/types.js';
+import type { CaseResponse, CompareResponse, LabelRecord, ReportResponse, ResultsResponse, RunResponse, RunsResponse } from '../../src/viewer/types.js';
 
 export type * from '../../src/viewer/types.js';
 

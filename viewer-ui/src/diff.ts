@@ -14,7 +14,7 @@ function lcsDiff(a: string[], b: string[]): DiffPart[] {
   while (start < a.length && start < b.length && a[start] === b[start]) start++;
   let endA = a.length;
   let endB = b.length;
-  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) endA--, endB--;
+  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) (endA--, endB--);
   const midA = a.slice(start, endA);
   const midB = b.slice(start, endB);
   const n = midA.length;
@@ -37,7 +37,7 @@ function lcsDiff(a: string[], b: string[]): DiffPart[] {
   let i = 0;
   let j = 0;
   while (i < n && j < m) {
-    if (midA[i] === midB[j]) push(midA[i++], 'same'), j++;
+    if (midA[i] === midB[j]) (push(midA[i++], 'same'), j++);
     else if (table[(i + 1) * (m + 1) + j] >= table[i * (m + 1) + j + 1]) push(midA[i++], 'removed');
     else push(midB[j++], 'added');
   }
@@ -55,7 +55,13 @@ export function diffWords(a: string, b: string): { parts: DiffPart[]; granularit
   const lines = (s: string) => s.split(/(?<=\n)/);
   parts = lcsDiff(lines(a), lines(b));
   if (parts.length) return { parts, granularity: 'lines' };
-  return { parts: [{ text: a, kind: 'removed' }, { text: b, kind: 'added' }], granularity: 'none' };
+  return {
+    parts: [
+      { text: a, kind: 'removed' },
+      { text: b, kind: 'added' },
+    ],
+    granularity: 'none',
+  };
 }
 
 /** The parts of one side: A shows same + removed, B shows same + added. */

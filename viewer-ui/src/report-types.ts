@@ -65,4 +65,4 @@ export interface CostsLike {
   variants?: CostVariantLike[];
 }
 
-export const asArray = <T,>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
+export const asArray = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);

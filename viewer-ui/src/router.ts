@@ -15,13 +15,16 @@ export function parseHash(hash: string): Route {
   const raw = hash.replace(/^#/, '') || '/';
   const [path, search = ''] = raw.split('?', 2);
   const params = new URLSearchParams(search);
-  const parts = path.split('/').filter(Boolean).map((p) => {
-    try {
-      return decodeURIComponent(p);
-    } catch {
-      return p;
-    }
-  });
+  const parts = path
+    .split('/')
+    .filter(Boolean)
+    .map((p) => {
+      try {
+        return decodeURIComponent(p);
+      } catch {
+        return p;
+      }
+    });
   if (parts.length === 0) return { page: 'runs', params };
   if (parts[0] === 'compare' && parts.length === 1) return { page: 'compare', params };
   if (parts[0] === 'runs' && parts.length >= 2) {

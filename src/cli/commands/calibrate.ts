@@ -20,7 +20,9 @@ export function registerCalibrateCommand(program: Command, io: CliIO): void {
     .command('calibrate')
     .description("compare a run's judges with its human labels: agreement, kappa, false-pass / false-fail rates, a threshold")
     .argument('<runId>', 'a run with judge checks and imported labels (evalspec labels import), or latest')
-    .addOption(new Option('--max-false-pass <rate>', 'target false-pass rate for the recommended threshold').default(0.05).argParser(rateOption('--max-false-pass')))
+    .addOption(
+      new Option('--max-false-pass <rate>', 'target false-pass rate for the recommended threshold').default(0.05).argParser(rateOption('--max-false-pass')),
+    )
     .addOption(new Option('--level <level>', 'confidence level of the intervals').default(0.95).argParser(rateOption('--level')))
     .option('--labeller <name...>', 'only labels by these labellers')
     .option('--metric <name...>', 'only these metrics (rubric dimensions are metrics)')

@@ -43,7 +43,10 @@ export function registerCiCommand(program: Command, io: CliIO): void {
   addPlanOverrideOptions(command)
     .addOption(new Option('--max-cost <usd>', 'stop cleanly before spend would pass this many USD (exit 3)').argParser(nonNegativeUsd('--max-cost')))
     .option('--no-progress', 'no progress output')
-    .option('--trust-checks', 'run javascript checks with the environment and module imports (default: isolated, as the suite may come from an untrusted pull request)')
+    .option(
+      '--trust-checks',
+      'run javascript checks with the environment and module imports (default: isolated, as the suite may come from an untrusted pull request)',
+    )
     .option('--allow-empty', 'run (and record) a suite with no cases instead of refusing it (exit 2)')
     .action(async (suitePath: string, opts) => {
       const result = await runSuiteWithProgress(program, io, suitePath, opts, {
@@ -64,12 +67,23 @@ export function registerCiCommand(program: Command, io: CliIO): void {
         if (opts.failOnRegression && exitCode === EXIT.ok && regressions.length) exitCode = EXIT.barFailed;
         const budget = result.outcome.budget;
         const stopReason = budget?.stopped ? `stopped by --max-cost (spent ${usd(budget.spentUsd)} of ${usd(budget.maxCostUsd)})` : undefined;
-        const input: CiInput = { report: result.report, gate: result.gate, exitCode, allowInconclusive: Boolean(opts.allowInconclusive), baselineLabel, diff, stopReason };
+        const input: CiInput = {
+          report: result.report,
+          gate: result.gate,
+          exitCode,
+          allowInconclusive: Boolean(opts.allowInconclusive),
+          baselineLabel,
+          diff,
+          stopReason,
+        };
         if (opts.md) await writeCiComment(input, opts.md, { flips: opts.flips });
         if (opts.json) await writeCiJson(input, opts.json);
         await reportRunEnd([REPORTERS.terminal.create({ write: io.stdout, failures: 3 })], result.report, store);
         if (diff) io.stdout(`\n${renderDiffText(diff, { flips: 3 })}\n`);
-        else io.stdout(`\nno baseline: no completed run of suite ${result.report.suite.name} labelled "${baselineLabel}" is stored; nothing to compare with (the bars still gate)\n`);
+        else
+          io.stdout(
+            `\nno baseline: no completed run of suite ${result.report.suite.name} labelled "${baselineLabel}" is stored; nothing to compare with (the bars still gate)\n`,
+          );
         const decision = ciDecision(input);
         io.stdout(`\nverdict: ${decision.verdict} (${decision.headline}): ${decision.reasons.join(' ')}\n`);
         io.stdout(`stored as run ${runId}${opts.label ? ` (label ${opts.label})` : ''}; show it again: evalspec show ${runId}\n`);
@@ -78,7 +92,8 @@ export function registerCiCommand(program: Command, io: CliIO): void {
         else if (result.outcome.status === 'incomplete') io.stderr(`${await incompleteRunAdvice(store, runId)}\n`);
         else if (result.outcome.status === 'cancelled') io.stderr(`${cancelledMessage(result.outcome.runId)}\n`);
         if (!result.gate.pass) io.stderr(`${gateFailureMessage(result.gate, Boolean(opts.allowInconclusive))}\n`);
-        if (opts.failOnRegression && regressions.length && result.exitCode === EXIT.ok) io.stderr(`${regressions.length} significant regression${regressions.length === 1 ? '' : 's'} against ${baselineLabel} (--fail-on-regression)\n`);
+        if (opts.failOnRegression && regressions.length && result.exitCode === EXIT.ok)
+          io.stderr(`${regressions.length} significant regression${regressions.length === 1 ? '' : 's'} against ${baselineLabel} (--fail-on-regression)\n`);
         io.exitCode = exitCode;
       } finally {
         await store.close();

@@ -6,14 +6,7 @@ import { Option } from 'commander';
 import type { CliIO } from '../cli-io.js';
 import { EXIT, EvalspecError } from '../../errors.js';
 import { openStore } from '../../store/index.js';
-import {
-  buildDiffReport,
-  renderDiffText,
-  resolveRun,
-  significantRegressions,
-  writeDiffJson,
-  writeDiffMarkdown,
-} from '../../report/index.js';
+import { buildDiffReport, renderDiffText, resolveRun, significantRegressions, writeDiffJson, writeDiffMarkdown } from '../../report/index.js';
 import { findBaselineRun } from '../../analysis/index.js';
 import { positiveInt } from '../options.js';
 
@@ -34,18 +27,28 @@ export function registerDiffCommand(program: Command, io: CliIO): void {
         let beforeRef: string;
         let afterRef: string;
         if (opts.baseline !== undefined) {
-          if (refs.length !== 1) throw new EvalspecError('USAGE', `--baseline takes one run, got ${refs.length}`, { hint: 'evalspec diff RUN --baseline main, or evalspec diff RUN_A RUN_B' });
+          if (refs.length !== 1)
+            throw new EvalspecError('USAGE', `--baseline takes one run, got ${refs.length}`, {
+              hint: 'evalspec diff RUN --baseline main, or evalspec diff RUN_A RUN_B',
+            });
           const after = await resolveRun(store, refs[0]);
           const before = await findBaselineRun(store, after.suiteName, opts.baseline, after.id);
           if (!before) {
-            throw new EvalspecError('RUN_NOT_FOUND', `no completed run of suite ${after.suiteName} labelled "${opts.baseline}" other than ${after.id} in ${store.location}`, {
-              hint: `label a baseline run: evalspec run SUITE --label ${opts.baseline}`,
-            });
+            throw new EvalspecError(
+              'RUN_NOT_FOUND',
+              `no completed run of suite ${after.suiteName} labelled "${opts.baseline}" other than ${after.id} in ${store.location}`,
+              {
+                hint: `label a baseline run: evalspec run SUITE --label ${opts.baseline}`,
+              },
+            );
           }
           beforeRef = before.id;
           afterRef = after.id;
         } else {
-          if (refs.length !== 2) throw new EvalspecError('USAGE', `diff needs two runs (before, after), got ${refs.length}`, { hint: 'evalspec diff RUN_A RUN_B, or evalspec diff RUN --baseline main' });
+          if (refs.length !== 2)
+            throw new EvalspecError('USAGE', `diff needs two runs (before, after), got ${refs.length}`, {
+              hint: 'evalspec diff RUN_A RUN_B, or evalspec diff RUN --baseline main',
+            });
           [beforeRef, afterRef] = refs;
           // "latest latest" (or the same id twice) compares a run with itself: every figure would read "no change".
           const [before, after] = [await resolveRun(store, beforeRef), await resolveRun(store, afterRef)];

@@ -14,7 +14,11 @@ export function registerDoctorCommand(program: Command, io: CliIO): void {
     .command('doctor')
     .description("diagnose the suite's design from a stored run: saturated or never-passed cases, checks that never fail, weak judges, small segments")
     .argument('<runId>', 'a run id from `evalspec runs` (or "latest")')
-    .addOption(new Option('--detect <difference>', 'the smallest difference worth detecting, for "cases needed" (default: the compare bars, else 0.05)').argParser(differenceOption('--detect')))
+    .addOption(
+      new Option('--detect <difference>', 'the smallest difference worth detecting, for "cases needed" (default: the compare bars, else 0.05)').argParser(
+        differenceOption('--detect'),
+      ),
+    )
     .option('--json <file>', 'write the findings as JSON (every case id)')
     .action(async (runId: string, opts) => {
       const store = openStore(program.opts().db, { access: 'read' });

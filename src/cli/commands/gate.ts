@@ -31,14 +31,19 @@ export function registerGateCommand(program: Command, io: CliIO): void {
         const bars = report.bars ?? [];
         const complete = report.status === 'completed';
         if (opts.json) {
-          io.stdout(`${JSON.stringify({ runId: report.runId, status: report.status, allowInconclusive: allow, pass: complete && summary.pass, summary, bars }, null, 2)}\n`);
+          io.stdout(
+            `${JSON.stringify({ runId: report.runId, status: report.status, allowInconclusive: allow, pass: complete && summary.pass, summary, bars }, null, 2)}\n`,
+          );
         } else {
           io.stdout(`${report.suite.name} · run ${report.runId}${report.label ? ` (${report.label})` : ''} · ${report.status}\n`);
           if (bars.length === 0) io.stdout('no quality bars: the suite has no bars: list, so there is nothing to gate on\n');
           else io.stdout(`\nquality bars:\n${renderBarsText(report).join('\n')}\n`);
         }
         if (!complete) {
-          const next = report.status === 'incomplete' ? (await incompleteRunAdvice(store, report.runId)).replace(/^run incomplete: /, '') : `finish it with: evalspec run --resume ${report.runId}`;
+          const next =
+            report.status === 'incomplete'
+              ? (await incompleteRunAdvice(store, report.runId)).replace(/^run incomplete: /, '')
+              : `finish it with: evalspec run --resume ${report.runId}`;
           io.stderr(`run ${report.runId} is ${report.status}: bars were evaluated on the results so far; ${next}\n`);
           io.exitCode = EXIT.incomplete;
           return;

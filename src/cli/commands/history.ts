@@ -32,7 +32,12 @@ export function registerHistoryCommand(program: Command, io: CliIO): void {
             // Not a loadable suite: keep the argument as the name.
           }
         }
-        const history = await buildHistory(store, name, { limit: opts.limit, metrics: opts.metric, label: opts.label, includeIncomplete: Boolean(opts.includeIncomplete) });
+        const history = await buildHistory(store, name, {
+          limit: opts.limit,
+          metrics: opts.metric,
+          label: opts.label,
+          includeIncomplete: Boolean(opts.includeIncomplete),
+        });
         if (opts.json) await writeHistoryJson(history, opts.json);
         io.stdout(`${renderHistoryText(history)}\n`);
         io.exitCode = EXIT.ok;

@@ -14,7 +14,7 @@ export function registerLabelsCommand(program: Command, io: CliIO): void {
     .command('import')
     .description('import labels from JSONL or CSV: case_id, variant, label (pass/fail) or per-dimension scores or winner, labeller')
     .argument('<file>', 'a .jsonl or .csv file')
-    .option('--run <runId>', 'attach the labels to this run (default: each label\'s run_id, else the newest run)')
+    .option('--run <runId>', "attach the labels to this run (default: each label's run_id, else the newest run)")
     .option('--labeller <name>', 'who labelled, for labels that do not say')
     .action(async (file: string, opts) => {
       const path = resolve(file);
@@ -32,12 +32,18 @@ export function registerLabelsCommand(program: Command, io: CliIO): void {
           const labelsN = (n: number) => `${n} label${n === 1 ? '' : 's'}`;
           if (r.updated === 0 && r.unchanged === 0) io.stdout(`imported ${labelsN(r.imported)} (${kinds.join(', ')}) ${into}\n`);
           else {
-            const parts = [`imported ${labelsN(r.imported)}`, r.updated ? `updated ${r.updated}` : '', r.unchanged ? `${r.unchanged} unchanged (already stored)` : ''].filter(Boolean);
+            const parts = [
+              `imported ${labelsN(r.imported)}`,
+              r.updated ? `updated ${r.updated}` : '',
+              r.unchanged ? `${r.unchanged} unchanged (already stored)` : '',
+            ].filter(Boolean);
             io.stdout(`${parts.join(', ')} (${r.read} read: ${kinds.join(', ')}) ${into}\n`);
           }
           if (r.updated) {
             const lines = r.updatedLines.slice(0, 10).join(', ') + (r.updatedLines.length > 10 ? ', …' : '');
-            io.stdout(`updated: the same labeller's earlier label of the same kind on the same result was replaced (line${r.updatedLines.length === 1 ? '' : 's'} ${lines})\n`);
+            io.stdout(
+              `updated: the same labeller's earlier label of the same kind on the same result was replaced (line${r.updatedLines.length === 1 ? '' : 's'} ${lines})\n`,
+            );
           }
           io.stdout(`next: evalspec calibrate ${r.runId}\n`);
         }
@@ -74,8 +80,18 @@ export function registerLabelsCommand(program: Command, io: CliIO): void {
           if (r.createdAt > e.last) e.last = r.createdAt;
           by.set(r.labeller, e);
         }
-        const table = [...by.entries()].map(([l, e]) => [l, String(e.n), String(e.pass), String(e.fail), String(e.pairwise), String(e.scores), e.last.slice(0, 16).replace('T', ' ')]);
-        io.stdout(`${textTable(['labeller', 'results', 'pass', 'fail', 'win/loss/tie', 'scored', 'last (UTC)'], table, [false, true, true, true, true, true, false])}\n`);
+        const table = [...by.entries()].map(([l, e]) => [
+          l,
+          String(e.n),
+          String(e.pass),
+          String(e.fail),
+          String(e.pairwise),
+          String(e.scores),
+          e.last.slice(0, 16).replace('T', ' '),
+        ]);
+        io.stdout(
+          `${textTable(['labeller', 'results', 'pass', 'fail', 'win/loss/tie', 'scored', 'last (UTC)'], table, [false, true, true, true, true, true, false])}\n`,
+        );
       } finally {
         await store.close();
       }

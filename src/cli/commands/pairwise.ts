@@ -33,7 +33,10 @@ export function summarisePairwise(rows: PreferenceRow[], options: { seed: number
       baseline: list[0].baseline,
       candidate: list[0].candidate,
       annotator: list[0].annotator,
-      overall: preferenceWinRate(list.map((r) => r.preference), options),
+      overall: preferenceWinRate(
+        list.map((r) => r.preference),
+        options,
+      ),
       segments: [...bySegment.entries()].sort().map(([segment, prefs]) => ({ segment, summary: preferenceWinRate(prefs, options) })),
       // Rows without a recorded judge price (e.g. cached annotations) make the total unknown.
       judgeCostUsd: costs.every((c) => c !== null) ? costs.reduce((s, c) => s + (c ?? 0), 0) : null,
@@ -54,15 +57,29 @@ export function registerPairwiseCommand(program: Command, io: CliIO): void {
       if (opts.json) writeFileSync(opts.json, `${JSON.stringify({ formatVersion: 1, file, groups }, null, 2)}\n`);
       for (const g of groups) {
         const s = g.overall;
-        io.stdout(`${g.candidate} vs ${g.baseline}${g.annotator ? ` (judge ${g.annotator})` : ''}: ${s?.n ?? 0} comparisons${s?.dropped ? `, ${s.dropped} without a verdict dropped` : ''}\n`);
+        io.stdout(
+          `${g.candidate} vs ${g.baseline}${g.annotator ? ` (judge ${g.annotator})` : ''}: ${s?.n ?? 0} comparisons${s?.dropped ? `, ${s.dropped} without a verdict dropped` : ''}\n`,
+        );
         if (!s) continue;
         io.stdout(`  win rate ${p100(s.winRate)}% ± ${p100(s.standardError)} (standard error as AlpacaEval defines it: sample sd / √n)\n`);
         io.stdout(`  ${s.wins} wins, ${s.losses} losses, ${s.draws} draws; discrete win rate ${p100(s.discreteWinRate)}%\n`);
-        io.stdout(`  95% intervals: normal ${range(s.normalInterval)} · Wilson (wins among decisive) ${range(s.wilsonInterval)} · bootstrap ${range(s.bootstrapInterval)}\n`);
-        if (g.judgeCostUsd !== null) io.stdout(`  judge cost $${g.judgeCostUsd.toFixed(4)} ($${((1000 * g.judgeCostUsd) / (s.n + s.dropped)).toFixed(2)} per 1,000 comparisons)\n`);
+        io.stdout(
+          `  95% intervals: normal ${range(s.normalInterval)} · Wilson (wins among decisive) ${range(s.wilsonInterval)} · bootstrap ${range(s.bootstrapInterval)}\n`,
+        );
+        if (g.judgeCostUsd !== null)
+          io.stdout(`  judge cost $${g.judgeCostUsd.toFixed(4)} ($${((1000 * g.judgeCostUsd) / (s.n + s.dropped)).toFixed(2)} per 1,000 comparisons)\n`);
         if (g.segments.length > 1) {
-          const rows = g.segments.map(({ segment, summary: x }) => [segment, String(x?.n ?? 0), `${p100(x?.winRate)}%`, p100(x?.standardError), range(x?.wilsonInterval), x && x.n < 30 ? 'too few to say much' : '']);
-          io.stdout(`${textTable(['segment', 'n', 'win rate', 'SE', 'Wilson 95% CI', ''], rows, [false, true, true, true, true, false]).replace(/^/gm, '  ')}\n`);
+          const rows = g.segments.map(({ segment, summary: x }) => [
+            segment,
+            String(x?.n ?? 0),
+            `${p100(x?.winRate)}%`,
+            p100(x?.standardError),
+            range(x?.wilsonInterval),
+            x && x.n < 30 ? 'too few to say much' : '',
+          ]);
+          io.stdout(
+            `${textTable(['segment', 'n', 'win rate', 'SE', 'Wilson 95% CI', ''], rows, [false, true, true, true, true, false]).replace(/^/gm, '  ')}\n`,
+          );
         }
       }
     });

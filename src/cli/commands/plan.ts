@@ -16,7 +16,10 @@ import { planPower, type PowerPlan } from '../../stats/index.js';
 export const differenceOption = (name: string) => (value: string) => {
   const text = value.trim();
   const n = text.endsWith('%') ? Number(text.slice(0, -1)) / 100 : Number(text);
-  if (!(n > 0 && n < 1)) throw new EvalspecError('USAGE', `${name} must be a difference between 0 and 1 (or a percentage), got "${value}"`, { hint: `e.g. ${name} 0.05 (5 points of pass rate) or ${name} 5%` });
+  if (!(n > 0 && n < 1))
+    throw new EvalspecError('USAGE', `${name} must be a difference between 0 and 1 (or a percentage), got "${value}"`, {
+      hint: `e.g. ${name} 0.05 (5 points of pass rate) or ${name} 5%`,
+    });
   return n;
 };
 
@@ -50,23 +53,36 @@ export function renderPlan(plan: PowerPlan, suite: { name: string; cases: number
   // The reducer makes each case's pass value: the variances below are of those values.
   const reduce = plan.repeatReduce === 'mean' && suite.repeat === 1 ? '' : ` (reduced by ${plan.repeatReduce})`;
   const lines: string[] = [];
-  lines.push(`${suite.name}: ${int(suite.cases)} cases × ${suite.repeat} repeat${suite.repeat === 1 ? '' : 's'}${reduce}, ${suite.variants} variant${suite.variants === 1 ? '' : 's'}`);
+  lines.push(
+    `${suite.name}: ${int(suite.cases)} cases × ${suite.repeat} repeat${suite.repeat === 1 ? '' : 's'}${reduce}, ${suite.variants} variant${suite.variants === 1 ? '' : 's'}`,
+  );
   lines.push('');
-  lines.push(`To detect a difference of ${pts(plan.detect)} in pass rate between two variants (two-sided α = ${plan.alpha}, ${Math.round(plan.power * 100)}% power, paired on the same cases; Miller 2024 Eq. 9):`);
+  lines.push(
+    `To detect a difference of ${pts(plan.detect)} in pass rate between two variants (two-sided α = ${plan.alpha}, ${Math.round(plan.power * 100)}% power, paired on the same cases; Miller 2024 Eq. 9):`,
+  );
   if (plan.source === 'previous-run') lines.push(`  observed in run ${plan.previousRunId}:`);
   for (const p of plan.pairs) {
     if (plan.source === 'previous-run') {
       const corr = p.correlation === null ? 'n/a (a variant had no spread)' : p.correlation.toFixed(2);
-      lines.push(`  ${p.variant} vs ${p.baseline}: per-case SD ${p.sdVariant.toFixed(3)} / ${p.sdBaseline.toFixed(3)}, correlation ${corr}, Var(${p.variant} − ${p.baseline}) ${p.varianceOfDifference.toFixed(4)} over ${int(p.n)} cases`);
+      lines.push(
+        `  ${p.variant} vs ${p.baseline}: per-case SD ${p.sdVariant.toFixed(3)} / ${p.sdBaseline.toFixed(3)}, correlation ${corr}, Var(${p.variant} − ${p.baseline}) ${p.varianceOfDifference.toFixed(4)} over ${int(p.n)} cases`,
+      );
       if (p.decomposition) {
-        lines.push(`    of which between cases ${p.decomposition.caseVarianceOfDifference.toFixed(4)}, within a case (per repeat) ${p.decomposition.repeatVarianceVariant.toFixed(4)} / ${p.decomposition.repeatVarianceBaseline.toFixed(4)} (from ${p.decomposition.observedRepeats} repeats)`);
+        lines.push(
+          `    of which between cases ${p.decomposition.caseVarianceOfDifference.toFixed(4)}, within a case (per repeat) ${p.decomposition.repeatVarianceVariant.toFixed(4)} / ${p.decomposition.repeatVarianceBaseline.toFixed(4)} (from ${p.decomposition.observedRepeats} repeats)`,
+        );
       }
       if (p.designEffect !== null) lines.push(`    clusters: design effect ${p.designEffect.toFixed(2)} (cases needed multiplied by it)`);
     }
     // A range when the variance was not split (no run with repeats): between the two ends, see RepeatsRow.
-    const rows = p.casesNeeded.map((r) => `${r.repeats} repeat${r.repeats === 1 ? '' : 's'}: ${r.casesLowerBound !== undefined && r.casesLowerBound < r.cases ? `${int(r.casesLowerBound)}–${int(r.cases)}` : int(r.cases)} cases`);
+    const rows = p.casesNeeded.map(
+      (r) =>
+        `${r.repeats} repeat${r.repeats === 1 ? '' : 's'}: ${r.casesLowerBound !== undefined && r.casesLowerBound < r.cases ? `${int(r.casesLowerBound)}–${int(r.cases)}` : int(r.cases)} cases`,
+    );
     lines.push(`    cases needed: ${rows.join(' · ')}`);
-    lines.push(`    this suite as it is (${int(plan.suiteCases)} cases, ${plan.repeat} repeat${plan.repeat === 1 ? '' : 's'}) can detect about ${pts(p.minimumDetectableDifference)}`);
+    lines.push(
+      `    this suite as it is (${int(plan.suiteCases)} cases, ${plan.repeat} repeat${plan.repeat === 1 ? '' : 's'}) can detect about ${pts(p.minimumDetectableDifference)}`,
+    );
   }
   lines.push('');
   const gap = plan.casesNeeded - plan.suiteCases;
@@ -90,7 +106,11 @@ export function registerPlanCommand(program: Command, io: CliIO): void {
     .command('plan')
     .description('how many cases (and repeats) a suite needs to detect a difference, and what it can detect now')
     .argument('<suite>', 'suite file or directory')
-    .addOption(new Option('--detect <difference>', 'smallest pass-rate difference worth detecting, e.g. 0.05 or 5%').argParser(differenceOption('--detect')).makeOptionMandatory())
+    .addOption(
+      new Option('--detect <difference>', 'smallest pass-rate difference worth detecting, e.g. 0.05 or 5%')
+        .argParser(differenceOption('--detect'))
+        .makeOptionMandatory(),
+    )
     .addOption(new Option('--alpha <a>', 'two-sided significance level').default(0.05).argParser(probabilityOption('--alpha')))
     .addOption(new Option('--power <p>', 'chance of detecting a true difference of that size').default(0.8).argParser(probabilityOption('--power')))
     .option('--run <runId>', 'take variance and correlation from this run (default: the latest completed run of the suite)')
@@ -124,7 +144,10 @@ export function registerPlanCommand(program: Command, io: CliIO): void {
         previous,
         bars: suite.bars,
       });
-      if (opts.json) io.stdout(`${JSON.stringify({ suite: { name: suite.name, file: suite.file, cases: suite.cases.length, variants, repeat: suite.repeat }, ...plan }, null, 2)}\n`);
+      if (opts.json)
+        io.stdout(
+          `${JSON.stringify({ suite: { name: suite.name, file: suite.file, cases: suite.cases.length, variants, repeat: suite.repeat }, ...plan }, null, 2)}\n`,
+        );
       else io.stdout(`${renderPlan(plan, { name: suite.name, cases: suite.cases.length, variants, repeat: suite.repeat })}\n`);
     });
 }

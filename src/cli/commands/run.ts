@@ -23,8 +23,15 @@ export function registerRunCommand(program: Command, io: CliIO): void {
     .option('--no-progress', 'no progress output')
     .option('--failures <n>', 'failing cases to show per variant', '3')
     .option('--dry-run', 'estimate cost and duration (tokenizer-counted input, expected output) without calling any provider')
-    .addOption(new Option('--expected-output-tokens <n>', 'output tokens per call assumed by --dry-run and --max-cost (default 256; a previous run replaces it in --dry-run)').argParser(positiveInt('--expected-output-tokens')))
-    .addOption(new Option('--max-cost <usd>', 'stop cleanly before spend would pass this many USD (exit 3; --resume continues)').argParser(nonNegativeUsd('--max-cost')))
+    .addOption(
+      new Option(
+        '--expected-output-tokens <n>',
+        'output tokens per call assumed by --dry-run and --max-cost (default 256; a previous run replaces it in --dry-run)',
+      ).argParser(positiveInt('--expected-output-tokens')),
+    )
+    .addOption(
+      new Option('--max-cost <usd>', 'stop cleanly before spend would pass this many USD (exit 3; --resume continues)').argParser(nonNegativeUsd('--max-cost')),
+    )
     .option('--allow-inconclusive', 'quality bars that are not proven (inconclusive) do not fail the run')
     .option('--isolate-checks', 'run javascript checks isolated: no environment variables, no import/require, no module checks (the default of `evalspec ci`)')
     .option('--allow-empty', 'run (and record) a suite with no cases instead of refusing it (exit 2)')

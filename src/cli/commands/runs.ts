@@ -43,7 +43,16 @@ export function registerRunsCommand(program: Command, io: CliIO): void {
           const report = await buildRunReport(store, run.id, 0.95, { analysis: false });
           const best = report.variants.map((v) => `${v.id} ${pct(v.passRate)}`).join(', ');
           const cost = runCostTotals(report);
-          rows.push([run.id, run.suiteName, run.label ?? '', state, run.startedAt.slice(0, 16).replace('T', ' '), best, costText(cost.paidUsd), costText(cost.listUsd)]);
+          rows.push([
+            run.id,
+            run.suiteName,
+            run.label ?? '',
+            state,
+            run.startedAt.slice(0, 16).replace('T', ' '),
+            best,
+            costText(cost.paidUsd),
+            costText(cost.listUsd),
+          ]);
         }
         io.stdout(`${textTable(['run', 'suite', 'label', 'status', 'started (UTC)', 'pass rates', 'paid', 'list cost'], rows)}\n`);
         for (const id of resumable) io.stdout(`${interruptedRunAdvice(id)}\n`);

@@ -16,7 +16,9 @@ export function parseWithin(value: string): number {
   const n = m ? Number(m[1]) : NaN;
   const share = m?.[2] ? n / 100 : n;
   if (!m || !Number.isFinite(share) || share < 0 || share >= 1 || (!m[2] && n >= 1)) {
-    throw new EvalspecError('USAGE', `--within must be a margin like 0.03 or 3%, got "${value}"`, { hint: 'e.g. --within 0.03 (3 points below the best at most)' });
+    throw new EvalspecError('USAGE', `--within must be a margin like 0.03 or 3%, got "${value}"`, {
+      hint: 'e.g. --within 0.03 (3 points below the best at most)',
+    });
   }
   return share;
 }
@@ -32,7 +34,9 @@ export function registerSelectCommand(program: Command, io: CliIO): void {
     .command('select')
     .description('choose a model: Pareto frontier of quality vs cost (or latency), the cheapest variant within a margin of the best, routing, projected spend')
     .argument('<runId>', 'a run id from `evalspec runs` (or "latest")')
-    .addOption(new Option('--within <margin>', 'quality floor: provably within this margin of the best (0.03 or 3%)').default(0.03, '0.03').argParser(parseWithin))
+    .addOption(
+      new Option('--within <margin>', 'quality floor: provably within this margin of the best (0.03 or 3%)').default(0.03, '0.03').argParser(parseWithin),
+    )
     .addOption(new Option('--by <axis>', 'what to minimise against quality').choices(['cost', 'latency']).default('cost'))
     .option('--volume <volume>', 'project spend at this volume: 2M/month, 500k/day, 1e6 (per month)')
     .option('--baseline <variant>', 'the variant savings are measured from (default: the best)')
@@ -51,7 +55,9 @@ export function registerSelectCommand(program: Command, io: CliIO): void {
         }
         const data = await loadSelectionData(store, runId, { segmentBy: opts.segmentBy });
         if (opts.baseline && !data.run.variants.some((v) => v.id === opts.baseline)) {
-          throw new EvalspecError('USAGE', `no variant "${opts.baseline}" in run ${runId}`, { hint: `use one of: ${data.run.variants.map((v) => v.id).join(', ')}` });
+          throw new EvalspecError('USAGE', `no variant "${opts.baseline}" in run ${runId}`, {
+            hint: `use one of: ${data.run.variants.map((v) => v.id).join(', ')}`,
+          });
         }
         const input = { ...data.input, within: opts.within, by: opts.by, level: opts.level };
         const selection = selectModels(input);

@@ -9,7 +9,8 @@ import { startViewer } from '../../viewer/index.js';
 
 const port = (value: string) => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new EvalspecError('USAGE', `--port must be 0–65535, got "${value}"`, { hint: 'e.g. --port 8080 (0 picks a free port)' });
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new EvalspecError('USAGE', `--port must be 0–65535, got "${value}"`, { hint: 'e.g. --port 8080 (0 picks a free port)' });
   return n;
 };
 

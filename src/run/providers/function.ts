@@ -34,7 +34,12 @@ async function functionTarget(suite: Suite, model: ModelRef): Promise<CallTarget
       if (typeof out === 'string') return { text: out };
       if (out && typeof out === 'object' && 'output' in out) {
         const o = out as { output: unknown; inputTokens?: number; outputTokens?: number; costUsd?: number };
-        return { text: typeof o.output === 'string' ? o.output : JSON.stringify(o.output), inputTokens: o.inputTokens, outputTokens: o.outputTokens, costUsd: o.costUsd };
+        return {
+          text: typeof o.output === 'string' ? o.output : JSON.stringify(o.output),
+          inputTokens: o.inputTokens,
+          outputTokens: o.outputTokens,
+          costUsd: o.costUsd,
+        };
       }
       throw new CallFailure('function-error', `${model.ref} returned ${out === undefined ? 'nothing' : typeof out}; return a string or { output }`);
     },
@@ -55,7 +60,14 @@ async function functionJudge(suite: Suite, ref: ModelRef): Promise<JudgeTarget> 
     ref,
     ...shared,
     async call(request, signal, timeoutMs) {
-      const input = { system: request.system, prompt: request.prompt, schema: request.schema, schemaName: request.schemaName, caseId: request.caseId, model: ref.ref };
+      const input = {
+        system: request.system,
+        prompt: request.prompt,
+        schema: request.schema,
+        schemaName: request.schemaName,
+        caseId: request.caseId,
+        model: ref.ref,
+      };
       const out = await fn.call(input, signal, timeoutMs);
       if (out && typeof out === 'object' && 'answer' in out) {
         const o = out as { answer: unknown; inputTokens?: number; outputTokens?: number; costUsd?: number };

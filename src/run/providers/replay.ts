@@ -38,7 +38,11 @@ export function readReplayFile(file: string): Map<string, ReplayRecord[]> {
     const rec = value as Record<string, unknown>;
     const id = rec.id ?? rec.case_id;
     if (id === undefined || !('output' in rec)) {
-      throw new EvalspecError('REPLAY_FILE', 'a replay record needs "id" (or "case_id") and "output"', { file, line, hint: '{"id":"c1","output":"…","latency_ms":812,"input_tokens":120,"output_tokens":80}' });
+      throw new EvalspecError('REPLAY_FILE', 'a replay record needs "id" (or "case_id") and "output"', {
+        file,
+        line,
+        hint: '{"id":"c1","output":"…","latency_ms":812,"input_tokens":120,"output_tokens":80}',
+      });
     }
     const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
     // Only text is an output. A null (the model gave nothing, or the logger failed) or a number/object is
@@ -99,7 +103,10 @@ function replayTarget(suite: Suite, model: ModelRef, warnings: string[]): CallTa
       const rec = list?.[list.length === 1 ? 0 : req.repeat];
       if (!rec) throw new CallFailure('missing-output', `${model.ref} has no logged output for case ${req.caseId}${list ? ` repeat ${req.repeat}` : ''}`);
       if (rec.text === null) {
-        throw new CallFailure('missing-output', `${model.ref} line ${rec.line} (case ${req.caseId}): "output" is ${rec.notText}, not text; log the model's answer as a string ("" for an empty answer)`);
+        throw new CallFailure(
+          'missing-output',
+          `${model.ref} line ${rec.line} (case ${req.caseId}): "output" is ${rec.notText}, not text; log the model's answer as a string ("" for an empty answer)`,
+        );
       }
       const text = rec.text;
       let { inputTokens, outputTokens } = rec;

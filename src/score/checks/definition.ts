@@ -8,7 +8,6 @@ import type { CheckLocation, Evaluate, PrepareEnv } from '../evaluator.js';
 
 export type { CheckLocation };
 
-
 /** What a type without a compile step gets as `env.compiled`. */
 export interface NothingCompiled {
   type: 'none';
@@ -28,11 +27,7 @@ export interface JudgeMetadata<Spec> {
   deferred?: (spec: Spec) => boolean;
 }
 
-export interface CheckDefinition<
-  T extends string = string,
-  S extends z.ZodObject = z.ZodObject,
-  C extends { type: string } = { type: string },
-> {
+export interface CheckDefinition<T extends string = string, S extends z.ZodObject = z.ZodObject, C extends { type: string } = { type: string }> {
   type: T;
   /** Strict schema of what a suite author writes (`type: z.literal(T)`, `...commonCheckFields`, the type's keys). */
   schema: S;

@@ -64,8 +64,7 @@ export const javascript = defineCheck({
         ctx.addIssue({
           code: 'custom',
           path: [],
-          message:
-            'set exactly one of `value` (an inline expression such as `output.length < 200`) or `file` (a .js/.mjs module path)',
+          message: 'set exactly one of `value` (an inline expression such as `output.length < 200`) or `file` (a .js/.mjs module path)',
         });
       }
       if (spec.function !== undefined && spec.file === undefined) {
@@ -162,13 +161,7 @@ export function interpret(value: unknown, threshold: number, label = 'javascript
 }
 
 /** Imports a check module in a worker (once per absolute path) and checks that the export is a function; returns its URL. */
-export async function loadCheckModule(
-  file: string,
-  exportName: string,
-  baseDir: string,
-  timeoutMs: number,
-  where: CheckLocation = {},
-): Promise<string> {
+export async function loadCheckModule(file: string, exportName: string, baseDir: string, timeoutMs: number, where: CheckLocation = {}): Promise<string> {
   const path = isAbsolute(file) ? file : resolve(baseDir, file);
   const url = pathToFileURL(path).href;
   const mod = await importModule(path, url, file, baseDir, timeoutMs, where);
@@ -193,14 +186,7 @@ export async function loadCheckModule(
   return url;
 }
 
-async function importModule(
-  path: string,
-  url: string,
-  asWritten: string,
-  baseDir: string,
-  timeoutMs: number,
-  where: CheckLocation,
-): Promise<ModuleExports> {
+async function importModule(path: string, url: string, asWritten: string, baseDir: string, timeoutMs: number, where: CheckLocation): Promise<ModuleExports> {
   try {
     await access(path);
   } catch {

@@ -112,8 +112,7 @@ function compileSchema(schema: Record<string, unknown> | boolean, where: CheckLo
     } catch (err) {
       throw new EvalspecError('CHECK_INVALID', `invalid \`json-schema\` check: ${(err as Error).message}`, {
         ...where,
-        hint:
-          'fix the schema (draft-07, or draft 2020-12 via `$schema`); supported formats: ' + Object.keys(FORMATS).join(', '),
+        hint: 'fix the schema (draft-07, or draft 2020-12 via `$schema`); supported formats: ' + Object.keys(FORMATS).join(', '),
         cause: err,
       });
     }

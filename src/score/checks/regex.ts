@@ -19,7 +19,7 @@ function compileRegex(pattern: string, flags: string, where: CheckLocation): Reg
     } catch (err) {
       throw new EvalspecError('CHECK_INVALID', `invalid \`regex\` check: ${(err as Error).message}`, {
         ...where,
-        hint: 'fix the pattern (YAML: single-quote it so backslashes stay literal, e.g. \'\\d+\')',
+        hint: "fix the pattern (YAML: single-quote it so backslashes stay literal, e.g. '\\d+')",
         cause: err,
       });
     }

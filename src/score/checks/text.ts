@@ -136,9 +136,7 @@ export const levenshtein = defineCheck({
     return (view) => {
       const d = editDistance(ignoreCase ? view.trimmedLower : view.trimmed, target);
       const score = similarityOf(d);
-      return d.distance <= max
-        ? pass(`edit distance ${d.distance} <= ${max}`, score)
-        : fail(`edit distance ${d.distance} > ${max}`, score);
+      return d.distance <= max ? pass(`edit distance ${d.distance} <= ${max}`, score) : fail(`edit distance ${d.distance} > ${max}`, score);
     };
   },
 });
@@ -159,9 +157,7 @@ export const similarity = defineCheck({
     return (view) => {
       const score = similarityOf(editDistance(ignoreCase ? view.trimmedLower : view.trimmed, target));
       const shown = score.toFixed(3);
-      return score >= threshold
-        ? pass(`similarity ${shown} >= ${threshold}`, score)
-        : fail(`similarity ${shown} < ${threshold}`, score);
+      return score >= threshold ? pass(`similarity ${shown} >= ${threshold}`, score) : fail(`similarity ${shown} < ${threshold}`, score);
     };
   },
 });

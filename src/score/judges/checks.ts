@@ -27,7 +27,10 @@ export const judge = defineCheck({
     const models = modelsOf(spec);
     return async (view, ctx) => {
       const question = judgeQuestion({ rubric: spec.rubric, input: judgeInput(spec.input, ctx), output: view.raw });
-      const asked = await askAll(ctx, models.map((model) => ({ model, question })));
+      const asked = await askAll(
+        ctx,
+        models.map((model) => ({ model, question })),
+      );
       if (isOutcome(asked)) return asked;
       const votes: JudgeVote[] = asked.answers.map((a) => ({
         model: a.model,
@@ -35,7 +38,14 @@ export const judge = defineCheck({
         pass: a.object.score >= spec.threshold,
         reasoning: a.object.reasoning,
       }));
-      return binaryOutcome(models, asked, votes, spec.ensemble, spec.threshold, (v) => `${v.model} score ${fmt(v.raw!)} ${v.pass ? '>=' : '<'} ${spec.threshold}`);
+      return binaryOutcome(
+        models,
+        asked,
+        votes,
+        spec.ensemble,
+        spec.threshold,
+        (v) => `${v.model} score ${fmt(v.raw!)} ${v.pass ? '>=' : '<'} ${spec.threshold}`,
+      );
     };
   },
 });
@@ -60,7 +70,10 @@ export const factuality = defineCheck({
     const accept = new Set<string>(spec.accept);
     return async (view, ctx) => {
       const question = factualityQuestion({ input: judgeInput(spec.input, ctx), reference: spec.reference, output: view.raw });
-      const asked = await askAll(ctx, models.map((model) => ({ model, question })));
+      const asked = await askAll(
+        ctx,
+        models.map((model) => ({ model, question })),
+      );
       if (isOutcome(asked)) return asked;
       const votes: JudgeVote[] = asked.answers.map((a) => ({
         model: a.model,
@@ -96,9 +109,17 @@ export const closedQa = defineCheck({
     const models = modelsOf(spec);
     return async (view, ctx) => {
       const question = closedQaQuestion({ input: judgeInput(spec.input, ctx), reference: spec.reference, criteria: spec.criteria, output: view.raw });
-      const asked = await askAll(ctx, models.map((model) => ({ model, question })));
+      const asked = await askAll(
+        ctx,
+        models.map((model) => ({ model, question })),
+      );
       if (isOutcome(asked)) return asked;
-      const votes: JudgeVote[] = asked.answers.map((a) => ({ model: a.model, raw: a.object.correct ? 1 : 0, pass: a.object.correct, reasoning: a.object.reasoning }));
+      const votes: JudgeVote[] = asked.answers.map((a) => ({
+        model: a.model,
+        raw: a.object.correct ? 1 : 0,
+        pass: a.object.correct,
+        reasoning: a.object.reasoning,
+      }));
       return binaryOutcome(models, asked, votes, spec.ensemble, 0.5, (v) => `${v.model}: ${v.pass ? 'correct' : 'not correct'}`);
     };
   },
@@ -129,7 +150,10 @@ export const faithfulness = defineCheck({
       const context = contextPassages(ctx.vars[spec.context_var]);
       if (!context) return indeterminate(`case var "${spec.context_var}" (the context) is missing or empty`);
       const question = faithfulnessQuestion({ input: judgeInput(spec.input, ctx), context, output: view.raw });
-      const asked = await askAll(ctx, models.map((model) => ({ model, question })));
+      const asked = await askAll(
+        ctx,
+        models.map((model) => ({ model, question })),
+      );
       if (isOutcome(asked)) return asked;
       const votes: JudgeVote[] = asked.answers.map((a) => {
         const claims = a.object.claims;

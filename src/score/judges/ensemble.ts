@@ -100,7 +100,14 @@ function combineBinary(votes: JudgeVote[], ensemble: Ensemble, threshold: number
   return { pass, score };
 }
 
-export function binaryOutcome(models: JudgeModelSpec[], asked: Asked<unknown>, votes: JudgeVote[], ensemble: Ensemble, threshold: number, describe: (v: JudgeVote) => string): CheckOutcome {
+export function binaryOutcome(
+  models: JudgeModelSpec[],
+  asked: Asked<unknown>,
+  votes: JudgeVote[],
+  ensemble: Ensemble,
+  threshold: number,
+  describe: (v: JudgeVote) => string,
+): CheckOutcome {
   const { pass, score } = combineBinary(votes, ensemble, threshold);
   const judge: JudgeDetail = {
     models: models.map(judgeModelName),

@@ -15,7 +15,10 @@ export const judgeModelSchema = z.union([
     label: nonEmptyString.optional(),
     params: paramsSchema.optional(),
     price: priceSchema.optional(),
-    price_as: z.string().regex(/^[\w-]+:.+$/, 'write provider:model, e.g. openai:gpt-4o').optional(),
+    price_as: z
+      .string()
+      .regex(/^[\w-]+:.+$/, 'write provider:model, e.g. openai:gpt-4o')
+      .optional(),
   }),
 ]);
 export type JudgeModelInput = z.infer<typeof judgeModelSchema>;

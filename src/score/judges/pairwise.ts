@@ -65,7 +65,9 @@ export const pairwise = defineCheck({
       let other: string;
       if (spec.against !== undefined) {
         if (!ctx.opponent) {
-          return indeterminate(`needs the output of variant "${spec.against}" for this case; pairwise checks against a variant are scored after every call finished`);
+          return indeterminate(
+            `needs the output of variant "${spec.against}" for this case; pairwise checks against a variant are scored after every call finished`,
+          );
         }
         other = ctx.opponent.output;
       } else {
@@ -74,7 +76,13 @@ export const pairwise = defineCheck({
       const input = judgeInput(spec.input, ctx);
       const thisFirst = pairwiseQuestion({ criteria: spec.criteria, input, a: view.raw, b: other, allowTies: spec.allow_ties });
       const otherFirst = pairwiseQuestion({ criteria: spec.criteria, input, a: other, b: view.raw, allowTies: spec.allow_ties });
-      const asked = await askAll(ctx, models.flatMap((model) => [{ model, question: thisFirst }, { model, question: otherFirst }]));
+      const asked = await askAll(
+        ctx,
+        models.flatMap((model) => [
+          { model, question: thisFirst },
+          { model, question: otherFirst },
+        ]),
+      );
       if (isOutcome(asked)) return { ...asked, judge: { models: models.map(judgeModelName), against } };
       const orders: PairwiseOrder[] = [];
       const votes: JudgeVote[] = [];
@@ -87,9 +95,18 @@ export const pairwise = defineCheck({
         });
         orders.push(...picks);
         const outcome = pairOutcome(picks[0].picked, picks[1].picked);
-        votes.push({ model: pair[0].model, label: outcome, raw: OUTCOME_SCORE[outcome], pass: spec.pass_on === 'win' ? outcome === 'win' : outcome !== 'loss', reasoning: pair[0].object.reasoning });
+        votes.push({
+          model: pair[0].model,
+          label: outcome,
+          raw: OUTCOME_SCORE[outcome],
+          pass: spec.pass_on === 'win' ? outcome === 'win' : outcome !== 'loss',
+          reasoning: pair[0].object.reasoning,
+        });
       }
-      const outcome = combinePairwise(votes.map((v) => v.label as PairOutcome), spec.ensemble);
+      const outcome = combinePairwise(
+        votes.map((v) => v.label as PairOutcome),
+        spec.ensemble,
+      );
       const flips = models.map((_, j) => orders[2 * j].picked !== orders[2 * j + 1].picked);
       const judgeDetail: JudgeDetail = {
         models: models.map(judgeModelName),

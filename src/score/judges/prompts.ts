@@ -51,7 +51,8 @@ function numberIn(o: Record<string, unknown>, key: string, lo: number, hi: numbe
 function oneOf<V extends string>(o: Record<string, unknown>, key: string, values: readonly V[], where = ''): V {
   const v = o[key];
   const match = typeof v === 'string' ? values.find((x) => x.toLowerCase() === v.trim().toLowerCase()) : undefined;
-  if (match === undefined) throw new JudgeAnswerError(`${where}"${key}" must be one of ${values.map((x) => JSON.stringify(x)).join(', ')}, got ${JSON.stringify(v)}`);
+  if (match === undefined)
+    throw new JudgeAnswerError(`${where}"${key}" must be one of ${values.map((x) => JSON.stringify(x)).join(', ')}, got ${JSON.stringify(v)}`);
   return match;
 }
 
@@ -283,12 +284,10 @@ export interface FaithfulnessVerdict {
 }
 
 export function faithfulnessQuestion(args: { input?: string; context: string[]; output: string }): JudgeQuestion<FaithfulnessVerdict> {
-  const context = args.context.length === 1 ? [fence('context', args.context[0]), ''] : [
-    '<context>',
-    ...args.context.flatMap((p) => [fence('passage', p)]),
-    '</context>',
-    '',
-  ];
+  const context =
+    args.context.length === 1
+      ? [fence('context', args.context[0]), '']
+      : ['<context>', ...args.context.flatMap((p) => [fence('passage', p)]), '</context>', ''];
   const prompt = [
     'Check whether the output is faithful to the context: every factual claim it makes must be supported by the context. Claims the context contradicts, or does not mention, are not supported — even if they are true in the world. Greetings, questions, refusals and statements that claim nothing are not claims.',
     '',

@@ -32,12 +32,20 @@ export const rubric = defineCheck({
         for (const key of Object.keys(d.anchors)) {
           const level = Number(key);
           if (!/^-?\d+$/.test(key) || level < lo || level > hi) {
-            ctx.addIssue({ code: 'custom', path: ['dimensions', i, 'anchors', key], message: `anchor levels are whole numbers on the scale ${lo}–${hi}, got "${key}"` });
+            ctx.addIssue({
+              code: 'custom',
+              path: ['dimensions', i, 'anchors', key],
+              message: `anchor levels are whole numbers on the scale ${lo}–${hi}, got "${key}"`,
+            });
           }
         }
         for (const end of [lo, hi]) {
           if (d.anchors[String(end)] === undefined) {
-            ctx.addIssue({ code: 'custom', path: ['dimensions', i, 'anchors'], message: `dimension "${d.name}" needs an anchor for level ${end} (both ends of the scale ${lo}–${hi})` });
+            ctx.addIssue({
+              code: 'custom',
+              path: ['dimensions', i, 'anchors'],
+              message: `dimension "${d.name}" needs an anchor for level ${end} (both ends of the scale ${lo}–${hi})`,
+            });
           }
         }
         if (d.threshold !== undefined && (d.threshold < lo || d.threshold > hi)) {
@@ -62,7 +70,10 @@ export const rubric = defineCheck({
         input: judgeInput(spec.input, ctx),
         output: view.raw,
       });
-      const asked = await askAll(ctx, models.map((model) => ({ model, question })));
+      const asked = await askAll(
+        ctx,
+        models.map((model) => ({ model, question })),
+      );
       if (isOutcome(asked)) return asked;
       const parts: CheckOutcomePart[] = spec.dimensions.map((d, i) => {
         const threshold = d.threshold ?? defaultThreshold;

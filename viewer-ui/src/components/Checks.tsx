@@ -39,7 +39,10 @@ export function judgeDimensions(check: StoredCheck): Dimension[] | undefined {
     }
   }
   if (!/judge|rubric|llm/i.test(`${check.type} ${check.metric}`)) return undefined;
-  const lines = reason.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = reason
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const dims: Dimension[] = [];
   for (const line of lines) {
     const m = /^[-*•]?\s*([A-Za-z][\w ./-]{0,40}?)\s*(?:\(([^)]{1,12})\)|\[([^\]]{1,12})\])?\s*:\s+(.+)$/.exec(line);
@@ -72,11 +75,21 @@ export function JudgeTable({ checks }: { checks: StoredCheck[] }) {
             <tr key={i} data-check={c.metric || c.type}>
               <th>
                 {c.metric || c.type}
-                {!oneJudge && <div className="muted small judge-models">{j.models.join(', ')}{j.ensemble ? ` (${j.ensemble})` : ''}</div>}
+                {!oneJudge && (
+                  <div className="muted small judge-models">
+                    {j.models.join(', ')}
+                    {j.ensemble ? ` (${j.ensemble})` : ''}
+                  </div>
+                )}
               </th>
               <td>
                 <span className={`badge ${c.pass ? 'badge-pass' : 'badge-fail'}`}>{c.indeterminate ? 'indeterminate' : c.pass ? 'pass' : 'fail'}</span>
-                {j.outcome && <div className="small">{j.outcome}{j.against ? ` vs ${j.against}` : ''}</div>}
+                {j.outcome && (
+                  <div className="small">
+                    {j.outcome}
+                    {j.against ? ` vs ${j.against}` : ''}
+                  </div>
+                )}
               </td>
               <td className="nowrap">
                 {raw}

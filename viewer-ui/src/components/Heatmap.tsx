@@ -51,7 +51,8 @@ export function Heatmap({ runId, rows, variants }: { runId: string; rows: Segmen
         <span className="legend-swatch" style={{ backgroundColor: rateColour(0) }} /> 0%
         <span className="legend-swatch" style={{ backgroundColor: rateColour(0.5) }} /> 50%
         <span className="legend-swatch" style={{ backgroundColor: rateColour(1) }} /> 100%
-        <span className="legend-swatch heat-wide" style={{ backgroundColor: rateColour(0.7) }} /> hatched: too few cases to trust the colour (95% interval wider than 25 points, or the report flags the segment)
+        <span className="legend-swatch heat-wide" style={{ backgroundColor: rateColour(0.7) }} /> hatched: too few cases to trust the colour (95% interval wider
+        than 25 points, or the report flags the segment)
       </div>
     </div>
   );

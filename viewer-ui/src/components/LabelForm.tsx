@@ -130,10 +130,22 @@ export function LabelForm({
   return (
     <div className="label-form" data-testid="label-form">
       <div className="label-buttons">
-        <button type="button" className={`label-btn label-pass ${label === 'pass' ? 'on' : ''}`} onClick={() => save({ ...state, label: label === 'pass' ? null : 'pass' }, label !== 'pass')} aria-pressed={label === 'pass'} data-label="pass">
+        <button
+          type="button"
+          className={`label-btn label-pass ${label === 'pass' ? 'on' : ''}`}
+          onClick={() => save({ ...state, label: label === 'pass' ? null : 'pass' }, label !== 'pass')}
+          aria-pressed={label === 'pass'}
+          data-label="pass"
+        >
           ✓ Pass {keyboard && <kbd>p</kbd>}
         </button>
-        <button type="button" className={`label-btn label-fail ${label === 'fail' ? 'on' : ''}`} onClick={() => save({ ...state, label: label === 'fail' ? null : 'fail' })} aria-pressed={label === 'fail'} data-label="fail">
+        <button
+          type="button"
+          className={`label-btn label-fail ${label === 'fail' ? 'on' : ''}`}
+          onClick={() => save({ ...state, label: label === 'fail' ? null : 'fail' })}
+          aria-pressed={label === 'fail'}
+          data-label="fail"
+        >
           ✗ Fail {keyboard && <kbd>f</kbd>}
         </button>
         <span className={`label-status small ${error ? 'error-text' : 'muted'}`} role="status" data-testid="label-status">
@@ -142,7 +154,14 @@ export function LabelForm({
       </div>
       <div className="tag-buttons" role="group" aria-label="error tag">
         {errorTags.map((t, i) => (
-          <button type="button" key={t} className={`tag-btn ${tag === t ? 'on' : ''}`} onClick={() => save({ ...state, label: label ?? 'fail', tag: tag === t ? null : t })} aria-pressed={tag === t} data-tag={t}>
+          <button
+            type="button"
+            key={t}
+            className={`tag-btn ${tag === t ? 'on' : ''}`}
+            onClick={() => save({ ...state, label: label ?? 'fail', tag: tag === t ? null : t })}
+            aria-pressed={tag === t}
+            data-tag={t}
+          >
             {keyboard && i < 9 && <kbd>{i + 1}</kbd>} {t}
           </button>
         ))}

@@ -32,7 +32,9 @@ export function BarsSection({ bars }: { bars: unknown }) {
           return (
             <div key={i} className={`bar-card bar-${cls}`} data-bar-status={cls}>
               <div className="bar-card-head">
-                <span className={`badge badge-${cls === 'met' ? 'pass' : cls === 'failed' ? 'fail' : 'inconclusive'}`}>{(b.verdict ?? 'unknown').replace('_', ' ')}</span>{' '}
+                <span className={`badge badge-${cls === 'met' ? 'pass' : cls === 'failed' ? 'fail' : 'inconclusive'}`}>
+                  {(b.verdict ?? 'unknown').replace('_', ' ')}
+                </span>{' '}
                 <strong>{b.text ?? b.description ?? `bar ${i + 1}`}</strong>
               </div>
               <div className="small">
@@ -49,7 +51,8 @@ export function BarsSection({ bars }: { bars: unknown }) {
                     · <span className="muted">segment</span> {b.segment}
                   </>
                 )}{' '}
-                · <span className="muted">observed</span> <strong>{fmt(b, b.point)}</strong> · <span className="muted">{Math.round((b.level ?? 0.95) * 100)}% bound</span>{' '}
+                · <span className="muted">observed</span> <strong>{fmt(b, b.point)}</strong> ·{' '}
+                <span className="muted">{Math.round((b.level ?? 0.95) * 100)}% bound</span>{' '}
                 {b.bound ? `${fmt(b, b.bound.low)} – ${fmt(b, b.bound.high)}` : 'n/a'} · n = {b.n ?? 'n/a'}
               </div>
               {b.description && b.text && <div className="small muted">{b.description}</div>}
@@ -96,7 +99,7 @@ export function ComparisonsSection({ runId, comparisons }: { runId: string; comp
               <td className="num">{c.n ?? 'n/a'}</td>
               <td className="num">{pct(c.baselinePassRate)}</td>
               <td className="num">{pct(c.variantPassRate)}</td>
-              <td className={`num strong ${c.detected ? (c.difference ?? 0) > 0 ? 'good' : 'bad' : ''}`}>{signedPts(c.difference)}</td>
+              <td className={`num strong ${c.detected ? ((c.difference ?? 0) > 0 ? 'good' : 'bad') : ''}`}>{signedPts(c.difference)}</td>
               <td className="nowrap">{c.interval ? `${signedPts(c.interval.low)} to ${signedPts(c.interval.high)}` : 'n/a'}</td>
               <td className="num">{pValue(c.pValueHolm ?? c.pValue)}</td>
               <td className="num nowrap">{c.mcnemar ? `+${c.mcnemar.onlyVariantPassed} / −${c.mcnemar.onlyBaselinePassed}` : 'n/a'}</td>
@@ -111,7 +114,9 @@ export function ComparisonsSection({ runId, comparisons }: { runId: string; comp
           ))}
         </tbody>
       </table>
-      <p className="small muted">Paired on the same cases ({list[0]?.test ?? 'paired-t'}); the interval is for the difference. Holm-adjusted over this run's comparisons.</p>
+      <p className="small muted">
+        Paired on the same cases ({list[0]?.test ?? 'paired-t'}); the interval is for the difference. Holm-adjusted over this run's comparisons.
+      </p>
     </div>
   );
 }

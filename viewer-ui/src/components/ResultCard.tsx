@@ -43,9 +43,24 @@ export function Facts({ r }: { r: ResultRow }) {
   );
 }
 
-export function ResultCard({ r, highlighted = false, children, showContext = true }: { r: ResultRow; highlighted?: boolean; children?: ReactNode; showContext?: boolean }) {
+export function ResultCard({
+  r,
+  highlighted = false,
+  children,
+  showContext = true,
+}: {
+  r: ResultRow;
+  highlighted?: boolean;
+  children?: ReactNode;
+  showContext?: boolean;
+}) {
   return (
-    <article className={`result-card ${highlighted ? 'result-highlighted' : ''}`} data-variant={r.variantId} data-repeat={r.repeat} aria-label={`${r.variantId} repeat ${r.repeat}`}>
+    <article
+      className={`result-card ${highlighted ? 'result-highlighted' : ''}`}
+      data-variant={r.variantId}
+      data-repeat={r.repeat}
+      aria-label={`${r.variantId} repeat ${r.repeat}`}
+    >
       <header className="result-head">
         <strong className="ellipsis" title={r.variantId}>
           {r.variantId}

@@ -68,9 +68,21 @@ export function FilterBar({ facets, filters, onChange }: { facets: Facets; filte
         ['fail', 'failed'],
         ['error', 'errored'],
       ])}
-      {select('variant', 'variant', facets.variants.map((v) => [v.id, v.id]))}
-      {select('check', 'failed check', facets.checks.map((c) => [c, c]))}
-      {select('segment', 'segment', facets.segments.map((s) => [s, s]))}
+      {select(
+        'variant',
+        'variant',
+        facets.variants.map((v) => [v.id, v.id]),
+      )}
+      {select(
+        'check',
+        'failed check',
+        facets.checks.map((c) => [c, c]),
+      )}
+      {select(
+        'segment',
+        'segment',
+        facets.segments.map((s) => [s, s]),
+      )}
       {select('severity', 'severity', [
         ['critical', 'critical failure'],
         ['normal', 'non-critical failure'],
@@ -146,7 +158,11 @@ export function ResultsTable({ runId, filters, height = 560 }: { runId: string; 
             </div>
             <div role="cell">
               <Verdict pass={r.pass} errorClass={r.errorClass} />
-              {r.critical && <span className="badge badge-critical" title="a critical check failed">critical</span>}
+              {r.critical && (
+                <span className="badge badge-critical" title="a critical check failed">
+                  critical
+                </span>
+              )}
             </div>
             <div className="num" role="cell">
               {num(r.score, 2)}

@@ -18,7 +18,19 @@ export interface VirtualRowsProps<Row> {
   label: string;
 }
 
-export function VirtualRows<Row>({ total, row, ensure, render, header, rowHeight = 36, height = 560, selected, className = '', empty, label }: VirtualRowsProps<Row>) {
+export function VirtualRows<Row>({
+  total,
+  row,
+  ensure,
+  render,
+  header,
+  rowHeight = 36,
+  height = 560,
+  selected,
+  className = '',
+  empty,
+  label,
+}: VirtualRowsProps<Row>) {
   const scroller = useRef<HTMLDivElement>(null);
   const count = total ?? 0;
   const virtualizer = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => rowHeight, overscan: 12 });

@@ -16,7 +16,12 @@ export function ErrorBox({ error }: { error: Error }) {
 }
 
 export function Verdict({ pass, errorClass }: { pass: boolean | null; errorClass?: string | null }) {
-  if (errorClass) return <span className="badge badge-error" title="the call failed">error: {errorClass}</span>;
+  if (errorClass)
+    return (
+      <span className="badge badge-error" title="the call failed">
+        error: {errorClass}
+      </span>
+    );
   if (pass === true) return <span className="badge badge-pass">pass</span>;
   if (pass === false) return <span className="badge badge-fail">fail</span>;
   return <span className="badge">n/a</span>;
@@ -90,7 +95,8 @@ export function ValueView({ value }: { value: unknown }): ReactNode {
     );
   }
   const o = value as Record<string, unknown>;
-  if (typeof o.low === 'number' && typeof o.high === 'number') return <span>{`${(o.low as number).toFixed(4)} – ${(o.high as number).toFixed(4)}${o.method ? ` (${String(o.method)})` : ''}`}</span>;
+  if (typeof o.low === 'number' && typeof o.high === 'number')
+    return <span>{`${(o.low as number).toFixed(4)} – ${(o.high as number).toFixed(4)}${o.method ? ` (${String(o.method)})` : ''}`}</span>;
   return (
     <table className="kv">
       <tbody>

@@ -37,13 +37,19 @@ function Summary({ c }: { c: CompareResponse }) {
         <td className="num">{unit === 'pts' ? pct(s.meanB) : num(s.meanB)}</td>
         <td className="num strong">{unit === 'pts' ? signedPts(s.difference) : num(s.difference)}</td>
         <td className="nowrap">
-          {s.interval ? (unit === 'pts' ? `${signedPts(s.interval.low)} to ${signedPts(s.interval.high)}` : `${num(s.interval.low)} to ${num(s.interval.high)}`) : 'n/a'}
+          {s.interval
+            ? unit === 'pts'
+              ? `${signedPts(s.interval.low)} to ${signedPts(s.interval.high)}`
+              : `${num(s.interval.low)} to ${num(s.interval.high)}`
+            : 'n/a'}
         </td>
         <td>
           <DifferenceBar s={s} unit={unit} />
         </td>
         <td className="num">{pValue(s.pValue)}</td>
-        <td className="small muted">{s.test}, n = {s.n}</td>
+        <td className="small muted">
+          {s.test}, n = {s.n}
+        </td>
       </tr>
     );
   return (
@@ -69,8 +75,8 @@ function Summary({ c }: { c: CompareResponse }) {
       <p className="small">
         <strong>{c.flips.bBetter}</strong> cases pass only with B, <strong>{c.flips.aBetter}</strong> only with A (McNemar exact p = {pValue(c.mcnemarPValue)}
         ). {int(c.commonCases)} cases in common
-        {c.onlyA || c.onlyB ? `; ${c.onlyA} only in A, ${c.onlyB} only in B (left out)` : ''}. Paired on the same cases: the interval is for the difference, not for
-        each side.
+        {c.onlyA || c.onlyB ? `; ${c.onlyA} only in A, ${c.onlyB} only in B (left out)` : ''}. Paired on the same cases: the interval is for the difference, not
+        for each side.
       </p>
     </div>
   );
@@ -144,7 +150,8 @@ export function ComparePage({ params }: { params: URLSearchParams }) {
   const variantsA = infoA.data?.run.variants ?? [];
   const variantsB = runB === runA ? variantsA : (infoB.data?.run.variants ?? []);
   const variantA = params.get('variantA') ?? variantsA[0]?.id;
-  const variantB = params.get('variantB') ?? (runB === runA ? (variantsA[1]?.id ?? variantsA[0]?.id) : variantsB.find((v) => v.id === variantA)?.id ?? variantsB[0]?.id);
+  const variantB =
+    params.get('variantB') ?? (runB === runA ? (variantsA[1]?.id ?? variantsA[0]?.id) : (variantsB.find((v) => v.id === variantA)?.id ?? variantsB[0]?.id));
   const only = params.get('only') === 'flipped' ? 'flipped' : 'all';
   const segment = params.get('segment') ?? undefined;
   const [selected, setSelected] = useState(0);
@@ -228,7 +235,13 @@ export function ComparePage({ params }: { params: URLSearchParams }) {
             </select>
           </div>
           <label className="small">
-            <input type="checkbox" checked={only === 'flipped'} onChange={(e) => set('only', e.target.checked ? 'flipped' : undefined)} data-testid="only-flipped" /> flipped cases only
+            <input
+              type="checkbox"
+              checked={only === 'flipped'}
+              onChange={(e) => set('only', e.target.checked ? 'flipped' : undefined)}
+              data-testid="only-flipped"
+            />{' '}
+            flipped cases only
           </label>
           <label className="small">
             segment{' '}
@@ -265,7 +278,13 @@ export function ComparePage({ params }: { params: URLSearchParams }) {
                 </div>
               }
               render={(r, i) => (
-                <button type="button" className={`compare-grid vrow-link ${i === selected ? 'on' : ''}`} onClick={() => setSelected(i)} data-case={r.caseId} data-flip={r.flip}>
+                <button
+                  type="button"
+                  className={`compare-grid vrow-link ${i === selected ? 'on' : ''}`}
+                  onClick={() => setSelected(i)}
+                  data-case={r.caseId}
+                  data-flip={r.flip}
+                >
                   <div className="mono ellipsis" title={r.caseId}>
                     {r.caseId}
                   </div>

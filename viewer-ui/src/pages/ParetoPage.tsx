@@ -72,7 +72,17 @@ export function ParetoPage({ runId }: { runId: string }) {
       .map((r) => {
         const x = xOf(r, axis) as number;
         const xCi = axis === 'cost' ? r.costPerCaseCi : null;
-        return { id: r.id, model: r.model, x, xLow: xCi?.low ?? x, xHigh: xCi?.high ?? x, rate: r.rate as number, low: r.ci?.low ?? (r.rate as number), high: r.ci?.high ?? (r.rate as number), frontier: false };
+        return {
+          id: r.id,
+          model: r.model,
+          x,
+          xLow: xCi?.low ?? x,
+          xHigh: xCi?.high ?? x,
+          rate: r.rate as number,
+          low: r.ci?.low ?? (r.rate as number),
+          high: r.ci?.high ?? (r.rate as number),
+          frontier: false,
+        };
       });
     const frontier = paretoFrontier(raw);
     for (const p of raw) p.frontier = frontier.has(p);
@@ -107,11 +117,19 @@ export function ParetoPage({ runId }: { runId: string }) {
             nice: true,
             ...(useLog ? {} : { zero: true }),
           },
-          y: { label: '↑ pass rate (95% CI)', domain: [Math.max(0, Math.floor((Math.min(...points.map((p) => p.low)) - 0.05) * 10) / 10), 1], tickFormat: (d: number) => `${Math.round(d * 100)}%`, grid: true },
+          y: {
+            label: '↑ pass rate (95% CI)',
+            domain: [Math.max(0, Math.floor((Math.min(...points.map((p) => p.low)) - 0.05) * 10) / 10), 1],
+            tickFormat: (d: number) => `${Math.round(d * 100)}%`,
+            grid: true,
+          },
           marks: [
             Plot.line(frontier, { x: 'x', y: 'rate', stroke: '#1f6feb', strokeDasharray: '5,4', strokeWidth: 1.5, curve: 'step-after' }),
             Plot.ruleX(points, { x: 'x', y1: 'low', y2: 'high', stroke: (d: Point) => (d.frontier ? '#1f6feb' : '#8b949e'), strokeWidth: 2.5 }),
-            Plot.ruleY(points.filter((p) => p.xHigh > p.xLow), { y: 'rate', x1: 'xLow', x2: 'xHigh', stroke: (d: Point) => (d.frontier ? '#1f6feb' : '#8b949e'), strokeWidth: 1.5, strokeOpacity: 0.7 }),
+            Plot.ruleY(
+              points.filter((p) => p.xHigh > p.xLow),
+              { y: 'rate', x1: 'xLow', x2: 'xHigh', stroke: (d: Point) => (d.frontier ? '#1f6feb' : '#8b949e'), strokeWidth: 1.5, strokeOpacity: 0.7 },
+            ),
             Plot.dot(points, {
               x: 'x',
               y: 'rate',
@@ -119,7 +137,8 @@ export function ParetoPage({ runId }: { runId: string }) {
               fill: (d: Point) => (d.frontier ? '#1f6feb' : '#8b949e'),
               stroke: 'white',
               strokeWidth: 1.5,
-              title: (d: Point) => `${d.id} (${d.model})\npass rate ${pct(d.rate)} (95% CI ${(d.low * 100).toFixed(1)}–${(d.high * 100).toFixed(1)})\n${axis === 'cost' ? `${usd(d.x)} per case` : `p95 ${ms(d.x)}`}${d.frontier ? '\non the Pareto frontier' : ''}`,
+              title: (d: Point) =>
+                `${d.id} (${d.model})\npass rate ${pct(d.rate)} (95% CI ${(d.low * 100).toFixed(1)}–${(d.high * 100).toFixed(1)})\n${axis === 'cost' ? `${usd(d.x)} per case` : `p95 ${ms(d.x)}`}${d.frontier ? '\non the Pareto frontier' : ''}`,
             }),
             Plot.text(points, { x: 'x', y: 'rate', text: 'id', dx: 10, textAnchor: 'start', fontSize: 12, fontWeight: 500 }),
           ],
@@ -147,7 +166,13 @@ export function ParetoPage({ runId }: { runId: string }) {
             <button type="button" className={`seg-btn ${axis === 'cost' ? 'on' : ''}`} onClick={() => setAxis('cost')} aria-pressed={axis === 'cost'}>
               cost per case
             </button>
-            <button type="button" className={`seg-btn ${axis === 'latency' ? 'on' : ''}`} onClick={() => setAxis('latency')} aria-pressed={axis === 'latency'} data-testid="axis-latency">
+            <button
+              type="button"
+              className={`seg-btn ${axis === 'latency' ? 'on' : ''}`}
+              onClick={() => setAxis('latency')}
+              aria-pressed={axis === 'latency'}
+              data-testid="axis-latency"
+            >
               p95 latency
             </button>
             <label className="small">
@@ -157,7 +182,8 @@ export function ParetoPage({ runId }: { runId: string }) {
         }
       >
         <p className="small muted">
-          {run.data.run.suiteName} · {run.data.run.id}. Each dot is a variant; the vertical bar is its 95% interval (the horizontal one, the cost's, when the report has it). Blue: the Pareto frontier (nothing else is both
+          {run.data.run.suiteName} · {run.data.run.id}. Each dot is a variant; the vertical bar is its 95% interval (the horizontal one, the cost's, when the
+          report has it). Blue: the Pareto frontier (nothing else is both
           {axis === 'cost' ? ' cheaper' : ' faster'} and better). Overlapping intervals mean the data cannot tell those variants apart.
         </p>
         {plotError && <ErrorBox error={plotError} />}
@@ -166,7 +192,11 @@ export function ParetoPage({ runId }: { runId: string }) {
         ) : (
           <div ref={holder} className="plot-holder" data-testid="pareto-plot" />
         )}
-        {missing.length > 0 && <p className="small muted">Not shown (unknown {axis === 'cost' ? 'cost: the model has no price' : 'latency'}): {missing.join(', ')}.</p>}
+        {missing.length > 0 && (
+          <p className="small muted">
+            Not shown (unknown {axis === 'cost' ? 'cost: the model has no price' : 'latency'}): {missing.join(', ')}.
+          </p>
+        )}
         <table className="table">
           <thead>
             <tr>

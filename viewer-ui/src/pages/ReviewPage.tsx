@@ -62,7 +62,10 @@ export function ReviewPage({ runId, params }: { runId: string; params: URLSearch
     <div className="review-page">
       <div className="page-head review-head">
         <h1>
-          Review <span className="muted small">{run.data.run.suiteName} · {runId}</span>
+          Review{' '}
+          <span className="muted small">
+            {run.data.run.suiteName} · {runId}
+          </span>
         </h1>
         <label className="small">
           labeller{' '}
@@ -78,7 +81,8 @@ export function ReviewPage({ runId, params }: { runId: string; params: URLSearch
           />
         </label>
         <span className="small muted">
-          keys: <kbd>j</kbd>/<kbd>k</kbd> next/previous · <kbd>p</kbd> pass · <kbd>f</kbd> fail · <kbd>1</kbd>–<kbd>9</kbd> tag · <kbd>c</kbd> comment · <kbd>x</kbd> clear
+          keys: <kbd>j</kbd>/<kbd>k</kbd> next/previous · <kbd>p</kbd> pass · <kbd>f</kbd> fail · <kbd>1</kbd>–<kbd>9</kbd> tag · <kbd>c</kbd> comment ·{' '}
+          <kbd>x</kbd> clear
         </span>
         <span className="small muted">
           error tags {run.data.errorTagsFromSuite ? 'from the suite' : '(default list: set error_tags in the suite to use your own)'}
@@ -101,7 +105,13 @@ export function ReviewPage({ runId, params }: { runId: string; params: URLSearch
               const label = l === undefined ? r.label : (l?.label ?? null);
               const tag = l === undefined ? r.labelTag : (l?.tag ?? null);
               return (
-                <button type="button" className={`queue-row vrow-link ${i === selected ? 'on' : ''}`} onClick={() => setSelected(i)} data-case={r.caseId} data-variant={r.variantId}>
+                <button
+                  type="button"
+                  className={`queue-row vrow-link ${i === selected ? 'on' : ''}`}
+                  onClick={() => setSelected(i)}
+                  data-case={r.caseId}
+                  data-variant={r.variantId}
+                >
                   <span className="mono ellipsis">{r.caseId}</span>
                   <span className="ellipsis small">{r.variantId}</span>
                   <Verdict pass={r.pass} errorClass={r.errorClass} />
@@ -117,7 +127,9 @@ export function ReviewPage({ runId, params }: { runId: string; params: URLSearch
           {current && result && (
             <ResultCard r={result} showContext>
               <div className="review-links small">
-                <a href={links.case(runId, current.caseId, { variant: current.variantId, repeat: String(current.repeat) })}>open the case (all variants side by side)</a>
+                <a href={links.case(runId, current.caseId, { variant: current.variantId, repeat: String(current.repeat) })}>
+                  open the case (all variants side by side)
+                </a>
               </div>
               <LabelForm
                 target={{ runId, caseId: current.caseId, variantId: current.variantId, repeat: current.repeat }}

@@ -41,13 +41,12 @@ export function RunPage({ runId, params }: { runId: string; params: URLSearchPar
               · git <span className="mono">{info.gitCommit.slice(0, 10)}</span>
               {info.gitBranch ? ` (${info.gitBranch})` : ''}
             </>
-          )}
-          {' '}· {run.data.labels} labels
+          )}{' '}
+          · {run.data.labels} labels
         </div>
         {info.resume && (
           <p className="small warn-text" data-testid="run-interrupted">
-            This run was interrupted (its process is gone): the figures are its results stored so far. Finish it with{' '}
-            <code>{info.resume}</code>
+            This run was interrupted (its process is gone): the figures are its results stored so far. Finish it with <code>{info.resume}</code>
           </p>
         )}
       </div>
@@ -81,8 +80,12 @@ export function RunPage({ runId, params }: { runId: string; params: URLSearchPar
               <th className="num">mean score</th>
               <th className="num">errors</th>
               <th className="num">tokens in/out</th>
-              <th className="num" title="what this run paid (a cache hit costs $0)">cost paid</th>
-              <th className="num" title="the same calls at list price (a cache hit priced from its tokens)">list cost</th>
+              <th className="num" title="what this run paid (a cache hit costs $0)">
+                cost paid
+              </th>
+              <th className="num" title="the same calls at list price (a cache hit priced from its tokens)">
+                list cost
+              </th>
               <th className="num">p50 / p95 latency</th>
             </tr>
           </thead>

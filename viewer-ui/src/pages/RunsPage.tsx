@@ -94,7 +94,9 @@ export function RunsPage({ suite }: { suite?: string }) {
                     ))}
                   </div>
                 </td>
-                <td className="num" title={`list cost ${usd(r.listCostUsd)}`}>{usd(r.costUsd)}</td>
+                <td className="num" title={`list cost ${usd(r.listCostUsd)}`}>
+                  {usd(r.costUsd)}
+                </td>
               </tr>
             ))}
           </tbody>
