@@ -6,8 +6,7 @@
 import { z } from 'zod';
 import { commonCheckFields as common, defineCheck, nonEmptyString } from '../checks/definition.js';
 import { indeterminate } from '../evaluator.js';
-import type { JudgeVote } from '../judge-types.js';
-import { askAll, binaryOutcome, fmt, isOutcome, judgeInput, modelsOf, short } from './ensemble.js';
+import { askBinary, fmt, judgeInput, modelsOf, short } from './ensemble.js';
 import { judgeCommon } from './fields.js';
 import { closedQaQuestion, factualityQuestion, faithfulnessQuestion, judgeQuestion } from './prompts.js';
 
@@ -27,24 +26,21 @@ export const judge = defineCheck({
     const models = modelsOf(spec);
     return async (view, ctx) => {
       const question = judgeQuestion({ rubric: spec.rubric, input: judgeInput(spec.input, ctx), output: view.raw });
-      const asked = await askAll(
+      return askBinary(
         ctx,
-        models.map((model) => ({ model, question })),
-      );
-      if (isOutcome(asked)) return asked;
-      const votes: JudgeVote[] = asked.answers.map((a) => ({
-        model: a.model,
-        raw: a.object.score,
-        pass: a.object.score >= spec.threshold,
-        reasoning: a.object.reasoning,
-      }));
-      return binaryOutcome(
         models,
-        asked,
-        votes,
-        spec.ensemble,
-        spec.threshold,
-        (v) => `${v.model} score ${fmt(v.raw!)} ${v.pass ? '>=' : '<'} ${spec.threshold}`,
+        question,
+        (a) => ({
+          model: a.model,
+          raw: a.object.score,
+          pass: a.object.score >= spec.threshold,
+          reasoning: a.object.reasoning,
+        }),
+        {
+          ensemble: spec.ensemble,
+          threshold: spec.threshold,
+          describe: (v) => `${v.model} score ${fmt(v.raw!)} ${v.pass ? '>=' : '<'} ${spec.threshold}`,
+        },
       );
     };
   },
@@ -70,19 +66,23 @@ export const factuality = defineCheck({
     const accept = new Set<string>(spec.accept);
     return async (view, ctx) => {
       const question = factualityQuestion({ input: judgeInput(spec.input, ctx), reference: spec.reference, output: view.raw });
-      const asked = await askAll(
+      return askBinary(
         ctx,
-        models.map((model) => ({ model, question })),
+        models,
+        question,
+        (a) => ({
+          model: a.model,
+          label: a.object.relation,
+          raw: accept.has(a.object.relation) ? 1 : 0,
+          pass: accept.has(a.object.relation),
+          reasoning: a.object.reasoning,
+        }),
+        {
+          ensemble: spec.ensemble,
+          threshold: 0.5,
+          describe: (v) => `${v.model}: ${v.label} (${v.pass ? 'accepted' : 'not accepted'})`,
+        },
       );
-      if (isOutcome(asked)) return asked;
-      const votes: JudgeVote[] = asked.answers.map((a) => ({
-        model: a.model,
-        label: a.object.relation,
-        raw: accept.has(a.object.relation) ? 1 : 0,
-        pass: accept.has(a.object.relation),
-        reasoning: a.object.reasoning,
-      }));
-      return binaryOutcome(models, asked, votes, spec.ensemble, 0.5, (v) => `${v.model}: ${v.label} (${v.pass ? 'accepted' : 'not accepted'})`);
     };
   },
 });
@@ -109,18 +109,22 @@ export const closedQa = defineCheck({
     const models = modelsOf(spec);
     return async (view, ctx) => {
       const question = closedQaQuestion({ input: judgeInput(spec.input, ctx), reference: spec.reference, criteria: spec.criteria, output: view.raw });
-      const asked = await askAll(
+      return askBinary(
         ctx,
-        models.map((model) => ({ model, question })),
+        models,
+        question,
+        (a) => ({
+          model: a.model,
+          raw: a.object.correct ? 1 : 0,
+          pass: a.object.correct,
+          reasoning: a.object.reasoning,
+        }),
+        {
+          ensemble: spec.ensemble,
+          threshold: 0.5,
+          describe: (v) => `${v.model}: ${v.pass ? 'correct' : 'not correct'}`,
+        },
       );
-      if (isOutcome(asked)) return asked;
-      const votes: JudgeVote[] = asked.answers.map((a) => ({
-        model: a.model,
-        raw: a.object.correct ? 1 : 0,
-        pass: a.object.correct,
-        reasoning: a.object.reasoning,
-      }));
-      return binaryOutcome(models, asked, votes, spec.ensemble, 0.5, (v) => `${v.model}: ${v.pass ? 'correct' : 'not correct'}`);
     };
   },
 });
@@ -150,24 +154,28 @@ export const faithfulness = defineCheck({
       const context = contextPassages(ctx.vars[spec.context_var]);
       if (!context) return indeterminate(`case var "${spec.context_var}" (the context) is missing or empty`);
       const question = faithfulnessQuestion({ input: judgeInput(spec.input, ctx), context, output: view.raw });
-      const asked = await askAll(
+      return askBinary(
         ctx,
-        models.map((model) => ({ model, question })),
+        models,
+        question,
+        (a) => {
+          const claims = a.object.claims;
+          const supported = claims.filter((c) => c.supported).length;
+          const share = claims.length === 0 ? 1 : supported / claims.length;
+          const unsupported = claims.filter((c) => !c.supported).map((c) => short(c.claim, 80));
+          return {
+            model: a.model,
+            raw: share,
+            pass: share >= spec.threshold,
+            reasoning: `${supported}/${claims.length} claims supported${unsupported.length ? `; unsupported: ${unsupported.map((c) => JSON.stringify(c)).join(', ')}` : ''}. ${a.object.reasoning}`,
+          };
+        },
+        {
+          ensemble: spec.ensemble,
+          threshold: spec.threshold,
+          describe: (v) => `${v.model} supported share ${fmt(v.raw!)}`,
+        },
       );
-      if (isOutcome(asked)) return asked;
-      const votes: JudgeVote[] = asked.answers.map((a) => {
-        const claims = a.object.claims;
-        const supported = claims.filter((c) => c.supported).length;
-        const share = claims.length === 0 ? 1 : supported / claims.length;
-        const unsupported = claims.filter((c) => !c.supported).map((c) => short(c.claim, 80));
-        return {
-          model: a.model,
-          raw: share,
-          pass: share >= spec.threshold,
-          reasoning: `${supported}/${claims.length} claims supported${unsupported.length ? `; unsupported: ${unsupported.map((c) => JSON.stringify(c)).join(', ')}` : ''}. ${a.object.reasoning}`,
-        };
-      });
-      return binaryOutcome(models, asked, votes, spec.ensemble, spec.threshold, (v) => `${v.model} supported share ${fmt(v.raw!)}`);
     };
   },
 });

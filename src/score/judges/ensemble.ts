@@ -129,3 +129,22 @@ export function binaryOutcome(
 export function modelsOf(spec: { judge: JudgeModelInput | JudgeModelInput[] }): JudgeModelSpec[] {
   return judgeModelList(spec.judge) as JudgeModelSpec[];
 }
+
+/**
+ * The one path of the pass/fail judge checks (judge, factuality, closed-qa, faithfulness): every judge model is
+ * asked the same question, each answer becomes a vote, and the votes are combined (binaryOutcome).
+ */
+export async function askBinary<T>(
+  ctx: CheckContext,
+  models: JudgeModelSpec[],
+  question: JudgeQuestion<T>,
+  toVote: (answer: JudgeAnswer<T>) => JudgeVote,
+  verdict: { ensemble: Ensemble; threshold: number; describe: (v: JudgeVote) => string },
+): Promise<CheckOutcome> {
+  const asked = await askAll(
+    ctx,
+    models.map((model) => ({ model, question })),
+  );
+  if (isOutcome(asked)) return asked;
+  return binaryOutcome(models, asked, asked.answers.map(toVote), verdict.ensemble, verdict.threshold, verdict.describe);
+}
