@@ -25,7 +25,8 @@ import { createPricer, type Pricer } from './pricing.js';
 import type { JudgeBudget } from './judge-budget.js';
 import { SecretScrubber } from './secrets.js';
 import type { JudgeTarget, RawAnswer } from './call-target.js';
-import { connectNetworkModel } from './network-target.js';
+import { connectNetworkModel, isV3 } from './network-target.js';
+import { judgeAnswerJson } from './judge-answer-text.js';
 import type { NetworkProviderDefinition } from './providers/definition.js';
 import { canJudge, isNetworkProvider, providerDefinition } from './providers/registry.js';
 
@@ -118,6 +119,7 @@ function networkJudge(suite: Suite, ref: ModelRef, definition: NetworkProviderDe
   // A provider that cannot be asked to enforce a schema (an openai-compatible server is sent
   // `response_format: json_object` only): the prompt names the answer's keys and gives the schema.
   const schemaInPrompt = definition.judgeSchemaInPrompt === true;
+  let answerModel: Parameters<typeof import('ai').generateText>[0]['model'] | undefined;
   return {
     name: ref.label,
     ref,
@@ -128,9 +130,11 @@ function networkJudge(suite: Suite, ref: ModelRef, definition: NetworkProviderDe
     async call(request, signal) {
       // Loaded on the first judge call: `ai` (and the OpenTelemetry API it imports, 50 modules) costs start-up
       // time and memory in every run, and only judged suites need it.
-      const { generateText, jsonSchema, Output } = await import('ai');
+      const { generateText, jsonSchema, Output, wrapLanguageModel, extractJsonMiddleware } = await import('ai');
+      // The answer's JSON without a code fence or prose around it (judge-answer-text.ts), as small local models write it.
+      answerModel ??= isV3(lm) ? wrapLanguageModel({ model: lm, middleware: extractJsonMiddleware({ transform: judgeAnswerJson }) }) : lm;
       const result = await generateText({
-        model: lm,
+        model: answerModel,
         system: request.system,
         prompt: schemaInPrompt ? `${request.prompt}\n\n${answerFormatText(request.schema)}` : request.prompt,
         output: Output.object({ schema: jsonSchema(request.schema as Parameters<typeof jsonSchema>[0]), name: request.schemaName }),

@@ -120,7 +120,7 @@ export function networkTarget(suite: Suite, model: ModelRef, definition: Network
 // half the CPU per call. Models that are not LanguageModelV3 still go through generateText.
 const AI_USER_AGENT = `ai/${(createRequire(import.meta.url)('ai/package.json') as { version: string }).version}`;
 
-function isV3(lm: LanguageModel): lm is LanguageModelV3 {
+export function isV3(lm: LanguageModel): lm is LanguageModelV3 {
   return typeof lm === 'object' && lm !== null && (lm as { specificationVersion?: string }).specificationVersion === 'v3';
 }
 
