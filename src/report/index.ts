@@ -58,9 +58,19 @@ export {
   type VariantDiffReport,
 } from './diff-report.js';
 export { renderDiffMarkdown, writeDiffMarkdown, markdownFlipTable, markdownMetricTable } from './diff-markdown.js';
-export { configChanges, type ConfigChanges, type VariantConfigChange, type PromptChange, type SettingChange, type ListChange } from './config-changes.js';
+export {
+  configChanges,
+  configChangeLines,
+  describeConfigChanges,
+  type ConfigChanges,
+  type ConfigChangeDetail,
+  type ConfigChangeLine,
+  type VariantConfigChange,
+  type PromptChange,
+  type SettingChange,
+  type ListChange,
+} from './config-changes.js';
 export { configChangesText, configChangesMarkdown } from './config-changes-render.js';
-export { compactLineDiff, type DiffLine } from './line-diff.js';
 export { ciDecision, ciJson, renderCiComment, writeCiComment, writeCiJson, type CiDecision, type CiInput, type CiVerdict } from './ci-comment.js';
 export { buildHistory, renderHistoryText, writeHistoryJson, sparkline, type History, type HistoryRun } from './history.js';
 export { buildDoctorReport, renderDoctorText, writeDoctorJson, type DoctorFinding, type DoctorReport, type DoctorOptions, type FindingKind } from './doctor.js';
