@@ -15,9 +15,10 @@ import {
 import { loadCaseOutcomes, storedBars } from '../analysis/index.js';
 import { barResults, type BarResult } from './bar-text.js';
 import { describeComparisons } from './describe-comparison.js';
-import type { RunReport } from './run-report-types.js';
+import type { RunReport, SegmentSection } from './run-report-types.js';
+import { segmentWarningText } from './segment-warning.js';
 
-export type { BarResult, BaselineChoice, ConsistencyFigure, SegmentFigures, GateSummary };
+export type { BarResult, BaselineChoice, ConsistencyFigure, SegmentFigures, SegmentSection, GateSummary };
 export { storedBars };
 
 export interface AnalysisSectionsOptions {
@@ -40,7 +41,10 @@ export async function addRunAnalysis(store: Store, run: RunRecord, report: RunRe
   report.baseline = analysis.baseline;
   report.comparisons = describeComparisons(analysis.comparisons);
   report.bars = barResults(outcomes, options.bars ?? stored.bars, { baseline: gateBaseline, labels });
-  report.segments = analysis.segments;
+  report.segments = analysis.segments.map((s) => ({
+    ...s,
+    variants: s.variants.map((v) => ({ ...v, warning: v.warning && segmentWarningText(v.warning) })),
+  }));
   for (const v of report.variants) {
     const figures = analysis.variants.find((f) => f.id === v.id);
     if (!figures) continue;

@@ -3,7 +3,8 @@ export { buildRunReport, loadRun, resultForJson } from './run-report.js';
 export type { RunReport, VariantSummary } from './run-report-types.js';
 export { writeJsonReport } from './json-report.js';
 export { addRunAnalysis, barsExitCode, gateSummary, storedBars, type BarResult, type BaselineChoice, type SegmentFigures } from './analysis.js';
-export { barResults, barText, describeBars, explainBar } from './bar-text.js';
+export { barResults, barText, casesNeededNote, describeBars, explainBar } from './bar-text.js';
+export { segmentWarningText } from './segment-warning.js';
 export {
   describeChange,
   describeVariantDiff,
