@@ -13,6 +13,7 @@ import { startViewer } from '../dist/viewer/index.js';
 import { seedRun, VARIANTS } from './viewer-seed.mjs';
 import { chromiumAvailable, launchChromium, CHROMIUM_PATH } from './chromium.mjs';
 
+/** @type {(name: string, fallback: number) => number} */
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
@@ -28,15 +29,21 @@ if (!chromiumAvailable()) {
 
 const dir = mkdtempSync(join(tmpdir(), 'evalspec-viewer-bench-'));
 const db = join(dir, 'evalspec.db');
-const fmt = (ms) => `${Math.round(ms).toLocaleString('en-US')} ms`;
+/** @param {number | null} ms (null never comes: the waits resolve on a number) */
+const fmt = (ms) => `${Math.round(ms ?? NaN).toLocaleString('en-US')} ms`;
+/** @type {(string | number)[][]} */
 const rows = [];
+/** @type {(what: string, value: string | number, note?: string) => void} */
 const record = (what, value, note = '') => {
   rows.push([what, value, note]);
   console.log(`${what.padEnd(44)} ${String(value).padStart(12)}  ${note}`);
 };
 
+/** @type {import('../src/store/index.js').Store | undefined} */
 let store;
+/** @type {Awaited<ReturnType<typeof startViewer>> | undefined} */
 let viewer;
+/** @type {Awaited<ReturnType<typeof launchChromium>> | undefined} */
 let browser;
 try {
   const t0 = performance.now();
@@ -49,15 +56,17 @@ try {
 
   store = openStore(db);
   viewer = await startViewer({ store });
+  const viewerUrl = viewer.url;
   browser = await launchChromium();
   const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  /** @type {string[]} */
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
 
   /** Navigate to the run page; returns first render and interactive times, from navigation start (ms). */
   async function openRun() {
     await page.goto('about:blank');
-    await page.goto(`${viewer.url}#/runs/run-50k`);
+    await page.goto(`${viewerUrl}#/runs/run-50k`);
     // First render: the run's summary (variants with intervals) is on screen.
     const firstRender = await page.waitForFunction(() => document.querySelector('.variants-table tbody tr') && performance.now(), undefined, {
       polling: 'raf',
@@ -86,8 +95,9 @@ try {
 
   const count = () => page.textContent('[data-testid=results-count]');
   const domRows = await page.locator('.results-table .vrow').count();
-  record('results shown / rows in the DOM', `${(await count()).trim()} / ${domRows}`, 'virtualised');
+  record('results shown / rows in the DOM', `${(await count())?.trim() ?? ''} / ${domRows}`, 'virtualised');
 
+  /** @type {(what: string, action: () => Promise<unknown>, until: () => unknown, note?: string) => Promise<void>} */
   const timed = async (what, action, until, note) => {
     const start = performance.now();
     await action();
@@ -99,20 +109,20 @@ try {
     () => page.selectOption('select[data-filter=outcome]', 'fail'),
     () =>
       /^[\d,]+ results?/.test(document.querySelector('[data-testid=results-count]')?.textContent ?? '') &&
-      !document.querySelector('[data-testid=results-count]').textContent.startsWith('50,000') &&
+      !(document.querySelector('[data-testid=results-count]')?.textContent ?? '').startsWith('50,000') &&
       document.querySelector('.results-table .vrow-link'),
     'server-side filter, first page re-rendered',
   );
-  record('  → matching', (await count()).trim());
+  record('  → matching', (await count())?.trim() ?? '');
   await timed(
     'jump to the last row (scroll 49k rows down)',
     () =>
       page.evaluate(() => {
-        const el = document.querySelector('[data-testid=vtable-scroll]');
+        const el = /** @type {HTMLElement} */ (document.querySelector('[data-testid=vtable-scroll]'));
         el.scrollTop = el.scrollHeight;
       }),
     () => {
-      const el = document.querySelector('[data-testid=vtable-scroll]');
+      const el = /** @type {HTMLElement} */ (document.querySelector('[data-testid=vtable-scroll]'));
       const rows = [...el.querySelectorAll('.vrow')];
       return rows.length > 0 && rows.every((r) => r.querySelector('.vrow-link'));
     },
@@ -129,13 +139,16 @@ try {
     },
     'includes the 250 ms typing debounce',
   );
-  record('  → matching', (await count()).trim());
+  record('  → matching', (await count())?.trim() ?? '');
   await timed(
     'open a case from the table',
     () => page.click('.results-table .vrow-link >> nth=0'),
     () => document.querySelectorAll('.result-card').length > 0,
   );
-  const heap = await page.evaluate(() => performance.memory?.usedJSHeapSize ?? null);
+  // performance.memory is Chromium's own (not in the DOM types).
+  const heap = await page.evaluate(
+    () => /** @type {{ memory?: { usedJSHeapSize: number } }} */ (/** @type {unknown} */ (performance)).memory?.usedJSHeapSize ?? null,
+  );
   record('browser JS heap after all of the above', heap ? `${(heap / 1e6).toFixed(1)} MB` : 'n/a');
   record('server RSS', `${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`, 'this process: seeding, store, index, server');
   if (errors.length) {

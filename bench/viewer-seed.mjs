@@ -4,6 +4,7 @@
 //   import { seedViewerStore } from './viewer-seed.mjs'
 import { openStore } from '../dist/store/index.js';
 
+/** @param {number} seed */
 function mulberry32(seed) {
   let a = seed >>> 0;
   return () => {
@@ -67,13 +68,31 @@ export const VARIANTS = [
   },
 ];
 
+/** @param {(typeof VARIANTS)[number]} v */
 function variantRecord(v) {
   return { id: v.id, label: v.label, model: v.model, providerType: v.providerType, modelId: v.modelId, prompt: v.prompt };
 }
 
 /**
- * Write one run. options: { runId, label, cases, repeat, variants, seed, startedAt, xss, errors, skillShift }.
- * Returns the number of results written.
+ * @typedef {object} SeedOptions
+ * @property {string} [runId]
+ * @property {string | null} [label]
+ * @property {number} [cases]
+ * @property {number} [repeat]
+ * @property {typeof VARIANTS} [variants]
+ * @property {number} [seed]
+ * @property {string} [startedAt]
+ * @property {boolean} [xss]
+ * @property {boolean} [errors]
+ * @property {number} [skillShift]
+ * @property {string} [suiteName]
+ * @property {number} [batch]
+ */
+
+/**
+ * Write one run. Returns the number of results written.
+ * @param {import('../src/store/index.js').Store} store
+ * @param {SeedOptions} [options]
  */
 export async function seedRun(store, options = {}) {
   const {
@@ -120,6 +139,7 @@ export async function seedRun(store, options = {}) {
   }
   await store.cases.putMany(runId, cases);
   const system = 'You are a support agent for Acme. Answer from the policy only; if unsure, offer to escalate.';
+  /** @type {import('../src/store/index.js').ResultRow[]} */
   let rows = [];
   let written = 0;
   for (let i = 0; i < caseCount; i++) {
@@ -145,6 +165,7 @@ export async function seedRun(store, options = {}) {
             ? `The answer states the ${d === 'tone' ? 'policy politely' : 'policy correctly'}.`
             : `The answer ${k === 0 ? 'quotes the wrong number of days' : k === 1 ? 'omits the escalation path' : 'is fine in tone'}.`,
         }));
+        /** @type {import('../src/store/index.js').ResultRow['checks']} */
         const checks = errored
           ? []
           : [
@@ -162,12 +183,12 @@ export async function seedRun(store, options = {}) {
               ...dims.map((d) => ({
                 type: 'rubric',
                 metric: d.name,
-                severity: 'normal',
+                severity: /** @type {const} */ ('normal'),
                 weight: 1,
                 pass: d.score >= 3,
                 score: (d.score - 1) / 4,
                 reason: d.reasoning,
-                judge: { models: ['openai:gpt-4.1'], reasoning: d.reasoning, raw: d.score, scale: [1, 5], threshold: 3 },
+                judge: { models: ['openai:gpt-4.1'], reasoning: d.reasoning, raw: d.score, scale: /** @type {[number, number]} */ ([1, 5]), threshold: 3 },
                 judgeCostUsd: 0.00004,
               })),
             ];
@@ -208,6 +229,10 @@ export async function seedRun(store, options = {}) {
 }
 
 /** A store with two runs of one suite (baseline and a candidate prompt), for tests and screenshots. */
+/**
+ * @param {string} file
+ * @param {{ cases?: number }} [options]
+ */
 export async function seedViewerStore(file, options = {}) {
   const store = openStore(file);
   try {

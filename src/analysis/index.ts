@@ -1,6 +1,6 @@
 // The analysis stage: the decisions and figures built from stored runs (per-case outcomes and repeat
 // reduction, cost figures, model selection with its frontier, floors and routing, spend projections, the
-// figures of a run-to-run diff with the outputs behind each flip, a suite's history). Data: the sentences,
+// figures of a run-to-run diff with the outputs behind each flip and the config changes, a suite's history). Data: the sentences,
 // tables and file formats are report/'s. Only import surface of analysis/.
 export { loadCaseOutcomes } from './case-outcomes.js';
 export { reducedPassValue, repeatReduceSummary, runRepeatReducer, shortOfK } from './repeat-reduction.js';
@@ -51,4 +51,30 @@ export { buildCostSummary, type CostSummary, type VariantCosts } from './cost-su
 export { criticalFirst, criticalFlips, outputsOf, representativeSample, sidePasses, type OutputSample } from './flip-samples.js';
 export { historyFigures, type HistoryFigures, type HistoryOptions, type HistoryPoint, type HistorySeries, type HistoryStep } from './history.js';
 export { diffFigures, findBaselineRun, type DiffFiguresOptions, type FlipWithOutputs, type VariantDiffFigures } from './diff-figures.js';
-export { caseGroups, failureReasons, neverFailingChecks, previousRunDetectable, type PreviousRunDetectable } from './doctor-figures.js';
+export {
+  agreesPoorly,
+  caseGroups,
+  detectFigures,
+  failureReasons,
+  neverFailingChecks,
+  previousRunDetectable,
+  segmentReach,
+  KAPPA_FLOOR,
+  type DetectFigures,
+  type DetectOptions,
+  type PreviousRunDetectable,
+  type SegmentBar,
+  type SegmentReach,
+} from './doctor-figures.js';
+export { storedBars } from './stored-bars.js';
+export {
+  configChangeFigures,
+  safeUrl,
+  type ConfigChangeFigures,
+  type ItemChange,
+  type PromptChange,
+  type SettingChange,
+  type ValueChange,
+  type VariantConfigChange,
+} from './config-changes.js';
+export { compactLineDiff, type DiffLine } from './line-diff.js';

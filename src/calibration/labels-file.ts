@@ -5,9 +5,8 @@
 // CSV: a header row with the same names; every other column holding numbers is a dimension score.
 import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
-import { parse as parseCsv } from 'csv-parse/sync';
 import { EvalspecError } from '../errors.js';
-import { jsonLines, readTextFile } from '../suite/index.js';
+import { csvRows, jsonLines, readTextFile } from '../suite/index.js';
 
 /** One label as read from the file (before it is matched to a run). */
 export interface LabelInput {
@@ -148,18 +147,8 @@ export function readLabelsFile(file: string): LabelInput[] {
   const ext = extname(file).toLowerCase();
   const out: LabelInput[] = [];
   if (ext === '.csv') {
-    let rows: { record: Record<string, string>; info: { lines: number } }[];
-    try {
-      rows = parseCsv(text, { columns: true, info: true, skip_empty_lines: true, bom: true, trim: true }) as typeof rows;
-    } catch (error) {
-      const e = error as Error & { lines?: number };
-      throw new EvalspecError('LABELS_FILE', `invalid CSV: ${e.message}`, {
-        file,
-        line: e.lines,
-        hint: 'a header row (case_id,variant,label,labeller,…), then one label per row',
-      });
-    }
-    for (const { record, info } of rows) out.push(toRecord(record, file, info.lines));
+    const rows = csvRows(text, file, { code: 'LABELS_FILE', trim: true, hint: 'a header row (case_id,variant,label,labeller,…), then one label per row' });
+    for (const { record, line } of rows) out.push(toRecord(record, file, line));
   } else if (ext === '.jsonl' || ext === '.ndjson' || ext === '.json') {
     let records: { value: unknown; line: number }[];
     if (ext === '.json') {

@@ -1,7 +1,6 @@
 // The run-level sections of a report: comparisons with the baseline, quality bars, segments, and the
 // consistency of repeats. Computed from the store (per-case outcomes, see case-outcomes.ts) by the pure
 // functions of stats/, and attached to the RunReport that every format renders.
-import { z } from 'zod';
 import type { Store, RunRecord } from '../store/index.js';
 import { EXIT } from '../errors.js';
 import {
@@ -13,35 +12,14 @@ import {
   type GateSummary,
   type SegmentFigures,
 } from '../stats/index.js';
-import { loadCaseOutcomes } from '../analysis/index.js';
+import { loadCaseOutcomes, storedBars } from '../analysis/index.js';
 import { barResults, type BarResult } from './bar-text.js';
 import { describeComparisons } from './describe-comparison.js';
-import type { RunReport } from './run-report-types.js';
+import type { RunReport, SegmentSection } from './run-report-types.js';
+import { segmentWarningText } from './segment-warning.js';
 
-export type { BarResult, BaselineChoice, ConsistencyFigure, SegmentFigures, GateSummary };
-
-/** What a stored run's config holds under bars: (validated when the suite loaded; re-checked for old runs). */
-const storedBarSchema = z.object({
-  metric: z.string().optional(),
-  min: z.number().optional(),
-  max: z.number().optional(),
-  max_rate: z.number().optional(),
-  severity: z.enum(['normal', 'critical']).optional(),
-  segment: z.string().optional(),
-  variant: z.string().optional(),
-  compare: z.string().optional(),
-  max_drop: z.number().optional(),
-  level: z.number().optional(),
-  description: z.string().optional(),
-});
-
-/** The bars and baseline stored with a run (the suite as it was when the run started). */
-export function storedBars(run: RunRecord): { bars: BarDefinition[]; baseline: string | undefined; warning: string | null } {
-  const baseline = typeof run.config.baseline === 'string' ? run.config.baseline : undefined;
-  const parsed = z.array(storedBarSchema).safeParse(run.config.bars ?? []);
-  if (!parsed.success) return { bars: [], baseline, warning: 'the bars stored with this run could not be read; no bar was evaluated' };
-  return { bars: parsed.data, baseline, warning: null };
-}
+export type { BarResult, BaselineChoice, ConsistencyFigure, SegmentFigures, SegmentSection, GateSummary };
+export { storedBars };
 
 export interface AnalysisSectionsOptions {
   level?: number;
@@ -63,7 +41,10 @@ export async function addRunAnalysis(store: Store, run: RunRecord, report: RunRe
   report.baseline = analysis.baseline;
   report.comparisons = describeComparisons(analysis.comparisons);
   report.bars = barResults(outcomes, options.bars ?? stored.bars, { baseline: gateBaseline, labels });
-  report.segments = analysis.segments;
+  report.segments = analysis.segments.map((s) => ({
+    ...s,
+    variants: s.variants.map((v) => ({ ...v, warning: v.warning && segmentWarningText(v.warning) })),
+  }));
   for (const v of report.variants) {
     const figures = analysis.variants.find((f) => f.id === v.id);
     if (!figures) continue;

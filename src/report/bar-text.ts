@@ -3,12 +3,12 @@
 // (gates.ts) decides the verdict and returns figures and a structured reason; this file writes the sentences
 // of the JSON report's bars[].text and bars[].explanation (formatVersion 1) and every format renders those.
 import {
-  OUT_OF_REACH_NOTE,
   barKind,
   boundValue,
   evaluateBars,
   type BarDefinition,
   type BarFigures,
+  type CasesNeededBasis,
   type GateOptions,
   type Interval,
   type NoDataReason,
@@ -17,7 +17,9 @@ import {
 import { pct } from './format.js';
 
 /** A bar's figures on one variant with the bar and the verdict in words: an entry of the JSON report's `bars`. */
-export interface BarResult extends Omit<BarFigures, 'reason'> {
+export interface BarResult extends Omit<BarFigures, 'reason' | 'casesNeededBasis'> {
+  /** What casesNeeded assumes, in words (casesNeededNote below); null when there is no figure to qualify. */
+  casesNeededNote: string | null;
   /** The bar in words, e.g. "pass rate ≥ 85%", "critical failure rate ≤ 1%". */
   text: string;
   /** One or two sentences: the figures and why the verdict. */
@@ -79,19 +81,49 @@ function boundText(bound: Interval | null, side: 'lower' | 'upper', metric: stri
   return `the one-sided ${Number((bound.level * 100).toFixed(1))}% ${side} bound is ${unit} (${bound.method.replace(/-one-sided$/, '')})`;
 }
 
+const NORMAL_NOTE = 'for an 80% chance of proving it if the true value is the observed one (normal approximation)';
+
+/** The condition under which an exact "cases needed" figure holds, when it is one: "if every one passes". */
+function exactCondition(basis: CasesNeededBasis | null): string | null {
+  if (basis?.kind === 'every-one') return `if every one ${basis.outcome}`;
+  if (basis?.kind === 'same-score') return 'if every one scores the same again';
+  if (basis?.kind === 'agree-again') return 'if the variants agree on every one again';
+  return null;
+}
+
+/** What a "cases needed" figure assumes, in words: the JSON report's bars[].casesNeededNote. */
+export function casesNeededNote(basis: CasesNeededBasis | null): string | null {
+  if (basis === null) return null;
+  if (basis.kind === 'out-of-reach') return 'the observed value is within rounding of the bar: no practical number of cases proves it';
+  const units = `${basis.paired ? 'paired ' : ''}${basis.units}`;
+  switch (basis.kind) {
+    case 'every-one':
+    case 'same-score':
+    case 'agree-again':
+      return `${units} needed ${exactCondition(basis)} (exact)`;
+    case 'power':
+      return `${units} needed ${NORMAL_NOTE}${basis.spread ? ' and spread' : ''}`;
+    case 'zero-failure':
+      return `${units} with no failure needed to prove it (exact: 0 failures in n gives 1 − ${Number((1 - basis.level).toFixed(4))}^(1/n))`;
+    case 'errored-counted':
+      return `${units} needed with the ${basis.errored} errored counted as failures and no further failure (exact); or rerun the errored cases`;
+    case 'errored-rerun':
+      return `${units} with no failure needed once the errored cases are rerun and pass (exact)`;
+  }
+}
+
 /**
  * The "cases needed" sentence: a power figure says it is one (80% chance, normal approximation) and adds the
  * figure if the observed value held exactly; an exact figure says under which condition it holds.
  */
-function casesNeededSentence(casesNeeded: number | null, note: string | null, ifHolds: number | null, units: string, what: string): string {
-  if (note === OUT_OF_REACH_NOTE) return ` The observed ${what} is within rounding of the bar: no practical number of ${units} proves it.`;
+function casesNeededSentence(casesNeeded: number | null, basis: CasesNeededBasis | null, ifHolds: number | null, units: string, what: string): string {
+  if (basis?.kind === 'out-of-reach') return ` The observed ${what} is within rounding of the bar: no practical number of ${units} proves it.`;
   if (casesNeeded === null) return '';
-  if (note !== null && note.includes('80%')) {
+  if (basis?.kind === 'power') {
     const exactly = ifHolds === null ? '' : `; ${count(ifHolds)} ${units} if the observed ${what} holds exactly`;
     return ` About ${count(casesNeeded)} ${units} would give an 80% chance of proving it if the true ${what} is the observed one${exactly}.`;
   }
-  // Exact figures: the note says under which condition ("… needed if every one passes (exact)").
-  const condition = note === null ? null : (/\b(if .*?) \(exact\)$/.exec(note)?.[1] ?? null);
+  const condition = exactCondition(basis);
   return ` ${count(casesNeeded)} ${units} would prove it${condition ? ` ${condition}` : ''}.`;
 }
 
@@ -126,7 +158,7 @@ function levelExplanation(f: BarFigures, downgraded: boolean): string {
   else if (f.verdict === 'met') text = `${what}; ${bound}, which clears ${thresholdText(metric, f.threshold)}.`;
   else if (downgraded) text = `${what}; ${bound}, but ${plural(f.errored, 'case')} in scope errored (no output to judge): not proven.`;
   else
-    text = `${what} clears ${thresholdText(metric, f.threshold)}, but ${bound}, which does not: not proven.${casesNeededSentence(f.casesNeeded, f.casesNeededNote, f.casesNeededIfObservedHolds, units, metricName(metric))}`;
+    text = `${what} clears ${thresholdText(metric, f.threshold)}, but ${bound}, which does not: not proven.${casesNeededSentence(f.casesNeeded, f.casesNeededBasis, f.casesNeededIfObservedHolds, units, metricName(metric))}`;
   if (f.errored > 0 && metric === 'pass_rate') text += ` ${plural(f.errored, 'errored case')} counted as not passed.`;
   return text;
 }
@@ -162,7 +194,7 @@ function rateExplanation(f: BarFigures, evidence: { cases: number; failures: num
         ? ` With the ${plural(erroredCounted, 'errored case')} counted as failures, about ${count(f.casesNeeded)} ${units} with no further failure would prove ≤ ${shortPct(maxRate)}${thisRun}.${rerun}`
         : rerun;
   } else if (f.casesNeeded !== null) {
-    text += casesNeededSentence(f.casesNeeded, f.casesNeededNote, f.casesNeededIfObservedHolds, units, name);
+    text += casesNeededSentence(f.casesNeeded, f.casesNeededBasis, f.casesNeededIfObservedHolds, units, name);
   }
   return text;
 }
@@ -180,7 +212,7 @@ function compareExplanation(f: BarFigures, downgraded: boolean): string {
   if (f.verdict === 'not_met') return `${what}: more than the allowed drop of ${fmt(maxDrop)}.`;
   if (f.verdict === 'met') return `${what}; ${bound}, within the allowed drop of ${fmt(maxDrop)}.`;
   if (downgraded) return `${what}; ${bound}, but ${plural(f.errored, 'case')} errored (no output to judge): not proven.`;
-  return `${what}; ${bound}, beyond the allowed drop of ${fmt(maxDrop)}: not proven.${casesNeededSentence(f.casesNeeded, f.casesNeededNote, f.casesNeededIfObservedHolds, `paired ${units}`, 'difference')}`;
+  return `${what}; ${bound}, beyond the allowed drop of ${fmt(maxDrop)}: not proven.${casesNeededSentence(f.casesNeeded, f.casesNeededBasis, f.casesNeededIfObservedHolds, `paired ${units}`, 'difference')}`;
 }
 
 /** One or two sentences: the figures and why the verdict. */
@@ -216,7 +248,7 @@ export function describeBars(figures: readonly BarFigures[], bars: readonly BarD
       failures: f.failures,
       errored: f.errored,
       casesNeeded: f.casesNeeded,
-      casesNeededNote: f.casesNeededNote,
+      casesNeededNote: casesNeededNote(f.casesNeededBasis),
       casesNeededIfObservedHolds: f.casesNeededIfObservedHolds,
       explanation: explainBar(f, bar),
     };

@@ -1,51 +1,25 @@
-// What changed in the configuration between two stored runs of a suite: per variant the model, its provider's
-// settings, the generation parameters and the prompt's message templates (a compact line diff), and for the
-// suite its default checks, quality bars, cases source and repeat count. Read from the run rows only (the
-// config stored with secrets redacted, and the variants), so it works on any two stored runs. Used by `diff`
-// (terminal, Markdown, JSON), the `ci` comment and `history` (which marks the runs whose config changed).
-//
-// Secrets: the stored config is redacted when the suite is loaded (suite/env.ts: apiKey, tokens, every header
-// value), and provider settings are compared on an allow-list (type, baseURL, api) with URL credentials and
-// query strings removed, so no secret can appear here even from a run stored by an older version.
-import type { RunRecord, StoredVariant } from '../store/index.js';
+// The configuration changes between two stored runs (analysis/config-changes.ts) in words: the check and bar
+// items as text, and one summary line per change, variants with the same change sharing a line. This is the
+// `config` of the diff's JSON report (formatVersion 1), what `history` lists per run, and what the terminal and
+// Markdown renderings (config-changes-render.ts) show with each line's details.
+import type { RunRecord } from '../store/index.js';
 import { stableStringify } from '../suite/index.js';
+import {
+  configChangeFigures,
+  type ConfigChangeFigures,
+  type DiffLine,
+  type ItemChange,
+  type PromptChange,
+  type SettingChange,
+  type ValueChange,
+  type VariantConfigChange,
+} from '../analysis/index.js';
 import type { BarDefinition } from '../stats/index.js';
 import { barText } from './bar-text.js';
-import { compactLineDiff, type DiffLine } from './line-diff.js';
 
-export interface ValueChange<T> {
-  before: T;
-  after: T;
-}
+export type { PromptChange, SettingChange, VariantConfigChange };
 
-export interface SettingChange {
-  name: string;
-  /** null: not set in that run. */
-  before: string | number | boolean | null;
-  after: string | number | boolean | null;
-}
-
-export interface PromptChange {
-  /** The prompt ids (the same id when only its messages changed). */
-  before: string;
-  after: string;
-  /** Compact line diff of the message templates, one "role: text" line per template line. */
-  diff: DiffLine[];
-  removed: number;
-  added: number;
-}
-
-export interface VariantConfigChange {
-  variant: string;
-  /** "provider:model" as written in the suite. */
-  model: ValueChange<string> | null;
-  /** The model's provider: type, baseURL (credentials and query removed), api. */
-  provider: SettingChange[];
-  /** Effective generation parameters: the suite's params overlaid by the model's own. */
-  params: SettingChange[];
-  prompt: PromptChange | null;
-}
-
+/** Check or bar items in one run only, in words. */
 export interface ListChange {
   /** Items in the after run only, in words. */
   added: string[];
@@ -70,105 +44,21 @@ export interface ConfigChanges {
   summary: string[];
 }
 
-type Config = Record<string, unknown>;
+/** A detail under (terminal) or after (Markdown table) a summary line: changed items, or a prompt's line diff. */
+export interface ConfigChangeDetail {
+  /** The table heading in Markdown. */
+  title: string;
+  items: { mark: '−' | '+'; text: string }[] | null;
+  diff: DiffLine[] | null;
+}
+
+export interface ConfigChangeLine {
+  text: string;
+  detail: ConfigChangeDetail | null;
+}
+
 type Scalar = string | number | boolean | null;
-
 const asRecord = (x: unknown): Record<string, unknown> => (x && typeof x === 'object' && !Array.isArray(x) ? (x as Record<string, unknown>) : {});
-const asArray = (x: unknown): unknown[] => (Array.isArray(x) ? x : []);
-
-function scalar(x: unknown): Scalar {
-  if (x === undefined || x === null) return null;
-  if (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') return x;
-  return JSON.stringify(x);
-}
-
-/** The suite's model entry behind a stored variant: same ref, and the same label when several share the ref. */
-function modelEntry(config: Config, v: StoredVariant): Record<string, unknown> {
-  const entries = asArray(config.models).map((e) => (typeof e === 'string' ? { id: e } : asRecord(e)));
-  const same = entries.filter((e) => e.id === v.model);
-  return same.find((e) => e.label === v.label) ?? same.find((e) => e.label === undefined) ?? same[0] ?? {};
-}
-
-function effectiveParams(config: Config, v: StoredVariant): Record<string, unknown> {
-  return { ...asRecord(config.params), ...asRecord(modelEntry(config, v).params) };
-}
-
-/** A URL without user:password@ and without its query and fragment (where keys are sometimes put). */
-export function safeUrl(raw: string): string {
-  try {
-    const url = new URL(raw);
-    const cut = url.username || url.password || url.search || url.hash;
-    url.username = '';
-    url.password = '';
-    url.search = '';
-    url.hash = '';
-    return cut ? `${url.toString()} (credentials or query removed)` : url.toString();
-  } catch {
-    // Not a URL (e.g. a ${BASE_URL} placeholder): keep only what cannot carry a query string.
-    return raw.replace(/[?#].*$/, '').replace(/\/\/[^/@]*@/, '//');
-  }
-}
-
-function providerSettings(config: Config, v: StoredVariant): Record<string, unknown> {
-  const colon = v.model.indexOf(':');
-  const provider = asRecord(asRecord(config.providers)[colon > 0 ? v.model.slice(0, colon) : v.model]);
-  return {
-    type: provider.type ?? v.providerType,
-    baseURL: typeof provider.baseURL === 'string' ? safeUrl(provider.baseURL) : undefined,
-    api: provider.api,
-  };
-}
-
-function settingChanges(before: Record<string, unknown>, after: Record<string, unknown>): SettingChange[] {
-  const names = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-  return names
-    .filter((k) => stableStringify(before[k] ?? null) !== stableStringify(after[k] ?? null))
-    .map((name) => ({ name, before: scalar(before[name]), after: scalar(after[name]) }));
-}
-
-/** The message templates of a variant's prompt as lines: "system: Be brief.", "user: {{question}}". */
-function promptLines(config: Config, v: StoredVariant): string[] {
-  const prompt = asArray(config.prompts)
-    .map(asRecord)
-    .find((p) => p.id === v.prompt);
-  return asArray(prompt?.messages).flatMap((m) => {
-    const { role, content } = asRecord(m);
-    return String(content ?? '')
-      .split(/\r?\n/)
-      .map((line) => `${String(role)}: ${line}`);
-  });
-}
-
-function promptChange(a: Config, va: StoredVariant, b: Config, vb: StoredVariant): PromptChange | null {
-  const diff = compactLineDiff(promptLines(a, va), promptLines(b, vb));
-  if (diff.length === 0 && va.prompt === vb.prompt) return null;
-  return {
-    before: va.prompt,
-    after: vb.prompt,
-    diff,
-    removed: diff.filter((l) => l.kind === 'removed').length,
-    added: diff.filter((l) => l.kind === 'added').length,
-  };
-}
-
-function listChange(before: unknown[], after: unknown[], text: (item: unknown) => string): ListChange | null {
-  const count = (items: unknown[]) => {
-    const m = new Map<string, { n: number; text: string }>();
-    for (const item of items) {
-      const key = stableStringify(item);
-      const e = m.get(key) ?? { n: 0, text: text(item) };
-      e.n++;
-      m.set(key, e);
-    }
-    return m;
-  };
-  const cb = count(before);
-  const ca = count(after);
-  const only = (x: Map<string, { n: number; text: string }>, y: Map<string, { n: number; text: string }>) =>
-    [...x].flatMap(([key, e]) => Array<string>(Math.max(0, e.n - (y.get(key)?.n ?? 0))).fill(e.text));
-  const change = { added: only(ca, cb), removed: only(cb, ca) };
-  return change.added.length || change.removed.length ? change : null;
-}
 
 /** "contains {"value":"W1"}": the check type, then its other settings. */
 function checkText(spec: unknown): string {
@@ -190,26 +80,33 @@ function barLine(spec: unknown): string {
   return `${barText(bar)}${extras ? ` (${extras})` : ''}`;
 }
 
+const words = <T>(c: ItemChange<T> | null, text: (item: T) => string): ListChange | null =>
+  c ? { added: c.added.map(text), removed: c.removed.map(text) } : null;
+
 const valueText = (x: Scalar) => (x === null ? 'unset' : String(x));
 const lines = (n: number) => `${n} line${n === 1 ? '' : 's'}`;
 
 /** "default checks: 1 added, 1 removed". */
-export function listChangeText(name: string, c: ListChange): string {
+function listChangeText(name: string, c: ListChange): string {
   return `${name}: ${[c.added.length ? `${c.added.length} added` : '', c.removed.length ? `${c.removed.length} removed` : ''].filter(Boolean).join(', ')}`;
 }
 
 /** The change of a prompt in words: "prompt v1 changed: 1 line removed, 2 added". */
-export function promptChangeText(p: PromptChange): string {
+function promptChangeText(p: PromptChange): string {
   const what = p.before === p.after ? `prompt ${p.before} changed` : `prompt ${p.before} → ${p.after}`;
   if (p.removed + p.added === 0) return `${what} (same messages)`;
   return `${what}: ${lines(p.removed)} removed, ${p.added} added`;
 }
 
-function summaryOf(c: Omit<ConfigChanges, 'summary' | 'changed'>): string[] {
-  // Variants with the same change (a prompt shared by every model) share one line.
-  const groups = new Map<string, { variants: string[]; text: string }>();
-  const add = (variant: string, key: string, text: string) => {
-    const g = groups.get(key) ?? { variants: [], text };
+/**
+ * The summary lines with their details, and the details in the order the Markdown tables list them (the check
+ * and bar items, then each distinct prompt diff once). Variants with the same change (the same structure) share
+ * one line: a prompt shared by every model is one line and one diff.
+ */
+export function configChangeLines(c: Omit<ConfigChanges, 'summary' | 'changed'>): { lines: ConfigChangeLine[]; details: ConfigChangeDetail[] } {
+  const groups = new Map<string, { variants: string[]; text: string; prompt?: PromptChange }>();
+  const add = (variant: string, key: string, text: string, prompt?: PromptChange) => {
+    const g = groups.get(key) ?? { variants: [], text, prompt };
     g.variants.push(variant);
     groups.set(key, g);
   };
@@ -217,48 +114,47 @@ function summaryOf(c: Omit<ConfigChanges, 'summary' | 'changed'>): string[] {
     if (v.model) add(v.variant, `model${stableStringify(v.model)}`, `model ${v.model.before} → ${v.model.after}`);
     for (const s of v.provider) add(v.variant, `provider${stableStringify(s)}`, `provider ${s.name} ${valueText(s.before)} → ${valueText(s.after)}`);
     for (const s of v.params) add(v.variant, `param${stableStringify(s)}`, `${s.name} ${valueText(s.before)} → ${valueText(s.after)}`);
-    if (v.prompt) add(v.variant, `prompt${stableStringify(v.prompt)}`, promptChangeText(v.prompt));
+    if (v.prompt) add(v.variant, `prompt${stableStringify(v.prompt)}`, promptChangeText(v.prompt), v.prompt);
   }
-  const out = [...groups.values()].map((g) => `${g.variants.join(', ')}: ${g.text}`);
-  if (c.variantsAdded.length) out.push(`variants added: ${c.variantsAdded.join(', ')}`);
-  if (c.variantsRemoved.length) out.push(`variants removed: ${c.variantsRemoved.join(', ')}`);
+  const out: ConfigChangeLine[] = [];
+  const promptDetails: ConfigChangeDetail[] = [];
+  for (const g of groups.values()) {
+    const text = `${g.variants.join(', ')}: ${g.text}`;
+    const detail = g.prompt && g.prompt.diff.length > 0 ? { title: `${g.variants.join(', ')} · ${g.text}`, items: null, diff: g.prompt.diff } : null;
+    if (detail) promptDetails.push(detail);
+    out.push({ text, detail });
+  }
+  if (c.variantsAdded.length) out.push({ text: `variants added: ${c.variantsAdded.join(', ')}`, detail: null });
+  if (c.variantsRemoved.length) out.push({ text: `variants removed: ${c.variantsRemoved.join(', ')}`, detail: null });
+  const itemDetails: ConfigChangeDetail[] = [];
   const { checks, bars, cases, repeat } = c.suite;
-  if (checks) out.push(listChangeText('default checks', checks));
-  if (bars) out.push(listChangeText('quality bars', bars));
-  if (cases) out.push(`cases: ${cases.before} → ${cases.after}`);
-  if (repeat) out.push(`repeat: ${repeat.before} → ${repeat.after}`);
-  return out;
+  for (const [name, list] of [
+    ['default checks', checks],
+    ['quality bars', bars],
+  ] as const) {
+    if (!list) continue;
+    const items = [...list.removed.map((text) => ({ mark: '−' as const, text })), ...list.added.map((text) => ({ mark: '+' as const, text }))];
+    const detail = { title: name, items, diff: null };
+    itemDetails.push(detail);
+    out.push({ text: listChangeText(name, list), detail });
+  }
+  if (cases) out.push({ text: `cases: ${cases.before} → ${cases.after}`, detail: null });
+  if (repeat) out.push({ text: `repeat: ${repeat.before} → ${repeat.after}`, detail: null });
+  return { lines: out, details: [...itemDetails, ...promptDetails] };
 }
 
-/** The configuration changes from run `before` to run `after` (variants matched by id). */
-export function configChanges(before: RunRecord, after: RunRecord): ConfigChanges {
-  const a = before.config;
-  const b = after.config;
-  const variants: VariantConfigChange[] = [];
-  for (const vb of after.variants) {
-    const va = before.variants.find((v) => v.id === vb.id);
-    if (!va) continue;
-    const change: VariantConfigChange = {
-      variant: vb.id,
-      model: va.model === vb.model ? null : { before: va.model, after: vb.model },
-      provider: settingChanges(providerSettings(a, va), providerSettings(b, vb)),
-      params: settingChanges(effectiveParams(a, va), effectiveParams(b, vb)),
-      prompt: promptChange(a, va, b, vb),
-    };
-    if (change.model || change.provider.length || change.params.length || change.prompt) variants.push(change);
-  }
-  const casesOf = (c: Config) => String(c.cases ?? 'unknown');
+/** The figures in words: the JSON report's `config`. */
+export function describeConfigChanges(f: ConfigChangeFigures): ConfigChanges {
   const base = {
-    variants,
-    variantsAdded: after.variants.filter((v) => !before.variants.some((x) => x.id === v.id)).map((v) => v.id),
-    variantsRemoved: before.variants.filter((v) => !after.variants.some((x) => x.id === v.id)).map((v) => v.id),
-    suite: {
-      checks: listChange(asArray(a.checks), asArray(b.checks), checkText),
-      bars: listChange(asArray(a.bars), asArray(b.bars), barLine),
-      cases: casesOf(a) === casesOf(b) ? null : { before: casesOf(a), after: casesOf(b) },
-      repeat: before.repeat === after.repeat ? null : { before: before.repeat, after: after.repeat },
-    },
+    variants: f.variants,
+    variantsAdded: f.variantsAdded,
+    variantsRemoved: f.variantsRemoved,
+    suite: { ...f.suite, checks: words(f.suite.checks, checkText), bars: words(f.suite.bars, barLine) },
   };
-  const summary = summaryOf(base);
-  return { changed: summary.length > 0, ...base, summary };
+  return { changed: f.changed, ...base, summary: configChangeLines(base).lines.map((l) => l.text) };
+}
+
+/** The configuration changes from run `before` to run `after` (variants matched by id), in words. */
+export function configChanges(before: RunRecord, after: RunRecord): ConfigChanges {
+  return describeConfigChanges(configChangeFigures(before, after));
 }

@@ -3,13 +3,14 @@
 // this file writes the `sentence` of every metric and segment change of the diff JSON (formatVersion 1) and the
 // point figures every diff rendering prints.
 import { formatPValue, type MetricChange, type SegmentChange, type VariantDiff } from '../stats/index.js';
+import { segmentWarningText } from './segment-warning.js';
 
 const MINUS = '\u2212';
 
 /** A metric change with its sentence: an entry of the diff JSON's perVariant[].metrics. */
 export type DescribedMetricChange = MetricChange & { sentence: string };
-/** A segment change with its sentence: an entry of the diff JSON's perVariant[].segments. */
-export type DescribedSegmentChange = SegmentChange & { sentence: string };
+/** A segment change with its sentence and its warning in words: an entry of the diff JSON's perVariant[].segments. */
+export type DescribedSegmentChange = Omit<SegmentChange, 'warning'> & { sentence: string; warning: string | null };
 
 /** "pass rate", "mean score", or the check metric's own name. */
 export function metricLabel(metric: string): string {
@@ -76,7 +77,7 @@ export function describeVariantDiff<V extends Pick<VariantDiff, 'metrics' | 'seg
   const segments = v.segments.map(({ warning, ...s }) => ({
     ...s,
     sentence: describeChange(s, `${metricLabel(s.metric)} in ${s.tag}`, family(segmentsOf.get(s.metric)!, 'segments')),
-    warning,
+    warning: warning && segmentWarningText(warning),
   }));
   return { ...v, metrics, segments };
 }

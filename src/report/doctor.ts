@@ -8,10 +8,21 @@
 //   - segments too small for their bars: even a perfect result could not prove the bar;
 //   - the suite's minimum detectable difference, from the run's own paired comparisons.
 import type { Store, RunRecord } from '../store/index.js';
-import { casesNeededForZeroFailureBar, pairedSampleSize, casesAtObservedRate, type RunOutcomes } from '../stats/index.js';
-import { caseGroups, failureReasons, loadCaseOutcomes, neverFailingChecks, previousRunDetectable, type PreviousRunDetectable } from '../analysis/index.js';
+import type { RunOutcomes } from '../stats/index.js';
+import {
+  agreesPoorly,
+  caseGroups,
+  detectFigures,
+  failureReasons,
+  loadCaseOutcomes,
+  neverFailingChecks,
+  previousRunDetectable,
+  segmentReach,
+  storedBars,
+  type DetectFigures,
+  type DetectOptions,
+} from '../analysis/index.js';
 import { buildRunReport, type RunReport } from './run-report.js';
-import { storedBars } from './analysis.js';
 import { escapeTerminal } from './escape.js';
 import { pointsText } from './describe-change.js';
 import { withSink } from './file-sink.js';
@@ -52,12 +63,7 @@ export interface DoctorReport {
   findings: DoctorFinding[];
 }
 
-export interface DoctorOptions {
-  /** Smallest difference worth detecting, for the "cases needed" figure (default: the largest compare bar's max_drop, else 0.05). */
-  detect?: number;
-  /** Minimum detectable difference above which the finding is a warning (default 0.10). */
-  warnAbove?: number;
-}
+export type DoctorOptions = DetectOptions;
 
 const plural = (n: number, word: string, many = `${word}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? word : many}`;
 
@@ -86,9 +92,6 @@ function checkFindings(outcomes: RunOutcomes): DoctorFinding[] {
   return findings;
 }
 
-/** Landis & Koch's "moderate" ends at 0.6: below it a judge does not stand in for a human. */
-const KAPPA_FLOOR = 0.6;
-
 export function judgeFindings(report: Pick<RunReport, 'judges'>): DoctorFinding[] {
   const findings: DoctorFinding[] = [];
   const uncalibrated: string[] = [];
@@ -99,8 +102,7 @@ export function judgeFindings(report: Pick<RunReport, 'judges'>): DoctorFinding[
         uncalibrated.push(`${judge} on ${check.metric}`);
         continue;
       }
-      // Below 0.6 with a tolerance: a kappa of exactly 0.6 computes as 0.5999999999999999 for some tables.
-      if (cal.kappa !== null && cal.kappa < KAPPA_FLOOR - 1e-9) {
+      if (agreesPoorly(cal.kappa)) {
         findings.push({
           kind: 'low-judge-agreement',
           severity: 'warning',
@@ -125,43 +127,35 @@ export function judgeFindings(report: Pick<RunReport, 'judges'>): DoctorFinding[
   return findings;
 }
 
-function segmentFindings(run: RunRecord, report: RunReport): DoctorFinding[] {
+function segmentFindings(report: RunReport): DoctorFinding[] {
   const findings: DoctorFinding[] = [];
-  const { bars } = storedBars(run);
   const seen = new Set<string>();
   for (const result of report.bars ?? []) {
     if (result.segment === null || result.verdict === 'met') continue;
-    const bar = bars[result.index];
-    if (!bar) continue;
-    const level = result.level;
-    // Cases that would prove the bar if every one passed (were clean): the bars' own bounds, from stats/ (a pass-rate
-    // bar: one-sided Wilson at the observed rate 1; a failure-rate bar: exact zero-failure). Infinity: no practical number.
-    let perfect: number | null = null;
-    if (result.kind === 'min' && (result.metric === null || result.metric === 'pass_rate'))
-      perfect = casesAtObservedRate(1, result.threshold, 'lower', 'wilson', level) ?? Infinity;
-    else if (result.kind === 'max_rate') perfect = casesNeededForZeroFailureBar(result.threshold, level);
-    else if (result.kind === 'min' && result.threshold < 1) perfect = casesNeededForZeroFailureBar(1 - result.threshold, level);
-    const units = result.clusters ?? result.n;
-    const key = `${result.index}\u0000${result.segment}`;
-    if (perfect !== null && units < perfect) {
+    const reach = segmentReach(result);
+    if (reach?.kind === 'unreachable') {
+      // One finding per bar and segment, whatever the variants.
+      const key = `${result.index}\u0000${result.segment}`;
       if (seen.has(key)) continue;
       seen.add(key);
+      const { units, casesIfPerfect: perfect } = reach;
       findings.push({
         kind: 'segment-too-small',
         severity: 'warning',
         title: `segment ${result.segment} is too small for its bar "${result.text}"`,
-        detail: `${plural(units, result.clusters !== null ? 'cluster' : 'case')} in the segment; even if every one ${result.kind === 'max_rate' ? 'were clean' : 'passed'}, the ${Math.round(level * 100)}% bound could not clear the bar: ${Number.isFinite(perfect) ? `that needs at least ${plural(perfect, 'case')}` : 'no practical number of cases would'}.`,
-        suggestion: `${Number.isFinite(perfect) ? `add at least ${plural(perfect - units, 'case')} tagged ${result.segment}, or ` : ''}make the bar reachable (a lower level:, or a looser threshold) — as it stands the bar can never be met.`,
-        figures: { bar: result.index, segment: result.segment, cases: units, casesNeededIfPerfect: Number.isFinite(perfect) ? perfect : null },
+        detail: `${plural(units, result.clusters !== null ? 'cluster' : 'case')} in the segment; even if every one ${result.kind === 'max_rate' ? 'were clean' : 'passed'}, the ${Math.round(result.level * 100)}% bound could not clear the bar: ${perfect !== null ? `that needs at least ${plural(perfect, 'case')}` : 'no practical number of cases would'}.`,
+        suggestion: `${perfect !== null ? `add at least ${plural(perfect - units, 'case')} tagged ${result.segment}, or ` : ''}make the bar reachable (a lower level:, or a looser threshold) — as it stands the bar can never be met.`,
+        figures: { bar: result.index, segment: result.segment, cases: units, casesNeededIfPerfect: perfect },
       });
-    } else if (result.verdict === 'inconclusive' && result.casesNeeded !== null && result.casesNeeded > units) {
+    } else if (reach?.kind === 'too-small') {
+      const { units, casesNeeded } = reach;
       findings.push({
         kind: 'segment-too-small',
         severity: 'warning',
         title: `segment ${result.segment} is too small to prove "${result.text}" for ${result.variant}`,
         detail: `${plural(units, 'case')} in the segment; ${result.explanation}`,
-        suggestion: `add about ${plural(result.casesNeeded - units, 'case')} tagged ${result.segment} (${result.casesNeededNote ?? 'at the observed rate'}).`,
-        figures: { bar: result.index, segment: result.segment, variant: result.variant, cases: units, casesNeeded: result.casesNeeded },
+        suggestion: `add about ${plural(casesNeeded - units, 'case')} tagged ${result.segment} (${result.casesNeededNote ?? 'at the observed rate'}).`,
+        figures: { bar: result.index, segment: result.segment, variant: result.variant, cases: units, casesNeeded },
       });
     }
   }
@@ -182,65 +176,49 @@ function segmentFindings(run: RunRecord, report: RunReport): DoctorFinding[] {
   return findings;
 }
 
-function detectFindings(report: RunReport, run: RunRecord, options: DoctorOptions, previous: PreviousRunDetectable | null): DoctorFinding[] {
-  const comparisons = (report.comparisons ?? []).filter((c) => c.minimumDetectableDifference !== null && c.se !== null && c.n > 0);
-  const drops = storedBars(run).bars.flatMap((b) => (b.compare !== undefined && b.max_drop !== undefined && b.max_drop > 0 ? [b.max_drop] : []));
-  const detect = options.detect ?? (drops.length ? Math.max(...drops) : 0.05);
-  const warnAbove = options.warnAbove ?? 0.1;
-  if (comparisons.length === 0 && previous) {
-    const needed = pairedSampleSize({ detect, varianceOfDifference: previous.se * previous.se * previous.n, alpha: 0.05 }).n;
-    return [
-      {
-        kind: 'minimum-detectable-difference',
-        severity: previous.mdd > warnAbove ? 'warning' : 'info',
-        title: `this suite can detect pass-rate changes of about ${pointsText(previous.mdd)} points between runs`,
-        detail: `At 80% power and 5% significance, from the paired comparison of ${previous.variant} with the previous run ${previous.runId} (${plural(previous.n, 'unchanged case')}). A smaller real change would usually be reported as "no significant change".`,
-        suggestion:
-          needed > previous.n
-            ? `to detect ${pointsText(detect)} points you need about ${plural(needed, 'case')} (you have ${previous.n.toLocaleString('en-US')}): add cases, or see evalspec plan SUITE --detect ${detect}.`
-            : `the suite is large enough to detect ${pointsText(detect)} points; keep it that size as it grows.`,
-        figures: { minimumDetectableDifference: previous.mdd, detect, casesNeeded: needed, cases: previous.n, previousRun: previous.runId },
-      },
-    ];
-  }
-  if (comparisons.length === 0) {
-    return [
-      {
-        kind: 'minimum-detectable-difference',
-        severity: 'info',
-        title: 'no paired comparison in this run to measure what the suite can detect',
-        detail: report.variants.length < 2 ? 'The run has one variant.' : 'No two variants have results on the same cases with varying differences.',
-        suggestion: `compare runs with evalspec diff RUN_A RUN_B (paired on the same cases), or plan with evalspec plan SUITE --detect ${detect}.`,
-      },
-    ];
-  }
-  const worst = comparisons.reduce((a, b) => (b.minimumDetectableDifference! > a.minimumDetectableDifference! ? b : a));
-  const best = comparisons.reduce((a, b) => (b.minimumDetectableDifference! < a.minimumDetectableDifference! ? b : a));
-  const mdd = worst.minimumDetectableDifference!;
-  // Var(B − A) per case from the comparison's own SE: SE² · n (clustered SEs make this the effective variance).
-  const variance = worst.se! * worst.se! * worst.n;
-  const needed = variance > 0 ? pairedSampleSize({ detect, varianceOfDifference: variance, alpha: 0.05 }).n : null;
-  const range = best === worst ? `${pointsText(mdd)} points` : `${pointsText(best.minimumDetectableDifference!)} to ${pointsText(mdd)} points`;
-  return [
-    {
+function detectFinding(report: RunReport, f: DetectFigures): DoctorFinding {
+  const { detect } = f;
+  if (f.source === 'previous') {
+    return {
       kind: 'minimum-detectable-difference',
-      severity: mdd > warnAbove ? 'warning' : 'info',
-      title: `this suite can detect pass-rate differences of about ${range} between variants`,
-      detail: `At 80% power and 5% significance, from the paired comparisons of this run (${plural(worst.n, 'paired case')}, ${worst.variant} vs ${worst.baseline} is the least sensitive). A smaller real difference would usually be reported as "no detectable difference".`,
+      severity: f.mdd > f.warnAbove ? 'warning' : 'info',
+      title: `this suite can detect pass-rate changes of about ${pointsText(f.mdd)} points between runs`,
+      detail: `At 80% power and 5% significance, from the paired comparison of ${f.variant} with the previous run ${f.runId} (${plural(f.n, 'unchanged case')}). A smaller real change would usually be reported as "no significant change".`,
       suggestion:
-        needed !== null && needed > worst.n
-          ? `to detect ${pointsText(detect)} points you need about ${plural(needed, 'case')} (you have ${worst.n.toLocaleString('en-US')}): add cases, or see evalspec plan SUITE --detect ${detect} for the trade-off with repeats.`
+        f.casesNeeded > f.n
+          ? `to detect ${pointsText(detect)} points you need about ${plural(f.casesNeeded, 'case')} (you have ${f.n.toLocaleString('en-US')}): add cases, or see evalspec plan SUITE --detect ${detect}.`
           : `the suite is large enough to detect ${pointsText(detect)} points; keep it that size as it grows.`,
-      figures: { minimumDetectableDifference: mdd, best: best.minimumDetectableDifference, detect, casesNeeded: needed, cases: worst.n },
-    },
-  ];
+      figures: { minimumDetectableDifference: f.mdd, detect, casesNeeded: f.casesNeeded, cases: f.n, previousRun: f.runId },
+    };
+  }
+  if (f.source === 'none') {
+    return {
+      kind: 'minimum-detectable-difference',
+      severity: 'info',
+      title: 'no paired comparison in this run to measure what the suite can detect',
+      detail: report.variants.length < 2 ? 'The run has one variant.' : 'No two variants have results on the same cases with varying differences.',
+      suggestion: `compare runs with evalspec diff RUN_A RUN_B (paired on the same cases), or plan with evalspec plan SUITE --detect ${detect}.`,
+    };
+  }
+  const range = f.best === f.mdd ? `${pointsText(f.mdd)} points` : `${pointsText(f.best)} to ${pointsText(f.mdd)} points`;
+  return {
+    kind: 'minimum-detectable-difference',
+    severity: f.mdd > f.warnAbove ? 'warning' : 'info',
+    title: `this suite can detect pass-rate differences of about ${range} between variants`,
+    detail: `At 80% power and 5% significance, from the paired comparisons of this run (${plural(f.n, 'paired case')}, ${f.variant} vs ${f.baseline} is the least sensitive). A smaller real difference would usually be reported as "no detectable difference".`,
+    suggestion:
+      f.casesNeeded !== null && f.casesNeeded > f.n
+        ? `to detect ${pointsText(detect)} points you need about ${plural(f.casesNeeded, 'case')} (you have ${f.n.toLocaleString('en-US')}): add cases, or see evalspec plan SUITE --detect ${detect} for the trade-off with repeats.`
+        : `the suite is large enough to detect ${pointsText(detect)} points; keep it that size as it grows.`,
+    figures: { minimumDetectableDifference: f.mdd, best: f.best, detect, casesNeeded: f.casesNeeded, cases: f.n },
+  };
 }
 
 export async function buildDoctorReport(store: Store, run: RunRecord, options: DoctorOptions = {}): Promise<DoctorReport> {
   const report = await buildRunReport(store, run.id);
   const outcomes = await loadCaseOutcomes(store, run);
   const findings: DoctorFinding[] = [];
-  const { saturated, unpassed, errored, withResults } = caseGroups(outcomes);
+  const { saturated, unpassed, errored, withResults, saturatedShare: share } = caseGroups(outcomes);
   const manyVariants = outcomes.variants.length > 1;
   if (unpassed.length) {
     const reasons = await failureReasons(store, run, new Set(unpassed));
@@ -256,7 +234,6 @@ export async function buildDoctorReport(store: Store, run: RunRecord, options: D
     });
   }
   if (saturated.length) {
-    const share = saturated.length / Math.max(1, withResults);
     findings.push({
       kind: 'saturated-cases',
       severity: share > 0.5 && manyVariants ? 'warning' : 'info',
@@ -288,9 +265,10 @@ export async function buildDoctorReport(store: Store, run: RunRecord, options: D
   } catch {
     // No calibrations to read (an older store): nothing to say about judges.
   }
-  findings.push(...segmentFindings(run, report));
+  findings.push(...segmentFindings(report));
   const hasComparison = (report.comparisons ?? []).some((c) => c.minimumDetectableDifference !== null);
-  findings.push(...detectFindings(report, run, options, hasComparison ? null : await previousRunDetectable(store, run)));
+  const previous = hasComparison ? null : await previousRunDetectable(store, run);
+  findings.push(detectFinding(report, detectFigures(report.comparisons ?? [], storedBars(run).bars, options, previous)));
   const rank = (f: DoctorFinding) => (f.severity === 'warning' ? 0 : 1);
   findings.sort((a, b) => rank(a) - rank(b));
   return {

@@ -3,7 +3,8 @@ export { buildRunReport, loadRun, resultForJson } from './run-report.js';
 export type { RunReport, VariantSummary } from './run-report-types.js';
 export { writeJsonReport } from './json-report.js';
 export { addRunAnalysis, barsExitCode, gateSummary, storedBars, type BarResult, type BaselineChoice, type SegmentFigures } from './analysis.js';
-export { barResults, barText, describeBars, explainBar } from './bar-text.js';
+export { barResults, barText, casesNeededNote, describeBars, explainBar } from './bar-text.js';
+export { segmentWarningText } from './segment-warning.js';
 export {
   describeChange,
   describeVariantDiff,
@@ -58,9 +59,19 @@ export {
   type VariantDiffReport,
 } from './diff-report.js';
 export { renderDiffMarkdown, writeDiffMarkdown, markdownFlipTable, markdownMetricTable } from './diff-markdown.js';
-export { configChanges, type ConfigChanges, type VariantConfigChange, type PromptChange, type SettingChange, type ListChange } from './config-changes.js';
+export {
+  configChanges,
+  configChangeLines,
+  describeConfigChanges,
+  type ConfigChanges,
+  type ConfigChangeDetail,
+  type ConfigChangeLine,
+  type VariantConfigChange,
+  type PromptChange,
+  type SettingChange,
+  type ListChange,
+} from './config-changes.js';
 export { configChangesText, configChangesMarkdown } from './config-changes-render.js';
-export { compactLineDiff, type DiffLine } from './line-diff.js';
 export { ciDecision, ciJson, renderCiComment, writeCiComment, writeCiJson, type CiDecision, type CiInput, type CiVerdict } from './ci-comment.js';
 export { buildHistory, renderHistoryText, writeHistoryJson, sparkline, type History, type HistoryRun } from './history.js';
 export { buildDoctorReport, renderDoctorText, writeDoctorJson, type DoctorFinding, type DoctorReport, type DoctorOptions, type FindingKind } from './doctor.js';

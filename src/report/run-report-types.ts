@@ -5,7 +5,7 @@ import type { RunStatus } from '../store/index.js';
 import type { Interval } from '../stats/index.js';
 import type { JudgeSummary } from './judge-summary.js';
 import type { CostSummary } from '../analysis/index.js';
-import type { BaselineChoice, ConsistencyFigure, SegmentFigures } from '../stats/index.js';
+import type { BaselineChoice, ConsistencyFigure, SegmentFigures, SegmentVariantFigures } from '../stats/index.js';
 import type { DescribedComparison } from './describe-comparison.js';
 import type { BarResult } from './bar-text.js';
 
@@ -64,7 +64,10 @@ export interface RunReport {
   baseline?: BaselineChoice | null;
   comparisons?: DescribedComparison[];
   bars?: BarResult[];
-  segments?: SegmentFigures[];
+  segments?: SegmentSection[];
   /** Cost of quality and latency per variant and segment (cost-summary.ts). */
   costs?: CostSummary;
 }
+
+/** A segment of the run report: stats/' figures with each variant's warning in words (segment-warning.ts). */
+export type SegmentSection = Omit<SegmentFigures, 'variants'> & { variants: (Omit<SegmentVariantFigures, 'warning'> & { warning: string | null })[] };

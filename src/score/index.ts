@@ -46,4 +46,4 @@ export {
 export { escapeFenced, fence, FENCE_TAGS } from './judges/fence.js';
 export { JUDGE_SYSTEM } from './judges/prompts.js';
 export { answerFormatText } from './judges/answer-format.js';
-export { paramsSchema, priceSchema, type GenerationParams, type PriceOverride } from './model-settings.js';
+export { modelEntryObjectSchema, paramsSchema, priceSchema, type GenerationParams, type PriceOverride } from './model-settings.js';

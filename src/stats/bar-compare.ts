@@ -8,8 +8,8 @@ import { pairedSampleSize } from './power.js';
 import { casesAtObservedSpread, practicalCases, smallestClearingN, zeroFailureCases } from './cases-needed.js';
 import { pairedScoreLowerBound, type PairedTable } from './paired-proportions.js';
 import { caseValue, meanBound, type RunOutcomes } from './outcomes.js';
-import { NORMAL_NOTE, OUT_OF_REACH_NOTE, base, clusterIds, distinct, evaluatedFigures, noData, unitsWord, verdictFor, type Scope } from './bar-helpers.js';
-import type { BarDefinition, BarFigures } from './bar-types.js';
+import { base, clusterIds, distinct, evaluatedFigures, noData, unitsOf, verdictFor, type Scope } from './bar-helpers.js';
+import type { BarDefinition, BarFigures, CasesNeededBasis } from './bar-types.js';
 
 export function evaluateCompareBar(
   outcomes: RunOutcomes,
@@ -68,32 +68,32 @@ export function evaluateCompareBar(
   let verdict = verdictFor(point, bound?.low, (x) => x >= -maxDrop, -maxDrop, scale);
   const downgraded = verdict === 'met' && errored > 0 && metric !== 'pass_rate';
   if (downgraded) verdict = 'inconclusive';
-  const units = unitsWord(scope.clustered);
+  const units = unitsOf(scope.clustered, true);
   let casesNeeded: number | null = null;
-  let casesNeededNote: string | null = null;
+  let casesNeededBasis: CasesNeededBasis | null = null;
   let ifHolds: number | null = null;
   if (verdict === 'inconclusive' && !downgraded) {
     const flat = hasNoSpread(differences, scale);
     const variance = sampleVariance(differences);
     if (isNegligible(point + maxDrop, scale)) {
-      casesNeededNote = OUT_OF_REACH_NOTE;
+      casesNeededBasis = { kind: 'out-of-reach' };
     } else if (flat && binary) {
       // The variants agreed on every case: how many agreeing cases the score bound needs.
       casesNeeded = smallestClearingN((n) => pairedScoreLowerBound({ both: n, onlyA: 0, onlyB: 0, neither: 0 }, level)! >= -maxDrop);
-      casesNeededNote = `paired ${units} needed if the variants agree on every one again (exact)`;
+      casesNeededBasis = { kind: 'agree-again', ...units };
     } else if (flat && bounded) {
       // No spread: the exact bound c − (c + 1)·u clears −max_drop once u ≤ (c + max_drop)/(c + 1).
       casesNeeded = zeroFailureCases((point + maxDrop) / (point + 1), level);
-      casesNeededNote = casesNeeded === null ? OUT_OF_REACH_NOTE : `paired ${units} needed if the variants agree on every one again (exact)`;
+      casesNeededBasis = casesNeeded === null ? { kind: 'out-of-reach' } : { kind: 'agree-again', ...units };
     } else if (!flat && variance !== undefined && variance > 0) {
       const unitCount = clusters ?? indices.length;
       const sd = se !== undefined && se > 0 ? se * Math.sqrt(unitCount) : Math.sqrt(variance);
       casesNeeded = practicalCases(pairedSampleSize({ detect: point + maxDrop, varianceOfDifference: sd * sd, alpha: 2 * (1 - level) }).n);
       ifHolds = casesAtObservedSpread(point + maxDrop, sd, level);
-      casesNeededNote = `paired ${units} needed ${NORMAL_NOTE} and spread`;
+      casesNeededBasis = { kind: 'power', spread: true, ...units };
     }
   }
-  const needed = { casesNeeded, casesNeededNote, casesNeededIfObservedHolds: ifHolds };
+  const needed = { casesNeeded, casesNeededBasis, casesNeededIfObservedHolds: ifHolds };
   return evaluatedFigures(partial, { baseline: baselineId, verdict, point, bound, n: indices.length, clusters, failures: null, errored }, needed, {
     kind: 'evaluated',
     downgraded,

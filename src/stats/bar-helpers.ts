@@ -1,10 +1,10 @@
-// Shared pieces of bar evaluation (gates.ts, bar-compare.ts): the kind of a bar, the verdict rule, the notes
-// on "cases needed" figures, and the figures skeleton of a bar. The words are in report/bar-text.ts.
+// Shared pieces of bar evaluation (gates.ts, bar-compare.ts): the kind of a bar, the verdict rule, the units
+// of "cases needed" figures, and the figures skeleton of a bar. The words are in report/bar-text.ts.
 import type { ClusterId } from './means.js';
 import { isNegligible } from './descriptive.js';
 import { clusterKey, type RunOutcomes } from './outcomes.js';
 import type { Interval } from './interval.js';
-import type { BarDefinition, BarFigures, BarKind, BarReason, BarVerdict, NoDataReason } from './bar-types.js';
+import type { BarDefinition, BarFigures, BarKind, BarReason, BarVerdict, CasesNeededBasis, CasesNeededUnits, NoDataReason } from './bar-types.js';
 
 export function barKind(bar: BarDefinition): BarKind {
   if (bar.compare !== undefined) return 'compare';
@@ -35,9 +35,6 @@ export function verdictFor(point: number, bound: number | undefined, clears: (x:
   if (!clears(point) && !isNegligible(point - threshold, scale)) return 'not_met';
   return bound !== undefined && clears(bound) ? 'met' : 'inconclusive';
 }
-
-export const NORMAL_NOTE = 'for an 80% chance of proving it if the true value is the observed one (normal approximation)';
-export const OUT_OF_REACH_NOTE = 'the observed value is within rounding of the bar: no practical number of cases proves it';
 
 export function base(
   bar: BarDefinition,
@@ -71,14 +68,14 @@ export function noData(partial: ReturnType<typeof base>, reason: NoDataReason, b
     failures: null,
     errored: 0,
     casesNeeded: null,
-    casesNeededNote: null,
+    casesNeededBasis: null,
     casesNeededIfObservedHolds: null,
     reason,
   };
 }
 
-export function unitsWord(clustered: boolean): string {
-  return clustered ? 'clusters' : 'cases';
+export function unitsOf(clustered: boolean, paired = false): CasesNeededUnits {
+  return { units: clustered ? 'clusters' : 'cases', paired };
 }
 
 /** What a bar with data found, as its figures carry it (bound: undefined when none could be computed). */
@@ -96,7 +93,7 @@ export interface Found {
 /** The cases that would prove a bar (all null when no figure applies); see BarFigures. */
 export interface CasesNeeded {
   casesNeeded: number | null;
-  casesNeededNote: string | null;
+  casesNeededBasis: CasesNeededBasis | null;
   casesNeededIfObservedHolds: number | null;
 }
 
@@ -113,7 +110,7 @@ export function evaluatedFigures(partial: ReturnType<typeof base>, found: Found,
     failures: found.failures,
     errored: found.errored,
     casesNeeded: needed.casesNeeded,
-    casesNeededNote: needed.casesNeededNote,
+    casesNeededBasis: needed.casesNeededBasis,
     casesNeededIfObservedHolds: needed.casesNeededIfObservedHolds,
     reason,
   };

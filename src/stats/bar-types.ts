@@ -73,9 +73,9 @@ export interface BarFigures {
   failures: number | null;
   /** Cases in scope with at least one errored result. */
   errored: number;
-  /** Cases (or clusters) that would prove the bar; see casesNeededNote for the assumption (exact, or 80% power). */
+  /** Cases (or clusters) that would prove the bar; casesNeededBasis says under which assumption (exact, or 80% power). */
   casesNeeded: number | null;
-  casesNeededNote: string | null;
+  casesNeededBasis: CasesNeededBasis | null;
   /**
    * With a power figure in casesNeeded: the cases at which the bound would clear the bar if the observed value
    * (and spread) held exactly, a coin-flip chance rather than 80%. Null otherwise.
@@ -83,3 +83,26 @@ export interface BarFigures {
   casesNeededIfObservedHolds: number | null;
   reason: BarReason;
 }
+
+/** The units of a "cases needed" figure: cases, or clusters when cases are clustered; paired for compare bars. */
+export interface CasesNeededUnits {
+  units: 'cases' | 'clusters';
+  paired: boolean;
+}
+
+/**
+ * What a bar's "cases needed" figure assumes, as a code and its numbers (report/bar-text.ts writes the note):
+ * out-of-reach: the observed value is within rounding of the bar, no figure; every-one: exact, if every case
+ * passes (fails, for a max bar); same-score: exact, if every case scores the same again; agree-again: exact, if
+ * the variants agree on every case again; power: 80% power at the observed value (normal approximation), and at
+ * the observed spread when `spread`; zero-failure: exact, 0 failures in n at the one-sided `level`;
+ * errored-counted: exact, with `errored` errored cases counted as failures and no further failure;
+ * errored-rerun: exact, no failure once the errored cases are rerun and pass.
+ */
+export type CasesNeededBasis =
+  | { kind: 'out-of-reach' }
+  | ({ kind: 'every-one'; outcome: 'passes' | 'fails' } & CasesNeededUnits)
+  | ({ kind: 'same-score' | 'agree-again' | 'errored-rerun' } & CasesNeededUnits)
+  | ({ kind: 'power'; spread: boolean } & CasesNeededUnits)
+  | ({ kind: 'zero-failure'; level: number } & CasesNeededUnits)
+  | ({ kind: 'errored-counted'; errored: number } & CasesNeededUnits);

@@ -16,27 +16,15 @@ import type { BarVerdict } from './bar-types.js';
 import { hasNoSpread, isNegligible, largestMagnitude } from './descriptive.js';
 import { casesForProportionVsBar, pairedSampleSize } from './power.js';
 import { casesAtObservedRate, casesAtObservedSpread, casesWithFailuresCounted, practicalCases, smallestClearingN, zeroFailureCases } from './cases-needed.js';
-import {
-  NORMAL_NOTE,
-  OUT_OF_REACH_NOTE,
-  barKind,
-  base,
-  clusterIds,
-  distinct,
-  evaluatedFigures,
-  noData,
-  unitsWord,
-  verdictFor,
-  type Scope,
-} from './bar-helpers.js';
+import { barKind, base, clusterIds, distinct, evaluatedFigures, noData, unitsOf, verdictFor, type Scope } from './bar-helpers.js';
 import { evaluateCompareBar } from './bar-compare.js';
-import type { BarDefinition, BarFigures } from './bar-types.js';
+import type { BarDefinition, BarFigures, CasesNeededBasis } from './bar-types.js';
 
 import { segmentCases, resolveVariants } from './run-analysis.js';
 import { boundValue, caseFailure, caseValue, hasClusters, meanBound, rateBound, type CheckFilter, type RunOutcomes } from './outcomes.js';
 
 export { barKind };
-export type { BarDefinition, BarFigures, BarKind, BarReason, BarVerdict, NoDataReason } from './bar-types.js';
+export type { BarDefinition, BarFigures, BarKind, BarReason, BarVerdict, CasesNeededBasis, CasesNeededUnits, NoDataReason } from './bar-types.js';
 
 export interface GateOptions {
   /** The baseline variant id (compare: baseline). */
@@ -88,37 +76,37 @@ function evaluateLevelBar(outcomes: RunOutcomes, bar: BarDefinition, index: numb
   if (downgraded) verdict = 'inconclusive';
 
   let casesNeeded: number | null = null;
-  let casesNeededNote: string | null = null;
+  let casesNeededBasis: CasesNeededBasis | null = null;
   let ifHolds: number | null = null;
-  const units = unitsWord(scope.clustered);
+  const units = unitsOf(scope.clustered);
   const distance = Math.abs(point - threshold);
   if (verdict === 'inconclusive' && !downgraded) {
     const extreme = kind === 'min' ? point === 1 : point === 0;
     const flat = hasNoSpread(values, scale);
     if (isNegligible(distance, scale)) {
-      casesNeededNote = OUT_OF_REACH_NOTE;
+      casesNeededBasis = { kind: 'out-of-reach' };
     } else if (metric === 'pass_rate' && extreme) {
       casesNeeded = binomial ? casesForAllPassWilson(threshold, level) : zeroFailureCases(kind === 'min' ? 1 - threshold : threshold, level);
-      casesNeededNote = `${units} needed if every one ${kind === 'min' ? 'passes' : 'fails'} (exact)`;
+      casesNeededBasis = { kind: 'every-one', outcome: kind === 'min' ? 'passes' : 'fails', ...units };
     } else if (flat && point >= 0 && point <= 1) {
       // No spread: the exact bound v ∓ (range)·u clears the bar once u ≤ this share.
       const u = kind === 'min' ? (point - threshold) / point : (threshold - point) / (1 - point);
       casesNeeded = zeroFailureCases(u, level);
-      casesNeededNote = casesNeeded === null ? OUT_OF_REACH_NOTE : `${units} needed if every one scores the same again (exact)`;
+      casesNeededBasis = casesNeeded === null ? { kind: 'out-of-reach' } : { kind: 'same-score', ...units };
     } else if (metric === 'pass_rate' && binomial) {
       casesNeeded = practicalCases(casesForProportionVsBar({ bar: threshold, expectedRate: point, alpha: 1 - level }).n);
       ifHolds = casesAtObservedRate(point, threshold, side, 'wilson', level);
-      casesNeededNote = `${units} needed ${NORMAL_NOTE}`;
+      casesNeededBasis = { kind: 'power', spread: false, ...units };
     } else if (!flat && se !== undefined && se > 0) {
       // Per case (or per cluster) spread from the bound's own SE, so clusters count as the units.
       const unitCount = clusters ?? indices.length;
       const sd = se * Math.sqrt(unitCount);
       casesNeeded = practicalCases(pairedSampleSize({ detect: distance, varianceOfDifference: sd * sd, alpha: 2 * (1 - level) }).n);
       ifHolds = casesAtObservedSpread(distance, sd, level);
-      casesNeededNote = `${units} needed ${NORMAL_NOTE} and spread`;
+      casesNeededBasis = { kind: 'power', spread: true, ...units };
     }
   }
-  const needed = { casesNeeded, casesNeededNote, casesNeededIfObservedHolds: ifHolds };
+  const needed = { casesNeeded, casesNeededBasis, casesNeededIfObservedHolds: ifHolds };
   return evaluatedFigures(partial, { baseline: null, verdict, point, bound, n: indices.length, clusters, failures: null, errored }, needed, {
     kind: 'evaluated',
     downgraded,
@@ -166,29 +154,29 @@ function evaluateRateBar(outcomes: RunOutcomes, bar: BarDefinition, index: numbe
   if (!scope.clustered) bound = rateBound(worstFailures, worst.length, 'upper', 'clopper-pearson', level);
   else bound = meanBound(worstValues, ids, level, 'upper', [0, 1])?.bound;
   const verdict = verdictFor(point, bound?.high, (x) => x <= maxRate, maxRate, 1);
-  const units = unitsWord(scope.clustered);
+  const units = unitsOf(scope.clustered);
   const erroredCounted = worstFailures - failures;
   let casesNeeded: number | null = null;
-  let casesNeededNote: string | null = null;
+  let casesNeededBasis: CasesNeededBasis | null = null;
   let ifHolds: number | null = null;
   const cleanNeeded = zeroFailureCases(maxRate, level);
   if (worstFailures === 0) {
     casesNeeded = cleanNeeded;
-    casesNeededNote = `${units} with no failure needed to prove it (exact: 0 failures in n gives 1 − ${Number((1 - level).toFixed(4))}^(1/n))`;
+    casesNeededBasis = { kind: 'zero-failure', level, ...units };
   } else if (failures === 0 && !scope.clustered) {
     // No judged failure, but errored cases count as failures in the bound: the exact count of clean cases
     // that outweighs them, unless they are rerun.
     casesNeeded = casesWithFailuresCounted(worstFailures, maxRate, level);
-    casesNeededNote = `${units} needed with the ${erroredCounted} errored counted as failures and no further failure (exact); or rerun the errored cases`;
+    casesNeededBasis = { kind: 'errored-counted', errored: erroredCounted, ...units };
   } else if (failures === 0) {
     casesNeeded = cleanNeeded;
-    casesNeededNote = `${units} with no failure needed once the errored cases are rerun and pass (exact)`;
+    casesNeededBasis = { kind: 'errored-rerun', ...units };
   } else if (point < maxRate && verdict !== 'met') {
     casesNeeded = practicalCases(casesForProportionVsBar({ bar: maxRate, expectedRate: point, alpha: 1 - level }).n);
     ifHolds = casesAtObservedRate(point, maxRate, 'upper', 'clopper-pearson', level);
-    casesNeededNote = `${units} needed ${NORMAL_NOTE}`;
+    casesNeededBasis = { kind: 'power', spread: false, ...units };
   }
-  const needed = { casesNeeded, casesNeededNote, casesNeededIfObservedHolds: ifHolds };
+  const needed = { casesNeeded, casesNeededBasis, casesNeededIfObservedHolds: ifHolds };
   return evaluatedFigures(partial, { baseline: null, verdict, point, bound, n: judged.length, clusters, failures, errored }, needed, {
     kind: 'failure-rate',
     cases: worst.length,

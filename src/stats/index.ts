@@ -122,7 +122,7 @@ export {
   type SegmentVariantFigures,
   type VariantFigures,
 } from './run-analysis.js';
-export { NORMAL_NOTE, OUT_OF_REACH_NOTE } from './bar-helpers.js';
+export { segmentWarning, pairedSegmentWarning, type SegmentSizeWarning } from './segment-size.js';
 export {
   DEFAULT_BAR_LEVEL,
   barKind,
@@ -133,6 +133,8 @@ export {
   type BarKind,
   type BarReason,
   type BarVerdict,
+  type CasesNeededBasis,
+  type CasesNeededUnits,
   type NoDataReason,
   type GateOptions,
   type GateSummary,

@@ -8,6 +8,7 @@ import { consistency } from './repeats.js';
 import { pairedBootstrap } from './paired-difference.js';
 import { comparePaired, pairedWithInterval } from './paired-comparison.js';
 import { holmAdjust } from './multiple-comparisons.js';
+import { segmentWarning, type SegmentSizeWarning } from './segment-size.js';
 import { caseFailure, caseValue, clusterKey, hasClusters, passRateFigure, type CaseInfo, type RunOutcomes, type VariantOutcomes } from './outcomes.js';
 
 export interface AnalysisOptions {
@@ -107,8 +108,8 @@ export interface SegmentVariantFigures {
   meanScore: number | null;
   criticalFailureCases: number;
   erroredCases: number;
-  /** Null, or why the segment is too small to say anything (which rule). */
-  warning: string | null;
+  /** Null, or why the segment is too small to say anything (which rule, with its numbers). */
+  warning: SegmentSizeWarning | null;
 }
 
 export interface SegmentComparison {
@@ -294,16 +295,6 @@ function holmWithGaps(pValues: (number | null)[]): (number | null)[] {
   if (pValues.length === 0) return [];
   const adjusted = holmAdjust(pValues.map((p) => p ?? 1));
   return pValues.map((p, i) => (p === null ? null : adjusted[i]));
-}
-
-function segmentWarning(cases: number, interval: Interval | null, minCases: number, maxHalfWidth: number): string | null {
-  if (cases < minCases) return `too small to say anything: ${cases} case${cases === 1 ? '' : 's'} (rule: fewer than ${minCases} cases)`;
-  if (!interval) return 'too small to say anything: no confidence interval (rule: an interval is needed)';
-  const half = (interval.high - interval.low) / 2;
-  if (half > maxHalfWidth) {
-    return `too small to say anything: ±${(half * 100).toFixed(1)} points (rule: interval half-width above ${(maxHalfWidth * 100).toFixed(0)} points)`;
-  }
-  return null;
 }
 
 /** Everything a report shows beyond the per-variant table: comparisons, consistency, segments. */

@@ -14,6 +14,7 @@
 // - Figures only: the sentences (MetricChange.sentence of the diff JSON) are written by report/describe-change.ts.
 import type { Interval } from './interval.js';
 import { holmAdjust } from './multiple-comparisons.js';
+import { pairedSegmentWarning, type SegmentSizeWarning } from './segment-size.js';
 import { minimumDetectableDifference } from './power.js';
 import { mcnemarFromOutcomes } from './mcnemar.js';
 import { pairedWithInterval } from './run-analysis.js';
@@ -79,8 +80,8 @@ export interface MetricChange {
 
 export interface SegmentChange extends MetricChange {
   tag: string;
-  /** Null, or why the segment is too small to say anything. */
-  warning: string | null;
+  /** Null, or why the segment is too small to say anything (which rule, with its numbers). */
+  warning: SegmentSizeWarning | null;
 }
 
 export interface VariantDiff {
@@ -176,12 +177,6 @@ export function sameFigures(a: Pick<MetricChange, 'n' | 'difference' | 'se' | 'p
   return a.n === b.n && close(a.difference, b.difference) && close(a.se, b.se) && close(a.pValue, b.pValue);
 }
 
-function segmentWarning(n: number, interval: Interval | null, minCases: number): string | null {
-  if (n < minCases) return `too small to say anything: ${n} paired case${n === 1 ? '' : 's'} (rule: fewer than ${minCases})`;
-  if (!interval) return 'too small to say anything: no confidence interval';
-  return null;
-}
-
 /** Match the cases of two runs by id and content hash. */
 export function matchCases(before: DiffSide, after: DiffSide): { matching: CaseMatching; pairs: [number, number][] } {
   const indexBefore = new Map(before.outcomes.cases.map((c, i) => [c.id, i]));
@@ -266,7 +261,7 @@ export function diffRuns(before: DiffSide, after: DiffSide, options: DiffOptions
           return { tag, ...metricChange(metric, vb, va, scope, cases, level) };
         })
         .filter((x) => x.n > 0);
-      segments.push(...finishFamily(raw, level).map((x) => ({ ...x, warning: segmentWarning(x.n, x.interval, minCases) })));
+      segments.push(...finishFamily(raw, level).map((x) => ({ ...x, warning: pairedSegmentWarning(x.n, x.interval, minCases) })));
     }
 
     const flips = caseFlips(vb, va, present, cases);

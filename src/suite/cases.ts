@@ -3,11 +3,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
-import { parse as parseCsv } from 'csv-parse/sync';
 import { EvalspecError } from '../errors.js';
 import { caseRecordSchema, VALID_KEYS } from './schema.js';
 import { throwSchemaIssue } from './source-map.js';
-import { jsonLines, readTextFile } from './text-file.js';
+import { csvRows, jsonLines, readTextFile } from './text-file.js';
 import { validateCheckSpec, type CheckSpec } from './check-specs.js';
 
 export interface Case {
@@ -54,18 +53,12 @@ function readJsonl(file: string, text: string): RawCase[] {
 const CSV_RESERVED = new Set(['id', 'tags', 'checks', 'cluster', 'description']);
 
 function readCsv(file: string, text: string): RawCase[] {
-  let rows: { record: Record<string, string>; info: { lines: number } }[];
-  try {
-    rows = parseCsv(text, { columns: true, info: true, skip_empty_lines: true, bom: true, trim: false }) as typeof rows;
-  } catch (error) {
-    const e = error as Error & { lines?: number };
-    throw new EvalspecError('CASES_PARSE', `invalid CSV: ${e.message}`, {
-      file,
-      line: e.lines,
-      hint: 'quote fields that contain commas or newlines with double quotes; every row needs as many fields as the header',
-    });
-  }
-  return rows.map(({ record, info }) => {
+  const rows = csvRows(text, file, {
+    code: 'CASES_PARSE',
+    trim: false,
+    hint: 'quote fields that contain commas or newlines with double quotes; every row needs as many fields as the header',
+  });
+  return rows.map(({ record, line }) => {
     const vars: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(record)) if (!CSV_RESERVED.has(k)) vars[k] = v;
     const value: Record<string, unknown> = { vars };
@@ -83,12 +76,12 @@ function readCsv(file: string, text: string): RawCase[] {
       } catch {
         throw new EvalspecError('CASES_PARSE', 'the "checks" column is not a JSON array', {
           file,
-          line: info.lines,
+          line,
           hint: 'write checks as JSON, e.g. [{"type":"contains","value":"refund"}]',
         });
       }
     }
-    return { value, line: info.lines };
+    return { value, line };
   });
 }
 

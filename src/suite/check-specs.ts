@@ -17,9 +17,8 @@ import {
 } from '../score/index.js';
 import { suggest } from './suggest.js';
 
-// Re-exported for suite/'s own files and index.ts (and the tests that validate checks through this module).
-export { CHECK_TYPES, checkKeys, checkSpecSchema, compileCheck };
-export type { CheckLocation, CheckSpec, CheckSpecOf, CheckType, CompiledCheck } from '../score/index.js';
+// The check types for suite/'s own files (index.ts re-exports the registry names from score/ directly).
+export type { CheckSpec } from '../score/index.js';
 
 const article = (word: string) => (/^[aeiou]/.test(word) ? 'an' : 'a');
 

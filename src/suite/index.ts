@@ -5,17 +5,9 @@ export { renderTemplate, renderDeep, templateVariables } from './template.js';
 export { resolveEnv, requireEnv, redactSecrets, envVariablesIn } from './env.js';
 export { PROVIDER_TYPES, PROVIDER_TYPE_FACTS, BUILT_IN_PROVIDER_TYPES, isProviderType, type ProviderType } from './provider-types.js';
 export { type ProviderConfig, type Prompt, type Message, type GenerationParams, type PriceOverride, type BarSpec } from './schema.js';
-export {
-  CHECK_TYPES,
-  validateCheckSpec,
-  compileCheck,
-  type CheckSpec,
-  type CheckSpecOf,
-  type CheckType,
-  type CheckLocation,
-  type CompiledCheck,
-} from './check-specs.js';
+export { validateCheckSpec } from './check-specs.js';
+export { CHECK_TYPES, compileCheck, type CheckSpec, type CheckSpecOf, type CheckType, type CheckLocation, type CompiledCheck } from '../score/index.js';
 export { judgeModelsOf, isJudgeCheckType, isDeferredCheck, type JudgeModelInput } from './judge-specs.js';
 export { resolveRepeatReducer, repeatReduceText, reducerK, type RepeatReducer, type RepeatReducerName } from './repeat-spec.js';
 export { loadPreferences, type PreferenceRow } from './preferences.js';
-export { readTextFile, decodeText, jsonLines, type JsonLinesFormat } from './text-file.js';
+export { readTextFile, decodeText, jsonLines, csvRows, type CsvFormat, type JsonLinesFormat } from './text-file.js';

@@ -5,7 +5,7 @@ import { REPEAT_REDUCE_PATTERN, reducerK } from './repeat-spec.js';
 import { PROVIDER_TYPES } from './provider-types.js';
 // Model params and price shapes are shared with judge models, whose schemas live with the check definitions in
 // score/ (suite imports score, never the reverse: docs/architecture.md).
-import { paramsSchema, priceSchema, type GenerationParams, type PriceOverride } from '../score/index.js';
+import { modelEntryObjectSchema, paramsSchema, priceSchema, type GenerationParams, type PriceOverride } from '../score/index.js';
 
 export { paramsSchema, priceSchema, type GenerationParams, type PriceOverride };
 
@@ -38,20 +38,8 @@ export const providerConfigSchema = z.strictObject({
 });
 export type ProviderConfig = z.infer<typeof providerConfigSchema>;
 
-export const modelEntrySchema = z.union([
-  z.string().min(1),
-  z.strictObject({
-    id: z.string().min(1),
-    label: z.string().min(1).optional(),
-    params: paramsSchema.optional(),
-    price: priceSchema.optional(),
-    /** Price this model's tokens as another model's list price, e.g. a replayed log of "openai:gpt-4". */
-    price_as: z
-      .string()
-      .regex(/^[\w-]+:.+$/, 'write provider:model, e.g. openai:gpt-4o')
-      .optional(),
-  }),
-]);
+/** A model: "provider:model", or an entry with a label, params, price or price_as (the shape judge models share). */
+export const modelEntrySchema = z.union([z.string().min(1), modelEntryObjectSchema(z.string().min(1), z.string().min(1))]);
 export type ModelEntry = z.infer<typeof modelEntrySchema>;
 
 export const retriesSchema = z.strictObject({

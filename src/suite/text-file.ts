@@ -2,6 +2,7 @@
 // without a byte-order mark) and UTF-16 with a byte-order mark are decoded; anything else is an error naming
 // the file, the line and the fix, never text silently turned into U+FFFD or NUL characters.
 import { readFileSync } from 'node:fs';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { EvalspecError, type ErrorCode } from '../errors.js';
 
 const SAVE_AS_UTF8 = 'save the file as UTF-8 (in most editors: "Save with encoding" → UTF-8; or `iconv -f ENCODING -t UTF-8 FILE > NEW`)';
@@ -129,4 +130,27 @@ export function jsonLines(text: string, file: string, format: JsonLinesFormat): 
     }
   }
   return out;
+}
+
+/** How a CSV reader treats its file: the error code and hint of a file that is not valid CSV, and whether fields are trimmed. */
+export interface CsvFormat {
+  code: ErrorCode;
+  hint: string;
+  trim: boolean;
+}
+
+/**
+ * The rows of a CSV file with a header row, as records by column name, each with its 1-based last line; empty
+ * lines skipped, a byte-order mark dropped. Invalid CSV is an error naming the file and the line. The one CSV
+ * reader of cases and labels files.
+ */
+export function csvRows(text: string, file: string, format: CsvFormat): { record: Record<string, string>; line: number }[] {
+  let rows: { record: Record<string, string>; info: { lines: number } }[];
+  try {
+    rows = parseCsv(text, { columns: true, info: true, skip_empty_lines: true, bom: true, trim: format.trim }) as typeof rows;
+  } catch (error) {
+    const e = error as Error & { lines?: number };
+    throw new EvalspecError(format.code, `invalid CSV: ${e.message}`, { file, line: e.lines, hint: format.hint });
+  }
+  return rows.map(({ record, info }) => ({ record, line: info.lines }));
 }

@@ -1,9 +1,11 @@
-// configChanges (report/config-changes.ts) on stored run records written here: the cases the e2e test does not
+// configChanges (analysis/config-changes.ts, worded by report/config-changes.ts) on stored run records written here: the cases the e2e test does not
 // reach (provider settings, URL credentials, a model entry's params picked by label, renamed prompts, variants
 // added and removed, repeat and cases source), and the compact line diff with folded context, checked against
 // diffs worked out by hand.
 import { describe, expect, it } from 'vitest';
-import { compactLineDiff, configChanges } from '../../src/report/index.js';
+import { compactLineDiff } from '../../src/analysis/index.js';
+import { configChangeFigures } from '../../src/analysis/index.js';
+import { configChanges, configChangesMarkdown, configChangesText } from '../../src/report/index.js';
 import type { RunRecord, StoredVariant } from '../../src/store/index.js';
 
 function run(config: Record<string, unknown>, variants: StoredVariant[], repeat = 1): RunRecord {
@@ -114,6 +116,57 @@ describe('configChanges', () => {
       { kind: 'context', text: 'user: A' },
       { kind: 'removed', text: 'user: B' },
       { kind: 'added', text: 'user: C' },
+    ]);
+  });
+
+  it('bars and checks are compared as specs (key order does not matter), and the figures carry the specs, not words', () => {
+    const bar = { metric: 'pass_rate', min: 0.7 };
+    const check = { type: 'contains', value: 'W1', ignore_case: true };
+    const before = run({ models: ['local:m'], prompts: prompts('A'), bars: [bar], checks: [check] }, [variant('m', 'local:m')]);
+    // The same bar and check written with their keys in another order: no change.
+    const reordered = run(
+      { models: ['local:m'], prompts: prompts('A'), bars: [{ min: 0.7, metric: 'pass_rate' }], checks: [{ ignore_case: true, value: 'W1', type: 'contains' }] },
+      [variant('m', 'local:m')],
+    );
+    expect(configChangeFigures(before, reordered)).toMatchObject({ changed: false, suite: { bars: null, checks: null } });
+    // A bar whose description alone changed is a change although its words ("pass rate ≥ 70%") are the same.
+    const described = { ...bar, description: 'launch bar' };
+    const after = run({ models: ['local:m'], prompts: prompts('A'), bars: [described], checks: [check] }, [variant('m', 'local:m')]);
+    const figures = configChangeFigures(before, after);
+    expect(figures.changed).toBe(true);
+    expect(figures.suite.bars).toEqual({ added: [described], removed: [bar] });
+    const words = configChanges(before, after);
+    expect(words.suite.bars).toEqual({ added: ['pass rate ≥ 70%'], removed: ['pass rate ≥ 70%'] });
+    expect(words.summary).toEqual(['quality bars: 1 added, 1 removed']);
+    // Each detail sits under its own line: the bar items, then nothing else.
+    expect(configChangesText(words)).toEqual([
+      'config changes (before → after):',
+      '  quality bars: 1 added, 1 removed',
+      '    − pass rate ≥ 70%',
+      '    + pass rate ≥ 70%',
+    ]);
+  });
+
+  it('Markdown lists every change, then the item tables before the prompt diffs, each prompt diff once for the variants sharing it', () => {
+    const before = run({ models: ['local:a', 'local:b'], prompts: prompts('A'), checks: [{ type: 'contains', value: 'x' }] }, [
+      variant('a', 'local:a'),
+      variant('b', 'local:b'),
+    ]);
+    const after = run({ models: ['local:a', 'local:b'], prompts: prompts('B'), checks: [] }, [variant('a', 'local:a'), variant('b', 'local:b')]);
+    expect(configChangesMarkdown(configChanges(before, after), '**Config changes**')).toEqual([
+      '**Config changes**:',
+      '',
+      '- a, b: prompt p changed: 1 line removed, 1 added',
+      '- default checks: 1 removed',
+      '',
+      '| | default checks |',
+      '|---|---|',
+      '| − | contains {"value":"x"} |',
+      '',
+      '| | a, b · prompt p changed: 1 line removed, 1 added |',
+      '|---|---|',
+      '| − | user: A |',
+      '| + | user: B |',
     ]);
   });
 });

@@ -265,7 +265,7 @@ describe('diffRuns: segments and clusters', () => {
     expect(customer.n).toBe(30);
     expect(customer.difference).toBeCloseTo(mean(idx.map((i) => pa(i) - pb(i))), 12);
     expect(customer.warning).toBeNull();
-    expect(v.segments[2].warning).toMatch(/too small to say anything: 4 paired cases/);
+    expect(v.segments[2].warning).toEqual({ rule: 'few-cases', cases: 4, minCases: 10, paired: true });
   });
 
   it('with clusters the SE is the clustered SE of the differences (t on G − 1 df)', () => {

@@ -1,13 +1,13 @@
 // A provider that refuses the API key stops the run early with exit code 4: stderr says which provider
 // refused it and how to resume, the key is never printed or stored, and results finished before are kept
 // (a resume with the right key calls only what is left).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startFakeProvider, type FakeProvider } from '../fake-provider/server.js';
-import { runCli, tempDir, writeFiles, jsonl, cleanupTempDirs } from '../helpers/cli.js';
+import { runCli, tempDir, writeFiles, jsonl } from '../helpers/cli.js';
 import { jsonReportSchema } from '../helpers/report-schema.js';
 import { dbPath, queryDb } from '../helpers/store.js';
+import { useFakeProvider } from '../helpers/suite.js';
 
 const RIGHT = 'sk-right-key-aaaaaaaaaaaaaaaa1111';
 const WRONG = 'sk-wrong-key-bbbbbbbbbbbbbbbb2222';
@@ -20,14 +20,7 @@ function filesOf(dir: string): string[] {
 }
 
 describe('a provider refuses the API key', () => {
-  let server: FakeProvider;
-  beforeAll(async () => {
-    server = await startFakeProvider({ apiKey: RIGHT, answer: (req) => `OK: ${req.messages.at(-1)!.content}` });
-  });
-  afterAll(async () => {
-    await server.close();
-    cleanupTempDirs();
-  });
+  const fake = useFakeProvider({ apiKey: RIGHT, answer: (req) => `OK: ${req.messages.at(-1)!.content}` });
 
   it('exits 4 naming the provider and the resume command; keeps finished results; leaks no key', async () => {
     const dir = tempDir();
@@ -36,8 +29,8 @@ describe('a provider refuses the API key', () => {
     writeFiles(dir, {
       'evalspec.yaml': `name: auth
 providers:
-  local: { type: openai-compatible, baseURL: "${server.openaiBaseURL}", apiKey: "\${LOCAL_KEY}" }
-  openai: { baseURL: "${server.openaiBaseURL}" }
+  local: { type: openai-compatible, baseURL: "${fake.server.openaiBaseURL}", apiKey: "\${LOCAL_KEY}" }
+  openai: { baseURL: "${fake.server.openaiBaseURL}" }
 models: [local:fake-model, openai:gpt-4o-mini]
 prompts:
   - id: v1
@@ -60,10 +53,10 @@ concurrency: 1
     expect(result.stderr).toMatch(/fix: check the key in the environment variable/);
 
     // It stopped at the first refusal: one refused request, no more calls after it.
-    const refused = server.requests.filter((r) => r.status === 401);
+    const refused = fake.server.requests.filter((r) => r.status === 401);
     expect(refused).toHaveLength(1);
-    expect(server.requests).toHaveLength(2);
-    expect(server.requests[0]).toMatchObject({ model: 'fake-model', status: 200 });
+    expect(fake.server.requests).toHaveLength(2);
+    expect(fake.server.requests[0]).toMatchObject({ model: 'fake-model', status: 200 });
 
     // The result that finished before is kept (and the refused one is recorded as an auth error).
     expect(report.status).toBe('incomplete');
@@ -85,12 +78,12 @@ concurrency: 1
     expect(result.stderr).not.toContain('bbbbbbbbbbbbbbbb');
 
     // Fix the key and resume: only what is left is called, and the run completes.
-    server.reset();
+    fake.server.reset();
     const resumed = await runCli(['run', '--resume', report.runId, '--json', 'resumed.json'], { cwd: dir, env: { LOCAL_KEY: RIGHT, OPENAI_API_KEY: RIGHT } });
     expect(resumed.stderr).not.toContain('error[');
     expect(resumed.exitCode, resumed.stderr).toBe(0);
-    expect(server.requests).toHaveLength(CASES.length * 2 - 1);
-    expect(server.requests.some((r) => r.model === 'fake-model' && r.messages[0].content === CASES[0].vars.question)).toBe(false);
+    expect(fake.server.requests).toHaveLength(CASES.length * 2 - 1);
+    expect(fake.server.requests.some((r) => r.model === 'fake-model' && r.messages[0].content === CASES[0].vars.question)).toBe(false);
     const after = jsonReportSchema.parse(JSON.parse(readFileSync(join(dir, 'resumed.json'), 'utf8')));
     expect(after.status).toBe('completed');
     expect(after.variants.map((v) => [v.id, v.passed, v.errors])).toEqual([
@@ -102,11 +95,11 @@ concurrency: 1
 
   it('Anthropic wire: a wrong x-api-key is refused the same way', async () => {
     const dir = tempDir();
-    server.reset();
+    fake.server.reset();
     writeFiles(dir, {
       'evalspec.yaml': `name: auth-anthropic
 providers:
-  anthropic: { baseURL: "${server.anthropicBaseURL}", apiKey: "\${ANTHROPIC_API_KEY}" }
+  anthropic: { baseURL: "${fake.server.anthropicBaseURL}", apiKey: "\${ANTHROPIC_API_KEY}" }
 models: [anthropic:claude-3-5-haiku-latest]
 prompts: [{ id: v1, messages: [{ role: user, content: "{{question}}" }] }]
 cases: cases.jsonl
@@ -118,7 +111,7 @@ cases: cases.jsonl
     expect(result.stderr).toContain('provider "anthropic" refused the API key (401');
     expect(result.stdout + result.stderr).not.toContain(WRONG);
     // Concurrency 8: calls already in flight may finish, but no new call starts after the refusal.
-    expect(server.requests.length).toBeLessThanOrEqual(8);
-    expect(server.requests.every((r) => r.wire === 'anthropic' && r.authorization === WRONG)).toBe(true);
+    expect(fake.server.requests.length).toBeLessThanOrEqual(8);
+    expect(fake.server.requests.every((r) => r.wire === 'anthropic' && r.authorization === WRONG)).toBe(true);
   });
 });

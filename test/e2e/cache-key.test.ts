@@ -2,34 +2,27 @@
 // call must not change when the code that computes it moves (issue 13 moved it into the provider registry).
 // The expected keys are the SHA-256 of JSON texts written out here by hand, in the documented form
 // (docs/architecture.md, "Cache key"): sorted keys, {api, baseURL, messages, model, params, repeat, type, v: 1}.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { startFakeProvider, type FakeProvider } from '../fake-provider/server.js';
-import { runCli, tempDir, writeFiles, jsonl, cleanupTempDirs } from '../helpers/cli.js';
+import { runCli, tempDir, writeFiles, jsonl } from '../helpers/cli.js';
 import { queryDb } from '../helpers/store.js';
+import { useFakeProvider } from '../helpers/suite.js';
 
 const KEY = 'sk-cache-key-test-0123456789abcdef';
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 describe('cache keys', () => {
-  let server: FakeProvider;
-  beforeAll(async () => {
-    server = await startFakeProvider({ apiKey: KEY, answer: () => 'hi' });
-  });
-  afterAll(async () => {
-    await server.close();
-    cleanupTempDirs();
-  });
+  const fake = useFakeProvider({ apiKey: KEY, answer: () => 'hi' });
 
   it('are the hash of exactly the documented parts, per provider type and API flavour', async () => {
-    const base = server.openaiBaseURL;
+    const base = fake.server.openaiBaseURL;
     const dir = tempDir();
     writeFiles(dir, {
       'evalspec.yaml': `name: cache-key
 providers:
   openai: { baseURL: "${base}" }
   oar: { type: openai, baseURL: "${base}", api: responses }
-  anthropic: { baseURL: "${server.anthropicBaseURL}" }
+  anthropic: { baseURL: "${fake.server.anthropicBaseURL}" }
   local: { type: openai-compatible, baseURL: "${base}", apiKey: "\${OPENAI_API_KEY}" }
 models: [openai:gpt-4o-mini, oar:gpt-4o, anthropic:claude-3-5-haiku-latest, local:llama3]
 params: { temperature: 0 }
@@ -49,7 +42,7 @@ checks: [{ type: contains, value: hi }]
     const expected = [
       text('openai', 'null', base, 'gpt-4o-mini'),
       text('openai', '"responses"', base, 'gpt-4o'),
-      text('anthropic', 'null', server.anthropicBaseURL, 'claude-3-5-haiku-latest'),
+      text('anthropic', 'null', fake.server.anthropicBaseURL, 'claude-3-5-haiku-latest'),
       text('openai-compatible', 'null', base, 'llama3'),
     ].map(sha256);
     const keys = queryDb<{ key: string }>(dir, 'SELECT key FROM cache').map((r) => r.key);

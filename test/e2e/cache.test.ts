@@ -1,13 +1,14 @@
 // The response cache: an identical second run makes no HTTP request and pays nothing, with the same
 // pass/fail; --no-cache calls again; repeats are distinct entries; anything that changes the output (a
 // generation parameter, the prompt text) misses; and no API key is ever written to the cache.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startFakeProvider, type FakeProvider, type FakeRequest } from '../fake-provider/server.js';
-import { runCli, tempDir, writeFiles, jsonl, cleanupTempDirs } from '../helpers/cli.js';
+import type { FakeRequest } from '../fake-provider/server.js';
+import { runCli, tempDir, writeFiles, jsonl } from '../helpers/cli.js';
 import { jsonReportSchema, type JsonReport } from '../helpers/report-schema.js';
 import { countRows, dbPath, queryDb } from '../helpers/store.js';
+import { useFakeProvider } from '../helpers/suite.js';
 
 const KEY = 'sk-cache-test-key-9876543210fedcba';
 const N = 10;
@@ -38,29 +39,22 @@ ${opts.params ? `params: ${opts.params}` : ''}
 const CASES = jsonl(Array.from({ length: N }, (_, i) => ({ id: `c${i + 1}`, vars: { question: `Check item ${i + 1}`, n: String(i + 1) } })));
 
 describe('the response cache', () => {
-  let server: FakeProvider;
   const env = { OPENAI_API_KEY: KEY };
-  beforeAll(async () => {
-    server = await startFakeProvider({ apiKey: KEY, answer });
-  });
-  afterAll(async () => {
-    await server.close();
-    cleanupTempDirs();
-  });
+  const fake = useFakeProvider({ apiKey: KEY, answer });
 
   async function run(dir: string, extra: string[] = []): Promise<{ report: JsonReport; raw: any; requests: FakeRequest[] }> {
-    server.reset();
+    fake.server.reset();
     const result = await runCli(['run', 'evalspec.yaml', '--json', 'out.json', ...extra], { cwd: dir, env });
     expect(result.stderr).not.toContain('error[');
     expect(result.exitCode, result.stderr).toBe(0);
     const raw = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8'));
-    return { report: jsonReportSchema.parse(raw), raw, requests: [...server.requests] };
+    return { report: jsonReportSchema.parse(raw), raw, requests: [...fake.server.requests] };
   }
   const passes = (r: JsonReport) => r.results.map((x) => `${x.caseId}|${x.variantId}|${x.repeat}|${x.pass}`).sort();
 
   it('a second identical run makes 0 requests, is all cached at cost 0, with the same pass/fail; --no-cache calls again', async () => {
     const dir = tempDir();
-    writeFiles(dir, { 'evalspec.yaml': suite(server.openaiBaseURL), 'cases.jsonl': CASES });
+    writeFiles(dir, { 'evalspec.yaml': suite(fake.server.openaiBaseURL), 'cases.jsonl': CASES });
     const first = await run(dir);
     expect(first.requests).toHaveLength(N * 2);
     expect(first.report.results.every((r) => r.cached === false)).toBe(true);
@@ -90,7 +84,7 @@ describe('the response cache', () => {
 
   it('repeat: 3 keeps 3 distinct entries per case and model', async () => {
     const dir = tempDir();
-    writeFiles(dir, { 'evalspec.yaml': suite(server.openaiBaseURL, { repeat: 3 }), 'cases.jsonl': CASES });
+    writeFiles(dir, { 'evalspec.yaml': suite(fake.server.openaiBaseURL, { repeat: 3 }), 'cases.jsonl': CASES });
     const first = await run(dir);
     expect(first.requests).toHaveLength(N * 2 * 3);
     // 3 requests per (case, model), each a fresh call (attempt 1, 2, 3 of the same prompt at the server).
@@ -110,10 +104,10 @@ describe('the response cache', () => {
 
   it('a changed generation parameter or prompt text misses the cache', async () => {
     const dir = tempDir();
-    writeFiles(dir, { 'evalspec.yaml': suite(server.openaiBaseURL), 'cases.jsonl': CASES });
+    writeFiles(dir, { 'evalspec.yaml': suite(fake.server.openaiBaseURL), 'cases.jsonl': CASES });
     await run(dir);
 
-    writeFiles(dir, { 'evalspec.yaml': suite(server.openaiBaseURL, { params: '{ temperature: 0.5 }' }) });
+    writeFiles(dir, { 'evalspec.yaml': suite(fake.server.openaiBaseURL, { params: '{ temperature: 0.5 }' }) });
     const warmer = await run(dir);
     expect(warmer.requests).toHaveLength(N * 2);
     expect(warmer.requests.every((r) => r.body.temperature === 0.5)).toBe(true);
@@ -121,14 +115,14 @@ describe('the response cache', () => {
     // ...and the new parameter is cached under its own key.
     expect((await run(dir)).requests).toHaveLength(0);
 
-    writeFiles(dir, { 'evalspec.yaml': suite(server.openaiBaseURL, { params: '{ temperature: 0.5 }', system: 'Be very brief.' }) });
+    writeFiles(dir, { 'evalspec.yaml': suite(fake.server.openaiBaseURL, { params: '{ temperature: 0.5 }', system: 'Be very brief.' }) });
     const reworded = await run(dir);
     expect(reworded.requests).toHaveLength(N * 2);
     expect(reworded.requests.every((r) => r.messages[0].content === 'Be very brief.')).toBe(true);
     expect(countRows(dir, 'cache')).toBe(N * 2 * 3);
 
     // Going back to the first version hits its entries again.
-    writeFiles(dir, { 'evalspec.yaml': suite(server.openaiBaseURL) });
+    writeFiles(dir, { 'evalspec.yaml': suite(fake.server.openaiBaseURL) });
     const back = await run(dir);
     expect(back.requests).toHaveLength(0);
     expect(back.report.results.every((r) => r.cached && r.output!.endsWith('(t=default)'))).toBe(true);
@@ -136,7 +130,7 @@ describe('the response cache', () => {
 
   it('the store (cache table, file and WAL) holds no API key', async () => {
     const dir = tempDir();
-    writeFiles(dir, { 'evalspec.yaml': suite(server.openaiBaseURL), 'cases.jsonl': CASES });
+    writeFiles(dir, { 'evalspec.yaml': suite(fake.server.openaiBaseURL), 'cases.jsonl': CASES });
     await run(dir);
     await run(dir);
     const rows = queryDb<{ key: string; response_json: string }>(dir, 'SELECT key, response_json FROM cache');

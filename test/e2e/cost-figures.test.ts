@@ -2,13 +2,13 @@
 // served from the cache paid $0 but its calls still have a list cost (JSON, terminal, Markdown, `runs`);
 // an unpriced model whose calls all errored has an unknown cost, not $0; the progress line does not say
 // "$0.0000 spent" for unpriced calls; replay: and function: variants get one note, not a price warning.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { calcPrice } from '@pydantic/genai-prices';
-import { startFakeProvider, type FakeProvider } from '../fake-provider/server.js';
-import { runCli, tempDir, writeFiles, jsonl, cleanupTempDirs } from '../helpers/cli.js';
+import { runCli, tempDir, writeFiles, jsonl } from '../helpers/cli.js';
 import { jsonReportSchema } from '../helpers/report-schema.js';
+import { openAiSuite, useFakeProvider } from '../helpers/suite.js';
 
 const KEY = 'sk-cost-figures-key-0123456789';
 const INPUT_TOKENS = 1000;
@@ -21,38 +21,29 @@ function listCostPerCall(): number {
   return (INPUT_TOKENS * (price.input_mtok as number) + OUTPUT_TOKENS * (price.output_mtok as number)) / 1e6;
 }
 
-const suite = (url: string, models: string) => `name: cost-figures
-providers:
-  openai: { baseURL: "${url}", apiKey: "\${OPENAI_API_KEY}", timeout_ms: 5000 }
-models: ${models}
-prompts:
-  - id: v1
-    messages: [{ role: user, content: "{{question}}" }]
-cases: cases.jsonl
-checks: [{ type: contains, value: "fine" }]
-retries: { max: 0 }
-`;
+const suite = (url: string, models: string) =>
+  openAiSuite({
+    name: 'cost-figures',
+    url,
+    models,
+    provider: 'timeout_ms: 5000',
+    checks: '[{ type: contains, value: "fine" }]',
+    extra: 'retries: { max: 0 }\n',
+  });
 const CASES = jsonl(Array.from({ length: N }, (_, i) => ({ id: `c${i + 1}`, vars: { question: `Is item ${i + 1} fine?` } })));
 
 describe('cost figures: paid, list and unknown (built CLI, fake provider)', () => {
-  let server: FakeProvider;
   const env = { OPENAI_API_KEY: KEY };
-  beforeAll(async () => {
-    server = await startFakeProvider({
-      apiKey: KEY,
-      // Every call to the unknown models is refused: 400 is not retried.
-      fault: (req) => (req.model.startsWith('gpt-nonexistent') || req.model === 'gpt-4o' ? { kind: '400', message: 'no such model' } : undefined),
-      answer: () => ({ text: 'It is fine.', inputTokens: INPUT_TOKENS, outputTokens: OUTPUT_TOKENS }),
-    });
-  });
-  afterAll(async () => {
-    await server.close();
-    cleanupTempDirs();
+  const fake = useFakeProvider({
+    apiKey: KEY,
+    // Every call to the unknown models is refused: 400 is not retried.
+    fault: (req) => (req.model.startsWith('gpt-nonexistent') || req.model === 'gpt-4o' ? { kind: '400', message: 'no such model' } : undefined),
+    answer: () => ({ text: 'It is fine.', inputTokens: INPUT_TOKENS, outputTokens: OUTPUT_TOKENS }),
   });
 
   it('a run served from the cache paid $0 and shows the list cost of its calls beside it', async () => {
     const dir = tempDir();
-    writeFiles(dir, { 'evalspec.yaml': suite(server.openaiBaseURL, '[openai:gpt-4o-mini]'), 'cases.jsonl': CASES });
+    writeFiles(dir, { 'evalspec.yaml': suite(fake.server.openaiBaseURL, '[openai:gpt-4o-mini]'), 'cases.jsonl': CASES });
     const first = await runCli(['run', 'evalspec.yaml', '--no-progress'], { cwd: dir, env });
     expect(first.exitCode, first.stderr).toBe(0);
     const second = await runCli(['run', 'evalspec.yaml', '--no-progress', '--json', 'out.json', '--md', 'out.md'], { cwd: dir, env });
@@ -93,7 +84,7 @@ describe('cost figures: paid, list and unknown (built CLI, fake provider)', () =
 
   it('an unpriced model whose calls all errored has an unknown cost, not $0; a priced one paid $0', async () => {
     const dir = tempDir();
-    writeFiles(dir, { 'evalspec.yaml': suite(server.openaiBaseURL, '[openai:gpt-nonexistent-9, openai:gpt-4o]'), 'cases.jsonl': CASES });
+    writeFiles(dir, { 'evalspec.yaml': suite(fake.server.openaiBaseURL, '[openai:gpt-nonexistent-9, openai:gpt-4o]'), 'cases.jsonl': CASES });
     const result = await runCli(['run', 'evalspec.yaml', '--no-progress', '--json', 'out.json'], { cwd: dir, env });
     expect(result.exitCode, result.stderr).toBe(3); // every call errored
     const raw = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8'));

@@ -1,16 +1,17 @@
 // Cost through the built CLI against the loopback fake provider with fixed token usage: prices and totals
 // at list price, unpriced models, the --max-cost stop and its resume, the --dry-run estimate, and
 // `evalspec select` with its chart-ready JSON.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { calcPrice } from '@pydantic/genai-prices';
-import { startFakeProvider, type FakeProvider, type FakeRequest } from '../fake-provider/server.js';
-import { runCli, tempDir, writeFiles, jsonl, cleanupTempDirs } from '../helpers/cli.js';
+import type { FakeRequest } from '../fake-provider/server.js';
+import { runCli, tempDir, writeFiles } from '../helpers/cli.js';
 import { jsonReportSchema } from '../helpers/report-schema.js';
 import { countRows, queryDb } from '../helpers/store.js';
 import { countMessageTokens } from '../../src/run/tokens.js';
+import { openAiSuite, ticketCases, useFakeProvider } from '../helpers/suite.js';
 
 const KEY = 'sk-cost-test-key-0123456789';
 const INPUT_TOKENS = 1000;
@@ -25,49 +26,27 @@ function listCost(model: string): number {
   return (INPUT_TOKENS * (price.input_mtok as number) + OUTPUT_TOKENS * (price.output_mtok as number)) / 1e6;
 }
 
-const suite = (url: string, models: string, extra = '') => `name: cost-test
-providers:
-  openai: { baseURL: "${url}", apiKey: "\${OPENAI_API_KEY}" }
-models: ${models}
-prompts:
-  - id: v1
-    messages: [{ role: user, content: "{{question}}" }]
-cases: cases.jsonl
-checks: [{ type: contains, value: "CODE-{{n}}" }]
-${extra}`;
-const cases = (n: number) =>
-  jsonl(
-    Array.from({ length: n }, (_, i) => ({
-      id: `c${i + 1}`,
-      vars: { question: `Ticket ${i + 1}: the code is CODE-${i + 1}.`, n: String(i + 1) },
-      tags: [i % 2 ? 'segment:smb' : 'segment:enterprise'],
-    })),
-  );
+const suite = (url: string, models: string, extra = '') =>
+  openAiSuite({ name: 'cost-test', url, models, checks: '[{ type: contains, value: "CODE-{{n}}" }]', extra });
+const cases = (n: number) => ticketCases(n, { segments: true });
 
 describe('cost, budget and model selection (built CLI, fake provider)', () => {
-  let server: FakeProvider;
+  const fake = useFakeProvider({
+    apiKey: KEY,
+    latencyMs: 15,
+    // gpt-4o is slower: 60 ms more per call.
+    fault: (req) => (req.model === 'gpt-4o' ? { kind: 'slow', ms: 60 } : undefined),
+    answer: (req) => ({
+      text: passes(req.model, caseNumber(req)) ? `Your code: CODE-${caseNumber(req)}` : 'Sorry.',
+      inputTokens: INPUT_TOKENS,
+      outputTokens: OUTPUT_TOKENS,
+    }),
+  });
   const env = { OPENAI_API_KEY: KEY };
-  beforeAll(async () => {
-    server = await startFakeProvider({
-      apiKey: KEY,
-      latencyMs: 15,
-      // gpt-4o is slower: 60 ms more per call.
-      fault: (req) => (req.model === 'gpt-4o' ? { kind: 'slow', ms: 60 } : undefined),
-      answer: (req) => ({
-        text: passes(req.model, caseNumber(req)) ? `Your code: CODE-${caseNumber(req)}` : 'Sorry.',
-        inputTokens: INPUT_TOKENS,
-        outputTokens: OUTPUT_TOKENS,
-      }),
-    });
-  });
-  afterAll(async () => {
-    await server.close();
-    cleanupTempDirs();
-  });
 
   it('prices every call at list price and totals per variant, with the cost of quality', async () => {
     const dir = tempDir();
-    writeFiles(dir, { 'evalspec.yaml': suite(server.openaiBaseURL, '[openai:gpt-4o-mini, openai:gpt-4o]'), 'cases.jsonl': cases(20) });
+    writeFiles(dir, { 'evalspec.yaml': suite(fake.server.openaiBaseURL, '[openai:gpt-4o-mini, openai:gpt-4o]'), 'cases.jsonl': cases(20) });
     const result = await runCli(['run', 'evalspec.yaml', '--json', 'out.json', '--no-progress'], { cwd: dir, env });
     expect(result.stderr).not.toContain('error[');
     expect(result.exitCode).toBe(0);
@@ -94,7 +73,7 @@ describe('cost, budget and model selection (built CLI, fake provider)', () => {
 
   it('shows an unpriced model as unknown, names it, and keeps it off the cost frontier', async () => {
     const dir = tempDir();
-    writeFiles(dir, { 'evalspec.yaml': suite(server.openaiBaseURL, '[openai:gpt-4o-mini, openai:gpt-nonexistent-9]'), 'cases.jsonl': cases(8) });
+    writeFiles(dir, { 'evalspec.yaml': suite(fake.server.openaiBaseURL, '[openai:gpt-4o-mini, openai:gpt-nonexistent-9]'), 'cases.jsonl': cases(8) });
     const result = await runCli(['run', 'evalspec.yaml', '--json', 'out.json', '--no-progress'], { cwd: dir, env });
     expect(result.exitCode).toBe(0);
     const report = jsonReportSchema.parse(JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')));
@@ -113,26 +92,26 @@ describe('cost, budget and model selection (built CLI, fake provider)', () => {
     expect(chart.unpricedModels).toEqual(['openai:gpt-nonexistent-9']);
 
     // A budget cannot count an unpriced model's spend: refused before any call.
-    const before = server.requests.length;
+    const before = fake.server.requests.length;
     const capped = await runCli(['run', 'evalspec.yaml', '--max-cost', '1'], { cwd: dir, env });
     expect(capped.exitCode).toBe(2);
     expect(capped.stderr).toContain('no known price for gpt-nonexistent-9');
-    expect(server.requests.length).toBe(before);
+    expect(fake.server.requests.length).toBe(before);
   });
 
   it('--max-cost stops before the call that would pass the cap, keeps everything, and --resume finishes', async () => {
     const dir = tempDir();
     const N = 40;
-    writeFiles(dir, { 'evalspec.yaml': suite(server.openaiBaseURL, '[openai:gpt-4o-mini]', 'concurrency: 4\n'), 'cases.jsonl': cases(N) });
+    writeFiles(dir, { 'evalspec.yaml': suite(fake.server.openaiBaseURL, '[openai:gpt-4o-mini]', 'concurrency: 4\n'), 'cases.jsonl': cases(N) });
     const perCall = listCost('gpt-4o-mini');
     const cap = 10.5 * perCall;
-    server.reset();
+    fake.server.reset();
     const capped = await runCli(['run', 'evalspec.yaml', '--max-cost', String(cap), '--no-progress'], { cwd: dir, env });
     expect(capped.exitCode).toBe(3);
     expect(capped.stderr).toContain('budget reached');
     expect(capped.stderr).toContain('evalspec run --resume');
     // No call beyond the cap: exactly the 10 calls that fit, all stored.
-    expect(server.requests.length).toBe(10);
+    expect(fake.server.requests.length).toBe(10);
     expect(countRows(dir, 'results')).toBe(10);
     const spent = queryDb<{ s: number }>(dir, 'SELECT SUM(cost_usd) AS s FROM results')[0].s;
     expect(spent).toBeLessThanOrEqual(cap);
@@ -144,7 +123,7 @@ describe('cost, budget and model selection (built CLI, fake provider)', () => {
     expect(resumed.exitCode).toBe(0);
     expect(countRows(dir, 'results')).toBe(N);
     // Every case was requested exactly once over both invocations.
-    const requested = server.requests.map((r) => caseNumber(r));
+    const requested = fake.server.requests.map((r) => caseNumber(r));
     expect(requested).toHaveLength(N);
     expect(new Set(requested).size).toBe(N);
   });
@@ -152,12 +131,12 @@ describe('cost, budget and model selection (built CLI, fake provider)', () => {
   it('--dry-run estimates from the tokenizer and the expected output without calling, then from a previous run', async () => {
     const dir = tempDir();
     const N = 12;
-    writeFiles(dir, { 'evalspec.yaml': suite(server.openaiBaseURL, '[openai:gpt-4o-mini]', 'concurrency: 4\n'), 'cases.jsonl': cases(N) });
-    const before = server.requests.length;
+    writeFiles(dir, { 'evalspec.yaml': suite(fake.server.openaiBaseURL, '[openai:gpt-4o-mini]', 'concurrency: 4\n'), 'cases.jsonl': cases(N) });
+    const before = fake.server.requests.length;
     const dry = await runCli(['run', 'evalspec.yaml', '--dry-run', '--expected-output-tokens', '100', '--json', 'estimate.json'], { cwd: dir, env });
     expect(dry.exitCode).toBe(0);
     expect(dry.stdout).toContain('no provider was called');
-    expect(server.requests.length).toBe(before);
+    expect(fake.server.requests.length).toBe(before);
     expect(existsSync(join(dir, '.evalspec'))).toBe(false); // a dry run creates no store
     const estimate = JSON.parse(readFileSync(join(dir, 'estimate.json'), 'utf8'));
     const input = Array.from({ length: N }, (_, i) => countMessageTokens([{ role: 'user', content: `Ticket ${i + 1}: the code is CODE-${i + 1}.` }])).reduce(
@@ -186,7 +165,7 @@ describe('cost, budget and model selection (built CLI, fake provider)', () => {
 
   it('select: the frontier on cost and on p95 latency, with the chart-ready JSON', async () => {
     const dir = tempDir();
-    writeFiles(dir, { 'evalspec.yaml': suite(server.openaiBaseURL, '[openai:gpt-4o-mini, openai:gpt-4o, openai:gpt-4-turbo]'), 'cases.jsonl': cases(16) });
+    writeFiles(dir, { 'evalspec.yaml': suite(fake.server.openaiBaseURL, '[openai:gpt-4o-mini, openai:gpt-4o, openai:gpt-4-turbo]'), 'cases.jsonl': cases(16) });
     const run = await runCli(['run', 'evalspec.yaml', '--no-progress'], { cwd: dir, env });
     expect(run.exitCode).toBe(0);
     const select = await runCli(['select', 'latest', '--volume', '500k/day', '--json', 'frontier.json'], { cwd: dir });

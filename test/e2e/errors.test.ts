@@ -1,12 +1,12 @@
 // Every invalid input stops the run before anything is called or stored: exit code 2, one `error[CODE]`
 // block on stderr that names the file and line (or the case id) and says how to fix it, no run row in the
 // store and no report file.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { startFakeProvider, type FakeProvider } from '../fake-provider/server.js';
 import { runCli, tempDir, writeFiles, jsonl, cleanupTempDirs, type CliResult } from '../helpers/cli.js';
 import { countRows } from '../helpers/store.js';
+import { useFakeProvider } from '../helpers/suite.js';
 
 const CASES = jsonl([
   { id: 'c1', vars: { question: 'What is 1+1?', expected: '2' } },
@@ -223,33 +223,26 @@ describe('evalspec run: invalid input fails cleanly with exit code 2', () => {
 });
 
 describe('evalspec run: a missing API key stops before any HTTP request', () => {
-  let server: FakeProvider;
-  beforeAll(async () => {
-    server = await startFakeProvider({ apiKey: 'sk-the-right-key-000000' });
-  });
-  afterAll(async () => {
-    await server.close();
-    cleanupTempDirs();
-  });
+  const fake = useFakeProvider({ apiKey: 'sk-the-right-key-000000' });
 
   it('names the environment variable, exits 2, and the provider saw 0 requests', async () => {
-    const text = suite({ models: 'openai:gpt-4o-mini', extra: `providers:\n  openai: { baseURL: "${server.openaiBaseURL}" }` });
+    const text = suite({ models: 'openai:gpt-4o-mini', extra: `providers:\n  openai: { baseURL: "${fake.server.openaiBaseURL}" }` });
     const { dir, result } = await runBroken({ 'evalspec.yaml': text });
     expectCleanFailure(dir, result, 'API_KEY_MISSING');
     expect(result.stderr).toContain('evalspec.yaml:3: provider "openai" (model openai:gpt-4o-mini) needs an API key, and OPENAI_API_KEY is not set');
     expect(result.stderr).toContain('fix: export OPENAI_API_KEY=');
-    expect(server.requests).toHaveLength(0);
+    expect(fake.server.requests).toHaveLength(0);
   });
 
   it('a custom ${VAR} for the key is named too', async () => {
     const text = suite({
       models: 'openai:gpt-4o-mini',
-      extra: `providers:\n  openai: { baseURL: "${server.openaiBaseURL}", apiKey: "\${MY_TEAM_OPENAI_KEY}" }`,
+      extra: `providers:\n  openai: { baseURL: "${fake.server.openaiBaseURL}", apiKey: "\${MY_TEAM_OPENAI_KEY}" }`,
     });
     // OPENAI_API_KEY is set but the suite asks for another variable: it must not fall back.
     const { dir, result } = await runBroken({ 'evalspec.yaml': text }, { OPENAI_API_KEY: 'sk-the-right-key-000000' });
     expectCleanFailure(dir, result, 'API_KEY_MISSING');
     expect(result.stderr).toContain('MY_TEAM_OPENAI_KEY is not set');
-    expect(server.requests).toHaveLength(0);
+    expect(fake.server.requests).toHaveLength(0);
   });
 });

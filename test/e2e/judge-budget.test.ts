@@ -1,14 +1,15 @@
 // --max-cost and --dry-run count LLM judges (built CLI, fake provider): every judge call reserves against the
 // same budget before it starts, so the spend at the provider stays within the cap; a judge left out by the
 // budget is judged by --resume; and the dry-run estimate has a line per judge in its total.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { calcPrice } from '@pydantic/genai-prices';
-import { startFakeProvider, type FakeProvider, type FakeRequest } from '../fake-provider/server.js';
-import { cleanupTempDirs, jsonl, runCli, tempDir, writeFiles } from '../helpers/cli.js';
+import type { FakeRequest } from '../fake-provider/server.js';
+import { runCli, tempDir, writeFiles } from '../helpers/cli.js';
 import { countRows, queryDb } from '../helpers/store.js';
 import { schemaNameOf } from '../judges/helpers.js';
+import { openAiSuite, ticketCases, useFakeProvider } from '../helpers/suite.js';
 
 const KEY = 'sk-judge-budget-0123456789';
 const caseNumber = (text: string): number => Number(/Ticket (\d+):/.exec(text)![1]);
@@ -23,52 +24,42 @@ function listCost(model: string, input: number, output: number): number {
 const MODEL_CALL = listCost('gpt-4o-mini', 1000, 200);
 const JUDGE_CALL = listCost('gpt-4o', 500, 50);
 
-const SUITE = (url: string, models = '[openai:gpt-4o-mini]', extraChecks = '') => `name: judged-budget
-providers:
-  openai: { baseURL: "${url}", apiKey: "\${OPENAI_API_KEY}" }
-models: ${models}
-prompts:
-  - id: v1
-    messages: [{ role: user, content: "{{question}}" }]
-cases: cases.jsonl
-concurrency: 4
+const SUITE = (url: string, models = '[openai:gpt-4o-mini]', extraChecks = '') =>
+  openAiSuite({
+    name: 'judged-budget',
+    url,
+    models,
+    extra: `concurrency: 4
 retries: { max: 0 }
 checks:
   - { type: judge, judge: openai:gpt-4o, rubric: "The answer gives the ticket's code." }
-${extraChecks}`;
-const cases = (n: number) =>
-  jsonl(Array.from({ length: n }, (_, i) => ({ id: `c${i + 1}`, vars: { question: `Ticket ${i + 1}: the code is CODE-${i + 1}.` } })));
+${extraChecks}`,
+  });
+const cases = (n: number) => ticketCases(n, { numbered: false });
 
 describe('judges inside --max-cost and --dry-run', () => {
-  let server: FakeProvider;
   const env = { OPENAI_API_KEY: KEY };
-  beforeAll(async () => {
-    server = await startFakeProvider({
-      apiKey: KEY,
-      latencyMs: 20,
-      answer: (req) => {
-        if (schemaNameOf(req) === 'judge_verdict')
-          return { text: JSON.stringify({ reasoning: 'gives the code', verdict: 'pass', score: 1 }), inputTokens: 500, outputTokens: 50 };
-        if (isJudge(req)) return { text: JSON.stringify({ reasoning: 'same', winner: 'tie' }), inputTokens: 500, outputTokens: 50 };
-        return { text: `Your code: CODE-${caseNumber(req.messages.at(-1)!.content)}`, inputTokens: 1000, outputTokens: 200 };
-      },
-    });
+  const fake = useFakeProvider({
+    apiKey: KEY,
+    latencyMs: 20,
+    answer: (req) => {
+      if (schemaNameOf(req) === 'judge_verdict')
+        return { text: JSON.stringify({ reasoning: 'gives the code', verdict: 'pass', score: 1 }), inputTokens: 500, outputTokens: 50 };
+      if (isJudge(req)) return { text: JSON.stringify({ reasoning: 'same', winner: 'tie' }), inputTokens: 500, outputTokens: 50 };
+      return { text: `Your code: CODE-${caseNumber(req.messages.at(-1)!.content)}`, inputTokens: 1000, outputTokens: 200 };
+    },
   });
-  afterEach(() => server.reset());
-  afterAll(async () => {
-    await server.close();
-    cleanupTempDirs();
-  });
+  afterEach(() => fake.server.reset());
 
   it('judge calls reserve against --max-cost: the spend at the provider stays within the cap; --resume judges the rest', async () => {
     const dir = tempDir();
-    writeFiles(dir, { 'evalspec.yaml': SUITE(server.openaiBaseURL), 'cases.jsonl': cases(20) });
+    writeFiles(dir, { 'evalspec.yaml': SUITE(fake.server.openaiBaseURL), 'cases.jsonl': cases(20) });
     // Room for about two judged results (each $0.00027 + $0.00175); four workers start at once.
     const cap = 0.005;
     const capped = await runCli(['run', 'evalspec.yaml', '--max-cost', String(cap), '--no-progress'], { cwd: dir, env });
     expect(capped.exitCode, capped.stderr).toBe(3);
     expect(capped.stderr).toContain('budget reached');
-    const answered = server.requests.filter((r) => r.status === 200);
+    const answered = fake.server.requests.filter((r) => r.status === 200);
     const judgeCalls = answered.filter(isJudge).length;
     const modelCalls = answered.length - judgeCalls;
     expect(judgeCalls).toBeGreaterThan(0);
@@ -94,7 +85,7 @@ describe('judges inside --max-cost and --dry-run', () => {
     expect(resumed.exitCode, resumed.stderr).toBe(0);
     expect(countRows(dir, 'results', 'WHERE error_class IS NULL AND pass = 1')).toBe(20);
     // Each case's model call and judge call made once over both invocations (the cache serves a refused result's answer).
-    const all = server.requests.filter((r) => r.status === 200);
+    const all = fake.server.requests.filter((r) => r.status === 200);
     expect(all.filter((r) => !isJudge(r))).toHaveLength(20);
     expect(all.filter(isJudge)).toHaveLength(20);
   });
@@ -103,7 +94,7 @@ describe('judges inside --max-cost and --dry-run', () => {
     const dir = tempDir();
     writeFiles(dir, {
       'evalspec.yaml': SUITE(
-        server.openaiBaseURL,
+        fake.server.openaiBaseURL,
         '[openai:gpt-4o-mini, openai:gpt-4.1-mini]',
         '  - { type: pairwise, judge: openai:gpt-4o, against: gpt-4o-mini }\n',
       ),
@@ -111,7 +102,7 @@ describe('judges inside --max-cost and --dry-run', () => {
     });
     const first = await runCli(['run', 'evalspec.yaml', '--dry-run', '--json', 'estimate.json'], { cwd: dir, env });
     expect(first.exitCode, first.stderr).toBe(0);
-    expect(server.requests).toHaveLength(0);
+    expect(fake.server.requests).toHaveLength(0);
     const estimate = JSON.parse(readFileSync(join(dir, 'estimate.json'), 'utf8'));
     // judge check: 20 cases × 2 variants = 40 calls; pairwise against gpt-4o-mini: only gpt-4.1-mini's 20
     // results, each asked in both orders = 40 calls.

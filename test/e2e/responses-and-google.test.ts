@@ -4,13 +4,14 @@
 // wire's own shape and the generation params, and a 429's delay is honoured before the retry: OpenAI's
 // Retry-After header, and Gemini's RetryInfo.retryDelay in the error body (Gemini sends no Retry-After;
 // evalspec ignored the body's delay and retried at once until run/errors.ts read it).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startFakeProvider, type FakeProvider, type FakeRequest } from '../fake-provider/server.js';
-import { runCli, tempDir, writeFiles, jsonl, cleanupTempDirs } from '../helpers/cli.js';
+import type { FakeProvider, FakeRequest } from '../fake-provider/server.js';
+import { runCli, tempDir, writeFiles, jsonl } from '../helpers/cli.js';
 import { jsonReportSchema } from '../helpers/report-schema.js';
 import { queryDb } from '../helpers/store.js';
+import { useFakeProvider } from '../helpers/suite.js';
 
 const KEY = 'sk-wire-test-key-0123456789abcdef';
 const N = 4;
@@ -86,35 +87,28 @@ const WIRES: WireCase[] = [
 ];
 
 describe.each(WIRES)('$name end to end', (wire) => {
-  let server: FakeProvider;
   /** When case 1 was requested, per attempt (measured at the server). */
   const case1At: number[] = [];
-  beforeAll(async () => {
-    server = await startFakeProvider({
-      apiKey: KEY,
-      answer,
-      fault: (req) => {
-        if (caseNumber(req) !== 1) return undefined;
-        case1At.push(performance.now());
-        return req.attempt === 1 ? { kind: '429', retryAfterS: 1 } : undefined;
-      },
-    });
-  });
-  afterAll(async () => {
-    await server.close();
-    cleanupTempDirs();
+  const fake = useFakeProvider({
+    apiKey: KEY,
+    answer,
+    fault: (req) => {
+      if (caseNumber(req) !== 1) return undefined;
+      case1At.push(performance.now());
+      return req.attempt === 1 ? { kind: '429', retryAfterS: 1 } : undefined;
+    },
   });
 
   it('scores the answers, stores the provider token counts, sends the params, honours Retry-After', async () => {
     const dir = tempDir();
-    writeFiles(dir, { 'evalspec.yaml': suiteYaml(wire.providerYaml(server), wire.model), 'cases.jsonl': jsonl(CASES) });
+    writeFiles(dir, { 'evalspec.yaml': suiteYaml(wire.providerYaml(fake.server), wire.model), 'cases.jsonl': jsonl(CASES) });
     const result = await runCli(['run', 'evalspec.yaml', '--json', 'out.json'], { cwd: dir, env: { [wire.env]: KEY } });
     expect(result.stderr).not.toContain('error[');
     expect(result.exitCode, result.stderr).toBe(0);
 
     // Every request went to this wire's route with the key, in this wire's body shape.
-    expect(server.requests).toHaveLength(N + 1); // one 429 retried
-    for (const r of server.requests) {
+    expect(fake.server.requests).toHaveLength(N + 1); // one 429 retried
+    for (const r of fake.server.requests) {
       expect(r).toMatchObject({ path: wire.path, model: wire.modelId });
       expect(r.authorization).toContain(KEY);
       wire.expectBody(r.body, caseNumber(r));
@@ -146,7 +140,7 @@ describe.each(WIRES)('$name end to end', (wire) => {
 
     // The 429 said wait 1 s (OpenAI: Retry-After header; Gemini: RetryInfo.retryDelay "1s" in the body); the
     // retry policy's own backoff is at most max_ms = 20 ms, so a gap of a second can only come from the provider.
-    expect(server.requests.filter((r) => r.status === 429)).toHaveLength(1);
+    expect(fake.server.requests.filter((r) => r.status === 429)).toHaveLength(1);
     expect(case1At).toHaveLength(2);
     expect(case1At[1] - case1At[0]).toBeGreaterThanOrEqual(990);
   });

@@ -4,7 +4,7 @@
 // interrupted with its resume command, an empty case set is refused unless asked for, a budget-stopped run
 // states the segment sizes of the cases that ran and `ci` names the budget as the reason, and
 // `diff latest latest` is refused.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -12,32 +12,23 @@ import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { calcPrice } from '@pydantic/genai-prices';
-import { startFakeProvider, type FakeProvider, type FakeRequest } from '../fake-provider/server.js';
-import { cleanupTempDirs, jsonl, runCli, startCli, tempDir, writeFiles } from '../helpers/cli.js';
+import type { FakeRequest } from '../fake-provider/server.js';
+import { runCli, startCli, tempDir, writeFiles } from '../helpers/cli.js';
 import { countRows, dbPath, queryDb } from '../helpers/store.js';
+import { openAiSuite, ticketCases, useFakeProvider } from '../helpers/suite.js';
 
 const KEY = 'sk-lifecycle-test-0123456789';
 const caseNumber = (req: Pick<FakeRequest, 'messages'>): number => Number(/Ticket (\d+):/.exec(req.messages.at(-1)!.content)![1]);
 
-const SUITE = (url: string, extra = '') => `name: lifecycle
-providers:
-  openai: { baseURL: "${url}", apiKey: "\${OPENAI_API_KEY}" }
-models: [openai:gpt-4o-mini, openai:gpt-4o, openai:gpt-4-turbo]
-prompts:
-  - id: v1
-    messages: [{ role: user, content: "{{question}}" }]
-cases: cases.jsonl
-checks: [{ type: contains, value: "CODE-{{n}}" }]
-retries: { max: 0 }
-${extra}`;
-const cases = (n: number) =>
-  jsonl(
-    Array.from({ length: n }, (_, i) => ({
-      id: `c${i + 1}`,
-      vars: { question: `Ticket ${i + 1}: the code is CODE-${i + 1}.`, n: String(i + 1) },
-      tags: [i % 2 ? 'segment:smb' : 'segment:enterprise'],
-    })),
-  );
+const SUITE = (url: string, extra = '') =>
+  openAiSuite({
+    name: 'lifecycle',
+    url,
+    models: '[openai:gpt-4o-mini, openai:gpt-4o, openai:gpt-4-turbo]',
+    checks: '[{ type: contains, value: "CODE-{{n}}" }]',
+    extra: `retries: { max: 0 }\n${extra}`,
+  });
+const cases = (n: number) => ticketCases(n, { segments: true });
 
 async function waitFor(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
   const deadline = performance.now() + timeoutMs;
@@ -59,41 +50,34 @@ function collect(child: ChildProcess): Promise<{ code: number | null; stdout: st
 const runIds = (dir: string): string[] => queryDb<{ id: string }>(dir, 'SELECT id FROM runs ORDER BY started_at DESC, id DESC').map((r) => r.id);
 
 describe('run lifecycle (built CLI, fake provider)', () => {
-  let server: FakeProvider;
   const env = { OPENAI_API_KEY: KEY };
   /** Cases whose calls the server refuses with a 400 (not retried): makes a run incomplete on purpose. */
   let refuse = new Set<number>();
   let latencyMs = 0;
   const children: ChildProcess[] = [];
-  beforeAll(async () => {
-    server = await startFakeProvider({
-      apiKey: KEY,
-      fault: async (req) => {
-        if (latencyMs) await new Promise((r) => setTimeout(r, latencyMs));
-        return refuse.has(caseNumber(req)) ? { kind: '400', message: 'refused by the test' } : undefined;
-      },
-      answer: (req) => ({ text: `Your code: CODE-${caseNumber(req)}`, inputTokens: 1000, outputTokens: 200 }),
-    });
+  const fake = useFakeProvider({
+    apiKey: KEY,
+    fault: async (req) => {
+      if (latencyMs) await new Promise((r) => setTimeout(r, latencyMs));
+      return refuse.has(caseNumber(req)) ? { kind: '400', message: 'refused by the test' } : undefined;
+    },
+    answer: (req) => ({ text: `Your code: CODE-${caseNumber(req)}`, inputTokens: 1000, outputTokens: 200 }),
   });
   afterEach(() => {
     refuse = new Set();
     latencyMs = 0;
-    server.reset();
+    fake.server.reset();
     for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  afterAll(async () => {
-    await server.close();
-    cleanupTempDirs();
   });
 
   /** An incomplete run of `--model gpt-4o-mini gpt-4o` over n cases, the calls of `refused` cases in error. */
   async function incompleteRun(dir: string, n: number, refused: number[]): Promise<string> {
-    writeFiles(dir, { 'evalspec.yaml': SUITE(server.openaiBaseURL), 'cases.jsonl': cases(n) });
+    writeFiles(dir, { 'evalspec.yaml': SUITE(fake.server.openaiBaseURL), 'cases.jsonl': cases(n) });
     refuse = new Set(refused);
     const first = await runCli(['run', 'evalspec.yaml', '--model', 'gpt-4o-mini', 'gpt-4o', '--no-progress'], { cwd: dir, env });
     expect(first.exitCode, first.stderr).toBe(3);
     refuse = new Set();
-    server.reset();
+    fake.server.reset();
     return runIds(dir)[0];
   }
 
@@ -109,8 +93,8 @@ describe('run lifecycle (built CLI, fake provider)', () => {
     const resumed = await runCli(['run', '--resume', runId, '--no-progress'], { cwd: dir, env });
     expect(resumed.exitCode, resumed.stderr).toBe(0);
     // Only the 8 calls in error were made again, none to gpt-4-turbo (not selected by the run).
-    expect(server.requests.filter((r) => r.model === 'gpt-4-turbo')).toHaveLength(0);
-    expect(server.requests).toHaveLength(8);
+    expect(fake.server.requests.filter((r) => r.model === 'gpt-4-turbo')).toHaveLength(0);
+    expect(fake.server.requests).toHaveLength(8);
     expect(countRows(dir, 'results')).toBe(40); // 20 cases × 2 models, as planned
     expect(queryDb(dir, 'SELECT DISTINCT variant_id AS v FROM results ORDER BY v')).toEqual([{ v: 'gpt-4o' }, { v: 'gpt-4o-mini' }]);
     expect(queryDb(dir, 'SELECT status, total_calls FROM runs')).toEqual([{ status: 'completed', total_calls: 40 }]);
@@ -129,7 +113,7 @@ describe('run lifecycle (built CLI, fake provider)', () => {
     // The same selection given again is fine.
     const same = await runCli(['run', '--resume', runId, '--model', 'gpt-4o', 'gpt-4o-mini', '--no-progress'], { cwd: dir, env });
     expect(same.exitCode, same.stderr).toBe(0);
-    expect(server.requests).toHaveLength(2);
+    expect(fake.server.requests).toHaveLength(2);
   });
 
   it('two concurrent --resume of one run: exactly one proceeds, the other is refused naming the holder; each remaining call made once', async () => {
@@ -152,8 +136,8 @@ describe('run lifecycle (built CLI, fake provider)', () => {
     );
     expect(loser!.stderr).toContain(`evalspec run --resume ${runId}`);
     // Every remaining call made exactly once.
-    expect(server.requests).toHaveLength(40);
-    expect(new Set(server.requests.map((r) => `${caseNumber(r)}|${r.model}`)).size).toBe(40);
+    expect(fake.server.requests).toHaveLength(40);
+    expect(new Set(fake.server.requests.map((r) => `${caseNumber(r)}|${r.model}`)).size).toBe(40);
     expect(countRows(dir, 'results')).toBe(40);
     expect(queryDb(dir, 'SELECT status FROM runs')).toEqual([{ status: 'completed' }]);
     expect(countRows(dir, 'run_leases' as 'runs')).toBe(0); // released at the end
@@ -171,19 +155,19 @@ describe('run lifecycle (built CLI, fake provider)', () => {
     const refusedResume = await runCli(['run', '--resume', runId], { cwd: dir, env });
     expect(refusedResume.exitCode).toBe(2);
     expect(refusedResume.stderr).toContain('pid 4242 on build-agent-7');
-    expect(server.requests).toHaveLength(0);
+    expect(fake.server.requests).toHaveLength(0);
     expect(queryDb(dir, 'SELECT status FROM runs')).toEqual([{ status: 'incomplete' }]); // untouched
     // The holder stopped heartbeating: its lease expired.
     db.prepare('UPDATE run_leases SET expires_at = ? WHERE run_id = ?').run(now - 1, runId);
     db.close();
     const resumed = await runCli(['run', '--resume', runId, '--no-progress'], { cwd: dir, env });
     expect(resumed.exitCode, resumed.stderr).toBe(0);
-    expect(server.requests).toHaveLength(2);
+    expect(fake.server.requests).toHaveLength(2);
   });
 
   it('kill -9: `runs` lists the run as interrupted with the resume command, and the resume takes over at once', async () => {
     const dir = tempDir();
-    writeFiles(dir, { 'evalspec.yaml': SUITE(server.openaiBaseURL), 'cases.jsonl': cases(60) });
+    writeFiles(dir, { 'evalspec.yaml': SUITE(fake.server.openaiBaseURL), 'cases.jsonl': cases(60) });
     latencyMs = 40;
     const child = startCli(['run', 'evalspec.yaml', '--concurrency', '4', '--no-progress'], { cwd: dir, env });
     children.push(child);
@@ -213,7 +197,7 @@ describe('run lifecycle (built CLI, fake provider)', () => {
 
   it('an empty case set is invalid input (exit 2) unless --allow-empty; then the Markdown headline is not ✅', async () => {
     const dir = tempDir();
-    writeFiles(dir, { 'evalspec.yaml': SUITE(server.openaiBaseURL), 'cases.jsonl': '' });
+    writeFiles(dir, { 'evalspec.yaml': SUITE(fake.server.openaiBaseURL), 'cases.jsonl': '' });
     const empty = await runCli(['run', 'evalspec.yaml', '--junit', 'junit.xml'], { cwd: dir, env });
     expect(empty.exitCode).toBe(2);
     expect(empty.stderr).toContain(`error[EMPTY_PLAN] ${join(dir, 'evalspec.yaml')}: the suite has no cases (cases.jsonl is empty): nothing would be measured`);
@@ -237,7 +221,7 @@ describe('run lifecycle (built CLI, fake provider)', () => {
 
   it('a budget-stopped run counts the segment sizes of the cases that ran, and `ci` says the budget stopped it', async () => {
     const dir = tempDir();
-    writeFiles(dir, { 'evalspec.yaml': SUITE(server.openaiBaseURL, 'concurrency: 1\n'), 'cases.jsonl': cases(100) });
+    writeFiles(dir, { 'evalspec.yaml': SUITE(fake.server.openaiBaseURL, 'concurrency: 1\n'), 'cases.jsonl': cases(100) });
     // gpt-4o-mini at list price: 1,000 input + 200 output tokens a call.
     const price = calcPrice({ input_tokens: 1, output_tokens: 1 }, 'gpt-4o-mini', { providerId: 'openai' })!.model_price;
     const perCall = (1000 * (price.input_mtok as number) + 200 * (price.output_mtok as number)) / 1e6;
@@ -249,7 +233,7 @@ describe('run lifecycle (built CLI, fake provider)', () => {
       env,
     });
     expect(ci.exitCode, ci.stderr).toBe(3);
-    expect(server.requests).toHaveLength(12);
+    expect(fake.server.requests).toHaveLength(12);
     const out = JSON.parse(readFileSync(join(dir, 'ci.json'), 'utf8'));
     expect(out.reasons[0]).toContain('stopped by --max-cost');
     expect(out.reasons[0]).not.toContain('in error after retries');
@@ -269,7 +253,7 @@ describe('run lifecycle (built CLI, fake provider)', () => {
 
   it('`diff latest latest` is refused: a run compared with itself', async () => {
     const dir = tempDir();
-    writeFiles(dir, { 'evalspec.yaml': SUITE(server.openaiBaseURL), 'cases.jsonl': cases(3) });
+    writeFiles(dir, { 'evalspec.yaml': SUITE(fake.server.openaiBaseURL), 'cases.jsonl': cases(3) });
     expect((await runCli(['run', 'evalspec.yaml', '--no-progress'], { cwd: dir, env })).exitCode).toBe(0);
     const runId = runIds(dir)[0];
     const diff = await runCli(['diff', 'latest', 'latest'], { cwd: dir });

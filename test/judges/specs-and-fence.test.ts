@@ -2,7 +2,8 @@
 // the judge.
 import { describe, expect, it } from 'vitest';
 import { isEvalspecError, type EvalspecError } from '../../src/errors.js';
-import { CHECK_TYPES, validateCheckSpec } from '../../src/suite/check-specs.js';
+import { CHECK_TYPES } from '../../src/score/index.js';
+import { validateCheckSpec } from '../../src/suite/check-specs.js';
 import { escapeFenced, fence, JUDGE_SYSTEM } from '../../src/score/index.js';
 import { judgeModelsOf, isDeferredCheck } from '../../src/suite/judge-specs.js';
 import { closedQaQuestion, judgeQuestion, pairwiseQuestion, rubricQuestion } from '../../src/score/judges/prompts.js';

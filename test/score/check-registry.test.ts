@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CHECKS, JUDGE_CHECK_TYPES, isDeferredCheck, judgeModelsOf, prepareChecks, type CheckType } from '../../src/score/index.js';
-import { CHECK_TYPES, checkSpecSchema, validateCheckSpec } from '../../src/suite/check-specs.js';
+import { CHECK_TYPES, checkSpecSchema } from '../../src/score/index.js';
+import { validateCheckSpec } from '../../src/suite/check-specs.js';
 
 const J = 'openai:gpt-4o-mini';
 /** The smallest valid spec of each type, written by hand from docs/checks.md and docs/judges.md. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isEvalspecError } from '../../src/errors.js';
-import { CHECK_TYPES, checkKeys, checkSpecSchema, compileCheck, validateCheckSpec, type CheckSpecOf } from '../../src/suite/check-specs.js';
+import { CHECK_TYPES, checkKeys, checkSpecSchema, compileCheck, type CheckSpecOf } from '../../src/score/index.js';
+import { validateCheckSpec } from '../../src/suite/check-specs.js';
 
 /** Runs fn, expects an EvalspecError, returns it. */
 function errorOf(fn: () => unknown) {

@@ -2,7 +2,8 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { CHECKS, prepareChecks, scoreOutput } from '../../src/score/index.js';
-import { CHECK_TYPES, validateCheckSpec, type CheckSpecOf } from '../../src/suite/check-specs.js';
+import { CHECK_TYPES, type CheckSpecOf } from '../../src/score/index.js';
+import { validateCheckSpec } from '../../src/suite/check-specs.js';
 import { context, FIXTURES, scoreRaw } from './helpers.js';
 
 describe('scoreOutput', () => {

@@ -119,7 +119,7 @@ describe('analyzeRun', () => {
       ['lang:en', 25],
       ['lang:es', 5],
     ]);
-    expect(analysis.segments[1].variants[0].warning).toBe('too small to say anything: 5 cases (rule: fewer than 10 cases)');
+    expect(analysis.segments[1].variants[0].warning).toEqual({ rule: 'few-cases', cases: 5, minCases: 10, paired: false });
   });
 });
 

@@ -2,41 +2,32 @@
 // loopback fake provider, then read through the viewer API. An unpriced model whose calls all errored has an
 // unknown cost (null, "unknown" in the UI), not $0; a priced one's refused calls cost a known $0; a run served
 // from the cache paid $0 and its list cost is the first run's.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startFakeProvider, type FakeProvider } from '../fake-provider/server.js';
-import { cleanupTempDirs, jsonl, runCli, tempDir, writeFiles } from '../helpers/cli.js';
+import { jsonl, runCli, tempDir, writeFiles } from '../helpers/cli.js';
 import { startOver } from './helpers.js';
+import { openAiSuite, useFakeProvider } from '../helpers/suite.js';
 
 const KEY = 'sk-viewer-costs-key-0123456789';
 const N = 4;
-const suite = (url: string, models: string) => `name: viewer-costs
-providers:
-  openai: { baseURL: "${url}", apiKey: "\${OPENAI_API_KEY}", timeout_ms: 5000 }
-models: ${models}
-prompts:
-  - id: v1
-    messages: [{ role: user, content: "{{question}}" }]
-cases: cases.jsonl
-checks: [{ type: contains, value: "fine" }]
-retries: { max: 0 }
-`;
+const suite = (url: string, models: string) =>
+  openAiSuite({
+    name: 'viewer-costs',
+    url,
+    models,
+    provider: 'timeout_ms: 5000',
+    checks: '[{ type: contains, value: "fine" }]',
+    extra: 'retries: { max: 0 }\n',
+  });
 const CASES = jsonl(Array.from({ length: N }, (_, i) => ({ id: `c${i + 1}`, vars: { question: `Is item ${i + 1} fine?` } })));
 
-let server: FakeProvider;
 const env = { OPENAI_API_KEY: KEY };
-beforeAll(async () => {
-  server = await startFakeProvider({
-    apiKey: KEY,
-    // Every call to gpt-nonexistent-9 (no price) and gpt-4o (priced) is refused: 400 is not retried.
-    fault: (req) => (req.model.startsWith('gpt-nonexistent') || req.model === 'gpt-4o' ? { kind: '400', message: 'no such model' } : undefined),
-    answer: () => ({ text: 'It is fine.', inputTokens: 1000, outputTokens: 200 }),
-  });
-});
-afterAll(async () => {
-  await server.close();
-  cleanupTempDirs();
+const fake = useFakeProvider({
+  apiKey: KEY,
+  // Every call to gpt-nonexistent-9 (no price) and gpt-4o (priced) is refused: 400 is not retried.
+  fault: (req) => (req.model.startsWith('gpt-nonexistent') || req.model === 'gpt-4o' ? { kind: '400', message: 'no such model' } : undefined),
+  answer: () => ({ text: 'It is fine.', inputTokens: 1000, outputTokens: 200 }),
 });
 
 async function viewerJson(dir: string, paths: string[]): Promise<unknown[]> {
@@ -53,7 +44,7 @@ type Summary = { id: string; costUsd: number | null; listCostUsd: number | null 
 describe('viewer costs come from the same module as the CLI', () => {
   it('an unpriced model whose calls all errored: unknown (null) in the run summary and the runs list, as in the CLI', async () => {
     const dir = tempDir();
-    writeFiles(dir, { 'evalspec.yaml': suite(server.openaiBaseURL, '[openai:gpt-nonexistent-9, openai:gpt-4o]'), 'cases.jsonl': CASES });
+    writeFiles(dir, { 'evalspec.yaml': suite(fake.server.openaiBaseURL, '[openai:gpt-nonexistent-9, openai:gpt-4o]'), 'cases.jsonl': CASES });
     const run = await runCli(['run', 'evalspec.yaml', '--no-progress', '--json', 'out.json'], { cwd: dir, env });
     expect(run.exitCode, run.stderr).toBe(3); // every call errored
     const cli = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8'));
@@ -73,7 +64,7 @@ describe('viewer costs come from the same module as the CLI', () => {
 
   it('a run served from the cache: paid $0, list cost the same as the first run (viewer = CLI)', async () => {
     const dir = tempDir();
-    writeFiles(dir, { 'evalspec.yaml': suite(server.openaiBaseURL, '[openai:gpt-4o-mini]'), 'cases.jsonl': CASES });
+    writeFiles(dir, { 'evalspec.yaml': suite(fake.server.openaiBaseURL, '[openai:gpt-4o-mini]'), 'cases.jsonl': CASES });
     const first = await runCli(['run', 'evalspec.yaml', '--no-progress', '--json', 'first.json'], { cwd: dir, env });
     expect(first.exitCode, first.stderr).toBe(0);
     const second = await runCli(['run', 'evalspec.yaml', '--no-progress', '--json', 'second.json'], { cwd: dir, env });

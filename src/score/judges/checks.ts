@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { commonCheckFields as common, defineCheck, nonEmptyString } from '../checks/definition.js';
 import { indeterminate } from '../evaluator.js';
-import { askBinary, fmt, judgeInput, modelsOf, short } from './ensemble.js';
+import { binaryJudge, fmt, judgeInput, short } from './ensemble.js';
 import { judgeCommon } from './fields.js';
 import { closedQaQuestion, factualityQuestion, faithfulnessQuestion, judgeQuestion } from './prompts.js';
 
@@ -22,28 +22,21 @@ export const judge = defineCheck({
     threshold: z.number().min(0).max(1, { error: 'must be a number in [0, 1]' }).default(0.5),
   }),
   judge: { calibration: 'binary' },
-  prepare: (spec) => {
-    const models = modelsOf(spec);
-    return async (view, ctx) => {
-      const question = judgeQuestion({ rubric: spec.rubric, input: judgeInput(spec.input, ctx), output: view.raw });
-      return askBinary(
-        ctx,
-        models,
-        question,
-        (a) => ({
-          model: a.model,
-          raw: a.object.score,
-          pass: a.object.score >= spec.threshold,
-          reasoning: a.object.reasoning,
-        }),
-        {
-          ensemble: spec.ensemble,
-          threshold: spec.threshold,
-          describe: (v) => `${v.model} score ${fmt(v.raw!)} ${v.pass ? '>=' : '<'} ${spec.threshold}`,
-        },
-      );
-    };
-  },
+  prepare: (spec) =>
+    binaryJudge(
+      spec,
+      (view, ctx) => judgeQuestion({ rubric: spec.rubric, input: judgeInput(spec.input, ctx), output: view.raw }),
+      (a) => ({
+        model: a.model,
+        raw: a.object.score,
+        pass: a.object.score >= spec.threshold,
+        reasoning: a.object.reasoning,
+      }),
+      {
+        threshold: spec.threshold,
+        describe: (v) => `${v.model} score ${fmt(v.raw!)} ${v.pass ? '>=' : '<'} ${spec.threshold}`,
+      },
+    ),
 });
 
 export const factuality = defineCheck({
@@ -62,28 +55,22 @@ export const factuality = defineCheck({
   }),
   judge: { calibration: 'binary', fixedThreshold: true },
   prepare: (spec) => {
-    const models = modelsOf(spec);
     const accept = new Set<string>(spec.accept);
-    return async (view, ctx) => {
-      const question = factualityQuestion({ input: judgeInput(spec.input, ctx), reference: spec.reference, output: view.raw });
-      return askBinary(
-        ctx,
-        models,
-        question,
-        (a) => ({
-          model: a.model,
-          label: a.object.relation,
-          raw: accept.has(a.object.relation) ? 1 : 0,
-          pass: accept.has(a.object.relation),
-          reasoning: a.object.reasoning,
-        }),
-        {
-          ensemble: spec.ensemble,
-          threshold: 0.5,
-          describe: (v) => `${v.model}: ${v.label} (${v.pass ? 'accepted' : 'not accepted'})`,
-        },
-      );
-    };
+    return binaryJudge(
+      spec,
+      (view, ctx) => factualityQuestion({ input: judgeInput(spec.input, ctx), reference: spec.reference, output: view.raw }),
+      (a) => ({
+        model: a.model,
+        label: a.object.relation,
+        raw: accept.has(a.object.relation) ? 1 : 0,
+        pass: accept.has(a.object.relation),
+        reasoning: a.object.reasoning,
+      }),
+      {
+        threshold: 0.5,
+        describe: (v) => `${v.model}: ${v.label} (${v.pass ? 'accepted' : 'not accepted'})`,
+      },
+    );
   },
 });
 
@@ -105,28 +92,21 @@ export const closedQa = defineCheck({
       }
     }),
   judge: { calibration: 'binary', fixedThreshold: true },
-  prepare: (spec) => {
-    const models = modelsOf(spec);
-    return async (view, ctx) => {
-      const question = closedQaQuestion({ input: judgeInput(spec.input, ctx), reference: spec.reference, criteria: spec.criteria, output: view.raw });
-      return askBinary(
-        ctx,
-        models,
-        question,
-        (a) => ({
-          model: a.model,
-          raw: a.object.correct ? 1 : 0,
-          pass: a.object.correct,
-          reasoning: a.object.reasoning,
-        }),
-        {
-          ensemble: spec.ensemble,
-          threshold: 0.5,
-          describe: (v) => `${v.model}: ${v.pass ? 'correct' : 'not correct'}`,
-        },
-      );
-    };
-  },
+  prepare: (spec) =>
+    binaryJudge(
+      spec,
+      (view, ctx) => closedQaQuestion({ input: judgeInput(spec.input, ctx), reference: spec.reference, criteria: spec.criteria, output: view.raw }),
+      (a) => ({
+        model: a.model,
+        raw: a.object.correct ? 1 : 0,
+        pass: a.object.correct,
+        reasoning: a.object.reasoning,
+      }),
+      {
+        threshold: 0.5,
+        describe: (v) => `${v.model}: ${v.pass ? 'correct' : 'not correct'}`,
+      },
+    ),
 });
 
 function contextPassages(value: unknown): string[] | undefined {
@@ -148,34 +128,29 @@ export const faithfulness = defineCheck({
     threshold: z.number().min(0).max(1, { error: 'must be a number in [0, 1]' }).default(1),
   }),
   judge: { calibration: 'binary' },
-  prepare: (spec) => {
-    const models = modelsOf(spec);
-    return async (view, ctx) => {
-      const context = contextPassages(ctx.vars[spec.context_var]);
-      if (!context) return indeterminate(`case var "${spec.context_var}" (the context) is missing or empty`);
-      const question = faithfulnessQuestion({ input: judgeInput(spec.input, ctx), context, output: view.raw });
-      return askBinary(
-        ctx,
-        models,
-        question,
-        (a) => {
-          const claims = a.object.claims;
-          const supported = claims.filter((c) => c.supported).length;
-          const share = claims.length === 0 ? 1 : supported / claims.length;
-          const unsupported = claims.filter((c) => !c.supported).map((c) => short(c.claim, 80));
-          return {
-            model: a.model,
-            raw: share,
-            pass: share >= spec.threshold,
-            reasoning: `${supported}/${claims.length} claims supported${unsupported.length ? `; unsupported: ${unsupported.map((c) => JSON.stringify(c)).join(', ')}` : ''}. ${a.object.reasoning}`,
-          };
-        },
-        {
-          ensemble: spec.ensemble,
-          threshold: spec.threshold,
-          describe: (v) => `${v.model} supported share ${fmt(v.raw!)}`,
-        },
-      );
-    };
-  },
+  prepare: (spec) =>
+    binaryJudge(
+      spec,
+      (view, ctx) => {
+        const context = contextPassages(ctx.vars[spec.context_var]);
+        if (!context) return indeterminate(`case var "${spec.context_var}" (the context) is missing or empty`);
+        return faithfulnessQuestion({ input: judgeInput(spec.input, ctx), context, output: view.raw });
+      },
+      (a) => {
+        const claims = a.object.claims;
+        const supported = claims.filter((c) => c.supported).length;
+        const share = claims.length === 0 ? 1 : supported / claims.length;
+        const unsupported = claims.filter((c) => !c.supported).map((c) => short(c.claim, 80));
+        return {
+          model: a.model,
+          raw: share,
+          pass: share >= spec.threshold,
+          reasoning: `${supported}/${claims.length} claims supported${unsupported.length ? `; unsupported: ${unsupported.map((c) => JSON.stringify(c)).join(', ')}` : ''}. ${a.object.reasoning}`,
+        };
+      },
+      {
+        threshold: spec.threshold,
+        describe: (v) => `${v.model} supported share ${fmt(v.raw!)}`,
+      },
+    ),
 });

@@ -1,7 +1,8 @@
 // What every model-graded check does with its judges: ask them all concurrently (any unusable answer makes
 // the check a judge-error), then combine their votes by majority or mean and record what they said.
 import type { CheckContext, CheckOutcome } from '../check-types.js';
-import { indeterminate } from '../evaluator.js';
+import { indeterminate, type Evaluate } from '../evaluator.js';
+import type { OutputView } from '../output-view.js';
 import { judgeModelName, type JudgeAnswer, type JudgeDetail, type JudgeModelSpec, type JudgeVote } from '../judge-types.js';
 import { judgeModelList, type JudgeModelInput } from './fields.js';
 import type { JudgeQuestion } from './prompts.js';
@@ -147,4 +148,22 @@ export async function askBinary<T>(
   );
   if (isOutcome(asked)) return asked;
   return binaryOutcome(models, asked, asked.answers.map(toVote), verdict.ensemble, verdict.threshold, verdict.describe);
+}
+
+/**
+ * The evaluator of a pass/fail judge check: per output, build the question (or return an outcome without asking,
+ * e.g. indeterminate when the context is missing), ask every judge model, turn each answer into a vote, combine.
+ */
+export function binaryJudge<T>(
+  spec: { judge: JudgeModelInput | JudgeModelInput[]; ensemble: Ensemble },
+  question: (view: OutputView, ctx: CheckContext) => JudgeQuestion<T> | CheckOutcome,
+  toVote: (answer: JudgeAnswer<T>) => JudgeVote,
+  verdict: { threshold: number; describe: (v: JudgeVote) => string },
+): Evaluate {
+  const models = modelsOf(spec);
+  return async (view, ctx) => {
+    const asked = question(view, ctx);
+    if (!('parse' in asked)) return asked;
+    return askBinary(ctx, models, asked, toVote, { ensemble: spec.ensemble, ...verdict });
+  };
 }

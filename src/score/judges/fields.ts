@@ -1,26 +1,14 @@
 // Fields the model-graded checks share: the judge model(s), the ensemble rule, what the judge is told the
-// input was, and (rubric) dimensions and scale. Judge models reuse the suite's model params and price
-// shapes (suite/schema.ts, a leaf module) so a judge entry reads like a suite model.
+// input was, and (rubric) dimensions and scale. Judge models use the suite's model entry shape
+// (model-settings.ts) so a judge entry reads like a suite model.
 import { z } from 'zod';
-import { paramsSchema, priceSchema } from '../model-settings.js';
+import { modelEntryObjectSchema } from '../model-settings.js';
 import { nonEmptyString } from '../checks/definition.js';
 
 const modelRef = z.string().regex(/^[\w.-]+:.+$/, { error: 'write the judge model as provider:model, e.g. openai:gpt-4o-mini' });
 
 /** A judge model: "provider:model", or an entry with params / price, like a suite model. */
-export const judgeModelSchema = z.union([
-  modelRef,
-  z.strictObject({
-    id: modelRef,
-    label: nonEmptyString.optional(),
-    params: paramsSchema.optional(),
-    price: priceSchema.optional(),
-    price_as: z
-      .string()
-      .regex(/^[\w-]+:.+$/, 'write provider:model, e.g. openai:gpt-4o')
-      .optional(),
-  }),
-]);
+export const judgeModelSchema = z.union([modelRef, modelEntryObjectSchema(modelRef, nonEmptyString)]);
 export type JudgeModelInput = z.infer<typeof judgeModelSchema>;
 
 const judgeField = z.union([judgeModelSchema, z.array(judgeModelSchema).min(1, { error: 'list at least one judge model' })], {
