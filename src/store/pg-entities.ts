@@ -78,7 +78,7 @@ export function pgCalibrations(db: PgAccess): Store['calibrations'] {
   return {
     putMany: async (rows: CalibrationRecord[]) => {
       await db.tx(async (client) => {
-        for (const c of rows) await client.query(PUT_CALIBRATION, calibrationValues(c));
+        for (const c of rows) await client.query(PUT_CALIBRATION, calibrationValues({ ...c, id: escapeKey(c.id) }));
       });
     },
     list: async (query: CalibrationQuery = {}) => {
@@ -89,7 +89,7 @@ export function pgCalibrations(db: PgAccess): Store['calibrations'] {
         ['suite_name', query.suiteName],
       ]);
       const sql = `SELECT * FROM calibrations ${where.sql} ORDER BY created_at DESC, seq DESC LIMIT $${where.values.length + 1}`;
-      return (await db.query(sql, [...where.values, query.limit ?? 1000])).rows.map(calibrationFromRow);
+      return (await db.query(sql, [...where.values, query.limit ?? 1000])).rows.map((r) => calibrationFromRow({ ...r, id: unescapeKey(r.id as string) }));
     },
   };
 }
@@ -131,6 +131,13 @@ export function pgLeases(db: PgAccess): Store['leases'] {
   };
   return leases;
 }
+
+/**
+ * A key built with U+0000 separators (a calibration's id: run \0 judge \0 metric), reversibly escaped for
+ * PostgreSQL text, which cannot hold U+0000: `%` → `%25`, U+0000 → `%00`.
+ */
+export const escapeKey = (key: string): string => key.replace(/[%\u0000]/g, (c) => (c === '%' ? '%25' : '%00'));
+export const unescapeKey = (key: string): string => key.replace(/%(00|25)/g, (_, code: string) => (code === '00' ? '\u0000' : '%'));
 
 /**
  * PostgreSQL text cannot hold U+0000 (SQLite can): a NUL in untrusted text (a model's output, an error message)
