@@ -136,7 +136,7 @@ export function pgLeases(db: PgAccess): Store['leases'] {
  * A key built with U+0000 separators (a calibration's id: run \0 judge \0 metric), reversibly escaped for
  * PostgreSQL text, which cannot hold U+0000: `%` → `%25`, U+0000 → `%00`.
  */
-export const escapeKey = (key: string): string => key.replace(/[%\u0000]/g, (c) => (c === '%' ? '%25' : '%00'));
+export const escapeKey = (key: string): string => key.replaceAll('%', '%25').replaceAll('\u0000', '%00');
 export const unescapeKey = (key: string): string => key.replace(/%(00|25)/g, (_, code: string) => (code === '00' ? '\u0000' : '%'));
 
 /**
