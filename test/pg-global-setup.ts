@@ -1,9 +1,9 @@
-// vitest globalSetup: one throwaway PostgreSQL cluster for the whole test run (test/helpers/pg-cluster.ts),
+// vitest globalSetup: one throwaway PostgreSQL cluster for the whole test run (bench/pg-cluster.mjs),
 // its admin URL handed to the test files with provide/inject ('pgUrl'); stopped at the end. With
 // EVALSPEC_TEST_PG_URL set, that server is used instead and nothing is started. When only some test files were
 // asked for and none of them needs PostgreSQL, no cluster is started (initdb costs seconds of CPU).
 import type { TestProject } from 'vitest/node';
-import { findPgBinaries, startPgCluster, type PgCluster } from './helpers/pg-cluster.js';
+import { findPgBinaries, startPgCluster } from '../bench/pg-cluster.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -21,7 +21,7 @@ function filtersNeedPg(): boolean {
   return args.length === 0 || args.some((a) => NEEDS_PG.test(a));
 }
 
-let cluster: PgCluster | undefined;
+let cluster: Awaited<ReturnType<typeof startPgCluster>> | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
   const given = process.env.EVALSPEC_TEST_PG_URL;
