@@ -74,7 +74,8 @@ export function pgFailure(error: unknown, url: string): unknown {
 }
 
 export function createPool(url: string): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, application_name: 'evalspec', max: 8 });
+  // allowExitOnIdle: a command that forgot to close its store still exits (idle connections do not hold the event loop).
+  const pool = new pg.Pool({ connectionString: url, application_name: 'evalspec', max: 8, allowExitOnIdle: true });
   // An idle connection dropped by the server must not crash the process: the next query reports it instead.
   pool.on('error', () => undefined);
   return pool;
