@@ -1,6 +1,6 @@
 // The PostgreSQL store through the real CLI (--db postgres://… and $EVALSPEC_DB), against the loopback fake
-// provider: the same suite run on SQLite and on PostgreSQL gives the same figures in `show`, `diff`, `select`
-// and `runs` (run ids, times and latencies aside); `store copy` from a SQLite file then `show` gives the same
+// provider: the same suite run on SQLite and on PostgreSQL gives the same figures in `show`, `diff`, `select`,
+// `history`, `doctor` and `runs` (run ids, times and latencies aside); `store copy` from a SQLite file then `show` gives the same
 // report; `--resume` on PostgreSQL never re-calls a stored item; the URL's password never appears in any output,
 // stored record or error. The PostgreSQL is the test run's throwaway cluster (test/pg-global-setup.ts).
 import { once } from 'node:events';
@@ -55,7 +55,7 @@ function figures(value: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     if (
-      /^(runId|id|startedAt|endedAt|finishedAt|createdAt|generatedAt|durationMs|wallMs|file|location|store)$|latenc|Latenc|PerSecond|^run$|^before$|^after$/.test(
+      /^(runId|previousRunId|id|startedAt|endedAt|finishedAt|createdAt|generatedAt|durationMs|wallMs|file|location|store)$|latenc|Latenc|PerSecond|^run$|^before$|^after$/.test(
         k,
       )
     )
@@ -88,7 +88,7 @@ describe.skipIf(mode === 'skip')('the PostgreSQL store through the CLI', () => {
 
   const cli = (args: string[], dir: string, db?: string) => runCli(db ? ['--db', db, ...args] : args, { cwd: dir, env });
 
-  it('run, show, diff, select and runs give the same figures on PostgreSQL as on SQLite; the password appears nowhere', async () => {
+  it('run, show, diff, select, history, doctor and runs give the same figures on PostgreSQL as on SQLite; the password appears nowhere', async () => {
     const url = await createPgDatabase();
     const password = new URL(url).password;
     expect(password.length).toBeGreaterThan(8);
@@ -108,6 +108,8 @@ describe.skipIf(mode === 'skip')('the PostgreSQL store through the CLI', () => {
       await run(['show', ids[0], '--json', 'show.json']);
       await run(['diff', ids[0], ids[1], '--json', 'diff.json']);
       await run(['select', ids[0], '--json', 'select.json']);
+      await run(['history', 'team', '--json', 'history.json']);
+      await run(['doctor', ids[0], '--json', 'doctor.json']);
       const runs = await run(['runs', '--json']);
       return {
         ids,
@@ -115,6 +117,8 @@ describe.skipIf(mode === 'skip')('the PostgreSQL store through the CLI', () => {
         show: figures(readJson(join(dir, 'show.json'))),
         diff: figures(readJson(join(dir, 'diff.json'))),
         select: figures(readJson(join(dir, 'select.json'))),
+        history: figures(readJson(join(dir, 'history.json'))),
+        doctor: figures(readJson(join(dir, 'doctor.json'))),
         runs: (JSON.parse(runs.stdout) as { status: string; totalCalls: number }[]).map((r) => [r.status, r.totalCalls]),
       };
     };
@@ -127,6 +131,8 @@ describe.skipIf(mode === 'skip')('the PostgreSQL store through the CLI', () => {
     expect(postgres.show).toEqual(sqlite.show);
     expect(postgres.diff).toEqual(sqlite.diff);
     expect(postgres.select).toEqual(sqlite.select);
+    expect(postgres.history).toEqual(sqlite.history);
+    expect(postgres.doctor).toEqual(sqlite.doctor);
     expect(postgres.runs).toEqual(sqlite.runs);
     // $EVALSPEC_DB reaches the same store.
     const viaEnv = await runCli(['runs', '--json'], { cwd: tempDir(), env: { EVALSPEC_DB: url } });
