@@ -233,13 +233,15 @@ export class PgStore implements Store {
     const cols = [...(query.slim ? SLIM_COLUMNS : RESULT_COLUMNS), 'r.seq'].join(', ');
     const text = `SELECT ${cols} FROM results r ${query.slim ? '' : 'LEFT JOIN messages m ON m.hash = r.messages_hash'}
       ${where.sql} AND r.seq > $${where.values.length + 1} ORDER BY r.seq LIMIT ${PAGE}`;
+    // Named: each connection plans a listing shape once, not once per page.
+    const name = `evalspec_list_${query.slim ? 'slim' : 'full'}_${query.variantId !== undefined ? 'v' : ''}${query.caseId !== undefined ? 'c' : ''}`;
     const seqAt = RESULT_COLUMNS.length;
     let after: unknown = 0;
     for (;;) {
       let page: unknown[][];
       try {
         await this.ready;
-        page = (await this.pool.query<unknown[]>({ text, values: [...where.values, after], rowMode: 'array' })).rows;
+        page = (await this.pool.query<unknown[]>({ name, text, values: [...where.values, after], rowMode: 'array' })).rows;
       } catch (error) {
         throw pgFailure(error, this.url);
       }
