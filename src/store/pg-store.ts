@@ -125,17 +125,23 @@ export class PgStore implements Store {
     },
     tx: async (work) => {
       await this.ready;
-      const client = await this.pool.connect();
-      try {
-        await client.query('BEGIN');
-        const out = await work(client);
-        await client.query('COMMIT');
-        return out;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
+      // Two writers upserting overlapping keys in different orders can deadlock; PostgreSQL aborts one of them
+      // (40P01, or 40001 for a serialization failure), and running it again is the documented remedy.
+      for (let attempt = 1; ; attempt++) {
+        const client = await this.pool.connect();
+        try {
+          await client.query('BEGIN');
+          const out = await work(client);
+          await client.query('COMMIT');
+          return out;
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          const code = (error as { code?: string }).code;
+          if (attempt < 4 && (code === '40P01' || code === '40001')) continue;
+          throw error;
+        } finally {
+          client.release();
+        }
       }
     },
   };

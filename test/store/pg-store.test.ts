@@ -2,7 +2,7 @@
 // password replaced, text PostgreSQL cannot hold (U+0000) stored instead of failing a batch, a calibration id's
 // U+0000 separators kept, and a database that belongs to another application left alone.
 import { describe, expect, it } from 'vitest';
-import { openStore, redactLocation, type ResultRow } from '../../src/store/index.js';
+import { openStore, redactLocation, type ResultRow, type RunRecord } from '../../src/store/index.js';
 import { scrub } from '../../src/store/pg-open.js';
 import { createPgDatabase, createPgSchema, pgQuery, pgTestMode, pgUnavailableReason } from '../helpers/pg.js';
 
@@ -23,6 +23,24 @@ describe('redacting a store URL', () => {
 });
 
 const mode = pgTestMode();
+const run: RunRecord = {
+  id: 'r1',
+  suiteName: 's',
+  suiteHash: 'h',
+  suiteFile: 'f',
+  label: null,
+  status: 'started',
+  formatVersion: 1,
+  config: {},
+  variants: [],
+  repeat: 1,
+  gitCommit: null,
+  gitBranch: null,
+  totalCalls: 2,
+  startedAt: 't',
+  endedAt: null,
+  warnings: [],
+};
 const result = (caseId: string, extra: Partial<ResultRow> = {}): ResultRow => ({
   runId: 'r1',
   caseId,
@@ -50,24 +68,7 @@ describe.skipIf(mode === 'skip')('the PostgreSQL store', () => {
     if (mode === 'fail') throw new Error(pgUnavailableReason());
     const store = openStore(await createPgSchema(await createPgDatabase()));
     try {
-      await store.runs.create({
-        id: 'r1',
-        suiteName: 's',
-        suiteHash: 'h',
-        suiteFile: 'f',
-        label: null,
-        status: 'started',
-        formatVersion: 1,
-        config: {},
-        variants: [],
-        repeat: 1,
-        gitCommit: null,
-        gitBranch: null,
-        totalCalls: 2,
-        startedAt: 't',
-        endedAt: null,
-        warnings: [],
-      });
+      await store.runs.create(run);
       await store.results.putMany([result('a', { output: 'before\u0000after' }), result('b')]);
       const rows = [];
       for await (const r of store.results.list('r1')) rows.push(r);
@@ -90,5 +91,21 @@ describe.skipIf(mode === 'skip')('the PostgreSQL store', () => {
     }
     const tables = await pgQuery<{ tablename: string }>(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'");
     expect(tables.map((t) => t.tablename)).toEqual(['invoices']);
+  });
+
+  it('two connections upserting the same results in opposite orders both commit (a deadlock is retried)', async () => {
+    if (mode === 'fail') throw new Error(pgUnavailableReason());
+    const url = await createPgSchema(await createPgDatabase());
+    const [a, b] = [openStore(url), openStore(url)];
+    try {
+      await a.runs.create(run);
+      const batch = Array.from({ length: 400 }, (_, i) => result(`c${i}`, { attempts: 1 }));
+      for (let round = 0; round < 5; round++) {
+        await Promise.all([a.results.putMany(batch), b.results.putMany([...batch].reverse().map((r) => ({ ...r, attempts: 2 })))]);
+      }
+      expect((await a.results.completedKeys('r1')).size).toBe(400);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
   });
 });
