@@ -69,7 +69,7 @@ export function pgFailure(error: unknown, url: string): unknown {
   if (code === '53100')
     return fail(`the disk of the PostgreSQL server is full (${said})`, 'free some space, then run again (a resume continues an interrupted run)');
   if (/^(08|53|57)/.test(code)) return fail(`the PostgreSQL store failed (${said})`, 'try again when the server is available');
-  if (error instanceof Error) return new Error(scrub(error.message, url));
+  if (error instanceof Error) return Object.assign(new Error(scrub(error.message, url)), { code: code || undefined });
   return error;
 }
 
