@@ -39,6 +39,12 @@ export function openStore(location?: string, options: OpenStoreOptions | string 
   return DIALECTS[dialectOf(where)].open(where, opts.access ?? 'read-write', opts.cwd ?? process.cwd());
 }
 
+/** False only when the store at this location certainly does not exist yet (a missing SQLite file): nothing to read. */
+export function storeMayExist(location?: string, cwd = process.cwd()): boolean {
+  const where = storeLocation(location);
+  return DIALECTS[dialectOf(where)].mayExist(where, cwd);
+}
+
 /** The location as messages may show it (a URL's password replaced). */
 export function redactLocation(location: string): string {
   return DIALECTS[dialectOf(location)].redact(location);
