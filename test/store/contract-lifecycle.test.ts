@@ -98,6 +98,17 @@ testAllStores('store contract: lifecycle', ({ kind, fresh, open }) => {
       expect((await store.cache.get('k'))!.text).toBe('two');
     });
 
+    it('a full listing gives every result its messages, also when results sharing them lie pages apart', async () => {
+      const store = await open();
+      await store.runs.create(run('r1'));
+      // 4,500 results, 1,500 distinct messages: result i shares its messages with i ± 1,500 (another page on PostgreSQL).
+      const written = Array.from({ length: 4_500 }, (_, i) => result('r1', `c${i}`, { messages: [{ role: 'user', content: `Q ${i % 1_500}` }] }));
+      for (let i = 0; i < written.length; i += 500) await store.results.putMany(written.slice(i, i + 500));
+      const listed = await all(store.results.list('r1'));
+      expect(listed.map((r) => r.messages![0].content)).toEqual(written.map((r) => r.messages![0].content));
+      expect((await all(store.results.list('r1', { caseId: 'c4499' })))[0].messages).toEqual([{ role: 'user', content: 'Q 0' }]);
+    });
+
     it('two connections writing results of one run at once lose nothing; only one of them takes the lease', async () => {
       const location = await fresh();
       const [a, b] = [await open(location), await open(location)];
