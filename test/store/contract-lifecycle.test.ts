@@ -106,7 +106,7 @@ testAllStores('store contract: lifecycle', ({ kind, fresh, open }) => {
       for (let i = 0; i < written.length; i += 500) await store.results.putMany(written.slice(i, i + 500));
       const listed = await all(store.results.list('r1'));
       expect(listed.map((r) => r.messages![0].content)).toEqual(written.map((r) => r.messages![0].content));
-      expect((await all(store.results.list('r1', { caseId: 'c4499' })))[0].messages).toEqual([{ role: 'user', content: 'Q 0' }]);
+      expect((await all(store.results.list('r1', { caseId: 'c3000' })))[0].messages).toEqual([{ role: 'user', content: 'Q 0' }]);
     });
 
     it('two connections writing results of one run at once lose nothing; only one of them takes the lease', async () => {
