@@ -16,9 +16,27 @@ declare module 'vitest' {
 /** Test files whose names say they use PostgreSQL (the store contract suite runs on every dialect). */
 const NEEDS_PG = /store|postgres|pg/i;
 
+/** vitest options whose value is the next argument (not a file filter). */
+const VALUED = new Set([
+  '-t',
+  '--testNamePattern',
+  '--project',
+  '-c',
+  '--config',
+  '--reporter',
+  '--dir',
+  '-r',
+  '--root',
+  '--maxWorkers',
+  '--shard',
+  '--exclude',
+  '--outputFile',
+]);
+
 function filtersNeedPg(): boolean {
-  const args = process.argv.slice(2).filter((a) => !a.startsWith('-') && a !== 'run' && a !== 'watch' && !/vitest(\.mjs)?$/.test(a));
-  return args.length === 0 || args.some((a) => NEEDS_PG.test(a));
+  const argv = process.argv.slice(2);
+  const filters = argv.filter((a, i) => !a.startsWith('-') && !VALUED.has(argv[i - 1]) && a !== 'run' && a !== 'watch' && !/vitest(\.mjs)?$/.test(a));
+  return filters.length === 0 || filters.some((a) => NEEDS_PG.test(a));
 }
 
 let cluster: Awaited<ReturnType<typeof startPgCluster>> | undefined;
