@@ -33,49 +33,36 @@ const PAGE = 2000;
 /** Rows per INSERT statement of a batch (a copy hands over whole runs). */
 const CHUNK = 5000;
 
-const RESULT_TYPES = [
-  'text',
-  'text',
-  'text',
-  'int',
-  'text',
-  'int',
-  'float8',
-  'int',
-  'float8',
-  'int',
-  'int',
-  'float8',
-  'text',
-  'text',
-  'int',
-  'text',
-  'text',
-  'text',
-];
-const UNNEST_RESULTS = unnestInsert('results', RESULT_WRITE_COLUMNS, RESULT_TYPES, ['run_id', 'case_id', 'variant_id', 'repeat_index']);
-const CASE_COLUMNS = ['run_id', 'case_id', 'content_hash', 'tags_json', 'vars_json', 'cluster', 'description'];
-const UNNEST_CASES = unnestInsert(
-  'cases',
-  CASE_COLUMNS,
-  CASE_COLUMNS.map(() => 'text'),
-  ['run_id', 'case_id'],
-);
-const UNNEST_CACHE = unnestInsert('cache', ['key', 'response_json', 'created_at'], ['text', 'text', 'text'], ['key']);
-const UNNEST_MESSAGES = `INSERT INTO messages (hash, messages_json) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (hash) DO NOTHING`;
+/** Column types for unnest's arrays (pg-migrations.ts); every other column is text. */
+const NUMERIC_COLUMNS: Record<string, string> = {
+  repeat_index: 'int',
+  pass: 'int',
+  score: 'float8',
+  cached: 'int',
+  latency_ms: 'float8',
+  input_tokens: 'int',
+  output_tokens: 'int',
+  cost_usd: 'float8',
+  attempts: 'int',
+};
 
 /**
  * INSERT … SELECT FROM unnest(one array per column) WITH ORDINALITY, in array order (so seq follows it), replacing
- * a row with the same key: every column and, where the table has one, seq (the replaced row moves last).
+ * a row with the same key: every column and, for a table read in write order, seq (the replaced row moves last).
  */
-function unnestInsert(table: string, columns: string[], types: string[], key: string[]): string {
-  const ordered = table !== 'cache';
-  const set = [...columns.filter((c) => !key.includes(c)), ...(ordered ? ['seq'] : [])].map((c) => `${c} = EXCLUDED.${c}`).join(', ');
+function unnestInsert(table: string, columns: string[], key: string[], writeOrder: boolean): string {
+  const set = [...columns.filter((c) => !key.includes(c)), ...(writeOrder ? ['seq'] : [])].map((c) => `${c} = EXCLUDED.${c}`).join(', ');
+  const arrays = columns.map((c, i) => `$${i + 1}::${NUMERIC_COLUMNS[c] ?? 'text'}[]`).join(', ');
   return `INSERT INTO ${table} (${columns.join(', ')})
-    SELECT ${columns.map((c) => `t.${c}`).join(', ')} FROM unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})
-      WITH ORDINALITY AS t(${columns.join(', ')}, ord) ORDER BY t.ord
+    SELECT ${columns.map((c) => `t.${c}`).join(', ')} FROM unnest(${arrays}) WITH ORDINALITY AS t(${columns.join(', ')}, ord) ORDER BY t.ord
     ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${set}`;
 }
+
+const UNNEST_RESULTS = unnestInsert('results', RESULT_WRITE_COLUMNS, ['run_id', 'case_id', 'variant_id', 'repeat_index'], true);
+const CASE_COLUMNS = ['run_id', 'case_id', 'content_hash', 'tags_json', 'vars_json', 'cluster', 'description'];
+const UNNEST_CASES = unnestInsert('cases', CASE_COLUMNS, ['run_id', 'case_id'], true);
+const UNNEST_CACHE = unnestInsert('cache', ['key', 'response_json', 'created_at'], ['key'], false);
+const UNNEST_MESSAGES = `INSERT INTO messages (hash, messages_json) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (hash) DO NOTHING`;
 
 /**
  * Rows as one array per column. Two rows with the same key in one statement would make PostgreSQL refuse the
