@@ -146,6 +146,25 @@ describe.skipIf(mode === 'skip')('the PostgreSQL store through the CLI', () => {
     for (const row of stored) expect(row.t).not.toContain(password);
   });
 
+  it('ci (run + gate + diff against the latest main run) and gate decide the same on PostgreSQL as on SQLite', async () => {
+    const withBar = `${SUITE(server.openaiBaseURL)}bars:\n  - { metric: pass_rate, min: 0.9, variant: gpt-4o }\n`;
+    const side = async (db: string | undefined) => {
+      const dir = tempDir();
+      writeFiles(dir, { 'evalspec.yaml': withBar, 'cases.jsonl': CASES });
+      ok(await cli(['run', 'evalspec.yaml', '--label', 'main'], dir, db));
+      ok(await cli(['ci', 'evalspec.yaml', '--json', 'ci.json'], dir, db));
+      const gate = await cli(['gate', 'latest', '--json'], dir, db);
+      ok(gate);
+      return { ci: figures(readJson(join(dir, 'ci.json'))), gate: figures(JSON.parse(gate.stdout)) };
+    };
+    const sqlite = await side(undefined);
+    const postgres = await side(await createPgDatabase());
+    // gpt-4o passes all 80 cases: the one-sided 95% Wilson lower bound (≈ 0.967) clears 0.9.
+    expect(JSON.stringify(postgres.gate)).toContain('"verdict":"met"');
+    expect(postgres.ci).toEqual(sqlite.ci);
+    expect(postgres.gate).toEqual(sqlite.gate);
+  });
+
   it('store copy from a SQLite file, then show on PostgreSQL: the same report; copying again skips the run', async () => {
     const dir = tempDir();
     writeFiles(dir, { 'evalspec.yaml': SUITE(server.openaiBaseURL), 'cases.jsonl': CASES });
