@@ -12,6 +12,8 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // One throwaway PostgreSQL cluster per test run for the store contract suite and the PostgreSQL e2e tests.
+    globalSetup: ['test/pg-global-setup.ts'],
     reporters: jsonFile ? ['default', ['json', { outputFile: jsonFile }]] : ['default'],
   },
 });

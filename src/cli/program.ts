@@ -16,6 +16,7 @@ import { registerDiffCommand } from './commands/diff.js';
 import { registerHistoryCommand } from './commands/history.js';
 import { registerCiCommand } from './commands/ci.js';
 import { registerDoctorCommand } from './commands/doctor.js';
+import { registerStoreCommand } from './commands/store.js';
 import { VERSION } from '../version.js';
 import type { CliIO } from './cli-io.js';
 
@@ -23,7 +24,10 @@ export function createProgram(io: CliIO): Command {
   const program = new Command('evalspec')
     .description('The eval suite is the product spec: run, score, store and decide with confidence intervals.')
     .version(VERSION)
-    .option('--db <path>', 'store location (default .evalspec/evalspec.db, or $EVALSPEC_DB)')
+    .option(
+      '--db <path|url>',
+      'store: a SQLite file, or postgres://USER:PASSWORD@HOST/DB for the team store (default $EVALSPEC_DB, else .evalspec/evalspec.db)',
+    )
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride()
     .showSuggestionAfterError(true);
@@ -43,5 +47,6 @@ export function createProgram(io: CliIO): Command {
   registerHistoryCommand(program, io);
   registerCiCommand(program, io);
   registerDoctorCommand(program, io);
+  registerStoreCommand(program, io);
   return program;
 }

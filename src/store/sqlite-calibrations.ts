@@ -1,49 +1,19 @@
 // The calibrations table (migration 3): how far a judge agrees with human labels, per judge and metric,
 // stored by `evalspec calibrate` and shown whenever that judge is used.
 import type Database from 'better-sqlite3';
+import { CALIBRATION_COLUMNS, calibrationFromRow, calibrationValues, type Row } from './rows.js';
 import type { CalibrationQuery, CalibrationRecord, Store } from './types.js';
-
-type Row = Record<string, unknown>;
-
-function fromRow(r: Row): CalibrationRecord {
-  return {
-    id: r.id as string,
-    runId: r.run_id as string,
-    suiteName: r.suite_name as string,
-    judge: r.judge as string,
-    metric: r.metric as string,
-    checkType: r.check_type as string,
-    labels: Number(r.n),
-    agreement: r.agreement === null ? null : Number(r.agreement),
-    kappa: r.kappa === null ? null : Number(r.kappa),
-    kappaWeights: (r.kappa_weights as string) ?? null,
-    figures: JSON.parse(r.figures_json as string),
-    createdAt: r.created_at as string,
-  };
-}
 
 /** The `calibrations` group of the SQLite store; `db` is read when a method runs. */
 export function sqliteCalibrations(db: () => Database.Database): Store['calibrations'] {
   return {
     putMany: async (rows: CalibrationRecord[]) => {
-      const put = db().prepare(`INSERT OR REPLACE INTO calibrations (id, run_id, suite_name, judge, metric, check_type, n, agreement, kappa,
-        kappa_weights, figures_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      const put = db().prepare(
+        `INSERT OR REPLACE INTO calibrations (${CALIBRATION_COLUMNS.join(', ')}) VALUES (${CALIBRATION_COLUMNS.map(() => '?').join(', ')})`,
+      );
       db().transaction(() => {
         for (const c of rows) {
-          put.run(
-            c.id,
-            c.runId,
-            c.suiteName,
-            c.judge,
-            c.metric,
-            c.checkType,
-            c.labels,
-            c.agreement,
-            c.kappa,
-            c.kappaWeights,
-            JSON.stringify(c.figures),
-            c.createdAt,
-          );
+          put.run(...calibrationValues(c));
         }
       })();
     },
@@ -59,7 +29,7 @@ export function sqliteCalibrations(db: () => Database.Database): Store['calibrat
         db()
           .prepare(sql)
           .all(...args, query.limit ?? 1000) as Row[]
-      ).map(fromRow);
+      ).map(calibrationFromRow);
     },
   };
 }

@@ -2,21 +2,8 @@
 // update only applies when the current lease expired or belongs to a holder known to be dead, so two
 // processes racing for the same run cannot both get it (SQLite serialises writers).
 import type Database from 'better-sqlite3';
+import { leaseFromRow, type Row } from './rows.js';
 import type { RunLease, Store } from './types.js';
-
-type Row = Record<string, unknown>;
-
-function fromRow(r: Row): RunLease {
-  return {
-    runId: r.run_id as string,
-    token: r.token as string,
-    pid: Number(r.pid),
-    host: r.host as string,
-    acquiredAt: r.acquired_at as string,
-    heartbeatAt: r.heartbeat_at as string,
-    expiresAt: Number(r.expires_at),
-  };
-}
 
 export function sqliteLeases(db: () => Database.Database): Store['leases'] {
   const get = (runId: string): RunLease | undefined => {
@@ -28,7 +15,7 @@ export function sqliteLeases(db: () => Database.Database): Store['leases'] {
       if (/no such table/.test((error as Error).message)) return undefined;
       throw error;
     }
-    return row ? fromRow(row) : undefined;
+    return row ? leaseFromRow(row) : undefined;
   };
   return {
     acquire: async (lease, now, takeOver) => {

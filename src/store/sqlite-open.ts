@@ -153,10 +153,11 @@ export function openSqlite(file: string, access: StoreAccess): OpenedSqlite {
 }
 
 /**
- * Wrap every method of a store entity (runs, results, …) so a SQLite failure met later — a damaged page read
- * in the middle of a report, a write to a read-only file — is a STORE error too.
+ * Wrap every method of a store entity (runs, results, …) so a driver failure met later — a damaged page read
+ * in the middle of a report, a write to a read-only file, a lost connection — is a STORE error too
+ * (`failure` maps a driver error to one; both dialects use this).
  */
-export function guardEntity<T extends object>(entity: T, file: string): T {
+export function guardEntity<T extends object>(entity: T, failure: (error: unknown) => unknown): T {
   const guarded: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(entity)) {
     if (typeof value !== 'function') {
@@ -168,24 +169,26 @@ export function guardEntity<T extends object>(entity: T, file: string): T {
       try {
         out = value.apply(entity, args);
       } catch (error) {
-        throw storeFailure(error, file);
+        throw failure(error);
       }
-      if (out instanceof Promise) return out.catch((error: unknown) => Promise.reject(storeFailure(error, file)));
-      if (out && typeof (out as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') return guardIterator(out as AsyncIterableIterator<unknown>, file);
+      if (out instanceof Promise) return out.catch((error: unknown) => Promise.reject(failure(error)));
+      if (out && typeof (out as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function')
+        return guardIterator(out as AsyncIterableIterator<unknown>, failure);
       return out;
     };
   }
   return guarded as T;
 }
 
-function guardIterator<V>(source: AsyncIterableIterator<V>, file: string): AsyncIterableIterator<V> {
+function guardIterator<V>(source: AsyncIterableIterator<V>, failure: (error: unknown) => unknown): AsyncIterableIterator<V> {
   const iterator: AsyncIterableIterator<V> = {
-    // The SQLite listing reads its row synchronously inside next(): a failure is thrown, not rejected.
+    // The SQLite listing reads its row synchronously inside next(): a failure is thrown, not rejected (a
+    // listing that fetches asynchronously maps its own failures: no extra promise per row here).
     next: () => {
       try {
         return source.next();
       } catch (error) {
-        return Promise.reject(storeFailure(error, file));
+        return Promise.reject(failure(error));
       }
     },
     return: (value?: unknown) => source.return?.(value) ?? Promise.resolve({ done: true, value: undefined as V }),

@@ -3,14 +3,28 @@ import Database from 'better-sqlite3';
 import { EvalspecError } from '../errors.js';
 import { MIGRATIONS } from './migrations.js';
 import { openSqlite, guardEntity, storeFailure, type StoreAccess } from './sqlite-open.js';
+import { SQLITE_SQL } from './sql-dialect.js';
 import { sqliteCalibrations } from './sqlite-calibrations.js';
 import { sqliteLeases } from './sqlite-leases.js';
-import { AGGREGATE_SQL, RESULT_COLUMNS, SLIM_COLUMNS, aggregateFromRow, messagesHash, resultFromRaw, runFromRow, type Row } from './sqlite-rows.js';
-import type { Store, RunRecord, RunStatus, CaseRow, ResultRow, ResultQuery, CachedResponse, LabelRow, LabelQuery } from './types.js';
+import {
+  RESULT_COLUMNS,
+  SLIM_COLUMNS,
+  aggregateFromRow,
+  aggregateSql,
+  caseFromRow,
+  labelFromRow,
+  messagesHash,
+  resultFromRaw,
+  resultValues,
+  runFromRow,
+  type Row,
+} from './rows.js';
+import type { AppliedMigration, Store, RunRecord, RunStatus, CaseRow, ResultRow, ResultQuery, CachedResponse, LabelRow, LabelQuery } from './types.js';
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   readonly location: string;
+  readonly capabilities = SQLITE_SQL.capabilities;
   private db: Database.Database;
   private stmts: Record<string, Database.Statement>;
   /** Hashes of messages written lately (bounded: the same messages recur across variants of a case). */
@@ -42,7 +56,7 @@ export class SqliteStore implements Store {
       throw storeFailure(error, file);
     }
     for (const entity of ['runs', 'cases', 'results', 'labels', 'calibrations', 'cache'] as const) {
-      (this as Record<typeof entity, object>)[entity] = guardEntity(this[entity], file);
+      (this as Record<typeof entity, object>)[entity] = guardEntity(this[entity], (error) => storeFailure(error, file));
     }
   }
 
@@ -62,7 +76,7 @@ export class SqliteStore implements Store {
         latency_ms, input_tokens, output_tokens, cost_usd, error_class, error_message, attempts, checks_json, messages_hash, finished_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       completed: this.db.prepare('SELECT case_id, variant_id, repeat_index FROM results WHERE run_id = ? AND error_class IS NULL'),
-      aggregate: this.db.prepare(AGGREGATE_SQL),
+      aggregate: this.db.prepare(aggregateSql(SQLITE_SQL)),
       latencies: this.db.prepare(
         'SELECT latency_ms FROM results WHERE run_id = ? AND variant_id = ? AND latency_ms IS NOT NULL AND error_class IS NULL ORDER BY latency_ms',
       ),
@@ -137,15 +151,7 @@ export class SqliteStore implements Store {
         }
       })();
     },
-    list: async (runId: string) =>
-      (this.stmts.listCases.all(runId) as Row[]).map((r) => ({
-        caseId: r.case_id as string,
-        contentHash: r.content_hash as string,
-        tags: JSON.parse(r.tags_json as string),
-        vars: JSON.parse(r.vars_json as string),
-        cluster: (r.cluster as string) ?? null,
-        description: (r.description as string) ?? null,
-      })),
+    list: async (runId: string) => (this.stmts.listCases.all(runId) as Row[]).map(caseFromRow),
   };
 
   results = {
@@ -161,26 +167,7 @@ export class SqliteStore implements Store {
               this.knownMessages.add(hash);
             }
           }
-          this.stmts.putResult.run(
-            r.runId,
-            r.caseId,
-            r.variantId,
-            r.repeat,
-            r.output,
-            r.pass === null ? null : r.pass ? 1 : 0,
-            r.score,
-            r.cached ? 1 : 0,
-            r.latencyMs,
-            r.inputTokens,
-            r.outputTokens,
-            r.costUsd,
-            r.errorClass,
-            r.errorMessage,
-            r.attempts,
-            JSON.stringify(r.checks),
-            hash,
-            r.finishedAt,
-          );
+          this.stmts.putResult.run(...resultValues(r, hash));
         }
       })();
     },
@@ -260,19 +247,7 @@ export class SqliteStore implements Store {
       if (query.variantId !== undefined) (where.push('variant_id = ?'), args.push(query.variantId));
       if (query.labeller !== undefined) (where.push('labeller = ?'), args.push(query.labeller));
       const rows = this.db.prepare(`SELECT * FROM labels WHERE ${where.join(' AND ')} ORDER BY created_at, rowid`).all(...args) as Row[];
-      return rows.map((r) => ({
-        runId: r.run_id as string,
-        caseId: r.case_id as string,
-        variantId: r.variant_id as string,
-        repeat: Number(r.repeat_index),
-        label: (r.label as string) ?? null,
-        scores: r.scores_json ? JSON.parse(r.scores_json as string) : null,
-        preference: (r.preference as string) ?? null,
-        tag: (r.tag as string) ?? null,
-        comment: (r.comment as string) ?? null,
-        labeller: r.labeller as string,
-        createdAt: r.created_at as string,
-      }));
+      return rows.map(labelFromRow);
     },
     delete: async (key: { runId: string; caseId: string; variantId: string; repeat: number; labeller: string }) => {
       this.db
@@ -297,6 +272,15 @@ export class SqliteStore implements Store {
       })();
     },
   };
+
+  async migrations(): Promise<AppliedMigration[]> {
+    try {
+      const rows = this.db.prepare('SELECT version, name, applied_at FROM schema_migrations ORDER BY version').all() as Row[];
+      return rows.map((r) => ({ version: Number(r.version), name: r.name as string, appliedAt: r.applied_at as string }));
+    } catch (error) {
+      throw storeFailure(error, this.location);
+    }
+  }
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();

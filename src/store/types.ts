@@ -201,10 +201,28 @@ export interface CalibrationQuery {
   limit?: number;
 }
 
+/** What a store's dialect can do, for callers that adapt to it (instead of checking `kind`). */
+export interface StoreCapabilities {
+  /** Processes on several machines can share it (a database server), not only processes of one host. */
+  sharedAcrossHosts: boolean;
+  /** Another thread or process can open the same store from `location` (a file path; a redacted URL cannot). */
+  reopenByLocation: boolean;
+}
+
+/** One applied schema migration (`evalspec store migrate` lists them). */
+export interface AppliedMigration {
+  version: number;
+  name: string;
+  appliedAt: string;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
-  /** Where it is (a file path or a redacted URL), for messages. */
+  /** Where it is (a file path or a URL with its password redacted), for messages. */
   readonly location: string;
+  readonly capabilities: StoreCapabilities;
+  /** The migrations applied to this store, oldest first (opening a writable store applies the pending ones). */
+  migrations(): Promise<AppliedMigration[]>;
   runs: {
     create(run: RunRecord): Promise<void>;
     get(id: string): Promise<RunRecord | undefined>;

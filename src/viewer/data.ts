@@ -86,7 +86,7 @@ export class ViewerData {
     // A file store: built in a worker thread (its own connection), so the server keeps answering meanwhile.
     const pending = this.pendingReports.get(`${run.id}\u0000${key}`);
     if (pending) return pending;
-    const inWorker = this.store.kind === 'sqlite' && this.store.location !== ':memory:';
+    const inWorker = this.store.capabilities.reopenByLocation && this.store.location !== ':memory:';
     const build = (
       inWorker ? buildReportInWorker(this.store.location, run.id).catch(() => buildRunReport(this.store, run.id)) : buildRunReport(this.store, run.id)
     )

@@ -94,12 +94,15 @@ describe('openSqlite', () => {
     await reader.close();
   });
 
-  it("':memory:' is a writable store; a postgres URL is refused with the fix", async () => {
+  it("':memory:' is a writable store; a postgres URL opens the PostgreSQL store, shown without its password", async () => {
     const mem = openStore(':memory:');
     await mem.cache.putMany([{ key: 'k', response: { text: 't', inputTokens: null, outputTokens: null, latencyMs: null, costUsd: null, finishReason: null } }]);
     expect((await mem.cache.get('k'))!.text).toBe('t');
     await mem.close();
-    expect(() => openStore('postgres://u@h/db')).toThrow(/PostgreSQL store is not available/);
+    // Port 1: nothing listens; opening does not wait for the connection, the first use would report it.
+    const team = openStore('postgresql://u:pw@127.0.0.1:1/db');
+    expect([team.kind, team.location]).toEqual(['postgres', 'postgresql://u:***@127.0.0.1:1/db']);
+    await team.close();
   });
 
   it('the default location is .evalspec/evalspec.db under cwd (or $EVALSPEC_DB)', async () => {

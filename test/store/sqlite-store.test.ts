@@ -1,11 +1,10 @@
-// store/sqlite-store.ts on a real SQLite file: every entity round-trips (unknown stays null, never 0),
-// migrations are applied in order and recorded once, results list in write order and are replaced by key,
-// aggregate() sums only what is known, and the queries a resume relies on (completedKeys, leases).
+// store/sqlite-store.ts on a real SQLite file: migrations are applied in order and recorded once, and a store
+// written by an older version (the oldest published schema included) is upgraded with its rows kept. Every
+// Store behaviour runs on both dialects in contract.test.ts.
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { MIGRATIONS, openStore, type ResultRow, type RunRecord, type Store } from '../../src/store/index.js';
-import { ResultWriter } from '../../src/run/result-writer.js';
+import { MIGRATIONS, openStore, type Store } from '../../src/store/index.js';
 import { cleanupTempDirs, tempDir } from '../helpers/cli.js';
 
 const opened: Store[] = [];
@@ -18,49 +17,6 @@ afterEach(async () => {
   await Promise.all(opened.splice(0).map((s) => s.close()));
 });
 afterAll(cleanupTempDirs);
-
-const run = (id: string, extra: Partial<RunRecord> = {}): RunRecord => ({
-  id,
-  suiteName: 'demo',
-  suiteHash: 'h1',
-  suiteFile: '/s/evalspec.yaml',
-  label: null,
-  status: 'started',
-  formatVersion: 1,
-  config: { name: 'demo', models: ['openai:gpt-4o'] },
-  repeat: 1,
-  gitCommit: null,
-  gitBranch: null,
-  totalCalls: 4,
-  variants: [{ id: 'gpt-4o', label: 'gpt-4o', model: 'openai:gpt-4o', providerType: 'openai', modelId: 'gpt-4o', prompt: 'v1' }],
-  startedAt: '2026-12-05T10:00:00.000Z',
-  endedAt: null,
-  warnings: [],
-  selection: { models: null, repeat: 1 },
-  ...extra,
-});
-
-const result = (caseId: string, extra: Partial<ResultRow> = {}): ResultRow => ({
-  runId: 'r1',
-  caseId,
-  variantId: 'gpt-4o',
-  repeat: 0,
-  output: `out ${caseId}`,
-  pass: true,
-  score: 1,
-  cached: false,
-  latencyMs: 100,
-  inputTokens: 10,
-  outputTokens: 5,
-  costUsd: 0.001,
-  errorClass: null,
-  errorMessage: null,
-  attempts: 1,
-  checks: [{ type: 'equals', metric: 'equals', severity: 'normal', weight: 1, pass: true, score: 1, reason: 'equal' }],
-  messages: [{ role: 'user', content: `Q ${caseId}` }],
-  finishedAt: '2026-12-05T10:00:01.000Z',
-  ...extra,
-});
 
 const all = async <T>(it: AsyncIterable<T>): Promise<T[]> => {
   const out: T[] = [];
@@ -111,223 +67,36 @@ describe('migrations', () => {
     expect(check.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual(MIGRATIONS.map((m) => m.version));
     check.close();
   });
-});
 
-describe('runs and cases', () => {
-  it('round-trip a run; list filters and sorts newest first; status and warnings update', async () => {
-    const store = open();
-    await store.runs.create(run('r1', { label: 'main', status: 'completed', gitCommit: 'abc' }));
-    await store.runs.create(run('r2', { startedAt: '2026-12-05T11:00:00.000Z', warnings: ['w1'] }));
-    await store.runs.create(run('r3', { suiteName: 'other', startedAt: '2026-12-05T12:00:00.000Z', selection: null }));
-    expect(await store.runs.get('r1')).toEqual(run('r1', { label: 'main', status: 'completed', gitCommit: 'abc' }));
-    expect(await store.runs.get('nope')).toBeUndefined();
-    expect((await store.runs.list()).map((r) => r.id)).toEqual(['r3', 'r2', 'r1']);
-    expect((await store.runs.list({ suite: 'demo' })).map((r) => r.id)).toEqual(['r2', 'r1']);
-    expect((await store.runs.list({ label: 'main', status: 'completed' })).map((r) => r.id)).toEqual(['r1']);
-    expect((await store.runs.list({ limit: 1 })).map((r) => r.id)).toEqual(['r3']);
-    expect((await store.runs.get('r3'))!.selection).toBeNull();
-
-    await store.runs.setStatus('r2', 'completed', '2026-12-05T11:05:00.000Z');
-    await store.runs.addWarnings('r2', ['w2', 'w1', 'w2']);
-    const r2 = (await store.runs.get('r2'))!;
-    expect([r2.status, r2.endedAt, r2.warnings]).toEqual(['completed', '2026-12-05T11:05:00.000Z', ['w1', 'w2']]);
-  });
-
-  it('cases keep their order, vars, tags and null cluster; putting one again replaces it', async () => {
-    const store = open();
-    await store.runs.create(run('r1'));
-    const c = (id: string, extra = {}) => ({
-      caseId: id,
-      contentHash: `h${id}`,
-      tags: ['t'],
-      vars: { q: id, n: 1 },
-      cluster: null,
-      description: null,
-      ...extra,
-    });
-    await store.cases.putMany('r1', [c('b'), c('a', { cluster: 'k', description: 'd' })]);
-    await store.cases.putMany('r1', [c('b', { tags: ['new'] })]);
-    const cases = await store.cases.list('r1');
-    expect(cases.map((x) => x.caseId).sort()).toEqual(['a', 'b']);
-    expect(cases.find((x) => x.caseId === 'a')).toEqual(c('a', { cluster: 'k', description: 'd' }));
-    expect(cases.find((x) => x.caseId === 'b')!.tags).toEqual(['new']);
-  });
-});
-
-describe('results', () => {
-  it('round-trip, with unknown tokens, cost and latency as null (not 0), and messages shared by hash', async () => {
-    const file = join(tempDir(), 'store.db');
-    const store = open(file);
-    await store.runs.create(run('r1'));
-    const unknown = result('c2', {
-      inputTokens: null,
-      outputTokens: null,
-      costUsd: null,
-      latencyMs: null,
-      score: null,
-      pass: null,
-      output: null,
-      errorClass: 'server',
-      errorMessage: '500 boom',
-      attempts: 3,
-      messages: [{ role: 'user', content: 'Q c1' }],
-    });
-    await store.results.putMany([result('c1'), unknown]);
-    expect(await all(store.results.list('r1'))).toEqual([result('c1'), unknown]);
-    // Both results had the same messages: stored once.
-    const db = new Database(file, { readonly: true });
-    expect(db.prepare('SELECT COUNT(*) FROM messages').pluck().get()).toBe(1);
+  it('a store at the oldest published schema (migration 1) is upgraded to the latest, its run, result and cache kept', async () => {
+    const file = join(tempDir(), 'v1.db');
+    const db = new Database(file);
+    db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    db.exec(MIGRATIONS[0].sql);
+    db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(1, MIGRATIONS[0].name, 'then');
+    db.prepare(
+      `INSERT INTO runs (id, suite_name, suite_hash, suite_file, status, format_version, config_json, variants_json, repeat_count,
+      total_calls, started_at, warnings_json) VALUES ('r1', 'demo', 'h1', '/s/evalspec.yaml', 'completed', 1, '{}', '[]', 1, 1, 't', '[]')`,
+    ).run();
+    db.prepare(
+      `INSERT INTO results (run_id, case_id, variant_id, repeat_index, output, pass, score, cached, attempts, checks_json, finished_at)
+      VALUES ('r1', 'c1', 'v', 0, 'old output', 1, 1, 0, 1, '[]', 't')`,
+    ).run();
+    db.prepare(`INSERT INTO cache (key, response_json, created_at) VALUES ('k', '{"text":"cached"}', 't')`).run();
     db.close();
-    // slim: output and messages left out, everything else kept.
-    const slim = await all(store.results.list('r1', { slim: true }));
-    expect(slim[0]).toEqual({ ...result('c1'), output: null, messages: null });
-  });
 
-  it('lists in write order, filters by variant and case, and replaces a result by its key', async () => {
-    const store = open();
-    await store.runs.create(run('r1'));
-    await store.results.putMany([result('z'), result('a'), result('m', { variantId: 'other' })]);
-    await store.results.putMany([result('z', { output: 'retried', attempts: 2 })]); // same key: replaced in place
-    const ids = (await all(store.results.list('r1'))).map((r) => `${r.caseId}:${r.output}`);
-    expect(ids).toEqual(['a:out a', 'm:out m', 'z:retried']); // REPLACE is a delete + insert: z moves last
-    expect((await all(store.results.list('r1', { variantId: 'other' }))).map((r) => r.caseId)).toEqual(['m']);
-    expect((await all(store.results.list('r1', { caseId: 'a' }))).map((r) => r.caseId)).toEqual(['a']);
-  });
-
-  it('streams many rows, and breaking out of a listing frees it for the next one', async () => {
-    const store = open();
-    await store.runs.create(run('r1'));
-    const n = 2_500;
-    await store.results.putMany(Array.from({ length: n }, (_, i) => result(`c${i}`, { inputTokens: i })));
-    let seen = 0;
-    for await (const r of store.results.list('r1')) {
-      if (++seen === 10) break;
-      expect(r.inputTokens).toBe(seen - 1);
-    }
-    let sum = 0;
-    for await (const r of store.results.list('r1')) sum += r.inputTokens!;
-    expect(sum).toBe((n * (n - 1)) / 2); // 0 + 1 + … + 2499
-  });
-
-  it('completedKeys (what a resume skips) holds only results without an error', async () => {
-    const store = open();
-    await store.runs.create(run('r1'));
-    await store.results.putMany([result('c1'), result('c1', { repeat: 1, errorClass: 'timeout', pass: null }), result('c2', { pass: false })]);
-    expect(await store.results.completedKeys('r1')).toEqual(new Set(['c1\u0000gpt-4o\u00000', 'c2\u0000gpt-4o\u00000']));
-  });
-
-  it('aggregate counts per variant; tokens and cost are null when unknown, cost null when any call is unpriced', async () => {
-    const store = open();
-    await store.runs.create(run('r1'));
-    await store.results.putMany([
-      result('c1', { score: 1, inputTokens: 10, outputTokens: 5, costUsd: 0.25 }),
-      result('c2', { pass: false, score: 0.5, inputTokens: 20, outputTokens: 7, costUsd: 0.5 }),
-      result('c3', { pass: null, score: null, errorClass: 'server', inputTokens: null, outputTokens: null, costUsd: null }),
-      result('c4', { cached: true, costUsd: 0, inputTokens: 1, outputTokens: 1 }),
-      result('c1', { variantId: 'local', inputTokens: null, outputTokens: null, costUsd: null }),
-    ]);
-    const [gpt, local] = await store.results.aggregate('r1');
-    // gpt-4o: passes c1, c4; fails c2; c3 errored. Tokens 10+20+1 = 31 in, 5+7+1 = 13 out; cost 0.25+0.5+0 = 0.75.
-    expect(gpt).toMatchObject({
-      variantId: 'gpt-4o',
-      results: 4,
-      passed: 2,
-      failed: 1,
-      errors: 1,
-      cached: 1,
-      scored: 3,
-      inputTokens: 31,
-      outputTokens: 13,
-      unpriced: 0,
-    });
-    expect(gpt.scoreSum).toBeCloseTo(2.5, 12); // 1 + 0.5 + 1
-    expect(gpt.costUsd).toBeCloseTo(0.75, 12);
-    // local: one successful unpriced call with unknown tokens.
-    expect(local).toMatchObject({ variantId: 'local', results: 1, inputTokens: null, outputTokens: null, costUsd: null, unpriced: 1 });
-    expect(await store.results.aggregate('none')).toEqual([]);
-  });
-
-  it('latencies: successful results only, sorted', async () => {
-    const store = open();
-    await store.runs.create(run('r1'));
-    await store.results.putMany([
-      result('a', { latencyMs: 300 }),
-      result('b', { latencyMs: 100 }),
-      result('c', { latencyMs: 50, errorClass: 'server' }),
-      result('d', { latencyMs: null }),
-    ]);
-    expect(await store.results.latencies('r1', 'gpt-4o')).toEqual([100, 300]);
-  });
-
-  it('the result writer batches: nothing is stored before a flush, everything after, in one ordered pass', async () => {
-    const file = join(tempDir(), 'store.db');
     const store = open(file);
-    await store.runs.create(run('r1'));
-    const writer = new ResultWriter(store, { maxBatch: 1000, maxDelayMs: 60_000 });
-    for (let i = 0; i < 5; i++)
-      writer.add(result(`c${i}`), {
-        key: `k${i}`,
-        response: { text: `t${i}`, inputTokens: null, outputTokens: 1, latencyMs: null, costUsd: null, finishReason: 'stop' },
-      });
-    expect(await all(store.results.list('r1'))).toHaveLength(0);
-    await writer.flush();
-    expect((await all(store.results.list('r1'))).map((r) => r.caseId)).toEqual(['c0', 'c1', 'c2', 'c3', 'c4']);
-    expect(await store.cache.get('k3')).toEqual({ text: 't3', inputTokens: null, outputTokens: 1, latencyMs: null, costUsd: null, finishReason: 'stop' });
-  });
-});
-
-describe('labels, cache and leases', () => {
-  it('labels upsert per labeller; a row without a preference keeps the stored one; delete removes one row', async () => {
-    const store = open();
-    await store.runs.create(run('r1'));
-    const label = (extra = {}) => ({
-      runId: 'r1',
-      caseId: 'c1',
-      variantId: 'gpt-4o',
-      repeat: 0,
-      label: 'pass',
-      scores: null,
-      tag: null,
-      comment: null,
-      labeller: 'ann',
-      createdAt: '2026-12-05T10:00:00Z',
-      ...extra,
-    });
-    await store.labels.putMany([label({ preference: 'win' }), label({ labeller: 'bob', label: 'fail', scores: { helpful: 2 } })]);
-    await store.labels.putMany([label({ label: 'fail', comment: 'changed my mind' })]); // preference undefined: kept
-    const ann = await store.labels.list('r1', { labeller: 'ann' });
-    expect(ann).toEqual([label({ label: 'fail', comment: 'changed my mind', preference: 'win' })]);
-    expect((await store.labels.list('r1', { labeller: 'bob' }))[0].scores).toEqual({ helpful: 2 });
-    await store.labels.putMany([label({ preference: null })]); // an explicit null clears it
-    expect((await store.labels.list('r1', { labeller: 'ann' }))[0].preference).toBeNull();
-    await store.labels.delete({ runId: 'r1', caseId: 'c1', variantId: 'gpt-4o', repeat: 0, labeller: 'ann' });
-    expect((await store.labels.list('r1')).map((l) => l.labeller)).toEqual(['bob']);
-  });
-
-  it('cache entries round-trip and are replaced by key; a missing key is undefined', async () => {
-    const store = open();
-    const resp = (text: string) => ({ text, inputTokens: 3, outputTokens: null, latencyMs: 12.5, costUsd: null, finishReason: null });
-    await store.cache.putMany([{ key: 'a', response: resp('one') }]);
-    await store.cache.putMany([{ key: 'a', response: resp('two') }]);
-    expect(await store.cache.get('a')).toEqual(resp('two'));
-    expect(await store.cache.get('b')).toBeUndefined();
-  });
-
-  it('a lease is exclusive until it expires, is renewed only by its holder, and is released only by its token', async () => {
-    const store = open();
-    await store.runs.create(run('r1'));
-    const lease = (token: string, expiresAt: number) => ({ runId: 'r1', token, pid: 1, host: 'h', acquiredAt: 't', heartbeatAt: 't', expiresAt });
-    expect(await store.leases.acquire(lease('A', 1_000), 0)).toEqual({ acquired: true });
-    const refused = await store.leases.acquire(lease('B', 2_000), 500);
-    expect(refused).toEqual({ acquired: false, holder: lease('A', 1_000) });
-    expect(await store.leases.renew('r1', 'B', 5_000, 600)).toBe(false);
-    expect(await store.leases.renew('r1', 'A', 1_500, 600)).toBe(true);
-    expect((await store.leases.acquire(lease('B', 2_000), 1_200)).acquired).toBe(false); // renewed past 1 200
-    expect((await store.leases.acquire(lease('B', 2_000), 1_200, 'A')).acquired).toBe(true); // take over a dead holder
-    await store.leases.release('r1', 'A'); // not A's any more: no effect
-    expect((await store.leases.get('r1'))!.token).toBe('B');
-    await store.leases.release('r1', 'B');
-    expect(await store.leases.get('r1')).toBeUndefined();
-    expect((await store.leases.acquire(lease('C', 3_000), 1_600)).acquired).toBe(true); // expired at 1 500 anyway
+    expect((await store.migrations()).map((m) => m.version)).toEqual(MIGRATIONS.map((m) => m.version));
+    expect((await store.runs.get('r1'))!.selection).toBeNull(); // migration 6's column: unknown for an old run
+    const results = await all(store.results.list('r1'));
+    expect(results.map((r) => [r.caseId, r.output, r.pass, r.latencyMs, r.messages])).toEqual([['c1', 'old output', true, null, null]]);
+    expect((await store.cache.get('k'))!.text).toBe('cached');
+    // The tables of later migrations work on the upgraded store.
+    await store.labels.putMany([
+      { runId: 'r1', caseId: 'c1', variantId: 'v', repeat: 0, label: 'pass', scores: null, tag: null, comment: null, labeller: 'ann', createdAt: 't' },
+    ]);
+    expect((await store.labels.list('r1'))[0].label).toBe('pass');
+    const lease = { runId: 'r1', token: 'A', pid: 1, host: 'h', acquiredAt: 't', heartbeatAt: 't', expiresAt: 10 };
+    expect(await store.leases.acquire(lease, 0)).toEqual({ acquired: true });
   });
 });

@@ -1,14 +1,12 @@
 // `evalspec plan SUITE --detect 0.05`: how many cases (and repeats) the suite needs to detect a difference
 // of that size between variants, and what it can detect as it is. Uses the latest completed run of the
 // suite in the store when there is one (observed variance and correlation), else states its assumptions.
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { CliIO } from '../cli-io.js';
 import { EvalspecError } from '../../errors.js';
 import { loadSuite, resolveRepeatReducer } from '../../suite/index.js';
-import { openStore, DEFAULT_DB_PATH, type Store, type RunRecord } from '../../store/index.js';
+import { openStore, storeMayExist, type Store, type RunRecord } from '../../store/index.js';
 import { loadCaseOutcomes } from '../../analysis/index.js';
 import { planPower, type PowerPlan } from '../../stats/index.js';
 
@@ -31,8 +29,7 @@ const probabilityOption = (name: string) => (value: string) => {
 
 /** Open the store only when it exists: planning never creates an empty database. */
 function existingStore(location: string | undefined): Store | undefined {
-  const where = location ?? process.env.EVALSPEC_DB ?? DEFAULT_DB_PATH;
-  if (where !== ':memory:' && !/^postgres(ql)?:\/\//.test(where) && !existsSync(resolve(where))) return undefined;
+  if (!storeMayExist(location)) return undefined;
   return openStore(location, { access: 'read' });
 }
 

@@ -1,0 +1,124 @@
+// PostgreSQL's numbered migrations, applied in order (the pending ones in one transaction, under an advisory
+// lock so two processes opening a new store at once do not both create it; DDL is transactional here) and recorded in schema_migrations, like
+// SQLite's (migrations.ts). Its own list: version 1 creates the logical schema of SQLite migration 7 at once.
+// Never edit a published migration: add a new one here AND the same logical change to migrations.ts.
+//
+// The columns keep SQLite's names and representations (JSON as text, booleans as 0/1 integers), so rows.ts
+// maps both dialects' rows. What PostgreSQL adds: `seq bigserial` on the tables read in write order (SQLite's
+// rowid), renewed when a row is replaced, and BIGINT for epoch milliseconds.
+import type { Migration } from './migrations.js';
+
+export const PG_MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'runs, cases, messages, results, cache, labels, calibrations, run leases (SQLite schema 7)',
+    sql: `
+CREATE TABLE runs (
+  id TEXT PRIMARY KEY,
+  suite_name TEXT NOT NULL,
+  suite_hash TEXT NOT NULL,
+  suite_file TEXT NOT NULL,
+  label TEXT,
+  status TEXT NOT NULL,
+  format_version INTEGER NOT NULL,
+  config_json TEXT NOT NULL,
+  variants_json TEXT NOT NULL,
+  repeat_count INTEGER NOT NULL,
+  git_commit TEXT,
+  git_branch TEXT,
+  total_calls INTEGER NOT NULL,
+  started_at TEXT NOT NULL,
+  ended_at TEXT,
+  warnings_json TEXT NOT NULL,
+  selection_json TEXT
+);
+CREATE INDEX runs_suite ON runs (suite_name, started_at);
+CREATE TABLE cases (
+  run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  case_id TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  tags_json TEXT NOT NULL,
+  vars_json TEXT NOT NULL,
+  cluster TEXT,
+  description TEXT,
+  seq BIGSERIAL NOT NULL,
+  PRIMARY KEY (run_id, case_id)
+);
+CREATE INDEX cases_run_seq ON cases (run_id, seq);
+CREATE TABLE messages (
+  hash TEXT PRIMARY KEY,
+  messages_json TEXT NOT NULL
+);
+CREATE TABLE results (
+  run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  case_id TEXT NOT NULL,
+  variant_id TEXT NOT NULL,
+  repeat_index INTEGER NOT NULL,
+  output TEXT,
+  pass INTEGER,
+  score DOUBLE PRECISION,
+  cached INTEGER NOT NULL,
+  latency_ms DOUBLE PRECISION,
+  input_tokens INTEGER,
+  output_tokens INTEGER,
+  cost_usd DOUBLE PRECISION,
+  error_class TEXT,
+  error_message TEXT,
+  attempts INTEGER NOT NULL,
+  checks_json TEXT NOT NULL,
+  messages_hash TEXT,
+  finished_at TEXT NOT NULL,
+  seq BIGSERIAL NOT NULL,
+  PRIMARY KEY (run_id, case_id, variant_id, repeat_index)
+);
+-- A run's results in write order (every listing pages through it by seq), and one case's (the viewer's case page).
+CREATE INDEX results_run_seq ON results (run_id, seq);
+CREATE INDEX results_run_case_seq ON results (run_id, case_id, seq);
+CREATE TABLE cache (
+  key TEXT PRIMARY KEY,
+  response_json TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE labels (
+  run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  case_id TEXT NOT NULL,
+  variant_id TEXT NOT NULL,
+  repeat_index INTEGER NOT NULL,
+  label TEXT,
+  scores_json TEXT,
+  tag TEXT,
+  comment TEXT,
+  labeller TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  preference TEXT,
+  seq BIGSERIAL NOT NULL,
+  PRIMARY KEY (run_id, case_id, variant_id, repeat_index, labeller)
+);
+CREATE TABLE calibrations (
+  id TEXT PRIMARY KEY,
+  run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  suite_name TEXT NOT NULL,
+  judge TEXT NOT NULL,
+  metric TEXT NOT NULL,
+  check_type TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  agreement DOUBLE PRECISION,
+  kappa DOUBLE PRECISION,
+  kappa_weights TEXT,
+  figures_json TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  seq BIGSERIAL NOT NULL
+);
+CREATE INDEX calibrations_judge ON calibrations (judge, metric, created_at);
+CREATE TABLE run_leases (
+  run_id TEXT PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+  token TEXT NOT NULL,
+  pid INTEGER NOT NULL,
+  host TEXT NOT NULL,
+  acquired_at TEXT NOT NULL,
+  heartbeat_at TEXT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+`,
+  },
+];

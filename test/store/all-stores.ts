@@ -1,0 +1,75 @@
+// testAllStores: one Store behaviour suite, run against every dialect (SQLite and a real PostgreSQL). A test
+// gets a context that opens fresh, empty stores of its dialect and closes them after the test. The PostgreSQL
+// half skips locally when no PostgreSQL is available (printing why) and fails under CI=true (never silently).
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, it } from 'vitest';
+import { openStore, type Store, type StoreAccess, type StoreKind } from '../../src/store/index.js';
+import { cleanupTempDirs, tempDir } from '../helpers/cli.js';
+import { createPgDatabase, createPgSchema, pgQuery, pgTestMode, pgUnavailableReason } from '../helpers/pg.js';
+
+export interface StoreTestContext {
+  kind: StoreKind;
+  /** The location of a new, empty store of this dialect (a file path, or a URL to its own schema). */
+  fresh(): Promise<string>;
+  /** Open the store at `location` (default: a fresh one); closed after the test. */
+  open(location?: string, access?: StoreAccess): Promise<Store>;
+  /** Rows of raw SQL on the store at `location`, for what the interface does not show (how things are stored). */
+  query<T = Record<string, unknown>>(location: string, sql: string): Promise<T[]>;
+}
+
+let reasonPrinted = false;
+
+export function testAllStores(name: string, body: (ctx: StoreTestContext) => void): void {
+  for (const kind of ['sqlite', 'postgres'] as const) {
+    const mode = kind === 'postgres' ? pgTestMode() : 'run';
+    const title = `${name} [${kind}]`;
+    if (mode === 'fail') {
+      describe(title, () => {
+        it('needs PostgreSQL (CI never skips the PostgreSQL half)', () => {
+          throw new Error(`the PostgreSQL half of the store contract cannot run under CI: ${pgUnavailableReason()}`);
+        });
+      });
+      continue;
+    }
+    if (mode === 'skip') {
+      if (!reasonPrinted) console.warn(`skipping the PostgreSQL half of the store tests: ${pgUnavailableReason()}`);
+      reasonPrinted = true;
+      describe.skip(title, () => body(contextFor(kind)));
+      continue;
+    }
+    describe(title, () => body(contextFor(kind)));
+  }
+}
+
+function contextFor(kind: StoreKind): StoreTestContext {
+  const opened: Store[] = [];
+  let database: Promise<string> | undefined;
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((s) => s.close()));
+  });
+  afterAll(cleanupTempDirs);
+  const fresh = async () => {
+    if (kind === 'sqlite') return join(tempDir(), 'store.db');
+    database ??= createPgDatabase();
+    return createPgSchema(await database);
+  };
+  return {
+    kind,
+    fresh,
+    open: async (location, access) => {
+      const store = openStore(location ?? (await fresh()), { access });
+      opened.push(store);
+      return store;
+    },
+    query: async <T>(location: string, sql: string) => {
+      if (kind === 'postgres') return pgQuery<T>(location, sql);
+      const db = new Database(location, { readonly: true });
+      try {
+        return db.prepare(sql).all() as T[];
+      } finally {
+        db.close();
+      }
+    },
+  };
+}

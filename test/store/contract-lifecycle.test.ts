@@ -1,0 +1,180 @@
+// The Store contract, continued (testAllStores: SQLite and PostgreSQL): what surrounds the entities. A new
+// store records its dialect's migrations once; a reading command on an empty store is a STORE error; a batch
+// holding one key twice keeps the last; two connections writing at once lose nothing and cannot both take a
+// lease; copyStore carries every run into another store, in write order, and skips it when copied again.
+import { describe, expect, it } from 'vitest';
+import { MIGRATIONS, PG_MIGRATIONS, copyStore, type CalibrationRecord, type LabelRow, type ResultRow, type RunRecord } from '../../src/store/index.js';
+import { testAllStores } from './all-stores.js';
+
+const run = (id: string, extra: Partial<RunRecord> = {}): RunRecord => ({
+  id,
+  suiteName: 'demo',
+  suiteHash: 'h1',
+  suiteFile: '/s/evalspec.yaml',
+  label: null,
+  status: 'completed',
+  formatVersion: 1,
+  config: { name: 'demo' },
+  repeat: 1,
+  gitCommit: null,
+  gitBranch: null,
+  totalCalls: 4,
+  variants: [{ id: 'v', label: 'v', model: 'openai:gpt-4o', providerType: 'openai', modelId: 'gpt-4o', prompt: 'v1' }],
+  startedAt: '2026-12-05T10:00:00.000Z',
+  endedAt: '2026-12-05T10:01:00.000Z',
+  warnings: ['w'],
+  selection: { models: null, repeat: 1 },
+  ...extra,
+});
+
+const result = (runId: string, caseId: string, extra: Partial<ResultRow> = {}): ResultRow => ({
+  runId,
+  caseId,
+  variantId: 'v',
+  repeat: 0,
+  output: `out ${caseId}`,
+  pass: true,
+  score: 1,
+  cached: false,
+  latencyMs: 10,
+  inputTokens: 1,
+  outputTokens: 1,
+  costUsd: null,
+  errorClass: null,
+  errorMessage: null,
+  attempts: 1,
+  checks: [],
+  messages: [{ role: 'user', content: caseId }],
+  finishedAt: 't',
+  ...extra,
+});
+
+const all = async <T>(it: AsyncIterable<T>): Promise<T[]> => {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+};
+
+testAllStores('store contract: lifecycle', ({ kind, fresh, open }) => {
+  const migrations = kind === 'postgres' ? PG_MIGRATIONS : MIGRATIONS;
+
+  describe('schema', () => {
+    it("a new store records its dialect's migrations once, in order; opening it again applies none", async () => {
+      const location = await fresh();
+      const first = await (await open(location)).migrations();
+      const second = await (await open(location)).migrations();
+      expect(first.map((m) => [m.version, m.name])).toEqual(migrations.map((m) => [m.version, m.name]));
+      expect(second).toEqual(first); // same applied_at: nothing applied again
+    });
+
+    it('stores opened at once on a new location all work, and the migrations are recorded once', async () => {
+      const location = await fresh();
+      const stores = await Promise.all([open(location), open(location), open(location)]);
+      const seen = await Promise.all(stores.map((s) => s.migrations()));
+      for (const applied of seen) expect(applied.map((m) => m.version)).toEqual(migrations.map((m) => m.version));
+    });
+
+    it('a reading command on a store nothing was ever written to: a STORE error', async () => {
+      const location = await fresh();
+      const attempt = async () => (await open(location, 'read')).runs.list();
+      await expect(attempt()).rejects.toMatchObject({ code: 'STORE' });
+    });
+  });
+
+  describe('writes', () => {
+    it('a batch holding one key twice stores the last, at its position (as a replace would)', async () => {
+      const store = await open();
+      await store.runs.create(run('r1'));
+      await store.results.putMany([result('r1', 'a'), result('r1', 'z'), result('r1', 'a', { output: 'again', pass: false })]);
+      expect((await all(store.results.list('r1'))).map((r) => [r.caseId, r.output, r.pass])).toEqual([
+        ['z', 'out z', true],
+        ['a', 'again', false],
+      ]);
+      expect((await store.results.aggregate('r1'))[0]).toMatchObject({ results: 2, passed: 1, failed: 1 });
+      await store.cache.putMany([
+        { key: 'k', response: { text: 'one', inputTokens: null, outputTokens: null, latencyMs: null, costUsd: null, finishReason: null } },
+        { key: 'k', response: { text: 'two', inputTokens: null, outputTokens: null, latencyMs: null, costUsd: null, finishReason: null } },
+      ]);
+      expect((await store.cache.get('k'))!.text).toBe('two');
+    });
+
+    it('a full listing gives every result its messages, also when results sharing them lie pages apart', async () => {
+      const store = await open();
+      await store.runs.create(run('r1'));
+      // 4,500 results, 1,500 distinct messages: result i shares its messages with i ± 1,500 (another page on PostgreSQL).
+      const written = Array.from({ length: 4_500 }, (_, i) => result('r1', `c${i}`, { messages: [{ role: 'user', content: `Q ${i % 1_500}` }] }));
+      for (let i = 0; i < written.length; i += 500) await store.results.putMany(written.slice(i, i + 500));
+      const listed = await all(store.results.list('r1'));
+      expect(listed.map((r) => r.messages![0].content)).toEqual(written.map((r) => r.messages![0].content));
+      expect((await all(store.results.list('r1', { caseId: 'c3000' })))[0].messages).toEqual([{ role: 'user', content: 'Q 0' }]);
+    });
+
+    it('two connections writing results of one run at once lose nothing; only one of them takes the lease', async () => {
+      const location = await fresh();
+      const [a, b] = [await open(location), await open(location)];
+      await a.runs.create(run('r1'));
+      const batch = (from: number) => Array.from({ length: 300 }, (_, i) => result('r1', `c${from + i}`));
+      await Promise.all([a.results.putMany(batch(0)), b.results.putMany(batch(300)), a.results.putMany(batch(600)), b.results.putMany(batch(900))]);
+      expect((await a.results.completedKeys('r1')).size).toBe(1200);
+      const lease = (token: string) => ({ runId: 'r1', token, pid: 1, host: 'h', acquiredAt: 't', heartbeatAt: 't', expiresAt: 10_000 });
+      const outcomes = await Promise.all([a.leases.acquire(lease('A'), 0), b.leases.acquire(lease('B'), 0)]);
+      expect(outcomes.filter((o) => o.acquired)).toHaveLength(1);
+    });
+  });
+
+  describe('copyStore', () => {
+    it('copies every run with its cases, results (in write order), labels and calibrations; copying again skips them', async () => {
+      const from = await open();
+      await from.runs.create(run('old', { startedAt: '2026-12-01T00:00:00.000Z' }));
+      await from.runs.create(run('new', { status: 'incomplete', label: 'main' }));
+      await from.cases.putMany('new', [{ caseId: 'b', contentHash: 'h', tags: ['t'], vars: { q: 1 }, cluster: null, description: null }]);
+      const results = Array.from({ length: 2_345 }, (_, i) => result('new', `c${(i * 7919) % 2_345}`, { inputTokens: i }));
+      await from.results.putMany(results);
+      await from.results.putMany([result('old', 'x', { pass: null, errorClass: 'server', messages: null })]);
+      const label: LabelRow = {
+        runId: 'new',
+        caseId: 'c1',
+        variantId: 'v',
+        repeat: 0,
+        label: 'pass',
+        scores: null,
+        preference: 'win',
+        tag: null,
+        comment: 'ok',
+        labeller: 'ann',
+        createdAt: 't',
+      };
+      await from.labels.putMany([label]);
+      const calibration: CalibrationRecord = {
+        id: 'new\u0000j\u0000m',
+        runId: 'new',
+        suiteName: 'demo',
+        judge: 'j',
+        metric: 'm',
+        checkType: 'judge',
+        labels: 1,
+        agreement: 1,
+        kappa: null,
+        kappaWeights: null,
+        figures: { n: 1 },
+        createdAt: 't',
+      };
+      await from.calibrations.putMany([calibration]);
+
+      const to = await open();
+      const seen: string[] = [];
+      const summary = await copyStore(from, to, (p) => seen.push(`${p.runId}:${p.outcome}`));
+      expect(summary).toEqual({ runs: 2, skipped: 0, results: 2_346, labels: 1, calibrations: 1 });
+      expect(seen).toEqual(['old:copied', 'new:copied']); // oldest first
+      expect(await to.runs.list()).toEqual(await from.runs.list());
+      expect(await to.cases.list('new')).toEqual(await from.cases.list('new'));
+      expect(await all(to.results.list('new'))).toEqual(results);
+      expect(await all(to.results.list('old'))).toEqual(await all(from.results.list('old')));
+      expect(await to.labels.list('new')).toEqual([label]);
+      expect(await to.calibrations.list()).toEqual([calibration]);
+
+      const again = await copyStore(from, to);
+      expect(again).toEqual({ runs: 0, skipped: 2, results: 0, labels: 0, calibrations: 0 });
+    });
+  });
+});
