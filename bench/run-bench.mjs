@@ -9,6 +9,7 @@
 //         also run at 10,000 cases (W2/2) to show memory does not grow with N
 //   W3    W1 with the cache on: one run fills it, then --reps fully cached re-runs
 //   W4    W1 with 10% 429 (retry-after: 1) and 3% 500 injected per attempt
+//   W7    a real rate limit: 1,000 calls at the server's 6,000 requests/min, then at 60,000 tokens/min (workloads/w7-rate-limits.mjs)
 //   kill  W1 killed with SIGKILL at ~40% of results stored, then `--resume`: compared with an
 //         uninterrupted run, and checked that no stored case was called again
 //   --floor  also run shared/bench/floor-client.mjs on W1, W2 and W4 (same servers, same session)
@@ -23,6 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { runW7 } from './workloads/w7-rate-limits.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(path.join(REPO, 'package.json'));
@@ -32,7 +34,7 @@ const PROMPT = 'You are a support assistant. Answer with the requested code only
 const FAULTS = ['--rate-429', '0.1', '--retry-after', '1', '--rate-500', '0.03'];
 
 // ---- options ------------------------------------------------------------------------------------------
-const ALL = ['W1', 'W2', 'W3', 'W4', 'kill'];
+const ALL = ['W1', 'W2', 'W3', 'W4', 'W7', 'kill'];
 const opt = { only: ALL, reps: 1, floor: false, peer: false, build: true, keep: false, quietWait: 120 };
 for (let i = 2; i < process.argv.length; i++) {
   const a = process.argv[i];
@@ -734,6 +736,8 @@ if (opt.only.includes('W4')) {
   await server.stop();
 }
 
+const w7Rows = opt.only.includes('W7') ? await runW7({ startServer, runEvalspec, printEvalspec, add, check, WORK, reps: opt.reps, f }) : [];
+
 if (opt.only.includes('kill')) {
   console.log('\n## kill: W1 killed with SIGKILL at ~40% stored, then --resume');
   const server = await startServer(['--latency-ms', '200']);
@@ -899,6 +903,7 @@ if (opt.only.includes('W4')) {
     '',
   ]);
 }
+rows.push(...w7Rows);
 if (session.kill)
   rows.push([
     'kill',
