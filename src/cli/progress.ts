@@ -2,6 +2,7 @@
 // seconds, so logs carry no cursor-control garbage.
 import cliProgress from 'cli-progress';
 import type { RunEvent } from '../run/index.js';
+import { escapeTerminal } from '../report/index.js';
 import type { ResultRow } from '../store/index.js';
 
 /** An answered call this run paid for whose cost is unknown (no price): its spend cannot be counted. */
@@ -18,7 +19,7 @@ export function spentText(spentUsd: number, unpriced: number, priced: number): s
 
 /** "throttled by openai:gpt-4o: ~98 req/s, 0 rejected in the last minute" (the model name is the suite's, escaped). */
 export function throttleText(e: { model: string; perSecond: number; rejectedLastMinute: number }): string {
-  const model = e.model.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 80);
+  const model = escapeTerminal(e.model, 80);
   const pace = e.perSecond >= 10 ? Math.round(e.perSecond).toString() : e.perSecond.toFixed(1);
   return `throttled by ${model}: ~${pace} req/s, ${e.rejectedLastMinute} rejected in the last minute`;
 }
