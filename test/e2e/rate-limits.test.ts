@@ -229,3 +229,30 @@ cases: [{ vars: {} }]
     expect(result.stderr).toMatch(/rpm, tpm/);
   });
 });
+
+describe('--dry-run with a declared rate_limit', () => {
+  afterAll(() => cleanupTempDirs());
+  it('estimates the duration from the declared limit when it is the bottleneck', async () => {
+    const dir = tempDir();
+    writeFiles(dir, {
+      'evalspec.yaml': `name: dry-limits
+providers:
+  openai: { baseURL: "http://127.0.0.1:9/v1", apiKey: "sk-dry-run-not-called", rate_limit: { rpm: 60 } }
+models: [openai:gpt-fake]
+params: { max_tokens: 16 }
+prompts:
+  - id: v1
+    messages:
+      - { role: user, content: "Question {{n}}" }
+cases: cases.jsonl
+concurrency: 8
+`,
+      'cases.jsonl': jsonl(Array.from({ length: 120 }, (_, i) => ({ id: `c${i}`, vars: { n: String(i) } }))),
+    });
+    const result = await runCli(['run', 'evalspec.yaml', '--dry-run'], { cwd: dir });
+    expect(result.exitCode, result.stderr).toBe(0);
+    // 120 calls at 60 requests/min: 2 minutes, longer than 120 calls × (0.5 s + 16/50 s) / 8 in flight ≈ 12 s.
+    expect(result.stdout).toContain('estimated duration: 2m 00s');
+    expect(result.stdout).toContain('openai:gpt-fake: its declared rate_limit (60 requests/min) takes at least 120 s for 120 calls');
+  });
+});
