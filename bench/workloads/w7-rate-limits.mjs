@@ -38,10 +38,12 @@ export async function runW7(bench) {
         limitS = Math.max(0, charged - perSecond * W7.burstS) / perSecond + W7.latencyMs / 1000;
       }
       const ratio = limitS ? rec.wallS / limitS : null;
+      // The calls phase alone (first request to last response): what the controller decides, without start-up.
+      const callsRatio = limitS && rec.phases ? rec.phases.callsS / limitS : null;
       const complete = rec.failed ? 0 : (rec.results - (rec.errors ?? 0)) / calls;
-      rec.w7 = { limitS, ratio, rejected, complete, rateLimits };
+      rec.w7 = { limitS, ratio, callsRatio, rejected, complete, rateLimits };
       console.log(
-        `  ${name}#${rep}: wall ${f(rec.wallS, 2)} s, limit ${f(limitS, 2)} s, wall/limit ${f(ratio, 3)}, complete ${f(100 * complete, 1)}%, ` +
+        `  ${name}#${rep}: wall ${f(rec.wallS, 2)} s, limit ${f(limitS, 2)} s, wall/limit ${f(ratio, 3)} (calls phase ${f(callsRatio, 3)}), complete ${f(100 * complete, 1)}%, ` +
           `rejected ${rejected} (${f((100 * rejected) / calls, 1)}% of calls), exit ${rec.rc}` +
           (rateLimits ? `; evalspec saw ${rateLimits.map((r) => `${r.model}: ${r.rejected} rejected, waited ${r.waitedS} s`).join('; ')}` : ''),
       );
@@ -56,7 +58,7 @@ export async function runW7(bench) {
   return rows.map(({ name, rec }) => [
     'W7',
     `${name} wall / limit (${f(rec.w7.limitS, 1)} s), rejected, complete`,
-    `${f(rec.wallS, 2)} s = ${f(rec.w7.ratio, 2)}x, ${rec.w7.rejected} rejected, ${f(100 * rec.w7.complete, 0)}%`,
+    `${f(rec.wallS, 2)} s = ${f(rec.w7.ratio, 2)}x (calls ${f(rec.w7.callsRatio, 2)}x), ${rec.w7.rejected} rejected, ${f(100 * rec.w7.complete, 0)}%`,
     '',
     name === 'W7-rpm' ? `${PROMPTFOO_RPM_WALL_S} s (issue)` : '',
     '',

@@ -7,63 +7,15 @@
 import type { RateBucket, RateBudget } from './budget.js';
 import { DIMENSIONS, type Dimension, type RateLimitReading } from './headers.js';
 import { ShareDetector } from './sharing.js';
+import { zeroTaken, type CallSize, type CallSizer, type DeclaredLimits, type RateLimitFigures, type SendMark, type Ticket } from './types.js';
 
-/** A call's size for the token limits: the prompt's tokens (estimated) and the output expected. */
-export interface CallSize {
-  input: number;
-  output: number;
-}
-
-/** How to size a call when a token limit is known (asked at admission, the prompt tokenized once per call). */
-export interface CallSizer {
-  promptTokens: () => number;
-  maxOutputTokens?: number;
-  /** The tokenizer's count, once asked. */
-  rawInput?: number;
-}
-
-/** What one admitted attempt holds until it is released. */
-export interface Ticket {
-  /** What was taken from each bucket (to correct with the reported usage). */
-  taken: Partial<Record<Dimension, number>>;
-  /** The tokenizer's estimate of the prompt, before correction (to learn the correction). */
-  rawInput?: number;
-}
-
-/** Where a response's headers were read: how much this model and its whole key had taken when its request left. */
-export interface SendMark {
-  at: number;
-  taken: Record<Dimension, number>;
-  groupTaken: Record<Dimension, number>;
-}
-
-const zeroTaken = (): Record<Dimension, number> => ({ requests: 0, tokens: 0, 'input-tokens': 0, 'output-tokens': 0 });
+export type { CallSize, CallSizer, DeclaredLimits, RateLimitFigures, SendMark, Ticket } from './types.js';
 
 /** The controllers of one endpoint and key, and what they took together (a limit may be the key's: sharing.ts). */
 export class RateGroup {
   readonly taken = zeroTaken();
   readonly members: RateController[] = [];
   constructor(readonly key: string) {}
-}
-
-export interface DeclaredLimits {
-  rpm?: number;
-  tpm?: number;
-}
-
-/** The controller's figures for the report (JSON `rateLimits`) and the progress line. */
-export interface RateLimitFigures {
-  /** provider:model as the suite names it. */
-  model: string;
-  declared: { rpm: number | null; tpm: number | null };
-  /** Per minute, from the provider's headers; null when it sent none. */
-  learned: { rpm: number | null; tpm: number | null; inputTpm: number | null; outputTpm: number | null };
-  attempts: number;
-  rejected: number;
-  /** Summed over calls: time spent waiting for the limit (paced, or after a 429). */
-  waitedS: number;
-  /** The window of attempts in flight AIMD settled on; null when it never had to limit it. */
-  concurrencyWindow: number | null;
 }
 
 /** Pace a little under the limit: the provider's clock and ours do not agree to the millisecond. */
@@ -197,6 +149,7 @@ export class RateController {
     } else if (outcome.kind === 'rejected') {
       this.rejected++;
       this.rejectedAt.push(now);
+      if (this.rejectedAt.length > 4096) this.rejectedAt.splice(0, 2048);
       this.noteOutcome(true);
       this.onRejected(outcome.retryAfterMs, now);
     }
@@ -335,7 +288,10 @@ export class RateController {
     this.group.taken.requests++;
     this.inflight++;
     this.attempts++;
-    if (this.limits.size > 0 || this.rejected > 0) this.admittedAt.push(now);
+    if (this.limits.size > 0 || this.rejected > 0) {
+      this.admittedAt.push(now);
+      if (this.admittedAt.length > 4096) this.admittedAt.splice(0, 2048); // pace() reads the last 5 s only
+    }
     return { taken, rawInput: sizer?.rawInput };
   }
 
