@@ -302,11 +302,11 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
     }
   }
   let storeFailure: unknown;
-  // The progress line says when a provider throttles the run (every 2 s, only for the models it throttles).
+  // The progress line says when a provider throttles the run (every second, only for the models it throttles).
   const throttleTimer = options.onEvent
     ? setInterval(() => {
         for (const c of rateLimits.all()) if (c.throttled) options.onEvent?.({ type: 'rate-limited', model: c.model, ...c.pace() });
-      }, 2000).unref()
+      }, 1000).unref()
     : undefined;
   try {
     await Promise.all(Array.from({ length: Math.min(runLimit, Math.max(1, plan.totalCalls)) }, worker));

@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startFakeProvider, type FakeProvider, type FakeRequest } from '../fake-provider/server.js';
 import { REPO, cleanupTempDirs, jsonl, runCli, tempDir, writeFiles } from '../helpers/cli.js';
+import { jsonReportSchema } from '../helpers/report-schema.js';
 
 const SHARED_SERVER = resolve(process.env.EVALSPEC_SHARED ?? join(REPO, '..', 'shared'), 'bench', 'fake-llm-server.mjs');
 const MODELS = ['fake-large', 'fake-small'];
@@ -79,6 +80,7 @@ describe.skipIf(!existsSync(SHARED_SERVER))('against the shared fake server’s 
         expect(result.exitCode, result.stderr).toBe(0);
         const stats = await server.stats();
         const report = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8'));
+        jsonReportSchema.parse(report);
         expect(report.status).toBe('completed');
         for (const model of MODELS) {
           const v = report.variants.find((x: { id: string }) => x.id === model);
@@ -94,6 +96,8 @@ describe.skipIf(!existsSync(SHARED_SERVER))('against the shared fake server’s 
         for (const r of report.rateLimits) expect(r.learned[learnedField]).toBe(limit);
         expect(report.rateLimits.reduce((n: number, r: { attempts: number }) => n + r.attempts, 0)).toBe(stats.requests);
         expect(report.rateLimits.reduce((n: number, r: { rejected: number }) => n + r.rejected, 0)).toBe(rejected);
+        // The terminal report says the run was throttled, in one line.
+        expect(result.stdout).toMatch(/^rate-limited: openai:fake-(large|small) \(/m);
       } finally {
         await server.stop();
       }
@@ -159,6 +163,8 @@ concurrency: 16
     expect(report.rateLimits).toHaveLength(1);
     expect(report.rateLimits[0]).toMatchObject({ model: 'anthropic:claude-fake', learned: { rpm: 1200 }, rejected });
     expect(report.rateLimits[0].attempts).toBe(server.requests.length);
+    // The progress line (stderr) named the throttling provider and model.
+    expect(result.stderr).toMatch(/throttled by anthropic:claude-fake: ~[\d.]+ req\/s, \d+ rejected in the last minute/);
   });
 });
 
