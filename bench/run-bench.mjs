@@ -10,6 +10,7 @@
 //   W3    W1 with the cache on: one run fills it, then --reps fully cached re-runs
 //   W4    W1 with 10% 429 (retry-after: 1) and 3% 500 injected per attempt
 //   W6-store  results write throughput, PostgreSQL vs SQLite (bench/workloads/w6-store-write.mjs)
+//   W7    a real rate limit: 1,000 calls at the server's 6,000 requests/min, then at 60,000 tokens/min (workloads/w7-rate-limits.mjs)
 //   kill  W1 killed with SIGKILL at ~40% of results stored, then `--resume`: compared with an
 //         uninterrupted run, and checked that no stored case was called again
 //   --floor  also run shared/bench/floor-client.mjs on W1, W2 and W4 (same servers, same session)
@@ -25,6 +26,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { runW6StoreWrite } from './workloads/w6-store-write.mjs';
+import { runW7 } from './workloads/w7-rate-limits.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(path.join(REPO, 'package.json'));
@@ -34,7 +36,7 @@ const PROMPT = 'You are a support assistant. Answer with the requested code only
 const FAULTS = ['--rate-429', '0.1', '--retry-after', '1', '--rate-500', '0.03'];
 
 // ---- options ------------------------------------------------------------------------------------------
-const ALL = ['W1', 'W2', 'W3', 'W4', 'kill', 'W6-store'];
+const ALL = ['W1', 'W2', 'W3', 'W4', 'W7', 'kill', 'W6-store'];
 const opt = { only: ALL, reps: 1, floor: false, peer: false, build: true, keep: false, quietWait: 120 };
 for (let i = 2; i < process.argv.length; i++) {
   const a = process.argv[i];
@@ -736,6 +738,8 @@ if (opt.only.includes('W4')) {
   await server.stop();
 }
 
+const w7Rows = opt.only.includes('W7') ? await runW7({ startServer, runEvalspec, printEvalspec, add, check, WORK, reps: opt.reps, f }) : [];
+
 if (opt.only.includes('kill')) {
   console.log('\n## kill: W1 killed with SIGKILL at ~40% stored, then --resume');
   const server = await startServer(['--latency-ms', '200']);
@@ -904,6 +908,7 @@ if (opt.only.includes('W4')) {
     '',
   ]);
 }
+rows.push(...w7Rows);
 if (session.kill)
   rows.push([
     'kill',

@@ -202,6 +202,7 @@ export async function runSuite(suitePath: string | undefined, options: RunSuiteO
     }).finally(() => options.signal?.removeEventListener('abort', stopUserCode));
     const report = await buildRunReport(store, outcome.runId);
     report.warnings = [...new Set([...report.warnings, ...outcome.warnings])];
+    if (outcome.rateLimits.length > 0) report.rateLimits = outcome.rateLimits;
     await reportRunEnd(reporters, report, store);
     // An incomplete, cancelled or refused run keeps its own code (3, 130, 4) even when bars fail.
     const gate = gateSummary(report, options.allowInconclusive);

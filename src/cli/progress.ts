@@ -2,6 +2,7 @@
 // seconds, so logs carry no cursor-control garbage.
 import cliProgress from 'cli-progress';
 import type { RunEvent } from '../run/index.js';
+import { escapeTerminal } from '../report/index.js';
 import type { ResultRow } from '../store/index.js';
 
 /** An answered call this run paid for whose cost is unknown (no price): its spend cannot be counted. */
@@ -14,6 +15,13 @@ export function spentText(spentUsd: number, unpriced: number, priced: number): s
   if (unpriced === 0) return `$${spentUsd.toFixed(4)} spent`;
   if (priced === 0 && spentUsd === 0) return `spend unknown (${unpriced} unpriced calls)`;
   return `$${spentUsd.toFixed(4)} spent + ${unpriced} unpriced calls`;
+}
+
+/** "throttled by openai:gpt-4o: ~98 req/s, 0 rejected in the last minute" (the model name is the suite's, escaped). */
+export function throttleText(e: { model: string; perSecond: number; rejectedLastMinute: number }): string {
+  const model = escapeTerminal(e.model, 80);
+  const pace = e.perSecond >= 10 ? Math.round(e.perSecond).toString() : e.perSecond.toFixed(1);
+  return `throttled by ${model}: ~${pace} req/s, ${e.rejectedLastMinute} rejected in the last minute`;
 }
 
 export interface Progress {
@@ -30,6 +38,15 @@ export function createProgress(options: { stream?: NodeJS.WriteStream; enabled: 
   let last = { done: 0, total: 0, errors: 0, spent: 0 };
   let unpriced = 0;
   let priced = 0;
+  let throttle = '';
+  let throttleAt = 0;
+  const noteThrottle = (e: RunEvent) => {
+    if (e.type !== 'rate-limited') return;
+    // One model per line: the latest that reported in the last few seconds.
+    throttle = ` | ${throttleText(e)}`;
+    throttleAt = performance.now();
+  };
+  const throttleNow = () => (performance.now() - throttleAt < 5000 ? throttle : '');
   const count = (row: ResultRow) => {
     if (unpricedCall(row)) unpriced++;
     else if (row.errorClass === null) priced++;
@@ -42,7 +59,7 @@ export function createProgress(options: { stream?: NodeJS.WriteStream; enabled: 
     const bar = new cliProgress.SingleBar(
       {
         stream,
-        format: 'calls {bar} {value}/{total} | {rate} calls/s | errors {errors} | {spent}',
+        format: 'calls {bar} {value}/{total} | {rate} calls/s | errors {errors} | {spent}{throttle}',
         hideCursor: true,
         clearOnComplete: false,
         fps: 10,
@@ -54,11 +71,14 @@ export function createProgress(options: { stream?: NodeJS.WriteStream; enabled: 
         if (e.type === 'run-start') {
           started = performance.now();
           startDone = e.alreadyDone;
-          bar.start(e.totalCalls, e.alreadyDone, { rate: '0', errors: 0, spent: spentText(0, 0, 0) });
+          bar.start(e.totalCalls, e.alreadyDone, { rate: '0', errors: 0, spent: spentText(0, 0, 0), throttle: '' });
         } else if (e.type === 'call-end') {
           last = { done: e.done, total: e.total, errors: e.errors, spent: e.spentUsd };
           count(e.row);
-          bar.update(e.done, { rate: rate(), errors: e.errors, spent: spentText(e.spentUsd, unpriced, priced) });
+          bar.update(e.done, { rate: rate(), errors: e.errors, spent: spentText(e.spentUsd, unpriced, priced), throttle: throttleNow() });
+        } else if (e.type === 'rate-limited') {
+          noteThrottle(e);
+          bar.update({ throttle: throttleNow() });
         }
       },
       stop() {
@@ -68,7 +88,9 @@ export function createProgress(options: { stream?: NodeJS.WriteStream; enabled: 
   }
   let lastPrint = 0;
   const print = () =>
-    stream.write(`progress: ${last.done}/${last.total} calls, ${rate()} calls/s, ${last.errors} errors, ${spentText(last.spent, unpriced, priced)}\n`);
+    stream.write(
+      `progress: ${last.done}/${last.total} calls, ${rate()} calls/s, ${last.errors} errors, ${spentText(last.spent, unpriced, priced)}${throttleNow().replace(' |', ',')}\n`,
+    );
   return {
     onEvent(e) {
       if (e.type === 'run-start') {
@@ -83,7 +105,7 @@ export function createProgress(options: { stream?: NodeJS.WriteStream; enabled: 
           lastPrint = performance.now();
           print();
         }
-      }
+      } else noteThrottle(e);
     },
     stop() {
       if (last.total > 0) print();

@@ -1,6 +1,6 @@
 // The report stage: terminal, JSON, JUnit and Markdown renderings of a stored run. Only import surface of report/.
 export { buildRunReport, loadRun, resultForJson } from './run-report.js';
-export type { RunReport, VariantSummary } from './run-report-types.js';
+export type { RunReport, VariantSummary, RateLimitSummary } from './run-report-types.js';
 export { writeJsonReport } from './json-report.js';
 export { addRunAnalysis, barsExitCode, gateSummary, storedBars, type BarResult, type BaselineChoice, type SegmentFigures } from './analysis.js';
 export { barResults, barText, casesNeededNote, describeBars, explainBar } from './bar-text.js';

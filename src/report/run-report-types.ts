@@ -41,6 +41,22 @@ export interface VariantSummary {
   consistency?: ConsistencyFigure | null;
 }
 
+/**
+ * A provider:model that met a rate limit during this invocation (run/rate-limit/): the limits declared in the
+ * suite and learned from the provider's headers (per minute; null when unknown), the attempts the provider
+ * rejected (429) and the time calls spent waiting for the limit. Held in memory by the run: present in the
+ * report of the run that met it, not in a later `show`.
+ */
+export interface RateLimitSummary {
+  model: string;
+  declared: { rpm: number | null; tpm: number | null };
+  learned: { rpm: number | null; tpm: number | null; inputTpm: number | null; outputTpm: number | null };
+  attempts: number;
+  rejected: number;
+  waitedS: number;
+  concurrencyWindow: number | null;
+}
+
 export interface RunReport {
   formatVersion: 1;
   runId: string;
@@ -67,6 +83,8 @@ export interface RunReport {
   segments?: SegmentSection[];
   /** Cost of quality and latency per variant and segment (cost-summary.ts). */
   costs?: CostSummary;
+  /** Rate limits met by this invocation, per provider:model (absent when none was). */
+  rateLimits?: RateLimitSummary[];
 }
 
 /** A segment of the run report: stats/' figures with each variant's warning in words (segment-warning.ts). */

@@ -1,6 +1,6 @@
 // The summary printed after a run (and by `evalspec show`): one row per variant, then the first failures.
 import type { Store } from '../store/index.js';
-import type { RunReport } from './run-report-types.js';
+import type { RateLimitSummary, RunReport } from './run-report-types.js';
 import { sampleFailures } from './failures.js';
 import { escapeTerminal } from './escape.js';
 import { pct, ciText, costText, ms, int, num, textTable } from './format.js';
@@ -33,6 +33,17 @@ export function repeatReduceLine(report: RunReport): string | null {
   if (!report.repeatReduce) return null;
   const method = report.variants.find((v) => v.passRateCi)?.passRateCi?.method;
   return `pass rate per case over ${report.repeat} repeats: ${report.repeatReduce.reducer}, the ${report.repeatReduce.estimator}${method ? `; interval: ${method}` : ''}`;
+}
+
+/** One line for the models the provider throttled: the limit, the rejections, the time spent waiting. */
+export function rateLimitLine(limits: RateLimitSummary[]): string {
+  const parts = limits.map((r) => {
+    const rpm = r.learned.rpm ?? r.declared.rpm;
+    const tpm = r.learned.tpm ?? r.declared.tpm;
+    const limit = [rpm !== null ? `${int(rpm)} req/min` : null, tpm !== null ? `${int(tpm)} tokens/min` : null].filter(Boolean).join(', ');
+    return `${escapeTerminal(r.model, 80)}${limit ? ` (${limit})` : ''}: ${int(r.rejected)} of ${int(r.attempts)} attempts rejected, calls waited ${num(r.waitedS, 1)} s in total`;
+  });
+  return `rate-limited: ${parts.join('; ')}`;
 }
 
 export async function renderTerminalReport(store: Store, report: RunReport, options: { failures?: number } = {}): Promise<string> {
@@ -69,6 +80,8 @@ export async function renderTerminalReport(store: Store, report: RunReport, opti
       }
     }
   }
+  const throttled = (report.rateLimits ?? []).filter((r) => r.rejected > 0 || r.waitedS > 0);
+  if (throttled.length) lines.push('', rateLimitLine(throttled));
   if (report.warnings.length) lines.push('', ...report.warnings.map((w) => `warning: ${w}`));
   if (report.notes.length) lines.push('', ...report.notes.map((n) => `note: ${n}`));
   return lines.join('\n');

@@ -2,6 +2,7 @@
 // (run/providers/ builds them). The executor (execute.ts) and the judge client (judge-client.ts) see only these.
 import type { JudgeRequest } from '../score/index.js';
 import type { Message, GenerationParams, ModelRef } from '../suite/index.js';
+import type { RateController } from './rate-limit/controller.js';
 
 export interface CallRequest {
   caseId: string;
@@ -33,6 +34,8 @@ export interface CallTarget {
   connectionKey: string;
   concurrency?: number;
   timeoutMs?: number;
+  /** Network models: the rate controller every attempt passes (rate-limit/). */
+  rateController?: RateController;
   /** What identifies the endpoint in the cache key (never the API key); null: not cached. */
   cacheIdentity: Record<string, unknown> | null;
   call(request: CallRequest): Promise<CallResponse>;
@@ -52,6 +55,7 @@ export interface JudgeTarget {
   connectionKey: string;
   concurrency?: number;
   timeoutMs?: number;
+  rateController?: RateController;
   cacheIdentity: Record<string, unknown> | null;
   call(request: JudgeRequest<unknown>, signal: AbortSignal, timeoutMs: number): Promise<RawAnswer>;
 }

@@ -1,10 +1,23 @@
 // The one call-with-retries of run/, used by model calls (execute.ts) and judge calls (judge-client.ts): take
-// the provider's concurrency slot, start the attempt's timeout only then, classify a failure (errors.ts),
-// back off with jitter (Retry-After honoured, capped) and try again, until an answer, an error that is not
-// retried, the retry limit, a stop or a cancel.
-import { backoffMs, classifyError, type ClassifiedError, type ErrorClass, type RetryPolicy } from './errors.js';
+// the provider's concurrency slot, pass the model's rate controller (rate-limit/), start the attempt's timeout
+// only then, classify a failure (errors.ts), back off with jitter (Retry-After honoured, capped) and try again,
+// until an answer, an error that is not retried, the retry limit, a stop or a cancel. A rate-limited attempt
+// (429) is not a failure: it waits its turn without spending the retry budget of server errors, for at most
+// retries.max_wait_s.
+import { backoffMs, classifyError, DEFAULT_MAX_WAIT_MS, type ClassifiedError, type ErrorClass, type RetryPolicy } from './errors.js';
 import { Semaphore, sleep } from './concurrency.js';
 import type { SecretScrubber } from './secrets.js';
+import type { CallSizer, RateController, Ticket } from './rate-limit/controller.js';
+
+/** The model's rate controller, and what it needs to size a call for the token limits. */
+export interface RateGate<T> {
+  controller: RateController;
+  /** The prompt's tokens by the tokenizer; asked only when a token limit is known. */
+  promptTokens: () => number;
+  maxOutputTokens?: number;
+  /** The usage the provider reported, which corrects the estimate. */
+  usage: (value: T) => { input?: number; output?: number };
+}
 
 /** What one attempt is given: its signal is aborted at its timeout or on cancel. */
 export interface Attempt {
@@ -14,7 +27,7 @@ export interface Attempt {
   attempt: number;
 }
 
-export interface RetryOptions {
+export interface RetryOptions<T = unknown> {
   policy: RetryPolicy;
   /** Per attempt, counted from the moment the provider slot is taken. */
   timeoutMs: number;
@@ -28,6 +41,8 @@ export interface RetryOptions {
   scrubber?: SecretScrubber;
   /** Classes returned at their first occurrence, retryable or not (a judge asks again after a malformed answer itself). */
   noRetry?: ReadonlySet<ErrorClass>;
+  /** The model's rate controller (network models). */
+  rate?: RateGate<T>;
   /** Before each backoff wait. */
   onRetry?: (retry: { attempt: number; error: ClassifiedError; delayMs: number }) => void;
 }
@@ -69,12 +84,21 @@ function track(cancel: AbortSignal, controller: AbortController): Set<AbortContr
   return set;
 }
 
-export async function callWithRetries<T>(call: (attempt: Attempt) => Promise<T>, options: RetryOptions): Promise<CallOutcome<T>> {
-  const { policy, timeoutMs, slot, cancel, stop } = options;
+export async function callWithRetries<T>(call: (attempt: Attempt) => Promise<T>, options: RetryOptions<T>): Promise<CallOutcome<T>> {
+  const { policy, timeoutMs, slot, cancel, stop, rate } = options;
+  const maxWaitMs = policy.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
+  // The controller tokenizes the prompt only when a token limit is known, once per call (not per attempt).
+  const sizer: CallSizer | undefined = rate && { promptTokens: rate.promptTokens, maxOutputTokens: rate.maxOutputTokens };
+  let failures = 0; // attempts that spent the retry budget (every retryable class but rate-limit)
+  let limitedSince: number | undefined; // the first 429 of this call
+  let limitedRetries = 0;
   for (let attempt = 1; ; attempt++) {
     // Wait for the slot first: time queued behind other calls to this provider is not this call's timeout.
     if (slot) await slot.acquire();
-    if (cancel?.aborted) {
+    let ticket: Ticket | null | undefined;
+    if (rate && !cancel?.aborted) ticket = rate.controller.tryAcquire(sizer) ?? (await rate.controller.acquire(sizer, cancel));
+    if (cancel?.aborted || ticket === null) {
+      if (ticket) rate!.controller.release(ticket, { kind: 'failed' });
       slot?.release();
       return { ok: false, error: { ...CANCELLED }, attempts: attempt - 1 }; // not made: the run is being cancelled
     }
@@ -89,20 +113,40 @@ export async function callWithRetries<T>(call: (attempt: Attempt) => Promise<T>,
     let error: ClassifiedError;
     try {
       const value = await call({ signal: controller.signal, timeoutMs, attempt });
+      if (ticket) rate!.controller.release(ticket, { kind: 'ok', ...rate!.usage(value) });
       return { ok: true, value, attempts: attempt, latencyMs: performance.now() - started };
     } catch (thrown) {
       error = classifyError(thrown, { timedOut, cancelled: cancel?.aborted ?? false, timeoutMs });
       if (options.scrubber) error.message = options.scrubber.scrub(error.message);
+      if (ticket)
+        rate!.controller.release(ticket, error.errorClass === 'rate-limit' ? { kind: 'rejected', retryAfterMs: error.retryAfterMs } : { kind: 'failed' });
     } finally {
       clearTimeout(timer);
       tracked?.delete(controller);
       slot?.release();
     }
-    if (!error.retryable || options.noRetry?.has(error.errorClass) || attempt > policy.max || stop?.aborted || cancel?.aborted) {
+    const limited = error.errorClass === 'rate-limit';
+    if (!limited) failures++;
+    if (!error.retryable || options.noRetry?.has(error.errorClass) || failures > policy.max || stop?.aborted || cancel?.aborted) {
       return { ok: false, error, attempts: attempt };
     }
     // The slot is free while waiting: other calls to the provider go ahead.
-    const delayMs = backoffMs(attempt, policy, error.retryAfterMs);
+    let delayMs: number;
+    if (limited) {
+      // A 429 waits its turn: the provider's retry-after, else backoff; bounded in time, not in attempts.
+      const now = performance.now();
+      limitedSince ??= now;
+      delayMs = backoffMs(++limitedRetries, policy, error.retryAfterMs);
+      if (now + delayMs - limitedSince > maxWaitMs) {
+        const waited = Math.round((now - limitedSince) / 1000);
+        const limitS = Math.round(maxWaitMs / 1000);
+        const message = `rate-limited for ${waited} s, and the next try would pass retries.max_wait_s (${limitS} s); raise it, lower concurrency or declare the provider's rate_limit (last answer: ${error.message})`;
+        return { ok: false, error: { ...error, message }, attempts: attempt };
+      }
+      rate?.controller.noteWait(delayMs);
+    } else {
+      delayMs = backoffMs(failures, policy, error.retryAfterMs);
+    }
     options.onRetry?.({ attempt, error, delayMs });
     await sleep(delayMs, stop, cancel);
     if (cancel?.aborted) return { ok: false, error: { ...CANCELLED }, attempts: attempt };

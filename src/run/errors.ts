@@ -126,10 +126,16 @@ export function classifyError(error: unknown, state: { timedOut: boolean; cancel
 }
 
 export interface RetryPolicy {
+  /** Retries of server, timeout, network and malformed-response errors (a 429 does not count). */
   max: number;
   baseMs: number;
   maxMs: number;
+  /** How long one call may keep being rate-limited (429) before it is an error (retries.max_wait_s). */
+  maxWaitMs?: number;
 }
+
+/** retries.max_wait_s when the suite does not set it: ten minutes of 429s for one call. */
+export const DEFAULT_MAX_WAIT_MS = 600_000;
 
 /** Exponential backoff with jitter; a provider's Retry-After wins (capped so a bad header cannot stall a run). */
 export function backoffMs(attempt: number, policy: RetryPolicy, retryAfterMs: number | undefined, random = Math.random): number {

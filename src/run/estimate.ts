@@ -159,6 +159,11 @@ export function estimatePlan(plan: Plan, options: EstimateOptions = {}): RunEsti
     const total = [...work.values()].reduce((s, w) => s + w.ms, 0);
     durationMs = Math.max(total / Math.max(1, concurrency), ...[...work.values()].map((w) => w.ms / Math.max(1, w.limit)));
   }
+  // A declared rate_limit is a floor: the model's calls (every prompt of it) cannot go faster than its limits.
+  for (const floor of rateLimitFloors(plan, variants)) {
+    notes.push(floor.note);
+    if (durationMs !== null) durationMs = Math.max(durationMs, floor.ms);
+  }
 
   const unpriced = variants.filter((v) => v.costUsd === null && v.calls > 0).map((v) => v.id);
   if (variants.some((v) => v.calls > 0 && v.model.startsWith('replay:')))
@@ -182,6 +187,30 @@ export function estimatePlan(plan: Plan, options: EstimateOptions = {}): RunEsti
     tokenizer: TOKENIZER_NAME,
     notes,
   };
+}
+
+/** Per model with a declared rate_limit: the least time its calls take at that limit (requests, and tokens as estimated). */
+function rateLimitFloors(plan: Plan, variants: VariantEstimate[]): { ms: number; note: string }[] {
+  const byModel = new Map<string, { rpm?: number; tpm?: number; calls: number; tokens: number }>();
+  for (const v of variants) {
+    const model = plan.variants.find((x) => x.id === v.id)!.model;
+    if (!model.rateLimit || v.calls === 0) continue;
+    const key = `${model.providerId}:${model.modelId}`;
+    const entry = byModel.get(key) ?? { ...model.rateLimit, calls: 0, tokens: 0 };
+    entry.calls += v.calls;
+    entry.tokens += v.inputTokens + v.outputTokens;
+    byModel.set(key, entry);
+  }
+  return [...byModel].map(([model, e]) => {
+    const byRequests = e.rpm ? (e.calls / e.rpm) * 60_000 : 0;
+    const byTokens = e.tpm ? (e.tokens / e.tpm) * 60_000 : 0;
+    const ms = Math.max(byRequests, byTokens);
+    const limit = [e.rpm ? `${e.rpm} requests/min` : null, e.tpm ? `${e.tpm} tokens/min` : null].filter(Boolean).join(', ');
+    return {
+      ms,
+      note: `${model}: its declared rate_limit (${limit}) takes at least ${Math.ceil(ms / 1000)} s for ${e.calls} calls (judge calls on it not counted)`,
+    };
+  });
 }
 
 /** Median of ascending values (mean of the middle two for an even count), null for none. */

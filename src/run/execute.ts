@@ -1,6 +1,7 @@
 // executeRun: take a plan, call every (case, variant, repeat) with bounded concurrency, retries, cache and
 // timeouts, score each output and stream the results to the store as they finish.
 import { createHash } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { EvalspecError, EXIT } from '../errors.js';
 import { stableStringify } from '../suite/index.js';
 import type { Plan, WorkItem } from '../plan/index.js';
@@ -19,6 +20,9 @@ import { routeSdkWarnings } from './sdk-warnings.js';
 import { applyCheckErrors } from './check-errors.js';
 import type { LeaseHandle } from './lease.js';
 import { openRun } from './run-record.js';
+import { RateLimits } from './rate-limit/registry.js';
+import type { RateLimitFigures } from './rate-limit/controller.js';
+import { countMessageTokens } from './tokens.js';
 
 import type { RunOptions } from './run-options.js';
 
@@ -34,6 +38,8 @@ export interface RunOutcome {
   counts: { skipped: number; called: number; cached: number; errors: number };
   /** Set when --max-cost was given. */
   budget?: BudgetSummary;
+  /** Per provider:model that met a limit (declared, learned, waited for or rejected); [] when none did. */
+  rateLimits: RateLimitFigures[];
 }
 
 /** What a call (or the cache hit standing in for it) reported, as a result row stores it. */
@@ -89,7 +95,9 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
   const warnings = [...suite.warnings];
   held.restoreSdkWarnings = routeSdkWarnings(warnings); // the AI SDK's per-call warnings, once each, into the run's (sdk-warnings.ts)
   const scrubber = new SecretScrubber();
-  const targets = await buildTargets(suite, suite.models, scrubber, warnings);
+  // One controller per endpoint + key + model, shared by model and judge calls (rate-limit/).
+  const rateLimits = new RateLimits();
+  const targets = await buildTargets(suite, suite.models, scrubber, warnings, rateLimits);
   // Judge checks: their models resolved (keys checked) before anything is stored; see judge-client.ts.
   validateDeferredChecks(plan);
   const pricer = createPricer();
@@ -102,6 +110,7 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
     warnings,
     signal: options.signal,
     budget,
+    rateLimits,
     onFatal: (e) => ((fatal ??= e), stop.abort()),
   });
   const useCache = options.cache !== false;
@@ -121,6 +130,8 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
   const policy: RetryPolicy = suite.retries;
   const stop = new AbortController(); // stops taking new work (fatal error or cancel)
   const cancel = options.signal;
+  // Every call waiting out a 429 listens to both (concurrency.ts sleep): many at once is normal, not a leak.
+  setMaxListeners(0, stop.signal, ...(cancel ? [cancel] : []));
   const onCancel = () => stop.abort(); // callWithRetries aborts the calls in flight
   cancel?.addEventListener('abort', onCancel, { once: true });
 
@@ -140,6 +151,12 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
       stop: stop.signal,
       scrubber,
       onRetry: ({ attempt, error, delayMs }) => options.onEvent?.({ type: 'call-retry', caseId, variantId, attempt, errorClass: error.errorClass, delayMs }),
+      rate: target.rateController && {
+        controller: target.rateController,
+        promptTokens: () => countMessageTokens(messages),
+        maxOutputTokens: item.variant.model.params.max_tokens,
+        usage: (response) => ({ input: response.inputTokens, output: response.outputTokens }),
+      },
     });
   }
 
@@ -285,9 +302,16 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
     }
   }
   let storeFailure: unknown;
+  // The progress line says when a provider throttles the run (every second, only for the models it throttles).
+  const throttleTimer = options.onEvent
+    ? setInterval(() => {
+        for (const c of rateLimits.all()) if (c.throttled) options.onEvent?.({ type: 'rate-limited', model: c.model, ...c.pace() });
+      }, 1000).unref()
+    : undefined;
   try {
     await Promise.all(Array.from({ length: Math.min(runLimit, Math.max(1, plan.totalCalls)) }, worker));
   } finally {
+    clearInterval(throttleTimer);
     cancel?.removeEventListener('abort', onCancel);
     try {
       await writer.flush();
@@ -317,5 +341,5 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
   await store.runs.addWarnings(runId, warnings);
   await store.runs.setStatus(runId, status, new Date().toISOString());
   options.onEvent?.({ type: 'run-end', runId, status });
-  return { runId, status, fatal, warnings, counts, budget: budget?.summary() };
+  return { runId, status, fatal, warnings, counts, budget: budget?.summary(), rateLimits: rateLimits.figures() };
 }

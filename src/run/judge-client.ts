@@ -29,6 +29,8 @@ import { connectNetworkModel, isV3 } from './network-target.js';
 import { judgeAnswerJson } from './judge-answer-text.js';
 import type { NetworkProviderDefinition } from './providers/definition.js';
 import { canJudge, isNetworkProvider, providerDefinition } from './providers/registry.js';
+import { RateLimits } from './rate-limit/registry.js';
+import { countTokens } from './tokens.js';
 
 export interface JudgeClientOptions {
   /** For the response cache (omit: no cache). */
@@ -47,6 +49,8 @@ export interface JudgeClientOptions {
   pricer?: Pricer;
   /** --max-cost: each judge call reserves before it starts and is not made when it does not fit (budget.ts). */
   budget?: JudgeBudget;
+  /** The run's rate controllers: a judge on the same key and model as a suite model shares its budget. */
+  rateLimits?: RateLimits;
 }
 
 /** A judge the run can ask, plus what the run needs to know about its judges. */
@@ -113,9 +117,16 @@ export function judgeModelRef(suite: Suite, model: JudgeModelSpec): ModelRef {
 // The judge client asks once more itself after an unusable answer (ask below), so a malformed one is not retried.
 const ASKED_AGAIN_BY_CLIENT: ReadonlySet<ErrorClass> = new Set(['malformed-response']);
 
-function networkJudge(suite: Suite, ref: ModelRef, definition: NetworkProviderDefinition, scrubber: SecretScrubber, warnings: string[]): JudgeTarget {
+function networkJudge(
+  suite: Suite,
+  ref: ModelRef,
+  definition: NetworkProviderDefinition,
+  scrubber: SecretScrubber,
+  warnings: string[],
+  rateLimits: RateLimits,
+): JudgeTarget {
   const cfg = suite.providers[ref.providerId];
-  const { languageModel: lm, connectionKey, cacheIdentity } = connectNetworkModel(suite, ref, definition, scrubber, warnings);
+  const { languageModel: lm, connectionKey, cacheIdentity, rateController } = connectNetworkModel(suite, ref, definition, scrubber, warnings, rateLimits);
   // A provider that cannot be asked to enforce a schema (an openai-compatible server is sent
   // `response_format: json_object` only): the prompt names the answer's keys and gives the schema.
   const schemaInPrompt = definition.judgeSchemaInPrompt === true;
@@ -126,6 +137,7 @@ function networkJudge(suite: Suite, ref: ModelRef, definition: NetworkProviderDe
     connectionKey,
     concurrency: cfg.concurrency,
     timeoutMs: cfg.timeout_ms,
+    rateController,
     cacheIdentity: { ...cacheIdentity, params: ref.params },
     async call(request, signal) {
       // Loaded on the first judge call: `ai` (and the OpenTelemetry API it imports, 50 modules) costs start-up
@@ -163,6 +175,7 @@ export async function createJudgeClient(suite: Suite, models: JudgeModelSpec[], 
   const useCache = options.cache !== false && options.store !== undefined;
   const targets = new Map<string, JudgeTarget>();
   const slots = new ProviderSlots();
+  const rateLimits = options.rateLimits ?? new RateLimits();
   const unpricedWarned = new Set<string>();
   let refused: EvalspecError | undefined;
   const refusal = new AbortController();
@@ -174,7 +187,7 @@ export async function createJudgeClient(suite: Suite, models: JudgeModelSpec[], 
       const ref = judgeModelRef(suite, model);
       const definition = providerDefinition(ref.providerType);
       // judgeModelRef rejects a type that cannot judge, so a local definition here has createJudge.
-      target = definition.kind === 'network' ? networkJudge(suite, ref, definition, scrubber, warnings) : await definition.createJudge!(suite, ref);
+      target = definition.kind === 'network' ? networkJudge(suite, ref, definition, scrubber, warnings, rateLimits) : await definition.createJudge!(suite, ref);
       targets.set(key, target);
     }
     return target;
@@ -210,6 +223,12 @@ export async function createJudgeClient(suite: Suite, models: JudgeModelSpec[], 
       stop: refusal.signal, // another judge call's key was refused: no more attempts
       scrubber,
       noRetry: ASKED_AGAIN_BY_CLIENT,
+      rate: target.rateController && {
+        controller: target.rateController,
+        promptTokens: () => countTokens(`${request.system ?? ''}\n${request.prompt}\n${JSON.stringify(request.schema)}`),
+        maxOutputTokens: target.ref.params.max_tokens,
+        usage: (raw) => ({ input: raw.inputTokens, output: raw.outputTokens }),
+      },
     });
     if (outcome.ok) return { raw: outcome.value, latencyMs: outcome.latencyMs };
     const { error, attempts } = outcome;

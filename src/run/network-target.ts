@@ -9,6 +9,8 @@ import type { CallRequest, CallResponse, CallTarget } from './call-target.js';
 import { providerFetch } from './http-fetch.js';
 import type { NetworkProviderDefinition } from './providers/definition.js';
 import type { SecretScrubber } from './secrets.js';
+import { observingFetch, type RateLimits } from './rate-limit/registry.js';
+import type { RateController } from './rate-limit/controller.js';
 
 function resolveApiKey(suite: Suite, model: ModelRef, definition: NetworkProviderDefinition, scrubber: SecretScrubber): string | undefined {
   const cfg = suite.providers[model.providerId];
@@ -56,6 +58,8 @@ export interface NetworkConnection {
   connectionKey: string;
   /** The endpoint's part of the cache key (never the API key): type, API flavour, base URL, model. */
   cacheIdentity: Record<string, unknown>;
+  /** The model's rate controller (shared with judges on the same key and model). */
+  rateController: RateController;
 }
 
 /** Resolves the provider's settings (key, base URL, headers) and creates the model; a missing key fails here. */
@@ -65,25 +69,45 @@ export function connectNetworkModel(
   definition: NetworkProviderDefinition,
   scrubber: SecretScrubber,
   warnings: string[],
+  rateLimits: RateLimits,
 ): NetworkConnection {
   const cfg = suite.providers[model.providerId];
   const apiKey = resolveApiKey(suite, model, definition, scrubber);
   const baseURL = resolveBaseURL(suite, model, warnings);
   const headers = resolveHeaders(suite, model, scrubber);
+  const connectionKey = `${cfg.type}|${baseURL ?? 'default'}`;
+  // Limits are per account (key) and model: the key is hashed into the controller's identity, never kept.
+  const rateController = rateLimits.controllerFor(
+    connectionKey,
+    JSON.stringify([apiKey ?? null, headers ?? null]),
+    model.modelId,
+    `${model.providerId}:${model.modelId}`,
+    model.rateLimit ?? cfg.rate_limit,
+  );
+  const fetch = observingFetch(providerFetch as Parameters<typeof observingFetch>[0], rateController) as typeof providerFetch;
   return {
-    languageModel: definition.languageModel(model.modelId, { id: model.providerId, apiKey, baseURL, headers, api: cfg.api, fetch: providerFetch }),
-    connectionKey: `${cfg.type}|${baseURL ?? 'default'}`,
+    languageModel: definition.languageModel(model.modelId, { id: model.providerId, apiKey, baseURL, headers, api: cfg.api, fetch }),
+    connectionKey,
     cacheIdentity: { type: cfg.type, api: cfg.api ?? null, baseURL: baseURL ?? null, model: model.modelId },
+    rateController,
   };
 }
 
-export function networkTarget(suite: Suite, model: ModelRef, definition: NetworkProviderDefinition, scrubber: SecretScrubber, warnings: string[]): CallTarget {
+export function networkTarget(
+  suite: Suite,
+  model: ModelRef,
+  definition: NetworkProviderDefinition,
+  scrubber: SecretScrubber,
+  warnings: string[],
+  rateLimits: RateLimits,
+): CallTarget {
   const cfg = suite.providers[model.providerId];
-  const { languageModel: lm, connectionKey, cacheIdentity } = connectNetworkModel(suite, model, definition, scrubber, warnings);
+  const { languageModel: lm, connectionKey, cacheIdentity, rateController } = connectNetworkModel(suite, model, definition, scrubber, warnings, rateLimits);
   return {
     kind: 'network',
     measuresLatency: true,
     connectionKey,
+    rateController,
     concurrency: cfg.concurrency,
     timeoutMs: cfg.timeout_ms,
     cacheIdentity,

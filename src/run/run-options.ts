@@ -6,7 +6,9 @@ export type RunEvent =
   | { type: 'run-start'; runId: string; totalCalls: number; alreadyDone: number }
   | { type: 'call-end'; row: ResultRow; done: number; total: number; errors: number; spentUsd: number }
   | { type: 'call-retry'; caseId: string; variantId: string; attempt: number; errorClass: string; delayMs: number }
-  | { type: 'run-end'; runId: string; status: RunStatus };
+  | { type: 'run-end'; runId: string; status: RunStatus }
+  /** Every second while a provider throttles the run: its pace and the attempts it rejected in the last minute. */
+  | { type: 'rate-limited'; model: string; perSecond: number; rejectedLastMinute: number };
 
 export interface RunOptions {
   store: Store;

@@ -6,16 +6,25 @@ import type { CallTarget } from './call-target.js';
 import { networkTarget } from './network-target.js';
 import { providerDefinition } from './providers/registry.js';
 import type { SecretScrubber } from './secrets.js';
+import type { RateLimits } from './rate-limit/registry.js';
 
 export type { CallRequest, CallResponse, CallTarget } from './call-target.js';
 
 /** Build every model's target before the first call, so a missing key or module fails the run up front. */
-export async function buildTargets(suite: Suite, models: ModelRef[], scrubber: SecretScrubber, warnings: string[]): Promise<Map<string, CallTarget>> {
+export async function buildTargets(
+  suite: Suite,
+  models: ModelRef[],
+  scrubber: SecretScrubber,
+  warnings: string[],
+  rateLimits: RateLimits,
+): Promise<Map<string, CallTarget>> {
   const targets = new Map<string, CallTarget>();
   for (const model of models) {
     const definition = providerDefinition(suite.providers[model.providerId].type);
     const target =
-      definition.kind === 'network' ? networkTarget(suite, model, definition, scrubber, warnings) : await definition.createTarget(suite, model, warnings);
+      definition.kind === 'network'
+        ? networkTarget(suite, model, definition, scrubber, warnings, rateLimits)
+        : await definition.createTarget(suite, model, warnings);
     targets.set(model.label, target);
   }
   return targets;

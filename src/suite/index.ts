@@ -4,7 +4,7 @@ export { type Case, hashJson, stableStringify } from './cases.js';
 export { renderTemplate, renderDeep, templateVariables } from './template.js';
 export { resolveEnv, requireEnv, redactSecrets, envVariablesIn } from './env.js';
 export { PROVIDER_TYPES, PROVIDER_TYPE_FACTS, BUILT_IN_PROVIDER_TYPES, isProviderType, type ProviderType } from './provider-types.js';
-export { type ProviderConfig, type Prompt, type Message, type GenerationParams, type PriceOverride, type BarSpec } from './schema.js';
+export { type ProviderConfig, type Prompt, type Message, type GenerationParams, type PriceOverride, type BarSpec, type RateLimitSpec } from './schema.js';
 export { validateCheckSpec } from './check-specs.js';
 export { CHECK_TYPES, compileCheck, type CheckSpec, type CheckSpecOf, type CheckType, type CheckLocation, type CompiledCheck } from '../score/index.js';
 export { judgeModelsOf, isJudgeCheckType, isDeferredCheck, type JudgeModelInput } from './judge-specs.js';

@@ -13,6 +13,7 @@ import {
   type PriceOverride,
   type ProviderConfig,
   type BarSpec,
+  type RateLimitSpec,
 } from './schema.js';
 import { PROVIDER_TYPES, PROVIDER_TYPE_FACTS, BUILT_IN_PROVIDER_TYPES, isProviderType, type ProviderType } from './provider-types.js';
 import { parseYamlWithLines, throwSchemaIssue } from './source-map.js';
@@ -38,6 +39,8 @@ export interface ModelRef {
   priceAs?: { providerType: string; modelId: string };
   /** Line of the model's entry in the suite file, for error messages. */
   line?: number;
+  /** The model's declared rate limits (its own rate_limit, else its provider's). */
+  rateLimit?: RateLimitSpec;
 }
 
 export interface Suite {
@@ -58,7 +61,7 @@ export interface Suite {
   repeat: number;
   concurrency: number;
   timeoutMs: number;
-  retries: { max: number; baseMs: number; maxMs: number };
+  retries: { max: number; baseMs: number; maxMs: number; maxWaitMs: number };
   params: GenerationParams;
   bars: BarSpec[];
   baseline?: string;
@@ -71,7 +74,7 @@ function validKeysAt(path: readonly PropertyKey[]): readonly string[] | undefine
   const p = path.filter((x) => typeof x !== 'number');
   if (p.length === 0) return VALID_KEYS.suite;
   const [top, second, third] = p;
-  if (top === 'providers') return VALID_KEYS.provider;
+  if (top === 'providers') return third === 'rate_limit' ? VALID_KEYS.rateLimit : VALID_KEYS.provider;
   if (top === 'prompts') return second === 'messages' ? VALID_KEYS.message : VALID_KEYS.prompt;
   if (top === 'models')
     return third === undefined && second === undefined
@@ -80,7 +83,9 @@ function validKeysAt(path: readonly PropertyKey[]): readonly string[] | undefine
         ? VALID_KEYS.price
         : second === 'params'
           ? VALID_KEYS.params
-          : VALID_KEYS.model;
+          : second === 'rate_limit'
+            ? VALID_KEYS.rateLimit
+            : VALID_KEYS.model;
   if (top === 'params') return VALID_KEYS.params;
   if (top === 'retries') return VALID_KEYS.retries;
   if (top === 'repeat') return VALID_KEYS.repeat;
@@ -146,6 +151,7 @@ function parseModels(cfg: SuiteFile, providers: Suite['providers'], file: string
       params: { ...cfg.params, ...spec.params },
       price: spec.price,
       line,
+      rateLimit: ('rate_limit' in spec ? spec.rate_limit : undefined) ?? provider.rate_limit,
       priceAs:
         'price_as' in spec && spec.price_as
           ? { providerType: spec.price_as.split(':')[0], modelId: spec.price_as.slice(spec.price_as.indexOf(':') + 1) }
@@ -296,7 +302,7 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
     repeat: repeatCount(cfg.repeat),
     concurrency: cfg.concurrency,
     timeoutMs: cfg.timeout_ms,
-    retries: { max: cfg.retries.max, baseMs: cfg.retries.base_ms, maxMs: cfg.retries.max_ms },
+    retries: { max: cfg.retries.max, baseMs: cfg.retries.base_ms, maxMs: cfg.retries.max_ms, maxWaitMs: (cfg.retries.max_wait_s ?? 600) * 1000 },
     params: cfg.params ?? {},
     bars: cfg.bars,
     baseline: cfg.baseline,

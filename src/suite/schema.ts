@@ -24,6 +24,13 @@ export const promptSchema = z.strictObject({
 });
 export type Prompt = z.infer<typeof promptSchema>;
 
+/** The account's limits for a model (per minute), used from the first request; the provider's headers refine them. */
+export const rateLimitSchema = z.strictObject({
+  rpm: z.number().positive().optional(),
+  tpm: z.number().positive().optional(),
+});
+export type RateLimitSpec = z.infer<typeof rateLimitSchema>;
+
 export const providerConfigSchema = z.strictObject({
   /** Defaults to the provider's id when that id is a known type (openai, anthropic, ...). */
   type: z.enum(PROVIDER_TYPES).optional(),
@@ -35,17 +42,24 @@ export const providerConfigSchema = z.strictObject({
   /** Concurrency limit for this provider connection (the run's limit applies too). */
   concurrency: z.number().int().positive().optional(),
   timeout_ms: z.number().int().positive().optional(),
+  /** Limits of each of this provider's models (a model's own rate_limit wins). */
+  rate_limit: rateLimitSchema.optional(),
 });
 export type ProviderConfig = z.infer<typeof providerConfigSchema>;
 
-/** A model: "provider:model", or an entry with a label, params, price or price_as (the shape judge models share). */
-export const modelEntrySchema = z.union([z.string().min(1), modelEntryObjectSchema(z.string().min(1), z.string().min(1))]);
+/** A model: "provider:model", or an entry with a label, params, price or price_as (the shape judge models share) and its declared rate limit. */
+export const modelEntrySchema = z.union([
+  z.string().min(1),
+  modelEntryObjectSchema(z.string().min(1), z.string().min(1)).extend({ rate_limit: rateLimitSchema.optional() }),
+]);
 export type ModelEntry = z.infer<typeof modelEntrySchema>;
 
 export const retriesSchema = z.strictObject({
   max: z.number().int().min(0).max(20).default(6),
   base_ms: z.number().int().positive().default(500),
   max_ms: z.number().int().positive().default(30_000),
+  /** How long one call may keep being rate-limited (429s) before it is an error. No default here: it would change every suite's hash. */
+  max_wait_s: z.number().positive().optional(),
 });
 
 /** `repeat: 5`, or `repeat: { n: 5, reduce: pass^k }` to choose how a case's repeats make its pass value. */
@@ -116,6 +130,7 @@ export const VALID_KEYS = {
   retries: Object.keys(retriesSchema.shape),
   bar: Object.keys(barSchema.shape),
   case: Object.keys(caseRecordSchema.shape),
-  model: ['id', 'label', 'params', 'price', 'price_as'],
+  model: ['id', 'label', 'params', 'price', 'price_as', 'rate_limit'],
+  rateLimit: Object.keys(rateLimitSchema.shape),
   repeat: ['n', 'reduce'],
 } as const;

@@ -23,6 +23,7 @@ import { openaiResponsesWire } from './openai-responses-wire.js';
 import { openaiWire } from './openai-wire.js';
 import type { Fault, FakeAnswer, FakeProvider, FakeProviderOptions, FakeProviderStats, FakeRequest, ResolvedAnswer, Wire, WireError } from './types.js';
 import { fnv, sendJson, words } from './util.js';
+import { RateLimiter } from './rate-limit.js';
 
 export type { Fault, FakeAnswer, FakeMessage, FakeProvider, FakeProviderOptions, FakeProviderStats, FakeRequest, FaultRates } from './types.js';
 
@@ -53,6 +54,13 @@ const guessWire = (req: IncomingMessage, path: string): Wire =>
       ? anthropicWire
       : openaiWire;
 
+/** The input tokens the provider reports (and charges under a rate limit) by default: the messages' words. */
+const promptTokens = (fr: FakeRequest): number =>
+  Math.max(
+    1,
+    fr.messages.reduce((n, m) => n + words(m.content).length, 0),
+  );
+
 export async function startFakeProvider(options: FakeProviderOptions = {}): Promise<FakeProvider> {
   checkRates(options.faultRates);
   const requests: FakeRequest[] = [];
@@ -62,6 +70,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
   let closePromise: Promise<void> | undefined;
   let idCounter = 0;
   const sleeping = new Set<{ timer: NodeJS.Timeout; wake: () => void }>();
+  const limiter = options.rateLimit ? new RateLimiter(options.rateLimit) : undefined;
 
   /** Wait ms; cut short by close(), or when `res` closes (the client went away). */
   const sleep = (ms: number, res: ServerResponse): Promise<void> => {
@@ -136,6 +145,17 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
 
     if (!cred.ok) return sendError(wire.error('authentication', { key: cred.key }));
     if (parsed.invalid) return sendError(wire.error('invalid_request', { message: parsed.invalid }));
+    if (limiter) {
+      // A real limit (rate-limit.ts): over it, 429 with the wire's headers and retry-after; else the answer carries them.
+      const admitted = limiter.admit(fr.model, promptTokens(fr));
+      if (!admitted.ok) {
+        fr.rateLimited = true;
+        const retryAfterS = Math.ceil(admitted.waitMs / 1000);
+        const headers: Record<string, string> = { ...limiter.headers(wire.name, fr.model), 'retry-after': String(retryAfterS) };
+        if (wire.name !== 'anthropic') headers['retry-after-ms'] = String(admitted.waitMs);
+        return sendError(wire.error('rate_limit', { model: fr.model, retryAfterS }), wire.retryDelayInBodyOnly ? {} : headers);
+      }
+    }
 
     let fault: Fault | undefined;
     try {
@@ -178,12 +198,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       if (typeof ans?.text !== 'string') throw new Error('answer must be a string or {text: string}');
       resolved = {
         text: ans.text,
-        inputTokens:
-          ans.inputTokens ??
-          Math.max(
-            1,
-            fr.messages.reduce((n, m) => n + words(m.content).length, 0),
-          ),
+        inputTokens: ans.inputTokens ?? promptTokens(fr),
         outputTokens: ans.outputTokens ?? Math.max(1, words(ans.text).length),
         finishReason: ans.finishReason,
       };
@@ -191,6 +206,10 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       return sendError(wire.error('server', { message: `fake provider: answer callback threw: ${(err as Error)?.message ?? err}` }));
     }
     if (gone()) return answered(0);
+    if (limiter) {
+      limiter.charge(fr.model, resolved.outputTokens);
+      for (const [name, value] of Object.entries(limiter.headers(wire.name, fr.model))) res.setHeader(name, value);
+    }
     answered(200);
     const id = `${(++idCounter).toString(36)}${fnv(attemptKey).toString(36)}`;
     wire.sendAnswer(res, body, fr.model, resolved, id);

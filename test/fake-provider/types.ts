@@ -31,6 +31,8 @@ export interface FakeRequest {
   status?: number;
   /** The fault applied to this request, if any (from `fault` or `faultRates`). */
   fault?: Fault['kind'];
+  /** Refused with a 429 by the `rateLimit` token bucket. */
+  rateLimited?: boolean;
 }
 
 export type Fault =
@@ -79,6 +81,8 @@ export interface FakeProviderOptions {
   models?: string[];
   /** Default 0 = random free port; always binds 127.0.0.1. */
   port?: number;
+  /** A real rate limit per model (token buckets, the wire's rate-limit headers on every answer): rate-limit.ts. */
+  rateLimit?: import('./rate-limit.js').FakeRateLimit;
 }
 
 export interface FakeProviderStats {

@@ -28,6 +28,20 @@ export const jsonReportSchema = z.object({
       latencyMs: z.object({ p50: nullableNumber, p95: nullableNumber }),
     }),
   ),
+  // Rate limits met by the run (run/rate-limit/), only when one was: per minute, null when unknown.
+  rateLimits: z
+    .array(
+      z.strictObject({
+        model: z.string(),
+        declared: z.strictObject({ rpm: nullableNumber, tpm: nullableNumber }),
+        learned: z.strictObject({ rpm: nullableNumber, tpm: nullableNumber, inputTpm: nullableNumber, outputTpm: nullableNumber }),
+        attempts: z.number().int(),
+        rejected: z.number().int(),
+        waitedS: z.number().nonnegative(),
+        concurrencyWindow: z.number().int().positive().nullable(),
+      }),
+    )
+    .optional(),
   results: z.array(
     z.object({
       caseId: z.string(),
