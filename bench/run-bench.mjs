@@ -11,6 +11,8 @@
 //   W4    W1 with 10% 429 (retry-after: 1) and 3% 500 injected per attempt
 //   kill  W1 killed with SIGKILL at ~40% of results stored, then `--resume`: compared with an
 //         uninterrupted run, and checked that no stored case was called again
+//   W8    500,000 cases x 2 models = 1,000,000 results, run twice, then show / diff / select (issue #22;
+//         W8_CASES=12500,50000 for smaller sizes; see bench/workloads/w8-million.mjs)
 //   --floor  also run shared/bench/floor-client.mjs on W1, W2 and W4 (same servers, same session)
 //   --peer   also run shared/bench/run-peer.sh (promptfoo 0.121.20, installed into ~/.cache on first use)
 //   --cli FILE  benchmark another build of evalspec (e.g. a worktree's dist/cli/main.js); implies --no-build
@@ -23,6 +25,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { runW8 } from './workloads/w8-million.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(path.join(REPO, 'package.json'));
@@ -32,7 +35,7 @@ const PROMPT = 'You are a support assistant. Answer with the requested code only
 const FAULTS = ['--rate-429', '0.1', '--retry-after', '1', '--rate-500', '0.03'];
 
 // ---- options ------------------------------------------------------------------------------------------
-const ALL = ['W1', 'W2', 'W3', 'W4', 'kill'];
+const ALL = ['W1', 'W2', 'W3', 'W4', 'kill', 'W8'];
 const opt = { only: ALL, reps: 1, floor: false, peer: false, build: true, keep: false, quietWait: 120 };
 for (let i = 2; i < process.argv.length; i++) {
   const a = process.argv[i];
@@ -807,6 +810,8 @@ if (opt.only.includes('kill')) {
     diffs,
   };
 }
+
+if (opt.only.includes('W8')) await runW8({ startServer, runEvalspec, printEvalspec, timed, add, check, f, CLI, WORK });
 
 // promptfoo last: it runs its own servers, one after another, in the same session.
 let peer = [];
