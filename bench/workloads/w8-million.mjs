@@ -1,6 +1,6 @@
 // W8 (issue #22): a million results on one laptop. N cases × 2 models at latency 0 (default N = 500,000, i.e.
 // 1,000,000 results), run twice into one store (the second run is the "after" of the diff), then the
-// read-back commands on it: `show --json`, `diff RUN1 RUN2`, `select RUN2`. Each is timed with its peak RSS.
+// read-back commands on it: `show RUN2`, `diff RUN1 RUN2`, `select RUN2`. Each is timed with its peak RSS.
 // The bar: peak RSS ≤ 300 MB for `run --json`, and ≤ 300 MB and ≤ 5 s for show, diff and select.
 //
 // W8_CASES=12500,50000 (comma-separated case counts) runs smaller sizes for a scaling table (25k / 100k
@@ -18,7 +18,9 @@ export async function runW8(ctx) {
     .split(',')
     .map((s) => Number(s.trim()))
     .filter((n) => Number.isInteger(n) && n > 0);
-  console.log(`\n## W8: ${sizes.map((n) => `${n.toLocaleString('en')} cases`).join(', ')} x 2 models, latency 0, concurrency 64; run twice, then show, diff, select`);
+  console.log(
+    `\n## W8: ${sizes.map((n) => `${n.toLocaleString('en')} cases`).join(', ')} x 2 models, latency 0, concurrency 64; run twice, then show, diff, select`,
+  );
   const server = await startServer(['--latency-ms', '0']);
   const table = [];
   try {
@@ -35,7 +37,7 @@ export async function runW8(ctx) {
       const [before, after] = runs.map((r) => r.report?.runId);
       const row = { results, run: runs[1] };
       const commands = {
-        show: ['show', after, '--json', path.join(dir, 'show.json')],
+        show: ['show', after],
         diff: ['diff', before, after],
         select: ['select', after],
       };
@@ -61,6 +63,11 @@ export async function runW8(ctx) {
   check('W8', `run --json peak RSS <= ${MB_LIMIT} MB at 1M results`, million.run.peakRssMB <= MB_LIMIT, `${f(million.run.peakRssMB, 0)} MB`);
   for (const name of ['show', 'diff', 'select']) {
     const r = million[name];
-    check('W8', `${name} <= ${MB_LIMIT} MB and <= ${S_LIMIT} s at 1M results`, r.peakRssMB <= MB_LIMIT && r.wallS <= S_LIMIT, `${f(r.wallS, 2)} s, ${f(r.peakRssMB, 0)} MB`);
+    check(
+      'W8',
+      `${name} <= ${MB_LIMIT} MB and <= ${S_LIMIT} s at 1M results`,
+      r.peakRssMB <= MB_LIMIT && r.wallS <= S_LIMIT,
+      `${f(r.wallS, 2)} s, ${f(r.peakRssMB, 0)} MB`,
+    );
   }
 }
