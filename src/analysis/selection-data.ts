@@ -5,11 +5,12 @@
 // Cost here is the list cost of a call, not what this run paid: a cache hit is priced again from its
 // stored token counts (the run paid nothing, but production would), so a re-run served from the cache
 // does not make a model look free.
-import type { Store, RunRecord } from '../store/index.js';
+import type { Store, RunRecord, ResultRow } from '../store/index.js';
 import { EvalspecError } from '../errors.js';
-import type { CaseOutcome, SelectionInput, SelectionVariant } from './selection.js';
-import { CostTotals, runPricing, type CostFigures } from './cost-figures.js';
-import { reducedPassValue, runRepeatReducer } from './repeat-reduction.js';
+import type { SelectionInput, SelectionVariant } from './selection.js';
+import { CostTotals, runPricing, type CostFigures, type RunPricing } from './cost-figures.js';
+import { runRepeatReducer } from './repeat-reduction.js';
+import { SelectionCaseMap, SelectionColumns } from './selection-columns.js';
 
 export { pricedModelOf } from './cost-figures.js';
 
@@ -27,19 +28,6 @@ export interface SelectionData {
   segmentBy: string;
 }
 
-interface Accumulator {
-  results: number;
-  passed: number;
-  answered: number;
-  cost: number;
-  costUnknown: boolean;
-  judge: number;
-  judgeUnknown: boolean;
-  latencies: number[];
-  outputTokens: number;
-  generationMs: number;
-}
-
 /** Judge cost a check reported (another stage adds `judgeCostUsd` to judged checks); undefined when none. */
 function judgeCostOf(check: unknown): number | null | undefined {
   if (!check || typeof check !== 'object' || !('judgeCostUsd' in check)) return undefined;
@@ -50,83 +38,98 @@ function judgeCostOf(check: unknown): number | null | undefined {
 export async function loadSelectionData(store: Store, runId: string, options: { segmentBy?: string } = {}): Promise<SelectionData> {
   const run = await store.runs.get(runId);
   if (!run) throw new EvalspecError('RUN_NOT_FOUND', `no run ${runId} in ${store.location}`, { hint: 'list stored runs with `evalspec runs`' });
-  const segmentBy = options.segmentBy ?? 'segment';
-  const prefix = `${segmentBy}:`;
-  const segments = new Map<string, string>();
-  const clusters = new Map<string, string>();
-  for (const c of await store.cases.list(runId)) {
-    const tag = c.tags.find((t) => t.startsWith(prefix));
-    if (tag) segments.set(c.caseId, tag.slice(prefix.length));
-    if (c.cluster !== null) clusters.set(c.caseId, c.cluster);
+  const cases = (await store.cases.list(runId)).map((c) => ({ id: c.caseId, tags: c.tags, cluster: c.cluster }));
+  const acc = new SelectionAccumulator(run);
+  for await (const r of store.results.list(runId, { slim: true })) acc.add(r);
+  return acc.finish(cases, options);
+}
+
+/**
+ * The per-case figures of selection folded from slim results one at a time (`add`), in typed-array columns per
+ * variant (selection-columns.ts), so the run report can feed it from its one scan of the store.
+ */
+export class SelectionAccumulator {
+  private readonly pricing: RunPricing;
+  private readonly totals: Map<string, CostTotals>;
+  private readonly columns: Map<string, SelectionColumns>;
+  private readonly index = new Map<string, number>();
+  private readonly ids: string[] = [];
+  private errors = 0;
+  private judgeCosts = false;
+
+  constructor(private readonly run: RunRecord) {
+    this.pricing = runPricing(run);
+    this.totals = new Map(run.variants.map((v) => [v.id, new CostTotals(this.pricing, v.id)]));
+    this.columns = new Map(run.variants.map((v) => [v.id, new SelectionColumns()]));
   }
 
-  const pricing = runPricing(run);
-  const totals = new Map(run.variants.map((v) => [v.id, new CostTotals(pricing, v.id)]));
-  const acc = new Map<string, Map<string, Accumulator>>(run.variants.map((v) => [v.id, new Map()]));
-  let errors = 0;
-  let judgeCosts = false;
-
-  for await (const r of store.results.list(runId, { slim: true })) {
-    let byCase = acc.get(r.variantId);
-    if (!byCase) acc.set(r.variantId, (byCase = new Map()));
-    let a = byCase.get(r.caseId);
-    if (!a) {
-      a = { results: 0, passed: 0, answered: 0, cost: 0, costUnknown: false, judge: 0, judgeUnknown: false, latencies: [], outputTokens: 0, generationMs: 0 };
-      byCase.set(r.caseId, a);
+  add(r: ResultRow): void {
+    let c = this.index.get(r.caseId);
+    if (c === undefined) {
+      c = this.ids.length;
+      this.ids.push(r.caseId);
+      this.index.set(r.caseId, c);
     }
-    a.results++;
-    totals.get(r.variantId)?.add(r);
-    if (r.pass === true) a.passed++;
-    if (r.errorClass !== null) {
-      errors++;
-      continue;
+    this.totals.get(r.variantId)?.add(r);
+    const t = this.columns.get(r.variantId);
+    if (r.errorClass !== null) this.errors++;
+    if (!t) {
+      if (r.errorClass === null) for (const check of r.checks) if (judgeCostOf(check) !== undefined) this.judgeCosts = true;
+      return;
     }
-    a.answered++;
-    const cost = pricing.list(r);
-    if (cost === null) a.costUnknown = true;
-    else a.cost += cost;
+    t.touch(c);
+    t.results[c]++;
+    if (r.pass === true) t.passed[c]++;
+    if (r.errorClass !== null) return;
+    t.answered[c]++;
+    const cost = this.pricing.list(r);
+    if (cost === null) t.costUnknown[c] = 1;
+    else t.cost[c] += cost;
     for (const check of r.checks) {
       const judge = judgeCostOf(check);
       if (judge === undefined) continue;
-      judgeCosts = true;
-      if (judge === null) a.judgeUnknown = true;
-      else a.judge += judge;
+      this.judgeCosts = true;
+      if (judge === null) t.judgeUnknown[c] = 1;
+      else t.judge[c] += judge;
     }
     if (r.latencyMs !== null) {
-      a.latencies.push(r.latencyMs);
+      t.addLatency(c, r.latencyMs);
       if (r.outputTokens !== null && r.latencyMs > 0) {
-        a.outputTokens += r.outputTokens;
-        a.generationMs += r.latencyMs;
+        t.outputTokens[c] += r.outputTokens;
+        t.generationMs[c] += r.latencyMs;
       }
     }
   }
 
-  const unpriced = new Set<string>();
-  const reducer = runRepeatReducer(run); // the suite's repeat reducer makes each case's pass value
-  const variants: SelectionVariant[] = run.variants.map((v) => {
-    const cases = new Map<string, CaseOutcome>();
-    for (const [caseId, a] of acc.get(v.id) ?? []) {
-      if (a.costUnknown) unpriced.add(v.model);
-      cases.set(caseId, {
-        pass: reducedPassValue(reducer, a.results, a.passed),
-        answered: a.answered > 0,
-        calls: a.answered,
-        costUsd: a.answered === 0 || a.costUnknown ? null : a.cost / a.answered,
-        judgeCostUsd: a.answered === 0 || a.judgeUnknown ? null : a.judge / a.answered,
-        latenciesMs: a.latencies,
-        generated: { outputTokens: a.outputTokens, latencyMs: a.generationMs },
-      });
+  /** The selection data, given the run's stored cases (for segments and clusters). */
+  finish(cases: readonly { id: string; tags: readonly string[]; cluster: string | number | null }[], options: { segmentBy?: string } = {}): SelectionData {
+    const run = this.run;
+    const segmentBy = options.segmentBy ?? 'segment';
+    const prefix = `${segmentBy}:`;
+    const segments = new Map<string, string>();
+    const clusters = new Map<string, string>();
+    for (const c of cases) {
+      const tag = c.tags.find((t) => t.startsWith(prefix));
+      if (tag) segments.set(c.id, tag.slice(prefix.length));
+      if (c.cluster !== null) clusters.set(c.id, String(c.cluster));
     }
-    if (totals.get(v.id)!.figures().listUsd === null) unpriced.add(v.model);
-    return { id: v.id, model: v.model, cases };
-  });
-  return {
-    run,
-    input: { variants, segments, clusters, binary: run.repeat === 1, repeat: run.repeat, passValueName: reducer.valueName },
-    unpricedModels: [...unpriced],
-    costs: new Map([...totals].map(([id, t]) => [id, t.figures()])),
-    errors,
-    judgeCosts,
-    segmentBy,
-  };
+    const unpriced = new Set<string>();
+    const reducer = runRepeatReducer(run); // the suite's repeat reducer makes each case's pass value
+    const variants: SelectionVariant[] = run.variants.map((v) => {
+      const t = this.columns.get(v.id)!;
+      t.seal(reducer);
+      if (t.anyCostUnknown()) unpriced.add(v.model);
+      if (this.totals.get(v.id)!.figures().listUsd === null) unpriced.add(v.model);
+      return { id: v.id, model: v.model, cases: new SelectionCaseMap(t, this.ids, this.index) };
+    });
+    return {
+      run,
+      input: { variants, segments, clusters, binary: run.repeat === 1, repeat: run.repeat, passValueName: reducer.valueName },
+      unpricedModels: [...unpriced],
+      costs: new Map([...this.totals].map(([id, t]) => [id, t.figures()])),
+      errors: this.errors,
+      judgeCosts: this.judgeCosts,
+      segmentBy,
+    };
+  }
 }
