@@ -4,7 +4,7 @@
 import type { Store, RunRecord } from '../store/index.js';
 import { diffRuns, type CaseFlip, type DiffOptions, type RunDiff, type VariantDiff } from '../stats/index.js';
 import { loadCaseOutcomes } from './case-outcomes.js';
-import { outputsOf, representativeSample, sidePasses, type OutputSample } from './flip-samples.js';
+import { outputsOf, representativeSample, shownFlipIds, sidePasses, type OutputSample } from './flip-samples.js';
 
 export interface FlipWithOutputs extends CaseFlip {
   /** Every repeat of each side, in full. */
@@ -16,6 +16,8 @@ export interface FlipWithOutputs extends CaseFlip {
 export interface DiffFiguresOptions extends DiffOptions {
   /** Fetch the outputs of flipped cases (default true). */
   outputs?: boolean;
+  /** Fetch them for these flips only (shownFlipIds; default every flipped case, as the JSON report needs). */
+  outputsFor?: { perKind: number; overall: number };
 }
 
 /** A variant's changes with the outputs of its flipped cases. */
@@ -50,7 +52,7 @@ export async function diffFigures(
   const perVariant: VariantDiffFigures[] = [];
   for (const v of diff.perVariant) {
     const all = [...v.flips.fixed, ...v.flips.broken, ...v.flips.stillFailing];
-    const wanted = new Set(all.map((f) => f.caseId));
+    const wanted = options.outputsFor ? shownFlipIds(v.flips, options.outputsFor) : new Set(all.map((f) => f.caseId));
     const fetch = options.outputs !== false;
     const ob = fetch ? await outputsOf(store, before.id, v.variant, wanted) : new Map<string, OutputSample[]>();
     const oa = fetch ? await outputsOf(store, after.id, v.variant, wanted) : new Map<string, OutputSample[]>();

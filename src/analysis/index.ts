@@ -48,7 +48,7 @@ export {
 } from './projection.js';
 export { loadSelectionData, pricedModelOf, SelectionAccumulator, type SelectionData } from './selection-data.js';
 export { buildCostSummary, costSummary, type CostSummary, type VariantCosts } from './cost-summary.js';
-export { criticalFirst, criticalFlips, outputsOf, representativeSample, sidePasses, type OutputSample } from './flip-samples.js';
+export { criticalFirst, criticalFlips, outputsOf, representativeSample, shownFlipIds, sidePasses, type OutputSample } from './flip-samples.js';
 export { historyFigures, type HistoryFigures, type HistoryOptions, type HistoryPoint, type HistorySeries, type HistoryStep } from './history.js';
 export { diffFigures, findBaselineRun, type DiffFiguresOptions, type FlipWithOutputs, type VariantDiffFigures } from './diff-figures.js';
 export { caseGroups, failureReasons, neverFailingChecks, previousRunDetectable, type PreviousRunDetectable } from './doctor-figures.js';

@@ -173,6 +173,22 @@ describe('figures printed by show, diff, select and doctor are unchanged (fixtur
     for (const [name, text] of Object.entries(got)) writeFileSync(join(FIXTURE, 'expected', name), text);
   });
 
+  it('diff without --json (outputs fetched for the shown flips only) prints what it prints with --json', { timeout: 60_000 }, async () => {
+    const dir = tempDir();
+    copyFileSync(join(FIXTURE, 'store.db'), join(dir, 'store.db'));
+    const ids = await runIds(dir);
+    // The fixture's diff has more still-failing flips (22 for one variant) than the 5 shown per kind.
+    for (const flips of ['5', '1']) {
+      const plain = await runCli(['diff', ids.repeated1, ids.repeated2, '--flips', flips, '--db', 'store.db'], { cwd: dir });
+      const full = await runCli(['diff', ids.repeated1, ids.repeated2, '--flips', flips, '--json', 'all.json', '--db', 'store.db'], { cwd: dir });
+      expect(plain.exitCode).toBe(0);
+      expect(plain.stdout).toBe(full.stdout);
+    }
+    const md = await runCli(['diff', ids.repeated1, ids.repeated2, '--md', 'only.md', '--db', 'store.db'], { cwd: dir });
+    expect(md.exitCode).toBe(0);
+    expect(readFileSync(join(dir, 'only.md'), 'utf8')).toBe(readFileSync(join(FIXTURE, 'expected/diff.md'), 'utf8'));
+  });
+
   it('matches the expected outputs', { timeout: 120_000 }, async () => {
     const got = await outputs();
     const expectedFiles = readdirSync(join(FIXTURE, 'expected')).sort();
