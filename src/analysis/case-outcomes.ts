@@ -20,8 +20,11 @@ function defaultChecks(run: RunRecord): RunOutcomes['defaultChecks'] {
 }
 
 export interface CaseOutcomeScanOptions {
-  /** Called with every slim result of the scan, so other figures are folded in the same pass over the store. */
-  onRow?: (row: ResultRow) => void;
+  /**
+   * Called with every slim result of the scan, so other figures are folded in the same pass over the store,
+   * with the case's index in RunOutcomes.cases (undefined for a result of a variant not in the run).
+   */
+  onRow?: (row: ResultRow, caseIndex: number | undefined) => void;
 }
 
 /** Intern equal tag lists: 500,000 cases tagged with a handful of segments share a handful of arrays. */
@@ -37,12 +40,18 @@ function tagInterner(): (tags: readonly string[]) => readonly string[] {
 }
 
 export async function loadCaseOutcomes(store: Store, run: RunRecord, options: CaseOutcomeScanOptions = {}): Promise<RunOutcomes> {
+  return (await loadCaseTable(store, run, options)).outcomes;
+}
+
+/** The per-case table with the index of its cases by id (to share with other per-case accumulators). */
+export async function loadCaseTable(
+  store: Store,
+  run: RunRecord,
+  options: CaseOutcomeScanOptions = {},
+): Promise<{ outcomes: RunOutcomes; caseIndex: ReadonlyMap<string, number> }> {
   const intern = tagInterner();
-  const cases: CaseInfo[] = (await store.cases.list(run.id)).map((c) => ({
-    id: c.caseId,
-    tags: intern(c.tags),
-    cluster: c.cluster === null ? null : String(c.cluster),
-  }));
+  const cases: CaseInfo[] = [];
+  for await (const c of store.cases.keys(run.id)) cases.push({ id: c.caseId, tags: intern(c.tags), cluster: c.cluster === null ? null : String(c.cluster) });
   const caseIndex = new Map(cases.map((c, i) => [c.id, i]));
   const variantIndex = new Map(run.variants.map((v, i) => [v.id, i]));
   const columns = run.variants.map(() => new VariantColumns(cases.length));
@@ -50,15 +59,18 @@ export async function loadCaseOutcomes(store: Store, run: RunRecord, options: Ca
   const perMetric = new Map<string, { sum: number; n: number }>();
   const failedByKey = new Map<string, { severity: 'normal' | 'critical'; metric: string; failed: boolean }>();
   for await (const r of store.results.list(run.id, { slim: true })) {
-    options.onRow?.(r);
     const v = variantIndex.get(r.variantId);
-    if (v === undefined) continue;
+    if (v === undefined) {
+      options.onRow?.(r, undefined);
+      continue;
+    }
     let c = caseIndex.get(r.caseId);
     if (c === undefined) {
       c = cases.length;
       cases.push({ id: r.caseId, tags: [], cluster: null });
       caseIndex.set(r.caseId, c);
     }
+    options.onRow?.(r, c);
     const t = columns[v];
     t.ensure(c);
     t.results[c]++;
@@ -98,7 +110,7 @@ export async function loadCaseOutcomes(store: Store, run: RunRecord, options: Ca
     }
   }
   const reducer = runRepeatReducer(run);
-  return {
+  const outcomes: RunOutcomes = {
     repeat: run.repeat,
     passValueName: reducer.valueName,
     defaultChecks: defaultChecks(run),
@@ -117,4 +129,5 @@ export async function loadCaseOutcomes(store: Store, run: RunRecord, options: Ca
       };
     }),
   };
+  return { outcomes, caseIndex };
 }

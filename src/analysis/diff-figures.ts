@@ -31,8 +31,14 @@ export async function findBaselineRun(store: Store, suiteName: string, label: st
   return runs.find((r) => r.id !== exclude);
 }
 
-async function caseHashes(store: Store, runId: string): Promise<Map<string, string>> {
-  return new Map((await store.cases.list(runId)).map((c) => [c.caseId, c.contentHash]));
+/** Case id → content hash; a hash equal to one in `same` (the other run's) shares its string. */
+async function caseHashes(store: Store, runId: string, same?: ReadonlyMap<string, string>): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for await (const c of store.cases.keys(runId)) {
+    const other = same?.get(c.caseId);
+    out.set(c.caseId, other === c.contentHash ? other : c.contentHash);
+  }
+  return out;
 }
 
 /** Compare two stored runs: `before` is the baseline, `after` the run under review. */
@@ -42,12 +48,10 @@ export async function diffFigures(
   after: RunRecord,
   options: DiffFiguresOptions = {},
 ): Promise<{ diff: RunDiff; perVariant: VariantDiffFigures[] }> {
-  const [outcomesBefore, outcomesAfter, hashesBefore, hashesAfter] = await Promise.all([
-    loadCaseOutcomes(store, before),
-    loadCaseOutcomes(store, after),
-    caseHashes(store, before.id),
-    caseHashes(store, after.id),
-  ]);
+  const outcomesBefore = await loadCaseOutcomes(store, before);
+  const outcomesAfter = await loadCaseOutcomes(store, after);
+  const hashesAfter = await caseHashes(store, after.id);
+  const hashesBefore = await caseHashes(store, before.id, hashesAfter);
   const diff = diffRuns({ outcomes: outcomesBefore, hashes: hashesBefore }, { outcomes: outcomesAfter, hashes: hashesAfter }, options);
   const perVariant: VariantDiffFigures[] = [];
   for (const v of diff.perVariant) {

@@ -2,7 +2,7 @@
 // reduction, cost figures, model selection with its frontier, floors and routing, spend projections, the
 // figures of a run-to-run diff with the outputs behind each flip, a suite's history). Data: the sentences,
 // tables and file formats are report/'s. Only import surface of analysis/.
-export { loadCaseOutcomes, type CaseOutcomeScanOptions } from './case-outcomes.js';
+export { loadCaseOutcomes, loadCaseTable, type CaseOutcomeScanOptions } from './case-outcomes.js';
 export { reducedPassValue, repeatReduceSummary, runRepeatReducer, shortOfK } from './repeat-reduction.js';
 export {
   runPricing,

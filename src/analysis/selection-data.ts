@@ -38,7 +38,8 @@ function judgeCostOf(check: unknown): number | null | undefined {
 export async function loadSelectionData(store: Store, runId: string, options: { segmentBy?: string } = {}): Promise<SelectionData> {
   const run = await store.runs.get(runId);
   if (!run) throw new EvalspecError('RUN_NOT_FOUND', `no run ${runId} in ${store.location}`, { hint: 'list stored runs with `evalspec runs`' });
-  const cases = (await store.cases.list(runId)).map((c) => ({ id: c.caseId, tags: c.tags, cluster: c.cluster }));
+  const cases: { id: string; tags: readonly string[]; cluster: string | null }[] = [];
+  for await (const c of store.cases.keys(runId)) cases.push({ id: c.caseId, tags: c.tags, cluster: c.cluster });
   const acc = new SelectionAccumulator(run);
   for await (const r of store.results.list(runId, { slim: true })) acc.add(r);
   return acc.finish(cases, options);
@@ -63,8 +64,9 @@ export class SelectionAccumulator {
     this.columns = new Map(run.variants.map((v) => [v.id, new SelectionColumns()]));
   }
 
-  add(r: ResultRow): void {
-    let c = this.index.get(r.caseId);
+  /** Fold one result; `caseIndex` is the case's index in a table shared with the caller (see finish). */
+  add(r: ResultRow, caseIndex?: number): void {
+    let c = caseIndex ?? this.index.get(r.caseId);
     if (c === undefined) {
       c = this.ids.length;
       this.ids.push(r.caseId);
@@ -101,8 +103,17 @@ export class SelectionAccumulator {
     }
   }
 
-  /** The selection data, given the run's stored cases (for segments and clusters). */
-  finish(cases: readonly { id: string; tags: readonly string[]; cluster: string | number | null }[], options: { segmentBy?: string } = {}): SelectionData {
+  /**
+   * The selection data, given the run's stored cases (for segments and clusters). `shared` is the case table
+   * whose indices add() was given (the run report's), instead of this accumulator's own.
+   */
+  finish(
+    cases: readonly { id: string; tags: readonly string[]; cluster: string | number | null }[],
+    options: { segmentBy?: string } = {},
+    shared?: ReadonlyMap<string, number>,
+  ): SelectionData {
+    const ids = shared ? cases.map((c) => c.id) : this.ids;
+    const index = shared ?? this.index;
     const run = this.run;
     const segmentBy = options.segmentBy ?? 'segment';
     const prefix = `${segmentBy}:`;
@@ -120,7 +131,7 @@ export class SelectionAccumulator {
       t.seal(reducer);
       if (t.anyCostUnknown()) unpriced.add(v.model);
       if (this.totals.get(v.id)!.figures().listUsd === null) unpriced.add(v.model);
-      return { id: v.id, model: v.model, cases: new SelectionCaseMap(t, this.ids, this.index) };
+      return { id: v.id, model: v.model, cases: new SelectionCaseMap(t, ids, index) };
     });
     return {
       run,

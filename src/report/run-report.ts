@@ -7,7 +7,7 @@ import { JudgeAccumulator } from './judge-summary.js';
 import {
   costSummary,
   CostTotals,
-  loadCaseOutcomes,
+  loadCaseTable,
   SelectionAccumulator,
   hasNoPriceByNature,
   runPricing,
@@ -70,9 +70,9 @@ export async function buildRunReport(store: Store, runRef: string, level = 0.95,
   const costs = new Map(run.variants.map((v) => [v.id, new CostTotals(pricing, v.id)]));
   const selection = new SelectionAccumulator(run);
   // One pass over the store: the per-case table, judges, costs and the cost block's per-case figures.
-  const outcomes = await loadCaseOutcomes(store, run, {
-    onRow: (r) => {
-      selection.add(r);
+  const { outcomes, caseIndex } = await loadCaseTable(store, run, {
+    onRow: (r, c) => {
+      selection.add(r, c);
       const variantCosts = costs.get(r.variantId);
       if (!variantCosts) return;
       judges.add(r);
@@ -160,7 +160,7 @@ export async function buildRunReport(store: Store, runRef: string, level = 0.95,
     for (const v of variants) v.judgeCostUsd = judges.judgeCostUsd(v.id);
   }
   if (options.analysis !== false) addRunAnalysis(outcomes, run, report, { level });
-  report.costs = costSummary(selection.finish(outcomes.cases), level);
+  report.costs = costSummary(selection.finish(outcomes.cases, {}, caseIndex), level);
   return report;
 }
 

@@ -6,7 +6,7 @@ import { openSqlite, guardEntity, storeFailure, type StoreAccess } from './sqlit
 import { sqliteCalibrations } from './sqlite-calibrations.js';
 import { sqliteLeases } from './sqlite-leases.js';
 import { AGGREGATE_SQL, RESULT_COLUMNS, SLIM_COLUMNS, aggregateFromRow, messagesHash, resultFromRaw, runFromRow, type Row } from './sqlite-rows.js';
-import type { Store, RunRecord, RunStatus, CaseRow, ResultRow, ResultQuery, CachedResponse, LabelRow, LabelQuery } from './types.js';
+import type { Store, RunRecord, RunStatus, CaseKey, CaseRow, ResultRow, ResultQuery, CachedResponse, LabelRow, LabelQuery } from './types.js';
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
@@ -146,6 +146,20 @@ export class SqliteStore implements Store {
         cluster: (r.cluster as string) ?? null,
         description: (r.description as string) ?? null,
       })),
+    keys: (runId: string): AsyncIterable<CaseKey> => {
+      // A statement of its own: two runs' cases may be streamed at once (diff).
+      const statement = this.db.prepare('SELECT case_id, content_hash, tags_json, cluster FROM cases WHERE run_id = ? ORDER BY rowid');
+      return (async function* () {
+        // Equal tag lists are parsed once (a run's cases share a handful of segment tags).
+        const tagLists = new Map<string, string[]>();
+        for (const r of statement.iterate(runId) as Iterable<Row>) {
+          const json = r.tags_json as string;
+          let tags = tagLists.get(json);
+          if (!tags) tagLists.set(json, (tags = JSON.parse(json) as string[]));
+          yield { caseId: r.case_id as string, contentHash: r.content_hash as string, tags, cluster: (r.cluster as string) ?? null };
+        }
+      })();
+    },
   };
 
   results = {

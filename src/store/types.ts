@@ -59,6 +59,9 @@ export interface RunLease {
   expiresAt: number;
 }
 
+/** A stored case without its variables and description (Store.cases.keys). */
+export type CaseKey = Pick<CaseRow, 'caseId' | 'contentHash' | 'tags' | 'cluster'>;
+
 export interface CaseRow {
   caseId: string;
   contentHash: string;
@@ -217,6 +220,11 @@ export interface Store {
   cases: {
     putMany(runId: string, cases: CaseRow[]): Promise<void>;
     list(runId: string): Promise<CaseRow[]>;
+    /**
+     * The cases of a run without their variables and description, streamed in stored order: what per-case
+     * statistics need (ids, hashes, tags, clusters), in memory one row at a time however many cases there are.
+     */
+    keys(runId: string): AsyncIterable<CaseKey>;
   };
   results: {
     /** Insert or replace by (run, case, variant, repeat); one transaction per call. */
