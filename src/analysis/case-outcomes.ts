@@ -25,6 +25,8 @@ export interface CaseOutcomeScanOptions {
    * with the case's index in RunOutcomes.cases (undefined for a result of a variant not in the run).
    */
   onRow?: (row: ResultRow, caseIndex: number | undefined) => void;
+  /** Called with the number of stored cases before the first result (to size other accumulators). */
+  onCases?: (cases: number) => void;
 }
 
 /** Intern equal tag lists: 500,000 cases tagged with a handful of segments share a handful of arrays. */
@@ -53,6 +55,7 @@ export async function loadCaseTable(
   const cases: CaseInfo[] = [];
   for await (const c of store.cases.keys(run.id)) cases.push({ id: c.caseId, tags: intern(c.tags), cluster: c.cluster === null ? null : String(c.cluster) });
   const caseIndex = new Map(cases.map((c, i) => [c.id, i]));
+  options.onCases?.(cases.length);
   const variantIndex = new Map(run.variants.map((v, i) => [v.id, i]));
   const columns = run.variants.map(() => new VariantColumns(cases.length));
   // Per result: the mean of its checks' scores per metric, and per severity × metric whether one failed.

@@ -16,24 +16,40 @@ function grown<T extends Int32Array | Float64Array | Uint8Array>(array: T, size:
 }
 
 export class SelectionColumns {
-  results = new Int32Array(0);
-  passed = new Int32Array(0);
-  answered = new Int32Array(0);
-  cost = new Float64Array(0);
-  costUnknown = new Uint8Array(0);
-  judge = new Float64Array(0);
-  judgeUnknown = new Uint8Array(0);
-  outputTokens = new Float64Array(0);
-  generationMs = new Float64Array(0);
+  results: Int32Array;
+  passed: Int32Array;
+  answered: Int32Array;
+  cost: Float64Array;
+  costUnknown: Uint8Array;
+  judge: Float64Array;
+  judgeUnknown: Uint8Array;
+  outputTokens: Float64Array;
+  generationMs: Float64Array;
   /** Case indices in the order the variant's results first met them (the order the Map view iterates). */
-  order = new Int32Array(0);
+  order: Int32Array;
   size = 0;
   pass = new Float64Array(0);
   /** Latencies of the variant, flat while scanning (with their case), grouped by case once sealed. */
-  private latencyValues = new Float64Array(0);
-  private latencyCases = new Int32Array(0);
+  private latencyValues: Float64Array;
+  private latencyCases: Int32Array;
   private latencyCount = 0;
   private latencyStart = new Int32Array(0);
+
+  /** `cases`: the expected number of cases (the columns grow past it when needed). */
+  constructor(cases = 0) {
+    this.results = new Int32Array(cases);
+    this.passed = new Int32Array(cases);
+    this.answered = new Int32Array(cases);
+    this.cost = new Float64Array(cases);
+    this.costUnknown = new Uint8Array(cases);
+    this.judge = new Float64Array(cases);
+    this.judgeUnknown = new Uint8Array(cases);
+    this.outputTokens = new Float64Array(cases);
+    this.generationMs = new Float64Array(cases);
+    this.order = new Int32Array(cases);
+    this.latencyValues = new Float64Array(cases);
+    this.latencyCases = new Int32Array(cases);
+  }
 
   /** Make room for case index c and record it in the order when the variant meets it first. */
   touch(c: number): void {
@@ -81,8 +97,9 @@ export class SelectionColumns {
     this.latencyStart = start;
   }
 
-  latenciesOf(c: number): number[] {
-    return Array.from(this.latencyValues.subarray(this.latencyStart[c], this.latencyStart[c + 1]));
+  /** A view of the case's latencies in the grouped column (no copy). */
+  latenciesOf(c: number): Float64Array {
+    return this.latencyValues.subarray(this.latencyStart[c], this.latencyStart[c + 1]);
   }
 
   anyCostUnknown(): boolean {
@@ -114,7 +131,7 @@ class ColumnCaseOutcome implements CaseOutcome {
     const n = this.t.answered[this.c];
     return n === 0 || this.t.judgeUnknown[this.c] ? null : this.t.judge[this.c] / n;
   }
-  get latenciesMs(): number[] {
+  get latenciesMs(): Float64Array {
     return this.t.latenciesOf(this.c);
   }
   get generated(): { outputTokens: number; latencyMs: number } {

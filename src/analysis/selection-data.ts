@@ -39,10 +39,22 @@ export async function loadSelectionData(store: Store, runId: string, options: { 
   const run = await store.runs.get(runId);
   if (!run) throw new EvalspecError('RUN_NOT_FOUND', `no run ${runId} in ${store.location}`, { hint: 'list stored runs with `evalspec runs`' });
   const cases: { id: string; tags: readonly string[]; cluster: string | null }[] = [];
-  for await (const c of store.cases.keys(runId)) cases.push({ id: c.caseId, tags: c.tags, cluster: c.cluster });
-  const acc = new SelectionAccumulator(run);
-  for await (const r of store.results.list(runId, { slim: true })) acc.add(r);
-  return acc.finish(cases, options);
+  const index = new Map<string, number>();
+  for await (const c of store.cases.keys(runId)) {
+    index.set(c.caseId, cases.length);
+    cases.push({ id: c.caseId, tags: c.tags, cluster: c.cluster });
+  }
+  const acc = new SelectionAccumulator(run, cases.length);
+  for await (const r of store.results.list(runId, { slim: true })) {
+    let c = index.get(r.caseId);
+    // A result of a case the run did not store (an old store): it still counts, as a case without tags.
+    if (c === undefined && run.variants.some((v) => v.id === r.variantId)) {
+      index.set(r.caseId, (c = cases.length));
+      cases.push({ id: r.caseId, tags: [], cluster: null });
+    }
+    acc.add(r, c);
+  }
+  return acc.finish(cases, options, index);
 }
 
 /**
@@ -52,16 +64,25 @@ export async function loadSelectionData(store: Store, runId: string, options: { 
 export class SelectionAccumulator {
   private readonly pricing: RunPricing;
   private readonly totals: Map<string, CostTotals>;
-  private readonly columns: Map<string, SelectionColumns>;
+  private columns: Map<string, SelectionColumns>;
   private readonly index = new Map<string, number>();
   private readonly ids: string[] = [];
   private errors = 0;
   private judgeCosts = false;
 
-  constructor(private readonly run: RunRecord) {
+  /** `cases`: how many cases the run stored (the columns' first size). */
+  constructor(
+    private readonly run: RunRecord,
+    cases = 0,
+  ) {
     this.pricing = runPricing(run);
     this.totals = new Map(run.variants.map((v) => [v.id, new CostTotals(this.pricing, v.id)]));
-    this.columns = new Map(run.variants.map((v) => [v.id, new SelectionColumns()]));
+    this.columns = new Map(run.variants.map((v) => [v.id, new SelectionColumns(cases)]));
+  }
+
+  /** Size the columns for this many cases (before the first add). */
+  reserve(cases: number): void {
+    this.columns = new Map(this.run.variants.map((v) => [v.id, new SelectionColumns(cases)]));
   }
 
   /** Fold one result; `caseIndex` is the case's index in a table shared with the caller (see finish). */

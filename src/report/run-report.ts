@@ -71,6 +71,7 @@ export async function buildRunReport(store: Store, runRef: string, level = 0.95,
   const selection = new SelectionAccumulator(run);
   // One pass over the store: the per-case table, judges, costs and the cost block's per-case figures.
   const { outcomes, caseIndex } = await loadCaseTable(store, run, {
+    onCases: (n) => selection.reserve(n),
     onRow: (r, c) => {
       selection.add(r, c);
       const variantCosts = costs.get(r.variantId);
