@@ -82,12 +82,13 @@ export class VariantColumns {
   }
 }
 
-/** A view of one case × variant slot, shaped as stats' CaseOutcome. */
-export class ColumnOutcome implements CaseOutcome {
-  constructor(
-    private readonly columns: VariantColumns,
-    private readonly index: number,
-  ) {}
+/**
+ * A view of one case × variant slot, shaped as stats' CaseOutcome. Instances hold only their index (a million
+ * of them take ~16 MB): the columns come from the per-variant subclass made by outcomeView().
+ */
+abstract class ColumnOutcome implements CaseOutcome {
+  constructor(private readonly index: number) {}
+  protected abstract get columns(): VariantColumns;
 
   get results(): number {
     return this.columns.results[this.index];
@@ -134,4 +135,13 @@ export class ColumnOutcome implements CaseOutcome {
     if (this.passValue !== undefined) out.passValue = this.passValue;
     return out;
   }
+}
+
+/** The view class of one variant's columns: `new (outcomeView(columns))(caseIndex)`. */
+export function outcomeView(columns: VariantColumns): new (index: number) => CaseOutcome {
+  return class extends ColumnOutcome {
+    protected get columns(): VariantColumns {
+      return columns;
+    }
+  };
 }
