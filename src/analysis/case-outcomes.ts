@@ -2,7 +2,7 @@
 // RunOutcomes): one slot per case × variant in typed-array columns (case-columns.ts), built by one stream of
 // slim results (no outputs, no messages), so memory grows with cases × variants at a few dozen bytes each,
 // not with the text of the results. `onRow` lets the run report fold its other figures into the same scan.
-import type { Store, RunRecord, ResultRow } from '../store/index.js';
+import type { Store, RunRecord, ResultRow, CaseKey } from '../store/index.js';
 import type { CaseInfo, RunOutcomes } from '../stats/index.js';
 import { reducedPassValue, runRepeatReducer } from './repeat-reduction.js';
 import { outcomeView, VariantColumns } from './case-columns.js';
@@ -25,6 +25,8 @@ export interface CaseOutcomeScanOptions {
    * with the case's index in RunOutcomes.cases (undefined for a result of a variant not in the run).
    */
   onRow?: (row: ResultRow, caseIndex: number | undefined) => void;
+  /** Called with every stored case as it is read (diff takes the content hashes from here). */
+  onCase?: (c: CaseKey) => void;
   /** Called with the number of stored cases before the first result (to size other accumulators). */
   onCases?: (cases: number) => void;
 }
@@ -53,7 +55,10 @@ export async function loadCaseTable(
 ): Promise<{ outcomes: RunOutcomes; caseIndex: ReadonlyMap<string, number> }> {
   const intern = tagInterner();
   const cases: CaseInfo[] = [];
-  for await (const c of store.cases.keys(run.id)) cases.push({ id: c.caseId, tags: intern(c.tags), cluster: c.cluster === null ? null : String(c.cluster) });
+  for await (const c of store.cases.keys(run.id)) {
+    options.onCase?.(c);
+    cases.push({ id: c.caseId, tags: intern(c.tags), cluster: c.cluster === null ? null : String(c.cluster) });
+  }
   const caseIndex = new Map(cases.map((c, i) => [c.id, i]));
   options.onCases?.(cases.length);
   const variantIndex = new Map(run.variants.map((v, i) => [v.id, i]));
@@ -61,11 +66,11 @@ export async function loadCaseTable(
   // Per result: the mean of its checks' scores per metric, and per severity × metric whether one failed.
   const perMetric = new Map<string, { sum: number; n: number }>();
   const failedByKey = new Map<string, { severity: 'normal' | 'critical'; metric: string; failed: boolean }>();
-  for await (const r of store.results.list(run.id, { slim: true })) {
+  await store.results.scan(run.id, { slim: true }, (r) => {
     const v = variantIndex.get(r.variantId);
     if (v === undefined) {
       options.onRow?.(r, undefined);
-      continue;
+      return;
     }
     let c = caseIndex.get(r.caseId);
     if (c === undefined) {
@@ -79,14 +84,14 @@ export async function loadCaseTable(
     t.results[c]++;
     if (r.errorClass) {
       t.errored[c]++;
-      continue;
+      return;
     }
     if (r.pass === true) t.passed[c]++;
     if (r.score !== null) {
       t.scoreSum[c] += r.score;
       t.scored[c]++;
     }
-    if (r.checks.length === 0) continue;
+    if (r.checks.length === 0) return;
     perMetric.clear();
     failedByKey.clear();
     for (const check of r.checks) {
@@ -111,7 +116,7 @@ export async function loadCaseTable(
       column.judged[c]++;
       if (failed) column.failed[c]++;
     }
-  }
+  });
   const reducer = runRepeatReducer(run);
   const outcomes: RunOutcomes = {
     repeat: run.repeat,

@@ -31,16 +31,6 @@ export async function findBaselineRun(store: Store, suiteName: string, label: st
   return runs.find((r) => r.id !== exclude);
 }
 
-/** Case id → content hash; a hash equal to one in `same` (the other run's) shares its string. */
-async function caseHashes(store: Store, runId: string, same?: ReadonlyMap<string, string>): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for await (const c of store.cases.keys(runId)) {
-    const other = same?.get(c.caseId);
-    out.set(c.caseId, other === c.contentHash ? other : c.contentHash);
-  }
-  return out;
-}
-
 /** Compare two stored runs: `before` is the baseline, `after` the run under review. */
 export async function diffFigures(
   store: Store,
@@ -48,10 +38,16 @@ export async function diffFigures(
   after: RunRecord,
   options: DiffFiguresOptions = {},
 ): Promise<{ diff: RunDiff; perVariant: VariantDiffFigures[] }> {
-  const outcomesBefore = await loadCaseOutcomes(store, before);
-  const outcomesAfter = await loadCaseOutcomes(store, after);
-  const hashesAfter = await caseHashes(store, after.id);
-  const hashesBefore = await caseHashes(store, before.id, hashesAfter);
+  // Case id → content hash, read with each run's cases; a hash equal to the other run's shares its string.
+  const hashesAfter = new Map<string, string>();
+  const hashesBefore = new Map<string, string>();
+  const outcomesAfter = await loadCaseOutcomes(store, after, { onCase: (c) => hashesAfter.set(c.caseId, c.contentHash) });
+  const outcomesBefore = await loadCaseOutcomes(store, before, {
+    onCase: (c) => {
+      const other = hashesAfter.get(c.caseId);
+      hashesBefore.set(c.caseId, other === c.contentHash ? other : c.contentHash);
+    },
+  });
   const diff = diffRuns({ outcomes: outcomesBefore, hashes: hashesBefore }, { outcomes: outcomesAfter, hashes: hashesAfter }, options);
   const perVariant: VariantDiffFigures[] = [];
   for (const v of diff.perVariant) {

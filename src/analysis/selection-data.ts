@@ -45,7 +45,7 @@ export async function loadSelectionData(store: Store, runId: string, options: { 
     cases.push({ id: c.caseId, tags: c.tags, cluster: c.cluster });
   }
   const acc = new SelectionAccumulator(run, cases.length);
-  for await (const r of store.results.list(runId, { slim: true })) {
+  await store.results.scan(runId, { slim: true }, (r) => {
     let c = index.get(r.caseId);
     // A result of a case the run did not store (an old store): it still counts, as a case without tags.
     if (c === undefined && run.variants.some((v) => v.id === r.variantId)) {
@@ -53,7 +53,7 @@ export async function loadSelectionData(store: Store, runId: string, options: { 
       cases.push({ id: r.caseId, tags: [], cluster: null });
     }
     acc.add(r, c);
-  }
+  });
   return acc.finish(cases, options, index);
 }
 

@@ -232,6 +232,11 @@ export interface Store {
     /** Keys (case \0 variant \0 repeat) of results that finished without error. */
     completedKeys(runId: string): Promise<Set<string>>;
     list(runId: string, query?: ResultQuery): AsyncIterable<ResultRow>;
+    /**
+     * Every result of a run (filtered as in list) handed to `onRow` in stored order, a chunk of rows at a time:
+     * the fast path for one-pass statistics over a million results (no promise per row). Resolves when done.
+     */
+    scan(runId: string, query: ResultQuery, onRow: (row: ResultRow) => void): Promise<void>;
     aggregate(runId: string): Promise<VariantAggregate[]>;
     latencies(runId: string, variantId: string): Promise<number[]>;
   };

@@ -1,8 +1,9 @@
-// Store.cases.keys (issue #22): a run's cases without variables, streamed, for per-case statistics over
-// hundreds of thousands of cases; two runs' cases can be streamed at once (diff reads both).
+// The store's streaming reads for per-case statistics over a million results (issue #22): cases.keys (a
+// run's cases without variables; two runs' at once, as diff reads them) and results.scan (every result to a
+// callback, a chunk at a time, in the order results.list gives them).
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openStore, type CaseKey, type CaseRow, type RunRecord } from '../../src/store/index.js';
+import { openStore, type CaseKey, type CaseRow, type ResultRow, type RunRecord } from '../../src/store/index.js';
 import { cleanupTempDirs, tempDir } from '../helpers/cli.js';
 
 afterAll(cleanupTempDirs);
@@ -56,6 +57,54 @@ describe('store.cases.keys', () => {
       expect([first[0], ...rest]).toEqual(cases('r1').map(({ caseId, contentHash, tags, cluster }) => ({ caseId, contentHash, tags, cluster })));
       expect((await collect({ [Symbol.asyncIterator]: () => b })).map((c) => c.caseId)).toEqual(['r21', 'r23']);
       expect(await collect(store.cases.keys('nope'))).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+const result = (caseId: string, variantId: string, i: number): ResultRow => ({
+  runId: 'r1',
+  caseId,
+  variantId,
+  repeat: 0,
+  output: `out ${i}`,
+  pass: i % 3 !== 0,
+  score: i % 3 !== 0 ? 1 : 0,
+  cached: false,
+  latencyMs: i,
+  inputTokens: 10,
+  outputTokens: 5,
+  costUsd: null,
+  errorClass: null,
+  errorMessage: null,
+  attempts: 1,
+  checks: [{ type: 'equals', metric: 'equals', severity: 'normal', weight: 1, pass: i % 3 !== 0, score: i % 3 !== 0 ? 1 : 0, reason: `r${i}` }],
+  messages: [{ role: 'user', content: 'Q' }],
+  finishedAt: '2026-12-05T10:00:00.000Z',
+});
+
+describe('store.results.scan', () => {
+  it('hands every result to the callback in list order, across chunks of 10,000, with the filters of list', async () => {
+    const store = openStore(join(tempDir(), 'store.db'));
+    try {
+      await store.runs.create(run('r1'));
+      // 12,345 results (two chunks and a bit) over two variants.
+      const rows = Array.from({ length: 12_345 }, (_, i) => result(`c${i >> 1}`, i % 2 ? 'b' : 'a', i));
+      await store.results.putMany(rows);
+      const listed: ResultRow[] = [];
+      for await (const r of store.results.list('r1', { slim: true })) listed.push(r);
+      const scanned: ResultRow[] = [];
+      await store.results.scan('r1', { slim: true }, (r) => scanned.push(r));
+      expect(scanned.length).toBe(12_345);
+      expect(scanned).toEqual(listed);
+      const onlyB: string[] = [];
+      await store.results.scan('r1', { variantId: 'b' }, (r) => onlyB.push(r.output!));
+      expect(onlyB).toEqual(rows.filter((r) => r.variantId === 'b').map((r) => r.output));
+      // The listing is closed when the scan ends: the same statement can list again.
+      let again = 0;
+      for await (const _ of store.results.list('r1', { slim: true })) again++;
+      expect(again).toBe(12_345);
     } finally {
       await store.close();
     }
