@@ -102,6 +102,11 @@ export class SelectionColumns {
     return this.latencyValues.subarray(this.latencyStart[c], this.latencyStart[c + 1]);
   }
 
+  /** Every latency of the variant (answered calls with a known latency), ascending. */
+  sortedLatencies(): number[] {
+    return Array.from(this.latencyValues.slice(0, this.latencyCount).sort());
+  }
+
   anyCostUnknown(): boolean {
     for (let k = 0; k < this.size; k++) if (this.costUnknown[this.order[k]]) return true;
     return false;

@@ -80,6 +80,14 @@ export class SelectionAccumulator {
     this.columns = new Map(run.variants.map((v) => [v.id, new SelectionColumns(cases)]));
   }
 
+  /**
+   * Every latency of a variant's answered calls, ascending: what store.results.latencies gives, from the scan
+   * already made (empty for a variant not in the run).
+   */
+  sortedLatencies(variantId: string): number[] {
+    return this.columns.get(variantId)?.sortedLatencies() ?? [];
+  }
+
   /** Size the columns for this many cases (before the first add). */
   reserve(cases: number): void {
     this.columns = new Map(this.run.variants.map((v) => [v.id, new SelectionColumns(cases)]));

@@ -83,7 +83,8 @@ export async function buildRunReport(store: Store, runRef: string, level = 0.95,
   let shortCases = 0;
   for (const v of run.variants) {
     const a = aggregates.get(v.id);
-    const latencies = a ? await store.results.latencies(runId, v.id) : [];
+    // Latencies of answered calls, ascending, from the scan (as store.results.latencies would list them).
+    const latencies = a ? selection.sortedLatencies(v.id) : [];
     let passRate: number | null = null;
     let passRateCi: Interval | null = null;
     let cases = 0;
