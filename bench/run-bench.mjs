@@ -13,6 +13,8 @@
 //   W7    a real rate limit: 1,000 calls at the server's 6,000 requests/min, then at 60,000 tokens/min (workloads/w7-rate-limits.mjs)
 //   kill  W1 killed with SIGKILL at ~40% of results stored, then `--resume`: compared with an
 //         uninterrupted run, and checked that no stored case was called again
+//   W8    500,000 cases x 2 models = 1,000,000 results, run twice, then show / diff / select (issue #22;
+//         W8_CASES=12500,50000 for smaller sizes; see bench/workloads/w8-million.mjs)
 //   --floor  also run shared/bench/floor-client.mjs on W1, W2 and W4 (same servers, same session)
 //   --peer   also run shared/bench/run-peer.sh (promptfoo 0.121.20, installed into ~/.cache on first use)
 //   --cli FILE  benchmark another build of evalspec (e.g. a worktree's dist/cli/main.js); implies --no-build
@@ -27,6 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { runW6StoreWrite } from './workloads/w6-store-write.mjs';
 import { runW7 } from './workloads/w7-rate-limits.mjs';
+import { runW8 } from './workloads/w8-million.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(path.join(REPO, 'package.json'));
@@ -36,7 +39,7 @@ const PROMPT = 'You are a support assistant. Answer with the requested code only
 const FAULTS = ['--rate-429', '0.1', '--retry-after', '1', '--rate-500', '0.03'];
 
 // ---- options ------------------------------------------------------------------------------------------
-const ALL = ['W1', 'W2', 'W3', 'W4', 'W7', 'kill', 'W6-store'];
+const ALL = ['W1', 'W2', 'W3', 'W4', 'W7', 'kill', 'W6-store', 'W8'];
 const opt = { only: ALL, reps: 1, floor: false, peer: false, build: true, keep: false, quietWait: 120 };
 for (let i = 2; i < process.argv.length; i++) {
   const a = process.argv[i];
@@ -816,6 +819,7 @@ if (opt.only.includes('kill')) {
 
 if (opt.only.includes('W6-store'))
   session.w6Store = await runW6StoreWrite({ repo: REPO, work: path.join(WORK, 'W6-store'), check: (name, ok, detail) => check('W6-store', name, ok, detail) });
+if (opt.only.includes('W8')) await runW8({ startServer, runEvalspec, printEvalspec, timed, add, check, f, CLI, WORK });
 
 // promptfoo last: it runs its own servers, one after another, in the same session.
 let peer = [];

@@ -167,39 +167,45 @@ export async function runSuite(suitePath: string | undefined, options: RunSuiteO
       path ??= previous.suiteFile;
     }
     if (!path) throw new EvalspecError('USAGE', 'no suite given', { hint: 'evalspec run path/to/evalspec.yaml' });
-    const selection = previous ? resumeSelection(previous, options) : { models: options.models ?? null, repeat: options.repeat };
-    const plan = loadSelected(path, selection, previous);
-    if (!previous) checkNotEmpty(plan, options.allowEmpty);
-    const reduce = repeatReduceText(plan.suite.storedConfig.repeat);
-    if ((reducerK(reduce, plan.repeat) ?? 0) > plan.repeat) {
-      throw new EvalspecError(
-        'USAGE',
-        `the suite reduces repeats with ${reduce}, which needs at least that many repeats; --repeat ${plan.repeat} gives fewer`,
-        {
-          file: plan.suite.file,
-          hint: `use --repeat with at least the k of ${reduce}, or write reduce: ${reduce[4]}k (k = the repeat count)`,
-        },
-      );
-    }
-    validatePlanChecks(plan, { isolated: options.isolateChecks });
-    const reporters = [...fileReporters(options), ...(options.reporters ?? [])];
-    await reportRunStart(reporters, plan);
-    // Ctrl-C must not wait for user code: stop every worker running it (the run then ends cancelled).
-    const stopUserCode = () => terminateUserCode();
-    options.signal?.addEventListener('abort', stopUserCode, { once: true });
-    const outcome = await executeRun(plan, {
-      store,
-      label: options.label,
-      cache: options.cache,
-      resumeRunId: options.resume,
-      concurrency: options.concurrency,
-      signal: options.signal,
-      onEvent: options.onEvent,
-      maxCostUsd: options.maxCostUsd,
-      expectedOutputTokens: options.expectedOutputTokens,
-      isolateChecks: options.isolateChecks,
-      selection: { models: options.models?.length ? options.models : null, repeat: plan.repeat },
-    }).finally(() => options.signal?.removeEventListener('abort', stopUserCode));
+    // The plan (every work item, rendered) is only reachable inside execute(): once the calls are done it can be
+    // collected before the report is built, which matters at a million work items (issue #22).
+    const execute = async () => {
+      const selection = previous ? resumeSelection(previous, options) : { models: options.models ?? null, repeat: options.repeat };
+      const plan = loadSelected(path, selection, previous);
+      if (!previous) checkNotEmpty(plan, options.allowEmpty);
+      const reduce = repeatReduceText(plan.suite.storedConfig.repeat);
+      if ((reducerK(reduce, plan.repeat) ?? 0) > plan.repeat) {
+        throw new EvalspecError(
+          'USAGE',
+          `the suite reduces repeats with ${reduce}, which needs at least that many repeats; --repeat ${plan.repeat} gives fewer`,
+          {
+            file: plan.suite.file,
+            hint: `use --repeat with at least the k of ${reduce}, or write reduce: ${reduce[4]}k (k = the repeat count)`,
+          },
+        );
+      }
+      validatePlanChecks(plan, { isolated: options.isolateChecks });
+      const reporters = [...fileReporters(options), ...(options.reporters ?? [])];
+      await reportRunStart(reporters, plan);
+      // Ctrl-C must not wait for user code: stop every worker running it (the run then ends cancelled).
+      const stopUserCode = () => terminateUserCode();
+      options.signal?.addEventListener('abort', stopUserCode, { once: true });
+      const outcome = await executeRun(plan, {
+        store,
+        label: options.label,
+        cache: options.cache,
+        resumeRunId: options.resume,
+        concurrency: options.concurrency,
+        signal: options.signal,
+        onEvent: options.onEvent,
+        maxCostUsd: options.maxCostUsd,
+        expectedOutputTokens: options.expectedOutputTokens,
+        isolateChecks: options.isolateChecks,
+        selection: { models: options.models?.length ? options.models : null, repeat: plan.repeat },
+      }).finally(() => options.signal?.removeEventListener('abort', stopUserCode));
+      return { outcome, reporters };
+    };
+    const { outcome, reporters } = await execute();
     const report = await buildRunReport(store, outcome.runId);
     report.warnings = [...new Set([...report.warnings, ...outcome.warnings])];
     if (outcome.rateLimits.length > 0) report.rateLimits = outcome.rateLimits;

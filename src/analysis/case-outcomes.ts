@@ -1,37 +1,11 @@
 // Loads a stored run into the compact per-case structure the run-level statistics work on (stats
-// RunOutcomes): one small record per case × variant, built by streaming slim results (no outputs, no
-// messages), so memory grows with cases × variants, not with the text of 40,000 results.
-import type { Store, RunRecord } from '../store/index.js';
-import type { CaseInfo, CaseOutcome, RunOutcomes } from '../stats/index.js';
-import type { RepeatReducer } from '../suite/index.js';
+// RunOutcomes): one slot per case × variant in typed-array columns (case-columns.ts), built by one stream of
+// slim results (no outputs, no messages), so memory grows with cases × variants at a few dozen bytes each,
+// not with the text of the results. `onRow` lets the run report fold its other figures into the same scan.
+import type { Store, RunRecord, ResultRow, CaseKey } from '../store/index.js';
+import type { CaseInfo, RunOutcomes } from '../stats/index.js';
 import { reducedPassValue, runRepeatReducer } from './repeat-reduction.js';
-
-interface Accumulator {
-  results: number;
-  passed: number;
-  errored: number;
-  scoreSum: number;
-  scored: number;
-  metricSums: Map<string, { sum: number; n: number }>;
-  checks: { normal: Map<string, { judged: number; failed: number }>; critical: Map<string, { judged: number; failed: number }> };
-}
-
-function newAccumulator(): Accumulator {
-  return { results: 0, passed: 0, errored: 0, scoreSum: 0, scored: 0, metricSums: new Map(), checks: { normal: new Map(), critical: new Map() } };
-}
-
-function finish(a: Accumulator, reducer: RepeatReducer): CaseOutcome {
-  const metrics: Record<string, number> = {};
-  for (const [metric, { sum, n }] of a.metricSums) metrics[metric] = sum / n;
-  const checks: CaseOutcome['checks'] = {};
-  for (const severity of ['normal', 'critical'] as const) {
-    if (a.checks[severity].size) checks[severity] = Object.fromEntries(a.checks[severity]);
-  }
-  const outcome: CaseOutcome = { results: a.results, passed: a.passed, errored: a.errored, score: a.scored ? a.scoreSum / a.scored : null, metrics, checks };
-  // The suite's repeat reducer decides the case's pass value (the default, the pass share, needs no field).
-  if (reducer.name !== 'mean') outcome.passValue = reducedPassValue(reducer, a.results, a.passed);
-  return outcome;
-}
+import { outcomeView, VariantColumns } from './case-columns.js';
 
 /** The suite's default checks as stored with the run: metric defaults to the type, severity to normal. */
 function defaultChecks(run: RunRecord): RunOutcomes['defaultChecks'] {
@@ -45,73 +19,124 @@ function defaultChecks(run: RunRecord): RunOutcomes['defaultChecks'] {
   });
 }
 
-export async function loadCaseOutcomes(store: Store, run: RunRecord): Promise<RunOutcomes> {
-  const cases: CaseInfo[] = (await store.cases.list(run.id)).map((c) => ({
-    id: c.caseId,
-    tags: c.tags,
-    cluster: c.cluster === null ? null : String(c.cluster),
-  }));
+export interface CaseOutcomeScanOptions {
+  /**
+   * Called with every slim result of the scan, so other figures are folded in the same pass over the store,
+   * with the case's index in RunOutcomes.cases (undefined for a result of a variant not in the run).
+   */
+  onRow?: (row: ResultRow, caseIndex: number | undefined) => void;
+  /** Called with every stored case as it is read (diff takes the content hashes from here). */
+  onCase?: (c: CaseKey) => void;
+  /** Called with the number of stored cases before the first result (to size other accumulators). */
+  onCases?: (cases: number) => void;
+}
+
+/** Intern equal tag lists: 500,000 cases tagged with a handful of segments share a handful of arrays. */
+function tagInterner(): (tags: readonly string[]) => readonly string[] {
+  const seen = new Map<string, readonly string[]>();
+  return (tags) => {
+    const key = tags.join('\u0000');
+    const known = seen.get(key);
+    if (known) return known;
+    seen.set(key, tags);
+    return tags;
+  };
+}
+
+export async function loadCaseOutcomes(store: Store, run: RunRecord, options: CaseOutcomeScanOptions = {}): Promise<RunOutcomes> {
+  return (await loadCaseTable(store, run, options)).outcomes;
+}
+
+/** The per-case table with the index of its cases by id (to share with other per-case accumulators). */
+export async function loadCaseTable(
+  store: Store,
+  run: RunRecord,
+  options: CaseOutcomeScanOptions = {},
+): Promise<{ outcomes: RunOutcomes; caseIndex: ReadonlyMap<string, number> }> {
+  const intern = tagInterner();
+  const cases: CaseInfo[] = [];
+  for await (const c of store.cases.keys(run.id)) {
+    options.onCase?.(c);
+    cases.push({ id: c.caseId, tags: intern(c.tags), cluster: c.cluster === null ? null : String(c.cluster) });
+  }
   const caseIndex = new Map(cases.map((c, i) => [c.id, i]));
+  options.onCases?.(cases.length);
   const variantIndex = new Map(run.variants.map((v, i) => [v.id, i]));
-  const acc: Map<number, Accumulator>[] = run.variants.map(() => new Map());
-  for await (const r of store.results.list(run.id, { slim: true })) {
+  const columns = run.variants.map(() => new VariantColumns(cases.length));
+  // Per result: the mean of its checks' scores per metric, and per severity × metric whether one failed.
+  const perMetric = new Map<string, { sum: number; n: number }>();
+  const failedByKey = new Map<string, { severity: 'normal' | 'critical'; metric: string; failed: boolean }>();
+  await store.results.scan(run.id, { slim: true }, (r) => {
     const v = variantIndex.get(r.variantId);
-    if (v === undefined) continue;
+    if (v === undefined) {
+      options.onRow?.(r, undefined);
+      return;
+    }
     let c = caseIndex.get(r.caseId);
     if (c === undefined) {
       c = cases.length;
       cases.push({ id: r.caseId, tags: [], cluster: null });
       caseIndex.set(r.caseId, c);
     }
-    let a = acc[v].get(c);
-    if (!a) acc[v].set(c, (a = newAccumulator()));
-    a.results++;
+    options.onRow?.(r, c);
+    const t = columns[v];
+    t.ensure(c);
+    t.results[c]++;
     if (r.errorClass) {
-      a.errored++;
-      continue;
+      t.errored[c]++;
+      return;
     }
-    if (r.pass === true) a.passed++;
+    if (r.pass === true) t.passed[c]++;
     if (r.score !== null) {
-      a.scoreSum += r.score;
-      a.scored++;
+      t.scoreSum[c] += r.score;
+      t.scored[c]++;
     }
-    // Per metric: the mean of the result's checks with that metric; per severity × metric: judged / failed.
-    const perMetric = new Map<string, { sum: number; n: number }>();
-    const seen = new Map<string, boolean>();
+    if (r.checks.length === 0) return;
+    perMetric.clear();
+    failedByKey.clear();
     for (const check of r.checks) {
-      const m = perMetric.get(check.metric) ?? { sum: 0, n: 0 };
-      m.sum += check.score;
-      m.n++;
-      perMetric.set(check.metric, m);
-      const key = `${check.severity === 'critical' ? 'critical' : 'normal'}\u0000${check.metric}`;
-      seen.set(key, (seen.get(key) ?? false) || !check.pass);
+      const m = perMetric.get(check.metric);
+      if (m) {
+        m.sum += check.score;
+        m.n++;
+      } else perMetric.set(check.metric, { sum: check.score, n: 1 });
+      const severity = check.severity === 'critical' ? 'critical' : 'normal';
+      const key = `${severity}\u0000${check.metric}`;
+      const seen = failedByKey.get(key);
+      if (seen) seen.failed ||= !check.pass;
+      else failedByKey.set(key, { severity, metric: check.metric, failed: !check.pass });
     }
     for (const [metric, { sum, n }] of perMetric) {
-      const total = a.metricSums.get(metric) ?? { sum: 0, n: 0 };
-      total.sum += sum / n;
-      total.n++;
-      a.metricSums.set(metric, total);
+      const column = t.metric(metric);
+      column.sum[c] += sum / n;
+      column.n[c]++;
     }
-    for (const [key, failed] of seen) {
-      const [severity, metric] = key.split('\u0000') as ['normal' | 'critical', string];
-      const counts = a.checks[severity].get(metric) ?? { judged: 0, failed: 0 };
-      counts.judged++;
-      if (failed) counts.failed++;
-      a.checks[severity].set(metric, counts);
+    for (const { severity, metric, failed } of failedByKey.values()) {
+      const column = t.check(severity, metric);
+      column.judged[c]++;
+      if (failed) column.failed[c]++;
     }
-  }
+  });
   const reducer = runRepeatReducer(run);
-  return {
+  const outcomes: RunOutcomes = {
     repeat: run.repeat,
     passValueName: reducer.valueName,
     defaultChecks: defaultChecks(run),
     cases,
-    variants: run.variants.map((variant, v) => ({
-      id: variant.id,
-      outcomes: cases.map((_, c) => {
-        const a = acc[v].get(c);
-        return a ? finish(a, reducer) : undefined;
-      }),
-    })),
+    variants: run.variants.map((variant, v) => {
+      const t = columns[v];
+      // The suite's repeat reducer decides the case's pass value (the default, the pass share, needs no column).
+      if (reducer.name !== 'mean') {
+        t.passValue = new Float64Array(cases.length);
+        for (let c = 0; c < cases.length; c++)
+          if (c < t.results.length && t.results[c] > 0) t.passValue[c] = reducedPassValue(reducer, t.results[c], t.passed[c]);
+      }
+      const View = outcomeView(t);
+      return {
+        id: variant.id,
+        outcomes: cases.map((_, c) => (c < t.results.length && t.results[c] > 0 ? new View(c) : undefined)),
+      };
+    }),
   };
+  return { outcomes, caseIndex };
 }

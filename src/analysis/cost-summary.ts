@@ -2,7 +2,7 @@
 // cost per call, per case and per passing case at list prices, judge cost kept separate, totals, and
 // latency p50/p95/p99 with tokens per second. Built from the same per-case data as `evalspec select`.
 import type { Store } from '../store/index.js';
-import { loadSelectionData } from './selection-data.js';
+import { loadSelectionData, type SelectionData } from './selection-data.js';
 import { segmentCaseIds, variantFigures, type SelectionVariant, type VariantFigures } from './selection.js';
 
 export interface VariantCosts extends VariantFigures {
@@ -36,7 +36,11 @@ function totals(variant: SelectionVariant): { calls: number; judge: number | nul
 }
 
 export async function buildCostSummary(store: Store, runId: string, level = 0.95): Promise<CostSummary> {
-  const data = await loadSelectionData(store, runId);
+  return costSummary(await loadSelectionData(store, runId), level);
+}
+
+/** The cost block from selection data already folded (the run report feeds it from its one scan). */
+export function costSummary(data: SelectionData, level = 0.95): CostSummary {
   const { variants } = data.input;
   const design = { ...data.input, level };
   const bySegment = segmentCaseIds(data.input);

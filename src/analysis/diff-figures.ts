@@ -4,7 +4,7 @@
 import type { Store, RunRecord } from '../store/index.js';
 import { diffRuns, type CaseFlip, type DiffOptions, type RunDiff, type VariantDiff } from '../stats/index.js';
 import { loadCaseOutcomes } from './case-outcomes.js';
-import { outputsOf, representativeSample, sidePasses, type OutputSample } from './flip-samples.js';
+import { outputsOf, representativeSample, shownFlipIds, sidePasses, type OutputSample } from './flip-samples.js';
 
 export interface FlipWithOutputs extends CaseFlip {
   /** Every repeat of each side, in full. */
@@ -16,6 +16,8 @@ export interface FlipWithOutputs extends CaseFlip {
 export interface DiffFiguresOptions extends DiffOptions {
   /** Fetch the outputs of flipped cases (default true). */
   outputs?: boolean;
+  /** Fetch them for these flips only (shownFlipIds; default every flipped case, as the JSON report needs). */
+  outputsFor?: { perKind: number; overall: number };
 }
 
 /** A variant's changes with the outputs of its flipped cases. */
@@ -29,10 +31,6 @@ export async function findBaselineRun(store: Store, suiteName: string, label: st
   return runs.find((r) => r.id !== exclude);
 }
 
-async function caseHashes(store: Store, runId: string): Promise<Map<string, string>> {
-  return new Map((await store.cases.list(runId)).map((c) => [c.caseId, c.contentHash]));
-}
-
 /** Compare two stored runs: `before` is the baseline, `after` the run under review. */
 export async function diffFigures(
   store: Store,
@@ -40,17 +38,21 @@ export async function diffFigures(
   after: RunRecord,
   options: DiffFiguresOptions = {},
 ): Promise<{ diff: RunDiff; perVariant: VariantDiffFigures[] }> {
-  const [outcomesBefore, outcomesAfter, hashesBefore, hashesAfter] = await Promise.all([
-    loadCaseOutcomes(store, before),
-    loadCaseOutcomes(store, after),
-    caseHashes(store, before.id),
-    caseHashes(store, after.id),
-  ]);
+  // Case id → content hash, read with each run's cases; a hash equal to the other run's shares its string.
+  const hashesAfter = new Map<string, string>();
+  const hashesBefore = new Map<string, string>();
+  const outcomesAfter = await loadCaseOutcomes(store, after, { onCase: (c) => hashesAfter.set(c.caseId, c.contentHash) });
+  const outcomesBefore = await loadCaseOutcomes(store, before, {
+    onCase: (c) => {
+      const other = hashesAfter.get(c.caseId);
+      hashesBefore.set(c.caseId, other === c.contentHash ? other : c.contentHash);
+    },
+  });
   const diff = diffRuns({ outcomes: outcomesBefore, hashes: hashesBefore }, { outcomes: outcomesAfter, hashes: hashesAfter }, options);
   const perVariant: VariantDiffFigures[] = [];
   for (const v of diff.perVariant) {
     const all = [...v.flips.fixed, ...v.flips.broken, ...v.flips.stillFailing];
-    const wanted = new Set(all.map((f) => f.caseId));
+    const wanted = options.outputsFor ? shownFlipIds(v.flips, options.outputsFor) : new Set(all.map((f) => f.caseId));
     const fetch = options.outputs !== false;
     const ob = fetch ? await outputsOf(store, before.id, v.variant, wanted) : new Map<string, OutputSample[]>();
     const oa = fetch ? await outputsOf(store, after.id, v.variant, wanted) : new Map<string, OutputSample[]>();

@@ -31,11 +31,23 @@ export function outputSample(r: ResultRow): OutputSample {
   };
 }
 
-/** The results of the wanted cases of one variant, by case id (one streamed pass over the variant's results). */
+/** Up to this many wanted cases are read case by case through the store's (run, case) index, not by a scan. */
+const BY_CASE_LIMIT = 200;
+
+/**
+ * The results of the wanted cases of one variant, by case id: a few cases by the index, many by one
+ * streamed pass over the variant's results.
+ */
 export async function outputsOf(store: Store, runId: string, variantId: string, caseIds: ReadonlySet<string>): Promise<Map<string, OutputSample[]>> {
   const out = new Map<string, OutputSample[]>();
   if (caseIds.size === 0) return out;
-  for await (const r of store.results.list(runId, { variantId })) {
+  const rows =
+    caseIds.size <= BY_CASE_LIMIT
+      ? (async function* () {
+          for (const caseId of caseIds) yield* store.results.list(runId, { variantId, caseId });
+        })()
+      : store.results.list(runId, { variantId });
+  for await (const r of rows) {
     if (!caseIds.has(r.caseId)) continue;
     const list = out.get(r.caseId) ?? [];
     list.push(outputSample(r));
@@ -73,4 +85,19 @@ export function criticalFirst<T extends Pick<CaseFlip, 'newCriticalFailures'>>(f
 /** Flipped cases of a variant that newly fail a critical check. */
 export function criticalFlips<T extends Pick<CaseFlip, 'newCriticalFailures'>>(v: { flips: { fixed: T[]; broken: T[]; stillFailing: T[] } }): T[] {
   return [...v.flips.broken, ...v.flips.stillFailing, ...v.flips.fixed].filter((f) => f.newCriticalFailures.length > 0);
+}
+
+/**
+ * The flipped cases a rendering shows: the first `perKind` of each kind (critical first, as the terminal
+ * lists them) and the first `overall` of all kinds together (as Markdown lists them). A diff rendered only
+ * in those forms fetches the outputs of these cases alone, not of every flipped case of a large run.
+ */
+export function shownFlipIds(
+  flips: { fixed: readonly CaseFlip[]; broken: readonly CaseFlip[]; stillFailing: readonly CaseFlip[] },
+  shown: { perKind: number; overall: number },
+): Set<string> {
+  const ids = new Set<string>();
+  for (const group of [flips.fixed, flips.broken, flips.stillFailing]) for (const f of criticalFirst(group).slice(0, shown.perKind)) ids.add(f.caseId);
+  for (const f of criticalFirst([...flips.broken, ...flips.fixed, ...flips.stillFailing]).slice(0, shown.overall)) ids.add(f.caseId);
+  return ids;
 }

@@ -2,7 +2,7 @@
 // reduction, cost figures, model selection with its frontier, floors and routing, spend projections, the
 // figures of a run-to-run diff with the outputs behind each flip and the config changes, a suite's history). Data: the sentences,
 // tables and file formats are report/'s. Only import surface of analysis/.
-export { loadCaseOutcomes } from './case-outcomes.js';
+export { loadCaseOutcomes, loadCaseTable, type CaseOutcomeScanOptions } from './case-outcomes.js';
 export { reducedPassValue, repeatReduceSummary, runRepeatReducer, shortOfK } from './repeat-reduction.js';
 export {
   runPricing,
@@ -46,9 +46,9 @@ export {
   type SpendProjection,
   type SwitchProjection,
 } from './projection.js';
-export { loadSelectionData, pricedModelOf, type SelectionData } from './selection-data.js';
-export { buildCostSummary, type CostSummary, type VariantCosts } from './cost-summary.js';
-export { criticalFirst, criticalFlips, outputsOf, representativeSample, sidePasses, type OutputSample } from './flip-samples.js';
+export { loadSelectionData, pricedModelOf, SelectionAccumulator, type SelectionData } from './selection-data.js';
+export { buildCostSummary, costSummary, type CostSummary, type VariantCosts } from './cost-summary.js';
+export { criticalFirst, criticalFlips, outputsOf, representativeSample, shownFlipIds, sidePasses, type OutputSample } from './flip-samples.js';
 export { historyFigures, type HistoryFigures, type HistoryOptions, type HistoryPoint, type HistorySeries, type HistoryStep } from './history.js';
 export { diffFigures, findBaselineRun, type DiffFiguresOptions, type FlipWithOutputs, type VariantDiffFigures } from './diff-figures.js';
 export {

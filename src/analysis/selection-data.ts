@@ -5,11 +5,12 @@
 // Cost here is the list cost of a call, not what this run paid: a cache hit is priced again from its
 // stored token counts (the run paid nothing, but production would), so a re-run served from the cache
 // does not make a model look free.
-import type { Store, RunRecord } from '../store/index.js';
+import type { Store, RunRecord, ResultRow } from '../store/index.js';
 import { EvalspecError } from '../errors.js';
-import type { CaseOutcome, SelectionInput, SelectionVariant } from './selection.js';
-import { CostTotals, runPricing, type CostFigures } from './cost-figures.js';
-import { reducedPassValue, runRepeatReducer } from './repeat-reduction.js';
+import type { SelectionInput, SelectionVariant } from './selection.js';
+import { CostTotals, runPricing, type CostFigures, type RunPricing } from './cost-figures.js';
+import { runRepeatReducer } from './repeat-reduction.js';
+import { SelectionCaseMap, SelectionColumns } from './selection-columns.js';
 
 export { pricedModelOf } from './cost-figures.js';
 
@@ -27,19 +28,6 @@ export interface SelectionData {
   segmentBy: string;
 }
 
-interface Accumulator {
-  results: number;
-  passed: number;
-  answered: number;
-  cost: number;
-  costUnknown: boolean;
-  judge: number;
-  judgeUnknown: boolean;
-  latencies: number[];
-  outputTokens: number;
-  generationMs: number;
-}
-
 /** Judge cost a check reported (another stage adds `judgeCostUsd` to judged checks); undefined when none. */
 function judgeCostOf(check: unknown): number | null | undefined {
   if (!check || typeof check !== 'object' || !('judgeCostUsd' in check)) return undefined;
@@ -50,83 +38,138 @@ function judgeCostOf(check: unknown): number | null | undefined {
 export async function loadSelectionData(store: Store, runId: string, options: { segmentBy?: string } = {}): Promise<SelectionData> {
   const run = await store.runs.get(runId);
   if (!run) throw new EvalspecError('RUN_NOT_FOUND', `no run ${runId} in ${store.location}`, { hint: 'list stored runs with `evalspec runs`' });
-  const segmentBy = options.segmentBy ?? 'segment';
-  const prefix = `${segmentBy}:`;
-  const segments = new Map<string, string>();
-  const clusters = new Map<string, string>();
-  for (const c of await store.cases.list(runId)) {
-    const tag = c.tags.find((t) => t.startsWith(prefix));
-    if (tag) segments.set(c.caseId, tag.slice(prefix.length));
-    if (c.cluster !== null) clusters.set(c.caseId, c.cluster);
+  const cases: { id: string; tags: readonly string[]; cluster: string | null }[] = [];
+  const index = new Map<string, number>();
+  for await (const c of store.cases.keys(runId)) {
+    index.set(c.caseId, cases.length);
+    cases.push({ id: c.caseId, tags: c.tags, cluster: c.cluster });
+  }
+  const acc = new SelectionAccumulator(run, cases.length);
+  await store.results.scan(runId, { slim: true }, (r) => {
+    let c = index.get(r.caseId);
+    // A result of a case the run did not store (an old store): it still counts, as a case without tags.
+    if (c === undefined && run.variants.some((v) => v.id === r.variantId)) {
+      index.set(r.caseId, (c = cases.length));
+      cases.push({ id: r.caseId, tags: [], cluster: null });
+    }
+    acc.add(r, c);
+  });
+  return acc.finish(cases, options, index);
+}
+
+/**
+ * The per-case figures of selection folded from slim results one at a time (`add`), in typed-array columns per
+ * variant (selection-columns.ts), so the run report can feed it from its one scan of the store.
+ */
+export class SelectionAccumulator {
+  private readonly pricing: RunPricing;
+  private readonly totals: Map<string, CostTotals>;
+  private columns: Map<string, SelectionColumns>;
+  private readonly index = new Map<string, number>();
+  private readonly ids: string[] = [];
+  private errors = 0;
+  private judgeCosts = false;
+
+  /** `cases`: how many cases the run stored (the columns' first size). */
+  constructor(
+    private readonly run: RunRecord,
+    cases = 0,
+  ) {
+    this.pricing = runPricing(run);
+    this.totals = new Map(run.variants.map((v) => [v.id, new CostTotals(this.pricing, v.id)]));
+    this.columns = new Map(run.variants.map((v) => [v.id, new SelectionColumns(cases)]));
   }
 
-  const pricing = runPricing(run);
-  const totals = new Map(run.variants.map((v) => [v.id, new CostTotals(pricing, v.id)]));
-  const acc = new Map<string, Map<string, Accumulator>>(run.variants.map((v) => [v.id, new Map()]));
-  let errors = 0;
-  let judgeCosts = false;
+  /**
+   * Every latency of a variant's answered calls, ascending: what store.results.latencies gives, from the scan
+   * already made (empty for a variant not in the run).
+   */
+  sortedLatencies(variantId: string): number[] {
+    return this.columns.get(variantId)?.sortedLatencies() ?? [];
+  }
 
-  for await (const r of store.results.list(runId, { slim: true })) {
-    let byCase = acc.get(r.variantId);
-    if (!byCase) acc.set(r.variantId, (byCase = new Map()));
-    let a = byCase.get(r.caseId);
-    if (!a) {
-      a = { results: 0, passed: 0, answered: 0, cost: 0, costUnknown: false, judge: 0, judgeUnknown: false, latencies: [], outputTokens: 0, generationMs: 0 };
-      byCase.set(r.caseId, a);
+  /** Size the columns for this many cases (before the first add). */
+  reserve(cases: number): void {
+    this.columns = new Map(this.run.variants.map((v) => [v.id, new SelectionColumns(cases)]));
+  }
+
+  /** Fold one result; `caseIndex` is the case's index in a table shared with the caller (see finish). */
+  add(r: ResultRow, caseIndex?: number): void {
+    let c = caseIndex ?? this.index.get(r.caseId);
+    if (c === undefined) {
+      c = this.ids.length;
+      this.ids.push(r.caseId);
+      this.index.set(r.caseId, c);
     }
-    a.results++;
-    totals.get(r.variantId)?.add(r);
-    if (r.pass === true) a.passed++;
-    if (r.errorClass !== null) {
-      errors++;
-      continue;
+    this.totals.get(r.variantId)?.add(r);
+    const t = this.columns.get(r.variantId);
+    if (r.errorClass !== null) this.errors++;
+    if (!t) {
+      if (r.errorClass === null) for (const check of r.checks) if (judgeCostOf(check) !== undefined) this.judgeCosts = true;
+      return;
     }
-    a.answered++;
-    const cost = pricing.list(r);
-    if (cost === null) a.costUnknown = true;
-    else a.cost += cost;
+    t.touch(c);
+    t.results[c]++;
+    if (r.pass === true) t.passed[c]++;
+    if (r.errorClass !== null) return;
+    t.answered[c]++;
+    const cost = this.pricing.list(r);
+    if (cost === null) t.costUnknown[c] = 1;
+    else t.cost[c] += cost;
     for (const check of r.checks) {
       const judge = judgeCostOf(check);
       if (judge === undefined) continue;
-      judgeCosts = true;
-      if (judge === null) a.judgeUnknown = true;
-      else a.judge += judge;
+      this.judgeCosts = true;
+      if (judge === null) t.judgeUnknown[c] = 1;
+      else t.judge[c] += judge;
     }
     if (r.latencyMs !== null) {
-      a.latencies.push(r.latencyMs);
+      t.addLatency(c, r.latencyMs);
       if (r.outputTokens !== null && r.latencyMs > 0) {
-        a.outputTokens += r.outputTokens;
-        a.generationMs += r.latencyMs;
+        t.outputTokens[c] += r.outputTokens;
+        t.generationMs[c] += r.latencyMs;
       }
     }
   }
 
-  const unpriced = new Set<string>();
-  const reducer = runRepeatReducer(run); // the suite's repeat reducer makes each case's pass value
-  const variants: SelectionVariant[] = run.variants.map((v) => {
-    const cases = new Map<string, CaseOutcome>();
-    for (const [caseId, a] of acc.get(v.id) ?? []) {
-      if (a.costUnknown) unpriced.add(v.model);
-      cases.set(caseId, {
-        pass: reducedPassValue(reducer, a.results, a.passed),
-        answered: a.answered > 0,
-        calls: a.answered,
-        costUsd: a.answered === 0 || a.costUnknown ? null : a.cost / a.answered,
-        judgeCostUsd: a.answered === 0 || a.judgeUnknown ? null : a.judge / a.answered,
-        latenciesMs: a.latencies,
-        generated: { outputTokens: a.outputTokens, latencyMs: a.generationMs },
-      });
+  /**
+   * The selection data, given the run's stored cases (for segments and clusters). `shared` is the case table
+   * whose indices add() was given (the run report's), instead of this accumulator's own.
+   */
+  finish(
+    cases: readonly { id: string; tags: readonly string[]; cluster: string | number | null }[],
+    options: { segmentBy?: string } = {},
+    shared?: ReadonlyMap<string, number>,
+  ): SelectionData {
+    const ids = shared ? cases.map((c) => c.id) : this.ids;
+    const index = shared ?? this.index;
+    const run = this.run;
+    const segmentBy = options.segmentBy ?? 'segment';
+    const prefix = `${segmentBy}:`;
+    const segments = new Map<string, string>();
+    const clusters = new Map<string, string>();
+    for (const c of cases) {
+      const tag = c.tags.find((t) => t.startsWith(prefix));
+      if (tag) segments.set(c.id, tag.slice(prefix.length));
+      if (c.cluster !== null) clusters.set(c.id, String(c.cluster));
     }
-    if (totals.get(v.id)!.figures().listUsd === null) unpriced.add(v.model);
-    return { id: v.id, model: v.model, cases };
-  });
-  return {
-    run,
-    input: { variants, segments, clusters, binary: run.repeat === 1, repeat: run.repeat, passValueName: reducer.valueName },
-    unpricedModels: [...unpriced],
-    costs: new Map([...totals].map(([id, t]) => [id, t.figures()])),
-    errors,
-    judgeCosts,
-    segmentBy,
-  };
+    const unpriced = new Set<string>();
+    const reducer = runRepeatReducer(run); // the suite's repeat reducer makes each case's pass value
+    const variants: SelectionVariant[] = run.variants.map((v) => {
+      const t = this.columns.get(v.id)!;
+      t.seal(reducer);
+      if (t.anyCostUnknown()) unpriced.add(v.model);
+      if (this.totals.get(v.id)!.figures().listUsd === null) unpriced.add(v.model);
+      return { id: v.id, model: v.model, cases: new SelectionCaseMap(t, ids, index) };
+    });
+    return {
+      run,
+      input: { variants, segments, clusters, binary: run.repeat === 1, repeat: run.repeat, passValueName: reducer.valueName },
+      unpricedModels: [...unpriced],
+      costs: new Map([...this.totals].map(([id, t]) => [id, t.figures()])),
+      errors: this.errors,
+      judgeCosts: this.judgeCosts,
+      segmentBy,
+    };
+  }
 }

@@ -36,7 +36,7 @@ export interface CaseOutcome {
   /** Mean judge cost per call (checks' judgeCostUsd), 0 when no check reported one, null when one is unknown. */
   judgeCostUsd: number | null;
   /** Latency of each successful call with a known latency. */
-  latenciesMs: number[];
+  latenciesMs: Iterable<number>;
   /** Output tokens and latency summed over calls where both are known (for tokens per second). */
   generated: { outputTokens: number; latencyMs: number };
 }
@@ -94,8 +94,23 @@ const sum = (values: Iterable<number>): number => {
 
 /** The cases of a variant within caseIds (null: all), with their ids. */
 function caseSubset(variant: SelectionVariant, caseIds: readonly string[] | null): { ids: string[]; cases: CaseOutcome[] } {
-  const ids = caseIds === null ? [...variant.cases.keys()] : caseIds.filter((id) => variant.cases.has(id));
-  return { ids, cases: ids.map((id) => variant.cases.get(id)!) };
+  const ids: string[] = [];
+  const cases: CaseOutcome[] = [];
+  if (caseIds === null) {
+    // All cases: walk the map once rather than looking every id up again (a million lookups at 1M results).
+    for (const [id, c] of variant.cases) {
+      ids.push(id);
+      cases.push(c);
+    }
+    return { ids, cases };
+  }
+  for (const id of caseIds) {
+    const c = variant.cases.get(id);
+    if (c === undefined) continue;
+    ids.push(id);
+    cases.push(c);
+  }
+  return { ids, cases };
 }
 
 /** Cluster ids as run-analysis builds them (stats clusterKey), or undefined when the run has no clusters. */
@@ -105,9 +120,16 @@ function clusterIdsOf(ids: readonly string[], clusters: ReadonlyMap<string, stri
 }
 
 function latencySummary(cases: readonly CaseOutcome[]): LatencySummary {
-  const all = cases.flatMap((c) => c.latenciesMs).sort((a, b) => a - b);
-  const tokens = sum(cases.map((c) => c.generated.outputTokens));
-  const ms = sum(cases.map((c) => c.generated.latencyMs));
+  const all: number[] = [];
+  for (const c of cases) for (const ms of c.latenciesMs) all.push(ms);
+  all.sort((a, b) => a - b);
+  let tokens = 0;
+  let ms = 0;
+  for (const c of cases) {
+    const generated = c.generated;
+    tokens += generated.outputTokens;
+    ms += generated.latencyMs;
+  }
   return {
     p50: all.length ? quantileOfSorted(all, 0.5) : null,
     p95: all.length ? quantileOfSorted(all, 0.95) : null,
@@ -171,10 +193,18 @@ export function compareVariants(
   design: QualityDesign,
   caseIds: readonly string[] | null = null,
 ): Comparison | null {
-  const ids = (caseIds ?? [...against.cases.keys()]).filter((id) => variant.cases.has(id) && against.cases.has(id));
+  const ids: string[] = [];
+  const a: CaseOutcome[] = [];
+  const b: CaseOutcome[] = [];
+  for (const id of caseIds ?? against.cases.keys()) {
+    const x = against.cases.get(id);
+    const y = x && variant.cases.get(id);
+    if (!x || !y) continue;
+    ids.push(id);
+    a.push(x);
+    b.push(y);
+  }
   if (ids.length === 0) return null;
-  const a = ids.map((id) => against.cases.get(id)!);
-  const b = ids.map((id) => variant.cases.get(id)!);
   const costA = meanCost(a);
   const costB = meanCost(b);
   const costRatio = costA !== null && costB !== null && costA > 0 ? costB / costA : null;

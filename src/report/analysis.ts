@@ -1,7 +1,7 @@
 // The run-level sections of a report: comparisons with the baseline, quality bars, segments, and the
 // consistency of repeats. Computed from the store (per-case outcomes, see case-outcomes.ts) by the pure
 // functions of stats/, and attached to the RunReport that every format renders.
-import type { Store, RunRecord } from '../store/index.js';
+import type { RunRecord } from '../store/index.js';
 import { EXIT } from '../errors.js';
 import {
   analyzeRun,
@@ -10,9 +10,10 @@ import {
   type BaselineChoice,
   type ConsistencyFigure,
   type GateSummary,
+  type RunOutcomes,
   type SegmentFigures,
 } from '../stats/index.js';
-import { loadCaseOutcomes, storedBars } from '../analysis/index.js';
+import { storedBars } from '../analysis/index.js';
 import { barResults, type BarResult } from './bar-text.js';
 import { describeComparisons } from './describe-comparison.js';
 import type { RunReport, SegmentSection } from './run-report-types.js';
@@ -27,10 +28,9 @@ export interface AnalysisSectionsOptions {
   bars?: BarDefinition[];
 }
 
-/** Compute the sections and attach them to the report (and the right intervals to its variant rows). */
-export async function addRunAnalysis(store: Store, run: RunRecord, report: RunReport, options: AnalysisSectionsOptions = {}): Promise<void> {
+/** Compute the sections from the run's per-case table and attach them to the report (and the right intervals to its variant rows). */
+export function addRunAnalysis(outcomes: RunOutcomes, run: RunRecord, report: RunReport, options: AnalysisSectionsOptions = {}): void {
   const level = options.level ?? 0.95;
-  const outcomes = await loadCaseOutcomes(store, run);
   const labels = Object.fromEntries(run.variants.map((v) => [v.id, v.label]));
   const stored = storedBars(run);
   if (stored.warning) report.warnings.push(stored.warning);

@@ -2,15 +2,16 @@
 // the shape of the JSON contract (formatVersion 1). Every other format renders this object.
 import type { Store, RunRecord, ResultRow } from '../store/index.js';
 import { EvalspecError } from '../errors.js';
-import { wilsonInterval, meanInterval, quantileOfSorted, type Interval } from '../stats/index.js';
+import { caseValue, wilsonInterval, meanInterval, quantileOfSorted, type Interval, type RunOutcomes } from '../stats/index.js';
 import { JudgeAccumulator } from './judge-summary.js';
 import {
-  buildCostSummary,
+  costSummary,
   CostTotals,
+  loadCaseTable,
+  SelectionAccumulator,
   hasNoPriceByNature,
   runPricing,
   type RunPricing,
-  reducedPassValue,
   repeatReduceSummary,
   runRepeatReducer,
   shortOfK,
@@ -28,30 +29,17 @@ export async function loadRun(store: Store, runId: string): Promise<RunRecord> {
   return run;
 }
 
-/** Pass value per case for one variant (its repeats reduced), computed by streaming slim rows. */
-async function perCasePassValues(
-  store: Store,
-  runId: string,
-  variantId: string,
-  reducer: RepeatReducer,
-  onRow?: (row: ResultRow) => void,
-): Promise<{ values: number[]; results: number; shortCases: number }> {
-  const byCase = new Map<string, { passed: number; total: number }>();
-  let results = 0;
-  for await (const r of store.results.list(runId, { variantId, slim: true })) {
-    results++;
-    onRow?.(r);
-    const entry = byCase.get(r.caseId) ?? { passed: 0, total: 0 };
-    entry.total++;
-    if (r.pass === true) entry.passed++;
-    byCase.set(r.caseId, entry);
+/** Pass value per case of one variant (its repeats reduced), from the per-case table. */
+function perCasePassValues(outcomes: RunOutcomes, variantId: string, reducer: RepeatReducer): { values: number[]; shortCases: number } {
+  const variant = outcomes.variants.find((v) => v.id === variantId);
+  const values: number[] = [];
+  let shortCases = 0;
+  for (const o of variant?.outcomes ?? []) {
+    if (!o) continue;
+    values.push(caseValue(o, 'pass_rate')!);
+    if (shortOfK(reducer, o.results)) shortCases++;
   }
-  const entries = [...byCase.values()];
-  return {
-    values: entries.map((e) => reducedPassValue(reducer, e.total, e.passed)),
-    results,
-    shortCases: entries.filter((e) => shortOfK(reducer, e.total)).length,
-  };
+  return { values, shortCases };
 }
 
 /** The warning and the note about variants whose cost is unknown. */
@@ -79,19 +67,29 @@ export async function buildRunReport(store: Store, runRef: string, level = 0.95,
   const judges = new JudgeAccumulator();
   const pricing: RunPricing = runPricing(run);
   const reducer = runRepeatReducer(run);
+  const costs = new Map(run.variants.map((v) => [v.id, new CostTotals(pricing, v.id)]));
+  const selection = new SelectionAccumulator(run);
+  // One pass over the store: the per-case table, judges, costs and the cost block's per-case figures.
+  const { outcomes, caseIndex } = await loadCaseTable(store, run, {
+    onCases: (n) => selection.reserve(n),
+    onRow: (r, c) => {
+      selection.add(r, c);
+      const variantCosts = costs.get(r.variantId);
+      if (!variantCosts) return;
+      judges.add(r);
+      variantCosts.add(r);
+    },
+  });
   let shortCases = 0;
   for (const v of run.variants) {
     const a = aggregates.get(v.id);
-    const latencies = a ? await store.results.latencies(runId, v.id) : [];
-    const costs = new CostTotals(pricing, v.id);
+    // Latencies of answered calls, ascending, from the scan (as store.results.latencies would list them).
+    const latencies = a ? selection.sortedLatencies(v.id) : [];
     let passRate: number | null = null;
     let passRateCi: Interval | null = null;
     let cases = 0;
     if (a && a.results > 0) {
-      const perCase = await perCasePassValues(store, runId, v.id, reducer, (r) => {
-        judges.add(r);
-        costs.add(r);
-      });
+      const perCase = perCasePassValues(outcomes, v.id, reducer);
       const values = perCase.values;
       cases = values.length;
       shortCases += perCase.shortCases;
@@ -107,7 +105,7 @@ export async function buildRunReport(store: Store, runRef: string, level = 0.95,
           : null;
       }
     }
-    const cost = costs.figures();
+    const cost = costs.get(v.id)!.figures();
     variants.push({
       id: v.id,
       model: v.model,
@@ -163,8 +161,8 @@ export async function buildRunReport(store: Store, runRef: string, level = 0.95,
     report.judges = judgeSummary;
     for (const v of variants) v.judgeCostUsd = judges.judgeCostUsd(v.id);
   }
-  if (options.analysis !== false) await addRunAnalysis(store, run, report, { level });
-  report.costs = await buildCostSummary(store, runId, level);
+  if (options.analysis !== false) addRunAnalysis(outcomes, run, report, { level });
+  report.costs = costSummary(selection.finish(outcomes.cases, {}, caseIndex), level);
   return report;
 }
 

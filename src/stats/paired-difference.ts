@@ -8,6 +8,7 @@ import { hasNoSpread, largestMagnitude, mean, pearsonCorrelation, quantileOfSort
 import { tTwoSidedPValue } from './distributions.js';
 import { clusteredStandardErrors, tInterval, type ClusterId } from './means.js';
 import { mulberry32, randomIndex } from './random.js';
+import { multinomialDraw } from './multinomial.js';
 import { assertFiniteValues, assertLevel, assertSameLength } from './validate.js';
 
 export interface PairedDifference {
@@ -121,9 +122,39 @@ export interface PairedBootstrap {
 }
 
 /**
+ * Up to this many resampling units every resample draws unit by unit (the draws, hence the interval, are the
+ * same as in earlier versions); above it, units with few distinct values are resampled by multinomial counts.
+ */
+const PER_DRAW_UNITS = 10_000;
+/** Most distinct (sum, size) units for the multinomial resampling: binary and repeat-share differences. */
+const MAX_KINDS = 64;
+
+/** The distinct (sum, size) pairs of the units with their counts, or undefined when there are more than MAX_KINDS. */
+function distinctUnits(sums: readonly number[], sizes: readonly number[]): { sums: number[]; sizes: number[]; weights: number[] } | undefined {
+  const index = new Map<string, number>();
+  const out = { sums: [] as number[], sizes: [] as number[], weights: [] as number[] };
+  for (let i = 0; i < sums.length; i++) {
+    const key = `${sums[i]}/${sizes[i]}`;
+    let k = index.get(key);
+    if (k === undefined) {
+      if (out.sums.length === MAX_KINDS) return undefined;
+      index.set(key, (k = out.sums.length));
+      out.sums.push(sums[i]);
+      out.sizes.push(sizes[i]);
+      out.weights.push(0);
+    }
+    out.weights[k]++;
+  }
+  return out;
+}
+
+/**
  * Paired bootstrap of mean(B − A) (Efron & Tibshirani 1993, ch. 13 percentile interval): resample cases
  * (or whole clusters) with replacement, keeping each case's A and B together. No normality assumption;
  * prefer it for skewed scores with many cases. With few cases it is too narrow; use the t interval then.
+ * Above 10,000 units taking at most 64 distinct values (binary outcomes, repeat shares), a resample is drawn
+ * as multinomial counts of the distinct values (multinomial.ts): the same resampling distribution, from
+ * another stream of the seeded generator, in time independent of the number of cases.
  * Undefined when there are no cases.
  */
 export function pairedBootstrap(a: readonly number[], b: readonly number[], options: PairedBootstrapOptions): PairedBootstrap | undefined {
@@ -154,15 +185,31 @@ export function pairedBootstrap(a: readonly number[], b: readonly number[], opti
   const units = unitSums.length;
   const random = mulberry32(seed);
   const replicates = new Float64Array(resamples);
-  for (let r = 0; r < resamples; r++) {
-    let total = 0;
-    let size = 0;
-    for (let draw = 0; draw < units; draw++) {
-      const unit = randomIndex(random, units);
-      total += unitSums[unit];
-      size += unitSizes[unit];
+  const kinds = units > PER_DRAW_UNITS ? distinctUnits(unitSums, unitSizes) : undefined;
+  if (kinds) {
+    // Few distinct units (binary outcomes): draw how many of each kind a resample holds (multinomial.ts).
+    const counts = new Float64Array(kinds.sums.length);
+    for (let r = 0; r < resamples; r++) {
+      multinomialDraw(random, units, kinds.weights, counts);
+      let total = 0;
+      let size = 0;
+      for (let j = 0; j < counts.length; j++) {
+        total += counts[j] * kinds.sums[j];
+        size += counts[j] * kinds.sizes[j];
+      }
+      replicates[r] = total / size;
     }
-    replicates[r] = total / size;
+  } else {
+    for (let r = 0; r < resamples; r++) {
+      let total = 0;
+      let size = 0;
+      for (let draw = 0; draw < units; draw++) {
+        const unit = randomIndex(random, units);
+        total += unitSums[unit];
+        size += unitSizes[unit];
+      }
+      replicates[r] = total / size;
+    }
   }
   const sorted = Array.from(replicates).sort((x, y) => x - y);
   const tail = (1 - level) / 2;

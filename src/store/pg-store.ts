@@ -24,7 +24,7 @@ import {
   runValues,
   type Row,
 } from './rows.js';
-import type { AppliedMigration, CachedResponse, CaseRow, ResultQuery, ResultRow, RunRecord, RunStatus, Store } from './types.js';
+import type { AppliedMigration, CachedResponse, CaseKey, CaseRow, ResultQuery, ResultRow, RunRecord, RunStatus, Store } from './types.js';
 
 export { redactUrl };
 
@@ -173,6 +173,7 @@ export class PgStore implements Store {
       });
     },
     list: async (runId: string) => (await this.db.query('SELECT * FROM cases WHERE run_id = $1 ORDER BY seq', [runId])).rows.map(caseFromRow),
+    keys: (runId: string): AsyncIterable<CaseKey> => this.listCaseKeys(runId),
   };
 
   results = {
@@ -206,6 +207,10 @@ export class PgStore implements Store {
       return new Set(found.rows.map((r) => `${r[0]}\u0000${r[1]}\u0000${r[2]}`));
     },
     list: (runId: string, query: ResultQuery = {}): AsyncIterable<ResultRow> => this.listResults(runId, query),
+    // The keyset pages of list, handed over row by row (a page of rows per query, so no promise per row matters here).
+    scan: async (runId: string, query: ResultQuery, onRow: (row: ResultRow) => void) => {
+      for await (const row of this.listResults(runId, query)) onRow(row);
+    },
     aggregate: async (runId: string) => (await this.db.query(aggregateSql(POSTGRES_SQL), [runId])).rows.map(aggregateFromRow),
     latencies: async (runId: string, variantId: string) =>
       (
@@ -251,6 +256,30 @@ export class PgStore implements Store {
       }
       if (page.length < PAGE) return;
       after = page[page.length - 1][seqAt];
+    }
+  }
+
+  /** A run's cases without their variables, in keyset pages of write order (as listResults). */
+  private async *listCaseKeys(runId: string): AsyncGenerator<CaseKey> {
+    const text = `SELECT case_id, content_hash, tags_json, cluster, seq FROM cases WHERE run_id = $1 AND seq > $2 ORDER BY seq LIMIT ${PAGE}`;
+    // Equal tag lists are parsed once (a run's cases share a handful of segment tags).
+    const tagLists = new Map<string, string[]>();
+    let after: unknown = 0;
+    for (;;) {
+      let page: unknown[][];
+      try {
+        await this.ready;
+        page = (await this.pool.query<unknown[]>({ name: 'evalspec_case_keys', text, values: [runId, after], rowMode: 'array' })).rows;
+      } catch (error) {
+        throw pgFailure(error, this.url);
+      }
+      for (const [caseId, contentHash, json, cluster] of page) {
+        let tags = tagLists.get(json as string);
+        if (!tags) tagLists.set(json as string, (tags = JSON.parse(json as string) as string[]));
+        yield { caseId: caseId as string, contentHash: contentHash as string, tags, cluster: (cluster as string | null) ?? null };
+      }
+      if (page.length < PAGE) return;
+      after = page[page.length - 1][4];
     }
   }
 

@@ -19,7 +19,10 @@ import {
   runFromRow,
   type Row,
 } from './rows.js';
-import type { AppliedMigration, Store, RunRecord, RunStatus, CaseRow, ResultRow, ResultQuery, CachedResponse, LabelRow, LabelQuery } from './types.js';
+import type { AppliedMigration, Store, RunRecord, RunStatus, CaseRow, ResultRow, ResultQuery, CachedResponse, LabelRow, LabelQuery, CaseKey } from './types.js';
+
+/** Rows handed to a results.scan callback between two turns of the event loop. */
+const SCAN_CHUNK = 10_000;
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
@@ -152,7 +155,49 @@ export class SqliteStore implements Store {
       })();
     },
     list: async (runId: string) => (this.stmts.listCases.all(runId) as Row[]).map(caseFromRow),
+    keys: (runId: string): AsyncIterable<CaseKey> => {
+      // A statement of its own: two runs' cases may be streamed at once (diff).
+      const statement = this.db.prepare('SELECT case_id, content_hash, tags_json, cluster FROM cases WHERE run_id = ? ORDER BY rowid').raw(true);
+      const rows = statement.iterate(runId) as IterableIterator<unknown[]>;
+      // Equal tag lists are parsed once (a run's cases share a handful of segment tags).
+      const tagLists = new Map<string, string[]>();
+      // A plain async iterator, as results.list: an async generator costs several promises per row.
+      const iterator: AsyncIterableIterator<CaseKey> = {
+        next: () => {
+          const n = rows.next();
+          if (n.done) return Promise.resolve({ done: true, value: undefined });
+          const [caseId, contentHash, json, cluster] = n.value as [string, string, string, string | null];
+          let tags = tagLists.get(json);
+          if (!tags) tagLists.set(json, (tags = JSON.parse(json) as string[]));
+          return Promise.resolve({ done: false, value: { caseId, contentHash, tags, cluster: cluster ?? null } });
+        },
+        return: () => {
+          rows.return?.();
+          return Promise.resolve({ done: true, value: undefined });
+        },
+        [Symbol.asyncIterator]: () => iterator,
+      };
+      return iterator;
+    },
   };
+
+  /** Raw rows of a result listing (see results.list), in stored order. */
+  private resultRows(runId: string, query: ResultQuery): IterableIterator<unknown[]> {
+    const where = ['r.run_id = ?'];
+    const args: unknown[] = [runId];
+    if (query.variantId) (where.push('r.variant_id = ?'), args.push(query.variantId));
+    if (query.caseId) (where.push('r.case_id = ?'), args.push(query.caseId));
+    const cols = (query.slim ? SLIM_COLUMNS : RESULT_COLUMNS).join(', ');
+    const sql = `SELECT ${cols} FROM results r ${query.slim ? '' : 'LEFT JOIN messages m ON m.hash = r.messages_hash'}
+        WHERE ${where.join(' AND ')} ORDER BY r.rowid`;
+    // Reuse the statement unless another listing of the same shape is still open (a statement iterates once at a time).
+    let statement = this.listStatements.get(sql);
+    if (!statement || statement.busy) {
+      statement = this.db.prepare(sql).raw(true);
+      this.listStatements.set(sql, statement);
+    }
+    return statement.iterate(...args) as IterableIterator<unknown[]>;
+  }
 
   results = {
     putMany: async (rows: ResultRow[]) => {
@@ -179,20 +224,7 @@ export class SqliteStore implements Store {
       return keys;
     },
     list: (runId: string, query: ResultQuery = {}): AsyncIterable<ResultRow> => {
-      const where = ['r.run_id = ?'];
-      const args: unknown[] = [runId];
-      if (query.variantId) (where.push('r.variant_id = ?'), args.push(query.variantId));
-      if (query.caseId) (where.push('r.case_id = ?'), args.push(query.caseId));
-      const cols = (query.slim ? SLIM_COLUMNS : RESULT_COLUMNS).join(', ');
-      const sql = `SELECT ${cols} FROM results r ${query.slim ? '' : 'LEFT JOIN messages m ON m.hash = r.messages_hash'}
-        WHERE ${where.join(' AND ')} ORDER BY r.rowid`;
-      // Reuse the statement unless another listing of the same shape is still open (a statement iterates once at a time).
-      let statement = this.listStatements.get(sql);
-      if (!statement || statement.busy) {
-        statement = this.db.prepare(sql).raw(true);
-        this.listStatements.set(sql, statement);
-      }
-      const rows = statement.iterate(...args) as IterableIterator<unknown[]>;
+      const rows = this.resultRows(runId, query);
       // A plain async iterator (not an async generator): one resolved promise per row. Breaking out of a
       // for-await calls return(), which closes the statement so the connection is free again.
       const iterator: AsyncIterableIterator<ResultRow> = {
@@ -207,6 +239,22 @@ export class SqliteStore implements Store {
         [Symbol.asyncIterator]: () => iterator,
       };
       return iterator;
+    },
+    scan: async (runId: string, query: ResultQuery, onRow: (row: ResultRow) => void) => {
+      const rows = this.resultRows(runId, query);
+      try {
+        for (;;) {
+          // A chunk of rows synchronously, then a turn of the event loop (a server stays responsive).
+          for (let k = 0; k < SCAN_CHUNK; k++) {
+            const n = rows.next();
+            if (n.done) return;
+            onRow(resultFromRaw(n.value));
+          }
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      } finally {
+        rows.return?.();
+      }
     },
     aggregate: async (runId: string) => (this.stmts.aggregate.all(runId) as Row[]).map(aggregateFromRow),
     latencies: async (runId: string, variantId: string) => this.stmts.latencies.pluck().all(runId, variantId) as number[],

@@ -59,6 +59,9 @@ export interface RunLease {
   expiresAt: number;
 }
 
+/** A stored case without its variables and description (Store.cases.keys). */
+export type CaseKey = Pick<CaseRow, 'caseId' | 'contentHash' | 'tags' | 'cluster'>;
+
 export interface CaseRow {
   caseId: string;
   contentHash: string;
@@ -235,6 +238,11 @@ export interface Store {
   cases: {
     putMany(runId: string, cases: CaseRow[]): Promise<void>;
     list(runId: string): Promise<CaseRow[]>;
+    /**
+     * The cases of a run without their variables and description, streamed in stored order: what per-case
+     * statistics need (ids, hashes, tags, clusters), in memory one row at a time however many cases there are.
+     */
+    keys(runId: string): AsyncIterable<CaseKey>;
   };
   results: {
     /** Insert or replace by (run, case, variant, repeat); one transaction per call. */
@@ -242,6 +250,11 @@ export interface Store {
     /** Keys (case \0 variant \0 repeat) of results that finished without error. */
     completedKeys(runId: string): Promise<Set<string>>;
     list(runId: string, query?: ResultQuery): AsyncIterable<ResultRow>;
+    /**
+     * Every result of a run (filtered as in list) handed to `onRow` in stored order, a chunk of rows at a time:
+     * the fast path for one-pass statistics over a million results (no promise per row). Resolves when done.
+     */
+    scan(runId: string, query: ResultQuery, onRow: (row: ResultRow) => void): Promise<void>;
     aggregate(runId: string): Promise<VariantAggregate[]>;
     latencies(runId: string, variantId: string): Promise<number[]>;
   };

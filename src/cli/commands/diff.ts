@@ -59,7 +59,9 @@ export function registerDiffCommand(program: Command, io: CliIO): void {
             });
           }
         }
-        const report = await buildDiffReport(store, beforeRef, afterRef, { metrics: opts.metric });
+        // Without --json only the flips the terminal and Markdown show need their outputs (20: Markdown's default).
+        const outputsFor = opts.json ? undefined : { perKind: opts.flips, overall: opts.md ? 20 : 0 };
+        const report = await buildDiffReport(store, beforeRef, afterRef, { metrics: opts.metric, outputsFor });
         if (opts.json) await writeDiffJson(report, opts.json);
         if (opts.md) await writeDiffMarkdown(report, opts.md);
         io.stdout(`${renderDiffText(report, { flips: opts.flips })}\n`);

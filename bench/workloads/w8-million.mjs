@@ -1,0 +1,73 @@
+// W8 (issue #22): a million results on one laptop. N cases × 2 models at latency 0 (default N = 500,000, i.e.
+// 1,000,000 results), run twice into one store (the second run is the "after" of the diff), then the
+// read-back commands on it: `show RUN2`, `diff RUN1 RUN2`, `select RUN2`. Each is timed with its peak RSS.
+// The bar: peak RSS ≤ 300 MB for `run --json`, and ≤ 300 MB and ≤ 5 s for show, diff and select.
+//
+// W8_CASES=12500,50000 (comma-separated case counts) runs smaller sizes for a scaling table (25k / 100k
+// results); the checks apply to the 1,000,000-result size only.
+import fs from 'node:fs';
+import path from 'node:path';
+
+const MB_LIMIT = 300;
+const S_LIMIT = 5;
+
+/** ctx: the helpers of run-bench.mjs (startServer, runEvalspec, printEvalspec, timed, add, check, f, CLI, WORK). */
+export async function runW8(ctx) {
+  const { startServer, runEvalspec, printEvalspec, timed, add, check, f, CLI, WORK } = ctx;
+  const sizes = (process.env.W8_CASES ?? '500000')
+    .split(',')
+    .map((s) => Number(s.trim()))
+    .filter((n) => Number.isInteger(n) && n > 0);
+  console.log(
+    `\n## W8: ${sizes.map((n) => `${n.toLocaleString('en')} cases`).join(', ')} x 2 models, latency 0, concurrency 64; run twice, then show, diff, select`,
+  );
+  const server = await startServer(['--latency-ms', '0']);
+  const table = [];
+  try {
+    for (const n of sizes) {
+      const results = 2 * n;
+      const dir = path.join(WORK, `W8-${n}`);
+      const db = path.join(dir, 'evalspec.db');
+      const runs = [];
+      for (const rep of [1, 2]) {
+        const rec = add(await runEvalspec({ label: `W8/${results}#${rep}`, server, n, latencyMs: 0, concurrency: 64, dir, db }));
+        printEvalspec(rec);
+        runs.push(rec);
+      }
+      const [before, after] = runs.map((r) => r.report?.runId);
+      const row = { results, run: runs[1] };
+      const commands = {
+        show: ['show', after],
+        diff: ['diff', before, after],
+        select: ['select', after],
+      };
+      for (const [name, args] of Object.entries(commands)) {
+        const r = await timed(process.execPath, [CLI, ...args, '--db', db], { cwd: dir });
+        if (r.code !== 0 && !(name === 'diff' && r.code === 1)) console.error(`W8 ${name} exited with ${r.code}:\n${r.stderr.slice(-1500)}`);
+        const rec = add({ tool: 'evalspec', workload: `W8/${results}-${name}`, n, wallS: r.wallS, peakRssMB: r.peakRssMB, cpuS: r.cpuS, rc: r.code });
+        console.log(`evalspec W8/${results} ${name}: wall=${f(r.wallS, 2)}s peak_rss=${f(r.peakRssMB, 0)}MB rc=${r.code}`);
+        row[name] = rec;
+      }
+      table.push(row);
+      if (!process.env.W8_KEEP_DB) fs.rmSync(dir, { recursive: true, force: true });
+    }
+  } finally {
+    await server.stop();
+  }
+  console.log('\n| results | run --json wall / peak RSS | show | diff | select |');
+  console.log('|---|---|---|---|---|');
+  const cell = (r) => (r ? `${f(r.wallS, 2)} s / ${f(r.peakRssMB, 0)} MB` : 'n/a');
+  for (const r of table) console.log(`| ${r.results.toLocaleString('en')} | ${cell(r.run)} | ${cell(r.show)} | ${cell(r.diff)} | ${cell(r.select)} |`);
+  const million = table.find((r) => r.results >= 1_000_000);
+  if (!million) return;
+  check('W8', `run --json peak RSS <= ${MB_LIMIT} MB at 1M results`, million.run.peakRssMB <= MB_LIMIT, `${f(million.run.peakRssMB, 0)} MB`);
+  for (const name of ['show', 'diff', 'select']) {
+    const r = million[name];
+    check(
+      'W8',
+      `${name} <= ${MB_LIMIT} MB and <= ${S_LIMIT} s at 1M results`,
+      r.peakRssMB <= MB_LIMIT && r.wallS <= S_LIMIT,
+      `${f(r.wallS, 2)} s, ${f(r.peakRssMB, 0)} MB`,
+    );
+  }
+}

@@ -1,0 +1,147 @@
+// The per-case × variant table of a run in columns: one typed-array slot per case for each count and sum, so
+// a million case × variant records take tens of megabytes, not a JavaScript object (and three Maps) each
+// (issue #22). `ColumnOutcome` is a view of one slot with the shape stats' CaseOutcome has; its metrics and
+// checks are built on access from the columns.
+import type { CaseOutcome } from '../stats/index.js';
+
+type Severity = 'normal' | 'critical';
+
+/** Doubles a typed array's capacity until it holds `size` slots, keeping its values. */
+function grown<T extends Int32Array | Float64Array>(array: T, size: number): T {
+  if (array.length >= size) return array;
+  let capacity = Math.max(16, array.length);
+  while (capacity < size) capacity *= 2;
+  const out = new (array.constructor as new (n: number) => T)(capacity);
+  out.set(array);
+  return out;
+}
+
+interface MetricColumn {
+  sum: Float64Array;
+  n: Int32Array;
+}
+interface CheckColumn {
+  judged: Int32Array;
+  failed: Int32Array;
+}
+
+/** One variant's columns, indexed by case index. */
+export class VariantColumns {
+  results: Int32Array;
+  passed: Int32Array;
+  errored: Int32Array;
+  scoreSum: Float64Array;
+  scored: Int32Array;
+  /** The repeat reducer's pass value per case, when it is not the pass share (see finish()). */
+  passValue: Float64Array | null = null;
+  readonly metrics = new Map<string, MetricColumn>();
+  readonly checks: Record<Severity, Map<string, CheckColumn>> = { normal: new Map(), critical: new Map() };
+  private capacity: number;
+
+  constructor(capacity: number) {
+    this.capacity = Math.max(16, capacity);
+    this.results = new Int32Array(this.capacity);
+    this.passed = new Int32Array(this.capacity);
+    this.errored = new Int32Array(this.capacity);
+    this.scoreSum = new Float64Array(this.capacity);
+    this.scored = new Int32Array(this.capacity);
+  }
+
+  /** Make room for case index `index` (cases met in results but not stored with the run). */
+  ensure(index: number): void {
+    if (index < this.capacity) return;
+    const size = index + 1;
+    this.results = grown(this.results, size);
+    this.passed = grown(this.passed, size);
+    this.errored = grown(this.errored, size);
+    this.scoreSum = grown(this.scoreSum, size);
+    this.scored = grown(this.scored, size);
+    for (const m of this.metrics.values()) {
+      m.sum = grown(m.sum, size);
+      m.n = grown(m.n, size);
+    }
+    for (const severity of ['normal', 'critical'] as const) {
+      for (const c of this.checks[severity].values()) {
+        c.judged = grown(c.judged, size);
+        c.failed = grown(c.failed, size);
+      }
+    }
+    this.capacity = this.results.length;
+  }
+
+  metric(name: string): MetricColumn {
+    let m = this.metrics.get(name);
+    if (!m) this.metrics.set(name, (m = { sum: new Float64Array(this.capacity), n: new Int32Array(this.capacity) }));
+    return m;
+  }
+
+  check(severity: Severity, name: string): CheckColumn {
+    let c = this.checks[severity].get(name);
+    if (!c) this.checks[severity].set(name, (c = { judged: new Int32Array(this.capacity), failed: new Int32Array(this.capacity) }));
+    return c;
+  }
+}
+
+/**
+ * A view of one case × variant slot, shaped as stats' CaseOutcome. Instances hold only their index (a million
+ * of them take ~16 MB): the columns come from the per-variant subclass made by outcomeView().
+ */
+abstract class ColumnOutcome implements CaseOutcome {
+  constructor(private readonly index: number) {}
+  protected abstract get columns(): VariantColumns;
+
+  get results(): number {
+    return this.columns.results[this.index];
+  }
+  get passed(): number {
+    return this.columns.passed[this.index];
+  }
+  get errored(): number {
+    return this.columns.errored[this.index];
+  }
+  get passValue(): number | undefined {
+    return this.columns.passValue ? this.columns.passValue[this.index] : undefined;
+  }
+  get score(): number | null {
+    const scored = this.columns.scored[this.index];
+    return scored ? this.columns.scoreSum[this.index] / scored : null;
+  }
+  get metrics(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [name, m] of this.columns.metrics) if (m.n[this.index] > 0) out[name] = m.sum[this.index] / m.n[this.index];
+    return out;
+  }
+  get checks(): CaseOutcome['checks'] {
+    const out: CaseOutcome['checks'] = {};
+    for (const severity of ['normal', 'critical'] as const) {
+      let bySeverity: Record<string, { judged: number; failed: number }> | undefined;
+      for (const [name, c] of this.columns.checks[severity]) {
+        if (c.judged[this.index] === 0) continue;
+        (bySeverity ??= {})[name] = { judged: c.judged[this.index], failed: c.failed[this.index] };
+      }
+      if (bySeverity) out[severity] = bySeverity;
+    }
+    return out;
+  }
+  toJSON(): CaseOutcome {
+    const out: CaseOutcome = {
+      results: this.results,
+      passed: this.passed,
+      errored: this.errored,
+      score: this.score,
+      metrics: this.metrics,
+      checks: this.checks,
+    };
+    if (this.passValue !== undefined) out.passValue = this.passValue;
+    return out;
+  }
+}
+
+/** The view class of one variant's columns: `new (outcomeView(columns))(caseIndex)`. */
+export function outcomeView(columns: VariantColumns): new (index: number) => CaseOutcome {
+  return class extends ColumnOutcome {
+    protected get columns(): VariantColumns {
+      return columns;
+    }
+  };
+}

@@ -1,0 +1,184 @@
+// Selection's per-case figures of one variant in typed-array columns indexed by case (issue #22: a million
+// case × variant records must not be a million objects with an array of latencies each), and the ReadonlyMap
+// view of them (case id → CaseOutcome) that selection.ts and selection-figures.ts read. The outcomes are
+// small views made on access; latencies are kept flat and grouped by case when the scan ends.
+import type { RepeatReducer } from '../suite/index.js';
+import type { CaseOutcome } from './selection-figures.js';
+import { reducedPassValue } from './repeat-reduction.js';
+
+function grown<T extends Int32Array | Float64Array | Uint8Array>(array: T, size: number): T {
+  if (array.length >= size) return array;
+  let capacity = Math.max(1024, array.length);
+  while (capacity < size) capacity *= 2;
+  const out = new (array.constructor as new (n: number) => T)(capacity);
+  out.set(array);
+  return out;
+}
+
+export class SelectionColumns {
+  results: Int32Array;
+  passed: Int32Array;
+  answered: Int32Array;
+  cost: Float64Array;
+  costUnknown: Uint8Array;
+  judge: Float64Array;
+  judgeUnknown: Uint8Array;
+  outputTokens: Float64Array;
+  generationMs: Float64Array;
+  /** Case indices in the order the variant's results first met them (the order the Map view iterates). */
+  order: Int32Array;
+  size = 0;
+  pass = new Float64Array(0);
+  /** Latencies of the variant, flat while scanning (with their case), grouped by case once sealed. */
+  private latencyValues: Float64Array;
+  private latencyCases: Int32Array;
+  private latencyCount = 0;
+  private latencyStart = new Int32Array(0);
+
+  /** `cases`: the expected number of cases (the columns grow past it when needed). */
+  constructor(cases = 0) {
+    this.results = new Int32Array(cases);
+    this.passed = new Int32Array(cases);
+    this.answered = new Int32Array(cases);
+    this.cost = new Float64Array(cases);
+    this.costUnknown = new Uint8Array(cases);
+    this.judge = new Float64Array(cases);
+    this.judgeUnknown = new Uint8Array(cases);
+    this.outputTokens = new Float64Array(cases);
+    this.generationMs = new Float64Array(cases);
+    this.order = new Int32Array(cases);
+    this.latencyValues = new Float64Array(cases);
+    this.latencyCases = new Int32Array(cases);
+  }
+
+  /** Make room for case index c and record it in the order when the variant meets it first. */
+  touch(c: number): void {
+    if (c >= this.results.length) {
+      const n = c + 1;
+      this.results = grown(this.results, n);
+      this.passed = grown(this.passed, n);
+      this.answered = grown(this.answered, n);
+      this.cost = grown(this.cost, n);
+      this.costUnknown = grown(this.costUnknown, n);
+      this.judge = grown(this.judge, n);
+      this.judgeUnknown = grown(this.judgeUnknown, n);
+      this.outputTokens = grown(this.outputTokens, n);
+      this.generationMs = grown(this.generationMs, n);
+    }
+    if (this.results[c] === 0) {
+      this.order = grown(this.order, this.size + 1);
+      this.order[this.size++] = c;
+    }
+  }
+
+  addLatency(c: number, ms: number): void {
+    this.latencyValues = grown(this.latencyValues, this.latencyCount + 1);
+    this.latencyCases = grown(this.latencyCases, this.latencyCount + 1);
+    this.latencyValues[this.latencyCount] = ms;
+    this.latencyCases[this.latencyCount++] = c;
+  }
+
+  /** After the scan: the pass values under the suite's reducer, and the latencies grouped by case (a counting sort). */
+  seal(reducer: RepeatReducer): void {
+    const cases = this.results.length;
+    this.pass = new Float64Array(cases);
+    for (let k = 0; k < this.size; k++) {
+      const c = this.order[k];
+      this.pass[c] = reducedPassValue(reducer, this.results[c], this.passed[c]);
+    }
+    const start = new Int32Array(cases + 1);
+    for (let k = 0; k < this.latencyCount; k++) start[this.latencyCases[k] + 1]++;
+    for (let c = 0; c < cases; c++) start[c + 1] += start[c];
+    const next = start.slice(0, cases);
+    const grouped = new Float64Array(this.latencyCount);
+    for (let k = 0; k < this.latencyCount; k++) grouped[next[this.latencyCases[k]]++] = this.latencyValues[k];
+    this.latencyValues = grouped;
+    this.latencyCases = new Int32Array(0);
+    this.latencyStart = start;
+  }
+
+  /** A view of the case's latencies in the grouped column (no copy). */
+  latenciesOf(c: number): Float64Array {
+    return this.latencyValues.subarray(this.latencyStart[c], this.latencyStart[c + 1]);
+  }
+
+  /** Every latency of the variant (answered calls with a known latency), ascending. */
+  sortedLatencies(): number[] {
+    return Array.from(this.latencyValues.slice(0, this.latencyCount).sort());
+  }
+
+  anyCostUnknown(): boolean {
+    for (let k = 0; k < this.size; k++) if (this.costUnknown[this.order[k]]) return true;
+    return false;
+  }
+}
+
+/** One case of one variant, read from the columns (the shape selection-figures.ts's CaseOutcome has). */
+class ColumnCaseOutcome implements CaseOutcome {
+  constructor(
+    private readonly t: SelectionColumns,
+    private readonly c: number,
+  ) {}
+  get pass(): number {
+    return this.t.pass[this.c];
+  }
+  get answered(): boolean {
+    return this.t.answered[this.c] > 0;
+  }
+  get calls(): number {
+    return this.t.answered[this.c];
+  }
+  get costUsd(): number | null {
+    const n = this.t.answered[this.c];
+    return n === 0 || this.t.costUnknown[this.c] ? null : this.t.cost[this.c] / n;
+  }
+  get judgeCostUsd(): number | null {
+    const n = this.t.answered[this.c];
+    return n === 0 || this.t.judgeUnknown[this.c] ? null : this.t.judge[this.c] / n;
+  }
+  get latenciesMs(): Float64Array {
+    return this.t.latenciesOf(this.c);
+  }
+  get generated(): { outputTokens: number; latencyMs: number } {
+    return { outputTokens: this.t.outputTokens[this.c], latencyMs: this.t.generationMs[this.c] };
+  }
+}
+
+/** Case id → CaseOutcome over one variant's columns, iterating in the order the variant met its cases. */
+export class SelectionCaseMap implements ReadonlyMap<string, CaseOutcome> {
+  constructor(
+    private readonly t: SelectionColumns,
+    private readonly ids: readonly string[],
+    private readonly index: ReadonlyMap<string, number>,
+  ) {}
+
+  get size(): number {
+    return this.t.size;
+  }
+  private slot(id: string): number | undefined {
+    const c = this.index.get(id);
+    return c !== undefined && c < this.t.results.length && this.t.results[c] > 0 ? c : undefined;
+  }
+  has(id: string): boolean {
+    return this.slot(id) !== undefined;
+  }
+  get(id: string): CaseOutcome | undefined {
+    const c = this.slot(id);
+    return c === undefined ? undefined : new ColumnCaseOutcome(this.t, c);
+  }
+  *keys(): MapIterator<string> {
+    for (let k = 0; k < this.t.size; k++) yield this.ids[this.t.order[k]];
+  }
+  *values(): MapIterator<CaseOutcome> {
+    for (let k = 0; k < this.t.size; k++) yield new ColumnCaseOutcome(this.t, this.t.order[k]);
+  }
+  *entries(): MapIterator<[string, CaseOutcome]> {
+    for (let k = 0; k < this.t.size; k++) yield [this.ids[this.t.order[k]], new ColumnCaseOutcome(this.t, this.t.order[k])];
+  }
+  [Symbol.iterator](): MapIterator<[string, CaseOutcome]> {
+    return this.entries();
+  }
+  forEach(callback: (value: CaseOutcome, key: string, map: ReadonlyMap<string, CaseOutcome>) => void): void {
+    for (const [id, outcome] of this.entries()) callback(outcome, id, this);
+  }
+}
