@@ -1,12 +1,9 @@
 // The store's streaming reads for per-case statistics over a million results (issue #22): cases.keys (a
 // run's cases without variables; two runs' at once, as diff reads them) and results.scan (every result to a
-// callback, a chunk at a time, in the order results.list gives them).
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { openStore, type CaseKey, type CaseRow, type ResultRow, type RunRecord } from '../../src/store/index.js';
-import { cleanupTempDirs, tempDir } from '../helpers/cli.js';
-
-afterAll(cleanupTempDirs);
+// callback, a chunk at a time, in the order results.list gives them). On every dialect (testAllStores).
+import { describe, expect, it } from 'vitest';
+import { type CaseKey, type CaseRow, type ResultRow, type RunRecord } from '../../src/store/index.js';
+import { testAllStores } from './all-stores.js';
 
 const run = (id: string): RunRecord => ({
   id,
@@ -40,29 +37,6 @@ async function collect(iterable: AsyncIterable<CaseKey>): Promise<CaseKey[]> {
   return out;
 }
 
-describe('store.cases.keys', () => {
-  it('streams ids, hashes, tags and clusters in stored order, without vars, two runs at once', async () => {
-    const store = openStore(join(tempDir(), 'store.db'));
-    try {
-      for (const id of ['r1', 'r2']) {
-        await store.runs.create(run(id));
-        await store.cases.putMany(id, cases(id));
-      }
-      const a = store.cases.keys('r1')[Symbol.asyncIterator]();
-      const b = store.cases.keys('r2')[Symbol.asyncIterator]();
-      // Interleaved: the second listing must not wait for, or break, the first.
-      const first = [(await a.next()).value, (await b.next()).value];
-      expect(first.map((c: CaseKey) => c.caseId)).toEqual(['r12', 'r22']);
-      const rest = await collect({ [Symbol.asyncIterator]: () => a });
-      expect([first[0], ...rest]).toEqual(cases('r1').map(({ caseId, contentHash, tags, cluster }) => ({ caseId, contentHash, tags, cluster })));
-      expect((await collect({ [Symbol.asyncIterator]: () => b })).map((c) => c.caseId)).toEqual(['r21', 'r23']);
-      expect(await collect(store.cases.keys('nope'))).toEqual([]);
-    } finally {
-      await store.close();
-    }
-  });
-});
-
 const result = (caseId: string, variantId: string, i: number): ResultRow => ({
   runId: 'r1',
   caseId,
@@ -84,29 +58,50 @@ const result = (caseId: string, variantId: string, i: number): ResultRow => ({
   finishedAt: '2026-12-05T10:00:00.000Z',
 });
 
-describe('store.results.scan', () => {
-  it('hands every result to the callback in list order, across chunks of 10,000, with the filters of list', async () => {
-    const store = openStore(join(tempDir(), 'store.db'));
-    try {
-      await store.runs.create(run('r1'));
-      // 12,345 results (two chunks and a bit) over two variants.
-      const rows = Array.from({ length: 12_345 }, (_, i) => result(`c${i >> 1}`, i % 2 ? 'b' : 'a', i));
-      await store.results.putMany(rows);
-      const listed: ResultRow[] = [];
-      for await (const r of store.results.list('r1', { slim: true })) listed.push(r);
-      const scanned: ResultRow[] = [];
-      await store.results.scan('r1', { slim: true }, (r) => scanned.push(r));
-      expect(scanned.length).toBe(12_345);
-      expect(scanned).toEqual(listed);
-      const onlyB: string[] = [];
-      await store.results.scan('r1', { variantId: 'b' }, (r) => onlyB.push(r.output!));
-      expect(onlyB).toEqual(rows.filter((r) => r.variantId === 'b').map((r) => r.output));
-      // The listing is closed when the scan ends: the same statement can list again.
-      let again = 0;
-      for await (const _ of store.results.list('r1', { slim: true })) again++;
-      expect(again).toBe(12_345);
-    } finally {
-      await store.close();
-    }
+testAllStores('store streaming reads', ({ open }) => {
+  describe('store.cases.keys', () => {
+    it('streams ids, hashes, tags and clusters in stored order, without vars, two runs at once', async () => {
+      const store = await open();
+      {
+        for (const id of ['r1', 'r2']) {
+          await store.runs.create(run(id));
+          await store.cases.putMany(id, cases(id));
+        }
+        const a = store.cases.keys('r1')[Symbol.asyncIterator]();
+        const b = store.cases.keys('r2')[Symbol.asyncIterator]();
+        // Interleaved: the second listing must not wait for, or break, the first.
+        const first = [(await a.next()).value, (await b.next()).value];
+        expect(first.map((c: CaseKey) => c.caseId)).toEqual(['r12', 'r22']);
+        const rest = await collect({ [Symbol.asyncIterator]: () => a });
+        expect([first[0], ...rest]).toEqual(cases('r1').map(({ caseId, contentHash, tags, cluster }) => ({ caseId, contentHash, tags, cluster })));
+        expect((await collect({ [Symbol.asyncIterator]: () => b })).map((c) => c.caseId)).toEqual(['r21', 'r23']);
+        expect(await collect(store.cases.keys('nope'))).toEqual([]);
+      }
+    });
+  });
+
+  describe('store.results.scan', () => {
+    it('hands every result to the callback in list order, across chunks of 10,000, with the filters of list', async () => {
+      const store = await open();
+      {
+        await store.runs.create(run('r1'));
+        // 12,345 results (two chunks and a bit) over two variants.
+        const rows = Array.from({ length: 12_345 }, (_, i) => result(`c${i >> 1}`, i % 2 ? 'b' : 'a', i));
+        await store.results.putMany(rows);
+        const listed: ResultRow[] = [];
+        for await (const r of store.results.list('r1', { slim: true })) listed.push(r);
+        const scanned: ResultRow[] = [];
+        await store.results.scan('r1', { slim: true }, (r) => scanned.push(r));
+        expect(scanned.length).toBe(12_345);
+        expect(scanned).toEqual(listed);
+        const onlyB: string[] = [];
+        await store.results.scan('r1', { variantId: 'b' }, (r) => onlyB.push(r.output!));
+        expect(onlyB).toEqual(rows.filter((r) => r.variantId === 'b').map((r) => r.output));
+        // The listing is closed when the scan ends: the same statement can list again.
+        let again = 0;
+        for await (const _ of store.results.list('r1', { slim: true })) again++;
+        expect(again).toBe(12_345);
+      }
+    });
   });
 });
