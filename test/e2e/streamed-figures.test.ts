@@ -166,12 +166,14 @@ function expectSameJson(actual: unknown, expected: unknown, path: string): void 
 }
 
 describe('figures printed by show, diff, select and doctor are unchanged (fixture store)', () => {
-  it.runIf(process.env.EVALSPEC_WRITE_FIXTURE === '1')('regenerates the fixture', { timeout: 120_000 }, async () => {
-    await writeFixture();
-    const got = await outputs();
-    mkdirSync(join(FIXTURE, 'expected'), { recursive: true });
-    for (const [name, text] of Object.entries(got)) writeFileSync(join(FIXTURE, 'expected', name), text);
-  });
+  // Registered only when asked for: a skipped test would show in every CI summary line.
+  if (process.env.EVALSPEC_WRITE_FIXTURE === '1')
+    it('regenerates the fixture', { timeout: 120_000 }, async () => {
+      await writeFixture();
+      const got = await outputs();
+      mkdirSync(join(FIXTURE, 'expected'), { recursive: true });
+      for (const [name, text] of Object.entries(got)) writeFileSync(join(FIXTURE, 'expected', name), text);
+    });
 
   it('diff without --json (outputs fetched for the shown flips only) prints what it prints with --json', { timeout: 60_000 }, async () => {
     const dir = tempDir();
