@@ -174,7 +174,8 @@ export function createViewerApp(
     await next();
     c.header('Content-Security-Policy', c.req.path === '/login' ? LOGIN_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY);
     c.header('X-Content-Type-Options', 'nosniff');
-    c.header('Referrer-Policy', 'no-referrer');
+    // The sign-in form's POST must carry its Origin (checked against login CSRF); under no-referrer Chromium sends "Origin: null".
+    c.header('Referrer-Policy', c.req.path === '/login' ? 'same-origin' : 'no-referrer');
     c.header('X-Frame-Options', 'DENY');
     c.header('Cross-Origin-Opener-Policy', 'same-origin');
     c.header('Cross-Origin-Resource-Policy', 'same-origin');
