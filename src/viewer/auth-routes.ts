@@ -22,6 +22,8 @@ export interface AuthUser {
   via: 'header' | 'cookie';
 }
 
+type Unavailable = { ok: false; status: 503; error: string };
+
 export type ViewerEnv = { Variables: { user: AuthUser | undefined } };
 
 /** The address that sent the request: the socket's peer. X-Forwarded-For is not trusted (docs/team.md). */
@@ -45,8 +47,17 @@ export function sameOrigin(origin: string, host: string | undefined): boolean {
 
 const isApi = (c: Context) => c.req.path.startsWith('/api/');
 
-export function installAuth(app: Hono<ViewerEnv>, auth: Authenticator, attempts = new FailedAttempts()): void {
-  const refuse = (c: Context, result: Extract<AuthResult, { ok: false }>) => {
+export function installAuth(app: Hono<ViewerEnv>, authenticator: Authenticator, attempts = new FailedAttempts()): void {
+  // A store that cannot be read (a database down) cannot say whether a token is valid: 503, never a guess.
+  const auth = {
+    mode: authenticator.mode,
+    check: (token: string): Promise<AuthResult | Unavailable> =>
+      authenticator
+        .check(token)
+        .catch((error: unknown) => ({ ok: false, status: 503, error: `cannot check the access token: ${(error as Error).message}` }) as const),
+  };
+  const refuse = (c: Context, result: Extract<AuthResult, { ok: false }> | Unavailable) => {
+    if (result.status === 503) return isApi(c) ? c.json({ error: result.error }, 503) : c.text(result.error, 503);
     attempts.fail(clientAddress(c), Date.now());
     if (isApi(c)) return c.json({ error: result.error }, result.status);
     c.header('Set-Cookie', CLEAR_SESSION_COOKIE);
@@ -70,7 +81,7 @@ export function installAuth(app: Hono<ViewerEnv>, auth: Authenticator, attempts 
     const token = typeof body.token === 'string' ? body.token.trim() : '';
     const result = token ? await auth.check(token) : ({ ok: false, status: 401, error: 'paste an access token' } as const);
     if (!result.ok) {
-      attempts.fail(clientAddress(c), Date.now());
+      if (result.status !== 503) attempts.fail(clientAddress(c), Date.now());
       return c.html(loginPage(result.error, auth.mode), result.status);
     }
     c.header('Set-Cookie', sessionCookie(token, origin.startsWith('https:')));

@@ -323,7 +323,9 @@ export async function startViewer(options: ViewerOptions): Promise<ViewerServer>
   let port = 0;
   const loopbackBound = LOOPBACK.has(host);
   const allowedHosts = (header: string | undefined): boolean => {
-    if (!loopbackBound) return true; // shared on a LAN: sign-in guards it, whatever name it is reached by
+    // Shared (a LAN address, or loopback behind a reverse proxy that passes the public Host on): sign-in guards it,
+    // whatever name it is reached by — a rebinding page holds no session. Without sign-in only loopback names pass.
+    if (!loopbackBound || auth) return true;
     if (!header) return false;
     return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(header.toLowerCase());
   };

@@ -5,8 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupTempDirs, runCli } from '../helpers/cli.js';
 import { createPgDatabase, pgQuery, pgTestMode } from '../helpers/pg.js';
-import { FAILED_ATTEMPT_LIMIT } from '../../src/viewer/index.js';
-import { seededStore, startOver, storedLabels } from './helpers.js';
+import { FAILED_ATTEMPT_LIMIT, startViewer } from '../../src/viewer/index.js';
+import { openStore } from '../../src/store/index.js';
+import { WEB_ROOT, seededStore, startOver, storedLabels } from './helpers.js';
 
 afterAll(() => cleanupTempDirs());
 
@@ -131,6 +132,21 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect((await labelsStored()).map((r) => [r.labeller, r.label])).toEqual([['alice', 'pass']]);
     });
 
+    it('behind a reverse proxy (the public Host passed on to a loopback viewer): a signed-in request is answered', async () => {
+      const { request } = await import('node:http');
+      const status = (headers: Record<string, string>) =>
+        new Promise<number>((resolve, reject) => {
+          const req = request({ host: '127.0.0.1', port: viewer.port, path: '/api/runs', headers: { Host: 'viewer.example.com', ...headers } }, (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          });
+          req.on('error', reject);
+          req.end();
+        });
+      expect(await status({ Authorization: `Bearer ${alice}` })).toBe(200);
+      expect(await status({})).toBe(401);
+    });
+
     it('a ?token= link is exchanged once for the cookie and the browser sent on without the token', async () => {
       const response = await fetch(`${viewer.url}?token=${alice}#/runs`, { redirect: 'manual' });
       expect(response.status).toBe(303);
@@ -159,6 +175,23 @@ describe('viewer sign-in: failed attempts', () => {
       expect(await blocked.json()).toEqual({ error: expect.stringContaining('too many failed sign-in attempts') });
     } finally {
       await viewer.closeAll();
+    }
+  }, 30_000);
+
+  it('a store that cannot be read cannot vouch for a token: 503 with the reason, not 401 and no failed attempt', async () => {
+    const seeded = await seededStore(2);
+    const token = (await runCli(['--db', seeded.db, 'tokens', 'create', '--name', 'fay'], { cwd: seeded.dir })).stdout.trim();
+    const store = openStore(seeded.db);
+    const viewer = await startViewer({ store, host: '127.0.0.1', webRoot: WEB_ROOT });
+    try {
+      await store.close(); // the database is gone under the running viewer
+      for (let i = 0; i <= FAILED_ATTEMPT_LIMIT; i++) {
+        const response = await fetch(`${viewer.url}api/runs`, { headers: { Authorization: `Bearer ${token}` } });
+        expect(response.status).toBe(503);
+        expect(await response.json()).toEqual({ error: expect.stringContaining('cannot check the access token') });
+      }
+    } finally {
+      await viewer.close();
     }
   }, 30_000);
 
