@@ -26,8 +26,16 @@ type Unavailable = { ok: false; status: 503; error: string };
 
 export type ViewerEnv = { Variables: { user: AuthUser | undefined } };
 
-/** The address that sent the request: the socket's peer. X-Forwarded-For is not trusted (docs/team.md). */
-export function clientAddress(c: Context): string {
+/**
+ * The address that sent the request, for the failed-attempt limit: the socket's peer. With `trustProxy` (the viewer
+ * is reachable only through a reverse proxy), the last X-Forwarded-For entry instead: the one the proxy added,
+ * never an earlier one (a client can write those itself). Untrusted by default (docs/team.md).
+ */
+export function clientAddress(c: Context, trustProxy = false): string {
+  if (trustProxy) {
+    const forwarded = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
+    if (forwarded) return forwarded;
+  }
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
   return env?.incoming?.socket?.remoteAddress ?? 'unknown';
 }
@@ -47,7 +55,9 @@ export function sameOrigin(origin: string, host: string | undefined): boolean {
 
 const isApi = (c: Context) => c.req.path.startsWith('/api/');
 
-export function installAuth(app: Hono<ViewerEnv>, authenticator: Authenticator, attempts = new FailedAttempts()): void {
+export function installAuth(app: Hono<ViewerEnv>, authenticator: Authenticator, options: { trustProxy?: boolean } = {}): void {
+  const attempts = new FailedAttempts();
+  const client = (c: Context) => clientAddress(c, options.trustProxy);
   // A store that cannot be read (a database down) cannot say whether a token is valid: 503, never a guess.
   const auth = {
     mode: authenticator.mode,
@@ -58,13 +68,13 @@ export function installAuth(app: Hono<ViewerEnv>, authenticator: Authenticator, 
   };
   const refuse = (c: Context, result: Extract<AuthResult, { ok: false }> | Unavailable) => {
     if (result.status === 503) return isApi(c) ? c.json({ error: result.error }, 503) : c.text(result.error, 503);
-    attempts.fail(clientAddress(c), Date.now());
+    attempts.fail(client(c), Date.now());
     if (isApi(c)) return c.json({ error: result.error }, result.status);
     c.header('Set-Cookie', CLEAR_SESSION_COOKIE);
     return c.redirect('/login', 303);
   };
   const tooMany = (c: Context) => {
-    const wait = attempts.retryAfter(clientAddress(c), Date.now());
+    const wait = attempts.retryAfter(client(c), Date.now());
     if (wait === 0) return undefined;
     c.header('Retry-After', String(wait));
     return c.json({ error: `too many failed sign-in attempts from this address: try again in ${wait} s` }, 429);
@@ -81,7 +91,7 @@ export function installAuth(app: Hono<ViewerEnv>, authenticator: Authenticator, 
     const token = typeof body.token === 'string' ? body.token.trim() : '';
     const result = token ? await auth.check(token) : ({ ok: false, status: 401, error: 'paste an access token' } as const);
     if (!result.ok) {
-      if (result.status !== 503) attempts.fail(clientAddress(c), Date.now());
+      if (result.status !== 503) attempts.fail(client(c), Date.now());
       return c.html(loginPage(result.error, auth.mode), result.status);
     }
     c.header('Set-Cookie', sessionCookie(token, origin.startsWith('https:')));

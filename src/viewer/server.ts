@@ -56,6 +56,8 @@ export interface ViewerOptions {
   webRoot?: string;
   /** Name stored with labels when the browser does not send one (default: the OS user name). */
   labeller?: string;
+  /** Count failed sign-ins by the last X-Forwarded-For entry (a reverse proxy in front), not the socket's peer. */
+  trustProxy?: boolean;
 }
 
 export interface ViewerServer {
@@ -182,7 +184,7 @@ export function createViewerApp(
     c.header('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
   });
 
-  if (options.auth) installAuth(app, options.auth);
+  if (options.auth) installAuth(app, options.auth, { trustProxy: options.trustProxy });
 
   app.use('/api/*', async (c, next) => {
     if (c.req.header('sec-fetch-site') === 'cross-site') return c.json({ error: 'cross-site requests are refused' }, 403);

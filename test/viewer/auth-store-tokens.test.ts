@@ -178,6 +178,24 @@ describe('viewer sign-in: failed attempts', () => {
     }
   }, 30_000);
 
+  for (const trustProxy of [false, true]) {
+    it(`behind a proxy (X-Forwarded-For): ${trustProxy ? 'with trustProxy one client is blocked, another signs in' : 'by default the header is ignored: the address is the peer, so both are blocked'}`, async () => {
+      const seeded = await seededStore(2);
+      const token = (await runCli(['--db', seeded.db, 'tokens', 'create', '--name', 'gil'], { cwd: seeded.dir })).stdout.trim();
+      const viewer = await startOver(seeded.db, { host: '127.0.0.1', trustProxy });
+      try {
+        // As nginx's $proxy_add_x_forwarded_for writes it: what the client sent, then the address the proxy saw.
+        const call = (t: string, client: string) =>
+          fetch(`${viewer.url}api/runs`, { headers: { Authorization: `Bearer ${t}`, 'X-Forwarded-For': `10.9.9.9, ${client}` } });
+        for (let i = 0; i < FAILED_ATTEMPT_LIMIT; i++) expect((await call(`esv_guess${i}`, '203.0.113.7')).status).toBe(401);
+        expect((await call(token, '203.0.113.7')).status).toBe(429);
+        expect((await call(token, '198.51.100.4')).status).toBe(trustProxy ? 200 : 429);
+      } finally {
+        await viewer.closeAll();
+      }
+    }, 30_000);
+  }
+
   it('a store that cannot be read cannot vouch for a token: 503 with the reason, not 401 and no failed attempt', async () => {
     const seeded = await seededStore(2);
     const token = (await runCli(['--db', seeded.db, 'tokens', 'create', '--name', 'fay'], { cwd: seeded.dir })).stdout.trim();

@@ -32,11 +32,12 @@ export function registerViewCommand(program: Command, io: CliIO): void {
       'share on a network: bind this address (e.g. 0.0.0.0) and require sign-in (named tokens from `evalspec tokens create`, else a printed one)',
     )
     .option('--labeller <name>', 'name stored with your labels (default: your user name)')
+    .option('--trust-proxy', 'behind a reverse proxy: count failed sign-ins per X-Forwarded-For client (its last entry), not per proxy')
     .action(async (opts) => {
       const store = openStore(program.opts().db, { access: 'read' });
       let viewer;
       try {
-        viewer = await startViewer({ store, host: opts.host, port: opts.port, labeller: opts.labeller });
+        viewer = await startViewer({ store, host: opts.host, port: opts.port, labeller: opts.labeller, trustProxy: opts.trustProxy === true });
       } catch (error) {
         await store.close();
         throw new EvalspecError('USAGE', `cannot listen on ${opts.host ?? '127.0.0.1'}:${opts.port}: ${(error as Error).message}`, {
