@@ -111,7 +111,13 @@ export function headerToken(authorization: string | undefined, legacy: string | 
 export function cookieValue(header: string | undefined, name: string): string | undefined {
   for (const part of (header ?? '').split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim());
+      } catch {
+        return part.slice(eq + 1).trim(); // a malformed %-escape: compared as sent (and refused), never a 500
+      }
+    }
   }
   return undefined;
 }

@@ -120,6 +120,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect(setCookie).toMatch(/SameSite=Strict/);
       const cookie = setCookie.split(';')[0];
       expect((await fetch(`${viewer.url}api/runs`, { headers: { Cookie: cookie } })).status).toBe(200);
+      expect((await fetch(`${viewer.url}api/runs`, { headers: { Cookie: 'evalspec_session=%E0%A4%A' } })).status).toBe(401);
       const write = (headers: Record<string, string>) =>
         fetch(`${viewer.url}api/runs/run-base/labels`, {
           method: 'POST',
