@@ -17,6 +17,7 @@ import { registerHistoryCommand } from './commands/history.js';
 import { registerCiCommand } from './commands/ci.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerStoreCommand } from './commands/store.js';
+import { registerTokensCommand } from './commands/tokens.js';
 import { VERSION } from '../version.js';
 import type { CliIO } from './cli-io.js';
 
@@ -48,5 +49,6 @@ export function createProgram(io: CliIO): Command {
   registerCiCommand(program, io);
   registerDoctorCommand(program, io);
   registerStoreCommand(program, io);
+  registerTokensCommand(program, io);
   return program;
 }

@@ -1,5 +1,6 @@
 // Numbered migrations, applied in order inside one transaction each and recorded in schema_migrations.
 // Never edit a published migration: add a new one. The SQL is plain enough for SQLite and PostgreSQL.
+import { ACCESS_TOKENS_SQL } from './access-tokens.js';
 
 export interface Migration {
   version: number;
@@ -165,5 +166,12 @@ CREATE TABLE run_leases (
 ALTER TABLE labels ADD COLUMN preference TEXT;
 UPDATE labels SET preference = label, label = NULL WHERE label IN ('win', 'loss', 'tie');
 `,
+  },
+  {
+    // The shared viewer's named access tokens (`evalspec tokens create`): the SHA-256 of each token, never the
+    // token; at most one active token per name (the labeller it stands for); revoked ones stay for the audit.
+    version: 8,
+    name: 'viewer access tokens',
+    sql: ACCESS_TOKENS_SQL,
   },
 ];

@@ -6,6 +6,7 @@
 // The columns keep SQLite's names and representations (JSON as text, booleans as 0/1 integers), so rows.ts
 // maps both dialects' rows. What PostgreSQL adds: `seq bigserial` on the tables read in write order (SQLite's
 // rowid), renewed when a row is replaced, and BIGINT for epoch milliseconds.
+import { ACCESS_TOKENS_SQL } from './access-tokens.js';
 import type { Migration } from './migrations.js';
 
 export const PG_MIGRATIONS: Migration[] = [
@@ -120,5 +121,11 @@ CREATE TABLE run_leases (
   expires_at BIGINT NOT NULL
 );
 `,
+  },
+  {
+    // SQLite migration 8: the shared viewer's access tokens (hashes only).
+    version: 2,
+    name: 'viewer access tokens',
+    sql: ACCESS_TOKENS_SQL,
   },
 ];

@@ -9,6 +9,7 @@ import { guardEntity, type StoreAccess } from './sqlite-open.js';
 import { createPool, pgFailure, pgMigrations, preparePg, redactUrl } from './pg-open.js';
 import { pgCalibrations, pgLabels, pgLeases, pgText, whereOf, type PgAccess } from './pg-entities.js';
 import { POSTGRES_SQL } from './sql-dialect.js';
+import { sqlTokens } from './access-tokens.js';
 import {
   RESULT_COLUMNS,
   RESULT_WRITE_COLUMNS,
@@ -100,7 +101,7 @@ export class PgStore implements Store {
     this.ready = preparePg(this.pool, url, access);
     // Awaited by every method; a store closed before its first use must not leave an unhandled rejection.
     this.ready.catch(() => undefined);
-    for (const entity of ['runs', 'cases', 'results', 'labels', 'calibrations', 'leases', 'cache'] as const) {
+    for (const entity of ['runs', 'cases', 'results', 'labels', 'calibrations', 'leases', 'tokens', 'cache'] as const) {
       (this as Record<typeof entity, object>)[entity] = guardEntity(this[entity], (error) => pgFailure(error, url));
     }
   }
@@ -311,6 +312,14 @@ export class PgStore implements Store {
   calibrations: Store['calibrations'] = pgCalibrations(this.db);
 
   leases: Store['leases'] = pgLeases(this.db);
+
+  tokens: Store['tokens'] = sqlTokens({
+    dialect: POSTGRES_SQL,
+    all: async (sql, values) => (await this.db.query(sql, values)).rows,
+    run: async (sql, values) => (await this.db.query(sql, values)).rowCount ?? 0,
+    isUniqueViolation: (error) => (error as { code?: string }).code === '23505',
+    isMissingTable: (error) => (error as { code?: string }).code === '42P01',
+  });
 
   cache = {
     get: async (key: string): Promise<CachedResponse | undefined> => {

@@ -6,6 +6,7 @@ import { openSqlite, guardEntity, storeFailure, type StoreAccess } from './sqlit
 import { SQLITE_SQL } from './sql-dialect.js';
 import { sqliteCalibrations } from './sqlite-calibrations.js';
 import { sqliteLeases } from './sqlite-leases.js';
+import { sqlTokens } from './access-tokens.js';
 import {
   RESULT_COLUMNS,
   SLIM_COLUMNS,
@@ -58,7 +59,7 @@ export class SqliteStore implements Store {
       this.db.close();
       throw storeFailure(error, file);
     }
-    for (const entity of ['runs', 'cases', 'results', 'labels', 'calibrations', 'cache'] as const) {
+    for (const entity of ['runs', 'cases', 'results', 'labels', 'calibrations', 'tokens', 'cache'] as const) {
       (this as Record<typeof entity, object>)[entity] = guardEntity(this[entity], (error) => storeFailure(error, file));
     }
   }
@@ -307,6 +308,14 @@ export class SqliteStore implements Store {
   calibrations: Store['calibrations'] = sqliteCalibrations(() => this.db);
 
   leases: Store['leases'] = sqliteLeases(() => this.db);
+
+  tokens: Store['tokens'] = sqlTokens({
+    dialect: SQLITE_SQL,
+    all: async (sql, values) => this.db.prepare(sql).all(...values) as Row[],
+    run: async (sql, values) => this.db.prepare(sql).run(...values).changes,
+    isUniqueViolation: (error) => (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE',
+    isMissingTable: (error) => /no such table/.test((error as Error).message),
+  });
 
   cache = {
     get: async (key: string): Promise<CachedResponse | undefined> => {

@@ -204,6 +204,22 @@ export interface CalibrationQuery {
   limit?: number;
 }
 
+/**
+ * A named access token of the shared viewer (`evalspec tokens create --name alice`). Only the token's SHA-256 is
+ * stored: the token itself is 256 random bits, shown once at creation and never kept.
+ */
+export interface AccessTokenRecord {
+  /** Who holds it; labels written with it record this name as the labeller. */
+  name: string;
+  /** SHA-256 of the token, lowercase hex. */
+  hash: string;
+  createdAt: string;
+  /** When the viewer last accepted it (updated at most once a minute); null when never used. */
+  lastUsedAt: string | null;
+  /** When it was revoked; null while active. A revoked token stays listed (audit) and is refused with 403. */
+  revokedAt: string | null;
+}
+
 /** What a store's dialect can do, for callers that adapt to it (instead of checking `kind`). */
 export interface StoreCapabilities {
   /** Processes on several machines can share it (a database server), not only processes of one host. */
@@ -280,6 +296,18 @@ export interface Store {
     renew(runId: string, token: string, expiresAt: number, now: number): Promise<boolean>;
     release(runId: string, token: string): Promise<void>;
     get(runId: string): Promise<RunLease | undefined>;
+  };
+  tokens: {
+    /** Store a new token; a STORE error when `name` already holds an active token (revoke it first). */
+    create(token: { name: string; hash: string; createdAt: string }): Promise<void>;
+    /** Every token, active and revoked, oldest first. Empty on a store written before tokens existed. */
+    list(): Promise<AccessTokenRecord[]>;
+    /** The token with this hash (active or revoked), if any. */
+    findByHash(hash: string): Promise<AccessTokenRecord | undefined>;
+    /** Revoke the active token named `name`; false when there is none. */
+    revoke(name: string, at: string): Promise<boolean>;
+    /** Record a use of the token with this hash. */
+    touch(hash: string, at: string): Promise<void>;
   };
   cache: {
     get(key: string): Promise<CachedResponse | undefined>;

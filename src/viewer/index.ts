@@ -9,5 +9,6 @@ export {
   type ViewerOptions,
   type ViewerServer,
 } from './server.js';
+export { generateToken, hashToken, TOKEN_PREFIX, SESSION_COOKIE, FAILED_ATTEMPT_LIMIT } from './auth.js';
 export { ViewerData, type ResultFilter, type LabelInput } from './data.js';
 export type * from './types.js';

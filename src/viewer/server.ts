@@ -1,11 +1,10 @@
 // The viewer's HTTP server (Hono on Node): a read-only JSON API over the store, the label endpoints, and the
 // built front end (dist/viewer/public). Bound to 127.0.0.1 on a free port unless told otherwise; shared on a LAN
-// (--host) only with an access token that every API call must carry.
+// (--host) only to who signs in: named tokens from the store, else one token made at start (auth.ts).
 //
 // Model outputs are untrusted text: the API sends them as JSON strings and the front end renders them as
 // text, never HTML. Every response carries a strict Content-Security-Policy (no inline script, no eval, no
 // third-party origin), so even a rendering bug could not run an output's <script>.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, extname, join, relative, sep } from 'node:path';
@@ -17,6 +16,8 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Store } from '../store/index.js';
 import { isEvalspecError } from '../errors.js';
 import { BadRequest, NotFound, ViewerData, type LabelInput, type ResultFilter } from './data.js';
+import { generateToken, sharedTokenAuth, storeTokenAuth, type Authenticator } from './auth.js';
+import { installAuth, sameOrigin, type ViewerEnv } from './auth-routes.js';
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
@@ -30,36 +31,47 @@ export const CONTENT_SECURITY_POLICY = [
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
+/** The sign-in page posts its form to the viewer itself; everything else stays as strict. */
+const LOGIN_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("form-action 'none'", "form-action 'self'");
 
+/** The first version's token header; `Authorization: Bearer` is the documented one, this one is still accepted. */
 export const TOKEN_HEADER = 'x-evalspec-token';
 /** Mutating calls must carry this header: a custom header makes a cross-site request need a CORS preflight, which the server never grants. */
 export const REQUEST_HEADER = 'x-evalspec-request';
 
 export interface ViewerOptions {
   store: Store;
-  /** Address to bind; default 127.0.0.1. Any other value (a LAN address, 0.0.0.0) turns the token on. */
+  /** Address to bind; default 127.0.0.1. Giving one (a LAN address, 0.0.0.0) turns sign-in on. */
   host?: string;
   /** 0 (default) picks a free port. */
   port?: number;
-  /** Require an access token on every API call. Default: on when `host` was given. */
+  /** Require sign-in on every path but /login. Default: on when `host` was given. */
   requireToken?: boolean;
-  /** The token to require (default: 32 random bytes, base64url). */
+  /**
+   * One token to require instead of the store's named tokens. Default: the store's tokens when it holds an
+   * active one (`evalspec tokens create`), else 32 random bytes made at start.
+   */
   token?: string;
   /** Where the built front end is (default: dist/viewer/public next to this file). */
   webRoot?: string;
   /** Name stored with labels when the browser does not send one (default: the OS user name). */
   labeller?: string;
+  /** Count failed sign-ins by the last X-Forwarded-For entry (a reverse proxy in front), not the socket's peer. */
+  trustProxy?: boolean;
 }
 
 export interface ViewerServer {
   /** http://host:port/ */
   url: string;
-  /** The URL to open: with ?token=… when a token is required. */
+  /** The URL to open: with ?token=… for the token made at start, /login for the store's tokens. */
   accessUrl: string;
   host: string;
   port: number;
+  /** The one token made at start (or given); null without sign-in or with the store's named tokens. */
   token: string | null;
-  app: Hono;
+  /** none: loopback, no sign-in; store: named tokens; shared: the one token. */
+  auth: 'none' | Authenticator['mode'];
+  app: Hono<ViewerEnv>;
   close(): Promise<void>;
 }
 
@@ -95,13 +107,6 @@ function listStaticFiles(root: string): Map<string, string> {
   };
   walk(root);
   return files;
-}
-
-function sameToken(given: string | undefined, expected: string): boolean {
-  if (!given) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 const text = (value: unknown, name: string, max: number, optional = true): string | null => {
@@ -154,55 +159,49 @@ function osUser(): string {
   }
 }
 
-/**
- * Does an Origin header name this server? "null" (a sandboxed frame, a file: page, some redirects) and an
- * unparsable value name no origin at all, so they are refused like a foreign one.
- */
-function sameOrigin(origin: string, host: string | undefined): boolean {
-  if (origin === 'null' || !host) return false;
-  try {
-    return new URL(origin).host === host;
-  } catch {
-    return false;
-  }
-}
-
 /** The Hono app alone (no socket): for tests and for embedding. */
-export function createViewerApp(options: Omit<ViewerOptions, 'token'> & { token: string | null; allowedHosts: (host: string | undefined) => boolean }): Hono {
+export function createViewerApp(
+  options: Omit<ViewerOptions, 'token'> & { auth: Authenticator | null; allowedHosts: (host: string | undefined) => boolean },
+): Hono<ViewerEnv> {
   const data = new ViewerData(options.store);
   const files = listStaticFiles(options.webRoot ?? defaultWebRoot());
   const labeller = options.labeller ?? osUser();
-  const app = new Hono();
+  // Signed in with a named token, you label as that name, whatever the browser sends.
+  const signedInAs = (c: Context<ViewerEnv>): string | null => c.get('user')?.name ?? null;
+  const app = new Hono<ViewerEnv>();
 
   app.use('*', async (c, next) => {
     // DNS rebinding: a page on another site that resolves its name to 127.0.0.1 sends its own Host header.
     if (!options.allowedHosts(c.req.header('host'))) return c.text('unknown host', 421);
     await next();
-    c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    c.header('Content-Security-Policy', c.req.path === '/login' ? LOGIN_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY);
     c.header('X-Content-Type-Options', 'nosniff');
-    c.header('Referrer-Policy', 'no-referrer');
+    // The sign-in form's POST must carry its Origin (checked against login CSRF); under no-referrer Chromium sends "Origin: null".
+    c.header('Referrer-Policy', c.req.path === '/login' ? 'same-origin' : 'no-referrer');
     c.header('X-Frame-Options', 'DENY');
     c.header('Cross-Origin-Opener-Policy', 'same-origin');
     c.header('Cross-Origin-Resource-Policy', 'same-origin');
     c.header('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
   });
 
+  if (options.auth) installAuth(app, options.auth, { trustProxy: options.trustProxy });
+
   app.use('/api/*', async (c, next) => {
-    if (options.token !== null) {
-      const given = c.req.header(TOKEN_HEADER) ?? c.req.query('token');
-      if (!sameToken(given, options.token)) return c.json({ error: 'a valid access token is required (open the URL evalspec view printed)' }, 401);
-    }
     if (c.req.header('sec-fetch-site') === 'cross-site') return c.json({ error: 'cross-site requests are refused' }, 403);
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+    // CSRF: a token in a header is never sent by a browser on its own, so such a write needs nothing more. A
+    // cookie (or no sign-in on loopback) does ride along: the write must carry the custom header (a cross-site
+    // page cannot without a CORS preflight, never granted) and an Origin naming this server (required with a cookie).
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.get('user')?.via !== 'header') {
       if (c.req.header(REQUEST_HEADER) !== '1') return c.json({ error: `send the ${REQUEST_HEADER}: 1 header` }, 403);
       const origin = c.req.header('origin');
+      if (origin === undefined && c.get('user')) return c.json({ error: 'a write signed in by cookie must carry an Origin header' }, 403);
       if (origin !== undefined && !sameOrigin(origin, c.req.header('host'))) return c.json({ error: 'cross-origin requests are refused' }, 403);
     }
     await next();
     c.header('Cache-Control', 'no-store');
   });
 
-  const handle = (fn: (c: Context) => Promise<unknown>) => async (c: Context) => {
+  const handle = (fn: (c: Context<ViewerEnv>) => Promise<unknown>) => async (c: Context<ViewerEnv>) => {
     try {
       return c.json(await fn(c));
     } catch (error) {
@@ -251,7 +250,7 @@ export function createViewerApp(options: Omit<ViewerOptions, 'token'> & { token:
   );
   app.get(
     '/api/runs/:id/labels',
-    handle(async (c) => ({ labels: await data.labels(c.req.param('id')!), labeller })),
+    handle(async (c) => ({ labels: await data.labels(c.req.param('id')!), labeller: signedInAs(c) ?? labeller })),
   );
   app.get(
     '/api/compare',
@@ -269,7 +268,7 @@ export function createViewerApp(options: Omit<ViewerOptions, 'token'> & { token:
       );
     }),
   );
-  app.get('/api/me', (c) => c.json({ labeller }));
+  app.get('/api/me', (c) => c.json({ labeller: signedInAs(c) ?? labeller }));
   app.post(
     '/api/runs/:id/labels',
     bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ error: 'body too large' }, 413) }),
@@ -281,7 +280,9 @@ export function createViewerApp(options: Omit<ViewerOptions, 'token'> & { token:
       } catch {
         throw new BadRequest('invalid JSON');
       }
-      return { label: await data.putLabel(c.req.param('id')!, parseLabel(body, labeller)) };
+      const input = parseLabel(body, labeller);
+      const name = signedInAs(c);
+      return { label: await data.putLabel(c.req.param('id')!, name === null ? input : { ...input, labeller: name }) };
     }),
   );
   app.delete(
@@ -290,7 +291,7 @@ export function createViewerApp(options: Omit<ViewerOptions, 'token'> & { token:
       const q = c.req.query();
       const repeat = Number(q.repeat);
       if (!q.caseId || !q.variantId || !Number.isInteger(repeat)) throw new BadRequest('give caseId, variantId and repeat');
-      await data.deleteLabel(c.req.param('id')!, { caseId: q.caseId, variantId: q.variantId, repeat, labeller: q.labeller || labeller });
+      await data.deleteLabel(c.req.param('id')!, { caseId: q.caseId, variantId: q.variantId, repeat, labeller: signedInAs(c) ?? (q.labeller || labeller) });
       return { deleted: true };
     }),
   );
@@ -317,15 +318,20 @@ export function createViewerApp(options: Omit<ViewerOptions, 'token'> & { token:
 export async function startViewer(options: ViewerOptions): Promise<ViewerServer> {
   const host = options.host ?? '127.0.0.1';
   const requireToken = options.requireToken ?? options.host !== undefined;
-  const token = requireToken ? (options.token ?? randomBytes(32).toString('base64url')) : null;
+  // Decided once, at start: named tokens when the store holds an active one, else one token made now.
+  const storeTokens = requireToken && options.token === undefined && (await options.store.tokens.list()).some((t) => t.revokedAt === null);
+  const token = requireToken && !storeTokens ? (options.token ?? generateToken()) : null;
+  const auth = storeTokens ? storeTokenAuth(options.store) : token !== null ? sharedTokenAuth(token) : null;
   let port = 0;
   const loopbackBound = LOOPBACK.has(host);
   const allowedHosts = (header: string | undefined): boolean => {
-    if (!loopbackBound) return true; // shared on a LAN: the token guards it, whatever name it is reached by
+    // Shared (a LAN address, or loopback behind a reverse proxy that passes the public Host on): sign-in guards it,
+    // whatever name it is reached by — a rebinding page holds no session. Without sign-in only loopback names pass.
+    if (!loopbackBound || auth) return true;
     if (!header) return false;
     return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(header.toLowerCase());
   };
-  const app = createViewerApp({ ...options, token, allowedHosts });
+  const app = createViewerApp({ ...options, auth, allowedHosts });
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host });
     s.once('listening', () => resolve(s));
@@ -336,10 +342,11 @@ export async function startViewer(options: ViewerOptions): Promise<ViewerServer>
   const url = `http://${shownHost}:${port}/`;
   return {
     url,
-    accessUrl: token ? `${url}?token=${token}` : url,
+    accessUrl: token ? `${url}?token=${token}` : storeTokens ? `${url}login` : url,
     host,
     port,
     token,
+    auth: auth?.mode ?? 'none',
     app,
     close: () =>
       new Promise<void>((resolve) => {

@@ -223,14 +223,15 @@ describe('viewer API', () => {
 });
 
 describe('viewer shared with --host', () => {
-  it('requires the access token on every API call (header or query)', async () => {
+  it('requires the access token on every API call (in a header: never in an API URL, which ends up in logs)', async () => {
     const shared = await startOver(seeded.db, { host: '127.0.0.1', requireToken: true });
     try {
       expect(shared.token).toMatch(/^[\w-]{40,}$/);
       expect(shared.accessUrl).toBe(`${shared.url}?token=${shared.token}`);
       expect((await fetch(`${shared.url}api/runs`)).status).toBe(401);
       expect((await fetch(`${shared.url}api/runs?token=wrong`)).status).toBe(401);
-      expect((await fetch(`${shared.url}api/runs?token=${shared.token}`)).status).toBe(200);
+      expect((await fetch(`${shared.url}api/runs?token=${shared.token}`)).status).toBe(401);
+      expect((await fetch(`${shared.url}api/runs`, { headers: { Authorization: `Bearer ${shared.token}` } })).status).toBe(200);
       expect((await fetch(`${shared.url}api/runs`, { headers: { 'X-Evalspec-Token': shared.token! } })).status).toBe(200);
       const post = await fetch(`${shared.url}api/runs/run-base/labels`, {
         method: 'POST',
@@ -238,8 +239,9 @@ describe('viewer shared with --host', () => {
         body: JSON.stringify({ caseId: 'xss-probe', variantId: 'gpt-4o/v1', repeat: 0, label: 'pass' }),
       });
       expect(post.status).toBe(401);
-      // The page itself holds no data; it loads, then asks for the token.
-      expect((await fetch(shared.url)).status).toBe(200);
+      // Without a session the page sends the browser to the sign-in form.
+      const page = await fetch(shared.url, { redirect: 'manual' });
+      expect([page.status, page.headers.get('location')]).toEqual([303, '/login']);
     } finally {
       await shared.closeAll();
     }

@@ -1,23 +1,9 @@
-// Talking to the viewer's server. The access token (when the server was shared with --host) arrives once in
-// the URL (?token=…); it is kept in sessionStorage, removed from the address bar, and sent as a header.
+// Talking to the viewer's server. A shared viewer (--host) signs the browser in with a session cookie (set by
+// its /login page or a one-time ?token= link; HttpOnly, so this code never sees the token): a 401 means the
+// session is gone (signed out, token revoked), so the browser goes back to the sign-in page.
 import type { CaseResponse, CompareResponse, LabelRecord, ReportResponse, ResultsResponse, RunResponse, RunsResponse } from '../../src/viewer/types.js';
 
 export type * from '../../src/viewer/types.js';
-
-const TOKEN_KEY = 'evalspec-token';
-
-function initToken(): string | null {
-  const url = new URL(window.location.href);
-  const fromUrl = url.searchParams.get('token');
-  if (fromUrl) {
-    sessionStorage.setItem(TOKEN_KEY, fromUrl);
-    url.searchParams.delete('token');
-    window.history.replaceState(null, '', url.pathname + url.search + url.hash);
-  }
-  return sessionStorage.getItem(TOKEN_KEY);
-}
-
-const token = initToken();
 
 export class ApiError extends Error {
   constructor(
@@ -28,11 +14,8 @@ export class ApiError extends Error {
   }
 }
 
-function headers(extra: Record<string, string> = {}): Record<string, string> {
-  return token ? { 'X-Evalspec-Token': token, ...extra } : extra;
-}
-
 async function parse<T>(response: Response): Promise<T> {
+  if (response.status === 401) window.location.assign('/login');
   if (!response.ok) {
     let message = `${response.status} ${response.statusText}`;
     try {
@@ -54,13 +37,13 @@ export function query(params: Record<string, string | number | undefined | null>
 }
 
 export async function get<T>(path: string, params: Record<string, string | number | undefined | null> = {}, signal?: AbortSignal): Promise<T> {
-  return parse<T>(await fetch(`/api${path}${query(params)}`, { headers: headers(), signal }));
+  return parse<T>(await fetch(`/api${path}${query(params)}`, { signal }));
 }
 
 async function send<T>(method: 'POST' | 'DELETE', path: string, body?: unknown, params: Record<string, string | number | undefined> = {}): Promise<T> {
   const response = await fetch(`/api${path}${query(params)}`, {
     method,
-    headers: headers({ 'Content-Type': 'application/json', 'X-Evalspec-Request': '1' }),
+    headers: { 'Content-Type': 'application/json', 'X-Evalspec-Request': '1' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return parse<T>(response);

@@ -27,13 +27,17 @@ export function registerViewCommand(program: Command, io: CliIO): void {
     .command('view')
     .description('open the web viewer over the store: read outputs, compare variants, label, see the curves')
     .addOption(new Option('--port <n>', 'port (default: a free one)').default(0).argParser(port))
-    .option('--host <address>', 'share on a network: bind this address (e.g. 0.0.0.0) and require the printed access token')
+    .option(
+      '--host <address>',
+      'share on a network: bind this address (e.g. 0.0.0.0) and require sign-in (named tokens from `evalspec tokens create`, else a printed one)',
+    )
     .option('--labeller <name>', 'name stored with your labels (default: your user name)')
+    .option('--trust-proxy', 'behind a reverse proxy: count failed sign-ins per X-Forwarded-For client (its last entry), not per proxy')
     .action(async (opts) => {
       const store = openStore(program.opts().db, { access: 'read' });
       let viewer;
       try {
-        viewer = await startViewer({ store, host: opts.host, port: opts.port, labeller: opts.labeller });
+        viewer = await startViewer({ store, host: opts.host, port: opts.port, labeller: opts.labeller, trustProxy: opts.trustProxy === true });
       } catch (error) {
         await store.close();
         throw new EvalspecError('USAGE', `cannot listen on ${opts.host ?? '127.0.0.1'}:${opts.port}: ${(error as Error).message}`, {
@@ -42,11 +46,16 @@ export function registerViewCommand(program: Command, io: CliIO): void {
         });
       }
       io.stdout(`evalspec viewer over ${store.location}\n`);
-      if (viewer.token) {
-        const wildcard = viewer.host === '0.0.0.0' || viewer.host === '::';
-        const hosts = wildcard ? ['127.0.0.1', ...lanAddresses()] : [viewer.url.slice(7, viewer.url.lastIndexOf(':'))];
+      const wildcard = viewer.host === '0.0.0.0' || viewer.host === '::';
+      const hosts = wildcard ? ['127.0.0.1', ...lanAddresses()] : [viewer.url.slice(7, viewer.url.lastIndexOf(':'))];
+      if (viewer.auth === 'store') {
+        for (const h of hosts) io.stdout(`  open http://${h}:${viewer.port}/login\n`);
+        io.stdout('sign in with a named token (evalspec tokens create --name NAME); labels record that name\n');
+      } else if (viewer.token) {
+        // The link is exchanged once for a session cookie; the token leaves the address bar at once.
         for (const h of hosts) io.stdout(`  open http://${h}:${viewer.port}/?token=${viewer.token}\n`);
         io.stdout(`access token: ${viewer.token}\n(anyone with the token can read every stored output and add labels)\n`);
+        io.stdout('for a team, give each person a named token instead: evalspec tokens create --name NAME (then restart the viewer)\n');
       } else {
         io.stdout(`  open ${viewer.url}\n`);
       }
