@@ -17,6 +17,7 @@ import { registerHistoryCommand } from './commands/history.js';
 import { registerCiCommand } from './commands/ci.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerStoreCommand } from './commands/store.js';
+import { registerWorkerCommand } from './commands/worker.js';
 import { VERSION } from '../version.js';
 import type { CliIO } from './cli-io.js';
 
@@ -34,6 +35,7 @@ export function createProgram(io: CliIO): Command {
 
   registerInitCommand(program, io);
   registerRunCommand(program, io);
+  registerWorkerCommand(program, io);
   registerRunsCommand(program, io);
   registerShowCommand(program, io);
   registerLabelsCommand(program, io);

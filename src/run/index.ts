@@ -1,5 +1,5 @@
 // The run stage: providers, concurrency, retries, cache, streaming results to the store. Only import surface of run/.
-export { executeRun, newRunId, cacheKeyFor, FORMAT_VERSION, type RunOptions, type RunOutcome, type RunEvent } from './execute.js';
+export { executeRun, newRunId, cacheKeyFor, FORMAT_VERSION, type RunOptions, type RunOutcome, type RunEvent, type DistributedRole } from './execute.js';
 export { classifyError, parseRetryAfter, backoffMs, type ErrorClass, type ClassifiedError, type RetryPolicy } from './errors.js';
 export { type CallTarget, type CallRequest, type CallResponse } from './call-target.js';
 export { readReplayFile } from './providers/replay.js';

@@ -30,4 +30,16 @@ export interface RunOptions {
   isolateChecks?: boolean;
   /** The selection flags that shaped the plan, stored with a new run so --resume plans the same (pipeline.ts). */
   selection?: PlanSelection;
+  /** This process's part in a distributed run (distribute/); absent: the run executes here, in one process. */
+  distributed?: DistributedRole;
 }
+
+/**
+ * `part`: a worker executes one job of a stored run: repeat `repeat` of the cases [caseFrom, caseTo) of the plan, each
+ * item not stored yet; no lease (many workers share the run), no pairwise phase, no final status.
+ * `coordinate`: the run is created (or reopened) and leased here as usual, but its items are executed by
+ * `execute` (enqueue them, work, wait until every job has settled); then the pairwise phase and the status, as usual.
+ */
+export type DistributedRole =
+  | { role: 'part'; runId: string; repeat: number; caseFrom: number; caseTo: number }
+  | { role: 'coordinate'; execute(runId: string, signal: AbortSignal): Promise<void> };

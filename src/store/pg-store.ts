@@ -205,6 +205,15 @@ export class PgStore implements Store {
       });
       return new Set(found.rows.map((r) => `${r[0]}\u0000${r[1]}\u0000${r[2]}`));
     },
+    storedKeys: async (runId: string, caseIds: string[]) => {
+      await this.ready;
+      const found = await this.pool.query<unknown[]>({
+        text: 'SELECT case_id, variant_id, repeat_index FROM results WHERE run_id = $1 AND case_id = ANY($2::text[])',
+        values: [runId, caseIds],
+        rowMode: 'array',
+      });
+      return new Set(found.rows.map((r) => `${r[0]}\u0000${r[1]}\u0000${r[2]}`));
+    },
     list: (runId: string, query: ResultQuery = {}): AsyncIterable<ResultRow> => this.listResults(runId, query),
     aggregate: async (runId: string) => (await this.db.query(aggregateSql(POSTGRES_SQL), [runId])).rows.map(aggregateFromRow),
     latencies: async (runId: string, variantId: string) =>

@@ -241,6 +241,8 @@ export interface Store {
     putMany(rows: ResultRow[]): Promise<void>;
     /** Keys (case \0 variant \0 repeat) of results that finished without error. */
     completedKeys(runId: string): Promise<Set<string>>;
+    /** Keys of every stored result of these cases, errors included (what a redelivered distributed job skips). */
+    storedKeys(runId: string, caseIds: string[]): Promise<Set<string>>;
     list(runId: string, query?: ResultQuery): AsyncIterable<ResultRow>;
     aggregate(runId: string): Promise<VariantAggregate[]>;
     latencies(runId: string, variantId: string): Promise<number[]>;

@@ -44,7 +44,8 @@ const STAGE_GRAPH: StageGraph = {
   viewer: ['analysis', 'report', 'stats', 'store'],
   'pipeline.ts': ['plan', 'report', 'run', 'score', 'stats', 'store', 'suite', 'user-code'],
   'estimate-suite.ts': ['pipeline.ts', 'plan', 'run', 'store', 'suite'],
-  cli: ['analysis', 'calibration', 'estimate-suite.ts', 'pipeline.ts', 'plan', 'report', 'run', 'score', 'stats', 'store', 'suite', 'user-code', 'viewer'],
+  distribute: ['pipeline.ts', 'plan (types)', 'run', 'store (types)'],
+  cli: ['analysis', 'calibration', 'distribute', 'estimate-suite.ts', 'pipeline.ts', 'plan', 'report', 'run', 'score', 'stats', 'store', 'suite', 'user-code', 'viewer'],
   'index.ts': ['analysis', 'calibration', 'estimate-suite.ts', 'pipeline.ts', 'plan', 'report', 'run', 'score', 'stats', 'store', 'suite'],
 };
 
