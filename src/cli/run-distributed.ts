@@ -43,6 +43,12 @@ export async function distributedRunOptions(program: Command, io: CliIO, opts: O
       hint: 'run without --max-cost, or check the cost first with `evalspec run --dry-run`',
     });
   }
+  if (opts.resume && opts.distributed) {
+    throw new EvalspecError('USAGE', '--resume and --distributed cannot be combined yet', {
+      exitCode: EXIT.invalidInput,
+      hint: `finish the run in one process with \`evalspec run --resume ${opts.resume}\`, or wait for a distributed run with \`evalspec run --attach ${opts.resume}\``,
+    });
+  }
   const url = storeLocation(program.opts().db);
   const store = openStore(url);
   let resume: string | undefined;

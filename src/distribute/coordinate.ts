@@ -6,7 +6,7 @@ import { EvalspecError } from '../errors.js';
 import type { Plan } from '../plan/index.js';
 import type { DistributedRole } from '../run/index.js';
 import type { Store } from '../store/index.js';
-import { jobsFailed, jobsLeft, openQueue, QUEUE, type JobData } from './queue.js';
+import { jobsFailed, jobsLeft, openQueue, QUEUE, withdrawJobs, type JobData } from './queue.js';
 import { startWorker, type RunningWorker } from './worker.js';
 
 export interface CoordinateOptions {
@@ -80,6 +80,11 @@ export function coordinatorRole(plan: Plan, options: CoordinateOptions): Distrib
             options.onProgress(stored, plan.totalCalls);
           }
           await sleep(500, signal);
+        }
+        if (signal.aborted) {
+          const withdrawn = await withdrawJobs(boss, runId);
+          options.log(`run ${runId}: stopped; ${withdrawn} jobs withdrawn from the queue (\`evalspec run --resume ${runId}\` runs what is not stored)`);
+          return;
         }
         const failed = await jobsFailed(boss, runId);
         if (failed > 0)

@@ -83,3 +83,13 @@ export async function jobsFailed(boss: PgBoss, runId: string): Promise<number> {
     .executeSql(`SELECT count(*)::int AS n FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND data->>'runId' = $2 AND state = 'failed'`, [QUEUE, runId]);
   return Number((rows[0] as { n: number }).n);
 }
+
+/** Withdraw the run's jobs no worker holds yet (a cancelled run): the jobs in hand finish, `--resume` runs the rest. */
+export async function withdrawJobs(boss: PgBoss, runId: string): Promise<number> {
+  const { rows } = await boss
+    .getDb()
+    .executeSql(`SELECT id FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND data->>'runId' = $2 AND state IN ('created', 'retry')`, [QUEUE, runId]);
+  const ids = (rows as { id: string }[]).map((r) => r.id);
+  if (ids.length > 0) await boss.cancel(QUEUE, ids);
+  return ids.length;
+}

@@ -67,7 +67,7 @@ const mode = pgTestMode();
 
 describe('distributed runs without the team store', () => {
   afterAll(() => cleanupTempDirs());
-  it('`worker` and `run --distributed` on a SQLite store are a clear error (exit 2)', async () => {
+  it('`worker` and `run --distributed` on a SQLite store, --max-cost and --resume with --distributed: clear errors (exit 2)', async () => {
     const dir = tempDir();
     writeFiles(dir, { 'evalspec.yaml': SUITE('http://127.0.0.1:9/v1'), 'cases.jsonl': cases(3) });
     const worker = await runCli(['worker'], { cwd: dir });
@@ -77,6 +77,13 @@ describe('distributed runs without the team store', () => {
     const run = await runCli(['run', 'evalspec.yaml', '--distributed'], { cwd: dir, env: { OPENAI_API_KEY: KEY } });
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain('`run --distributed` needs the PostgreSQL team store');
+    // What a distributed run cannot do yet is refused before anything is created, never silently ignored.
+    const budget = await runCli(['run', 'evalspec.yaml', '--distributed', '--max-cost', '1'], { cwd: dir, env: { OPENAI_API_KEY: KEY } });
+    expect(budget.exitCode).toBe(2);
+    expect(budget.stderr).toContain('--max-cost is not supported with --distributed');
+    const resume = await runCli(['run', '--distributed', '--resume', 'r1'], { cwd: dir });
+    expect(resume.exitCode).toBe(2);
+    expect(resume.stderr).toContain('evalspec run --resume r1');
   });
 });
 
@@ -208,5 +215,50 @@ describe.skipIf(mode === 'skip')('distributed runs on the PostgreSQL store', () 
     // The dead worker's jobs were leased again (pg-boss's retry count), not run by nobody or lost.
     const retried = await pgQuery<{ n: number }>(db, 'SELECT count(*)::int AS n FROM evalspec_queue.job WHERE retry_count > 0');
     expect(retried[0].n).toBeGreaterThan(0);
+  }, 180_000);
+
+  it('run --attach finishes a run whose coordinating process was killed, then prints the stored report', async () => {
+    const N = 60;
+    const server = await fakeProvider(2, false);
+    const dir = tempDir();
+    writeFiles(dir, { 'evalspec.yaml': SUITE(server.openaiBaseURL), 'cases.jsonl': cases(N) });
+    const db = await createPgDatabase();
+    const env = { OPENAI_API_KEY: KEY };
+    // No worker yet: the coordinator enqueues, then dies before anything is called.
+    const coordinator = startCli(['run', 'evalspec.yaml', '--distributed', '--no-work', '--batch', '20', '--no-progress', '--db', db], { cwd: dir, env });
+    let err = '';
+    coordinator.stderr!.on('data', (d) => (err += d));
+    coordinator.stdout!.resume();
+    while (!/jobs queued/.test(err)) {
+      if (coordinator.exitCode !== null) throw new Error(`the coordinator ended early:\n${err}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const runId = /run (\S+): 6 jobs queued/.exec(err)![1]; // 60 cases in jobs of 10 cases (20 items): 6
+    coordinator.kill('SIGKILL');
+    await once(coordinator, 'exit');
+    expect(server.requests).toHaveLength(0);
+
+    startWorkers(dir, db, 2);
+    const attached = await runCli(['run', '--attach', runId, '--no-work', '--json', 'c.json', '--no-progress', '--db', db], {
+      cwd: dir,
+      env,
+      timeoutMs: 120_000,
+    });
+    ok(attached);
+    const report = readReport(join(dir, 'c.json'));
+    expect(report.status).toBe('completed');
+    expect(report.results).toHaveLength(2 * N);
+    // 60 cases: gpt-4o-mini fails 15 (every 4th), gpt-4o 6 (every 10th).
+    expect(report.variants.map((v) => [v.id, v.passed])).toEqual([
+      ['gpt-4o-mini', 45],
+      ['gpt-4o', 54],
+    ]);
+    expect([...answeredPerItem(server).values()]).toEqual(Array(2 * N).fill(1));
+
+    // Attaching to a finished run prints its stored report, calls nothing.
+    const again = await runCli(['run', '--attach', runId, '--db', db], { cwd: dir, env });
+    ok(again);
+    expect(again.stdout).toContain(`as run ${runId}`);
+    expect(server.requests).toHaveLength(2 * N);
   }, 180_000);
 });
