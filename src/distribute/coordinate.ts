@@ -2,6 +2,7 @@
 // reopens) and leases the run as usual, then hands its items to `execute` here: enqueue them as jobs (one per
 // slice of cases and repeat), work like any worker, and wait until every job of the run has settled. executeRun
 // then runs the pairwise judge phase over the stored results and sets the run's status, as a single-process run does.
+import { setTimeout as delay } from 'node:timers/promises';
 import { EvalspecError } from '../errors.js';
 import type { Plan } from '../plan/index.js';
 import type { DistributedRole } from '../run/index.js';
@@ -51,11 +52,8 @@ export function planJobs(plan: Plan, runId: string, options: Pick<CoordinateOpti
   return jobs;
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-  });
+/** Wait, or less when `signal` aborts. */
+const sleep = (ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }).catch(() => undefined);
 
 export function coordinatorRole(plan: Plan, options: CoordinateOptions): DistributedRole {
   return {

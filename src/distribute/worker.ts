@@ -2,11 +2,12 @@
 // items as a part of its stored run (run/ executeRun with role `part`), complete the job once its results are
 // stored. A redelivered job (its first worker died) skips every item already stored, errors included, so no item
 // is called or billed twice; at most the items in flight in the dead worker (called, not stored) are called again.
+import { setTimeout as delay } from 'node:timers/promises';
 import type PgBoss from 'pg-boss';
 import { EvalspecError } from '../errors.js';
 import { loadSelected } from '../pipeline.js';
 import type { Plan } from '../plan/index.js';
-import { executeRun } from '../run/index.js';
+import { executeRun, RateLimits } from '../run/index.js';
 import type { Store } from '../store/index.js';
 import { openQueue, QUEUE, type JobData } from './queue.js';
 
@@ -27,6 +28,11 @@ export interface RunningWorker {
 
 /** Jobs held at once: the next job's items fill the slots while the last items of one job finish. */
 const JOBS_IN_FLIGHT = 2;
+/** How often an idle worker asks the queue for work. */
+const POLL_MS = 500;
+
+/** Wait, or less when `signal` aborts. */
+const sleep = (ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }).catch(() => undefined);
 
 /** The plan of a stored run, as its workers rebuild it: the suite file at its stored path and the stored selection. */
 async function planOf(store: Store, runId: string): Promise<Plan> {
@@ -48,6 +54,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const { store, log } = options;
   const boss: PgBoss = await openQueue(options.url, (error) => log(`worker: queue error: ${error.message}`));
   const plans = new Map<string, Promise<Plan>>();
+  const rateLimits = new Map<string, RateLimits>(); // per run: what one job learned about a provider, the next keeps
   const stop = new AbortController();
   const perJob = Math.max(1, Math.ceil(options.concurrency / JOBS_IN_FLIGHT));
 
@@ -65,6 +72,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       isolateChecks: data.isolateChecks,
       concurrency: perJob,
       signal: stop.signal,
+      rateLimits: rateLimits.get(data.runId) ?? rateLimits.set(data.runId, new RateLimits()).get(data.runId),
       distributed: { role: 'part', runId: data.runId, repeat: data.repeat, caseFrom: data.caseFrom, caseTo: data.caseTo },
     });
     const { called, cached, skipped, errors } = outcome.counts;
@@ -74,26 +82,39 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     log(`worker: ${what}: ${called} called, ${cached} cached, ${skipped} already stored, ${errors} errors`);
   }
 
-  const ids: string[] = [];
-  for (let i = 0; i < JOBS_IN_FLIGHT; i++) {
-    ids.push(
-      await boss.work<JobData>(QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async (jobs) => {
-        for (const job of jobs) {
-          try {
-            await runJob(job);
-          } catch (error) {
-            log(`worker: job ${job.id} failed, the queue retries it: ${(error as Error).message}`);
-            throw error;
-          }
-        }
-      }),
-    );
+  // Our own fetch loop (pg-boss's work() waits out its polling interval after every job, even with more queued):
+  // the next job is fetched as soon as one ends; only an empty queue waits.
+  async function loop(): Promise<void> {
+    while (!stop.signal.aborted) {
+      let jobs: PgBoss.Job<JobData>[];
+      try {
+        jobs = await boss.fetch<JobData>(QUEUE, { batchSize: 1 });
+      } catch (error) {
+        log(`worker: fetching a job failed (${(error as Error).message}); trying again`);
+        jobs = [];
+      }
+      if (jobs.length === 0) {
+        await sleep(POLL_MS, stop.signal);
+        continue;
+      }
+      const job = jobs[0];
+      try {
+        await runJob(job);
+        await boss.complete(QUEUE, job.id);
+      } catch (error) {
+        log(`worker: job ${job.id} failed, the queue retries it: ${(error as Error).message}`);
+        // Not failing it (the database is gone) leaves it active: it expires after its lease and is retried then.
+        await boss.fail(QUEUE, job.id, { message: (error as Error).message }).catch(() => undefined);
+      }
+    }
   }
+  const loops = Array.from({ length: JOBS_IN_FLIGHT }, loop);
   return {
     async stop() {
+      // The jobs in hand stop: cancelled items are not stored, and their jobs are failed, so retried at once.
       stop.abort();
-      // graceful: the handlers in progress finish (cancelled items are not stored, and the job is retried).
-      await boss.stop({ graceful: true, wait: true, timeout: 30_000 });
+      await Promise.all(loops);
+      await boss.stop({ graceful: false, wait: true });
     },
   };
 }

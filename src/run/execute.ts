@@ -96,7 +96,7 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
   held.restoreSdkWarnings = routeSdkWarnings(warnings); // the AI SDK's per-call warnings, once each, into the run's (sdk-warnings.ts)
   const scrubber = new SecretScrubber();
   // One controller per endpoint + key + model, shared by model and judge calls (rate-limit/).
-  const rateLimits = new RateLimits();
+  const rateLimits = options.rateLimits ?? new RateLimits();
   const targets = await buildTargets(suite, suite.models, scrubber, warnings, rateLimits);
   // Judge checks: their models resolved (keys checked) before anything is stored; see judge-client.ts.
   validateDeferredChecks(plan);
@@ -123,7 +123,13 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
   const part = options.distributed?.role === 'part' ? options.distributed : undefined;
   const partCases = part ? plan.cases.slice(part.caseFrom, part.caseTo) : [];
   const { runId, done } = part
-    ? { runId: part.runId, done: await store.results.storedKeys(part.runId, partCases.map((c) => c.case.id)) }
+    ? {
+        runId: part.runId,
+        done: await store.results.storedKeys(
+          part.runId,
+          partCases.map((c) => c.case.id),
+        ),
+      }
     : await openRun(plan, options, warnings, held, onLeaseLost);
   options.onEvent?.({ type: 'run-start', runId, totalCalls: plan.totalCalls, alreadyDone: done.size });
 

@@ -1,6 +1,7 @@
 // What executeRun takes (RunOptions) and reports as it goes (RunEvent): in their own file so that run-record.ts,
 // which reads the options, and execute.ts, which opens the run through it, do not import each other.
 import type { ResultRow, RunStatus, Store, PlanSelection } from '../store/index.js';
+import type { RateLimits } from './rate-limit/registry.js';
 
 export type RunEvent =
   | { type: 'run-start'; runId: string; totalCalls: number; alreadyDone: number }
@@ -30,6 +31,11 @@ export interface RunOptions {
   isolateChecks?: boolean;
   /** The selection flags that shaped the plan, stored with a new run so --resume plans the same (pipeline.ts). */
   selection?: PlanSelection;
+  /**
+   * The rate limits learned so far, to go on from (a worker's jobs of one run share one: each job would otherwise
+   * start with the cautious probe of a model never answered). Default: new ones for this call.
+   */
+  rateLimits?: RateLimits;
   /** This process's part in a distributed run (distribute/); absent: the run executes here, in one process. */
   distributed?: DistributedRole;
 }
