@@ -70,6 +70,13 @@ export async function distributedRunOptions(program: Command, io: CliIO, opts: O
     await store.close();
   }
   const log = (line: string) => io.stderr(`${line}\n`);
+  // The progress of a distributed run: what the store holds, every 5 s (the calls are made in other processes).
+  let lastProgress = 0;
+  const onProgress = (stored: number, total: number) => {
+    if (opts.progress === false || Date.now() - lastProgress < 5000) return;
+    lastProgress = Date.now();
+    log(`${stored}/${total} results stored`);
+  };
   return {
     own: {
       resume,
@@ -84,6 +91,7 @@ export async function distributedRunOptions(program: Command, io: CliIO, opts: O
           cache: opts.cache !== false,
           isolateChecks: Boolean(opts.isolateChecks),
           log,
+          onProgress,
         }),
     },
   };
