@@ -80,6 +80,9 @@ export function coordinatorRole(plan: Plan, options: CoordinateOptions): Distrib
           await sleep(500, signal);
         }
         if (signal.aborted) {
+          // This process's own jobs first: stopping fails them back into the queue, where the withdrawal finds them.
+          await worker?.stop();
+          worker = undefined;
           const withdrawn = await withdrawJobs(boss, runId);
           options.log(`run ${runId}: stopped; ${withdrawn} jobs withdrawn from the queue (\`evalspec run --resume ${runId}\` runs what is not stored)`);
           return;
