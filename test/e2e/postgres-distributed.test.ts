@@ -261,4 +261,37 @@ describe.skipIf(mode === 'skip')('distributed runs on the PostgreSQL store', () 
     expect(again.stdout).toContain(`as run ${runId}`);
     expect(server.requests).toHaveLength(2 * N);
   }, 180_000);
+
+  it('Ctrl-C on the coordinating process: exit 130, run cancelled, its queued jobs withdrawn (no worker takes them later)', async () => {
+    const N = 200;
+    const server = await fakeProvider(50, false);
+    const dir = tempDir();
+    writeFiles(dir, { 'evalspec.yaml': SUITE(server.openaiBaseURL), 'cases.jsonl': cases(N) });
+    const db = await createPgDatabase();
+    // This process works alone (concurrency 8 from the suite), in jobs of 20 items.
+    const coordinator = startCli(['run', 'evalspec.yaml', '--distributed', '--batch', '20', '--no-progress', '--db', db], {
+      cwd: dir,
+      env: { OPENAI_API_KEY: KEY },
+    });
+    let out = '';
+    coordinator.stdout!.on('data', (d) => (out += d));
+    coordinator.stderr!.on('data', (d) => (out += d));
+    while (server.requests.length < 30) {
+      if (coordinator.exitCode !== null) throw new Error(`the coordinator ended early:\n${out}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    coordinator.kill('SIGINT');
+    const [code] = (await once(coordinator, 'exit')) as [number];
+    expect(code, out).toBe(130);
+    expect(out).toContain('jobs withdrawn');
+    expect(await pgQuery(db, 'SELECT status FROM runs')).toEqual([{ status: 'cancelled' }]);
+    // Nothing of the run is left for a worker: every job is completed or cancelled.
+    const left = await pgQuery<{ n: number }>(db, "SELECT count(*)::int AS n FROM evalspec_queue.job WHERE state IN ('created', 'retry', 'active')");
+    expect(left[0].n).toBe(0);
+    // A worker started now finds no work: the provider sees no new request.
+    const before = server.requests.length;
+    startWorkers(dir, db, 1);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(server.requests.length).toBe(before);
+  }, 120_000);
 });
