@@ -2,7 +2,7 @@
 // the coordinator given to runSuite, and --attach's wait for a run whose coordinating process is alive.
 import { Option, type Command, type OptionValues } from 'commander';
 import { EvalspecError, EXIT } from '../errors.js';
-import { coordinatorRole, DEFAULT_BATCH_ITEMS, DEFAULT_LEASE_SECONDS, requireTeamStore } from '../distribute/index.js';
+import { coordinatorRole, DEFAULT_BATCH_ITEMS, DEFAULT_LEASE_SECONDS, requireTeamStore, unsettledJobsOf } from '../distribute/index.js';
 import type { RunSuiteOptions } from '../pipeline.js';
 import { leaseIsLive, openStore, storeLocation } from '../store/index.js';
 import { buildRunReport, fileReporters, REPORTERS, reportRunEnd } from '../report/index.js';
@@ -36,7 +36,10 @@ export function addDistributedOptions(command: Command): Command {
  * options resume it here: wait for the jobs still queued, then the judge phase and the status.
  */
 export async function distributedRunOptions(program: Command, io: CliIO, opts: OptionValues): Promise<{ finished?: string; own: RunSuiteOptions }> {
-  if (!opts.distributed && !opts.attach) return { own: {} };
+  if (!opts.distributed && !opts.attach) {
+    if (opts.resume) await refuseResumeWithQueuedJobs(program, opts.resume);
+    return { own: {} };
+  }
   if (opts.maxCost !== undefined) {
     throw new EvalspecError('USAGE', '--max-cost is not supported with --distributed / --attach yet: each worker would hold its own budget', {
       exitCode: EXIT.invalidInput,
@@ -109,4 +112,26 @@ export async function printFinishedRun(program: Command, io: CliIO, runId: strin
   } finally {
     await store.close();
   }
+}
+
+/**
+ * A resume does not look at the queue: while jobs of a distributed run are queued or held by workers, a worker and
+ * the resume could call the same item. Refused until they settle (the lease check comes after, in the run).
+ */
+async function refuseResumeWithQueuedJobs(program: Command, runId: string): Promise<void> {
+  const url = storeLocation(program.opts().db);
+  const store = openStore(url);
+  const shared = store.capabilities.sharedAcrossHosts; // only the team store has a queue
+  await store.close();
+  if (!shared) return;
+  const left = await unsettledJobsOf(url, runId).catch(() => 0); // an unreachable store is the run's own STORE error
+  if (left === 0) return;
+  throw new EvalspecError(
+    'RUN_LOCKED',
+    `run ${runId} is a distributed run with ${left} jobs still queued or held by workers; a resume now could call their items twice`,
+    {
+      exitCode: EXIT.invalidInput,
+      hint: `wait for it with \`evalspec run --attach ${runId}\` (it finishes the run), or resume once its jobs are done`,
+    },
+  );
 }

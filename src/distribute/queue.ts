@@ -2,6 +2,7 @@
 // migrations), so a team runs no extra service. One queue for every run; a job names its run and a slice of the
 // plan (JobData). pg-boss gives the leases: a fetched job is `active` until completed, failed, or expired after
 // `expireInSeconds` (a killed worker), when it goes back to `retry` for any worker to take.
+import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { EvalspecError, EXIT } from '../errors.js';
 import type { Store } from '../store/index.js';
@@ -92,4 +93,24 @@ export async function withdrawJobs(boss: PgBoss, runId: string): Promise<number>
   const ids = (rows as { id: string }[]).map((r) => r.id);
   if (ids.length > 0) await boss.cancel(QUEUE, ids);
   return ids.length;
+}
+
+/**
+ * Jobs of the run still queued or held, read without starting pg-boss (nothing is created in a store that never ran
+ * a distributed run): 0 when the queue's schema does not exist.
+ */
+export async function unsettledJobsOf(url: string, runId: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const exists = await client.query<{ t: string | null }>(`SELECT to_regclass('${QUEUE_SCHEMA}.job')::text AS t`);
+    if (!exists.rows[0]?.t) return 0;
+    const { rows } = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND data->>'runId' = $2 AND state IN ('created', 'retry', 'active')`,
+      [QUEUE, runId],
+    );
+    return Number(rows[0].n);
+  } finally {
+    await client.end();
+  }
 }

@@ -237,6 +237,12 @@ describe.skipIf(mode === 'skip')('distributed runs on the PostgreSQL store', () 
     coordinator.kill('SIGKILL');
     await once(coordinator, 'exit');
     expect(server.requests).toHaveLength(0);
+    // A plain --resume now would race the workers for the queued items: refused, pointing at --attach.
+    const resume = await runCli(['run', '--resume', runId, '--no-progress', '--db', db], { cwd: dir, env });
+    expect(resume.exitCode).toBe(2);
+    expect(resume.stderr).toContain('6 jobs still queued');
+    expect(resume.stderr).toContain(`evalspec run --attach ${runId}`);
+    expect(server.requests).toHaveLength(0);
 
     startWorkers(dir, db, 2);
     const attached = await runCli(['run', '--attach', runId, '--no-work', '--json', 'c.json', '--no-progress', '--db', db], {
