@@ -3,7 +3,7 @@
 import { EXIT, EvalspecError } from './errors.js';
 import { loadSuite, compileCheck, stableStringify, reducerK, repeatReduceText } from './suite/index.js';
 import { buildPlan, type Plan } from './plan/index.js';
-import { executeRun, type RunEvent, type RunOutcome } from './run/index.js';
+import { executeRun, type DistributedRole, type RunEvent, type RunOutcome } from './run/index.js';
 import { openStore, type PlanSelection, type RunRecord, type Store } from './store/index.js';
 import {
   buildRunReport,
@@ -51,6 +51,8 @@ export interface RunSuiteOptions extends ReportFileOptions {
   isolateChecks?: boolean;
   /** Run even when the plan has no cases (otherwise EMPTY_PLAN, exit 2). */
   allowEmpty?: boolean;
+  /** A distributed run: how this process takes part, given the plan (distribute/ coordinatorRole). */
+  distributed?: (plan: Plan, store: Store) => DistributedRole;
 }
 
 export interface RunSuiteResult {
@@ -202,6 +204,7 @@ export async function runSuite(suitePath: string | undefined, options: RunSuiteO
         expectedOutputTokens: options.expectedOutputTokens,
         isolateChecks: options.isolateChecks,
         selection: { models: options.models?.length ? options.models : null, repeat: plan.repeat },
+        distributed: options.distributed?.(plan, store),
       }).finally(() => options.signal?.removeEventListener('abort', stopUserCode));
       return { outcome, reporters };
     };

@@ -18,6 +18,7 @@ import { registerCiCommand } from './commands/ci.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerStoreCommand } from './commands/store.js';
 import { registerTokensCommand } from './commands/tokens.js';
+import { registerWorkerCommand } from './commands/worker.js';
 import { VERSION } from '../version.js';
 import type { CliIO } from './cli-io.js';
 
@@ -35,6 +36,7 @@ export function createProgram(io: CliIO): Command {
 
   registerInitCommand(program, io);
   registerRunCommand(program, io);
+  registerWorkerCommand(program, io);
   registerRunsCommand(program, io);
   registerShowCommand(program, io);
   registerLabelsCommand(program, io);

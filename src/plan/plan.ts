@@ -97,23 +97,31 @@ export function buildPlan(suite: Suite, options: { repeat?: number } = {}): Plan
     cases,
     repeat,
     totalCalls: cases.length * variants.length * repeat,
-    *items() {
-      for (let r = 0; r < repeat; r++) {
-        for (const planned of cases) {
-          const messages = planned.messages; // one render per case, shared by its variants
-          for (const variant of variants) {
-            yield {
-              key: resultKey(planned.case.id, variant.id, r),
-              caseId: planned.case.id,
-              variantId: variant.id,
-              repeat: r,
-              planned,
-              variant,
-              messages: messages.get(variant.prompt.id) ?? [],
-            };
-          }
-        }
-      }
+    items() {
+      return repeatMajorItems(variants, cases, 0, repeat);
     },
   };
+}
+
+/**
+ * The work items of `cases` for repeats [fromRepeat, toRepeat), in execution order: repeat-major, then case, then
+ * variant. A distributed run's job names a slice of the plan's cases and one repeat (distribute/).
+ */
+export function* repeatMajorItems(variants: Variant[], cases: PlannedCase[], fromRepeat: number, toRepeat: number): Iterable<WorkItem> {
+  for (let r = fromRepeat; r < toRepeat; r++) {
+    for (const planned of cases) {
+      const messages = planned.messages; // one render per case, shared by its variants
+      for (const variant of variants) {
+        yield {
+          key: resultKey(planned.case.id, variant.id, r),
+          caseId: planned.case.id,
+          variantId: variant.id,
+          repeat: r,
+          planned,
+          variant,
+          messages: messages.get(variant.prompt.id) ?? [],
+        };
+      }
+    }
+  }
 }

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { EvalspecError, EXIT } from '../errors.js';
 import { stableStringify } from '../suite/index.js';
-import type { Plan, WorkItem } from '../plan/index.js';
+import { repeatMajorItems, type Plan, type WorkItem } from '../plan/index.js';
 import { prepareChecks, scoreOutput, type PreparedCheck, type ScoredOutput } from '../score/index.js';
 import type { ResultRow, RunStatus, CachedResponse } from '../store/index.js';
 import { buildTargets, type CallTarget, type CallResponse } from './targets.js';
@@ -27,7 +27,7 @@ import { countMessageTokens } from './tokens.js';
 import type { RunOptions } from './run-options.js';
 
 export { FORMAT_VERSION, newRunId } from './run-record.js';
-export type { RunOptions, RunEvent } from './run-options.js';
+export type { RunOptions, RunEvent, DistributedRole } from './run-options.js';
 
 export interface RunOutcome {
   runId: string;
@@ -96,7 +96,7 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
   held.restoreSdkWarnings = routeSdkWarnings(warnings); // the AI SDK's per-call warnings, once each, into the run's (sdk-warnings.ts)
   const scrubber = new SecretScrubber();
   // One controller per endpoint + key + model, shared by model and judge calls (rate-limit/).
-  const rateLimits = new RateLimits();
+  const rateLimits = options.rateLimits ?? new RateLimits();
   const targets = await buildTargets(suite, suite.models, scrubber, warnings, rateLimits);
   // Judge checks: their models resolved (keys checked) before anything is stored; see judge-client.ts.
   validateDeferredChecks(plan);
@@ -120,7 +120,17 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
     fatal ??= error;
     stop.abort();
   };
-  const { runId, done } = await openRun(plan, options, warnings, held, onLeaseLost);
+  const part = options.distributed?.role === 'part' ? options.distributed : undefined;
+  const partCases = part ? plan.cases.slice(part.caseFrom, part.caseTo) : [];
+  const { runId, done } = part
+    ? {
+        runId: part.runId,
+        done: await store.results.storedKeys(
+          part.runId,
+          partCases.map((c) => c.case.id),
+        ),
+      }
+    : await openRun(plan, options, warnings, held, onLeaseLost);
   options.onEvent?.({ type: 'run-start', runId, totalCalls: plan.totalCalls, alreadyDone: done.size });
 
   const writer = new ResultWriter(store);
@@ -292,7 +302,7 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
   }
 
   // A fixed pool of workers pulling from one iterator: memory stays flat whatever the number of cases.
-  const iterator = plan.items()[Symbol.iterator]();
+  const iterator = (part ? repeatMajorItems(plan.variants, partCases, part.repeat, part.repeat + 1) : plan.items())[Symbol.iterator]();
   async function worker(): Promise<void> {
     while (!stop.signal.aborted && !budget?.stopped) {
       const next = iterator.next();
@@ -309,7 +319,9 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
       }, 1000).unref()
     : undefined;
   try {
-    await Promise.all(Array.from({ length: Math.min(runLimit, Math.max(1, plan.totalCalls)) }, worker));
+    const coordinate = options.distributed?.role === 'coordinate' ? options.distributed : undefined;
+    if (coordinate) await coordinate.execute(runId, stop.signal);
+    else await Promise.all(Array.from({ length: Math.min(runLimit, Math.max(1, plan.totalCalls)) }, worker));
   } finally {
     clearInterval(throttleTimer);
     cancel?.removeEventListener('abort', onCancel);
@@ -321,7 +333,7 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
   }
   // Second phase: pairwise checks against another variant, over the stored results (judge-phase.ts).
   // Not after a budget stop: every judge call would be refused, turning scored results into judge-errors.
-  if (judge && !storeFailure && !stop.signal.aborted && !budget?.stopped) {
+  if (judge && !part && !storeFailure && !stop.signal.aborted && !budget?.stopped) {
     try {
       await scoreDeferredChecks(plan, runId, { store, judge, concurrency: runLimit, signal: stop.signal });
     } catch (error) {
@@ -330,6 +342,11 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
   }
   if (storeFailure) {
     fatal = new EvalspecError('STORE', `writing results failed: ${(storeFailure as Error).message}`, { exitCode: EXIT.incomplete, cause: storeFailure });
+  }
+  if (part) {
+    // A job's outcome: the job is done when every item was stored (fatal or stopped: pg-boss retries it).
+    const status: RunStatus = cancel?.aborted ? 'cancelled' : fatal || budget?.stopped ? 'incomplete' : 'completed';
+    return { runId, status, fatal, warnings, counts, budget: budget?.summary(), rateLimits: rateLimits.figures() };
   }
 
   const aggregates = await store.results.aggregate(runId);

@@ -1,5 +1,5 @@
 // The run stage: providers, concurrency, retries, cache, streaming results to the store. Only import surface of run/.
-export { executeRun, newRunId, cacheKeyFor, FORMAT_VERSION, type RunOptions, type RunOutcome, type RunEvent } from './execute.js';
+export { executeRun, newRunId, cacheKeyFor, FORMAT_VERSION, type RunOptions, type RunOutcome, type RunEvent, type DistributedRole } from './execute.js';
 export { classifyError, parseRetryAfter, backoffMs, type ErrorClass, type ClassifiedError, type RetryPolicy } from './errors.js';
 export { type CallTarget, type CallRequest, type CallResponse } from './call-target.js';
 export { readReplayFile } from './providers/replay.js';
@@ -19,3 +19,4 @@ export { createJudgeClient, createRunJudge, judgeModelRef, judgeModelsInPlan, ty
 export { applyJudgeOutcome, scoreDeferredChecks, validateDeferredChecks, type DeferredPhaseSummary } from './judge-phase.js';
 export { takeRunLease, leaseIsLive, LEASE_TTL_MS, type LeaseHandle } from './lease.js';
 export { estimateJudges, type JudgeEstimate } from './judge-estimate.js';
+export { RateLimits } from './rate-limit/registry.js';

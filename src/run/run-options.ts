@@ -1,6 +1,7 @@
 // What executeRun takes (RunOptions) and reports as it goes (RunEvent): in their own file so that run-record.ts,
 // which reads the options, and execute.ts, which opens the run through it, do not import each other.
 import type { ResultRow, RunStatus, Store, PlanSelection } from '../store/index.js';
+import type { RateLimits } from './rate-limit/registry.js';
 
 export type RunEvent =
   | { type: 'run-start'; runId: string; totalCalls: number; alreadyDone: number }
@@ -30,4 +31,21 @@ export interface RunOptions {
   isolateChecks?: boolean;
   /** The selection flags that shaped the plan, stored with a new run so --resume plans the same (pipeline.ts). */
   selection?: PlanSelection;
+  /**
+   * The rate limits learned so far, to go on from (a worker's jobs of one run share one: each job would otherwise
+   * start with the cautious probe of a model never answered). Default: new ones for this call.
+   */
+  rateLimits?: RateLimits;
+  /** This process's part in a distributed run (distribute/); absent: the run executes here, in one process. */
+  distributed?: DistributedRole;
 }
+
+/**
+ * `part`: a worker executes one job of a stored run: repeat `repeat` of the cases [caseFrom, caseTo) of the plan, each
+ * item not stored yet; no lease (many workers share the run), no pairwise phase, no final status.
+ * `coordinate`: the run is created (or reopened) and leased here as usual, but its items are executed by
+ * `execute` (enqueue them, work, wait until every job has settled); then the pairwise phase and the status, as usual.
+ */
+export type DistributedRole =
+  | { role: 'part'; runId: string; repeat: number; caseFrom: number; caseTo: number }
+  | { role: 'coordinate'; execute(runId: string, signal: AbortSignal): Promise<void> };

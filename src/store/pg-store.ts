@@ -207,6 +207,15 @@ export class PgStore implements Store {
       });
       return new Set(found.rows.map((r) => `${r[0]}\u0000${r[1]}\u0000${r[2]}`));
     },
+    storedKeys: async (runId: string, caseIds: string[]) => {
+      await this.ready;
+      const found = await this.pool.query<unknown[]>({
+        text: 'SELECT case_id, variant_id, repeat_index FROM results WHERE run_id = $1 AND case_id = ANY($2::text[])',
+        values: [runId, caseIds],
+        rowMode: 'array',
+      });
+      return new Set(found.rows.map((r) => `${r[0]}\u0000${r[1]}\u0000${r[2]}`));
+    },
     list: (runId: string, query: ResultQuery = {}): AsyncIterable<ResultRow> => this.listResults(runId, query),
     // The keyset pages of list, handed over row by row (a page of rows per query, so no promise per row matters here).
     scan: async (runId: string, query: ResultQuery, onRow: (row: ResultRow) => void) => {

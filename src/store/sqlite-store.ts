@@ -224,6 +224,14 @@ export class SqliteStore implements Store {
       }
       return keys;
     },
+    storedKeys: async (runId: string, caseIds: string[]) => {
+      const keys = new Set<string>();
+      const rows = this.db
+        .prepare('SELECT case_id, variant_id, repeat_index FROM results WHERE run_id = ? AND case_id IN (SELECT value FROM json_each(?))')
+        .iterate(runId, JSON.stringify(caseIds)) as Iterable<Row>;
+      for (const r of rows) keys.add(`${r.case_id}\u0000${r.variant_id}\u0000${r.repeat_index}`);
+      return keys;
+    },
     list: (runId: string, query: ResultQuery = {}): AsyncIterable<ResultRow> => {
       const rows = this.resultRows(runId, query);
       // A plain async iterator (not an async generator): one resolved promise per row. Breaking out of a

@@ -265,6 +265,8 @@ export interface Store {
     putMany(rows: ResultRow[]): Promise<void>;
     /** Keys (case \0 variant \0 repeat) of results that finished without error. */
     completedKeys(runId: string): Promise<Set<string>>;
+    /** Keys of every stored result of these cases, errors included (what a redelivered distributed job skips). */
+    storedKeys(runId: string, caseIds: string[]): Promise<Set<string>>;
     list(runId: string, query?: ResultQuery): AsyncIterable<ResultRow>;
     /**
      * Every result of a run (filtered as in list) handed to `onRow` in stored order, a chunk of rows at a time:

@@ -9,6 +9,7 @@ import { addPlanOverrideOptions, runSuiteWithProgress } from '../run-options.js'
 import { addReportFileOptions, reportFileOptions } from '../report-options.js';
 import { dryRunAction, budgetStopMessage, nonNegativeUsd, cancelledMessage } from '../budget-options.js';
 import { gateFailureMessage } from './gate.js';
+import { addDistributedOptions, distributedRunOptions, printFinishedRun } from '../run-distributed.js';
 
 export function registerRunCommand(program: Command, io: CliIO): void {
   const command = program
@@ -34,32 +35,36 @@ export function registerRunCommand(program: Command, io: CliIO): void {
     )
     .option('--allow-inconclusive', 'quality bars that are not proven (inconclusive) do not fail the run')
     .option('--isolate-checks', 'run javascript checks isolated: no environment variables, no import/require, no module checks (the default of `evalspec ci`)')
-    .option('--allow-empty', 'run (and record) a suite with no cases instead of refusing it (exit 2)')
-    .action(async (suitePath: string | undefined, opts) => {
-      if (opts.dryRun) return dryRunAction(program, io, suitePath, opts);
-      const result = await runSuiteWithProgress(program, io, suitePath, opts, {
-        resume: opts.resume,
-        ...reportFileOptions(opts),
-        maxCostUsd: opts.maxCost,
-        expectedOutputTokens: opts.expectedOutputTokens,
-        allowInconclusive: opts.allowInconclusive,
-        isolateChecks: Boolean(opts.isolateChecks),
-        allowEmpty: opts.allowEmpty,
-      });
-      const store = openStore(program.opts().db);
-      let advice = '';
-      try {
-        await reportRunEnd([REPORTERS.terminal.create({ write: io.stdout, failures: Number(opts.failures) })], result.report, store);
-        io.stdout(`\nstored in ${store.location} as run ${result.outcome.runId}; show it again: evalspec show ${result.outcome.runId}\n`);
-        if (result.outcome.status === 'incomplete') advice = await incompleteRunAdvice(store, result.outcome.runId);
-      } finally {
-        await store.close();
-      }
-      if (result.outcome.fatal) io.stderr(`${result.outcome.fatal.format()}\n`);
-      else if (result.outcome.budget?.stopped) io.stderr(`${budgetStopMessage(result.outcome)}\n`);
-      else if (result.outcome.status === 'incomplete') io.stderr(`${advice}\n`);
-      else if (result.outcome.status === 'cancelled') io.stderr(`${cancelledMessage(result.outcome.runId)}\n`);
-      if (!result.gate.pass) io.stderr(`${gateFailureMessage(result.gate, Boolean(opts.allowInconclusive))}\n`);
-      io.exitCode = result.exitCode;
+    .option('--allow-empty', 'run (and record) a suite with no cases instead of refusing it (exit 2)');
+  addDistributedOptions(command).action(async (suitePath: string | undefined, opts) => {
+    if (opts.dryRun) return dryRunAction(program, io, suitePath, opts);
+    const distributed = await distributedRunOptions(program, io, opts);
+    // --attach to a run that ended meanwhile: its stored report, as `show` prints it.
+    if (distributed.finished) return printFinishedRun(program, io, distributed.finished, opts);
+    const result = await runSuiteWithProgress(program, io, suitePath, opts, {
+      ...distributed.own,
+      resume: distributed.own.resume ?? opts.resume,
+      ...reportFileOptions(opts),
+      maxCostUsd: opts.maxCost,
+      expectedOutputTokens: opts.expectedOutputTokens,
+      allowInconclusive: opts.allowInconclusive,
+      isolateChecks: Boolean(opts.isolateChecks),
+      allowEmpty: opts.allowEmpty,
     });
+    const store = openStore(program.opts().db);
+    let advice = '';
+    try {
+      await reportRunEnd([REPORTERS.terminal.create({ write: io.stdout, failures: Number(opts.failures) })], result.report, store);
+      io.stdout(`\nstored in ${store.location} as run ${result.outcome.runId}; show it again: evalspec show ${result.outcome.runId}\n`);
+      if (result.outcome.status === 'incomplete') advice = await incompleteRunAdvice(store, result.outcome.runId);
+    } finally {
+      await store.close();
+    }
+    if (result.outcome.fatal) io.stderr(`${result.outcome.fatal.format()}\n`);
+    else if (result.outcome.budget?.stopped) io.stderr(`${budgetStopMessage(result.outcome)}\n`);
+    else if (result.outcome.status === 'incomplete') io.stderr(`${advice}\n`);
+    else if (result.outcome.status === 'cancelled') io.stderr(`${cancelledMessage(result.outcome.runId)}\n`);
+    if (!result.gate.pass) io.stderr(`${gateFailureMessage(result.gate, Boolean(opts.allowInconclusive))}\n`);
+    io.exitCode = result.exitCode;
+  });
 }

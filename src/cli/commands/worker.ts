@@ -1,0 +1,34 @@
+// `evalspec worker`: on any number of machines, take the jobs of distributed runs from the team store's queue,
+// call, score and store their items (docs/team.md, "Distributed runs"). Runs until interrupted (Ctrl-C, SIGTERM):
+// the jobs in hand stop, their unstored items go back to the queue.
+import { Option, type Command } from 'commander';
+import type { CliIO } from '../cli-io.js';
+import { openStore, storeLocation } from '../../store/index.js';
+import { requireTeamStore, startWorker } from '../../distribute/index.js';
+import { terminateUserCode } from '../../user-code/index.js';
+import { positiveInt } from '../options.js';
+
+export function registerWorkerCommand(program: Command, io: CliIO): void {
+  program
+    .command('worker')
+    .description('work on distributed runs (run --distributed): take jobs from the team store, call, score, store; until interrupted')
+    .addOption(new Option('--concurrency <n>', 'calls in flight in this worker').argParser(positiveInt('--concurrency')).default(16))
+    .action(async (opts) => {
+      const url = storeLocation(program.opts().db);
+      const store = openStore(url);
+      try {
+        requireTeamStore(store, '`evalspec worker`');
+        await store.migrations(); // connects: a wrong URL is a STORE error before the queue starts
+        const worker = await startWorker({ store, url, concurrency: opts.concurrency, log: (line) => io.stderr(`${line}\n`) });
+        io.stderr(`worker: waiting for jobs in ${store.location} (concurrency ${opts.concurrency}); Ctrl-C stops\n`);
+        await new Promise<void>((resolve) => {
+          if (io.signal?.aborted) resolve();
+          io.signal?.addEventListener('abort', () => resolve(), { once: true });
+        });
+        await worker.stop();
+        terminateUserCode();
+      } finally {
+        await store.close();
+      }
+    });
+}

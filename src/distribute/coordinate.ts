@@ -1,0 +1,103 @@
+// `run --distributed` and `run --attach`: the process that owns a distributed run. executeRun creates (or
+// reopens) and leases the run as usual, then hands its items to `execute` here: enqueue them as jobs (one per
+// slice of cases and repeat), work like any worker, and wait until every job of the run has settled. executeRun
+// then runs the pairwise judge phase over the stored results and sets the run's status, as a single-process run does.
+import { setTimeout as delay } from 'node:timers/promises';
+import { EvalspecError } from '../errors.js';
+import type { Plan } from '../plan/index.js';
+import type { DistributedRole } from '../run/index.js';
+import type { Store } from '../store/index.js';
+import { jobsFailed, jobsLeft, openQueue, QUEUE, withdrawJobs, type JobData } from './queue.js';
+import { startWorker, type RunningWorker } from './worker.js';
+
+export interface CoordinateOptions {
+  store: Store;
+  url: string;
+  /** Enqueue the run's items (false for --attach: the jobs are in the queue already). */
+  enqueue: boolean;
+  /** Calls in flight in this process (0: only wait, as with --no-work). */
+  concurrency: number;
+  /** A job's lease: a worker that has not completed it by then is taken for dead and the job handed out again. */
+  leaseSeconds: number;
+  /** Work items per job (rounded to whole cases: a job holds every variant of its cases). */
+  batchItems: number;
+  cache: boolean;
+  isolateChecks: boolean;
+  log: (line: string) => void;
+  /** Progress while waiting: results stored so far. */
+  onProgress?: (stored: number, total: number) => void;
+}
+
+export const DEFAULT_LEASE_SECONDS = 600;
+export const DEFAULT_BATCH_ITEMS = 200;
+/** pg-boss tries a job this many times more: workers dying several times over, or a store outage. */
+const RETRY_LIMIT = 5;
+
+/** The jobs of a plan: per repeat, consecutive slices of cases of about `batchItems` items (all variants of a case together). */
+export function planJobs(plan: Plan, runId: string, options: Pick<CoordinateOptions, 'batchItems' | 'cache' | 'isolateChecks'>): JobData[] {
+  const casesPerJob = Math.max(1, Math.floor(options.batchItems / Math.max(1, plan.variants.length)));
+  const jobs: JobData[] = [];
+  for (let repeat = 0; repeat < plan.repeat; repeat++) {
+    for (let from = 0; from < plan.cases.length; from += casesPerJob) {
+      jobs.push({
+        runId,
+        repeat,
+        caseFrom: from,
+        caseTo: Math.min(plan.cases.length, from + casesPerJob),
+        cache: options.cache,
+        isolateChecks: options.isolateChecks,
+      });
+    }
+  }
+  return jobs;
+}
+
+/** Wait, or less when `signal` aborts. */
+const sleep = (ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }).catch(() => undefined);
+
+export function coordinatorRole(plan: Plan, options: CoordinateOptions): DistributedRole {
+  return {
+    role: 'coordinate',
+    async execute(runId: string, signal: AbortSignal) {
+      const boss = await openQueue(options.url, (error) => options.log(`queue error: ${error.message}`));
+      let worker: RunningWorker | undefined;
+      try {
+        if (options.enqueue) {
+          const jobs = planJobs(plan, runId, options);
+          for (let i = 0; i < jobs.length; i += 1000) {
+            await boss.insert(
+              jobs.slice(i, i + 1000).map((data) => ({ name: QUEUE, data, expireInSeconds: options.leaseSeconds, retryLimit: RETRY_LIMIT, retryDelay: 1 })),
+            );
+          }
+          options.log(`run ${runId}: ${jobs.length} jobs queued; start workers with \`evalspec worker\`, watch with \`evalspec run --attach ${runId}\``);
+        }
+        if (options.concurrency > 0) worker = await startWorker({ store: options.store, url: options.url, concurrency: options.concurrency, log: options.log });
+        while (!signal.aborted && (await jobsLeft(boss, runId)) > 0) {
+          if (options.onProgress) {
+            const stored = (await options.store.results.aggregate(runId)).reduce((n, a) => n + a.results, 0);
+            options.onProgress(stored, plan.totalCalls);
+          }
+          await sleep(500, signal);
+        }
+        if (signal.aborted) {
+          // This process's own jobs first: stopping fails them back into the queue, where the withdrawal finds them.
+          await worker?.stop();
+          worker = undefined;
+          const withdrawn = await withdrawJobs(boss, runId);
+          options.log(`run ${runId}: stopped; ${withdrawn} jobs withdrawn from the queue (\`evalspec run --resume ${runId}\` runs what is not stored)`);
+          return;
+        }
+        const failed = await jobsFailed(boss, runId);
+        if (failed > 0)
+          options.log(
+            `run ${runId}: ${failed} jobs failed after ${RETRY_LIMIT + 1} attempts; their items are not stored (\`evalspec run --resume ${runId}\` runs them)`,
+          );
+      } catch (error) {
+        throw error instanceof EvalspecError ? error : new EvalspecError('STORE', `the work queue failed: ${(error as Error).message}`, { cause: error });
+      } finally {
+        await worker?.stop();
+        await boss.stop({ graceful: false, wait: true });
+      }
+    },
+  };
+}

@@ -1,0 +1,116 @@
+// The work queue of distributed runs: pg-boss 10 in the team store's PostgreSQL (its own schema, its own
+// migrations), so a team runs no extra service. One queue for every run; a job names its run and a slice of the
+// plan (JobData). pg-boss gives the leases: a fetched job is `active` until completed, failed, or expired after
+// `expireInSeconds` (a killed worker), when it goes back to `retry` for any worker to take.
+import pg from 'pg';
+import PgBoss from 'pg-boss';
+import { EvalspecError, EXIT } from '../errors.js';
+import type { Store } from '../store/index.js';
+
+export const QUEUE = 'evalspec-run-items';
+/** pg-boss's tables live here, beside evalspec's (docs/team.md). */
+export const QUEUE_SCHEMA = 'evalspec_queue';
+
+/** One job: repeat `repeat` of the plan's cases [caseFrom, caseTo), with the run's own call options. */
+export interface JobData {
+  runId: string;
+  repeat: number;
+  caseFrom: number;
+  caseTo: number;
+  cache: boolean;
+  isolateChecks: boolean;
+}
+
+/** A distributed run needs a store every machine reaches: the PostgreSQL team store. */
+export function requireTeamStore(store: Store, what: string): void {
+  if (store.capabilities.sharedAcrossHosts) return;
+  throw new EvalspecError('USAGE', `${what} needs the PostgreSQL team store; ${store.location} is a local SQLite file that other machines cannot reach`, {
+    exitCode: EXIT.invalidInput,
+    hint: 'pass --db postgres://USER:PASSWORD@HOST/DB (or set $EVALSPEC_DB) on every machine; docs/team.md, "Distributed runs"',
+  });
+}
+
+/** Start pg-boss on the store's URL (creating or upgrading its schema) and make sure the queue exists. */
+export async function openQueue(url: string, onError: (error: Error) => void): Promise<PgBoss> {
+  let boss: PgBoss;
+  try {
+    boss = new PgBoss({
+      connectionString: url,
+      schema: QUEUE_SCHEMA,
+      max: 4,
+      // Expired jobs (a dead worker's) go back to the queue at the next maintenance: every few seconds, not pg-boss's 2 min.
+      maintenanceIntervalSeconds: 5,
+    });
+  } catch (error) {
+    throw new EvalspecError('STORE', `cannot set up the work queue: ${(error as Error).message}`, { cause: error });
+  }
+  boss.on('error', onError);
+  try {
+    await boss.start();
+    if (!(await boss.getQueue(QUEUE))) {
+      await boss.createQueue(QUEUE).catch(async (error: unknown) => {
+        if (!(await boss.getQueue(QUEUE))) throw error; // another process created it at the same moment: fine
+      });
+    }
+  } catch (error) {
+    await boss.stop({ graceful: false, wait: false }).catch(() => undefined);
+    throw new EvalspecError('STORE', `cannot start the work queue in the team store: ${(error as Error).message}`, {
+      exitCode: EXIT.invalidInput,
+      cause: error,
+      hint: `the store's role must be able to create the schema ${QUEUE_SCHEMA} (or run once with an owner role)`,
+    });
+  }
+  return boss;
+}
+
+/**
+ * Jobs of the run not settled yet (waiting, waiting for a retry, or leased to a worker). pg-boss has no query by
+ * payload, so this reads its job table (its documented schema) directly.
+ */
+export async function jobsLeft(boss: PgBoss, runId: string): Promise<number> {
+  const { rows } = await boss
+    .getDb()
+    .executeSql(`SELECT count(*)::int AS n FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND data->>'runId' = $2 AND state IN ('created', 'retry', 'active')`, [
+      QUEUE,
+      runId,
+    ]);
+  return Number((rows[0] as { n: number }).n);
+}
+
+/** The run's jobs that pg-boss gave up on (retries exhausted): their items stay unstored, and `--resume` runs them. */
+export async function jobsFailed(boss: PgBoss, runId: string): Promise<number> {
+  const { rows } = await boss
+    .getDb()
+    .executeSql(`SELECT count(*)::int AS n FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND data->>'runId' = $2 AND state = 'failed'`, [QUEUE, runId]);
+  return Number((rows[0] as { n: number }).n);
+}
+
+/** Withdraw the run's jobs no worker holds yet (a cancelled run): the jobs in hand finish, `--resume` runs the rest. */
+export async function withdrawJobs(boss: PgBoss, runId: string): Promise<number> {
+  const { rows } = await boss
+    .getDb()
+    .executeSql(`SELECT id FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND data->>'runId' = $2 AND state IN ('created', 'retry')`, [QUEUE, runId]);
+  const ids = (rows as { id: string }[]).map((r) => r.id);
+  if (ids.length > 0) await boss.cancel(QUEUE, ids);
+  return ids.length;
+}
+
+/**
+ * Jobs of the run still queued or held, read without starting pg-boss (nothing is created in a store that never ran
+ * a distributed run): 0 when the queue's schema does not exist.
+ */
+export async function unsettledJobsOf(url: string, runId: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const exists = await client.query<{ t: string | null }>(`SELECT to_regclass('${QUEUE_SCHEMA}.job')::text AS t`);
+    if (!exists.rows[0]?.t) return 0;
+    const { rows } = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND data->>'runId' = $2 AND state IN ('created', 'retry', 'active')`,
+      [QUEUE, runId],
+    );
+    return Number(rows[0].n);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,120 @@
+// `evalspec worker` (and the working half of `run --distributed`): take jobs from the queue, execute each job's
+// items as a part of its stored run (run/ executeRun with role `part`), complete the job once its results are
+// stored. A redelivered job (its first worker died) skips every item already stored, errors included, so no item
+// is called or billed twice; at most the items in flight in the dead worker (called, not stored) are called again.
+import { setTimeout as delay } from 'node:timers/promises';
+import type PgBoss from 'pg-boss';
+import { EvalspecError } from '../errors.js';
+import { loadSelected } from '../pipeline.js';
+import type { Plan } from '../plan/index.js';
+import { executeRun, RateLimits } from '../run/index.js';
+import type { Store } from '../store/index.js';
+import { openQueue, QUEUE, type JobData } from './queue.js';
+
+export interface WorkerOptions {
+  store: Store;
+  /** The store's URL (password included): pg-boss connects to the same database. */
+  url: string;
+  /** Calls in flight in this process, over all the jobs it holds. */
+  concurrency: number;
+  /** One line per job and per job failure. */
+  log: (line: string) => void;
+}
+
+export interface RunningWorker {
+  /** Finish the jobs in hand (their items are stored), take no more. */
+  stop(): Promise<void>;
+}
+
+/** Jobs held at once: the next job's items fill the slots while the last items of one job finish. */
+const JOBS_IN_FLIGHT = 2;
+/** How often an idle worker asks the queue for work. */
+const POLL_MS = 500;
+
+/** Wait, or less when `signal` aborts. */
+const sleep = (ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }).catch(() => undefined);
+
+/** The plan of a stored run, as its workers rebuild it: the suite file at its stored path and the stored selection. */
+async function planOf(store: Store, runId: string): Promise<Plan> {
+  const run = await store.runs.get(runId);
+  if (!run) throw new EvalspecError('RUN_NOT_FOUND', `no run ${runId} in ${store.location}`, { hint: 'the worker and the run must use the same --db' });
+  const selection = run.selection ?? { models: [...new Set(run.variants.map((v) => v.label))], repeat: run.repeat };
+  const plan = loadSelected(run.suiteFile, selection, run);
+  if (plan.suite.hash !== run.suiteHash || plan.totalCalls !== run.totalCalls) {
+    throw new EvalspecError(
+      'RESUME_MISMATCH',
+      `run ${runId} was planned from ${run.suiteFile} with hash ${run.suiteHash}; on this machine that suite has hash ${plan.suite.hash}`,
+      { file: run.suiteFile, hint: 'every worker needs the same suite (and cases files) at the same path as the machine that started the run' },
+    );
+  }
+  return plan;
+}
+
+export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
+  const { store, log } = options;
+  const boss: PgBoss = await openQueue(options.url, (error) => log(`worker: queue error: ${error.message}`));
+  const plans = new Map<string, Promise<Plan>>();
+  const rateLimits = new Map<string, RateLimits>(); // per run: what one job learned about a provider, the next keeps
+  const stop = new AbortController();
+  const perJob = Math.max(1, Math.ceil(options.concurrency / JOBS_IN_FLIGHT));
+
+  async function runJob(job: PgBoss.Job<JobData>): Promise<void> {
+    const data = job.data;
+    let plan = plans.get(data.runId);
+    if (!plan) {
+      plan = planOf(store, data.runId);
+      plans.set(data.runId, plan);
+      plan.catch(() => plans.delete(data.runId)); // a suite fixed on this machine is read again by the next job
+    }
+    const outcome = await executeRun(await plan, {
+      store,
+      cache: data.cache,
+      isolateChecks: data.isolateChecks,
+      concurrency: perJob,
+      signal: stop.signal,
+      rateLimits: rateLimits.get(data.runId) ?? rateLimits.set(data.runId, new RateLimits()).get(data.runId),
+      distributed: { role: 'part', runId: data.runId, repeat: data.repeat, caseFrom: data.caseFrom, caseTo: data.caseTo },
+    });
+    const { called, cached, skipped, errors } = outcome.counts;
+    const what = `run ${data.runId} cases ${data.caseFrom + 1}-${data.caseTo} repeat ${data.repeat + 1}`;
+    // Not every item stored (stopped, a store failure, a refused key): pg-boss hands the job out again.
+    if (outcome.status !== 'completed') throw new Error(`${what}: ${outcome.fatal?.message ?? outcome.status}`);
+    log(`worker: ${what}: ${called} called, ${cached} cached, ${skipped} already stored, ${errors} errors`);
+  }
+
+  // Our own fetch loop (pg-boss's work() waits out its polling interval after every job, even with more queued):
+  // the next job is fetched as soon as one ends; only an empty queue waits.
+  async function loop(): Promise<void> {
+    while (!stop.signal.aborted) {
+      let jobs: PgBoss.Job<JobData>[];
+      try {
+        jobs = await boss.fetch<JobData>(QUEUE, { batchSize: 1 });
+      } catch (error) {
+        log(`worker: fetching a job failed (${(error as Error).message}); trying again`);
+        jobs = [];
+      }
+      if (jobs.length === 0) {
+        await sleep(POLL_MS, stop.signal);
+        continue;
+      }
+      const job = jobs[0];
+      try {
+        await runJob(job);
+        await boss.complete(QUEUE, job.id);
+      } catch (error) {
+        log(`worker: job ${job.id} failed, the queue retries it: ${(error as Error).message}`);
+        // Not failing it (the database is gone) leaves it active: it expires after its lease and is retried then.
+        await boss.fail(QUEUE, job.id, { message: (error as Error).message }).catch(() => undefined);
+      }
+    }
+  }
+  const loops = Array.from({ length: JOBS_IN_FLIGHT }, loop);
+  return {
+    async stop() {
+      // The jobs in hand stop: cancelled items are not stored, and their jobs are failed, so retried at once.
+      stop.abort();
+      await Promise.all(loops);
+      await boss.stop({ graceful: false, wait: true });
+    },
+  };
+}

@@ -1,0 +1,303 @@
+// Distributed runs (issue #14 item 3) through the real CLI on the test PostgreSQL: `run --distributed` enqueues
+// the run's items in pg-boss, `evalspec worker` processes take and execute them, and the coordinating process
+// waits and prints the report. Against the loopback fake provider: the same suite split over three workers
+// gives the same stored results and pass rates as a single-process run; a worker killed with -9 mid-run loses
+// nothing and no stored item is called twice (counted at the provider); `worker` without the team store is a
+// clear error.
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeProvider, type FakeProvider, type FakeRequest } from '../fake-provider/server.js';
+import { cleanupTempDirs, jsonl, runCli, startCli, tempDir, writeFiles, type CliResult } from '../helpers/cli.js';
+import { createPgDatabase, pgQuery, pgTestMode, pgUnavailableReason } from '../helpers/pg.js';
+
+const KEY = 'sk-distributed-e2e-0123456789';
+const caseNumber = (req: Pick<FakeRequest, 'messages'>): number => Number(/Ticket (\d+):/.exec(req.messages.at(-1)!.content)![1]);
+// gpt-4o-mini misses every 4th code, gpt-4o every 10th: pass rates 75% and 90% (300 cases: 225 and 270 passes).
+const answer = (req: FakeRequest) => {
+  const n = caseNumber(req);
+  return (req.model === 'gpt-4o-mini' && n % 4 === 0) || (req.model === 'gpt-4o' && n % 10 === 0) ? 'Sorry.' : `Your code: CODE-${n}`;
+};
+const SUITE = (url: string) => `name: distributed
+providers:
+  openai: { baseURL: "${url}", apiKey: "\${OPENAI_API_KEY}" }
+models: [openai:gpt-4o-mini, openai:gpt-4o]
+prompts:
+  - id: v1
+    messages: [{ role: user, content: "{{question}}" }]
+cases: cases.jsonl
+checks: [{ type: contains, value: "CODE-{{n}}" }]
+concurrency: 8
+retries: { max: 8, base_ms: 10, max_ms: 50 }
+`;
+const cases = (n: number) =>
+  jsonl(Array.from({ length: n }, (_, i) => ({ id: `c${i + 1}`, vars: { question: `Ticket ${i + 1}: the code is CODE-${i + 1}.`, n: String(i + 1) } })));
+
+/** (model, case) of a provider request: the item it calls (repeat 1 here). */
+const itemOf = (req: FakeRequest) => `${req.model}|c${caseNumber(req)}`;
+/** Answered requests per item: a stored item is billed once, so each must be 1. */
+function answeredPerItem(server: FakeProvider): Map<string, number> {
+  const answered = new Map<string, number>();
+  for (const r of server.requests) if (!r.fault && r.status === 200) answered.set(itemOf(r), (answered.get(itemOf(r)) ?? 0) + 1);
+  return answered;
+}
+
+interface ReportJson {
+  status: string;
+  totalCalls: number;
+  variants: { id: string; cases: number; passed: number; failed: number; errors: number; passRate: number }[];
+  results: { caseId: string; variantId: string; repeat: number; output: string | null; pass: boolean | null; error: unknown; attempts: number }[];
+}
+const readReport = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as ReportJson;
+/** What two executions of one suite must share: per variant counts and pass rate, per result output, pass and error. */
+function stored(report: ReportJson) {
+  return {
+    status: report.status,
+    variants: report.variants.map((v) => ({ id: v.id, cases: v.cases, passed: v.passed, failed: v.failed, errors: v.errors, passRate: v.passRate })),
+    results: report.results
+      .map((r) => ({ key: `${r.variantId}|${r.caseId}|${r.repeat}`, output: r.output, pass: r.pass, error: r.error }))
+      .sort((a, b) => (a.key < b.key ? -1 : 1)),
+  };
+}
+
+const ok = (r: CliResult) => expect(r.exitCode, `${r.stderr}\n${r.stdout}`).toBe(0);
+const mode = pgTestMode();
+
+describe('distributed runs without the team store', () => {
+  afterAll(() => cleanupTempDirs());
+  it('`worker` and `run --distributed` on a SQLite store, --max-cost and --resume with --distributed: clear errors (exit 2)', async () => {
+    const dir = tempDir();
+    writeFiles(dir, { 'evalspec.yaml': SUITE('http://127.0.0.1:9/v1'), 'cases.jsonl': cases(3) });
+    const worker = await runCli(['worker'], { cwd: dir });
+    expect(worker.exitCode).toBe(2);
+    expect(worker.stderr).toContain('needs the PostgreSQL team store');
+    expect(worker.stderr).toContain('--db postgres://');
+    const run = await runCli(['run', 'evalspec.yaml', '--distributed'], { cwd: dir, env: { OPENAI_API_KEY: KEY } });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('`run --distributed` needs the PostgreSQL team store');
+    // What a distributed run cannot do yet is refused before anything is created, never silently ignored.
+    const budget = await runCli(['run', 'evalspec.yaml', '--distributed', '--max-cost', '1'], { cwd: dir, env: { OPENAI_API_KEY: KEY } });
+    expect(budget.exitCode).toBe(2);
+    expect(budget.stderr).toContain('--max-cost is not supported with --distributed');
+    const resume = await runCli(['run', '--distributed', '--resume', 'r1'], { cwd: dir });
+    expect(resume.exitCode).toBe(2);
+    expect(resume.stderr).toContain('evalspec run --resume r1');
+  });
+});
+
+describe.skipIf(mode === 'skip')('distributed runs on the PostgreSQL store', () => {
+  if (mode === 'skip') console.warn(`skipping the distributed-run e2e tests: ${pgUnavailableReason()}`);
+  const workers: ChildProcess[] = [];
+  const servers: FakeProvider[] = [];
+  beforeAll(() => {
+    if (mode === 'fail') throw new Error(`the distributed-run e2e tests cannot run under CI: ${pgUnavailableReason()}`);
+  });
+  afterEach(async () => {
+    for (const w of workers.splice(0)) {
+      if (w.exitCode === null && w.signalCode === null) {
+        w.kill('SIGTERM');
+        await once(w, 'exit');
+      }
+    }
+    for (const s of servers.splice(0)) await s.close();
+  });
+  afterAll(() => cleanupTempDirs());
+
+  const fakeProvider = async (latencyMs: number, faults: boolean) => {
+    const server = await startFakeProvider({
+      apiKey: KEY,
+      latencyMs,
+      answer,
+      // Deterministic per (model, messages, attempt): both executions meet the same faults on the same items.
+      faultRates: faults ? { rate429: 0.05, rate500: 0.05, retryAfterS: 0, seed: 7 } : undefined,
+    });
+    servers.push(server);
+    return server;
+  };
+  const startWorkers = (dir: string, db: string, n: number) => {
+    for (let i = 0; i < n; i++) {
+      const worker = startCli(['worker', '--concurrency', '6', '--db', db], { cwd: dir, env: { OPENAI_API_KEY: KEY } });
+      worker.stdout!.resume(); // drained: a full pipe would stall the worker
+      worker.stderr!.resume();
+      workers.push(worker);
+    }
+  };
+
+  it('a 300-case run over 3 workers stores the same results and pass rates as a single-process run', async () => {
+    const N = 300;
+    // The single-process run: its own provider (fault draws count attempts per server) and its own database.
+    const single = await fakeProvider(2, true);
+    const dirA = tempDir();
+    writeFiles(dirA, { 'evalspec.yaml': SUITE(single.openaiBaseURL), 'cases.jsonl': cases(N) });
+    const a = await runCli(['run', 'evalspec.yaml', '--json', 'a.json', '--no-progress', '--db', await createPgDatabase()], {
+      cwd: dirA,
+      env: { OPENAI_API_KEY: KEY },
+      timeoutMs: 120_000,
+    });
+    ok(a);
+
+    const spread = await fakeProvider(2, true);
+    const dirB = tempDir();
+    writeFiles(dirB, { 'evalspec.yaml': SUITE(spread.openaiBaseURL), 'cases.jsonl': cases(N) });
+    const db = await createPgDatabase();
+    startWorkers(dirB, db, 3);
+    // --no-work: the three workers make every call; jobs of 40 items (20 cases × 2 models): 15 jobs.
+    const b = await runCli(['run', 'evalspec.yaml', '--distributed', '--no-work', '--batch', '40', '--json', 'b.json', '--no-progress', '--db', db], {
+      cwd: dirB,
+      env: { OPENAI_API_KEY: KEY },
+      timeoutMs: 120_000,
+    });
+    ok(b);
+    expect(b.stdout).toContain('mini');
+
+    // The faults happened, in both executions alike.
+    expect(spread.requests.filter((r) => r.fault).length).toBeGreaterThan(10);
+    const ra = readReport(join(dirA, 'a.json'));
+    const rb = readReport(join(dirB, 'b.json'));
+    expect(rb.status).toBe('completed');
+    expect(rb.results).toHaveLength(2 * N);
+    expect(stored(rb)).toEqual(stored(ra));
+    // Pass rates by hand: gpt-4o-mini fails 300/4 = 75 cases → 225/300; gpt-4o fails 300/10 = 30 → 270/300.
+    expect(rb.variants.map((v) => [v.id, v.passed])).toEqual([
+      ['gpt-4o-mini', 225],
+      ['gpt-4o', 270],
+    ]);
+    // Every item answered exactly once by the provider: nothing called (or billed) twice.
+    const answered = answeredPerItem(spread);
+    expect(answered.size).toBe(2 * N);
+    expect([...answered.values()].every((n) => n === 1)).toBe(true);
+    const rows = await pgQuery<{ n: number }>(db, 'SELECT count(*)::int AS n FROM results');
+    expect(rows[0].n).toBe(2 * N);
+  }, 180_000);
+
+  it('kill -9 of a worker mid-run loses nothing, and no item stored before the kill is called again', async () => {
+    const N = 200;
+    const server = await fakeProvider(40, false);
+    const dir = tempDir();
+    writeFiles(dir, { 'evalspec.yaml': SUITE(server.openaiBaseURL), 'cases.jsonl': cases(N) });
+    const db = await createPgDatabase();
+    startWorkers(dir, db, 3);
+    // Short leases: the killed worker's jobs go back to the queue a few seconds after the kill.
+    const coordinator = startCli(['run', 'evalspec.yaml', '--distributed', '--no-work', '--batch', '20', '--lease-seconds', '3', '--no-progress', '--db', db], {
+      cwd: dir,
+      env: { OPENAI_API_KEY: KEY },
+    });
+    let out = '';
+    coordinator.stdout!.on('data', (d) => (out += d));
+    coordinator.stderr!.on('data', (d) => (out += d));
+    // Mid-run: a third of the items asked at the provider.
+    while (server.requests.length < (2 * N) / 3) {
+      if (coordinator.exitCode !== null || workers.some((w) => w.exitCode !== null)) throw new Error(`a process ended early:\n${out}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const victim = workers[0];
+    victim.kill('SIGKILL');
+    await once(victim, 'exit');
+    const storedAtKill = await pgQuery<{ case_id: string; variant_id: string }>(db, 'SELECT case_id, variant_id FROM results');
+    const [code] = (await once(coordinator, 'exit')) as [number];
+    expect(code, out).toBe(0);
+
+    const results = await pgQuery<{ case_id: string; variant_id: string; error_class: string | null }>(
+      db,
+      'SELECT case_id, variant_id, error_class FROM results',
+    );
+    expect(results).toHaveLength(2 * N);
+    expect(results.filter((r) => r.error_class !== null)).toEqual([]);
+    const status = await pgQuery<{ status: string }>(db, 'SELECT status FROM runs');
+    expect(status).toEqual([{ status: 'completed' }]);
+    // Items stored before the kill: answered exactly once. Items in flight in the dead worker may be asked again.
+    const answered = answeredPerItem(server);
+    expect(storedAtKill.length).toBeGreaterThan(0);
+    for (const r of storedAtKill) expect(answered.get(`${r.variant_id}|${r.case_id}`), `${r.variant_id} ${r.case_id}`).toBe(1);
+    expect(answered.size).toBe(2 * N);
+    // The dead worker's jobs were leased again (pg-boss's retry count), not run by nobody or lost.
+    const retried = await pgQuery<{ n: number }>(db, 'SELECT count(*)::int AS n FROM evalspec_queue.job WHERE retry_count > 0');
+    expect(retried[0].n).toBeGreaterThan(0);
+  }, 180_000);
+
+  it('run --attach finishes a run whose coordinating process was killed, then prints the stored report', async () => {
+    const N = 60;
+    const server = await fakeProvider(2, false);
+    const dir = tempDir();
+    writeFiles(dir, { 'evalspec.yaml': SUITE(server.openaiBaseURL), 'cases.jsonl': cases(N) });
+    const db = await createPgDatabase();
+    const env = { OPENAI_API_KEY: KEY };
+    // No worker yet: the coordinator enqueues, then dies before anything is called.
+    const coordinator = startCli(['run', 'evalspec.yaml', '--distributed', '--no-work', '--batch', '20', '--no-progress', '--db', db], { cwd: dir, env });
+    let err = '';
+    coordinator.stderr!.on('data', (d) => (err += d));
+    coordinator.stdout!.resume();
+    while (!/jobs queued/.test(err)) {
+      if (coordinator.exitCode !== null) throw new Error(`the coordinator ended early:\n${err}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const runId = /run (\S+): 6 jobs queued/.exec(err)![1]; // 60 cases in jobs of 10 cases (20 items): 6
+    coordinator.kill('SIGKILL');
+    await once(coordinator, 'exit');
+    expect(server.requests).toHaveLength(0);
+    // A plain --resume now would race the workers for the queued items: refused, pointing at --attach.
+    const resume = await runCli(['run', '--resume', runId, '--no-progress', '--db', db], { cwd: dir, env });
+    expect(resume.exitCode).toBe(2);
+    expect(resume.stderr).toContain('6 jobs still queued');
+    expect(resume.stderr).toContain(`evalspec run --attach ${runId}`);
+    expect(server.requests).toHaveLength(0);
+
+    startWorkers(dir, db, 2);
+    const attached = await runCli(['run', '--attach', runId, '--no-work', '--json', 'c.json', '--no-progress', '--db', db], {
+      cwd: dir,
+      env,
+      timeoutMs: 120_000,
+    });
+    ok(attached);
+    const report = readReport(join(dir, 'c.json'));
+    expect(report.status).toBe('completed');
+    expect(report.results).toHaveLength(2 * N);
+    // 60 cases: gpt-4o-mini fails 15 (every 4th), gpt-4o 6 (every 10th).
+    expect(report.variants.map((v) => [v.id, v.passed])).toEqual([
+      ['gpt-4o-mini', 45],
+      ['gpt-4o', 54],
+    ]);
+    expect([...answeredPerItem(server).values()]).toEqual(Array(2 * N).fill(1));
+
+    // Attaching to a finished run prints its stored report, calls nothing.
+    const again = await runCli(['run', '--attach', runId, '--db', db], { cwd: dir, env });
+    ok(again);
+    expect(again.stdout).toContain(`as run ${runId}`);
+    expect(server.requests).toHaveLength(2 * N);
+  }, 180_000);
+
+  it('Ctrl-C on the coordinating process: exit 130, run cancelled, its queued jobs withdrawn (no worker takes them later)', async () => {
+    const N = 200;
+    const server = await fakeProvider(50, false);
+    const dir = tempDir();
+    writeFiles(dir, { 'evalspec.yaml': SUITE(server.openaiBaseURL), 'cases.jsonl': cases(N) });
+    const db = await createPgDatabase();
+    // This process works alone (concurrency 8 from the suite), in jobs of 20 items.
+    const coordinator = startCli(['run', 'evalspec.yaml', '--distributed', '--batch', '20', '--no-progress', '--db', db], {
+      cwd: dir,
+      env: { OPENAI_API_KEY: KEY },
+    });
+    let out = '';
+    coordinator.stdout!.on('data', (d) => (out += d));
+    coordinator.stderr!.on('data', (d) => (out += d));
+    while (server.requests.length < 30) {
+      if (coordinator.exitCode !== null) throw new Error(`the coordinator ended early:\n${out}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    coordinator.kill('SIGINT');
+    const [code] = (await once(coordinator, 'exit')) as [number];
+    expect(code, out).toBe(130);
+    expect(out).toContain('jobs withdrawn');
+    expect(await pgQuery(db, 'SELECT status FROM runs')).toEqual([{ status: 'cancelled' }]);
+    // Nothing of the run is left for a worker: every job is completed or cancelled.
+    const left = await pgQuery<{ n: number }>(db, "SELECT count(*)::int AS n FROM evalspec_queue.job WHERE state IN ('created', 'retry', 'active')");
+    expect(left[0].n).toBe(0);
+    // A worker started now finds no work: the provider sees no new request.
+    const before = server.requests.length;
+    startWorkers(dir, db, 1);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(server.requests.length).toBe(before);
+  }, 120_000);
+});
