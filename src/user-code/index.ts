@@ -60,6 +60,9 @@ export interface ModuleExports {
 
 const moduleInfo = new Map<string, Promise<ModuleExports>>();
 
+/** The least time a module's import (its top level) gets, whatever the call timeout. */
+export const MODULE_LOAD_MIN_MS = 10_000;
+
 /**
  * Imports a module in a trusted worker (once per URL; each worker imports it again on first use) and says
  * what it exports. Rejects with a UserCodeError: `threw` when the import fails, `timeout` when its top level
@@ -68,7 +71,11 @@ const moduleInfo = new Map<string, Promise<ModuleExports>>();
 export function describeModule(url: string, timeoutMs: number): Promise<ModuleExports> {
   let loading = moduleInfo.get(url);
   if (loading === undefined) {
-    loading = userCodePool('trusted').request({ t: 'load', url }, { timeoutMs }) as Promise<ModuleExports>;
+    // The first load also starts a worker thread and Node's module loader: on a busy machine that alone can take
+    // longer than a call's timeout of a few hundred ms, which must not make a correct module "hung". A top level
+    // that really hangs is still stopped, after MODULE_LOAD_MIN_MS at the least.
+    const deadline = Math.max(timeoutMs, MODULE_LOAD_MIN_MS);
+    loading = userCodePool('trusted').request({ t: 'load', url }, { timeoutMs: deadline }) as Promise<ModuleExports>;
     moduleInfo.set(url, loading);
     loading.catch(() => moduleInfo.delete(url));
   }
