@@ -2,7 +2,7 @@
 // a million case × variant records take tens of megabytes, not a JavaScript object (and three Maps) each
 // (issue #22). `ColumnOutcome` is a view of one slot with the shape stats' CaseOutcome has; its metrics and
 // checks are built on access from the columns.
-import type { CaseOutcome } from '../stats/index.js';
+import type { CaseOutcome, CheckFilter } from '../stats/index.js';
 
 type Severity = 'normal' | 'critical';
 
@@ -122,6 +122,24 @@ abstract class ColumnOutcome implements CaseOutcome {
       if (bySeverity) out[severity] = bySeverity;
     }
     return out;
+  }
+  metricValue(name: string): number | undefined {
+    const m = this.columns.metrics.get(name);
+    const n = m ? m.n[this.index] : 0;
+    return n > 0 ? m!.sum[this.index] / n : undefined;
+  }
+  checkCounts(filter: CheckFilter): { judged: number; failed: number } {
+    let judged = 0;
+    let failed = 0;
+    for (const severity of ['normal', 'critical'] as const) {
+      if (filter.severity && filter.severity !== severity) continue;
+      for (const [name, c] of this.columns.checks[severity]) {
+        if (filter.metric !== undefined && filter.metric !== name) continue;
+        judged += c.judged[this.index];
+        failed += c.failed[this.index];
+      }
+    }
+    return { judged, failed };
   }
   toJSON(): CaseOutcome {
     const out: CaseOutcome = {

@@ -25,7 +25,7 @@ export interface CaseOutcomeScanOptions {
    * with the case's index in RunOutcomes.cases (undefined for a result of a variant not in the run).
    */
   onRow?: (row: ResultRow, caseIndex: number | undefined) => void;
-  /** Called with every stored case as it is read (diff takes the content hashes from here). */
+  /** Called with every stored case as it is read, in the order of RunOutcomes.cases (diff takes the content hashes from here). */
   onCase?: (c: CaseKey) => void;
   /** Called with the number of stored cases before the first result (to size other accumulators). */
   onCases?: (cases: number) => void;

@@ -2,8 +2,8 @@
 // the pure stats/run-diff.ts, then the outputs of the flipped cases only are fetched (one streamed pass per run and
 // variant) with the repeat that represents each side. report/diff-report.ts adds the words and renders it.
 import type { Store, RunRecord } from '../store/index.js';
-import { diffRuns, type CaseFlip, type DiffOptions, type RunDiff, type VariantDiff } from '../stats/index.js';
-import { loadCaseOutcomes } from './case-outcomes.js';
+import { diffRuns, type CaseFlip, type DiffOptions, type DiffSide, type RunDiff, type VariantDiff } from '../stats/index.js';
+import { loadCaseOutcomes, loadCaseTable } from './case-outcomes.js';
 import { outputsOf, representativeSample, shownFlipIds, sidePasses, type OutputSample } from './flip-samples.js';
 
 export interface FlipWithOutputs extends CaseFlip {
@@ -20,6 +20,13 @@ export interface DiffFiguresOptions extends DiffOptions {
   outputsFor?: { perKind: number; overall: number };
 }
 
+// Frozen: shared by every flip without outputs.
+const NO_OUTPUTS: FlipWithOutputs['outputs'] = Object.freeze({
+  before: Object.freeze([]) as unknown as OutputSample[],
+  after: Object.freeze([]) as unknown as OutputSample[],
+});
+const NOT_SHOWN: FlipWithOutputs['shown'] = Object.freeze({ before: null, after: null });
+
 /** A variant's changes with the outputs of its flipped cases. */
 export interface VariantDiffFigures extends Omit<VariantDiff, 'flips'> {
   flips: { fixed: FlipWithOutputs[]; broken: FlipWithOutputs[]; stillFailing: FlipWithOutputs[] };
@@ -31,6 +38,28 @@ export async function findBaselineRun(store: Store, suiteName: string, label: st
   return runs.find((r) => r.id !== exclude);
 }
 
+/**
+ * Both runs' per-case tables with their content hashes aligned with the cases (onCase sees them in the table's
+ * order); a hash equal to the other run's shares its string. A function of its own so the after run's case index
+ * is garbage once both are loaded.
+ */
+async function loadSides(store: Store, before: RunRecord, after: RunRecord): Promise<[DiffSide, DiffSide]> {
+  const hashesAfter: string[] = [];
+  const hashesBefore: string[] = [];
+  const tableAfter = await loadCaseTable(store, after, { onCase: (c) => hashesAfter.push(c.contentHash) });
+  const outcomesBefore = await loadCaseOutcomes(store, before, {
+    onCase: (c) => {
+      const i = tableAfter.caseIndex.get(c.caseId);
+      const other = i === undefined ? undefined : hashesAfter[i];
+      hashesBefore.push(other === c.contentHash ? other : c.contentHash);
+    },
+  });
+  return [
+    { outcomes: outcomesBefore, hashes: hashesBefore },
+    { outcomes: tableAfter.outcomes, hashes: hashesAfter },
+  ];
+}
+
 /** Compare two stored runs: `before` is the baseline, `after` the run under review. */
 export async function diffFigures(
   store: Store,
@@ -38,17 +67,7 @@ export async function diffFigures(
   after: RunRecord,
   options: DiffFiguresOptions = {},
 ): Promise<{ diff: RunDiff; perVariant: VariantDiffFigures[] }> {
-  // Case id → content hash, read with each run's cases; a hash equal to the other run's shares its string.
-  const hashesAfter = new Map<string, string>();
-  const hashesBefore = new Map<string, string>();
-  const outcomesAfter = await loadCaseOutcomes(store, after, { onCase: (c) => hashesAfter.set(c.caseId, c.contentHash) });
-  const outcomesBefore = await loadCaseOutcomes(store, before, {
-    onCase: (c) => {
-      const other = hashesAfter.get(c.caseId);
-      hashesBefore.set(c.caseId, other === c.contentHash ? other : c.contentHash);
-    },
-  });
-  const diff = diffRuns({ outcomes: outcomesBefore, hashes: hashesBefore }, { outcomes: outcomesAfter, hashes: hashesAfter }, options);
+  const diff = diffRuns(...(await loadSides(store, before, after)), options);
   const perVariant: VariantDiffFigures[] = [];
   for (const v of diff.perVariant) {
     const all = [...v.flips.fixed, ...v.flips.broken, ...v.flips.stillFailing];
@@ -56,11 +75,14 @@ export async function diffFigures(
     const fetch = options.outputs !== false;
     const ob = fetch ? await outputsOf(store, before.id, v.variant, wanted) : new Map<string, OutputSample[]>();
     const oa = fetch ? await outputsOf(store, after.id, v.variant, wanted) : new Map<string, OutputSample[]>();
+    // The flip itself gets its outputs (not a copy: `diff` holds the same flips, and a large run has hundreds of
+    // thousands of still-failing cases); one whose outputs were not fetched shares one empty record.
     const withOutputs = (f: CaseFlip): FlipWithOutputs => {
+      if (!ob.has(f.caseId) && !oa.has(f.caseId)) return Object.assign(f, { outputs: NO_OUTPUTS, shown: NOT_SHOWN });
       const outputs = { before: ob.get(f.caseId) ?? [], after: oa.get(f.caseId) ?? [] };
       const shown = (side: 'before' | 'after') =>
         representativeSample(outputs[side], sidePasses(f, side), side === 'after' ? f.newCriticalFailures : [])?.repeat ?? null;
-      return { ...f, outputs, shown: { before: shown('before'), after: shown('after') } };
+      return Object.assign(f, { outputs, shown: { before: shown('before'), after: shown('after') } });
     };
     perVariant.push({
       ...v,

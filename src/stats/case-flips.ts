@@ -63,6 +63,8 @@ function criticalFailures(o: CaseOutcome): Set<string> {
 }
 
 function newCriticalFailures(before: CaseOutcome, after: CaseOutcome): string[] {
+  // Most flips (every still-failing case of a large run) fail no critical check: skip the two sets.
+  if (after.checkCounts && after.checkCounts({ severity: 'critical' }).failed === 0) return [];
   const was = criticalFailures(before);
   return [...criticalFailures(after)].filter((m) => !was.has(m)).sort();
 }
@@ -94,7 +96,8 @@ export function caseFlips(
     const flip: CaseFlip = {
       caseId: cases[ib].id,
       kind,
-      tags: [...cases[ib].tags],
+      // The case's tag list itself (shared by the cases with the same tags, never modified), not a copy per flip.
+      tags: cases[ib].tags as string[],
       before: sideSummary(a),
       after: sideSummary(b),
       newCriticalFailures: newCriticalFailures(a, b),

@@ -38,6 +38,13 @@ export interface CaseOutcome {
    * `checks.critical["no-cash-promise"] = { judged: 3, failed: 1 }`.
    */
   checks: Partial<Record<'normal' | 'critical', Record<string, { judged: number; failed: number }>>>;
+  /**
+   * Optional fast path for `metrics[name]`: outcomes backed by columns (analysis/case-columns.ts) answer without
+   * building the whole record, which at 1,000,000 cases × variants would be a throwaway object per case and call.
+   */
+  metricValue?(name: string): number | undefined;
+  /** Optional fast path: the summed judged / failed counts of the checks `filter` selects, without building `checks`. */
+  checkCounts?(filter: CheckFilter): { judged: number; failed: number };
 }
 
 export interface VariantOutcomes {
@@ -71,7 +78,7 @@ export function caseValue(outcome: CaseOutcome | undefined, metric: string): num
   if (!outcome || outcome.results === 0) return undefined;
   if (metric === 'pass_rate') return outcome.passValue ?? outcome.passed / outcome.results;
   if (metric === 'score') return outcome.score ?? undefined;
-  return outcome.metrics[metric];
+  return outcome.metricValue ? outcome.metricValue(metric) : outcome.metrics[metric];
 }
 
 /** Filter of a failure-rate figure: checks of this severity and/or metric. */
@@ -87,6 +94,10 @@ export interface CheckFilter {
  */
 export function caseFailure(outcome: CaseOutcome | undefined, filter: CheckFilter): 'failed' | 'clean' | undefined {
   if (!outcome) return undefined;
+  if (outcome.checkCounts) {
+    const counts = outcome.checkCounts(filter);
+    return counts.failed > 0 ? 'failed' : counts.judged > 0 ? 'clean' : undefined;
+  }
   let judged = 0;
   let failed = 0;
   for (const severity of ['normal', 'critical'] as const) {

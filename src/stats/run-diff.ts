@@ -18,15 +18,22 @@ import { pairedSegmentWarning, type SegmentSizeWarning } from './segment-size.js
 import { minimumDetectableDifference } from './power.js';
 import { mcnemarFromOutcomes } from './mcnemar.js';
 import { pairedWithInterval } from './run-analysis.js';
-import { caseValue, clusterKey, hasClusters, type CaseInfo, type CaseOutcome, type RunOutcomes } from './outcomes.js';
+import { caseValue, clusterKey, type CaseInfo, type CaseOutcome, type RunOutcomes } from './outcomes.js';
 import { caseFlips, casePassed, flakyChanges, type CaseFlip, type FlakyChange } from './case-flips.js';
 
 export type { CaseFlip, CaseSideSummary, FlakyChange, FlipKind } from './case-flips.js';
 
 export interface DiffSide {
   outcomes: RunOutcomes;
-  /** Case id → content hash, from the store's cases table. */
-  hashes: ReadonlyMap<string, string>;
+  /**
+   * Case content hashes from the store's cases table: by case id, or aligned with outcomes.cases (a slot per case
+   * instead of a map entry per case, for a run of a million results; undefined for a case not stored with the run).
+   */
+  hashes: ReadonlyMap<string, string> | readonly (string | undefined)[];
+}
+
+function hashOf(side: DiffSide, index: number, id: string): string | undefined {
+  return side.hashes instanceof Map ? side.hashes.get(id) : (side.hashes as readonly (string | undefined)[])[index];
 }
 
 export interface DiffOptions {
@@ -127,7 +134,7 @@ export function metricChange(
     b.push(y);
     used.push(ib);
   }
-  const clustered = hasClusters(used.map((i) => cases[i]));
+  const clustered = used.some((i) => cases[i].cluster !== null);
   const clusterIds = clustered ? used.map((i) => clusterKey(cases[i])) : undefined;
   const paired = pairedWithInterval(a, b, level, clusterIds);
   const pd = paired?.pd;
@@ -180,18 +187,22 @@ export function sameFigures(a: Pick<MetricChange, 'n' | 'difference' | 'se' | 'p
 /** Match the cases of two runs by id and content hash. */
 export function matchCases(before: DiffSide, after: DiffSide): { matching: CaseMatching; pairs: [number, number][] } {
   const indexBefore = new Map(before.outcomes.cases.map((c, i) => [c.id, i]));
-  const inAfter = new Set<string>();
+  // Before cases met in the after run, by index (a byte per case rather than a set of ids).
+  const inAfter = new Uint8Array(before.outcomes.cases.length);
   const pairs: [number, number][] = [];
   const changed: string[] = [];
   const added: string[] = [];
   after.outcomes.cases.forEach((c, ib) => {
-    inAfter.add(c.id);
     const ia = indexBefore.get(c.id);
-    if (ia === undefined) added.push(c.id);
-    else if (before.hashes.get(c.id) !== after.hashes.get(c.id)) changed.push(c.id);
+    if (ia === undefined) {
+      added.push(c.id);
+      return;
+    }
+    inAfter[ia] = 1;
+    if (hashOf(before, ia, c.id) !== hashOf(after, ib, c.id)) changed.push(c.id);
     else pairs.push([ia, ib]);
   });
-  const removed = before.outcomes.cases.filter((c) => !inAfter.has(c.id)).map((c) => c.id);
+  const removed = before.outcomes.cases.filter((_, i) => inAfter[i] === 0).map((c) => c.id);
   return { matching: { unchanged: pairs.length, changed, added, removed }, pairs };
 }
 
