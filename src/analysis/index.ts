@@ -78,3 +78,4 @@ export {
   type VariantConfigChange,
 } from './config-changes.js';
 export { compactLineDiff, type DiffLine } from './line-diff.js';
+export { ciVerdict, type CiFacts, type CiRule, type CiVerdict, type CiVerdictFigures } from './ci-verdict.js';

@@ -13,10 +13,10 @@ import { FLIP_WORD, significantRegressions, type DiffReport } from './diff-repor
 import type { FlipWithOutputs } from '../analysis/index.js';
 import { markdownFlipTable } from './diff-markdown.js';
 import { configChangesMarkdown } from './config-changes-render.js';
-import { criticalFirst, criticalFlips } from '../analysis/index.js';
+import { ciVerdict, criticalFirst, criticalFlips, type CiRule, type CiVerdict } from '../analysis/index.js';
 import { withSink } from './file-sink.js';
 
-export type CiVerdict = 'pass' | 'fail' | 'warn';
+export type { CiVerdict };
 
 export interface CiInput {
   /** The run just made (with its analysis sections). */
@@ -47,70 +47,83 @@ const ICON: Record<CiVerdict, CiDecision['icon']> = { pass: '✅', fail: '❌', 
 const md = (s: string, max = 300) => escapeMarkdownInline(s, max);
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** The headline: bars and the run's status decide the exit code; regressions against the baseline warn. */
+const HEADLINE: Record<CiRule, string> = {
+  'key-refused': 'the run stopped',
+  cancelled: 'no decision: the run is not complete',
+  incomplete: 'no decision: the run is not complete',
+  'bars-failed': 'do not ship',
+  regressed: 'look before shipping',
+  'inconclusive-allowed': 'look before shipping',
+  'nothing-measured': 'look before shipping',
+  'nothing-gated': 'look before shipping',
+  'bars-met': 'ready to ship',
+  'no-bars': 'ready to ship',
+};
+
+/** The headline and its reasons in words; the verdict itself is analysis/ci-verdict.ts's. */
 export function ciDecision(input: CiInput): CiDecision {
   const { gate, exitCode, report } = input;
-  const reasons: string[] = [];
+  const regressions = input.diff ? significantRegressions(input.diff).length : 0;
   const critical = input.diff?.summary.newCriticalFailures ?? 0;
+  const figures = ciVerdict({
+    exitCode,
+    codes: { ok: EXIT.ok, auth: EXIT.auth, incomplete: EXIT.incomplete, cancelled: EXIT.cancelled },
+    gate,
+    allowInconclusive: input.allowInconclusive,
+    regressions,
+    newCriticalFailures: critical,
+    anyCases: report.variants.some((v) => v.cases !== 0),
+    anyPassed: report.variants.some((v) => Boolean(v.passRate)),
+  });
   const criticalText = `${plural(critical, 'flipped case')} newly fail${critical === 1 ? 's' : ''} a critical check (⛔)`;
-  let verdict: CiVerdict;
-  let headline: string;
-  if (exitCode === EXIT.auth) {
-    verdict = 'fail';
-    headline = 'the run stopped';
-    reasons.push('A provider refused the API key: the run stopped early (exit 4).');
-  } else if (exitCode === EXIT.incomplete || exitCode === EXIT.cancelled) {
-    verdict = 'warn';
-    headline = 'no decision: the run is not complete';
-    reasons.push(
-      exitCode === EXIT.cancelled
-        ? `The run was cancelled (exit 130); finish it with: evalspec run --resume ${report.runId}`
-        : input.stopReason
-          ? `The run is ${report.status}: ${input.stopReason} (exit 3); finish it with: evalspec run --resume ${report.runId}`
-          : `The run is ${report.status}: some calls are still in error after retries (exit 3); finish it with: evalspec run --resume ${report.runId}`,
-    );
-  } else if (exitCode !== EXIT.ok || !gate.pass) {
-    verdict = 'fail';
-    headline = 'do not ship';
-    const parts = [
-      gate.notMet ? `${plural(gate.notMet, 'quality bar')} not met` : '',
-      gate.inconclusive && !input.allowInconclusive
-        ? `${gate.notMet ? gate.inconclusive : plural(gate.inconclusive, 'quality bar')} not proven (inconclusive)`
-        : '',
-    ].filter(Boolean);
-    const worse = input.diff ? significantRegressions(input.diff) : [];
-    if (parts.length) reasons.push(`${parts.join(', ')}.`);
-    else reasons.push(`${plural(worse.length, 'figure')} got significantly worse than ${input.baselineLabel} (--fail-on-regression).`);
-  } else {
-    const worse = input.diff ? significantRegressions(input.diff) : [];
-    if (worse.length || critical) {
-      verdict = 'warn';
-      headline = 'look before shipping';
-      const worseText = `${plural(worse.length, 'figure')} got significantly worse than ${input.baselineLabel}`;
-      if (!critical) reasons.push(`The bars pass, but ${worseText}.`);
-      else reasons.push(`The bars pass, but ${criticalText}${worse.length ? ` and ${worseText}` : ` against ${input.baselineLabel}`}.`);
-    } else if (gate.inconclusive) {
-      verdict = 'warn';
-      headline = 'look before shipping';
-      reasons.push(`${plural(gate.inconclusive, 'quality bar')} not proven (inconclusive), accepted by --allow-inconclusive.`);
-    } else if (!gate.met && report.variants.every((v) => !v.passRate)) {
-      // No bars and nothing passed (or no case at all): a green tick would say the change is safe.
-      verdict = 'warn';
-      headline = 'look before shipping';
+  const worseText = `${plural(regressions, 'figure')} got significantly worse than ${input.baselineLabel}`;
+  const resume = `finish it with: evalspec run --resume ${report.runId}`;
+  const reasons: string[] = [];
+  switch (figures.rule) {
+    case 'key-refused':
+      reasons.push('A provider refused the API key: the run stopped early (exit 4).');
+      break;
+    case 'cancelled':
+      reasons.push(`The run was cancelled (exit 130); ${resume}`);
+      break;
+    case 'incomplete':
       reasons.push(
-        report.variants.every((v) => v.cases === 0)
-          ? 'The run has no cases and the suite has no quality bars: nothing was measured.'
-          : 'No case passed and the suite has no quality bars: nothing is gated.',
+        input.stopReason
+          ? `The run is ${report.status}: ${input.stopReason} (exit 3); ${resume}`
+          : `The run is ${report.status}: some calls are still in error after retries (exit 3); ${resume}`,
       );
-    } else {
-      verdict = 'pass';
-      headline = 'ready to ship';
-      reasons.push(gate.met ? 'Every quality bar is met.' : 'The suite has no quality bars; nothing is gated.');
+      break;
+    case 'bars-failed': {
+      const parts = [
+        figures.notMet ? `${plural(figures.notMet, 'quality bar')} not met` : '',
+        figures.notProven ? `${figures.notMet ? figures.notProven : plural(figures.notProven, 'quality bar')} not proven (inconclusive)` : '',
+      ].filter(Boolean);
+      reasons.push(parts.length ? `${parts.join(', ')}.` : `${worseText} (--fail-on-regression).`);
+      break;
     }
+    case 'regressed':
+      if (!critical) reasons.push(`The bars pass, but ${worseText}.`);
+      else reasons.push(`The bars pass, but ${criticalText}${regressions ? ` and ${worseText}` : ` against ${input.baselineLabel}`}.`);
+      break;
+    case 'inconclusive-allowed':
+      reasons.push(`${plural(gate.inconclusive, 'quality bar')} not proven (inconclusive), accepted by --allow-inconclusive.`);
+      break;
+    case 'nothing-measured':
+      reasons.push('The run has no cases and the suite has no quality bars: nothing was measured.');
+      break;
+    case 'nothing-gated':
+      reasons.push('No case passed and the suite has no quality bars: nothing is gated.');
+      break;
+    case 'bars-met':
+      reasons.push('Every quality bar is met.');
+      break;
+    case 'no-bars':
+      reasons.push('The suite has no quality bars; nothing is gated.');
+      break;
   }
   // Whatever decided the verdict, a new critical failure is always said.
   if (critical && !reasons[0].includes('(⛔)')) reasons.push(`Against ${input.baselineLabel}: ${criticalText}.`);
-  return { verdict, icon: ICON[verdict], headline, reasons, newCriticalFailures: critical };
+  return { verdict: figures.verdict, icon: ICON[figures.verdict], headline: HEADLINE[figures.rule], reasons, newCriticalFailures: critical };
 }
 
 function changeCell(input: CiInput, variantId: string): string {
