@@ -128,4 +128,21 @@ CREATE TABLE run_leases (
     name: 'viewer access tokens',
     sql: ACCESS_TOKENS_SQL,
   },
+  {
+    // PostgreSQL only (a SQLite store serves one process, whose budget is in memory): the rate budget the workers
+    // of distributed runs share (src/distribute/shared-budget.ts), one token bucket per provider endpoint + key
+    // hash, model (or key) and dimension. Leases refill it from the database's clock (updated_at).
+    version: 3,
+    name: 'shared rate-limit buckets',
+    sql: `
+CREATE TABLE rate_buckets (
+  key TEXT PRIMARY KEY,
+  tokens DOUBLE PRECISION NOT NULL,
+  per_ms DOUBLE PRECISION NOT NULL,
+  capacity DOUBLE PRECISION NOT NULL,
+  granted DOUBLE PRECISION NOT NULL,
+  updated_at TIMESTAMPTZ NOT NULL
+);
+`,
+  },
 ];
