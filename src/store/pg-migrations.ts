@@ -7,6 +7,7 @@
 // maps both dialects' rows. What PostgreSQL adds: `seq bigserial` on the tables read in write order (SQLite's
 // rowid), renewed when a row is replaced, and BIGINT for epoch milliseconds.
 import { ACCESS_TOKENS_SQL } from './access-tokens.js';
+import { RATE_LIMITS_SQL } from './rate-limit-figures.js';
 import type { Migration } from './migrations.js';
 
 export const PG_MIGRATIONS: Migration[] = [
@@ -144,5 +145,11 @@ CREATE TABLE rate_buckets (
   updated_at TIMESTAMPTZ NOT NULL
 );
 `,
+  },
+  {
+    // SQLite migration 9: the rate-limit figures of each process that worked on a run.
+    version: 4,
+    name: 'rate-limit figures per run and process',
+    sql: RATE_LIMITS_SQL,
   },
 ];

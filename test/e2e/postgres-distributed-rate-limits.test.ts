@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupTempDirs, jsonl, runCli, startCli, tempDir, writeFiles } from '../helpers/cli.js';
-import { createPgDatabase, pgTestMode, pgUnavailableReason } from '../helpers/pg.js';
+import { createPgDatabase, pgQuery, pgTestMode, pgUnavailableReason } from '../helpers/pg.js';
 import { SHARED_SERVER, startSharedServer, type SharedServer } from '../helpers/shared-server.js';
 
 const KEY = 'sk-distributed-rate-limit-0123456789';
@@ -91,5 +91,17 @@ describe.skipIf(mode === 'skip' || !existsSync(SHARED_SERVER))('a declared rate 
     // together) had the server reject 158 requests for these 150 calls; shared, 2.
     const rejected = stats.byOutcome.rate_limited ?? 0;
     expect(rejected).toBeLessThanOrEqual(N / 10);
+    // The report's rateLimits are every worker's figures summed (each worker stores its own with the run): the
+    // attempts add up to what the server saw, the rejections to what it rejected.
+    expect(report.rateLimits).toHaveLength(1);
+    expect(report.rateLimits[0]).toMatchObject({ model: 'openai:fake-large', declared: { rpm: RPM, tpm: null }, learned: { rpm: RPM } });
+    expect(report.rateLimits[0].attempts).toBe(stats.requests);
+    expect(report.rateLimits[0].rejected).toBe(rejected);
+    const stored = await pgQuery<{ source: string }>(db, 'SELECT source FROM run_rate_limits');
+    expect(stored.length).toBeGreaterThanOrEqual(2); // at least two of the three workers took jobs
+    // A later `show` has the same figures, from the store.
+    const show = await runCli(['show', report.runId, '--json', 'show.json', '--db', db], { cwd: dir });
+    expect(show.exitCode, show.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'show.json'), 'utf8')).rateLimits).toEqual(report.rateLimits);
   }, 180_000);
 });

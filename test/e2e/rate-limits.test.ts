@@ -74,6 +74,11 @@ describe.skipIf(!existsSync(SHARED_SERVER))('against the shared fake server’s 
         expect(report.rateLimits.reduce((n: number, r: { rejected: number }) => n + r.rejected, 0)).toBe(rejected);
         // The terminal report says the run was throttled, in one line.
         expect(result.stdout).toMatch(/^rate-limited: openai:fake-(large|small) \(/m);
+        // The figures are stored with the run: a later `show` prints and writes them too.
+        const show = await runCli(['show', report.runId, '--json', 'show.json'], { cwd: dir });
+        expect(show.exitCode, show.stderr).toBe(0);
+        expect(JSON.parse(readFileSync(join(dir, 'show.json'), 'utf8')).rateLimits).toEqual(report.rateLimits);
+        expect(show.stdout).toMatch(/^rate-limited: openai:fake-(large|small) \(/m);
       } finally {
         await server.stop();
       }
