@@ -101,6 +101,7 @@ class LeasedBucket implements RateBucket {
         this.timer = undefined;
         this.wakeAll();
       }, wait);
+      this.timer.unref(); // a stopping worker does not wait for it (its calls are cancelled)
       return;
     }
     this.leasing = true;
