@@ -211,7 +211,8 @@ export async function runSuite(suitePath: string | undefined, options: RunSuiteO
     const { outcome, reporters } = await execute();
     const report = await buildRunReport(store, outcome.runId);
     report.warnings = [...new Set([...report.warnings, ...outcome.warnings])];
-    if (outcome.rateLimits.length > 0) report.rateLimits = outcome.rateLimits;
+    // The stored figures (every process of the run); this invocation's when they could not be stored.
+    if (!report.rateLimits && outcome.rateLimits.length > 0) report.rateLimits = outcome.rateLimits;
     await reportRunEnd(reporters, report, store);
     // An incomplete, cancelled or refused run keeps its own code (3, 130, 4) even when bars fail.
     const gate = gateSummary(report, options.allowInconclusive);

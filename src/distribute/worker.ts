@@ -10,6 +10,7 @@ import type { Plan } from '../plan/index.js';
 import { executeRun, RateLimits } from '../run/index.js';
 import type { Store } from '../store/index.js';
 import { openQueue, QUEUE, type JobData } from './queue.js';
+import { PgRateBudget } from './shared-budget.js';
 
 export interface WorkerOptions {
   store: Store;
@@ -55,6 +56,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const boss: PgBoss = await openQueue(options.url, (error) => log(`worker: queue error: ${error.message}`));
   const plans = new Map<string, Promise<Plan>>();
   const rateLimits = new Map<string, RateLimits>(); // per run: what one job learned about a provider, the next keeps
+  // Every worker's controllers take from one budget in the store: N workers on one key send the limit, not N times it.
+  const budget = new PgRateBudget(options.url, log);
   const stop = new AbortController();
   const perJob = Math.max(1, Math.ceil(options.concurrency / JOBS_IN_FLIGHT));
 
@@ -72,7 +75,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       isolateChecks: data.isolateChecks,
       concurrency: perJob,
       signal: stop.signal,
-      rateLimits: rateLimits.get(data.runId) ?? rateLimits.set(data.runId, new RateLimits()).get(data.runId),
+      rateLimits: rateLimits.get(data.runId) ?? rateLimits.set(data.runId, new RateLimits(budget)).get(data.runId),
       distributed: { role: 'part', runId: data.runId, repeat: data.repeat, caseFrom: data.caseFrom, caseTo: data.caseTo },
     });
     const { called, cached, skipped, errors } = outcome.counts;
@@ -115,6 +118,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       stop.abort();
       await Promise.all(loops);
       await boss.stop({ graceful: false, wait: true });
+      await budget.close();
     },
   };
 }

@@ -1,7 +1,7 @@
 // The run report's shape: the JSON contract (formatVersion 1) that every format renders. Types only, in a file
 // of their own so that run-report.ts (which builds the report) and analysis.ts (which fills its run-level
 // sections) both import it instead of each other.
-import type { RunStatus } from '../store/index.js';
+import type { RateLimitFigures, RunStatus } from '../store/index.js';
 import type { Interval } from '../stats/index.js';
 import type { JudgeSummary } from './judge-summary.js';
 import type { CostSummary } from '../analysis/index.js';
@@ -41,21 +41,8 @@ export interface VariantSummary {
   consistency?: ConsistencyFigure | null;
 }
 
-/**
- * A provider:model that met a rate limit during this invocation (run/rate-limit/): the limits declared in the
- * suite and learned from the provider's headers (per minute; null when unknown), the attempts the provider
- * rejected (429) and the time calls spent waiting for the limit. Held in memory by the run: present in the
- * report of the run that met it, not in a later `show`.
- */
-export interface RateLimitSummary {
-  model: string;
-  declared: { rpm: number | null; tpm: number | null };
-  learned: { rpm: number | null; tpm: number | null; inputTpm: number | null; outputTpm: number | null };
-  attempts: number;
-  rejected: number;
-  waitedS: number;
-  concurrencyWindow: number | null;
-}
+/** A provider:model that met a rate limit during the run, summed over its processes (store/types.ts). */
+export type RateLimitSummary = RateLimitFigures;
 
 export interface RunReport {
   formatVersion: 1;
@@ -83,7 +70,7 @@ export interface RunReport {
   segments?: SegmentSection[];
   /** Cost of quality and latency per variant and segment (cost-summary.ts). */
   costs?: CostSummary;
-  /** Rate limits met by this invocation, per provider:model (absent when none was). */
+  /** Rate limits met by the run (every invocation and worker), per provider:model (absent when none was). */
   rateLimits?: RateLimitSummary[];
 }
 

@@ -163,6 +163,8 @@ export async function buildRunReport(store: Store, runRef: string, level = 0.95,
   }
   if (options.analysis !== false) addRunAnalysis(outcomes, run, report, { level });
   report.costs = costSummary(selection.finish(outcomes.cases, {}, caseIndex), level);
+  const rateLimits = await store.rateLimits.list(runId);
+  if (rateLimits.length > 0) report.rateLimits = rateLimits;
   return report;
 }
 

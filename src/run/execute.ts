@@ -340,13 +340,20 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
       storeFailure = error;
     }
   }
+  // This process's rate-limit figures, with the run: `show` and a distributed run's report (summed over workers) read them.
+  const figures = rateLimits.figures();
+  if (figures.length > 0 && !storeFailure) {
+    await store.rateLimits
+      .put(runId, rateLimits.source, figures)
+      .catch((error: Error) => warnings.push(`the rate-limit figures were not stored: ${error.message}`));
+  }
   if (storeFailure) {
     fatal = new EvalspecError('STORE', `writing results failed: ${(storeFailure as Error).message}`, { exitCode: EXIT.incomplete, cause: storeFailure });
   }
   if (part) {
     // A job's outcome: the job is done when every item was stored (fatal or stopped: pg-boss retries it).
     const status: RunStatus = cancel?.aborted ? 'cancelled' : fatal || budget?.stopped ? 'incomplete' : 'completed';
-    return { runId, status, fatal, warnings, counts, budget: budget?.summary(), rateLimits: rateLimits.figures() };
+    return { runId, status, fatal, warnings, counts, budget: budget?.summary(), rateLimits: figures };
   }
 
   const aggregates = await store.results.aggregate(runId);
@@ -358,5 +365,5 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
   await store.runs.addWarnings(runId, warnings);
   await store.runs.setStatus(runId, status, new Date().toISOString());
   options.onEvent?.({ type: 'run-end', runId, status });
-  return { runId, status, fatal, warnings, counts, budget: budget?.summary(), rateLimits: rateLimits.figures() };
+  return { runId, status, fatal, warnings, counts, budget: budget?.summary(), rateLimits: figures };
 }

@@ -54,6 +54,9 @@ async function copyRun(from: Store, to: Store, run: RunRecord): Promise<CopyProg
   if (batch.length > 0) await to.results.putMany(batch);
   results += batch.length;
   if (labels.length > 0) await to.labels.putMany(labels);
+  // The run's rate-limit figures, already summed over its processes: one source in the copy (copying again replaces it).
+  const rateLimits = await from.rateLimits.list(run.id);
+  if (rateLimits.length > 0) await to.rateLimits.put(run.id, 'copied', rateLimits);
   // Last: a copy interrupted before this point leaves the run as it was, and the next copy completes it.
   if (present) {
     await to.runs.setStatus(run.id, run.status, run.endedAt);

@@ -1,6 +1,7 @@
 // Numbered migrations, applied in order inside one transaction each and recorded in schema_migrations.
 // Never edit a published migration: add a new one. The SQL is plain enough for SQLite and PostgreSQL.
 import { ACCESS_TOKENS_SQL } from './access-tokens.js';
+import { RATE_LIMITS_SQL } from './rate-limit-figures.js';
 
 export interface Migration {
   version: number;
@@ -173,5 +174,12 @@ UPDATE labels SET preference = label, label = NULL WHERE label IN ('win', 'loss'
     version: 8,
     name: 'viewer access tokens',
     sql: ACCESS_TOKENS_SQL,
+  },
+  {
+    // The rate-limit figures of each process that worked on a run (rate-limit-figures.ts): `show` prints them, and
+    // a distributed run's report sums its workers'.
+    version: 9,
+    name: 'rate-limit figures per run and process',
+    sql: RATE_LIMITS_SQL,
   },
 ];

@@ -7,6 +7,7 @@
 // maps both dialects' rows. What PostgreSQL adds: `seq bigserial` on the tables read in write order (SQLite's
 // rowid), renewed when a row is replaced, and BIGINT for epoch milliseconds.
 import { ACCESS_TOKENS_SQL } from './access-tokens.js';
+import { RATE_LIMITS_SQL } from './rate-limit-figures.js';
 import type { Migration } from './migrations.js';
 
 export const PG_MIGRATIONS: Migration[] = [
@@ -127,5 +128,28 @@ CREATE TABLE run_leases (
     version: 2,
     name: 'viewer access tokens',
     sql: ACCESS_TOKENS_SQL,
+  },
+  {
+    // PostgreSQL only (a SQLite store serves one process, whose budget is in memory): the rate budget the workers
+    // of distributed runs share (src/distribute/shared-budget.ts), one token bucket per provider endpoint + key
+    // hash, model (or key) and dimension. Leases refill it from the database's clock (updated_at).
+    version: 3,
+    name: 'shared rate-limit buckets',
+    sql: `
+CREATE TABLE rate_buckets (
+  key TEXT PRIMARY KEY,
+  tokens DOUBLE PRECISION NOT NULL,
+  per_ms DOUBLE PRECISION NOT NULL,
+  capacity DOUBLE PRECISION NOT NULL,
+  granted DOUBLE PRECISION NOT NULL,
+  updated_at TIMESTAMPTZ NOT NULL
+);
+`,
+  },
+  {
+    // SQLite migration 9: the rate-limit figures of each process that worked on a run.
+    version: 4,
+    name: 'rate-limit figures per run and process',
+    sql: RATE_LIMITS_SQL,
   },
 ];

@@ -10,6 +10,7 @@ import { createPool, pgFailure, pgMigrations, preparePg, redactUrl } from './pg-
 import { pgCalibrations, pgLabels, pgLeases, pgText, whereOf, type PgAccess } from './pg-entities.js';
 import { POSTGRES_SQL } from './sql-dialect.js';
 import { sqlTokens } from './access-tokens.js';
+import { sqlRateLimits } from './rate-limit-figures.js';
 import {
   RESULT_COLUMNS,
   RESULT_WRITE_COLUMNS,
@@ -101,7 +102,7 @@ export class PgStore implements Store {
     this.ready = preparePg(this.pool, url, access);
     // Awaited by every method; a store closed before its first use must not leave an unhandled rejection.
     this.ready.catch(() => undefined);
-    for (const entity of ['runs', 'cases', 'results', 'labels', 'calibrations', 'leases', 'tokens', 'cache'] as const) {
+    for (const entity of ['runs', 'cases', 'results', 'labels', 'calibrations', 'leases', 'tokens', 'rateLimits', 'cache'] as const) {
       (this as Record<typeof entity, object>)[entity] = guardEntity(this[entity], (error) => pgFailure(error, url));
     }
   }
@@ -327,6 +328,13 @@ export class PgStore implements Store {
     all: async (sql, values) => (await this.db.query(sql, values)).rows,
     run: async (sql, values) => (await this.db.query(sql, values)).rowCount ?? 0,
     isUniqueViolation: (error) => (error as { code?: string }).code === '23505',
+    isMissingTable: (error) => (error as { code?: string }).code === '42P01',
+  });
+
+  rateLimits: Store['rateLimits'] = sqlRateLimits({
+    dialect: POSTGRES_SQL,
+    all: async (sql, values) => (await this.db.query(sql, values)).rows,
+    run: async (sql, values) => this.db.query(sql, values),
     isMissingTable: (error) => (error as { code?: string }).code === '42P01',
   });
 

@@ -7,6 +7,7 @@ import { SQLITE_SQL } from './sql-dialect.js';
 import { sqliteCalibrations } from './sqlite-calibrations.js';
 import { sqliteLeases } from './sqlite-leases.js';
 import { sqlTokens } from './access-tokens.js';
+import { sqlRateLimits } from './rate-limit-figures.js';
 import {
   RESULT_COLUMNS,
   SLIM_COLUMNS,
@@ -59,7 +60,7 @@ export class SqliteStore implements Store {
       this.db.close();
       throw storeFailure(error, file);
     }
-    for (const entity of ['runs', 'cases', 'results', 'labels', 'calibrations', 'tokens', 'cache'] as const) {
+    for (const entity of ['runs', 'cases', 'results', 'labels', 'calibrations', 'tokens', 'rateLimits', 'cache'] as const) {
       (this as Record<typeof entity, object>)[entity] = guardEntity(this[entity], (error) => storeFailure(error, file));
     }
   }
@@ -322,6 +323,13 @@ export class SqliteStore implements Store {
     all: async (sql, values) => this.db.prepare(sql).all(...values) as Row[],
     run: async (sql, values) => this.db.prepare(sql).run(...values).changes,
     isUniqueViolation: (error) => (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE',
+    isMissingTable: (error) => /no such table/.test((error as Error).message),
+  });
+
+  rateLimits: Store['rateLimits'] = sqlRateLimits({
+    dialect: SQLITE_SQL,
+    all: async (sql, values) => this.db.prepare(sql).all(...values) as Row[],
+    run: async (sql, values) => this.db.prepare(sql).run(...values),
     isMissingTable: (error) => /no such table/.test((error as Error).message),
   });
 

@@ -220,6 +220,26 @@ export interface AccessTokenRecord {
   revokedAt: string | null;
 }
 
+/**
+ * A provider:model's rate-limit figures in one process (run/rate-limit/ controller), stored with the run per process
+ * (`store.rateLimits`) and summed over the processes (a resume, a distributed run's workers) for the report's
+ * `rateLimits`: the limits declared in the suite and learned from the provider's headers (per minute; null when
+ * unknown), the attempts the provider rejected (429) and the time calls spent waiting for the limit.
+ */
+export interface RateLimitFigures {
+  /** provider:model as the suite names it. */
+  model: string;
+  declared: { rpm: number | null; tpm: number | null };
+  /** Per minute, from the provider's headers; null when it sent none. */
+  learned: { rpm: number | null; tpm: number | null; inputTpm: number | null; outputTpm: number | null };
+  attempts: number;
+  rejected: number;
+  /** Summed over calls: time spent waiting for the limit (paced, or after a 429). */
+  waitedS: number;
+  /** The window of attempts in flight AIMD settled on (summed over processes); null when it never had to limit it. */
+  concurrencyWindow: number | null;
+}
+
 /** What a store's dialect can do, for callers that adapt to it (instead of checking `kind`). */
 export interface StoreCapabilities {
   /** Processes on several machines can share it (a database server), not only processes of one host. */
@@ -310,6 +330,12 @@ export interface Store {
     revoke(name: string, at: string): Promise<boolean>;
     /** Record a use of the token with this hash. */
     touch(hash: string, at: string): Promise<void>;
+  };
+  rateLimits: {
+    /** Store (replace) one process's figures for the run; `source` names the process (its RateLimits). */
+    put(runId: string, source: string, figures: RateLimitFigures[]): Promise<void>;
+    /** The run's figures per provider:model, summed over the processes that stored some; [] when none did. */
+    list(runId: string): Promise<RateLimitFigures[]>;
   };
   cache: {
     get(key: string): Promise<CachedResponse | undefined>;

@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeProvider, type FakeProvider, type FakeRequest } from '../fake-provider/server.js';
 import { cleanupTempDirs, jsonl, runCli, startCli, tempDir, writeFiles, type CliResult } from '../helpers/cli.js';
 import { createPgDatabase, pgQuery, pgTestMode, pgUnavailableReason } from '../helpers/pg.js';
+import { PG_MIGRATIONS } from '../../src/store/index.js';
 
 const KEY = 'sk-pg-e2e-key-0123456789';
 const N = 80;
@@ -188,7 +189,9 @@ describe.skipIf(mode === 'skip')('the PostgreSQL store through the CLI', () => {
     expect(again.stdout).toContain(`skipped ${runId}: already in the target`);
     const migrate = await cli(['store', 'migrate'], dir, url);
     ok(migrate);
-    expect(migrate.stdout).toMatch(/postgres store postgres:\/\/evalspec:\*\*\*@127\.0\.0\.1:\d+\/\w+: schema version \d+/);
+    expect(migrate.stdout).toMatch(
+      new RegExp(`postgres store postgres://evalspec:\\*\\*\\*@127\\.0\\.0\\.1:\\d+/\\w+: schema version ${PG_MIGRATIONS.at(-1)!.version}\\n`),
+    );
     expect(migrate.stdout).toContain('already up to date');
   });
 

@@ -5,39 +5,15 @@
 // anthropic-ratelimit-* headers, judge calls sharing the model's budget, and retries.max_wait_s run on the
 // project's fake provider. No timing asserts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { startFakeProvider, type FakeProvider, type FakeRequest } from '../fake-provider/server.js';
-import { REPO, cleanupTempDirs, jsonl, runCli, tempDir, writeFiles } from '../helpers/cli.js';
+import { cleanupTempDirs, jsonl, runCli, tempDir, writeFiles } from '../helpers/cli.js';
+import { SHARED_SERVER, startSharedServer } from '../helpers/shared-server.js';
 import { jsonReportSchema } from '../helpers/report-schema.js';
 
-const SHARED_SERVER = resolve(process.env.EVALSPEC_SHARED ?? join(REPO, '..', 'shared'), 'bench', 'fake-llm-server.mjs');
 const MODELS = ['fake-large', 'fake-small'];
 const N = 60; // cases: 120 calls over two models
-
-interface SharedServer {
-  url: string;
-  stats(): Promise<any>;
-  stop(): Promise<void>;
-}
-
-async function startSharedServer(flags: string[]): Promise<SharedServer> {
-  const portFile = join(tempDir(), 'port');
-  const proc: ChildProcess = spawn(process.execPath, [SHARED_SERVER, '--port', '0', '--port-file', portFile, '--quiet', '--max-lifetime-s', '300', ...flags], {
-    stdio: 'ignore',
-  });
-  for (let i = 0; i < 100 && !existsSync(portFile); i++) await new Promise((r) => setTimeout(r, 50));
-  const url = `http://127.0.0.1:${Number(readFileSync(portFile, 'utf8'))}`;
-  return {
-    url,
-    stats: async () => (await fetch(`${url}/stats`)).json(),
-    stop: async () => {
-      proc.kill('SIGTERM');
-      await new Promise((r) => (proc.exitCode !== null ? r(null) : proc.once('exit', r)));
-    },
-  };
-}
 
 /** Cases whose question ends with a unique code: the server's correct answers echo it, its wrong ones mutate it. */
 function benchSuite(url: string): Record<string, string> {
@@ -98,6 +74,11 @@ describe.skipIf(!existsSync(SHARED_SERVER))('against the shared fake server’s 
         expect(report.rateLimits.reduce((n: number, r: { rejected: number }) => n + r.rejected, 0)).toBe(rejected);
         // The terminal report says the run was throttled, in one line.
         expect(result.stdout).toMatch(/^rate-limited: openai:fake-(large|small) \(/m);
+        // The figures are stored with the run: a later `show` prints and writes them too.
+        const show = await runCli(['show', report.runId, '--json', 'show.json'], { cwd: dir });
+        expect(show.exitCode, show.stderr).toBe(0);
+        expect(JSON.parse(readFileSync(join(dir, 'show.json'), 'utf8')).rateLimits).toEqual(report.rateLimits);
+        expect(show.stdout).toMatch(/^rate-limited: openai:fake-(large|small) \(/m);
       } finally {
         await server.stop();
       }

@@ -20,6 +20,11 @@ export interface RateBucket {
    */
   lowerTo(level: number, now: number): void;
   level(now: number): number;
+  /**
+   * A bucket whose refill arrives from elsewhere (leased from a shared store) calls `wake` when it has: its waitMs
+   * answers Infinity meanwhile, and the controller re-runs its gate on the call. In-process buckets have no hook.
+   */
+  onRefill?(wake: () => void): void;
 }
 
 /** Where buckets come from. In-process today; a store-backed source shares them across processes. */

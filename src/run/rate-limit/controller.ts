@@ -248,6 +248,7 @@ export class RateController {
     if (!existing || existing.key !== bucketKey) {
       const start = left ?? (bound !== undefined ? Math.min(bound, 0) : (existing?.bucket.level(now) ?? size));
       const bucket = this.budget.bucket(bucketKey, perMs, size, start, now);
+      bucket.onRefill?.(() => this.pump());
       if (left !== undefined) bucket.lowerTo(left, now);
       this.limits.set(dim, { bucket, key: bucketKey, perMinute, source, since: existing?.since ?? now });
       return;

@@ -1,7 +1,7 @@
 // The run's rate controllers, one per provider endpoint + API key + model, shared by the model calls and the
 // judge calls that use the same key and model (judges are often the ones rate-limited). A network model's
 // fetch is wrapped so that every response's rate-limit headers reach its controller.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { InProcessBudget, type RateBudget } from './budget.js';
 import { RateController, RateGroup, type DeclaredLimits, type RateLimitFigures } from './controller.js';
 import { readRateLimitHeaders } from './headers.js';
@@ -11,6 +11,8 @@ type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<
 export class RateLimits {
   private readonly controllers = new Map<string, RateController>();
   private readonly groups = new Map<string, RateGroup>();
+  /** This process's figures are stored with the run under this name (store.rateLimits), beside other processes'. */
+  readonly source = randomUUID();
   constructor(private readonly budget: RateBudget = new InProcessBudget()) {}
 
   /**

@@ -38,17 +38,5 @@ export interface DeclaredLimits {
   tpm?: number;
 }
 
-/** The controller's figures for the report (JSON `rateLimits`) and the progress line. */
-export interface RateLimitFigures {
-  /** provider:model as the suite names it. */
-  model: string;
-  declared: { rpm: number | null; tpm: number | null };
-  /** Per minute, from the provider's headers; null when it sent none. */
-  learned: { rpm: number | null; tpm: number | null; inputTpm: number | null; outputTpm: number | null };
-  attempts: number;
-  rejected: number;
-  /** Summed over calls: time spent waiting for the limit (paced, or after a 429). */
-  waitedS: number;
-  /** The window of attempts in flight AIMD settled on; null when it never had to limit it. */
-  concurrencyWindow: number | null;
-}
+// The controller's figures (report's `rateLimits`, progress line) are stored with the run: one shape, in the store's types.
+export type { RateLimitFigures } from '../../store/types.js';
