@@ -6,8 +6,8 @@
 // and takes what is there, under the row's lock: two workers never take the same tokens, and no update is lost.
 // Over any window the workers together take at most the limit's refill plus the bucket's size plus one slice each.
 import pg from 'pg';
-import type { RateBucket, RateBudget } from '../run/rate-limit/budget.js';
-import { scrub } from '../store/pg-open.js';
+import type { RateBucket, RateBudget } from '../run/index.js';
+import { scrubDatabaseUrl as scrub } from '../store/index.js';
 
 /** A slice is this much of the limit's refill: small enough that idle slices barely matter, large enough that a lease serves several calls. */
 const SLICE_MS = 100;

@@ -20,3 +20,4 @@ export { applyJudgeOutcome, scoreDeferredChecks, validateDeferredChecks, type De
 export { takeRunLease, leaseIsLive, LEASE_TTL_MS, type LeaseHandle } from './lease.js';
 export { estimateJudges, type JudgeEstimate } from './judge-estimate.js';
 export { RateLimits } from './rate-limit/registry.js';
+export type { RateBucket, RateBudget } from './rate-limit/budget.js';

@@ -8,6 +8,8 @@ export { MIGRATIONS } from './migrations.js';
 export { PG_MIGRATIONS } from './pg-migrations.js';
 export { DIALECTS, dialectOf, type StoreKind } from './dialects.js';
 export { copyStore, type CopyProgress, type CopySummary } from './copy.js';
+/** A PostgreSQL URL's password scrubbed out of a driver message (for code that talks to the team store's database itself). */
+export { scrub as scrubDatabaseUrl } from './pg-open.js';
 export { leaseIsLive, runState, type RunState } from './run-state.js';
 
 export const DEFAULT_DB_PATH = '.evalspec/evalspec.db';

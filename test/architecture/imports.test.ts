@@ -44,7 +44,7 @@ const STAGE_GRAPH: StageGraph = {
   viewer: ['analysis', 'report', 'stats', 'store'],
   'pipeline.ts': ['plan', 'report', 'run', 'score', 'stats', 'store', 'suite', 'user-code'],
   'estimate-suite.ts': ['pipeline.ts', 'plan', 'run', 'store', 'suite'],
-  distribute: ['pipeline.ts', 'plan (types)', 'run', 'store (types)'],
+  distribute: ['pipeline.ts', 'plan (types)', 'run', 'store'],
   cli: [
     'analysis',
     'calibration',

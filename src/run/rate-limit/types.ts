@@ -39,4 +39,4 @@ export interface DeclaredLimits {
 }
 
 // The controller's figures (report's `rateLimits`, progress line) are stored with the run: one shape, in the store's types.
-export type { RateLimitFigures } from '../../store/types.js';
+export type { RateLimitFigures } from '../../store/index.js';
