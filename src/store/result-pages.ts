@@ -23,25 +23,38 @@ function tagTest(dialect: SqlDialect, param: string): string {
 }
 
 export function resultPageSql(dialect: SqlDialect, runId: string, q: ResultPageQuery): ResultPageSql {
-  const values: unknown[] = [];
-  const bind = (v: unknown): string => (values.push(v), dialect.param(values.length));
-  const where = [`r.run_id = ${bind(runId)}`];
-  if (q.variantId !== undefined) where.push(`r.variant_id = ${bind(q.variantId)}`);
-  if (q.outcome === 'pass') where.push('r.pass = 1');
-  if (q.outcome === 'fail') where.push('r.pass = 0');
-  if (q.outcome === 'error') where.push(`r.error_class IS NOT NULL AND r.error_class <> ''`);
-  if (q.segment !== undefined) where.push(tagTest(dialect, bind(q.segment)));
+  // Parameters are bound in the order they appear in the text (SQLite's `?` are positional).
+  const binder =
+    (values: unknown[]) =>
+    (v: unknown): string => (values.push(v), dialect.param(values.length));
   // A result whose case is not stored sorts after every stored case (then by case id), as the index did.
-  const from = `FROM results r LEFT JOIN cases c ON c.run_id = r.run_id AND c.case_id = r.case_id WHERE ${where.join(' AND ')}`;
-  const count = { text: `SELECT COUNT(*) ${from}`, values: [...values] };
+  const from = (bind: (v: unknown) => string): string => {
+    const where = [`r.run_id = ${bind(runId)}`];
+    if (q.variantId !== undefined) where.push(`r.variant_id = ${bind(q.variantId)}`);
+    if (q.outcome === 'pass') where.push('r.pass = 1');
+    if (q.outcome === 'fail') where.push('r.pass = 0');
+    if (q.outcome === 'error') where.push(`r.error_class IS NOT NULL AND r.error_class <> ''`);
+    if (q.segment !== undefined) where.push(tagTest(dialect, bind(q.segment)));
+    return `FROM results r LEFT JOIN cases c ON c.run_id = r.run_id AND c.case_id = r.case_id WHERE ${where.join(' AND ')}`;
+  };
+  const countValues: unknown[] = [];
+  const count = { text: `SELECT COUNT(*) ${from(binder(countValues))}`, values: countValues };
+  const values: unknown[] = [];
+  const bind = binder(values);
   const order = dialect.insertionOrder;
   const variantRank = q.variantOrder.length
     ? `CASE r.variant_id ${q.variantOrder.map((id, i) => `WHEN ${bind(id)} THEN ${i}`).join(' ')} ELSE ${q.variantOrder.length} END`
     : '0';
   const limit = Math.max(1, Math.floor(q.limit));
   const offset = Math.max(0, Math.floor(q.offset));
-  const text = `SELECT ${PAGE_COLUMNS.join(', ')} ${from}
-    ORDER BY (c.${order} IS NULL), c.${order}, r.case_id, ${variantRank}, r.repeat_index LIMIT ${limit} OFFSET ${offset}`;
+  // Keys first, columns after: sorting only the keys of the run's matching results, then reading the page's rows
+  // by primary key, keeps outputs out of the sort (carrying them made a 200,000-result page ~15x slower).
+  const keys = `SELECT r.case_id, r.variant_id, r.repeat_index, (c.${order} IS NULL) AS orphan, c.${order} AS case_order, ${variantRank} AS variant_rank
+    ${from(bind)} ORDER BY orphan, case_order, r.case_id, variant_rank, r.repeat_index LIMIT ${limit} OFFSET ${offset}`;
+  const text = `SELECT ${PAGE_COLUMNS.join(', ')} FROM (${keys}) p
+    JOIN results r ON r.run_id = ${bind(runId)} AND r.case_id = p.case_id AND r.variant_id = p.variant_id AND r.repeat_index = p.repeat_index
+    LEFT JOIN cases c ON c.run_id = r.run_id AND c.case_id = r.case_id
+    ORDER BY p.orphan, p.case_order, p.case_id, p.variant_rank, p.repeat_index`;
   return { count, page: { text, values } };
 }
 
