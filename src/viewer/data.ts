@@ -28,6 +28,12 @@ import {
   type RunsResponse,
 } from './types.js';
 
+/** Whether any case of the run has a cluster: streamed without variables, stopping at the first (not every case row of a 1M-result run in memory). */
+async function hasClusters(store: Store, runId: string): Promise<boolean> {
+  for await (const c of store.cases.keys(runId)) if (c.cluster !== null) return true;
+  return false;
+}
+
 const FINAL: ReadonlySet<string> = new Set(['completed', 'incomplete', 'cancelled', 'failed']);
 
 /** The run page as cached with the run's index: everything but what changes without a new result (labels, state). */
@@ -109,7 +115,7 @@ export class ViewerData {
     if (cached && cached.key === key && FINAL.has(run.status)) return cached.variants;
     let variants: RunListItem['variants'];
     // One repeat and no clusters: the store's SQL aggregate gives the run report's Wilson figure; else the index.
-    const clustered = run.repeat === 1 && (await this.store.cases.list(run.id)).some((c) => c.cluster !== null);
+    const clustered = run.repeat === 1 && (await hasClusters(this.store, run.id));
     if (run.repeat === 1 && !clustered) {
       const aggregates = new Map((await this.store.results.aggregate(run.id)).map((a) => [a.variantId, a]));
       // Costs from the aggregate when it decides them (analysis/cost-figures.ts), else from the rows.
@@ -355,8 +361,9 @@ export class ViewerData {
   }
 
   async putLabel(runId: string, input: LabelInput): Promise<LabelRecord> {
-    const index = await this.loadIndex(runId);
-    const exists = index.results.some((r) => r.caseId === input.caseId && r.variantId === input.variantId && r.repeat === input.repeat);
+    if (!(await this.store.runs.get(runId))) throw new NotFound(`no run ${runId}`);
+    // The case's stored keys (an index lookup), not the run's index: labelling builds no index of every result.
+    const exists = (await this.store.results.storedKeys(runId, [input.caseId])).has(keyOf(input));
     if (!exists) throw new NotFound(`no result for case ${input.caseId}, variant ${input.variantId}, repeat ${input.repeat} in run ${runId}`);
     // The form edits pass/fail, tag and comment: rubric scores the labeller imported stay (so does the preference, in the store).
     const stored = input.scores

@@ -58,6 +58,18 @@ describe('viewer result pages from the store', () => {
     expect(fromStore.index['entries'].size).toBe(0);
   });
 
+  it('labels a stored result without indexing the run, and refuses one that is not stored', async () => {
+    const data = new ViewerData(await open());
+    const input = { caseId: 'c-c', variantId: 'zeta', repeat: 0, label: 'pass' as const, tag: null, comment: null, labeller: 'bob' };
+    await data.putLabel(RUN_ID, input);
+    // c-c has no repeat 1 for zeta (fixture: only c-c/zeta/0 was written).
+    await expect(data.putLabel(RUN_ID, { ...input, repeat: 1 })).rejects.toThrow(/no result for case c-c, variant zeta, repeat 1/);
+    await expect(data.putLabel('nope', input)).rejects.toThrow(/no run nope/);
+    expect(data.index['entries'].size).toBe(0);
+    const page = await data.results(RUN_ID, { variant: 'zeta', segment: undefined });
+    expect(page.rows.find((r) => r.caseId === 'c-c')?.label).toBe('pass');
+  });
+
   it('answers an unknown run with not found, as before', async () => {
     const data = new ViewerData(await open());
     await expect(data.results('nope', {})).rejects.toThrow(/no run nope/);
