@@ -11,6 +11,7 @@ import { pgCalibrations, pgLabels, pgLeases, pgText, whereOf, type PgAccess } fr
 import { POSTGRES_SQL } from './sql-dialect.js';
 import { sqlTokens } from './access-tokens.js';
 import { sqlRateLimits } from './rate-limit-figures.js';
+import { resultPageFromRaw, resultPageSql } from './result-pages.js';
 import {
   RESULT_COLUMNS,
   RESULT_WRITE_COLUMNS,
@@ -26,7 +27,7 @@ import {
   runValues,
   type Row,
 } from './rows.js';
-import type { AppliedMigration, CachedResponse, CaseKey, CaseRow, ResultQuery, ResultRow, RunRecord, RunStatus, Store } from './types.js';
+import type { AppliedMigration, CachedResponse, CaseKey, CaseRow, ResultPageQuery, ResultQuery, ResultRow, RunRecord, RunStatus, Store } from './types.js';
 
 export { redactUrl };
 
@@ -230,6 +231,17 @@ export class PgStore implements Store {
           [runId, variantId],
         )
       ).rows.map((r) => Number(r.latency_ms)),
+    // Viewer result pages (issue #22): the SQL is shared with SQLite (result-pages.ts).
+    page: async (runId: string, query: ResultPageQuery) => {
+      const sql = resultPageSql(POSTGRES_SQL, runId, query);
+      try {
+        await this.ready;
+        const total = (await this.pool.query<unknown[]>({ ...sql.count, rowMode: 'array' })).rows[0][0];
+        return resultPageFromRaw(total, (await this.pool.query<unknown[]>({ ...sql.page, rowMode: 'array' })).rows);
+      } catch (error) {
+        throw pgFailure(error, this.url);
+      }
+    },
   };
 
   /**

@@ -8,6 +8,8 @@ import { sqliteCalibrations } from './sqlite-calibrations.js';
 import { sqliteLeases } from './sqlite-leases.js';
 import { sqlTokens } from './access-tokens.js';
 import { sqlRateLimits } from './rate-limit-figures.js';
+import { resultPageFromRaw, resultPageSql } from './result-pages.js';
+import type { ResultPageQuery } from './types.js';
 import {
   RESULT_COLUMNS,
   SLIM_COLUMNS,
@@ -268,6 +270,18 @@ export class SqliteStore implements Store {
     },
     aggregate: async (runId: string) => (this.stmts.aggregate.all(runId) as Row[]).map(aggregateFromRow),
     latencies: async (runId: string, variantId: string) => this.stmts.latencies.pluck().all(runId, variantId) as number[],
+    // Viewer result pages (issue #22): the SQL is shared with PostgreSQL (result-pages.ts).
+    page: async (runId: string, query: ResultPageQuery) => {
+      const { count, page } = resultPageSql(SQLITE_SQL, runId, query);
+      const raw = this.db.prepare(page.text).raw(true);
+      return resultPageFromRaw(
+        this.db
+          .prepare(count.text)
+          .pluck()
+          .get(...count.values),
+        raw.all(...page.values) as unknown[][],
+      );
+    },
   };
 
   labels = {

@@ -145,6 +145,26 @@ export interface ResultQuery {
   slim?: boolean;
 }
 
+// --- viewer result pages (issue #22) ---
+/** A page of a run's results: filters, the run's variant order, offset and limit (result-pages.ts). */
+export interface ResultPageQuery {
+  /** The run's variant ids in suite order: results sort by case, then this order, then repeat. */
+  variantOrder: string[];
+  variantId?: string;
+  outcome?: 'pass' | 'fail' | 'error';
+  /** A case tag the result's case must carry. */
+  segment?: string;
+  offset: number;
+  limit: number;
+}
+
+/** Rows without messages, each with its case's tags (empty when the case is not stored), and how many match in all. */
+export interface ResultPage {
+  total: number;
+  rows: (ResultRow & { tags: string[] })[];
+}
+// --- end viewer result pages ---
+
 /** A human label on one result (review in the viewer, judge calibration). */
 export interface LabelRow {
   runId: string;
@@ -295,6 +315,8 @@ export interface Store {
     scan(runId: string, query: ResultQuery, onRow: (row: ResultRow) => void): Promise<void>;
     aggregate(runId: string): Promise<VariantAggregate[]>;
     latencies(runId: string, variantId: string): Promise<number[]>;
+    /** One page of a run's results for the viewer's table, filtered and ordered by SQL (result-pages.ts, issue #22). */
+    page(runId: string, query: ResultPageQuery): Promise<ResultPage>;
   };
   labels: {
     /** Insert or replace by (run, case, variant, repeat, labeller); an undefined `preference` keeps the stored one. */

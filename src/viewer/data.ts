@@ -10,6 +10,7 @@ import { summarize } from './run-summary.js';
 export { summarize } from './run-summary.js';
 import { buildReportInWorker } from './report-worker.js';
 import { RunIndexCache, type IndexedResult, type RunIndex } from './run-index.js';
+import { keyOf, pageFromStore, previewOf } from './result-pages.js';
 import { pairCases } from './compare.js';
 import { fromReportSegments, heatmapFromIndex } from './heatmap.js';
 import {
@@ -27,6 +28,12 @@ import {
   type RunsResponse,
 } from './types.js';
 
+/** Whether any case of the run has a cluster: streamed without variables, stopping at the first (not every case row of a 1M-result run in memory). */
+async function hasClusters(store: Store, runId: string): Promise<boolean> {
+  for await (const c of store.cases.keys(runId)) if (c.cluster !== null) return true;
+  return false;
+}
+
 const FINAL: ReadonlySet<string> = new Set(['completed', 'incomplete', 'cancelled', 'failed']);
 
 /** The run page as cached with the run's index: everything but what changes without a new result (labels, state). */
@@ -37,7 +44,6 @@ async function liveState(store: Store, run: RunRecord): Promise<Pick<RunListItem
   const state = await runState(store, run);
   return { state, resume: state === 'interrupted' ? resumeCommand(run.id) : null };
 }
-const PREVIEW_CHARS = 200;
 const MAX_PAGE = 500;
 
 export class NotFound extends Error {}
@@ -66,15 +72,17 @@ export interface LabelInput {
   scores?: Record<string, number> | null;
 }
 
-const keyOf = (r: { caseId: string; variantId: string; repeat: number }) => `${r.caseId}\u0000${r.variantId}\u0000${r.repeat}`;
-
 export class ViewerData {
   readonly index: RunIndexCache;
   private reports = new Map<string, { key: string; report: RunReport }>();
   private pendingReports = new Map<string, Promise<RunReport>>();
   private headlines = new Map<string, { key: string; variants: RunListItem['variants'] }>();
 
-  constructor(readonly store: Store) {
+  /** `pageFromStore: false` serves every results page from the in-memory index (the former path; tests compare the two). */
+  constructor(
+    readonly store: Store,
+    private pageFromStore = true,
+  ) {
     this.index = new RunIndexCache(store);
   }
 
@@ -107,7 +115,7 @@ export class ViewerData {
     if (cached && cached.key === key && FINAL.has(run.status)) return cached.variants;
     let variants: RunListItem['variants'];
     // One repeat and no clusters: the store's SQL aggregate gives the run report's Wilson figure; else the index.
-    const clustered = run.repeat === 1 && (await this.store.cases.list(run.id)).some((c) => c.cluster !== null);
+    const clustered = run.repeat === 1 && (await hasClusters(this.store, run.id));
     if (run.repeat === 1 && !clustered) {
       const aggregates = new Map((await this.store.results.aggregate(run.id)).map((a) => [a.variantId, a]));
       // Costs from the aggregate when it decides them (analysis/cost-figures.ts), else from the rows.
@@ -252,6 +260,18 @@ export class ViewerData {
   }
 
   async results(runId: string, f: ResultFilter): Promise<ResultsResponse> {
+    const offset = Math.max(0, f.offset ?? 0);
+    const limit = Math.min(MAX_PAGE, Math.max(1, f.limit ?? 100));
+    // Variant, outcome and segment filters (the table's first pages): a page of SQL on the store, no index of every
+    // result (issue #22). Failed check, severity, labelled and text search still filter the in-memory index.
+    const byStore = this.pageFromStore && !f.check && !f.severity && !f.labelled && !(f.q && f.q.trim());
+    if (!byStore) return this.resultsFromIndex(runId, f, offset, limit);
+    const run = await this.store.runs.get(runId);
+    if (!run) throw new NotFound(`no run ${runId}`);
+    return pageFromStore(this.store, run, f, { offset, limit }, await this.labelMap(runId));
+  }
+
+  private async resultsFromIndex(runId: string, f: ResultFilter, offset: number, limit: number): Promise<ResultsResponse> {
     const index = await this.loadIndex(runId);
     const labels = await this.labelMap(runId);
     const searchHits = f.q && f.q.trim() ? await this.index.search(index, f.q.trim()) : undefined;
@@ -269,8 +289,6 @@ export class ViewerData {
       if (searchHits && !searchHits.has(i)) return false;
       return true;
     };
-    const offset = Math.max(0, f.offset ?? 0);
-    const limit = Math.min(MAX_PAGE, Math.max(1, f.limit ?? 100));
     let total = 0;
     const page: IndexedResult[] = [];
     for (let i = 0; i < index.results.length; i++) {
@@ -294,7 +312,8 @@ export class ViewerData {
     for (const caseId of new Set(page.map((r) => r.caseId))) {
       for await (const r of this.store.results.list(runId, { caseId })) {
         const k = keyOf(r);
-        if (wanted.has(k) && r.output !== null) out.set(k, r.output.length > PREVIEW_CHARS ? `${r.output.slice(0, PREVIEW_CHARS)}…` : r.output);
+        const preview = previewOf(r.output);
+        if (wanted.has(k) && preview !== null) out.set(k, preview);
       }
     }
     return out;
@@ -342,8 +361,9 @@ export class ViewerData {
   }
 
   async putLabel(runId: string, input: LabelInput): Promise<LabelRecord> {
-    const index = await this.loadIndex(runId);
-    const exists = index.results.some((r) => r.caseId === input.caseId && r.variantId === input.variantId && r.repeat === input.repeat);
+    if (!(await this.store.runs.get(runId))) throw new NotFound(`no run ${runId}`);
+    // The case's stored keys (an index lookup), not the run's index: labelling builds no index of every result.
+    const exists = (await this.store.results.storedKeys(runId, [input.caseId])).has(keyOf(input));
     if (!exists) throw new NotFound(`no result for case ${input.caseId}, variant ${input.variantId}, repeat ${input.repeat} in run ${runId}`);
     // The form edits pass/fail, tag and comment: rubric scores the labeller imported stay (so does the preference, in the store).
     const stored = input.scores

@@ -1,0 +1,56 @@
+// The results table's pages served by SQL on the store (issue #22): variant, outcome and segment filters, the
+// run's order, LIMIT/OFFSET (store results.page, both dialects), so the table needs no index of every result.
+// Rows are the ones the in-memory index path (data.ts) answers, field for field (test/viewer/result-pages).
+import type { RunRecord, Store } from '../store/index.js';
+import type { IndexedResult } from './run-index.js';
+import type { LabelRecord, ResultListItem, ResultsResponse } from './types.js';
+
+const PREVIEW_CHARS = 200;
+
+/** The start of an output as the results table shows it. */
+export const previewOf = (output: string | null): string | null =>
+  output === null ? null : output.length > PREVIEW_CHARS ? `${output.slice(0, PREVIEW_CHARS)}…` : output;
+
+export const keyOf = (r: { caseId: string; variantId: string; repeat: number }) => `${r.caseId}\u0000${r.variantId}\u0000${r.repeat}`;
+
+export async function pageFromStore(
+  store: Store,
+  run: RunRecord,
+  f: { variant?: string; outcome?: 'pass' | 'fail' | 'error'; segment?: string },
+  window: { offset: number; limit: number },
+  labels: ReadonlyMap<string, LabelRecord>,
+): Promise<ResultsResponse> {
+  const page = await store.results.page(run.id, {
+    variantOrder: run.variants.map((v) => v.id),
+    variantId: f.variant || undefined,
+    outcome: f.outcome,
+    segment: f.segment || undefined,
+    ...window,
+  });
+  const rows = page.rows.map((r) => {
+    const failed = r.checks.filter((c) => !c.pass);
+    const l = labels.get(keyOf(r));
+    const item: ResultListItem & Pick<IndexedResult, 'cached' | 'inputTokens' | 'outputTokens'> = {
+      caseId: r.caseId,
+      variantId: r.variantId,
+      repeat: r.repeat,
+      pass: r.pass,
+      score: r.score,
+      errorClass: r.errorClass,
+      latencyMs: r.latencyMs,
+      costUsd: r.costUsd,
+      // Sent by the index path too (IndexedResult's extra fields): a row is the same whichever path served it.
+      cached: r.cached,
+      inputTokens: r.inputTokens,
+      outputTokens: r.outputTokens,
+      failedChecks: failed.map((c) => c.metric || c.type),
+      critical: failed.some((c) => c.severity === 'critical'),
+      tags: r.tags,
+      preview: previewOf(r.output),
+      label: l?.label ?? null,
+      labelTag: l?.tag ?? null,
+    };
+    return item;
+  });
+  return { total: page.total, offset: window.offset, rows };
+}
