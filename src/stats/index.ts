@@ -106,22 +106,19 @@ export {
   type RunOutcomes,
   type VariantOutcomes,
 } from './outcomes.js';
-export {
-  analyzeRun,
-  chooseBaseline,
-  resolveVariants,
-  segmentCases,
-  type AnalysisOptions,
-  type BaselineChoice,
-  type Comparison,
-  type ConsistencyFigure,
-  type RunAnalysis,
-  type ScoreComparison,
-  type SegmentComparison,
-  type SegmentFigures,
-  type SegmentVariantFigures,
-  type VariantFigures,
-} from './run-analysis.js';
+export { analyzeRun, chooseBaseline, resolveVariants, segmentCases } from './run-analysis.js';
+export type {
+  AnalysisOptions,
+  BaselineChoice,
+  Comparison,
+  ConsistencyFigure,
+  RunAnalysis,
+  ScoreComparison,
+  SegmentComparison,
+  SegmentFigures,
+  SegmentVariantFigures,
+  VariantFigures,
+} from './run-analysis-types.js';
 export { segmentWarning, pairedSegmentWarning, type SegmentSizeWarning } from './segment-size.js';
 export {
   DEFAULT_BAR_LEVEL,

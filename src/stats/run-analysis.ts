@@ -21,19 +21,6 @@ import { holmAdjust } from './multiple-comparisons.js';
 import { segmentWarning } from './segment-size.js';
 import { caseFailure, caseValue, clusterKey, hasClusters, passRateFigure, type CaseInfo, type RunOutcomes, type VariantOutcomes } from './outcomes.js';
 
-export type {
-  AnalysisOptions,
-  BaselineChoice,
-  Comparison,
-  ConsistencyFigure,
-  RunAnalysis,
-  ScoreComparison,
-  SegmentComparison,
-  SegmentFigures,
-  SegmentVariantFigures,
-  VariantFigures,
-} from './run-analysis-types.js';
-
 const DEFAULT_SEED = 20241107;
 
 /** Resolve a variant reference (id or model label) among the run's variants. */

@@ -2,7 +2,7 @@
 // run's order, LIMIT/OFFSET (store results.page, both dialects), so the table needs no index of every result.
 // Rows are the ones the in-memory index path (data.ts) answers, field for field (test/viewer/result-pages).
 import type { RunRecord, Store } from '../store/index.js';
-import type { IndexedResult } from './run-index.js';
+import { indexedResult, type IndexedResult } from './run-index.js';
 import type { LabelRecord, ResultListItem, ResultsResponse } from './types.js';
 
 const PREVIEW_CHARS = 200;
@@ -28,24 +28,10 @@ export async function pageFromStore(
     ...window,
   });
   const rows = page.rows.map((r) => {
-    const failed = r.checks.filter((c) => !c.pass);
     const l = labels.get(keyOf(r));
+    // The same row the index path sends (IndexedResult's extra fields included): a row is the same whichever path served it.
     const item: ResultListItem & Pick<IndexedResult, 'cached' | 'inputTokens' | 'outputTokens'> = {
-      caseId: r.caseId,
-      variantId: r.variantId,
-      repeat: r.repeat,
-      pass: r.pass,
-      score: r.score,
-      errorClass: r.errorClass,
-      latencyMs: r.latencyMs,
-      costUsd: r.costUsd,
-      // Sent by the index path too (IndexedResult's extra fields): a row is the same whichever path served it.
-      cached: r.cached,
-      inputTokens: r.inputTokens,
-      outputTokens: r.outputTokens,
-      failedChecks: failed.map((c) => c.metric || c.type),
-      critical: failed.some((c) => c.severity === 'critical'),
-      tags: r.tags,
+      ...indexedResult(r, r.tags),
       preview: previewOf(r.output),
       label: l?.label ?? null,
       labelTag: l?.tag ?? null,

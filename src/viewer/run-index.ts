@@ -2,7 +2,7 @@
 // the heatmap groups and the comparison pairs. 50,000 results take a few MB; outputs stay in the store and
 // are read a page at a time. Indexes of finished runs are kept (a few, least recently used first out); a
 // run still being written is re-read when it is older than a second or two.
-import type { Store, RunRecord, CaseRow } from '../store/index.js';
+import type { Store, RunRecord, CaseRow, ResultRow } from '../store/index.js';
 import type { ResultListItem } from './types.js';
 
 /** A result as the results list shows it (without preview and label, read per page), plus what the figures need. */
@@ -27,6 +27,27 @@ export interface RunIndex {
 
 const FINAL: ReadonlySet<string> = new Set(['completed', 'incomplete', 'cancelled', 'failed']);
 const NO_TAGS: string[] = [];
+
+/** A stored result as the results list and the figures see it (the store-paged list uses it too: one row shape). */
+export function indexedResult(r: ResultRow, tags: string[]): IndexedResult {
+  const failed = r.checks.filter((c) => !c.pass);
+  return {
+    caseId: r.caseId,
+    variantId: r.variantId,
+    repeat: r.repeat,
+    pass: r.pass,
+    score: r.score,
+    errorClass: r.errorClass,
+    latencyMs: r.latencyMs,
+    costUsd: r.costUsd,
+    cached: r.cached,
+    inputTokens: r.inputTokens,
+    outputTokens: r.outputTokens,
+    failedChecks: failed.map((c) => c.metric || c.type),
+    critical: failed.some((c) => c.severity === 'critical'),
+    tags,
+  };
+}
 
 export class RunIndexCache {
   private entries = new Map<string, RunIndex>();
@@ -70,23 +91,7 @@ export class RunIndexCache {
     }
     const results: IndexedResult[] = [];
     for await (const r of this.store.results.list(runId, { slim: true })) {
-      const failed = r.checks.filter((c) => !c.pass);
-      results.push({
-        caseId: r.caseId,
-        variantId: r.variantId,
-        repeat: r.repeat,
-        pass: r.pass,
-        score: r.score,
-        errorClass: r.errorClass,
-        latencyMs: r.latencyMs,
-        costUsd: r.costUsd,
-        cached: r.cached,
-        inputTokens: r.inputTokens,
-        outputTokens: r.outputTokens,
-        failedChecks: failed.map((c) => c.metric || c.type),
-        critical: failed.some((c) => c.severity === 'critical'),
-        tags: cases.get(r.caseId)?.tags ?? NO_TAGS,
-      });
+      results.push(indexedResult(r, cases.get(r.caseId)?.tags ?? NO_TAGS));
     }
     // Variant order as in the suite, then case order, then repeat.
     const variantOrder = new Map(run.variants.map((v, i) => [v.id, i]));
