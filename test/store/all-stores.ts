@@ -4,7 +4,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, it } from 'vitest';
-import { openStore, type Store, type StoreAccess, type StoreKind } from '../../src/store/index.js';
+import { openStore, type RunRecord, type Store, type StoreAccess, type StoreKind } from '../../src/store/index.js';
 import { cleanupTempDirs, tempDir } from '../helpers/cli.js';
 import { createPgDatabase, createPgSchema, pgQuery, pgTestMode, pgUnavailableReason } from '../helpers/pg.js';
 
@@ -73,3 +73,25 @@ function contextFor(kind: StoreKind): StoreTestContext {
     },
   };
 }
+
+/** A run record for store tests: one openai:gpt-4o variant, started, 4 calls; `extra` overrides any field. */
+export const storedRun = (id: string, extra: Partial<RunRecord> = {}): RunRecord => ({
+  id,
+  suiteName: 'demo',
+  suiteHash: 'h1',
+  suiteFile: '/s/evalspec.yaml',
+  label: null,
+  status: 'started',
+  formatVersion: 1,
+  config: { name: 'demo', models: ['openai:gpt-4o'] },
+  repeat: 1,
+  gitCommit: null,
+  gitBranch: null,
+  totalCalls: 4,
+  variants: [{ id: 'gpt-4o', label: 'gpt-4o', model: 'openai:gpt-4o', providerType: 'openai', modelId: 'gpt-4o', prompt: 'v1' }],
+  startedAt: '2026-12-05T10:00:00.000Z',
+  endedAt: null,
+  warnings: [],
+  selection: { models: null, repeat: 1 },
+  ...extra,
+});

@@ -4,28 +4,17 @@
 // lease; copyStore carries every run into another store, in write order, and skips it when copied again.
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS, PG_MIGRATIONS, copyStore, type CalibrationRecord, type LabelRow, type ResultRow, type RunRecord } from '../../src/store/index.js';
-import { testAllStores } from './all-stores.js';
+import { testAllStores, storedRun } from './all-stores.js';
 
-const run = (id: string, extra: Partial<RunRecord> = {}): RunRecord => ({
-  id,
-  suiteName: 'demo',
-  suiteHash: 'h1',
-  suiteFile: '/s/evalspec.yaml',
-  label: null,
-  status: 'completed',
-  formatVersion: 1,
-  config: { name: 'demo' },
-  repeat: 1,
-  gitCommit: null,
-  gitBranch: null,
-  totalCalls: 4,
-  variants: [{ id: 'v', label: 'v', model: 'openai:gpt-4o', providerType: 'openai', modelId: 'gpt-4o', prompt: 'v1' }],
-  startedAt: '2026-12-05T10:00:00.000Z',
-  endedAt: '2026-12-05T10:01:00.000Z',
-  warnings: ['w'],
-  selection: { models: null, repeat: 1 },
-  ...extra,
-});
+const run = (id: string, extra: Partial<RunRecord> = {}) =>
+  storedRun(id, {
+    status: 'completed',
+    config: { name: 'demo' },
+    variants: [{ id: 'v', label: 'v', model: 'openai:gpt-4o', providerType: 'openai', modelId: 'gpt-4o', prompt: 'v1' }],
+    endedAt: '2026-12-05T10:01:00.000Z',
+    warnings: ['w'],
+    ...extra,
+  });
 
 const result = (runId: string, caseId: string, extra: Partial<ResultRow> = {}): ResultRow => ({
   runId,

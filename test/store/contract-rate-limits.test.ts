@@ -2,28 +2,10 @@
 // its own figures under its name (a later write of the same process replaces them), and the run's figures are
 // the processes' summed per provider:model. Sums worked by hand below.
 import { describe, expect, it } from 'vitest';
-import type { RateLimitFigures, RunRecord } from '../../src/store/index.js';
-import { testAllStores } from './all-stores.js';
+import type { RateLimitFigures } from '../../src/store/index.js';
+import { testAllStores, storedRun } from './all-stores.js';
 
-const run = (id: string): RunRecord => ({
-  id,
-  suiteName: 'demo',
-  suiteHash: 'h1',
-  suiteFile: '/s/evalspec.yaml',
-  label: null,
-  status: 'started',
-  formatVersion: 1,
-  config: { name: 'demo', models: ['openai:gpt-4o'] },
-  repeat: 1,
-  gitCommit: null,
-  gitBranch: null,
-  totalCalls: 4,
-  variants: [{ id: 'gpt-4o', label: 'gpt-4o', model: 'openai:gpt-4o', providerType: 'openai', modelId: 'gpt-4o', prompt: 'v1' }],
-  startedAt: '2026-12-05T10:00:00.000Z',
-  endedAt: null,
-  warnings: [],
-  selection: { models: null, repeat: 1 },
-});
+const run = (id: string) => storedRun(id);
 
 const figures = (model: string, extra: Partial<RateLimitFigures> = {}): RateLimitFigures => ({
   model,

@@ -2,28 +2,17 @@
 // completedKeys (what a resume skips), it holds errored results too (a job never re-calls a stored item), and
 // only the cases asked for and only the run asked for.
 import { expect, it } from 'vitest';
-import type { ResultRow, RunRecord } from '../../src/store/index.js';
-import { testAllStores } from './all-stores.js';
+import type { ResultRow } from '../../src/store/index.js';
+import { testAllStores, storedRun } from './all-stores.js';
 
-const run = (id: string): RunRecord => ({
-  id,
-  suiteName: 'demo',
-  suiteHash: 'h1',
-  suiteFile: '/s/evalspec.yaml',
-  label: null,
-  status: 'started',
-  formatVersion: 1,
-  config: { name: 'demo' },
-  repeat: 2,
-  gitCommit: null,
-  gitBranch: null,
-  totalCalls: 8,
-  variants: [{ id: 'm', label: 'm', model: 'openai:m', providerType: 'openai', modelId: 'm', prompt: 'v1' }],
-  startedAt: '2026-12-05T10:00:00.000Z',
-  endedAt: null,
-  warnings: [],
-  selection: { models: null, repeat: 2 },
-});
+const run = (id: string) =>
+  storedRun(id, {
+    config: { name: 'demo' },
+    repeat: 2,
+    totalCalls: 8,
+    variants: [{ id: 'm', label: 'm', model: 'openai:m', providerType: 'openai', modelId: 'm', prompt: 'v1' }],
+    selection: { models: null, repeat: 2 },
+  });
 
 const result = (runId: string, caseId: string, repeat: number, errorClass: string | null = null): ResultRow => ({
   runId,

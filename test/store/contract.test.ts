@@ -4,30 +4,11 @@
 // relies on (completedKeys, leases). Dialect-specific behaviour (SQLite files, migrations of old SQLite stores,
 // PostgreSQL URLs) lives in sqlite-*.test.ts and pg-store.test.ts.
 import { describe, expect, it } from 'vitest';
-import { type ResultRow, type RunRecord } from '../../src/store/index.js';
+import { type ResultRow } from '../../src/store/index.js';
 import { ResultWriter } from '../../src/run/result-writer.js';
-import { testAllStores } from './all-stores.js';
+import { testAllStores, storedRun } from './all-stores.js';
 
-const run = (id: string, extra: Partial<RunRecord> = {}): RunRecord => ({
-  id,
-  suiteName: 'demo',
-  suiteHash: 'h1',
-  suiteFile: '/s/evalspec.yaml',
-  label: null,
-  status: 'started',
-  formatVersion: 1,
-  config: { name: 'demo', models: ['openai:gpt-4o'] },
-  repeat: 1,
-  gitCommit: null,
-  gitBranch: null,
-  totalCalls: 4,
-  variants: [{ id: 'gpt-4o', label: 'gpt-4o', model: 'openai:gpt-4o', providerType: 'openai', modelId: 'gpt-4o', prompt: 'v1' }],
-  startedAt: '2026-12-05T10:00:00.000Z',
-  endedAt: null,
-  warnings: [],
-  selection: { models: null, repeat: 1 },
-  ...extra,
-});
+const run = storedRun;
 
 const result = (caseId: string, extra: Partial<ResultRow> = {}): ResultRow => ({
   runId: 'r1',

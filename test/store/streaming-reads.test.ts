@@ -2,28 +2,10 @@
 // run's cases without variables; two runs' at once, as diff reads them) and results.scan (every result to a
 // callback, a chunk at a time, in the order results.list gives them). On every dialect (testAllStores).
 import { describe, expect, it } from 'vitest';
-import { type CaseKey, type CaseRow, type ResultRow, type RunRecord } from '../../src/store/index.js';
-import { testAllStores } from './all-stores.js';
+import { type CaseKey, type CaseRow, type ResultRow } from '../../src/store/index.js';
+import { testAllStores, storedRun } from './all-stores.js';
 
-const run = (id: string): RunRecord => ({
-  id,
-  suiteName: 'demo',
-  suiteHash: 'h1',
-  suiteFile: '/s/evalspec.yaml',
-  label: null,
-  status: 'completed',
-  formatVersion: 1,
-  config: { name: 'demo' },
-  repeat: 1,
-  gitCommit: null,
-  gitBranch: null,
-  totalCalls: 2,
-  variants: [],
-  startedAt: '2026-12-05T10:00:00.000Z',
-  endedAt: null,
-  warnings: [],
-  selection: null,
-});
+const run = (id: string) => storedRun(id, { status: 'completed', config: { name: 'demo' }, totalCalls: 2, variants: [], selection: null });
 
 const cases = (prefix: string): CaseRow[] => [
   { caseId: `${prefix}2`, contentHash: 'h-b', tags: ['segment:x', 'slow'], vars: { q: 'long text' }, cluster: 'k1', description: 'second' },
