@@ -8,9 +8,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupTempDirs, jsonl, runCli, startCli, tempDir, writeFiles } from '../helpers/cli.js';
+import { cleanupTempDirs, runCli, startCli, tempDir, writeFiles } from '../helpers/cli.js';
 import { createPgDatabase, pgQuery, pgTestMode, pgUnavailableReason } from '../helpers/pg.js';
-import { SHARED_SERVER, startSharedServer, type SharedServer } from '../helpers/shared-server.js';
+import { amberSuite, SHARED_SERVER, startSharedServer, type SharedServer } from '../helpers/shared-server.js';
 
 const KEY = 'sk-distributed-rate-limit-0123456789';
 const N = 150; // cases, one model: 150 calls at 1,200 requests/min ≈ 7.5 s of the server's limit
@@ -18,30 +18,8 @@ const RPM = 1200;
 const TPM = 90_000; // about 100 tokens a call (prompt and answer): about 15 calls/s
 const mode = pgTestMode();
 
-/** Cases whose question ends with a unique code: the server's correct answers echo it, its wrong ones mutate it. */
-function suite(url: string, rateLimit: string): Record<string, string> {
-  return {
-    'evalspec.yaml': `name: distributed-rate-limits
-providers:
-  openai: { baseURL: "${url}/v1", apiKey: "\${OPENAI_API_KEY}", rate_limit: ${rateLimit} }
-models: [openai:fake-large]
-params: { max_tokens: 64 }
-prompts:
-  - id: v1
-    messages:
-      - { role: user, content: "{{question}}" }
-cases: cases.jsonl
-checks:
-  - { type: contains, value: "amber-{{code}}" }
-`,
-    'cases.jsonl': jsonl(
-      Array.from({ length: N }, (_, i) => ({
-        id: `c${i}`,
-        vars: { question: `Which code did the user give in ticket ${i}? They wrote: amber-${1000 + i}`, code: String(1000 + i) },
-      })),
-    ),
-  };
-}
+const suite = (url: string, rateLimit: string) =>
+  amberSuite({ name: 'distributed-rate-limits', url, apiKey: '${OPENAI_API_KEY}', provider: `rate_limit: ${rateLimit}`, models: ['fake-large'], cases: N });
 
 describe.skipIf(mode === 'skip' || !existsSync(SHARED_SERVER))('a declared rate limit shared by three worker processes', () => {
   if (mode === 'skip') console.warn(`skipping the distributed rate-limit e2e test: ${pgUnavailableReason()}`);

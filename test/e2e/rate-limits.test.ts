@@ -9,36 +9,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeProvider, type FakeProvider, type FakeRequest } from '../fake-provider/server.js';
 import { cleanupTempDirs, jsonl, runCli, tempDir, writeFiles } from '../helpers/cli.js';
-import { SHARED_SERVER, startSharedServer } from '../helpers/shared-server.js';
+import { amberSuite, SHARED_SERVER, startSharedServer } from '../helpers/shared-server.js';
 import { jsonReportSchema } from '../helpers/report-schema.js';
 
 const MODELS = ['fake-large', 'fake-small'];
 const N = 60; // cases: 120 calls over two models
 
-/** Cases whose question ends with a unique code: the server's correct answers echo it, its wrong ones mutate it. */
-function benchSuite(url: string): Record<string, string> {
-  const cases = Array.from({ length: N }, (_, i) => ({
-    id: `c${i}`,
-    vars: { question: `Which code did the user give in ticket ${i}? They wrote: amber-${1000 + i}` },
-  }));
-  return {
-    'evalspec.yaml': `name: rate-limits
-providers:
-  openai: { baseURL: "${url}/v1", apiKey: "sk-rate-limit-test" }
-models: [${MODELS.map((m) => `openai:${m}`).join(', ')}]
-params: { max_tokens: 64 }
-prompts:
-  - id: v1
-    messages:
-      - { role: user, content: "{{question}}" }
-cases: cases.jsonl
-checks:
-  - { type: contains, value: "amber-{{code}}" }
-concurrency: 32
-`,
-    'cases.jsonl': jsonl(cases.map((c, i) => ({ ...c, vars: { ...c.vars, code: String(1000 + i) } }))),
-  };
-}
+const benchSuite = (url: string) =>
+  amberSuite({ name: 'rate-limits', url, apiKey: 'sk-rate-limit-test', models: MODELS, cases: N, extra: 'concurrency: 32\n' });
 
 describe.skipIf(!existsSync(SHARED_SERVER))('against the shared fake server’s token bucket', () => {
   afterAll(() => cleanupTempDirs());

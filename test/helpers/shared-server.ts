@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { REPO, tempDir } from './cli.js';
+import { jsonl, REPO, tempDir } from './cli.js';
 
 export const SHARED_SERVER = resolve(process.env.EVALSPEC_SHARED ?? join(REPO, '..', 'shared'), 'bench', 'fake-llm-server.mjs');
 
@@ -27,5 +27,42 @@ export async function startSharedServer(flags: string[]): Promise<SharedServer> 
       proc.kill('SIGTERM');
       await new Promise((r) => (proc.exitCode !== null ? r(null) : proc.once('exit', r)));
     },
+  };
+}
+
+/**
+ * A suite for the shared server: `cases` questions ending with a unique code (amber-1000, amber-1001, …), which
+ * the server's correct answers echo and its wrong ones mutate, checked with `contains`. `provider` adds to the
+ * openai provider's settings (e.g. `rate_limit: { rpm: 1200 }`), `extra` lines to the suite.
+ */
+export function amberSuite(o: {
+  name: string;
+  url: string;
+  apiKey: string;
+  models: string[];
+  cases: number;
+  provider?: string;
+  extra?: string;
+}): Record<string, string> {
+  return {
+    'evalspec.yaml': `name: ${o.name}
+providers:
+  openai: { baseURL: "${o.url}/v1", apiKey: "${o.apiKey}"${o.provider ? `, ${o.provider}` : ''} }
+models: [${o.models.map((m) => `openai:${m}`).join(', ')}]
+params: { max_tokens: 64 }
+prompts:
+  - id: v1
+    messages:
+      - { role: user, content: "{{question}}" }
+cases: cases.jsonl
+checks:
+  - { type: contains, value: "amber-{{code}}" }
+${o.extra ?? ''}`,
+    'cases.jsonl': jsonl(
+      Array.from({ length: o.cases }, (_, i) => ({
+        id: `c${i}`,
+        vars: { question: `Which code did the user give in ticket ${i}? They wrote: amber-${1000 + i}`, code: String(1000 + i) },
+      })),
+    ),
   };
 }
