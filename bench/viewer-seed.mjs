@@ -3,18 +3,8 @@
 // per-dimension reasoning among them), tokens, cost and latency. Deterministic (seeded PRNG).
 //   import { seedViewerStore } from './viewer-seed.mjs'
 import { openStore } from '../dist/store/index.js';
-
-/** @param {number} seed */
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The project's own seeded generator (stats/random.ts), so a seed means the same sequence everywhere.
+import { mulberry32 } from '../dist/stats/index.js';
 
 export const XSS_CASE = 'xss-probe';
 export const XSS_OUTPUT = '<script>alert(1)</script><img src=x onerror="alert(2)"> Refunds take 30 days.';

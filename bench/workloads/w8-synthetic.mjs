@@ -13,21 +13,10 @@ const VARIANTS = ['fake-large', 'fake-small'];
 const SEGMENTS = ['segment:consumer', 'segment:business', 'segment:enterprise'];
 const BATCH = 2000;
 
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const variantRecord = (id) => ({ id, label: id, model: `openai:${id}`, providerType: 'openai', modelId: id, prompt: 'v1' });
 
 /** Write one run of `cases` cases × 2 variants; `shift` raises the pass probability (the "after" run). */
-async function writeRun(store, { runId, cases, seed, shift, startedAt }) {
+async function writeRun(store, mulberry32, { runId, cases, seed, shift, startedAt }) {
   const random = mulberry32(seed);
   await store.runs.create({
     id: runId,
@@ -110,11 +99,13 @@ async function writeRun(store, { runId, cases, seed, shift, startedAt }) {
 /** Write the two runs into `db` (a fresh file); returns their ids [before, after]. */
 export async function writeSyntheticW8(repo, db, cases) {
   const { openStore } = await import(pathToFileURL(path.join(repo, 'dist/store/index.js')).href);
+  // The project's own seeded generator (stats/random.ts).
+  const { mulberry32 } = await import(pathToFileURL(path.join(repo, 'dist/stats/index.js')).href);
   const store = openStore(db);
   const ids = ['w8-synthetic-1', 'w8-synthetic-2'];
   try {
-    await writeRun(store, { runId: ids[0], cases, seed: 1, shift: 0, startedAt: '2026-12-01T09:00:00.000Z' });
-    await writeRun(store, { runId: ids[1], cases, seed: 2, shift: 0.03, startedAt: '2026-12-02T09:00:00.000Z' });
+    await writeRun(store, mulberry32, { runId: ids[0], cases, seed: 1, shift: 0, startedAt: '2026-12-01T09:00:00.000Z' });
+    await writeRun(store, mulberry32, { runId: ids[1], cases, seed: 2, shift: 0.03, startedAt: '2026-12-02T09:00:00.000Z' });
   } finally {
     await store.close();
   }
