@@ -11,6 +11,7 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeProvider, type FakeProvider, type FakeRequest } from '../fake-provider/server.js';
 import { cleanupTempDirs, jsonl, runCli, startCli, tempDir, writeFiles, type CliResult } from '../helpers/cli.js';
+import { openAiSuite } from '../helpers/suite.js';
 import { createPgDatabase, pgQuery, pgTestMode, pgUnavailableReason } from '../helpers/pg.js';
 
 const KEY = 'sk-distributed-e2e-0123456789';
@@ -20,18 +21,14 @@ const answer = (req: FakeRequest) => {
   const n = caseNumber(req);
   return (req.model === 'gpt-4o-mini' && n % 4 === 0) || (req.model === 'gpt-4o' && n % 10 === 0) ? 'Sorry.' : `Your code: CODE-${n}`;
 };
-const SUITE = (url: string) => `name: distributed
-providers:
-  openai: { baseURL: "${url}", apiKey: "\${OPENAI_API_KEY}" }
-models: [openai:gpt-4o-mini, openai:gpt-4o]
-prompts:
-  - id: v1
-    messages: [{ role: user, content: "{{question}}" }]
-cases: cases.jsonl
-checks: [{ type: contains, value: "CODE-{{n}}" }]
-concurrency: 8
-retries: { max: 8, base_ms: 10, max_ms: 50 }
-`;
+const SUITE = (url: string) =>
+  openAiSuite({
+    name: 'distributed',
+    url,
+    models: '[openai:gpt-4o-mini, openai:gpt-4o]',
+    checks: '[{ type: contains, value: "CODE-{{n}}" }]',
+    extra: 'concurrency: 8\nretries: { max: 8, base_ms: 10, max_ms: 50 }\n',
+  });
 const cases = (n: number) =>
   jsonl(Array.from({ length: n }, (_, i) => ({ id: `c${i + 1}`, vars: { question: `Ticket ${i + 1}: the code is CODE-${i + 1}.`, n: String(i + 1) } })));
 

@@ -10,6 +10,7 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeProvider, type FakeProvider, type FakeRequest } from '../fake-provider/server.js';
 import { cleanupTempDirs, jsonl, runCli, startCli, tempDir, writeFiles, type CliResult } from '../helpers/cli.js';
+import { openAiSuite } from '../helpers/suite.js';
 import { createPgDatabase, pgQuery, pgTestMode, pgUnavailableReason } from '../helpers/pg.js';
 import { PG_MIGRATIONS } from '../../src/store/index.js';
 
@@ -18,17 +19,14 @@ const N = 80;
 const caseNumber = (req: Pick<FakeRequest, 'messages'>): number => Number(/Ticket (\d+):/.exec(req.messages.at(-1)!.content)![1]);
 // gpt-4o-mini misses every 4th code: pass rates 100% and 75%, so a comparison has something to find.
 const answer = (req: FakeRequest) => (req.model === 'gpt-4o-mini' && caseNumber(req) % 4 === 0 ? 'Sorry.' : `Your code: CODE-${caseNumber(req)}`);
-const SUITE = (url: string) => `name: team
-providers:
-  openai: { baseURL: "${url}", apiKey: "\${OPENAI_API_KEY}" }
-models: [openai:gpt-4o-mini, openai:gpt-4o]
-prompts:
-  - id: v1
-    messages: [{ role: user, content: "{{question}}" }]
-cases: cases.jsonl
-checks: [{ type: contains, value: "CODE-{{n}}" }]
-concurrency: 8
-`;
+const SUITE = (url: string) =>
+  openAiSuite({
+    name: 'team',
+    url,
+    models: '[openai:gpt-4o-mini, openai:gpt-4o]',
+    checks: '[{ type: contains, value: "CODE-{{n}}" }]',
+    extra: 'concurrency: 8\n',
+  });
 const CASES = jsonl(
   Array.from({ length: N }, (_, i) => ({
     id: `c${i + 1}`,

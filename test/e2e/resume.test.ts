@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { startFakeProvider, type FakeProvider, type FakeRequest } from '../fake-provider/server.js';
 import { runCli, startCli, tempDir, writeFiles, jsonl, cleanupTempDirs } from '../helpers/cli.js';
+import { openAiSuite, ticketCases } from '../helpers/suite.js';
 import { jsonReportSchema } from '../helpers/report-schema.js';
 import { countRows, queryDb } from '../helpers/store.js';
 
@@ -17,20 +18,15 @@ const caseNumber = (req: Pick<FakeRequest, 'messages'>): number => Number(/Ticke
 const truth = (model: string, n: number): boolean => !(model === 'gpt-4o-mini' && n % 5 === 0);
 const keyOf = (req: FakeRequest): string => `c${caseNumber(req)}|${req.model}`;
 
-const SUITE = (url: string) => `name: resume
-providers:
-  openai: { baseURL: "${url}", apiKey: "\${OPENAI_API_KEY}" }
-models: [openai:gpt-4o-mini, openai:gpt-4o]
-prompts:
-  - id: v1
-    messages: [{ role: user, content: "{{question}}" }]
-cases: cases.jsonl
-checks: [{ type: contains, value: "CODE-{{n}}" }]
-concurrency: 8
-`;
-const CASES = jsonl(
-  Array.from({ length: N }, (_, i) => ({ id: `c${i + 1}`, vars: { question: `Ticket ${i + 1}: the code is CODE-${i + 1}.`, n: String(i + 1) } })),
-);
+const SUITE = (url: string) =>
+  openAiSuite({
+    name: 'resume',
+    url,
+    models: '[openai:gpt-4o-mini, openai:gpt-4o]',
+    checks: '[{ type: contains, value: "CODE-{{n}}" }]',
+    extra: 'concurrency: 8\n',
+  });
+const CASES = ticketCases(N);
 
 async function waitFor(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
   const deadline = performance.now() + timeoutMs;
