@@ -4,6 +4,7 @@ import type { Store } from './types.js';
 import type { StoreAccess } from './sqlite-open.js';
 
 export * from './types.js';
+export * from './production-types.js';
 export { MIGRATIONS } from './migrations.js';
 export { PG_MIGRATIONS } from './pg-migrations.js';
 export { DIALECTS, dialectOf, type StoreKind } from './dialects.js';

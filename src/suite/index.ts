@@ -11,3 +11,12 @@ export { judgeModelsOf, isJudgeCheckType, isDeferredCheck, type JudgeModelInput 
 export { resolveRepeatReducer, repeatReduceText, reducerK, type RepeatReducer, type RepeatReducerName } from './repeat-spec.js';
 export { loadPreferences, type PreferenceRow } from './preferences.js';
 export { readTextFile, decodeText, jsonLines, csvRows, type CsvFormat, type JsonLinesFormat } from './text-file.js';
+export {
+  MONITOR_METRICS,
+  DEPLOYMENT_STAGES,
+  durationMs,
+  type MonitorSpec,
+  type MonitorMetric,
+  type ProductionSpec,
+  type DeploymentStage,
+} from './monitor-schema.js';

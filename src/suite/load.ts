@@ -23,6 +23,7 @@ import { readCaseFile, buildCases, hashJson, type Case } from './cases.js';
 import { validateCheckSpec, type CheckSpec } from './check-specs.js';
 import { redactSecrets } from './env.js';
 import { validateBars } from './bars.js';
+import type { MonitorSpec, ProductionSpec } from './monitor-schema.js';
 import { repeatCount } from './repeat-spec.js';
 
 export interface ModelRef {
@@ -68,6 +69,10 @@ export interface Suite {
   /** The suite config as stored with a run: placeholders kept, secrets redacted, cases summarised. */
   storedConfig: Record<string, unknown>;
   warnings: string[];
+  /** How production traffic is tagged and redacted at ingest (defaults when the suite has no `production:`). */
+  production: ProductionSpec;
+  /** Online monitors of production traffic, in file order (empty when the suite has none). */
+  monitors: MonitorSpec[];
 }
 
 function validKeysAt(path: readonly PropertyKey[]): readonly string[] | undefined {
@@ -280,7 +285,9 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
   const promptsImplicit = !cfg.prompts;
   const prompts = cfg.prompts ?? [{ id: 'default', messages: [] as Prompt['messages'] }];
   validateBars(cfg.bars, { file, lineOf, models: allModels, prompts: prompts as Prompt[], promptsImplicit, cases, checks, baseline: cfg.baseline });
-  const { cases: _cases, ...configWithoutCases } = cfg;
+  const monitors = validateMonitors(cfg.monitors, file, lineOf);
+  // Monitors and the production settings stay out of the hash: editing them never blocks --resume of an offline run.
+  const { cases: _cases, monitors: _monitors, production: _production, ...configWithoutCases } = cfg;
   const storedConfig = redactSecrets({
     ...configWithoutCases,
     cases: typeof cfg.cases === 'string' ? cfg.cases : `${cfg.cases.length} inline cases`,
@@ -308,5 +315,22 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
     baseline: cfg.baseline,
     storedConfig,
     warnings,
+    production: cfg.production ?? { attributes: {}, redact: { attributes: [], patterns: [] } },
+    monitors,
   };
+}
+
+function validateMonitors(monitors: MonitorSpec[], file: string, lineOf: (p: (string | number)[]) => number | undefined): MonitorSpec[] {
+  const seen = new Set<string>();
+  monitors.forEach((m, i) => {
+    if (seen.has(m.name)) {
+      throw new EvalspecError('SUITE_SCHEMA', `two monitors are named "${m.name}"`, {
+        file,
+        line: lineOf(['monitors', i, 'name']),
+        hint: 'give each monitor its own name',
+      });
+    }
+    seen.add(m.name);
+  });
+  return monitors;
 }

@@ -1,6 +1,7 @@
 // The suite file format. The zod schemas are the source of truth: types come from z.infer, and every
 // user-facing object is strict, so an unknown key is an error that lists the valid ones.
 import { z } from 'zod';
+import { monitorsSchema, productionSchema } from './monitor-schema.js';
 import { REPEAT_REDUCE_PATTERN, reducerK } from './repeat-spec.js';
 import { PROVIDER_TYPES } from './provider-types.js';
 // Model params and price shapes are shared with judge models, whose schemas live with the check definitions in
@@ -106,6 +107,10 @@ export const suiteFileSchema = z.strictObject({
   baseline: z.string().optional(),
   /** The error taxonomy offered when labelling outputs in the viewer (`evalspec view`, review page). */
   error_tags: z.array(z.string().min(1).max(100)).max(50).optional(),
+  /** Production traffic (issue #15): tags and redaction at ingest (docs/monitoring.md). */
+  production: productionSchema.optional(),
+  /** Online scoring and drift alerts on production traffic (docs/monitoring.md). */
+  monitors: monitorsSchema,
 });
 export type SuiteFile = z.infer<typeof suiteFileSchema>;
 

@@ -41,7 +41,9 @@ const STAGE_GRAPH: StageGraph = {
   analysis: ['run', 'stats', 'store', 'suite'],
   report: ['analysis', 'plan', 'score', 'stats', 'store', 'suite'],
   calibration: ['report', 'score', 'stats', 'store', 'suite'],
-  viewer: ['analysis', 'report', 'stats', 'store'],
+  ingest: ['run', 'store', 'suite'],
+  monitor: ['ingest', 'report', 'run', 'score', 'stats', 'store', 'suite'],
+  viewer: ['analysis', 'monitor', 'report', 'stats', 'store'],
   'pipeline.ts': ['plan', 'report', 'run', 'score', 'stats', 'store', 'suite', 'user-code'],
   'estimate-suite.ts': ['pipeline.ts', 'plan', 'run', 'store', 'suite'],
   distribute: ['pipeline.ts', 'plan (types)', 'run', 'store'],
@@ -50,6 +52,8 @@ const STAGE_GRAPH: StageGraph = {
     'calibration',
     'distribute',
     'estimate-suite.ts',
+    'ingest',
+    'monitor',
     'pipeline.ts',
     'plan',
     'report',
@@ -61,7 +65,7 @@ const STAGE_GRAPH: StageGraph = {
     'user-code',
     'viewer',
   ],
-  'index.ts': ['analysis', 'calibration', 'estimate-suite.ts', 'pipeline.ts', 'plan', 'report', 'run', 'score', 'stats', 'store', 'suite'],
+  'index.ts': ['analysis', 'calibration', 'estimate-suite.ts', 'ingest', 'monitor', 'pipeline.ts', 'plan', 'report', 'run', 'score', 'stats', 'store', 'suite'],
 };
 
 /**

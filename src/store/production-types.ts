@@ -1,0 +1,194 @@
+// Production monitoring (issue #15): what the store keeps of live traffic. Ingest writes records and, in the same
+// transaction, one queue entry per monitor that sampled the record; the online scorer claims queue entries, scores
+// them and completes them (score stored and entry removed in one transaction: each record is scored exactly once per
+// monitor, also after a crash). Unknown values are null, never 0.
+
+/** One chat message as ingested (OTel GenAI messages, the AI SDK's prompt messages, or JSONL), content as text. */
+export interface ProductionMessage {
+  role: string;
+  content: string;
+}
+
+/** One tool call the model made in this record's span (or its child tool spans). */
+export interface ProductionToolCall {
+  name: string;
+  /** The arguments as JSON text, as the model sent them (null when the span did not carry them). */
+  arguments: string | null;
+  result: string | null;
+}
+
+export type ProductionSource = 'otlp' | 'jsonl' | 'middleware';
+
+/** One model call seen in production (an OTel GenAI span, a JSONL line, or a call recorded by the middleware). */
+export interface ProductionRecord {
+  /** Stable: derived from (suite, traceId, spanId), so ingesting the same span twice stores it once. */
+  id: string;
+  /** The suite (its `name`) whose monitors watch this traffic. */
+  suite: string;
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | null;
+  conversationId: string | null;
+  /** ISO 8601, when the call started (the span's start time). */
+  startedAt: string;
+  endedAt: string | null;
+  /** When the store received it (ISO 8601). */
+  ingestedAt: string;
+  source: ProductionSource;
+  /** gen_ai.provider.name (or the older gen_ai.system), e.g. "openai". */
+  provider: string | null;
+  /** gen_ai.request.model. */
+  model: string | null;
+  /** gen_ai.response.model. */
+  responseModel: string | null;
+  /** The prompt messages (system and user turns), redacted; null when the span carried no input. */
+  input: ProductionMessage[] | null;
+  /** The model's final text, redacted; null when the span carried no output. */
+  output: string | null;
+  toolCalls: ProductionToolCall[];
+  inputTokens: number | null;
+  outputTokens: number | null;
+  /** List-price cost in USD from @pydantic/genai-prices; null when the model or its tokens are unknown. */
+  costUsd: number | null;
+  latencyMs: number | null;
+  /** Time to first token, when the span carried it (AI SDK streaming: ai.response.msToFirstChunk). */
+  ttftMs: number | null;
+  /** gen_ai.response.finish_reasons[0] when present. */
+  finishReason: string | null;
+  /** User-provided attributes kept after `redact:` rules (strings, numbers, booleans). */
+  attributes: Record<string, string | number | boolean>;
+  /** Segment tags from the suite's attribute mapping (the same tags cases carry). */
+  tags: string[];
+  /** SHA-256 of the redacted input and output: `promote` de-duplicates cases by it. */
+  contentHash: string;
+  /** Flagged by a person in the viewer (a candidate for `promote --flagged`). */
+  flagged: boolean;
+}
+
+/** A record waiting to be scored by one monitor. */
+export interface ProductionQueueEntry {
+  recordId: string;
+  monitor: string;
+}
+
+export type ProductionScoreStatus = 'scored' | 'unscored' | 'error';
+
+/** One check's verdict on a production record (the suite's own check, by its name). */
+export interface ProductionCheckOutcome {
+  name: string;
+  type: string;
+  passed: boolean | null;
+  score: number | null;
+  severity: 'critical' | 'major' | 'minor' | null;
+  reason: string | null;
+}
+
+/** What one monitor's scorer concluded about one record. */
+export interface ProductionScore {
+  recordId: string;
+  monitor: string;
+  scoredAt: string;
+  /** `unscored`: the checks could not apply (no output, judge spend cap reached…) with `reason`; `error`: a check failed to run. */
+  status: ProductionScoreStatus;
+  reason: string | null;
+  /** Every applied check passed; null unless `scored`. */
+  passed: boolean | null;
+  /** A check of severity critical failed; null unless `scored`. */
+  criticalFailed: boolean | null;
+  checks: ProductionCheckOutcome[];
+  /** What the judges of this score cost (counts against the monitor's `max_cost_per_day`); null when no judge ran. */
+  judgeCostUsd: number | null;
+  /** Per-record figures a monitor may watch beside pass rate (e.g. `refusal`: 0/1), null when unknown. */
+  metrics: Record<string, number | null>;
+}
+
+/**
+ * One scored record as the monitor's statistics read it: the score joined with the record's time, model, segment
+ * tags and the per-call figures (cost, latency, tokens, output length). Streamed in `startedAt` order.
+ */
+export interface ProductionObservation {
+  recordId: string;
+  monitor: string;
+  startedAt: string;
+  model: string | null;
+  tags: string[];
+  status: ProductionScoreStatus;
+  passed: boolean | null;
+  criticalFailed: boolean | null;
+  costUsd: number | null;
+  latencyMs: number | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  /** Characters of the output text; null when there was no output. */
+  outputChars: number | null;
+  metrics: Record<string, number | null>;
+}
+
+export interface ProductionRecordQuery {
+  suite: string;
+  /** ISO 8601 bounds on startedAt: since inclusive, until exclusive. */
+  since?: string;
+  until?: string;
+  /** Only records this monitor scored (with `failed`: whose score did not pass). */
+  monitor?: string;
+  failed?: boolean;
+  flagged?: boolean;
+  /** Records carrying every one of these tags. */
+  tags?: string[];
+  limit?: number;
+}
+
+export interface ProductionObservationQuery {
+  suite: string;
+  monitor: string;
+  since?: string;
+  until?: string;
+}
+
+export type AlertState = 'open' | 'closed';
+
+/** An alert a monitor raised: what was detected, on which metric, with the evidence as data (report/ words it). */
+export interface MonitorAlert {
+  id: string;
+  suite: string;
+  monitor: string;
+  metric: string;
+  state: AlertState;
+  openedAt: string;
+  closedAt: string | null;
+  /** The figures behind it (estimate, interval, baseline, samples, the rule and its false-alarm bound), as JSON. */
+  evidence: Record<string, unknown>;
+}
+
+/** The production half of the store (`store.production`). */
+export interface ProductionStore {
+  /**
+   * Insert records and their queue entries in one transaction (committed when the promise resolves: the collector
+   * acknowledges a batch only then). A record whose id is already stored is skipped with its queue entries.
+   */
+  putRecords(records: ProductionRecord[], queue: ProductionQueueEntry[]): Promise<{ inserted: number; duplicates: number }>;
+  get(recordId: string): Promise<ProductionRecord | undefined>;
+  /** Newest first unless `since` is given (then oldest first), streamed. */
+  records(query: ProductionRecordQuery): AsyncIterable<ProductionRecord>;
+  /**
+   * Claim up to `limit` queue entries (of `suite`, optionally one monitor) that nobody holds or whose claim expired
+   * (`now` past the claim's `leaseUntil`), oldest record first, for `holder` until `leaseUntil` (epoch ms).
+   */
+  claim(options: { suite: string; monitor?: string; limit: number; holder: string; now: number; leaseUntil: number }): Promise<ProductionQueueEntry[]>;
+  /** Store the scores and remove their queue entries in one transaction; a score already stored is kept (exactly once). */
+  complete(scores: ProductionScore[]): Promise<void>;
+  /** Queue entries not yet completed (claimed or not). */
+  queueDepth(suite: string, monitor?: string): Promise<number>;
+  scores(recordId: string): Promise<ProductionScore[]>;
+  /** Scored records of one monitor, oldest first, one at a time (memory flat however long the stream). */
+  observations(query: ProductionObservationQuery): AsyncIterable<ProductionObservation>;
+  /** What the judges of this monitor cost on scores stored at or after `since` (ISO): the daily spend cap's figure. */
+  judgeSpend(suite: string, monitor: string, since: string): Promise<number>;
+  setFlagged(recordId: string, flagged: boolean): Promise<void>;
+  alerts: {
+    /** Insert or replace by id. */
+    put(alert: MonitorAlert): Promise<void>;
+    /** Newest first. */
+    list(query: { suite: string; monitor?: string; state?: AlertState; limit?: number }): Promise<MonitorAlert[]>;
+  };
+}
