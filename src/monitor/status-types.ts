@@ -1,0 +1,106 @@
+// What a monitor's evaluation produces, as data: one shape for `monitor status` (terminal and --json), `monitor check`,
+// the webhook, the alert evidence and the viewer's Monitor page (viewer/types.ts mirrors it). Figures come from one
+// function (evaluateMonitor); every renderer only words them. Unknown is null.
+import type { DeploymentStage, MonitorMetric } from '../suite/index.js';
+import type { MonitorAlert } from '../store/index.js';
+
+/** A metric over one time window: the estimate with its two-sided interval (method named), over `n` scored samples. */
+export interface MetricWindow {
+  /** ISO 8601 bounds: start inclusive, end exclusive. */
+  start: string;
+  end: string;
+  n: number;
+  estimate: number | null;
+  low: number | null;
+  high: number | null;
+  /** e.g. "wilson", "bootstrap-percentile", "order-statistic"; null when there is no estimate. */
+  method: string | null;
+  level: number;
+}
+
+/** Where "no change" comes from. */
+export interface MetricBaseline {
+  value: number | null;
+  /** Samples behind it (cases of a stored run, records of a reference window); null when unknown. */
+  n: number | null;
+  /** What it is, for people: `run 20261201-… (label main)`, `production 2026-11-01..2026-11-15`. */
+  source: string;
+}
+
+export interface DetectorVerdict {
+  /** The sequential rule, named: e.g. "Shiryaev-Roberts e-detector (mixture over drops 1-20 points)". */
+  method: string;
+  /** The guarantee in data: P(any false alarm within `periodDays` days) ≤ falseAlarmRate, under the stated assumptions. */
+  falseAlarmRate: number;
+  periodDays: number;
+  /** When the change was detected, or null. */
+  alarm: { at: string; afterSamples: number } | null;
+  /** The detector's statistic and threshold now (for the curious and for tests). */
+  statistic: number | null;
+  threshold: number | null;
+}
+
+export interface BarVerdict {
+  /** The bar from the monitor's `bars` / the current stage. */
+  value: number;
+  /** The one-sided bound of the current window tested against the bar (lower bound for pass rate, upper for critical rate). */
+  bound: number | null;
+  level: number;
+  /** null when there are too few samples to tell. */
+  passed: boolean | null;
+}
+
+export type MetricState = 'ok' | 'alert' | 'insufficient-data' | 'no-baseline';
+
+export interface SegmentShare {
+  segment: string;
+  share: number;
+  baselineShare: number | null;
+  /** The detector flagged this segment's share as changed. */
+  moved: boolean;
+}
+
+export interface MetricStatus {
+  metric: MonitorMetric;
+  /** Which way is worse: pass rate going down, cost going up; segment mix: any change. */
+  worse: 'decrease' | 'increase' | 'change';
+  window: MetricWindow;
+  baseline: MetricBaseline;
+  detector: DetectorVerdict | null;
+  bar: BarVerdict | null;
+  state: MetricState;
+  /** segment_mix only: the shares now and in the baseline. */
+  segments?: SegmentShare[];
+}
+
+export interface StageAdvice {
+  current: DeploymentStage | null;
+  /** `advance`: the evidence clears the next stage's bars; `hold`: it does not yet; `kill-switch`: the current stage's bars fail. */
+  advice: 'advance' | 'hold' | 'kill-switch' | null;
+  next: DeploymentStage | null;
+  /** Short data-only reasons (metric, bar, bound), worded by report/. */
+  reasons: { metric: MonitorMetric; bar: number; bound: number | null; passed: boolean | null }[];
+}
+
+export interface MonitorStatus {
+  suite: string;
+  monitor: string;
+  evaluatedAt: string;
+  samples: { scored: number; unscored: number; errors: number; queued: number };
+  /** Quality metrics (pass rate, critical rate, cost, latency, refusals, output length). */
+  metrics: MetricStatus[];
+  /** Input drift beside quality (segment mix, prompt length), so "the traffic changed" is told from "the model got worse". */
+  inputDrift: MetricStatus[];
+  stage: StageAdvice | null;
+  openAlerts: MonitorAlert[];
+}
+
+/** One metric over time for the viewer: a point per window, with the baseline line and alert markers. */
+export interface MonitorSeries {
+  suite: string;
+  monitor: string;
+  metric: MonitorMetric;
+  points: MetricWindow[];
+  baseline: MetricBaseline;
+  alerts: { at: string; alertId: string }[];
+}
