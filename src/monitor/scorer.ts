@@ -95,7 +95,15 @@ export async function createProductionScorer(options: ProductionScorerOptions): 
     async function scoreRecord(record: ProductionRecord): Promise<ProductionScore> {
       const at = now();
       const base = { recordId: record.id, monitor: monitor.name, scoredAt: at.toISOString(), metrics: { refusal: refusalMetric(record.output) } };
-      const unscored = (reason: string): ProductionScore => ({ ...base, status: 'unscored', reason, passed: null, criticalFailed: null, checks: [], judgeCostUsd: null });
+      const unscored = (reason: string): ProductionScore => ({
+        ...base,
+        status: 'unscored',
+        reason,
+        passed: null,
+        criticalFailed: null,
+        checks: [],
+        judgeCostUsd: null,
+      });
       if (record.output === null) return unscored('no output');
       const vars = recordVars(record);
       let prepared;
@@ -128,7 +136,15 @@ export async function createProductionScorer(options: ProductionScorerOptions): 
       // A check that did not run to a verdict (its code hung, the judge's answer was unusable twice) judged nothing.
       const broken = scored.checks.find((c) => c.error !== undefined);
       if (broken) {
-        return { ...base, status: 'error', reason: `${broken.error}: ${broken.metric}: ${broken.reason}`, passed: null, criticalFailed: null, checks: outcomes, judgeCostUsd };
+        return {
+          ...base,
+          status: 'error',
+          reason: `${broken.error}: ${broken.metric}: ${broken.reason}`,
+          passed: null,
+          criticalFailed: null,
+          checks: outcomes,
+          judgeCostUsd,
+        };
       }
       return {
         ...base,

@@ -35,7 +35,10 @@ function webhookHasToken(webhook: string): boolean {
   return url.pathname.split('/').some((segment) => segment.length >= 16 && /^[\w-]+$/.test(segment) && /\d/.test(segment) && /[a-z]/i.test(segment));
 }
 
-export function validateMonitors(monitors: MonitorSpec[], ctx: { file: string; lineOf: LineOf; suiteChecks: CheckSpec[]; warnings: string[] }): ValidatedMonitor[] {
+export function validateMonitors(
+  monitors: MonitorSpec[],
+  ctx: { file: string; lineOf: LineOf; suiteChecks: CheckSpec[]; warnings: string[] },
+): ValidatedMonitor[] {
   const { file, lineOf, suiteChecks, warnings } = ctx;
   const metrics = [...new Set(suiteChecks.map((c) => c.metric ?? c.type))];
   const seen = new Set<string>();
@@ -50,13 +53,17 @@ export function validateMonitors(monitors: MonitorSpec[], ctx: { file: string; l
       if (typeof entry !== 'string') return validateCheckSpec(entry, { file, line: at('checks', j) });
       if (metrics.includes(entry)) return entry;
       const guess = suggest(entry, metrics);
-      throw new EvalspecError('SUITE_SCHEMA', `monitor "${m.name}": check "${entry}" is not a metric of the suite's checks${guess ? ` (did you mean ${guess}?)` : ''}`, {
-        file,
-        line: at('checks', j),
-        hint: metrics.length
-          ? `name one of the suite's check metrics: ${metrics.join(', ')}; or write a check spec such as { type: length, max: 300, unit: words }`
-          : 'the suite has no `checks:`: write check specs here instead, such as { type: length, max: 300, unit: words }',
-      });
+      throw new EvalspecError(
+        'SUITE_SCHEMA',
+        `monitor "${m.name}": check "${entry}" is not a metric of the suite's checks${guess ? ` (did you mean ${guess}?)` : ''}`,
+        {
+          file,
+          line: at('checks', j),
+          hint: metrics.length
+            ? `name one of the suite's check metrics: ${metrics.join(', ')}; or write a check spec such as { type: length, max: 300, unit: words }`
+            : 'the suite has no `checks:`: write check specs here instead, such as { type: length, max: 300, unit: words }',
+        },
+      );
     });
 
     const window = m.baseline && 'window' in m.baseline ? m.baseline.window : undefined;
