@@ -65,6 +65,15 @@ export async function createProductionScorer(options: ProductionScorerOptions): 
       })
     : undefined;
   const compiled = new Map<string, Promise<CompiledMonitor>>();
+  const uncounted = new Set<string>();
+  /** A judge without a known price costs an unknown amount: the cap cannot count it, which the user must hear. */
+  const warnUncounted = (name: string) => {
+    if (uncounted.has(name)) return;
+    uncounted.add(name);
+    warnings.push(
+      `monitor "${name}": a judge of its checks has no known price, so max_cost_per_day cannot count its calls; give the judge a price (judge: { id: …, price: {...} })`,
+    );
+  };
 
   function monitorNamed(name: string): MonitorSpec {
     const monitor = suite.monitors.find((m) => m.name === name);
@@ -132,6 +141,7 @@ export async function createProductionScorer(options: ProductionScorerOptions): 
       });
       const judgeCostUsd = judgeCostOf(scored.checks);
       if (day && judgeCostUsd !== null) day.batch += judgeCostUsd;
+      if (cap !== undefined && scored.checks.some((c) => c.judgeCostUsd === null)) warnUncounted(monitor.name);
       const outcomes = scored.checks.map(outcomeOf);
       // A check that did not run to a verdict (its code hung, the judge's answer was unusable twice) judged nothing.
       const broken = scored.checks.find((c) => c.error !== undefined);

@@ -45,6 +45,9 @@ monitors:
   - name: judged
     checks: [{ type: judge, judge: openai:gpt-4o, rubric: "The answer gives the order's code." }]
     max_cost_per_day: ${CAP}
+  - name: unpriced
+    checks: [{ type: judge, judge: openai:house-judge-1, rubric: "The answer gives the order's code." }]
+    max_cost_per_day: ${CAP}
 `;
 }
 
@@ -221,8 +224,22 @@ describe('production scorer', () => {
     expect(fake.server.requests.filter((r) => r.status === 200)).toHaveLength(2);
   });
 
+  it('a capped monitor whose judge has no known price: cost unknown (null, never 0), and a warning that the cap cannot count it', async () => {
+    const scorer = await createProductionScorer({ suite: load(), now: () => at, concurrency: 1 });
+    const scores = await scorer.score(
+      [1, 2, 3, 4].map((i) => record(`Your code is CODE-${i}.`)),
+      'unpriced',
+    );
+    expect(scores.map((s) => [s.status, s.judgeCostUsd])).toEqual(Array.from({ length: 4 }, () => ['scored', null]));
+    expect(scorer.warnings.filter((w) => w.includes('monitor "unpriced"'))).toHaveLength(1);
+    expect(scorer.warnings.join('\n')).toContain('max_cost_per_day cannot count');
+  });
+
   it('an unknown monitor is a usage error naming the valid ones', async () => {
     const scorer = await createProductionScorer({ suite: load() });
-    await expect(scorer.score([record('x')], 'answer')).rejects.toMatchObject({ code: 'USAGE', hint: expect.stringContaining('basic, hangs, plan, judged') });
+    await expect(scorer.score([record('x')], 'answer')).rejects.toMatchObject({
+      code: 'USAGE',
+      hint: expect.stringContaining('basic, hangs, plan, judged, unpriced'),
+    });
   });
 });
