@@ -6,9 +6,10 @@
 // (no output, a missing template variable, the monitor's daily judge spend cap), never dropped.
 import { EvalspecError } from '../errors.js';
 import { createJudgeClient, type JudgeClientOptions, type RunJudgeClient } from '../run/index.js';
-import { scoreOutput, type CheckResult } from '../score/index.js';
+import { scoreOutput, type CheckResult, type ScoredOutput } from '../score/index.js';
 import type { ProductionCheckOutcome, ProductionRecord, ProductionScore, ProductionStore, Store } from '../store/index.js';
 import type { MonitorSpec, Suite } from '../suite/index.js';
+import { DailySpend, type Admission } from './daily-spend.js';
 import { compileMonitor, judgeModelsOfSpecs, monitorCheckSpecs, type CompiledMonitor } from './compile.js';
 import { recordVars } from './record-vars.js';
 import { refusalMetric } from './refusal.js';
@@ -24,7 +25,7 @@ export interface ProductionScorerOptions extends Pick<JudgeClientOptions, 'cache
   judgeSpend?: (monitor: string, since: string) => Promise<number>;
   /** Run javascript checks isolated (as `--isolate-checks` offline; module checks are then refused). */
   isolateChecks?: boolean;
-  /** Records scored at once (default 4). With a spend cap, the cap can be passed by at most concurrency − 1 records' judges. */
+  /** Records scored at once (default 4); near a spend cap, records wait for those in flight (daily-spend.ts). */
   concurrency?: number;
   /** The clock (tests). */
   now?: () => Date;
@@ -92,12 +93,11 @@ export async function createProductionScorer(options: ProductionScorerOptions): 
     if (!entry) compiled.set(monitor.name, (entry = compileMonitor(suite, monitor, { isolated: options.isolateChecks })));
     const checks = await entry;
     const cap = checks.judgeModels.length > 0 ? monitor.max_cost_per_day : undefined;
-    // The day's spend: what the store holds (read once per day per batch: the scorer loop completes a batch before
-    // it claims the next) plus what this batch spent since.
-    const spend = new Map<string, { stored: Promise<number>; batch: number }>();
-    const dayOf = (day: string) => {
+    // One DailySpend per UTC day the batch touches (daily-spend.ts).
+    const spend = new Map<string, DailySpend>();
+    const dayOf = (day: string, limit: number) => {
       let s = spend.get(day);
-      if (!s) spend.set(day, (s = { stored: judgeSpend(monitor.name, day), batch: 0 }));
+      if (!s) spend.set(day, (s = new DailySpend(judgeSpend(monitor.name, day), limit)));
       return s;
     };
 
@@ -122,25 +122,31 @@ export async function createProductionScorer(options: ProductionScorerOptions): 
         if (error instanceof EvalspecError) return unscored(error.message);
         throw error;
       }
-      let day: { stored: Promise<number>; batch: number } | undefined;
+      let admitted: Extract<Admission, { settle: unknown }> | undefined;
       if (cap !== undefined) {
         const since = startOfUtcDay(at);
-        day = dayOf(since);
-        const spent = (await day.stored) + day.batch;
-        if (spent >= cap) return unscored(`max_cost_per_day ${usd(cap)} reached: judges spent ${usd(spent)} since ${since}`);
+        const admission = await dayOf(since, cap).admit();
+        if ('reached' in admission) return unscored(`max_cost_per_day ${usd(cap)} reached: judges spent ${usd(admission.reached)} since ${since}`);
+        admitted = admission;
       }
-      const scored = await scoreOutput(prepared, {
-        output: record.output,
-        vars,
-        caseId: record.id,
-        latencyMs: record.latencyMs ?? undefined,
-        costUsd: record.costUsd ?? undefined,
-        baseDir: suite.dir,
-        judge,
-        messages: record.input ?? undefined,
-      });
+      let scored: ScoredOutput;
+      try {
+        scored = await scoreOutput(prepared, {
+          output: record.output,
+          vars,
+          caseId: record.id,
+          latencyMs: record.latencyMs ?? undefined,
+          costUsd: record.costUsd ?? undefined,
+          baseDir: suite.dir,
+          judge,
+          messages: record.input ?? undefined,
+        });
+        admitted?.settle(judgeCostOf(scored.checks));
+      } finally {
+        // When scoring threw: records waiting on this one's cost must go on (a second settle does nothing).
+        admitted?.settle(null);
+      }
       const judgeCostUsd = judgeCostOf(scored.checks);
-      if (day && judgeCostUsd !== null) day.batch += judgeCostUsd;
       if (cap !== undefined && scored.checks.some((c) => c.judgeCostUsd === null)) warnUncounted(monitor.name);
       const outcomes = scored.checks.map(outcomeOf);
       // A check that did not run to a verdict (its code hung, the judge's answer was unusable twice) judged nothing.

@@ -194,35 +194,42 @@ describe('production scorer', () => {
     expect(promptOf(fake.server.requests[0])).toContain('What is the code of my order?');
   });
 
-  it('max_cost_per_day: the day spend (stored + this batch) reaching the cap turns later records unscored', async () => {
-    const asked: string[] = [];
-    const scorer = await createProductionScorer({
-      suite: load(),
-      now: () => at,
-      concurrency: 1,
-      judgeSpend: async (monitor, since) => (asked.push(`${monitor}@${since}`), 0),
-    });
-    const outputs = [1, 2, 3, 4, 5].map((i) => record(`Your code is CODE-${i}.`));
-    const scores = await scorer.score(outputs, 'judged');
-    // Spend before each record: 0, 1, 2 judge calls (< 2.5) → judged; then 3 (≥ 2.5) → unscored.
-    expect(scores.map((s) => s.status)).toEqual(['scored', 'scored', 'scored', 'unscored', 'unscored']);
-    expect(fake.server.requests.filter((r) => r.status === 200)).toHaveLength(3);
-    expect(scores[3].reason).toContain(`max_cost_per_day $${CAP.toFixed(4)} reached`);
-    expect(scores[3].reason).toContain(`$${(3 * JUDGE_CALL).toFixed(4)}`);
-    expect(scores[3].reason).toContain('since 2026-12-05T00:00:00.000Z');
-    expect(scores[3].judgeCostUsd).toBeNull();
-    expect(asked).toEqual(['judged@2026-12-05T00:00:00.000Z']);
+  it.each([1, 4])(
+    'max_cost_per_day: the day spend (stored + this batch) reaching the cap turns later records unscored (concurrency %i)',
+    async (concurrency) => {
+      const asked: string[] = [];
+      const scorer = await createProductionScorer({
+        suite: load(),
+        now: () => at,
+        concurrency,
+        judgeSpend: async (monitor, since) => (asked.push(`${monitor}@${since}`), 0),
+      });
+      const outputs = [1, 2, 3, 4, 5].map((i) => record(`Your code is CODE-${i}.`));
+      const scores = await scorer.score(outputs, 'judged');
+      // Spend before each record: 0, 1, 2 judge calls (< 2.5) → judged; then 3 (≥ 2.5) → unscored. With 4 at once,
+      // a record waits for those in flight when they could reach the cap, so the count is the same.
+      expect(scores.filter((s) => s.status === 'scored')).toHaveLength(3);
+      expect(scores.filter((s) => s.status === 'unscored')).toHaveLength(2);
+      expect(fake.server.requests.filter((r) => r.status === 200)).toHaveLength(3);
+      const capped = scores.find((s) => s.status === 'unscored')!;
+      expect(capped.reason).toContain(`max_cost_per_day $${CAP.toFixed(4)} reached`);
+      expect(capped.reason).toContain(`$${(3 * JUDGE_CALL).toFixed(4)}`);
+      expect(capped.reason).toContain('since 2026-12-05T00:00:00.000Z');
+      expect(capped.judgeCostUsd).toBeNull();
+      expect(scores.filter((s) => s.status === 'scored').reduce((t, s) => t + s.judgeCostUsd!, 0)).toBeCloseTo(3 * JUDGE_CALL, 12);
+      expect(asked).toEqual(['judged@2026-12-05T00:00:00.000Z']);
 
-    // The store already holds 1.2 judge calls of today's spend: 1.2, 2.2 → judged; 3.2 → unscored.
-    fake.server.reset();
-    const second = await createProductionScorer({ suite: load(), now: () => at, concurrency: 1, judgeSpend: async () => 1.2 * JUDGE_CALL });
-    const more = await second.score(
-      [6, 7, 8].map((i) => record(`Your code is CODE-${i}.`)),
-      'judged',
-    );
-    expect(more.map((s) => s.status)).toEqual(['scored', 'scored', 'unscored']);
-    expect(fake.server.requests.filter((r) => r.status === 200)).toHaveLength(2);
-  });
+      // The store already holds 1.2 judge calls of today's spend: 1.2, 2.2 → judged; 3.2 → unscored.
+      fake.server.reset();
+      const second = await createProductionScorer({ suite: load(), now: () => at, concurrency, judgeSpend: async () => 1.2 * JUDGE_CALL });
+      const more = await second.score(
+        [6, 7, 8].map((i) => record(`Your code is CODE-${i}.`)),
+        'judged',
+      );
+      expect(more.filter((s) => s.status === 'scored')).toHaveLength(2);
+      expect(fake.server.requests.filter((r) => r.status === 200)).toHaveLength(2);
+    },
+  );
 
   it('a capped monitor whose judge has no known price: cost unknown (null, never 0), and a warning that the cap cannot count it', async () => {
     const scorer = await createProductionScorer({ suite: load(), now: () => at, concurrency: 1 });
