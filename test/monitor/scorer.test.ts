@@ -12,7 +12,7 @@ import { schemaNameOf, promptOf, fenced } from '../judges/helpers.js';
 import { loadSuite, type Suite } from '../../src/suite/index.js';
 import { createProductionScorer } from '../../src/monitor/index.js';
 import { terminateUserCode } from '../../src/user-code/index.js';
-import type { ProductionRecord } from '../../src/store/index.js';
+import { openStore, type ProductionRecord } from '../../src/store/index.js';
 
 (globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
 afterAll(() => terminateUserCode('tests done'));
@@ -45,6 +45,7 @@ monitors:
   - name: judged
     checks: [{ type: judge, judge: openai:gpt-4o, rubric: "The answer gives the order's code." }]
     max_cost_per_day: ${CAP}
+  - name: defaults
   - name: unpriced
     checks: [{ type: judge, judge: openai:house-judge-1, rubric: "The answer gives the order's code." }]
     max_cost_per_day: ${CAP}
@@ -90,8 +91,10 @@ function record(output: string | null, more: Partial<ProductionRecord> = {}): Pr
 }
 
 describe('production scorer', () => {
+  let failJudges = false;
   const fake = useFakeProvider({
     apiKey: KEY,
+    fault: () => (failJudges ? { kind: '500' } : undefined),
     answer: (req) => {
       if (schemaNameOf(req) !== 'judge_verdict') return 'not a judge request';
       // The judge passes an answer that carries a code; the output is fenced in the judge's prompt.
@@ -104,7 +107,10 @@ describe('production scorer', () => {
       };
     },
   });
-  afterEach(() => fake.server.reset());
+  afterEach(() => {
+    fake.server.reset();
+    failJudges = false;
+  });
   const load = (): Suite => {
     const dir = tempDir();
     writeFiles(dir, { 'evalspec.yaml': suiteFile(fake.server.openaiBaseURL) });
@@ -141,6 +147,16 @@ describe('production scorer', () => {
     expect(leak.checks.find((c) => c.name === 'no-secret')).toMatchObject({ passed: false, severity: 'critical' });
     expect([good, rude, leak, refusal].map((s) => s.metrics.refusal)).toEqual([0, 0, 0, 1]);
     expect(fake.server.requests).toHaveLength(0); // no judge in this monitor
+  });
+
+  it('a monitor without checks: applies the suite checks', async () => {
+    const scorer = await createProductionScorer({ suite: load() });
+    const [s] = await scorer.score([record('thanks: your password is hunter2')], 'defaults');
+    expect(s.checks.map((c) => [c.name, c.passed])).toEqual([
+      ['polite', true],
+      ['no-secret', false],
+    ]);
+    expect(s).toMatchObject({ passed: false, criticalFailed: true });
   });
 
   it('a javascript check that hangs: its worker is stopped at the deadline, the score is an error of class check-error', async () => {
@@ -192,6 +208,32 @@ describe('production scorer', () => {
     expect(lacks.judgeCostUsd).toBeCloseTo(JUDGE_CALL, 12);
     // The judge saw the record's conversation as the input.
     expect(promptOf(fake.server.requests[0])).toContain('What is the code of my order?');
+  });
+
+  it('judges use the store as their cache: the same output judged again costs 0 and asks nobody', async () => {
+    const dir = tempDir();
+    const store = openStore(join(dir, 'cache.sqlite'));
+    try {
+      const scorer = await createProductionScorer({ suite: load(), store });
+      const [first] = await scorer.score([record('Your code is CODE-31.')], 'judged');
+      const again = await createProductionScorer({ suite: load(), store });
+      const [second] = await again.score([record('Your code is CODE-31.')], 'judged');
+      expect(first).toMatchObject({ status: 'scored', passed: true });
+      expect(first.judgeCostUsd).toBeCloseTo(JUDGE_CALL, 12);
+      expect(second).toMatchObject({ status: 'scored', passed: true, judgeCostUsd: 0 });
+      expect(fake.server.requests.filter((r) => r.status === 200)).toHaveLength(1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a judge that cannot be reached: the score is an error of class judge-error, never a fail', async () => {
+    failJudges = true;
+    const scorer = await createProductionScorer({ suite: load() });
+    const [s] = await scorer.score([record('Your code is CODE-40.')], 'judged');
+    expect(s.status).toBe('error');
+    expect(s.reason).toMatch(/^judge-error: /);
+    expect(s.passed).toBeNull();
   });
 
   it.each([1, 4])(
@@ -246,7 +288,7 @@ describe('production scorer', () => {
     const scorer = await createProductionScorer({ suite: load() });
     await expect(scorer.score([record('x')], 'answer')).rejects.toMatchObject({
       code: 'USAGE',
-      hint: expect.stringContaining('basic, hangs, plan, judged, unpriced'),
+      hint: expect.stringContaining('basic, hangs, plan, judged, defaults, unpriced'),
     });
   });
 });
