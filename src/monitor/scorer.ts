@@ -4,7 +4,7 @@
 // checks run in workers with their deadline (a hung one is a check-error, the score's status `error`), judges ask
 // run/'s judge client (same cache, same prices). A record the checks cannot score is `unscored` with the reason
 // (no output, a missing template variable, the monitor's daily judge spend cap), never dropped.
-import { EvalspecError } from '../errors.js';
+import { EvalspecError, EXIT } from '../errors.js';
 import { createJudgeClient, type JudgeClientOptions, type RunJudgeClient } from '../run/index.js';
 import { scoreOutput, type CheckResult, type ScoredOutput } from '../score/index.js';
 import type { ProductionCheckOutcome, ProductionRecord, ProductionScore, ProductionStore, Store } from '../store/index.js';
@@ -32,7 +32,10 @@ export interface ProductionScorerOptions extends Pick<JudgeClientOptions, 'cache
 }
 
 export interface ProductionScorer {
-  /** Scores the records for one monitor, one score per record in the records' order. */
+  /**
+   * Scores the records for one monitor, one score per record in the records' order. Rejects (and returns nothing of
+   * the batch) when a judge provider refuses its key (PROVIDER_AUTH, exit 4) or `signal` is aborted (exit 130).
+   */
   score(records: ProductionRecord[], monitorName: string): Promise<ProductionScore[]>;
   /** The judge client's notes (an unpriced judge model, …). */
   readonly warnings: string[];
@@ -52,6 +55,8 @@ export async function createProductionScorer(options: ProductionScorerOptions): 
   const judgeSpend =
     options.judgeSpend ?? (store?.production ? (monitor: string, since: string) => store.production!.judgeSpend(suite.name, monitor, since) : async () => 0);
   // Every judge of every monitor resolved now, so a missing key or unknown provider fails before the first record.
+  // A refused judge key: every record would become a judge-error and be completed as such, so the batch fails instead.
+  let fatal: EvalspecError | undefined;
   const judgeModels = judgeModelsOfSpecs(suite.monitors.flatMap((m) => monitorCheckSpecs(suite, m)));
   const judge: RunJudgeClient | undefined = judgeModels.length
     ? await createJudgeClient(suite, judgeModels, {
@@ -63,6 +68,7 @@ export async function createProductionScorer(options: ProductionScorerOptions): 
         pricer: options.pricer,
         warnings,
         rateLimits: options.rateLimits,
+        onFatal: (error) => (fatal ??= error),
       })
     : undefined;
   const compiled = new Map<string, Promise<CompiledMonitor>>();
@@ -176,12 +182,21 @@ export async function createProductionScorer(options: ProductionScorerOptions): 
     const out: ProductionScore[] = new Array(records.length);
     let next = 0;
     const workers = Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, records.length)) }, async () => {
-      while (next < records.length) {
+      while (next < records.length && !fatal && !options.signal?.aborted) {
         const i = next++;
         out[i] = await scoreRecord(records[i]);
       }
     });
     await Promise.all(workers);
+    // Nothing of a stopped batch is returned: its records would carry errors the judges never gave. The scorer loop
+    // completes none of them, and their claims expire and are claimed again.
+    if (fatal) throw fatal;
+    if (options.signal?.aborted) {
+      throw new EvalspecError('USAGE', `scoring for monitor "${monitor.name}" was cancelled`, {
+        exitCode: EXIT.cancelled,
+        hint: 'nothing of this batch was scored: its records are scored when the scorer runs again',
+      });
+    }
     return out;
   }
 

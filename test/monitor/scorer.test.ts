@@ -29,6 +29,7 @@ function suiteFile(url: string): string {
   return `name: prod-scoring
 providers:
   openai: { baseURL: "${url}", apiKey: "${KEY}" }
+  wrongkey: { type: openai, baseURL: "${url}", apiKey: "sk-wrong-key-000000000" }
 models: [openai:gpt-4o-mini]
 cases: [{ id: c1 }]
 retries: { max: 0 }
@@ -46,6 +47,8 @@ monitors:
     checks: [{ type: judge, judge: openai:gpt-4o, rubric: "The answer gives the order's code." }]
     max_cost_per_day: ${CAP}
   - name: defaults
+  - name: refused
+    checks: [{ type: judge, judge: wrongkey:gpt-4o, rubric: "The answer gives the order's code." }]
   - name: unpriced
     checks: [{ type: judge, judge: openai:house-judge-1, rubric: "The answer gives the order's code." }]
     max_cost_per_day: ${CAP}
@@ -236,6 +239,18 @@ describe('production scorer', () => {
     expect(s.passed).toBeNull();
   });
 
+  it('a refused judge key or a cancel rejects the batch: no record gets an error score the judge never gave', async () => {
+    const scorer = await createProductionScorer({ suite: load() });
+    await expect(scorer.score([record('Your code is CODE-50.'), record('Your code is CODE-51.')], 'refused')).rejects.toMatchObject({
+      code: 'PROVIDER_AUTH',
+      exitCode: 4,
+    });
+    const stop = new AbortController();
+    stop.abort();
+    const cancelled = await createProductionScorer({ suite: load(), signal: stop.signal });
+    await expect(cancelled.score([record('thanks')], 'basic')).rejects.toMatchObject({ exitCode: 130 });
+  });
+
   it.each([1, 4])(
     'max_cost_per_day: the day spend (stored + this batch) reaching the cap turns later records unscored (concurrency %i)',
     async (concurrency) => {
@@ -288,7 +303,7 @@ describe('production scorer', () => {
     const scorer = await createProductionScorer({ suite: load() });
     await expect(scorer.score([record('x')], 'answer')).rejects.toMatchObject({
       code: 'USAGE',
-      hint: expect.stringContaining('basic, hangs, plan, judged, defaults, unpriced'),
+      hint: expect.stringContaining('basic, hangs, plan, judged, defaults, refused, unpriced'),
     });
   });
 });
