@@ -4,7 +4,7 @@
 // checks run in workers with their deadline (a hung one is a check-error, the score's status `error`), judges ask
 // run/'s judge client (same cache, same prices). A record the checks cannot score is `unscored` with the reason
 // (no output, a missing template variable, the monitor's daily judge spend cap), never dropped.
-import { EvalspecError, EXIT } from '../errors.js';
+import { EvalspecError, EXIT, isEvalspecError } from '../errors.js';
 import { createJudgeClient, type JudgeClientOptions, type RunJudgeClient } from '../run/index.js';
 import { scoreOutput, type CheckResult, type ScoredOutput } from '../score/index.js';
 import type { ProductionCheckOutcome, ProductionRecord, ProductionScore, ProductionStore, Store } from '../store/index.js';
@@ -125,7 +125,7 @@ export async function createProductionScorer(options: ProductionScorerOptions): 
       try {
         prepared = await checks.prepare(vars);
       } catch (error) {
-        if (error instanceof EvalspecError) return unscored(error.message);
+        if (isEvalspecError(error)) return unscored(error.message);
         throw error;
       }
       let admitted: Extract<Admission, { settle: unknown }> | undefined;
