@@ -46,6 +46,8 @@ monitors:
   - name: judged
     checks: [{ type: judge, judge: openai:gpt-4o, rubric: "The answer gives the order's code." }]
     max_cost_per_day: ${CAP}
+  - name: module
+    checks: [{ type: javascript, file: checks.mjs, function: mentionsPlan }]
   - name: defaults
   - name: refused
     checks: [{ type: judge, judge: wrongkey:gpt-4o, rubric: "The answer gives the order's code." }]
@@ -116,7 +118,10 @@ describe('production scorer', () => {
   });
   const load = (): Suite => {
     const dir = tempDir();
-    writeFiles(dir, { 'evalspec.yaml': suiteFile(fake.server.openaiBaseURL) });
+    writeFiles(dir, {
+      'evalspec.yaml': suiteFile(fake.server.openaiBaseURL),
+      'checks.mjs': 'export function mentionsPlan(output, { vars }) { return output.includes(vars.app.plan); }\n',
+    });
     return loadSuite(join(dir, 'evalspec.yaml'));
   };
   const at = new Date('2026-12-05T13:45:00Z');
@@ -169,6 +174,17 @@ describe('production scorer', () => {
     expect(hung.reason).toMatch(/^check-error: javascript: .*did not finish/);
     expect(hung.passed).toBeNull();
     expect(hung.criticalFailed).toBeNull();
+  });
+
+  it('a module check runs in the trusted pool as offline; with isolateChecks it is refused (CHECK_ISOLATED)', async () => {
+    const scorer = await createProductionScorer({ suite: load() });
+    const [pro, free] = await scorer.score(
+      [record('Your plan: pro.', { attributes: { 'app.plan': 'pro' } }), record('Your plan: pro.', { attributes: { 'app.plan': 'free' } })],
+      'module',
+    );
+    expect([pro.passed, free.passed]).toEqual([true, false]);
+    const isolated = await createProductionScorer({ suite: load(), isolateChecks: true });
+    await expect(isolated.score([record('x')], 'module')).rejects.toMatchObject({ code: 'CHECK_ISOLATED' });
   });
 
   it('vars come from the attributes (dotted keys as paths), input is the last user message, tool calls are visible', async () => {
@@ -303,7 +319,7 @@ describe('production scorer', () => {
     const scorer = await createProductionScorer({ suite: load() });
     await expect(scorer.score([record('x')], 'answer')).rejects.toMatchObject({
       code: 'USAGE',
-      hint: expect.stringContaining('basic, hangs, plan, judged, defaults, refused, unpriced'),
+      hint: expect.stringContaining('basic, hangs, plan, judged, module, defaults, refused, unpriced'),
     });
   });
 });
