@@ -2,3 +2,7 @@
 // and judges, runs the drift detectors of stats/ over the scored stream, opens and closes alerts, and turns
 // production records into suite cases (`promote`).
 export type * from './status-types.js';
+export { compileMonitor, monitorCheckSpecs, type CompiledMonitor } from './compile.js';
+export { createProductionScorer, startOfUtcDay, type ProductionScorer, type ProductionScorerOptions } from './scorer.js';
+export { recordVars, lastUserText } from './record-vars.js';
+export { refusalMetric, REFUSAL_PATTERNS, REFUSAL_WINDOW } from './refusal.js';

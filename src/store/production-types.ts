@@ -79,7 +79,8 @@ export interface ProductionCheckOutcome {
   type: string;
   passed: boolean | null;
   score: number | null;
-  severity: 'critical' | 'major' | 'minor' | null;
+  /** The check's severity as the suite declares it (`normal` unless marked `critical`). */
+  severity: 'normal' | 'critical';
   reason: string | null;
 }
 

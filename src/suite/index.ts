@@ -20,3 +20,4 @@ export {
   type ProductionSpec,
   type DeploymentStage,
 } from './monitor-schema.js';
+export { type ValidatedMonitor } from './monitor-validation.js';

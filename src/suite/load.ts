@@ -25,6 +25,7 @@ import { redactSecrets } from './env.js';
 import { validateBars } from './bars.js';
 import type { MonitorSpec, ProductionSpec } from './monitor-schema.js';
 import { repeatCount } from './repeat-spec.js';
+import { validateMonitors } from './monitor-validation.js';
 
 export interface ModelRef {
   /** As written in the suite, e.g. "openai:gpt-4o-mini" or "replay:outputs/gpt-4.jsonl". */
@@ -285,7 +286,8 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
   const promptsImplicit = !cfg.prompts;
   const prompts = cfg.prompts ?? [{ id: 'default', messages: [] as Prompt['messages'] }];
   validateBars(cfg.bars, { file, lineOf, models: allModels, prompts: prompts as Prompt[], promptsImplicit, cases, checks, baseline: cfg.baseline });
-  const monitors = validateMonitors(cfg.monitors, file, lineOf);
+  // After the checks: a monitor's `checks:` names the suite's check metrics (monitor-validation.ts).
+  const monitors: MonitorSpec[] = validateMonitors(cfg.monitors, { file, lineOf, suiteChecks: checks, warnings });
   // Monitors and the production settings stay out of the hash: editing them never blocks --resume of an offline run.
   const { cases: _cases, monitors: _monitors, production: _production, ...configWithoutCases } = cfg;
   const storedConfig = redactSecrets({
@@ -318,19 +320,4 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
     production: cfg.production ?? { attributes: {}, redact: { attributes: [], patterns: [] } },
     monitors,
   };
-}
-
-function validateMonitors(monitors: MonitorSpec[], file: string, lineOf: (p: (string | number)[]) => number | undefined): MonitorSpec[] {
-  const seen = new Set<string>();
-  monitors.forEach((m, i) => {
-    if (seen.has(m.name)) {
-      throw new EvalspecError('SUITE_SCHEMA', `two monitors are named "${m.name}"`, {
-        file,
-        line: lineOf(['monitors', i, 'name']),
-        hint: 'give each monitor its own name',
-      });
-    }
-    seen.add(m.name);
-  });
-  return monitors;
 }
