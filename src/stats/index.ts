@@ -238,3 +238,4 @@ export {
   type WindowBarVerdict,
   type WindowEstimate,
 } from './window-estimate.js';
+export { medianOf, rateStream, referenceWindow, type RateStreamOptions } from './drift-simulation.js';
