@@ -24,7 +24,9 @@ export async function runW5Drift(bench) {
   const { repo, check, f } = bench;
   const stats = await import(pathToFileURL(path.join(repo, 'dist/stats/index.js')).href);
   const { detectDrift, detectWindowMean, medianOf, mulberry32, rateStream, referenceWindow } = stats;
-  console.log(`\n## W5-drift: ${STREAMS} stable + ${STREAMS} drop streams, ${DAYS} days x ${PER_DAY} calls/day, pass rate ${RATE} -> ${DROP.rate} at day ${DROP.day}`);
+  console.log(
+    `\n## W5-drift: ${STREAMS} stable + ${STREAMS} drop streams, ${DAYS} days x ${PER_DAY} calls/day, pass rate ${RATE} -> ${DROP.rate} at day ${DROP.day}`,
+  );
   const eRule = (baseline) => ({
     kind: 'rate',
     metric: 'pass_rate',

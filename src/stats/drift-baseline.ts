@@ -47,8 +47,7 @@ export function nullRateFor(baseline: RateBaseline, direction: DriftDirection, b
   if (baseline.n === 0) throw new RangeError('a sampled baseline needs at least one case (n = 0)');
   assertProbability(baselineFalseAlarmRate, 'baselineFalseAlarmRate');
   const options = { method: 'clopper-pearson' as const, level: 1 - baselineFalseAlarmRate };
-  const bound =
-    direction === 'decrease' ? lowerBound(baseline.successes, baseline.n, options)!.low : upperBound(baseline.successes, baseline.n, options)!.high;
+  const bound = direction === 'decrease' ? lowerBound(baseline.successes, baseline.n, options)!.low : upperBound(baseline.successes, baseline.n, options)!.high;
   return {
     baselineRate: baseline.successes / baseline.n,
     nullRate: bound,

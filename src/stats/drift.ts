@@ -20,8 +20,8 @@ export type DriftSide = DriftDirection | 'both';
 
 /** One observation of the monitored stream; `value` for rate and exceedance metrics, `tags` for segments. */
 export interface DriftObservation {
-  /** ISO 8601 time (startedAt); the stream must be in time order. */
-  at: string;
+  /** ISO 8601 time (startedAt) or epoch ms (simulations: no parsing per call); the stream must be in time order. */
+  at: string | number;
   /** null (unknown cost, unscored call) is skipped and counted, never treated as 0. */
   value?: number | boolean | null;
   tags?: readonly string[];
@@ -134,6 +134,13 @@ function valueOf(observation: DriftObservation): number | null {
   return v;
 }
 
+/** Epoch ms of an observation; a RangeError naming the value when it is not a time. */
+export function observationTime(observation: DriftObservation): number {
+  const time = typeof observation.at === 'number' ? observation.at : Date.parse(observation.at);
+  if (!Number.isFinite(time)) throw new RangeError(`observation time must be ISO 8601 or epoch ms, got ${JSON.stringify(observation.at)}`);
+  return time;
+}
+
 function sides(side: DriftSide): DriftDirection[] {
   return side === 'both' ? ['decrease', 'increase'] : [side];
 }
@@ -192,8 +199,7 @@ function planChannels(rule: DriftRule): ChannelPlan[] {
   const plans: ChannelPlan[] = [];
   for (const segment of [...[...known].sort(), NEW_SEGMENT]) {
     const successes = segment === NEW_SEGMENT ? 0 : rule.baseline.counts[segment];
-    const has =
-      segment === NEW_SEGMENT ? (tags: readonly string[]) => tags.some((t) => !known.has(t)) : (tags: readonly string[]) => tags.includes(segment);
+    const has = segment === NEW_SEGMENT ? (tags: readonly string[]) => tags.some((t) => !known.has(t)) : (tags: readonly string[]) => tags.includes(segment);
     for (const direction of sides('both')) {
       plans.push({
         direction,
@@ -272,8 +278,7 @@ export class DriftMonitor {
   /** Add the next observation; returns the alarm the first time a channel crosses (null otherwise, and after). */
   observe(observation: DriftObservation): DriftAlarm | null {
     if (this.alarm) return null;
-    const time = Date.parse(observation.at);
-    if (Number.isNaN(time)) throw new RangeError(`observation time must be ISO 8601, got ${JSON.stringify(observation.at)}`);
+    const time = observationTime(observation);
     if (time < this.lastTime) throw new RangeError(`observations must be in time order: ${observation.at} comes after a later one`);
     this.lastTime = time;
     this.index++;
@@ -285,17 +290,17 @@ export class DriftMonitor {
     this.samples++;
     for (let c = 0; c < this.live.length; c++) {
       const v = values[c];
-      if (v !== null && this.live[c].detector.observe(v, this.index, time) && !this.alarm) this.alarm = this.alarmFrom(c, observation);
+      if (v !== null && this.live[c].detector.observe(v, this.index, time) && !this.alarm) this.alarm = this.alarmFrom(c, observation, time);
     }
     return this.alarm;
   }
 
-  private alarmFrom(channel: number, observation: DriftObservation): DriftAlarm {
+  private alarmFrom(channel: number, observation: DriftObservation, time: number): DriftAlarm {
     const { spec, detector } = this.live[channel];
     const state = detector.state();
     return {
       index: this.index,
-      at: observation.at,
+      at: typeof observation.at === 'string' ? observation.at : new Date(time).toISOString(),
       samples: this.samples,
       channel,
       direction: spec.direction,

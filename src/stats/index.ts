@@ -228,7 +228,14 @@ export {
   type DriftMetricBaseline,
   type MonitoredCall,
 } from './drift-metrics.js';
-export { WINDOW_MEAN_METHOD, WindowMeanRule, detectWindowMean, type WindowMeanAlarm, type WindowMeanResult, type WindowMeanRuleOptions } from './window-mean-rule.js';
+export {
+  WINDOW_MEAN_METHOD,
+  WindowMeanRule,
+  detectWindowMean,
+  type WindowMeanAlarm,
+  type WindowMeanResult,
+  type WindowMeanRuleOptions,
+} from './window-mean-rule.js';
 export {
   meanWindowEstimate,
   quantileWindowEstimate,

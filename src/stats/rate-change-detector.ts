@@ -94,14 +94,6 @@ export function defaultAlternatives(nullRate: number, direction: DriftDirection,
   return out;
 }
 
-/** log(e^a + e^b) without overflow. */
-function logAddExp(a: number, b: number): number {
-  if (a === -Infinity) return b;
-  if (b === -Infinity) return a;
-  const high = Math.max(a, b);
-  return high + Math.log1p(Math.exp(-Math.abs(a - b)));
-}
-
 /** The Shiryaev–Roberts mixture detector for a rate; see the file comment for the guarantee. */
 export class RateChangeDetector {
   readonly method = RATE_DETECTOR_METHOD;
@@ -112,11 +104,17 @@ export class RateChangeDetector {
   readonly minSamples: number;
   readonly alternatives: readonly number[];
   readonly logThreshold: number;
-  /** log L_q(1) and log L_q(0) per grid point. */
+  /** L_q(1), L_q(0) and their logs per grid point. */
+  private readonly ratioSuccess: Float64Array;
+  private readonly ratioFailure: Float64Array;
   private readonly logRatioSuccess: Float64Array;
   private readonly logRatioFailure: Float64Array;
-  private readonly logWeight: number;
-  private readonly logR: Float64Array;
+  private readonly weight: number;
+  /**
+   * R_t per grid point, in linear space: it cannot underflow (R_t ≥ L_t > 0) nor overflow before an alarm (a grid
+   * point's weighted R is below the mixture, itself below A = N/α), so no logs are needed per step.
+   */
+  private readonly r: Float64Array;
   private readonly cusum: Float64Array;
   private readonly cusumStart: Float64Array;
   private readonly cusumStartMark: Float64Array;
@@ -135,7 +133,9 @@ export class RateChangeDetector {
     for (const q of alternatives) {
       const onSide = direction === 'decrease' ? q < nullRate : q > nullRate;
       if (!(q > 0 && q < 1 && onSide)) {
-        throw new RangeError(`alternative rate ${q} must be strictly between 0 and 1 and ${direction === 'decrease' ? 'below' : 'above'} the null rate ${nullRate}`);
+        throw new RangeError(
+          `alternative rate ${q} must be strictly between 0 and 1 and ${direction === 'decrease' ? 'below' : 'above'} the null rate ${nullRate}`,
+        );
       }
     }
     this.nullRate = nullRate;
@@ -146,10 +146,12 @@ export class RateChangeDetector {
     this.alternatives = [...alternatives];
     this.logThreshold = Math.log(samplesPerPeriod / falseAlarmRate);
     const k = alternatives.length;
-    this.logRatioSuccess = Float64Array.from(alternatives, (q) => Math.log(q / nullRate));
+    this.ratioSuccess = Float64Array.from(alternatives, (q) => q / nullRate);
+    this.ratioFailure = Float64Array.from(alternatives, (q) => (1 - q) / (1 - nullRate));
+    this.logRatioSuccess = this.ratioSuccess.map(Math.log);
     this.logRatioFailure = Float64Array.from(alternatives, (q) => Math.log1p(-q) - Math.log1p(-nullRate));
-    this.logWeight = -Math.log(Math.max(k, 1));
-    this.logR = new Float64Array(k).fill(-Infinity);
+    this.weight = 1 / Math.max(k, 1);
+    this.r = new Float64Array(k);
     this.cusum = new Float64Array(k);
     this.cusumStart = new Float64Array(k).fill(1);
     this.cusumStartMark = new Float64Array(k);
@@ -165,12 +167,11 @@ export class RateChangeDetector {
     const x = success === true || success === 1;
     if (!x && success !== false && success !== 0) throw new RangeError(`a rate observation must be 0/1 or a boolean, got ${String(success)}`);
     this.samplesSeen++;
-    let mixture = -Infinity;
-    for (let i = 0; i < this.logR.length; i++) {
+    let mixture = 0;
+    for (let i = 0; i < this.r.length; i++) {
+      this.r[i] = (this.r[i] + 1) * (x ? this.ratioSuccess[i] : this.ratioFailure[i]);
+      mixture += this.r[i];
       const step = x ? this.logRatioSuccess[i] : this.logRatioFailure[i];
-      // R_t = (R_{t−1} + 1) · L: in logs, logaddexp(log R_{t−1}, 0) + log L.
-      this.logR[i] = logAddExp(this.logR[i], 0) + step;
-      mixture = logAddExp(mixture, this.logR[i]);
       if (this.cusum[i] <= 0) {
         this.cusum[i] = 0;
         this.cusumStart[i] = this.samplesSeen;
@@ -181,7 +182,7 @@ export class RateChangeDetector {
       this.cusum[i] += step;
       if (x) this.cusumSuccesses[i]++;
     }
-    this.logMixture = mixture + this.logWeight;
+    this.logMixture = this.r.length ? Math.log(mixture * this.weight) : -Infinity;
     return this.alarmed();
   }
 
@@ -192,7 +193,7 @@ export class RateChangeDetector {
 
   state(): RateDetectorState {
     let leading = -1;
-    for (let i = 0; i < this.logR.length; i++) if (leading < 0 || this.logR[i] > this.logR[leading]) leading = i;
+    for (let i = 0; i < this.r.length; i++) if (leading < 0 || this.r[i] > this.r[leading]) leading = i;
     const seen = this.samplesSeen > 0 && leading >= 0;
     return {
       samples: this.samplesSeen,

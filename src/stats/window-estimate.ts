@@ -78,11 +78,20 @@ export function quantileWindowEstimate(values: readonly number[], quantile: numb
   if (n === 0) return undefined;
   const sorted = [...values].sort((a, b) => a - b);
   const tail = (1 - level) / 2;
-  // l: the largest rank with P(B ≤ l − 1) ≤ tail; u: the smallest rank with P(B ≥ u) ≤ tail.
-  let l = 0;
-  while (l + 1 <= n && binomialCdf(l, n, quantile) <= tail) l++;
-  let u = n + 1;
-  while (u - 1 >= 1 && 1 - binomialCdf(u - 2, n, quantile) <= tail) u--;
+  // l: the largest rank with P(B ≤ l − 1) ≤ tail, i.e. the smallest l with P(B ≤ l) > tail; u: the smallest rank with
+  // P(B ≥ u) ≤ tail. Both predicates are monotone in the rank: bisection.
+  const l = smallestRank(0, n, (k) => binomialCdf(k, n, quantile) > tail);
+  const u = smallestRank(1, n + 1, (k) => 1 - binomialCdf(k - 1, n, quantile) <= tail);
   const interval: Interval | null = l >= 1 && u <= n ? { method: 'order-statistic', level, low: sorted[l - 1], high: sorted[u - 1] } : null;
   return { n, estimate: quantileOfSorted(sorted, quantile), interval, bar: null };
+}
+
+/** The smallest k in [low, high] where `holds` (false below it, true from it on; true at high). */
+function smallestRank(low: number, high: number, holds: (k: number) => boolean): number {
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    if (holds(middle)) high = middle;
+    else low = middle + 1;
+  }
+  return low;
 }

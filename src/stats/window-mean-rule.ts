@@ -3,7 +3,7 @@
 // states no false-alarm rate; with little traffic per window it pages on noise, with a threshold far from the
 // baseline it misses slow slides. bench/workloads/w5-drift.mjs runs both on the same streams.
 import type { DriftDirection } from './rate-change-detector.js';
-import type { DriftObservation } from './drift.js';
+import { observationTime, type DriftObservation } from './drift.js';
 
 export const WINDOW_MEAN_METHOD = 'fixed-threshold-window-mean';
 
@@ -55,8 +55,7 @@ export class WindowMeanRule {
 
   observe(observation: DriftObservation): WindowMeanAlarm | null {
     if (this.alarm) return null;
-    const time = Date.parse(observation.at);
-    if (Number.isNaN(time)) throw new RangeError(`observation time must be ISO 8601, got ${JSON.stringify(observation.at)}`);
+    const time = observationTime(observation);
     const window = Math.floor(time / this.options.windowMs);
     if (this.windowIndex !== null && window < this.windowIndex) throw new RangeError(`observations must be in time order: ${observation.at}`);
     if (this.windowIndex !== null && window > this.windowIndex) this.judge();

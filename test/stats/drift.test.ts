@@ -86,7 +86,13 @@ describe('detectDrift on rates', () => {
   it('watches only the stated direction; both directions catch either', () => {
     // A rise of the critical-failure rate from 1% to 10%: every 10th call fails critically.
     const rising: DriftObservation[] = Array.from({ length: 3000 }, (_, i) => ({ at: at(i), value: i % 10 === 0 }));
-    const base = { kind: 'rate' as const, metric: 'critical_rate', falseAlarmRate: 0.01, samplesPerPeriod: 15_000, baseline: { kind: 'known' as const, rate: 0.01 } };
+    const base = {
+      kind: 'rate' as const,
+      metric: 'critical_rate',
+      falseAlarmRate: 0.01,
+      samplesPerPeriod: 15_000,
+      baseline: { kind: 'known' as const, rate: 0.01 },
+    };
     expect(detectDrift(rising, { ...base, direction: 'decrease' }).alarm).toBeNull();
     const up = detectDrift(rising, { ...base, direction: 'increase' });
     expect(up.alarm?.direction).toBe('increase');
@@ -117,7 +123,15 @@ describe('detectDrift on rates', () => {
   });
 
   it('rejects out-of-order streams and values that are not 0/1', () => {
-    expect(() => detectDrift([{ at: at(2), value: true }, { at: at(1), value: true }], { ...rule, direction: 'decrease' })).toThrow(/time order/);
+    expect(() =>
+      detectDrift(
+        [
+          { at: at(2), value: true },
+          { at: at(1), value: true },
+        ],
+        { ...rule, direction: 'decrease' },
+      ),
+    ).toThrow(/time order/);
     expect(() => detectDrift([{ at: at(1), value: 0.5 }], { ...rule, direction: 'decrease' })).toThrow(/0\/1/);
   });
 });
@@ -173,7 +187,8 @@ describe('fixed-threshold window-mean rule', () => {
     const start = Date.UTC(2026, 11, 1);
     // Day 0: 9 of 10 pass (0.9); day 1: 8 of 10 (0.8 < 0.85); day 2: 0 of 10.
     const stream: DriftObservation[] = [];
-    for (let d = 0; d < 3; d++) for (let i = 0; i < 10; i++) stream.push({ at: new Date(start + d * day + i * 1000).toISOString(), value: i < 9 - d * (d + 1) / 2 });
+    for (let d = 0; d < 3; d++)
+      for (let i = 0; i < 10; i++) stream.push({ at: new Date(start + d * day + i * 1000).toISOString(), value: i < 9 - (d * (d + 1)) / 2 });
     const result = detectWindowMean(stream, { windowMs: day, threshold: 0.85, direction: 'decrease' });
     expect(result.alarm).toMatchObject({ windowStart: '2026-12-02T00:00:00.000Z', n: 10, mean: 0.8, samples: 20 });
     expect(result.guarantee).toBeNull();
