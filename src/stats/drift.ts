@@ -282,14 +282,15 @@ export class DriftMonitor {
     if (time < this.lastTime) throw new RangeError(`observations must be in time order: ${observation.at} comes after a later one`);
     this.lastTime = time;
     this.index++;
-    const values = this.live.map((c) => c.indicator(observation));
-    if (values.every((v) => v === null)) {
+    // Present or not is the observation's, not the channels' (a rule left with no viable channel still counts calls).
+    const present = this.rule.kind === 'segments' ? observation.tags !== undefined : valueOf(observation) !== null;
+    if (!present) {
       this.skipped++;
       return null;
     }
     this.samples++;
     for (let c = 0; c < this.live.length; c++) {
-      const v = values[c];
+      const v = this.live[c].indicator(observation);
       if (v !== null && this.live[c].detector.observe(v, this.index, time) && !this.alarm) this.alarm = this.alarmFrom(c, observation, time);
     }
     return this.alarm;
