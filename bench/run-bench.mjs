@@ -11,6 +11,7 @@
 //   W4    W1 with 10% 429 (retry-after: 1) and 3% 500 injected per attempt
 //   W6-store  results write throughput, PostgreSQL vs SQLite (bench/workloads/w6-store-write.mjs)
 //   W6-workers  W1 at 150 ms as a distributed run over 1, 2, 4 worker processes, concurrency 160 (workloads/w6-workers.mjs)
+//   W5-drift  drift alerts: the e-detector vs the fixed-threshold window-mean rule on the same seeded streams (workloads/w5-drift.mjs)
 //   W7    a real rate limit: 1,000 calls at the server's 6,000 requests/min, then at 60,000 tokens/min (workloads/w7-rate-limits.mjs)
 //   kill  W1 killed with SIGKILL at ~40% of results stored, then `--resume`: compared with an
 //         uninterrupted run, and checked that no stored case was called again
@@ -32,6 +33,7 @@ import { runW6StoreWrite } from './workloads/w6-store-write.mjs';
 import { runW7 } from './workloads/w7-rate-limits.mjs';
 import { runW8 } from './workloads/w8-million.mjs';
 import { runW6Workers } from './workloads/w6-workers.mjs';
+import { runW5Drift } from './workloads/w5-drift.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(path.join(REPO, 'package.json'));
@@ -41,7 +43,7 @@ const PROMPT = 'You are a support assistant. Answer with the requested code only
 const FAULTS = ['--rate-429', '0.1', '--retry-after', '1', '--rate-500', '0.03'];
 
 // ---- options ------------------------------------------------------------------------------------------
-const ALL = ['W1', 'W2', 'W3', 'W4', 'W7', 'kill', 'W6-store', 'W6-workers', 'W8'];
+const ALL = ['W1', 'W2', 'W3', 'W4', 'W7', 'kill', 'W6-store', 'W6-workers', 'W8', 'W5-drift'];
 // W8 (a million results, ~30 min) runs only when named: --only W8.
 const opt = { only: ALL.filter((w) => w !== 'W8'), reps: 1, floor: false, peer: false, build: true, keep: false, quietWait: 120 };
 for (let i = 2; i < process.argv.length; i++) {
@@ -824,6 +826,7 @@ if (opt.only.includes('W6-store'))
   session.w6Store = await runW6StoreWrite({ repo: REPO, work: path.join(WORK, 'W6-store'), check: (name, ok, detail) => check('W6-store', name, ok, detail) });
 if (opt.only.includes('W8')) await runW8({ startServer, runEvalspec, printEvalspec, timed, add, check, f, CLI, WORK });
 
+if (opt.only.includes('W5-drift')) session.w5Drift = await runW5Drift({ repo: REPO, check: (name, ok, detail) => check('W5-drift', name, ok, detail), f });
 if (opt.only.includes('W6-workers')) session.w6Workers = await runW6Workers({ startServer, writeSuite, check, CLI, WORK, f });
 
 // promptfoo last: it runs its own servers, one after another, in the same session.

@@ -189,3 +189,60 @@ export { SPREAD_TOLERANCE, hasNoSpread, isNegligible, largestMagnitude, mean, pe
 
 // Pairwise preferences (AlpacaEval-style win rates)
 export { preferenceWinRate, outcomeToPreference, type WinRateSummary, type WinRateOptions } from './win-rate.js';
+
+// Production drift detection (issue #15): sequential change detectors with a stated false-alarm rate, the
+// fixed-threshold window-mean rule peers use (for comparison), and status-line window figures
+export {
+  RATE_DETECTOR_METHOD,
+  RateChangeDetector,
+  bernoulliKl,
+  defaultAlternatives,
+  type DriftDirection,
+  type RateDetectorOptions,
+  type RateDetectorState,
+} from './rate-change-detector.js';
+export { exceedanceThreshold, nullRateFor, type ExceedanceThreshold, type NullRate, type RateBaseline } from './drift-baseline.js';
+export {
+  DriftMonitor,
+  detectDrift,
+  detectDriftAsync,
+  type DriftAlarm,
+  type DriftChannel,
+  type DriftGuarantee,
+  type DriftObservation,
+  type DriftResult,
+  type DriftRule,
+  type DriftRuleBase,
+  type DriftSide,
+  type ExceedanceBaseline,
+  type SegmentBaseline,
+} from './drift.js';
+export {
+  DRIFT_METRICS,
+  baselineFromCalls,
+  driftObservation,
+  driftRuleFor,
+  metricValue,
+  type DriftAlertSettings,
+  type DriftMetric,
+  type DriftMetricBaseline,
+  type MonitoredCall,
+} from './drift-metrics.js';
+export {
+  WINDOW_MEAN_METHOD,
+  WindowMeanRule,
+  detectWindowMean,
+  type WindowMeanAlarm,
+  type WindowMeanResult,
+  type WindowMeanRuleOptions,
+} from './window-mean-rule.js';
+export {
+  meanWindowEstimate,
+  quantileWindowEstimate,
+  rateWindowEstimate,
+  type WindowBar,
+  type WindowBarCheck,
+  type WindowBarVerdict,
+  type WindowEstimate,
+} from './window-estimate.js';
+export { medianOf, rateStream, referenceWindow, type RateStreamOptions } from './drift-simulation.js';
