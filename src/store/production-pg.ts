@@ -116,6 +116,7 @@ export function pgProduction(db: PgAccess): ProductionStore {
       const row = (await db.query('SELECT * FROM production_records WHERE id = $1', [recordId])).rows[0];
       return row ? recordFromRow(row) : undefined;
     },
+    suites: async () => (await db.query('SELECT DISTINCT suite FROM production_records ORDER BY suite')).rows.map((r) => r.suite as string),
     records: (query) => {
       const where = recordWhere(POSTGRES_SQL, query);
       const rows = pages(

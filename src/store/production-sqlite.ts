@@ -90,6 +90,7 @@ export function sqliteProduction(db: () => Database.Database): ProductionStore {
       const row = statement('SELECT * FROM production_records WHERE id = ?').get(recordId) as Row | undefined;
       return row ? recordFromRow(row) : undefined;
     },
+    suites: async () => statement('SELECT DISTINCT suite FROM production_records ORDER BY suite').pluck().all() as string[],
     records: (query) => {
       const where = recordWhere(SQLITE_SQL, query);
       const order = recordsAscending(query) ? 'ASC' : 'DESC';
