@@ -7,6 +7,7 @@
 // 10,000 spans/s end to end on 2 cores, so the store's inserts must stay well above that. PostgreSQL in a
 // throwaway durable cluster (bench/pg-cluster.mjs, or $EVALSPEC_BENCH_PG_URL); skipped with the reason when no
 // PostgreSQL binaries exist. Uses the built package (dist/).
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -20,11 +21,12 @@ const T0 = Date.UTC(2026, 11, 1);
 const PLANS = ['free', 'pro', 'team', 'enterprise'];
 
 /** Records i .. i+n-1 of the stream, and the queue entries of the sampled ones. */
-function batch(i, n) {
+export function batch(i, n) {
   const records = [];
   const queue = [];
   for (let k = i; k < i + n; k++) {
-    const id = k.toString(16).padStart(32, '0');
+    // As ingest derives them (sha256 of suite, trace and span): random positions in the primary key's B-tree.
+    const id = process.env.SEQ ? k.toString(16).padStart(32, '0') : createHash('sha256').update(`w5\0${k}`).digest('hex').slice(0, 32);
     const startedAt = new Date(T0 + k * 10).toISOString();
     records.push({
       id,

@@ -2,7 +2,7 @@
 // Never edit a published migration: add a new one. The SQL is plain enough for SQLite and PostgreSQL.
 import { ACCESS_TOKENS_SQL } from './access-tokens.js';
 import { RATE_LIMITS_SQL } from './rate-limit-figures.js';
-import { PRODUCTION_SQL } from './production-rows.js';
+import { productionSql } from './production-rows.js';
 
 export interface Migration {
   version: number;
@@ -189,6 +189,6 @@ UPDATE labels SET preference = label, label = NULL WHERE label IN ('win', 'loss'
     // lease), the scores (one per record and monitor: exactly once) and the monitors' alerts.
     version: 10,
     name: 'production records, tags, score queue, scores, alerts',
-    sql: PRODUCTION_SQL,
+    sql: productionSql('sqlite'),
   },
 ];

@@ -8,7 +8,7 @@
 // rowid), renewed when a row is replaced, and BIGINT for epoch milliseconds.
 import { ACCESS_TOKENS_SQL } from './access-tokens.js';
 import { RATE_LIMITS_SQL } from './rate-limit-figures.js';
-import { PRODUCTION_SQL } from './production-rows.js';
+import { productionSql } from './production-rows.js';
 import type { Migration } from './migrations.js';
 
 export const PG_MIGRATIONS: Migration[] = [
@@ -157,6 +157,6 @@ CREATE TABLE rate_buckets (
     // SQLite migration 10: production records, tags, score queue, scores, alerts (issue #15).
     version: 5,
     name: 'production records, tags, score queue, scores, alerts',
-    sql: PRODUCTION_SQL,
+    sql: productionSql('postgres'),
   },
 ];

@@ -17,7 +17,7 @@ import {
   queueValues,
   recordFromRow,
   recordValues,
-  recordWhere,
+  recordSelect,
   recordsAscending,
   scoreFromRow,
   scoreValues,
@@ -118,11 +118,12 @@ export function pgProduction(db: PgAccess): ProductionStore {
     },
     suites: async () => (await db.query('SELECT DISTINCT suite FROM production_records ORDER BY suite')).rows.map((r) => r.suite as string),
     records: (query) => {
-      const where = recordWhere(POSTGRES_SQL, query);
+      const select = recordSelect(POSTGRES_SQL, query);
+      // Keyset on the record's own columns (equal to the tag row's): `SELECT r.*` carries them.
       const rows = pages(
         db,
-        `SELECT r.* FROM production_records r WHERE ${where.sql}`,
-        where.values,
+        `SELECT r.* FROM ${select.from} WHERE ${select.where}`,
+        select.values,
         ['r.started_at', 'r.id'],
         recordsAscending(query) ? 'ASC' : 'DESC',
         query.limit ?? Infinity,

@@ -21,8 +21,12 @@ import type {
  * the oldest record first and observations stream in started_at order straight off an index, without a join to
  * sort. output_chars is the output's JavaScript length (UTF-16 code units), computed at insert: the same figure
  * on both dialects (SQL length() counts differently and stops at a NUL in SQLite).
+ * Record ids are hashes, so every index on them is written at random places: one page per record and index once
+ * the store is large (W5-store). Hence no index on trace_id nor on production_tags.record_id (nothing reads by
+ * them yet: add one in a new migration with its first reader), and production_tags is WITHOUT ROWID in SQLite
+ * (its primary key is the table: one B-tree instead of two).
  */
-export const PRODUCTION_SQL = `
+export const productionSql = (dialect: 'sqlite' | 'postgres'): string => `
 CREATE TABLE production_records (
   id TEXT PRIMARY KEY,
   suite TEXT NOT NULL,
@@ -53,7 +57,6 @@ CREATE TABLE production_records (
   flagged INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX production_records_suite_time ON production_records (suite, started_at, id);
-CREATE INDEX production_records_trace ON production_records (trace_id);
 CREATE INDEX production_records_flagged ON production_records (suite, started_at) WHERE flagged = 1;
 CREATE TABLE production_tags (
   record_id TEXT NOT NULL REFERENCES production_records (id) ON DELETE CASCADE,
@@ -61,8 +64,7 @@ CREATE TABLE production_tags (
   tag TEXT NOT NULL,
   started_at TEXT NOT NULL,
   PRIMARY KEY (suite, tag, started_at, record_id)
-);
-CREATE INDEX production_tags_record ON production_tags (record_id);
+)${dialect === 'sqlite' ? ' WITHOUT ROWID' : ''};
 CREATE TABLE production_queue (
   record_id TEXT NOT NULL REFERENCES production_records (id) ON DELETE CASCADE,
   monitor TEXT NOT NULL,
@@ -328,29 +330,34 @@ export function alertFromRow(r: Row): MonitorAlert {
 export const recordsAscending = (query: ProductionRecordQuery): boolean => query.since !== undefined;
 
 /**
- * The WHERE clause of a record listing (`r` = production_records) and its values, parameters numbered from 1.
- * Each tag is a lookup in production_tags' primary key (suite, tag, started_at), bounded by the same time range.
- * `failed` looks for a score that did not pass (of `monitor` when given): true keeps records with one, false
- * records without one.
+ * A record listing's FROM and WHERE clauses (`r` = production_records) and their values, parameters numbered from 1,
+ * and the columns that order it. With tags, the listing is driven by the first tag's rows of production_tags
+ * (primary key suite, tag, started_at, record_id: the tag's records in time order, no scan of the suite's records
+ * nor of tags_json; CROSS JOIN keeps SQLite's planner from turning it around) and ordered by that key; each further
+ * tag is a lookup in the same key, bounded by the same time range. `failed` looks for a score that did not pass
+ * (of `monitor` when given): true keeps records with one, false records without one.
  */
-export function recordWhere(dialect: SqlDialect, query: ProductionRecordQuery): { sql: string; values: unknown[] } {
+export function recordSelect(dialect: SqlDialect, query: ProductionRecordQuery): { from: string; where: string; values: unknown[]; order: [string, string] } {
   const values: unknown[] = [];
   const p = (value: unknown) => (values.push(value), dialect.param(values.length));
-  const where = [`r.suite = ${p(query.suite)}`];
-  if (query.since !== undefined) where.push(`r.started_at >= ${p(query.since)}`);
-  if (query.until !== undefined) where.push(`r.started_at < ${p(query.until)}`);
+  const [first, ...others] = query.tags ?? [];
+  const where: string[] = [];
+  // Parameters numbered in the order they appear (SQLite's are positional).
+  const range = (alias: string) =>
+    (query.since !== undefined ? ` AND ${alias}.started_at >= ${p(query.since)}` : '') +
+    (query.until !== undefined ? ` AND ${alias}.started_at < ${p(query.until)}` : '');
+  if (first !== undefined) where.push(`t0.suite = ${p(query.suite)} AND t0.tag = ${p(first)}${range('t0')} AND r.id = t0.record_id`);
+  else where.push(`r.suite = ${p(query.suite)}${range('r')}`);
   if (query.flagged !== undefined) where.push(`r.flagged = ${query.flagged ? 1 : 0}`);
-  for (const tag of query.tags ?? []) {
-    // Parameters numbered in the order they appear (SQLite's are positional).
-    let lookup = `t.suite = ${p(query.suite)} AND t.tag = ${p(tag)}`;
-    if (query.since !== undefined) lookup += ` AND t.started_at >= ${p(query.since)}`;
-    if (query.until !== undefined) lookup += ` AND t.started_at < ${p(query.until)}`;
-    where.push(`r.id IN (SELECT t.record_id FROM production_tags t WHERE ${lookup})`);
+  for (const tag of others) {
+    where.push(`r.id IN (SELECT t.record_id FROM production_tags t WHERE t.suite = ${p(query.suite)} AND t.tag = ${p(tag)}${range('t')})`);
   }
   if (query.monitor !== undefined) where.push(`EXISTS (SELECT 1 FROM production_scores s WHERE s.record_id = r.id AND s.monitor = ${p(query.monitor)})`);
   if (query.failed !== undefined) {
     const ofMonitor = query.monitor !== undefined ? ` AND f.monitor = ${p(query.monitor)}` : '';
     where.push(`${query.failed ? '' : 'NOT '}EXISTS (SELECT 1 FROM production_scores f WHERE f.record_id = r.id AND f.passed = 0${ofMonitor})`);
   }
-  return { sql: where.join(' AND '), values };
+  return first !== undefined
+    ? { from: 'production_tags t0 CROSS JOIN production_records r', where: where.join(' AND '), values, order: ['t0.started_at', 't0.record_id'] }
+    : { from: 'production_records r', where: where.join(' AND '), values, order: ['r.started_at', 'r.id'] };
 }

@@ -15,7 +15,7 @@ import {
   queueValues,
   recordFromRow,
   recordValues,
-  recordWhere,
+  recordSelect,
   recordsAscending,
   scoreFromRow,
   scoreValues,
@@ -92,13 +92,13 @@ export function sqliteProduction(db: () => Database.Database): ProductionStore {
     },
     suites: async () => statement('SELECT DISTINCT suite FROM production_records ORDER BY suite').pluck().all() as string[],
     records: (query) => {
-      const where = recordWhere(SQLITE_SQL, query);
-      const order = recordsAscending(query) ? 'ASC' : 'DESC';
+      const select = recordSelect(SQLITE_SQL, query);
+      const direction = recordsAscending(query) ? 'ASC' : 'DESC';
       const limit = query.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(query.limit))}` : '';
       // A statement of its own: two listings may be open at once.
       const rows = db()
-        .prepare(`SELECT r.* FROM production_records r WHERE ${where.sql} ORDER BY r.started_at ${order}, r.id ${order}${limit}`)
-        .iterate(...where.values) as IterableIterator<Row>;
+        .prepare(`SELECT r.* FROM ${select.from} WHERE ${select.where} ORDER BY ${select.order.map((c) => `${c} ${direction}`).join(', ')}${limit}`)
+        .iterate(...select.values) as IterableIterator<Row>;
       return asyncRows(rows, (row) => recordFromRow(row as Row));
     },
     claim: async ({ suite, monitor, limit, holder, now, leaseUntil }) => {
