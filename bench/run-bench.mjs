@@ -9,6 +9,7 @@
 //         also run at 10,000 cases (W2/2) to show memory does not grow with N
 //   W3    W1 with the cache on: one run fills it, then --reps fully cached re-runs
 //   W4    W1 with 10% 429 (retry-after: 1) and 3% 500 injected per attempt
+//   W5-store  production store: putRecords, claim+complete, observations, SQLite vs PostgreSQL (workloads/w5-store.mjs)
 //   W6-store  results write throughput, PostgreSQL vs SQLite (bench/workloads/w6-store-write.mjs)
 //   W6-workers  W1 at 150 ms as a distributed run over 1, 2, 4 worker processes, concurrency 160 (workloads/w6-workers.mjs)
 //   W5-drift  drift alerts: the e-detector vs the fixed-threshold window-mean rule on the same seeded streams (workloads/w5-drift.mjs)
@@ -30,6 +31,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { runW6StoreWrite } from './workloads/w6-store-write.mjs';
+import { runW5Store } from './workloads/w5-store.mjs';
 import { runW7 } from './workloads/w7-rate-limits.mjs';
 import { runW8 } from './workloads/w8-million.mjs';
 import { runW6Workers } from './workloads/w6-workers.mjs';
@@ -43,7 +45,7 @@ const PROMPT = 'You are a support assistant. Answer with the requested code only
 const FAULTS = ['--rate-429', '0.1', '--retry-after', '1', '--rate-500', '0.03'];
 
 // ---- options ------------------------------------------------------------------------------------------
-const ALL = ['W1', 'W2', 'W3', 'W4', 'W7', 'kill', 'W6-store', 'W6-workers', 'W8', 'W5-drift'];
+const ALL = ['W1', 'W2', 'W3', 'W4', 'W7', 'kill', 'W5-store', 'W5-drift', 'W6-store', 'W6-workers', 'W8'];
 // W8 (a million results, ~30 min) runs only when named: --only W8.
 const opt = { only: ALL.filter((w) => w !== 'W8'), reps: 1, floor: false, peer: false, build: true, keep: false, quietWait: 120 };
 for (let i = 2; i < process.argv.length; i++) {
@@ -822,6 +824,8 @@ if (opt.only.includes('kill')) {
   };
 }
 
+if (opt.only.includes('W5-store'))
+  session.w5Store = await runW5Store({ repo: REPO, work: path.join(WORK, 'W5-store'), check: (n, ok, d) => check('W5-store', n, ok, d) });
 if (opt.only.includes('W6-store'))
   session.w6Store = await runW6StoreWrite({ repo: REPO, work: path.join(WORK, 'W6-store'), check: (name, ok, detail) => check('W6-store', name, ok, detail) });
 if (opt.only.includes('W8')) await runW8({ startServer, runEvalspec, printEvalspec, timed, add, check, f, CLI, WORK });

@@ -4,7 +4,11 @@
 // response cache and leases are not (the cache refills on the next run; a lease belongs to a live process).
 // Idempotent: a run already complete in the target is skipped, a run copied partly (an interrupted copy) is
 // completed (every write is an upsert by key), so running the same copy again is always safe.
+// Production monitoring (#15): every suite's production records, their scores and the monitors' alerts are copied
+// too, by the same rule (a record or score already in the target is kept, an alert is replaced by id). The score
+// queue is not: a pending entry belongs to the source's scorer, which goes on scoring there.
 import type { Store, RunRecord } from './types.js';
+import type { ProductionRecord } from './production-types.js';
 
 const BATCH = 1000;
 /** Every run: runs.list takes a limit. */
@@ -24,6 +28,9 @@ export interface CopySummary {
   results: number;
   labels: number;
   calibrations: number;
+  /** Production records copied now (those already in the target are not counted), their suites' alerts. */
+  productionRecords: number;
+  alerts: number;
 }
 
 async function resultCount(store: Store, runId: string): Promise<number> {
@@ -68,7 +75,7 @@ async function copyRun(from: Store, to: Store, run: RunRecord): Promise<CopyProg
 /** Copy every run of `from` into `to`, oldest first; `onRun` hears of each run as it is done. */
 export async function copyStore(from: Store, to: Store, onRun?: (progress: CopyProgress) => void): Promise<CopySummary> {
   const runs = (await from.runs.list({ limit: ALL })).reverse();
-  const summary: CopySummary = { runs: 0, skipped: 0, results: 0, labels: 0, calibrations: 0 };
+  const summary: CopySummary = { runs: 0, skipped: 0, results: 0, labels: 0, calibrations: 0, productionRecords: 0, alerts: 0 };
   const copied = new Set<string>();
   for (const run of runs) {
     const progress = await copyRun(from, to, run);
@@ -85,5 +92,31 @@ export async function copyStore(from: Store, to: Store, onRun?: (progress: CopyP
   const calibrations = (await from.calibrations.list({ limit: ALL })).filter((c) => copied.has(c.runId)).reverse();
   if (calibrations.length > 0) await to.calibrations.putMany(calibrations);
   summary.calibrations = calibrations.length;
+  for (const suite of await from.production.suites()) {
+    const { records, alerts } = await copyProduction(from, to, suite);
+    summary.productionRecords += records;
+    summary.alerts += alerts;
+  }
   return summary;
+}
+
+/** One suite's production records (oldest first, in batches), their scores, and its alerts. */
+async function copyProduction(from: Store, to: Store, suite: string): Promise<{ records: number; alerts: number }> {
+  let inserted = 0;
+  let batch: ProductionRecord[] = [];
+  const flush = async () => {
+    inserted += (await to.production.putRecords(batch, [])).inserted;
+    // Scores too for records already there (an interrupted copy): complete() keeps a score already stored.
+    await to.production.complete((await Promise.all(batch.map((r) => from.production.scores(r.id)))).flat());
+    batch = [];
+  };
+  // `since` at the start of time: oldest first, every record.
+  for await (const record of from.production.records({ suite, since: '0000-01-01T00:00:00.000Z' })) {
+    batch.push(record);
+    if (batch.length === BATCH) await flush();
+  }
+  if (batch.length > 0) await flush();
+  const alerts = (await from.production.alerts.list({ suite, limit: ALL })).reverse();
+  for (const alert of alerts) await to.production.alerts.put(alert);
+  return { records: inserted, alerts: alerts.length };
 }

@@ -2,6 +2,7 @@
 // Never edit a published migration: add a new one. The SQL is plain enough for SQLite and PostgreSQL.
 import { ACCESS_TOKENS_SQL } from './access-tokens.js';
 import { RATE_LIMITS_SQL } from './rate-limit-figures.js';
+import { productionSql } from './production-rows.js';
 
 export interface Migration {
   version: number;
@@ -181,5 +182,13 @@ UPDATE labels SET preference = label, label = NULL WHERE label IN ('win', 'loss'
     version: 9,
     name: 'rate-limit figures per run and process',
     sql: RATE_LIMITS_SQL,
+  },
+  {
+    // Production monitoring (issue #15, production-rows.ts): live traffic's records with their segment tags (one row
+    // per tag, so a tag filter is an index lookup), the queue of records waiting for a monitor's scorer (holder and
+    // lease), the scores (one per record and monitor: exactly once) and the monitors' alerts.
+    version: 10,
+    name: 'production records, tags, score queue, scores, alerts',
+    sql: productionSql('sqlite'),
   },
 ];

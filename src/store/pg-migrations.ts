@@ -8,6 +8,7 @@
 // rowid), renewed when a row is replaced, and BIGINT for epoch milliseconds.
 import { ACCESS_TOKENS_SQL } from './access-tokens.js';
 import { RATE_LIMITS_SQL } from './rate-limit-figures.js';
+import { productionSql } from './production-rows.js';
 import type { Migration } from './migrations.js';
 
 export const PG_MIGRATIONS: Migration[] = [
@@ -151,5 +152,11 @@ CREATE TABLE rate_buckets (
     version: 4,
     name: 'rate-limit figures per run and process',
     sql: RATE_LIMITS_SQL,
+  },
+  {
+    // SQLite migration 10: production records, tags, score queue, scores, alerts (issue #15).
+    version: 5,
+    name: 'production records, tags, score queue, scores, alerts',
+    sql: productionSql('postgres'),
   },
 ];

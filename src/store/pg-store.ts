@@ -11,6 +11,7 @@ import { pgCalibrations, pgLabels, pgLeases, pgText, whereOf, type PgAccess } fr
 import { POSTGRES_SQL } from './sql-dialect.js';
 import { sqlTokens } from './access-tokens.js';
 import { sqlRateLimits } from './rate-limit-figures.js';
+import { pgProduction } from './production-pg.js';
 import { resultPageFromRaw, resultPageSql } from './result-pages.js';
 import {
   RESULT_COLUMNS,
@@ -106,6 +107,9 @@ export class PgStore implements Store {
     for (const entity of ['runs', 'cases', 'results', 'labels', 'calibrations', 'leases', 'tokens', 'rateLimits', 'cache'] as const) {
       (this as Record<typeof entity, object>)[entity] = guardEntity(this[entity], (error) => pgFailure(error, url));
     }
+    const production = pgProduction(this.db);
+    const failure = (error: unknown) => pgFailure(error, url);
+    this.production = { ...guardEntity(production, failure), alerts: guardEntity(production.alerts, failure) };
   }
 
   private readonly db: PgAccess = {
@@ -334,6 +338,8 @@ export class PgStore implements Store {
   calibrations: Store['calibrations'] = pgCalibrations(this.db);
 
   leases: Store['leases'] = pgLeases(this.db);
+
+  readonly production: Store['production'];
 
   tokens: Store['tokens'] = sqlTokens({
     dialect: POSTGRES_SQL,

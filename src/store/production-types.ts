@@ -169,6 +169,8 @@ export interface ProductionStore {
    */
   putRecords(records: ProductionRecord[], queue: ProductionQueueEntry[]): Promise<{ inserted: number; duplicates: number }>;
   get(recordId: string): Promise<ProductionRecord | undefined>;
+  /** The suites that have production records, by name (`store copy` walks them; a viewer lists them). */
+  suites(): Promise<string[]>;
   /** Newest first unless `since` is given (then oldest first), streamed. */
   records(query: ProductionRecordQuery): AsyncIterable<ProductionRecord>;
   /**

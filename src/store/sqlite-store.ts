@@ -6,6 +6,7 @@ import { openSqlite, guardEntity, storeFailure, type StoreAccess } from './sqlit
 import { SQLITE_SQL } from './sql-dialect.js';
 import { sqliteCalibrations } from './sqlite-calibrations.js';
 import { sqliteLeases } from './sqlite-leases.js';
+import { sqliteProduction } from './production-sqlite.js';
 import { sqlTokens } from './access-tokens.js';
 import { sqlRateLimits } from './rate-limit-figures.js';
 import { resultPageFromRaw, resultPageSql } from './result-pages.js';
@@ -65,6 +66,9 @@ export class SqliteStore implements Store {
     for (const entity of ['runs', 'cases', 'results', 'labels', 'calibrations', 'tokens', 'rateLimits', 'cache'] as const) {
       (this as Record<typeof entity, object>)[entity] = guardEntity(this[entity], (error) => storeFailure(error, file));
     }
+    const production = sqliteProduction(() => this.db);
+    const failure = (error: unknown) => storeFailure(error, file);
+    this.production = { ...guardEntity(production, failure), alerts: guardEntity(production.alerts, failure) };
   }
 
   private prepareStatements(): Record<string, Database.Statement> {
@@ -331,6 +335,8 @@ export class SqliteStore implements Store {
   calibrations: Store['calibrations'] = sqliteCalibrations(() => this.db);
 
   leases: Store['leases'] = sqliteLeases(() => this.db);
+
+  readonly production: Store['production'];
 
   tokens: Store['tokens'] = sqlTokens({
     dialect: SQLITE_SQL,

@@ -1,6 +1,7 @@
 // The Store interface: entity-grouped, async so a PostgreSQL backend can implement it as well as SQLite.
 // Unknown values are null, never 0.
 import type { JudgeDetail } from '../score/index.js';
+import type { ProductionStore } from './production-types.js';
 
 export type RunStatus = 'started' | 'completed' | 'incomplete' | 'cancelled' | 'failed';
 
@@ -359,6 +360,8 @@ export interface Store {
     /** The run's figures per provider:model, summed over the processes that stored some; [] when none did. */
     list(runId: string): Promise<RateLimitFigures[]>;
   };
+  /** Production monitoring (issue #15): live traffic's records, the score queue, scores and alerts (production-types.ts). */
+  production: ProductionStore;
   cache: {
     get(key: string): Promise<CachedResponse | undefined>;
     putMany(entries: { key: string; response: CachedResponse }[]): Promise<void>;

@@ -1,0 +1,165 @@
+// The production half of the SQLite store (store.production, issue #15): records, the score queue, scores and
+// alerts in the tables of production-rows.ts. A batch of records is one transaction of prepared statements; a
+// claim is one UPDATE … RETURNING (SQLite serialises writers, so two claimers never get the same entry); a
+// completion inserts the score only if absent and deletes the queue entry in one transaction (exactly once).
+// Listings iterate their statement (one row in memory at a time).
+import type Database from 'better-sqlite3';
+import {
+  ALERT_COLUMNS,
+  OBSERVATION_COLUMNS,
+  RECORD_COLUMNS,
+  SCORE_COLUMNS,
+  alertFromRow,
+  alertValues,
+  observationFromRaw,
+  queueValues,
+  recordFromRow,
+  recordValues,
+  recordSelect,
+  recordsAscending,
+  scoreFromRow,
+  scoreValues,
+} from './production-rows.js';
+import type { Row } from './rows.js';
+import { SQLITE_SQL } from './sql-dialect.js';
+import type { ProductionObservation, ProductionQueueEntry, ProductionRecord, ProductionStore } from './production-types.js';
+
+const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
+/** A statement's synchronous row iterator as an async iterable: one resolved promise per row, closed on break. */
+function asyncRows<T>(rows: IterableIterator<unknown>, map: (row: unknown) => T): AsyncIterableIterator<T> {
+  const iterator: AsyncIterableIterator<T> = {
+    next: () => {
+      const n = rows.next();
+      return Promise.resolve(n.done ? { done: true, value: undefined } : { done: false, value: map(n.value) });
+    },
+    return: () => {
+      rows.return?.();
+      return Promise.resolve({ done: true, value: undefined });
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
+}
+
+export function sqliteProduction(db: () => Database.Database): ProductionStore {
+  // Prepared on first use (a store that never sees production traffic prepares none of them), then reused.
+  const prepared = new Map<string, Database.Statement>();
+  const statement = (sql: string): Database.Statement => {
+    let s = prepared.get(sql);
+    if (!s) prepared.set(sql, (s = db().prepare(sql)));
+    return s;
+  };
+  const INSERT_RECORD = `INSERT OR IGNORE INTO production_records (${RECORD_COLUMNS.join(', ')}) VALUES (${marks(RECORD_COLUMNS.length)})`;
+  const INSERT_TAG = 'INSERT OR IGNORE INTO production_tags (record_id, suite, tag, started_at) VALUES (?, ?, ?, ?)';
+  const INSERT_QUEUE = 'INSERT OR IGNORE INTO production_queue (record_id, monitor, suite, started_at) VALUES (?, ?, ?, ?)';
+  // The record's suite and started_at come from the record itself; WHERE keeps SQLite from reading ON CONFLICT as a join.
+  const INSERT_SCORE = `INSERT INTO production_scores (${SCORE_COLUMNS.join(', ')}, suite, started_at)
+    SELECT ${marks(SCORE_COLUMNS.length)}, r.suite, r.started_at FROM production_records r WHERE r.id = ?
+    ON CONFLICT (record_id, monitor) DO NOTHING`;
+  const DELETE_QUEUE = 'DELETE FROM production_queue WHERE record_id = ? AND monitor = ?';
+
+  const putBatch = (records: ProductionRecord[], queue: ProductionQueueEntry[]) =>
+    db().transaction(() => {
+      const insertRecord = statement(INSERT_RECORD);
+      const insertTag = statement(INSERT_TAG);
+      const inserted = new Set<string>();
+      for (const r of records) {
+        if (insertRecord.run(...recordValues(r)).changes === 0) continue;
+        inserted.add(r.id);
+        for (const tag of new Set(r.tags)) insertTag.run(r.id, r.suite, tag, r.startedAt);
+      }
+      const insertQueue = statement(INSERT_QUEUE);
+      for (const row of queueValues(records, queue, inserted)) insertQueue.run(...row);
+      return { inserted: inserted.size, duplicates: records.length - inserted.size };
+    })();
+
+  const completeBatch = (scores: Parameters<ProductionStore['complete']>[0]) =>
+    db().transaction(() => {
+      const insertScore = statement(INSERT_SCORE);
+      const deleteQueue = statement(DELETE_QUEUE);
+      for (const s of scores) {
+        insertScore.run(...scoreValues(s), s.recordId);
+        deleteQueue.run(s.recordId, s.monitor);
+      }
+    })();
+
+  return {
+    putRecords: async (records, queue) => putBatch(records, queue),
+    get: async (recordId) => {
+      const row = statement('SELECT * FROM production_records WHERE id = ?').get(recordId) as Row | undefined;
+      return row ? recordFromRow(row) : undefined;
+    },
+    suites: async () => statement('SELECT DISTINCT suite FROM production_records ORDER BY suite').pluck().all() as string[],
+    records: (query) => {
+      const select = recordSelect(SQLITE_SQL, query);
+      const direction = recordsAscending(query) ? 'ASC' : 'DESC';
+      const limit = query.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(query.limit))}` : '';
+      // A statement of its own: two listings may be open at once.
+      const rows = db()
+        .prepare(`SELECT r.* FROM ${select.from} WHERE ${select.where} ORDER BY ${select.order.map((c) => `${c} ${direction}`).join(', ')}${limit}`)
+        .iterate(...select.values) as IterableIterator<Row>;
+      return asyncRows(rows, (row) => recordFromRow(row as Row));
+    },
+    claim: async ({ suite, monitor, limit, holder, now, leaseUntil }) => {
+      const ofMonitor = monitor !== undefined ? ' AND monitor = ?' : '';
+      // One statement: the entries are chosen and taken atomically (no other writer runs in between).
+      const claimed = db()
+        .prepare(
+          `UPDATE production_queue SET holder = ?, lease_until = ? WHERE rowid IN (
+             SELECT rowid FROM production_queue WHERE suite = ?${ofMonitor} AND lease_until <= ? ORDER BY started_at, record_id LIMIT ?)
+           RETURNING record_id, monitor, started_at`,
+        )
+        .all(holder, leaseUntil, suite, ...(monitor !== undefined ? [monitor] : []), now, limit) as Row[];
+      // RETURNING gives no order: oldest record first, as documented.
+      const key = (r: Row) => `${r.started_at as string}\u0000${r.record_id as string}\u0000${r.monitor as string}`;
+      claimed.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+      return claimed.map((r) => ({ recordId: r.record_id as string, monitor: r.monitor as string }));
+    },
+    complete: async (scores) => completeBatch(scores),
+    queueDepth: async (suite, monitor) =>
+      Number(
+        monitor === undefined
+          ? statement('SELECT COUNT(*) FROM production_queue WHERE suite = ?').pluck().get(suite)
+          : statement('SELECT COUNT(*) FROM production_queue WHERE suite = ? AND monitor = ?').pluck().get(suite, monitor),
+      ),
+    scores: async (recordId) => (statement('SELECT * FROM production_scores WHERE record_id = ? ORDER BY monitor').all(recordId) as Row[]).map(scoreFromRow),
+    observations: (query) => {
+      const values: unknown[] = [query.suite, query.monitor];
+      let range = '';
+      if (query.since !== undefined) ((range += ' AND s.started_at >= ?'), values.push(query.since));
+      if (query.until !== undefined) ((range += ' AND s.started_at < ?'), values.push(query.until));
+      const rows = db()
+        .prepare(
+          `SELECT ${OBSERVATION_COLUMNS.join(', ')} FROM production_scores s JOIN production_records r ON r.id = s.record_id
+           WHERE s.suite = ? AND s.monitor = ?${range} ORDER BY s.started_at, s.record_id`,
+        )
+        .raw(true)
+        .iterate(...values) as IterableIterator<unknown[]>;
+      const tagLists = new Map<string, string[]>();
+      return asyncRows<ProductionObservation>(rows, (row) => observationFromRaw(row as unknown[], tagLists));
+    },
+    judgeSpend: async (suite, monitor, since) =>
+      Number(
+        statement('SELECT COALESCE(SUM(judge_cost_usd), 0) FROM production_scores WHERE suite = ? AND monitor = ? AND scored_at >= ?')
+          .pluck()
+          .get(suite, monitor, since),
+      ),
+    setFlagged: async (recordId, flagged) => {
+      statement('UPDATE production_records SET flagged = ? WHERE id = ?').run(flagged ? 1 : 0, recordId);
+    },
+    alerts: {
+      put: async (alert) => {
+        statement(`INSERT OR REPLACE INTO monitor_alerts (${ALERT_COLUMNS.join(', ')}) VALUES (${marks(ALERT_COLUMNS.length)})`).run(...alertValues(alert));
+      },
+      list: async ({ suite, monitor, state, limit }) => {
+        const where = ['suite = ?'];
+        const values: unknown[] = [suite];
+        if (monitor !== undefined) (where.push('monitor = ?'), values.push(monitor));
+        if (state !== undefined) (where.push('state = ?'), values.push(state));
+        const sql = `SELECT * FROM monitor_alerts WHERE ${where.join(' AND ')} ORDER BY opened_at DESC, id DESC LIMIT ?`;
+        return (statement(sql).all(...values, limit ?? 1000) as Row[]).map(alertFromRow);
+      },
+    },
+  };
+}
