@@ -1,0 +1,111 @@
+// The JSONL line format (batch import with `evalspec ingest FILE`, and the body of POST /v1/records the middleware
+// sends): one model call per line, documented in docs/monitoring.md. Lines without trace/span ids get stable ones
+// (traceId = sha256 of the line, spanId = sha256 of the line number), so importing the same file twice stores it once.
+import { z } from 'zod';
+import { EvalspecError } from '../errors.js';
+import type { ProductionRecord, ProductionSource } from '../store/production-types.js';
+import { finishRecord, sha256, type IngestContext } from './finish-record.js';
+import { providerName } from './map-spans.js';
+
+const tokens = z.number().int().min(0).nullable().optional();
+const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'write an ISO 8601 time such as 2026-12-01T09:30:00Z');
+
+export const jsonlRecordSchema = z.strictObject({
+  trace_id: z.string().regex(/^[0-9a-fA-F]{32}$/, 'write 32 hex characters (an OTel trace id)').optional(),
+  span_id: z.string().regex(/^[0-9a-fA-F]{16}$/, 'write 16 hex characters (an OTel span id)').optional(),
+  parent_span_id: z.string().regex(/^[0-9a-fA-F]{16}$/).optional(),
+  conversation_id: z.string().optional(),
+  /** When the call started. */
+  timestamp: isoTime,
+  end_timestamp: isoTime.optional(),
+  model: z.string().min(1),
+  provider: z.string().min(1).optional(),
+  response_model: z.string().min(1).optional(),
+  /** The user's text, or the prompt messages. */
+  input: z.union([z.string(), z.array(z.strictObject({ role: z.string().min(1), content: z.string() }))]),
+  output: z.string().nullable(),
+  tool_calls: z.array(z.strictObject({ name: z.string().min(1), arguments: z.string().nullable().optional(), result: z.string().nullable().optional() })).optional(),
+  usage: z.strictObject({ input_tokens: tokens, output_tokens: tokens, cached_input_tokens: tokens }).optional(),
+  latency_ms: z.number().min(0).nullable().optional(),
+  ttft_ms: z.number().min(0).nullable().optional(),
+  finish_reason: z.string().nullable().optional(),
+  attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+});
+export type JsonlRecord = z.infer<typeof jsonlRecordSchema>;
+
+const MAX_REPORTED = 10;
+
+/** One valid line → a record (redacted, tagged, priced by the shared step). */
+export function jsonlLineToRecord(line: JsonlRecord, rawLine: string, lineNumber: number, ctx: IngestContext, source: ProductionSource): ProductionRecord {
+  const startMs = Date.parse(line.timestamp);
+  const endMs = line.end_timestamp ? Date.parse(line.end_timestamp) : line.latency_ms != null ? startMs + line.latency_ms : null;
+  return finishRecord(ctx, {
+    traceId: (line.trace_id ?? sha256(rawLine).slice(0, 32)).toLowerCase(),
+    spanId: (line.span_id ?? sha256(String(lineNumber)).slice(0, 16)).toLowerCase(),
+    parentSpanId: line.parent_span_id?.toLowerCase() ?? null,
+    conversationId: line.conversation_id ?? null,
+    startedAt: new Date(startMs).toISOString(),
+    endedAt: endMs === null ? null : new Date(endMs).toISOString(),
+    source,
+    provider: providerName(line.provider ?? null),
+    model: line.model,
+    responseModel: line.response_model ?? null,
+    input: typeof line.input === 'string' ? [{ role: 'user', content: line.input }] : line.input,
+    output: line.output,
+    toolCalls: (line.tool_calls ?? []).map((t) => ({ name: t.name, arguments: t.arguments ?? null, result: t.result ?? null })),
+    inputTokens: line.usage?.input_tokens ?? null,
+    outputTokens: line.usage?.output_tokens ?? null,
+    cachedInputTokens: line.usage?.cached_input_tokens ?? null,
+    latencyMs: line.latency_ms ?? (endMs === null ? null : endMs - startMs),
+    ttftMs: line.ttft_ms ?? null,
+    finishReason: line.finish_reason ?? null,
+    attributes: line.attributes ?? {},
+  });
+}
+
+/**
+ * Parse a JSONL text (blank lines skipped) into records. Any invalid line → one INGEST_INPUT error listing the
+ * first few bad lines as file:line with the fix; no record of the file is returned (all or nothing).
+ */
+export function parseJsonlRecords(text: string, ctx: IngestContext, options: { file?: string; source?: ProductionSource } = {}): ProductionRecord[] {
+  const file = options.file ?? '<body>';
+  const records: ProductionRecord[] = [];
+  const problems: { line: number; message: string }[] = [];
+  let bad = 0;
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const lineNumber = i + 1;
+    if (raw.trim() === '') return;
+    const problem = (message: string) => {
+      bad++;
+      if (problems.length < MAX_REPORTED) problems.push({ line: lineNumber, message });
+    };
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch (err) {
+      problem(`not valid JSON (${(err as Error).message})`);
+      return;
+    }
+    const parsed = jsonlRecordSchema.safeParse(value);
+    if (!parsed.success) {
+      problem(parsed.error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : 'line'}: ${issue.message}`).join('; '));
+      return;
+    }
+    records.push(jsonlLineToRecord(parsed.data, raw.trim(), lineNumber, ctx, options.source ?? 'jsonl'));
+  });
+  if (problems.length > 0) {
+    const listed = problems.map((p) => `  ${file}:${p.line}: ${p.message}`).join('\n');
+    throw new EvalspecError('INGEST_INPUT', `${bad} invalid line${bad === 1 ? '' : 's'}, nothing imported:\n${listed}${bad > problems.length ? `\n  … and ${bad - problems.length} more` : ''}`, {
+      file,
+      line: problems[0]!.line,
+      hint: 'each line is one JSON object: {"timestamp": "2026-12-01T09:30:00Z", "model": "gpt-4o-mini", "input": "…", "output": "…"} (docs/monitoring.md, "JSONL format")',
+    });
+  }
+  return records;
+}
+
+/** A JSON array of line-format objects (the POST /v1/records body as JSON) → the same records. */
+export function parseJsonRecordArray(body: unknown, ctx: IngestContext, source: ProductionSource): ProductionRecord[] {
+  if (!Array.isArray(body)) throw new EvalspecError('INGEST_INPUT', 'the body is not a JSON array of records', { hint: 'send [ {record}, … ] or one record per line (JSONL)' });
+  return parseJsonlRecords(body.map((r) => JSON.stringify(r)).join('\n'), ctx, { file: '<body>', source });
+}
