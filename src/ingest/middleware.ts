@@ -41,6 +41,14 @@ export function evalspecMiddleware(options: EvalspecMiddlewareOptions): Evalspec
   const url = /\/v1\/records\/?$/.test(options.endpoint) ? options.endpoint : `${options.endpoint.replace(/\/$/, '')}/v1/records`;
   const pending = new Set<Promise<void>>();
 
+  function report(err: unknown): void {
+    try {
+      options.onError?.(err);
+    } catch {
+      // onError itself failed: still nothing reaches the user's call.
+    }
+  }
+
   function post(record: JsonlRecord): void {
     const sending = (async () => {
       const res = await fetch(url, {
@@ -53,13 +61,7 @@ export function evalspecMiddleware(options: EvalspecMiddlewareOptions): Evalspec
         body: JSON.stringify([record]),
       });
       if (!res.ok) throw new Error(`the collector answered ${res.status}: ${await res.text()}`);
-    })().catch((err: unknown) => {
-      try {
-        options.onError?.(err);
-      } catch {
-        // onError itself failed: still nothing reaches the user's call.
-      }
-    });
+    })().catch(report);
     const tracked = sending.finally(() => pending.delete(tracked));
     pending.add(tracked);
   }
@@ -81,7 +83,7 @@ export function evalspecMiddleware(options: EvalspecMiddlewareOptions): Evalspec
     try {
       post(build());
     } catch (err) {
-      options.onError?.(err);
+      report(err);
     }
   }
 

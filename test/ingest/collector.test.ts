@@ -129,7 +129,7 @@ async function protobufBody(): Promise<Uint8Array> {
   return ExportTraceServiceRequest.encode(message).finish();
 }
 
-const post = (body: BodyInit, headers: Record<string, string>, path = '/v1/traces') => fetch(`${collector.url}${path}`, { method: 'POST', headers, body });
+const post = (body: string | Uint8Array, headers: Record<string, string>, path = '/v1/traces') => fetch(`${collector.url}${path}`, { method: 'POST', headers, body });
 const genAiJson = (spanId = '00f067aa0ba902b7') =>
   JSON.stringify({
     resourceSpans: [
