@@ -6,7 +6,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EvalspecError, isEvalspecError } from '../errors.js';
-import type { ProductionRecord } from '../store/production-types.js';
+import type { ProductionRecord } from '../store/index.js';
 import { ingestContext, type IngestContextOptions } from './finish-record.js';
 import { parseJsonlRecords, parseJsonRecordArray } from './jsonl.js';
 import { spansToRecords } from './map-spans.js';

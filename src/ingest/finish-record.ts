@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { EvalspecError } from '../errors.js';
 import { createPricer, type Pricer, type PricedModel } from '../run/index.js';
-import type { ProductionMessage, ProductionRecord, ProductionToolCall } from '../store/production-types.js';
+import type { ProductionMessage, ProductionRecord, ProductionToolCall } from '../store/index.js';
 import type { ProductionSpec } from '../suite/index.js';
 
 /** What the ingest paths need to know about the suite whose monitors watch the traffic. */

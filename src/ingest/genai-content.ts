@@ -2,7 +2,7 @@
 // (current conventions), messages with `content` strings or part lists (older conventions, the AI SDK's
 // ai.prompt.messages), each either as a JSON string or as a structured AnyValue; and the indexed
 // gen_ai.prompt.N.role / gen_ai.prompt.N.content form.
-import type { ProductionMessage, ProductionToolCall } from '../store/production-types.js';
+import type { ProductionMessage, ProductionToolCall } from '../store/index.js';
 import type { AttributeValue, Attributes } from './otlp-decode.js';
 
 /** A tool call with the id that links it to its tool span (the id is not stored). */

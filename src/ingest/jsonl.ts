@@ -3,7 +3,7 @@
 // (traceId = sha256 of the line, spanId = sha256 of the line number), so importing the same file twice stores it once.
 import { z } from 'zod';
 import { EvalspecError } from '../errors.js';
-import type { ProductionRecord, ProductionSource } from '../store/production-types.js';
+import type { ProductionRecord, ProductionSource } from '../store/index.js';
 import { finishRecord, sha256, type IngestContext } from './finish-record.js';
 import { providerName } from './map-spans.js';
 

@@ -3,7 +3,7 @@
 // child in the batch is itself a call span repeat their children's usage: no record, no tokens added. Tool spans
 // (ai.toolCall, gen_ai.operation.name = execute_tool) attach to the call that requested them. Attribute names come
 // from the OTel GenAI conventions (current and older) and the AI SDK's telemetry (node_modules/ai: recordSpan).
-import type { ProductionRecord } from '../store/production-types.js';
+import type { ProductionRecord } from '../store/index.js';
 import { finishRecord, type IngestContext, type RecordDraft } from './finish-record.js';
 import { contentText, indexedMessages, messagesFrom, outputFinishReason, outputText, structured, systemInstructions, toolCallsFrom, type ToolCallDraft } from './genai-content.js';
 import type { AttributeValue, Attributes, IngestSpan } from './otlp-decode.js';

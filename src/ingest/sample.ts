@@ -1,7 +1,7 @@
 // Which monitors score a record: each monitor's filter (models, tags, attributes; every listed condition must
 // hold) and its deterministic sample. The sample hashes the monitor name with the trace id, so re-ingesting the
 // same traffic queues the same records, and all calls of one trace are kept or dropped together.
-import type { ProductionQueueEntry, ProductionRecord } from '../store/production-types.js';
+import type { ProductionQueueEntry, ProductionRecord } from '../store/index.js';
 import type { MonitorSpec } from '../suite/index.js';
 import { sha256 } from './finish-record.js';
 
