@@ -9,7 +9,7 @@ import { EvalspecError, isEvalspecError } from '../errors.js';
 import type { ProductionRecord } from '../store/index.js';
 import { ingestContext, type IngestContextOptions } from './finish-record.js';
 import { parseJsonlRecords, parseJsonRecordArray } from './jsonl.js';
-import { spansToRecords } from './map-spans.js';
+import { CallParentMemory, spansToRecords } from './map-spans.js';
 import { checkContentEncoding, decodeContentEncoding, decodeOtlpTraces, DEFAULT_MAX_BODY_BYTES, exportTraceResponse, IngestHttpError, otlpContentType } from './otlp-decode.js';
 
 export interface CollectorOptions extends IngestContextOptions {
@@ -92,6 +92,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   }
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const ctx = ingestContext(options);
+  const callParents = new CallParentMemory();
   const stats: CollectorStats = { batches: 0, records: 0, ignoredSpans: 0, unattachedToolSpans: 0, rejected: 0, sinkFailures: 0 };
 
   async function commit(res: ServerResponse, records: ProductionRecord[]): Promise<boolean> {
@@ -112,7 +113,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     const type = otlpContentType(req.headers['content-type']);
     checkContentEncoding(req.headers['content-encoding']);
     const body = await readBody(req, limit);
-    const mapping = spansToRecords(decodeOtlpTraces(body, req.headers['content-type'], req.headers['content-encoding'], limit), ctx);
+    const mapping = spansToRecords(decodeOtlpTraces(body, req.headers['content-type'], req.headers['content-encoding'], limit), ctx, callParents);
     if (!(await commit(res, mapping.records))) return;
     stats.ignoredSpans += mapping.ignored;
     stats.unattachedToolSpans += mapping.unattachedTools;

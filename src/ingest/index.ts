@@ -14,7 +14,7 @@ export {
   type Redactor,
 } from './finish-record.js';
 export { jsonlRecordSchema, parseJsonlRecords, parseJsonRecordArray, type JsonlRecord } from './jsonl.js';
-export { spansToRecords, userAttributes, type SpanMapping } from './map-spans.js';
+export { CallParentMemory, spansToRecords, userAttributes, type SpanMapping } from './map-spans.js';
 export { evalspecMiddleware, type EvalspecMiddleware, type EvalspecMiddlewareOptions } from './middleware.js';
 export {
   decodeOtlpTraces,

@@ -181,11 +181,30 @@ function attachTool(tool: ToolCallDraft, span: IngestSpan, calls: CallDraft[]): 
   return true;
 }
 
+/**
+ * Parents of call spans seen in earlier batches ("traceId/spanId"). A parent ends after its children, so an exporter
+ * that sends each span as it ends (SimpleSpanProcessor) delivers the wrapper after its inner call: the collector keeps
+ * this memory so the wrapper is still recognised. Bounded: the oldest keys are forgotten first.
+ */
+export class CallParentMemory {
+  private readonly keys = new Set<string>();
+  constructor(private readonly capacity = 100_000) {}
+  has(key: string): boolean {
+    return this.keys.has(key);
+  }
+  add(key: string): void {
+    this.keys.add(key);
+    if (this.keys.size > this.capacity) this.keys.delete(this.keys.values().next().value!);
+  }
+}
+
 /** Map one batch of spans to records (redacted, tagged, priced) and the counts of what was not a record. */
-export function spansToRecords(spans: IngestSpan[], ctx: IngestContext): SpanMapping {
+export function spansToRecords(spans: IngestSpan[], ctx: IngestContext, memory: CallParentMemory = new CallParentMemory()): SpanMapping {
   const kinds = spans.map(kindOf);
-  // A call span with a call span below it in the batch is a wrapper that repeats the inner call's usage.
-  const callParents = new Set(spans.filter((s, i) => kinds[i] === 'call' && s.parentSpanId).map((s) => `${s.traceId}/${s.parentSpanId}`));
+  // A call span with a call span below it (in this batch or an earlier one) is a wrapper repeating the inner call's usage.
+  spans.forEach((s, i) => {
+    if (kinds[i] === 'call' && s.parentSpanId) memory.add(`${s.traceId}/${s.parentSpanId}`);
+  });
   const calls: CallDraft[] = [];
   let ignored = 0;
   let merged = 0;
@@ -194,7 +213,7 @@ export function spansToRecords(spans: IngestSpan[], ctx: IngestContext): SpanMap
     const kind = kinds[i];
     if (kind === 'none') ignored++;
     else if (kind === 'tool') tools.push(span);
-    else if (kind === 'call' && !callParents.has(`${span.traceId}/${span.spanId}`)) calls.push(callDraft(span));
+    else if (kind === 'call' && !memory.has(`${span.traceId}/${span.spanId}`)) calls.push(callDraft(span));
     else merged++;
   });
   calls.sort((x, y) => (x.span.startTimeMs ?? 0) - (y.span.startTimeMs ?? 0));

@@ -2,7 +2,7 @@
 // (structured and JSON-string messages), the older gen_ai.prompt/completion forms, and the AI SDK's own attributes,
 // including the outer span that repeats its children's usage and tool spans attached to their call.
 import { describe, expect, it } from 'vitest';
-import { ingestContext, spansToRecords, type Attributes, type IngestSpan } from '../../src/ingest/index.js';
+import { CallParentMemory, ingestContext, spansToRecords, type Attributes, type IngestSpan } from '../../src/ingest/index.js';
 
 const TRACE = '0af7651916cd43dd8448eb211c80319c';
 const T0 = Date.parse('2026-12-01T09:30:00.000Z');
@@ -106,6 +106,14 @@ describe('current OTel GenAI conventions', () => {
     expect(records.map((r) => r.spanId)).toEqual([inner.spanId]);
     expect(merged).toBe(1);
     expect(records.reduce((s, r) => s + (r.inputTokens ?? 0), 0)).toBe(10);
+  });
+
+  it('recognises the wrapper when it arrives in a later batch than its inner call (span-by-span export)', () => {
+    const outer = span({ 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.usage.input_tokens': 10 });
+    const inner = span({ ...outer.attributes }, { parentSpanId: outer.spanId });
+    const memory = new CallParentMemory();
+    expect(spansToRecords([inner], ctx, memory).records).toHaveLength(1);
+    expect(spansToRecords([outer], ctx, memory)).toMatchObject({ records: [], merged: 1 });
   });
 });
 
