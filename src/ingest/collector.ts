@@ -7,7 +7,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EvalspecError, isEvalspecError } from '../errors.js';
 import type { ProductionRecord } from '../store/index.js';
-import { ingestContext, type IngestContextOptions } from './finish-record.js';
+import { createRedactor, ingestContext, type IngestContextOptions } from './finish-record.js';
 import { parseJsonlRecords, parseJsonRecordArray } from './jsonl.js';
 import { CallParentMemory, spansToRecords } from './map-spans.js';
 import { checkContentEncoding, decodeContentEncoding, decodeOtlpTraces, DEFAULT_MAX_BODY_BYTES, exportTraceResponse, IngestHttpError, otlpContentType } from './otlp-decode.js';
@@ -93,6 +93,8 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const ctx = ingestContext(options);
   const callParents = new CallParentMemory();
+  // An invalid redact pattern is the suite's error, raised now rather than as a 500 on the first batch.
+  createRedactor(ctx.production);
   const stats: CollectorStats = { batches: 0, records: 0, ignoredSpans: 0, unattachedToolSpans: 0, rejected: 0, sinkFailures: 0 };
 
   async function commit(res: ServerResponse, records: ProductionRecord[]): Promise<boolean> {

@@ -8,7 +8,11 @@ import { finishRecord, sha256, type IngestContext } from './finish-record.js';
 import { providerName } from './map-spans.js';
 
 const tokens = z.number().int().min(0).nullable().optional();
-const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'write an ISO 8601 time such as 2026-12-01T09:30:00Z');
+// A time zone is required: a local time without one would be read differently on each machine.
+const isoTime = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i, 'write an ISO 8601 time with a zone, such as 2026-12-01T09:30:00Z')
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'not a real date: write an ISO 8601 time such as 2026-12-01T09:30:00Z');
 
 export const jsonlRecordSchema = z.strictObject({
   trace_id: z.string().regex(/^[0-9a-fA-F]{32}$/, 'write 32 hex characters (an OTel trace id)').optional(),

@@ -110,7 +110,7 @@ interface CallDraft {
   toolCalls: ToolCallDraft[];
 }
 
-function callDraft(span: IngestSpan): CallDraft {
+function callDraft(span: IngestSpan, now: () => Date): CallDraft {
   const a = span.attributes;
   const finishReasons = a['gen_ai.response.finish_reasons'];
   const toolCalls = [...toolCallsFrom(a['gen_ai.output.messages']), ...toolCallsFrom(a['ai.response.toolCalls'])];
@@ -121,7 +121,7 @@ function callDraft(span: IngestSpan): CallDraft {
     parentSpanId: span.parentSpanId,
     conversationId: str(a['gen_ai.conversation.id']),
     // A span without a start time is still a call; its receipt time stands in (the store orders by startedAt).
-    startedAt: startedAt ?? new Date().toISOString(),
+    startedAt: startedAt ?? now().toISOString(),
     endedAt: span.endTimeMs === null ? null : new Date(span.endTimeMs).toISOString(),
     source: 'otlp',
     provider: providerName(first(str(a['gen_ai.provider.name']), str(a['gen_ai.system']), str(a['ai.model.provider']))),
@@ -213,7 +213,7 @@ export function spansToRecords(spans: IngestSpan[], ctx: IngestContext, memory: 
     const kind = kinds[i];
     if (kind === 'none') ignored++;
     else if (kind === 'tool') tools.push(span);
-    else if (kind === 'call' && !memory.has(`${span.traceId}/${span.spanId}`)) calls.push(callDraft(span));
+    else if (kind === 'call' && !memory.has(`${span.traceId}/${span.spanId}`)) calls.push(callDraft(span, ctx.now));
     else merged++;
   });
   calls.sort((x, y) => (x.span.startTimeMs ?? 0) - (y.span.startTimeMs ?? 0));

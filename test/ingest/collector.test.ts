@@ -176,6 +176,23 @@ describe('OTLP JSON and gzip details', () => {
   });
 });
 
+describe('spans without GenAI attributes', () => {
+  it('acknowledges a batch of only HTTP spans, stores nothing and reports how many were ignored', async () => {
+    const before = collector.stats().ignoredSpans;
+    const onlyHttp = genAiJson().replace(/"gen_ai\.[a-z_.]+"/g, '"http.other"');
+    const res = await post(onlyHttp, { 'content-type': 'application/json' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-evalspec-ignored-spans')).toBe('2');
+    expect(stored).toEqual([]);
+    expect(collector.stats().ignoredSpans - before).toBe(2);
+  });
+
+  it('refuses to start with an invalid redact pattern (the suite error, not a 500 later)', async () => {
+    const bad = productionSchema.parse({ redact: { patterns: [{ regex: '([a-z' }] } });
+    await expect(startCollector({ port: 0, suite: { name: 's', production: bad }, sink: async () => undefined })).rejects.toMatchObject({ code: 'SUITE_SCHEMA' });
+  });
+});
+
 describe('bad input: the right 4xx, nothing passed to the sink, the next good request still acknowledged', () => {
   const cases: [string, () => Promise<Response>, number][] = [
     ['wrong content type', () => post(genAiJson(), { 'content-type': 'text/plain' }), 415],
