@@ -13,7 +13,7 @@ export {
   type RecordDraft,
   type Redactor,
 } from './finish-record.js';
-export { jsonlRecordSchema, parseJsonlRecords, parseJsonRecordArray, type JsonlRecord } from './jsonl.js';
+export { jsonlError, jsonlRecordSchema, parseJsonlLine, parseJsonlRecords, parseJsonRecordArray, type JsonlRecord } from './jsonl.js';
 export { CallParentMemory, spansToRecords, userAttributes, type SpanMapping } from './map-spans.js';
 export { evalspecMiddleware, type EvalspecMiddleware, type EvalspecMiddlewareOptions } from './middleware.js';
 export {

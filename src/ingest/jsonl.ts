@@ -67,44 +67,48 @@ export function jsonlLineToRecord(line: JsonlRecord, rawLine: string, lineNumber
   });
 }
 
+/** One line → its record, or what is wrong with it (null for a blank line). For streaming a large file line by line. */
+export function parseJsonlLine(raw: string, lineNumber: number, ctx: IngestContext, source: ProductionSource = 'jsonl'): ProductionRecord | { problem: string } | null {
+  if (raw.trim() === '') return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (err) {
+    return { problem: `not valid JSON (${(err as Error).message})` };
+  }
+  const parsed = jsonlRecordSchema.safeParse(value);
+  if (!parsed.success) return { problem: parsed.error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : 'line'}: ${issue.message}`).join('; ') };
+  return jsonlLineToRecord(parsed.data, raw.trim(), lineNumber, ctx, source);
+}
+
+/** The INGEST_INPUT error for a file's bad lines: each as file:line with what is wrong, and the format as the fix. */
+export function jsonlError(file: string, problems: { line: number; message: string }[], total = problems.length): EvalspecError {
+  const listed = problems.map((p) => `  ${file}:${p.line}: ${p.message}`).join('\n');
+  const more = total > problems.length ? `\n  … and ${total - problems.length} more` : '';
+  return new EvalspecError('INGEST_INPUT', `${total} invalid line${total === 1 ? '' : 's'}, nothing imported:\n${listed}${more}`, {
+    file,
+    line: problems[0]?.line,
+    hint: 'each line is one JSON object: {"timestamp": "2026-12-01T09:30:00Z", "model": "gpt-4o-mini", "input": "…", "output": "…"} (docs/monitoring.md, "JSONL import")',
+  });
+}
+
 /**
  * Parse a JSONL text (blank lines skipped) into records. Any invalid line → one INGEST_INPUT error listing the
  * first few bad lines as file:line with the fix; no record of the file is returned (all or nothing).
  */
 export function parseJsonlRecords(text: string, ctx: IngestContext, options: { file?: string; source?: ProductionSource } = {}): ProductionRecord[] {
-  const file = options.file ?? '<body>';
   const records: ProductionRecord[] = [];
   const problems: { line: number; message: string }[] = [];
   let bad = 0;
   text.split(/\r?\n/).forEach((raw, i) => {
-    const lineNumber = i + 1;
-    if (raw.trim() === '') return;
-    const problem = (message: string) => {
+    const result = parseJsonlLine(raw, i + 1, ctx, options.source ?? 'jsonl');
+    if (result === null) return;
+    if ('problem' in result) {
       bad++;
-      if (problems.length < MAX_REPORTED) problems.push({ line: lineNumber, message });
-    };
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch (err) {
-      problem(`not valid JSON (${(err as Error).message})`);
-      return;
-    }
-    const parsed = jsonlRecordSchema.safeParse(value);
-    if (!parsed.success) {
-      problem(parsed.error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : 'line'}: ${issue.message}`).join('; '));
-      return;
-    }
-    records.push(jsonlLineToRecord(parsed.data, raw.trim(), lineNumber, ctx, options.source ?? 'jsonl'));
+      if (problems.length < MAX_REPORTED) problems.push({ line: i + 1, message: result.problem });
+    } else records.push(result);
   });
-  if (problems.length > 0) {
-    const listed = problems.map((p) => `  ${file}:${p.line}: ${p.message}`).join('\n');
-    throw new EvalspecError('INGEST_INPUT', `${bad} invalid line${bad === 1 ? '' : 's'}, nothing imported:\n${listed}${bad > problems.length ? `\n  … and ${bad - problems.length} more` : ''}`, {
-      file,
-      line: problems[0]!.line,
-      hint: 'each line is one JSON object: {"timestamp": "2026-12-01T09:30:00Z", "model": "gpt-4o-mini", "input": "…", "output": "…"} (docs/monitoring.md, "JSONL format")',
-    });
-  }
+  if (bad > 0) throw jsonlError(options.file ?? '<body>', problems, bad);
   return records;
 }
 

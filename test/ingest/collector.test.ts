@@ -200,6 +200,8 @@ describe('bad input: the right 4xx, nothing passed to the sink, the next good re
     ['invalid JSON', () => post('{"resourceSpans": [', { 'content-type': 'application/json' }), 400],
     ['JSON that is not an ExportTraceServiceRequest', () => post('[1, 2, 3]', { 'content-type': 'application/json' }), 400],
     ['a span with a malformed trace id', () => post(genAiJson().replace('5b8efff798038103d269b633813fc60c', 'xyz'), { 'content-type': 'application/json' }), 400],
+    // 21 MB of spaces inflate past the 20 MB limit from a ~21 kB body: refused while inflating, not after.
+    ['a gzip bomb', () => post(gzipSync(Buffer.alloc(21 * 1024 * 1024, 0x20)), { 'content-type': 'application/json', 'content-encoding': 'gzip' }), 413],
     ['gzip header on a plain body', () => post(genAiJson(), { 'content-type': 'application/json', 'content-encoding': 'gzip' }), 400],
     ['truncated protobuf', async () => post((await protobufBody()).slice(0, -9), { 'content-type': 'application/x-protobuf' }), 400],
     ['GET on /v1/traces', () => fetch(`${collector.url}/v1/traces`), 405],
