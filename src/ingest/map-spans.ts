@@ -58,11 +58,12 @@ export function providerName(value: string | null): string | null {
   return (sdk ? sdk[1]! : value).toLowerCase();
 }
 
-/** Attribute keys that describe the telemetry itself, not the user's traffic. */
-const INTERNAL = /^(gen_ai\.|ai\.|telemetry\.|otel\.|operation\.name$|resource\.name$|process\.)/;
-const METADATA = 'ai.telemetry.metadata.';
+/** Attribute keys that describe the telemetry itself, not the user's traffic (OpenLLMetry's llm.* / traceloop.* too). */
+const INTERNAL = /^(gen_ai\.|ai\.|llm\.|traceloop\.|telemetry\.|otel\.|operation\.name$|resource\.name$|process\.)/;
+/** Where SDKs put the user's own metadata: kept under the key after the prefix. */
+const METADATA = /^(ai\.telemetry\.metadata\.|traceloop\.association\.properties\.)/;
 
-/** User attributes: resource + span attributes that are not GenAI/AI SDK internals; ai.telemetry.metadata.* by their own key. */
+/** User attributes: resource + span attributes that are not GenAI/SDK internals; SDK metadata (ai.telemetry.metadata.*) by its own key. */
 export function userAttributes(span: IngestSpan): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
   const add = (key: string, value: AttributeValue) => {
@@ -71,7 +72,8 @@ export function userAttributes(span: IngestSpan): Record<string, string | number
   };
   for (const source of [span.resourceAttributes, span.attributes]) {
     for (const [key, value] of Object.entries(source)) {
-      if (key.startsWith(METADATA)) add(key.slice(METADATA.length), value);
+      const metadata = METADATA.exec(key);
+      if (metadata) add(key.slice(metadata[0].length), value);
       else if (!INTERNAL.test(key)) add(key, value);
     }
   }
