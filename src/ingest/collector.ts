@@ -72,6 +72,10 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
+    // A sender that went away mid-body: settle (nothing to answer, nothing stored) instead of waiting forever.
+    req.on('close', () => {
+      if (!req.complete) reject(new IngestHttpError(400, 'the body ended early (the sender closed the connection)'));
+    });
   });
 }
 

@@ -248,6 +248,17 @@ describe('bad input: the right 4xx, nothing passed to the sink, the next good re
     }
   });
 
+  it('survives a sender that disconnects mid-body: nothing stored, the next batch acknowledged', async () => {
+    await new Promise<void>((resolve) => {
+      const req = http.request(`${collector.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '100000' } });
+      req.on('error', () => resolve());
+      req.write(genAiJson().slice(0, 200), () => setTimeout(() => req.destroy(), 20));
+    });
+    expect(stored).toEqual([]);
+    expect((await post(genAiJson(), { 'content-type': 'application/json' })).status).toBe(200);
+    expect(all()).toHaveLength(1);
+  });
+
   it('answers 503 and acknowledges nothing when the sink fails; the next batch is acknowledged', async () => {
     failSink = true;
     const res = await post(genAiJson(), { 'content-type': 'application/json' });
