@@ -11,7 +11,8 @@ import type { ProductionSpec } from '../suite/index.js';
 export interface IngestContext {
   suite: string;
   production: ProductionSpec;
-  pricer: Pricer;
+  /** USD of one call at the list price in force at `at` (the call's start), or undefined when unpriced. */
+  cost: (model: PricedModel, inputTokens: number, outputTokens: number, cachedInputTokens: number | undefined, at: Date) => number | undefined;
   /** The suite's own models: a record of one of them is priced with its `price:` / `price_as:` override. */
   models: PricedModel[];
   now: () => Date;
@@ -26,10 +27,16 @@ export interface IngestContextOptions {
 const NO_PRODUCTION: ProductionSpec = { attributes: {}, redact: { attributes: [], patterns: [] } };
 
 export function ingestContext(options: IngestContextOptions): IngestContext {
+  // genai-prices keeps dated prices: a log imported next month is priced as of its calls, not as of the import.
+  let callTime = new Date();
+  const pricer = options.pricer ?? createPricer({ now: () => callTime });
   return {
     suite: options.suite.name,
     production: options.suite.production ?? NO_PRODUCTION,
-    pricer: options.pricer ?? createPricer(),
+    cost: (model, inputTokens, outputTokens, cached, at) => {
+      callTime = at;
+      return pricer.cost(model, inputTokens, outputTokens, cached);
+    },
     models: options.suite.models ?? [],
     now: options.now ?? (() => new Date()),
   };
@@ -100,7 +107,7 @@ function costOf(ctx: IngestContext, draft: RecordDraft): number | null {
   const priced: PricedModel = own ?? { providerType: 'openai', modelId, priceAs: draft.provider ? { providerType: draft.provider, modelId } : undefined };
   // Without a provider the model id alone cannot be priced: unknown, never guessed.
   if (!own && !draft.provider) return null;
-  return ctx.pricer.cost(priced, draft.inputTokens, draft.outputTokens, draft.cachedInputTokens ?? undefined) ?? null;
+  return ctx.cost(priced, draft.inputTokens, draft.outputTokens, draft.cachedInputTokens ?? undefined, new Date(draft.startedAt)) ?? null;
 }
 
 /** The draft as a stored record: redacted, tagged, priced, hashed, with its id. */
