@@ -126,6 +126,15 @@ describe('JSONL line format', () => {
     expect(a[1]).toMatchObject({ inputTokens: null, costUsd: null, latencyMs: null });
   });
 
+  it('prices each call at the list price in force at its start time (not at the import)', () => {
+    // Claude Opus 4.6 (Anthropic's published pricing): until 2026-03-13 a request over 200K input tokens paid the
+    // long-context rate, $10 / M on all input tokens → 300,000 · 10e-6 = $3.00; from then on a flat $5 / M → $1.50.
+    const opus = (timestamp: string) => JSON.stringify({ timestamp, model: 'claude-opus-4-6', provider: 'anthropic', input: 'x', output: 'y', usage: { input_tokens: 300_000, output_tokens: 0 } });
+    const [before, after] = parseJsonlRecords(`${opus('2026-02-01T00:00:00Z')}\n${opus('2026-04-01T00:00:00Z')}`, ctx);
+    expect(before!.costUsd).toBeCloseTo(3, 9);
+    expect(after!.costUsd).toBeCloseTo(1.5, 9);
+  });
+
   it('uses given trace and span ids for the record id', () => {
     const [r] = parseJsonlRecords(JSON.stringify({ ...line, trace_id: 'AB'.repeat(16), span_id: 'cd'.repeat(8) }), ctx);
     expect(r!.id).toBe(productionRecordId('support', 'ab'.repeat(16), 'cd'.repeat(8)));
