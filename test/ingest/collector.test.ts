@@ -129,7 +129,8 @@ async function protobufBody(): Promise<Uint8Array> {
   return ExportTraceServiceRequest.encode(message).finish();
 }
 
-const post = (body: string | Uint8Array, headers: Record<string, string>, path = '/v1/traces') => fetch(`${collector.url}${path}`, { method: 'POST', headers, body });
+const post = (body: string | Uint8Array, headers: Record<string, string>, path = '/v1/traces', base = collector.url) =>
+  fetch(`${base}${path}`, { method: 'POST', headers, body });
 const genAiJson = (spanId = '00f067aa0ba902b7') =>
   JSON.stringify({
     resourceSpans: [
@@ -257,6 +258,26 @@ describe('bad input: the right 4xx, nothing passed to the sink, the next good re
     expect(stored).toEqual([]);
     expect((await post(genAiJson(), { 'content-type': 'application/json' })).status).toBe(200);
     expect(all()).toHaveLength(1);
+  });
+
+  it('acknowledges only after the sink resolved (the commit), not when the body was read', async () => {
+    let committed = false;
+    const slow = await startCollector({
+      port: 0,
+      suite: { name: 'support' },
+      sink: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        committed = true;
+      },
+    });
+    try {
+      const res = await post(genAiJson(), { 'content-type': 'application/json' }, '/v1/traces', slow.url);
+      // The answer's headers arrived: the commit must already have happened.
+      expect(committed).toBe(true);
+      expect(res.status).toBe(200);
+    } finally {
+      await slow.close();
+    }
   });
 
   it('answers 503 and acknowledges nothing when the sink fails; the next batch is acknowledged', async () => {
