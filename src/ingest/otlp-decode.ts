@@ -152,11 +152,17 @@ function toSpan(span: unknown, resourceAttributes: Attributes, idEncoding: 'hex'
   };
 }
 
-/** An id as lowercase hex of `bytes` bytes, or undefined when absent or malformed. */
+/**
+ * An id as lowercase hex of `bytes` bytes, or undefined when absent or malformed. OTLP JSON says hex, but senders
+ * built on protobuf's generic JSON mapping send base64: in JSON a value that is not hex of the right length is read
+ * as base64 (the two cannot be confused: 16 bytes are 32 hex characters or 24 base64 ones).
+ */
 function spanId(value: unknown, bytes: number, encoding: 'hex' | 'base64'): string | undefined {
   if (typeof value !== 'string' || value === '') return undefined;
-  const hex = encoding === 'hex' ? value.toLowerCase() : Buffer.from(value, 'base64').toString('hex');
-  return hex.length === bytes * 2 && /^[0-9a-f]+$/.test(hex) ? hex : undefined;
+  if (encoding === 'hex' && value.length === bytes * 2) return /^[0-9a-fA-F]+$/.test(value) ? value.toLowerCase() : undefined;
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return undefined;
+  const hex = Buffer.from(value, 'base64').toString('hex');
+  return hex.length === bytes * 2 ? hex : undefined;
 }
 
 function nanosToMs(value: unknown): number | null {

@@ -52,6 +52,12 @@ describe('decodeOtlpTraces (JSON)', () => {
     expect(span!.resourceAttributes['deployment.tier']).toBe(3);
   });
 
+  it('also reads base64 ids in JSON (protobuf generic JSON mapping), and refuses ids that are neither', () => {
+    const base64 = body.replace('AF7651916CD43DD8448EB211C80319C0', Buffer.from('af7651916cd43dd8448eb211c80319c0', 'hex').toString('base64'));
+    expect(decodeOtlpTraces(Buffer.from(base64), 'application/json')[0]!.traceId).toBe('af7651916cd43dd8448eb211c80319c0');
+    expect(() => decodeOtlpTraces(Buffer.from(body.replace('53995C3F42CD8AD8', '53995C3F42CD8AZZ')), 'application/json')).toThrow(/spanId/);
+  });
+
   it('maps structured (kvlist) GenAI messages to the same record as their JSON-string form', () => {
     const ctx = ingestContext({ suite: { name: 's' } });
     const [record] = spansToRecords(decodeOtlpTraces(Buffer.from(body), 'application/json'), ctx).records;
