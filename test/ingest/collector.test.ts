@@ -86,8 +86,10 @@ describe('real OpenTelemetry exporters from an AI SDK app', () => {
     expect(JSON.stringify(records)).not.toContain('ORDER-42');
   });
 
-  it('OTLP protobuf: streamText → one record with time to first token', async () => {
-    await app(new ProtoExporter({ url: `${collector.url}/v1/traces` }), async (tracer) => {
+  it('OTLP protobuf, gzip: streamText → one record with time to first token', async () => {
+    // CompressionAlgorithm.GZIP is 'gzip' (the enum lives in otlp-exporter-base, not a direct dependency).
+    const exporter = new ProtoExporter({ url: `${collector.url}/v1/traces`, compression: 'gzip' } as ConstructorParameters<typeof ProtoExporter>[0]);
+    await app(exporter, async (tracer) => {
       const result = streamText({ model: model(), prompt: 'Stream please', maxRetries: 0, experimental_telemetry: telemetry(tracer) });
       await result.consumeStream();
       await result.text;
