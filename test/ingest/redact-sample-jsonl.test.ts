@@ -135,6 +135,13 @@ describe('JSONL line format', () => {
     expect(after!.costUsd).toBeCloseTo(1.5, 9);
   });
 
+  it("prices the suite's own models by their price: override", () => {
+    const own = ingestContext({ suite: { name: 'support', models: [{ providerType: 'openai', modelId: 'ft:support-v3', price: { input_per_mtok: 2, output_per_mtok: 8 } }] } });
+    const [r] = parseJsonlRecords(JSON.stringify({ ...line, model: 'ft:support-v3', usage: { input_tokens: 1000, output_tokens: 500 } }), own);
+    // 1000 · 2e-6 + 500 · 8e-6 = 0.002 + 0.004 = 0.006
+    expect(r!.costUsd).toBeCloseTo(0.006, 12);
+  });
+
   it('uses given trace and span ids for the record id', () => {
     const [r] = parseJsonlRecords(JSON.stringify({ ...line, trace_id: 'AB'.repeat(16), span_id: 'cd'.repeat(8) }), ctx);
     expect(r!.id).toBe(productionRecordId('support', 'ab'.repeat(16), 'cd'.repeat(8)));
