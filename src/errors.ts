@@ -46,7 +46,8 @@ export type ErrorCode =
   | 'EMPTY_PLAN'
   | 'STORE'
   | 'USAGE'
-  | 'LABELS_FILE';
+  | 'LABELS_FILE'
+  | 'INGEST_INPUT';
 
 const MARKER = Symbol.for('evalspec.error');
 

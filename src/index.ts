@@ -9,6 +9,8 @@ export { buildPlan, type Plan, type Variant } from './plan/index.js';
 export { executeRun, type RunOptions, type RunOutcome, type RunEvent } from './run/index.js';
 export * as score from './score/index.js';
 export { openStore, type Store, type RunRecord, type ResultRow } from './store/index.js';
+export * as ingest from './ingest/index.js';
+export { evalspecMiddleware, startCollector, type EvalspecMiddlewareOptions } from './ingest/index.js';
 export * as stats from './stats/index.js';
 export * as analysis from './analysis/index.js';
 export * as report from './report/index.js';
