@@ -93,6 +93,8 @@ export function sqliteProduction(db: () => Database.Database): ProductionStore {
     suites: async () => statement('SELECT DISTINCT suite FROM production_records ORDER BY suite').pluck().all() as string[],
     records: (query) => {
       const select = recordSelect(SQLITE_SQL, query);
+      // Flagged records are few: without statistics SQLite would walk all of the suite's records to find them.
+      if (query.flagged === true && select.from === 'production_records r') select.from = 'production_records r INDEXED BY production_records_flagged';
       const direction = recordsAscending(query) ? 'ASC' : 'DESC';
       const limit = query.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(query.limit))}` : '';
       // A statement of its own: two listings may be open at once.
