@@ -152,11 +152,10 @@ export function pgProduction(db: PgAccess): ProductionStore {
         );
       });
     },
-    queueDepth: async (suite, monitor) =>
-      Number(
-        (await db.query('SELECT COUNT(*) AS n FROM production_queue WHERE suite = $1 AND ($2::text IS NULL OR monitor = $2)', [suite, monitor ?? null])).rows[0]
-          .n,
-      ),
+    queueDepth: async (suite, monitor) => {
+      const sql = 'SELECT COUNT(*) AS n FROM production_queue WHERE suite = $1 AND ($2::text IS NULL OR monitor = $2)';
+      return Number((await db.query(sql, [suite, monitor ?? null])).rows[0].n);
+    },
     scores: async (recordId) => (await db.query('SELECT * FROM production_scores WHERE record_id = $1 ORDER BY monitor', [recordId])).rows.map(scoreFromRow),
     observations: (query) => {
       const values: unknown[] = [query.suite, query.monitor];
