@@ -322,6 +322,26 @@ testAllStores('store contract: production', ({ open, fresh, query, kind }) => {
       }
       expect(n).toBe(2500);
       for await (const o of store.production.observations({ suite: 'support', monitor: 'a' })) if (o) break;
+      // Writes while a stream is open (the collector writes while a monitor reads, in one process): SQLite refuses
+      // them on a connection with a statement still iterating, so no listing may hold one between rows.
+      let written = 0;
+      for await (const o of store.production.observations({ suite: 'support', monitor: 'a', until: at(3) })) {
+        await store.production.putRecords([record(`w${o.recordId}`, 3000, { suite: 'written' })], [{ recordId: `w${o.recordId}`, monitor: 'a' }]);
+        await store.production.alerts.put({
+          id: o.recordId,
+          suite: 'support',
+          monitor: 'a',
+          metric: 'm',
+          state: 'open',
+          openedAt: o.startedAt,
+          closedAt: null,
+          evidence: {},
+        });
+        written++;
+      }
+      // Minutes 0, 1, 2 come before at(3).
+      expect(written).toBe(3);
+      expect(await store.production.queueDepth('written')).toBe(3);
       // Records page the same way, both directions. 7i ≡ 2498 and 2499 (mod 2,500): i = 714 and 357 (7 × 357 = 2,499).
       const ascending = await ids(store.production.records({ suite: 'support', since: at(0) }));
       expect(ascending).toHaveLength(2500);
