@@ -9,20 +9,24 @@ import type { SqlDialect } from './sql-dialect.js';
 /** Rows per page. */
 export const PAGE = 1000;
 
-export interface Listing {
+export interface Listing<R = Row> {
   /** SELECT … FROM … WHERE … (no ORDER BY, no LIMIT), parameters numbered from 1. */
   select: string;
   values: unknown[];
   /** The two columns that order the listing (unique together). */
   order: [string, string];
   /** The values of those columns in a row of the listing. */
-  keyOf(row: Row): [unknown, unknown];
+  keyOf(row: R): [unknown, unknown];
   direction: 'ASC' | 'DESC';
   /** At most this many rows (default: all). */
   limit?: number;
 }
 
-export async function* keysetPages(dialect: SqlDialect, fetch: (sql: string, values: unknown[]) => Promise<Row[]>, listing: Listing): AsyncGenerator<Row> {
+export async function* keysetPages<R = Row>(
+  dialect: SqlDialect,
+  fetch: (sql: string, values: unknown[]) => Promise<R[]>,
+  listing: Listing<R>,
+): AsyncGenerator<R> {
   const { select, values, order, direction } = listing;
   const n = values.length;
   const compare = direction === 'ASC' ? '>' : '<';
@@ -34,7 +38,7 @@ export async function* keysetPages(dialect: SqlDialect, fetch: (sql: string, val
   let left = listing.limit ?? Infinity;
   while (left > 0) {
     const size = Math.min(PAGE, left);
-    const page: Row[] = after ? await fetch(next, [...values, ...after, size]) : await fetch(first, [...values, size]);
+    const page: R[] = after ? await fetch(next, [...values, ...after, size]) : await fetch(first, [...values, size]);
     for (const row of page) yield row;
     if (page.length < size) return;
     left -= page.length;

@@ -37,6 +37,12 @@ export function sqliteProduction(db: () => Database.Database): ProductionStore {
   };
   // A page at a time (production-pages.ts): no statement stays open between pages, so writes can interleave.
   const fetch = async (sql: string, values: unknown[]) => statement(sql).all(...values) as Row[];
+  const rawStatements = new Map<string, Database.Statement>();
+  const raw = (sql: string): Database.Statement => {
+    let s = rawStatements.get(sql);
+    if (!s) rawStatements.set(sql, (s = db().prepare(sql).raw(true)));
+    return s;
+  };
   const INSERT_RECORD = `INSERT OR IGNORE INTO production_records (${RECORD_COLUMNS.join(', ')}) VALUES (${marks(RECORD_COLUMNS.length)})`;
   const INSERT_TAG = 'INSERT OR IGNORE INTO production_tags (record_id, suite, tag, started_at) VALUES (?, ?, ?, ?)';
   const INSERT_QUEUE = 'INSERT OR IGNORE INTO production_queue (record_id, monitor, suite, started_at) VALUES (?, ?, ?, ?)';
@@ -123,22 +129,18 @@ export function sqliteProduction(db: () => Database.Database): ProductionStore {
       let range = '';
       if (query.since !== undefined) ((range += ' AND s.started_at >= ?'), values.push(query.since));
       if (query.until !== undefined) ((range += ' AND s.started_at < ?'), values.push(query.until));
-      const rows = keysetPages(SQLITE_SQL, fetch, {
+      // Raw rows (arrays in OBSERVATION_COLUMNS order): a monitor reads months of them.
+      const rows = keysetPages<unknown[]>(SQLITE_SQL, async (sql, v) => raw(sql).all(...v) as unknown[][], {
         select: `SELECT ${OBSERVATION_COLUMNS.join(', ')} FROM production_scores s JOIN production_records r ON r.id = s.record_id
           WHERE s.suite = ? AND s.monitor = ?${range}`,
         values,
         order: ['s.started_at', 's.record_id'],
-        keyOf: (row) => [row.started_at, row.record_id],
+        keyOf: (row) => [row[2], row[0]],
         direction: 'ASC',
       });
-      const names = OBSERVATION_COLUMNS.map((c) => c.split('.')[1]);
       return (async function* (): AsyncGenerator<ProductionObservation> {
         const tagLists = new Map<string, string[]>();
-        for await (const row of rows)
-          yield observationFromRaw(
-            names.map((n) => row[n]),
-            tagLists,
-          );
+        for await (const row of rows) yield observationFromRaw(row, tagLists);
       })();
     },
     judgeSpend: async (suite, monitor, since) =>
