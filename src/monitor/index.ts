@@ -11,7 +11,7 @@ export {
   parseTimeBound,
   promote,
   promotedCaseId,
-  sampleRecords,
+  SeededSample,
   type PromoteOptions,
   type PromoteResult,
   type PromoteSelection,

@@ -70,6 +70,9 @@ export function parseTimeBound(value: string, flag: string, now: Date = new Date
   return new Date(time).toISOString();
 }
 
+/** The tag every promoted case carries (the suite can report production cases as a segment). */
+const PRODUCTION_TAG = 'production';
+
 /** The case id of a record: stable (the record id is derived from suite, trace and span), prefixed so it reads as production. */
 export const promotedCaseId = (record: ProductionRecord): string => `prod-${record.id.slice(0, 16)}`;
 
@@ -103,7 +106,7 @@ export function caseFromRecord(
   return {
     id: promotedCaseId(record),
     vars,
-    tags: [...new Set([...tags, 'production'])].sort(),
+    tags: [...new Set([...tags, PRODUCTION_TAG])].sort(),
     provenance: {
       source: 'production',
       record_id: record.id,
@@ -116,26 +119,40 @@ export function caseFromRecord(
   };
 }
 
-/** Seeded rank of a record: its position in a pseudo-random order that depends only on the seed and the record id. */
-const sampleRank = (seed: string, recordId: string): string => createHash('sha256').update(`${seed}\0${recordId}`).digest('hex');
-
 /**
- * Bottom-k sampling: the n records of lowest seeded rank, per segment tag (records without tags form the segment
- * "untagged") or overall. Depends only on the seed and the eligible records, not on the store's order.
+ * Bottom-k sampling, streamed: keeps the n cases of lowest seeded rank (sha256 of seed and record id) per segment
+ * tag (cases without one form the segment "untagged"), or overall. The sample depends only on the seed and the
+ * eligible records, not on the store's order, and memory holds n cases per segment however many records stream by.
+ * Per segment, the result is the union of each segment's n: a record of two segments may be chosen by either.
  */
-export function sampleRecords<T extends { record: ProductionRecord }>(items: T[], n: number, seed: string, perSegment: boolean): T[] {
-  const ranked = items.map((item) => ({ item, rank: sampleRank(seed, item.record.id) })).sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0));
-  if (!perSegment) return ranked.slice(0, n).map((r) => r.item);
-  const taken = new Map<string, number>();
-  const chosen: T[] = [];
-  for (const { item } of ranked) {
-    const segments = item.record.tags.length > 0 ? item.record.tags : ['untagged'];
-    // A record joins the sample when one of its segments still needs records (it then counts for each of them).
-    if (!segments.some((s) => (taken.get(s) ?? 0) < n)) continue;
-    for (const s of segments) taken.set(s, (taken.get(s) ?? 0) + 1);
-    chosen.push(item);
+export class SeededSample {
+  private readonly kept = new Map<string, { rank: string; item: PromotedCase }[]>();
+  constructor(
+    private readonly n: number,
+    private readonly seed: string,
+    private readonly perSegment: boolean,
+  ) {}
+
+  offer(item: PromotedCase): void {
+    const rank = createHash('sha256').update(`${this.seed}\0${item.provenance.record_id}`).digest('hex');
+    const segmentTags = item.tags.filter((t) => t !== PRODUCTION_TAG);
+    const segments = !this.perSegment ? ['all'] : segmentTags.length > 0 ? segmentTags : ['untagged'];
+    for (const segment of segments) {
+      const list = this.kept.get(segment) ?? [];
+      if (list.length === this.n && rank >= list[list.length - 1].rank) continue;
+      const at = list.findIndex((k) => rank < k.rank);
+      list.splice(at === -1 ? list.length : at, 0, { rank, item });
+      if (list.length > this.n) list.pop();
+      this.kept.set(segment, list);
+    }
   }
-  return chosen;
+
+  /** The chosen cases, each once. */
+  chosen(): PromotedCase[] {
+    const byId = new Map<string, PromotedCase>();
+    for (const list of this.kept.values()) for (const { item } of list) byId.set(item.provenance.record_id, item);
+    return [...byId.values()];
+  }
 }
 
 /** Cases already known: the out file's and the suite's own, by content hash and by id. */
@@ -161,27 +178,30 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
 
   let selected = 0;
   let noInput = 0;
-  const candidates: { record: ProductionRecord; promoted: PromotedCase }[] = [];
+  const sample = selection.kind === 'sample' ? new SeededSample(selection.n, selection.seed, selection.perSegment) : undefined;
+  const candidates: PromotedCase[] = [];
   for await (const record of store.records(query)) {
     selected++;
-    const scores = (await store.scores(record.id)).filter((s) => options.monitor === undefined || s.monitor === options.monitor);
-    const failedScores = scores.filter((s) => s.passed === false);
-    const promoted = caseFromRecord(record, suite.production, {
-      // The monitor whose verdict selected it (scores come in monitor order: the first failing one), else the first that scored it.
-      monitor: options.monitor ?? failedScores[0]?.monitor ?? scores[0]?.monitor ?? null,
-      selected: selection.kind,
-      failed_checks: [...new Set(failedScores.flatMap((s) => s.checks.filter((c) => c.passed === false).map((c) => c.name)))].sort(),
-    });
-    if (promoted) candidates.push({ record, promoted });
-    else noInput++;
+    const promoted = caseFromRecord(record, suite.production, { monitor: options.monitor ?? null, selected: selection.kind, failed_checks: [] });
+    if (!promoted) noInput++;
+    else if (sample) sample.offer(promoted);
+    else candidates.push(promoted);
   }
-  const chosen = selection.kind === 'sample' ? sampleRecords(candidates, selection.n, selection.seed, selection.perSegment) : candidates;
+  const chosen = sample ? sample.chosen() : candidates;
   // Oldest first in the file, whatever order the store listed them in.
-  chosen.sort((a, b) => a.record.startedAt.localeCompare(b.record.startedAt) || a.record.id.localeCompare(b.record.id));
+  chosen.sort((a, b) => a.provenance.started_at.localeCompare(b.provenance.started_at) || a.id.localeCompare(b.id));
+  // The verdicts behind each chosen case, read once the listing is done (only for the cases kept).
+  for (const promoted of chosen) {
+    const scores = (await store.scores(promoted.provenance.record_id)).filter((s) => options.monitor === undefined || s.monitor === options.monitor);
+    const failedScores = scores.filter((s) => s.passed === false);
+    // The monitor whose verdict selected it (scores come in monitor order: the first failing one), else the first that scored it.
+    promoted.provenance.monitor = options.monitor ?? failedScores[0]?.monitor ?? scores[0]?.monitor ?? null;
+    promoted.provenance.failed_checks = [...new Set(failedScores.flatMap((s) => s.checks.filter((c) => c.passed === false).map((c) => c.name)))].sort();
+  }
 
   const written: PromotedCase[] = [];
   let duplicate = 0;
-  for (const { promoted } of chosen) {
+  for (const promoted of chosen) {
     const hash = caseContentHash(promoted.vars);
     if (known.hashes.has(hash) || known.ids.has(promoted.id)) {
       duplicate++;

@@ -58,7 +58,7 @@ const line = (i: number, user: string | { role: string; content: string }[], out
 // What the app sent. Failing answers (no "thanks"): 1, 3, 4, 5, 6; the rest pass the `polite` check.
 const TRAFFIC = [
   line(1, 'Where is my order 1001?', 'It ships Monday.', { 'app.plan': 'pro', 'user.email': 'ann@example.com' }),
-  line(2, 'Can I get a refund?', 'Yes, thanks for asking.', { 'app.plan': 'pro' }),
+  line(2, 'Can I get a refund?\u001b[2J\u001b]0;pwned\u0007', 'Yes, thanks for asking.', { 'app.plan': 'pro' }),
   line(3, 'Call me back on +1 555 010 9999 please', 'We will call.', { 'app.plan': 'free', 'app.callback': '+1 555 010 9999' }),
   line(4, 'Do you ship to Canada?', 'No.'), // the suite already has this case
   line(5, 'sk-ABCDEFGH12345678', 'Invalid input.', { 'app.plan': 'free' }), // nothing left once API keys are removed
@@ -196,7 +196,13 @@ describe('evalspec promote', () => {
     expect(result.exitCode).toBe(0);
     const cases = readCases(join(dir, 'flagged.jsonl'));
     expect(cases).toHaveLength(1);
-    expect(cases[0]).toMatchObject({ vars: { input: 'Can I get a refund?' }, provenance: { selected: 'flagged', failed_checks: [] } });
+    expect(cases[0]).toMatchObject({
+      vars: { input: 'Can I get a refund?\u001b[2J\u001b]0;pwned\u0007' },
+      provenance: { selected: 'flagged', failed_checks: [] },
+    });
+    // Production text is untrusted: the file keeps it as data (JSON-escaped), the terminal gets no escape sequence.
+    expect(result.stdout).toContain('Can I get a refund?');
+    expect(result.stdout).not.toMatch(/[\u001b\u0007]/);
   });
 
   it('--sample N --per-segment: N of each segment tag, the same with the same --seed', async () => {
