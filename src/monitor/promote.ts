@@ -171,6 +171,11 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
     });
   }
   const outFile = resolve(options.outFile);
+  if (!/\.(jsonl|ndjson)$/i.test(outFile)) {
+    throw new EvalspecError('USAGE', `--out must be a JSONL file (.jsonl), got "${options.outFile}"`, {
+      hint: 'promoted cases are appended one JSON object per line, e.g. --out cases-production.jsonl',
+    });
+  }
   const known = existingCases(outFile, suite.cases);
   const query: ProductionRecordQuery = { suite: suite.name, since: options.since, until: options.until, monitor: options.monitor };
   if (selection.kind === 'failed') query.failed = true;

@@ -229,19 +229,21 @@ describe('evalspec promote', () => {
     expect(other.map((c) => c.id)).not.toEqual(a.map((c) => c.id));
   });
 
-  it('bad usage: no selection, two selections, an unknown monitor, a bad --since → exit 2, nothing written', async () => {
+  it('bad usage: no selection, two selections, an unknown monitor, a bad --since, a non-JSONL --out → exit 2, nothing written', async () => {
     const cases: [string[], RegExp][] = [
       [[], /say which records to promote/],
       [['--failed', '--flagged'], /choose one selection/],
       [['--failed', '--monitor', 'nope'], /no monitor "nope"[\s\S]*answers, lengthy/],
       [['--failed', '--since', 'last week'], /--since must be a duration like 7d/],
+      [['--failed', '--out', 'bad.csv'], /--out must be a JSONL file/],
     ];
     for (const [flags, message] of cases) {
-      const r = await runCli(['promote', 'evalspec.yaml', ...flags, '--out', 'bad.jsonl'], { cwd: dir });
+      const r = await runCli(['promote', 'evalspec.yaml', '--out', 'bad.jsonl', ...flags], { cwd: dir }); // a later --out wins
       expect(r.exitCode).toBe(2);
       expect(r.stderr).toMatch(message);
     }
     expect(existsSync(join(dir, 'bad.jsonl'))).toBe(false);
+    expect(existsSync(join(dir, 'bad.csv'))).toBe(false);
   });
 
   it('--dry-run and --since: reports without writing; records before --since are not selected', async () => {
