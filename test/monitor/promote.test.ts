@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { cleanupTempDirs, jsonl, runCli, tempDir, writeFiles } from '../helpers/cli.js';
 import { dbPath } from '../helpers/store.js';
 import { startFakeProvider, type FakeProvider } from '../fake-provider/server.js';
+import { promptOf } from '../judges/helpers.js';
 import { ingestContext, parseJsonlRecords } from '../../src/ingest/index.js';
 import { createProductionScorer } from '../../src/monitor/index.js';
 import { openStore } from '../../src/store/index.js';
@@ -180,7 +181,7 @@ describe('evalspec promote', () => {
     expect(readCases(out)).toHaveLength(3);
   });
 
-  it("the written file loads as the suite's cases: loadSuite and `run --dry-run`", async () => {
+  it("the written file loads as the suite's cases: loadSuite, `run --dry-run` and a run", async () => {
     writeFiles(dir, { 'prod-suite.yaml': suiteYaml(fake.openaiBaseURL, { cases: 'prod.jsonl' }) });
     const suite = loadSuite(join(dir, 'prod-suite.yaml'));
     expect(suite.cases).toHaveLength(3);
@@ -189,6 +190,11 @@ describe('evalspec promote', () => {
     expect(dry.stderr).toBe('');
     expect(dry.exitCode).toBe(0);
     expect(dry.stdout).toContain('3 calls');
+    // And it runs: the provider is asked each promoted input (redacted), and the suite's check passes the answer.
+    fake.reset();
+    const run = await runCli(['run', 'prod-suite.yaml'], { cwd: dir });
+    expect(run.exitCode).toBe(0);
+    expect(fake.requests.map((r) => promptOf(r)).sort()).toEqual(['Call me back on [phone] please', 'Now change my plan', 'Where is my order 1001?']);
   });
 
   it('--flagged promotes what a person flagged, whatever its score', async () => {
