@@ -76,8 +76,11 @@ const PRODUCTION_TAG = 'production';
 /** The case id of a record: stable (the record id is derived from suite, trace and span), prefixed so it reads as production. */
 export const promotedCaseId = (record: ProductionRecord): string => `prod-${record.id.slice(0, 16)}`;
 
-/** The content hash a case of these vars gets when loaded (cases.ts: vars + checks; promoted cases carry no checks). */
-const caseContentHash = (vars: Record<string, unknown>): string => hashJson({ vars, checks: [] }).slice(0, 16);
+/**
+ * What makes two cases the same question: the hash of their vars (key order aside). A case's own content hash also
+ * covers its checks; a suite case asking the same thing with a check of its own is still the same question.
+ */
+const varsHash = (vars: Record<string, unknown>): string => hashJson(vars);
 
 /**
  * The case a record becomes under the suite's current redaction rules, or undefined when no user message is left.
@@ -155,11 +158,11 @@ export class SeededSample {
   }
 }
 
-/** Cases already known: the out file's and the suite's own, by content hash and by id. */
+/** Cases already known: the out file's and the suite's own, by the hash of their vars and by id. */
 function existingCases(outFile: string, suiteCases: Case[]): { hashes: Set<string>; ids: Set<string> } {
   const cases = [...suiteCases];
   if (existsSync(outFile)) cases.push(...loadCaseFile(outFile));
-  return { hashes: new Set(cases.map((c) => c.contentHash)), ids: new Set(cases.map((c) => c.id)) };
+  return { hashes: new Set(cases.map((c) => varsHash(c.vars))), ids: new Set(cases.map((c) => c.id)) };
 }
 
 export async function promote(options: PromoteOptions): Promise<PromoteResult> {
@@ -207,7 +210,7 @@ export async function promote(options: PromoteOptions): Promise<PromoteResult> {
   const written: PromotedCase[] = [];
   let duplicate = 0;
   for (const promoted of chosen) {
-    const hash = caseContentHash(promoted.vars);
+    const hash = varsHash(promoted.vars);
     if (known.hashes.has(hash) || known.ids.has(promoted.id)) {
       duplicate++;
       continue;

@@ -61,7 +61,7 @@ const TRAFFIC = [
   line(1, 'Where is my order 1001?', 'It ships Monday.', { 'app.plan': 'pro', 'user.email': 'ann@example.com' }),
   line(2, 'Can I get a refund?\u001b[2J\u001b]0;pwned\u0007', 'Yes, thanks for asking.', { 'app.plan': 'pro' }),
   line(3, 'Call me back on +1 555 010 9999 please', 'We will call.', { 'app.plan': 'free', 'app.callback': '+1 555 010 9999' }),
-  line(4, 'Do you ship to Canada?', 'No.'), // the suite already has this case
+  line(4, 'Do you ship to Canada?', 'No.'), // the suite already asks this (with a check of its own)
   line(5, 'sk-ABCDEFGH12345678', 'Invalid input.', { 'app.plan': 'free' }), // nothing left once API keys are removed
   line(
     6,
@@ -88,7 +88,7 @@ beforeAll(async () => {
   dir = tempDir();
   writeFiles(dir, {
     'evalspec.yaml': suiteYaml(fake.openaiBaseURL),
-    'cases.jsonl': jsonl([{ id: 'canada', vars: { input: 'Do you ship to Canada?' } }]),
+    'cases.jsonl': jsonl([{ id: 'canada', vars: { input: 'Do you ship to Canada?' }, checks: [{ type: 'contains', value: 'Canada' }] }]),
   });
   const suite = loadSuite(join(dir, 'evalspec.yaml'));
   const records = parseJsonlRecords(jsonl(TRAFFIC), ingestContext({ suite }));
