@@ -6,3 +6,14 @@ export { compileMonitor, monitorCheckSpecs, type CompiledMonitor } from './compi
 export { createProductionScorer, startOfUtcDay, type ProductionScorer, type ProductionScorerOptions } from './scorer.js';
 export { recordVars, lastUserText } from './record-vars.js';
 export { refusalMetric, REFUSAL_PATTERNS, REFUSAL_WINDOW } from './refusal.js';
+export {
+  caseFromRecord,
+  parseTimeBound,
+  promote,
+  promotedCaseId,
+  SeededSample,
+  type PromoteOptions,
+  type PromoteResult,
+  type PromoteSelection,
+  type PromotedCase,
+} from './promote.js';
