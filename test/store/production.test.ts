@@ -154,7 +154,7 @@ testAllStores('store contract: production', ({ open, fresh, query, kind }) => {
         reason: 'the check "grounded" needs variable "context", which the record lacks',
         passed: null,
         criticalFailed: null,
-        checks: [{ name: 'grounded', type: 'judge', passed: null, score: null, severity: 'major', reason: null }],
+        checks: [{ name: 'grounded', type: 'judge', passed: null, score: null, severity: 'normal', reason: null }],
         metrics: { refusal: 0, other: null },
       });
       await store.production.complete([unscored]);
