@@ -28,7 +28,7 @@ checks: [{ type: contains, value: "answer" }]
 monitors:
 ${monitorYaml}`,
   });
-  const suite = await loadSuite(join(dir, 'evalspec.yaml'));
+  const suite = loadSuite(join(dir, 'evalspec.yaml'));
   const store = openStore(join(dir, 'db.sqlite'));
   stores.push(store);
   return { suite, store };
