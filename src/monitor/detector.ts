@@ -7,8 +7,34 @@
 //   keeps its guarantee. A larger N only raises the threshold (log A = log(N/α)): erring upward is the safe side.
 // - After an alarm the rule restarts from the following calls (a spent rule would otherwise be silent for good); the
 //   latest alarm is the one reported.
-import { DriftMonitor, driftObservation, type DriftAlarm, type DriftMetricBaseline, type DriftResult, type DriftMetric, driftRuleFor } from '../stats/index.js';
-import type { ProductionObservation } from '../store/index.js';
+import {
+  DriftMonitor,
+  driftObservation,
+  driftRuleFor,
+  type DriftAlarm,
+  type DriftMetricBaseline,
+  type DriftObservation,
+  type DriftResult,
+  type DriftRule,
+} from '../stats/index.js';
+import type { WindowCall, WindowMetric } from './window-figures.js';
+
+type RuleSettings = { falseAlarmRate: number; samplesPerPeriod: number; periodMs: number; minSamples: number };
+
+/**
+ * A monitor metric's drift rule. Prompt length is not one of stats/'s monitor metrics: it is watched like output
+ * length (calls above or below the baseline's median, both ways).
+ */
+function ruleFor(metric: WindowMetric, baseline: DriftMetricBaseline, settings: RuleSettings): DriftRule {
+  if (metric !== 'prompt_length') return driftRuleFor(metric, baseline, settings);
+  if (!('kind' in baseline) || baseline.kind !== 'values') throw new RangeError('prompt_length needs a baseline of values');
+  return { ...settings, metric, kind: 'exceedance', baseline, quantile: 0.5, direction: 'both' };
+}
+
+/** A call as the drift rule of a metric reads it. */
+function observationOf(call: WindowCall, metric: WindowMetric): DriftObservation {
+  return metric === 'prompt_length' ? { at: call.startedAt, value: call.inputTokens ?? null } : driftObservation(call, metric);
+}
 
 export const SAMPLES_PER_PERIOD_LADDER = [1_000, 4_000, 16_000, 64_000, 256_000, 1_024_000, 4_096_000, 16_384_000] as const;
 /** Observed calls per period are multiplied by this before the ladder is read. */
@@ -21,8 +47,8 @@ class RestartingRule {
   constructor(private readonly make: () => DriftMonitor) {
     this.monitor = make();
   }
-  observe(call: ProductionObservation, metric: DriftMetric): void {
-    const alarm = this.monitor.observe(driftObservation(call, metric));
+  observe(call: WindowCall, metric: WindowMetric): void {
+    const alarm = this.monitor.observe(observationOf(call, metric));
     if (alarm) {
       this.latest = alarm;
       this.alarms++;
@@ -52,7 +78,7 @@ export class MetricDetector {
   private count = 0;
 
   constructor(
-    readonly metric: DriftMetric,
+    readonly metric: WindowMetric,
     baseline: DriftMetricBaseline,
     private readonly alert: { falseAlarmRate: number; periodMs: number; minSamples: number },
   ) {
@@ -61,7 +87,7 @@ export class MetricDetector {
         new RestartingRule(
           () =>
             new DriftMonitor(
-              driftRuleFor(metric, baseline, {
+              ruleFor(metric, baseline, {
                 falseAlarmRate: alert.falseAlarmRate,
                 samplesPerPeriod: n,
                 periodMs: alert.periodMs,
@@ -72,9 +98,9 @@ export class MetricDetector {
     );
   }
 
-  observe(call: ProductionObservation): void {
+  observe(call: WindowCall): void {
     if (this.first === null) this.first = Date.parse(call.startedAt);
-    const o = driftObservation(call, this.metric);
+    const o = observationOf(call, this.metric);
     if (this.metric === 'segment_mix' || (o.value !== null && o.value !== undefined)) this.count++;
     for (const rule of this.rules) rule.observe(call, this.metric);
   }

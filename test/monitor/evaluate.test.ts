@@ -155,6 +155,28 @@ describe('evaluateMonitor: a 6-point drop after 14 stable days', () => {
     expect(mix.state).toBe('alert');
     expect(mix.segments!.some((s) => s.moved && s.segment.startsWith('plan:'))).toBe(true);
   });
+
+  it('reports longer prompts as input drift (prompt length), not as a quality alert', async () => {
+    const { suite, store } = await setUp(REFERENCE);
+    // From day 14 prompts are twice as long: 50–150 input tokens before, 150–250 after.
+    await seedStream(store, {
+      suite: 'prod',
+      monitor: 'answers',
+      start: START,
+      days: 17,
+      perDay: 500,
+      passRate: () => 0.88,
+      seed: 12,
+      inputTokens: (d, random) => Math.round((d < 14 ? 50 : 150) + 100 * random()),
+    });
+    const calm = await evaluate(store, suite, 'answers', { now: new Date(START + 14 * DAY) });
+    expect(calm.status.promptLength?.state).toBe('ok');
+    const result = await evaluate(store, suite, 'answers', { now: new Date(START + 17 * DAY) });
+    expect(result.opened.map((a) => a.metric)).toEqual(['prompt_length']);
+    expect(result.status.promptLength?.state).toBe('alert');
+    expect(result.status.promptLength!.window.estimate!).toBeGreaterThan(150);
+    expect(result.status.metrics.every((m) => m.state !== 'alert')).toBe(true);
+  });
 });
 
 describe('monitorSeries', () => {
