@@ -123,7 +123,7 @@ export async function evaluate(store: Store, suite: Suite, monitorName: string, 
     for (const metric of metrics) {
       const b = metricBaseline(metric, calls, source);
       baselines.set(metric, b);
-      if (b.drift) detectors.set(metric, new MetricDetector(metric, b.drift, alertSettings));
+      if (b.drift) detectors.set(metric, new MetricDetector(metric, b.drift, alertSettings, now));
     }
   };
   if (baseline.kind === 'run') buildDetectors(baseline.calls, baseline.source);
@@ -160,7 +160,7 @@ export async function evaluate(store: Store, suite: Suite, monitorName: string, 
     const figure = windowFigure(acc, { bar, minSamples });
     const b = baselines.get(metric);
     const shown: MetricBaseline = b?.shown ?? { value: null, n: null, source: baseline.source };
-    const d = detectors.get(metric)?.finish(now) ?? null;
+    const d = detectors.get(metric)?.finish() ?? null;
     const detector = d ? detectorVerdict(monitor, d) : null;
     const worse = WORSE[metric];
     const windowOk = acc.n >= minSamples;

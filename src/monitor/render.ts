@@ -96,7 +96,9 @@ function row(m: MetricStatus | PromptLengthStatus): string[] {
   const ci = w.low !== null && w.high !== null ? `${formatFigure(m.metric, w.low, true)}–${formatFigure(m.metric, w.high, true)}` : '—';
   const alarm = m.detector?.alarm ? `${DETECTED[m.worse]} ${m.detector.alarm.at.slice(0, 10)}` : m.detector ? 'none' : '—';
   const bar = m.bar ? `${formatFigure(m.metric, m.bar.value)} ${m.bar.passed === true ? 'met' : m.bar.passed === false ? 'FAILED' : 'not proven'}` : '—';
-  return [metricLabel(m.metric), estimate, ci, String(w.n), formatFigure(m.metric, m.baseline.value), alarm, bar, m.state];
+  // The segment mix has no single baseline figure: its shares are listed below the table.
+  const baseline = m.metric === 'segment_mix' ? 'shares below' : formatFigure(m.metric, m.baseline.value);
+  return [metricLabel(m.metric), estimate, ci, String(w.n), baseline, alarm, bar, m.state];
 }
 
 function table(rows: string[][]): string[] {
