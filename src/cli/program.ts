@@ -20,6 +20,7 @@ import { registerStoreCommand } from './commands/store.js';
 import { registerTokensCommand } from './commands/tokens.js';
 import { registerWorkerCommand } from './commands/worker.js';
 import { registerPromoteCommand } from './commands/promote.js';
+import { registerMonitorCommand } from './commands/monitor.js';
 import { VERSION } from '../version.js';
 import type { CliIO } from './cli-io.js';
 
@@ -54,5 +55,6 @@ export function createProgram(io: CliIO): Command {
   registerStoreCommand(program, io);
   registerTokensCommand(program, io);
   registerPromoteCommand(program, io);
+  registerMonitorCommand(program, io);
   return program;
 }

@@ -17,3 +17,8 @@ export {
   type PromoteSelection,
   type PromotedCase,
 } from './promote.js';
+export { evaluateMonitor, evaluate, findMonitor, type EvaluateOptions, type Evaluation } from './evaluate.js';
+export { monitorSeries, type SeriesOptions } from './series.js';
+export { windowFigure, WindowAccumulator, type WindowFigure } from './window-figures.js';
+export { runMonitorCycle, webhookNotifier, webhookHost, type AlertNotifier, type MonitorCycleOptions, type MonitorCycleResult } from './cycle.js';
+export { evidenceSentence, alertSentence, renderMonitorStatusText, webhookBody, escapeSlack, metricLabel, formatFigure, type WebhookBody } from './render.js';
