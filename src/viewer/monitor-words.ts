@@ -38,9 +38,14 @@ export function metricSentence(s: MetricStatus): string {
   const parts: string[] = [];
   if (s.metric === 'segment_mix' && s.segments) {
     const moved = s.segments.filter((g) => g.moved);
-    parts.push(moved.length ? `segment mix changed: ${moved.map((g) => `${g.segment} ${value('segment_mix', g.share)} (was ${value('segment_mix', g.baselineShare)})`).join(', ')}` : 'segment mix');
+    parts.push(
+      moved.length
+        ? `segment mix changed: ${moved.map((g) => `${g.segment} ${value('segment_mix', g.share)} (was ${value('segment_mix', g.baselineShare)})`).join(', ')}`
+        : 'segment mix',
+    );
   } else {
-    const ci = w.low !== null && w.high !== null ? ` (${Math.round(w.level * 100)}% CI ${bounds(s.metric, w.low, w.high)}${w.method ? `, ${w.method}` : ''})` : '';
+    const ci =
+      w.low !== null && w.high !== null ? ` (${Math.round(w.level * 100)}% CI ${bounds(s.metric, w.low, w.high)}${w.method ? `, ${w.method}` : ''})` : '';
     parts.push(`${name} ${value(s.metric, w.estimate)}${ci} over ${count(w.n)} sampled calls`);
   }
   parts[0] += s.baseline.value === null ? `; no baseline (${s.baseline.source})` : ` vs baseline ${value(s.metric, s.baseline.value)} (${s.baseline.source})`;
@@ -61,9 +66,15 @@ export function metricSentence(s: MetricStatus): string {
 export function monitorWords(status: MonitorStatus): { statusLine: string; metrics: Record<string, string> } {
   const all = [...status.metrics, ...status.inputDrift];
   const alerting = all.filter((m) => m.state === 'alert').map((m) => NAMES[m.metric] ?? m.metric);
-  const head = alerting.length ? `ALERT: ${alerting.join(', ')}` : all.some((m) => m.state === 'insufficient-data') ? 'collecting: too few samples on some metrics' : 'ok';
+  const head = alerting.length
+    ? `ALERT: ${alerting.join(', ')}`
+    : all.some((m) => m.state === 'insufficient-data')
+      ? 'collecting: too few samples on some metrics'
+      : 'ok';
   const samples = `${count(status.samples.scored)} scored, ${count(status.samples.unscored)} unscored, ${count(status.samples.errors)} errors, ${count(status.samples.queued)} queued`;
-  const stage = status.stage?.advice ? `; stage ${status.stage.current ?? 'none'}: ${status.stage.advice}${status.stage.next && status.stage.advice === 'advance' ? ` to ${status.stage.next}` : ''}` : '';
+  const stage = status.stage?.advice
+    ? `; stage ${status.stage.current ?? 'none'}: ${status.stage.advice}${status.stage.next && status.stage.advice === 'advance' ? ` to ${status.stage.next}` : ''}`
+    : '';
   return {
     statusLine: `${status.monitor}: ${head} (${samples}, evaluated ${status.evaluatedAt.slice(0, 16).replace('T', ' ')} UTC)${stage}`,
     metrics: Object.fromEntries(all.map((m) => [m.metric, metricSentence(m)])),
