@@ -128,8 +128,15 @@ function MonitorDetail({ suite, monitor, params }: { suite: string; monitor: str
   useEffect(() => {
     if (data.data) performance.mark('evalspec:rendered:monitor');
   }, [data.data]);
-  if (data.error) return <ErrorBox error={data.error} />;
-  if (!data.data) return <Loading what="Evaluating the monitor" />;
+  // The records stay reachable when the evaluation fails (a suite file that no longer matches, a store error).
+  if (!data.data)
+    return (
+      <div className="monitor-page">
+        <h1>{monitor}</h1>
+        {data.error ? <ErrorBox error={data.error} /> : <Loading what="Evaluating the monitor" />}
+        <WindowRecords suite={suite} monitor={monitor} params={params} />
+      </div>
+    );
   const { status, series, words }: MonitorDetailResponse = data.data;
   const seriesOf = (m: string) => series.find((x) => x.metric === m);
   const select = (w: MetricWindow) => replaceParams({ since: w.start, until: w.end, tag: params.get('tag') ?? undefined });
