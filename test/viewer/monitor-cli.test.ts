@@ -5,6 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { cleanupTempDirs, runCli, startCli } from '../helpers/cli.js';
 import type { MonitorListResponse } from '../../src/viewer/index.js';
+import { EXIT } from '../../src/errors.js';
 import { MONITOR, SUITE, seedProduction, type SeededProduction } from './monitor-seed.js';
 
 let seeded: SeededProduction;
@@ -66,7 +67,7 @@ describe('evalspec view --suite', () => {
   it('refuses a suite file that does not exist, naming it', async () => {
     const missing = join(seeded.dir, 'nope.yaml');
     const result = await runCli(['--db', seeded.db, 'view', '--suite', missing], { cwd: seeded.dir });
-    expect(result.code).not.toBe(0);
+    expect(result.exitCode).toBe(EXIT.invalidInput);
     expect(result.stderr).toContain('nope.yaml');
   });
 });
