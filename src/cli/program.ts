@@ -19,6 +19,7 @@ import { registerDoctorCommand } from './commands/doctor.js';
 import { registerStoreCommand } from './commands/store.js';
 import { registerTokensCommand } from './commands/tokens.js';
 import { registerWorkerCommand } from './commands/worker.js';
+import { registerMonitorCommand } from './commands/monitor.js';
 import { VERSION } from '../version.js';
 import type { CliIO } from './cli-io.js';
 
@@ -52,5 +53,6 @@ export function createProgram(io: CliIO): Command {
   registerDoctorCommand(program, io);
   registerStoreCommand(program, io);
   registerTokensCommand(program, io);
+  registerMonitorCommand(program, io);
   return program;
 }

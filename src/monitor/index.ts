@@ -6,3 +6,8 @@ export { compileMonitor, monitorCheckSpecs, type CompiledMonitor } from './compi
 export { createProductionScorer, startOfUtcDay, type ProductionScorer, type ProductionScorerOptions } from './scorer.js';
 export { recordVars, lastUserText } from './record-vars.js';
 export { refusalMetric, REFUSAL_PATTERNS, REFUSAL_WINDOW } from './refusal.js';
+export { evaluateMonitor, evaluate, findMonitor, type EvaluateOptions, type Evaluation } from './evaluate.js';
+export { monitorSeries, type SeriesOptions } from './series.js';
+export { windowFigure, WindowAccumulator, type WindowFigure } from './window-figures.js';
+export { runMonitorCycle, webhookNotifier, webhookHost, type AlertNotifier, type MonitorCycleOptions, type MonitorCycleResult } from './cycle.js';
+export { evidenceSentence, alertSentence, renderMonitorStatusText, webhookBody, escapeSlack, metricLabel, formatFigure, type WebhookBody } from './render.js';

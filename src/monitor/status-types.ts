@@ -33,6 +33,8 @@ export interface DetectorVerdict {
   /** The guarantee in data: P(any false alarm within `periodDays` days) ≤ falseAlarmRate, under the stated assumptions. */
   falseAlarmRate: number;
   periodDays: number;
+  /** N: the scored calls per period the guarantee is stated for (from the observed traffic, rounded up; monitor/detector.ts). */
+  samplesPerPeriod: number;
   /** When the change was detected, or null. */
   alarm: { at: string; afterSamples: number } | null;
   /** The detector's statistic and threshold now (for the curious and for tests). */
