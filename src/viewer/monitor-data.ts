@@ -2,29 +2,13 @@
 // production records behind a point, one record with its scores, and the flag a reviewer sets. Every figure comes
 // from monitor/'s evaluation (evaluateMonitor, monitorSeries): the viewer never computes a second one.
 import type { ProductionRecord, ProductionRecordQuery, ProductionScore, Store } from '../store/index.js';
-import type { MetricState, MonitorStatus } from '../monitor/index.js';
-import * as monitorStage from '../monitor/index.js';
+import { evaluateMonitor, monitorSeries, type MetricState } from '../monitor/index.js';
 import { BadRequest, NotFound } from './data.js';
 import type { MonitorDetailResponse, MonitorListResponse, ProductionRecordItem, ProductionRecordsResponse, ProductionRecordResponse } from './types.js';
 import { monitorWords } from './monitor-words.js';
 
-/** What the viewer needs of a loaded suite (suite/'s Suite fits it): its name and its monitors. */
-export interface MonitoredSuite {
-  name: string;
-  monitors: { name: string; description?: string; window: string; stage?: 'observe' | 'assist' | 'act' }[];
-}
-
-type Evaluate = (store: Store, suite: MonitoredSuite, monitor: string, options: { now: Date }) => Promise<MonitorStatus>;
-type Series = (store: Store, suite: MonitoredSuite, monitor: string, options: { now: Date }) => Promise<monitorStage.MonitorSeries[]>;
-
-/** monitor/'s evaluation, or a clear refusal while this build has none. */
-function evaluation(): { evaluateMonitor: Evaluate; monitorSeries: Series } {
-  const stage = monitorStage as unknown as Partial<{ evaluateMonitor: Evaluate; monitorSeries: Series }>;
-  if (!stage.evaluateMonitor || !stage.monitorSeries) throw new Unavailable('this build has no monitor evaluation (monitor/evaluateMonitor)');
-  return { evaluateMonitor: stage.evaluateMonitor, monitorSeries: stage.monitorSeries };
-}
-
-export class Unavailable extends Error {}
+/** A loaded suite (suite/'s Suite; the viewer does not import suite/, so named through monitor/'s signature). */
+export type MonitoredSuite = Parameters<typeof evaluateMonitor>[1];
 
 const STATE_RANK: Record<MetricState, number> = { alert: 3, 'insufficient-data': 2, 'no-baseline': 1, ok: 0 };
 const MAX_RECORDS = 500;
@@ -67,7 +51,7 @@ export class MonitorData {
       for (const m of suite.monitors) {
         const item = { name: m.name, description: m.description ?? null, window: m.window, stage: m.stage ?? null };
         try {
-          const status = await evaluation().evaluateMonitor(this.store, suite, m.name, { now });
+          const status = await evaluateMonitor(this.store, suite, m.name, { now });
           const all = [...status.metrics, ...status.inputDrift];
           const state = all.reduce<MetricState>((worst, s) => (STATE_RANK[s.state] > STATE_RANK[worst] ? s.state : worst), 'ok');
           monitors.push({ ...item, state, openAlerts: status.openAlerts.length, scored: status.samples.scored, error: null });
@@ -84,7 +68,6 @@ export class MonitorData {
   async detail(suiteName: string, monitor: string): Promise<MonitorDetailResponse> {
     const suite = this.monitorOf(suiteName, monitor);
     const now = this.now();
-    const { evaluateMonitor, monitorSeries } = evaluation();
     const status = await evaluateMonitor(this.store, suite, monitor, { now });
     const series = await monitorSeries(this.store, suite, monitor, { now });
     return { status, series, words: monitorWords(status) };

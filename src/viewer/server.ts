@@ -18,7 +18,7 @@ import { isEvalspecError } from '../errors.js';
 import { BadRequest, NotFound, ViewerData, type LabelInput, type ResultFilter } from './data.js';
 import { generateToken, sharedTokenAuth, storeTokenAuth, type Authenticator } from './auth.js';
 import { installAuth, sameOrigin, type ViewerEnv } from './auth-routes.js';
-import { MonitorData, Unavailable, type MonitoredSuite } from './monitor-data.js';
+import { MonitorData, type MonitoredSuite } from './monitor-data.js';
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
@@ -211,7 +211,6 @@ export function createViewerApp(
     } catch (error) {
       if (error instanceof NotFound) return c.json({ error: error.message }, 404);
       if (error instanceof BadRequest) return c.json({ error: error.message }, 400);
-      if (error instanceof Unavailable) return c.json({ error: error.message }, 503);
       // The store failed in words (read-only, damaged, locked): say so instead of a bare 500.
       if (isEvalspecError(error)) return c.json({ error: error.message, fix: error.hint ?? null }, 503);
       throw error;

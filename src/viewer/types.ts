@@ -399,6 +399,7 @@ export interface DetectorVerdict {
   method: string;
   falseAlarmRate: number;
   periodDays: number;
+  samplesPerPeriod: number;
   alarm: { at: string; afterSamples: number } | null;
   statistic: number | null;
   threshold: number | null;
@@ -476,7 +477,7 @@ export interface MonitorDetailResponse {
   status: MonitorStatus;
   series: MonitorSeries[];
   /** The server's words: the status line and, per metric, the evidence sentence (report/ wording, never recomputed here). */
-  words: { statusLine: string; metrics: Record<string, string> };
+  words: { statusLine: string; stage: string | null; metrics: Record<string, string> };
 }
 export interface ProductionRecordItem {
   id: string;

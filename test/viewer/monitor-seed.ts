@@ -1,12 +1,15 @@
 // A store with production traffic for the Monitor page's tests, written through store.production (as ingest and the
-// scorer would): 14 UTC days ending yesterday, 40 records a day of suite "support-prod", each scored by monitor
+// scorer would): 14 days of 24 h ending now (so the viewer's windows, which end at its own now, match the seeded
+// days to within the seconds the test takes), 40 records a day of suite "support-prod", each scored by monitor
 // "answers". Days 0–6 (the baseline window) pass 38 of 40 (95%); days 7–13 pass 20 of 40 (50%): a drop no
 // sequential rule calibrated to a 1% false-alarm rate can miss. Half the records carry plan:pro, half plan:free.
-// The newest failed record's output is an XSS probe.
+// The newest failed record's output is an XSS probe. After each day, `monitor check`'s cycle runs (runMonitorCycle, as
+// a daily cron would) and stores the alerts it opens: the chart's markers.
 import { join } from 'node:path';
 import { tempDir, writeFiles } from '../helpers/cli.js';
 import { openStore, type ProductionRecord, type ProductionScore } from '../../src/store/index.js';
 import { loadSuite, type Suite } from '../../src/suite/index.js';
+import { runMonitorCycle } from '../../src/monitor/index.js';
 
 export const SUITE = 'support-prod';
 export const MONITOR = 'answers';
@@ -20,7 +23,7 @@ export interface SeededProduction {
   db: string;
   suiteFile: string;
   suite: Suite;
-  /** Midnight UTC of the first seeded day. */
+  /** When the first seeded day starts (epoch ms): 14 days before seeding. */
   start: number;
   /** Record ids by day, in seeding order. */
   ids: string[][];
@@ -51,10 +54,11 @@ const passes = (day: number, i: number) => (day < 7 ? i % 20 !== 0 : i % 2 === 0
 export async function seedProduction(): Promise<SeededProduction> {
   const dir = tempDir('evalspec-monitor-view-');
   const db = join(dir, 'evalspec.db');
-  const start = Math.floor(Date.now() / DAY) * DAY - DAYS * DAY;
+  const start = Date.now() - DAYS * DAY;
   const iso = (ms: number) => new Date(ms).toISOString();
   writeFiles(dir, { 'evalspec.yaml': suiteYaml(iso(start), iso(start + 7 * DAY)) });
   const suiteFile = join(dir, 'evalspec.yaml');
+  const suite = loadSuite(suiteFile);
   const store = openStore(db);
   const ids: string[][] = [];
   let xssId = '';
@@ -121,9 +125,10 @@ export async function seedProduction(): Promise<SeededProduction> {
       }
       await store.production.putRecords(records, []);
       await store.production.complete(scores);
+      await runMonitorCycle(store, suite, { now: new Date(start + (day + 1) * DAY) });
     }
   } finally {
     await store.close();
   }
-  return { dir, db, suiteFile, suite: loadSuite(suiteFile), start, ids, xssId };
+  return { dir, db, suiteFile, suite, start, ids, xssId };
 }

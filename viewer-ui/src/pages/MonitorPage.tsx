@@ -172,12 +172,9 @@ function MonitorDetail({ suite, monitor, params }: { suite: string; monitor: str
           </ul>
         </Section>
       )}
-      {status.stage && (
+      {words.stage && (
         <p className="small" data-testid="stage-advice">
-          stage {status.stage.current ?? 'none'}: <strong>{status.stage.advice ?? 'n/a'}</strong>
-          {status.stage.reasons.map(
-            (r) => ` · ${r.metric} bar ${r.bar}: bound ${r.bound ?? 'n/a'} ${r.passed === null ? '(too few samples)' : r.passed ? 'clears' : 'misses'}`,
-          )}
+          {words.stage}
         </p>
       )}
       <div className="monitor-columns">
