@@ -4,9 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupTempDirs } from '../helpers/cli.js';
 import { startOver } from './helpers.js';
-import { MONITOR, PER_DAY, SUITE, XSS, seedProduction, type SeededProduction } from './monitor-seed.js';
+import { DAYS, MONITOR, PER_DAY, SUITE, XSS, seedProduction, type SeededProduction } from './monitor-seed.js';
 import { openStore } from '../../src/store/index.js';
-import type { ProductionRecordResponse, ProductionRecordsResponse } from '../../src/viewer/index.js';
+import type { MonitorDetailResponse, MonitorListResponse, ProductionRecordResponse, ProductionRecordsResponse } from '../../src/viewer/index.js';
+import { evidenceSentence } from '../../src/monitor/index.js';
 
 const DAY = 86_400_000;
 
@@ -32,6 +33,43 @@ describe('viewer production records API', () => {
   afterAll(async () => {
     await viewer?.closeAll();
     cleanupTempDirs();
+  });
+
+  it('lists the suites and monitors with their state', async () => {
+    const list = await json<MonitorListResponse>('/monitor');
+    expect(list.withoutSuiteFile).toEqual([]);
+    expect(list.suites).toHaveLength(1);
+    expect(list.suites[0].monitors[0]).toMatchObject({ name: MONITOR, state: 'alert', window: '1d', error: null });
+    expect(list.suites[0].monitors[0].openAlerts).toBeGreaterThan(0);
+    expect((await api(`/monitor/${SUITE}/nope`)).status).toBe(404);
+    expect((await api(`/monitor/other-suite/${MONITOR}`)).status).toBe(404);
+  });
+
+  it('sends one monitor’s status, its series per metric and the server’s words', async () => {
+    const body = await json<MonitorDetailResponse>(`/monitor/${SUITE}/${MONITOR}`);
+    const pass = body.status.metrics.find((m) => m.metric === 'pass_rate')!;
+    // Baseline window (days 0–6): 7 × 38 passes of 7 × 40 = 266 / 280 = 0.95.
+    expect(pass.baseline.value).toBeCloseTo(0.95, 9);
+    // The current window is the last seeded day: 20 of 40 pass.
+    expect(pass.window.n).toBe(PER_DAY);
+    expect(pass.window.estimate).toBeCloseTo(0.5, 9);
+    expect(pass.state).toBe('alert');
+    expect(body.status.inputDrift.map((m) => m.metric)).toEqual(['segment_mix']);
+    expect(body.series.map((s) => s.metric).sort()).toEqual(['cost_per_call', 'pass_rate', 'segment_mix']);
+    const series = body.series.find((s) => s.metric === 'pass_rate')!;
+    expect(series.points).toHaveLength(30);
+    // The windows end at the viewer's now, seconds after the seed's: window k from the end holds seeded day 14 − k.
+    const last14 = series.points.slice(-DAYS);
+    expect(last14.map((p) => p.n)).toEqual(Array(DAYS).fill(PER_DAY));
+    expect(last14[3].estimate).toBeCloseTo(38 / 40, 9);
+    expect(last14[10].estimate).toBeCloseTo(20 / 40, 9);
+    expect(series.alerts.length).toBeGreaterThan(0);
+    // The first alert opens after the drop at day 7 (the cycle runs at each day's end).
+    expect(Date.parse(series.alerts[0].at)).toBeGreaterThanOrEqual(seeded.start + 8 * DAY);
+    // The words are monitor/'s own (as `monitor status` prints them), not a second wording.
+    expect(body.words.metrics.pass_rate).toBe(evidenceSentence(pass));
+    expect(body.words.metrics.pass_rate).toMatch(/^pass rate 50\.0% \(95% CI [\d.]+–[\d.]+\) vs baseline 95\.0%/);
+    expect(body.words.statusLine).toMatch(/^ALERT on pass rate/);
   });
 
   it('lists the records of one window, the failed ones first', async () => {
