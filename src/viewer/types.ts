@@ -477,7 +477,7 @@ export interface MonitorDetailResponse {
   status: MonitorStatus;
   series: MonitorSeries[];
   /** The server's words: the status line and, per metric, the evidence sentence (report/ wording, never recomputed here). */
-  words: { statusLine: string; stage: string | null; metrics: Record<string, string> };
+  words: { statusLine: string; stage: string | null; metrics: Record<string, string>; alerts: Record<string, string> };
 }
 export interface ProductionRecordItem {
   id: string;

@@ -27,7 +27,14 @@ export function MonitorChart({ series, onSelect }: { series: MonitorSeries; onSe
     // A window with no estimate (no samples) is a gap, never a zero.
     const points: Point[] = series.points
       .filter((w) => w.estimate !== null)
-      .map((w) => ({ t: new Date(w.start), estimate: w.estimate!, low: w.low ?? w.estimate!, high: w.high ?? w.estimate!, w }));
+      // Drawn at the window's middle: the window [start, end) is what the point stands for.
+      .map((w) => ({
+        t: new Date((Date.parse(w.start) + Date.parse(w.end)) / 2),
+        estimate: w.estimate!,
+        low: w.low ?? w.estimate!,
+        high: w.high ?? w.estimate!,
+        w,
+      }));
     const alerts = series.alerts.map((a) => ({ t: new Date(a.at), id: a.alertId }));
     const base = series.baseline.value;
     import('@observablehq/plot').then(
@@ -37,13 +44,14 @@ export function MonitorChart({ series, onSelect }: { series: MonitorSeries; onSe
         const chart = Plot.plot({
           width: Math.max(420, Math.min(760, el.clientWidth || 640)),
           height: 220,
-          marginLeft: 64,
+          marginLeft: 76,
           marginBottom: 34,
           style: { fontSize: '11px', background: 'transparent' },
           x: { type: 'utc', label: null },
-          y: { label: null, grid: true, tickFormat: fmt, nice: true },
+          // Pass rate zooms to its range; the others start at zero (a flat cost is a flat line, not a range of 0).
+          y: { label: null, grid: true, tickFormat: fmt, nice: true, zero: series.metric !== 'pass_rate' },
           marks: [
-            Plot.areaY(points, { x: 't', y1: 'low', y2: 'high', fill: '#1f6feb', fillOpacity: 0.15, curve: 'step-after' }),
+            Plot.areaY(points, { x: 't', y1: 'low', y2: 'high', fill: '#1f6feb', fillOpacity: 0.15 }),
             Plot.line(points, { x: 't', y: 'estimate', stroke: '#1f6feb', strokeWidth: 1.5 }),
             ...(base === null ? [] : [Plot.ruleY([base], { stroke: '#57606a', strokeDasharray: '5,4', className: 'baseline-line' })]),
             Plot.ruleX(alerts, { x: 't', stroke: '#d1242f', strokeWidth: 2, className: 'alert-marker' }),
@@ -84,5 +92,6 @@ export function MonitorChart({ series, onSelect }: { series: MonitorSeries; onSe
   }, [series]);
 
   if (error) return <ErrorBox error={error} />;
+  if (!series.points.some((w) => w.estimate !== null)) return <div className="muted small">No window has a figure to draw yet.</div>;
   return <div className="monitor-chart" ref={holder} data-metric={series.metric} />;
 }

@@ -167,6 +167,7 @@ function MonitorDetail({ suite, monitor, params }: { suite: string; monitor: str
             {status.openAlerts.map((a) => (
               <li key={a.id}>
                 <span className="badge badge-fail">{a.metric}</span> opened {when(a.openedAt)} UTC
+                {words.alerts[a.id] && <div className="small">{words.alerts[a.id]}</div>}
               </li>
             ))}
           </ul>

@@ -135,8 +135,10 @@ export function ProductionRecordPage({ recordId, params }: { recordId: string; p
           {r.toolCalls.map((t, i) => (
             <div key={i} className="tool-call">
               <div className="mono small">{t.name}</div>
-              <PlainText text={t.arguments} className="small" />
-              <PlainText text={t.result} className="small" />
+              <div className="tool-call-part">arguments</div>
+              <PlainText text={t.arguments} className="small mono" />
+              <div className="tool-call-part">result</div>
+              <PlainText text={t.result} className="small mono" />
             </div>
           ))}
         </Section>
