@@ -11,6 +11,12 @@ import { openStore } from '../../src/store/index.js';
 import { chromiumAvailable, launchChromium } from '../../bench/chromium.mjs';
 
 const DAY = 86_400_000;
+// evaluateAll's callbacks run in Chromium; this file is checked with Node's lib, so the one DOM member they use is named here.
+interface PageElement {
+  getAttribute(name: string): string | null;
+}
+/** Runs in Chromium (serialised: no closure), with the attribute's name as its argument. */
+const attribute = (elements: unknown[], name: string) => elements.map((e) => (e as PageElement).getAttribute(name) ?? '');
 const available = chromiumAvailable() as boolean;
 const run = available || process.env.CI ? describe : describe.skip;
 
@@ -59,7 +65,7 @@ run('Monitor page in Chromium', () => {
   it('clicks a point and lists that window’s records, failed first', async () => {
     // The viewer's windows end at its own now, seconds after the seed's: day 10's window starts just after day 10 does.
     const day10 = seeded.start + 10 * DAY;
-    const starts = await page.locator('[data-metric=pass_rate] circle[data-start]').evaluateAll((cs) => cs.map((c) => c.getAttribute('data-start')!));
+    const starts = await page.locator('[data-metric=pass_rate] circle[data-start]').evaluateAll(attribute, 'data-start');
     const start = starts.find((s) => Date.parse(s) >= day10 && Date.parse(s) < day10 + 30 * 60_000);
     expect(start).toBeDefined();
     const point = page.locator(`[data-metric=pass_rate] circle[data-start="${start}"]`);
@@ -69,7 +75,7 @@ run('Monitor page in Chromium', () => {
     expect(await rows.count()).toBe(40);
     expect(await rows.first().locator('.badge-fail').count()).toBe(1);
     expect(await rows.last().locator('.badge-pass').count()).toBe(1);
-    expect(new Set(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-record'))))).toEqual(new Set(seeded.ids[10]));
+    expect(new Set(await rows.evaluateAll(attribute, 'data-record'))).toEqual(new Set(seeded.ids[10]));
   });
 
   it('opens a record and flags it: the store has it flagged', async () => {
