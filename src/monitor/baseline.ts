@@ -4,13 +4,13 @@
 // Which variant of a run: the one matching the monitor's model filter, else the suite's `baseline:` variant, else
 // the run's only variant; `source` says which.
 import { EvalspecError } from '../errors.js';
-import type { MonitoredCall } from '../stats/index.js';
 import type { RunRecord, Store, StoredVariant } from '../store/index.js';
 import type { MonitorSpec, Suite } from '../suite/index.js';
 import { refusalMetric } from './refusal.js';
+import type { WindowCall } from './window-figures.js';
 
 export type ResolvedBaseline =
-  | { kind: 'run'; run: RunRecord; variant: StoredVariant; calls: MonitoredCall[]; source: string; detectorSince: string }
+  | { kind: 'run'; run: RunRecord; variant: StoredVariant; calls: WindowCall[]; source: string; detectorSince: string }
   | { kind: 'window'; since: string; until: string; source: string; detectorSince: string }
   | { kind: 'none'; source: string; detectorSince: null };
 
@@ -52,9 +52,9 @@ async function findRun(store: Store, suite: Suite, monitor: MonitorSpec, spec: {
 }
 
 /** The run's results of one variant as per-call figures (cost: the list price is unknown for a cache hit: null). */
-async function runCalls(store: Store, run: RunRecord, variant: StoredVariant): Promise<MonitoredCall[]> {
+async function runCalls(store: Store, run: RunRecord, variant: StoredVariant): Promise<WindowCall[]> {
   const tags = new Map((await store.cases.list(run.id)).map((c) => [c.caseId, c.tags]));
-  const calls: MonitoredCall[] = [];
+  const calls: WindowCall[] = [];
   for await (const row of store.results.list(run.id, { variantId: variant.id })) {
     const errored = row.pass === null;
     calls.push({
@@ -65,6 +65,7 @@ async function runCalls(store: Store, run: RunRecord, variant: StoredVariant): P
       costUsd: row.cached ? null : row.costUsd,
       latencyMs: row.cached ? null : row.latencyMs,
       outputChars: row.output === null ? null : row.output.length,
+      inputTokens: row.inputTokens,
       metrics: { refusal: refusalMetric(row.output) },
     });
   }

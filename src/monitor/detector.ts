@@ -5,10 +5,37 @@
 //   apart) and, at the end, the rule whose N is the first candidate ≥ 1.5 × the calls observed per period is kept:
 //   "rounded up generously". The choice depends on how many calls arrived, not on their values, so each kept rule
 //   keeps its guarantee. A larger N only raises the threshold (log A = log(N/α)): erring upward is the safe side.
+//   The rate is calls ÷ (now − first call), so the rung can only climb as calls arrive: rungs below it stop reading.
 // - After an alarm the rule restarts from the following calls (a spent rule would otherwise be silent for good); the
 //   latest alarm is the one reported.
-import { DriftMonitor, driftObservation, type DriftAlarm, type DriftMetricBaseline, type DriftResult, type DriftMetric, driftRuleFor } from '../stats/index.js';
-import type { ProductionObservation } from '../store/index.js';
+import {
+  DriftMonitor,
+  driftObservation,
+  driftRuleFor,
+  type DriftAlarm,
+  type DriftMetricBaseline,
+  type DriftObservation,
+  type DriftResult,
+  type DriftRule,
+} from '../stats/index.js';
+import type { WindowCall, WindowMetric } from './window-figures.js';
+
+type RuleSettings = { falseAlarmRate: number; samplesPerPeriod: number; periodMs: number; minSamples: number };
+
+/**
+ * A monitor metric's drift rule. Prompt length is not one of stats/'s monitor metrics: it is watched like output
+ * length (calls above or below the baseline's median, both ways).
+ */
+function ruleFor(metric: WindowMetric, baseline: DriftMetricBaseline, settings: RuleSettings): DriftRule {
+  if (metric !== 'prompt_length') return driftRuleFor(metric, baseline, settings);
+  if (!('kind' in baseline) || baseline.kind !== 'values') throw new RangeError('prompt_length needs a baseline of values');
+  return { ...settings, metric, kind: 'exceedance', baseline, quantile: 0.5, direction: 'both' };
+}
+
+/** A call as the drift rule of a metric reads it. */
+function observationOf(call: WindowCall, metric: WindowMetric): DriftObservation {
+  return metric === 'prompt_length' ? { at: call.startedAt, value: call.inputTokens ?? null } : driftObservation(call, metric);
+}
 
 export const SAMPLES_PER_PERIOD_LADDER = [1_000, 4_000, 16_000, 64_000, 256_000, 1_024_000, 4_096_000, 16_384_000] as const;
 /** Observed calls per period are multiplied by this before the ladder is read. */
@@ -21,8 +48,8 @@ class RestartingRule {
   constructor(private readonly make: () => DriftMonitor) {
     this.monitor = make();
   }
-  observe(call: ProductionObservation, metric: DriftMetric): void {
-    const alarm = this.monitor.observe(driftObservation(call, metric));
+  observe(call: WindowCall, metric: WindowMetric): void {
+    const alarm = this.monitor.observe(observationOf(call, metric));
     if (alarm) {
       this.latest = alarm;
       this.alarms++;
@@ -50,18 +77,22 @@ export class MetricDetector {
   private readonly rules: RestartingRule[];
   private first: number | null = null;
   private count = 0;
+  /** Rungs below this one can no longer be kept (the count only grows): they stop reading calls. */
+  private lowest = 0;
 
   constructor(
-    readonly metric: DriftMetric,
+    readonly metric: WindowMetric,
     baseline: DriftMetricBaseline,
     private readonly alert: { falseAlarmRate: number; periodMs: number; minSamples: number },
+    /** The evaluation time: the traffic rate is the calls between the first one and now. */
+    private readonly now: number,
   ) {
     this.rules = SAMPLES_PER_PERIOD_LADDER.map(
       (n) =>
         new RestartingRule(
           () =>
             new DriftMonitor(
-              driftRuleFor(metric, baseline, {
+              ruleFor(metric, baseline, {
                 falseAlarmRate: alert.falseAlarmRate,
                 samplesPerPeriod: n,
                 periodMs: alert.periodMs,
@@ -72,28 +103,33 @@ export class MetricDetector {
     );
   }
 
-  observe(call: ProductionObservation): void {
+  observe(call: WindowCall): void {
     if (this.first === null) this.first = Date.parse(call.startedAt);
-    const o = driftObservation(call, this.metric);
+    const o = observationOf(call, this.metric);
     if (this.metric === 'segment_mix' || (o.value !== null && o.value !== undefined)) this.count++;
-    for (const rule of this.rules) rule.observe(call, this.metric);
+    this.lowest = this.rung(this.count);
+    for (let k = this.lowest; k < this.rules.length; k++) this.rules[k].observe(call, this.metric);
+  }
+
+  /** The ladder rung for a count of calls between the first call and now (at least a day: a burst is not a rate). */
+  private rung(count: number): number {
+    const span = this.first === null ? 0 : Math.max(this.now - this.first, 86_400_000);
+    const wanted = span === 0 ? 0 : (count / span) * this.alert.periodMs * TRAFFIC_HEADROOM;
+    const k = SAMPLES_PER_PERIOD_LADDER.findIndex((n) => n >= wanted);
+    return k < 0 ? SAMPLES_PER_PERIOD_LADDER.length - 1 : k;
   }
 
   /** The kept rule: N from the traffic between the first call and `now`. */
-  finish(now: number): MetricDetectorResult {
-    // At least a day of span, so a burst of calls in the first minutes does not read as a huge rate.
-    const span = this.first === null ? null : Math.max(now - this.first, 86_400_000);
+  finish(): MetricDetectorResult {
+    const span = this.first === null ? null : Math.max(this.now - this.first, 86_400_000);
     const observedPerPeriod = span === null ? null : (this.count / span) * this.alert.periodMs;
-    const wanted = (observedPerPeriod ?? 0) * TRAFFIC_HEADROOM;
-    let k = SAMPLES_PER_PERIOD_LADDER.findIndex((n) => n >= wanted);
-    if (k < 0) k = SAMPLES_PER_PERIOD_LADDER.length - 1;
+    const k = this.rung(this.count);
     const rule = this.rules[k];
-    const result = rule.result();
     return {
       samplesPerPeriod: SAMPLES_PER_PERIOD_LADDER[k],
       samples: this.count,
       observedPerPeriod,
-      result,
+      result: rule.result(),
       latest: rule.latest,
       alarms: rule.alarms,
     };

@@ -5,17 +5,27 @@
 // `monitor status|check`, the webhook, the viewer) words this one MonitorStatus.
 import { createHash } from 'node:crypto';
 import { EvalspecError } from '../errors.js';
-import { RATE_DETECTOR_METHOD, baselineFromCalls, type DriftMetricBaseline, type MonitoredCall } from '../stats/index.js';
+import { RATE_DETECTOR_METHOD, baselineFromCalls, type DriftMetricBaseline } from '../stats/index.js';
 import type { MonitorAlert, ProductionObservation, Store } from '../store/index.js';
 import { DEPLOYMENT_STAGES, durationMs, type MonitorMetric, type MonitorSpec, type Suite } from '../suite/index.js';
 import { resolveBaseline, type ResolvedBaseline } from './baseline.js';
 import { MetricDetector, type MetricDetectorResult } from './detector.js';
-import type { BarVerdict, DetectorVerdict, MetricBaseline, MetricStatus, MonitorStatus, SegmentShare, StageAdvice } from './status-types.js';
-import { WindowAccumulator, barKind, segmentShares, windowFigure } from './window-figures.js';
+import type {
+  BarVerdict,
+  DetectorVerdict,
+  MetricBaseline,
+  MetricStatus,
+  MonitorStatus,
+  PromptLengthStatus,
+  SegmentShare,
+  StageAdvice,
+} from './status-types.js';
+import { WindowAccumulator, barKind, segmentShares, windowFigure, type WindowCall, type WindowMetric } from './window-figures.js';
 
 /** Input drift: the traffic, not the model. Reported apart from quality. */
-const INPUT_METRICS = new Set<MonitorMetric>(['segment_mix']);
-const WORSE: Record<MonitorMetric, MetricStatus['worse']> = {
+const INPUT_METRICS = new Set<WindowMetric>(['segment_mix', 'prompt_length']);
+const WORSE: Record<WindowMetric, MetricStatus['worse']> = {
+  prompt_length: 'change',
   pass_rate: 'decrease',
   critical_rate: 'increase',
   refusal_rate: 'increase',
@@ -25,7 +35,7 @@ const WORSE: Record<MonitorMetric, MetricStatus['worse']> = {
   segment_mix: 'change',
 };
 type BarMetric = 'pass_rate' | 'critical_rate';
-const BAR_METRICS = new Set<MonitorMetric>(['pass_rate', 'critical_rate']);
+const BAR_METRICS = new Set<WindowMetric>(['pass_rate', 'critical_rate']);
 
 export interface EvaluateOptions {
   /** The evaluation time (default: now): the current window is [now − window, now). */
@@ -53,18 +63,20 @@ export function findMonitor(suite: Suite, name: string): MonitorSpec {
 
 /** The baseline of one metric as the detector reads it, and its figure for people (the same window function). */
 export function metricBaseline(
-  metric: MonitorMetric,
-  calls: readonly MonitoredCall[],
+  metric: WindowMetric,
+  calls: readonly WindowCall[],
   source: string,
 ): { drift: DriftMetricBaseline | null; shown: MetricBaseline; acc: WindowAccumulator } {
   const acc = new WindowAccumulator(metric, 0, 0);
   for (const call of calls) acc.add(call);
   const shown: MetricBaseline = { value: windowFigure(acc, { minSamples: 1 }).window.estimate, n: acc.n, source };
-  return { drift: acc.n > 0 ? baselineFromCalls(calls, metric) : null, shown, acc };
+  // Prompt length is not one of stats/'s metrics: its baseline is the values, as for output length.
+  const drift = acc.n === 0 ? null : metric === 'prompt_length' ? { kind: 'values' as const, values: acc.values } : baselineFromCalls(calls, metric);
+  return { drift, shown, acc };
 }
 
 /** The stricter of the monitor's `bars` and the current stage's bar for a metric. */
-function barOf(monitor: MonitorSpec, metric: MonitorMetric): number | undefined {
+function barOf(monitor: MonitorSpec, metric: WindowMetric): number | undefined {
   if (!BAR_METRICS.has(metric)) return undefined;
   const m = metric as BarMetric;
   const values = [monitor.bars?.[m], monitor.stage ? monitor.stages?.[monitor.stage]?.[m] : undefined].filter((v): v is number => v !== undefined);
@@ -97,27 +109,31 @@ export async function evaluate(store: Store, suite: Suite, monitorName: string, 
   const minSamples = monitor.alert.min_samples;
   const alertSettings = { falseAlarmRate: monitor.alert.false_alarm_rate, periodMs: durationMs(monitor.alert.period), minSamples };
   const baseline = await resolveBaseline(store, suite, monitor);
-  const metrics = monitor.metrics;
+  // Watching segment_mix turns on input drift: the segment shares and the prompt length.
+  const metrics: WindowMetric[] = monitor.metrics.includes('segment_mix') ? [...monitor.metrics, 'prompt_length'] : monitor.metrics;
   // pass and critical rates are always accumulated: stage bars read them even when the monitor does not watch them.
-  const windowed = [...new Set<MonitorMetric>([...metrics, 'pass_rate', 'critical_rate'])];
+  const windowed = [...new Set<WindowMetric>([...metrics, 'pass_rate', 'critical_rate'])];
   const current = new Map(windowed.map((m) => [m, new WindowAccumulator(m, windowStart, now)]));
-  const baselines = new Map<MonitorMetric, ReturnType<typeof metricBaseline>>();
-  const detectors = new Map<MonitorMetric, MetricDetector>();
+  const baselines = new Map<WindowMetric, ReturnType<typeof metricBaseline>>();
+  const detectors = new Map<WindowMetric, MetricDetector>();
   const referenceCalls: ProductionObservation[] = [];
   let detectorsBuilt = false;
-  const buildDetectors = (calls: readonly MonitoredCall[], source: string) => {
+  const buildDetectors = (calls: readonly WindowCall[], source: string) => {
     detectorsBuilt = true;
     for (const metric of metrics) {
       const b = metricBaseline(metric, calls, source);
       baselines.set(metric, b);
-      if (b.drift) detectors.set(metric, new MetricDetector(metric, b.drift, alertSettings));
+      if (b.drift) detectors.set(metric, new MetricDetector(metric, b.drift, alertSettings, now));
     }
   };
   if (baseline.kind === 'run') buildDetectors(baseline.calls, baseline.source);
   const detectorSince = baseline.detectorSince === null ? null : Date.parse(baseline.detectorSince);
   const samples = { scored: 0, unscored: 0, errors: 0, queued: 0 };
 
-  for await (const call of store.production.observations({ suite: suite.name, monitor: monitor.name, until: nowIso })) {
+  // Nothing before the earliest of the reference window, the detector's start and the current window is read.
+  const starts = [windowStart, detectorSince ?? Infinity, baseline.kind === 'window' ? Date.parse(baseline.since) : Infinity];
+  const since = new Date(Math.min(...starts)).toISOString();
+  for await (const call of store.production.observations({ suite: suite.name, monitor: monitor.name, since, until: nowIso })) {
     const t = Date.parse(call.startedAt);
     if (baseline.kind === 'window' && t >= Date.parse(baseline.since) && t < Date.parse(baseline.until)) referenceCalls.push(call);
     if (detectorSince !== null && t >= detectorSince) {
@@ -137,13 +153,14 @@ export async function evaluate(store: Store, suite: Suite, monitorName: string, 
   const closed: MonitorAlert[] = [];
   const quality: MetricStatus[] = [];
   const input: MetricStatus[] = [];
+  let promptLength: PromptLengthStatus | null = null;
   for (const metric of metrics) {
     const acc = current.get(metric)!;
     const bar = barOf(monitor, metric);
     const figure = windowFigure(acc, { bar, minSamples });
     const b = baselines.get(metric);
     const shown: MetricBaseline = b?.shown ?? { value: null, n: null, source: baseline.source };
-    const d = detectors.get(metric)?.finish(now) ?? null;
+    const d = detectors.get(metric)?.finish() ?? null;
     const detector = d ? detectorVerdict(monitor, d) : null;
     const worse = WORSE[metric];
     const windowOk = acc.n >= minSamples;
@@ -152,8 +169,8 @@ export async function evaluate(store: Store, suite: Suite, monitorName: string, 
     const barFailed = figure.bar?.passed === false;
     const triggered = windowOk && ((alarmAt !== null && !recovered) || barFailed);
     let open = stored.find((a) => a.metric === metric);
-    const status: MetricStatus = { metric, worse, window: figure.window, baseline: shown, detector, bar: figure.bar, state: 'ok' };
-    if (metric === 'segment_mix') status.segments = segmentsOf(acc, b?.acc ?? null, d);
+    const status: MetricStatus | PromptLengthStatus = { metric, worse, window: figure.window, baseline: shown, detector, bar: figure.bar, state: 'ok' };
+    if (status.metric === 'segment_mix') status.segments = segmentsOf(acc, b?.acc ?? null, d);
     if (open && recovered) {
       closed.push({ ...open, state: 'closed', closedAt: nowIso });
       open = undefined;
@@ -170,8 +187,9 @@ export async function evaluate(store: Store, suite: Suite, monitorName: string, 
       };
       opened.push(open);
     }
-    status.state = open ? 'alert' : shown.value === null && metric !== 'segment_mix' && !figure.bar ? 'no-baseline' : !windowOk ? 'insufficient-data' : 'ok';
-    (INPUT_METRICS.has(metric) ? input : quality).push(status);
+    status.state = open ? 'alert' : !b?.drift && !figure.bar ? 'no-baseline' : !windowOk ? 'insufficient-data' : 'ok';
+    if (status.metric === 'prompt_length') promptLength = status as PromptLengthStatus;
+    else (INPUT_METRICS.has(metric) ? input : quality).push(status as MetricStatus);
   }
   const closedIds = new Set(closed.map((a) => a.id));
   const openAlerts = [...opened, ...stored.filter((a) => !closedIds.has(a.id))];
@@ -182,6 +200,7 @@ export async function evaluate(store: Store, suite: Suite, monitorName: string, 
     samples,
     metrics: quality,
     inputDrift: input,
+    promptLength,
     stage: stageAdvice(monitor, current, minSamples),
     openAlerts,
   };
@@ -218,7 +237,7 @@ function segmentsOf(acc: WindowAccumulator, base: WindowAccumulator | null, d: M
   }));
 }
 
-function evidenceOf(status: MetricStatus, reason: 'detector' | 'bar'): Record<string, unknown> {
+function evidenceOf(status: MetricStatus | PromptLengthStatus, reason: 'detector' | 'bar'): Record<string, unknown> {
   return {
     reason,
     metric: status.metric,
@@ -227,7 +246,7 @@ function evidenceOf(status: MetricStatus, reason: 'detector' | 'bar'): Record<st
     baseline: status.baseline,
     detector: status.detector,
     bar: status.bar,
-    segments: status.segments ?? null,
+    segments: 'segments' in status ? (status.segments ?? null) : null,
   };
 }
 
@@ -236,7 +255,7 @@ function evidenceOf(status: MetricStatus, reason: 'detector' | 'bar'): Record<st
  * breached (the one-sided bound proves the window past it), `advance` when every bar of the next stage is met (the
  * bound on the safe side clears it), `hold` otherwise (also at the last stage).
  */
-function stageAdvice(monitor: MonitorSpec, current: Map<MonitorMetric, WindowAccumulator>, minSamples: number): StageAdvice | null {
+function stageAdvice(monitor: MonitorSpec, current: Map<WindowMetric, WindowAccumulator>, minSamples: number): StageAdvice | null {
   if (!monitor.stage) return null;
   const at = DEPLOYMENT_STAGES.indexOf(monitor.stage);
   const next = DEPLOYMENT_STAGES[at + 1] ?? null;

@@ -4,10 +4,10 @@
 // untrusted, escaped for each format (report/escape.ts; Slack's own &, <, > escaping for the webhook).
 import { escapeTerminal, stripControl } from '../report/index.js';
 import type { MonitorAlert } from '../store/index.js';
-import type { MonitorMetric } from '../suite/index.js';
-import type { MetricStatus, MonitorStatus, StageAdvice } from './status-types.js';
+import type { MetricStatus, MonitorStatus, PromptLengthStatus, StageAdvice } from './status-types.js';
+import type { WindowMetric } from './window-figures.js';
 
-const LABELS: Record<MonitorMetric, string> = {
+const LABELS: Record<WindowMetric, string> = {
   pass_rate: 'pass rate',
   critical_rate: 'critical-failure rate',
   cost_per_call: 'cost per call',
@@ -15,28 +15,32 @@ const LABELS: Record<MonitorMetric, string> = {
   refusal_rate: 'refusal rate',
   output_length: 'output length',
   segment_mix: 'segment mix',
+  prompt_length: 'prompt length',
 };
 
-export function metricLabel(metric: MonitorMetric): string {
+export function metricLabel(metric: WindowMetric): string {
   return LABELS[metric] ?? metric;
 }
 
-const RATES = new Set<MonitorMetric>(['pass_rate', 'critical_rate', 'refusal_rate']);
+const RATES = new Set<WindowMetric>(['pass_rate', 'critical_rate', 'refusal_rate']);
 const count = (n: number) => n.toLocaleString('en-US');
 
 /** A figure in the metric's unit; "unknown" for null. `bare` leaves the unit off (the ends of an interval). */
-export function formatFigure(metric: MonitorMetric, value: number | null, bare = false): string {
+export function formatFigure(metric: WindowMetric, value: number | null, bare = false): string {
   if (value === null) return 'unknown';
   if (RATES.has(metric)) return `${(value * 100).toFixed(1)}${bare ? '' : '%'}`;
   if (metric === 'cost_per_call') return `${bare ? '' : '$'}${value.toPrecision(3)}`;
   if (metric === 'p95_latency') return `${Math.round(value)}${bare ? '' : ' ms'}`;
   if (metric === 'output_length') return `${Math.round(value)}${bare ? '' : ' chars'}`;
+  if (metric === 'prompt_length') return `${Math.round(value)}${bare ? '' : ' tokens'}`;
   return String(value);
 }
 
 const DETECTED: Record<MetricStatus['worse'], string> = { decrease: 'drop', increase: 'rise', change: 'change' };
 
-type Evidence = Pick<MetricStatus, 'metric' | 'worse' | 'window' | 'baseline' | 'detector' | 'bar'> & { segments?: MetricStatus['segments'] | null };
+type Evidence = Pick<MetricStatus | PromptLengthStatus, 'metric' | 'worse' | 'window' | 'baseline' | 'detector' | 'bar'> & {
+  segments?: MetricStatus['segments'] | null;
+};
 
 /**
  * "pass rate 84.1% (95% CI 82.0–86.0) vs baseline 88.3%; drop detected on 2026-12-03 after 1,840 sampled calls;
@@ -87,13 +91,15 @@ export function adviceLine(stage: StageAdvice): string {
   return `stage ${stage.current}: ${what}${reasons.length ? ` (${reasons.join('; ')})` : ''}`;
 }
 
-function row(m: MetricStatus): string[] {
+function row(m: MetricStatus | PromptLengthStatus): string[] {
   const w = m.window;
   const estimate = m.metric === 'segment_mix' ? `${count(w.n)} calls` : formatFigure(m.metric, w.estimate);
   const ci = w.low !== null && w.high !== null ? `${formatFigure(m.metric, w.low, true)}–${formatFigure(m.metric, w.high, true)}` : '—';
   const alarm = m.detector?.alarm ? `${DETECTED[m.worse]} ${m.detector.alarm.at.slice(0, 10)}` : m.detector ? 'none' : '—';
   const bar = m.bar ? `${formatFigure(m.metric, m.bar.value)} ${m.bar.passed === true ? 'met' : m.bar.passed === false ? 'FAILED' : 'not proven'}` : '—';
-  return [metricLabel(m.metric), estimate, ci, String(w.n), formatFigure(m.metric, m.baseline.value), alarm, bar, m.state];
+  // The segment mix has no single baseline figure: its shares are listed below the table.
+  const baseline = m.metric === 'segment_mix' ? 'shares below' : formatFigure(m.metric, m.baseline.value);
+  return [metricLabel(m.metric), estimate, ci, String(w.n), baseline, alarm, bar, m.state];
 }
 
 function table(rows: string[][]): string[] {
@@ -120,8 +126,9 @@ export function renderMonitorStatusText(status: MonitorStatus): string {
   if (baseline) lines.push(`baseline: ${escapeTerminal(baseline.source, 200)}`);
   const header = ['metric', 'window', '95% CI', 'n', 'baseline', 'detector', 'bar', 'state'];
   if (status.metrics.length) lines.push('', 'quality', ...table([header, ...status.metrics.map(row)]).map((l) => `  ${l}`));
-  if (status.inputDrift.length) {
-    lines.push('', 'input drift (the traffic, not the model)', ...table([header, ...status.inputDrift.map(row)]).map((l) => `  ${l}`));
+  const input = [...status.inputDrift.map(row), ...(status.promptLength ? [row(status.promptLength)] : [])];
+  if (input.length) {
+    lines.push('', 'input drift (the traffic, not the model)', ...table([header, ...input]).map((l) => `  ${l}`));
     for (const m of status.inputDrift) {
       for (const seg of m.segments ?? []) {
         const base = seg.baselineShare === null ? 'unknown' : pct(seg.baselineShare);
@@ -132,7 +139,7 @@ export function renderMonitorStatusText(status: MonitorStatus): string {
   if (status.stage) lines.push('', adviceLine(status.stage));
   lines.push('', status.openAlerts.length ? `open alerts (${status.openAlerts.length}):` : 'no open alerts');
   for (const alert of status.openAlerts)
-    lines.push(`  ${metricLabel(alert.metric as MonitorMetric)} since ${alert.openedAt}: ${escapeTerminal(alertSentence(alert), 400)}`);
+    lines.push(`  ${metricLabel(alert.metric as WindowMetric)} since ${alert.openedAt}: ${escapeTerminal(alertSentence(alert), 400)}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -141,7 +148,7 @@ export function alertSentence(alert: MonitorAlert): string {
   const e = alert.evidence as Partial<Evidence>;
   if (!e.window || !e.baseline || !e.worse) return `${alert.metric}: alert opened ${alert.openedAt}`;
   return evidenceSentence({
-    metric: alert.metric as MonitorMetric,
+    metric: alert.metric as WindowMetric,
     worse: e.worse,
     window: e.window,
     baseline: e.baseline,
@@ -163,7 +170,7 @@ export interface WebhookBody {
 
 /** The Slack-compatible body of one new alert: `text` (the notification's fallback) and `blocks`. */
 export function webhookBody(alert: MonitorAlert): WebhookBody {
-  const title = `evalspec alert: ${metricLabel(alert.metric as MonitorMetric)} of monitor ${alert.monitor} (suite ${alert.suite})`;
+  const title = `evalspec alert: ${metricLabel(alert.metric as WindowMetric)} of monitor ${alert.monitor} (suite ${alert.suite})`;
   const sentence = alertSentence(alert);
   const baseline = (alert.evidence as Partial<Evidence>).baseline?.source;
   return {

@@ -1,13 +1,12 @@
 // One metric over time for the viewer's Monitor page: a point per window, each computed by the same per-window
 // function as the status's current window (window-figures.ts), the baseline line, and the alert markers. One pass
 // over the stream; only the window being filled is held in memory.
-import type { MonitoredCall } from '../stats/index.js';
 import type { Store } from '../store/index.js';
-import { durationMs, type MonitorMetric, type Suite } from '../suite/index.js';
+import { durationMs, type Suite } from '../suite/index.js';
 import { resolveBaseline } from './baseline.js';
 import { findMonitor, metricBaseline } from './evaluate.js';
 import type { MetricWindow, MonitorSeries } from './status-types.js';
-import { WindowAccumulator, windowFigure } from './window-figures.js';
+import { WindowAccumulator, windowFigure, type WindowCall, type WindowMetric } from './window-figures.js';
 
 export interface SeriesOptions {
   now?: Date;
@@ -24,8 +23,8 @@ export async function monitorSeries(store: Store, suite: Suite, monitorName: str
   const minSamples = monitor.alert.min_samples;
   const metrics = monitor.metrics;
   const baseline = await resolveBaseline(store, suite, monitor);
-  const referenceCalls: MonitoredCall[] = baseline.kind === 'run' ? baseline.calls : [];
-  const points = new Map<MonitorMetric, MetricWindow[]>(metrics.map((m) => [m, []]));
+  const referenceCalls: WindowCall[] = baseline.kind === 'run' ? baseline.calls : [];
+  const points = new Map<WindowMetric, MetricWindow[]>(metrics.map((m) => [m, []]));
   let index = 0;
   let accs = metrics.map((m) => new WindowAccumulator(m, first, first + width));
   const flushUntil = (target: number) => {

@@ -5,14 +5,19 @@
 // bar. The per-call figure is read by stats/'s metricValue, the same reading the drift detectors use.
 import { metricValue, meanWindowEstimate, quantileWindowEstimate, rateWindowEstimate, type MonitoredCall, type WindowEstimate } from '../stats/index.js';
 import type { MonitorMetric } from '../suite/index.js';
-import type { BarVerdict, MetricWindow } from './status-types.js';
+import type { BarVerdict, InputMetric, MetricWindow } from './status-types.js';
+
+/** A suite metric, or prompt length (input drift: input tokens per call). */
+export type WindowMetric = MonitorMetric | InputMetric;
+/** A call as the window figures read it: stats/'s fields, plus input tokens for prompt length. */
+export type WindowCall = MonitoredCall & { inputTokens?: number | null };
 
 /** Two-sided level of window intervals, and the one-sided level of bar bounds. */
 export const WINDOW_LEVEL = 0.95;
 export const BAR_LEVEL = 0.95;
 
 /** Metrics read as 0/1 per call (Wilson interval). */
-const RATE_METRICS = new Set<MonitorMetric>(['pass_rate', 'critical_rate', 'refusal_rate']);
+const RATE_METRICS = new Set<WindowMetric>(['pass_rate', 'critical_rate', 'refusal_rate']);
 
 export class WindowAccumulator {
   /** Calls seen (segment mix: every call; others: calls with a known figure). */
@@ -22,18 +27,18 @@ export class WindowAccumulator {
   readonly tagCounts = new Map<string, number>();
 
   constructor(
-    readonly metric: MonitorMetric,
+    readonly metric: WindowMetric,
     readonly start: number,
     readonly end: number,
   ) {}
 
-  add(call: MonitoredCall): void {
+  add(call: WindowCall): void {
     if (this.metric === 'segment_mix') {
       this.n++;
       for (const tag of new Set(call.tags)) this.tagCounts.set(tag, (this.tagCounts.get(tag) ?? 0) + 1);
       return;
     }
-    const v = metricValue(call, this.metric);
+    const v = this.metric === 'prompt_length' ? (call.inputTokens ?? null) : metricValue(call, this.metric);
     if (v === null) return;
     this.n++;
     if (RATE_METRICS.has(this.metric)) {
@@ -43,7 +48,7 @@ export class WindowAccumulator {
 }
 
 /** A bar on a window: pass rate and refusal rate are minimums, critical rate a maximum. */
-export function barKind(metric: MonitorMetric): 'min' | 'max' {
+export function barKind(metric: WindowMetric): 'min' | 'max' {
   return metric === 'pass_rate' ? 'min' : 'max';
 }
 

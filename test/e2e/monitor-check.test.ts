@@ -195,3 +195,28 @@ describe('monitor status: a baseline from a stored run', () => {
     expect(queryDb(dir, 'SELECT * FROM monitor_alerts')).toEqual([]);
   });
 });
+
+describe('monitor status: the table and bad input', () => {
+  it('prints quality and input drift apart, and names the monitors when one is unknown (exit 2)', async () => {
+    const dir = tempDir();
+    writeFiles(dir, { 'evalspec.yaml': SUITE.replace('metrics: [pass_rate]', 'metrics: [pass_rate, segment_mix]') });
+    const store = openStore(join(dir, '.evalspec/evalspec.db'));
+    await seedStream(store, { suite: 'prod', monitor: 'answers', start: START, days: 9, perDay: 300, passRate: () => 0.9, seed: 5, tags: () => ['plan:pro'] });
+    await store.close();
+    const shown = await runCli(['monitor', 'status', 'evalspec.yaml', '--now', iso(9)], { cwd: dir });
+    expect(shown.exitCode).toBe(0);
+    expect(shown.stdout).toContain('baseline: production 2026-11-01..2026-11-08');
+    expect(shown.stdout).toMatch(/quality\n\s+metric\s+window/);
+    expect(shown.stdout).toMatch(/\n\s+pass rate\s+\d+\.\d%\s+\d+\.\d–\d+\.\d\s+300\s+\d+\.\d%\s+none\s+—\s+ok/);
+    expect(shown.stdout).toContain('input drift (the traffic, not the model)');
+    expect(shown.stdout).toContain('plan:pro: 100.0% (baseline 100.0%)');
+
+    const unknown = await runCli(['monitor', 'status', 'evalspec.yaml', '--monitor', 'nope'], { cwd: dir });
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toContain('no monitor "nope"');
+    expect(unknown.stderr).toContain('answers');
+    const badTime = await runCli(['monitor', 'check', 'evalspec.yaml', '--now', 'yesterday'], { cwd: dir });
+    expect(badTime.exitCode).toBe(2);
+    expect(badTime.stderr).toContain('--now "yesterday" is not a time');
+  });
+});

@@ -6,8 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { tempDir, writeFiles } from '../helpers/cli.js';
 import { loadSuite } from '../../src/suite/index.js';
-import { evaluate, evaluateMonitor, monitorSeries } from '../../src/monitor/index.js';
-import { openStore, type Store } from '../../src/store/index.js';
+import { evaluate, evaluateMonitor, monitorSeries, runMonitorCycle } from '../../src/monitor/index.js';
+import { openStore, type MonitorAlert, type Store } from '../../src/store/index.js';
 import { DAY, seedStream, type SeededCall } from './seed-production.js';
 
 const START = Date.UTC(2026, 10, 1);
@@ -66,6 +66,8 @@ describe('evaluateMonitor: a 6-point drop after 14 stable days', () => {
       seed: 15,
     });
 
+    // Every day of the stable week after the reference week: nothing opens.
+    for (let day = 9; day < 14; day++) expect((await evaluate(store, suite, 'answers', { now: new Date(START + day * DAY) })).opened).toEqual([]);
     const before = await evaluate(store, suite, 'answers', { now: new Date(START + 14 * DAY) });
     expect(before.opened).toEqual([]);
     const pass = before.status.metrics.find((m) => m.metric === 'pass_rate')!;
@@ -155,18 +157,49 @@ describe('evaluateMonitor: a 6-point drop after 14 stable days', () => {
     expect(mix.state).toBe('alert');
     expect(mix.segments!.some((s) => s.moved && s.segment.startsWith('plan:'))).toBe(true);
   });
+
+  it('reports longer prompts as input drift (prompt length), not as a quality alert', async () => {
+    const { suite, store } = await setUp(REFERENCE);
+    // From day 14 prompts are twice as long: 50–150 input tokens before, 150–250 after.
+    await seedStream(store, {
+      suite: 'prod',
+      monitor: 'answers',
+      start: START,
+      days: 17,
+      perDay: 500,
+      passRate: () => 0.88,
+      seed: 12,
+      inputTokens: (d, random) => Math.round((d < 14 ? 50 : 150) + 100 * random()),
+    });
+    const calm = await evaluate(store, suite, 'answers', { now: new Date(START + 14 * DAY) });
+    expect(calm.status.promptLength?.state).toBe('ok');
+    const result = await evaluate(store, suite, 'answers', { now: new Date(START + 17 * DAY) });
+    expect(result.opened.map((a) => a.metric)).toEqual(['prompt_length']);
+    expect(result.status.promptLength?.state).toBe('alert');
+    expect(result.status.promptLength!.window.estimate!).toBeGreaterThan(150);
+    expect(result.status.metrics.every((m) => m.state !== 'alert')).toBe(true);
+  });
 });
 
 describe('monitorSeries', () => {
   it('gives a point per window computed like the status window', async () => {
     const { suite, store } = await setUp(REFERENCE);
-    await seedStream(store, { suite: 'prod', monitor: 'answers', start: START, days: 17, perDay: 500, passRate: (d) => (d < 14 ? 0.88 : 0.82), seed: 15 });
-    const now = new Date(START + 17 * DAY);
+    await seedStream(store, { suite: 'prod', monitor: 'answers', start: START, days: 19, perDay: 500, passRate: (d) => (d < 14 ? 0.88 : 0.82), seed: 15 });
+    const now = new Date(START + 19 * DAY);
     const series = await monitorSeries(store, suite, 'answers', { now, windows: 5 });
     const pass = series.find((s) => s.metric === 'pass_rate')!;
     expect(pass.points).toHaveLength(5);
     const status = await evaluateMonitor(store, suite, 'answers', { now });
     expect(pass.points[4]).toEqual(status.metrics.find((m) => m.metric === 'pass_rate')!.window);
     expect(pass.baseline).toEqual(status.metrics.find((m) => m.metric === 'pass_rate')!.baseline);
+    // A check opens the alert and notifies it once; the series marks it.
+    const notified: MonitorAlert[] = [];
+    const cycle = await runMonitorCycle(store, suite, { now, notify: async (alert) => void notified.push(alert) });
+    expect(notified.map((a) => a.metric)).toEqual(['pass_rate']);
+    expect(cycle.notified[0].evidence.notifiedAt).toBe(now.toISOString());
+    const marked = (await monitorSeries(store, suite, 'answers', { now, windows: 5 })).find((s) => s.metric === 'pass_rate')!;
+    expect(marked.alerts).toEqual([{ at: now.toISOString(), alertId: notified[0].id }]);
+    await runMonitorCycle(store, suite, { now, notify: async (alert) => void notified.push(alert) });
+    expect(notified).toHaveLength(1);
   });
 });

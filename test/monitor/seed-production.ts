@@ -20,6 +20,8 @@ export interface StreamSpec {
   tags?: (day: number, random: () => number) => string[];
   /** Latency in ms (default 100 + 900 × a uniform draw). */
   latency?: (day: number, random: () => number) => number;
+  /** Input tokens of a call (default 20). */
+  inputTokens?: (day: number, random: () => number) => number;
   /** Id prefix, so two streams of one test do not collide. */
   prefix?: string;
 }
@@ -44,9 +46,10 @@ export async function seedStream(store: Store, spec: StreamSpec): Promise<Seeded
       const passed = random() < spec.passRate(day);
       const latencyMs = spec.latency ? spec.latency(day, random) : 100 + Math.round(900 * random());
       const tags = spec.tags ? spec.tags(day, random) : [];
+      const inputTokens = spec.inputTokens ? spec.inputTokens(day, random) : 20;
       verdicts.set(id, passed);
       calls.push({ startedAt: new Date(t).toISOString(), passed });
-      records.push(record(spec.suite, id, t, latencyMs, tags));
+      records.push({ ...record(spec.suite, id, t, latencyMs, tags), inputTokens });
     }
     await store.production.putRecords(
       records,
