@@ -399,7 +399,7 @@ export interface DetectorVerdict {
   method: string;
   falseAlarmRate: number;
   periodDays: number;
-  samplesPerPeriod: number;
+  samplesPerPeriod?: number;
   alarm: { at: string; afterSamples: number } | null;
   statistic: number | null;
   threshold: number | null;
@@ -427,6 +427,10 @@ export interface MetricStatus {
   state: MetricState;
   segments?: SegmentShare[];
 }
+export type InputMetric = 'prompt_length';
+export interface PromptLengthStatus extends Omit<MetricStatus, 'metric' | 'segments'> {
+  metric: InputMetric;
+}
 export interface StageAdvice {
   current: DeploymentStage | null;
   advice: 'advance' | 'hold' | 'kill-switch' | null;
@@ -440,6 +444,7 @@ export interface MonitorStatus {
   samples: { scored: number; unscored: number; errors: number; queued: number };
   metrics: MetricStatus[];
   inputDrift: MetricStatus[];
+  promptLength?: PromptLengthStatus | null;
   stage: StageAdvice | null;
   openAlerts: MonitorAlertView[];
 }

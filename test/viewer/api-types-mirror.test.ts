@@ -38,6 +38,7 @@ const mirrored: Record<string, true> = {
   productionScore: true satisfies Mirrors<Viewer.ProductionScoreView, ProductionScore>,
   monitorAlert: true satisfies Mirrors<Viewer.MonitorAlertView, MonitorAlert>,
   metricStatus: true satisfies Mirrors<Viewer.MetricStatus, Monitor.MetricStatus>,
+  promptLengthStatus: true satisfies Mirrors<Viewer.PromptLengthStatus, Monitor.PromptLengthStatus>,
   monitorStatus: true satisfies Mirrors<Viewer.MonitorStatus, Monitor.MonitorStatus>,
   monitorSeries: true satisfies Mirrors<Viewer.MonitorSeries, Monitor.MonitorSeries>,
   reportView: true satisfies Fits<Pick<RunReport, keyof Named<Viewer.ReportView>>, Named<Viewer.ReportView>>,

@@ -2,7 +2,7 @@
 // baseline and alerts, the server's status line and evidence sentences, the segment mix and input drift beside
 // quality, and the sampled records behind any point (failed first), each opening the record view.
 import { useEffect } from 'react';
-import { api, type MetricState, type MetricStatus, type MetricWindow, type MonitorDetailResponse, type MonitorSeries } from '../api';
+import { api, type MetricState, type MetricStatus, type PromptLengthStatus, type MetricWindow, type MonitorDetailResponse, type MonitorSeries } from '../api';
 import { useAsync } from '../hooks';
 import { links, replaceParams } from '../router';
 import { ErrorBox, Loading, PlainText, Section, Verdict } from '../components/common';
@@ -79,7 +79,7 @@ function MonitorList() {
 }
 
 interface PanelProps {
-  s: MetricStatus;
+  s: MetricStatus | PromptLengthStatus;
   series?: MonitorSeries;
   sentence?: string;
   onSelect: (w: MetricWindow) => void;
@@ -94,8 +94,12 @@ function MetricPanel({ s, series, sentence, onSelect, tagHref }: PanelProps) {
         <StateBadge state={s.state} />
       </div>
       {sentence && <p className="evidence small">{sentence}</p>}
-      {series && series.points.length > 0 ? <MonitorChart series={series} onSelect={onSelect} /> : <div className="muted small">No windows yet.</div>}
-      {s.segments && s.segments.length > 0 && (
+      {series && series.points.length > 0 ? (
+        <MonitorChart series={series} onSelect={onSelect} />
+      ) : (
+        <div className="muted small">No series over time for this figure: the current window’s is above.</div>
+      )}
+      {'segments' in s && s.segments && s.segments.length > 0 && (
         <table className="segments-table small">
           <thead>
             <tr>
@@ -140,7 +144,7 @@ function MonitorDetail({ suite, monitor, params }: { suite: string; monitor: str
   const { status, series, words }: MonitorDetailResponse = data.data;
   const seriesOf = (m: string) => series.find((x) => x.metric === m);
   const select = (w: MetricWindow) => replaceParams({ since: w.start, until: w.end, tag: params.get('tag') ?? undefined });
-  const panel = (s: MetricStatus) => (
+  const panel = (s: MetricStatus | PromptLengthStatus) => (
     <MetricPanel
       key={s.metric}
       s={s}
@@ -181,7 +185,9 @@ function MonitorDetail({ suite, monitor, params }: { suite: string; monitor: str
       <div className="monitor-columns">
         <Section title="Quality">{status.metrics.map(panel)}</Section>
         <Section title="Input drift (did the traffic change?)">
-          {status.inputDrift.length ? status.inputDrift.map(panel) : <div className="muted small">This monitor watches no input metric.</div>}
+          {status.inputDrift.map(panel)}
+          {status.promptLength && panel(status.promptLength)}
+          {status.inputDrift.length === 0 && !status.promptLength && <div className="muted small">This monitor watches no input metric.</div>}
         </Section>
       </div>
       <WindowRecords suite={suite} monitor={monitor} params={params} />
