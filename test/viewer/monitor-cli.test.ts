@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { cleanupTempDirs, runCli, startCli } from '../helpers/cli.js';
 import type { MonitorListResponse } from '../../src/viewer/index.js';
 import { EXIT } from '../../src/errors.js';
+import { openStore } from '../../src/store/index.js';
 import { MONITOR, SUITE, seedProduction, type SeededProduction } from './monitor-seed.js';
 
 let seeded: SeededProduction;
@@ -59,6 +60,40 @@ describe('evalspec view --suite', () => {
       const list = (await (await fetch(`${url}api/monitor`)).json()) as MonitorListResponse;
       expect(list).toEqual({ suites: [], withoutSuiteFile: [SUITE] });
       expect((await fetch(`${url}api/monitor/${SUITE}/${MONITOR}`)).status).toBe(404);
+    } finally {
+      expect(await stop(child)).toBe(0);
+    }
+  });
+
+  it('without --suite, reads the suite file of the suite’s latest stored run', async () => {
+    const store = openStore(seeded.db);
+    try {
+      await store.runs.create({
+        id: 'run-prod-1',
+        suiteName: SUITE,
+        suiteHash: 'h',
+        suiteFile: seeded.suiteFile,
+        label: null,
+        status: 'completed',
+        formatVersion: 1,
+        config: {},
+        variants: [],
+        repeat: 1,
+        gitCommit: null,
+        gitBranch: null,
+        totalCalls: 0,
+        startedAt: new Date().toISOString(),
+        endedAt: new Date().toISOString(),
+        warnings: [],
+      });
+    } finally {
+      await store.close();
+    }
+    const { child, url } = await startView([]);
+    try {
+      const list = (await (await fetch(`${url}api/monitor`)).json()) as MonitorListResponse;
+      expect(list.suites.map((s) => s.suite)).toEqual([SUITE]);
+      expect(list.withoutSuiteFile).toEqual([]);
     } finally {
       expect(await stop(child)).toBe(0);
     }
