@@ -37,7 +37,7 @@ function MonitorList() {
       {suites.length === 0 && <div className="muted">No monitors: start the viewer with `--suite FILE` for a suite that has `monitors:`.</div>}
       {suites.map((s) => (
         <Section key={s.suite} title={s.suite}>
-          <table className="monitors-table">
+          <table className="table monitors-table">
             <thead>
               <tr>
                 <th>monitor</th>
@@ -100,7 +100,7 @@ function MetricPanel({ s, series, sentence, onSelect, tagHref }: PanelProps) {
         <div className="muted small">No series over time for this figure: the current window’s is above.</div>
       )}
       {'segments' in s && s.segments && s.segments.length > 0 && (
-        <table className="segments-table small">
+        <table className="table segments-table small">
           <thead>
             <tr>
               <th>segment</th>
@@ -229,7 +229,7 @@ function WindowRecords({ suite, monitor, params }: { suite: string; monitor: str
       {!data.data && !data.error && <Loading what="Loading the records" />}
       {data.data && (
         <>
-          <table className="records-table" data-testid="window-records">
+          <table className="table records-table" data-testid="window-records">
             <thead>
               <tr>
                 <th>verdict</th>

@@ -17,7 +17,7 @@ function ScoreView({ score }: { score: ProductionScoreView }) {
         {score.criticalFailed && <span className="badge badge-fail"> critical</span>} <span className="muted">scored {when(score.scoredAt)} UTC</span>
       </div>
       {score.reason && <PlainText text={score.reason} className="small" />}
-      <table className="checks-table small">
+      <table className="table checks-table small">
         <tbody>
           {score.checks.map((c) => (
             <tr key={c.name} className="check-row">
