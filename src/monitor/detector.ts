@@ -32,9 +32,13 @@ function ruleFor(metric: WindowMetric, baseline: DriftMetricBaseline, settings: 
   return { ...settings, metric, kind: 'exceedance', baseline, quantile: 0.5, direction: 'both' };
 }
 
-/** A call as the drift rule of a metric reads it. */
-function observationOf(call: WindowCall, metric: WindowMetric): DriftObservation {
-  return metric === 'prompt_length' ? { at: call.startedAt, value: call.inputTokens ?? null } : driftObservation(call, metric);
+/**
+ * A call as the drift rule of a metric reads it, its time as epoch ms (parsed once per call, not once per rule; an
+ * alarm's time is then written back as ISO 8601, the form startedAt is stored in).
+ */
+function observationOf(call: WindowCall, metric: WindowMetric, time: number): DriftObservation {
+  const o = metric === 'prompt_length' ? { at: call.startedAt, value: call.inputTokens ?? null } : driftObservation(call, metric);
+  return { ...o, at: time };
 }
 
 export const SAMPLES_PER_PERIOD_LADDER = [1_000, 4_000, 16_000, 64_000, 256_000, 1_024_000, 4_096_000, 16_384_000] as const;
@@ -48,8 +52,8 @@ class RestartingRule {
   constructor(private readonly make: () => DriftMonitor) {
     this.monitor = make();
   }
-  observe(call: WindowCall, metric: WindowMetric): void {
-    const alarm = this.monitor.observe(observationOf(call, metric));
+  observe(observation: DriftObservation): void {
+    const alarm = this.monitor.observe(observation);
     if (alarm) {
       this.latest = alarm;
       this.alarms++;
@@ -103,12 +107,13 @@ export class MetricDetector {
     );
   }
 
-  observe(call: WindowCall): void {
-    if (this.first === null) this.first = Date.parse(call.startedAt);
-    const o = observationOf(call, this.metric);
+  /** The next call, with its startedAt as epoch ms. */
+  observe(call: WindowCall, time: number): void {
+    if (this.first === null) this.first = time;
+    const o = observationOf(call, this.metric, time);
     if (this.metric === 'segment_mix' || (o.value !== null && o.value !== undefined)) this.count++;
     this.lowest = this.rung(this.count);
-    for (let k = this.lowest; k < this.rules.length; k++) this.rules[k].observe(call, this.metric);
+    for (let k = this.lowest; k < this.rules.length; k++) this.rules[k].observe(o);
   }
 
   /** The ladder rung for a count of calls between the first call and now (at least a day: a burst is not a rate). */

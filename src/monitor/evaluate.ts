@@ -138,7 +138,7 @@ export async function evaluate(store: Store, suite: Suite, monitorName: string, 
     if (baseline.kind === 'window' && t >= Date.parse(baseline.since) && t < Date.parse(baseline.until)) referenceCalls.push(call);
     if (detectorSince !== null && t >= detectorSince) {
       if (!detectorsBuilt) buildDetectors(referenceCalls, baseline.source);
-      for (const d of detectors.values()) d.observe(call);
+      for (const d of detectors.values()) d.observe(call, t);
     }
     if (t >= windowStart && t < now) {
       samples[call.status === 'scored' ? 'scored' : call.status === 'unscored' ? 'unscored' : 'errors']++;
