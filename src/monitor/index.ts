@@ -21,4 +21,14 @@ export { evaluateMonitor, evaluate, findMonitor, type EvaluateOptions, type Eval
 export { monitorSeries, type SeriesOptions } from './series.js';
 export { windowFigure, WindowAccumulator, type WindowFigure } from './window-figures.js';
 export { runMonitorCycle, webhookNotifier, webhookHost, type AlertNotifier, type MonitorCycleOptions, type MonitorCycleResult } from './cycle.js';
-export { evidenceSentence, alertSentence, renderMonitorStatusText, webhookBody, escapeSlack, metricLabel, formatFigure, type WebhookBody } from './render.js';
+export {
+  evidenceSentence,
+  adviceLine,
+  alertSentence,
+  renderMonitorStatusText,
+  webhookBody,
+  escapeSlack,
+  metricLabel,
+  formatFigure,
+  type WebhookBody,
+} from './render.js';

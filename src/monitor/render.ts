@@ -74,7 +74,8 @@ function pct(share: number, digits = 1): string {
   return `${(share * 100).toFixed(digits)}%`;
 }
 
-function adviceLine(stage: StageAdvice): string {
+/** The stage advice in words (`monitor status` and the viewer's Monitor page). */
+export function adviceLine(stage: StageAdvice): string {
   const reasons = stage.reasons.map((r) => {
     const verdict = r.passed === true ? 'met' : r.passed === false ? 'failed' : 'not proven';
     return `${metricLabel(r.metric)} bound ${formatFigure(r.metric, r.bound)} vs bar ${formatFigure(r.metric, r.bar)}: ${verdict}`;
