@@ -19,6 +19,8 @@ import { registerDoctorCommand } from './commands/doctor.js';
 import { registerStoreCommand } from './commands/store.js';
 import { registerTokensCommand } from './commands/tokens.js';
 import { registerWorkerCommand } from './commands/worker.js';
+import { registerCollectCommand } from './commands/collect.js';
+import { registerIngestCommand } from './commands/ingest.js';
 import { VERSION } from '../version.js';
 import type { CliIO } from './cli-io.js';
 
@@ -52,5 +54,7 @@ export function createProgram(io: CliIO): Command {
   registerDoctorCommand(program, io);
   registerStoreCommand(program, io);
   registerTokensCommand(program, io);
+  registerCollectCommand(program, io);
+  registerIngestCommand(program, io);
   return program;
 }
