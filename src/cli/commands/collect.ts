@@ -31,6 +31,11 @@ export function registerCollectCommand(program: Command, io: CliIO): void {
     .option('--host <address>', 'listen on this address instead of 127.0.0.1 (requires --token)')
     .option('--token <token>', 'senders must send Authorization: Bearer <token> (default $EVALSPEC_COLLECTOR_TOKEN)')
     .addOption(new Option('--score-concurrency <n>', 'records scored at once').default(4).argParser(integer('--score-concurrency', 1, 256)))
+    .addOption(
+      new Option('--lease <seconds>', "how long a scoring claim is held: a crashed scorer's records are scored again after it")
+        .default(60)
+        .argParser(integer('--lease', 1, 3600)),
+    )
     .option('--no-score', 'ingest only: leave the queue to another `evalspec collect` or `evalspec ingest`')
     .addOption(new Option('--status-every <seconds>', 'print the status line this often').default(10).argParser(integer('--status-every', 1, 86400)))
     .action(async (opts) => {
@@ -49,6 +54,7 @@ export function registerCollectCommand(program: Command, io: CliIO): void {
           token,
           score: opts.score !== false,
           scoreConcurrency: opts.scoreConcurrency,
+          leaseMs: opts.lease * 1000,
           onWarning: (w) => io.stderr(`warning: ${w}\n`),
         }).catch((error: unknown) => {
           if (!isEvalspecError(error)) {
