@@ -3,10 +3,11 @@
 // scorer loop that drains the queue. Scoring is asynchronous to the receiver: a slow judge never holds an ack.
 import { startCollector, queueEntriesFor, type Collector } from '../ingest/index.js';
 import type { Pricer } from '../run/index.js';
-import type { Store } from '../store/index.js';
+import type { ProductionRecord, Store } from '../store/index.js';
 import type { Suite } from '../suite/index.js';
 import { createProductionScorer, type ProductionScorer } from './scorer.js';
 import { startScoreLoop, type ScoreLoop } from './score-loop.js';
+import { startScoreWorker } from './score-worker-host.js';
 
 export interface CollectServiceOptions {
   suite: Suite;
@@ -31,6 +32,11 @@ export interface CollectServiceOptions {
    */
   onCycle?: { everyMs: number; run: (now: Date) => Promise<void> };
   onWarning?: (message: string) => void;
+  /**
+   * Score on a worker thread of this process with its own store connection (the built CLI does): the suite file and
+   * the store location (`--db` as given) it opens. Without it, the scorer loop runs on the receiver's thread.
+   */
+  scoreWorker?: { suiteFile: string; storeLocation: string | undefined };
 }
 
 export interface CollectServiceStats {
@@ -63,14 +69,73 @@ export interface CollectService {
   failed: Promise<never>;
 }
 
+/** Entries claimed per scoring batch: large enough that claim and complete transactions are few, small enough to finish well inside a lease. */
+const SCORE_BATCH = 256;
+/** Just-ingested records kept for the scorer (about 2 KB each): beyond it the scorer reads them from the store. */
+const RECENT_MAX = 8192;
+/** Records merged into one transaction at most. */
+const GROUP_MAX = 5000;
+
+/**
+ * Group commit: the batches of requests that arrive together (several exporters in flight) are stored in one
+ * transaction, scheduled after the current I/O events; each request is still acknowledged only after that commit.
+ */
+class GroupCommit {
+  private pending: { records: ProductionRecord[]; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private size = 0;
+  private scheduled = false;
+  constructor(private readonly commit: (records: ProductionRecord[]) => Promise<void>) {}
+
+  add(records: ProductionRecord[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ records, resolve, reject });
+      this.size += records.length;
+      if (this.size >= GROUP_MAX) this.flush();
+      else if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const group = this.pending;
+    if (group.length === 0) return;
+    this.pending = [];
+    this.size = 0;
+    this.commit(group.flatMap((g) => g.records)).then(
+      () => group.forEach((g) => g.resolve()),
+      (error: unknown) => group.forEach((g) => g.reject(error)),
+    );
+  }
+}
+
+/** A bounded map, oldest evicted first; an entry is taken once. */
+class RecentRecords {
+  private readonly map = new Map<string, ProductionRecord>();
+  constructor(private readonly max: number) {}
+  add(record: ProductionRecord): void {
+    if (this.max === 0) return;
+    this.map.set(record.id, record);
+    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
+  }
+  take(id: string): ProductionRecord | undefined {
+    const record = this.map.get(id);
+    if (record) this.map.delete(id);
+    return record;
+  }
+}
+
 export async function startCollectService(options: CollectServiceOptions): Promise<CollectService> {
   const { suite, store } = options;
   const counts = { received: 0, stored: 0, duplicates: 0 };
   const abort = new AbortController();
   const warnings: string[] = [];
 
+  const scoring = options.score !== false && suite.monitors.length > 0;
   let scorer: ProductionScorer | undefined;
-  if (options.score !== false && suite.monitors.length > 0) {
+  if (scoring && !options.scoreWorker) {
     scorer = await createProductionScorer({
       suite,
       store,
@@ -83,29 +148,47 @@ export async function startCollectService(options: CollectServiceOptions): Promi
     });
   }
 
+  const recent = new RecentRecords(scorer ? RECENT_MAX : 0);
+  const commits = new GroupCommit(async (records) => {
+    counts.received += records.length;
+    const queue = records.flatMap((r) => queueEntriesFor(r, suite.monitors));
+    const result = await store.production.putRecords(records, queue);
+    counts.stored += result.inserted;
+    counts.duplicates += result.duplicates;
+    // With no duplicate, every record of the batch is stored as it is here: the scorer may use it without a read.
+    if (result.duplicates === 0 && queue.length > 0) for (const r of records) recent.add(r);
+  });
+
   const collector: Collector = await startCollector({
     suite,
     port: options.port,
     host: options.host,
     token: options.token,
     pricer: options.pricer,
-    sink: async (records) => {
-      counts.received += records.length;
-      const queue = records.flatMap((r) => queueEntriesFor(r, suite.monitors));
-      const result = await store.production.putRecords(records, queue);
-      counts.stored += result.inserted;
-      counts.duplicates += result.duplicates;
-    },
+    sink: (records) => commits.add(records),
   });
 
-  let loop: ScoreLoop | undefined;
+  let loop: (ScoreLoop & { abort?: () => void }) | undefined;
   let fail!: (error: unknown) => void;
   const failed = new Promise<never>((_, reject) => (fail = reject));
   failed.catch(() => undefined);
-  if (scorer) {
-    loop = startScoreLoop({ store, suite, scorer, leaseMs: options.leaseMs, batch: Math.max(16, 8 * (options.scoreConcurrency ?? 4)) });
-    loop.done.catch((error: unknown) => fail(error));
+  if (scorer) loop = startScoreLoop({ store, suite, scorer, leaseMs: options.leaseMs, batch: SCORE_BATCH, recent: (id) => recent.take(id) });
+  else if (scoring && options.scoreWorker) {
+    // The store opened (and migrated) here first, so the worker's connection never races a migration.
+    await store.production.queueDepth(suite.name);
+    loop = startScoreWorker(
+      {
+        ...options.scoreWorker,
+        leaseMs: options.leaseMs,
+        batch: SCORE_BATCH,
+        concurrency: options.scoreConcurrency,
+        cache: options.cache,
+        isolateChecks: options.isolateChecks,
+      },
+      (w) => options.onWarning?.(w),
+    );
   }
+  loop?.done.catch((error: unknown) => fail(error));
 
   let stopped: Promise<CollectServiceStats> | undefined;
   let cycleTimer: NodeJS.Timeout | undefined;
@@ -144,7 +227,7 @@ export async function startCollectService(options: CollectServiceOptions): Promi
         clearTimeout(cycleTimer);
         await collector.close();
         if (loop) {
-          const grace = setTimeout(() => abort.abort(), graceMs);
+          const grace = setTimeout(() => (abort.abort(), loop.abort?.()), graceMs);
           await loop.stop();
           clearTimeout(grace);
         }

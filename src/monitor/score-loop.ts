@@ -24,6 +24,11 @@ export interface ScoreLoopOptions {
   idleMaxMs?: number;
   /** Stop when a claim finds nothing (batch import) instead of waiting for more. */
   untilEmpty?: boolean;
+  /**
+   * Records this process has in memory (just ingested): looked up before the store, so a record the collector just
+   * committed is not read back. Must return only records as stored.
+   */
+  recent?: (recordId: string) => ProductionRecord | undefined;
   /** Called after each completed batch with the scores stored. */
   onScored?: (scores: ProductionScore[]) => void;
 }
@@ -63,7 +68,7 @@ export function startScoreLoop(options: ScoreLoopOptions): ScoreLoop {
     for (const e of entries) byMonitor.set(e.monitor, [...(byMonitor.get(e.monitor) ?? []), e.recordId]);
     const records = new Map<string, ProductionRecord>();
     for (const id of new Set(entries.map((e) => e.recordId))) {
-      const record = await store.production.get(id);
+      const record = options.recent?.(id) ?? (await store.production.get(id));
       if (record) records.set(id, record);
     }
     for (const [monitor, ids] of byMonitor) {

@@ -55,6 +55,7 @@ export function registerCollectCommand(program: Command, io: CliIO): void {
           score: opts.score !== false,
           scoreConcurrency: opts.scoreConcurrency,
           leaseMs: opts.lease * 1000,
+          scoreWorker: { suiteFile: suite.file, storeLocation: program.opts().db },
           onWarning: (w) => io.stderr(`warning: ${w}\n`),
         }).catch((error: unknown) => {
           if (!isEvalspecError(error)) {

@@ -1,0 +1,37 @@
+// The collector's side of score-worker.ts: starts the worker thread and presents it as a ScoreLoop (done, stop,
+// scored), with `abort` to give up the batch in flight (its claims then expire and are scored on the next start).
+import { Worker } from 'node:worker_threads';
+import { EvalspecError, EXIT, type ErrorCode } from '../errors.js';
+import type { ScoreLoop } from './score-loop.js';
+import type { ScoreWorkerData, ScoreWorkerMessage } from './score-worker.js';
+
+export function startScoreWorker(data: ScoreWorkerData, onWarning: (message: string) => void): ScoreLoop & { abort: () => void } {
+  const worker = new Worker(new URL('./score-worker.js', import.meta.url), { workerData: data });
+  let scored = 0;
+  let fatal: EvalspecError | undefined;
+  const done = new Promise<void>((resolve, reject) => {
+    worker.on('message', (message: ScoreWorkerMessage) => {
+      if ('scored' in message) scored = message.scored;
+      else if ('warning' in message) onWarning(message.warning);
+      else if ('fatal' in message) {
+        const f = message.fatal;
+        fatal = new EvalspecError((f.code as ErrorCode | undefined) ?? 'STORE', `scorer: ${f.message}`, {
+          exitCode: f.exitCode ?? EXIT.internal,
+          hint: f.hint,
+        });
+      } else if ('stopped' in message) void worker.terminate();
+    });
+    worker.on('error', (error) => (fatal ??= new EvalspecError('STORE', `scorer thread failed: ${error.message}`, { exitCode: EXIT.internal, cause: error })));
+    worker.on('exit', () => (fatal ? reject(fatal) : resolve()));
+  });
+  done.catch(() => undefined);
+  return {
+    done,
+    scored: () => scored,
+    stop: async () => {
+      worker.postMessage('stop');
+      await done.catch(() => undefined);
+    },
+    abort: () => worker.postMessage('abort'),
+  };
+}

@@ -1,0 +1,77 @@
+// The scorer loop on a worker thread of the collector process, with its own store connection: scoring (checks,
+// claims, completions) runs beside the receiver instead of between its requests, so a scoring batch never delays an
+// acknowledgement and the receiver and the scorer use a core each. Messages: the parent sends 'stop'; the worker
+// posts { scored } as it goes, { warning }, { fatal } (a refused judge key) and { stopped } at the end.
+import { parentPort, workerData } from 'node:worker_threads';
+import { isEvalspecError } from '../errors.js';
+import { openStore } from '../store/index.js';
+import { loadSuite } from '../suite/index.js';
+import { createProductionScorer } from './scorer.js';
+import { startScoreLoop } from './score-loop.js';
+
+export interface ScoreWorkerData {
+  suiteFile: string;
+  /** What `--db` said (undefined: the default store, resolved in the same cwd and environment). */
+  storeLocation: string | undefined;
+  leaseMs?: number;
+  batch: number;
+  concurrency?: number;
+  cache?: boolean;
+  isolateChecks?: boolean;
+}
+
+export type ScoreWorkerMessage =
+  { scored: number } | { warning: string } | { fatal: { message: string; code?: string; exitCode?: number; hint?: string } } | { stopped: true };
+
+async function main(): Promise<void> {
+  const data = workerData as ScoreWorkerData;
+  const port = parentPort!;
+  const suite = loadSuite(data.suiteFile);
+  const store = openStore(data.storeLocation);
+  const abort = new AbortController();
+  const warnings: string[] = [];
+  const reported = new Set<string>();
+  const scorer = await createProductionScorer({
+    suite,
+    store,
+    cache: data.cache,
+    signal: abort.signal,
+    concurrency: data.concurrency,
+    isolateChecks: data.isolateChecks,
+    warnings,
+  });
+  const loop = startScoreLoop({
+    store,
+    suite,
+    scorer,
+    leaseMs: data.leaseMs,
+    batch: data.batch,
+    onScored: () => {
+      port.postMessage({ scored: loop.scored() } satisfies ScoreWorkerMessage);
+      for (const w of warnings) if (!reported.has(w)) (reported.add(w), port.postMessage({ warning: w } satisfies ScoreWorkerMessage));
+    },
+  });
+  port.on('message', (message: unknown) => {
+    if (message === 'stop') void loop.stop();
+    if (message === 'abort') abort.abort();
+  });
+  try {
+    await loop.done;
+  } catch (error) {
+    const fatal = isEvalspecError(error)
+      ? { message: error.message, code: error.code, exitCode: error.exitCode, hint: error.hint }
+      : { message: (error as Error)?.stack ?? String(error) };
+    port.postMessage({ fatal } satisfies ScoreWorkerMessage);
+  } finally {
+    await store.close();
+    port.postMessage({ stopped: true } satisfies ScoreWorkerMessage);
+  }
+}
+
+void main().catch((error: unknown) => {
+  const fatal = isEvalspecError(error)
+    ? { message: error.message, code: error.code, exitCode: error.exitCode, hint: error.hint }
+    : { message: (error as Error)?.stack ?? String(error) };
+  parentPort!.postMessage({ fatal } satisfies ScoreWorkerMessage);
+  parentPort!.postMessage({ stopped: true } satisfies ScoreWorkerMessage);
+});
