@@ -6,7 +6,13 @@ import type { ScoreLoop } from './score-loop.js';
 import type { ScoreWorkerData, ScoreWorkerMessage } from './score-worker.js';
 
 export function startScoreWorker(data: ScoreWorkerData, onWarning: (message: string) => void): ScoreLoop & { abort: () => void } {
-  const worker = new Worker(new URL('./score-worker.js', import.meta.url), { workerData: data });
+  // The scorer holds one batch (256 records) at a time: a small young generation keeps its share of the process's
+  // memory small (V8 would otherwise grow it as if the thread were the whole program). The old generation's cap is
+  // far above what a batch of even very long records needs.
+  const worker = new Worker(new URL('./score-worker.js', import.meta.url), {
+    workerData: data,
+    resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 256 },
+  });
   let scored = 0;
   let fatal: EvalspecError | undefined;
   const done = new Promise<void>((resolve, reject) => {
