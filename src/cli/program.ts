@@ -21,6 +21,8 @@ import { registerTokensCommand } from './commands/tokens.js';
 import { registerWorkerCommand } from './commands/worker.js';
 import { registerCollectCommand } from './commands/collect.js';
 import { registerIngestCommand } from './commands/ingest.js';
+import { registerPromoteCommand } from './commands/promote.js';
+import { registerMonitorCommand } from './commands/monitor.js';
 import { VERSION } from '../version.js';
 import type { CliIO } from './cli-io.js';
 
@@ -56,5 +58,7 @@ export function createProgram(io: CliIO): Command {
   registerTokensCommand(program, io);
   registerCollectCommand(program, io);
   registerIngestCommand(program, io);
+  registerPromoteCommand(program, io);
+  registerMonitorCommand(program, io);
   return program;
 }

@@ -9,3 +9,29 @@ export { refusalMetric, REFUSAL_PATTERNS, REFUSAL_WINDOW } from './refusal.js';
 export { startScoreLoop, newHolder, type ScoreLoop, type ScoreLoopOptions } from './score-loop.js';
 export { startCollectService, type CollectService, type CollectServiceOptions, type CollectServiceStats } from './collect-service.js';
 export { importProductionFiles, formatOf, type ImportFileResult, type ImportFormat, type ImportOptions } from './import-files.js';
+export {
+  caseFromRecord,
+  parseTimeBound,
+  promote,
+  promotedCaseId,
+  SeededSample,
+  type PromoteOptions,
+  type PromoteResult,
+  type PromoteSelection,
+  type PromotedCase,
+} from './promote.js';
+export { evaluateMonitor, evaluate, findMonitor, type EvaluateOptions, type Evaluation } from './evaluate.js';
+export { monitorSeries, type SeriesOptions } from './series.js';
+export { windowFigure, WindowAccumulator, type WindowFigure } from './window-figures.js';
+export { runMonitorCycle, webhookNotifier, webhookHost, type AlertNotifier, type MonitorCycleOptions, type MonitorCycleResult } from './cycle.js';
+export {
+  evidenceSentence,
+  adviceLine,
+  alertSentence,
+  renderMonitorStatusText,
+  webhookBody,
+  escapeSlack,
+  metricLabel,
+  formatFigure,
+  type WebhookBody,
+} from './render.js';

@@ -1,5 +1,5 @@
 // The refusal detector behind a monitor's refusal_rate (metrics.refusal on each score). The suite's checks have no
-// refusal detector of their own, so this is a short documented pattern list (docs/monitors-scoring.md): a model that
+// refusal detector of their own, so this is a short documented pattern list (docs/monitoring.md, "metrics.refusal"): a model that
 // declines says so in its opening sentence, so only the first REFUSAL_WINDOW characters are read — an answer that
 // helps at length and mentions "I can't …" halfway through is not a refusal.
 

@@ -33,6 +33,8 @@ export interface DetectorVerdict {
   /** The guarantee in data: P(any false alarm within `periodDays` days) ≤ falseAlarmRate, under the stated assumptions. */
   falseAlarmRate: number;
   periodDays: number;
+  /** N: the scored calls per period the guarantee is stated for (from the observed traffic, rounded up; monitor/detector.ts). Always set by evaluateMonitor; optional so shapes written before it still type-check. */
+  samplesPerPeriod?: number;
   /** When the change was detected, or null. */
   alarm: { at: string; afterSamples: number } | null;
   /** The detector's statistic and threshold now (for the curious and for tests). */
@@ -73,6 +75,14 @@ export interface MetricStatus {
   segments?: SegmentShare[];
 }
 
+/** Input drift figures that are not a suite metric: prompt length (input tokens per call). */
+export type InputMetric = 'prompt_length';
+
+/** Prompt length as input drift: the same figures as a metric's, in input tokens per call. */
+export interface PromptLengthStatus extends Omit<MetricStatus, 'metric' | 'segments'> {
+  metric: InputMetric;
+}
+
 export interface StageAdvice {
   current: DeploymentStage | null;
   /** `advance`: the evidence clears the next stage's bars; `hold`: it does not yet; `kill-switch`: the current stage's bars fail. */
@@ -91,6 +101,8 @@ export interface MonitorStatus {
   metrics: MetricStatus[];
   /** Input drift beside quality (segment mix, prompt length), so "the traffic changed" is told from "the model got worse". */
   inputDrift: MetricStatus[];
+  /** Input drift: prompt length (input tokens per call), when the monitor watches segment_mix; null otherwise. */
+  promptLength?: PromptLengthStatus | null;
   stage: StageAdvice | null;
   openAlerts: MonitorAlert[];
 }

@@ -3,7 +3,7 @@
 // transaction of three INSERT … SELECT FROM unnest(arrays) statements (prepared once per connection, one per table
 // whatever the batch size). A claim is one UPDATE over a SELECT … FOR UPDATE SKIP LOCKED: concurrent claimers
 // skip the entries another one is taking instead of waiting for them, and never get the same entry. Listings are
-// keyset pages, so memory stays flat however long the stream.
+// keyset pages (production-pages.ts), so memory stays flat however long the stream.
 import type pg from 'pg';
 import { pgText, type PgAccess } from './pg-entities.js';
 import {
@@ -23,11 +23,11 @@ import {
   scoreValues,
 } from './production-rows.js';
 import type { Row } from './rows.js';
+import { keysetPages } from './production-pages.js';
 import { POSTGRES_SQL } from './sql-dialect.js';
 import type { ProductionObservation, ProductionRecord, ProductionStore } from './production-types.js';
 
-/** Rows per page of a listing, and per INSERT of a batch. */
-const PAGE = 1000;
+/** Rows per INSERT of a batch. */
 const CHUNK = 5000;
 
 /** Column types for unnest's arrays; every other column is text. */
@@ -80,26 +80,8 @@ async function insertChunks(client: pg.PoolClient, name: string, text: string, r
   return out;
 }
 
-/** Keyset pages of `select` (which ends in a WHERE clause), ordered by two columns, `after` comparing the last row. */
-async function* pages(db: PgAccess, select: string, values: unknown[], order: [string, string], direction: 'ASC' | 'DESC', limit: number): AsyncGenerator<Row> {
-  let after: [unknown, unknown] | null = null;
-  let left = limit;
-  const n = values.length;
-  const compare = direction === 'ASC' ? '>' : '<';
-  while (left > 0) {
-    const size = Math.min(PAGE, left);
-    const keyset: string = after ? ` AND (${order[0]}, ${order[1]}) ${compare} ($${n + 1}, $${n + 2})` : '';
-    const text: string = `${select}${keyset} ORDER BY ${order[0]} ${direction}, ${order[1]} ${direction} LIMIT ${size}`;
-    const page: Row[] = (await db.query(text, after ? [...values, ...after] : values)).rows;
-    for (const row of page) yield row;
-    if (page.length < size) return;
-    left -= page.length;
-    const last: Row = page[page.length - 1];
-    after = [last[order[0].split('.')[1]], last[order[1].split('.')[1]]];
-  }
-}
-
 export function pgProduction(db: PgAccess): ProductionStore {
+  const fetch = async (sql: string, values: unknown[]) => (await db.query(sql, values)).rows;
   return {
     putRecords: async (records, queue) =>
       db.tx(async (client) => {
@@ -119,15 +101,14 @@ export function pgProduction(db: PgAccess): ProductionStore {
     suites: async () => (await db.query('SELECT DISTINCT suite FROM production_records ORDER BY suite')).rows.map((r) => r.suite as string),
     records: (query) => {
       const select = recordSelect(POSTGRES_SQL, query);
-      // Keyset on the record's own columns (equal to the tag row's): `SELECT r.*` carries them.
-      const rows = pages(
-        db,
-        `SELECT r.* FROM ${select.from} WHERE ${select.where}`,
-        select.values,
-        ['r.started_at', 'r.id'],
-        recordsAscending(query) ? 'ASC' : 'DESC',
-        query.limit ?? Infinity,
-      );
+      const rows = keysetPages(POSTGRES_SQL, fetch, {
+        select: `SELECT r.* FROM ${select.from} WHERE ${select.where}`,
+        values: select.values,
+        order: select.order,
+        keyOf: (row) => [row.started_at, row.id],
+        direction: recordsAscending(query) ? 'ASC' : 'DESC',
+        limit: query.limit,
+      });
       return (async function* () {
         for await (const row of rows) yield recordFromRow(row);
       })();
@@ -152,11 +133,10 @@ export function pgProduction(db: PgAccess): ProductionStore {
         );
       });
     },
-    queueDepth: async (suite, monitor) =>
-      Number(
-        (await db.query('SELECT COUNT(*) AS n FROM production_queue WHERE suite = $1 AND ($2::text IS NULL OR monitor = $2)', [suite, monitor ?? null])).rows[0]
-          .n,
-      ),
+    queueDepth: async (suite, monitor) => {
+      const sql = 'SELECT COUNT(*) AS n FROM production_queue WHERE suite = $1 AND ($2::text IS NULL OR monitor = $2)';
+      return Number((await db.query(sql, [suite, monitor ?? null])).rows[0].n);
+    },
     scores: async (recordId) => (await db.query('SELECT * FROM production_scores WHERE record_id = $1 ORDER BY monitor', [recordId])).rows.map(scoreFromRow),
     observations: (query) => {
       const values: unknown[] = [query.suite, query.monitor];
@@ -165,7 +145,13 @@ export function pgProduction(db: PgAccess): ProductionStore {
       if (query.until !== undefined) (values.push(query.until), (range += ` AND s.started_at < $${values.length}`));
       const select = `SELECT ${OBSERVATION_COLUMNS.join(', ')} FROM production_scores s JOIN production_records r ON r.id = s.record_id
         WHERE s.suite = $1 AND s.monitor = $2${range}`;
-      const rows = pages(db, select, values, ['s.started_at', 's.record_id'], 'ASC', Infinity);
+      const rows = keysetPages(POSTGRES_SQL, fetch, {
+        select,
+        values,
+        order: ['s.started_at', 's.record_id'],
+        keyOf: (row) => [row.started_at, row.record_id],
+        direction: 'ASC',
+      });
       const names = OBSERVATION_COLUMNS.map((c) => c.split('.')[1]);
       return (async function* (): AsyncGenerator<ProductionObservation> {
         const tagLists = new Map<string, string[]>();

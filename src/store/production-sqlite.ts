@@ -2,7 +2,7 @@
 // alerts in the tables of production-rows.ts. A batch of records is one transaction of prepared statements; a
 // claim is one UPDATE … RETURNING (SQLite serialises writers, so two claimers never get the same entry); a
 // completion inserts the score only if absent and deletes the queue entry in one transaction (exactly once).
-// Listings iterate their statement (one row in memory at a time).
+// Listings are keyset pages (production-pages.ts): memory flat, and the connection free for writes between pages.
 import type Database from 'better-sqlite3';
 import {
   ALERT_COLUMNS,
@@ -22,25 +22,10 @@ import {
 } from './production-rows.js';
 import type { Row } from './rows.js';
 import { SQLITE_SQL } from './sql-dialect.js';
+import { keysetPages } from './production-pages.js';
 import type { ProductionObservation, ProductionQueueEntry, ProductionRecord, ProductionStore } from './production-types.js';
 
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
-
-/** A statement's synchronous row iterator as an async iterable: one resolved promise per row, closed on break. */
-function asyncRows<T>(rows: IterableIterator<unknown>, map: (row: unknown) => T): AsyncIterableIterator<T> {
-  const iterator: AsyncIterableIterator<T> = {
-    next: () => {
-      const n = rows.next();
-      return Promise.resolve(n.done ? { done: true, value: undefined } : { done: false, value: map(n.value) });
-    },
-    return: () => {
-      rows.return?.();
-      return Promise.resolve({ done: true, value: undefined });
-    },
-    [Symbol.asyncIterator]: () => iterator,
-  };
-  return iterator;
-}
 
 export function sqliteProduction(db: () => Database.Database): ProductionStore {
   // Prepared on first use (a store that never sees production traffic prepares none of them), then reused.
@@ -48,6 +33,14 @@ export function sqliteProduction(db: () => Database.Database): ProductionStore {
   const statement = (sql: string): Database.Statement => {
     let s = prepared.get(sql);
     if (!s) prepared.set(sql, (s = db().prepare(sql)));
+    return s;
+  };
+  // A page at a time (production-pages.ts): no statement stays open between pages, so writes can interleave.
+  const fetch = async (sql: string, values: unknown[]) => statement(sql).all(...values) as Row[];
+  const rawStatements = new Map<string, Database.Statement>();
+  const raw = (sql: string): Database.Statement => {
+    let s = rawStatements.get(sql);
+    if (!s) rawStatements.set(sql, (s = db().prepare(sql).raw(true)));
     return s;
   };
   const INSERT_RECORD = `INSERT OR IGNORE INTO production_records (${RECORD_COLUMNS.join(', ')}) VALUES (${marks(RECORD_COLUMNS.length)})`;
@@ -93,13 +86,20 @@ export function sqliteProduction(db: () => Database.Database): ProductionStore {
     suites: async () => statement('SELECT DISTINCT suite FROM production_records ORDER BY suite').pluck().all() as string[],
     records: (query) => {
       const select = recordSelect(SQLITE_SQL, query);
-      const direction = recordsAscending(query) ? 'ASC' : 'DESC';
-      const limit = query.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(query.limit))}` : '';
-      // A statement of its own: two listings may be open at once.
-      const rows = db()
-        .prepare(`SELECT r.* FROM ${select.from} WHERE ${select.where} ORDER BY ${select.order.map((c) => `${c} ${direction}`).join(', ')}${limit}`)
-        .iterate(...select.values) as IterableIterator<Row>;
-      return asyncRows(rows, (row) => recordFromRow(row as Row));
+      // Flagged records are few: without statistics SQLite would walk all of the suite's records to find them.
+      const from =
+        query.flagged === true && select.from === 'production_records r' ? 'production_records r INDEXED BY production_records_flagged' : select.from;
+      const rows = keysetPages(SQLITE_SQL, fetch, {
+        select: `SELECT r.* FROM ${from} WHERE ${select.where}`,
+        values: select.values,
+        order: select.order,
+        keyOf: (row) => [row.started_at, row.id],
+        direction: recordsAscending(query) ? 'ASC' : 'DESC',
+        limit: query.limit,
+      });
+      return (async function* () {
+        for await (const row of rows) yield recordFromRow(row);
+      })();
     },
     claim: async ({ suite, monitor, limit, holder, now, leaseUntil }) => {
       const ofMonitor = monitor !== undefined ? ' AND monitor = ?' : '';
@@ -129,15 +129,19 @@ export function sqliteProduction(db: () => Database.Database): ProductionStore {
       let range = '';
       if (query.since !== undefined) ((range += ' AND s.started_at >= ?'), values.push(query.since));
       if (query.until !== undefined) ((range += ' AND s.started_at < ?'), values.push(query.until));
-      const rows = db()
-        .prepare(
-          `SELECT ${OBSERVATION_COLUMNS.join(', ')} FROM production_scores s JOIN production_records r ON r.id = s.record_id
-           WHERE s.suite = ? AND s.monitor = ?${range} ORDER BY s.started_at, s.record_id`,
-        )
-        .raw(true)
-        .iterate(...values) as IterableIterator<unknown[]>;
-      const tagLists = new Map<string, string[]>();
-      return asyncRows<ProductionObservation>(rows, (row) => observationFromRaw(row as unknown[], tagLists));
+      // Raw rows (arrays in OBSERVATION_COLUMNS order): a monitor reads months of them.
+      const rows = keysetPages<unknown[]>(SQLITE_SQL, async (sql, v) => raw(sql).all(...v) as unknown[][], {
+        select: `SELECT ${OBSERVATION_COLUMNS.join(', ')} FROM production_scores s JOIN production_records r ON r.id = s.record_id
+          WHERE s.suite = ? AND s.monitor = ?${range}`,
+        values,
+        order: ['s.started_at', 's.record_id'],
+        keyOf: (row) => [row[2], row[0]],
+        direction: 'ASC',
+      });
+      return (async function* (): AsyncGenerator<ProductionObservation> {
+        const tagLists = new Map<string, string[]>();
+        for await (const row of rows) yield observationFromRaw(row, tagLists);
+      })();
     },
     judgeSpend: async (suite, monitor, since) =>
       Number(

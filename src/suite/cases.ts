@@ -18,6 +18,8 @@ export interface Case {
   checks: CheckSpec[];
   cluster?: string;
   source: { file: string; line?: number };
+  /** The record's `provenance:` (where a promoted production case came from), as written; not hashed. */
+  provenance?: Record<string, unknown>;
   /** Hash of what defines the case (vars + checks): a changed case is not silently compared to its old self. */
   contentHash: string;
 }
@@ -147,7 +149,13 @@ export function buildCases(raw: RawCase[], file: string, lineOf?: (index: number
       checks,
       cluster: c.cluster === undefined ? undefined : String(c.cluster),
       source: { file, line },
+      provenance: c.provenance,
       contentHash: hashJson({ vars: c.vars, checks: c.checks }).slice(0, 16),
     };
   });
+}
+
+/** The cases of one case file (.jsonl, .csv, .json), validated as the suite loads them (`promote` reads its --out file). */
+export function loadCaseFile(file: string): Case[] {
+  return buildCases(readCaseFile(file), file);
 }

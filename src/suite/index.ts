@@ -1,6 +1,6 @@
 // The suite stage: load and validate a suite file into a typed Suite. The only import surface of suite/.
 export { loadSuite, type Suite, type ModelRef, type LoadSuiteOptions } from './load.js';
-export { type Case, hashJson, stableStringify } from './cases.js';
+export { type Case, hashJson, stableStringify, loadCaseFile } from './cases.js';
 export { renderTemplate, renderDeep, templateVariables } from './template.js';
 export { resolveEnv, requireEnv, redactSecrets, envVariablesIn } from './env.js';
 export { PROVIDER_TYPES, PROVIDER_TYPE_FACTS, BUILT_IN_PROVIDER_TYPES, isProviderType, type ProviderType } from './provider-types.js';

@@ -122,6 +122,11 @@ export const caseRecordSchema = z.strictObject({
   checks: z.array(z.unknown()).default([]),
   /** Cases sharing a cluster (e.g. questions on one document) are not independent: SEs are clustered. */
   cluster: z.union([z.string(), z.number()]).optional(),
+  /**
+   * Where the case came from (e.g. `evalspec promote`: trace id, span id, date, monitor, failed checks). Free-form and
+   * outside the case's content hash and the suite hash: it documents a case, it never changes what is run.
+   */
+  provenance: z.record(z.string(), z.unknown()).optional(),
 });
 
 /** Valid keys of each strict object, for "unknown key" messages. */

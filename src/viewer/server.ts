@@ -18,6 +18,7 @@ import { isEvalspecError } from '../errors.js';
 import { BadRequest, NotFound, ViewerData, type LabelInput, type ResultFilter } from './data.js';
 import { generateToken, sharedTokenAuth, storeTokenAuth, type Authenticator } from './auth.js';
 import { installAuth, sameOrigin, type ViewerEnv } from './auth-routes.js';
+import { MonitorData, type MonitoredSuite } from './monitor-data.js';
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
@@ -58,6 +59,8 @@ export interface ViewerOptions {
   labeller?: string;
   /** Count failed sign-ins by the last X-Forwarded-For entry (a reverse proxy in front), not the socket's peer. */
   trustProxy?: boolean;
+  /** The loaded suites whose monitors the Monitor page shows (`view --suite FILE`, else the suite files of stored runs). */
+  suites?: MonitoredSuite[];
 }
 
 export interface ViewerServer {
@@ -164,6 +167,7 @@ export function createViewerApp(
   options: Omit<ViewerOptions, 'token'> & { auth: Authenticator | null; allowedHosts: (host: string | undefined) => boolean },
 ): Hono<ViewerEnv> {
   const data = new ViewerData(options.store);
+  const monitors = new MonitorData(options.store, options.suites ?? []);
   const files = listStaticFiles(options.webRoot ?? defaultWebRoot());
   const labeller = options.labeller ?? osUser();
   // Signed in with a named token, you label as that name, whatever the browser sends.
@@ -293,6 +297,34 @@ export function createViewerApp(
       if (!q.caseId || !q.variantId || !Number.isInteger(repeat)) throw new BadRequest('give caseId, variantId and repeat');
       await data.deleteLabel(c.req.param('id')!, { caseId: q.caseId, variantId: q.variantId, repeat, labeller: signedInAs(c) ?? (q.labeller || labeller) });
       return { deleted: true };
+    }),
+  );
+  app.get(
+    '/api/monitor',
+    handle(async () => monitors.list()),
+  );
+  app.get(
+    '/api/monitor/:suite/:monitor',
+    handle(async (c) => monitors.detail(c.req.param('suite')!, c.req.param('monitor')!)),
+  );
+  app.get(
+    '/api/production/records',
+    handle(async (c) => monitors.records(c.req.query())),
+  );
+  app.get(
+    '/api/production/records/:id',
+    handle(async (c) => monitors.record(c.req.param('id')!)),
+  );
+  // A write like a label: the same CSRF rules (the /api/* guard above) and body limit.
+  app.post(
+    '/api/production/records/:id/flag',
+    bodyLimit({ maxSize: 4096, onError: (c) => c.json({ error: 'body too large' }, 413) }),
+    handle(async (c) => {
+      if (!(c.req.header('content-type') ?? '').startsWith('application/json')) throw new BadRequest('send Content-Type: application/json');
+      const body: unknown = await c.req.json().catch(() => {
+        throw new BadRequest('invalid JSON');
+      });
+      return monitors.flag(c.req.param('id')!, body);
     }),
   );
   app.all('/api/*', (c) => c.json({ error: 'no such endpoint' }, 404));

@@ -8,6 +8,9 @@ import type { CaseRow, LabelRow, ResultRow, RunState, RunStatus, StoredCheck, St
 import type { RunReport, VariantSummary } from '../../src/report/index.js';
 import type { Interval } from '../../src/stats/index.js';
 import type { JudgeDetail } from '../../src/score/index.js';
+import type { MonitorAlert, ProductionRecord, ProductionScore } from '../../src/store/index.js';
+import type * as Monitor from '../../src/monitor/index.js';
+import type { DeploymentStage, MonitorMetric } from '../../src/suite/index.js';
 
 /** true when A and B are assignable both ways (the same shape for every value either side can hold). */
 type Mirrors<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -29,6 +32,15 @@ const mirrored: Record<string, true> = {
   variantSummary: true satisfies Mirrors<Viewer.VariantSummary, VariantSummary>,
   // ReportView names the report's stable head (every name must be one of RunReport's, with a type the report's
   // fits: formatVersion is number, not 1) and leaves the newer sections open ([section: string]: unknown).
+  monitorMetric: true satisfies Mirrors<Viewer.MonitorMetric, MonitorMetric>,
+  deploymentStage: true satisfies Mirrors<Viewer.DeploymentStage, DeploymentStage>,
+  productionRecord: true satisfies Mirrors<Viewer.ProductionRecordView, ProductionRecord>,
+  productionScore: true satisfies Mirrors<Viewer.ProductionScoreView, ProductionScore>,
+  monitorAlert: true satisfies Mirrors<Viewer.MonitorAlertView, MonitorAlert>,
+  metricStatus: true satisfies Mirrors<Viewer.MetricStatus, Monitor.MetricStatus>,
+  promptLengthStatus: true satisfies Mirrors<Viewer.PromptLengthStatus, Monitor.PromptLengthStatus>,
+  monitorStatus: true satisfies Mirrors<Viewer.MonitorStatus, Monitor.MonitorStatus>,
+  monitorSeries: true satisfies Mirrors<Viewer.MonitorSeries, Monitor.MonitorSeries>,
   reportView: true satisfies Fits<Pick<RunReport, keyof Named<Viewer.ReportView>>, Named<Viewer.ReportView>>,
 };
 

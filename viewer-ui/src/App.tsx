@@ -5,6 +5,8 @@ import { CasePage } from './pages/CasePage';
 import { ComparePage } from './pages/ComparePage';
 import { ParetoPage } from './pages/ParetoPage';
 import { ReviewPage } from './pages/ReviewPage';
+import { MonitorPage } from './pages/MonitorPage';
+import { ProductionRecordPage } from './pages/ProductionRecordPage';
 
 function runIdOf(route: Route): string | undefined {
   if ('runId' in route) return route.runId;
@@ -28,6 +30,7 @@ export function App() {
         </a>
         <nav className="tabs" aria-label="pages">
           {tab('runs', 'Runs', links.runs())}
+          {tab('monitor', 'Monitor', links.monitors())}
           {runId && (
             <>
               {tab('run', 'Run', links.run(runId))}
@@ -50,6 +53,8 @@ export function App() {
         {route.page === 'compare' && <ComparePage params={route.params} />}
         {route.page === 'pareto' && <ParetoPage runId={route.runId} />}
         {route.page === 'review' && <ReviewPage runId={route.runId} params={route.params} />}
+        {route.page === 'monitor' && <MonitorPage suite={route.suite} monitor={route.monitor} params={route.params} />}
+        {route.page === 'production-record' && <ProductionRecordPage recordId={route.recordId} params={route.params} />}
         {route.page === 'not-found' && (
           <div className="error-box">
             No such page. <a href={links.runs()}>Back to the runs</a>

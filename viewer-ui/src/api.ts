@@ -1,7 +1,19 @@
 // Talking to the viewer's server. A shared viewer (--host) signs the browser in with a session cookie (set by
 // its /login page or a one-time ?token= link; HttpOnly, so this code never sees the token): a 401 means the
 // session is gone (signed out, token revoked), so the browser goes back to the sign-in page.
-import type { CaseResponse, CompareResponse, LabelRecord, ReportResponse, ResultsResponse, RunResponse, RunsResponse } from '../../src/viewer/types.js';
+import type {
+  CaseResponse,
+  CompareResponse,
+  LabelRecord,
+  MonitorDetailResponse,
+  MonitorListResponse,
+  ProductionRecordResponse,
+  ProductionRecordsResponse,
+  ReportResponse,
+  ResultsResponse,
+  RunResponse,
+  RunsResponse,
+} from '../../src/viewer/types.js';
 
 export type * from '../../src/viewer/types.js';
 
@@ -65,6 +77,12 @@ export const api = {
     id: string,
     body: { caseId: string; variantId: string; repeat: number; label: 'pass' | 'fail' | null; tag: string | null; comment: string | null; labeller?: string },
   ) => send<{ label: LabelRecord }>('POST', `/runs/${enc(id)}/labels`, body),
+  monitors: () => get<MonitorListResponse>('/monitor'),
+  monitor: (suite: string, monitor: string) => get<MonitorDetailResponse>(`/monitor/${enc(suite)}/${enc(monitor)}`),
+  productionRecords: (params: { suite: string; monitor?: string; since?: string; until?: string; failed?: string; tag?: string; limit?: number }) =>
+    get<ProductionRecordsResponse>('/production/records', params),
+  productionRecord: (id: string) => get<ProductionRecordResponse>(`/production/records/${enc(id)}`),
+  flagRecord: (id: string, flagged: boolean) => send<{ id: string; flagged: boolean }>('POST', `/production/records/${enc(id)}/flag`, { flagged }),
   deleteLabel: (id: string, key: { caseId: string; variantId: string; repeat: number; labeller?: string }) =>
     send<{ deleted: boolean }>('DELETE', `/runs/${enc(id)}/labels`, undefined, key),
 };

@@ -9,6 +9,8 @@ export type Route =
   | { page: 'pareto'; runId: string; params: URLSearchParams }
   | { page: 'review'; runId: string; params: URLSearchParams }
   | { page: 'compare'; params: URLSearchParams }
+  | { page: 'monitor'; suite?: string; monitor?: string; params: URLSearchParams }
+  | { page: 'production-record'; recordId: string; params: URLSearchParams }
   | { page: 'not-found'; params: URLSearchParams };
 
 export function parseHash(hash: string): Route {
@@ -27,6 +29,9 @@ export function parseHash(hash: string): Route {
     });
   if (parts.length === 0) return { page: 'runs', params };
   if (parts[0] === 'compare' && parts.length === 1) return { page: 'compare', params };
+  if (parts[0] === 'monitor' && parts.length === 1) return { page: 'monitor', params };
+  if (parts[0] === 'monitor' && parts.length === 3) return { page: 'monitor', suite: parts[1], monitor: parts[2], params };
+  if (parts[0] === 'production' && parts.length === 2) return { page: 'production-record', recordId: parts[1], params };
   if (parts[0] === 'runs' && parts.length >= 2) {
     const runId = parts[1];
     if (parts.length === 2) return { page: 'run', runId, params };
@@ -53,6 +58,9 @@ export const links = {
   pareto: (runId: string) => href(['runs', runId, 'pareto']),
   review: (runId: string, params: Record<string, string | undefined> = {}) => href(['runs', runId, 'review'], params),
   compare: (params: Record<string, string | undefined>) => href(['compare'], params),
+  monitors: () => href(['monitor']),
+  monitor: (suite: string, monitor: string, params: Record<string, string | undefined> = {}) => href(['monitor', suite, monitor], params),
+  productionRecord: (recordId: string, params: Record<string, string | undefined> = {}) => href(['production', recordId], params),
 };
 
 export function useRoute(): Route {

@@ -4,7 +4,9 @@ import { Option } from 'commander';
 import { networkInterfaces } from 'node:os';
 import type { CliIO } from '../cli-io.js';
 import { EvalspecError, EXIT } from '../../errors.js';
-import { openStore } from '../../store/index.js';
+import { existsSync } from 'node:fs';
+import { openStore, type Store } from '../../store/index.js';
+import { loadSuite, type Suite } from '../../suite/index.js';
 import { startViewer } from '../../viewer/index.js';
 
 const port = (value: string) => {
@@ -22,6 +24,25 @@ function lanAddresses(): string[] {
     .map((a) => a.address);
 }
 
+/**
+ * The suites whose monitors the Monitor page shows: the --suite files given (an unreadable one is an error, named),
+ * else, per suite with production records, the suite file of its latest stored run when that file still exists.
+ */
+async function monitoredSuites(files: string[], store: Store, io: CliIO): Promise<Suite[]> {
+  if (files.length) return files.map((file) => loadSuite(file));
+  const suites: Suite[] = [];
+  for (const name of await store.production.suites()) {
+    const [run] = await store.runs.list({ suite: name, limit: 1 });
+    if (!run || !existsSync(run.suiteFile)) continue;
+    try {
+      suites.push(loadSuite(run.suiteFile));
+    } catch (error) {
+      io.stderr(`warning: the Monitor page skips suite "${name}": ${run.suiteFile}: ${(error as Error).message} (give --suite FILE)\n`);
+    }
+  }
+  return suites;
+}
+
 export function registerViewCommand(program: Command, io: CliIO): void {
   program
     .command('view')
@@ -32,12 +53,25 @@ export function registerViewCommand(program: Command, io: CliIO): void {
       'share on a network: bind this address (e.g. 0.0.0.0) and require sign-in (named tokens from `evalspec tokens create`, else a printed one)',
     )
     .option('--labeller <name>', 'name stored with your labels (default: your user name)')
+    .option(
+      '--suite <file>',
+      'a suite file whose monitors the Monitor page shows (repeatable; default: the suite files of stored runs)',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
     .option('--trust-proxy', 'behind a reverse proxy: count failed sign-ins per X-Forwarded-For client (its last entry), not per proxy')
     .action(async (opts) => {
       const store = openStore(program.opts().db, { access: 'read' });
+      let suites: Suite[];
+      try {
+        suites = await monitoredSuites(opts.suite as string[], store, io);
+      } catch (error) {
+        await store.close();
+        throw error;
+      }
       let viewer;
       try {
-        viewer = await startViewer({ store, host: opts.host, port: opts.port, labeller: opts.labeller, trustProxy: opts.trustProxy === true });
+        viewer = await startViewer({ store, host: opts.host, port: opts.port, labeller: opts.labeller, trustProxy: opts.trustProxy === true, suites });
       } catch (error) {
         await store.close();
         throw new EvalspecError('USAGE', `cannot listen on ${opts.host ?? '127.0.0.1'}:${opts.port}: ${(error as Error).message}`, {
