@@ -4,7 +4,7 @@
 import { Option, type Command } from 'commander';
 import type { CliIO } from '../cli-io.js';
 import { EvalspecError, EXIT, isEvalspecError } from '../../errors.js';
-import { startCollectService, type CollectServiceStats } from '../../monitor/index.js';
+import { alertSentence, runMonitorCycle, startCollectService, type CollectServiceStats } from '../../monitor/index.js';
 import { openStore } from '../../store/index.js';
 import { loadSuite } from '../../suite/index.js';
 
@@ -36,6 +36,11 @@ export function registerCollectCommand(program: Command, io: CliIO): void {
         .default(60)
         .argParser(integer('--lease', 1, 3600)),
     )
+    .addOption(
+      new Option('--cycle-every <seconds>', 'evaluate the monitors (alerts, webhooks) this often; 0: never (`evalspec monitor check` from cron instead)')
+        .default(60)
+        .argParser(integer('--cycle-every', 0, 86400)),
+    )
     .option('--no-score', 'ingest only: leave the queue to another `evalspec collect` or `evalspec ingest`')
     .addOption(new Option('--status-every <seconds>', 'print the status line this often').default(10).argParser(integer('--status-every', 1, 86400)))
     .action(async (opts) => {
@@ -57,6 +62,18 @@ export function registerCollectCommand(program: Command, io: CliIO): void {
           leaseMs: opts.lease * 1000,
           scoreWorker: { suiteFile: suite.file, storeLocation: program.opts().db },
           onWarning: (w) => io.stderr(`warning: ${w}\n`),
+          onCycle:
+            opts.cycleEvery > 0 && suite.monitors.length > 0
+              ? {
+                  everyMs: opts.cycleEvery * 1000,
+                  run: async (now) => {
+                    const result = await runMonitorCycle(store, suite, { now });
+                    for (const a of result.opened) io.stdout(`alert opened: monitor ${a.monitor}: ${alertSentence(a)}\n`);
+                    for (const a of result.closed) io.stdout(`alert closed: monitor ${a.monitor}, ${a.metric}\n`);
+                    for (const w of result.warnings) io.stderr(`warning: ${w}\n`);
+                  },
+                }
+              : undefined,
         }).catch((error: unknown) => {
           if (!isEvalspecError(error)) {
             throw new EvalspecError('USAGE', `cannot listen on ${opts.host ?? '127.0.0.1'}:${opts.port}: ${(error as Error).message}`, {
