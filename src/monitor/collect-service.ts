@@ -36,7 +36,13 @@ export interface CollectServiceOptions {
    * Score on a worker thread of this process with its own store connection (the built CLI does): the suite file and
    * the store location (`--db` as given) it opens. Without it, the scorer loop runs on the receiver's thread.
    */
-  scoreWorker?: { suiteFile: string; storeLocation: string | undefined };
+  scoreWorker?: {
+    suiteFile: string;
+    storeLocation: string | undefined;
+    /** Run the monitor cycle (runMonitorCycle: alerts, webhooks) on the scorer's thread this often; its lines go to `onSay`. */
+    cycleEveryMs?: number;
+    onSay?: (line: string) => void;
+  };
 }
 
 export interface CollectServiceStats {
@@ -176,9 +182,10 @@ export async function startCollectService(options: CollectServiceOptions): Promi
   else if (scoring && options.scoreWorker) {
     // The store opened (and migrated) here first, so the worker's connection never races a migration.
     await store.production.queueDepth(suite.name);
+    const { onSay, ...worker } = options.scoreWorker;
     loop = startScoreWorker(
       {
-        ...options.scoreWorker,
+        ...worker,
         leaseMs: options.leaseMs,
         batch: SCORE_BATCH,
         concurrency: options.scoreConcurrency,
@@ -186,6 +193,7 @@ export async function startCollectService(options: CollectServiceOptions): Promi
         isolateChecks: options.isolateChecks,
       },
       (w) => options.onWarning?.(w),
+      onSay,
     );
   }
   loop?.done.catch((error: unknown) => fail(error));

@@ -5,7 +5,11 @@ import { EvalspecError, EXIT, type ErrorCode } from '../errors.js';
 import type { ScoreLoop } from './score-loop.js';
 import type { ScoreWorkerData, ScoreWorkerMessage } from './score-worker.js';
 
-export function startScoreWorker(data: ScoreWorkerData, onWarning: (message: string) => void): ScoreLoop & { abort: () => void } {
+export function startScoreWorker(
+  data: ScoreWorkerData,
+  onWarning: (message: string) => void,
+  onSay: (line: string) => void = () => undefined,
+): ScoreLoop & { abort: () => void } {
   // The scorer holds one batch (256 records) at a time: a small young generation keeps its share of the process's
   // memory small (V8 would otherwise grow it as if the thread were the whole program). The old generation's cap is
   // far above what a batch of even very long records needs.
@@ -19,6 +23,7 @@ export function startScoreWorker(data: ScoreWorkerData, onWarning: (message: str
     worker.on('message', (message: ScoreWorkerMessage) => {
       if ('scored' in message) scored = message.scored;
       else if ('warning' in message) onWarning(message.warning);
+      else if ('say' in message) onSay(message.say);
       else if ('fatal' in message) {
         const f = message.fatal;
         fatal = new EvalspecError((f.code as ErrorCode | undefined) ?? 'STORE', `scorer: ${f.message}`, {

@@ -8,6 +8,8 @@ import { openStore } from '../store/index.js';
 import { loadSuite } from '../suite/index.js';
 import { createProductionScorer } from './scorer.js';
 import { startScoreLoop } from './score-loop.js';
+import { runMonitorCycle } from './cycle.js';
+import { alertSentence } from './render.js';
 
 export interface ScoreWorkerData {
   suiteFile: string;
@@ -18,10 +20,16 @@ export interface ScoreWorkerData {
   concurrency?: number;
   cache?: boolean;
   isolateChecks?: boolean;
+  /** Run the monitor cycle (alerts, webhooks) on this thread every this many ms (off when absent). */
+  cycleEveryMs?: number;
 }
 
 export type ScoreWorkerMessage =
-  { scored: number } | { warning: string } | { fatal: { message: string; code?: string; exitCode?: number; hint?: string } } | { stopped: true };
+  | { scored: number }
+  | { warning: string }
+  | { say: string }
+  | { fatal: { message: string; code?: string; exitCode?: number; hint?: string } }
+  | { stopped: true };
 
 async function main(): Promise<void> {
   const data = workerData as ScoreWorkerData;
@@ -51,8 +59,32 @@ async function main(): Promise<void> {
       for (const w of warnings) if (!reported.has(w)) (reported.add(w), port.postMessage({ warning: w } satisfies ScoreWorkerMessage));
     },
   });
+  // The monitor cycle reads every observation of its windows in one go: here it holds up scoring, never an ack.
+  let cycleTimer: NodeJS.Timeout | undefined;
+  let cycle: Promise<void> | undefined;
+  let stopping = false;
+  const tick = () => {
+    cycle = runMonitorCycle(store, suite, { now: new Date() })
+      .then((result) => {
+        for (const a of result.opened) port.postMessage({ say: `alert opened: monitor ${a.monitor}: ${alertSentence(a)}` } satisfies ScoreWorkerMessage);
+        for (const a of result.closed) port.postMessage({ say: `alert closed: monitor ${a.monitor}, ${a.metric}` } satisfies ScoreWorkerMessage);
+        for (const w of result.warnings) port.postMessage({ warning: w } satisfies ScoreWorkerMessage);
+      })
+      .catch((error: unknown) => {
+        if (!stopping) port.postMessage({ warning: `monitor cycle failed: ${(error as Error).message}` } satisfies ScoreWorkerMessage);
+      })
+      .finally(() => {
+        cycle = undefined;
+        if (!stopping) cycleTimer = setTimeout(tick, data.cycleEveryMs);
+      });
+  };
+  if (data.cycleEveryMs) cycleTimer = setTimeout(tick, data.cycleEveryMs);
   port.on('message', (message: unknown) => {
-    if (message === 'stop') void loop.stop();
+    if (message === 'stop') {
+      stopping = true;
+      clearTimeout(cycleTimer);
+      void loop.stop();
+    }
     if (message === 'abort') abort.abort();
   });
   try {
@@ -63,7 +95,9 @@ async function main(): Promise<void> {
       : { message: (error as Error)?.stack ?? String(error) };
     port.postMessage({ fatal } satisfies ScoreWorkerMessage);
   } finally {
-    await store.close();
+    // A cycle still running is not waited for (it may take seconds): its alerts are written one by one, so the
+    // thread can end mid-cycle (the host terminates it), and the next cycle evaluates again from the store.
+    if (!cycle) await store.close();
     port.postMessage({ stopped: true } satisfies ScoreWorkerMessage);
   }
 }

@@ -60,10 +60,17 @@ export function registerCollectCommand(program: Command, io: CliIO): void {
           score: opts.score !== false,
           scoreConcurrency: opts.scoreConcurrency,
           leaseMs: opts.lease * 1000,
-          scoreWorker: { suiteFile: suite.file, storeLocation: program.opts().db },
+          scoreWorker: {
+            suiteFile: suite.file,
+            storeLocation: program.opts().db,
+            cycleEveryMs: opts.cycleEvery * 1000 || undefined,
+            onSay: (line) => io.stdout(`${line}\n`),
+          },
           onWarning: (w) => io.stderr(`warning: ${w}\n`),
+          // The cycle reads whole windows of observations at once (seconds at 100,000s of records): on the scorer's
+          // thread it never delays an acknowledgement; an ingest-only node (--no-score) runs it on its own thread.
           onCycle:
-            opts.cycleEvery > 0 && suite.monitors.length > 0
+            opts.cycleEvery > 0 && suite.monitors.length > 0 && opts.score === false
               ? {
                   everyMs: opts.cycleEvery * 1000,
                   run: async (now) => {
