@@ -9,6 +9,7 @@
 //         also run at 10,000 cases (W2/2) to show memory does not grow with N
 //   W3    W1 with the cache on: one run fills it, then --reps fully cached re-runs
 //   W4    W1 with 10% 429 (retry-after: 1) and 3% 500 injected per attempt
+//   W5    OTLP protobuf ingest into `evalspec collect` with online checks: spans/s, ack p50/p99, peak RSS (workloads/w5-ingest.mjs; W5_SPANS, W5_FULL=1 for 1M)
 //   W5-store  production store: putRecords, claim+complete, observations, SQLite vs PostgreSQL (workloads/w5-store.mjs)
 //   W6-store  results write throughput, PostgreSQL vs SQLite (bench/workloads/w6-store-write.mjs)
 //   W6-workers  W1 at 150 ms as a distributed run over 1, 2, 4 worker processes, concurrency 160 (workloads/w6-workers.mjs)
@@ -36,6 +37,7 @@ import { runW7 } from './workloads/w7-rate-limits.mjs';
 import { runW8 } from './workloads/w8-million.mjs';
 import { runW6Workers } from './workloads/w6-workers.mjs';
 import { runW5Drift } from './workloads/w5-drift.mjs';
+import { runW5Ingest } from './workloads/w5-ingest.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(path.join(REPO, 'package.json'));
@@ -45,7 +47,7 @@ const PROMPT = 'You are a support assistant. Answer with the requested code only
 const FAULTS = ['--rate-429', '0.1', '--retry-after', '1', '--rate-500', '0.03'];
 
 // ---- options ------------------------------------------------------------------------------------------
-const ALL = ['W1', 'W2', 'W3', 'W4', 'W7', 'kill', 'W5-store', 'W5-drift', 'W6-store', 'W6-workers', 'W8'];
+const ALL = ['W1', 'W2', 'W3', 'W4', 'W7', 'kill', 'W5', 'W5-store', 'W5-drift', 'W6-store', 'W6-workers', 'W8'];
 // W8 (a million results, ~30 min) runs only when named: --only W8.
 const opt = { only: ALL.filter((w) => w !== 'W8'), reps: 1, floor: false, peer: false, build: true, keep: false, quietWait: 120 };
 for (let i = 2; i < process.argv.length; i++) {
@@ -824,6 +826,7 @@ if (opt.only.includes('kill')) {
   };
 }
 
+if (opt.only.includes('W5')) session.w5 = await runW5Ingest({ repo: REPO, work: path.join(WORK, 'W5'), check, f });
 if (opt.only.includes('W5-store'))
   session.w5Store = await runW5Store({ repo: REPO, work: path.join(WORK, 'W5-store'), check: (n, ok, d) => check('W5-store', n, ok, d) });
 if (opt.only.includes('W6-store'))

@@ -20,6 +20,8 @@ export const EXIT = {
   internal: 70,
   /** Interrupted by the user (Ctrl-C); finished work is stored and can be resumed. */
   cancelled: 130,
+  /** Stopped by SIGTERM (128 + 15), e.g. a service manager stopping `evalspec collect`; finished work is stored. */
+  terminated: 143,
 } as const;
 
 export type ErrorCode =

@@ -11,6 +11,7 @@ export * as score from './score/index.js';
 export { openStore, type Store, type RunRecord, type ResultRow } from './store/index.js';
 export * as ingest from './ingest/index.js';
 export { evalspecMiddleware, startCollector, type EvalspecMiddlewareOptions } from './ingest/index.js';
+export { startCollectService, importProductionFiles, type CollectService, type CollectServiceOptions } from './monitor/index.js';
 export * as stats from './stats/index.js';
 export * as analysis from './analysis/index.js';
 export * as report from './report/index.js';

@@ -19,6 +19,8 @@ import { registerDoctorCommand } from './commands/doctor.js';
 import { registerStoreCommand } from './commands/store.js';
 import { registerTokensCommand } from './commands/tokens.js';
 import { registerWorkerCommand } from './commands/worker.js';
+import { registerCollectCommand } from './commands/collect.js';
+import { registerIngestCommand } from './commands/ingest.js';
 import { registerPromoteCommand } from './commands/promote.js';
 import { registerMonitorCommand } from './commands/monitor.js';
 import { VERSION } from '../version.js';
@@ -54,6 +56,8 @@ export function createProgram(io: CliIO): Command {
   registerDoctorCommand(program, io);
   registerStoreCommand(program, io);
   registerTokensCommand(program, io);
+  registerCollectCommand(program, io);
+  registerIngestCommand(program, io);
   registerPromoteCommand(program, io);
   registerMonitorCommand(program, io);
   return program;
