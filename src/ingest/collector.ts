@@ -10,7 +10,15 @@ import type { ProductionRecord } from '../store/index.js';
 import { createRedactor, ingestContext, type IngestContextOptions } from './finish-record.js';
 import { parseJsonlRecords, parseJsonRecordArray } from './jsonl.js';
 import { CallParentMemory, spansToRecords } from './map-spans.js';
-import { checkContentEncoding, decodeContentEncoding, decodeOtlpTraces, DEFAULT_MAX_BODY_BYTES, exportTraceResponse, IngestHttpError, otlpContentType } from './otlp-decode.js';
+import {
+  checkContentEncoding,
+  decodeContentEncoding,
+  decodeOtlpTraces,
+  DEFAULT_MAX_BODY_BYTES,
+  exportTraceResponse,
+  IngestHttpError,
+  otlpContentType,
+} from './otlp-decode.js';
 
 export interface CollectorOptions extends IngestContextOptions {
   /** Default 4318 (the OTLP/HTTP port); 0 picks a free one. */
@@ -79,7 +87,12 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-const tooLarge = (limit: number) => new IngestHttpError(413, `the body is larger than ${limit} bytes`, 'export smaller batches (BatchSpanProcessor maxExportBatchSize) or raise the collector limit');
+const tooLarge = (limit: number) =>
+  new IngestHttpError(
+    413,
+    `the body is larger than ${limit} bytes`,
+    'export smaller batches (BatchSpanProcessor maxExportBatchSize) or raise the collector limit',
+  );
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
@@ -137,7 +150,11 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     const jsonl = ['application/x-ndjson', 'application/jsonl', 'application/jsonlines', 'text/plain'].includes(mediaType);
     if (mediaType !== 'application/json' && !jsonl) {
-      throw new IngestHttpError(415, `unsupported content type "${req.headers['content-type'] ?? ''}"`, 'send a JSON array (application/json) or JSONL (application/x-ndjson)');
+      throw new IngestHttpError(
+        415,
+        `unsupported content type "${req.headers['content-type'] ?? ''}"`,
+        'send a JSON array (application/json) or JSONL (application/x-ndjson)',
+      );
     }
     checkContentEncoding(req.headers['content-encoding']);
     const text = decodeContentEncoding(await readBody(req, limit), req.headers['content-encoding'], limit).toString('utf8');
@@ -161,7 +178,8 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz' && req.method === 'GET') return sendJson(res, 200, { ok: true });
-    if (path !== '/v1/traces' && path !== '/v1/records') throw new IngestHttpError(404, `no route ${req.method} ${path}`, 'POST /v1/traces (OTLP) or /v1/records (JSONL)');
+    if (path !== '/v1/traces' && path !== '/v1/records')
+      throw new IngestHttpError(404, `no route ${req.method} ${path}`, 'POST /v1/traces (OTLP) or /v1/records (JSONL)');
     if (req.method !== 'POST') throw new IngestHttpError(405, `${path} takes POST`);
     if (!authorized(req)) throw new IngestHttpError(401, 'missing or wrong access token', 'send Authorization: Bearer <the collector token>');
     return path === '/v1/traces' ? traces(req, res) : records(req, res);

@@ -15,9 +15,18 @@ const isoTime = z
   .refine((s) => !Number.isNaN(Date.parse(s)), 'not a real date: write an ISO 8601 time such as 2026-12-01T09:30:00Z');
 
 export const jsonlRecordSchema = z.strictObject({
-  trace_id: z.string().regex(/^[0-9a-fA-F]{32}$/, 'write 32 hex characters (an OTel trace id)').optional(),
-  span_id: z.string().regex(/^[0-9a-fA-F]{16}$/, 'write 16 hex characters (an OTel span id)').optional(),
-  parent_span_id: z.string().regex(/^[0-9a-fA-F]{16}$/).optional(),
+  trace_id: z
+    .string()
+    .regex(/^[0-9a-fA-F]{32}$/, 'write 32 hex characters (an OTel trace id)')
+    .optional(),
+  span_id: z
+    .string()
+    .regex(/^[0-9a-fA-F]{16}$/, 'write 16 hex characters (an OTel span id)')
+    .optional(),
+  parent_span_id: z
+    .string()
+    .regex(/^[0-9a-fA-F]{16}$/)
+    .optional(),
   conversation_id: z.string().optional(),
   /** When the call started. */
   timestamp: isoTime,
@@ -28,7 +37,9 @@ export const jsonlRecordSchema = z.strictObject({
   /** The user's text, or the prompt messages. */
   input: z.union([z.string(), z.array(z.strictObject({ role: z.string().min(1), content: z.string() }))]),
   output: z.string().nullable(),
-  tool_calls: z.array(z.strictObject({ name: z.string().min(1), arguments: z.string().nullable().optional(), result: z.string().nullable().optional() })).optional(),
+  tool_calls: z
+    .array(z.strictObject({ name: z.string().min(1), arguments: z.string().nullable().optional(), result: z.string().nullable().optional() }))
+    .optional(),
   usage: z.strictObject({ input_tokens: tokens, output_tokens: tokens, cached_input_tokens: tokens }).optional(),
   latency_ms: z.number().min(0).nullable().optional(),
   ttft_ms: z.number().min(0).nullable().optional(),
@@ -68,7 +79,12 @@ export function jsonlLineToRecord(line: JsonlRecord, rawLine: string, lineNumber
 }
 
 /** One line → its record, or what is wrong with it (null for a blank line). For streaming a large file line by line. */
-export function parseJsonlLine(raw: string, lineNumber: number, ctx: IngestContext, source: ProductionSource = 'jsonl'): ProductionRecord | { problem: string } | null {
+export function parseJsonlLine(
+  raw: string,
+  lineNumber: number,
+  ctx: IngestContext,
+  source: ProductionSource = 'jsonl',
+): ProductionRecord | { problem: string } | null {
   if (raw.trim() === '') return null;
   let value: unknown;
   try {
@@ -77,7 +93,8 @@ export function parseJsonlLine(raw: string, lineNumber: number, ctx: IngestConte
     return { problem: `not valid JSON (${(err as Error).message})` };
   }
   const parsed = jsonlRecordSchema.safeParse(value);
-  if (!parsed.success) return { problem: parsed.error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : 'line'}: ${issue.message}`).join('; ') };
+  if (!parsed.success)
+    return { problem: parsed.error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : 'line'}: ${issue.message}`).join('; ') };
   return jsonlLineToRecord(parsed.data, raw.trim(), lineNumber, ctx, source);
 }
 
@@ -114,6 +131,7 @@ export function parseJsonlRecords(text: string, ctx: IngestContext, options: { f
 
 /** A JSON array of line-format objects (the POST /v1/records body as JSON) → the same records. */
 export function parseJsonRecordArray(body: unknown, ctx: IngestContext, source: ProductionSource): ProductionRecord[] {
-  if (!Array.isArray(body)) throw new EvalspecError('INGEST_INPUT', 'the body is not a JSON array of records', { hint: 'send [ {record}, … ] or one record per line (JSONL)' });
+  if (!Array.isArray(body))
+    throw new EvalspecError('INGEST_INPUT', 'the body is not a JSON array of records', { hint: 'send [ {record}, … ] or one record per line (JSONL)' });
   return parseJsonlRecords(body.map((r) => JSON.stringify(r)).join('\n'), ctx, { file: '<body>', source });
 }

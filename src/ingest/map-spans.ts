@@ -5,7 +5,17 @@
 // from the OTel GenAI conventions (current and older) and the AI SDK's telemetry (node_modules/ai: recordSpan).
 import type { ProductionRecord } from '../store/index.js';
 import { finishRecord, type IngestContext, type RecordDraft } from './finish-record.js';
-import { contentText, indexedMessages, messagesFrom, outputFinishReason, outputText, structured, systemInstructions, toolCallsFrom, type ToolCallDraft } from './genai-content.js';
+import {
+  contentText,
+  indexedMessages,
+  messagesFrom,
+  outputFinishReason,
+  outputText,
+  structured,
+  systemInstructions,
+  toolCallsFrom,
+  type ToolCallDraft,
+} from './genai-content.js';
 import type { AttributeValue, Attributes, IngestSpan } from './otlp-decode.js';
 
 export interface SpanMapping {
@@ -45,9 +55,14 @@ function kindOf(span: IngestSpan): Kind {
   const operation = str(a['gen_ai.operation.name']);
   if (operation && NOT_A_CALL.has(operation)) return 'outer';
   if (operationId.startsWith('ai.')) return 'other'; // other AI SDK spans (embed calls, …): no model answer to score
-  const carriesCall = ['gen_ai.request.model', 'gen_ai.response.model', 'gen_ai.input.messages', 'gen_ai.output.messages', 'gen_ai.prompt', 'gen_ai.completion'].some(
-    (k) => a[k] !== undefined,
-  );
+  const carriesCall = [
+    'gen_ai.request.model',
+    'gen_ai.response.model',
+    'gen_ai.input.messages',
+    'gen_ai.output.messages',
+    'gen_ai.prompt',
+    'gen_ai.completion',
+  ].some((k) => a[k] !== undefined);
   return carriesCall || keys.some((k) => k.startsWith('gen_ai.prompt.') || k.startsWith('gen_ai.completion.')) ? 'call' : 'other';
 }
 
@@ -132,7 +147,12 @@ function callDraft(span: IngestSpan, now: () => Date): CallDraft {
     input: inputOf(a),
     output: outputOf(a),
     toolCalls: [],
-    inputTokens: first(num(a['gen_ai.usage.input_tokens']), num(a['gen_ai.usage.prompt_tokens']), num(a['ai.usage.inputTokens']), num(a['ai.usage.promptTokens'])),
+    inputTokens: first(
+      num(a['gen_ai.usage.input_tokens']),
+      num(a['gen_ai.usage.prompt_tokens']),
+      num(a['ai.usage.inputTokens']),
+      num(a['ai.usage.promptTokens']),
+    ),
     outputTokens: first(
       num(a['gen_ai.usage.output_tokens']),
       num(a['gen_ai.usage.completion_tokens']),

@@ -79,7 +79,8 @@ interface TraceServiceRoot {
 let traceService: TraceServiceRoot['opentelemetry']['proto']['collector']['trace']['v1'] | undefined;
 function otlpTraceService() {
   if (!traceService) {
-    const required = createRequire(import.meta.url)('@opentelemetry/otlp-transformer/build/src/generated/root.js') as TraceServiceRoot | { default: TraceServiceRoot };
+    const required = createRequire(import.meta.url)('@opentelemetry/otlp-transformer/build/src/generated/root.js') as
+      TraceServiceRoot | { default: TraceServiceRoot };
     const root = 'default' in required ? required.default : required;
     traceService = root.opentelemetry.proto.collector.trace.v1;
   }
@@ -109,13 +110,18 @@ export function decodeOtlpTraces(body: Uint8Array, contentType: string | undefin
       // longs as decimal strings and bytes as base64: the same shapes the OTLP JSON mapping uses, so one walker reads both.
       request = ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(bytes), { longs: String, bytes: String, defaults: false, arrays: true });
     } catch (err) {
-      throw new IngestHttpError(400, `the body is not a valid protobuf ExportTraceServiceRequest: ${(err as Error).message}`, 'send the bytes the OTLP exporter produced, complete');
+      throw new IngestHttpError(
+        400,
+        `the body is not a valid protobuf ExportTraceServiceRequest: ${(err as Error).message}`,
+        'send the bytes the OTLP exporter produced, complete',
+      );
     }
   }
   return requestSpans(request, type === 'json' ? 'hex' : 'base64');
 }
 
-const notRequest = (why: string) => new IngestHttpError(400, `the body is not an ExportTraceServiceRequest: ${why}`, 'send {"resourceSpans": [...]} as the OTLP exporters do');
+const notRequest = (why: string) =>
+  new IngestHttpError(400, `the body is not an ExportTraceServiceRequest: ${why}`, 'send {"resourceSpans": [...]} as the OTLP exporters do');
 
 function requestSpans(request: unknown, idEncoding: 'hex' | 'base64'): IngestSpan[] {
   if (!isObject(request) || !Array.isArray(request.resourceSpans)) throw notRequest('no resourceSpans array');

@@ -24,5 +24,7 @@ export function matchesFilter(record: ProductionRecord, filter: MonitorSpec['fil
 
 /** One queue entry per monitor whose filter matches and whose sample keeps the record's trace. */
 export function queueEntriesFor(record: ProductionRecord, monitors: readonly MonitorSpec[]): ProductionQueueEntry[] {
-  return monitors.filter((m) => matchesFilter(record, m.filter) && sampled(m.name, record.traceId, m.sample)).map((m) => ({ recordId: record.id, monitor: m.name }));
+  return monitors
+    .filter((m) => matchesFilter(record, m.filter) && sampled(m.name, record.traceId, m.sample))
+    .map((m) => ({ recordId: record.id, monitor: m.name }));
 }

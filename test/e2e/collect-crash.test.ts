@@ -36,9 +36,12 @@ afterAll(() => cleanupTempDirs());
 
 /** Start `collect`, resolve with its URL once it listens (port 0: a free one). */
 async function startCollect(dir: string, extra: string[] = []): Promise<{ child: ChildProcess; url: string; out: () => string; err: () => string }> {
-  const child = startCli(['collect', '--suite', 'evalspec.yaml', '--db', 'store.db', '--port', '0', '--lease', '2', '--status-every', '1', '--cycle-every', '1', ...extra], {
-    cwd: dir,
-  });
+  const child = startCli(
+    ['collect', '--suite', 'evalspec.yaml', '--db', 'store.db', '--port', '0', '--lease', '2', '--status-every', '1', '--cycle-every', '1', ...extra],
+    {
+      cwd: dir,
+    },
+  );
   children.push(child);
   let out = '';
   let err = '';

@@ -26,7 +26,10 @@ const otlpRoot = createRequire(import.meta.url)('@opentelemetry/otlp-transformer
 const ANSWER = 'Your order ships today.';
 // Explicit usage so the expected token counts do not depend on how the fake provider counts words.
 const fake = useFakeProvider({ answer: () => ({ text: ANSWER, inputTokens: 1000, outputTokens: 500 }) });
-const production = productionSchema.parse({ attributes: { 'app.plan': 'plan:{{value}}' }, redact: { patterns: [{ regex: 'ORDER-\\d+', replace: '[order]' }] } });
+const production = productionSchema.parse({
+  attributes: { 'app.plan': 'plan:{{value}}' },
+  redact: { patterns: [{ regex: 'ORDER-\\d+', replace: '[order]' }] },
+});
 
 let collector: Collector;
 const stored: ProductionRecord[][] = [];
@@ -50,7 +53,10 @@ const all = () => stored.flat();
 
 /** An AI SDK app whose spans go through `exporter` (SimpleSpanProcessor: each span exported as it ends). */
 async function app(exporter: SpanExporter, run: (tracer: ReturnType<BasicTracerProvider['getTracer']>) => Promise<unknown>): Promise<void> {
-  const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': 'support-bot' }), spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'support-bot' }),
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
   await run(provider.getTracer('support-app'));
   await provider.forceFlush();
   await provider.shutdown();
@@ -154,7 +160,12 @@ const genAiJson = (spanId = '00f067aa0ba902b7') =>
                   { key: 'gen_ai.input.messages', value: { stringValue: '[{"role":"user","parts":[{"type":"text","content":"hi"}]}]' } },
                 ],
               },
-              { traceId: '5b8efff798038103d269b633813fc60c', spanId: '1111111111111111', name: 'GET /', attributes: [{ key: 'http.method', value: { stringValue: 'GET' } }] },
+              {
+                traceId: '5b8efff798038103d269b633813fc60c',
+                spanId: '1111111111111111',
+                name: 'GET /',
+                attributes: [{ key: 'http.method', value: { stringValue: 'GET' } }],
+              },
             ],
           },
         ],
@@ -192,7 +203,9 @@ describe('spans without GenAI attributes', () => {
 
   it('refuses to start with an invalid redact pattern (the suite error, not a 500 later)', async () => {
     const bad = productionSchema.parse({ redact: { patterns: [{ regex: '([a-z' }] } });
-    await expect(startCollector({ port: 0, suite: { name: 's', production: bad }, sink: async () => undefined })).rejects.toMatchObject({ code: 'SUITE_SCHEMA' });
+    await expect(startCollector({ port: 0, suite: { name: 's', production: bad }, sink: async () => undefined })).rejects.toMatchObject({
+      code: 'SUITE_SCHEMA',
+    });
   });
 });
 
@@ -202,7 +215,11 @@ describe('bad input: the right 4xx, nothing passed to the sink, the next good re
     ['unknown encoding', () => post(genAiJson(), { 'content-type': 'application/json', 'content-encoding': 'br' }), 415],
     ['invalid JSON', () => post('{"resourceSpans": [', { 'content-type': 'application/json' }), 400],
     ['JSON that is not an ExportTraceServiceRequest', () => post('[1, 2, 3]', { 'content-type': 'application/json' }), 400],
-    ['a span with a malformed trace id', () => post(genAiJson().replace('5b8efff798038103d269b633813fc60c', 'xyz'), { 'content-type': 'application/json' }), 400],
+    [
+      'a span with a malformed trace id',
+      () => post(genAiJson().replace('5b8efff798038103d269b633813fc60c', 'xyz'), { 'content-type': 'application/json' }),
+      400,
+    ],
     // 21 MB of spaces inflate past the 20 MB limit from a ~21 kB body: refused while inflating, not after.
     ['a gzip bomb', () => post(gzipSync(Buffer.alloc(21 * 1024 * 1024, 0x20)), { 'content-type': 'application/json', 'content-encoding': 'gzip' }), 413],
     ['gzip header on a plain body', () => post(genAiJson(), { 'content-type': 'application/json', 'content-encoding': 'gzip' }), 400],
@@ -233,7 +250,9 @@ describe('bad input: the right 4xx, nothing passed to the sink, the next good re
     const small = await startCollector({ port: 0, suite: { name: 'support' }, maxBodyBytes: 64 * 1024, sink: async (r) => void stored.push(r) });
     try {
       const status = await new Promise<number>((resolve, reject) => {
-        const req = http.request(`${small.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => resolve(res.statusCode ?? 0));
+        const req = http.request(`${small.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) =>
+          resolve(res.statusCode ?? 0),
+        );
         req.on('error', reject);
         const chunk = Buffer.alloc(16 * 1024, 0x20);
         let sent = 0;

@@ -36,7 +36,14 @@ describe('current OTel GenAI conventions', () => {
     'gen_ai.response.finish_reasons': ['stop'],
     'gen_ai.input.messages': [{ role: 'user', parts: [{ type: 'text', content: 'Where is my order?' }] }],
     'gen_ai.output.messages': [
-      { role: 'assistant', parts: [{ type: 'text', content: 'It ships ' }, { type: 'text', content: 'today.' }], finish_reason: 'stop' },
+      {
+        role: 'assistant',
+        parts: [
+          { type: 'text', content: 'It ships ' },
+          { type: 'text', content: 'today.' },
+        ],
+        finish_reason: 'stop',
+      },
     ],
     'app.plan': 'pro',
   });
@@ -100,7 +107,12 @@ describe('current OTel GenAI conventions', () => {
   });
 
   it('does not make a second record of a wrapper span around a call span (usage counted once)', () => {
-    const outer = span({ 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.provider.name': 'openai', 'gen_ai.usage.input_tokens': 10, 'gen_ai.usage.output_tokens': 4 });
+    const outer = span({
+      'gen_ai.request.model': 'gpt-4o-mini',
+      'gen_ai.provider.name': 'openai',
+      'gen_ai.usage.input_tokens': 10,
+      'gen_ai.usage.output_tokens': 4,
+    });
     const inner = span({ ...outer.attributes }, { parentSpanId: outer.spanId });
     const { records, merged } = spansToRecords([outer, inner], ctx);
     expect(records.map((r) => r.spanId)).toEqual([inner.spanId]);
@@ -206,7 +218,13 @@ describe('AI SDK telemetry', () => {
     0,
   );
   const tool = span(
-    { 'ai.operationId': 'ai.toolCall', 'ai.toolCall.name': 'weather', 'ai.toolCall.id': 'call_9', 'ai.toolCall.args': '{"city":"Paris"}', 'ai.toolCall.result': '"sunny"' },
+    {
+      'ai.operationId': 'ai.toolCall',
+      'ai.toolCall.name': 'weather',
+      'ai.toolCall.id': 'call_9',
+      'ai.toolCall.args': '{"city":"Paris"}',
+      'ai.toolCall.result': '"sunny"',
+    },
     { name: 'ai.toolCall', parentSpanId: outer.spanId, startTimeMs: T0 + 310, endTimeMs: T0 + 320 },
   );
   const second = step({ 'ai.response.text': 'Paris is sunny.', 'ai.usage.inputTokens': 10, 'ai.usage.outputTokens': 4, 'ai.response.msToFirstChunk': 17 }, 400);

@@ -10,12 +10,20 @@ import { useFakeProvider } from '../helpers/suite.js';
 
 const ANSWER = 'Refunds take five days.';
 const fake = useFakeProvider({ answer: () => ({ text: ANSWER, inputTokens: 40, outputTokens: 6 }) });
-const production = productionSchema.parse({ attributes: { 'app.plan': 'plan:{{value}}' }, redact: { patterns: [{ regex: 'card \\d{4}', replace: 'card [card]' }] } });
+const production = productionSchema.parse({
+  attributes: { 'app.plan': 'plan:{{value}}' },
+  redact: { patterns: [{ regex: 'card \\d{4}', replace: 'card [card]' }] },
+});
 
 let collector: Collector;
 const stored: ProductionRecord[] = [];
 beforeAll(async () => {
-  collector = await startCollector({ port: 0, token: 'mw-token', suite: { name: 'support', production }, sink: async (records) => void stored.push(...records) });
+  collector = await startCollector({
+    port: 0,
+    token: 'mw-token',
+    suite: { name: 'support', production },
+    sink: async (records) => void stored.push(...records),
+  });
 });
 afterAll(() => collector.close());
 beforeEach(() => {

@@ -28,8 +28,14 @@ const body = JSON.stringify({
                 kv('gen_ai.usage.input_tokens', { intValue: '9007199254740' }),
                 kv('gen_ai.request.temperature', { doubleValue: 0.2 }),
                 kv('app.beta', { boolValue: true }),
-                kv('gen_ai.input.messages', list(map(kv('role', text('user')), kv('parts', list(map(kv('type', text('text')), kv('content', text('Hi there')))))))),
-                kv('gen_ai.output.messages', list(map(kv('role', text('assistant')), kv('parts', list(map(kv('type', text('text')), kv('content', text('Hello!')))))))),
+                kv(
+                  'gen_ai.input.messages',
+                  list(map(kv('role', text('user')), kv('parts', list(map(kv('type', text('text')), kv('content', text('Hi there'))))))),
+                ),
+                kv(
+                  'gen_ai.output.messages',
+                  list(map(kv('role', text('assistant')), kv('parts', list(map(kv('type', text('text')), kv('content', text('Hello!'))))))),
+                ),
                 kv('traceloop.association.properties.app.plan', text('pro')),
               ],
             },

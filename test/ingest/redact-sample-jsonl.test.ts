@@ -56,7 +56,12 @@ describe('redaction', () => {
       spanId: '3'.repeat(16),
       parentSpanId: span.spanId,
       resourceAttributes: {},
-      attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.call.id': 'c1', 'gen_ai.tool.name': 'lookup', 'gen_ai.tool.call.result': `{"owner":"${EMAIL}"}` },
+      attributes: {
+        'gen_ai.operation.name': 'execute_tool',
+        'gen_ai.tool.call.id': 'c1',
+        'gen_ai.tool.name': 'lookup',
+        'gen_ai.tool.call.result': `{"owner":"${EMAIL}"}`,
+      },
     };
     const [record] = spansToRecords([span, tool], ctx).records;
     const everything = JSON.stringify(record);
@@ -87,7 +92,10 @@ describe('sampling', () => {
 
   it('keeps 10,000 seeded trace ids at rate 0.2 within 4 binomial standard deviations', () => {
     const random = mulberry32(15);
-    const hex = () => Math.floor(random() * 2 ** 32).toString(16).padStart(8, '0');
+    const hex = () =>
+      Math.floor(random() * 2 ** 32)
+        .toString(16)
+        .padStart(8, '0');
     let kept = 0;
     for (let i = 0; i < 10_000; i++) if (sampled('answers', hex() + hex() + hex() + hex(), 0.2)) kept++;
     // Binomial(10,000, 0.2): mean 2,000, sd = sqrt(10,000 · 0.2 · 0.8) = 40 → 4 sd = 160.
@@ -96,7 +104,13 @@ describe('sampling', () => {
 
   it('queues a record for each monitor whose filter (models, tags, attributes) matches', () => {
     const [record] = parseJsonlRecords(
-      JSON.stringify({ timestamp: '2026-12-01T09:30:00Z', model: 'gpt-4o-mini', input: 'hi', output: 'hello', attributes: { 'app.plan': 'pro', 'app.tier': '2' } }),
+      JSON.stringify({
+        timestamp: '2026-12-01T09:30:00Z',
+        model: 'gpt-4o-mini',
+        input: 'hi',
+        output: 'hello',
+        attributes: { 'app.plan': 'pro', 'app.tier': '2' },
+      }),
       ctx,
     );
     const monitors = [
@@ -116,12 +130,20 @@ describe('JSONL line format', () => {
   const line = { timestamp: '2026-12-01T09:30:00Z', model: 'gpt-4o-mini', provider: 'openai', input: 'Where is my order?', output: 'Shipped.' };
 
   it('maps a line; re-importing the same file gives the same ids', () => {
-    const text = [JSON.stringify({ ...line, usage: { input_tokens: 1000, output_tokens: 500 }, latency_ms: 800, ttft_ms: 120 }), '', JSON.stringify(line)].join('\n');
+    const text = [JSON.stringify({ ...line, usage: { input_tokens: 1000, output_tokens: 500 }, latency_ms: 800, ttft_ms: 120 }), '', JSON.stringify(line)].join(
+      '\n',
+    );
     const a = parseJsonlRecords(text, ctx, { file: 'logs/day.jsonl' });
     const b = parseJsonlRecords(text, ctx, { file: 'logs/day.jsonl' });
     expect(a.map((r) => r.id)).toEqual(b.map((r) => r.id));
     expect(new Set(a.map((r) => r.id)).size).toBe(2);
-    expect(a[0]).toMatchObject({ source: 'jsonl', input: [{ role: 'user', content: 'Where is my order?' }], latencyMs: 800, ttftMs: 120, endedAt: '2026-12-01T09:30:00.800Z' });
+    expect(a[0]).toMatchObject({
+      source: 'jsonl',
+      input: [{ role: 'user', content: 'Where is my order?' }],
+      latencyMs: 800,
+      ttftMs: 120,
+      endedAt: '2026-12-01T09:30:00.800Z',
+    });
     expect(a[0]!.costUsd).toBeCloseTo(0.00045, 9); // same published gpt-4o-mini prices as in map-spans.test.ts
     expect(a[1]).toMatchObject({ inputTokens: null, costUsd: null, latencyMs: null });
   });
@@ -129,14 +151,24 @@ describe('JSONL line format', () => {
   it('prices each call at the list price in force at its start time (not at the import)', () => {
     // Claude Opus 4.6 (Anthropic's published pricing): until 2026-03-13 a request over 200K input tokens paid the
     // long-context rate, $10 / M on all input tokens → 300,000 · 10e-6 = $3.00; from then on a flat $5 / M → $1.50.
-    const opus = (timestamp: string) => JSON.stringify({ timestamp, model: 'claude-opus-4-6', provider: 'anthropic', input: 'x', output: 'y', usage: { input_tokens: 300_000, output_tokens: 0 } });
+    const opus = (timestamp: string) =>
+      JSON.stringify({
+        timestamp,
+        model: 'claude-opus-4-6',
+        provider: 'anthropic',
+        input: 'x',
+        output: 'y',
+        usage: { input_tokens: 300_000, output_tokens: 0 },
+      });
     const [before, after] = parseJsonlRecords(`${opus('2026-02-01T00:00:00Z')}\n${opus('2026-04-01T00:00:00Z')}`, ctx);
     expect(before!.costUsd).toBeCloseTo(3, 9);
     expect(after!.costUsd).toBeCloseTo(1.5, 9);
   });
 
   it("prices the suite's own models by their price: override", () => {
-    const own = ingestContext({ suite: { name: 'support', models: [{ providerType: 'openai', modelId: 'ft:support-v3', price: { input_per_mtok: 2, output_per_mtok: 8 } }] } });
+    const own = ingestContext({
+      suite: { name: 'support', models: [{ providerType: 'openai', modelId: 'ft:support-v3', price: { input_per_mtok: 2, output_per_mtok: 8 } }] },
+    });
     const [r] = parseJsonlRecords(JSON.stringify({ ...line, model: 'ft:support-v3', usage: { input_tokens: 1000, output_tokens: 500 } }), own);
     // 1000 · 2e-6 + 500 · 8e-6 = 0.002 + 0.004 = 0.006
     expect(r!.costUsd).toBeCloseTo(0.006, 12);
