@@ -164,6 +164,9 @@ function MonitorDetail({ suite, monitor, params }: { suite: string; monitor: str
         <p className="status-line" data-testid="status-line">
           {words.statusLine}
         </p>
+        <a className="button" href={links.monitorReview(suite, monitor)} data-testid="review-queue-link">
+          Review queue: label sampled records (feeds calibrate)
+        </a>
       </div>
       {status.openAlerts.length > 0 && (
         <Section title={`Open alerts (${status.openAlerts.length})`}>
