@@ -70,9 +70,7 @@ run('production labels in Chromium', () => {
     expect(await page.textContent('[data-testid=review-record] .production-output')).toBe(XSS);
 
     await page.keyboard.press('f');
-    await page.waitForFunction(() => /saved by tester/.test(document.querySelector('[data-testid=label-status]')?.textContent ?? ''), undefined, {
-      timeout: 15_000,
-    });
+    await page.locator('[data-testid=label-status]', { hasText: /saved by tester/ }).waitFor({ timeout: 15_000 });
     await page.keyboard.press('j');
     await page.waitForSelector(`[data-testid=review-record][data-record="${second}"] [data-testid=label-form]`, { timeout: 15_000 });
     await page.keyboard.press('p');
