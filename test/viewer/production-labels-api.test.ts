@@ -8,7 +8,7 @@ import { cleanupTempDirs, tempDir, writeFiles } from '../helpers/cli.js';
 import { startOver } from './helpers.js';
 import { openStore } from '../../src/store/index.js';
 import { loadSuite } from '../../src/suite/index.js';
-import type { ProductionLabelsResponse, ReviewQueueResponse } from '../../src/viewer/index.js';
+import { generateToken, hashToken, type ProductionLabelsResponse, type ReviewQueueResponse } from '../../src/viewer/index.js';
 import { record, score } from '../store/production-fixture.js';
 
 const SUITE_YAML = `name: support
@@ -122,5 +122,39 @@ describe('viewer production labels API', () => {
     expect(mine.items[0]).toMatchObject({ recordId: 'r3', passed: false, judged: false, status: 'scored' });
     const carol = await json<ReviewQueueResponse>('/monitor/support/answers/review?labeller=carol');
     expect(carol.items.map((i) => i.recordId)).toEqual(['r1', 'r3', 'r2', 'r4']);
+  });
+
+  it("records the signed-in token's name as the labeller, whatever the body claims (as run labels)", async () => {
+    const alice = generateToken();
+    const store = openStore(db);
+    await store.tokens.create({ name: 'alice', hash: hashToken(alice), createdAt: new Date().toISOString() });
+    await store.close();
+    // A shared viewer (--host) signs people in with the store's tokens.
+    const shared = await startOver(db, { host: '127.0.0.1', suites: [] });
+    try {
+      const headers = { 'Content-Type': 'application/json', Authorization: `Bearer ${alice}` };
+      expect((await fetch(`${shared.url}api/production/records/r2/labels`, { method: 'POST', headers, body: '{"verdict":"fail"}' })).status).toBe(200);
+      const claimed = await fetch(`${shared.url}api/production/records/r3/labels`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ verdict: 'pass', labeller: 'mallory' }),
+      });
+      expect(claimed.status).toBe(200);
+      expect((await stored()).filter((l) => l.recordId !== 'r1').map((l) => `${l.recordId}/${l.labeller}/${l.verdict}`)).toEqual([
+        'r2/alice/fail',
+        'r3/alice/pass',
+      ]);
+      const queue = (await (await fetch(`${shared.url}api/monitor/support/answers/review?labeller=mallory`, { headers })).json()) as ReviewQueueResponse;
+      expect(queue.labeller).toBe('alice');
+      expect(queue.items.map((i) => i.recordId)).toEqual(['r1', 'r4']);
+      const noAuth = await fetch(`${shared.url}api/production/records/r4/labels`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{"verdict":"fail"}',
+      });
+      expect(noAuth.status).toBe(401);
+    } finally {
+      await shared.closeAll();
+    }
   });
 });

@@ -19,7 +19,7 @@ export function App() {
   const route = useRoute();
   const runId = runIdOf(route);
   const tab = (page: Route['page'], label: string, to: string) => (
-    <a href={to} className={`tab ${route.page === page ? 'tab-active' : ''}`} data-tab={page}>
+    <a href={to} className={`tab ${route.page === page || (page === 'monitor' && route.page === 'monitor-review') ? 'tab-active' : ''}`} data-tab={page}>
       {label}
     </a>
   );
