@@ -7,7 +7,7 @@
 import { EvalspecError } from '../errors.js';
 import { judgeMetadataOf } from '../score/index.js';
 import type { Interval, KappaWeights } from '../stats/index.js';
-import type { CalibrationRecord, ResultRow, RunRecord, Store } from '../store/index.js';
+import type { CalibrationRecord, LabelRow, ResultRow, RunRecord, Store } from '../store/index.js';
 import { humanAgreement, humanTruth, levels, safeKappa, type CalibrationKind, type HumanAgreement, type HumanTruth } from './human-truth.js';
 import { rate, thresholdAdvice, type Rate, type ThresholdAdvice, type ThresholdItem } from './threshold.js';
 
@@ -259,12 +259,54 @@ async function collectRows(store: Store, runId: string): Promise<ResultRow[]> {
   return rows;
 }
 
-/** Calibrates every judge of a stored run against the run's human labels (and stores the result). */
-export async function calibrateRun(store: Store, runId: string, options: CalibrateOptions = {}): Promise<RunCalibration> {
+/** The options every calibration shares, checked: the false-pass target and the confidence level. */
+export function calibrationLevels(options: CalibrateOptions): { maxFalsePass: number; level: number } {
   const maxFalsePass = options.maxFalsePass ?? 0.05;
   const level = options.level ?? 0.95;
   if (!(maxFalsePass > 0 && maxFalsePass < 1))
     throw new EvalspecError('USAGE', `--max-false-pass must be a rate in (0, 1), got ${maxFalsePass}`, { hint: 'e.g. --max-false-pass 0.05' });
+  return { maxFalsePass, level };
+}
+
+/**
+ * The one comparison of judges with humans, whatever the verdicts come from (a stored run's results, a monitor's
+ * production scores): per instrument, the humans' consensus on the same keys (resultKey), the judge's figures
+ * against it, and the humans' agreement among themselves, sorted by metric, single judges before ensembles.
+ */
+export function compareWithHumans(
+  instruments: Instrument[],
+  labels: LabelRow[],
+  options: { maxFalsePass: number; level: number },
+): { judges: JudgeCalibration[]; humans: HumanAgreement[] } {
+  const judges: JudgeCalibration[] = [];
+  const humans: HumanAgreement[] = [];
+  const seenHuman = new Set<string>();
+  for (const ins of instruments) {
+    const truth = humanTruth(labels, ins.kind, ins.metric);
+    const humanKey = `${ins.kind}\u0000${ins.kind === 'ordinal' ? ins.metric : ''}`;
+    const agreement = humanAgreement(truth, ins.kind, ins.kind === 'ordinal' ? ins.metric : ins.kind === 'binary' ? 'pass/fail' : 'win/tie/loss', ins.scale);
+    if (agreement && !seenHuman.has(humanKey)) {
+      seenHuman.add(humanKey);
+      humans.push(agreement);
+    }
+    const c = calibrateInstrument(ins, truth, options);
+    if (!c) continue;
+    if (agreement) {
+      const ks = agreement.pairs.map((p) => p.kappa).filter((k): k is number => k !== null);
+      c.humanKappa = ks.length ? ks.reduce((s, k) => s + k, 0) / ks.length : null;
+    }
+    judges.push(c);
+  }
+  judges.sort(
+    (a, b) =>
+      a.metric.localeCompare(b.metric) || Number(a.judge.startsWith('ensemble(')) - Number(b.judge.startsWith('ensemble(')) || a.judge.localeCompare(b.judge),
+  );
+  return { judges, humans };
+}
+
+/** Calibrates every judge of a stored run against the run's human labels (and stores the result). */
+export async function calibrateRun(store: Store, runId: string, options: CalibrateOptions = {}): Promise<RunCalibration> {
+  const { maxFalsePass, level } = calibrationLevels(options);
   const run: RunRecord | undefined = await store.runs.get(runId);
   if (!run) throw new EvalspecError('RUN_NOT_FOUND', `no run ${runId} in ${store.location}`, { hint: 'list stored runs with `evalspec runs`' });
   let labels = await store.labels.list(runId);
@@ -278,35 +320,12 @@ export async function calibrateRun(store: Store, runId: string, options: Calibra
   const instruments = collectVerdicts(rows, options.metrics?.length ? new Set(options.metrics) : undefined);
   const warnings: string[] = [];
   if (instruments.length === 0) warnings.push(`run ${runId} has no judge checks with verdicts to calibrate`);
-
-  const judges: JudgeCalibration[] = [];
-  const humans: HumanAgreement[] = [];
-  const seenHuman = new Set<string>();
-  for (const ins of instruments) {
-    const truth = humanTruth(labels, ins.kind, ins.metric);
-    const humanKey = `${ins.kind}\u0000${ins.kind === 'ordinal' ? ins.metric : ''}`;
-    const agreement = humanAgreement(truth, ins.kind, ins.kind === 'ordinal' ? ins.metric : ins.kind === 'binary' ? 'pass/fail' : 'win/tie/loss', ins.scale);
-    if (agreement && !seenHuman.has(humanKey)) {
-      seenHuman.add(humanKey);
-      humans.push(agreement);
-    }
-    const c = calibrateInstrument(ins, truth, { level, maxFalsePass });
-    if (!c) continue;
-    if (agreement) {
-      const ks = agreement.pairs.map((p) => p.kappa).filter((k): k is number => k !== null);
-      c.humanKappa = ks.length ? ks.reduce((s, k) => s + k, 0) / ks.length : null;
-    }
-    judges.push(c);
-  }
+  const { judges, humans } = compareWithHumans(instruments, labels, { maxFalsePass, level });
   if (instruments.length > 0 && judges.length === 0) {
     warnings.push(
       'no judge verdict matches a human label: labels are matched by case, variant and repeat, pass/fail labels to judge/factuality/closed-qa/faithfulness checks, win/loss/tie to pairwise checks, and scores to rubric dimensions by name',
     );
   }
-  judges.sort(
-    (a, b) =>
-      a.metric.localeCompare(b.metric) || Number(a.judge.startsWith('ensemble(')) - Number(b.judge.startsWith('ensemble(')) || a.judge.localeCompare(b.judge),
-  );
 
   const result: RunCalibration = {
     runId,

@@ -11,5 +11,6 @@ export {
   type PairwiseOrderFigures,
   type RunCalibration,
 } from './calibrate.js';
+export { calibrateProduction, type ProductionCalibration } from './calibrate-production.js';
 export { type DecisionRule, type Rate, type ThresholdAdvice, type ThresholdChoice } from './threshold.js';
 export { renderCalibration, agreementSentence } from './render.js';

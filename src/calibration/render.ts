@@ -1,8 +1,9 @@
 // The terminal rendering of `evalspec calibrate`: a summary table, then per judge and metric the sentence a
 // product manager reads ("this judge agrees with humans κ 0.71 on 240 labels"), the confusion matrix, the
 // false-pass / false-fail rates and the threshold advice.
-import { textTable } from '../report/index.js';
+import { escapeTerminal, textTable } from '../report/index.js';
 import type { HumanAgreement, JudgeCalibration, RunCalibration } from './calibrate.js';
+import type { ProductionCalibration } from './calibrate-production.js';
 import type { Rate, ThresholdAdvice } from './threshold.js';
 
 const pct = (x: number | null | undefined, digits = 1) => (x === null || x === undefined ? 'n/a' : `${(x * 100).toFixed(digits)}%`);
@@ -78,10 +79,11 @@ function thresholdLines(t: ThresholdAdvice, level: number): string[] {
   ];
 }
 
-export function renderCalibration(c: RunCalibration): string {
+export function renderCalibration(c: RunCalibration | ProductionCalibration): string {
   const out: string[] = [];
+  const source = 'monitor' in c ? `monitor ${c.monitor} (${c.records} labelled production record${c.records === 1 ? '' : 's'})` : `run ${c.runId}`;
   out.push(
-    `calibration · run ${c.runId} · ${c.suiteName} · ${c.labels} labels by ${c.labellers.length} labeller${c.labellers.length === 1 ? '' : 's'} (${c.labellers.join(', ')}) · target false-pass ≤ ${pct(c.maxFalsePass)}`,
+    `calibration · ${source} · ${c.suiteName} · ${c.labels} labels by ${c.labellers.length} labeller${c.labellers.length === 1 ? '' : 's'} (${c.labellers.map((l) => escapeTerminal(l, 100)).join(', ')}) · target false-pass ≤ ${pct(c.maxFalsePass)}`,
   );
   if (c.humans.length) {
     out.push('', 'humans among themselves (the ceiling a judge can reach):', ...c.humans.map(humanLine));

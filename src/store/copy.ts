@@ -4,8 +4,9 @@
 // response cache and leases are not (the cache refills on the next run; a lease belongs to a live process).
 // Idempotent: a run already complete in the target is skipped, a run copied partly (an interrupted copy) is
 // completed (every write is an upsert by key), so running the same copy again is always safe.
-// Production monitoring (#15): every suite's production records, their scores and the monitors' alerts are copied
-// too, by the same rule (a record or score already in the target is kept, an alert is replaced by id). The score
+// Production monitoring (#15): every suite's production records, their scores, their human labels and the monitors'
+// alerts are copied too, by the same rule (a record or score already in the target is kept, a label is replaced by
+// record and labeller, an alert by id). The score
 // queue is not: a pending entry belongs to the source's scorer, which goes on scoring there.
 import type { Store, RunRecord } from './types.js';
 import type { ProductionRecord } from './production-types.js';
@@ -30,6 +31,8 @@ export interface CopySummary {
   calibrations: number;
   /** Production records copied now (those already in the target are not counted), their suites' alerts. */
   productionRecords: number;
+  /** Human labels on production records (all of them: a label already in the target is replaced). */
+  productionLabels: number;
   alerts: number;
 }
 
@@ -75,7 +78,7 @@ async function copyRun(from: Store, to: Store, run: RunRecord): Promise<CopyProg
 /** Copy every run of `from` into `to`, oldest first; `onRun` hears of each run as it is done. */
 export async function copyStore(from: Store, to: Store, onRun?: (progress: CopyProgress) => void): Promise<CopySummary> {
   const runs = (await from.runs.list({ limit: ALL })).reverse();
-  const summary: CopySummary = { runs: 0, skipped: 0, results: 0, labels: 0, calibrations: 0, productionRecords: 0, alerts: 0 };
+  const summary: CopySummary = { runs: 0, skipped: 0, results: 0, labels: 0, calibrations: 0, productionRecords: 0, productionLabels: 0, alerts: 0 };
   const copied = new Set<string>();
   for (const run of runs) {
     const progress = await copyRun(from, to, run);
@@ -93,15 +96,16 @@ export async function copyStore(from: Store, to: Store, onRun?: (progress: CopyP
   if (calibrations.length > 0) await to.calibrations.putMany(calibrations);
   summary.calibrations = calibrations.length;
   for (const suite of await from.production.suites()) {
-    const { records, alerts } = await copyProduction(from, to, suite);
+    const { records, labels, alerts } = await copyProduction(from, to, suite);
     summary.productionRecords += records;
+    summary.productionLabels += labels;
     summary.alerts += alerts;
   }
   return summary;
 }
 
 /** One suite's production records (oldest first, in batches), their scores, and its alerts. */
-async function copyProduction(from: Store, to: Store, suite: string): Promise<{ records: number; alerts: number }> {
+async function copyProduction(from: Store, to: Store, suite: string): Promise<{ records: number; labels: number; alerts: number }> {
   let inserted = 0;
   let batch: ProductionRecord[] = [];
   const flush = async () => {
@@ -116,7 +120,10 @@ async function copyProduction(from: Store, to: Store, suite: string): Promise<{ 
     if (batch.length === BATCH) await flush();
   }
   if (batch.length > 0) await flush();
+  // After the records: a label is refused for a record the target does not hold.
+  const labels = await from.production.labels.list({ suite });
+  for (const label of labels) await to.production.labels.put(label);
   const alerts = (await from.production.alerts.list({ suite, limit: ALL })).reverse();
   for (const alert of alerts) await to.production.alerts.put(alert);
-  return { records: inserted, alerts: alerts.length };
+  return { records: inserted, labels: labels.length, alerts: alerts.length };
 }

@@ -3,6 +3,7 @@
 import { ACCESS_TOKENS_SQL } from './access-tokens.js';
 import { RATE_LIMITS_SQL } from './rate-limit-figures.js';
 import { productionSql } from './production-rows.js';
+import { PRODUCTION_LABELS_SQL } from './production-labels.js';
 
 export interface Migration {
   version: number;
@@ -190,5 +191,12 @@ UPDATE labels SET preference = label, label = NULL WHERE label IN ('win', 'loss'
     version: 10,
     name: 'production records, tags, score queue, scores, alerts',
     sql: productionSql('sqlite'),
+  },
+  {
+    // Human labels on production records (issue #15, production-labels.ts): the viewer's record page and review
+    // queue write them, `calibrate --monitor` compares a monitor's judges with them.
+    version: 11,
+    name: 'production labels',
+    sql: PRODUCTION_LABELS_SQL,
   },
 ];

@@ -9,6 +9,7 @@
 import { ACCESS_TOKENS_SQL } from './access-tokens.js';
 import { RATE_LIMITS_SQL } from './rate-limit-figures.js';
 import { productionSql } from './production-rows.js';
+import { PRODUCTION_LABELS_SQL } from './production-labels.js';
 import type { Migration } from './migrations.js';
 
 export const PG_MIGRATIONS: Migration[] = [
@@ -158,5 +159,11 @@ CREATE TABLE rate_buckets (
     version: 5,
     name: 'production records, tags, score queue, scores, alerts',
     sql: productionSql('postgres'),
+  },
+  {
+    // SQLite migration 11: human labels on production records (issue #15).
+    version: 6,
+    name: 'production labels',
+    sql: PRODUCTION_LABELS_SQL,
   },
 ];

@@ -109,7 +109,7 @@ export class PgStore implements Store {
     }
     const production = pgProduction(this.db);
     const failure = (error: unknown) => pgFailure(error, url);
-    this.production = { ...guardEntity(production, failure), alerts: guardEntity(production.alerts, failure) };
+    this.production = { ...guardEntity(production, failure), alerts: guardEntity(production.alerts, failure), labels: guardEntity(production.labels, failure) };
   }
 
   private readonly db: PgAccess = {

@@ -24,6 +24,7 @@ import {
 } from './production-rows.js';
 import type { Row } from './rows.js';
 import { keysetPages } from './production-pages.js';
+import { productionLabels } from './production-labels.js';
 import { POSTGRES_SQL } from './sql-dialect.js';
 import type { ProductionObservation, ProductionRecord, ProductionStore } from './production-types.js';
 
@@ -175,6 +176,13 @@ export function pgProduction(db: PgAccess): ProductionStore {
     setFlagged: async (recordId, flagged) => {
       await db.query('UPDATE production_records SET flagged = $1 WHERE id = $2', [flagged ? 1 : 0, recordId]);
     },
+    labels: productionLabels(POSTGRES_SQL, async (sql, values) => {
+      const result = await db.query(
+        sql,
+        values.map((v) => (typeof v === 'string' ? pgText(v) : v)),
+      );
+      return { rows: result.rows, changes: result.rowCount ?? 0 };
+    }),
     alerts: {
       put: async (alert) => {
         const set = ALERT_COLUMNS.filter((c) => c !== 'id').map((c) => `${c} = EXCLUDED.${c}`);

@@ -23,6 +23,7 @@ import {
 import type { Row } from './rows.js';
 import { SQLITE_SQL } from './sql-dialect.js';
 import { keysetPages } from './production-pages.js';
+import { productionLabels } from './production-labels.js';
 import type { ProductionObservation, ProductionQueueEntry, ProductionRecord, ProductionStore } from './production-types.js';
 
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
@@ -152,6 +153,10 @@ export function sqliteProduction(db: () => Database.Database): ProductionStore {
     setFlagged: async (recordId, flagged) => {
       statement('UPDATE production_records SET flagged = ? WHERE id = ?').run(flagged ? 1 : 0, recordId);
     },
+    labels: productionLabels(SQLITE_SQL, async (sql, values) => {
+      const s = statement(sql);
+      return s.reader ? { rows: s.all(...values) as Row[], changes: 0 } : { rows: [], changes: s.run(...values).changes };
+    }),
     alerts: {
       put: async (alert) => {
         statement(`INSERT OR REPLACE INTO monitor_alerts (${ALERT_COLUMNS.join(', ')}) VALUES (${marks(ALERT_COLUMNS.length)})`).run(...alertValues(alert));

@@ -161,6 +161,38 @@ export interface MonitorAlert {
   evidence: Record<string, unknown>;
 }
 
+/** A person's verdict on one production record (viewer: record page, review queue); `calibrate --monitor` reads them. */
+export interface ProductionLabel {
+  recordId: string;
+  /** The record's suite (copied from the record when the label is written). */
+  suite: string;
+  /** Who labelled it (the viewer's labeller name, as on run labels). */
+  labeller: string;
+  verdict: 'pass' | 'fail';
+  /** Error tags from the suite's `error_tags`, possibly none. */
+  errorTags: string[];
+  note: string | null;
+  createdAt: string;
+}
+
+export interface ProductionLabelQuery {
+  suite: string;
+  /** Only labels of records this monitor scored. */
+  monitor?: string;
+  recordId?: string;
+  labeller?: string;
+}
+
+/** One record of a monitor's review queue (scored by it, not labelled yet). */
+export interface ProductionReviewItem {
+  recordId: string;
+  startedAt: string;
+  status: ProductionScoreStatus;
+  passed: boolean | null;
+  /** A judge ran on it (its score has a judge cost). */
+  judged: boolean;
+}
+
 /** The production half of the store (`store.production`). */
 export interface ProductionStore {
   /**
@@ -188,6 +220,18 @@ export interface ProductionStore {
   /** What the judges of this monitor cost on scores stored at or after `since` (ISO): the daily spend cap's figure. */
   judgeSpend(suite: string, monitor: string, since: string): Promise<number>;
   setFlagged(recordId: string, flagged: boolean): Promise<void>;
+  labels: {
+    /** Insert or replace by (record, labeller); the suite is the record's. A record the store does not hold is refused. */
+    put(label: Omit<ProductionLabel, 'suite'>): Promise<void>;
+    delete(recordId: string, labeller: string): Promise<void>;
+    /** Ordered by record, then labeller. */
+    list(query: ProductionLabelQuery): Promise<ProductionLabel[]>;
+    /**
+     * The records `monitor` scored that nobody (with `labeller`: that labeller) has labelled yet, failed ones first,
+     * then those a judge scored, then newest first; at most `limit` (default 200).
+     */
+    reviewQueue(query: { suite: string; monitor: string; labeller?: string; limit?: number }): Promise<ProductionReviewItem[]>;
+  };
   alerts: {
     /** Insert or replace by id. */
     put(alert: MonitorAlert): Promise<void>;

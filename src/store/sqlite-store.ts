@@ -68,7 +68,7 @@ export class SqliteStore implements Store {
     }
     const production = sqliteProduction(() => this.db);
     const failure = (error: unknown) => storeFailure(error, file);
-    this.production = { ...guardEntity(production, failure), alerts: guardEntity(production.alerts, failure) };
+    this.production = { ...guardEntity(production, failure), alerts: guardEntity(production.alerts, failure), labels: guardEntity(production.labels, failure) };
   }
 
   private prepareStatements(): Record<string, Database.Statement> {

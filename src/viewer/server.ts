@@ -19,6 +19,7 @@ import { BadRequest, NotFound, ViewerData, type LabelInput, type ResultFilter } 
 import { generateToken, sharedTokenAuth, storeTokenAuth, type Authenticator } from './auth.js';
 import { installAuth, sameOrigin, type ViewerEnv } from './auth-routes.js';
 import { MonitorData, type MonitoredSuite } from './monitor-data.js';
+import { installProductionLabelRoutes } from './production-labels.js';
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
@@ -327,6 +328,12 @@ export function createViewerApp(
       return monitors.flag(c.req.param('id')!, body);
     }),
   );
+  installProductionLabelRoutes(app, {
+    store: options.store,
+    suites: options.suites ?? [],
+    handle,
+    labellerOf: (c, asked) => signedInAs(c) ?? (typeof asked === 'string' && asked !== '' ? asked : labeller),
+  });
   app.all('/api/*', (c) => c.json({ error: 'no such endpoint' }, 404));
 
   // The front end: built files only, looked up in a fixed list. The app routes with #hash, so any other

@@ -507,6 +507,39 @@ export interface ProductionRecordResponse {
   scores: ProductionScoreView[];
 }
 
+// Human labels on production records (viewer/production-labels.ts): the record page's label buttons and the
+// Monitor page's review queue; `calibrate --monitor` reads them.
+export interface ProductionLabelView {
+  recordId: string;
+  suite: string;
+  labeller: string;
+  verdict: 'pass' | 'fail';
+  errorTags: string[];
+  note: string | null;
+  createdAt: string;
+}
+export interface ProductionReviewItemView {
+  recordId: string;
+  startedAt: string;
+  status: 'scored' | 'unscored' | 'error';
+  passed: boolean | null;
+  /** A judge ran on it (failed and judged records come first). */
+  judged: boolean;
+}
+/** GET /api/production/records/:id/labels: everyone's labels on the record, who you label as, the error taxonomy. */
+export interface ProductionLabelsResponse {
+  labels: ProductionLabelView[];
+  labeller: string;
+  /** The suite's `error_tags`, else the default list. */
+  errorTags: string[];
+  errorTagsFromSuite: boolean;
+}
+/** GET /api/monitor/:suite/:monitor/review: the records of the monitor you have not labelled yet, in review order. */
+export interface ReviewQueueResponse {
+  items: ProductionReviewItemView[];
+  labeller: string;
+}
+
 export const WIDE_INTERVAL = 0.25;
 
 export const DEFAULT_ERROR_TAGS = ['wrong-answer', 'hallucination', 'incomplete', 'ignored-instruction', 'wrong-format', 'refusal', 'tone', 'unsafe', 'other'];

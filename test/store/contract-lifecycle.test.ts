@@ -153,7 +153,7 @@ testAllStores('store contract: lifecycle', ({ kind, fresh, open }) => {
       const to = await open();
       const seen: string[] = [];
       const summary = await copyStore(from, to, (p) => seen.push(`${p.runId}:${p.outcome}`));
-      expect(summary).toEqual({ runs: 2, skipped: 0, results: 2_346, labels: 1, calibrations: 1, productionRecords: 0, alerts: 0 });
+      expect(summary).toEqual({ runs: 2, skipped: 0, results: 2_346, labels: 1, calibrations: 1, productionRecords: 0, productionLabels: 0, alerts: 0 });
       expect(seen).toEqual(['old:copied', 'new:copied']); // oldest first
       expect(await to.runs.list()).toEqual(await from.runs.list());
       expect(await to.cases.list('new')).toEqual(await from.cases.list('new'));
@@ -163,7 +163,7 @@ testAllStores('store contract: lifecycle', ({ kind, fresh, open }) => {
       expect(await to.calibrations.list()).toEqual([calibration]);
 
       const again = await copyStore(from, to);
-      expect(again).toEqual({ runs: 0, skipped: 2, results: 0, labels: 0, calibrations: 0, productionRecords: 0, alerts: 0 });
+      expect(again).toEqual({ runs: 0, skipped: 2, results: 0, labels: 0, calibrations: 0, productionRecords: 0, productionLabels: 0, alerts: 0 });
     });
   });
 });

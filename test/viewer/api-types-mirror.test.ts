@@ -8,7 +8,7 @@ import type { CaseRow, LabelRow, ResultRow, RunState, RunStatus, StoredCheck, St
 import type { RunReport, VariantSummary } from '../../src/report/index.js';
 import type { Interval } from '../../src/stats/index.js';
 import type { JudgeDetail } from '../../src/score/index.js';
-import type { MonitorAlert, ProductionRecord, ProductionScore } from '../../src/store/index.js';
+import type { MonitorAlert, ProductionLabel, ProductionRecord, ProductionReviewItem, ProductionScore } from '../../src/store/index.js';
 import type * as Monitor from '../../src/monitor/index.js';
 import type { DeploymentStage, MonitorMetric } from '../../src/suite/index.js';
 
@@ -37,6 +37,8 @@ const mirrored: Record<string, true> = {
   productionRecord: true satisfies Mirrors<Viewer.ProductionRecordView, ProductionRecord>,
   productionScore: true satisfies Mirrors<Viewer.ProductionScoreView, ProductionScore>,
   monitorAlert: true satisfies Mirrors<Viewer.MonitorAlertView, MonitorAlert>,
+  productionLabel: true satisfies Mirrors<Viewer.ProductionLabelView, ProductionLabel>,
+  productionReviewItem: true satisfies Mirrors<Viewer.ProductionReviewItemView, ProductionReviewItem>,
   metricStatus: true satisfies Mirrors<Viewer.MetricStatus, Monitor.MetricStatus>,
   promptLengthStatus: true satisfies Mirrors<Viewer.PromptLengthStatus, Monitor.PromptLengthStatus>,
   monitorStatus: true satisfies Mirrors<Viewer.MonitorStatus, Monitor.MonitorStatus>,

@@ -7,6 +7,7 @@ import { ParetoPage } from './pages/ParetoPage';
 import { ReviewPage } from './pages/ReviewPage';
 import { MonitorPage } from './pages/MonitorPage';
 import { ProductionRecordPage } from './pages/ProductionRecordPage';
+import { MonitorReviewPage } from './pages/MonitorReviewPage';
 
 function runIdOf(route: Route): string | undefined {
   if ('runId' in route) return route.runId;
@@ -18,7 +19,7 @@ export function App() {
   const route = useRoute();
   const runId = runIdOf(route);
   const tab = (page: Route['page'], label: string, to: string) => (
-    <a href={to} className={`tab ${route.page === page ? 'tab-active' : ''}`} data-tab={page}>
+    <a href={to} className={`tab ${route.page === page || (page === 'monitor' && route.page === 'monitor-review') ? 'tab-active' : ''}`} data-tab={page}>
       {label}
     </a>
   );
@@ -54,6 +55,7 @@ export function App() {
         {route.page === 'pareto' && <ParetoPage runId={route.runId} />}
         {route.page === 'review' && <ReviewPage runId={route.runId} params={route.params} />}
         {route.page === 'monitor' && <MonitorPage suite={route.suite} monitor={route.monitor} params={route.params} />}
+        {route.page === 'monitor-review' && <MonitorReviewPage suite={route.suite} monitor={route.monitor} />}
         {route.page === 'production-record' && <ProductionRecordPage recordId={route.recordId} params={route.params} />}
         {route.page === 'not-found' && (
           <div className="error-box">

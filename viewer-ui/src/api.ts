@@ -7,10 +7,13 @@ import type {
   LabelRecord,
   MonitorDetailResponse,
   MonitorListResponse,
+  ProductionLabelView,
+  ProductionLabelsResponse,
   ProductionRecordResponse,
   ProductionRecordsResponse,
   ReportResponse,
   ResultsResponse,
+  ReviewQueueResponse,
   RunResponse,
   RunsResponse,
 } from '../../src/viewer/types.js';
@@ -83,6 +86,12 @@ export const api = {
     get<ProductionRecordsResponse>('/production/records', params),
   productionRecord: (id: string) => get<ProductionRecordResponse>(`/production/records/${enc(id)}`),
   flagRecord: (id: string, flagged: boolean) => send<{ id: string; flagged: boolean }>('POST', `/production/records/${enc(id)}/flag`, { flagged }),
+  productionLabels: (id: string) => get<ProductionLabelsResponse>(`/production/records/${enc(id)}/labels`),
+  putProductionLabel: (id: string, body: { verdict: 'pass' | 'fail'; errorTags: string[]; note: string | null; labeller?: string }) =>
+    send<{ label: ProductionLabelView }>('POST', `/production/records/${enc(id)}/labels`, body),
+  deleteProductionLabel: (id: string, labeller?: string) =>
+    send<{ deleted: boolean }>('DELETE', `/production/records/${enc(id)}/labels`, undefined, { labeller }),
+  reviewQueue: (suite: string, monitor: string, labeller?: string) => get<ReviewQueueResponse>(`/monitor/${enc(suite)}/${enc(monitor)}/review`, { labeller }),
   deleteLabel: (id: string, key: { caseId: string; variantId: string; repeat: number; labeller?: string }) =>
     send<{ deleted: boolean }>('DELETE', `/runs/${enc(id)}/labels`, undefined, key),
 };

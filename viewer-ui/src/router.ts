@@ -10,6 +10,7 @@ export type Route =
   | { page: 'review'; runId: string; params: URLSearchParams }
   | { page: 'compare'; params: URLSearchParams }
   | { page: 'monitor'; suite?: string; monitor?: string; params: URLSearchParams }
+  | { page: 'monitor-review'; suite: string; monitor: string; params: URLSearchParams }
   | { page: 'production-record'; recordId: string; params: URLSearchParams }
   | { page: 'not-found'; params: URLSearchParams };
 
@@ -31,6 +32,7 @@ export function parseHash(hash: string): Route {
   if (parts[0] === 'compare' && parts.length === 1) return { page: 'compare', params };
   if (parts[0] === 'monitor' && parts.length === 1) return { page: 'monitor', params };
   if (parts[0] === 'monitor' && parts.length === 3) return { page: 'monitor', suite: parts[1], monitor: parts[2], params };
+  if (parts[0] === 'monitor' && parts.length === 4 && parts[3] === 'review') return { page: 'monitor-review', suite: parts[1], monitor: parts[2], params };
   if (parts[0] === 'production' && parts.length === 2) return { page: 'production-record', recordId: parts[1], params };
   if (parts[0] === 'runs' && parts.length >= 2) {
     const runId = parts[1];
@@ -60,6 +62,7 @@ export const links = {
   compare: (params: Record<string, string | undefined>) => href(['compare'], params),
   monitors: () => href(['monitor']),
   monitor: (suite: string, monitor: string, params: Record<string, string | undefined> = {}) => href(['monitor', suite, monitor], params),
+  monitorReview: (suite: string, monitor: string) => href(['monitor', suite, monitor, 'review']),
   productionRecord: (recordId: string, params: Record<string, string | undefined> = {}) => href(['production', recordId], params),
 };
 

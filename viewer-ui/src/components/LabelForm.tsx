@@ -1,13 +1,63 @@
-// Label one result: pass/fail, an error tag from the suite's taxonomy, a free comment. Every change is
-// saved to the store at once. With `keyboard`, shortcuts: p pass · f fail · 1–9 tag · c comment · x clear.
+// Label one result (or one production record): pass/fail, an error tag from the suite's taxonomy, a free comment.
+// Every change is saved to the store at once, through a sink: a run result's label (runLabelSink) or a production
+// record's (productionLabelSink). With `keyboard`, shortcuts: p pass · f fail · 1–9 tag · c comment · x clear.
 import { useEffect, useRef, useState } from 'react';
-import { api, type LabelRecord } from '../api';
+import { api, type LabelRecord, type ProductionLabelView } from '../api';
 
 export interface LabelTarget {
   runId: string;
   caseId: string;
   variantId: string;
   repeat: number;
+}
+
+/** What the form shows of a stored label. */
+export type ShownLabel = Pick<LabelRecord, 'label' | 'tag' | 'comment' | 'labeller' | 'createdAt'>;
+export interface LabelDraft {
+  label: 'pass' | 'fail' | null;
+  tag: string | null;
+  comment: string | null;
+}
+/** Where the form saves a label: `key` names the labelled thing (the form resets when it changes). */
+export interface LabelSink<L extends ShownLabel> {
+  key: string;
+  put(draft: LabelDraft): Promise<L>;
+  remove(): Promise<void>;
+}
+
+export function runLabelSink(target: LabelTarget, labeller: string | undefined): LabelSink<LabelRecord> {
+  const key = { caseId: target.caseId, variantId: target.variantId, repeat: target.repeat };
+  return {
+    key: `${target.runId}\u0000${target.caseId}\u0000${target.variantId}\u0000${target.repeat}`,
+    put: async (draft) => (await api.putLabel(target.runId, { ...key, ...draft, labeller })).label,
+    remove: async () => void (await api.deleteLabel(target.runId, { ...key, labeller })),
+  };
+}
+
+/** A production label as the form shows it: one error tag (the viewer sets one, as on a run's review page; the API takes a list). */
+export const shownProductionLabel = (l: ProductionLabelView): ShownLabel & ProductionLabelView => ({
+  ...l,
+  label: l.verdict,
+  tag: l.errorTags[0] ?? null,
+  comment: l.note,
+});
+
+export function productionLabelSink(recordId: string, labeller: string | undefined): LabelSink<ShownLabel & ProductionLabelView> {
+  return {
+    key: `production\u0000${recordId}`,
+    put: async (draft) => {
+      // A production label is a verdict: a tag or a note alone has nothing to say about the judge.
+      if (draft.label === null) throw new Error('give a verdict: pass or fail (x clears the label)');
+      const { label } = await api.putProductionLabel(recordId, {
+        verdict: draft.label,
+        errorTags: draft.tag ? [draft.tag] : [],
+        note: draft.comment,
+        labeller,
+      });
+      return shownProductionLabel(label);
+    },
+    remove: async () => void (await api.deleteProductionLabel(recordId, labeller)),
+  };
 }
 
 const LABELLER_KEY = 'evalspec-labeller';
@@ -34,20 +84,18 @@ const typing = (e: KeyboardEvent) => {
   return !!t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable);
 };
 
-export function LabelForm({
-  target,
+export function LabelForm<L extends ShownLabel>({
+  sink,
   existing,
   errorTags,
-  labeller,
   keyboard = false,
   onSaved,
 }: {
-  target: LabelTarget;
-  existing: LabelRecord | undefined;
+  sink: LabelSink<L>;
+  existing: L | undefined;
   errorTags: string[];
-  labeller: string | undefined;
   keyboard?: boolean;
-  onSaved?: (label: LabelRecord | null, advance: boolean) => void;
+  onSaved?: (label: L | null, advance: boolean) => void;
 }) {
   const [label, setLabel] = useState<'pass' | 'fail' | null>((existing?.label as 'pass' | 'fail' | null) ?? null);
   const [tag, setTag] = useState<string | null>(existing?.tag ?? null);
@@ -55,7 +103,10 @@ export function LabelForm({
   const [status, setStatus] = useState<string>(existing ? `saved by ${existing.labeller}` : 'not labelled');
   const [error, setError] = useState<string | null>(null);
   const commentRef = useRef<HTMLTextAreaElement>(null);
-  const targetKey = `${target.runId}\u0000${target.caseId}\u0000${target.variantId}\u0000${target.repeat}`;
+  const targetKey = sink.key;
+  // The latest sink (a new object each render, the same target while targetKey is unchanged).
+  const sinkRef = useRef(sink);
+  sinkRef.current = sink;
 
   useEffect(() => {
     setLabel((existing?.label as 'pass' | 'fail' | null) ?? null);
@@ -73,7 +124,7 @@ export function LabelForm({
     if (!next.label && !next.tag && !next.comment.trim()) {
       setStatus('clearing…');
       try {
-        await api.deleteLabel(target.runId, { caseId: target.caseId, variantId: target.variantId, repeat: target.repeat, labeller });
+        await sinkRef.current.remove();
         setStatus('cleared');
         onSaved?.(null, false);
       } catch (e) {
@@ -83,15 +134,7 @@ export function LabelForm({
     }
     setStatus('saving…');
     try {
-      const { label: saved } = await api.putLabel(target.runId, {
-        caseId: target.caseId,
-        variantId: target.variantId,
-        repeat: target.repeat,
-        label: next.label,
-        tag: next.tag,
-        comment: next.comment.trim() ? next.comment : null,
-        labeller,
-      });
+      const saved = await sinkRef.current.put({ label: next.label, tag: next.tag, comment: next.comment.trim() ? next.comment : null });
       setStatus(`saved by ${saved.labeller} at ${saved.createdAt.slice(11, 19)}`);
       onSaved?.(saved, advance);
     } catch (e) {
@@ -125,7 +168,7 @@ export function LabelForm({
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [keyboard, targetKey, errorTags, labeller]);
+  }, [keyboard, targetKey, errorTags]);
 
   return (
     <div className="label-form" data-testid="label-form">

@@ -5,7 +5,7 @@ import { useAsync } from '../hooks';
 import { links } from '../router';
 import { ErrorBox, LabelBadge, Loading, Section, ValueView } from '../components/common';
 import { ResultCard } from '../components/ResultCard';
-import { LabelForm, storedLabeller } from '../components/LabelForm';
+import { LabelForm, runLabelSink, storedLabeller } from '../components/LabelForm';
 
 export function CasePage({ runId, caseId, params }: { runId: string; caseId: string; params: URLSearchParams }) {
   const data = useAsync(() => api.case(runId, caseId), [runId, caseId]);
@@ -81,10 +81,9 @@ export function CasePage({ runId, caseId, params }: { runId: string; caseId: str
                 )}
                 {labelling && (
                   <LabelForm
-                    target={{ runId, caseId, variantId: r.variantId, repeat: r.repeat }}
+                    sink={runLabelSink({ runId, caseId, variantId: r.variantId, repeat: r.repeat }, me)}
                     existing={mine(r.variantId, r.repeat)}
                     errorTags={run.data?.errorTags ?? []}
-                    labeller={me}
                     onSaved={(saved) =>
                       setLabels((prev) => {
                         const rest = prev.filter((x) => !(x.variantId === r.variantId && x.repeat === r.repeat && (!saved || x.labeller === saved.labeller)));

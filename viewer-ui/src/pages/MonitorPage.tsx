@@ -1,6 +1,7 @@
 // Production monitoring (#15): the suites' monitors, then one monitor: each metric over time with its interval band,
 // baseline and alerts, the server's status line and evidence sentences, the segment mix and input drift beside
-// quality, and the sampled records behind any point (failed first), each opening the record view.
+// quality, and the sampled records behind any point (failed first), each opening the record view; the review queue
+// (MonitorReviewPage) labels the monitor's records for `evalspec calibrate --monitor`.
 import { useEffect } from 'react';
 import { api, type MetricState, type MetricStatus, type PromptLengthStatus, type MetricWindow, type MonitorDetailResponse, type MonitorSeries } from '../api';
 import { useAsync } from '../hooks';
@@ -138,6 +139,9 @@ function MonitorDetail({ suite, monitor, params }: { suite: string; monitor: str
       <div className="monitor-page">
         <h1>{monitor}</h1>
         {data.error ? <ErrorBox error={data.error} /> : <Loading what="Evaluating the monitor" />}
+        <a className="button" href={links.monitorReview(suite, monitor)} data-testid="review-queue-link">
+          Review queue
+        </a>
         <WindowRecords suite={suite} monitor={monitor} params={params} />
       </div>
     );
@@ -164,6 +168,9 @@ function MonitorDetail({ suite, monitor, params }: { suite: string; monitor: str
         <p className="status-line" data-testid="status-line">
           {words.statusLine}
         </p>
+        <a className="button" href={links.monitorReview(suite, monitor)} data-testid="review-queue-link">
+          Review queue: label sampled records (feeds calibrate)
+        </a>
       </div>
       {status.openAlerts.length > 0 && (
         <Section title={`Open alerts (${status.openAlerts.length})`}>

@@ -1,11 +1,13 @@
-// One production record: the prompt messages, the output, the tool calls, each monitor's check verdicts, and a flag
-// button (flagged records are what `evalspec promote --flagged` turns into cases). Production text is untrusted:
-// every string is a React text child, never HTML.
+// One production record: the prompt messages, the output, the tool calls, each monitor's check verdicts, a flag
+// button (flagged records are what `evalspec promote --flagged` turns into cases) and the label buttons of the run
+// review page (pass / fail, an error tag, a note: what `evalspec calibrate --monitor` compares the judges with).
+// Production text is untrusted: every string is a React text child, never HTML.
 import { useEffect, useState } from 'react';
-import { api, type ProductionScoreView } from '../api';
+import { api, type ProductionRecordView, type ProductionScoreView } from '../api';
 import { useAsync } from '../hooks';
 import { links } from '../router';
-import { ErrorBox, Loading, PlainText, Section, Verdict } from '../components/common';
+import { ErrorBox, LabelBadge, Loading, PlainText, Section, Verdict } from '../components/common';
+import { LabelForm, productionLabelSink, shownProductionLabel, storedLabeller } from '../components/LabelForm';
 import { Messages } from '../components/ResultCard';
 import { int, ms, num, usd, when } from '../format';
 
@@ -103,6 +105,16 @@ export function ProductionRecordPage({ recordId, params }: { recordId: string; p
           ))}
         </div>
       </div>
+      <ProductionRecordBody record={r} scores={scores} />
+      <RecordLabels key={r.id} recordId={r.id} />
+    </div>
+  );
+}
+
+/** What a record holds (shared with the Monitor review queue): figures, messages, output, tool calls, verdicts, attributes. */
+export function ProductionRecordBody({ record: r, scores }: { record: ProductionRecordView; scores: ProductionScoreView[] }) {
+  return (
+    <>
       <dl className="facts small">
         <dt>started</dt>
         <dd>{when(r.startedAt)} UTC</dd>
@@ -164,6 +176,54 @@ export function ProductionRecordPage({ recordId, params }: { recordId: string; p
           </table>
         </Section>
       )}
-    </div>
+    </>
+  );
+}
+
+/** Everyone's labels on the record, and yours to give or change (the labeller name the run review page stores). */
+export function RecordLabels({
+  recordId,
+  keyboard = false,
+  onSaved,
+}: {
+  recordId: string;
+  keyboard?: boolean;
+  onSaved?: (verdict: 'pass' | 'fail' | null, advance: boolean) => void;
+}) {
+  const data = useAsync(() => api.productionLabels(recordId), [recordId]);
+  // What you saved here (undefined: nothing yet, null: cleared). Mounted per record (key={recordId}), so it never leaks.
+  const [mine, setMine] = useState<ReturnType<typeof shownProductionLabel> | null | undefined>(undefined);
+  if (data.error) return <ErrorBox error={data.error} />;
+  if (!data.data) return <Loading what="Loading the labels" />;
+  const name = storedLabeller() ?? data.data.labeller;
+  const stored = data.data.labels.find((l) => l.labeller === name);
+  const existing = mine === undefined ? (stored ? shownProductionLabel(stored) : undefined) : (mine ?? undefined);
+  const others = data.data.labels.filter((l) => l.labeller !== name);
+  return (
+    <Section title="Your label">
+      <div className="small muted">
+        labelling as {name} · error tags {data.data.errorTagsFromSuite ? 'from the suite' : '(default list: set error_tags in the suite to use your own)'}
+      </div>
+      <LabelForm
+        sink={productionLabelSink(recordId, name)}
+        existing={existing}
+        errorTags={data.data.errorTags}
+        keyboard={keyboard}
+        onSaved={(saved, advance) => {
+          setMine(saved);
+          onSaved?.(saved?.verdict ?? null, advance);
+        }}
+      />
+      {others.length > 0 && (
+        <ul className="small other-labels">
+          {others.map((l) => (
+            <li key={l.labeller}>
+              <LabelBadge label={l.verdict} tag={l.errorTags.join(', ') || null} /> <span className="muted">by {l.labeller}</span>
+              {l.note && <div className="plain-text label-comment">{l.note}</div>}
+            </li>
+          ))}
+        </ul>
+      )}
+    </Section>
   );
 }

@@ -8,7 +8,7 @@ import { ErrorBox, LabelBadge, Loading, Verdict } from '../components/common';
 import { FilterBar, filtersFrom, useResultRows, type ResultFilters } from '../components/ResultsTable';
 import { VirtualRows } from '../components/VirtualRows';
 import { ResultCard } from '../components/ResultCard';
-import { LabelForm, storeLabeller, storedLabeller } from '../components/LabelForm';
+import { LabelForm, runLabelSink, storeLabeller, storedLabeller } from '../components/LabelForm';
 import { int } from '../format';
 
 const keyOf = (r: { caseId: string; variantId: string; repeat: number }) => `${r.caseId}\u0000${r.variantId}\u0000${r.repeat}`;
@@ -132,10 +132,9 @@ export function ReviewPage({ runId, params }: { runId: string; params: URLSearch
                 </a>
               </div>
               <LabelForm
-                target={{ runId, caseId: current.caseId, variantId: current.variantId, repeat: current.repeat }}
+                sink={runLabelSink({ runId, caseId: current.caseId, variantId: current.variantId, repeat: current.repeat }, name)}
                 existing={existing}
                 errorTags={errorTags}
-                labeller={name}
                 keyboard
                 onSaved={(saved, advance) => {
                   setLocal((m) => new Map(m).set(keyOf(current), saved));
