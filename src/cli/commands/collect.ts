@@ -37,8 +37,9 @@ export function registerCollectCommand(program: Command, io: CliIO): void {
         .argParser(integer('--lease', 1, 3600)),
     )
     .addOption(
+      // 5 minutes: drift unfolds over hours, and a cycle re-reads the windows (tens of seconds at 300k records).
       new Option('--cycle-every <seconds>', 'evaluate the monitors (alerts, webhooks) this often; 0: never (`evalspec monitor check` from cron instead)')
-        .default(60)
+        .default(300)
         .argParser(integer('--cycle-every', 0, 86400)),
     )
     .option('--no-score', 'ingest only: leave the queue to another `evalspec collect` or `evalspec ingest`')
