@@ -46,7 +46,11 @@ describe('the support-monitoring example, end to end', () => {
   it('writes the documented traffic: 30 days of ~300 calls, emails in some messages', () => {
     const files = readdirSync(join(dir, 'traffic'));
     expect(files).toHaveLength(30);
-    const lines = files.flatMap((f) => readFileSync(join(dir, 'traffic', f), 'utf8').trim().split('\n'));
+    const lines = files.flatMap((f) =>
+      readFileSync(join(dir, 'traffic', f), 'utf8')
+        .trim()
+        .split('\n'),
+    );
     expect(lines.length).toBeGreaterThan(30 * 280);
     expect(lines.length).toBeLessThan(30 * 320);
     const withEmail = lines.filter((l) => EMAIL.test(JSON.stringify(JSON.parse(l).input)));
@@ -105,7 +109,10 @@ describe('the support-monitoring example, end to end', () => {
     const out = readFileSync(join(dir, 'cases-production.jsonl'), 'utf8');
     expect(out).toContain('[email]');
     expect(EMAIL.test(out)).toBe(false);
-    const promoted = out.trim().split('\n').map((l) => JSON.parse(l));
+    const promoted = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(promoted.length).toBeGreaterThan(50);
     for (const c of promoted) expect(c.provenance).toMatchObject({ source: 'production', monitor: 'billing', selected: 'failed' });
 
