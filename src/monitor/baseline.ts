@@ -82,15 +82,25 @@ export async function resolveBaseline(store: Store, suite: Suite, monitor: Monit
   }
   const run = await findRun(store, suite, monitor, spec);
   const { variant, why } = pickVariant(run, suite, monitor);
-  const calls = await runCalls(store, run, variant);
+  let calls = await runCalls(store, run, variant);
+  // A segment's monitor compares with the run's cases of that segment (its filter's tags), when the run has them.
+  const tags = monitor.filter.tags ?? [];
+  let segment = '';
+  if (tags.length > 0) {
+    const matching = calls.filter((c) => tags.every((t) => c.tags.includes(t)));
+    segment = matching.length > 0 ? `, cases tagged ${tags.join(' + ')}` : `, all cases (none tagged ${tags.join(' + ')})`;
+    if (matching.length > 0) calls = matching;
+  }
   const label = run.label ? ` (label ${run.label})` : '';
-  return { kind: 'run', run, variant, calls, source: `run ${run.id}${label}, variant ${variant.label}: ${why}`, detectorSince: run.startedAt };
+  const detectorSince = spec.since === undefined ? run.startedAt : isoOrThrow(spec.since, suite, monitor, 'since');
+  return { kind: 'run', run, variant, calls, source: `run ${run.id}${label}, variant ${variant.label}: ${why}${segment}`, detectorSince };
 }
 
 function isoOrThrow(text: string, suite: Suite, monitor: MonitorSpec, which: string): string {
   const t = Date.parse(text);
   if (!Number.isFinite(t)) {
-    throw new EvalspecError('SUITE_SCHEMA', `monitor "${monitor.name}": baseline.window.${which} "${text}" is not a date`, {
+    const key = which === 'since' && !('window' in (monitor.baseline ?? {})) ? 'since' : `window.${which}`;
+    throw new EvalspecError('SUITE_SCHEMA', `monitor "${monitor.name}": baseline.${key} "${text}" is not a date`, {
       file: suite.file,
       hint: 'write an ISO 8601 date or time, e.g. 2026-11-01 or 2026-11-01T00:00:00Z',
     });

@@ -170,7 +170,8 @@ export async function evaluate(store: Store, suite: Suite, monitorName: string, 
     const triggered = windowOk && ((alarmAt !== null && !recovered) || barFailed);
     let open = stored.find((a) => a.metric === metric);
     const status: MetricStatus | PromptLengthStatus = { metric, worse, window: figure.window, baseline: shown, detector, bar: figure.bar, state: 'ok' };
-    if (status.metric === 'segment_mix') status.segments = segmentsOf(acc, b?.acc ?? null, d);
+    // A segment "moved" while its change stands: once the window is back, the old alarm no longer marks it.
+    if (status.metric === 'segment_mix') status.segments = segmentsOf(acc, b?.acc ?? null, recovered ? null : d);
     if (open && recovered) {
       closed.push({ ...open, state: 'closed', closedAt: nowIso });
       open = undefined;

@@ -58,7 +58,7 @@ export interface SegmentShare {
   segment: string;
   share: number;
   baselineShare: number | null;
-  /** The detector flagged this segment's share as changed. */
+  /** The detector flagged this segment's share as changed, and the window is not back (see `recovered` in evaluate.ts). */
   moved: boolean;
 }
 

@@ -33,9 +33,11 @@ export const productionSchema = z.strictObject({
 });
 export type ProductionSpec = z.infer<typeof productionSchema>;
 
+// `since` (run and label baselines): when the detector starts watching production; default the run's start. Set it
+// when the run was made after the deployment it describes (a replay of past traffic, a run re-made every night).
 const baselineSchema = z.union([
-  z.strictObject({ run: z.string().min(1) }),
-  z.strictObject({ label: z.string().min(1) }),
+  z.strictObject({ run: z.string().min(1), since: z.string().min(1).optional() }),
+  z.strictObject({ label: z.string().min(1), since: z.string().min(1).optional() }),
   z.strictObject({ window: z.strictObject({ since: z.string().min(1), until: z.string().min(1) }) }),
 ]);
 

@@ -7,6 +7,8 @@ import { fail, indeterminate, pass } from '../evaluator.js';
 import { commonCheckFields as common, defineCheck, nonEmptyString, type CheckLocation } from './definition.js';
 
 const regexCache = new Map<string, RegExp>();
+/** `(?i)` and friends: habits from Python and PCRE that JavaScript (Node 20) rejects as an invalid group. */
+const inlineFlags = /^\(\?([a-z]+)\)/;
 
 function compileRegex(pattern: string, flags: string, where: CheckLocation): RegExp {
   // `g` and `y` make RegExp#test stateful (lastIndex); a check asks only "does it match", so drop them.
@@ -19,7 +21,9 @@ function compileRegex(pattern: string, flags: string, where: CheckLocation): Reg
     } catch (err) {
       throw new EvalspecError('CHECK_INVALID', `invalid \`regex\` check: ${(err as Error).message}`, {
         ...where,
-        hint: "fix the pattern (YAML: single-quote it so backslashes stay literal, e.g. '\\d+')",
+        hint: inlineFlags.test(pattern)
+          ? `JavaScript regexes have no inline flags such as ${inlineFlags.exec(pattern)![0]} (Python, PCRE): remove it and add \`flags: ${inlineFlags.exec(pattern)![1]}\` to the check`
+          : "fix the pattern (YAML: single-quote it so backslashes stay literal, e.g. '\\d+')",
         cause: err,
       });
     }
