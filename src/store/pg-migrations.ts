@@ -159,4 +159,10 @@ CREATE TABLE rate_buckets (
     name: 'production records, tags, score queue, scores, alerts',
     sql: productionSql('postgres'),
   },
+  {
+    // SQLite migration 11: the language of each production record's input (existing rows: NULL, unknown).
+    version: 6,
+    name: 'production records: input language',
+    sql: 'ALTER TABLE production_records ADD COLUMN language TEXT;',
+  },
 ];

@@ -337,6 +337,8 @@ export interface ProductionRecordView {
   model: string | null;
   responseModel: string | null;
   input: ProductionMessage[] | null;
+  /** ISO 639-3 code of the input's language; null when unknown. */
+  language: string | null;
   output: string | null;
   toolCalls: ProductionToolCall[];
   inputTokens: number | null;

@@ -89,6 +89,7 @@ function record(suite: string, id: string, t: number, latencyMs: number, tags: s
     model: 'gpt-4o-mini',
     responseModel: null,
     input: [{ role: 'user', content: `question ${id}` }],
+    language: null,
     output: `answer ${id}`,
     toolCalls: [],
     inputTokens: 20,

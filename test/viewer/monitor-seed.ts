@@ -93,6 +93,7 @@ export async function seedProduction(): Promise<SeededProduction> {
             { role: 'system', content: 'You are a support assistant.' },
             { role: 'user', content: `Where is my order ${id}?` },
           ],
+          language: null,
           output,
           toolCalls: i === 1 ? [{ name: 'lookup_order', arguments: '{"id":"<b>1</b>"}', result: '{"status":"shipped"}' }] : [],
           inputTokens: 20,
