@@ -57,6 +57,8 @@ let names: Intl.DisplayNames | null = null;
 
 /** A language's English name for people ("French" for fra); the code itself when Intl has no name for it. */
 export function languageName(code: string): string {
+  // Only bare ISO 639 codes are asked: Intl would read "xx-yy-…" as a locale with region and variants.
+  if (!/^[a-z]{2,3}$/.test(code)) return code;
   names ??= new Intl.DisplayNames(['en'], { type: 'language', fallback: 'code' });
   try {
     const name = names.of(code);
