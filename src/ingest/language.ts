@@ -22,7 +22,7 @@ export const MAX_CHARS = 512;
 const LETTER = /\p{L}/gu;
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu;
 
-/** The text whose language is the record's: the last user message's content; null when there is none. */
+/** The text whose language is the record's: the last user message's content; null when there is none (monitor/'s `input` var too). */
 export function languageText(input: readonly ProductionMessage[] | null): string | null {
   if (!input) return null;
   for (let i = input.length - 1; i >= 0; i--) if (input[i].role === 'user') return input[i].content;

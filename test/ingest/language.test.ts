@@ -10,9 +10,10 @@ const ctx = ingestContext({ suite: { name: 'support', production } });
 
 /** One JSONL line per input; the records' languages in order. */
 const languagesOf = (...inputs: unknown[]) =>
-  parseJsonlRecords(inputs.map((input) => JSON.stringify({ timestamp: '2026-12-01T09:30:00Z', model: 'gpt-4o-mini', input, output: 'ok' })).join('\n'), ctx).map(
-    (r) => r.language,
-  );
+  parseJsonlRecords(
+    inputs.map((input) => JSON.stringify({ timestamp: '2026-12-01T09:30:00Z', model: 'gpt-4o-mini', input, output: 'ok' })).join('\n'),
+    ctx,
+  ).map((r) => r.language);
 
 describe('language at ingest', () => {
   it('detects English, French, German, Spanish and Japanese questions (ISO 639-3)', () => {
