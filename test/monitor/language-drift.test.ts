@@ -90,7 +90,7 @@ describe('language mix as input drift', () => {
     const reference = counted(calls, START, START + 7 * DAY);
     expect(mix.window.n).toBe(window.known);
     expect(mix.unknown).toBe(window.unknown);
-    const french = mix.languages.find((l) => l.language === "fra")!;
+    const french = mix.languages.find((l) => l.language === 'fra')!;
     expect(french).toMatchObject({ name: 'French', moved: true });
     expect(french.share).toBeCloseTo(window.french, 12);
     expect(french.baselineShare).toBeCloseTo(reference.french, 12);

@@ -60,6 +60,10 @@ run('Monitor page in Chromium', () => {
     expect(await page.locator('[data-metric=pass_rate] .alert-marker line').count()).toBeGreaterThan(0);
     expect(await page.locator('[data-metric=pass_rate] .baseline-line line').count()).toBe(1);
     expect(await page.textContent('[data-metric=pass_rate] .evidence')).toMatch(/false-alarm rate of this rule ≤ 1% per 30 days/);
+    // Input drift by language: the shares table names each language for people.
+    expect(await page.locator('[data-metric=language_mix] .languages-table td').allTextContents()).toEqual(
+      expect.arrayContaining(['English', 'French', '33.3%']),
+    );
   });
 
   it('clicks a point and lists that window’s records, failed first', async () => {
