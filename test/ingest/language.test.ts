@@ -1,7 +1,10 @@
 // The input language of production records (issue #15, input drift by language): detected at ingest from the last
 // user message, after redaction, with franc-min; null (unknown) when the text is too short or franc cannot tell
 // its best language from the runner-up, never a guess.
+import { francAll } from 'franc-min';
 import { describe, expect, it } from 'vitest';
+import { rankLanguages } from '../../src/ingest/trigram-language.js';
+import { mulberry32 } from '../../src/stats/random.js';
 import { detectLanguage, ingestContext, languageName, letterCount, MIN_LETTERS, parseJsonlRecords } from '../../src/ingest/index.js';
 import { productionSchema } from '../../src/suite/monitor-schema.js';
 
@@ -67,5 +70,50 @@ describe('language at ingest', () => {
   it('names languages for people', () => {
     expect([languageName('fra'), languageName('deu'), languageName('jpn')]).toEqual(['French', 'German', 'Japanese']);
     expect(languageName('zzz-not-a-code')).toBe('zzz-not-a-code');
+  });
+});
+
+describe("the indexed ranking is franc's", () => {
+  // Words of several scripts and languages, mixed by a seeded generator into texts of 0 to 3,000 characters (past
+  // franc's 2,048 cut), with digits, punctuation and odd white space: the best two languages and their scores must
+  // be francAll's exactly (the same integer distances and the same division).
+  const words = [
+    ...'Where is my order I bought it two weeks ago and it still has not arrived at my house'.split(' '),
+    ...'Où est ma commande je l’ai achetée il y a deux semaines et elle n’est toujours pas arrivée chez moi'.split(' '),
+    ...'Wo ist meine Bestellung ich habe sie vor zwei Wochen gekauft und sie ist immer noch nicht angekommen'.split(' '),
+    ...'Dónde está mi pedido lo compré hace dos semanas y todavía no ha llegado a mi casa'.split(' '),
+    ...'Где мой заказ я купил его две недели назад и он до сих пор не пришёл'.split(' '),
+    ...'أين طلبي اشتريته قبل أسبوعين ولم يصل بعد'.split(' '),
+    ...'मेरा ऑर्डर कहाँ है मैंने इसे दो हफ्ते पहले खरीदा था'.split(' '),
+    ...'注文した 商品が まだ 届いていません 我的 订单 还没有 到 주문한 상품이 아직 도착하지 않았습니다 Η παραγγελία μου δεν έχει φτάσει'.split(' '),
+    '42',
+    '!!',
+    '—',
+    '\t\n',
+    'e-mail:',
+    'İstanbul',
+  ];
+  it('on 400 seeded texts', () => {
+    const random = mulberry32(15);
+    for (let n = 0; n < 400; n++) {
+      const length = Math.floor(random() ** 2 * 3000);
+      const parts: string[] = [];
+      let size = 0;
+      // Mostly one language's words per text, as real prompts are, with a share of the others.
+      const home = Math.floor(random() * (words.length - 20));
+      while (size < length) {
+        const w = random() < 0.8 ? words[home + Math.floor(random() * 20)] : words[Math.floor(random() * words.length)];
+        parts.push(w);
+        size += w.length + 1;
+      }
+      const text = parts.join(random() < 0.2 ? '  ' : ' ').slice(0, length);
+      expect(rankLanguages(text), JSON.stringify(text.slice(0, 80))).toEqual(francAll(text, { minLength: 1 }).slice(0, 2));
+    }
+  });
+
+  it('on the edge cases: empty, digits only, one script of one language, the sentences above', () => {
+    for (const text of ['', '1234 5678', '!!!', '注文', '我的订单还没有到', '주문한 상품이', 'Where is my order? It is late.', 'a', 'ab c']) {
+      expect(rankLanguages(text), text).toEqual(francAll(text, { minLength: 1 }).slice(0, 2));
+    }
   });
 });
