@@ -1,11 +1,13 @@
 // The last step every ingest path shares (OTLP spans, JSONL lines, the middleware): redact by the suite's
 // `production.redact` rules, tag by `production.attributes`, price, hash, and give the record its stable id.
-// Redaction happens here, before a record leaves ingest: secrets never reach the sink (the store).
+// Redaction happens here, before a record leaves ingest: secrets never reach the sink (the store). The input's
+// language is detected after redaction (language.ts), from the text that is stored.
 import { createHash } from 'node:crypto';
 import { EvalspecError } from '../errors.js';
 import { createPricer, type Pricer, type PricedModel } from '../run/index.js';
 import type { ProductionMessage, ProductionRecord, ProductionToolCall } from '../store/index.js';
 import type { ProductionSpec } from '../suite/index.js';
+import { recordLanguage } from './language.js';
 
 /** What the ingest paths need to know about the suite whose monitors watch the traffic. */
 export interface IngestContext {
@@ -50,7 +52,7 @@ export function productionRecordId(suite: string, traceId: string, spanId: strin
 export const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
 /** A record before the shared step: what a span, a line or a call said, unredacted, without id, tags, cost or hash. */
-export type RecordDraft = Omit<ProductionRecord, 'id' | 'suite' | 'ingestedAt' | 'tags' | 'contentHash' | 'flagged' | 'costUsd'> & {
+export type RecordDraft = Omit<ProductionRecord, 'id' | 'suite' | 'ingestedAt' | 'tags' | 'contentHash' | 'flagged' | 'costUsd' | 'language'> & {
   cachedInputTokens?: number | null;
 };
 
@@ -129,6 +131,7 @@ export function finishRecord(ctx: IngestContext, draft: RecordDraft): Production
     conversationId: draft.conversationId === null ? null : redact.text(draft.conversationId),
     ingestedAt: ctx.now().toISOString(),
     input,
+    language: recordLanguage(input),
     output,
     toolCalls,
     attributes,

@@ -23,10 +23,16 @@ import type { WindowCall, WindowMetric } from './window-figures.js';
 type RuleSettings = { falseAlarmRate: number; samplesPerPeriod: number; periodMs: number; minSamples: number };
 
 /**
- * A monitor metric's drift rule. Prompt length is not one of stats/'s monitor metrics: it is watched like output
- * length (calls above or below the baseline's median, both ways).
+ * A monitor metric's drift rule. Prompt length and the language mix are not stats/'s monitor metrics: prompt length
+ * is watched like output length (calls above or below the baseline's median, both ways), the language mix like the
+ * segment mix (a share per language, both ways, plus "(new)": a language the baseline never had).
  */
 function ruleFor(metric: WindowMetric, baseline: DriftMetricBaseline, settings: RuleSettings): DriftRule {
+  // The language mix is the segment mix's detector with each call's language as its one tag.
+  if (metric === 'language_mix') {
+    if (!('counts' in baseline)) throw new RangeError('language_mix needs a baseline of language counts');
+    return { ...settings, metric, kind: 'segments', baseline };
+  }
   if (metric !== 'prompt_length') return driftRuleFor(metric, baseline, settings);
   if (!('kind' in baseline) || baseline.kind !== 'values') throw new RangeError('prompt_length needs a baseline of values');
   return { ...settings, metric, kind: 'exceedance', baseline, quantile: 0.5, direction: 'both' };
@@ -37,7 +43,13 @@ function ruleFor(metric: WindowMetric, baseline: DriftMetricBaseline, settings: 
  * alarm's time is then written back as ISO 8601, the form startedAt is stored in).
  */
 function observationOf(call: WindowCall, metric: WindowMetric, time: number): DriftObservation {
-  const o = metric === 'prompt_length' ? { at: call.startedAt, value: call.inputTokens ?? null } : driftObservation(call, metric);
+  // A call of unknown language has no tags: skipped by the rule, as a null value is.
+  const o =
+    metric === 'prompt_length'
+      ? { at: call.startedAt, value: call.inputTokens ?? null }
+      : metric === 'language_mix'
+        ? { at: call.startedAt, tags: call.language ? [call.language] : undefined }
+        : driftObservation(call, metric);
   return { ...o, at: time };
 }
 
@@ -111,7 +123,7 @@ export class MetricDetector {
   observe(call: WindowCall, time: number): void {
     if (this.first === null) this.first = time;
     const o = observationOf(call, this.metric, time);
-    if (this.metric === 'segment_mix' || (o.value !== null && o.value !== undefined)) this.count++;
+    if (this.metric === 'segment_mix' || o.tags !== undefined || (o.value !== null && o.value !== undefined)) this.count++;
     this.lowest = this.rung(this.count);
     for (let k = this.lowest; k < this.rules.length; k++) this.rules[k].observe(o);
   }

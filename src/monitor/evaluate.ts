@@ -10,9 +10,12 @@ import type { MonitorAlert, ProductionObservation, Store } from '../store/index.
 import { DEPLOYMENT_STAGES, durationMs, type MonitorMetric, type MonitorSpec, type Suite } from '../suite/index.js';
 import { resolveBaseline, type ResolvedBaseline } from './baseline.js';
 import { MetricDetector, type MetricDetectorResult } from './detector.js';
+import { languageName } from '../ingest/index.js';
 import type {
   BarVerdict,
   DetectorVerdict,
+  LanguageMixStatus,
+  LanguageShare,
   MetricBaseline,
   MetricStatus,
   MonitorStatus,
@@ -23,9 +26,10 @@ import type {
 import { WindowAccumulator, barKind, segmentShares, windowFigure, type WindowCall, type WindowMetric } from './window-figures.js';
 
 /** Input drift: the traffic, not the model. Reported apart from quality. */
-const INPUT_METRICS = new Set<WindowMetric>(['segment_mix', 'prompt_length']);
+const INPUT_METRICS = new Set<WindowMetric>(['segment_mix', 'prompt_length', 'language_mix']);
 const WORSE: Record<WindowMetric, MetricStatus['worse']> = {
   prompt_length: 'change',
+  language_mix: 'change',
   pass_rate: 'decrease',
   critical_rate: 'increase',
   refusal_rate: 'increase',
@@ -70,8 +74,16 @@ export function metricBaseline(
   const acc = new WindowAccumulator(metric, 0, 0);
   for (const call of calls) acc.add(call);
   const shown: MetricBaseline = { value: windowFigure(acc, { minSamples: 1 }).window.estimate, n: acc.n, source };
-  // Prompt length is not one of stats/'s metrics: its baseline is the values, as for output length.
-  const drift = acc.n === 0 ? null : metric === 'prompt_length' ? { kind: 'values' as const, values: acc.values } : baselineFromCalls(calls, metric);
+  // Prompt length and the language mix are not stats/'s metrics: the baseline is the values (as for output length),
+  // and the calls per language (as tag counts for the segment mix).
+  const drift =
+    acc.n === 0
+      ? null
+      : metric === 'prompt_length'
+        ? { kind: 'values' as const, values: acc.values }
+        : metric === 'language_mix'
+          ? { n: acc.n, counts: Object.fromEntries(acc.tagCounts) }
+          : baselineFromCalls(calls, metric);
   return { drift, shown, acc };
 }
 
@@ -109,8 +121,8 @@ export async function evaluate(store: Store, suite: Suite, monitorName: string, 
   const minSamples = monitor.alert.min_samples;
   const alertSettings = { falseAlarmRate: monitor.alert.false_alarm_rate, periodMs: durationMs(monitor.alert.period), minSamples };
   const baseline = await resolveBaseline(store, suite, monitor);
-  // Watching segment_mix turns on input drift: the segment shares and the prompt length.
-  const metrics: WindowMetric[] = monitor.metrics.includes('segment_mix') ? [...monitor.metrics, 'prompt_length'] : monitor.metrics;
+  // Watching segment_mix turns on input drift: the segment shares, the prompt length and the language mix.
+  const metrics: WindowMetric[] = monitor.metrics.includes('segment_mix') ? [...monitor.metrics, 'prompt_length', 'language_mix'] : monitor.metrics;
   // pass and critical rates are always accumulated: stage bars read them even when the monitor does not watch them.
   const windowed = [...new Set<WindowMetric>([...metrics, 'pass_rate', 'critical_rate'])];
   const current = new Map(windowed.map((m) => [m, new WindowAccumulator(m, windowStart, now)]));
@@ -154,6 +166,7 @@ export async function evaluate(store: Store, suite: Suite, monitorName: string, 
   const quality: MetricStatus[] = [];
   const input: MetricStatus[] = [];
   let promptLength: PromptLengthStatus | null = null;
+  let languageMix: LanguageMixStatus | null = null;
   for (const metric of metrics) {
     const acc = current.get(metric)!;
     const bar = barOf(monitor, metric);
@@ -169,7 +182,13 @@ export async function evaluate(store: Store, suite: Suite, monitorName: string, 
     const barFailed = figure.bar?.passed === false;
     const triggered = windowOk && ((alarmAt !== null && !recovered) || barFailed);
     let open = stored.find((a) => a.metric === metric);
-    const status: MetricStatus | PromptLengthStatus = { metric, worse, window: figure.window, baseline: shown, detector, bar: figure.bar, state: 'ok' };
+    const common = { worse, window: figure.window, baseline: shown, detector, bar: figure.bar, state: 'ok' as const };
+    const status: MetricStatus | PromptLengthStatus | LanguageMixStatus =
+      metric === 'language_mix'
+        ? { metric, ...common, languages: languagesOf(acc, b?.acc ?? null, recovered ? null : d), unknown: acc.unknown }
+        : metric === 'prompt_length'
+          ? { metric, ...common }
+          : { metric, ...common };
     // A segment "moved" while its change stands: once the window is back, the old alarm no longer marks it.
     if (status.metric === 'segment_mix') status.segments = segmentsOf(acc, b?.acc ?? null, recovered ? null : d);
     if (open && recovered) {
@@ -189,8 +208,9 @@ export async function evaluate(store: Store, suite: Suite, monitorName: string, 
       opened.push(open);
     }
     status.state = open ? 'alert' : !b?.drift && !figure.bar ? 'no-baseline' : !windowOk ? 'insufficient-data' : 'ok';
-    if (status.metric === 'prompt_length') promptLength = status as PromptLengthStatus;
-    else (INPUT_METRICS.has(metric) ? input : quality).push(status as MetricStatus);
+    if (status.metric === 'prompt_length') promptLength = status;
+    else if (status.metric === 'language_mix') languageMix = status;
+    else (INPUT_METRICS.has(metric) ? input : quality).push(status);
   }
   const closedIds = new Set(closed.map((a) => a.id));
   const openAlerts = [...opened, ...stored.filter((a) => !closedIds.has(a.id))];
@@ -202,6 +222,7 @@ export async function evaluate(store: Store, suite: Suite, monitorName: string, 
     metrics: quality,
     inputDrift: input,
     promptLength,
+    languageMix,
     stage: stageAdvice(monitor, current, minSamples),
     openAlerts,
   };
@@ -225,20 +246,29 @@ function consistent(worse: MetricStatus['worse'], w: MetricStatus['window'], bas
   return w.low <= baseline && baseline <= w.high;
 }
 
-function segmentsOf(acc: WindowAccumulator, base: WindowAccumulator | null, d: MetricDetectorResult | null): SegmentShare[] {
+/** Each tag's (or language's) share now and in the baseline, and whether the detector's latest alarm named it. */
+function sharesOf(acc: WindowAccumulator, base: WindowAccumulator | null, d: MetricDetectorResult | null) {
   const now = segmentShares(acc);
   const before = base ? segmentShares(base) : new Map<string, number>();
   const moved = d?.latest?.segment ?? null;
-  const names = [...new Set([...now.keys(), ...before.keys()])].sort();
-  return names.map((segment) => ({
-    segment,
-    share: now.get(segment) ?? 0,
-    baselineShare: base ? (before.get(segment) ?? 0) : null,
-    moved: moved === segment || (moved === '(new)' && !before.has(segment) && now.has(segment)),
+  const keys = [...new Set([...now.keys(), ...before.keys()])].sort();
+  return keys.map((key) => ({
+    key,
+    share: now.get(key) ?? 0,
+    baselineShare: base ? (before.get(key) ?? 0) : null,
+    moved: moved === key || (moved === '(new)' && !before.has(key) && now.has(key)),
   }));
 }
 
-function evidenceOf(status: MetricStatus | PromptLengthStatus, reason: 'detector' | 'bar'): Record<string, unknown> {
+function segmentsOf(acc: WindowAccumulator, base: WindowAccumulator | null, d: MetricDetectorResult | null): SegmentShare[] {
+  return sharesOf(acc, base, d).map(({ key, ...share }) => ({ segment: key, ...share }));
+}
+
+function languagesOf(acc: WindowAccumulator, base: WindowAccumulator | null, d: MetricDetectorResult | null): LanguageShare[] {
+  return sharesOf(acc, base, d).map(({ key, ...share }) => ({ language: key, name: languageName(key), ...share }));
+}
+
+function evidenceOf(status: MetricStatus | PromptLengthStatus | LanguageMixStatus, reason: 'detector' | 'bar'): Record<string, unknown> {
   return {
     reason,
     metric: status.metric,
@@ -248,6 +278,7 @@ function evidenceOf(status: MetricStatus | PromptLengthStatus, reason: 'detector
     detector: status.detector,
     bar: status.bar,
     segments: 'segments' in status ? (status.segments ?? null) : null,
+    ...('languages' in status ? { languages: status.languages, unknown: status.unknown } : {}),
   };
 }
 

@@ -2,13 +2,13 @@
 // message) and `tool_calls` (the calls the model made: name, arguments, result), the names offline cases use for
 // the same things. Attribute keys are dotted (`app.plan`) and a template's `{{app.plan}}` reads a path, so each
 // dotted key is also nested (vars.app.plan) where no attribute of the shorter name is in the way.
+import { languageText } from '../ingest/index.js';
 import type { ProductionRecord } from '../store/index.js';
 
 /** The text of the last user message, or undefined when the record has no user turn (a template needing it is then unscored). */
 export function lastUserText(record: ProductionRecord): string | undefined {
-  const messages = record.input ?? [];
-  for (let i = messages.length - 1; i >= 0; i--) if (messages[i].role === 'user') return messages[i].content;
-  return undefined;
+  // The same text ingest detects the record's language from.
+  return languageText(record.input) ?? undefined;
 }
 
 export function recordVars(record: ProductionRecord): Record<string, unknown> {

@@ -4,7 +4,7 @@
 // untrusted, escaped for each format (report/escape.ts; Slack's own &, <, > escaping for the webhook).
 import { escapeTerminal, stripControl } from '../report/index.js';
 import type { MonitorAlert } from '../store/index.js';
-import type { MetricStatus, MonitorStatus, PromptLengthStatus, StageAdvice } from './status-types.js';
+import type { LanguageMixStatus, MetricStatus, MonitorStatus, PromptLengthStatus, StageAdvice } from './status-types.js';
 import type { WindowMetric } from './window-figures.js';
 
 const LABELS: Record<WindowMetric, string> = {
@@ -16,6 +16,7 @@ const LABELS: Record<WindowMetric, string> = {
   output_length: 'output length',
   segment_mix: 'segment mix',
   prompt_length: 'prompt length',
+  language_mix: 'language mix',
 };
 
 export function metricLabel(metric: WindowMetric): string {
@@ -38,9 +39,19 @@ export function formatFigure(metric: WindowMetric, value: number | null, bare = 
 
 const DETECTED: Record<MetricStatus['worse'], string> = { decrease: 'drop', increase: 'rise', change: 'change' };
 
-type Evidence = Pick<MetricStatus | PromptLengthStatus, 'metric' | 'worse' | 'window' | 'baseline' | 'detector' | 'bar'> & {
+type AnyStatus = MetricStatus | PromptLengthStatus | LanguageMixStatus;
+type Evidence = Pick<AnyStatus, 'metric' | 'worse' | 'window' | 'baseline' | 'detector' | 'bar'> & {
   segments?: MetricStatus['segments'] | null;
+  languages?: LanguageMixStatus['languages'] | null;
+  unknown?: number;
 };
+
+/** "traffic in French rose from 3.0% to 21.0% of calls" (shares of the calls whose language is known). */
+function languageMove(l: LanguageMixStatus['languages'][number]): string {
+  const from = l.baselineShare === null ? 'an unknown share' : pct(l.baselineShare);
+  const way = l.baselineShare !== null && l.share < l.baselineShare ? 'fell' : 'rose';
+  return `traffic in ${l.name} ${way} from ${from} to ${pct(l.share)} of calls`;
+}
 
 /**
  * "pass rate 84.1% (95% CI 82.0–86.0) vs baseline 88.3%; drop detected on 2026-12-03 after 1,840 sampled calls;
@@ -53,6 +64,10 @@ export function evidenceSentence(m: Evidence): string {
     const moved = (m.segments ?? []).filter((s) => s.moved);
     const shares = moved.map((s) => `${s.segment} ${pct(s.share)} of calls (baseline ${s.baselineShare === null ? 'unknown' : pct(s.baselineShare)})`);
     parts.push(`segment mix over ${count(w.n)} calls${shares.length ? `: ${shares.join(', ')}` : ''}`);
+  } else if (m.metric === 'language_mix') {
+    const moved = (m.languages ?? []).filter((l) => l.moved).map(languageMove);
+    const unknown = m.unknown ? ` (${count(m.unknown)} more of unknown language)` : '';
+    parts.push(`${moved.length ? `${moved.join(', ')}; ` : ''}language mix over ${count(w.n)} calls of known language${unknown}`);
   } else {
     const level = Math.round(w.level * 100);
     const ci = w.low !== null && w.high !== null ? ` (${level}% CI ${formatFigure(m.metric, w.low, true)}–${formatFigure(m.metric, w.high, true)})` : '';
@@ -91,14 +106,15 @@ export function adviceLine(stage: StageAdvice): string {
   return `stage ${stage.current}: ${what}${reasons.length ? ` (${reasons.join('; ')})` : ''}`;
 }
 
-function row(m: MetricStatus | PromptLengthStatus): string[] {
+function row(m: AnyStatus): string[] {
   const w = m.window;
-  const estimate = m.metric === 'segment_mix' ? `${count(w.n)} calls` : formatFigure(m.metric, w.estimate);
+  const mix = m.metric === 'segment_mix' || m.metric === 'language_mix';
+  const estimate = mix ? `${count(w.n)} calls` : formatFigure(m.metric, w.estimate);
   const ci = w.low !== null && w.high !== null ? `${formatFigure(m.metric, w.low, true)}–${formatFigure(m.metric, w.high, true)}` : '—';
   const alarm = m.detector?.alarm ? `${DETECTED[m.worse]} ${m.detector.alarm.at.slice(0, 10)}` : m.detector ? 'none' : '—';
   const bar = m.bar ? `${formatFigure(m.metric, m.bar.value)} ${m.bar.passed === true ? 'met' : m.bar.passed === false ? 'FAILED' : 'not proven'}` : '—';
-  // The segment mix has no single baseline figure: its shares are listed below the table.
-  const baseline = m.metric === 'segment_mix' ? 'shares below' : formatFigure(m.metric, m.baseline.value);
+  // A mix has no single baseline figure: its shares are listed below the table.
+  const baseline = mix ? 'shares below' : formatFigure(m.metric, m.baseline.value);
   return [metricLabel(m.metric), estimate, ci, String(w.n), baseline, alarm, bar, m.state];
 }
 
@@ -126,13 +142,25 @@ export function renderMonitorStatusText(status: MonitorStatus): string {
   if (baseline) lines.push(`baseline: ${escapeTerminal(baseline.source, 200)}`);
   const header = ['metric', 'window', '95% CI', 'n', 'baseline', 'detector', 'bar', 'state'];
   if (status.metrics.length) lines.push('', 'quality', ...table([header, ...status.metrics.map(row)]).map((l) => `  ${l}`));
-  const input = [...status.inputDrift.map(row), ...(status.promptLength ? [row(status.promptLength)] : [])];
+  const input = [
+    ...status.inputDrift.map(row),
+    ...(status.promptLength ? [row(status.promptLength)] : []),
+    ...(status.languageMix ? [row(status.languageMix)] : []),
+  ];
   if (input.length) {
     lines.push('', 'input drift (the traffic, not the model)', ...table([header, ...input]).map((l) => `  ${l}`));
     for (const m of status.inputDrift) {
       for (const seg of m.segments ?? []) {
         const base = seg.baselineShare === null ? 'unknown' : pct(seg.baselineShare);
         lines.push(`    ${escapeTerminal(seg.segment, 60)}: ${pct(seg.share)} (baseline ${base})${seg.moved ? '  moved' : ''}`);
+      }
+    }
+    const mix = status.languageMix;
+    if (mix && (mix.languages.length || mix.unknown)) {
+      lines.push(`    languages (of ${count(mix.window.n)} calls of known language; ${count(mix.unknown)} unknown):`);
+      for (const l of mix.languages) {
+        const base = l.baselineShare === null ? 'unknown' : pct(l.baselineShare);
+        lines.push(`      ${escapeTerminal(`${l.name} (${l.language})`, 60)}: ${pct(l.share)} (baseline ${base})${l.moved ? '  moved' : ''}`);
       }
     }
   }
@@ -155,6 +183,8 @@ export function alertSentence(alert: MonitorAlert): string {
     detector: e.detector ?? null,
     bar: e.bar ?? null,
     segments: e.segments,
+    languages: e.languages,
+    unknown: e.unknown,
   });
 }
 

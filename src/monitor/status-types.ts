@@ -75,12 +75,35 @@ export interface MetricStatus {
   segments?: SegmentShare[];
 }
 
-/** Input drift figures that are not a suite metric: prompt length (input tokens per call). */
-export type InputMetric = 'prompt_length';
+/** Input drift figures that are not a suite metric: prompt length (input tokens per call) and the language mix. */
+export type InputMetric = 'prompt_length' | 'language_mix';
 
 /** Prompt length as input drift: the same figures as a metric's, in input tokens per call. */
 export interface PromptLengthStatus extends Omit<MetricStatus, 'metric' | 'segments'> {
-  metric: InputMetric;
+  metric: 'prompt_length';
+}
+
+/** One input language's share of the calls whose language is known, now and in the baseline. */
+export interface LanguageShare {
+  /** ISO 639-3 code (ingest/language.ts), e.g. "fra". */
+  language: string;
+  /** Its English name for people ("French"); the code when none is known. */
+  name: string;
+  share: number;
+  baselineShare: number | null;
+  /** The detector flagged this language's share as changed. */
+  moved: boolean;
+}
+
+/**
+ * The language mix as input drift: the segment-mix detector over each call's input language (one "segment" per
+ * language). `window.n` counts calls whose language is known; `unknown` the window's calls whose language is not
+ * (too short, ambiguous, stored before detection): they are left out of the shares, never guessed.
+ */
+export interface LanguageMixStatus extends Omit<MetricStatus, 'metric' | 'segments'> {
+  metric: 'language_mix';
+  languages: LanguageShare[];
+  unknown: number;
 }
 
 export interface StageAdvice {
@@ -103,6 +126,8 @@ export interface MonitorStatus {
   inputDrift: MetricStatus[];
   /** Input drift: prompt length (input tokens per call), when the monitor watches segment_mix; null otherwise. */
   promptLength?: PromptLengthStatus | null;
+  /** Input drift: the input languages' shares, when the monitor watches segment_mix; null otherwise. */
+  languageMix?: LanguageMixStatus | null;
   stage: StageAdvice | null;
   openAlerts: MonitorAlert[];
 }

@@ -9,8 +9,11 @@ import type { BarVerdict, InputMetric, MetricWindow } from './status-types.js';
 
 /** A suite metric, or prompt length (input drift: input tokens per call). */
 export type WindowMetric = MonitorMetric | InputMetric;
-/** A call as the window figures read it: stats/'s fields, plus input tokens for prompt length. */
-export type WindowCall = MonitoredCall & { inputTokens?: number | null };
+/** A call as the window figures read it: stats/'s fields, plus input tokens (prompt length) and input language. */
+export type WindowCall = MonitoredCall & { inputTokens?: number | null; language?: string | null };
+
+/** Mixes: shares of calls per tag (segment_mix) or per input language (language_mix); no single estimate. */
+export const MIX_METRICS = new Set<WindowMetric>(['segment_mix', 'language_mix']);
 
 /** Two-sided level of window intervals, and the one-sided level of bar bounds. */
 export const WINDOW_LEVEL = 0.95;
@@ -25,6 +28,8 @@ export class WindowAccumulator {
   successes = 0;
   readonly values: number[] = [];
   readonly tagCounts = new Map<string, number>();
+  /** language_mix: calls whose language is unknown (left out of n and the shares). */
+  unknown = 0;
 
   constructor(
     readonly metric: WindowMetric,
@@ -36,6 +41,15 @@ export class WindowAccumulator {
     if (this.metric === 'segment_mix') {
       this.n++;
       for (const tag of new Set(call.tags)) this.tagCounts.set(tag, (this.tagCounts.get(tag) ?? 0) + 1);
+      return;
+    }
+    if (this.metric === 'language_mix') {
+      // The language is the call's one "segment"; unknown is counted apart, never a share.
+      if (call.language === null || call.language === undefined) this.unknown++;
+      else {
+        this.n++;
+        this.tagCounts.set(call.language, (this.tagCounts.get(call.language) ?? 0) + 1);
+      }
       return;
     }
     const v = this.metric === 'prompt_length' ? (call.inputTokens ?? null) : metricValue(call, this.metric);
@@ -63,7 +77,7 @@ export function windowFigure(acc: WindowAccumulator, options: { bar?: number; mi
   const end = new Date(acc.end).toISOString();
   const empty: MetricWindow = { start, end, n: acc.n, estimate: null, low: null, high: null, method: null, level: WINDOW_LEVEL };
   let estimate: WindowEstimate | undefined;
-  if (acc.metric === 'segment_mix') return { window: empty, bar: null };
+  if (MIX_METRICS.has(acc.metric)) return { window: empty, bar: null };
   const isRate = RATE_METRICS.has(acc.metric);
   if (isRate) {
     const kind = barKind(acc.metric);
@@ -94,7 +108,7 @@ export function windowFigure(acc: WindowAccumulator, options: { bar?: number; mi
   return { window, bar };
 }
 
-/** Segment shares of a window (tag → share of the window's scored calls). */
+/** Segment (or language) shares of a window (tag → share of the window's calls; languages: of those with a known language). */
 export function segmentShares(acc: WindowAccumulator): Map<string, number> {
   const out = new Map<string, number>();
   if (acc.n === 0) return out;

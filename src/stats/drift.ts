@@ -289,10 +289,21 @@ export class DriftMonitor {
       return null;
     }
     this.samples++;
+    // When several channels cross on the same observation (a large shift of a mix moves several shares at once), the
+    // alarm names the one with the most evidence (largest log R − log A), not the first in channel order.
+    let crossed = -1;
+    let margin = -Infinity;
     for (let c = 0; c < this.live.length; c++) {
       const v = this.live[c].indicator(observation);
-      if (v !== null && this.live[c].detector.observe(v, this.index, time) && !this.alarm) this.alarm = this.alarmFrom(c, observation, time);
+      if (v !== null && this.live[c].detector.observe(v, this.index, time)) {
+        const state = this.live[c].detector.state();
+        if (state.logStatistic - state.logThreshold > margin) {
+          margin = state.logStatistic - state.logThreshold;
+          crossed = c;
+        }
+      }
     }
+    if (crossed >= 0) this.alarm = this.alarmFrom(crossed, observation, time);
     return this.alarm;
   }
 

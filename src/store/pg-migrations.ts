@@ -166,4 +166,10 @@ CREATE TABLE rate_buckets (
     name: 'production labels',
     sql: PRODUCTION_LABELS_SQL,
   },
+  {
+    // SQLite migration 12: the language of each production record's input (existing rows: NULL, unknown).
+    version: 7,
+    name: 'production records: input language',
+    sql: 'ALTER TABLE production_records ADD COLUMN language TEXT;',
+  },
 ];

@@ -134,6 +134,7 @@ export const RECORD_COLUMNS = [
   'tags_json',
   'content_hash',
   'flagged',
+  'language',
 ];
 
 export function recordValues(r: ProductionRecord): unknown[] {
@@ -165,6 +166,8 @@ export function recordValues(r: ProductionRecord): unknown[] {
     JSON.stringify(r.tags),
     r.contentHash,
     r.flagged ? 1 : 0,
+    // A caller written before the field (a script building records by hand) stores unknown, not undefined.
+    r.language ?? null,
   ];
 }
 
@@ -204,6 +207,7 @@ export function recordFromRow(r: Row): ProductionRecord {
     model: str(r.model),
     responseModel: str(r.response_model),
     input: r.input_json === null || r.input_json === undefined ? null : JSON.parse(r.input_json as string),
+    language: str(r.language),
     output: str(r.output),
     toolCalls: JSON.parse(r.tool_calls_json as string),
     inputTokens: num(r.input_tokens),
@@ -281,6 +285,7 @@ export const OBSERVATION_COLUMNS = [
   'r.output_tokens',
   'r.output_chars',
   's.metrics_json',
+  'r.language',
 ];
 
 export function observationFromRaw(v: unknown[], tagLists: Map<string, string[]>): ProductionObservation {
@@ -306,6 +311,7 @@ export function observationFromRaw(v: unknown[], tagLists: Map<string, string[]>
     outputTokens: num(v[11]),
     outputChars: num(v[12]),
     metrics: JSON.parse(v[13] as string),
+    language: str(v[14]),
   };
 }
 

@@ -43,6 +43,11 @@ export interface ProductionRecord {
   responseModel: string | null;
   /** The prompt messages (system and user turns), redacted; null when the span carried no input. */
   input: ProductionMessage[] | null;
+  /**
+   * ISO 639-3 code of the input's language (the last user message, after redaction; ingest/language.ts), e.g. "fra";
+   * null when unknown: too short, ambiguous, no user message, or a record stored before the language was detected.
+   */
+  language: string | null;
   /** The model's final text, redacted; null when the span carried no output. */
   output: string | null;
   toolCalls: ProductionToolCall[];
@@ -120,6 +125,8 @@ export interface ProductionObservation {
   latencyMs: number | null;
   inputTokens: number | null;
   outputTokens: number | null;
+  /** The record's input language (ISO 639-3), null when unknown. */
+  language: string | null;
   /** Characters of the output text; null when there was no output. */
   outputChars: number | null;
   metrics: Record<string, number | null>;

@@ -14,7 +14,12 @@ export interface MonitorWords {
 }
 
 export function monitorWords(status: MonitorStatus): MonitorWords {
-  const all = [...status.metrics, ...status.inputDrift, ...(status.promptLength ? [status.promptLength] : [])];
+  const all = [
+    ...status.metrics,
+    ...status.inputDrift,
+    ...(status.promptLength ? [status.promptLength] : []),
+    ...(status.languageMix ? [status.languageMix] : []),
+  ];
   const alerting = all.filter((m) => m.state === 'alert').map((m) => metricLabel(m.metric));
   const waiting = all.filter((m) => m.state === 'insufficient-data').map((m) => metricLabel(m.metric));
   const head = alerting.length ? `ALERT on ${alerting.join(', ')}` : waiting.length ? `too few samples for ${waiting.join(', ')}` : 'ok';

@@ -337,6 +337,8 @@ export interface ProductionRecordView {
   model: string | null;
   responseModel: string | null;
   input: ProductionMessage[] | null;
+  /** ISO 639-3 code of the input's language; null when unknown. */
+  language: string | null;
   output: string | null;
   toolCalls: ProductionToolCall[];
   inputTokens: number | null;
@@ -427,9 +429,24 @@ export interface MetricStatus {
   state: MetricState;
   segments?: SegmentShare[];
 }
-export type InputMetric = 'prompt_length';
+export type InputMetric = 'prompt_length' | 'language_mix';
 export interface PromptLengthStatus extends Omit<MetricStatus, 'metric' | 'segments'> {
-  metric: InputMetric;
+  metric: 'prompt_length';
+}
+export interface LanguageShare {
+  /** ISO 639-3 code, e.g. "fra". */
+  language: string;
+  /** English name ("French"), or the code. */
+  name: string;
+  share: number;
+  baselineShare: number | null;
+  moved: boolean;
+}
+/** Shares of the calls whose input language is known; `unknown` counts the rest. */
+export interface LanguageMixStatus extends Omit<MetricStatus, 'metric' | 'segments'> {
+  metric: 'language_mix';
+  languages: LanguageShare[];
+  unknown: number;
 }
 export interface StageAdvice {
   current: DeploymentStage | null;
@@ -445,6 +462,7 @@ export interface MonitorStatus {
   metrics: MetricStatus[];
   inputDrift: MetricStatus[];
   promptLength?: PromptLengthStatus | null;
+  languageMix?: LanguageMixStatus | null;
   stage: StageAdvice | null;
   openAlerts: MonitorAlertView[];
 }

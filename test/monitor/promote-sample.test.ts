@@ -28,6 +28,7 @@ function record(i: number, more: Partial<ProductionRecord> = {}): ProductionReco
     model: 'm',
     responseModel: null,
     input: [{ role: 'user', content: `question ${i}` }],
+    language: null,
     output: 'answer',
     toolCalls: [],
     inputTokens: null,

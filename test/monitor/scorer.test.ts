@@ -74,6 +74,7 @@ function record(output: string | null, more: Partial<ProductionRecord> = {}): Pr
     source: 'jsonl',
     provider: 'openai',
     model: 'gpt-4o-mini',
+    language: null,
     responseModel: null,
     input: [
       { role: 'system', content: 'You are a support assistant.' },

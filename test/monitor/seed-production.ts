@@ -22,6 +22,8 @@ export interface StreamSpec {
   latency?: (day: number, random: () => number) => number;
   /** Input tokens of a call (default 20). */
   inputTokens?: (day: number, random: () => number) => number;
+  /** Input language of a call (default null: unknown); drawn after the other figures, so streams without it are unchanged. */
+  language?: (day: number, random: () => number) => string | null;
   /** Id prefix, so two streams of one test do not collide. */
   prefix?: string;
 }
@@ -29,6 +31,7 @@ export interface StreamSpec {
 export interface SeededCall {
   startedAt: string;
   passed: boolean;
+  language: string | null;
 }
 
 /** Writes the stream and returns each call's time and verdict (for independent computations in the test). */
@@ -47,9 +50,10 @@ export async function seedStream(store: Store, spec: StreamSpec): Promise<Seeded
       const latencyMs = spec.latency ? spec.latency(day, random) : 100 + Math.round(900 * random());
       const tags = spec.tags ? spec.tags(day, random) : [];
       const inputTokens = spec.inputTokens ? spec.inputTokens(day, random) : 20;
+      const language = spec.language ? spec.language(day, random) : null;
       verdicts.set(id, passed);
-      calls.push({ startedAt: new Date(t).toISOString(), passed });
-      records.push({ ...record(spec.suite, id, t, latencyMs, tags), inputTokens });
+      calls.push({ startedAt: new Date(t).toISOString(), passed, language });
+      records.push({ ...record(spec.suite, id, t, latencyMs, tags), inputTokens, language });
     }
     await store.production.putRecords(
       records,
@@ -89,6 +93,7 @@ function record(suite: string, id: string, t: number, latencyMs: number, tags: s
     model: 'gpt-4o-mini',
     responseModel: null,
     input: [{ role: 'user', content: `question ${id}` }],
+    language: null,
     output: `answer ${id}`,
     toolCalls: [],
     inputTokens: 20,

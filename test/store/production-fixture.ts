@@ -19,6 +19,7 @@ export const record = (id: string, minute: number, extra: Partial<ProductionReco
   model: 'gpt-4o-mini',
   responseModel: null,
   input: [{ role: 'user', content: `question ${id}` }],
+  language: null,
   output: `answer ${id}`,
   toolCalls: [],
   inputTokens: 10,

@@ -246,6 +246,7 @@ testAllStores('store contract: production', ({ open, fresh, query, kind }) => {
         outputTokens: 5,
         outputChars: 4,
         metrics: { refusal: 1 },
+        language: null,
       });
       expect(seen[0]).toMatchObject({ status: 'unscored', passed: null, outputChars: null, model: null, costUsd: null });
       // 'é☃😀': é and ☃ are one UTF-16 unit each, 😀 two (a surrogate pair): JavaScript length 4.

@@ -41,6 +41,7 @@ const mirrored: Record<string, true> = {
   productionReviewItem: true satisfies Mirrors<Viewer.ProductionReviewItemView, ProductionReviewItem>,
   metricStatus: true satisfies Mirrors<Viewer.MetricStatus, Monitor.MetricStatus>,
   promptLengthStatus: true satisfies Mirrors<Viewer.PromptLengthStatus, Monitor.PromptLengthStatus>,
+  languageMixStatus: true satisfies Mirrors<Viewer.LanguageMixStatus, Monitor.LanguageMixStatus>,
   monitorStatus: true satisfies Mirrors<Viewer.MonitorStatus, Monitor.MonitorStatus>,
   monitorSeries: true satisfies Mirrors<Viewer.MonitorSeries, Monitor.MonitorSeries>,
   reportView: true satisfies Fits<Pick<RunReport, keyof Named<Viewer.ReportView>>, Named<Viewer.ReportView>>,

@@ -55,6 +55,15 @@ describe('viewer production records API', () => {
     expect(pass.window.estimate).toBeCloseTo(0.5, 9);
     expect(pass.state).toBe('alert');
     expect(body.status.inputDrift.map((m) => m.metric)).toEqual(['segment_mix']);
+    // The language mix beside it: of the last day's 40 records, 10 French, 20 English, 10 unknown (i % 4, monitor-seed.ts).
+    const languages = body.status.languageMix!;
+    expect(languages.languages.map((l) => [l.name, l.share, l.baselineShare, l.moved])).toEqual([
+      ['English', 20 / 30, 140 / 210, false],
+      ['French', 10 / 30, 70 / 210, false],
+    ]);
+    // 30 calls of known language are fewer than the monitor's min_samples (40): no verdict yet.
+    expect([languages.window.n, languages.unknown, languages.state]).toEqual([30, 10, 'insufficient-data']);
+    expect(body.words.metrics.language_mix).toBe(evidenceSentence(languages));
     expect(body.series.map((s) => s.metric).sort()).toEqual(['cost_per_call', 'pass_rate', 'segment_mix']);
     const series = body.series.find((s) => s.metric === 'pass_rate')!;
     expect(series.points).toHaveLength(30);

@@ -93,6 +93,8 @@ export async function seedProduction(): Promise<SeededProduction> {
             { role: 'system', content: 'You are a support assistant.' },
             { role: 'user', content: `Where is my order ${id}?` },
           ],
+          // A stable language mix (input drift by language): a quarter French, a quarter unknown, half English.
+          language: i % 4 === 0 ? 'fra' : i % 4 === 1 ? null : 'eng',
           output,
           toolCalls: i === 1 ? [{ name: 'lookup_order', arguments: '{"id":"<b>1</b>"}', result: '{"status":"shipped"}' }] : [],
           inputTokens: 20,

@@ -60,6 +60,10 @@ run('Monitor page in Chromium', () => {
     expect(await page.locator('[data-metric=pass_rate] .alert-marker line').count()).toBeGreaterThan(0);
     expect(await page.locator('[data-metric=pass_rate] .baseline-line line').count()).toBe(1);
     expect(await page.textContent('[data-metric=pass_rate] .evidence')).toMatch(/false-alarm rate of this rule ≤ 1% per 30 days/);
+    // Input drift by language: the shares table names each language for people.
+    expect(await page.locator('[data-metric=language_mix] .languages-table td').allTextContents()).toEqual(
+      expect.arrayContaining(['English', 'French', '33.3%']),
+    );
   });
 
   it('clicks a point and lists that window’s records, failed first', async () => {
@@ -84,6 +88,9 @@ run('Monitor page in Chromium', () => {
     await first.locator('a').first().click();
     await page.waitForSelector('[data-testid=flag-button]', { timeout: 15_000 });
     expect(await page.textContent('h1')).toBe(id);
+    // The record's input language as seeded (monitor-seed.ts: record i is French when i % 4 = 0, unknown when 1).
+    const i = Number(id.slice(-2));
+    expect(await page.locator('.facts dd[title^="ISO 639-3"]').textContent()).toBe(i % 4 === 0 ? 'fra' : i % 4 === 1 ? 'unknown' : 'eng');
     expect(await page.locator('.message[data-role=user]').textContent()).toContain(`Where is my order ${id}?`);
     expect(await page.locator('.check-row .badge-fail').count()).toBe(1);
     await page.click('[data-testid=flag-button]');

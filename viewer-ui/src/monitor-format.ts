@@ -11,6 +11,7 @@ export const METRIC_NAMES: Record<MonitorMetric | InputMetric, string> = {
   output_length: 'Output length (chars)',
   segment_mix: 'Segment mix',
   prompt_length: 'Prompt length (input tokens)',
+  language_mix: 'Language mix',
 };
 
 export function metricValue(metric: MonitorMetric | InputMetric, x: number | null | undefined): string {

@@ -3,7 +3,16 @@
 // quality, and the sampled records behind any point (failed first), each opening the record view; the review queue
 // (MonitorReviewPage) labels the monitor's records for `evalspec calibrate --monitor`.
 import { useEffect } from 'react';
-import { api, type MetricState, type MetricStatus, type PromptLengthStatus, type MetricWindow, type MonitorDetailResponse, type MonitorSeries } from '../api';
+import {
+  api,
+  type LanguageMixStatus,
+  type MetricState,
+  type MetricStatus,
+  type PromptLengthStatus,
+  type MetricWindow,
+  type MonitorDetailResponse,
+  type MonitorSeries,
+} from '../api';
 import { useAsync } from '../hooks';
 import { links, replaceParams } from '../router';
 import { ErrorBox, Loading, PlainText, Section, Verdict } from '../components/common';
@@ -80,7 +89,7 @@ function MonitorList() {
 }
 
 interface PanelProps {
-  s: MetricStatus | PromptLengthStatus;
+  s: MetricStatus | PromptLengthStatus | LanguageMixStatus;
   series?: MonitorSeries;
   sentence?: string;
   onSelect: (w: MetricWindow) => void;
@@ -124,6 +133,31 @@ function MetricPanel({ s, series, sentence, onSelect, tagHref }: PanelProps) {
           </tbody>
         </table>
       )}
+      {'languages' in s && (s.languages.length > 0 || s.unknown > 0) && (
+        <table className="table segments-table languages-table small">
+          <thead>
+            <tr>
+              <th>language</th>
+              <th>share now</th>
+              <th>baseline</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {s.languages.map((l) => (
+              <tr key={l.language} className={l.moved ? 'segment-moved' : ''}>
+                <td title={l.language}>{l.name}</td>
+                <td>{pct(l.share)}</td>
+                <td>{pct(l.baselineShare)}</td>
+                <td>{l.moved ? 'moved' : ''}</td>
+              </tr>
+            ))}
+            <tr className="muted">
+              <td colSpan={4}>{s.unknown.toLocaleString('en-US')} calls of unknown language (too short or ambiguous) are not in the shares</td>
+            </tr>
+          </tbody>
+        </table>
+      )}
     </div>
   );
 }
@@ -148,7 +182,7 @@ function MonitorDetail({ suite, monitor, params }: { suite: string; monitor: str
   const { status, series, words }: MonitorDetailResponse = data.data;
   const seriesOf = (m: string) => series.find((x) => x.metric === m);
   const select = (w: MetricWindow) => replaceParams({ since: w.start, until: w.end, tag: params.get('tag') ?? undefined });
-  const panel = (s: MetricStatus | PromptLengthStatus) => (
+  const panel = (s: MetricStatus | PromptLengthStatus | LanguageMixStatus) => (
     <MetricPanel
       key={s.metric}
       s={s}
@@ -194,6 +228,7 @@ function MonitorDetail({ suite, monitor, params }: { suite: string; monitor: str
         <Section title="Input drift (did the traffic change?)">
           {status.inputDrift.map(panel)}
           {status.promptLength && panel(status.promptLength)}
+          {status.languageMix && panel(status.languageMix)}
           {status.inputDrift.length === 0 && !status.promptLength && <div className="muted small">This monitor watches no input metric.</div>}
         </Section>
       </div>

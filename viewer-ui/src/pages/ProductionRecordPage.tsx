@@ -131,6 +131,10 @@ export function ProductionRecordBody({ record: r, scores }: { record: Production
           {ms(r.latencyMs)}
           {r.ttftMs !== null && ` (first token ${ms(r.ttftMs)})`}
         </dd>
+        <dt>language</dt>
+        <dd className="mono" title="ISO 639-3, detected at ingest from the last user message">
+          {r.language ?? 'unknown'}
+        </dd>
         <dt>trace</dt>
         <dd className="mono">
           {r.traceId} / {r.spanId}
