@@ -67,7 +67,9 @@ describe('the support-monitoring example, end to end', () => {
     expect(billing.baselineShare).toBeCloseTo(0.6, 6);
     expect(billing.share).toBeGreaterThan(0.2);
     expect(billing.share).toBeLessThan(0.4);
-    expect(billing.moved).toBe(true);
+    // With two segments, billing falling is the same evidence as shipping rising: the alarm names the one with more
+    // evidence (stats/drift.ts), so either may be marked; one of them must be.
+    expect(mix.segments.filter((s: any) => s.moved).map((s: any) => s.segment)).toHaveLength(1);
     for (const m of [...all.metrics, ...monitor(statuses, 'billing').metrics]) expect(m.state).not.toBe('alert');
   });
 
