@@ -37,7 +37,8 @@ export function requireEnv(raw: string, what: string, where: ErrorLocation, env:
   return value;
 }
 
-const SECRET_KEYS = /^(apiKey|api_key|authorization|x-api-key|token|password|secret)$/i;
+// `webhook`: a Slack-style URL carries its secret in the path (a monitor's `webhook:` written literally in the suite).
+const SECRET_KEYS = /^(apiKey|api_key|authorization|x-api-key|token|password|secret|webhook)$/i;
 
 /** A copy safe to store and show: secret-looking keys are replaced, even when they hold placeholders. */
 export function redactSecrets<T>(value: T): T {

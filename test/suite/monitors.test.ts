@@ -135,3 +135,13 @@ describe('monitors in the suite', () => {
     expect(plain.warnings.some((w) => w.includes('webhook'))).toBe(false);
   });
 });
+
+describe('a webhook never reaches the stored config', () => {
+  it('a literal webhook URL is not in the config stored with runs (its secret is in the path)', () => {
+    const suite = load(`  - name: answers
+    webhook: https://hooks.slack.com/services/T000/B000/XXXXSECRETXXXX
+`);
+    expect(suite.monitors[0].webhook).toContain('XXXXSECRETXXXX'); // the live suite keeps it to post alerts
+    expect(JSON.stringify(suite.storedConfig)).not.toContain('XXXXSECRETXXXX');
+  });
+});
