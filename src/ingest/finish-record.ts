@@ -1,7 +1,7 @@
 // The last step every ingest path shares (OTLP spans, JSONL lines, the middleware): redact by the suite's
 // `production.redact` rules, tag by `production.attributes`, price, hash, and give the record its stable id.
 // Redaction happens here, before a record leaves ingest: secrets never reach the sink (the store).
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { EvalspecError } from '../errors.js';
 import { createPricer, type Pricer, type PricedModel } from '../run/index.js';
 import type { ProductionMessage, ProductionRecord, ProductionToolCall } from '../store/index.js';
@@ -47,7 +47,8 @@ export function productionRecordId(suite: string, traceId: string, spanId: strin
   return sha256(`${suite}\0${traceId}\0${spanId}`).slice(0, 32);
 }
 
-export const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+// One-shot hash (no Hash object per call): three hashes per ingested span (id, content, sample).
+export const sha256 = (text: string): string => hash('sha256', text, 'hex');
 
 /** A record before the shared step: what a span, a line or a call said, unredacted, without id, tags, cost or hash. */
 export type RecordDraft = Omit<ProductionRecord, 'id' | 'suite' | 'ingestedAt' | 'tags' | 'contentHash' | 'flagged' | 'costUsd'> & {
