@@ -122,19 +122,33 @@ export function finishRecord(ctx: IngestContext, draft: RecordDraft): Production
     result: t.result === null ? null : redact.text(t.result),
   }));
   const attributes = redact.attributes(draft.attributes);
-  const { cachedInputTokens: _cached, ...fields } = draft;
+  // Every field written out (not `...draft`): a literal of one fixed shape is several times cheaper per span than a
+  // spread of the draft whose fields are then overwritten (W5 profile).
   return {
-    ...fields,
     id: productionRecordId(ctx.suite, draft.traceId, draft.spanId),
     suite: ctx.suite,
+    traceId: draft.traceId,
+    spanId: draft.spanId,
+    parentSpanId: draft.parentSpanId,
     conversationId: draft.conversationId === null ? null : redact.text(draft.conversationId),
+    startedAt: draft.startedAt,
+    endedAt: draft.endedAt,
     ingestedAt: ctx.now().toISOString(),
+    source: draft.source,
+    provider: draft.provider,
+    model: draft.model,
+    responseModel: draft.responseModel,
     input,
     output,
     toolCalls,
+    inputTokens: draft.inputTokens,
+    outputTokens: draft.outputTokens,
+    costUsd: costOf(ctx, draft),
+    latencyMs: draft.latencyMs,
+    ttftMs: draft.ttftMs,
+    finishReason: draft.finishReason,
     attributes,
     tags: tagsFor(attributes, ctx.production.attributes),
-    costUsd: costOf(ctx, draft),
     contentHash: sha256(JSON.stringify({ input, output })),
     flagged: false,
   };
