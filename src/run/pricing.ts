@@ -1,7 +1,7 @@
 // Cost of a call: the suite's price override if any, else the @pydantic/genai-prices database (dated list
 // prices, shipped with the package, no network; the price in force at the call's time is used). Unknown
 // price → undefined, never 0.
-import { calcPrice, findProvider } from '@pydantic/genai-prices';
+import { calcPrice, findProvider, type PriceCalculation } from '@pydantic/genai-prices';
 import type { ModelRef } from '../suite/index.js';
 import { priceProviderIdOf } from './providers/registry.js';
 
@@ -40,9 +40,24 @@ function databaseTarget(model: PricedModel): { providerId: string; modelId: stri
   return providerId ? { providerId, modelId: model.modelId } : undefined;
 }
 
+/** Per-Mtok rates of a price that is the same at every time and size (no conditions, no tiers), else null. */
+function flatRates(result: PriceCalculation): { input: number; output: number; cacheRead: number | undefined } | null {
+  const prices = result.model.prices;
+  // Conditional prices (start dates, off-peak hours) depend on the call's time; tiered ones on its size.
+  if (Array.isArray(prices)) return null;
+  const { input_mtok: input, output_mtok: output, cache_read_mtok: cacheRead } = prices;
+  if (typeof input !== 'number' || typeof output !== 'number' || (cacheRead !== undefined && typeof cacheRead !== 'number')) return null;
+  // Any other tiered unit, or a price per request, would not be a plain sum of the three token kinds.
+  if (Object.entries(prices).some(([key, value]) => typeof value !== 'number' || key.startsWith('requests'))) return null;
+  return { input, output, cacheRead };
+}
+
 export function createPricer(options: { now?: () => Date } = {}): Pricer {
   const now = options.now ?? (() => new Date());
   const known = new Map<string, boolean>();
+  // Models whose list price is flat (see flatRates): priced by their rates without a database lookup per call
+  // (the lookup is most of the cost of ingesting a span). Others go through calcPrice every time.
+  const flat = new Map<string, ReturnType<typeof flatRates>>();
   return {
     cost(model, inputTokens, outputTokens, cachedInputTokens) {
       if (inputTokens === undefined || outputTokens === undefined) return undefined;
@@ -56,10 +71,15 @@ export function createPricer(options: { now?: () => Date } = {}): Pricer {
       if (!target) return undefined;
       const cacheKey = `${target.providerId}|${target.modelId}`;
       if (known.get(cacheKey) === false) return undefined;
+      const rates = flat.get(cacheKey);
+      if (rates && (cached === 0 || rates.cacheRead !== undefined)) {
+        return ((inputTokens - cached) * rates.input + cached * (rates.cacheRead ?? 0) + outputTokens * rates.output) / 1e6;
+      }
       const usage: Record<string, number> = { input_tokens: inputTokens, output_tokens: outputTokens };
       if (cached > 0) usage.cache_read_tokens = cached;
       const result = calcPrice(usage, target.modelId, { providerId: target.providerId, timestamp: now() });
       known.set(cacheKey, result !== null);
+      if (result && !flat.has(cacheKey)) flat.set(cacheKey, flatRates(result));
       return result ? result.total_price : undefined;
     },
     price(model) {

@@ -53,8 +53,14 @@ export function sqliteProduction(db: () => Database.Database): ProductionStore {
     ON CONFLICT (record_id, monitor) DO NOTHING`;
   const DELETE_QUEUE = 'DELETE FROM production_queue WHERE record_id = ? AND monitor = ?';
 
-  const putBatch = (records: ProductionRecord[], queue: ProductionQueueEntry[]) =>
-    db().transaction(() => {
+  // A connection that ingests checkpoints the WAL every 10,000 pages (~40 MB) instead of SQLite's 1,000: record ids
+  // are hashes, so each batch dirties index pages all over the file, and a checkpoint of 10× the frames writes the
+  // same hot pages once instead of ten times (W5: ~25% less CPU per stored record). Per connection: readers and
+  // the scorer's connection keep the default, and any connection's commit checkpoints past its own threshold.
+  const ingesting = new WeakSet<Database.Database>();
+  const putBatch = (records: ProductionRecord[], queue: ProductionQueueEntry[]) => {
+    if (!ingesting.has(db())) (db().pragma('wal_autocheckpoint = 10000'), ingesting.add(db()));
+    return db().transaction(() => {
       const insertRecord = statement(INSERT_RECORD);
       const insertTag = statement(INSERT_TAG);
       const inserted = new Set<string>();
@@ -67,6 +73,7 @@ export function sqliteProduction(db: () => Database.Database): ProductionStore {
       for (const row of queueValues(records, queue, inserted)) insertQueue.run(...row);
       return { inserted: inserted.size, duplicates: records.length - inserted.size };
     })();
+  };
 
   const completeBatch = (scores: Parameters<ProductionStore['complete']>[0]) =>
     db().transaction(() => {
@@ -113,9 +120,10 @@ export function sqliteProduction(db: () => Database.Database): ProductionStore {
         )
         .all(holder, leaseUntil, suite, ...(monitor !== undefined ? [monitor] : []), now, limit) as Row[];
       // RETURNING gives no order: oldest record first, as documented.
-      const key = (r: Row) => `${r.started_at as string}\u0000${r.record_id as string}\u0000${r.monitor as string}`;
-      claimed.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-      return claimed.map((r) => ({ recordId: r.record_id as string, monitor: r.monitor as string }));
+      // Each key built once (not twice per comparison: that was most of a claim's CPU).
+      const keyed = claimed.map((r) => ({ key: `${r.started_at as string}\u0000${r.record_id as string}\u0000${r.monitor as string}`, r }));
+      keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      return keyed.map(({ r }) => ({ recordId: r.record_id as string, monitor: r.monitor as string }));
     },
     complete: async (scores) => completeBatch(scores),
     queueDepth: async (suite, monitor) =>
