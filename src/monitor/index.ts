@@ -6,7 +6,7 @@ export { compileMonitor, monitorCheckSpecs, type CompiledMonitor } from './compi
 export { createProductionScorer, startOfUtcDay, type ProductionScorer, type ProductionScorerOptions } from './scorer.js';
 export { recordVars, lastUserText } from './record-vars.js';
 export { refusalMetric, REFUSAL_PATTERNS, REFUSAL_WINDOW } from './refusal.js';
-export { startScoreLoop, newHolder, type ScoreLoop, type ScoreLoopOptions } from './score-loop.js';
+export { startScoreLoop, newHolder, retryWhileBusy, type ScoreLoop, type ScoreLoopOptions } from './score-loop.js';
 export { startCollectService, type CollectService, type CollectServiceOptions, type CollectServiceStats } from './collect-service.js';
 export { importProductionFiles, formatOf, type ImportFileResult, type ImportFormat, type ImportOptions } from './import-files.js';
 export {

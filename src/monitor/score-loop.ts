@@ -42,6 +42,31 @@ export interface ScoreLoop {
   scored(): number;
 }
 
+/** SQLite's busy/locked errors (another connection held the write lock past busy_timeout): worth another try. */
+function storeBusy(error: unknown): boolean {
+  if (!isEvalspecError(error) || error.code !== 'STORE') return false;
+  const code = (error.cause as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code);
+}
+
+/**
+ * Retry a store call while SQLite reports the store busy (the collector's receiver and a checkpoint can hold the write
+ * lock past busy_timeout on a loaded machine): claim is safe to repeat and complete keeps a stored score, so a retry
+ * never scores twice. Gives up after ~60 s of waiting, with the store's own error.
+ */
+export async function retryWhileBusy<T>(call: () => Promise<T>, waitMs = 100, budgetMs = 60_000): Promise<T> {
+  for (let waited = 0; ;) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!storeBusy(error) || waited >= budgetMs) throw error;
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+      waited += waitMs;
+      waitMs = Math.min(waitMs * 2, 5000);
+    }
+  }
+}
+
 export function newHolder(): string {
   return `evalspec-${process.pid}-${randomBytes(6).toString('hex')}`;
 }
@@ -78,7 +103,7 @@ export function startScoreLoop(options: ScoreLoopOptions): ScoreLoop {
         // Queued under a monitor the suite no longer has: completed as unscored, so the queue drains.
         scores = present.map((r) => unscoredNoMonitor(r.id, monitor, suite.file));
       } else scores = await scorer.score(present, monitor);
-      await store.production.complete(scores);
+      await retryWhileBusy(() => store.production.complete(scores));
       scored += scores.length;
       options.onScored?.(scores);
     }
@@ -88,7 +113,7 @@ export function startScoreLoop(options: ScoreLoopOptions): ScoreLoop {
     let idle = idleMin;
     while (!stopping) {
       const now = Date.now();
-      const entries = await store.production.claim({ suite: suite.name, limit: batch, holder, now, leaseUntil: now + leaseMs });
+      const entries = await retryWhileBusy(() => store.production.claim({ suite: suite.name, limit: batch, holder, now, leaseUntil: now + leaseMs }));
       if (entries.length === 0) {
         if (options.untilEmpty) return;
         await sleep(idle);
