@@ -71,10 +71,12 @@ export function createPricer(options: { now?: () => Date } = {}): Pricer {
       if (!target) return undefined;
       const cacheKey = `${target.providerId}|${target.modelId}`;
       if (known.get(cacheKey) === false) return undefined;
-      const rates = flat.get(cacheKey);
-      if (rates && (cached === 0 || rates.cacheRead !== undefined)) {
-        return ((inputTokens - cached) * rates.input + cached * (rates.cacheRead ?? 0) + outputTokens * rates.output) / 1e6;
-      }
+      // The same operations, in the same order, as genai-prices' own sum (price × tokens / 1e6 per unit, input then
+      // output), so the figure is bit-identical to calcPrice's; a call with cached input tokens goes through calcPrice.
+      const flatCost = (rates: ReturnType<typeof flatRates>) =>
+        rates && cached === 0 ? 0 + (rates.input * inputTokens) / 1e6 + (rates.output * outputTokens) / 1e6 + 0 : undefined;
+      const fromRates = flatCost(flat.get(cacheKey) ?? null);
+      if (fromRates !== undefined) return fromRates;
       const usage: Record<string, number> = { input_tokens: inputTokens, output_tokens: outputTokens };
       if (cached > 0) usage.cache_read_tokens = cached;
       const result = calcPrice(usage, target.modelId, { providerId: target.providerId, timestamp: now() });

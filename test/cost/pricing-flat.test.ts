@@ -29,3 +29,20 @@ describe('createPricer: flat list prices', () => {
     expect(pricer.cost(deepseek, 1e6, 0)).toBeCloseTo(0.27, 12);
   });
 });
+
+describe('a flat price is bit-identical to the database lookup', () => {
+  it('gives exactly calcPrice total for every token count (run figures must not depend on which call came first)', async () => {
+    const { calcPrice } = await import('@pydantic/genai-prices');
+    const pricer = createPricer();
+    const model = { providerType: 'openai', modelId: 'gpt-4o-mini', ref: 'openai:gpt-4o-mini' } as PricedModel;
+    let compared = 0;
+    for (let input = 1; input < 2000; input += 37) {
+      for (let output = 0; output < 300; output += 29) {
+        const lookup = calcPrice({ input_tokens: input, output_tokens: output }, 'gpt-4o-mini', { providerId: 'openai', timestamp: new Date() })!.total_price;
+        expect(pricer.cost(model, input, output, 0)).toBe(lookup);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(500);
+  });
+});
