@@ -123,11 +123,17 @@ export async function evaluate(store: Store, suite: Suite, monitorName: string, 
     for (const metric of metrics) {
       const b = metricBaseline(metric, calls, source);
       baselines.set(metric, b);
-      if (b.drift) detectors.set(metric, new MetricDetector(metric, b.drift, alertSettings, now));
+      if (b.drift) detectors.set(metric, new MetricDetector(metric, b.drift, alertSettings, traffic));
     }
   };
-  if (baseline.kind === 'run') buildDetectors(baseline.calls, baseline.source);
   const detectorSince = baseline.detectorSince === null ? null : Date.parse(baseline.detectorSince);
+  // N from how many calls came since the detector's start (an index-only count), before the stream is read.
+  const counted =
+    detectorSince === null
+      ? { count: 0, first: null }
+      : await store.production.observationCount({ suite: suite.name, monitor: monitor.name, since: new Date(detectorSince).toISOString(), until: nowIso });
+  const traffic = { count: counted.count, first: counted.first === null ? null : Date.parse(counted.first), now };
+  if (baseline.kind === 'run') buildDetectors(baseline.calls, baseline.source);
   const samples = { scored: 0, unscored: 0, errors: 0, queued: 0 };
 
   // Nothing before the earliest of the reference window, the detector's start and the current window is read.

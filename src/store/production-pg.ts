@@ -163,6 +163,15 @@ export function pgProduction(db: PgAccess): ProductionStore {
           );
       })();
     },
+    observationCount: async (query) => {
+      const values: unknown[] = [query.suite, query.monitor];
+      let range = '';
+      if (query.since !== undefined) (values.push(query.since), (range += ` AND started_at >= $${values.length}`));
+      if (query.until !== undefined) (values.push(query.until), (range += ` AND started_at < $${values.length}`));
+      const sql = `SELECT COUNT(*) AS n, MIN(started_at) AS first FROM production_scores WHERE suite = $1 AND monitor = $2${range}`;
+      const row = (await db.query(sql, values)).rows[0];
+      return { count: Number(row.n), first: (row.first as string | null) ?? null };
+    },
     judgeSpend: async (suite, monitor, since) =>
       Number(
         (
