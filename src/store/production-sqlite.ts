@@ -150,7 +150,9 @@ export function sqliteProduction(db: () => Database.Database): ProductionStore {
       if (query.since !== undefined) ((range += ' AND started_at >= ?'), values.push(query.since));
       if (query.until !== undefined) ((range += ' AND started_at < ?'), values.push(query.until));
       // Only production_scores_stream's columns: SQLite answers from the index alone.
-      const row = statement(`SELECT COUNT(*) AS n, MIN(started_at) AS first FROM production_scores WHERE suite = ? AND monitor = ?${range}`).get(...values) as Row;
+      const row = statement(`SELECT COUNT(*) AS n, MIN(started_at) AS first FROM production_scores WHERE suite = ? AND monitor = ?${range}`).get(
+        ...values,
+      ) as Row;
       return { count: Number(row.n), first: (row.first as string | null) ?? null };
     },
     judgeSpend: async (suite, monitor, since) =>
