@@ -142,7 +142,6 @@ export function pgProduction(db: PgAccess): ProductionStore {
     observations: (query) => {
       const values: unknown[] = [query.suite, query.monitor];
       let range = '';
-      if (query.since !== undefined) (values.push(query.since), (range += ` AND s.started_at >= $${values.length}`));
       if (query.until !== undefined) (values.push(query.until), (range += ` AND s.started_at < $${values.length}`));
       const select = `SELECT ${OBSERVATION_COLUMNS.join(', ')} FROM production_scores s JOIN production_records r ON r.id = s.record_id
         WHERE s.suite = $1 AND s.monitor = $2${range}`;
@@ -150,6 +149,8 @@ export function pgProduction(db: PgAccess): ProductionStore {
         select,
         values,
         order: ['s.started_at', 's.record_id'],
+        // since as the keyset's start: (started_at, record_id) > (since, '') is started_at ≥ since (ids are never empty).
+        after: query.since === undefined ? undefined : [query.since, ''],
         keyOf: (row) => [row.started_at, row.record_id],
         direction: 'ASC',
       });

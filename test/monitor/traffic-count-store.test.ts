@@ -7,6 +7,8 @@ import { tempDir, writeFiles } from '../helpers/cli.js';
 import { evaluateMonitor } from '../../src/monitor/index.js';
 import { samplesPerPeriodFor } from '../../src/monitor/detector.js';
 import { openStore } from '../../src/store/index.js';
+import { keysetPages } from '../../src/store/production-pages.js';
+import { SQLITE_SQL } from '../../src/store/sql-dialect.js';
 import { loadSuite } from '../../src/suite/index.js';
 import { testAllStores } from '../store/all-stores.js';
 import { DAY, seedStream } from './seed-production.js';
@@ -29,7 +31,44 @@ testAllStores('observationCount', (ctx) => {
     for await (const o of store.production.observations(span)) streamed += o.monitor === 'a' ? 1 : 0;
     expect(streamed).toBe(8);
     expect(await store.production.observationCount({ ...a, since: iso(START + 10 * DAY) })).toEqual({ count: 0, first: null });
+    // observations(): since inclusive (a call exactly at 06:00 is in), until exclusive, across keyset pages.
+    const times: string[] = [];
+    for await (const o of store.production.observations({ ...span, until: iso(START + 3 * DAY) })) times.push(o.startedAt);
+    expect(times).toEqual([6, 12, 18, 24, 30, 36, 42, 48, 54, 60, 66].map((h) => iso(START + h * 3_600_000)));
     expect(await store.production.observationCount({ suite: 'other', monitor: 'a' })).toEqual({ count: 0, first: null });
+  });
+});
+
+describe('keysetPages: after', () => {
+  it('starts strictly after the given key, on the first page too', async () => {
+    const rows = [
+      ['a', 1],
+      ['b', 1],
+      ['b', 2],
+      ['c', 1],
+    ] as const;
+    const seen: unknown[][] = [];
+    const fetch = async (sql: string, values: unknown[]) => {
+      seen.push(values);
+      // What the page query asks: rows after (values[0], values[1]) when it has a key, at most the last value.
+      const [k1, k2] = values.length === 3 ? values : [null, null];
+      const after = rows.filter(([x, y]) => k1 === null || x > (k1 as string) || (x === k1 && y > (k2 as number)));
+      return after.slice(0, values[values.length - 1] as number).map(([x, y]) => ({ x, y }));
+    };
+    const listing = {
+      select: 'SELECT x, y FROM t WHERE 1 = 1',
+      values: [],
+      order: ['x', 'y'] as [string, string],
+      keyOf: (r: { x: string; y: number }) => [r.x, r.y] as [unknown, unknown],
+      direction: 'ASC' as const,
+    };
+    const got: unknown[] = [];
+    for await (const r of keysetPages(SQLITE_SQL, fetch, { ...listing, after: ['b', 1] })) got.push(r);
+    expect(got).toEqual([
+      { x: 'b', y: 2 },
+      { x: 'c', y: 1 },
+    ]);
+    expect(seen[0]).toEqual(['b', 1, 1000]);
   });
 });
 
