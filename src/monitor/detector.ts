@@ -9,8 +9,8 @@
 //   latest alarm is the one reported.
 import {
   DriftMonitor,
-  driftObservation,
   driftRuleFor,
+  metricValue,
   type DriftAlarm,
   type DriftMetricBaseline,
   type DriftObservation,
@@ -26,6 +26,9 @@ type RuleSettings = { falseAlarmRate: number; samplesPerPeriod: number; periodMs
  * length (calls above or below the baseline's median, both ways).
  */
 function ruleFor(metric: WindowMetric, baseline: DriftMetricBaseline, settings: RuleSettings): DriftRule {
+  // The rule is re-made after every alarm and sorts its baseline values each time: sorted once here, each later
+  // sort is a single linear pass (the same values, so the same thresholds).
+  if ('kind' in baseline && baseline.kind === 'values') baseline = { kind: 'values', values: [...baseline.values].sort((a, b) => a - b) };
   if (metric !== 'prompt_length') return driftRuleFor(metric, baseline, settings);
   if (!('kind' in baseline) || baseline.kind !== 'values') throw new RangeError('prompt_length needs a baseline of values');
   return { ...settings, metric, kind: 'exceedance', baseline, quantile: 0.5, direction: 'both' };
@@ -33,11 +36,11 @@ function ruleFor(metric: WindowMetric, baseline: DriftMetricBaseline, settings: 
 
 /**
  * A call as the drift rule of a metric reads it, its time as epoch ms (parsed once per call, not once per rule; an
- * alarm's time is then written back as ISO 8601, the form startedAt is stored in).
+ * alarm's time is then written back as ISO 8601, the form startedAt is stored in). One object per call and metric.
  */
 function observationOf(call: WindowCall, metric: WindowMetric, time: number): DriftObservation {
-  const o = metric === 'prompt_length' ? { at: call.startedAt, value: call.inputTokens ?? null } : driftObservation(call, metric);
-  return { ...o, at: time };
+  if (metric === 'segment_mix') return { at: time, tags: call.tags };
+  return { at: time, value: metric === 'prompt_length' ? (call.inputTokens ?? null) : metricValue(call, metric) };
 }
 
 export const SAMPLES_PER_PERIOD_LADDER = [1_000, 4_000, 16_000, 64_000, 256_000, 1_024_000, 4_096_000, 16_384_000] as const;
