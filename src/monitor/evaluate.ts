@@ -5,8 +5,8 @@
 // `monitor status|check`, the webhook, the viewer) words this one MonitorStatus.
 import { createHash } from 'node:crypto';
 import { EvalspecError } from '../errors.js';
-import { RATE_DETECTOR_METHOD, baselineFromCalls, type DriftMetricBaseline } from '../stats/index.js';
-import type { MonitorAlert, ProductionObservation, Store } from '../store/index.js';
+import { RATE_DETECTOR_METHOD, type DriftMetricBaseline } from '../stats/index.js';
+import type { MonitorAlert, Store } from '../store/index.js';
 import { DEPLOYMENT_STAGES, durationMs, type MonitorMetric, type MonitorSpec, type Suite } from '../suite/index.js';
 import { resolveBaseline, type ResolvedBaseline } from './baseline.js';
 import { MetricDetector, type MetricDetectorResult } from './detector.js';
@@ -20,7 +20,7 @@ import type {
   SegmentShare,
   StageAdvice,
 } from './status-types.js';
-import { WindowAccumulator, barKind, segmentShares, windowFigure, type WindowCall, type WindowMetric } from './window-figures.js';
+import { WindowAccumulator, barKind, driftBaselineOf, segmentShares, windowFigure, type WindowCall, type WindowMetric } from './window-figures.js';
 
 /** Input drift: the traffic, not the model. Reported apart from quality. */
 const INPUT_METRICS = new Set<WindowMetric>(['segment_mix', 'prompt_length']);
@@ -61,18 +61,24 @@ export function findMonitor(suite: Suite, name: string): MonitorSpec {
   return monitor;
 }
 
-/** The baseline of one metric as the detector reads it, and its figure for people (the same window function). */
+/**
+ * The baseline of one metric as the detector reads it, and its figure for people (the same window function), from
+ * the baseline's calls or from an accumulator they were already added to (a reference window, read in the stream's
+ * one pass without holding its calls).
+ */
 export function metricBaseline(
   metric: WindowMetric,
-  calls: readonly WindowCall[],
+  calls: readonly WindowCall[] | WindowAccumulator,
   source: string,
 ): { drift: DriftMetricBaseline | null; shown: MetricBaseline; acc: WindowAccumulator } {
-  const acc = new WindowAccumulator(metric, 0, 0);
-  for (const call of calls) acc.add(call);
+  let acc: WindowAccumulator;
+  if (calls instanceof WindowAccumulator) acc = calls;
+  else {
+    acc = new WindowAccumulator(metric, 0, 0);
+    for (const call of calls) acc.add(call);
+  }
   const shown: MetricBaseline = { value: windowFigure(acc, { minSamples: 1 }).window.estimate, n: acc.n, source };
-  // Prompt length is not one of stats/'s metrics: its baseline is the values, as for output length.
-  const drift = acc.n === 0 ? null : metric === 'prompt_length' ? { kind: 'values' as const, values: acc.values } : baselineFromCalls(calls, metric);
-  return { drift, shown, acc };
+  return { drift: driftBaselineOf(acc), shown, acc };
 }
 
 /** The stricter of the monitor's `bars` and the current stage's bar for a metric. */
@@ -116,12 +122,13 @@ export async function evaluate(store: Store, suite: Suite, monitorName: string, 
   const current = new Map(windowed.map((m) => [m, new WindowAccumulator(m, windowStart, now)]));
   const baselines = new Map<WindowMetric, ReturnType<typeof metricBaseline>>();
   const detectors = new Map<WindowMetric, MetricDetector>();
-  const referenceCalls: ProductionObservation[] = [];
+  // A reference window's calls are added to one accumulator per metric as they stream by, not held.
+  const reference = new Map(metrics.map((m) => [m, new WindowAccumulator(m, 0, 0)]));
   let detectorsBuilt = false;
-  const buildDetectors = (calls: readonly WindowCall[], source: string) => {
+  const buildDetectors = (calls: readonly WindowCall[] | null, source: string) => {
     detectorsBuilt = true;
     for (const metric of metrics) {
-      const b = metricBaseline(metric, calls, source);
+      const b = metricBaseline(metric, calls ?? reference.get(metric)!, source);
       baselines.set(metric, b);
       if (b.drift) detectors.set(metric, new MetricDetector(metric, b.drift, alertSettings, traffic));
     }
@@ -141,9 +148,9 @@ export async function evaluate(store: Store, suite: Suite, monitorName: string, 
   const since = new Date(Math.min(...starts)).toISOString();
   for await (const call of store.production.observations({ suite: suite.name, monitor: monitor.name, since, until: nowIso })) {
     const t = Date.parse(call.startedAt);
-    if (baseline.kind === 'window' && t >= Date.parse(baseline.since) && t < Date.parse(baseline.until)) referenceCalls.push(call);
+    if (baseline.kind === 'window' && t >= Date.parse(baseline.since) && t < Date.parse(baseline.until)) for (const acc of reference.values()) acc.add(call);
     if (detectorSince !== null && t >= detectorSince) {
-      if (!detectorsBuilt) buildDetectors(referenceCalls, baseline.source);
+      if (!detectorsBuilt) buildDetectors(null, baseline.source);
       for (const d of detectors.values()) d.observe(call, t);
     }
     if (t >= windowStart && t < now) {
@@ -151,7 +158,7 @@ export async function evaluate(store: Store, suite: Suite, monitorName: string, 
       for (const acc of current.values()) acc.add(call);
     }
   }
-  if (!detectorsBuilt && baseline.kind === 'window') buildDetectors(referenceCalls, baseline.source);
+  if (!detectorsBuilt && baseline.kind === 'window') buildDetectors(null, baseline.source);
   samples.queued = await store.production.queueDepth(suite.name, monitor.name);
 
   const stored = await store.production.alerts.list({ suite: suite.name, monitor: monitor.name, state: 'open' });

@@ -6,7 +6,7 @@ import { durationMs, type Suite } from '../suite/index.js';
 import { resolveBaseline } from './baseline.js';
 import { findMonitor, metricBaseline } from './evaluate.js';
 import type { MetricWindow, MonitorSeries } from './status-types.js';
-import { WindowAccumulator, windowFigure, type WindowCall, type WindowMetric } from './window-figures.js';
+import { WindowAccumulator, windowFigure, type WindowMetric } from './window-figures.js';
 
 export interface SeriesOptions {
   now?: Date;
@@ -23,7 +23,8 @@ export async function monitorSeries(store: Store, suite: Suite, monitorName: str
   const minSamples = monitor.alert.min_samples;
   const metrics = monitor.metrics;
   const baseline = await resolveBaseline(store, suite, monitor);
-  const referenceCalls: WindowCall[] = baseline.kind === 'run' ? baseline.calls : [];
+  // A reference window's calls are added to one accumulator per metric as they stream by, not held.
+  const reference = new Map(metrics.map((m) => [m, new WindowAccumulator(m, 0, 0)]));
   const points = new Map<WindowMetric, MetricWindow[]>(metrics.map((m) => [m, []]));
   let index = 0;
   let accs = metrics.map((m) => new WindowAccumulator(m, first, first + width));
@@ -38,7 +39,7 @@ export async function monitorSeries(store: Store, suite: Suite, monitorName: str
   const since = baseline.kind === 'window' ? new Date(Math.min(first, Date.parse(baseline.since))).toISOString() : new Date(first).toISOString();
   for await (const call of store.production.observations({ suite: suite.name, monitor: monitor.name, since, until: new Date(now).toISOString() })) {
     const t = Date.parse(call.startedAt);
-    if (baseline.kind === 'window' && t >= Date.parse(baseline.since) && t < Date.parse(baseline.until)) referenceCalls.push(call);
+    if (baseline.kind === 'window' && t >= Date.parse(baseline.since) && t < Date.parse(baseline.until)) for (const acc of reference.values()) acc.add(call);
     if (t < first || t >= now) continue;
     flushUntil(Math.floor((t - first) / width));
     for (const acc of accs) acc.add(call);
@@ -50,7 +51,10 @@ export async function monitorSeries(store: Store, suite: Suite, monitorName: str
     monitor: monitor.name,
     metric,
     points: points.get(metric)!,
-    baseline: baseline.kind === 'none' ? { value: null, n: null, source: baseline.source } : metricBaseline(metric, referenceCalls, baseline.source).shown,
+    baseline:
+      baseline.kind === 'none'
+        ? { value: null, n: null, source: baseline.source }
+        : metricBaseline(metric, baseline.kind === 'run' ? baseline.calls : reference.get(metric)!, baseline.source).shown,
     alerts: alerts
       .filter((a) => a.metric === metric)
       .map((a) => ({ at: a.openedAt, alertId: a.id }))
