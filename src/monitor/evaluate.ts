@@ -40,6 +40,8 @@ const BAR_METRICS = new Set<WindowMetric>(['pass_rate', 'critical_rate']);
 export interface EvaluateOptions {
   /** The evaluation time (default: now): the current window is [now − window, now). */
   now?: Date;
+  /** Another reader of the same pass (the viewer's series): given every call from `first` (epoch ms) up to now, in order. */
+  tap?: { readonly first: number; add(call: WindowCall, time: number): void };
 }
 
 /** What an evaluation changes in the store (runMonitorCycle applies it; `monitor status` only shows it). */
@@ -144,10 +146,11 @@ export async function evaluate(store: Store, suite: Suite, monitorName: string, 
   const samples = { scored: 0, unscored: 0, errors: 0, queued: 0 };
 
   // Nothing before the earliest of the reference window, the detector's start and the current window is read.
-  const starts = [windowStart, detectorSince ?? Infinity, baseline.kind === 'window' ? Date.parse(baseline.since) : Infinity];
+  const starts = [windowStart, detectorSince ?? Infinity, baseline.kind === 'window' ? Date.parse(baseline.since) : Infinity, options.tap?.first ?? Infinity];
   const since = new Date(Math.min(...starts)).toISOString();
   for await (const call of store.production.observations({ suite: suite.name, monitor: monitor.name, since, until: nowIso })) {
     const t = Date.parse(call.startedAt);
+    options.tap?.add(call, t);
     if (baseline.kind === 'window' && t >= Date.parse(baseline.since) && t < Date.parse(baseline.until)) for (const acc of reference.values()) acc.add(call);
     if (detectorSince !== null && t >= detectorSince) {
       if (!detectorsBuilt) buildDetectors(null, baseline.source);
