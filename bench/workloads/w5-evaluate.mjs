@@ -1,9 +1,9 @@
 // W5-evaluate: what one evaluation of a monitor costs (issue #15; the collector runs one per monitor every cycle, and
 // `monitor check` and the viewer's Monitor page pay it too). W5_EVAL_CALLS (default 300,000) scored calls of one
 // monitor watching every metric, spread over 30 days (10,000 a day), with the first 7 days as the reference window,
-// written through store.production (putRecords, claim, complete) into SQLite; then evaluate() and monitorSeries()
-// timed: CPU seconds of this process (less sensitive than the wall to the other processes of a shared machine) and
-// the RSS growth. Standalone for profiling: `node --cpu-prof bench/workloads/w5-evaluate.mjs [work dir]` (the seeded
+// written through store.production (putRecords, claim, complete) into SQLite; then evaluate(), monitorSeries() and
+// the Monitor page's monitorStatusAndSeries() timed: CPU seconds of this process (less sensitive than the wall to the
+// other processes of a shared machine) and the RSS growth. Standalone for profiling: `node --cpu-prof bench/workloads/w5-evaluate.mjs [work dir]` (the seeded
 // database is kept in the work dir and reused). Uses the built package (dist/).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -108,7 +108,7 @@ async function timed(fn) {
 /** Run the workload; `check(name, ok, detail)` records a pass/fail line, `work` is a scratch folder (the database is reused). */
 export async function runW5Evaluate({ repo, work, check }) {
   const imp = (p) => import(pathToFileURL(path.join(repo, 'dist', p)).href);
-  const [{ openStore }, { loadSuite }, { evaluate, monitorSeries }] = await Promise.all([
+  const [{ openStore }, { loadSuite }, { evaluate, monitorSeries, monitorStatusAndSeries }] = await Promise.all([
     imp('store/index.js'),
     imp('suite/index.js'),
     imp('monitor/index.js'),
@@ -124,11 +124,13 @@ export async function runW5Evaluate({ repo, work, check }) {
     const now = new Date(T0 + DAYS * DAY);
     const status = await timed(() => evaluate(store, suite, 'answers', { now }));
     const series = await timed(() => monitorSeries(store, suite, 'answers', { now }));
+    const page = await timed(() => monitorStatusAndSeries(store, suite, 'answers', { now }));
     const s = status.value.status;
     const f = (x) => x.toFixed(2);
     console.log(`\n## W5-evaluate: one monitor, every metric, ${CALLS.toLocaleString('en-US')} scored calls over ${DAYS} days (SQLite)`);
     console.log(`evaluate: ${f(status.cpuS)} CPU-s (${f(status.wallS)} s wall), RSS +${f(status.rssGrowthMB)} MB`);
     console.log(`series:   ${f(series.cpuS)} CPU-s (${f(series.wallS)} s wall), RSS +${f(series.rssGrowthMB)} MB`);
+    console.log(`Monitor page (status and series, one pass): ${f(page.cpuS)} CPU-s (${f(page.wallS)} s wall)`);
     console.log(`N per metric: ${s.metrics.map((m) => `${m.metric} ${m.detector?.samplesPerPeriod ?? '-'}`).join(', ')}`);
     check('W5-evaluate', 'every scored call of the window counted', s.samples.scored === Math.round(CALLS / DAYS), `${s.samples.scored}`);
     check('W5-evaluate', 'evaluate ≤ 3 CPU-s (noisy on a shared machine)', status.cpuS <= 3, `${f(status.cpuS)} s`);
