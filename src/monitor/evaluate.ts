@@ -148,10 +148,12 @@ export async function evaluate(store: Store, suite: Suite, monitorName: string, 
   // Nothing before the earliest of the reference window, the detector's start and the current window is read.
   const starts = [windowStart, detectorSince ?? Infinity, baseline.kind === 'window' ? Date.parse(baseline.since) : Infinity, options.tap?.first ?? Infinity];
   const since = new Date(Math.min(...starts)).toISOString();
+  // The reference window as epoch ms, parsed once (an empty range when the baseline is not a window).
+  const [referenceSince, referenceUntil] = baseline.kind === 'window' ? [Date.parse(baseline.since), Date.parse(baseline.until)] : [Infinity, -Infinity];
   for await (const call of store.production.observations({ suite: suite.name, monitor: monitor.name, since, until: nowIso })) {
     const t = Date.parse(call.startedAt);
     options.tap?.add(call, t);
-    if (baseline.kind === 'window' && t >= Date.parse(baseline.since) && t < Date.parse(baseline.until)) for (const acc of reference.values()) acc.add(call);
+    if (t >= referenceSince && t < referenceUntil) for (const acc of reference.values()) acc.add(call);
     if (detectorSince !== null && t >= detectorSince) {
       if (!detectorsBuilt) buildDetectors(null, baseline.source);
       for (const d of detectors.values()) d.observe(call, t);

@@ -94,9 +94,11 @@ export async function monitorSeries(store: Store, suite: Suite, monitorName: str
   const reference = new Map(metrics.map((m) => [m, new WindowAccumulator(m, 0, 0)]));
   const series = new SeriesPoints(metrics, now, windowCount(options), monitor.window, monitor.alert.min_samples);
   const since = baseline.kind === 'window' ? new Date(Math.min(series.first, Date.parse(baseline.since))).toISOString() : new Date(series.first).toISOString();
+  // The reference window as epoch ms, parsed once (an empty range when the baseline is not a window).
+  const [referenceSince, referenceUntil] = baseline.kind === 'window' ? [Date.parse(baseline.since), Date.parse(baseline.until)] : [Infinity, -Infinity];
   for await (const call of store.production.observations({ suite: suite.name, monitor: monitor.name, since, until: new Date(now).toISOString() })) {
     const t = Date.parse(call.startedAt);
-    if (baseline.kind === 'window' && t >= Date.parse(baseline.since) && t < Date.parse(baseline.until)) for (const acc of reference.values()) acc.add(call);
+    if (t >= referenceSince && t < referenceUntil) for (const acc of reference.values()) acc.add(call);
     series.add(call, t);
   }
   return assemble(store, suite, monitor, series.finish(), (metric) =>
