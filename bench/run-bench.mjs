@@ -13,6 +13,7 @@
 //   W5-store  production store: putRecords, claim+complete, observations, SQLite vs PostgreSQL (workloads/w5-store.mjs)
 //   W6-store  results write throughput, PostgreSQL vs SQLite (bench/workloads/w6-store-write.mjs)
 //   W6-workers  W1 at 150 ms as a distributed run over 1, 2, 4 worker processes, concurrency 160 (workloads/w6-workers.mjs)
+//   W5-evaluate  one monitor evaluation over 300k scored calls: CPU-s and RSS (workloads/w5-evaluate.mjs)
 //   W5-drift  drift alerts: the e-detector vs the fixed-threshold window-mean rule on the same seeded streams (workloads/w5-drift.mjs)
 //   W7    a real rate limit: 1,000 calls at the server's 6,000 requests/min, then at 60,000 tokens/min (workloads/w7-rate-limits.mjs)
 //   kill  W1 killed with SIGKILL at ~40% of results stored, then `--resume`: compared with an
@@ -38,6 +39,7 @@ import { runW8 } from './workloads/w8-million.mjs';
 import { runW6Workers } from './workloads/w6-workers.mjs';
 import { runW5Drift } from './workloads/w5-drift.mjs';
 import { runW5Ingest } from './workloads/w5-ingest.mjs';
+import { runW5Evaluate } from './workloads/w5-evaluate.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(path.join(REPO, 'package.json'));
@@ -47,7 +49,7 @@ const PROMPT = 'You are a support assistant. Answer with the requested code only
 const FAULTS = ['--rate-429', '0.1', '--retry-after', '1', '--rate-500', '0.03'];
 
 // ---- options ------------------------------------------------------------------------------------------
-const ALL = ['W1', 'W2', 'W3', 'W4', 'W7', 'kill', 'W5', 'W5-store', 'W5-drift', 'W6-store', 'W6-workers', 'W8'];
+const ALL = ['W1', 'W2', 'W3', 'W4', 'W7', 'kill', 'W5', 'W5-store', 'W5-drift', 'W5-evaluate', 'W6-store', 'W6-workers', 'W8'];
 // W8 (a million results, ~30 min) runs only when named: --only W8.
 const opt = { only: ALL.filter((w) => w !== 'W8'), reps: 1, floor: false, peer: false, build: true, keep: false, quietWait: 120 };
 for (let i = 2; i < process.argv.length; i++) {
@@ -834,6 +836,7 @@ if (opt.only.includes('W6-store'))
 if (opt.only.includes('W8')) await runW8({ startServer, runEvalspec, printEvalspec, timed, add, check, f, CLI, WORK });
 
 if (opt.only.includes('W5-drift')) session.w5Drift = await runW5Drift({ repo: REPO, check: (name, ok, detail) => check('W5-drift', name, ok, detail), f });
+if (opt.only.includes('W5-evaluate')) session.w5Evaluate = await runW5Evaluate({ repo: REPO, work: path.join(WORK, 'W5-evaluate'), check });
 if (opt.only.includes('W6-workers')) session.w6Workers = await runW6Workers({ startServer, writeSuite, check, CLI, WORK, f });
 
 // promptfoo last: it runs its own servers, one after another, in the same session.

@@ -1,17 +1,16 @@
 // The sequential rule of one monitor metric over the stream since the baseline (stats/'s DriftMonitor), with two
 // things the monitor adds:
-// - N (samplesPerPeriod, the calls the guarantee "≤ α per period" is stated for) comes from the observed traffic, but
-//   the stream is read once and N is needed before the first call. So one rule runs per candidate N (a ladder ×4
-//   apart) and, at the end, the rule whose N is the first candidate ≥ 1.5 × the calls observed per period is kept:
-//   "rounded up generously". The choice depends on how many calls arrived, not on their values, so each kept rule
-//   keeps its guarantee. A larger N only raises the threshold (log A = log(N/α)): erring upward is the safe side.
-//   The rate is calls ÷ (now − first call), so the rung can only climb as calls arrive: rungs below it stop reading.
+// - N (samplesPerPeriod, the calls the guarantee "≤ α per period" is stated for) comes from the observed traffic: the
+//   monitor's observations between the first one since the detector's start and now (store.production
+//   .observationCount, an index-only count read before the stream), per period, × 1.5, rounded up to a ladder ×4
+//   apart. The choice depends on how many calls arrived, never on their values, so the rule keeps its guarantee; a
+//   larger N only raises the threshold (log A = log(N/α)): erring upward is the safe side. One rule runs per metric.
 // - After an alarm the rule restarts from the following calls (a spent rule would otherwise be silent for good); the
 //   latest alarm is the one reported.
 import {
   DriftMonitor,
-  driftObservation,
   driftRuleFor,
+  metricValue,
   type DriftAlarm,
   type DriftMetricBaseline,
   type DriftObservation,
@@ -33,6 +32,9 @@ function ruleFor(metric: WindowMetric, baseline: DriftMetricBaseline, settings: 
     if (!('counts' in baseline)) throw new RangeError('language_mix needs a baseline of language counts');
     return { ...settings, metric, kind: 'segments', baseline };
   }
+  // The rule is re-made after every alarm and sorts its baseline values each time: sorted once here, each later
+  // sort is a single linear pass (the same values, so the same thresholds).
+  if ('kind' in baseline && baseline.kind === 'values') baseline = { kind: 'values', values: [...baseline.values].sort((a, b) => a - b) };
   if (metric !== 'prompt_length') return driftRuleFor(metric, baseline, settings);
   if (!('kind' in baseline) || baseline.kind !== 'values') throw new RangeError('prompt_length needs a baseline of values');
   return { ...settings, metric, kind: 'exceedance', baseline, quantile: 0.5, direction: 'both' };
@@ -40,47 +42,43 @@ function ruleFor(metric: WindowMetric, baseline: DriftMetricBaseline, settings: 
 
 /**
  * A call as the drift rule of a metric reads it, its time as epoch ms (parsed once per call, not once per rule; an
- * alarm's time is then written back as ISO 8601, the form startedAt is stored in).
+ * alarm's time is then written back as ISO 8601, the form startedAt is stored in). One object per call and metric.
  */
 function observationOf(call: WindowCall, metric: WindowMetric, time: number): DriftObservation {
+  if (metric === 'segment_mix') return { at: time, tags: call.tags };
   // A call of unknown language has no tags: skipped by the rule, as a null value is.
-  const o =
-    metric === 'prompt_length'
-      ? { at: call.startedAt, value: call.inputTokens ?? null }
-      : metric === 'language_mix'
-        ? { at: call.startedAt, tags: call.language ? [call.language] : undefined }
-        : driftObservation(call, metric);
-  return { ...o, at: time };
+  if (metric === 'language_mix') return { at: time, tags: call.language ? [call.language] : undefined };
+  return { at: time, value: metric === 'prompt_length' ? (call.inputTokens ?? null) : metricValue(call, metric) };
 }
 
 export const SAMPLES_PER_PERIOD_LADDER = [1_000, 4_000, 16_000, 64_000, 256_000, 1_024_000, 4_096_000, 16_384_000] as const;
 /** Observed calls per period are multiplied by this before the ladder is read. */
 export const TRAFFIC_HEADROOM = 1.5;
 
-class RestartingRule {
-  private monitor: DriftMonitor;
-  latest: DriftAlarm | null = null;
-  alarms = 0;
-  constructor(private readonly make: () => DriftMonitor) {
-    this.monitor = make();
-  }
-  observe(observation: DriftObservation): void {
-    const alarm = this.monitor.observe(observation);
-    if (alarm) {
-      this.latest = alarm;
-      this.alarms++;
-      this.monitor = this.make();
-    }
-  }
-  /** The running rule's state (its statistic since the last restart). */
-  result(): DriftResult {
-    return this.monitor.result();
-  }
+/** The traffic behind N: how many observations since the detector's start, the first one's time, and the evaluation time. */
+export interface TrafficCount {
+  count: number;
+  /** Epoch ms of the first observation; null when there is none. */
+  first: number | null;
+  now: number;
+}
+
+/**
+ * N for a traffic count: calls per period (over at least a day between the first call and now: a burst is not a
+ * rate) × TRAFFIC_HEADROOM, rounded up to the ladder (its last rung when past it).
+ */
+export function samplesPerPeriodFor(traffic: TrafficCount, periodMs: number): { samplesPerPeriod: number; observedPerPeriod: number | null } {
+  if (traffic.first === null) return { samplesPerPeriod: SAMPLES_PER_PERIOD_LADDER[0], observedPerPeriod: null };
+  const span = Math.max(traffic.now - traffic.first, 86_400_000);
+  const observedPerPeriod = (traffic.count / span) * periodMs;
+  const wanted = observedPerPeriod * TRAFFIC_HEADROOM;
+  const rung = SAMPLES_PER_PERIOD_LADDER.find((n) => n >= wanted) ?? SAMPLES_PER_PERIOD_LADDER[SAMPLES_PER_PERIOD_LADDER.length - 1];
+  return { samplesPerPeriod: rung, observedPerPeriod };
 }
 
 export interface MetricDetectorResult {
   samplesPerPeriod: number;
-  /** Calls with a known figure the rules read, and the observed calls per period they imply. */
+  /** Calls with a known figure the rule read, and the observed calls per period behind N. */
   samples: number;
   observedPerPeriod: number | null;
   result: DriftResult;
@@ -90,65 +88,51 @@ export interface MetricDetectorResult {
 }
 
 export class MetricDetector {
-  private readonly rules: RestartingRule[];
-  private first: number | null = null;
+  private readonly rule: DriftRule;
+  private monitor: DriftMonitor;
+  private latest: DriftAlarm | null = null;
+  private alarms = 0;
   private count = 0;
-  /** Rungs below this one can no longer be kept (the count only grows): they stop reading calls. */
-  private lowest = 0;
+  private readonly samplesPerPeriod: number;
+  private readonly observedPerPeriod: number | null;
 
   constructor(
     readonly metric: WindowMetric,
     baseline: DriftMetricBaseline,
-    private readonly alert: { falseAlarmRate: number; periodMs: number; minSamples: number },
-    /** The evaluation time: the traffic rate is the calls between the first one and now. */
-    private readonly now: number,
+    alert: { falseAlarmRate: number; periodMs: number; minSamples: number },
+    /** The monitor's traffic since the detector's start (observationCount): it sets N before the first call. */
+    traffic: TrafficCount,
   ) {
-    this.rules = SAMPLES_PER_PERIOD_LADDER.map(
-      (n) =>
-        new RestartingRule(
-          () =>
-            new DriftMonitor(
-              ruleFor(metric, baseline, {
-                falseAlarmRate: alert.falseAlarmRate,
-                samplesPerPeriod: n,
-                periodMs: alert.periodMs,
-                minSamples: alert.minSamples,
-              }),
-            ),
-        ),
-    );
+    ({ samplesPerPeriod: this.samplesPerPeriod, observedPerPeriod: this.observedPerPeriod } = samplesPerPeriodFor(traffic, alert.periodMs));
+    this.rule = ruleFor(metric, baseline, {
+      falseAlarmRate: alert.falseAlarmRate,
+      samplesPerPeriod: this.samplesPerPeriod,
+      periodMs: alert.periodMs,
+      minSamples: alert.minSamples,
+    });
+    this.monitor = new DriftMonitor(this.rule);
   }
 
   /** The next call, with its startedAt as epoch ms. */
   observe(call: WindowCall, time: number): void {
-    if (this.first === null) this.first = time;
     const o = observationOf(call, this.metric, time);
     if (this.metric === 'segment_mix' || o.tags !== undefined || (o.value !== null && o.value !== undefined)) this.count++;
-    this.lowest = this.rung(this.count);
-    for (let k = this.lowest; k < this.rules.length; k++) this.rules[k].observe(o);
+    const alarm = this.monitor.observe(o);
+    if (alarm) {
+      this.latest = alarm;
+      this.alarms++;
+      this.monitor = new DriftMonitor(this.rule);
+    }
   }
 
-  /** The ladder rung for a count of calls between the first call and now (at least a day: a burst is not a rate). */
-  private rung(count: number): number {
-    const span = this.first === null ? 0 : Math.max(this.now - this.first, 86_400_000);
-    const wanted = span === 0 ? 0 : (count / span) * this.alert.periodMs * TRAFFIC_HEADROOM;
-    const k = SAMPLES_PER_PERIOD_LADDER.findIndex((n) => n >= wanted);
-    return k < 0 ? SAMPLES_PER_PERIOD_LADDER.length - 1 : k;
-  }
-
-  /** The kept rule: N from the traffic between the first call and `now`. */
   finish(): MetricDetectorResult {
-    const span = this.first === null ? null : Math.max(this.now - this.first, 86_400_000);
-    const observedPerPeriod = span === null ? null : (this.count / span) * this.alert.periodMs;
-    const k = this.rung(this.count);
-    const rule = this.rules[k];
     return {
-      samplesPerPeriod: SAMPLES_PER_PERIOD_LADDER[k],
+      samplesPerPeriod: this.samplesPerPeriod,
       samples: this.count,
-      observedPerPeriod,
-      result: rule.result(),
-      latest: rule.latest,
-      alarms: rule.alarms,
+      observedPerPeriod: this.observedPerPeriod,
+      result: this.monitor.result(),
+      latest: this.latest,
+      alarms: this.alarms,
     };
   }
 }

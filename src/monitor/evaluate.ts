@@ -5,8 +5,8 @@
 // `monitor status|check`, the webhook, the viewer) words this one MonitorStatus.
 import { createHash } from 'node:crypto';
 import { EvalspecError } from '../errors.js';
-import { RATE_DETECTOR_METHOD, baselineFromCalls, type DriftMetricBaseline } from '../stats/index.js';
-import type { MonitorAlert, ProductionObservation, Store } from '../store/index.js';
+import { RATE_DETECTOR_METHOD, type DriftMetricBaseline } from '../stats/index.js';
+import type { MonitorAlert, Store } from '../store/index.js';
 import { DEPLOYMENT_STAGES, durationMs, type MonitorMetric, type MonitorSpec, type Suite } from '../suite/index.js';
 import { resolveBaseline, type ResolvedBaseline } from './baseline.js';
 import { MetricDetector, type MetricDetectorResult } from './detector.js';
@@ -23,7 +23,7 @@ import type {
   SegmentShare,
   StageAdvice,
 } from './status-types.js';
-import { WindowAccumulator, barKind, segmentShares, windowFigure, type WindowCall, type WindowMetric } from './window-figures.js';
+import { WindowAccumulator, barKind, driftBaselineOf, segmentShares, windowFigure, type WindowCall, type WindowMetric } from './window-figures.js';
 
 /** Input drift: the traffic, not the model. Reported apart from quality. */
 const INPUT_METRICS = new Set<WindowMetric>(['segment_mix', 'prompt_length', 'language_mix']);
@@ -44,6 +44,8 @@ const BAR_METRICS = new Set<WindowMetric>(['pass_rate', 'critical_rate']);
 export interface EvaluateOptions {
   /** The evaluation time (default: now): the current window is [now − window, now). */
   now?: Date;
+  /** Another reader of the same pass (the viewer's series): given every call from `first` (epoch ms) up to now, in order. */
+  tap?: { readonly first: number; add(call: WindowCall, time: number): void };
 }
 
 /** What an evaluation changes in the store (runMonitorCycle applies it; `monitor status` only shows it). */
@@ -65,26 +67,24 @@ export function findMonitor(suite: Suite, name: string): MonitorSpec {
   return monitor;
 }
 
-/** The baseline of one metric as the detector reads it, and its figure for people (the same window function). */
+/**
+ * The baseline of one metric as the detector reads it, and its figure for people (the same window function), from
+ * the baseline's calls or from an accumulator they were already added to (a reference window, read in the stream's
+ * one pass without holding its calls).
+ */
 export function metricBaseline(
   metric: WindowMetric,
-  calls: readonly WindowCall[],
+  calls: readonly WindowCall[] | WindowAccumulator,
   source: string,
 ): { drift: DriftMetricBaseline | null; shown: MetricBaseline; acc: WindowAccumulator } {
-  const acc = new WindowAccumulator(metric, 0, 0);
-  for (const call of calls) acc.add(call);
+  let acc: WindowAccumulator;
+  if (calls instanceof WindowAccumulator) acc = calls;
+  else {
+    acc = new WindowAccumulator(metric, 0, 0);
+    for (const call of calls) acc.add(call);
+  }
   const shown: MetricBaseline = { value: windowFigure(acc, { minSamples: 1 }).window.estimate, n: acc.n, source };
-  // Prompt length and the language mix are not stats/'s metrics: the baseline is the values (as for output length),
-  // and the calls per language (as tag counts for the segment mix).
-  const drift =
-    acc.n === 0
-      ? null
-      : metric === 'prompt_length'
-        ? { kind: 'values' as const, values: acc.values }
-        : metric === 'language_mix'
-          ? { n: acc.n, counts: Object.fromEntries(acc.tagCounts) }
-          : baselineFromCalls(calls, metric);
-  return { drift, shown, acc };
+  return { drift: driftBaselineOf(acc), shown, acc };
 }
 
 /** The stricter of the monitor's `bars` and the current stage's bar for a metric. */
@@ -128,28 +128,38 @@ export async function evaluate(store: Store, suite: Suite, monitorName: string, 
   const current = new Map(windowed.map((m) => [m, new WindowAccumulator(m, windowStart, now)]));
   const baselines = new Map<WindowMetric, ReturnType<typeof metricBaseline>>();
   const detectors = new Map<WindowMetric, MetricDetector>();
-  const referenceCalls: ProductionObservation[] = [];
+  // A reference window's calls are added to one accumulator per metric as they stream by, not held.
+  const reference = new Map(metrics.map((m) => [m, new WindowAccumulator(m, 0, 0)]));
   let detectorsBuilt = false;
-  const buildDetectors = (calls: readonly WindowCall[], source: string) => {
+  const buildDetectors = (calls: readonly WindowCall[] | null, source: string) => {
     detectorsBuilt = true;
     for (const metric of metrics) {
-      const b = metricBaseline(metric, calls, source);
+      const b = metricBaseline(metric, calls ?? reference.get(metric)!, source);
       baselines.set(metric, b);
-      if (b.drift) detectors.set(metric, new MetricDetector(metric, b.drift, alertSettings, now));
+      if (b.drift) detectors.set(metric, new MetricDetector(metric, b.drift, alertSettings, traffic));
     }
   };
-  if (baseline.kind === 'run') buildDetectors(baseline.calls, baseline.source);
   const detectorSince = baseline.detectorSince === null ? null : Date.parse(baseline.detectorSince);
+  // N from how many calls came since the detector's start (an index-only count), before the stream is read.
+  const counted =
+    detectorSince === null
+      ? { count: 0, first: null }
+      : await store.production.observationCount({ suite: suite.name, monitor: monitor.name, since: new Date(detectorSince).toISOString(), until: nowIso });
+  const traffic = { count: counted.count, first: counted.first === null ? null : Date.parse(counted.first), now };
+  if (baseline.kind === 'run') buildDetectors(baseline.calls, baseline.source);
   const samples = { scored: 0, unscored: 0, errors: 0, queued: 0 };
 
   // Nothing before the earliest of the reference window, the detector's start and the current window is read.
-  const starts = [windowStart, detectorSince ?? Infinity, baseline.kind === 'window' ? Date.parse(baseline.since) : Infinity];
+  const starts = [windowStart, detectorSince ?? Infinity, baseline.kind === 'window' ? Date.parse(baseline.since) : Infinity, options.tap?.first ?? Infinity];
   const since = new Date(Math.min(...starts)).toISOString();
+  // The reference window as epoch ms, parsed once (an empty range when the baseline is not a window).
+  const [referenceSince, referenceUntil] = baseline.kind === 'window' ? [Date.parse(baseline.since), Date.parse(baseline.until)] : [Infinity, -Infinity];
   for await (const call of store.production.observations({ suite: suite.name, monitor: monitor.name, since, until: nowIso })) {
     const t = Date.parse(call.startedAt);
-    if (baseline.kind === 'window' && t >= Date.parse(baseline.since) && t < Date.parse(baseline.until)) referenceCalls.push(call);
+    options.tap?.add(call, t);
+    if (t >= referenceSince && t < referenceUntil) for (const acc of reference.values()) acc.add(call);
     if (detectorSince !== null && t >= detectorSince) {
-      if (!detectorsBuilt) buildDetectors(referenceCalls, baseline.source);
+      if (!detectorsBuilt) buildDetectors(null, baseline.source);
       for (const d of detectors.values()) d.observe(call, t);
     }
     if (t >= windowStart && t < now) {
@@ -157,7 +167,7 @@ export async function evaluate(store: Store, suite: Suite, monitorName: string, 
       for (const acc of current.values()) acc.add(call);
     }
   }
-  if (!detectorsBuilt && baseline.kind === 'window') buildDetectors(referenceCalls, baseline.source);
+  if (!detectorsBuilt && baseline.kind === 'window') buildDetectors(null, baseline.source);
   samples.queued = await store.production.queueDepth(suite.name, monitor.name);
 
   const stored = await store.production.alerts.list({ suite: suite.name, monitor: monitor.name, state: 'open' });

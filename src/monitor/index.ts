@@ -21,7 +21,7 @@ export {
   type PromotedCase,
 } from './promote.js';
 export { evaluateMonitor, evaluate, findMonitor, type EvaluateOptions, type Evaluation } from './evaluate.js';
-export { monitorSeries, type SeriesOptions } from './series.js';
+export { monitorSeries, monitorStatusAndSeries, type SeriesOptions } from './series.js';
 export { windowFigure, WindowAccumulator, type WindowFigure } from './window-figures.js';
 export { runMonitorCycle, webhookNotifier, webhookHost, type AlertNotifier, type MonitorCycleOptions, type MonitorCycleResult } from './cycle.js';
 export {

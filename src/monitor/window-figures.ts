@@ -3,7 +3,15 @@
 // calls that fall in it (counts for rates, the values for means and quantiles: a window is bounded by its duration)
 // and `windowFigure` turns them into a MetricWindow with the interval method named, and the one-sided bound against a
 // bar. The per-call figure is read by stats/'s metricValue, the same reading the drift detectors use.
-import { metricValue, meanWindowEstimate, quantileWindowEstimate, rateWindowEstimate, type MonitoredCall, type WindowEstimate } from '../stats/index.js';
+import {
+  metricValue,
+  meanWindowEstimate,
+  type DriftMetricBaseline,
+  quantileWindowEstimate,
+  rateWindowEstimate,
+  type MonitoredCall,
+  type WindowEstimate,
+} from '../stats/index.js';
 import type { MonitorMetric } from '../suite/index.js';
 import type { BarVerdict, InputMetric, MetricWindow } from './status-types.js';
 
@@ -59,6 +67,18 @@ export class WindowAccumulator {
       if (v === true || v === 1) this.successes++;
     } else this.values.push(Number(v));
   }
+}
+
+/**
+ * The calls of an accumulator as a drift baseline (stats/'s shapes, what baselineFromCalls gives for the same calls):
+ * counts for rates, tag counts for the segment mix, the values otherwise (prompt length included); null when empty.
+ */
+export function driftBaselineOf(acc: WindowAccumulator): DriftMetricBaseline | null {
+  if (acc.n === 0) return null;
+  // The language mix is read like the segment mix: calls per language (unknown ones are not in n).
+  if (MIX_METRICS.has(acc.metric)) return { n: acc.n, counts: Object.fromEntries(acc.tagCounts) };
+  if (RATE_METRICS.has(acc.metric)) return { kind: 'sample', successes: acc.successes, n: acc.n };
+  return { kind: 'values', values: acc.values };
 }
 
 /** A bar on a window: pass rate and refusal rate are minimums, critical rate a maximum. */

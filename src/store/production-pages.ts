@@ -20,6 +20,12 @@ export interface Listing<R = Row> {
   direction: 'ASC' | 'DESC';
   /** At most this many rows (default: all). */
   limit?: number;
+  /**
+   * Start strictly after this key (the first page too). A lower bound on the first order column belongs here, not in
+   * `select`: with two lower bounds on that column SQLite's planner ranges the index on the one written first, so
+   * every page would re-scan from the listing's start (quadratic: 300,000 observations read in 8 s instead of 1.5 s).
+   */
+  after?: [unknown, unknown];
 }
 
 export async function* keysetPages<R = Row>(
@@ -34,7 +40,7 @@ export async function* keysetPages<R = Row>(
   // Two statement shapes (the first page, the next ones), the page size a parameter: SQLite caches them.
   const first = `${select} ${sorted} LIMIT ${dialect.param(n + 1)}`;
   const next = `${select} AND (${order[0]}, ${order[1]}) ${compare} (${dialect.param(n + 1)}, ${dialect.param(n + 2)}) ${sorted} LIMIT ${dialect.param(n + 3)}`;
-  let after: [unknown, unknown] | null = null;
+  let after: [unknown, unknown] | null = listing.after ?? null;
   let left = listing.limit ?? Infinity;
   while (left > 0) {
     const size = Math.min(PAGE, left);

@@ -142,7 +142,6 @@ export function pgProduction(db: PgAccess): ProductionStore {
     observations: (query) => {
       const values: unknown[] = [query.suite, query.monitor];
       let range = '';
-      if (query.since !== undefined) (values.push(query.since), (range += ` AND s.started_at >= $${values.length}`));
       if (query.until !== undefined) (values.push(query.until), (range += ` AND s.started_at < $${values.length}`));
       const select = `SELECT ${OBSERVATION_COLUMNS.join(', ')} FROM production_scores s JOIN production_records r ON r.id = s.record_id
         WHERE s.suite = $1 AND s.monitor = $2${range}`;
@@ -150,6 +149,8 @@ export function pgProduction(db: PgAccess): ProductionStore {
         select,
         values,
         order: ['s.started_at', 's.record_id'],
+        // since as the keyset's start: (started_at, record_id) > (since, '') is started_at ≥ since (ids are never empty).
+        after: query.since === undefined ? undefined : [query.since, ''],
         keyOf: (row) => [row.started_at, row.record_id],
         direction: 'ASC',
       });
@@ -162,6 +163,15 @@ export function pgProduction(db: PgAccess): ProductionStore {
             tagLists,
           );
       })();
+    },
+    observationCount: async (query) => {
+      const values: unknown[] = [query.suite, query.monitor];
+      let range = '';
+      if (query.since !== undefined) (values.push(query.since), (range += ` AND started_at >= $${values.length}`));
+      if (query.until !== undefined) (values.push(query.until), (range += ` AND started_at < $${values.length}`));
+      const sql = `SELECT COUNT(*) AS n, MIN(started_at) AS first FROM production_scores WHERE suite = $1 AND monitor = $2${range}`;
+      const row = (await db.query(sql, values)).rows[0];
+      return { count: Number(row.n), first: (row.first as string | null) ?? null };
     },
     judgeSpend: async (suite, monitor, since) =>
       Number(

@@ -136,7 +136,6 @@ export function sqliteProduction(db: () => Database.Database): ProductionStore {
     observations: (query) => {
       const values: unknown[] = [query.suite, query.monitor];
       let range = '';
-      if (query.since !== undefined) ((range += ' AND s.started_at >= ?'), values.push(query.since));
       if (query.until !== undefined) ((range += ' AND s.started_at < ?'), values.push(query.until));
       // Raw rows (arrays in OBSERVATION_COLUMNS order): a monitor reads months of them.
       const rows = keysetPages<unknown[]>(SQLITE_SQL, async (sql, v) => raw(sql).all(...v) as unknown[][], {
@@ -144,6 +143,8 @@ export function sqliteProduction(db: () => Database.Database): ProductionStore {
           WHERE s.suite = ? AND s.monitor = ?${range}`,
         values,
         order: ['s.started_at', 's.record_id'],
+        // since as the keyset's start: (started_at, record_id) > (since, '') is started_at ≥ since (ids are never empty).
+        after: query.since === undefined ? undefined : [query.since, ''],
         keyOf: (row) => [row[2], row[0]],
         direction: 'ASC',
       });
@@ -151,6 +152,17 @@ export function sqliteProduction(db: () => Database.Database): ProductionStore {
         const tagLists = new Map<string, string[]>();
         for await (const row of rows) yield observationFromRaw(row, tagLists);
       })();
+    },
+    observationCount: async (query) => {
+      const values: unknown[] = [query.suite, query.monitor];
+      let range = '';
+      if (query.since !== undefined) ((range += ' AND started_at >= ?'), values.push(query.since));
+      if (query.until !== undefined) ((range += ' AND started_at < ?'), values.push(query.until));
+      // Only production_scores_stream's columns: SQLite answers from the index alone.
+      const row = statement(`SELECT COUNT(*) AS n, MIN(started_at) AS first FROM production_scores WHERE suite = ? AND monitor = ?${range}`).get(
+        ...values,
+      ) as Row;
+      return { count: Number(row.n), first: (row.first as string | null) ?? null };
     },
     judgeSpend: async (suite, monitor, since) =>
       Number(

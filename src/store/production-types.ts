@@ -224,6 +224,11 @@ export interface ProductionStore {
   scores(recordId: string): Promise<ProductionScore[]>;
   /** Scored records of one monitor, oldest first, one at a time (memory flat however long the stream). */
   observations(query: ProductionObservationQuery): AsyncIterable<ProductionObservation>;
+  /**
+   * How many observations `observations(query)` would yield (every status) and the earliest startedAt (null when
+   * none): an index-only count, so a monitor knows its traffic rate before it reads the stream.
+   */
+  observationCount(query: ProductionObservationQuery): Promise<{ count: number; first: string | null }>;
   /** What the judges of this monitor cost on scores stored at or after `since` (ISO): the daily spend cap's figure. */
   judgeSpend(suite: string, monitor: string, since: string): Promise<number>;
   setFlagged(recordId: string, flagged: boolean): Promise<void>;

@@ -1,8 +1,8 @@
 // The Monitor page's data (#15): the suites' monitors with their state, one monitor's status and series, the
 // production records behind a point, one record with its scores, and the flag a reviewer sets. Every figure comes
-// from monitor/'s evaluation (evaluateMonitor, monitorSeries): the viewer never computes a second one.
+// from monitor/'s evaluation (evaluateMonitor, monitorStatusAndSeries): the viewer never computes a second one.
 import type { ProductionRecord, ProductionRecordQuery, ProductionScore, Store } from '../store/index.js';
-import { evaluateMonitor, monitorSeries, type MetricState } from '../monitor/index.js';
+import { evaluateMonitor, monitorStatusAndSeries, type MetricState } from '../monitor/index.js';
 import { BadRequest, NotFound } from './data.js';
 import type { MonitorDetailResponse, MonitorListResponse, ProductionRecordItem, ProductionRecordsResponse, ProductionRecordResponse } from './types.js';
 import { monitorWords } from './monitor-words.js';
@@ -68,8 +68,7 @@ export class MonitorData {
   async detail(suiteName: string, monitor: string): Promise<MonitorDetailResponse> {
     const suite = this.monitorOf(suiteName, monitor);
     const now = this.now();
-    const status = await evaluateMonitor(this.store, suite, monitor, { now });
-    const series = await monitorSeries(this.store, suite, monitor, { now });
+    const { status, series } = await monitorStatusAndSeries(this.store, suite, monitor, { now });
     return { status, series, words: monitorWords(status) };
   }
 
