@@ -85,7 +85,7 @@ export interface PromptLengthStatus extends Omit<MetricStatus, 'metric' | 'segme
 
 /** One input language's share of the calls whose language is known, now and in the baseline. */
 export interface LanguageShare {
-  /** ISO 639-3 code (ingest/language.ts), e.g. "fra". */
+  /** ISO 639-1 code (ingest/language.ts), e.g. "fr". */
   language: string;
   /** Its English name for people ("French"); the code when none is known. */
   name: string;

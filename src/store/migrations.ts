@@ -200,7 +200,7 @@ UPDATE labels SET preference = label, label = NULL WHERE label IN ('win', 'loss'
     sql: PRODUCTION_LABELS_SQL,
   },
   {
-    // The language of each production record's input (ISO 639-3, ingest/language.ts), for input drift by language.
+    // The language of each production record's input (ISO 639-1, ingest/language.ts), for input drift by language.
     // Rows stored before it stay NULL: unknown, never guessed after the fact.
     version: 12,
     name: 'production records: input language',

@@ -44,7 +44,7 @@ export interface ProductionRecord {
   /** The prompt messages (system and user turns), redacted; null when the span carried no input. */
   input: ProductionMessage[] | null;
   /**
-   * ISO 639-3 code of the input's language (the last user message, after redaction; ingest/language.ts), e.g. "fra";
+   * ISO 639-1 code of the input's language (the last user message, after redaction; ingest/language.ts), e.g. "fr";
    * null when unknown: too short, ambiguous, no user message, or a record stored before the language was detected.
    */
   language: string | null;
@@ -125,7 +125,7 @@ export interface ProductionObservation {
   latencyMs: number | null;
   inputTokens: number | null;
   outputTokens: number | null;
-  /** The record's input language (ISO 639-3), null when unknown. */
+  /** The record's input language (ISO 639-1), null when unknown. */
   language: string | null;
   /** Characters of the output text; null when there was no output. */
   outputChars: number | null;

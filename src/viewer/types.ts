@@ -337,7 +337,7 @@ export interface ProductionRecordView {
   model: string | null;
   responseModel: string | null;
   input: ProductionMessage[] | null;
-  /** ISO 639-3 code of the input's language; null when unknown. */
+  /** ISO 639-1 code of the input's language; null when unknown. */
   language: string | null;
   output: string | null;
   toolCalls: ProductionToolCall[];
@@ -434,7 +434,7 @@ export interface PromptLengthStatus extends Omit<MetricStatus, 'metric' | 'segme
   metric: 'prompt_length';
 }
 export interface LanguageShare {
-  /** ISO 639-3 code, e.g. "fra". */
+  /** ISO 639-1 code, e.g. "fr". */
   language: string;
   /** English name ("French"), or the code. */
   name: string;

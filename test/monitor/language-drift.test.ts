@@ -46,14 +46,14 @@ monitors:
 const languages = (french: (day: number) => number) => (day: number, random: () => number) => {
   if (random() < 0.1) return null;
   const r = random();
-  return r < 0.25 ? 'deu' : r < 0.25 + french(day) ? 'fra' : 'eng';
+  return r < 0.25 ? 'de' : r < 0.25 + french(day) ? 'fr' : 'en';
 };
 
 /** French share of the calls of known language in [from, to), and the calls of unknown language there: counted here. */
 function counted(calls: SeededCall[], from: number, to: number) {
   const inside = calls.filter((c) => Date.parse(c.startedAt) >= from && Date.parse(c.startedAt) < to);
   const known = inside.filter((c) => c.language !== null);
-  return { french: known.filter((c) => c.language === 'fra').length / known.length, known: known.length, unknown: inside.length - known.length };
+  return { french: known.filter((c) => c.language === 'fr').length / known.length, known: known.length, unknown: inside.length - known.length };
 }
 
 describe('language mix as input drift', () => {
@@ -90,14 +90,14 @@ describe('language mix as input drift', () => {
     const reference = counted(calls, START, START + 7 * DAY);
     expect(mix.window.n).toBe(window.known);
     expect(mix.unknown).toBe(window.unknown);
-    const french = mix.languages.find((l) => l.language === 'fra')!;
+    const french = mix.languages.find((l) => l.language === 'fr')!;
     expect(french).toMatchObject({ name: 'French', moved: true });
     expect(french.share).toBeCloseTo(window.french, 12);
     expect(french.baselineShare).toBeCloseTo(reference.french, 12);
     expect(reference.french).toBeGreaterThan(0.01);
     expect(reference.french).toBeLessThan(0.05);
     expect(window.french).toBeGreaterThan(0.15);
-    expect(mix.languages.map((l) => l.language)).toEqual(['deu', 'eng', 'fra']);
+    expect(mix.languages.map((l) => l.language)).toEqual(['de', 'en', 'fr']);
     expect(mix.languages.reduce((sum, l) => sum + l.share, 0)).toBeCloseTo(1, 12); // unknown calls are not in the shares
 
     const sentence = alertSentence(result.opened[0]);
@@ -108,7 +108,7 @@ describe('language mix as input drift', () => {
     const text = renderMonitorStatusText(result.status);
     const inputDrift = text.slice(text.indexOf('input drift'));
     expect(inputDrift).toMatch(/language mix\s+[\d,]+ calls .* alert/);
-    expect(inputDrift).toContain(`French (fra): ${pct(window.french)} (baseline ${pct(reference.french)})  moved`);
+    expect(inputDrift).toContain(`French (fr): ${pct(window.french)} (baseline ${pct(reference.french)})  moved`);
     expect(inputDrift).toContain(`${window.unknown} unknown`);
   });
 

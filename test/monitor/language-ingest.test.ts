@@ -67,7 +67,7 @@ monitors:
         // (With two languages only, one's rise is the same evidence as the other's fall: either could be named.)
         const u = random();
         const input = r < 0.1 ? 'thanks' : u < 0.25 ? GERMAN[i % 2] : u < 0.25 + french ? FRENCH[i % 2] : ENGLISH[i % 2];
-        expected.set(timestamp, input === 'thanks' ? null : GERMAN.includes(input) ? 'deu' : FRENCH.includes(input) ? 'fra' : 'eng');
+        expected.set(timestamp, input === 'thanks' ? null : GERMAN.includes(input) ? 'de' : FRENCH.includes(input) ? 'fr' : 'en');
         lines.push(JSON.stringify({ timestamp, model: 'gpt-4o-mini', input, output: `the answer ${i}` }));
       }
       const records = parseJsonlRecords(lines.join('\n'), ctx);
@@ -92,12 +92,12 @@ monitors:
     expect([pass.window.estimate, pass.state]).toEqual([1, 'ok']);
     const mix = result.status.languageMix!;
     expect(mix.state).toBe('alert');
-    const french = mix.languages.find((l) => l.language === 'fra')!;
+    const french = mix.languages.find((l) => l.language === 'fr')!;
     expect(french.moved).toBe(true);
     // Day 11's calls, counted from what was sent: French of those of known language, and the unknown ones apart.
     const day11 = [...expected].filter(([t]) => Date.parse(t) >= START + 11 * DAY).map(([, l]) => l);
     const known = day11.filter((l) => l !== null);
     expect(mix.unknown).toBe(day11.length - known.length);
-    expect(french.share).toBeCloseTo(known.filter((l) => l === 'fra').length / known.length, 12);
+    expect(french.share).toBeCloseTo(known.filter((l) => l === 'fr').length / known.length, 12);
   });
 });

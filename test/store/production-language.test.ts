@@ -29,26 +29,26 @@ testAllStores('store contract: production record language', ({ kind, fresh, open
   it('a record keeps its language; unknown is null; observations carry it', async () => {
     const store = await open();
     await store.production.putRecords(
-      [record('a', 1, { language: 'fra' }), record('b', 2, { language: null }), record('c', 3, { language: 'jpn' })],
+      [record('a', 1, { language: 'fr' }), record('b', 2, { language: null }), record('c', 3, { language: 'ja' })],
       [
         { recordId: 'a', monitor: 'm' },
         { recordId: 'b', monitor: 'm' },
       ],
     );
-    expect((await store.production.get('a'))!.language).toBe('fra');
+    expect((await store.production.get('a'))!.language).toBe('fr');
     expect((await store.production.get('b'))!.language).toBeNull();
     const listed: [string, string | null][] = [];
     for await (const r of store.production.records({ suite: 'support', since: at(0) })) listed.push([r.id, r.language]);
     expect(listed).toEqual([
-      ['a', 'fra'],
+      ['a', 'fr'],
       ['b', null],
-      ['c', 'jpn'],
+      ['c', 'ja'],
     ]);
     await store.production.complete([score('a', 'm'), score('b', 'm')]);
     const observed: [string, string | null][] = [];
     for await (const o of store.production.observations({ suite: 'support', monitor: 'm' })) observed.push([o.recordId, o.language]);
     expect(observed).toEqual([
-      ['a', 'fra'],
+      ['a', 'fr'],
       ['b', null],
     ]);
   });
@@ -74,8 +74,8 @@ testAllStores('store contract: production record language', ({ kind, fresh, open
     const store = await open(location);
     // French text, but stored before detection: unknown, not detected after the fact.
     expect((await store.production.get('old'))!.language).toBeNull();
-    await store.production.putRecords([record('new', 5, { language: 'deu' })], []);
-    expect((await store.production.get('new'))!.language).toBe('deu');
+    await store.production.putRecords([record('new', 5, { language: 'de' })], []);
+    expect((await store.production.get('new'))!.language).toBe('de');
     const versions = (await query<{ version: number }>(location, 'SELECT version FROM schema_migrations ORDER BY version')).map((r) => Number(r.version));
     expect(versions).toEqual(migrations.map((m) => m.version));
   });

@@ -94,7 +94,7 @@ export async function seedProduction(): Promise<SeededProduction> {
             { role: 'user', content: `Where is my order ${id}?` },
           ],
           // A stable language mix (input drift by language): a quarter French, a quarter unknown, half English.
-          language: i % 4 === 0 ? 'fra' : i % 4 === 1 ? null : 'eng',
+          language: i % 4 === 0 ? 'fr' : i % 4 === 1 ? null : 'en',
           output,
           toolCalls: i === 1 ? [{ name: 'lookup_order', arguments: '{"id":"<b>1</b>"}', result: '{"status":"shipped"}' }] : [],
           inputTokens: 20,

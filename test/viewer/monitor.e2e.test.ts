@@ -90,7 +90,7 @@ run('Monitor page in Chromium', () => {
     expect(await page.textContent('h1')).toBe(id);
     // The record's input language as seeded (monitor-seed.ts: record i is French when i % 4 = 0, unknown when 1).
     const i = Number(id.slice(-2));
-    expect(await page.locator('.facts dd[title^="ISO 639-3"]').textContent()).toBe(i % 4 === 0 ? 'fra' : i % 4 === 1 ? 'unknown' : 'eng');
+    expect(await page.locator('.facts dd[title^="ISO 639-1"]').textContent()).toBe(i % 4 === 0 ? 'fr' : i % 4 === 1 ? 'unknown' : 'en');
     expect(await page.locator('.message[data-role=user]').textContent()).toContain(`Where is my order ${id}?`);
     expect(await page.locator('.check-row .badge-fail').count()).toBe(1);
     await page.click('[data-testid=flag-button]');

@@ -132,7 +132,7 @@ export function ProductionRecordBody({ record: r, scores }: { record: Production
           {r.ttftMs !== null && ` (first token ${ms(r.ttftMs)})`}
         </dd>
         <dt>language</dt>
-        <dd className="mono" title="ISO 639-3, detected at ingest from the last user message">
+        <dd className="mono" title="ISO 639-1, detected at ingest from the last user message">
           {r.language ?? 'unknown'}
         </dd>
         <dt>trace</dt>
