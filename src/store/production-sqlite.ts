@@ -78,8 +78,8 @@ export function sqliteProduction(db: () => Database.Database): ProductionStore {
 
   // A connection that ingests checkpoints the WAL every 10,000 pages (~40 MB) instead of SQLite's 1,000: record ids
   // are hashes, so each batch dirties index pages all over the file, and a checkpoint of 10× the frames writes the
-  // same hot pages once instead of ten times (W5: ~25% less CPU per stored record). Per connection: readers and
-  // the scorer's connection keep the default, and any connection's commit checkpoints past its own threshold.
+  // same hot pages once instead of ten times (W5: ~25% less CPU per stored record). Per connection: readers keep
+  // the default, the scorer's connection takes 4,000 (below), and any connection's commit checkpoints past its own threshold.
   const ingesting = new WeakSet<Database.Database>();
   const putBatch = (records: ProductionRecord[], queue: ProductionQueueEntry[]) => {
     if (!ingesting.has(db())) (db().pragma('wal_autocheckpoint = 10000'), ingesting.add(db()));
@@ -98,8 +98,14 @@ export function sqliteProduction(db: () => Database.Database): ProductionStore {
     })();
   };
 
-  const completeBatch = (scores: Parameters<ProductionStore['complete']>[0]) =>
-    db().transaction(() => {
+  // A connection that only completes scores (the collector's scorer thread) checkpoints every 4,000 pages: below the
+  // receiver's 10,000, so while both run the scorer's commits still do the checkpoints (off the receiver's thread),
+  // but each hot page of the scores' and the queue's hashed-key indexes is written ~4× less often than at SQLite's
+  // 1,000 (W5: ~5% less CPU per span for the whole collector, and the scorer keeps up better during ingest).
+  const scoring = new WeakSet<Database.Database>();
+  const completeBatch = (scores: Parameters<ProductionStore['complete']>[0]) => {
+    if (!scoring.has(db()) && !ingesting.has(db())) (db().pragma('wal_autocheckpoint = 4000'), scoring.add(db()));
+    return db().transaction(() => {
       for (const chunk of chunks(scores, CHUNK)) statement(INSERT_SCORES(chunk.length)).run(...chunk.flatMap(scoreValues));
       const byMonitor = new Map<string, string[]>();
       for (const s of scores) {
@@ -109,6 +115,7 @@ export function sqliteProduction(db: () => Database.Database): ProductionStore {
       }
       for (const [monitor, ids] of byMonitor) for (const chunk of chunks(ids, CHUNK)) statement(DELETE_QUEUE(chunk.length)).run(monitor, ...chunk);
     })();
+  };
 
   return {
     putRecords: async (records, queue) => putBatch(records, queue),
