@@ -11,6 +11,8 @@ export interface CompiledMonitor {
   monitor: MonitorSpec;
   specs: CheckSpec[];
   judgeModels: JudgeModelSpec[];
+  /** Some check has `{{…}}` placeholders: prepare() reads the record's vars (otherwise it returns the fixed checks). */
+  templated: boolean;
   /**
    * The prepared checks for a record with these vars, in the monitor's order. Throws EvalspecError
    * TEMPLATE_VARIABLE when a check needs a variable the record lacks (or CHECK_INVALID when the rendered spec
@@ -71,6 +73,7 @@ export async function compileMonitor(suite: Suite, monitor: MonitorSpec, options
     monitor,
     specs,
     judgeModels: judgeModelsOfSpecs(specs),
+    templated: anyTemplated,
     async prepare(vars) {
       if (!anyTemplated) return fixed;
       const out: PreparedCheck[] = [];

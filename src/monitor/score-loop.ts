@@ -90,12 +90,20 @@ export function startScoreLoop(options: ScoreLoopOptions): ScoreLoop {
 
   async function scoreBatch(entries: ProductionQueueEntry[]): Promise<void> {
     const byMonitor = new Map<string, string[]>();
-    for (const e of entries) byMonitor.set(e.monitor, [...(byMonitor.get(e.monitor) ?? []), e.recordId]);
-    const records = new Map<string, ProductionRecord>();
-    for (const id of new Set(entries.map((e) => e.recordId))) {
-      const record = options.recent?.(id) ?? (await store.production.get(id));
-      if (record) records.set(id, record);
+    for (const e of entries) {
+      const ids = byMonitor.get(e.monitor);
+      if (ids) ids.push(e.recordId);
+      else byMonitor.set(e.monitor, [e.recordId]);
     }
+    const records = new Map<string, ProductionRecord>();
+    const unread: string[] = [];
+    for (const id of new Set(entries.map((e) => e.recordId))) {
+      const record = options.recent?.(id);
+      if (record) records.set(id, record);
+      else unread.push(id);
+    }
+    // The rest of the batch in one query (a read per record was a sixth of the scorer's CPU).
+    if (unread.length > 0) for (const record of await store.production.getMany(unread)) records.set(record.id, record);
     for (const [monitor, ids] of byMonitor) {
       const present = ids.map((id) => records.get(id)).filter((r): r is ProductionRecord => r !== undefined);
       let scores: ProductionScore[];

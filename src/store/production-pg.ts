@@ -99,6 +99,11 @@ export function pgProduction(db: PgAccess): ProductionStore {
       const row = (await db.query('SELECT * FROM production_records WHERE id = $1', [recordId])).rows[0];
       return row ? recordFromRow(row) : undefined;
     },
+    getMany: async (recordIds) => {
+      if (recordIds.length === 0) return [];
+      const rows = (await db.query('SELECT * FROM production_records WHERE id = ANY($1::text[])', [[...new Set(recordIds)]])).rows;
+      return rows.map(recordFromRow);
+    },
     suites: async () => (await db.query('SELECT DISTINCT suite FROM production_records ORDER BY suite')).rows.map((r) => r.suite as string),
     records: (query) => {
       const select = recordSelect(POSTGRES_SQL, query);

@@ -208,6 +208,8 @@ export interface ProductionStore {
    */
   putRecords(records: ProductionRecord[], queue: ProductionQueueEntry[]): Promise<{ inserted: number; duplicates: number }>;
   get(recordId: string): Promise<ProductionRecord | undefined>;
+  /** The stored records among these ids, in no particular order (one query, not one per id: the scorer reads a batch). */
+  getMany(recordIds: string[]): Promise<ProductionRecord[]>;
   /** The suites that have production records, by name (`store copy` walks them; a viewer lists them). */
   suites(): Promise<string[]>;
   /** Newest first unless `since` is given (then oldest first), streamed. */
