@@ -265,7 +265,8 @@ function sharesOf(acc: WindowAccumulator, base: WindowAccumulator | null, d: Met
   return keys.map((key) => ({
     key,
     share: now.get(key) ?? 0,
-    baselineShare: base ? (before.get(key) ?? 0) : null,
+    // A baseline without a single call (a run's cases have no detected language) knows no share: unknown, not 0.
+    baselineShare: base && base.n > 0 ? (before.get(key) ?? 0) : null,
     moved: moved === key || (moved === '(new)' && !before.has(key) && now.has(key)),
   }));
 }

@@ -71,6 +71,9 @@ describe('the support-monitoring example, end to end', () => {
     // evidence (stats/drift.ts), so either may be marked; one of them must be.
     expect(mix.segments.filter((s: any) => s.moved).map((s: any) => s.segment)).toHaveLength(1);
     for (const m of [...all.metrics, ...monitor(statuses, 'billing').metrics]) expect(m.state).not.toBe('alert');
+    // The run baseline's cases have no detected language: the language mix has no baseline, and no share is shown as 0.
+    expect(all.languageMix.state).toBe('no-baseline');
+    expect(all.languageMix.languages.map((l: any) => [l.language, l.baselineShare])).toEqual([['en', null]]);
   });
 
   it('day 16: no alert, exit 0; day 30: the billing pass rate alerts, exit 1', async () => {
