@@ -9,6 +9,7 @@ import { EvalspecError, isEvalspecError } from '../errors.js';
 import type { ProductionRecord } from '../store/index.js';
 import { createRedactor, ingestContext, type IngestContextOptions } from './finish-record.js';
 import { parseJsonlRecords, parseJsonRecordArray } from './jsonl.js';
+import { loadLanguageDetector } from './language.js';
 import { CallParentMemory, spansToRecords } from './map-spans.js';
 import {
   checkContentEncoding,
@@ -108,6 +109,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     });
   }
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  await loadLanguageDetector();
   const ctx = ingestContext(options);
   const callParents = new CallParentMemory();
   // An invalid redact pattern is the suite's error, raised now rather than as a 500 on the first batch.

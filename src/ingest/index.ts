@@ -14,7 +14,7 @@ export {
   type Redactor,
 } from './finish-record.js';
 export { jsonlError, jsonlRecordSchema, parseJsonlLine, parseJsonlRecords, parseJsonRecordArray, type JsonlRecord } from './jsonl.js';
-export { detectLanguage, languageName, languageText, letterCount, recordLanguage, CJK_WEIGHT, MIN_LETTERS } from './language.js';
+export { detectLanguage, loadLanguageDetector, languageName, languageText, letterCount, recordLanguage, CJK_WEIGHT, MIN_LETTERS } from './language.js';
 export { CallParentMemory, spansToRecords, userAttributes, type SpanMapping } from './map-spans.js';
 export { evalspecMiddleware, type EvalspecMiddleware, type EvalspecMiddlewareOptions } from './middleware.js';
 export {

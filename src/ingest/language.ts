@@ -1,5 +1,6 @@
 // The language of a production record's input (issue #15: input drift by language), detected at ingest after
-// redaction with eld (Nito-ELD, "small" database: n-gram scores for 60 languages, ISO 639-1 codes). eld was chosen
+// redaction with eld (Nito-ELD, its "extrasmall" database: n-gram scores for 60 languages, ISO 639-1 codes; ~90 MB in
+// memory against ~150 for "small", the same answers on the example's traffic and the tests' texts). eld was chosen
 // over franc-min after franc read 10% of the example's short English support questions as Hmong Njua or Swedish
 // (examples/support-monitoring: 0 of 8,933 misread by eld, ~37 µs per text). Short text is still unreliable, so the
 // rule answers null — unknown, never a guess — unless:
@@ -7,8 +8,17 @@
 //   least MIN_LETTERS letters (\p{L}; a Chinese, Japanese or Korean character counts CJK_WEIGHT letters, as it
 //   carries about a word), and
 // - eld finds a language and calls its answer reliable (`isReliable()`: enough n-grams and a clear lead).
-import { eld } from 'eld/small';
 import type { ProductionMessage } from '../store/index.js';
+
+// eld's database costs ~150 MB of memory per thread that loads it, so it is loaded on demand, by the entry points that
+// finish records (the collector, batch import): never by `evalspec run`, the viewer, or the collector's scorer thread.
+type Eld = (typeof import('eld/extrasmall'))['eld'];
+let detector: Eld | undefined;
+
+/** Load the language detector (idempotent). Every path that finishes records awaits it first. */
+export async function loadLanguageDetector(): Promise<void> {
+  detector ??= (await import('eld/extrasmall')).eld;
+}
 
 export const MIN_LETTERS = 30;
 export const CJK_WEIGHT = 3;
@@ -37,7 +47,8 @@ export function detectLanguage(text: string | null): string | null {
   if (text === null) return null;
   const sample = text.slice(0, MAX_CHARS);
   if (letterCount(sample) < MIN_LETTERS) return null;
-  const result = eld.detect(sample);
+  if (!detector) throw new Error('internal: the language detector is not loaded (await loadLanguageDetector() before finishing records)');
+  const result = detector.detect(sample);
   return result.language && result.isReliable() ? result.language : null;
 }
 

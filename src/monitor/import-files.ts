@@ -6,7 +6,7 @@
 import { createReadStream, openSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { EvalspecError } from '../errors.js';
-import { CallParentMemory, decodeOtlpTraces, ingestContext, parseJsonlLine, queueEntriesFor, spansToRecords } from '../ingest/index.js';
+import { CallParentMemory, decodeOtlpTraces, ingestContext, loadLanguageDetector, parseJsonlLine, queueEntriesFor, spansToRecords } from '../ingest/index.js';
 import type { Pricer } from '../run/index.js';
 import type { ProductionRecord, Store } from '../store/index.js';
 import type { Suite } from '../suite/index.js';
@@ -39,6 +39,7 @@ export function formatOf(file: string, format?: ImportFormat): ImportFormat {
 
 /** Import the files in order; throws INGEST_INPUT at the first bad line (earlier files and lines stay imported). */
 export async function importProductionFiles(files: string[], options: ImportOptions): Promise<ImportFileResult[]> {
+  await loadLanguageDetector();
   const ctx = ingestContext({ suite: options.suite, pricer: options.pricer });
   const results: ImportFileResult[] = [];
   let before = 0;

@@ -1,9 +1,13 @@
 // The input language of production records (issue #15, input drift by language): detected at ingest from the last
 // user message, after redaction, with eld; null (unknown) when the text is too short or eld does not call its answer
 // reliable, never a guess.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { detectLanguage, ingestContext, languageName, letterCount, MIN_LETTERS, parseJsonlRecords } from '../../src/ingest/index.js';
 import { productionSchema } from '../../src/suite/monitor-schema.js';
+import { loadLanguageDetector } from '../../src/ingest/index.js';
+
+// Finishing records detects the input language: the detector loads on demand, as the collector and `ingest` do.
+beforeAll(() => loadLanguageDetector());
 
 const production = productionSchema.parse({ redact: { patterns: [{ regex: 'sk-[A-Za-z0-9]{10,}', replace: '[key]' }] } });
 const ctx = ingestContext({ suite: { name: 'support', production } });

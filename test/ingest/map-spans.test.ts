@@ -1,8 +1,12 @@
 // Span → record mapping for each convention real traffic carries, with hand-written spans: current OTel GenAI
 // (structured and JSON-string messages), the older gen_ai.prompt/completion forms, and the AI SDK's own attributes,
 // including the outer span that repeats its children's usage and tool spans attached to their call.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CallParentMemory, ingestContext, spansToRecords, type Attributes, type IngestSpan } from '../../src/ingest/index.js';
+import { loadLanguageDetector } from '../../src/ingest/index.js';
+
+// Finishing records detects the input language: the detector loads on demand, as the collector and `ingest` do.
+beforeAll(() => loadLanguageDetector());
 
 const TRACE = '0af7651916cd43dd8448eb211c80319c';
 const T0 = Date.parse('2026-12-01T09:30:00.000Z');

@@ -1,7 +1,11 @@
 // OTLP JSON details the exporters produce: AnyValue kinds (kvlist and array nesting for structured GenAI messages,
 // intValue as a string, bool, double), 64-bit nanosecond times, and the content-type / encoding checks.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeOtlpTraces, ingestContext, spansToRecords } from '../../src/ingest/index.js';
+import { loadLanguageDetector } from '../../src/ingest/index.js';
+
+// Finishing records detects the input language: the detector loads on demand, as the collector and `ingest` do.
+beforeAll(() => loadLanguageDetector());
 
 const kv = (key: string, value: unknown) => ({ key, value });
 const text = (s: string) => ({ stringValue: s });

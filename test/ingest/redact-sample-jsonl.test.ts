@@ -1,11 +1,15 @@
 // Redaction (a secret never reaches any record field), segment tags, the deterministic monitor sample and the
 // JSONL line format's errors (file:line and the fix).
 import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { isEvalspecError } from '../../src/errors.js';
 import { ingestContext, parseJsonlRecords, productionRecordId, queueEntriesFor, sampled, spansToRecords, type IngestSpan } from '../../src/ingest/index.js';
 import { mulberry32 } from '../../src/stats/random.js';
 import { monitorSchema, productionSchema } from '../../src/suite/monitor-schema.js';
+import { loadLanguageDetector } from '../../src/ingest/index.js';
+
+// Finishing records detects the input language: the detector loads on demand, as the collector and `ingest` do.
+beforeAll(() => loadLanguageDetector());
 
 const production = productionSchema.parse({
   attributes: { 'app.plan': 'plan:{{value}}', 'app.locale': 'locale:{{value}}' },

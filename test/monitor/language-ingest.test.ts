@@ -2,7 +2,7 @@
 // (language detected after redaction) → store.production.putRecords with the monitor's queue entries → claim → the
 // production scorer (the suite's own deterministic check) → complete → evaluate. Quality holds (every answer passes)
 // while French traffic rises from 10% to 50% of calls: the language mix alarms naming French, quality does not.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { tempDir, writeFiles } from '../helpers/cli.js';
 import { ingestContext, parseJsonlRecords, queueEntriesFor } from '../../src/ingest/index.js';
@@ -10,6 +10,10 @@ import { createProductionScorer, evaluate } from '../../src/monitor/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { mulberry32 } from '../../src/stats/random.js';
 import { loadSuite } from '../../src/suite/index.js';
+import { loadLanguageDetector } from '../../src/ingest/index.js';
+
+// Finishing records detects the input language: the detector loads on demand, as the collector and `ingest` do.
+beforeAll(() => loadLanguageDetector());
 
 const DAY = 86_400_000;
 const START = Date.UTC(2026, 10, 1);

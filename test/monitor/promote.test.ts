@@ -14,6 +14,10 @@ import { ingestContext, parseJsonlRecords } from '../../src/ingest/index.js';
 import { createProductionScorer } from '../../src/monitor/index.js';
 import { openStore } from '../../src/store/index.js';
 import { loadSuite } from '../../src/suite/index.js';
+import { loadLanguageDetector } from '../../src/ingest/index.js';
+
+// Finishing records detects the input language: the detector loads on demand, as the collector and `ingest` do.
+beforeAll(() => loadLanguageDetector());
 
 const EMAIL = String.raw`[\w.+-]+@[\w-]+\.[\w.]+`;
 // Added after ingest: phone numbers (replaced) and API keys (removed outright).
