@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { REPO, tempDir } from '../helpers/cli.js';
 import { openStore } from '../../src/store/index.js';
 import { startViewer, type ViewerOptions, type ViewerServer } from '../../src/viewer/index.js';
+import type { BrowserContext, Page } from 'playwright-core';
 
 export const WEB_ROOT = join(REPO, 'dist/viewer/public');
 
@@ -42,4 +43,21 @@ export function storedLabels(db: string): Record<string, unknown>[] {
   } finally {
     handle.close();
   }
+}
+
+/**
+ * The page every viewer e2e test drives: the first tab of the browser, with alert/confirm dialogs recorded (in
+ * `dialogs`) and dismissed (an injected script would open one) and page errors and CSP violations recorded in `problems`.
+ */
+export async function watchedPage(context: BrowserContext, dialogs: string[], problems: string[]): Promise<Page> {
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on('dialog', async (d) => {
+    dialogs.push(d.message());
+    await d.dismiss();
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  return page;
 }

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { cleanupTempDirs } from '../helpers/cli.js';
-import { startOver } from './helpers.js';
+import { startOver, watchedPage } from './helpers.js';
 import { MONITOR, SUITE, XSS, seedProduction, type SeededProduction } from './monitor-seed.js';
 import { openStore } from '../../src/store/index.js';
 import { chromiumAvailable, launchChromium } from '../../bench/chromium.mjs';
@@ -32,15 +32,7 @@ run('Monitor page in Chromium', () => {
     seeded = await seedProduction();
     viewer = await startOver(seeded.db, { suites: [seeded.suite] });
     browser = await launchChromium();
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.on('dialog', async (d) => {
-      dialogs.push(d.message());
-      await d.dismiss();
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) problems.push(`console ${m.type()}: ${m.text()}`);
-    });
+    page = await watchedPage(browser.context, dialogs, problems);
   });
 
   afterAll(async () => {

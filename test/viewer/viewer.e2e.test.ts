@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { cleanupTempDirs } from '../helpers/cli.js';
-import { seededStore, startOver, storedLabels, type Seeded } from './helpers.js';
+import { seededStore, startOver, storedLabels, watchedPage, type Seeded } from './helpers.js';
 import type { ResultsResponse } from '../../src/viewer/index.js';
 import { chromiumAvailable, launchChromium } from '../../bench/chromium.mjs';
 
@@ -39,15 +39,7 @@ run('viewer in Chromium', () => {
     seeded = await seededStore(40);
     viewer = await startOver(seeded.db);
     browser = await launchChromium();
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.on('dialog', async (d) => {
-      dialogs.push(d.message());
-      await d.dismiss();
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) problems.push(`console ${m.type()}: ${m.text()}`);
-    });
+    page = await watchedPage(browser.context, dialogs, problems);
   });
 
   afterAll(async () => {
