@@ -2,7 +2,7 @@
 // the Slack-compatible webhook body ({ text, blocks }). Figures come only from MonitorStatus (evaluate.ts); these
 // functions word them. Segment tags, monitor and suite names come from production traffic or the suite file:
 // untrusted, escaped for each format (report/escape.ts; Slack's own &, <, > escaping for the webhook).
-import { escapeTerminal, stripControl } from '../report/index.js';
+import { escapeTerminal, formatInt, pct, stripControl } from '../report/index.js';
 import type { MonitorAlert } from '../store/index.js';
 import type { LanguageMixStatus, MetricStatus, MonitorStatus, PromptLengthStatus, StageAdvice } from './status-types.js';
 import type { WindowMetric } from './window-figures.js';
@@ -24,7 +24,7 @@ export function metricLabel(metric: WindowMetric): string {
 }
 
 const RATES = new Set<WindowMetric>(['pass_rate', 'critical_rate', 'refusal_rate']);
-const count = (n: number) => n.toLocaleString('en-US');
+const count = formatInt;
 
 /** A figure in the metric's unit; "unknown" for null. `bare` leaves the unit off (the ends of an interval). */
 export function formatFigure(metric: WindowMetric, value: number | null, bare = false): string {
@@ -83,10 +83,6 @@ export function evidenceSentence(m: Evidence): string {
   }
   if (d) parts.push(`false-alarm rate of this rule ≤ ${pct(d.falseAlarmRate, 0)} per ${d.periodDays} days`);
   return parts.join('; ');
-}
-
-function pct(share: number, digits = 1): string {
-  return `${(share * 100).toFixed(digits)}%`;
 }
 
 /** The stage advice in words (`monitor status` and the viewer's Monitor page). */
