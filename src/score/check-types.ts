@@ -1,5 +1,6 @@
 // The contract between the score stage and whoever runs checks: what a check sees, what it returns.
 import type { JudgeClient, JudgeDetail } from './judge-types.js';
+import type { Transcript } from './transcript.js';
 
 /** Everything a check may look at for one call. Unknown values are undefined, never 0. */
 export interface CheckContext {
@@ -20,6 +21,11 @@ export interface CheckContext {
   messages?: { role: string; content: string }[];
   /** The other variant's output for the same case and repeat (pairwise checks against a variant; second phase). */
   opponent?: { variantId: string; output: string };
+  /**
+   * What the agent did (issue #16): steps, tool calls and results, stop reason, retrieved context, a replayed log's
+   * metadata. Undefined for a plain single call: behaviour checks read that as a conversation without tool calls.
+   */
+  transcript?: Transcript;
 }
 
 export interface CheckOutcome {

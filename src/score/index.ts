@@ -1,5 +1,17 @@
 // The score stage's only import surface.
 export type { CheckContext, CheckOutcome, CheckOutcomePart, CheckResult } from './check-types.js';
+export {
+  toolCallsOf,
+  finalAnswerOf,
+  type Transcript,
+  type TranscriptMessage,
+  type TranscriptToolCall,
+  type TranscriptStop,
+  type TranscriptUsage,
+  type ToolErrorClass,
+  type ToolCallRecord,
+  type RetrievedDocument,
+} from './transcript.js';
 export { prepareChecks, scoreOutput, combineChecks, type PreparedCheck, type ScoredOutput } from './score.js';
 export {
   CHECKS,

@@ -206,4 +206,11 @@ UPDATE labels SET preference = label, label = NULL WHERE label IN ('win', 'loss'
     name: 'production records: input language',
     sql: 'ALTER TABLE production_records ADD COLUMN language TEXT;',
   },
+  {
+    // What an agent did per result (issue #16: steps, tool calls and results; a RAG target's context; a replayed
+    // log's metadata) as JSON. NULL for a plain single call and for every result stored before it.
+    version: 13,
+    name: 'results: transcript',
+    sql: 'ALTER TABLE results ADD COLUMN transcript_json TEXT;',
+  },
 ];

@@ -172,4 +172,10 @@ CREATE TABLE rate_buckets (
     name: 'production records: input language',
     sql: 'ALTER TABLE production_records ADD COLUMN language TEXT;',
   },
+  {
+    // SQLite migration 13: what an agent did per result (issue #16), JSON text; NULL for a plain single call.
+    version: 8,
+    name: 'results: transcript',
+    sql: 'ALTER TABLE results ADD COLUMN transcript_json TEXT;',
+  },
 ];

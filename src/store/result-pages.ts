@@ -12,8 +12,11 @@ export interface ResultPageSql {
   page: { text: string; values: unknown[] };
 }
 
-// Messages are not read: a page shows output previews, not prompts.
-const PAGE_COLUMNS = [...RESULT_COLUMNS.map((c) => (c === 'm.messages_json' ? 'NULL AS messages_json' : c)), 'c.tags_json'];
+// Messages and transcripts are not read: a page shows output previews, not prompts or agent steps.
+const PAGE_COLUMNS = [
+  ...RESULT_COLUMNS.map((c) => (c === 'm.messages_json' ? 'NULL AS messages_json' : c === 'r.transcript_json' ? 'NULL AS transcript_json' : c)),
+  'c.tags_json',
+];
 
 /** Whether a case's tags_json (a JSON array of strings) holds the bound tag, per dialect. */
 function tagTest(dialect: SqlDialect, param: string): string {

@@ -4,6 +4,7 @@
 // serves both; what differs is only how a driver returns numbers (PostgreSQL's COUNT and BIGINT arrive as
 // strings), which is why every count goes through Number() here and never a truthiness test.
 import { createHash } from 'node:crypto';
+import type { Transcript } from '../score/index.js';
 import type { SqlDialect } from './sql-dialect.js';
 import type { CalibrationRecord, CaseRow, LabelRow, RunLease, RunRecord, RunStatus, ResultRow, VariantAggregate } from './types.js';
 
@@ -55,8 +56,10 @@ export const RESULT_COLUMNS = [
   'r.checks_json',
   'm.messages_json',
   'r.finished_at',
+  'r.transcript_json',
 ];
-export const SLIM_COLUMNS = RESULT_COLUMNS.map((c) => (c === 'r.output' || c === 'm.messages_json' ? `NULL AS ${c.slice(2)}` : c));
+/** The columns without the long texts (output, messages, transcript): for figures that read only the numbers. */
+export const SLIM_COLUMNS = RESULT_COLUMNS.map((c) => (c === 'r.output' || c === 'm.messages_json' || c === 'r.transcript_json' ? `NULL AS ${c.slice(2)}` : c));
 
 /** resultFromRow for a raw row of RESULT_COLUMNS (or SLIM_COLUMNS). */
 export function resultFromRaw(a: unknown[]): ResultRow {
@@ -79,6 +82,8 @@ export function resultFromRaw(a: unknown[]): ResultRow {
     checks: JSON.parse((a[15] as string) ?? '[]'),
     messages: a[16] ? JSON.parse(a[16] as string) : null,
     finishedAt: a[17] as string,
+    // undefined (not null) when absent: a plain single-call result has no transcript.
+    transcript: a[18] ? (JSON.parse(a[18] as string) as Transcript) : undefined,
   };
 }
 
@@ -247,6 +252,7 @@ export const RESULT_WRITE_COLUMNS = [
   'checks_json',
   'messages_hash',
   'finished_at',
+  'transcript_json',
 ];
 export function resultValues(r: ResultRow, hash: string | null): unknown[] {
   return [
@@ -268,6 +274,7 @@ export function resultValues(r: ResultRow, hash: string | null): unknown[] {
     JSON.stringify(r.checks),
     hash,
     r.finishedAt,
+    r.transcript ? JSON.stringify(r.transcript) : null,
   ];
 }
 

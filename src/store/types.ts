@@ -1,6 +1,6 @@
 // The Store interface: entity-grouped, async so a PostgreSQL backend can implement it as well as SQLite.
 // Unknown values are null, never 0.
-import type { JudgeDetail } from '../score/index.js';
+import type { JudgeDetail, Transcript } from '../score/index.js';
 import type { ProductionStore } from './production-types.js';
 
 export type RunStatus = 'started' | 'completed' | 'incomplete' | 'cancelled' | 'failed';
@@ -111,6 +111,11 @@ export interface ResultRow {
   /** The messages as the model saw them (stored once per distinct content). */
   messages: { role: string; content: string }[] | null;
   finishedAt: string;
+  /**
+   * What an agent did (steps, tool calls, results; issue #16), a RAG target's context, a replayed log's metadata.
+   * Absent for a plain single call (and in slim reads and result pages: it is long).
+   */
+  transcript?: Transcript;
 }
 
 export interface CachedResponse {
