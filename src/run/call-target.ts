@@ -1,6 +1,6 @@
 // What the run calls: one CallTarget per suite model and one JudgeTarget per judge model, whatever the provider
 // (run/providers/ builds them). The executor (execute.ts) and the judge client (judge-client.ts) see only these.
-import type { JudgeRequest } from '../score/index.js';
+import type { JudgeRequest, Transcript } from '../score/index.js';
 import type { Message, GenerationParams, ModelRef } from '../suite/index.js';
 import type { RateController } from './rate-limit/controller.js';
 
@@ -24,6 +24,8 @@ export interface CallResponse {
   costUsd?: number;
   /** Set by replay targets: the logged latency instead of our wall time. */
   latencyMs?: number;
+  /** What an agent did (issue #16): set by agent targets, replayed conversations, function targets with context. */
+  transcript?: Transcript;
 }
 
 export interface CallTarget {

@@ -5,7 +5,7 @@ import { setMaxListeners } from 'node:events';
 import { EvalspecError, EXIT } from '../errors.js';
 import { stableStringify } from '../suite/index.js';
 import { repeatMajorItems, type Plan, type WorkItem } from '../plan/index.js';
-import { prepareChecks, scoreOutput, type PreparedCheck, type ScoredOutput } from '../score/index.js';
+import { prepareChecks, scoreOutput, type PreparedCheck, type ScoredOutput, type Transcript } from '../score/index.js';
 import type { ResultRow, RunStatus, CachedResponse } from '../store/index.js';
 import { buildTargets, type CallTarget, type CallResponse } from './targets.js';
 import type { RetryPolicy } from './errors.js';
@@ -171,7 +171,7 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
   }
 
   /** The item's checks on one output (from the cache or from the call). */
-  async function score(item: WorkItem, output: string, latencyMs: number | undefined, costUsd: number | undefined) {
+  async function score(item: WorkItem, output: string, latencyMs: number | undefined, costUsd: number | undefined, transcript: Transcript | undefined) {
     return scoreOutput(await prepared.get(item), {
       output,
       vars: item.planned.case.vars,
@@ -181,11 +181,12 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
       baseDir: suite.dir,
       judge,
       messages: item.messages,
+      transcript,
     });
   }
 
   /** A result row: the output scored (null when the call failed) and what the call (or the cache) reported. */
-  function resultRow(item: WorkItem, output: string | null, scored: ScoredOutput | null, call: CallFigures): ResultRow {
+  function resultRow(item: WorkItem, output: string | null, scored: ScoredOutput | null, call: CallFigures, transcript?: Transcript): ResultRow {
     // A plain literal: a spread of a base object plus this many properties costs ~15 µs per row in V8 11
     // (Node 20), more than the rest of a result's bookkeeping together.
     return {
@@ -207,6 +208,7 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
       attempts: call.attempts,
       checks: scored ? scored.checks : [],
       finishedAt: new Date().toISOString(),
+      transcript,
     };
   }
 
@@ -220,15 +222,27 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
     let cacheEntry: { key: string; response: CachedResponse } | undefined;
     if (cachedResponse) {
       counts.cached++;
-      const scored = await score(item, cachedResponse.text, cachedResponse.latencyMs ?? undefined, cachedResponse.costUsd ?? undefined);
-      row = resultRow(item, cachedResponse.text, scored, {
-        cached: true,
-        latencyMs: cachedResponse.latencyMs,
-        inputTokens: cachedResponse.inputTokens,
-        outputTokens: cachedResponse.outputTokens,
-        costUsd: 0,
-        attempts: 0,
-      }); // costUsd 0: served from the cache, this run paid nothing
+      const scored = await score(
+        item,
+        cachedResponse.text,
+        cachedResponse.latencyMs ?? undefined,
+        cachedResponse.costUsd ?? undefined,
+        cachedResponse.transcript,
+      );
+      row = resultRow(
+        item,
+        cachedResponse.text,
+        scored,
+        {
+          cached: true,
+          latencyMs: cachedResponse.latencyMs,
+          inputTokens: cachedResponse.inputTokens,
+          outputTokens: cachedResponse.outputTokens,
+          costUsd: 0,
+          attempts: 0,
+        },
+        cachedResponse.transcript,
+      ); // costUsd 0: served from the cache, this run paid nothing
       budget?.noteJudging(item.variantId, judgeCostOf(row.checks));
     } else {
       const reservation = budget?.reserve(item);
@@ -264,15 +278,21 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
         const latencyMs = response.latencyMs ?? (target.measuresLatency ? outcome.latencyMs : undefined);
         const cost = response.costUsd ?? pricer.cost(item.variant.model, response.inputTokens, response.outputTokens, response.cachedInputTokens);
         if (cost !== undefined) spentUsd += cost;
-        const scored = await score(item, response.text, latencyMs, cost);
-        row = resultRow(item, response.text, scored, {
-          cached: false,
-          latencyMs: latencyMs ?? null,
-          inputTokens: response.inputTokens ?? null,
-          outputTokens: response.outputTokens ?? null,
-          costUsd: cost ?? null,
-          attempts: outcome.attempts,
-        });
+        const scored = await score(item, response.text, latencyMs, cost, response.transcript);
+        row = resultRow(
+          item,
+          response.text,
+          scored,
+          {
+            cached: false,
+            latencyMs: latencyMs ?? null,
+            inputTokens: response.inputTokens ?? null,
+            outputTokens: response.outputTokens ?? null,
+            costUsd: cost ?? null,
+            attempts: outcome.attempts,
+          },
+          response.transcript,
+        );
         if (cacheKey) {
           cacheEntry = {
             key: cacheKey,
@@ -283,6 +303,7 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
               latencyMs: latencyMs ?? null,
               costUsd: cost ?? null,
               finishReason: response.finishReason ?? null,
+              ...(response.transcript ? { transcript: response.transcript } : {}),
             },
           };
         }

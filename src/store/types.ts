@@ -126,6 +126,8 @@ export interface CachedResponse {
   /** What the original call cost (the re-run pays nothing). */
   costUsd: number | null;
   finishReason: string | null;
+  /** An agent's whole conversation (issue #16), so a cached agent run is scored on the same steps. */
+  transcript?: Transcript;
 }
 
 export interface VariantAggregate {
