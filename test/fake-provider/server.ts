@@ -1,6 +1,9 @@
 // Loopback fake LLM provider for evalspec's tests: speaks the real OpenAI Chat Completions, OpenAI Responses,
 // Anthropic Messages and Google Gemini wire protocols over real HTTP on 127.0.0.1, with deterministic answers
-// and injectable faults.
+// and injectable faults. Tool calls on every wire: an answer's `toolCalls` are rendered in the wire's shape
+// (tool_calls / function_call items / tool_use blocks / functionCall parts, finish reason the wire's tool-call
+// reason), and each request's tool calls, tool results and offered tools are normalised into FakeRequest
+// (messages[].toolCalls, {role:'tool', toolCallId, name?}, tools). test/helpers/agent-script.ts scripts a loop.
 //
 //   POST /v1/chat/completions   OpenAI Chat Completions (JSON, or SSE when stream:true)
 //   POST /v1/responses          OpenAI Responses (JSON only)
