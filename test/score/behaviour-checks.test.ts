@@ -190,6 +190,12 @@ describe('asks-confirmation-before', () => {
     expect(await invalid({ ...guarded, confirm: '(' })).toMatchObject({ code: 'CHECK_INVALID', location: { line: 7 } });
   });
 
+  it('a pattern that may backtrack (lookahead) runs in a user-code worker with the same verdicts', async () => {
+    const lookahead = { ...guarded, confirm: '^(?=.*\\bgo ahead\\b)' };
+    expect((await run(lookahead, asked('Fine, go ahead then'))).pass).toBe(true);
+    expect((await run(lookahead, asked('yes'))).pass).toBe(false);
+  });
+
   it('passes with no transcript (nothing was called)', async () => {
     expect((await run(guarded, undefined)).pass).toBe(true);
   });

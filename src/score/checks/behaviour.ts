@@ -5,7 +5,7 @@
 import type { ValidateFunction } from 'ajv';
 import { z } from 'zod';
 import { EvalspecError } from '../../errors.js';
-import { userCodePool } from '../../user-code/index.js';
+import { backtrackingIsBounded, userCodePool } from '../../user-code/index.js';
 import type { CheckContext, CheckOutcome } from '../check-types.js';
 import { fail, indeterminate, pass } from '../evaluator.js';
 import { preview } from '../output-view.js';
@@ -13,6 +13,7 @@ import type { ToolCallRecord } from '../transcript.js';
 import { commonCheckFields as common, defineCheck, NOTHING_COMPILED, nonEmptyString, type CheckLocation, type NothingCompiled } from './definition.js';
 import { compileExpression, interpret, plainContext, type InlineCheckSource } from './javascript.js';
 import { compileSchema, formatErrors } from './json.js';
+import { REGEX_TIMEOUT_MS } from './regex.js';
 import { argsContain, argsText, callsOf, describeCall, describeRecord, shownName, toolName } from './tool-calls.js';
 
 const NO_TRANSCRIPT = 'no tool calls (the target ran without tools)';
@@ -213,16 +214,33 @@ export const asksConfirmationBefore = defineCheck({
   prepare: (spec, env) => {
     const confirm = env.compiled.regex;
     const names = spec.tools.map(shownName).join(', ');
-    return (_view, ctx) => {
+    // Users' messages are long untrusted text: a pattern that could backtrack catastrophically runs in a
+    // user-code worker with a deadline, as the regex check does (the default pattern is plain alternation).
+    const bounded = spec.confirm === DEFAULT_CONFIRM || backtrackingIsBounded(confirm.source, confirm.flags);
+    const pool = bounded ? undefined : userCodePool('trusted');
+    const saysYes = (text: string): boolean | Promise<boolean> =>
+      pool === undefined
+        ? confirm.test(text)
+        : pool.request({ t: 'regex', source: confirm.source, flags: confirm.flags, text }, { timeoutMs: REGEX_TIMEOUT_MS }).then((matched) => matched === true);
+    return async (_view, ctx) => {
       const messages = ctx.transcript?.messages ?? [];
       const byCall = new Map(callsOf(ctx.transcript).map((r) => [r.call, r]));
+      let yes: boolean[];
+      try {
+        yes = await Promise.all(messages.map((m) => (m.role === 'user' ? saysYes(m.content) : false)));
+      } catch (err) {
+        return {
+          ...indeterminate(`\`confirm\` /${confirm.source}/ did not finish: ${err instanceof Error ? err.message : String(err)}`),
+          error: 'check-error',
+        };
+      }
       // Since the start or the last guarded call: has the agent spoken (asked), and has the user then said yes?
       let asked = false;
       let confirmed = false;
       let guarded = 0;
-      for (const message of messages) {
+      for (const [i, message] of messages.entries()) {
         if (message.role === 'user') {
-          if (asked && confirm.test(message.content)) confirmed = true;
+          if (asked && yes[i]) confirmed = true;
         } else if (message.role === 'assistant') {
           for (const call of message.toolCalls ?? []) {
             if (!spec.tools.includes(call.name)) continue;
