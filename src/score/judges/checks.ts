@@ -8,7 +8,7 @@ import { commonCheckFields as common, defineCheck, nonEmptyString } from '../che
 import { indeterminate } from '../evaluator.js';
 import { binaryJudge, fmt, judgeInput, short } from './ensemble.js';
 import { judgeCommon } from './fields.js';
-import { closedQaQuestion, factualityQuestion, faithfulnessQuestion, judgeQuestion } from './prompts.js';
+import { closedQaQuestion, factualityQuestion, faithfulnessQuestion, judgeOutput, judgeQuestion } from './prompts.js';
 
 export const judge = defineCheck({
   type: 'judge',
@@ -25,7 +25,7 @@ export const judge = defineCheck({
   prepare: (spec) =>
     binaryJudge(
       spec,
-      (view, ctx) => judgeQuestion({ rubric: spec.rubric, input: judgeInput(spec.input, ctx), output: view.raw }),
+      (view, ctx) => judgeQuestion({ rubric: spec.rubric, input: judgeInput(spec.input, ctx), output: judgeOutput(view.raw, ctx.transcript) }),
       (a) => ({
         model: a.model,
         raw: a.object.score,
@@ -58,7 +58,7 @@ export const factuality = defineCheck({
     const accept = new Set<string>(spec.accept);
     return binaryJudge(
       spec,
-      (view, ctx) => factualityQuestion({ input: judgeInput(spec.input, ctx), reference: spec.reference, output: view.raw }),
+      (view, ctx) => factualityQuestion({ input: judgeInput(spec.input, ctx), reference: spec.reference, output: judgeOutput(view.raw, ctx.transcript) }),
       (a) => ({
         model: a.model,
         label: a.object.relation,
@@ -95,7 +95,13 @@ export const closedQa = defineCheck({
   prepare: (spec) =>
     binaryJudge(
       spec,
-      (view, ctx) => closedQaQuestion({ input: judgeInput(spec.input, ctx), reference: spec.reference, criteria: spec.criteria, output: view.raw }),
+      (view, ctx) =>
+        closedQaQuestion({
+          input: judgeInput(spec.input, ctx),
+          reference: spec.reference,
+          criteria: spec.criteria,
+          output: judgeOutput(view.raw, ctx.transcript),
+        }),
       (a) => ({
         model: a.model,
         raw: a.object.correct ? 1 : 0,

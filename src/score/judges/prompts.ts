@@ -1,6 +1,7 @@
 // The questions judge checks ask: system prompt, user prompt (untrusted text fenced), the JSON schema of
 // the answer, and the parser that rejects unusable or self-contradicting answers (JudgeAnswerError).
 import { JudgeAnswerError } from '../judge-types.js';
+import { toolCallsOf, type Transcript } from '../transcript.js';
 import { fence } from './fence.js';
 
 export const JUDGE_SYSTEM = [
@@ -74,6 +75,41 @@ function section(title: string, text: string | undefined): string[] {
 
 function fenced(tag: Parameters<typeof fence>[0], text: string | undefined): string[] {
   return text === undefined ? [] : [fence(tag, text), ''];
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// What the judge sees as the output of an agent
+
+/** A tool result longer than this is cut in the judge's view (a search result can be pages long). */
+const TOOL_RESULT_CHARS = 2000;
+
+/**
+ * The text a judge grades as the output: the final answer for a plain call (unchanged, so those prompts stay
+ * byte-identical), and for an agent that called tools its conversation, one line per message (system messages
+ * left out: the input section shows what the agent was told). The caller fences it like any output.
+ */
+export function judgeOutput(output: string, transcript: Transcript | undefined): string {
+  if (!transcript || toolCallsOf(transcript).length === 0) return output;
+  const lines = ["The agent's conversation, in order; its final answer is the last assistant message."];
+  for (const m of transcript.messages) {
+    if (m.role === 'user') lines.push(`[user${m.simulated ? ', simulated' : ''}] ${m.content}`);
+    else if (m.role === 'assistant') {
+      lines.push(`[assistant${m.step === undefined ? '' : `, step ${m.step}`}] ${m.content === '' ? '(no text)' : m.content}`);
+      for (const call of m.toolCalls ?? []) {
+        lines.push(
+          `  calls ${call.name}(${typeof call.args === 'string' ? call.args : JSON.stringify(call.args)})${call.invalid ? ` (${call.invalid.class}: ${call.invalid.message})` : ''}`,
+        );
+      }
+    } else if (m.role === 'tool') {
+      const text =
+        m.content.length > TOOL_RESULT_CHARS
+          ? `${m.content.slice(0, TOOL_RESULT_CHARS)}… (${m.content.length - TOOL_RESULT_CHARS} more characters)`
+          : m.content;
+      lines.push(`[tool ${m.name}${m.step === undefined ? '' : `, step ${m.step}`}] ${m.error ? `error (${m.error.class}): ${m.error.message}` : text}`);
+    }
+  }
+  if (transcript.stop === 'max-steps') lines.push(`(the agent stopped at the step limit of ${transcript.maxSteps ?? transcript.steps} steps)`);
+  return lines.join('\n');
 }
 
 // ---------------------------------------------------------------------------------------------------------

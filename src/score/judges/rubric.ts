@@ -6,7 +6,7 @@ import { commonCheckFields as common, defineCheck } from '../checks/definition.j
 import { judgeModelName, type JudgeDetail, type JudgeVote } from '../judge-types.js';
 import { askAll, fmt, isOutcome, judgeInput, mean, median, modelsOf, short } from './ensemble.js';
 import { dimensionSchema, judgeCommon, noNot, scaleSchema } from './fields.js';
-import { rubricQuestion } from './prompts.js';
+import { judgeOutput, rubricQuestion } from './prompts.js';
 
 export const rubric = defineCheck({
   type: 'rubric',
@@ -68,7 +68,7 @@ export const rubric = defineCheck({
         dimensions: spec.dimensions,
         scale: spec.scale,
         input: judgeInput(spec.input, ctx),
-        output: view.raw,
+        output: judgeOutput(view.raw, ctx.transcript),
       });
       const asked = await askAll(
         ctx,
