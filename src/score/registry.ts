@@ -9,6 +9,7 @@ import { javascript } from './checks/javascript.js';
 import { maxCost, maxLatencyMs } from './checks/metrics.js';
 import { regex } from './checks/regex.js';
 import { trajectory } from './checks/trajectory.js';
+import { contextRecall, hitAtK, mrr, ndcg } from './checks/retrieval.js';
 import { contains, containsAll, containsAny, equals, length, levenshtein, similarity, startsWith } from './checks/text.js';
 import { NOTHING_COMPILED, type CheckDefinition, type CheckLocation, type JudgeMetadata, type NothingCompiled } from './checks/definition.js';
 import type { Evaluate, PrepareEnv } from './evaluator.js';
@@ -44,6 +45,10 @@ export const CHECKS = {
   factuality,
   'closed-qa': closedQa,
   faithfulness,
+  'context-recall': contextRecall,
+  'hit-at-k': hitAtK,
+  mrr,
+  ndcg,
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each entry keeps its own spec type
 } satisfies Record<string, CheckDefinition<string, any, any>>;
 

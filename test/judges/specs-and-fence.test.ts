@@ -32,7 +32,7 @@ describe('judge check specs', () => {
       scale: [1, 5],
     });
     expect(validateCheckSpec({ type: 'pairwise', judge: 'openai:m', against: 'gpt-4o' })).toMatchObject({ allow_ties: true, pass_on: 'win-or-tie' });
-    expect(validateCheckSpec({ type: 'faithfulness', judge: 'openai:m' })).toMatchObject({ context_var: 'context', threshold: 1 });
+    expect(validateCheckSpec({ type: 'faithfulness', judge: 'openai:m' })).toMatchObject({ threshold: 1 });
     expect(validateCheckSpec({ type: 'factuality', judge: 'openai:m', reference: 'x' })).toMatchObject({
       accept: ['same', 'subset', 'superset', 'immaterial'],
     });

@@ -36,6 +36,10 @@ const MINIMAL: Record<CheckType, Record<string, unknown>> = {
   factuality: { type: 'factuality', judge: J, reference: 'Paris' },
   'closed-qa': { type: 'closed-qa', judge: J, criteria: 'says Paris' },
   faithfulness: { type: 'faithfulness', judge: J },
+  'context-recall': { type: 'context-recall', expected: ['d1'] },
+  'hit-at-k': { type: 'hit-at-k', expected: ['d1'], k: 1 },
+  mrr: { type: 'mrr', expected: ['d1'] },
+  ndcg: { type: 'ndcg', expected: ['d1'] },
 };
 
 /** Headings of one level in a markdown file, optionally only inside the section that starts at `within`. */

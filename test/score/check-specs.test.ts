@@ -69,9 +69,13 @@ describe('validateCheckSpec: defaults', () => {
       factuality: { type: 'factuality', judge: 'openai:gpt-4o-mini', reference: 'Paris' },
       'closed-qa': { type: 'closed-qa', judge: 'openai:gpt-4o-mini', criteria: 'says Paris' },
       faithfulness: { type: 'faithfulness', judge: 'openai:gpt-4o-mini' },
+      'context-recall': { type: 'context-recall', expected: '{{relevant_ids}}', k: 5 },
+      'hit-at-k': { type: 'hit-at-k', expected: ['d1', 2], k: 3 },
+      mrr: { type: 'mrr', expected: 'd1, d2' },
+      ndcg: { type: 'ndcg', expected: { d1: 3, d2: 1 }, k: 5 },
     };
     for (const type of CHECK_TYPES) expect(validateCheckSpec(minimal[type]).type).toBe(type);
-    expect(CHECK_TYPES).toHaveLength(26);
+    expect(CHECK_TYPES).toHaveLength(30);
   });
 
   it('exports the zod union itself', () => {

@@ -2,6 +2,7 @@
 // deadline per call. Never cached: the code may change between runs.
 import type { ModelRef, Suite } from '../../suite/index.js';
 import type { CallTarget, JudgeTarget } from '../call-target.js';
+import type { RetrievedDocument, Transcript } from '../../score/transcript.js';
 import { CallFailure } from '../errors.js';
 import { loadUserFunction, type UserFunctionRole } from '../user-function.js';
 import type { LocalProviderDefinition } from './definition.js';
@@ -22,7 +23,7 @@ async function functionTarget(suite: Suite, model: ModelRef): Promise<CallTarget
   const { fn, cfg, shared } = await loadTarget(suite, model, {
     role: 'provider',
     entry: 'model',
-    signature: '(input) => string | { output, inputTokens?, outputTokens?, costUsd? }',
+    signature: '(input) => string | { output, context?: [{ id, text, score? }], metadata?, inputTokens?, outputTokens?, costUsd? }',
   });
   return {
     kind: 'function',
@@ -33,17 +34,61 @@ async function functionTarget(suite: Suite, model: ModelRef): Promise<CallTarget
       const out = await fn.call(input, req.signal, cfg.timeout_ms ?? suite.timeoutMs);
       if (typeof out === 'string') return { text: out };
       if (out && typeof out === 'object' && 'output' in out) {
-        const o = out as { output: unknown; inputTokens?: number; outputTokens?: number; costUsd?: number };
+        const o = out as { output: unknown; inputTokens?: number; outputTokens?: number; costUsd?: number; context?: unknown; metadata?: unknown };
+        const text = typeof o.output === 'string' ? o.output : JSON.stringify(o.output);
         return {
-          text: typeof o.output === 'string' ? o.output : JSON.stringify(o.output),
+          text,
           inputTokens: o.inputTokens,
           outputTokens: o.outputTokens,
           costUsd: o.costUsd,
+          transcript: retrievalTranscript(o, `${model.ref} (case "${req.caseId}")`),
         };
       }
       throw new CallFailure('function-error', `${model.ref} returned ${out === undefined ? 'nothing' : typeof out}; return a string or { output }`);
     },
   };
+}
+
+/**
+ * A RAG target's retrieved documents (and any metadata) as the transcript checks read: no messages, no steps,
+ * the context in rank order. Undefined when the function returned neither. A context that is not a list of
+ * `{ id, text }` is the function's own error (function-error), named with the case, never silently dropped.
+ */
+function retrievalTranscript(out: { context?: unknown; metadata?: unknown }, who: string): Transcript | undefined {
+  const { context, metadata } = out;
+  if (context === undefined && metadata === undefined) return undefined;
+  const transcript: Transcript = { messages: [], steps: 0, stop: 'final', maxSteps: null };
+  if (context !== undefined && context !== null) transcript.context = retrievedDocuments(context, who);
+  if (metadata !== undefined && metadata !== null) {
+    if (typeof metadata !== 'object' || Array.isArray(metadata)) {
+      throw new CallFailure(
+        'function-error',
+        `${who} returned \`metadata\` that is ${Array.isArray(metadata) ? 'an array' : typeof metadata}; return an object (or leave it out)`,
+      );
+    }
+    transcript.metadata = metadata as Record<string, unknown>;
+  }
+  return transcript;
+}
+
+const SHAPE = 'return `context` as a list of { id: string | number, text: string, score?: number } in rank order';
+
+function retrievedDocuments(context: unknown, who: string): RetrievedDocument[] {
+  const bad = (what: string) => new CallFailure('function-error', `${who} returned a \`context\` ${what}; ${SHAPE}`);
+  if (!Array.isArray(context)) throw bad(`that is ${typeof context}, not a list`);
+  return context.map((doc: unknown, i) => {
+    const at = `whose item ${i + 1}`;
+    if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw bad(`${at} is not an object`);
+    const { id, text, score } = doc as { id?: unknown; text?: unknown; score?: unknown };
+    const idOk = (typeof id === 'string' && id !== '') || (typeof id === 'number' && Number.isFinite(id));
+    if (!idOk) throw bad(`${at} has ${id === undefined ? 'no `id`' : `the id ${JSON.stringify(id) ?? String(id)}`} (a non-empty string or a number)`);
+    if (typeof text !== 'string')
+      throw bad(`${at} (id ${JSON.stringify(id)}) has ${text === undefined ? 'no `text`' : `a ${typeof text} \`text\``} (a string)`);
+    if (score !== undefined && score !== null && (typeof score !== 'number' || !Number.isFinite(score))) {
+      throw bad(`${at} (id ${JSON.stringify(id)}) has a \`score\` that is not a finite number`);
+    }
+    return typeof score === 'number' ? { id: String(id), text, score } : { id: String(id), text };
+  });
 }
 
 // A `function:` judge runs in a trusted user-code worker like a `function:` model (above): a judge that

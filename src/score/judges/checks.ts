@@ -5,6 +5,7 @@
 // an error of its own class, never a silent fail.
 import { z } from 'zod';
 import { commonCheckFields as common, defineCheck, nonEmptyString } from '../checks/definition.js';
+import type { CheckContext } from '../check-types.js';
 import { indeterminate } from '../evaluator.js';
 import { binaryJudge, fmt, judgeInput, short } from './ensemble.js';
 import { judgeCommon } from './fields.js';
@@ -122,14 +123,29 @@ function contextPassages(value: unknown): string[] | undefined {
   return undefined;
 }
 
+/**
+ * What a faithfulness judge grounds the output in: the named case var when the check sets `context_var`;
+ * otherwise the documents the target returned (each its own fenced passage, in rank order) when it returned
+ * any, else the case var "context".
+ */
+function groundingPassages(contextVar: string | undefined, ctx: CheckContext): string[] | undefined {
+  if (contextVar !== undefined) return contextPassages(ctx.vars[contextVar]);
+  const returned = ctx.transcript?.context;
+  if (returned && returned.length > 0) return returned.map((doc) => doc.text);
+  return contextPassages(ctx.vars.context);
+}
+
 export const faithfulness = defineCheck({
   type: 'faithfulness',
   schema: z.strictObject({
     type: z.literal('faithfulness'),
     ...common,
     ...judgeCommon,
-    /** The case variable holding the context (a string or a list of passages); default "context". */
-    context_var: nonEmptyString.default('context'),
+    /**
+     * The case variable holding the context (a string or a list of passages). Unset: the documents the target
+     * returned (a RAG `function:` target's `context`), else the case var "context".
+     */
+    context_var: nonEmptyString.optional(),
     /** Pass iff the share of the output's claims the context supports >= threshold (default 1: all). */
     threshold: z.number().min(0).max(1, { error: 'must be a number in [0, 1]' }).default(1),
   }),
@@ -138,8 +154,14 @@ export const faithfulness = defineCheck({
     binaryJudge(
       spec,
       (view, ctx) => {
-        const context = contextPassages(ctx.vars[spec.context_var]);
-        if (!context) return indeterminate(`case var "${spec.context_var}" (the context) is missing or empty`);
+        const context = groundingPassages(spec.context_var, ctx);
+        if (!context) {
+          return indeterminate(
+            spec.context_var === undefined
+              ? 'no context: the target returned none and the case var "context" is missing or empty (set `context_var`, or return { output, context } from the target)'
+              : `case var "${spec.context_var}" (the context) is missing or empty`,
+          );
+        }
         return faithfulnessQuestion({ input: judgeInput(spec.input, ctx), context, output: view.raw });
       },
       (a) => {
