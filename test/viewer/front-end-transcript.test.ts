@@ -46,9 +46,10 @@ describe('groupSteps', () => {
 
 describe('failedSteps', () => {
   it('maps the steps named in failing checks\u2019 reasons to those checks; passing checks point nowhere', () => {
-    const failing = check(false, 'step 2: cancel_reservation called; Step 5 too');
-    const passing = check(true, 'step 3: fine');
-    const out = failedSteps([failing, passing, check(false, 'no step named here (steps: 4)')]);
+    const failing = check(false, 'none of 2 calls passed; step 2: cancel_reservation({"note":"see step 7 later"}) is forbidden; Step 5: x({})');
+    const passing = check(true, 'step 3: get_order({}) matches');
+    const limit = check(false, 'stopped at the step limit (8 steps) with tool calls pending');
+    const out = failedSteps([failing, passing, limit]);
     expect([...out.keys()].sort()).toEqual([2, 5]);
     expect(out.get(2)).toEqual([failing]);
   });

@@ -76,7 +76,19 @@ export const TRANSCRIPT_V2: Transcript = {
       toolCalls: [{ id: 'd1', name: 'get_reservation_details', args: { user_id: 'u7', reservation_id: 'ZFA04Y' } }],
     },
     { role: 'tool', toolCallId: 'd1', name: 'get_reservation_details', content: '{"cabin":"basic_economy"}', step: 1 },
-    { role: 'assistant', content: '', step: 2, toolCalls: [{ id: 'd2', name: 'transfer_to_human_agents', args: { summary: 'basic economy' } }] },
+    {
+      role: 'assistant',
+      content: '',
+      step: 2,
+      toolCalls: [
+        {
+          id: 'd2',
+          name: 'transfer_to_human_agents',
+          // Long arguments (12 lines of pretty JSON): the view folds them.
+          args: { summary: 'basic economy', history: ['looked up ZFA04Y', 'cabin basic_economy', 'policy: no cancellation', 'user insists', 'escalate'] },
+        },
+      ],
+    },
     { role: 'tool', toolCallId: 'd2', name: 'transfer_to_human_agents', content: 'ok', step: 2 },
     { role: 'assistant', content: '', step: 3, toolCalls: [{ id: 'd3', name: 'search_flights', args: { origin: 'EWR' } }] },
     { role: 'tool', toolCallId: 'd3', name: 'search_flights', content: '[]', step: 3 },

@@ -57,8 +57,8 @@ export async function seedTranscripts(): Promise<string> {
       check('tool-not-called', true, 'cancel_reservation was not called', 'critical'),
       check('max-steps', true, '4 steps ≤ 8'),
     ]),
-    result('loop', 'v1', TRANSCRIPT_LOOP, [check('max-steps', false, 'stopped at the step limit: step 3 still called track_bag')]),
-    result('loop', 'v2', TRANSCRIPT_LOOP, [check('max-steps', false, 'stopped at the step limit: step 3 still called track_bag')]),
+    result('loop', 'v1', TRANSCRIPT_LOOP, [check('max-steps', false, 'stopped at the step limit (3 steps) with tool calls pending')]),
+    result('loop', 'v2', TRANSCRIPT_LOOP, [check('max-steps', false, 'stopped at the step limit (3 steps) with tool calls pending')]),
     result('rag', 'v1', TRANSCRIPT_RAG, [check('hit-at-k', true, 'policy-7 at rank 1')]),
     result('rag', 'v2', TRANSCRIPT_RAG, [check('hit-at-k', true, 'policy-7 at rank 1')]),
   ]);

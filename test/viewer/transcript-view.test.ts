@@ -95,7 +95,9 @@ run('transcripts in the viewer (Chromium)', () => {
   it('shows a run-out-of-steps agent and a RAG target\u2019s context and metadata', async () => {
     await go('#/runs/agents/cases/loop', '.result-card [data-testid=transcript]');
     expect(await card('v1').locator('[data-testid=transcript-stop]').textContent()).toBe('stopped at max_steps 3 with tool calls pending');
-    expect(await card('v1').locator('.step-failed').getAttribute('data-step')).toBe('3');
+    // max-steps names no step ("the step limit (3 steps)"): the stop line says it, no step is marked.
+    expect(await card('v1').locator('.transcript-stop-limit').count()).toBe(1);
+    expect(await card('v1').locator('.step-failed').count()).toBe(0);
     await go('#/runs/agents/cases/rag', '.result-card [data-testid=retrieved-context]');
     const docs = card('v1').locator('[data-testid=retrieved-context] tbody tr');
     expect(await docs.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-doc')))).toEqual(['policy-7', 'faq-2']);
@@ -121,6 +123,9 @@ run('transcripts in the viewer (Chromium)', () => {
     expect(await step2.locator('.side-a .tool-call').getAttribute('data-tool')).toBe('cancel_reservation');
     expect(await step2.locator('.side-b .tool-call').getAttribute('data-tool')).toBe('transfer_to_human_agents');
     expect(await step2.locator('.call-differs').count()).toBe(2);
+    // B's long arguments are folded (closed), A's short ones shown.
+    expect(await step2.locator('.side-b details.tool-args-fold').evaluate((d) => d.hasAttribute('open'))).toBe(false);
+    expect(await step2.locator('.side-a pre.tool-args').isVisible()).toBe(true);
     const step3 = rows.nth(2);
     expect(await step3.locator('.side-a .tool-call').evaluateAll((els) => els.map((e) => e.getAttribute('data-difference')))).toEqual(['args', 'missing']);
     expect(await step3.locator('.side-b .tool-call').evaluateAll((els) => els.map((e) => e.getAttribute('data-difference')))).toEqual(['args']);

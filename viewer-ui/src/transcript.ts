@@ -71,12 +71,16 @@ export function stopText(t: Transcript): string {
   }
 }
 
-/** Step numbers the failing checks' reasons name ("step 3: …", "at step 3"), each with the checks that name it. */
+/**
+ * Step numbers the failing checks' reasons name, each with the checks that name it. Behaviour checks describe a call
+ * as "step 3: cancel_reservation({…})" (score/checks describeRecord); the colon keeps "the step limit (8 steps)" and
+ * a "step 5" inside quoted arguments from counting.
+ */
 export function failedSteps(checks: StoredCheck[]): Map<number, StoredCheck[]> {
   const out = new Map<number, StoredCheck[]>();
   for (const c of checks) {
     if (c.pass) continue;
-    for (const m of c.reason.matchAll(/\bstep (\d+)\b/gi)) {
+    for (const m of c.reason.matchAll(/(?:^|[\s(;,])step (\d+):/gi)) {
       const step = Number(m[1]);
       const list = out.get(step) ?? [];
       if (!list.includes(c)) list.push(c);

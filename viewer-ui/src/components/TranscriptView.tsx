@@ -161,7 +161,7 @@ export function TranscriptView({ t, checks }: { t: Transcript; checks: StoredChe
   };
   return (
     <div className="transcript" data-testid="transcript" data-stop={t.stop}>
-      <div className="transcript-stop small" data-testid="transcript-stop">
+      <div className={`transcript-stop small ${t.stop === 'max-steps' ? 'transcript-stop-limit' : ''}`} data-testid="transcript-stop">
         {stopText(t)}
       </div>
       {failing.size > 0 && (
