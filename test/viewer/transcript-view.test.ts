@@ -46,6 +46,9 @@ run('transcripts in the viewer (Chromium)', () => {
     const list = (await (await fetch(`${viewer.url}api/runs/agents/results`)).json()) as ResultsResponse;
     expect(list.total).toBe(6);
     expect(list.rows.every((r) => !('transcript' in r))).toBe(true);
+    // The in-memory index path too (a failed-check filter): only v1 made the forbidden call.
+    const byCheck = (await (await fetch(`${viewer.url}api/runs/agents/results?outcome=fail&check=tool-not-called`)).json()) as ResultsResponse;
+    expect(byCheck.rows.map((r) => [r.caseId, r.variantId, 'transcript' in r])).toEqual([['cancel', 'v1', false]]);
     const one = (await (await fetch(`${viewer.url}api/runs/agents/cases/cancel`)).json()) as CaseResponse;
     expect(one.results.map((r) => [r.variantId, r.transcript?.steps])).toEqual([
       ['v1', 4],
