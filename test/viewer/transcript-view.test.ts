@@ -133,6 +133,9 @@ run('transcripts in the viewer (Chromium)', () => {
     expect(await step3.locator('.side-a .tool-call').evaluateAll((els) => els.map((e) => e.getAttribute('data-difference')))).toEqual(['args', 'missing']);
     expect(await step3.locator('.side-b .tool-call').evaluateAll((els) => els.map((e) => e.getAttribute('data-difference')))).toEqual(['args']);
     expect(await rows.first().locator('.call-differs').count()).toBe(0);
+    // A's failing tool-not-called check names step 2: marked on A's side only.
+    expect(await step2.locator('.side-a .step-failed').count()).toBe(1);
+    expect(await page.locator('[data-testid=transcript-compare] .step-failed').count()).toBe(1);
   });
 
   it('fired no dialog, no CSP violation and no page error anywhere', () => {

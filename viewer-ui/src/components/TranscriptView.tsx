@@ -203,8 +203,24 @@ export function TranscriptView({ t, checks }: { t: Transcript; checks: StoredChe
 }
 
 /** Two transcripts side by side, aligned by step number; calls that differ in name or arguments are marked. */
-export function TranscriptCompare({ a, b, labelA, labelB }: { a?: Transcript; b?: Transcript; labelA: string; labelB: string }) {
+export function TranscriptCompare({
+  a,
+  b,
+  labelA,
+  labelB,
+  checksA = [],
+  checksB = [],
+}: {
+  a?: Transcript;
+  b?: Transcript;
+  labelA: string;
+  labelB: string;
+  /** Each side's checks: the steps their failing reasons name are marked, as on the case page. */
+  checksA?: StoredCheck[];
+  checksB?: StoredCheck[];
+}) {
   const rows = alignSteps(a, b);
+  const [failingA, failingB] = [failedSteps(checksA), failedSteps(checksB)];
   return (
     <div className="transcript-compare" data-testid="transcript-compare">
       <div className="transcript-compare-row transcript-compare-head small">
@@ -217,8 +233,12 @@ export function TranscriptCompare({ a, b, labelA, labelB }: { a?: Transcript; b?
       </div>
       {rows.map((r) => (
         <div key={r.step} className={`transcript-compare-row ${r.differs ? 'row-differs' : ''}`} data-step={r.step} data-differs={r.differs}>
-          <div className="side-a">{r.a ? <StepBlock g={r.a} differences={r.calls} /> : <div className="muted small">no step {r.step}</div>}</div>
-          <div className="side-b">{r.b ? <StepBlock g={r.b} differences={r.calls} /> : <div className="muted small">no step {r.step}</div>}</div>
+          <div className="side-a">
+            {r.a ? <StepBlock g={r.a} differences={r.calls} failing={failingA.get(r.step)} /> : <div className="muted small">no step {r.step}</div>}
+          </div>
+          <div className="side-b">
+            {r.b ? <StepBlock g={r.b} differences={r.calls} failing={failingB.get(r.step)} /> : <div className="muted small">no step {r.step}</div>}
+          </div>
         </div>
       ))}
     </div>

@@ -138,7 +138,7 @@ function CaseDiff({ c, row }: { c: CompareResponse; row: CompareRow }) {
       {(A?.transcript || B?.transcript) && (
         <details className="context" open>
           <summary>Transcripts step by step</summary>
-          <TranscriptCompare a={A?.transcript} b={B?.transcript} labelA={c.a.variantId} labelB={c.b.variantId} />
+          <TranscriptCompare a={A?.transcript} b={B?.transcript} labelA={c.a.variantId} labelB={c.b.variantId} checksA={A?.checks} checksB={B?.checks} />
         </details>
       )}
       <div className="diff-cols">
