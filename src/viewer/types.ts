@@ -76,6 +76,58 @@ export interface ResultRow {
   checks: StoredCheck[];
   messages: { role: string; content: string }[] | null;
   finishedAt: string;
+  /** An agent's steps, a RAG target's context, a replayed log's metadata (issue #16); only on the case endpoint. */
+  transcript?: Transcript;
+}
+
+// A result's transcript: copies of src/score/transcript.ts (mirrored, see the top).
+export type ToolErrorClass = 'unknown-tool' | 'invalid-args' | 'tool-error' | 'tool-timeout' | 'no-result' | 'dangling-call';
+export interface TranscriptToolCall {
+  id: string;
+  name: string;
+  args: unknown;
+  invalid?: { class: 'unknown-tool' | 'invalid-args'; message: string };
+}
+export interface TranscriptUsage {
+  inputTokens: number | null;
+  outputTokens: number | null;
+}
+export type TranscriptMessage =
+  | { role: 'system'; content: string }
+  | { role: 'user'; content: string; turn?: number; simulated?: boolean }
+  | {
+      role: 'assistant';
+      content: string;
+      toolCalls?: TranscriptToolCall[];
+      step?: number;
+      turn?: number;
+      usage?: TranscriptUsage;
+      latencyMs?: number | null;
+      finishReason?: string | null;
+    }
+  | {
+      role: 'tool';
+      toolCallId: string;
+      name: string;
+      content: string;
+      step?: number;
+      error?: { class: ToolErrorClass; message: string };
+      latencyMs?: number | null;
+    };
+export type TranscriptStop = 'final' | 'max-steps' | 'user-stop' | 'max-turns' | 'logged';
+export interface RetrievedDocument {
+  id: string;
+  text: string;
+  score?: number;
+}
+export interface Transcript {
+  messages: TranscriptMessage[];
+  steps: number;
+  stop: TranscriptStop;
+  maxSteps: number | null;
+  context?: RetrievedDocument[];
+  metadata?: Record<string, unknown>;
+  problems?: { step: number | null; class: ToolErrorClass; message: string }[];
 }
 
 export interface CaseRow {

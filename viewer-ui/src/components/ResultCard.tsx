@@ -1,10 +1,12 @@
-// One result in full: the context window as the model saw it (every rendered message), the output, each
-// check with its reason, tokens, cost, latency. Every string is rendered as text.
+// One result in full: the context window as the model saw it (every rendered message), an agent's transcript
+// (steps, tool calls, results), the output, each check with its reason, tokens, cost, latency. Every string is
+// rendered as text.
 import type { ReactNode } from 'react';
 import type { ResultRow } from '../api';
 import { ms, usd, int, num } from '../format';
 import { PlainText, Verdict } from './common';
 import { ChecksList } from './Checks';
+import { TranscriptView } from './TranscriptView';
 
 export function Messages({ messages }: { messages: ResultRow['messages'] }) {
   if (!messages || messages.length === 0) return <div className="muted small">No messages stored (replayed or function output).</div>;
@@ -74,6 +76,12 @@ export function ResultCard({
           <summary>Context window ({r.messages?.length ?? 0} messages)</summary>
           <Messages messages={r.messages} />
         </details>
+      )}
+      {r.transcript && (
+        <>
+          <h3 className="sub">Transcript ({r.transcript.steps} steps)</h3>
+          <TranscriptView t={r.transcript} checks={r.checks} />
+        </>
       )}
       <h3 className="sub">Output</h3>
       {r.errorClass ? (

@@ -1,5 +1,6 @@
 // Two variants (of one run or of two runs) on the same cases: the paired difference with its interval,
-// the cases whose verdict flipped first, and the two outputs side by side with the differences marked.
+// the cases whose verdict flipped first, and the two outputs side by side with the differences marked (and two
+// agents' transcripts aligned step by step).
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, type CompareResponse, type CompareRow, type PairedSummary, type ResultRow } from '../api';
 import { useAsync, usePagedRows } from '../hooks';
@@ -8,6 +9,7 @@ import { ErrorBox, Loading, Section, Verdict } from '../components/common';
 import { VirtualRows } from '../components/VirtualRows';
 import { DiffView } from '../components/DiffView';
 import { ChecksList } from '../components/Checks';
+import { TranscriptCompare } from '../components/TranscriptView';
 import { int, num, pct, pValue, signedPts, usd, ms } from '../format';
 
 function DifferenceBar({ s, unit }: { s: PairedSummary; unit: 'pts' | 'score' }) {
@@ -133,6 +135,12 @@ function CaseDiff({ c, row }: { c: CompareResponse; row: CompareRow }) {
         </span>
       </div>
       <DiffView a={A?.output ?? null} b={B?.output ?? null} labelA={c.a.variantId} labelB={c.b.variantId} />
+      {(A?.transcript || B?.transcript) && (
+        <details className="context" open>
+          <summary>Transcripts step by step</summary>
+          <TranscriptCompare a={A?.transcript} b={B?.transcript} labelA={c.a.variantId} labelB={c.b.variantId} checksA={A?.checks} checksB={B?.checks} />
+        </details>
+      )}
       <div className="diff-cols">
         <div>{A && <ChecksList checks={A.checks} />}</div>
         <div>{B && <ChecksList checks={B.checks} />}</div>
