@@ -3,10 +3,12 @@
 // compile step, and which types are model-graded (their `judge` metadata). suite/ validates with it while
 // loading, score/ prepares and evaluates with it.
 import { z } from 'zod';
+import { asksConfirmationBefore, maxSteps, toolArgs, toolCalled, toolNotCalled } from './checks/behaviour.js';
 import { isJson, jsonSchema } from './checks/json.js';
 import { javascript } from './checks/javascript.js';
 import { maxCost, maxLatencyMs } from './checks/metrics.js';
 import { regex } from './checks/regex.js';
+import { trajectory } from './checks/trajectory.js';
 import { contains, containsAll, containsAny, equals, length, levenshtein, similarity, startsWith } from './checks/text.js';
 import { NOTHING_COMPILED, type CheckDefinition, type CheckLocation, type JudgeMetadata, type NothingCompiled } from './checks/definition.js';
 import type { Evaluate, PrepareEnv } from './evaluator.js';
@@ -30,6 +32,12 @@ export const CHECKS = {
   length,
   'max-latency-ms': maxLatencyMs,
   'max-cost': maxCost,
+  'tool-called': toolCalled,
+  'tool-not-called': toolNotCalled,
+  'tool-args': toolArgs,
+  trajectory,
+  'max-steps': maxSteps,
+  'asks-confirmation-before': asksConfirmationBefore,
   judge,
   rubric,
   pairwise,

@@ -3,7 +3,7 @@
 // worker file would need a loader). Plain JavaScript that needs only node: built-ins.
 //
 // Messages in: load {url}; module {url, exportName, output, context}; target {url, exportName, input};
-// inline {body, isAsync, output, vars, context}; regex {source, flags, text}; abort {ref}; ping.
+// inline {body, isAsync, output, vars, context} (the code also sees context.transcript/toolCalls/metadata by name); regex {source, flags, text}; abort {ref}; ping.
 // Messages out: {id, ok: true, value} | {id, ok: false, error: {name, message, what}} | {id, pong: true}.
 // In isolated mode (workerData.isolated) inline code runs in a node:vm context holding only the language's
 // built-ins (frozen): no process, require, import(), fetch or timers; its arguments are re-created inside
@@ -86,7 +86,8 @@ const SANDBOX_BRIDGE = '(function () {\n' +
   '  return async function (fn, output, vars, context) {\n' +
   '    let value;\n' +
   '    try {\n' +
-  '      value = await fn(output, JSON.parse(vars), JSON.parse(context));\n' +
+  '      const ctx = JSON.parse(context);\n' +
+  '      value = await fn(output, JSON.parse(vars), ctx, ctx.transcript, ctx.toolCalls, ctx.metadata);\n' +
   '    } catch (e) {\n' +
   '      const isObject = e !== null && (typeof e === "object" || typeof e === "function");\n' +
   '      let name = "Error", message, code;\n' +
@@ -113,7 +114,7 @@ function inlineFunction(body, isAsync) {
       isolatedBridge = vm.runInContext(SANDBOX_BRIDGE, sandbox);
       isolatedContext = sandbox;
     }
-    const user = vm.runInContext('(' + (isAsync ? 'async ' : '') + 'function (output, vars, context) {\n' + body + '\n})', isolatedContext);
+    const user = vm.runInContext('(' + (isAsync ? 'async ' : '') + 'function (output, vars, context, transcript, toolCalls, metadata) {\n' + body + '\n})', isolatedContext);
     fn = async (output, vars, context) => {
       const reply = JSON.parse(await isolatedBridge(user, String(output), JSON.stringify(vars ?? {}), JSON.stringify(context ?? {})));
       if (reply.ok) return reply.value;
@@ -123,7 +124,9 @@ function inlineFunction(body, isAsync) {
       throw err;
     };
   } else {
-    fn = new (isAsync ? AsyncFunction : Function)('output', 'vars', 'context', body);
+    const user = new (isAsync ? AsyncFunction : Function)('output', 'vars', 'context', 'transcript', 'toolCalls', 'metadata', body);
+    // An agent's transcript, tool calls and metadata are names of their own in inline code (issue #16).
+    fn = (output, vars, context) => user(output, vars, context, context?.transcript, context?.toolCalls, context?.metadata);
   }
   inline.set(key, fn);
   return fn;

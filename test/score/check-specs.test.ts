@@ -57,6 +57,12 @@ describe('validateCheckSpec: defaults', () => {
       length: { type: 'length', min: 1, max: 2, unit: 'words' },
       'max-latency-ms': { type: 'max-latency-ms', value: 1000 },
       'max-cost': { type: 'max-cost', value: 0.01 },
+      'tool-called': { type: 'tool-called', tool: 'lookup' },
+      'tool-not-called': { type: 'tool-not-called', tool: ['cancel', 'refund'] },
+      'tool-args': { type: 'tool-args', tool: 'lookup', subset: { id: 1 } },
+      trajectory: { type: 'trajectory', expected: [{ name: 'lookup' }] },
+      'max-steps': { type: 'max-steps', value: 5 },
+      'asks-confirmation-before': { type: 'asks-confirmation-before', tools: ['cancel'] },
       judge: { type: 'judge', judge: 'openai:gpt-4o-mini', rubric: 'polite' },
       rubric: { type: 'rubric', judge: 'openai:gpt-4o-mini', dimensions: [{ name: 'tone', anchors: { 1: 'rude', 5: 'warm' } }] },
       pairwise: { type: 'pairwise', judge: 'openai:gpt-4o-mini', against: 'gpt-4o' },
@@ -65,7 +71,7 @@ describe('validateCheckSpec: defaults', () => {
       faithfulness: { type: 'faithfulness', judge: 'openai:gpt-4o-mini' },
     };
     for (const type of CHECK_TYPES) expect(validateCheckSpec(minimal[type]).type).toBe(type);
-    expect(CHECK_TYPES).toHaveLength(20);
+    expect(CHECK_TYPES).toHaveLength(26);
   });
 
   it('exports the zod union itself', () => {

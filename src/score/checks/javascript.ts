@@ -12,6 +12,7 @@ import { EvalspecError } from '../../errors.js';
 import { describeModule, exportType, UserCodeError, userCodePool, type ModuleExports, type UserCodeMessage } from '../../user-code/index.js';
 import { clearModuleInfo } from '../../user-code/index.js';
 import type { CheckContext, CheckOutcome } from '../check-types.js';
+import { toolCallsOf } from '../transcript.js';
 import { fail, indeterminate, pass } from '../evaluator.js';
 import { commonCheckFields as common, defineCheck, NOTHING_COMPILED, nonEmptyString, type CheckLocation, type NothingCompiled } from './definition.js';
 
@@ -20,9 +21,34 @@ export function clearModuleCache(): void {
   clearModuleInfo();
 }
 
-/** What a check's code sees as `context`: the call's plain data (copied into the worker). */
-function plainContext(ctx: CheckContext): Record<string, unknown> {
+/** A tool call as user code sees it (`toolCalls`): plain JSON, in the order made. */
+export interface PlainToolCall {
+  name: string;
+  args: unknown;
+  step: number;
+  result?: { content: string; error?: { class: string; message: string } };
+}
+
+/** The transcript's tool calls as plain data ([] without a transcript). */
+export function plainToolCalls(ctx: CheckContext): PlainToolCall[] {
+  return toolCallsOf(ctx.transcript).map(({ call, step, result }) => ({
+    name: call.name,
+    args: call.args,
+    step,
+    ...(result ? { result: { content: result.content, ...(result.error ? { error: result.error } : {}) } } : {}),
+  }));
+}
+
+/**
+ * What a check's code sees as `context`: the call's plain data (copied into the worker). Agents (issue #16)
+ * add `transcript`, `toolCalls` and `metadata` (a replayed log's fields, e.g. a benchmark's reward); inline
+ * code also has those three as names of their own.
+ */
+export function plainContext(ctx: CheckContext): Record<string, unknown> {
   return {
+    transcript: ctx.transcript,
+    toolCalls: plainToolCalls(ctx),
+    metadata: ctx.transcript?.metadata,
     output: ctx.output,
     vars: ctx.vars,
     caseId: ctx.caseId,
@@ -37,7 +63,10 @@ function plainContext(ctx: CheckContext): Record<string, unknown> {
 const JS_MODULE_EXTENSIONS = ['.js', '.mjs', '.cjs'];
 
 /** The signature of a compiled inline `javascript` check. */
-export type InlineCheckFunction = (output: string, vars: Record<string, unknown>, context: unknown) => unknown;
+export type InlineCheckFunction = (output: string, vars: Record<string, unknown>, context: unknown, ...agent: unknown[]) => unknown;
+
+/** The names inline code has in scope, in parameter order (the user-code worker builds the same function). */
+export const INLINE_PARAMS = ['output', 'vars', 'context', 'transcript', 'toolCalls', 'metadata'] as const;
 
 /** The function body an inline check compiled to, and whether it is async: user-code workers compile it again. */
 export interface InlineCheckSource {
@@ -80,7 +109,7 @@ export const javascript = defineCheck({
     }),
   templated: (spec) => spec.value,
   compile: (spec, where): CompiledInline | NothingCompiled =>
-    spec.value === undefined ? NOTHING_COMPILED : { type: 'javascript-inline', ...compileExpression(spec.value, where) },
+    spec.value === undefined ? NOTHING_COMPILED : { type: 'javascript-inline', ...compileExpression(spec.value, where, 'javascript') },
   prepare: async (spec, env) => {
     const { threshold, timeout_ms: timeoutMs } = spec;
     const isolated = env.isolated ?? false;
@@ -215,23 +244,38 @@ async function importModule(path: string, url: string, asWritten: string, baseDi
 
 const expressionCache = new Map<string, { fn: InlineCheckFunction; source: InlineCheckSource }>();
 
+/** Names a check's inline code may bind before the user's code runs (`tool-args`'s `args`), as `const` lines. */
+export interface InlinePrelude {
+  /** The check type, for the error message. */
+  check: string;
+  /** e.g. `const args = context.args;\n` */
+  code: string;
+  hint: string;
+}
+
 const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor as FunctionConstructor;
 
 /**
  * Compiles an inline javascript check. Tried in order: an expression (`output.length < 200`), a function
  * body with `return`; async variants when the code uses `await`. `output`, `vars` and `context` are in scope.
  */
-function compileExpression(code: string, where: CheckLocation): { fn: InlineCheckFunction; source: InlineCheckSource } {
-  const cached = expressionCache.get(code);
+export function compileExpression(
+  code: string,
+  where: CheckLocation,
+  prelude: InlinePrelude | 'javascript',
+): { fn: InlineCheckFunction; source: InlineCheckSource } {
+  const head = prelude === 'javascript' ? '' : prelude.code;
+  const cacheKey = `${head}\u0000${code}`;
+  const cached = expressionCache.get(cacheKey);
   if (cached !== undefined) return cached;
   const expression = code.trim().replace(/;+\s*$/, '');
   const sync: [FunctionConstructor, string][] = [
-    [Function, `"use strict";\nreturn (\n${expression}\n);`],
-    [Function, `"use strict";\n${code}`],
+    [Function, `"use strict";\n${head}return (\n${expression}\n);`],
+    [Function, `"use strict";\n${head}${code}`],
   ];
   const async: [FunctionConstructor, string][] = [
-    [AsyncFunction, `"use strict";\nreturn (\n${expression}\n);`],
-    [AsyncFunction, `"use strict";\n${code}`],
+    [AsyncFunction, `"use strict";\n${head}return (\n${expression}\n);`],
+    [AsyncFunction, `"use strict";\n${head}${code}`],
   ];
   const attempts = /\bawait\b/.test(code) ? [...async, ...sync] : [...sync, ...async];
   let firstError: unknown;
@@ -239,7 +283,7 @@ function compileExpression(code: string, where: CheckLocation): { fn: InlineChec
   for (const [Ctor, body] of attempts) {
     try {
       // Compiled here only to reject bad syntax when the suite loads; the code runs in a user-code worker.
-      compiled = { fn: new Ctor('output', 'vars', 'context', body) as InlineCheckFunction, source: { body, isAsync: Ctor === AsyncFunction } };
+      compiled = { fn: new Ctor(...INLINE_PARAMS, body) as InlineCheckFunction, source: { body, isAsync: Ctor === AsyncFunction } };
       break;
     } catch (err) {
       firstError ??= err;
@@ -247,12 +291,13 @@ function compileExpression(code: string, where: CheckLocation): { fn: InlineChec
   }
   if (compiled === undefined) {
     const shown = code.length > 60 ? `${code.slice(0, 60)}…` : code;
-    throw new EvalspecError('CHECK_INVALID', `invalid \`javascript\` check \`${shown}\`: ${String(firstError)}`, {
+    const check = prelude === 'javascript' ? 'javascript' : prelude.check;
+    throw new EvalspecError('CHECK_INVALID', `invalid \`${check}\` check \`${shown}\`: ${String(firstError)}`, {
       ...where,
-      hint: 'write an expression such as `output.length < 200`, or a function body that uses `return`',
+      hint: prelude === 'javascript' ? 'write an expression such as `output.length < 200`, or a function body that uses `return`' : prelude.hint,
       cause: firstError,
     });
   }
-  expressionCache.set(code, compiled);
+  expressionCache.set(cacheKey, compiled);
   return compiled;
 }

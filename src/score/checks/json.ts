@@ -53,7 +53,7 @@ export const jsonSchema = defineCheck({
   },
 });
 
-function formatErrors(errors: ErrorObject[] | null | undefined): string {
+export function formatErrors(errors: ErrorObject[] | null | undefined): string {
   if (!errors || errors.length === 0) return 'invalid';
   return errors
     .slice(0, 3)
@@ -103,7 +103,7 @@ function ajvFor(schema: unknown): Ajv | Ajv2020 {
   return (ajv07 ??= new Ajv(AJV_OPTIONS));
 }
 
-function compileSchema(schema: Record<string, unknown> | boolean, where: CheckLocation): ValidateFunction {
+export function compileSchema(schema: Record<string, unknown> | boolean, where: CheckLocation): ValidateFunction {
   const key = JSON.stringify(schema);
   let validate = schemaCache.get(key);
   if (validate === undefined) {
