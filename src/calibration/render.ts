@@ -67,7 +67,7 @@ function thresholdLines(t: ThresholdAdvice, level: number, code = false): string
       : t.fixed
         ? 'the judge answers yes/no: the check has no threshold to tune'
         : 'the judges answered only 0 or 1';
-    const same = t.yesNo ? ' (every threshold in (0, 1] gives the same verdicts)' : '';
+    const same = t.yesNo && !code ? ' (every threshold in (0, 1] gives the same verdicts)' : '';
     if (t.meetsTarget) return [`  ${what}${same}; ${now} meets the target ≤ ${pct(t.target)}${shown()}`];
     if (t.fixed || !t.recommended)
       return [`  ${what}${same}; ${now} is above the target ≤ ${pct(t.target)}: no threshold lowers it without failing everything`];
