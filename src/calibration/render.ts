@@ -58,7 +58,11 @@ function thresholdLines(t: ThresholdAdvice, level: number, code = false): string
     if (t.provable && t.provable.threshold === t.current) return `; shown with ${confidence} (false-pass upper bound ${pct(t.provable.falsePass.upper)})`;
     if (t.provable)
       return `; shown with ${confidence} only at threshold ${num(t.provable.threshold)} (false-pass upper bound ${pct(t.provable.falsePass.upper)})`;
-    return `; not shown with ${confidence}: ${t.currentFalsePass.of} human-failed labels are too few (with no false pass at all it takes ${t.failLabelsNeeded})`;
+    const fp = t.currentFalsePass;
+    // Enough human-failed labels, but the false passes seen keep the upper bound above the target.
+    if (fp.of >= t.failLabelsNeeded && fp.upper !== null)
+      return `; not shown with ${confidence}: with ${fp.count} false pass${fp.count === 1 ? '' : 'es'} in ${fp.of} human-failed labels the upper bound is ${pct(fp.upper)}`;
+    return `; not shown with ${confidence}: ${fp.of} human-failed labels are too few (with no false pass at all it takes ${t.failLabelsNeeded})`;
   };
   if (t.currentFalsePass.of === 0) return [`  threshold now ${num(t.current)}${ruleText(t)}: no human-failed labels: the false-pass rate cannot be estimated`];
   if (t.fixed || t.yesNo) {

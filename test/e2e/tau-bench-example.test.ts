@@ -168,6 +168,8 @@ describe.skipIf(!existsSync(TAU_FILE))('examples/tau-bench-airline on the real �
       expect(j.falsePass).toMatchObject({ count: c, of: c + d });
       expect(j.falseFail).toMatchObject({ count: b, of: a + b });
       figures[metric] = [po, kappa, c / (c + d), b / (a + b)];
+      // The false-pass upper bound is one-sided Clopper–Pearson: P(X ≤ c | n = c + d, p = upper) = 0.05.
+      expect(binomialCdf(c, c + d, (j.falsePass as { upper: number }).upper)).toBeCloseTo(0.05, 6);
     }
     // The figures README.md states (agreement, kappa, false pass, false fail), to the precision it prints.
     const shown = (metric: string) => figures[metric].map((x, i) => (i === 1 ? x.toFixed(3) : (x * 100).toFixed(1)));
@@ -175,5 +177,10 @@ describe.skipIf(!existsSync(TAU_FILE))('examples/tau-bench-airline on the real �
     expect(shown('calls-subset')).toEqual(shown('calls-exact'));
     expect(shown('writes-exact')).toEqual(['93.5', '0.865', '2.6', '11.9']);
     expect(cal.stdout).toContain('writes-exact · trajectory check: this check agrees with humans κ 0.865 on 200 labels (raw agreement 93.5%)');
+    // 2.6% observed meets the 5% target, but 3 false passes in 116 leave the bound at 6.5%: said as such (not as
+    // "too few labels", which 116 ≥ 59 are not).
+    expect(cal.stdout).toContain(
+      'false pass 2.6% (3/116) meets the target ≤ 5.0%; not shown with 95% confidence: with 3 false passes in 116 human-failed labels the upper bound is 6.5%',
+    );
   });
 });
