@@ -123,6 +123,33 @@ describe('replay of logged agent conversations', () => {
     expect(badMetadata.stderr).toContain('"metadata" must be an object, not an array');
   });
 
+  it('a record logging both the conversation and the output shown is scored on the output, with the transcript kept', async () => {
+    const dir = tempDir();
+    writeFiles(dir, {
+      'evalspec.yaml': `name: replay-shown
+models: [replay:./agent.jsonl]
+cases: [{ id: a }]
+checks: [{ type: equals, value: "Shown to the user" }]
+`,
+      'agent.jsonl': jsonl([
+        {
+          id: 'a',
+          output: 'Shown to the user',
+          messages: [
+            { role: 'user', content: 'hi' },
+            { role: 'assistant', content: 'Raw model text' },
+          ],
+        },
+      ]),
+    });
+    const result = await runCli(['run', 'evalspec.yaml', '--no-progress', '--json', 'out.json'], { cwd: dir });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const [row] = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')).results;
+    expect([row.output, row.pass]).toEqual(['Shown to the user', true]);
+    const [stored] = queryDb<{ transcript_json: string }>(dir, 'SELECT transcript_json FROM results');
+    expect(JSON.parse(stored.transcript_json)).toMatchObject({ steps: 1, messages: [{ role: 'user' }, { role: 'assistant', content: 'Raw model text' }] });
+  });
+
   it('a priced log without token counts counts what each step re-read and wrote', async () => {
     const dir = tempDir();
     const hello = { content: 'hello' };

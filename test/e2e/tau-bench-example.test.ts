@@ -158,7 +158,7 @@ describe.skipIf(!existsSync(TAU_FILE))('examples/tau-bench-airline on the real Ï
         agreement: number;
         kappa: { value: number };
         confusion: { matrix: number[][] };
-        falsePass: { count: number; of: number };
+        falsePass: { count: number; of: number; upper: number };
         falseFail: { count: number; of: number };
       };
       expect(j.n).toBe(200);
@@ -169,7 +169,7 @@ describe.skipIf(!existsSync(TAU_FILE))('examples/tau-bench-airline on the real Ï
       expect(j.falseFail).toMatchObject({ count: b, of: a + b });
       figures[metric] = [po, kappa, c / (c + d), b / (a + b)];
       // The false-pass upper bound is one-sided Clopperâ€“Pearson: P(X â‰¤ c | n = c + d, p = upper) = 0.05.
-      expect(binomialCdf(c, c + d, (j.falsePass as { upper: number }).upper)).toBeCloseTo(0.05, 6);
+      expect(binomialCdf(c, c + d, j.falsePass.upper)).toBeCloseTo(0.05, 6);
     }
     // The figures README.md states (agreement, kappa, false pass, false fail), to the precision it prints.
     const shown = (metric: string) => figures[metric].map((x, i) => (i === 1 ? x.toFixed(3) : (x * 100).toFixed(1)));
