@@ -46,8 +46,10 @@ export interface PairwiseOrderFigures {
 }
 
 export interface JudgeCalibration {
-  /** The judge, or "ensemble(a, b)" for an ensemble's combined verdict. */
+  /** The judge, or "ensemble(a, b)" for an ensemble's combined verdict; a code check's type. */
   judge: string;
+  /** A code check (named with --metric) compared with pass/fail labels, not a judge. */
+  code?: boolean;
   members?: string[];
   metric: string;
   checkType: string;
@@ -110,7 +112,7 @@ function adviceFor(ins: Instrument, items: ThresholdItem[], current: number, opt
     current,
     rule: ins.rule,
     judges,
-    fixed: judgeMetadataOf(ins.checkType)?.fixedThreshold ?? false,
+    fixed: ins.code === true || (judgeMetadataOf(ins.checkType)?.fixedThreshold ?? false),
     target: options.maxFalsePass,
     level: options.level,
   });
@@ -137,6 +139,7 @@ function calibrateInstrument(
   if (matched.length === 0 && errors === 0) return undefined;
   const base = {
     judge: ins.judge,
+    ...(ins.code ? { code: true } : {}),
     ...(ins.members ? { members: ins.members } : {}),
     metric: ins.metric,
     checkType: ins.checkType,
@@ -319,7 +322,10 @@ export async function calibrateRun(store: Store, runId: string, options: Calibra
   const rows = await collectRows(store, runId);
   const instruments = collectVerdicts(rows, options.metrics?.length ? new Set(options.metrics) : undefined);
   const warnings: string[] = [];
-  if (instruments.length === 0) warnings.push(`run ${runId} has no judge checks with verdicts to calibrate`);
+  if (instruments.length === 0)
+    warnings.push(
+      `run ${runId} has no judge checks with verdicts to calibrate${options.metrics?.length ? '' : " (name a code check's metric with --metric to calibrate it)"}`,
+    );
   const { judges, humans } = compareWithHumans(instruments, labels, { maxFalsePass, level });
   if (instruments.length > 0 && judges.length === 0) {
     warnings.push(
@@ -338,9 +344,11 @@ export async function calibrateRun(store: Store, runId: string, options: Calibra
     humans,
     warnings,
   };
-  if (options.store !== false && judges.length > 0) {
+  // Stored calibrations are shown beside the judges future runs use; a code check's figures are this run's.
+  const stored = judges.filter((j) => !j.code);
+  if (options.store !== false && stored.length > 0) {
     const createdAt = (options.now ?? (() => new Date()))().toISOString();
-    const records: CalibrationRecord[] = judges.map((j) => ({
+    const records: CalibrationRecord[] = stored.map((j) => ({
       id: `${runId}\u0000${j.judge}\u0000${j.metric}`,
       runId,
       suiteName: run.suiteName,

@@ -22,10 +22,11 @@ function kappaText(j: JudgeCalibration): string {
 }
 
 /** "this judge agrees with humans κ 0.710 (quadratic-weighted) on 240 labels". */
-export function agreementSentence(j: Pick<JudgeCalibration, 'kappa' | 'n' | 'agreement'>): string {
-  if (!j.kappa) return `this judge agrees with humans on ${pct(j.agreement)} of ${j.n} labels (kappa undefined: one label only)`;
+export function agreementSentence(j: Pick<JudgeCalibration, 'kappa' | 'n' | 'agreement' | 'code'>): string {
+  const who = j.code ? 'this check' : 'this judge';
+  if (!j.kappa) return `${who} agrees with humans on ${pct(j.agreement)} of ${j.n} labels (kappa undefined: one label only)`;
   const w = j.kappa.weights === 'none' ? '' : ` (${j.kappa.weights}-weighted)`;
-  return `this judge agrees with humans κ ${k3(j.kappa.value)}${w} on ${j.n} labels (raw agreement ${pct(j.agreement)})`;
+  return `${who} agrees with humans κ ${k3(j.kappa.value)}${w} on ${j.n} labels (raw agreement ${pct(j.agreement)})`;
 }
 
 function humanLine(h: HumanAgreement): string {
@@ -36,7 +37,7 @@ function humanLine(h: HumanAgreement): string {
 function matrix(j: JudgeCalibration): string[] {
   const cats = j.confusion.categories;
   const rows = j.confusion.matrix.map((row, i) => [`human ${cats[i]}`, ...row.map(String)]);
-  return textTable(['', ...cats.map((c) => `judge ${c}`)], rows, [false, ...cats.map(() => true)])
+  return textTable(['', ...cats.map((c) => `${j.code ? 'check' : 'judge'} ${c}`)], rows, [false, ...cats.map(() => true)])
     .split('\n')
     .map((l) => `    ${l}`);
 }
@@ -50,19 +51,27 @@ function ruleText(t: ThresholdAdvice): string {
 }
 
 /** The threshold advice: nothing to change when the current threshold meets the target, else the least strict range that does. */
-function thresholdLines(t: ThresholdAdvice, level: number): string[] {
+function thresholdLines(t: ThresholdAdvice, level: number, code = false): string[] {
   const now = `false pass ${rateText(t.currentFalsePass, false)}`;
   const confidence = `${pct(level, 0)} confidence`;
   const shown = (): string => {
     if (t.provable && t.provable.threshold === t.current) return `; shown with ${confidence} (false-pass upper bound ${pct(t.provable.falsePass.upper)})`;
     if (t.provable)
       return `; shown with ${confidence} only at threshold ${num(t.provable.threshold)} (false-pass upper bound ${pct(t.provable.falsePass.upper)})`;
-    return `; not shown with ${confidence}: ${t.currentFalsePass.of} human-failed labels are too few (with no false pass at all it takes ${t.failLabelsNeeded})`;
+    const fp = t.currentFalsePass;
+    // Enough human-failed labels, but the false passes seen keep the upper bound above the target.
+    if (fp.of >= t.failLabelsNeeded && fp.upper !== null)
+      return `; not shown with ${confidence}: with ${fp.count} false pass${fp.count === 1 ? '' : 'es'} in ${fp.of} human-failed labels the upper bound is ${pct(fp.upper)}`;
+    return `; not shown with ${confidence}: ${fp.of} human-failed labels are too few (with no false pass at all it takes ${t.failLabelsNeeded})`;
   };
   if (t.currentFalsePass.of === 0) return [`  threshold now ${num(t.current)}${ruleText(t)}: no human-failed labels: the false-pass rate cannot be estimated`];
   if (t.fixed || t.yesNo) {
-    const what = t.fixed ? 'the judge answers yes/no: the check has no threshold to tune' : 'the judges answered only 0 or 1';
-    const same = t.yesNo ? ' (every threshold in (0, 1] gives the same verdicts)' : '';
+    const what = code
+      ? 'a code check passes or fails: it has no threshold to tune'
+      : t.fixed
+        ? 'the judge answers yes/no: the check has no threshold to tune'
+        : 'the judges answered only 0 or 1';
+    const same = t.yesNo && !code ? ' (every threshold in (0, 1] gives the same verdicts)' : '';
     if (t.meetsTarget) return [`  ${what}${same}; ${now} meets the target ≤ ${pct(t.target)}${shown()}`];
     if (t.fixed || !t.recommended)
       return [`  ${what}${same}; ${now} is above the target ≤ ${pct(t.target)}: no threshold lowers it without failing everything`];
@@ -110,20 +119,21 @@ export function renderCalibration(c: RunCalibration | ProductionCalibration): st
   for (const j of c.judges) {
     out.push(
       '',
-      `${j.metric} · ${j.judge} (${j.checkType}): ${agreementSentence(j)}${j.humanKappa !== undefined && j.humanKappa !== null ? `; humans among themselves κ ${k3(j.humanKappa)}` : ''}`,
+      `${j.metric} · ${j.code ? `${j.checkType} check` : `${j.judge} (${j.checkType})`}: ${agreementSentence(j)}${j.humanKappa !== undefined && j.humanKappa !== null ? `; humans among themselves κ ${k3(j.humanKappa)}` : ''}`,
     );
     if (j.judgeErrors)
       out.push(
         `  ${j.judgeErrors} labelled result(s) had no usable judge answer (judge-error); counting them as disagreements: ${pct(j.agreementCountingErrors)}`,
       );
-    out.push('  confusion (rows: human, columns: judge):', ...matrix(j));
+    out.push(`  confusion (rows: human, columns: ${j.code ? 'check' : 'judge'}):`, ...matrix(j));
     if (j.kind === 'ordinal') {
       out.push(
         `  judge − human: ${j.meanDifference === undefined ? 'n/a' : `${j.meanDifference >= 0 ? '+' : ''}${j.meanDifference.toFixed(2)}`} on average; within ±1: ${pct(j.within1)}; linear-weighted κ ${k3(j.linearKappa)}`,
       );
     }
-    if (j.falsePass) out.push(`  false pass (judge passes what humans fail): ${rateText(j.falsePass)}; false fail: ${rateText(j.falseFail)}`);
-    if (j.threshold) out.push(...thresholdLines(j.threshold, c.level));
+    if (j.falsePass)
+      out.push(`  false pass (${j.code ? 'check' : 'judge'} passes what humans fail): ${rateText(j.falsePass)}; false fail: ${rateText(j.falseFail)}`);
+    if (j.threshold) out.push(...thresholdLines(j.threshold, c.level, j.code));
     if (j.orders) {
       const o = j.orders;
       out.push(

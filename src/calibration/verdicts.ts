@@ -1,6 +1,8 @@
 // What the judges of a run said, per result: one instrument per judge (and per ensemble) and metric, with its
 // verdict on each result (pass, raw score, ensemble votes, pairwise outcome and orders, or a judge error).
-// calibrate.ts compares these verdicts with the human labels.
+// calibrate.ts compares these verdicts with the human labels. A code check (a trajectory match, a regex) is an
+// instrument too when its metric is named (`--metric`): its pass/fail is compared with pass/fail labels, to
+// answer "does this cheap check predict what humans (or a benchmark's reward) say?".
 import { judgeMetadataOf, type JudgeDetail } from '../score/index.js';
 import type { ResultRow, StoredCheck } from '../store/index.js';
 import { resultKey, type CalibrationKind } from './human-truth.js';
@@ -25,6 +27,8 @@ export interface Instrument {
   kind: CalibrationKind;
   threshold?: number;
   scale?: [number, number];
+  /** A code check (not a judge): `judge` is its check type; its pass/fail has no threshold to tune. */
+  code?: boolean;
   /** How the check decides pass/fail from the scores (an ensemble's `ensemble:` setting). */
   rule: DecisionRule;
   verdicts: Map<string, Verdict>;
@@ -35,7 +39,10 @@ function kindOf(type: string): CalibrationKind | undefined {
   return judgeMetadataOf(type)?.calibration;
 }
 
-/** Every judge (and ensemble) of the rows, on each metric (only `metrics` when given), with its verdicts. */
+/**
+ * Every judge (and ensemble) of the rows, on each metric (only `metrics` when given), with its verdicts; with
+ * `metrics` given, the code checks of those metrics too (binary: their pass against pass/fail labels).
+ */
 export function collectVerdicts(rows: ResultRow[], metrics: Set<string> | undefined): Instrument[] {
   const instruments = new Map<string, Instrument>();
   const instrument = (judge: string, check: StoredCheck, kind: CalibrationKind, detail: JudgeDetail, members?: string[]): Instrument => {
@@ -56,6 +63,10 @@ export function collectVerdicts(rows: ResultRow[], metrics: Set<string> | undefi
     for (const check of row.checks) {
       const kind = kindOf(check.type);
       const detail = check.judge;
+      if (!kind && metrics?.has(check.metric)) {
+        codeVerdict(instruments, key, check);
+        continue;
+      }
       if (!kind || !detail || (metrics && !metrics.has(check.metric))) continue;
       const models = detail.models ?? [];
       const ensemble = models.length > 1 ? `ensemble(${models.join(', ')})` : undefined;
@@ -83,4 +94,16 @@ export function collectVerdicts(rows: ResultRow[], metrics: Set<string> | undefi
     }
   }
   return [...instruments.values()];
+}
+
+/** A named code check's verdict on one result: its pass (a hang or crash, `check-error`, counts as an error). */
+function codeVerdict(instruments: Map<string, Instrument>, key: string, check: StoredCheck): void {
+  if (check.indeterminate && !check.error) return;
+  const id = `code\u0000${check.type}\u0000${check.metric}`;
+  let ins = instruments.get(id);
+  if (!ins) {
+    ins = { judge: check.type, metric: check.metric, checkType: check.type, kind: 'binary', code: true, rule: 'score', threshold: 0.5, verdicts: new Map() };
+    instruments.set(id, ins);
+  }
+  ins.verdicts.set(key, check.error ? { error: true } : { pass: check.pass, raw: check.pass ? 1 : 0 });
 }

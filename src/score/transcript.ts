@@ -17,7 +17,9 @@ export type ToolErrorClass =
   /** No fixed result matches the call and the tool has no default and no function. */
   | 'no-result'
   /** A replayed log: an assistant tool call with no tool message answering it. */
-  | 'dangling-call';
+  | 'dangling-call'
+  /** A replayed log: a tool message that answers no tool call (unknown or repeated tool_call_id). */
+  | 'orphan-result';
 
 export interface TranscriptToolCall {
   /** The provider's tool-call id (a replayed log's, or one we assign when the log has none). */

@@ -70,7 +70,7 @@ export function registerCalibrateCommand(program: Command, io: CliIO): void {
         });
         if (opts.json) writeFileSync(opts.json, `${JSON.stringify(result, null, 2)}\n`);
         io.stdout(`${renderCalibration(result)}\n`);
-        if (opts.save && result.judges.length) io.stdout(`\nstored: future runs that use these judges show their agreement with humans\n`);
+        if (opts.save && result.judges.some((j) => !j.code)) io.stdout(`\nstored: future runs that use these judges show their agreement with humans\n`);
       } finally {
         await store.close();
       }

@@ -1,11 +1,16 @@
 // `replay:` models: outputs read from a JSONL log (one record per case, or per case and repeat), scored as if
-// the model had answered. No call, no cache; a replay log cannot be a judge.
+// the model had answered. No call, no cache; a replay log cannot be a judge. A record may log a whole agent
+// conversation (`messages` in OpenAI chat format, with `metadata` such as a benchmark's reward): it becomes the
+// result's transcript, and its final assistant text the output.
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { EvalspecError } from '../../errors.js';
 import { jsonLines, readTextFile, type ModelRef, type Suite } from '../../suite/index.js';
+import type { Transcript } from '../../score/index.js';
 import type { CallTarget } from '../call-target.js';
 import { CallFailure } from '../errors.js';
+import { finalAnswerOf } from '../../score/index.js';
+import { fromOpenAIMessages, OpenAIMessagesError } from '../openai-transcript.js';
 import { countTokens, countMessageTokens, TOKENIZER_NAME } from '../tokens.js';
 import type { LocalProviderDefinition } from './definition.js';
 
@@ -20,6 +25,8 @@ interface ReplayRecord {
   inputTokens?: number;
   outputTokens?: number;
   costUsd?: number;
+  /** A logged conversation (`messages`, with the record's `metadata`). */
+  transcript?: Transcript;
 }
 
 function describeNotText(value: unknown): string {
@@ -37,20 +44,23 @@ export function readReplayFile(file: string): Map<string, ReplayRecord[]> {
   for (const { value, line } of records) {
     const rec = value as Record<string, unknown>;
     const id = rec.id ?? rec.case_id;
-    if (id === undefined || !('output' in rec)) {
-      throw new EvalspecError('REPLAY_FILE', 'a replay record needs "id" (or "case_id") and "output"', {
+    if (id === undefined || !('output' in rec || 'messages' in rec)) {
+      throw new EvalspecError('REPLAY_FILE', 'a replay record needs "id" (or "case_id") and "output" or "messages"', {
         file,
         line,
-        hint: '{"id":"c1","output":"…","latency_ms":812,"input_tokens":120,"output_tokens":80}',
+        hint: '{"id":"c1","output":"…","latency_ms":812,"input_tokens":120,"output_tokens":80} or {"id":"c1","messages":[…],"metadata":{…}}',
       });
     }
     const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+    const transcript = 'messages' in rec ? conversationOf(rec, file, line) : undefined;
     // Only text is an output. A null (the model gave nothing, or the logger failed) or a number/object is
     // not scored as the text "null" or "42": the call is stored as a missing-output error naming this line.
-    const text = typeof rec.output === 'string' ? rec.output : null;
+    // A logged conversation's output is its final assistant text, unless the record also logs what was shown.
+    const text = typeof rec.output === 'string' ? rec.output : transcript && !('output' in rec) ? finalAnswerOf(transcript) : null;
     const record: ReplayRecord = {
       text,
       line,
+      transcript,
       notText: text === null ? describeNotText(rec.output) : undefined,
       latencyMs: num(rec.latency_ms),
       inputTokens: num(rec.input_tokens),
@@ -66,9 +76,49 @@ export function readReplayFile(file: string): Map<string, ReplayRecord[]> {
   return byCase;
 }
 
+/** A record's `messages` (+ `metadata`) as a Transcript; a log that is not a conversation names its line. */
+function conversationOf(rec: Record<string, unknown>, file: string, line: number): Transcript {
+  const metadata = rec.metadata;
+  if (metadata !== undefined && (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata))) {
+    throw new EvalspecError('REPLAY_FILE', `"metadata" must be an object, not ${describeNotText(metadata)}`, {
+      file,
+      line,
+      hint: '"metadata": {"reward": 1} (fields checks read as metadata.<name>)',
+    });
+  }
+  try {
+    const transcript = fromOpenAIMessages(rec.messages, `record "${String(rec.id ?? rec.case_id)}"`);
+    return metadata ? { ...transcript, metadata: metadata as Record<string, unknown> } : transcript;
+  } catch (error) {
+    if (!(error instanceof OpenAIMessagesError)) throw error;
+    throw new EvalspecError('REPLAY_FILE', error.message, { file, line, hint: error.hint });
+  }
+}
+
 /** Whether any check of the suite (default or per case) is a latency check. */
 function hasLatencyCheck(suite: Suite): boolean {
   return [suite.checks, ...suite.cases.map((c) => c.checks)].some((checks) => checks.some((c) => c.type === 'max-latency-ms'));
+}
+
+/**
+ * Tokens of a logged conversation when the log has no counts: each model step re-reads everything before it
+ * (input, counted like countMessageTokens per step) and writes its text and tool calls (output).
+ */
+function loggedTokens(transcript: Transcript): { input: number; output: number } {
+  let input = 0;
+  let output = 0;
+  let context = 3; // the reply's framing, as countMessageTokens counts it
+  for (const m of transcript.messages) {
+    let tokens = countTokens(m.content);
+    if (m.role === 'assistant') {
+      for (const call of m.toolCalls ?? [])
+        tokens += countTokens(call.name) + countTokens(typeof call.args === 'string' ? call.args : JSON.stringify(call.args));
+      input += context;
+      output += tokens;
+    }
+    context += 3 + tokens;
+  }
+  return { input, output };
 }
 
 function replayTarget(suite: Suite, model: ModelRef, warnings: string[]): CallTarget {
@@ -112,15 +162,16 @@ function replayTarget(suite: Suite, model: ModelRef, warnings: string[]): CallTa
       let { inputTokens, outputTokens } = rec;
       // A priced log without token counts: count them, so cost at list price can be shown (and say so).
       if (priced && (inputTokens === undefined || outputTokens === undefined)) {
-        inputTokens ??= countMessageTokens(req.messages);
-        outputTokens ??= countTokens(text);
+        const logged = rec.transcript ? loggedTokens(rec.transcript) : undefined;
+        inputTokens ??= logged ? logged.input : countMessageTokens(req.messages);
+        outputTokens ??= logged ? logged.output : countTokens(text);
         if (!estimated) {
           estimated = true;
           const note = `replayed logs without token counts were priced on tokens counted with the ${TOKENIZER_NAME} tokenizer (exact for GPT-3.5/4, an estimate for other models)`;
           if (!warnings.includes(note)) warnings.push(note);
         }
       }
-      return { text, inputTokens, outputTokens, costUsd: rec.costUsd, latencyMs: rec.latencyMs };
+      return { text, inputTokens, outputTokens, costUsd: rec.costUsd, latencyMs: rec.latencyMs, ...(rec.transcript ? { transcript: rec.transcript } : {}) };
     },
   };
 }
