@@ -81,7 +81,7 @@ export interface ResultRow {
 }
 
 // A result's transcript: copies of src/score/transcript.ts (mirrored, see the top).
-export type ToolErrorClass = 'unknown-tool' | 'invalid-args' | 'tool-error' | 'tool-timeout' | 'no-result' | 'dangling-call';
+export type ToolErrorClass = 'unknown-tool' | 'invalid-args' | 'tool-error' | 'tool-timeout' | 'no-result' | 'dangling-call' | 'orphan-result';
 export interface TranscriptToolCall {
   id: string;
   name: string;
