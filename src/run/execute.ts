@@ -23,6 +23,7 @@ import { openRun } from './run-record.js';
 import { RateLimits } from './rate-limit/registry.js';
 import type { RateLimitFigures } from './rate-limit/controller.js';
 import { countMessageTokens } from './tokens.js';
+import { loadToolModules, runAgent } from './agent/index.js';
 
 import type { RunOptions } from './run-options.js';
 
@@ -100,6 +101,8 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
   const targets = await buildTargets(suite, suite.models, scrubber, warnings, rateLimits);
   // Judge checks: their models resolved (keys checked) before anything is stored; see judge-client.ts.
   validateDeferredChecks(plan);
+  // Function tools' modules loaded (exports checked) before anything is stored: a broken module is the suite's error.
+  const toolModules = suite.tools.length > 0 ? await loadToolModules(suite) : new Map();
   const pricer = createPricer();
   // One budget for model and judge calls (budget.ts): judges reserve through the judge client's hook.
   const budget = options.maxCostUsd === undefined ? undefined : createBudget(plan, pricer, options.maxCostUsd, options.expectedOutputTokens);
@@ -170,6 +173,41 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
     });
   }
 
+  /**
+   * A network model with tools declared runs as an agent (run/agent/): each model step through the retries, the
+   * rate controller, the slot and the cache of its own; the whole-call cache is not used for it (its steps are
+   * cached, so a rerun replays them and runs the tools again, which a whole-call entry would skip).
+   */
+  function callAgent(target: CallTarget, item: WorkItem) {
+    const { caseId, variantId, repeat, messages } = item;
+    const identity = useCache ? target.cacheIdentity : null;
+    return runAgent({
+      model: target.languageModel!,
+      tools: suite.tools,
+      modules: toolModules,
+      maxSteps: suite.maxSteps,
+      item: { caseId, repeat, vars: item.planned.case.vars, toolResults: item.planned.case.toolResults },
+      messages,
+      params: item.variant.model.params,
+      step: {
+        retry: {
+          policy,
+          timeoutMs: target.timeoutMs ?? suite.timeoutMs,
+          slot: slots.get(target.connectionKey, target.concurrency),
+          cancel,
+          stop: stop.signal,
+          scrubber,
+          onRetry: ({ attempt, error, delayMs }) => options.onEvent?.({ type: 'call-retry', caseId, variantId, attempt, errorClass: error.errorClass, delayMs }),
+        },
+        rateController: target.rateController,
+        maxOutputTokens: item.variant.model.params.max_tokens,
+        cache: identity ? { identity, repeat, get: (key) => store.cache.get(key), put: (key, response) => writer.addCache(key, response) } : undefined,
+      },
+      price: (input, output, cachedInput) => pricer.cost(item.variant.model, input, output, cachedInput),
+      cancel,
+    });
+  }
+
   /** The item's checks on one output (from the cache or from the call). */
   async function score(item: WorkItem, output: string, latencyMs: number | undefined, costUsd: number | undefined, transcript: Transcript | undefined) {
     return scoreOutput(await prepared.get(item), {
@@ -214,7 +252,8 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
 
   async function processItem(item: WorkItem): Promise<void> {
     const target = targets.get(item.variant.model.label)!;
-    const cacheKey = useCache && target.cacheIdentity ? cacheKeyFor(target.cacheIdentity, item) : undefined;
+    const agent = target.languageModel !== undefined && suite.tools.length > 0;
+    const cacheKey = useCache && target.cacheIdentity && !agent ? cacheKeyFor(target.cacheIdentity, item) : undefined;
     let cachedResponse: CachedResponse | undefined;
     if (cacheKey) cachedResponse = await store.cache.get(cacheKey);
 
@@ -247,13 +286,14 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
     } else {
       const reservation = budget?.reserve(item);
       if (reservation === null) return; // over the budget: not started, not stored; a resume runs it
-      const outcome = await callTarget(target, item);
+      const outcome = agent ? await callAgent(target, item) : await callTarget(target, item);
       budget?.releaseJudgeHold(reservation ?? undefined); // the judges reserve their own calls now
       if (!outcome.ok && outcome.error.errorClass === 'cancelled') {
         budget?.settle(reservation ?? undefined, null);
         return; // not stored: a resume runs it again
       }
-      counts.called++;
+      if (outcome.ok && outcome.value.cached) counts.cached++;
+      else counts.called++;
       if (!outcome.ok) {
         counts.errors++;
         if (outcome.error.errorClass === 'auth' && !fatal) {
@@ -284,7 +324,7 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
           response.text,
           scored,
           {
-            cached: false,
+            cached: response.cached ?? false,
             latencyMs: latencyMs ?? null,
             inputTokens: response.inputTokens ?? null,
             outputTokens: response.outputTokens ?? null,
