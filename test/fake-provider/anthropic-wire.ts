@@ -1,7 +1,7 @@
 // Anthropic Messages wire: request normalisation, responses (JSON and SSE events), error bodies.
 import type { ServerResponse } from 'node:http';
-import type { ErrorInfo, ErrorKind, ParsedBody, ResolvedAnswer, Wire, WireError } from './types.js';
-import { finishFor, jsonObjectOf, maskKey, pieces, sendJson, startSse, textOf } from './util.js';
+import type { ErrorInfo, ErrorKind, FakeMessage, FakeTool, ParsedBody, ResolvedAnswer, Wire, WireError } from './types.js';
+import { finishFor, jsonObjectOf, maskKey, pieces, resultText, sendJson, startSse, textOf } from './util.js';
 
 /** The tool a request forces (tool_choice {type:'tool', name}, or {type:'any'} with exactly one tool). */
 function forcedTool(body: any): string | undefined {
@@ -12,11 +12,32 @@ function forcedTool(body: any): string | undefined {
   return undefined;
 }
 
+/**
+ * One Messages-API message as FakeMessages: an assistant's tool_use blocks become its toolCalls; each tool_result
+ * block of a user message becomes its own {role:'tool'} message (in order, before the user's remaining text, which
+ * stays a user message only when there is any).
+ */
+function messagesOf(m: any): FakeMessage[] {
+  const role = String(m?.role ?? '');
+  const blocks: any[] = Array.isArray(m?.content) ? m.content : [];
+  const results = blocks.filter((p) => p?.type === 'tool_result');
+  const uses = blocks.filter((p) => p?.type === 'tool_use');
+  const rest = Array.isArray(m?.content) ? blocks.filter((p) => p?.type !== 'tool_result' && p?.type !== 'tool_use') : m?.content;
+  const out: FakeMessage[] = results.map((r) => ({ role: 'tool', content: resultText(r.content), toolCallId: String(r.tool_use_id ?? '') }));
+  const msg: FakeMessage = { role, content: textOf(rest) };
+  if (uses.length > 0) msg.toolCalls = uses.map((u) => ({ id: String(u.id ?? ''), name: String(u.name ?? ''), args: u.input ?? {} }));
+  if (results.length === 0 || msg.content !== '' || msg.toolCalls) out.push(msg);
+  return out;
+}
+
 function parse(body: unknown): ParsedBody {
   const b = body as any;
   const model = typeof b?.model === 'string' ? b.model : '';
   const raw: unknown[] = Array.isArray(b?.messages) ? b.messages : [];
-  const messages = raw.map((m: any) => ({ role: String(m?.role ?? ''), content: textOf(m?.content) }));
+  const messages = raw.flatMap(messagesOf);
+  const tools: FakeTool[] = (Array.isArray(b?.tools) ? b.tools : [])
+    .filter((t: any) => typeof t?.name === 'string')
+    .map((t: any) => ({ name: t.name, description: t.description, parameters: t.input_schema }));
   if (b?.system !== undefined && b?.system !== null) messages.unshift({ role: 'system', content: textOf(b.system) });
   const stream = b?.stream === true;
   let invalid: string | undefined;
@@ -29,7 +50,7 @@ function parse(body: unknown): ParsedBody {
     const bad = raw.findIndex((m: any) => m?.role !== 'user' && m?.role !== 'assistant');
     if (bad >= 0) invalid = `messages.${bad}.role: Input should be 'user' or 'assistant'`;
   }
-  return { model, messages, stream, invalid };
+  return { model, messages, tools, stream, invalid };
 }
 
 function error(kind: ErrorKind, info: ErrorInfo = {}): WireError {
@@ -54,15 +75,29 @@ function error(kind: ErrorKind, info: ErrorInfo = {}): WireError {
   }
 }
 
-function sendAnswer(res: ServerResponse, body: any, model: string, ans: ResolvedAnswer, id: string): void {
+/** The content blocks to render: text (when any) then the answer's tool_use blocks, else a judge's forced tool. */
+function blocksOf(
+  body: any,
+  ans: ResolvedAnswer,
+  id: string,
+): ({ type: 'text'; text: string } | { type: 'tool_use'; id: string; name: string; input: unknown })[] {
+  if (ans.toolCalls.length > 0)
+    return [
+      ...(ans.text ? [{ type: 'text' as const, text: ans.text }] : []),
+      ...ans.toolCalls.map((c) => ({ type: 'tool_use' as const, id: c.id, name: c.name, input: c.args })),
+    ];
   const tool = forcedTool(body);
   const input = tool !== undefined ? jsonObjectOf(ans.text) : undefined;
-  const stop = finishFor('anthropic', ans.finishReason, input ? 'tool_use' : 'end_turn');
-  const toolId = `toolu_${id}`;
+  if (tool !== undefined && input) return [{ type: 'tool_use', id: `toolu_${id}`, name: tool, input }];
+  return [{ type: 'text', text: ans.text }];
+}
+
+function sendAnswer(res: ServerResponse, body: any, model: string, ans: ResolvedAnswer, id: string): void {
+  const content = blocksOf(body, ans, id);
+  const stop = finishFor('anthropic', ans.finishReason, content.some((c) => c.type === 'tool_use') ? 'tool_use' : 'end_turn');
   const headers = { 'request-id': `req_${id}` };
 
   if (!body.stream) {
-    const content = input ? [{ type: 'tool_use', id: toolId, name: tool, input }] : [{ type: 'text', text: ans.text }];
     sendJson(
       res,
       200,
@@ -96,14 +131,17 @@ function sendAnswer(res: ServerResponse, body: any, model: string, ans: Resolved
     },
   });
   event('ping', {});
-  if (input) {
-    event('content_block_start', { index: 0, content_block: { type: 'tool_use', id: toolId, name: tool, input: {} } });
-    for (const p of pieces(JSON.stringify(input))) event('content_block_delta', { index: 0, delta: { type: 'input_json_delta', partial_json: p } });
-  } else {
-    event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
-    for (const p of pieces(ans.text)) event('content_block_delta', { index: 0, delta: { type: 'text_delta', text: p } });
-  }
-  event('content_block_stop', { index: 0 });
+  content.forEach((block, index) => {
+    if (block.type === 'tool_use') {
+      // Like Anthropic: the block opens with an empty input; the input's JSON text follows in input_json_delta pieces.
+      event('content_block_start', { index, content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} } });
+      for (const p of pieces(JSON.stringify(block.input))) event('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: p } });
+    } else {
+      event('content_block_start', { index, content_block: { type: 'text', text: '' } });
+      for (const p of pieces(block.text)) event('content_block_delta', { index, delta: { type: 'text_delta', text: p } });
+    }
+    event('content_block_stop', { index });
+  });
   event('message_delta', { delta: { stop_reason: stop, stop_sequence: null }, usage: { output_tokens: ans.outputTokens } });
   event('message_stop', {});
   res.end();

@@ -1,5 +1,6 @@
 // Google Gemini wire (POST /v1beta/models/{model}:generateContent): request normalisation, the JSON
-// response and error bodies, as @ai-sdk/google sends and parses them. The model is in the path; the key
+// response and error bodies, as @ai-sdk/google sends and parses them (tool calls: functionCall parts out,
+// functionResponse parts in). The model is in the path; the key
 // in the x-goog-api-key header. Request: { contents: [{role:'user'|'model', parts:[{text}]}],
 // systemInstruction: {parts:[{text}]}, generationConfig: {temperature, maxOutputTokens, topP, seed,
 // stopSequences} }. Response: candidates[0].content.parts[].text, finishReason (STOP, MAX_TOKENS…),
@@ -8,8 +9,8 @@
 // like Gemini, no Retry-After header.
 // Streaming (:streamGenerateContent?alt=sse) is not implemented: evalspec's calls are not streamed.
 import type { ServerResponse } from 'node:http';
-import type { ErrorInfo, ErrorKind, FakeMessage, ParsedBody, ResolvedAnswer, Wire, WireError } from './types.js';
-import { maskKey, sendJson, textOf } from './util.js';
+import type { ErrorInfo, ErrorKind, FakeMessage, FakeTool, ParsedBody, ResolvedAnswer, Wire, WireError } from './types.js';
+import { maskKey, resultText, sendJson, textOf } from './util.js';
 
 /** `/v1beta/models/gemini-2.0-flash:generateContent` -> `gemini-2.0-flash`. */
 export const GOOGLE_ROUTE = /^\/v1beta\/models\/([^/:]+):generateContent$/;
@@ -23,15 +24,37 @@ const TO_GOOGLE: Record<string, string> = {
   content_filter: 'SAFETY',
 };
 
+/**
+ * One `contents` entry as FakeMessages: a model turn's functionCall parts become its toolCalls; each
+ * functionResponse part (sent in a user turn) becomes a {role:'tool'} message, before any remaining user text.
+ */
+function messagesOf(c: any): FakeMessage[] {
+  const parts: any[] = Array.isArray(c?.parts) ? c.parts : [];
+  const calls = parts.filter((p) => p?.functionCall);
+  const responses = parts.filter((p) => p?.functionResponse);
+  const out: FakeMessage[] = responses.map(({ functionResponse: r }) => ({
+    role: 'tool',
+    content: resultText(r.response?.content ?? r.response),
+    name: String(r.name ?? ''),
+    ...(typeof r.id === 'string' ? { toolCallId: r.id } : {}),
+  }));
+  const msg: FakeMessage = { role: c?.role === 'model' ? 'assistant' : String(c?.role ?? ''), content: textOf(parts) };
+  if (calls.length > 0)
+    msg.toolCalls = calls.map(({ functionCall: f }) => ({ id: typeof f.id === 'string' ? f.id : '', name: String(f.name ?? ''), args: f.args ?? {} }));
+  if (responses.length === 0 || msg.content !== '' || msg.toolCalls) out.push(msg);
+  return out;
+}
+
 function parse(body: unknown, path: string): ParsedBody {
   const b = body as any;
   const model = GOOGLE_ROUTE.exec(path)?.[1] ?? '';
   const contents: unknown[] = Array.isArray(b?.contents) ? b.contents : [];
   // Normalised like the other wires: Gemini's 'model' role is 'assistant', systemInstruction a leading system message.
-  const messages: FakeMessage[] = contents.map((c: any) => ({
-    role: c?.role === 'model' ? 'assistant' : String(c?.role ?? ''),
-    content: textOf(c?.parts),
-  }));
+  const messages: FakeMessage[] = contents.flatMap(messagesOf);
+  const tools: FakeTool[] = (Array.isArray(b?.tools) ? b.tools : [])
+    .flatMap((t: any) => (Array.isArray(t?.functionDeclarations) ? t.functionDeclarations : []))
+    .filter((d: any) => typeof d?.name === 'string')
+    .map((d: any) => ({ name: d.name, description: d.description, parameters: d.parameters ?? d.parametersJsonSchema }));
   if (b?.systemInstruction) messages.unshift({ role: 'system', content: textOf(b.systemInstruction.parts) });
   let invalid: string | undefined;
   if (!b || typeof b !== 'object' || Array.isArray(b)) invalid = 'Invalid JSON payload received. Expected an object.';
@@ -39,7 +62,7 @@ function parse(body: unknown, path: string): ParsedBody {
   else if (contents.some((c: any) => c?.role !== undefined && c.role !== 'user' && c.role !== 'model')) {
     invalid = 'Please use a valid role: user, model.';
   }
-  return { model, messages, stream: false, invalid };
+  return { model, messages, tools, stream: false, invalid };
 }
 
 function error(kind: ErrorKind, info: ErrorInfo = {}): WireError {
@@ -99,10 +122,16 @@ function error(kind: ErrorKind, info: ErrorInfo = {}): WireError {
   }
 }
 
+/** Text part (when any, or when there is nothing else) then one functionCall part per call (Gemini 3 carries ids). */
+const partsOf = (ans: ResolvedAnswer): unknown[] => [
+  ...(ans.text !== '' || ans.toolCalls.length === 0 ? [{ text: ans.text }] : []),
+  ...ans.toolCalls.map((c) => ({ functionCall: { id: c.id, name: c.name, args: c.args } })),
+];
+
 function sendAnswer(res: ServerResponse, _body: any, model: string, ans: ResolvedAnswer, id: string): void {
   const finishReason = ans.finishReason ? (TO_GOOGLE[ans.finishReason] ?? ans.finishReason) : 'STOP';
   sendJson(res, 200, {
-    candidates: [{ content: { parts: [{ text: ans.text }], role: 'model' }, finishReason, index: 0 }],
+    candidates: [{ content: { parts: partsOf(ans), role: 'model' }, finishReason, index: 0 }],
     usageMetadata: {
       promptTokenCount: ans.inputTokens,
       candidatesTokenCount: ans.outputTokens,

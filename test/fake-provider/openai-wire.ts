@@ -1,7 +1,7 @@
 // OpenAI Chat Completions wire: request normalisation, responses (JSON and SSE), error bodies.
 import type { ServerResponse } from 'node:http';
-import type { ErrorInfo, ErrorKind, ParsedBody, ResolvedAnswer, Wire, WireError } from './types.js';
-import { finishFor, jsonObjectOf, maskKey, pieces, sendJson, startSse, textOf } from './util.js';
+import type { ErrorInfo, ErrorKind, FakeMessage, FakeTool, ParsedBody, ResolvedAnswer, Wire, WireError } from './types.js';
+import { argsOf, argsText, finishFor, jsonObjectOf, maskKey, pieces, resultText, sendJson, startSse, textOf } from './util.js';
 
 /** The function name a request forces (tool_choice names it, or 'required' with exactly one tool). */
 function forcedTool(body: any): string | undefined {
@@ -12,11 +12,24 @@ function forcedTool(body: any): string | undefined {
   return undefined;
 }
 
+/** One chat message normalised: an assistant's tool_calls become toolCalls; a role:'tool' message keeps its call id. */
+function messageOf(m: any): FakeMessage {
+  const msg: FakeMessage = { role: String(m?.role ?? ''), content: m?.role === 'tool' ? resultText(m?.content) : textOf(m?.content) };
+  if (Array.isArray(m?.tool_calls) && m.tool_calls.length > 0)
+    msg.toolCalls = m.tool_calls.map((c: any) => ({ id: String(c?.id ?? ''), name: String(c?.function?.name ?? ''), args: argsOf(c?.function?.arguments) }));
+  if (typeof m?.tool_call_id === 'string') msg.toolCallId = m.tool_call_id;
+  if (m?.role === 'tool' && typeof m?.name === 'string') msg.name = m.name;
+  return msg;
+}
+
 function parse(body: unknown): ParsedBody {
   const b = body as any;
   const model = typeof b?.model === 'string' ? b.model : '';
   const raw: unknown[] = Array.isArray(b?.messages) ? b.messages : [];
-  const messages = raw.map((m: any) => ({ role: String(m?.role ?? ''), content: textOf(m?.content) }));
+  const messages = raw.map(messageOf);
+  const tools: FakeTool[] = (Array.isArray(b?.tools) ? b.tools : [])
+    .filter((t: any) => t?.type === 'function' && typeof t.function?.name === 'string')
+    .map((t: any) => ({ name: t.function.name, description: t.function.description, parameters: t.function.parameters }));
   const stream = b?.stream === true;
   let invalid: string | undefined;
   if (!b || typeof b !== 'object' || Array.isArray(b))
@@ -28,7 +41,7 @@ function parse(body: unknown): ParsedBody {
   else if (messages.some((m) => !['system', 'developer', 'user', 'assistant', 'tool', 'function'].includes(m.role))) {
     invalid = "Invalid value for 'messages[].role': expected one of 'system', 'developer', 'user', 'assistant', 'tool', 'function'.";
   }
-  return { model, messages, stream, invalid };
+  return { model, messages, tools, stream, invalid };
 }
 
 function error(kind: ErrorKind, info: ErrorInfo = {}): WireError {
@@ -69,20 +82,31 @@ function error(kind: ErrorKind, info: ErrorInfo = {}): WireError {
   }
 }
 
+/** The calls to render: the answer's toolCalls, else a judge's forced tool whose arguments are the answer's JSON text. */
+function callsOf(body: any, ans: ResolvedAnswer, id: string): { calls: { id: string; name: string; arguments: string }[]; text: string | null } {
+  if (ans.toolCalls.length > 0) return { calls: ans.toolCalls.map((c) => ({ id: c.id, name: c.name, arguments: argsText(c.args) })), text: ans.text || null };
+  const tool = forcedTool(body);
+  if (tool !== undefined && jsonObjectOf(ans.text)) return { calls: [{ id: `call_${id}`, name: tool, arguments: ans.text }], text: null };
+  return { calls: [], text: ans.text };
+}
+
 function sendAnswer(res: ServerResponse, body: any, model: string, ans: ResolvedAnswer, id: string): void {
   const created = Math.floor(Date.now() / 1000);
   const usage = { prompt_tokens: ans.inputTokens, completion_tokens: ans.outputTokens, total_tokens: ans.inputTokens + ans.outputTokens };
-  const tool = forcedTool(body);
-  const toolArgs = tool !== undefined && jsonObjectOf(ans.text) ? ans.text : undefined;
-  const finish = finishFor('openai', ans.finishReason, toolArgs !== undefined ? 'tool_calls' : 'stop');
-  const callId = `call_${id}`;
+  const { calls, text } = callsOf(body, ans, id);
+  const finish = finishFor('openai', ans.finishReason, calls.length > 0 ? 'tool_calls' : 'stop');
   const headers = { 'x-request-id': `req_${id}`, 'openai-processing-ms': '1' };
 
   if (!body.stream) {
     const message =
-      toolArgs !== undefined
-        ? { role: 'assistant', content: null, refusal: null, tool_calls: [{ id: callId, type: 'function', function: { name: tool, arguments: toolArgs } }] }
-        : { role: 'assistant', content: ans.text, refusal: null };
+      calls.length > 0
+        ? {
+            role: 'assistant',
+            content: text,
+            refusal: null,
+            tool_calls: calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })),
+          }
+        : { role: 'assistant', content: text, refusal: null };
     sendJson(
       res,
       200,
@@ -115,24 +139,14 @@ function sendAnswer(res: ServerResponse, body: any, model: string, ans: Resolved
     );
   const withUsage = body.stream_options?.include_usage === true;
   const nullUsage = withUsage ? { usage: null } : {};
-  if (toolArgs !== undefined) {
-    chunk(
-      [
-        {
-          index: 0,
-          delta: { role: 'assistant', content: null, tool_calls: [{ index: 0, id: callId, type: 'function', function: { name: tool, arguments: '' } }] },
-          logprobs: null,
-          finish_reason: null,
-        },
-      ],
-      nullUsage,
-    );
-    for (const p of pieces(toolArgs))
-      chunk([{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: p } }] }, logprobs: null, finish_reason: null }], nullUsage);
-  } else {
-    chunk([{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }], nullUsage);
-    for (const p of pieces(ans.text)) chunk([{ index: 0, delta: { content: p }, logprobs: null, finish_reason: null }], nullUsage);
-  }
+  const delta = (d: Record<string, unknown>) => chunk([{ index: 0, delta: d, logprobs: null, finish_reason: null }], nullUsage);
+  delta({ role: 'assistant', content: calls.length > 0 && !text ? null : '', refusal: null });
+  for (const p of pieces(text ?? '')) delta({ content: p });
+  // Like OpenAI: each call opens with its id and name (empty arguments), then its arguments arrive in pieces.
+  calls.forEach((c, index) => {
+    delta({ tool_calls: [{ index, id: c.id, type: 'function', function: { name: c.name, arguments: '' } }] });
+    for (const p of pieces(c.arguments)) delta({ tool_calls: [{ index, function: { arguments: p } }] });
+  });
   chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: finish }], nullUsage);
   if (withUsage) chunk([], { usage });
   res.end('data: [DONE]\n\n');

@@ -1,6 +1,9 @@
 // Loopback fake LLM provider for evalspec's tests: speaks the real OpenAI Chat Completions, OpenAI Responses,
 // Anthropic Messages and Google Gemini wire protocols over real HTTP on 127.0.0.1, with deterministic answers
-// and injectable faults.
+// and injectable faults. Tool calls on every wire: an answer's `toolCalls` are rendered in the wire's shape
+// (tool_calls / function_call items / tool_use blocks / functionCall parts, finish reason the wire's tool-call
+// reason), and each request's tool calls, tool results and offered tools are normalised into FakeRequest
+// (messages[].toolCalls, {role:'tool', toolCallId, name?}, tools). test/helpers/agent-script.ts scripts a loop.
 //
 //   POST /v1/chat/completions   OpenAI Chat Completions (JSON, or SSE when stream:true)
 //   POST /v1/responses          OpenAI Responses (JSON only)
@@ -25,7 +28,18 @@ import type { Fault, FakeAnswer, FakeProvider, FakeProviderOptions, FakeProvider
 import { fnv, sendJson, words } from './util.js';
 import { RateLimiter } from './rate-limit.js';
 
-export type { Fault, FakeAnswer, FakeMessage, FakeProvider, FakeProviderOptions, FakeProviderStats, FakeRequest, FaultRates } from './types.js';
+export type {
+  Fault,
+  FakeAnswer,
+  FakeMessage,
+  FakeProvider,
+  FakeProviderOptions,
+  FakeProviderStats,
+  FakeRequest,
+  FakeTool,
+  FakeToolCall,
+  FaultRates,
+} from './types.js';
 
 const LLM_ROUTES: Record<string, Wire> = { '/v1/chat/completions': openaiWire, '/v1/responses': openaiResponsesWire, '/v1/messages': anthropicWire };
 const llmWire = (path: string): Wire | undefined => LLM_ROUTES[path] ?? (GOOGLE_ROUTE.test(path) ? googleWire : undefined);
@@ -58,7 +72,7 @@ const guessWire = (req: IncomingMessage, path: string): Wire =>
 const promptTokens = (fr: FakeRequest): number =>
   Math.max(
     1,
-    fr.messages.reduce((n, m) => n + words(m.content).length, 0),
+    fr.messages.reduce((n, m) => n + words(m.content).length + (m.toolCalls ? words(JSON.stringify(m.toolCalls.map((c) => c.args))).length : 0), 0),
   );
 
 export async function startFakeProvider(options: FakeProviderOptions = {}): Promise<FakeProvider> {
@@ -121,6 +135,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       path,
       model: parsed.model,
       messages: parsed.messages,
+      tools: parsed.tools ?? [],
       body,
       attempt,
       authorization: cred.raw,
@@ -196,10 +211,14 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       const a: string | FakeAnswer = await (options.answer ?? echoAnswer)(fr);
       const ans: FakeAnswer = typeof a === 'string' ? { text: a } : a;
       if (typeof ans?.text !== 'string') throw new Error('answer must be a string or {text: string}');
+      const calls = ans.toolCalls ?? [];
+      if (!Array.isArray(calls) || calls.some((c) => typeof c?.name !== 'string' || !c.name))
+        throw new Error('answer.toolCalls must be a list of {id?, name, args}');
       resolved = {
         text: ans.text,
+        toolCalls: calls.map((c) => ({ id: c.id ?? '', name: c.name, args: c.args ?? {} })),
         inputTokens: ans.inputTokens ?? promptTokens(fr),
-        outputTokens: ans.outputTokens ?? Math.max(1, words(ans.text).length),
+        outputTokens: ans.outputTokens ?? Math.max(1, words(ans.text).length + calls.reduce((n, c) => n + words(JSON.stringify(c.args ?? {})).length, 0)),
         finishReason: ans.finishReason,
       };
     } catch (err) {
@@ -212,6 +231,10 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     }
     answered(200);
     const id = `${(++idCounter).toString(36)}${fnv(attemptKey).toString(36)}`;
+    // Ids not given are derived from the response id: deterministic for a given request order, unique per server.
+    resolved.toolCalls.forEach((c, i) => {
+      if (!c.id) c.id = `${wire.name === 'anthropic' ? 'toolu' : 'call'}_${id}_${i}`;
+    });
     wire.sendAnswer(res, body, fr.model, resolved, id);
   }
 

@@ -1,8 +1,30 @@
 // Public types of the fake provider. Re-exported from server.ts; import them from there.
 
+/** A tool call as the fake provider normalises it from any wire (args parsed from JSON text when the wire sends text). */
+export interface FakeToolCall {
+  id: string;
+  name: string;
+  args: unknown;
+}
+
 export interface FakeMessage {
   role: string;
+  /** The text; a tool result's content as text (JSON text when the wire sent an object). */
   content: string;
+  /** An assistant message that called tools: its calls, in order. */
+  toolCalls?: FakeToolCall[];
+  /** A tool result ({role:'tool'}): the call it answers (google sends none unless the SDK sends functionResponse.id). */
+  toolCallId?: string;
+  /** A tool result: the tool's name when the wire says it (anthropic's tool_result does not). */
+  name?: string;
+}
+
+/** A tool the request offers the model, normalised from each wire's `tools`. */
+export interface FakeTool {
+  name: string;
+  description?: string;
+  /** JSON Schema of the arguments (openai `parameters`, anthropic `input_schema`, google `parameters`). */
+  parameters?: unknown;
 }
 
 export type WireName = 'openai' | 'openai-responses' | 'anthropic' | 'google';
@@ -17,6 +39,8 @@ export interface FakeRequest {
    * {role:'system'}; google's 'model' role becomes 'assistant'; content parts joined to text.
    */
   messages: FakeMessage[];
+  /** The tools offered ([] when none). */
+  tools: FakeTool[];
   /** The parsed JSON body as received (the raw text when it was not valid JSON). */
   body: any;
   /** 1-based: how many times this exact (wire, model, messages) has been requested so far, including this one. */
@@ -49,7 +73,14 @@ export type Fault =
   | { kind: 'malformed' };
 
 export interface FakeAnswer {
+  /** May be '' when the answer is only tool calls. */
   text: string;
+  /**
+   * Tool calls the model makes in this step (several = parallel calls). Ids: given, else generated
+   * deterministically from the response id (`call_<id>_<i>` / `toolu_<id>_<i>`). finishReason defaults to the
+   * wire's tool-call reason.
+   */
+  toolCalls?: { id?: string; name: string; args: unknown }[];
   inputTokens?: number;
   outputTokens?: number;
   /** Either wire's vocabulary; mapped across (stop<->end_turn, length<->max_tokens, tool_calls<->tool_use). */
@@ -111,6 +142,8 @@ export interface FakeProvider {
 /** What the server hands a wire module to render a successful answer. */
 export interface ResolvedAnswer {
   text: string;
+  /** Ids resolved; [] when the answer calls no tool. */
+  toolCalls: FakeToolCall[];
   inputTokens: number;
   outputTokens: number;
   finishReason?: string;
@@ -126,6 +159,7 @@ export interface WireError {
 export interface ParsedBody {
   model: string;
   messages: FakeMessage[];
+  tools?: FakeTool[];
   stream: boolean;
   /** Set when the body is not a valid request for this wire (answered 400 with this message). */
   invalid?: string;

@@ -83,3 +83,23 @@ export function finishFor(wire: 'openai' | 'anthropic', reason: string | undefin
   if (!reason) return fallback;
   return (wire === 'openai' ? TO_OPENAI[reason] : TO_ANTHROPIC[reason]) ?? reason;
 }
+
+/** Tool-call arguments sent as JSON text (openai, responses): the parsed value, or the raw text when it is not JSON. */
+export function argsOf(text: unknown): unknown {
+  if (typeof text !== 'string') return text ?? {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/** A tool result's content as text: a string as is, text parts joined, anything else as JSON. */
+export function resultText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content) && content.every((p) => typeof p === 'string' || typeof (p as { text?: unknown })?.text === 'string')) return textOf(content);
+  return content === undefined ? '' : JSON.stringify(content);
+}
+
+/** The JSON text of tool-call arguments as the wires that send text carry it. */
+export const argsText = (args: unknown): string => (typeof args === 'string' ? args : JSON.stringify(args ?? {}));
