@@ -197,7 +197,8 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
           cancel,
           stop: stop.signal,
           scrubber,
-          onRetry: ({ attempt, error, delayMs }) => options.onEvent?.({ type: 'call-retry', caseId, variantId, attempt, errorClass: error.errorClass, delayMs }),
+          onRetry: ({ attempt, error, delayMs }) =>
+            options.onEvent?.({ type: 'call-retry', caseId, variantId, attempt, errorClass: error.errorClass, delayMs }),
         },
         rateController: target.rateController,
         maxOutputTokens: item.variant.model.params.max_tokens,

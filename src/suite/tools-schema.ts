@@ -99,11 +99,15 @@ export function resolveTools(specs: ToolSpec[] | undefined, where: { file: strin
       });
     }
     if (parameters.type !== undefined && parameters.type !== 'object') {
-      throw new EvalspecError('SUITE_SCHEMA', `tool "${spec.name}": parameters must describe an object (type: object), not ${JSON.stringify(parameters.type)}`, {
-        file: where.file,
-        line: where.lineOf(['tools', index, 'parameters']) ?? line,
-        hint: 'providers pass a tool its arguments as one JSON object: { type: object, properties: { … } }',
-      });
+      throw new EvalspecError(
+        'SUITE_SCHEMA',
+        `tool "${spec.name}": parameters must describe an object (type: object), not ${JSON.stringify(parameters.type)}`,
+        {
+          file: where.file,
+          line: where.lineOf(['tools', index, 'parameters']) ?? line,
+          hint: 'providers pass a tool its arguments as one JSON object: { type: object, properties: { … } }',
+        },
+      );
     }
     if (spec.results === undefined && !('result' in spec) && spec.function === undefined) {
       throw new EvalspecError('SUITE_SCHEMA', `tool "${spec.name}" has no way to answer: give it results:, result: or function:`, {
@@ -147,10 +151,14 @@ export function normaliseToolResults(
     if (tools && !tools.some((t) => t.name === name)) {
       const names = tools.map((t) => t.name);
       const guess = suggest(name, names);
-      throw new EvalspecError('CASES_SCHEMA', `tool_results names the tool "${name}", which the suite does not declare${guess ? ` (did you mean ${guess}?)` : ''}`, {
-        ...where,
-        hint: names.length ? `the suite's tools: ${names.join(', ')}` : 'declare the tool under tools: in the suite',
-      });
+      throw new EvalspecError(
+        'CASES_SCHEMA',
+        `tool_results names the tool "${name}", which the suite does not declare${guess ? ` (did you mean ${guess}?)` : ''}`,
+        {
+          ...where,
+          hint: names.length ? `the suite's tools: ${names.join(', ')}` : 'declare the tool under tools: in the suite',
+        },
+      );
     }
     out[name] = isFixedResultList(value) ? value : [{ result: value }];
   }

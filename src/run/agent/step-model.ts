@@ -91,15 +91,18 @@ export function stepModel(model: LanguageModelV3, options: StepModelOptions): { 
         });
         return { ...(hit.step as Pick<LanguageModelV3GenerateResult, 'content' | 'finishReason' | 'usage'>), warnings: [] };
       }
-      const outcome = await callWithRetries<LanguageModelV3GenerateResult>(({ signal }) => Promise.resolve(inner.doGenerate({ ...params, abortSignal: signal })), {
-        ...options.retry,
-        rate: options.rateController && {
-          controller: options.rateController,
-          promptTokens: () => promptTokens(params.prompt),
-          maxOutputTokens: options.maxOutputTokens,
-          usage: (r) => ({ input: r.usage.inputTokens.total, output: r.usage.outputTokens.total }),
+      const outcome = await callWithRetries<LanguageModelV3GenerateResult>(
+        ({ signal }) => Promise.resolve(inner.doGenerate({ ...params, abortSignal: signal })),
+        {
+          ...options.retry,
+          rate: options.rateController && {
+            controller: options.rateController,
+            promptTokens: () => promptTokens(params.prompt),
+            maxOutputTokens: options.maxOutputTokens,
+            usage: (r) => ({ input: r.usage.inputTokens.total, output: r.usage.outputTokens.total }),
+          },
         },
-      });
+      );
       if (!outcome.ok) throw new StepFailure(step, outcome.error, outcome.attempts);
       const result = outcome.value;
       const record: StepRecord = {

@@ -77,7 +77,11 @@ export class ToolAnswerer {
     const tool = this.tools.get(name);
     if (!tool) return { ok: false, class: 'unknown-tool', message: `no tool named "${name}" (the suite's tools: ${[...this.tools.keys()].join(', ')})` };
     if (!tool.validate(args)) {
-      return { ok: false, class: 'invalid-args', message: `the arguments do not match the parameters of "${name}": ${formatJsonSchemaErrors(tool.validate.errors)}` };
+      return {
+        ok: false,
+        class: 'invalid-args',
+        message: `the arguments do not match the parameters of "${name}": ${formatJsonSchemaErrors(tool.validate.errors)}`,
+      };
     }
     const fixed = this.item.toolResults?.[name]?.find((r) => argsContain(args, r.args)) ?? tool.results.find((r) => argsContain(args, r.args));
     if (fixed) return { ok: true, value: fixed.result };
@@ -107,7 +111,8 @@ export class ToolAnswerer {
     } catch (error) {
       if (!(error instanceof UserCodeError)) throw error;
       if (error.kind === 'aborted') throw signal.reason ?? error;
-      if (error.kind === 'timeout') return { ok: false, class: 'tool-timeout', message: `${tool.name} did not return within ${tool.timeoutMs} ms (timeout_ms)` };
+      if (error.kind === 'timeout')
+        return { ok: false, class: 'tool-timeout', message: `${tool.name} did not return within ${tool.timeoutMs} ms (timeout_ms)` };
       if (error.kind === 'crashed') return { ok: false, class: 'tool-error', message: `${tool.name} crashed: ${error.message}` };
       return { ok: false, class: 'tool-error', message: `${tool.name} threw: ${error.thrownMessage ?? error.message}` };
     }
