@@ -123,7 +123,8 @@ export class UserCodePool {
 
   private pickWorker(): PoolWorker {
     let best: PoolWorker | undefined;
-    for (const pw of this.workers) if (best === undefined || pw.inflight.size < best.inflight.size) best = pw;
+    // A worker being pinged after a timeout may be about to be terminated: new work must not go down with it.
+    for (const pw of this.workers) if (!pw.pinging && (best === undefined || pw.inflight.size < best.inflight.size)) best = pw;
     if (best !== undefined && (best.inflight.size === 0 || this.workers.length >= this.size)) return best;
     return this.spawn();
   }
