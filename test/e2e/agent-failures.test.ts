@@ -9,7 +9,7 @@ import type { FakeAnswer, FakeRequest } from '../fake-provider/server.js';
 import { runCli, tempDir, writeFiles, jsonl } from '../helpers/cli.js';
 import { queryDb } from '../helpers/store.js';
 import { useFakeProvider } from '../helpers/suite.js';
-import { stepOf, toolResult } from '../helpers/agent-script.js';
+import { stepOf, toolResult, toolResultsOf } from '../helpers/agent-script.js';
 
 const KEY = 'sk-agent-failures-test-key-0123456789';
 
@@ -21,6 +21,22 @@ function answer(req: FakeRequest): FakeAnswer {
   const step = stepOf(req);
   const call = (name: string, args: unknown): FakeAnswer => ({ text: '', toolCalls: [{ name, args }] });
   if (task === 'loop') return call('get_reservation', { reservation_id: `R${step}` });
+  if (task === 'book-two' && step === 0) {
+    // Two calls in one step: the AI SDK runs them in parallel; the second must see the first's booking.
+    return {
+      text: '',
+      toolCalls: [
+        { name: 'book', args: { seat: '1A' } },
+        { name: 'book', args: { seat: '1B' } },
+      ],
+    };
+  }
+  if (task === 'book-two')
+    return {
+      text: `results: ${toolResultsOf(req)
+        .map((m) => m.content)
+        .join(' ')}`,
+    };
   if (step > 0) {
     const last = req.messages.at(-1)!;
     return { text: task.startsWith('book') ? `booked: ${JSON.stringify(toolResult(req, 'book'))}` : `saw: ${last.content}` };
@@ -91,7 +107,7 @@ describe('agent failures are the agent’s, recorded in its transcript', () => {
 
   it('classes unknown tools, invalid args, throws and hangs, stops at max_steps, and resets function state per case and repeat', async () => {
     const dir = tempDir();
-    const tasks = ['unknown', 'invalid', 'throws', 'loop', 'book-a', 'book-b', 'hangs'];
+    const tasks = ['unknown', 'invalid', 'throws', 'loop', 'book-a', 'book-b', 'book-two', 'hangs'];
     writeFiles(dir, {
       'evalspec.yaml': suiteYaml(fake.server.openaiBaseURL, 'repeat: 2\n'),
       'cases.jsonl': jsonl(tasks.map((task) => ({ id: task, vars: { task, seats: task === 'book-b' ? 20 : 10 } }))),
@@ -140,6 +156,11 @@ describe('agent failures are the agent’s, recorded in its transcript', () => {
           .map((r) => r.output)
           .sort(),
       ).toEqual([`booked: {"bookings":1,"seats":${seats},"repeat":0}`, `booked: {"bookings":1,"seats":${seats},"repeat":1}`]);
+    }
+
+    // One step's parallel calls of a module run one after the other, each on the state the previous left.
+    for (const row of byCase('book-two')) {
+      expect(row.output).toBe(`results: {"bookings":1,"seats":10,"repeat":${row.repeat}} {"bookings":2,"seats":10,"repeat":${row.repeat}}`);
     }
   });
 

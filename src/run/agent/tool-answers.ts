@@ -65,6 +65,8 @@ export function argsContain(args: unknown, expected: Record<string, unknown> | u
 /** Answers one item's tool calls; holds the state of its function tools (one object per module, from initialState). */
 export class ToolAnswerer {
   private readonly states = new Map<string, Record<string, unknown>>();
+  /** Per module, the call in flight: calls of one step run in parallel, but each must see the state the one before left. */
+  private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly tools: ReadonlyMap<string, SuiteTool>,
@@ -85,7 +87,15 @@ export class ToolAnswerer {
     }
     const fixed = this.item.toolResults?.[name]?.find((r) => argsContain(args, r.args)) ?? tool.results.find((r) => argsContain(args, r.args));
     if (fixed) return { ok: true, value: fixed.result };
-    if (tool.function) return this.callFunction(tool, tool.function, args, signal);
+    if (tool.function) {
+      const url = tool.function.url;
+      const answer = (this.queues.get(url) ?? Promise.resolve()).then(() => this.callFunction(tool, tool.function!, args, signal));
+      this.queues.set(
+        url,
+        answer.catch(() => undefined),
+      );
+      return answer;
+    }
     if (tool.defaultResult) return { ok: true, value: tool.defaultResult.value };
     return {
       ok: false,
