@@ -29,6 +29,8 @@ export interface CallResponse {
   transcript?: Transcript;
   /** An agent whose every model step came from the cache: the result is a cached one (this run paid nothing). */
   cached?: boolean;
+  /** What this run paid, when it differs from costUsd (an agent's cached steps cost nothing now); null: unpriced. */
+  paidCostUsd?: number | null;
 }
 
 export interface CallTarget {

@@ -318,7 +318,9 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
         const response = outcome.value;
         const latencyMs = response.latencyMs ?? (target.measuresLatency ? outcome.latencyMs : undefined);
         const cost = response.costUsd ?? pricer.cost(item.variant.model, response.inputTokens, response.outputTokens, response.cachedInputTokens);
-        if (cost !== undefined) spentUsd += cost;
+        // An agent whose steps were partly cached paid less than its conversation costs (what a cost check sees).
+        const paid = response.paidCostUsd !== undefined ? (response.paidCostUsd ?? undefined) : cost;
+        if (paid !== undefined) spentUsd += paid;
         const scored = await score(item, response.text, latencyMs, cost, response.transcript);
         row = resultRow(
           item,
@@ -329,7 +331,7 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
             latencyMs: latencyMs ?? null,
             inputTokens: response.inputTokens ?? null,
             outputTokens: response.outputTokens ?? null,
-            costUsd: cost ?? null,
+            costUsd: paid ?? null,
             attempts: outcome.attempts,
           },
           response.transcript,

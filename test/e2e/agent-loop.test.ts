@@ -3,7 +3,8 @@
 // (a fixed result of the suite), then its flight (a function tool), then answers from both results: three real
 // provider calls through the AI SDK. The stored result carries the transcript (steps, arguments, results) and the
 // tokens summed over the steps; a rerun replays the three model steps from the cache (no request reaches the
-// provider), runs the tools again and stores the same transcript.
+// provider), runs the tools again and stores the same transcript; it paid nothing, and its checks see the
+// conversation's cost.
 import { describe, expect, it } from 'vitest';
 import type { FakeProvider } from '../fake-provider/server.js';
 import { runCli, tempDir, writeFiles, jsonl } from '../helpers/cli.js';
@@ -34,7 +35,7 @@ const TOOLS_MODULE = `export function getFlight(args, ctx) {
 function suiteYaml(providers: string, model: string): string {
   return `name: agent-loop
 ${providers}
-models: [${model}]
+models: [{ id: ${model}, price: { input_per_mtok: 1000, output_per_mtok: 2000 } }]
 prompts:
   - id: v1
     messages:
@@ -53,7 +54,7 @@ tools:
     parameters: { type: object, properties: { flight: { type: string } }, required: [flight] }
     function: ./tools.mjs#getFlight
 cases: cases.jsonl
-checks: [{ type: contains, value: "departs at 10:00" }]
+checks: [{ type: contains, value: "departs at 10:00" }, { type: max-cost, value: 0.09 }]
 `;
 }
 
@@ -88,6 +89,8 @@ interface Row {
   input_tokens: number;
   output_tokens: number;
   latency_ms: number | null;
+  cost_usd: number | null;
+  checks_json: string;
   error_class: string | null;
   transcript_json: string;
 }
@@ -120,7 +123,12 @@ describe.each(WIRES)('a three-step agent on $name', (wire) => {
     const [row] = queryDb<Row>(dir, 'SELECT * FROM results');
     expect(row.error_class).toBeNull();
     expect(row.output).toBe('Flight HAT001 departs at 10:00.');
-    expect(row.pass).toBe(1);
+    // The conversation's cost at the suite's price: 60 input tokens × $1000/Mtok + 18 output × $2000/Mtok = $0.096,
+    // over the max-cost bar of $0.09; the answer check passes.
+    expect(row.pass).toBe(0);
+    expect(row.cost_usd).toBeCloseTo(0.096, 9);
+    const verdicts = (r: Row) => JSON.parse(r.checks_json).map((c: { pass: boolean | null }) => c.pass);
+    expect(verdicts(row)).toEqual([true, false]);
     expect([row.input_tokens, row.output_tokens]).toEqual([60, 18]);
     expect(row.latency_ms).toBeGreaterThan(0);
     const transcript = JSON.parse(row.transcript_json);
@@ -148,6 +156,9 @@ describe.each(WIRES)('a three-step agent on $name', (wire) => {
     const again = rows.find((r) => r.run_id !== row.run_id)!;
     expect(again.cached).toBe(1);
     expect([again.output, again.input_tokens, again.output_tokens]).toEqual([row.output, 60, 18]);
+    // This run paid nothing, but the checks see what the conversation costs, as for a cached single call.
+    expect(again.cost_usd).toBe(0);
+    expect(verdicts(again)).toEqual([true, false]);
     expect(withoutTimes(JSON.parse(again.transcript_json))).toEqual(withoutTimes(transcript));
   });
 });

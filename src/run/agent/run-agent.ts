@@ -12,7 +12,7 @@ import type { CallResponse } from '../call-target.js';
 import type { CallOutcome } from '../call-with-retries.js';
 import { classifyError } from '../errors.js';
 import { buildAgentTranscript, type ToolCallLog } from './agent-transcript.js';
-import { StepFailure, stepModel, type StepModelOptions } from './step-model.js';
+import { StepFailure, stepModel, type StepModelOptions, type StepRecord } from './step-model.js';
 import { ToolAnswerer, type ToolItem, type ToolModules } from './tool-answers.js';
 
 export interface AgentRun {
@@ -86,6 +86,7 @@ export async function runAgent(run: AgentRun): Promise<CallOutcome<CallResponse 
   }
   const transcript = buildAgentTranscript(run.messages, result.steps, records, toolLog, run.maxSteps);
   const fresh = records.filter((r) => !r.cached);
+  const priced = (r: StepRecord) => run.price(r.inputTokens, r.outputTokens, r.cachedInputTokens);
   return {
     ok: true,
     attempts: attempts(),
@@ -95,8 +96,10 @@ export async function runAgent(run: AgentRun): Promise<CallOutcome<CallResponse 
       inputTokens: sum(records.map((r) => r.inputTokens)),
       outputTokens: sum(records.map((r) => r.outputTokens)),
       finishReason: result.finishReason,
-      // What this run paid: its fresh steps at list price (cached steps cost nothing, as a cached single call).
-      costUsd: sum(fresh.map((r) => run.price(r.inputTokens, r.outputTokens, r.cachedInputTokens))),
+      // The conversation's cost at list price (what cost checks see, cached or not), and what this run paid: its
+      // fresh steps only (a cached step costs nothing now, as a cached single call).
+      costUsd: sum(records.map(priced)),
+      paidCostUsd: sum(fresh.map(priced)) ?? null,
       // The conversation's time: its model steps (each from its slot, a cached one at its recorded latency) and its tool calls.
       latencyMs: sum([...records.map((r) => r.latencyMs), ...[...toolLog.values()].map((l) => l.latencyMs)]),
       transcript,

@@ -81,15 +81,17 @@ export function stepModel(model: LanguageModelV3, options: StepModelOptions): { 
       const key = cache ? stepCacheKey(cache.identity, params, cache.repeat) : undefined;
       const hit = key ? await cache!.get(key) : undefined;
       if (hit?.step) {
+        const replayed = hit.step as Pick<LanguageModelV3GenerateResult, 'content' | 'finishReason' | 'usage'>;
         steps.push({
           step,
           cached: true,
           latencyMs: hit.latencyMs,
           inputTokens: hit.inputTokens ?? undefined,
           outputTokens: hit.outputTokens ?? undefined,
+          cachedInputTokens: replayed.usage?.inputTokens?.cacheRead,
           attempts: 0,
         });
-        return { ...(hit.step as Pick<LanguageModelV3GenerateResult, 'content' | 'finishReason' | 'usage'>), warnings: [] };
+        return { ...replayed, warnings: [] };
       }
       const outcome = await callWithRetries<LanguageModelV3GenerateResult>(
         ({ signal }) => Promise.resolve(inner.doGenerate({ ...params, abortSignal: signal })),
