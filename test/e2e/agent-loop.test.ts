@@ -4,7 +4,7 @@
 // provider calls through the AI SDK. The stored result carries the transcript (steps, arguments, results) and the
 // tokens summed over the steps; a rerun replays the three model steps from the cache (no request reaches the
 // provider), runs the tools again and stores the same transcript; it paid nothing, and its checks see the
-// conversation's cost.
+// conversation's cost. A changed tool misses the cache.
 import { describe, expect, it } from 'vitest';
 import type { FakeProvider } from '../fake-provider/server.js';
 import { runCli, tempDir, writeFiles, jsonl } from '../helpers/cli.js';
@@ -160,5 +160,13 @@ describe.each(WIRES)('a three-step agent on $name', (wire) => {
     expect(again.cost_usd).toBe(0);
     expect(verdicts(again)).toEqual([true, false]);
     expect(withoutTimes(JSON.parse(again.transcript_json))).toEqual(withoutTimes(transcript));
+
+    // The tools are part of each step's cache key: a changed tool description reaches the model, so every step is called again.
+    writeFiles(dir, { 'evalspec.yaml': suiteYaml(wire.providers(fake.server), wire.model).replace('Look up a flight', 'Look up a flight by number') });
+    fake.server.reset();
+    const changed = await runCli(['run', 'evalspec.yaml'], { cwd: dir, env: { [wire.env]: KEY } });
+    expect(changed.exitCode, changed.stderr).toBe(0);
+    expect(fake.server.requests).toHaveLength(3);
+    expect(fake.server.requests[0].tools.find((t) => t.name === 'get_flight')!.description).toBe('Look up a flight by number');
   });
 });
