@@ -84,6 +84,8 @@ export async function runAgent(run: AgentRun): Promise<CallOutcome<CallResponse 
     }
     return { ok: false, error: classifyError(error, { timedOut: false, cancelled: run.cancel?.aborted ?? false }), attempts: attempts() };
   }
+  // Ctrl-C during a tool call: the SDK records the aborted call as a tool error and may end the loop; not a result.
+  if (run.cancel?.aborted) return { ok: false, error: classifyError(undefined, { timedOut: false, cancelled: true }), attempts: attempts() };
   const transcript = buildAgentTranscript(run.messages, result.steps, records, toolLog, run.maxSteps);
   const fresh = records.filter((r) => !r.cached);
   const priced = (r: StepRecord) => run.price(r.inputTokens, r.outputTokens, r.cachedInputTokens);
