@@ -23,7 +23,7 @@ import { openRun } from './run-record.js';
 import { RateLimits } from './rate-limit/registry.js';
 import type { RateLimitFigures } from './rate-limit/controller.js';
 import { countMessageTokens } from './tokens.js';
-import { loadToolModules, runAgent } from './agent/index.js';
+import { loadToolModules, runAgentItem, type AgentContext, type AgentRetry } from './agent/index.js';
 
 import type { RunOptions } from './run-options.js';
 
@@ -153,10 +153,10 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
   let spentUsd = 0;
   let fatal: EvalspecError | undefined;
 
-  /** The target's call through run/'s one retry loop (call-with-retries.ts). */
-  function callTarget(target: CallTarget, item: WorkItem): Promise<CallOutcome<CallResponse>> {
-    const { caseId, variantId, repeat, messages } = item;
-    return callWithRetries(({ signal }) => target.call({ caseId, repeat, vars: item.planned.case.vars, messages, params: item.variant.model.params, signal }), {
+  /** What every call of an item through run/'s one retry loop (call-with-retries.ts) shares: model call or agent step. */
+  function retryFor(target: CallTarget, item: WorkItem): AgentRetry {
+    const { caseId, variantId } = item;
+    return {
       policy,
       timeoutMs: target.timeoutMs ?? suite.timeoutMs,
       slot: slots.get(target.connectionKey, target.concurrency),
@@ -164,6 +164,14 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
       stop: stop.signal,
       scrubber,
       onRetry: ({ attempt, error, delayMs }) => options.onEvent?.({ type: 'call-retry', caseId, variantId, attempt, errorClass: error.errorClass, delayMs }),
+    };
+  }
+
+  /** The target's call through run/'s one retry loop. */
+  function callTarget(target: CallTarget, item: WorkItem): Promise<CallOutcome<CallResponse>> {
+    const { caseId, repeat, messages } = item;
+    return callWithRetries(({ signal }) => target.call({ caseId, repeat, vars: item.planned.case.vars, messages, params: item.variant.model.params, signal }), {
+      ...retryFor(target, item),
       rate: target.rateController && {
         controller: target.rateController,
         promptTokens: () => countMessageTokens(messages),
@@ -173,41 +181,17 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
     });
   }
 
-  /**
-   * A network model with tools declared runs as an agent (run/agent/): each model step through the retries, the
-   * rate controller, the slot and the cache of its own; the whole-call cache is not used for it (its steps are
-   * cached, so a rerun replays them and runs the tools again, which a whole-call entry would skip).
-   */
-  function callAgent(target: CallTarget, item: WorkItem) {
-    const { caseId, variantId, repeat, messages } = item;
-    const identity = useCache ? target.cacheIdentity : null;
-    return runAgent({
-      model: target.languageModel!,
-      tools: suite.tools,
-      modules: toolModules,
-      maxSteps: suite.maxSteps,
-      item: { caseId, repeat, vars: item.planned.case.vars, toolResults: item.planned.case.toolResults },
-      messages,
-      params: item.variant.model.params,
-      step: {
-        retry: {
-          policy,
-          timeoutMs: target.timeoutMs ?? suite.timeoutMs,
-          slot: slots.get(target.connectionKey, target.concurrency),
-          cancel,
-          stop: stop.signal,
-          scrubber,
-          onRetry: ({ attempt, error, delayMs }) =>
-            options.onEvent?.({ type: 'call-retry', caseId, variantId, attempt, errorClass: error.errorClass, delayMs }),
-        },
-        rateController: target.rateController,
-        maxOutputTokens: item.variant.model.params.max_tokens,
-        cache: identity ? { identity, repeat, get: (key) => store.cache.get(key), put: (key, response) => writer.addCache(key, response) } : undefined,
-      },
-      price: (input, output, cachedInput) => pricer.cost(item.variant.model, input, output, cachedInput),
-      cancel,
-    });
-  }
+  // A network model with tools declared runs as an agent (run/agent/), each model step through the retries, the
+  // rate controller, the slot and a cache of its own. The whole-call cache is not used for it: a whole-conversation
+  // entry would skip the tools, which a rerun runs again (their steps replayed from the cache).
+  const agents: AgentContext = {
+    suite,
+    modules: toolModules,
+    retryFor,
+    cache: useCache ? { get: (key) => store.cache.get(key), put: (key, response) => writer.addCache(key, response) } : undefined,
+    price: (model, input, output, cachedInput) => pricer.cost(model, input, output, cachedInput),
+    cancel,
+  };
 
   /** The item's checks on one output (from the cache or from the call). */
   async function score(item: WorkItem, output: string, latencyMs: number | undefined, costUsd: number | undefined, transcript: Transcript | undefined) {
@@ -287,7 +271,7 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
     } else {
       const reservation = budget?.reserve(item);
       if (reservation === null) return; // over the budget: not started, not stored; a resume runs it
-      const outcome = agent ? await callAgent(target, item) : await callTarget(target, item);
+      const outcome = agent ? await runAgentItem(agents, target, item) : await callTarget(target, item);
       budget?.releaseJudgeHold(reservation ?? undefined); // the judges reserve their own calls now
       if (!outcome.ok && outcome.error.errorClass === 'cancelled') {
         budget?.settle(reservation ?? undefined, null);

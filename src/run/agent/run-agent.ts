@@ -6,7 +6,10 @@
 // transcript, and only a step the retries could not bring through is the item's error.
 import { generateText, jsonSchema, stepCountIs, tool, type ToolSet } from 'ai';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
-import type { GenerationParams, Message, SuiteTool } from '../../suite/index.js';
+import type { GenerationParams, Message, ModelRef, Suite, SuiteTool } from '../../suite/index.js';
+import type { WorkItem } from '../../plan/index.js';
+import type { CachedResponse } from '../../store/index.js';
+import type { CallTarget } from '../call-target.js';
 import { finalAnswerOf } from '../../score/index.js';
 import type { CallResponse } from '../call-target.js';
 import type { CallOutcome } from '../call-with-retries.js';
@@ -108,4 +111,42 @@ export async function runAgent(run: AgentRun): Promise<CallOutcome<CallResponse 
       cached: records.length > 0 && fresh.length === 0,
     },
   };
+}
+
+/** The retry settings of one item's calls (execute.ts builds them), without the rate gate (step-model.ts adds it). */
+export type AgentRetry = StepModelOptions['retry'];
+
+/** What the run gives every agent item. */
+export interface AgentContext {
+  suite: Pick<Suite, 'tools' | 'maxSteps'>;
+  modules: ToolModules;
+  retryFor(target: CallTarget, item: WorkItem): AgentRetry;
+  /** The run's cache (absent with --no-cache). */
+  cache?: { get(key: string): Promise<CachedResponse | undefined>; put(key: string, response: CachedResponse): void };
+  price(model: ModelRef, input: number | undefined, output: number | undefined, cachedInput: number | undefined): number | undefined;
+  cancel?: AbortSignal;
+}
+
+/** One work item of a network target run as an agent, with the run's retries, cache and prices. */
+export function runAgentItem(context: AgentContext, target: CallTarget, item: WorkItem): ReturnType<typeof runAgent> {
+  const { caseId, repeat, messages } = item;
+  const model = item.variant.model;
+  const identity = context.cache ? target.cacheIdentity : null;
+  return runAgent({
+    model: target.languageModel!,
+    tools: context.suite.tools,
+    modules: context.modules,
+    maxSteps: context.suite.maxSteps,
+    item: { caseId, repeat, vars: item.planned.case.vars, toolResults: item.planned.case.toolResults },
+    messages,
+    params: model.params,
+    step: {
+      retry: context.retryFor(target, item),
+      rateController: target.rateController,
+      maxOutputTokens: model.params.max_tokens,
+      cache: identity && context.cache ? { identity, repeat, ...context.cache } : undefined,
+    },
+    price: (input, output, cachedInput) => context.price(model, input, output, cachedInput),
+    cancel: context.cancel,
+  });
 }
