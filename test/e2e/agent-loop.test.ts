@@ -1,5 +1,5 @@
 // The agent loop end to end (issue #16): the built CLI runs a suite whose model has tools against the loopback fake
-// provider speaking OpenAI Chat, OpenAI Responses and Anthropic Messages. A scripted model looks a reservation up
+// provider speaking OpenAI Chat, OpenAI Responses, Anthropic Messages and Google Gemini. A scripted model looks a reservation up
 // (a fixed result of the suite), then its flight (a function tool), then answers from both results: three real
 // provider calls through the AI SDK. The stored result carries the transcript (steps, arguments, results) and the
 // tokens summed over the steps; a rerun replays the three model steps from the cache (no request reaches the
@@ -78,6 +78,12 @@ const WIRES: Wire[] = [
     providers: (p) => `providers:\n  anthropic: { baseURL: "${p.anthropicBaseURL}" }`,
     model: 'anthropic:claude-3-5-haiku-latest',
     env: 'ANTHROPIC_API_KEY',
+  },
+  {
+    name: 'Google Gemini',
+    providers: (p) => `providers:\n  google: { baseURL: "${p.googleBaseURL}" }`,
+    model: 'google:gemini-2.0-flash',
+    env: 'GOOGLE_GENERATIVE_AI_API_KEY',
   },
 ];
 
