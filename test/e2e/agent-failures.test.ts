@@ -1,7 +1,7 @@
 // An agent's own failures are recorded in its transcript and the run goes on (issue #16, "Bad input"): a call of a
-// tool the suite does not declare (`unknown-tool`), arguments failing the tool's parameters (`invalid-args`), a
-// function tool that throws (`tool-error`) or hangs (`tool-timeout`: its worker is stopped), a loop that hits
-// `max_steps` (stop `max-steps`). Function tools keep a state per case and repeat, started by `initialState(vars)`:
+// tool the suite does not declare (`unknown-tool`), arguments that are not JSON or fail the tool's parameters
+// (`invalid-args`), a function tool that throws (`tool-error`) or hangs (`tool-timeout`: its worker is stopped), a
+// loop that hits `max_steps` (stop `max-steps`). Function tools keep a state per case and repeat, started by `initialState(vars)`:
 // every case (and repeat) books into a fresh database. A provider failure the retries cannot fix at step N is the
 // result's error, naming the step. A tool whose parameters are not a JSON Schema stops the suite before any call.
 import { describe, expect, it } from 'vitest';
@@ -43,6 +43,7 @@ function answer(req: FakeRequest): FakeAnswer {
   }
   if (task === 'unknown') return call('delete_everything', {});
   if (task === 'invalid') return call('get_reservation', { reservation_id: 42 });
+  if (task === 'badjson') return call('get_reservation', '{"reservation_id": '); // arguments cut off: not JSON
   if (task === 'throws') return call('explode', {});
   if (task === 'hangs') return call('hang', {});
   if (task === 'badstep') return call('get_reservation', { reservation_id: 'ZFA04Y' });
@@ -107,7 +108,7 @@ describe('agent failures are the agent’s, recorded in its transcript', () => {
 
   it('classes unknown tools, invalid args, throws and hangs, stops at max_steps, and resets function state per case and repeat', async () => {
     const dir = tempDir();
-    const tasks = ['unknown', 'invalid', 'throws', 'loop', 'book-a', 'book-b', 'book-two', 'hangs'];
+    const tasks = ['unknown', 'invalid', 'badjson', 'throws', 'loop', 'book-a', 'book-b', 'book-two', 'hangs'];
     writeFiles(dir, {
       'evalspec.yaml': suiteYaml(fake.server.openaiBaseURL, 'repeat: 2\n'),
       'cases.jsonl': jsonl(tasks.map((task) => ({ id: task, vars: { task, seats: task === 'book-b' ? 20 : 10 } }))),
@@ -129,6 +130,11 @@ describe('agent failures are the agent’s, recorded in its transcript', () => {
     const [invalid] = toolMessages(byCase('invalid')[0]);
     expect(invalid).toMatchObject({ name: 'get_reservation', step: 1, error: { class: 'invalid-args' } });
     expect(invalid.error!.message).toContain('reservation_id must be string');
+
+    const [badJson] = toolMessages(byCase('badjson')[0]);
+    expect(badJson).toMatchObject({ name: 'get_reservation', step: 1, error: { class: 'invalid-args' } });
+    const badJsonCall = JSON.parse(byCase('badjson')[0].transcript_json!).messages.find((m: { role: string }) => m.role === 'assistant').toolCalls[0];
+    expect(badJsonCall).toMatchObject({ args: '{"reservation_id": ', invalid: { class: 'invalid-args' } }); // the raw text kept
 
     const [thrown] = toolMessages(byCase('throws')[0]);
     expect(thrown).toMatchObject({ name: 'explode', error: { class: 'tool-error' } });
