@@ -108,7 +108,7 @@ describe('agent failures are the agent’s, recorded in its transcript', () => {
 
   it('classes unknown tools, invalid args, throws and hangs, stops at max_steps, and resets function state per case and repeat', async () => {
     const dir = tempDir();
-    const tasks = ['unknown', 'invalid', 'badjson', 'throws', 'loop', 'book-a', 'book-b', 'book-two', 'hangs'];
+    const tasks = ['throws', 'unknown', 'invalid', 'badjson', 'loop', 'book-a', 'book-b', 'book-two', 'hangs'];
     writeFiles(dir, {
       'evalspec.yaml': suiteYaml(fake.server.openaiBaseURL, 'repeat: 2\n'),
       'cases.jsonl': jsonl(tasks.map((task) => ({ id: task, vars: { task, seats: task === 'book-b' ? 20 : 10 } }))),
@@ -136,10 +136,14 @@ describe('agent failures are the agent’s, recorded in its transcript', () => {
     const badJsonCall = JSON.parse(byCase('badjson')[0].transcript_json!).messages.find((m: { role: string }) => m.role === 'assistant').toolCalls[0];
     expect(badJsonCall).toMatchObject({ args: '{"reservation_id": ', invalid: { class: 'invalid-args' } }); // the raw text kept
 
-    const [thrown] = toolMessages(byCase('throws')[0]);
-    expect(thrown).toMatchObject({ name: 'explode', error: { class: 'tool-error' } });
-    expect(thrown.error!.message).toContain('the database is down');
-    expect(byCase('throws')[0].output).toContain('the database is down'); // the model was told the tool's error
+    // Every repeat: the second runs right after the hung tool of the first (cases run in repeat order), and must
+    // not be sent to the hung worker, which is about to be stopped.
+    for (const row of byCase('throws')) {
+      const [thrown] = toolMessages(row);
+      expect(thrown).toMatchObject({ name: 'explode', error: { class: 'tool-error' } });
+      expect(thrown.error!.message).toContain('the database is down');
+      expect(row.output).toContain('the database is down'); // the model was told the tool's error
+    }
 
     for (const row of byCase('hangs')) {
       const [hung] = toolMessages(row);
