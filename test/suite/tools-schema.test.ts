@@ -64,6 +64,13 @@ describe('tools: in the suite', () => {
     expect(load(HEAD + TOOLS + 'max_steps: 4\n' + cases('  - { id: c1, vars: { q: hi } }\n')).maxSteps).toBe(4);
   });
 
+  it('warns when no model of the suite would call the tools', () => {
+    const body = TOOLS + cases('  - { id: c1, vars: { q: hi } }\n');
+    const functionOnly = load(HEAD.replace('models: [openai:gpt-4o-mini]', 'models: [function:./app.mjs]') + body);
+    expect(functionOnly.warnings).toContain('the suite declares tools:, but no model is a network model: function: and replay: models do not call them');
+    expect(load(HEAD + body).warnings.filter((w) => w.includes('tools'))).toEqual([]);
+  });
+
   it('tools and max_steps change the suite hash; a case’s tool_results change its content hash', () => {
     const body = cases('  - { id: c1, vars: { q: hi } }\n');
     const plain = load(HEAD + body);
