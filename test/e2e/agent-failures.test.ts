@@ -190,6 +190,20 @@ describe('agent failures are the agent’s, recorded in its transcript', () => {
   });
 });
 
+describe('--dry-run of an agent suite', () => {
+  it('says that each agent item is estimated as one call of up to max_steps', async () => {
+    const dir = tempDir();
+    writeFiles(dir, {
+      'evalspec.yaml': suiteYaml('http://127.0.0.1:9/v1'),
+      'cases.jsonl': jsonl([{ id: 'c1', vars: { task: 'book' } }]),
+      'tools.mjs': TOOLS_MODULE,
+    });
+    const result = await runCli(['run', 'evalspec.yaml', '--dry-run'], { cwd: dir, env: { OPENAI_API_KEY: KEY } });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain('an agent of up to 3 steps (max_steps) per case: each is estimated as one call');
+  });
+});
+
 describe('a bad tools: section stops the suite before any call', () => {
   it('names the file, the line and the fix when parameters are not a JSON Schema', async () => {
     const dir = tempDir();
