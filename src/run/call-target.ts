@@ -3,6 +3,7 @@
 import type { JudgeRequest, Transcript } from '../score/index.js';
 import type { Message, GenerationParams, ModelRef } from '../suite/index.js';
 import type { RateController } from './rate-limit/controller.js';
+import type { LanguageModelV3 } from '@ai-sdk/provider';
 
 export interface CallRequest {
   caseId: string;
@@ -26,6 +27,10 @@ export interface CallResponse {
   latencyMs?: number;
   /** What an agent did (issue #16): set by agent targets, replayed conversations, function targets with context. */
   transcript?: Transcript;
+  /** An agent whose every model step came from the cache: the result is a cached one (this run paid nothing). */
+  cached?: boolean;
+  /** What this run paid, when it differs from costUsd (an agent's cached steps cost nothing now); null: unpriced. */
+  paidCostUsd?: number | null;
 }
 
 export interface CallTarget {
@@ -38,6 +43,8 @@ export interface CallTarget {
   timeoutMs?: number;
   /** Network models: the rate controller every attempt passes (rate-limit/). */
   rateController?: RateController;
+  /** Network models: the AI SDK model an agent loop drives (run/agent/), when the suite declares tools. */
+  languageModel?: LanguageModelV3;
   /** What identifies the endpoint in the cache key (never the API key); null: not cached. */
   cacheIdentity: Record<string, unknown> | null;
   call(request: CallRequest): Promise<CallResponse>;

@@ -171,6 +171,12 @@ export function estimatePlan(plan: Plan, options: EstimateOptions = {}): RunEsti
   if (variants.some((v) => !v.outputSource.startsWith('mean'))) {
     notes.push('no previous run for some variants: output length is the assumed --expected-output-tokens; a previous run of the suite replaces it');
   }
+  if (plan.suite.tools.length > 0 && plan.variants.some((v) => providerDefinition(v.model.providerType).kind === 'network')) {
+    // How many steps an agent takes is known only when it runs: each of its items is counted as one model call here.
+    notes.push(
+      `the suite's tools make every network model an agent of up to ${plan.suite.maxSteps} steps (max_steps) per case: each is estimated as one call, so its cost and time may be up to ${plan.suite.maxSteps}× this`,
+    );
+  }
   notes.push(
     `input tokens counted with the ${TOKENIZER_NAME} tokenizer (exact for GPT-3.5/4-era OpenAI models, an estimate for others); the response cache is not consulted, so this is an upper bound`,
   );

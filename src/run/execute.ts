@@ -23,6 +23,7 @@ import { openRun } from './run-record.js';
 import { RateLimits } from './rate-limit/registry.js';
 import type { RateLimitFigures } from './rate-limit/controller.js';
 import { countMessageTokens } from './tokens.js';
+import { loadToolModules, runAgentItem, type AgentContext, type AgentRetry } from './agent/index.js';
 
 import type { RunOptions } from './run-options.js';
 
@@ -100,6 +101,8 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
   const targets = await buildTargets(suite, suite.models, scrubber, warnings, rateLimits);
   // Judge checks: their models resolved (keys checked) before anything is stored; see judge-client.ts.
   validateDeferredChecks(plan);
+  // Function tools' modules loaded (exports checked) before anything is stored: a broken module is the suite's error.
+  const toolModules = suite.tools.length > 0 ? await loadToolModules(suite) : new Map();
   const pricer = createPricer();
   // One budget for model and judge calls (budget.ts): judges reserve through the judge client's hook.
   const budget = options.maxCostUsd === undefined ? undefined : createBudget(plan, pricer, options.maxCostUsd, options.expectedOutputTokens);
@@ -150,10 +153,10 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
   let spentUsd = 0;
   let fatal: EvalspecError | undefined;
 
-  /** The target's call through run/'s one retry loop (call-with-retries.ts). */
-  function callTarget(target: CallTarget, item: WorkItem): Promise<CallOutcome<CallResponse>> {
-    const { caseId, variantId, repeat, messages } = item;
-    return callWithRetries(({ signal }) => target.call({ caseId, repeat, vars: item.planned.case.vars, messages, params: item.variant.model.params, signal }), {
+  /** What every call of an item through run/'s one retry loop (call-with-retries.ts) shares: model call or agent step. */
+  function retryFor(target: CallTarget, item: WorkItem): AgentRetry {
+    const { caseId, variantId } = item;
+    return {
       policy,
       timeoutMs: target.timeoutMs ?? suite.timeoutMs,
       slot: slots.get(target.connectionKey, target.concurrency),
@@ -161,6 +164,14 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
       stop: stop.signal,
       scrubber,
       onRetry: ({ attempt, error, delayMs }) => options.onEvent?.({ type: 'call-retry', caseId, variantId, attempt, errorClass: error.errorClass, delayMs }),
+    };
+  }
+
+  /** The target's call through run/'s one retry loop. */
+  function callTarget(target: CallTarget, item: WorkItem): Promise<CallOutcome<CallResponse>> {
+    const { caseId, repeat, messages } = item;
+    return callWithRetries(({ signal }) => target.call({ caseId, repeat, vars: item.planned.case.vars, messages, params: item.variant.model.params, signal }), {
+      ...retryFor(target, item),
       rate: target.rateController && {
         controller: target.rateController,
         promptTokens: () => countMessageTokens(messages),
@@ -169,6 +180,18 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
       },
     });
   }
+
+  // A network model with tools declared runs as an agent (run/agent/), each model step through the retries, the
+  // rate controller, the slot and a cache of its own. The whole-call cache is not used for it: a whole-conversation
+  // entry would skip the tools, which a rerun runs again (their steps replayed from the cache).
+  const agents: AgentContext = {
+    suite,
+    modules: toolModules,
+    retryFor,
+    cache: useCache ? { get: (key) => store.cache.get(key), put: (key, response) => writer.addCache(key, response) } : undefined,
+    price: (model, input, output, cachedInput) => pricer.cost(model, input, output, cachedInput),
+    cancel,
+  };
 
   /** The item's checks on one output (from the cache or from the call). */
   async function score(item: WorkItem, output: string, latencyMs: number | undefined, costUsd: number | undefined, transcript: Transcript | undefined) {
@@ -214,7 +237,8 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
 
   async function processItem(item: WorkItem): Promise<void> {
     const target = targets.get(item.variant.model.label)!;
-    const cacheKey = useCache && target.cacheIdentity ? cacheKeyFor(target.cacheIdentity, item) : undefined;
+    const agent = target.languageModel !== undefined && suite.tools.length > 0;
+    const cacheKey = useCache && target.cacheIdentity && !agent ? cacheKeyFor(target.cacheIdentity, item) : undefined;
     let cachedResponse: CachedResponse | undefined;
     if (cacheKey) cachedResponse = await store.cache.get(cacheKey);
 
@@ -247,13 +271,14 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
     } else {
       const reservation = budget?.reserve(item);
       if (reservation === null) return; // over the budget: not started, not stored; a resume runs it
-      const outcome = await callTarget(target, item);
+      const outcome = agent ? await runAgentItem(agents, target, item) : await callTarget(target, item);
       budget?.releaseJudgeHold(reservation ?? undefined); // the judges reserve their own calls now
       if (!outcome.ok && outcome.error.errorClass === 'cancelled') {
         budget?.settle(reservation ?? undefined, null);
         return; // not stored: a resume runs it again
       }
-      counts.called++;
+      if (outcome.ok && outcome.value.cached) counts.cached++;
+      else counts.called++;
       if (!outcome.ok) {
         counts.errors++;
         if (outcome.error.errorClass === 'auth' && !fatal) {
@@ -277,18 +302,20 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
         const response = outcome.value;
         const latencyMs = response.latencyMs ?? (target.measuresLatency ? outcome.latencyMs : undefined);
         const cost = response.costUsd ?? pricer.cost(item.variant.model, response.inputTokens, response.outputTokens, response.cachedInputTokens);
-        if (cost !== undefined) spentUsd += cost;
+        // An agent whose steps were partly cached paid less than its conversation costs (what a cost check sees).
+        const paid = response.paidCostUsd !== undefined ? (response.paidCostUsd ?? undefined) : cost;
+        if (paid !== undefined) spentUsd += paid;
         const scored = await score(item, response.text, latencyMs, cost, response.transcript);
         row = resultRow(
           item,
           response.text,
           scored,
           {
-            cached: false,
+            cached: response.cached ?? false,
             latencyMs: latencyMs ?? null,
             inputTokens: response.inputTokens ?? null,
             outputTokens: response.outputTokens ?? null,
-            costUsd: cost ?? null,
+            costUsd: paid ?? null,
             attempts: outcome.attempts,
           },
           response.transcript,

@@ -111,6 +111,7 @@ export function networkTarget(
     concurrency: cfg.concurrency,
     timeoutMs: cfg.timeout_ms,
     cacheIdentity,
+    languageModel: isV3(lm) ? lm : undefined,
     async call(req) {
       if (isV3(lm)) return callModelDirect(lm, req);
       const { generateText } = await import('ai'); // only for models older than the V3 interface

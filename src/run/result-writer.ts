@@ -21,6 +21,13 @@ export class ResultWriter {
     else this.flushSoon(this.options.maxDelayMs);
   }
 
+  /** A cache entry on its own (an agent's model step, written as it finishes whether or not its item succeeds). */
+  addCache(key: string, response: CachedResponse): void {
+    this.cacheEntries.push({ key, response });
+    if (this.cacheEntries.length >= this.options.maxBatch) this.flushSoon(0);
+    else this.flushSoon(this.options.maxDelayMs);
+  }
+
   private flushSoon(delay: number): void {
     if (this.timer && delay > 0) return;
     if (this.timer) clearTimeout(this.timer);

@@ -38,6 +38,7 @@ export {
   type JudgeModelInput,
 } from './registry.js';
 export { defineCheck, commonCheckFields } from './checks/definition.js';
+export { compileJsonSchema, formatErrors as formatJsonSchemaErrors, JSON_SCHEMA_FORMATS } from './checks/json.js';
 export type { InlineCheckFunction, InlineCheckSource } from './checks/javascript.js';
 export type { Evaluate, PrepareEnv } from './evaluator.js';
 export { OutputView, parseJsonOutput, type ParsedJson } from './output-view.js';

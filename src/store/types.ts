@@ -128,6 +128,8 @@ export interface CachedResponse {
   finishReason: string | null;
   /** An agent's whole conversation (issue #16), so a cached agent run is scored on the same steps. */
   transcript?: Transcript;
+  /** One model step of an agent (run/agent/step-model.ts): the provider's content, finish reason and usage, as JSON. */
+  step?: unknown;
 }
 
 export interface VariantAggregate {

@@ -8,6 +8,7 @@ import { caseRecordSchema, VALID_KEYS } from './schema.js';
 import { throwSchemaIssue } from './source-map.js';
 import { csvRows, jsonLines, readTextFile } from './text-file.js';
 import { validateCheckSpec, type CheckSpec } from './check-specs.js';
+import { normaliseToolResults, type FixedToolResult } from './tools-schema.js';
 
 export interface Case {
   id: string;
@@ -20,6 +21,8 @@ export interface Case {
   source: { file: string; line?: number };
   /** The record's `provenance:` (where a promoted production case came from), as written; not hashed. */
   provenance?: Record<string, unknown>;
+  /** The case's `tool_results:`, as lists per tool name (first match wins, before the tool's own results). */
+  toolResults?: Record<string, FixedToolResult[]>;
   /** Hash of what defines the case (vars + checks): a changed case is not silently compared to its old self. */
   contentHash: string;
 }
@@ -116,8 +119,11 @@ export function readCaseFile(file: string): RawCase[] {
   });
 }
 
-/** Validate raw case records into Cases: strict keys, checks validated, ids unique (or derived from content). */
-export function buildCases(raw: RawCase[], file: string, lineOf?: (index: number) => number | undefined): Case[] {
+/**
+ * Validate raw case records into Cases: strict keys, checks validated, ids unique (or derived from content).
+ * `tools`: the suite's tools, which a case's tool_results must name (undefined: not checked).
+ */
+export function buildCases(raw: RawCase[], file: string, lineOf?: (index: number) => number | undefined, tools?: readonly { name: string }[]): Case[] {
   const seen = new Map<string, number | undefined>();
   return raw.map(({ value, line: rawLine }, index) => {
     const line = rawLine ?? lineOf?.(index);
@@ -150,7 +156,9 @@ export function buildCases(raw: RawCase[], file: string, lineOf?: (index: number
       cluster: c.cluster === undefined ? undefined : String(c.cluster),
       source: { file, line },
       provenance: c.provenance,
-      contentHash: hashJson({ vars: c.vars, checks: c.checks }).slice(0, 16),
+      toolResults: normaliseToolResults(c.tool_results, tools, { file, line, caseId: id }),
+      // tool_results only when present: the hash of every case without them stays what it was.
+      contentHash: hashJson({ vars: c.vars, checks: c.checks, ...(c.tool_results ? { tool_results: c.tool_results } : {}) }).slice(0, 16),
     };
   });
 }

@@ -21,3 +21,4 @@ export {
   type DeploymentStage,
 } from './monitor-schema.js';
 export { type ValidatedMonitor } from './monitor-validation.js';
+export { TOOL_NAME_PATTERN, DEFAULT_MAX_STEPS, type SuiteTool, type FixedToolResult } from './tools-schema.js';

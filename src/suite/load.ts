@@ -26,6 +26,7 @@ import { validateBars } from './bars.js';
 import type { MonitorSpec, ProductionSpec } from './monitor-schema.js';
 import { repeatCount } from './repeat-spec.js';
 import { validateMonitors } from './monitor-validation.js';
+import { DEFAULT_MAX_STEPS, resolveTools, type SuiteTool } from './tools-schema.js';
 
 export interface ModelRef {
   /** As written in the suite, e.g. "openai:gpt-4o-mini" or "replay:outputs/gpt-4.jsonl". */
@@ -74,6 +75,10 @@ export interface Suite {
   production: ProductionSpec;
   /** Online monitors of production traffic, in file order (empty when the suite has none). */
   monitors: MonitorSpec[];
+  /** The tools network models may call (empty: no model runs as an agent); docs/agents.md. */
+  tools: SuiteTool[];
+  /** Model steps an agent may take per case and repeat (`max_steps`, default 10). */
+  maxSteps: number;
 }
 
 function validKeysAt(path: readonly PropertyKey[]): readonly string[] | undefined {
@@ -96,6 +101,7 @@ function validKeysAt(path: readonly PropertyKey[]): readonly string[] | undefine
   if (top === 'retries') return VALID_KEYS.retries;
   if (top === 'repeat') return VALID_KEYS.repeat;
   if (top === 'bars') return VALID_KEYS.bar;
+  if (top === 'tools' && second === undefined) return VALID_KEYS.tool;
   return undefined;
 }
 
@@ -259,6 +265,7 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
   }
 
   const checks = cfg.checks.map((spec, i) => validateCheckSpec(spec, { file, line: lineOf(['checks', i]) }));
+  const tools = resolveTools(cfg.tools, { file, dir, lineOf });
   let cases: Case[];
   if (typeof cfg.cases === 'string') {
     const casesFile = resolve(dir, cfg.cases);
@@ -269,12 +276,13 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
         hint: 'check the "cases:" path in the suite (it is relative to the suite file)',
       });
     }
-    cases = buildCases(readCaseFile(casesFile), casesFile);
+    cases = buildCases(readCaseFile(casesFile), casesFile, undefined, tools);
   } else {
     cases = buildCases(
       cfg.cases.map((value) => ({ value })),
       file,
       (i) => lineOf(['cases', i]),
+      tools,
     );
   }
   const warnings: string[] = [];
@@ -283,6 +291,9 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
     warnings.push('some cases have no checks: they pass whatever the output');
   }
 
+  if (tools.length > 0 && !models.some((m) => PROVIDER_TYPE_FACTS[m.providerType].model !== 'file')) {
+    warnings.push('the suite declares tools:, but no model is a network model: function: and replay: models do not call them');
+  }
   const promptsImplicit = !cfg.prompts;
   const prompts = cfg.prompts ?? [{ id: 'default', messages: [] as Prompt['messages'] }];
   validateBars(cfg.bars, { file, lineOf, models: allModels, prompts: prompts as Prompt[], promptsImplicit, cases, checks, baseline: cfg.baseline });
@@ -319,5 +330,7 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
     warnings,
     production: cfg.production ?? { attributes: {}, redact: { attributes: [], patterns: [] } },
     monitors,
+    tools,
+    maxSteps: cfg.max_steps ?? DEFAULT_MAX_STEPS,
   };
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { monitorsSchema, productionSchema } from './monitor-schema.js';
 import { REPEAT_REDUCE_PATTERN, reducerK } from './repeat-spec.js';
 import { PROVIDER_TYPES } from './provider-types.js';
+import { maxStepsSchema, toolResultsSchema, toolsSchema, VALID_TOOL_KEYS } from './tools-schema.js';
 // Model params and price shapes are shared with judge models, whose schemas live with the check definitions in
 // score/ (suite imports score, never the reverse: docs/architecture.md).
 import { modelEntryObjectSchema, paramsSchema, priceSchema, type GenerationParams, type PriceOverride } from '../score/index.js';
@@ -111,6 +112,10 @@ export const suiteFileSchema = z.strictObject({
   production: productionSchema.optional(),
   /** Online scoring and drift alerts on production traffic (docs/monitoring.md). */
   monitors: monitorsSchema,
+  /** Tools a network model may call; with tools declared a model runs as an agent (docs/agents.md). */
+  tools: toolsSchema,
+  /** Model steps (provider calls) an agent may take per case and repeat; default 10 (tools-schema.ts). */
+  max_steps: maxStepsSchema,
 });
 export type SuiteFile = z.infer<typeof suiteFileSchema>;
 
@@ -127,6 +132,8 @@ export const caseRecordSchema = z.strictObject({
    * outside the case's content hash and the suite hash: it documents a case, it never changes what is run.
    */
   provenance: z.record(z.string(), z.unknown()).optional(),
+  /** This case's answers of the suite's tools, keyed by tool name (they win over the tool's own `results:`). */
+  tool_results: toolResultsSchema,
 });
 
 /** Valid keys of each strict object, for "unknown key" messages. */
@@ -143,4 +150,5 @@ export const VALID_KEYS = {
   model: ['id', 'label', 'params', 'price', 'price_as', 'rate_limit'],
   rateLimit: Object.keys(rateLimitSchema.shape),
   repeat: ['n', 'reduce'],
+  tool: VALID_TOOL_KEYS,
 } as const;

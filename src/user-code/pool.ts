@@ -16,6 +16,8 @@ export type UserCodeMessage =
   | { t: 'load'; url: string }
   | { t: 'module'; url: string; exportName: string; output: string; context: Record<string, unknown> }
   | { t: 'target'; url: string; exportName: string; input: Record<string, unknown> }
+  /** An agent's `function:` tool: `(args, ctx)`; answers {value, state} (ctx.state as the call left it). */
+  | { t: 'tool'; url: string; exportName: string; args: unknown; ctx: Record<string, unknown> }
   | { t: 'inline'; body: string; isAsync: boolean; output: string; vars: Record<string, unknown>; context: Record<string, unknown> }
   | { t: 'regex'; source: string; flags: string; text: string };
 
@@ -121,7 +123,8 @@ export class UserCodePool {
 
   private pickWorker(): PoolWorker {
     let best: PoolWorker | undefined;
-    for (const pw of this.workers) if (best === undefined || pw.inflight.size < best.inflight.size) best = pw;
+    // A worker being pinged after a timeout may be about to be terminated: new work must not go down with it.
+    for (const pw of this.workers) if (!pw.pinging && (best === undefined || pw.inflight.size < best.inflight.size)) best = pw;
     if (best !== undefined && (best.inflight.size === 0 || this.workers.length >= this.size)) return best;
     return this.spawn();
   }
@@ -167,7 +170,7 @@ export class UserCodePool {
     if (error) pending.reject(error);
     else pending.resolve(value);
     if (checkWorker && pw.alive) {
-      if (pending.message.t === 'target') pw.worker.postMessage({ t: 'abort', ref: pending.id });
+      if (pending.message.t === 'target' || pending.message.t === 'tool') pw.worker.postMessage({ t: 'abort', ref: pending.id });
       this.ping(pw);
     }
   }
@@ -200,8 +203,8 @@ export class UserCodePool {
     const victims = [...pw.inflight.values()];
     pw.inflight.clear();
     for (const pending of victims) {
-      if (!pending.resent && pending.message.t !== 'target') {
-        // Checks are pure: run them again in a fresh worker. A target may have side effects (a paid call).
+      if (!pending.resent && pending.message.t !== 'target' && pending.message.t !== 'tool') {
+        // Checks are pure: run them again in a fresh worker. A target or a tool may have side effects (a paid call).
         pending.resent = true;
         this.dispatch(pending);
       } else {

@@ -3,6 +3,7 @@
 // worker file would need a loader). Plain JavaScript that needs only node: built-ins.
 //
 // Messages in: load {url}; module {url, exportName, output, context}; target {url, exportName, input};
+// tool {url, exportName, args, ctx};
 // inline {body, isAsync, output, vars, context} (the code also sees context.transcript/toolCalls/metadata by name); regex {source, flags, text}; abort {ref}; ping.
 // Messages out: {id, ok: true, value} | {id, ok: false, error: {name, message, what}} | {id, pong: true}.
 // In isolated mode (workerData.isolated) inline code runs in a node:vm context holding only the language's
@@ -143,6 +144,18 @@ async function run(msg) {
       controllers.set(msg.id, controller);
       try {
         return await pick(await load(msg.url), msg.exportName)({ ...msg.input, signal: controller.signal });
+      } finally {
+        controllers.delete(msg.id);
+      }
+    }
+    case 'tool': {
+      // ctx.state may be changed in place or replaced: what it holds after the call goes back as the item's state.
+      const controller = new AbortController();
+      controllers.set(msg.id, controller);
+      try {
+        const ctx = { ...msg.ctx, signal: controller.signal };
+        const value = await pick(await load(msg.url), msg.exportName)(msg.args, ctx);
+        return { value, state: ctx.state };
       } finally {
         controllers.delete(msg.id);
       }

@@ -53,6 +53,7 @@ export const jsonSchema = defineCheck({
   },
 });
 
+/** Ajv's first errors as one line (`/path message; …`); shared with tool arguments checked against a tool's parameters. */
 export function formatErrors(errors: ErrorObject[] | null | undefined): string {
   if (!errors || errors.length === 0) return 'invalid';
   return errors
@@ -103,20 +104,33 @@ function ajvFor(schema: unknown): Ajv | Ajv2020 {
   return (ajv07 ??= new Ajv(AJV_OPTIONS));
 }
 
-export function compileSchema(schema: Record<string, unknown> | boolean, where: CheckLocation): ValidateFunction {
+/**
+ * A JSON schema compiled the way the json-schema check does (draft-07, or 2020-12 via `$schema`; strict keywords;
+ * the formats above), cached by content. Throws ajv's error when the schema does not compile (a tool's
+ * `parameters` reuse it: suite/tools-schema.ts).
+ */
+export function compileJsonSchema(schema: Record<string, unknown> | boolean): ValidateFunction {
   const key = JSON.stringify(schema);
   let validate = schemaCache.get(key);
   if (validate === undefined) {
-    try {
-      validate = ajvFor(schema).compile(schema);
-    } catch (err) {
-      throw new EvalspecError('CHECK_INVALID', `invalid \`json-schema\` check: ${(err as Error).message}`, {
-        ...where,
-        hint: 'fix the schema (draft-07, or draft 2020-12 via `$schema`); supported formats: ' + Object.keys(FORMATS).join(', '),
-        cause: err,
-      });
-    }
+    validate = ajvFor(schema).compile(schema);
     schemaCache.set(key, validate);
   }
   return validate;
+}
+
+/** The names of the string formats a schema may use. */
+export const JSON_SCHEMA_FORMATS = Object.keys(FORMATS);
+
+/** compileJsonSchema with a CHECK_INVALID error naming where the schema is (json-schema and tool-args checks). */
+export function compileSchema(schema: Record<string, unknown> | boolean, where: CheckLocation): ValidateFunction {
+  try {
+    return compileJsonSchema(schema);
+  } catch (err) {
+    throw new EvalspecError('CHECK_INVALID', `invalid \`json-schema\` check: ${(err as Error).message}`, {
+      ...where,
+      hint: 'fix the schema (draft-07, or draft 2020-12 via `$schema`); supported formats: ' + JSON_SCHEMA_FORMATS.join(', '),
+      cause: err,
+    });
+  }
 }
