@@ -31,7 +31,7 @@ function prng(seed) {
 }
 
 /** The suite and its 500 cases (each with its expected tool calls and its tracking codes as tool results). */
-function writeSuite(dir, port) {
+export function writeSuite(dir, port) {
   fs.mkdirSync(dir, { recursive: true });
   const rand = prng(9);
   const code = () =>
@@ -134,6 +134,29 @@ function readStore(db) {
   }
 }
 
+/**
+ * CPU seconds used so far by the evalspec process under `root` (GNU time's child, or root itself), from
+ * /proc/<pid>/stat (utime + stime, in clock ticks of 10 ms); null when there is no /proc.
+ */
+function cpuOfTree(root) {
+  try {
+    const kids = fs.readFileSync(`/proc/${root}/task/${root}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    const pid = kids.length ? Number(kids[0]) : root;
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime: fields 14 and 15 of stat
+  } catch {
+    return null;
+  }
+}
+
+/** The CPU used between two instants, from samples [ms, cpuS] taken every 50 ms (the nearest sample at or after each). */
+function cpuBetween(series, fromMs, toMs) {
+  const at = (t) => series.find(([ms, cpu]) => ms >= t && cpu !== null)?.[1] ?? null;
+  const a = at(fromMs);
+  const b = at(toMs);
+  return a === null || b === null ? null : b - a;
+}
+
 /** `bench` gives the harness's helpers: timed, waitQuiet, add, check, CLI, WORK, reps, f. */
 export async function runW9({ timed, waitQuiet, add, check, CLI, WORK, reps, f }) {
   console.log(`\n## W9: an agent, ${W9.n} cases x ${W9.steps} steps at ${W9.latencyMs} ms per step, concurrency ${W9.concurrency} (limit ${f(limitS, 3)} s)`);
@@ -147,12 +170,18 @@ export async function runW9({ timed, waitQuiet, add, check, CLI, WORK, reps, f }
       const json = path.join(dir, 'out.json');
       const busyBefore = await waitQuiet(`evalspec W9#${rep}`);
       await server.reset();
-      const r = await timed(process.execPath, [CLI, 'run', 'evalspec.yaml', '--db', db, '--json', json, '--no-progress', '--no-cache'], { cwd: dir });
+      const cpuSeries = [];
+      const r = await timed(process.execPath, [CLI, 'run', 'evalspec.yaml', '--db', db, '--json', json, '--no-progress', '--no-cache'], {
+        cwd: dir,
+        // the process's CPU every 50 ms, so the calls phase's CPU per step is known without start-up and reports
+        onTick: (child) => cpuSeries.push([Date.now(), cpuOfTree(child.pid)]),
+      });
       const stats = await server.stats();
       const steps = W9.n * W9.steps;
       const stored = r.code === 0 && fs.existsSync(db) ? readStore(db) : null;
       if (!stored) console.error(`evalspec W9#${rep} exited with ${r.code}:\n${r.stderr.slice(-2000)}`);
       const callsS = stats.firstAt ? (stats.lastAt - stats.firstAt) / 1000 : null;
+      const callsCpuS = stats.firstAt ? cpuBetween(cpuSeries, stats.firstAt, stats.lastAt) : null;
       const rec = add({
         tool: 'evalspec',
         workload: `W9#${rep}`,
@@ -169,6 +198,8 @@ export async function runW9({ timed, waitQuiet, add, check, CLI, WORK, reps, f }
         peakRssMB: r.peakRssMB,
         cpuS: r.cpuS,
         cpuPerStepMs: r.cpuS === null ? null : (1000 * r.cpuS) / steps,
+        // the calls phase only (first request to last response at the server): the loop's own cost per step
+        callsCpuPerStepMs: callsCpuS === null ? null : (1000 * callsCpuS) / steps,
         serverCpuS: (stats.cpu.user + stats.cpu.system) / 1e6,
         rc: r.code,
         busyBefore,
@@ -186,7 +217,7 @@ export async function runW9({ timed, waitQuiet, add, check, CLI, WORK, reps, f }
       console.log(
         `evalspec W9#${rep} wall=${f(rec.wallS, 2)}s limit=${f(limitS, 3)}s wall/limit=${f(rec.ratio, 3)}` +
           (rec.phases ? ` (start ${f(rec.phases.startupS, 2)}s, calls ${f(callsS, 2)}s = ${f(rec.callsRatio, 3)}x, finish ${f(rec.phases.finishS, 2)}s)` : '') +
-          ` steps/s=${f(rec.stepsPerS, 0)} peak_rss=${f(rec.peakRssMB, 0)}MB cpu=${f(rec.cpuS, 1)}s (${f(rec.cpuPerStepMs, 2)} ms/step; server ${f(rec.serverCpuS, 1)}s)` +
+          ` steps/s=${f(rec.stepsPerS, 0)} peak_rss=${f(rec.peakRssMB, 0)}MB cpu=${f(rec.cpuS, 1)}s (${f(rec.cpuPerStepMs, 2)} ms/step, ${f(rec.callsCpuPerStepMs, 2)} ms/step during the calls; server ${f(rec.serverCpuS, 1)}s)` +
           ` in_flight max ${stats.maxInFlight} avg ${f(stats.avgInFlight, 1)} requests=${stats.requests} rc=${r.code}` +
           ` stored=${stored?.results ?? 0} (5 steps: ${stored?.fiveSteps ?? 0}, passed ${stored?.passed ?? 0}, errors ${stored?.errors ?? 0}) truth=${stats.finals.faithful}/${stats.finals.answered}` +
           (Object.keys(stats.anomalies).length ? ` anomalies=${JSON.stringify(stats.anomalies)}` : '') +
@@ -222,6 +253,14 @@ export async function runW9({ timed, waitQuiet, add, check, CLI, WORK, reps, f }
   const last = recs.at(-1);
   return [
     ['W9', `agent wall / limit (${f(limitS, 3)} s)`, `${f(last.wallS, 2)} s = ${f(med, 3)}x (calls ${f(last.callsRatio, 3)}x)`, '', '', '', ''],
-    ['W9', 'agent steps/s, peak RSS, CPU/step', `${f(last.stepsPerS, 0)}, ${f(last.peakRssMB, 0)} MB, ${f(last.cpuPerStepMs, 2)} ms`, '', '', '', ''],
+    [
+      'W9',
+      'agent steps/s, peak RSS, CPU/step (calls phase)',
+      `${f(last.stepsPerS, 0)}, ${f(last.peakRssMB, 0)} MB, ${f(last.cpuPerStepMs, 2)} ms (${f(last.callsCpuPerStepMs, 2)} ms)`,
+      '',
+      '',
+      '',
+      '',
+    ],
   ];
 }
