@@ -140,8 +140,8 @@ function readStore(db) {
  */
 function cpuOfTree(root) {
   try {
-    const kids = fs.readFileSync(`/proc/${root}/task/${root}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
-    const pid = kids.length ? Number(kids[0]) : root;
+    const isTime = fs.readFileSync(`/proc/${root}/comm`, 'utf8').trim() === 'time';
+    const pid = isTime ? Number(fs.readFileSync(`/proc/${root}/task/${root}/children`, 'utf8').trim().split(/\s+/)[0]) : root;
     const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime: fields 14 and 15 of stat
   } catch {
