@@ -70,6 +70,9 @@ export async function runAgent(run: AgentRun): Promise<CallOutcome<CallResponse 
     result = await generateText({
       model,
       messages: run.messages.map((m) => ({ role: m.role, content: m.content })),
+      // The system messages are the suite author's own prompt, not text from a user or a model: without this the
+      // SDK prints a prompt-injection warning to stderr for every conversation (500 cases, 500 warnings).
+      allowSystemInMessages: true,
       tools,
       stopWhen: stepCountIs(run.maxSteps),
       temperature: run.params.temperature,
