@@ -131,7 +131,7 @@ export interface AgentContext {
 }
 
 /** One work item of a network target run as an agent, with the run's retries, cache and prices. */
-export function runAgentItem(context: AgentContext, target: CallTarget, item: WorkItem): ReturnType<typeof runAgent> {
+export function runAgentItem(context: AgentContext, target: CallTarget, item: WorkItem, gate?: StepModelOptions['gate']): ReturnType<typeof runAgent> {
   const { caseId, repeat, messages } = item;
   const model = item.variant.model;
   const identity = context.cache ? target.cacheIdentity : null;
@@ -148,6 +148,7 @@ export function runAgentItem(context: AgentContext, target: CallTarget, item: Wo
       rateController: target.rateController,
       maxOutputTokens: model.params.max_tokens,
       cache: identity && context.cache ? { identity, repeat, ...context.cache } : undefined,
+      gate,
     },
     price: (input, output, cachedInput) => context.price(model, input, output, cachedInput),
     cancel: context.cancel,
