@@ -4,6 +4,7 @@
 // tables and file formats are report/'s. Only import surface of analysis/.
 export { loadCaseOutcomes, loadCaseTable, type CaseOutcomeScanOptions } from './case-outcomes.js';
 export { reducedPassValue, repeatReduceSummary, runRepeatReducer, shortOfK } from './repeat-reduction.js';
+export { passKCurves, curveKs, type PassKCurves, type PassKPoint } from './pass-k-curve.js';
 export {
   runPricing,
   runCostTotals,

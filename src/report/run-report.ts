@@ -15,6 +15,7 @@ import {
   repeatReduceSummary,
   runRepeatReducer,
   shortOfK,
+  passKCurves,
 } from '../analysis/index.js';
 import type { RepeatReducer } from '../suite/index.js';
 import { addRunAnalysis } from './analysis.js';
@@ -162,6 +163,11 @@ export async function buildRunReport(store: Store, runRef: string, level = 0.95,
     for (const v of variants) v.judgeCostUsd = judges.judgeCostUsd(v.id);
   }
   if (options.analysis !== false) addRunAnalysis(outcomes, run, report, { level });
+  for (const v of variants) {
+    // One run gives the whole curve, whatever the suite's reducer (absent with one repeat: outputs unchanged).
+    const curves = passKCurves(outcomes, v.id, level);
+    if (curves) Object.assign(v, curves);
+  }
   report.costs = costSummary(selection.finish(outcomes.cases, {}, caseIndex), level);
   const rateLimits = await store.rateLimits.list(runId);
   if (rateLimits.length > 0) report.rateLimits = rateLimits;

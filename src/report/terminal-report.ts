@@ -6,6 +6,7 @@ import { escapeTerminal } from './escape.js';
 import { pct, ciText, costText, ms, int, num, textTable } from './format.js';
 import { renderAnalysisText } from './analysis-render.js';
 import { renderJudgeSummary } from './judge-summary.js';
+import { renderPassKText } from './pass-k-render.js';
 
 export function variantTable(report: RunReport): string {
   const method = report.variants.find((v) => v.passRateCi)?.passRateCi?.method ?? 'wilson';
@@ -55,6 +56,7 @@ export async function renderTerminalReport(store: Store, report: RunReport, opti
   if (reduce) lines.push(reduce);
   if (report.variants.some((v) => v.costUsd !== v.listCostUsd))
     lines.push('paid = what this run paid (cache hits cost 0); list cost = the same calls at list price');
+  lines.push(...renderPassKText(report));
   lines.push(...renderAnalysisText(report));
   if (report.judges)
     lines.push(
