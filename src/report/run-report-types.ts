@@ -59,7 +59,14 @@ export interface RunReport {
   git: { commit: string | null; branch: string | null };
   repeat: number;
   /** How a case's repeats make its pass value (absent with one repeat and the default reducer). */
-  repeatReduce?: { reducer: string; k: number | null; estimator: string; shortCases: number };
+  repeatReduce?: {
+    reducer: string;
+    k: number | null;
+    estimator: string;
+    shortCases: number;
+    /** With `show` / `gate --reduce`: the reducer the suite stored, which --reduce replaced in every figure and verdict. */
+    storedReducer?: string;
+  };
   totalCalls: number;
   variants: VariantSummary[];
   warnings: string[];

@@ -16,6 +16,7 @@ import {
   runRepeatReducer,
   shortOfK,
   passKCurves,
+  withRepeatReducer,
 } from '../analysis/index.js';
 import type { RepeatReducer } from '../suite/index.js';
 import { addRunAnalysis } from './analysis.js';
@@ -60,8 +61,16 @@ function unpricedMessages(run: RunRecord, variants: VariantSummary[]): { warning
   };
 }
 
-export async function buildRunReport(store: Store, runRef: string, level = 0.95, options: { analysis?: boolean } = {}): Promise<RunReport> {
-  const run = await loadRun(store, runRef);
+export interface RunReportOptions {
+  analysis?: boolean;
+  /** A repeat reducer that replaces the stored one in every figure and bar verdict (`show` / `gate --reduce`). */
+  reduce?: string;
+}
+
+export async function buildRunReport(store: Store, runRef: string, level = 0.95, options: RunReportOptions = {}): Promise<RunReport> {
+  const loaded = await loadRun(store, runRef);
+  const override = options.reduce === undefined ? undefined : withRepeatReducer(loaded, options.reduce);
+  const run = override?.run ?? loaded;
   const runId = run.id;
   const aggregates = new Map((await store.results.aggregate(runId)).map((a) => [a.variantId, a]));
   const variants: VariantSummary[] = [];
@@ -140,7 +149,8 @@ export async function buildRunReport(store: Store, runRef: string, level = 0.95,
       `${shortCases} case × variant pairs have fewer results than the k of ${reducer.name} (the run stopped early): their ${reducer.name} uses k = their result count`,
     );
   }
-  const repeatReduce = repeatReduceSummary(reducer, run.repeat, shortCases);
+  const summary = repeatReduceSummary(reducer, run.repeat, shortCases);
+  const repeatReduce = summary && override ? { ...summary, storedReducer: override.stored } : summary;
   const report: RunReport = {
     formatVersion: 1,
     runId: run.id,

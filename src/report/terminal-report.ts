@@ -33,7 +33,9 @@ export function variantTable(report: RunReport): string {
 export function repeatReduceLine(report: RunReport): string | null {
   if (!report.repeatReduce) return null;
   const method = report.variants.find((v) => v.passRateCi)?.passRateCi?.method;
-  return `pass rate per case over ${report.repeat} repeats: ${report.repeatReduce.reducer}, the ${report.repeatReduce.estimator}${method ? `; interval: ${method}` : ''}`;
+  const { reducer, estimator, storedReducer } = report.repeatReduce;
+  const override = storedReducer !== undefined ? ` (--reduce: replaces the suite's ${storedReducer} in every figure and bar verdict)` : '';
+  return `pass rate per case over ${report.repeat} repeats: ${reducer}${override}, the ${estimator}${method ? `; interval: ${method}` : ''}`;
 }
 
 /** One line for the models the provider throttled: the limit, the rejections, the time spent waiting. */
