@@ -116,7 +116,13 @@ describe.skipIf(!existsSync(TAU_FILE))('examples/tau-bench-airline on the real �
     expect(records.filter((r) => r.reward === 1).length).toBe(84);
     expect(v.passHatK[0].value).toBeCloseTo(84 / 200, 12);
     // The terminal prints the curve on one line; the suite's own reducer (pass^4) is the pass rate.
-    expect(run.stdout).toContain(`  gpt-4o-tool-calling: ${shown.join(' · ')}`);
+    const line = `  gpt-4o-tool-calling: ${shown.join(' · ')}`;
+    expect(run.stdout).toContain(line);
+    // The README shows that line and the pass@k column, rounded as printed (the sum over 50 tasks × 100/50).
+    const readme = readFileSync(join(EXAMPLE, 'README.md'), 'utf8');
+    expect(readme).toContain(line);
+    const atShown = [1, 2, 3, 4].map((k) => (successes.map((c) => 1 - choose(4 - c, k) / choose(4, k)).reduce((a, b) => a + b, 0) * 2).toFixed(1));
+    expect(atShown).toEqual(['42.0', '56.7', '66.0', '72.0']);
     expect(v.passRate).toBeCloseTo(v.passHatK[3].value, 12);
     expect(v.passRateCi).toEqual(v.passHatK[3].ci);
     expect(readFileSync(join(dir, 'pass4.md'), 'utf8')).toContain('| gpt-4o-tool-calling | `pass^k` | 42.0% (31.5–52.5) | 27.3% (16.2–38.5) |');
