@@ -8,6 +8,9 @@ import { cleanupTempDirs, jsonl, runCli, tempDir, writeFiles } from '../helpers/
 import { startOver, watchedPage } from './helpers.js';
 import { chromiumAvailable, launchChromium } from '../../bench/chromium.mjs';
 
+// The rows as evaluateAll hands them to the page function (this file is type-checked with Node's lib, no DOM).
+type Row = { querySelectorAll(selector: string): ArrayLike<{ textContent: string | null }> };
+
 const available = chromiumAvailable() as boolean;
 // Locally without Chromium the suite is skipped; in CI (.ci/run installs it) a missing browser fails.
 const run = available || process.env.CI ? describe : describe.skip;
@@ -60,7 +63,7 @@ run('the pass^k table on the run page (Chromium)', () => {
     await page.waitForSelector('[data-testid=pass-k] tbody tr', { timeout: 15_000 });
     const rows = await page
       .locator('[data-testid=pass-k] tbody tr')
-      .evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => (td.textContent ?? '').replace(/\s+/g, ' ').trim())));
+      .evaluateAll((trs: Row[]) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => (td.textContent ?? '').replace(/\s+/g, ' ').trim())));
     // Per group of 4 cases (c = 3, 2, 1, 0 of 3): pass^1 = (1 + 2/3 + 1/3 + 0)/4 = 50%, pass^2 = (1 + 1/3)/4 = 33.3%,
     // pass^3 = 1/4 = 25%; pass@2 = (1 + 1 + 2/3 + 0)/4 = 66.7%, pass@3 = 3/4 = 75%.
     expect(rows.map((r) => [r[0], r[1].split(' ')[0], r[2].split(' ')[0]])).toEqual([
