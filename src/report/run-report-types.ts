@@ -39,7 +39,7 @@ export interface VariantSummary {
   judgeCostUsd?: number | null;
   /** With repeat > 1: the share of cases whose repeats disagree (see analysis.ts). */
   consistency?: ConsistencyFigure | null;
-  /** With repeat > 1: pass^1 … pass^n, each the mean of the per-case unbiased estimates with its interval (analysis/pass-k-curve.ts). */
+  /** With repeat > 1: pass^1 … pass^n, each the mean of the per-case unbiased estimates with its interval (analysis/pass-k-curve.ts); absent with { analysis: false }. */
   passHatK?: PassKPoint[];
   /** With repeat > 1: pass@1 … pass@n likewise. */
   passAtK?: PassKPoint[];

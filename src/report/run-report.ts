@@ -172,11 +172,13 @@ export async function buildRunReport(store: Store, runRef: string, level = 0.95,
     report.judges = judgeSummary;
     for (const v of variants) v.judgeCostUsd = judges.judgeCostUsd(v.id);
   }
-  if (options.analysis !== false) addRunAnalysis(outcomes, run, report, { level });
-  for (const v of variants) {
-    // One run gives the whole curve, whatever the suite's reducer (absent with one repeat: outputs unchanged).
-    const curves = passKCurves(outcomes, v.id, level);
-    if (curves) Object.assign(v, curves);
+  if (options.analysis !== false) {
+    addRunAnalysis(outcomes, run, report, { level });
+    for (const v of variants) {
+      // One run gives the whole curve, whatever the suite's reducer (absent with one repeat: outputs unchanged).
+      const curves = passKCurves(outcomes, v.id, level);
+      if (curves) Object.assign(v, curves);
+    }
   }
   report.costs = costSummary(selection.finish(outcomes.cases, {}, caseIndex), level);
   const rateLimits = await store.rateLimits.list(runId);
