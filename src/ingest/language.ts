@@ -9,15 +9,16 @@
 //   carries about a word), and
 // - eld finds a language and calls its answer reliable (`isReliable()`: enough n-grams and a clear lead).
 import type { ProductionMessage } from '../store/index.js';
+import { loadLanguageScorer, type LanguageScorer } from './language-scores.js';
 
-// eld's database costs ~150 MB of memory per thread that loads it, so it is loaded on demand, by the entry points that
-// finish records (the collector, batch import): never by `evalspec run`, the viewer, or the collector's scorer thread.
-type Eld = (typeof import('eld/extrasmall'))['eld'];
-let detector: Eld | undefined;
+// eld's database costs memory per thread that loads it (~15 MB of heap in language-scores.ts's compact form), so it
+// is loaded on demand, by the entry points that finish records (the collector, batch import): never by `evalspec
+// run`, the viewer, or the collector's scorer thread. language-scores.ts gives eld's answers at ~1/5 of its CPU.
+let detector: LanguageScorer | undefined;
 
 /** Load the language detector (idempotent). Every path that finishes records awaits it first. */
 export async function loadLanguageDetector(): Promise<void> {
-  detector ??= (await import('eld/extrasmall')).eld;
+  detector ??= await loadLanguageScorer();
 }
 
 export const MIN_LETTERS = 30;
