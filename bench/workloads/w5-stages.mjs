@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { template } from './w5-loadgen.mjs';
+import { requestBody, template } from './w5-loadgen.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const dist = (p) => import(path.join(HERE, '..', '..', 'dist', p));
@@ -41,12 +41,8 @@ const store = openStore(dbFile);
 await loadLanguageDetector();
 const ctx = ingestContext({ suite });
 const parents = new CallParentMemory();
-const { bytes, offsets } = template(100);
-const body = (r) => {
-  const out = Buffer.from(bytes);
-  for (const o of offsets) out.writeBigUInt64BE(BigInt(r) + 1n, o);
-  return out;
-};
+const request = template(100);
+const body = (r) => requestBody(request, r);
 
 const cpu = { decode: 0, map: 0, put: 0, claim: 0, read: 0, score: 0, complete: 0 };
 const us = () => {
