@@ -15,6 +15,8 @@ import { pathToFileURL } from 'node:url';
 export interface LanguageResultLike {
   language: string;
   isReliable(): boolean;
+  /** Every language's scaled score (eld's getScores()); for tests and diagnostics, not on the ingest path. */
+  getScores(): Record<string, number>;
 }
 
 export interface LanguageScorer {
@@ -36,6 +38,9 @@ function eldDirectory(): string {
   throw new Error('internal: the eld package (language detection) is not installed');
 }
 
+/** eld's orderAndScale: a language's score per n-gram, scaled to 0–1. */
+const scaled = (score: number, numNgrams: number) => score / numNgrams / (score / numNgrams + 25);
+
 /** eld subtracts this from every stored score to keep its database small, and adds it back when scoring. */
 const BASE_NGRAM_SCORE = 53;
 
@@ -53,6 +58,7 @@ async function buildScorer(): Promise<LanguageScorer> {
   const { LanguageResult } = await load<{ LanguageResult: LanguageResultClass }>('LanguageResult.js');
   const { dictionary } = await load<{ dictionary: string[] }>('dictionary.js');
   const { separators } = await load<{ separators: RegExp }>('regexPatterns.js');
+  const { avgScore } = await load<{ avgScore: Record<string, number> }>('avgScore.js');
 
   const languages = ngramsData.languages;
   const languageCount = Object.keys(languages).length;
@@ -126,10 +132,32 @@ async function buildScorer(): Promise<LanguageScorer> {
         const start = Math.floor(entry / 64) * 2;
         for (let k = start, end = start + (entry % 64) * 2; k < end; k += 2) results[table[k]!] += table[k + 1]!;
       }
-      // eld's getMaxLang: the first language with the highest positive score.
+      // eld's getMaxLang: the first language with the highest positive score; and the runner-up as eld's stable
+      // sort orders them (the highest of the others, the first on a tie), for its reliability rule below.
       let best = -1;
-      for (let l = 0, max = 0; l < languageCount; l++) if (results[l]! > 0 && results[l]! > max) ((max = results[l]!), (best = l));
-      return best === -1 ? new LanguageResult('', [], 0, {}) : new LanguageResult(languages[best]!, results, grams.size, languages);
+      let second = -1;
+      for (let l = 0; l < languageCount; l++) {
+        const value = results[l]!;
+        if (value <= 0) continue;
+        if (best === -1 || value > results[best]!) ((second = best), (best = l));
+        else if (second === -1 || value > results[second]!) second = l;
+      }
+      if (best === -1) return new LanguageResult('', [], 0, {});
+      const language = languages[best]!;
+      const numNgrams = grams.size;
+      return {
+        language,
+        // eld's LanguageResult.isReliable() at its default ratio 0.75, on the top two of its scaled scores: what it
+        // calls the runner-up's score is the runner-up's language index (eld 2.1.0 reads results[1][0]); kept so
+        // the answers stay eld's, as the parity test checks.
+        isReliable: () => {
+          if (numNgrams < 3) return false;
+          const top = scaled(results[best]!, numNgrams);
+          const next = second === -1 ? 0 : second;
+          return !(avgScore[language]! * 0.75 > top || 0.01 > Math.abs(top - next));
+        },
+        getScores: () => new LanguageResult(language, results, numNgrams, languages).getScores(),
+      };
     },
   };
 }
