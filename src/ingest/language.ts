@@ -36,11 +36,34 @@ export function languageText(input: readonly ProductionMessage[] | null): string
   return null;
 }
 
-/** Letters of a text as the rule counts them (CJK characters weighted). */
+const ONE_LETTER = /^\p{L}$/u;
+const ONE_CJK = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]$/u;
+
+/**
+ * Letters of a text as the rule counts them: each \p{L} once, and each CJK character CJK_WEIGHT − 1 more. One pass,
+ * ASCII by its code (no array of matches per record: W5's texts are mostly ASCII); the rest by the same classes.
+ */
 export function letterCount(text: string): number {
-  const letters = text.match(LETTER)?.length ?? 0;
-  const cjk = text.match(CJK)?.length ?? 0;
-  return letters + cjk * (CJK_WEIGHT - 1);
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) {
+      const lower = code | 0x20;
+      if (lower >= 0x61 && lower <= 0x7a) count++;
+      continue;
+    }
+    const point = text.codePointAt(i)!;
+    const char = String.fromCodePoint(point);
+    if (point > 0xffff) i++;
+    if (ONE_LETTER.test(char)) count++;
+    if (ONE_CJK.test(char)) count += CJK_WEIGHT - 1;
+  }
+  return count;
+}
+
+/** The same count by whole-text matches (the rule's definition; letterCount must agree with it). */
+export function letterCountByMatch(text: string): number {
+  return (text.match(LETTER)?.length ?? 0) + (text.match(CJK)?.length ?? 0) * (CJK_WEIGHT - 1);
 }
 
 /** ISO 639-1 code of the text's language, or null when the rule above cannot tell. */

@@ -4,6 +4,7 @@
 import { eld } from 'eld/extrasmall';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { letterCount, letterCountByMatch } from '../../src/ingest/language.js';
 import { loadLanguageScorer, type LanguageScorer } from '../../src/ingest/language-scores.js';
 
 // eld/extrasmall is imported above, so its own instance holds the database before the scorer releases the literal.
@@ -77,5 +78,17 @@ describe('language scores: eld parity', () => {
       expect(scorer.detect(text).language).toBe(eld.detect(text).language);
       expect(scorer.detect(text).isReliable()).toBe(eld.detect(text).isReliable());
     }
+  });
+});
+
+describe('letter count', () => {
+  it('counts as the rule’s whole-text matches do, on every text of the corpus and on astral letters, CJK radicals and marks', () => {
+    // 𝒜 (U+1D49C, a letter outside the BMP), ⺀ (a Han radical: CJK but not a letter), ー (a letter of script Common),
+    // ・ (punctuation of no CJK script), a lone surrogate.
+    for (const text of [...corpus(), '𝒜𝒜𝒜 abc', '⺀⺀ ー・ 한국어', '\ud800 x', 'ÀÉÎõü ß'])
+      expect({ text, count: letterCount(text) }).toEqual({ text, count: letterCountByMatch(text) });
+    // By hand: 𝒜 ×3 + abc = 6; ⺀ ×2 = 2 × 2 (CJK weight 3 − 1, not letters), ー = 1, 한국어 = 3 × 3: 4 + 1 + 9 = 14.
+    expect(letterCount('𝒜𝒜𝒜 abc')).toBe(6);
+    expect(letterCount('⺀⺀ ー・ 한국어')).toBe(14);
   });
 });
