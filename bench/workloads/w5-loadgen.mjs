@@ -17,24 +17,33 @@ const Request = root.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRe
 const PLANS = ['free', 'pro', 'team', 'enterprise'];
 const str = (key, value) => ({ key, value: { stringValue: value } });
 const int = (key, value) => ({ key, value: { intValue: value } });
-const T0 = Date.now() * 1e6;
+const T0 = BigInt(Date.now()) * 1_000_000n;
+/** Spans 100 µs apart (10,000 spans/s): request r's span i starts at T0 + (r × PER + i) × 100 µs, as live traffic is in time order. */
+const SPAN_GAP_NS = 100_000n;
+const le64 = (value) => {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64LE(value);
+  return b;
+};
 
 /** One request's template: PER spans with random ids; the trace ids' offsets in the encoding are found afterwards. */
 export function template(PER) {
   const traceIds = [];
+  const starts = [];
   const spans = [];
   for (let i = 0; i < PER; i++) {
     const traceId = randomBytes(16);
     traceIds.push(traceId);
-    const start = T0 + i * 1e6;
+    const start = T0 + BigInt(i) * SPAN_GAP_NS;
+    starts.push(start);
     const plan = PLANS[i % 4];
     spans.push({
       traceId,
       spanId: randomBytes(8),
       name: 'chat gpt-4o-mini',
       kind: 3,
-      startTimeUnixNano: start,
-      endTimeUnixNano: start + 850e6,
+      startTimeUnixNano: String(start),
+      endTimeUnixNano: String(start + 850_000_000n),
       attributes: [
         str('gen_ai.operation.name', 'chat'),
         str('gen_ai.provider.name', 'openai'),
@@ -89,7 +98,22 @@ export function template(PER) {
   const bytes = Buffer.from(Request.encode(message).finish());
   const offsets = traceIds.map((id) => bytes.indexOf(id));
   if (offsets.some((o) => o < 0)) throw new Error('trace id not found in the encoding');
-  return { bytes, offsets };
+  // The start and end times (fixed64, little-endian) of each span, patched per request by timesAt().
+  const times = starts.flatMap((start) => [
+    [bytes.indexOf(le64(start)), start],
+    [bytes.indexOf(le64(start + 850_000_000n)), start + 850_000_000n],
+  ]);
+  if (times.some(([o]) => o < 0)) throw new Error('span time not found in the encoding');
+  return { bytes, offsets, times, per: PER };
+}
+
+/** Request r's body: the template with fresh trace ids (the first 8 bytes of each replaced by r) and its spans' times. */
+export function requestBody({ bytes, offsets, times, per }, r) {
+  const out = Buffer.from(bytes);
+  for (const o of offsets) out.writeBigUInt64BE(BigInt(r) + 1n, o);
+  const shift = BigInt(r) * BigInt(per) * SPAN_GAP_NS;
+  for (const [o, value] of times) out.writeBigUInt64LE(value + shift, o);
+  return out;
 }
 
 if (import.meta.url !== pathToFileURL(process.argv[1]).href) {
@@ -102,16 +126,11 @@ async function main() {
   const TOTAL = Number(totalArg);
   const PER = Number(perArg);
   const INFLIGHT = Number(inflightArg);
-  const { bytes, offsets } = template(PER);
+  const request = template(PER);
   const agent = new http.Agent({ keepAlive: true, maxSockets: INFLIGHT });
   const target = new URL('/v1/traces', url);
 
-  /** Request r: the template with the first 8 bytes of each trace id replaced by r (the rest stays per span). */
-  function body(r) {
-    const out = Buffer.from(bytes);
-    for (const o of offsets) out.writeBigUInt64BE(BigInt(r) + 1n, o);
-    return out;
-  }
+  const body = (r) => requestBody(request, r);
 
   function post(buf) {
     return new Promise((resolve) => {
@@ -167,7 +186,7 @@ async function main() {
       p50Ms: q(0.5),
       p99Ms: q(0.99),
       maxMs: sorted.at(-1),
-      bodyBytes: bytes.length,
+      bodyBytes: request.bytes.length,
     }),
   );
 }

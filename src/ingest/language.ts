@@ -1,23 +1,25 @@
 // The language of a production record's input (issue #15: input drift by language), detected at ingest after
-// redaction with eld (Nito-ELD, its "extrasmall" database: n-gram scores for 60 languages, ISO 639-1 codes; ~90 MB in
-// memory against ~150 for "small", the same answers on the example's traffic and the tests' texts). eld was chosen
-// over franc-min after franc read 10% of the example's short English support questions as Hmong Njua or Swedish
-// (examples/support-monitoring: 0 of 8,933 misread by eld, ~37 µs per text). Short text is still unreliable, so the
+// redaction with eld's algorithm (Nito-ELD, its "extrasmall" database: n-gram scores for 60 languages, ISO 639-1
+// codes; the same answers as "small" on the example's traffic and the tests' texts), run by language-scores.ts over a
+// compact copy of that database (eld's answers, 4–16 µs per text against eld's 27–50). eld was chosen over franc-min
+// after franc read 10% of the example's short English support questions as Hmong Njua or Swedish
+// (examples/support-monitoring: 0 of 8,933 misread by eld). Short text is still unreliable, so the
 // rule answers null — unknown, never a guess — unless:
 // - the text (the last user message: what the user asked; system prompts are the app's, not the traffic's) has at
 //   least MIN_LETTERS letters (\p{L}; a Chinese, Japanese or Korean character counts CJK_WEIGHT letters, as it
 //   carries about a word), and
 // - eld finds a language and calls its answer reliable (`isReliable()`: enough n-grams and a clear lead).
 import type { ProductionMessage } from '../store/index.js';
+import { loadLanguageScorer, type LanguageScorer } from './language-scores.js';
 
-// eld's database costs ~150 MB of memory per thread that loads it, so it is loaded on demand, by the entry points that
-// finish records (the collector, batch import): never by `evalspec run`, the viewer, or the collector's scorer thread.
-type Eld = (typeof import('eld/extrasmall'))['eld'];
-let detector: Eld | undefined;
+// eld's database costs memory per thread that loads it (~15 MB of heap in language-scores.ts's compact form), so it
+// is loaded on demand, by the entry points that finish records (the collector, batch import): never by `evalspec
+// run`, the viewer, or the collector's scorer thread. language-scores.ts gives eld's answers at ~1/5 of its CPU.
+let detector: LanguageScorer | undefined;
 
 /** Load the language detector (idempotent). Every path that finishes records awaits it first. */
 export async function loadLanguageDetector(): Promise<void> {
-  detector ??= (await import('eld/extrasmall')).eld;
+  detector ??= await loadLanguageScorer();
 }
 
 export const MIN_LETTERS = 30;
@@ -35,11 +37,34 @@ export function languageText(input: readonly ProductionMessage[] | null): string
   return null;
 }
 
-/** Letters of a text as the rule counts them (CJK characters weighted). */
+const ONE_LETTER = /^\p{L}$/u;
+const ONE_CJK = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]$/u;
+
+/**
+ * Letters of a text as the rule counts them: each \p{L} once, and each CJK character CJK_WEIGHT − 1 more. One pass,
+ * ASCII by its code (no array of matches per record: W5's texts are mostly ASCII); the rest by the same classes.
+ */
 export function letterCount(text: string): number {
-  const letters = text.match(LETTER)?.length ?? 0;
-  const cjk = text.match(CJK)?.length ?? 0;
-  return letters + cjk * (CJK_WEIGHT - 1);
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) {
+      const lower = code | 0x20;
+      if (lower >= 0x61 && lower <= 0x7a) count++;
+      continue;
+    }
+    const point = text.codePointAt(i)!;
+    const char = String.fromCodePoint(point);
+    if (point > 0xffff) i++;
+    if (ONE_LETTER.test(char)) count++;
+    if (ONE_CJK.test(char)) count += CJK_WEIGHT - 1;
+  }
+  return count;
+}
+
+/** The same count by whole-text matches (the rule's definition; letterCount must agree with it). */
+export function letterCountByMatch(text: string): number {
+  return (text.match(LETTER)?.length ?? 0) + (text.match(CJK)?.length ?? 0) * (CJK_WEIGHT - 1);
 }
 
 /** ISO 639-1 code of the text's language, or null when the rule above cannot tell. */

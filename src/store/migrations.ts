@@ -4,6 +4,7 @@ import { ACCESS_TOKENS_SQL } from './access-tokens.js';
 import { RATE_LIMITS_SQL } from './rate-limit-figures.js';
 import { productionSql } from './production-rows.js';
 import { PRODUCTION_LABELS_SQL } from './production-labels.js';
+import { LEAN_SCORE_WRITES_NAME, LEAN_SCORE_WRITES_SQLITE } from './production-lean-writes.js';
 
 export interface Migration {
   version: number;
@@ -212,5 +213,12 @@ UPDATE labels SET preference = label, label = NULL WHERE label IN ('win', 'loss'
     version: 13,
     name: 'results: transcript',
     sql: 'ALTER TABLE results ADD COLUMN transcript_json TEXT;',
+  },
+  {
+    // Fewer B-tree writes per production score (production-lean-writes.ts): the spend index only of judged scores;
+    // the queue and the scores clustered on their primary key. Rows stored before are copied as they are.
+    version: 14,
+    name: LEAN_SCORE_WRITES_NAME,
+    sql: LEAN_SCORE_WRITES_SQLITE,
   },
 ];

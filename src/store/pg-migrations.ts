@@ -10,6 +10,7 @@ import { ACCESS_TOKENS_SQL } from './access-tokens.js';
 import { RATE_LIMITS_SQL } from './rate-limit-figures.js';
 import { productionSql } from './production-rows.js';
 import { PRODUCTION_LABELS_SQL } from './production-labels.js';
+import { LEAN_SCORE_WRITES_NAME, LEAN_SCORE_WRITES_POSTGRES } from './production-lean-writes.js';
 import type { Migration } from './migrations.js';
 
 export const PG_MIGRATIONS: Migration[] = [
@@ -177,5 +178,11 @@ CREATE TABLE rate_buckets (
     version: 8,
     name: 'results: transcript',
     sql: 'ALTER TABLE results ADD COLUMN transcript_json TEXT;',
+  },
+  {
+    // SQLite migration 14: the spend index only of judged scores (production-lean-writes.ts; heap tables stay as they are).
+    version: 9,
+    name: LEAN_SCORE_WRITES_NAME,
+    sql: LEAN_SCORE_WRITES_POSTGRES,
   },
 ];

@@ -64,7 +64,11 @@ export function productionLabels(dialect: SqlDialect, execute: Execute): Product
       if (query.recordId !== undefined) where.push(`l.record_id = ${p(query.recordId)}`);
       if (query.labeller !== undefined) where.push(`l.labeller = ${p(query.labeller)}`);
       if (query.monitor !== undefined)
-        where.push(`EXISTS (SELECT 1 FROM production_scores s WHERE s.record_id = l.record_id AND s.monitor = ${p(query.monitor)})`);
+        // Through the record: its suite, started_at and id are the key of SQLite's clustered scores (production-lean-writes.ts).
+        where.push(
+          `EXISTS (SELECT 1 FROM production_records r JOIN production_scores s ON s.suite = r.suite AND s.started_at = r.started_at AND s.record_id = r.id
+            WHERE r.id = l.record_id AND s.monitor = ${p(query.monitor)})`,
+        );
       const { rows } = await execute(`SELECT l.* FROM production_labels l WHERE ${where.join(' AND ')} ORDER BY l.record_id, l.labeller`, values);
       return rows.map(labelFromRow);
     },

@@ -25,6 +25,7 @@ import {
 import type { Row } from './rows.js';
 import { keysetPages } from './production-pages.js';
 import { productionLabels } from './production-labels.js';
+import { JUDGED } from './production-lean-writes.js';
 import { POSTGRES_SQL } from './sql-dialect.js';
 import type { ProductionObservation, ProductionRecord, ProductionStore } from './production-types.js';
 
@@ -181,11 +182,10 @@ export function pgProduction(db: PgAccess): ProductionStore {
     judgeSpend: async (suite, monitor, since) =>
       Number(
         (
-          await db.query('SELECT COALESCE(SUM(judge_cost_usd), 0) AS spend FROM production_scores WHERE suite = $1 AND monitor = $2 AND scored_at >= $3', [
-            suite,
-            monitor,
-            since,
-          ])
+          await db.query(
+            `SELECT COALESCE(SUM(judge_cost_usd), 0) AS spend FROM production_scores WHERE suite = $1 AND monitor = $2 AND scored_at >= $3 AND ${JUDGED}`,
+            [suite, monitor, since],
+          )
         ).rows[0].spend,
       ),
     setFlagged: async (recordId, flagged) => {

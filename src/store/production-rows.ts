@@ -358,10 +358,12 @@ export function recordSelect(dialect: SqlDialect, query: ProductionRecordQuery):
   for (const tag of others) {
     where.push(`r.id IN (SELECT t.record_id FROM production_tags t WHERE t.suite = ${p(query.suite)} AND t.tag = ${p(tag)}${range('t')})`);
   }
-  if (query.monitor !== undefined) where.push(`EXISTS (SELECT 1 FROM production_scores s WHERE s.record_id = r.id AND s.monitor = ${p(query.monitor)})`);
+  // A record's scores by its own suite, started_at and id: the key of SQLite's clustered table (production-lean-writes.ts).
+  const ofRecord = (alias: string) => `${alias}.suite = r.suite AND ${alias}.started_at = r.started_at AND ${alias}.record_id = r.id`;
+  if (query.monitor !== undefined) where.push(`EXISTS (SELECT 1 FROM production_scores s WHERE ${ofRecord('s')} AND s.monitor = ${p(query.monitor)})`);
   if (query.failed !== undefined) {
     const ofMonitor = query.monitor !== undefined ? ` AND f.monitor = ${p(query.monitor)}` : '';
-    where.push(`${query.failed ? '' : 'NOT '}EXISTS (SELECT 1 FROM production_scores f WHERE f.record_id = r.id AND f.passed = 0${ofMonitor})`);
+    where.push(`${query.failed ? '' : 'NOT '}EXISTS (SELECT 1 FROM production_scores f WHERE ${ofRecord('f')} AND f.passed = 0${ofMonitor})`);
   }
   return first !== undefined
     ? { from: 'production_tags t0 CROSS JOIN production_records r', where: where.join(' AND '), values, order: ['t0.started_at', 't0.record_id'] }

@@ -24,6 +24,7 @@ import type { Row } from './rows.js';
 import { SQLITE_SQL } from './sql-dialect.js';
 import { keysetPages } from './production-pages.js';
 import { productionLabels } from './production-labels.js';
+import { JUDGED } from './production-lean-writes.js';
 import type { ProductionObservation, ProductionQueueEntry, ProductionRecord, ProductionStore } from './production-types.js';
 
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
@@ -70,10 +71,14 @@ export function sqliteProduction(db: () => Database.Database): ProductionStore {
     (n) => `INSERT INTO production_scores (${SCORE_COLUMNS.join(', ')}, suite, started_at)
     SELECT ${SCORE_COLUMNS.map((_, i) => `s.column${i + 1}`).join(', ')}, r.suite, r.started_at
     FROM (VALUES ${scoreRows(n)}) AS s JOIN production_records r ON r.id = s.column1 WHERE true
-    ON CONFLICT (record_id, monitor) DO NOTHING`,
+    ON CONFLICT DO NOTHING`,
   );
-  // The queue's primary key is (record_id, monitor): one monitor and a list of record ids is a lookup per id.
-  const DELETE_QUEUE = bySize((n) => `DELETE FROM production_queue WHERE monitor = ? AND record_id IN (${marks(n)})`);
+  // The queue is clustered on (suite, started_at, record_id, monitor) (production-lean-writes.ts): each entry's key
+  // comes from its record, read by id (the scorer just read it: its pages are cached).
+  const DELETE_QUEUE = bySize(
+    (n) => `DELETE FROM production_queue WHERE (suite, started_at, record_id, monitor) IN (
+      SELECT r.suite, r.started_at, r.id, ? FROM production_records r WHERE r.id IN (${marks(n)}))`,
+  );
   const SELECT_RECORDS = bySize((n) => `SELECT * FROM production_records WHERE id IN (${marks(n)})`);
 
   // A connection that ingests checkpoints the WAL every 10,000 pages (~40 MB) instead of SQLite's 1,000: record ids
@@ -150,8 +155,8 @@ export function sqliteProduction(db: () => Database.Database): ProductionStore {
       // One statement: the entries are chosen and taken atomically (no other writer runs in between).
       const claimed = db()
         .prepare(
-          `UPDATE production_queue SET holder = ?, lease_until = ? WHERE rowid IN (
-             SELECT rowid FROM production_queue WHERE suite = ?${ofMonitor} AND lease_until <= ? ORDER BY started_at, record_id LIMIT ?)
+          `UPDATE production_queue SET holder = ?, lease_until = ? WHERE (suite, started_at, record_id, monitor) IN (
+             SELECT suite, started_at, record_id, monitor FROM production_queue WHERE suite = ?${ofMonitor} AND lease_until <= ? ORDER BY started_at, record_id LIMIT ?)
            RETURNING record_id, monitor, started_at`,
         )
         .all(holder, leaseUntil, suite, ...(monitor !== undefined ? [monitor] : []), now, limit) as Row[];
@@ -168,7 +173,13 @@ export function sqliteProduction(db: () => Database.Database): ProductionStore {
           ? statement('SELECT COUNT(*) FROM production_queue WHERE suite = ?').pluck().get(suite)
           : statement('SELECT COUNT(*) FROM production_queue WHERE suite = ? AND monitor = ?').pluck().get(suite, monitor),
       ),
-    scores: async (recordId) => (statement('SELECT * FROM production_scores WHERE record_id = ? ORDER BY monitor').all(recordId) as Row[]).map(scoreFromRow),
+    scores: async (recordId) =>
+      (
+        statement(
+          `SELECT s.* FROM production_records r JOIN production_scores s ON s.suite = r.suite AND s.started_at = r.started_at AND s.record_id = r.id
+           WHERE r.id = ? ORDER BY s.monitor`,
+        ).all(recordId) as Row[]
+      ).map(scoreFromRow),
     observations: (query) => {
       const values: unknown[] = [query.suite, query.monitor];
       let range = '';
@@ -202,7 +213,7 @@ export function sqliteProduction(db: () => Database.Database): ProductionStore {
     },
     judgeSpend: async (suite, monitor, since) =>
       Number(
-        statement('SELECT COALESCE(SUM(judge_cost_usd), 0) FROM production_scores WHERE suite = ? AND monitor = ? AND scored_at >= ?')
+        statement(`SELECT COALESCE(SUM(judge_cost_usd), 0) FROM production_scores WHERE suite = ? AND monitor = ? AND scored_at >= ? AND ${JUDGED}`)
           .pluck()
           .get(suite, monitor, since),
       ),
