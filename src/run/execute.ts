@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { EvalspecError, EXIT } from '../errors.js';
-import { stableStringify } from '../suite/index.js';
+import { stableStringify, type CheckSpec } from '../suite/index.js';
 import { repeatMajorItems, type Plan, type WorkItem } from '../plan/index.js';
 import { prepareChecks, scoreOutput, type PreparedCheck, type ScoredOutput, type Transcript } from '../score/index.js';
 import type { ResultRow, RunStatus, CachedResponse } from '../store/index.js';
@@ -23,7 +23,8 @@ import { openRun } from './run-record.js';
 import { RateLimits } from './rate-limit/registry.js';
 import type { RateLimitFigures } from './rate-limit/controller.js';
 import { countMessageTokens } from './tokens.js';
-import { loadToolModules, runAgentItem, type AgentContext, type AgentRetry } from './agent/index.js';
+import { buildSimulatedUserTargets, loadToolModules, runAgentItem, type AgentContext, type AgentRetry } from './agent/index.js';
+import { withTurnChecks } from './turn-checks.js';
 
 import type { RunOptions } from './run-options.js';
 
@@ -69,11 +70,13 @@ class PreparedChecksCache {
     private readonly isolated: boolean,
     private readonly max = 256,
   ) {}
-  get(item: WorkItem): Promise<PreparedCheck[]> {
-    let entry = this.map.get(item.caseId);
+  /** The case's checks, or (with `turn`) the checks of that turn of its conversation. */
+  get(item: WorkItem, turn?: { turn: number; specs: CheckSpec[] }): Promise<PreparedCheck[]> {
+    const key = turn ? `${item.caseId}\u0000${turn.turn}` : item.caseId;
+    let entry = this.map.get(key);
     if (!entry) {
-      entry = prepareChecks(item.planned.checks, this.baseDir, {}, { isolated: this.isolated });
-      this.map.set(item.caseId, entry);
+      entry = prepareChecks(turn?.specs ?? item.planned.checks, this.baseDir, {}, { isolated: this.isolated });
+      this.map.set(key, entry);
       if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
     }
     return entry;
@@ -99,6 +102,11 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
   // One controller per endpoint + key + model, shared by model and judge calls (rate-limit/).
   const rateLimits = options.rateLimits ?? new RateLimits();
   const targets = await buildTargets(suite, suite.models, scrubber, warnings, rateLimits);
+  const simulatedUsers = await buildSimulatedUserTargets(
+    suite,
+    suite.cases.flatMap((c) => (c.simulatedUser ? [c.simulatedUser] : [])),
+    (models) => buildTargets(suite, models, scrubber, warnings, rateLimits),
+  );
   // Judge checks: their models resolved (keys checked) before anything is stored; see judge-client.ts.
   validateDeferredChecks(plan);
   // Function tools' modules loaded (exports checked) before anything is stored: a broken module is the suite's error.
@@ -191,21 +199,22 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
     cache: useCache ? { get: (key) => store.cache.get(key), put: (key, response) => writer.addCache(key, response) } : undefined,
     price: (model, input, output, cachedInput) => pricer.cost(model, input, output, cachedInput),
     cancel,
+    simulatedUsers,
   };
 
   /** The item's checks on one output (from the cache or from the call). */
   async function score(item: WorkItem, output: string, latencyMs: number | undefined, costUsd: number | undefined, transcript: Transcript | undefined) {
-    return scoreOutput(await prepared.get(item), {
-      output,
-      vars: item.planned.case.vars,
-      caseId: item.caseId,
-      latencyMs,
-      costUsd,
-      baseDir: suite.dir,
-      judge,
-      messages: item.messages,
+    const context = { output, vars: item.planned.case.vars, caseId: item.caseId, latencyMs, costUsd, baseDir: suite.dir, judge, messages: item.messages, transcript };
+    const whole = await scoreOutput(await prepared.get(item), context);
+    const turns = item.planned.case.turns && item.planned.conversation?.turns; // a scripted conversation: its turns' checks too
+    if (!turns) return whole;
+    return withTurnChecks(
+      whole,
+      turns,
       transcript,
-    });
+      (turn, specs) => prepared.get(item, { turn, specs }),
+      (checks, turnOutput, upTo) => scoreOutput(checks, { ...context, output: turnOutput, transcript: upTo }),
+    );
   }
 
   /** A result row: the output scored (null when the call failed) and what the call (or the cache) reported. */
@@ -237,7 +246,8 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
 
   async function processItem(item: WorkItem): Promise<void> {
     const target = targets.get(item.variant.model.label)!;
-    const agent = target.languageModel !== undefined && suite.tools.length > 0;
+    const conversation = item.planned.case.turns !== undefined || item.planned.case.simulatedUser !== undefined;
+    const agent = target.languageModel !== undefined && (suite.tools.length > 0 || conversation);
     const cacheKey = useCache && target.cacheIdentity && !agent ? cacheKeyFor(target.cacheIdentity, item) : undefined;
     let cachedResponse: CachedResponse | undefined;
     if (cacheKey) cachedResponse = await store.cache.get(cacheKey);
