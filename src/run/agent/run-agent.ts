@@ -90,6 +90,8 @@ export async function runAgent(run: AgentRun): Promise<CallOutcome<CallResponse 
     const result = await generateText({
       model,
       messages: history,
+      // The suite's own system prompt, not a user's text: the SDK's warning about system messages does not apply.
+      allowSystemInMessages: true,
       tools,
       stopWhen: stepCountIs(run.maxSteps),
       temperature: run.params.temperature,
