@@ -43,16 +43,20 @@ export class SimulatedUserFailure extends Error {
   }
 }
 
-/** What the simulated user sees before the agent said anything: the greeting τ-bench's user simulator gets. */
+/** The agent's greeting that opens every conversation the simulated user sees (as in τ-bench's user simulator). */
 export const SIMULATED_USER_OPENING = 'Hi! How can I help you today?';
 
 /**
- * The conversation as the user model sees it: its instruction as the system message, each user message as its own
- * (assistant) message and each turn's answer of the agent (the turn's last assistant text) as a user message. The
- * agent's system prompt, its tool calls and their results stay hidden, as from a real user.
+ * The conversation as the user model sees it: its instruction as the system message, the agent's greeting
+ * (SIMULATED_USER_OPENING: the user model is asked to speak, and some providers need a user message first), then
+ * each user message as its own (assistant) message and each turn's answer of the agent (the turn's last assistant
+ * text) as a user message. The agent's system prompt, its tool calls and their results stay hidden, as from a user.
  */
 export function flippedConversation(instruction: string, messages: readonly TranscriptMessage[]): Message[] {
-  const out: Message[] = [{ role: 'system', content: instruction }];
+  const out: Message[] = [
+    { role: 'system', content: instruction },
+    { role: 'user', content: SIMULATED_USER_OPENING },
+  ];
   let answer: string | undefined;
   const flush = () => {
     if (answer) out.push({ role: 'user', content: answer });
@@ -65,7 +69,6 @@ export function flippedConversation(instruction: string, messages: readonly Tran
     } else if (m.role === 'assistant') answer = m.content || answer;
   }
   flush();
-  if (out.length === 1) out.push({ role: 'user', content: SIMULATED_USER_OPENING });
   return out;
 }
 
