@@ -130,4 +130,26 @@ describe('scripted turns', () => {
     expect(withoutTimes(JSON.parse(again.transcript_json))).toEqual(withoutTimes(transcript));
     expect(JSON.parse(again.checks_json).map((c: { pass: boolean }) => c.pass)).toEqual([true, true, true, false]);
   });
+
+  it('a turn that hits max_steps ends the conversation: later turns are not played and their checks fail as not reached', async () => {
+    const dir = tempDir();
+    // max_steps 1: turn 2's tool call uses the turn's only step, so the agent never answers it.
+    writeFiles(dir, { 'evalspec.yaml': suiteYaml(fake.server.openaiBaseURL, 'max_steps: 1\n') });
+    fake.server.reset();
+    const run = await runCli(['run', 'evalspec.yaml'], { cwd: dir, env: { OPENAI_API_KEY: KEY } });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(fake.server.requests.map(lastUser)).toEqual(['Hello', 'Where is my reservation ZFA04Y?']);
+    const [row] = queryDb<Row>(dir, 'SELECT * FROM results');
+    const transcript = JSON.parse(row.transcript_json);
+    expect(transcript).toMatchObject({ steps: 2, stop: 'max-steps', maxSteps: 1 });
+    expect(transcript.messages.map((m: { role: string }) => m.role)).toEqual(['system', 'user', 'assistant', 'user', 'assistant', 'tool']);
+    const checks = JSON.parse(row.checks_json) as { metric: string; pass: boolean; reason: string; indeterminate?: boolean }[];
+    expect(checks.map((c) => [c.metric, c.pass])).toEqual([
+      ['contains', false], // the final answer is '' (the loop ended on a tool call)
+      ['turn2:contains', false],
+      ['turn2:tool-called', true],
+      ['turn3:contains', false],
+    ]);
+    expect(checks[3]).toMatchObject({ indeterminate: true, reason: 'turn 3 was not reached: the conversation stopped before it (max-steps)' });
+  });
 });
