@@ -204,7 +204,17 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
 
   /** The item's checks on one output (from the cache or from the call). */
   async function score(item: WorkItem, output: string, latencyMs: number | undefined, costUsd: number | undefined, transcript: Transcript | undefined) {
-    const context = { output, vars: item.planned.case.vars, caseId: item.caseId, latencyMs, costUsd, baseDir: suite.dir, judge, messages: item.messages, transcript };
+    const context = {
+      output,
+      vars: item.planned.case.vars,
+      caseId: item.caseId,
+      latencyMs,
+      costUsd,
+      baseDir: suite.dir,
+      judge,
+      messages: item.messages,
+      transcript,
+    };
     const whole = await scoreOutput(await prepared.get(item), context);
     const turns = item.planned.case.turns && item.planned.conversation?.turns; // a scripted conversation: its turns' checks too
     if (!turns) return whole;

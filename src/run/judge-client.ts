@@ -70,7 +70,8 @@ export function judgeModelsInPlan(plan: Plan): JudgeModelSpec[] {
   for (const planned of plan.cases) {
     // A scripted conversation's turns have checks of their own (judges among them).
     const turnChecks = planned.case.turns ? (planned.conversation?.turns ?? []).flatMap((t) => t.checks) : [];
-    for (const spec of [...planned.checks, ...turnChecks]) for (const model of judgeModelsOf(spec)) out.set(judgeModelKey(model as JudgeModelSpec), model as JudgeModelSpec);
+    for (const spec of [...planned.checks, ...turnChecks])
+      for (const model of judgeModelsOf(spec)) out.set(judgeModelKey(model as JudgeModelSpec), model as JudgeModelSpec);
   }
   return [...out.values()];
 }

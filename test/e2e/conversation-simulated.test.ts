@@ -100,7 +100,14 @@ checks: [{ type: contains, value: "Which flight" }, { type: max-cost, value: 0.0
     const transcript = JSON.parse(row.transcript_json);
     expect(transcript.stop).toBe('user-stop');
     expect(transcript.steps).toBe(2);
-    expect(transcript.messages.map((m: { role: string; turn?: number; simulated?: boolean; content: string }) => [m.role, m.turn ?? null, m.simulated ?? false, m.content])).toEqual([
+    expect(
+      transcript.messages.map((m: { role: string; turn?: number; simulated?: boolean; content: string }) => [
+        m.role,
+        m.turn ?? null,
+        m.simulated ?? false,
+        m.content,
+      ]),
+    ).toEqual([
       ['system', null, false, 'You are an airline agent.'],
       ['user', 1, true, USER_LINES[0]],
       ['assistant', 1, false, `Agent reply to: ${USER_LINES[0]}`],
@@ -159,7 +166,9 @@ checks: [{ type: contains, value: "Agent reply" }]
     const t = JSON.parse(rows[0].transcript_json);
     expect(t.stop).toBe('max-turns');
     // Turn 0 (the prompt's user message), then the user's two turns (the case's max_turns over the suite's 5): 3 steps.
-    expect(t.messages.filter((m: { role: string }) => m.role === 'user').map((m: { turn: number; simulated?: boolean }) => [m.turn, m.simulated ?? false])).toEqual([
+    expect(
+      t.messages.filter((m: { role: string }) => m.role === 'user').map((m: { turn: number; simulated?: boolean }) => [m.turn, m.simulated ?? false]),
+    ).toEqual([
       [0, false],
       [1, true],
       [2, true],

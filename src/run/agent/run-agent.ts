@@ -17,14 +17,7 @@ import { classifyError } from '../errors.js';
 import { buildAgentTranscript, type ToolCallLog } from './agent-transcript.js';
 import { StepFailure, stepModel, type StepModelOptions, type StepRecord } from './step-model.js';
 import { ToolAnswerer, type ToolItem, type ToolModules } from './tool-answers.js';
-import {
-  scriptedTurns,
-  simulatedUser,
-  simulatedUserKey,
-  SimulatedUserFailure,
-  type ConversationDriver,
-  type SimulatedUserTarget,
-} from './conversation.js';
+import { scriptedTurns, simulatedUser, simulatedUserKey, SimulatedUserFailure, type ConversationDriver, type SimulatedUserTarget } from './conversation.js';
 
 export interface AgentRun {
   model: LanguageModelV3;
@@ -102,7 +95,14 @@ export async function runAgent(run: AgentRun): Promise<CallOutcome<CallResponse 
       maxRetries: 0, // retries live in run/ only, per step (step-model.ts)
       abortSignal: run.cancel,
     });
-    const part = buildAgentTranscript([], result.steps, records.slice(before), toolLog, run.maxSteps, turn === undefined ? undefined : { turn, stepOffset: before });
+    const part = buildAgentTranscript(
+      [],
+      result.steps,
+      records.slice(before),
+      toolLog,
+      run.maxSteps,
+      turn === undefined ? undefined : { turn, stepOffset: before },
+    );
     messages.push(...part.messages);
     history.push(...result.response.messages);
     finishReason = result.finishReason;
