@@ -3,9 +3,9 @@
 import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { EvalspecError, EXIT } from '../errors.js';
-import { stableStringify, type CheckSpec } from '../suite/index.js';
+import { stableStringify } from '../suite/index.js';
 import { repeatMajorItems, type Plan, type WorkItem } from '../plan/index.js';
-import { prepareChecks, scoreOutput, type PreparedCheck, type ScoredOutput, type Transcript } from '../score/index.js';
+import { scoreOutput, type ScoredOutput, type Transcript } from '../score/index.js';
 import type { ResultRow, RunStatus, CachedResponse } from '../store/index.js';
 import { buildTargets, type CallTarget, type CallResponse } from './targets.js';
 import type { RetryPolicy } from './errors.js';
@@ -25,6 +25,7 @@ import type { RateLimitFigures } from './rate-limit/controller.js';
 import { countMessageTokens } from './tokens.js';
 import { buildSimulatedUserTargets, loadToolModules, runAgentItem, type AgentContext, type AgentRetry } from './agent/index.js';
 import { withTurnChecks } from './turn-checks.js';
+import { PreparedChecksCache } from './prepared-checks.js';
 
 import type { RunOptions } from './run-options.js';
 
@@ -59,28 +60,6 @@ export function cacheKeyFor(identity: Record<string, unknown>, item: WorkItem): 
   // Exactly what changes the output: endpoint, model, messages, generation params, repeat index.
   const parts = { v: 1, ...identity, messages: item.messages, params: item.variant.model.params, repeat: item.repeat };
   return createHash('sha256').update(stableStringify(parts)).digest('hex');
-}
-
-/** A bounded map of prepared (compiled) checks per case: each case is scored once per variant and repeat. */
-class PreparedChecksCache {
-  private map = new Map<string, Promise<PreparedCheck[]>>();
-  // Items come case by case (all variants of a case in a row), so a few hundred entries are plenty.
-  constructor(
-    private readonly baseDir: string,
-    private readonly isolated: boolean,
-    private readonly max = 256,
-  ) {}
-  /** The case's checks, or (with `turn`) the checks of that turn of its conversation. */
-  get(item: WorkItem, turn?: { turn: number; specs: CheckSpec[] }): Promise<PreparedCheck[]> {
-    const key = turn ? `${item.caseId}\u0000${turn.turn}` : item.caseId;
-    let entry = this.map.get(key);
-    if (!entry) {
-      entry = prepareChecks(turn?.specs ?? item.planned.checks, this.baseDir, {}, { isolated: this.isolated });
-      this.map.set(key, entry);
-      if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
-    }
-    return entry;
-  }
 }
 
 export async function executeRun(plan: Plan, options: RunOptions): Promise<RunOutcome> {
