@@ -51,7 +51,8 @@ interface Row {
 const withoutTimes = (t: { messages: Record<string, unknown>[] }) => ({ ...t, messages: t.messages.map(({ latencyMs: _l, ...m }) => m) });
 
 describe('a simulated user', () => {
-  const fake = useFakeProvider({ apiKey: KEY, answer });
+  // A user model that the provider refuses (400: not retried), for the failure test.
+  const fake = useFakeProvider({ apiKey: KEY, answer, fault: (req) => (req.model === 'user-broken' ? { kind: '400', message: 'bad user model' } : undefined) });
 
   it('stops on its stop text after two turns; its cost is counted apart and added to the row; a rerun reproduces it from the cache', async () => {
     const dir = tempDir();
@@ -185,5 +186,37 @@ checks: [{ type: contains, value: "Agent reply" }]
     expect(variant.cases).toBe(2);
     expect(variant.passRate).toBeCloseTo(0.75, 9);
     expect(variant.passRateCi.method).toContain('per-case pass shares (2 repeats)');
+  });
+
+  it("the user model's failure is the result's error naming the turn; the run is incomplete and nothing else is lost", async () => {
+    const dir = tempDir();
+    writeFiles(dir, {
+      'evalspec.yaml': `name: conversation-user-fails
+providers:
+  openai: { baseURL: "${fake.server.openaiBaseURL}" }
+models: [openai:gpt-4o-mini]
+prompts:
+  - id: v1
+    messages: [{ role: system, content: "You are an airline agent." }, { role: user, content: "{{open}}" }]
+simulated_user: { model: openai:user-sim, instruction: "You are chatty.", max_turns: 1 }
+cases:
+  - id: ok
+    vars: { open: c1-open }
+  - id: broken
+    vars: { open: c1-open }
+    simulated_user: { model: openai:user-broken }
+checks: [{ type: contains, value: "Agent reply" }]
+`,
+    });
+    const run = await runCli(['run', 'evalspec.yaml'], { cwd: dir, env: { OPENAI_API_KEY: KEY } });
+    expect(run.exitCode, run.stderr).toBe(3); // incomplete
+    const rows = queryDb<Row>(dir, 'SELECT * FROM results ORDER BY case_id');
+    expect(rows.map((r) => [r.case_id, r.error_class])).toEqual([
+      ['broken', 'bad-request'],
+      ['ok', null],
+    ]);
+    const broken = queryDb<{ error_message: string }>(dir, "SELECT error_message FROM results WHERE case_id = 'broken'")[0];
+    expect(broken.error_message).toMatch(/^simulated user, turn 1: /);
+    expect(broken.error_message).toContain('bad user model');
   });
 });
