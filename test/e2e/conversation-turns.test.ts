@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { FakeRequest } from '../fake-provider/server.js';
+import type { FakeProvider, FakeRequest } from '../fake-provider/server.js';
 import { runCli, tempDir, writeFiles } from '../helpers/cli.js';
 import { queryDb } from '../helpers/store.js';
 import { useFakeProvider } from '../helpers/suite.js';
@@ -30,11 +30,29 @@ function agent(req: FakeRequest) {
   return { text: 'You are welcome.' };
 }
 
-function suiteYaml(url: string, extra = ''): string {
+interface Wire {
+  name: string;
+  providers: (p: FakeProvider) => string;
+  model: string;
+  env: string;
+}
+
+// The conversation's history (tool calls and results of earlier turns) is sent in each wire's own shape.
+const WIRES: Wire[] = [
+  { name: 'OpenAI Chat', providers: (p) => `openai: { baseURL: "${p.openaiBaseURL}" }`, model: 'openai:gpt-4o-mini', env: 'OPENAI_API_KEY' },
+  {
+    name: 'Anthropic Messages',
+    providers: (p) => `anthropic: { baseURL: "${p.anthropicBaseURL}" }`,
+    model: 'anthropic:claude-3-5-haiku-latest',
+    env: 'ANTHROPIC_API_KEY',
+  },
+];
+
+function suiteYaml(wire: Wire, fake: FakeProvider, extra = ''): string {
   return `name: conversation-turns
 providers:
-  openai: { baseURL: "${url}" }
-models: [openai:gpt-4o-mini]
+  ${wire.providers(fake)}
+models: [${wire.model}]
 prompts:
   - id: v1
     messages:
@@ -70,14 +88,14 @@ interface Row {
 
 const withoutTimes = (t: { messages: Record<string, unknown>[] }) => ({ ...t, messages: t.messages.map(({ latencyMs: _l, ...m }) => m) });
 
-describe('scripted turns', () => {
+describe.each(WIRES)('scripted turns on $name', (wire) => {
   const fake = useFakeProvider({ apiKey: KEY, answer: agent });
 
   it('plays three turns, stores per-turn checks under turn<N>: and the failing turn decides the pass; a rerun is all cache', async () => {
     const dir = tempDir();
-    writeFiles(dir, { 'evalspec.yaml': suiteYaml(fake.server.openaiBaseURL) });
+    writeFiles(dir, { 'evalspec.yaml': suiteYaml(wire, fake.server) });
     fake.server.reset();
-    const first = await runCli(['run', 'evalspec.yaml', '--json', 'report.json'], { cwd: dir, env: { OPENAI_API_KEY: KEY } });
+    const first = await runCli(['run', 'evalspec.yaml', '--json', 'report.json'], { cwd: dir, env: { [wire.env]: KEY } });
     expect(first.exitCode, first.stderr).toBe(0); // a failing check is a failed case (no bar here), not an error
     expect(first.stderr).not.toContain('Warning');
     // One request for turn 1, two for turn 2 (the tool call, then the answer), one for turn 3.
@@ -122,7 +140,7 @@ describe('scripted turns', () => {
 
     // A rerun: every model step from the cache, the same transcript.
     fake.server.reset();
-    const second = await runCli(['run', 'evalspec.yaml'], { cwd: dir, env: { OPENAI_API_KEY: KEY } });
+    const second = await runCli(['run', 'evalspec.yaml'], { cwd: dir, env: { [wire.env]: KEY } });
     expect(second.exitCode, second.stderr).toBe(0);
     expect(fake.server.requests).toHaveLength(0);
     const again = queryDb<Row>(dir, 'SELECT * FROM results').find((r) => r.run_id !== row.run_id)!;
@@ -134,9 +152,9 @@ describe('scripted turns', () => {
   it('a turn that hits max_steps ends the conversation: later turns are not played and their checks fail as not reached', async () => {
     const dir = tempDir();
     // max_steps 1: turn 2's tool call uses the turn's only step, so the agent never answers it.
-    writeFiles(dir, { 'evalspec.yaml': suiteYaml(fake.server.openaiBaseURL, 'max_steps: 1\n') });
+    writeFiles(dir, { 'evalspec.yaml': suiteYaml(wire, fake.server, 'max_steps: 1\n') });
     fake.server.reset();
-    const run = await runCli(['run', 'evalspec.yaml'], { cwd: dir, env: { OPENAI_API_KEY: KEY } });
+    const run = await runCli(['run', 'evalspec.yaml'], { cwd: dir, env: { [wire.env]: KEY } });
     expect(run.exitCode, run.stderr).toBe(0);
     expect(fake.server.requests.map(lastUser)).toEqual(['Hello', 'Where is my reservation ZFA04Y?']);
     const [row] = queryDb<Row>(dir, 'SELECT * FROM results');
