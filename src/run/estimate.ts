@@ -177,6 +177,13 @@ export function estimatePlan(plan: Plan, options: EstimateOptions = {}): RunEsti
       `the suite's tools make every network model an agent of up to ${plan.suite.maxSteps} steps (max_steps) per case: each is estimated as one call, so its cost and time may be up to ${plan.suite.maxSteps}× this`,
     );
   }
+  const conversations = plan.suite.cases.filter((c) => c.turns || c.simulatedUser).length;
+  if (conversations > 0 && plan.variants.some((v) => providerDefinition(v.model.providerType).kind === 'network')) {
+    // A conversation's turns (and its simulated user's calls) are known only when it is played.
+    notes.push(
+      `${conversations} case${conversations > 1 ? 's are conversations' : ' is a conversation'} (turns: or simulated_user:): each is estimated as one call, though every turn is at least one model call (and a simulated user's message one call of its model, not counted here)`,
+    );
+  }
   notes.push(
     `input tokens counted with the ${TOKENIZER_NAME} tokenizer (exact for GPT-3.5/4-era OpenAI models, an estimate for others); the response cache is not consulted, so this is an upper bound`,
   );

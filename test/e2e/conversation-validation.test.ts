@@ -92,4 +92,12 @@ cases:
     expect(turnVar.exitCode).toBe(2);
     expect(turnVar.stderr).toContain('missing template variable "rid" in turn 1');
   });
+
+  it('--dry-run says a conversation is estimated as one call', async () => {
+    const dir = tempDir();
+    writeFiles(dir, { 'evalspec.yaml': suite(`cases:\n  - id: c1\n    turns: [Hello, Bye]\n  - id: c2\n    turns: [Hi]\n`) });
+    const r = await runCli(['run', 'evalspec.yaml', '--dry-run'], { cwd: dir, env: { OPENAI_API_KEY: 'sk-unused' } });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout.replace(/\s+/g, ' ')).toContain('2 cases are conversations (turns: or simulated_user:): each is estimated as one call');
+  });
 });
