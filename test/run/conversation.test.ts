@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { flippedConversation, SIMULATED_USER_OPENING } from '../../src/run/agent/index.js';
 import { transcriptUpToTurn } from '../../src/run/turn-checks.js';
 import type { Transcript, TranscriptMessage } from '../../src/score/index.js';
+import { judgeOutput } from '../../src/score/judges/prompts.js';
 
 // A conversation written out by hand: turn 0 from the prompt, turn 1 with a tool call (two steps), turn 2.
 const MESSAGES: TranscriptMessage[] = [
@@ -61,5 +62,38 @@ describe('transcriptUpToTurn', () => {
   it('the last turn of a conversation that hit max_steps keeps that stop', () => {
     const cut: Transcript = { ...TRANSCRIPT, messages: MESSAGES.slice(0, 6), steps: 2, stop: 'max-steps' };
     expect(transcriptUpToTurn(cut, 1)).toMatchObject({ steps: 2, stop: 'max-steps' });
+  });
+});
+
+describe('what a judge grades in a conversation', () => {
+  it('the whole conversation when it has turns, even without tool calls; the final answer alone for a single turn', () => {
+    const chat: Transcript = {
+      messages: [
+        { role: 'system', content: 'You are an agent.' },
+        { role: 'user', content: 'Hi', turn: 1, simulated: true },
+        { role: 'assistant', content: 'Hello!', step: 1, turn: 1 },
+        { role: 'user', content: 'Bye', turn: 2, simulated: true },
+        { role: 'assistant', content: 'Goodbye.', step: 2, turn: 2 },
+      ],
+      steps: 2,
+      stop: 'max-turns',
+      maxSteps: 10,
+    };
+    expect(judgeOutput('Goodbye.', chat).split('\n')).toEqual([
+      "The agent's conversation, in order; its final answer is the last assistant message.",
+      '[user, simulated] Hi',
+      '[assistant, step 1] Hello!',
+      '[user, simulated] Bye',
+      '[assistant, step 2] Goodbye.',
+    ]);
+    // Turn 0 alone (the prompt's user message) is not a conversation of several turns: the answer as before.
+    const single: Transcript = {
+      ...chat,
+      messages: [
+        { role: 'user', content: 'Hi', turn: 0 },
+        { role: 'assistant', content: 'Hello!', step: 1, turn: 0 },
+      ],
+    };
+    expect(judgeOutput('Hello!', single)).toBe('Hello!');
   });
 });
