@@ -93,11 +93,17 @@ cases:
     expect(turnVar.stderr).toContain('missing template variable "rid" in turn 1');
   });
 
-  it('--dry-run says a conversation is estimated as one call', async () => {
+  it('--dry-run says a conversation is estimated as one call; bars may name a turn metric, not an unknown one', async () => {
+    const cases = `cases:\n  - id: c1\n    turns: [Hello, { user: Bye, checks: [{ type: contains, value: bye }] }]\n  - id: c2\n    turns: [Hi]\n`;
     const dir = tempDir();
-    writeFiles(dir, { 'evalspec.yaml': suite(`cases:\n  - id: c1\n    turns: [Hello, Bye]\n  - id: c2\n    turns: [Hi]\n`) });
+    writeFiles(dir, { 'evalspec.yaml': suite(`${cases}bars: [{ metric: "turn2:contains", min: 0.5 }]\n`) });
     const r = await runCli(['run', 'evalspec.yaml', '--dry-run'], { cwd: dir, env: { OPENAI_API_KEY: 'sk-unused' } });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout.replace(/\s+/g, ' ')).toContain('2 cases are conversations (turns: or simulated_user:): each is estimated as one call');
+
+    const unknown = await run(suite(`${cases}bars: [{ metric: "turn1:contains", min: 0.5 }]\n`));
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toContain('no check of this suite has metric "turn1:contains"');
+    expect(unknown.stderr).toContain('turn2:contains');
   });
 });
