@@ -219,4 +219,40 @@ checks: [{ type: contains, value: "Agent reply" }]
     expect(broken.error_message).toMatch(/^simulated user, turn 1: /);
     expect(broken.error_message).toContain('bad user model');
   });
+
+  it('a function: model may play the user: it gets the flipped conversation as messages', async () => {
+    const dir = tempDir();
+    writeFiles(dir, {
+      // Opens the conversation (before it spoke, its flipped view has no assistant message), then stops.
+      'user.mjs': `export default function ({ messages }) {
+  const said = messages.filter((m) => m.role === 'assistant').length;
+  return said === 0 ? 'c1-open from code' : 'done ###STOP###';
+}
+`,
+      'evalspec.yaml': `name: conversation-function-user
+providers:
+  openai: { baseURL: "${fake.server.openaiBaseURL}" }
+models: [openai:gpt-4o-mini]
+prompts:
+  - id: v1
+    messages: [{ role: system, content: "You are an airline agent." }]
+simulated_user: { model: "function:./user.mjs", instruction: "Be brief." }
+cases: [{ id: c1 }]
+`,
+    });
+    fake.server.reset();
+    const run = await runCli(['run', 'evalspec.yaml'], { cwd: dir, env: { OPENAI_API_KEY: KEY } });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(fake.server.requests.map((r) => r.model)).toEqual(['gpt-4o-mini']); // only the agent is a network call
+    const [row] = queryDb<Row>(dir, 'SELECT * FROM results');
+    const t = JSON.parse(row.transcript_json);
+    expect(t.stop).toBe('user-stop');
+    expect(t.messages.map((m: { role: string; content: string }) => [m.role, m.content])).toEqual([
+      ['system', 'You are an airline agent.'],
+      ['user', 'c1-open from code'],
+      ['assistant', 'Agent reply to: c1-open from code'],
+      ['user', 'done'],
+    ]);
+    expect(t.simulatedUser).toMatchObject({ model: 'function:./user.mjs', calls: 2 });
+  });
 });
