@@ -44,9 +44,9 @@ export async function outputsOf(store: Store, runId: string, variantId: string, 
   const rows =
     caseIds.size <= BY_CASE_LIMIT
       ? (async function* () {
-          for (const caseId of caseIds) yield* store.results.list(runId, { variantId, caseId });
+          for (const caseId of caseIds) yield* store.results.list(runId, { variantId, caseId, omitTranscript: true });
         })()
-      : store.results.list(runId, { variantId });
+      : store.results.list(runId, { variantId, omitTranscript: true });
   for await (const r of rows) {
     if (!caseIds.has(r.caseId)) continue;
     const list = out.get(r.caseId) ?? [];

@@ -55,7 +55,7 @@ async function findRun(store: Store, suite: Suite, monitor: MonitorSpec, spec: {
 async function runCalls(store: Store, run: RunRecord, variant: StoredVariant): Promise<WindowCall[]> {
   const tags = new Map((await store.cases.list(run.id)).map((c) => [c.caseId, c.tags]));
   const calls: WindowCall[] = [];
-  for await (const row of store.results.list(run.id, { variantId: variant.id })) {
+  for await (const row of store.results.list(run.id, { variantId: variant.id, omitTranscript: true })) {
     const errored = row.pass === null;
     calls.push({
       startedAt: row.finishedAt,

@@ -37,7 +37,7 @@ export async function writeJunitReport(store: Store, runId: string, file: string
       sink.write(
         `    <properties><property name="runId" value="${escapeXml(report.runId)}"/><property name="model" value="${escapeXml(v.model)}"/></properties>\n`,
       );
-      for await (const r of store.results.list(runId, { variantId: v.id })) sink.write(testcase(r, report.suite.name, report.repeat));
+      for await (const r of store.results.list(runId, { variantId: v.id, omitTranscript: true })) sink.write(testcase(r, report.suite.name, report.repeat));
       sink.write('  </testsuite>\n');
     }
     sink.write('</testsuites>\n');

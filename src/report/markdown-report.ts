@@ -49,6 +49,7 @@ export async function renderMarkdownReport(store: Store, report: RunReport): Pro
     for (const [variantId, list] of samples) {
       for (const f of list) {
         out.push(`- ${f.critical ? '**critical** ' : ''}${markdownCode(variantId)} · ${markdownCode(f.caseId)}: ${escapeMarkdownInline(f.reason, 200)}`);
+        if (f.agent) out.push(`  - agent: ${escapeMarkdownInline(f.agent, 200)}`);
       }
     }
     out.push('', '</details>');

@@ -192,5 +192,7 @@ export function resultForJson(r: ResultRow, pricing?: RunPricing) {
       if (c.error) out.error = c.error;
       return out;
     }),
+    // An agent's steps (or a RAG target's context) as stored; absent for a plain single call.
+    ...(r.transcript ? { transcript: r.transcript } : {}),
   };
 }

@@ -76,6 +76,7 @@ export async function renderTerminalReport(store: Store, report: RunReport, opti
         for (const f of list) {
           lines.push(`  ${f.critical ? '!! ' : ''}${variantId} · ${f.caseId}${report.repeat > 1 ? ` #${f.repeat + 1}` : ''}: ${escapeTerminal(f.reason, 140)}`);
           if (f.output !== null) lines.push(`      output: ${escapeTerminal(f.output, 110)}`);
+          if (f.agent) lines.push(`      agent: ${escapeTerminal(f.agent, 160)}`);
         }
       }
     }

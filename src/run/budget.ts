@@ -16,6 +16,13 @@
 // the cache). A model call is admitted only when the judging its variant's results needed so far fits too.
 // So spend never passes the cap except by what in-flight calls cost beyond their reservation (answers longer
 // than assumed, for models or judges without max_tokens).
+//
+// An agent item (a network model of a suite with tools) reserves the upper bound of a conversation of up to
+// max_steps steps (agent-bound.ts states it), and each of its steps is admitted again on its real prompt just
+// before it is sent (stepGate): a step that would take the item past its reservation grows it, and one that does
+// not fit stops the run (the item is not stored; its paid steps are in the cache, so --resume does not pay them
+// again). The item settles at what its fresh steps cost. So an agent overshoots only by a step's output beyond
+// the assumed length, never by a whole conversation.
 import { EvalspecError } from '../errors.js';
 import type { Plan, WorkItem } from '../plan/index.js';
 import type { ModelRef } from '../suite/index.js';
@@ -24,6 +31,7 @@ import { countMessageTokens } from './tokens.js';
 import { isNetworkProvider } from './providers/registry.js';
 import { judgeModelRef, judgeModelsInPlan } from './judge-client.js';
 import type { JudgeBudget, Reservation } from './judge-budget.js';
+import { agentTokenBound, runsAsAgent, toolDefinitionTokens } from './agent-bound.js';
 
 export type { JudgeBudget, Reservation } from './judge-budget.js';
 
@@ -37,6 +45,16 @@ export interface BudgetSummary {
   stopped: boolean;
 }
 
+/** One agent item's steps against the budget (CostBudget.stepGate; step-model.ts asks it before each fresh step). */
+export interface StepGate {
+  /** Before a step's provider call, with its prompt's tokens: false when it would pass the cap (the run stops). */
+  admit(promptTokens: number): boolean;
+  /** After the call: the step's usage (unknown tokens: the step is counted at what it was admitted for). */
+  paid(inputTokens: number | undefined, outputTokens: number | undefined, cachedInputTokens: number | undefined): void;
+  /** What the item's fresh steps cost so far (settle the item with it). */
+  readonly paidUsd: number;
+}
+
 export class CostBudget implements JudgeBudget {
   spentUsd = 0;
   reservedUsd = 0;
@@ -47,11 +65,21 @@ export class CostBudget implements JudgeBudget {
   /** Per variant: the most its results' judging cost (first phase), held back when a call is admitted. */
   private readonly judgingPerResult = new Map<string, number>();
 
+  /** Per variant: the largest growth between two consecutive steps' prompts (agents). */
+  private readonly stepGrowth = new Map<string, number>();
+
   constructor(
     readonly maxCostUsd: number,
     private readonly pricer: Pricer,
     private readonly expectedOutputTokens = DEFAULT_EXPECTED_OUTPUT_TOKENS,
+    /** Set when the suite declares tools: its step limit and its tool definitions' tokens. */
+    private readonly agents?: { plan: Pick<Plan, 'suite'>; maxSteps: number; toolTokens: number },
   ) {}
+
+  /** A step's output length assumed for this variant: max_tokens, else the expected or longest seen. */
+  private outputPerCall(item: WorkItem): number {
+    return item.variant.model.params.max_tokens ?? Math.max(this.expectedOutputTokens, this.longest.get(item.variantId) ?? 0);
+  }
 
   /** The cost to hold back before starting this call (0 when it cannot cost anything we know of). */
   estimate(item: WorkItem): number {
@@ -63,9 +91,52 @@ export class CostBudget implements JudgeBudget {
       if (this.inputTokens.size > 10_000) this.inputTokens.clear();
       this.inputTokens.set(key, input);
     }
-    const output = model.params.max_tokens ?? Math.max(this.expectedOutputTokens, this.longest.get(item.variantId) ?? 0);
+    const output = this.outputPerCall(item);
+    if (this.agents && runsAsAgent(this.agents.plan, item)) {
+      const bound = agentTokenBound({
+        promptTokens: input,
+        toolTokens: this.agents.toolTokens,
+        outputPerStep: output,
+        growthPerStep: Math.max(output + this.expectedOutputTokens, this.stepGrowth.get(item.variantId) ?? 0),
+        maxSteps: this.agents.maxSteps,
+      });
+      return Math.max(this.pricer.cost(model, bound.input, bound.output) ?? 0, this.dearest.get(item.variantId) ?? 0);
+    }
     const estimated = this.pricer.cost(model, input, output) ?? 0;
     return Math.max(estimated, this.dearest.get(item.variantId) ?? 0);
+  }
+
+  /** The gate of one admitted agent item's steps (see the header): grows its reservation when a step needs more. */
+  stepGate(reservation: Reservation, item: WorkItem): StepGate {
+    const model = item.variant.model;
+    const toolTokens = this.agents?.toolTokens ?? 0;
+    let paidUsd = 0;
+    let lastPrompt: number | undefined;
+    let admittedUsd = 0;
+    return {
+      admit: (promptTokens) => {
+        if (lastPrompt !== undefined && promptTokens - lastPrompt > (this.stepGrowth.get(item.variantId) ?? 0)) {
+          this.stepGrowth.set(item.variantId, promptTokens - lastPrompt);
+        }
+        lastPrompt = promptTokens;
+        admittedUsd = this.pricer.cost(model, promptTokens + toolTokens, this.outputPerCall(item)) ?? 0;
+        // Held for the item beyond its judging: what its steps may still spend.
+        const room = reservation.amountUsd - (reservation.judgeHoldUsd ?? 0) - paidUsd;
+        if (admittedUsd <= room) return true;
+        if (!this.hold(admittedUsd - room)) return false;
+        reservation.amountUsd += admittedUsd - room;
+        return true;
+      },
+      paid: (inputTokens, outputTokens, cachedInputTokens) => {
+        const cost =
+          inputTokens === undefined || outputTokens === undefined ? undefined : this.pricer.cost(model, inputTokens, outputTokens, cachedInputTokens);
+        paidUsd += cost ?? admittedUsd;
+        if (outputTokens !== undefined) this.longest.set(item.variantId, Math.max(outputTokens, this.longest.get(item.variantId) ?? 0));
+      },
+      get paidUsd() {
+        return paidUsd;
+      },
+    };
   }
 
   /** Hold amountUsd, or return false (and stop) when it would pass the cap. */
@@ -152,7 +223,8 @@ export function createBudget(plan: Plan, pricer: Pricer, maxCostUsd: number, exp
       hint: 'add a price to the model in the suite: - { id: …, price: { input_per_mtok: 0.15, output_per_mtok: 0.6 } } (or price_as: provider:model); a judge takes the same: judge: { id: …, price: {…} }',
     });
   }
-  return new CostBudget(maxCostUsd, pricer, expectedOutputTokens ?? DEFAULT_EXPECTED_OUTPUT_TOKENS);
+  const agents = plan.suite.tools.length > 0 ? { plan, maxSteps: plan.suite.maxSteps, toolTokens: toolDefinitionTokens(plan.suite.tools) } : undefined;
+  return new CostBudget(maxCostUsd, pricer, expectedOutputTokens ?? DEFAULT_EXPECTED_OUTPUT_TOKENS, agents);
 }
 
 /** What LLM judges cost to grade one result: the sum of its checks' judgeCostUsd. */

@@ -12,6 +12,7 @@ import { countMessageTokens, TOKENIZER_NAME } from './tokens.js';
 import { isNetworkProvider, providerDefinition } from './providers/registry.js';
 import type { JudgeEstimate } from './judge-estimate.js';
 import type { CallsEstimate } from './calls-estimate.js';
+import { agentTokenBound, runsAsAgent, toolDefinitionTokens } from './agent-bound.js';
 
 /** Assumed when no previous run measured the latency: a typical hosted API's streaming speed and overhead. */
 export const ASSUMED_OUTPUT_TOKENS_PER_SECOND = 50;
@@ -90,8 +91,10 @@ export function estimatePlan(plan: Plan, options: EstimateOptions = {}): RunEsti
     entry.inputTokens += tokens;
   }
 
+  const maxSteps = plan.suite.maxSteps;
+  const toolTokens = toolDefinitionTokens(plan.suite.tools);
   const variants: VariantEstimate[] = plan.variants.map((v) => {
-    const { calls, inputTokens } = inputByVariant.get(v.id)!;
+    const { calls, inputTokens: promptTokens } = inputByVariant.get(v.id)!;
     const history = options.history?.get(v.id);
     let perCall = expected;
     let outputSource = `--expected-output-tokens ${expected}`;
@@ -104,6 +107,14 @@ export function estimatePlan(plan: Plan, options: EstimateOptions = {}): RunEsti
       perCall = cap;
       outputSource += ` (capped at max_tokens ${cap})`;
     }
+    // An agent item is counted at its upper bound of max_steps steps (agent-bound.ts states it).
+    const agent = runsAsAgent(plan, { variant: v });
+    const bound = agentTokenBound({ promptTokens: 0, toolTokens, outputPerStep: perCall, growthPerStep: perCall + expected, maxSteps });
+    const inputTokens = agent ? Math.round(maxSteps * promptTokens + calls * bound.input) : promptTokens;
+    if (agent) {
+      perCall = bound.output;
+      outputSource += ` × up to ${maxSteps} steps (max_steps)`;
+    }
     const outputTokens = Math.round(perCall * calls);
     const price = pricer.price(v.model) ?? null;
     const costUsd = price ? (pricer.cost(v.model, inputTokens, outputTokens) ?? null) : null;
@@ -114,6 +125,7 @@ export function estimatePlan(plan: Plan, options: EstimateOptions = {}): RunEsti
       latencySource = `p50 of run ${history.runId}`;
     } else {
       latencyMsPerCall = assumedLatencyMs(v, perCall);
+      if (agent && latencyMsPerCall !== null) latencyMsPerCall += (maxSteps - 1) * ASSUMED_OVERHEAD_MS; // one request per step
       latencySource =
         providerDefinition(v.model.providerType).kind === 'replay'
           ? 'replayed: no call'
@@ -172,16 +184,16 @@ export function estimatePlan(plan: Plan, options: EstimateOptions = {}): RunEsti
     notes.push('no previous run for some variants: output length is the assumed --expected-output-tokens; a previous run of the suite replaces it');
   }
   if (plan.suite.tools.length > 0 && plan.variants.some((v) => providerDefinition(v.model.providerType).kind === 'network')) {
-    // How many steps an agent takes is known only when it runs: each of its items is counted as one model call here.
+    // How many steps an agent takes is known only when it runs: each of its items is counted at the most it may take.
     notes.push(
-      `the suite's tools make every network model an agent of up to ${plan.suite.maxSteps} steps (max_steps) per case: each is estimated as one call, so its cost and time may be up to ${plan.suite.maxSteps}× this`,
+      `the suite's tools make every network model an agent of up to ${maxSteps} steps (max_steps) per case: each case is counted as ${maxSteps} steps, step s re-reading the prompt, the tool definitions and s−1 earlier steps (each an output plus a tool result of --expected-output-tokens): an upper bound; agents that answer in fewer steps cost less`,
     );
   }
   const conversations = plan.suite.cases.filter((c) => c.turns || c.simulatedUser).length;
   if (conversations > 0 && plan.variants.some((v) => providerDefinition(v.model.providerType).kind === 'network')) {
     // A conversation's turns (and its simulated user's calls) are known only when it is played.
     notes.push(
-      `${conversations} case${conversations > 1 ? 's are conversations' : ' is a conversation'} (turns: or simulated_user:): each is estimated as one call, though every turn is at least one model call (and a simulated user's message one call of its model, not counted here)`,
+      `${conversations} case${conversations > 1 ? 's are conversations' : ' is a conversation'} (turns: or simulated_user:): each is estimated as its first turn only (one call, or max_steps steps with tools), though every further turn costs at least one more model call, and each simulated user's message a call of its model (not counted here)`,
     );
   }
   notes.push(

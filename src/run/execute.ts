@@ -1,11 +1,10 @@
 // executeRun: take a plan, call every (case, variant, repeat) with bounded concurrency, retries, cache and
 // timeouts, score each output and stream the results to the store as they finish.
-import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { EvalspecError, EXIT } from '../errors.js';
-import { stableStringify } from '../suite/index.js';
 import { repeatMajorItems, type Plan, type WorkItem } from '../plan/index.js';
-import { scoreOutput, type ScoredOutput, type Transcript } from '../score/index.js';
+import { scoreOutput, type Transcript } from '../score/index.js';
+import { PreparedChecksCache, cacheKeyFor, resultRow } from './item-results.js';
 import type { ResultRow, RunStatus, CachedResponse } from '../store/index.js';
 import { buildTargets, type CallTarget, type CallResponse } from './targets.js';
 import type { RetryPolicy } from './errors.js';
@@ -25,11 +24,11 @@ import type { RateLimitFigures } from './rate-limit/controller.js';
 import { countMessageTokens } from './tokens.js';
 import { buildSimulatedUserTargets, loadToolModules, runAgentItem, type AgentContext, type AgentRetry } from './agent/index.js';
 import { withTurnChecks } from './turn-checks.js';
-import { PreparedChecksCache } from './prepared-checks.js';
 
 import type { RunOptions } from './run-options.js';
 
 export { FORMAT_VERSION, newRunId } from './run-record.js';
+export { cacheKeyFor } from './item-results.js';
 export type { RunOptions, RunEvent, DistributedRole } from './run-options.js';
 
 export interface RunOutcome {
@@ -43,23 +42,6 @@ export interface RunOutcome {
   budget?: BudgetSummary;
   /** Per provider:model that met a limit (declared, learned, waited for or rejected); [] when none did. */
   rateLimits: RateLimitFigures[];
-}
-
-/** What a call (or the cache hit standing in for it) reported, as a result row stores it. */
-interface CallFigures {
-  cached: boolean;
-  latencyMs: number | null;
-  inputTokens: number | null;
-  outputTokens: number | null;
-  costUsd: number | null;
-  attempts: number;
-  error?: { errorClass: string; message: string };
-}
-
-export function cacheKeyFor(identity: Record<string, unknown>, item: WorkItem): string {
-  // Exactly what changes the output: endpoint, model, messages, generation params, repeat index.
-  const parts = { v: 1, ...identity, messages: item.messages, params: item.variant.model.params, repeat: item.repeat };
-  return createHash('sha256').update(stableStringify(parts)).digest('hex');
 }
 
 export async function executeRun(plan: Plan, options: RunOptions): Promise<RunOutcome> {
@@ -206,33 +188,6 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
     );
   }
 
-  /** A result row: the output scored (null when the call failed) and what the call (or the cache) reported. */
-  function resultRow(item: WorkItem, output: string | null, scored: ScoredOutput | null, call: CallFigures, transcript?: Transcript): ResultRow {
-    // A plain literal: a spread of a base object plus this many properties costs ~15 µs per row in V8 11
-    // (Node 20), more than the rest of a result's bookkeeping together.
-    return {
-      runId,
-      caseId: item.caseId,
-      variantId: item.variantId,
-      repeat: item.repeat,
-      messages: item.messages,
-      output,
-      pass: scored ? scored.pass : null,
-      score: scored ? scored.score : null,
-      cached: call.cached,
-      latencyMs: call.latencyMs,
-      inputTokens: call.inputTokens,
-      outputTokens: call.outputTokens,
-      costUsd: call.costUsd,
-      errorClass: call.error?.errorClass ?? null,
-      errorMessage: call.error?.message ?? null,
-      attempts: call.attempts,
-      checks: scored ? scored.checks : [],
-      finishedAt: new Date().toISOString(),
-      transcript,
-    };
-  }
-
   async function processItem(item: WorkItem): Promise<void> {
     const target = targets.get(item.variant.model.label)!;
     const conversation = item.planned.case.turns !== undefined || item.planned.case.simulatedUser !== undefined;
@@ -253,6 +208,7 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
         cachedResponse.transcript,
       );
       row = resultRow(
+        runId,
         item,
         cachedResponse.text,
         scored,
@@ -270,11 +226,14 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
     } else {
       const reservation = budget?.reserve(item);
       if (reservation === null) return; // over the budget: not started, not stored; a resume runs it
-      const outcome = agent ? await runAgentItem(agents, target, item) : await callTarget(target, item);
+      // An agent's steps are admitted one by one against the budget, and it settles at what they cost (budget.ts).
+      const gate = agent && reservation ? budget!.stepGate(reservation, item) : undefined;
+      const outcome = agent ? await runAgentItem(agents, target, item, gate) : await callTarget(target, item);
       budget?.releaseJudgeHold(reservation ?? undefined); // the judges reserve their own calls now
       if (!outcome.ok && outcome.error.errorClass === 'cancelled') {
-        budget?.settle(reservation ?? undefined, null);
-        return; // not stored: a resume runs it again
+        budget?.settle(reservation ?? undefined, gate ? gate.paidUsd : null);
+        if (gate) spentUsd += gate.paidUsd; // steps paid before the budget (or Ctrl-C) stopped it
+        return; // not stored: a resume runs it again (its paid steps from the cache)
       }
       if (outcome.ok && outcome.value.cached) counts.cached++;
       else counts.called++;
@@ -288,7 +247,7 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
           });
           stop.abort();
         }
-        row = resultRow(item, null, null, {
+        row = resultRow(runId, item, null, null, {
           cached: false,
           latencyMs: null,
           inputTokens: null,
@@ -306,6 +265,7 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
         if (paid !== undefined) spentUsd += paid;
         const scored = await score(item, response.text, latencyMs, cost, response.transcript);
         row = resultRow(
+          runId,
           item,
           response.text,
           scored,
@@ -334,7 +294,10 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
           };
         }
       }
-      budget?.settle(reservation ?? undefined, row.costUsd, row.outputTokens);
+      // An agent's paid steps count even when a later step failed (the row's cost is then unknown); a simulated
+      // user's calls are counted when the conversation settles (they are not admitted one by one).
+      const userPaid = (outcome.ok && outcome.value.transcript?.simulatedUser?.paidCostUsd) || 0;
+      budget?.settle(reservation ?? undefined, gate ? gate.paidUsd + userPaid : row.costUsd, gate ? undefined : row.outputTokens);
       budget?.noteJudging(item.variantId, judgeCostOf(row.checks));
     }
     if (applyCheckErrors(row)) counts.errors++; // a check that hung: the result is a check-error

@@ -18,6 +18,7 @@ import {
   RESULT_WRITE_COLUMNS,
   RUN_COLUMNS,
   SLIM_COLUMNS,
+  NO_TRANSCRIPT_COLUMNS,
   aggregateFromRow,
   aggregateSql,
   caseFromRow,
@@ -261,10 +262,11 @@ export class PgStore implements Store {
       ['r.case_id', query.caseId],
     ]);
     const messagesAt = RESULT_COLUMNS.indexOf('m.messages_json');
-    const columns = query.slim ? SLIM_COLUMNS : RESULT_COLUMNS.map((c, i) => (i === messagesAt ? 'r.messages_hash' : c));
+    const full = query.omitTranscript ? NO_TRANSCRIPT_COLUMNS : RESULT_COLUMNS;
+    const columns = query.slim ? SLIM_COLUMNS : full.map((c, i) => (i === messagesAt ? 'r.messages_hash' : c));
     const text = `SELECT ${[...columns, 'r.seq'].join(', ')} FROM results r ${where.sql} AND r.seq > $${where.values.length + 1} ORDER BY r.seq LIMIT ${PAGE}`;
     // Named: each connection plans a listing shape once, not once per page.
-    const name = `evalspec_list_${query.slim ? 'slim' : 'full'}_${query.variantId !== undefined ? 'v' : ''}${query.caseId !== undefined ? 'c' : ''}`;
+    const name = `evalspec_list_${query.slim ? 'slim' : query.omitTranscript ? 'notr' : 'full'}_${query.variantId !== undefined ? 'v' : ''}${query.caseId !== undefined ? 'c' : ''}`;
     const seqAt = RESULT_COLUMNS.length;
     let known = new Map<string, string>();
     let after: unknown = 0;

@@ -61,6 +61,9 @@ export const RESULT_COLUMNS = [
 /** The columns without the long texts (output, messages, transcript): for figures that read only the numbers. */
 export const SLIM_COLUMNS = RESULT_COLUMNS.map((c) => (c === 'r.output' || c === 'm.messages_json' || c === 'r.transcript_json' ? `NULL AS ${c.slice(2)}` : c));
 
+/** The full columns without the transcript (ResultQuery.omitTranscript): its JSON is neither read nor parsed. */
+export const NO_TRANSCRIPT_COLUMNS = RESULT_COLUMNS.map((c) => (c === 'r.transcript_json' ? 'NULL AS transcript_json' : c));
+
 /** resultFromRow for a raw row of RESULT_COLUMNS (or SLIM_COLUMNS). */
 export function resultFromRaw(a: unknown[]): ResultRow {
   return {

@@ -14,6 +14,7 @@ import type { ResultPageQuery } from './types.js';
 import {
   RESULT_COLUMNS,
   SLIM_COLUMNS,
+  NO_TRANSCRIPT_COLUMNS,
   aggregateFromRow,
   aggregateSql,
   caseFromRow,
@@ -195,7 +196,7 @@ export class SqliteStore implements Store {
     const args: unknown[] = [runId];
     if (query.variantId) (where.push('r.variant_id = ?'), args.push(query.variantId));
     if (query.caseId) (where.push('r.case_id = ?'), args.push(query.caseId));
-    const cols = (query.slim ? SLIM_COLUMNS : RESULT_COLUMNS).join(', ');
+    const cols = (query.slim ? SLIM_COLUMNS : query.omitTranscript ? NO_TRANSCRIPT_COLUMNS : RESULT_COLUMNS).join(', ');
     const sql = `SELECT ${cols} FROM results r ${query.slim ? '' : 'LEFT JOIN messages m ON m.hash = r.messages_hash'}
         WHERE ${where.join(' AND ')} ORDER BY r.rowid`;
     // Reuse the statement unless another listing of the same shape is still open (a statement iterates once at a time).

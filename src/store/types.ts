@@ -153,6 +153,8 @@ export interface ResultQuery {
   caseId?: string;
   /** Leave out output and messages (for statistics over large runs). */
   slim?: boolean;
+  /** Leave out the transcript (an agent's can be long): for readers that need the output and checks, not the steps. */
+  omitTranscript?: boolean;
 }
 
 // --- viewer result pages (issue #22) ---

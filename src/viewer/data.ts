@@ -310,7 +310,7 @@ export class ViewerData {
     const out = new Map<string, string>();
     const wanted = new Set(page.map(keyOf));
     for (const caseId of new Set(page.map((r) => r.caseId))) {
-      for await (const r of this.store.results.list(runId, { caseId })) {
+      for await (const r of this.store.results.list(runId, { caseId, omitTranscript: true })) {
         const k = keyOf(r);
         const preview = previewOf(r.output);
         if (wanted.has(k) && preview !== null) out.set(k, preview);

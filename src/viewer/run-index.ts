@@ -119,7 +119,7 @@ export class RunIndexCache {
     const found = new Set<number>();
     const caseMatches = new Set<string>();
     for (const [caseId] of index.cases) if (caseId.toLowerCase().includes(needle)) caseMatches.add(caseId);
-    for await (const r of this.store.results.list(index.run.id)) {
+    for await (const r of this.store.results.list(index.run.id, { omitTranscript: true })) {
       const matches =
         caseMatches.has(r.caseId) ||
         (r.output?.toLowerCase().includes(needle) ?? false) ||

@@ -191,7 +191,7 @@ describe('agent failures are the agent’s, recorded in its transcript', () => {
 });
 
 describe('--dry-run of an agent suite', () => {
-  it('says that each agent item is estimated as one call of up to max_steps', async () => {
+  it('says that each agent item is counted as up to max_steps steps', async () => {
     const dir = tempDir();
     writeFiles(dir, {
       'evalspec.yaml': suiteYaml('http://127.0.0.1:9/v1'),
@@ -200,7 +200,7 @@ describe('--dry-run of an agent suite', () => {
     });
     const result = await runCli(['run', 'evalspec.yaml', '--dry-run'], { cwd: dir, env: { OPENAI_API_KEY: KEY } });
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.stdout).toContain('an agent of up to 3 steps (max_steps) per case: each is estimated as one call');
+    expect(result.stdout).toContain('an agent of up to 3 steps (max_steps) per case: each case is counted as 3 steps');
   });
 });
 

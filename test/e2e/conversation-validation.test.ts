@@ -93,13 +93,13 @@ cases:
     expect(turnVar.stderr).toContain('missing template variable "rid" in turn 1');
   });
 
-  it('--dry-run says a conversation is estimated as one call; bars may name a turn metric, not an unknown one', async () => {
+  it('--dry-run says a conversation is estimated as its first turn; bars may name a turn metric, not an unknown one', async () => {
     const cases = `cases:\n  - id: c1\n    turns: [Hello, { user: Bye, checks: [{ type: contains, value: bye }] }]\n  - id: c2\n    turns: [Hi]\n`;
     const dir = tempDir();
     writeFiles(dir, { 'evalspec.yaml': suite(`${cases}bars: [{ metric: "turn2:contains", min: 0.5 }]\n`) });
     const r = await runCli(['run', 'evalspec.yaml', '--dry-run'], { cwd: dir, env: { OPENAI_API_KEY: 'sk-unused' } });
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stdout.replace(/\s+/g, ' ')).toContain('2 cases are conversations (turns: or simulated_user:): each is estimated as one call');
+    expect(r.stdout.replace(/\s+/g, ' ')).toContain('2 cases are conversations (turns: or simulated_user:): each is estimated as its first turn only');
 
     const unknown = await run(suite(`${cases}bars: [{ metric: "turn1:contains", min: 0.5 }]\n`));
     expect(unknown.exitCode).toBe(2);

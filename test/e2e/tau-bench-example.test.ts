@@ -16,6 +16,7 @@ const TAU_FILE = process.env.TAU_BENCH_FILE ?? join(REPO, '../shared/data/real/t
 const EXAMPLE = join(REPO, 'examples/tau-bench-airline');
 
 interface RawCall {
+  id: string;
   function: { name: string; arguments: string };
 }
 interface TauRecord {
@@ -23,7 +24,7 @@ interface TauRecord {
   trial: number;
   reward: number;
   info: { task: { instruction: string; actions: { name: string; kwargs: Record<string, unknown> }[] } };
-  traj: { role: string; tool_calls?: RawCall[] }[];
+  traj: { role: string; tool_calls?: RawCall[]; tool_call_id?: string; content?: string | null }[];
 }
 type Call = { name: string; args: unknown };
 
@@ -60,6 +61,28 @@ function writesExact(calls: Call[], expected: Call[]): boolean {
   const a = calls.filter(keep);
   const b = expected.filter(keep);
   return a.length === b.length && a.every((c, i) => c.name === b[i].name && isDeepStrictEqual(c.args, b[i].args));
+}
+
+/**
+ * writes-accepted: writesExact over the calls whose tool answer does not start with "Error:" (the documented
+ * rejection rule). The logs reuse call ids, so a tool message answers the latest call with its id made before it.
+ */
+function writesAccepted(r: TauRecord): boolean {
+  const calls: (Call & { result?: string })[] = [];
+  const latest = new Map<string, Call & { result?: string }>();
+  for (const m of r.traj) {
+    for (const c of m.tool_calls ?? []) {
+      const call = { name: c.function.name, args: JSON.parse(c.function.arguments) as unknown };
+      calls.push(call);
+      latest.set(c.id, call);
+    }
+    const answered = m.role === 'tool' ? latest.get(m.tool_call_id ?? '') : undefined;
+    if (answered && answered.result === undefined) answered.result = m.content ?? '';
+  }
+  return writesExact(
+    calls.filter((c) => !/^error\s*:/i.test((c.result ?? '').trimStart())),
+    expectedOf(r),
+  );
 }
 
 const choose = (n: number, k: number): number => (k < 0 || k > n ? 0 : k === 0 ? 1 : (choose(n - 1, k - 1) * n) / k);
@@ -132,13 +155,16 @@ describe.skipIf(!existsSync(TAU_FILE))('examples/tau-bench-airline on the real Ï
 
     const imported = await runCli(['labels', 'import', 'labels.jsonl'], { cwd: dir });
     expect(imported.exitCode, imported.stderr).toBe(0);
-    const cal = await runCli(['calibrate', 'latest', '--metric', 'calls-exact', 'calls-subset', 'writes-exact', '--json', 'cal.json'], { cwd: dir });
+    const cal = await runCli(['calibrate', 'latest', '--metric', 'calls-exact', 'calls-subset', 'writes-exact', 'writes-accepted', '--json', 'cal.json'], {
+      cwd: dir,
+    });
     expect(cal.exitCode, cal.stderr).toBe(0);
     const byMetric = new Map(readJson('cal.json').judges.map((j: { metric: string }) => [j.metric, j]));
     const readings: [string, (r: TauRecord) => boolean][] = [
       ['calls-exact', (r) => superset(callsOf(r), expectedOf(r), isDeepStrictEqual)],
       ['calls-subset', (r) => superset(callsOf(r), expectedOf(r), subsetOf)],
       ['writes-exact', (r) => writesExact(callsOf(r), expectedOf(r))],
+      ['writes-accepted', writesAccepted],
     ];
     const figures: Record<string, number[]> = {};
     for (const [metric, check] of readings) {
@@ -176,6 +202,7 @@ describe.skipIf(!existsSync(TAU_FILE))('examples/tau-bench-airline on the real Ï
     expect(shown('calls-exact')).toEqual(['77.0', '0.522', '16.4', '32.1']);
     expect(shown('calls-subset')).toEqual(shown('calls-exact'));
     expect(shown('writes-exact')).toEqual(['93.5', '0.865', '2.6', '11.9']);
+    expect(shown('writes-accepted')).toEqual(['97.5', '0.949', '3.4', '1.2']);
     expect(cal.stdout).toContain('writes-exact Â· trajectory check: this check agrees with humans Îº 0.865 on 200 labels (raw agreement 93.5%)');
     // 2.6% observed meets the 5% target, but 3 false passes in 116 leave the bound at 6.5%: said as such (not as
     // "too few labels", which 116 â‰¥ 59 are not).

@@ -83,7 +83,8 @@ export async function runAgent(run: AgentRun): Promise<CallOutcome<CallResponse 
     const result = await generateText({
       model,
       messages: history,
-      // The suite's own system prompt, not a user's text: the SDK's warning about system messages does not apply.
+      // The system messages are the suite author's own prompt, not text from a user or a model: without this the
+      // SDK prints a prompt-injection warning to stderr for every conversation (500 cases, 500 warnings).
       allowSystemInMessages: true,
       tools,
       stopWhen: stepCountIs(run.maxSteps),
@@ -198,7 +199,7 @@ function conversationOf(context: AgentContext, item: WorkItem): ConversationDriv
 }
 
 /** One work item of a network target run as an agent, with the run's retries, cache and prices. */
-export function runAgentItem(context: AgentContext, target: CallTarget, item: WorkItem): ReturnType<typeof runAgent> {
+export function runAgentItem(context: AgentContext, target: CallTarget, item: WorkItem, gate?: StepModelOptions['gate']): ReturnType<typeof runAgent> {
   const { caseId, repeat, messages } = item;
   const model = item.variant.model;
   const identity = context.cache ? target.cacheIdentity : null;
@@ -215,6 +216,7 @@ export function runAgentItem(context: AgentContext, target: CallTarget, item: Wo
       rateController: target.rateController,
       maxOutputTokens: model.params.max_tokens,
       cache: identity && context.cache ? { identity, repeat, ...context.cache } : undefined,
+      gate,
     },
     price: (input, output, cachedInput) => context.price(model, input, output, cachedInput),
     cancel: context.cancel,

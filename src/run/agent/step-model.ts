@@ -49,6 +49,11 @@ export interface StepModelOptions {
     get(key: string): Promise<CachedResponse | undefined>;
     put(key: string, response: CachedResponse): void;
   };
+  /** --max-cost: each fresh step admitted on its prompt before it is sent, and its usage reported (budget.ts). */
+  gate?: {
+    admit(promptTokens: number): boolean;
+    paid(inputTokens: number | undefined, outputTokens: number | undefined, cachedInputTokens: number | undefined): void;
+  };
 }
 
 /** A step's cache key: endpoint identity, the step's full prompt, its tools and settings, the repeat index. */
@@ -93,6 +98,10 @@ export function stepModel(model: LanguageModelV3, options: StepModelOptions): { 
         });
         return { ...replayed, warnings: [] };
       }
+      // Over the budget: the step is not sent; the item ends as cancelled (not stored: --resume runs it again).
+      if (options.gate && !options.gate.admit(promptTokens(params.prompt))) {
+        throw new StepFailure(step, { errorClass: 'cancelled', message: `step ${step} not sent: it would pass --max-cost`, retryable: false }, 0);
+      }
       const outcome = await callWithRetries<LanguageModelV3GenerateResult>(
         ({ signal }) => Promise.resolve(inner.doGenerate({ ...params, abortSignal: signal })),
         {
@@ -117,6 +126,7 @@ export function stepModel(model: LanguageModelV3, options: StepModelOptions): { 
         attempts: outcome.attempts,
       };
       steps.push(record);
+      options.gate?.paid(record.inputTokens, record.outputTokens, record.cachedInputTokens);
       if (key) {
         let text = '';
         for (const part of result.content) if (part.type === 'text') text += part.text;

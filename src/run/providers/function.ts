@@ -2,7 +2,7 @@
 // deadline per call. Never cached: the code may change between runs.
 import type { ModelRef, Suite } from '../../suite/index.js';
 import type { CallTarget, JudgeTarget } from '../call-target.js';
-import type { RetrievedDocument, Transcript } from '../../score/transcript.js';
+import type { RetrievedDocument, Transcript } from '../../score/index.js';
 import { CallFailure } from '../errors.js';
 import { loadUserFunction, type UserFunctionRole } from '../user-function.js';
 import type { LocalProviderDefinition } from './definition.js';

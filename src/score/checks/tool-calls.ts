@@ -62,6 +62,32 @@ export function describeRecord(record: ToolCallRecord): string {
   return `step ${record.step}: ${describeCall(record.call.name, record.call.args)}`;
 }
 
+/** Tool text that reports a failure: "Error: …" (τ-bench's rejected writes, many tool frameworks), any case. */
+const ERROR_TEXT = /^error\s*:/i;
+
+/**
+ * A call that did not take effect (trajectory's `ignore_failed_calls`): it was invalid (unknown tool, arguments
+ * that are not JSON or fail the schema), its tool message carries an error class (the tool threw, timed out,
+ * had no answer), or the tool answered with a rejection: text starting "Error:" (any case, leading space
+ * ignored) or a JSON object whose `error` is set (not null/false; the suite's own `result: { error: … }`
+ * convention). A call no tool message answered (a log's dangling call) is not known to have failed: kept.
+ */
+export function failedCall(record: ToolCallRecord): boolean {
+  if (record.call.invalid) return true;
+  const result = record.result;
+  if (!result) return false;
+  if (result.error) return true;
+  const text = result.content.trimStart();
+  if (ERROR_TEXT.test(text)) return true;
+  if (!text.startsWith('{')) return false;
+  try {
+    const value: unknown = JSON.parse(text);
+    return isPlainObject(value) && value.error !== undefined && value.error !== null && value.error !== false;
+  } catch {
+    return false;
+  }
+}
+
 /** The calls of a transcript, without those of the named tools. */
 export function callsOf(transcript: Transcript | undefined, ignore: readonly string[] = []): ToolCallRecord[] {
   const calls = toolCallsOf(transcript);

@@ -13,7 +13,7 @@ import { EvalspecError } from '../../errors.js';
 import { fail, pass } from '../evaluator.js';
 import type { ToolCallRecord } from '../transcript.js';
 import { commonCheckFields as common, defineCheck, nonEmptyString, type CheckLocation } from './definition.js';
-import { argsMatch, callsOf, describeCall, describeRecord, expectedCall, toolName, type ArgsMode, type ExpectedCall } from './tool-calls.js';
+import { argsMatch, callsOf, describeCall, describeRecord, expectedCall, failedCall, toolName, type ArgsMode, type ExpectedCall } from './tool-calls.js';
 
 const MODES = ['strict', 'unordered', 'subset', 'superset'] as const;
 const expectedList = z.array(expectedCall);
@@ -29,6 +29,8 @@ export const trajectory = defineCheck({
     args: z.enum(['exact', 'subset', 'ignore']).default('subset'),
     /** Calls of these tools (lookups, say) are left out on both sides. */
     ignore_tools: z.array(toolName).optional(),
+    /** Calls that did not take effect (tool-calls.ts failedCall: invalid, a tool error, a rejection) are left out. */
+    ignore_failed_calls: z.boolean().default(false),
   }),
   templated: (spec) => (typeof spec.expected === 'string' ? spec.expected : undefined),
   compile: (spec, where) => ({ type: 'trajectory' as const, expected: parseExpected(spec.expected, where) }),
@@ -36,7 +38,8 @@ export const trajectory = defineCheck({
     const ignore = spec.ignore_tools ?? [];
     const reference = env.compiled.expected.filter((e) => !ignore.includes(e.name));
     return (_view, ctx) => {
-      const calls = callsOf(ctx.transcript, ignore);
+      const all = callsOf(ctx.transcript, ignore);
+      const calls = spec.ignore_failed_calls ? all.filter((c) => !failedCall(c)) : all;
       const problem = (spec.mode === 'strict' ? strictProblem : matchingProblem(spec.mode))(calls, reference, spec.args);
       if (problem === undefined) return pass(`${calls.length} call${calls.length === 1 ? '' : 's'} match the reference of ${reference.length} (${spec.mode})`);
       return fail(ctx.transcript ? problem : `${problem} (no tool calls: the target ran without tools)`);
