@@ -2,12 +2,35 @@
 // into the case's pass value, for every pass-rate figure of a report. Errored repeats count as not passed,
 // as everywhere in the pass rate.
 import type { RunRecord } from '../store/index.js';
-import { resolveRepeatReducer, type RepeatReducer } from '../suite/index.js';
+import { EvalspecError } from '../errors.js';
+import { REPEAT_REDUCE_PATTERN, reducerK, resolveRepeatReducer, type RepeatReducer } from '../suite/index.js';
 import { allPassed, majorityPassed, passAtK, passHatK } from '../stats/index.js';
 
 /** The reducer stored with the run, resolved for its repeat count. */
 export function runRepeatReducer(run: Pick<RunRecord, 'config' | 'repeat'>): RepeatReducer {
   return resolveRepeatReducer(run.config.repeat, run.repeat);
+}
+
+/**
+ * The run as if its suite had said `repeat: { n, reduce }` (`show` / `gate --reduce`): every figure and bar
+ * verdict built from the view uses that reducer. Returns the view and the reducer the suite stored. A reducer
+ * that does not parse, a k above the run's repeats or a run of one repeat is a usage error (exit 2).
+ */
+export function withRepeatReducer<R extends Pick<RunRecord, 'id' | 'config' | 'repeat'>>(run: R, reduce: string): { run: R; stored: string } {
+  const stored = runRepeatReducer(run).name;
+  const fix = `use mean, majority, all, pass@K or pass^K with K from 1 to ${run.repeat} (or the letter k for ${run.repeat})`;
+  if (!REPEAT_REDUCE_PATTERN.test(reduce)) throw new EvalspecError('USAGE', `--reduce ${reduce} is not a repeat reducer`, { hint: fix });
+  if (run.repeat < 2)
+    throw new EvalspecError('USAGE', `--reduce: run ${run.id} has one repeat per case, so there is nothing to reduce`, {
+      hint: 'run the suite with repeat: N (or --repeat N) first',
+    });
+  const k = reducerK(reduce, run.repeat);
+  if (k !== undefined && k > run.repeat)
+    throw new EvalspecError('USAGE', `--reduce ${reduce}: run ${run.id} has ${run.repeat} repeats per case, fewer than k = ${k}`, { hint: fix });
+  // Keep the rest of the stored `repeat:` value; only the reducer changes.
+  const raw = run.config.repeat;
+  const repeat = { ...(raw && typeof raw === 'object' ? raw : {}), n: run.repeat, reduce };
+  return { run: { ...run, config: { ...run.config, repeat } }, stored };
 }
 
 /**

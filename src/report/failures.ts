@@ -2,8 +2,7 @@
 // line on what it did (agentFailureLine): why it stopped and the step and tool call where its first failing
 // behaviour check points, so a reader sees where the agent went wrong without opening the viewer.
 import type { ResultRow, Store, StoredCheck } from '../store/index.js';
-import { toolCallsOf, type Transcript } from '../score/index.js';
-import { describeCall } from '../score/checks/tool-calls.js';
+import { describeCall, toolCallsOf, type Transcript } from '../score/index.js';
 
 export interface FailureSample {
   variantId: string;

@@ -19,7 +19,7 @@ export { renderAnalysisText, renderAnalysisMarkdown, renderBarsText } from './an
 export { writeJunitReport } from './junit-report.js';
 export { incompleteRunAdvice, interruptedRunAdvice, resumeCommand } from './resume-advice.js';
 export { renderMarkdownReport, writeMarkdownReport } from './markdown-report.js';
-export { renderTerminalReport, variantTable } from './terminal-report.js';
+export { renderTerminalReport, repeatReduceLine, variantTable } from './terminal-report.js';
 export {
   REPORTERS,
   FILE_REPORTERS,

@@ -8,6 +8,7 @@ import { pct, ciText, costText, ms, num } from './format.js';
 import { withSink } from './file-sink.js';
 import { renderAnalysisMarkdown } from './analysis-render.js';
 import { repeatReduceLine } from './terminal-report.js';
+import { renderPassKMarkdown } from './pass-k-render.js';
 
 const STATUS_ICON: Record<string, string> = { completed: '✅', incomplete: '⚠️', cancelled: '⏹️', failed: '❌', started: '⏳' };
 
@@ -36,6 +37,7 @@ export async function renderMarkdownReport(store: Store, report: RunReport): Pro
   }
   const reduce = repeatReduceLine(report);
   if (reduce) out.push('', escapeMarkdownInline(reduce, 600));
+  out.push(...renderPassKMarkdown(report));
   out.push(...renderAnalysisMarkdown(report));
   const samples = await sampleFailures(
     store,

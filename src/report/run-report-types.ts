@@ -4,7 +4,7 @@
 import type { RateLimitFigures, RunStatus } from '../store/index.js';
 import type { Interval } from '../stats/index.js';
 import type { JudgeSummary } from './judge-summary.js';
-import type { CostSummary } from '../analysis/index.js';
+import type { CostSummary, PassKPoint } from '../analysis/index.js';
 import type { BaselineChoice, ConsistencyFigure, SegmentFigures, SegmentVariantFigures } from '../stats/index.js';
 import type { DescribedComparison } from './describe-comparison.js';
 import type { BarResult } from './bar-text.js';
@@ -39,6 +39,10 @@ export interface VariantSummary {
   judgeCostUsd?: number | null;
   /** With repeat > 1: the share of cases whose repeats disagree (see analysis.ts). */
   consistency?: ConsistencyFigure | null;
+  /** With repeat > 1: pass^1 … pass^n, each the mean of the per-case unbiased estimates with its interval (analysis/pass-k-curve.ts); absent with { analysis: false }. */
+  passHatK?: PassKPoint[];
+  /** With repeat > 1: pass@1 … pass@n likewise. */
+  passAtK?: PassKPoint[];
 }
 
 /** A provider:model that met a rate limit during the run, summed over its processes (store/types.ts). */
@@ -55,7 +59,14 @@ export interface RunReport {
   git: { commit: string | null; branch: string | null };
   repeat: number;
   /** How a case's repeats make its pass value (absent with one repeat and the default reducer). */
-  repeatReduce?: { reducer: string; k: number | null; estimator: string; shortCases: number };
+  repeatReduce?: {
+    reducer: string;
+    k: number | null;
+    estimator: string;
+    shortCases: number;
+    /** With `show` / `gate --reduce`: the reducer the suite stored, which --reduce replaced in every figure and verdict. */
+    storedReducer?: string;
+  };
   totalCalls: number;
   variants: VariantSummary[];
   warnings: string[];

@@ -15,6 +15,8 @@ import {
   repeatReduceSummary,
   runRepeatReducer,
   shortOfK,
+  passKCurves,
+  withRepeatReducer,
 } from '../analysis/index.js';
 import type { RepeatReducer } from '../suite/index.js';
 import { addRunAnalysis } from './analysis.js';
@@ -59,8 +61,16 @@ function unpricedMessages(run: RunRecord, variants: VariantSummary[]): { warning
   };
 }
 
-export async function buildRunReport(store: Store, runRef: string, level = 0.95, options: { analysis?: boolean } = {}): Promise<RunReport> {
-  const run = await loadRun(store, runRef);
+export interface RunReportOptions {
+  analysis?: boolean;
+  /** A repeat reducer that replaces the stored one in every figure and bar verdict (`show` / `gate --reduce`). */
+  reduce?: string;
+}
+
+export async function buildRunReport(store: Store, runRef: string, level = 0.95, options: RunReportOptions = {}): Promise<RunReport> {
+  const loaded = await loadRun(store, runRef);
+  const override = options.reduce === undefined ? undefined : withRepeatReducer(loaded, options.reduce);
+  const run = override?.run ?? loaded;
   const runId = run.id;
   const aggregates = new Map((await store.results.aggregate(runId)).map((a) => [a.variantId, a]));
   const variants: VariantSummary[] = [];
@@ -139,7 +149,8 @@ export async function buildRunReport(store: Store, runRef: string, level = 0.95,
       `${shortCases} case × variant pairs have fewer results than the k of ${reducer.name} (the run stopped early): their ${reducer.name} uses k = their result count`,
     );
   }
-  const repeatReduce = repeatReduceSummary(reducer, run.repeat, shortCases);
+  const summary = repeatReduceSummary(reducer, run.repeat, shortCases);
+  const repeatReduce = summary && override ? { ...summary, storedReducer: override.stored } : summary;
   const report: RunReport = {
     formatVersion: 1,
     runId: run.id,
@@ -161,7 +172,14 @@ export async function buildRunReport(store: Store, runRef: string, level = 0.95,
     report.judges = judgeSummary;
     for (const v of variants) v.judgeCostUsd = judges.judgeCostUsd(v.id);
   }
-  if (options.analysis !== false) addRunAnalysis(outcomes, run, report, { level });
+  if (options.analysis !== false) {
+    addRunAnalysis(outcomes, run, report, { level });
+    for (const v of variants) {
+      // One run gives the whole curve, whatever the suite's reducer (absent with one repeat: outputs unchanged).
+      const curves = passKCurves(outcomes, v.id, level);
+      if (curves) Object.assign(v, curves);
+    }
+  }
   report.costs = costSummary(selection.finish(outcomes.cases, {}, caseIndex), level);
   const rateLimits = await store.rateLimits.list(runId);
   if (rateLimits.length > 0) report.rateLimits = rateLimits;

@@ -6,6 +6,7 @@ import { escapeTerminal } from './escape.js';
 import { pct, ciText, costText, ms, int, num, textTable } from './format.js';
 import { renderAnalysisText } from './analysis-render.js';
 import { renderJudgeSummary } from './judge-summary.js';
+import { renderPassKText } from './pass-k-render.js';
 
 export function variantTable(report: RunReport): string {
   const method = report.variants.find((v) => v.passRateCi)?.passRateCi?.method ?? 'wilson';
@@ -32,7 +33,9 @@ export function variantTable(report: RunReport): string {
 export function repeatReduceLine(report: RunReport): string | null {
   if (!report.repeatReduce) return null;
   const method = report.variants.find((v) => v.passRateCi)?.passRateCi?.method;
-  return `pass rate per case over ${report.repeat} repeats: ${report.repeatReduce.reducer}, the ${report.repeatReduce.estimator}${method ? `; interval: ${method}` : ''}`;
+  const { reducer, estimator, storedReducer } = report.repeatReduce;
+  const override = storedReducer !== undefined ? ` (--reduce: replaces the suite's ${storedReducer} in every figure and bar verdict)` : '';
+  return `pass rate per case over ${report.repeat} repeats: ${reducer}${override}, the ${estimator}${method ? `; interval: ${method}` : ''}`;
 }
 
 /** One line for the models the provider throttled: the limit, the rejections, the time spent waiting. */
@@ -55,6 +58,7 @@ export async function renderTerminalReport(store: Store, report: RunReport, opti
   if (reduce) lines.push(reduce);
   if (report.variants.some((v) => v.costUsd !== v.listCostUsd))
     lines.push('paid = what this run paid (cache hits cost 0); list cost = the same calls at list price');
+  lines.push(...renderPassKText(report));
   lines.push(...renderAnalysisText(report));
   if (report.judges)
     lines.push(

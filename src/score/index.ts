@@ -13,6 +13,7 @@ export {
   type RetrievedDocument,
   type SimulatedUserFigures,
 } from './transcript.js';
+export { describeCall } from './checks/tool-calls.js';
 export { prepareChecks, scoreOutput, combineChecks, type PreparedCheck, type ScoredOutput } from './score.js';
 export {
   CHECKS,

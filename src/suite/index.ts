@@ -8,7 +8,7 @@ export { type ProviderConfig, type Prompt, type Message, type GenerationParams, 
 export { validateCheckSpec } from './check-specs.js';
 export { CHECK_TYPES, compileCheck, type CheckSpec, type CheckSpecOf, type CheckType, type CheckLocation, type CompiledCheck } from '../score/index.js';
 export { judgeModelsOf, isJudgeCheckType, isDeferredCheck, type JudgeModelInput } from './judge-specs.js';
-export { resolveRepeatReducer, repeatReduceText, reducerK, type RepeatReducer, type RepeatReducerName } from './repeat-spec.js';
+export { resolveRepeatReducer, repeatReduceText, reducerK, REPEAT_REDUCE_PATTERN, type RepeatReducer, type RepeatReducerName } from './repeat-spec.js';
 export { loadPreferences, type PreferenceRow } from './preferences.js';
 export { readTextFile, decodeText, jsonLines, csvRows, type CsvFormat, type JsonLinesFormat } from './text-file.js';
 export {

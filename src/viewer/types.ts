@@ -158,6 +158,18 @@ export interface VariantSummary {
   listCostUsd: number | null;
   unpriced: number;
   latencyMs: { p50: number | null; p95: number | null; method: string };
+  /** With repeats: pass^1 … pass^n and pass@1 … pass@n (src/analysis/pass-k-curve.ts); absent with one repeat. */
+  passHatK?: PassKPoint[];
+  passAtK?: PassKPoint[];
+}
+
+/** One k of a run's pass^k or pass@k curve: the mean over cases of the per-case estimate, with its interval. */
+export interface PassKPoint {
+  k: number;
+  value: number;
+  ci: Interval | null;
+  /** Cases with fewer than k results (their estimate uses k = their result count). */
+  shortCases: number;
 }
 
 /** The run report (src/report RunReport) with the sections newer versions add (bars, comparisons, segments, costs) left open. */

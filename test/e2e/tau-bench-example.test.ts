@@ -1,6 +1,6 @@
 // examples/tau-bench-airline end to end through the built CLI, on τ-bench's 200 real GPT-4o airline transcripts
-// (skipped when the shared data is absent): the build script, pass^1..pass^4 through the repeat reducers (the
-// published 0.420, 0.273, 0.220, 0.200) with their t intervals, the flaky tasks, the forbidden-cancellation bar
+// (skipped when the shared data is absent): the build script, pass^1..pass^4 from ONE run's curve (the
+// published 0.420, 0.273, 0.220, 0.200) with their t intervals, pass^4 also as the suite's reducer, the flaky tasks, the forbidden-cancellation bar
 // and `calibrate` of the trajectory checks against the reward. Every expected figure is computed here from the
 // JSON file itself, by code that shares nothing with evalspec's.
 import { afterAll, describe, expect, it } from 'vitest';
@@ -98,8 +98,7 @@ describe.skipIf(!existsSync(TAU_FILE))('examples/tau-bench-airline on the real �
   const successes = [...byTask.values()].map((trials) => trials.filter((t) => t.reward === 1).length);
 
   const dir = tempDir();
-  for (const f of ['build-data.mjs', 'evalspec.yaml', 'pass-1.yaml', 'pass-2.yaml', 'pass-3.yaml', 'behaviour.yaml'])
-    copyFileSync(join(EXAMPLE, f), join(dir, f));
+  for (const f of ['build-data.mjs', 'evalspec.yaml', 'behaviour.yaml']) copyFileSync(join(EXAMPLE, f), join(dir, f));
   const readJson = (f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8'));
 
   it('the build script writes 50 cases, 200 replay records and 200 labels', () => {
@@ -109,27 +108,47 @@ describe.skipIf(!existsSync(TAU_FILE))('examples/tau-bench-airline on the real �
     expect([lines('cases.jsonl'), lines('replay.jsonl'), lines('labels.jsonl')]).toEqual([50, 200, 200]);
   });
 
-  it('pass^1..pass^4 through the repeat reducers are the published 0.420, 0.273, 0.220, 0.200, with t intervals', async () => {
+  it('one run gives pass^1..pass^4, the published 0.420, 0.273, 0.220, 0.200, with t intervals', async () => {
     expect(byTask.size).toBe(50);
     expect(successes.every((_, i) => [...byTask.values()][i].length === 4)).toBe(true);
-    const published = ['0.420', '0.273', '0.220', '0.200'];
+    const published = [0.42, 0.273, 0.22, 0.2];
+    const run = await runCli(['run', 'evalspec.yaml', '--no-progress', '--json', 'pass4.json', '--md', 'pass4.md'], { cwd: dir });
+    expect(run.exitCode, run.stderr).toBe(0);
+    const v = readJson('pass4.json').variants[0];
+    expect(v.passHatK.map((p: { k: number }) => p.k)).toEqual([1, 2, 3, 4]);
+    const shown: string[] = [];
     for (const k of [1, 2, 3, 4]) {
       // τ-bench's estimator: mean over tasks of C(c, k)/C(4, k).
       const perTask = successes.map((c) => choose(c, k) / choose(4, k));
       const mean = perTask.reduce((s, v) => s + v, 0) / perTask.length;
-      expect(mean.toFixed(3)).toBe(published[k - 1]);
-      const suite = k === 4 ? 'evalspec.yaml' : `pass-${k}.yaml`;
-      const run = await runCli(['run', suite, '--no-progress', '--json', `pass${k}.json`], { cwd: dir });
-      expect(run.exitCode, run.stderr).toBe(0);
-      const v = readJson(`pass${k}.json`).variants[0];
-      expect(v.passRate).toBeCloseTo(mean, 12);
-      expect(run.stdout).toContain(`${(mean * 100).toFixed(1)}%`);
+      expect(mean).toBeCloseTo(published[k - 1], 3);
+      const point = v.passHatK[k - 1];
+      expect(point.value).toBeCloseTo(mean, 12);
+      expect(point.shortCases).toBe(0);
       // t interval over the 50 per-task values: mean ± t(0.975, 49)·s/√50, t(0.975, 49) = 2.009575 (t table).
       const s = Math.sqrt(perTask.reduce((acc, x) => acc + (x - mean) ** 2, 0) / 49);
-      expect(v.passRateCi.method).toBe(`t over per-case pass^${k} estimates (4 repeats)`);
-      expect(v.passRateCi.low).toBeCloseTo(mean - (2.009575 * s) / Math.sqrt(50), 5);
-      expect(v.passRateCi.high).toBeCloseTo(mean + (2.009575 * s) / Math.sqrt(50), 5);
+      expect(point.ci.method).toBe(`t over per-case pass^${k} estimates (4 repeats)`);
+      expect(point.ci.low).toBeCloseTo(mean - (2.009575 * s) / Math.sqrt(50), 5);
+      expect(point.ci.high).toBeCloseTo(mean + (2.009575 * s) / Math.sqrt(50), 5);
+      shown.push(`pass^${k} ${(mean * 100).toFixed(1)}% [${(point.ci.low * 100).toFixed(1)}–${(point.ci.high * 100).toFixed(1)}]`);
+      // pass@k: mean over tasks of 1 − C(4 − c, k)/C(4, k).
+      const atK = successes.map((c) => 1 - choose(4 - c, k) / choose(4, k)).reduce((a, b) => a + b, 0) / 50;
+      expect(v.passAtK[k - 1].value).toBeCloseTo(atK, 12);
     }
+    // pass^1 is the mean share of successful trials: 84 of 200 rewards are 1.
+    expect(records.filter((r) => r.reward === 1).length).toBe(84);
+    expect(v.passHatK[0].value).toBeCloseTo(84 / 200, 12);
+    // The terminal prints the curve on one line; the suite's own reducer (pass^4) is the pass rate.
+    const line = `  gpt-4o-tool-calling: ${shown.join(' · ')}`;
+    expect(run.stdout).toContain(line);
+    // The README shows that line and the pass@k column, rounded as printed (the sum over 50 tasks × 100/50).
+    const readme = readFileSync(join(EXAMPLE, 'README.md'), 'utf8');
+    expect(readme).toContain(line);
+    const atShown = [1, 2, 3, 4].map((k) => (successes.map((c) => 1 - choose(4 - c, k) / choose(4, k)).reduce((a, b) => a + b, 0) * 2).toFixed(1));
+    expect(atShown).toEqual(['42.0', '56.7', '66.0', '72.0']);
+    expect(v.passRate).toBeCloseTo(v.passHatK[3].value, 12);
+    expect(v.passRateCi).toEqual(v.passHatK[3].ci);
+    expect(readFileSync(join(dir, 'pass4.md'), 'utf8')).toContain('| gpt-4o-tool-calling | `pass^k` | 42.0% (31.5–52.5) | 27.3% (16.2–38.5) |');
     // The flaky tasks: trials that disagree on the reward (0 < c < 4).
     const flaky = successes.filter((c) => c > 0 && c < 4).length;
     expect(flaky).toBe(26);

@@ -13,10 +13,11 @@ export function registerShowCommand(program: Command, io: CliIO): void {
     .argument('<runId>', 'a run id from `evalspec runs`, or latest');
   addReportFileOptions(command)
     .option('--failures <n>', 'failing cases to show per variant', '5')
+    .option('--reduce <reducer>', "fold each case's repeats with this reducer instead of the suite's (mean, majority, all, pass@K, pass^K)")
     .action(async (runId: string, opts) => {
       const store = openStore(program.opts().db, { access: 'read' });
       try {
-        const report = await buildRunReport(store, runId);
+        const report = await buildRunReport(store, runId, undefined, { reduce: opts.reduce });
         // The files first, then the terminal summary (a failed write is an error before anything is printed).
         await reportRunEnd([...fileReporters(opts), REPORTERS.terminal.create({ write: io.stdout, failures: Number(opts.failures) })], report, store);
         // A stored `started` run: still executing (the figures are partial), or its process is gone.

@@ -6,6 +6,7 @@ import { links, replaceParams } from '../router';
 import { CiBar, ErrorBox, Loading, Section } from '../components/common';
 import { Heatmap } from '../components/Heatmap';
 import { BarsSection, ComparisonsSection } from '../components/ReportSections';
+import { PassKTable } from '../components/PassKTable';
 import { FilterBar, ResultsTable, filtersFrom, type ResultFilters } from '../components/ResultsTable';
 import { ciText, int, ms, num, pct, usd, when } from '../format';
 
@@ -128,6 +129,12 @@ export function RunPage({ runId, params }: { runId: string; params: URLSearchPar
           </ul>
         )}
       </Section>
+
+      {report?.variants.some((v) => v.passHatK?.length) && (
+        <Section title={`Does it work every time? pass^k over ${report.repeat} repeats`} id="pass-k">
+          <PassKTable variants={report.variants} />
+        </Section>
+      )}
 
       {report && Array.isArray(report.bars) && (
         <Section title="Quality bars" id="bars">
