@@ -1,2 +1,12 @@
 // The plan stage: what will be called. The only import surface of plan/.
-export { buildPlan, variantsOf, resultKey, repeatMajorItems, type Plan, type Variant, type PlannedCase, type WorkItem } from './plan.js';
+export {
+  buildPlan,
+  variantsOf,
+  resultKey,
+  repeatMajorItems,
+  type Plan,
+  type Variant,
+  type PlannedCase,
+  type PlannedConversation,
+  type WorkItem,
+} from './plan.js';

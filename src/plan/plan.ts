@@ -2,7 +2,7 @@
 // missing variable fails the whole run before the first call rather than half-way through. Rendered
 // messages and checks are not kept: they are rendered again when used (a case's messages once for all
 // its variants), so the plan holds nothing per case beyond the suite's own cases, whatever their number.
-import type { Suite, Case, ModelRef, Prompt, Message, CheckSpec } from '../suite/index.js';
+import type { Suite, Case, ModelRef, Prompt, Message, CheckSpec, ConversationTurn, SimulatedUser } from '../suite/index.js';
 import { renderTemplate, renderDeep } from '../suite/index.js';
 
 export interface Variant {
@@ -18,7 +18,12 @@ export interface PlannedCase {
   readonly checks: CheckSpec[];
   /** Rendered messages per prompt id (rendered on each read). */
   readonly messages: Map<string, Message[]>;
+  /** A conversation case: its scripted turns or its simulated user, {{vars}} rendered (on each read). */
+  readonly conversation: PlannedConversation | undefined;
 }
+
+/** What a conversation case plays after the prompt's messages (docs/agents.md "Conversations"). */
+export type PlannedConversation = { turns: ConversationTurn[]; simulatedUser?: undefined } | { turns?: undefined; simulatedUser: SimulatedUser };
 
 export interface WorkItem {
   key: string;
@@ -69,6 +74,23 @@ function renderChecks(suite: Suite, c: Case): CheckSpec[] {
   return [...suite.checks, ...c.checks].map((spec) => renderDeep(spec, c.vars, { ...where, what: `check "${spec.type}"` }));
 }
 
+function renderConversation(c: Case): PlannedConversation | undefined {
+  const where = { file: c.source.file, line: c.source.line, caseId: c.id };
+  if (c.turns) {
+    return {
+      turns: c.turns.map((t, i) => ({
+        user: renderTemplate(t.user, c.vars, { ...where, what: `turn ${i + 1}` }),
+        checks: t.checks.map((spec) => renderDeep(spec, c.vars, { ...where, what: `turn ${i + 1} check "${spec.type}"` })),
+      })),
+    };
+  }
+  if (c.simulatedUser) {
+    const instruction = renderTemplate(c.simulatedUser.instruction, c.vars, { ...where, what: 'simulated_user instruction' });
+    return { simulatedUser: { ...c.simulatedUser, instruction } };
+  }
+  return undefined;
+}
+
 /** A planned case: rendered once now (a missing variable throws here), rendered again when read. */
 class LazyPlannedCase implements PlannedCase {
   readonly case: Case;
@@ -78,12 +100,16 @@ class LazyPlannedCase implements PlannedCase {
     this.case = c;
     renderMessages(suite, c);
     renderChecks(suite, c);
+    renderConversation(c);
   }
   get checks(): CheckSpec[] {
     return renderChecks(this.suite, this.case);
   }
   get messages(): Map<string, Message[]> {
     return renderMessages(this.suite, this.case);
+  }
+  get conversation(): PlannedConversation | undefined {
+    return renderConversation(this.case);
   }
 }
 

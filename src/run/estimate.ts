@@ -189,6 +189,13 @@ export function estimatePlan(plan: Plan, options: EstimateOptions = {}): RunEsti
       `the suite's tools make every network model an agent of up to ${maxSteps} steps (max_steps) per case: each case is counted as ${maxSteps} steps, step s re-reading the prompt, the tool definitions and s−1 earlier steps (each an output plus a tool result of --expected-output-tokens): an upper bound; agents that answer in fewer steps cost less`,
     );
   }
+  const conversations = plan.suite.cases.filter((c) => c.turns || c.simulatedUser).length;
+  if (conversations > 0 && plan.variants.some((v) => providerDefinition(v.model.providerType).kind === 'network')) {
+    // A conversation's turns (and its simulated user's calls) are known only when it is played.
+    notes.push(
+      `${conversations} case${conversations > 1 ? 's are conversations' : ' is a conversation'} (turns: or simulated_user:): each is estimated as its first turn only (one call, or max_steps steps with tools), though every further turn costs at least one more model call, and each simulated user's message a call of its model (not counted here)`,
+    );
+  }
   notes.push(
     `input tokens counted with the ${TOKENIZER_NAME} tokenizer (exact for GPT-3.5/4-era OpenAI models, an estimate for others); the response cache is not consulted, so this is an upper bound`,
   );

@@ -22,7 +22,8 @@ import { openRun } from './run-record.js';
 import { RateLimits } from './rate-limit/registry.js';
 import type { RateLimitFigures } from './rate-limit/controller.js';
 import { countMessageTokens } from './tokens.js';
-import { loadToolModules, runAgentItem, type AgentContext, type AgentRetry } from './agent/index.js';
+import { buildSimulatedUserTargets, loadToolModules, runAgentItem, type AgentContext, type AgentRetry } from './agent/index.js';
+import { withTurnChecks } from './turn-checks.js';
 
 import type { RunOptions } from './run-options.js';
 
@@ -62,6 +63,11 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
   // One controller per endpoint + key + model, shared by model and judge calls (rate-limit/).
   const rateLimits = options.rateLimits ?? new RateLimits();
   const targets = await buildTargets(suite, suite.models, scrubber, warnings, rateLimits);
+  const simulatedUsers = await buildSimulatedUserTargets(
+    suite,
+    suite.cases.flatMap((c) => (c.simulatedUser ? [c.simulatedUser] : [])),
+    (models) => buildTargets(suite, models, scrubber, warnings, rateLimits),
+  );
   // Judge checks: their models resolved (keys checked) before anything is stored; see judge-client.ts.
   validateDeferredChecks(plan);
   // Function tools' modules loaded (exports checked) before anything is stored: a broken module is the suite's error.
@@ -154,11 +160,12 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
     cache: useCache ? { get: (key) => store.cache.get(key), put: (key, response) => writer.addCache(key, response) } : undefined,
     price: (model, input, output, cachedInput) => pricer.cost(model, input, output, cachedInput),
     cancel,
+    simulatedUsers,
   };
 
   /** The item's checks on one output (from the cache or from the call). */
   async function score(item: WorkItem, output: string, latencyMs: number | undefined, costUsd: number | undefined, transcript: Transcript | undefined) {
-    return scoreOutput(await prepared.get(item), {
+    const context = {
       output,
       vars: item.planned.case.vars,
       caseId: item.caseId,
@@ -168,12 +175,23 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
       judge,
       messages: item.messages,
       transcript,
-    });
+    };
+    const whole = await scoreOutput(await prepared.get(item), context);
+    const turns = item.planned.case.turns && item.planned.conversation?.turns; // a scripted conversation: its turns' checks too
+    if (!turns) return whole;
+    return withTurnChecks(
+      whole,
+      turns,
+      transcript,
+      (turn, specs) => prepared.get(item, { turn, specs }),
+      (checks, turnOutput, upTo) => scoreOutput(checks, { ...context, output: turnOutput, transcript: upTo }),
+    );
   }
 
   async function processItem(item: WorkItem): Promise<void> {
     const target = targets.get(item.variant.model.label)!;
-    const agent = target.languageModel !== undefined && suite.tools.length > 0;
+    const conversation = item.planned.case.turns !== undefined || item.planned.case.simulatedUser !== undefined;
+    const agent = target.languageModel !== undefined && (suite.tools.length > 0 || conversation);
     const cacheKey = useCache && target.cacheIdentity && !agent ? cacheKeyFor(target.cacheIdentity, item) : undefined;
     let cachedResponse: CachedResponse | undefined;
     if (cacheKey) cachedResponse = await store.cache.get(cacheKey);
@@ -276,8 +294,10 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
           };
         }
       }
-      // An agent's paid steps count even when a later step failed (the row's cost is then unknown).
-      budget?.settle(reservation ?? undefined, gate ? gate.paidUsd : row.costUsd, gate ? undefined : row.outputTokens);
+      // An agent's paid steps count even when a later step failed (the row's cost is then unknown); a simulated
+      // user's calls are counted when the conversation settles (they are not admitted one by one).
+      const userPaid = (outcome.ok && outcome.value.transcript?.simulatedUser?.paidCostUsd) || 0;
+      budget?.settle(reservation ?? undefined, gate ? gate.paidUsd + userPaid : row.costUsd, gate ? undefined : row.outputTokens);
       budget?.noteJudging(item.variantId, judgeCostOf(row.checks));
     }
     if (applyCheckErrors(row)) counts.errors++; // a check that hung: the result is a check-error

@@ -1,8 +1,8 @@
 // What executeRun (execute.ts) builds per work item besides the call itself: the whole-call cache key, the
-// item's prepared checks (compiled once per case) and the result row that stores the scored output and what the
+// item's prepared checks (compiled once per case, and per turn of a scripted conversation) and the result row that stores the scored output and what the
 // call (or the cache hit standing in for it) reported.
 import { createHash } from 'node:crypto';
-import { stableStringify } from '../suite/index.js';
+import { stableStringify, type CheckSpec } from '../suite/index.js';
 import type { WorkItem } from '../plan/index.js';
 import { prepareChecks, type PreparedCheck, type ScoredOutput, type Transcript } from '../score/index.js';
 import type { ResultRow } from '../store/index.js';
@@ -33,11 +33,13 @@ export class PreparedChecksCache {
     private readonly isolated: boolean,
     private readonly max = 256,
   ) {}
-  get(item: WorkItem): Promise<PreparedCheck[]> {
-    let entry = this.map.get(item.caseId);
+  /** The case's checks, or (with `turn`) the checks of that turn of its conversation. */
+  get(item: WorkItem, turn?: { turn: number; specs: CheckSpec[] }): Promise<PreparedCheck[]> {
+    const key = turn ? `${item.caseId}\u0000${turn.turn}` : item.caseId;
+    let entry = this.map.get(key);
     if (!entry) {
-      entry = prepareChecks(item.planned.checks, this.baseDir, {}, { isolated: this.isolated });
-      this.map.set(item.caseId, entry);
+      entry = prepareChecks(turn?.specs ?? item.planned.checks, this.baseDir, {}, { isolated: this.isolated });
+      this.map.set(key, entry);
       if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
     }
     return entry;

@@ -68,7 +68,10 @@ export function judgeModelKey(model: JudgeModelSpec): string {
 export function judgeModelsInPlan(plan: Plan): JudgeModelSpec[] {
   const out = new Map<string, JudgeModelSpec>();
   for (const planned of plan.cases) {
-    for (const spec of planned.checks) for (const model of judgeModelsOf(spec)) out.set(judgeModelKey(model as JudgeModelSpec), model as JudgeModelSpec);
+    // A scripted conversation's turns have checks of their own (judges among them).
+    const turnChecks = planned.case.turns ? (planned.conversation?.turns ?? []).flatMap((t) => t.checks) : [];
+    for (const spec of [...planned.checks, ...turnChecks])
+      for (const model of judgeModelsOf(spec)) out.set(judgeModelKey(model as JudgeModelSpec), model as JudgeModelSpec);
   }
   return [...out.values()];
 }

@@ -11,6 +11,7 @@ export {
   type ToolErrorClass,
   type ToolCallRecord,
   type RetrievedDocument,
+  type SimulatedUserFigures,
 } from './transcript.js';
 export { describeCall } from './checks/tool-calls.js';
 export { prepareChecks, scoreOutput, combineChecks, type PreparedCheck, type ScoredOutput } from './score.js';

@@ -96,6 +96,27 @@ export interface Transcript {
   metadata?: Record<string, unknown>;
   /** Problems found in the transcript itself (a replayed log's dangling tool calls), each with its step. */
   problems?: { step: number | null; class: ToolErrorClass; message: string }[];
+  /**
+   * A simulated user's calls (docs/agents.md "Conversations"), counted apart from the agent's: the result's tokens
+   * are the agent's, its cost is the agent's plus `paidCostUsd`. Unknown figures are null, never 0.
+   */
+  simulatedUser?: SimulatedUserFigures;
+}
+
+/** What the model playing the user was asked and cost in one conversation. */
+export interface SimulatedUserFigures {
+  /** provider:model. */
+  model: string;
+  /** Messages it was asked for (the stopping one included). */
+  calls: number;
+  /** Of them, served from the cache. */
+  cached: number;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  /** Its calls at list price, cached or not (null: unpriced). */
+  costUsd: number | null;
+  /** What this run paid for them: the calls not served from the cache (null: unpriced). */
+  paidCostUsd: number | null;
 }
 
 /** One tool call in order, with the step it was made in and the tool message that answered it (if any). */

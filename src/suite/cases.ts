@@ -9,6 +9,8 @@ import { throwSchemaIssue } from './source-map.js';
 import { csvRows, jsonLines, readTextFile } from './text-file.js';
 import { validateCheckSpec, type CheckSpec } from './check-specs.js';
 import { normaliseToolResults, type FixedToolResult } from './tools-schema.js';
+import { normaliseTurns, resolveSimulatedUser, type ConversationTurn, type SimulatedUser, type SimulatedUserInput } from './conversation-schema.js';
+import type { ProviderType } from './provider-types.js';
 
 export interface Case {
   id: string;
@@ -23,6 +25,10 @@ export interface Case {
   provenance?: Record<string, unknown>;
   /** The case's `tool_results:`, as lists per tool name (first match wins, before the tool's own results). */
   toolResults?: Record<string, FixedToolResult[]>;
+  /** A scripted conversation: the user's turns in order, each with checks on the reply (docs/agents.md). */
+  turns?: ConversationTurn[];
+  /** The model that plays the user (the suite's `simulated_user:` with the case's own keys over it). */
+  simulatedUser?: SimulatedUser;
   /** Hash of what defines the case (vars + checks): a changed case is not silently compared to its old self. */
   contentHash: string;
 }
@@ -119,11 +125,33 @@ export function readCaseFile(file: string): RawCase[] {
   });
 }
 
+/** What cases inherit from their suite: the suite-level simulated user and the providers its model may name. */
+export interface CaseDefaults {
+  simulatedUser?: SimulatedUserInput;
+  providers: Record<string, { type: ProviderType }>;
+  /** Line of the suite's `simulated_user:` (for the error when a case also has turns). */
+  simulatedUserLine?: number;
+}
+
+function caseKeysAt(path: readonly PropertyKey[]): readonly string[] {
+  const keys = path.filter((p) => typeof p === 'string');
+  if (keys[0] === 'simulated_user') return keys[1] === 'params' ? VALID_KEYS.params : keys[1] === 'price' ? VALID_KEYS.price : VALID_KEYS.simulatedUser;
+  if (keys[0] === 'turns') return VALID_KEYS.turn;
+  return VALID_KEYS.case;
+}
+
 /**
  * Validate raw case records into Cases: strict keys, checks validated, ids unique (or derived from content).
- * `tools`: the suite's tools, which a case's tool_results must name (undefined: not checked).
+ * `tools`: the suite's tools, which a case's tool_results must name (undefined: not checked). `defaults`: the
+ * suite's simulated user and providers (undefined: a case's own simulated_user is validated, not resolved).
  */
-export function buildCases(raw: RawCase[], file: string, lineOf?: (index: number) => number | undefined, tools?: readonly { name: string }[]): Case[] {
+export function buildCases(
+  raw: RawCase[],
+  file: string,
+  lineOf?: (index: number) => number | undefined,
+  tools?: readonly { name: string }[],
+  defaults?: CaseDefaults,
+): Case[] {
   const seen = new Map<string, number | undefined>();
   return raw.map(({ value, line: rawLine }, index) => {
     const line = rawLine ?? lineOf?.(index);
@@ -131,7 +159,7 @@ export function buildCases(raw: RawCase[], file: string, lineOf?: (index: number
     const rawId = (value as { id?: unknown } | null)?.id;
     const caseIdHint = typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId) : undefined;
     if (!parsed.success) {
-      throwSchemaIssue(parsed.error, { code: 'CASES_SCHEMA', file, line, caseId: caseIdHint, validKeysAt: () => VALID_KEYS.case });
+      throwSchemaIssue(parsed.error, { code: 'CASES_SCHEMA', file, line, caseId: caseIdHint, validKeysAt: caseKeysAt });
     }
     const c = parsed.data;
     // A case without an id gets one from its content, which stays stable when other cases are inserted.
@@ -147,6 +175,26 @@ export function buildCases(raw: RawCase[], file: string, lineOf?: (index: number
     }
     seen.set(id, line);
     const checks = c.checks.map((spec) => validateCheckSpec(spec, { file, line, caseId: id }));
+    if (c.turns && (c.simulated_user || defaults?.simulatedUser)) {
+      const suiteWide = !c.simulated_user;
+      throw new EvalspecError(
+        'CASES_SCHEMA',
+        suiteWide
+          ? `case "${id}" has turns:, and the suite's simulated_user: (line ${defaults?.simulatedUserLine ?? '?'}) plays the user of every case`
+          : `case "${id}" has both turns: and simulated_user:`,
+        {
+          file,
+          line,
+          caseId: id,
+          hint: suiteWide
+            ? 'a conversation is scripted or simulated, not both: move simulated_user: from the suite into the cases that need it'
+            : 'a conversation is scripted or simulated, not both: keep turns: (the script) or simulated_user: (a model plays the user)',
+        },
+      );
+    }
+    const where = { file, line, caseId: id };
+    const turns = normaliseTurns(c.turns, where);
+    const simulatedUser = defaults ? resolveSimulatedUser(defaults.simulatedUser, c.simulated_user, defaults.providers, where) : undefined;
     return {
       id,
       description: c.description,
@@ -157,8 +205,16 @@ export function buildCases(raw: RawCase[], file: string, lineOf?: (index: number
       source: { file, line },
       provenance: c.provenance,
       toolResults: normaliseToolResults(c.tool_results, tools, { file, line, caseId: id }),
-      // tool_results only when present: the hash of every case without them stays what it was.
-      contentHash: hashJson({ vars: c.vars, checks: c.checks, ...(c.tool_results ? { tool_results: c.tool_results } : {}) }).slice(0, 16),
+      ...(turns ? { turns } : {}),
+      ...(simulatedUser ? { simulatedUser } : {}),
+      // tool_results, turns and simulated_user only when present: the hash of every case without them stays what it was.
+      contentHash: hashJson({
+        vars: c.vars,
+        checks: c.checks,
+        ...(c.tool_results ? { tool_results: c.tool_results } : {}),
+        ...(c.turns ? { turns: c.turns } : {}),
+        ...(c.simulated_user ? { simulated_user: c.simulated_user } : {}),
+      }).slice(0, 16),
     };
   });
 }

@@ -102,6 +102,7 @@ function validKeysAt(path: readonly PropertyKey[]): readonly string[] | undefine
   if (top === 'repeat') return VALID_KEYS.repeat;
   if (top === 'bars') return VALID_KEYS.bar;
   if (top === 'tools' && second === undefined) return VALID_KEYS.tool;
+  if (top === 'simulated_user') return second === 'params' ? VALID_KEYS.params : second === 'price' ? VALID_KEYS.price : VALID_KEYS.simulatedUser;
   return undefined;
 }
 
@@ -266,6 +267,7 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
 
   const checks = cfg.checks.map((spec, i) => validateCheckSpec(spec, { file, line: lineOf(['checks', i]) }));
   const tools = resolveTools(cfg.tools, { file, dir, lineOf });
+  const caseDefaults = { simulatedUser: cfg.simulated_user, providers, simulatedUserLine: lineOf(['simulated_user']) };
   let cases: Case[];
   if (typeof cfg.cases === 'string') {
     const casesFile = resolve(dir, cfg.cases);
@@ -276,13 +278,14 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
         hint: 'check the "cases:" path in the suite (it is relative to the suite file)',
       });
     }
-    cases = buildCases(readCaseFile(casesFile), casesFile, undefined, tools);
+    cases = buildCases(readCaseFile(casesFile), casesFile, undefined, tools, caseDefaults);
   } else {
     cases = buildCases(
       cfg.cases.map((value) => ({ value })),
       file,
       (i) => lineOf(['cases', i]),
       tools,
+      caseDefaults,
     );
   }
   const warnings: string[] = [];
@@ -294,9 +297,14 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
   if (tools.length > 0 && !models.some((m) => PROVIDER_TYPE_FACTS[m.providerType].model !== 'file')) {
     warnings.push('the suite declares tools:, but no model is a network model: function: and replay: models do not call them');
   }
+  if (cases.some((c) => c.turns || c.simulatedUser) && !models.some((m) => PROVIDER_TYPE_FACTS[m.providerType].model !== 'file')) {
+    warnings.push('some cases are conversations (turns: or simulated_user:), but no model is a network model: function: and replay: models are called once');
+  }
   const promptsImplicit = !cfg.prompts;
   const prompts = cfg.prompts ?? [{ id: 'default', messages: [] as Prompt['messages'] }];
-  validateBars(cfg.bars, { file, lineOf, models: allModels, prompts: prompts as Prompt[], promptsImplicit, cases, checks, baseline: cfg.baseline });
+  // A turn's checks are metrics too (turn2:contains): bars may name them.
+  const barCases = cases.map((c) => (c.turns ? { ...c, checks: [...c.checks, ...c.turns.flatMap((t) => t.checks)] } : c));
+  validateBars(cfg.bars, { file, lineOf, models: allModels, prompts: prompts as Prompt[], promptsImplicit, cases: barCases, checks, baseline: cfg.baseline });
   // After the checks: a monitor's `checks:` names the suite's check metrics (monitor-validation.ts).
   const monitors: MonitorSpec[] = validateMonitors(cfg.monitors, { file, lineOf, suiteChecks: checks, warnings });
   // Monitors and the production settings stay out of the hash: editing them never blocks --resume of an offline run.

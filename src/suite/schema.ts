@@ -5,6 +5,7 @@ import { monitorsSchema, productionSchema } from './monitor-schema.js';
 import { REPEAT_REDUCE_PATTERN, reducerK } from './repeat-spec.js';
 import { PROVIDER_TYPES } from './provider-types.js';
 import { maxStepsSchema, toolResultsSchema, toolsSchema, VALID_TOOL_KEYS } from './tools-schema.js';
+import { simulatedUserSchema, turnsSchema, VALID_SIMULATED_USER_KEYS, VALID_TURN_KEYS } from './conversation-schema.js';
 // Model params and price shapes are shared with judge models, whose schemas live with the check definitions in
 // score/ (suite imports score, never the reverse: docs/architecture.md).
 import { modelEntryObjectSchema, paramsSchema, priceSchema, type GenerationParams, type PriceOverride } from '../score/index.js';
@@ -116,6 +117,8 @@ export const suiteFileSchema = z.strictObject({
   tools: toolsSchema,
   /** Model steps (provider calls) an agent may take per case and repeat; default 10 (tools-schema.ts). */
   max_steps: maxStepsSchema,
+  /** A model that plays the user of every case (a case's own keys win); docs/agents.md "Conversations". */
+  simulated_user: simulatedUserSchema.optional(),
 });
 export type SuiteFile = z.infer<typeof suiteFileSchema>;
 
@@ -134,6 +137,10 @@ export const caseRecordSchema = z.strictObject({
   provenance: z.record(z.string(), z.unknown()).optional(),
   /** This case's answers of the suite's tools, keyed by tool name (they win over the tool's own `results:`). */
   tool_results: toolResultsSchema,
+  /** A scripted conversation: user messages in order, each with checks on the reply (docs/agents.md). */
+  turns: turnsSchema,
+  /** This case's simulated user (over the suite's); not with `turns:`. */
+  simulated_user: simulatedUserSchema.optional(),
 });
 
 /** Valid keys of each strict object, for "unknown key" messages. */
@@ -151,4 +158,6 @@ export const VALID_KEYS = {
   rateLimit: Object.keys(rateLimitSchema.shape),
   repeat: ['n', 'reduce'],
   tool: VALID_TOOL_KEYS,
+  turn: VALID_TURN_KEYS,
+  simulatedUser: VALID_SIMULATED_USER_KEYS,
 } as const;

@@ -28,10 +28,12 @@ export function buildAgentTranscript(
   records: StepRecord[],
   toolLog: ReadonlyMap<string, ToolCallLog>,
   maxSteps: number,
+  /** One turn of a conversation: its steps are numbered after the earlier turns' (`stepOffset`) and carry `turn`. */
+  turn?: { turn: number; stepOffset: number },
 ): Transcript {
   const messages: TranscriptMessage[] = prompt.map((m) => ({ role: m.role, content: m.content }));
   steps.forEach((s, index) => {
-    const step = index + 1;
+    const step = (turn?.stepOffset ?? 0) + index + 1;
     const record = records[index];
     const toolCalls: TranscriptToolCall[] = [];
     const answers: TranscriptMessage[] = [];
@@ -66,6 +68,7 @@ export function buildAgentTranscript(
       content: s.text,
       ...(toolCalls.length ? { toolCalls } : {}),
       step,
+      ...(turn ? { turn: turn.turn } : {}),
       usage: { inputTokens: s.usage.inputTokens ?? null, outputTokens: s.usage.outputTokens ?? null },
       latencyMs: record?.latencyMs ?? null,
       finishReason: s.finishReason,

@@ -3,3 +3,12 @@ export { runAgent, runAgentItem, type AgentRun, type AgentContext, type AgentRet
 export { loadToolModules, argsContain, ToolAnswerer, type ToolAnswer, type ToolItem, type ToolModules } from './tool-answers.js';
 export { stepCacheKey, StepFailure, type StepRecord } from './step-model.js';
 export { buildAgentTranscript, toolResultText } from './agent-transcript.js';
+export {
+  buildSimulatedUserTargets,
+  flippedConversation,
+  scriptedTurns,
+  simulatedUser,
+  SIMULATED_USER_OPENING,
+  type ConversationDriver,
+  type SimulatedUserTarget,
+} from './conversation.js';

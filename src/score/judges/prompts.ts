@@ -85,11 +85,14 @@ const TOOL_RESULT_CHARS = 2000;
 
 /**
  * The text a judge grades as the output: the final answer for a plain call (unchanged, so those prompts stay
- * byte-identical), and for an agent that called tools its conversation, one line per message (system messages
- * left out: the input section shows what the agent was told). The caller fences it like any output.
+ * byte-identical), and for an agent that called tools or a conversation of several turns (docs/agents.md) the
+ * conversation, one line per message (system messages left out: the input section shows what the agent was told).
+ * The caller fences it like any output.
  */
 export function judgeOutput(output: string, transcript: Transcript | undefined): string {
-  if (!transcript || toolCallsOf(transcript).length === 0) return output;
+  // A conversation of several turns is shown whole too, tool calls or not: a reply means little without what was asked.
+  const turns = transcript?.messages.some((m) => m.role === 'user' && (m.turn ?? 0) > 0) ?? false;
+  if (!transcript || (toolCallsOf(transcript).length === 0 && !turns)) return output;
   const lines = ["The agent's conversation, in order; its final answer is the last assistant message."];
   for (const m of transcript.messages) {
     if (m.role === 'user') lines.push(`[user${m.simulated ? ', simulated' : ''}] ${m.content}`);
