@@ -95,6 +95,7 @@ async function one({ cli, work, spans, rate = RATE }) {
   gen.stdout.on('data', (d) => (genOut += d));
   await new Promise((r) => gen.on('close', r));
   const load = JSON.parse(genOut.trim().split('\n').at(-1));
+  if (process.env.W5_SLOWEST) console.log(`slowest requests [index, ms]: ${JSON.stringify(load.slowest)}`);
   const cpuIngest = cpuSeconds(child.pid) - cpuBefore;
   // The status line as the stream ended (printed every second): scored so far and the queue left.
   await new Promise((r) => setTimeout(r, 1100));

@@ -186,6 +186,10 @@ async function main() {
       p50Ms: q(0.5),
       p99Ms: q(0.99),
       maxMs: sorted.at(-1),
+      // Which requests were slowest (their index in send order): start-up stalls and periodic ones look different.
+      slowest: Array.from(latencies, (ms, r) => [r, Math.round(ms)])
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 12),
       bodyBytes: request.bytes.length,
     }),
   );

@@ -9,7 +9,7 @@ export function startScoreWorker(
   data: ScoreWorkerData,
   onWarning: (message: string) => void,
   onSay: (line: string) => void = () => undefined,
-): ScoreLoop & { abort: () => void } {
+): ScoreLoop & { abort: () => void; ready: Promise<void> } {
   // The scorer holds one batch (256 records) at a time: a small young generation keeps its share of the process's
   // memory small (V8 would otherwise grow it as if the thread were the whole program). The old generation's cap is
   // far above what a batch of even very long records needs.
@@ -19,9 +19,12 @@ export function startScoreWorker(
   });
   let scored = 0;
   let fatal: EvalspecError | undefined;
+  let markReady!: () => void;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
   const done = new Promise<void>((resolve, reject) => {
     worker.on('message', (message: ScoreWorkerMessage) => {
-      if ('scored' in message) scored = message.scored;
+      if ('ready' in message) markReady();
+      else if ('scored' in message) scored = message.scored;
       else if ('warning' in message) onWarning(message.warning);
       else if ('say' in message) onSay(message.say);
       else if ('fatal' in message) {
@@ -33,11 +36,16 @@ export function startScoreWorker(
       } else if ('stopped' in message) void worker.terminate();
     });
     worker.on('error', (error) => (fatal ??= new EvalspecError('STORE', `scorer thread failed: ${error.message}`, { exitCode: EXIT.internal, cause: error })));
-    worker.on('exit', () => (fatal ? reject(fatal) : resolve()));
+    worker.on('exit', () => {
+      markReady(); // a thread that ended before its loop ran: nobody waits for it any longer (done says why)
+      if (fatal) reject(fatal);
+      else resolve();
+    });
   });
   done.catch(() => undefined);
   return {
     done,
+    ready,
     scored: () => scored,
     stop: async () => {
       worker.postMessage('stop');

@@ -1,7 +1,8 @@
 // The scorer loop on a worker thread of the collector process, with its own store connection: scoring (checks,
 // claims, completions) runs beside the receiver instead of between its requests, so a scoring batch never delays an
 // acknowledgement and the receiver and the scorer use a core each. Messages: the parent sends 'stop'; the worker
-// posts { scored } as it goes, { warning }, { fatal } (a refused judge key) and { stopped } at the end.
+// posts { ready } once its loop runs, { scored } as it goes, { warning }, { fatal } (a refused judge key) and
+// { stopped } at the end.
 import { parentPort, workerData } from 'node:worker_threads';
 import { isEvalspecError } from '../errors.js';
 import { openStore } from '../store/index.js';
@@ -29,6 +30,8 @@ export type ScoreWorkerMessage =
   | { warning: string }
   | { say: string }
   | { fatal: { message: string; code?: string; exitCode?: number; hint?: string } }
+  /** The thread has loaded its modules, the suite and the scorer, and its loop runs. */
+  | { ready: true }
   | { stopped: true };
 
 async function main(): Promise<void> {
@@ -59,6 +62,7 @@ async function main(): Promise<void> {
       for (const w of warnings) if (!reported.has(w)) (reported.add(w), port.postMessage({ warning: w } satisfies ScoreWorkerMessage));
     },
   });
+  port.postMessage({ ready: true } satisfies ScoreWorkerMessage);
   // The monitor cycle reads every observation of its windows in one go: here it holds up scoring, never an ack.
   let cycleTimer: NodeJS.Timeout | undefined;
   let cycle: Promise<void> | undefined;
