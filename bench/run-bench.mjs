@@ -16,7 +16,7 @@
 //   W5-evaluate  one monitor evaluation over 300k scored calls: CPU-s and RSS (workloads/w5-evaluate.mjs)
 //   W5-drift  drift alerts: the e-detector vs the fixed-threshold window-mean rule on the same seeded streams (workloads/w5-drift.mjs)
 //   W7    a real rate limit: 1,000 calls at the server's 6,000 requests/min, then at 60,000 tokens/min (workloads/w7-rate-limits.mjs)
-//   W9    an agent: 500 cases x 5 steps (4 tool calls) at 150 ms per step, concurrency 40 (limit 9.375 s; workloads/w9-agent.mjs)
+//   W9    an agent: 500 cases x 5 steps (4 tool calls) at 150 ms per step, concurrency 40 (limit 13 rounds x 0.75 s = 9.75 s; workloads/w9-agent.mjs)
 //   kill  W1 killed with SIGKILL at ~40% of results stored, then `--resume`: compared with an
 //         uninterrupted run, and checked that no stored case was called again
 //   W8    500,000 cases x 2 models = 1,000,000 results, run twice, then show / diff / select (issue #22;
