@@ -10,6 +10,7 @@ import type { ProductionRecord } from '../store/index.js';
 import { createRedactor, ingestContext, type IngestContextOptions } from './finish-record.js';
 import { parseJsonlRecords, parseJsonRecordArray } from './jsonl.js';
 import { loadLanguageDetector } from './language.js';
+import { warmUpReceiver } from './warm-up.js';
 import { CallParentMemory, spansToRecords } from './map-spans.js';
 import {
   checkContentEncoding,
@@ -114,6 +115,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   const callParents = new CallParentMemory();
   // An invalid redact pattern is the suite's error, raised now rather than as a 500 on the first batch.
   createRedactor(ctx.production);
+  warmUpReceiver(ctx); // before the first connection (warm-up.ts)
   const stats: CollectorStats = { batches: 0, records: 0, ignoredSpans: 0, unattachedToolSpans: 0, rejected: 0, sinkFailures: 0 };
 
   async function commit(res: ServerResponse, records: ProductionRecord[]): Promise<boolean> {

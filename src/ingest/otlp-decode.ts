@@ -71,6 +71,7 @@ interface ProtobufType {
   decode(bytes: Uint8Array): unknown;
   toObject(message: unknown, options: Record<string, unknown>): unknown;
   encode(message: unknown): { finish(): Uint8Array };
+  fromObject(object: Record<string, unknown>): unknown;
 }
 interface TraceServiceRoot {
   opentelemetry: { proto: { collector: { trace: { v1: { ExportTraceServiceRequest: ProtobufType; ExportTraceServiceResponse: ProtobufType } } } } };
@@ -85,6 +86,12 @@ function otlpTraceService() {
     traceService = root.opentelemetry.proto.collector.trace.v1;
   }
   return traceService;
+}
+
+/** An ExportTraceServiceRequest (plain object, the generated code's field names) protobuf-encoded: the warm-up's body. */
+export function encodeOtlpTraceRequest(request: Record<string, unknown>): Uint8Array {
+  const type = otlpTraceService().ExportTraceServiceRequest;
+  return type.encode(type.fromObject(request)).finish();
 }
 
 /** The empty ExportTraceServiceResponse (full success) in the request's encoding. */
