@@ -137,7 +137,9 @@ export function resolveTools(specs: ToolSpec[] | undefined, where: { file: strin
       results: spec.results ?? [],
       ...('result' in spec ? { defaultResult: { value: spec.result } } : {}),
       function: fn,
-      ...(spec.replay !== undefined ? { replay: replayLog(spec.replay, where.dir, { file: where.file, line: where.lineOf(['tools', index, 'replay']) ?? line }) } : {}),
+      ...(spec.replay !== undefined
+        ? { replay: replayLog(spec.replay, where.dir, { file: where.file, line: where.lineOf(['tools', index, 'replay']) ?? line }) }
+        : {}),
       timeoutMs: spec.timeout_ms ?? DEFAULT_TOOL_TIMEOUT_MS,
       line,
     };

@@ -149,7 +149,8 @@ export class ToolAnswerer {
       return { found: true, content: hit.record.result!.content };
     }
     const closest =
-      sameName.find(({ record, key }) => !this.usedLogged.has(key) && stableStringify(record.call.args) !== wanted) ?? sameName.find(({ key }) => this.usedLogged.has(key));
+      sameName.find(({ record, key }) => !this.usedLogged.has(key) && stableStringify(record.call.args) !== wanted) ??
+      sameName.find(({ key }) => this.usedLogged.has(key));
     if (!closest) return { found: false, message: `no logged call of ${name} in ${where}` };
     const used = this.usedLogged.has(closest.key) && stableStringify(closest.record.call.args) === wanted;
     return {
