@@ -34,6 +34,14 @@ const LOGGED = [
   { role: 'tool', tool_call_id: 'a2', content: 'HAT001 departs 10:00 from gate B7' },
   { role: 'assistant', content: null, tool_calls: [call('a3', 'get_reservation', '{"reservation_id":"ZFA04Y"}')] },
   { role: 'tool', tool_call_id: 'a3', content: '{"status":"cancelled","flight":"HAT001"}' },
+  // Two other flights at step 4: the agent's XYZ999 on 2024-05-01 shares its date with BBB222 only (the closest).
+  {
+    role: 'assistant',
+    content: null,
+    tool_calls: [call('a4', 'get_flight', '{"flight":"AAA111","date":"2024-06-09"}'), call('a5', 'get_flight', '{"flight":"BBB222","date":"2024-05-01"}')],
+  },
+  { role: 'tool', tool_call_id: 'a4', content: 'AAA111 on time' },
+  { role: 'tool', tool_call_id: 'a5', content: 'BBB222 on time' },
   { role: 'assistant', content: 'It was cancelled.' },
 ];
 
@@ -89,10 +97,10 @@ describe('tools answered from a logged conversation', () => {
     const tools = JSON.parse(row.transcript_json).messages.filter((m: { role: string }) => m.role === 'tool');
     expect(tools).toHaveLength(5);
     expect(tools.slice(0, 4).map((t: { error?: unknown }) => t.error)).toEqual([undefined, undefined, undefined, undefined]);
-    // get_flight has no other source: a no-result naming the logged call closest to it (the same tool, step 2 of the log).
+    // get_flight has no other source: a no-result naming the unused logged call sharing most argument values.
     expect(tools[4].error.class).toBe('no-result');
     expect(tools[4].error.message).toContain('no logged call matched');
-    expect(tools[4].error.message).toContain('closest: get_flight({"date":"2024-05-01","flight":"HAT001"}) at step 2');
+    expect(tools[4].error.message).toContain('closest: get_flight({"date":"2024-05-01","flight":"BBB222"}) at step 4');
   });
 
   it('stops on a bad log line with its file and line, and a changed log changes the suite hash', async () => {

@@ -148,9 +148,14 @@ export class ToolAnswerer {
       this.usedLogged.add(hit.key);
       return { found: true, content: hit.record.result!.content };
     }
+    // Closest: the unused logged call sharing the most argument values with this one; else one already used.
+    const unused = sameName.filter(({ key }) => !this.usedLogged.has(key));
+    const shared = (logged: unknown) => Object.keys(asState(args)).filter((k) => argsContain(logged, { [k]: asState(args)[k] })).length;
     const closest =
-      sameName.find(({ record, key }) => !this.usedLogged.has(key) && stableStringify(record.call.args) !== wanted) ??
-      sameName.find(({ key }) => this.usedLogged.has(key));
+      unused.reduce<(typeof unused)[number] | undefined>(
+        (best, c) => (!best || shared(c.record.call.args) > shared(best.record.call.args) ? c : best),
+        undefined,
+      ) ?? sameName[0];
     if (!closest) return { found: false, message: `no logged call of ${name} in ${where}` };
     const used = this.usedLogged.has(closest.key) && stableStringify(closest.record.call.args) === wanted;
     return {
