@@ -313,7 +313,13 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
     ...configWithoutCases,
     cases: typeof cfg.cases === 'string' ? cfg.cases : `${cfg.cases.length} inline cases`,
   }) as Record<string, unknown>;
-  const hash = hashJson({ config: configWithoutCases, cases: cases.map((c) => [c.id, c.contentHash, c.tags, c.cluster ?? null]) });
+  // A tool's replay log answers calls, so its content is part of the suite (added only when present: other hashes stay).
+  const toolReplays = tools.flatMap((t) => (t.replay ? [[t.name, t.replay.contentHash]] : []));
+  const hash = hashJson({
+    config: configWithoutCases,
+    cases: cases.map((c) => [c.id, c.contentHash, c.tags, c.cluster ?? null]),
+    ...(toolReplays.length > 0 ? { toolReplays } : {}),
+  });
 
   return {
     file,

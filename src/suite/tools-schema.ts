@@ -2,6 +2,8 @@
 // matched by arguments, a default, or the user's own function). Also the case's `tool_results:` and `max_steps:`.
 // Everything is checked when the suite loads: a parameters schema that does not compile, a duplicate name or a
 // case answering an undeclared tool is a suite error naming the file, the line and the fix, before any call.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
@@ -37,6 +39,9 @@ export const toolSchema = z.strictObject({
   result: z.unknown().optional(),
   /** module#export of the user's function `(args, ctx) => result`, relative to the suite file. */
   function: z.string().min(1).optional(),
+  /** A JSONL log of conversations (the replay: format, with `messages`), relative to the suite file: a call is
+   *  answered by the logged answer to the same call in the same case (docs/agents.md). */
+  replay: z.string().min(1).optional(),
   timeout_ms: z.number().int().positive().optional(),
 });
 export type ToolSpec = z.infer<typeof toolSchema>;
@@ -65,6 +70,8 @@ export interface SuiteTool {
   /** Present when the suite gives a default `result:` (which may itself be null). */
   defaultResult?: { value: unknown };
   function?: { file: string; url: string; exportName: string };
+  /** The logged conversations answering this tool's calls; `contentHash` goes into the suite hash. */
+  replay?: { file: string; contentHash: string };
   timeoutMs: number;
   /** Line of the tool's entry in the suite file. */
   line?: number;
@@ -109,8 +116,8 @@ export function resolveTools(specs: ToolSpec[] | undefined, where: { file: strin
         },
       );
     }
-    if (spec.results === undefined && !('result' in spec) && spec.function === undefined) {
-      throw new EvalspecError('SUITE_SCHEMA', `tool "${spec.name}" has no way to answer: give it results:, result: or function:`, {
+    if (spec.results === undefined && !('result' in spec) && spec.function === undefined && spec.replay === undefined) {
+      throw new EvalspecError('SUITE_SCHEMA', `tool "${spec.name}" has no way to answer: give it results:, result:, replay: or function:`, {
         file: where.file,
         line,
         hint: 'e.g. result: { status: ok } (the answer to every call), or function: ./tools.mjs#lookup; cases may also answer it with tool_results:',
@@ -130,10 +137,25 @@ export function resolveTools(specs: ToolSpec[] | undefined, where: { file: strin
       results: spec.results ?? [],
       ...('result' in spec ? { defaultResult: { value: spec.result } } : {}),
       function: fn,
+      ...(spec.replay !== undefined
+        ? { replay: replayLog(spec.replay, where.dir, { file: where.file, line: where.lineOf(['tools', index, 'replay']) ?? line }) }
+        : {}),
       timeoutMs: spec.timeout_ms ?? DEFAULT_TOOL_TIMEOUT_MS,
       line,
     };
   });
+}
+
+/** A tool's replay log: it must exist when the suite loads; its content (not only its path) is part of the suite hash. */
+function replayLog(path: string, dir: string, where: { file: string; line?: number }): NonNullable<SuiteTool['replay']> {
+  const file = resolve(dir, path);
+  if (!existsSync(file)) {
+    throw new EvalspecError('REPLAY_FILE', `tool replay log not found: ${file}`, {
+      ...where,
+      hint: 'replay: is a JSONL log of conversations ({"id":"c1","messages":[…]} per line), relative to the suite file',
+    });
+  }
+  return { file, contentHash: createHash('sha256').update(readFileSync(file)).digest('hex') };
 }
 
 /**

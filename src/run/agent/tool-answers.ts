@@ -1,12 +1,15 @@
 // How a tool call of an agent is answered (issue #16, docs/agents.md "Tools and the agent loop"): the arguments are
 // checked against the tool's parameters, then the first of: the case's `tool_results` entry whose `args` the call's
-// arguments contain, the tool's own `results` entry likewise, its `function:` (the user's code, in the trusted
+// arguments contain, the tool's own `results` entry likewise, the logged answer to the same call in its `replay:` log,
+// its `function:` (the user's code, in the trusted
 // user-code pool with a timeout), its default `result`. None: a `no-result` tool error. Failures are the agent's
 // (recorded in its transcript and sent to the model as the tool's error), never the run's.
 import { EvalspecError } from '../../errors.js';
 import { stableStringify, type FixedToolResult, type Suite, type SuiteTool } from '../../suite/index.js';
 import { formatJsonSchemaErrors, type ToolErrorClass } from '../../score/index.js';
+import { toolCallsOf } from '../../score/index.js';
 import { describeModule, exportType, UserCodeError, userCodePool } from '../../user-code/index.js';
+import { readReplayFile, recordFor, type ReplayRecord } from '../providers/replay.js';
 
 export type ToolAnswer = { ok: true; value: unknown } | { ok: false; class: ToolErrorClass; message: string };
 
@@ -28,6 +31,8 @@ export type ToolModules = ReadonlyMap<string, { initialState: boolean }>;
 export async function loadToolModules(suite: Suite): Promise<ToolModules> {
   const modules = new Map<string, { initialState: boolean }>();
   for (const tool of suite.tools) {
+    // Replay logs read (and checked: a bad line is REPLAY_FILE naming it) before any call, like the modules.
+    if (tool.replay) replayLogOf(tool.replay);
     if (!tool.function) continue;
     const { file, url, exportName } = tool.function;
     let info;
@@ -54,6 +59,19 @@ export async function loadToolModules(suite: Suite): Promise<ToolModules> {
   return modules;
 }
 
+/** Replay logs by file and content (a log edited between two runs of one process is read again). */
+const replayLogs = new Map<string, Map<string, ReplayRecord[]>>();
+
+function replayLogOf(replay: NonNullable<SuiteTool['replay']>): Map<string, ReplayRecord[]> {
+  const key = `${replay.file}#${replay.contentHash}`;
+  let log = replayLogs.get(key);
+  if (!log) {
+    log = readReplayFile(replay.file);
+    replayLogs.set(key, log);
+  }
+  return log;
+}
+
 /** A call's arguments contain `expected`: every key of it, with a deep-equal value (key order ignored). */
 export function argsContain(args: unknown, expected: Record<string, unknown> | undefined): boolean {
   if (expected === undefined) return true;
@@ -67,6 +85,8 @@ export class ToolAnswerer {
   private readonly states = new Map<string, Record<string, unknown>>();
   /** Per module, the call in flight: calls of one step run in parallel, but each must see the state the one before left. */
   private readonly queues = new Map<string, Promise<unknown>>();
+  /** Logged calls already answered from (`file#index`): an identical second call takes the next logged answer. */
+  private readonly usedLogged = new Set<string>();
 
   constructor(
     private readonly tools: ReadonlyMap<string, SuiteTool>,
@@ -87,6 +107,12 @@ export class ToolAnswerer {
     }
     const fixed = this.item.toolResults?.[name]?.find((r) => argsContain(args, r.args)) ?? tool.results.find((r) => argsContain(args, r.args));
     if (fixed) return { ok: true, value: fixed.result };
+    let replayMiss = '';
+    if (tool.replay) {
+      const logged = this.fromLog(tool.replay, name, args);
+      if (logged.found) return { ok: true, value: logged.content };
+      replayMiss = `; ${logged.message}`;
+    }
     if (tool.function) {
       const url = tool.function.url;
       const answer = (this.queues.get(url) ?? Promise.resolve()).then(() => this.callFunction(tool, tool.function!, args, signal));
@@ -100,7 +126,41 @@ export class ToolAnswerer {
     return {
       ok: false,
       class: 'no-result',
-      message: `no result for ${name}(${stableStringify(args)}): no results entry matches and the tool has no default result: or function:`,
+      message: `no result for ${name}(${stableStringify(args)}): no results entry matches and the tool has no default result: or function:${replayMiss}`,
+    };
+  }
+
+  /**
+   * The answer logged for the first not-yet-used call of `name` with deep-equal arguments in this case's (and
+   * repeat's) logged conversation; else why not, naming the closest logged call.
+   */
+  private fromLog(replay: NonNullable<SuiteTool['replay']>, name: string, args: unknown): { found: true; content: string } | { found: false; message: string } {
+    const { caseId, repeat } = this.item;
+    const transcript = recordFor(replayLogOf(replay).get(caseId), repeat)?.transcript;
+    const where = `${replay.file} (case ${caseId}${repeat > 0 ? `, repeat ${repeat}` : ''})`;
+    if (!transcript) return { found: false, message: `the replay log ${where} has no logged conversation` };
+    const wanted = stableStringify(args);
+    const sameName = toolCallsOf(transcript)
+      .map((record, index) => ({ record, key: `${replay.file}#${caseId}#${repeat}#${index}` }))
+      .filter(({ record }) => record.call.name === name && !record.call.invalid && record.result);
+    const hit = sameName.find(({ record, key }) => !this.usedLogged.has(key) && stableStringify(record.call.args) === wanted);
+    if (hit) {
+      this.usedLogged.add(hit.key);
+      return { found: true, content: hit.record.result!.content };
+    }
+    // Closest: the unused logged call sharing the most argument values with this one; else one already used.
+    const unused = sameName.filter(({ key }) => !this.usedLogged.has(key));
+    const shared = (logged: unknown) => Object.keys(asState(args)).filter((k) => argsContain(logged, { [k]: asState(args)[k] })).length;
+    const closest =
+      unused.reduce<(typeof unused)[number] | undefined>(
+        (best, c) => (!best || shared(c.record.call.args) > shared(best.record.call.args) ? c : best),
+        undefined,
+      ) ?? sameName[0];
+    if (!closest) return { found: false, message: `no logged call of ${name} in ${where}` };
+    const used = this.usedLogged.has(closest.key) && stableStringify(closest.record.call.args) === wanted;
+    return {
+      found: false,
+      message: `no logged call matched in ${where}; the closest: ${name}(${stableStringify(closest.record.call.args)}) at step ${closest.record.step}${used ? ', already answered (the log has fewer such calls)' : ''}`,
     };
   }
 

@@ -14,7 +14,7 @@ import { fromOpenAIMessages, OpenAIMessagesError } from '../openai-transcript.js
 import { countTokens, countMessageTokens, TOKENIZER_NAME } from '../tokens.js';
 import type { LocalProviderDefinition } from './definition.js';
 
-interface ReplayRecord {
+export interface ReplayRecord {
   /** null when the logged "output" is not text (null, a number, an object): served as a missing-output error. */
   text: string | null;
   /** 1-based line of the record in the replay file, for error messages. */
@@ -33,6 +33,11 @@ function describeNotText(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/** A case's record for a repeat: a log with one record per case serves every repeat; with repeats logged, each its own. */
+export function recordFor(list: ReplayRecord[] | undefined, repeat: number): ReplayRecord | undefined {
+  return list?.[list.length === 1 ? 0 : repeat];
 }
 
 export function readReplayFile(file: string): Map<string, ReplayRecord[]> {
@@ -149,8 +154,7 @@ function replayTarget(suite: Suite, model: ModelRef, warnings: string[]): CallTa
     cacheIdentity: null,
     async call(req) {
       const list = records.get(req.caseId);
-      // A log with one output per case serves every repeat; with repeats logged, each repeat its own.
-      const rec = list?.[list.length === 1 ? 0 : req.repeat];
+      const rec = recordFor(list, req.repeat);
       if (!rec) throw new CallFailure('missing-output', `${model.ref} has no logged output for case ${req.caseId}${list ? ` repeat ${req.repeat}` : ''}`);
       if (rec.text === null) {
         throw new CallFailure(
