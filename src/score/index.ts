@@ -43,7 +43,7 @@ export { defineCheck, commonCheckFields } from './checks/definition.js';
 export { compileJsonSchema, formatErrors as formatJsonSchemaErrors, JSON_SCHEMA_FORMATS } from './checks/json.js';
 export type { InlineCheckFunction, InlineCheckSource } from './checks/javascript.js';
 export type { Evaluate, PrepareEnv } from './evaluator.js';
-export { OutputView, parseJsonOutput, type ParsedJson } from './output-view.js';
+export { OutputView, parseJsonOutput, jsonEqual, type ParsedJson } from './output-view.js';
 export { editDistance, similarity, type EditDistance } from './text-distance.js';
 export { clearModuleCache, interpret as interpretJavascriptResult, isolatedModuleError } from './checks/javascript.js';
 export {

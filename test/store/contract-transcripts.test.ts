@@ -1,6 +1,8 @@
 // A result's transcript (issue #16: an agent's steps, tool calls and results) on every dialect: written with the
 // result, read back whole by a full read, left out of slim reads and result pages (it is long), absent (not null,
-// not an empty transcript) for a plain single-call result; a copy between stores keeps it.
+// not an empty transcript) for a plain single-call result. ResultQuery.omitTranscript: readers that need the output
+// and checks but not an agent's steps (the viewer's previews and search, the JUnit report, flip samples) leave the
+// transcript out and keep everything else a full read returns (output, messages, checks).
 import { expect, it } from 'vitest';
 import type { ResultRow } from '../../src/store/index.js';
 import type { Transcript } from '../../src/score/index.js';
@@ -50,7 +52,7 @@ const result = (caseId: string, t?: Transcript): ResultRow => ({
   errorClass: null,
   errorMessage: null,
   attempts: 1,
-  checks: [],
+  checks: [{ type: 'contains', metric: 'contains', severity: 'normal', weight: 1, pass: true, score: 1, reason: 'found "Done"' }],
   messages: [{ role: 'user', content: `Q ${caseId}` }],
   finishedAt: '2026-12-05T10:00:01.000Z',
   ...(t ? { transcript: t } : {}),
@@ -76,5 +78,22 @@ testAllStores('result transcripts', ({ open }) => {
     expect(slim.map((r) => r.transcript)).toEqual([undefined, undefined]);
     const page = await store.results.page('r1', { variantOrder: ['m'], offset: 0, limit: 10 });
     expect(page.rows.map((r) => r.transcript)).toEqual([undefined, undefined]);
+  });
+
+  it('omitTranscript leaves out only the transcript, with and without filters', async () => {
+    const store = await open();
+    await store.runs.create(run);
+    await store.results.putMany([result('agent', transcript), result('plain')]);
+    const full = await collect(store.results.list('r1'));
+    for (const query of [{ omitTranscript: true }, { omitTranscript: true, caseId: 'agent' }, { omitTranscript: true, variantId: 'm' }]) {
+      const rows = await collect(store.results.list('r1', query));
+      expect(rows.every((r) => r.transcript === undefined)).toBe(true);
+      for (const r of rows) {
+        const { transcript: _t, ...rest } = full.find((f) => f.caseId === r.caseId)!;
+        expect(r).toEqual(rest);
+      }
+    }
+    // The option does not leak into a later full read of the same shape (statements are cached per shape).
+    expect((await collect(store.results.list('r1', { caseId: 'agent' })))[0].transcript).toEqual(transcript);
   });
 });

@@ -6,8 +6,7 @@
 // (recorded in its transcript and sent to the model as the tool's error), never the run's.
 import { EvalspecError } from '../../errors.js';
 import { stableStringify, type FixedToolResult, type Suite, type SuiteTool } from '../../suite/index.js';
-import { formatJsonSchemaErrors, type ToolErrorClass } from '../../score/index.js';
-import { toolCallsOf } from '../../score/index.js';
+import { formatJsonSchemaErrors, jsonEqual, toolCallsOf, type ToolErrorClass } from '../../score/index.js';
 import { describeModule, exportType, UserCodeError, userCodePool } from '../../user-code/index.js';
 import { readReplayFile, recordFor, type ReplayRecord } from '../providers/replay.js';
 
@@ -77,7 +76,7 @@ export function argsContain(args: unknown, expected: Record<string, unknown> | u
   if (expected === undefined) return true;
   if (args === null || typeof args !== 'object' || Array.isArray(args)) return Object.keys(expected).length === 0;
   const actual = args as Record<string, unknown>;
-  return Object.entries(expected).every(([k, v]) => k in actual && stableStringify(actual[k]) === stableStringify(v));
+  return Object.entries(expected).every(([k, v]) => k in actual && jsonEqual(actual[k], v));
 }
 
 /** Answers one item's tool calls; holds the state of its function tools (one object per module, from initialState). */
@@ -139,11 +138,10 @@ export class ToolAnswerer {
     const transcript = recordFor(replayLogOf(replay).get(caseId), repeat)?.transcript;
     const where = `${replay.file} (case ${caseId}${repeat > 0 ? `, repeat ${repeat}` : ''})`;
     if (!transcript) return { found: false, message: `the replay log ${where} has no logged conversation` };
-    const wanted = stableStringify(args);
     const sameName = toolCallsOf(transcript)
       .map((record, index) => ({ record, key: `${replay.file}#${caseId}#${repeat}#${index}` }))
       .filter(({ record }) => record.call.name === name && !record.call.invalid && record.result);
-    const hit = sameName.find(({ record, key }) => !this.usedLogged.has(key) && stableStringify(record.call.args) === wanted);
+    const hit = sameName.find(({ record, key }) => !this.usedLogged.has(key) && jsonEqual(record.call.args, args));
     if (hit) {
       this.usedLogged.add(hit.key);
       return { found: true, content: hit.record.result!.content };
@@ -157,7 +155,7 @@ export class ToolAnswerer {
         undefined,
       ) ?? sameName[0];
     if (!closest) return { found: false, message: `no logged call of ${name} in ${where}` };
-    const used = this.usedLogged.has(closest.key) && stableStringify(closest.record.call.args) === wanted;
+    const used = this.usedLogged.has(closest.key) && jsonEqual(closest.record.call.args, args);
     return {
       found: false,
       message: `no logged call matched in ${where}; the closest: ${name}(${stableStringify(closest.record.call.args)}) at step ${closest.record.step}${used ? ', already answered (the log has fewer such calls)' : ''}`,
