@@ -31,8 +31,17 @@ export interface RunSuiteOptions extends ReportFileOptions {
   cache?: boolean;
   resume?: string;
   concurrency?: number;
-  /** Only these models (labels or refs). */
+  /** Only these models (labels or refs; a `provider:model` ref on a suite provider may name a model the suite lacks). */
   models?: string[];
+  /** Only these prompt ids (issue #20). */
+  prompts?: string[];
+  /**
+   * Compare with this stored run (an id, or "latest": the suite's latest completed run that is not a trial): run the
+   * selected models/prompts on that run's cases plus its variants, whose results are reused (no call). Issue #20.
+   */
+  against?: string;
+  /** Stream network calls (time to first token stored; RunOptions.stream). */
+  stream?: boolean;
   repeat?: number;
   signal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;

@@ -12,6 +12,10 @@ export interface CallRequest {
   messages: Message[];
   params: GenerationParams;
   signal: AbortSignal;
+  /** Set when the call is streamed (RunOptions.stream): called with each new piece of text as it arrives. */
+  onDelta?: (text: string) => void;
+  /** Stream the call (RunOptions.stream); targets that cannot stream ignore it. */
+  stream?: boolean;
 }
 
 export interface CallResponse {
@@ -31,6 +35,8 @@ export interface CallResponse {
   cached?: boolean;
   /** What this run paid, when it differs from costUsd (an agent's cached steps cost nothing now); null: unpriced. */
   paidCostUsd?: number | null;
+  /** A streamed call's time from the request to its first text, in ms (issue #20). */
+  ttftMs?: number;
 }
 
 export interface CallTarget {

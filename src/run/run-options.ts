@@ -6,6 +6,8 @@ import type { RateLimits } from './rate-limit/registry.js';
 export type RunEvent =
   | { type: 'run-start'; runId: string; totalCalls: number; alreadyDone: number }
   | { type: 'call-end'; row: ResultRow; done: number; total: number; errors: number; spentUsd: number }
+  /** A streamed call's new text (RunOptions.stream; issue #20): the playground and `try` show output as it arrives. */
+  | { type: 'call-delta'; caseId: string; variantId: string; repeat: number; text: string }
   | { type: 'call-retry'; caseId: string; variantId: string; attempt: number; errorClass: string; delayMs: number }
   | { type: 'run-end'; runId: string; status: RunStatus }
   /** Every second while a provider throttles the run: its pace and the attempts it rejected in the last minute. */
@@ -38,6 +40,16 @@ export interface RunOptions {
   rateLimits?: RateLimits;
   /** This process's part in a distributed run (distribute/); absent: the run executes here, in one process. */
   distributed?: DistributedRole;
+  /**
+   * Call network models streaming (the AI SDK's doStream): each call's time to first token is stored (ResultRow.ttftMs)
+   * and its text is reported as it arrives (`call-delta` events). Default: the suite's `stream:` (off). Issue #20.
+   */
+  stream?: boolean;
+  /**
+   * A stored run whose results answer this run's unchanged work items (same case content, model, prompt messages,
+   * params and repeat) with no call: `run --against`, the playground's stored side. Issue #20.
+   */
+  reuseFrom?: string;
 }
 
 /**

@@ -12,6 +12,7 @@ export {
   type ToolCallRecord,
   type RetrievedDocument,
   type SimulatedUserFigures,
+  type ChainStep,
 } from './transcript.js';
 export { describeCall } from './checks/tool-calls.js';
 export { prepareChecks, scoreOutput, combineChecks, type PreparedCheck, type ScoredOutput } from './score.js';

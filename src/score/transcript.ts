@@ -101,6 +101,26 @@ export interface Transcript {
    * are the agent's, its cost is the agent's plus `paidCostUsd`. Unknown figures are null, never 0.
    */
   simulatedUser?: SimulatedUserFigures;
+  /** A `function:` chain's steps in order (issue #20, docs/playground.md "Chains"): which step went wrong. */
+  chain?: ChainStep[];
+}
+
+/** One step of a prompt chain a `function:` target ran (its model call, or any named piece of work). */
+export interface ChainStep {
+  name: string;
+  /** provider:model of the step's call; null for a step that called no model. */
+  model: string | null;
+  /** What the step sent (rendered messages), when it called a model. */
+  messages?: { role: string; content: string }[];
+  /** Its output (text, or JSON of an object). */
+  output: string;
+  latencyMs: number | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  /** Priced by run/ from model and tokens (or what the step reported); null: unpriced or unknown. */
+  costUsd: number | null;
+  /** The step failed: its message (the chain then stopped there or went on, as the function chose). */
+  error?: string;
 }
 
 /** What the model playing the user was asked and cost in one conversation. */

@@ -42,6 +42,8 @@ export interface PlanSelection {
   models: string[] | null;
   /** The repeat count used (--repeat, else the suite's). */
   repeat: number;
+  /** --prompt: only these prompt ids; null or absent = every prompt of the suite (issue #20). */
+  prompts?: string[] | null;
 }
 
 /**
@@ -100,6 +102,8 @@ export interface ResultRow {
   score: number | null;
   cached: boolean;
   latencyMs: number | null;
+  /** A streamed call's time to first token (issue #20); null when not streamed, served from the cache, or reused. */
+  ttftMs?: number | null;
   inputTokens: number | null;
   outputTokens: number | null;
   /** What this run paid: 0 for a cache hit, null when the model is unpriced. */

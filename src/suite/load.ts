@@ -218,6 +218,8 @@ function resolveProviders(cfg: SuiteFile, file: string, lineOf: (p: (string | nu
 export interface LoadSuiteOptions {
   /** Only these model labels or refs (CLI --model). */
   models?: string[];
+  /** Only these prompt ids (CLI --prompt; issue #20). */
+  prompts?: string[];
 }
 
 export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {

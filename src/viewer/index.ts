@@ -12,3 +12,4 @@ export {
 export { generateToken, hashToken, TOKEN_PREFIX, SESSION_COOKIE, FAILED_ATTEMPT_LIMIT } from './auth.js';
 export { ViewerData, type ResultFilter, type LabelInput } from './data.js';
 export type * from './types.js';
+export type * from './playground-types.js';

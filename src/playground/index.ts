@@ -1,0 +1,4 @@
+// The playground stage (issue #20): trials of a prompt, model or params on a slice of a stored run's cases,
+// compared with the stored variant; saving a prompt version into the suite file; a full run against the stored
+// run. The only import surface of playground/. The API shapes are the viewer's (viewer/playground-types.ts).
+export type { PlaygroundService } from '../viewer/index.js';
