@@ -1,0 +1,5 @@
+// The experiment stage (issue #17): A/B experiments on an AI feature read with the offline suite's rigor —
+// exposures and outcomes streamed into per-unit values, effects with fixed-horizon and sequential intervals, the
+// sample ratio check, guardrails, segments, novelty, planning, and the link to the offline runs. The only import
+// surface of experiment/; the statistics are stats/'s (src/stats/experiment/).
+export {};
