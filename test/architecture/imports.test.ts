@@ -73,6 +73,7 @@ const STAGE_GRAPH: StageGraph = {
     'analysis',
     'calibration',
     'estimate-suite.ts',
+    'experiment',
     'ingest',
     'monitor',
     'pipeline.ts',
