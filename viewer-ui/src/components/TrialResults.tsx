@@ -69,8 +69,7 @@ function CheckRows({ checks }: { checks: PlaygroundCheck[] }) {
           <span className={`badge ${c.pass === true ? 'badge-pass' : c.pass === false ? 'badge-fail' : ''}`}>
             {c.pass === null ? 'n/a' : c.pass ? 'pass' : 'fail'}
           </span>
-          <strong>{c.name}</strong>
-          {c.critical && <span className="badge badge-critical">critical</span>}
+          <strong>{c.name}</strong> {c.critical && <span className="badge badge-critical">critical</span>}
           {c.score !== null && <span className="muted"> score {c.score.toFixed(2)}</span>}
           {c.reason && <div className="plain-text check-reason">{c.reason}</div>}
         </li>
