@@ -58,7 +58,7 @@ export async function get<T>(path: string, params: Record<string, string | numbe
 /** A write: JSON, with the header the server asks of every POST and DELETE (a cross-site form cannot send it). */
 export const SEND_HEADERS = { 'Content-Type': 'application/json', 'X-Evalspec-Request': '1' };
 
-export async function send<T>(method: 'POST' | 'DELETE', path: string, body?: unknown, params: Record<string, string | number | undefined> = {}): Promise<T> {
+async function send<T>(method: 'POST' | 'DELETE', path: string, body?: unknown, params: Record<string, string | number | undefined> = {}): Promise<T> {
   const response = await fetch(`/api${path}${query(params)}`, {
     method,
     headers: SEND_HEADERS,
