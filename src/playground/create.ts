@@ -40,9 +40,11 @@ export function createPlayground(options: PlaygroundOptions): PlaygroundService 
   /** An error on its way to the browser: its message and fix without a secret in them. */
   const scrubbed = (error: unknown): unknown => {
     if (!(error instanceof EvalspecError)) return error;
-    error.message = scrub(error.message);
-    if (error.hint) error.hint = scrub(error.hint);
-    return error;
+    return new EvalspecError(error.code, scrub(error.message), {
+      hint: error.hint === undefined ? undefined : scrub(error.hint),
+      exitCode: error.exitCode,
+      ...error.location,
+    });
   };
   const guard = async <T>(work: () => Promise<T>): Promise<T> => {
     try {
