@@ -58,7 +58,10 @@ export async function runInfo(store: Store, runId: string): Promise<PlaygroundRu
     prompts: suite.promptsImplicit
       ? []
       : suite.prompts.map((p) => ({ id: p.id, messages: p.messages.map((m) => ({ role: m.role as PlaygroundRole, content: m.content })) })),
-    providers: Object.keys(suite.providers),
+    // The suite's own providers and those its models use (a built-in type named by a model ref).
+    providers: [
+      ...new Set([...Object.keys((suite.storedConfig.providers as Record<string, unknown> | undefined) ?? {}), ...suite.models.map((m) => m.providerId)]),
+    ],
     params: playgroundParams(suite.params),
     variants: run.variants.map((v) => ({
       id: v.id,

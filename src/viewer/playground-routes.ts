@@ -208,7 +208,8 @@ export function installPlaygroundRoutes(app: Hono<ViewerEnv>, options: Playgroun
   /** The service's errors: bad input 400, an unknown run 404, the store 503 (with the fix). */
   const handle = (fn: (c: Context<ViewerEnv>) => Promise<unknown>) => async (c: Context<ViewerEnv>) => {
     try {
-      return c.json(await fn(c));
+      const answer = await fn(c);
+      return answer instanceof Response ? answer : c.json(answer);
     } catch (error) {
       if (error instanceof BadRequest) return c.json({ error: error.message }, 400);
       if (isEvalspecError(error)) return refusal(c, error.code, error.message, error.hint ?? null);
