@@ -212,6 +212,7 @@ export async function runSuite(suitePath: string | undefined, options: RunSuiteO
         maxCostUsd: options.maxCostUsd,
         expectedOutputTokens: options.expectedOutputTokens,
         isolateChecks: options.isolateChecks,
+        stream: options.stream,
         selection: { models: options.models?.length ? options.models : null, repeat: plan.repeat },
         distributed: options.distributed?.(plan, store),
       }).finally(() => options.signal?.removeEventListener('abort', stopUserCode));
