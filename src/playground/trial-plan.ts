@@ -5,7 +5,7 @@
 // with it, paired, as `evalspec show` does for any run.
 import { EvalspecError } from '../errors.js';
 import { stableStringify, type ModelRef, type Prompt, type Suite } from '../suite/index.js';
-import { buildPlan, repeatMajorItems, variantsOf, type Plan, type Variant } from '../plan/index.js';
+import { buildPlan, variantsOf, type Plan, type Variant } from '../plan/index.js';
 import type { RunRecord, StoredVariant } from '../store/index.js';
 import type { TrialRequest } from '../viewer/index.js';
 import { modelOfVariant, suiteOfRun } from './run-info.js';
@@ -29,16 +29,6 @@ function modelNamed(suite: Suite, run: RunRecord, name: string): ModelRef {
   const added = suiteOfRun(run, { models: [name] }).models.find((m) => m.label === name || m.ref === name);
   if (!added) throw usage(`no model "${name}" in the suite`, `the suite's models: ${suite.models.map((m) => m.label).join(', ')}`, suite.file);
   return added;
-}
-
-/** The plan's items of these variants only (the others are not called). */
-function onlyVariants(plan: Plan, variants: Variant[]): Plan {
-  return {
-    ...plan,
-    variants,
-    totalCalls: plan.cases.length * variants.length * plan.repeat,
-    items: () => repeatMajorItems(variants, plan.cases, 0, plan.repeat),
-  };
 }
 
 export function trialPlan(run: RunRecord, request: TrialRequest, maxTrialCases: number): TrialPlan {
@@ -119,7 +109,6 @@ export function trialPlan(run: RunRecord, request: TrialRequest, maxTrialCases: 
       playground: { run: run.id, variant: storedVariant.id, model: request.model, prompt: trialPrompt.id },
     },
   };
-  const full = buildPlan(derived, { repeat: run.repeat });
-  const plan = onlyVariants(full, [full.variants.find((v) => v.id === stored.id)!, full.variants.find((v) => v.id === trial.id)!]);
+  const plan = buildPlan(derived, { repeat: run.repeat, variants: [stored.id, trial.id] });
   return { plan, stored: plan.variants[0], trial: plan.variants[1], storedVariant };
 }

@@ -96,6 +96,7 @@ describe('playground API', () => {
 
   it('runs a trial: results case by case, then the paired difference and the flipped cases, equal to `evalspec show` of the trial run', async () => {
     const request: TrialRequest = { runId: h.runId, variantId: 'gpt-4o-mini', caseIds: all, messages: EDITED, model: 'gpt-4o-mini' };
+    h.provider.reset();
     const response = await h.post('/playground/trials', request);
     const text = await response.text();
     expect(response.status).toBe(200);
@@ -110,9 +111,18 @@ describe('playground API', () => {
     expect(trial.map((r) => r.caseId).sort()).toEqual(all);
     expect(trial.every((r) => r.pass === true && r.output === `The code is CODE-${r.caseId.slice(1)}.`)).toBe(true);
     expect(trial[0].checks).toEqual([expect.objectContaining({ name: 'contains', pass: true, critical: false })]);
-    // The trial's calls carried the edited prompt; the fake provider saw it once per case.
-    const edited = h.provider.requests.filter((r) => r.messages.some((m) => m.content.startsWith('Quote the code')));
-    expect(edited.map(ticketOf).sort()).toEqual([1, 2, 3, 4, 5, 6]);
+    // Only the trial's calls reached the provider, streamed, with the edited prompt: the stored side was reused.
+    expect(h.provider.requests.map((r) => [r.messages[0].content.startsWith('Quote the code'), r.stream])).toEqual(all.map(() => [true, true]));
+    expect(h.provider.requests.map(ticketOf).sort()).toEqual([1, 2, 3, 4, 5, 6]);
+    const stored = results.filter((r) => r.side === 'stored');
+    expect(stored.map((r) => [r.caseId, r.pass, r.costUsd, r.ttftMs]).sort()).toEqual(all.map((id, i) => [id, i % 2 === 1, 0, null]).sort());
+    // Streamed: the deltas of each case add up to its output, and its time to first token is within its latency.
+    for (const r of trial) {
+      const deltas = list.flatMap((e) => (e.type === 'delta' && e.caseId === r.caseId ? [e.text] : []));
+      expect(deltas.join('')).toBe(r.output);
+      expect(r.ttftMs).toBeGreaterThan(0);
+      expect(r.ttftMs!).toBeLessThanOrEqual(r.latencyMs!);
+    }
 
     const c = end.comparison;
     // By hand: stored passes c2, c4, c6 (3/6); the trial passes all 6: +0.5, and c1, c3, c5 flipped to passing.

@@ -8,7 +8,7 @@ import { startFakeProvider, type FakeProvider, type FakeRequest } from '../fake-
 import { tempDir, writeFiles, jsonl } from '../helpers/cli.js';
 import { runSuite } from '../../src/pipeline.js';
 import { openStore, type Store } from '../../src/store/index.js';
-import { startViewer, REQUEST_HEADER, type ViewerServer } from '../../src/viewer/index.js';
+import { hashToken, startViewer, REQUEST_HEADER, type ViewerServer } from '../../src/viewer/index.js';
 import { createPlayground, type PlaygroundOptions } from '../../src/playground/index.js';
 import type { PlaygroundService } from '../../src/viewer/index.js';
 
@@ -61,9 +61,14 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(
-  options: { provider?: Parameters<typeof startFakeProvider>[0]; playground?: Partial<PlaygroundOptions> } = {},
-): Promise<Harness> {
+export interface HarnessOptions {
+  provider?: Parameters<typeof startFakeProvider>[0];
+  playground?: Partial<PlaygroundOptions>;
+  /** Named store tokens: the viewer is then shared (--host 127.0.0.1) and needs sign-in. */
+  tokens?: string[];
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   process.env[ENV_NAME] = KEY;
   const provider = await startFakeProvider({ apiKey: KEY, answer, ...options.provider });
   const dir = tempDir('evalspec-playground-');
@@ -82,7 +87,9 @@ export async function startHarness(
   const { outcome } = await runSuite(suiteFile, { db });
   const store = openStore(db);
   const service = createPlayground({ store, ...options.playground });
-  const viewer = await startViewer({ store, playground: service, labeller: 'tester' });
+  for (const token of options.tokens ?? [])
+    await store.tokens.create({ name: token.slice(4, 12), hash: hashToken(token), createdAt: new Date().toISOString() });
+  const viewer = await startViewer({ store, playground: service, labeller: 'tester', ...(options.tokens ? { host: '127.0.0.1' } : {}) });
   const bodies: string[] = [];
   const api = async (path: string, init?: RequestInit) => {
     const response = await fetch(`${viewer.url}api${path}`, init);
