@@ -175,4 +175,29 @@ describe('playground API', () => {
     expect(again.fix).toMatch(/v1-v3/);
     expect(suiteText(h)).toBe(after);
   });
+
+  it('runs the saved version on the full suite against the stored run: only its calls are made, streamed, within the cap', async () => {
+    h.provider.reset();
+    const before = (await json<PlaygroundInfo>(await h.api('/playground'))).spend.spentUsd;
+    const response = await h.post('/playground/full-runs', { runId: h.runId, model: 'gpt-4o-mini', promptId: 'v1-v2' });
+    const text = await response.text();
+    expect(response.status, text).toBe(200);
+    const list = events<FullRunEvent>(text);
+    expect(list[0]).toMatchObject({ type: 'start' });
+    const end = list.at(-1)!;
+    if (end.type !== 'end') throw new Error(text);
+    expect([end.status, end.exitCode]).toEqual(['completed', 0]);
+    expect(list.filter((e) => e.type === 'progress').length).toBeGreaterThanOrEqual(CASES);
+    // No call at all: the stored variant (v1) is reused from the stored run, and the saved version's messages are
+    // the trial's, so the cache answers them (same model, messages, params and repeat).
+    expect(h.provider.requests).toHaveLength(0);
+    const run = await h.store.runs.get(end.runId);
+    expect(run!.variants.map((v) => v.id).sort()).toEqual(['gpt-4o-mini/v1', 'gpt-4o-mini/v1-v2']);
+    const rows = [];
+    for await (const row of h.store.results.list(end.runId, { variantId: 'gpt-4o-mini/v1-v2' })) rows.push(row);
+    expect(rows.map((r) => [r.caseId, r.pass, r.cached]).sort()).toEqual(all.map((id) => [id, true, true]));
+    expect(end.spend.spentUsd).toBe(before);
+    // An unknown run is a 404 before anything starts.
+    await json(await h.post('/playground/full-runs', { runId: 'nope', model: 'gpt-4o-mini', promptId: 'v1-v2' }), 404);
+  });
 });
