@@ -6,7 +6,16 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { cleanupTempDirs, runCli } from '../helpers/cli.js';
 import { loadSuite } from '../../src/suite/index.js';
-import type { PlaygroundInfo, PlaygroundRunInfo, PlaygroundSlice, SavePromptResult, TrialEstimate, TrialEvent, TrialRequest } from '../../src/viewer/index.js';
+import type {
+  FullRunEvent,
+  PlaygroundInfo,
+  PlaygroundRunInfo,
+  PlaygroundSlice,
+  SavePromptResult,
+  TrialEstimate,
+  TrialEvent,
+  TrialRequest,
+} from '../../src/viewer/index.js';
 import { CASES, KEY, events, startHarness, suiteText, ticketOf, type Harness } from './setup.js';
 
 let h: Harness;
