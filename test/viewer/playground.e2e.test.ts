@@ -4,34 +4,27 @@
 // paired difference with its interval and the flipped cases shown, the prompt saved as a version (the suite file
 // gains exactly that entry, comments kept, and still loads) and run on the full suite. The provider key is only in
 // the view process's environment: it appears in no response the browser receives and nowhere on the page.
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { CLI, cleanupTempDirs, runCli, startCli, tempDir, writeFiles } from '../helpers/cli.js';
+import { cleanupTempDirs, runCli, startCli, tempDir, writeFiles } from '../helpers/cli.js';
 import { echoAnswer, startFakeProvider, type FakeProvider } from '../fake-provider/server.js';
 import { watchedPage } from './helpers.js';
 import { chromiumAvailable, launchChromium } from '../../bench/chromium.mjs';
 import type { RunsResponse } from '../../src/viewer/index.js';
-import type { TrialEvent } from '../../src/viewer/playground-types.js';
 
 // Functions given to page.waitForFunction run in Chromium; this file is type-checked with Node's lib.
-declare const document: { querySelector(selector: string): { textContent: string | null } | null };
+declare const document: {
+  querySelector(selector: string): { textContent: string | null } | null;
+  querySelectorAll(selector: string): Iterable<{ textContent: string | null }>;
+};
 
 const KEY = 'sk-playground-secret-7f3a9c1e5b';
 
-// The playground service and routes are another part of issue #20 (the `view --playground` flag); a build
-// without them has nothing for this page to talk to.
-const playgroundBuilt = (() => {
-  try {
-    return execFileSync(process.execPath, [CLI, 'view', '--help'], { encoding: 'utf8' }).includes('--playground');
-  } catch {
-    return false;
-  }
-})();
-const run = (chromiumAvailable() || process.env.CI) && playgroundBuilt ? describe : describe.skip;
+const run = chromiumAvailable() || process.env.CI ? describe : describe.skip;
 
 // The edited prompt starts with POLICY: the fake model then answers from the policy (30 days), except about refunds.
 const answer = (req: { messages: { role: string; content: string }[] }) => {
@@ -76,9 +69,13 @@ run('the Playground page in Chromium', () => {
   const dialogs: string[] = [];
   const problems: string[] = [];
   const bodies: { url: string; body: string }[] = [];
+  /** The last body the page posted to each streamed route (their answers are read again, whole, below). */
+  const streamedRequests = new Map<string, string>();
+  const STREAMED = ['/api/playground/trials', '/api/playground/full-runs'];
 
   beforeAll(async () => {
-    fake = await startFakeProvider({ apiKey: KEY, answer });
+    // Streamed answers come a chunk every 100 ms, so the page is seen with part of an output.
+    fake = await startFakeProvider({ apiKey: KEY, answer, chunkDelayMs: 100 });
     dir = tempDir('evalspec-playground-');
     writeFiles(dir, { 'evalspec.yaml': SUITE(fake.openaiBaseURL), 'cases.jsonl': CASES.map((c) => JSON.stringify(c)).join('\n') + '\n' });
     const stored = await runCli(['--db', 'store.db', 'run', 'evalspec.yaml'], { cwd: dir, env });
@@ -95,10 +92,14 @@ run('the Playground page in Chromium', () => {
     browser = await launchChromium();
     page = await watchedPage(browser.context, dialogs, problems);
     // Every body the browser receives (page, script, every API answer, the streamed trial) is kept for the key check.
+    page.on('request', (request) => {
+      const path = new URL(request.url()).pathname;
+      if (STREAMED.includes(path)) streamedRequests.set(path, request.postData() ?? '');
+    });
     page.on('response', (response) => {
       void response.text().then(
         (body) => bodies.push({ url: response.url(), body }),
-        () => bodies.push({ url: response.url(), body: '' }),
+        (e: Error) => bodies.push({ url: response.url(), body: `UNREADABLE ${e.message}` }),
       );
     });
   });
@@ -127,36 +128,62 @@ run('the Playground page in Chromium', () => {
     expect(await page.locator('[data-testid=unknown-vars]').count()).toBe(0);
   });
 
+  it('a refused trial (a provider the suite lacks) shows the reason and its fix, and calls nothing', async () => {
+    const requestsBefore = fake.requests.length;
+    const model = await page.inputValue('input[name=model]');
+    await page.fill('input[name=model]', 'nosuch:model-x');
+    await page.click('[data-testid=run-trial]');
+    await page.waitForSelector('[data-testid=trial-error]');
+    const shown = await page.textContent('[data-testid=trial-error]');
+    expect(shown).toContain('nosuch');
+    expect(shown).toContain('(fix: ');
+    expect(fake.requests.length).toBe(requestsBefore);
+    await page.fill('input[name=model]', model);
+  });
+
   it('estimates, runs the slice, and shows the paired difference with its interval and the flipped cases', async () => {
     await page.click('[data-testid=estimate]');
     await page.waitForSelector('[data-testid=trial-estimate]');
     expect(await page.textContent('[data-testid=trial-estimate]')).toContain('4 new calls');
     const requestsBefore = fake.requests.length;
     await page.click('[data-testid=run-trial]');
+    // Streamed: a trial output is seen as a proper, non-empty beginning of the answer before it is complete.
+    await page.waitForFunction(
+      (answers) =>
+        [...document.querySelectorAll('[data-case] .trial-side:nth-child(2) .trial-output')].some((e) => {
+          const text = e.textContent ?? '';
+          return text !== '' && answers.some((a) => a !== text && a.startsWith(text));
+        }),
+      ['You can return it within 30 days.', 'Refunds are not possible.'],
+      { timeout: 30_000, polling: 20 },
+    );
     await page.waitForSelector('[data-testid=trial-comparison]', { timeout: 30_000 });
     // The new variant's calls only: the stored side is reused from the run.
     expect(fake.requests.length - requestsBefore).toBe(4);
     expect(await page.textContent('[data-testid=difference-estimate]')).toBe('+25.0 pts');
     expect((await page.locator('[data-flip=fixed]').allTextContents()).sort()).toEqual(['c1', 'c3']);
     expect(await page.locator('[data-flip=broken]').allTextContents()).toEqual(['c2']);
-    // The interval and method shown are the server's (the run report's paired comparison), as the stream sent them.
-    await expect.poll(() => bodies.some((b) => b.url.endsWith('/api/playground/trials'))).toBe(true);
-    const lines = bodies
-      .find((b) => b.url.endsWith('/api/playground/trials'))!
-      .body.split('\n')
-      .filter(Boolean);
-    const end = lines.map((l) => JSON.parse(l) as TrialEvent).find((e) => e.type === 'end');
-    if (end?.type !== 'end') throw new Error(`no end event in ${lines.join('\n')}`);
-    const { low, high, method } = end.comparison.difference;
-    expect(low).not.toBeNull();
-    expect(low! <= 0.25 && 0.25 <= high!).toBe(true);
+    // The interval and method shown are the trial run's report comparison: what `evalspec show` prints for that run.
+    const trialRunId = (await page.getAttribute('[data-testid=trial-status]', 'data-run'))!;
+    const shown = await runCli(['--db', 'store.db', 'show', trialRunId, '--json', 'trial.json'], { cwd: dir, env });
+    expect([0, 1], shown.stderr).toContain(shown.exitCode);
+    const report = JSON.parse(readFileSync(join(dir, 'trial.json'), 'utf8')) as {
+      comparisons: { difference: number; interval: { low: number; high: number; method: string } | null }[];
+    };
+    expect(report.comparisons).toHaveLength(1);
+    const [{ difference, interval }] = report.comparisons;
+    expect(difference).toBeCloseTo(0.25, 10);
+    expect(interval!.low <= 0.25 && 0.25 <= interval!.high).toBe(true);
     const pts = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)} pts`;
-    expect(await page.textContent('[data-testid=difference-interval]')).toBe(`95% CI ${pts(low!)} to ${pts(high!)}`);
-    expect(await page.textContent('[data-testid=difference-method]')).toBe(`(${method})`);
+    expect(await page.textContent('[data-testid=difference-interval]')).toBe(`95% CI ${pts(interval!.low)} to ${pts(interval!.high)}`);
+    expect(await page.textContent('[data-testid=difference-method]')).toBe(`(${interval!.method})`);
     // Case by case, the new output beside the stored one; the model's markup shown as text.
     const c1 = page.locator('[data-case=c1] .trial-output');
     expect(await c1.nth(0).textContent()).toBe(echoAnswer({ messages: [{ role: 'user', content: CASES[0].vars.question }] }));
     expect(await c1.nth(1).textContent()).toBe('You can return it within 30 days.');
+    // The streamed call's time to first token is shown with its latency; the reused stored side has none.
+    expect(await page.locator('[data-case=c1] .trial-side').nth(1).textContent()).toContain('first token');
+    expect(await page.locator('[data-case=c1] .trial-side').nth(0).textContent()).not.toContain('first token');
     expect(await page.locator('[data-case=c3] .trial-output').nth(0).textContent()).toContain('<img src=x onerror=alert(1)>');
     expect(await page.locator('[data-case=c3] img').count()).toBe(0);
   });
@@ -179,9 +206,9 @@ run('the Playground page in Chromium', () => {
     const old = parseYaml(before) as { prompts: unknown[] };
     const now = parseYaml(after) as { prompts: unknown[] };
     expect(now.prompts).toEqual([...old.prompts, { id: 'policy-v1', messages: [{ role: 'user', content: EDITED }] }]);
-    const plan = await runCli(['--db', 'store.db', 'plan', 'evalspec.yaml'], { cwd: dir, env });
-    expect(plan.exitCode, plan.stderr).toBe(0);
-    expect(plan.stdout).toContain('policy-v1');
+    const dryRun = await runCli(['--db', 'store.db', 'run', 'evalspec.yaml', '--dry-run'], { cwd: dir, env });
+    expect(dryRun.exitCode, dryRun.stderr).toBe(0);
+    expect(dryRun.stdout).toContain('policy-v1');
   });
 
   it('runs the saved prompt on the full suite and links to the new run', async () => {
@@ -197,8 +224,22 @@ run('the Playground page in Chromium', () => {
   it('the key reached no response body and is nowhere on the page; no dialog, no page error', async () => {
     expect(bodies.length).toBeGreaterThan(10);
     expect(bodies.filter((b) => b.body.includes(KEY)).map((b) => b.url)).toEqual([]);
+    // Chromium keeps no copy of a body the page read as a stream: each streamed answer is asked for again by the
+    // page with the body it sent, and read whole.
+    expect(bodies.filter((b) => b.body.startsWith('UNREADABLE') && !STREAMED.includes(new URL(b.url).pathname))).toEqual([]);
+    expect([...streamedRequests.keys()].sort()).toEqual([...STREAMED].sort());
+    for (const [path, body] of streamedRequests) {
+      const again = await page.evaluate(
+        async ([to, sent]) =>
+          (await fetch(to, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Evalspec-Request': '1' }, body: sent })).text(),
+        [path, body] as const,
+      );
+      expect(again).toContain('"type":"end"');
+      expect(again).not.toContain(KEY);
+    }
     expect(await page.content()).not.toContain(KEY);
     expect(dialogs).toEqual([]);
-    expect(problems).toEqual([]);
+    // The one logged problem is the refused trial's 400, which the page showed with its fix.
+    expect(problems).toEqual(['console error: Failed to load resource: the server responded with a status of 400 (Bad Request)']);
   });
 });

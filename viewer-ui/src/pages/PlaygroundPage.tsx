@@ -249,7 +249,7 @@ function Workbench({ run, info }: { run: PlaygroundRunInfo; info: PlaygroundInfo
         )}
         {trial?.comparison && <ComparisonSummary comparison={trial.comparison} />}
         {trial && (
-          <div className="small muted" data-testid="trial-status">
+          <div className="small muted" data-testid="trial-status" data-run={trial.trialRunId ?? undefined}>
             {trial.status === 'running' ? 'running…' : trial.runStatus ? `trial run ${trial.trialRunId ?? ''} ${trial.runStatus}` : ''}
           </div>
         )}
