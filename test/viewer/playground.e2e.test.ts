@@ -145,6 +145,11 @@ run('the Playground page in Chromium', () => {
     await page.click('[data-testid=estimate]');
     await page.waitForSelector('[data-testid=trial-estimate]');
     expect(await page.textContent('[data-testid=trial-estimate]')).toContain('4 new calls');
+    // An estimate is for the request it was made for: an edit hides it, undoing the edit brings it back.
+    await page.fill('input[name=temperature]', '0.5');
+    expect(await page.locator('[data-testid=trial-estimate]').count()).toBe(0);
+    await page.fill('input[name=temperature]', '');
+    expect(await page.locator('[data-testid=trial-estimate]').count()).toBe(1);
     const requestsBefore = fake.requests.length;
     await page.click('[data-testid=run-trial]');
     // Streamed: a trial output is seen as a proper, non-empty beginning of the answer before it is complete.

@@ -91,7 +91,8 @@ function Workbench({ run, info }: { run: PlaygroundRunInfo; info: PlaygroundInfo
   const [model, setModel] = useState(firstVariant?.label ?? run.models[0]?.label ?? '');
   const [params, setParams] = useState<PlaygroundParams>(run.params ?? {});
   const [savedPrompts, setSavedPrompts] = useState<{ id: string; messages: PlaygroundMessage[] }[]>([]);
-  const [estimate, setEstimate] = useState<TrialEstimate | { error: Error } | null>(null);
+  // An estimate holds for the request it was made for: an edit after it hides it until the next one.
+  const [estimate, setEstimate] = useState<{ for: string; value: TrialEstimate | { error: Error } } | null>(null);
   const [trial, setTrial] = useState<TrialState | null>(null);
   const [spend, setSpend] = useState(info.spend);
   const abort = useRef<AbortController | null>(null);
@@ -114,6 +115,7 @@ function Workbench({ run, info }: { run: PlaygroundRunInfo; info: PlaygroundInfo
     params,
     ...(promptId ? { promptId } : { messages }),
   });
+  const requestKey = JSON.stringify(request());
   const running = trial?.status === 'running';
   const canRun = !running && cases.length > 0 && model.trim() !== '' && messages.some((m) => m.content.trim() !== '');
 
@@ -122,16 +124,18 @@ function Workbench({ run, info }: { run: PlaygroundRunInfo; info: PlaygroundInfo
     setChoice(next);
   };
   const runEstimate = async () => {
+    const key = requestKey;
     setEstimate(null);
     try {
       const e = await playgroundApi.estimate(request());
-      setEstimate(e);
+      setEstimate({ for: key, value: e });
       setSpend(e.spend);
     } catch (error) {
-      setEstimate({ error: error as Error });
+      setEstimate({ for: key, value: { error: error as Error } });
     }
   };
   const runTrial = async () => {
+    const key = requestKey;
     const controller = new AbortController();
     abort.current = controller;
     let state = initialTrialState();
@@ -147,6 +151,7 @@ function Workbench({ run, info }: { run: PlaygroundRunInfo; info: PlaygroundInfo
         request(),
         (event) => {
           state = applyTrialEvent(state, event);
+          if (event.type === 'start') setEstimate({ for: key, value: event.estimate });
           if (state.spend) setSpend(state.spend);
           if (!frame) frame = requestAnimationFrame(show);
         },
@@ -240,7 +245,7 @@ function Workbench({ run, info }: { run: PlaygroundRunInfo; info: PlaygroundInfo
           </div>
         }
       >
-        <EstimateLine estimate={trial?.estimate ?? estimate} />
+        <EstimateLine estimate={estimate?.for === requestKey ? estimate.value : null} />
         {trial?.error && (
           <div className="error-box" role="alert" data-testid="trial-error">
             {trial.error.message}
