@@ -8,6 +8,7 @@ import { EvalspecError } from './errors.js';
 import { createPricer, DEFAULT_EXPECTED_OUTPUT_TOKENS, estimateJudges, estimatePlan, variantHistory, type RunEstimate } from './run/index.js';
 import { DEFAULT_DB_PATH, openStore, type RunRecord, type Store } from './store/index.js';
 import { checkNotEmpty, loadSelected, resumeSelection, validatePlanChecks } from './pipeline.js';
+import type { Plan } from './plan/index.js';
 
 export interface EstimateSuiteOptions {
   db?: string;
@@ -50,36 +51,55 @@ export async function estimateSuite(suitePath: string | undefined, options: Esti
     const plan = loadSelected(path, previous ? resumeSelection(previous, options) : { models: options.models, repeat: options.repeat }, previous);
     if (!previous) checkNotEmpty(plan, options.allowEmpty);
     validatePlanChecks(plan);
-    const suite = plan.suite;
-    const history =
-      store && options.history !== false
-        ? await variantHistory(
-            store,
-            suite.name,
-            plan.variants.map((v) => v.id),
-          )
-        : undefined;
-    const pricer = createPricer();
-    const expectedOutputTokens = options.expectedOutputTokens ?? DEFAULT_EXPECTED_OUTPUT_TOKENS;
-    const estimate = estimatePlan(plan, { expectedOutputTokens, history, done, concurrency: options.concurrency, pricer });
-    // Judge calls spend too (and --max-cost counts them): add them to the total.
-    estimate.judges = await estimateJudges(plan, {
-      outputTokensPerCall: new Map(estimate.variants.map((v) => [v.id, v.outputTokensPerCall])),
-      expectedOutputTokens,
+    const estimate = await estimateLoadedPlan(plan, {
+      store,
+      history: options.history,
       done,
-      pricer,
+      concurrency: options.concurrency,
+      expectedOutputTokens: options.expectedOutputTokens,
     });
-    for (const j of estimate.judges) {
-      if (j.costUsd !== null) estimate.costUsd += j.costUsd;
-      else if (j.calls > 0) estimate.unpriced.push(j.model);
-    }
-    if (estimate.judges.length) {
-      estimate.notes.push(
-        "judge calls: the plan's judge checks run over a stand-in output of each variant's expected length, their prompts counted with the tokenizer; a judge asked again after an unusable answer is not counted, and the duration leaves judge calls out",
-      );
-    }
     return { ...estimate, resumed: options.resume ?? null };
   } finally {
     if (store && !options.store) await store.close();
   }
+}
+
+/**
+ * A built plan's estimate: its calls (less `done`) and its judge calls, priced, with a previous run's output lengths
+ * and latencies from `store` when there is one. `estimateSuite` and the playground's trial estimate share it.
+ */
+export async function estimateLoadedPlan(
+  plan: Plan,
+  options: { store?: Store; history?: boolean; done?: Set<string>; concurrency?: number; expectedOutputTokens?: number },
+): Promise<RunEstimate> {
+  const { store, done } = options;
+  const suite = plan.suite;
+  const history =
+    store && options.history !== false
+      ? await variantHistory(
+          store,
+          suite.name,
+          plan.variants.map((v) => v.id),
+        )
+      : undefined;
+  const pricer = createPricer();
+  const expectedOutputTokens = options.expectedOutputTokens ?? DEFAULT_EXPECTED_OUTPUT_TOKENS;
+  const estimate = estimatePlan(plan, { expectedOutputTokens, history, done, concurrency: options.concurrency, pricer });
+  // Judge calls spend too (and --max-cost counts them): add them to the total.
+  estimate.judges = await estimateJudges(plan, {
+    outputTokensPerCall: new Map(estimate.variants.map((v) => [v.id, v.outputTokensPerCall])),
+    expectedOutputTokens,
+    done,
+    pricer,
+  });
+  for (const j of estimate.judges) {
+    if (j.costUsd !== null) estimate.costUsd += j.costUsd;
+    else if (j.calls > 0) estimate.unpriced.push(j.model);
+  }
+  if (estimate.judges.length) {
+    estimate.notes.push(
+      "judge calls: the plan's judge checks run over a stand-in output of each variant's expected length, their prompts counted with the tokenizer; a judge asked again after an unusable answer is not counted, and the duration leaves judge calls out",
+    );
+  }
+  return estimate;
 }

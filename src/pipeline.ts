@@ -2,13 +2,14 @@
 // around this, and TypeScript users call it directly.
 import { EXIT, EvalspecError } from './errors.js';
 import { loadSuite, compileCheck, stableStringify, reducerK, repeatReduceText } from './suite/index.js';
-import { buildPlan, type Plan } from './plan/index.js';
+import { buildPlan, variantsOf, type Plan } from './plan/index.js';
 import { executeRun, type DistributedRole, type RunEvent, type RunOutcome } from './run/index.js';
 import { openStore, type PlanSelection, type RunRecord, type Store } from './store/index.js';
 import {
   buildRunReport,
   fileReporters,
   gateSummary,
+  latestComparableRun,
   reportRunEnd,
   reportRunStart,
   type Reporter,
@@ -70,6 +71,8 @@ export interface RunSuiteResult {
   exitCode: number;
   /** The quality bars' verdict counts and whether they pass. */
   gate: GateSummary;
+  /** `against`: the stored run compared with (`latest` resolved) and whose unchanged results were reused. */
+  againstRunId?: string;
 }
 
 /**
@@ -103,7 +106,7 @@ export function exitCodeFor(outcome: RunOutcome): number {
  * The selection a resume must plan with: the one stored with the run (older runs: their stored variants'
  * models and repeat count). Flags given again must agree with it: a resume makes exactly the planned calls.
  */
-export function resumeSelection(previous: RunRecord, flags: { models?: string[]; repeat?: number }): PlanSelection {
+export function resumeSelection(previous: RunRecord, flags: { models?: string[]; prompts?: string[]; repeat?: number }): PlanSelection {
   const stored: PlanSelection = previous.selection ?? { models: [...new Set(previous.variants.map((v) => v.label))], repeat: previous.repeat };
   const same = (a: string[] | null, b: string[]) => a !== null && a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i]);
   const resumeHint = `omit the flag: \`evalspec run --resume ${previous.id}\` plans what the run planned; to call something else, start a new run (the cache keeps the calls already made)`;
@@ -124,6 +127,13 @@ export function resumeSelection(previous: RunRecord, flags: { models?: string[];
       { hint: resumeHint },
     );
   }
+  if (flags.prompts?.length && !same(stored.prompts ?? null, flags.prompts)) {
+    throw new EvalspecError(
+      'USAGE',
+      `run ${previous.id} was planned with ${stored.prompts ? `--prompt ${stored.prompts.join(' ')}` : 'every prompt of the suite'}; --resume cannot change it to --prompt ${flags.prompts.join(' ')}`,
+      { hint: resumeHint },
+    );
+  }
   if (flags.repeat !== undefined && flags.repeat !== stored.repeat) {
     throw new EvalspecError('USAGE', `run ${previous.id} was planned with --repeat ${stored.repeat}; --resume cannot change it to ${flags.repeat}`, {
       hint: resumeHint,
@@ -133,15 +143,15 @@ export function resumeSelection(previous: RunRecord, flags: { models?: string[];
 }
 
 /** Load the suite with a selection; a stored selection the suite no longer satisfies means the suite changed. */
-export function loadSelected(path: string, selection: { models?: string[] | null; repeat?: number }, resumed?: RunRecord): Plan {
+export function loadSelected(path: string, selection: { models?: string[] | null; prompts?: string[] | null; repeat?: number }, resumed?: RunRecord): Plan {
   let suite;
   try {
-    suite = loadSuite(path, { models: selection.models ?? undefined });
+    suite = loadSuite(path, { models: selection.models ?? undefined, prompts: selection.prompts ?? undefined });
   } catch (error) {
     if (resumed && (error as EvalspecError).code === 'USAGE') {
       throw new EvalspecError(
         'RESUME_MISMATCH',
-        `run ${resumed.id} was planned with --model ${selection.models!.join(' ')}, which the suite file no longer has: the suite changed since the run`,
+        `run ${resumed.id} was planned with ${[...(selection.models ? [`--model ${selection.models.join(' ')}`] : []), ...(selection.prompts ? [`--prompt ${selection.prompts.join(' ')}`] : [])].join(' ')}, which the suite file no longer has: the suite changed since the run`,
         {
           file: resumed.suiteFile,
           hint: 'resume only with the suite unchanged; start a new run instead (the cache still saves the calls already made)',
@@ -151,6 +161,40 @@ export function loadSelected(path: string, selection: { models?: string[] | null
     throw error;
   }
   return buildPlan(suite, { repeat: selection.repeat });
+}
+
+/**
+ * `run --against RUN` (issue #20): the plan of the selected models/prompts (every variant when none is selected) and
+ * of the stored run's variants the suite still has (first, in the stored order: the stored baseline stays the
+ * report's baseline unless the suite's `baseline:` names another), on the stored run's cases only, at its repeat
+ * unless one is given. Its unchanged results are then reused (RunOptions.reuseFrom): only the new calls are paid.
+ */
+export async function planAgainst(
+  store: Store,
+  path: string,
+  ref: string,
+  selection: { models?: string[] | null; prompts?: string[] | null; repeat?: number },
+): Promise<{ plan: Plan; against: RunRecord }> {
+  const suite = loadSuite(path, { models: selection.models ?? undefined, prompts: selection.prompts ?? undefined, keepUnselected: true });
+  const against = ref === 'latest' ? await latestComparableRun(store, suite.name) : await store.runs.get(ref);
+  if (!against) {
+    throw new EvalspecError(
+      'RUN_NOT_FOUND',
+      ref === 'latest' ? `no completed run of suite "${suite.name}" in ${store.location} to compare with` : `no run ${ref} in ${store.location}`,
+      { file: suite.file, hint: ref === 'latest' ? `run the suite once first: evalspec run ${suite.file}` : 'list stored runs with `evalspec runs`' },
+    );
+  }
+  const all = variantsOf(suite);
+  const stored = against.variants.flatMap((s) => all.filter((v) => v.model.label === s.label && v.prompt.id === s.prompt).map((v) => v.id));
+  const { models, prompts } = selection;
+  const picked = all.filter(
+    (v) => (!models?.length || models.includes(v.model.label) || models.includes(v.model.ref)) && (!prompts?.length || prompts.includes(v.prompt.id)),
+  );
+  const caseIds = new Set<string>();
+  for await (const k of store.cases.keys(against.id)) caseIds.add(k.caseId);
+  const cases = suite.cases.filter((c) => caseIds.has(c.id));
+  const plan = buildPlan({ ...suite, cases }, { repeat: selection.repeat ?? against.repeat, variants: [...stored, ...picked.map((v) => v.id)] });
+  return { plan, against };
 }
 
 /** Zero cases is a mistake (an empty or filtered-out cases file) unless asked for: nothing to measure. */
@@ -180,9 +224,17 @@ export async function runSuite(suitePath: string | undefined, options: RunSuiteO
     if (!path) throw new EvalspecError('USAGE', 'no suite given', { hint: 'evalspec run path/to/evalspec.yaml' });
     // The plan (every work item, rendered) is only reachable inside execute(): once the calls are done it can be
     // collected before the report is built, which matters at a million work items (issue #22).
+    let againstRunId: string | undefined;
     const execute = async () => {
-      const selection = previous ? resumeSelection(previous, options) : { models: options.models ?? null, repeat: options.repeat };
-      const plan = loadSelected(path, selection, previous);
+      const selection: Omit<PlanSelection, 'repeat'> & { repeat?: number } = previous
+        ? resumeSelection(previous, options)
+        : { models: options.models?.length ? options.models : null, prompts: options.prompts?.length ? options.prompts : null, repeat: options.repeat };
+      // A resumed --against run plans against the run it was compared with (its id kept with the selection).
+      const againstRef = previous ? (selection.against ?? undefined) : options.against;
+      const { plan, against } = againstRef
+        ? await planAgainst(store, path, againstRef, selection)
+        : { plan: loadSelected(path, selection, previous), against: undefined };
+      againstRunId = against?.id;
       if (!previous) checkNotEmpty(plan, options.allowEmpty);
       const reduce = repeatReduceText(plan.suite.storedConfig.repeat);
       if ((reducerK(reduce, plan.repeat) ?? 0) > plan.repeat) {
@@ -212,7 +264,9 @@ export async function runSuite(suitePath: string | undefined, options: RunSuiteO
         maxCostUsd: options.maxCostUsd,
         expectedOutputTokens: options.expectedOutputTokens,
         isolateChecks: options.isolateChecks,
-        selection: { models: options.models?.length ? options.models : null, repeat: plan.repeat },
+        selection: { models: selection.models ?? null, prompts: selection.prompts ?? null, against: against?.id ?? null, repeat: plan.repeat },
+        reuseFrom: against?.id,
+        stream: options.stream,
         distributed: options.distributed?.(plan, store),
       }).finally(() => options.signal?.removeEventListener('abort', stopUserCode));
       return { outcome, reporters };
@@ -225,7 +279,7 @@ export async function runSuite(suitePath: string | undefined, options: RunSuiteO
     await reportRunEnd(reporters, report, store);
     // An incomplete, cancelled or refused run keeps its own code (3, 130, 4) even when bars fail.
     const gate = gateSummary(report, options.allowInconclusive);
-    return { outcome, report, exitCode: exitCodeFor(outcome) || (gate.pass ? EXIT.ok : EXIT.barFailed), gate };
+    return { outcome, report, exitCode: exitCodeFor(outcome) || (gate.pass ? EXIT.ok : EXIT.barFailed), gate, againstRunId };
   } finally {
     if (!options.store) await store.close();
   }

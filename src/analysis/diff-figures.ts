@@ -38,6 +38,15 @@ export async function findBaselineRun(store: Store, suiteName: string, label: st
   return runs.find((r) => r.id !== exclude);
 }
 
+/** Labels of runs that are trials, not runs to compare with: `evalspec try` and the viewer's playground (issue #20). */
+export const TRIAL_LABELS: readonly string[] = ['try', 'playground'];
+
+/** `run --against latest`: the suite's newest completed run that is not a trial. */
+export async function latestComparableRun(store: Store, suiteName: string): Promise<RunRecord | undefined> {
+  const runs = await store.runs.list({ suite: suiteName, status: 'completed', limit: 1000 });
+  return runs.find((r) => r.label === null || !TRIAL_LABELS.includes(r.label));
+}
+
 /**
  * Both runs' per-case tables with their content hashes aligned with the cases (onCase sees them in the table's
  * order); a hash equal to the other run's shares its string. A function of its own so the after run's case index

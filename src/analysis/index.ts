@@ -51,7 +51,15 @@ export { loadSelectionData, pricedModelOf, SelectionAccumulator, type SelectionD
 export { buildCostSummary, costSummary, type CostSummary, type VariantCosts } from './cost-summary.js';
 export { criticalFirst, criticalFlips, outputsOf, representativeSample, shownFlipIds, sidePasses, type OutputSample } from './flip-samples.js';
 export { historyFigures, type HistoryFigures, type HistoryOptions, type HistoryPoint, type HistorySeries, type HistoryStep } from './history.js';
-export { diffFigures, findBaselineRun, type DiffFiguresOptions, type FlipWithOutputs, type VariantDiffFigures } from './diff-figures.js';
+export {
+  diffFigures,
+  findBaselineRun,
+  latestComparableRun,
+  TRIAL_LABELS,
+  type DiffFiguresOptions,
+  type FlipWithOutputs,
+  type VariantDiffFigures,
+} from './diff-figures.js';
 export {
   agreesPoorly,
   caseGroups,

@@ -11,7 +11,8 @@ export function addPlanOverrideOptions(command: Command): Command {
   return command
     .addOption(new Option('--concurrency <n>', 'override the suite concurrency').argParser(positiveInt('--concurrency')))
     .addOption(new Option('--repeat <n>', 'override the suite repeat count').argParser(positiveInt('--repeat')))
-    .option('--model <label...>', 'only these models (labels or provider:model refs)');
+    .option('--model <label...>', 'only these models (labels or provider:model refs)')
+    .option('--stream', "stream network models' answers and record time to first token (default: the suite's stream:)");
 }
 
 /** The runSuite() options both commands pass alike: store, label, cache, plan overrides, cancel and progress. */
@@ -23,6 +24,7 @@ function sharedRunSuiteOptions(program: Command, io: CliIO, opts: OptionValues, 
     concurrency: opts.concurrency,
     repeat: opts.repeat,
     models: opts.model,
+    stream: opts.stream,
     signal: io.signal,
     onEvent: (e) => progress.onEvent(e),
   };

@@ -5,6 +5,7 @@ export {
   resultKey,
   repeatMajorItems,
   type Plan,
+  type BuildPlanOptions,
   type Variant,
   type PlannedCase,
   type PlannedConversation,

@@ -4,6 +4,7 @@
 // its variants), so the plan holds nothing per case beyond the suite's own cases, whatever their number.
 import type { Suite, Case, ModelRef, Prompt, Message, CheckSpec, ConversationTurn, SimulatedUser } from '../suite/index.js';
 import { renderTemplate, renderDeep } from '../suite/index.js';
+import { EvalspecError } from '../errors.js';
 
 export interface Variant {
   /** "label" when the suite has one prompt, "label/promptId" otherwise. Stable across runs of the suite. */
@@ -50,7 +51,9 @@ export function resultKey(caseId: string, variantId: string, repeat: number): st
 }
 
 export function variantsOf(suite: Suite): Variant[] {
-  const single = suite.prompts.length === 1;
+  // A --prompt selection keeps the ids of the whole suite (gpt-4o/v2 stays gpt-4o/v2 when v1 is left out), so runs
+  // with and without it compare variant by variant; a suite with a prompt added (the playground's) gains the suffix.
+  const single = new Set([...(suite.declaredPromptIds ?? []), ...suite.prompts.map((p) => p.id)]).size === 1;
   return suite.models.flatMap((model) => suite.prompts.map((prompt) => ({ id: single ? model.label : `${model.label}/${prompt.id}`, model, prompt })));
 }
 
@@ -113,9 +116,19 @@ class LazyPlannedCase implements PlannedCase {
   }
 }
 
-export function buildPlan(suite: Suite, options: { repeat?: number } = {}): Plan {
+export interface BuildPlanOptions {
+  /** The repeat count (default the suite's). */
+  repeat?: number;
+  /**
+   * Only these variant ids, in this order (the first is the report's baseline unless the suite names one): the
+   * playground's stored variant then its trial, `run --against`'s stored variants then the new ones.
+   */
+  variants?: string[];
+}
+
+export function buildPlan(suite: Suite, options: BuildPlanOptions = {}): Plan {
   const repeat = options.repeat ?? suite.repeat;
-  const variants = variantsOf(suite);
+  const variants = selectVariants(suite, options.variants);
   const cases: PlannedCase[] = suite.cases.map((c) => new LazyPlannedCase(suite, c));
   return {
     suite,
@@ -127,6 +140,20 @@ export function buildPlan(suite: Suite, options: { repeat?: number } = {}): Plan
       return repeatMajorItems(variants, cases, 0, repeat);
     },
   };
+}
+
+function selectVariants(suite: Suite, ids: string[] | undefined): Variant[] {
+  const all = variantsOf(suite);
+  if (!ids) return all;
+  const known = new Set(all.map((v) => v.id));
+  const unknown = ids.filter((id) => !known.has(id));
+  if (unknown.length > 0) {
+    throw new EvalspecError('USAGE', `no variant ${unknown.map((id) => `"${id}"`).join(', ')} in the suite`, {
+      file: suite.file,
+      hint: `the suite's variants: ${all.map((v) => v.id).join(', ')}`,
+    });
+  }
+  return [...new Set(ids)].map((id) => all.find((v) => v.id === id)!);
 }
 
 /**

@@ -24,6 +24,7 @@ import type { RateLimitFigures } from './rate-limit/controller.js';
 import { countMessageTokens } from './tokens.js';
 import { buildSimulatedUserTargets, loadToolModules, runAgentItem, type AgentContext, type AgentRetry } from './agent/index.js';
 import { withTurnChecks } from './turn-checks.js';
+import { loadReuse } from './reuse.js';
 
 import type { RunOptions } from './run-options.js';
 
@@ -37,7 +38,8 @@ export interface RunOutcome {
   /** Why the run stopped early (a provider refused the key, a store failure). */
   fatal?: EvalspecError;
   warnings: string[];
-  counts: { skipped: number; called: number; cached: number; errors: number };
+  /** `reused`: answered by RunOptions.reuseFrom's stored results (no call, nothing paid). */
+  counts: { skipped: number; called: number; cached: number; reused: number; errors: number };
   /** Set when --max-cost was given. */
   budget?: BudgetSummary;
   /** Per provider:model that met a limit (declared, learned, waited for or rejected); [] when none did. */
@@ -86,6 +88,8 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
     onFatal: (e) => ((fatal ??= e), stop.abort()),
   });
   const useCache = options.cache !== false;
+  // Before the run is created: an unknown run to reuse from is the caller's error, with nothing stored.
+  const reuse = options.reuseFrom && options.distributed?.role !== 'part' ? await loadReuse(store, options.reuseFrom, plan) : undefined;
 
   // Start a new run, or reopen one to finish it; either way this process holds the run's lease until it ends.
   const onLeaseLost = (error: EvalspecError) => {
@@ -117,7 +121,7 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
   const onCancel = () => stop.abort(); // callWithRetries aborts the calls in flight
   cancel?.addEventListener('abort', onCancel, { once: true });
 
-  const counts = { skipped: done.size, called: 0, cached: 0, errors: 0 };
+  const counts = { skipped: done.size, called: 0, cached: 0, reused: 0, errors: 0 };
   let finished = done.size;
   let spentUsd = 0;
   let fatal: EvalspecError | undefined;
@@ -136,10 +140,21 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
     };
   }
 
+  // Streamed calls (issue #20): network targets read the answer as it arrives (stream-call.ts); function and replay
+  // targets, agents' steps and judges are not streamed. After a `call-retry` event the next deltas start the text again.
+  const stream = options.stream ?? suite.stream;
+  const onEvent = options.onEvent;
+  const deltaSink = (item: WorkItem) =>
+    stream && onEvent
+      ? (text: string) => onEvent({ type: 'call-delta', caseId: item.caseId, variantId: item.variantId, repeat: item.repeat, text })
+      : undefined;
+
   /** The target's call through run/'s one retry loop. */
   function callTarget(target: CallTarget, item: WorkItem): Promise<CallOutcome<CallResponse>> {
     const { caseId, repeat, messages } = item;
-    return callWithRetries(({ signal }) => target.call({ caseId, repeat, vars: item.planned.case.vars, messages, params: item.variant.model.params, signal }), {
+    const onDelta = deltaSink(item);
+    const request = { caseId, repeat, vars: item.planned.case.vars, messages, params: item.variant.model.params, stream, onDelta };
+    return callWithRetries(({ signal }) => target.call({ ...request, signal }), {
       ...retryFor(target, item),
       rate: target.rateController && {
         controller: target.rateController,
@@ -193,12 +208,30 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
     const conversation = item.planned.case.turns !== undefined || item.planned.case.simulatedUser !== undefined;
     const agent = target.languageModel !== undefined && (suite.tools.length > 0 || conversation);
     const cacheKey = useCache && target.cacheIdentity && !agent ? cacheKeyFor(target.cacheIdentity, item) : undefined;
+    // A stored result of the run reused from (same case, model, params, messages, repeat) before the cache; not for a
+    // function: or replay: target (its code or log may have changed) nor an agent (its tools may have).
+    const reused = reuse && target.cacheIdentity && !agent ? reuse.take(item) : undefined;
     let cachedResponse: CachedResponse | undefined;
-    if (cacheKey) cachedResponse = await store.cache.get(cacheKey);
+    if (cacheKey && !reused) cachedResponse = await store.cache.get(cacheKey);
 
     let row: ResultRow;
     let cacheEntry: { key: string; response: CachedResponse } | undefined;
-    if (cachedResponse) {
+    if (reused) {
+      counts.reused++;
+      // Scored with the current checks; a cost check sees what the call cost at list price (the stored row may be a cache hit's 0).
+      const listCost = pricer.cost(item.variant.model, reused.inputTokens ?? undefined, reused.outputTokens ?? undefined);
+      const scored = await score(item, reused.output!, reused.latencyMs ?? undefined, listCost, reused.transcript);
+      const figures = {
+        cached: true,
+        latencyMs: reused.latencyMs,
+        inputTokens: reused.inputTokens,
+        outputTokens: reused.outputTokens,
+        costUsd: 0,
+        attempts: 0,
+      };
+      row = resultRow(runId, item, reused.output, scored, figures, reused.transcript); // costUsd 0: this run paid nothing
+      budget?.noteJudging(item.variantId, judgeCostOf(row.checks));
+    } else if (cachedResponse) {
       counts.cached++;
       const scored = await score(
         item,
@@ -219,6 +252,7 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
           outputTokens: cachedResponse.outputTokens,
           costUsd: 0,
           attempts: 0,
+          ttftMs: null, // nothing streamed: a cache hit has no first token
         },
         cachedResponse.transcript,
       ); // costUsd 0: served from the cache, this run paid nothing
@@ -276,6 +310,8 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
             outputTokens: response.outputTokens ?? null,
             costUsd: paid ?? null,
             attempts: outcome.attempts,
+            // Only a measured call's: a replayed log's (or a cached agent's) time to first token is not ours to know.
+            ttftMs: target.measuresLatency && response.latencyMs === undefined && !response.cached ? (response.ttftMs ?? null) : null,
           },
           response.transcript,
         );

@@ -5,6 +5,7 @@ export { type CallTarget, type CallRequest, type CallResponse } from './call-tar
 export { readReplayFile } from './providers/replay.js';
 export { fromOpenAIMessages, OpenAIMessagesError } from './openai-transcript.js';
 export { createPricer, type Pricer, type PriceInfo, type PricedModel } from './pricing.js';
+export { SecretScrubber } from './secrets.js';
 export { CostBudget, createBudget, judgeCostOf, DEFAULT_EXPECTED_OUTPUT_TOKENS, type BudgetSummary, type Reservation } from './budget.js';
 export {
   estimatePlan,

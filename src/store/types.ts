@@ -44,6 +44,8 @@ export interface PlanSelection {
   repeat: number;
   /** --prompt: only these prompt ids; null or absent = every prompt of the suite (issue #20). */
   prompts?: string[] | null;
+  /** --against: the stored run compared with (its id, `latest` resolved): its cases and variants were planned too. */
+  against?: string | null;
 }
 
 /**

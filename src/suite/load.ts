@@ -27,6 +27,7 @@ import type { MonitorSpec, ProductionSpec } from './monitor-schema.js';
 import { repeatCount } from './repeat-spec.js';
 import { validateMonitors } from './monitor-validation.js';
 import { DEFAULT_MAX_STEPS, resolveTools, type SuiteTool } from './tools-schema.js';
+import { selectModels, selectPrompts } from './selection.js';
 
 export interface ModelRef {
   /** As written in the suite, e.g. "openai:gpt-4o-mini" or "replay:outputs/gpt-4.jsonl". */
@@ -58,12 +59,19 @@ export interface Suite {
   /** When the suite has no prompts (replay/function only), one implicit prompt with no messages. */
   prompts: Prompt[];
   promptsImplicit: boolean;
+  /**
+   * Every prompt id of the suite file, before a --prompt selection: variant ids are "label/promptId" when the file
+   * has more than one, whichever are selected (plan/variantsOf). Absent: the ids of `prompts`.
+   */
+  declaredPromptIds?: string[];
   cases: Case[];
   /** Default checks, added to every case's own. */
   checks: CheckSpec[];
   repeat: number;
   concurrency: number;
   timeoutMs: number;
+  /** `stream:` (default false): network models' calls streamed, their time to first token stored (docs/suite-format.md). */
+  stream: boolean;
   retries: { max: number; baseMs: number; maxMs: number; maxWaitMs: number };
   params: GenerationParams;
   bars: BarSpec[];
@@ -220,6 +228,11 @@ export interface LoadSuiteOptions {
   models?: string[];
   /** Only these prompt ids (CLI --prompt; issue #20). */
   prompts?: string[];
+  /**
+   * Check `models` and `prompts` and add the ad-hoc models, but keep every model and prompt of the suite: `run
+   * --against` plans the selection and a stored run's variants (buildPlan's `variants`).
+   */
+  keepUnselected?: boolean;
 }
 
 export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
@@ -256,15 +269,9 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
   let models = parseModels(cfg, providers, file, lineOf);
   const allModels = models;
   if (options.models?.length) {
-    const wanted = new Set(options.models);
-    const picked = models.filter((m) => wanted.has(m.label) || wanted.has(m.ref));
-    if (picked.length === 0) {
-      throw new EvalspecError('USAGE', `--model ${options.models.join(',')} matches no model of the suite`, {
-        file,
-        hint: `the suite's models: ${models.map((m) => m.label).join(', ')}`,
-      });
-    }
-    models = picked;
+    const parseAdHoc = (entries: { id: string; label: string }[]) => parseModels({ ...cfg, models: entries }, providers, file, () => undefined);
+    const picked = selectModels(models, options.models, { providerIds: Object.keys(providers), file, parseAdHoc });
+    models = options.keepUnselected ? [...models, ...picked.filter((m) => !models.includes(m))] : picked;
   }
 
   const checks = cfg.checks.map((spec, i) => validateCheckSpec(spec, { file, line: lineOf(['checks', i]) }));
@@ -303,14 +310,26 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
     warnings.push('some cases are conversations (turns: or simulated_user:), but no model is a network model: function: and replay: models are called once');
   }
   const promptsImplicit = !cfg.prompts;
-  const prompts = cfg.prompts ?? [{ id: 'default', messages: [] as Prompt['messages'] }];
+  const declaredPrompts = cfg.prompts ?? [{ id: 'default', messages: [] as Prompt['messages'] }];
+  const selectedPrompts = options.prompts?.length ? selectPrompts(declaredPrompts as Prompt[], options.prompts, file) : declaredPrompts;
+  const prompts = options.keepUnselected ? declaredPrompts : selectedPrompts;
   // A turn's checks are metrics too (turn2:contains): bars may name them.
   const barCases = cases.map((c) => (c.turns ? { ...c, checks: [...c.checks, ...c.turns.flatMap((t) => t.checks)] } : c));
-  validateBars(cfg.bars, { file, lineOf, models: allModels, prompts: prompts as Prompt[], promptsImplicit, cases: barCases, checks, baseline: cfg.baseline });
+  validateBars(cfg.bars, {
+    file,
+    lineOf,
+    models: allModels,
+    prompts: declaredPrompts as Prompt[],
+    promptsImplicit,
+    cases: barCases,
+    checks,
+    baseline: cfg.baseline,
+  });
   // After the checks: a monitor's `checks:` names the suite's check metrics (monitor-validation.ts).
   const monitors: MonitorSpec[] = validateMonitors(cfg.monitors, { file, lineOf, suiteChecks: checks, warnings });
-  // Monitors and the production settings stay out of the hash: editing them never blocks --resume of an offline run.
-  const { cases: _cases, monitors: _monitors, production: _production, ...configWithoutCases } = cfg;
+  // Monitors and the production settings stay out of the hash: editing them never blocks --resume of an offline run;
+  // nor does `stream:`, which changes how answers arrive, not what they are.
+  const { cases: _cases, monitors: _monitors, production: _production, stream: _stream, ...configWithoutCases } = cfg;
   const storedConfig = redactSecrets({
     ...configWithoutCases,
     cases: typeof cfg.cases === 'string' ? cfg.cases : `${cfg.cases.length} inline cases`,
@@ -333,11 +352,13 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
     models,
     prompts: prompts as Prompt[],
     promptsImplicit,
+    declaredPromptIds: declaredPrompts.map((p) => p.id),
     cases,
     checks,
     repeat: repeatCount(cfg.repeat),
     concurrency: cfg.concurrency,
     timeoutMs: cfg.timeout_ms,
+    stream: cfg.stream ?? false,
     retries: { max: cfg.retries.max, baseMs: cfg.retries.base_ms, maxMs: cfg.retries.max_ms, maxWaitMs: (cfg.retries.max_wait_s ?? 600) * 1000 },
     params: cfg.params ?? {},
     bars: cfg.bars,

@@ -8,6 +8,7 @@ import {
   FailedAttempts,
   SESSION_COOKIE,
   cookieValue,
+  hashToken,
   headerToken,
   loginPage,
   sessionCookie,
@@ -20,6 +21,8 @@ export interface AuthUser {
   name: string | null;
   /** How the token came: a header (no browser sends one on its own) or the session cookie. */
   via: 'header' | 'cookie';
+  /** The token's hash: the playground's session (its spend cap), never the token itself. */
+  session: string;
 }
 
 type Unavailable = { ok: false; status: 503; error: string };
@@ -127,7 +130,7 @@ export function installAuth(app: Hono<ViewerEnv>, authenticator: Authenticator, 
     }
     const result = await auth.check(token);
     if (!result.ok) return refuse(c, result);
-    c.set('user', { name: result.name, via: fromHeader ? 'header' : 'cookie' });
+    c.set('user', { name: result.name, via: fromHeader ? 'header' : 'cookie', session: hashToken(token) });
     await next();
   });
 }

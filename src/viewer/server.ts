@@ -20,6 +20,8 @@ import { generateToken, sharedTokenAuth, storeTokenAuth, type Authenticator } fr
 import { installAuth, sameOrigin, type ViewerEnv } from './auth-routes.js';
 import { MonitorData, type MonitoredSuite } from './monitor-data.js';
 import { installProductionLabelRoutes } from './production-labels.js';
+import { installPlaygroundRoutes } from './playground-routes.js';
+import type { PlaygroundService } from './playground-types.js';
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
@@ -62,6 +64,8 @@ export interface ViewerOptions {
   trustProxy?: boolean;
   /** The loaded suites whose monitors the Monitor page shows (`view --suite FILE`, else the suite files of stored runs). */
   suites?: MonitoredSuite[];
+  /** The playground (`view --playground`, issue #20): trials through this process; absent, its API answers 404. */
+  playground?: PlaygroundService;
 }
 
 export interface ViewerServer {
@@ -334,6 +338,7 @@ export function createViewerApp(
     handle,
     labellerOf: (c, asked) => signedInAs(c) ?? (typeof asked === 'string' && asked !== '' ? asked : labeller),
   });
+  installPlaygroundRoutes(app, { service: options.playground ?? null });
   app.all('/api/*', (c) => c.json({ error: 'no such endpoint' }, 404));
 
   // The front end: built files only, looked up in a fixed list. The app routes with #hash, so any other

@@ -8,10 +8,12 @@ import { ReviewPage } from './pages/ReviewPage';
 import { MonitorPage } from './pages/MonitorPage';
 import { ProductionRecordPage } from './pages/ProductionRecordPage';
 import { MonitorReviewPage } from './pages/MonitorReviewPage';
+import { PlaygroundPage } from './pages/PlaygroundPage';
 
 function runIdOf(route: Route): string | undefined {
   if ('runId' in route) return route.runId;
   if (route.page === 'compare') return route.params.get('runA') ?? undefined;
+  if (route.page === 'playground') return route.params.get('run') ?? undefined;
   return undefined;
 }
 
@@ -38,6 +40,7 @@ export function App() {
               {tab('compare', 'Compare', links.compare({ runA: runId }))}
               {tab('pareto', 'Cost–quality', links.pareto(runId))}
               {tab('review', 'Review', links.review(runId))}
+              {tab('playground', 'Playground', links.playground(runId))}
             </>
           )}
         </nav>
@@ -56,6 +59,7 @@ export function App() {
         {route.page === 'review' && <ReviewPage runId={route.runId} params={route.params} />}
         {route.page === 'monitor' && <MonitorPage suite={route.suite} monitor={route.monitor} params={route.params} />}
         {route.page === 'monitor-review' && <MonitorReviewPage suite={route.suite} monitor={route.monitor} />}
+        {route.page === 'playground' && <PlaygroundPage params={route.params} />}
         {route.page === 'production-record' && <ProductionRecordPage recordId={route.recordId} params={route.params} />}
         {route.page === 'not-found' && (
           <div className="error-box">

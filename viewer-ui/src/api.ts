@@ -29,7 +29,7 @@ export class ApiError extends Error {
   }
 }
 
-async function parse<T>(response: Response): Promise<T> {
+export async function parse<T>(response: Response): Promise<T> {
   if (response.status === 401) window.location.assign('/login');
   if (!response.ok) {
     let message = `${response.status} ${response.statusText}`;
@@ -55,10 +55,13 @@ export async function get<T>(path: string, params: Record<string, string | numbe
   return parse<T>(await fetch(`/api${path}${query(params)}`, { signal }));
 }
 
+/** A write: JSON, with the header the server asks of every POST and DELETE (a cross-site form cannot send it). */
+export const SEND_HEADERS = { 'Content-Type': 'application/json', 'X-Evalspec-Request': '1' };
+
 async function send<T>(method: 'POST' | 'DELETE', path: string, body?: unknown, params: Record<string, string | number | undefined> = {}): Promise<T> {
   const response = await fetch(`/api${path}${query(params)}`, {
     method,
-    headers: { 'Content-Type': 'application/json', 'X-Evalspec-Request': '1' },
+    headers: SEND_HEADERS,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return parse<T>(response);

@@ -12,6 +12,7 @@ export type Route =
   | { page: 'monitor'; suite?: string; monitor?: string; params: URLSearchParams }
   | { page: 'monitor-review'; suite: string; monitor: string; params: URLSearchParams }
   | { page: 'production-record'; recordId: string; params: URLSearchParams }
+  | { page: 'playground'; params: URLSearchParams }
   | { page: 'not-found'; params: URLSearchParams };
 
 export function parseHash(hash: string): Route {
@@ -30,6 +31,7 @@ export function parseHash(hash: string): Route {
     });
   if (parts.length === 0) return { page: 'runs', params };
   if (parts[0] === 'compare' && parts.length === 1) return { page: 'compare', params };
+  if (parts[0] === 'playground' && parts.length === 1) return { page: 'playground', params };
   if (parts[0] === 'monitor' && parts.length === 1) return { page: 'monitor', params };
   if (parts[0] === 'monitor' && parts.length === 3) return { page: 'monitor', suite: parts[1], monitor: parts[2], params };
   if (parts[0] === 'monitor' && parts.length === 4 && parts[3] === 'review') return { page: 'monitor-review', suite: parts[1], monitor: parts[2], params };
@@ -63,6 +65,7 @@ export const links = {
   monitors: () => href(['monitor']),
   monitor: (suite: string, monitor: string, params: Record<string, string | undefined> = {}) => href(['monitor', suite, monitor], params),
   monitorReview: (suite: string, monitor: string) => href(['monitor', suite, monitor, 'review']),
+  playground: (runId?: string) => href(['playground'], { run: runId }),
   productionRecord: (recordId: string, params: Record<string, string | undefined> = {}) => href(['production', recordId], params),
 };
 

@@ -8,11 +8,19 @@ import { existsSync } from 'node:fs';
 import { openStore, type Store } from '../../store/index.js';
 import { loadSuite, type Suite } from '../../suite/index.js';
 import { startViewer } from '../../viewer/index.js';
+import { createPlayground, DEFAULT_MAX_COST_USD } from '../../playground/index.js';
 
 const port = (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535)
     throw new EvalspecError('USAGE', `--port must be 0–65535, got "${value}"`, { hint: 'e.g. --port 8080 (0 picks a free port)' });
+  return n;
+};
+
+const usd = (value: string) => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new EvalspecError('USAGE', `--playground-max-cost must be a positive number of USD, got "${value}"`, { hint: 'e.g. --playground-max-cost 2.5' });
   return n;
 };
 
@@ -59,9 +67,18 @@ export function registerViewCommand(program: Command, io: CliIO): void {
       (value: string, previous: string[]) => [...previous, value],
       [] as string[],
     )
+    .option('--playground', "turn on the Playground: try prompts, models and params on a run's cases through this process (opens the store for writing)")
+    .addOption(
+      new Option('--playground-max-cost <usd>', "what each session's trials and full runs may spend in all, in USD")
+        .default(DEFAULT_MAX_COST_USD)
+        .argParser(usd),
+    )
     .option('--trust-proxy', 'behind a reverse proxy: count failed sign-ins per X-Forwarded-For client (its last entry), not per proxy')
     .action(async (opts) => {
-      const store = openStore(program.opts().db, { access: 'read' });
+      const playgroundOn = opts.playground === true;
+      // Trials and full runs are stored runs: the playground needs the store writable.
+      const store = openStore(program.opts().db, playgroundOn ? {} : { access: 'read' });
+      const playground = playgroundOn ? createPlayground({ store, maxCostUsd: opts.playgroundMaxCost as number }) : undefined;
       let suites: Suite[];
       try {
         suites = await monitoredSuites(opts.suite as string[], store, io);
@@ -71,7 +88,15 @@ export function registerViewCommand(program: Command, io: CliIO): void {
       }
       let viewer;
       try {
-        viewer = await startViewer({ store, host: opts.host, port: opts.port, labeller: opts.labeller, trustProxy: opts.trustProxy === true, suites });
+        viewer = await startViewer({
+          store,
+          host: opts.host,
+          port: opts.port,
+          labeller: opts.labeller,
+          trustProxy: opts.trustProxy === true,
+          suites,
+          playground,
+        });
       } catch (error) {
         await store.close();
         throw new EvalspecError('USAGE', `cannot listen on ${opts.host ?? '127.0.0.1'}:${opts.port}: ${(error as Error).message}`, {
@@ -93,11 +118,15 @@ export function registerViewCommand(program: Command, io: CliIO): void {
       } else {
         io.stdout(`  open ${viewer.url}\n`);
       }
+      if (playground) {
+        io.stdout(`playground on: model calls go through this process with the suite's provider settings; each session may spend $${opts.playgroundMaxCost}\n`);
+      }
       io.stdout('Ctrl-C to stop\n');
       await new Promise<void>((resolve) => {
         if (io.signal?.aborted) return resolve();
         io.signal?.addEventListener('abort', () => resolve(), { once: true });
       });
+      await playground?.close();
       await viewer.close();
       await store.close();
       io.exitCode = EXIT.ok;

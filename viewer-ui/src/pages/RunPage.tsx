@@ -67,6 +67,10 @@ export function RunPage({ runId, params }: { runId: string; params: URLSearchPar
             <a className="button button-primary" href={links.review(runId)}>
               Review outputs
             </a>
+            {/* Always offered (probing GET /api/playground would log a 404 on every viewer without --playground); the page says how to turn it on. */}
+            <a className="button" href={links.playground(runId)} data-testid="try-in-playground">
+              Try in playground
+            </a>
           </div>
         }
       >
