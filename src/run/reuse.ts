@@ -4,7 +4,7 @@
 // rendered messages and the same repeat index. Variants are matched by (model label, prompt id), not by variant id: a
 // prompt added to the suite renames "gpt-4o" to "gpt-4o/v1" without changing what it calls.
 import { EvalspecError } from '../errors.js';
-import { stableStringify } from '../suite/index.js';
+import { PROVIDER_TYPE_FACTS, stableStringify } from '../suite/index.js';
 import type { Plan, Variant, WorkItem } from '../plan/index.js';
 import type { ResultRow, RunRecord, StoredVariant, Store } from '../store/index.js';
 
@@ -63,4 +63,20 @@ export async function loadReuse(store: Store, runId: string, plan: Plan): Promis
       return stableStringify(row.messages ?? []) === stableStringify(item.messages) ? row : undefined;
     },
   };
+}
+
+/**
+ * The keys of the plan's items that `reuseFrom: runId` would answer with no call (what a dry run and the playground's
+ * estimate leave out): network models' items that are not agents, as executeRun reuses them.
+ */
+export async function reusableKeys(store: Store, runId: string, plan: Plan): Promise<Set<string>> {
+  const reuse = await loadReuse(store, runId, plan);
+  const keys = new Set<string>();
+  const suite = plan.suite;
+  for (const item of plan.items()) {
+    const network = PROVIDER_TYPE_FACTS[item.variant.model.providerType].model !== 'file';
+    const agent = suite.tools.length > 0 || item.planned.case.turns !== undefined || item.planned.case.simulatedUser !== undefined;
+    if (network && !agent && reuse.take(item)) keys.add(item.key);
+  }
+  return keys;
 }
