@@ -151,6 +151,34 @@ describe('against a stored run', () => {
     expect(fake.server.requests.every((r) => r.messages.at(-1)!.content.includes('briefly'))).toBe(true);
   });
 
+  it('a resumed --against run plans against the same stored run and still reuses it', async () => {
+    const { suite, db } = setUp({ cases: 3 });
+    const first = await runSuite(suite, { db });
+    fake.server.reset();
+    const stop = new AbortController();
+    const cut = await runSuite(suite, {
+      db,
+      models: ['openai:gpt-4o'],
+      against: 'latest',
+      cache: false,
+      concurrency: 1,
+      signal: stop.signal,
+      onEvent: (e) => e.type === 'call-end' && !e.row.cached && stop.abort(),
+    });
+    expect(cut.outcome.status).toBe('cancelled');
+    const calledBefore = fake.server.requests.length;
+    const resumed = await runSuite(undefined, { db, resume: cut.outcome.runId, cache: false });
+    expect(resumed.outcome.status).toBe('completed');
+    expect(resumed.againstRunId).toBe(first.outcome.runId);
+    // 3 cases of gpt-4o in all, over both invocations; the stored variant is never called.
+    expect(fake.server.requests.map((r) => r.model)).toEqual(['gpt-4o', 'gpt-4o', 'gpt-4o']);
+    expect(calledBefore).toBeGreaterThanOrEqual(1);
+    expect(resumed.report.variants.map((v) => [v.id, v.cached])).toEqual([
+      ['gpt-4o-mini', 3],
+      ['openai:gpt-4o', 0],
+    ]);
+  });
+
   it('an unknown run, or no run to compare with, is RUN_NOT_FOUND naming the fix', async () => {
     const { suite, db } = setUp();
     await expect(runSuite(suite, { db, against: 'latest' })).rejects.toMatchObject({ code: 'RUN_NOT_FOUND', hint: expect.stringContaining('evalspec run') });
