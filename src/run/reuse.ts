@@ -7,10 +7,24 @@ import { EvalspecError } from '../errors.js';
 import { PROVIDER_TYPE_FACTS, stableStringify } from '../suite/index.js';
 import type { Plan, Variant, WorkItem } from '../plan/index.js';
 import type { ResultRow, RunRecord, StoredVariant, Store } from '../store/index.js';
+import type { CallFigures } from './item-results.js';
 
 export interface ReuseSource {
   /** The stored result that answers this item, taken (each is reused once); undefined when it must be called. */
   take(item: WorkItem): ResultRow | undefined;
+}
+
+/** What a reused result's row stores of its call: cached, cost 0 (this run paid nothing), no time to first token. */
+export function reusedFigures(stored: ResultRow): CallFigures & { ttftMs: null } {
+  return {
+    cached: true,
+    ttftMs: null,
+    latencyMs: stored.latencyMs,
+    inputTokens: stored.inputTokens,
+    outputTokens: stored.outputTokens,
+    costUsd: 0,
+    attempts: 0,
+  };
 }
 
 /** The params a stored variant was called with: the stored config's `params`, then its model entry's own. */

@@ -151,6 +151,26 @@ describe('against a stored run', () => {
     expect(fake.server.requests.every((r) => r.messages.at(-1)!.content.includes('briefly'))).toBe(true);
   });
 
+  it('scores reused results with the current checks; changed params are called again', async () => {
+    const { suite, db } = setUp({ cases: 3 });
+    const first = await runSuite(suite, { db, cache: false });
+    expect(first.report.variants[0]).toMatchObject({ passed: 1, failed: 2 });
+    // A check every answer fails: the reused results are scored again (no call) and now all fail.
+    writeFileSync(
+      suite,
+      readFileSync(suite, 'utf8').replace('checks: [{ type: contains, value: "CODE-{{n}}" }]', 'checks: [{ type: contains, value: "zzz" }]'),
+    );
+    fake.server.reset();
+    const rescored = await runSuite(suite, { db, cache: false, against: first.outcome.runId });
+    expect(rescored.outcome.counts).toMatchObject({ reused: 3, called: 0 });
+    expect(rescored.report.variants[0]).toMatchObject({ passed: 0, failed: 3 });
+    // Other params are another call: nothing reused.
+    writeFileSync(suite, `${readFileSync(suite, 'utf8')}params: { temperature: 0.9 }\n`);
+    const changed = await runSuite(suite, { db, cache: false, against: first.outcome.runId });
+    expect(changed.outcome.counts).toMatchObject({ reused: 0, called: 3 });
+    expect(fake.server.requests).toHaveLength(3);
+  });
+
   it('a resumed --against run plans against the same stored run and still reuses it', async () => {
     const { suite, db } = setUp({ cases: 3 });
     const first = await runSuite(suite, { db });
