@@ -36,6 +36,11 @@ function indent(text: string): string {
     .join('\n');
 }
 
+/** A streamed attempt that failed part-way: what was printed of it is not the output; the next attempt starts again. */
+export function tryRetryText(attempt: number, errorClass: string, delayMs: number): string {
+  return `\n[attempt ${attempt} failed (${escapeTerminal(errorClass, 40)}); retrying in ${ms(delayMs)}: the output starts again]\n`;
+}
+
 /** After the output: the error or each check, then the call's figures. `streamed`: the output was printed already. */
 export function tryResultText(row: ResultRow, streamed: boolean): string {
   const lines: string[] = [];

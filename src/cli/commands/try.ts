@@ -10,7 +10,7 @@ import { buildPlan, resultKey } from '../../plan/index.js';
 import { executeRun, type RunEvent } from '../../run/index.js';
 import { openStore, type ResultRow } from '../../store/index.js';
 import { validatePlanChecks } from '../../pipeline.js';
-import { terminalBlock, tryItemHeader, tryResultText, trySummaryText } from '../../report/index.js';
+import { terminalBlock, tryItemHeader, tryResultText, tryRetryText, trySummaryText } from '../../report/index.js';
 import { terminateUserCode } from '../../user-code/index.js';
 import { positiveInt } from '../options.js';
 
@@ -45,6 +45,7 @@ export function registerTryCommand(program: Command, io: CliIO): void {
       const messages = new Map([...plan.items()].map((item) => [item.key, item.messages]));
       const started = new Set<string>();
       const rows: ResultRow[] = [];
+      let streaming: { caseId: string; variantId: string } | undefined;
       const header = (caseId: string, variantId: string, repeat: number) => {
         const key = resultKey(caseId, variantId, repeat);
         if (started.has(key)) return;
@@ -54,11 +55,16 @@ export function registerTryCommand(program: Command, io: CliIO): void {
       const onEvent = (e: RunEvent) => {
         if (e.type === 'call-delta') {
           header(e.caseId, e.variantId, e.repeat);
+          streaming = e;
           io.stdout(terminalBlock(e.text));
+        } else if (e.type === 'call-retry') {
+          // Only once its output began (one call at a time: the streaming one): a retry before the first token shows nothing twice.
+          if (streaming?.caseId === e.caseId && streaming.variantId === e.variantId) io.stdout(tryRetryText(e.attempt, e.errorClass, e.delayMs));
         } else if (e.type === 'call-end') {
           const streamed = started.has(resultKey(e.row.caseId, e.row.variantId, e.row.repeat));
           if (streamed) io.stdout('\n');
           else header(e.row.caseId, e.row.variantId, e.row.repeat);
+          streaming = undefined;
           rows.push(e.row);
           io.stdout(tryResultText(e.row, streamed));
         }
