@@ -12,7 +12,8 @@ export function addPlanOverrideOptions(command: Command): Command {
     .addOption(new Option('--concurrency <n>', 'override the suite concurrency').argParser(positiveInt('--concurrency')))
     .addOption(new Option('--repeat <n>', 'override the suite repeat count').argParser(positiveInt('--repeat')))
     .option('--model <label...>', 'only these models (labels or provider:model refs; a provider:model the suite lacks, on one of its providers, is added)')
-    .option('--prompt <id...>', 'only these prompt ids (variant ids stay label/promptId)');
+    .option('--prompt <id...>', 'only these prompt ids (variant ids stay label/promptId)')
+    .option('--stream', "stream network models' answers and record time to first token (default: the suite's stream:)");
 }
 
 /** The runSuite() options both commands pass alike: store, label, cache, plan overrides, cancel and progress. */
@@ -25,6 +26,7 @@ function sharedRunSuiteOptions(program: Command, io: CliIO, opts: OptionValues, 
     repeat: opts.repeat,
     models: opts.model,
     prompts: opts.prompt,
+    stream: opts.stream,
     signal: io.signal,
     onEvent: (e) => progress.onEvent(e),
   };

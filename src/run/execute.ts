@@ -140,10 +140,21 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
     };
   }
 
+  // Streamed calls (issue #20): network targets read the answer as it arrives (stream-call.ts); function and replay
+  // targets, agents' steps and judges are not streamed. After a `call-retry` event the next deltas start the text again.
+  const stream = options.stream ?? suite.stream;
+  const onEvent = options.onEvent;
+  const deltaSink = (item: WorkItem) =>
+    stream && onEvent
+      ? (text: string) => onEvent({ type: 'call-delta', caseId: item.caseId, variantId: item.variantId, repeat: item.repeat, text })
+      : undefined;
+
   /** The target's call through run/'s one retry loop. */
   function callTarget(target: CallTarget, item: WorkItem): Promise<CallOutcome<CallResponse>> {
     const { caseId, repeat, messages } = item;
-    return callWithRetries(({ signal }) => target.call({ caseId, repeat, vars: item.planned.case.vars, messages, params: item.variant.model.params, signal }), {
+    const onDelta = deltaSink(item);
+    const request = { caseId, repeat, vars: item.planned.case.vars, messages, params: item.variant.model.params, stream, onDelta };
+    return callWithRetries(({ signal }) => target.call({ ...request, signal }), {
       ...retryFor(target, item),
       rate: target.rateController && {
         controller: target.rateController,
@@ -233,6 +244,7 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
           outputTokens: cachedResponse.outputTokens,
           costUsd: 0,
           attempts: 0,
+          ttftMs: null, // nothing streamed: a cache hit has no first token
         },
         cachedResponse.transcript,
       ); // costUsd 0: served from the cache, this run paid nothing
@@ -290,6 +302,8 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
             outputTokens: response.outputTokens ?? null,
             costUsd: paid ?? null,
             attempts: outcome.attempts,
+            // Only a measured call's: a replayed log's (or a cached agent's) time to first token is not ours to know.
+            ttftMs: target.measuresLatency && response.latencyMs === undefined && !response.cached ? (response.ttftMs ?? null) : null,
           },
           response.transcript,
         );

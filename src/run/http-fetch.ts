@@ -6,7 +6,9 @@
 // connection fails, so the SDK builds the same errors from it. It implements what the providers' JSON
 // calls use: status, ok, statusText, headers (get, has, iteration), body.getReader(), text(), json().
 // EVALSPEC_FETCH=global uses the global fetch instead, and so does a globalThis.fetch replaced at run
-// time (a test's interceptor, a proxy-aware fetch).
+// time (a test's interceptor, a proxy-aware fetch). A streamed call (issue #20: a body asking for `"stream":true`,
+// Gemini's :streamGenerateContent) goes to the global fetch too: this one reads the whole body before it answers,
+// and a stream must reach the SDK event by event (its time to first token is the point).
 import http from 'node:http';
 import https from 'node:https';
 import zlib from 'node:zlib';
@@ -285,6 +287,16 @@ function request(
   });
 }
 
+/**
+ * Does the request ask for a streamed answer? The providers' JSON bodies say `"stream":true` as a key (inside a
+ * message's text the quotes are escaped); Gemini names it in the path. A false positive only costs the faster path.
+ */
+function isStreamed(input: string | URL | Request, body: unknown): boolean {
+  if (typeof body === 'string' && body.includes('"stream":true')) return true;
+  const path = typeof input === 'string' ? input : input instanceof URL ? input.pathname : '';
+  return path.includes(':streamGenerateContent');
+}
+
 /** A fetch for the AI SDK providers (see the top of this file). */
 export const providerFetch: FetchLike = (input, init = {}) => {
   const fetchNow = globalThis.fetch as FetchLike;
@@ -294,7 +306,8 @@ export const providerFetch: FetchLike = (input, init = {}) => {
     fetchNow !== nativeFetch ||
     (typeof input !== 'string' && !(input instanceof URL)) ||
     (body !== undefined && body !== null && typeof body !== 'string' && !(body instanceof Uint8Array)) ||
-    (init.redirect !== undefined && init.redirect !== 'follow')
+    (init.redirect !== undefined && init.redirect !== 'follow') ||
+    isStreamed(input, body)
   ) {
     return fetchNow(input, init);
   }

@@ -15,6 +15,8 @@ export interface CallFigures {
   outputTokens: number | null;
   costUsd: number | null;
   attempts: number;
+  /** A streamed call's time to first token; null when not streamed, from the cache, reused or failed (absent: null). */
+  ttftMs?: number | null;
   error?: { errorClass: string; message: string };
 }
 
@@ -68,6 +70,7 @@ export function resultRow(
     score: scored ? scored.score : null,
     cached: call.cached,
     latencyMs: call.latencyMs,
+    ttftMs: call.ttftMs ?? undefined,
     inputTokens: call.inputTokens,
     outputTokens: call.outputTokens,
     costUsd: call.costUsd,

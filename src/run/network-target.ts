@@ -2,7 +2,7 @@
 // LanguageModel and called through its provider-level interface, the same request generateText would send.
 import { createRequire } from 'node:module';
 import type { LanguageModel } from 'ai';
-import type { LanguageModelV3, LanguageModelV3Prompt, SharedV3Warning } from '@ai-sdk/provider';
+import type { LanguageModelV3, LanguageModelV3CallOptions, LanguageModelV3Prompt, SharedV3Warning } from '@ai-sdk/provider';
 import { EvalspecError } from '../errors.js';
 import { resolveEnv, type Suite, type ModelRef, type Message } from '../suite/index.js';
 import type { CallRequest, CallResponse, CallTarget } from './call-target.js';
@@ -11,6 +11,7 @@ import type { NetworkProviderDefinition } from './providers/definition.js';
 import type { SecretScrubber } from './secrets.js';
 import { observingFetch, type RateLimits } from './rate-limit/registry.js';
 import type { RateController } from './rate-limit/controller.js';
+import { streamLegacyModel, streamModelDirect } from './stream-call.js';
 
 function resolveApiKey(suite: Suite, model: ModelRef, definition: NetworkProviderDefinition, scrubber: SecretScrubber): string | undefined {
   const cfg = suite.providers[model.providerId];
@@ -114,6 +115,7 @@ export function networkTarget(
     languageModel: isV3(lm) ? lm : undefined,
     async call(req) {
       if (isV3(lm)) return callModelDirect(lm, req);
+      if (req.stream) return streamLegacyModel(lm, req);
       const { generateText } = await import('ai'); // only for models older than the V3 interface
       const result = await generateText({
         model: lm,
@@ -178,7 +180,7 @@ function logSdkWarnings(warnings: SharedV3Warning[], provider: string, model: st
 }
 
 async function callModelDirect(lm: LanguageModelV3, req: CallRequest): Promise<CallResponse> {
-  const result = await lm.doGenerate({
+  const options: LanguageModelV3CallOptions = {
     prompt: toProviderPrompt(req.messages),
     maxOutputTokens: req.params.max_tokens,
     temperature: req.params.temperature,
@@ -187,7 +189,10 @@ async function callModelDirect(lm: LanguageModelV3, req: CallRequest): Promise<C
     stopSequences: req.params.stop,
     abortSignal: req.signal,
     headers: { 'user-agent': AI_USER_AGENT },
-  });
+  };
+  // Streamed: the same options through doStream (stream-call.ts); streamText adds include_usage the same way.
+  if (req.stream) return streamModelDirect(lm, { ...options, includeRawChunks: false }, req, (w) => logSdkWarnings(w, lm.provider, lm.modelId));
+  const result = await lm.doGenerate(options);
   logSdkWarnings(result.warnings ?? [], lm.provider, lm.modelId);
   let text = '';
   for (const part of result.content) if (part.type === 'text') text += part.text;

@@ -221,4 +221,11 @@ UPDATE labels SET preference = label, label = NULL WHERE label IN ('win', 'loss'
     name: LEAN_SCORE_WRITES_NAME,
     sql: LEAN_SCORE_WRITES_SQLITE,
   },
+  {
+    // A streamed call's time to first token in ms (issue #20: `run --stream`, `try`, the playground). NULL when the
+    // call was not streamed, was served from the cache or reused, and for every result stored before it.
+    version: 15,
+    name: 'results: time to first token',
+    sql: 'ALTER TABLE results ADD COLUMN ttft_ms REAL;',
+  },
 ];

@@ -185,4 +185,10 @@ CREATE TABLE rate_buckets (
     name: LEAN_SCORE_WRITES_NAME,
     sql: LEAN_SCORE_WRITES_POSTGRES,
   },
+  {
+    // SQLite migration 15: a streamed call's time to first token (ms); NULL when not streamed and for older results.
+    version: 10,
+    name: 'results: time to first token',
+    sql: 'ALTER TABLE results ADD COLUMN ttft_ms DOUBLE PRECISION;',
+  },
 ];

@@ -45,6 +45,7 @@ const NUMERIC_COLUMNS: Record<string, string> = {
   score: 'float8',
   cached: 'int',
   latency_ms: 'float8',
+  ttft_ms: 'float8',
   input_tokens: 'int',
   output_tokens: 'int',
   cost_usd: 'float8',

@@ -57,6 +57,7 @@ export const RESULT_COLUMNS = [
   'm.messages_json',
   'r.finished_at',
   'r.transcript_json',
+  'r.ttft_ms',
 ];
 /** The columns without the long texts (output, messages, transcript): for figures that read only the numbers. */
 export const SLIM_COLUMNS = RESULT_COLUMNS.map((c) => (c === 'r.output' || c === 'm.messages_json' || c === 'r.transcript_json' ? `NULL AS ${c.slice(2)}` : c));
@@ -87,6 +88,8 @@ export function resultFromRaw(a: unknown[]): ResultRow {
     finishedAt: a[17] as string,
     // undefined (not null) when absent: a plain single-call result has no transcript.
     transcript: a[18] ? (JSON.parse(a[18] as string) as Transcript) : undefined,
+    // undefined (not null) when not streamed, like the transcript: rows written before migration 15 read the same.
+    ttftMs: a[19] === null || a[19] === undefined ? undefined : Number(a[19]),
   };
 }
 
@@ -256,6 +259,7 @@ export const RESULT_WRITE_COLUMNS = [
   'messages_hash',
   'finished_at',
   'transcript_json',
+  'ttft_ms',
 ];
 export function resultValues(r: ResultRow, hash: string | null): unknown[] {
   return [
@@ -278,6 +282,7 @@ export function resultValues(r: ResultRow, hash: string | null): unknown[] {
     hash,
     r.finishedAt,
     r.transcript ? JSON.stringify(r.transcript) : null,
+    r.ttftMs ?? null,
   ];
 }
 

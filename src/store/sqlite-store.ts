@@ -86,7 +86,7 @@ export class SqliteStore implements Store {
       putMessages: this.db.prepare('INSERT OR IGNORE INTO messages (hash, messages_json) VALUES (?, ?)'),
       putResult: this.db.prepare(`INSERT OR REPLACE INTO results (run_id, case_id, variant_id, repeat_index, output, pass, score, cached,
         latency_ms, input_tokens, output_tokens, cost_usd, error_class, error_message, attempts, checks_json, messages_hash, finished_at,
-        transcript_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+        transcript_json, ttft_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       completed: this.db.prepare('SELECT case_id, variant_id, repeat_index FROM results WHERE run_id = ? AND error_class IS NULL'),
       aggregate: this.db.prepare(aggregateSql(SQLITE_SQL)),
       latencies: this.db.prepare(

@@ -70,6 +70,8 @@ export interface Suite {
   repeat: number;
   concurrency: number;
   timeoutMs: number;
+  /** `stream:` (default false): network models' calls streamed, their time to first token stored (docs/suite-format.md). */
+  stream: boolean;
   retries: { max: number; baseMs: number; maxMs: number; maxWaitMs: number };
   params: GenerationParams;
   bars: BarSpec[];
@@ -325,8 +327,9 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
   });
   // After the checks: a monitor's `checks:` names the suite's check metrics (monitor-validation.ts).
   const monitors: MonitorSpec[] = validateMonitors(cfg.monitors, { file, lineOf, suiteChecks: checks, warnings });
-  // Monitors and the production settings stay out of the hash: editing them never blocks --resume of an offline run.
-  const { cases: _cases, monitors: _monitors, production: _production, ...configWithoutCases } = cfg;
+  // Monitors and the production settings stay out of the hash: editing them never blocks --resume of an offline run;
+  // nor does `stream:`, which changes how answers arrive, not what they are.
+  const { cases: _cases, monitors: _monitors, production: _production, stream: _stream, ...configWithoutCases } = cfg;
   const storedConfig = redactSecrets({
     ...configWithoutCases,
     cases: typeof cfg.cases === 'string' ? cfg.cases : `${cfg.cases.length} inline cases`,
@@ -355,6 +358,7 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
     repeat: repeatCount(cfg.repeat),
     concurrency: cfg.concurrency,
     timeoutMs: cfg.timeout_ms,
+    stream: cfg.stream ?? false,
     retries: { max: cfg.retries.max, baseMs: cfg.retries.base_ms, maxMs: cfg.retries.max_ms, maxWaitMs: (cfg.retries.max_wait_s ?? 600) * 1000 },
     params: cfg.params ?? {},
     bars: cfg.bars,

@@ -103,6 +103,8 @@ export const suiteFileSchema = z.strictObject({
   repeat: repeatSchema.default(1),
   concurrency: z.number().int().min(1).max(1024).default(8),
   timeout_ms: z.number().int().positive().default(60_000),
+  /** Stream network models' answers (time to first token recorded; issue #20). Out of the suite hash: it changes no output. */
+  stream: z.boolean().optional(),
   retries: retriesSchema.default({ max: 6, base_ms: 500, max_ms: 30_000 }),
   bars: z.array(barSchema).default([]),
   /** The variant other variants are compared with (a model label or variant id). */

@@ -7,13 +7,15 @@
 // usageMetadata.{promptTokenCount, candidatesTokenCount, totalTokenCount}. Errors: { error: { code,
 // message, status, details? } }; a 429 carries google.rpc.RetryInfo { retryDelay: "Ns" } in details and,
 // like Gemini, no Retry-After header.
-// Streaming (:streamGenerateContent?alt=sse) is not implemented: evalspec's calls are not streamed.
+// Streamed (POST …:streamGenerateContent?alt=sse): SSE `data:` chunks as Gemini sends them, each a
+// GenerateContentResponse with the next piece of text (a function call whole, in its own chunk), the last one with the
+// finishReason and usageMetadata.
 import type { ServerResponse } from 'node:http';
 import type { ErrorInfo, ErrorKind, FakeMessage, FakeTool, ParsedBody, ResolvedAnswer, Wire, WireError } from './types.js';
-import { maskKey, resultText, sendJson, textOf } from './util.js';
+import { maskKey, pieces, resultText, sendJson, startSse, textOf } from './util.js';
 
-/** `/v1beta/models/gemini-2.0-flash:generateContent` -> `gemini-2.0-flash`. */
-export const GOOGLE_ROUTE = /^\/v1beta\/models\/([^/:]+):generateContent$/;
+/** `/v1beta/models/gemini-2.0-flash:generateContent` (or `:streamGenerateContent`) -> `gemini-2.0-flash`. */
+export const GOOGLE_ROUTE = /^\/v1beta\/models\/([^/:]+):(?:stream)?[gG]enerateContent$/;
 
 const TO_GOOGLE: Record<string, string> = {
   stop: 'STOP',
@@ -62,7 +64,7 @@ function parse(body: unknown, path: string): ParsedBody {
   else if (contents.some((c: any) => c?.role !== undefined && c.role !== 'user' && c.role !== 'model')) {
     invalid = 'Please use a valid role: user, model.';
   }
-  return { model, messages, tools, stream: false, invalid };
+  return { model, messages, tools, stream: path.endsWith(':streamGenerateContent'), invalid };
 }
 
 function error(kind: ErrorKind, info: ErrorInfo = {}): WireError {
@@ -128,19 +130,40 @@ const partsOf = (ans: ResolvedAnswer): unknown[] => [
   ...ans.toolCalls.map((c) => ({ functionCall: { id: c.id, name: c.name, args: c.args } })),
 ];
 
-function sendAnswer(res: ServerResponse, _body: any, model: string, ans: ResolvedAnswer, id: string): void {
+function sendAnswer(res: ServerResponse, _body: any, model: string, ans: ResolvedAnswer, id: string, stream: boolean): void {
   const finishReason = ans.finishReason ? (TO_GOOGLE[ans.finishReason] ?? ans.finishReason) : 'STOP';
-  sendJson(res, 200, {
-    candidates: [{ content: { parts: partsOf(ans), role: 'model' }, finishReason, index: 0 }],
-    usageMetadata: {
-      promptTokenCount: ans.inputTokens,
-      candidatesTokenCount: ans.outputTokens,
-      totalTokenCount: ans.inputTokens + ans.outputTokens,
-      promptTokensDetails: [{ modality: 'TEXT', tokenCount: ans.inputTokens }],
-    },
-    modelVersion: model,
-    responseId: `resp_${id}`,
-  });
+  const usageMetadata = {
+    promptTokenCount: ans.inputTokens,
+    candidatesTokenCount: ans.outputTokens,
+    totalTokenCount: ans.inputTokens + ans.outputTokens,
+    promptTokensDetails: [{ modality: 'TEXT', tokenCount: ans.inputTokens }],
+  };
+  if (!stream) {
+    sendJson(res, 200, {
+      candidates: [{ content: { parts: partsOf(ans), role: 'model' }, finishReason, index: 0 }],
+      usageMetadata,
+      modelVersion: model,
+      responseId: `resp_${id}`,
+    });
+    return;
+  }
+  startSse(res);
+  const chunk = (parts: unknown[], last: boolean) =>
+    res.write(
+      `data: ${JSON.stringify({
+        candidates: [{ content: { parts, role: 'model' }, ...(last ? { finishReason } : {}), index: 0 }],
+        // Like Gemini: every chunk carries the usage so far; the last one the whole.
+        usageMetadata: last ? usageMetadata : { promptTokenCount: ans.inputTokens, totalTokenCount: ans.inputTokens },
+        modelVersion: model,
+        responseId: `resp_${id}`,
+      })}\r\n\r\n`,
+    );
+  const texts = pieces(ans.text).map((text) => [{ text }]);
+  const calls = ans.toolCalls.map((c) => [{ functionCall: { id: c.id, name: c.name, args: c.args } }]);
+  const all = [...texts, ...calls];
+  if (all.length === 0) all.push([{ text: '' }]);
+  all.forEach((parts, i) => chunk(parts, i === all.length - 1));
+  res.end();
 }
 
 export const googleWire: Wire = {
@@ -154,7 +177,10 @@ export const googleWire: Wire = {
   },
   error,
   sendAnswer,
-  malformed: () => ({ contentType: 'application/json', text: '{"candidates":[{"content":{"parts":[{"text":"tru' }),
+  malformed: (stream) =>
+    stream
+      ? { contentType: 'text/event-stream; charset=utf-8', text: 'data: {"candidates":[{"content":{"parts":[{"text":"tru\r\n\r\n' }
+      : { contentType: 'application/json', text: '{"candidates":[{"content":{"parts":[{"text":"tru' },
   models: (ids) => ({
     models: ids.map((id) => ({
       name: `models/${id}`,

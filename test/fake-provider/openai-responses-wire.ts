@@ -5,12 +5,13 @@
 // type 'message' with output_text parts, output items of type 'function_call' (tool calls; the finish reason is
 // then 'tool-calls'), usage.{input,output}_tokens with their _details, and
 // incomplete_details.reason ('max_output_tokens' -> finish 'length'). Errors share Chat Completions' body.
-// Streaming (SSE response.* events) is not implemented: evalspec's calls are not streamed; stream:true
-// gets a 400 saying so, so a test cannot silently rely on it.
+// Streamed (stream: true): SSE `response.*` events as OpenAI sends them: response.created, per output item
+// output_item.added, its text in output_text.delta pieces (or a function call's arguments), output_item.done, then
+// response.completed (or response.incomplete) carrying the whole response with its usage.
 import type { ServerResponse } from 'node:http';
 import { openaiWire } from './openai-wire.js';
 import type { FakeMessage, FakeTool, ParsedBody, ResolvedAnswer, Wire } from './types.js';
-import { argsOf, argsText, resultText, sendJson, textOf } from './util.js';
+import { argsOf, argsText, pieces, resultText, sendJson, startSse, textOf } from './util.js';
 
 /**
  * The `input` items as messages. A function_call item is an assistant message with toolCalls (consecutive
@@ -54,70 +55,90 @@ function parse(body: unknown): ParsedBody {
   else if (items.length === 0) invalid = "Invalid 'input': empty array. Expected an array with minimum length 1, but got an empty array instead.";
   else if (items.some((i: any) => typeof i !== 'string' && !ITEM_KINDS.includes(typeof i?.role === 'string' ? i.role : String(i?.type ?? '')))) {
     invalid = "Invalid value for 'input[].role': expected one of 'system', 'developer', 'user', 'assistant'.";
-  } else if (stream) invalid = 'fake provider: streaming is not implemented on the Responses wire';
+  }
   return { model, messages, tools, stream, invalid };
 }
 
-function sendAnswer(res: ServerResponse, body: any, model: string, ans: ResolvedAnswer, id: string): void {
+/** The whole response object (the JSON answer, and what a stream's last event carries). */
+function responseOf(body: any, model: string, ans: ResolvedAnswer, id: string): Record<string, any> {
   // The Responses API has no finish_reason: a cut-off answer is status 'incomplete' with a reason.
   const cut = ans.finishReason === 'length' || ans.finishReason === 'max_tokens' || ans.finishReason === 'max_output_tokens';
-  sendJson(
-    res,
-    200,
-    {
-      id: `resp_${id}`,
-      object: 'response',
-      created_at: Math.floor(Date.now() / 1000),
-      status: cut ? 'incomplete' : 'completed',
-      error: null,
-      incomplete_details: cut ? { reason: 'max_output_tokens' } : null,
-      instructions: body.instructions ?? null,
-      max_output_tokens: body.max_output_tokens ?? null,
-      model,
-      output: [
-        // A step that only calls tools has no message item (as OpenAI answers it).
-        ...(ans.text !== '' || ans.toolCalls.length === 0
-          ? [
-              {
-                type: 'message',
-                id: `msg_${id}`,
-                status: cut ? 'incomplete' : 'completed',
-                role: 'assistant',
-                content: [{ type: 'output_text', text: ans.text, annotations: [] }],
-              },
-            ]
-          : []),
-        ...ans.toolCalls.map((c, i) => ({
-          type: 'function_call',
-          id: `fc_${id}_${i}`,
-          call_id: c.id,
-          name: c.name,
-          arguments: argsText(c.args),
-          status: 'completed',
-        })),
-      ],
-      parallel_tool_calls: true,
-      previous_response_id: null,
-      reasoning: { effort: null, summary: null },
-      store: body.store ?? true,
-      temperature: body.temperature ?? 1,
-      text: { format: { type: 'text' } },
-      tool_choice: body.tool_choice ?? 'auto',
-      tools: Array.isArray(body.tools) ? body.tools : [],
-      top_p: body.top_p ?? 1,
-      truncation: 'disabled',
-      usage: {
-        input_tokens: ans.inputTokens,
-        input_tokens_details: { cached_tokens: 0 },
-        output_tokens: ans.outputTokens,
-        output_tokens_details: { reasoning_tokens: 0 },
-        total_tokens: ans.inputTokens + ans.outputTokens,
-      },
-      user: null,
-      metadata: {},
+  return {
+    id: `resp_${id}`,
+    object: 'response',
+    created_at: Math.floor(Date.now() / 1000),
+    status: cut ? 'incomplete' : 'completed',
+    error: null,
+    incomplete_details: cut ? { reason: 'max_output_tokens' } : null,
+    instructions: body.instructions ?? null,
+    max_output_tokens: body.max_output_tokens ?? null,
+    model,
+    output: [
+      // A step that only calls tools has no message item (as OpenAI answers it).
+      ...(ans.text !== '' || ans.toolCalls.length === 0
+        ? [
+            {
+              type: 'message',
+              id: `msg_${id}`,
+              status: cut ? 'incomplete' : 'completed',
+              role: 'assistant',
+              content: [{ type: 'output_text', text: ans.text, annotations: [] }],
+            },
+          ]
+        : []),
+      ...ans.toolCalls.map((c, i) => ({
+        type: 'function_call',
+        id: `fc_${id}_${i}`,
+        call_id: c.id,
+        name: c.name,
+        arguments: argsText(c.args),
+        status: 'completed',
+      })),
+    ],
+    parallel_tool_calls: true,
+    previous_response_id: null,
+    reasoning: { effort: null, summary: null },
+    store: body.store ?? true,
+    temperature: body.temperature ?? 1,
+    text: { format: { type: 'text' } },
+    tool_choice: body.tool_choice ?? 'auto',
+    tools: Array.isArray(body.tools) ? body.tools : [],
+    top_p: body.top_p ?? 1,
+    truncation: 'disabled',
+    usage: {
+      input_tokens: ans.inputTokens,
+      input_tokens_details: { cached_tokens: 0 },
+      output_tokens: ans.outputTokens,
+      output_tokens_details: { reasoning_tokens: 0 },
+      total_tokens: ans.inputTokens + ans.outputTokens,
     },
-    { 'x-request-id': `req_${id}`, 'openai-processing-ms': '1' },
-  );
+    user: null,
+    metadata: {},
+  };
+}
+
+function sendAnswer(res: ServerResponse, body: any, model: string, ans: ResolvedAnswer, id: string): void {
+  const headers = { 'x-request-id': `req_${id}`, 'openai-processing-ms': '1' };
+  const response = responseOf(body, model, ans, id);
+  if (!body.stream) return sendJson(res, 200, response, headers);
+  startSse(res, headers);
+  let sequence = 0;
+  const event = (type: string, data: Record<string, unknown>) =>
+    res.write(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence++, ...data })}\n\n`);
+  event('response.created', { response: { ...response, status: 'in_progress', output: [], usage: null } });
+  (response.output as any[]).forEach((item, output_index) => {
+    if (item.type === 'message') {
+      event('response.output_item.added', { output_index, item: { ...item, status: 'in_progress', content: [] } });
+      for (const delta of pieces(item.content[0].text))
+        event('response.output_text.delta', { item_id: item.id, output_index, content_index: 0, delta, logprobs: [] });
+    } else {
+      event('response.output_item.added', { output_index, item: { ...item, status: 'in_progress', arguments: '' } });
+      for (const delta of pieces(item.arguments)) event('response.function_call_arguments.delta', { item_id: item.id, output_index, delta });
+    }
+    event('response.output_item.done', { output_index, item });
+  });
+  event(response.status === 'incomplete' ? 'response.incomplete' : 'response.completed', { response });
+  res.end();
 }
 
 export const openaiResponsesWire: Wire = {
@@ -126,9 +147,12 @@ export const openaiResponsesWire: Wire = {
   credentials: openaiWire.credentials,
   error: openaiWire.error, // the same { error: { message, type, param, code } } bodies as Chat Completions
   sendAnswer,
-  malformed: () => ({
-    contentType: 'application/json',
-    text: '{"id":"resp_x","object":"response","output":[{"type":"message","content":[{"type":"output_text","text":"tru',
-  }),
+  malformed: (stream) =>
+    stream
+      ? { contentType: 'text/event-stream; charset=utf-8', text: 'event: response.created\ndata: {"type":"response.created","response":{"id":"resp_x\n\n' }
+      : {
+          contentType: 'application/json',
+          text: '{"id":"resp_x","object":"response","output":[{"type":"message","content":[{"type":"output_text","text":"tru',
+        },
   models: openaiWire.models,
 };

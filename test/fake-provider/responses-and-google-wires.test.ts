@@ -2,7 +2,7 @@
 // (what evalspec runs) over real loopback HTTP: answers, usage, finish reasons, request records, errors.
 import { createGoogleGenerativeAI } from '@ai-sdk/google';
 import { createOpenAI } from '@ai-sdk/openai';
-import { generateText } from 'ai';
+import { generateText, jsonSchema, streamText, tool } from 'ai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { apiError, closeAll, KEY, post, start } from './helpers.js';
 import type { FakeProvider } from './server.js';
@@ -70,13 +70,45 @@ describe('OpenAI Responses wire', () => {
     expect(JSON.parse(denied.responseBody ?? '')).toMatchObject({ error: { code: 'invalid_api_key' } });
   });
 
-  it('rejects a request without input, and streaming it does not implement', async () => {
+  it('rejects a request without input', async () => {
     const p = await start();
     const missing = await post(p, '/v1/responses', { model: 'm' });
     expect(missing.status).toBe(400);
     expect(((await missing.json()) as { error: { message: string } }).error.message).toMatch(/'input'/);
-    const streamed = await post(p, '/v1/responses', { model: 'm', input: 'hi', stream: true });
-    expect(streamed.status).toBe(400);
+  });
+});
+
+// Streamed answers (issue #20): the SDK's streamText reads the wire's events into the same text, usage and finish
+// reason as the JSON answer, in several pieces; a tool call arrives whole.
+describe.each([
+  ['OpenAI Responses', responses, '/v1/responses'],
+  ['Google Gemini', gemini, '/v1beta/models/gemini-2.0-flash:streamGenerateContent'],
+] as const)('%s wire, streamed', (_name, model, path) => {
+  it('streams the answer in pieces with the usage and finish reason of the JSON answer', async () => {
+    const p = await start({ answer: () => ({ text: 'one two three four', inputTokens: 9, outputTokens: 4 }) });
+    const r = streamText({ model: model(p), prompt: 'count', maxRetries: 0 });
+    const pieces: string[] = [];
+    for await (const t of r.textStream) pieces.push(t);
+    expect(pieces).toEqual(['one ', 'two ', 'three ', 'four']);
+    expect(await r.finishReason).toBe('stop');
+    expect(await r.usage).toMatchObject({ inputTokens: 9, outputTokens: 4 });
+    expect(p.requests[0]).toMatchObject({ path, stream: true, status: 200 });
+  });
+
+  it('streams a tool call and a cut-off answer as the JSON answer gives them', async () => {
+    const p = await start({
+      answer: (req) =>
+        req.tools.length > 0
+          ? { text: '', toolCalls: [{ id: 'call_1', name: 'lookup', args: { q: 'x' } }] }
+          : { text: 'partial answer', finishReason: 'length' },
+    });
+    const cut = streamText({ model: model(p), prompt: 'x', maxRetries: 0 });
+    expect(await cut.text).toBe('partial answer');
+    expect(await cut.finishReason).toBe('length');
+    const tools = { lookup: tool({ inputSchema: jsonSchema<{ q: string }>({ type: 'object', properties: { q: { type: 'string' } } }) }) };
+    const called = streamText({ model: model(p), prompt: 'x', tools, maxRetries: 0 });
+    expect((await called.toolCalls).map((c) => [c.toolName, c.input])).toEqual([['lookup', { q: 'x' }]]);
+    expect(await called.finishReason).toBe('tool-calls');
   });
 });
 

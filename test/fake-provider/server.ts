@@ -6,9 +6,9 @@
 // (messages[].toolCalls, {role:'tool', toolCallId, name?}, tools). test/helpers/agent-script.ts scripts a loop.
 //
 //   POST /v1/chat/completions   OpenAI Chat Completions (JSON, or SSE when stream:true)
-//   POST /v1/responses          OpenAI Responses (JSON only)
+//   POST /v1/responses          OpenAI Responses (JSON, or SSE response.* events when stream:true)
 //   POST /v1/messages           Anthropic Messages (JSON, or SSE events when stream:true)
-//   POST /v1beta/models/{model}:generateContent   Google Gemini (JSON only)
+//   POST /v1beta/models/{model}:generateContent   Google Gemini (JSON; :streamGenerateContent?alt=sse streams)
 //   GET  /v1/models             model list (OpenAI shape; Anthropic shape when anthropic-version is sent)
 //   GET  /v1beta/models         model list (Google shape)
 //   GET  /health                {ok:true}
@@ -102,6 +102,31 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       sleeping.add(entry);
       res.once('close', entry.wake);
     });
+  };
+
+  /**
+   * Holds the wire's writes of an answer and sends them `delayMs` apart (the first at once), cutting the connection
+   * after `cutAfter` writes when set (a stream broken mid-answer). The wires write synchronously; this paces them.
+   */
+  const pace = (res: ServerResponse, delayMs: number, cutAfter: number | undefined): void => {
+    const queue: unknown[] = [];
+    const write = res.write.bind(res) as (chunk: unknown) => boolean;
+    const end = res.end.bind(res) as (chunk?: unknown) => ServerResponse;
+    const flush = async () => {
+      for (let i = 0; i < queue.length; i++) {
+        if (i === cutAfter || res.destroyed) return void res.socket?.destroy();
+        if (i > 0) await sleep(delayMs, res);
+        write(queue[i]);
+      }
+      if (cutAfter !== undefined && cutAfter >= queue.length) return void res.socket?.destroy();
+      end();
+    };
+    (res as { write: unknown }).write = (chunk: unknown) => (queue.push(chunk), true);
+    (res as { end: unknown }).end = (chunk?: unknown) => {
+      if (chunk !== undefined) queue.push(chunk);
+      void flush();
+      return res;
+    };
   };
 
   const authorized = (wire: Wire, req: IncomingMessage): { ok: boolean; raw?: string; key?: string } => {
@@ -230,12 +255,14 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       for (const [name, value] of Object.entries(limiter.headers(wire.name, fr.model))) res.setHeader(name, value);
     }
     answered(200);
+    const cutAfter = fault?.kind === 'break' ? fault.afterChunks : undefined;
+    if ((fr.stream && (options.chunkDelayMs ?? 0) > 0) || cutAfter !== undefined) pace(res, fr.stream ? (options.chunkDelayMs ?? 0) : 0, cutAfter);
     const id = `${(++idCounter).toString(36)}${fnv(attemptKey).toString(36)}`;
     // Ids not given are derived from the response id: deterministic for a given request order, unique per server.
     resolved.toolCalls.forEach((c, i) => {
       if (!c.id) c.id = `${wire.name === 'anthropic' ? 'toolu' : 'call'}_${id}_${i}`;
     });
-    wire.sendAnswer(res, body, fr.model, resolved, id);
+    wire.sendAnswer(res, body, fr.model, resolved, id, fr.stream);
   }
 
   function handleOther(path: string, req: IncomingMessage, res: ServerResponse): void {

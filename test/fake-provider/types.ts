@@ -70,7 +70,12 @@ export type Fault =
   /** Wait ms before answering normally (so a client timeout fires). */
   | { kind: 'slow'; ms: number }
   /** 200 with a body that is not valid JSON. */
-  | { kind: 'malformed' };
+  | { kind: 'malformed' }
+  /**
+   * Answer normally, then cut the connection after `afterChunks` writes of the body (a streamed answer's SSE events:
+   * the stream breaks mid-answer; a JSON answer is one write, so 0 cuts it before its body).
+   */
+  | { kind: 'break'; afterChunks: number };
 
 export interface FakeAnswer {
   /** May be '' when the answer is only tool calls. */
@@ -106,6 +111,11 @@ export interface FakeProviderOptions {
   faultRates?: FaultRates;
   /** Fixed latency added to every answer, ms (not to 400/401/429 rejections, which are immediate). */
   latencyMs?: number;
+  /**
+   * A streamed answer's pace: ms between its SSE events (the first is sent at once), so a client sees its first text
+   * well before the answer ends (time to first token < latency). Default 0: the events are written at once.
+   */
+  chunkDelayMs?: number;
   /** When set, requests whose key (Bearer token for openai, x-api-key for anthropic, x-goog-api-key for google) differs get 401 (google: 400 API_KEY_INVALID). */
   apiKey?: string;
   /** Model ids listed by GET /v1/models. Default ['fake-model']. */
@@ -183,7 +193,8 @@ export interface Wire {
   /** raw: the header value to record; key: the secret to compare with options.apiKey. */
   credentials(headers: import('node:http').IncomingHttpHeaders): { raw?: string; key?: string };
   error(kind: ErrorKind, info?: ErrorInfo): WireError;
-  sendAnswer(res: import('node:http').ServerResponse, body: any, model: string, ans: ResolvedAnswer, id: string): void;
+  /** stream: the request asked for a streamed answer (google says so in the path, the others in the body). */
+  sendAnswer(res: import('node:http').ServerResponse, body: any, model: string, ans: ResolvedAnswer, id: string, stream: boolean): void;
   malformed(stream: boolean): { contentType: string; text: string };
   models(ids: string[]): unknown;
 }
