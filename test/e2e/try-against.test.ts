@@ -16,12 +16,19 @@ const caseNumber = (req: Pick<FakeRequest, 'messages'>): number => Number(/Ticke
 // question "boom" is a server error (no retries in the suite).
 const fake = useFakeProvider({
   apiKey: KEY,
+  // Streamed answers paced (their first words reach the client before a break cuts the connection).
+  chunkDelayMs: 5,
   answer: (req) => {
     const n = caseNumber(req);
     if (n === 3) return 'the code is CODE-3 \u001b[31mred\u001b[0m';
     return req.model === 'gpt-4o-mini' && n === 2 ? 'no idea' : `the code is CODE-${n}`;
   },
-  fault: (req) => (req.messages.at(-1)!.content.includes('boom') ? { kind: '500' } : undefined),
+  fault: (req) => {
+    const text = req.messages.at(-1)!.content;
+    if (text.includes('boom')) return { kind: '500' };
+    // "flaky": the first attempt's stream breaks after its first words (a classed error, retried).
+    return text.includes('flaky') && req.attempt === 1 ? { kind: 'break', afterChunks: 4 } : undefined;
+  },
 });
 afterEach(() => fake.server.reset());
 
@@ -50,7 +57,9 @@ describe('evalspec try', () => {
     expect(r.stdout).toContain('[user]\n  Ticket 1: the code is CODE-1.');
     expect(r.stdout).toMatch(/output:\n {2}the code is CODE-1\n/);
     expect(r.stdout).toMatch(/✓ contains {2}pass {2}score 1\.00/);
-    expect(r.stdout).toMatch(/latency \S+ · TTFT \S+ · tokens \d+ in \/ \d+ out · cost \$/);
+    // Streamed: the time to first token is measured (≤ the latency; str's run/stream-call.ts).
+    const [, latency, ttft] = /latency ([\d.]+)ms · TTFT ([\d.]+)ms · tokens \d+ in \/ \d+ out · cost \$/.exec(r.stdout)!;
+    expect(Number(ttft)).toBeLessThanOrEqual(Number(latency));
     expect(r.stdout).toMatch(/try: 1 result: 1 passed, 0 failed, 0 errors\nstored in .* as run \S+ \(label try\)/);
     expect(fake.server.requests).toHaveLength(1);
   });
@@ -71,6 +80,17 @@ describe('evalspec try', () => {
     expect(v.stdout).toContain('[user]\n  Ticket 1: boom');
     expect(v.stdout).toMatch(/error \(server\)/);
     expect(v.exitCode).toBe(3);
+  });
+
+  it('a stream that breaks part-way is retried and says the output starts again', async () => {
+    const dir = setUp();
+    writeFiles(dir, {
+      'evalspec.yaml': readFileSync(join(dir, 'evalspec.yaml'), 'utf8').replace('retries: { max: 0 }', 'retries: { max: 2, base_ms: 1, max_ms: 2 }'),
+    });
+    const r = await runCli(['try', 'evalspec.yaml', '--case', 'c1', '--var', 'question=Ticket 1: flaky'], { cwd: dir, env });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/output:\n[\s\S]*\[attempt 1 failed \(\S+\); retrying in \S+: the output starts again\]\n {2}the code is CODE-1\n/);
+    expect(fake.server.requests).toHaveLength(2);
   });
 
   it('an unknown case id is a usage error naming the suite file and the close ids; nothing is called', async () => {

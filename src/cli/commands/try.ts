@@ -55,11 +55,15 @@ export function registerTryCommand(program: Command, io: CliIO): void {
       const onEvent = (e: RunEvent) => {
         if (e.type === 'call-delta') {
           header(e.caseId, e.variantId, e.repeat);
+          // Indented as a whole output is: two spaces at the start of each line.
+          io.stdout(`${streaming ? '' : '  '}${terminalBlock(e.text).replace(/\n/g, '\n  ')}`);
           streaming = e;
-          io.stdout(terminalBlock(e.text));
         } else if (e.type === 'call-retry') {
           // Only once its output began (one call at a time: the streaming one): a retry before the first token shows nothing twice.
-          if (streaming?.caseId === e.caseId && streaming.variantId === e.variantId) io.stdout(tryRetryText(e.attempt, e.errorClass, e.delayMs));
+          if (streaming?.caseId === e.caseId && streaming.variantId === e.variantId) {
+            io.stdout(tryRetryText(e.attempt, e.errorClass, e.delayMs));
+            streaming = undefined; // the next attempt's output starts a line
+          }
         } else if (e.type === 'call-end') {
           const streamed = started.has(resultKey(e.row.caseId, e.row.variantId, e.row.repeat));
           if (streamed) io.stdout('\n');
