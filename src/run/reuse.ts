@@ -32,8 +32,10 @@ function storedParams(config: Record<string, unknown>, variant: StoredVariant): 
   type Entry = { id: string; label?: string; params?: Record<string, unknown> };
   const entries = (Array.isArray(config.models) ? config.models : []) as (string | Entry)[];
   const sameRef = entries.map((e): Entry => (typeof e === 'string' ? { id: e } : e)).filter((e) => e.id === variant.model);
-  // Two entries of one ref differ by label; an ad-hoc --model (no entry) was called with the suite's params.
-  const entry = sameRef.length === 1 ? sameRef[0] : (sameRef.find((e) => e.label === variant.label) ?? sameRef.find((e) => e.label === undefined));
+  // The entry that gave the variant its label (its own, or the natural one: the model name, or the ref when two
+  // providers share it); none: an ad-hoc --model, called with the suite's params.
+  const natural = (e: Entry) => e.label === undefined && (variant.label === variant.modelId || variant.label === variant.model);
+  const entry = sameRef.find((e) => e.label === variant.label) ?? sameRef.find(natural);
   return { ...((config.params ?? {}) as Record<string, unknown>), ...(entry?.params ?? {}) };
 }
 
