@@ -171,6 +171,15 @@ describe('against a stored run', () => {
     expect(fake.server.requests).toHaveLength(3);
   });
 
+  it('two entries of one model ref, told apart by label and params, are each reused', async () => {
+    const { suite, db } = setUp({ models: '[openai:gpt-4o-mini, { id: openai:gpt-4o-mini, label: mini-hot, params: { temperature: 1 } }]', cases: 2 });
+    const first = await runSuite(suite, { db, cache: false });
+    fake.server.reset();
+    const again = await runSuite(suite, { db, cache: false, against: first.outcome.runId });
+    expect(again.outcome.counts).toMatchObject({ reused: 4, called: 0 });
+    expect(fake.server.requests).toHaveLength(0);
+  });
+
   it('a resumed --against run plans against the same stored run and still reuses it', async () => {
     const { suite, db } = setUp({ cases: 3 });
     const first = await runSuite(suite, { db });
