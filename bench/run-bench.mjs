@@ -17,6 +17,7 @@
 //   W5-drift  drift alerts: the e-detector vs the fixed-threshold window-mean rule on the same seeded streams (workloads/w5-drift.mjs)
 //   W7    a real rate limit: 1,000 calls at the server's 6,000 requests/min, then at 60,000 tokens/min (workloads/w7-rate-limits.mjs)
 //   W9    an agent: 500 cases x 5 steps (4 tool calls) at 150 ms per step, concurrency 40 (limit 13 rounds x 0.75 s = 9.75 s; workloads/w9-agent.mjs)
+//   W10   streaming: W1 not streamed, then streamed: CPU per call, overhead, TTFT p50/p95, decode tok/s (workloads/w10-streaming.mjs)
 //   kill  W1 killed with SIGKILL at ~40% of results stored, then `--resume`: compared with an
 //         uninterrupted run, and checked that no stored case was called again
 //   W8    500,000 cases x 2 models = 1,000,000 results, run twice, then show / diff / select (issue #22;
@@ -37,6 +38,7 @@ import { runW6StoreWrite } from './workloads/w6-store-write.mjs';
 import { runW5Store } from './workloads/w5-store.mjs';
 import { runW7 } from './workloads/w7-rate-limits.mjs';
 import { runW9 } from './workloads/w9-agent.mjs';
+import { runW10 } from './workloads/w10-streaming.mjs';
 import { runW8 } from './workloads/w8-million.mjs';
 import { runW6Workers } from './workloads/w6-workers.mjs';
 import { runW5Drift } from './workloads/w5-drift.mjs';
@@ -51,7 +53,7 @@ const PROMPT = 'You are a support assistant. Answer with the requested code only
 const FAULTS = ['--rate-429', '0.1', '--retry-after', '1', '--rate-500', '0.03'];
 
 // ---- options ------------------------------------------------------------------------------------------
-const ALL = ['W1', 'W2', 'W3', 'W4', 'W7', 'W9', 'kill', 'W5', 'W5-store', 'W5-drift', 'W5-evaluate', 'W6-store', 'W6-workers', 'W8'];
+const ALL = ['W1', 'W2', 'W3', 'W4', 'W7', 'W9', 'W10', 'kill', 'W5', 'W5-store', 'W5-drift', 'W5-evaluate', 'W6-store', 'W6-workers', 'W8'];
 // W8 (a million results, ~30 min) runs only when named: --only W8.
 const opt = { only: ALL.filter((w) => w !== 'W8'), reps: 1, floor: false, peer: false, build: true, keep: false, quietWait: 120 };
 for (let i = 2; i < process.argv.length; i++) {
@@ -756,6 +758,7 @@ if (opt.only.includes('W4')) {
 
 const w7Rows = opt.only.includes('W7') ? await runW7({ startServer, runEvalspec, printEvalspec, add, check, WORK, reps: opt.reps, f }) : [];
 const w9Rows = opt.only.includes('W9') ? await runW9({ timed, waitQuiet, add, check, CLI, WORK, reps: opt.reps, f }) : [];
+const w10Rows = opt.only.includes('W10') ? await runW10({ startServer, runEvalspec, printEvalspec, add, check, WORK, reps: opt.reps, f }) : [];
 
 if (opt.only.includes('kill')) {
   console.log('\n## kill: W1 killed with SIGKILL at ~40% stored, then --resume');
@@ -933,7 +936,7 @@ if (opt.only.includes('W4')) {
     '',
   ]);
 }
-rows.push(...w7Rows, ...w9Rows);
+rows.push(...w7Rows, ...w9Rows, ...w10Rows);
 if (session.kill)
   rows.push([
     'kill',

@@ -5,15 +5,19 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EvalspecError } from './errors.js';
-import { createPricer, DEFAULT_EXPECTED_OUTPUT_TOKENS, estimateJudges, estimatePlan, variantHistory, type RunEstimate } from './run/index.js';
+import { createPricer, DEFAULT_EXPECTED_OUTPUT_TOKENS, estimateJudges, estimatePlan, reusableKeys, variantHistory, type RunEstimate } from './run/index.js';
 import { DEFAULT_DB_PATH, openStore, type RunRecord, type Store } from './store/index.js';
-import { checkNotEmpty, loadSelected, resumeSelection, validatePlanChecks } from './pipeline.js';
+import { checkNotEmpty, loadSelected, planAgainst, resumeSelection, validatePlanChecks } from './pipeline.js';
 import type { Plan } from './plan/index.js';
 
 export interface EstimateSuiteOptions {
   db?: string;
   store?: Store;
   models?: string[];
+  /** Only these prompt ids. */
+  prompts?: string[];
+  /** `run --against RUN --dry-run`: the results that run would reuse are not estimated (issue #20). */
+  against?: string;
   repeat?: number;
   concurrency?: number;
   expectedOutputTokens?: number;
@@ -48,7 +52,14 @@ export async function estimateSuite(suitePath: string | undefined, options: Esti
       done = await store.results.completedKeys(options.resume);
     }
     if (!path) throw new EvalspecError('USAGE', 'no suite given', { hint: 'evalspec run path/to/evalspec.yaml --dry-run' });
-    const plan = loadSelected(path, previous ? resumeSelection(previous, options) : { models: options.models, repeat: options.repeat }, previous);
+    const selection = previous ? resumeSelection(previous, options) : { models: options.models, prompts: options.prompts, repeat: options.repeat };
+    const againstRef = previous ? (previous.selection?.against ?? undefined) : options.against;
+    if (againstRef && !store)
+      throw new EvalspecError('RUN_NOT_FOUND', `no run ${againstRef} to compare with (no store yet)`, { hint: 'run the suite once first' });
+    const planned = againstRef ? await planAgainst(store!, path, againstRef, selection) : { plan: loadSelected(path, selection, previous), against: undefined };
+    const plan = planned.plan;
+    // What the stored run answers is neither called nor paid (a resume's done items are left out already).
+    if (planned.against && !previous) done = await reusableKeys(store!, planned.against.id, plan);
     if (!previous) checkNotEmpty(plan, options.allowEmpty);
     validatePlanChecks(plan);
     const estimate = await estimateLoadedPlan(plan, {

@@ -3,7 +3,7 @@
 // view of them (case id → CaseOutcome) that selection.ts and selection-figures.ts read. The outcomes are
 // small views made on access; latencies are kept flat and grouped by case when the scan ends.
 import type { RepeatReducer } from '../suite/index.js';
-import type { CaseOutcome } from './selection-figures.js';
+import { StreamingTally, type CaseOutcome } from './selection-figures.js';
 import { reducedPassValue } from './repeat-reduction.js';
 
 function grown<T extends Int32Array | Float64Array | Uint8Array>(array: T, size: number): T {
@@ -29,6 +29,8 @@ export class SelectionColumns {
   order: Int32Array;
   size = 0;
   pass = new Float64Array(0);
+  /** Streamed calls (issue #20): their times to first token and decode times. */
+  readonly streamed = new StreamingTally();
   /** Latencies of the variant, flat while scanning (with their case), grouped by case once sealed. */
   private latencyValues: Float64Array;
   private latencyCases: Int32Array;

@@ -11,6 +11,7 @@ import type { SelectionInput, SelectionVariant } from './selection.js';
 import { CostTotals, runPricing, type CostFigures, type RunPricing } from './cost-figures.js';
 import { runRepeatReducer } from './repeat-reduction.js';
 import { SelectionCaseMap, SelectionColumns } from './selection-columns.js';
+import { StreamingTally, type StreamingFigures } from './selection-figures.js';
 
 export { pricedModelOf } from './cost-figures.js';
 
@@ -88,6 +89,11 @@ export class SelectionAccumulator {
     return this.columns.get(variantId)?.sortedLatencies() ?? [];
   }
 
+  /** A variant's time to first token and decode speed over its streamed calls (all null when none was streamed). */
+  streaming(variantId: string): StreamingFigures {
+    return (this.columns.get(variantId)?.streamed ?? new StreamingTally()).figures();
+  }
+
   /** Size the columns for this many cases (before the first add). */
   reserve(cases: number): void {
     this.columns = new Map(this.run.variants.map((v) => [v.id, new SelectionColumns(cases)]));
@@ -123,6 +129,7 @@ export class SelectionAccumulator {
       if (judge === null) t.judgeUnknown[c] = 1;
       else t.judge[c] += judge;
     }
+    if (r.ttftMs !== null && r.ttftMs !== undefined) t.streamed.add(r.ttftMs, r.latencyMs, r.outputTokens);
     if (r.latencyMs !== null) {
       t.addLatency(c, r.latencyMs);
       if (r.outputTokens !== null && r.latencyMs > 0) {

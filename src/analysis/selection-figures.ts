@@ -71,6 +71,62 @@ export interface LatencySummary {
   tokensPerSecond: number | null;
 }
 
+/**
+ * Streamed calls' figures of a variant (issue #20): time to first token and decode speed, over its answered calls
+ * that were streamed (a result with a stored TTFT). Every null when none was.
+ */
+export interface StreamingFigures {
+  /** Answered calls with a time to first token. */
+  streamed: number;
+  ttftP50: number | null;
+  ttftP95: number | null;
+  /** Output tokens per second after the first token: Σ output tokens ÷ Σ (latency − TTFT), over streamed calls. */
+  decodeTokensPerSecond: number | null;
+}
+
+/** Tokens per second over `ms` of generation: the one definition of every tokens/s figure; null with no time. */
+export function tokensPerSecond(tokens: number, ms: number): number | null {
+  return ms > 0 ? tokens / (ms / 1000) : null;
+}
+
+/**
+ * The streaming figures from the streamed calls' TTFTs (ascending) and their decode totals: output tokens and
+ * latency − TTFT summed over the calls that know both (analysis/selection-data.ts folds them).
+ */
+export function streamingFigures(sortedTtftsMs: readonly number[], decoded: { outputTokens: number; decodeMs: number }): StreamingFigures {
+  const n = sortedTtftsMs.length;
+  return {
+    streamed: n,
+    ttftP50: n ? quantileOfSorted(sortedTtftsMs, 0.5) : null,
+    ttftP95: n ? quantileOfSorted(sortedTtftsMs, 0.95) : null,
+    decodeTokensPerSecond: n ? tokensPerSecond(decoded.outputTokens, decoded.decodeMs) : null,
+  };
+}
+
+/**
+ * A variant's streamed calls folded one at a time (the run report's scan, the viewer's run index): each answered
+ * call with a TTFT counts; its decode time (latency − TTFT) only when its output tokens and latency are known.
+ */
+export class StreamingTally {
+  private readonly ttfts: number[] = [];
+  private readonly decoded = { outputTokens: 0, decodeMs: 0 };
+
+  add(ttftMs: number, latencyMs: number | null, outputTokens: number | null): void {
+    this.ttfts.push(ttftMs);
+    if (latencyMs !== null && outputTokens !== null && latencyMs > ttftMs) {
+      this.decoded.outputTokens += outputTokens;
+      this.decoded.decodeMs += latencyMs - ttftMs;
+    }
+  }
+
+  figures(): StreamingFigures {
+    return streamingFigures(
+      [...this.ttfts].sort((a, b) => a - b),
+      this.decoded,
+    );
+  }
+}
+
 export interface VariantFigures {
   variant: string;
   model: string | null;
@@ -181,7 +237,7 @@ export function variantFigures(variant: SelectionVariant, caseIds: readonly stri
       p50: latencies.length ? quantileOfSorted(latencies, 0.5) : null,
       p95: latencies.length ? quantileOfSorted(latencies, 0.95) : null,
       p99: latencies.length ? quantileOfSorted(latencies, 0.99) : null,
-      tokensPerSecond: generationMs > 0 ? tokens / (generationMs / 1000) : null,
+      tokensPerSecond: tokensPerSecond(tokens, generationMs),
     },
   };
 }

@@ -20,6 +20,8 @@ export async function dryRunAction(program: Command, io: CliIO, suitePath: strin
   const estimate = await estimateSuite(suitePath, {
     db: program.opts().db,
     models: opts.model,
+    prompts: opts.prompt,
+    against: opts.against,
     repeat: opts.repeat,
     concurrency: opts.concurrency,
     expectedOutputTokens: opts.expectedOutputTokens,

@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { registerInitCommand } from './commands/init.js';
 import { registerRunCommand } from './commands/run.js';
+import { registerTryCommand } from './commands/try.js';
 import { registerRunsCommand } from './commands/runs.js';
 import { registerShowCommand } from './commands/show.js';
 import { registerLabelsCommand } from './commands/labels.js';
@@ -40,6 +41,7 @@ export function createProgram(io: CliIO): Command {
 
   registerInitCommand(program, io);
   registerRunCommand(program, io);
+  registerTryCommand(program, io);
   registerWorkerCommand(program, io);
   registerRunsCommand(program, io);
   registerShowCommand(program, io);

@@ -6,12 +6,13 @@ import type { CliIO } from './cli-io.js';
 import { createProgress, type Progress } from './progress.js';
 import { positiveInt } from './options.js';
 
-/** --concurrency, --repeat and --model: what narrows or widens the plan of a run. */
+/** --concurrency, --repeat, --model and --prompt: what narrows or widens the plan of a run. */
 export function addPlanOverrideOptions(command: Command): Command {
   return command
     .addOption(new Option('--concurrency <n>', 'override the suite concurrency').argParser(positiveInt('--concurrency')))
     .addOption(new Option('--repeat <n>', 'override the suite repeat count').argParser(positiveInt('--repeat')))
-    .option('--model <label...>', 'only these models (labels or provider:model refs)')
+    .option('--model <label...>', 'only these models (labels or provider:model refs; a provider:model the suite lacks, on one of its providers, is added)')
+    .option('--prompt <id...>', 'only these prompt ids (variant ids stay label/promptId)')
     .option('--stream', "stream network models' answers and record time to first token (default: the suite's stream:)");
 }
 
@@ -24,6 +25,7 @@ function sharedRunSuiteOptions(program: Command, io: CliIO, opts: OptionValues, 
     concurrency: opts.concurrency,
     repeat: opts.repeat,
     models: opts.model,
+    prompts: opts.prompt,
     stream: opts.stream,
     signal: io.signal,
     onEvent: (e) => progress.onEvent(e),

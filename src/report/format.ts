@@ -16,6 +16,15 @@ export const costText = (x: number | null | undefined): string => (x === null ||
 
 export const ms = (x: number | null | undefined): string => (x === null || x === undefined ? 'n/a' : x < 10 ? `${x.toFixed(1)}ms` : `${Math.round(x)}ms`);
 
+/** A variant's streaming figures (issue #20) as the run report's tables show them: TTFT p50/p95, decode tokens/s. */
+export function streamingCells(
+  l: { streamed: number; ttftP50: number | null; ttftP95: number | null; decodeTokensPerSecond: number | null },
+  separator = '/',
+): string[] {
+  if (l.streamed === 0) return ['n/a', 'n/a'];
+  return [`${ms(l.ttftP50)}${separator}${ms(l.ttftP95)}`, l.decodeTokensPerSecond === null ? 'n/a' : l.decodeTokensPerSecond.toFixed(0)];
+}
+
 export const int = (x: number | null | undefined): string => (x === null || x === undefined ? 'n/a' : Math.round(x).toLocaleString('en-US'));
 
 export const num = (x: number | null | undefined, digits = 3): string => (x === null || x === undefined ? 'n/a' : x.toFixed(digits));

@@ -3,6 +3,7 @@ export { buildRunReport, loadRun, resultForJson } from './run-report.js';
 export type { RunReport, VariantSummary, RateLimitSummary } from './run-report-types.js';
 export { writeJsonReport } from './json-report.js';
 export { latestComparableRun, TRIAL_LABELS } from '../analysis/index.js';
+export { tryItemHeader, tryResultText, tryRetryText, trySummaryText, againstText, terminalBlock, type TryItem } from './try-report.js';
 export { addRunAnalysis, barsExitCode, gateSummary, storedBars, type BarResult, type BaselineChoice, type SegmentFigures } from './analysis.js';
 export { barResults, barText, casesNeededNote, describeBars, explainBar } from './bar-text.js';
 export { segmentWarningText } from './segment-warning.js';

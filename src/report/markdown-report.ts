@@ -4,7 +4,7 @@ import type { Store } from '../store/index.js';
 import type { RunReport } from './run-report-types.js';
 import { sampleFailures } from './failures.js';
 import { escapeMarkdownInline, markdownCode } from './escape.js';
-import { pct, ciText, costText, ms, num } from './format.js';
+import { pct, ciText, costText, ms, num, streamingCells } from './format.js';
 import { withSink } from './file-sink.js';
 import { renderAnalysisMarkdown } from './analysis-render.js';
 import { repeatReduceLine } from './terminal-report.js';
@@ -28,11 +28,16 @@ export async function renderMarkdownReport(store: Store, report: RunReport): Pro
   );
   out.push('');
   const method = report.variants.find((v) => v.passRateCi)?.passRateCi?.method.split(' ')[0] ?? 'wilson';
-  out.push(`| variant | cases | pass rate | 95% CI (${method}) | mean score | errors | paid | list cost | p50 / p95 latency |`);
-  out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  // Time to first token and decode speed only when a call was streamed (issue #20), as in the terminal table.
+  const streamed = report.variants.some((v) => v.latencyMs.streamed > 0);
+  out.push(
+    `| variant | cases | pass rate | 95% CI (${method}) | mean score | errors | paid | list cost | p50 / p95 latency |${streamed ? ' p50 / p95 TTFT | decode tok/s |' : ''}`,
+  );
+  out.push(`|---|---:|---:|---:|---:|---:|---:|---:|---:|${streamed ? '---:|---:|' : ''}`);
   for (const v of report.variants) {
+    const streaming = streamed ? ` ${streamingCells(v.latencyMs, ' / ').join(' | ')} |` : '';
     out.push(
-      `| ${escapeMarkdownInline(v.id)} | ${v.cases} | ${pct(v.passRate)} | ${ciText(v.passRateCi)} | ${num(v.meanScore)} | ${v.errors} | ${costText(v.costUsd)} | ${costText(v.listCostUsd)} | ${ms(v.latencyMs.p50)} / ${ms(v.latencyMs.p95)} |`,
+      `| ${escapeMarkdownInline(v.id)} | ${v.cases} | ${pct(v.passRate)} | ${ciText(v.passRateCi)} | ${num(v.meanScore)} | ${v.errors} | ${costText(v.costUsd)} | ${costText(v.listCostUsd)} | ${ms(v.latencyMs.p50)} / ${ms(v.latencyMs.p95)} |${streaming}`,
     );
   }
   const reduce = repeatReduceLine(report);

@@ -34,7 +34,19 @@ export interface VariantSummary {
   listCostUsd: number | null;
   /** Results whose model has no known price. */
   unpriced: number;
-  latencyMs: { p50: number | null; p95: number | null; method: string };
+  /**
+   * Latency of answered calls, and over the streamed ones (issue #20) time to first token and decode tokens/s
+   * (analysis' streamingFigures: null, and `streamed` 0, when no call was streamed).
+   */
+  latencyMs: {
+    p50: number | null;
+    p95: number | null;
+    method: string;
+    streamed: number;
+    ttftP50: number | null;
+    ttftP95: number | null;
+    decodeTokensPerSecond: number | null;
+  };
   /** What the judge checks cost in this run, apart from costUsd (0 without judges; null when a judge is unpriced). */
   judgeCostUsd?: number | null;
   /** With repeat > 1: the share of cases whose repeats disagree (see analysis.ts). */

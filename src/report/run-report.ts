@@ -136,6 +136,7 @@ export async function buildRunReport(store: Store, runRef: string, level = 0.95,
         p50: latencies.length ? quantileOfSorted(latencies, 0.5) : null,
         p95: latencies.length ? quantileOfSorted(latencies, 0.95) : null,
         method: 'linear interpolation between order statistics (numpy default)',
+        ...selection.streaming(v.id),
       },
     });
   }
@@ -197,6 +198,8 @@ export function resultForJson(r: ResultRow, pricing?: RunPricing) {
     score: r.score,
     cached: r.cached,
     latencyMs: r.latencyMs,
+    // A streamed call's time to first token (issue #20); null when not streamed.
+    ttftMs: r.ttftMs ?? null,
     costUsd: r.costUsd,
     listCostUsd: pricing ? pricing.list(r) : null,
     tokens: { input: r.inputTokens, output: r.outputTokens },

@@ -3,13 +3,15 @@ import type { Store } from '../store/index.js';
 import type { RateLimitSummary, RunReport } from './run-report-types.js';
 import { sampleFailures } from './failures.js';
 import { escapeTerminal } from './escape.js';
-import { pct, ciText, costText, ms, int, num, textTable } from './format.js';
+import { pct, ciText, costText, ms, int, num, streamingCells, textTable } from './format.js';
 import { renderAnalysisText } from './analysis-render.js';
 import { renderJudgeSummary } from './judge-summary.js';
 import { renderPassKText } from './pass-k-render.js';
 
 export function variantTable(report: RunReport): string {
   const method = report.variants.find((v) => v.passRateCi)?.passRateCi?.method ?? 'wilson';
+  // Time to first token and decode speed only when a call was streamed (issue #20): other runs' tables stay as they were.
+  const streamed = report.variants.some((v) => v.latencyMs.streamed > 0);
   const rows = report.variants.map((v) => [
     v.id,
     String(v.cases),
@@ -21,11 +23,24 @@ export function variantTable(report: RunReport): string {
     costText(v.costUsd),
     costText(v.listCostUsd),
     `${ms(v.latencyMs.p50)}/${ms(v.latencyMs.p95)}`,
+    ...(streamed ? streamingCells(v.latencyMs) : []),
   ]);
   return textTable(
-    ['variant', 'cases', 'pass rate', `95% CI (${method.split(' ')[0]})`, 'mean score', 'errors', 'tokens in/out', 'paid', 'list cost', 'p50/p95 latency'],
+    [
+      'variant',
+      'cases',
+      'pass rate',
+      `95% CI (${method.split(' ')[0]})`,
+      'mean score',
+      'errors',
+      'tokens in/out',
+      'paid',
+      'list cost',
+      'p50/p95 latency',
+      ...(streamed ? ['p50/p95 TTFT', 'decode tok/s'] : []),
+    ],
     rows,
-    [false, true, true, true, true, true, true, true, true, true],
+    [false, true, true, true, true, true, true, true, true, true, true, true],
   );
 }
 

@@ -24,7 +24,7 @@ import type { RateLimitFigures } from './rate-limit/controller.js';
 import { countMessageTokens } from './tokens.js';
 import { buildSimulatedUserTargets, loadToolModules, runAgentItem, type AgentContext, type AgentRetry } from './agent/index.js';
 import { withTurnChecks } from './turn-checks.js';
-import { loadReuse } from './reuse.js';
+import { loadReuse, reusedFigures } from './reuse.js';
 
 import type { RunOptions } from './run-options.js';
 
@@ -221,15 +221,7 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
       // Scored with the current checks; a cost check sees what the call cost at list price (the stored row may be a cache hit's 0).
       const listCost = pricer.cost(item.variant.model, reused.inputTokens ?? undefined, reused.outputTokens ?? undefined);
       const scored = await score(item, reused.output!, reused.latencyMs ?? undefined, listCost, reused.transcript);
-      const figures = {
-        cached: true,
-        latencyMs: reused.latencyMs,
-        inputTokens: reused.inputTokens,
-        outputTokens: reused.outputTokens,
-        costUsd: 0,
-        attempts: 0,
-      };
-      row = resultRow(runId, item, reused.output, scored, figures, reused.transcript); // costUsd 0: this run paid nothing
+      row = resultRow(runId, item, reused.output, scored, reusedFigures(reused), reused.transcript);
       budget?.noteJudging(item.variantId, judgeCostOf(row.checks));
     } else if (cachedResponse) {
       counts.cached++;

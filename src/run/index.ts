@@ -21,5 +21,6 @@ export { createJudgeClient, createRunJudge, judgeModelRef, judgeModelsInPlan, ty
 export { applyJudgeOutcome, scoreDeferredChecks, validateDeferredChecks, type DeferredPhaseSummary } from './judge-phase.js';
 export { takeRunLease, leaseIsLive, LEASE_TTL_MS, type LeaseHandle } from './lease.js';
 export { estimateJudges, type JudgeEstimate } from './judge-estimate.js';
+export { reusableKeys } from './reuse.js';
 export { RateLimits } from './rate-limit/registry.js';
 export type { RateBucket, RateBudget } from './rate-limit/budget.js';

@@ -4,13 +4,27 @@
 // rendered messages and the same repeat index. Variants are matched by (model label, prompt id), not by variant id: a
 // prompt added to the suite renames "gpt-4o" to "gpt-4o/v1" without changing what it calls.
 import { EvalspecError } from '../errors.js';
-import { stableStringify } from '../suite/index.js';
+import { PROVIDER_TYPE_FACTS, stableStringify } from '../suite/index.js';
 import type { Plan, Variant, WorkItem } from '../plan/index.js';
 import type { ResultRow, RunRecord, StoredVariant, Store } from '../store/index.js';
+import type { CallFigures } from './item-results.js';
 
 export interface ReuseSource {
   /** The stored result that answers this item, taken (each is reused once); undefined when it must be called. */
   take(item: WorkItem): ResultRow | undefined;
+}
+
+/** What a reused result's row stores of its call: cached, cost 0 (this run paid nothing), no time to first token. */
+export function reusedFigures(stored: ResultRow): CallFigures & { ttftMs: null } {
+  return {
+    cached: true,
+    ttftMs: null,
+    latencyMs: stored.latencyMs,
+    inputTokens: stored.inputTokens,
+    outputTokens: stored.outputTokens,
+    costUsd: 0,
+    attempts: 0,
+  };
 }
 
 /** The params a stored variant was called with: the stored config's `params`, then its model entry's own. */
@@ -18,8 +32,10 @@ function storedParams(config: Record<string, unknown>, variant: StoredVariant): 
   type Entry = { id: string; label?: string; params?: Record<string, unknown> };
   const entries = (Array.isArray(config.models) ? config.models : []) as (string | Entry)[];
   const sameRef = entries.map((e): Entry => (typeof e === 'string' ? { id: e } : e)).filter((e) => e.id === variant.model);
-  // Two entries of one ref differ by label; an ad-hoc --model (no entry) was called with the suite's params.
-  const entry = sameRef.length === 1 ? sameRef[0] : (sameRef.find((e) => e.label === variant.label) ?? sameRef.find((e) => e.label === undefined));
+  // The entry that gave the variant its label (its own, or the natural one: the model name, or the ref when two
+  // providers share it); none: an ad-hoc --model, called with the suite's params.
+  const natural = (e: Entry) => e.label === undefined && (variant.label === variant.modelId || variant.label === variant.model);
+  const entry = sameRef.find((e) => e.label === variant.label) ?? sameRef.find(natural);
   return { ...((config.params ?? {}) as Record<string, unknown>), ...(entry?.params ?? {}) };
 }
 
@@ -63,4 +79,20 @@ export async function loadReuse(store: Store, runId: string, plan: Plan): Promis
       return stableStringify(row.messages ?? []) === stableStringify(item.messages) ? row : undefined;
     },
   };
+}
+
+/**
+ * The keys of the plan's items that `reuseFrom: runId` would answer with no call (what a dry run and the playground's
+ * estimate leave out): network models' items that are not agents, as executeRun reuses them.
+ */
+export async function reusableKeys(store: Store, runId: string, plan: Plan): Promise<Set<string>> {
+  const reuse = await loadReuse(store, runId, plan);
+  const keys = new Set<string>();
+  const suite = plan.suite;
+  for (const item of plan.items()) {
+    const network = PROVIDER_TYPE_FACTS[item.variant.model.providerType].model !== 'file';
+    const agent = suite.tools.length > 0 || item.planned.case.turns !== undefined || item.planned.case.simulatedUser !== undefined;
+    if (network && !agent && reuse.take(item)) keys.add(item.key);
+  }
+  return keys;
 }

@@ -1,5 +1,6 @@
 // The suite stage: load and validate a suite file into a typed Suite. The only import surface of suite/.
 export { loadSuite, type Suite, type ModelRef, type LoadSuiteOptions } from './load.js';
+export { selectCases } from './selection.js';
 export { type Case, hashJson, stableStringify, loadCaseFile } from './cases.js';
 export { renderTemplate, renderDeep, templateVariables } from './template.js';
 export { resolveEnv, requireEnv, redactSecrets, envVariablesIn } from './env.js';

@@ -1,8 +1,9 @@
 // The --model and --prompt selections of loadSuite (issue #20): which of the suite's models and prompts a run plans,
-// and the ad-hoc models a --model ref adds ("the new model against our evals, today").
+// the ad-hoc models a --model ref adds ("the new model against our evals, today"), and `try`'s cases.
 import { EvalspecError } from '../errors.js';
 import type { Prompt } from './schema.js';
 import { suggest } from './suggest.js';
+import { hashJson } from './cases.js';
 
 /**
  * The --model selection: labels or refs of the suite's models, and `provider:model` refs the suite lacks on one of its
@@ -53,4 +54,38 @@ export function selectPrompts(prompts: Prompt[], wanted: string[], file: string)
     });
   }
   return prompts.filter((p) => wanted.includes(p.id));
+}
+
+/**
+ * `evalspec try --case ID... [--var k=v]`: only these cases, in the order given, each with the --var values over its
+ * own vars (a case so changed gets a hash of its own: it is never compared to its unchanged self).
+ */
+export function selectCases<C extends { id: string; vars: Record<string, unknown>; contentHash: string }>(
+  cases: C[],
+  ids: string[],
+  vars: Record<string, string>,
+  file: string,
+): C[] {
+  const byId = new Map(cases.map((c) => [c.id, c]));
+  const unknown = ids.filter((id) => !byId.has(id));
+  if (unknown.length > 0) {
+    const close = [...new Set(unknown.flatMap((id) => closeIds(id, [...byId.keys()])))];
+    throw new EvalspecError('USAGE', `--case ${unknown.join(',')}: no such case id in the suite`, {
+      file,
+      hint: close.length > 0 ? `close ids: ${close.join(', ')}` : `the suite's first case ids: ${[...byId.keys()].slice(0, 10).join(', ')}`,
+    });
+  }
+  const overridden = Object.keys(vars).length > 0;
+  return [...new Set(ids)].map((id) => {
+    const c = byId.get(id)!;
+    if (!overridden) return c;
+    return { ...c, vars: { ...c.vars, ...vars }, contentHash: hashJson({ case: c.contentHash, vars }).slice(0, 16) };
+  });
+}
+
+/** Up to five ids nearest to `id`: the closest by edit distance, then the ids that contain it or that it contains. */
+function closeIds(id: string, ids: string[]): string[] {
+  const guess = suggest(id, ids);
+  const related = ids.filter((other) => other.includes(id) || id.includes(other));
+  return [...new Set([...(guess ? [guess] : []), ...related])].slice(0, 5);
 }

@@ -10,6 +10,8 @@ export interface IndexedResult extends Omit<ResultListItem, 'preview' | 'label' 
   cached: boolean;
   inputTokens: number | null;
   outputTokens: number | null;
+  /** A streamed call's time to first token (issue #20); null when not streamed. */
+  ttftMs: number | null;
 }
 
 export interface RunIndex {
@@ -43,6 +45,7 @@ export function indexedResult(r: ResultRow, tags: string[]): IndexedResult {
     cached: r.cached,
     inputTokens: r.inputTokens,
     outputTokens: r.outputTokens,
+    ttftMs: r.ttftMs ?? null,
     failedChecks: failed.map((c) => c.metric || c.type),
     critical: failed.some((c) => c.severity === 'critical'),
     tags,

@@ -1,7 +1,7 @@
 // The viewer's per-variant figures of a run, computed from its in-memory index (run-index.ts) in one pass: the
 // run report's pass rate and interval (stats passRateFigure, the suite's repeat reducer, clusters) and its paid
 // and list cost (analysis/cost-figures.ts), so the first render shows what `evalspec run` printed.
-import { costsByVariant, reducedPassValue, runRepeatReducer } from '../analysis/index.js';
+import { costsByVariant, reducedPassValue, runRepeatReducer, StreamingTally } from '../analysis/index.js';
 import { clusterKey, passRateFigure, quantileOfSorted, wilsonInterval, type Interval } from '../stats/index.js';
 import type { RunIndex } from './run-index.js';
 import type { VariantSummary } from './types.js';
@@ -55,6 +55,8 @@ export function summarize(index: RunIndex): VariantSummary[] {
       outTok = 0,
       tokensKnown = 0;
     const latencies: number[] = [];
+    // Streamed calls (issue #20): folded as the run report folds them (analysis StreamingTally).
+    const streamed = new StreamingTally();
     const byCase = new Map<string, { passed: number; total: number }>();
     for (const r of index.results) {
       if (r.variantId !== v.id) continue;
@@ -67,6 +69,7 @@ export function summarize(index: RunIndex): VariantSummary[] {
       if (r.inputTokens !== null) ((inTok += r.inputTokens), (outTok += r.outputTokens ?? 0), tokensKnown++);
       if (r.errorClass === null && !r.cached && r.costUsd === null) unpriced++;
       if (r.errorClass === null && r.latencyMs !== null) latencies.push(r.latencyMs);
+      if (r.errorClass === null && r.ttftMs !== null) streamed.add(r.ttftMs, r.latencyMs, r.outputTokens);
       const e = byCase.get(r.caseId) ?? { passed: 0, total: 0 };
       e.total++;
       if (r.pass === true) e.passed++;
@@ -94,6 +97,7 @@ export function summarize(index: RunIndex): VariantSummary[] {
         p50: latencies.length ? quantileOfSorted(latencies, 0.5) : null,
         p95: latencies.length ? quantileOfSorted(latencies, 0.95) : null,
         method: 'linear interpolation between order statistics (numpy default)',
+        ...streamed.figures(),
       },
     };
   });

@@ -157,7 +157,16 @@ export interface VariantSummary {
   /** The same calls at list price (cache hits priced from their tokens); null when unknown. */
   listCostUsd: number | null;
   unpriced: number;
-  latencyMs: { p50: number | null; p95: number | null; method: string };
+  /** Over streamed calls (issue #20): time to first token and decode tokens/s; null (streamed 0) when none was. */
+  latencyMs: {
+    p50: number | null;
+    p95: number | null;
+    method: string;
+    streamed: number;
+    ttftP50: number | null;
+    ttftP95: number | null;
+    decodeTokensPerSecond: number | null;
+  };
   /** With repeats: pass^1 … pass^n and pass@1 … pass@n (src/analysis/pass-k-curve.ts); absent with one repeat. */
   passHatK?: PassKPoint[];
   passAtK?: PassKPoint[];

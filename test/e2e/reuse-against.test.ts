@@ -151,6 +151,63 @@ describe('against a stored run', () => {
     expect(fake.server.requests.every((r) => r.messages.at(-1)!.content.includes('briefly'))).toBe(true);
   });
 
+  it('scores reused results with the current checks; changed params are called again', async () => {
+    const { suite, db } = setUp({ cases: 3 });
+    const first = await runSuite(suite, { db, cache: false });
+    expect(first.report.variants[0]).toMatchObject({ passed: 1, failed: 2 });
+    // A check every answer fails: the reused results are scored again (no call) and now all fail.
+    writeFileSync(
+      suite,
+      readFileSync(suite, 'utf8').replace('checks: [{ type: contains, value: "CODE-{{n}}" }]', 'checks: [{ type: contains, value: "zzz" }]'),
+    );
+    fake.server.reset();
+    const rescored = await runSuite(suite, { db, cache: false, against: first.outcome.runId });
+    expect(rescored.outcome.counts).toMatchObject({ reused: 3, called: 0 });
+    expect(rescored.report.variants[0]).toMatchObject({ passed: 0, failed: 3 });
+    // Other params are another call: nothing reused.
+    writeFileSync(suite, `${readFileSync(suite, 'utf8')}params: { temperature: 0.9 }\n`);
+    const changed = await runSuite(suite, { db, cache: false, against: first.outcome.runId });
+    expect(changed.outcome.counts).toMatchObject({ reused: 0, called: 3 });
+    expect(fake.server.requests).toHaveLength(3);
+  });
+
+  it('two entries of one model ref, told apart by label and params, are each reused', async () => {
+    const { suite, db } = setUp({ models: '[openai:gpt-4o-mini, { id: openai:gpt-4o-mini, label: mini-hot, params: { temperature: 1 } }]', cases: 2 });
+    const first = await runSuite(suite, { db, cache: false });
+    fake.server.reset();
+    const again = await runSuite(suite, { db, cache: false, against: first.outcome.runId });
+    expect(again.outcome.counts).toMatchObject({ reused: 4, called: 0 });
+    expect(fake.server.requests).toHaveLength(0);
+  });
+
+  it('a resumed --against run plans against the same stored run and still reuses it', async () => {
+    const { suite, db } = setUp({ cases: 3 });
+    const first = await runSuite(suite, { db });
+    fake.server.reset();
+    const stop = new AbortController();
+    const cut = await runSuite(suite, {
+      db,
+      models: ['openai:gpt-4o'],
+      against: 'latest',
+      cache: false,
+      concurrency: 1,
+      signal: stop.signal,
+      onEvent: (e) => e.type === 'call-end' && !e.row.cached && stop.abort(),
+    });
+    expect(cut.outcome.status).toBe('cancelled');
+    const calledBefore = fake.server.requests.length;
+    const resumed = await runSuite(undefined, { db, resume: cut.outcome.runId, cache: false });
+    expect(resumed.outcome.status).toBe('completed');
+    expect(resumed.againstRunId).toBe(first.outcome.runId);
+    // 3 cases of gpt-4o in all, over both invocations; the stored variant is never called.
+    expect(fake.server.requests.map((r) => r.model)).toEqual(['gpt-4o', 'gpt-4o', 'gpt-4o']);
+    expect(calledBefore).toBeGreaterThanOrEqual(1);
+    expect(resumed.report.variants.map((v) => [v.id, v.cached])).toEqual([
+      ['gpt-4o-mini', 3],
+      ['openai:gpt-4o', 0],
+    ]);
+  });
+
   it('an unknown run, or no run to compare with, is RUN_NOT_FOUND naming the fix', async () => {
     const { suite, db } = setUp();
     await expect(runSuite(suite, { db, against: 'latest' })).rejects.toMatchObject({ code: 'RUN_NOT_FOUND', hint: expect.stringContaining('evalspec run') });

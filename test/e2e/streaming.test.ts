@@ -143,3 +143,31 @@ describe.each(WIRES)('streamed calls on the $name wire', (wire) => {
     }
   });
 });
+
+describe('a streamed run served from the cache', () => {
+  const fake = useFakeProvider({ apiKey: KEY, answer, chunkDelayMs: 5 });
+
+  it('stores no TTFT for a cache hit and reports no deltas (nothing was streamed); the first run filled the cache as a plain one would', async () => {
+    const wire = WIRES[0];
+    process.env[wire.env] = KEY;
+    try {
+      const dir = tempDir();
+      writeFiles(dir, { 'evalspec.yaml': suiteYaml(wire, fake.server, 'stream: true\n'), 'cases.jsonl': jsonl(CASES) });
+      const db = dbPath(dir);
+      const first = await runSuite(join(dir, 'evalspec.yaml'), { db });
+      const events: RunEvent[] = [];
+      const second = await runSuite(join(dir, 'evalspec.yaml'), { db, onEvent: (e) => events.push(e) });
+      expect(second.outcome.counts).toMatchObject({ cached: N, called: 0 });
+      expect(fake.server.requests).toHaveLength(N); // the suite's `stream: true` streamed the first run's calls only
+      expect(fake.server.requests.every((r) => r.stream)).toBe(true);
+      expect(events.some((e) => e.type === 'call-delta')).toBe(false);
+      expect(resultsOf(dir, first.outcome.runId).every((r) => r.ttft_ms! > 0)).toBe(true);
+      expect(resultsOf(dir, second.outcome.runId).map((r) => r.ttft_ms)).toEqual([null, null, null]);
+      // A plain run of the same calls is served by the entries the streamed run wrote.
+      const plain = await runSuite(join(dir, 'evalspec.yaml'), { db, stream: false });
+      expect(plain.outcome.counts).toMatchObject({ cached: N, called: 0 });
+    } finally {
+      delete process.env[wire.env];
+    }
+  });
+});

@@ -25,7 +25,14 @@ export const jsonReportSchema = z.object({
       // What this run paid (a cache hit costs 0) and the same calls at list price; null when unknown.
       costUsd: nullableNumber,
       listCostUsd: nullableNumber,
-      latencyMs: z.object({ p50: nullableNumber, p95: nullableNumber }),
+      latencyMs: z.object({
+        p50: nullableNumber,
+        p95: nullableNumber,
+        streamed: z.number().int().min(0),
+        ttftP50: nullableNumber,
+        ttftP95: nullableNumber,
+        decodeTokensPerSecond: nullableNumber,
+      }),
     }),
   ),
   // Rate limits met by the run (run/rate-limit/), only when one was: per minute, null when unknown.
@@ -52,6 +59,7 @@ export const jsonReportSchema = z.object({
       score: nullableNumber,
       cached: z.boolean(),
       latencyMs: nullableNumber,
+      ttftMs: nullableNumber,
       costUsd: nullableNumber,
       listCostUsd: nullableNumber,
       error: z.object({ class: z.string(), message: z.string().nullable() }).nullable(),

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { CliIO } from '../cli-io.js';
 import { Option } from 'commander';
 import { openStore } from '../../store/index.js';
-import { incompleteRunAdvice, REPORTERS, reportRunEnd } from '../../report/index.js';
+import { againstText, incompleteRunAdvice, REPORTERS, reportRunEnd } from '../../report/index.js';
 import { positiveInt } from '../options.js';
 import { addPlanOverrideOptions, runSuiteWithProgress } from '../run-options.js';
 import { addReportFileOptions, reportFileOptions } from '../report-options.js';
@@ -19,7 +19,11 @@ export function registerRunCommand(program: Command, io: CliIO): void {
   addReportFileOptions(command)
     .option('--label <name>', 'label the run (e.g. main) so later runs can compare with it')
     .option('--no-cache', 'call providers even when an identical call is cached')
-    .option('--resume <runId>', 'finish an interrupted run without re-calling completed cases');
+    .option('--resume <runId>', 'finish an interrupted run without re-calling completed cases')
+    .option(
+      '--against <runId|latest>',
+      "compare with a stored run: plan the selected models/prompts and that run's variants on its cases, reusing its unchanged results (latest: the suite's newest completed run that is not a try or playground run)",
+    );
   addPlanOverrideOptions(command)
     .option('--no-progress', 'no progress output')
     .option('--failures <n>', 'failing cases to show per variant', '3')
@@ -50,11 +54,13 @@ export function registerRunCommand(program: Command, io: CliIO): void {
       allowInconclusive: opts.allowInconclusive,
       isolateChecks: Boolean(opts.isolateChecks),
       allowEmpty: opts.allowEmpty,
+      against: opts.against,
     });
     const store = openStore(program.opts().db);
     let advice = '';
     try {
       await reportRunEnd([REPORTERS.terminal.create({ write: io.stdout, failures: Number(opts.failures) })], result.report, store);
+      if (result.againstRunId) io.stdout(`\n${againstText(result.againstRunId, result.outcome.counts)}`);
       io.stdout(`\nstored in ${store.location} as run ${result.outcome.runId}; show it again: evalspec show ${result.outcome.runId}\n`);
       if (result.outcome.status === 'incomplete') advice = await incompleteRunAdvice(store, result.outcome.runId);
     } finally {

@@ -118,6 +118,16 @@ export function RunPage({ runId, params }: { runId: string; params: URLSearchPar
                 <td className="num">{usd(v.listCostUsd)}</td>
                 <td className="num nowrap">
                   {ms(v.latencyMs.p50)} / {ms(v.latencyMs.p95)}
+                  {v.latencyMs.streamed > 0 && (
+                    <div
+                      className="muted small"
+                      data-testid="ttft"
+                      title={`over ${v.latencyMs.streamed} streamed calls; decode tokens/s = output tokens ÷ (latency − TTFT)`}
+                    >
+                      TTFT {ms(v.latencyMs.ttftP50)} / {ms(v.latencyMs.ttftP95)}
+                      {v.latencyMs.decodeTokensPerSecond !== null && ` · ${Math.round(v.latencyMs.decodeTokensPerSecond)} tok/s`}
+                    </div>
+                  )}
                 </td>
               </tr>
             ))}
