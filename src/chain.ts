@@ -106,7 +106,15 @@ export function createChain(input: ChainInput): Chain {
         return answer.text;
       } catch (error) {
         const why = message(error);
-        steps.push({ ...base, output: '', latencyMs: Math.round(performance.now() - started), inputTokens: null, outputTokens: null, costUsd: null, error: why });
+        steps.push({
+          ...base,
+          output: '',
+          latencyMs: Math.round(performance.now() - started),
+          inputTokens: null,
+          outputTokens: null,
+          costUsd: null,
+          error: why,
+        });
         throw new Error(`chain step "${name}" (${spec.model}) failed: ${why}`, { cause: error });
       }
     },

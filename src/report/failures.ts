@@ -52,7 +52,9 @@ const STEP_CALL = /\bstep (\d+): ([A-Za-z0-9_.-]{1,64})\(/;
  */
 function chainLine(chain: ChainStep[]): string {
   const cut = (text: string) => (text.length > 40 ? `${text.slice(0, 39)}…` : text);
-  const steps = chain.map((s) => `${s.name}${s.model ? ` [${s.model}]` : ''} ${s.error !== undefined ? `failed: ${cut(s.error)}` : JSON.stringify(cut(s.output))}`);
+  const steps = chain.map(
+    (s) => `${s.name}${s.model ? ` [${s.model}]` : ''} ${s.error !== undefined ? `failed: ${cut(s.error)}` : JSON.stringify(cut(s.output))}`,
+  );
   return `chain of ${chain.length} step${chain.length === 1 ? '' : 's'}: ${steps.join(' → ')}`;
 }
 

@@ -54,7 +54,8 @@ export function parseChainSteps(steps: unknown, who: string): ChainStep[] {
       outputTokens: figure(s.outputTokens, bad, `${named} has \`outputTokens\``),
       costUsd: figure(s.costUsd, bad, `${named} has a \`costUsd\``),
     };
-    if (s.messages !== undefined && s.messages !== null) step.messages = stepMessages(s.messages, () => bad(`${named} has \`messages\` that are not [{ role, content }]`));
+    if (s.messages !== undefined && s.messages !== null)
+      step.messages = stepMessages(s.messages, () => bad(`${named} has \`messages\` that are not [{ role, content }]`));
     if (s.error !== undefined && s.error !== null) step.error = typeof s.error === 'string' ? s.error : JSON.stringify(s.error);
     return step;
   });

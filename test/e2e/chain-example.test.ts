@@ -7,36 +7,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startFakeProvider, type FakeProvider, type FakeRequest } from '../fake-provider/server.js';
+import type { FakeProvider } from '../fake-provider/server.js';
 import { KEY } from '../fake-provider/helpers.js';
-import { REPO, cleanupTempDirs, runCli, tempDir, writeFiles, type CliResult } from '../helpers/cli.js';
+import { cleanupTempDirs, runCli, tempDir, writeFiles, type CliResult } from '../helpers/cli.js';
+import { CHAIN_CASES as CASES, runChainExample, startChainFake } from '../helpers/chain-example.js';
 import { queryDb } from '../helpers/store.js';
 
-const EXAMPLE = join(REPO, 'examples/chain');
-const CASES: { id: string; vars: { ticket: string; topic: string } }[] = readFileSync(join(EXAMPLE, 'cases.jsonl'), 'utf8')
-  .trim()
-  .split('\n')
-  .map((line) => JSON.parse(line));
-const topicOf = (ticket: string) => CASES.find((c) => c.vars.ticket === ticket)!.vars.topic;
-
-// Token counts the fake provider reports for each step (what the prices below multiply).
-const CLASSIFY = { inputTokens: 60, outputTokens: 2 };
-const ANSWER = { inputTokens: 80, outputTokens: 40 };
-// OpenAI's published list prices, USD per million tokens: gpt-4o $2.50 in / $10.00 out, gpt-4o-mini $0.15 / $0.60.
+// OpenAI's published list prices, USD per million tokens: gpt-4o $2.50 in / $10.00 out, gpt-4o-mini $0.15 / $0.60;
+// the fake reports 60 in / 2 out for a classify step and 80 in / 40 out for an answer (helpers/chain-example.ts).
 const classify4o = (60 * 2.5 + 2 * 10) / 1e6; // 0.000170
 const classifyMini = (60 * 0.15 + 2 * 0.6) / 1e6; // 0.0000102
 const answer4o = (80 * 2.5 + 40 * 10) / 1e6; // 0.000600
-
-/** The fake models: gpt-4o routes every ticket right; gpt-4o-mini calls the seat question "account". */
-function answer(req: FakeRequest) {
-  const system = req.messages[0].content;
-  const ticket = req.messages.at(-1)!.content;
-  if (system.startsWith('Classify')) {
-    const topic = req.model === 'gpt-4o-mini' && ticket.includes('three people') ? 'account' : topicOf(ticket);
-    return { text: topic, ...CLASSIFY };
-  }
-  return { text: `Thanks for writing: we are on it (${/You are the (\w+) support desk/.exec(system)![1]}).`, ...ANSWER };
-}
 
 interface Row {
   case_id: string;
@@ -57,16 +38,8 @@ describe('examples/chain', () => {
   let rows: Row[];
   beforeAll(async () => {
     // The rude-agent ticket is refused by the classify step (a 400, not retried): the chain goes on as "general".
-    fake = await startFakeProvider({
-      apiKey: KEY,
-      answer,
-      fault: (req) => (req.messages[0].content.startsWith('Classify') && req.messages.at(-1)!.content.includes('rude') ? { kind: '400', message: 'content filtered' } : undefined),
-    });
-    dir = tempDir();
-    run = await runCli(['run', EXAMPLE, '--no-progress', '--json', 'out.json'], {
-      cwd: dir,
-      env: { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: fake.openaiBaseURL },
-    });
+    fake = await startChainFake();
+    ({ dir, run } = await runChainExample(fake, ['--json', 'out.json']));
     rows = queryDb<Row>(dir, 'SELECT case_id, variant_id, pass, output, input_tokens, output_tokens, cost_usd, transcript_json, error_class FROM results');
   });
   afterAll(async () => {
@@ -74,7 +47,16 @@ describe('examples/chain', () => {
     cleanupTempDirs();
   });
   const row = (variant: string, caseId: string) => rows.find((r) => r.variant_id === variant && r.case_id === caseId)!;
-  const chainOf = (r: Row) => JSON.parse(r.transcript_json!).chain as { name: string; model: string | null; messages?: unknown[]; output: string; costUsd: number | null; error?: string; inputTokens: number | null }[];
+  const chainOf = (r: Row) =>
+    JSON.parse(r.transcript_json!).chain as {
+      name: string;
+      model: string | null;
+      messages?: unknown[];
+      output: string;
+      costUsd: number | null;
+      error?: string;
+      inputTokens: number | null;
+    }[];
 
   it('runs both chains on every ticket, each step calling the model its entry names', () => {
     expect(run.exitCode, run.stderr).toBe(0);

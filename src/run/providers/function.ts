@@ -38,7 +38,15 @@ async function functionTarget(suite: Suite, model: ModelRef, _warnings: string[]
       const out = await fn.call(input, req.signal, cfg.timeout_ms ?? suite.timeoutMs);
       if (typeof out === 'string') return { text: out };
       if (out && typeof out === 'object' && 'output' in out) {
-        const o = out as { output: unknown; inputTokens?: number; outputTokens?: number; costUsd?: number; context?: unknown; metadata?: unknown; steps?: unknown };
+        const o = out as {
+          output: unknown;
+          inputTokens?: number;
+          outputTokens?: number;
+          costUsd?: number;
+          context?: unknown;
+          metadata?: unknown;
+          steps?: unknown;
+        };
         const text = typeof o.output === 'string' ? o.output : JSON.stringify(o.output);
         const who = `${model.ref} (case "${req.caseId}")`;
         const chain = o.steps === undefined || o.steps === null ? undefined : parseChainSteps(o.steps, who);

@@ -41,7 +41,9 @@ export function ChainView({ steps }: { steps: ChainStep[] }) {
             )}
             {s.messages && s.messages.length > 0 && (
               <details className="chain-messages">
-                <summary className="small">sent {s.messages.length} message{s.messages.length === 1 ? '' : 's'}</summary>
+                <summary className="small">
+                  sent {s.messages.length} message{s.messages.length === 1 ? '' : 's'}
+                </summary>
                 {s.messages.map((m, j) => (
                   <div key={j} className={`message message-${m.role}`} data-role={m.role}>
                     <div className="message-role plain-text">{m.role}</div>
