@@ -1,7 +1,8 @@
 // A `function:` chain's steps in the viewer (issue #20, docs/playground.md "Chains"), in real headless Chromium
 // over the store a real run of examples/chain wrote (the built CLI against the loopback fake provider): the case
 // endpoint serves the steps; the case page shows each step's name, model, tokens, cost and output, marks the step
-// that failed with its error, shows what a step sent on demand, and renders markup in a step's output as text.
+// that failed with its error, shows what a step sent on demand, and renders markup in a step's output as text; the
+// compare page puts two variants' chains side by side, step by step, marking the steps that differ.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -90,7 +91,27 @@ run('chain steps in the viewer (Chromium)', () => {
     const failed = c.locator('.chain-steps > li.step-failed');
     expect(await failed.getAttribute('data-chain-step')).toBe('classify');
     expect(await failed.locator('.error-box').textContent()).toContain('content filtered');
+    // No tokens came back and the failed call is not billed (as the run counts it): no "n/a", no "unknown".
+    expect(await failed.locator('.step-head').textContent()).not.toMatch(/tokens|unknown/);
+    expect(await failed.locator('.step-head').textContent()).toContain('not billed');
     expect(await c.locator('.chain-steps > li[data-chain-step="answer"] .message-assistant').textContent()).toContain('(general)');
+  });
+
+  it('compares two chains step by step on the compare page, marking the steps that differ', async () => {
+    await page.goto(`${viewer.url}#/compare?runA=${runId}&variantA=all-4o&variantB=mini-classifier`);
+    await page.waitForSelector('[data-testid=chain-compare]', { timeout: 15_000 });
+    // The one flipped case comes first: seats-added, misrouted by the cheaper classifier.
+    expect(await page.locator('[data-testid=case-diff] .case-diff-head a').textContent()).toBe('seats-added');
+    const rows = page.locator('[data-testid=chain-compare] .transcript-compare-row[data-step]');
+    // Both steps differ: the classify step's model and output, then the desk that answered.
+    expect(await rows.evaluateAll((els) => els.map((e) => [e.getAttribute('data-step'), e.getAttribute('data-differs')]))).toEqual([
+      ['1', 'true'],
+      ['2', 'true'],
+    ]);
+    expect(await rows.nth(0).locator('.side-a .step-head').textContent()).toContain('openai:gpt-4o');
+    expect(await rows.nth(0).locator('.side-b .step-head').textContent()).toContain('openai:gpt-4o-mini');
+    expect(await rows.nth(0).locator('.side-a .message-assistant').textContent()).toContain('billing');
+    expect(await rows.nth(0).locator('.side-b .message-assistant').textContent()).toContain('account');
   });
 
   it('renders markup in a step output as text (no element, no dialog, no page error)', async () => {
