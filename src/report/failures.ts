@@ -2,7 +2,7 @@
 // line on what it did (agentFailureLine): why it stopped and the step and tool call where its first failing
 // behaviour check points, so a reader sees where the agent went wrong without opening the viewer.
 import type { ResultRow, Store, StoredCheck } from '../store/index.js';
-import { describeCall, toolCallsOf, type Transcript } from '../score/index.js';
+import { describeCall, toolCallsOf, type ChainStep, type Transcript } from '../score/index.js';
 
 export interface FailureSample {
   variantId: string;
@@ -45,6 +45,19 @@ const BEHAVIOUR_CHECKS = new Set(['tool-called', 'tool-not-called', 'tool-args',
 /** How the behaviour checks name a call in a reason: `step 3: cancel_reservation({…})` (tool-calls.ts describeRecord). */
 const STEP_CALL = /\bstep (\d+): ([A-Za-z0-9_.-]{1,64})\(/;
 
+/**
+ * A `function:` chain's steps in one line (docs/playground.md "Chains"), each with its model and the start of its
+ * output or its error, e.g. `chain of 2 steps: classify [openai:gpt-4o-mini] "account" → answer [openai:gpt-4o]
+ * "Thanks…"`: which step went wrong, without opening the viewer. Raw text: every format escapes it.
+ */
+function chainLine(chain: ChainStep[]): string {
+  const cut = (text: string) => (text.length > 40 ? `${text.slice(0, 39)}…` : text);
+  const steps = chain.map(
+    (s) => `${s.name}${s.model ? ` [${s.model}]` : ''} ${s.error !== undefined ? `failed: ${cut(s.error)}` : JSON.stringify(cut(s.output))}`,
+  );
+  return `chain of ${chain.length} step${chain.length === 1 ? '' : 's'}: ${steps.join(' → ')}`;
+}
+
 function stopText(t: Transcript): string {
   const steps = `${t.steps} step${t.steps === 1 ? '' : 's'}`;
   switch (t.stop) {
@@ -72,6 +85,7 @@ function stopText(t: Transcript): string {
  */
 export function agentFailureLine(row: Pick<ResultRow, 'transcript' | 'checks'>): string | null {
   const t = row.transcript;
+  if (t?.chain?.length) return chainLine(t.chain);
   if (!t || t.steps === 0) return null;
   let first: { check: StoredCheck; step: number | null; tool: string | null } | undefined;
   for (const check of row.checks) {

@@ -3,6 +3,8 @@ export { executeRun, newRunId, cacheKeyFor, FORMAT_VERSION, type RunOptions, typ
 export { classifyError, parseRetryAfter, backoffMs, type ErrorClass, type ClassifiedError, type RetryPolicy } from './errors.js';
 export { type CallTarget, type CallRequest, type CallResponse } from './call-target.js';
 export { readReplayFile } from './providers/replay.js';
+export { networkLanguageModel } from './providers/registry.js';
+export type { ChainProvider } from './chain-steps.js';
 export { fromOpenAIMessages, OpenAIMessagesError } from './openai-transcript.js';
 export { createPricer, type Pricer, type PriceInfo, type PricedModel } from './pricing.js';
 export { SecretScrubber } from './secrets.js';

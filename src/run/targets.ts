@@ -3,7 +3,9 @@
 // `function:` calls the user's own code; `replay:` reads logged outputs.
 import type { Suite, ModelRef } from '../suite/index.js';
 import type { CallTarget } from './call-target.js';
+import { chainProviders, priceChain } from './chain-targets.js';
 import { networkTarget } from './network-target.js';
+import { createPricer } from './pricing.js';
 import { providerDefinition } from './providers/registry.js';
 import type { SecretScrubber } from './secrets.js';
 import type { RateLimits } from './rate-limit/registry.js';
@@ -19,13 +21,16 @@ export async function buildTargets(
   rateLimits: RateLimits,
 ): Promise<Map<string, CallTarget>> {
   const targets = new Map<string, CallTarget>();
+  const context = { chainProviders: chainProviders(suite) };
+  const pricer = createPricer();
   for (const model of models) {
     const definition = providerDefinition(suite.providers[model.providerId].type);
     const target =
       definition.kind === 'network'
         ? networkTarget(suite, model, definition, scrubber, warnings, rateLimits)
-        : await definition.createTarget(suite, model, warnings);
-    targets.set(model.label, target);
+        : await definition.createTarget(suite, model, warnings, context);
+    // A `function:` chain's steps are priced, and its totals summed, once it answered (chain-targets.ts).
+    targets.set(model.label, target.kind === 'function' ? { ...target, call: async (req) => priceChain(await target.call(req), suite, pricer) } : target);
   }
   return targets;
 }

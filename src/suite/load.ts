@@ -45,6 +45,8 @@ export interface ModelRef {
   line?: number;
   /** The model's declared rate limits (its own rate_limit, else its provider's). */
   rateLimit?: RateLimitSpec;
+  /** `config:` of its provider and its entry (the entry's keys win): a `function:` model's `input.config`. */
+  config?: Record<string, unknown>;
 }
 
 export interface Suite {
@@ -173,6 +175,7 @@ function parseModels(cfg: SuiteFile, providers: Suite['providers'], file: string
       price: spec.price,
       line,
       rateLimit: ('rate_limit' in spec ? spec.rate_limit : undefined) ?? provider.rate_limit,
+      ...modelConfig(provider.config, 'config' in spec ? spec.config : undefined),
       priceAs:
         'price_as' in spec && spec.price_as
           ? { providerType: spec.price_as.split(':')[0], modelId: spec.price_as.slice(spec.price_as.indexOf(':') + 1) }
@@ -195,6 +198,11 @@ function parseModels(cfg: SuiteFile, providers: Suite['providers'], file: string
     seen.add(m.label);
   }
   return models.map(({ explicitLabel: _explicit, ...m }) => m);
+}
+
+/** A model's `config:` over its provider's (absent when neither has one, so other models' refs are unchanged). */
+function modelConfig(ofProvider: Record<string, unknown> | undefined, ofModel: Record<string, unknown> | undefined): { config?: Record<string, unknown> } {
+  return ofProvider || ofModel ? { config: { ...ofProvider, ...ofModel } } : {};
 }
 
 function resolveProviders(cfg: SuiteFile, file: string, lineOf: (p: (string | number)[]) => number | undefined): Suite['providers'] {

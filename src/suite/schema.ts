@@ -47,13 +47,19 @@ export const providerConfigSchema = z.strictObject({
   timeout_ms: z.number().int().positive().optional(),
   /** Limits of each of this provider's models (a model's own rate_limit wins). */
   rate_limit: rateLimitSchema.optional(),
+  /** Handed to a `function:` model as `input.config` (a model's own `config:` keys win): e.g. a chain's per-step models. */
+  config: z.record(z.string(), z.unknown()).optional(),
 });
 export type ProviderConfig = z.infer<typeof providerConfigSchema>;
 
 /** A model: "provider:model", or an entry with a label, params, price or price_as (the shape judge models share) and its declared rate limit. */
 export const modelEntrySchema = z.union([
   z.string().min(1),
-  modelEntryObjectSchema(z.string().min(1), z.string().min(1)).extend({ rate_limit: rateLimitSchema.optional() }),
+  modelEntryObjectSchema(z.string().min(1), z.string().min(1)).extend({
+    rate_limit: rateLimitSchema.optional(),
+    /** A `function:` model's `input.config` (docs/playground.md "Chains"): two entries of one file may differ only here. */
+    config: z.record(z.string(), z.unknown()).optional(),
+  }),
 ]);
 export type ModelEntry = z.infer<typeof modelEntrySchema>;
 
@@ -156,7 +162,7 @@ export const VALID_KEYS = {
   retries: Object.keys(retriesSchema.shape),
   bar: Object.keys(barSchema.shape),
   case: Object.keys(caseRecordSchema.shape),
-  model: ['id', 'label', 'params', 'price', 'price_as', 'rate_limit'],
+  model: ['id', 'label', 'params', 'price', 'price_as', 'rate_limit', 'config'],
   rateLimit: Object.keys(rateLimitSchema.shape),
   repeat: ['n', 'reduce'],
   tool: VALID_TOOL_KEYS,

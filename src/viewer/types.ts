@@ -128,6 +128,20 @@ export interface Transcript {
   context?: RetrievedDocument[];
   metadata?: Record<string, unknown>;
   problems?: { step: number | null; class: ToolErrorClass; message: string }[];
+  /** A `function:` chain's steps in order (docs/playground.md "Chains"). */
+  chain?: ChainStep[];
+}
+export interface ChainStep {
+  name: string;
+  /** provider:model; null for a step that called no model. */
+  model: string | null;
+  messages?: { role: string; content: string }[];
+  output: string;
+  latencyMs: number | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  costUsd: number | null;
+  error?: string;
 }
 
 export interface CaseRow {

@@ -48,6 +48,7 @@ const STAGE_GRAPH: StageGraph = {
   'pipeline.ts': ['plan', 'report', 'run', 'score', 'stats', 'store', 'suite', 'user-code'],
   'estimate-suite.ts': ['pipeline.ts', 'plan', 'run', 'store', 'suite'],
   distribute: ['pipeline.ts', 'plan (types)', 'run', 'store'],
+  'chain.ts': ['run', 'score (types)', 'suite'],
   playground: ['analysis', 'estimate-suite.ts', 'pipeline.ts', 'plan', 'report', 'run', 'score', 'stats', 'store', 'suite', 'viewer (types)'],
   cli: [
     'analysis',

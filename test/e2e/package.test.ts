@@ -3,9 +3,11 @@
 // only the declared `dependencies` (so a runtime import of a devDependency fails here), then used.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { REPO, cleanupTempDirs, tempDir } from '../helpers/cli.js';
+import { CHAIN_EXAMPLE, startChainFake } from '../helpers/chain-example.js';
+import { KEY } from '../fake-provider/helpers.js';
 
 interface Ran {
   stdout: string;
@@ -166,6 +168,23 @@ describe('the npm package', () => {
     } finally {
       view.removeAllListeners('exit');
       view.kill('SIGINT');
+    }
+  });
+
+  it('lets a chain module of the project import `evalspec/chain` (examples/chain against the fake provider)', async () => {
+    const fake = await startChainFake();
+    try {
+      cpSync(CHAIN_EXAMPLE, join(project, 'chain'), { recursive: true });
+      const env = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', OPENAI_API_KEY: KEY, OPENAI_BASE_URL: fake.openaiBaseURL };
+      const child = spawn(process.execPath, [cli(), 'run', 'chain', '--no-progress', '--json', 'chain.json'], { cwd: project, env, stdio: 'ignore' });
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(code).toBe(0);
+      const report = JSON.parse(readFileSync(join(project, 'chain.json'), 'utf8')) as { results: { error: unknown; transcript?: { chain?: unknown[] } }[] };
+      // Both variants on 8 tickets, each result with its two steps: the import resolved to the installed package.
+      expect(report.results).toHaveLength(16);
+      for (const r of report.results) expect([r.error, r.transcript?.chain?.length]).toEqual([null, 2]);
+    } finally {
+      await fake.close();
     }
   });
 });

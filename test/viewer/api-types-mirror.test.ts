@@ -7,7 +7,7 @@ import type * as Viewer from '../../src/viewer/types.js';
 import type { CaseRow, LabelRow, ResultRow, RunState, RunStatus, StoredCheck, StoredVariant } from '../../src/store/index.js';
 import type { RunReport, VariantSummary } from '../../src/report/index.js';
 import type { Interval } from '../../src/stats/index.js';
-import type { JudgeDetail, Transcript } from '../../src/score/index.js';
+import type { ChainStep, JudgeDetail, Transcript } from '../../src/score/index.js';
 import type { MonitorAlert, ProductionLabel, ProductionRecord, ProductionReviewItem, ProductionScore } from '../../src/store/index.js';
 import type * as Monitor from '../../src/monitor/index.js';
 import type { DeploymentStage, MonitorMetric } from '../../src/suite/index.js';
@@ -28,6 +28,7 @@ const mirrored: Record<string, true> = {
   storedCheck: true satisfies Mirrors<Viewer.StoredCheck, StoredCheck>,
   resultRow: true satisfies Mirrors<Viewer.ResultRow, ResultRow>,
   transcript: true satisfies Mirrors<Viewer.Transcript, Transcript>,
+  chainStep: true satisfies Mirrors<Viewer.ChainStep, ChainStep>,
   caseRow: true satisfies Mirrors<Viewer.CaseRow, CaseRow>,
   labelRecord: true satisfies Mirrors<Viewer.LabelRecord, LabelRow>,
   variantSummary: true satisfies Mirrors<Viewer.VariantSummary, VariantSummary>,

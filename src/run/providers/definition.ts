@@ -4,6 +4,7 @@
 import type { LanguageModel } from 'ai';
 import type { ModelRef, Suite } from '../../suite/index.js';
 import type { CallTarget, JudgeTarget } from '../call-target.js';
+import type { ChainProvider } from '../chain-steps.js';
 
 /** A providers.<id> entry as the AI SDK provider gets it: ${ENV} resolved, secrets registered for scrubbing. */
 export interface ProviderSettings {
@@ -30,11 +31,17 @@ export interface NetworkProviderDefinition {
   languageModel(modelId: string, settings: ProviderSettings): LanguageModel;
 }
 
+/** What the run hands a local target besides the suite. */
+export interface LocalTargetContext {
+  /** The suite's network providers as a `function:` model's `input.providers` (run/chain-targets.ts). */
+  chainProviders: Record<string, ChainProvider>;
+}
+
 /** A provider that makes no HTTP call: the user's own code, or a log of outputs. */
 export interface LocalProviderDefinition {
   kind: 'function' | 'replay';
   /** Built before the first call, so a missing file or export fails the run up front. */
-  createTarget(suite: Suite, model: ModelRef, warnings: string[]): CallTarget | Promise<CallTarget>;
+  createTarget(suite: Suite, model: ModelRef, warnings: string[], context: LocalTargetContext): CallTarget | Promise<CallTarget>;
   /** Absent: the type cannot be a judge. */
   createJudge?(suite: Suite, ref: ModelRef): Promise<JudgeTarget>;
 }

@@ -2,10 +2,11 @@
 // deadline per call. Never cached: the code may change between runs.
 import type { ModelRef, Suite } from '../../suite/index.js';
 import type { CallTarget, JudgeTarget } from '../call-target.js';
-import type { RetrievedDocument, Transcript } from '../../score/index.js';
+import type { ChainStep, RetrievedDocument, Transcript } from '../../score/index.js';
+import { parseChainSteps } from '../chain-steps.js';
 import { CallFailure } from '../errors.js';
 import { loadUserFunction, type UserFunctionRole } from '../user-function.js';
-import type { LocalProviderDefinition } from './definition.js';
+import type { LocalProviderDefinition, LocalTargetContext } from './definition.js';
 
 /**
  * The user's function loaded for a model or a judge, with what both targets say of it: one connection per
@@ -18,30 +19,44 @@ async function loadTarget(suite: Suite, ref: ModelRef, role: UserFunctionRole) {
   return { fn, cfg, shared: { connectionKey: `function|${fn.file}`, concurrency: cfg.concurrency, timeoutMs: cfg.timeout_ms, cacheIdentity: null } };
 }
 
-// `function:` targets: the function gets `signal`, aborted when the call times out or the run is cancelled.
-async function functionTarget(suite: Suite, model: ModelRef): Promise<CallTarget> {
+// `function:` targets: the function gets `signal`, aborted when the call times out or the run is cancelled, its
+// model's `config:` and the suite's network providers (no keys: src/chain.ts reads them in the worker).
+async function functionTarget(suite: Suite, model: ModelRef, _warnings: string[], context: LocalTargetContext): Promise<CallTarget> {
   const { fn, cfg, shared } = await loadTarget(suite, model, {
     role: 'provider',
     entry: 'model',
-    signature: '(input) => string | { output, context?: [{ id, text, score? }], metadata?, inputTokens?, outputTokens?, costUsd? }',
+    signature:
+      '(input) => string | { output, context?: [{ id, text, score? }], metadata?, steps?: [{ name, model?, output, ... }], inputTokens?, outputTokens?, costUsd? }',
   });
+  const providers = context.chainProviders;
   return {
     kind: 'function',
     measuresLatency: true,
     ...shared,
     async call(req) {
-      const input = { vars: req.vars, messages: req.messages, caseId: req.caseId, repeat: req.repeat };
+      const input = { vars: req.vars, messages: req.messages, caseId: req.caseId, repeat: req.repeat, model: model.ref, config: model.config ?? {}, providers };
       const out = await fn.call(input, req.signal, cfg.timeout_ms ?? suite.timeoutMs);
       if (typeof out === 'string') return { text: out };
       if (out && typeof out === 'object' && 'output' in out) {
-        const o = out as { output: unknown; inputTokens?: number; outputTokens?: number; costUsd?: number; context?: unknown; metadata?: unknown };
+        const o = out as {
+          output: unknown;
+          inputTokens?: number;
+          outputTokens?: number;
+          costUsd?: number;
+          context?: unknown;
+          metadata?: unknown;
+          steps?: unknown;
+        };
         const text = typeof o.output === 'string' ? o.output : JSON.stringify(o.output);
+        const who = `${model.ref} (case "${req.caseId}")`;
+        const chain = o.steps === undefined || o.steps === null ? undefined : parseChainSteps(o.steps, who);
+        // A chain's step prices and totals are added by targets.ts (run/chain-targets.ts), where prices are known.
         return {
           text,
           inputTokens: o.inputTokens,
           outputTokens: o.outputTokens,
           costUsd: o.costUsd,
-          transcript: retrievalTranscript(o, `${model.ref} (case "${req.caseId}")`),
+          transcript: functionTranscript(o, chain, who),
         };
       }
       throw new CallFailure('function-error', `${model.ref} returned ${out === undefined ? 'nothing' : typeof out}; return a string or { output }`);
@@ -50,13 +65,14 @@ async function functionTarget(suite: Suite, model: ModelRef): Promise<CallTarget
 }
 
 /**
- * A RAG target's retrieved documents (and any metadata) as the transcript checks read: no messages, no steps,
- * the context in rank order. Undefined when the function returned neither. A context that is not a list of
- * `{ id, text }` is the function's own error (function-error), named with the case, never silently dropped.
+ * What a function returned besides its answer, as the transcript checks read and the store keeps: a RAG
+ * target's retrieved documents in rank order, any metadata, a chain's steps (`steps`: its model calls). No
+ * messages. Undefined when it returned none of them. A context that is not a list of `{ id, text }` is the
+ * function's own error (function-error), named with the case, never silently dropped.
  */
-function retrievalTranscript(out: { context?: unknown; metadata?: unknown }, who: string): Transcript | undefined {
+function functionTranscript(out: { context?: unknown; metadata?: unknown }, chain: ChainStep[] | undefined, who: string): Transcript | undefined {
   const { context, metadata } = out;
-  if (context === undefined && metadata === undefined) return undefined;
+  if (context === undefined && metadata === undefined && chain === undefined) return undefined;
   const transcript: Transcript = { messages: [], steps: 0, stop: 'final', maxSteps: null };
   if (context !== undefined && context !== null) transcript.context = retrievedDocuments(context, who);
   if (metadata !== undefined && metadata !== null) {
@@ -67,6 +83,11 @@ function retrievalTranscript(out: { context?: unknown; metadata?: unknown }, who
       );
     }
     transcript.metadata = metadata as Record<string, unknown>;
+  }
+  if (chain) {
+    transcript.chain = chain;
+    // Model steps are the chain's model calls, so a max-steps check bounds them.
+    transcript.steps = chain.filter((s) => s.model !== null).length;
   }
   return transcript;
 }

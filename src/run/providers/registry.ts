@@ -2,7 +2,8 @@
 // this folder). Every per-type decision of the run (key variable, model factory, price id, judge support,
 // whether a call is paid) is read from here. Its keys must be exactly suite/provider-types.ts's types.
 import type { ProviderType } from '../../suite/index.js';
-import type { ProviderDefinition } from './definition.js';
+import type { LanguageModel } from 'ai';
+import type { ProviderDefinition, ProviderSettings } from './definition.js';
 import { openai } from './openai.js';
 import { anthropic } from './anthropic.js';
 import { google } from './google.js';
@@ -42,4 +43,19 @@ export function priceProviderIdOf(name: string): string | undefined {
   if (!Object.hasOwn(PROVIDERS, name)) return undefined;
   const definition: ProviderDefinition = PROVIDERS[name as ProviderType];
   return definition.kind === 'network' ? definition.priceProviderId : undefined;
+}
+
+/** The variable a network type reads its API key from when the suite names none (undefined: none, or not network). */
+export function apiKeyEnvOf(type: ProviderType): string | undefined {
+  const definition: ProviderDefinition = PROVIDERS[type];
+  return definition.kind === 'network' ? definition.apiKeyEnv : undefined;
+}
+
+/**
+ * A network type's AI SDK model built outside a run, by the same factory the run uses: what `evalspec/chain`'s
+ * steps call (src/chain.ts). Undefined for function and replay, which are no model to call.
+ */
+export function networkLanguageModel(type: ProviderType, modelId: string, settings: ProviderSettings): LanguageModel | undefined {
+  const definition: ProviderDefinition = PROVIDERS[type];
+  return definition.kind === 'network' ? definition.languageModel(modelId, settings) : undefined;
 }

@@ -7,6 +7,7 @@ import { ms, usd, int, num } from '../format';
 import { PlainText, Verdict } from './common';
 import { ChecksList } from './Checks';
 import { TranscriptView } from './TranscriptView';
+import { ChainView } from './ChainView';
 
 export function Messages({ messages }: { messages: ResultRow['messages'] }) {
   if (!messages || messages.length === 0) return <div className="muted small">No messages stored (replayed or function output).</div>;
@@ -77,7 +78,14 @@ export function ResultCard({
           <Messages messages={r.messages} />
         </details>
       )}
-      {r.transcript && (
+      {r.transcript?.chain && r.transcript.chain.length > 0 && (
+        <>
+          <h3 className="sub">Chain ({r.transcript.chain.length} steps)</h3>
+          <ChainView steps={r.transcript.chain} />
+        </>
+      )}
+      {/* A chain's transcript has no conversation: shown above, plus any context or metadata it returned. */}
+      {r.transcript && (!r.transcript.chain || r.transcript.messages.length > 0 || r.transcript.context || r.transcript.metadata) && (
         <>
           <h3 className="sub">Transcript ({r.transcript.steps} steps)</h3>
           <TranscriptView t={r.transcript} checks={r.checks} />

@@ -1,6 +1,6 @@
 // Two variants (of one run or of two runs) on the same cases: the paired difference with its interval,
 // the cases whose verdict flipped first, and the two outputs side by side with the differences marked (and two
-// agents' transcripts aligned step by step).
+// agents' transcripts, or two chains' steps, aligned step by step).
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, type CompareResponse, type CompareRow, type PairedSummary, type ResultRow } from '../api';
 import { useAsync, usePagedRows } from '../hooks';
@@ -10,6 +10,7 @@ import { VirtualRows } from '../components/VirtualRows';
 import { DiffView } from '../components/DiffView';
 import { ChecksList } from '../components/Checks';
 import { TranscriptCompare } from '../components/TranscriptView';
+import { ChainCompare } from '../components/ChainView';
 import { int, num, pct, pValue, signedPts, usd, ms } from '../format';
 
 function DifferenceBar({ s, unit }: { s: PairedSummary; unit: 'pts' | 'score' }) {
@@ -135,11 +136,18 @@ function CaseDiff({ c, row }: { c: CompareResponse; row: CompareRow }) {
         </span>
       </div>
       <DiffView a={A?.output ?? null} b={B?.output ?? null} labelA={c.a.variantId} labelB={c.b.variantId} />
-      {(A?.transcript || B?.transcript) && (
+      {A?.transcript?.chain || B?.transcript?.chain ? (
         <details className="context" open>
-          <summary>Transcripts step by step</summary>
-          <TranscriptCompare a={A?.transcript} b={B?.transcript} labelA={c.a.variantId} labelB={c.b.variantId} checksA={A?.checks} checksB={B?.checks} />
+          <summary>Chain steps side by side</summary>
+          <ChainCompare a={A?.transcript?.chain} b={B?.transcript?.chain} labelA={c.a.variantId} labelB={c.b.variantId} />
         </details>
+      ) : (
+        (A?.transcript || B?.transcript) && (
+          <details className="context" open>
+            <summary>Transcripts step by step</summary>
+            <TranscriptCompare a={A?.transcript} b={B?.transcript} labelA={c.a.variantId} labelB={c.b.variantId} checksA={A?.checks} checksB={B?.checks} />
+          </details>
+        )
       )}
       <div className="diff-cols">
         <div>{A && <ChecksList checks={A.checks} />}</div>
