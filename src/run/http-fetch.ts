@@ -193,7 +193,12 @@ class StreamedResponse {
 function decoders(encoding: string | null): zlib.Gunzip[] {
   if (!encoding) return [];
   const out: zlib.Gunzip[] = [];
-  for (const c of encoding.toLowerCase().split(',').map((x) => x.trim()).filter(Boolean).reverse()) {
+  for (const c of encoding
+    .toLowerCase()
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)
+    .reverse()) {
     if (c === 'gzip' || c === 'x-gzip') out.push(zlib.createGunzip({ finishFlush: zlib.constants.Z_SYNC_FLUSH }));
     else if (c === 'deflate') out.push(zlib.createInflate());
     else if (c === 'br') out.push(zlib.createBrotliDecompress() as unknown as zlib.Gunzip);
