@@ -32,11 +32,11 @@ export async function runW10(bench) {
     const plainDir = path.join(WORK, `W10-plain-r${rep}`);
     const plain = add(await runEvalspec({ label: `W10-plain#${rep}`, server, ...W10, dir: plainDir, db: path.join(plainDir, 'evalspec.db') }));
     printEvalspec(plain);
-    // The same suite with `stream: true` (runEvalspec writes a suite only where there is none).
+    // The same suite with `stream: true` (runEvalspec writes a suite only where there is none; the cases path is
+    // relative to a sibling folder, so it holds here too).
     const streamDir = path.join(WORK, `W10-stream-r${rep}`);
     fs.mkdirSync(streamDir, { recursive: true });
     fs.writeFileSync(path.join(streamDir, 'evalspec.yaml'), `${fs.readFileSync(path.join(plainDir, 'evalspec.yaml'), 'utf8').trimEnd()}\nstream: true\n`);
-    fs.copyFileSync(path.join(plainDir, 'cases.jsonl'), path.join(streamDir, 'cases.jsonl'));
     const streamed = add(await runEvalspec({ label: `W10-stream#${rep}`, server, ...W10, dir: streamDir, db: path.join(streamDir, 'evalspec.db') }));
     printEvalspec(streamed);
     const figures = streamed.failed ? [] : JSON.parse(fs.readFileSync(streamed.json, 'utf8')).variants.map((v) => ({ id: v.id, ...v.latencyMs }));

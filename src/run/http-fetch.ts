@@ -6,9 +6,9 @@
 // connection fails, so the SDK builds the same errors from it. It implements what the providers' JSON
 // calls use: status, ok, statusText, headers (get, has, iteration), body.getReader(), text(), json().
 // EVALSPEC_FETCH=global uses the global fetch instead, and so does a globalThis.fetch replaced at run
-// time (a test's interceptor, a proxy-aware fetch). A streamed call (issue #20: a body asking for `"stream":true`,
-// Gemini's :streamGenerateContent) goes to the global fetch too: this one reads the whole body before it answers,
-// and a stream must reach the SDK event by event (its time to first token is the point).
+// time (a test's interceptor, a proxy-aware fetch). A server-sent event stream (issue #20: streamed calls) is
+// answered at its head with a body read as it arrives, event by event (its time to first token is the point); every
+// other body is read whole before the response is handed over.
 import http from 'node:http';
 import https from 'node:https';
 import zlib from 'node:zlib';
@@ -154,6 +154,93 @@ class BufferResponse {
   }
 }
 
+/**
+ * A server-sent event stream's response (issue #20: streamed calls), answered when its head arrives: `body` is a
+ * ReadableStream of the bytes as they come (decompressed like fetch), what the SDK's SSE parser reads. A connection
+ * lost mid-stream errors the body with TypeError('terminated', { cause }) as fetch does; an abort with its reason.
+ */
+class StreamedResponse {
+  readonly ok: boolean;
+  readonly type = 'basic';
+  constructor(
+    readonly status: number,
+    readonly statusText: string,
+    readonly headers: BufferHeaders,
+    readonly body: ReadableStream<Uint8Array>,
+    readonly url: string,
+    readonly redirected: boolean,
+  ) {
+    this.ok = status >= 200 && status < 300;
+  }
+  get bodyUsed(): boolean {
+    return this.body.locked;
+  }
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of this.body as unknown as AsyncIterable<Uint8Array>) chunks.push(chunk);
+    const all = Buffer.concat(chunks);
+    return all.buffer.slice(all.byteOffset, all.byteOffset + all.length) as ArrayBuffer;
+  }
+  async text(): Promise<string> {
+    return Buffer.from(await this.arrayBuffer()).toString('utf8');
+  }
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text());
+  }
+}
+
+/** The decompressing stream of a Content-Encoding (the codings in reverse order, as fetch applies them). */
+function decoders(encoding: string | null): zlib.Gunzip[] {
+  if (!encoding) return [];
+  const out: zlib.Gunzip[] = [];
+  for (const c of encoding
+    .toLowerCase()
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)
+    .reverse()) {
+    if (c === 'gzip' || c === 'x-gzip') out.push(zlib.createGunzip({ finishFlush: zlib.constants.Z_SYNC_FLUSH }));
+    else if (c === 'deflate') out.push(zlib.createInflate());
+    else if (c === 'br') out.push(zlib.createBrotliDecompress() as unknown as zlib.Gunzip);
+    else if (c !== 'identity') return []; // unknown coding: the body as sent, like fetch
+  }
+  return out;
+}
+
+function streamedBody(res: http.IncomingMessage, encoding: string | null, signal: AbortSignal | undefined): ReadableStream<Uint8Array> {
+  const chain = decoders(encoding);
+  let source: NodeJS.ReadableStream = res;
+  for (const d of chain) source = source.pipe(d);
+  let done = false;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      const fail = (cause: unknown) => {
+        if (done) return;
+        done = true;
+        controller.error(signal?.aborted ? abortReason(signal) : new TypeError('terminated', { cause }));
+      };
+      source.on('data', (c: Buffer) => {
+        if (!done) controller.enqueue(new Uint8Array(c.buffer, c.byteOffset, c.length));
+      });
+      source.on('end', () => {
+        if (done) return;
+        done = true;
+        controller.close();
+      });
+      res.on('aborted', () => fail(new Error('other side closed')));
+      for (const s of [res, ...chain]) s.on('error', fail);
+      // A connection closed before the body's end (no 'end'): the stream broke.
+      res.on('close', () => {
+        if (!res.complete) fail(new Error('other side closed'));
+      });
+    },
+    cancel() {
+      done = true;
+      res.destroy();
+    },
+  });
+}
+
 /** Copy request headers (a plain object, a Headers or [name, value] pairs) into `out`, names lower-cased. */
 function addHeaders(out: Record<string, string>, headers: unknown): Record<string, string> {
   if (!headers) return out;
@@ -240,6 +327,15 @@ function request(
       agent,
     };
     const req = client.request(options, (res) => {
+      const status = res.statusCode ?? 0;
+      if (status >= 200 && status < 300 && method !== 'HEAD' && /^text\/event-stream/i.test(res.headers['content-type'] ?? '')) {
+        // A stream (issue #20): answered at its head, its body read as it arrives; an abort still destroys the request.
+        settled = true;
+        res.once('close', () => signal?.removeEventListener('abort', onAbort));
+        const headers = new BufferHeaders(res.rawHeaders);
+        const body = streamedBody(res, headers.get('content-encoding'), signal);
+        return resolve(new StreamedResponse(status, res.statusMessage ?? '', headers, body, url.href, redirects > 0) as unknown as BufferResponse);
+      }
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (c: Buffer) => {
@@ -287,16 +383,6 @@ function request(
   });
 }
 
-/**
- * Does the request ask for a streamed answer? The providers' JSON bodies say `"stream":true` as a key (inside a
- * message's text the quotes are escaped); Gemini names it in the path. A false positive only costs the faster path.
- */
-function isStreamed(input: string | URL | Request, body: unknown): boolean {
-  if (typeof body === 'string' && body.includes('"stream":true')) return true;
-  const path = typeof input === 'string' ? input : input instanceof URL ? input.pathname : '';
-  return path.includes(':streamGenerateContent');
-}
-
 /** A fetch for the AI SDK providers (see the top of this file). */
 export const providerFetch: FetchLike = (input, init = {}) => {
   const fetchNow = globalThis.fetch as FetchLike;
@@ -306,8 +392,7 @@ export const providerFetch: FetchLike = (input, init = {}) => {
     fetchNow !== nativeFetch ||
     (typeof input !== 'string' && !(input instanceof URL)) ||
     (body !== undefined && body !== null && typeof body !== 'string' && !(body instanceof Uint8Array)) ||
-    (init.redirect !== undefined && init.redirect !== 'follow') ||
-    isStreamed(input, body)
+    (init.redirect !== undefined && init.redirect !== 'follow')
   ) {
     return fetchNow(input, init);
   }

@@ -190,7 +190,8 @@ async function callModelDirect(lm: LanguageModelV3, req: CallRequest): Promise<C
     abortSignal: req.signal,
     headers: { 'user-agent': AI_USER_AGENT },
   };
-  // Streamed: the same options through doStream (stream-call.ts); streamText adds include_usage the same way.
+  // Streamed: the same options through doStream (stream-call.ts); the provider asks for usage in the stream itself
+  // (OpenAI's stream_options.include_usage), as it does under streamText.
   if (req.stream) return streamModelDirect(lm, { ...options, includeRawChunks: false }, req, (w) => logSdkWarnings(w, lm.provider, lm.modelId));
   const result = await lm.doGenerate(options);
   logSdkWarnings(result.warnings ?? [], lm.provider, lm.modelId);

@@ -171,3 +171,32 @@ describe('a streamed run served from the cache', () => {
     }
   });
 });
+
+describe('a stream that stalls past the timeout', () => {
+  // 100 ms between events: the answer takes ~600 ms, the provider's timeout_ms is 250 (per attempt, the whole stream).
+  const fake = useFakeProvider({ apiKey: KEY, answer, chunkDelayMs: 100 });
+
+  it('is a timeout error, retried like a non-streamed call that passes its timeout, with its text reported before', async () => {
+    const wire = WIRES[0];
+    process.env[wire.env] = KEY;
+    try {
+      const dir = tempDir();
+      const yaml = suiteYaml(wire, fake.server).replace(
+        `openai: { baseURL: "${fake.server.openaiBaseURL}" }`,
+        `openai: { baseURL: "${fake.server.openaiBaseURL}", timeout_ms: 250 }`,
+      );
+      writeFiles(dir, { 'evalspec.yaml': yaml, 'cases.jsonl': jsonl(CASES.slice(0, 1)) });
+      const events: RunEvent[] = [];
+      const run = await runSuite(join(dir, 'evalspec.yaml'), { db: dbPath(dir), stream: true, onEvent: (e) => events.push(e) });
+      expect(run.outcome.status).toBe('incomplete');
+      const [row] = resultsOf(dir, run.outcome.runId);
+      // retries: { max: 2 } in the suite: three attempts, each cut at its deadline.
+      expect([row.error_class, row.attempts, row.ttft_ms]).toEqual(['timeout', 3, null]);
+      expect(fake.server.requests).toHaveLength(3);
+      expect(events.filter((e) => e.type === 'call-retry').map((e) => (e as { errorClass: string }).errorClass)).toEqual(['timeout', 'timeout']);
+      expect(events.some((e) => e.type === 'call-delta')).toBe(true); // some text had arrived before each deadline
+    } finally {
+      delete process.env[wire.env];
+    }
+  });
+});

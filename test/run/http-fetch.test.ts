@@ -234,3 +234,55 @@ describe('providerFetch', () => {
     expect((await reader.read()).done).toBe(true);
   });
 });
+
+// Server-sent event streams (issue #20: streamed calls): answered at their head, the body read as it arrives.
+describe('providerFetch, event streams', () => {
+  let sse: Server;
+  let release: () => void = () => {};
+  beforeAll(async () => {
+    sse = await startServer((req, res) => {
+      const path = new URL(req.url!, 'http://x').pathname;
+      res.writeHead(200, { 'content-type': 'text/event-stream', ...(path === '/gzip' ? { 'content-encoding': 'gzip' } : {}) });
+      if (path === '/gzip') {
+        const gz = zlib.createGzip();
+        gz.pipe(res);
+        gz.write('data: one\n\n');
+        gz.flush(() => (release = () => gz.end('data: two\n\n')));
+        return;
+      }
+      res.write('data: one\n\n');
+      // The rest only when the test says so: the first event must be readable before the answer ends.
+      release = () => (path === '/cut' ? req.socket.destroy() : res.end('data: two\n\n'));
+    });
+  });
+  afterAll(() => sse.close());
+
+  const read = async (body: ReadableStream<Uint8Array>) => {
+    const reader = body.getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    release();
+    let rest = '';
+    for (let r = await reader.read(); !r.done; r = await reader.read()) rest += new TextDecoder().decode(r.value);
+    return { first, rest };
+  };
+
+  it('hands the response over at its head and each event as it arrives, decompressed', async () => {
+    for (const path of ['/plain', '/gzip']) {
+      const res = await providerFetch(`${sse.url}${path}`, { method: 'POST', body: '{"stream":true}' });
+      expect([res.status, res.headers.get('content-type')]).toEqual([200, 'text/event-stream']);
+      expect(await read(res.body!)).toEqual({ first: 'data: one\n\n', rest: 'data: two\n\n' });
+    }
+  });
+
+  it('a connection lost mid-stream errors the body with TypeError("terminated"); an abort with its reason', async () => {
+    const cut = await providerFetch(`${sse.url}/cut`, { method: 'POST', body: '{}' });
+    await expect(read(cut.body!)).rejects.toThrow(expect.objectContaining({ name: 'TypeError', message: 'terminated' }));
+    const controller = new AbortController();
+    const aborted = await providerFetch(`${sse.url}/plain`, { method: 'POST', body: '{}', signal: controller.signal });
+    const reader = aborted.body!.getReader();
+    await reader.read();
+    controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+    await expect(reader.read()).rejects.toThrow(expect.objectContaining({ name: 'TimeoutError' }));
+    release(); // the server's pending answer
+  });
+});
