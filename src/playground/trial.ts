@@ -5,34 +5,15 @@
 import { estimateLoadedPlan } from '../estimate-suite.js';
 import { loadCaseOutcomes } from '../analysis/index.js';
 import { buildRunReport } from '../report/index.js';
-import { executeRun, type RunEvent, type RunOutcome } from '../run/index.js';
+import { executeRun, reusableKeys, type RunEvent, type RunOutcome } from '../run/index.js';
 import { isDeferredCheck } from '../suite/index.js';
 import type { ResultRow, RunRecord, Store } from '../store/index.js';
 import type { PlaygroundSpend, TrialComparison, TrialEstimate, TrialEvent, TrialRequest, TrialResult } from '../viewer/index.js';
-import { resultKey } from '../plan/index.js';
 import { passOf } from './slice.js';
 import { storedRun } from './run-info.js';
 import { trialPlan, type TrialPlan } from './trial-plan.js';
 
 export const TRIAL_LABEL = 'playground';
-
-/**
- * Keys of the trial plan's stored-variant items that the stored run answers (a result without error, of a case whose
- * content is unchanged): run/'s reuse makes no call for them. Cache hits are not looked up: the estimate is an upper bound.
- */
-async function reusableKeys(store: Store, run: RunRecord, setup: TrialPlan): Promise<Set<string>> {
-  const completed = await store.results.completedKeys(run.id);
-  const storedHash = new Map<string, string>();
-  for await (const c of store.cases.keys(run.id)) storedHash.set(c.caseId, c.contentHash);
-  const keys = new Set<string>();
-  for (const planned of setup.plan.cases) {
-    if (storedHash.get(planned.case.id) !== planned.case.contentHash) continue;
-    for (let r = 0; r < setup.plan.repeat; r++) {
-      if (completed.has(resultKey(planned.case.id, setup.storedVariant.id, r))) keys.add(resultKey(planned.case.id, setup.stored.id, r));
-    }
-  }
-  return keys;
-}
 
 export async function estimateTrial(
   store: Store,
@@ -41,7 +22,8 @@ export async function estimateTrial(
 ): Promise<TrialEstimate & { setup: TrialPlan; run: RunRecord }> {
   const run = await storedRun(store, request.runId);
   const setup = trialPlan(run, request, limits.maxTrialCases);
-  const done = await reusableKeys(store, run, setup);
+  // Exactly the items run/'s reuse will answer (same case content, model, params, rendered messages, repeat).
+  const done = await reusableKeys(store, run.id, setup.plan);
   const estimate = await estimateLoadedPlan(setup.plan, { store, done });
   const costUsd = estimate.unpriced.length > 0 && estimate.calls > 0 ? null : estimate.costUsd;
   // An unknown cost cannot be held to the cap: refused, like a cost past it (give the model a price:).
