@@ -2,4 +2,4 @@
 // exposures and outcomes streamed into per-unit values, effects with fixed-horizon and sequential intervals, the
 // sample ratio check, guardrails, segments, novelty, planning, and the link to the offline runs. The only import
 // surface of experiment/; the statistics are stats/'s (src/stats/experiment/).
-export {};
+export type * from './scorecard-types.js';
