@@ -27,7 +27,7 @@ export interface DataQualityIssue {
   kind: string;
   /** Rows (or units, see `unit`) affected. */
   count: number;
-  unit: 'rows' | 'units';
+  unit: 'rows' | 'units' | 'arms' | 'comparisons';
   /** What happened to them: 'excluded', 'ignored', 'counted as 0', 'analysed without CUPED', … */
   action: string;
   /** What to fix, for people. */
