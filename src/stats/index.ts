@@ -254,6 +254,7 @@ export {
   SRM_THRESHOLD,
   adjustPValues,
   cupedEffect,
+  effectDifference,
   effectFromStandardError,
   experimentSampleSize,
   guardrailIntervalLevel,

@@ -3,7 +3,7 @@
 // (test/fixtures/experiments/make.py → scipy.json).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { cupedEffect, meanEffect, ratioEffect, sequentialEffect, type EffectEstimate } from '../../src/stats/index.js';
+import { cupedEffect, effectDifference, meanEffect, ratioEffect, sequentialEffect, type EffectEstimate } from '../../src/stats/index.js';
 
 const scipy = JSON.parse(readFileSync(new URL('../fixtures/experiments/scipy.json', import.meta.url), 'utf8')) as Record<string, any>;
 
@@ -164,5 +164,19 @@ describe('sequentialEffect reproduces gbstats SequentialTwoSidedTTest (published
       expect(s.high - s.low).toBeGreaterThan(fixed.high - fixed.low);
       expect(s.low > 0 || s.high < 0).toBe(s.p < 0.05);
     }
+  });
+});
+
+describe('effectDifference (novelty: week 1 vs later, disjoint units)', () => {
+  it('later − earlier with se √(se₁² + se₂²) and a normal p-value', () => {
+    // 0.05 ± 0.02 in week 1, 0.01 ± 0.015 later: −0.04, se 0.025, z = −1.6, p = 2·Φ(−1.6) = 0.109599.
+    const week1 = { estimate: 0.05, se: 0.02, low: 0, high: 0, p: 0, df: 100, level: 0.95, method: 'Welch t (unequal variances)' };
+    const later = { ...week1, estimate: 0.01, se: 0.015 };
+    const difference = effectDifference(week1, later);
+    expectNear(difference.estimate, -0.04, 1e-15, 'estimate');
+    expectNear(difference.se, 0.025, 1e-15, 'se');
+    expectNear(difference.p, 0.109599, 1e-6, 'p');
+    expectNear(difference.low, -0.04 - 1.959964 * 0.025, 1e-6, 'low');
+    expect(difference.df).toBeNull();
   });
 });

@@ -176,3 +176,13 @@ export function cupedEffect(control: CovariateMoments, treatment: CovariateMomen
   const varianceReduction = rawSe !== undefined && adjustedSe !== undefined && rawSe > 0 ? 1 - (adjustedSe * adjustedSe) / (rawSe * rawSe) : null;
   return { ...effect, theta, varianceReduction };
 }
+
+/**
+ * The difference of two effects measured on disjoint units (the novelty check: units first exposed in week 1
+ * vs later): later − earlier, se = √(se₁² + se₂²), normal interval. Independent because no unit is in both.
+ */
+export function effectDifference(earlier: EffectEstimate, later: EffectEstimate, options: EffectOptions = {}): EffectEstimate {
+  const level = checkLevel(options.level ?? earlier.level);
+  const se = Math.sqrt(earlier.se * earlier.se + later.se * later.se);
+  return effectFromStandardError(later.estimate - earlier.estimate, se, null, level, `difference of two independent effects (normal) on ${earlier.method}`);
+}
