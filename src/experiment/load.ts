@@ -73,21 +73,25 @@ export interface ExperimentData {
 export function parseTimestamp(value: RawValue): number {
   if (typeof value === 'number') return value;
   if (typeof value !== 'string' || value === '') return Number.NaN;
-  if (/^-?\d+(\.\d+)?$/.test(value)) return Number(value);
+  // Epoch milliseconds as text: digits only (an ISO date has "-" at index 4). Date.parse would read them as a year.
+  const c = value.charCodeAt(0);
+  if (((c >= 48 && c <= 57) || c === 45) && value.charCodeAt(4) !== 45 && /^-?\d+(\.\d+)?$/.test(value)) return Number(value);
   return Date.parse(value);
 }
 
 /** A metric cell: number, boolean (1/0) or numeric text; undefined when empty; NaN when not a number. */
 export function parseNumber(value: RawValue): number | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
   if (typeof value === 'number') return value;
+  if (value === undefined || value === null || value === '') return undefined;
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (typeof value === 'string') {
-    const t = value.trim();
-    if (t === 'true' || t === 'TRUE' || t === 'True') return 1;
-    if (t === 'false' || t === 'FALSE' || t === 'False') return 0;
-    const n = t === '' ? Number.NaN : Number(t);
-    return Number.isFinite(n) ? n : Number.NaN;
+    // Number() trims blanks and reads "" as 0: a blank-only cell is empty, not 0.
+    const n = Number(value);
+    if (Number.isFinite(n) && value.trim() !== '') return n;
+    const t = value.trim().toLowerCase();
+    if (t === 'true') return 1;
+    if (t === 'false') return 0;
+    return t === '' ? undefined : Number.NaN;
   }
   return Number.NaN;
 }
@@ -146,8 +150,9 @@ export async function loadExperimentData(config: ExperimentConfig): Promise<Expe
     (values, line) => {
       const key = unitKey(values[0]);
       if (key === null) return quality.add('missing-unit', exposureFile, line, `no ${config.unit}`);
-      const a = armIndex.get(String(values[1] ?? ''));
-      if (a === undefined) return quality.add('unknown-arm', exposureFile, line, `arm "${String(values[1] ?? '')}"`);
+      // A scan of the few arm ids: cheaper than hashing the cell for a Map lookup on every one of millions of rows.
+      const a = armIds.indexOf(typeof values[1] === 'string' ? values[1] : String(values[1] ?? ''));
+      if (a < 0) return quality.add('unknown-arm', exposureFile, line, `arm "${String(values[1] ?? '')}"`);
       const ts = parseTimestamp(values[2]);
       if (Number.isNaN(ts)) return quality.add('bad-timestamp', exposureFile, line, `timestamp "${String(values[2] ?? '')}"`);
       if (ts < start || ts > end) return quality.add('outside-window', exposureFile, line, new Date(ts).toISOString());

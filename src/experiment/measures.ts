@@ -41,9 +41,40 @@ function contribute(acc: Acc, sign: number, v: number, w: number, useW: boolean)
   }
 }
 
+interface DayOrder {
+  unitStart: Int32Array;
+  unitOrder: Int32Array;
+  eventStart: Int32Array;
+  eventOrder: Int32Array;
+}
+
+const dayOrders = new WeakMap<ExperimentData, DayOrder>();
+
+/** Units (by first exposure) and events bucketed by day (counting sort), once per data set: every metric's sweep reads them. */
+function dayOrder(data: ExperimentData): DayOrder {
+  const cached = dayOrders.get(data);
+  if (cached) return cached;
+  const { units, arm, exposureDay, days, events } = data;
+  const unitStart = new Int32Array(days + 1);
+  for (let u = 0; u < units; u++) if (arm[u] >= 0) unitStart[exposureDay[u] + 1]++;
+  for (let d = 0; d < days; d++) unitStart[d + 1] += unitStart[d];
+  const unitOrder = new Int32Array(unitStart[days]);
+  const unitFill = unitStart.slice(0, days);
+  for (let u = 0; u < units; u++) if (arm[u] >= 0) unitOrder[unitFill[exposureDay[u]]++] = u;
+  const eventStart = new Int32Array(days + 1);
+  for (let e = 0; e < events.count; e++) eventStart[events.day[e] + 1]++;
+  for (let d = 0; d < days; d++) eventStart[d + 1] += eventStart[d];
+  const eventOrder = new Int32Array(events.count);
+  const eventFill = eventStart.slice(0, days);
+  for (let e = 0; e < events.count; e++) eventOrder[eventFill[events.day[e]]++] = e;
+  const order = { unitStart, unitOrder, eventStart, eventOrder };
+  dayOrders.set(data, order);
+  return order;
+}
+
 /** Sweep the days: unit values at the end and the deciding moments per day and arm. */
 export function sweepMeasure(data: ExperimentData, measure: Measure): MeasureValues {
-  const { units, arm, exposureDay, days, events } = data;
+  const { units, arm, days, events } = data;
   const arms = data.armIds.length;
   const kind = aggregateOf(measure);
   const k = data.outcomeColumns.length;
@@ -68,20 +99,7 @@ export function sweepMeasure(data: ExperimentData, measure: Measure): MeasureVal
   };
   const wOf = (u: number): number => (kind === 'ratio' ? b[u] : covariate ? covariate[u] : 0);
 
-  // Units and events bucketed by day (counting sort), so the sweep visits each once in day order.
-  const unitStart = new Int32Array(days + 1);
-  for (let u = 0; u < units; u++) if (arm[u] >= 0) unitStart[exposureDay[u] + 1]++;
-  for (let d = 0; d < days; d++) unitStart[d + 1] += unitStart[d];
-  const unitOrder = new Int32Array(unitStart[days]);
-  const unitFill = unitStart.slice(0, days);
-  for (let u = 0; u < units; u++) if (arm[u] >= 0) unitOrder[unitFill[exposureDay[u]]++] = u;
-  const eventStart = new Int32Array(days + 1);
-  for (let e = 0; e < events.count; e++) eventStart[events.day[e] + 1]++;
-  for (let d = 0; d < days; d++) eventStart[d + 1] += eventStart[d];
-  const eventOrder = new Int32Array(events.count);
-  const eventFill = eventStart.slice(0, days);
-  for (let e = 0; e < events.count; e++) eventOrder[eventFill[events.day[e]]++] = e;
-
+  const { unitStart, unitOrder, eventStart, eventOrder } = dayOrder(data);
   const accs = Array.from({ length: arms }, () => new Float64Array(ACC_SIZE));
   const daily = new Float64Array(days * arms * ACC_SIZE);
   const vc = measure.valueColumn;

@@ -109,3 +109,26 @@ describe('experiment data loading', () => {
     await analyzeExperimentFileError(writeSmallExperiment(yaml), /unknown key colour/, 'exp.yaml:5');
   });
 });
+
+describe('experiment cell parsing', () => {
+  it('reads timestamps as ISO 8601 or epoch milliseconds', async () => {
+    const { parseTimestamp } = await import('../../src/experiment/load.js');
+    expect(parseTimestamp('2026-11-01T10:00:00Z')).toBe(Date.UTC(2026, 10, 1, 10));
+    expect(parseTimestamp('2026-11-01T10:00:00.250+01:00')).toBe(Date.UTC(2026, 10, 1, 9, 0, 0, 250));
+    expect(parseTimestamp('1793527200000')).toBe(1793527200000);
+    expect(parseTimestamp(1793527200000)).toBe(1793527200000);
+    expect(parseTimestamp('yesterday')).toBeNaN();
+    expect(parseTimestamp('')).toBeNaN();
+  });
+
+  it('reads metric cells as numbers, booleans as 1/0, blanks as missing and anything else as not a number', async () => {
+    const { parseNumber } = await import('../../src/experiment/load.js');
+    expect([parseNumber('12.5'), parseNumber(' 3 '), parseNumber(7), parseNumber(true), parseNumber('FALSE'), parseNumber('True')]).toEqual([
+      12.5, 3, 7, 1, 0, 1,
+    ]);
+    expect([parseNumber(''), parseNumber('  '), parseNumber(undefined), parseNumber(null)]).toEqual([undefined, undefined, undefined, undefined]);
+    expect(parseNumber('n/a')).toBeNaN();
+    expect(parseNumber('Infinity')).toBeNaN();
+    expect(parseNumber({})).toBeNaN();
+  });
+});

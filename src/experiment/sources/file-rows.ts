@@ -8,7 +8,8 @@ import { extname } from 'node:path';
 import { EvalspecError } from '../../errors.js';
 
 export type RawValue = string | number | boolean | null | undefined | object;
-export type RowHandler = (values: RawValue[], line: number) => void;
+/** Called once per row; `values` is reused for the next row, so a handler must copy what it keeps. */
+export type RowHandler = (values: readonly RawValue[], line: number) => void;
 
 export interface ColumnRequest {
   /** Accepted names, the first present wins (e.g. timestamp, ts, time). */
@@ -105,6 +106,8 @@ async function forEachLine(file: string, onLine: (line: string, lineNo: number) 
 export async function forEachRow(file: string, what: string, columns: readonly ColumnRequest[], onRow: RowHandler): Promise<number> {
   const format = fileFormat(file);
   let rows = 0;
+  // One array reused for every row (no allocation per row): handlers read it during the call and keep nothing.
+  const values: RawValue[] = new Array<RawValue>(columns.length);
   if (format === 'jsonl') {
     await forEachLine(file, (line, lineNo) => {
       if (line.trim() === '') return;
@@ -123,13 +126,16 @@ export async function forEachRow(file: string, what: string, columns: readonly C
       }
       const record = value as Record<string, RawValue>;
       rows++;
-      onRow(
-        columns.map((c) => {
-          for (const name of c.names) if (name in record) return record[name];
-          return undefined;
-        }),
-        lineNo,
-      );
+      for (let c = 0; c < columns.length; c++) {
+        values[c] = undefined;
+        for (const name of columns[c].names) {
+          if (name in record) {
+            values[c] = record[name];
+            break;
+          }
+        }
+      }
+      onRow(values, lineNo);
     });
     return rows;
   }
@@ -165,11 +171,8 @@ export async function forEachRow(file: string, what: string, columns: readonly C
       return;
     }
     rows++;
-    const idx = indexes;
-    onRow(
-      idx.map((i) => (i < 0 ? undefined : fields[i])),
-      lineNo,
-    );
+    for (let c = 0; c < indexes.length; c++) values[c] = indexes[c] < 0 ? undefined : fields[indexes[c]];
+    onRow(values, lineNo);
   });
   if (pending)
     throw new EvalspecError('EXPERIMENT_DATA', `${what}: a quoted field is never closed`, {

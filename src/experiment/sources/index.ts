@@ -1,8 +1,9 @@
-// One way to read any experiment data source row by row: a CSV/JSONL file (streamed). The caller asks for
+// One way to read any experiment data source row by row: a CSV/JSONL file or a SQL query (both streamed). The caller asks for
 // columns and gets their values per row with a location (file:row) for the data-quality ledger.
 import { EvalspecError } from '../../errors.js';
 import type { ExperimentConfig, SourceSpec } from '../schema.js';
 import { sourcePath } from '../schema.js';
+import { forEachSqlRow, sqlLabel } from './sql-rows.js';
 import { forEachRow, type ColumnRequest, type RowHandler } from './file-rows.js';
 
 export type { ColumnRequest, RawValue, RowHandler } from './file-rows.js';
@@ -16,7 +17,7 @@ export interface SourceRead {
 /** What names a source in messages and data-quality examples: its file path, or the kind of source. */
 export function sourceLabel(config: ExperimentConfig, spec: SourceSpec): string {
   if ('file' in spec) return sourcePath(config, spec.file);
-  return 'sql' in spec ? 'sql' : 'production';
+  return 'sql' in spec ? sqlLabel(spec.store, config.dir) : 'production';
 }
 
 /** Stream one source's rows; `what` names its role (exposures, outcomes, pre_period) in errors. */
@@ -31,9 +32,9 @@ export async function readSource(
     const file = sourceLabel(config, spec);
     return { label: file, rows: await forEachRow(file, what, columns, onRow) };
   }
-  const kind = 'sql' in spec ? 'sql' : 'production';
-  throw new EvalspecError('EXPERIMENT_FILE', `${what}: ${kind} sources are not supported yet`, {
+  if ('sql' in spec) return forEachSqlRow(spec.sql, spec.store, config.dir, config.file ?? undefined, what, columns, onRow);
+  throw new EvalspecError('EXPERIMENT_FILE', `${what}: production sources are not supported yet`, {
     file: config.file ?? undefined,
-    hint: `export the ${what} to a CSV or JSONL file and use { file: … }`,
+    hint: `query the production records with { sql: …, store: … }, or export the ${what} to a CSV or JSONL file`,
   });
 }
