@@ -67,6 +67,25 @@ export class DataQuality {
     if (issue.examples.length < MAX_EXAMPLES) issue.examples.push({ file, row, detail });
   }
 
+  /** Take one back: the same unit counted by two parts of a file read in parallel. */
+  uncount(kind: QualityKind): void {
+    const issue = this.issues.get(kind);
+    if (issue) issue.count--;
+  }
+
+  /** Fold the issues of a part read from later lines of the same file (rows offset by `lineOffset`). */
+  merge(issues: readonly DataQualityIssue[], lineOffset: number): void {
+    for (const issue of issues) {
+      const kind = issue.kind as QualityKind;
+      const [first, ...others] = issue.examples;
+      const at = (row: number | null) => (row === null ? null : row + lineOffset);
+      if (!first) continue;
+      this.add(kind, first.file, at(first.row), first.detail, issue.count);
+      const mine = this.issues.get(kind)!;
+      for (const e of others) if (mine.examples.length < MAX_EXAMPLES) mine.examples.push({ ...e, row: at(e.row) });
+    }
+  }
+
   count(kind: QualityKind): number {
     return this.issues.get(kind)?.count ?? 0;
   }

@@ -5,28 +5,11 @@
 import type { ExperimentConfig, GuardrailSpec, MetricSpec } from './schema.js';
 import { DataQuality } from './data-quality.js';
 import { readSource, sourceLabel, type RawValue } from './sources/index.js';
+import { BOTH_ARMS, Column, ExposureTable, parseTimestamp, unitKey } from './exposure-table.js';
+import { readExposures } from './parallel-exposures.js';
 
 const DAY_MS = 86_400_000;
-const NONE = -1;
-/** Arm code of a unit seen in two arms: excluded everywhere. */
-export const BOTH_ARMS = -2;
-
-/** A growable typed array (doubling), so no per-row JavaScript objects are kept. */
-class Column<T extends Float64Array | Int32Array | Int8Array> {
-  data: T;
-  length = 0;
-  constructor(private readonly make: (n: number) => T) {
-    this.data = make(1024);
-  }
-  push(value: number): void {
-    if (this.length === this.data.length) {
-      const next = this.make(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = value;
-  }
-}
+export { BOTH_ARMS, parseTimestamp } from './exposure-table.js';
 
 /** A metric or guardrail as the loader and the sweep see it: which outcome columns and how they fold per unit. */
 export interface Measure {
@@ -69,16 +52,6 @@ export interface ExperimentData {
   sources: { exposures: string; outcomes: string; pre: string | null };
 }
 
-/** ISO 8601 or epoch milliseconds (number or digits); NaN when neither. */
-export function parseTimestamp(value: RawValue): number {
-  if (typeof value === 'number') return value;
-  if (typeof value !== 'string' || value === '') return Number.NaN;
-  // Epoch milliseconds as text: digits only (an ISO date has "-" at index 4). Date.parse would read them as a year.
-  const c = value.charCodeAt(0);
-  if (((c >= 48 && c <= 57) || c === 45) && value.charCodeAt(4) !== 45 && /^-?\d+(\.\d+)?$/.test(value)) return Number(value);
-  return Date.parse(value);
-}
-
 /** A metric cell: number, boolean (1/0) or numeric text; undefined when empty; NaN when not a number. */
 export function parseNumber(value: RawValue): number | undefined {
   if (typeof value === 'number') return value;
@@ -94,12 +67,6 @@ export function parseNumber(value: RawValue): number | undefined {
     return t === '' ? undefined : Number.NaN;
   }
   return Number.NaN;
-}
-
-function unitKey(value: RawValue): string | null {
-  if (typeof value === 'string') return value === '' ? null : value;
-  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-  return null;
 }
 
 function measuresOf(config: ExperimentConfig): { measures: Measure[]; outcomeColumns: string[]; covariateColumns: string[] } {
@@ -125,62 +92,21 @@ const TIME = ['timestamp', 'ts', 'time'] as const;
 export async function loadExperimentData(config: ExperimentConfig): Promise<ExperimentData> {
   const quality = new DataQuality();
   const armIds = config.arms.map((a) => a.id);
-  const armIndex = new Map(armIds.map((a, i) => [a, i]));
   const { start, end } = { start: config.analysis.start ?? -Infinity, end: config.analysis.end ?? Infinity };
-  const unitIds = new Map<string, number>();
-  const arm = new Column((n) => new Int8Array(n));
-  const firstTs = new Column((n) => new Float64Array(n));
-  const segmentValues = config.segments.map(() => new Map<string, number>());
-  const segmentOf = config.segments.map(() => new Column((n) => new Int32Array(n)));
-
   const exposureFile = sourceLabel(config, config.exposures);
   const outcomeFile = sourceLabel(config, config.outcomes);
   const preFile = config.pre_period ? sourceLabel(config, config.pre_period) : null;
-  // Exposures: a unit's arm (two different arms: excluded) and its first exposure.
-  const exposures = await readSource(
-    config,
-    config.exposures,
-    'exposures',
-    [
-      { names: [config.unit], required: true },
-      { names: ['arm'], required: true },
-      { names: TIME, required: true },
-      ...config.segments.map((s) => ({ names: [s], required: false })),
-    ],
-    (values, line) => {
-      const key = unitKey(values[0]);
-      if (key === null) return quality.add('missing-unit', exposureFile, line, `no ${config.unit}`);
-      // A scan of the few arm ids: cheaper than hashing the cell for a Map lookup on every one of millions of rows.
-      const a = armIds.indexOf(typeof values[1] === 'string' ? values[1] : String(values[1] ?? ''));
-      if (a < 0) return quality.add('unknown-arm', exposureFile, line, `arm "${String(values[1] ?? '')}"`);
-      const ts = parseTimestamp(values[2]);
-      if (Number.isNaN(ts)) return quality.add('bad-timestamp', exposureFile, line, `timestamp "${String(values[2] ?? '')}"`);
-      if (ts < start || ts > end) return quality.add('outside-window', exposureFile, line, new Date(ts).toISOString());
-      let u = unitIds.get(key);
-      if (u === undefined) {
-        u = arm.length;
-        unitIds.set(key, u);
-        arm.push(a);
-        firstTs.push(ts);
-        for (const s of segmentOf) s.push(NONE);
-      } else {
-        const had = arm.data[u];
-        if (had !== a && had !== BOTH_ARMS) {
-          arm.data[u] = BOTH_ARMS;
-          quality.add('units-in-both-arms', exposureFile, line, `${config.unit} ${key} in ${armIds[had]} and ${armIds[a]}`);
-        }
-        if (ts < firstTs.data[u]) firstTs.data[u] = ts;
-      }
-      for (let s = 0; s < segmentOf.length; s++) {
-        const raw = values[3 + s];
-        if (segmentOf[s].data[u] !== NONE || raw === undefined || raw === null || raw === '') continue;
-        const text = String(raw);
-        let v = segmentValues[s].get(text);
-        if (v === undefined) segmentValues[s].set(text, (v = segmentValues[s].size));
-        segmentOf[s].data[u] = v;
-      }
-    },
-  );
+  // Exposures: a unit's arm (two different arms: excluded) and its first exposure; a large CSV on two threads.
+  const exposureOptions = { unit: config.unit, armIds, segments: config.segments, start, end, label: exposureFile };
+  const table = new ExposureTable(exposureOptions, quality);
+  const exposureColumns = [
+    { names: [config.unit], required: true },
+    { names: ['arm'], required: true },
+    { names: TIME, required: true },
+    ...config.segments.map((s) => ({ names: [s], required: false })),
+  ];
+  const exposures = await readExposures(config, table, exposureColumns, exposureOptions);
+  const { unitIds, arm, firstTs } = table;
   const units = arm.length;
   let first = Infinity;
   let last = -Infinity;
@@ -264,7 +190,7 @@ export async function loadExperimentData(config: ExperimentConfig): Promise<Expe
 
   return {
     armIds,
-    controlIndex: armIndex.get(config.controlId) ?? 0,
+    controlIndex: Math.max(0, armIds.indexOf(config.controlId)),
     unitIds,
     units,
     arm: arm.data.subarray(0, units),
@@ -273,7 +199,7 @@ export async function loadExperimentData(config: ExperimentConfig): Promise<Expe
     days: units > 0 ? maxDay + 1 : 0,
     firstExposure: Number.isFinite(first) ? first : null,
     lastExposure: Number.isFinite(last) ? last : null,
-    segments: config.segments.map((name, s) => ({ name, values: [...segmentValues[s].keys()], of: segmentOf[s].data.subarray(0, units) })),
+    segments: config.segments.map((name, s) => ({ name, values: [...table.segmentValues[s].keys()], of: table.segmentOf[s].data.subarray(0, units) })),
     covariates,
     measures,
     outcomeColumns,

@@ -56,3 +56,19 @@ describe('evalspec experiment: missing file', () => {
     expect(result.stderr).toMatch(/error\[EXPERIMENT_FILE\] .*nope\.yaml: experiment file not found/);
   });
 });
+
+describe('evalspec experiment: a large exposures CSV read on two threads', () => {
+  it('gives the same scorecard, data-quality rows included, as one thread', async () => {
+    const path = writeSmallExperiment();
+    const dir = dirname(path);
+    const one = await runCli(['experiment', 'analyze', path, '--json', 'one.json'], { cwd: dir });
+    // A threshold of 1 byte forces the two-worker path on this small file (its middle falls between u4 and u1's repeat).
+    const two = await runCli(['experiment', 'analyze', path, '--json', 'two.json'], { cwd: dir, env: { EVALSPEC_EXPERIMENT_PARALLEL_BYTES: '1' } });
+    expect(two.stderr).toBe('');
+    expect(two.exitCode).toBe(one.exitCode);
+    const a = JSON.parse(readFileSync(join(dir, 'one.json'), 'utf8'));
+    const b = JSON.parse(readFileSync(join(dir, 'two.json'), 'utf8'));
+    expect(b).toEqual(a);
+    expect(b.dataQuality.issues.find((i: { kind: string }) => i.kind === 'units-in-both-arms').examples[0].row).toBe(8);
+  });
+});

@@ -58,8 +58,19 @@ function openQuote(line: string): boolean {
   return n % 2 === 1;
 }
 
-/** Read `file` line by line (UTF-8, BOM dropped); `onLine` gets each non-empty line and its 1-based number. */
-async function forEachLine(file: string, onLine: (line: string, lineNo: number) => void): Promise<void> {
+/** A line-aligned byte range of a CSV file (one worker's share): its first byte starts a line, `end` excluded. */
+export interface ByteRange {
+  start: number;
+  end: number;
+  /** The file's header fields (a range after the first has no header line). */
+  header: string[];
+}
+
+/**
+ * Read `file` (or a byte range of it) line by line (UTF-8, BOM dropped); `onLine` gets each non-empty line and its
+ * 1-based number (within the range). Returns the number of lines read.
+ */
+async function forEachLine(file: string, onLine: (line: string, lineNo: number) => void, range?: ByteRange): Promise<number> {
   try {
     statSync(file);
   } catch (error) {
@@ -72,8 +83,9 @@ async function forEachLine(file: string, onLine: (line: string, lineNo: number) 
   const decoder = new StringDecoder('utf8');
   let rest = '';
   let lineNo = 0;
-  let first = true;
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+  let first = !range || range.start === 0;
+  const bounds = range ? { start: range.start, end: range.end - 1 } : {};
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20, ...bounds })) {
     let text = rest + decoder.write(chunk as Buffer);
     if (first) {
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -96,7 +108,8 @@ async function forEachLine(file: string, onLine: (line: string, lineNo: number) 
     rest = text.slice(start);
   }
   rest += decoder.end();
-  if (rest.length > 0) onLine(rest.endsWith('\r') ? rest.slice(0, -1) : rest, lineNo + 1);
+  if (rest.length > 0) onLine(rest.endsWith('\r') ? rest.slice(0, -1) : rest, ++lineNo);
+  return lineNo;
 }
 
 /**
@@ -104,12 +117,34 @@ async function forEachLine(file: string, onLine: (line: string, lineNo: number) 
  * of data rows. `what` names the file's role in errors ("exposures", "outcomes", "pre_period").
  */
 export async function forEachRow(file: string, what: string, columns: readonly ColumnRequest[], onRow: RowHandler): Promise<number> {
+  return (await forEachRowIn(file, what, columns, onRow)).rows;
+}
+
+/** The header fields of a CSV file (its first line), for the workers that read ranges after it. */
+export async function csvHeader(file: string): Promise<string[]> {
+  let header: string[] | null = null;
+  const stream = createReadStream(file, { highWaterMark: 1 << 16, end: (1 << 16) - 1 });
+  let text = '';
+  for await (const chunk of stream) text += (chunk as Buffer).toString('utf8');
+  const nl = text.indexOf('\n');
+  header = splitCsvLine((nl < 0 ? text : text.slice(0, nl)).replace(/^\uFEFF/, '').replace(/\r$/, '')).map((f) => f.trim());
+  return header;
+}
+
+/** forEachRow over the whole file or one line-aligned byte range of a CSV file; also returns the lines read. */
+export async function forEachRowIn(
+  file: string,
+  what: string,
+  columns: readonly ColumnRequest[],
+  onRow: RowHandler,
+  range?: ByteRange,
+): Promise<{ rows: number; lines: number }> {
   const format = fileFormat(file);
   let rows = 0;
   // One array reused for every row (no allocation per row): handlers read it during the call and keep nothing.
   const values: RawValue[] = new Array<RawValue>(columns.length);
   if (format === 'jsonl') {
-    await forEachLine(file, (line, lineNo) => {
+    const lines = await forEachLine(file, (line, lineNo) => {
       if (line.trim() === '') return;
       let value: unknown;
       try {
@@ -137,43 +172,52 @@ export async function forEachRow(file: string, what: string, columns: readonly C
       }
       onRow(values, lineNo);
     });
-    return rows;
+    return { rows, lines };
   }
   let indexes: number[] | null = null;
   let pending = '';
   let pendingLine = 0;
-  await forEachLine(file, (raw, lineNo) => {
-    let line = raw;
-    if (pending) {
-      line = `${pending}\n${raw}`;
-      lineNo = pendingLine;
-    }
-    if (openQuote(line)) {
-      pending = line;
-      pendingLine = lineNo;
-      return;
-    }
-    pending = '';
-    const fields = splitCsvLine(line);
-    if (!indexes) {
-      const header = fields.map((f) => f.trim());
-      indexes = columns.map((c) => {
-        const at = c.names.map((n) => header.indexOf(n)).find((i) => i >= 0) ?? -1;
-        if (at < 0 && c.required) {
-          throw new EvalspecError('EXPERIMENT_DATA', `${what}: the header has no column "${c.names.join('" or "')}" (it has: ${header.join(', ')})`, {
-            file,
-            line: lineNo,
-            hint: `add the column, or name the right one in the experiment file`,
-          });
-        }
-        return at;
-      });
-      return;
-    }
-    rows++;
-    for (let c = 0; c < indexes.length; c++) values[c] = indexes[c] < 0 ? undefined : fields[indexes[c]];
-    onRow(values, lineNo);
-  });
+  const headerIndexes = (header: string[], lineNo: number) =>
+    columns.map((c) => {
+      const at = c.names.map((n) => header.indexOf(n)).find((i) => i >= 0) ?? -1;
+      if (at < 0 && c.required) {
+        throw new EvalspecError('EXPERIMENT_DATA', `${what}: the header has no column "${c.names.join('" or "')}" (it has: ${header.join(', ')})`, {
+          file,
+          line: lineNo,
+          hint: `add the column, or name the right one in the experiment file`,
+        });
+      }
+      return at;
+    });
+  if (range && range.start > 0) indexes = headerIndexes(range.header, 1);
+  const lines = await forEachLine(
+    file,
+    (raw, lineNo) => {
+      let line = raw;
+      if (pending) {
+        line = `${pending}\n${raw}`;
+        lineNo = pendingLine;
+      }
+      if (openQuote(line)) {
+        pending = line;
+        pendingLine = lineNo;
+        return;
+      }
+      pending = '';
+      const fields = splitCsvLine(line);
+      if (!indexes) {
+        indexes = headerIndexes(
+          fields.map((f) => f.trim()),
+          lineNo,
+        );
+        return;
+      }
+      rows++;
+      for (let c = 0; c < indexes.length; c++) values[c] = indexes[c] < 0 ? undefined : fields[indexes[c]];
+      onRow(values, lineNo);
+    },
+    range,
+  );
   if (pending)
     throw new EvalspecError('EXPERIMENT_DATA', `${what}: a quoted field is never closed`, {
       file,
@@ -186,5 +230,5 @@ export async function forEachRow(file: string, what: string, columns: readonly C
       line: 1,
       hint: 'start the file with a header row naming the columns',
     });
-  return rows;
+  return { rows, lines };
 }
