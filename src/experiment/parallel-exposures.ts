@@ -1,7 +1,7 @@
-// Reads the exposures: a large CSV file in two line-aligned byte ranges on two worker threads (the only way to
-// use the second core: a third of the time is the Map lookups of the unit ids), merged in file order; anything
-// else (a small file, JSONL, SQL) on this thread. Without the built worker (tests run from the TypeScript
-// sources) it reads on this thread too. A quoted CSV field holding a line break must not straddle the middle of
+// Reads the exposures: with EVALSPEC_EXPERIMENT_PARALLEL_BYTES set, a CSV file at least that large in two
+// line-aligned byte ranges on two worker threads (the only way to use the second core: a third of the time is the
+// Map lookups of the unit ids), merged in file order; by default, and for JSONL and SQL, on this thread. Without
+// the built worker (tests run from the TypeScript sources) it reads on this thread too. A quoted CSV field holding a line break must not straddle the middle of
 // the file: such files are rare for exposures, and the worker would see a malformed row there.
 import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -12,8 +12,12 @@ import type { ExposureOptions, ExposurePart, ExposureTable } from './exposure-ta
 import { readSource, sourceLabel, type ColumnRequest } from './sources/index.js';
 import { csvHeader, fileFormat, type ByteRange } from './sources/file-rows.js';
 
-/** Below this size one thread is as fast (starting the workers costs ~50 ms); EVALSPEC_EXPERIMENT_PARALLEL_BYTES overrides it. */
-const PARALLEL_BYTES = 64 * 1024 * 1024;
+/**
+ * Off unless EVALSPEC_EXPERIMENT_PARALLEL_BYTES sets a size: on W11 (10M rows, a million users in both halves) the
+ * two workers and the merge held three maps of a million unit ids (peak 564 MB against 452 MB on one thread) and
+ * were not faster on a shared 2-core machine (docs/benchmark.md). Worth it when the halves hold different units.
+ */
+const PARALLEL_BYTES = Number.POSITIVE_INFINITY;
 const WORKER = new URL('./exposure-worker.js', import.meta.url);
 
 export interface WorkerInput {
