@@ -19,7 +19,9 @@ const armSchema = z.strictObject({
 
 const fileSource = z.strictObject({ file: z.string().min(1) });
 const sqlSource = z.strictObject({ sql: z.string().min(1), store: z.string().min(1).optional() });
-const productionSource = z.strictObject({ production: z.strictObject({ suite: z.string().min(1), arm: z.string().min(1) }) });
+const productionSource = z.strictObject({
+  production: z.strictObject({ suite: z.string().min(1), arm: z.string().min(1), store: z.string().min(1).optional() }),
+});
 const source = z.union([fileSource, sqlSource, productionSource]);
 
 export const AGGREGATES = ['sum', 'mean', 'max', 'count'] as const;

@@ -1,9 +1,10 @@
-// One way to read any experiment data source row by row: a CSV/JSONL file or a SQL query (both streamed). The caller asks for
+// One way to read any experiment data source row by row: a CSV/JSONL file, a SQL query or the production records
+// of a suite (all streamed). The caller asks for
 // columns and gets their values per row with a location (file:row) for the data-quality ledger.
-import { EvalspecError } from '../../errors.js';
 import type { ExperimentConfig, SourceSpec } from '../schema.js';
 import { sourcePath } from '../schema.js';
 import { forEachSqlRow, sqlLabel } from './sql-rows.js';
+import { forEachProductionRow, productionLabel } from './production-rows.js';
 import { forEachRow, type ColumnRequest, type RowHandler } from './file-rows.js';
 
 export type { ColumnRequest, RawValue, RowHandler } from './file-rows.js';
@@ -17,7 +18,7 @@ export interface SourceRead {
 /** What names a source in messages and data-quality examples: its file path, or the kind of source. */
 export function sourceLabel(config: ExperimentConfig, spec: SourceSpec): string {
   if ('file' in spec) return sourcePath(config, spec.file);
-  return 'sql' in spec ? sqlLabel(spec.store, config.dir) : 'production';
+  return 'sql' in spec ? sqlLabel(spec.store, config.dir) : productionLabel(spec.production.suite, spec.production.store);
 }
 
 /** Stream one source's rows; `what` names its role (exposures, outcomes, pre_period) in errors. */
@@ -33,8 +34,5 @@ export async function readSource(
     return { label: file, rows: await forEachRow(file, what, columns, onRow) };
   }
   if ('sql' in spec) return forEachSqlRow(spec.sql, spec.store, config.dir, config.file ?? undefined, what, columns, onRow);
-  throw new EvalspecError('EXPERIMENT_FILE', `${what}: production sources are not supported yet`, {
-    file: config.file ?? undefined,
-    hint: `query the production records with { sql: …, store: … }, or export the ${what} to a CSV or JSONL file`,
-  });
+  return forEachProductionRow(spec.production, config.file ?? undefined, what, columns, onRow);
 }
