@@ -3,4 +3,4 @@
 // sample ratio check, guardrails, segments, novelty, planning, and the link to the offline runs. The only import
 // surface of experiment/; the statistics are stats/'s (src/stats/experiment/).
 export type * from './scorecard-types.js';
-export { offlineLink, directionAgreement, type OfflineLinkArm, type OfflineLinkInput } from './offline-link.js';
+export { offlineLink, offlineLinkFor, directionAgreement, type OfflineLinkArm, type OfflineLinkConfig, type OfflineLinkInput } from './offline-link.js';

@@ -8,6 +8,7 @@
 // (analysis' loadCaseOutcomes, the suite's repeat reducer applied). Cases are paired by id, so the two arms may come
 // from one run (the default: the suite's latest completed run holding both variants) or from two (`run:` per arm).
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { loadCaseOutcomes } from '../analysis/index.js';
 import { EvalspecError } from '../errors.js';
 import { caseValue, clusterKey, comparePaired, hasClusters, resolveVariants, type RunOutcomes } from '../stats/index.js';
@@ -206,4 +207,31 @@ export async function offlineLink(store: Store | null | undefined, input: Offlin
     });
   }
   return { suite: name, comparisons, note: notes.length ? notes.join('; ') : null };
+}
+
+/** What offlineLinkFor reads of a loaded experiment (schema.ts's ExperimentConfig fits it). */
+export interface OfflineLinkConfig {
+  suite?: string;
+  dir: string;
+  controlId: string;
+  arms: readonly OfflineLinkArm[];
+  analysis: { level: number };
+}
+
+/**
+ * analyzeExperiment's `offline` option over a store: the link for a loaded experiment (its `suite:` resolved against the
+ * experiment file's folder) with the scorecard's first metric as the online side.
+ */
+export function offlineLinkFor(store: Store | null | undefined) {
+  return (config: OfflineLinkConfig, scorecard: { metrics: readonly MetricResult[] }): Promise<OfflineLink | null> =>
+    offlineLink(
+      store,
+      {
+        suite: config.suite === undefined ? null : resolve(config.dir, config.suite),
+        control: config.controlId,
+        arms: config.arms,
+        level: config.analysis.level,
+      },
+      scorecard.metrics[0],
+    );
 }
