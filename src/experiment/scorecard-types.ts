@@ -2,22 +2,9 @@
 // Markdown report and the viewer's Experiment page. Figures come from analyze.ts; render.ts only words them.
 // Unknown is null, never 0. Every interval names its method.
 
-// Mirrors of stats/experiment's EffectEstimate/ArmEffect (design signatures); replaced by re-exports once those land.
-export interface EffectEstimate {
-  estimate: number;
-  se: number;
-  low: number;
-  high: number;
-  p: number;
-  df: number | null;
-  method: string;
-}
-export interface ArmEffect {
-  absolute: EffectEstimate | null;
-  relative: EffectEstimate | null;
-  /** Why an estimate is null: zero variance, n < 2, control mean 0. */
-  note: string | null;
-}
+import type { ArmEffect, EffectEstimate } from '../stats/index.js';
+
+export type { ArmEffect, EffectEstimate };
 
 export type MetricType = 'proportion' | 'mean' | 'ratio';
 
@@ -27,7 +14,7 @@ export interface DataQualityIssue {
   kind: string;
   /** Rows (or units, see `unit`) affected. */
   count: number;
-  unit: 'rows' | 'units';
+  unit: 'rows' | 'units' | 'arms' | 'comparisons';
   /** What happened to them: 'excluded', 'ignored', 'counted as 0', 'analysed without CUPED', … */
   action: string;
   /** What to fix, for people. */
@@ -73,7 +60,7 @@ export interface ArmComparison {
   /** Raw (unadjusted) effect, shown beside the CUPED one; equals `effect` when no covariate. */
   raw: ArmEffect;
   /** CUPED details when a covariate is given: theta, variance reduction, units with/without the covariate. */
-  cuped: { theta: number; varianceReduction: number; unitsWithCovariate: number; unitsWithoutCovariate: number } | null;
+  cuped: { theta: number | null; varianceReduction: number | null; unitsWithCovariate: number; unitsWithoutCovariate: number } | null;
   /** Always-valid confidence sequence on the absolute (and relative) effect; null when the effect is null. */
   sequential: { absolute: EffectEstimate | null; relative: EffectEstimate | null } | null;
   deciding: DecidingInterval;
@@ -98,7 +85,7 @@ export interface NoveltyCheck {
   /** Effect among units first exposed in the first `days` days vs later. */
   early: ArmEffect;
   late: ArmEffect;
-  /** Difference early − late of the absolute effects (z test on independent groups). */
+  /** Difference later − early of the absolute effects (normal test on two disjoint cohorts). */
   difference: EffectEstimate | null;
   /** True when the early effect is significantly larger in magnitude than the late one at the level. */
   detected: boolean | null;
@@ -142,6 +129,7 @@ export interface GuardrailResult {
   maxWorse: number;
   relative: boolean;
   arms: ArmMetricSummary[];
+  /** Intervals here are two-sided at 2·level − 1, so each bound is a one-sided bound at the level. */
   comparisons: (ArmComparison & { verdict: GuardrailVerdictValue | null })[];
   /** Worst verdict across treatment arms; null when no effect could be computed. */
   verdict: GuardrailVerdictValue | null;
