@@ -4,7 +4,7 @@
 //   online:  exposures.csv (user_id, arm, timestamp, plan), events.jsonl (one line per session: shown, accepted,
 //            completed, seconds, latency_ms), pre.csv (each user's October: pre_accepted, pre_shown).
 // The story (README.md): suggest-v2 wins offline; online, treatment users accept more suggestions, most of all in the
-// first week (novelty: the lift falls from +7 to +3 points after day 7), pro users more than free ones, and the
+// first week (novelty: the lift falls from +12 to +2 points after day 7), pro users more than free ones, and the
 // treatment model is a little slower (the latency guardrail).
 //   node make-data.mjs [--users N]     (default 20000; the e2e test uses fewer)
 import { mkdirSync, writeFileSync, createWriteStream } from 'node:fs';
@@ -109,8 +109,8 @@ for (let u = 0; u < USERS; u++) {
   for (let s = 0; s < sessions; s++) {
     const at = exposedAt + Math.floor(random() * (START + DAYS * DAY - exposedAt));
     const day = Math.floor((at - START) / DAY);
-    // The treatment lift: +7 points while the feature is new (days 0–6), +3 after; pro users +1 more.
-    const lift = arm === 'treatment' ? (day < 7 ? 0.07 : 0.03) + (plan === 'pro' ? 0.01 : 0) : 0;
+    // The treatment lift: +12 points while the feature is new (days 0–6), +2 after; pro users +1 more.
+    const lift = arm === 'treatment' ? (day < 7 ? 0.12 : 0.02) + (plan === 'pro' ? 0.01 : 0) : 0;
     const shown = 1 + poisson(2);
     let accepted = 0;
     for (let k = 0; k < shown; k++) accepted += bernoulli(Math.min(0.99, habit + lift));

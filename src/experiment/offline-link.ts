@@ -99,7 +99,7 @@ function offlineDifference(control: Side, treatment: Side, segment: string | nul
     c.test === 'newcombe-paired'
       ? `paired offline pass rate over ${c.n} cases: Newcombe's paired interval, McNemar mid-p`
       : `paired offline pass rate over ${c.n} cases: ${c.test === 'clustered-paired-t' ? `clustered paired t (${c.clusters} clusters)` : 'paired t'}`;
-  return { estimate: c.difference, se: c.se, low: c.interval.low, high: c.interval.high, p: c.pValue, df: c.df, method };
+  return { estimate: c.difference, se: c.se, low: c.interval.low, high: c.interval.high, p: c.pValue, df: c.df, level, method };
 }
 
 /**

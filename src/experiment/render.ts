@@ -82,7 +82,7 @@ function segmentLines(metrics: MetricResult[], esc: Escape): string[][] {
     m.segments.flatMap((s) =>
       s.comparisons.map((c) => {
         const row = comparisonRow(m.id, m.type, c, esc);
-        return [row[0], esc(s.segment), row[1], s.units.join(' / '), row[2], s.tooSmall ? 'too small to judge' : row[7]];
+        return [row[0], esc(s.segment), row[1], s.units.join(' / '), row[2], s.tooSmall ? 'too small to judge' : row[row.length - 1]];
       }),
     ),
   );

@@ -17,22 +17,34 @@ export interface ExperimentListItem {
   error: { message: string; fix: string | null } | null;
 }
 
-// ---- copied from src/experiment/scorecard-types.ts ----
-// Mirrors of stats/experiment's EffectEstimate/ArmEffect (design signatures); replaced by re-exports once those land.
+// ---- copied from src/stats/experiment/types.ts (EffectEstimate, EffectNote, ArmEffect) and src/experiment/scorecard-types.ts ----
+/** One effect (treatment − control, or its relative lift) with its interval at `level` and the method used. */
 export interface EffectEstimate {
   estimate: number;
+  /** Standard error of the estimate (for a sequential estimate: the same standard error; the interval is wider). */
   se: number;
   low: number;
   high: number;
   p: number;
+  /** Welch–Satterthwaite degrees of freedom; null when the interval is normal (delta method, sequential). */
   df: number | null;
+  level: number;
   method: string;
 }
+
+/**
+ * Why an effect could not be computed (the words are the renderer's):
+ * too-few-units: an arm has fewer than 2 units; zero-variance: both arms have no spread, so there is no
+ * standard error; control-mean-zero: a relative lift divides by the control mean; zero-denominator: a ratio
+ * metric's denominator sums to 0 in an arm.
+ */
+export type EffectNote = 'too-few-units' | 'zero-variance' | 'control-mean-zero' | 'zero-denominator';
+
+/** The effect of one arm against control: absolute and relative; null with a note when it cannot be computed. */
 export interface ArmEffect {
   absolute: EffectEstimate | null;
   relative: EffectEstimate | null;
-  /** Why an estimate is null: zero variance, n < 2, control mean 0. */
-  note: string | null;
+  note: EffectNote | null;
 }
 
 export type MetricType = 'proportion' | 'mean' | 'ratio';
@@ -43,7 +55,7 @@ export interface DataQualityIssue {
   kind: string;
   /** Rows (or units, see `unit`) affected. */
   count: number;
-  unit: 'rows' | 'units';
+  unit: 'rows' | 'units' | 'arms' | 'comparisons';
   /** What happened to them: 'excluded', 'ignored', 'counted as 0', 'analysed without CUPED', … */
   action: string;
   /** What to fix, for people. */
@@ -89,7 +101,7 @@ export interface ArmComparison {
   /** Raw (unadjusted) effect, shown beside the CUPED one; equals `effect` when no covariate. */
   raw: ArmEffect;
   /** CUPED details when a covariate is given: theta, variance reduction, units with/without the covariate. */
-  cuped: { theta: number; varianceReduction: number; unitsWithCovariate: number; unitsWithoutCovariate: number } | null;
+  cuped: { theta: number | null; varianceReduction: number | null; unitsWithCovariate: number; unitsWithoutCovariate: number } | null;
   /** Always-valid confidence sequence on the absolute (and relative) effect; null when the effect is null. */
   sequential: { absolute: EffectEstimate | null; relative: EffectEstimate | null } | null;
   deciding: DecidingInterval;
@@ -114,7 +126,7 @@ export interface NoveltyCheck {
   /** Effect among units first exposed in the first `days` days vs later. */
   early: ArmEffect;
   late: ArmEffect;
-  /** Difference early − late of the absolute effects (z test on independent groups). */
+  /** Difference later − early of the absolute effects (normal test on two disjoint cohorts). */
   difference: EffectEstimate | null;
   /** True when the early effect is significantly larger in magnitude than the late one at the level. */
   detected: boolean | null;
@@ -158,6 +170,7 @@ export interface GuardrailResult {
   maxWorse: number;
   relative: boolean;
   arms: ArmMetricSummary[];
+  /** Intervals here are two-sided at 2·level − 1, so each bound is a one-sided bound at the level. */
   comparisons: (ArmComparison & { verdict: GuardrailVerdictValue | null })[];
   /** Worst verdict across treatment arms; null when no effect could be computed. */
   verdict: GuardrailVerdictValue | null;

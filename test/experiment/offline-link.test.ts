@@ -37,7 +37,16 @@ function handDifference(tag: string | null): number {
   return rate('outputs/suggest-v2.jsonl') - rate('outputs/suggest-v1.jsonl');
 }
 
-const effect = (estimate: number, low: number, high: number): EffectEstimate => ({ estimate, se: 0.01, low, high, p: 0.01, df: null, method: 'test' });
+const effect = (estimate: number, low: number, high: number): EffectEstimate => ({
+  estimate,
+  se: 0.01,
+  low,
+  high,
+  p: 0.01,
+  df: null,
+  level: 0.95,
+  method: 'test',
+});
 
 /** A primary metric as analyzeExperiment would give it: online effect overall and in the two plan segments. */
 function primary(overall: EffectEstimate, segments: Record<string, EffectEstimate>, higherIsBetter = true): MetricResult {

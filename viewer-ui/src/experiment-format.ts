@@ -1,6 +1,6 @@
 // Words and number formats of the Experiment page: an effect on a share (proportion, ratio) in points, on a mean in
 // the metric's own unit; relative lifts in percent. The figures are the server's scorecard: nothing is estimated here.
-import type { EffectEstimate, MetricType, Scorecard } from './api';
+import type { EffectEstimate, EffectNote, MetricType, Scorecard } from './api';
 
 const sig = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toPrecision(2));
 
@@ -38,3 +38,11 @@ export const VERDICT_TEXT: Record<Scorecard['verdict'], string> = {
 export function verdictClass(verdict: Scorecard['verdict'] | null): string {
   return verdict === 'ship' ? 'badge-pass' : verdict === 'blocked' || verdict === 'guardrail-failed' || verdict === 'no-ship' ? 'badge-fail' : '';
 }
+
+/** Why an effect is missing, for people (the scorecard sends the code). */
+export const NOTE_TEXT: Record<EffectNote, string> = {
+  'too-few-units': 'an arm has fewer than 2 users',
+  'zero-variance': 'no spread in either arm: no interval can be computed',
+  'control-mean-zero': 'the control mean is 0: no relative lift',
+  'zero-denominator': 'the denominator sums to 0 in an arm',
+};

@@ -9,7 +9,7 @@ import { useAsync } from '../hooks';
 import { links } from '../router';
 import { ErrorBox, Loading, Section } from '../components/common';
 import { ExperimentChart } from '../components/ExperimentChart';
-import { VERDICT_TEXT, effectValue, intervalText, levelValue, relativeText, verdictClass } from '../experiment-format';
+import { NOTE_TEXT, VERDICT_TEXT, effectValue, intervalText, levelValue, relativeText, verdictClass } from '../experiment-format';
 import { int, pValue } from '../format';
 
 export function ExperimentPage({ name }: { name?: string }) {
@@ -131,11 +131,12 @@ function ComparisonRow({ c, type, label }: { c: ArmComparison; type: MetricType;
         <span className="muted small">
           (by the {c.deciding} interval{deciding ? '' : ', not computable'})
         </span>
-        {c.effect.note && <div className="muted small">{c.effect.note}</div>}
+        {c.effect.note && <div className="muted small">{NOTE_TEXT[c.effect.note]}</div>}
         {c.cuped && (
           <div className="muted small">
-            CUPED: variance −{(c.cuped.varianceReduction * 100).toFixed(0)}%, raw {effectValue(type, c.raw.absolute?.estimate)} (
-            {intervalText(type, c.raw.absolute)}), {int(c.cuped.unitsWithoutCovariate)} users without a pre-period value
+            CUPED: variance {c.cuped.varianceReduction === null ? 'n/a' : `−${(c.cuped.varianceReduction * 100).toFixed(0)}%`}, raw{' '}
+            {effectValue(type, c.raw.absolute?.estimate)} ({intervalText(type, c.raw.absolute)}), {int(c.cuped.unitsWithoutCovariate)} users without a
+            pre-period value
           </div>
         )}
       </td>
