@@ -51,6 +51,7 @@ function comparisonRow(metric: string, type: string, c: ArmComparison, esc: Esca
     esc(metric),
     `${esc(c.arm)} vs ${esc(c.control)}`,
     deciding ? interval(deciding, type) : `unknown (${noteOf(c.effect)})`,
+    c.deciding === 'sequential' ? interval(c.effect.absolute, type) : '',
     c.cuped ? interval(c.raw.absolute, type) : '',
     interval(relative ?? null, type, true),
     formatP(c.adjustedP),
@@ -59,7 +60,7 @@ function comparisonRow(metric: string, type: string, c: ArmComparison, esc: Esca
   ];
 }
 
-const METRIC_HEADER = ['metric', 'arm', 'effect [interval]', 'raw (no CUPED)', 'relative lift', 'adj. p', 'reading'];
+const METRIC_HEADER = ['metric', 'arm', 'effect [deciding interval]', 'fixed-horizon', 'raw (no CUPED, fixed)', 'relative lift', 'adj. p', 'reading'];
 
 function metricRows(metrics: MetricResult[], esc: Escape): string[][] {
   return metrics.flatMap((m) => m.comparisons.map((c) => comparisonRow(m.id, m.type, c, esc)));
@@ -70,12 +71,12 @@ function guardrailRows(guardrails: GuardrailResult[], esc: Escape): string[][] {
     g.comparisons.map((c) => {
       const row = comparisonRow(g.metric, g.type, c, esc);
       const limit = g.relative ? `${(g.maxWorse * 100).toFixed(1)}%` : String(g.maxWorse);
-      return [row[0], row[1], row[2], row[4], `not worse by > ${limit}`, c.verdict ?? 'unknown'];
+      return [row[0], row[1], row[2], row[5], `not worse by > ${limit}`, c.verdict ?? 'unknown'];
     }),
   );
 }
 
-const GUARDRAIL_HEADER = ['guardrail', 'arm', 'effect [interval]', 'relative', 'limit', 'verdict'];
+const GUARDRAIL_HEADER = ['guardrail', 'arm', 'effect [one-sided bounds]', 'relative', 'limit', 'verdict'];
 
 function segmentLines(metrics: MetricResult[], esc: Escape): string[][] {
   return metrics.flatMap((m) =>
@@ -113,7 +114,7 @@ function qualityLines(scorecard: Scorecard, esc: Escape): string[] {
 }
 
 function headerLines(s: Scorecard, esc: Escape): string[] {
-  const arms = s.arms.map((a, i) => `${esc(a.id)} ${a.units} ${esc(s.unit)}s (planned ${(s.srm.plannedShares[i] * 100).toFixed(1)}%)`).join(', ');
+  const arms = s.arms.map((a, i) => `${esc(a.id)} ${a.units} units (planned ${(s.srm.plannedShares[i] * 100).toFixed(1)}%)`).join(', ');
   const seq = s.analysis.sequential ? `sequential (always-valid, mixture tuning ${s.analysis.tuning}) intervals decide` : 'fixed-horizon intervals decide';
   return [
     `period ${s.period.start?.slice(0, 10) ?? 'unknown'} to ${s.period.end?.slice(0, 10) ?? 'unknown'} (${s.period.days ?? 'unknown'} days); ${arms}`,

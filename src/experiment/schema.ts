@@ -1,5 +1,6 @@
 // The experiment file (exp.yaml): its zod schema (the source of truth, strict: unknown keys are errors listing the
 // valid ones) and its loader, which locates every problem at its line through suite/'s YAML-with-lines parser.
+import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { EvalspecError } from '../errors.js';
@@ -157,6 +158,12 @@ export function parseExperiment(data: unknown, file: string | null, lineOf?: (pa
 
 export function loadExperiment(path: string): ExperimentConfig {
   const file = resolve(path);
+  if (!existsSync(file)) {
+    throw new EvalspecError('EXPERIMENT_FILE', `experiment file not found: ${file}`, {
+      file,
+      hint: 'give the path of an exp.yaml (see docs/experiments.md for its format)',
+    });
+  }
   const text = readTextFile(file, 'EXPERIMENT_FILE');
   const { data, lineOf } = parseYamlWithLines(text, file);
   return parseExperiment(data, file, lineOf);
