@@ -2,8 +2,8 @@
 // scorecard, computed by experiment/'s analyzeExperiment (handed in by the CLI with the viewer's store). A scorecard
 // is computed once per version of the file and its data (their modification times), so reloading the page does not
 // stream the exposures again; an analysis that fails is listed with its message and fix, never dropped.
-import { statSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Hono, Context } from 'hono';
 import { isEvalspecError } from '../errors.js';
 import type { ViewerEnv } from './auth-routes.js';
@@ -19,16 +19,26 @@ export interface ExperimentSource {
 
 type Outcome = { scorecard: Scorecard; error: null } | { scorecard: null; error: { message: string; fix: string | null } };
 
-/** Modification times of the file and of every file beside it: the data files (exposures, events) usually live there. */
+/**
+ * Modification times and sizes of the file and of every file beside it: the data files (exposures, events, pre-period)
+ * usually live there, and a file rewritten in place changes its own time, not its folder's.
+ */
 function versionOf(file: string): string {
   const stamp = (f: string) => {
     try {
-      return String(statSync(f).mtimeMs);
+      const s = statSync(f);
+      return s.isFile() ? `${s.mtimeMs}/${s.size}` : '';
     } catch {
       return 'missing';
     }
   };
-  return `${stamp(file)}:${stamp(dirname(file))}`;
+  let beside: string[] = [];
+  try {
+    beside = readdirSync(dirname(file)).sort();
+  } catch {
+    // The folder is gone: the file's own stamp says "missing".
+  }
+  return [stamp(file), ...beside.map((name) => `${name}:${stamp(join(dirname(file), name))}`)].join('|');
 }
 
 export class ExperimentData {

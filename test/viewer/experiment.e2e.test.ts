@@ -3,7 +3,7 @@
 // link: the Experiments tab lists the example and a broken experiment file (with its error and fix; the missing file it names is an
 // <img onerror> probe rendered as inert text); the example's page shows the verdict, the SRM status, the accept-rate
 // chart with both interval bands and a point per day, the guardrail and offline vs online — each figure the one the
-// API sends. `view --experiment` through the CLI serves the same list.
+// API sends. `view --experiment` through the CLI serves the same list, analysed again when a data file changes.
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -131,6 +131,12 @@ describe('evalspec view --experiment', () => {
       expect(detail.formatVersion).toBe(1);
       expect(detail.offline?.comparisons[0].variants.treatment).toMatch(/suggest-v2/);
       expect((await fetch(`${url}api/experiments/other`)).status).toBe(404);
+      // The data file rewritten in place (50 users fewer): the next request analyses it again, not the cached scorecard.
+      const before = list.experiments[0].units!;
+      const rows = readFileSync(join(dir, 'exposures.csv'), 'utf8').trimEnd().split('\n');
+      writeFileSync(join(dir, 'exposures.csv'), `${rows.slice(0, -50).join('\n')}\n`);
+      const again = (await (await fetch(`${url}api/experiments`)).json()) as ExperimentListResponse;
+      expect(again.experiments[0].units).toBe(before - 50);
     } finally {
       child.kill('SIGINT');
     }
