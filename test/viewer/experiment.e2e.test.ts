@@ -13,7 +13,7 @@ import { REPO, cleanupTempDirs, runCli, startCli, tempDir } from '../helpers/cli
 import { dbPath } from '../helpers/store.js';
 import { startOver, watchedPage } from './helpers.js';
 import { analyzeExperiment, offlineLinkFor } from '../../src/experiment/index.js';
-import { openStore } from '../../src/store/index.js';
+import { openStore, type Store } from '../../src/store/index.js';
 import type { ExperimentListResponse, Scorecard } from '../../src/viewer/index.js';
 import { chromiumAvailable, launchChromium } from '../../bench/chromium.mjs';
 
@@ -35,6 +35,12 @@ beforeAll(async () => {
   // A second experiment whose exposures file is missing, the file named with an HTML probe (the error names it).
   const broken = readFileSync(join(dir, 'exp.yaml'), 'utf8').replace('exposures: { file: exposures.csv }', `exposures: { file: "${XSS}.csv" }`);
   writeFileSync(join(dir, 'broken.yaml'), broken);
+  // The same data read against a 70/30 plan: the sample ratio check fires.
+  const skewed = readFileSync(join(dir, 'exp.yaml'), 'utf8')
+    .replace(/^name: .*$/m, 'name: srm-check')
+    .replace('{ id: control, weight: 0.5,', '{ id: control, weight: 0.7,')
+    .replace('{ id: treatment, weight: 0.5,', '{ id: treatment, weight: 0.3,');
+  writeFileSync(join(dir, 'skewed.yaml'), skewed);
 }, 180_000);
 afterAll(() => cleanupTempDirs());
 
@@ -43,15 +49,16 @@ run('Experiment page in Chromium', () => {
   let browser: { context: BrowserContext; close: () => Promise<void> };
   let page: Page;
   let scorecard: Scorecard;
+  // The offline link's store stays open while the viewer may analyse (a scorecard is computed on first request).
+  let store: Store;
   const dialogs: string[] = [];
   const problems: string[] = [];
 
   beforeAll(async () => {
-    const store = openStore(dbPath(dir), { access: 'read' });
+    store = openStore(dbPath(dir), { access: 'read' });
     const analyze = (file: string) => analyzeExperiment(file, { offline: offlineLinkFor(store) });
-    viewer = await startOver(dbPath(dir), { experiments: { files: [join(dir, 'exp.yaml'), join(dir, 'broken.yaml')], analyze } });
+    viewer = await startOver(dbPath(dir), { experiments: { files: [join(dir, 'exp.yaml'), join(dir, 'broken.yaml'), join(dir, 'skewed.yaml')], analyze } });
     scorecard = (await (await fetch(`${viewer.url}api/experiments/smart-suggestions-v2`)).json()) as Scorecard;
-    await store.close();
     browser = await launchChromium();
     page = await watchedPage(browser.context, dialogs, problems);
   }, 120_000);
@@ -59,6 +66,7 @@ run('Experiment page in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await viewer?.closeAll();
+    await store?.close();
   });
 
   it('lists the experiments from the nav: the example with its verdict, the broken file with its error, inert', async () => {
@@ -102,6 +110,17 @@ run('Experiment page in Chromium', () => {
     expect(await page.locator('.offline-table tr[data-segment]').count()).toBe(2);
     expect(problems).toEqual([]);
     expect(dialogs).toEqual([]);
+  });
+
+  it('blocks the reading when the sample ratio check fires: the SRM message first, every metric marked', async () => {
+    await page.goto(`${viewer.url}#/experiments/srm-check`);
+    await page.waitForSelector('[data-testid=srm-status]', { timeout: 15_000 });
+    const srm = (await (await fetch(`${viewer.url}api/experiments/srm-check`)).json()) as Scorecard;
+    expect(srm.srm.fired).toBe(true);
+    expect(await page.getAttribute('[data-testid=srm-status]', 'data-fired')).toBe('true');
+    expect(await page.textContent('[data-testid=srm-status]')).toContain(srm.srm.message!);
+    expect(await page.textContent('[data-testid=experiment-verdict]')).toMatch(/BLOCKED/);
+    expect(await page.locator('.experiment-metric .error-text').count()).toBe(srm.metrics.length);
   });
 });
 
