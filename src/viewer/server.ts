@@ -20,6 +20,7 @@ import { generateToken, sharedTokenAuth, storeTokenAuth, type Authenticator } fr
 import { installAuth, sameOrigin, type ViewerEnv } from './auth-routes.js';
 import { MonitorData, type MonitoredSuite } from './monitor-data.js';
 import { installProductionLabelRoutes } from './production-labels.js';
+import { ExperimentData, installExperimentRoutes, type ExperimentSource } from './experiment-data.js';
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
@@ -62,6 +63,8 @@ export interface ViewerOptions {
   trustProxy?: boolean;
   /** The loaded suites whose monitors the Monitor page shows (`view --suite FILE`, else the suite files of stored runs). */
   suites?: MonitoredSuite[];
+  /** The Experiment page's experiment files and how to analyse one (`view --experiment FILE`, issue #17). */
+  experiments?: ExperimentSource;
 }
 
 export interface ViewerServer {
@@ -334,6 +337,7 @@ export function createViewerApp(
     handle,
     labellerOf: (c, asked) => signedInAs(c) ?? (typeof asked === 'string' && asked !== '' ? asked : labeller),
   });
+  installExperimentRoutes(app, new ExperimentData(options.experiments), handle);
   app.all('/api/*', (c) => c.json({ error: 'no such endpoint' }, 404));
 
   // The front end: built files only, looked up in a fixed list. The app routes with #hash, so any other

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { openStore, type Store } from '../../store/index.js';
 import { loadSuite, type Suite } from '../../suite/index.js';
 import { startViewer } from '../../viewer/index.js';
+import { analyzeExperiment, offlineLinkFor } from '../../experiment/index.js';
 
 const port = (value: string) => {
   const n = Number(value);
@@ -59,9 +60,20 @@ export function registerViewCommand(program: Command, io: CliIO): void {
       (value: string, previous: string[]) => [...previous, value],
       [] as string[],
     )
+    .option(
+      '--experiment <file>',
+      'an experiment file (exp.yaml) the Experiments page shows (repeatable)',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
     .option('--trust-proxy', 'behind a reverse proxy: count failed sign-ins per X-Forwarded-For client (its last entry), not per proxy')
     .action(async (opts) => {
+      // A mistyped experiment path fails now, named, rather than as an entry of the page's list.
+      for (const file of opts.experiment as string[])
+        if (!existsSync(file))
+          throw new EvalspecError('USAGE', `--experiment ${file}: no such file`, { hint: 'give the path of an experiment file (exp.yaml)' });
       const store = openStore(program.opts().db, { access: 'read' });
+      const experiments = { files: opts.experiment as string[], analyze: (file: string) => analyzeExperiment(file, { offline: offlineLinkFor(store) }) };
       let suites: Suite[];
       try {
         suites = await monitoredSuites(opts.suite as string[], store, io);
@@ -71,7 +83,15 @@ export function registerViewCommand(program: Command, io: CliIO): void {
       }
       let viewer;
       try {
-        viewer = await startViewer({ store, host: opts.host, port: opts.port, labeller: opts.labeller, trustProxy: opts.trustProxy === true, suites });
+        viewer = await startViewer({
+          store,
+          host: opts.host,
+          port: opts.port,
+          labeller: opts.labeller,
+          trustProxy: opts.trustProxy === true,
+          suites,
+          experiments,
+        });
       } catch (error) {
         await store.close();
         throw new EvalspecError('USAGE', `cannot listen on ${opts.host ?? '127.0.0.1'}:${opts.port}: ${(error as Error).message}`, {
