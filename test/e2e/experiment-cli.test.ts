@@ -1,9 +1,10 @@
 // `evalspec experiment analyze|plan` as a real CLI: the scorecard on stdout, --json (formatVersion 1) and --md
 // files, and the exit codes (0 read, 1 SRM fired or guardrail not met, 2 bad input).
 import { afterAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
-import { cleanupTempDirs, runCli } from '../helpers/cli.js';
+import { REPO, cleanupTempDirs, runCli } from '../helpers/cli.js';
 import { EXP_YAML, writeSmallExperiment } from '../experiment/small-experiment.js';
 
 afterAll(cleanupTempDirs);
@@ -71,4 +72,23 @@ describe('evalspec experiment: a large exposures CSV read on two threads', () =>
     expect(b).toEqual(a);
     expect(b.dataQuality.issues.find((i: { kind: string }) => i.kind === 'units-in-both-arms').examples[0].row).toBe(8);
   });
+});
+
+describe('evalspec experiment analyze: the offline link from the store', () => {
+  it('shows the offline pass-rate difference beside the online effect when the suite has stored runs', async () => {
+    const dir = dirname(writeSmallExperiment());
+    cpSync(join(REPO, 'examples/ab-suggestions'), dir, { recursive: true });
+    for (const generated of ['.evalspec', 'exposures.csv', 'events.jsonl', 'pre.csv']) rmSync(join(dir, generated), { recursive: true, force: true });
+    expect(spawnSync(process.execPath, ['make-data.mjs'], { cwd: dir, encoding: 'utf8' }).status).toBe(0);
+    // Before any run is stored: no store, the scorecard says why the offline side is missing (and does not fail).
+    const before = await runCli(['experiment', 'analyze', 'exp.yaml', '--json', 'before.json'], { cwd: dir, timeoutMs: 120_000 });
+    expect(before.exitCode, before.stderr).toBe(0);
+    expect(before.stdout).toContain('offline vs online:\n  no store to read the offline runs from');
+    expect((await runCli(['run', 'evalspec.yaml'], { cwd: dir, timeoutMs: 120_000 })).exitCode).toBe(0);
+    const after = await runCli(['experiment', 'analyze', 'exp.yaml', '--json', 'after.json'], { cwd: dir, timeoutMs: 120_000 });
+    expect(after.exitCode, after.stderr).toBe(0);
+    expect(after.stdout).toMatch(/offline vs online:\n {2}treatment vs control: offline pass rate \+[\d.]+ pts .* → agree: yes/);
+    const json = JSON.parse(readFileSync(join(dir, 'after.json'), 'utf8'));
+    expect(json.offline.comparisons[0].agree).toBe('yes');
+  }, 240_000);
 });

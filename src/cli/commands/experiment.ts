@@ -6,8 +6,9 @@ import { Option } from 'commander';
 import { writeFileSync } from 'node:fs';
 import type { CliIO } from '../cli-io.js';
 import { EXIT, EvalspecError } from '../../errors.js';
-import { analyzeExperiment, planExperiment, renderPlanText, renderScorecardMarkdown, renderScorecardText } from '../../experiment/index.js';
+import { analyzeExperiment, offlineLinkFor, planExperiment, renderPlanText, renderScorecardMarkdown, renderScorecardText } from '../../experiment/index.js';
 import { escapeTerminal } from '../../report/index.js';
+import { openStore, storeMayExist } from '../../store/index.js';
 
 const positive = (name: string) => (value: string) => {
   const n = Number(value);
@@ -26,7 +27,15 @@ export function registerExperimentCommand(program: Command, io: CliIO): void {
     .option('--json <file>', 'also write the scorecard as JSON (formatVersion 1)')
     .option('--md <file>', 'also write the scorecard as Markdown')
     .action(async (file: string, opts: { json?: string; md?: string }) => {
-      const scorecard = await analyzeExperiment(file);
+      // The offline link reads the stored runs when there is a store (--db, $EVALSPEC_DB, .evalspec/evalspec.db).
+      const db = program.opts().db as string | undefined;
+      const store = storeMayExist(db) ? openStore(db, { access: 'read' }) : null;
+      let scorecard;
+      try {
+        scorecard = await analyzeExperiment(file, { offline: offlineLinkFor(store) });
+      } finally {
+        await store?.close();
+      }
       if (opts.json) writeFileSync(opts.json, `${JSON.stringify(scorecard, null, 2)}\n`);
       if (opts.md) writeFileSync(opts.md, renderScorecardMarkdown(scorecard));
       io.stdout(`${renderScorecardText(scorecard)}\n`);
