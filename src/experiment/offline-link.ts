@@ -181,7 +181,11 @@ export async function offlineLink(store: Store | null | undefined, input: Offlin
     const [c, t] = sides;
     const comparison = primary?.comparisons.find((x) => x.arm === arm.id);
     const online = decidingEffect(comparison);
-    const higherIsBetter = primary?.higherIsBetter ?? true;
+    // With the sample ratio check fired the online effects are not to be read, so neither is their agreement.
+    const blocked = comparison?.conclusion === 'blocked';
+    if (blocked) notes.push(`arm ${arm.id}: the sample ratio check fired, so agreement is not judged`);
+    const agreement = (offline: EffectEstimate | null, onlineEffect: EffectEstimate | null) =>
+      blocked ? 'unclear' : directionAgreement(offline, onlineEffect, primary?.higherIsBetter ?? true);
     const difference = offlineDifference(c, t, null, level);
     if (difference === null) notes.push(`arm ${arm.id}: no offline difference could be computed (no case with a result for both variants, or no spread)`);
     const segments = (primary?.segments ?? []).map((s) => {
@@ -192,7 +196,7 @@ export async function offlineLink(store: Store | null | undefined, input: Offlin
         segment: s.segment,
         difference: segmentOffline,
         online: segmentOnline,
-        agree: directionAgreement(segmentOffline, segmentOnline, higherIsBetter),
+        agree: agreement(segmentOffline, segmentOnline),
       };
     });
     comparisons.push({
@@ -202,7 +206,7 @@ export async function offlineLink(store: Store | null | undefined, input: Offlin
       variants: { control: c.outcomes.variants[c.variant].id, treatment: t.outcomes.variants[t.variant].id },
       difference,
       online,
-      agree: directionAgreement(difference, online, higherIsBetter),
+      agree: agreement(difference, online),
       segments,
     });
   }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO, cleanupTempDirs, runCli, tempDir } from '../helpers/cli.js';
 import { dbPath } from '../helpers/store.js';
-import { offlineLink, directionAgreement, type EffectEstimate, type MetricResult } from '../../src/experiment/index.js';
+import { offlineLink, directionAgreement, type ArmComparison, type EffectEstimate, type MetricResult } from '../../src/experiment/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 
 const EXAMPLE = join(REPO, 'examples/ab-suggestions');
@@ -60,7 +60,7 @@ function primary(overall: EffectEstimate, segments: Record<string, EffectEstimat
     sequential: { absolute: e, relative: null },
     deciding: 'sequential' as const,
     adjustedP: 0.01,
-    conclusion: null,
+    conclusion: null as ArmComparison['conclusion'],
   });
   return {
     id: 'accept_rate',
@@ -155,6 +155,16 @@ describe('offlineLink', () => {
     expect(two!.comparisons[0].difference).toEqual(one!.comparisons[0].difference);
     // No online side given: agreement cannot be judged.
     expect(two!.comparisons[0]).toMatchObject({ online: null, agree: 'unclear' });
+  });
+
+  it('does not judge agreement when the sample ratio check fired (the online side is not readable)', async () => {
+    const blocked = primary(effect(0.03, 0.01, 0.05), { 'plan=pro': effect(0.04, 0.01, 0.07) });
+    for (const c of [...blocked.comparisons, ...blocked.segments.flatMap((s) => s.comparisons)]) c.conclusion = 'blocked';
+    const link = await offlineLink(store, { suite: 'smart-suggestions', control: 'control', arms }, blocked);
+    expect(link!.comparisons[0].agree).toBe('unclear');
+    expect(link!.comparisons[0].segments[0].agree).toBe('unclear');
+    expect(link!.comparisons[0].difference).not.toBeNull();
+    expect(link!.note).toMatch(/sample ratio check fired/);
   });
 
   it('says what is missing instead of guessing', async () => {
