@@ -2,7 +2,10 @@
 // cohort for the novelty check (units first exposed in the first `novelty_days` days vs later, with a test of
 // the difference between the two effects).
 import { effectDifference, segmentWarning } from '../stats/index.js';
-import { accumulate } from './measures.js';
+import { accumulate, accumulateGroups } from './measures.js';
+
+/** At most this many values of one segment attribute are listed (the largest): a segment is a handful of groups. */
+const MAX_SEGMENT_VALUES = 50;
 import { compareArms, conclude, decidingAbsolute, type CompareContext } from './compare.js';
 import type { NoveltyCheck, SegmentResult } from './scorecard-types.js';
 
@@ -12,15 +15,20 @@ export function segmentResults(ctx: CompareContext, treatments: number[]): Segme
   const min = config.analysis.min_segment_units;
   const out: SegmentResult[] = [];
   for (const segment of data.segments) {
-    const present = new Set<number>();
-    for (let u = 0; u < data.units; u++) if (data.arm[u] >= 0) present.add(segment.of[u]);
-    for (const v of [...present].sort((a, b) => a - b)) {
-      const keep = (u: number) => segment.of[u] === v;
-      const deciding = accumulate(data, values, 'deciding', keep);
-      const raw = accumulate(data, values, 'raw', keep);
-      const units = raw.map((a) => a[0]);
+    // One pass per attribute: group 0 is "(unknown)", value v is group v + 1.
+    const groups = segment.values.length + 1;
+    const deciding = accumulateGroups(data, values, 'deciding', (u) => segment.of[u] + 1, groups);
+    const raw = accumulateGroups(data, values, 'raw', (u) => segment.of[u] + 1, groups);
+    const size = (g: number) => raw[g].reduce((n, a) => n + a[0], 0);
+    // The largest values first; an attribute with very many values (an id by mistake) lists only the largest.
+    const shown = Array.from({ length: groups }, (_, g) => g)
+      .filter((g) => size(g) > 0)
+      .sort((a, b) => size(b) - size(a) || a - b)
+      .slice(0, MAX_SEGMENT_VALUES);
+    for (const g of shown) {
+      const units = raw[g].map((a) => a[0]);
       const comparisons = treatments.map((t) => {
-        const c = compareArms(ctx, deciding, raw, t);
+        const c = compareArms(ctx, deciding[g], raw[g], t);
         c.conclusion = conclude(c, values.measure.spec.higher_is_better, alpha, ctx.srmFired);
         return c;
       });
@@ -29,7 +37,7 @@ export function segmentResults(ctx: CompareContext, treatments: number[]): Segme
       const interval = comparisons[0]?.effect.absolute ?? null;
       const tooSmall = segmentWarning(smallest, interval, min, Infinity) !== null;
       if (tooSmall) for (const c of comparisons) if (c.conclusion !== 'blocked' && c.conclusion !== null) c.conclusion = 'no detectable change';
-      out.push({ segment: `${segment.name}=${v < 0 ? '(unknown)' : segment.values[v]}`, units, tooSmall, comparisons });
+      out.push({ segment: `${segment.name}=${g === 0 ? '(unknown)' : segment.values[g - 1]}`, units, tooSmall, comparisons });
     }
   }
   return out;

@@ -151,16 +151,23 @@ export function sweepMeasure(data: ExperimentData, measure: Measure): MeasureVal
  * that have one) or the denominator; 'raw' ignores the covariate.
  */
 export function accumulate(data: ExperimentData, values: MeasureValues, mode: AccumulateMode, keep: ((u: number) => boolean) | null): Acc[] {
+  return accumulateGroups(data, values, mode, keep ? (u) => (keep(u) ? 0 : -1) : () => 0, 1)[0];
+}
+
+/** Moments per group × arm in one pass over the units; `groupOf(u)` < 0 leaves the unit out. */
+export function accumulateGroups(data: ExperimentData, values: MeasureValues, mode: AccumulateMode, groupOf: (u: number) => number, groups: number): Acc[][] {
   const arms = data.armIds.length;
-  const accs = Array.from({ length: arms }, () => new Float64Array(ACC_SIZE));
+  const accs = Array.from({ length: groups }, () => Array.from({ length: arms }, () => new Float64Array(ACC_SIZE)));
   const kind = aggregateOf(values.measure);
   const covariate = mode === 'raw' || values.measure.covariate === null || kind === 'ratio' ? null : data.covariates[values.measure.covariate].of;
   const useW = kind === 'ratio' || covariate !== null;
   for (let u = 0; u < data.units; u++) {
     const g = data.arm[u];
-    if (g < 0 || (keep && !keep(u))) continue;
+    if (g < 0) continue;
+    const group = groupOf(u);
+    if (group < 0) continue;
     const w = values.denominator ? values.denominator[u] : covariate ? covariate[u] : 0;
-    contribute(accs[g], 1, values.value[u], w, useW);
+    contribute(accs[group][g], 1, values.value[u], w, useW);
   }
   return accs;
 }
