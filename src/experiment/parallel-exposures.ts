@@ -14,8 +14,9 @@ import { csvHeader, fileFormat, type ByteRange } from './sources/file-rows.js';
 
 /**
  * Off unless EVALSPEC_EXPERIMENT_PARALLEL_BYTES sets a size: on W11 (10M rows, a million users in both halves) the
- * two workers and the merge held three maps of a million unit ids (peak 564 MB against 452 MB on one thread) and
- * were not faster on a shared 2-core machine (docs/benchmark.md). Worth it when the halves hold different units.
+ * two workers and the merge held three maps of a million unit ids (peak 578 MB against 445 MB on one thread, over
+ * the 500 MB goal) for 19.3 s instead of 23.7 s on a quiet machine, and were slower on a loaded one
+ * (docs/benchmark.md). Worth it when the halves hold different units.
  */
 const PARALLEL_BYTES = Number.POSITIVE_INFINITY;
 const WORKER = new URL('./exposure-worker.js', import.meta.url);
