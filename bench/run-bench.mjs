@@ -16,6 +16,7 @@
 //   W5-evaluate  one monitor evaluation over 300k scored calls: CPU-s and RSS (workloads/w5-evaluate.mjs)
 //   W5-drift  drift alerts: the e-detector vs the fixed-threshold window-mean rule on the same seeded streams (workloads/w5-drift.mjs)
 //   W7    a real rate limit: 1,000 calls at the server's 6,000 requests/min, then at 60,000 tokens/min (workloads/w7-rate-limits.mjs)
+//   W11   experiment analysis of 10M exposure rows from a CSV file: wall, CPU, peak RSS (workloads/w11-experiment.mjs)
 //   W9    an agent: 500 cases x 5 steps (4 tool calls) at 150 ms per step, concurrency 40 (limit 13 rounds x 0.75 s = 9.75 s; workloads/w9-agent.mjs)
 //   W10   streaming: W1 not streamed, then streamed: CPU per call, overhead, TTFT p50/p95, decode tok/s (workloads/w10-streaming.mjs)
 //   kill  W1 killed with SIGKILL at ~40% of results stored, then `--resume`: compared with an
@@ -44,6 +45,7 @@ import { runW6Workers } from './workloads/w6-workers.mjs';
 import { runW5Drift } from './workloads/w5-drift.mjs';
 import { runW5Ingest } from './workloads/w5-ingest.mjs';
 import { runW5Evaluate } from './workloads/w5-evaluate.mjs';
+import { runW11 } from './workloads/w11-experiment.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(path.join(REPO, 'package.json'));
@@ -53,9 +55,9 @@ const PROMPT = 'You are a support assistant. Answer with the requested code only
 const FAULTS = ['--rate-429', '0.1', '--retry-after', '1', '--rate-500', '0.03'];
 
 // ---- options ------------------------------------------------------------------------------------------
-const ALL = ['W1', 'W2', 'W3', 'W4', 'W7', 'W9', 'W10', 'kill', 'W5', 'W5-store', 'W5-drift', 'W5-evaluate', 'W6-store', 'W6-workers', 'W8'];
-// W8 (a million results, ~30 min) runs only when named: --only W8.
-const opt = { only: ALL.filter((w) => w !== 'W8'), reps: 1, floor: false, peer: false, build: true, keep: false, quietWait: 120 };
+const ALL = ['W1', 'W2', 'W3', 'W4', 'W7', 'W9', 'W10', 'kill', 'W5', 'W5-store', 'W5-drift', 'W5-evaluate', 'W6-store', 'W6-workers', 'W8', 'W11'];
+// W8 (a million results, ~30 min) and W11 (a 500 MB generated data set) run only when named: --only W8, --only W11.
+const opt = { only: ALL.filter((w) => w !== 'W8' && w !== 'W11'), reps: 1, floor: false, peer: false, build: true, keep: false, quietWait: 120 };
 for (let i = 2; i < process.argv.length; i++) {
   const a = process.argv[i];
   const value = () => {
@@ -843,6 +845,7 @@ if (opt.only.includes('W8')) await runW8({ startServer, runEvalspec, printEvalsp
 
 if (opt.only.includes('W5-drift')) session.w5Drift = await runW5Drift({ repo: REPO, check: (name, ok, detail) => check('W5-drift', name, ok, detail), f });
 if (opt.only.includes('W5-evaluate')) session.w5Evaluate = await runW5Evaluate({ repo: REPO, work: path.join(WORK, 'W5-evaluate'), check });
+if (opt.only.includes('W11')) session.w11 = await runW11({ repo: REPO, work: path.join(WORK, 'W11'), check });
 if (opt.only.includes('W6-workers')) session.w6Workers = await runW6Workers({ startServer, writeSuite, check, CLI, WORK, f });
 
 // promptfoo last: it runs its own servers, one after another, in the same session.

@@ -49,7 +49,9 @@ export type ErrorCode =
   | 'STORE'
   | 'USAGE'
   | 'LABELS_FILE'
-  | 'INGEST_INPUT';
+  | 'INGEST_INPUT'
+  | 'EXPERIMENT_FILE'
+  | 'EXPERIMENT_DATA';
 
 const MARKER = Symbol.for('evalspec.error');
 

@@ -24,6 +24,7 @@ import { registerCollectCommand } from './commands/collect.js';
 import { registerIngestCommand } from './commands/ingest.js';
 import { registerPromoteCommand } from './commands/promote.js';
 import { registerMonitorCommand } from './commands/monitor.js';
+import { registerExperimentCommand } from './commands/experiment.js';
 import { VERSION } from '../version.js';
 import type { CliIO } from './cli-io.js';
 
@@ -62,5 +63,6 @@ export function createProgram(io: CliIO): Command {
   registerIngestCommand(program, io);
   registerPromoteCommand(program, io);
   registerMonitorCommand(program, io);
+  registerExperimentCommand(program, io);
   return program;
 }

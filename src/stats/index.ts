@@ -246,3 +246,37 @@ export {
   type WindowEstimate,
 } from './window-estimate.js';
 export { medianOf, rateStream, referenceWindow, type RateStreamOptions } from './drift-simulation.js';
+
+// A/B experiments (issue #17): effects from unit-level sufficient statistics (Welch t, delta method, CUPED),
+// the normal-mixture confidence sequence, sample ratio mismatch, guardrails, p-value corrections, planning
+export {
+  DEFAULT_SEQUENTIAL_TUNING,
+  SRM_THRESHOLD,
+  adjustPValues,
+  cupedEffect,
+  effectDifference,
+  effectFromStandardError,
+  experimentSampleSize,
+  guardrailIntervalLevel,
+  guardrailVerdict,
+  meanEffect,
+  ratioEffect,
+  sampleRatioMismatch,
+  sequentialEffect,
+  sequentialMixtureVariance,
+  type ArmEffect,
+  type CovariateMoments,
+  type CupedEffect,
+  type EffectEstimate,
+  type EffectNote,
+  type EffectOptions,
+  type ExperimentSampleSize,
+  type ExperimentSampleSizeOptions,
+  type GuardrailOptions,
+  type GuardrailVerdict,
+  type Moments,
+  type PValueCorrection,
+  type RatioMoments,
+  type SampleRatioMismatch,
+  type SequentialOptions,
+} from './experiment/index.js';

@@ -13,3 +13,4 @@ export { generateToken, hashToken, TOKEN_PREFIX, SESSION_COOKIE, FAILED_ATTEMPT_
 export { ViewerData, type ResultFilter, type LabelInput } from './data.js';
 export type * from './types.js';
 export type * from './playground-types.js';
+export type * from './experiment-types.js';

@@ -22,6 +22,7 @@ import { MonitorData, type MonitoredSuite } from './monitor-data.js';
 import { installProductionLabelRoutes } from './production-labels.js';
 import { installPlaygroundRoutes } from './playground-routes.js';
 import type { PlaygroundService } from './playground-types.js';
+import { ExperimentData, installExperimentRoutes, type ExperimentSource } from './experiment-data.js';
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
@@ -66,6 +67,8 @@ export interface ViewerOptions {
   suites?: MonitoredSuite[];
   /** The playground (`view --playground`, issue #20): trials through this process; absent, its API answers 404. */
   playground?: PlaygroundService;
+  /** The Experiment page's experiment files and how to analyse one (`view --experiment FILE`, issue #17). */
+  experiments?: ExperimentSource;
 }
 
 export interface ViewerServer {
@@ -339,6 +342,7 @@ export function createViewerApp(
     labellerOf: (c, asked) => signedInAs(c) ?? (typeof asked === 'string' && asked !== '' ? asked : labeller),
   });
   installPlaygroundRoutes(app, { service: options.playground ?? null });
+  installExperimentRoutes(app, new ExperimentData(options.experiments), handle);
   app.all('/api/*', (c) => c.json({ error: 'no such endpoint' }, 404));
 
   // The front end: built files only, looked up in a fixed list. The app routes with #hash, so any other

@@ -9,6 +9,7 @@ import { MonitorPage } from './pages/MonitorPage';
 import { ProductionRecordPage } from './pages/ProductionRecordPage';
 import { MonitorReviewPage } from './pages/MonitorReviewPage';
 import { PlaygroundPage } from './pages/PlaygroundPage';
+import { ExperimentPage } from './pages/ExperimentPage';
 
 function runIdOf(route: Route): string | undefined {
   if ('runId' in route) return route.runId;
@@ -34,6 +35,7 @@ export function App() {
         <nav className="tabs" aria-label="pages">
           {tab('runs', 'Runs', links.runs())}
           {tab('monitor', 'Monitor', links.monitors())}
+          {tab('experiment', 'Experiments', links.experiments())}
           {runId && (
             <>
               {tab('run', 'Run', links.run(runId))}
@@ -61,6 +63,7 @@ export function App() {
         {route.page === 'monitor-review' && <MonitorReviewPage suite={route.suite} monitor={route.monitor} />}
         {route.page === 'playground' && <PlaygroundPage params={route.params} />}
         {route.page === 'production-record' && <ProductionRecordPage recordId={route.recordId} params={route.params} />}
+        {route.page === 'experiment' && <ExperimentPage name={route.name} />}
         {route.page === 'not-found' && (
           <div className="error-box">
             No such page. <a href={links.runs()}>Back to the runs</a>

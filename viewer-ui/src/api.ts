@@ -19,6 +19,8 @@ import type {
 } from '../../src/viewer/types.js';
 
 export type * from '../../src/viewer/types.js';
+export type * from '../../src/viewer/experiment-types.js';
+import type { ExperimentListResponse, Scorecard } from '../../src/viewer/experiment-types.js';
 
 export class ApiError extends Error {
   constructor(
@@ -95,6 +97,8 @@ export const api = {
   deleteProductionLabel: (id: string, labeller?: string) =>
     send<{ deleted: boolean }>('DELETE', `/production/records/${enc(id)}/labels`, undefined, { labeller }),
   reviewQueue: (suite: string, monitor: string, labeller?: string) => get<ReviewQueueResponse>(`/monitor/${enc(suite)}/${enc(monitor)}/review`, { labeller }),
+  experiments: () => get<ExperimentListResponse>('/experiments'),
+  experiment: (name: string) => get<Scorecard>(`/experiments/${enc(name)}`),
   deleteLabel: (id: string, key: { caseId: string; variantId: string; repeat: number; labeller?: string }) =>
     send<{ deleted: boolean }>('DELETE', `/runs/${enc(id)}/labels`, undefined, key),
 };

@@ -13,6 +13,7 @@ export type Route =
   | { page: 'monitor-review'; suite: string; monitor: string; params: URLSearchParams }
   | { page: 'production-record'; recordId: string; params: URLSearchParams }
   | { page: 'playground'; params: URLSearchParams }
+  | { page: 'experiment'; name?: string; params: URLSearchParams }
   | { page: 'not-found'; params: URLSearchParams };
 
 export function parseHash(hash: string): Route {
@@ -35,6 +36,7 @@ export function parseHash(hash: string): Route {
   if (parts[0] === 'monitor' && parts.length === 1) return { page: 'monitor', params };
   if (parts[0] === 'monitor' && parts.length === 3) return { page: 'monitor', suite: parts[1], monitor: parts[2], params };
   if (parts[0] === 'monitor' && parts.length === 4 && parts[3] === 'review') return { page: 'monitor-review', suite: parts[1], monitor: parts[2], params };
+  if (parts[0] === 'experiments' && parts.length <= 2) return { page: 'experiment', name: parts[1], params };
   if (parts[0] === 'production' && parts.length === 2) return { page: 'production-record', recordId: parts[1], params };
   if (parts[0] === 'runs' && parts.length >= 2) {
     const runId = parts[1];
@@ -66,6 +68,8 @@ export const links = {
   monitor: (suite: string, monitor: string, params: Record<string, string | undefined> = {}) => href(['monitor', suite, monitor], params),
   monitorReview: (suite: string, monitor: string) => href(['monitor', suite, monitor, 'review']),
   playground: (runId?: string) => href(['playground'], { run: runId }),
+  experiments: () => href(['experiments']),
+  experiment: (name: string) => href(['experiments', name]),
   productionRecord: (recordId: string, params: Record<string, string | undefined> = {}) => href(['production', recordId], params),
 };
 

@@ -9,6 +9,7 @@ import { openStore, type Store } from '../../store/index.js';
 import { loadSuite, type Suite } from '../../suite/index.js';
 import { startViewer } from '../../viewer/index.js';
 import { createPlayground, DEFAULT_MAX_COST_USD } from '../../playground/index.js';
+import { analyzeExperiment, offlineLinkFor } from '../../experiment/index.js';
 
 const port = (value: string) => {
   const n = Number(value);
@@ -73,12 +74,23 @@ export function registerViewCommand(program: Command, io: CliIO): void {
         .default(DEFAULT_MAX_COST_USD)
         .argParser(usd),
     )
+    .option(
+      '--experiment <file>',
+      'an experiment file (exp.yaml) the Experiments page shows (repeatable)',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
     .option('--trust-proxy', 'behind a reverse proxy: count failed sign-ins per X-Forwarded-For client (its last entry), not per proxy')
     .action(async (opts) => {
+      // A mistyped experiment path fails now, named, rather than as an entry of the page's list.
+      for (const file of opts.experiment as string[])
+        if (!existsSync(file))
+          throw new EvalspecError('USAGE', `--experiment ${file}: no such file`, { hint: 'give the path of an experiment file (exp.yaml)' });
       const playgroundOn = opts.playground === true;
       // Trials and full runs are stored runs: the playground needs the store writable.
       const store = openStore(program.opts().db, playgroundOn ? {} : { access: 'read' });
       const playground = playgroundOn ? createPlayground({ store, maxCostUsd: opts.playgroundMaxCost as number }) : undefined;
+      const experiments = { files: opts.experiment as string[], analyze: (file: string) => analyzeExperiment(file, { offline: offlineLinkFor(store) }) };
       let suites: Suite[];
       try {
         suites = await monitoredSuites(opts.suite as string[], store, io);
@@ -96,6 +108,7 @@ export function registerViewCommand(program: Command, io: CliIO): void {
           trustProxy: opts.trustProxy === true,
           suites,
           playground,
+          experiments,
         });
       } catch (error) {
         await store.close();
