@@ -55,6 +55,8 @@ interface Looks {
   sequentialCoveredEveryDay: boolean;
   fixedSignificantSomeDay: boolean;
   sequentialSignificantSomeDay: boolean;
+  /** The 90% sequence's lower bound was above 0 on some day (a one-sided 95% guardrail reading "better"). */
+  guardrailSequenceAboveSomeDay: boolean;
 }
 
 /** One experiment read at the end of each day on the cumulative data. */
@@ -66,6 +68,7 @@ function runExperiment(metric: Metric): Looks {
     sequentialCoveredEveryDay: true,
     fixedSignificantSomeDay: false,
     sequentialSignificantSomeDay: false,
+    guardrailSequenceAboveSomeDay: false,
   };
   for (let day = 1; day <= DAYS; day++) {
     for (let i = 0; i < UNITS_PER_ARM_PER_DAY; i++) {
@@ -78,6 +81,7 @@ function runExperiment(metric: Metric): Looks {
     if (!covers(sequential)) looks.sequentialCoveredEveryDay = false;
     if (fixed.p < 0.05) looks.fixedSignificantSomeDay = true;
     if (sequential.p < 0.05) looks.sequentialSignificantSomeDay = true;
+    if (sequentialEffect(fixed, arms[0].n + arms[1].n, { level: 0.9 }).low > 0) looks.guardrailSequenceAboveSomeDay = true;
     if (day === DAYS) {
       looks.fixedCoveredAtEnd = covers(fixed);
       looks.sequentialCoveredAtEnd = covers(sequential);
@@ -127,6 +131,10 @@ describe('experiment estimators in seeded simulations (1,000 experiments, 30 day
     );
     expect(sequential).toBeLessThanOrEqual(0.05);
     expect(naive).toBeGreaterThan(0.05);
+    // A guardrail judged one-sided at 95% on the 90% sequence (guardrailIntervalLevel): one side alone.
+    const oneSided = share(looks, 'guardrailSequenceAboveSomeDay');
+    console.log(`one side of the 90% sequence crossed on some day: ${(100 * oneSided).toFixed(1)}%`);
+    expect(oneSided).toBeLessThanOrEqual(0.05);
   });
 });
 
