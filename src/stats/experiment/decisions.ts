@@ -22,7 +22,9 @@ export interface GuardrailOptions {
 
 /**
  * The two-sided level whose interval bounds are one-sided bounds at `level`: a guardrail judged one-sided at
- * 95% reads the bounds of a 90% two-sided interval (each side leaves out 5%).
+ * 95% reads the bounds of a 90% two-sided interval (each side leaves out 5%). Exact for the fixed-horizon
+ * intervals; for a confidence sequence each side of the 90% sequence is crossed with probability ≤ 10%, in
+ * practice about 5% (the mixture is symmetric and crossing both sides is rare).
  */
 export function guardrailIntervalLevel(level: number): number {
   if (!(level > 0.5 && level < 1)) throw new RangeError(`a one-sided level must be in (0.5, 1), got ${level}`);
