@@ -132,3 +132,22 @@ describe('experiment cell parsing', () => {
     expect(parseNumber({})).toBeNaN();
   });
 });
+
+describe('experiment analysis window', () => {
+  it('ignores and counts exposures and outcomes outside analysis.start/end', async () => {
+    const yaml = EXP_YAML.replace(
+      'analysis: { min_segment_units: 2, novelty_days: 1 }',
+      'analysis: { min_segment_units: 2, novelty_days: 1, end: "2026-11-02T00:00:00Z" }',
+    );
+    const data = await loadExperimentData(loadExperiment(writeSmallExperiment(yaml)));
+    const issues = Object.fromEntries(data.quality.list().map((i) => [i.kind, i]));
+    // Exposures after Nov 2 00:00: u4 (line 5), u1's repeat (6), both of u5's (7, 8) and u8 (12); so u5 is no
+    // longer in both arms, and only u1, u2, u3 are units.
+    expect(issues['outside-window'].examples.filter((e) => e.file.endsWith('exposures.csv')).map((e) => e.row)).toEqual([5, 6, 7, 8, 12]);
+    expect(issues['units-in-both-arms']).toBeUndefined();
+    expect([...data.unitIds.keys()]).toEqual(['u1', 'u2', 'u3']);
+    // Outcomes: u1's Nov 2 row is after the end (line 2); u4's, u5's and u9's rows belong to no unit.
+    expect(issues['outside-window'].count).toBe(6);
+    expect(issues['outcome-unknown-unit'].examples.map((e) => e.row)).toEqual([6, 7, 8]);
+  });
+});
