@@ -108,6 +108,9 @@ describe('the ab-suggestions example, end to end', () => {
     const written = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as Scorecard;
     expect(written.metrics).toEqual(scorecard.metrics);
     expect(written.verdict).toBe('ship');
+    // The CLI reads the offline runs from the default store, as `view --experiment` does; +11.67 pts = (35 − 7) / 240 cases.
+    expect(written.offline).toEqual(scorecard.offline);
+    expect(analyzeOutput.stdout).toMatch(/offline vs online:\n {2}treatment vs control: offline pass rate \+11\.67 pts .* agree: yes/);
   });
 
   it('gives the accept rate per arm and its delta-method difference computed here from the raw rows', () => {
