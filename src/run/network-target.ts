@@ -11,7 +11,7 @@ import type { NetworkProviderDefinition } from './providers/definition.js';
 import type { SecretScrubber } from './secrets.js';
 import { observingFetch, type RateLimits } from './rate-limit/registry.js';
 import type { RateController } from './rate-limit/controller.js';
-import { streamLegacyModel, streamModelDirect } from './stream-call.js';
+import { legacyCallOptions, streamLegacyModel, streamModelDirect } from './stream-call.js';
 
 function resolveApiKey(suite: Suite, model: ModelRef, definition: NetworkProviderDefinition, scrubber: SecretScrubber): string | undefined {
   const cfg = suite.providers[model.providerId];
@@ -117,17 +117,7 @@ export function networkTarget(
       if (isV3(lm)) return callModelDirect(lm, req);
       if (req.stream) return streamLegacyModel(lm, req);
       const { generateText } = await import('ai'); // only for models older than the V3 interface
-      const result = await generateText({
-        model: lm,
-        messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
-        temperature: req.params.temperature,
-        maxOutputTokens: req.params.max_tokens,
-        topP: req.params.top_p,
-        seed: req.params.seed,
-        stopSequences: req.params.stop,
-        maxRetries: 0, // retries live in run/ only
-        abortSignal: req.signal,
-      });
+      const result = await generateText(legacyCallOptions(lm, req));
       return {
         text: result.text,
         inputTokens: result.usage.inputTokens,

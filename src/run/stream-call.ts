@@ -97,12 +97,9 @@ export async function streamModelDirect(
   return response(await readStream(result.stream, req, started, onWarnings));
 }
 
-/** Models older than the V3 interface: the AI SDK's streamText, read the same way. */
-export async function streamLegacyModel(lm: LanguageModel, req: CallRequest): Promise<CallResponse> {
-  const { streamText } = await import('ai');
-  const started = performance.now();
-  const tally: StreamTally = { text: '' };
-  const result = streamText({
+/** What generateText / streamText are given for a model older than the V3 interface (one request, both ways). */
+export function legacyCallOptions(lm: LanguageModel, req: CallRequest) {
+  return {
     model: lm,
     messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
     temperature: req.params.temperature,
@@ -112,7 +109,15 @@ export async function streamLegacyModel(lm: LanguageModel, req: CallRequest): Pr
     stopSequences: req.params.stop,
     maxRetries: 0, // retries live in run/ only
     abortSignal: req.signal,
-  });
+  };
+}
+
+/** Models older than the V3 interface: the AI SDK's streamText, read the same way. */
+export async function streamLegacyModel(lm: LanguageModel, req: CallRequest): Promise<CallResponse> {
+  const { streamText } = await import('ai');
+  const started = performance.now();
+  const tally: StreamTally = { text: '' };
+  const result = streamText(legacyCallOptions(lm, req));
   try {
     for await (const part of result.fullStream) {
       if (part.type === 'text-delta' && part.text !== '') {
