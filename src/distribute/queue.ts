@@ -46,12 +46,13 @@ export async function openQueue(url: string, onError: (error: Error) => void): P
   }
   boss.on('error', onError);
   try {
-    await boss.start();
-    if (!(await boss.getQueue(QUEUE))) {
-      await boss.createQueue(QUEUE).catch(async (error: unknown) => {
-        if (!(await boss.getQueue(QUEUE))) throw error; // another process created it at the same moment: fine
-      });
-    }
+    // Workers started together on a new store each install pg-boss's schema and create the queue; done at the same
+    // moment, PostgreSQL may abort one with "deadlock detected" (seen with 3 workers on a loaded machine). One
+    // process at a time does it, under a session advisory lock held on a connection of its own.
+    await oneAtATime(url, async () => {
+      await boss.start();
+      if (!(await boss.getQueue(QUEUE))) await boss.createQueue(QUEUE);
+    });
   } catch (error) {
     await boss.stop({ graceful: false, wait: false }).catch(() => undefined);
     throw new EvalspecError('STORE', `cannot start the work queue in the team store: ${(error as Error).message}`, {
@@ -61,6 +62,24 @@ export async function openQueue(url: string, onError: (error: Error) => void): P
     });
   }
   return boss;
+}
+
+/** The advisory lock key of the queue's set-up ("evalspec queue" as a 32-bit number; any fixed key of ours). */
+const QUEUE_SETUP_LOCK = 0x65717375;
+
+async function oneAtATime(url: string, work: () => Promise<void>): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [QUEUE_SETUP_LOCK]);
+    try {
+      await work();
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [QUEUE_SETUP_LOCK]).catch(() => undefined);
+    }
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 /**

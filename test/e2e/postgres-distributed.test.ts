@@ -87,6 +87,13 @@ describe('distributed runs without the team store', () => {
 describe.skipIf(mode === 'skip')('distributed runs on the PostgreSQL store', () => {
   if (mode === 'skip') console.warn(`skipping the distributed-run e2e tests: ${pgUnavailableReason()}`);
   const workers: ChildProcess[] = [];
+  const workerOutput = new Map<ChildProcess, { text: string }>();
+  /** What each worker that has exited said last (for the message of a test that finds one gone). */
+  const exitedWorkers = () =>
+    workers
+      .filter((w) => w.exitCode !== null)
+      .map((w) => `worker exited ${w.exitCode}:\n${workerOutput.get(w)?.text ?? ''}`)
+      .join('\n');
   const servers: FakeProvider[] = [];
   beforeAll(() => {
     if (mode === 'fail') throw new Error(`the distributed-run e2e tests cannot run under CI: ${pgUnavailableReason()}`);
@@ -116,8 +123,12 @@ describe.skipIf(mode === 'skip')('distributed runs on the PostgreSQL store', () 
   const startWorkers = (dir: string, db: string, n: number) => {
     for (let i = 0; i < n; i++) {
       const worker = startCli(['worker', '--concurrency', '6', '--db', db], { cwd: dir, env: { OPENAI_API_KEY: KEY } });
-      worker.stdout!.resume(); // drained: a full pipe would stall the worker
-      worker.stderr!.resume();
+      // Drained (a full pipe would stall the worker); the last of what it said is kept for a failure's message.
+      const said = { text: '' };
+      const keep = (d: Buffer) => (said.text = (said.text + d.toString()).slice(-2000));
+      worker.stdout!.on('data', keep);
+      worker.stderr!.on('data', keep);
+      workerOutput.set(worker, said);
       workers.push(worker);
     }
   };
@@ -186,7 +197,7 @@ describe.skipIf(mode === 'skip')('distributed runs on the PostgreSQL store', () 
     coordinator.stderr!.on('data', (d) => (out += d));
     // Mid-run: a third of the items asked at the provider.
     while (server.requests.length < (2 * N) / 3) {
-      if (coordinator.exitCode !== null || workers.some((w) => w.exitCode !== null)) throw new Error(`a process ended early:\n${out}`);
+      if (coordinator.exitCode !== null || workers.some((w) => w.exitCode !== null)) throw new Error(`a process ended early:\n${out}\n${exitedWorkers()}`);
       await new Promise((r) => setTimeout(r, 20));
     }
     const victim = workers[0];
