@@ -3,7 +3,7 @@
 // carries the stored variant's pass value (repeats reduced as the run reduces them) and its first stored output.
 import { EvalspecError } from '../errors.js';
 import { loadCaseOutcomes } from '../analysis/index.js';
-import { caseValue, mulberry32, type CaseOutcome } from '../stats/index.js';
+import { casePassed, mulberry32, type CaseOutcome } from '../stats/index.js';
 import type { CaseRow, Store } from '../store/index.js';
 import type { PlaygroundSlice, PlaygroundSliceCase, SliceQuery } from '../viewer/index.js';
 import { storedRun } from './run-info.js';
@@ -11,10 +11,10 @@ import { storedRun } from './run-info.js';
 export const DEFAULT_SLICE_SIZE = 20;
 export const MAX_SLICE_SIZE = 1000;
 
-/** Passed when its pass value is above one half (the rule of `diff`'s flips); null when it has only errors or no result. */
+/** `diff`'s rule (stats' casePassed: the reduced pass value above one half); null when it has only errors or no result. */
 export function passOf(outcome: CaseOutcome | undefined): boolean | null {
   if (!outcome || outcome.results === 0 || outcome.errored === outcome.results) return null;
-  return caseValue(outcome, 'pass_rate')! > 0.5;
+  return casePassed(outcome);
 }
 
 /** n of `items` drawn without replacement by a seeded partial Fisher–Yates shuffle, in their original order. */

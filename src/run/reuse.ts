@@ -62,7 +62,8 @@ export async function loadReuse(store: Store, runId: string, plan: Plan): Promis
     const twin = storedTwin(previous, variant);
     if (!twin) continue;
     const rows = new Map<string, ResultRow>();
-    for await (const row of store.results.list(runId, { variantId: twin.id })) {
+    // Only plain network calls are reused (never agents or function targets): they carry no transcript to keep.
+    for await (const row of store.results.list(runId, { variantId: twin.id, omitTranscript: true })) {
       if (row.errorClass !== null || row.output === null || !unchanged.has(row.caseId) || row.repeat >= plan.repeat) continue;
       rows.set(`${row.caseId}\u0000${row.repeat}`, row);
     }

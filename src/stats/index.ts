@@ -153,7 +153,7 @@ export {
   type SegmentChange,
   type VariantDiff,
 } from './run-diff.js';
-export { passVerdict } from './case-flips.js';
+export { casePassed, passVerdict } from './case-flips.js';
 export { planPower, type BarPlan, type PairPlan, type PowerPlan, type PowerPlanOptions, type RepeatsRow } from './suite-power.js';
 
 // Agreement and ratings

@@ -2,10 +2,10 @@
 // with the flag, the cap comes from --playground-max-cost, and a bad cap is a usage error; without the flag the
 // playground paths answer 404 JSON.
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ChildProcess } from 'node:child_process';
-import { cleanupTempDirs, runCli, startCli } from '../helpers/cli.js';
+import { cleanupTempDirs, runCli } from '../helpers/cli.js';
 import type { PlaygroundInfo } from '../../src/viewer/index.js';
 import { startHarness, type Harness } from './setup.js';
+import { startViewCli, stopViewCli } from '../helpers/view-cli.js';
 
 let h: Harness | undefined;
 afterAll(async () => {
@@ -13,31 +13,8 @@ afterAll(async () => {
   cleanupTempDirs();
 });
 
-function startView(db: string, cwd: string, args: string[]): Promise<{ child: ChildProcess; url: string; stdout: () => string }> {
-  const child = startCli(['--db', db, 'view', ...args], { cwd });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL printed: ${stdout} ${stderr}`)), 20_000);
-    child.stdout!.on('data', () => {
-      const m = /open (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout);
-      if (m && stdout.includes('Ctrl-C to stop')) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1], stdout: () => stdout });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
-  });
-}
-
-const stop = (child: ChildProcess) =>
-  new Promise<number | null>((resolve) => {
-    child.removeAllListeners('exit');
-    child.on('exit', (code) => resolve(code));
-    child.kill('SIGINT');
-  });
+const startView = (db: string, cwd: string, args: string[]) => startViewCli(db, cwd, args);
+const stop = stopViewCli;
 
 describe('evalspec view --playground', () => {
   it('turns the playground on with its cap; without the flag its API is 404', async () => {

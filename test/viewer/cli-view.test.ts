@@ -1,9 +1,9 @@
 // `evalspec view` as a user runs it: the built CLI in a child process, the URL it prints, Ctrl-C.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChildProcess } from 'node:child_process';
-import { cleanupTempDirs, runCli, startCli } from '../helpers/cli.js';
+import { cleanupTempDirs, runCli } from '../helpers/cli.js';
 import type { CaseResponse, RunResponse, RunsResponse } from '../../src/viewer/index.js';
 import { seededStore, type Seeded } from './helpers.js';
+import { startViewCli, stopViewCli } from '../helpers/view-cli.js';
 
 let seeded: Seeded;
 beforeAll(async () => {
@@ -12,32 +12,8 @@ beforeAll(async () => {
 afterAll(() => cleanupTempDirs());
 
 /** Start `evalspec view`, wait until it prints the URL to open. */
-function startView(args: string[]): Promise<{ child: ChildProcess; url: string; stdout: () => string }> {
-  const child = startCli(['--db', seeded.db, 'view', ...args], { cwd: seeded.dir });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL printed: ${stdout} ${stderr}`)), 20_000);
-    const check = () => {
-      const m = /open (http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(stdout);
-      if (m && stdout.includes('Ctrl-C to stop')) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1], stdout: () => stdout });
-      }
-    };
-    child.stdout!.on('data', check);
-    child.on('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
-  });
-}
-
-const stop = (child: ChildProcess) =>
-  new Promise<number | null>((resolve) => {
-    child.removeAllListeners('exit');
-    child.on('exit', (code) => resolve(code));
-    child.kill('SIGINT');
-  });
+const startView = (args: string[]) => startViewCli(seeded.db, seeded.dir, args);
+const stop = stopViewCli;
 
 describe('evalspec view', () => {
   it('serves 127.0.0.1 on a free port, prints the URL, stops cleanly on Ctrl-C', async () => {

@@ -1,13 +1,13 @@
 // `evalspec view --suite FILE` (the built CLI in a child process): the Monitor page's suites come from the files given;
 // a missing file is a usage error naming it; without --suite, a production suite with no stored run is listed by name.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { cleanupTempDirs, runCli, startCli } from '../helpers/cli.js';
+import { cleanupTempDirs, runCli } from '../helpers/cli.js';
 import type { MonitorListResponse } from '../../src/viewer/index.js';
 import { EXIT } from '../../src/errors.js';
 import { openStore } from '../../src/store/index.js';
 import { MONITOR, SUITE, seedProduction, type SeededProduction } from './monitor-seed.js';
+import { startViewCli, stopViewCli } from '../helpers/view-cli.js';
 
 let seeded: SeededProduction;
 beforeAll(async () => {
@@ -15,31 +15,8 @@ beforeAll(async () => {
 });
 afterAll(() => cleanupTempDirs());
 
-function startView(args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = startCli(['--db', seeded.db, 'view', ...args], { cwd: seeded.dir });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL printed: ${stdout} ${stderr}`)), 20_000);
-    child.stdout!.on('data', () => {
-      const m = /open (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout);
-      if (m && stdout.includes('Ctrl-C to stop')) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1] });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
-  });
-}
-
-const stop = (child: ChildProcess) =>
-  new Promise<number | null>((resolve) => {
-    child.removeAllListeners('exit');
-    child.on('exit', (code) => resolve(code));
-    child.kill('SIGINT');
-  });
+const startView = (args: string[]) => startViewCli(seeded.db, seeded.dir, args);
+const stop = stopViewCli;
 
 describe('evalspec view --suite', () => {
   it('shows the monitors of the suite files given', async () => {
