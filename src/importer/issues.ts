@@ -33,6 +33,11 @@ export class ImportIssues {
 export function featureOf(issue: ImportIssue): string {
   const typed = /type: ?([\w:-]+)/.exec(issue.key);
   if (typed) return typed[1];
-  const last = issue.key.split(/[.[\]]/).filter((part) => part !== '' && !/^\d+$/.test(part));
-  return last.at(-1) ?? issue.key;
+  if (/Nunjucks/.test(issue.reason)) return 'Nunjucks template';
+  if (/^providers\[[^\]]*\](?::|$)/.test(issue.key)) return 'provider id';
+  const parts = issue.key
+    .split(/[.[\]:]/)
+    .map((part) => part.trim())
+    .filter((part) => part !== '' && !/^\d+$/.test(part));
+  return parts.at(-1) ?? issue.key;
 }
