@@ -51,20 +51,33 @@ const caseless = (type: CheckType, many: boolean, ignoreCase: boolean): Mapper =
   map: (a) => ({ type, value: many ? list(a) : text(a), ...(ignoreCase ? { ignore_case: true } : {}) }),
 });
 
-// Finds JSON anywhere in the output, as promptfoo's contains-json does (a balanced candidate that parses).
+// Finds JSON anywhere in the output, as promptfoo's contains-json does: from each "{" or "[", the balanced span
+// (strings skipped) is parsed once, so a long output costs a scan per opening bracket, not a parse per pair.
 const CONTAINS_JSON = [
   'for (let i = 0; i < output.length; i++) {',
   "  if (output[i] !== '{' && output[i] !== '[') continue;",
-  '  for (let j = output.length; j > i; j--) {',
-  "    if (output[j - 1] !== '}' && output[j - 1] !== ']') continue;",
-  '    try { JSON.parse(output.slice(i, j)); return true; } catch { /* not JSON: try a shorter span */ }',
+  '  let depth = 0;',
+  '  let inString = false;',
+  '  for (let j = i; j < output.length; j++) {',
+  '    const c = output[j];',
+  '    if (inString) {',
+  "      if (c === '\\\\') j++;",
+  "      else if (c === '\"') inString = false;",
+  '      continue;',
+  '    }',
+  "    if (c === '\"') inString = true;",
+  "    else if (c === '{' || c === '[') depth++;",
+  "    else if ((c === '}' || c === ']') && --depth === 0) {",
+  '      try { JSON.parse(output.slice(i, j + 1)); return true; } catch { /* not JSON: try the next opening bracket */ }',
+  '      break;',
+  '    }',
   '  }',
   '}',
   'return false;',
 ].join('\n');
 
 /** Names promptfoo's javascript `context` has that evalspec's does not (evalspec has vars, output and more). */
-const MISSING_CONTEXT = /\bcontext\s*\.\s*(prompt|test|logProbs|config|provider|providerResponse|trace)\b/;
+export const MISSING_CONTEXT = /\bcontext\s*\.\s*(prompt|test|logProbs|config|provider|providerResponse|trace)\b/;
 
 const javascript: Mapper = {
   usesThreshold: true,

@@ -1,12 +1,12 @@
 // `evalspec import promptfoo CONFIG --out DIR`: reads a promptfoo config and the files it references, writes
 // DIR/evalspec.yaml (+ DIR/cases.jsonl when there are many tests) and DIR/IMPORT.md, and loads the written
 // suite with suite/'s loader so what was written is known to be a valid suite.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { EvalspecError } from '../errors.js';
 import { loadSuite } from '../suite/index.js';
-import type { PromptfooAssertion } from './assertion-table.js';
+import { MISSING_CONTEXT, type PromptfooAssertion } from './assertion-table.js';
 import { mapAssertion, type AssertionContext } from './assertions.js';
 import { fileRef, lowerExtension, readConfig, resolveRef, splitFunctionRef, type SourceFile } from './config.js';
 import { ImportIssues, type ImportStatus } from './issues.js';
@@ -115,6 +115,15 @@ export function importPromptfoo(configPath: string, options: ImportOptions): Imp
       const abs = resolveRef(config, path);
       if (!['.js', '.mjs', '.cjs'].includes(lowerExtension(abs))) return { unsupported: `the check module ${ref} is not JavaScript (.js, .mjs, .cjs)` };
       if (!existsSync(abs)) return { unsupported: `the check module ${ref} does not exist` };
+      const missing = MISSING_CONTEXT.exec(readFileSync(abs, 'utf8'));
+      if (missing && !copies.has(abs)) {
+        issues.note({
+          file: config.file,
+          key: `javascript ${ref}`,
+          reason: `the module reads context.${missing[1]}, which evalspec's javascript checks do not have (it is undefined there)`,
+          fix: 'use context.vars, context.messages and output instead (docs/checks.md "javascript")',
+        });
+      }
       const rel = relative(dirname(config.path), abs);
       copies.set(abs, rel.startsWith('..') ? basename(abs) : rel);
       return { file: copies.get(abs)!, ...(name ? { name } : {}) };

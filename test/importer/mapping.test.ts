@@ -146,6 +146,9 @@ describe('assertion types', () => {
     expect(run('Here you go: {"color": "yellow"} enjoy')).toBe(true);
     expect(run('a list [1, 2, 3].')).toBe(true);
     expect(run('no json {here')).toBe(false);
+    // Brackets and escaped quotes inside strings do not end the span.
+    expect(run('x {"a": "}", "b": "say \\"hi\\" ]"} y')).toBe(true);
+    expect(run('{"a": 1 and [oops')).toBe(false);
   });
 
   it.each([
