@@ -1,7 +1,7 @@
 // Reading a promptfoo config and the files it references (`file://…`), keeping line numbers (suite/'s YAML
 // source map) so every reported item points at the line to look at.
 import { existsSync } from 'node:fs';
-import { dirname, extname, join, relative, resolve } from 'node:path';
+import { dirname, extname, relative, resolve } from 'node:path';
 import { EvalspecError } from '../errors.js';
 import { parseYamlWithLines, readTextFile } from '../suite/index.js';
 
@@ -72,9 +72,4 @@ export function lowerExtension(path: string): string {
 /** Is there a glob in the reference? promptfoo expands them; the importer lists them. */
 export function isGlob(ref: string): boolean {
   return /[*?[\]{}]/.test(ref);
-}
-
-/** A relative path from the config's directory (for files copied next to the imported suite). */
-export function relativeToConfig(config: SourceFile, abs: string): string {
-  return relative(dirname(config.path), abs) || join('.', abs);
 }
