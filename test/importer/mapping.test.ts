@@ -171,6 +171,16 @@ describe('assertion types', () => {
     expect(dropped[0].fix.length).toBeGreaterThan(0);
   });
 
+  it('every type of the table either maps to a valid check or is listed with a reason and a fix, never silently dropped', () => {
+    for (const type of PROMPTFOO_TYPES) {
+      const { spec, dropped } = map({ type, value: 'x', threshold: 0.5 });
+      if (spec === undefined) {
+        expect(dropped.length, type).toBeGreaterThan(0);
+        for (const d of dropped) expect(d.reason.length * d.fix.length, type).toBeGreaterThan(0);
+      } else expect(spec.type, type).not.toBe('similarity');
+    }
+  });
+
   it('similar never becomes evalspec similarity (character-level), in any form', () => {
     for (const type of ['similar', 'not-similar']) expect(map({ type, value: 'x', threshold: 0.8 }).spec).toBeUndefined();
   });
