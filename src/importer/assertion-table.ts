@@ -17,7 +17,7 @@ export interface PromptfooAssertion {
 
 export interface MapContext {
   /** The judge model for model-graded assertions (the grader of the test or config, else promptfoo's default). */
-  grader(assertion: PromptfooAssertion): string;
+  grader(assertion: PromptfooAssertion, where?: { file: string; line?: number; key: string }): string;
   /** Where a `file://` check module is copied (its path relative to the imported suite), or an unsupported reason. */
   codeFile(ref: string): { file: string; name?: string } | { unsupported: string };
 }

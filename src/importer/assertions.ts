@@ -49,7 +49,7 @@ export function mapAssertion(raw: unknown, where: Where, ctx: AssertionContext):
     drop(typed, `"${a.type}" is not an assertion type the importer knows`, 'write an evalspec check for it (docs/checks.md)');
     return undefined;
   }
-  const mapped = mapper.map(a, ctx);
+  const mapped = mapper.map(a, { ...ctx, grader: (x) => ctx.grader(x, { ...where, key: `${where.key}.provider` }) });
   if (typeof mapped.unsupported === 'string') {
     drop(typed, mapped.unsupported, String(mapped.fix));
     return undefined;

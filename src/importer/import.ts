@@ -103,8 +103,8 @@ export function importPromptfoo(configPath: string, options: ImportOptions): Imp
   const ctx: AssertionContext = {
     issues,
     templates: (data.assertionTemplates ?? {}) as Record<string, unknown>,
-    grader: (a: PromptfooAssertion) => {
-      const own = graderOf(a.provider, { file: config.file, key: 'assert.provider' });
+    grader: (a: PromptfooAssertion, where) => {
+      const own = graderOf(a.provider, where ?? { file: config.file, key: 'assert.provider' });
       const chosen = own ?? testGrader ?? suiteGrader;
       if (chosen) return chosen;
       defaultUsed = true;
@@ -174,9 +174,8 @@ export function importPromptfoo(configPath: string, options: ImportOptions): Imp
 
   const prompts = importPrompts(config, issues);
   const { models, files } = importProviders(config, issues);
-  const cases = importTests(config, ctx, defaults, (test) => {
-    const provider = (test.options as { provider?: unknown } | undefined)?.provider;
-    testGrader = graderOf(provider, { file: config.file, key: 'options.provider' });
+  const cases = importTests(config, ctx, defaults, (test, where) => {
+    testGrader = graderOf((test.options as { provider?: unknown } | undefined)?.provider, where);
   });
   if (data.tests === undefined) cases.push({ id: 't1', vars: { ...defaults.vars }, provenance: { source: 'promptfoo', file: config.file } });
   if (defaultUsed) {

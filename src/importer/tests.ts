@@ -188,7 +188,7 @@ export function importTests(
   config: SourceFile,
   ctx: AssertionContext,
   defaults: TestDefaults,
-  onTest: (test: Record<string, unknown>) => void,
+  onTest: (test: Record<string, unknown>, where: { file: string; line?: number; key: string }) => void,
 ): ImportedCase[] {
   const cases: ImportedCase[] = [];
   for (const [index, raw] of rawTests(config, ctx).entries()) {
@@ -205,7 +205,7 @@ export function importTests(
       });
     }
     const options = (test.options ?? {}) as Record<string, unknown>;
-    onTest(test); // the test's grader (options.provider) for its model-graded checks
+    onTest(test, { file: raw.file, line: raw.lineOf?.(['options', 'provider']) ?? raw.line, key: `${raw.key}.options.provider` }); // the test's grader (options.provider) for its model-graded checks
     for (const key of Object.keys(options)) {
       if (key === 'provider') continue;
       ctx.issues.drop({

@@ -97,6 +97,22 @@ tests:
     ]);
   });
 
+  it('an unknown grader is listed at its line, and the default judges instead', () => {
+    const { report, suite } = importDir({
+      'promptfooconfig.yaml': `prompts: ['{{q}}']
+providers: [openai:gpt-4o]
+tests:
+  - vars: { q: hi }
+    assert:
+      - type: llm-rubric
+        value: Is friendly
+        provider: bedrock:some-model
+`,
+    });
+    expect(report.dropped.map((d) => [d.key, d.line])).toEqual([['tests[0].assert[0].provider', 6]]);
+    expect(suite!.cases[0].checks[0]).toMatchObject({ type: 'judge', judge: 'openai:gpt-4.1', rubric: 'Is friendly' });
+  });
+
   it('refuses a non-empty --out without --force (exit 2), and overwrites with it', async () => {
     const dir = tempDir();
     writeFiles(dir, { 'promptfooconfig.yaml': "prompts: ['{{q}}']\nproviders: [openai:gpt-4o]\ntests: [{ vars: { q: hi } }]\n", 'out/keep.txt': 'mine' });
