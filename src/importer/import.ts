@@ -8,7 +8,7 @@ import { EvalspecError } from '../errors.js';
 import { loadSuite } from '../suite/index.js';
 import { MISSING_CONTEXT, type PromptfooAssertion } from './assertion-table.js';
 import { mapAssertion, type AssertionContext } from './assertions.js';
-import { fileRef, lowerExtension, readConfig, resolveRef, splitFunctionRef, type SourceFile } from './config.js';
+import { lowerExtension, readConfig, resolveRef, splitFunctionRef, type SourceFile } from './config.js';
 import { ImportIssues, type ImportStatus } from './issues.js';
 import { importPrompts } from './prompts.js';
 import { importProviders, mapProviderId } from './providers.js';
@@ -140,6 +140,15 @@ export function importPromptfoo(configPath: string, options: ImportOptions): Imp
       fix: 'inline it in the config and import again',
     });
   }
+  if (defaultTest.assert !== undefined && !Array.isArray(defaultTest.assert)) {
+    issues.drop({
+      file: config.file,
+      line: config.lineOf(['defaultTest', 'assert']),
+      key: 'defaultTest.assert',
+      reason: 'assert: is not a list',
+      fix: 'write the checks as a list',
+    });
+  }
   const suiteChecks = (Array.isArray(defaultTest.assert) ? defaultTest.assert : []).flatMap((a, j) => {
     const spec = mapAssertion(a, { file: config.file, line: config.lineOf(['defaultTest', 'assert', j]), key: `defaultTest.assert[${j}]` }, ctx);
     return spec ? [spec] : [];
@@ -170,7 +179,15 @@ export function importPromptfoo(configPath: string, options: ImportOptions): Imp
     threshold: typeof defaultTest.threshold === 'number' ? defaultTest.threshold : undefined,
     tags: metadataTags(defaultTest.metadata),
   };
-  if (fileRef(defaults.vars) !== undefined) defaults.vars = {};
+  if (defaultTest.vars !== undefined && (typeof defaultTest.vars !== 'object' || Array.isArray(defaultTest.vars))) {
+    issues.drop({
+      file: config.file,
+      line: config.lineOf(['defaultTest', 'vars']),
+      key: 'defaultTest.vars',
+      reason: 'vars that are not a mapping (e.g. read from a file)',
+      fix: 'write the vars out under defaultTest.vars',
+    });
+  }
 
   const prompts = importPrompts(config, issues);
   const { models, files } = importProviders(config, issues);

@@ -58,6 +58,16 @@ function readEntry(config: SourceFile, entry: unknown, index: number, issues: Im
   const object = entry && typeof entry === 'object' ? (entry as { id?: unknown; raw?: unknown; label?: unknown }) : undefined;
   const text = object ? (object.raw ?? object.id) : entry;
   const label = typeof object?.label === 'string' ? object.label : undefined;
+  for (const name of Object.keys(object ?? {})) {
+    if (['id', 'raw', 'label'].includes(name)) continue;
+    issues.drop({
+      file: config.file,
+      line: config.lineOf(['prompts', index, name]) ?? line,
+      key: `${key}.${name}`,
+      reason: `the prompt option "${name}" has no evalspec equivalent (a prompt is its messages)`,
+      fix: 'set model params on the model entry, or edit the prompt by hand',
+    });
+  }
   if (typeof text !== 'string') {
     issues.drop({
       ...where,

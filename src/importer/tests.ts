@@ -222,9 +222,28 @@ export function importTests(
             : 'edit the imported case by hand',
       });
     }
-    const ownVars = (test.vars && typeof test.vars === 'object' ? test.vars : {}) as Record<string, unknown>;
+    if (test.vars !== undefined && (typeof test.vars !== 'object' || test.vars === null || Array.isArray(test.vars))) {
+      ctx.issues.drop({
+        file: raw.file,
+        line: raw.lineOf?.(['vars']) ?? raw.line,
+        key: `${raw.key}.vars`,
+        reason: 'this test is left out: its vars are not a mapping (e.g. read from a file)',
+        fix: 'write the vars out in the test',
+      });
+      continue;
+    }
+    const ownVars = (test.vars ?? {}) as Record<string, unknown>;
     const vars = readVars(raw, { ...defaults.vars, ...ownVars }, base, ctx);
     if (vars === undefined) continue;
+    if (test.assert !== undefined && !Array.isArray(test.assert)) {
+      ctx.issues.drop({
+        file: raw.file,
+        line: raw.lineOf?.(['assert']) ?? raw.line,
+        key: `${raw.key}.assert`,
+        reason: 'assert: is not a list',
+        fix: 'write the checks as a list',
+      });
+    }
     const asserts = Array.isArray(test.assert) ? test.assert : [];
     const checks = asserts.flatMap((a, j) => {
       const spec = mapAssertion(a, { file: raw.file, line: raw.lineOf?.(['assert', j]) ?? raw.line, key: `${raw.key}.assert[${j}]` }, ctx);

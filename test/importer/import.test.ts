@@ -86,6 +86,7 @@ frobnicate: true
 tests:
   - vars: { q: hi }
     providerOutput: canned
+  - vars: file://vars.yaml
 `,
     });
     expect(report.status).toBe('none');
@@ -94,6 +95,7 @@ tests:
       ['frobnicate', 6],
       ['providers[0]: bedrock:anthropic.claude-3', 4],
       ['tests[0].providerOutput', 9],
+      ['tests[1].vars', 10],
     ]);
   });
 
