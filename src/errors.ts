@@ -13,6 +13,10 @@ export const EXIT = {
   incomplete: 3,
   /** A provider refused our credentials (401/403): the run stopped early, finished work is stored. */
   auth: 4,
+  /** `evalspec import`: the suite was written, and IMPORT.md lists what could not be carried over. */
+  importPartial: 5,
+  /** `evalspec import`: nothing runnable could be written (no model, prompt or test maps); IMPORT.md says why. */
+  importNone: 6,
   /**
    * A bug in evalspec (EX_SOFTWARE), including a command that stopped making progress: every operation it
    * waited on could never finish, so Node would have exited 0 with no result. Never a user's input.

@@ -191,7 +191,8 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
       messages: item.messages,
       transcript,
     };
-    const whole = await scoreOutput(await prepared.get(item), context);
+    const threshold = item.planned.case.threshold;
+    const whole = await scoreOutput(await prepared.get(item), context, { threshold });
     const turns = item.planned.case.turns && item.planned.conversation?.turns; // a scripted conversation: its turns' checks too
     if (!turns) return whole;
     return withTurnChecks(
@@ -200,6 +201,7 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
       transcript,
       (turn, specs) => prepared.get(item, { turn, specs }),
       (checks, turnOutput, upTo) => scoreOutput(checks, { ...context, output: turnOutput, transcript: upTo }),
+      threshold,
     );
   }
 

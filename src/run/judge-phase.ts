@@ -153,7 +153,7 @@ export async function scoreDeferredChecks(plan: Plan, runId: string, options: De
     }
     if (!changed) return;
     row.checks = [...row.checks.filter((c) => !isDeferredResult(c)), ...[...kept.values()].flat()];
-    const { pass, score } = combineChecks(row.checks);
+    const { pass, score } = combineChecks(row.checks, planned.case.threshold);
     row.pass = pass;
     row.score = score;
     const j = applyJudgeOutcome(row);

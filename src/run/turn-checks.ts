@@ -51,6 +51,7 @@ export async function withTurnChecks(
   transcript: Transcript | undefined,
   prepare: (turn: number, specs: ConversationTurn['checks']) => Promise<PreparedCheck[]>,
   score: (prepared: PreparedCheck[], output: string, upTo: Transcript) => Promise<ScoredOutput>,
+  threshold?: number,
 ): Promise<ScoredOutput> {
   const checks = [...whole.checks];
   for (const [index, t] of turns.entries()) {
@@ -60,5 +61,5 @@ export async function withTurnChecks(
     const upTo = transcriptUpToTurn(transcript, turn);
     checks.push(...(upTo ? renamed((await score(prepared, finalAnswerOf(upTo), upTo)).checks, turn) : notReached(prepared, turn, transcript)));
   }
-  return { ...combineChecks(checks), checks };
+  return { ...combineChecks(checks, threshold), checks };
 }

@@ -90,7 +90,7 @@ function crashed(err: unknown): CheckOutcome {
  * Judges one output against prepared checks. The output passes when every check passes; its score is the
  * weight-averaged mean of the check scores. Async checks run concurrently; results keep the checks' order.
  */
-export async function scoreOutput(prepared: PreparedCheck[], ctx: CheckContext): Promise<ScoredOutput> {
+export async function scoreOutput(prepared: PreparedCheck[], ctx: CheckContext, options: { threshold?: number } = {}): Promise<ScoredOutput> {
   const n = prepared.length;
   if (n === 0) return { pass: true, score: 1, checks: [] };
   const view = new OutputView(ctx.output);
@@ -117,23 +117,37 @@ export async function scoreOutput(prepared: PreparedCheck[], ctx: CheckContext):
     if (outcome.parts && !outcome.indeterminate) for (const part of outcome.parts) checks.push(toResult(prepared[i], part, part));
     else checks.push(toResult(prepared[i], outcome));
   }
-  return { ...combineChecks(checks), checks };
+  return { ...combineChecks(checks, options.threshold), checks };
 }
 
-/** A call passes when every check passes; its score is the weight-averaged mean (plain mean when all weights are 0). */
-export function combineChecks(checks: readonly Pick<CheckResult, 'pass' | 'score' | 'weight'>[]): { pass: boolean; score: number } {
+/**
+ * A call passes when every check passes; its score is the weight-averaged mean (plain mean when all weights are 0).
+ * With a case `threshold` (promptfoo's test threshold) it passes when that score reaches the threshold and no
+ * critical check failed: a failed normal check only lowers the score.
+ */
+export function combineChecks(
+  checks: readonly (Pick<CheckResult, 'pass' | 'score' | 'weight'> & { severity?: CheckResult['severity'] })[],
+  threshold?: number,
+): { pass: boolean; score: number } {
   const n = checks.length;
   if (n === 0) return { pass: true, score: 1 };
   let pass = true;
+  let criticalFailed = false;
   let weighted = 0;
   let totalWeight = 0;
   let sum = 0;
   for (let i = 0; i < n; i++) {
     const r = checks[i];
-    if (!r.pass) pass = false;
+    if (!r.pass) {
+      pass = false;
+      if (r.severity === 'critical') criticalFailed = true;
+    }
     weighted += r.weight * r.score;
     totalWeight += r.weight;
     sum += r.score;
   }
-  return { pass, score: totalWeight > 0 ? weighted / totalWeight : sum / n };
+  const score = totalWeight > 0 ? weighted / totalWeight : sum / n;
+  if (threshold === undefined) return { pass, score };
+  // A tolerance on the comparison: 0.1 + 0.2 must reach a threshold of 0.3.
+  return { pass: !criticalFailed && score >= threshold - 1e-12, score };
 }

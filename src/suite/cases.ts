@@ -29,6 +29,8 @@ export interface Case {
   turns?: ConversationTurn[];
   /** The model that plays the user (the suite's `simulated_user:` with the case's own keys over it). */
   simulatedUser?: SimulatedUser;
+  /** Pass on the weighted score (>= threshold, no critical check failed) instead of on every check passing. */
+  threshold?: number;
   /** Hash of what defines the case (vars + checks): a changed case is not silently compared to its old self. */
   contentHash: string;
 }
@@ -212,13 +214,15 @@ export function buildCases(
       toolResults: normaliseToolResults(c.tool_results, tools, { file, line, caseId: id }),
       ...(turns ? { turns } : {}),
       ...(simulatedUser ? { simulatedUser } : {}),
-      // tool_results, turns and simulated_user only when present: the hash of every case without them stays what it was.
+      ...(c.threshold !== undefined ? { threshold: c.threshold } : {}),
+      // tool_results, turns, simulated_user and threshold only when present: the hash of every case without them stays what it was.
       contentHash: hashJson({
         vars,
         checks: c.checks,
         ...(c.tool_results ? { tool_results: c.tool_results } : {}),
         ...(c.turns ? { turns: c.turns } : {}),
         ...(c.simulated_user ? { simulated_user: c.simulated_user } : {}),
+        ...(c.threshold !== undefined ? { threshold: c.threshold } : {}),
       }).slice(0, 16),
     };
   });

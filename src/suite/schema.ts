@@ -154,6 +154,11 @@ export const caseRecordSchema = z.strictObject({
   turns: turnsSchema,
   /** This case's simulated user (over the suite's); not with `turns:`. */
   simulated_user: simulatedUserSchema.optional(),
+  /**
+   * Pass when the weighted score of the case's checks reaches this (0–1) and no critical check failed, instead of
+   * when every check passes (promptfoo's test-level `threshold`; docs/suite-format.md "Case threshold").
+   */
+  threshold: z.number().min(0).max(1).optional(),
 });
 
 /** Valid keys of each strict object, for "unknown key" messages. */

@@ -49,6 +49,7 @@ const STAGE_GRAPH: StageGraph = {
   'estimate-suite.ts': ['pipeline.ts', 'plan', 'run', 'store', 'suite'],
   distribute: ['pipeline.ts', 'plan (types)', 'run', 'store'],
   'chain.ts': ['run', 'score (types)', 'suite'],
+  importer: ['report', 'score', 'suite'],
   playground: ['analysis', 'estimate-suite.ts', 'pipeline.ts', 'plan', 'report', 'run', 'score', 'stats', 'store', 'suite', 'viewer (types)'],
   redteam: ['run', 'score', 'store', 'suite'],
   cli: [
@@ -57,6 +58,7 @@ const STAGE_GRAPH: StageGraph = {
     'distribute',
     'estimate-suite.ts',
     'experiment',
+    'importer',
     'ingest',
     'monitor',
     'pipeline.ts',

@@ -1,0 +1,268 @@
+// promptfoo `tests:` (inline, or `file://` CSV, JSONL, JSON, YAML) and `defaultTest:` → evalspec case
+// records. Array vars expand into the cartesian product, as promptfoo runs them; `file://` vars are read;
+// defaultTest's vars merge under each case's, its assertions become the suite's checks.
+import { existsSync } from 'node:fs';
+import { csvRows, jsonLines, readTextFile } from '../suite/index.js';
+import { assertionFromString, mapAssertion, type AssertionContext } from './assertions.js';
+import { displayPath, fileRef, isGlob, lowerExtension, readYamlFile, resolveRef, type SourceFile, type YamlPath } from './config.js';
+
+/** A case record as written into the imported suite. */
+export interface ImportedCase {
+  id: string;
+  description?: string;
+  vars: Record<string, unknown>;
+  tags?: string[];
+  checks?: Record<string, unknown>[];
+  threshold?: number;
+  provenance: { source: 'promptfoo'; file: string; line?: number };
+}
+
+/** One promptfoo test with where it was written. */
+interface RawTest {
+  test: Record<string, unknown>;
+  file: string;
+  /** Absolute path of that file (file:// vars are relative to it). */
+  path: string;
+  line?: number;
+  key: string;
+  /** The line of a key inside the test (YAML sources only). */
+  lineOf?: (path: YamlPath) => number | undefined;
+}
+
+export interface TestDefaults {
+  vars: Record<string, unknown>;
+  threshold?: number;
+  tags: string[];
+}
+
+const HANDLED_TEST_KEYS = new Set(['description', 'vars', 'assert', 'options', 'threshold', 'metadata']);
+
+/** `__metadata:tags[]` splits on commas not escaped as `\,`. */
+function metadataList(value: string): string[] {
+  return value
+    .split(/(?<!\\),/)
+    .map((s) => s.replace(/\\,/g, ',').trim())
+    .filter(Boolean);
+}
+
+/** A CSV row as promptfoo reads it: `__expected…` columns are assertions, `__description`, `__metadata:…`, `__threshold`. */
+function csvTest(record: Record<string, string>, file: string, line: number, ctx: AssertionContext): Record<string, unknown> {
+  const vars: Record<string, unknown> = {};
+  const assert: unknown[] = [];
+  const metadata: Record<string, unknown> = {};
+  const test: Record<string, unknown> = { vars, assert };
+  for (const [column, value] of Object.entries(record)) {
+    if (!column.startsWith('__')) vars[column] = value;
+    else if (/^__expected\d*$/.test(column)) {
+      if (value.trim()) assert.push(assertionFromString(value));
+    } else if (column === '__description') {
+      if (value) test.description = value;
+    } else if (column.startsWith('__metadata:')) {
+      const name = column.slice('__metadata:'.length);
+      if (value) metadata[name.replace(/\[\]$/, '')] = name.endsWith('[]') ? metadataList(value) : value;
+    } else if (column === '__threshold') {
+      if (value.trim()) test.threshold = Number(value);
+    } else if (value) {
+      ctx.issues.drop({
+        file,
+        line,
+        key: `column ${column}`,
+        reason: `the CSV column ${column} has no evalspec equivalent`,
+        fix: 'edit the imported cases by hand',
+      });
+    }
+  }
+  if (Object.keys(metadata).length > 0) test.metadata = metadata;
+  return test;
+}
+
+/** The tests of one `file://` reference. */
+function readTestFile(from: SourceFile, ref: string, where: { file: string; line?: number; key: string }, ctx: AssertionContext): RawTest[] {
+  const drop = (reason: string, fix: string) => ctx.issues.drop({ ...where, reason, fix });
+  if (isGlob(ref)) {
+    drop(`a glob of test files (${ref})`, 'list the files one by one and import again');
+    return [];
+  }
+  const path = resolveRef(from, ref);
+  const file = displayPath(path);
+  if (!existsSync(path)) {
+    drop(`the tests file ${ref} does not exist`, 'restore the file and import again');
+    return [];
+  }
+  const ext = lowerExtension(path);
+  if (ext === '.csv') {
+    const rows = csvRows(readTextFile(path, 'CASES_PARSE'), file, { code: 'CASES_PARSE', trim: false, hint: 'fix the CSV and import again' });
+    return rows.map(({ record, line }, i) => ({ test: csvTest(record, file, line, ctx), file, path, line, key: `${ref} row ${i + 1}` }));
+  }
+  if (ext === '.jsonl') {
+    const lines = jsonLines(readTextFile(path, 'CASES_PARSE'), file, { code: 'CASES_PARSE', hint: 'each line of a .jsonl tests file is one JSON test' });
+    return lines.map(({ value, line }) => ({ test: value as Record<string, unknown>, file, path, line, key: `${ref} line ${line}` }));
+  }
+  if (ext === '.json' || ext === '.yaml' || ext === '.yml') {
+    const source = readYamlFile(path);
+    if (!Array.isArray(source.data)) {
+      drop(`the tests file ${ref} does not hold a list of tests`, 'write the tests as a list');
+      return [];
+    }
+    return source.data.map((test, i) => ({
+      test: test as Record<string, unknown>,
+      file,
+      path,
+      line: source.lineOf([i]),
+      key: `${ref}[${i}]`,
+      lineOf: (p: YamlPath) => source.lineOf([i, ...p]),
+    }));
+  }
+  drop(`tests generated by code or read from ${ext || 'this source'} (${ref})`, 'export the tests to CSV, JSONL or YAML and import again');
+  return [];
+}
+
+/** Every test of the config, in order, with where it was written. */
+export function rawTests(config: SourceFile, ctx: AssertionContext): RawTest[] {
+  const data = (config.data as { tests?: unknown }).tests;
+  if (data === undefined) return [];
+  const line = config.lineOf(['tests']);
+  const ref = fileRef(data);
+  if (ref !== undefined) return readTestFile(config, ref, { file: config.file, line, key: 'tests' }, ctx);
+  if (!Array.isArray(data)) {
+    ctx.issues.drop({ file: config.file, line, key: 'tests', reason: 'tests: is neither a list nor a file:// reference', fix: 'write the tests as a list' });
+    return [];
+  }
+  return data.flatMap((test, i): RawTest[] => {
+    const at = { file: config.file, line: config.lineOf(['tests', i]), key: `tests[${i}]` };
+    const inner = fileRef(test);
+    if (inner !== undefined) return readTestFile(config, inner, at, ctx);
+    if (!test || typeof test !== 'object') {
+      ctx.issues.drop({ ...at, reason: 'a test that is not a mapping', fix: 'write the test as { vars, assert }' });
+      return [];
+    }
+    return [{ test: test as Record<string, unknown>, ...at, path: config.path, lineOf: (p: YamlPath) => config.lineOf(['tests', i, ...p]) }];
+  });
+}
+
+/** Array vars → one vars object per combination (promptfoo's cartesian expansion), in promptfoo's order. */
+export function expandVars(vars: Record<string, unknown>): Record<string, unknown>[] {
+  let combos: Record<string, unknown>[] = [{}];
+  for (const [name, value] of Object.entries(vars)) {
+    const values = Array.isArray(value) ? value : [value];
+    combos = combos.flatMap((combo) => values.map((v) => ({ ...combo, [name]: v })));
+  }
+  return combos;
+}
+
+/** Tags from promptfoo metadata: `key:value` per scalar, one per list item. */
+export function metadataTags(metadata: unknown): string[] {
+  if (!metadata || typeof metadata !== 'object') return [];
+  return Object.entries(metadata).flatMap(([k, v]) =>
+    (Array.isArray(v) ? v : [v]).filter((x) => x !== null && typeof x !== 'object').map((x) => `${k}:${String(x)}`),
+  );
+}
+
+/** Reads `file://` var values (text files); undefined (and an issue) for a var the importer cannot read. */
+function readVars(raw: RawTest, vars: Record<string, unknown>, base: SourceFile, ctx: AssertionContext): Record<string, unknown> | undefined {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(vars)) {
+    const ref = fileRef(value);
+    if (ref === undefined) {
+      out[name] = value;
+      continue;
+    }
+    const path = resolveRef(base, ref);
+    const ext = lowerExtension(path);
+    const where = { file: raw.file, line: raw.lineOf?.(['vars', name]) ?? raw.line, key: `${raw.key}.vars.${name}` };
+    if (['.js', '.mjs', '.cjs', '.ts', '.py'].includes(ext) || isGlob(ref) || !existsSync(path)) {
+      const why = existsSync(path) ? `a var computed by code or a glob (${ref})` : `the var file ${ref} does not exist`;
+      ctx.issues.drop({ ...where, reason: `this test is left out: ${why}`, fix: 'write the value into the case, or compute it in a function: model' });
+      return undefined;
+    }
+    out[name] = readTextFile(path, 'CASES_PARSE');
+  }
+  return out;
+}
+
+/**
+ * The config's tests as evalspec cases (ids t1, t2, … and t3-1, t3-2 for an expanded test), each with its
+ * provenance. `defaults` are defaultTest's vars, threshold and tags; its assertions are the suite's checks.
+ */
+export function importTests(
+  config: SourceFile,
+  ctx: AssertionContext,
+  defaults: TestDefaults,
+  onTest: (test: Record<string, unknown>, where: { file: string; line?: number; key: string }) => void,
+): ImportedCase[] {
+  const cases: ImportedCase[] = [];
+  for (const [index, raw] of rawTests(config, ctx).entries()) {
+    const { test } = raw;
+    const base = { ...config, path: raw.path, file: raw.file };
+    for (const key of Object.keys(test)) {
+      if (HANDLED_TEST_KEYS.has(key)) continue;
+      ctx.issues.drop({
+        file: raw.file,
+        line: raw.lineOf?.([key]) ?? raw.line,
+        key: `${raw.key}.${key}`,
+        reason: `the test key "${key}" has no evalspec equivalent`,
+        fix: 'see docs/suite-format.md "Cases"',
+      });
+    }
+    const options = (test.options ?? {}) as Record<string, unknown>;
+    onTest(test, { file: raw.file, line: raw.lineOf?.(['options', 'provider']) ?? raw.line, key: `${raw.key}.options.provider` }); // the test's grader (options.provider) for its model-graded checks
+    for (const key of Object.keys(options)) {
+      if (key === 'provider') continue;
+      ctx.issues.drop({
+        file: raw.file,
+        line: raw.lineOf?.(['options', key]) ?? raw.line,
+        key: `${raw.key}.options.${key}`,
+        reason:
+          key === 'transform'
+            ? 'a transform of the output before every check: evalspec checks see the output as returned'
+            : `the test option "${key}" has no evalspec equivalent`,
+        fix:
+          key === 'transform'
+            ? 'fold the transform into javascript checks, or return the transformed output from a function: model'
+            : 'edit the imported case by hand',
+      });
+    }
+    if (test.vars !== undefined && (typeof test.vars !== 'object' || test.vars === null || Array.isArray(test.vars))) {
+      ctx.issues.drop({
+        file: raw.file,
+        line: raw.lineOf?.(['vars']) ?? raw.line,
+        key: `${raw.key}.vars`,
+        reason: 'this test is left out: its vars are not a mapping (e.g. read from a file)',
+        fix: 'write the vars out in the test',
+      });
+      continue;
+    }
+    const ownVars = (test.vars ?? {}) as Record<string, unknown>;
+    const vars = readVars(raw, { ...defaults.vars, ...ownVars }, base, ctx);
+    if (vars === undefined) continue;
+    if (test.assert !== undefined && !Array.isArray(test.assert)) {
+      ctx.issues.drop({
+        file: raw.file,
+        line: raw.lineOf?.(['assert']) ?? raw.line,
+        key: `${raw.key}.assert`,
+        reason: 'assert: is not a list',
+        fix: 'write the checks as a list',
+      });
+    }
+    const asserts = Array.isArray(test.assert) ? test.assert : [];
+    const checks = asserts.flatMap((a, j) => {
+      const spec = mapAssertion(a, { file: raw.file, line: raw.lineOf?.(['assert', j]) ?? raw.line, key: `${raw.key}.assert[${j}]` }, ctx);
+      return spec ? [spec] : [];
+    });
+    const threshold = typeof test.threshold === 'number' ? test.threshold : defaults.threshold;
+    const tags = [...new Set([...defaults.tags, ...metadataTags(test.metadata)])];
+    const combos = expandVars(vars);
+    for (const [k, combo] of combos.entries()) {
+      cases.push({
+        id: combos.length > 1 ? `t${index + 1}-${k + 1}` : `t${index + 1}`,
+        ...(typeof test.description === 'string' ? { description: test.description } : {}),
+        vars: combo,
+        ...(tags.length ? { tags } : {}),
+        ...(checks.length ? { checks } : {}),
+        ...(threshold !== undefined ? { threshold } : {}),
+        provenance: { source: 'promptfoo', file: raw.file, ...(raw.line !== undefined ? { line: raw.line } : {}) },
+      });
+    }
+  }
+  return cases;
+}
