@@ -25,6 +25,7 @@ import { registerIngestCommand } from './commands/ingest.js';
 import { registerPromoteCommand } from './commands/promote.js';
 import { registerMonitorCommand } from './commands/monitor.js';
 import { registerExperimentCommand } from './commands/experiment.js';
+import { registerSpecCommand } from './commands/spec.js';
 import { VERSION } from '../version.js';
 import type { CliIO } from './cli-io.js';
 
@@ -64,5 +65,6 @@ export function createProgram(io: CliIO): Command {
   registerPromoteCommand(program, io);
   registerMonitorCommand(program, io);
   registerExperimentCommand(program, io);
+  registerSpecCommand(program, io);
   return program;
 }

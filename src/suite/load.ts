@@ -24,6 +24,7 @@ import { validateCheckSpec, type CheckSpec } from './check-specs.js';
 import { redactSecrets } from './env.js';
 import { validateBars } from './bars.js';
 import type { MonitorSpec, ProductionSpec } from './monitor-schema.js';
+import type { SpecBlock } from './spec-schema.js';
 import { repeatCount } from './repeat-spec.js';
 import { validateMonitors } from './monitor-validation.js';
 import { DEFAULT_MAX_STEPS, resolveTools, type SuiteTool } from './tools-schema.js';
@@ -89,6 +90,8 @@ export interface Suite {
   tools: SuiteTool[];
   /** Model steps an agent may take per case and repeat (`max_steps`, default 10). */
   maxSteps: number;
+  /** The `spec:` block (`evalspec spec`); absent when the suite has none. */
+  spec?: SpecBlock;
 }
 
 function validKeysAt(path: readonly PropertyKey[]): readonly string[] | undefined {
@@ -112,6 +115,7 @@ function validKeysAt(path: readonly PropertyKey[]): readonly string[] | undefine
   if (top === 'repeat') return VALID_KEYS.repeat;
   if (top === 'bars') return VALID_KEYS.bar;
   if (top === 'tools' && second === undefined) return VALID_KEYS.tool;
+  if (top === 'spec') return VALID_KEYS.spec;
   if (top === 'simulated_user') return second === 'params' ? VALID_KEYS.params : second === 'price' ? VALID_KEYS.price : VALID_KEYS.simulatedUser;
   return undefined;
 }
@@ -336,8 +340,8 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
   // After the checks: a monitor's `checks:` names the suite's check metrics (monitor-validation.ts).
   const monitors: MonitorSpec[] = validateMonitors(cfg.monitors, { file, lineOf, suiteChecks: checks, warnings });
   // Monitors and the production settings stay out of the hash: editing them never blocks --resume of an offline run;
-  // nor does `stream:`, which changes how answers arrive, not what they are.
-  const { cases: _cases, monitors: _monitors, production: _production, stream: _stream, ...configWithoutCases } = cfg;
+  // nor does `stream:`, which changes how answers arrive, not what they are; nor `spec:`, which only documents the suite.
+  const { cases: _cases, monitors: _monitors, production: _production, stream: _stream, spec: _spec, ...configWithoutCases } = cfg;
   const storedConfig = redactSecrets({
     ...configWithoutCases,
     cases: typeof cfg.cases === 'string' ? cfg.cases : `${cfg.cases.length} inline cases`,
@@ -377,5 +381,6 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
     monitors,
     tools,
     maxSteps: cfg.max_steps ?? DEFAULT_MAX_STEPS,
+    spec: cfg.spec,
   };
 }
