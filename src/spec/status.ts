@@ -32,7 +32,7 @@ export async function statusSection(suite: Suite, evidence: SpecEvidence): Promi
           b.text,
           b.variant,
           VERDICT_WORDS[b.verdict] ?? b.verdict,
-          b.casesNeeded === null ? '' : formatInt(b.casesNeeded),
+          b.casesNeeded === null || b.verdict === 'met' ? '' : formatInt(b.casesNeeded),
           b.explanation,
         ]),
       });
