@@ -53,7 +53,7 @@ describe('evalspec spec on a stored run', () => {
   });
 
   it('selection: the suite baseline is the chosen variant, with the frontier and the volume projection', () => {
-    expect(md).toContain('Chosen: big — the suite\'s baseline (baseline: big).');
+    expect(md).toContain("Chosen: big — the suite's baseline (baseline: big).");
     expect(md).toMatch(/\| small \| 83\.3% \(/);
     expect(md).not.toContain('`volume`');
     expect(md).toMatch(/Since run \d{8}-\d{6}-\w{4}/);

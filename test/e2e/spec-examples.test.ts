@@ -36,7 +36,16 @@ describe('examples/ render as specs', () => {
   it.each(suites)('$name: Markdown with every section, and the figures a run would give as gaps', async ({ file }) => {
     const result = await runCli(['spec', file], { cwd });
     expect(result.exitCode, result.stderr).toBe(0);
-    for (const title of ['## Overview', '## What "good" means', '## Failure modes', '## Data', '## Model selection rationale', '## Current status', '## Deployment stage and kill switch', '## Change log']) {
+    for (const title of [
+      '## Overview',
+      '## What "good" means',
+      '## Failure modes',
+      '## Data',
+      '## Model selection rationale',
+      '## Current status',
+      '## Deployment stage and kill switch',
+      '## Change log',
+    ]) {
       expect(result.stdout).toContain(title);
     }
     expect(result.stdout).toContain('**gap** `store`: no store read');
