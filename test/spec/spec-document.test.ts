@@ -1,0 +1,68 @@
+// buildSpec as a library, without a store: the `spec:` block stays out of the suite hash and is validated strictly;
+// a judge with no human label is the `labels` gap ("no human labels yet: the judge is uncalibrated"); a rubric is
+// written out with its anchors; specGaps keeps the required sections' gaps only; suite text is escaped per format.
+import { afterAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { loadSuite } from '../../src/suite/index.js';
+import { buildSpec, renderSpecHtml, renderSpecMarkdown, specGaps } from '../../src/spec/index.js';
+import { cleanupTempDirs, jsonl, tempDir, writeFiles } from '../helpers/cli.js';
+
+const BASE = `name: doc-spec
+models: ["replay:outputs.jsonl"]
+cases: cases.jsonl
+checks:
+  - type: rubric
+    judge: openai:gpt-4o-mini
+    dimensions:
+      - { name: accuracy, anchors: { 1: "states a wrong policy", 5: "states the policy exactly" } }
+`;
+
+function suiteDir(extra: string): string {
+  const dir = tempDir();
+  writeFiles(dir, {
+    'evalspec.yaml': BASE + extra,
+    'cases.jsonl': jsonl([{ id: 'a', vars: { q: 'x' }, tags: ['redteam'] }]),
+    'outputs.jsonl': jsonl([{ id: 'a', output: 'ok' }]),
+  });
+  return dir;
+}
+
+afterAll(() => cleanupTempDirs());
+
+describe('the spec: block', () => {
+  it('is out of the suite hash: adding it never blocks --resume', () => {
+    const plain = loadSuite(join(suiteDir(''), 'evalspec.yaml'));
+    const withSpec = loadSuite(join(suiteDir('spec:\n  owner: Ana\n  kill_switch: ["a leak"]\n'), 'evalspec.yaml'));
+    expect(withSpec.spec).toEqual({ owner: 'Ana', kill_switch: ['a leak'] });
+    expect(withSpec.hash).toBe(plain.hash);
+  });
+
+  it('is strict: an unknown key names the valid ones', () => {
+    expect(() => loadSuite(join(suiteDir('spec:\n  kill_switches: ["a leak"]\n'), 'evalspec.yaml'))).toThrow(/kill_switch/);
+  });
+});
+
+describe('buildSpec without a store', () => {
+  it('lists the judge without labels as the labels gap, the rubric with its anchors, and the red-team case', async () => {
+    const doc = await buildSpec(join(suiteDir('spec:\n  required: [data]\n'), 'evalspec.yaml'), { git: false });
+    const data = doc.sections.find((s) => s.id === 'data')!;
+    expect(data.gaps.map((g) => g.id)).toContain('labels');
+    expect(data.gaps.find((g) => g.id === 'labels')!.message).toBe('no human labels yet: the judge is uncalibrated');
+    expect(data.figures.redTeam).toBe(1);
+    expect(specGaps(doc).map((g) => g.id)).toEqual(data.gaps.map((g) => g.id));
+    expect(specGaps(doc, ['deployment']).map((g) => g.id)).toEqual(['stage', 'kill-switch']);
+    const md = renderSpecMarkdown(doc);
+    expect(md).toContain('- accuracy: 1 = states a wrong policy; 5 = states the policy exactly');
+    expect(md).toContain('- **gap (required)** `labels`: no human labels yet: the judge is uncalibrated.');
+  });
+
+  it('escapes suite text in Markdown and HTML', async () => {
+    const feature = 'Refunds <script>alert(1)</script> | @here [x](javascript:alert(1))';
+    const doc = await buildSpec(join(suiteDir(`spec:\n  feature: ${JSON.stringify(feature)}\n`), 'evalspec.yaml'), { git: false });
+    const md = renderSpecMarkdown(doc);
+    expect(md).toContain('Feature: Refunds \\<script\\>alert(1)\\</script\\> \\| @\u200bhere \\[x\\](javascript:alert(1))');
+    const html = renderSpecHtml(doc);
+    expect(html).toContain('Feature: Refunds &lt;script&gt;alert(1)&lt;/script&gt; | @here [x](javascript:alert(1))');
+    expect(html).not.toContain('<script>');
+  });
+});
