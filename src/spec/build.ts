@@ -21,7 +21,7 @@ export interface BuildSpecOptions {
   git?: boolean;
   /** Traffic volume for the spend projection (`--volume`). */
   volume?: Volume;
-  /** Fixed time for reproducible output (tests); default now. */
+  /** The time the spec is made at: its date, and the end of the monitors' windows (`--now`, to replay a past day); default now. */
   now?: Date;
 }
 
@@ -86,7 +86,7 @@ export async function buildSpec(suitePath: string, options: BuildSpecOptions = {
     failuresSection(suite, evidence),
     dataSection(suite, evidence),
     await selectionSection(suite, evidence, options.volume),
-    await statusSection(suite, evidence),
+    await statusSection(suite, evidence, options.now),
     deploymentSection(suite),
     await changesSection(suite, options.git ?? true),
   ];

@@ -10,7 +10,7 @@ import type { SpecBlock, SpecGap, SpecSection } from './types.js';
 
 const VERDICT_WORDS: Record<string, string> = { met: 'met', not_met: 'not met', inconclusive: 'inconclusive', no_data: 'no data' };
 
-export async function statusSection(suite: Suite, evidence: SpecEvidence): Promise<SpecSection> {
+export async function statusSection(suite: Suite, evidence: SpecEvidence, now?: Date): Promise<SpecSection> {
   const blocks: SpecBlock[] = [];
   const gaps: SpecGap[] = [];
   const { report, run } = evidence;
@@ -43,7 +43,7 @@ export async function statusSection(suite: Suite, evidence: SpecEvidence): Promi
     blocks.push({ kind: 'heading', text: `Since run ${evidence.previous!.id}` });
     blocks.push({ kind: 'list', items: regressions.length ? regressions : ['no significant change'] });
   }
-  const production = await productionStatus(suite, evidence, gaps);
+  const production = await productionStatus(suite, evidence, gaps, now);
   if (production.length > 0) {
     blocks.push({ kind: 'heading', text: 'Production vs offline' });
     blocks.push({ kind: 'table', head: ['monitor', 'metric', 'production (window)', 'interval', 'offline', 'state'], rows: production.map((p) => p.row) });
@@ -86,7 +86,7 @@ interface ProductionLine {
   };
 }
 
-async function productionStatus(suite: Suite, evidence: SpecEvidence, gaps: SpecGap[]): Promise<ProductionLine[]> {
+async function productionStatus(suite: Suite, evidence: SpecEvidence, gaps: SpecGap[], now: Date | undefined): Promise<ProductionLine[]> {
   if (suite.monitors.length === 0) {
     gaps.push({
       id: 'monitoring',
@@ -101,7 +101,7 @@ async function productionStatus(suite: Suite, evidence: SpecEvidence, gaps: Spec
   for (const monitor of suite.monitors) {
     let status: MonitorStatus;
     try {
-      status = await evaluateMonitor(evidence.store, suite, monitor.name);
+      status = await evaluateMonitor(evidence.store, suite, monitor.name, { now });
     } catch (error) {
       gaps.push({
         id: 'production',
@@ -115,8 +115,8 @@ async function productionStatus(suite: Suite, evidence: SpecEvidence, gaps: Spec
       gaps.push({
         id: 'production',
         section: 'status',
-        message: `monitor ${monitor.name}: no scored production records yet`,
-        fix: 'send traffic to evalspec collect, or evalspec ingest FILE',
+        message: `monitor ${monitor.name}: no scored production record in its window (${monitor.window} up to ${status.evaluatedAt})`,
+        fix: 'send traffic to evalspec collect or evalspec ingest FILE; for past traffic, pass --now',
       });
       continue;
     }

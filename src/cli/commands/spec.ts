@@ -8,6 +8,7 @@ import { EXIT } from '../../errors.js';
 import { openStore, storeLocation, type Store } from '../../store/index.js';
 import { parseVolume } from '../../analysis/index.js';
 import { buildSpec, renderSpecHtml, renderSpecMarkdown, specGaps } from '../../spec/index.js';
+import { parseNow } from './monitor.js';
 
 /** The store to read: --db or $EVALSPEC_DB as given; the default file only when it exists (a spec needs no store). */
 function specStore(db: string | undefined): Store | undefined {
@@ -23,13 +24,14 @@ export function registerSpecCommand(program: Command, io: CliIO): void {
     .addOption(new Option('--format <format>', 'output format').choices(['md', 'html']).default('md'))
     .option('--out <file>', 'write the spec to this file instead of stdout')
     .option('--volume <volume>', 'project spend at this volume: 2M/month, 500k/day')
+    .addOption(new Option('--now <time>', "the time the spec is made at and the end of the monitors' windows (ISO 8601; default: now)").argParser(parseNow))
     .option('--no-git', 'leave out the change log from git')
     .option('--check', 'exit 1 when a section listed in spec.required has a gap (the gaps are printed)')
     .action(async (suitePath: string, opts) => {
       const volume = opts.volume ? parseVolume(opts.volume) : undefined;
       const store = specStore(program.opts().db);
       try {
-        const doc = await buildSpec(suitePath, { store, git: opts.git, volume });
+        const doc = await buildSpec(suitePath, { store, git: opts.git, volume, now: opts.now });
         const text = opts.format === 'html' ? renderSpecHtml(doc) : renderSpecMarkdown(doc);
         if (opts.check) {
           const failing = specGaps(doc);
