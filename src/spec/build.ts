@@ -2,6 +2,7 @@
 // the failure classes, the data's sources and segments, the deployment stage and the kill switch; the store (when
 // given) gives the figures of the latest run, the labels and calibrations, the selection and production; git gives
 // the change log. Whatever is missing is a gap with its fix, never left out.
+import { isAbsolute, relative } from 'node:path';
 import { loadSuite, type Suite } from '../suite/index.js';
 import type { Store } from '../store/index.js';
 import type { Volume } from '../analysis/index.js';
@@ -77,8 +78,16 @@ async function changesSection(suite: Suite, git: boolean): Promise<SpecSection> 
   return { ...base, blocks, figures: { entries: log.entries, omitted: log.omitted }, gaps: [] };
 }
 
+/** A path under the working directory as a relative path (what the reader typed), else absolute. */
+function shownPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+}
+
 export async function buildSpec(suitePath: string, options: BuildSpecOptions = {}): Promise<SpecDocument> {
-  const suite = loadSuite(suitePath);
+  const loaded = loadSuite(suitePath);
+  // The spec names the suite as the reader's commands would (`evalspec run evalspec.yaml`), not by a machine's path.
+  const suite: Suite = { ...loaded, file: shownPath(loaded.file) };
   const evidence = await loadEvidence(options.store ?? null, suite.name);
   const sections: SpecSection[] = [
     overviewSection(suite),
@@ -92,17 +101,19 @@ export async function buildSpec(suitePath: string, options: BuildSpecOptions = {
   ];
   if (!options.store) {
     // One gap says why every figure is missing; the sections' own gaps say which.
-    sections[0].gaps.push({
-      id: 'store',
-      section: 'overview',
-      message: 'no store read: no run, label or production figure',
-      fix: 'pass --db PATH|URL (the store `evalspec run` wrote to)',
-    });
+    sections
+      .find((x) => x.id === 'status')!
+      .gaps.unshift({
+        id: 'store',
+        section: 'status',
+        message: 'no store read: no run, label or production figure',
+        fix: 'pass --db PATH|URL (the store `evalspec run` wrote to)',
+      });
   }
   return {
     suite: { name: suite.name, file: suite.file, hash: suite.hash, description: suite.description ?? null },
     generatedAt: (options.now ?? new Date()).toISOString(),
-    store: options.store?.location ?? null,
+    store: options.store ? (isAbsolute(options.store.location) ? shownPath(options.store.location) : options.store.location) : null,
     runId: evidence.run?.id ?? null,
     required: suite.spec?.required ?? [],
     sections,

@@ -62,3 +62,19 @@ describe('examples/ render as specs', () => {
     expect(html).not.toMatch(/<script|<link|<img|<iframe|src=/i);
   });
 });
+
+describe("examples/support-monitoring's spec: block", () => {
+  afterAll(() => cleanupTempDirs());
+
+  it('shows the owner, user story and kill switch; --check passes (the required overview has no gap)', async () => {
+    const cwd = tempDir();
+    const file = join(EXAMPLES, 'support-monitoring', 'evalspec.yaml');
+    const md = await runCli(['spec', file], { cwd });
+    expect(md.stdout).toContain('Owner: Support tooling team');
+    expect(md.stdout).toContain('- an internal note reaches a customer more than once in 1,000 answers');
+    expect(md.stdout).toContain('Wireframe: `README.md`');
+    const check = await runCli(['spec', file, '--check'], { cwd });
+    expect(check.exitCode, check.stdout).toBe(0);
+    expect(check.stdout).toContain('spec check passed: no gap in the required sections (overview)');
+  });
+});
