@@ -22,6 +22,11 @@ export interface ChangeLogEntry {
   casesRemoved: number;
   /** Prompt ids added, removed or with other messages. */
   promptsChanged: string[];
+  /** The suite's default checks added and removed (by their settings). */
+  checksAdded: number;
+  checksRemoved: number;
+  /** Fields of the `spec:` block that changed (owner, kill_switch, …). */
+  specChanged: string[];
   /** The suite could not be parsed at this commit (the entry keeps the commit, not the figures). */
   unreadable: boolean;
 }
@@ -38,6 +43,8 @@ interface SpecState {
   bars: Map<string, BarSpec>;
   cases: Set<string>;
   prompts: Map<string, string>;
+  checks: Set<string>;
+  spec: Record<string, unknown>;
 }
 
 const asRecord = (x: unknown): Record<string, unknown> => (x && typeof x === 'object' && !Array.isArray(x) ? (x as Record<string, unknown>) : {});
@@ -63,7 +70,8 @@ async function stateAt(commit: string, suiteName: string, cwd: string): Promise<
     } else if (Array.isArray(doc.cases)) {
       cases = new Set(doc.cases.map((c) => stableStringify(c)));
     }
-    return { bars, cases, prompts };
+    const checks = new Set((Array.isArray(doc.checks) ? doc.checks : []).map((c) => stableStringify(c)));
+    return { bars, cases, prompts, checks, spec: asRecord(doc.spec) };
   } catch {
     return null;
   }
@@ -94,11 +102,24 @@ export async function suiteChangeLog(suiteFile: string, casesFile: string | null
   const states = await Promise.all(shown.map((c) => stateAt(c.commit, basename(suiteFile), cwd)));
   // The state before the oldest shown commit: its parent when there is one (an omitted older commit), else nothing.
   const before = commits.length > MAX_COMMITS ? await stateAt(commits[MAX_COMMITS].commit, basename(suiteFile), cwd) : null;
-  const empty: SpecState = { bars: new Map(), cases: new Set(), prompts: new Map() };
+  const empty: SpecState = { bars: new Map(), cases: new Set(), prompts: new Map(), checks: new Set(), spec: {} };
   const entries = shown.map((c, i): ChangeLogEntry => {
     const now = states[i];
     const prev = states[i + 1] ?? (i + 1 < shown.length ? null : before) ?? empty;
-    if (!now) return { ...c, barsAdded: [], barsRemoved: [], casesAdded: 0, casesRemoved: 0, promptsChanged: [], unreadable: true };
+    if (!now)
+      return {
+        ...c,
+        barsAdded: [],
+        barsRemoved: [],
+        casesAdded: 0,
+        casesRemoved: 0,
+        promptsChanged: [],
+        checksAdded: 0,
+        checksRemoved: 0,
+        specChanged: [],
+        unreadable: true,
+      };
+    const specKeys = [...new Set([...Object.keys(now.spec), ...Object.keys(prev.spec)])].sort();
     const promptIds = new Set([...now.prompts.keys(), ...prev.prompts.keys()]);
     return {
       ...c,
@@ -107,13 +128,16 @@ export async function suiteChangeLog(suiteFile: string, casesFile: string | null
       casesAdded: minus(now.cases, prev.cases).length,
       casesRemoved: minus(prev.cases, now.cases).length,
       promptsChanged: [...promptIds].filter((id) => now.prompts.get(id) !== prev.prompts.get(id)),
+      checksAdded: minus(now.checks, prev.checks).length,
+      checksRemoved: minus(prev.checks, now.checks).length,
+      specChanged: specKeys.filter((k) => stableStringify(now.spec[k] ?? null) !== stableStringify(prev.spec[k] ?? null)),
       unreadable: false,
     };
   });
   return { ok: true, entries, omitted: Math.max(0, commits.length - MAX_COMMITS) };
 }
 
-/** One entry in words: "bars: + pass rate ≥ 90%, − pass rate ≥ 85%; cases: +40, −0; prompts changed: v1". */
+/** One entry in words: "bars: + pass rate ≥ 90%, − pass rate ≥ 85%; cases: +40, −0; prompts changed: v1; spec: owner". */
 export function changeWords(e: ChangeLogEntry): string {
   if (e.unreadable) return 'the suite could not be read at this commit';
   const parts: string[] = [];
@@ -121,5 +145,7 @@ export function changeWords(e: ChangeLogEntry): string {
     parts.push(`bars: ${[...e.barsAdded.map((b) => `+ ${b}`), ...e.barsRemoved.map((b) => `− ${b}`)].join(', ')}`);
   if (e.casesAdded || e.casesRemoved) parts.push(`cases: +${e.casesAdded}, −${e.casesRemoved}`);
   if (e.promptsChanged.length) parts.push(`prompts changed: ${e.promptsChanged.join(', ')}`);
-  return parts.join('; ') || 'no change to bars, cases or prompts';
+  if (e.checksAdded || e.checksRemoved) parts.push(`checks: +${e.checksAdded}, −${e.checksRemoved}`);
+  if (e.specChanged.length) parts.push(`spec: ${e.specChanged.join(', ')}`);
+  return parts.join('; ') || 'no change to bars, checks, cases, prompts or spec fields';
 }
