@@ -13,7 +13,8 @@ const REDTEAM = 'redteam';
 /** A case's origin: its provenance's `source` (promote writes one), else where the suite reads it from. */
 function originOf(provenance: Record<string, unknown> | undefined, tags: readonly string[]): string {
   if (tags.includes(REDTEAM) || provenance?.source === REDTEAM) return 'red-team (generated)';
-  if (provenance) return typeof provenance.source === 'string' ? `promoted: ${provenance.source}` : 'promoted from production';
+  if (provenance?.source === 'production') return 'production (evalspec promote)';
+  if (provenance) return typeof provenance.source === 'string' ? `provenance: ${provenance.source}` : 'provenance without a source';
   return 'written';
 }
 

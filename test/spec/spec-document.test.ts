@@ -21,8 +21,12 @@ function suiteDir(extra: string): string {
   const dir = tempDir();
   writeFiles(dir, {
     'evalspec.yaml': BASE + extra,
-    'cases.jsonl': jsonl([{ id: 'a', vars: { q: 'x' }, tags: ['redteam'] }]),
-    'outputs.jsonl': jsonl([{ id: 'a', output: 'ok' }]),
+    'cases.jsonl': jsonl([
+      { id: 'a', vars: { q: 'x' }, tags: ['redteam'] },
+      { id: 'b', vars: { q: 'y' }, provenance: { source: 'production', trace_id: 't1' } },
+      { id: 'c', vars: { q: 'z' } },
+    ]),
+    'outputs.jsonl': jsonl(['a', 'b', 'c'].map((id) => ({ id, output: 'ok' }))),
   });
   return dir;
 }
@@ -43,12 +47,12 @@ describe('the spec: block', () => {
 });
 
 describe('buildSpec without a store', () => {
-  it('lists the judge without labels as the labels gap, the rubric with its anchors, and the red-team case', async () => {
+  it('lists the judge without labels as the labels gap, the rubric with its anchors, and the origin of each case', async () => {
     const doc = await buildSpec(join(suiteDir('spec:\n  required: [data]\n'), 'evalspec.yaml'), { git: false });
     const data = doc.sections.find((s) => s.id === 'data')!;
     expect(data.gaps.map((g) => g.id)).toContain('labels');
     expect(data.gaps.find((g) => g.id === 'labels')!.message).toBe('no human labels yet: the judge is uncalibrated');
-    expect(data.figures.redTeam).toBe(1);
+    expect(data.figures.origins).toEqual({ 'red-team (generated)': 1, 'production (evalspec promote)': 1, written: 1 });
     expect(specGaps(doc).map((g) => g.id)).toEqual(data.gaps.map((g) => g.id));
     expect(specGaps(doc, ['deployment']).map((g) => g.id)).toEqual(['stage', 'kill-switch']);
     const md = renderSpecMarkdown(doc);
