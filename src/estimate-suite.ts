@@ -9,6 +9,7 @@ import { createPricer, DEFAULT_EXPECTED_OUTPUT_TOKENS, estimateJudges, estimateP
 import { DEFAULT_DB_PATH, openStore, type RunRecord, type Store } from './store/index.js';
 import { checkNotEmpty, loadSelected, planAgainst, resumeSelection, validatePlanChecks } from './pipeline.js';
 import type { Plan } from './plan/index.js';
+import type { SuitePart } from './suite/index.js';
 
 export interface EstimateSuiteOptions {
   db?: string;
@@ -16,6 +17,8 @@ export interface EstimateSuiteOptions {
   models?: string[];
   /** Only these prompt ids. */
   prompts?: string[];
+  /** Which cases (--suite-part; issue #18). */
+  part?: SuitePart;
   /** `run --against RUN --dry-run`: the results that run would reuse are not estimated (issue #20). */
   against?: string;
   repeat?: number;
@@ -52,7 +55,7 @@ export async function estimateSuite(suitePath: string | undefined, options: Esti
       done = await store.results.completedKeys(options.resume);
     }
     if (!path) throw new EvalspecError('USAGE', 'no suite given', { hint: 'evalspec run path/to/evalspec.yaml --dry-run' });
-    const selection = previous ? resumeSelection(previous, options) : { models: options.models, prompts: options.prompts, repeat: options.repeat };
+    const selection = previous ? resumeSelection(previous, options) : { models: options.models, prompts: options.prompts, repeat: options.repeat, part: options.part };
     const againstRef = previous ? (previous.selection?.against ?? undefined) : options.against;
     if (againstRef && !store)
       throw new EvalspecError('RUN_NOT_FOUND', `no run ${againstRef} to compare with (no store yet)`, { hint: 'run the suite once first' });

@@ -1,7 +1,7 @@
 // The whole pipeline in one call: suite → plan → run → store → report. The CLI's `run` is a thin wrapper
 // around this, and TypeScript users call it directly.
 import { EXIT, EvalspecError } from './errors.js';
-import { loadSuite, compileCheck, stableStringify, reducerK, repeatReduceText } from './suite/index.js';
+import { loadSuite, compileCheck, stableStringify, reducerK, repeatReduceText, type SuitePart } from './suite/index.js';
 import { buildPlan, variantsOf, type Plan } from './plan/index.js';
 import { executeRun, type DistributedRole, type RunEvent, type RunOutcome } from './run/index.js';
 import { openStore, type PlanSelection, type RunRecord, type Store } from './store/index.js';
@@ -43,6 +43,8 @@ export interface RunSuiteOptions extends ReportFileOptions {
   against?: string;
   /** Stream network calls (time to first token stored; RunOptions.stream). */
   stream?: boolean;
+  /** Which cases: the suite's `cases:` (default), its generated red-team cases, or both (issue #18). */
+  part?: SuitePart;
   repeat?: number;
   signal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
@@ -106,7 +108,7 @@ export function exitCodeFor(outcome: RunOutcome): number {
  * The selection a resume must plan with: the one stored with the run (older runs: their stored variants'
  * models and repeat count). Flags given again must agree with it: a resume makes exactly the planned calls.
  */
-export function resumeSelection(previous: RunRecord, flags: { models?: string[]; prompts?: string[]; repeat?: number }): PlanSelection {
+export function resumeSelection(previous: RunRecord, flags: { models?: string[]; prompts?: string[]; repeat?: number; part?: SuitePart }): PlanSelection {
   const stored: PlanSelection = previous.selection ?? { models: [...new Set(previous.variants.map((v) => v.label))], repeat: previous.repeat };
   const same = (a: string[] | null, b: string[]) => a !== null && a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i]);
   const resumeHint = `omit the flag: \`evalspec run --resume ${previous.id}\` plans what the run planned; to call something else, start a new run (the cache keeps the calls already made)`;
@@ -134,6 +136,11 @@ export function resumeSelection(previous: RunRecord, flags: { models?: string[];
       { hint: resumeHint },
     );
   }
+  if (flags.part !== undefined && flags.part !== (stored.part ?? 'cases')) {
+    throw new EvalspecError('USAGE', `run ${previous.id} was planned with --suite-part ${stored.part ?? 'cases'}; --resume cannot change it to ${flags.part}`, {
+      hint: resumeHint,
+    });
+  }
   if (flags.repeat !== undefined && flags.repeat !== stored.repeat) {
     throw new EvalspecError('USAGE', `run ${previous.id} was planned with --repeat ${stored.repeat}; --resume cannot change it to ${flags.repeat}`, {
       hint: resumeHint,
@@ -143,10 +150,14 @@ export function resumeSelection(previous: RunRecord, flags: { models?: string[];
 }
 
 /** Load the suite with a selection; a stored selection the suite no longer satisfies means the suite changed. */
-export function loadSelected(path: string, selection: { models?: string[] | null; prompts?: string[] | null; repeat?: number }, resumed?: RunRecord): Plan {
+export function loadSelected(
+  path: string,
+  selection: { models?: string[] | null; prompts?: string[] | null; repeat?: number; part?: SuitePart },
+  resumed?: RunRecord,
+): Plan {
   let suite;
   try {
-    suite = loadSuite(path, { models: selection.models ?? undefined, prompts: selection.prompts ?? undefined });
+    suite = loadSuite(path, { models: selection.models ?? undefined, prompts: selection.prompts ?? undefined, part: selection.part });
   } catch (error) {
     if (resumed && (error as EvalspecError).code === 'USAGE') {
       throw new EvalspecError(
@@ -173,9 +184,9 @@ export async function planAgainst(
   store: Store,
   path: string,
   ref: string,
-  selection: { models?: string[] | null; prompts?: string[] | null; repeat?: number },
+  selection: { models?: string[] | null; prompts?: string[] | null; repeat?: number; part?: SuitePart },
 ): Promise<{ plan: Plan; against: RunRecord }> {
-  const suite = loadSuite(path, { models: selection.models ?? undefined, prompts: selection.prompts ?? undefined, keepUnselected: true });
+  const suite = loadSuite(path, { models: selection.models ?? undefined, prompts: selection.prompts ?? undefined, keepUnselected: true, part: selection.part });
   const against = ref === 'latest' ? await latestComparableRun(store, suite.name) : await store.runs.get(ref);
   if (!against) {
     throw new EvalspecError(
@@ -228,7 +239,12 @@ export async function runSuite(suitePath: string | undefined, options: RunSuiteO
     const execute = async () => {
       const selection: Omit<PlanSelection, 'repeat'> & { repeat?: number } = previous
         ? resumeSelection(previous, options)
-        : { models: options.models?.length ? options.models : null, prompts: options.prompts?.length ? options.prompts : null, repeat: options.repeat };
+        : {
+            models: options.models?.length ? options.models : null,
+            prompts: options.prompts?.length ? options.prompts : null,
+            repeat: options.repeat,
+            ...(options.part && options.part !== 'cases' ? { part: options.part } : {}),
+          };
       // A resumed --against run plans against the run it was compared with (its id kept with the selection).
       const againstRef = previous ? (selection.against ?? undefined) : options.against;
       const { plan, against } = againstRef
@@ -264,7 +280,13 @@ export async function runSuite(suitePath: string | undefined, options: RunSuiteO
         maxCostUsd: options.maxCostUsd,
         expectedOutputTokens: options.expectedOutputTokens,
         isolateChecks: options.isolateChecks,
-        selection: { models: selection.models ?? null, prompts: selection.prompts ?? null, against: against?.id ?? null, repeat: plan.repeat },
+        selection: {
+          models: selection.models ?? null,
+          prompts: selection.prompts ?? null,
+          against: against?.id ?? null,
+          repeat: plan.repeat,
+          ...(selection.part ? { part: selection.part } : {}),
+        },
         reuseFrom: against?.id,
         stream: options.stream,
         distributed: options.distributed?.(plan, store),

@@ -21,6 +21,7 @@ export async function dryRunAction(program: Command, io: CliIO, suitePath: strin
     db: program.opts().db,
     models: opts.model,
     prompts: opts.prompt,
+    part: opts.suitePart,
     against: opts.against,
     repeat: opts.repeat,
     concurrency: opts.concurrency,

@@ -5,6 +5,7 @@ import { runSuite, type RunSuiteOptions, type RunSuiteResult } from '../pipeline
 import type { CliIO } from './cli-io.js';
 import { createProgress, type Progress } from './progress.js';
 import { positiveInt } from './options.js';
+import { SUITE_PARTS } from '../suite/index.js';
 
 /** --concurrency, --repeat, --model and --prompt: what narrows or widens the plan of a run. */
 export function addPlanOverrideOptions(command: Command): Command {
@@ -13,7 +14,10 @@ export function addPlanOverrideOptions(command: Command): Command {
     .addOption(new Option('--repeat <n>', 'override the suite repeat count').argParser(positiveInt('--repeat')))
     .option('--model <label...>', 'only these models (labels or provider:model refs; a provider:model the suite lacks, on one of its providers, is added)')
     .option('--prompt <id...>', 'only these prompt ids (variant ids stay label/promptId)')
-    .option('--stream', "stream network models' answers and record time to first token (default: the suite's stream:)");
+    .option('--stream', "stream network models' answers and record time to first token (default: the suite's stream:)")
+    .addOption(
+      new Option('--suite-part <part>', "which cases: the suite's cases:, the red-team cases `evalspec redteam generate` wrote, or all").choices([...SUITE_PARTS]),
+    );
 }
 
 /** The runSuite() options both commands pass alike: store, label, cache, plan overrides, cancel and progress. */
@@ -26,6 +30,7 @@ function sharedRunSuiteOptions(program: Command, io: CliIO, opts: OptionValues, 
     repeat: opts.repeat,
     models: opts.model,
     prompts: opts.prompt,
+    part: opts.suitePart,
     stream: opts.stream,
     signal: io.signal,
     onEvent: (e) => progress.onEvent(e),

@@ -46,6 +46,8 @@ export interface PlanSelection {
   prompts?: string[] | null;
   /** --against: the stored run compared with (its id, `latest` resolved): its cases and variants were planned too. */
   against?: string | null;
+  /** --suite-part: which cases (the suite's, the red-team cases, or all); absent = the suite's `cases:` (issue #18). */
+  part?: 'cases' | 'redteam' | 'all';
 }
 
 /**

@@ -131,6 +131,8 @@ export interface CaseDefaults {
   providers: Record<string, { type: ProviderType }>;
   /** Line of the suite's `simulated_user:` (for the error when a case also has turns). */
   simulatedUserLine?: number;
+  /** The suite's `vars:`: every case's defaults (its own vars win). */
+  vars?: Record<string, unknown>;
 }
 
 function caseKeysAt(path: readonly PropertyKey[]): readonly string[] {
@@ -195,10 +197,13 @@ export function buildCases(
     const where = { file, line, caseId: id };
     const turns = normaliseTurns(c.turns, where);
     const simulatedUser = defaults ? resolveSimulatedUser(defaults.simulatedUser, c.simulated_user, defaults.providers, where) : undefined;
+    // The suite's default vars are what the case runs with, so they are in its content hash (a suite without
+    // `vars:` hashes every case as before).
+    const vars = defaults?.vars ? { ...defaults.vars, ...c.vars } : c.vars;
     return {
       id,
       description: c.description,
-      vars: c.vars,
+      vars,
       tags: c.tags,
       checks,
       cluster: c.cluster === undefined ? undefined : String(c.cluster),
@@ -209,7 +214,7 @@ export function buildCases(
       ...(simulatedUser ? { simulatedUser } : {}),
       // tool_results, turns and simulated_user only when present: the hash of every case without them stays what it was.
       contentHash: hashJson({
-        vars: c.vars,
+        vars,
         checks: c.checks,
         ...(c.tool_results ? { tool_results: c.tool_results } : {}),
         ...(c.turns ? { turns: c.turns } : {}),

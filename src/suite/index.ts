@@ -26,3 +26,14 @@ export { parseYamlWithLines, throwSchemaIssue, type LocatedYaml } from './source
 export { TOOL_NAME_PATTERN, DEFAULT_MAX_STEPS, type SuiteTool, type FixedToolResult } from './tools-schema.js';
 export { SIMULATED_USER_DEFAULTS, turnMetric, type ConversationTurn, type SimulatedUser } from './conversation-schema.js';
 export { SPEC_SECTIONS, type SpecBlock, type SpecSectionId } from './spec-schema.js';
+export {
+  REDTEAM_PLUGIN_IDS,
+  REDTEAM_STRATEGY_IDS,
+  SUITE_PARTS,
+  redteamEntry,
+  type RedteamPluginId,
+  type RedteamStrategyId,
+  type RedteamSpec,
+  type SuitePart,
+  type SuiteRedteam,
+} from './redteam-schema.js';

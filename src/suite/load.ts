@@ -19,7 +19,9 @@ import { PROVIDER_TYPES, PROVIDER_TYPE_FACTS, BUILT_IN_PROVIDER_TYPES, isProvide
 import { parseYamlWithLines, throwSchemaIssue } from './source-map.js';
 import { readTextFile } from './text-file.js';
 import { suggest } from './suggest.js';
-import { readCaseFile, buildCases, hashJson, type Case } from './cases.js';
+import { hashJson, type Case } from './cases.js';
+import { readPartCases, resolveRedteam } from './suite-parts.js';
+import type { SuitePart, SuiteRedteam } from './redteam-schema.js';
 import { validateCheckSpec, type CheckSpec } from './check-specs.js';
 import { redactSecrets } from './env.js';
 import { validateBars } from './bars.js';
@@ -92,6 +94,10 @@ export interface Suite {
   maxSteps: number;
   /** The `spec:` block (`evalspec spec`); absent when the suite has none. */
   spec?: SpecBlock;
+  /** Which cases were loaded (`--suite-part`; issue #18). */
+  part: SuitePart;
+  /** The `redteam:` block (issue #18): how red-team cases are generated and where they are. */
+  redteam?: SuiteRedteam;
 }
 
 function validKeysAt(path: readonly PropertyKey[]): readonly string[] | undefined {
@@ -116,6 +122,7 @@ function validKeysAt(path: readonly PropertyKey[]): readonly string[] | undefine
   if (top === 'bars') return VALID_KEYS.bar;
   if (top === 'tools' && second === undefined) return VALID_KEYS.tool;
   if (top === 'spec') return VALID_KEYS.spec;
+  if (top === 'redteam' && second === undefined) return VALID_KEYS.redteam;
   if (top === 'simulated_user') return second === 'params' ? VALID_KEYS.params : second === 'price' ? VALID_KEYS.price : VALID_KEYS.simulatedUser;
   return undefined;
 }
@@ -245,6 +252,8 @@ export interface LoadSuiteOptions {
    * --against` plans the selection and a stored run's variants (buildPlan's `variants`).
    */
   keepUnselected?: boolean;
+  /** Which cases (CLI --suite-part; issue #18): the suite's `cases:` (default), the generated red-team cases, or both. */
+  part?: SuitePart;
 }
 
 export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
@@ -288,27 +297,9 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
 
   const checks = cfg.checks.map((spec, i) => validateCheckSpec(spec, { file, line: lineOf(['checks', i]) }));
   const tools = resolveTools(cfg.tools, { file, dir, lineOf });
-  const caseDefaults = { simulatedUser: cfg.simulated_user, providers, simulatedUserLine: lineOf(['simulated_user']) };
-  let cases: Case[];
-  if (typeof cfg.cases === 'string') {
-    const casesFile = resolve(dir, cfg.cases);
-    if (!existsSync(casesFile)) {
-      throw new EvalspecError('CASES_FILE', `cases file not found: ${casesFile}`, {
-        file,
-        line: lineOf(['cases']),
-        hint: 'check the "cases:" path in the suite (it is relative to the suite file)',
-      });
-    }
-    cases = buildCases(readCaseFile(casesFile), casesFile, undefined, tools, caseDefaults);
-  } else {
-    cases = buildCases(
-      cfg.cases.map((value) => ({ value })),
-      file,
-      (i) => lineOf(['cases', i]),
-      tools,
-      caseDefaults,
-    );
-  }
+  const caseDefaults = { simulatedUser: cfg.simulated_user, providers, simulatedUserLine: lineOf(['simulated_user']), vars: cfg.vars };
+  const redteam = resolveRedteam(cfg.redteam, { dir, lineOf });
+  const cases: Case[] = readPartCases(options.part ?? 'cases', { file, dir, lineOf, cases: cfg.cases, redteam, tools, defaults: caseDefaults });
   const warnings: string[] = [];
   if (cases.length === 0) warnings.push('the suite has no cases');
   if (checks.length === 0 && cases.some((c) => c.checks.length === 0)) {
@@ -340,8 +331,18 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
   // After the checks: a monitor's `checks:` names the suite's check metrics (monitor-validation.ts).
   const monitors: MonitorSpec[] = validateMonitors(cfg.monitors, { file, lineOf, suiteChecks: checks, warnings });
   // Monitors and the production settings stay out of the hash: editing them never blocks --resume of an offline run;
-  // nor does `stream:`, which changes how answers arrive, not what they are; nor `spec:`, which only documents the suite.
-  const { cases: _cases, monitors: _monitors, production: _production, stream: _stream, spec: _spec, ...configWithoutCases } = cfg;
+  // nor does `stream:`, which changes how answers arrive, not what they are, nor `redteam:`, which says how cases are
+  // generated (the generated cases themselves are in the hash when a run takes them), nor `spec:`, which only documents
+  // the suite.
+  const {
+    cases: _cases,
+    monitors: _monitors,
+    production: _production,
+    stream: _stream,
+    redteam: _redteam,
+    spec: _spec,
+    ...configWithoutCases
+  } = cfg;
   const storedConfig = redactSecrets({
     ...configWithoutCases,
     cases: typeof cfg.cases === 'string' ? cfg.cases : `${cfg.cases.length} inline cases`,
@@ -382,5 +383,7 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
     tools,
     maxSteps: cfg.max_steps ?? DEFAULT_MAX_STEPS,
     spec: cfg.spec,
+    part: options.part ?? 'cases',
+    ...(redteam ? { redteam } : {}),
   };
 }

@@ -7,6 +7,7 @@ import { REPEAT_REDUCE_PATTERN, reducerK } from './repeat-spec.js';
 import { PROVIDER_TYPES } from './provider-types.js';
 import { maxStepsSchema, toolResultsSchema, toolsSchema, VALID_TOOL_KEYS } from './tools-schema.js';
 import { simulatedUserSchema, turnsSchema, VALID_SIMULATED_USER_KEYS, VALID_TURN_KEYS } from './conversation-schema.js';
+import { redteamSchema, VALID_REDTEAM_KEYS } from './redteam-schema.js';
 // Model params and price shapes are shared with judge models, whose schemas live with the check definitions in
 // score/ (suite imports score, never the reverse: docs/architecture.md).
 import { modelEntryObjectSchema, paramsSchema, priceSchema, type GenerationParams, type PriceOverride } from '../score/index.js';
@@ -105,6 +106,8 @@ export const suiteFileSchema = z.strictObject({
   models: z.array(modelEntrySchema).min(1),
   prompts: z.array(promptSchema).min(1).optional(),
   cases: z.union([z.string().min(1), z.array(z.unknown())]),
+  /** Default vars of every case (a case's own win): e.g. a canary the system prompt shows (docs/suite-format.md). */
+  vars: z.record(z.string(), z.unknown()).optional(),
   checks: z.array(z.unknown()).default([]),
   params: paramsSchema.optional(),
   repeat: repeatSchema.default(1),
@@ -130,6 +133,8 @@ export const suiteFileSchema = z.strictObject({
   simulated_user: simulatedUserSchema.optional(),
   /** The product spec's own fields (`evalspec spec`, docs/spec.md); out of the suite hash. */
   spec: specBlockSchema.optional(),
+  /** Red-team generation (issue #18): purpose, plugins × strategies, where the cases go (docs/safety.md). */
+  redteam: redteamSchema.optional(),
 });
 export type SuiteFile = z.infer<typeof suiteFileSchema>;
 
@@ -172,4 +177,5 @@ export const VALID_KEYS = {
   turn: VALID_TURN_KEYS,
   simulatedUser: VALID_SIMULATED_USER_KEYS,
   spec: Object.keys(specBlockSchema.shape),
+  redteam: VALID_REDTEAM_KEYS,
 } as const;

@@ -51,6 +51,7 @@ const STAGE_GRAPH: StageGraph = {
   distribute: ['pipeline.ts', 'plan (types)', 'run', 'store'],
   'chain.ts': ['run', 'score (types)', 'suite'],
   playground: ['analysis', 'estimate-suite.ts', 'pipeline.ts', 'plan', 'report', 'run', 'score', 'stats', 'store', 'suite', 'viewer (types)'],
+  redteam: ['run', 'score', 'store', 'suite'],
   cli: [
     'analysis',
     'calibration',
@@ -62,6 +63,7 @@ const STAGE_GRAPH: StageGraph = {
     'pipeline.ts',
     'plan',
     'playground',
+    'redteam',
     'report',
     'run',
     'score',
