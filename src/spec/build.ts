@@ -2,6 +2,7 @@
 // the failure classes, the data's sources and segments, the deployment stage and the kill switch; the store (when
 // given) gives the figures of the latest run, the labels and calibrations, the selection and production; git gives
 // the change log. Whatever is missing is a gap with its fix, never left out.
+import { existsSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import { loadSuite, type Suite } from '../suite/index.js';
 import type { Store } from '../store/index.js';
@@ -85,7 +86,9 @@ function shownPath(file: string): string {
 }
 
 export async function buildSpec(suitePath: string, options: BuildSpecOptions = {}): Promise<SpecDocument> {
-  const loaded = loadSuite(suitePath);
+  // The spec covers every case the suite has: its own and, once generated, the red-team cases of its `redteam:` block.
+  const own = loadSuite(suitePath);
+  const loaded = own.redteam && existsSync(own.redteam.casesFile) ? loadSuite(suitePath, { part: 'all' }) : own;
   // The spec names the suite as the reader's commands would (`evalspec run evalspec.yaml`), not by a machine's path.
   const suite: Suite = { ...loaded, file: shownPath(loaded.file) };
   const evidence = await loadEvidence(options.store ?? null, suite.name);

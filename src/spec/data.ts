@@ -33,12 +33,21 @@ export function dataSection(suite: Suite, evidence: SpecEvidence): SpecSection {
   blocks.push({ kind: 'table', head: ['origin', 'cases'], rows: [...origins.entries()].map(([o, n]) => [o, formatInt(n)]) });
   const redTeam = origins.get('red-team (generated)') ?? 0;
   if (redTeam === 0) {
-    gaps.push({
-      id: 'red-team',
-      section: 'data',
-      message: 'no red-team cases: the suite has no adversarial inputs',
-      fix: 'add adversarial cases tagged redteam (docs/spec.md, "Data")',
-    });
+    gaps.push(
+      suite.redteam
+        ? {
+            id: 'red-team',
+            section: 'data',
+            message: `no red-team cases yet: ${suite.redteam.spec.cases} has not been generated`,
+            fix: `evalspec redteam generate ${suite.file}`,
+          }
+        : {
+            id: 'red-team',
+            section: 'data',
+            message: 'no red-team cases: the suite has no adversarial inputs',
+            fix: 'declare a redteam: block and run evalspec redteam generate SUITE, or add adversarial cases tagged redteam',
+          },
+    );
   }
   const segmentRows = [...segments.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   const small: string[] = [];
