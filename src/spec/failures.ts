@@ -8,6 +8,8 @@ import type { SpecEvidence } from './evidence.js';
 import type { SpecBlock, SpecGap, SpecSection } from './types.js';
 
 const LEVEL = 0.95;
+/** A quoted output is cut here: the spec shows what a failure looks like, not a whole transcript. */
+const MAX_QUOTED = 2000;
 
 export interface CriticalBound {
   variant: string;
@@ -103,10 +105,11 @@ export function failuresSection(suite: Suite, evidence: SpecEvidence): SpecSecti
     });
   }
   for (const e of evidence.examples) {
+    const cut = e.output.length > MAX_QUOTED;
     blocks.push({
       kind: 'quote',
-      label: `${e.critical ? 'A critical failure' : 'A failure'} of ${e.variantId} on case ${e.caseId} (failed: ${e.failed.join(', ') || 'pass rule'})`,
-      text: e.output,
+      label: `${e.critical ? 'A critical failure' : 'A failure'} of ${e.variantId} on case ${e.caseId} (failed: ${e.failed.join(', ') || 'pass rule'})${cut ? `, its first ${formatInt(MAX_QUOTED)} of ${formatInt(e.output.length)} characters` : ''}`,
+      text: cut ? `${e.output.slice(0, MAX_QUOTED)}…` : e.output,
     });
   }
   return {

@@ -10,8 +10,8 @@ const CSS = `
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1b1f24;max-width:1100px;margin:2rem auto;padding:0 1.5rem}
 h1{font-size:1.7rem;margin-bottom:.2rem}h2{border-bottom:1px solid #d0d7de;padding-bottom:.2rem;margin-top:2rem}h3{font-size:1.05rem}
 table{border-collapse:collapse;margin:.5rem 0 1rem;width:100%}th,td{border:1px solid #d0d7de;padding:.3rem .5rem;text-align:left;vertical-align:top}
-th{background:#f6f8fa}pre{background:#f6f8fa;border:1px solid #d0d7de;padding:.6rem;white-space:pre-wrap;word-break:break-word}
-.meta{color:#57606a}.gaps{background:#fff8c5;border:1px solid #d4a72c;padding:.4rem 1rem;margin:.5rem 0}.gap.required{font-weight:600;color:#a40e26}
+th{background:#f6f8fa}pre{background:#f6f8fa;border:1px solid #d0d7de;padding:.6rem;white-space:pre-wrap;word-break:break-word;font-size:12px}
+.meta{color:#57606a}.gaps{background:#fff8c5;border:1px solid #d4a72c;padding:.4rem 1rem .4rem 2rem;margin:.5rem 0}.gap.required{font-weight:600;color:#a40e26}
 code{background:#f6f8fa;padding:0 .2rem}
 @media print{body{margin:0;max-width:none;font-size:11pt}h2{break-after:avoid}table,pre{break-inside:avoid}a{color:inherit}}
 `.trim();

@@ -69,6 +69,13 @@ describe('buildSpec without a store', () => {
     expect(html).toContain('Feature: Refunds &lt;script&gt;alert(1)&lt;/script&gt; | @here [x](javascript:alert(1))');
     expect(html).not.toContain('<script>');
   });
+
+  it('makes a link of an http(s) wireframe only: a javascript: one is shown as text', async () => {
+    const doc = await buildSpec(join(suiteDir('spec:\n  wireframe: "javascript:alert(1)"\n'), 'evalspec.yaml'), { git: false });
+    const html = renderSpecHtml(doc);
+    expect(html).toContain('<p>Wireframe: <code>javascript:alert(1)</code></p>');
+    expect(html).not.toContain('<a ');
+  });
 });
 
 describe('red-team cases of the redteam: block', () => {
