@@ -152,6 +152,9 @@ async function productionStatus(suite: Suite, evidence: SpecEvidence, gaps: Spec
   return lines;
 }
 
+/** A bar as a percentage without float noise: 0.001 → "0.1%". */
+const percent = (x: number) => `${Number((x * 100).toPrecision(6))}%`;
+
 export function deploymentSection(suite: Suite): SpecSection {
   const blocks: SpecBlock[] = [];
   const gaps: SpecGap[] = [];
@@ -160,7 +163,7 @@ export function deploymentSection(suite: Suite): SpecSection {
     const bars = Object.entries(m.stages ?? {})
       .map(
         ([stage, b]) =>
-          `${stage}: ${[b?.pass_rate !== undefined ? `pass rate ≥ ${b.pass_rate * 100}%` : '', b?.critical_rate !== undefined ? `critical rate ≤ ${b.critical_rate * 100}%` : ''].filter(Boolean).join(', ')}`,
+          `${stage}: ${[b?.pass_rate !== undefined ? `pass rate ≥ ${percent(b.pass_rate)}` : '', b?.critical_rate !== undefined ? `critical rate ≤ ${percent(b.critical_rate)}` : ''].filter(Boolean).join(', ')}`,
       )
       .join('; ');
     return `monitor ${m.name}: stage ${m.stage ?? 'not set'} (observe → assist → act)${bars ? `; bars per stage: ${bars}` : ''}`;

@@ -124,3 +124,19 @@ describe('red-team cases of the redteam: block', () => {
     expect(gap.fix).toBe(`evalspec redteam generate ${join(dir, 'evalspec.yaml')}`);
   });
 });
+
+describe('the deployment section', () => {
+  it("shows each monitor's stage and its stage bars", async () => {
+    const monitors = `monitors:
+  - name: answers
+    stage: assist
+    stages: { assist: { pass_rate: 0.8 }, act: { pass_rate: 0.95, critical_rate: 0.001 } }
+`;
+    const doc = await buildSpec(join(suiteDir(monitors), 'evalspec.yaml'), { git: false });
+    const deployment = doc.sections.find((s) => s.id === 'deployment')!;
+    expect(renderSpecMarkdown(doc)).toContain(
+      '- monitor answers: stage assist (observe → assist → act); bars per stage: assist: pass rate ≥ 80%; act: pass rate ≥ 95%, critical rate ≤ 0.1%',
+    );
+    expect(deployment.gaps.map((g) => g.id)).toEqual(['kill-switch']);
+  });
+});
