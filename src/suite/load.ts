@@ -334,15 +334,7 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
   // nor does `stream:`, which changes how answers arrive, not what they are, nor `redteam:`, which says how cases are
   // generated (the generated cases themselves are in the hash when a run takes them), nor `spec:`, which only documents
   // the suite.
-  const {
-    cases: _cases,
-    monitors: _monitors,
-    production: _production,
-    stream: _stream,
-    redteam: _redteam,
-    spec: _spec,
-    ...configWithoutCases
-  } = cfg;
+  const { cases: _cases, monitors: _monitors, production: _production, stream: _stream, redteam: _redteam, spec: _spec, ...configWithoutCases } = cfg;
   const storedConfig = redactSecrets({
     ...configWithoutCases,
     cases: typeof cfg.cases === 'string' ? cfg.cases : `${cfg.cases.length} inline cases`,
