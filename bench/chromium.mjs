@@ -12,8 +12,11 @@ export function chromiumAvailable() {
   return existsSync(CHROMIUM_PATH);
 }
 
-/** Launch headless Chromium; close() also removes the profile directory. */
-export async function launchChromium() {
+/**
+ * Launch headless Chromium; close() also removes the profile directory. `contextOptions` are playwright's (e.g.
+ * { javaScriptEnabled: false } to check a page reads without script).
+ */
+export async function launchChromium(contextOptions = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'evalspec-chromium-'));
   const args = [
     '--headless',
@@ -34,6 +37,7 @@ export async function launchChromium() {
     args: args.filter((a) => !a.startsWith('--user-data-dir')),
     viewport: { width: 1440, height: 900 },
     deviceScaleFactor: 1,
+    ...contextOptions,
   });
   return {
     context,

@@ -26,6 +26,7 @@ import { registerPromoteCommand } from './commands/promote.js';
 import { registerMonitorCommand } from './commands/monitor.js';
 import { registerExperimentCommand } from './commands/experiment.js';
 import { registerImportCommand } from './commands/import.js';
+import { registerSpecCommand } from './commands/spec.js';
 import { VERSION } from '../version.js';
 import type { CliIO } from './cli-io.js';
 
@@ -66,5 +67,6 @@ export function createProgram(io: CliIO): Command {
   registerMonitorCommand(program, io);
   registerExperimentCommand(program, io);
   registerImportCommand(program, io);
+  registerSpecCommand(program, io);
   return program;
 }

@@ -53,3 +53,8 @@ export function escapeTerminal(text: string, max = 120): string {
     .trim();
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }
+
+/** For HTML text and attribute values: the five special characters as entities, control characters removed. */
+export function escapeHtml(text: string): string {
+  return stripControl(text).replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' })[c]!);
+}

@@ -34,7 +34,7 @@ export {
   type ReporterOptions,
   type ReportFileOptions,
 } from './reporters/index.js';
-export { escapeXml, escapeMarkdownInline, escapeTerminal, stripControl } from './escape.js';
+export { escapeXml, escapeHtml, escapeMarkdownInline, escapeTerminal, markdownCode, stripControl } from './escape.js';
 export { pct, ciText, usd, costText, ms, textTable } from './format.js';
 export { renderSelection, selectionJson, money, costRatioText, differenceText, type SelectionContext } from './selection-render.js';
 export { int as formatInt } from './format.js';

@@ -106,7 +106,7 @@ export {
   type RunOutcomes,
   type VariantOutcomes,
 } from './outcomes.js';
-export { analyzeRun, chooseBaseline, resolveVariants, segmentCases } from './run-analysis.js';
+export { analyzeRun, chooseBaseline, resolveVariants, segmentCases, DEFAULT_MIN_SEGMENT_CASES } from './run-analysis.js';
 export type {
   AnalysisOptions,
   BaselineChoice,

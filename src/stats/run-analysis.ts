@@ -194,12 +194,15 @@ function holmWithGaps(pValues: (number | null)[]): (number | null)[] {
   return pValues.map((p, i) => (p === null ? null : adjusted[i]));
 }
 
+/** A segment with fewer cases than this is too small to say anything (the run report's default). */
+export const DEFAULT_MIN_SEGMENT_CASES = 10;
+
 /** Everything a report shows beyond the per-variant table: comparisons, consistency, segments. */
 export function analyzeRun(outcomes: RunOutcomes, options: AnalysisOptions = {}): RunAnalysis {
   const level = options.level ?? 0.95;
   const seed = options.seed ?? DEFAULT_SEED;
   const resamples = options.resamples ?? 2000;
-  const minCases = options.minSegmentCases ?? 10;
+  const minCases = options.minSegmentCases ?? DEFAULT_MIN_SEGMENT_CASES;
   const maxHalf = options.maxSegmentHalfWidth ?? 0.15;
   const listed = options.flakyCasesListed ?? 20;
   const clustered = hasClusters(outcomes.cases);

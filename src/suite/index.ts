@@ -25,6 +25,7 @@ export { type ValidatedMonitor } from './monitor-validation.js';
 export { parseYamlWithLines, throwSchemaIssue, type LocatedYaml } from './source-map.js';
 export { TOOL_NAME_PATTERN, DEFAULT_MAX_STEPS, type SuiteTool, type FixedToolResult } from './tools-schema.js';
 export { SIMULATED_USER_DEFAULTS, turnMetric, type ConversationTurn, type SimulatedUser } from './conversation-schema.js';
+export { SPEC_SECTIONS, type SpecBlock, type SpecSectionId } from './spec-schema.js';
 export {
   REDTEAM_PLUGIN_IDS,
   REDTEAM_STRATEGY_IDS,

@@ -26,6 +26,7 @@ import { validateCheckSpec, type CheckSpec } from './check-specs.js';
 import { redactSecrets } from './env.js';
 import { validateBars } from './bars.js';
 import type { MonitorSpec, ProductionSpec } from './monitor-schema.js';
+import type { SpecBlock } from './spec-schema.js';
 import { repeatCount } from './repeat-spec.js';
 import { validateMonitors } from './monitor-validation.js';
 import { DEFAULT_MAX_STEPS, resolveTools, type SuiteTool } from './tools-schema.js';
@@ -91,6 +92,8 @@ export interface Suite {
   tools: SuiteTool[];
   /** Model steps an agent may take per case and repeat (`max_steps`, default 10). */
   maxSteps: number;
+  /** The `spec:` block (`evalspec spec`); absent when the suite has none. */
+  spec?: SpecBlock;
   /** Which cases were loaded (`--suite-part`; issue #18). */
   part: SuitePart;
   /** The `redteam:` block (issue #18): how red-team cases are generated and where they are. */
@@ -118,6 +121,7 @@ function validKeysAt(path: readonly PropertyKey[]): readonly string[] | undefine
   if (top === 'repeat') return VALID_KEYS.repeat;
   if (top === 'bars') return VALID_KEYS.bar;
   if (top === 'tools' && second === undefined) return VALID_KEYS.tool;
+  if (top === 'spec') return VALID_KEYS.spec;
   if (top === 'redteam' && second === undefined) return VALID_KEYS.redteam;
   if (top === 'simulated_user') return second === 'params' ? VALID_KEYS.params : second === 'price' ? VALID_KEYS.price : VALID_KEYS.simulatedUser;
   return undefined;
@@ -328,8 +332,9 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
   const monitors: MonitorSpec[] = validateMonitors(cfg.monitors, { file, lineOf, suiteChecks: checks, warnings });
   // Monitors and the production settings stay out of the hash: editing them never blocks --resume of an offline run;
   // nor does `stream:`, which changes how answers arrive, not what they are, nor `redteam:`, which says how cases are
-  // generated (the generated cases themselves are in the hash when a run takes them).
-  const { cases: _cases, monitors: _monitors, production: _production, stream: _stream, redteam: _redteam, ...configWithoutCases } = cfg;
+  // generated (the generated cases themselves are in the hash when a run takes them), nor `spec:`, which only documents
+  // the suite.
+  const { cases: _cases, monitors: _monitors, production: _production, stream: _stream, redteam: _redteam, spec: _spec, ...configWithoutCases } = cfg;
   const storedConfig = redactSecrets({
     ...configWithoutCases,
     cases: typeof cfg.cases === 'string' ? cfg.cases : `${cfg.cases.length} inline cases`,
@@ -369,6 +374,7 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
     monitors,
     tools,
     maxSteps: cfg.max_steps ?? DEFAULT_MAX_STEPS,
+    spec: cfg.spec,
     part: options.part ?? 'cases',
     ...(redteam ? { redteam } : {}),
   };

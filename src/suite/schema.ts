@@ -2,6 +2,7 @@
 // user-facing object is strict, so an unknown key is an error that lists the valid ones.
 import { z } from 'zod';
 import { monitorsSchema, productionSchema } from './monitor-schema.js';
+import { specBlockSchema } from './spec-schema.js';
 import { REPEAT_REDUCE_PATTERN, reducerK } from './repeat-spec.js';
 import { PROVIDER_TYPES } from './provider-types.js';
 import { maxStepsSchema, toolResultsSchema, toolsSchema, VALID_TOOL_KEYS } from './tools-schema.js';
@@ -130,6 +131,8 @@ export const suiteFileSchema = z.strictObject({
   max_steps: maxStepsSchema,
   /** A model that plays the user of every case (a case's own keys win); docs/agents.md "Conversations". */
   simulated_user: simulatedUserSchema.optional(),
+  /** The product spec's own fields (`evalspec spec`, docs/spec.md); out of the suite hash. */
+  spec: specBlockSchema.optional(),
   /** Red-team generation (issue #18): purpose, plugins × strategies, where the cases go (docs/safety.md). */
   redteam: redteamSchema.optional(),
 });
@@ -178,5 +181,6 @@ export const VALID_KEYS = {
   tool: VALID_TOOL_KEYS,
   turn: VALID_TURN_KEYS,
   simulatedUser: VALID_SIMULATED_USER_KEYS,
+  spec: Object.keys(specBlockSchema.shape),
   redteam: VALID_REDTEAM_KEYS,
 } as const;

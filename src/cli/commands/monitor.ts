@@ -10,7 +10,7 @@ import { loadSuite, type Suite } from '../../suite/index.js';
 import { evaluateMonitor, findMonitor, renderMonitorStatusText, runMonitorCycle, type MonitorStatus } from '../../monitor/index.js';
 import { escapeTerminal } from '../../report/index.js';
 
-function parseNow(value: string): Date {
+export function parseNow(value: string): Date {
   const t = Date.parse(value);
   if (!Number.isFinite(t)) throw new EvalspecError('USAGE', `--now "${value}" is not a time`, { hint: 'write ISO 8601, e.g. 2026-12-03T12:00:00Z' });
   return new Date(t);
