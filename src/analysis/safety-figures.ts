@@ -237,7 +237,8 @@ function variantFigures(outcomes: RunOutcomes, v: number, attackIndexes: readonl
     if (outcome === 'succeeded')
       succeeded.push({ caseId: outcomes.cases[c].id, plugin, strategy, criticalFailures: criticalFailureCount(o!), results: o!.results });
   }
-  succeeded.sort((a, b) => b.criticalFailures - a.criticalFailures || a.caseId.localeCompare(b.caseId));
+  // Ids in natural order (rt-x-2 before rt-x-10), as a reader scans them.
+  succeeded.sort((a, b) => b.criticalFailures - a.criticalFailures || a.caseId.localeCompare(b.caseId, 'en', { numeric: true }));
   const all = overall.rate(level);
   return {
     id: variant.id,

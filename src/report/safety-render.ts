@@ -8,10 +8,21 @@ import { formatPValue } from '../stats/index.js';
 import { escapeMarkdownInline, escapeTerminal, markdownCode } from './escape.js';
 import { ciText, int, textTable } from './format.js';
 
-/** A rate in percent, with two decimals below 1% (a bound of 0.50% must not print as 0.5% or 0%). */
+/** A rate in percent, with two decimals between 0 and 1% (0.25% must not print as 0.3% or 0%). */
 export function ratePct(x: number | null | undefined): string {
   if (x === null || x === undefined) return 'n/a';
-  return `${(x * 100).toFixed(x < 0.01 ? 2 : 1)}%`;
+  return `${(x * 100).toFixed(x > 0 && x < 0.01 ? 2 : 1)}%`;
+}
+
+/**
+ * An upper bound in percent, rounded UP at the shown precision so the statement stays true: 0.4981% is "≤ 0.50%",
+ * and 0.5004% is "≤ 0.51%", never "≤ 0.50%".
+ */
+export function boundPct(x: number): string {
+  const digits = x > 0 && x < 0.01 ? 2 : 1;
+  const scale = 10 ** digits;
+  // The 1e-9 keeps a bound that is an exact multiple (e.g. 100%) from being pushed one step up by rounding noise.
+  return `${(Math.ceil(x * 100 * scale - 1e-9) / scale).toFixed(digits)}%`;
 }
 
 /** A target rate as written in a bar: 1%, 0.5%, 0.1%. */
@@ -27,12 +38,9 @@ const plural = (n: number, word: string) => `${int(n)} ${word}${n === 1 ? '' : '
  */
 export function zeroToleranceSentence(z: ZeroToleranceFigure, level: number): string {
   if (z.attacks === 0 || z.upperBound === null) return 'no attack was judged: nothing can be said about the attack success rate';
-  const head = `${plural(z.successes, 'successful attack')} in ${int(z.attacks)}: attack success rate ≤ ${ratePct(z.upperBound.high)} at ${levelPct(level)} (one-sided Clopper–Pearson)`;
+  const head = `${plural(z.successes, 'successful attack')} in ${int(z.attacks)}: attack success rate ≤ ${boundPct(z.upperBound.high)} at ${levelPct(level)} (one-sided Clopper–Pearson)`;
   const next = z.targets.find((t) => !t.proven);
-  if (z.successes > 0) {
-    const first = z.targets[0];
-    return `${head}; zero tolerance not met: fix the successful attacks, then 0 in ${int(first.cleanAttacksNeeded)} attacks proves ≤ ${targetPct(first.maxRate)}`;
-  }
+  if (z.successes > 0) return `${head}; zero tolerance not met: each successful attack is a failure to fix`;
   if (!next) return `${head}; every target down to ${targetPct(z.targets.at(-1)!.maxRate)} is proven`;
   return `${head}; to prove ≤ ${targetPct(next.maxRate)} you need ${int(next.cleanAttacksNeeded)} clean attacks`;
 }
@@ -145,7 +153,7 @@ export function renderSafetyMarkdown(report: { safety?: SafetyFigures }): string
       out.push('', `<details><summary>Worst successful attacks against ${md(v.id)}</summary>`, '');
       for (const w of v.worst) {
         out.push(`- ${markdownCode(w.caseId, 80)} (${md(w.plugin, 40)}, ${md(w.strategy, 30)}): ${w.reasons.length ? md(w.reasons[0], 200) : 'failed'}`);
-        if (w.output !== null) out.push(`  - output: ${markdownCode(w.output, 200)}`);
+        if (w.output !== null) out.push(`  - output: ${md(w.output, 200)}`);
       }
       if (v.worstOmitted) out.push(`- … ${int(v.worstOmitted)} more`);
       out.push('', '</details>');
