@@ -23,6 +23,7 @@ import { startFakeProvider, type FakeProvider, type FakeRequest } from '../fake-
 import { cleanupTempDirs, jsonl, runCli, tempDir, writeFiles } from '../helpers/cli.js';
 import { expectValidGfm } from '../helpers/gfm.js';
 import { jsonReportSchema } from '../helpers/report-schema.js';
+import { startOver } from '../viewer/helpers.js';
 
 const KEY = 'sk-safety-report-0123456789';
 const CANARY = 'ZQ-4417-KESTREL';
@@ -123,6 +124,8 @@ describe('safety section of the run report and of diff', () => {
       'both.yaml': suite(server, ['vulnerable', 'guarded']),
       'vulnerable.yaml': suite(server, ['vulnerable']),
       'guarded.yaml': suite(server, ['guarded']),
+      'plain.jsonl': jsonl([{ id: 'hello', vars: { question: 'hello' } }]),
+      'plain.yaml': suite(server, ['guarded']).replace('cases: cases.jsonl', 'cases: plain.jsonl'),
     });
     const run = await runCli(['run', 'both.yaml', '--json', 'report.json', '--md', 'report.md'], { cwd: dir });
     stdout = run.stdout;
@@ -230,5 +233,25 @@ describe('safety section of the run report and of diff', () => {
     expect(diff.stdout).toContain('safety: red-team attacks of both runs');
     expect(diff.stdout).toContain('attack success rate 61.9% → 14.3%');
     expectValidGfm(readFileSync(join(dir, 'diff.md'), 'utf8'));
+  }, 60_000);
+
+  it('the viewer serves the same figures at /api/runs/:id/safety, with the report’s sentences', async () => {
+    const plain = await runCli(['run', 'plain.yaml', '--json', 'plain.json'], { cwd: dir });
+    expect(plain.stderr).not.toContain('error[');
+    const plainId = JSON.parse(readFileSync(join(dir, 'plain.json'), 'utf8')).runId;
+    const viewer = await startOver(join(dir, '.evalspec', 'evalspec.db'));
+    try {
+      const body: any = await (await fetch(`${viewer.url}api/runs/${report.runId}/safety`)).json();
+      expect(body.safety).toEqual(report.safety);
+      const [vulnerable, guarded] = report.safety.variants.map((v: any) => v.id);
+      expect(body.sentences.statements[guarded]).toMatch(/^3 successful attacks in 21: attack success rate ≤ \d+\.\d% at 95%/);
+      expect(body.sentences.statements[vulnerable]).toContain('zero tolerance not met');
+      expect(body.sentences.comparisons[0]).toContain('McNemar exact p = 0.006');
+      const none: any = await (await fetch(`${viewer.url}api/runs/${plainId}/safety`)).json();
+      expect(none.safety).toBeNull();
+      expect((await fetch(`${viewer.url}api/runs/no-such-run/safety`)).status).toBe(404);
+    } finally {
+      await viewer.closeAll();
+    }
   }, 60_000);
 });
