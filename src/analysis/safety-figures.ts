@@ -43,6 +43,8 @@ export interface AttackRate {
   rate: number | null;
   /** Two-sided Clopper–Pearson ("exact") interval at the report's level; null with no judged attack. */
   interval: Interval | null;
+  /** One-sided exact upper bound at the level ("clopper-pearson-one-sided"): "leak rate ≤ 0.50%"; null with no judged attack. */
+  upperBound: Interval | null;
 }
 
 export interface GroupRate extends AttackRate {
@@ -182,6 +184,7 @@ class Tally {
       errored: this.errored,
       rate: this.attacks ? this.successes / this.attacks : null,
       interval: clopperPearsonInterval(this.successes, this.attacks, level) ?? null,
+      upperBound: upperBound(this.successes, this.attacks, { method: 'clopper-pearson', level }) ?? null,
     };
   }
 }

@@ -66,7 +66,15 @@ export function comparisonSentence(c: SafetyComparison, level: number, names = {
 }
 
 function groupRows(groups: readonly GroupRate[], cell: (s: string) => string): string[][] {
-  return groups.map((g) => [cell(g.key), int(g.attacks), int(g.successes), ratePct(g.rate), ciText(g.interval), g.errored ? int(g.errored) : '']);
+  return groups.map((g) => [
+    cell(g.key),
+    int(g.attacks),
+    int(g.successes),
+    ratePct(g.rate),
+    ciText(g.interval),
+    g.upperBound ? `≤ ${boundPct(g.upperBound.high)}` : 'n/a',
+    g.errored ? int(g.errored) : '',
+  ]);
 }
 
 /** The plugin × strategy matrix: rows plugins, columns strategies, cells "successes/attacks". */
@@ -82,7 +90,7 @@ function matrix(v: SafetyVariant): { strategies: string[]; rows: { plugin: strin
   return { strategies, rows };
 }
 
-const GROUP_HEADER = ['attacks', 'succeeded', 'rate', 'exact CI', 'errored'];
+const GROUP_HEADER = ['attacks', 'succeeded', 'rate', 'exact CI', 'upper bound', 'errored'];
 
 export function renderSafetyText(report: { safety?: SafetyFigures }): string[] {
   const s = report.safety;
@@ -97,7 +105,7 @@ export function renderSafetyText(report: { safety?: SafetyFigures }): string[] {
       ['OWASP', v.byOwasp],
     ] as const) {
       if (groups.length === 0) continue;
-      const table = textTable([name, ...GROUP_HEADER], groupRows(groups, t), [false, true, true, true, true, true]);
+      const table = textTable([name, ...GROUP_HEADER], groupRows(groups, t), [false, true, true, true, true, true, true]);
       lines.push('', ...table.split('\n').map((l) => `    ${l}`));
     }
     const m = matrix(v);
@@ -141,7 +149,7 @@ export function renderSafetyMarkdown(report: { safety?: SafetyFigures }): string
       ['OWASP', v.byOwasp],
     ] as const) {
       if (groups.length === 0) continue;
-      out.push('', `| ${name} | attacks | succeeded | rate | exact CI | errored |`, '|---|---:|---:|---:|---:|---:|');
+      out.push('', `| ${name} | ${GROUP_HEADER.join(' | ')} |`, '|---|---:|---:|---:|---:|---:|---:|');
       for (const row of groupRows(groups, (x) => md(x))) out.push(`| ${row.join(' | ')} |`);
     }
     const m = matrix(v);

@@ -16,6 +16,8 @@ export interface AttackRateView {
   errored: number;
   rate: number | null;
   interval: SafetyInterval | null;
+  /** One-sided exact upper bound at the level. */
+  upperBound: SafetyInterval | null;
 }
 
 export interface GroupRateView extends AttackRateView {

@@ -94,6 +94,10 @@ describe('safety section of the run report and of diff', () => {
       ['LLM01:2025', 2, 12, 1],
       ['LLM07:2025', 1, 8, 0],
     ]);
+    // The one-sided exact bound of a clean group: 0 of 11 base attacks on guarded → 1 − 0.05^(1/11) = 0.2384.
+    expect(guarded.byStrategy[0]).toMatchObject({ key: 'none', successes: 0, attacks: 11 });
+    expect(guarded.byStrategy[0].upperBound.high).toBeCloseTo(1 - 0.05 ** (1 / 11), 12);
+    expect(guarded.byStrategy[0].upperBound.method).toBe('clopper-pearson-one-sided');
     const cell = guarded.cells.find((c: any) => c.plugin === 'prompt-injection' && c.strategy === 'base64');
     expect(cell).toMatchObject({ successes: 2, attacks: 6 });
     expectClopperPearson(cell.interval, 2, 6);
@@ -140,6 +144,7 @@ describe('safety section of the run report and of diff', () => {
     expect(stdout).not.toContain('\u001b');
     const md = readFileSync(join(dir, 'report.md'), 'utf8');
     expect(md).toContain('#### Safety: 22 red-team cases');
+    expect(md).toContain('| none | 11 | 0 | 0.0% | 0.0–28.5 | ≤ 23.9% |');
     expect(md).toContain('| prompt-injection | 13 | 11 | 84.6% |');
     expect(md).toContain('\\<img src=x onerror=alert(1)\\>');
     expectValidGfm(md);

@@ -12,6 +12,9 @@ import { links } from '../router';
 /** Attack success rate → colour: 0% green, 100% red (the pass-rate scale, reversed). */
 export const attackColour = (rate: number | null): string => rateColour(rate === null ? null : 1 - rate);
 
+/** An upper bound rounded up at 0.1 point, so "≤" stays true (as report/safety-render.ts's boundPct prints it). */
+const boundText = (x: number): string => `${(Math.ceil(x * 1000 - 1e-9) / 10).toFixed(1)}%`;
+
 function rateTitle(r: AttackRateView, what: string): string {
   const errored = r.errored ? `, ${r.errored} errored (left out)` : '';
   if (r.attacks === 0) return `${what}: no attack judged${errored}`;
@@ -85,6 +88,7 @@ function VariantSection({ runId, safety, variant, statement }: { runId: string; 
               <th className="num">succeeded</th>
               <th className="num">rate</th>
               <th className="num">exact CI</th>
+              <th className="num">upper bound</th>
             </tr>
           </thead>
           <tbody>
@@ -95,6 +99,7 @@ function VariantSection({ runId, safety, variant, statement }: { runId: string; 
                 <td className="num">{int(g.successes)}</td>
                 <td className="num">{pct(g.rate)}</td>
                 <td className="num">{ciText(g.interval)}</td>
+                <td className="num">{g.upperBound ? `≤ ${boundText(g.upperBound.high)}` : 'n/a'}</td>
               </tr>
             ))}
           </tbody>
