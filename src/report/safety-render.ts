@@ -124,8 +124,7 @@ export function renderSafetyText(report: { safety?: SafetyFigures }): string[] {
         lines.push(`      ${t(w.caseId)}${repeat} [${t(w.plugin, 40)}, ${t(w.strategy, 30)}]: ${w.reasons.length ? t(w.reasons[0], 140) : 'failed'}`);
         if (w.output !== null) lines.push(`        output: ${escapeTerminal(w.output, 110)}`);
       }
-      if (v.worstOmitted)
-        lines.push(`      … ${int(v.worstOmitted)} more successful attacks (--json FILE lists the figures; the viewer's Safety page the cases)`);
+      if (v.worstOmitted) lines.push(`      … ${int(v.worstOmitted)} more successful attacks (every failed result: the viewer's Run page, severity critical)`);
     }
   }
   if (s.comparisons.length) {
