@@ -1,7 +1,7 @@
 // Encoding strategies: the attack text rewritten so a keyword filter or a safety classifier trained on plain
 // text does not recognise it, while a capable model still reads it. Deterministic: no model, no randomness.
 // base64 and rot13 ask the model to decode and follow; leetspeak, homoglyph and zero-width keep the text
-// readable as it is. The exact forms are documented in docs/safety.md (the fake provider's vulnerable model
+// readable as it is. The exact forms are documented in docs/redteam-strategies.md (the fake provider's vulnerable model
 // decodes them in the tests).
 import type { AttackVariant, BaseAttack, RedteamStrategy } from '../types.js';
 import { attackIsInText } from './shared.js';

@@ -70,7 +70,7 @@ function partsOf(ctx: StrategyContext): number {
 }
 
 /**
- * The form (docs/safety.md): one line per piece, `a = "<piece>"` with the piece as a JSON string, then
+ * The form (docs/redteam-strategies.md): one line per piece, `a = "<piece>"` with the piece as a JSON string, then
  * `z = a + b + c` and the instruction to do what z says.
  */
 export function payloadSplittingText(base: BaseAttack, parts: number): string {
