@@ -53,6 +53,7 @@ interface GeneratedCase {
   checks: Record<string, unknown>[];
   tool_results?: Record<string, unknown>;
   turns?: string[];
+  simulated_user?: AttackVariant['simulatedUser'];
   provenance: RedteamProvenance;
 }
 
@@ -99,6 +100,7 @@ export async function generateRedteam(suitePath: string, options: GenerateOption
       checks: base.checks,
       ...(base.toolResults ? { tool_results: base.toolResults } : {}),
       ...(variant?.turns ? { turns: variant.turns } : {}),
+      ...(variant?.simulatedUser ? { simulated_user: variant.simulatedUser } : {}),
       provenance: {
         source: 'redteam',
         plugin: base.plugin,
@@ -116,8 +118,9 @@ export async function generateRedteam(suitePath: string, options: GenerateOption
 
   const strategies = spec.strategies.map(redteamEntry);
   const maxCostUsd = options.maxCostUsd ?? spec.max_cost;
+  const warnings: string[] = [];
   const attacker: AttackerClient | undefined = strategies.some((s) => STRATEGIES[s.id].kind === 'model')
-    ? createAttacker(suite, spec, { store: options.store, maxCostUsd, signal: options.signal })
+    ? createAttacker(suite, spec, { store: options.store, maxCostUsd, signal: options.signal, warnings })
     : undefined;
   let costUsd: number | null = 0;
   let stopped: GenerateSummary['stopped'];
@@ -166,7 +169,7 @@ export async function generateRedteam(suitePath: string, options: GenerateOption
     changes,
     costUsd,
     ...(stopped ? { stopped } : {}),
-    warnings: unsetPromptVars(suite, cases),
+    warnings: [...warnings, ...unsetPromptVars(suite, cases)],
   };
 }
 
