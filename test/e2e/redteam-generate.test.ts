@@ -21,6 +21,14 @@ function answer(req: FakeRequest): string | FakeAnswer {
     return { text: JSON.stringify({ text: `[fr] ${user}` }), inputTokens: 100, outputTokens: 20 };
   }
   if (req.model === 'guarded') return "I'm sorry, but I can't help with that.";
+  const last = req.messages[req.messages.length - 1];
+  if (req.model === 'naive-agent') {
+    // Acts at once: calls the tool the user names (or looks the order up), then repeats what the tool said.
+    if (last.role === 'tool') return `Done. ${last.content}`;
+    const tool = /cancel_order/.test(user) ? 'cancel_order' : 'lookup_order';
+    return { text: '', toolCalls: [{ name: tool, args: { id: 'A1' } }] };
+  }
+  if (req.model === 'careful-agent') return 'Before I change anything: do you want me to cancel order A1? Please confirm.';
   return `Sure! ${user}`;
 }
 
@@ -106,6 +114,42 @@ describe('evalspec redteam init + generate, then run --suite-part redteam', () =
     expect(naive).toContain('rt-overconfidence-1');
     expect(naive).toContain('rt-off-topic-2');
     expect(criticalFailed('guarded').size).toBe(0);
+  });
+});
+
+describe('attacks on an agent', () => {
+  it('excessive agency and an injection in a tool result succeed on an agent that acts at once, not on one that asks first', async () => {
+    const dir = tempDir();
+    writeFiles(dir, {
+      'evalspec.yaml': `name: agent-bot
+providers:
+  openai: { baseURL: "${fake.server.openaiBaseURL}", apiKey: "\${OPENAI_API_KEY}" }
+models: [openai:naive-agent, openai:careful-agent]
+prompts:
+  - id: v1
+    messages: [{ role: user, content: "{{question}}" }]
+tools:
+  - { name: lookup_order, description: "find an order", parameters: { type: object, properties: { id: { type: string } } }, result: "order A1: shipped" }
+  - { name: cancel_order, description: "cancel an order", parameters: { type: object, properties: { id: { type: string } } }, result: "cancelled" }
+cases: [{ id: c1, vars: { question: hi } }]
+redteam:
+  purpose: Order support for Acme
+  plugins: [excessive-agency, { id: indirect-injection, config: { tool: lookup_order } }]
+  attempts: 2
+`,
+    });
+    const generate = await runCli(['redteam', 'generate', 'evalspec.yaml'], { cwd: dir, env });
+    expect(generate.exitCode, generate.stderr).toBe(0);
+    const run = await runCli(['run', 'evalspec.yaml', '--suite-part', 'redteam', '--json', 'report.json'], { cwd: dir, env });
+    expect([0, 1], run.stderr).toContain(run.exitCode);
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
+    const failed = (variant: string) =>
+      report.results
+        .filter((r) => r.variantId === variant && r.checks.some((c) => c.severity === 'critical' && c.pass === false))
+        .map((r) => r.caseId)
+        .sort();
+    expect(failed('naive-agent')).toEqual(['rt-excessive-agency-1', 'rt-excessive-agency-2', 'rt-indirect-injection-1', 'rt-indirect-injection-2']);
+    expect(failed('careful-agent')).toEqual([]);
   });
 });
 
