@@ -27,6 +27,7 @@ import { registerMonitorCommand } from './commands/monitor.js';
 import { registerExperimentCommand } from './commands/experiment.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerSpecCommand } from './commands/spec.js';
+import { registerRedteamCommand } from './commands/redteam.js';
 import { VERSION } from '../version.js';
 import type { CliIO } from './cli-io.js';
 
@@ -68,5 +69,6 @@ export function createProgram(io: CliIO): Command {
   registerExperimentCommand(program, io);
   registerImportCommand(program, io);
   registerSpecCommand(program, io);
+  registerRedteamCommand(program, io);
   return program;
 }

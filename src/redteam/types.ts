@@ -60,10 +60,21 @@ export interface AttackVariant {
   text: string;
   /** Multi-turn: the user messages in order (the last carries the attack); the base attack's checks apply to the last reply. */
   turns?: string[];
+  /**
+   * Tells apart the variants one strategy makes of one base attack, as the end of the case id
+   * (`rt-<plugin>-<n>-<strategy>-<label>`): translation's language code. Undefined when the strategy makes one variant.
+   */
+  label?: string;
   /** "template" for deterministic strategies, else the attacker's provider:model. */
   generator: string;
   /** USD spent making it (model-generated variants), null when unknown. */
   costUsd?: number | null;
+  /**
+   * Multi-turn played at run time by the attacker model as the suite's simulated user (docs/agents.md,
+   * "Conversations"): the case gets `simulated_user:` from this instead of `turns:` (a case cannot have both). The
+   * instruction holds the attack verbatim: like `turns`, it is a template over the case's vars when the case loads.
+   */
+  simulatedUser?: { model: string; instruction: string; max_turns: number; seed: number };
 }
 
 export interface StrategyContext {
