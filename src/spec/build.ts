@@ -10,6 +10,7 @@ import type { Volume } from '../analysis/index.js';
 import { loadEvidence } from './evidence.js';
 import { goodSection } from './good.js';
 import { failuresSection } from './failures.js';
+import { safetySection } from './safety.js';
 import { dataSection } from './data.js';
 import { selectionSection } from './selection.js';
 import { deploymentSection, statusSection } from './status.js';
@@ -96,6 +97,7 @@ export async function buildSpec(suitePath: string, options: BuildSpecOptions = {
     overviewSection(suite),
     goodSection(suite),
     failuresSection(suite, evidence),
+    safetySection(suite, evidence),
     dataSection(suite, evidence),
     await selectionSection(suite, evidence, options.volume),
     await statusSection(suite, evidence, options.now),

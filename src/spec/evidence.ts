@@ -31,25 +31,48 @@ export interface SpecEvidence {
   calibrations: CalibrationRecord[];
   /** Per variant, one failing output of the latest run (a critical failure first). */
   examples: FailureExample[];
+  /** The latest completed run that took the red-team cases (`--suite-part redteam` or `all`) and its report. */
+  redteamRun: RunRecord | null;
+  redteamReport: RunReport | null;
 }
 
 const isTrial = (r: RunRecord) => r.label !== null && TRIAL_LABELS.includes(r.label);
+/** A run of the red-team cases only: its figures are the safety section's, not the suite's status. */
+const redteamOnly = (r: RunRecord) => r.selection?.part === 'redteam';
+const tookRedteam = (r: RunRecord) => r.selection?.part === 'redteam' || r.selection?.part === 'all';
 
 export async function loadEvidence(store: Store | null, suiteName: string): Promise<SpecEvidence> {
-  const empty: SpecEvidence = { store, run: null, report: null, outcomes: null, previous: null, labels: [], labelledRuns: 0, calibrations: [], examples: [] };
+  const empty: SpecEvidence = {
+    store,
+    run: null,
+    report: null,
+    outcomes: null,
+    previous: null,
+    labels: [],
+    labelledRuns: 0,
+    calibrations: [],
+    examples: [],
+    redteamRun: null,
+    redteamReport: null,
+  };
   if (!store) return empty;
-  const runs = (await store.runs.list({ suite: suiteName, limit: 200 })).filter((r) => !isTrial(r));
+  const all = (await store.runs.list({ suite: suiteName, limit: 200 })).filter((r) => !isTrial(r));
+  // A red-team run with errored attacks ends `incomplete`; its figures leave those out and say how many, so it counts.
+  const redteamRun = all.find((r) => (r.status === 'completed' || r.status === 'incomplete') && tookRedteam(r)) ?? null;
+  const redteamReport = redteamRun ? await buildRunReport(store, redteamRun.id) : null;
+  const runs = all.filter((r) => !redteamOnly(r));
   const calibrations = await store.calibrations.list({ suiteName });
   const labels: LabelRow[] = [];
   const recent = runs.slice(0, LABELLED_RUNS);
   for (const r of recent) labels.push(...(await store.labels.list(r.id)));
   const completed = runs.filter((r) => r.status === 'completed');
   const run = completed[0] ?? runs[0] ?? null;
-  if (!run) return { ...empty, labels, labelledRuns: recent.length, calibrations };
+  if (!run) return { ...empty, labels, labelledRuns: recent.length, calibrations, redteamRun, redteamReport };
   const report = await buildRunReport(store, run.id);
   const outcomes = await loadCaseOutcomes(store, run);
   const previous = completed.find((r) => r.id !== run.id && r.startedAt <= run.startedAt) ?? null;
-  return { store, run, report, outcomes, previous, labels, labelledRuns: recent.length, calibrations, examples: await failureExamples(store, run) };
+  const examples = await failureExamples(store, run);
+  return { store, run, report, outcomes, previous, labels, labelledRuns: recent.length, calibrations, examples, redteamRun, redteamReport };
 }
 
 async function failureExamples(store: Store, run: RunRecord): Promise<FailureExample[]> {

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 
 /** The sections of the rendered spec, by id (src/spec/): what `spec.required` may name. */
-export const SPEC_SECTIONS = ['overview', 'good', 'failures', 'data', 'selection', 'status', 'deployment', 'changes'] as const;
+export const SPEC_SECTIONS = ['overview', 'good', 'failures', 'safety', 'data', 'selection', 'status', 'deployment', 'changes'] as const;
 export type SpecSectionId = (typeof SPEC_SECTIONS)[number];
 
 export const specBlockSchema = z.strictObject({

@@ -70,11 +70,11 @@ describe('evalspec spec on a stored run', () => {
     const ok = await runCli(['spec', 'evalspec.yaml', '--no-git', '--check'], { cwd: dir });
     expect(ok.exitCode, ok.stderr).toBe(0);
     expect(ok.stdout).toContain('spec check passed: no gap in the required sections (good, failures)');
-    // The same suite with data required: it has no red-team case, so the check fails and names the gap.
-    writeFiles(dir, { 'evalspec.yaml': readFileSync(join(dir, 'evalspec.yaml'), 'utf8').replace('required: [good, failures]', 'required: [good, data]') });
+    // The same suite with safety required: it has no red-team block, so the check fails and names the gap.
+    writeFiles(dir, { 'evalspec.yaml': readFileSync(join(dir, 'evalspec.yaml'), 'utf8').replace('required: [good, failures]', 'required: [good, safety]') });
     const failing = await runCli(['spec', 'evalspec.yaml', '--no-git', '--check'], { cwd: dir });
     expect(failing.exitCode).toBe(1);
-    expect(failing.stdout).toContain('gap [data] red-team: no red-team cases');
-    expect(failing.stdout).toContain('spec check failed: 1 gap(s) in required sections (good, data)');
+    expect(failing.stdout).toContain('gap [safety] redteam: no red-team suite');
+    expect(failing.stdout).toContain('spec check failed: 1 gap(s) in required sections (good, safety)');
   });
 });
