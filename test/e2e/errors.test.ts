@@ -70,7 +70,7 @@ describe('evalspec run: invalid input fails cleanly with exit code 2', () => {
     const { dir, result } = await runBroken({ 'evalspec.yaml': suite({ extra: 'concurency: 4' }) });
     expectCleanFailure(dir, result, 'SUITE_SCHEMA');
     expect(result.stderr).toContain(`evalspec.yaml:11: unknown key concurency at (top level)`);
-    expect(result.stderr).toMatch(/fix: valid keys here: name, description, providers, models, prompts, cases, checks, .*concurrency/);
+    expect(result.stderr).toMatch(/fix: valid keys here: name, description, providers, models, prompts, cases, vars, checks, .*concurrency/);
   });
 
   it('unknown nested key: the line of the key inside its block', async () => {

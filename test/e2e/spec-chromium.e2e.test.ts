@@ -45,6 +45,7 @@ run('the spec HTML in Chromium without JavaScript', () => {
       'Overview',
       'What "good" means',
       'Failure modes',
+      'The safety line (red-team)',
       'Data',
       'Model selection rationale',
       'Current status',
