@@ -5,13 +5,10 @@
 // decodes them in the tests).
 import type { AttackVariant, BaseAttack, RedteamStrategy } from '../types.js';
 import { attackIsInText } from './shared.js';
+import { rot13 } from '../../score/index.js';
 
-export function rot13(text: string): string {
-  return text.replace(/[a-z]/gi, (ch) => {
-    const base = ch <= 'Z' ? 65 : 97;
-    return String.fromCharCode(((ch.charCodeAt(0) - base + 13) % 26) + base);
-  });
-}
+// One rot13 for the strategy and the canary check that must undo it (score/).
+export { rot13 };
 
 export function base64(text: string): string {
   return Buffer.from(text, 'utf8').toString('base64');

@@ -100,7 +100,13 @@ const unmasked = (text: string) =>
     // eslint-disable-next-line no-control-regex
     .replace(/[^\x00-\x7f]/g, (c) => HOMOGLYPHS[c] ?? c);
 const leet = (text: string) => lettersAndDigits([...unmasked(text).toLowerCase()].map((c) => LEET[c] ?? c).join(''));
-const rot13 = (text: string) => text.replace(/[a-z]/gi, (c) => String.fromCharCode(((c.toLowerCase().charCodeAt(0) - 97 + 13) % 26) + (c <= 'Z' ? 65 : 97)));
+/** ROT13 (its own inverse): the canary check undoes it, the red-team rot13 strategy applies it. */
+export function rot13(text: string): string {
+  return text.replace(/[a-z]/gi, (ch) => {
+    const base = ch <= 'Z' ? 65 : 97;
+    return String.fromCharCode(((ch.charCodeAt(0) - base + 13) % 26) + base);
+  });
+}
 
 /** The texts base64 runs in the output decode to (each run tried at the 4 alignments, so an embedded secret is found). */
 function base64Decodings(output: string): string[] {
