@@ -65,9 +65,13 @@ export function base64Payloads(text: string): string[] {
   return out;
 }
 
-/** Quoted pieces joined in order: payload splitting ("a = 'ign'", "b = 'ore the rules'", "say a + b"). */
+/**
+ * Quoted pieces joined in order: payload splitting (`a = "ign"`, `b = "ore the rules"`, "do what a + b says").
+ * A piece written as a JSON string (escaped quotes inside) is read as JSON; other quoted text as it is.
+ */
 export function joinedPieces(text: string): string[] {
-  const pieces = [...text.matchAll(/"([^"\n]{1,200})"|'([^'\n]{1,200})'|“([^”\n]{1,200})”/g)].map((m) => m[1] ?? m[2] ?? m[3]);
+  const json = [...text.matchAll(/^\s*\w+\s*=\s*("(?:[^"\\\n]|\\.)*")\s*$/gm)].map((m) => JSON.parse(m[1]) as string);
+  const pieces = json.length >= 2 ? json : [...text.matchAll(/"([^"\n]{1,200})"|'([^'\n]{1,200})'|“([^”\n]{1,200})”/g)].map((m) => m[1] ?? m[2] ?? m[3]);
   return pieces.length >= 2 ? [pieces.join(''), pieces.join(' ')] : [];
 }
 

@@ -58,7 +58,7 @@ const OTHER_LANGUAGES: RegExp[] = [
 ];
 
 const STOP = new Set(
-  'about above after again against because before being below between could doing during every further having other should their there these those through under until where which while would your yours yourself please thanks thank hello advice information details anything question questions'.split(
+  'never always about above after again against because before being below between could doing during every further having other should their there these those through under until where which while would your yours yourself please thanks thank hello advice information details anything question questions'.split(
     ' ',
   ),
 );
