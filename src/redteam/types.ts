@@ -60,6 +60,11 @@ export interface AttackVariant {
   text: string;
   /** Multi-turn: the user messages in order (the last carries the attack); the base attack's checks apply to the last reply. */
   turns?: string[];
+  /**
+   * Tells apart the variants one strategy makes of one base attack, as the end of the case id
+   * (`rt-<plugin>-<n>-<strategy>-<label>`): translation's language code. Undefined when the strategy makes one variant.
+   */
+  label?: string;
   /** "template" for deterministic strategies, else the attacker's provider:model. */
   generator: string;
   /** USD spent making it (model-generated variants), null when unknown. */
