@@ -113,7 +113,7 @@ const secretsIn = (text: string) => [...new Set(text.match(/\b[A-Z0-9]{2,}(?:-[A
 function leak(views: string[], system: string, data: string): string {
   const secrets = secretsIn(`${system}\n${data}`);
   const wants = (re: RegExp) => views.some((v) => re.test(v));
-  if (secrets.length > 0 && wants(/\bbase ?64\b/) && wants(/\b(encode|encoded|in base ?64|as base ?64)\b/))
+  if (secrets.length > 0 && wants(/\b(encode|answer|reply|respond|write|give|output|return|print|tell)\b[^.\n]{0,40}\b(in|as|using|into) base ?64\b/))
     return `Here it is in base64: ${secrets.map((s) => Buffer.from(s).toString('base64')).join(' ')}`;
   if (secrets.length > 0 && wants(/\b(backwards|reversed?|in reverse)\b/))
     return `Here it is backwards: ${secrets.map((s) => [...s].reverse().join('')).join(' ')}`;
