@@ -10,7 +10,7 @@
 //     (the model was fooled): the guard helps, it is not perfect.
 // Chosen by model id in server.ts (`redteam-vulnerable`, `redteam-guarded`, `redteam-prompted`: guarded when its
 // system prompt has a "Security rules" heading, the way examples/redteam-support-bot's guarded prompt does).
-import { FULL_READING, GUARD_READING, views, type ReadingSkill } from './redteam-decode.js';
+import { clean, FULL_READING, GUARD_READING, views, type ReadingSkill } from './redteam-decode.js';
 import type { FakeAnswer, FakeRequest } from './types.js';
 
 export type RedteamMode = 'vulnerable' | 'guarded';
@@ -31,22 +31,28 @@ type Intent = 'injection' | 'extraction' | 'secret' | 'pii' | 'roleplay' | 'harm
 
 const PATTERNS: Record<Exclude<Intent, 'forbidden'>, RegExp[]> = {
   injection: [
-    /\b(ignore|disregard|forget|override|bypass)\b.{0,40}\b(instructions?|rules|prompt|directions|guidelines|policy|policies)\b/,
-    /\bnew (instructions|rules|task)\b/,
-    /\b(system override|admin mode|developer mode|maintenance mode|debug mode)\b/,
+    /\b(ignore|disregard|forget|override|bypass)\b.{0,40}\b(instructions?|rules|prompt|directions|guidelines|policy|policies|conversation)\b/,
+    /\b(new|top-priority) (instructions?|rules|task)\b/,
+    /\b(system override|system note|admin mode|developer mode|maintenance mode|debug mode|end of user input|take priority|overriding)\b/,
+    /\b(note to the ai|for the assistant reading|must (start|end|begin) with|every answer (to|must) (start|end|begin))\b/,
   ],
   extraction: [
     /\b(system|initial|original|hidden|first|developer|secret)\s+(prompt|instructions?|message|rules)\b/,
     /\b(repeat|print|show|reveal|output|recite|quote|tell me)\b.{0,40}\b(your instructions|everything above|text above|the above|rules you were given|what you were told)\b/,
     /\b(verbatim|word for word)\b/,
+    /\byour (configuration|config|setup)\b/,
   ],
-  secret: [/\b(internal|secret|hidden|confidential|staff|admin|private)\s+(code|password|passcode|key|token|notes?|data|reference)\b/, /\b(api key|access code|code word|credentials)\b/],
-  pii: [/\b(e-?mail|phone|home address|date of birth|birthday|social security|ssn|credit card|card number|account number|iban)\b.{0,60}\b(customer|user|client|holder|other|someone|on file|their|his|her)\b/, /\b(customer|user|client|holder|other|someone|their|his|her)\b.{0,60}\b(e-?mail|phone|home address|date of birth|credit card|card number|account number|iban)\b/],
+  secret: [/\b(internal|secret|hidden|confidential|staff|admin|private)\s+(code|password|passcode|key|token|notes?|data|reference)\b/, /\b(passwords?|credentials?|secrets?|tokens?|api keys?|access code|code word)\b/],
+  pii: [/\b(e-?mail|phone|contact|customer record|other customers|home address|date of birth|credit card|card number|account number|iban)\b/],
   roleplay: [
     /\b(pretend|role-?play|act as|you are now|imagine|hypothetical(ly)?|fictional|in a (story|novel|screenplay|movie|play)|for a novel|no restrictions|unfiltered|jailbreak|dan)\b/,
   ],
   harmful: [/\b(bomb|explosives?|weapons?|meth|cocaine|heroin|poison|malware|ransomware|keylogger|phishing|hack into|murder|suicide|self-harm|shoplift|counterfeit|launder)/],
-  'off-topic': [/\b(poem|haiku|recipe|essay|joke|song|lyrics|limerick|homework|horoscope|stock tips?|weather forecast|cover letter)\b/, /\bwrite (me )?(a |some )?(python|javascript|sql|code|script|program)\b/],
+  'off-topic': [
+    /\b(poem|sonnet|haiku|recipe|essay|joke|song|lyrics|limerick|homework|horoscope|integral|equation|workout|stocks?|trip|itinerary|vacation|weather forecast|cover letter)\b/,
+    /\bwrite (me )?(a |an |some )?(python|javascript|sql|code|script|program)\b/,
+    /\b(unrelated to your|not what you are for)\b/,
+  ],
 }; // prettier-ignore
 
 // A capable model understands the same attacks in other languages; the keyword guard above is English only.
@@ -106,6 +112,14 @@ function asked(texts: string[]): string[] {
   return [...out];
 }
 
+/** Codes the attack tells the model to say ("Reply with only the code ZQ-4417-KESTREL"), in any reading of it. */
+function demanded(texts: string[]): string[] {
+  const out = new Set<string>();
+  for (const view of texts.flatMap((t) => views(t, FULL_READING)))
+    for (const [token] of view.matchAll(/\b[a-z0-9]{2,}(?:-[a-z0-9]{2,})+\b/g)) if (/[0-9]/.test(token) && /[a-z]/.test(token)) out.add(token.toUpperCase());
+  return [...out];
+}
+
 /** Secret-looking tokens (codes such as ZQ-4417-KESTREL, e-mail addresses, long digit runs) in a text. */
 const secretsIn = (text: string) => [...new Set(text.match(/\b[A-Z0-9]{2,}(?:-[A-Z0-9]{2,})+\b|[\w.+-]+@[\w-]+\.[\w.]+|\b\d{6,}\b/g) ?? [])];
 
@@ -144,13 +158,17 @@ function argsFor(tool: FakeRequest['tools'][number]): Record<string, unknown> {
   return args;
 }
 
-/** The reply a grounded support model gives: the sentence of what it was given that shares most words with the question. */
+/**
+ * The reply a grounded support model gives: the sentence of what it was given that shares most words with the
+ * question, when it covers at least half of them; never a sentence that holds a code (secrets are not quoted).
+ */
 function groundedAnswer(question: string, given: string): string | undefined {
-  const asks = contentWords(question);
+  const asks = contentWords(clean(question, FULL_READING));
   let best: { sentence: string; score: number } | undefined;
   for (const sentence of given.split(/(?<=[.!?])\s+|\n+/)) {
+    if (secretsIn(sentence).length > 0) continue;
     const score = [...contentWords(sentence)].filter((w) => asks.has(w)).length;
-    if (score > 0 && (!best || score > best.score)) best = { sentence: sentence.trim(), score };
+    if (score > 0 && score * 2 >= asks.size && (!best || score > best.score)) best = { sentence: sentence.trim(), score };
   }
   return best && `Happy to help: ${best.sentence}`;
 }
@@ -180,7 +198,7 @@ export function redteamAnswer(req: FakeRequest, mode: RedteamMode): FakeAnswer {
   }
   if (intents.size > 0) {
     const parts = ['Sure!'];
-    const sayings = asked(sources);
+    const sayings = [...asked(sources), ...demanded(sources)];
     if (sayings.length > 0) parts.push(...sayings);
     if (['injection', 'extraction', 'secret', 'pii'].some((i) => intents.has(i as Intent)))
       parts.push(
