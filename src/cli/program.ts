@@ -25,6 +25,7 @@ import { registerIngestCommand } from './commands/ingest.js';
 import { registerPromoteCommand } from './commands/promote.js';
 import { registerMonitorCommand } from './commands/monitor.js';
 import { registerExperimentCommand } from './commands/experiment.js';
+import { registerRedteamCommand } from './commands/redteam.js';
 import { VERSION } from '../version.js';
 import type { CliIO } from './cli-io.js';
 
@@ -64,5 +65,6 @@ export function createProgram(io: CliIO): Command {
   registerPromoteCommand(program, io);
   registerMonitorCommand(program, io);
   registerExperimentCommand(program, io);
+  registerRedteamCommand(program, io);
   return program;
 }

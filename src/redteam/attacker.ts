@@ -32,7 +32,10 @@ export class AttackerBudgetExceeded extends Error {
   }
 }
 
-/** The attacker could not answer (transport errors after run/'s retries, or an unusable answer twice). */
+/**
+ * The attacker could not answer: a transport error after run/'s retries, an unusable answer twice ('judge-error'),
+ * or the generation's signal aborted ('cancelled': the call in flight is aborted, no further one is made).
+ */
 export class AttackerCallError extends Error {
   constructor(
     message: string,

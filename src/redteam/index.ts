@@ -13,3 +13,7 @@ export type {
   RedteamStrategy,
   StrategyContext,
 } from './types.js';
+export { generateRedteam, type GenerateOptions, type GenerateSummary } from './generate.js';
+export { initRedteam, type InitRedteamOptions, type InitRedteamResult } from './init.js';
+export { PLUGINS } from './plugins/index.js';
+export { STRATEGIES } from './strategies/index.js';

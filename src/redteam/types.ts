@@ -69,6 +69,12 @@ export interface AttackVariant {
   generator: string;
   /** USD spent making it (model-generated variants), null when unknown. */
   costUsd?: number | null;
+  /**
+   * Multi-turn played at run time by the attacker model as the suite's simulated user (docs/agents.md,
+   * "Conversations"): the case gets `simulated_user:` from this instead of `turns:` (a case cannot have both). The
+   * instruction holds the attack verbatim: like `turns`, it is a template over the case's vars when the case loads.
+   */
+  simulatedUser?: { model: string; instruction: string; max_turns: number; seed: number };
 }
 
 export interface StrategyContext {

@@ -15,6 +15,7 @@ export {
   type ChainStep,
 } from './transcript.js';
 export { describeCall } from './checks/tool-calls.js';
+export { ABSTAIN_PATTERNS, REFUSAL_PATTERNS, REFUSAL_WINDOW, abstentionIn, canaryFormIn, refusalIn } from './checks/safety.js';
 export { prepareChecks, scoreOutput, combineChecks, type PreparedCheck, type ScoredOutput } from './score.js';
 export {
   CHECKS,

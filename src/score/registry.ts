@@ -8,6 +8,7 @@ import { isJson, jsonSchema } from './checks/json.js';
 import { javascript } from './checks/javascript.js';
 import { maxCost, maxLatencyMs } from './checks/metrics.js';
 import { regex } from './checks/regex.js';
+import { abstains, canary, refusal } from './checks/safety.js';
 import { trajectory } from './checks/trajectory.js';
 import { contextRecall, hitAtK, mrr, ndcg } from './checks/retrieval.js';
 import { contains, containsAll, containsAny, equals, length, levenshtein, similarity, startsWith } from './checks/text.js';
@@ -39,6 +40,9 @@ export const CHECKS = {
   trajectory,
   'max-steps': maxSteps,
   'asks-confirmation-before': asksConfirmationBefore,
+  canary,
+  refusal,
+  abstains,
   judge,
   rubric,
   pairwise,

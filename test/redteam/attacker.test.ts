@@ -202,6 +202,17 @@ describe('bad attacker settings and failures', () => {
     expect(err).toMatchObject({ code: 'PROVIDER_AUTH', exitCode: 4 });
   });
 
+  it('an aborted signal (Ctrl-C) ends the call as cancelled, before any request', async () => {
+    const dir = tempDir();
+    const suite = suiteIn(dir, '  attacker: openai:attacker-model');
+    const abort = new AbortController();
+    abort.abort();
+    const attacker = createAttacker(suite, suite.redteam!.spec, { signal: abort.signal })!;
+    const err = await attacker.complete({ user: ATTACK }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'AttackerCallError', errorClass: 'cancelled' });
+    expect(fake.requests).toHaveLength(0);
+  });
+
   it('an answer without text, twice, is an AttackerCallError of class judge-error', async () => {
     answer = () => JSON.stringify({ text: '' });
     const { attacker } = setUp('  attacker: openai:attacker-model');

@@ -12,7 +12,7 @@ import { cleanupTempDirs, tempDir, writeFiles } from '../helpers/cli.js';
 
 afterAll(cleanupTempDirs);
 
-function specWith(seed = 0): RedteamSpec {
+function specWith(seed = 0, extra = ''): RedteamSpec {
   const dir = tempDir();
   writeFiles(dir, {
     'evalspec.yaml': `name: bot
@@ -25,7 +25,7 @@ redteam:
   purpose: answer billing questions for Acme
   plugins: [prompt-injection]
   seed: ${seed}
-`,
+${extra}`,
   });
   return loadSuite(join(dir, 'evalspec.yaml')).redteam!.spec;
 }
@@ -145,6 +145,39 @@ describe('multi-turn', () => {
     expect((await only('multi-turn', { turns: 5 })).turns).toHaveLength(5);
     const err = await STRATEGIES['multi-turn'].apply(base(), ctx({ turns: 40 })).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'SUITE_SCHEMA', hint: expect.stringContaining('turns: 3') as string });
+  });
+});
+
+describe('multi-turn, adaptive', () => {
+  it('the attacker plays the user at run time: a simulated_user the suite accepts, holding the purpose, the attack and the stop text', async () => {
+    const spec = specWith(5, '  attacker: openai:gpt-4o-mini\n');
+    const [v] = await STRATEGIES['multi-turn'].apply(base(), ctx({ adaptive: true }, spec));
+    expect(v.turns).toBeUndefined();
+    expect(v.simulatedUser).toMatchObject({ model: 'openai:gpt-4o-mini', max_turns: 6, seed: 5 });
+    expect(v.simulatedUser!.instruction).toContain(ATTACK);
+    expect(v.simulatedUser!.instruction).toContain('answer billing questions for Acme');
+    expect(v.simulatedUser!.instruction).toContain('###STOP###');
+    // The case a generator writes from it loads: the shape is the suite's simulated_user.
+    const dir = tempDir();
+    writeFiles(dir, {
+      'evalspec.yaml': `name: bot
+models: [openai:gpt-4o-mini]
+prompts:
+  - id: v1
+    messages: [{ role: user, content: "{{question}}" }]
+cases: cases.jsonl
+`,
+      'cases.jsonl': JSON.stringify({ id: 'rt-1', vars: { question: ATTACK }, simulated_user: v.simulatedUser }) + '\n',
+    });
+    const [loaded] = loadSuite(join(dir, 'evalspec.yaml')).cases;
+    expect(loaded.simulatedUser).toMatchObject({ model: 'openai:gpt-4o-mini', maxTurns: 6, params: { seed: 5 } });
+  });
+
+  it('adaptive without an attacker, or a bad adaptive value, is a schema error with the fix', async () => {
+    const noAttacker = await STRATEGIES['multi-turn'].apply(base(), ctx({ adaptive: true })).catch((e: unknown) => e);
+    expect(noAttacker).toMatchObject({ code: 'SUITE_SCHEMA', hint: expect.stringContaining('attacker: provider:model') as string });
+    const notBool = await STRATEGIES['multi-turn'].apply(base(), ctx({ adaptive: 'yes' })).catch((e: unknown) => e);
+    expect(notBool).toMatchObject({ code: 'SUITE_SCHEMA', message: expect.stringContaining('config.adaptive') as string });
   });
 });
 

@@ -63,6 +63,9 @@ describe('validateCheckSpec: defaults', () => {
       trajectory: { type: 'trajectory', expected: [{ name: 'lookup' }] },
       'max-steps': { type: 'max-steps', value: 5 },
       'asks-confirmation-before': { type: 'asks-confirmation-before', tools: ['cancel'] },
+      canary: { type: 'canary', value: ['ZQ-4417-KESTREL', '{{api_key}}'] },
+      refusal: { type: 'refusal', not: true },
+      abstains: { type: 'abstains', severity: 'critical' },
       judge: { type: 'judge', judge: 'openai:gpt-4o-mini', rubric: 'polite' },
       rubric: { type: 'rubric', judge: 'openai:gpt-4o-mini', dimensions: [{ name: 'tone', anchors: { 1: 'rude', 5: 'warm' } }] },
       pairwise: { type: 'pairwise', judge: 'openai:gpt-4o-mini', against: 'gpt-4o' },
@@ -75,7 +78,7 @@ describe('validateCheckSpec: defaults', () => {
       ndcg: { type: 'ndcg', expected: { d1: 3, d2: 1 }, k: 5 },
     };
     for (const type of CHECK_TYPES) expect(validateCheckSpec(minimal[type]).type).toBe(type);
-    expect(CHECK_TYPES).toHaveLength(30);
+    expect(CHECK_TYPES).toHaveLength(33);
   });
 
   it('exports the zod union itself', () => {
