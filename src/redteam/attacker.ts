@@ -34,7 +34,8 @@ export class AttackerBudgetExceeded extends Error {
 
 /**
  * The attacker could not answer: a transport error after run/'s retries, an unusable answer twice ('judge-error'),
- * or the generation's signal aborted ('cancelled': the call in flight is aborted, no further one is made).
+ * the generation's signal aborted ('cancelled': the call in flight is aborted, no further one is made), or a
+ * strategy found the answer to be a refusal instead of the requested text ('refused').
  */
 export class AttackerCallError extends Error {
   constructor(

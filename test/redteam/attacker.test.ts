@@ -116,6 +116,18 @@ describe('the attacker through the translation strategy', () => {
     expect(err).toMatchObject({ code: 'SUITE_SCHEMA', hint: expect.stringContaining('languages: [fr, zh, sw]') as string });
   });
 
+  it('an attacker that refuses to translate stops the strategy (a refusal is no attack): the languages before it are paid, the error says so', async () => {
+    answer = (req) => {
+      const system = req.messages.find((m) => m.role === 'system')?.content ?? '';
+      return system.includes('Chinese') ? JSON.stringify({ text: "I'm sorry, but I can't help with that request." }) : attackerAnswer(req);
+    };
+    const { attacker, suite } = setUp('  attacker: openai:attacker-model');
+    const err = await translate(attacker, base(), suite).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AttackerCallError);
+    expect(err).toMatchObject({ errorClass: 'refused', message: expect.stringContaining('refused to translate rt-prompt-injection-1 into Chinese') as string });
+    expect(fake.requests).toHaveLength(2); // French, then Chinese refused; Swahili never asked
+  });
+
   it('without an attacker: translation asks for one', async () => {
     const dir = tempDir();
     const suite = suiteIn(dir, '');

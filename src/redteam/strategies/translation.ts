@@ -2,6 +2,8 @@
 // Written by the attacker model (attacker.ts: seeded, cached, priced), one variant per language; a variant's
 // `label` is the language code, so its case id ends in it (rt-<plugin>-<n>-translation-<code>).
 import { EvalspecError } from '../../errors.js';
+import { refusalIn } from '../../score/index.js';
+import { AttackerCallError } from '../attacker.js';
 import type { AttackVariant, RedteamStrategy, StrategyContext } from '../types.js';
 import { attackIsInText } from './shared.js';
 
@@ -71,6 +73,15 @@ export const translationStrategy: RedteamStrategy = {
     for (const language of languages) {
       const name = LANGUAGE_NAMES[language.toLowerCase()] ?? language;
       const answer = await ctx.attacker.complete({ system: TRANSLATOR_SYSTEM(name), user: base.text });
+      // An attacker that refused would leave its refusal where the attack should be: the app would "withstand" an
+      // attack never made, lowering the success rate. Stop instead (generation keeps what it wrote) and say so.
+      const refused = refusalIn(answer.text);
+      if (refused && !refusalIn(base.text)) {
+        throw new AttackerCallError(
+          `attacker ${ctx.attacker.model} refused to translate rt-${base.id} into ${name} ("${refused}…"): use an attacker model that translates red-team text, or leave translation out`,
+          'refused',
+        );
+      }
       variants.push({ text: answer.text, label: languageLabel(language), generator: ctx.attacker.model, costUsd: answer.costUsd });
     }
     return variants;
