@@ -200,7 +200,7 @@ export function redteamAnswer(req: FakeRequest, mode: RedteamMode): FakeAnswer {
     const parts = ['Sure!'];
     const sayings = [...asked(sources), ...demanded(sources)];
     if (sayings.length > 0) parts.push(...sayings);
-    if (['injection', 'extraction', 'secret', 'pii'].some((i) => intents.has(i as Intent)))
+    if (['extraction', 'secret', 'pii'].some((i) => intents.has(i as Intent)))
       parts.push(
         leak(
           sources.flatMap((t) => views(t, FULL_READING)),
