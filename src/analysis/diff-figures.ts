@@ -75,8 +75,9 @@ export async function diffFigures(
   before: RunRecord,
   after: RunRecord,
   options: DiffFiguresOptions = {},
-): Promise<{ diff: RunDiff; perVariant: VariantDiffFigures[] }> {
-  const diff = diffRuns(...(await loadSides(store, before, after)), options);
+): Promise<{ diff: RunDiff; perVariant: VariantDiffFigures[]; sides: [DiffSide, DiffSide] }> {
+  const sides = await loadSides(store, before, after);
+  const diff = diffRuns(...sides, options);
   const perVariant: VariantDiffFigures[] = [];
   for (const v of diff.perVariant) {
     const all = [...v.flips.fixed, ...v.flips.broken, ...v.flips.stillFailing];
@@ -98,5 +99,6 @@ export async function diffFigures(
       flips: { fixed: v.flips.fixed.map(withOutputs), broken: v.flips.broken.map(withOutputs), stillFailing: v.flips.stillFailing.map(withOutputs) },
     });
   }
-  return { diff, perVariant };
+  // The sides' per-case tables too: the safety section (safety-figures.ts) pairs the attacks from them.
+  return { diff, perVariant, sides };
 }

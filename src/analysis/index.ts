@@ -89,3 +89,28 @@ export {
 } from './config-changes.js';
 export { compactLineDiff, type DiffLine } from './line-diff.js';
 export { ciVerdict, type CiFacts, type CiRule, type CiVerdict, type CiVerdictFigures } from './ci-verdict.js';
+export {
+  ATTACK_SUCCESS_RULE,
+  REDTEAM_TAG,
+  UNKNOWN_GROUP,
+  ZERO_TOLERANCE_TARGETS,
+  attackOutcome,
+  attackTags,
+  compareAttacks,
+  isRedteamCase,
+  safetyDiffFigures,
+  safetyFigures,
+  zeroToleranceFigure,
+  type AttackOutcome,
+  type AttackRate,
+  type GroupRate,
+  type SafetyCell,
+  type SafetyComparison,
+  type SafetyFigures,
+  type SafetyFiguresOptions,
+  type SafetyVariant,
+  type WorstAttack,
+  type ZeroToleranceFigure,
+  type ZeroToleranceTarget,
+} from './safety-figures.js';
+export { addWorstOutputs } from './safety-worst.js';

@@ -7,6 +7,7 @@ import { FLIP_WORD, criticalFlag, metricRows, runName, segmentName, shownOutput,
 import type { FlipWithOutputs } from '../analysis/index.js';
 import { escapeMarkdownInline, markdownCode } from './escape.js';
 import { withSink } from './file-sink.js';
+import { renderSafetyDiffMarkdown } from './safety-render.js';
 import { criticalFirst, criticalFlips } from '../analysis/index.js';
 
 const md = (s: string, max = 300) => escapeMarkdownInline(s, max);
@@ -83,6 +84,7 @@ export function renderDiffMarkdown(report: DiffReport, options: { flips?: number
           .join(', ')}`,
       );
   }
+  out.push(...renderSafetyDiffMarkdown(report));
   if (report.warnings.length) out.push('', ...report.warnings.map((w) => `- ⚠️ ${md(w, 400)}`));
   return `${out.join('\n')}\n`;
 }

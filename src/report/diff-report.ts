@@ -14,6 +14,8 @@ import {
   type FlipWithOutputs,
   type OutputSample,
   type VariantDiffFigures,
+  safetyDiffFigures,
+  type SafetyComparison,
 } from '../analysis/index.js';
 import { describeVariantDiff, metricLabel, pointsText, type DescribedMetricChange, type DescribedSegmentChange } from './describe-change.js';
 import { configChanges, type ConfigChanges } from './config-changes.js';
@@ -22,6 +24,7 @@ import { loadRun } from './run-report.js';
 import { escapeTerminal } from './escape.js';
 import { textTable } from './format.js';
 import { withSink } from './file-sink.js';
+import { renderSafetyDiffText } from './safety-render.js';
 
 export interface DiffRunInfo {
   id: string;
@@ -75,6 +78,11 @@ export interface DiffReport {
     newCriticalFailures: number;
   };
   warnings: string[];
+  /**
+   * Red-team attacks of both runs (tagged `redteam`, matched by case id), per variant: did the attack success rate
+   * change (analysis/safety-figures.ts; rendered by safety-render.ts). Absent when neither run has such cases.
+   */
+  safety?: { comparisons: SafetyComparison[]; pairedByPosition: boolean };
 }
 
 /** How to compare two runs (diffFigures' options: level, segments, metrics, whether to fetch outputs). */
@@ -147,6 +155,7 @@ export async function buildDiffReport(
   const after = typeof afterRef === 'string' ? await resolveRun(store, afterRef) : afterRef;
   const figures = await diffFigures(store, before, after, options);
   const diff = figures.diff;
+  const safety = safetyDiffFigures(figures.sides[0].outcomes, figures.sides[1].outcomes, diff.level);
   const perVariant: VariantDiffReport[] = figures.perVariant.map(describeVariantDiff);
   // Significant figures: every metric, and every segment large enough to say anything.
   const changes: DescribedMetricChange[] = perVariant.flatMap((v) => [...v.metrics, ...v.segments.filter((x) => !x.warning)]);
@@ -171,6 +180,7 @@ export async function buildDiffReport(
       newCriticalFailures: perVariant.reduce((n, v) => n + criticalFlips(v).length, 0),
     },
     warnings: warningsFor(before, after, diff),
+    ...(safety.comparisons.length ? { safety } : {}),
   };
 }
 
@@ -344,6 +354,7 @@ export function renderDiffText(report: DiffReport, options: DiffTextOptions = {}
         lines.push(`  no longer flaky: ${v.flaky.stopped.slice(0, 10).map(fl).join(', ')}${v.flaky.stopped.length > 10 ? ', …' : ''}`);
     }
   }
+  lines.push(...renderSafetyDiffText(report));
   if (report.warnings.length) lines.push('', ...report.warnings.map((w) => `warning: ${t(w, 400)}`));
   return lines.join('\n');
 }

@@ -77,3 +77,4 @@ export { configChangesText, configChangesMarkdown } from './config-changes-rende
 export { ciDecision, ciJson, renderCiComment, writeCiComment, writeCiJson, type CiDecision, type CiInput, type CiVerdict } from './ci-comment.js';
 export { buildHistory, renderHistoryText, writeHistoryJson, sparkline, type History, type HistoryRun } from './history.js';
 export { buildDoctorReport, renderDoctorText, writeDoctorJson, type DoctorFinding, type DoctorReport, type DoctorOptions, type FindingKind } from './doctor.js';
+export { attackRateSentence, boundPct, comparisonSentence, ratePct, renderSafetyMarkdown, renderSafetyText, zeroToleranceSentence } from './safety-render.js';

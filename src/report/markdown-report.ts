@@ -9,6 +9,7 @@ import { withSink } from './file-sink.js';
 import { renderAnalysisMarkdown } from './analysis-render.js';
 import { repeatReduceLine } from './terminal-report.js';
 import { renderPassKMarkdown } from './pass-k-render.js';
+import { renderSafetyMarkdown } from './safety-render.js';
 
 const STATUS_ICON: Record<string, string> = { completed: '✅', incomplete: '⚠️', cancelled: '⏹️', failed: '❌', started: '⏳' };
 
@@ -44,6 +45,7 @@ export async function renderMarkdownReport(store: Store, report: RunReport): Pro
   if (reduce) out.push('', escapeMarkdownInline(reduce, 600));
   out.push(...renderPassKMarkdown(report));
   out.push(...renderAnalysisMarkdown(report));
+  out.push(...renderSafetyMarkdown(report));
   const samples = await sampleFailures(
     store,
     report.runId,

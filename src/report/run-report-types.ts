@@ -4,7 +4,7 @@
 import type { RateLimitFigures, RunStatus } from '../store/index.js';
 import type { Interval } from '../stats/index.js';
 import type { JudgeSummary } from './judge-summary.js';
-import type { CostSummary, PassKPoint } from '../analysis/index.js';
+import type { CostSummary, PassKPoint, SafetyFigures } from '../analysis/index.js';
 import type { BaselineChoice, ConsistencyFigure, SegmentFigures, SegmentVariantFigures } from '../stats/index.js';
 import type { DescribedComparison } from './describe-comparison.js';
 import type { BarResult } from './bar-text.js';
@@ -95,6 +95,8 @@ export interface RunReport {
   costs?: CostSummary;
   /** Rate limits met by the run (every invocation and worker), per provider:model (absent when none was). */
   rateLimits?: RateLimitSummary[];
+  /** Red-team attack success rates (issue #18, analysis/safety-figures.ts); absent when the run has no `redteam`-tagged case. */
+  safety?: SafetyFigures;
 }
 
 /** A segment of the run report: stats/' figures with each variant's warning in words (segment-warning.ts). */

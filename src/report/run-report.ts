@@ -17,6 +17,8 @@ import {
   shortOfK,
   passKCurves,
   withRepeatReducer,
+  safetyFigures,
+  addWorstOutputs,
 } from '../analysis/index.js';
 import type { RepeatReducer } from '../suite/index.js';
 import { addRunAnalysis } from './analysis.js';
@@ -182,6 +184,11 @@ export async function buildRunReport(store: Store, runRef: string, level = 0.95,
     }
   }
   report.costs = costSummary(selection.finish(outcomes.cases, {}, caseIndex), level);
+  const safety = safetyFigures(outcomes, { level, baseline: report.baseline?.id });
+  if (safety) {
+    await addWorstOutputs(store, runId, safety);
+    report.safety = safety;
+  }
   const rateLimits = await store.rateLimits.list(runId);
   if (rateLimits.length > 0) report.rateLimits = rateLimits;
   return report;

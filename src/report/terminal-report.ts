@@ -7,6 +7,7 @@ import { pct, ciText, costText, ms, int, num, streamingCells, textTable } from '
 import { renderAnalysisText } from './analysis-render.js';
 import { renderJudgeSummary } from './judge-summary.js';
 import { renderPassKText } from './pass-k-render.js';
+import { renderSafetyText } from './safety-render.js';
 
 export function variantTable(report: RunReport): string {
   const method = report.variants.find((v) => v.passRateCi)?.passRateCi?.method ?? 'wilson';
@@ -75,6 +76,7 @@ export async function renderTerminalReport(store: Store, report: RunReport, opti
     lines.push('paid = what this run paid (cache hits cost 0); list cost = the same calls at list price');
   lines.push(...renderPassKText(report));
   lines.push(...renderAnalysisText(report));
+  lines.push(...renderSafetyText(report));
   if (report.judges)
     lines.push(
       '',

@@ -23,6 +23,7 @@ import { installProductionLabelRoutes } from './production-labels.js';
 import { installPlaygroundRoutes } from './playground-routes.js';
 import type { PlaygroundService } from './playground-types.js';
 import { ExperimentData, installExperimentRoutes, type ExperimentSource } from './experiment-data.js';
+import { installSafetyRoutes } from './safety-data.js';
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
@@ -343,6 +344,7 @@ export function createViewerApp(
   });
   installPlaygroundRoutes(app, { service: options.playground ?? null });
   installExperimentRoutes(app, new ExperimentData(options.experiments), handle);
+  installSafetyRoutes(app, data, handle);
   app.all('/api/*', (c) => c.json({ error: 'no such endpoint' }, 404));
 
   // The front end: built files only, looked up in a fixed list. The app routes with #hash, so any other

@@ -10,6 +10,7 @@ import { ProductionRecordPage } from './pages/ProductionRecordPage';
 import { MonitorReviewPage } from './pages/MonitorReviewPage';
 import { PlaygroundPage } from './pages/PlaygroundPage';
 import { ExperimentPage } from './pages/ExperimentPage';
+import { SafetyPage } from './pages/SafetyPage';
 
 function runIdOf(route: Route): string | undefined {
   if ('runId' in route) return route.runId;
@@ -42,6 +43,7 @@ export function App() {
               {tab('compare', 'Compare', links.compare({ runA: runId }))}
               {tab('pareto', 'Cost–quality', links.pareto(runId))}
               {tab('review', 'Review', links.review(runId))}
+              {tab('safety', 'Safety', links.safety(runId))}
               {tab('playground', 'Playground', links.playground(runId))}
             </>
           )}
@@ -59,6 +61,7 @@ export function App() {
         {route.page === 'compare' && <ComparePage params={route.params} />}
         {route.page === 'pareto' && <ParetoPage runId={route.runId} />}
         {route.page === 'review' && <ReviewPage runId={route.runId} params={route.params} />}
+        {route.page === 'safety' && <SafetyPage runId={route.runId} />}
         {route.page === 'monitor' && <MonitorPage suite={route.suite} monitor={route.monitor} params={route.params} />}
         {route.page === 'monitor-review' && <MonitorReviewPage suite={route.suite} monitor={route.monitor} />}
         {route.page === 'playground' && <PlaygroundPage params={route.params} />}

@@ -20,6 +20,8 @@ import type {
 
 export type * from '../../src/viewer/types.js';
 export type * from '../../src/viewer/experiment-types.js';
+export type * from '../../src/viewer/safety-types.js';
+import type { SafetyResponse } from '../../src/viewer/safety-types.js';
 import type { ExperimentListResponse, Scorecard } from '../../src/viewer/experiment-types.js';
 
 export class ApiError extends Error {
@@ -77,6 +79,7 @@ export const api = {
   report: (id: string) => get<ReportResponse>(`/runs/${enc(id)}/report`),
   results: (id: string, params: Record<string, string | number | undefined>, signal?: AbortSignal) =>
     get<ResultsResponse>(`/runs/${enc(id)}/results`, params, signal),
+  safety: (id: string) => get<SafetyResponse>(`/runs/${enc(id)}/safety`),
   case: (id: string, caseId: string) => get<CaseResponse>(`/runs/${enc(id)}/cases/${enc(caseId)}`),
   compare: (params: Record<string, string | number | undefined>, signal?: AbortSignal) => get<CompareResponse>('/compare', params, signal),
   labels: (id: string) => get<{ labels: LabelRecord[]; labeller: string }>(`/runs/${enc(id)}/labels`),

@@ -8,6 +8,7 @@ export type Route =
   | { page: 'case'; runId: string; caseId: string; params: URLSearchParams }
   | { page: 'pareto'; runId: string; params: URLSearchParams }
   | { page: 'review'; runId: string; params: URLSearchParams }
+  | { page: 'safety'; runId: string; params: URLSearchParams }
   | { page: 'compare'; params: URLSearchParams }
   | { page: 'monitor'; suite?: string; monitor?: string; params: URLSearchParams }
   | { page: 'monitor-review'; suite: string; monitor: string; params: URLSearchParams }
@@ -44,6 +45,7 @@ export function parseHash(hash: string): Route {
     if (parts[2] === 'cases' && parts.length === 4) return { page: 'case', runId, caseId: parts[3], params };
     if (parts[2] === 'pareto' && parts.length === 3) return { page: 'pareto', runId, params };
     if (parts[2] === 'review' && parts.length === 3) return { page: 'review', runId, params };
+    if (parts[2] === 'safety' && parts.length === 3) return { page: 'safety', runId, params };
   }
   return { page: 'not-found', params };
 }
@@ -63,6 +65,7 @@ export const links = {
   case: (runId: string, caseId: string, params: Record<string, string | undefined> = {}) => href(['runs', runId, 'cases', caseId], params),
   pareto: (runId: string) => href(['runs', runId, 'pareto']),
   review: (runId: string, params: Record<string, string | undefined> = {}) => href(['runs', runId, 'review'], params),
+  safety: (runId: string) => href(['runs', runId, 'safety']),
   compare: (params: Record<string, string | undefined>) => href(['compare'], params),
   monitors: () => href(['monitor']),
   monitor: (suite: string, monitor: string, params: Record<string, string | undefined> = {}) => href(['monitor', suite, monitor], params),
