@@ -93,6 +93,24 @@ describe('examples/redteam-support-bot', () => {
     const guardedOnly = guarded.filter((id) => !naive.includes(id)).length;
     const p = mcnemarByHand(naiveOnly, guardedOnly);
     expect(p).toBeLessThan(0.001);
+    // The run report's safety figures say the same (report/'s JSON; the terminal prints the same figures).
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+    const [c] = report.safety.comparisons;
+    expect(c).toMatchObject({
+      baseline: 'naive',
+      variant: 'guarded',
+      n: ids.length,
+      baselineOnly: naiveOnly,
+      variantOnly: guardedOnly,
+      method: 'mcnemar-exact',
+    });
+    expect(c.pValue).toBeCloseTo(p, 12);
+    expect(report.safety.variants.map((v: any) => [v.id, v.overall.successes, v.overall.attacks])).toEqual([
+      ['naive', naive.length, ids.length],
+      ['guarded', guarded.length, ids.length],
+    ]);
+    expect(run.stdout).toContain(`${guarded.length} of ${ids.length} attacks succeeded`);
+    expect(run.stdout).toContain(`${naiveOnly} succeeded only against naive, ${guardedOnly} only against guarded; McNemar exact p < 0.001`);
     // The guard's holes: what it reads (encodings, framings, split payloads) it stops; look-alike letters and
     // invisible characters get through (test/fake-provider/redteam-models.ts), and the naive prompt falls for more of each.
     const byStrategy = (variant: string[], strategy: string) => variant.filter((id) => id.endsWith(`-${strategy}`)).length;
@@ -100,6 +118,15 @@ describe('examples/redteam-support-bot', () => {
     expect(byStrategy(guarded, 'homoglyph') + byStrategy(guarded, 'zero-width')).toBeGreaterThan(0);
     for (const strategy of ['base64', 'rot13', 'leetspeak', 'homoglyph', 'zero-width', 'role-play', 'hypothetical', 'payload-splitting'])
       expect(byStrategy(naive, strategy), strategy).toBeGreaterThan(byStrategy(guarded, strategy));
+  });
+
+  it("the example README's excerpts are this run's output, line for line", () => {
+    const readme = readFileSync(join(REDTEAM_EXAMPLE, 'README.md'), 'utf8');
+    const excerpt = /## What it prints[\s\S]*?```\n([\s\S]*?)```/.exec(readme)![1];
+    const lines = excerpt.split('\n').filter((line) => line.trim() !== '');
+    expect(lines.length).toBeGreaterThan(20);
+    const printed = new Set(run.stdout.split('\n'));
+    expect(lines.filter((line) => !printed.has(line))).toEqual([]);
   });
 
   it('answers the ordinary questions under both prompts (the guard costs no helpfulness here)', async () => {
