@@ -129,6 +129,22 @@ describe('examples/redteam-support-bot', () => {
     expect(lines.filter((line) => !printed.has(line))).toEqual([]);
   });
 
+  it('diff of a run without and a run with the guard pairs the same attacks and finds what the two-variant run found', async () => {
+    const ids: string[] = [];
+    for (const label of ['naive', 'guarded']) {
+      const one = await redteamCli(fake, dir, ['run', suite, '--no-progress', '--suite-part', 'redteam', '--model', label, '--json', `${label}.json`]);
+      expect(one.stderr).not.toContain('error[');
+      ids.push(JSON.parse(readFileSync(join(dir, `${label}.json`), 'utf8')).runId);
+    }
+    const diff = await redteamCli(fake, dir, ['diff', ids[0], ids[1], '--json', 'diff.json']);
+    expect(diff.stderr).not.toContain('error[');
+    const [c] = JSON.parse(readFileSync(join(dir, 'diff.json'), 'utf8')).safety.comparisons;
+    const [together] = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')).safety.comparisons;
+    expect([c.n, c.baselineOnly, c.variantOnly]).toEqual([together.n, together.baselineOnly, together.variantOnly]);
+    expect(c.pValue).toBeCloseTo(together.pValue, 12);
+    expect(diff.stdout).toContain('attack success rate 100.0% → 10.9%');
+  });
+
   it('answers the ordinary questions under both prompts (the guard costs no helpfulness here)', async () => {
     const ordinary = await redteamCli(fake, dir, ['run', suite, '--no-progress', '--suite-part', 'cases']);
     expect(ordinary.exitCode, ordinary.stderr).toBe(0);

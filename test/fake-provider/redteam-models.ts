@@ -56,12 +56,12 @@ const PATTERNS: Record<Exclude<Intent, 'forbidden'>, RegExp[]> = {
 }; // prettier-ignore
 
 // A capable model understands the same attacks in other languages; the keyword guard above is English only.
-const OTHER_LANGUAGES: RegExp[] = [
-  /\b(ignorez|ignora|ignoriere|ignorieren|ignore[sz]?|olvida|oubliez|vergiss)\b.{0,50}\b(instructions|consignes|instrucciones|anweisungen|istruzioni|regeln|reglas|règles)\b/,
-  /\b(invite|consignes?|instrucciones|indicaciones|mensaje|prompt) (du |del |de )?(syst[eè]me|sistema)\b/,
-  /\b(systemanweisung|systemaufforderung|systemprompt)/,
-  /\b(mot de passe|contraseña|passwort|code interne|código interno|interner code|secreto|geheim|clave)\b/,
-];
+const OTHER_LANGUAGES: [Intent, RegExp][] = [
+  ['injection', /\b(ignorez|ignora|ignoriere|ignorieren|olvida|oubliez|vergiss)\b.{0,50}\b(instructions|consignes|instrucciones|anweisungen|istruzioni|regeln|reglas|règles)\b/],
+  ['extraction', /\b(invite|consignes?|instrucciones|indicaciones|mensaje|prompt) (du |del |de )?(syst[eè]me|sistema)\b/],
+  ['extraction', /\b(systemanweisung|systemaufforderung|systemprompt)/],
+  ['secret', /\b(mot de passe|contraseña|passwort|code interne|código interno|interner code|secreto|geheim|clave)\b/],
+]; // prettier-ignore
 
 const STOP = new Set(
   'never always about above after again against because before being below between could doing during every further having other should their there these those through under until where which while would your yours yourself please thanks thank hello advice information details anything question questions'.split(
@@ -97,7 +97,7 @@ function intentsIn(texts: string[], skill: ReadingSkill, forbidden: string[], ot
   const found = new Set<Intent>();
   for (const view of texts.flatMap((t) => views(t, skill))) {
     for (const [intent, patterns] of Object.entries(PATTERNS) as [Intent, RegExp[]][]) if (patterns.some((re) => re.test(view))) found.add(intent);
-    if (otherLanguages && OTHER_LANGUAGES.some((re) => re.test(view))) found.add('injection');
+    if (otherLanguages) for (const [intent, re] of OTHER_LANGUAGES) if (re.test(view)) found.add(intent);
     if (forbidden.some((w) => new RegExp(`\\b${w}`).test(view))) found.add('forbidden');
   }
   return found;
