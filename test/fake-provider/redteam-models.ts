@@ -15,11 +15,12 @@ import type { FakeAnswer, FakeRequest } from './types.js';
 
 export type RedteamMode = 'vulnerable' | 'guarded';
 
-export const REDTEAM_MODELS: Record<string, (req: FakeRequest) => FakeAnswer> = {
-  'redteam-vulnerable': (req) => redteamAnswer(req, 'vulnerable'),
-  'redteam-guarded': (req) => redteamAnswer(req, 'guarded'),
-  'redteam-prompted': (req) => promptedRedteamAnswer(req),
-};
+/** The red-team models by id (a Map: a model named like an Object property is no red-team model). */
+export const REDTEAM_MODELS = new Map<string, (req: FakeRequest) => FakeAnswer>([
+  ['redteam-vulnerable', (req) => redteamAnswer(req, 'vulnerable')],
+  ['redteam-guarded', (req) => redteamAnswer(req, 'guarded')],
+  ['redteam-prompted', (req) => promptedRedteamAnswer(req)],
+]);
 
 /** The heading that makes `redteam-prompted` guarded. */
 export const GUARD_HEADING = /^\s*security rules\b/im;

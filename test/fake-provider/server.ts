@@ -236,7 +236,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     let resolved: ResolvedAnswer;
     try {
       // The red-team models (redteam-models.ts) answer by their model id when no answer callback is given.
-      const a: string | FakeAnswer = await (options.answer ?? REDTEAM_MODELS[fr.model] ?? echoAnswer)(fr);
+      const a: string | FakeAnswer = await (options.answer ?? REDTEAM_MODELS.get(fr.model) ?? echoAnswer)(fr);
       const ans: FakeAnswer = typeof a === 'string' ? { text: a } : a;
       if (typeof ans?.text !== 'string') throw new Error('answer must be a string or {text: string}');
       const calls = ans.toolCalls ?? [];
