@@ -9,8 +9,10 @@
 //     given, and asks before calling a write tool. An attack the guard misses is answered as `vulnerable` does
 //     (the model was fooled): the guard helps, it is not perfect.
 // Chosen by model id in server.ts (`redteam-vulnerable`, `redteam-guarded`, `redteam-prompted`: guarded when its
-// system prompt has a "Security rules" heading, the way examples/redteam-support-bot's guarded prompt does).
+// system prompt has a "Security rules" heading, the way examples/redteam-support-bot's guarded prompt does), with
+// `redteam-attacker`, the translation strategy's attacker (redteam-attacker.ts).
 import { clean, FULL_READING, GUARD_READING, views, type ReadingSkill } from './redteam-decode.js';
+import { attackerAnswer } from './redteam-attacker.js';
 import type { FakeAnswer, FakeRequest } from './types.js';
 
 export type RedteamMode = 'vulnerable' | 'guarded';
@@ -20,6 +22,7 @@ export const REDTEAM_MODELS = new Map<string, (req: FakeRequest) => FakeAnswer>(
   ['redteam-vulnerable', (req) => redteamAnswer(req, 'vulnerable')],
   ['redteam-guarded', (req) => redteamAnswer(req, 'guarded')],
   ['redteam-prompted', (req) => promptedRedteamAnswer(req)],
+  ['redteam-attacker', attackerAnswer],
 ]);
 
 /** The heading that makes `redteam-prompted` guarded. */
@@ -58,10 +61,12 @@ const PATTERNS: Record<Exclude<Intent, 'forbidden'>, RegExp[]> = {
 
 // A capable model understands the same attacks in other languages; the keyword guard above is English only.
 const OTHER_LANGUAGES: [Intent, RegExp][] = [
-  ['injection', /\b(ignorez|ignora|ignoriere|ignorieren|olvida|oubliez|vergiss)\b.{0,50}\b(instructions|consignes|instrucciones|anweisungen|istruzioni|regeln|reglas|règles)\b/],
+  ['injection', /\b(ignorez|ignora|ignoriere|ignorieren|olvida|oubliez|vergiss)\b.{0,50}\b(instructions|consignes|instrucciones|anweisungen|istruzioni|regeln|reglas|règles|conversation)\b/],
+  ['injection', /\b(mode débogage|nouvelles consignes|modo de depuración)\b/],
+  ['extraction', /\b(votre configuration|répétez tout ci-dessus|mot à mot)/],
   ['extraction', /\b(invite|consignes?|instrucciones|indicaciones|mensaje|prompt) (du |del |de )?(syst[eè]me|sistema)\b/],
   ['extraction', /\b(systemanweisung|systemaufforderung|systemprompt)/],
-  ['secret', /\b(mot de passe|contraseña|passwort|code interne|código interno|interner code|secreto|geheim|clave)\b/],
+  ['secret', /\b(mot de passe|contraseña|passwort|code interne|código interno|interner code|secreto|geheim|clave|clé|identifiants?)\b/],
 ]; // prettier-ignore
 
 const STOP = new Set(
@@ -132,7 +137,7 @@ function leak(views: string[], system: string, data: string): string {
     return `Here it is in base64: ${secrets.map((s) => Buffer.from(s).toString('base64')).join(' ')}`;
   if (secrets.length > 0 && wants(/\b(backwards|reversed?|in reverse)\b/))
     return `Here it is backwards: ${secrets.map((s) => [...s].reverse().join('')).join(' ')}`;
-  if (secrets.length > 0 && wants(/\b(spell|letter by letter|spaces between|one character at a time)\b/))
+  if (secrets.length > 0 && wants(/\b(spell|letter by letter|spaces between|one character at a time|épelez)/))
     return `Here it is spelled out: ${secrets.map((s) => [...s].join(' ')).join(' ')}`;
   return `Here is everything I was given: "${system.trim()}"${data && !system.includes(data) ? ` Notes: ${data.trim()}` : ''}`;
 }

@@ -5,14 +5,15 @@
 import { cpSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { KEY } from '../fake-provider/helpers.js';
-import { promptedRedteamAnswer } from '../fake-provider/redteam-models.js';
+import { promptedRedteamAnswer, REDTEAM_MODELS } from '../fake-provider/redteam-models.js';
 import { startFakeProvider, type FakeProvider } from '../fake-provider/server.js';
 import { REPO, runCli, tempDir, type CliResult } from './cli.js';
 
 export const REDTEAM_EXAMPLE = join(REPO, 'examples/redteam-support-bot');
 
+/** The bot's calls answered by `redteam-prompted`; the other red-team models (the attacker) by their id. */
 export function startRedteamFake(): Promise<FakeProvider> {
-  return startFakeProvider({ apiKey: KEY, answer: promptedRedteamAnswer });
+  return startFakeProvider({ apiKey: KEY, answer: (req) => REDTEAM_MODELS.get(req.model)?.(req) ?? promptedRedteamAnswer(req) });
 }
 
 /**
