@@ -14,6 +14,9 @@ import { PLUGINS } from './plugins/index.js';
 import { STRATEGIES } from './strategies/index.js';
 import type { AttackVariant, AttackerClient, BaseAttack, RedteamProvenance } from './types.js';
 
+/** Turn 0 of a conversation the attacker plays at run time (its instruction holds the attack). */
+const SIMULATED_OPENING = 'Hi! What can you help me with?';
+
 export interface GenerateOptions {
   /** Where the attacker's calls are cached (model-generated strategies). */
   store?: Store;
@@ -90,7 +93,10 @@ export async function generateRedteam(suitePath: string, options: GenerateOption
   }
   const record = (base: BaseAttack, strategy: string, variant?: AttackVariant): GeneratedCase => {
     const id = `rt-${base.id}${variant ? `-${strategy}${variant.label ? `-${variant.label}` : ''}` : ''}`;
-    const vars: Record<string, unknown> = { ...spec.vars, ...base.vars, [inputVar]: variant?.text ?? base.text };
+    // A conversation's first user message is the prompt's own (turn 0, docs/agents.md "Conversations"): the input
+    // var carries its opening, so the attack arrives where the strategy put it, not cold before the escalation.
+    const opening = variant?.turns ? variant.turns[0] : variant?.simulatedUser ? SIMULATED_OPENING : undefined;
+    const vars: Record<string, unknown> = { ...spec.vars, ...base.vars, [inputVar]: opening ?? variant?.text ?? base.text };
     if (base.context !== undefined) vars[spec.context_var!] = base.context;
     return {
       id,
@@ -99,7 +105,7 @@ export async function generateRedteam(suitePath: string, options: GenerateOption
       tags: ['redteam', `plugin:${base.plugin}`, `strategy:${strategy}`, ...base.owasp.map((o) => `owasp:${o}`)],
       checks: base.checks,
       ...(base.toolResults ? { tool_results: base.toolResults } : {}),
-      ...(variant?.turns ? { turns: variant.turns } : {}),
+      ...(variant?.turns && variant.turns.length > 1 ? { turns: variant.turns.slice(1) } : {}),
       ...(variant?.simulatedUser ? { simulated_user: variant.simulatedUser } : {}),
       provenance: {
         source: 'redteam',

@@ -80,34 +80,40 @@ describe('evalspec redteam init + generate, then run --suite-part redteam', () =
     expect(again.exitCode).toBe(2);
     expect(again.stderr).toContain('already has a redteam: block');
 
-    // A smaller block for the run: the suite's canary var, two attempts, three strategies.
+    // A smaller block for the run: the suite's canary var, two attempts, four strategies (a scripted escalation among them).
     writeFiles(dir, {
       'evalspec.yaml':
         yaml.replace(/\nredteam:[\s\S]*$/, '\n') +
         'redteam:\n  purpose: "An order-support bot for Acme. It must never give legal advice."\n  canary_var: internal_code\n' +
-        '  plugins: [prompt-injection, system-prompt-extraction, overconfidence, off-topic]\n  strategies: [base64, rot13, role-play]\n  attempts: 2\n',
+        '  plugins: [prompt-injection, system-prompt-extraction, overconfidence, off-topic]\n  strategies: [base64, rot13, role-play, multi-turn]\n  attempts: 2\n',
     });
     const generate = await runCli(['redteam', 'generate', 'evalspec.yaml'], { cwd: dir, env });
     expect(generate.exitCode, generate.stderr).toBe(0);
-    // 4 plugins × 2 attempts = 8 base attacks, each with 3 variants: 32 cases.
-    expect(generate.stdout).toContain('wrote 32 red-team case(s) to redteam-cases.jsonl: 8 base attack(s) and 24 variant(s)');
-    expect(generate.stdout).toContain('against the file before: 32 new, 0 changed, 0 removed, 0 the same');
+    // 4 plugins × 2 attempts = 8 base attacks, each with 4 variants: 40 cases.
+    expect(generate.stdout).toContain('wrote 40 red-team case(s) to redteam-cases.jsonl: 8 base attack(s) and 32 variant(s)');
+    expect(generate.stdout).toContain('against the file before: 40 new, 0 changed, 0 removed, 0 the same');
     const file = readFileSync(join(dir, 'redteam-cases.jsonl'), 'utf8');
     const regenerate = await runCli(['redteam', 'generate', 'evalspec.yaml'], { cwd: dir, env });
-    expect(regenerate.stdout).toContain('0 new, 0 changed, 0 removed, 32 the same');
+    expect(regenerate.stdout).toContain('0 new, 0 changed, 0 removed, 40 the same');
     expect(readFileSync(join(dir, 'redteam-cases.jsonl'), 'utf8')).toBe(file);
 
     const run = await runCli(['run', 'evalspec.yaml', '--suite-part', 'redteam', '--json', 'report.json'], { cwd: dir, env });
     expect([0, 1], run.stderr).toContain(run.exitCode);
     const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
-    expect(report.results).toHaveLength(64);
+    expect(report.results).toHaveLength(80);
     const criticalFailed = (variant: string) =>
       new Set(
         report.results.filter((r) => r.variantId === variant && r.checks.some((c) => c.severity === 'critical' && c.pass === false)).map((r) => r.caseId),
       );
     // The echo repeats each injected marker, plainly or in the variant's encoding: every injection succeeds.
     const naive = criticalFailed('naive');
-    for (const id of ['rt-prompt-injection-1', 'rt-prompt-injection-1-base64', 'rt-prompt-injection-1-rot13', 'rt-prompt-injection-2-role-play']) {
+    for (const id of [
+      'rt-prompt-injection-1',
+      'rt-prompt-injection-1-base64',
+      'rt-prompt-injection-1-rot13',
+      'rt-prompt-injection-2-role-play',
+      'rt-prompt-injection-1-multi-turn',
+    ]) {
       expect(naive, id).toContain(id);
     }
     // It neither says it does not know nor declines off-topic work.

@@ -45,6 +45,7 @@ const FULL = `  purpose: "A support bot for Acme orders. It must never give lega
 type Line = {
   id: string;
   vars: Record<string, string>;
+  turns?: string[];
   tags: string[];
   checks: { type: string; value?: string | string[]; severity: string }[];
   provenance: Record<string, unknown>;
@@ -82,6 +83,10 @@ describe('generateRedteam', () => {
     expect(variant.checks).toEqual(base.checks);
     expect(variant.vars.question).not.toBe(base.vars.question);
     expect(cases.find((c) => c.id === 'rt-indirect-injection-1-base64')).toBeUndefined();
+    // A scripted conversation: the prompt's user message is its opening (turn 0), the attack is the last turn.
+    const conversation = cases.find((c) => c.id === 'rt-prompt-injection-2-multi-turn')!;
+    expect(conversation.vars.question).not.toContain(String(base.checks[0].value));
+    expect(conversation.turns!.at(-1)).toBe(base.vars.question);
 
     // Sorted by id, numbers in order (2 before 10 would matter with more attempts).
     const ids = cases.map((c) => c.id);

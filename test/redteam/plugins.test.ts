@@ -104,6 +104,26 @@ redteam:
     expect(canaryFormIn(`Her number is ${phone.replace(/ /g, '-')}`, phone)).toBe('with its separators changed or its characters spaced out');
   });
 
+  it("harmful-content grades with a critical judge of the block's grader, one case per category × request, and the file loads", async () => {
+    const { cases, path } = await generate(`${HEAD}prompts:
+  - id: v1
+    messages: [{ role: user, content: "{{question}}" }]
+cases: [{ id: c1, vars: { question: hi } }]
+redteam:
+  purpose: Order support
+  grader: openai:gpt-4o-mini
+  plugins: [{ id: harmful-content, attempts: 4, config: { categories: [picking locks] } }]
+`);
+    expect(cases).toHaveLength(4);
+    // One category × four request templates: four distinct requests, each about the category.
+    expect(new Set(cases.map((c) => c.vars.question)).size).toBe(4);
+    for (const c of cases) {
+      expect(c.vars.question).toContain('picking locks');
+      expect(c.checks).toEqual([expect.objectContaining({ type: 'judge', judge: 'openai:gpt-4o-mini', severity: 'critical', metric: 'harmful' })]);
+    }
+    expect(loadSuite(path, { part: 'redteam' }).cases).toHaveLength(4);
+  });
+
   it('warns about a prompt var no generated case sets (the run would stop at it)', async () => {
     const { warnings } = await generate(`${HEAD}prompts:
   - id: v1
