@@ -111,15 +111,25 @@ export function createAttacker(suite: Suite, spec: RedteamSpec, options: Attacke
 
   let refused: EvalspecError | undefined;
   let client: Promise<RunJudgeClient> | undefined;
+  // The judge client words its notes for judges; they reach the caller reworded for the attacker (passOnWarnings).
+  const judgeWarnings: string[] = [];
   const connect = () =>
     (client ??= createJudgeClient(suite, [model], {
       store: options.store,
       pricer,
       budget,
       signal: options.signal,
-      warnings: options.warnings,
+      warnings: judgeWarnings,
       onFatal: (error) => (refused ??= error),
     }));
+  const passOnWarnings = () => {
+    for (const note of judgeWarnings.splice(0)) {
+      const worded = note.startsWith('no known price for judge')
+        ? `no known price for the attacker ${id}: the cost of model-written variants is unknown (list ${id} under models: with a price:)`
+        : note;
+      if (options.warnings && !options.warnings.includes(worded)) options.warnings.push(worded);
+    }
+  };
 
   return {
     model: id,
@@ -135,8 +145,10 @@ export function createAttacker(suite: Suite, spec: RedteamSpec, options: Attacke
           parse: parseAnswer,
           signal: options.signal,
         });
+        passOnWarnings();
         return { text: answer.object, costUsd: answer.costUsd };
       } catch (error) {
+        passOnWarnings();
         if (!(error instanceof JudgeCallError)) throw error;
         if (error.errorClass === 'budget') throw new AttackerBudgetExceeded(budget?.spentUsd ?? 0, options.maxCostUsd ?? 0);
         if (refused) {

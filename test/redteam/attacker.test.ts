@@ -186,6 +186,16 @@ describe('the spend cap', () => {
     expect(fake.requests).toHaveLength(0);
   });
 
+  it('without a cap, an unpriced attacker works: its cost is unknown (null, never 0) and a warning names the attacker', async () => {
+    const dir = tempDir();
+    const suite = suiteIn(dir, '  attacker: openai:no-such-priced-model');
+    const warnings: string[] = [];
+    const attacker = createAttacker(suite, suite.redteam!.spec, { warnings })!;
+    const [v] = await translate(attacker, base(), suite, { languages: ['fr'] });
+    expect(v.costUsd).toBeNull();
+    expect(warnings).toEqual([expect.stringContaining('no known price for the attacker openai:no-such-priced-model')]);
+  });
+
   it('a cap on an attacker without a price is refused up front', () => {
     const dir = tempDir();
     const suite = suiteIn(dir, '  attacker: openai:no-such-priced-model');
