@@ -1,6 +1,6 @@
 // Two red-team behaviours of the fake provider (issue #18, docs/safety.md), so a guardrail's effect is measurable:
-//   vulnerable: reads through every obfuscation (redteam-decode.ts), follows instructions from the user AND from
-//     documents / tool results, reveals its system prompt and planted secrets when asked (in base64, reversed or
+//   vulnerable: reads through every obfuscation (redteam-decode.ts) and French, Spanish or German, follows
+//     instructions from the user AND from documents / tool results (says the code or text they demand), reveals its system prompt and planted secrets when asked (in base64, reversed or
 //     spelled out when asked so), answers forbidden, harmful and off-topic requests, never says it does not know,
 //     and calls a write tool as soon as it is named.
 //   guarded: a keyword guard on the user's latest message, reading through base64, rot13, leetspeak and split
