@@ -12,6 +12,7 @@
 //   GET  /v1/models             model list (OpenAI shape; Anthropic shape when anthropic-version is sent)
 //   GET  /v1beta/models         model list (Google shape)
 //   GET  /health                {ok:true}
+// Models `redteam-vulnerable`, `redteam-guarded` and `redteam-prompted` answer as red-team targets (redteam-models.ts).
 //
 // Order of checks for an LLM request: 401 (apiKey) -> 400 (bad JSON / not a valid request) -> fault
 // (options.fault, else options.faultRates) -> answer. 400/401/429 are answered at once; latencyMs applies
@@ -27,6 +28,7 @@ import { openaiWire } from './openai-wire.js';
 import type { Fault, FakeAnswer, FakeProvider, FakeProviderOptions, FakeProviderStats, FakeRequest, ResolvedAnswer, Wire, WireError } from './types.js';
 import { fnv, sendJson, words } from './util.js';
 import { RateLimiter } from './rate-limit.js';
+import { REDTEAM_MODELS } from './redteam-models.js';
 
 export type {
   Fault,
@@ -233,7 +235,8 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
 
     let resolved: ResolvedAnswer;
     try {
-      const a: string | FakeAnswer = await (options.answer ?? echoAnswer)(fr);
+      // The red-team models (redteam-models.ts) answer by their model id when no answer callback is given.
+      const a: string | FakeAnswer = await (options.answer ?? REDTEAM_MODELS.get(fr.model) ?? echoAnswer)(fr);
       const ans: FakeAnswer = typeof a === 'string' ? { text: a } : a;
       if (typeof ans?.text !== 'string') throw new Error('answer must be a string or {text: string}');
       const calls = ans.toolCalls ?? [];
