@@ -87,6 +87,9 @@ export function createChain(input: ChainInput): Chain {
         const answer = await generateText({
           model: connect(input, spec.model),
           messages: spec.messages,
+          // The chain's author writes every message, system ones included, on purpose: the SDK's warning about system
+          // messages in `messages` (against injected ones) would print on every step of every case.
+          allowSystemInMessages: true,
           temperature: p.temperature,
           maxOutputTokens: p.max_tokens,
           topP: p.top_p,

@@ -60,6 +60,8 @@ describe('examples/chain', () => {
 
   it('runs both chains on every ticket, each step calling the model its entry names', () => {
     expect(run.exitCode, run.stderr).toBe(0);
+    // Each step passes the system message the chain wrote: no SDK warning per step (src/chain.ts).
+    expect(run.stderr).not.toContain('System messages');
     expect(rows).toHaveLength(2 * CASES.length);
     for (const r of rows) expect(r.error_class, `${r.variant_id} · ${r.case_id}`).toBeNull();
     const classifyModels = (variant: string) => new Set(rows.filter((r) => r.variant_id === variant).map((r) => chainOf(r)[0].model));
