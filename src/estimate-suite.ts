@@ -55,7 +55,9 @@ export async function estimateSuite(suitePath: string | undefined, options: Esti
       done = await store.results.completedKeys(options.resume);
     }
     if (!path) throw new EvalspecError('USAGE', 'no suite given', { hint: 'evalspec run path/to/evalspec.yaml --dry-run' });
-    const selection = previous ? resumeSelection(previous, options) : { models: options.models, prompts: options.prompts, repeat: options.repeat, part: options.part };
+    const selection = previous
+      ? resumeSelection(previous, options)
+      : { models: options.models, prompts: options.prompts, repeat: options.repeat, part: options.part };
     const againstRef = previous ? (previous.selection?.against ?? undefined) : options.against;
     if (againstRef && !store)
       throw new EvalspecError('RUN_NOT_FOUND', `no run ${againstRef} to compare with (no store yet)`, { hint: 'run the suite once first' });

@@ -16,7 +16,9 @@ export function addPlanOverrideOptions(command: Command): Command {
     .option('--prompt <id...>', 'only these prompt ids (variant ids stay label/promptId)')
     .option('--stream', "stream network models' answers and record time to first token (default: the suite's stream:)")
     .addOption(
-      new Option('--suite-part <part>', "which cases: the suite's cases:, the red-team cases `evalspec redteam generate` wrote, or all").choices([...SUITE_PARTS]),
+      new Option('--suite-part <part>', "which cases: the suite's cases:, the red-team cases `evalspec redteam generate` wrote, or all").choices([
+        ...SUITE_PARTS,
+      ]),
     );
 }
 
