@@ -116,7 +116,12 @@ run('viewer in Chromium', () => {
     await page.keyboard.press('j');
     await page.waitForFunction((f) => document.querySelector('[data-testid=case-diff] .case-diff-head a')?.textContent !== f, first);
     // Two runs side by side.
+    // A hash change keeps the page: the previous comparison's summary is there until the new one renders, so wait
+    // for the new one's figures (a timeout fails the test) rather than reading whatever summary is on screen.
     await go('#/compare?runA=run-base&variantA=gpt-4o%2Fv1&runB=run-cand&variantB=gpt-4o%2Fv1', '[data-testid=compare-summary]');
+    await page
+      .waitForFunction(() => document.querySelector('.compare-summary')?.textContent?.includes('paired-t, n = 40'), undefined, { timeout: 15_000 })
+      .catch(() => undefined);
     expect(await page.textContent('.compare-summary')).toContain('paired-t, n = 40');
   });
 
