@@ -282,7 +282,7 @@ export class PgStore implements Store {
       }
       for (const row of page) {
         if (!query.slim) row[messagesAt] = row[messagesAt] === null ? null : (known.get(row[messagesAt] as string) ?? null);
-        yield resultFromRaw(row);
+        yield resultFromRaw(row, runId);
       }
       if (page.length < PAGE) return;
       after = page[page.length - 1][seqAt];

@@ -247,7 +247,7 @@ export class SqliteStore implements Store {
       const iterator: AsyncIterableIterator<ResultRow> = {
         next: () => {
           const n = rows.next();
-          return Promise.resolve(n.done ? { done: true, value: undefined } : { done: false, value: resultFromRaw(n.value) });
+          return Promise.resolve(n.done ? { done: true, value: undefined } : { done: false, value: resultFromRaw(n.value, runId) });
         },
         return: () => {
           rows.return?.();
@@ -265,7 +265,7 @@ export class SqliteStore implements Store {
           for (let k = 0; k < SCAN_CHUNK; k++) {
             const n = rows.next();
             if (n.done) return;
-            onRow(resultFromRaw(n.value));
+            onRow(resultFromRaw(n.value, runId));
           }
           await new Promise((resolve) => setImmediate(resolve));
         }
