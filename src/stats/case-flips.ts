@@ -3,6 +3,7 @@
 // pass-rate figure uses: outcomes.ts caseValue, set by analysis/repeat-reduction.ts), so `repeat: { n: 3,
 // reduce: pass^k }` flips a case that went from 3/3 to 2/3, where the mean of repeats would not.
 import { caseValue, type CaseInfo, type CaseOutcome } from './outcomes.js';
+import type { CasePairs } from './case-pairs.js';
 
 export type FlipKind = 'fixed' | 'broken' | 'still-failing';
 
@@ -82,11 +83,13 @@ function isFlaky(r: { judged: number; passed: number }): boolean {
 export function caseFlips(
   before: readonly (CaseOutcome | undefined)[],
   after: readonly (CaseOutcome | undefined)[],
-  pairs: readonly (readonly [number, number])[],
+  pairs: CasePairs,
   cases: readonly CaseInfo[],
 ): { fixed: CaseFlip[]; broken: CaseFlip[]; stillFailing: CaseFlip[] } {
   const flips = { fixed: [] as CaseFlip[], broken: [] as CaseFlip[], stillFailing: [] as CaseFlip[] };
-  for (const [ia, ib] of pairs) {
+  for (let k = 0; k < pairs.length; k++) {
+    const ia = pairs.before[k];
+    const ib = pairs.after[k];
     const a = before[ia]!;
     const b = after[ib]!;
     const pa = casePassed(a);
@@ -111,11 +114,13 @@ export function caseFlips(
 export function flakyChanges(
   before: readonly (CaseOutcome | undefined)[],
   after: readonly (CaseOutcome | undefined)[],
-  pairs: readonly (readonly [number, number])[],
+  pairs: CasePairs,
   cases: readonly CaseInfo[],
 ): { became: FlakyChange[]; stopped: FlakyChange[] } {
   const flaky = { became: [] as FlakyChange[], stopped: [] as FlakyChange[] };
-  for (const [ia, ib] of pairs) {
+  for (let k = 0; k < pairs.length; k++) {
+    const ia = pairs.before[k];
+    const ib = pairs.after[k];
     const rb = judgedRepeats(before[ia]);
     const ra = judgedRepeats(after[ib]);
     const was = isFlaky(rb);

@@ -1,14 +1,20 @@
 // Small descriptive helpers shared by the estimators. Two-pass formulas (mean first, then squared
 // deviations) so variances of scores near 1 do not lose digits to cancellation.
 
-export function mean(values: readonly number[]): number {
+/**
+ * Values an estimator reads: an array, or a Float64Array when a caller folds a million cases into one (its
+ * memory is outside the JavaScript heap and is freed as soon as the figure is computed; issue #22).
+ */
+export type Values = readonly number[] | Float64Array;
+
+export function mean(values: Values): number {
   let total = 0;
   for (const value of values) total += value;
   return total / values.length;
 }
 
 /** Sample variance with n − 1 in the denominator (ddof = 1); undefined when n < 2. */
-export function sampleVariance(values: readonly number[]): number | undefined {
+export function sampleVariance(values: Values): number | undefined {
   const n = values.length;
   if (n < 2) return undefined;
   const center = mean(values);
@@ -18,7 +24,7 @@ export function sampleVariance(values: readonly number[]): number | undefined {
 }
 
 /** Pearson correlation; undefined when either side has no spread or fewer than 2 values. */
-export function pearsonCorrelation(a: readonly number[], b: readonly number[]): number | undefined {
+export function pearsonCorrelation(a: Values, b: Values): number | undefined {
   const n = a.length;
   if (n < 2 || b.length !== n) return undefined;
   const meanA = mean(a);
@@ -39,7 +45,7 @@ export function pearsonCorrelation(a: readonly number[], b: readonly number[]): 
  * Quantile by linear interpolation between order statistics (Hyndman & Fan 1996 type 7, the default of
  * numpy and R). `sorted` must be ascending and non-empty.
  */
-export function quantileOfSorted(sorted: readonly number[], probability: number): number {
+export function quantileOfSorted(sorted: Values, probability: number): number {
   const position = (sorted.length - 1) * probability;
   const below = Math.floor(position);
   const above = Math.min(below + 1, sorted.length - 1);
@@ -65,7 +71,7 @@ export function isNegligible(x: number, scale: number): boolean {
  * so 0.1 + 0.2 − 0.3 counts as 0). The one test for "no spread" used by every estimator and gate, so a
  * t interval never claims certainty from rounding noise. True for fewer than 2 values.
  */
-export function hasNoSpread(values: readonly number[], scale = 0): boolean {
+export function hasNoSpread(values: Values, scale = 0): boolean {
   let low = Infinity;
   let high = -Infinity;
   let magnitude = Math.abs(scale);
@@ -78,7 +84,7 @@ export function hasNoSpread(values: readonly number[], scale = 0): boolean {
 }
 
 /** The largest |value| over several lists (the scale of differences between them). */
-export function largestMagnitude(...lists: readonly (readonly number[])[]): number {
+export function largestMagnitude(...lists: readonly Values[]): number {
   let magnitude = 0;
   for (const list of lists) for (const value of list) magnitude = Math.max(magnitude, Math.abs(value));
   return magnitude;

@@ -280,3 +280,4 @@ export {
   type SampleRatioMismatch,
   type SequentialOptions,
 } from './experiment/index.js';
+export { CasePairs } from './case-pairs.js';

@@ -4,7 +4,7 @@
 // Source: Evan Miller, "Adding Error Bars to Evals: A Statistical Approach to Language Model Evaluations"
 // (arXiv:2411.00640, 2024). Eq. 1: SE = √(s²/n) with the n − 1 sample variance; Eq. 4: clustered SE.
 import type { Interval } from './interval.js';
-import { hasNoSpread, mean, sampleVariance } from './descriptive.js';
+import { hasNoSpread, mean, sampleVariance, type Values } from './descriptive.js';
 import { tQuantile } from './distributions.js';
 import { assertFiniteValues, assertLevel, assertSameLength } from './validate.js';
 
@@ -33,7 +33,7 @@ export function tInterval(center: number, se: number | undefined, df: number | u
  * (see repeats.ts); for cases that come in groups (several questions on one document), use the clustered
  * version.
  */
-export function meanEstimate(values: readonly number[], level = 0.95): MeanEstimate | undefined {
+export function meanEstimate(values: Values, level = 0.95): MeanEstimate | undefined {
   assertFiniteValues(values, 'values');
   assertLevel(level);
   const n = values.length;
@@ -47,7 +47,7 @@ export function meanEstimate(values: readonly number[], level = 0.95): MeanEstim
 }
 
 /** The t interval of {@link meanEstimate}, alone. */
-export function meanInterval(values: readonly number[], level = 0.95): Interval | undefined {
+export function meanInterval(values: Values, level = 0.95): Interval | undefined {
   return meanEstimate(values, level)?.interval;
 }
 
@@ -74,7 +74,7 @@ export interface ClusteredStandardErrors {
  * same document, turns of one conversation) are not independent; treating them as such understates the
  * SE. Identity used: Σ_{i≠j∈c} e_i e_j = (Σ_{i∈c} e_i)² − Σ_{i∈c} e_i².
  */
-export function clusteredStandardErrors(values: readonly number[], clusterIds: readonly ClusterId[]): ClusteredStandardErrors | undefined {
+export function clusteredStandardErrors(values: Values, clusterIds: readonly ClusterId[]): ClusteredStandardErrors | undefined {
   assertFiniteValues(values, 'values');
   assertSameLength(values, clusterIds, 'values and clusters');
   const n = values.length;
@@ -128,7 +128,7 @@ export interface ClusteredMeanEstimate extends MeanEstimate {
  * stated level; it is reported only for comparison. With every cluster of size 1 this is exactly {@link meanEstimate}. Method "clustered-t".
  * Interval undefined with fewer than 2 clusters.
  */
-export function clusteredMeanEstimate(values: readonly number[], clusterIds: readonly ClusterId[], level = 0.95): ClusteredMeanEstimate | undefined {
+export function clusteredMeanEstimate(values: Values, clusterIds: readonly ClusterId[], level = 0.95): ClusteredMeanEstimate | undefined {
   assertLevel(level);
   const errors = clusteredStandardErrors(values, clusterIds);
   if (errors === undefined) return undefined;
@@ -146,6 +146,6 @@ export function clusteredMeanEstimate(values: readonly number[], clusterIds: rea
 }
 
 /** The interval of {@link clusteredMeanEstimate}, alone. */
-export function clusteredMeanInterval(values: readonly number[], clusterIds: readonly ClusterId[], level = 0.95): Interval | undefined {
+export function clusteredMeanInterval(values: Values, clusterIds: readonly ClusterId[], level = 0.95): Interval | undefined {
   return clusteredMeanEstimate(values, clusterIds, level)?.interval;
 }

@@ -7,7 +7,7 @@ import type { Interval } from './interval.js';
 import { clopperPearsonInterval, lowerBound, upperBound, wilsonInterval, zeroFailureUpperBound } from './proportions.js';
 import { clusteredMeanEstimate, meanEstimate, type ClusterId } from './means.js';
 import { tQuantile } from './distributions.js';
-import { hasNoSpread, isNegligible } from './descriptive.js';
+import { hasNoSpread, isNegligible, type Values } from './descriptive.js';
 
 export interface CaseInfo {
   id: string;
@@ -123,7 +123,7 @@ export function clusterKey(c: CaseInfo): ClusterId {
   return c.cluster !== null ? `cluster:${c.cluster}` : `case:${c.id}`;
 }
 
-function allWithin(values: readonly number[], low: number, high: number): boolean {
+function allWithin(values: Values, low: number, high: number): boolean {
   return values.every((v) => v >= low && v <= high);
 }
 
@@ -173,7 +173,7 @@ function commonValue(mean: number, range: [number, number]): number {
  * count, whether every value lies in `range`, and whether there is no spread up to rounding (hasNoSpread: a t
  * interval would have zero width, or the width of rounding noise). Undefined without values or estimate.
  */
-function meanBasis(values: readonly number[], clusterIds: readonly ClusterId[] | undefined, level: number, range: [number, number] | undefined) {
+function meanBasis(values: Values, clusterIds: readonly ClusterId[] | undefined, level: number, range: [number, number] | undefined) {
   if (values.length === 0) return undefined;
   const estimate = clusterIds ? clusteredMeanEstimate(values, clusterIds, level) : meanEstimate(values, level);
   if (!estimate) return undefined;
@@ -188,7 +188,7 @@ function meanBasis(values: readonly number[], clusterIds: readonly ClusterId[] |
  * observed and the values lie in `range`, the exact bound of {@link noSpreadBound} on each side instead.
  */
 export function meanFigure(
-  values: readonly number[],
+  values: Values,
   clusterIds: readonly ClusterId[] | undefined,
   level: number,
   range: [number, number] | undefined = [0, 1],
@@ -233,7 +233,7 @@ export interface OneSidedFigure {
  * {@link noSpreadBound} when the values lie in `range`, otherwise no bound.
  */
 export function meanBound(
-  values: readonly number[],
+  values: Values,
   clusterIds: readonly ClusterId[] | undefined,
   level: number,
   side: 'lower' | 'upper',
@@ -277,7 +277,7 @@ export interface PassRateFigure {
  * cases. With repeats: t over per-case pass shares (repeats are not cases); with clusters: clustered-t.
  */
 export function passRateFigure(
-  shares: readonly number[],
+  shares: Values,
   clusterIds: readonly ClusterId[] | undefined,
   repeat: number,
   level: number,

@@ -12,9 +12,10 @@
 // Sign convention as everywhere: difference = B − A.
 import type { Interval } from './interval.js';
 import type { ClusterId } from './means.js';
-import { mcnemarFromOutcomes, type McNemarResult } from './mcnemar.js';
-import { pairedDifference, type PairedDifference } from './paired-difference.js';
-import { pairedProportionDifference } from './paired-proportions.js';
+import { mcnemarExact, type McNemarResult } from './mcnemar.js';
+import { differencesOf, pairedDifference, type PairedDifference } from './paired-difference.js';
+import type { Values } from './descriptive.js';
+import { pairedProportionDifferenceFromTable, type PairedTable } from './paired-proportions.js';
 import { minimumDetectableDifference } from './power.js';
 import { meanFigure } from './outcomes.js';
 
@@ -58,40 +59,52 @@ export interface ComparePairedOptions {
  * Paired difference (B − A) with the t interval, or, when every case moved by the same amount up to rounding,
  * the exact no-spread interval (values in [0, 1], so differences in [−1, 1]) instead of a zero-width one.
  */
-export function pairedWithInterval(a: readonly number[], b: readonly number[], level: number, clusterIds: readonly ClusterId[] | undefined) {
+export function pairedWithInterval(a: Values, b: Values, level: number, clusterIds: readonly ClusterId[] | undefined) {
   const pd = pairedDifference(a, b, level, clusterIds);
   if (!pd) return undefined;
   let interval = pd.interval;
   if (!(pd.se !== undefined && pd.se > 0)) {
-    const bounded = [...a, ...b].every((x) => x >= 0 && x <= 1);
-    interval = meanFigure(
-      b.map((y, i) => y - a[i]),
-      clusterIds,
-      level,
-      bounded ? [-1, 1] : undefined,
-    )?.interval;
+    const bounded = everyValue(a, (x) => x >= 0 && x <= 1) && everyValue(b, (x) => x >= 0 && x <= 1);
+    interval = meanFigure(differencesOf(a, b), clusterIds, level, bounded ? [-1, 1] : undefined)?.interval;
   }
   return { pd, interval };
 }
 
+function everyValue(values: Values, test: (x: number) => boolean): boolean {
+  for (let i = 0; i < values.length; i++) if (!test(values[i])) return false;
+  return true;
+}
+
+/** The 2×2 table of paired pass (1) / fail (0) outcomes. */
+function pairedTable(a: Values, b: Values): PairedTable {
+  const table: PairedTable = { both: 0, onlyA: 0, onlyB: 0, neither: 0 };
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === 1 && b[i] === 1) table.both++;
+    else if (a[i] === 1) table.onlyA++;
+    else if (b[i] === 1) table.onlyB++;
+    else table.neither++;
+  }
+  return table;
+}
+
 /** Compare B with A on the same cases (a[i] and b[i] belong to case i); undefined for no cases. */
-export function comparePaired(a: readonly number[], b: readonly number[], options: ComparePairedOptions = {}): PairedComparison | undefined {
+export function comparePaired(a: Values, b: Values, options: ComparePairedOptions = {}): PairedComparison | undefined {
   const level = options.level ?? 0.95;
   const paired = pairedWithInterval(a, b, level, options.clusterIds);
   if (!paired) return undefined;
   const { pd } = paired;
   const isBinary = (x: number) => x === 0 || x === 1;
-  const outcomes = options.binary === true && a.every(isBinary) && b.every(isBinary);
+  const outcomes = options.binary === true && everyValue(a, isBinary) && everyValue(b, isBinary);
   // Clustered cases are not independent pairs, which Newcombe and McNemar assume: the clustered t is the
   // headline then, and McNemar's counts are shown beside it only as a description.
   const binary = outcomes && options.clusterIds === undefined;
   let interval = paired.interval ?? null;
   let pValue = pd.pValue ?? null;
-  const passesA = a.map((x) => x === 1);
-  const passesB = b.map((x) => x === 1);
-  const mcnemar: McNemarResult | null = outcomes ? mcnemarFromOutcomes(passesA, passesB) : null;
+  // Pass/fail outcomes: the 2×2 table is all McNemar and Newcombe read (counted, not a boolean array per side).
+  const table = outcomes ? pairedTable(a, b) : null;
+  const mcnemar: McNemarResult | null = table ? mcnemarExact(table.onlyB, table.onlyA) : null;
   if (binary) {
-    interval = pairedProportionDifference(passesA, passesB, level)!.interval;
+    interval = pairedProportionDifferenceFromTable(table!, level)!.interval;
     pValue = mcnemar!.midPValue;
   }
   return {

@@ -56,14 +56,30 @@ export function segmentCases(cases: readonly CaseInfo[], segment: string): numbe
   return cases.flatMap((c, i) => (c.tags.includes(`segment:${segment}`) ? [i] : []));
 }
 
-function clusterIdsOf(cases: readonly CaseInfo[], indices: readonly number[], clustered: boolean): ClusterId[] | undefined {
-  return clustered ? indices.map((i) => clusterKey(cases[i])) : undefined;
+/** Case indices; an Int32Array when a million cases' worth is built at once (off the JavaScript heap). */
+type Indices = readonly number[] | Int32Array;
+
+function clusterIdsOf(cases: readonly CaseInfo[], indices: Indices, clustered: boolean): ClusterId[] | undefined {
+  if (!clustered) return undefined;
+  const ids: ClusterId[] = new Array(indices.length);
+  for (let k = 0; k < indices.length; k++) ids[k] = clusterKey(cases[indices[k]]);
+  return ids;
+}
+
+/** The indices that pass `test`, counted first so the result is allocated once at its size. */
+function indicesWhere(indices: Indices, test: (i: number) => boolean): Int32Array {
+  let n = 0;
+  for (let k = 0; k < indices.length; k++) if (test(indices[k])) n++;
+  const out = new Int32Array(n);
+  let j = 0;
+  for (let k = 0; k < indices.length; k++) if (test(indices[k])) out[j++] = indices[k];
+  return out;
 }
 
 const CRITICAL = { severity: 'critical' } as const;
 
 /** How many indices satisfy `test`, without an array of them (at 500,000 cases each would be megabytes). */
-function countWhere(indices: readonly number[], test: (i: number) => boolean): number {
+function countWhere(indices: Indices, test: (i: number) => boolean): number {
   let n = 0;
   for (const i of indices) if (test(i)) n++;
   return n;
@@ -72,12 +88,13 @@ function countWhere(indices: readonly number[], test: (i: number) => boolean): n
 function variantFigures(
   outcomes: RunOutcomes,
   variant: VariantOutcomes,
-  indices: readonly number[],
+  indices: Indices,
   clustered: boolean,
   level: number,
 ): Omit<VariantFigures, 'id' | 'consistency'> {
-  const present = indices.filter((i) => variant.outcomes[i] && variant.outcomes[i]!.results > 0);
-  const shares = present.map((i) => caseValue(variant.outcomes[i], 'pass_rate')!);
+  const present = indicesWhere(indices, (i) => variant.outcomes[i] !== undefined && variant.outcomes[i]!.results > 0);
+  const shares = new Float64Array(present.length);
+  for (let k = 0; k < present.length; k++) shares[k] = caseValue(variant.outcomes[present[k]], 'pass_rate')!;
   const figure = passRateFigure(shares, clusterIdsOf(outcomes.cases, present, clustered), outcomes.repeat, level, outcomes.passValueName);
   // The mean score summed in case order, as a reduce over the scores would, without the array of them.
   let scoreSum = 0;
@@ -115,20 +132,18 @@ function consistencyFigure(outcomes: RunOutcomes, variant: VariantOutcomes, leve
 }
 
 interface PairedVectors {
-  indices: number[];
-  a: number[];
-  b: number[];
+  indices: Int32Array;
+  a: Float64Array;
+  b: Float64Array;
 }
 
-function pairedValues(base: VariantOutcomes, other: VariantOutcomes, indices: readonly number[], metric: string): PairedVectors {
-  const out: PairedVectors = { indices: [], a: [], b: [] };
-  for (const i of indices) {
-    const a = caseValue(base.outcomes[i], metric);
-    const b = caseValue(other.outcomes[i], metric);
-    if (a === undefined || b === undefined) continue;
-    out.indices.push(i);
-    out.a.push(a);
-    out.b.push(b);
+/** The cases both variants have a value of `metric` for, with the two values (allocated once, at their size). */
+function pairedValues(base: VariantOutcomes, other: VariantOutcomes, indices: Indices, metric: string): PairedVectors {
+  const both = indicesWhere(indices, (i) => caseValue(base.outcomes[i], metric) !== undefined && caseValue(other.outcomes[i], metric) !== undefined);
+  const out: PairedVectors = { indices: both, a: new Float64Array(both.length), b: new Float64Array(both.length) };
+  for (let k = 0; k < both.length; k++) {
+    out.a[k] = caseValue(base.outcomes[both[k]], metric)!;
+    out.b[k] = caseValue(other.outcomes[both[k]], metric)!;
   }
   return out;
 }
@@ -140,7 +155,7 @@ function compare(
   outcomes: RunOutcomes,
   base: VariantOutcomes,
   other: VariantOutcomes,
-  indices: readonly number[],
+  indices: Indices,
   clustered: boolean,
   options: Required<Pick<AnalysisOptions, 'level' | 'seed' | 'resamples'>>,
 ): Omit<Comparison, 'pValueHolm' | 'mcnemar'> & { mcnemarRaw: { b01: number; b10: number; pValue: number; midPValue: number } | null } {
@@ -206,7 +221,8 @@ export function analyzeRun(outcomes: RunOutcomes, options: AnalysisOptions = {})
   const maxHalf = options.maxSegmentHalfWidth ?? 0.15;
   const listed = options.flakyCasesListed ?? 20;
   const clustered = hasClusters(outcomes.cases);
-  const all = outcomes.cases.map((_, i) => i);
+  const all = new Int32Array(outcomes.cases.length);
+  for (let i = 0; i < all.length; i++) all[i] = i;
   const baseline = chooseBaseline(outcomes, options);
 
   const variants: VariantFigures[] = outcomes.variants.map((v) => ({

@@ -16,7 +16,8 @@ import type { Interval } from './interval.js';
 import { holmAdjust } from './multiple-comparisons.js';
 import { pairedSegmentWarning, type SegmentSizeWarning } from './segment-size.js';
 import { minimumDetectableDifference } from './power.js';
-import { mcnemarFromOutcomes } from './mcnemar.js';
+import { mcnemarExact } from './mcnemar.js';
+import { CasePairs } from './case-pairs.js';
 import { pairedWithInterval } from './run-analysis.js';
 import { caseValue, clusterKey, type CaseInfo, type CaseOutcome, type RunOutcomes } from './outcomes.js';
 import { caseFlips, casePassed, flakyChanges, type CaseFlip, type FlakyChange } from './case-flips.js';
@@ -119,23 +120,20 @@ export function metricChange(
   metric: string,
   before: readonly (CaseOutcome | undefined)[],
   after: readonly (CaseOutcome | undefined)[],
-  pairs: readonly (readonly [number, number])[],
+  pairs: CasePairs,
   cases: readonly CaseInfo[],
   level: number,
 ): Omit<MetricChange, 'pValueHolm' | 'significant' | 'direction'> {
-  const a: number[] = [];
-  const b: number[] = [];
-  const used: number[] = [];
-  for (const [ia, ib] of pairs) {
-    const x = caseValue(before[ia], metric);
-    const y = caseValue(after[ib], metric);
-    if (x === undefined || y === undefined) continue;
-    a.push(x);
-    b.push(y);
-    used.push(ib);
+  const used = pairs.filter((ia, ib) => caseValue(before[ia], metric) !== undefined && caseValue(after[ib], metric) !== undefined);
+  const a = new Float64Array(used.length);
+  const b = new Float64Array(used.length);
+  let clustered = false;
+  for (let k = 0; k < used.length; k++) {
+    a[k] = caseValue(before[used.before[k]], metric)!;
+    b[k] = caseValue(after[used.after[k]], metric)!;
+    if (cases[used.after[k]].cluster !== null) clustered = true;
   }
-  const clustered = used.some((i) => cases[i].cluster !== null);
-  const clusterIds = clustered ? used.map((i) => clusterKey(cases[i])) : undefined;
+  const clusterIds = clustered ? Array.from(used.after, (i) => clusterKey(cases[i])) : undefined;
   const paired = pairedWithInterval(a, b, level, clusterIds);
   const pd = paired?.pd;
   const interval = paired?.interval ?? null;
@@ -185,11 +183,13 @@ export function sameFigures(a: Pick<MetricChange, 'n' | 'difference' | 'se' | 'p
 }
 
 /** Match the cases of two runs by id and content hash. */
-export function matchCases(before: DiffSide, after: DiffSide): { matching: CaseMatching; pairs: [number, number][] } {
+export function matchCases(before: DiffSide, after: DiffSide): { matching: CaseMatching; pairs: CasePairs } {
   const indexBefore = new Map(before.outcomes.cases.map((c, i) => [c.id, i]));
   // Before cases met in the after run, by index (a byte per case rather than a set of ids).
   const inAfter = new Uint8Array(before.outcomes.cases.length);
-  const pairs: [number, number][] = [];
+  // Before index of each after case compared (-1: not compared), then packed into the pairs.
+  const partner = new Int32Array(after.outcomes.cases.length).fill(-1);
+  let compared = 0;
   const changed: string[] = [];
   const added: string[] = [];
   after.outcomes.cases.forEach((c, ib) => {
@@ -200,22 +200,27 @@ export function matchCases(before: DiffSide, after: DiffSide): { matching: CaseM
     }
     inAfter[ia] = 1;
     if (hashOf(before, ia, c.id) !== hashOf(after, ib, c.id)) changed.push(c.id);
-    else pairs.push([ia, ib]);
+    else {
+      partner[ib] = ia;
+      compared++;
+    }
   });
+  const pairs = new CasePairs(new Int32Array(compared), new Int32Array(compared));
+  for (let ib = 0, k = 0; ib < partner.length; ib++) {
+    if (partner[ib] < 0) continue;
+    pairs.before[k] = partner[ib];
+    pairs.after[k++] = ib;
+  }
   const removed = before.outcomes.cases.filter((_, i) => inAfter[i] === 0).map((c) => c.id);
   return { matching: { unchanged: pairs.length, changed, added, removed }, pairs };
 }
 
 /** Every check metric with a value on some paired case in both runs, by name. */
-function sharedMetrics(
-  before: readonly (CaseOutcome | undefined)[],
-  after: readonly (CaseOutcome | undefined)[],
-  pairs: readonly (readonly [number, number])[],
-): string[] {
+function sharedMetrics(before: readonly (CaseOutcome | undefined)[], after: readonly (CaseOutcome | undefined)[], pairs: CasePairs): string[] {
   const names = new Set<string>();
-  for (const [ia, ib] of pairs) {
-    const a = before[ia];
-    const b = after[ib];
+  for (let k = 0; k < pairs.length; k++) {
+    const a = before[pairs.before[k]];
+    const b = after[pairs.after[k]];
     if (!a || !b) continue;
     for (const m of Object.keys(b.metrics)) if (m in a.metrics) names.add(m);
   }
@@ -236,7 +241,7 @@ export function diffRuns(before: DiffSide, after: DiffSide, options: DiffOptions
 
   // Tags of the after run (the suite as it is now), segment:* first, then the largest.
   const byTag = new Map<string, number[]>();
-  pairs.forEach(([, ib], k) => {
+  pairs.after.forEach((ib, k) => {
     for (const tag of new Set(cases[ib].tags)) {
       const list = byTag.get(tag);
       if (list) list.push(k);
@@ -251,7 +256,7 @@ export function diffRuns(before: DiffSide, after: DiffSide, options: DiffOptions
   const perVariant: VariantDiff[] = compared.map((id) => {
     const vb = before.outcomes.variants.find((v) => v.id === id)!.outcomes;
     const va = after.outcomes.variants.find((v) => v.id === id)!.outcomes;
-    const present = pairs.filter(([ia, ib]) => (vb[ia]?.results ?? 0) > 0 && (va[ib]?.results ?? 0) > 0);
+    const present = pairs.filter((ia, ib) => (vb[ia]?.results ?? 0) > 0 && (va[ib]?.results ?? 0) > 0);
     const wanted = options.metrics ? new Set(options.metrics) : undefined;
     const checkMetrics = sharedMetrics(vb, va, present).filter((m) => !wanted || wanted.has(m));
     const names = ['pass_rate', ...(!wanted || wanted.has('score') ? ['score'] : []), ...checkMetrics];
@@ -265,10 +270,7 @@ export function diffRuns(before: DiffSide, after: DiffSide, options: DiffOptions
     for (const metric of ['pass_rate', ...drill]) {
       const raw = tags
         .map((tag) => {
-          const scope = byTag
-            .get(tag)!
-            .map((k) => pairs[k])
-            .filter(([ia, ib]) => (vb[ia]?.results ?? 0) > 0 && (va[ib]?.results ?? 0) > 0);
+          const scope = pairs.at(byTag.get(tag)!).filter((ia, ib) => (vb[ia]?.results ?? 0) > 0 && (va[ib]?.results ?? 0) > 0);
           return { tag, ...metricChange(metric, vb, va, scope, cases, level) };
         })
         .filter((x) => x.n > 0);
@@ -279,10 +281,16 @@ export function diffRuns(before: DiffSide, after: DiffSide, options: DiffOptions
 
     let mcnemar: VariantDiff['mcnemar'] = null;
     if (oneResult && present.length > 0) {
-      const m = mcnemarFromOutcomes(
-        present.map(([ia]) => casePassed(vb[ia]!)),
-        present.map(([, ib]) => casePassed(va[ib]!)),
-      );
+      // The discordant cases counted (not two arrays of a million booleans).
+      let fixed = 0;
+      let broken = 0;
+      for (let k = 0; k < present.length; k++) {
+        const was = casePassed(vb[present.before[k]]!);
+        const is = casePassed(va[present.after[k]]!);
+        if (!was && is) fixed++;
+        else if (was && !is) broken++;
+      }
+      const m = mcnemarExact(fixed, broken);
       mcnemar = { fixed: m.b01, broken: m.b10, pValue: m.pValue, method: 'mcnemar-exact' };
     }
 

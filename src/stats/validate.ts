@@ -22,12 +22,12 @@ export function assertSuccesses(successes: number, n: number): void {
   if (successes > n) throw new RangeError(`successes (${successes}) cannot exceed n (${n})`);
 }
 
-export function assertFiniteValues(values: readonly number[], name: string): void {
+export function assertFiniteValues(values: ArrayLike<number>, name: string): void {
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i])) throw new RangeError(`${name}[${i}] must be a finite number, got ${values[i]}`);
   }
 }
 
-export function assertSameLength(a: readonly unknown[], b: readonly unknown[], names: string): void {
+export function assertSameLength(a: ArrayLike<unknown>, b: ArrayLike<unknown>, names: string): void {
   if (a.length !== b.length) throw new RangeError(`${names} must have the same length, got ${a.length} and ${b.length}`);
 }

@@ -45,7 +45,7 @@ describe('diff with content hashes aligned with the cases', () => {
     const { matching, pairs } = matchCases(...asArray);
     expect(matching).toEqual({ unchanged: 2, changed: ['c2'], added: ['c4'], removed: ['c0'] });
     // (before index, after index): c1 is 1 → 0, c3 is 3 → 2.
-    expect(pairs).toEqual([
+    expect([...pairs]).toEqual([
       [1, 0],
       [3, 2],
     ]);
