@@ -43,6 +43,47 @@ function tagInterner(): (tags: readonly string[]) => readonly string[] {
   };
 }
 
+/**
+ * One result's checks folded per metric (the mean of their scores) and per severity × metric (whether one
+ * failed), in scratch arrays reused from result to result: a Map per result, cleared a million times, left
+ * garbage that outlived the young generation and doubled the heap of a million-result scan.
+ */
+class ResultChecks {
+  readonly metrics: string[] = [];
+  readonly sums: number[] = [];
+  readonly counts: number[] = [];
+  readonly checkNames: string[] = [];
+  readonly severities: Severity[] = [];
+  readonly failed: boolean[] = [];
+
+  fold(checks: readonly { metric: string; score: number; severity?: string; pass: boolean }[]): void {
+    this.metrics.length = this.sums.length = this.counts.length = 0;
+    this.checkNames.length = this.severities.length = this.failed.length = 0;
+    for (const check of checks) {
+      const m = this.metrics.indexOf(check.metric);
+      if (m >= 0) {
+        this.sums[m] += check.score;
+        this.counts[m]++;
+      } else {
+        this.metrics.push(check.metric);
+        this.sums.push(check.score);
+        this.counts.push(1);
+      }
+      const severity: Severity = check.severity === 'critical' ? 'critical' : 'normal';
+      let k = -1;
+      for (let j = 0; j < this.checkNames.length; j++) if (this.checkNames[j] === check.metric && this.severities[j] === severity) k = j;
+      if (k >= 0) this.failed[k] ||= !check.pass;
+      else {
+        this.checkNames.push(check.metric);
+        this.severities.push(severity);
+        this.failed.push(!check.pass);
+      }
+    }
+  }
+}
+
+type Severity = 'normal' | 'critical';
+
 export async function loadCaseOutcomes(store: Store, run: RunRecord, options: CaseOutcomeScanOptions = {}): Promise<RunOutcomes> {
   return (await loadCaseTable(store, run, options)).outcomes;
 }
@@ -63,9 +104,7 @@ export async function loadCaseTable(
   options.onCases?.(cases.length);
   const variantIndex = new Map(run.variants.map((v, i) => [v.id, i]));
   const columns = run.variants.map(() => new VariantColumns(cases.length));
-  // Per result: the mean of its checks' scores per metric, and per severity × metric whether one failed.
-  const perMetric = new Map<string, { sum: number; n: number }>();
-  const failedByKey = new Map<string, { severity: 'normal' | 'critical'; metric: string; failed: boolean }>();
+  const perResult = new ResultChecks();
   await store.results.scan(run.id, { slim: true }, (r) => {
     const v = variantIndex.get(r.variantId);
     if (v === undefined) {
@@ -92,29 +131,16 @@ export async function loadCaseTable(
       t.scored[c]++;
     }
     if (r.checks.length === 0) return;
-    perMetric.clear();
-    failedByKey.clear();
-    for (const check of r.checks) {
-      const m = perMetric.get(check.metric);
-      if (m) {
-        m.sum += check.score;
-        m.n++;
-      } else perMetric.set(check.metric, { sum: check.score, n: 1 });
-      const severity = check.severity === 'critical' ? 'critical' : 'normal';
-      const key = `${severity}\u0000${check.metric}`;
-      const seen = failedByKey.get(key);
-      if (seen) seen.failed ||= !check.pass;
-      else failedByKey.set(key, { severity, metric: check.metric, failed: !check.pass });
-    }
-    for (const [metric, { sum, n }] of perMetric) {
-      const column = t.metric(metric);
-      column.sum[c] += sum / n;
+    perResult.fold(r.checks);
+    for (let k = 0; k < perResult.metrics.length; k++) {
+      const column = t.metric(perResult.metrics[k]);
+      column.sum[c] += perResult.sums[k] / perResult.counts[k];
       column.n[c]++;
     }
-    for (const { severity, metric, failed } of failedByKey.values()) {
-      const column = t.check(severity, metric);
+    for (let k = 0; k < perResult.checkNames.length; k++) {
+      const column = t.check(perResult.severities[k], perResult.checkNames[k]);
       column.judged[c]++;
-      if (failed) column.failed[c]++;
+      if (perResult.failed[k]) column.failed[c]++;
     }
   });
   const reducer = runRepeatReducer(run);

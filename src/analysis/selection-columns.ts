@@ -5,6 +5,7 @@
 import type { RepeatReducer } from '../suite/index.js';
 import { StreamingTally, type CaseOutcome } from './selection-figures.js';
 import { reducedPassValue } from './repeat-reduction.js';
+import type { IndexedCaseMap } from './case-walk.js';
 
 function grown<T extends Int32Array | Float64Array | Uint8Array>(array: T, size: number): T {
   if (array.length >= size) return array;
@@ -147,7 +148,7 @@ class ColumnCaseOutcome implements CaseOutcome {
 }
 
 /** Case id → CaseOutcome over one variant's columns, iterating in the order the variant met its cases. */
-export class SelectionCaseMap implements ReadonlyMap<string, CaseOutcome> {
+export class SelectionCaseMap implements IndexedCaseMap {
   constructor(
     private readonly t: SelectionColumns,
     private readonly ids: readonly string[],
@@ -156,6 +157,18 @@ export class SelectionCaseMap implements ReadonlyMap<string, CaseOutcome> {
 
   get size(): number {
     return this.t.size;
+  }
+  /** The case table this map indexes into (maps over one table can be walked by case index together). */
+  get table(): readonly string[] {
+    return this.ids;
+  }
+  /** Each case of the variant with its index in the case table, in the variant's order (no outcome made). */
+  forEachIndex(visit: (id: string, caseIndex: number) => void): void {
+    for (let k = 0; k < this.t.size; k++) visit(this.ids[this.t.order[k]], this.t.order[k]);
+  }
+  /** The outcome of case index `i` (undefined when the variant has no result for it). */
+  atIndex(i: number): CaseOutcome | undefined {
+    return i < this.t.results.length && this.t.results[i] > 0 ? new ColumnCaseOutcome(this.t, i) : undefined;
   }
   private slot(id: string): number | undefined {
     const c = this.index.get(id);

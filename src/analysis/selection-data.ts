@@ -11,6 +11,7 @@ import type { SelectionInput, SelectionVariant } from './selection.js';
 import { CostTotals, runPricing, type CostFigures, type RunPricing } from './cost-figures.js';
 import { runRepeatReducer } from './repeat-reduction.js';
 import { SelectionCaseMap, SelectionColumns } from './selection-columns.js';
+import { CaseCodeMap } from './case-code-map.js';
 import { StreamingTally, type StreamingFigures } from './selection-figures.js';
 
 export { pricedModelOf } from './cost-figures.js';
@@ -56,6 +57,30 @@ export async function loadSelectionData(store: Store, runId: string, options: { 
     acc.add(r, c);
   });
   return acc.finish(cases, options, index);
+}
+
+type StoredCase = { id: string; tags: readonly string[]; cluster: string | number | null };
+
+/**
+ * Case id → a value of the case (segment, cluster): one small integer per case when `cases` is the case table
+ * `index` was built from (the run report's and select's), a plain Map otherwise.
+ */
+function caseValueMap(
+  cases: readonly StoredCase[],
+  ids: readonly string[],
+  index: ReadonlyMap<string, number>,
+  valueOf: (c: StoredCase) => string | undefined,
+): ReadonlyMap<string, string> {
+  const indexed = ids.length === cases.length && cases.every((c, i) => ids[i] === c.id && index.get(c.id) === i);
+  const codes = indexed ? new CaseCodeMap(ids, index) : undefined;
+  const plain = new Map<string, string>();
+  cases.forEach((c, i) => {
+    const value = valueOf(c);
+    if (value === undefined) return;
+    if (codes) codes.set(i, value);
+    else plain.set(c.id, value);
+  });
+  return codes ?? plain;
 }
 
 /**
@@ -143,23 +168,14 @@ export class SelectionAccumulator {
    * The selection data, given the run's stored cases (for segments and clusters). `shared` is the case table
    * whose indices add() was given (the run report's), instead of this accumulator's own.
    */
-  finish(
-    cases: readonly { id: string; tags: readonly string[]; cluster: string | number | null }[],
-    options: { segmentBy?: string } = {},
-    shared?: ReadonlyMap<string, number>,
-  ): SelectionData {
+  finish(cases: readonly StoredCase[], options: { segmentBy?: string } = {}, shared?: ReadonlyMap<string, number>): SelectionData {
     const ids = shared ? cases.map((c) => c.id) : this.ids;
     const index = shared ?? this.index;
     const run = this.run;
     const segmentBy = options.segmentBy ?? 'segment';
     const prefix = `${segmentBy}:`;
-    const segments = new Map<string, string>();
-    const clusters = new Map<string, string>();
-    for (const c of cases) {
-      const tag = c.tags.find((t) => t.startsWith(prefix));
-      if (tag) segments.set(c.id, tag.slice(prefix.length));
-      if (c.cluster !== null) clusters.set(c.id, String(c.cluster));
-    }
+    const segments = caseValueMap(cases, ids, index, (c) => c.tags.find((t) => t.startsWith(prefix))?.slice(prefix.length));
+    const clusters = caseValueMap(cases, ids, index, (c) => (c.cluster === null ? undefined : String(c.cluster)));
     const unpriced = new Set<string>();
     const reducer = runRepeatReducer(run); // the suite's repeat reducer makes each case's pass value
     const variants: SelectionVariant[] = run.variants.map((v) => {

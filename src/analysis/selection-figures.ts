@@ -6,6 +6,7 @@
 //             the clustered t (CR1) when the run's cases have clusters;
 //   paired  — stats comparePaired, as the run report's comparisons (clustered with the same cluster ids).
 import { comparePaired, meanEstimate, passRateFigure, quantileOfSorted, type ClusterId, type Interval } from '../stats/index.js';
+import { FloatList, forEachCase, forEachPair } from './case-walk.js';
 
 /** What the quality estimators need to know about the run. */
 export interface QualityDesign {
@@ -148,36 +149,28 @@ const sum = (values: Iterable<number>): number => {
   return total;
 };
 
-/** Each case of a variant within caseIds (null: all, in the variant's order), with its id. */
-function forEachCase(variant: SelectionVariant, caseIds: readonly string[] | null, visit: (id: string, c: CaseOutcome) => void): void {
-  if (caseIds === null) {
-    // All cases: walk the map once rather than looking every id up again (a million lookups at 1M results).
-    for (const [id, c] of variant.cases) visit(id, c);
-    return;
-  }
-  for (const id of caseIds) {
-    const c = variant.cases.get(id);
-    if (c !== undefined) visit(id, c);
-  }
-}
-
 /** Cluster ids as run-analysis builds them (stats clusterKey), or undefined when the run has no clusters. */
 function clusterIdsOf(ids: readonly string[], clusters: ReadonlyMap<string, string> | undefined): ClusterId[] | undefined {
   if (!clusters || clusters.size === 0) return undefined;
   return ids.map((id) => (clusters.has(id) ? `cluster:${clusters.get(id)}` : `case:${id}`));
 }
 
-/** Mean cost per case over the answered cases; null when any is unpriced or none was answered. */
-function meanCost(cases: readonly CaseOutcome[]): number | null {
-  let total = 0;
-  let n = 0;
-  for (const c of cases) {
-    if (c.answered === false) continue;
-    if (c.costUsd === null) return null;
-    total += c.costUsd;
-    n++;
+/** Mean cost per case over the answered cases, folded; null when any is unpriced or none was answered. */
+class CostMean {
+  private total = 0;
+  private n = 0;
+  private unknown = false;
+  add(c: CaseOutcome): void {
+    if (c.answered === false || this.unknown) return;
+    if (c.costUsd === null) this.unknown = true;
+    else {
+      this.total += c.costUsd;
+      this.n++;
+    }
   }
-  return n ? total / n : null;
+  get value(): number | null {
+    return this.unknown || this.n === 0 ? null : this.total / this.n;
+  }
 }
 
 /**
@@ -189,12 +182,13 @@ export function variantFigures(variant: SelectionVariant, caseIds: readonly stri
   const level = design.level ?? 0.95;
   const clustered = design.clusters !== undefined && design.clusters.size > 0;
   const ids: string[] = [];
-  const passes: number[] = [];
+  const capacity = caseIds?.length ?? variant.cases.size;
+  const passes = new FloatList(capacity);
   // Per-case list costs of the answered cases; null once one is unpriced. The judge cost likewise, summed.
-  let costs: number[] | null = [];
+  let costs: FloatList | null = new FloatList(capacity);
   let judgeTotal: number | null = 0;
   let judged = 0;
-  const latencies: number[] = [];
+  const latencies = new FloatList(capacity);
   let tokens = 0;
   let generationMs = 0;
   forEachCase(variant, caseIds, (id, c) => {
@@ -216,12 +210,13 @@ export function variantFigures(variant: SelectionVariant, caseIds: readonly stri
     }
   });
   const repeat = design.repeat ?? (design.binary ? 1 : 0);
-  const figure = passRateFigure(passes, clustered ? clusterIdsOf(ids, design.clusters) : undefined, repeat, level, design.passValueName);
+  const figure = passRateFigure(passes.values(), clustered ? clusterIdsOf(ids, design.clusters) : undefined, repeat, level, design.passValueName);
   const quality = figure?.passRate ?? null;
-  const priced = costs as number[] | null;
+  const priced = (costs as FloatList | null)?.values() ?? null;
   const costPerCase = priced && priced.length ? sum(priced) / priced.length : null;
   const costCi = priced && priced.length >= 2 ? (meanEstimate(priced, level)?.interval ?? null) : null;
-  latencies.sort((a, b) => a - b);
+  // Numbers only (no NaN): a Float64Array sorts ascending, as (a, b) => a − b would.
+  const sorted = latencies.values().sort();
   const judgeSum = judgeTotal as number | null;
   return {
     variant: variant.id,
@@ -234,9 +229,9 @@ export function variantFigures(variant: SelectionVariant, caseIds: readonly stri
     costPerPass: costPerCase !== null && quality !== null && quality > 0 ? costPerCase / quality : null,
     judgeCostPerCase: judgeSum !== null && judged ? judgeSum / judged : null,
     latencyMs: {
-      p50: latencies.length ? quantileOfSorted(latencies, 0.5) : null,
-      p95: latencies.length ? quantileOfSorted(latencies, 0.95) : null,
-      p99: latencies.length ? quantileOfSorted(latencies, 0.99) : null,
+      p50: sorted.length ? quantileOfSorted(sorted, 0.5) : null,
+      p95: sorted.length ? quantileOfSorted(sorted, 0.95) : null,
+      p99: sorted.length ? quantileOfSorted(sorted, 0.99) : null,
       tokensPerSecond: tokensPerSecond(tokens, generationMs),
     },
   };
@@ -249,26 +244,27 @@ export function compareVariants(
   design: QualityDesign,
   caseIds: readonly string[] | null = null,
 ): Comparison | null {
+  const clustered = design.clusters !== undefined && design.clusters.size > 0;
   const ids: string[] = [];
-  const a: CaseOutcome[] = [];
-  const b: CaseOutcome[] = [];
-  for (const id of caseIds ?? against.cases.keys()) {
-    const x = against.cases.get(id);
-    const y = x && variant.cases.get(id);
-    if (!x || !y) continue;
-    ids.push(id);
-    a.push(x);
-    b.push(y);
-  }
-  if (ids.length === 0) return null;
-  const costA = meanCost(a);
-  const costB = meanCost(b);
-  const costRatio = costA !== null && costB !== null && costA > 0 ? costB / costA : null;
-  const c = comparePaired(
-    a.map((x) => x.pass),
-    b.map((x) => x.pass),
-    { level: design.level ?? 0.95, clusterIds: clusterIdsOf(ids, design.clusters), binary: design.binary },
-  )!;
+  const capacity = caseIds?.length ?? against.cases.size;
+  const a = new FloatList(capacity);
+  const b = new FloatList(capacity);
+  const costA = new CostMean();
+  const costB = new CostMean();
+  forEachPair(against, variant, caseIds, (id, x, y) => {
+    if (clustered) ids.push(id);
+    a.push(x.pass);
+    b.push(y.pass);
+    costA.add(x);
+    costB.add(y);
+  });
+  if (a.length === 0) return null;
+  const costRatio = costA.value !== null && costB.value !== null && costA.value > 0 ? costB.value / costA.value : null;
+  const c = comparePaired(a.values(), b.values(), {
+    level: design.level ?? 0.95,
+    clusterIds: clustered ? clusterIdsOf(ids, design.clusters) : undefined,
+    binary: design.binary,
+  })!;
   return {
     variant: variant.id,
     against: against.id,
