@@ -27,7 +27,7 @@ function tagTest(dialect: SqlDialect, param: string): string {
 }
 
 /** Characters JSON.stringify escapes: a needle holding one cannot be looked for in the raw JSON text. */
-const JSON_ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+const JSON_ESCAPED = { test: (text: string): boolean => [...text].some((ch) => ch === '"' || ch === '\\' || ch < ' ' || /[\ud800-\udfff]/.test(ch)) };
 
 /** The failed-check, severity, label and text filters (the store-served form of the viewer's former index filters). */
 function detailFilters(dialect: SqlDialect, q: ResultPageQuery, bind: (v: unknown) => string): string[] {

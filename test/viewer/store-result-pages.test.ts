@@ -3,7 +3,7 @@
 // failed check, severity, labelled, text), at several offsets and limits; and the run page's summary, heatmap and
 // facets from the store's aggregates equal the index's. Both paths read the same small store
 // (test/store/result-pages-fixture.ts), on SQLite and PostgreSQL.
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ViewerData, type ResultFilter } from '../../src/viewer/data.js';
 import { testAllStores } from '../store/all-stores.js';
 import { RUN_ID, writeFixture } from '../store/result-pages-fixture.js';
