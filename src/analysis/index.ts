@@ -48,7 +48,7 @@ export {
   type SwitchProjection,
 } from './projection.js';
 export { loadSelectionData, pricedModelOf, SelectionAccumulator, type SelectionData } from './selection-data.js';
-export { StreamingTally, tokensPerSecond, type StreamingFigures } from './selection-figures.js';
+export { StreamingTally, streamingFigures, tokensPerSecond, type StreamingFigures } from './selection-figures.js';
 export { buildCostSummary, costSummary, type CostSummary, type VariantCosts } from './cost-summary.js';
 export { criticalFirst, criticalFlips, outputsOf, representativeSample, shownFlipIds, sidePasses, type OutputSample } from './flip-samples.js';
 export { historyFigures, type HistoryFigures, type HistoryOptions, type HistoryPoint, type HistorySeries, type HistoryStep } from './history.js';

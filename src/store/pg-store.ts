@@ -13,6 +13,7 @@ import { sqlTokens } from './access-tokens.js';
 import { sqlRateLimits } from './rate-limit-figures.js';
 import { pgProduction } from './production-pg.js';
 import { resultPageFromRaw, resultPageSql } from './result-pages.js';
+import { caseTallyFromRaw, caseTallySql, resultGroupFromRow, runFigureSql, TimingFold } from './run-figures.js';
 import {
   RESULT_COLUMNS,
   RESULT_WRITE_COLUMNS,
@@ -29,7 +30,20 @@ import {
   runValues,
   type Row,
 } from './rows.js';
-import type { AppliedMigration, CachedResponse, CaseKey, CaseRow, ResultPageQuery, ResultQuery, ResultRow, RunRecord, RunStatus, Store } from './types.js';
+import type {
+  AppliedMigration,
+  CachedResponse,
+  CaseKey,
+  CaseRow,
+  CaseTally,
+  ResultPageQuery,
+  RunFigureRows,
+  ResultQuery,
+  ResultRow,
+  RunRecord,
+  RunStatus,
+  Store,
+} from './types.js';
 
 export { redactUrl };
 
@@ -182,6 +196,10 @@ export class PgStore implements Store {
       });
     },
     list: async (runId: string) => (await this.db.query('SELECT * FROM cases WHERE run_id = $1 ORDER BY seq', [runId])).rows.map(caseFromRow),
+    get: async (runId: string, caseId: string) => {
+      const row = (await this.db.query('SELECT * FROM cases WHERE run_id = $1 AND case_id = $2', [runId, caseId])).rows[0];
+      return row ? caseFromRow(row) : undefined;
+    },
     keys: (runId: string): AsyncIterable<CaseKey> => this.listCaseKeys(runId),
   };
 
@@ -246,6 +264,48 @@ export class PgStore implements Store {
         return resultPageFromRaw(total, (await this.pool.query<unknown[]>({ ...sql.page, rowMode: 'array' })).rows);
       } catch (error) {
         throw pgFailure(error, this.url);
+      }
+    },
+    // The run page's figures (issue #22): the SQL is shared with SQLite (run-figures.ts).
+    figures: async (runId: string): Promise<RunFigureRows> => {
+      const sql = runFigureSql(POSTGRES_SQL, runId);
+      const groups = (await this.db.query(sql.groups.text, sql.groups.values)).rows.map(resultGroupFromRow);
+      const caseTags = (await this.db.query(sql.tags.text, sql.tags.values)).rows.map((r) => ({
+        tagsJson: r.tags_json as string,
+        cases: Number(r.cases),
+        clustered: Number(r.clustered),
+      }));
+      const failedChecks = (await this.db.query(sql.failedChecks.text, sql.failedChecks.values)).rows.map((r) => r.name as string);
+      const timings = new TimingFold();
+      // Numbers only (three per answered result): read in one go, as results.latencies does.
+      try {
+        await this.ready;
+        for (const [variantId, latency, ttft] of (await this.pool.query<unknown[]>({ ...sql.timings, rowMode: 'array' })).rows)
+          timings.add(variantId, latency, ttft);
+      } catch (error) {
+        throw pgFailure(error, this.url);
+      }
+      return { groups, caseTags, failedChecks: failedChecks.filter((n) => n !== null), timings: timings.result() };
+    },
+    // Keyset pages by case id (the primary key's order): a page of cases' tallies per query, flat in memory.
+    caseTallies: async (runId: string, onRow: (tally: CaseTally) => void) => {
+      let after: string | null = null;
+      for (;;) {
+        const sql = caseTallySql(POSTGRES_SQL, runId, { after, limit: PAGE });
+        let rows: unknown[][];
+        try {
+          await this.ready;
+          rows = (await this.pool.query<unknown[]>({ ...sql, rowMode: 'array' })).rows;
+        } catch (error) {
+          throw pgFailure(error, this.url);
+        }
+        // A page may end inside a case (its other variants on the next page): end it at the last whole case.
+        const full = rows.length === PAGE;
+        const lastCase = rows.length ? (rows[rows.length - 1][0] as string) : '';
+        const whole = full && rows.some((r) => r[0] !== lastCase) ? rows.filter((r) => r[0] !== lastCase) : rows;
+        for (const row of whole) onRow(caseTallyFromRaw(row));
+        if (!full) return;
+        after = whole[whole.length - 1][0] as string;
       }
     },
   };

@@ -3,6 +3,7 @@
 // reads (case order as stored, then case id, the run's variant order, repeat), with the total that matches.
 // Shared by both dialects; each store runs the two statements (sqlite-store.ts, pg-store.ts: `results.page`).
 import { RESULT_COLUMNS, resultFromRaw } from './rows.js';
+import { checkFailed, checkName, jsonElements, mayHaveFailedCheck } from './run-figures.js';
 import type { SqlDialect } from './sql-dialect.js';
 import type { ResultPage, ResultPageQuery } from './types.js';
 
@@ -25,6 +26,39 @@ function tagTest(dialect: SqlDialect, param: string): string {
     : `c.tags_json::jsonb @> jsonb_build_array(${param}::text)`;
 }
 
+/** Characters JSON.stringify escapes: a needle holding one cannot be looked for in the raw JSON text. */
+const JSON_ESCAPED = { test: (text: string): boolean => [...text].some((ch) => ch === '"' || ch === '\\' || ch < ' ' || /[\ud800-\udfff]/.test(ch)) };
+
+/** The failed-check, severity, label and text filters (the store-served form of the viewer's former index filters). */
+function detailFilters(dialect: SqlDialect, q: ResultPageQuery, bind: (v: unknown) => string): string[] {
+  const where: string[] = [];
+  const j = jsonElements(dialect, 'r.checks_json');
+  const failed = checkFailed(dialect, j.field('pass'));
+  const anyFailed = (extra: string) => `EXISTS (SELECT 1 FROM ${j.from} WHERE ${failed}${extra})`;
+  const critical = ` AND ${j.field('severity')} = 'critical'`;
+  if (q.failedCheck !== undefined) {
+    where.push(mayHaveFailedCheck(dialect, 'r.checks_json'), anyFailed(` AND ${checkName(j.field)} = ${bind(q.failedCheck)}`));
+  }
+  if (q.severity === 'critical') where.push(mayHaveFailedCheck(dialect, 'r.checks_json'), anyFailed(critical));
+  if (q.severity === 'normal') where.push(mayHaveFailedCheck(dialect, 'r.checks_json'), anyFailed(''), `NOT ${anyFailed(critical)}`);
+  if (q.labelled !== undefined) {
+    const labelled = `EXISTS (SELECT 1 FROM labels l WHERE l.run_id = r.run_id AND l.case_id = r.case_id AND l.variant_id = r.variant_id AND l.repeat_index = r.repeat_index)`;
+    where.push(q.labelled === 'yes' ? labelled : `NOT ${labelled}`);
+  }
+  if (q.text !== undefined) {
+    // SQLite lower-cases with JavaScript's toLowerCase (evalspec_lower, sqlite-store.ts), as the former index did.
+    const sqlite = dialect.insertionOrder === 'rowid';
+    const has = (column: string) => (sqlite ? `instr(evalspec_lower(${column}), ${bind(q.text)}) > 0` : `strpos(lower(${column}), ${bind(q.text)}) > 0`);
+    // Only a stored case's id matches (the index searched the stored cases' ids).
+    const either = [`(c.case_id IS NOT NULL AND ${has('r.case_id')})`, has('r.output'), has('r.error_message')];
+    // A check's reason: the raw JSON text first (cheap), the parsed reason after, when the needle reads the same in JSON.
+    const reason = `EXISTS (SELECT 1 FROM ${j.from} WHERE ${has(j.field('reason'))})`;
+    either.push(JSON_ESCAPED.test(q.text) ? reason : `(${has('r.checks_json')} AND ${reason})`);
+    where.push(`(${either.join(' OR ')})`);
+  }
+  return where;
+}
+
 export function resultPageSql(dialect: SqlDialect, runId: string, q: ResultPageQuery): ResultPageSql {
   // Parameters are bound in the order they appear in the text (SQLite's `?` are positional).
   const binder =
@@ -38,6 +72,7 @@ export function resultPageSql(dialect: SqlDialect, runId: string, q: ResultPageQ
     if (q.outcome === 'fail') where.push('r.pass = 0');
     if (q.outcome === 'error') where.push(`r.error_class IS NOT NULL AND r.error_class <> ''`);
     if (q.segment !== undefined) where.push(tagTest(dialect, bind(q.segment)));
+    where.push(...detailFilters(dialect, q, bind));
     return `FROM results r LEFT JOIN cases c ON c.run_id = r.run_id AND c.case_id = r.case_id WHERE ${where.join(' AND ')}`;
   };
   const countValues: unknown[] = [];

@@ -174,6 +174,17 @@ export interface ResultPageQuery {
   outcome?: 'pass' | 'fail' | 'error';
   /** A case tag the result's case must carry. */
   segment?: string;
+  /** The name (metric, else type) of a check the result failed. */
+  failedCheck?: string;
+  /** critical: a failed check is critical; normal: checks failed, none critical. */
+  severity?: 'critical' | 'normal';
+  /** yes: some labeller labelled the result; no: none did. */
+  labelled?: 'yes' | 'no';
+  /**
+   * Text the result's output, error message or a check's reason contains, or its stored case's id, ignoring case
+   * (JavaScript's toLowerCase on SQLite; PostgreSQL's lower()). Give it already lower-cased.
+   */
+  text?: string;
   offset: number;
   limit: number;
 }
@@ -182,6 +193,57 @@ export interface ResultPageQuery {
 export interface ResultPage {
   total: number;
   rows: (ResultRow & { tags: string[] })[];
+}
+
+/** The sums of a run's results of one variant whose cases carry the same tags (run-figures.ts). */
+export interface ResultGroup {
+  variantId: string;
+  /** The case's tags as stored (a JSON array); null for results whose case is not stored. */
+  tagsJson: string | null;
+  results: number;
+  passed: number;
+  failed: number;
+  errors: number;
+  cached: number;
+  scoreSum: number;
+  scored: number;
+  /** Sums over results with known input tokens (output tokens of those results, unknown as 0). */
+  inputTokens: number;
+  outputTokens: number;
+  tokensKnown: number;
+  /** The sum of the known costs (see unpriced). */
+  costSum: number;
+  /** Answered, not cached, cost unknown. */
+  unpriced: number;
+  /** Distinct cases. */
+  cases: number;
+  errorClasses: string[];
+  /** Streamed answered calls with latency, tokens and ttft known: output tokens and ms after the first token. */
+  decodeTokens: number;
+  decodeMs: number;
+}
+
+/** The run page's figures from the store (results.figures): no row per result. */
+export interface RunFigureRows {
+  groups: ResultGroup[];
+  /** The stored cases grouped by their tags (JSON array as stored): how many, how many with a cluster. */
+  caseTags: { tagsJson: string; cases: number; clustered: number }[];
+  /** Names (metric, else type) of every check some result failed. */
+  failedChecks: string[];
+  /** Per variant, sorted ascending: latencies and times to first token of answered calls. */
+  timings: { variantId: string; latencies: Float64Array; ttfts: Float64Array }[];
+}
+
+/** One case × variant of a run: its results and passes, its case's tags and cluster (results.caseTallies). */
+export interface CaseTally {
+  caseId: string;
+  variantId: string;
+  total: number;
+  passed: number;
+  /** Whether the case is stored (a result can outlive its case row). */
+  stored: boolean;
+  tags: string[];
+  cluster: string | null;
 }
 // --- end viewer result pages ---
 
@@ -314,6 +376,8 @@ export interface Store {
   cases: {
     putMany(runId: string, cases: CaseRow[]): Promise<void>;
     list(runId: string): Promise<CaseRow[]>;
+    /** One stored case (the viewer's case page), or undefined. */
+    get(runId: string, caseId: string): Promise<CaseRow | undefined>;
     /**
      * The cases of a run without their variables and description, streamed in stored order: what per-case
      * statistics need (ids, hashes, tags, clusters), in memory one row at a time however many cases there are.
@@ -337,6 +401,10 @@ export interface Store {
     latencies(runId: string, variantId: string): Promise<number[]>;
     /** One page of a run's results for the viewer's table, filtered and ordered by SQL (result-pages.ts, issue #22). */
     page(runId: string, query: ResultPageQuery): Promise<ResultPage>;
+    /** The viewer's run page figures by SQL aggregates (run-figures.ts): sums per variant × case tags, no row per result. */
+    figures(runId: string): Promise<RunFigureRows>;
+    /** Per case × variant tallies in the run's case order, handed to `onRow` (run-figures.ts). */
+    caseTallies(runId: string, onRow: (tally: CaseTally) => void): Promise<void>;
   };
   labels: {
     /** Insert or replace by (run, case, variant, repeat, labeller); an undefined `preference` keeps the stored one. */

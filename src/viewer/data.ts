@@ -13,6 +13,7 @@ import { RunIndexCache, type IndexedResult, type RunIndex } from './run-index.js
 import { keyOf, pageFromStore, previewOf } from './result-pages.js';
 import { pairCases } from './compare.js';
 import { fromReportSegments, heatmapFromIndex } from './heatmap.js';
+import { runPageFigures, type RunPageFigures } from './run-page-figures.js';
 import {
   DEFAULT_ERROR_TAGS,
   type CaseResponse,
@@ -45,6 +46,8 @@ async function liveState(store: Store, run: RunRecord): Promise<Pick<RunListItem
   return { state, resume: state === 'interrupted' ? resumeCommand(run.id) : null };
 }
 const MAX_PAGE = 500;
+/** How long the figures of a run still being written are reused. */
+const LIVE_MAX_AGE_MS = 1500;
 
 export class NotFound extends Error {}
 export class BadRequest extends Error {}
@@ -77,8 +80,13 @@ export class ViewerData {
   private reports = new Map<string, { key: string; report: RunReport }>();
   private pendingReports = new Map<string, Promise<RunReport>>();
   private headlines = new Map<string, { key: string; variants: RunListItem['variants'] }>();
+  /** The run page's figures by run (a few; a run still being written is recomputed after LIVE_MAX_AGE_MS). */
+  private pages = new Map<string, { key: string; at: number; figures: Promise<RunPageFigures> }>();
 
-  /** `pageFromStore: false` serves every results page from the in-memory index (the former path; tests compare the two). */
+  /**
+   * `pageFromStore: false` serves the run page and every results page from the former in-memory index of every result
+   * (the reference the store's queries are compared with in tests); the viewer never builds it.
+   */
   constructor(
     readonly store: Store,
     private pageFromStore = true,
@@ -122,7 +130,7 @@ export class ViewerData {
       const pricing = runPricing(run);
       let costs = new Map(run.variants.map((v) => [v.id, costsOfAggregate(pricing, aggregates.get(v.id), v.id)]));
       if ([...costs.values()].some((c) => c === undefined))
-        costs = new Map(summarize(await this.loadIndex(run.id)).map((v) => [v.id, { paidUsd: v.costUsd, listUsd: v.listCostUsd }]));
+        costs = new Map((await this.figures(run)).summary.map((v) => [v.id, { paidUsd: v.costUsd, listUsd: v.listCostUsd }]));
       variants = run.variants.map((v) => {
         const a = aggregates.get(v.id);
         const cost: CostFigures = costs.get(v.id) ?? { paidUsd: null, listUsd: null };
@@ -137,7 +145,7 @@ export class ViewerData {
         };
       });
     } else {
-      variants = summarize(await this.loadIndex(run.id)).map((v) => ({
+      variants = (await this.figures(run)).summary.map((v) => ({
         id: v.id,
         model: v.model,
         cases: v.cases,
@@ -197,27 +205,36 @@ export class ViewerData {
     return index;
   }
 
+  /** The run page's summary, heatmap and facets from the store's aggregates, cached (finished runs) or briefly (running). */
+  private figures(run: RunRecord): Promise<RunPageFigures> {
+    const key = `${run.status}\u0000${run.endedAt}`;
+    const cached = this.pages.get(run.id);
+    if (cached && cached.key === key && (FINAL.has(run.status) || Date.now() - cached.at < LIVE_MAX_AGE_MS)) return cached.figures;
+    const figures = runPageFigures(this.store, run);
+    this.pages.set(run.id, { key, at: Date.now(), figures });
+    figures.catch(() => this.pages.delete(run.id));
+    while (this.pages.size > 16) this.pages.delete(this.pages.keys().next().value as string);
+    return figures;
+  }
+
   async run(runId: string): Promise<RunResponse> {
-    const index = await this.loadIndex(runId);
+    const stored = await this.store.runs.get(runId);
+    if (!stored) throw new NotFound(`no run ${runId}`);
     const labels = (await this.store.labels.list(runId)).length;
-    let base = index.derived.get('run') as RunPage | undefined;
-    if (!base) index.derived.set('run', (base = this.runPage(index)));
-    // Not cached: a running run's process may die at any moment (the index of a started run is reused a while).
-    const stored = (await this.store.runs.get(runId)) ?? index.run;
+    let base: RunPage;
+    if (this.pageFromStore) {
+      base = { ...this.runHead(stored), ...(await this.figures(stored)) };
+    } else {
+      const index = await this.loadIndex(runId);
+      base = index.derived.get('run') as RunPage;
+      if (!base) index.derived.set('run', (base = this.runPage(index)));
+    }
+    // Not cached: a running run's process may die at any moment.
     return { ...base, run: { ...base.run, status: stored.status, ...(await liveState(this.store, stored)) }, labels };
   }
 
-  private runPage(index: RunIndex): RunPage {
-    const run = index.run;
-    const checks = new Set<string>();
-    const errorClasses = new Set<string>();
-    const tagCounts = new Map<string, number>();
-    for (const c of index.cases.values()) for (const t of c.tags) tagCounts.set(t, (tagCounts.get(t) ?? 0) + 1);
-    for (const r of index.results) {
-      for (const c of r.failedChecks) checks.add(c);
-      if (r.errorClass) errorClasses.add(r.errorClass);
-    }
-    const segments = [...tagCounts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([t]) => t);
+  /** The run page's description of the run (what the figures do not hold). */
+  private runHead(run: RunRecord): Omit<RunPage, keyof RunPageFigures> {
     const suiteTags = (run.config as { error_tags?: unknown }).error_tags;
     const fromSuite = Array.isArray(suiteTags) && suiteTags.every((t) => typeof t === 'string') && suiteTags.length > 0;
     return {
@@ -234,6 +251,25 @@ export class ViewerData {
         gitCommit: run.gitCommit,
         gitBranch: run.gitBranch,
       },
+      errorTags: fromSuite ? (suiteTags as string[]) : DEFAULT_ERROR_TAGS,
+      errorTagsFromSuite: fromSuite,
+    };
+  }
+
+  /** The former run page from the in-memory index (the reference path). */
+  private runPage(index: RunIndex): RunPage {
+    const run = index.run;
+    const checks = new Set<string>();
+    const errorClasses = new Set<string>();
+    const tagCounts = new Map<string, number>();
+    for (const c of index.cases.values()) for (const t of c.tags) tagCounts.set(t, (tagCounts.get(t) ?? 0) + 1);
+    for (const r of index.results) {
+      for (const c of r.failedChecks) checks.add(c);
+      if (r.errorClass) errorClasses.add(r.errorClass);
+    }
+    const segments = [...tagCounts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([t]) => t);
+    return {
+      ...this.runHead(run),
       summary: summarize(index),
       heatmap: heatmapFromIndex(index, segments.slice(0, 40)),
       facets: {
@@ -242,8 +278,6 @@ export class ViewerData {
         segments,
         errorClasses: [...errorClasses].sort(),
       },
-      errorTags: fromSuite ? (suiteTags as string[]) : DEFAULT_ERROR_TAGS,
-      errorTagsFromSuite: fromSuite,
       results: index.results.length,
     };
   }
@@ -262,10 +296,8 @@ export class ViewerData {
   async results(runId: string, f: ResultFilter): Promise<ResultsResponse> {
     const offset = Math.max(0, f.offset ?? 0);
     const limit = Math.min(MAX_PAGE, Math.max(1, f.limit ?? 100));
-    // Variant, outcome and segment filters (the table's first pages): a page of SQL on the store, no index of every
-    // result (issue #22). Failed check, severity, labelled and text search still filter the in-memory index.
-    const byStore = this.pageFromStore && !f.check && !f.severity && !f.labelled && !(f.q && f.q.trim());
-    if (!byStore) return this.resultsFromIndex(runId, f, offset, limit);
+    // Every filter is SQL on the store (issue #22): a page at a time, no index of every result.
+    if (!this.pageFromStore) return this.resultsFromIndex(runId, f, offset, limit);
     const run = await this.store.runs.get(runId);
     if (!run) throw new NotFound(`no run ${runId}`);
     return pageFromStore(this.store, run, f, { offset, limit }, await this.labelMap(runId));
@@ -322,12 +354,11 @@ export class ViewerData {
   async caseDetail(runId: string, caseId: string): Promise<CaseResponse> {
     const run = await this.store.runs.get(runId);
     if (!run) throw new NotFound(`no run ${runId}`);
-    const index = await this.loadIndex(runId);
     const results: ResultRow[] = [];
     for await (const r of this.store.results.list(runId, { caseId })) results.push(r);
-    const info = index.cases.get(caseId);
-    if (!info && results.length === 0) throw new NotFound(`no case ${caseId} in run ${runId}`);
-    const caseRow = index.caseRows.get(caseId) ?? null;
+    // The one case row (an index lookup), not every case of the run.
+    const caseRow = (await this.store.cases.get(runId, caseId)) ?? null;
+    if (!caseRow && results.length === 0) throw new NotFound(`no case ${caseId} in run ${runId}`);
     const order = new Map(run.variants.map((v, i) => [v.id, i]));
     results.sort((a, b) => (order.get(a.variantId) ?? 1e9) - (order.get(b.variantId) ?? 1e9) || a.repeat - b.repeat);
     const labels = await this.store.labels.list(runId, { caseId });

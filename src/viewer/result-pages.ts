@@ -1,5 +1,6 @@
-// The results table's pages served by SQL on the store (issue #22): variant, outcome and segment filters, the
-// run's order, LIMIT/OFFSET (store results.page, both dialects), so the table needs no index of every result.
+// The results table's pages served by SQL on the store (issue #22): variant, outcome, segment, failed check,
+// severity, labelled and text filters, the run's order, LIMIT/OFFSET (store results.page, both dialects), so the
+// table needs no index of every result.
 // Rows are the ones the in-memory index path (data.ts) answers, field for field (test/viewer/result-pages).
 import type { RunRecord, Store } from '../store/index.js';
 import { indexedResult, type IndexedResult } from './run-index.js';
@@ -16,7 +17,15 @@ export const keyOf = (r: { caseId: string; variantId: string; repeat: number }) 
 export async function pageFromStore(
   store: Store,
   run: RunRecord,
-  f: { variant?: string; outcome?: 'pass' | 'fail' | 'error'; segment?: string },
+  f: {
+    variant?: string;
+    outcome?: 'pass' | 'fail' | 'error';
+    segment?: string;
+    check?: string;
+    severity?: 'critical' | 'normal';
+    labelled?: 'yes' | 'no';
+    q?: string;
+  },
   window: { offset: number; limit: number },
   labels: ReadonlyMap<string, LabelRecord>,
 ): Promise<ResultsResponse> {
@@ -25,6 +34,11 @@ export async function pageFromStore(
     variantId: f.variant || undefined,
     outcome: f.outcome,
     segment: f.segment || undefined,
+    failedCheck: f.check || undefined,
+    severity: f.severity,
+    labelled: f.labelled,
+    // Lower-cased here, as the former index did (JavaScript's toLowerCase): the store compares with its lower-cased text.
+    text: f.q && f.q.trim() ? f.q.trim().toLowerCase() : undefined,
     ...window,
   });
   const rows = page.rows.map((r) => {

@@ -1,14 +1,12 @@
 // The run page's results table paged by SQL on the store (issue #22) answers exactly what the former in-memory
-// index answered: the same rows (fields, previews, labels) and totals for every filter the store serves, at
-// several offsets and limits. Both paths read the same small store (test/store/result-pages-fixture.ts).
-import { afterAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { openStore, type Store } from '../../src/store/index.js';
+// index answered: the same rows (fields, previews, labels) and totals for every filter (variant, outcome, segment,
+// failed check, severity, labelled, text), at several offsets and limits; and the run page's summary, heatmap and
+// facets from the store's aggregates equal the index's. Both paths read the same small store
+// (test/store/result-pages-fixture.ts), on SQLite and PostgreSQL.
+import { expect, it } from 'vitest';
 import { ViewerData, type ResultFilter } from '../../src/viewer/data.js';
-import { cleanupTempDirs, tempDir } from '../helpers/cli.js';
+import { testAllStores } from '../store/all-stores.js';
 import { RUN_ID, writeFixture } from '../store/result-pages-fixture.js';
-
-afterAll(cleanupTempDirs);
 
 const FILTERS: ResultFilter[] = [
   {},
@@ -19,20 +17,35 @@ const FILTERS: ResultFilter[] = [
   { segment: 'segment:x' },
   { segment: 'segment:y', outcome: 'pass' },
   { segment: 'segment:none' },
+  { check: 'contains' },
+  { check: 'contains', variant: 'zeta' },
+  { check: 'tone' },
+  { check: 'nope' },
+  { severity: 'critical' },
+  { severity: 'normal' },
+  { severity: 'normal', segment: 'segment:y' },
+  { labelled: 'yes' },
+  { labelled: 'no' },
+  { labelled: 'no', outcome: 'pass' },
+  // Case id (stored cases), output, error message, a check's reason; ignoring case; nothing.
+  { q: 'C-B' },
+  { q: 'TIMED out' },
+  { q: 'xxxxxxxxxxxx' },
+  { q: 'ok' },
+  { q: 'zeta/1' },
+  { q: 'lost' },
+  { q: '"' },
+  { q: 'no such text' },
+  { q: 'c-a', check: 'contains', severity: 'critical' },
 ];
 const WINDOWS = [{}, { offset: 0, limit: 1 }, { offset: 3, limit: 4 }, { offset: 11, limit: 5 }, { offset: 40, limit: 10 }];
 
-describe('viewer result pages from the store', () => {
-  const stores: Store[] = [];
+testAllStores('viewer result pages from the store', (ctx) => {
   const open = async () => {
-    const store = await openStore(join(tempDir('vw-pages-'), 'store.db'));
-    stores.push(store);
+    const store = await ctx.open();
     await writeFixture(store);
     return store;
   };
-  afterAll(async () => {
-    for (const s of stores) await s.close();
-  });
 
   it('equal the in-memory index for every store-served filter and window', async () => {
     const s = await open();
@@ -54,8 +67,32 @@ describe('viewer result pages from the store', () => {
     expect(long.preview).toBe(`c-b/alpha/1 ${'x'.repeat(188)}…`);
     const labelled = all.rows.find((r) => r.caseId === 'c-b' && r.variantId === 'zeta' && r.repeat === 0)!;
     expect([labelled.label, labelled.labelTag]).toEqual(['fail', 'wrong']);
+    // The filters are not vacuous either: each keeps some results and drops others.
+    const totals = async (f: ResultFilter) => (await fromStore.results(RUN_ID, f)).total;
+    expect(await totals({ check: 'contains' })).toBe(5);
+    expect([await totals({ severity: 'critical' }), await totals({ severity: 'normal' })]).toEqual([2, 3]);
+    expect([await totals({ labelled: 'yes' }), await totals({ labelled: 'no' })]).toEqual([2, 10]);
+    expect([await totals({ q: 'C-B' }), await totals({ q: 'TIMED out' }), await totals({ q: 'ok' })]).toEqual([4, 1, 11]);
     // The store path builds no index of the run.
     expect(fromStore.index['entries'].size).toBe(0);
+  });
+
+  it('serves the run page (summary, heatmap, facets) from aggregates, equal to the index', async () => {
+    const s = await open();
+    const fromStore = await new ViewerData(s).run(RUN_ID);
+    const fromIndex = await new ViewerData(s, false).run(RUN_ID);
+    expect(fromStore).toEqual(fromIndex);
+    expect(fromStore.facets).toEqual({
+      variants: expect.any(Array),
+      checks: ['contains'],
+      segments: ['segment:x', 'segment:y'],
+      errorClasses: ['timeout'],
+    });
+    expect(fromStore.results).toBe(12);
+    expect(fromStore.summary.map((v) => [v.id, v.cases, v.passed, v.failed, v.errors])).toEqual([
+      ['zeta', 4, 2, 3, 1],
+      ['alpha', 3, 4, 2, 0],
+    ]);
   });
 
   it('labels a stored result without indexing the run, and refuses one that is not stored', async () => {
