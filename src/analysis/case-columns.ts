@@ -6,8 +6,25 @@ import type { CaseOutcome, CheckFilter } from '../stats/index.js';
 
 type Severity = 'normal' | 'critical';
 
+/**
+ * Per-case counts (results, passes, judged checks): a byte each while no count can pass 255, which holds when the
+ * run's repeats are fewer (a count is at most the number of distinct repeat indices), else four bytes. At 1M
+ * case × variant slots the seven count columns take 7 MB instead of 28.
+ */
+export type Counts = Uint8Array | Int32Array;
+
+/** The count column type for a run of `repeat` repeats. */
+export function countsFor(repeat: number): new (n: number) => Counts {
+  return repeat < 255 ? Uint8Array : Int32Array;
+}
+
+/** A copy of `counts` in four-byte slots (a result with a repeat index past the run's repeats was met). */
+export function widened(counts: Counts): Int32Array {
+  return counts instanceof Int32Array ? counts : Int32Array.from(counts);
+}
+
 /** Doubles a typed array's capacity until it holds `size` slots, keeping its values. */
-function grown<T extends Int32Array | Float64Array>(array: T, size: number): T {
+function grown<T extends Counts | Float64Array>(array: T, size: number): T {
   if (array.length >= size) return array;
   let capacity = Math.max(16, array.length);
   while (capacity < size) capacity *= 2;
@@ -18,33 +35,53 @@ function grown<T extends Int32Array | Float64Array>(array: T, size: number): T {
 
 interface MetricColumn {
   sum: Float64Array;
-  n: Int32Array;
+  n: Counts;
 }
 interface CheckColumn {
-  judged: Int32Array;
-  failed: Int32Array;
+  judged: Counts;
+  failed: Counts;
 }
 
 /** One variant's columns, indexed by case index. */
 export class VariantColumns {
-  results: Int32Array;
-  passed: Int32Array;
-  errored: Int32Array;
+  results: Counts;
+  passed: Counts;
+  errored: Counts;
   scoreSum: Float64Array;
-  scored: Int32Array;
+  scored: Counts;
   /** The repeat reducer's pass value per case, when it is not the pass share (see finish()). */
   passValue: Float64Array | null = null;
   readonly metrics = new Map<string, MetricColumn>();
   readonly checks: Record<Severity, Map<string, CheckColumn>> = { normal: new Map(), critical: new Map() };
   private capacity: number;
+  private Counts: new (n: number) => Counts;
 
-  constructor(capacity: number) {
+  /** `repeat`: the run's repeats (count columns are bytes below 255, see Counts). */
+  constructor(capacity: number, repeat = Infinity) {
     this.capacity = Math.max(16, capacity);
-    this.results = new Int32Array(this.capacity);
-    this.passed = new Int32Array(this.capacity);
-    this.errored = new Int32Array(this.capacity);
+    this.Counts = countsFor(repeat);
+    this.results = new this.Counts(this.capacity);
+    this.passed = new this.Counts(this.capacity);
+    this.errored = new this.Counts(this.capacity);
     this.scoreSum = new Float64Array(this.capacity);
-    this.scored = new Int32Array(this.capacity);
+    this.scored = new this.Counts(this.capacity);
+  }
+
+  /** Four-byte counts from now on: a result's repeat index is past the run's repeats, so a byte may not hold. */
+  widen(): void {
+    if (this.Counts === Int32Array) return;
+    this.Counts = Int32Array;
+    this.results = widened(this.results);
+    this.passed = widened(this.passed);
+    this.errored = widened(this.errored);
+    this.scored = widened(this.scored);
+    for (const m of this.metrics.values()) m.n = widened(m.n);
+    for (const severity of ['normal', 'critical'] as const) {
+      for (const c of this.checks[severity].values()) {
+        c.judged = widened(c.judged);
+        c.failed = widened(c.failed);
+      }
+    }
   }
 
   /** Make room for case index `index` (cases met in results but not stored with the run). */
@@ -71,13 +108,13 @@ export class VariantColumns {
 
   metric(name: string): MetricColumn {
     let m = this.metrics.get(name);
-    if (!m) this.metrics.set(name, (m = { sum: new Float64Array(this.capacity), n: new Int32Array(this.capacity) }));
+    if (!m) this.metrics.set(name, (m = { sum: new Float64Array(this.capacity), n: new this.Counts(this.capacity) }));
     return m;
   }
 
   check(severity: Severity, name: string): CheckColumn {
     let c = this.checks[severity].get(name);
-    if (!c) this.checks[severity].set(name, (c = { judged: new Int32Array(this.capacity), failed: new Int32Array(this.capacity) }));
+    if (!c) this.checks[severity].set(name, (c = { judged: new this.Counts(this.capacity), failed: new this.Counts(this.capacity) }));
     return c;
   }
 }

@@ -103,7 +103,7 @@ export async function loadCaseTable(
   const caseIndex = new Map(cases.map((c, i) => [c.id, i]));
   options.onCases?.(cases.length);
   const variantIndex = new Map(run.variants.map((v, i) => [v.id, i]));
-  const columns = run.variants.map(() => new VariantColumns(cases.length));
+  const columns = run.variants.map(() => new VariantColumns(cases.length, run.repeat));
   const perResult = new ResultChecks();
   await store.results.scan(run.id, { slim: true }, (r) => {
     const v = variantIndex.get(r.variantId);
@@ -119,6 +119,7 @@ export async function loadCaseTable(
     }
     options.onRow?.(r, c);
     const t = columns[v];
+    if (r.repeat >= run.repeat) t.widen();
     t.ensure(c);
     t.results[c]++;
     if (r.errorClass) {

@@ -6,8 +6,9 @@ import type { RepeatReducer } from '../suite/index.js';
 import { StreamingTally, type CaseOutcome } from './selection-figures.js';
 import { reducedPassValue } from './repeat-reduction.js';
 import type { IndexedCaseMap } from './case-walk.js';
+import { countsFor, widened, type Counts } from './case-columns.js';
 
-function grown<T extends Int32Array | Float64Array | Uint8Array>(array: T, size: number): T {
+function grown<T extends Counts | Float64Array>(array: T, size: number): T {
   if (array.length >= size) return array;
   let capacity = Math.max(1024, array.length);
   while (capacity < size) capacity *= 2;
@@ -17,9 +18,9 @@ function grown<T extends Int32Array | Float64Array | Uint8Array>(array: T, size:
 }
 
 export class SelectionColumns {
-  results: Int32Array;
-  passed: Int32Array;
-  answered: Int32Array;
+  results: Counts;
+  passed: Counts;
+  answered: Counts;
   cost: Float64Array;
   costUnknown: Uint8Array;
   judge: Float64Array;
@@ -38,11 +39,12 @@ export class SelectionColumns {
   private latencyCount = 0;
   private latencyStart = new Int32Array(0);
 
-  /** `cases`: the expected number of cases (the columns grow past it when needed). */
-  constructor(cases = 0) {
-    this.results = new Int32Array(cases);
-    this.passed = new Int32Array(cases);
-    this.answered = new Int32Array(cases);
+  /** `cases`: the expected number of cases (the columns grow past it when needed); `repeat`: the run's (Counts). */
+  constructor(cases = 0, repeat = Infinity) {
+    const Counts = countsFor(repeat);
+    this.results = new Counts(cases);
+    this.passed = new Counts(cases);
+    this.answered = new Counts(cases);
     this.cost = new Float64Array(cases);
     this.costUnknown = new Uint8Array(cases);
     this.judge = new Float64Array(cases);
@@ -52,6 +54,13 @@ export class SelectionColumns {
     this.order = new Int32Array(cases);
     this.latencyValues = new Float64Array(cases);
     this.latencyCases = new Int32Array(cases);
+  }
+
+  /** Four-byte counts from now on (a result's repeat index is past the run's repeats). */
+  widen(): void {
+    this.results = widened(this.results);
+    this.passed = widened(this.passed);
+    this.answered = widened(this.answered);
   }
 
   /** Make room for case index c and record it in the order when the variant meets it first. */

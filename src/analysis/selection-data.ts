@@ -103,7 +103,7 @@ export class SelectionAccumulator {
   ) {
     this.pricing = runPricing(run);
     this.totals = new Map(run.variants.map((v) => [v.id, new CostTotals(this.pricing, v.id)]));
-    this.columns = new Map(run.variants.map((v) => [v.id, new SelectionColumns(cases)]));
+    this.columns = new Map(run.variants.map((v) => [v.id, new SelectionColumns(cases, this.run.repeat)]));
   }
 
   /**
@@ -121,7 +121,7 @@ export class SelectionAccumulator {
 
   /** Size the columns for this many cases (before the first add). */
   reserve(cases: number): void {
-    this.columns = new Map(this.run.variants.map((v) => [v.id, new SelectionColumns(cases)]));
+    this.columns = new Map(this.run.variants.map((v) => [v.id, new SelectionColumns(cases, this.run.repeat)]));
   }
 
   /** Fold one result; `caseIndex` is the case's index in a table shared with the caller (see finish). */
@@ -139,6 +139,7 @@ export class SelectionAccumulator {
       if (r.errorClass === null) for (const check of r.checks) if (judgeCostOf(check) !== undefined) this.judgeCosts = true;
       return;
     }
+    if (r.repeat >= this.run.repeat) t.widen();
     t.touch(c);
     t.results[c]++;
     if (r.pass === true) t.passed[c]++;
