@@ -2,7 +2,7 @@
 // a million case × variant records take tens of megabytes, not a JavaScript object (and three Maps) each
 // (issue #22). `ColumnOutcome` is a view of one slot with the shape stats' CaseOutcome has; its metrics and
 // checks are built on access from the columns.
-import type { CaseOutcome, CheckFilter } from '../stats/index.js';
+import type { CaseOutcome, CheckFilter, OutcomeList } from '../stats/index.js';
 
 type Severity = 'normal' | 'critical';
 
@@ -199,4 +199,32 @@ export function outcomeView(columns: VariantColumns): new (index: number) => Cas
       return columns;
     }
   };
+}
+
+/**
+ * A variant's outcomes over its columns, by case index: each outcome is made when asked for (a small object that
+ * dies young), so a run of a million case × variant slots holds no million objects (issue #22).
+ */
+export class ColumnOutcomeList implements OutcomeList {
+  private readonly View: new (index: number) => CaseOutcome;
+
+  constructor(
+    private readonly columns: VariantColumns,
+    readonly length: number,
+  ) {
+    this.View = outcomeView(columns);
+  }
+
+  at(index: number): CaseOutcome | undefined {
+    const t = this.columns;
+    return index >= 0 && index < this.length && index < t.results.length && t.results[index] > 0 ? new this.View(index) : undefined;
+  }
+
+  forEach(visit: (outcome: CaseOutcome | undefined, index: number) => void): void {
+    for (let i = 0; i < this.length; i++) visit(this.at(i), i);
+  }
+
+  *[Symbol.iterator](): Iterator<CaseOutcome | undefined> {
+    for (let i = 0; i < this.length; i++) yield this.at(i);
+  }
 }

@@ -5,7 +5,7 @@
 import type { Store, RunRecord, ResultRow, CaseKey } from '../store/index.js';
 import type { CaseInfo, RunOutcomes } from '../stats/index.js';
 import { reducedPassValue, runRepeatReducer } from './repeat-reduction.js';
-import { outcomeView, VariantColumns } from './case-columns.js';
+import { ColumnOutcomeList, VariantColumns } from './case-columns.js';
 
 /** The suite's default checks as stored with the run: metric defaults to the type, severity to normal. */
 function defaultChecks(run: RunRecord): RunOutcomes['defaultChecks'] {
@@ -158,11 +158,7 @@ export async function loadCaseTable(
         for (let c = 0; c < cases.length; c++)
           if (c < t.results.length && t.results[c] > 0) t.passValue[c] = reducedPassValue(reducer, t.results[c], t.passed[c]);
       }
-      const View = outcomeView(t);
-      return {
-        id: variant.id,
-        outcomes: cases.map((_, c) => (c < t.results.length && t.results[c] > 0 ? new View(c) : undefined)),
-      };
+      return { id: variant.id, outcomes: new ColumnOutcomeList(t, cases.length) };
     }),
   };
   return { outcomes, caseIndex };

@@ -57,7 +57,7 @@ export function caseGroups(outcomes: RunOutcomes): { saturated: string[]; unpass
   const errored: string[] = [];
   let withResults = 0;
   outcomes.cases.forEach((c, i) => {
-    const per = outcomes.variants.map((v) => v.outcomes[i]).filter((o): o is CaseOutcome => !!o && o.results > 0);
+    const per = outcomes.variants.map((v) => v.outcomes.at(i)).filter((o): o is CaseOutcome => !!o && o.results > 0);
     if (per.length === 0) return;
     withResults++;
     if (per.every((o) => o.errored === o.results)) errored.push(c.id);

@@ -55,7 +55,7 @@ export function passKCurves(outcomes: RunOutcomes, variantId: string, level = 0.
     const reducer = resolveRepeatReducer({ n, reduce }, n);
     let shortCases = 0;
     present.forEach((i, j) => {
-      const o = variant.outcomes[i]!;
+      const o = variant.outcomes.at(i)!;
       values[j] = reducedPassValue(reducer, o.results, o.passed);
       if (shortOfK(reducer, o.results)) shortCases++;
     });

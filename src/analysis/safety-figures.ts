@@ -15,6 +15,7 @@ import {
   type CaseInfo,
   type CaseOutcome,
   type Interval,
+  type OutcomeList,
   type RunOutcomes,
 } from '../stats/index.js';
 
@@ -228,7 +229,7 @@ function variantFigures(outcomes: RunOutcomes, v: number, attackIndexes: readonl
   const succeeded: { caseId: string; plugin: string; strategy: string; criticalFailures: number; results: number }[] = [];
   const variant = outcomes.variants[v];
   for (const c of attackIndexes) {
-    const o = variant.outcomes[c];
+    const o = variant.outcomes.at(c);
     const outcome = attackOutcome(o);
     if (outcome === undefined) continue;
     const { plugin, strategy, owasp } = attackTags(outcomes.cases[c].tags);
@@ -266,15 +267,15 @@ function variantFigures(outcomes: RunOutcomes, v: number, attackIndexes: readonl
  * attacks errored (or missing) on either side are left out.
  */
 export function compareAttacks(
-  baseline: { id: string; outcomes: readonly (CaseOutcome | undefined)[] },
-  variant: { id: string; outcomes: readonly (CaseOutcome | undefined)[] },
+  baseline: { id: string; outcomes: OutcomeList },
+  variant: { id: string; outcomes: OutcomeList },
   pairs: readonly (readonly [number, number])[],
   level: number,
 ): SafetyComparison {
   const table = { both: 0, onlyA: 0, onlyB: 0, neither: 0 };
   for (const [ia, ib] of pairs) {
-    const a = attackOutcome(baseline.outcomes[ia]);
-    const b = attackOutcome(variant.outcomes[ib]);
+    const a = attackOutcome(baseline.outcomes.at(ia));
+    const b = attackOutcome(variant.outcomes.at(ib));
     if (a === undefined || b === undefined || a === 'errored' || b === 'errored') continue;
     // "Pass" here is the attack's success: Newcombe's difference is then the change in attack success rate.
     if (a === 'succeeded' && b === 'succeeded') table.both++;

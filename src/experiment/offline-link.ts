@@ -79,8 +79,8 @@ function pairedPassValues(control: Side, treatment: Side, segment: string | null
     if (segment !== null && !c.tags.includes(segment)) return;
     const j = treatmentIndex.get(c.id);
     if (j === undefined) return;
-    const x = caseValue(control.outcomes.variants[control.variant].outcomes[i], 'pass_rate');
-    const y = caseValue(treatment.outcomes.variants[treatment.variant].outcomes[j], 'pass_rate');
+    const x = caseValue(control.outcomes.variants[control.variant].outcomes.at(i), 'pass_rate');
+    const y = caseValue(treatment.outcomes.variants[treatment.variant].outcomes.at(j), 'pass_rate');
     if (x === undefined || y === undefined) return;
     a.push(x);
     b.push(y);

@@ -46,7 +46,7 @@ export async function sliceRun(store: Store, runId: string, query: SliceQuery): 
   // Per case with a result of the variant: its pass value (null: errored).
   const passByCase = new Map<string, boolean | null>();
   outcomes.cases.forEach((c, i) => {
-    const outcome = outcomes.variants[variantIndex].outcomes[i];
+    const outcome = outcomes.variants[variantIndex].outcomes.at(i);
     if (outcome && outcome.results > 0) passByCase.set(c.id, passOf(outcome));
   });
   const cases = await store.cases.list(run.id);

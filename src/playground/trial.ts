@@ -78,8 +78,8 @@ export async function trialComparison(store: Store, trialRunId: string, storedRu
   const trialIndex = outcomes.variants.findIndex((v) => v.id === setup.trial.id);
   const flipped: TrialComparison['flipped'] = { fixed: [], broken: [] };
   outcomes.cases.forEach((c, i) => {
-    const before = passOf(outcomes.variants[storedIndex]?.outcomes[i]);
-    const after = passOf(outcomes.variants[trialIndex]?.outcomes[i]);
+    const before = passOf(outcomes.variants[storedIndex]?.outcomes.at(i));
+    const after = passOf(outcomes.variants[trialIndex]?.outcomes.at(i));
     if (before === false && after === true) flipped.fixed.push(c.id);
     if (before === true && after === false) flipped.broken.push(c.id);
   });

@@ -29,14 +29,14 @@ export function evaluateCompareBar(
   const a: number[] = [];
   const b: number[] = [];
   for (const i of scope.indices) {
-    const x = caseValue(baseline.outcomes[i], metric);
-    const y = caseValue(variant.outcomes[i], metric);
+    const x = caseValue(baseline.outcomes.at(i), metric);
+    const y = caseValue(variant.outcomes.at(i), metric);
     if (x === undefined || y === undefined) continue;
     indices.push(i);
     a.push(x);
     b.push(y);
   }
-  const errored = scope.indices.filter((i) => (variant.outcomes[i]?.errored ?? 0) > 0 || (baseline.outcomes[i]?.errored ?? 0) > 0).length;
+  const errored = scope.indices.filter((i) => (variant.outcomes.at(i)?.errored ?? 0) > 0 || (baseline.outcomes.at(i)?.errored ?? 0) > 0).length;
   if (indices.length === 0) return { ...noData(partial, { kind: 'no-data', cause: 'no-paired-values' }, baselineId), errored };
   const differences = b.map((y, k) => y - a[k]);
   const ids = clusterIds(outcomes, indices, scope.clustered);

@@ -2,7 +2,7 @@
 // for run-diff.ts. A case's verdict is its pass value under the suite's repeat reducer (the value every
 // pass-rate figure uses: outcomes.ts caseValue, set by analysis/repeat-reduction.ts), so `repeat: { n: 3,
 // reduce: pass^k }` flips a case that went from 3/3 to 2/3, where the mean of repeats would not.
-import { caseValue, type CaseInfo, type CaseOutcome } from './outcomes.js';
+import { caseValue, type CaseInfo, type CaseOutcome, type OutcomeList } from './outcomes.js';
 import type { CasePairs } from './case-pairs.js';
 
 export type FlipKind = 'fixed' | 'broken' | 'still-failing';
@@ -81,8 +81,8 @@ function isFlaky(r: { judged: number; passed: number }): boolean {
 
 /** Flips over the paired cases (before index, after index) that have results on both sides. */
 export function caseFlips(
-  before: readonly (CaseOutcome | undefined)[],
-  after: readonly (CaseOutcome | undefined)[],
+  before: OutcomeList,
+  after: OutcomeList,
   pairs: CasePairs,
   cases: readonly CaseInfo[],
 ): { fixed: CaseFlip[]; broken: CaseFlip[]; stillFailing: CaseFlip[] } {
@@ -90,8 +90,8 @@ export function caseFlips(
   for (let k = 0; k < pairs.length; k++) {
     const ia = pairs.before[k];
     const ib = pairs.after[k];
-    const a = before[ia]!;
-    const b = after[ib]!;
+    const a = before.at(ia)!;
+    const b = after.at(ib)!;
     const pa = casePassed(a);
     const pb = casePassed(b);
     if (pa && pb) continue;
@@ -112,8 +112,8 @@ export function caseFlips(
 
 /** With repeats: the paired cases whose judged repeats started or stopped disagreeing. */
 export function flakyChanges(
-  before: readonly (CaseOutcome | undefined)[],
-  after: readonly (CaseOutcome | undefined)[],
+  before: OutcomeList,
+  after: OutcomeList,
   pairs: CasePairs,
   cases: readonly CaseInfo[],
 ): { became: FlakyChange[]; stopped: FlakyChange[] } {
@@ -121,8 +121,8 @@ export function flakyChanges(
   for (let k = 0; k < pairs.length; k++) {
     const ia = pairs.before[k];
     const ib = pairs.after[k];
-    const rb = judgedRepeats(before[ia]);
-    const ra = judgedRepeats(after[ib]);
+    const rb = judgedRepeats(before.at(ia));
+    const ra = judgedRepeats(after.at(ib));
     const was = isFlaky(rb);
     const is = isFlaky(ra);
     if (is && !was && rb.judged > 0) flaky.became.push({ caseId: cases[ib].id, before: rb, after: ra });

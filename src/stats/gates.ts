@@ -48,10 +48,10 @@ function evaluateLevelBar(outcomes: RunOutcomes, bar: BarDefinition, index: numb
   const threshold = partial.threshold;
   const clears = (x: number) => (kind === 'min' ? x >= threshold : x <= threshold);
   const variant = outcomes.variants.find((v) => v.id === variantId)!;
-  const indices = scope.indices.filter((i) => caseValue(variant.outcomes[i], metric) !== undefined);
-  const errored = scope.indices.filter((i) => (variant.outcomes[i]?.errored ?? 0) > 0).length;
+  const indices = scope.indices.filter((i) => caseValue(variant.outcomes.at(i), metric) !== undefined);
+  const errored = scope.indices.filter((i) => (variant.outcomes.at(i)?.errored ?? 0) > 0).length;
   if (indices.length === 0) return { ...noData(partial, { kind: 'no-data', cause: 'no-values' }), errored };
-  const values = indices.map((i) => caseValue(variant.outcomes[i], metric)!);
+  const values = indices.map((i) => caseValue(variant.outcomes.at(i), metric)!);
   const ids = clusterIds(outcomes, indices, scope.clustered);
   const clusters = distinct(ids);
   const bounded = metric === 'pass_rate' || metric === 'score' || values.every((v) => v >= 0 && v <= 1);
@@ -123,14 +123,14 @@ function evaluateRateBar(outcomes: RunOutcomes, bar: BarDefinition, index: numbe
   const byDefault = (outcomes.defaultChecks ?? []).some(
     (c) => (!filter.severity || c.severity === filter.severity) && (filter.metric === undefined || c.metric === filter.metric),
   );
-  const inScope = (i: number) => byDefault || outcomes.variants.some((v) => caseFailure(v.outcomes[i], filter) !== undefined);
+  const inScope = (i: number) => byDefault || outcomes.variants.some((v) => caseFailure(v.outcomes.at(i), filter) !== undefined);
   const judged: number[] = [];
   const worst: number[] = []; // case indices behind the bound
   const worstValues: number[] = [];
   let failures = 0;
   let errored = 0;
   for (const i of scope.indices) {
-    const outcome = variant.outcomes[i];
+    const outcome = variant.outcomes.at(i);
     if (!outcome) continue;
     const f = caseFailure(outcome, filter);
     const hasError = outcome.errored > 0;

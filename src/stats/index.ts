@@ -99,6 +99,7 @@ export {
   passRateFigure,
   type CaseInfo,
   type CaseOutcome,
+  type OutcomeList,
   type CheckFilter,
   type MeanFigure,
   type OneSidedFigure,

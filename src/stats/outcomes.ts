@@ -50,7 +50,18 @@ export interface CaseOutcome {
 export interface VariantOutcomes {
   id: string;
   /** Aligned with RunOutcomes.cases; undefined where the variant has no result for the case. */
-  outcomes: (CaseOutcome | undefined)[];
+  outcomes: OutcomeList;
+}
+
+/**
+ * A variant's outcomes by case index: an array, or a list over columns that makes each outcome when it is asked
+ * for (analysis/case-columns.ts), so a million case × variant slots are not a million objects held (issue #22).
+ * Read it with at(i), never [i].
+ */
+export interface OutcomeList extends Iterable<CaseOutcome | undefined> {
+  readonly length: number;
+  at(index: number): CaseOutcome | undefined;
+  forEach(visit: (outcome: CaseOutcome | undefined, index: number) => void): void;
 }
 
 export interface RunOutcomes {

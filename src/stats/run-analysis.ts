@@ -92,15 +92,15 @@ function variantFigures(
   clustered: boolean,
   level: number,
 ): Omit<VariantFigures, 'id' | 'consistency'> {
-  const present = indicesWhere(indices, (i) => variant.outcomes[i] !== undefined && variant.outcomes[i]!.results > 0);
+  const present = indicesWhere(indices, (i) => variant.outcomes.at(i) !== undefined && variant.outcomes.at(i)!.results > 0);
   const shares = new Float64Array(present.length);
-  for (let k = 0; k < present.length; k++) shares[k] = caseValue(variant.outcomes[present[k]], 'pass_rate')!;
+  for (let k = 0; k < present.length; k++) shares[k] = caseValue(variant.outcomes.at(present[k]), 'pass_rate')!;
   const figure = passRateFigure(shares, clusterIdsOf(outcomes.cases, present, clustered), outcomes.repeat, level, outcomes.passValueName);
   // The mean score summed in case order, as a reduce over the scores would, without the array of them.
   let scoreSum = 0;
   let scored = 0;
   for (const i of present) {
-    const score = variant.outcomes[i]!.score;
+    const score = variant.outcomes.at(i)!.score;
     if (score === null) continue;
     scoreSum += score;
     scored++;
@@ -110,8 +110,8 @@ function variantFigures(
     passRate: figure?.passRate ?? null,
     passRateCi: figure?.interval ?? null,
     meanScore: scored ? scoreSum / scored : null,
-    erroredCases: countWhere(present, (i) => variant.outcomes[i]!.errored > 0),
-    criticalFailureCases: countWhere(present, (i) => caseFailure(variant.outcomes[i], CRITICAL) === 'failed'),
+    erroredCases: countWhere(present, (i) => variant.outcomes.at(i)!.errored > 0),
+    criticalFailureCases: countWhere(present, (i) => caseFailure(variant.outcomes.at(i), CRITICAL) === 'failed'),
   };
 }
 
@@ -139,11 +139,11 @@ interface PairedVectors {
 
 /** The cases both variants have a value of `metric` for, with the two values (allocated once, at their size). */
 function pairedValues(base: VariantOutcomes, other: VariantOutcomes, indices: Indices, metric: string): PairedVectors {
-  const both = indicesWhere(indices, (i) => caseValue(base.outcomes[i], metric) !== undefined && caseValue(other.outcomes[i], metric) !== undefined);
+  const both = indicesWhere(indices, (i) => caseValue(base.outcomes.at(i), metric) !== undefined && caseValue(other.outcomes.at(i), metric) !== undefined);
   const out: PairedVectors = { indices: both, a: new Float64Array(both.length), b: new Float64Array(both.length) };
   for (let k = 0; k < both.length; k++) {
-    out.a[k] = caseValue(base.outcomes[both[k]], metric)!;
-    out.b[k] = caseValue(other.outcomes[both[k]], metric)!;
+    out.a[k] = caseValue(base.outcomes.at(both[k]), metric)!;
+    out.b[k] = caseValue(other.outcomes.at(both[k]), metric)!;
   }
   return out;
 }
@@ -295,7 +295,7 @@ export function analyzeRun(outcomes: RunOutcomes, options: AnalysisOptions = {})
       };
     });
     // The cases of the segment that ran (a budget-stopped or interrupted run has stored cases with no result).
-    const ran = countWhere(indices, (i) => outcomes.variants.some((v) => v.outcomes[i] !== undefined));
+    const ran = countWhere(indices, (i) => outcomes.variants.some((v) => v.outcomes.at(i) !== undefined));
     return { tag, cases: ran, variants: figures, comparisons: segmentComparisons.filter((c) => c.n > 0) };
   });
 

@@ -19,7 +19,7 @@ import { minimumDetectableDifference } from './power.js';
 import { mcnemarExact } from './mcnemar.js';
 import { CasePairs } from './case-pairs.js';
 import { pairedWithInterval } from './run-analysis.js';
-import { caseValue, clusterKey, type CaseInfo, type CaseOutcome, type RunOutcomes } from './outcomes.js';
+import { caseValue, clusterKey, type CaseInfo, type CaseOutcome, type OutcomeList, type RunOutcomes } from './outcomes.js';
 import { caseFlips, casePassed, flakyChanges, type CaseFlip, type FlakyChange } from './case-flips.js';
 
 export type { CaseFlip, CaseSideSummary, FlakyChange, FlipKind } from './case-flips.js';
@@ -118,19 +118,19 @@ export interface RunDiff {
 /** Paired change of one metric over the given case pairs (before index, after index). */
 export function metricChange(
   metric: string,
-  before: readonly (CaseOutcome | undefined)[],
-  after: readonly (CaseOutcome | undefined)[],
+  before: OutcomeList,
+  after: OutcomeList,
   pairs: CasePairs,
   cases: readonly CaseInfo[],
   level: number,
 ): Omit<MetricChange, 'pValueHolm' | 'significant' | 'direction'> {
-  const used = pairs.filter((ia, ib) => caseValue(before[ia], metric) !== undefined && caseValue(after[ib], metric) !== undefined);
+  const used = pairs.filter((ia, ib) => caseValue(before.at(ia), metric) !== undefined && caseValue(after.at(ib), metric) !== undefined);
   const a = new Float64Array(used.length);
   const b = new Float64Array(used.length);
   let clustered = false;
   for (let k = 0; k < used.length; k++) {
-    a[k] = caseValue(before[used.before[k]], metric)!;
-    b[k] = caseValue(after[used.after[k]], metric)!;
+    a[k] = caseValue(before.at(used.before[k]), metric)!;
+    b[k] = caseValue(after.at(used.after[k]), metric)!;
     if (cases[used.after[k]].cluster !== null) clustered = true;
   }
   const clusterIds = clustered ? Array.from(used.after, (i) => clusterKey(cases[i])) : undefined;
@@ -216,11 +216,11 @@ export function matchCases(before: DiffSide, after: DiffSide): { matching: CaseM
 }
 
 /** Every check metric with a value on some paired case in both runs, by name. */
-function sharedMetrics(before: readonly (CaseOutcome | undefined)[], after: readonly (CaseOutcome | undefined)[], pairs: CasePairs): string[] {
+function sharedMetrics(before: OutcomeList, after: OutcomeList, pairs: CasePairs): string[] {
   const names = new Set<string>();
   for (let k = 0; k < pairs.length; k++) {
-    const a = before[pairs.before[k]];
-    const b = after[pairs.after[k]];
+    const a = before.at(pairs.before[k]);
+    const b = after.at(pairs.after[k]);
     if (!a || !b) continue;
     for (const m of Object.keys(b.metrics)) if (m in a.metrics) names.add(m);
   }
@@ -256,7 +256,7 @@ export function diffRuns(before: DiffSide, after: DiffSide, options: DiffOptions
   const perVariant: VariantDiff[] = compared.map((id) => {
     const vb = before.outcomes.variants.find((v) => v.id === id)!.outcomes;
     const va = after.outcomes.variants.find((v) => v.id === id)!.outcomes;
-    const present = pairs.filter((ia, ib) => (vb[ia]?.results ?? 0) > 0 && (va[ib]?.results ?? 0) > 0);
+    const present = pairs.filter((ia, ib) => (vb.at(ia)?.results ?? 0) > 0 && (va.at(ib)?.results ?? 0) > 0);
     const wanted = options.metrics ? new Set(options.metrics) : undefined;
     const checkMetrics = sharedMetrics(vb, va, present).filter((m) => !wanted || wanted.has(m));
     const names = ['pass_rate', ...(!wanted || wanted.has('score') ? ['score'] : []), ...checkMetrics];
@@ -270,7 +270,7 @@ export function diffRuns(before: DiffSide, after: DiffSide, options: DiffOptions
     for (const metric of ['pass_rate', ...drill]) {
       const raw = tags
         .map((tag) => {
-          const scope = pairs.at(byTag.get(tag)!).filter((ia, ib) => (vb[ia]?.results ?? 0) > 0 && (va[ib]?.results ?? 0) > 0);
+          const scope = pairs.at(byTag.get(tag)!).filter((ia, ib) => (vb.at(ia)?.results ?? 0) > 0 && (va.at(ib)?.results ?? 0) > 0);
           return { tag, ...metricChange(metric, vb, va, scope, cases, level) };
         })
         .filter((x) => x.n > 0);
@@ -285,8 +285,8 @@ export function diffRuns(before: DiffSide, after: DiffSide, options: DiffOptions
       let fixed = 0;
       let broken = 0;
       for (let k = 0; k < present.length; k++) {
-        const was = casePassed(vb[present.before[k]]!);
-        const is = casePassed(va[present.after[k]]!);
+        const was = casePassed(vb.at(present.before[k])!);
+        const is = casePassed(va.at(present.after[k])!);
         if (!was && is) fixed++;
         else if (was && !is) broken++;
       }

@@ -121,7 +121,7 @@ const ASSUMED_CORRELATION = 0.5;
 function repeatsWithin(variant: VariantOutcomes, indices: number[]): { variance: number | undefined; k: number } {
   // Judged repeats per case as 0/1 scores; errored repeats count as not passed, as in the pass rate.
   const byCase = indices.map((i) => {
-    const o = variant.outcomes[i]!;
+    const o = variant.outcomes.at(i)!;
     return [...Array<number>(o.passed).fill(1), ...Array<number>(o.results - o.passed).fill(0)];
   });
   const estimate = repeatsMeanEstimate(byCase);
@@ -139,8 +139,8 @@ function observedPair(
   const a: number[] = [];
   const b: number[] = [];
   outcomes.cases.forEach((_, i) => {
-    const x = caseValue(base.outcomes[i], 'pass_rate');
-    const y = caseValue(other.outcomes[i], 'pass_rate');
+    const x = caseValue(base.outcomes.at(i), 'pass_rate');
+    const y = caseValue(other.outcomes.at(i), 'pass_rate');
     if (x === undefined || y === undefined) return;
     indices.push(i);
     a.push(x);
@@ -267,7 +267,7 @@ export function planPower(options: PowerPlanOptions): PowerPlan {
   if (pairs.length === 0 && previous && previous.outcomes.variants.length === 1) {
     // One variant observed: its spread is known, the correlation with another variant is not.
     const only = previous.outcomes.variants[0];
-    const shares = previous.outcomes.cases.map((_, i) => caseValue(only.outcomes[i], 'pass_rate')).filter((x): x is number => x !== undefined);
+    const shares = previous.outcomes.cases.map((_, i) => caseValue(only.outcomes.at(i), 'pass_rate')).filter((x): x is number => x !== undefined);
     const variance = sampleVariance(shares);
     if (variance !== undefined && variance > 0) {
       const sd = Math.sqrt(variance);
