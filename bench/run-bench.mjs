@@ -22,7 +22,7 @@
 //   kill  W1 killed with SIGKILL at ~40% of results stored, then `--resume`: compared with an
 //         uninterrupted run, and checked that no stored case was called again
 //   W8    500,000 cases x 2 models = 1,000,000 results, run twice, then show / diff / select (issue #22;
-//         W8_CASES=12500,50000 for smaller sizes; see bench/workloads/w8-million.mjs)
+//         W8_CASES=12500,50000 for smaller sizes, W8_RUN_ONLY=1 for run --json alone; see bench/workloads/w8-million.mjs)
 //   --floor  also run shared/bench/floor-client.mjs on W1, W2 and W4 (same servers, same session)
 //   --peer   also run shared/bench/run-peer.sh (promptfoo 0.121.20, installed into ~/.cache on first use)
 //   --cli FILE  benchmark another build of evalspec (e.g. a worktree's dist/cli/main.js); implies --no-build

@@ -1,7 +1,7 @@
 // The whole pipeline in one call: suite → plan → run → store → report. The CLI's `run` is a thin wrapper
 // around this, and TypeScript users call it directly.
 import { EXIT, EvalspecError } from './errors.js';
-import { loadSuite, compileCheck, stableStringify, reducerK, repeatReduceText, type SuitePart } from './suite/index.js';
+import { loadSuite, compileCheck, stableStringify, reducerK, repeatReduceText, caseSourceOf, type Case, type SuitePart } from './suite/index.js';
 import { buildPlan, variantsOf, type Plan } from './plan/index.js';
 import { executeRun, type DistributedRole, type RunEvent, type RunOutcome } from './run/index.js';
 import { openStore, type PlanSelection, type RunRecord, type Store } from './store/index.js';
@@ -82,11 +82,14 @@ export interface RunSuiteResult {
  * With `isolated`, a javascript module check is CHECK_ISOLATED here, before a run is created.
  */
 export function validatePlanChecks(plan: Plan, options: { isolated?: boolean } = {}): void {
-  const seen = new Set<string>();
+  // The specs compiled lately: suite-wide checks render the same for most cases; per-case values (`contains:
+  // "{{expected}}"`) make a spec per case, which is compiled again rather than remembered (flat at a million cases).
+  let seen = new Set<string>();
   for (const planned of plan.cases) {
     for (const spec of planned.checks) {
       const key = stableStringify(spec);
       if (seen.has(key)) continue;
+      if (seen.size >= 10_000) seen = new Set();
       seen.add(key);
       const where = { file: planned.case.source.file, line: planned.case.source.line, caseId: planned.case.id };
       compileCheck(spec, where);
@@ -203,8 +206,9 @@ export async function planAgainst(
   );
   const caseIds = new Set<string>();
   for await (const k of store.cases.keys(against.id)) caseIds.add(k.caseId);
-  const cases = suite.cases.filter((c) => caseIds.has(c.id));
-  const plan = buildPlan({ ...suite, cases }, { repeat: selection.repeat ?? against.repeat, variants: [...stored, ...picked.map((v) => v.id)] });
+  const cases: Case[] = [];
+  for (const c of caseSourceOf(suite)) if (caseIds.has(c.id)) cases.push(c);
+  const plan = buildPlan(suite, { cases, repeat: selection.repeat ?? against.repeat, variants: [...stored, ...picked.map((v) => v.id)] });
   return { plan, against };
 }
 

@@ -6,6 +6,10 @@
 // W8_CASES=12500,50000 (comma-separated case counts) runs smaller sizes for a scaling table (25k / 100k
 // results); the checks apply to the 1,000,000-result size only.
 //
+// W8_RUN_ONLY=1 measures `run --json` alone: one run per size, no second run and no read-back commands (the run's
+// flatness at 100k / 300k / 1M results takes minutes instead of the read-back's half hour; the RSS during the calls
+// is printed with each run: "(… MB until the last call)").
+//
 // W8_SYNTHETIC=1 skips the two runs: the store is written straight through the Store API (w8-synthetic.mjs, about a
 // minute at 1M), so the read-back figures come from a synthetic store and `run --json` is not measured.
 import fs from 'node:fs';
@@ -23,6 +27,7 @@ export async function runW8(ctx) {
     .map((s) => Number(s.trim()))
     .filter((n) => Number.isInteger(n) && n > 0);
   const synthetic = process.env.W8_SYNTHETIC === '1';
+  const runOnly = !synthetic && process.env.W8_RUN_ONLY === '1';
   console.log(
     `\n## W8: ${sizes.map((n) => `${n.toLocaleString('en')} cases`).join(', ')} x 2 models, latency 0, concurrency 64; run twice, then show, diff, select`,
   );
@@ -40,7 +45,7 @@ export async function runW8(ctx) {
         ids = await writeSyntheticW8(path.resolve(path.dirname(CLI), '../..'), db, n);
         console.log(`W8/${results}: synthetic store written (${ids.join(', ')}); read-back figures below come from it`);
       } else {
-        for (const rep of [1, 2]) {
+        for (const rep of runOnly ? [1] : [1, 2]) {
           const rec = add(await runEvalspec({ label: `W8/${results}#${rep}`, server, n, latencyMs: 0, concurrency: 64, dir, db }));
           printEvalspec(rec);
           runs.push(rec);
@@ -48,7 +53,12 @@ export async function runW8(ctx) {
         ids = runs.map((r) => r.report?.runId);
       }
       const [before, after] = ids;
-      const row = { results, run: runs[1] };
+      const row = { results, run: runs.at(-1) };
+      if (runOnly) {
+        table.push(row);
+        if (!process.env.W8_KEEP_DB) fs.rmSync(dir, { recursive: true, force: true });
+        continue;
+      }
       const commands = {
         show: ['show', after],
         diff: ['diff', before, after],
@@ -70,12 +80,13 @@ export async function runW8(ctx) {
   if (synthetic) console.log('\n(read-back figures from a synthetic store; run --json only from a real run, without W8_SYNTHETIC)');
   console.log('\n| results | run --json wall / peak RSS | show | diff | select |');
   console.log('|---|---|---|---|---|');
-  const cell = (r) => (r ? `${f(r.wallS, 2)} s / ${f(r.peakRssMB, 0)} MB` : 'n/a');
+  const cell = (r) =>
+    r ? `${f(r.wallS, 2)} s / ${f(r.peakRssMB, 0)} MB${r.peakRssCallsMB ? ` (${f(r.peakRssCallsMB, 0)} MB until the last call)` : ''}` : 'n/a';
   for (const r of table) console.log(`| ${r.results.toLocaleString('en')} | ${cell(r.run)} | ${cell(r.show)} | ${cell(r.diff)} | ${cell(r.select)} |`);
   const million = table.find((r) => r.results >= 1_000_000);
   if (!million) return;
   if (million.run) check('W8', `run --json peak RSS <= ${MB_LIMIT} MB at 1M results`, million.run.peakRssMB <= MB_LIMIT, `${f(million.run.peakRssMB, 0)} MB`);
-  for (const name of ['show', 'diff', 'select']) {
+  for (const name of runOnly ? [] : ['show', 'diff', 'select']) {
     const r = million[name];
     check(
       'W8',

@@ -8,6 +8,7 @@ export {
   type BuildPlanOptions,
   type Variant,
   type PlannedCase,
+  type PlannedCases,
   type PlannedConversation,
   type WorkItem,
 } from './plan.js';

@@ -1,9 +1,10 @@
 // The plan stage: cases × variants (model × prompt) × repeats, with every template rendered up front, so a
 // missing variable fails the whole run before the first call rather than half-way through. Rendered
 // messages and checks are not kept: they are rendered again when used (a case's messages once for all
-// its variants), so the plan holds nothing per case beyond the suite's own cases, whatever their number.
+// its variants), and the cases themselves are read from the suite's case source on each pass (a streamed
+// cases file is read again), so the plan holds nothing per case, whatever their number (issue #22).
 import type { Suite, Case, ModelRef, Prompt, Message, CheckSpec, ConversationTurn, SimulatedUser } from '../suite/index.js';
-import { renderTemplate, renderDeep } from '../suite/index.js';
+import { renderTemplate, renderDeep, arrayCaseSource, caseSourceOf, stableStringify, type CaseSource } from '../suite/index.js';
 import { EvalspecError } from '../errors.js';
 
 export interface Variant {
@@ -36,10 +37,24 @@ export interface WorkItem {
   messages: Message[];
 }
 
+/** The plan's cases in suite order, read again on each pass (one case in memory at a time). */
+export interface PlannedCases extends Iterable<PlannedCase> {
+  readonly length: number;
+  /** The cases at positions [from, to), in memory (a distributed run's job, a resume's cases yet to store). */
+  slice(from: number, to: number): PlannedCase[];
+}
+
 export interface Plan {
   suite: Suite;
   variants: Variant[];
-  cases: PlannedCase[];
+  cases: PlannedCases;
+  /**
+   * The type of every check of the plan (the suite's, the cases' own and their turns'): what a pass over the
+   * cases would find, known without one (no judge type: no judge to set up, no pairwise phase).
+   */
+  checkTypes: ReadonlySet<string>;
+  /** The distinct simulated users of the plan's cases (the models that play the user), known without a pass. */
+  simulatedUsers: SimulatedUser[];
   repeat: number;
   totalCalls: number;
   /** Work items in execution order: repeat-major, then case, then variant (spreads load over providers). */
@@ -98,9 +113,10 @@ function renderConversation(c: Case): PlannedConversation | undefined {
 class LazyPlannedCase implements PlannedCase {
   readonly case: Case;
   private readonly suite: Suite;
-  constructor(suite: Suite, c: Case) {
+  constructor(suite: Suite, c: Case, options: { rendered?: boolean } = {}) {
     this.suite = suite;
     this.case = c;
+    if (options.rendered) return; // buildPlan's pass rendered it already
     renderMessages(suite, c);
     renderChecks(suite, c);
     renderConversation(c);
@@ -124,21 +140,47 @@ export interface BuildPlanOptions {
    * playground's stored variant then its trial, `run --against`'s stored variants then the new ones.
    */
   variants?: string[];
+  /** Only these cases (of the suite's, in this order): `run --against` plans the stored run's cases. */
+  cases?: Case[];
 }
 
 export function buildPlan(suite: Suite, options: BuildPlanOptions = {}): Plan {
   const repeat = options.repeat ?? suite.repeat;
   const variants = selectVariants(suite, options.variants);
-  const cases: PlannedCase[] = suite.cases.map((c) => new LazyPlannedCase(suite, c));
+  const source = options.cases ? arrayCaseSource(options.cases) : caseSourceOf(suite);
+  const checkTypes = new Set(suite.checks.map((c) => c.type));
+  const simulatedUsers = new Map<string, SimulatedUser>();
+  // One pass now: every template rendered (a missing variable throws here, before anything runs).
+  for (const c of source) {
+    void new LazyPlannedCase(suite, c);
+    for (const check of c.checks) checkTypes.add(check.type);
+    for (const turn of c.turns ?? []) for (const check of turn.checks) checkTypes.add(check.type);
+    if (c.simulatedUser) simulatedUsers.set(stableStringify(c.simulatedUser), c.simulatedUser);
+  }
+  const cases = plannedCases(suite, source);
   return {
     suite,
     variants,
     cases,
+    checkTypes,
+    simulatedUsers: [...simulatedUsers.values()],
     repeat,
     totalCalls: cases.length * variants.length * repeat,
     items() {
       return repeatMajorItems(variants, cases, 0, repeat);
     },
+  };
+}
+
+/** Planned cases over a case source: each case planned as it is read (its templates were rendered once by buildPlan). */
+function plannedCases(suite: Suite, source: CaseSource): PlannedCases {
+  const planned = (c: Case): PlannedCase => new LazyPlannedCase(suite, c, { rendered: true });
+  return {
+    length: source.length,
+    *[Symbol.iterator]() {
+      for (const c of source) yield planned(c);
+    },
+    slice: (from, to) => Array.from(source.slice(from, to), planned),
   };
 }
 
@@ -160,7 +202,7 @@ function selectVariants(suite: Suite, ids: string[] | undefined): Variant[] {
  * The work items of `cases` for repeats [fromRepeat, toRepeat), in execution order: repeat-major, then case, then
  * variant. A distributed run's job names a slice of the plan's cases and one repeat (distribute/).
  */
-export function* repeatMajorItems(variants: Variant[], cases: PlannedCase[], fromRepeat: number, toRepeat: number): Iterable<WorkItem> {
+export function* repeatMajorItems(variants: Variant[], cases: Iterable<PlannedCase>, fromRepeat: number, toRepeat: number): Iterable<WorkItem> {
   for (let r = fromRepeat; r < toRepeat; r++) {
     for (const planned of cases) {
       const messages = planned.messages; // one render per case, shared by its variants

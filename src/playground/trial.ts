@@ -156,7 +156,7 @@ export async function runTrial(context: TrialContext, request: TrialRequest, emi
   });
   context.paid(outcome.budget?.spentUsd ?? 0);
   // Judge checks are scored after the calls: send the final verdicts again (the last result of a case wins).
-  if (setup.plan.cases.some((c) => c.checks.some((spec) => isDeferredCheck(spec)))) {
+  if ([...setup.plan.cases].some((c) => c.checks.some((spec) => isDeferredCheck(spec)))) {
     for await (const row of store.results.list(outcome.runId, { omitTranscript: true })) {
       const side = sides.get(row.variantId);
       if (side) emit({ type: 'result', result: scrubbed(trialResult(row, side), context.scrub) });

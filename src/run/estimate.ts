@@ -189,7 +189,8 @@ export function estimatePlan(plan: Plan, options: EstimateOptions = {}): RunEsti
       `the suite's tools make every network model an agent of up to ${maxSteps} steps (max_steps) per case: each case is counted as ${maxSteps} steps, step s re-reading the prompt, the tool definitions and s−1 earlier steps (each an output plus a tool result of --expected-output-tokens): an upper bound; agents that answer in fewer steps cost less`,
     );
   }
-  const conversations = plan.suite.cases.filter((c) => c.turns || c.simulatedUser).length;
+  let conversations = 0;
+  for (const { case: c } of plan.cases) if (c.turns || c.simulatedUser) conversations++;
   if (conversations > 0 && plan.variants.some((v) => providerDefinition(v.model.providerType).kind === 'network')) {
     // A conversation's turns (and its simulated user's calls) are known only when it is played.
     notes.push(

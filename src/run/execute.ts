@@ -65,11 +65,7 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
   // One controller per endpoint + key + model, shared by model and judge calls (rate-limit/).
   const rateLimits = options.rateLimits ?? new RateLimits();
   const targets = await buildTargets(suite, suite.models, scrubber, warnings, rateLimits);
-  const simulatedUsers = await buildSimulatedUserTargets(
-    suite,
-    suite.cases.flatMap((c) => (c.simulatedUser ? [c.simulatedUser] : [])),
-    (models) => buildTargets(suite, models, scrubber, warnings, rateLimits),
-  );
+  const simulatedUsers = await buildSimulatedUserTargets(suite, plan.simulatedUsers, (models) => buildTargets(suite, models, scrubber, warnings, rateLimits));
   // Judge checks: their models resolved (keys checked) before anything is stored; see judge-client.ts.
   validateDeferredChecks(plan);
   // Function tools' modules loaded (exports checked) before anything is stored: a broken module is the suite's error.
@@ -341,7 +337,8 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
     options.onEvent?.({ type: 'call-end', row, done: finished, total: plan.totalCalls, errors: counts.errors, spentUsd });
   }
 
-  // A fixed pool of workers pulling from one iterator: memory stays flat whatever the number of cases.
+  // A fixed pool of workers pulling from one iterator: memory stays flat whatever the number of cases. It reads the
+  // cases file as it goes, so it is closed however the run ends (finally below).
   const iterator = (part ? repeatMajorItems(plan.variants, partCases, part.repeat, part.repeat + 1) : plan.items())[Symbol.iterator]();
   async function worker(): Promise<void> {
     while (!stop.signal.aborted && !budget?.stopped) {
@@ -363,6 +360,7 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
     if (coordinate) await coordinate.execute(runId, stop.signal);
     else await Promise.all(Array.from({ length: Math.min(runLimit, Math.max(1, plan.totalCalls)) }, worker));
   } finally {
+    iterator.return?.();
     clearInterval(throttleTimer);
     cancel?.removeEventListener('abort', onCancel);
     try {

@@ -16,6 +16,7 @@ import {
   type JudgeModelSpec,
   type JudgeRequest,
   judgeModelsOf,
+  isJudgeCheckType,
 } from '../score/index.js';
 import { BUILT_IN_PROVIDER_TYPES, stableStringify, type ModelRef, type Suite } from '../suite/index.js';
 import type { Store } from '../store/index.js';
@@ -67,6 +68,7 @@ export function judgeModelKey(model: JudgeModelSpec): string {
 /** Every distinct judge model named by a check of the plan. */
 export function judgeModelsInPlan(plan: Plan): JudgeModelSpec[] {
   const out = new Map<string, JudgeModelSpec>();
+  if (![...plan.checkTypes].some(isJudgeCheckType)) return []; // no judge check: no pass over the cases
   for (const planned of plan.cases) {
     // A scripted conversation's turns have checks of their own (judges among them).
     const turnChecks = planned.case.turns ? (planned.conversation?.turns ?? []).flatMap((t) => t.checks) : [];

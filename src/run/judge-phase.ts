@@ -5,7 +5,7 @@
 // is missing, so a resumed run completes it without paying twice.
 import { EvalspecError } from '../errors.js';
 import type { Plan, PlannedCase } from '../plan/index.js';
-import { combineChecks, prepareChecks, scoreOutput, type JudgeClient, type PreparedCheck, isDeferredCheck } from '../score/index.js';
+import { combineChecks, prepareChecks, scoreOutput, type JudgeClient, type PreparedCheck, isDeferredCheck, isJudgeCheckType } from '../score/index.js';
 import type { ResultRow, StoredCheck, Store } from '../store/index.js';
 
 /**
@@ -30,6 +30,7 @@ export function applyJudgeOutcome(row: ResultRow): { judgeError: boolean; judgeC
 
 /** Throws CHECK_INVALID when a pairwise check is `against` a variant this run does not have. */
 export function validateDeferredChecks(plan: Plan): void {
+  if (![...plan.checkTypes].some(isJudgeCheckType)) return; // deferred checks are judge checks: no pass over the cases
   const variants = new Set(plan.variants.map((v) => v.id));
   for (const planned of plan.cases) {
     for (const spec of planned.checks) {
@@ -76,6 +77,7 @@ export interface DeferredPhaseSummary {
 export async function scoreDeferredChecks(plan: Plan, runId: string, options: DeferredPhaseOptions): Promise<DeferredPhaseSummary> {
   const summary: DeferredPhaseSummary = { scored: 0, errors: 0, judgeCostUsd: 0 };
   const deferredCases = new Map<string, PlannedCase>();
+  if (![...plan.checkTypes].some(isJudgeCheckType)) return summary;
   for (const planned of plan.cases) if (planned.checks.some(isDeferredCheck)) deferredCases.set(planned.case.id, planned);
   if (deferredCases.size === 0) return summary;
 

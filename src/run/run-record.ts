@@ -4,8 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { EvalspecError } from '../errors.js';
-import type { Plan } from '../plan/index.js';
-import type { StoredVariant } from '../store/index.js';
+import type { Plan, PlannedCase } from '../plan/index.js';
+import type { CaseRow, Store, StoredVariant } from '../store/index.js';
 import { takeRunLease, type LeaseHandle } from './lease.js';
 import type { RunOptions } from './run-options.js';
 
@@ -74,6 +74,10 @@ export async function openRun(
     // Before anything is read or written: a second process resuming the same run stops here (RUN_LOCKED).
     held.lease = await takeRunLease(store, runId, onLeaseLost);
     done = await store.results.completedKeys(runId);
+    // A run stores its cases in chunks (putCases): a process stopped part-way through left the first ones only.
+    let stored = 0;
+    for await (const _ of store.cases.keys(runId)) stored++;
+    if (stored < plan.cases.length) await putCases(store, runId, plan.cases, stored);
     await store.runs.setStatus(runId, 'started', null);
   } else {
     runId = newRunId();
@@ -106,17 +110,22 @@ export async function openRun(
       selection: options.selection ?? { models: null, repeat: plan.repeat },
     });
     held.lease = await takeRunLease(store, runId, onLeaseLost);
-    await store.cases.putMany(
-      runId,
-      plan.cases.map(({ case: c }) => ({
-        caseId: c.id,
-        contentHash: c.contentHash,
-        tags: c.tags,
-        vars: c.vars,
-        cluster: c.cluster ?? null,
-        description: c.description ?? null,
-      })),
-    );
+    await putCases(store, runId, plan.cases);
   }
   return { runId, done };
+}
+
+/** The plan's cases stored with the run, in order, a thousand at a time: never every case in memory at once. */
+async function putCases(store: Store, runId: string, cases: Iterable<PlannedCase>, from = 0): Promise<void> {
+  let chunk: CaseRow[] = [];
+  let index = 0;
+  for (const { case: c } of cases) {
+    if (index++ < from) continue;
+    chunk.push({ caseId: c.id, contentHash: c.contentHash, tags: c.tags, vars: c.vars, cluster: c.cluster ?? null, description: c.description ?? null });
+    if (chunk.length === 1000) {
+      await store.cases.putMany(runId, chunk);
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) await store.cases.putMany(runId, chunk);
 }

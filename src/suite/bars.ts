@@ -15,7 +15,8 @@ export interface BarContext {
   models: { ref: string; label: string }[];
   prompts: Prompt[];
   promptsImplicit: boolean;
-  cases: Case[];
+  /** The cases' checks and tags (the suite passes one summary of them: their distinct checks and tags). */
+  cases: Pick<Case, 'checks' | 'tags'>[];
   /** The suite's default checks. */
   checks: CheckSpec[];
   baseline?: string;

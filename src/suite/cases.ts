@@ -159,73 +159,92 @@ export function buildCases(
   const seen = new Map<string, number | undefined>();
   return raw.map(({ value, line: rawLine }, index) => {
     const line = rawLine ?? lineOf?.(index);
-    const parsed = caseRecordSchema.safeParse(value);
-    const rawId = (value as { id?: unknown } | null)?.id;
-    const caseIdHint = typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId) : undefined;
-    if (!parsed.success) {
-      throwSchemaIssue(parsed.error, { code: 'CASES_SCHEMA', file, line, caseId: caseIdHint, validKeysAt: caseKeysAt });
-    }
-    const c = parsed.data;
-    // A case without an id gets one from its content, which stays stable when other cases are inserted.
-    const id = c.id !== undefined ? String(c.id) : `h${hashJson(c.vars).slice(0, 10)}`;
-    if (seen.has(id)) {
-      const first = seen.get(id);
-      throw new EvalspecError('CASES_SCHEMA', `duplicate case id "${id}"${first ? ` (first seen on line ${first})` : ''}`, {
+    return buildCase(value, file, line, tools, defaults, (id) => {
+      if (seen.has(id)) throw duplicateCaseId(id, file, line, seen.get(id));
+      seen.set(id, line);
+    });
+  });
+}
+
+/** A second case with an id already seen (on line `first`). */
+export function duplicateCaseId(id: string, file: string, line: number | undefined, first: number | undefined): EvalspecError {
+  return new EvalspecError('CASES_SCHEMA', `duplicate case id "${id}"${first ? ` (first seen on line ${first})` : ''}`, {
+    file,
+    line,
+    caseId: id,
+    hint: 'case ids must be unique: results, resume and diffs are keyed by them',
+  });
+}
+
+/**
+ * One raw case record validated into a Case (buildCases, and the streamed case files of case-source.ts). `checkId`
+ * sees the id as soon as it is known, before the rest is validated (buildCases' duplicate check).
+ */
+export function buildCase(
+  value: unknown,
+  file: string,
+  line: number | undefined,
+  tools?: readonly { name: string }[],
+  defaults?: CaseDefaults,
+  checkId?: (id: string) => void,
+): Case {
+  const parsed = caseRecordSchema.safeParse(value);
+  const rawId = (value as { id?: unknown } | null)?.id;
+  const caseIdHint = typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId) : undefined;
+  if (!parsed.success) {
+    throwSchemaIssue(parsed.error, { code: 'CASES_SCHEMA', file, line, caseId: caseIdHint, validKeysAt: caseKeysAt });
+  }
+  const c = parsed.data;
+  // A case without an id gets one from its content, which stays stable when other cases are inserted.
+  const id = c.id !== undefined ? String(c.id) : `h${hashJson(c.vars).slice(0, 10)}`;
+  checkId?.(id);
+  const checks = c.checks.map((spec) => validateCheckSpec(spec, { file, line, caseId: id }));
+  if (c.turns && (c.simulated_user || defaults?.simulatedUser)) {
+    const suiteWide = !c.simulated_user;
+    throw new EvalspecError(
+      'CASES_SCHEMA',
+      suiteWide
+        ? `case "${id}" has turns:, and the suite's simulated_user: (line ${defaults?.simulatedUserLine ?? '?'}) plays the user of every case`
+        : `case "${id}" has both turns: and simulated_user:`,
+      {
         file,
         line,
         caseId: id,
-        hint: 'case ids must be unique: results, resume and diffs are keyed by them',
-      });
-    }
-    seen.set(id, line);
-    const checks = c.checks.map((spec) => validateCheckSpec(spec, { file, line, caseId: id }));
-    if (c.turns && (c.simulated_user || defaults?.simulatedUser)) {
-      const suiteWide = !c.simulated_user;
-      throw new EvalspecError(
-        'CASES_SCHEMA',
-        suiteWide
-          ? `case "${id}" has turns:, and the suite's simulated_user: (line ${defaults?.simulatedUserLine ?? '?'}) plays the user of every case`
-          : `case "${id}" has both turns: and simulated_user:`,
-        {
-          file,
-          line,
-          caseId: id,
-          hint: suiteWide
-            ? 'a conversation is scripted or simulated, not both: move simulated_user: from the suite into the cases that need it'
-            : 'a conversation is scripted or simulated, not both: keep turns: (the script) or simulated_user: (a model plays the user)',
-        },
-      );
-    }
-    const where = { file, line, caseId: id };
-    const turns = normaliseTurns(c.turns, where);
-    const simulatedUser = defaults ? resolveSimulatedUser(defaults.simulatedUser, c.simulated_user, defaults.providers, where) : undefined;
-    // The suite's default vars are what the case runs with, so they are in its content hash (a suite without
-    // `vars:` hashes every case as before).
-    const vars = defaults?.vars ? { ...defaults.vars, ...c.vars } : c.vars;
-    return {
-      id,
-      description: c.description,
+        hint: suiteWide
+          ? 'a conversation is scripted or simulated, not both: move simulated_user: from the suite into the cases that need it'
+          : 'a conversation is scripted or simulated, not both: keep turns: (the script) or simulated_user: (a model plays the user)',
+      },
+    );
+  }
+  const where = { file, line, caseId: id };
+  const turns = normaliseTurns(c.turns, where);
+  const simulatedUser = defaults ? resolveSimulatedUser(defaults.simulatedUser, c.simulated_user, defaults.providers, where) : undefined;
+  // The suite's default vars are what the case runs with, so they are in its content hash (a suite without
+  // `vars:` hashes every case as before).
+  const vars = defaults?.vars ? { ...defaults.vars, ...c.vars } : c.vars;
+  return {
+    id,
+    description: c.description,
+    vars,
+    tags: c.tags,
+    checks,
+    cluster: c.cluster === undefined ? undefined : String(c.cluster),
+    source: { file, line },
+    provenance: c.provenance,
+    toolResults: normaliseToolResults(c.tool_results, tools, { file, line, caseId: id }),
+    ...(turns ? { turns } : {}),
+    ...(simulatedUser ? { simulatedUser } : {}),
+    ...(c.threshold !== undefined ? { threshold: c.threshold } : {}),
+    // tool_results, turns, simulated_user and threshold only when present: the hash of every case without them stays what it was.
+    contentHash: hashJson({
       vars,
-      tags: c.tags,
-      checks,
-      cluster: c.cluster === undefined ? undefined : String(c.cluster),
-      source: { file, line },
-      provenance: c.provenance,
-      toolResults: normaliseToolResults(c.tool_results, tools, { file, line, caseId: id }),
-      ...(turns ? { turns } : {}),
-      ...(simulatedUser ? { simulatedUser } : {}),
+      checks: c.checks,
+      ...(c.tool_results ? { tool_results: c.tool_results } : {}),
+      ...(c.turns ? { turns: c.turns } : {}),
+      ...(c.simulated_user ? { simulated_user: c.simulated_user } : {}),
       ...(c.threshold !== undefined ? { threshold: c.threshold } : {}),
-      // tool_results, turns, simulated_user and threshold only when present: the hash of every case without them stays what it was.
-      contentHash: hashJson({
-        vars,
-        checks: c.checks,
-        ...(c.tool_results ? { tool_results: c.tool_results } : {}),
-        ...(c.turns ? { turns: c.turns } : {}),
-        ...(c.simulated_user ? { simulated_user: c.simulated_user } : {}),
-        ...(c.threshold !== undefined ? { threshold: c.threshold } : {}),
-      }).slice(0, 16),
-    };
-  });
+    }).slice(0, 16),
+  };
 }
 
 /** The cases of one case file (.jsonl, .csv, .json), validated as the suite loads them (`promote` reads its --out file). */

@@ -2,6 +2,7 @@
 export { loadSuite, type Suite, type ModelRef, type LoadSuiteOptions } from './load.js';
 export { selectCases } from './selection.js';
 export { type Case, hashJson, stableStringify, loadCaseFile } from './cases.js';
+export { arrayCaseSource, caseSourceOf, type CaseSource } from './case-source.js';
 export { renderTemplate, renderDeep, templateVariables } from './template.js';
 export { resolveEnv, requireEnv, redactSecrets, envVariablesIn } from './env.js';
 export { PROVIDER_TYPES, PROVIDER_TYPE_FACTS, BUILT_IN_PROVIDER_TYPES, isProviderType, type ProviderType } from './provider-types.js';

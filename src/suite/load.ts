@@ -19,7 +19,8 @@ import { PROVIDER_TYPES, PROVIDER_TYPE_FACTS, BUILT_IN_PROVIDER_TYPES, isProvide
 import { parseYamlWithLines, throwSchemaIssue } from './source-map.js';
 import { readTextFile } from './text-file.js';
 import { suggest } from './suggest.js';
-import { hashJson, type Case } from './cases.js';
+import type { Case } from './cases.js';
+import { forgetCaseSource, setCaseSource } from './case-source.js';
 import { readPartCases, resolveRedteam } from './suite-parts.js';
 import type { SuitePart, SuiteRedteam } from './redteam-schema.js';
 import { validateCheckSpec, type CheckSpec } from './check-specs.js';
@@ -299,25 +300,26 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
   const tools = resolveTools(cfg.tools, { file, dir, lineOf });
   const caseDefaults = { simulatedUser: cfg.simulated_user, providers, simulatedUserLine: lineOf(['simulated_user']), vars: cfg.vars };
   const redteam = resolveRedteam(cfg.redteam, { dir, lineOf });
-  const cases: Case[] = readPartCases(options.part ?? 'cases', { file, dir, lineOf, cases: cfg.cases, redteam, tools, defaults: caseDefaults });
+  // Cases are folded into facts as they are read, not held (case-source.ts): a suite may have a million of them.
+  const { source, facts } = readPartCases(options.part ?? 'cases', { file, dir, lineOf, cases: cfg.cases, redteam, tools, defaults: caseDefaults });
   const warnings: string[] = [];
-  if (cases.length === 0) warnings.push('the suite has no cases');
-  if (checks.length === 0 && cases.some((c) => c.checks.length === 0)) {
+  if (facts.count === 0) warnings.push('the suite has no cases');
+  if (checks.length === 0 && facts.withoutChecks) {
     warnings.push('some cases have no checks: they pass whatever the output');
   }
 
   if (tools.length > 0 && !models.some((m) => PROVIDER_TYPE_FACTS[m.providerType].model !== 'file')) {
     warnings.push('the suite declares tools:, but no model is a network model: function: and replay: models do not call them');
   }
-  if (cases.some((c) => c.turns || c.simulatedUser) && !models.some((m) => PROVIDER_TYPE_FACTS[m.providerType].model !== 'file')) {
+  if (facts.conversations && !models.some((m) => PROVIDER_TYPE_FACTS[m.providerType].model !== 'file')) {
     warnings.push('some cases are conversations (turns: or simulated_user:), but no model is a network model: function: and replay: models are called once');
   }
   const promptsImplicit = !cfg.prompts;
   const declaredPrompts = cfg.prompts ?? [{ id: 'default', messages: [] as Prompt['messages'] }];
   const selectedPrompts = options.prompts?.length ? selectPrompts(declaredPrompts as Prompt[], options.prompts, file) : declaredPrompts;
   const prompts = options.keepUnselected ? declaredPrompts : selectedPrompts;
-  // A turn's checks are metrics too (turn2:contains): bars may name them.
-  const barCases = cases.map((c) => (c.turns ? { ...c, checks: [...c.checks, ...c.turns.flatMap((t) => t.checks)] } : c));
+  // A turn's checks are metrics too (turn2:contains): bars may name them (CaseFacts keeps them among the checks).
+  const barCases = [{ checks: [...facts.barChecks.values()], tags: [...facts.tags] }];
   validateBars(cfg.bars, {
     file,
     lineOf,
@@ -341,13 +343,11 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
   }) as Record<string, unknown>;
   // A tool's replay log answers calls, so its content is part of the suite (added only when present: other hashes stay).
   const toolReplays = tools.flatMap((t) => (t.replay ? [[t.name, t.replay.contentHash]] : []));
-  const hash = hashJson({
-    config: configWithoutCases,
-    cases: cases.map((c) => [c.id, c.contentHash, c.tags, c.cluster ?? null]),
-    ...(toolReplays.length > 0 ? { toolReplays } : {}),
-  });
+  // hashJson({ config, cases: [id, contentHash, tags, cluster] per case, toolReplays? }), the cases folded in as read.
+  const hash = facts.suiteHash(configWithoutCases, toolReplays);
 
-  return {
+  let cases: Case[] | undefined;
+  const suite: Suite = {
     file,
     dir,
     name: cfg.name,
@@ -358,7 +358,14 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
     prompts: prompts as Prompt[],
     promptsImplicit,
     declaredPromptIds: declaredPrompts.map((p) => p.id),
-    cases,
+    // Every case in memory, read on first use: the plan and the run read them from `source` instead (caseSourceOf).
+    get cases(): Case[] {
+      return (cases ??= [...source]);
+    },
+    set cases(value: Case[]) {
+      cases = value;
+      forgetCaseSource(suite);
+    },
     checks,
     repeat: repeatCount(cfg.repeat),
     concurrency: cfg.concurrency,
@@ -378,4 +385,6 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): Suite {
     part: options.part ?? 'cases',
     ...(redteam ? { redteam } : {}),
   };
+  setCaseSource(suite, source);
+  return suite;
 }

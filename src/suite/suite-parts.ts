@@ -2,9 +2,10 @@
 // `evalspec redteam generate` wrote to the `redteam:` block's file, or both. A missing part is an error naming the
 // command that makes it, never an empty run.
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { extname, resolve } from 'node:path';
 import { EvalspecError } from '../errors.js';
 import { buildCases, readCaseFile, type Case, type CaseDefaults } from './cases.js';
+import { arrayCaseSource, CaseFacts, concatCaseSources, IdHashes, streamedCaseFile, type CaseSource } from './case-source.js';
 import type { RedteamSpec, SuitePart, SuiteRedteam } from './redteam-schema.js';
 
 type LineOf = (path: (string | number)[]) => number | undefined;
@@ -24,8 +25,40 @@ interface PartSources {
   defaults: CaseDefaults;
 }
 
-/** The cases of the selected part, in file order (the suite's cases first with `all`). */
-export function readPartCases(part: SuitePart, src: PartSources): Case[] {
+/**
+ * The cases of the selected part, in file order (the suite's cases first with `all`), as a source and the facts
+ * folded from them. A JSONL cases file is streamed (read again on each pass, nothing per case held); when it
+ * cannot be (an error to report, another encoding), every case is read into memory as before.
+ */
+export function readPartCases(part: SuitePart, src: PartSources): { source: CaseSource; facts: CaseFacts } {
+  const files = [...(part === 'redteam' ? [] : [src.cases]), ...(part === 'cases' ? [] : [src.redteam?.casesFile])];
+  if (files.every((f) => typeof f === 'string' && ['.jsonl', '.ndjson'].includes(extname(f).toLowerCase()))) {
+    const streamed = streamedPartCases(part, src);
+    if (streamed) return streamed;
+  }
+  const cases = partCases(part, src);
+  const facts = new CaseFacts();
+  for (const c of cases) facts.add(c);
+  return { source: arrayCaseSource(cases), facts };
+}
+
+function streamedPartCases(part: SuitePart, src: PartSources): { source: CaseSource; facts: CaseFacts } | undefined {
+  if (part !== 'redteam' && !existsSync(resolve(src.dir, src.cases as string))) return undefined; // partCases says which
+  if (part !== 'cases' && !(src.redteam && existsSync(src.redteam.casesFile))) return undefined;
+  const facts = new CaseFacts();
+  const ids = new IdHashes(); // ids unique across both parts, as partCases checks
+  const context = { tools: src.tools, defaults: src.defaults };
+  const own = part === 'redteam' ? undefined : streamedCaseFile(resolve(src.dir, src.cases as string), context, facts, ids);
+  if (part !== 'redteam' && !own) return undefined;
+  const generated = part === 'cases' ? undefined : streamedCaseFile(src.redteam!.casesFile, context, facts, ids);
+  if (part !== 'cases' && !generated) return undefined;
+  if (ids.anyRepeated()) return undefined;
+  const parts = [own, generated].filter((p): p is CaseSource => p !== undefined);
+  return { source: parts.length === 1 ? parts[0] : concatCaseSources(parts), facts };
+}
+
+/** The cases of the selected part, read into memory, in file order (the suite's cases first with `all`). */
+function partCases(part: SuitePart, src: PartSources): Case[] {
   const own = part === 'redteam' ? [] : suiteCases(src);
   if (part === 'cases') return own;
   const generated = redteamCases(src);

@@ -1,7 +1,7 @@
 // Reading a user's text file (suite YAML, cases, labels, replay logs) with its encoding checked: UTF-8 (with or
 // without a byte-order mark) and UTF-16 with a byte-order mark are decoded; anything else is an error naming
 // the file, the line and the fix, never text silently turned into U+FFFD or NUL characters.
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { EvalspecError, type ErrorCode } from '../errors.js';
 
@@ -130,6 +130,95 @@ export function jsonLines(text: string, file: string, format: JsonLinesFormat): 
     }
   }
   return out;
+}
+
+/** Where a read of a JSONL file starts: a byte offset at the start of a line, and the number of lines before it. */
+export interface JsonlPosition {
+  offset: number;
+  line: number;
+}
+
+/** One line of a JSONL file that holds a value: its text (trimmed with `comments`), 1-based line and byte offset. */
+export interface JsonlLine {
+  text: string;
+  line: number;
+  offset: number;
+}
+
+/**
+ * The lines of a UTF-8 JSONL file that `jsonLines` would parse (same lines, same numbers, same lines skipped), read
+ * from disk in 1 MiB chunks from `start`: one line in memory at a time, whatever the size of the file (issue #22).
+ * Parse each with `parseJsonLine`. It throws on a file it does not read the way `jsonLines(readTextFile(...))` would
+ * (a byte-order mark other than UTF-8's, text that looks like UTF-16, invalid UTF-8) with the error of that reading.
+ */
+export function* streamJsonLines(file: string, format: JsonLinesFormat, start: JsonlPosition = { offset: 0, line: 0 }): Generator<JsonlLine> {
+  const fd = openSync(file, 'r');
+  try {
+    const chunk = Buffer.allocUnsafe(1 << 20);
+    // ignoreBOM: a line's leading U+FEFF is kept, as when the whole text is decoded (only the file's first is dropped).
+    const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+    let pending: Buffer = Buffer.alloc(0); // the bytes of a line the last chunk cut
+    let position = start.offset; // the file offset of chunk[0]
+    let lineStart = start.offset;
+    let lineNumber = start.line;
+    for (;;) {
+      const n = readSync(fd, chunk, 0, chunk.length, position);
+      let bytes = pending.length > 0 ? Buffer.concat([pending, chunk.subarray(0, n)]) : chunk.subarray(0, n);
+      let base = position - pending.length; // the file offset of bytes[0]
+      if (base === 0) {
+        const utf8Bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+        const otherBom = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+        if (otherBom || looksLikeUtf16(utf8Bom ? bytes.subarray(3) : bytes)) throw wholeFileError(file, format);
+        if (utf8Bom) {
+          bytes = bytes.subarray(3);
+          base = 3;
+          lineStart = 3;
+        }
+      }
+      position += n;
+      let from = 0;
+      for (;;) {
+        const newline = bytes.indexOf(0x0a, from);
+        if (newline < 0 && n > 0) break; // the rest of the line is in the next chunk
+        const end = newline < 0 ? bytes.length : newline;
+        lineNumber++;
+        let raw: string;
+        try {
+          raw = decoder.decode(bytes.subarray(from, end));
+        } catch {
+          throw wholeFileError(file, format);
+        }
+        const text = raw.trim();
+        if (!(text === '' || (format.comments && text.startsWith('//')))) yield { text: format.comments ? text : raw, line: lineNumber, offset: lineStart };
+        from = end + 1;
+        lineStart = base + from;
+        if (newline < 0) return;
+      }
+      // Copied: the chunk buffer is read into again.
+      pending = Buffer.from(bytes.subarray(from));
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The value of a line of streamJsonLines, or the error jsonLines gives for it. */
+export function parseJsonLine(line: JsonlLine, file: string, format: JsonLinesFormat): unknown {
+  try {
+    return JSON.parse(line.text);
+  } catch (error) {
+    throw new EvalspecError(format.code, `${format.invalid ?? 'invalid JSON'}: ${(error as Error).message}`, { file, line: line.line, hint: format.hint });
+  }
+}
+
+/** The error the whole-file reader gives (the streamed reader's fallback on an encoding it does not stream). */
+function wholeFileError(file: string, format: JsonLinesFormat): Error {
+  try {
+    jsonLines(readTextFile(file, format.code), file, format);
+  } catch (error) {
+    return error as Error;
+  }
+  return new EvalspecError(format.code, 'the file is not UTF-8 text that can be read line by line', { file, hint: SAVE_AS_UTF8 });
 }
 
 /** How a CSV reader treats its file: the error code and hint of a file that is not valid CSV, and whether fields are trimmed. */

@@ -70,7 +70,7 @@ describe('reporters', () => {
     };
     const result = await runSuite(join(dir, 'evalspec.yaml'), { db: join(dir, 'lib.db'), json: join(dir, 'lib.json'), reporters: [mine] });
     expect(calls).toEqual(['start', 'end']);
-    expect(planned?.cases.map((c) => c.case.id)).toEqual(['a', 'b', 'c']);
+    expect(Array.from(planned?.cases ?? [], (c) => c.case.id)).toEqual(['a', 'b', 'c']);
     expect(ended?.runId).toBe(result.outcome.runId);
     expect(storedResults).toBe(3);
     expect(jsonWritten).toBe(true);

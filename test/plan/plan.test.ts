@@ -60,7 +60,7 @@ describe('buildPlan', () => {
       { role: 'user', content: 'Capital of Japan?' },
     ]);
     expect(item('pe', 'gpt-4o-mini/chatty').messages).toEqual([{ role: 'user', content: 'Tell me about Peru, whose capital is Lima.' }]);
-    const jp = plan.cases.find((c) => c.case.id === 'jp')!;
+    const jp = [...plan.cases].find((c) => c.case.id === 'jp')!;
     expect(jp.checks).toEqual(
       [
         { type: 'contains', value: 'Tokyo' },
