@@ -19,7 +19,7 @@ import { minimumDetectableDifference } from './power.js';
 import { mcnemarExact } from './mcnemar.js';
 import { CasePairs } from './case-pairs.js';
 import { pairedWithInterval } from './run-analysis.js';
-import { caseValue, clusterKey, type CaseInfo, type CaseOutcome, type OutcomeList, type RunOutcomes } from './outcomes.js';
+import { caseValue, clusterKey, type CaseInfo, type OutcomeList, type RunOutcomes } from './outcomes.js';
 import { caseFlips, casePassed, flakyChanges, type CaseFlip, type FlakyChange } from './case-flips.js';
 
 export type { CaseFlip, CaseSideSummary, FlakyChange, FlipKind } from './case-flips.js';
