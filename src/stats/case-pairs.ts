@@ -35,12 +35,12 @@ export class CasePairs implements Iterable<readonly [number, number]> {
   }
 
   /** The pairs at these positions, in that order. */
-  at(positions: readonly number[]): CasePairs {
+  at(positions: ArrayLike<number>): CasePairs {
     const out = new CasePairs(new Int32Array(positions.length), new Int32Array(positions.length));
-    positions.forEach((k, j) => {
-      out.before[j] = this.before[k];
-      out.after[j] = this.after[k];
-    });
+    for (let j = 0; j < positions.length; j++) {
+      out.before[j] = this.before[positions[j]];
+      out.after[j] = this.after[positions[j]];
+    }
     return out;
   }
 

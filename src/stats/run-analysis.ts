@@ -19,6 +19,7 @@ import { pairedBootstrap } from './paired-difference.js';
 import { comparePaired, pairedWithInterval } from './paired-comparison.js';
 import { holmAdjust } from './multiple-comparisons.js';
 import { segmentWarning } from './segment-size.js';
+import { positionsByTag } from './tag-index.js';
 import { caseFailure, caseValue, clusterKey, hasClusters, passRateFigure, type CaseInfo, type RunOutcomes, type VariantOutcomes } from './outcomes.js';
 
 const DEFAULT_SEED = 20241107;
@@ -254,14 +255,7 @@ export function analyzeRun(outcomes: RunOutcomes, options: AnalysisOptions = {})
 
   // One pass over the tags (not one scan of the cases per tag): a run where every case has its own tag
   // must not turn quadratic.
-  const byTag = new Map<string, number[]>();
-  outcomes.cases.forEach((c, i) => {
-    for (const tag of new Set(c.tags)) {
-      const list = byTag.get(tag);
-      if (list) list.push(i);
-      else byTag.set(tag, [i]);
-    }
-  });
+  const byTag = positionsByTag(outcomes.cases.length, (i) => outcomes.cases[i].tags);
   const maxSegments = options.maxSegments ?? 200;
   const ranked = [...byTag.keys()].sort(
     (x, y) => Number(y.startsWith('segment:')) - Number(x.startsWith('segment:')) || byTag.get(y)!.length - byTag.get(x)!.length || (x < y ? -1 : 1),

@@ -18,6 +18,7 @@ import { pairedSegmentWarning, type SegmentSizeWarning } from './segment-size.js
 import { minimumDetectableDifference } from './power.js';
 import { mcnemarExact } from './mcnemar.js';
 import { CasePairs } from './case-pairs.js';
+import { positionsByTag } from './tag-index.js';
 import { pairedWithInterval } from './run-analysis.js';
 import { caseValue, clusterKey, type CaseInfo, type OutcomeList, type RunOutcomes } from './outcomes.js';
 import { caseFlips, casePassed, flakyChanges, type CaseFlip, type FlakyChange } from './case-flips.js';
@@ -240,14 +241,7 @@ export function diffRuns(before: DiffSide, after: DiffSide, options: DiffOptions
   const oneResult = before.outcomes.repeat === 1 && after.outcomes.repeat === 1;
 
   // Tags of the after run (the suite as it is now), segment:* first, then the largest.
-  const byTag = new Map<string, number[]>();
-  pairs.after.forEach((ib, k) => {
-    for (const tag of new Set(cases[ib].tags)) {
-      const list = byTag.get(tag);
-      if (list) list.push(k);
-      else byTag.set(tag, [k]);
-    }
-  });
+  const byTag = positionsByTag(pairs.length, (k) => cases[pairs.after[k]].tags);
   const ranked = [...byTag.keys()].sort(
     (x, y) => Number(y.startsWith('segment:')) - Number(x.startsWith('segment:')) || byTag.get(y)!.length - byTag.get(x)!.length || (x < y ? -1 : 1),
   );
