@@ -1,19 +1,19 @@
 // Walking a variant's cases for selection figures without an id lookup per case (issue #22). A case map built
 // over the run's case table (selection-columns.ts's SelectionCaseMap) can be walked by case index; a list of
 // case ids made from that table (a segment's, segmentCaseIds) can carry its indices beside it. Other maps and
-// lists (built by hand, the routed pseudo-variant) are walked by id, as before, in the same order.
-import type { CaseOutcome, SelectionVariant } from './selection-figures.js';
+// lists (built by hand, the routed pseudo-variant) are walked by id, as before, in the same order. Generic over
+// the outcome type C (selection-figures.ts's CaseOutcome), so this file imports none of its users.
 
 /** A case map that can be walked by case-table index (selection-columns.ts's SelectionCaseMap). */
-export interface IndexedCaseMap extends ReadonlyMap<string, CaseOutcome> {
+export interface IndexedCaseMap<C> extends ReadonlyMap<string, C> {
   readonly table: readonly string[];
   /** The outcome of case index `i`, or undefined when the variant has no result for it. */
-  atIndex(i: number): CaseOutcome | undefined;
+  atIndex(i: number): C | undefined;
   /** Each case of the variant with its index, in the variant's order. */
   forEachIndex(visit: (id: string, i: number) => void): void;
 }
 
-export function isIndexed(cases: ReadonlyMap<string, CaseOutcome>): cases is IndexedCaseMap {
+export function isIndexed<C>(cases: ReadonlyMap<string, C>): cases is IndexedCaseMap<C> {
   return 'atIndex' in cases && 'table' in cases;
 }
 
@@ -26,9 +26,8 @@ export function withCaseIndices(ids: string[], table: readonly string[], indices
   return ids;
 }
 
-/** Each case of `variant` within `caseIds` (null: all of them, in the variant's order), with its id. */
-export function forEachCase(variant: SelectionVariant, caseIds: readonly string[] | null, visit: (id: string, c: CaseOutcome) => void): void {
-  const cases = variant.cases;
+/** Each case of a variant's `cases` within `caseIds` (null: all of them, in the map's order), with its id. */
+export function forEachCase<C>(cases: ReadonlyMap<string, C>, caseIds: readonly string[] | null, visit: (id: string, c: C) => void): void {
   if (caseIds === null) {
     // All cases: walk the map once rather than looking every id up again (a million lookups at 1M results).
     for (const [id, c] of cases) visit(id, c);
@@ -52,14 +51,12 @@ export function forEachCase(variant: SelectionVariant, caseIds: readonly string[
  * The cases both variants have, within `caseIds` (null: all of `first`'s, in its order), with both outcomes:
  * by index when both maps are over one case table.
  */
-export function forEachPair(
-  first: SelectionVariant,
-  second: SelectionVariant,
+export function forEachPair<C>(
+  a: ReadonlyMap<string, C>,
+  b: ReadonlyMap<string, C>,
   caseIds: readonly string[] | null,
-  visit: (id: string, x: CaseOutcome, y: CaseOutcome) => void,
+  visit: (id: string, x: C, y: C) => void,
 ): void {
-  const a = first.cases;
-  const b = second.cases;
   if (isIndexed(a) && isIndexed(b) && a.table === b.table) {
     const known = caseIds === null ? undefined : indicesOfList.get(caseIds);
     const pair = (id: string, i: number) => {

@@ -157,7 +157,7 @@ class ColumnCaseOutcome implements CaseOutcome {
 }
 
 /** Case id → CaseOutcome over one variant's columns, iterating in the order the variant met its cases. */
-export class SelectionCaseMap implements IndexedCaseMap {
+export class SelectionCaseMap implements IndexedCaseMap<CaseOutcome> {
   constructor(
     private readonly t: SelectionColumns,
     private readonly ids: readonly string[],

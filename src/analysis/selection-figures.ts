@@ -191,7 +191,7 @@ export function variantFigures(variant: SelectionVariant, caseIds: readonly stri
   const latencies = new FloatList(capacity);
   let tokens = 0;
   let generationMs = 0;
-  forEachCase(variant, caseIds, (id, c) => {
+  forEachCase(variant.cases, caseIds, (id, c) => {
     if (clustered) ids.push(id);
     passes.push(c.pass);
     for (const ms of c.latenciesMs) latencies.push(ms);
@@ -251,7 +251,7 @@ export function compareVariants(
   const b = new FloatList(capacity);
   const costA = new CostMean();
   const costB = new CostMean();
-  forEachPair(against, variant, caseIds, (id, x, y) => {
+  forEachPair(against.cases, variant.cases, caseIds, (id, x, y) => {
     if (clustered) ids.push(id);
     a.push(x.pass);
     b.push(y.pass);

@@ -348,7 +348,7 @@ export function segmentCaseIds(input: Pick<SelectionInput, 'variants' | 'segment
   const first = maps[0];
   const bySegment =
     first && isIndexed(first) && maps.every((m) => isIndexed(m) && m.table === first.table)
-      ? indexedSegments(maps as IndexedCaseMap[], first.table, segments)
+      ? indexedSegments(maps as IndexedCaseMap<CaseOutcome>[], first.table, segments)
       : segmentsById(input.variants, segments);
   return new Map([...bySegment.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }
@@ -372,7 +372,7 @@ function segmentsById(variants: readonly SelectionVariant[], segments: ReadonlyM
  * results), lists allocated at their size, each carrying its case indices (case-walk.ts) so the figures of a
  * segment read the columns without looking every id up.
  */
-function indexedSegments(maps: readonly IndexedCaseMap[], table: readonly string[], segments: ReadonlyMap<string, string>): Map<string, string[]> {
+function indexedSegments(maps: readonly IndexedCaseMap<CaseOutcome>[], table: readonly string[], segments: ReadonlyMap<string, string>): Map<string, string[]> {
   const codes = segments instanceof CaseCodeMap && segments.table === table ? segments : undefined;
   const names: string[] = [];
   const codeOf = new Map<string, number>();

@@ -106,6 +106,8 @@ describe('the --max-cost budget', () => {
     const plan = {
       suite: { file: 'evalspec.yaml' },
       cases: [],
+      checkTypes: new Set<string>(),
+      simulatedUsers: [],
       variants: [{ id: 'local', model: { label: 'local', providerType: 'openai-compatible', modelId: 'llama3', params: {} } }],
     } as unknown as Plan;
     expect(() => createBudget(plan, pricer, 5)).toThrow(/no known price for local/);
