@@ -67,16 +67,6 @@ function clusterIdsOf(cases: readonly CaseInfo[], indices: Indices, clustered: b
   return ids;
 }
 
-/** The indices that pass `test`, counted first so the result is allocated once at its size. */
-function indicesWhere(indices: Indices, test: (i: number) => boolean): Int32Array {
-  let n = 0;
-  for (let k = 0; k < indices.length; k++) if (test(indices[k])) n++;
-  const out = new Int32Array(n);
-  let j = 0;
-  for (let k = 0; k < indices.length; k++) if (test(indices[k])) out[j++] = indices[k];
-  return out;
-}
-
 const CRITICAL = { severity: 'critical' } as const;
 
 /** How many indices satisfy `test`, without an array of them (at 500,000 cases each would be megabytes). */
@@ -93,26 +83,41 @@ function variantFigures(
   clustered: boolean,
   level: number,
 ): Omit<VariantFigures, 'id' | 'consistency'> {
-  const present = indicesWhere(indices, (i) => variant.outcomes.at(i) !== undefined && variant.outcomes.at(i)!.results > 0);
-  const shares = new Float64Array(present.length);
-  for (let k = 0; k < present.length; k++) shares[k] = caseValue(variant.outcomes.at(present[k]), 'pass_rate')!;
-  const figure = passRateFigure(shares, clusterIdsOf(outcomes.cases, present, clustered), outcomes.repeat, level, outcomes.passValueName);
-  // The mean score summed in case order, as a reduce over the scores would, without the array of them.
+  // One pass, each outcome read once (a column-backed list makes it on access): per-case pass values in case
+  // order, the score summed in that order (as a reduce over the scores would), the counts.
+  const shares = new Float64Array(indices.length);
+  const present = new Int32Array(indices.length);
+  let n = 0;
   let scoreSum = 0;
   let scored = 0;
-  for (const i of present) {
-    const score = variant.outcomes.at(i)!.score;
-    if (score === null) continue;
-    scoreSum += score;
-    scored++;
+  let erroredCases = 0;
+  let criticalFailureCases = 0;
+  for (let k = 0; k < indices.length; k++) {
+    const o = variant.outcomes.at(indices[k]);
+    if (o === undefined || o.results === 0) continue;
+    shares[n] = caseValue(o, 'pass_rate')!;
+    present[n++] = indices[k];
+    if (o.score !== null) {
+      scoreSum += o.score;
+      scored++;
+    }
+    if (o.errored > 0) erroredCases++;
+    if (caseFailure(o, CRITICAL) === 'failed') criticalFailureCases++;
   }
+  const figure = passRateFigure(
+    shares.subarray(0, n),
+    clusterIdsOf(outcomes.cases, present.subarray(0, n), clustered),
+    outcomes.repeat,
+    level,
+    outcomes.passValueName,
+  );
   return {
-    cases: present.length,
+    cases: n,
     passRate: figure?.passRate ?? null,
     passRateCi: figure?.interval ?? null,
     meanScore: scored ? scoreSum / scored : null,
-    erroredCases: countWhere(present, (i) => variant.outcomes.at(i)!.errored > 0),
-    criticalFailureCases: countWhere(present, (i) => caseFailure(variant.outcomes.at(i), CRITICAL) === 'failed'),
+    erroredCases,
+    criticalFailureCases,
   };
 }
 
@@ -138,15 +143,22 @@ interface PairedVectors {
   b: Float64Array;
 }
 
-/** The cases both variants have a value of `metric` for, with the two values (allocated once, at their size). */
+/** The cases both variants have a value of `metric` for, with the two values (each outcome read once). */
 function pairedValues(base: VariantOutcomes, other: VariantOutcomes, indices: Indices, metric: string): PairedVectors {
-  const both = indicesWhere(indices, (i) => caseValue(base.outcomes.at(i), metric) !== undefined && caseValue(other.outcomes.at(i), metric) !== undefined);
-  const out: PairedVectors = { indices: both, a: new Float64Array(both.length), b: new Float64Array(both.length) };
-  for (let k = 0; k < both.length; k++) {
-    out.a[k] = caseValue(base.outcomes.at(both[k]), metric)!;
-    out.b[k] = caseValue(other.outcomes.at(both[k]), metric)!;
+  const both = new Int32Array(indices.length);
+  const a = new Float64Array(indices.length);
+  const b = new Float64Array(indices.length);
+  let n = 0;
+  for (let k = 0; k < indices.length; k++) {
+    const x = caseValue(base.outcomes.at(indices[k]), metric);
+    if (x === undefined) continue;
+    const y = caseValue(other.outcomes.at(indices[k]), metric);
+    if (y === undefined) continue;
+    both[n] = indices[k];
+    a[n] = x;
+    b[n++] = y;
   }
-  return out;
+  return { indices: both.subarray(0, n), a: a.subarray(0, n), b: b.subarray(0, n) };
 }
 
 // Kept here for run-diff.ts, which imports it from this file.

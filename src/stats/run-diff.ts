@@ -125,16 +125,23 @@ export function metricChange(
   cases: readonly CaseInfo[],
   level: number,
 ): Omit<MetricChange, 'pValueHolm' | 'significant' | 'direction'> {
-  const used = pairs.filter((ia, ib) => caseValue(before.at(ia), metric) !== undefined && caseValue(after.at(ib), metric) !== undefined);
-  const a = new Float64Array(used.length);
-  const b = new Float64Array(used.length);
+  // One pass, each outcome read once (a column-backed list makes it on access); arrays cut to the pairs used.
+  const full = { a: new Float64Array(pairs.length), b: new Float64Array(pairs.length), after: new Int32Array(pairs.length) };
+  let n = 0;
   let clustered = false;
-  for (let k = 0; k < used.length; k++) {
-    a[k] = caseValue(before.at(used.before[k]), metric)!;
-    b[k] = caseValue(after.at(used.after[k]), metric)!;
-    if (cases[used.after[k]].cluster !== null) clustered = true;
+  for (let k = 0; k < pairs.length; k++) {
+    const x = caseValue(before.at(pairs.before[k]), metric);
+    if (x === undefined) continue;
+    const y = caseValue(after.at(pairs.after[k]), metric);
+    if (y === undefined) continue;
+    full.a[n] = x;
+    full.b[n] = y;
+    full.after[n++] = pairs.after[k];
+    if (cases[pairs.after[k]].cluster !== null) clustered = true;
   }
-  const clusterIds = clustered ? Array.from(used.after, (i) => clusterKey(cases[i])) : undefined;
+  const a = full.a.subarray(0, n);
+  const b = full.b.subarray(0, n);
+  const clusterIds = clustered ? Array.from(full.after.subarray(0, n), (i) => clusterKey(cases[i])) : undefined;
   const paired = pairedWithInterval(a, b, level, clusterIds);
   const pd = paired?.pd;
   const interval = paired?.interval ?? null;
