@@ -14,6 +14,7 @@ import { sqlRateLimits } from './rate-limit-figures.js';
 import { pgProduction } from './production-pg.js';
 import { resultPageFromRaw, resultPageSql } from './result-pages.js';
 import { caseTallyFromRaw, caseTallySql, resultGroupFromRow, runFigureSql, TimingFold } from './run-figures.js';
+import { pairedTallyFromRaw, pairedTallySql } from './compare-tallies.js';
 import {
   RESULT_COLUMNS,
   RESULT_WRITE_COLUMNS,
@@ -36,6 +37,8 @@ import type {
   CaseKey,
   CaseRow,
   CaseTally,
+  PairedSides,
+  PairedTally,
   ResultPageQuery,
   RunFigureRows,
   ResultQuery,
@@ -306,6 +309,18 @@ export class PgStore implements Store {
         for (const row of whole) onRow(caseTallyFromRaw(row));
         if (!full) return;
         after = whole[whole.length - 1][0] as string;
+      }
+    },
+    // The paired cases of a comparison in one query (compare-tallies.ts): one row per common case, numbers mostly.
+    pairedTallies: async (sides: PairedSides, onRow: (tally: PairedTally) => void) => {
+      const sql = pairedTallySql(POSTGRES_SQL, sides);
+      try {
+        await this.ready;
+        for (const row of (await this.pool.query<unknown[]>({ ...sql.pairs, rowMode: 'array' })).rows) onRow(pairedTallyFromRaw(row));
+        const [casesA, casesB] = (await this.pool.query<unknown[]>({ ...sql.counts, rowMode: 'array' })).rows[0];
+        return { casesA: Number(casesA), casesB: Number(casesB) };
+      } catch (error) {
+        throw pgFailure(error, this.url);
       }
     },
   };

@@ -12,7 +12,8 @@ import { sqlRateLimits } from './rate-limit-figures.js';
 import { resultPageFromRaw, resultPageSql } from './result-pages.js';
 import { caseTallyFromRaw, caseTallySql } from './run-figures.js';
 import { registerRunFigureFold, sqliteRunFigures } from './sqlite-run-figures.js';
-import type { CaseTally, ResultPageQuery, RunFigureRows } from './types.js';
+import { pairedTallyFromRaw, pairedTallySql } from './compare-tallies.js';
+import type { CaseTally, PairedSides, PairedTally, ResultPageQuery, RunFigureRows } from './types.js';
 import {
   RESULT_COLUMNS,
   SLIM_COLUMNS,
@@ -305,6 +306,19 @@ export class SqliteStore implements Store {
         .raw(true)
         .iterate(...sql.values) as IterableIterator<unknown[]>)
         onRow(caseTallyFromRaw(row));
+    },
+    pairedTallies: async (sides: PairedSides, onRow: (tally: PairedTally) => void) => {
+      const sql = pairedTallySql(SQLITE_SQL, sides);
+      for (const row of this.db
+        .prepare(sql.pairs.text)
+        .raw(true)
+        .iterate(...sql.pairs.values) as IterableIterator<unknown[]>)
+        onRow(pairedTallyFromRaw(row));
+      const [casesA, casesB] = this.db
+        .prepare(sql.counts.text)
+        .raw(true)
+        .get(...sql.counts.values) as number[];
+      return { casesA, casesB };
     },
   };
 

@@ -12,6 +12,7 @@ import { buildReportInWorker } from './report-worker.js';
 import { RunIndexCache, type IndexedResult, type RunIndex } from './run-index.js';
 import { keyOf, pageFromStore, previewOf } from './result-pages.js';
 import { pairCases } from './compare.js';
+import { hasClusters, pairFromStore, type StorePairing } from './store-compare.js';
 import { fromReportSegments, heatmapFromIndex } from './heatmap.js';
 import { runPageFigures, type RunPageFigures } from './run-page-figures.js';
 import {
@@ -28,12 +29,6 @@ import {
   type RunResponse,
   type RunsResponse,
 } from './types.js';
-
-/** Whether any case of the run has a cluster: streamed without variables, stopping at the first (not every case row of a 1M-result run in memory). */
-async function hasClusters(store: Store, runId: string): Promise<boolean> {
-  for await (const c of store.cases.keys(runId)) if (c.cluster !== null) return true;
-  return false;
-}
 
 const FINAL: ReadonlySet<string> = new Set(['completed', 'incomplete', 'cancelled', 'failed']);
 
@@ -82,6 +77,8 @@ export class ViewerData {
   private headlines = new Map<string, { key: string; variants: RunListItem['variants'] }>();
   /** The run page's figures by run (a few; a run still being written is recomputed after LIVE_MAX_AGE_MS). */
   private pages = new Map<string, { key: string; at: number; figures: Promise<RunPageFigures> }>();
+  /** Paired comparisons being paged (the last two). */
+  private pairings = new Map<string, { at: number; pairing: Promise<StorePairing> }>();
 
   /**
    * `pageFromStore: false` serves the run page and every results page from the former in-memory index of every result
@@ -369,6 +366,40 @@ export class ViewerData {
     sides: { runA: string; variantA: string; runB: string; variantB: string },
     opts: { offset?: number; limit?: number; only?: 'flipped' | 'all'; segment?: string },
   ): Promise<CompareResponse> {
+    const offset = Math.max(0, opts.offset ?? 0);
+    const limit = Math.min(MAX_PAGE, Math.max(1, opts.limit ?? 100));
+    if (!this.pageFromStore) return this.compareFromIndex(sides, opts, offset, limit);
+    const runA = await this.store.runs.get(sides.runA);
+    const runB = sides.runB === sides.runA ? runA : await this.store.runs.get(sides.runB);
+    if (!runA) throw new NotFound(`no run ${sides.runA}`);
+    if (!runB) throw new NotFound(`no run ${sides.runB}`);
+    if (!runA.variants.some((v) => v.id === sides.variantA)) throw new BadRequest(`run ${sides.runA} has no variant ${sides.variantA}`);
+    if (!runB.variants.some((v) => v.id === sides.variantB)) throw new BadRequest(`run ${sides.runB} has no variant ${sides.variantB}`);
+    // The list is paged: pair the cases once per comparison (until a side changes) and serve every page from that.
+    // The flipped-only list is the start of the whole one: both share a pairing.
+    const key = JSON.stringify([sides, opts.segment ?? '', runA.status, runA.endedAt, runB.status, runB.endedAt]);
+    const cached = this.pairings.get(key);
+    const final = FINAL.has(runA.status) && FINAL.has(runB.status);
+    let pairing = cached && (final || Date.now() - cached.at < LIVE_MAX_AGE_MS) ? cached.pairing : undefined;
+    if (!pairing) {
+      const pending = pairFromStore(this.store, runA, runB, sides, { segment: opts.segment });
+      this.pairings.set(key, { at: Date.now(), pairing: pending });
+      pending.catch(() => this.pairings.delete(key));
+      // A 1,000,000-result comparison keeps a few numbers per case: two comparisons at a time.
+      while (this.pairings.size > 2) this.pairings.delete(this.pairings.keys().next().value as string);
+      pairing = pending;
+    }
+    const { page, ...summary } = await pairing;
+    return { ...summary, offset, ...page(offset, limit, opts.only ?? 'all') };
+  }
+
+  /** The former comparison from the in-memory index of both runs (the reference path). */
+  private async compareFromIndex(
+    sides: { runA: string; variantA: string; runB: string; variantB: string },
+    opts: { only?: 'flipped' | 'all'; segment?: string },
+    offset: number,
+    limit: number,
+  ): Promise<CompareResponse> {
     const ia = await this.loadIndex(sides.runA);
     const ib = sides.runB === sides.runA ? ia : await this.loadIndex(sides.runB);
     if (!ia.run.variants.some((v) => v.id === sides.variantA)) throw new BadRequest(`run ${sides.runA} has no variant ${sides.variantA}`);
@@ -380,8 +411,6 @@ export class ViewerData {
       ia.derived.set(memoKey, (paired = pairCases(ia, ib, sides, opts)));
       if (ia.derived.size > 32) ia.derived.delete([...ia.derived.keys()].find((k) => k.startsWith('compare'))!);
     }
-    const offset = Math.max(0, opts.offset ?? 0);
-    const limit = Math.min(MAX_PAGE, Math.max(1, opts.limit ?? 100));
     const { ordered, ...summary } = paired;
     return { ...summary, offset, rows: ordered.slice(offset, offset + limit) };
   }
