@@ -74,6 +74,13 @@ try {
       console.log(
         `${'run page in Chromium: time to interactive'.padEnd(46)} ${`${Math.round(await interactive.jsonValue()).toLocaleString('en')} ms`.padStart(10)}  peak RSS ${mb().padStart(7)}`,
       );
+      const summary = await tab.waitForFunction(() => document.querySelector('.variants-table') && performance.now(), undefined, {
+        polling: 'raf',
+        timeout: 300_000,
+      });
+      console.log(
+        `${'run page in Chromium: summary and heatmap shown'.padEnd(46)} ${`${Math.round(await summary.jsonValue()).toLocaleString('en')} ms`.padStart(10)}  peak RSS ${mb().padStart(7)}`,
+      );
       const full = await tab.waitForFunction(() => document.querySelector('#comparisons') && performance.now(), undefined, { polling: 200, timeout: 300_000 });
       console.log(
         `${'run page in Chromium: full report shown'.padEnd(46)} ${`${Math.round(await full.jsonValue()).toLocaleString('en')} ms`.padStart(10)}  peak RSS ${mb().padStart(7)}`,
