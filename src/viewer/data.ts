@@ -86,9 +86,16 @@ export class ViewerData {
     const pending = this.pendingReports.get(`${run.id}\u0000${key}`);
     if (pending) return pending;
     const inWorker = this.store.capabilities.reopenByLocation && this.store.location !== ':memory:';
-    const build = (
-      inWorker ? buildReportInWorker(this.store.location, run.id).catch(() => buildRunReport(this.store, run.id)) : buildRunReport(this.store, run.id)
-    )
+    // The run page's figures being computed for this run go first (what the page shows first; on shared cores the
+    // two side by side made the summary wait for most of the report).
+    const figuresFirst = this.pages.get(run.id)?.figures.then(
+      () => undefined,
+      () => undefined,
+    );
+    const build = (figuresFirst ?? Promise.resolve())
+      .then(() =>
+        inWorker ? buildReportInWorker(this.store.location, run.id).catch(() => buildRunReport(this.store, run.id)) : buildRunReport(this.store, run.id),
+      )
       .then((report) => {
         this.reports.set(run.id, { key, report });
         if (this.reports.size > 200) this.reports.delete(this.reports.keys().next().value as string);
