@@ -8,7 +8,7 @@ import type { PairedSides, PairedTally } from './types.js';
 type Statement = { text: string; values: unknown[] };
 
 /** The cases both sides have, each with its place in run A's case order; and each side's case count. */
-export function pairedTallySql(dialect: SqlDialect, s: PairedSides): { pairs: Statement; counts: Statement } {
+export function pairedTallySql(dialect: SqlDialect, s: PairedSides, page?: { after: string | null; limit: number }): { pairs: Statement; counts: Statement } {
   // Parameters are bound in the order they appear in the text (SQLite's `?` are positional).
   const sideValues = [s.runA, s.variantA, s.runB, s.variantB];
   const values: unknown[] = [];
@@ -17,12 +17,18 @@ export function pairedTallySql(dialect: SqlDialect, s: PairedSides): { pairs: St
     SUM(score) AS score_sum, COUNT(score) AS scored
   FROM results WHERE run_id = ${p(run)} AND variant_id = ${p(variant)} GROUP BY case_id`;
   const order = dialect.insertionOrder;
-  // Unordered: a sort here would hold every pair's row in SQLite's sorter; the caller orders by `caseOrder` (a few bytes a case).
+  // PostgreSQL pages by case id (`after`: the last case of the page before), each page an index range of both sides.
+  const keyset = () => {
+    if (!page) return '';
+    const after = page.after === null ? '' : `\nWHERE a.case_id > ${(values.push(page.after), dialect.param(values.length))}`;
+    return `${after}\nORDER BY a.case_id LIMIT ${Math.floor(page.limit)}`;
+  };
+  // Unordered on SQLite: a sort there would hold every pair's row in its sorter; the caller orders by `caseOrder` (a few bytes a case).
   const pairs = `SELECT a.case_id, a.total, a.passed, a.score_sum, a.scored, b.total, b.passed, b.score_sum, b.scored,
   ca.tags_json, ca.cluster, ca.content_hash, cb.content_hash, ca.${order}
 FROM (${side(1, 2)}) a JOIN (${side(3, 4)}) b ON b.case_id = a.case_id
   LEFT JOIN cases ca ON ca.run_id = ${p(1)} AND ca.case_id = a.case_id
-  LEFT JOIN cases cb ON cb.run_id = ${p(3)} AND cb.case_id = a.case_id`;
+  LEFT JOIN cases cb ON cb.run_id = ${p(3)} AND cb.case_id = a.case_id${keyset()}`;
   const pairValues = values.splice(0);
   const counts = `SELECT (SELECT COUNT(DISTINCT case_id) FROM results WHERE run_id = ${p(1)} AND variant_id = ${p(2)}),
   (SELECT COUNT(DISTINCT case_id) FROM results WHERE run_id = ${p(3)} AND variant_id = ${p(4)})`;

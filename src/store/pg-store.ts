@@ -311,13 +311,19 @@ export class PgStore implements Store {
         after = whole[whole.length - 1][0] as string;
       }
     },
-    // The paired cases of a comparison in one query (compare-tallies.ts): one row per common case, numbers mostly.
+    // The paired cases of a comparison (compare-tallies.ts) in keyset pages by case id: one row per common case, flat in memory.
     pairedTallies: async (sides: PairedSides, onRow: (tally: PairedTally) => void) => {
-      const sql = pairedTallySql(POSTGRES_SQL, sides);
       try {
         await this.ready;
-        for (const row of (await this.pool.query<unknown[]>({ ...sql.pairs, rowMode: 'array' })).rows) onRow(pairedTallyFromRaw(row));
-        const [casesA, casesB] = (await this.pool.query<unknown[]>({ ...sql.counts, rowMode: 'array' })).rows[0];
+        for (let after: string | null = null; ;) {
+          const { pairs } = pairedTallySql(POSTGRES_SQL, sides, { after, limit: PAGE });
+          const rows = (await this.pool.query<unknown[]>({ ...pairs, rowMode: 'array' })).rows;
+          for (const row of rows) onRow(pairedTallyFromRaw(row));
+          if (rows.length < PAGE) break;
+          after = rows[rows.length - 1][0] as string;
+        }
+        const { counts } = pairedTallySql(POSTGRES_SQL, sides);
+        const [casesA, casesB] = (await this.pool.query<unknown[]>({ ...counts, rowMode: 'array' })).rows[0];
         return { casesA: Number(casesA), casesB: Number(casesB) };
       } catch (error) {
         throw pgFailure(error, this.url);

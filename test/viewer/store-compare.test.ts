@@ -140,6 +140,24 @@ testAllStores('viewer comparison from the store', (ctx) => {
     expect(fromStore.index['entries'].size).toBe(0);
   });
 
+  it('pairs more cases than one page of the store (PostgreSQL reads them in keyset pages of 2,000)', async () => {
+    const store = await ctx.open();
+    const ids = Array.from({ length: 2_100 }, (_, i) => `p${(i * 7919) % 2_100}`);
+    await store.runs.create(runOf('big', 1, ['m1', 'm2']));
+    await store.cases.putMany(
+      'big',
+      ids.map((id, i) => caseOf(id, [i % 2 ? 's:x' : 's:y'])),
+    );
+    await store.results.putMany(
+      ids.flatMap((id, i) => [resultOf('big', id, 'm1', 0, passes(i, 7), scoreOf(i, 7)), resultOf('big', id, 'm2', 0, passes(i, 8), null)]),
+    );
+    const sides = { runA: 'big', variantA: 'm1', runB: 'big', variantB: 'm2' };
+    const fromStore = await new ViewerData(store).compare(sides, { offset: 1_990, limit: 50 });
+    expect(fromStore).toEqual(await new ViewerData(store, false).compare(sides, { offset: 1_990, limit: 50 }));
+    expect(fromStore.commonCases).toBe(2_100);
+    expect(fromStore.rows).toHaveLength(50);
+  });
+
   it('refuses an unknown run or variant', async () => {
     const store = await ctx.open();
     await writeRuns(store);
