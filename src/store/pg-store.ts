@@ -14,6 +14,7 @@ import { sqlRateLimits } from './rate-limit-figures.js';
 import { pgProduction } from './production-pg.js';
 import { resultPageFromRaw, resultPageSql } from './result-pages.js';
 import { caseTallyFromRaw, caseTallySql, resultGroupFromRow, runFigureSql, TimingFold } from './run-figures.js';
+import { pairedTallyFromRaw, pairedTallySql } from './compare-tallies.js';
 import {
   RESULT_COLUMNS,
   RESULT_WRITE_COLUMNS,
@@ -36,6 +37,8 @@ import type {
   CaseKey,
   CaseRow,
   CaseTally,
+  PairedSides,
+  PairedTally,
   ResultPageQuery,
   RunFigureRows,
   ResultQuery,
@@ -306,6 +309,24 @@ export class PgStore implements Store {
         for (const row of whole) onRow(caseTallyFromRaw(row));
         if (!full) return;
         after = whole[whole.length - 1][0] as string;
+      }
+    },
+    // The paired cases of a comparison (compare-tallies.ts) in keyset pages by case id: one row per common case, flat in memory.
+    pairedTallies: async (sides: PairedSides, onRow: (tally: PairedTally) => void) => {
+      try {
+        await this.ready;
+        for (let after: string | null = null; ;) {
+          const { pairs } = pairedTallySql(POSTGRES_SQL, sides, { after, limit: PAGE });
+          const rows = (await this.pool.query<unknown[]>({ ...pairs, rowMode: 'array' })).rows;
+          for (const row of rows) onRow(pairedTallyFromRaw(row));
+          if (rows.length < PAGE) break;
+          after = rows[rows.length - 1][0] as string;
+        }
+        const { counts } = pairedTallySql(POSTGRES_SQL, sides);
+        const [casesA, casesB] = (await this.pool.query<unknown[]>({ ...counts, rowMode: 'array' })).rows[0];
+        return { casesA: Number(casesA), casesB: Number(casesB) };
+      } catch (error) {
+        throw pgFailure(error, this.url);
       }
     },
   };

@@ -65,7 +65,7 @@ export function resultPageSql(dialect: SqlDialect, runId: string, q: ResultPageQ
     (values: unknown[]) =>
     (v: unknown): string => (values.push(v), dialect.param(values.length));
   // A result whose case is not stored sorts after every stored case (then by case id), as the index did.
-  const from = (bind: (v: unknown) => string): string => {
+  const from = (bind: (v: unknown) => string, withCases = true): string => {
     const where = [`r.run_id = ${bind(runId)}`];
     if (q.variantId !== undefined) where.push(`r.variant_id = ${bind(q.variantId)}`);
     if (q.outcome === 'pass') where.push('r.pass = 1');
@@ -73,10 +73,12 @@ export function resultPageSql(dialect: SqlDialect, runId: string, q: ResultPageQ
     if (q.outcome === 'error') where.push(`r.error_class IS NOT NULL AND r.error_class <> ''`);
     if (q.segment !== undefined) where.push(tagTest(dialect, bind(q.segment)));
     where.push(...detailFilters(dialect, q, bind));
-    return `FROM results r LEFT JOIN cases c ON c.run_id = r.run_id AND c.case_id = r.case_id WHERE ${where.join(' AND ')}`;
+    const cases = withCases ? ' LEFT JOIN cases c ON c.run_id = r.run_id AND c.case_id = r.case_id' : '';
+    return `FROM results r${cases} WHERE ${where.join(' AND ')}`;
   };
   const countValues: unknown[] = [];
-  const count = { text: `SELECT COUNT(*) ${from(binder(countValues))}`, values: countValues };
+  // Only the segment and text filters read the case: without them the count reads no case (a covering index scan).
+  const count = { text: `SELECT COUNT(*) ${from(binder(countValues), q.segment !== undefined || q.text !== undefined)}`, values: countValues };
   const values: unknown[] = [];
   const bind = binder(values);
   const order = dialect.insertionOrder;

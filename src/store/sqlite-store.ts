@@ -10,8 +10,10 @@ import { sqliteProduction } from './production-sqlite.js';
 import { sqlTokens } from './access-tokens.js';
 import { sqlRateLimits } from './rate-limit-figures.js';
 import { resultPageFromRaw, resultPageSql } from './result-pages.js';
-import { caseTallyFromRaw, caseTallySql, resultGroupFromRow, runFigureSql, TimingFold } from './run-figures.js';
-import type { CaseTally, ResultPageQuery, RunFigureRows } from './types.js';
+import { caseTallyFromRaw, caseTallySql } from './run-figures.js';
+import { registerRunFigureFold, sqliteRunFigures } from './sqlite-run-figures.js';
+import { pairedTallyFromRaw, pairedTallySql } from './compare-tallies.js';
+import type { CaseTally, PairedSides, PairedTally, ResultPageQuery, RunFigureRows } from './types.js';
 import {
   RESULT_COLUMNS,
   SLIM_COLUMNS,
@@ -63,6 +65,7 @@ export class SqliteStore implements Store {
       this.stmts = this.prepareStatements();
       // The viewer's text search lower-cases as JavaScript does (SQLite's lower() folds ASCII only): result-pages.ts.
       this.db.function('evalspec_lower', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? text.toLowerCase() : null));
+      registerRunFigureFold(this.db);
     } catch (error) {
       this.db.close();
       throw storeFailure(error, file);
@@ -294,27 +297,8 @@ export class SqliteStore implements Store {
         raw.all(...page.values) as unknown[][],
       );
     },
-    // The run page's figures (issue #22): the SQL is shared with PostgreSQL (run-figures.ts).
-    figures: async (runId: string): Promise<RunFigureRows> => {
-      const sql = runFigureSql(SQLITE_SQL, runId);
-      const groups = (this.db.prepare(sql.groups.text).all(...sql.groups.values) as Row[]).map(resultGroupFromRow);
-      const caseTags = (this.db.prepare(sql.tags.text).all(...sql.tags.values) as Row[]).map((r) => ({
-        tagsJson: r.tags_json as string,
-        cases: Number(r.cases),
-        clustered: Number(r.clustered),
-      }));
-      const failedChecks = this.db
-        .prepare(sql.failedChecks.text)
-        .pluck()
-        .all(...sql.failedChecks.values) as string[];
-      const timings = new TimingFold();
-      for (const [variantId, latency, ttft] of this.db
-        .prepare(sql.timings.text)
-        .raw(true)
-        .iterate(...sql.timings.values) as IterableIterator<unknown[]>)
-        timings.add(variantId, latency, ttft);
-      return { groups, caseTags, failedChecks: failedChecks.filter((n) => n !== null), timings: timings.result() };
-    },
+    // The run page's figures (issue #22): one pass folded in JS (sqlite-run-figures.ts).
+    figures: async (runId: string): Promise<RunFigureRows> => sqliteRunFigures(this.db, runId),
     caseTallies: async (runId: string, onRow: (tally: CaseTally) => void) => {
       const sql = caseTallySql(SQLITE_SQL, runId);
       for (const row of this.db
@@ -322,6 +306,19 @@ export class SqliteStore implements Store {
         .raw(true)
         .iterate(...sql.values) as IterableIterator<unknown[]>)
         onRow(caseTallyFromRaw(row));
+    },
+    pairedTallies: async (sides: PairedSides, onRow: (tally: PairedTally) => void) => {
+      const sql = pairedTallySql(SQLITE_SQL, sides);
+      for (const row of this.db
+        .prepare(sql.pairs.text)
+        .raw(true)
+        .iterate(...sql.pairs.values) as IterableIterator<unknown[]>)
+        onRow(pairedTallyFromRaw(row));
+      const [casesA, casesB] = this.db
+        .prepare(sql.counts.text)
+        .raw(true)
+        .get(...sql.counts.values) as number[];
+      return { casesA, casesB };
     },
   };
 

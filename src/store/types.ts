@@ -245,6 +245,28 @@ export interface CaseTally {
   tags: string[];
   cluster: string | null;
 }
+/** Two sides of a paired comparison: a variant of run A, a variant of run B (the same run or another). */
+export interface PairedSides {
+  runA: string;
+  variantA: string;
+  runB: string;
+  variantB: string;
+}
+
+/** One case both sides have (results.pairedTallies): each side's results, passes and score sum, run A's case. */
+export interface PairedTally {
+  caseId: string;
+  a: { total: number; passed: number; scoreSum: number; scored: number };
+  b: { total: number; passed: number; scoreSum: number; scored: number };
+  /** Run A's case, null when it is not stored. */
+  tagsJson: string | null;
+  cluster: string | null;
+  contentHashA: string | null;
+  /** Run B's case's content hash, null when it is not stored. */
+  contentHashB: string | null;
+  /** Where run A's case was written (its cases order: rowid, seq); null when it is not stored. */
+  caseOrder: number | null;
+}
 // --- end viewer result pages ---
 
 /** A human label on one result (review in the viewer, judge calibration). */
@@ -405,6 +427,11 @@ export interface Store {
     figures(runId: string): Promise<RunFigureRows>;
     /** Per case × variant tallies in the run's case order, handed to `onRow` (run-figures.ts). */
     caseTallies(runId: string, onRow: (tally: CaseTally) => void): Promise<void>;
+    /**
+     * The cases both sides have, in no particular order (each carries its place in run A's case order), handed to
+     * `onRow`; and how many cases each side has (compare-tallies.ts).
+     */
+    pairedTallies(sides: PairedSides, onRow: (tally: PairedTally) => void): Promise<{ casesA: number; casesB: number }>;
   };
   labels: {
     /** Insert or replace by (run, case, variant, repeat, labeller); an undefined `preference` keeps the stored one. */

@@ -7,7 +7,7 @@ import type { RunIndex } from './run-index.js';
 import type { CompareResponse, CompareRow, PairedSummary } from './types.js';
 
 /** The API's view of the one paired comparison (stats comparePaired) that `run` and `select` print too. */
-function paired(summary: ReturnType<typeof comparePaired>): PairedSummary | null {
+export function paired(summary: ReturnType<typeof comparePaired>): PairedSummary | null {
   if (!summary) return null;
   return {
     n: summary.n,

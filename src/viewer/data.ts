@@ -1,39 +1,30 @@
 // What the viewer's API answers, computed from the store: run lists with headline intervals, the run page
-// (report, heatmap, facets), pages of filtered results, one case with every repeat, paired comparisons (the
-// pairing in compare.ts, the heatmap in heatmap.ts).
+// (report, heatmap, facets: run-page-figures.ts), pages of filtered results (result-pages.ts), one case with every
+// repeat, paired comparisons (store-compare.ts). The former paths over an in-memory index are in index-reference.ts.
 import { runState, type Store, type RunRecord, type ResultRow } from '../store/index.js';
 import { buildRunReport, resumeCommand, type RunReport } from '../report/index.js';
 import { costsOfAggregate, runPricing, sumCosts, type CostFigures } from '../analysis/index.js';
 import { wilsonInterval } from '../stats/index.js';
-import { summarize } from './run-summary.js';
-
 export { summarize } from './run-summary.js';
-import { buildReportInWorker } from './report-worker.js';
-import { RunIndexCache, type IndexedResult, type RunIndex } from './run-index.js';
-import { keyOf, pageFromStore, previewOf } from './result-pages.js';
-import { pairCases } from './compare.js';
-import { fromReportSegments, heatmapFromIndex } from './heatmap.js';
+import { buildReportInWorker, runPageFiguresInWorker } from './report-worker.js';
+import { RunIndexCache, type RunIndex } from './run-index.js';
+import { keyOf, pageFromStore, type ResultFilter } from './result-pages.js';
+import { compareFromIndex, resultsFromIndex, runPageFromIndex } from './index-reference.js';
+import { hasClusters, pairFromStore, type StorePairing } from './store-compare.js';
+import { fromReportSegments } from './heatmap.js';
 import { runPageFigures, type RunPageFigures } from './run-page-figures.js';
 import {
   DEFAULT_ERROR_TAGS,
   type CaseResponse,
   type CompareResponse,
-  type CompareRow,
   type LabelRecord,
   type ReportView,
   type ReportResponse,
-  type ResultListItem,
   type ResultsResponse,
   type RunListItem,
   type RunResponse,
   type RunsResponse,
 } from './types.js';
-
-/** Whether any case of the run has a cluster: streamed without variables, stopping at the first (not every case row of a 1M-result run in memory). */
-async function hasClusters(store: Store, runId: string): Promise<boolean> {
-  for await (const c of store.cases.keys(runId)) if (c.cluster !== null) return true;
-  return false;
-}
 
 const FINAL: ReadonlySet<string> = new Set(['completed', 'incomplete', 'cancelled', 'failed']);
 
@@ -52,17 +43,7 @@ const LIVE_MAX_AGE_MS = 1500;
 export class NotFound extends Error {}
 export class BadRequest extends Error {}
 
-export interface ResultFilter {
-  variant?: string;
-  outcome?: 'pass' | 'fail' | 'error';
-  check?: string;
-  segment?: string;
-  severity?: 'critical' | 'normal';
-  q?: string;
-  labelled?: 'yes' | 'no';
-  offset?: number;
-  limit?: number;
-}
+export type { ResultFilter } from './result-pages.js';
 
 export interface LabelInput {
   caseId: string;
@@ -82,6 +63,8 @@ export class ViewerData {
   private headlines = new Map<string, { key: string; variants: RunListItem['variants'] }>();
   /** The run page's figures by run (a few; a run still being written is recomputed after LIVE_MAX_AGE_MS). */
   private pages = new Map<string, { key: string; at: number; figures: Promise<RunPageFigures> }>();
+  /** Paired comparisons being paged (the last two). */
+  private pairings = new Map<string, { at: number; pairing: Promise<StorePairing> }>();
 
   /**
    * `pageFromStore: false` serves the run page and every results page from the former in-memory index of every result
@@ -103,9 +86,16 @@ export class ViewerData {
     const pending = this.pendingReports.get(`${run.id}\u0000${key}`);
     if (pending) return pending;
     const inWorker = this.store.capabilities.reopenByLocation && this.store.location !== ':memory:';
-    const build = (
-      inWorker ? buildReportInWorker(this.store.location, run.id).catch(() => buildRunReport(this.store, run.id)) : buildRunReport(this.store, run.id)
-    )
+    // The run page's figures being computed for this run go first (what the page shows first; on shared cores the
+    // two side by side made the summary wait for most of the report).
+    const figuresFirst = this.pages.get(run.id)?.figures.then(
+      () => undefined,
+      () => undefined,
+    );
+    const build = (figuresFirst ?? Promise.resolve())
+      .then(() =>
+        inWorker ? buildReportInWorker(this.store.location, run.id).catch(() => buildRunReport(this.store, run.id)) : buildRunReport(this.store, run.id),
+      )
       .then((report) => {
         this.reports.set(run.id, { key, report });
         if (this.reports.size > 200) this.reports.delete(this.reports.keys().next().value as string);
@@ -210,7 +200,11 @@ export class ViewerData {
     const key = `${run.status}\u0000${run.endedAt}`;
     const cached = this.pages.get(run.id);
     if (cached && cached.key === key && (FINAL.has(run.status) || Date.now() - cached.at < LIVE_MAX_AGE_MS)) return cached.figures;
-    const figures = runPageFigures(this.store, run);
+    // A file store: computed in a worker thread (its own connection), so the results table is served meanwhile.
+    const inWorker = this.store.capabilities.reopenByLocation && this.store.location !== ':memory:';
+    const figures = inWorker
+      ? runPageFiguresInWorker(this.store.location, run.id).catch(() => runPageFigures(this.store, run))
+      : runPageFigures(this.store, run);
     this.pages.set(run.id, { key, at: Date.now(), figures });
     figures.catch(() => this.pages.delete(run.id));
     while (this.pages.size > 16) this.pages.delete(this.pages.keys().next().value as string);
@@ -227,7 +221,7 @@ export class ViewerData {
     } else {
       const index = await this.loadIndex(runId);
       base = index.derived.get('run') as RunPage;
-      if (!base) index.derived.set('run', (base = this.runPage(index)));
+      if (!base) index.derived.set('run', (base = { ...this.runHead(index.run), ...runPageFromIndex(index) }));
     }
     // Not cached: a running run's process may die at any moment.
     return { ...base, run: { ...base.run, status: stored.status, ...(await liveState(this.store, stored)) }, labels };
@@ -256,32 +250,6 @@ export class ViewerData {
     };
   }
 
-  /** The former run page from the in-memory index (the reference path). */
-  private runPage(index: RunIndex): RunPage {
-    const run = index.run;
-    const checks = new Set<string>();
-    const errorClasses = new Set<string>();
-    const tagCounts = new Map<string, number>();
-    for (const c of index.cases.values()) for (const t of c.tags) tagCounts.set(t, (tagCounts.get(t) ?? 0) + 1);
-    for (const r of index.results) {
-      for (const c of r.failedChecks) checks.add(c);
-      if (r.errorClass) errorClasses.add(r.errorClass);
-    }
-    const segments = [...tagCounts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([t]) => t);
-    return {
-      ...this.runHead(run),
-      summary: summarize(index),
-      heatmap: heatmapFromIndex(index, segments.slice(0, 40)),
-      facets: {
-        variants: run.variants.map((v) => ({ id: v.id, label: v.label, model: v.model, prompt: v.prompt })),
-        checks: [...checks].sort(),
-        segments,
-        errorClasses: [...errorClasses].sort(),
-      },
-      results: index.results.length,
-    };
-  }
-
   private async labelMap(runId: string): Promise<Map<string, LabelRecord>> {
     const map = new Map<string, LabelRecord>();
     // The latest label per result wins (several labellers may have labelled it).
@@ -297,58 +265,10 @@ export class ViewerData {
     const offset = Math.max(0, f.offset ?? 0);
     const limit = Math.min(MAX_PAGE, Math.max(1, f.limit ?? 100));
     // Every filter is SQL on the store (issue #22): a page at a time, no index of every result.
-    if (!this.pageFromStore) return this.resultsFromIndex(runId, f, offset, limit);
+    if (!this.pageFromStore) return resultsFromIndex(this.index, this.store, await this.loadIndex(runId), await this.labelMap(runId), f, { offset, limit });
     const run = await this.store.runs.get(runId);
     if (!run) throw new NotFound(`no run ${runId}`);
     return pageFromStore(this.store, run, f, { offset, limit }, await this.labelMap(runId));
-  }
-
-  private async resultsFromIndex(runId: string, f: ResultFilter, offset: number, limit: number): Promise<ResultsResponse> {
-    const index = await this.loadIndex(runId);
-    const labels = await this.labelMap(runId);
-    const searchHits = f.q && f.q.trim() ? await this.index.search(index, f.q.trim()) : undefined;
-    const keep = (r: IndexedResult, i: number): boolean => {
-      if (f.variant && r.variantId !== f.variant) return false;
-      if (f.outcome === 'pass' && r.pass !== true) return false;
-      if (f.outcome === 'fail' && r.pass !== false) return false;
-      if (f.outcome === 'error' && !r.errorClass) return false;
-      if (f.check && !r.failedChecks.includes(f.check)) return false;
-      if (f.segment && !r.tags.includes(f.segment)) return false;
-      if (f.severity === 'critical' && !r.critical) return false;
-      if (f.severity === 'normal' && (r.critical || r.failedChecks.length === 0)) return false;
-      if (f.labelled === 'yes' && !labels.has(keyOf(r))) return false;
-      if (f.labelled === 'no' && labels.has(keyOf(r))) return false;
-      if (searchHits && !searchHits.has(i)) return false;
-      return true;
-    };
-    let total = 0;
-    const page: IndexedResult[] = [];
-    for (let i = 0; i < index.results.length; i++) {
-      const r = index.results[i];
-      if (!keep(r, i)) continue;
-      if (total >= offset && page.length < limit) page.push(r);
-      total++;
-    }
-    const previews = await this.previews(runId, page);
-    const rows: ResultListItem[] = page.map((r) => {
-      const l = labels.get(keyOf(r));
-      return { ...r, preview: previews.get(keyOf(r)) ?? null, label: l?.label ?? null, labelTag: l?.tag ?? null };
-    });
-    return { total, offset, rows };
-  }
-
-  /** The start of each output on a page, read case by case (the primary key makes each read an index lookup). */
-  private async previews(runId: string, page: IndexedResult[]): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
-    const wanted = new Set(page.map(keyOf));
-    for (const caseId of new Set(page.map((r) => r.caseId))) {
-      for await (const r of this.store.results.list(runId, { caseId, omitTranscript: true })) {
-        const k = keyOf(r);
-        const preview = previewOf(r.output);
-        if (wanted.has(k) && preview !== null) out.set(k, preview);
-      }
-    }
-    return out;
   }
 
   async caseDetail(runId: string, caseId: string): Promise<CaseResponse> {
@@ -369,21 +289,37 @@ export class ViewerData {
     sides: { runA: string; variantA: string; runB: string; variantB: string },
     opts: { offset?: number; limit?: number; only?: 'flipped' | 'all'; segment?: string },
   ): Promise<CompareResponse> {
-    const ia = await this.loadIndex(sides.runA);
-    const ib = sides.runB === sides.runA ? ia : await this.loadIndex(sides.runB);
-    if (!ia.run.variants.some((v) => v.id === sides.variantA)) throw new BadRequest(`run ${sides.runA} has no variant ${sides.variantA}`);
-    if (!ib.run.variants.some((v) => v.id === sides.variantB)) throw new BadRequest(`run ${sides.runB} has no variant ${sides.variantB}`);
-    // The list is paged: pair the cases once per comparison and serve every page from that.
-    const memoKey = `compare\u0000${JSON.stringify([sides, opts.only ?? 'all', opts.segment ?? '', ib.builtAt])}`;
-    let paired = ia.derived.get(memoKey) as (Omit<CompareResponse, 'offset' | 'rows'> & { ordered: CompareRow[] }) | undefined;
-    if (!paired) {
-      ia.derived.set(memoKey, (paired = pairCases(ia, ib, sides, opts)));
-      if (ia.derived.size > 32) ia.derived.delete([...ia.derived.keys()].find((k) => k.startsWith('compare'))!);
-    }
     const offset = Math.max(0, opts.offset ?? 0);
     const limit = Math.min(MAX_PAGE, Math.max(1, opts.limit ?? 100));
-    const { ordered, ...summary } = paired;
-    return { ...summary, offset, rows: ordered.slice(offset, offset + limit) };
+    if (!this.pageFromStore) {
+      const ia = await this.loadIndex(sides.runA);
+      const ib = sides.runB === sides.runA ? ia : await this.loadIndex(sides.runB);
+      if (!ia.run.variants.some((v) => v.id === sides.variantA)) throw new BadRequest(`run ${sides.runA} has no variant ${sides.variantA}`);
+      if (!ib.run.variants.some((v) => v.id === sides.variantB)) throw new BadRequest(`run ${sides.runB} has no variant ${sides.variantB}`);
+      return compareFromIndex(ia, ib, sides, opts, { offset, limit });
+    }
+    const runA = await this.store.runs.get(sides.runA);
+    const runB = sides.runB === sides.runA ? runA : await this.store.runs.get(sides.runB);
+    if (!runA) throw new NotFound(`no run ${sides.runA}`);
+    if (!runB) throw new NotFound(`no run ${sides.runB}`);
+    if (!runA.variants.some((v) => v.id === sides.variantA)) throw new BadRequest(`run ${sides.runA} has no variant ${sides.variantA}`);
+    if (!runB.variants.some((v) => v.id === sides.variantB)) throw new BadRequest(`run ${sides.runB} has no variant ${sides.variantB}`);
+    // The list is paged: pair the cases once per comparison (until a side changes) and serve every page from that.
+    // The flipped-only list is the start of the whole one: both share a pairing.
+    const key = JSON.stringify([sides, opts.segment ?? '', runA.status, runA.endedAt, runB.status, runB.endedAt]);
+    const cached = this.pairings.get(key);
+    const final = FINAL.has(runA.status) && FINAL.has(runB.status);
+    let pairing = cached && (final || Date.now() - cached.at < LIVE_MAX_AGE_MS) ? cached.pairing : undefined;
+    if (!pairing) {
+      const pending = pairFromStore(this.store, runA, runB, sides, { segment: opts.segment });
+      this.pairings.set(key, { at: Date.now(), pairing: pending });
+      pending.catch(() => this.pairings.delete(key));
+      // A 1,000,000-result comparison keeps a few numbers per case: two comparisons at a time.
+      while (this.pairings.size > 2) this.pairings.delete(this.pairings.keys().next().value as string);
+      pairing = pending;
+    }
+    const { page, ...summary } = await pairing;
+    return { ...summary, offset, ...page(offset, limit, opts.only ?? 'all') };
   }
 
   async labels(runId: string): Promise<LabelRecord[]> {

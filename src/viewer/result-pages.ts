@@ -12,6 +12,19 @@ const PREVIEW_CHARS = 200;
 export const previewOf = (output: string | null): string | null =>
   output === null ? null : output.length > PREVIEW_CHARS ? `${output.slice(0, PREVIEW_CHARS)}…` : output;
 
+/** The results table's filters and window (GET /api/runs/:id/results). */
+export interface ResultFilter {
+  variant?: string;
+  outcome?: 'pass' | 'fail' | 'error';
+  check?: string;
+  segment?: string;
+  severity?: 'critical' | 'normal';
+  q?: string;
+  labelled?: 'yes' | 'no';
+  offset?: number;
+  limit?: number;
+}
+
 export const keyOf = (r: { caseId: string; variantId: string; repeat: number }) => `${r.caseId}\u0000${r.variantId}\u0000${r.repeat}`;
 
 export async function pageFromStore(

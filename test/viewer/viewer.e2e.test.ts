@@ -185,6 +185,39 @@ run('viewer in Chromium', () => {
     expect(await page.locator('[data-testid=pareto-plot] svg circle').count()).toBe(3);
   });
 
+  it('shows the results table and its filters before the run figures arrive (issue #22), then the summary', async () => {
+    // The run's figures (GET /api/runs/:id) are held back in the browser until the table has been used.
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/\/api\/runs\/run-base$/, async (route) => {
+      const response = await route.fetch();
+      await held;
+      await route.fulfill({ response });
+    });
+    try {
+      // From another page, so the run page mounts afresh and asks for the figures again.
+      await go('', '.runs-table');
+      await page.goto(`${viewer.url}#/runs/run-base`);
+      await page.waitForFunction(() => document.querySelector('[data-testid=results-count]')?.textContent?.includes('120 results'));
+      expect(await page.locator('.results-table .vrow').count()).toBeGreaterThan(0);
+      expect(await page.locator('.variants-table').count()).toBe(0);
+      const failed = ((await (await fetch(`${viewer.url}api/runs/run-base/results?outcome=fail`)).json()) as ResultsResponse).total;
+      await page.selectOption('select[data-filter=outcome]', 'fail');
+      await page.waitForFunction((n) => document.querySelector('[data-testid=results-count]')?.textContent?.startsWith(`${n} result`), failed);
+      // Still no figures: the segment list is empty until they come.
+      expect(await page.locator('.variants-table').count()).toBe(0);
+      expect(await page.locator('select[data-filter=segment] option').count()).toBe(1);
+      release();
+      await page.waitForSelector('.variants-table');
+      expect(await page.locator('select[data-filter=segment] option').count()).toBeGreaterThan(1);
+      // The table kept its filter (it was not mounted again when the figures came).
+      expect(await resultsCount()).toMatch(new RegExp(`^${failed} result`));
+    } finally {
+      release();
+      await page.unroute(/\/api\/runs\/run-base$/);
+    }
+  });
+
   it('fired no dialog, no CSP violation and no page error anywhere', () => {
     expect(dialogs).toEqual([]);
     expect(problems).toEqual([]);

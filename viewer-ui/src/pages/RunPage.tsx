@@ -1,7 +1,7 @@
 // One run: per-variant summary with intervals, quality bars, the segment heatmap and every result.
 import { useEffect } from 'react';
-import { api } from '../api';
-import { useAsync } from '../hooks';
+import { api, type Facets, type ReportResponse, type RunResponse } from '../api';
+import { useAsync, type Async } from '../hooks';
 import { links, replaceParams } from '../router';
 import { CiBar, ErrorBox, Loading, Section } from '../components/common';
 import { Heatmap } from '../components/Heatmap';
@@ -9,6 +9,9 @@ import { BarsSection, ComparisonsSection } from '../components/ReportSections';
 import { PassKTable } from '../components/PassKTable';
 import { FilterBar, ResultsTable, filtersFrom, type ResultFilters } from '../components/ResultsTable';
 import { ciText, int, ms, num, pct, usd, when } from '../format';
+
+/** Filters before the run's figures arrive: outcome, severity, labelled and search work at once; the lists fill in. */
+const NO_FACETS: Facets = { variants: [], checks: [], segments: [], errorClasses: [] };
 
 export function RunPage({ runId, params }: { runId: string; params: URLSearchParams }) {
   const run = useAsync(() => api.run(runId), [runId]);
@@ -22,20 +25,35 @@ export function RunPage({ runId, params }: { runId: string; params: URLSearchPar
     if (run.data) performance.mark('evalspec:rendered:run');
   }, [run.data]);
   if (run.error) return <ErrorBox error={run.error} />;
-  if (!run.data || run.data.run.id !== runId) return <Loading what="Loading the run" />;
-  const { run: info, summary, facets } = run.data;
-  const report = full.data?.report.runId === runId ? full.data.report : undefined;
-  const heatmap = (report && full.data?.heatmap) || run.data.heatmap;
+  const data = run.data && run.data.run.id === runId ? run.data : undefined;
   const onFilters = (f: ResultFilters) => replaceParams(f as Record<string, string | undefined>);
+  // The results table does not wait for the run's figures (seconds on a 1,000,000-result run, issue #22): a page of
+  // results is one indexed query, so the table and its filters are live while the summary and heatmap are computed.
   return (
     <div className="run-page">
+      {data ? <RunOverview runId={runId} data={data} full={full} filters={filters} /> : <Loading what="Loading the run" />}
+      <Section title="Results" id="results">
+        <FilterBar facets={data?.facets ?? NO_FACETS} filters={filters} onChange={onFilters} />
+        <ResultsTable runId={runId} filters={filters} height="max(420px, calc(100vh - 260px))" />
+      </Section>
+    </div>
+  );
+}
+
+/** The run's description, summary, report sections and heatmap: what needs the run's figures. */
+function RunOverview({ runId, data, full, filters }: { runId: string; data: RunResponse; full: Async<ReportResponse>; filters: ResultFilters }) {
+  const { run: info, summary } = data;
+  const report = full.data?.report.runId === runId ? full.data.report : undefined;
+  const heatmap = (report && full.data?.heatmap) || data.heatmap;
+  return (
+    <>
       <div className="page-head">
         <h1>
           {info.suiteName} {info.label && <span className="run-label">{info.label}</span>}
         </h1>
         <div className="meta small">
           <span className="mono">{info.id}</span> · <span className={`status status-${info.state}`}>{info.state}</span> · started {when(info.startedAt)} UTC
-          {info.endedAt && ` · ended ${when(info.endedAt)}`} · {info.repeat} repeat{info.repeat > 1 ? 's' : ''} · {int(run.data.results)} results
+          {info.endedAt && ` · ended ${when(info.endedAt)}`} · {info.repeat} repeat{info.repeat > 1 ? 's' : ''} · {int(data.results)} results
           {info.gitCommit && (
             <>
               {' '}
@@ -43,7 +61,7 @@ export function RunPage({ runId, params }: { runId: string; params: URLSearchPar
               {info.gitBranch ? ` (${info.gitBranch})` : ''}
             </>
           )}{' '}
-          · {run.data.labels} labels
+          · {data.labels} labels
         </div>
         {info.resume && (
           <p className="small warn-text" data-testid="run-interrupted">
@@ -165,11 +183,6 @@ export function RunPage({ runId, params }: { runId: string; params: URLSearchPar
       <Section title="Pass rate by segment" id="heatmap">
         <Heatmap runId={runId} rows={heatmap} variants={info.variants} />
       </Section>
-
-      <Section title="Results" id="results">
-        <FilterBar facets={facets} filters={filters} onChange={onFilters} />
-        <ResultsTable runId={runId} filters={filters} height="max(420px, calc(100vh - 260px))" />
-      </Section>
-    </div>
+    </>
   );
 }
