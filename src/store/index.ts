@@ -12,6 +12,7 @@ export { copyStore, type CopyProgress, type CopySummary } from './copy.js';
 /** A PostgreSQL URL's password scrubbed out of a driver message (for code that talks to the team store's database itself). */
 export { scrub as scrubDatabaseUrl } from './pg-open.js';
 export { leaseIsLive, runState, type RunState } from './run-state.js';
+export { emptyResultGroup } from './run-figures.js';
 
 export const DEFAULT_DB_PATH = '.evalspec/evalspec.db';
 

@@ -143,3 +143,27 @@ export function caseTallyFromRaw(a: unknown[]): CaseTally {
     cluster: (a[5] as string | null) ?? null,
   };
 }
+
+/** A group with nothing folded in yet (the SQLite fold's start, the viewer's totals). */
+export function emptyResultGroup(variantId: string, tagsJson: string | null): ResultGroup {
+  return {
+    variantId,
+    tagsJson,
+    results: 0,
+    passed: 0,
+    failed: 0,
+    errors: 0,
+    cached: 0,
+    scoreSum: 0,
+    scored: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    tokensKnown: 0,
+    costSum: 0,
+    unpriced: 0,
+    cases: 0,
+    errorClasses: [],
+    decodeTokens: 0,
+    decodeMs: 0,
+  };
+}

@@ -4,7 +4,7 @@
 // them): Wilson over results with one repeat and no clusters, else the suite's repeat reducer per case (one
 // streamed pass of per case × variant tallies), clustered when the cases have clusters.
 import { CostTotals, costsOfAggregate, reducedPassValue, runPricing, runRepeatReducer, streamingFigures, type CostFigures } from '../analysis/index.js';
-import type { ResultGroup, RunRecord, Store, VariantAggregate } from '../store/index.js';
+import { emptyResultGroup, type ResultGroup, type RunRecord, type Store, type VariantAggregate } from '../store/index.js';
 import { clusterKey, passRateFigure, quantileOfSorted, wilsonInterval, type ClusterId, type Interval } from '../stats/index.js';
 import { WIDE_INTERVAL, type RunResponse, type SegmentRow, type VariantSummary } from './types.js';
 
@@ -23,26 +23,7 @@ interface CaseValues {
 }
 
 function sumGroups(groups: readonly ResultGroup[]): ResultGroup {
-  const total: ResultGroup = {
-    variantId: '',
-    tagsJson: null,
-    results: 0,
-    passed: 0,
-    failed: 0,
-    errors: 0,
-    cached: 0,
-    scoreSum: 0,
-    scored: 0,
-    inputTokens: 0,
-    outputTokens: 0,
-    tokensKnown: 0,
-    costSum: 0,
-    unpriced: 0,
-    cases: 0,
-    errorClasses: [],
-    decodeTokens: 0,
-    decodeMs: 0,
-  };
+  const total: ResultGroup = emptyResultGroup('', null);
   for (const g of groups) {
     for (const k of [
       'results',

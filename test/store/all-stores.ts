@@ -4,7 +4,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, it } from 'vitest';
-import { openStore, type RunRecord, type Store, type StoreAccess, type StoreKind } from '../../src/store/index.js';
+import { openStore, type ResultRow, type RunRecord, type Store, type StoreAccess, type StoreKind } from '../../src/store/index.js';
 import { cleanupTempDirs, tempDir } from '../helpers/cli.js';
 import { createPgDatabase, createPgSchema, pgQuery, pgTestMode, pgUnavailableReason } from '../helpers/pg.js';
 
@@ -93,5 +93,28 @@ export const storedRun = (id: string, extra: Partial<RunRecord> = {}): RunRecord
   endedAt: null,
   warnings: [],
   selection: { models: null, repeat: 1 },
+  ...extra,
+});
+
+/** A result of run r1 for store tests: gpt-4o, repeat 0, passed by one `equals` check; `extra` overrides any field. */
+export const storedResult = (caseId: string, extra: Partial<ResultRow> = {}): ResultRow => ({
+  runId: 'r1',
+  caseId,
+  variantId: 'gpt-4o',
+  repeat: 0,
+  output: `out ${caseId}`,
+  pass: true,
+  score: 1,
+  cached: false,
+  latencyMs: 100,
+  inputTokens: 10,
+  outputTokens: 5,
+  costUsd: 0.001,
+  errorClass: null,
+  errorMessage: null,
+  attempts: 1,
+  checks: [{ type: 'equals', metric: 'equals', severity: 'normal', weight: 1, pass: true, score: 1, reason: 'equal' }],
+  messages: [{ role: 'user', content: `Q ${caseId}` }],
+  finishedAt: '2026-12-05T10:00:01.000Z',
   ...extra,
 });

@@ -4,33 +4,12 @@
 // relies on (completedKeys, leases). Dialect-specific behaviour (SQLite files, migrations of old SQLite stores,
 // PostgreSQL URLs) lives in sqlite-*.test.ts and pg-store.test.ts.
 import { describe, expect, it } from 'vitest';
-import { type ResultRow } from '../../src/store/index.js';
 import { ResultWriter } from '../../src/run/result-writer.js';
-import { testAllStores, storedRun } from './all-stores.js';
+import { testAllStores, storedResult, storedRun } from './all-stores.js';
 
 const run = storedRun;
 
-const result = (caseId: string, extra: Partial<ResultRow> = {}): ResultRow => ({
-  runId: 'r1',
-  caseId,
-  variantId: 'gpt-4o',
-  repeat: 0,
-  output: `out ${caseId}`,
-  pass: true,
-  score: 1,
-  cached: false,
-  latencyMs: 100,
-  inputTokens: 10,
-  outputTokens: 5,
-  costUsd: 0.001,
-  errorClass: null,
-  errorMessage: null,
-  attempts: 1,
-  checks: [{ type: 'equals', metric: 'equals', severity: 'normal', weight: 1, pass: true, score: 1, reason: 'equal' }],
-  messages: [{ role: 'user', content: `Q ${caseId}` }],
-  finishedAt: '2026-12-05T10:00:01.000Z',
-  ...extra,
-});
+const result = storedResult;
 
 const all = async <T>(it: AsyncIterable<T>): Promise<T[]> => {
   const out: T[] = [];

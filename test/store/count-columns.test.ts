@@ -3,31 +3,15 @@
 // repeats (repeat indices past it) must widen them, not wrap at 256: the counts here are read off the rows written.
 import { describe, expect, it } from 'vitest';
 import { loadCaseOutcomes, loadSelectionData } from '../../src/analysis/index.js';
-import type { ResultRow } from '../../src/store/index.js';
-import { storedRun, testAllStores } from './all-stores.js';
+import { storedResult, storedRun, testAllStores } from './all-stores.js';
 
-function row(runId: string, caseId: string, repeat: number, pass: boolean): ResultRow {
-  return {
-    runId,
-    caseId,
-    variantId: 'gpt-4o',
+const row = (caseId: string, repeat: number, pass: boolean) =>
+  storedResult(caseId, {
     repeat,
-    output: pass ? 'yes' : 'no',
     pass,
     score: pass ? 1 : 0,
-    cached: false,
-    latencyMs: 100,
-    inputTokens: 10,
-    outputTokens: 5,
-    costUsd: 0.001,
-    errorClass: null,
-    errorMessage: null,
-    attempts: 1,
     checks: [{ type: 'contains', metric: 'contains', severity: 'normal', weight: 1, pass, score: pass ? 1 : 0, reason: '' }],
-    messages: null,
-    finishedAt: '2026-12-05T10:00:01.000Z',
-  } as ResultRow;
-}
+  });
 
 describe('per-case count columns', () => {
   testAllStores('counts past 255 results of one case', ({ open }) => {
@@ -38,8 +22,8 @@ describe('per-case count columns', () => {
         { caseId: 'c0', contentHash: 'h0', tags: [], vars: {}, cluster: null, description: null },
         { caseId: 'c1', contentHash: 'h1', tags: [], vars: {}, cluster: null, description: null },
       ]);
-      const rows = Array.from({ length: 300 }, (_, k) => row('r1', 'c0', k, k < 280));
-      rows.push(row('r1', 'c1', 0, true), row('r1', 'c1', 1, false));
+      const rows = Array.from({ length: 300 }, (_, k) => row('c0', k, k < 280));
+      rows.push(row('c1', 0, true), row('c1', 1, false));
       await store.results.putMany(rows);
       const run = (await store.runs.get('r1'))!;
       const outcomes = await loadCaseOutcomes(store, run);
