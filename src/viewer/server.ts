@@ -281,7 +281,8 @@ export function createViewerApp(
       );
     }),
   );
-  app.get('/api/me', (c) => c.json({ labeller: signedInAs(c) ?? labeller }));
+  // browserSession: signed in with the session cookie (the page offers to sign out; a Bearer script has nothing to end).
+  app.get('/api/me', (c) => c.json({ labeller: signedInAs(c) ?? labeller, browserSession: c.get('user')?.via === 'cookie' }));
   app.post(
     '/api/runs/:id/labels',
     bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ error: 'body too large' }, 413) }),

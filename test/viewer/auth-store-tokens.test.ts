@@ -84,7 +84,8 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const rows = await labelsStored();
       expect(rows.map((r) => r.labeller)).toEqual(['alice']);
       const me = await fetch(`${viewer.url}api/me`, { headers: { Authorization: `Bearer ${alice}` } });
-      expect(await me.json()).toEqual({ labeller: 'alice' });
+      // A script signed in by its Bearer header has no browser session to end.
+      expect(await me.json()).toEqual({ labeller: 'alice', browserSession: false });
     });
 
     it('tokens list shows names, creation and last use, never a token or its hash', async () => {

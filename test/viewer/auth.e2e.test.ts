@@ -1,7 +1,8 @@
 // The shared viewer's sign-in in real headless Chromium (playwright-core, Debian's /usr/bin/chromium): the page
 // sends an unsigned browser to /login, a wrong token is refused on the form, the right one leads to the runs; the
 // session cookie is HttpOnly and SameSite=Strict (the page's script cannot read it), a label saved with the
-// keyboard records the token's name, and once the token is revoked the next page load is back at /login.
+// keyboard records the token's name, the top bar's Sign out ends the session (the cookie is gone, the API refuses
+// the page), and once the token is revoked the next page load is back at /login.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { cleanupTempDirs, runCli } from '../helpers/cli.js';
@@ -70,6 +71,22 @@ run('shared viewer sign-in in Chromium', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid=label-status]')?.textContent?.startsWith('saved'));
     expect(await page.textContent('[data-testid=label-status]')).toContain('saved by alice');
     expect(storedLabels(seeded.db).map((r) => [r.labeller, r.label])).toEqual([['alice', 'fail']]);
+  });
+
+  it('the top bar names the signed-in token and signs out: back at /login, the cookie gone, the API refuses', async () => {
+    await page.goto(viewer.url);
+    await page.waitForSelector('[data-testid=signed-in]', { timeout: 15_000 });
+    expect(await page.textContent('[data-testid=signed-in]')).toContain('alice');
+    await page.click('[data-testid=signed-in] button');
+    await page.waitForSelector('form[action="/login"]', { timeout: 15_000 });
+    expect(new URL(page.url()).pathname).toBe('/login');
+    expect(await browser.context.cookies(viewer.url)).toEqual([]);
+    const refused = await page.evaluate(async () => (await fetch('/api/runs')).status);
+    expect(refused).toBe(401);
+    // Signed in again for the revocation below.
+    await page.fill('input[name=token]', token);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('.runs-table', { timeout: 15_000 });
   });
 
   it('after `evalspec tokens revoke` the next page load is back at the sign-in page', async () => {

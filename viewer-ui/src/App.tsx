@@ -11,6 +11,7 @@ import { MonitorReviewPage } from './pages/MonitorReviewPage';
 import { PlaygroundPage } from './pages/PlaygroundPage';
 import { ExperimentPage } from './pages/ExperimentPage';
 import { SafetyPage } from './pages/SafetyPage';
+import { SignOut } from './components/SignOut';
 
 function runIdOf(route: Route): string | undefined {
   if ('runId' in route) return route.runId;
@@ -53,6 +54,7 @@ export function App() {
             {runId}
           </span>
         )}
+        <SignOut />
       </header>
       <main className="content">
         {route.page === 'runs' && <RunsPage suite={route.params.get('suite') ?? undefined} />}

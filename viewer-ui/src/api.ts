@@ -83,7 +83,7 @@ export const api = {
   case: (id: string, caseId: string) => get<CaseResponse>(`/runs/${enc(id)}/cases/${enc(caseId)}`),
   compare: (params: Record<string, string | number | undefined>, signal?: AbortSignal) => get<CompareResponse>('/compare', params, signal),
   labels: (id: string) => get<{ labels: LabelRecord[]; labeller: string }>(`/runs/${enc(id)}/labels`),
-  me: () => get<{ labeller: string }>('/me'),
+  me: () => get<{ labeller: string; browserSession: boolean }>('/me'),
   putLabel: (
     id: string,
     body: { caseId: string; variantId: string; repeat: number; label: 'pass' | 'fail' | null; tag: string | null; comment: string | null; labeller?: string },
