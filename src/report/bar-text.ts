@@ -14,7 +14,7 @@ import {
   type NoDataReason,
   type RunOutcomes,
 } from '../stats/index.js';
-import { pct } from './format.js';
+import { pct, plural, upperPct } from './format.js';
 
 /** A bar's figures on one variant with the bar and the verdict in words: an entry of the JSON report's `bars`. */
 export interface BarResult extends Omit<BarFigures, 'reason' | 'casesNeededBasis'> {
@@ -29,7 +29,6 @@ export interface BarResult extends Omit<BarFigures, 'reason' | 'casesNeededBasis
 const shortPct = (x: number) => `${Number((x * 100).toFixed(3))}%`;
 const points = (x: number) => `${Number((Math.abs(x) * 100).toFixed(1))} point${Number((Math.abs(x) * 100).toFixed(1)) === 1 ? '' : 's'}`;
 const plainNumber = (x: number) => String(Number(x.toPrecision(4)));
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const count = (n: number) => n.toLocaleString('en-US');
 
 function metricName(metric: string): string {
@@ -172,7 +171,7 @@ function rateExplanation(f: BarFigures, evidence: { cases: number; failures: num
   const name = failureName(f);
   const what = `${failures} of ${plural(f.n, 'case')} failed (${name} ${pct(f.point!)})${f.clusters !== null ? `, ${f.clusters} clusters` : ''}`;
   const bound = f.bound
-    ? `the ${f.bound.method.startsWith('clopper-pearson') ? 'exact ' : ''}one-sided ${Number((f.level * 100).toFixed(1))}% upper bound${f.errored ? ` counting ${plural(f.errored, 'errored case')} as failures` : ''} is ${pct(f.bound.high, 2)} (${f.bound.method.replace(/-one-sided$/, '')})`
+    ? `the ${f.bound.method.startsWith('clopper-pearson') ? 'exact ' : ''}one-sided ${Number((f.level * 100).toFixed(1))}% upper bound${f.errored ? ` counting ${plural(f.errored, 'errored case')} as failures` : ''} is ${upperPct(f.bound.high, 2)} (${f.bound.method.replace(/-one-sided$/, '')})`
     : 'no confidence bound';
   let text: string;
   if (f.verdict === 'not_met') return `${what}, above the bar ${shortPct(maxRate)}.`;

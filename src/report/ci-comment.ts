@@ -8,7 +8,7 @@ import { sameFigures } from '../stats/index.js';
 import { metricLabel, pointsText, type DescribedMetricChange } from './describe-change.js';
 import type { RunReport } from './run-report-types.js';
 import { escapeMarkdownInline, markdownCode } from './escape.js';
-import { ciText, pct } from './format.js';
+import { ciText, pct, plural } from './format.js';
 import { FLIP_WORD, significantRegressions, type DiffReport } from './diff-report.js';
 import type { FlipWithOutputs } from '../analysis/index.js';
 import { markdownFlipTable } from './diff-markdown.js';
@@ -45,7 +45,6 @@ export interface CiDecision {
 
 const ICON: Record<CiVerdict, CiDecision['icon']> = { pass: '✅', fail: '❌', warn: '⚠️' };
 const md = (s: string, max = 300) => escapeMarkdownInline(s, max);
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 const HEADLINE: Record<CiRule, string> = {
   'key-refused': 'the run stopped',

@@ -24,6 +24,7 @@ import {
 } from '../analysis/index.js';
 import { buildRunReport, type RunReport } from './run-report.js';
 import { escapeTerminal } from './escape.js';
+import { pluralCount } from './format.js';
 import { pointsText } from './describe-change.js';
 import { withSink } from './file-sink.js';
 
@@ -65,8 +66,6 @@ export interface DoctorReport {
 
 export type DoctorOptions = DetectOptions;
 
-const plural = (n: number, word: string, many = `${word}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? word : many}`;
-
 function checkFindings(outcomes: RunOutcomes): DoctorFinding[] {
   const findings: DoctorFinding[] = [];
   for (const t of neverFailingChecks(outcomes)) {
@@ -84,7 +83,7 @@ function checkFindings(outcomes: RunOutcomes): DoctorFinding[] {
       kind: 'never-failing-check',
       severity: t.severity === 'critical' || graded ? 'info' : 'warning',
       title: `${what} never failed`,
-      detail: `0 failures in ${plural(t.judged, 'judged result')} across ${plural(outcomes.variants.length, 'variant')}${graded ? ' (its scores vary)' : ''}.`,
+      detail: `0 failures in ${pluralCount(t.judged, 'judged result')} across ${pluralCount(outcomes.variants.length, 'variant')}${graded ? ' (its scores vary)' : ''}.`,
       suggestion,
       figures: { severity: t.severity, metric: t.metric, judged: t.judged, failed: 0, graded },
     });
@@ -107,7 +106,7 @@ export function judgeFindings(report: Pick<RunReport, 'judges'>): DoctorFinding[
           kind: 'low-judge-agreement',
           severity: 'warning',
           title: `judge ${judge} agrees poorly with humans on "${check.metric}" (κ ${cal.kappa.toFixed(2)})`,
-          detail: `Cohen's kappa ${cal.kappa.toFixed(2)}${cal.weights && cal.weights !== 'none' ? ` (${cal.weights}-weighted)` : ''} on ${plural(cal.labels, 'label')}${cal.agreement !== null ? `, raw agreement ${(cal.agreement * 100).toFixed(1)}%` : ''}, calibrated on run ${cal.runId}; below 0.6 a judge's verdicts are not a reliable stand-in for a human's.`,
+          detail: `Cohen's kappa ${cal.kappa.toFixed(2)}${cal.weights && cal.weights !== 'none' ? ` (${cal.weights}-weighted)` : ''} on ${pluralCount(cal.labels, 'label')}${cal.agreement !== null ? `, raw agreement ${(cal.agreement * 100).toFixed(1)}%` : ''}, calibrated on run ${cal.runId}; below 0.6 a judge's verdicts are not a reliable stand-in for a human's.`,
           suggestion: `fix the rubric first: make the criteria concrete, add graded examples to the judge prompt, or use a stronger judge model; then label 50–100 results again and re-run evalspec calibrate.`,
           figures: { judge, metric: check.metric, kappa: cal.kappa, labels: cal.labels, agreement: cal.agreement, calibrationRun: cal.runId },
         });
@@ -118,7 +117,7 @@ export function judgeFindings(report: Pick<RunReport, 'judges'>): DoctorFinding[
     findings.push({
       kind: 'uncalibrated-judge',
       severity: 'info',
-      title: `${plural(uncalibrated.length, 'judge check')} never calibrated against human labels`,
+      title: `${pluralCount(uncalibrated.length, 'judge check')} never calibrated against human labels`,
       detail: uncalibrated.join('; '),
       suggestion:
         'label a sample of results (evalspec labels import FILE --run RUN, or the viewer), then evalspec calibrate RUN to see how far each judge agrees with humans.',
@@ -143,8 +142,8 @@ function segmentFindings(report: RunReport): DoctorFinding[] {
         kind: 'segment-too-small',
         severity: 'warning',
         title: `segment ${result.segment} is too small for its bar "${result.text}"`,
-        detail: `${plural(units, result.clusters !== null ? 'cluster' : 'case')} in the segment; even if every one ${result.kind === 'max_rate' ? 'were clean' : 'passed'}, the ${Math.round(result.level * 100)}% bound could not clear the bar: ${perfect !== null ? `that needs at least ${plural(perfect, 'case')}` : 'no practical number of cases would'}.`,
-        suggestion: `${perfect !== null ? `add at least ${plural(perfect - units, 'case')} tagged ${result.segment}, or ` : ''}make the bar reachable (a lower level:, or a looser threshold) — as it stands the bar can never be met.`,
+        detail: `${pluralCount(units, result.clusters !== null ? 'cluster' : 'case')} in the segment; even if every one ${result.kind === 'max_rate' ? 'were clean' : 'passed'}, the ${Math.round(result.level * 100)}% bound could not clear the bar: ${perfect !== null ? `that needs at least ${pluralCount(perfect, 'case')}` : 'no practical number of cases would'}.`,
+        suggestion: `${perfect !== null ? `add at least ${pluralCount(perfect - units, 'case')} tagged ${result.segment}, or ` : ''}make the bar reachable (a lower level:, or a looser threshold) — as it stands the bar can never be met.`,
         figures: { bar: result.index, segment: result.segment, cases: units, casesNeededIfPerfect: perfect },
       });
     } else if (reach?.kind === 'too-small') {
@@ -153,8 +152,8 @@ function segmentFindings(report: RunReport): DoctorFinding[] {
         kind: 'segment-too-small',
         severity: 'warning',
         title: `segment ${result.segment} is too small to prove "${result.text}" for ${result.variant}`,
-        detail: `${plural(units, 'case')} in the segment; ${result.explanation}`,
-        suggestion: `add about ${plural(casesNeeded - units, 'case')} tagged ${result.segment} (${result.casesNeededNote ?? 'at the observed rate'}).`,
+        detail: `${pluralCount(units, 'case')} in the segment; ${result.explanation}`,
+        suggestion: `add about ${pluralCount(casesNeeded - units, 'case')} tagged ${result.segment} (${result.casesNeededNote ?? 'at the observed rate'}).`,
         figures: { bar: result.index, segment: result.segment, variant: result.variant, cases: units, casesNeeded },
       });
     }
@@ -164,7 +163,7 @@ function segmentFindings(report: RunReport): DoctorFinding[] {
     findings.push({
       kind: 'small-segments',
       severity: 'info',
-      title: `${plural(small.length, 'segment')} with fewer than 10 cases`,
+      title: `${pluralCount(small.length, 'segment')} with fewer than 10 cases`,
       detail:
         small
           .slice(0, 20)
@@ -183,10 +182,10 @@ function detectFinding(report: RunReport, f: DetectFigures): DoctorFinding {
       kind: 'minimum-detectable-difference',
       severity: f.mdd > f.warnAbove ? 'warning' : 'info',
       title: `this suite can detect pass-rate changes of about ${pointsText(f.mdd)} points between runs`,
-      detail: `At 80% power and 5% significance, from the paired comparison of ${f.variant} with the previous run ${f.runId} (${plural(f.n, 'unchanged case')}). A smaller real change would usually be reported as "no significant change".`,
+      detail: `At 80% power and 5% significance, from the paired comparison of ${f.variant} with the previous run ${f.runId} (${pluralCount(f.n, 'unchanged case')}). A smaller real change would usually be reported as "no significant change".`,
       suggestion:
         f.casesNeeded > f.n
-          ? `to detect ${pointsText(detect)} points you need about ${plural(f.casesNeeded, 'case')} (you have ${f.n.toLocaleString('en-US')}): add cases, or see evalspec plan SUITE --detect ${detect}.`
+          ? `to detect ${pointsText(detect)} points you need about ${pluralCount(f.casesNeeded, 'case')} (you have ${f.n.toLocaleString('en-US')}): add cases, or see evalspec plan SUITE --detect ${detect}.`
           : `the suite is large enough to detect ${pointsText(detect)} points; keep it that size as it grows.`,
       figures: { minimumDetectableDifference: f.mdd, detect, casesNeeded: f.casesNeeded, cases: f.n, previousRun: f.runId },
     };
@@ -205,10 +204,10 @@ function detectFinding(report: RunReport, f: DetectFigures): DoctorFinding {
     kind: 'minimum-detectable-difference',
     severity: f.mdd > f.warnAbove ? 'warning' : 'info',
     title: `this suite can detect pass-rate differences of about ${range} between variants`,
-    detail: `At 80% power and 5% significance, from the paired comparisons of this run (${plural(f.n, 'paired case')}, ${f.variant} vs ${f.baseline} is the least sensitive). A smaller real difference would usually be reported as "no detectable difference".`,
+    detail: `At 80% power and 5% significance, from the paired comparisons of this run (${pluralCount(f.n, 'paired case')}, ${f.variant} vs ${f.baseline} is the least sensitive). A smaller real difference would usually be reported as "no detectable difference".`,
     suggestion:
       f.casesNeeded !== null && f.casesNeeded > f.n
-        ? `to detect ${pointsText(detect)} points you need about ${plural(f.casesNeeded, 'case')} (you have ${f.n.toLocaleString('en-US')}): add cases, or see evalspec plan SUITE --detect ${detect} for the trade-off with repeats.`
+        ? `to detect ${pointsText(detect)} points you need about ${pluralCount(f.casesNeeded, 'case')} (you have ${f.n.toLocaleString('en-US')}): add cases, or see evalspec plan SUITE --detect ${detect} for the trade-off with repeats.`
         : `the suite is large enough to detect ${pointsText(detect)} points; keep it that size as it grows.`,
     figures: { minimumDetectableDifference: f.mdd, best: f.best, detect, casesNeeded: f.casesNeeded, cases: f.n },
   };
@@ -225,8 +224,8 @@ export async function buildDoctorReport(store: Store, run: RunRecord, options: D
     findings.push({
       kind: 'unpassed-cases',
       severity: 'warning',
-      title: `${plural(unpassed.length, 'case')} ${manyVariants ? 'no variant passes' : 'never pass'} (possibly wrong expectations)`,
-      detail: `${plural(unpassed.length, 'case')} of ${withResults.toLocaleString('en-US')} failed in every result of every variant.`,
+      title: `${pluralCount(unpassed.length, 'case')} ${manyVariants ? 'no variant passes' : 'never pass'} (possibly wrong expectations)`,
+      detail: `${pluralCount(unpassed.length, 'case')} of ${withResults.toLocaleString('en-US')} failed in every result of every variant.`,
       suggestion:
         'read the expected answer and the checks of these cases against the outputs (first failure reasons below): a wrong or over-strict expectation fails every model. If they are right, the task is beyond every model tried: keep them as a stretch set (a tag) so they do not hide changes elsewhere.',
       cases: unpassed,
@@ -237,7 +236,7 @@ export async function buildDoctorReport(store: Store, run: RunRecord, options: D
     findings.push({
       kind: 'saturated-cases',
       severity: share > 0.5 && manyVariants ? 'warning' : 'info',
-      title: `${plural(saturated.length, 'case')} ${manyVariants ? 'every variant passes' : 'always pass'} (saturated: ${(share * 100).toFixed(0)}% of the suite)`,
+      title: `${pluralCount(saturated.length, 'case')} ${manyVariants ? 'every variant passes' : 'always pass'} (saturated: ${(share * 100).toFixed(0)}% of the suite)`,
       detail: manyVariants
         ? 'They cannot tell the variants apart: every comparison is decided by the other cases.'
         : 'With one variant they only guard against regressions.',
@@ -253,7 +252,7 @@ export async function buildDoctorReport(store: Store, run: RunRecord, options: D
     findings.push({
       kind: 'errored-cases',
       severity: 'warning',
-      title: `${plural(errored.length, 'case')} errored in every variant`,
+      title: `${pluralCount(errored.length, 'case')} errored in every variant`,
       detail: 'No variant produced an output for them: that is a provider, input or replay-log problem, not a model one.',
       suggestion: `look at the error messages (evalspec show ${run.id}): transient failures (rate limits, timeouts, 5xx) are finished by evalspec run --resume ${run.id}; a request the provider rejected (HTTP 4xx) needs the suite fixed and a new run; a replay log with no output for a case needs the output added first, then the resume.`,
       cases: errored,
@@ -292,10 +291,10 @@ export function renderDoctorText(doctor: DoctorReport, options: { cases?: number
   const shown = options.cases ?? 8;
   const lines: string[] = [];
   lines.push(
-    `doctor · ${t(doctor.suite)} · run ${t(doctor.runId)} · ${plural(doctor.cases, 'case')} × ${plural(doctor.variants.length, 'variant')}${doctor.status === 'completed' ? '' : ` · ${doctor.status}`}`,
+    `doctor · ${t(doctor.suite)} · run ${t(doctor.runId)} · ${pluralCount(doctor.cases, 'case')} × ${pluralCount(doctor.variants.length, 'variant')}${doctor.status === 'completed' ? '' : ` · ${doctor.status}`}`,
   );
   const warnings = doctor.findings.filter((f) => f.severity === 'warning').length;
-  lines.push(`${plural(warnings, 'warning')}, ${plural(doctor.findings.length - warnings, 'note')}`);
+  lines.push(`${pluralCount(warnings, 'warning')}, ${pluralCount(doctor.findings.length - warnings, 'note')}`);
   for (const f of doctor.findings) {
     lines.push('', `${f.severity === 'warning' ? 'warning' : 'note'}: ${t(f.title)}`);
     lines.push(`  ${t(f.detail, 600)}`);

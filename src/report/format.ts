@@ -27,6 +27,21 @@ export function streamingCells(
 
 export const int = (x: number | null | undefined): string => (x === null || x === undefined ? 'n/a' : Math.round(x).toLocaleString('en-US'));
 
+/** "1 case", "3 cases": a count as written and its noun. */
+export const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`;
+
+/** "1 case", "1,200 cases": the count with thousands separators. */
+export const pluralCount = (n: number, word: string, many = `${word}s`): string => `${int(n)} ${n === 1 ? word : many}`;
+
+/**
+ * An upper bound in percent rounded UP at `digits` decimals, so "≤ x" stays true: 0.4981% is "≤ 0.50%" and
+ * 0.5004% is "≤ 0.51%", never "≤ 0.50%". The 1e-9 keeps an exact multiple (100%) from being pushed one step up.
+ */
+export const upperPct = (x: number, digits: number): string => {
+  const scale = 10 ** digits;
+  return `${(Math.ceil(x * 100 * scale - 1e-9) / scale).toFixed(digits)}%`;
+};
+
 export const num = (x: number | null | undefined, digits = 3): string => (x === null || x === undefined ? 'n/a' : x.toFixed(digits));
 
 /** Plain text table with padded columns (no colours: it must read the same in CI logs). */

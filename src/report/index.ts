@@ -35,7 +35,7 @@ export {
   type ReportFileOptions,
 } from './reporters/index.js';
 export { escapeXml, escapeHtml, escapeMarkdownInline, escapeTerminal, markdownCode, stripControl } from './escape.js';
-export { pct, ciText, usd, costText, ms, textTable } from './format.js';
+export { pct, ciText, usd, costText, ms, textTable, upperPct } from './format.js';
 export { renderSelection, selectionJson, money, costRatioText, differenceText, type SelectionContext } from './selection-render.js';
 export { int as formatInt } from './format.js';
 export {

@@ -6,7 +6,7 @@
 import type { AttackRate, GroupRate, SafetyComparison, SafetyFigures, SafetyVariant, ZeroToleranceFigure } from '../analysis/index.js';
 import { formatPValue } from '../stats/index.js';
 import { escapeMarkdownInline, escapeTerminal, markdownCode } from './escape.js';
-import { ciText, int, textTable } from './format.js';
+import { ciText, int, pluralCount, textTable, upperPct } from './format.js';
 
 /** A rate in percent, with two decimals between 0 and 1% (0.25% must not print as 0.3% or 0%). */
 export function ratePct(x: number | null | undefined): string {
@@ -19,10 +19,7 @@ export function ratePct(x: number | null | undefined): string {
  * and 0.5004% is "≤ 0.51%", never "≤ 0.50%".
  */
 export function boundPct(x: number): string {
-  const digits = x > 0 && x < 0.01 ? 2 : 1;
-  const scale = 10 ** digits;
-  // The 1e-9 keeps a bound that is an exact multiple (e.g. 100%) from being pushed one step up by rounding noise.
-  return `${(Math.ceil(x * 100 * scale - 1e-9) / scale).toFixed(digits)}%`;
+  return upperPct(x, x > 0 && x < 0.01 ? 2 : 1);
 }
 
 /** A target rate as written in a bar: 1%, 0.5%, 0.1%. */
@@ -30,15 +27,13 @@ const targetPct = (x: number) => `${Number((x * 100).toPrecision(3))}%`;
 
 const levelPct = (level: number) => `${Number((level * 100).toPrecision(3))}%`;
 
-const plural = (n: number, word: string) => `${int(n)} ${word}${n === 1 ? '' : 's'}`;
-
 /**
  * The zero-tolerance statement: "0 successful attacks in 600: attack success rate ≤ 0.50% at 95% (one-sided
  * Clopper–Pearson); to prove ≤ 0.1% you need 2,995 clean attacks".
  */
 export function zeroToleranceSentence(z: ZeroToleranceFigure, level: number): string {
   if (z.attacks === 0 || z.upperBound === null) return 'no attack was judged: nothing can be said about the attack success rate';
-  const head = `${plural(z.successes, 'successful attack')} in ${int(z.attacks)}: attack success rate ≤ ${boundPct(z.upperBound.high)} at ${levelPct(level)} (one-sided Clopper–Pearson)`;
+  const head = `${pluralCount(z.successes, 'successful attack')} in ${int(z.attacks)}: attack success rate ≤ ${boundPct(z.upperBound.high)} at ${levelPct(level)} (one-sided Clopper–Pearson)`;
   const next = z.targets.find((t) => !t.proven);
   if (z.successes > 0) return `${head}; zero tolerance not met: each successful attack is a failure to fix`;
   if (!next) return `${head}; every target down to ${targetPct(z.targets.at(-1)!.maxRate)} is proven`;
@@ -49,7 +44,7 @@ export function zeroToleranceSentence(z: ZeroToleranceFigure, level: number): st
 export function attackRateSentence(r: AttackRate, level: number): string {
   const errored = r.errored ? `; ${int(r.errored)} errored (left out)` : '';
   if (r.attacks === 0) return `no attack judged${errored}`;
-  return `${int(r.successes)} of ${plural(r.attacks, 'attack')} succeeded: ${ratePct(r.rate)} (${levelPct(level)} CI ${ciText(r.interval)}, Clopper–Pearson)${errored}`;
+  return `${int(r.successes)} of ${pluralCount(r.attacks, 'attack')} succeeded: ${ratePct(r.rate)} (${levelPct(level)} CI ${ciText(r.interval)}, Clopper–Pearson)${errored}`;
 }
 
 const pointsText = (x: number) => `${x > 0 ? '+' : x < 0 ? '−' : ''}${Math.abs(x * 100).toFixed(1)}`;
@@ -59,7 +54,7 @@ export function comparisonSentence(c: SafetyComparison, level: number, names = {
   if (c.n === 0 || c.difference === null) return `${names.variant} vs ${names.baseline}: no attack judged on both`;
   const ci = c.interval ? `, ${levelPct(level)} CI ${pointsText(c.interval.low)} to ${pointsText(c.interval.high)}, Newcombe paired` : '';
   return (
-    `${names.variant} vs ${names.baseline} on the same ${plural(c.n, 'attack')}: attack success rate ${ratePct(c.baselineRate)} → ${ratePct(c.variantRate)} ` +
+    `${names.variant} vs ${names.baseline} on the same ${pluralCount(c.n, 'attack')}: attack success rate ${ratePct(c.baselineRate)} → ${ratePct(c.variantRate)} ` +
     `(${pointsText(c.difference)} points${ci}); ${int(c.baselineOnly)} succeeded only against ${names.baseline}, ${int(c.variantOnly)} only against ${names.variant}; ` +
     `McNemar exact ${formatPValue(c.pValue)}`
   );
@@ -96,7 +91,7 @@ export function renderSafetyText(report: { safety?: SafetyFigures }): string[] {
   const s = report.safety;
   if (!s) return [];
   const t = (x: string, max = 60) => escapeTerminal(x, max);
-  const lines = ['', `safety: ${plural(s.attackCases, 'red-team case')} (${s.rule})`];
+  const lines = ['', `safety: ${pluralCount(s.attackCases, 'red-team case')} (${s.rule})`];
   for (const v of s.variants) {
     lines.push('', `  ${t(v.id)}: ${attackRateSentence(v.overall, s.level)}`, `    ${zeroToleranceSentence(v.zeroTolerance, s.level)}`);
     for (const [name, groups] of [
@@ -139,7 +134,7 @@ const md = (x: string, max = 80) => escapeMarkdownInline(x, max);
 export function renderSafetyMarkdown(report: { safety?: SafetyFigures }): string[] {
   const s = report.safety;
   if (!s) return [];
-  const out = ['', `#### Safety: ${plural(s.attackCases, 'red-team case')}`, '', `> ${md(s.rule, 300)}`];
+  const out = ['', `#### Safety: ${pluralCount(s.attackCases, 'red-team case')}`, '', `> ${md(s.rule, 300)}`];
   for (const v of s.variants) {
     out.push('', `**${md(v.id)}**: ${md(attackRateSentence(v.overall, s.level), 300)}.`, '', `${md(zeroToleranceSentence(v.zeroTolerance, s.level), 400)}.`);
     for (const [name, groups] of [

@@ -3,7 +3,7 @@
 // bar needs, the error tags of the human reviews with their frequencies, and a failing output of the latest run.
 import type { Suite } from '../suite/index.js';
 import { caseFailure, casesNeededForZeroFailureBar, upperBound, zeroFailureUpperBound } from '../stats/index.js';
-import { formatInt, pct } from '../report/index.js';
+import { formatInt, pct, upperPct } from '../report/index.js';
 import type { SpecEvidence } from './evidence.js';
 import type { SpecBlock, SpecGap, SpecSection } from './types.js';
 
@@ -43,7 +43,8 @@ export function criticalBounds(evidence: SpecEvidence): CriticalBound[] {
 
 export function boundSentence(b: CriticalBound): string {
   const what = `${formatInt(b.failures)} critical failure${b.failures === 1 ? '' : 's'} in ${formatInt(b.cases)} case${b.cases === 1 ? '' : 's'}`;
-  return `${b.variant}: ${what}: ≤ ${pct(b.upper, 2)} at ${b.level * 100}% (exact one-sided Clopper–Pearson)`;
+  // Rounded up: a bound printed lower than proven would claim more than the run showed.
+  return `${b.variant}: ${what}: ≤ ${upperPct(b.upper, 2)} at ${b.level * 100}% (exact one-sided Clopper–Pearson)`;
 }
 
 export function failuresSection(suite: Suite, evidence: SpecEvidence): SpecSection {
