@@ -140,7 +140,8 @@ export interface CachedResponse {
   step?: unknown;
 }
 
-export interface VariantAggregate {
+/** Counts over a set of one variant's results (VariantAggregate's whole run, ResultGroup's cases with one tag set). */
+export interface ResultCounts {
   variantId: string;
   results: number;
   passed: number;
@@ -149,11 +150,14 @@ export interface VariantAggregate {
   cached: number;
   scoreSum: number;
   scored: number;
+  /** Answered, not cached, cost unknown. */
+  unpriced: number;
+}
+
+export interface VariantAggregate extends ResultCounts {
   inputTokens: number | null;
   outputTokens: number | null;
   costUsd: number | null;
-  /** Results whose cost is unknown (unpriced), among non-cached successful calls. */
-  unpriced: number;
 }
 
 export interface ResultQuery {
@@ -196,25 +200,15 @@ export interface ResultPage {
 }
 
 /** The sums of a run's results of one variant whose cases carry the same tags (run-figures.ts). */
-export interface ResultGroup {
-  variantId: string;
+export interface ResultGroup extends ResultCounts {
   /** The case's tags as stored (a JSON array); null for results whose case is not stored. */
   tagsJson: string | null;
-  results: number;
-  passed: number;
-  failed: number;
-  errors: number;
-  cached: number;
-  scoreSum: number;
-  scored: number;
   /** Sums over results with known input tokens (output tokens of those results, unknown as 0). */
   inputTokens: number;
   outputTokens: number;
   tokensKnown: number;
   /** The sum of the known costs (see unpriced). */
   costSum: number;
-  /** Answered, not cached, cost unknown. */
-  unpriced: number;
   /** Distinct cases. */
   cases: number;
   errorClasses: string[];
