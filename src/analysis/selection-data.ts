@@ -61,17 +61,22 @@ export async function loadSelectionData(store: Store, runId: string, options: { 
 
 type StoredCase = { id: string; tags: readonly string[]; cluster: string | number | null };
 
+/** Whether `cases` is the case table `ids` and `index` describe (the run report's and select's are). */
+function isCaseTable(cases: readonly StoredCase[], ids: readonly string[], index: ReadonlyMap<string, number>): boolean {
+  return ids.length === cases.length && cases.every((c, i) => ids[i] === c.id && index.get(c.id) === i);
+}
+
 /**
- * Case id → a value of the case (segment, cluster): one small integer per case when `cases` is the case table
- * `index` was built from (the run report's and select's), a plain Map otherwise.
+ * Case id → a value of the case (segment, cluster): one small integer per case over the case table when `indexed`
+ * (isCaseTable), a plain Map otherwise.
  */
 function caseValueMap(
   cases: readonly StoredCase[],
   ids: readonly string[],
   index: ReadonlyMap<string, number>,
+  indexed: boolean,
   valueOf: (c: StoredCase) => string | undefined,
 ): ReadonlyMap<string, string> {
-  const indexed = ids.length === cases.length && cases.every((c, i) => ids[i] === c.id && index.get(c.id) === i);
   const codes = indexed ? new CaseCodeMap(ids, index) : undefined;
   const plain = new Map<string, string>();
   cases.forEach((c, i) => {
@@ -175,8 +180,9 @@ export class SelectionAccumulator {
     const run = this.run;
     const segmentBy = options.segmentBy ?? 'segment';
     const prefix = `${segmentBy}:`;
-    const segments = caseValueMap(cases, ids, index, (c) => c.tags.find((t) => t.startsWith(prefix))?.slice(prefix.length));
-    const clusters = caseValueMap(cases, ids, index, (c) => (c.cluster === null ? undefined : String(c.cluster)));
+    const indexed = isCaseTable(cases, ids, index);
+    const segments = caseValueMap(cases, ids, index, indexed, (c) => c.tags.find((t) => t.startsWith(prefix))?.slice(prefix.length));
+    const clusters = caseValueMap(cases, ids, index, indexed, (c) => (c.cluster === null ? undefined : String(c.cluster)));
     const unpriced = new Set<string>();
     const reducer = runRepeatReducer(run); // the suite's repeat reducer makes each case's pass value
     const variants: SelectionVariant[] = run.variants.map((v) => {
