@@ -74,8 +74,7 @@ export function coordinatorRole(plan: Plan, options: CoordinateOptions): Distrib
         if (options.concurrency > 0) worker = await startWorker({ store: options.store, url: options.url, concurrency: options.concurrency, log: options.log });
         while (!signal.aborted && (await jobsLeft(boss, runId)) > 0) {
           if (options.onProgress) {
-            const stored = (await options.store.results.aggregate(runId)).reduce((n, a) => n + a.results, 0);
-            options.onProgress(stored, plan.totalCalls);
+            options.onProgress((await options.store.results.count(runId)).results, plan.totalCalls);
           }
           await sleep(500, signal);
         }

@@ -1,6 +1,6 @@
 // The run report: per-variant figures computed from the store (never from memory held during the run), in
 // the shape of the JSON contract (formatVersion 1). Every other format renders this object.
-import type { Store, RunRecord, ResultRow } from '../store/index.js';
+import { AggregateFold, type Store, type RunRecord, type ResultRow } from '../store/index.js';
 import { EvalspecError } from '../errors.js';
 import { caseValue, wilsonInterval, meanInterval, quantileOfSorted, type Interval, type RunOutcomes } from '../stats/index.js';
 import { JudgeAccumulator } from './judge-summary.js';
@@ -74,17 +74,18 @@ export async function buildRunReport(store: Store, runRef: string, level = 0.95,
   const override = options.reduce === undefined ? undefined : withRepeatReducer(loaded, options.reduce);
   const run = override?.run ?? loaded;
   const runId = run.id;
-  const aggregates = new Map((await store.results.aggregate(runId)).map((a) => [a.variantId, a]));
   const variants: VariantSummary[] = [];
   const judges = new JudgeAccumulator();
   const pricing: RunPricing = runPricing(run);
   const reducer = runRepeatReducer(run);
   const costs = new Map(run.variants.map((v) => [v.id, new CostTotals(pricing, v.id)]));
   const selection = new SelectionAccumulator(run);
-  // One pass over the store: the per-case table, judges, costs and the cost block's per-case figures.
+  const sums = new AggregateFold();
+  // One pass over the store: the per-case table, the per-variant sums, judges, costs and the cost block's per-case figures.
   const { outcomes, caseIndex } = await loadCaseTable(store, run, {
     onCases: (n) => selection.reserve(n),
     onRow: (r, c) => {
+      sums.add(r);
       selection.add(r, c);
       const variantCosts = costs.get(r.variantId);
       if (!variantCosts) return;
@@ -92,6 +93,7 @@ export async function buildRunReport(store: Store, runRef: string, level = 0.95,
       variantCosts.add(r);
     },
   });
+  const aggregates = new Map(sums.aggregates().map((a) => [a.variantId, a]));
   let shortCases = 0;
   for (const v of run.variants) {
     const a = aggregates.get(v.id);

@@ -394,9 +394,7 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
     return { runId, status, fatal, warnings, counts, budget: budget?.summary(), rateLimits: figures };
   }
 
-  const aggregates = await store.results.aggregate(runId);
-  const stored = aggregates.reduce((n, a) => n + a.results, 0);
-  const errorsLeft = aggregates.reduce((n, a) => n + a.errors, 0);
+  const { results: stored, errors: errorsLeft } = await store.results.count(runId);
   const status: RunStatus = cancel?.aborted ? 'cancelled' : fatal || budget?.stopped || errorsLeft > 0 || stored < plan.totalCalls ? 'incomplete' : 'completed';
   // Warnings that arose during the run (AI SDK warnings, unpriced judges, …): stored with it, so `show`, `gate`
   // and the viewer list them later, not only this invocation's reports.

@@ -23,6 +23,8 @@ import {
   NO_TRANSCRIPT_COLUMNS,
   aggregateFromRow,
   aggregateSql,
+  countFromRow,
+  countSql,
   caseFromRow,
   messagesHash,
   resultFromRaw,
@@ -251,6 +253,7 @@ export class PgStore implements Store {
       for await (const row of this.listResults(runId, query)) onRow(row);
     },
     aggregate: async (runId: string) => (await this.db.query(aggregateSql(POSTGRES_SQL), [runId])).rows.map(aggregateFromRow),
+    count: async (runId: string) => countFromRow((await this.db.query(countSql(POSTGRES_SQL), [runId])).rows[0]),
     latencies: async (runId: string, variantId: string) =>
       (
         await this.db.query(

@@ -144,6 +144,12 @@ SELECT variant_id,
   SUM(CASE WHEN error_class IS NULL AND cached = 0 AND cost_usd IS NULL THEN 1 ELSE 0 END) AS unpriced
 FROM results WHERE run_id = ${dialect.param(1)} GROUP BY variant_id ORDER BY MIN(${dialect.insertionOrder})`;
 
+/** A run's stored results and errors (one parameter: the run id): `results.count`. */
+export const countSql = (dialect: SqlDialect) => `SELECT COUNT(*) AS results, COUNT(error_class) AS errors FROM results WHERE run_id = ${dialect.param(1)}`;
+
+/** The row of countSql as numbers (PostgreSQL's COUNT arrives as a string). */
+export const countFromRow = (r: Row): { results: number; errors: number } => ({ results: Number(r.results), errors: Number(r.errors) });
+
 export function caseFromRow(r: Row): CaseRow {
   return {
     caseId: r.case_id as string,

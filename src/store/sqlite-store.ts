@@ -20,6 +20,8 @@ import {
   NO_TRANSCRIPT_COLUMNS,
   aggregateFromRow,
   aggregateSql,
+  countFromRow,
+  countSql,
   caseFromRow,
   labelFromRow,
   messagesHash,
@@ -95,6 +97,7 @@ export class SqliteStore implements Store {
         transcript_json, ttft_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       completed: this.db.prepare('SELECT case_id, variant_id, repeat_index FROM results WHERE run_id = ? AND error_class IS NULL'),
       aggregate: this.db.prepare(aggregateSql(SQLITE_SQL)),
+      count: this.db.prepare(countSql(SQLITE_SQL)),
       latencies: this.db.prepare(
         'SELECT latency_ms FROM results WHERE run_id = ? AND variant_id = ? AND latency_ms IS NOT NULL AND error_class IS NULL ORDER BY latency_ms',
       ),
@@ -284,6 +287,7 @@ export class SqliteStore implements Store {
       }
     },
     aggregate: async (runId: string) => (this.stmts.aggregate.all(runId) as Row[]).map(aggregateFromRow),
+    count: async (runId: string) => countFromRow(this.stmts.count.get(runId) as Row),
     latencies: async (runId: string, variantId: string) => this.stmts.latencies.pluck().all(runId, variantId) as number[],
     // Viewer result pages (issue #22): the SQL is shared with PostgreSQL (result-pages.ts).
     page: async (runId: string, query: ResultPageQuery) => {

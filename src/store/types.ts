@@ -414,6 +414,8 @@ export interface Store {
      */
     scan(runId: string, query: ResultQuery, onRow: (row: ResultRow) => void): Promise<void>;
     aggregate(runId: string): Promise<VariantAggregate[]>;
+    /** How many results a run has stored, and how many of them are errors (no grouping: cheap at a million). */
+    count(runId: string): Promise<{ results: number; errors: number }>;
     latencies(runId: string, variantId: string): Promise<number[]>;
     /** One page of a run's results for the viewer's table, filtered and ordered by SQL (result-pages.ts, issue #22). */
     page(runId: string, query: ResultPageQuery): Promise<ResultPage>;

@@ -148,6 +148,9 @@ testAllStores('store contract', ({ fresh, open, query }) => {
       // local: one successful unpriced call with unknown tokens.
       expect(local).toMatchObject({ variantId: 'local', results: 1, inputTokens: null, outputTokens: null, costUsd: null, unpriced: 1 });
       expect(await store.results.aggregate('none')).toEqual([]);
+      // count: the same totals without grouping (what the end of a run and a distributed run's progress read).
+      expect(await store.results.count('r1')).toEqual({ results: 5, errors: 1 });
+      expect(await store.results.count('none')).toEqual({ results: 0, errors: 0 });
     });
 
     it('latencies: successful results only, sorted', async () => {
