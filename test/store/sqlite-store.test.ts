@@ -38,6 +38,18 @@ describe('migrations', () => {
     expect(tables).toEqual(expect.arrayContaining(['runs', 'cases', 'results', 'messages', 'cache', 'labels', 'calibrations', 'run_leases']));
   });
 
+  it("a run's cases are read in stored order through an index, without sorting them (migration 16)", async () => {
+    const file = join(tempDir(), 'store.db');
+    await open(file).close();
+    const db = new Database(file, { readonly: true });
+    // The query cases.keys runs; before migration 16 SQLite sorted the run's cases in a temporary B-tree.
+    const plan = db.prepare('EXPLAIN QUERY PLAN SELECT case_id, content_hash, tags_json, cluster FROM cases WHERE run_id = ? ORDER BY rowid').all('r1') as {
+      detail: string;
+    }[];
+    db.close();
+    expect(plan.map((p) => p.detail)).toEqual(['SEARCH cases USING INDEX cases_run (run_id=?)']);
+  });
+
   it('a store at migration 6 is upgraded: migration 7 moves win/loss/tie labels to the preference column', async () => {
     const file = join(tempDir(), 'old.db');
     const db = new Database(file);
