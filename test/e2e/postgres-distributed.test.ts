@@ -1,9 +1,9 @@
 // Distributed runs (issue #14 item 3) through the real CLI on the test PostgreSQL: `run --distributed` enqueues
 // the run's items in pg-boss, `evalspec worker` processes take and execute them, and the coordinating process
-// waits and prints the report. Against the loopback fake provider: the same suite split over three workers
-// gives the same stored results and pass rates as a single-process run; a worker killed with -9 mid-run loses
-// nothing and no stored item is called twice (counted at the provider); `worker` without the team store is a
-// clear error.
+// waits and prints the report. Against the loopback fake provider: the same 2,000-case suite (10% of requests
+// answered 429) split over three workers gives the same stored results and pass rates as a single-process run; a
+// worker killed with -9 mid-run loses nothing and no stored item is called twice (counted at the provider);
+// `worker` without the team store is a clear error.
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ import { createPgDatabase, pgQuery, pgTestMode, pgUnavailableReason } from '../h
 
 const KEY = 'sk-distributed-e2e-0123456789';
 const caseNumber = (req: Pick<FakeRequest, 'messages'>): number => Number(/Ticket (\d+):/.exec(req.messages.at(-1)!.content)![1]);
-// gpt-4o-mini misses every 4th code, gpt-4o every 10th: pass rates 75% and 90% (300 cases: 225 and 270 passes).
+// gpt-4o-mini misses every 4th code, gpt-4o every 10th: pass rates 75% and 90% (2,000 cases: 1,500 and 1,800 passes).
 const answer = (req: FakeRequest) => {
   const n = caseNumber(req);
   return (req.model === 'gpt-4o-mini' && n % 4 === 0) || (req.model === 'gpt-4o' && n % 10 === 0) ? 'Sorry.' : `Your code: CODE-${n}`;
@@ -109,13 +109,14 @@ describe.skipIf(mode === 'skip')('distributed runs on the PostgreSQL store', () 
   });
   afterAll(() => cleanupTempDirs());
 
-  const fakeProvider = async (latencyMs: number, faults: boolean) => {
+  /** `rate429`: the share of requests answered 429 (deterministic per (model, messages, attempt), seed 7). */
+  const fakeProvider = async (latencyMs: number, rate429 = 0) => {
     const server = await startFakeProvider({
       apiKey: KEY,
       latencyMs,
       answer,
       // Deterministic per (model, messages, attempt): both executions meet the same faults on the same items.
-      faultRates: faults ? { rate429: 0.05, rate500: 0.05, retryAfterS: 0, seed: 7 } : undefined,
+      faultRates: rate429 > 0 ? { rate429, rate500: 0, retryAfterS: 0, seed: 7 } : undefined,
     });
     servers.push(server);
     return server;
@@ -133,10 +134,10 @@ describe.skipIf(mode === 'skip')('distributed runs on the PostgreSQL store', () 
     }
   };
 
-  it('a 300-case run over 3 workers stores the same results and pass rates as a single-process run', async () => {
-    const N = 300;
+  it("a 2,000-case run over 3 workers with 10% 429s stores the same results and pass rates as a single-process run (the issue's e2e)", async () => {
+    const N = 2000;
     // The single-process run: its own provider (fault draws count attempts per server) and its own database.
-    const single = await fakeProvider(2, true);
+    const single = await fakeProvider(2, 0.1);
     const dirA = tempDir();
     writeFiles(dirA, { 'evalspec.yaml': SUITE(single.openaiBaseURL), 'cases.jsonl': cases(N) });
     const a = await runCli(['run', 'evalspec.yaml', '--json', 'a.json', '--no-progress', '--db', await createPgDatabase()], {
@@ -146,13 +147,13 @@ describe.skipIf(mode === 'skip')('distributed runs on the PostgreSQL store', () 
     });
     ok(a);
 
-    const spread = await fakeProvider(2, true);
+    const spread = await fakeProvider(2, 0.1);
     const dirB = tempDir();
     writeFiles(dirB, { 'evalspec.yaml': SUITE(spread.openaiBaseURL), 'cases.jsonl': cases(N) });
     const db = await createPgDatabase();
     startWorkers(dirB, db, 3);
-    // --no-work: the three workers make every call; jobs of 40 items (20 cases × 2 models): 15 jobs.
-    const b = await runCli(['run', 'evalspec.yaml', '--distributed', '--no-work', '--batch', '40', '--json', 'b.json', '--no-progress', '--db', db], {
+    // --no-work: the three workers make every call; jobs of 100 items (50 cases × 2 models): 40 jobs.
+    const b = await runCli(['run', 'evalspec.yaml', '--distributed', '--no-work', '--batch', '100', '--json', 'b.json', '--no-progress', '--db', db], {
       cwd: dirB,
       env: { OPENAI_API_KEY: KEY },
       timeoutMs: 120_000,
@@ -160,17 +161,19 @@ describe.skipIf(mode === 'skip')('distributed runs on the PostgreSQL store', () 
     ok(b);
     expect(b.stdout).toContain('mini');
 
-    // The faults happened, in both executions alike.
-    expect(spread.requests.filter((r) => r.fault).length).toBeGreaterThan(10);
+    // The faults happened (~10% of ~4,400 requests), in both executions alike.
+    const faults = spread.requests.filter((r) => r.fault).length;
+    expect(faults).toBeGreaterThan(300);
+    expect(single.requests.filter((r) => r.fault).length).toBe(faults);
     const ra = readReport(join(dirA, 'a.json'));
     const rb = readReport(join(dirB, 'b.json'));
     expect(rb.status).toBe('completed');
     expect(rb.results).toHaveLength(2 * N);
     expect(stored(rb)).toEqual(stored(ra));
-    // Pass rates by hand: gpt-4o-mini fails 300/4 = 75 cases → 225/300; gpt-4o fails 300/10 = 30 → 270/300.
+    // Pass rates by hand: gpt-4o-mini fails 2000/4 = 500 cases → 1500/2000; gpt-4o fails 2000/10 = 200 → 1800/2000.
     expect(rb.variants.map((v) => [v.id, v.passed])).toEqual([
-      ['gpt-4o-mini', 225],
-      ['gpt-4o', 270],
+      ['gpt-4o-mini', 1500],
+      ['gpt-4o', 1800],
     ]);
     // Every item answered exactly once by the provider: nothing called (or billed) twice.
     const answered = answeredPerItem(spread);
@@ -182,7 +185,7 @@ describe.skipIf(mode === 'skip')('distributed runs on the PostgreSQL store', () 
 
   it('kill -9 of a worker mid-run loses nothing, and no item stored before the kill is called again', async () => {
     const N = 200;
-    const server = await fakeProvider(40, false);
+    const server = await fakeProvider(40);
     const dir = tempDir();
     writeFiles(dir, { 'evalspec.yaml': SUITE(server.openaiBaseURL), 'cases.jsonl': cases(N) });
     const db = await createPgDatabase();
@@ -227,7 +230,7 @@ describe.skipIf(mode === 'skip')('distributed runs on the PostgreSQL store', () 
 
   it('run --attach finishes a run whose coordinating process was killed, then prints the stored report', async () => {
     const N = 60;
-    const server = await fakeProvider(2, false);
+    const server = await fakeProvider(2);
     const dir = tempDir();
     writeFiles(dir, { 'evalspec.yaml': SUITE(server.openaiBaseURL), 'cases.jsonl': cases(N) });
     const db = await createPgDatabase();
@@ -278,7 +281,7 @@ describe.skipIf(mode === 'skip')('distributed runs on the PostgreSQL store', () 
 
   it('Ctrl-C on the coordinating process: exit 130, run cancelled, its queued jobs withdrawn (no worker takes them later)', async () => {
     const N = 200;
-    const server = await fakeProvider(50, false);
+    const server = await fakeProvider(50);
     const dir = tempDir();
     writeFiles(dir, { 'evalspec.yaml': SUITE(server.openaiBaseURL), 'cases.jsonl': cases(N) });
     const db = await createPgDatabase();
