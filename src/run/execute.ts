@@ -389,6 +389,8 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
     fatal = new EvalspecError('STORE', `writing results failed: ${(storeFailure as Error).message}`, { exitCode: EXIT.incomplete, cause: storeFailure });
   }
   if (part) {
+    // A job's warnings (the AI SDK's, met at its calls) are the run's: stored once however many jobs meet them.
+    await store.runs.addWarnings(runId, warnings);
     // A job's outcome: the job is done when every item was stored (fatal or stopped: pg-boss retries it).
     const status: RunStatus = cancel?.aborted ? 'cancelled' : fatal || budget?.stopped ? 'incomplete' : 'completed';
     return { runId, status, fatal, warnings, counts, budget: budget?.summary(), rateLimits: figures };

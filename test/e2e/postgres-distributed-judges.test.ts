@@ -1,6 +1,7 @@
 // Judges in a distributed run (issue #14 item 3), built CLI on the test PostgreSQL: workers score each item fully,
 // LLM judge checks included, as a single-process run does; pairwise checks against another variant are scored by
-// the coordinating process after the last job, over the stored results. Each judge call is made once.
+// the coordinating process after the last job, over the stored results. Each judge call is made once. A warning
+// a worker meets (the AI SDK's, at an openai-compatible judge's first call) is stored with the run, once.
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,12 +9,13 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FakeRequest } from '../fake-provider/server.js';
 import { cleanupTempDirs, runCli, startCli, tempDir, writeFiles } from '../helpers/cli.js';
-import { createPgDatabase, pgTestMode, pgUnavailableReason } from '../helpers/pg.js';
+import { createPgDatabase, pgQuery, pgTestMode, pgUnavailableReason } from '../helpers/pg.js';
 import { openAiSuite, ticketCases, useFakeProvider } from '../helpers/suite.js';
 import { schemaNameOf } from '../judges/helpers.js';
 
 const KEY = 'sk-distributed-judges-0123456789';
 const N = 30;
+const SCHEMA_WARNING = "not asked to enforce the judge's answer schema";
 const mode = pgTestMode();
 
 describe.skipIf(mode === 'skip')('judges in a distributed run', () => {
@@ -22,6 +24,8 @@ describe.skipIf(mode === 'skip')('judges in a distributed run', () => {
     apiKey: KEY,
     latencyMs: 2,
     answer: (req: FakeRequest) => {
+      // An openai-compatible judge (json_object, no schema name: the AI SDK warns the schema is not enforced).
+      if (req.model === 'llama-judge') return JSON.stringify({ reasoning: 'gives the code', verdict: 'pass', score: 1 });
       if (schemaNameOf(req) === 'judge_verdict') return JSON.stringify({ reasoning: 'gives the code', verdict: 'pass', score: 1 });
       if (schemaNameOf(req) !== undefined) return JSON.stringify({ reasoning: 'same', winner: 'tie' });
       // The model's name in its answer: two models' judge requests differ (identical ones would be served by the judge cache).
@@ -82,5 +86,47 @@ checks:
     // A tie passes under the default pass_on (win-or-tie): every gpt-4.1-mini result has its pairwise verdict.
     const pairwise = report.results.filter((r) => r.checks.some((c) => c.type === 'pairwise' && c.pass === true));
     expect(pairwise.map((r) => r.variantId)).toEqual(Array(N).fill('gpt-4.1-mini'));
+  }, 180_000);
+
+  it("a warning raised inside a worker's job is stored with the run once, and show lists it", async () => {
+    if (mode === 'fail') throw new Error(`the distributed judge e2e test cannot run under CI: ${pgUnavailableReason()}`);
+    const dir = tempDir();
+    writeFiles(dir, {
+      'evalspec.yaml': `name: distributed-warnings
+providers:
+  openai: { baseURL: "${fake.server.openaiBaseURL}", apiKey: "\${OPENAI_API_KEY}" }
+  local: { type: openai-compatible, baseURL: "${fake.server.openaiBaseURL}", apiKey: "\${OPENAI_API_KEY}" }
+models: [openai:gpt-4o-mini]
+prompts: [{ id: v1, messages: [{ role: user, content: "{{question}}" }] }]
+cases: cases.jsonl
+checks:
+  - { type: judge, judge: local:llama-judge, rubric: "The answer gives the ticket's code." }
+`,
+      'cases.jsonl': ticketCases(12, { numbered: false }),
+    });
+    const db = await createPgDatabase();
+    const env = { OPENAI_API_KEY: KEY };
+    for (let i = 0; i < 2; i++) {
+      const w = startCli(['worker', '--concurrency', '2', '--db', db], { cwd: dir, env });
+      w.stdout!.resume();
+      w.stderr!.resume();
+      workers.push(w);
+    }
+    // --no-work: only the workers call the judge, so only they meet the warning; jobs of 4 items: 3 jobs.
+    const run = await runCli(['run', 'evalspec.yaml', '--distributed', '--no-work', '--batch', '4', '--no-progress', '--db', db], {
+      cwd: dir,
+      env,
+      timeoutMs: 120_000,
+    });
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    const [{ id, warnings_json }] = await pgQuery<{ id: string; warnings_json: string }>(
+      db,
+      "SELECT id, warnings_json FROM runs WHERE suite_name = 'distributed-warnings'",
+    );
+    const stored = (JSON.parse(warnings_json) as string[]).filter((w) => w.includes(SCHEMA_WARNING));
+    expect(stored).toHaveLength(1); // each job's worker met it; stored once
+    const shown = await runCli(['show', id, '--db', db], { cwd: dir });
+    expect(shown.exitCode, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain(SCHEMA_WARNING);
   }, 180_000);
 });
