@@ -120,6 +120,7 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   }
   const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
   const t0 = performance.now();
-  const ids = await writeSyntheticW8(repo, path.resolve(db), Number(n ?? 500_000));
+  // A postgres:// URL is the team store; anything else a SQLite file.
+  const ids = await writeSyntheticW8(repo, /^postgres(ql)?:\/\//.test(db) ? db : path.resolve(db), Number(n ?? 500_000));
   console.log(`${ids.join(' ')} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
 }

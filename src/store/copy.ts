@@ -1,7 +1,10 @@
 // `evalspec store copy`: every run of one store into another (SQLite → PostgreSQL to move history into the
 // team store, or any dialect to any other), through the Store interface only, so any pair of dialects works.
-// Runs, their cases, results (streamed in batches, in write order), labels and calibrations are copied; the
-// response cache and leases are not (the cache refills on the next run; a lease belongs to a live process).
+// Runs, their cases, results (streamed in batches, in write order), labels and calibrations are copied, and the
+// response cache (in pages by key: the team store's first run is served what the laptop already paid for) and the
+// viewer's access tokens (their hashes: a token that opened the laptop's shared viewer opens the team's; one whose
+// name holds another active token in the target is not copied, and counted). Leases are not: they belong to a live
+// process.
 // Idempotent: a run already complete in the target is skipped, a run copied partly (an interrupted copy) is
 // completed (every write is an upsert by key), so running the same copy again is always safe.
 // Production monitoring (#15): every suite's production records, their scores, their human labels and the monitors'
@@ -34,6 +37,11 @@ export interface CopySummary {
   /** Human labels on production records (all of them: a label already in the target is replaced). */
   productionLabels: number;
   alerts: number;
+  /** Response cache entries written (an entry already in the target is replaced by the same key). */
+  cacheEntries: number;
+  /** Access tokens copied now (revoked ones stay revoked); `tokensSkipped`: already there, or their name taken by another active token. */
+  tokens: number;
+  tokensSkipped: number;
 }
 
 async function resultCount(store: Store, runId: string): Promise<number> {
@@ -78,7 +86,19 @@ async function copyRun(from: Store, to: Store, run: RunRecord): Promise<CopyProg
 /** Copy every run of `from` into `to`, oldest first; `onRun` hears of each run as it is done. */
 export async function copyStore(from: Store, to: Store, onRun?: (progress: CopyProgress) => void): Promise<CopySummary> {
   const runs = (await from.runs.list({ limit: ALL })).reverse();
-  const summary: CopySummary = { runs: 0, skipped: 0, results: 0, labels: 0, calibrations: 0, productionRecords: 0, productionLabels: 0, alerts: 0 };
+  const summary: CopySummary = {
+    runs: 0,
+    skipped: 0,
+    results: 0,
+    labels: 0,
+    calibrations: 0,
+    productionRecords: 0,
+    productionLabels: 0,
+    alerts: 0,
+    cacheEntries: 0,
+    tokens: 0,
+    tokensSkipped: 0,
+  };
   const copied = new Set<string>();
   for (const run of runs) {
     const progress = await copyRun(from, to, run);
@@ -101,7 +121,40 @@ export async function copyStore(from: Store, to: Store, onRun?: (progress: CopyP
     summary.productionLabels += labels;
     summary.alerts += alerts;
   }
+  for (let after: string | null = null; ;) {
+    const page = await from.cache.page(after, BATCH);
+    if (page.length > 0) await to.cache.putMany(page);
+    summary.cacheEntries += page.length;
+    if (page.length < BATCH) break;
+    after = page[page.length - 1].key;
+  }
+  Object.assign(summary, await copyTokens(from, to));
   return summary;
+}
+
+/** The viewer's access tokens, oldest first, by hash: one the target holds, or whose name an active token there holds, is skipped. */
+async function copyTokens(from: Store, to: Store): Promise<{ tokens: number; tokensSkipped: number }> {
+  let tokens = 0;
+  let tokensSkipped = 0;
+  const activeNames = new Set((await to.tokens.list()).filter((t) => t.revokedAt === null).map((t) => t.name));
+  for (const token of await from.tokens.list()) {
+    if ((await to.tokens.findByHash(token.hash)) || (token.revokedAt === null && activeNames.has(token.name))) {
+      tokensSkipped++;
+      continue;
+    }
+    // A revoked token is created, then revoked by name (revoke takes the name's active token, which must be this
+    // one): when the target's active token holds the name, the revoked one is skipped instead.
+    if (token.revokedAt !== null && activeNames.has(token.name)) {
+      tokensSkipped++;
+      continue;
+    }
+    await to.tokens.create({ name: token.name, hash: token.hash, createdAt: token.createdAt });
+    if (token.revokedAt !== null) await to.tokens.revoke(token.name, token.revokedAt);
+    else activeNames.add(token.name);
+    if (token.lastUsedAt !== null) await to.tokens.touch(token.hash, token.lastUsedAt);
+    tokens++;
+  }
+  return { tokens, tokensSkipped };
 }
 
 /** One suite's production records (oldest first, in batches), their scores, and its alerts. */

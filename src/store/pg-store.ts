@@ -25,6 +25,7 @@ import {
   aggregateSql,
   countFromRow,
   countSql,
+  cachePageSql,
   caseFromRow,
   messagesHash,
   resultFromRaw,
@@ -455,6 +456,11 @@ export class PgStore implements Store {
         for (let i = 0; i < rows.length; i += CHUNK) await client.query(UNNEST_CACHE, columnsOf(rows.slice(i, i + CHUNK), 1, 3));
       });
     },
+    page: async (after: string | null, limit: number) =>
+      (await this.db.query(cachePageSql(POSTGRES_SQL), [after ?? '', limit])).rows.map((r) => ({
+        key: r.key as string,
+        response: JSON.parse(r.response_json as string) as CachedResponse,
+      })),
   };
 
   async migrations(): Promise<AppliedMigration[]> {

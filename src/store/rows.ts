@@ -144,6 +144,10 @@ SELECT variant_id,
   SUM(CASE WHEN error_class IS NULL AND cached = 0 AND cost_usd IS NULL THEN 1 ELSE 0 END) AS unpriced
 FROM results WHERE run_id = ${dialect.param(1)} GROUP BY variant_id ORDER BY MIN(${dialect.insertionOrder})`;
 
+/** A page of the response cache in key order (parameters: the last key seen, or '' for the first page; the page size). */
+export const cachePageSql = (dialect: SqlDialect) =>
+  `SELECT key, response_json FROM cache WHERE key > ${dialect.param(1)} ORDER BY key LIMIT ${dialect.param(2)}`;
+
 /** A run's stored results and errors (one parameter: the run id): `results.count`. */
 export const countSql = (dialect: SqlDialect) => `SELECT COUNT(*) AS results, COUNT(error_class) AS errors FROM results WHERE run_id = ${dialect.param(1)}`;
 

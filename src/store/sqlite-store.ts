@@ -22,6 +22,7 @@ import {
   aggregateSql,
   countFromRow,
   countSql,
+  cachePageSql,
   caseFromRow,
   labelFromRow,
   messagesHash,
@@ -402,6 +403,11 @@ export class SqliteStore implements Store {
         for (const e of entries) this.stmts.putCache.run(e.key, JSON.stringify(e.response), now);
       })();
     },
+    page: async (after: string | null, limit: number) =>
+      (this.db.prepare(cachePageSql(SQLITE_SQL)).all(after ?? '', limit) as Row[]).map((r) => ({
+        key: r.key as string,
+        response: JSON.parse(r.response_json as string) as CachedResponse,
+      })),
   };
 
   async migrations(): Promise<AppliedMigration[]> {

@@ -475,6 +475,8 @@ export interface Store {
   cache: {
     get(key: string): Promise<CachedResponse | undefined>;
     putMany(entries: { key: string; response: CachedResponse }[]): Promise<void>;
+    /** Up to `limit` entries with a key after `after` (null: from the first), in key order: `store copy` pages with it. */
+    page(after: string | null, limit: number): Promise<{ key: string; response: CachedResponse }[]>;
   };
   close(): Promise<void>;
 }

@@ -3,7 +3,16 @@
 // holding one key twice keeps the last; two connections writing at once lose nothing and cannot both take a
 // lease; copyStore carries every run into another store, in write order, and skips it when copied again.
 import { describe, expect, it } from 'vitest';
-import { MIGRATIONS, PG_MIGRATIONS, copyStore, type CalibrationRecord, type LabelRow, type ResultRow, type RunRecord } from '../../src/store/index.js';
+import {
+  MIGRATIONS,
+  PG_MIGRATIONS,
+  copyStore,
+  type CachedResponse,
+  type CalibrationRecord,
+  type LabelRow,
+  type ResultRow,
+  type RunRecord,
+} from '../../src/store/index.js';
 import { testAllStores, storedRun } from './all-stores.js';
 
 const run = (id: string, extra: Partial<RunRecord> = {}) =>
@@ -153,7 +162,19 @@ testAllStores('store contract: lifecycle', ({ kind, fresh, open }) => {
       const to = await open();
       const seen: string[] = [];
       const summary = await copyStore(from, to, (p) => seen.push(`${p.runId}:${p.outcome}`));
-      expect(summary).toEqual({ runs: 2, skipped: 0, results: 2_346, labels: 1, calibrations: 1, productionRecords: 0, productionLabels: 0, alerts: 0 });
+      expect(summary).toEqual({
+        runs: 2,
+        skipped: 0,
+        results: 2_346,
+        labels: 1,
+        calibrations: 1,
+        productionRecords: 0,
+        productionLabels: 0,
+        alerts: 0,
+        cacheEntries: 0,
+        tokens: 0,
+        tokensSkipped: 0,
+      });
       expect(seen).toEqual(['old:copied', 'new:copied']); // oldest first
       expect(await to.runs.list()).toEqual(await from.runs.list());
       expect(await to.cases.list('new')).toEqual(await from.cases.list('new'));
@@ -163,7 +184,54 @@ testAllStores('store contract: lifecycle', ({ kind, fresh, open }) => {
       expect(await to.calibrations.list()).toEqual([calibration]);
 
       const again = await copyStore(from, to);
-      expect(again).toEqual({ runs: 0, skipped: 2, results: 0, labels: 0, calibrations: 0, productionRecords: 0, productionLabels: 0, alerts: 0 });
+      expect(again).toMatchObject({ runs: 0, skipped: 2, results: 0, labels: 0, calibrations: 0, cacheEntries: 0, tokens: 0 });
+    });
+
+    it('copies the response cache (past one page) and the access tokens; a token whose name is taken by an active one is skipped', async () => {
+      const from = await open();
+      const response = (i: number): CachedResponse => ({
+        text: `answer ${i}`,
+        inputTokens: i,
+        outputTokens: 1,
+        latencyMs: 5,
+        costUsd: i / 1e6,
+        finishReason: 'stop',
+      });
+      const entries = Array.from({ length: 2_345 }, (_, i) => ({ key: `k${String(i).padStart(5, '0')}`, response: response(i) }));
+      await from.cache.putMany(entries);
+      await from.tokens.create({ name: 'alice', hash: 'a'.repeat(64), createdAt: '2026-12-01T00:00:00.000Z' });
+      await from.tokens.touch('a'.repeat(64), '2026-12-02T00:00:00.000Z');
+      await from.tokens.create({ name: 'bob', hash: 'b'.repeat(64), createdAt: '2026-12-01T00:00:01.000Z' });
+      await from.tokens.revoke('bob', '2026-12-03T00:00:00.000Z');
+      await from.tokens.create({ name: 'carol', hash: 'c'.repeat(64), createdAt: '2026-12-01T00:00:02.000Z' });
+      const to = await open();
+      // The team store already gave carol a token of its own: the laptop's carol is not copied over it.
+      await to.tokens.create({ name: 'carol', hash: 'd'.repeat(64), createdAt: '2026-12-04T00:00:00.000Z' });
+
+      const summary = await copyStore(from, to);
+      expect(summary).toMatchObject({ cacheEntries: 2_345, tokens: 2, tokensSkipped: 1 });
+      expect(await to.cache.get('k00000')).toEqual(response(0));
+      expect(await to.cache.get('k02344')).toEqual(response(2_344));
+      const copied: typeof entries = [];
+      for (let after: string | null = null; ;) {
+        const page = await to.cache.page(after, 1000);
+        copied.push(...page);
+        if (page.length < 1000) break;
+        after = page[page.length - 1].key;
+      }
+      expect(copied).toEqual(entries);
+      const byName = (name: string, list: Awaited<ReturnType<typeof to.tokens.list>>) => list.filter((t) => t.name === name);
+      const tokens = await to.tokens.list();
+      expect(byName('alice', tokens)).toEqual([
+        { name: 'alice', hash: 'a'.repeat(64), createdAt: '2026-12-01T00:00:00.000Z', lastUsedAt: '2026-12-02T00:00:00.000Z', revokedAt: null },
+      ]);
+      expect(byName('bob', tokens)).toEqual([
+        { name: 'bob', hash: 'b'.repeat(64), createdAt: '2026-12-01T00:00:01.000Z', lastUsedAt: null, revokedAt: '2026-12-03T00:00:00.000Z' },
+      ]);
+      expect(byName('carol', tokens).map((t) => t.hash)).toEqual(['d'.repeat(64)]);
+      // Again: every token is there (or its name taken), the cache entries are written again by key.
+      expect(await copyStore(from, to)).toMatchObject({ cacheEntries: 2_345, tokens: 0, tokensSkipped: 3 });
+      expect(await to.tokens.list()).toEqual(tokens);
     });
   });
 });

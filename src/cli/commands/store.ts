@@ -34,7 +34,9 @@ export function registerStoreCommand(program: Command, io: CliIO): void {
 
   store
     .command('copy')
-    .description('copy every run (cases, results, labels, calibrations) from one store into another; runs already there are skipped')
+    .description(
+      'copy every run (cases, results, labels, calibrations), the response cache and the access tokens from one store into another; runs already there are skipped',
+    )
     .requiredOption('--from <location>', 'the store to read (a SQLite file or a postgres:// URL)')
     .option('--to <location>', 'the store to write (default: --db, else $EVALSPEC_DB, else .evalspec/evalspec.db)')
     .option('--json', 'print JSON')
@@ -58,7 +60,8 @@ export function registerStoreCommand(program: Command, io: CliIO): void {
         }
         io.stdout(
           `${summary.runs} runs copied (${summary.results} results, ${summary.labels} labels, ${summary.calibrations} calibrations), ` +
-            `${summary.skipped} already there, from ${source.location} to ${target.location}\n`,
+            `${summary.skipped} already there; ${summary.cacheEntries} cache entries; ${summary.tokens} access tokens` +
+            `${summary.tokensSkipped ? ` (${summary.tokensSkipped} already there or their name taken)` : ''}; from ${source.location} to ${target.location}\n`,
         );
       } finally {
         await Promise.all([source.close(), target?.close()]);
