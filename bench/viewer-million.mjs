@@ -24,7 +24,9 @@ const { openStore } = await import(pathToFileURL(path.join(dist, 'store/index.js
 const { startViewer } = await import(pathToFileURL(path.join(dist, 'viewer/index.js')).href);
 
 const mb = () => `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`;
-const store = openStore(path.resolve(db), { access: 'read' });
+// A postgres:// URL is the team store (issue #14's 1M figures on PostgreSQL); anything else a SQLite file.
+const location = /^postgres(ql)?:\/\//.test(db) ? db : path.resolve(db);
+const store = openStore(location, { access: 'read' });
 const viewer = await startViewer({ store });
 const timed = async (what, url) => {
   const t0 = performance.now();
@@ -37,7 +39,7 @@ const timed = async (what, url) => {
   return ms;
 };
 try {
-  console.log(`viewer on ${db}, run ${runId} (dist: ${dist})`);
+  console.log(`viewer on ${store.location}, run ${runId} (dist: ${dist})`);
   const run = await timed('GET /api/runs/:id (cold)', `api/runs/${runId}`);
   const page = await timed('GET results, first page (cold)', `api/runs/${runId}/results?limit=100`);
   console.log(`${'  run page data, sum of the two'.padEnd(46)} ${`${Math.round(run + page).toLocaleString('en')} ms`.padStart(10)}`);
@@ -64,7 +66,7 @@ try {
     try {
       const tab = browser.context.pages()[0] ?? (await browser.context.newPage());
       // A new viewer (cold figures) for the browser: the first one has them cached.
-      const fresh = await startViewer({ store: openStore(path.resolve(db), { access: 'read' }) });
+      const fresh = await startViewer({ store: openStore(location, { access: 'read' }) });
       await tab.goto(`${fresh.url}#/runs/${runId}`);
       const interactive = await tab.waitForFunction(
         () => document.querySelector('.results-table .vrow-link') && document.querySelector('select[data-filter=outcome]') && performance.now(),
