@@ -40,10 +40,10 @@ export async function distributedRunOptions(program: Command, io: CliIO, opts: O
     if (opts.resume) await refuseResumeWithQueuedJobs(program, opts.resume);
     return { own: {} };
   }
-  if (opts.maxCost !== undefined) {
-    throw new EvalspecError('USAGE', '--max-cost is not supported with --distributed / --attach yet: each worker would hold its own budget', {
+  if (opts.maxCost !== undefined && opts.attach) {
+    throw new EvalspecError('USAGE', '--max-cost with --attach: the budget of a distributed run is set when it starts (`run --distributed --max-cost`)', {
       exitCode: EXIT.invalidInput,
-      hint: 'run without --max-cost, or check the cost first with `evalspec run --dry-run`',
+      hint: `attach without --max-cost: \`evalspec run --attach ${opts.attach}\` (its workers keep the run's budget)`,
     });
   }
   if (opts.resume && opts.distributed) {
@@ -95,6 +95,9 @@ export async function distributedRunOptions(program: Command, io: CliIO, opts: O
           isolateChecks: Boolean(opts.isolateChecks),
           log,
           onProgress,
+          // One cap for the whole run, leased per job by whichever worker calls (distribute/shared-cost.ts).
+          maxCostUsd: opts.maxCost,
+          expectedOutputTokens: opts.expectedOutputTokens,
         }),
     },
   };

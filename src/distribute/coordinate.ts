@@ -9,6 +9,7 @@ import type { DistributedRole } from '../run/index.js';
 import type { Store } from '../store/index.js';
 import { jobsFailed, jobsLeft, openQueue, QUEUE, withdrawJobs, type JobData } from './queue.js';
 import { startWorker, type RunningWorker } from './worker.js';
+import { PgCostBudget, sharedSummary } from './shared-cost.js';
 
 export interface CoordinateOptions {
   store: Store;
@@ -26,6 +27,9 @@ export interface CoordinateOptions {
   log: (line: string) => void;
   /** Progress while waiting: results stored so far. */
   onProgress?: (stored: number, total: number) => void;
+  /** --max-cost for the whole run, whichever worker spends it (shared-cost.ts). */
+  maxCostUsd?: number;
+  expectedOutputTokens?: number;
 }
 
 export const DEFAULT_LEASE_SECONDS = 600;
@@ -34,7 +38,11 @@ export const DEFAULT_BATCH_ITEMS = 200;
 const RETRY_LIMIT = 5;
 
 /** The jobs of a plan: per repeat, consecutive slices of cases of about `batchItems` items (all variants of a case together). */
-export function planJobs(plan: Plan, runId: string, options: Pick<CoordinateOptions, 'batchItems' | 'cache' | 'isolateChecks'>): JobData[] {
+export function planJobs(
+  plan: Plan,
+  runId: string,
+  options: Pick<CoordinateOptions, 'batchItems' | 'cache' | 'isolateChecks' | 'maxCostUsd' | 'expectedOutputTokens'>,
+): JobData[] {
   const casesPerJob = Math.max(1, Math.floor(options.batchItems / Math.max(1, plan.variants.length)));
   const jobs: JobData[] = [];
   for (let repeat = 0; repeat < plan.repeat; repeat++) {
@@ -46,6 +54,7 @@ export function planJobs(plan: Plan, runId: string, options: Pick<CoordinateOpti
         caseTo: Math.min(plan.cases.length, from + casesPerJob),
         cache: options.cache,
         isolateChecks: options.isolateChecks,
+        ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd, expectedOutputTokens: options.expectedOutputTokens }),
       });
     }
   }
@@ -60,8 +69,11 @@ export function coordinatorRole(plan: Plan, options: CoordinateOptions): Distrib
     role: 'coordinate',
     async execute(runId: string, signal: AbortSignal) {
       const boss = await openQueue(options.url, (error) => options.log(`queue error: ${error.message}`));
+      const costs = new PgCostBudget(options.url);
       let worker: RunningWorker | undefined;
       try {
+        // The cap first: no job is taken before its budget exists.
+        if (options.maxCostUsd !== undefined) await costs.open(runId, options.maxCostUsd);
         if (options.enqueue) {
           const jobs = planJobs(plan, runId, options);
           for (let i = 0; i < jobs.length; i += 1000) {
@@ -84,18 +96,22 @@ export function coordinatorRole(plan: Plan, options: CoordinateOptions): Distrib
           worker = undefined;
           const withdrawn = await withdrawJobs(boss, runId);
           options.log(`run ${runId}: stopped; ${withdrawn} jobs withdrawn from the queue (\`evalspec run --resume ${runId}\` runs what is not stored)`);
-          return;
+          return undefined;
         }
         const failed = await jobsFailed(boss, runId);
         if (failed > 0)
           options.log(
             `run ${runId}: ${failed} jobs failed after ${RETRY_LIMIT + 1} attempts; their items are not stored (\`evalspec run --resume ${runId}\` runs them)`,
           );
+        // The whole run's spend against its --max-cost (every worker's), for the run's summary and its judge phase.
+        const shared = await costs.state(runId);
+        return shared && sharedSummary(shared);
       } catch (error) {
         throw error instanceof EvalspecError ? error : new EvalspecError('STORE', `the work queue failed: ${(error as Error).message}`, { cause: error });
       } finally {
         await worker?.stop();
         await boss.stop({ graceful: false, wait: true });
+        await costs.close();
       }
     },
   };

@@ -19,6 +19,10 @@ export interface JobData {
   caseTo: number;
   cache: boolean;
   isolateChecks: boolean;
+  /** The run's --max-cost, shared by its workers through run_budgets (shared-cost.ts); absent without a cap. */
+  maxCostUsd?: number;
+  /** --expected-output-tokens of the run: what a job's calls are estimated at when its worker leases budget. */
+  expectedOutputTokens?: number;
 }
 
 /** A distributed run needs a store every machine reaches: the PostgreSQL team store. */

@@ -7,10 +7,11 @@ import type PgBoss from 'pg-boss';
 import { EvalspecError } from '../errors.js';
 import { loadSelected } from '../pipeline.js';
 import type { Plan } from '../plan/index.js';
-import { executeRun, RateLimits } from '../run/index.js';
+import { createPricer, estimatePartCost, executeRun, RateLimits, type RunOutcome } from '../run/index.js';
 import type { Store } from '../store/index.js';
 import { openQueue, QUEUE, type JobData } from './queue.js';
 import { PgRateBudget } from './shared-budget.js';
+import { PgCostBudget } from './shared-cost.js';
 
 export interface WorkerOptions {
   store: Store;
@@ -31,6 +32,13 @@ export interface RunningWorker {
 const JOBS_IN_FLIGHT = 2;
 /** How often an idle worker asks the queue for work. */
 const POLL_MS = 500;
+/** A job's lease covers its calls' estimate this many times over: its judges' calls are not in the estimate. */
+const JUDGE_MARGIN = 1.5;
+/** The least a job leases (a job of free calls still asks, so a stopped run is seen). */
+const MIN_LEASE_USD = 1e-9;
+/** A job finding the cap held by other jobs asks again this often, for at most LEASE_WAIT_MS (a dead worker's lease). */
+const LEASE_POLL_MS = 250;
+const LEASE_WAIT_MS = 30_000;
 
 /** Wait, or less when `signal` aborts. */
 const sleep = (ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }).catch(() => undefined);
@@ -58,6 +66,9 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const rateLimits = new Map<string, RateLimits>(); // per run: what one job learned about a provider, the next keeps
   // Every worker's controllers take from one budget in the store: N workers on one key send the limit, not N times it.
   const budget = new PgRateBudget(options.url, log);
+  // A run's --max-cost, leased per job from the team store (shared-cost.ts); calls priced as the run prices them.
+  const costs = new PgCostBudget(options.url);
+  const pricer = createPricer();
   const stop = new AbortController();
   const perJob = Math.max(1, Math.ceil(options.concurrency / JOBS_IN_FLIGHT));
 
@@ -69,20 +80,72 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       plans.set(data.runId, plan);
       plan.catch(() => plans.delete(data.runId)); // a suite fixed on this machine is read again by the next job
     }
-    const outcome = await executeRun(await plan, {
-      store,
-      cache: data.cache,
-      isolateChecks: data.isolateChecks,
-      concurrency: perJob,
-      signal: stop.signal,
-      rateLimits: rateLimits.get(data.runId) ?? rateLimits.set(data.runId, new RateLimits(budget)).get(data.runId),
-      distributed: { role: 'part', runId: data.runId, repeat: data.repeat, caseFrom: data.caseFrom, caseTo: data.caseTo },
-    });
-    const { called, cached, skipped, errors } = outcome.counts;
+    const execute = async (maxCostUsd?: number) =>
+      executeRun(await plan, {
+        store,
+        cache: data.cache,
+        isolateChecks: data.isolateChecks,
+        concurrency: perJob,
+        signal: stop.signal,
+        rateLimits: rateLimits.get(data.runId) ?? rateLimits.set(data.runId, new RateLimits(budget)).get(data.runId),
+        distributed: { role: 'part', runId: data.runId, repeat: data.repeat, caseFrom: data.caseFrom, caseTo: data.caseTo },
+        maxCostUsd,
+        expectedOutputTokens: data.expectedOutputTokens,
+      });
     const what = `run ${data.runId} cases ${data.caseFrom + 1}-${data.caseTo} repeat ${data.repeat + 1}`;
+    const outcome = data.maxCostUsd === undefined ? await execute() : await withinSharedBudget(await plan, data, what, execute);
+    if (!outcome) return; // the run's --max-cost is spent: the job is done without its calls
+    const { called, cached, skipped, errors } = outcome.counts;
     // Not every item stored (stopped, a store failure, a refused key): pg-boss hands the job out again.
     if (outcome.status !== 'completed') throw new Error(`${what}: ${outcome.fatal?.message ?? outcome.status}`);
     log(`worker: ${what}: ${called} called, ${cached} cached, ${skipped} already stored, ${errors} errors`);
+  }
+
+  /**
+   * A job of a run with --max-cost (shared-cost.ts): lease what its calls are estimated to cost (with room for
+   * judges), run it inside that, settle. A lease cut short means the cap is spent: the run stops (undefined: done
+   * without the rest of its calls). A job stopped inside a whole lease (calls dearer than estimated) leases again;
+   * it skips what it stored, and asks twice as much when it stored nothing, so it never turns in place.
+   */
+  async function withinSharedBudget(
+    plan: Plan,
+    data: JobData,
+    what: string,
+    execute: (maxCostUsd: number) => Promise<RunOutcome>,
+  ): Promise<RunOutcome | undefined> {
+    let ask = Math.max(MIN_LEASE_USD, estimatePartCost(plan, data, pricer, data.expectedOutputTokens) * JUDGE_MARGIN);
+    let waitedMs = 0;
+    const spent = async () => {
+      await costs.stop(data.runId);
+      log(`worker: ${what}: stopped, the run's --max-cost is spent`);
+      return undefined;
+    };
+    for (;;) {
+      const { grantedUsd: granted, heldUsd: held } = await costs.lease(data.runId, ask);
+      if (granted <= 0) {
+        // Others hold the rest of the cap: wait for what they give back (a dead worker's, not for ever).
+        if (held > 0 && waitedMs < LEASE_WAIT_MS && !stop.signal.aborted) {
+          await sleep(LEASE_POLL_MS, stop.signal);
+          waitedMs += LEASE_POLL_MS;
+          continue;
+        }
+        return spent();
+      }
+      waitedMs = 0;
+      let outcome: RunOutcome;
+      try {
+        outcome = await execute(granted);
+      } catch (error) {
+        await costs.settle(data.runId, granted, granted).catch(() => undefined); // its spend unknown: none given back
+        throw error;
+      }
+      await costs.settle(data.runId, granted, outcome.budget?.spentUsd ?? granted);
+      if (outcome.status === 'completed' || !outcome.budget?.stopped || outcome.fatal) return outcome;
+      if (outcome.counts.called + outcome.counts.cached > 0) continue; // the rest of the job on a new lease
+      // Not one call fitted: with the whole ask granted, the estimate was short (ask more); else the cap is spent.
+      if (granted < ask && held === 0) return spent();
+      ask *= 2;
+    }
   }
 
   // Our own fetch loop (pg-boss's work() waits out its polling interval after every job, even with more queued):
@@ -119,6 +182,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       await Promise.all(loops);
       await boss.stop({ graceful: false, wait: true });
       await budget.close();
+      await costs.close();
     },
   };
 }

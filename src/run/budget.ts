@@ -24,7 +24,7 @@
 // again). The item settles at what its fresh steps cost. So an agent overshoots only by a step's output beyond
 // the assumed length, never by a whole conversation.
 import { EvalspecError } from '../errors.js';
-import type { Plan, WorkItem } from '../plan/index.js';
+import { repeatMajorItems, type Plan, type WorkItem } from '../plan/index.js';
 import type { ModelRef } from '../suite/index.js';
 import type { Pricer } from './pricing.js';
 import { countMessageTokens } from './tokens.js';
@@ -203,6 +203,33 @@ export class CostBudget implements JudgeBudget {
   summary(): BudgetSummary {
     return { maxCostUsd: this.maxCostUsd, spentUsd: this.spentUsd, stopped: this.stopped };
   }
+
+  /**
+   * What other processes spent of the same cap (a distributed run's workers, distribute/shared-cost.ts), and whether
+   * it stopped them: counted here, so the coordinator's judge phase and its summary see the whole run's spend.
+   */
+  spentElsewhere(spentUsd: number, stopped: boolean): void {
+    this.spentUsd += spentUsd;
+    if (stopped) this.stopped = true;
+  }
+}
+
+/**
+ * What one distributed job's calls will hold back against --max-cost before they start (issue #14): the estimate of
+ * each of its items, summed — what a worker leases from the run's shared budget for the job. Judges are not in it.
+ */
+export function estimatePartCost(
+  plan: Plan,
+  part: { repeat: number; caseFrom: number; caseTo: number },
+  pricer: Pricer,
+  expectedOutputTokens?: number,
+): number {
+  const budget = createBudget(plan, pricer, Number.MAX_VALUE, expectedOutputTokens);
+  let total = 0;
+  for (const item of repeatMajorItems(plan.variants, plan.cases.slice(part.caseFrom, part.caseTo), part.repeat, part.repeat + 1)) {
+    total += budget.estimate(item);
+  }
+  return total;
 }
 
 /**

@@ -357,7 +357,8 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
     : undefined;
   try {
     const coordinate = options.distributed?.role === 'coordinate' ? options.distributed : undefined;
-    if (coordinate) await coordinate.execute(runId, stop.signal);
+    // A distributed run's --max-cost is spent by its workers (distribute/shared-cost.ts): counted here too.
+    if (coordinate) await coordinate.execute(runId, stop.signal).then((shared) => shared && budget?.spentElsewhere(shared.spentUsd, shared.stopped));
     else await Promise.all(Array.from({ length: Math.min(runLimit, Math.max(1, plan.totalCalls)) }, worker));
   } finally {
     iterator.return?.();

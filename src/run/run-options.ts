@@ -2,6 +2,7 @@
 // which reads the options, and execute.ts, which opens the run through it, do not import each other.
 import type { ResultRow, RunStatus, Store, PlanSelection } from '../store/index.js';
 import type { RateLimits } from './rate-limit/registry.js';
+import type { BudgetSummary } from './budget.js';
 
 export type RunEvent =
   | { type: 'run-start'; runId: string; totalCalls: number; alreadyDone: number }
@@ -60,4 +61,4 @@ export interface RunOptions {
  */
 export type DistributedRole =
   | { role: 'part'; runId: string; repeat: number; caseFrom: number; caseTo: number }
-  | { role: 'coordinate'; execute(runId: string, signal: AbortSignal): Promise<void> };
+  | { role: 'coordinate'; execute(runId: string, signal: AbortSignal): Promise<BudgetSummary | undefined> };

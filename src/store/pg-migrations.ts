@@ -191,4 +191,19 @@ CREATE TABLE rate_buckets (
     name: 'results: time to first token',
     sql: 'ALTER TABLE results ADD COLUMN ttft_ms DOUBLE PRECISION;',
   },
+  {
+    // PostgreSQL only, as rate_buckets: the --max-cost budget a distributed run's workers share
+    // (src/distribute/shared-cost.ts). `granted_usd`: what workers hold or spent (leases less what they gave back).
+    version: 11,
+    name: 'shared run budgets',
+    sql: `
+CREATE TABLE run_budgets (
+  run_id TEXT PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+  max_usd DOUBLE PRECISION NOT NULL,
+  granted_usd DOUBLE PRECISION NOT NULL DEFAULT 0,
+  spent_usd DOUBLE PRECISION NOT NULL DEFAULT 0,
+  stopped BOOLEAN NOT NULL DEFAULT false
+);
+`,
+  },
 ];

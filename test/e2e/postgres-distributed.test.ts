@@ -64,7 +64,7 @@ const mode = pgTestMode();
 
 describe('distributed runs without the team store', () => {
   afterAll(() => cleanupTempDirs());
-  it('`worker` and `run --distributed` on a SQLite store, --max-cost and --resume with --distributed: clear errors (exit 2)', async () => {
+  it('`worker` and `run --distributed` on a SQLite store, --max-cost with --attach and --resume with --distributed: clear errors (exit 2)', async () => {
     const dir = tempDir();
     writeFiles(dir, { 'evalspec.yaml': SUITE('http://127.0.0.1:9/v1'), 'cases.jsonl': cases(3) });
     const worker = await runCli(['worker'], { cwd: dir });
@@ -75,9 +75,9 @@ describe('distributed runs without the team store', () => {
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain('`run --distributed` needs the PostgreSQL team store');
     // What a distributed run cannot do yet is refused before anything is created, never silently ignored.
-    const budget = await runCli(['run', 'evalspec.yaml', '--distributed', '--max-cost', '1'], { cwd: dir, env: { OPENAI_API_KEY: KEY } });
+    const budget = await runCli(['run', '--attach', 'r1', '--max-cost', '1'], { cwd: dir, env: { OPENAI_API_KEY: KEY } });
     expect(budget.exitCode).toBe(2);
-    expect(budget.stderr).toContain('--max-cost is not supported with --distributed');
+    expect(budget.stderr).toContain('the budget of a distributed run is set when it starts');
     const resume = await runCli(['run', '--distributed', '--resume', 'r1'], { cwd: dir });
     expect(resume.exitCode).toBe(2);
     expect(resume.stderr).toContain('evalspec run --resume r1');
@@ -181,6 +181,58 @@ describe.skipIf(mode === 'skip')('distributed runs on the PostgreSQL store', () 
     expect([...answered.values()].every((n) => n === 1)).toBe(true);
     const rows = await pgQuery<{ n: number }>(db, 'SELECT count(*)::int AS n FROM results');
     expect(rows[0].n).toBe(2 * N);
+  }, 180_000);
+
+  it('--max-cost holds across 3 workers: the calls together stay within the cap, the run stops incomplete (exit 3) and --resume finishes it', async () => {
+    const N = 150;
+    // Priced by the suite on output tokens only, each call answers 10 of its max_tokens 10: every reservation is
+    // exactly a call's cost ($0.01), so the cap is a hard bound on what the three workers spend together.
+    const server = await startFakeProvider({ apiKey: KEY, latencyMs: 5, answer: (req) => ({ text: answer(req), outputTokens: 10 }) });
+    servers.push(server);
+    const dir = tempDir();
+    writeFiles(dir, {
+      'evalspec.yaml': openAiSuite({
+        name: 'distributed-budget',
+        url: server.openaiBaseURL,
+        models: '[{ id: openai:gpt-4o-mini, params: { max_tokens: 10 }, price: { input_per_mtok: 0, output_per_mtok: 1000 } }]',
+        checks: '[{ type: contains, value: "CODE-{{n}}" }]',
+        extra: 'concurrency: 8\n',
+      }),
+      'cases.jsonl': cases(N),
+    });
+    const db = await createPgDatabase();
+    startWorkers(dir, db, 3);
+    const cap = 1.005; // 100 calls fit
+    const capped = await runCli(
+      ['run', 'evalspec.yaml', '--distributed', '--no-work', '--batch', '10', '--max-cost', String(cap), '--no-progress', '--db', db],
+      {
+        cwd: dir,
+        env: { OPENAI_API_KEY: KEY },
+        timeoutMs: 120_000,
+      },
+    );
+    expect(capped.exitCode, `${capped.stdout}\n${capped.stderr}\n${exitedWorkers()}\n${[...workerOutput.values()].map((o) => o.text).join('\n')}`).toBe(3);
+    expect(capped.stderr).toContain('budget reached');
+    const answered = answeredPerItem(server);
+    const calls = [...answered.values()].reduce((s, n) => s + n, 0);
+    // Together, not each: three workers each holding the cap would have called all 150.
+    expect(calls).toBeLessThanOrEqual(100);
+    // And the cap is used, not stranded in leases: a job finding it held waits for what the others give back.
+    expect(calls).toBeGreaterThanOrEqual(90);
+    const [{ spent, n }] = await pgQuery<{ spent: number; n: number }>(db, 'SELECT SUM(cost_usd)::float AS spent, count(*)::int AS n FROM results');
+    expect(n).toBe(calls);
+    expect(spent).toBeLessThanOrEqual(cap);
+    expect(await pgQuery<{ status: string }>(db, 'SELECT status FROM runs')).toEqual([{ status: 'incomplete' }]);
+    const [budgetRow] = await pgQuery<{ spent_usd: number; stopped: boolean }>(db, 'SELECT spent_usd, stopped FROM run_budgets');
+    expect(budgetRow.stopped).toBe(true);
+    expect(budgetRow.spent_usd).toBeCloseTo(spent, 9);
+
+    // The rest in one process, without a cap: each item called once over both invocations.
+    const [{ id }] = await pgQuery<{ id: string }>(db, 'SELECT id FROM runs');
+    ok(await runCli(['run', '--resume', id, '--no-progress', '--db', db], { cwd: dir, env: { OPENAI_API_KEY: KEY }, timeoutMs: 120_000 }));
+    const after = answeredPerItem(server);
+    expect(after.size).toBe(N);
+    expect([...after.values()].every((k) => k === 1)).toBe(true);
   }, 180_000);
 
   it('kill -9 of a worker mid-run loses nothing, and no item stored before the kill is called again', async () => {
