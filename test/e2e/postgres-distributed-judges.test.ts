@@ -33,6 +33,15 @@ describe.skipIf(mode === 'skip')('judges in a distributed run', () => {
     },
   });
   const workers: ChildProcess[] = [];
+  /** `n` worker processes on the store at `db`, their output drained. */
+  const startWorkers = (n: number, concurrency: number, dir: string, db: string, env: Record<string, string>) => {
+    for (let i = 0; i < n; i++) {
+      const w = startCli(['worker', '--concurrency', String(concurrency), '--db', db], { cwd: dir, env });
+      w.stdout!.resume();
+      w.stderr!.resume();
+      workers.push(w);
+    }
+  };
   afterAll(async () => {
     for (const w of workers) if (w.exitCode === null && w.signalCode === null) (w.kill('SIGTERM'), await once(w, 'exit'));
     cleanupTempDirs();
@@ -56,12 +65,7 @@ checks:
     });
     const db = await createPgDatabase();
     const env = { OPENAI_API_KEY: KEY };
-    for (let i = 0; i < 2; i++) {
-      const w = startCli(['worker', '--concurrency', '4', '--db', db], { cwd: dir, env });
-      w.stdout!.resume();
-      w.stderr!.resume();
-      workers.push(w);
-    }
+    startWorkers(2, 4, dir, db, env);
     const run = await runCli(['run', 'evalspec.yaml', '--distributed', '--no-work', '--batch', '10', '--json', 'out.json', '--no-progress', '--db', db], {
       cwd: dir,
       env,
@@ -106,12 +110,7 @@ checks:
     });
     const db = await createPgDatabase();
     const env = { OPENAI_API_KEY: KEY };
-    for (let i = 0; i < 2; i++) {
-      const w = startCli(['worker', '--concurrency', '2', '--db', db], { cwd: dir, env });
-      w.stdout!.resume();
-      w.stderr!.resume();
-      workers.push(w);
-    }
+    startWorkers(2, 2, dir, db, env);
     // --no-work: only the workers call the judge, so only they meet the warning; jobs of 4 items: 3 jobs.
     const run = await runCli(['run', 'evalspec.yaml', '--distributed', '--no-work', '--batch', '4', '--no-progress', '--db', db], {
       cwd: dir,
