@@ -103,9 +103,10 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
 
   /**
    * A job of a run with --max-cost (shared-cost.ts): lease what its calls are estimated to cost (with room for
-   * judges), run it inside that, settle. A lease cut short means the cap is spent: the run stops (undefined: done
-   * without the rest of its calls). A job stopped inside a whole lease (calls dearer than estimated) leases again;
-   * it skips what it stored, and asks twice as much when it stored nothing, so it never turns in place.
+   * judges), run it inside that, settle. A job stopped by its lease leases again for the rest (it skips what it
+   * stored); one that stored nothing asks twice as much, so it never turns in place. An empty lease while other
+   * jobs hold some waits for what they give back; when nothing fits and nothing is held, the cap is spent: the run
+   * stops (undefined: the job is done without the rest of its calls).
    */
   async function withinSharedBudget(
     plan: Plan,

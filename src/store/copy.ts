@@ -45,7 +45,7 @@ export interface CopySummary {
 }
 
 async function resultCount(store: Store, runId: string): Promise<number> {
-  return (await store.results.aggregate(runId)).reduce((n, v) => n + v.results, 0);
+  return (await store.results.count(runId)).results;
 }
 
 async function copyRun(from: Store, to: Store, run: RunRecord): Promise<CopyProgress> {
