@@ -7,11 +7,12 @@ import type PgBoss from 'pg-boss';
 import { EvalspecError } from '../errors.js';
 import { loadSelected } from '../pipeline.js';
 import type { Plan } from '../plan/index.js';
-import { createPricer, estimatePartCost, executeRun, RateLimits, type RunOutcome } from '../run/index.js';
+import { createPricer, estimatePartCost, executeRun, ProviderSlots, RateLimits, type RunOutcome } from '../run/index.js';
 import type { Store } from '../store/index.js';
 import { openQueue, QUEUE, type JobData } from './queue.js';
 import { PgRateBudget } from './shared-budget.js';
 import { PgCostBudget } from './shared-cost.js';
+import { WorkerPresence } from './worker-presence.js';
 
 export interface WorkerOptions {
   store: Store;
@@ -69,6 +70,10 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   // A run's --max-cost, leased per job from the team store (shared-cost.ts); calls priced as the run prices them.
   const costs = new PgCostBudget(options.url);
   const pricer = createPricer();
+  // A provider connection's declared concurrency is split between the live workers, and shared by this one's jobs.
+  const presence = new WorkerPresence(options.url, () => slots.reshare(), log);
+  const slots = new ProviderSlots((declared) => presence.share(declared));
+  await presence.start();
   const stop = new AbortController();
   const perJob = Math.max(1, Math.ceil(options.concurrency / JOBS_IN_FLIGHT));
 
@@ -91,6 +96,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
         distributed: { role: 'part', runId: data.runId, repeat: data.repeat, caseFrom: data.caseFrom, caseTo: data.caseTo },
         maxCostUsd,
         expectedOutputTokens: data.expectedOutputTokens,
+        slots,
       });
     const what = `run ${data.runId} cases ${data.caseFrom + 1}-${data.caseTo} repeat ${data.repeat + 1}`;
     const outcome = data.maxCostUsd === undefined ? await execute() : await withinSharedBudget(await plan, data, what, execute);
@@ -184,6 +190,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       await boss.stop({ graceful: false, wait: true });
       await budget.close();
       await costs.close();
+      await presence.stop();
     },
   };
 }

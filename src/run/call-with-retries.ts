@@ -53,14 +53,24 @@ export type CallOutcome<T> =
 
 const CANCELLED: ClassifiedError = { errorClass: 'cancelled', message: 'cancelled', retryable: false };
 
-/** One semaphore per provider connection that sets its own `concurrency`. */
+/**
+ * One semaphore per provider connection that sets its own `concurrency`. `share` turns the declared limit into this
+ * process's part of it (a distributed run's workers split it, distribute/worker-presence.ts); `reshare` applies a
+ * new share to every connection (when workers come and go).
+ */
 export class ProviderSlots {
-  private readonly slots = new Map<string, Semaphore>();
+  private readonly slots = new Map<string, { slot: Semaphore; declared: number }>();
+  constructor(private readonly share: (declared: number) => number = (declared) => declared) {}
+
   get(connectionKey: string, concurrency: number | undefined): Semaphore | undefined {
     if (!concurrency) return undefined;
-    let slot = this.slots.get(connectionKey);
-    if (!slot) this.slots.set(connectionKey, (slot = new Semaphore(concurrency)));
-    return slot;
+    let entry = this.slots.get(connectionKey);
+    if (!entry) this.slots.set(connectionKey, (entry = { slot: new Semaphore(this.share(concurrency)), declared: concurrency }));
+    return entry.slot;
+  }
+
+  reshare(): void {
+    for (const { slot, declared } of this.slots.values()) slot.setLimit(this.share(declared));
   }
 }
 

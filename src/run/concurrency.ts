@@ -3,7 +3,7 @@ export class Semaphore {
   private waiting: (() => void)[] = [];
   private active = 0;
 
-  constructor(private readonly limit: number) {}
+  constructor(private limit: number) {}
 
   async acquire(): Promise<void> {
     if (this.active < this.limit) {
@@ -14,10 +14,20 @@ export class Semaphore {
   }
 
   release(): void {
-    const next = this.waiting.shift();
+    // Over a lowered limit: the slot is not handed on (the holders drain down to the new limit).
+    const next = this.active <= this.limit ? this.waiting.shift() : undefined;
     // Hand the slot straight to the next waiter so `active` never dips and lets a newcomer jump the queue.
     if (next) next();
     else this.active--;
+  }
+
+  /** A new limit (a distributed run's worker share of a provider's, distribute/worker-presence.ts): raised, waiters go at once. */
+  setLimit(limit: number): void {
+    this.limit = limit;
+    while (this.active < this.limit && this.waiting.length > 0) {
+      this.active++;
+      this.waiting.shift()!();
+    }
   }
 }
 

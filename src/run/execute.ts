@@ -108,7 +108,7 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
   const writer = new ResultWriter(store);
   const prepared = new PreparedChecksCache(suite.dir, options.isolateChecks ?? false);
   const runLimit = options.concurrency ?? suite.concurrency;
-  const slots = new ProviderSlots();
+  const slots = options.slots ?? new ProviderSlots();
   const policy: RetryPolicy = suite.retries;
   const stop = new AbortController(); // stops taking new work (fatal error or cancel)
   const cancel = options.signal;

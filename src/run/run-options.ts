@@ -3,6 +3,7 @@
 import type { ResultRow, RunStatus, Store, PlanSelection } from '../store/index.js';
 import type { RateLimits } from './rate-limit/registry.js';
 import type { BudgetSummary } from './budget.js';
+import type { ProviderSlots } from './call-with-retries.js';
 
 export type RunEvent =
   | { type: 'run-start'; runId: string; totalCalls: number; alreadyDone: number }
@@ -41,6 +42,8 @@ export interface RunOptions {
   rateLimits?: RateLimits;
   /** This process's part in a distributed run (distribute/); absent: the run executes here, in one process. */
   distributed?: DistributedRole;
+  /** Provider connections' concurrency slots shared with other runs of this process (a worker's jobs); default: this run's own. */
+  slots?: ProviderSlots;
   /**
    * Call network models streaming (the AI SDK's doStream): each call's time to first token is stored (ResultRow.ttftMs)
    * and its text is reported as it arrives (`call-delta` events). Default: the suite's `stream:` (off). Issue #20.

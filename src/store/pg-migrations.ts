@@ -206,4 +206,16 @@ CREATE TABLE run_budgets (
 );
 `,
   },
+  {
+    // PostgreSQL only: the workers alive now (src/distribute/worker-presence.ts), which split each provider
+    // connection's declared `concurrency` between them. A row not renewed for a few seconds is a gone worker.
+    version: 12,
+    name: 'worker presence',
+    sql: `
+CREATE TABLE worker_presence (
+  id TEXT PRIMARY KEY,
+  seen_at TIMESTAMPTZ NOT NULL
+);
+`,
+  },
 ];

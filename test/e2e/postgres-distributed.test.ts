@@ -235,6 +235,43 @@ describe.skipIf(mode === 'skip')('distributed runs on the PostgreSQL store', () 
     expect([...after.values()].every((k) => k === 1)).toBe(true);
   }, 180_000);
 
+  it("a provider's declared concurrency holds across 3 workers: at most 5 calls in flight at the provider", async () => {
+    const N = 120;
+    const server = await fakeProvider(40);
+    const dir = tempDir();
+    writeFiles(dir, {
+      'evalspec.yaml': openAiSuite({
+        name: 'distributed-concurrency',
+        url: server.openaiBaseURL,
+        provider: 'concurrency: 5',
+        models: '[openai:gpt-4o-mini]',
+        checks: '[{ type: contains, value: "CODE-{{n}}" }]',
+      }),
+      'cases.jsonl': cases(N),
+    });
+    const db = await createPgDatabase();
+    startWorkers(dir, db, 3);
+    // The three have announced themselves (worker_presence) before the first job: their shares are 2, 2 and 1.
+    for (let waited = 0; ; waited += 100) {
+      const rows = await pgQuery<{ n: number }>(db, 'SELECT count(*)::int AS n FROM worker_presence').catch(() => [{ n: 0 }]);
+      if (rows[0].n === 3) break;
+      if (waited > 30_000) throw new Error(`the workers did not announce themselves:\n${exitedWorkers()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await new Promise((r) => setTimeout(r, 2500)); // one heartbeat: every worker has read all three
+    ok(
+      await runCli(['run', 'evalspec.yaml', '--distributed', '--no-work', '--batch', '10', '--no-progress', '--db', db], {
+        cwd: dir,
+        env: { OPENAI_API_KEY: KEY },
+        timeoutMs: 120_000,
+      }),
+    );
+    expect(answeredPerItem(server).size).toBe(N);
+    // Each worker has 6 slots (--concurrency 6: two jobs of 3): without the split up to 18 at once, 6 per worker.
+    expect(server.stats().maxInFlight).toBeLessThanOrEqual(5);
+    expect(server.stats().maxInFlight).toBeGreaterThanOrEqual(3); // every worker called
+  }, 180_000);
+
   it('kill -9 of a worker mid-run loses nothing, and no item stored before the kill is called again', async () => {
     const N = 200;
     const server = await fakeProvider(40);
