@@ -5,11 +5,12 @@
 // it), then gives back what it did not spend and adds what it did. A lease is one UPDATE under the row's lock, and
 // grants at most what the cap still holds, so the workers together are never granted more than the cap: spend
 // passes it only by what in-flight calls cost beyond their reservation, as in one process (none with max_tokens).
-// A lease that comes back empty while other jobs hold leases waits for what they give back. When no call of the job
-// fits in what is left and nobody holds a lease, the cap is spent: the row is marked stopped, every worker finishes
-// its jobs without new calls, and the run ends incomplete (exit 3), `--resume` continuing it. A worker that dies
-// holding a lease takes that allowance with it (the others wait for it at most LEASE_WAIT_MS): the run may stop
-// early, never late.
+// A lease too small for the job's dearest call is given back at once and asked again a moment later (others' leases
+// come back as their jobs end; the jitter keeps two jobs from splitting the last scraps for ever). When what is not
+// spent of the cap cannot pay the job's cheapest call, the cap is spent: the row is marked stopped, every worker
+// finishes its jobs without new calls, and the run ends incomplete (exit 3), `--resume` continuing it. A worker that
+// dies holding a lease takes that allowance with it (the others wait for it at most LEASE_WAIT_MS): the run may
+// stop early, never late.
 import pg from 'pg';
 import { EvalspecError } from '../errors.js';
 import { scrubDatabaseUrl as scrub } from '../store/index.js';
@@ -30,7 +31,7 @@ WITH b AS (
   FROM run_budgets WHERE run_id = $1 AND NOT stopped FOR UPDATE
 )
 UPDATE run_budgets r SET granted_usd = r.granted_usd + b.grant_usd FROM b WHERE r.run_id = b.run_id
-RETURNING b.grant_usd, r.granted_usd - b.grant_usd - r.spent_usd AS held_usd`;
+RETURNING b.grant_usd, r.granted_usd - b.grant_usd - r.spent_usd AS held_usd, r.max_usd - r.spent_usd AS unspent_usd`;
 
 export class PgCostBudget {
   private readonly pool: pg.Pool;
@@ -54,12 +55,14 @@ export class PgCostBudget {
   }
 
   /**
-   * Up to `askUsd` of the cap, for one job's calls: what was granted (0 once the run is stopped or the cap is
-   * taken), and what other jobs hold unsettled (the cap is not spent while they may give some back).
+   * Up to `askUsd` of the cap, for one job's calls: what was granted, what other jobs hold unsettled, and what of the
+   * cap is not spent yet (held leases included: they may come back). All 0 once the run is stopped.
    */
-  async lease(runId: string, askUsd: number): Promise<{ grantedUsd: number; heldUsd: number }> {
-    const rows = await this.query<{ grant_usd: number; held_usd: number }>(LEASE_SQL, [runId, askUsd]);
-    return rows.length ? { grantedUsd: Number(rows[0].grant_usd), heldUsd: Math.max(0, Number(rows[0].held_usd)) } : { grantedUsd: 0, heldUsd: 0 };
+  async lease(runId: string, askUsd: number): Promise<{ grantedUsd: number; heldUsd: number; unspentUsd: number }> {
+    const rows = await this.query<{ grant_usd: number; held_usd: number; unspent_usd: number }>(LEASE_SQL, [runId, askUsd]);
+    if (!rows.length) return { grantedUsd: 0, heldUsd: 0, unspentUsd: 0 };
+    const r = rows[0];
+    return { grantedUsd: Number(r.grant_usd), heldUsd: Math.max(0, Number(r.held_usd)), unspentUsd: Math.max(0, Number(r.unspent_usd)) };
   }
 
   /** A job is done with its lease: what it did not spend goes back (an overshoot is taken from the cap), its spend is added. */

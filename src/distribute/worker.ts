@@ -110,9 +110,10 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   /**
    * A job of a run with --max-cost (shared-cost.ts): lease what its calls are estimated to cost (with room for
    * judges), run it inside that, settle. A job stopped by its lease leases again for the rest (it skips what it
-   * stored); one that stored nothing asks twice as much, so it never turns in place. An empty lease while other
-   * jobs hold some waits for what they give back; when nothing fits and nothing is held, the cap is spent: the run
-   * stops (undefined: the job is done without the rest of its calls).
+   * stored). A lease too small for the job's dearest call goes back at once and is asked again after a jittered
+   * pause (others' leases come back as their jobs end). When what is not spent of the cap cannot pay its cheapest
+   * call, or after LEASE_WAIT_MS without a usable lease, the cap is spent: the run stops (undefined: the job is done
+   * without the rest of its calls). A whole lease in which no call fitted (calls dearer than estimated) asks twice as much.
    */
   async function withinSharedBudget(
     plan: Plan,
@@ -120,25 +121,31 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     what: string,
     execute: (maxCostUsd: number) => Promise<RunOutcome>,
   ): Promise<RunOutcome | undefined> {
-    let ask = Math.max(MIN_LEASE_USD, estimatePartCost(plan, data, pricer, data.expectedOutputTokens) * JUDGE_MARGIN);
+    const estimate = estimatePartCost(plan, data, pricer, data.expectedOutputTokens);
+    let ask = Math.max(MIN_LEASE_USD, estimate.totalUsd * JUDGE_MARGIN);
     let waitedMs = 0;
     const spent = async () => {
       await costs.stop(data.runId);
       log(`worker: ${what}: stopped, the run's --max-cost is spent`);
       return undefined;
     };
+    const pause = async () => {
+      const ms = LEASE_POLL_MS * (0.5 + Math.random());
+      await sleep(ms, stop.signal);
+      waitedMs += ms;
+    };
     for (;;) {
-      const { grantedUsd: granted, heldUsd: held } = await costs.lease(data.runId, ask);
-      if (granted <= 0) {
-        // Others hold the rest of the cap: wait for what they give back (a dead worker's, not for ever).
-        if (held > 0 && waitedMs < LEASE_WAIT_MS && !stop.signal.aborted) {
-          await sleep(LEASE_POLL_MS, stop.signal);
-          waitedMs += LEASE_POLL_MS;
-          continue;
-        }
+      if (stop.signal.aborted) throw new Error(`${what}: cancelled`);
+      const { grantedUsd: granted, unspentUsd: unspent } = await costs.lease(data.runId, ask);
+      if (unspent < Math.max(MIN_LEASE_USD, estimate.cheapestUsd) || waitedMs > LEASE_WAIT_MS) {
+        if (granted > 0) await costs.settle(data.runId, granted, 0);
         return spent();
       }
-      waitedMs = 0;
+      if (granted < estimate.dearestUsd) {
+        await costs.settle(data.runId, granted, 0);
+        await pause();
+        continue;
+      }
       let outcome: RunOutcome;
       try {
         outcome = await execute(granted);
@@ -148,10 +155,12 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       }
       await costs.settle(data.runId, granted, outcome.budget?.spentUsd ?? granted);
       if (outcome.status === 'completed' || !outcome.budget?.stopped || outcome.fatal) return outcome;
-      if (outcome.counts.called + outcome.counts.cached > 0) continue; // the rest of the job on a new lease
-      // Not one call fitted: with the whole ask granted, the estimate was short (ask more); else the cap is spent.
-      if (granted < ask && held === 0) return spent();
-      ask *= 2;
+      if (outcome.counts.called + outcome.counts.cached > 0) {
+        waitedMs = 0;
+        continue; // the rest of the job on a new lease
+      }
+      if (granted >= ask) ask *= 2;
+      else await pause();
     }
   }
 

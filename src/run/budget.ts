@@ -216,20 +216,26 @@ export class CostBudget implements JudgeBudget {
 
 /**
  * What one distributed job's calls will hold back against --max-cost before they start (issue #14): the estimate of
- * each of its items, summed — what a worker leases from the run's shared budget for the job. Judges are not in it.
+ * each of its items, summed (what a worker leases from the run's shared budget for the job), and its cheapest and
+ * dearest call. Judges are not in it.
  */
 export function estimatePartCost(
   plan: Plan,
   part: { repeat: number; caseFrom: number; caseTo: number },
   pricer: Pricer,
   expectedOutputTokens?: number,
-): number {
+): { totalUsd: number; cheapestUsd: number; dearestUsd: number } {
   const budget = createBudget(plan, pricer, Number.MAX_VALUE, expectedOutputTokens);
-  let total = 0;
+  let totalUsd = 0;
+  let cheapestUsd = Infinity;
+  let dearestUsd = 0;
   for (const item of repeatMajorItems(plan.variants, plan.cases.slice(part.caseFrom, part.caseTo), part.repeat, part.repeat + 1)) {
-    total += budget.estimate(item);
+    const usd = budget.estimate(item);
+    totalUsd += usd;
+    cheapestUsd = Math.min(cheapestUsd, usd);
+    dearestUsd = Math.max(dearestUsd, usd);
   }
-  return total;
+  return { totalUsd, cheapestUsd: Number.isFinite(cheapestUsd) ? cheapestUsd : 0, dearestUsd };
 }
 
 /**
