@@ -7,7 +7,7 @@ import { EvalspecError } from '../errors.js';
 import type { Plan } from '../plan/index.js';
 import type { DistributedRole } from '../run/index.js';
 import type { Store } from '../store/index.js';
-import { jobsFailed, jobsLeft, openQueue, QUEUE, withdrawJobs, type JobData } from './queue.js';
+import { JOB_RETRY_LIMIT, jobsFailed, jobsLeft, openQueue, QUEUE, withdrawJobs, type JobData } from './queue.js';
 import { startWorker, type RunningWorker } from './worker.js';
 import { PgCostBudget, sharedSummary } from './shared-cost.js';
 
@@ -34,8 +34,6 @@ export interface CoordinateOptions {
 
 export const DEFAULT_LEASE_SECONDS = 600;
 export const DEFAULT_BATCH_ITEMS = 200;
-/** pg-boss tries a job this many times more: workers dying several times over, or a store outage. */
-const RETRY_LIMIT = 5;
 
 /** The jobs of a plan: per repeat, consecutive slices of cases of about `batchItems` items (all variants of a case together). */
 export function planJobs(
@@ -78,7 +76,7 @@ export function coordinatorRole(plan: Plan, options: CoordinateOptions): Distrib
           const jobs = planJobs(plan, runId, options);
           for (let i = 0; i < jobs.length; i += 1000) {
             await boss.insert(
-              jobs.slice(i, i + 1000).map((data) => ({ name: QUEUE, data, expireInSeconds: options.leaseSeconds, retryLimit: RETRY_LIMIT, retryDelay: 1 })),
+              jobs.slice(i, i + 1000).map((data) => ({ name: QUEUE, data, expireInSeconds: options.leaseSeconds, retryLimit: JOB_RETRY_LIMIT, retryDelay: 1 })),
             );
           }
           options.log(`run ${runId}: ${jobs.length} jobs queued; start workers with \`evalspec worker\`, watch with \`evalspec run --attach ${runId}\``);
@@ -101,7 +99,7 @@ export function coordinatorRole(plan: Plan, options: CoordinateOptions): Distrib
         const failed = await jobsFailed(boss, runId);
         if (failed > 0)
           options.log(
-            `run ${runId}: ${failed} jobs failed after ${RETRY_LIMIT + 1} attempts; their items are not stored (\`evalspec run --resume ${runId}\` runs them)`,
+            `run ${runId}: ${failed} jobs failed after ${JOB_RETRY_LIMIT + 1} attempts; their items are not stored (\`evalspec run --resume ${runId}\` runs them)`,
           );
         // The whole run's spend against its --max-cost (every worker's), for the run's summary and its judge phase.
         const shared = await costs.state(runId);

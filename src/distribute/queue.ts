@@ -11,6 +11,9 @@ export const QUEUE = 'evalspec-run-items';
 /** pg-boss's tables live here, beside evalspec's (docs/team.md). */
 export const QUEUE_SCHEMA = 'evalspec_queue';
 
+/** pg-boss tries a job this many times more: workers dying several times over, or a store outage. */
+export const JOB_RETRY_LIMIT = 5;
+
 /** One job: repeat `repeat` of the plan's cases [caseFrom, caseTo), with the run's own call options. */
 export interface JobData {
   runId: string;

@@ -9,7 +9,7 @@ import { loadSelected } from '../pipeline.js';
 import type { Plan } from '../plan/index.js';
 import { createPricer, estimatePartCost, executeRun, ProviderSlots, RateLimits, type RunOutcome } from '../run/index.js';
 import type { Store } from '../store/index.js';
-import { openQueue, QUEUE, type JobData } from './queue.js';
+import { JOB_RETRY_LIMIT, openQueue, QUEUE, type JobData } from './queue.js';
 import { PgRateBudget } from './shared-budget.js';
 import { PgCostBudget } from './shared-cost.js';
 import { WorkerPresence } from './worker-presence.js';
@@ -31,6 +31,9 @@ export interface RunningWorker {
 
 /** Jobs held at once: the next job's items fill the slots while the last items of one job finish. */
 const JOBS_IN_FLIGHT = 2;
+/** A job takes no new item after this share of its lease (the rest goes back as a new job): keep a call, its retries
+ * included, under the remaining fifth (docs/team.md). */
+const DRAIN_AT = 0.8;
 /** How often an idle worker asks the queue for work. */
 const POLL_MS = 500;
 /** A job's lease covers its calls' estimate this many times over: its judges' calls are not in the estimate. */
@@ -85,8 +88,16 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       plans.set(data.runId, plan);
       plan.catch(() => plans.delete(data.runId)); // a suite fixed on this machine is read again by the next job
     }
+    // Near the end of its lease the job takes no new item (those in flight finish and are stored) and hands the rest
+    // to a new job: past the lease pg-boss gives the job to another worker, and both would call its items.
+    const drain = new AbortController();
+    // pg-boss hands the lease back as a decimal ("3.000000"); its insert wants whole seconds.
+    const leaseSeconds = Math.max(1, Math.round(Number(job.expireInSeconds)));
+    const drainTimer = setTimeout(() => drain.abort(), leaseSeconds * 1000 * DRAIN_AT);
+    drainTimer.unref();
     const execute = async (maxCostUsd?: number) =>
       executeRun(await plan, {
+        drain: drain.signal,
         store,
         cache: data.cache,
         isolateChecks: data.isolateChecks,
@@ -99,9 +110,21 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
         slots,
       });
     const what = `run ${data.runId} cases ${data.caseFrom + 1}-${data.caseTo} repeat ${data.repeat + 1}`;
-    const outcome = data.maxCostUsd === undefined ? await execute() : await withinSharedBudget(await plan, data, what, execute);
+    let outcome: RunOutcome | undefined;
+    try {
+      outcome = data.maxCostUsd === undefined ? await execute() : await withinSharedBudget(await plan, data, what, execute);
+    } finally {
+      clearTimeout(drainTimer);
+    }
     if (!outcome) return; // the run's --max-cost is spent: the job is done without its calls
     const { called, cached, skipped, errors } = outcome.counts;
+    // Drained with progress: the rest as a new job (queued before this one completes, so nothing is lost between);
+    // drained without any, the job fails and counts a retry (a lease shorter than one call must not loop for ever).
+    if (drain.signal.aborted && outcome.status === 'incomplete' && !outcome.fatal && !outcome.budget?.stopped && called + cached > 0) {
+      await boss.insert([{ name: QUEUE, data, expireInSeconds: leaseSeconds, retryLimit: JOB_RETRY_LIMIT, retryDelay: 1 }]);
+      log(`worker: ${what}: ${called} called, then near its lease's end: the rest goes back to the queue as a new job`);
+      return;
+    }
     // Not every item stored (stopped, a store failure, a refused key): pg-boss hands the job out again.
     if (outcome.status !== 'completed') throw new Error(`${what}: ${outcome.fatal?.message ?? outcome.status}`);
     log(`worker: ${what}: ${called} called, ${cached} cached, ${skipped} already stored, ${errors} errors`);

@@ -341,14 +341,15 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
   // cases file as it goes, so it is closed however the run ends (finally below).
   const iterator = (part ? repeatMajorItems(plan.variants, partCases, part.repeat, part.repeat + 1) : plan.items())[Symbol.iterator]();
   async function worker(): Promise<void> {
-    while (!stop.signal.aborted && !budget?.stopped) {
+    while (!stop.signal.aborted && !budget?.stopped && !options.drain?.aborted) {
       const next = iterator.next();
-      if (next.done) return;
+      if (next.done) return void (exhausted = true);
       if (done.has(next.value.key)) continue;
       await processItem(next.value);
     }
   }
   let storeFailure: unknown;
+  let exhausted = false; // every item taken (a drained part is not done)
   // The progress line says when a provider throttles the run (every second, only for the models it throttles).
   const throttleTimer = options.onEvent
     ? setInterval(() => {
@@ -393,7 +394,7 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
     // A job's warnings (the AI SDK's, met at its calls) are the run's: stored once however many jobs meet them.
     await store.runs.addWarnings(runId, warnings);
     // A job's outcome: the job is done when every item was stored (fatal or stopped: pg-boss retries it).
-    const status: RunStatus = cancel?.aborted ? 'cancelled' : fatal || budget?.stopped ? 'incomplete' : 'completed';
+    const status: RunStatus = cancel?.aborted ? 'cancelled' : fatal || budget?.stopped || !exhausted ? 'incomplete' : 'completed';
     return { runId, status, fatal, warnings, counts, budget: budget?.summary(), rateLimits: figures };
   }
 

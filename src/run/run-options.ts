@@ -24,6 +24,8 @@ export interface RunOptions {
   /** Finish this stored run instead of starting a new one. */
   resumeRunId?: string;
   signal?: AbortSignal;
+  /** Take no new item once aborted; those in flight finish and are stored (a distributed job near its lease's end). */
+  drain?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
   /** Overrides the suite's concurrency. */
   concurrency?: number;

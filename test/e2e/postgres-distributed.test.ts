@@ -121,9 +121,9 @@ describe.skipIf(mode === 'skip')('distributed runs on the PostgreSQL store', () 
     servers.push(server);
     return server;
   };
-  const startWorkers = (dir: string, db: string, n: number) => {
+  const startWorkers = (dir: string, db: string, n: number, concurrency = 6) => {
     for (let i = 0; i < n; i++) {
-      const worker = startCli(['worker', '--concurrency', '6', '--db', db], { cwd: dir, env: { OPENAI_API_KEY: KEY } });
+      const worker = startCli(['worker', '--concurrency', String(concurrency), '--db', db], { cwd: dir, env: { OPENAI_API_KEY: KEY } });
       // Drained (a full pipe would stall the worker); the last of what it said is kept for a failure's message.
       const said = { text: '' };
       const keep = (d: Buffer) => (said.text = (said.text + d.toString()).slice(-2000));
@@ -270,6 +270,33 @@ describe.skipIf(mode === 'skip')('distributed runs on the PostgreSQL store', () 
     // Each worker has 6 slots (--concurrency 6: two jobs of 3): without the split up to 18 at once, 6 per worker.
     expect(server.stats().maxInFlight).toBeLessThanOrEqual(5);
     expect(server.stats().maxInFlight).toBeGreaterThanOrEqual(3); // every worker called
+  }, 180_000);
+
+  it("a job longer than its lease: near the lease's end its worker hands the rest back as a new job, so no item is called twice", async () => {
+    const N = 40;
+    // One job of 40 calls of 300 ms, one at a time (each worker's 2 slots are split over 2 jobs): ~12 s of work
+    // against a 3 s lease. Past the lease pg-boss would give the job to the other worker while the first still works it.
+    const server = await fakeProvider(300);
+    const dir = tempDir();
+    writeFiles(dir, {
+      'evalspec.yaml': SUITE(server.openaiBaseURL).replace('[openai:gpt-4o-mini, openai:gpt-4o]', '[openai:gpt-4o-mini]'),
+      'cases.jsonl': cases(N),
+    });
+    const db = await createPgDatabase();
+    startWorkers(dir, db, 2, 2);
+    ok(
+      await runCli(['run', 'evalspec.yaml', '--distributed', '--no-work', '--batch', String(N), '--lease-seconds', '3', '--no-progress', '--db', db], {
+        cwd: dir,
+        env: { OPENAI_API_KEY: KEY },
+        timeoutMs: 120_000,
+      }),
+    );
+    const answered = answeredPerItem(server);
+    expect(answered.size).toBe(N);
+    expect([...answered.entries()].filter(([, n]) => n !== 1)).toEqual([]);
+    const said = [...workerOutput.values()].map((o) => o.text).join('\n');
+    expect(said).toContain('the rest goes back to the queue as a new job');
+    expect(await pgQuery<{ status: string }>(db, 'SELECT status FROM runs')).toEqual([{ status: 'completed' }]);
   }, 180_000);
 
   it('kill -9 of a worker mid-run loses nothing, and no item stored before the kill is called again', async () => {
