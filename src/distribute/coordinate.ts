@@ -7,7 +7,7 @@ import { EvalspecError } from '../errors.js';
 import type { Plan } from '../plan/index.js';
 import type { DistributedRole } from '../run/index.js';
 import type { Store } from '../store/index.js';
-import { JOB_RETRY_LIMIT, jobsFailed, jobsLeft, openQueue, QUEUE, withdrawJobs, type JobData } from './queue.js';
+import { coordinationPool, JOB_RETRY_LIMIT, jobInsert, jobsFailed, jobsLeft, openQueue, withdrawJobs, type JobData } from './queue.js';
 import { startWorker, type RunningWorker } from './worker.js';
 import { PgCostBudget, sharedSummary } from './shared-cost.js';
 
@@ -67,7 +67,8 @@ export function coordinatorRole(plan: Plan, options: CoordinateOptions): Distrib
     role: 'coordinate',
     async execute(runId: string, signal: AbortSignal) {
       const boss = await openQueue(options.url, (error) => options.log(`queue error: ${error.message}`));
-      const costs = new PgCostBudget(options.url);
+      const pool = coordinationPool(options.url);
+      const costs = new PgCostBudget(pool, options.url);
       let worker: RunningWorker | undefined;
       try {
         // The cap first: no job is taken before its budget exists.
@@ -75,9 +76,7 @@ export function coordinatorRole(plan: Plan, options: CoordinateOptions): Distrib
         if (options.enqueue) {
           const jobs = planJobs(plan, runId, options);
           for (let i = 0; i < jobs.length; i += 1000) {
-            await boss.insert(
-              jobs.slice(i, i + 1000).map((data) => ({ name: QUEUE, data, expireInSeconds: options.leaseSeconds, retryLimit: JOB_RETRY_LIMIT, retryDelay: 1 })),
-            );
+            await boss.insert(jobs.slice(i, i + 1000).map((data) => jobInsert(data, options.leaseSeconds)));
           }
           options.log(`run ${runId}: ${jobs.length} jobs queued; start workers with \`evalspec worker\`, watch with \`evalspec run --attach ${runId}\``);
         }
@@ -109,7 +108,7 @@ export function coordinatorRole(plan: Plan, options: CoordinateOptions): Distrib
       } finally {
         await worker?.stop();
         await boss.stop({ graceful: false, wait: true });
-        await costs.close();
+        await pool.end();
       }
     },
   };

@@ -14,6 +14,21 @@ export const QUEUE_SCHEMA = 'evalspec_queue';
 /** pg-boss tries a job this many times more: workers dying several times over, or a store outage. */
 export const JOB_RETRY_LIMIT = 5;
 
+/** A job as the queue takes it: leased for `leaseSeconds`, retried JOB_RETRY_LIMIT times (coordinator and worker alike). */
+export function jobInsert(data: JobData, leaseSeconds: number): PgBoss.JobInsert<JobData> {
+  return { name: QUEUE, data, expireInSeconds: leaseSeconds, retryLimit: JOB_RETRY_LIMIT, retryDelay: 1 };
+}
+
+/**
+ * The small pool a worker (or coordinator) keeps for its shared --max-cost budget and its presence heartbeat: one
+ * pool for both, so a team of workers does not open a connection per purpose each. The caller ends it.
+ */
+export function coordinationPool(url: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, application_name: 'evalspec worker', max: 2, allowExitOnIdle: true });
+  pool.on('error', () => undefined);
+  return pool;
+}
+
 /** One job: repeat `repeat` of the plan's cases [caseFrom, caseTo), with the run's own call options. */
 export interface JobData {
   runId: string;

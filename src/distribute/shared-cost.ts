@@ -34,12 +34,11 @@ UPDATE run_budgets r SET granted_usd = r.granted_usd + b.grant_usd FROM b WHERE 
 RETURNING b.grant_usd, r.granted_usd - b.grant_usd - r.spent_usd AS held_usd, r.max_usd - r.spent_usd AS unspent_usd`;
 
 export class PgCostBudget {
-  private readonly pool: pg.Pool;
-
-  constructor(private readonly url: string) {
-    this.pool = new pg.Pool({ connectionString: url, application_name: 'evalspec cost budget', max: 2, allowExitOnIdle: true });
-    this.pool.on('error', () => undefined);
-  }
+  /** `pool`: the caller's (queue.ts coordinationPool), ended by it; `url` names the store in errors, scrubbed. */
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly url: string,
+  ) {}
 
   private async query<T extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<T[]> {
     try {
@@ -88,10 +87,6 @@ export class PgCostBudget {
     if (!rows.length) return undefined;
     const r = rows[0];
     return { maxUsd: Number(r.max_usd), spentUsd: Number(r.spent_usd), grantedUsd: Number(r.granted_usd), stopped: r.stopped };
-  }
-
-  async close(): Promise<void> {
-    await this.pool.end();
   }
 }
 

@@ -21,17 +21,14 @@ export class WorkerPresence {
   private workers = 1;
   private timer: NodeJS.Timeout | undefined;
   private warned = false;
-  private readonly pool: pg.Pool;
 
-  /** `onChange`: the split changed (workers came or went); read `share` again. */
+  /** `pool`: the worker's (queue.ts coordinationPool), ended by it. `onChange`: the split changed; read `share` again. */
   constructor(
+    private readonly pool: pg.Pool,
     private readonly url: string,
     private readonly onChange: () => void,
     private readonly log: (line: string) => void,
-  ) {
-    this.pool = new pg.Pool({ connectionString: url, application_name: 'evalspec worker presence', max: 1, allowExitOnIdle: true });
-    this.pool.on('error', () => undefined);
-  }
+  ) {}
 
   /** This worker's part of a provider connection's declared concurrency. */
   share(declared: number): number {
@@ -73,6 +70,5 @@ export class WorkerPresence {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await this.pool.query('DELETE FROM worker_presence WHERE id = $1', [this.id]).catch(() => undefined);
-    await this.pool.end();
   }
 }

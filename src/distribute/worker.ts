@@ -9,7 +9,7 @@ import { loadSelected } from '../pipeline.js';
 import type { Plan } from '../plan/index.js';
 import { createPricer, estimatePartCost, executeRun, ProviderSlots, RateLimits, type RunOutcome } from '../run/index.js';
 import type { Store } from '../store/index.js';
-import { JOB_RETRY_LIMIT, openQueue, QUEUE, type JobData } from './queue.js';
+import { coordinationPool, jobInsert, openQueue, QUEUE, type JobData } from './queue.js';
 import { PgRateBudget } from './shared-budget.js';
 import { PgCostBudget } from './shared-cost.js';
 import { WorkerPresence } from './worker-presence.js';
@@ -71,10 +71,11 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   // Every worker's controllers take from one budget in the store: N workers on one key send the limit, not N times it.
   const budget = new PgRateBudget(options.url, log);
   // A run's --max-cost, leased per job from the team store (shared-cost.ts); calls priced as the run prices them.
-  const costs = new PgCostBudget(options.url);
+  const pool = coordinationPool(options.url);
+  const costs = new PgCostBudget(pool, options.url);
   const pricer = createPricer();
   // A provider connection's declared concurrency is split between the live workers, and shared by this one's jobs.
-  const presence = new WorkerPresence(options.url, () => slots.reshare(), log);
+  const presence = new WorkerPresence(pool, options.url, () => slots.reshare(), log);
   const slots = new ProviderSlots((declared) => presence.share(declared));
   await presence.start();
   const stop = new AbortController();
@@ -121,7 +122,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     // Drained with progress: the rest as a new job (queued before this one completes, so nothing is lost between);
     // drained without any, the job fails and counts a retry (a lease shorter than one call must not loop for ever).
     if (drain.signal.aborted && outcome.status === 'incomplete' && !outcome.fatal && !outcome.budget?.stopped && called + cached > 0) {
-      await boss.insert([{ name: QUEUE, data, expireInSeconds: leaseSeconds, retryLimit: JOB_RETRY_LIMIT, retryDelay: 1 }]);
+      await boss.insert([jobInsert(data, leaseSeconds)]);
       log(`worker: ${what}: ${called} called, then near its lease's end: the rest goes back to the queue as a new job`);
       return;
     }
@@ -221,8 +222,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       await Promise.all(loops);
       await boss.stop({ graceful: false, wait: true });
       await budget.close();
-      await costs.close();
       await presence.stop();
+      await pool.end();
     },
   };
 }
