@@ -13,16 +13,15 @@ export function pairedTallySql(dialect: SqlDialect, s: PairedSides, page?: { aft
   const sideValues = [s.runA, s.variantA, s.runB, s.variantB];
   const values: unknown[] = [];
   const p = (n: number) => (values.push(sideValues[n - 1]), dialect.param(values.length));
+  // PostgreSQL pages by case id (`after`: the last case of the page before): the bound is in both sides, so a page
+  // aggregates only the cases from there on, each side an index range (bounding only the join re-read all of side B
+  // on every page: quadratic in the pages).
+  const after = () => (page && page.after !== null ? ` AND case_id > ${(values.push(page.after), dialect.param(values.length))}` : '');
   const side = (run: number, variant: number) => `SELECT case_id, COUNT(*) AS total, SUM(CASE WHEN pass = 1 THEN 1 ELSE 0 END) AS passed,
     SUM(score) AS score_sum, COUNT(score) AS scored
-  FROM results WHERE run_id = ${p(run)} AND variant_id = ${p(variant)} GROUP BY case_id`;
+  FROM results WHERE run_id = ${p(run)} AND variant_id = ${p(variant)}${after()} GROUP BY case_id`;
   const order = dialect.insertionOrder;
-  // PostgreSQL pages by case id (`after`: the last case of the page before), each page an index range of both sides.
-  const keyset = () => {
-    if (!page) return '';
-    const after = page.after === null ? '' : `\nWHERE a.case_id > ${(values.push(page.after), dialect.param(values.length))}`;
-    return `${after}\nORDER BY a.case_id LIMIT ${Math.floor(page.limit)}`;
-  };
+  const keyset = () => (page ? `\nORDER BY a.case_id LIMIT ${Math.floor(page.limit)}` : '');
   // Unordered on SQLite: a sort there would hold every pair's row in its sorter; the caller orders by `caseOrder` (a few bytes a case).
   const pairs = `SELECT a.case_id, a.total, a.passed, a.score_sum, a.scored, b.total, b.passed, b.score_sum, b.scored,
   ca.tags_json, ca.cluster, ca.content_hash, cb.content_hash, ca.${order}

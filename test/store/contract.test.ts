@@ -181,6 +181,34 @@ testAllStores('store contract', ({ fresh, open, query }) => {
     });
   });
 
+  describe('paired tallies (the viewer compare)', () => {
+    it("pair every case both runs have exactly once, past PostgreSQL pages of 2,000 cases, with each side's counts", async () => {
+      const store = await open();
+      await store.runs.create(run('r1'));
+      await store.runs.create(run('r2'));
+      const N = 4_500; // three PostgreSQL pages
+      const rows = (runId: string, passes: (i: number) => boolean, from = 0) =>
+        Array.from({ length: N }, (_, k) =>
+          result(`c${String(from + k).padStart(5, '0')}`, { runId, pass: passes(from + k), score: passes(from + k) ? 1 : 0 }),
+        );
+      // r2 lacks the first 100 cases of r1 and has 100 of its own: 4,400 cases in common.
+      for (const batch of [rows('r1', (i) => i % 3 !== 0), rows('r2', (i) => i % 2 === 0, 100)]) {
+        for (let k = 0; k < batch.length; k += 1000) await store.results.putMany(batch.slice(k, k + 1000));
+      }
+      const seen = new Map<string, { a: number; b: number }>();
+      const counts = await store.results.pairedTallies({ runA: 'r1', variantA: 'gpt-4o', runB: 'r2', variantB: 'gpt-4o' }, (t) => {
+        expect(seen.has(t.caseId), t.caseId).toBe(false);
+        seen.set(t.caseId, { a: t.a.passed, b: t.b.passed });
+      });
+      expect(counts).toEqual({ casesA: N, casesB: N });
+      expect(seen.size).toBe(N - 100);
+      for (const [id, { a, b }] of seen) {
+        const i = Number(id.slice(1));
+        expect([a, b], id).toEqual([i % 3 !== 0 ? 1 : 0, i % 2 === 0 ? 1 : 0]);
+      }
+    });
+  });
+
   describe('labels, cache and leases', () => {
     it('labels upsert per labeller; a row without a preference keeps the stored one; delete removes one row', async () => {
       const store = await open();
