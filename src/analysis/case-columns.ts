@@ -120,8 +120,8 @@ export class VariantColumns {
 }
 
 /**
- * A view of one case × variant slot, shaped as stats' CaseOutcome. Instances hold only their index (a million
- * of them take ~16 MB): the columns come from the per-variant subclass made by outcomeView().
+ * A view of one case × variant slot, shaped as stats' CaseOutcome, made when a list is read (ColumnOutcomeList.at)
+ * and dropped after: it holds only its index, the columns come from the per-variant subclass made by outcomeView().
  */
 abstract class ColumnOutcome implements CaseOutcome {
   constructor(private readonly index: number) {}

@@ -124,6 +124,11 @@ export class SelectionAccumulator {
     return (this.columns.get(variantId)?.streamed ?? new StreamingTally()).figures();
   }
 
+  /** A variant's paid and list cost totals so far (cost-figures.ts), undefined for a variant not in the run. */
+  costFigures(variantId: string): CostFigures | undefined {
+    return this.totals.get(variantId)?.figures();
+  }
+
   /** Size the columns for this many cases (before the first add). */
   reserve(cases: number): void {
     this.columns = new Map(this.run.variants.map((v) => [v.id, new SelectionColumns(cases, this.run.repeat)]));

@@ -6,7 +6,7 @@ import { estimateLoadedPlan } from '../estimate-suite.js';
 import { loadCaseOutcomes } from '../analysis/index.js';
 import { buildRunReport } from '../report/index.js';
 import { executeRun, reusableKeys, type RunEvent, type RunOutcome } from '../run/index.js';
-import { isDeferredCheck } from '../suite/index.js';
+import { isDeferredCheck, type CheckSpec } from '../suite/index.js';
 import type { ResultRow, RunRecord, Store } from '../store/index.js';
 import type { PlaygroundSpend, TrialComparison, TrialEstimate, TrialEvent, TrialRequest, TrialResult } from '../viewer/index.js';
 import { passOf } from './slice.js';
@@ -156,7 +156,7 @@ export async function runTrial(context: TrialContext, request: TrialRequest, emi
   });
   context.paid(outcome.budget?.spentUsd ?? 0);
   // Judge checks are scored after the calls: send the final verdicts again (the last result of a case wins).
-  if ([...setup.plan.cases].some((c) => c.checks.some((spec) => isDeferredCheck(spec)))) {
+  if (hasDeferredChecks(setup.plan.cases)) {
     for await (const row of store.results.list(outcome.runId, { omitTranscript: true })) {
       const side = sides.get(row.variantId);
       if (side) emit({ type: 'result', result: scrubbed(trialResult(row, side), context.scrub) });
@@ -169,4 +169,10 @@ export async function runTrial(context: TrialContext, request: TrialRequest, emi
 
 function scrubbed(result: TrialResult, scrub: (text: string) => string): TrialResult {
   return result.errorMessage === null ? result : { ...result, errorMessage: scrub(result.errorMessage) };
+}
+
+/** Whether any case has a judge check scored after the calls (read case by case, stopping at the first). */
+function hasDeferredChecks(cases: Iterable<{ checks: readonly CheckSpec[] }>): boolean {
+  for (const c of cases) if (c.checks.some(isDeferredCheck)) return true;
+  return false;
 }

@@ -6,11 +6,9 @@ import { caseValue, wilsonInterval, meanInterval, quantileOfSorted, type Interva
 import { JudgeAccumulator } from './judge-summary.js';
 import {
   costSummary,
-  CostTotals,
   loadCaseTable,
   SelectionAccumulator,
   hasNoPriceByNature,
-  runPricing,
   type RunPricing,
   repeatReduceSummary,
   runRepeatReducer,
@@ -76,21 +74,18 @@ export async function buildRunReport(store: Store, runRef: string, level = 0.95,
   const runId = run.id;
   const variants: VariantSummary[] = [];
   const judges = new JudgeAccumulator();
-  const pricing: RunPricing = runPricing(run);
   const reducer = runRepeatReducer(run);
-  const costs = new Map(run.variants.map((v) => [v.id, new CostTotals(pricing, v.id)]));
   const selection = new SelectionAccumulator(run);
+  const variantIds = new Set(run.variants.map((v) => v.id));
   const sums = new AggregateFold();
-  // One pass over the store: the per-case table, the per-variant sums, judges, costs and the cost block's per-case figures.
+  // One pass over the store: the per-case table, the per-variant sums, judges, and costs (totals and the cost block's
+  // per-case figures, both in `selection`).
   const { outcomes, caseIndex } = await loadCaseTable(store, run, {
     onCases: (n) => selection.reserve(n),
     onRow: (r, c) => {
       sums.add(r);
       selection.add(r, c);
-      const variantCosts = costs.get(r.variantId);
-      if (!variantCosts) return;
-      judges.add(r);
-      variantCosts.add(r);
+      if (variantIds.has(r.variantId)) judges.add(r);
     },
   });
   const aggregates = new Map(sums.aggregates().map((a) => [a.variantId, a]));
@@ -119,7 +114,7 @@ export async function buildRunReport(store: Store, runRef: string, level = 0.95,
           : null;
       }
     }
-    const cost = costs.get(v.id)!.figures();
+    const cost = selection.costFigures(v.id)!;
     variants.push({
       id: v.id,
       model: v.model,

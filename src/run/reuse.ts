@@ -54,7 +54,8 @@ export async function loadReuse(store: Store, runId: string, plan: Plan): Promis
   const previous = await store.runs.get(runId);
   if (!previous)
     throw new EvalspecError('RUN_NOT_FOUND', `no run ${runId} in ${store.location} to reuse results from`, { hint: 'list runs with `evalspec runs`' });
-  const current = new Map(Array.from(plan.cases, (c) => [c.case.id, c.case.contentHash]));
+  const current = new Map<string, string>(); // built in a loop: Array.from held a [id, hash] pair per case besides
+  for (const c of plan.cases) current.set(c.case.id, c.case.contentHash);
   const unchanged = new Set<string>();
   for await (const k of store.cases.keys(runId)) if (current.get(k.caseId) === k.contentHash) unchanged.add(k.caseId);
   const byVariant = new Map<string, Map<string, ResultRow>>();

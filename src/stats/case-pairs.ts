@@ -20,18 +20,17 @@ export class CasePairs implements Iterable<readonly [number, number]> {
     return this.before.length;
   }
 
-  /** The pairs that pass `test`, in order (counted first: allocated once, at their size). */
+  /** The pairs that pass `test`, in order: one pass (each test once: it may read outcomes made on access), views cut to size. */
   filter(test: (ia: number, ib: number) => boolean): CasePairs {
+    const before = new Int32Array(this.length);
+    const after = new Int32Array(this.length);
     let n = 0;
-    for (let k = 0; k < this.length; k++) if (test(this.before[k], this.after[k])) n++;
-    const out = new CasePairs(new Int32Array(n), new Int32Array(n));
-    let j = 0;
     for (let k = 0; k < this.length; k++) {
       if (!test(this.before[k], this.after[k])) continue;
-      out.before[j] = this.before[k];
-      out.after[j++] = this.after[k];
+      before[n] = this.before[k];
+      after[n++] = this.after[k];
     }
-    return out;
+    return new CasePairs(before.subarray(0, n), after.subarray(0, n));
   }
 
   /** The pairs at these positions, in that order. */

@@ -265,8 +265,8 @@ export function analyzeRun(outcomes: RunOutcomes, options: AnalysisOptions = {})
     };
   });
 
-  // One pass over the tags (not one scan of the cases per tag): a run where every case has its own tag
-  // must not turn quadratic.
+  // One scan of the cases for all tags (not one per tag): a run where every case has its own tag must not turn
+  // quadratic.
   const byTag = positionsByTag(outcomes.cases.length, (i) => outcomes.cases[i].tags);
   const maxSegments = options.maxSegments ?? 200;
   const ranked = [...byTag.keys()].sort(

@@ -5,8 +5,8 @@
 import { createHash, type Hash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { EvalspecError } from '../errors.js';
-import { buildCase, stableStringify, type Case, type CaseDefaults } from './cases.js';
-import { parseJsonLine, streamJsonLines, type JsonLinesFormat, type JsonlPosition } from './text-file.js';
+import { buildCase, JSONL_CASES, stableStringify, type Case, type CaseDefaults } from './cases.js';
+import { parseJsonLine, streamJsonLines, type JsonlPosition } from './text-file.js';
 import type { CheckSpec } from './check-specs.js';
 
 /** The cases of a suite, in file order, read again on each pass. */
@@ -39,13 +39,6 @@ export function concatCaseSources(parts: CaseSource[]): CaseSource {
     },
   };
 }
-
-const JSONL_CASES: JsonLinesFormat = {
-  code: 'CASES_PARSE',
-  invalid: 'invalid JSON on this line',
-  comments: true,
-  hint: 'each line of a .jsonl file must be one complete JSON object, e.g. {"id":"c1","vars":{"question":"…"}}',
-};
 
 /** Where every CHECKPOINT-th case starts in the file: a slice reads from the one before it, not from the top. */
 const CHECKPOINT = 256;

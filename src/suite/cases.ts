@@ -6,7 +6,7 @@ import { extname } from 'node:path';
 import { EvalspecError } from '../errors.js';
 import { caseRecordSchema, VALID_KEYS } from './schema.js';
 import { throwSchemaIssue } from './source-map.js';
-import { csvRows, jsonLines, readTextFile } from './text-file.js';
+import { csvRows, jsonLines, readTextFile, type JsonLinesFormat } from './text-file.js';
 import { validateCheckSpec, type CheckSpec } from './check-specs.js';
 import { normaliseToolResults, type FixedToolResult } from './tools-schema.js';
 import { normaliseTurns, resolveSimulatedUser, type ConversationTurn, type SimulatedUser, type SimulatedUserInput } from './conversation-schema.js';
@@ -54,13 +54,16 @@ export function stableStringify(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+/** A JSONL cases file's format, read whole here or streamed (case-source.ts). */
+export const JSONL_CASES: JsonLinesFormat = {
+  code: 'CASES_PARSE',
+  invalid: 'invalid JSON on this line',
+  comments: true,
+  hint: 'each line of a .jsonl file must be one complete JSON object, e.g. {"id":"c1","vars":{"question":"…"}}',
+};
+
 function readJsonl(file: string, text: string): RawCase[] {
-  return jsonLines(text, file, {
-    code: 'CASES_PARSE',
-    invalid: 'invalid JSON on this line',
-    comments: true,
-    hint: 'each line of a .jsonl file must be one complete JSON object, e.g. {"id":"c1","vars":{"question":"…"}}',
-  });
+  return jsonLines(text, file, JSONL_CASES);
 }
 
 const CSV_RESERVED = new Set(['id', 'tags', 'checks', 'cluster', 'description']);
