@@ -16,7 +16,7 @@ const valueOf = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : 
 const positional = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--dist' && args[i - 1] !== '--compare-with');
 const [db, runId = 'w8-synthetic-2'] = positional;
 if (!db) {
-  console.error('usage: node bench/viewer-million.mjs DB [RUN_ID] [--chromium] [--dist DIR]');
+  console.error('usage: node bench/viewer-million.mjs DB|postgres://… [RUN_ID] [--chromium] [--compare [--compare-with RUN]] [--dist DIR]');
   process.exit(2);
 }
 const dist = path.resolve(valueOf('--dist') ?? path.join(path.dirname(new URL(import.meta.url).pathname), '../dist'));

@@ -1,8 +1,9 @@
 // The viewer's run page figures as SQL aggregates (issue #22), so a 1,000,000-result run needs no in-memory index
 // of every result: per variant × case tags sums (one scan of the run's results joined to their cases), the case
 // tags with their counts, the names of the failed checks, the latencies and times to first token (numbers only),
-// and per case × variant tallies for runs whose pass rate needs per-case values (repeats, clusters). Shared by
-// both dialects; each store runs the statements (sqlite-store.ts, pg-store.ts: `results.figures`, `results.caseTallies`).
+// and per case × variant tallies for runs whose pass rate needs per-case values (repeats, clusters). PostgreSQL
+// runs these statements for `results.figures`; SQLite folds the figures in one pass instead (sqlite-run-figures.ts)
+// and shares `caseTallySql` and the helpers here (`results.caseTallies`).
 import type { SqlDialect } from './sql-dialect.js';
 import type { CaseTally, ResultGroup, RunFigureRows } from './types.js';
 

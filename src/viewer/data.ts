@@ -39,6 +39,8 @@ async function liveState(store: Store, run: RunRecord): Promise<Pick<RunListItem
 const MAX_PAGE = 500;
 /** How long the figures of a run still being written are reused. */
 const LIVE_MAX_AGE_MS = 1500;
+/** From this many calls a run's figures are worth a worker thread's start-up (~0.3 s). */
+const WORKER_MIN_CALLS = 20_000;
 
 export class NotFound extends Error {}
 export class BadRequest extends Error {}
@@ -70,9 +72,11 @@ export class ViewerData {
    * `pageFromStore: false` serves the run page and every results page from the former in-memory index of every result
    * (the reference the store's queries are compared with in tests); the viewer never builds it.
    */
+  /** `workerMinCalls`: runs this large (and larger) compute their figures in a worker thread (worksInThreads). */
   constructor(
     readonly store: Store,
     private pageFromStore = true,
+    private readonly workerMinCalls = WORKER_MIN_CALLS,
   ) {
     this.index = new RunIndexCache(store);
   }
@@ -85,6 +89,7 @@ export class ViewerData {
     // A file store: built in a worker thread (its own connection), so the server keeps answering meanwhile.
     const pending = this.pendingReports.get(`${run.id}\u0000${key}`);
     if (pending) return pending;
+    // Always in a worker on a file store (a report is seconds of CPU from 50,000 results, and is asked for one run at a time).
     const inWorker = this.store.capabilities.reopenByLocation && this.store.location !== ':memory:';
     // The run page's figures being computed for this run go first (what the page shows first; on shared cores the
     // two side by side made the summary wait for most of the report).
@@ -106,13 +111,13 @@ export class ViewerData {
     return build;
   }
 
-  /** Headline pass rates for the runs list: from the store's SQL aggregate (one repeat), else the index. Cached for finished runs. */
+  /** Headline pass rates for the runs list: from the store's SQL aggregate (one repeat), else the run page's figures. Cached for finished runs. */
   private async headline(run: RunRecord): Promise<RunListItem['variants']> {
     const key = `${run.status}\u0000${run.endedAt}`;
     const cached = this.headlines.get(run.id);
     if (cached && cached.key === key && FINAL.has(run.status)) return cached.variants;
     let variants: RunListItem['variants'];
-    // One repeat and no clusters: the store's SQL aggregate gives the run report's Wilson figure; else the index.
+    // One repeat and no clusters: the store's SQL aggregate gives the run report's Wilson figure; else the run page's figures.
     const clustered = run.repeat === 1 && (await hasClusters(this.store, run.id));
     if (run.repeat === 1 && !clustered) {
       const aggregates = new Map((await this.store.results.aggregate(run.id)).map((a) => [a.variantId, a]));
@@ -195,14 +200,22 @@ export class ViewerData {
     return index;
   }
 
+  /**
+   * Whether a run's figures are computed in a worker thread over its own connection: a file store and a run large
+   * enough for the worker's start-up (~0.3 s) to pay, so the server keeps answering during seconds of CPU. A small
+   * run is computed here (the runs list computes figures for each listed run with repeats or clusters, one by one).
+   */
+  private worksInThreads(run: RunRecord): boolean {
+    return this.store.capabilities.reopenByLocation && this.store.location !== ':memory:' && run.totalCalls >= this.workerMinCalls;
+  }
+
   /** The run page's summary, heatmap and facets from the store's aggregates, cached (finished runs) or briefly (running). */
   private figures(run: RunRecord): Promise<RunPageFigures> {
     const key = `${run.status}\u0000${run.endedAt}`;
     const cached = this.pages.get(run.id);
     if (cached && cached.key === key && (FINAL.has(run.status) || Date.now() - cached.at < LIVE_MAX_AGE_MS)) return cached.figures;
-    // A file store: computed in a worker thread (its own connection), so the results table is served meanwhile.
-    const inWorker = this.store.capabilities.reopenByLocation && this.store.location !== ':memory:';
-    const figures = inWorker
+    // A large run on a file store: computed in a worker thread (its own connection), so the results table is served meanwhile.
+    const figures = this.worksInThreads(run)
       ? runPageFiguresInWorker(this.store.location, run.id).catch(() => runPageFigures(this.store, run))
       : runPageFigures(this.store, run);
     this.pages.set(run.id, { key, at: Date.now(), figures });

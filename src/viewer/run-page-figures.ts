@@ -1,6 +1,6 @@
 // The run page's summary, heatmap and facets from the store's SQL aggregates (store results.figures, issue #22):
 // nothing per result is held, so a 1,000,000-result run is served in bounded memory. The figures and methods are
-// those of the former in-memory index (run-summary.ts, heatmap.ts; test/viewer/run-page-figures.test.ts compares
+// those of the former in-memory index (run-summary.ts, heatmap.ts; test/viewer/store-result-pages.test.ts compares
 // them): Wilson over results with one repeat and no clusters, else the suite's repeat reducer per case (one
 // streamed pass of per case × variant tallies), clustered when the cases have clusters.
 import { CostTotals, costsOfAggregate, reducedPassValue, runPricing, runRepeatReducer, streamingFigures, type CostFigures } from '../analysis/index.js';

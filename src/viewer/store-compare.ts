@@ -32,9 +32,6 @@ class Column<T extends Typed> {
     const v = this.values[i];
     return Number.isNaN(v) ? null : v;
   }
-  view(): T {
-    return this.values.subarray(0, this.length) as T;
-  }
 }
 const doubles = () => new Column(new Float64Array(1024));
 

@@ -82,6 +82,8 @@ testAllStores('viewer result pages from the store', (ctx) => {
     const fromStore = await new ViewerData(s).run(RUN_ID);
     const fromIndex = await new ViewerData(s, false).run(RUN_ID);
     expect(fromStore).toEqual(fromIndex);
+    // A large run's figures come from a worker thread on a file store (here every run counts as large): the same.
+    expect(await new ViewerData(s, true, 0).run(RUN_ID)).toEqual(fromStore);
     expect(fromStore.facets).toEqual({
       variants: expect.any(Array),
       checks: ['contains'],
