@@ -326,12 +326,18 @@ export function safetyFigures(outcomes: RunOutcomes, options: SafetyFiguresOptio
  * shipped as a new prompt id), those two are paired. Empty when neither run has a red-team case.
  */
 export function safetyDiffFigures(before: RunOutcomes, after: RunOutcomes, level = 0.95): { comparisons: SafetyComparison[]; pairedByPosition: boolean } {
-  const afterIndex = new Map(after.cases.map((c, i) => [c.id, i]));
-  const pairs: [number, number][] = [];
-  before.cases.forEach((c, i) => {
-    const j = afterIndex.get(c.id);
-    if (j !== undefined && isRedteamCase(c) && isRedteamCase(after.cases[j])) pairs.push([i, j]);
+  // Only the attacks are indexed: a run of 500,000 ordinary cases needs no map of them (and most have no attack).
+  const afterIndex = new Map<string, number>();
+  after.cases.forEach((c, i) => {
+    if (isRedteamCase(c)) afterIndex.set(c.id, i);
   });
+  const pairs: [number, number][] = [];
+  if (afterIndex.size > 0) {
+    before.cases.forEach((c, i) => {
+      const j = afterIndex.get(c.id);
+      if (j !== undefined && isRedteamCase(c)) pairs.push([i, j]);
+    });
+  }
   if (pairs.length === 0) return { comparisons: [], pairedByPosition: false };
   const matched = after.variants.flatMap((v) => {
     const b = before.variants.find((x) => x.id === v.id);

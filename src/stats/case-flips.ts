@@ -50,9 +50,29 @@ export function passVerdict(passValue: number): boolean {
   return passValue > 0.5;
 }
 
-function sideSummary(o: CaseOutcome): CaseSideSummary {
-  return { results: o.results, passed: o.passed, errored: o.errored, passValue: caseValue(o, 'pass_rate') ?? 0, score: o.score };
+/**
+ * Side summaries, one frozen object per distinct set of figures: a large diff has hundreds of thousands of flips
+ * (every still-failing case) whose sides repeat a handful of figures (1 result, 0 passed, score 0), and two objects
+ * per flip were ~40 MB at 500,000 cases (issue #22). Readers never modify them.
+ */
+class SideSummaries {
+  private readonly known = new Map<string, CaseSideSummary>();
+
+  of(o: CaseOutcome): CaseSideSummary {
+    const passValue = caseValue(o, 'pass_rate') ?? 0;
+    const key = `${o.results} ${o.passed} ${o.errored} ${passValue} ${o.score}`;
+    let summary = this.known.get(key);
+    if (summary === undefined) {
+      summary = Object.freeze({ results: o.results, passed: o.passed, errored: o.errored, passValue, score: o.score });
+      // Continuous scores can make most summaries distinct: stop remembering rather than grow without bound.
+      if (this.known.size < 65536) this.known.set(key, summary);
+    }
+    return summary;
+  }
 }
+
+/** The flips' shared empty list of new critical failures (most flips have none). */
+const NONE: string[] = Object.freeze([]) as unknown as string[];
 
 /** Critical check metrics that failed in at least one repeat. */
 function criticalFailures(o: CaseOutcome): Set<string> {
@@ -65,9 +85,10 @@ function criticalFailures(o: CaseOutcome): Set<string> {
 
 function newCriticalFailures(before: CaseOutcome, after: CaseOutcome): string[] {
   // Most flips (every still-failing case of a large run) fail no critical check: skip the two sets.
-  if (after.checkCounts && after.checkCounts({ severity: 'critical' }).failed === 0) return [];
+  if (after.checkCounts && after.checkCounts({ severity: 'critical' }).failed === 0) return NONE;
   const was = criticalFailures(before);
-  return [...criticalFailures(after)].filter((m) => !was.has(m)).sort();
+  const failures = [...criticalFailures(after)].filter((m) => !was.has(m)).sort();
+  return failures.length ? failures : NONE;
 }
 
 function judgedRepeats(o: CaseOutcome | undefined): { judged: number; passed: number } {
@@ -87,6 +108,7 @@ export function caseFlips(
   cases: readonly CaseInfo[],
 ): { fixed: CaseFlip[]; broken: CaseFlip[]; stillFailing: CaseFlip[] } {
   const flips = { fixed: [] as CaseFlip[], broken: [] as CaseFlip[], stillFailing: [] as CaseFlip[] };
+  const summaries = new SideSummaries();
   for (let k = 0; k < pairs.length; k++) {
     const ia = pairs.before[k];
     const ib = pairs.after[k];
@@ -101,8 +123,8 @@ export function caseFlips(
       kind,
       // The case's tag list itself (shared by the cases with the same tags, never modified), not a copy per flip.
       tags: cases[ib].tags as string[],
-      before: sideSummary(a),
-      after: sideSummary(b),
+      before: summaries.of(a),
+      after: summaries.of(b),
       newCriticalFailures: newCriticalFailures(a, b),
     };
     (kind === 'fixed' ? flips.fixed : kind === 'broken' ? flips.broken : flips.stillFailing).push(flip);

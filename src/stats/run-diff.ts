@@ -30,12 +30,14 @@ export interface DiffSide {
   /**
    * Case content hashes from the store's cases table: by case id, or aligned with outcomes.cases (a slot per case
    * instead of a map entry per case, for a run of a million results; undefined for a case not stored with the run).
+   * Or content keys aligned with outcomes.cases: numbers equal exactly when the same-id cases' hashes are
+   * (analysis/diff-figures.ts makes them, so a large diff holds no hash strings).
    */
-  hashes: ReadonlyMap<string, string> | readonly (string | undefined)[];
+  hashes: ReadonlyMap<string, string> | readonly (string | undefined)[] | Int32Array;
 }
 
-function hashOf(side: DiffSide, index: number, id: string): string | undefined {
-  return side.hashes instanceof Map ? side.hashes.get(id) : (side.hashes as readonly (string | undefined)[])[index];
+function hashOf(side: DiffSide, index: number, id: string): string | number | undefined {
+  return side.hashes instanceof Map ? side.hashes.get(id) : (side.hashes as ArrayLike<string | number | undefined>)[index];
 }
 
 export interface DiffOptions {
@@ -116,7 +118,31 @@ export interface RunDiff {
   perVariant: VariantDiff[];
 }
 
-/** Paired change of one metric over the given case pairs (before index, after index). */
+/**
+ * Working columns for metricChange, reused from one metric (and segment, and variant) to the next: a diff of
+ * 500,000 pairs made 10 MB of them per metric, and garbage typed arrays wait for V8's external-memory limit
+ * (~64 MB) before they are collected, so they all added to the peak (issue #22).
+ */
+export class PairScratch {
+  a = new Float64Array(0);
+  b = new Float64Array(0);
+  after = new Int32Array(0);
+
+  /** Columns of at least n slots (grown, never shrunk). */
+  sized(n: number): this {
+    if (this.a.length < n) {
+      this.a = new Float64Array(n);
+      this.b = new Float64Array(n);
+      this.after = new Int32Array(n);
+    }
+    return this;
+  }
+}
+
+/**
+ * Paired change of one metric over the given case pairs (before index, after index). `scratch` holds the per-pair
+ * values while the change is computed (nothing of it is kept in the result).
+ */
 export function metricChange(
   metric: string,
   before: OutcomeList,
@@ -124,9 +150,10 @@ export function metricChange(
   pairs: CasePairs,
   cases: readonly CaseInfo[],
   level: number,
+  scratch: PairScratch = new PairScratch(),
 ): Omit<MetricChange, 'pValueHolm' | 'significant' | 'direction'> {
   // One pass, each outcome read once (a column-backed list makes it on access); arrays cut to the pairs used.
-  const full = { a: new Float64Array(pairs.length), b: new Float64Array(pairs.length), after: new Int32Array(pairs.length) };
+  const full = scratch.sized(pairs.length);
   let n = 0;
   let clustered = false;
   for (let k = 0; k < pairs.length; k++) {
@@ -192,7 +219,9 @@ export function sameFigures(a: Pick<MetricChange, 'n' | 'difference' | 'se' | 'p
 
 /** Match the cases of two runs by id and content hash. */
 export function matchCases(before: DiffSide, after: DiffSide): { matching: CaseMatching; pairs: CasePairs } {
-  const indexBefore = new Map(before.outcomes.cases.map((c, i) => [c.id, i]));
+  // Filled in a loop: `new Map(cases.map(...))` made an [id, index] array per case first (~30 MB at 500,000).
+  const indexBefore = new Map<string, number>();
+  before.outcomes.cases.forEach((c, i) => indexBefore.set(c.id, i));
   // Before cases met in the after run, by index (a byte per case rather than a set of ids).
   const inAfter = new Uint8Array(before.outcomes.cases.length);
   // Before index of each after case compared (-1: not compared), then packed into the pairs.
@@ -253,6 +282,7 @@ export function diffRuns(before: DiffSide, after: DiffSide, options: DiffOptions
     (x, y) => Number(y.startsWith('segment:')) - Number(x.startsWith('segment:')) || byTag.get(y)!.length - byTag.get(x)!.length || (x < y ? -1 : 1),
   );
   const tags = ranked.slice(0, maxSegments).sort();
+  const scratch = new PairScratch();
 
   const perVariant: VariantDiff[] = compared.map((id) => {
     const vb = before.outcomes.variants.find((v) => v.id === id)!.outcomes;
@@ -261,7 +291,7 @@ export function diffRuns(before: DiffSide, after: DiffSide, options: DiffOptions
     const wanted = options.metrics ? new Set(options.metrics) : undefined;
     const checkMetrics = sharedMetrics(vb, va, present).filter((m) => !wanted || wanted.has(m));
     const names = ['pass_rate', ...(!wanted || wanted.has('score') ? ['score'] : []), ...checkMetrics];
-    const raw = names.map((m) => metricChange(m, vb, va, present, cases, level)).filter((c) => c.n > 0 || c.metric === 'pass_rate');
+    const raw = names.map((m) => metricChange(m, vb, va, present, cases, level, scratch)).filter((c) => c.n > 0 || c.metric === 'pass_rate');
     const metrics = finishFamily(raw, level);
 
     // Per segment: the pass rate, and every check metric that changed significantly overall (where did it
@@ -272,7 +302,7 @@ export function diffRuns(before: DiffSide, after: DiffSide, options: DiffOptions
       const raw = tags
         .map((tag) => {
           const scope = pairs.at(byTag.get(tag)!).filter((ia, ib) => (vb.at(ia)?.results ?? 0) > 0 && (va.at(ib)?.results ?? 0) > 0);
-          return { tag, ...metricChange(metric, vb, va, scope, cases, level) };
+          return { tag, ...metricChange(metric, vb, va, scope, cases, level, scratch) };
         })
         .filter((x) => x.n > 0);
       segments.push(...finishFamily(raw, level).map((x) => ({ ...x, warning: pairedSegmentWarning(x.n, x.interval, minCases) })));
