@@ -95,6 +95,13 @@ export class FloatList {
     this.data[this.length++] = x;
   }
 
+  /** Empty it, with room for at least `capacity` values (a list reused from one call to the next keeps its room). */
+  clear(capacity = 0): this {
+    this.length = 0;
+    if (this.data.length < capacity) this.data = new Float64Array(capacity);
+    return this;
+  }
+
   /** The values pushed so far (a view, not a copy). */
   values(): Float64Array {
     return this.data.subarray(0, this.length);

@@ -4,6 +4,7 @@
 import type { Store } from '../store/index.js';
 import { loadSelectionData, type SelectionData } from './selection-data.js';
 import { segmentCaseIds, variantFigures, type SelectionVariant, type VariantFigures } from './selection.js';
+import { FigureScratch } from './selection-figures.js';
 
 export interface VariantCosts extends VariantFigures {
   /** Answered calls. */
@@ -42,7 +43,7 @@ export async function buildCostSummary(store: Store, runId: string, level = 0.95
 /** The cost block from selection data already folded (the run report feeds it from its one scan). */
 export function costSummary(data: SelectionData, level = 0.95): CostSummary {
   const { variants } = data.input;
-  const design = { ...data.input, level };
+  const design = { ...data.input, level, scratch: new FigureScratch() };
   const bySegment = segmentCaseIds(data.input);
   return {
     basis: 'list price of each answered call (a cache hit is priced from its stored tokens); cost per case = one call per case',

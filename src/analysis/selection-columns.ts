@@ -114,9 +114,9 @@ export class SelectionColumns {
     return this.latencyValues.subarray(this.latencyStart[c], this.latencyStart[c + 1]);
   }
 
-  /** Every latency of the variant (answered calls with a known latency), ascending. */
-  sortedLatencies(): number[] {
-    return Array.from(this.latencyValues.slice(0, this.latencyCount).sort());
+  /** Every latency of the variant (answered calls with a known latency), ascending (a copy: numbers only, no NaN). */
+  sortedLatencies(): Float64Array {
+    return this.latencyValues.slice(0, this.latencyCount).sort();
   }
 
   anyCostUnknown(): boolean {

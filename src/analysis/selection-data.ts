@@ -115,8 +115,8 @@ export class SelectionAccumulator {
    * Every latency of a variant's answered calls, ascending: what store.results.latencies gives, from the scan
    * already made (empty for a variant not in the run).
    */
-  sortedLatencies(variantId: string): number[] {
-    return this.columns.get(variantId)?.sortedLatencies() ?? [];
+  sortedLatencies(variantId: string): Float64Array {
+    return this.columns.get(variantId)?.sortedLatencies() ?? new Float64Array(0);
   }
 
   /** A variant's time to first token and decode speed over its streamed calls (all null when none was streamed). */

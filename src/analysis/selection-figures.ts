@@ -22,6 +22,22 @@ export interface QualityDesign {
    */
   clusters?: ReadonlyMap<string, string>;
   level?: number;
+  /** Working lists to reuse across the calls that share this design (see FigureScratch). */
+  scratch?: FigureScratch;
+}
+
+/**
+ * Per-case values a figure is computed over, reused from one variant and segment to the next: at 500,000 cases
+ * each call made 8–12 MB of typed arrays that nothing keeps, and garbage typed arrays wait for V8's external-memory
+ * limit (~64 MB) before they are collected, so they added up at the peak of `show` and `select` (issue #22).
+ * Calls are synchronous and keep none of it.
+ */
+export class FigureScratch {
+  readonly passes = new FloatList();
+  readonly costs = new FloatList();
+  readonly latencies = new FloatList();
+  readonly a = new FloatList();
+  readonly b = new FloatList();
 }
 
 /** One case of one variant: its repeats reduced to what selection needs. */
@@ -182,13 +198,14 @@ export function variantFigures(variant: SelectionVariant, caseIds: readonly stri
   const level = design.level ?? 0.95;
   const clustered = design.clusters !== undefined && design.clusters.size > 0;
   const ids: string[] = [];
+  const scratch = design.scratch ?? new FigureScratch();
   const capacity = caseIds?.length ?? variant.cases.size;
-  const passes = new FloatList(capacity);
+  const passes = scratch.passes.clear(capacity);
   // Per-case list costs of the answered cases; null once one is unpriced. The judge cost likewise, summed.
-  let costs: FloatList | null = new FloatList(capacity);
+  let costs: FloatList | null = scratch.costs.clear(capacity);
   let judgeTotal: number | null = 0;
   let judged = 0;
-  const latencies = new FloatList(capacity);
+  const latencies = scratch.latencies.clear(capacity);
   let tokens = 0;
   let generationMs = 0;
   forEachCase(variant.cases, caseIds, (id, c) => {
@@ -246,9 +263,10 @@ export function compareVariants(
 ): Comparison | null {
   const clustered = design.clusters !== undefined && design.clusters.size > 0;
   const ids: string[] = [];
+  const scratch = design.scratch ?? new FigureScratch();
   const capacity = caseIds?.length ?? against.cases.size;
-  const a = new FloatList(capacity);
-  const b = new FloatList(capacity);
+  const a = scratch.a.clear(capacity);
+  const b = scratch.b.clear(capacity);
   const costA = new CostMean();
   const costB = new CostMean();
   forEachPair(against.cases, variant.cases, caseIds, (id, x, y) => {

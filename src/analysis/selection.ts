@@ -12,6 +12,7 @@ import type { Interval } from '../stats/index.js';
 import { segmentCaseIds } from './segment-cases.js';
 import {
   compareVariants,
+  FigureScratch,
   variantFigures,
   type CaseOutcome,
   type Comparison,
@@ -206,7 +207,7 @@ export function selectModels(input: SelectionInput): Selection {
   const within = input.within ?? 0.03;
   const by = input.by ?? 'cost';
   const { binary, variants } = input;
-  const options: SelectOptions = { ...input, level, within, by };
+  const options: SelectOptions = { ...input, level, within, by, scratch: new FigureScratch() };
   const warnings: string[] = [];
 
   const figures = variants.map((v) => variantFigures(v, null, options));

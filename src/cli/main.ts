@@ -40,7 +40,7 @@ export async function main(argv: string[]): Promise<number> {
     signal: controller.signal,
   };
   try {
-    await createProgram(io).parseAsync(argv, { from: 'user' });
+    await (await createProgram(io, argv)).parseAsync(argv, { from: 'user' });
     return io.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {

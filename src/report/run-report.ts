@@ -32,16 +32,29 @@ export async function loadRun(store: Store, runId: string): Promise<RunRecord> {
 }
 
 /** Pass value per case of one variant (its repeats reduced), from the per-case table. */
-function perCasePassValues(outcomes: RunOutcomes, variantId: string, reducer: RepeatReducer): { values: number[]; shortCases: number } {
-  const variant = outcomes.variants.find((v) => v.id === variantId);
-  const values: number[] = [];
+/**
+ * The variant's per-case pass values (only when `values` is asked: one result per case needs their count alone),
+ * and how many cases have fewer results than the reducer's k. In a Float64Array of the list's length, cut to the
+ * cases with results: a growing array of half a million numbers left its copies as garbage at the peak (issue #22).
+ */
+function perCasePassValues(
+  outcomes: RunOutcomes,
+  variantId: string,
+  reducer: RepeatReducer,
+  values: boolean,
+): { cases: number; values: Float64Array | null; shortCases: number } {
+  const list = outcomes.variants.find((v) => v.id === variantId)?.outcomes ?? [];
+  const out = values ? new Float64Array(list.length) : null;
+  let cases = 0;
   let shortCases = 0;
-  for (const o of variant?.outcomes ?? []) {
+  for (let i = 0; i < list.length; i++) {
+    const o = list.at(i);
     if (!o) continue;
-    values.push(caseValue(o, 'pass_rate')!);
+    if (out) out[cases] = caseValue(o, 'pass_rate')!;
+    cases++;
     if (shortOfK(reducer, o.results)) shortCases++;
   }
-  return { values, shortCases };
+  return { cases, values: out && out.subarray(0, cases), shortCases };
 }
 
 /** The warning and the note about variants whose cost is unknown. */
@@ -93,20 +106,20 @@ export async function buildRunReport(store: Store, runRef: string, level = 0.95,
   for (const v of run.variants) {
     const a = aggregates.get(v.id);
     // Latencies of answered calls, ascending, from the scan (as store.results.latencies would list them).
-    const latencies = a ? selection.sortedLatencies(v.id) : [];
+    const latencies = a ? selection.sortedLatencies(v.id) : new Float64Array(0);
     let passRate: number | null = null;
     let passRateCi: Interval | null = null;
     let cases = 0;
     if (a && a.results > 0) {
-      const perCase = perCasePassValues(outcomes, v.id, reducer);
-      const values = perCase.values;
-      cases = values.length;
+      const perCase = perCasePassValues(outcomes, v.id, reducer, run.repeat !== 1);
+      cases = perCase.cases;
       shortCases += perCase.shortCases;
       if (run.repeat === 1) {
         passRate = a.passed / a.results;
         passRateCi = wilsonInterval(a.passed, a.results, level) ?? null;
       } else {
         // Repeats of one case are not independent draws: the interval is over per-case values.
+        const values = perCase.values!;
         passRate = values.reduce((s, x) => s + x, 0) / values.length;
         const ci = meanInterval(values, level);
         passRateCi = ci
