@@ -23,8 +23,9 @@ export class SelectionColumns {
   answered: Counts;
   cost: Float64Array;
   costUnknown: Uint8Array;
-  judge: Float64Array;
-  judgeUnknown: Uint8Array;
+  /** Judge costs: empty until the variant's first judged check (most suites judge nothing: 4.5 MB a variant at 500,000 cases). */
+  judge = new Float64Array(0);
+  judgeUnknown = new Uint8Array(0);
   outputTokens: Float64Array;
   generationMs: Float64Array;
   /** Case indices in the order the variant's results first met them (the order the Map view iterates). */
@@ -47,8 +48,6 @@ export class SelectionColumns {
     this.answered = new Counts(cases);
     this.cost = new Float64Array(cases);
     this.costUnknown = new Uint8Array(cases);
-    this.judge = new Float64Array(cases);
-    this.judgeUnknown = new Uint8Array(cases);
     this.outputTokens = new Float64Array(cases);
     this.generationMs = new Float64Array(cases);
     this.order = new Int32Array(cases);
@@ -72,8 +71,7 @@ export class SelectionColumns {
       this.answered = grown(this.answered, n);
       this.cost = grown(this.cost, n);
       this.costUnknown = grown(this.costUnknown, n);
-      this.judge = grown(this.judge, n);
-      this.judgeUnknown = grown(this.judgeUnknown, n);
+      if (this.judge.length > 0) this.judgeColumns();
       this.outputTokens = grown(this.outputTokens, n);
       this.generationMs = grown(this.generationMs, n);
     }
@@ -81,6 +79,16 @@ export class SelectionColumns {
       this.order = grown(this.order, this.size + 1);
       this.order[this.size++] = c;
     }
+  }
+
+  /** The judge cost columns, made (or grown) to the size of the others when first needed. */
+  judgeColumns(): { judge: Float64Array; judgeUnknown: Uint8Array } {
+    const n = this.results.length;
+    if (this.judge.length < n) {
+      this.judge = grown(this.judge, n);
+      this.judgeUnknown = grown(this.judgeUnknown, n);
+    }
+    return this;
   }
 
   addLatency(c: number, ms: number): void {
@@ -146,7 +154,10 @@ class ColumnCaseOutcome implements CaseOutcome {
   }
   get judgeCostUsd(): number | null {
     const n = this.t.answered[this.c];
-    return n === 0 || this.t.judgeUnknown[this.c] ? null : this.t.judge[this.c] / n;
+    if (n === 0) return null;
+    // No column: the variant's checks reported no judge cost (0, as a column of zeros would say).
+    if (this.c >= this.t.judge.length) return 0;
+    return this.t.judgeUnknown[this.c] ? null : this.t.judge[this.c] / n;
   }
   get latenciesMs(): Float64Array {
     return this.t.latenciesOf(this.c);

@@ -162,8 +162,9 @@ export class SelectionAccumulator {
       const judge = judgeCostOf(check);
       if (judge === undefined) continue;
       this.judgeCosts = true;
-      if (judge === null) t.judgeUnknown[c] = 1;
-      else t.judge[c] += judge;
+      const columns = t.judgeColumns();
+      if (judge === null) columns.judgeUnknown[c] = 1;
+      else columns.judge[c] += judge;
     }
     if (r.ttftMs !== null && r.ttftMs !== undefined) t.streamed.add(r.ttftMs, r.latencyMs, r.outputTokens);
     if (r.latencyMs !== null) {

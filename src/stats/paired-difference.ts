@@ -136,18 +136,22 @@ const PER_DRAW_UNITS = 10_000;
 /** Most distinct (sum, size) units for the multinomial resampling: binary and repeat-share differences. */
 const MAX_KINDS = 64;
 
-/** The distinct (sum, size) pairs of the units with their counts, or undefined when there are more than MAX_KINDS. */
-function distinctUnits(sums: Values, sizes: Values): { sums: number[]; sizes: number[]; weights: number[] } | undefined {
+/**
+ * The distinct (sum, size) pairs of the units with their counts, or undefined when there are more than MAX_KINDS.
+ * `sizes` null: every unit is one case.
+ */
+function distinctUnits(sums: Values, sizes: Values | null): { sums: number[]; sizes: number[]; weights: number[] } | undefined {
   const index = new Map<string, number>();
   const out = { sums: [] as number[], sizes: [] as number[], weights: [] as number[] };
   for (let i = 0; i < sums.length; i++) {
-    const key = `${sums[i]}/${sizes[i]}`;
+    const size = sizes === null ? 1 : sizes[i];
+    const key = `${sums[i]}/${size}`;
     let k = index.get(key);
     if (k === undefined) {
       if (out.sums.length === MAX_KINDS) return undefined;
       index.set(key, (k = out.sums.length));
       out.sums.push(sums[i]);
-      out.sizes.push(sizes[i]);
+      out.sizes.push(size);
       out.weights.push(0);
     }
     out.weights[k]++;
@@ -176,7 +180,8 @@ export function pairedBootstrap(a: Values, b: Values, options: PairedBootstrapOp
   const differences = differencesOf(a, b);
   // Resampling units: single cases, or clusters given as (sum of differences, number of cases).
   let unitSums: Values = differences;
-  let unitSizes: Values = new Float64Array(n).fill(1);
+  // Null when every unit is one case (no column of a million ones: issue #22).
+  let unitSizes: Values | null = null;
   if (clusterIds !== undefined) {
     assertSameLength(differences, clusterIds, 'a and clusterIds');
     const byCluster = new Map<ClusterId, { sum: number; size: number }>();
@@ -213,7 +218,7 @@ export function pairedBootstrap(a: Values, b: Values, options: PairedBootstrapOp
       for (let draw = 0; draw < units; draw++) {
         const unit = randomIndex(random, units);
         total += unitSums[unit];
-        size += unitSizes[unit];
+        size += unitSizes === null ? 1 : unitSizes[unit];
       }
       replicates[r] = total / size;
     }

@@ -69,6 +69,30 @@ function clusterIdsOf(cases: readonly CaseInfo[], indices: Indices, clustered: b
 
 const CRITICAL = { severity: 'critical' } as const;
 
+/**
+ * Per-case working columns of one analysis, reused by every variant, comparison and segment (each use is over
+ * before the next begins, and no figure keeps one): at 500,000 cases every call made 6–10 MB of typed arrays,
+ * and garbage typed arrays wait for V8's external-memory limit (~64 MB) before they are collected, so they
+ * added up at the peak of `show` (issue #22).
+ */
+class Scratch {
+  private readonly floats = new Map<string, Float64Array>();
+  private readonly ints = new Map<string, Int32Array>();
+
+  /** A Float64Array of at least n slots for `use`, reused by later calls for the same use. */
+  float(use: string, n: number): Float64Array {
+    let column = this.floats.get(use);
+    if (!column || column.length < n) this.floats.set(use, (column = new Float64Array(n)));
+    return column;
+  }
+
+  int(use: string, n: number): Int32Array {
+    let column = this.ints.get(use);
+    if (!column || column.length < n) this.ints.set(use, (column = new Int32Array(n)));
+    return column;
+  }
+}
+
 /** How many indices satisfy `test`, without an array of them (at 500,000 cases each would be megabytes). */
 function countWhere(indices: Indices, test: (i: number) => boolean): number {
   let n = 0;
@@ -82,11 +106,12 @@ function variantFigures(
   indices: Indices,
   clustered: boolean,
   level: number,
+  scratch: Scratch,
 ): Omit<VariantFigures, 'id' | 'consistency'> {
   // One pass, each outcome read once (a column-backed list makes it on access): per-case pass values in case
   // order, the score summed in that order (as a reduce over the scores would), the counts.
-  const shares = new Float64Array(indices.length);
-  const present = new Int32Array(indices.length);
+  const shares = scratch.float('shares', indices.length);
+  const present = scratch.int('present', indices.length);
   let n = 0;
   let scoreSum = 0;
   let scored = 0;
@@ -143,11 +168,14 @@ interface PairedVectors {
   b: Float64Array;
 }
 
-/** The cases both variants have a value of `metric` for, with the two values (each outcome read once). */
-function pairedValues(base: VariantOutcomes, other: VariantOutcomes, indices: Indices, metric: string): PairedVectors {
-  const both = new Int32Array(indices.length);
-  const a = new Float64Array(indices.length);
-  const b = new Float64Array(indices.length);
+/**
+ * The cases both variants have a value of `metric` for, with the two values (each outcome read once), in the
+ * scratch columns of that metric (valid until the next call for the same metric).
+ */
+function pairedValues(base: VariantOutcomes, other: VariantOutcomes, indices: Indices, metric: string, scratch: Scratch): PairedVectors {
+  const both = scratch.int(`${metric} cases`, indices.length);
+  const a = scratch.float(`${metric} a`, indices.length);
+  const b = scratch.float(`${metric} b`, indices.length);
   let n = 0;
   for (let k = 0; k < indices.length; k++) {
     const x = caseValue(base.outcomes.at(indices[k]), metric);
@@ -171,15 +199,16 @@ function compare(
   indices: Indices,
   clustered: boolean,
   options: Required<Pick<AnalysisOptions, 'level' | 'seed' | 'resamples'>>,
+  scratch: Scratch,
 ): Omit<Comparison, 'pValueHolm' | 'mcnemar'> & { mcnemarRaw: { b01: number; b10: number; pValue: number; midPValue: number } | null } {
   const { level } = options;
-  const pass = pairedValues(base, other, indices, 'pass_rate');
+  const pass = pairedValues(base, other, indices, 'pass_rate', scratch);
   const clusters = clusterIdsOf(outcomes.cases, pass.indices, clustered);
   // The one paired comparison (paired-comparison.ts), the same figures `select` and the viewer show.
   const c = comparePaired(pass.a, pass.b, { level, clusterIds: clusters, binary: outcomes.repeat === 1 });
   const mcnemarRaw = c?.mcnemar ? { b01: c.mcnemar.b01, b10: c.mcnemar.b10, pValue: c.mcnemar.pValue, midPValue: c.mcnemar.midPValue } : null;
   let score: ScoreComparison | null = null;
-  const sc = pairedValues(base, other, indices, 'score');
+  const sc = pairedValues(base, other, indices, 'score', scratch);
   if (sc.a.length > 0) {
     const scoreClusters = clusterIdsOf(outcomes.cases, sc.indices, clustered);
     const scorePaired = comparePaired(sc.a, sc.b, { level, clusterIds: scoreClusters })!;
@@ -234,19 +263,20 @@ export function analyzeRun(outcomes: RunOutcomes, options: AnalysisOptions = {})
   const maxHalf = options.maxSegmentHalfWidth ?? 0.15;
   const listed = options.flakyCasesListed ?? 20;
   const clustered = hasClusters(outcomes.cases);
+  const scratch = new Scratch();
   const all = new Int32Array(outcomes.cases.length);
   for (let i = 0; i < all.length; i++) all[i] = i;
   const baseline = chooseBaseline(outcomes, options);
 
   const variants: VariantFigures[] = outcomes.variants.map((v) => ({
     id: v.id,
-    ...variantFigures(outcomes, v, all, clustered, level),
+    ...variantFigures(outcomes, v, all, clustered, level, scratch),
     consistency: outcomes.repeat > 1 ? consistencyFigure(outcomes, v, level, listed) : null,
   }));
 
   const base = baseline ? outcomes.variants.find((v) => v.id === baseline.id)! : undefined;
   const others = base ? outcomes.variants.filter((v) => v.id !== base.id) : [];
-  const raw = others.map((v) => compare(outcomes, base!, v, all, clustered, { level, seed, resamples }));
+  const raw = others.map((v) => compare(outcomes, base!, v, all, clustered, { level, seed, resamples }, scratch));
   const holm = holmWithGaps(raw.map((c) => c.pValue));
   const mcnemarHolm = raw.every((c) => c.mcnemarRaw) ? holmAdjust(raw.map((c) => c.mcnemarRaw!.pValue)) : [];
   const comparisons: Comparison[] = raw.map(({ mcnemarRaw, ...c }, k) => {
@@ -276,7 +306,7 @@ export function analyzeRun(outcomes: RunOutcomes, options: AnalysisOptions = {})
   const segments: SegmentFigures[] = tags.map((tag) => {
     const indices = byTag.get(tag)!;
     const figures = outcomes.variants.map((v) => {
-      const f = variantFigures(outcomes, v, indices, clustered, level);
+      const f = variantFigures(outcomes, v, indices, clustered, level, scratch);
       return {
         id: v.id,
         cases: f.cases,
@@ -289,7 +319,7 @@ export function analyzeRun(outcomes: RunOutcomes, options: AnalysisOptions = {})
       };
     });
     const segmentComparisons: SegmentComparison[] = others.map((v) => {
-      const pass = pairedValues(base!, v, indices, 'pass_rate');
+      const pass = pairedValues(base!, v, indices, 'pass_rate', scratch);
       const c = comparePaired(pass.a, pass.b, { level, clusterIds: clusterIdsOf(outcomes.cases, pass.indices, clustered), binary: outcomes.repeat === 1 });
       return {
         baseline: base!.id,
