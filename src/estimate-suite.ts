@@ -5,7 +5,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EvalspecError } from './errors.js';
-import { createPricer, DEFAULT_EXPECTED_OUTPUT_TOKENS, estimateJudges, estimatePlan, reusableKeys, variantHistory, type RunEstimate } from './run/index.js';
+import { createPricer } from './pricing/index.js';
+import { DEFAULT_EXPECTED_OUTPUT_TOKENS, estimateJudges, estimatePlan, reusableKeys, variantHistory, type RunEstimate } from './run/index.js';
 import { DEFAULT_DB_PATH, openStore, type RunRecord, type Store } from './store/index.js';
 import { checkNotEmpty, loadSelected, planAgainst, resumeSelection, validatePlanChecks } from './pipeline.js';
 import type { Plan } from './plan/index.js';

@@ -1,7 +1,9 @@
 // The whole pipeline in one call: suite → plan → run → store → report. The CLI's `run` is a thin wrapper
 // around this, and TypeScript users call it directly.
 import { EXIT, EvalspecError } from './errors.js';
-import { loadSuite, compileCheck, stableStringify, reducerK, repeatReduceText, caseSourceOf, type Case, type SuitePart } from './suite/index.js';
+import { loadSuite, compileCheck, caseSourceOf, type Case, type SuitePart } from './suite/index.js';
+import { stableStringify } from './stable-json.js';
+import { reducerK, repeatReduceText } from './stats/index.js';
 import { buildPlan, variantsOf, type Plan } from './plan/index.js';
 import { executeRun, type DistributedRole, type RunEvent, type RunOutcome } from './run/index.js';
 import { openStore, type PlanSelection, type RunRecord, type Store } from './store/index.js';

@@ -9,7 +9,7 @@
 // value), and provider settings are compared on an allow-list (type, baseURL, api) with URL credentials and
 // query strings removed, so no secret can appear here even from a run stored by an older version.
 import type { RunRecord, StoredVariant } from '../store/index.js';
-import { stableStringify } from '../suite/index.js';
+import { stableStringify } from '../stable-json.js';
 import type { BarDefinition } from '../stats/index.js';
 import { compactLineDiff, type DiffLine } from './line-diff.js';
 

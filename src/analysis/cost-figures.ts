@@ -7,7 +7,7 @@
 // answered call has a known cost of 0 only when its model has a price; otherwise its cost is unknown (null),
 // never 0.
 import type { RunRecord, ResultRow, StoredVariant, VariantAggregate } from '../store/index.js';
-import { createPricer, type PricedModel } from '../run/index.js';
+import { createPricer, type PricedModel } from '../pricing/index.js';
 import type { PriceOverride } from '../suite/index.js';
 
 /** The fields of a stored result that its cost depends on (slim rows carry them). */

@@ -3,7 +3,7 @@
 // the suite stored, because it is read from the per-case table (passed of results per case, case-outcomes.ts).
 // This is the one source of the figures for every report format and the viewer.
 import { clusterKey, hasClusters, passRateFigure, type Interval, type RunOutcomes } from '../stats/index.js';
-import { resolveRepeatReducer } from '../suite/index.js';
+import { resolveRepeatReducer } from '../stats/index.js';
 import { reducedPassValue, shortOfK } from './repeat-reduction.js';
 
 export interface PassKPoint {

@@ -3,7 +3,7 @@
 // as everywhere in the pass rate.
 import type { RunRecord } from '../store/index.js';
 import { EvalspecError } from '../errors.js';
-import { REPEAT_REDUCE_PATTERN, reducerK, resolveRepeatReducer, type RepeatReducer } from '../suite/index.js';
+import { REPEAT_REDUCE_PATTERN, reducerK, resolveRepeatReducer, type RepeatReducer } from '../stats/index.js';
 import { allPassed, majorityPassed, passAtK, passHatK } from '../stats/index.js';
 
 /** The reducer stored with the run, resolved for its repeat count. */

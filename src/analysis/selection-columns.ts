@@ -2,7 +2,7 @@
 // case × variant records must not be a million objects with an array of latencies each), and the ReadonlyMap
 // view of them (case id → CaseOutcome) that selection.ts and selection-figures.ts read. The outcomes are
 // small views made on access; latencies are kept flat and grouped by case when the scan ends.
-import type { RepeatReducer } from '../suite/index.js';
+import type { RepeatReducer } from '../stats/index.js';
 import { StreamingTally, type CaseOutcome } from './selection-figures.js';
 import { reducedPassValue } from './repeat-reduction.js';
 import type { IndexedCaseMap } from './case-walk.js';

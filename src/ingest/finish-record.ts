@@ -4,7 +4,7 @@
 // language is detected after redaction (language.ts), from the text that is stored.
 import { hash } from 'node:crypto';
 import { EvalspecError } from '../errors.js';
-import { createPricer, type Pricer, type PricedModel } from '../run/index.js';
+import { createPricer, type Pricer, type PricedModel } from '../pricing/index.js';
 import type { ProductionMessage, ProductionRecord, ProductionToolCall } from '../store/index.js';
 import type { ProductionSpec } from '../suite/index.js';
 import { recordLanguage } from './language.js';

@@ -2,7 +2,7 @@
 // entries in one transaction (the sender is acknowledged only after that commit), and, in the same process, the
 // scorer loop that drains the queue. Scoring is asynchronous to the receiver: a slow judge never holds an ack.
 import { startCollector, queueEntriesFor, type Collector } from '../ingest/index.js';
-import type { Pricer } from '../run/index.js';
+import type { Pricer } from '../pricing/index.js';
 import type { ProductionRecord, Store } from '../store/index.js';
 import type { Suite } from '../suite/index.js';
 import { createProductionScorer, type ProductionScorer } from './scorer.js';

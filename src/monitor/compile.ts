@@ -4,7 +4,8 @@
 // then (its compiled form is cached by the rendered spec, so a repeated value compiles once).
 import { EvalspecError } from '../errors.js';
 import { isDeferredCheck, prepareChecks, type JudgeModelSpec, type PreparedCheck } from '../score/index.js';
-import { judgeModelsOf, renderDeep, stableStringify, type CheckSpec, type MonitorSpec, type Suite } from '../suite/index.js';
+import { judgeModelsOf, renderDeep, type CheckSpec, type MonitorSpec, type Suite } from '../suite/index.js';
+import { stableStringify } from '../stable-json.js';
 
 /** A monitor with its checks ready: `prepare(vars)` gives the checks for one record. */
 export interface CompiledMonitor {

@@ -7,7 +7,7 @@ import { createReadStream, openSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { EvalspecError } from '../errors.js';
 import { CallParentMemory, decodeOtlpTraces, ingestContext, loadLanguageDetector, parseJsonlLine, queueEntriesFor, spansToRecords } from '../ingest/index.js';
-import type { Pricer } from '../run/index.js';
+import type { Pricer } from '../pricing/index.js';
 import type { ProductionRecord, Store } from '../store/index.js';
 import type { Suite } from '../suite/index.js';
 

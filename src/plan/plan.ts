@@ -4,7 +4,8 @@
 // its variants), and the cases themselves are read from the suite's case source on each pass (a streamed
 // cases file is read again), so the plan holds nothing per case, whatever their number (issue #22).
 import type { Suite, Case, ModelRef, Prompt, Message, CheckSpec, ConversationTurn, SimulatedUser } from '../suite/index.js';
-import { renderTemplate, renderDeep, arrayCaseSource, caseSourceOf, stableStringify, type CaseSource } from '../suite/index.js';
+import { renderTemplate, renderDeep, arrayCaseSource, caseSourceOf, type CaseSource } from '../suite/index.js';
+import { stableStringify } from '../stable-json.js';
 import { EvalspecError } from '../errors.js';
 
 export interface Variant {

@@ -4,7 +4,8 @@
 // prompt). The derived suite names the stored variant as its baseline, so the trial run's report compares the trial
 // with it, paired, as `evalspec show` does for any run.
 import { EvalspecError } from '../errors.js';
-import { stableStringify, type ModelRef, type Prompt, type Suite } from '../suite/index.js';
+import { type ModelRef, type Prompt, type Suite } from '../suite/index.js';
+import { stableStringify } from '../stable-json.js';
 import { buildPlan, variantsOf, type Plan, type Variant } from '../plan/index.js';
 import type { RunRecord, StoredVariant } from '../store/index.js';
 import type { TrialRequest } from '../viewer/index.js';

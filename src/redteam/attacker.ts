@@ -5,7 +5,8 @@
 // and the block's `seed` as the provider's seed parameter; both are in the cache key, so the same suite and seed
 // reproduce the same variants from the cache, and another seed asks again.
 import { EvalspecError, EXIT, isEvalspecError } from '../errors.js';
-import { CostBudget, createJudgeClient, createPricer, judgeModelRef, type RunJudgeClient } from '../run/index.js';
+import { CostBudget, createJudgeClient, judgeModelRef, type RunJudgeClient } from '../run/index.js';
+import { createPricer } from '../pricing/index.js';
 import { JudgeAnswerError, JudgeCallError, type JudgeModelSpec } from '../score/index.js';
 import type { RedteamSpec, Suite } from '../suite/index.js';
 import type { Store } from '../store/index.js';

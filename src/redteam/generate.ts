@@ -8,7 +8,8 @@ import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'nod
 import { resolve } from 'node:path';
 import { EvalspecError, isEvalspecError } from '../errors.js';
 import type { Store } from '../store/index.js';
-import { loadCaseFile, loadSuite, redteamEntry, stableStringify, templateVariables, type RedteamSpec, type Suite } from '../suite/index.js';
+import { loadCaseFile, loadSuite, redteamEntry, templateVariables, type RedteamSpec, type Suite } from '../suite/index.js';
+import { stableStringify } from '../stable-json.js';
 import { AttackerBudgetExceeded, createAttacker } from './attacker.js';
 import { PLUGINS } from './plugins/index.js';
 import { STRATEGIES } from './strategies/index.js';

@@ -3,7 +3,7 @@
 // `config` of the diff's JSON report (formatVersion 1), what `history` lists per run, and what the terminal and
 // Markdown renderings (config-changes-render.ts) show with each line's details.
 import type { RunRecord } from '../store/index.js';
-import { stableStringify } from '../suite/index.js';
+import { stableStringify } from '../stable-json.js';
 import {
   configChangeFigures,
   type ConfigChangeFigures,

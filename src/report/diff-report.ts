@@ -3,7 +3,7 @@
 // (describe-change.ts), what changed in the config, the summary and the warnings, and renders the result for the
 // terminal (truncated) and JSON (full outputs); diff-markdown.ts renders Markdown.
 import type { Store, RunRecord } from '../store/index.js';
-import { stableStringify } from '../suite/index.js';
+import { stableStringify } from '../stable-json.js';
 import { formatPValue, type CaseFlip, type CaseMatching, type RunDiff } from '../stats/index.js';
 import {
   criticalFirst,

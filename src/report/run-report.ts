@@ -18,7 +18,7 @@ import {
   safetyFigures,
   addWorstOutputs,
 } from '../analysis/index.js';
-import type { RepeatReducer } from '../suite/index.js';
+import type { RepeatReducer } from '../stats/index.js';
 import { addRunAnalysis } from './analysis.js';
 import type { RunReport, VariantSummary } from './run-report-types.js';
 

@@ -26,7 +26,7 @@
 import { EvalspecError } from '../errors.js';
 import { repeatMajorItems, type Plan, type WorkItem } from '../plan/index.js';
 import type { ModelRef } from '../suite/index.js';
-import type { Pricer } from './pricing.js';
+import type { Pricer } from '../pricing/index.js';
 import { countMessageTokens } from './tokens.js';
 import { isNetworkProvider } from './providers/registry.js';
 import { judgeModelRef, judgeModelsInPlan } from './judge-client.js';

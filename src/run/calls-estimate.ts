@@ -1,6 +1,6 @@
 // What `evalspec run --dry-run` estimates for one model (estimate.ts) or one judge (judge-estimate.ts): one type,
 // so the two tables keep the same figures.
-import type { PriceInfo } from './pricing.js';
+import type { PriceInfo } from '../pricing/index.js';
 
 export interface CallsEstimate {
   /** The model's label, or the judge's name (as stored with results). */

@@ -7,7 +7,7 @@ import type { ChainStep } from '../score/index.js';
 import { envVariablesIn, resolveEnv, type Suite } from '../suite/index.js';
 import type { CallResponse } from './call-target.js';
 import { chainTotal, type ChainProvider } from './chain-steps.js';
-import type { Pricer } from './pricing.js';
+import type { Pricer } from '../pricing/index.js';
 import { apiKeyEnvOf, isNetworkProvider } from './providers/registry.js';
 
 /** The suite's network providers, keyed by provider id, as a `function:` model gets them (no key values). */

@@ -7,7 +7,7 @@
 import type { Plan, Variant } from '../plan/index.js';
 import type { Store } from '../store/index.js';
 import { DEFAULT_EXPECTED_OUTPUT_TOKENS } from './budget.js';
-import { createPricer, type Pricer } from './pricing.js';
+import { createPricer, type Pricer } from '../pricing/index.js';
 import { countMessageTokens, TOKENIZER_NAME } from './tokens.js';
 import { isNetworkProvider, providerDefinition } from './providers/registry.js';
 import type { JudgeEstimate } from './judge-estimate.js';

@@ -10,7 +10,7 @@ import { buildTargets, type CallTarget, type CallResponse } from './targets.js';
 import type { RetryPolicy } from './errors.js';
 import { callWithRetries, ProviderSlots, type CallOutcome } from './call-with-retries.js';
 import { ResultWriter } from './result-writer.js';
-import { createPricer } from './pricing.js';
+import { createPricer } from '../pricing/index.js';
 import { createBudget, judgeCostOf, type BudgetSummary } from './budget.js';
 import { SecretScrubber } from './secrets.js';
 import { createRunJudge } from './judge-client.js';

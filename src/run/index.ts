@@ -6,7 +6,6 @@ export { readReplayFile } from './providers/replay.js';
 export { networkLanguageModel } from './providers/registry.js';
 export type { ChainProvider } from './chain-steps.js';
 export { fromOpenAIMessages, OpenAIMessagesError } from './openai-transcript.js';
-export { createPricer, type Pricer, type PriceInfo, type PricedModel } from './pricing.js';
 export { SecretScrubber } from './secrets.js';
 export { CostBudget, createBudget, estimatePartCost, judgeCostOf, DEFAULT_EXPECTED_OUTPUT_TOKENS, type BudgetSummary, type Reservation } from './budget.js';
 export {

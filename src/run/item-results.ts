@@ -2,7 +2,8 @@
 // item's prepared checks (compiled once per case, and per turn of a scripted conversation) and the result row that stores the scored output and what the
 // call (or the cache hit standing in for it) reported.
 import { createHash } from 'node:crypto';
-import { stableStringify, type CheckSpec } from '../suite/index.js';
+import { type CheckSpec } from '../suite/index.js';
+import { stableStringify } from '../stable-json.js';
 import type { WorkItem } from '../plan/index.js';
 import { prepareChecks, type PreparedCheck, type ScoredOutput, type Transcript } from '../score/index.js';
 import type { ResultRow } from '../store/index.js';

@@ -18,11 +18,12 @@ import {
   judgeModelsOf,
   isJudgeCheckType,
 } from '../score/index.js';
-import { BUILT_IN_PROVIDER_TYPES, stableStringify, type ModelRef, type Suite } from '../suite/index.js';
+import { BUILT_IN_PROVIDER_TYPES, type ModelRef, type Suite } from '../suite/index.js';
+import { stableStringify } from '../stable-json.js';
 import type { Store } from '../store/index.js';
 import { callWithRetries, ProviderSlots } from './call-with-retries.js';
 import type { ErrorClass, RetryPolicy } from './errors.js';
-import { createPricer, type Pricer } from './pricing.js';
+import { createPricer, type Pricer } from '../pricing/index.js';
 import type { JudgeBudget } from './judge-budget.js';
 import { SecretScrubber } from './secrets.js';
 import type { JudgeTarget, RawAnswer } from './call-target.js';

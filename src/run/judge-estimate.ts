@@ -15,7 +15,7 @@ import {
 } from '../score/index.js';
 import { resultKey, type Plan, type PlannedCase } from '../plan/index.js';
 import { judgeModelKey, judgeModelRef, judgeModelsInPlan } from './judge-client.js';
-import type { Pricer } from './pricing.js';
+import type { Pricer } from '../pricing/index.js';
 import { countMessageTokens } from './tokens.js';
 import type { CallsEstimate } from './calls-estimate.js';
 

@@ -4,7 +4,8 @@
 // rendered messages and the same repeat index. Variants are matched by (model label, prompt id), not by variant id: a
 // prompt added to the suite renames "gpt-4o" to "gpt-4o/v1" without changing what it calls.
 import { EvalspecError } from '../errors.js';
-import { PROVIDER_TYPE_FACTS, stableStringify } from '../suite/index.js';
+import { PROVIDER_TYPE_FACTS } from '../suite/index.js';
+import { stableStringify } from '../stable-json.js';
 import type { Plan, Variant, WorkItem } from '../plan/index.js';
 import type { ResultRow, RunRecord, StoredVariant, Store } from '../store/index.js';
 import type { CallFigures } from './item-results.js';

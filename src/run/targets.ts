@@ -5,7 +5,7 @@ import type { Suite, ModelRef } from '../suite/index.js';
 import type { CallTarget } from './call-target.js';
 import { chainProviders, priceChain } from './chain-targets.js';
 import { networkTarget } from './network-target.js';
-import { createPricer } from './pricing.js';
+import { createPricer } from '../pricing/index.js';
 import { providerDefinition } from './providers/registry.js';
 import type { SecretScrubber } from './secrets.js';
 import type { RateLimits } from './rate-limit/registry.js';

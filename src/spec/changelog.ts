@@ -5,7 +5,8 @@
 import { execFile } from 'node:child_process';
 import { basename, dirname, extname, join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { csvRows, jsonLines, stableStringify, type BarSpec } from '../suite/index.js';
+import { csvRows, jsonLines, type BarSpec } from '../suite/index.js';
+import { stableStringify } from '../stable-json.js';
 import { barText } from '../report/index.js';
 
 /** At most this many commits are read (newest first); older ones are summed up as a count. */

@@ -282,3 +282,12 @@ export {
   type SequentialOptions,
 } from './experiment/index.js';
 export { CasePairs } from './case-pairs.js';
+export {
+  REPEAT_REDUCE_PATTERN,
+  reducerK,
+  repeatCount,
+  repeatReduceText,
+  resolveRepeatReducer,
+  type RepeatReducer,
+  type RepeatReducerName,
+} from './repeat-reducers.js';

@@ -1,7 +1,8 @@
 // Connecting to a PostgreSQL store, its migrations, and PostgreSQL failures in words. The URL's password
 // never leaves this file: `location` (what messages, errors and reports show) is the URL with it replaced, and
 // every driver message is scrubbed of it before it becomes a STORE error.
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type pg from 'pg';
 import { EvalspecError, isEvalspecError } from '../errors.js';
 import { PG_MIGRATIONS } from './pg-migrations.js';
 import type { StoreAccess } from './sqlite-open.js';
@@ -73,9 +74,14 @@ export function pgFailure(error: unknown, url: string): unknown {
   return error;
 }
 
+// pg is loaded when a PostgreSQL store is opened, not with the store module: a SQLite command does not pay its
+// ~10 MB (issue #22). It is CommonJS, so a synchronous require loads it where the pool is made.
+const require = createRequire(import.meta.url);
+
 export function createPool(url: string): pg.Pool {
+  const { Pool } = require('pg') as typeof pg;
   // allowExitOnIdle: a command that forgot to close its store still exits (idle connections do not hold the event loop).
-  const pool = new pg.Pool({ connectionString: url, application_name: 'evalspec', max: 8, allowExitOnIdle: true });
+  const pool = new Pool({ connectionString: url, application_name: 'evalspec', max: 8, allowExitOnIdle: true });
   // An idle connection dropped by the server must not crash the process: the next query reports it instead.
   pool.on('error', () => undefined);
   return pool;

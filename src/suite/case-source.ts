@@ -5,7 +5,8 @@
 import { createHash, type Hash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { EvalspecError } from '../errors.js';
-import { buildCase, JSONL_CASES, stableStringify, type Case, type CaseDefaults } from './cases.js';
+import { buildCase, JSONL_CASES, type Case, type CaseDefaults } from './cases.js';
+import { stableStringify } from '../stable-json.js';
 import { parseJsonLine, streamJsonLines, type JsonlPosition } from './text-file.js';
 import type { CheckSpec } from './check-specs.js';
 

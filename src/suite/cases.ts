@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { EvalspecError } from '../errors.js';
+import { stableStringify } from '../stable-json.js';
 import { caseRecordSchema, VALID_KEYS } from './schema.js';
 import { throwSchemaIssue } from './source-map.js';
 import { csvRows, jsonLines, readTextFile, type JsonLinesFormat } from './text-file.js';
@@ -42,16 +43,6 @@ interface RawCase {
 
 export function hashJson(value: unknown): string {
   return createHash('sha256').update(stableStringify(value)).digest('hex');
-}
-
-/** JSON with sorted object keys, so equal content hashes equally whatever the key order. */
-export function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const keys = Object.keys(value).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${stableStringify((value as Record<string, unknown>)[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }
 
 /** A JSONL cases file's format, read whole here or streamed (case-source.ts). */

@@ -1,7 +1,7 @@
 // The suite stage: load and validate a suite file into a typed Suite. The only import surface of suite/.
 export { loadSuite, type Suite, type ModelRef, type LoadSuiteOptions } from './load.js';
 export { selectCases } from './selection.js';
-export { type Case, hashJson, stableStringify, loadCaseFile } from './cases.js';
+export { type Case, hashJson, loadCaseFile } from './cases.js';
 export { arrayCaseSource, caseSourceOf, type CaseSource } from './case-source.js';
 export { renderTemplate, renderDeep, templateVariables } from './template.js';
 export { resolveEnv, requireEnv, redactSecrets, envVariablesIn } from './env.js';
@@ -10,7 +10,6 @@ export { type ProviderConfig, type Prompt, type Message, type GenerationParams, 
 export { validateCheckSpec } from './check-specs.js';
 export { CHECK_TYPES, compileCheck, type CheckSpec, type CheckSpecOf, type CheckType, type CheckLocation, type CompiledCheck } from '../score/index.js';
 export { judgeModelsOf, isJudgeCheckType, isDeferredCheck, type JudgeModelInput } from './judge-specs.js';
-export { resolveRepeatReducer, repeatReduceText, reducerK, REPEAT_REDUCE_PATTERN, type RepeatReducer, type RepeatReducerName } from './repeat-spec.js';
 export { loadPreferences, type PreferenceRow } from './preferences.js';
 export { readTextFile, decodeText, jsonLines, csvRows, type CsvFormat, type JsonLinesFormat } from './text-file.js';
 export {

@@ -28,7 +28,7 @@ import { redactSecrets } from './env.js';
 import { validateBars } from './bars.js';
 import type { MonitorSpec, ProductionSpec } from './monitor-schema.js';
 import type { SpecBlock } from './spec-schema.js';
-import { repeatCount } from './repeat-spec.js';
+import { repeatCount } from '../stats/index.js';
 import { validateMonitors } from './monitor-validation.js';
 import { DEFAULT_MAX_STEPS, resolveTools, type SuiteTool } from './tools-schema.js';
 import { selectModels, selectPrompts } from './selection.js';

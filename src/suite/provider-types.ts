@@ -1,7 +1,8 @@
 // The provider types a suite may name, and the little that loading a suite needs to know of each. Everything
-// else about a type (its AI SDK factory, API key variable, price-database id, judge support) is its one file in
-// run/providers/, whose registry is typed `satisfies { [T in ProviderType]: … }`: it can neither miss a type
-// listed here nor add one. The list lives here, not there, because suite/ comes before run/.
+// else about a type (its AI SDK factory, API key variable, judge support) is its one file in run/providers/,
+// whose registry is typed `satisfies { [T in ProviderType]: … }`: it can neither miss a type listed here nor
+// add one; its price-database id is one line of pricing/price-ids.ts, typed the same way. The list lives here,
+// not there, because suite/ comes before run/ and pricing/.
 
 export interface ProviderTypeFacts {
   /** What the model part of "provider:model" names: a model, or a suite-relative file (labelled by its base name). */

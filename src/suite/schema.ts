@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { monitorsSchema, productionSchema } from './monitor-schema.js';
 import { specBlockSchema } from './spec-schema.js';
-import { REPEAT_REDUCE_PATTERN, reducerK } from './repeat-spec.js';
+import { REPEAT_REDUCE_PATTERN, reducerK } from '../stats/index.js';
 import { PROVIDER_TYPES } from './provider-types.js';
 import { maxStepsSchema, toolResultsSchema, toolsSchema, VALID_TOOL_KEYS } from './tools-schema.js';
 import { simulatedUserSchema, turnsSchema, VALID_SIMULATED_USER_KEYS, VALID_TURN_KEYS } from './conversation-schema.js';

@@ -14,6 +14,8 @@ export interface ImportEdge {
   external: boolean;
   /** `import type`, `export type`, every named binding `type`, or an `import('…').T` type. */
   typeOnly: boolean;
+  /** `import('…')` at run time: loaded when that code runs, not with the importing module. */
+  dynamic?: boolean;
   line: number;
 }
 
@@ -55,9 +57,9 @@ function resolveSpecifier(from: string, specifier: string): string {
 export function importsOf(file: string, source: string): ImportEdge[] {
   const sourceFile = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
   const edges: ImportEdge[] = [];
-  const add = (node: ts.Node, specifier: string, typeOnly: boolean) => {
+  const add = (node: ts.Node, specifier: string, typeOnly: boolean, dynamic = false) => {
     const line = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile)).line + 1;
-    edges.push({ from: file, to: resolveSpecifier(file, specifier), external: !specifier.startsWith('.'), typeOnly, line });
+    edges.push({ from: file, to: resolveSpecifier(file, specifier), external: !specifier.startsWith('.'), typeOnly, ...(dynamic ? { dynamic } : {}), line });
   };
   const visit = (node: ts.Node): void => {
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) add(node, node.moduleSpecifier.text, isTypeOnlyImport(node));
@@ -65,7 +67,7 @@ export function importsOf(file: string, source: string): ImportEdge[] {
       add(node, node.moduleSpecifier.text, isTypeOnlyExport(node));
     else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
       const [argument] = node.arguments;
-      if (argument && ts.isStringLiteralLike(argument)) add(node, argument.text, false);
+      if (argument && ts.isStringLiteralLike(argument)) add(node, argument.text, false, true);
     } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
       add(node, node.argument.literal.text, true);
     }

@@ -22,7 +22,7 @@ import {
 const SRC = join(REPO, 'src');
 
 /** Files every unit may import; they import nothing of ours. */
-const SHARED = ['errors.ts', 'version.ts'];
+const SHARED = ['errors.ts', 'stable-json.ts', 'version.ts'];
 
 /**
  * What each unit of src/ (a stage folder, or a file at the root) may import, besides SHARED. `X (types)`: type
@@ -30,29 +30,31 @@ const SHARED = ['errors.ts', 'version.ts'];
  */
 const STAGE_GRAPH: StageGraph = {
   'errors.ts': [],
+  'stable-json.ts': [],
   'version.ts': [],
   'user-code': [],
   stats: [],
-  suite: ['score'],
+  suite: ['score', 'stats'],
   plan: ['suite'],
   score: ['user-code'],
   store: ['score (types)'],
-  run: ['plan', 'score', 'store', 'suite', 'user-code'],
-  analysis: ['run', 'stats', 'store', 'suite'],
-  report: ['analysis', 'plan', 'score', 'stats', 'store', 'suite'],
+  pricing: ['suite (types)'],
+  run: ['plan', 'pricing', 'score', 'store', 'suite', 'user-code'],
+  analysis: ['pricing', 'stats', 'store', 'suite (types)'],
+  report: ['analysis', 'plan (types)', 'score', 'stats', 'store'],
   calibration: ['report', 'score', 'stats', 'store', 'suite'],
-  ingest: ['run', 'store', 'suite'],
-  monitor: ['ingest', 'report', 'run', 'score', 'stats', 'store', 'suite'],
+  ingest: ['pricing', 'run', 'store', 'suite'],
+  monitor: ['ingest', 'pricing (types)', 'report', 'run', 'score', 'stats', 'store', 'suite'],
   experiment: ['analysis', 'report', 'stats', 'store', 'suite'],
   spec: ['analysis', 'monitor', 'report', 'stats', 'store (types)', 'suite'],
   viewer: ['analysis', 'experiment', 'monitor', 'report', 'stats', 'store'],
   'pipeline.ts': ['plan', 'report', 'run', 'score', 'stats', 'store', 'suite', 'user-code'],
-  'estimate-suite.ts': ['pipeline.ts', 'plan', 'run', 'store', 'suite'],
-  distribute: ['pipeline.ts', 'plan (types)', 'run', 'store'],
+  'estimate-suite.ts': ['pipeline.ts', 'plan', 'pricing', 'run', 'store', 'suite'],
+  distribute: ['pipeline.ts', 'plan (types)', 'pricing', 'run', 'store'],
   'chain.ts': ['run', 'score (types)', 'suite'],
   importer: ['report', 'score', 'suite'],
   playground: ['analysis', 'estimate-suite.ts', 'pipeline.ts', 'plan', 'report', 'run', 'score', 'stats', 'store', 'suite', 'viewer (types)'],
-  redteam: ['run', 'score', 'store', 'suite'],
+  redteam: ['pricing', 'run', 'score', 'store', 'suite'],
   cli: [
     'analysis',
     'calibration',

@@ -2,7 +2,7 @@
 // without a database lookup per call, which was most of the CPU of ingesting a span): the same figures as the
 // database, and models whose price depends on the time of the call are still priced at that time.
 import { describe, expect, it } from 'vitest';
-import { createPricer, type PricedModel } from '../../src/run/index.js';
+import { createPricer, type PricedModel } from '../../src/pricing/index.js';
 
 describe('createPricer: flat list prices', () => {
   it('prices repeated gpt-4o-mini calls at $0.15 / $0.075 cached / $0.60 per million tokens', () => {

@@ -1,7 +1,8 @@
 // Prices: the genai-prices database (list prices), suite overrides, price_as, cached input, unknown → undefined.
 import { describe, expect, it } from 'vitest';
 import { calcPrice } from '@pydantic/genai-prices';
-import { CostBudget, createBudget, createPricer, type PricedModel } from '../../src/run/index.js';
+import { CostBudget, createBudget } from '../../src/run/index.js';
+import { createPricer, type PricedModel } from '../../src/pricing/index.js';
 import { judgeCostOf } from '../../src/run/budget.js';
 import type { Plan, WorkItem } from '../../src/plan/index.js';
 

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type ResultRow, type Store } from '../../src/store/index.js';
 import { buildCostSummary, loadSelectionData } from '../../src/analysis/index.js';
-import { createPricer } from '../../src/run/index.js';
+import { createPricer } from '../../src/pricing/index.js';
 
 let store: Store;
 afterEach(async () => store?.close());

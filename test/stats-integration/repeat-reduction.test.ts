@@ -1,7 +1,7 @@
 // The suite's repeat reducer as the report applies it: each case's pass value from c passed of n results,
 // checked against hand computation (C(n, k) written out), including the reducers the e2e test does not run.
 import { describe, expect, it } from 'vitest';
-import { resolveRepeatReducer } from '../../src/suite/index.js';
+import { resolveRepeatReducer } from '../../src/stats/index.js';
 import { reducedPassValue, shortOfK } from '../../src/analysis/index.js';
 
 describe('repeat reducers in reports', () => {

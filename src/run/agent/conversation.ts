@@ -4,7 +4,8 @@
 // says its stop text or has written `max_turns` messages. Its calls go through the run's retries, rate
 // controller, slots and cache, like a model call; its tokens and cost are counted apart from the agent's.
 import { createHash } from 'node:crypto';
-import { stableStringify, type ConversationTurn, type Message, type ModelRef, type SimulatedUser, type Suite } from '../../suite/index.js';
+import { type ConversationTurn, type Message, type ModelRef, type SimulatedUser, type Suite } from '../../suite/index.js';
+import { stableStringify } from '../../stable-json.js';
 import type { SimulatedUserFigures, TranscriptMessage } from '../../score/index.js';
 import type { CachedResponse } from '../../store/index.js';
 import type { CallTarget } from '../call-target.js';

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { wrapLanguageModel, type LanguageModelMiddleware } from 'ai';
 import type { LanguageModelV3, LanguageModelV3CallOptions, LanguageModelV3GenerateResult, LanguageModelV3Prompt } from '@ai-sdk/provider';
-import { stableStringify } from '../../suite/index.js';
+import { stableStringify } from '../../stable-json.js';
 import type { CachedResponse } from '../../store/index.js';
 import { callWithRetries, type RetryOptions } from '../call-with-retries.js';
 import type { ClassifiedError } from '../errors.js';

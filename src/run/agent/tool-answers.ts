@@ -5,7 +5,8 @@
 // user-code pool with a timeout), its default `result`. None: a `no-result` tool error. Failures are the agent's
 // (recorded in its transcript and sent to the model as the tool's error), never the run's.
 import { EvalspecError } from '../../errors.js';
-import { stableStringify, type FixedToolResult, type Suite, type SuiteTool } from '../../suite/index.js';
+import { type FixedToolResult, type Suite, type SuiteTool } from '../../suite/index.js';
+import { stableStringify } from '../../stable-json.js';
 import { formatJsonSchemaErrors, jsonEqual, toolCallsOf, type ToolErrorClass } from '../../score/index.js';
 import { describeModule, exportType, UserCodeError, userCodePool } from '../../user-code/index.js';
 import { readReplayFile, recordFor, type ReplayRecord } from '../providers/replay.js';

@@ -5,6 +5,5 @@ import type { NetworkProviderDefinition } from './definition.js';
 export const anthropic: NetworkProviderDefinition = {
   kind: 'network',
   apiKeyEnv: 'ANTHROPIC_API_KEY',
-  priceProviderId: 'anthropic',
   languageModel: (modelId, { apiKey, baseURL, headers, fetch }) => createAnthropic({ apiKey, baseURL, headers, fetch })(modelId),
 };

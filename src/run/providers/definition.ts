@@ -24,8 +24,6 @@ export interface NetworkProviderDefinition {
   kind: 'network';
   /** The variable read for the API key when providers.<id>.apiKey is not set; none: the server may need no key. */
   apiKeyEnv?: string;
-  /** The provider's id in @pydantic/genai-prices, when its own model ids are listed there. */
-  priceProviderId?: string;
   /** True when the provider cannot be asked to enforce a JSON schema: judge prompts then carry the answer's schema. */
   judgeSchemaInPrompt?: boolean;
   languageModel(modelId: string, settings: ProviderSettings): LanguageModel;

@@ -5,6 +5,5 @@ import type { NetworkProviderDefinition } from './definition.js';
 export const google: NetworkProviderDefinition = {
   kind: 'network',
   apiKeyEnv: 'GOOGLE_GENERATIVE_AI_API_KEY',
-  priceProviderId: 'google',
   languageModel: (modelId, { apiKey, baseURL, headers, fetch }) => createGoogleGenerativeAI({ apiKey, baseURL, headers, fetch })(modelId),
 };

@@ -5,7 +5,6 @@ import type { NetworkProviderDefinition } from './definition.js';
 export const openai: NetworkProviderDefinition = {
   kind: 'network',
   apiKeyEnv: 'OPENAI_API_KEY',
-  priceProviderId: 'openai',
   languageModel(modelId, { apiKey, baseURL, headers, api, fetch }) {
     const provider = createOpenAI({ apiKey, baseURL, headers, fetch });
     return api === 'responses' ? provider.responses(modelId) : provider.chat(modelId);

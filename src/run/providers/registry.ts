@@ -1,6 +1,7 @@
 // The provider registry: every provider type a suite may name, one definition each (one file per type in
-// this folder). Every per-type decision of the run (key variable, model factory, price id, judge support,
-// whether a call is paid) is read from here. Its keys must be exactly suite/provider-types.ts's types.
+// this folder). Every per-type decision of the run (key variable, model factory, judge support, whether a call
+// is paid) is read from here; the price id is pricing/price-ids.ts's. Its keys must be exactly
+// suite/provider-types.ts's types.
 import type { ProviderType } from '../../suite/index.js';
 import type { LanguageModel } from 'ai';
 import type { ProviderDefinition, ProviderSettings } from './definition.js';
@@ -33,16 +34,6 @@ export function isNetworkProvider(type: ProviderType): boolean {
 export function canJudge(type: ProviderType): boolean {
   const definition = providerDefinition(type);
   return definition.kind === 'network' || definition.createJudge !== undefined;
-}
-
-/**
- * The price database's provider id for a name: an evalspec provider type's own id, or undefined when that
- * type's model ids are not in the database. A name that is no evalspec type (price_as: mistral:…) is undefined.
- */
-export function priceProviderIdOf(name: string): string | undefined {
-  if (!Object.hasOwn(PROVIDERS, name)) return undefined;
-  const definition: ProviderDefinition = PROVIDERS[name as ProviderType];
-  return definition.kind === 'network' ? definition.priceProviderId : undefined;
 }
 
 /** The variable a network type reads its API key from when the suite names none (undefined: none, or not network). */

@@ -1,6 +1,8 @@
 // The suite's `repeat:` key: a count (`repeat: 5`), or a count with the reducer that folds a case's repeats
 // into the case's pass value for every pass-rate figure (`repeat: { n: 5, reduce: pass^k }`). The reducers
-// are the ones of stats/repeats.ts; `k` written as the letter means k = n (the run's repeat count).
+// are the ones of repeats.ts; `k` written as the letter means k = n (the run's repeat count). Here in stats/
+// (suite/ validates the key with this pattern) so that reading a stored run's reducer back needs no suite
+// schemas (issue #22).
 
 /** mean | majority | all | pass@K | pass^K, K a whole number or the letter k. */
 export const REPEAT_REDUCE_PATTERN = /^(mean|majority|all|pass[@^]([1-9]\d*|k))$/;

@@ -3,7 +3,7 @@
 // price → undefined, never 0.
 import { calcPrice, findProvider, type PriceCalculation } from '@pydantic/genai-prices';
 import type { ModelRef } from '../suite/index.js';
-import { priceProviderIdOf } from './providers/registry.js';
+import { priceProviderIdOf } from './price-ids.js';
 
 /** What a model's price is made of: enough to price a call, or to explain an estimate. */
 export interface PriceInfo {
