@@ -10,6 +10,7 @@ import { clusteredStandardErrors, tInterval, type ClusterId } from './means.js';
 import { mulberry32, randomIndex } from './random.js';
 import { multinomialDraw } from './multinomial.js';
 import { assertFiniteValues, assertLevel, assertSameLength } from './validate.js';
+import { withScratchColumn } from './scratch.js';
 
 export interface PairedDifference {
   n: number;
@@ -50,9 +51,8 @@ export interface PairedDifference {
  * SE is then the CR1 clustered SE of the differences with G − 1 degrees of freedom (see clusteredMeanEstimate).
  * Undefined when there are no cases.
  */
-/** b[i] − a[i] for every case, in a Float64Array (off the JavaScript heap: a million cases are 8 MB freed at once). */
-export function differencesOf(a: Values, b: Values): Float64Array {
-  const out = new Float64Array(a.length);
+/** b[i] − a[i] for every case, in a Float64Array (off the JavaScript heap), or in `out` (of a's length) when given. */
+export function differencesOf(a: Values, b: Values, out: Float64Array = new Float64Array(a.length)): Float64Array {
   for (let i = 0; i < a.length; i++) out[i] = b[i] - a[i];
   return out;
 }
@@ -64,7 +64,12 @@ export function pairedDifference(a: Values, b: Values, level = 0.95, clusterIds?
   assertLevel(level);
   const n = a.length;
   if (n === 0) return undefined;
-  const differences = differencesOf(a, b);
+  // The differences are needed only here: in the shared working column (scratch.ts), not a new array per call.
+  return withScratchColumn(n, (column) => pairedFigures(a, b, level, clusterIds, differencesOf(a, b, column)));
+}
+
+function pairedFigures(a: Values, b: Values, level: number, clusterIds: readonly ClusterId[] | undefined, differences: Float64Array): PairedDifference {
+  const n = a.length;
   const difference = mean(differences);
   // B = A + 0.1 on every case gives differences 0.09999999999999998, 0.10000000000000003, …: no spread.
   const flat = hasNoSpread(differences, largestMagnitude(a, b));
@@ -177,7 +182,12 @@ export function pairedBootstrap(a: Values, b: Values, options: PairedBootstrapOp
   if (!Number.isInteger(resamples) || resamples < 2) throw new RangeError(`resamples must be ≥ 2, got ${resamples}`);
   const n = a.length;
   if (n === 0) return undefined;
-  const differences = differencesOf(a, b);
+  return withScratchColumn(n, (column) => bootstrapDifferences(differencesOf(a, b, column), { seed, resamples, level, clusterIds }));
+}
+
+function bootstrapDifferences(differences: Float64Array, options: Required<Omit<PairedBootstrapOptions, 'clusterIds'>> & Pick<PairedBootstrapOptions, 'clusterIds'>): PairedBootstrap {
+  const { seed, resamples, level, clusterIds } = options;
+  const n = differences.length;
   // Resampling units: single cases, or clusters given as (sum of differences, number of cases).
   let unitSums: Values = differences;
   // Null when every unit is one case (no column of a million ones: issue #22).

@@ -71,7 +71,8 @@ const CRITICAL = { severity: 'critical' } as const;
 
 /**
  * Per-case working columns of one analysis, reused by every variant, comparison and segment (each use is over
- * before the next begins, and no figure keeps one): at 500,000 cases every call made 6–10 MB of typed arrays,
+ * before the next begins, and no figure keeps one; the uses are x, y and cases, shared by variantFigures and
+ * pairedValues, which never run inside each other): at 500,000 cases every call made 6–10 MB of typed arrays,
  * and garbage typed arrays wait for V8's external-memory limit (~64 MB) before they are collected, so they
  * added up at the peak of `show` (issue #22).
  */
@@ -110,8 +111,8 @@ function variantFigures(
 ): Omit<VariantFigures, 'id' | 'consistency'> {
   // One pass, each outcome read once (a column-backed list makes it on access): per-case pass values in case
   // order, the score summed in that order (as a reduce over the scores would), the counts.
-  const shares = scratch.float('shares', indices.length);
-  const present = scratch.int('present', indices.length);
+  const shares = scratch.float('x', indices.length);
+  const present = scratch.int('cases', indices.length);
   let n = 0;
   let scoreSum = 0;
   let scored = 0;
@@ -170,12 +171,12 @@ interface PairedVectors {
 
 /**
  * The cases both variants have a value of `metric` for, with the two values (each outcome read once), in the
- * scratch columns of that metric (valid until the next call for the same metric).
+ * scratch columns: valid until the next pairedValues or variantFigures call (lengths stay right: they are views).
  */
 function pairedValues(base: VariantOutcomes, other: VariantOutcomes, indices: Indices, metric: string, scratch: Scratch): PairedVectors {
-  const both = scratch.int(`${metric} cases`, indices.length);
-  const a = scratch.float(`${metric} a`, indices.length);
-  const b = scratch.float(`${metric} b`, indices.length);
+  const both = scratch.int('cases', indices.length);
+  const a = scratch.float('x', indices.length);
+  const b = scratch.float('y', indices.length);
   let n = 0;
   for (let k = 0; k < indices.length; k++) {
     const x = caseValue(base.outcomes.at(indices[k]), metric);
