@@ -185,7 +185,10 @@ export function pairedBootstrap(a: Values, b: Values, options: PairedBootstrapOp
   return withScratchColumn(n, (column) => bootstrapDifferences(differencesOf(a, b, column), { seed, resamples, level, clusterIds }));
 }
 
-function bootstrapDifferences(differences: Float64Array, options: Required<Omit<PairedBootstrapOptions, 'clusterIds'>> & Pick<PairedBootstrapOptions, 'clusterIds'>): PairedBootstrap {
+function bootstrapDifferences(
+  differences: Float64Array,
+  options: Required<Omit<PairedBootstrapOptions, 'clusterIds'>> & Pick<PairedBootstrapOptions, 'clusterIds'>,
+): PairedBootstrap {
   const { seed, resamples, level, clusterIds } = options;
   const n = differences.length;
   // Resampling units: single cases, or clusters given as (sum of differences, number of cases).
