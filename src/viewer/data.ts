@@ -3,14 +3,13 @@
 // repeat, paired comparisons (store-compare.ts). The former paths over an in-memory index are in index-reference.ts.
 import { runState, type Store, type RunRecord, type ResultRow } from '../store/index.js';
 import { buildRunReport, resumeCommand, type RunReport } from '../report/index.js';
-import { costsOfAggregate, runPricing, sumCosts, type CostFigures } from '../analysis/index.js';
-import { wilsonInterval } from '../stats/index.js';
+import { aggregateHeadline, sumCosts } from '../analysis/index.js';
 export { summarize } from './run-summary.js';
 import { buildReportInWorker, runPageFiguresInWorker } from './report-worker.js';
 import { RunIndexCache, type RunIndex } from './run-index.js';
 import { keyOf, pageFromStore, type ResultFilter } from './result-pages.js';
 import { compareFromIndex, resultsFromIndex, runPageFromIndex } from './index-reference.js';
-import { hasClusters, pairFromStore, type StorePairing } from './store-compare.js';
+import { pairFromStore, type StorePairing } from './store-compare.js';
 import { fromReportSegments } from './heatmap.js';
 import { runPageFigures, type RunPageFigures } from './run-page-figures.js';
 import {
@@ -116,29 +115,16 @@ export class ViewerData {
     const key = `${run.status}\u0000${run.endedAt}`;
     const cached = this.headlines.get(run.id);
     if (cached && cached.key === key && FINAL.has(run.status)) return cached.variants;
+    // One repeat and no clusters: the store's SQL aggregate gives the run report's Wilson figure (analysis/run-headline.ts);
+    // else the run page's figures. Costs the aggregate cannot decide come from the run page's figures.
+    const fromAggregate = await aggregateHeadline(
+      this.store,
+      run,
+      async () => new Map((await this.figures(run)).summary.map((v) => [v.id, { paidUsd: v.costUsd, listUsd: v.listCostUsd }])),
+    );
     let variants: RunListItem['variants'];
-    // One repeat and no clusters: the store's SQL aggregate gives the run report's Wilson figure; else the run page's figures.
-    const clustered = run.repeat === 1 && (await hasClusters(this.store, run.id));
-    if (run.repeat === 1 && !clustered) {
-      const aggregates = new Map((await this.store.results.aggregate(run.id)).map((a) => [a.variantId, a]));
-      // Costs from the aggregate when it decides them (analysis/cost-figures.ts), else from the rows.
-      const pricing = runPricing(run);
-      let costs = new Map(run.variants.map((v) => [v.id, costsOfAggregate(pricing, aggregates.get(v.id), v.id)]));
-      if ([...costs.values()].some((c) => c === undefined))
-        costs = new Map((await this.figures(run)).summary.map((v) => [v.id, { paidUsd: v.costUsd, listUsd: v.listCostUsd }]));
-      variants = run.variants.map((v) => {
-        const a = aggregates.get(v.id);
-        const cost: CostFigures = costs.get(v.id) ?? { paidUsd: null, listUsd: null };
-        return {
-          id: v.id,
-          model: v.model,
-          cases: a?.results ?? 0,
-          passRate: a && a.results ? a.passed / a.results : null,
-          passRateCi: a && a.results ? (wilsonInterval(a.passed, a.results) ?? null) : null,
-          costUsd: cost.paidUsd,
-          listCostUsd: cost.listUsd,
-        };
-      });
+    if (fromAggregate) {
+      variants = fromAggregate;
     } else {
       variants = (await this.figures(run)).summary.map((v) => ({
         id: v.id,

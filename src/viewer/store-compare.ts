@@ -2,17 +2,12 @@
 // query (results.pairedTallies), so no index of every result is built. What is kept is one number or byte per
 // common case in typed columns (plus its id) for the pages; the figures are those of the former index pairing
 // (compare.ts, which test/viewer/store-compare.test.ts compares this with on both dialects).
-import { reducedPassValue, runRepeatReducer } from '../analysis/index.js';
+import { hasClusteredCases, reducedPassValue, runRepeatReducer } from '../analysis/index.js';
 import type { PairedTally, RunRecord, Store } from '../store/index.js';
 import { comparePaired, passVerdict } from '../stats/index.js';
 import { paired } from './compare.js';
 import type { CompareResponse, CompareRow } from './types.js';
 
-/** Whether any case of the run has a cluster: streamed without variables, stopping at the first. */
-export async function hasClusters(store: Store, runId: string): Promise<boolean> {
-  for await (const c of store.cases.keys(runId)) if (c.cluster !== null) return true;
-  return false;
-}
 
 type Typed = Float64Array | Int32Array | Uint8Array;
 
@@ -51,7 +46,7 @@ export async function pairFromStore(
   opts: { segment?: string },
 ): Promise<StorePairing> {
   const [reduceA, reduceB] = [runRepeatReducer(runA), runRepeatReducer(runB)];
-  const clustered = await hasClusters(store, runA.id);
+  const clustered = await hasClusteredCases(store, runA.id);
   const tagLists: string[][] = [];
   const tagIndex = new Map<string | null, number>();
   const caseIds: string[] = [];

@@ -4,7 +4,7 @@ import type { CliIO } from '../cli-io.js';
 import { Option } from 'commander';
 import { openStore } from '../../store/index.js';
 import { buildRunReport, textTable, pct, costText, interruptedRunAdvice, resumeCommand } from '../../report/index.js';
-import { runCostTotals } from '../../analysis/index.js';
+import { aggregateHeadline, runCostTotals, storedCosts } from '../../analysis/index.js';
 import { positiveInt } from '../options.js';
 import { runState } from '../../store/index.js';
 
@@ -40,9 +40,11 @@ export function registerRunsCommand(program: Command, io: CliIO): void {
         for (const run of runs) {
           const state = await runState(store, run);
           if (state === 'interrupted') resumable.push(run.id);
-          const report = await buildRunReport(store, run.id, 0.95, { analysis: false });
-          const best = report.variants.map((v) => `${v.id} ${pct(v.passRate)}`).join(', ');
-          const cost = runCostTotals(report);
+          // The store's aggregate when it gives the figures (one result per case, no clusters), else the run report.
+          const variants =
+            (await aggregateHeadline(store, run, () => storedCosts(store, run))) ?? (await buildRunReport(store, run.id, 0.95, { analysis: false })).variants;
+          const best = variants.map((v) => `${v.id} ${pct(v.passRate)}`).join(', ');
+          const cost = runCostTotals({ variants });
           rows.push([
             run.id,
             run.suiteName,
