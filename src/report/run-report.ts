@@ -31,11 +31,11 @@ export async function loadRun(store: Store, runId: string): Promise<RunRecord> {
   return run;
 }
 
-/** Pass value per case of one variant (its repeats reduced), from the per-case table. */
 /**
- * The variant's per-case pass values (only when `values` is asked: one result per case needs their count alone),
- * and how many cases have fewer results than the reducer's k. In a Float64Array of the list's length, cut to the
- * cases with results: a growing array of half a million numbers left its copies as garbage at the peak (issue #22).
+ * Pass value per case of one variant (its repeats reduced), from the per-case table, only when `values` is asked
+ * (one result per case needs their count alone), and how many cases have fewer results than the reducer's k. In a
+ * Float64Array of the list's length, cut to the cases with results: a growing array of half a million numbers
+ * left its copies as garbage at the peak (issue #22).
  */
 function perCasePassValues(
   outcomes: RunOutcomes,
