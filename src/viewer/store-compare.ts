@@ -8,7 +8,6 @@ import { comparePaired, passVerdict } from '../stats/index.js';
 import { paired } from './compare.js';
 import type { CompareResponse, CompareRow } from './types.js';
 
-
 type Typed = Float64Array | Int32Array | Uint8Array;
 
 /** A growable typed column (doubles: NaN for null). */
