@@ -42,15 +42,22 @@ function sameTags(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
-/** Intern equal tag lists: 500,000 cases tagged with a handful of segments share a handful of arrays. */
+/**
+ * Intern equal tag lists: 500,000 cases tagged with a handful of segments share a handful of arrays. The store
+ * hands equal lists as one array already (parsed once per distinct JSON), so a list met before is found by
+ * identity without joining it (a string per case); the identity map is bounded for stores that do not share.
+ */
 function tagInterner(): (tags: readonly string[]) => readonly string[] {
   const seen = new Map<string, readonly string[]>();
+  const byList = new Map<readonly string[], readonly string[]>();
   return (tags) => {
+    const met = byList.get(tags);
+    if (met) return met;
     const key = tags.join('\u0000');
-    const known = seen.get(key);
-    if (known) return known;
-    seen.set(key, tags);
-    return tags;
+    let known = seen.get(key);
+    if (!known) seen.set(key, (known = tags));
+    if (byList.size < 4096) byList.set(tags, known);
+    return known;
   };
 }
 
