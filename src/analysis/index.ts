@@ -77,7 +77,7 @@ export {
   type SegmentReach,
 } from './doctor-figures.js';
 export { storedBars } from './stored-bars.js';
-export { aggregateHeadline, hasClusteredCases, storedCosts, type VariantHeadline } from './run-headline.js';
+export { aggregateHeadline, storedCosts, type VariantHeadline } from './run-headline.js';
 export {
   configChangeFigures,
   safeUrl,

@@ -17,11 +17,6 @@ export interface VariantHeadline {
   listCostUsd: number | null;
 }
 
-/** Whether any case of the run has a cluster: streamed without variables, stopping at the first. */
-export async function hasClusteredCases(store: Store, runId: string): Promise<boolean> {
-  for await (const c of store.cases.keys(runId)) if (c.cluster !== null) return true;
-  return false;
-}
 
 /** Paid and list cost per variant from one slim pass over the stored rows (what the aggregate cannot decide). */
 export async function storedCosts(store: Store, run: RunRecord): Promise<Map<string, CostFigures>> {
@@ -41,7 +36,7 @@ export async function aggregateHeadline(
   run: RunRecord,
   rowCosts: () => Promise<ReadonlyMap<string, CostFigures>>,
 ): Promise<VariantHeadline[] | null> {
-  if (run.repeat !== 1 || (await hasClusteredCases(store, run.id))) return null;
+  if (run.repeat !== 1 || (await store.cases.hasClusters(run.id))) return null;
   const aggregates = new Map((await store.results.aggregate(run.id)).map((a) => [a.variantId, a]));
   const pricing = runPricing(run);
   let costs: ReadonlyMap<string, CostFigures | undefined> = new Map(run.variants.map((v) => [v.id, costsOfAggregate(pricing, aggregates.get(v.id), v.id)]));

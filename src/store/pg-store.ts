@@ -207,6 +207,11 @@ export class PgStore implements Store {
       return row ? caseFromRow(row) : undefined;
     },
     keys: (runId: string): AsyncIterable<CaseKey> => this.listCaseKeys(runId),
+    hasClusters: async (runId: string) => {
+      await this.ready;
+      const found = await this.pool.query({ text: 'SELECT 1 FROM cases WHERE run_id = $1 AND cluster IS NOT NULL LIMIT 1', values: [runId] });
+      return found.rows.length > 0;
+    },
   };
 
   results = {

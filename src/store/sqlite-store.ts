@@ -178,6 +178,7 @@ export class SqliteStore implements Store {
       const row = this.db.prepare('SELECT * FROM cases WHERE run_id = ? AND case_id = ?').get(runId, caseId) as Row | undefined;
       return row ? caseFromRow(row) : undefined;
     },
+    hasClusters: async (runId: string) => this.db.prepare('SELECT 1 FROM cases WHERE run_id = ? AND cluster IS NOT NULL LIMIT 1').get(runId) !== undefined,
     keys: (runId: string): AsyncIterable<CaseKey> => {
       // A statement of its own: two runs' cases may be streamed at once (diff).
       const statement = this.db.prepare('SELECT case_id, content_hash, tags_json, cluster FROM cases WHERE run_id = ? ORDER BY rowid').raw(true);

@@ -399,6 +399,8 @@ export interface Store {
      * statistics need (ids, hashes, tags, clusters), in memory one row at a time however many cases there are.
      */
     keys(runId: string): AsyncIterable<CaseKey>;
+    /** Whether any case of the run has a cluster (one query: the runs list asks it of every run). */
+    hasClusters(runId: string): Promise<boolean>;
   };
   results: {
     /** Insert or replace by (run, case, variant, repeat); one transaction per call. */

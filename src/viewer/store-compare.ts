@@ -2,7 +2,7 @@
 // query (results.pairedTallies), so no index of every result is built. What is kept is one number or byte per
 // common case in typed columns (plus its id) for the pages; the figures are those of the former index pairing
 // (compare.ts, which test/viewer/store-compare.test.ts compares this with on both dialects).
-import { hasClusteredCases, reducedPassValue, runRepeatReducer } from '../analysis/index.js';
+import { reducedPassValue, runRepeatReducer } from '../analysis/index.js';
 import type { PairedTally, RunRecord, Store } from '../store/index.js';
 import { comparePaired, passVerdict } from '../stats/index.js';
 import { paired } from './compare.js';
@@ -45,7 +45,7 @@ export async function pairFromStore(
   opts: { segment?: string },
 ): Promise<StorePairing> {
   const [reduceA, reduceB] = [runRepeatReducer(runA), runRepeatReducer(runB)];
-  const clustered = await hasClusteredCases(store, runA.id);
+  const clustered = await store.cases.hasClusters(runA.id);
   const tagLists: string[][] = [];
   const tagIndex = new Map<string | null, number>();
   const caseIds: string[] = [];

@@ -53,6 +53,8 @@ describe('a run headline from the store aggregate', () => {
       await store.runs.create(storedRun('clu'));
       await store.cases.putMany('clu', [caseRow('c0', 'k1'), caseRow('c1')]);
       await store.results.putMany([storedResult('c0', { runId: 'clu' }), storedResult('c1', { runId: 'clu' })]);
+      await store.cases.putMany('rep', [caseRow('c0'), caseRow('c1')]);
+      expect([await store.cases.hasClusters('clu'), await store.cases.hasClusters('rep'), await store.cases.hasClusters('none')]).toEqual([true, false, false]);
       const never = () => Promise.reject(new Error('not asked'));
       expect(await aggregateHeadline(store, (await store.runs.get('rep'))!, never)).toBeNull();
       expect(await aggregateHeadline(store, (await store.runs.get('clu'))!, never)).toBeNull();
