@@ -17,7 +17,6 @@ export interface VariantHeadline {
   listCostUsd: number | null;
 }
 
-
 /** Paid and list cost per variant from one slim pass over the stored rows (what the aggregate cannot decide). */
 export async function storedCosts(store: Store, run: RunRecord): Promise<Map<string, CostFigures>> {
   const pricing = runPricing(run);
