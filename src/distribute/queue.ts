@@ -2,8 +2,9 @@
 // migrations), so a team runs no extra service. One queue for every run; a job names its run and a slice of the
 // plan (JobData). pg-boss gives the leases: a fetched job is `active` until completed, failed, or expired after
 // `expireInSeconds` (a killed worker), when it goes back to `retry` for any worker to take.
-import pg from 'pg';
-import PgBoss from 'pg-boss';
+import type pg from 'pg';
+import type PgBoss from 'pg-boss';
+import { pgBoss, pgDriver } from './drivers.js';
 import { EvalspecError, EXIT } from '../errors.js';
 import type { Store } from '../store/index.js';
 
@@ -24,7 +25,7 @@ export function jobInsert(data: JobData, leaseSeconds: number): PgBoss.JobInsert
  * pool for both, so a team of workers does not open a connection per purpose each. The caller ends it.
  */
 export function coordinationPool(url: string): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, application_name: 'evalspec worker', max: 2, allowExitOnIdle: true });
+  const pool = new (pgDriver().Pool)({ connectionString: url, application_name: 'evalspec worker', max: 2, allowExitOnIdle: true });
   pool.on('error', () => undefined);
   return pool;
 }
@@ -56,7 +57,8 @@ export function requireTeamStore(store: Store, what: string): void {
 export async function openQueue(url: string, onError: (error: Error) => void): Promise<PgBoss> {
   let boss: PgBoss;
   try {
-    boss = new PgBoss({
+    const PgBossQueue = pgBoss();
+    boss = new PgBossQueue({
       connectionString: url,
       schema: QUEUE_SCHEMA,
       max: 4,
@@ -90,7 +92,7 @@ export async function openQueue(url: string, onError: (error: Error) => void): P
 const QUEUE_SETUP_LOCK = 0x65717375;
 
 async function oneAtATime(url: string, work: () => Promise<void>): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
+  const client = new (pgDriver().Client)({ connectionString: url });
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [QUEUE_SETUP_LOCK]);
@@ -141,7 +143,7 @@ export async function withdrawJobs(boss: PgBoss, runId: string): Promise<number>
  * a distributed run): 0 when the queue's schema does not exist.
  */
 export async function unsettledJobsOf(url: string, runId: string): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
+  const client = new (pgDriver().Client)({ connectionString: url });
   await client.connect();
   try {
     const exists = await client.query<{ t: string | null }>(`SELECT to_regclass('${QUEUE_SCHEMA}.job')::text AS t`);

@@ -5,7 +5,8 @@
 // next one. A lease is one INSERT … ON CONFLICT DO UPDATE … RETURNING that refills the row from the database's clock
 // and takes what is there, under the row's lock: two workers never take the same tokens, and no update is lost.
 // Over any window the workers together take at most the limit's refill plus the bucket's size plus one slice each.
-import pg from 'pg';
+import type pg from 'pg';
+import { pgDriver } from './drivers.js';
 import type { RateBucket, RateBudget } from '../run/index.js';
 import { scrubDatabaseUrl as scrub } from '../store/index.js';
 
@@ -140,7 +141,7 @@ export class PgRateBudget implements RateBudget {
     private readonly url: string,
     private readonly log: (line: string) => void = () => undefined,
   ) {
-    this.pool = new pg.Pool({ connectionString: url, application_name: 'evalspec rate budget', max: 2, allowExitOnIdle: true });
+    this.pool = new (pgDriver().Pool)({ connectionString: url, application_name: 'evalspec rate budget', max: 2, allowExitOnIdle: true });
     this.pool.on('error', () => undefined);
   }
 

@@ -11,7 +11,7 @@
 // finishes its jobs without new calls, and the run ends incomplete (exit 3), `--resume` continuing it. A worker that
 // dies holding a lease takes that allowance with it (the others wait for it at most LEASE_WAIT_MS): the run may
 // stop early, never late.
-import pg from 'pg';
+import type pg from 'pg';
 import { EvalspecError } from '../errors.js';
 import { scrubDatabaseUrl as scrub } from '../store/index.js';
 import type { BudgetSummary } from '../run/index.js';

@@ -9,7 +9,7 @@
 // out (at the end of a run the last jobs go a little slower).
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import { scrubDatabaseUrl as scrub } from '../store/index.js';
 
 const HEARTBEAT_MS = 2000;

@@ -45,4 +45,9 @@ describe('what the read commands load', () => {
     expect([...files].map(unitOf)).toContain('run');
     expect([...packages]).toContain('ai');
   });
+
+  it('run, show and the other commands load pg and pg-boss only when a PostgreSQL store or a distributed run needs them', () => {
+    for (const command of ['run', 'show', 'worker'])
+      expect([...loadedWith(`cli/commands/${command}.ts`).packages].filter((p) => /^pg(-boss)?$/.test(p))).toEqual([]);
+  });
 });
