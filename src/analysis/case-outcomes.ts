@@ -2,7 +2,7 @@
 // RunOutcomes): one slot per case × variant in typed-array columns (case-columns.ts), built by one stream of
 // slim results (no outputs, no messages), so memory grows with cases × variants at a few dozen bytes each,
 // not with the text of the results. `onRow` lets the run report fold its other figures into the same scan.
-import type { Store, RunRecord, ResultRow, CaseKey } from '../store/index.js';
+import type { Store, RunRecord, ResultRow, CaseKey, OutcomeRow } from '../store/index.js';
 import type { CaseInfo, RunOutcomes } from '../stats/index.js';
 import { reducedPassValue, runRepeatReducer } from './repeat-reduction.js';
 import { ColumnOutcomeList, VariantColumns } from './case-columns.js';
@@ -128,20 +128,21 @@ export async function loadCaseTable(
   const variantIndex = new Map(run.variants.map((v, i) => [v.id, i]));
   const columns = run.variants.map(() => new VariantColumns(cases.length, run.repeat));
   const perResult = new ResultChecks();
-  await store.results.scan(run.id, { slim: true }, (r) => {
-    const v = variantIndex.get(r.variantId);
-    if (v === undefined) {
-      options.onRow?.(r, undefined);
-      return;
-    }
+  // A row's case index (a result of a case not stored with the run gets a slot of its own); undefined for a variant
+  // not in the run.
+  const caseOf = (r: OutcomeRow): number | undefined => {
+    if (!variantIndex.has(r.variantId)) return undefined;
     let c = caseIndex.get(r.caseId);
     if (c === undefined) {
       c = cases.length;
       cases.push({ id: r.caseId, tags: [], cluster: null });
       caseIndex.set(r.caseId, c);
     }
-    options.onRow?.(r, c);
-    const t = columns[v];
+    return c;
+  };
+  const fold = (r: OutcomeRow, c: number | undefined): void => {
+    if (c === undefined) return;
+    const t = columns[variantIndex.get(r.variantId)!];
     if (r.repeat >= run.repeat) t.widen();
     t.ensure(c);
     t.results[c]++;
@@ -166,7 +167,16 @@ export async function loadCaseTable(
       column.judged[c]++;
       if (perResult.failed[k]) column.failed[c]++;
     }
-  });
+  };
+  const onRow = options.onRow;
+  // The other figures of the pass need the slim rows; the table alone reads the outcome columns only (diff, history).
+  if (onRow) {
+    await store.results.scan(run.id, { slim: true }, (r) => {
+      const c = caseOf(r);
+      onRow(r, c);
+      fold(r, c);
+    });
+  } else await store.results.scanOutcomes(run.id, (r) => fold(r, caseOf(r)));
   const reducer = runRepeatReducer(run);
   const outcomes: RunOutcomes = {
     repeat: run.repeat,

@@ -18,6 +18,8 @@ import { pairedTallyFromRaw, pairedTallySql } from './compare-tallies.js';
 import {
   RESULT_COLUMNS,
   RESULT_WRITE_COLUMNS,
+  OUTCOME_COLUMNS,
+  outcomeFromRaw,
   RUN_COLUMNS,
   SLIM_COLUMNS,
   NO_TRANSCRIPT_COLUMNS,
@@ -40,6 +42,7 @@ import type {
   CaseKey,
   CaseRow,
   CaseTally,
+  OutcomeRow,
   PairedSides,
   PairedTally,
   ResultPageQuery,
@@ -257,6 +260,24 @@ export class PgStore implements Store {
     // The keyset pages of list, handed over row by row (a page of rows per query, so no promise per row matters here).
     scan: async (runId: string, query: ResultQuery, onRow: (row: ResultRow) => void) => {
       for await (const row of this.listResults(runId, query)) onRow(row);
+    },
+    // The same keyset pages over the outcome columns only.
+    scanOutcomes: async (runId: string, onRow: (row: OutcomeRow) => void) => {
+      const text = `SELECT ${[...OUTCOME_COLUMNS, 'r.seq'].join(', ')} FROM results r WHERE r.run_id = $1 AND r.seq > $2 ORDER BY r.seq LIMIT ${PAGE}`;
+      const seqAt = OUTCOME_COLUMNS.length;
+      let after: unknown = 0;
+      for (;;) {
+        let page: unknown[][];
+        try {
+          await this.ready;
+          page = (await this.pool.query<unknown[]>({ name: 'evalspec_scan_outcomes', text, values: [runId, after], rowMode: 'array' })).rows;
+        } catch (error) {
+          throw pgFailure(error, this.url);
+        }
+        for (const row of page) onRow(outcomeFromRaw(row));
+        if (page.length < PAGE) return;
+        after = page[page.length - 1][seqAt];
+      }
     },
     aggregate: async (runId: string) => (await this.db.query(aggregateSql(POSTGRES_SQL), [runId])).rows.map(aggregateFromRow),
     count: async (runId: string) => countFromRow((await this.db.query(countSql(POSTGRES_SQL), [runId])).rows[0]),

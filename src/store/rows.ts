@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Transcript } from '../score/index.js';
 import type { SqlDialect } from './sql-dialect.js';
-import type { CalibrationRecord, CaseRow, LabelRow, RunLease, RunRecord, RunStatus, ResultRow, VariantAggregate } from './types.js';
+import type { CalibrationRecord, CaseRow, LabelRow, OutcomeRow, RunLease, RunRecord, RunStatus, ResultRow, VariantAggregate } from './types.js';
 
 export type Row = Record<string, unknown>;
 
@@ -65,6 +65,22 @@ export const RESULT_COLUMNS = [
  */
 const SLIM_DROPPED = new Set(['r.run_id', 'r.output', 'm.messages_json', 'r.transcript_json']);
 export const SLIM_COLUMNS = RESULT_COLUMNS.map((c) => (SLIM_DROPPED.has(c) ? `NULL AS ${c.slice(2)}` : c));
+
+/** The columns of an OutcomeRow, in outcomeFromRaw's order. */
+export const OUTCOME_COLUMNS = ['r.case_id', 'r.variant_id', 'r.repeat_index', 'r.pass', 'r.score', 'r.error_class', 'r.checks_json'];
+
+/** An OutcomeRow from a raw row of OUTCOME_COLUMNS (read as resultFromRaw reads the same columns). */
+export function outcomeFromRaw(a: unknown[]): OutcomeRow {
+  return {
+    caseId: a[0] as string,
+    variantId: a[1] as string,
+    repeat: Number(a[2]),
+    pass: bool(a[3]),
+    score: num(a[4]),
+    errorClass: (a[5] as string) ?? null,
+    checks: JSON.parse((a[6] as string) ?? '[]'),
+  };
+}
 
 /** The full columns without the transcript (ResultQuery.omitTranscript): its JSON is neither read nor parsed. */
 export const NO_TRANSCRIPT_COLUMNS = RESULT_COLUMNS.map((c) => (c === 'r.transcript_json' ? 'NULL AS transcript_json' : c));

@@ -13,10 +13,12 @@ import { resultPageFromRaw, resultPageSql } from './result-pages.js';
 import { caseTallyFromRaw, caseTallySql } from './run-figures.js';
 import { registerRunFigureFold, sqliteRunFigures } from './sqlite-run-figures.js';
 import { pairedTallyFromRaw, pairedTallySql } from './compare-tallies.js';
-import type { CaseTally, PairedSides, PairedTally, ResultPageQuery, RunFigureRows } from './types.js';
+import type { CaseTally, OutcomeRow, PairedSides, PairedTally, ResultPageQuery, RunFigureRows } from './types.js';
 import {
   RESULT_COLUMNS,
   SLIM_COLUMNS,
+  OUTCOME_COLUMNS,
+  outcomeFromRaw,
   NO_TRANSCRIPT_COLUMNS,
   aggregateFromRow,
   aggregateSql,
@@ -35,6 +37,22 @@ import type { AppliedMigration, Store, RunRecord, RunStatus, CaseRow, ResultRow,
 
 /** Rows handed to a results.scan callback between two turns of the event loop. */
 const SCAN_CHUNK = 10_000;
+
+/** Raw rows handed to `visit` a chunk at a time, with a turn of the event loop between chunks (a server stays responsive). */
+async function scanChunks(rows: IterableIterator<unknown[]>, visit: (raw: unknown[]) => void): Promise<void> {
+  try {
+    for (;;) {
+      for (let k = 0; k < SCAN_CHUNK; k++) {
+        const n = rows.next();
+        if (n.done) return;
+        visit(n.value);
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    rows.return?.();
+  }
+}
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
@@ -272,21 +290,12 @@ export class SqliteStore implements Store {
       };
       return iterator;
     },
-    scan: async (runId: string, query: ResultQuery, onRow: (row: ResultRow) => void) => {
-      const rows = this.resultRows(runId, query);
-      try {
-        for (;;) {
-          // A chunk of rows synchronously, then a turn of the event loop (a server stays responsive).
-          for (let k = 0; k < SCAN_CHUNK; k++) {
-            const n = rows.next();
-            if (n.done) return;
-            onRow(resultFromRaw(n.value, runId));
-          }
-          await new Promise((resolve) => setImmediate(resolve));
-        }
-      } finally {
-        rows.return?.();
-      }
+    scan: async (runId: string, query: ResultQuery, onRow: (row: ResultRow) => void) =>
+      scanChunks(this.resultRows(runId, query), (raw) => onRow(resultFromRaw(raw, runId))),
+    scanOutcomes: async (runId: string, onRow: (row: OutcomeRow) => void) => {
+      // A statement of its own: a diff may scan while another listing of the connection is open.
+      const statement = this.db.prepare(`SELECT ${OUTCOME_COLUMNS.join(', ')} FROM results r WHERE r.run_id = ? ORDER BY r.rowid`).raw(true);
+      return scanChunks(statement.iterate(runId) as IterableIterator<unknown[]>, (raw) => onRow(outcomeFromRaw(raw)));
     },
     aggregate: async (runId: string) => (this.stmts.aggregate.all(runId) as Row[]).map(aggregateFromRow),
     count: async (runId: string) => countFromRow(this.stmts.count.get(runId) as Row),

@@ -160,6 +160,9 @@ export interface VariantAggregate extends ResultCounts {
   costUsd: number | null;
 }
 
+/** A result as per-case outcomes read it (analysis/case-outcomes.ts): no costs, times or texts. */
+export type OutcomeRow = Pick<ResultRow, 'caseId' | 'variantId' | 'repeat' | 'pass' | 'score' | 'errorClass' | 'checks'>;
+
 export interface ResultQuery {
   variantId?: string;
   caseId?: string;
@@ -415,6 +418,11 @@ export interface Store {
      * the fast path for one-pass statistics over a million results (no promise per row). Resolves when done.
      */
     scan(runId: string, query: ResultQuery, onRow: (row: ResultRow) => void): Promise<void>;
+    /**
+     * scan with only what per-case outcomes need (OutcomeRow): 7 of the slim scan's 16 columns, ~40% less time
+     * per row on SQLite at a million results (issue #22).
+     */
+    scanOutcomes(runId: string, onRow: (row: OutcomeRow) => void): Promise<void>;
     aggregate(runId: string): Promise<VariantAggregate[]>;
     /** How many results a run has stored, and how many of them are errors (no grouping: cheap at a million). */
     count(runId: string): Promise<{ results: number; errors: number }>;
