@@ -49,9 +49,9 @@ export async function latestComparableRun(store: Store, suiteName: string): Prom
 
 /**
  * Both runs' per-case tables with content keys aligned with their cases (DiffSide.hashes): an after case's key is
- * its index, a before case's is the index of the after case with its id when their content hashes are equal, else
- * -1 − its own index (equal to no key). The 64-character hashes themselves are held only while the before run's
- * cases are read: two arrays of 500,000 of them were ~40 MB through both scans (issue #22).
+ * its index, a before case's the index of the after case with its id when their content hashes are equal, −2 − that
+ * index when they differ, −1 when the id is not in the after run. The 64-character hashes themselves are held only
+ * while the before run's cases are read: two arrays of 500,000 of them were ~40 MB through both scans (issue #22).
  */
 async function loadSides(store: Store, before: RunRecord, after: RunRecord): Promise<[DiffSide, DiffSide]> {
   let hashesAfter: string[] = [];
@@ -61,7 +61,7 @@ async function loadSides(store: Store, before: RunRecord, after: RunRecord): Pro
   const outcomesBefore = await loadCaseOutcomes(store, before, {
     onCase: (c) => {
       const i = indexAfter!.get(c.caseId);
-      keysBefore.push(i !== undefined && hashesAfter[i] === c.contentHash ? i : -1 - keysBefore.length);
+      keysBefore.push(i === undefined ? -1 : hashesAfter[i] === c.contentHash ? i : -2 - i);
     },
     sharedCase: (id) => {
       const i = indexAfter!.get(id);

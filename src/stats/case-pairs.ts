@@ -33,17 +33,34 @@ export class CasePairs implements Iterable<readonly [number, number]> {
     return new CasePairs(before.subarray(0, n), after.subarray(0, n));
   }
 
-  /** The pairs at these positions, in that order. */
-  at(positions: ArrayLike<number>): CasePairs {
-    const out = new CasePairs(new Int32Array(positions.length), new Int32Array(positions.length));
-    for (let j = 0; j < positions.length; j++) {
-      out.before[j] = this.before[positions[j]];
-      out.after[j] = this.after[positions[j]];
+  /**
+   * The pairs at these positions that pass `test`, in that order: at(positions).filter(test) in one pass, written
+   * into `room` (grown when too small, and returned views into it: valid until its next use) so that a diff's
+   * segments, one scope per tag, metric and variant, make no arrays (issue #22).
+   */
+  atWhere(positions: ArrayLike<number>, test: (ia: number, ib: number) => boolean, room: PairRoom): CasePairs {
+    if (room.before.length < positions.length) {
+      room.before = new Int32Array(positions.length);
+      room.after = new Int32Array(positions.length);
     }
-    return out;
+    let n = 0;
+    for (let j = 0; j < positions.length; j++) {
+      const ia = this.before[positions[j]];
+      const ib = this.after[positions[j]];
+      if (!test(ia, ib)) continue;
+      room.before[n] = ia;
+      room.after[n++] = ib;
+    }
+    return new CasePairs(room.before.subarray(0, n), room.after.subarray(0, n));
   }
 
   *[Symbol.iterator](): Iterator<readonly [number, number]> {
     for (let k = 0; k < this.length; k++) yield [this.before[k], this.after[k]];
   }
+}
+
+/** Reusable columns for CasePairs.atWhere. */
+export interface PairRoom {
+  before: Int32Array;
+  after: Int32Array;
 }

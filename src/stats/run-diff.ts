@@ -30,8 +30,10 @@ export interface DiffSide {
   /**
    * Case content hashes from the store's cases table: by case id, or aligned with outcomes.cases (a slot per case
    * instead of a map entry per case, for a run of a million results; undefined for a case not stored with the run).
-   * Or content keys aligned with outcomes.cases: numbers equal exactly when the same-id cases' hashes are
-   * (analysis/diff-figures.ts makes them, so a large diff holds no hash strings).
+   * Or content keys aligned with outcomes.cases (analysis/diff-figures.ts makes them, so a large diff holds no hash
+   * strings): an after case's key is its index; a before case's is the index of the after case with its id and the
+   * same content (≥ 0), −2 − that index when the content differs, −1 when its id is not in the after run. Equal
+   * numbers mean equal content, and matchCases pairs such sides without a map of ids.
    */
   hashes: ReadonlyMap<string, string> | readonly (string | undefined)[] | Int32Array;
 }
@@ -219,6 +221,7 @@ export function sameFigures(a: Pick<MetricChange, 'n' | 'difference' | 'se' | 'p
 
 /** Match the cases of two runs by id and content hash. */
 export function matchCases(before: DiffSide, after: DiffSide): { matching: CaseMatching; pairs: CasePairs } {
+  if (before.hashes instanceof Int32Array && after.hashes instanceof Int32Array) return matchByKeys(before.hashes, before, after);
   // Filled in a loop: `new Map(cases.map(...))` made an [id, index] array per case first (~30 MB at 500,000).
   const indexBefore = new Map<string, number>();
   before.outcomes.cases.forEach((c, i) => indexBefore.set(c.id, i));
@@ -249,6 +252,34 @@ export function matchCases(before: DiffSide, after: DiffSide): { matching: CaseM
     pairs.after[k++] = ib;
   }
   const removed = before.outcomes.cases.filter((_, i) => inAfter[i] === 0).map((c) => c.id);
+  return { matching: { unchanged: pairs.length, changed, added, removed }, pairs };
+}
+
+/** matchCases over content keys (DiffSide.hashes): the before keys name each case's partner, so no map of ids is built. */
+function matchByKeys(keys: Int32Array, before: DiffSide, after: DiffSide): { matching: CaseMatching; pairs: CasePairs } {
+  const casesAfter = after.outcomes.cases;
+  const partner = new Int32Array(casesAfter.length).fill(-1);
+  const changedAt = new Uint8Array(casesAfter.length);
+  const removed: string[] = [];
+  let compared = 0;
+  before.outcomes.cases.forEach((c, ia) => {
+    const k = keys[ia];
+    if (k >= 0) {
+      partner[k] = ia;
+      compared++;
+    } else if (k <= -2) changedAt[-2 - k] = 1;
+    else removed.push(c.id);
+  });
+  const changed: string[] = [];
+  const added: string[] = [];
+  const pairs = new CasePairs(new Int32Array(compared), new Int32Array(compared));
+  for (let ib = 0, k = 0; ib < casesAfter.length; ib++) {
+    if (partner[ib] >= 0) {
+      pairs.before[k] = partner[ib];
+      pairs.after[k++] = ib;
+    } else if (changedAt[ib]) changed.push(casesAfter[ib].id);
+    else added.push(casesAfter[ib].id);
+  }
   return { matching: { unchanged: pairs.length, changed, added, removed }, pairs };
 }
 
@@ -283,6 +314,8 @@ export function diffRuns(before: DiffSide, after: DiffSide, options: DiffOptions
   );
   const tags = ranked.slice(0, maxSegments).sort();
   const scratch = new PairScratch();
+  // One segment's pairs at a time (metricChange keeps nothing of them).
+  const room = { before: new Int32Array(0), after: new Int32Array(0) };
 
   const perVariant: VariantDiff[] = compared.map((id) => {
     const vb = before.outcomes.variants.find((v) => v.id === id)!.outcomes;
@@ -301,7 +334,7 @@ export function diffRuns(before: DiffSide, after: DiffSide, options: DiffOptions
     for (const metric of ['pass_rate', ...drill]) {
       const raw = tags
         .map((tag) => {
-          const scope = pairs.at(byTag.get(tag)!).filter((ia, ib) => (vb.at(ia)?.results ?? 0) > 0 && (va.at(ib)?.results ?? 0) > 0);
+          const scope = pairs.atWhere(byTag.get(tag)!, (ia, ib) => (vb.at(ia)?.results ?? 0) > 0 && (va.at(ib)?.results ?? 0) > 0, room);
           return { tag, ...metricChange(metric, vb, va, scope, cases, level, scratch) };
         })
         .filter((x) => x.n > 0);

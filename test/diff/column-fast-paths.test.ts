@@ -52,8 +52,9 @@ describe('diff with content hashes aligned with the cases', () => {
     expect(matchCases(...asMap)).toEqual({ matching, pairs });
   });
 
-  it('matches the same with content keys (an after case its index, a before case its same-content partner’s)', () => {
-    // c0: no partner; c1: after 0, same content; c2: changed (a key of its own); c3: after 2 (no hash on either side: equal).
+  it('matches the same with content keys (an after case its index, a before case its partner’s, encoded)', () => {
+    // c0: not in the after run (−1); c1: after 0, same content; c2: after 1, content changed (−2 − 1);
+    // c3: after 2 (no hash on either side: equal).
     const asKeys: [DiffSide, DiffSide] = [
       { outcomes: before, hashes: Int32Array.from([-1, 0, -3, 2]) },
       { outcomes: after, hashes: Int32Array.from([0, 1, 2, 3]) },
