@@ -92,8 +92,8 @@ export async function diffFigures(
   const diff = diffRuns(...sides, options);
   const perVariant: VariantDiffFigures[] = [];
   for (const v of diff.perVariant) {
-    const all = [...v.flips.fixed, ...v.flips.broken, ...v.flips.stillFailing];
-    const wanted = options.outputsFor ? shownFlipIds(v.flips, options.outputsFor) : new Set(all.map((f) => f.caseId));
+    const lists = [v.flips.fixed, v.flips.broken, v.flips.stillFailing];
+    const wanted = options.outputsFor ? shownFlipIds(v.flips, options.outputsFor) : new Set(lists.flatMap((list) => list.map((f) => f.caseId)));
     const fetch = options.outputs !== false;
     const ob = fetch ? await outputsOf(store, before.id, v.variant, wanted) : new Map<string, OutputSample[]>();
     const oa = fetch ? await outputsOf(store, after.id, v.variant, wanted) : new Map<string, OutputSample[]>();
@@ -106,10 +106,9 @@ export async function diffFigures(
         representativeSample(outputs[side], sidePasses(f, side), side === 'after' ? f.newCriticalFailures : [])?.repeat ?? null;
       return Object.assign(f, { outputs, shown: { before: shown('before'), after: shown('after') } });
     };
-    perVariant.push({
-      ...v,
-      flips: { fixed: v.flips.fixed.map(withOutputs), broken: v.flips.broken.map(withOutputs), stillFailing: v.flips.stillFailing.map(withOutputs) },
-    });
+    // In place: the lists hold the same flips, now with their outputs (no copy of lists of a large run's flips).
+    for (const list of lists) for (const f of list) withOutputs(f);
+    perVariant.push({ ...v, flips: v.flips as VariantDiffFigures['flips'] });
   }
   // The sides' per-case tables too: the safety section (safety-figures.ts) pairs the attacks from them.
   return { diff, perVariant, sides };

@@ -77,9 +77,22 @@ export function sidePasses(flip: Pick<CaseFlip, 'kind'>, side: 'before' | 'after
   return side === 'before' ? flip.kind === 'broken' : flip.kind === 'fixed';
 }
 
-/** Flips that newly fail a critical check first (stable otherwise), so a limited listing never hides them. */
-export function criticalFirst<T extends Pick<CaseFlip, 'newCriticalFailures'>>(flips: readonly T[]): T[] {
-  return [...flips].sort((x, y) => Number(y.newCriticalFailures.length > 0) - Number(x.newCriticalFailures.length > 0));
+/**
+ * The first `limit` flips of the lists taken in order, those that newly fail a critical check first (in order
+ * otherwise), so a limited listing never hides them: what a stable sort on "critical" of the lists joined gives,
+ * in one pass that stops at the limit, with no copy or sort of a large run's hundreds of thousands of flips.
+ */
+export function criticalFirst<T extends Pick<CaseFlip, 'newCriticalFailures'>>(lists: readonly (readonly T[])[], limit = Infinity): T[] {
+  const out: T[] = [];
+  for (const critical of [true, false]) {
+    for (const list of lists) {
+      for (const f of list) {
+        if (out.length >= limit) return out;
+        if (f.newCriticalFailures.length > 0 === critical) out.push(f);
+      }
+    }
+  }
+  return out;
 }
 
 /** Flipped cases of a variant that newly fail a critical check. */
@@ -97,7 +110,7 @@ export function shownFlipIds(
   shown: { perKind: number; overall: number },
 ): Set<string> {
   const ids = new Set<string>();
-  for (const group of [flips.fixed, flips.broken, flips.stillFailing]) for (const f of criticalFirst(group).slice(0, shown.perKind)) ids.add(f.caseId);
-  for (const f of criticalFirst([...flips.broken, ...flips.fixed, ...flips.stillFailing]).slice(0, shown.overall)) ids.add(f.caseId);
+  for (const group of [flips.fixed, flips.broken, flips.stillFailing]) for (const f of criticalFirst([group], shown.perKind)) ids.add(f.caseId);
+  for (const f of criticalFirst([flips.broken, flips.fixed, flips.stillFailing], shown.overall)) ids.add(f.caseId);
   return ids;
 }

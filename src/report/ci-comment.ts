@@ -235,7 +235,7 @@ export function renderCiComment(input: CiInput, options: CiCommentOptions = {}):
     for (const f of critical) if (f.kind === 'still-failing') flips.push(f);
     const { fixed, broken, stillFailing } = diff.summary;
     if (flips.length) {
-      const shown = criticalFirst(flips).slice(0, maxFlips);
+      const shown = criticalFirst([flips], maxFlips);
       out.push('', `<details><summary>Flipped cases: ${broken} broken, ${fixed} fixed (${stillFailing} still failing)</summary>`, '');
       out.push(...markdownFlipTable(shown, 120).map((l) => l.replace('| before |', `| before (${label}) |`).replace('| after |', '| this run |')));
       if (flips.length > shown.length) out.push('', `${flips.length - shown.length} more flipped cases in the JSON report.`);

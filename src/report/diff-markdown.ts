@@ -59,7 +59,7 @@ export function renderDiffMarkdown(report: DiffReport, options: { flips?: number
       out.push('', '</details>');
     }
     const f = v.flips;
-    const flips = criticalFirst([...f.broken, ...f.fixed, ...f.stillFailing]).slice(0, maxFlips);
+    const flips = criticalFirst([f.broken, f.fixed, f.stillFailing], maxFlips);
     const critical = criticalFlips(v);
     if (critical.length) {
       const list = critical.slice(0, 20).map((x) => `${markdownCode(x.caseId, 60)} (${md(x.newCriticalFailures.join(', '), 100)})`);

@@ -332,7 +332,7 @@ export function renderDiffText(report: DiffReport, options: DiffTextOptions = {}
       `  flipped cases${report.after.repeatReduce === 'mean' ? '' : ` (by ${report.after.repeatReduce})`}: ${f.fixed.length} fixed, ${f.broken.length} broken, ${f.stillFailing.length} still failing${critical ? `; ⛔ ${critical} newly fail${critical === 1 ? 's' : ''} a critical check` : ''}`,
     );
     for (const group of [f.broken, f.fixed, f.stillFailing]) {
-      for (const flip of criticalFirst(group).slice(0, maxFlips)) {
+      for (const flip of criticalFirst([group], maxFlips)) {
         const b = shownOutput(flip, 'before');
         const a = shownOutput(flip, 'after');
         const tags = flip.tags.length ? ` [${t(flip.tags.join(', '), 60)}]` : '';
