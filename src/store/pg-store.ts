@@ -264,20 +264,7 @@ export class PgStore implements Store {
     // The same keyset pages over the outcome columns only.
     scanOutcomes: async (runId: string, onRow: (row: OutcomeRow) => void) => {
       const text = `SELECT ${[...OUTCOME_COLUMNS, 'r.seq'].join(', ')} FROM results r WHERE r.run_id = $1 AND r.seq > $2 ORDER BY r.seq LIMIT ${PAGE}`;
-      const seqAt = OUTCOME_COLUMNS.length;
-      let after: unknown = 0;
-      for (;;) {
-        let page: unknown[][];
-        try {
-          await this.ready;
-          page = (await this.pool.query<unknown[]>({ name: 'evalspec_scan_outcomes', text, values: [runId, after], rowMode: 'array' })).rows;
-        } catch (error) {
-          throw pgFailure(error, this.url);
-        }
-        for (const row of page) onRow(outcomeFromRaw(row));
-        if (page.length < PAGE) return;
-        after = page[page.length - 1][seqAt];
-      }
+      for await (const page of this.keysetPages('evalspec_scan_outcomes', text, runId)) for (const row of page) onRow(outcomeFromRaw(row));
     },
     aggregate: async (runId: string) => (await this.db.query(aggregateSql(POSTGRES_SQL), [runId])).rows.map(aggregateFromRow),
     count: async (runId: string) => countFromRow((await this.db.query(countSql(POSTGRES_SQL), [runId])).rows[0]),
@@ -400,27 +387,37 @@ export class PgStore implements Store {
     }
   }
 
-  /** A run's cases without their variables, in keyset pages of write order (as listResults). */
-  private async *listCaseKeys(runId: string): AsyncGenerator<CaseKey> {
-    const text = `SELECT case_id, content_hash, tags_json, cluster, seq FROM cases WHERE run_id = $1 AND seq > $2 ORDER BY seq LIMIT ${PAGE}`;
-    // Equal tag lists are parsed once (a run's cases share a handful of segment tags).
-    const tagLists = new Map<string, string[]>();
+  /**
+   * The pages of a run's keyset query in write order (`$1` the run, `$2` the last seq seen, the seq the rows' last
+   * column), PAGE rows at a time: memory stays flat and no cursor is held.
+   */
+  private async *keysetPages(name: string, text: string, runId: string): AsyncGenerator<unknown[][]> {
     let after: unknown = 0;
     for (;;) {
       let page: unknown[][];
       try {
         await this.ready;
-        page = (await this.pool.query<unknown[]>({ name: 'evalspec_case_keys', text, values: [runId, after], rowMode: 'array' })).rows;
+        page = (await this.pool.query<unknown[]>({ name, text, values: [runId, after], rowMode: 'array' })).rows;
       } catch (error) {
         throw pgFailure(error, this.url);
       }
+      yield page;
+      if (page.length < PAGE) return;
+      after = page[page.length - 1].at(-1);
+    }
+  }
+
+  /** A run's cases without their variables, in keyset pages of write order (as listResults). */
+  private async *listCaseKeys(runId: string): AsyncGenerator<CaseKey> {
+    const text = `SELECT case_id, content_hash, tags_json, cluster, seq FROM cases WHERE run_id = $1 AND seq > $2 ORDER BY seq LIMIT ${PAGE}`;
+    // Equal tag lists are parsed once (a run's cases share a handful of segment tags).
+    const tagLists = new Map<string, string[]>();
+    for await (const page of this.keysetPages('evalspec_case_keys', text, runId)) {
       for (const [caseId, contentHash, json, cluster] of page) {
         let tags = tagLists.get(json as string);
         if (!tags) tagLists.set(json as string, (tags = JSON.parse(json as string) as string[]));
         yield { caseId: caseId as string, contentHash: contentHash as string, tags, cluster: (cluster as string | null) ?? null };
       }
-      if (page.length < PAGE) return;
-      after = page[page.length - 1][4];
     }
   }
 
