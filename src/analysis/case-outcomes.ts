@@ -130,8 +130,8 @@ export async function loadCaseTable(
   const perResult = new ResultChecks();
   // A row's case index (a result of a case not stored with the run gets a slot of its own); undefined for a variant
   // not in the run.
-  const caseOf = (r: OutcomeRow): number | undefined => {
-    if (!variantIndex.has(r.variantId)) return undefined;
+  const caseOf = (r: OutcomeRow, v: number | undefined): number | undefined => {
+    if (v === undefined) return undefined;
     let c = caseIndex.get(r.caseId);
     if (c === undefined) {
       c = cases.length;
@@ -140,9 +140,9 @@ export async function loadCaseTable(
     }
     return c;
   };
-  const fold = (r: OutcomeRow, c: number | undefined): void => {
-    if (c === undefined) return;
-    const t = columns[variantIndex.get(r.variantId)!];
+  const fold = (r: OutcomeRow, v: number | undefined, c: number | undefined): void => {
+    if (v === undefined || c === undefined) return;
+    const t = columns[v];
     if (r.repeat >= run.repeat) t.widen();
     t.ensure(c);
     t.results[c]++;
@@ -172,11 +172,17 @@ export async function loadCaseTable(
   // The other figures of the pass need the slim rows; the table alone reads the outcome columns only (diff, history).
   if (onRow) {
     await store.results.scan(run.id, { slim: true }, (r) => {
-      const c = caseOf(r);
+      const v = variantIndex.get(r.variantId);
+      const c = caseOf(r, v);
       onRow(r, c);
-      fold(r, c);
+      fold(r, v, c);
     });
-  } else await store.results.scanOutcomes(run.id, (r) => fold(r, caseOf(r)));
+  } else {
+    await store.results.scanOutcomes(run.id, (r) => {
+      const v = variantIndex.get(r.variantId);
+      fold(r, v, caseOf(r, v));
+    });
+  }
   const reducer = runRepeatReducer(run);
   const outcomes: RunOutcomes = {
     repeat: run.repeat,

@@ -33,7 +33,8 @@ export class SelectionColumns {
   size = 0;
   /** The pass value of each case under a reducer other than the mean (see seal). */
   pass = new Float64Array(0);
-  passIsMean = true;
+  /** The suite's repeat reducer, set by seal. */
+  reducer: RepeatReducer | undefined;
   /** Streamed calls (issue #20): their times to first token and decode times. */
   readonly streamed = new StreamingTally();
   /** Latencies of the variant, flat while scanning (with their case), grouped by case once sealed. */
@@ -106,9 +107,9 @@ export class SelectionColumns {
    */
   seal(reducer: RepeatReducer): void {
     const cases = this.results.length;
-    this.passIsMean = reducer.name === 'mean';
-    this.pass = new Float64Array(this.passIsMean ? 0 : cases);
-    if (!this.passIsMean) {
+    this.reducer = reducer;
+    this.pass = new Float64Array(reducer.name === 'mean' ? 0 : cases);
+    if (reducer.name !== 'mean') {
       for (let k = 0; k < this.size; k++) {
         const c = this.order[k];
         this.pass[c] = reducedPassValue(reducer, this.results[c], this.passed[c]);
@@ -149,9 +150,8 @@ class ColumnCaseOutcome implements CaseOutcome {
   ) {}
   get pass(): number {
     const t = this.t;
-    // reducedPassValue's mean, from the counts (the same division).
-    if (t.passIsMean) return t.results[this.c] === 0 ? 0 : t.passed[this.c] / t.results[this.c];
-    return t.pass[this.c];
+    // The mean's value is one division of the counts, made when read (seal stores the others).
+    return t.reducer?.name === 'mean' ? reducedPassValue(t.reducer, t.results[this.c], t.passed[this.c]) : t.pass[this.c];
   }
   get answered(): boolean {
     return this.t.answered[this.c] > 0;

@@ -18,6 +18,7 @@ import { consistency } from './repeats.js';
 import { pairedBootstrap } from './paired-difference.js';
 import { comparePaired, pairedWithInterval } from './paired-comparison.js';
 import { holmAdjust } from './multiple-comparisons.js';
+import { ScratchColumns } from './scratch.js';
 import { segmentWarning } from './segment-size.js';
 import { positionsByTag } from './tag-index.js';
 import { caseFailure, caseValue, clusterKey, hasClusters, passRateFigure, type CaseInfo, type RunOutcomes, type VariantOutcomes } from './outcomes.js';
@@ -69,31 +70,6 @@ function clusterIdsOf(cases: readonly CaseInfo[], indices: Indices, clustered: b
 
 const CRITICAL = { severity: 'critical' } as const;
 
-/**
- * Per-case working columns of one analysis, reused by every variant, comparison and segment (each use is over
- * before the next begins, and no figure keeps one; the uses are x, y and cases, shared by variantFigures and
- * pairedValues, which never run inside each other): at 500,000 cases every call made 6–10 MB of typed arrays,
- * and garbage typed arrays wait for V8's external-memory limit (~64 MB) before they are collected, so they
- * added up at the peak of `show` (issue #22).
- */
-class Scratch {
-  private readonly floats = new Map<string, Float64Array>();
-  private readonly ints = new Map<string, Int32Array>();
-
-  /** A Float64Array of at least n slots for `use`, reused by later calls for the same use. */
-  float(use: string, n: number): Float64Array {
-    let column = this.floats.get(use);
-    if (!column || column.length < n) this.floats.set(use, (column = new Float64Array(n)));
-    return column;
-  }
-
-  int(use: string, n: number): Int32Array {
-    let column = this.ints.get(use);
-    if (!column || column.length < n) this.ints.set(use, (column = new Int32Array(n)));
-    return column;
-  }
-}
-
 /** How many indices satisfy `test`, without an array of them (at 500,000 cases each would be megabytes). */
 function countWhere(indices: Indices, test: (i: number) => boolean): number {
   let n = 0;
@@ -107,7 +83,7 @@ function variantFigures(
   indices: Indices,
   clustered: boolean,
   level: number,
-  scratch: Scratch,
+  scratch: ScratchColumns,
 ): Omit<VariantFigures, 'id' | 'consistency'> {
   // One pass, each outcome read once (a column-backed list makes it on access): per-case pass values in case
   // order, the score summed in that order (as a reduce over the scores would), the counts.
@@ -173,7 +149,7 @@ interface PairedVectors {
  * The cases both variants have a value of `metric` for, with the two values (each outcome read once), in the
  * scratch columns: valid until the next pairedValues or variantFigures call (lengths stay right: they are views).
  */
-function pairedValues(base: VariantOutcomes, other: VariantOutcomes, indices: Indices, metric: string, scratch: Scratch): PairedVectors {
+function pairedValues(base: VariantOutcomes, other: VariantOutcomes, indices: Indices, metric: string, scratch: ScratchColumns): PairedVectors {
   const both = scratch.int('cases', indices.length);
   const a = scratch.float('x', indices.length);
   const b = scratch.float('y', indices.length);
@@ -200,7 +176,7 @@ function compare(
   indices: Indices,
   clustered: boolean,
   options: Required<Pick<AnalysisOptions, 'level' | 'seed' | 'resamples'>>,
-  scratch: Scratch,
+  scratch: ScratchColumns,
 ): Omit<Comparison, 'pValueHolm' | 'mcnemar'> & { mcnemarRaw: { b01: number; b10: number; pValue: number; midPValue: number } | null } {
   const { level } = options;
   const pass = pairedValues(base, other, indices, 'pass_rate', scratch);
@@ -264,7 +240,9 @@ export function analyzeRun(outcomes: RunOutcomes, options: AnalysisOptions = {})
   const maxHalf = options.maxSegmentHalfWidth ?? 0.15;
   const listed = options.flakyCasesListed ?? 20;
   const clustered = hasClusters(outcomes.cases);
-  const scratch = new Scratch();
+  // Per-case working columns shared by every variant, comparison and segment: the uses are x, y and cases, shared
+  // by variantFigures and pairedValues, which never run inside each other.
+  const scratch = new ScratchColumns();
   const all = new Int32Array(outcomes.cases.length);
   for (let i = 0; i < all.length; i++) all[i] = i;
   const baseline = chooseBaseline(outcomes, options);

@@ -14,6 +14,7 @@
 // - Figures only: the sentences (MetricChange.sentence of the diff JSON) are written by report/describe-change.ts.
 import type { Interval } from './interval.js';
 import { holmAdjust } from './multiple-comparisons.js';
+import { ScratchColumns } from './scratch.js';
 import { pairedSegmentWarning, type SegmentSizeWarning } from './segment-size.js';
 import { minimumDetectableDifference } from './power.js';
 import { mcnemarExact } from './mcnemar.js';
@@ -121,27 +122,6 @@ export interface RunDiff {
 }
 
 /**
- * Working columns for metricChange, reused from one metric (and segment, and variant) to the next: a diff of
- * 500,000 pairs made 10 MB of them per metric, and garbage typed arrays wait for V8's external-memory limit
- * (~64 MB) before they are collected, so they all added to the peak (issue #22).
- */
-export class PairScratch {
-  a = new Float64Array(0);
-  b = new Float64Array(0);
-  after = new Int32Array(0);
-
-  /** Columns of at least n slots (grown, never shrunk). */
-  sized(n: number): this {
-    if (this.a.length < n) {
-      this.a = new Float64Array(n);
-      this.b = new Float64Array(n);
-      this.after = new Int32Array(n);
-    }
-    return this;
-  }
-}
-
-/**
  * Paired change of one metric over the given case pairs (before index, after index). `scratch` holds the per-pair
  * values while the change is computed (nothing of it is kept in the result).
  */
@@ -152,10 +132,11 @@ export function metricChange(
   pairs: CasePairs,
   cases: readonly CaseInfo[],
   level: number,
-  scratch: PairScratch = new PairScratch(),
+  scratch: ScratchColumns = new ScratchColumns(),
 ): Omit<MetricChange, 'pValueHolm' | 'significant' | 'direction'> {
-  // One pass, each outcome read once (a column-backed list makes it on access); arrays cut to the pairs used.
-  const full = scratch.sized(pairs.length);
+  // One pass, each outcome read once (a column-backed list makes it on access), into the working columns a, b and
+  // after (a diff shares them across its metrics, segments and variants); cut to the pairs used.
+  const full = { a: scratch.float('a', pairs.length), b: scratch.float('b', pairs.length), after: scratch.int('after', pairs.length) };
   let n = 0;
   let clustered = false;
   for (let k = 0; k < pairs.length; k++) {
@@ -313,7 +294,7 @@ export function diffRuns(before: DiffSide, after: DiffSide, options: DiffOptions
     (x, y) => Number(y.startsWith('segment:')) - Number(x.startsWith('segment:')) || byTag.get(y)!.length - byTag.get(x)!.length || (x < y ? -1 : 1),
   );
   const tags = ranked.slice(0, maxSegments).sort();
-  const scratch = new PairScratch();
+  const scratch = new ScratchColumns();
   // One segment's pairs at a time (metricChange keeps nothing of them).
   const room = { before: new Int32Array(0), after: new Int32Array(0) };
 
