@@ -300,7 +300,7 @@ export async function runSuite(suitePath: string | undefined, options: RunSuiteO
       return { outcome, reporters };
     };
     const { outcome, reporters } = await execute();
-    const report = await buildRunReport(store, outcome.runId);
+    const report = await buildRunReport(store, outcome.runId, undefined, { keepFold: true });
     report.warnings = [...new Set([...report.warnings, ...outcome.warnings])];
     // The stored figures (every process of the run); this invocation's when they could not be stored.
     if (!report.rateLimits && outcome.rateLimits.length > 0) report.rateLimits = outcome.rateLimits;

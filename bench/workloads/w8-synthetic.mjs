@@ -16,7 +16,7 @@ const BATCH = 2000;
 const variantRecord = (id) => ({ id, label: id, model: `openai:${id}`, providerType: 'openai', modelId: id, prompt: 'v1' });
 
 /** Write one run of `cases` cases × 2 variants; `shift` raises the pass probability (the "after" run). */
-async function writeRun(store, mulberry32, { runId, cases, seed, shift, startedAt }) {
+async function writeRun(store, mulberry32, buildRunReport, { runId, cases, seed, shift, startedAt }) {
   const random = mulberry32(seed);
   await store.runs.create({
     id: runId,
@@ -94,6 +94,9 @@ async function writeRun(store, mulberry32, { runId, cases, seed, shift, startedA
   }
   if (rows.length) await store.results.putMany(rows);
   await store.runs.setStatus(runId, 'completed', new Date(Date.parse(startedAt) + cases).toISOString());
+  // What a run does when it ends: its report, keeping the fold of its results with it (report/report-fold.ts).
+  // W8_SCAN=1 leaves it out: the runs then read back as runs stored before folds were kept (a scan of the rows).
+  if (buildRunReport) await buildRunReport(store, runId, undefined, { keepFold: true });
 }
 
 /** Write the two runs into `db` (a fresh file); returns their ids [before, after]. */
@@ -101,11 +104,13 @@ export async function writeSyntheticW8(repo, db, cases) {
   const { openStore } = await import(pathToFileURL(path.join(repo, 'dist/store/index.js')).href);
   // The project's own seeded generator (stats/random.ts).
   const { mulberry32 } = await import(pathToFileURL(path.join(repo, 'dist/stats/index.js')).href);
+  const { buildRunReport } = await import(pathToFileURL(path.join(repo, 'dist/report/index.js')).href);
+  const keep = process.env.W8_SCAN === '1' ? undefined : buildRunReport;
   const store = openStore(db);
   const ids = ['w8-synthetic-1', 'w8-synthetic-2'];
   try {
-    await writeRun(store, mulberry32, { runId: ids[0], cases, seed: 1, shift: 0, startedAt: '2026-12-01T09:00:00.000Z' });
-    await writeRun(store, mulberry32, { runId: ids[1], cases, seed: 2, shift: 0.03, startedAt: '2026-12-02T09:00:00.000Z' });
+    await writeRun(store, mulberry32, keep, { runId: ids[0], cases, seed: 1, shift: 0, startedAt: '2026-12-01T09:00:00.000Z' });
+    await writeRun(store, mulberry32, keep, { runId: ids[1], cases, seed: 2, shift: 0.03, startedAt: '2026-12-02T09:00:00.000Z' });
   } finally {
     await store.close();
   }

@@ -6,6 +6,8 @@ import type { Store, RunRecord, ResultRow, CaseKey, OutcomeRow } from '../store/
 import type { CaseInfo, RunOutcomes } from '../stats/index.js';
 import { reducedPassValue, runRepeatReducer } from './repeat-reduction.js';
 import { ColumnOutcomeList, VariantColumns } from './case-columns.js';
+import { keepFold, readFold } from './stored-fold.js';
+import type { SnapshotClass } from '../fold-snapshot.js';
 
 /** The suite's default checks as stored with the run: metric defaults to the type, severity to normal. */
 function defaultChecks(run: RunRecord): RunOutcomes['defaultChecks'] {
@@ -34,7 +36,20 @@ export interface CaseOutcomeScanOptions {
    * tables of a diff then share their case records and ids (~36 MB at 500,000 cases). Case records are never modified.
    */
   sharedCase?: (caseId: string) => CaseInfo | undefined;
+  /**
+   * The run's foldKey (stored-fold.ts) as it stood before the rows are read. With `keep`, the table is scanned and
+   * kept under it; without, a table kept under it is read instead of the rows when no onRow needs them.
+   */
+  foldKey?: string;
+  keep?: boolean;
 }
+
+/** The per-case table as kept with the run (the 'outcomes' section): its columns, and the cases met only in results. */
+interface OutcomeFold {
+  columns: VariantColumns[];
+  unstoredCases: string[];
+}
+const OUTCOME_FOLD_CLASSES = [{ name: 'VariantColumns', type: VariantColumns }] satisfies SnapshotClass[];
 
 function sameTags(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
@@ -125,8 +140,15 @@ export async function loadCaseTable(
     cases.push(info);
   }
   options.onCases?.(cases.length);
+  const storedCases = cases.length;
+  const onRow = options.onRow;
+  const kept = onRow || options.keep ? undefined : await readFold<OutcomeFold>(store, run, 'outcomes', OUTCOME_FOLD_CLASSES, options.foldKey);
+  for (const id of kept?.unstoredCases ?? []) {
+    caseIndex.set(id, cases.length);
+    cases.push({ id, tags: [], cluster: null });
+  }
   const variantIndex = new Map(run.variants.map((v, i) => [v.id, i]));
-  const columns = run.variants.map(() => new VariantColumns(cases.length, run.repeat));
+  const columns = kept?.columns ?? run.variants.map(() => new VariantColumns(cases.length, run.repeat));
   const perResult = new ResultChecks();
   // A row's case index (a result of a case not stored with the run gets a slot of its own); undefined for a variant
   // not in the run.
@@ -168,9 +190,10 @@ export async function loadCaseTable(
       if (perResult.failed[k]) column.failed[c]++;
     }
   };
-  const onRow = options.onRow;
   // The other figures of the pass need the slim rows; the table alone reads the outcome columns only (diff, history).
-  if (onRow) {
+  if (kept) {
+    // Read from the kept fold: no row to scan.
+  } else if (onRow) {
     await store.results.scan(run.id, { slim: true }, (r) => {
       const v = variantIndex.get(r.variantId);
       const c = caseOf(r, v);
@@ -182,6 +205,11 @@ export async function loadCaseTable(
       const v = variantIndex.get(r.variantId);
       fold(r, v, caseOf(r, v));
     });
+  }
+  // Kept before the reducer's pass values are added (the fold is the counts; any reducer is applied after).
+  if (options.keep && options.foldKey !== undefined) {
+    const fold: OutcomeFold = { columns, unstoredCases: cases.slice(storedCases).map((c) => c.id) };
+    await keepFold(store, run, 'outcomes', options.foldKey, fold, OUTCOME_FOLD_CLASSES);
   }
   const reducer = runRepeatReducer(run);
   const outcomes: RunOutcomes = {

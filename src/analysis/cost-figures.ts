@@ -78,6 +78,11 @@ export interface CostFigures {
 
 /** Totals of one variant's calls, fed one stored result at a time. */
 export class CostTotals {
+  /** Totals kept with their run (stored-fold.ts) given the run's pricing again (a snapshot keeps no functions). */
+  static reprice(totals: CostTotals, pricing: RunPricing): void {
+    Object.assign(totals, { pricing });
+  }
+
   private paid = 0;
   private list = 0;
   private paidUnknown = false;

@@ -47,7 +47,8 @@ export {
   type SpendProjection,
   type SwitchProjection,
 } from './projection.js';
-export { loadSelectionData, pricedModelOf, SelectionAccumulator, type SelectionData } from './selection-data.js';
+export { loadSelectionData, pricedModelOf, SelectionAccumulator, SELECTION_FOLD_CLASSES, type SelectionData, type SelectionFold } from './selection-data.js';
+export { foldKey, keepFold, readFold } from './stored-fold.js';
 export { StreamingTally, streamingFigures, tokensPerSecond, type StreamingFigures } from './selection-figures.js';
 export { buildCostSummary, costSummary, type CostSummary, type VariantCosts } from './cost-summary.js';
 export { criticalFirst, criticalFlips, outputsOf, representativeSample, shownFlipIds, sidePasses, type OutputSample } from './flip-samples.js';

@@ -42,6 +42,7 @@ export class SelectionColumns {
   private latencyCases: Int32Array;
   private latencyCount = 0;
   private latencyStart = new Int32Array(0);
+  private grouped = false;
 
   /** `cases`: the expected number of cases (the columns grow past it when needed); `repeat`: the run's (Counts). */
   constructor(cases = 0, repeat = Infinity) {
@@ -95,6 +96,7 @@ export class SelectionColumns {
   }
 
   addLatency(c: number, ms: number): void {
+    if (this.grouped) throw new Error('a latency added after the scan ended (SelectionColumns.groupLatencies)');
     this.latencyValues = grown(this.latencyValues, this.latencyCount + 1);
     this.latencyCases = grown(this.latencyCases, this.latencyCount + 1);
     this.latencyValues[this.latencyCount] = ms;
@@ -115,6 +117,17 @@ export class SelectionColumns {
         this.pass[c] = reducedPassValue(reducer, this.results[c], this.passed[c]);
       }
     }
+    this.groupLatencies();
+  }
+
+  /**
+   * The latencies grouped by case, once the scan has ended (no latency may be added after). Done before a fold
+   * is kept (analysis/stored-fold.ts), so a reader makes no second copy of them.
+   */
+  groupLatencies(): void {
+    if (this.grouped) return;
+    this.grouped = true;
+    const cases = this.results.length;
     const start = new Int32Array(cases + 1);
     for (let k = 0; k < this.latencyCount; k++) start[this.latencyCases[k] + 1]++;
     for (let c = 0; c < cases; c++) start[c + 1] += start[c];

@@ -13,6 +13,8 @@ import { runRepeatReducer } from './repeat-reduction.js';
 import { SelectionCaseMap, SelectionColumns } from './selection-columns.js';
 import { CaseCodeMap } from './case-code-map.js';
 import { StreamingTally, type StreamingFigures } from './selection-figures.js';
+import { readFold } from './stored-fold.js';
+import type { SnapshotClass } from '../fold-snapshot.js';
 
 export { pricedModelOf } from './cost-figures.js';
 
@@ -46,6 +48,15 @@ export async function loadSelectionData(store: Store, runId: string, options: { 
     index.set(c.caseId, cases.length);
     cases.push({ id: c.caseId, tags: c.tags, cluster: c.cluster });
   }
+  // The run's selection columns as kept when it ended (stored-fold.ts), when they are of its rows as they stand.
+  const kept = await readFold<SelectionFold>(store, run, 'selection', SELECTION_FOLD_CLASSES);
+  if (kept) {
+    for (const id of kept.unstoredCases) {
+      index.set(id, cases.length);
+      cases.push({ id, tags: [], cluster: null });
+    }
+    return SelectionAccumulator.restored(kept.selection, run).finish(cases, options, index);
+  }
   const acc = new SelectionAccumulator(run, cases.length);
   await store.results.scan(runId, { slim: true }, (r) => {
     let c = index.get(r.caseId);
@@ -57,6 +68,12 @@ export async function loadSelectionData(store: Store, runId: string, options: { 
     acc.add(r, c);
   });
   return acc.finish(cases, options, index);
+}
+
+/** The selection columns as kept with the run (the 'selection' section), and the cases met only in results. */
+export interface SelectionFold {
+  selection: SelectionAccumulator;
+  unstoredCases: string[];
 }
 
 type StoredCase = { id: string; tags: readonly string[]; cluster: string | number | null };
@@ -93,6 +110,16 @@ function caseValueMap(
  * variant (selection-columns.ts), so the run report can feed it from its one scan of the store.
  */
 export class SelectionAccumulator {
+  /**
+   * An accumulator kept with its run (stored-fold.ts) given back what its snapshot leaves out: the run and the
+   * pricing made from it (functions, not data).
+   */
+  static restored(kept: SelectionAccumulator, run: RunRecord): SelectionAccumulator {
+    const pricing = runPricing(run);
+    for (const totals of kept.totals.values()) CostTotals.reprice(totals, pricing);
+    return Object.assign(kept, { run, pricing });
+  }
+
   private readonly pricing: RunPricing;
   private readonly totals: Map<string, CostTotals>;
   private columns: Map<string, SelectionColumns>;
@@ -127,6 +154,11 @@ export class SelectionAccumulator {
   /** A variant's paid and list cost totals so far (cost-figures.ts), undefined for a variant not in the run. */
   costFigures(variantId: string): CostFigures | undefined {
     return this.totals.get(variantId)?.figures();
+  }
+
+  /** The scan has ended: no result is added after (the latency columns are grouped by case, see SelectionColumns). */
+  endScan(): void {
+    for (const t of this.columns.values()) t.groupLatencies();
   }
 
   /** Size the columns for this many cases (before the first add). */
@@ -209,3 +241,11 @@ export class SelectionAccumulator {
     };
   }
 }
+
+/** The classes the 'selection' section holds (the run and its pricing are given back by SelectionAccumulator.restored). */
+export const SELECTION_FOLD_CLASSES = [
+  { name: 'SelectionAccumulator', type: SelectionAccumulator, omit: ['run', 'pricing'] },
+  { name: 'CostTotals', type: CostTotals, omit: ['pricing'] },
+  { name: 'SelectionColumns', type: SelectionColumns },
+  { name: 'StreamingTally', type: StreamingTally },
+] satisfies SnapshotClass[];

@@ -1,13 +1,11 @@
 // The run report: per-variant figures computed from the store (never from memory held during the run), in
 // the shape of the JSON contract (formatVersion 1). Every other format renders this object.
-import { AggregateFold, type Store, type RunRecord, type ResultRow } from '../store/index.js';
+import type { Store, RunRecord, ResultRow } from '../store/index.js';
 import { EvalspecError } from '../errors.js';
 import { caseValue, wilsonInterval, meanInterval, quantileOfSorted, type Interval, type RunOutcomes } from '../stats/index.js';
-import { JudgeAccumulator } from './judge-summary.js';
+import { foldRun } from './report-fold.js';
 import {
   costSummary,
-  loadCaseTable,
-  SelectionAccumulator,
   hasNoPriceByNature,
   type RunPricing,
   repeatReduceSummary,
@@ -78,6 +76,8 @@ export interface RunReportOptions {
   analysis?: boolean;
   /** A repeat reducer that replaces the stored one in every figure and bar verdict (`show` / `gate --reduce`). */
   reduce?: string;
+  /** Scan the run's results and keep their fold with the run (report-fold.ts): the end of a run. */
+  keepFold?: boolean;
 }
 
 export async function buildRunReport(store: Store, runRef: string, level = 0.95, options: RunReportOptions = {}): Promise<RunReport> {
@@ -86,21 +86,10 @@ export async function buildRunReport(store: Store, runRef: string, level = 0.95,
   const run = override?.run ?? loaded;
   const runId = run.id;
   const variants: VariantSummary[] = [];
-  const judges = new JudgeAccumulator();
   const reducer = runRepeatReducer(run);
-  const selection = new SelectionAccumulator(run);
-  const variantIds = new Set(run.variants.map((v) => v.id));
-  const sums = new AggregateFold();
-  // One pass over the store: the per-case table, the per-variant sums, judges, and costs (totals and the cost block's
-  // per-case figures, both in `selection`).
-  const { outcomes, caseIndex } = await loadCaseTable(store, run, {
-    onCases: (n) => selection.reserve(n),
-    onRow: (r, c) => {
-      sums.add(r);
-      selection.add(r, c);
-      if (variantIds.has(r.variantId)) judges.add(r);
-    },
-  });
+  // One pass over the store (or the fold the run kept): the per-case table, the per-variant sums, judges, and
+  // costs (totals and the cost block's per-case figures, both in `selection`).
+  const { outcomes, caseIndex, sums, selection, judges } = await foldRun(store, run, options.keepFold === true);
   const aggregates = new Map(sums.aggregates().map((a) => [a.variantId, a]));
   let shortCases = 0;
   for (const v of run.variants) {

@@ -6,6 +6,7 @@
 // order the rows are met in all but pathological inputs (test/store/aggregate-fold.test.ts checks it against
 // the SQL on both dialects; PostgreSQL's own SUM is a plain running sum, so there the fold is the more exact).
 import type { ResultRow, VariantAggregate } from './types.js';
+import type { SnapshotClass } from '../fold-snapshot.js';
 
 /** SQLite's SUM() over REAL values: a compensated running sum (null when no value was added). */
 export class CompensatedSum {
@@ -99,3 +100,10 @@ export class AggregateFold {
     return [...this.variants].map(([id, fold]) => fold.aggregate(id));
   }
 }
+
+/** The classes an AggregateFold is made of, for a fold kept with its run (analysis/stored-fold.ts). */
+export const AGGREGATE_FOLD_CLASSES = [
+  { name: 'AggregateFold', type: AggregateFold },
+  { name: 'VariantFold', type: VariantFold },
+  { name: 'CompensatedSum', type: CompensatedSum },
+] satisfies SnapshotClass[];

@@ -13,7 +13,7 @@ export { copyStore, type CopyProgress, type CopySummary } from './copy.js';
 export { scrub as scrubDatabaseUrl } from './pg-open.js';
 export { leaseIsLive, runState, type RunState } from './run-state.js';
 export { emptyResultGroup } from './run-figures.js';
-export { AggregateFold, CompensatedSum } from './aggregate-fold.js';
+export { AGGREGATE_FOLD_CLASSES, AggregateFold, CompensatedSum } from './aggregate-fold.js';
 
 export const DEFAULT_DB_PATH = '.evalspec/evalspec.db';
 

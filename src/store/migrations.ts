@@ -2,6 +2,7 @@
 // Never edit a published migration: add a new one. The SQL is plain enough for SQLite and PostgreSQL.
 import { ACCESS_TOKENS_SQL } from './access-tokens.js';
 import { RATE_LIMITS_SQL } from './rate-limit-figures.js';
+import { RUN_FOLDS_SQL } from './run-folds.js';
 import { productionSql } from './production-rows.js';
 import { PRODUCTION_LABELS_SQL } from './production-labels.js';
 import { LEAN_SCORE_WRITES_NAME, LEAN_SCORE_WRITES_SQLITE } from './production-lean-writes.js';
@@ -235,5 +236,12 @@ UPDATE labels SET preference = label, label = NULL WHERE label IN ('win', 'loss'
     version: 16,
     name: 'cases: index by run in stored order',
     sql: 'CREATE INDEX cases_run ON cases (run_id);',
+  },
+  {
+    // The fold of a run's results kept with the run (issue #22, store/run-folds.ts): show, diff and select read a
+    // million-result run's columns instead of its rows. Runs stored before it have none: they are scanned, as before.
+    version: 17,
+    name: 'run folds',
+    sql: RUN_FOLDS_SQL('BLOB'),
   },
 ];

@@ -8,6 +8,7 @@
 // rowid), renewed when a row is replaced, and BIGINT for epoch milliseconds.
 import { ACCESS_TOKENS_SQL } from './access-tokens.js';
 import { RATE_LIMITS_SQL } from './rate-limit-figures.js';
+import { RUN_FOLDS_SQL } from './run-folds.js';
 import { productionSql } from './production-rows.js';
 import { PRODUCTION_LABELS_SQL } from './production-labels.js';
 import { LEAN_SCORE_WRITES_NAME, LEAN_SCORE_WRITES_POSTGRES } from './production-lean-writes.js';
@@ -217,5 +218,11 @@ CREATE TABLE worker_presence (
   seen_at TIMESTAMPTZ NOT NULL
 );
 `,
+  },
+  {
+    // As SQLite's migration 17: the fold of a run's results kept with the run (store/run-folds.ts).
+    version: 13,
+    name: 'run folds',
+    sql: RUN_FOLDS_SQL('BYTEA'),
   },
 ];

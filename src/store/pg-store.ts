@@ -11,6 +11,7 @@ import { pgCalibrations, pgLabels, pgLeases, pgText, whereOf, type PgAccess } fr
 import { POSTGRES_SQL } from './sql-dialect.js';
 import { sqlTokens } from './access-tokens.js';
 import { sqlRateLimits } from './rate-limit-figures.js';
+import { sqlRunFolds } from './run-folds.js';
 import { pgProduction } from './production-pg.js';
 import { resultPageFromRaw, resultPageSql } from './result-pages.js';
 import { caseTallyFromRaw, caseTallySql, resultGroupFromRow, runFigureSql, TimingFold } from './run-figures.js';
@@ -129,7 +130,7 @@ export class PgStore implements Store {
     this.ready = preparePg(this.pool, url, access);
     // Awaited by every method; a store closed before its first use must not leave an unhandled rejection.
     this.ready.catch(() => undefined);
-    for (const entity of ['runs', 'cases', 'results', 'labels', 'calibrations', 'leases', 'tokens', 'rateLimits', 'cache'] as const) {
+    for (const entity of ['runs', 'cases', 'results', 'labels', 'calibrations', 'leases', 'tokens', 'rateLimits', 'folds', 'cache'] as const) {
       (this as Record<typeof entity, object>)[entity] = guardEntity(this[entity], (error) => pgFailure(error, url));
     }
     const production = pgProduction(this.db);
@@ -464,6 +465,16 @@ export class PgStore implements Store {
     dialect: POSTGRES_SQL,
     all: async (sql, values) => (await this.db.query(sql, values)).rows,
     run: async (sql, values) => this.db.query(sql, values),
+    isMissingTable: (error) => (error as { code?: string }).code === '42P01',
+  });
+
+  folds: Store['folds'] = sqlRunFolds({
+    dialect: POSTGRES_SQL,
+    all: async (sql, values) => (await this.db.query(sql, values)).rows,
+    inTransaction: (statements) =>
+      this.db.tx(async (client) => {
+        for (const s of statements) await client.query(s.sql, s.values);
+      }),
     isMissingTable: (error) => (error as { code?: string }).code === '42P01',
   });
 

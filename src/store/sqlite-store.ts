@@ -9,6 +9,7 @@ import { sqliteLeases } from './sqlite-leases.js';
 import { sqliteProduction } from './production-sqlite.js';
 import { sqlTokens } from './access-tokens.js';
 import { sqlRateLimits } from './rate-limit-figures.js';
+import { sqlRunFolds } from './run-folds.js';
 import { resultPageFromRaw, resultPageSql } from './result-pages.js';
 import { caseTallyFromRaw, caseTallySql } from './run-figures.js';
 import { registerRunFigureFold, sqliteRunFigures } from './sqlite-run-figures.js';
@@ -91,7 +92,7 @@ export class SqliteStore implements Store {
       this.db.close();
       throw storeFailure(error, file);
     }
-    for (const entity of ['runs', 'cases', 'results', 'labels', 'calibrations', 'tokens', 'rateLimits', 'cache'] as const) {
+    for (const entity of ['runs', 'cases', 'results', 'labels', 'calibrations', 'tokens', 'rateLimits', 'folds', 'cache'] as const) {
       (this as Record<typeof entity, object>)[entity] = guardEntity(this[entity], (error) => storeFailure(error, file));
     }
     const production = sqliteProduction(() => this.db);
@@ -399,6 +400,13 @@ export class SqliteStore implements Store {
     dialect: SQLITE_SQL,
     all: async (sql, values) => this.db.prepare(sql).all(...values) as Row[],
     run: async (sql, values) => this.db.prepare(sql).run(...values),
+    isMissingTable: (error) => /no such table/.test((error as Error).message),
+  });
+
+  folds: Store['folds'] = sqlRunFolds({
+    dialect: SQLITE_SQL,
+    all: async (sql, values) => this.db.prepare(sql).all(...values) as Row[],
+    inTransaction: async (statements) => this.db.transaction(() => statements.forEach((s) => this.db.prepare(s.sql).run(...s.values)))(),
     isMissingTable: (error) => /no such table/.test((error as Error).message),
   });
 

@@ -439,6 +439,18 @@ export interface Store {
      */
     pairedTallies(sides: PairedSides, onRow: (tally: PairedTally) => void): Promise<{ casesA: number; casesB: number }>;
   };
+  /**
+   * The fold of a run's results kept with the run (issue #22; analysis/stored-fold.ts): named sections of byte
+   * parts, each kept under a key the reader must match exactly, so a fold of other rows is never read.
+   */
+  folds: {
+    /** Where the run's results and cases stand (counts and last write positions): any write to them changes it. */
+    stamp(runId: string): Promise<string>;
+    /** The parts of the section kept under exactly `key`; undefined when none is (or it was kept under another key). */
+    get(runId: string, section: string, key: string): Promise<Uint8Array[] | undefined>;
+    /** Keep the section's parts under `key`, replacing what the section held (one transaction). */
+    put(runId: string, section: string, key: string, parts: readonly Uint8Array[]): Promise<void>;
+  };
   labels: {
     /** Insert or replace by (run, case, variant, repeat, labeller); an undefined `preference` keeps the stored one. */
     putMany(rows: LabelRow[]): Promise<void>;

@@ -22,7 +22,7 @@ import {
 const SRC = join(REPO, 'src');
 
 /** Files every unit may import; they import nothing of ours. */
-const SHARED = ['errors.ts', 'stable-json.ts', 'version.ts'];
+const SHARED = ['errors.ts', 'fold-snapshot.ts', 'stable-json.ts', 'version.ts'];
 
 /**
  * What each unit of src/ (a stage folder, or a file at the root) may import, besides SHARED. `X (types)`: type
@@ -30,6 +30,7 @@ const SHARED = ['errors.ts', 'stable-json.ts', 'version.ts'];
  */
 const STAGE_GRAPH: StageGraph = {
   'errors.ts': [],
+  'fold-snapshot.ts': [],
   'stable-json.ts': [],
   'version.ts': [],
   'user-code': [],

@@ -1,0 +1,58 @@
+// The run report's one pass over a run's results: the per-case table, the per-variant sums, the selection
+// columns (costs, latencies) and the judges, folded from the rows, or read as the run kept them when it ended
+// (analysis/stored-fold.ts, issue #22). The run itself (keep) scans and keeps; every other reader reads what was
+// kept when its key still names the run's rows, and scans otherwise.
+import { AGGREGATE_FOLD_CLASSES, AggregateFold, type RunRecord, type Store } from '../store/index.js';
+import type { RunOutcomes } from '../stats/index.js';
+import { foldKey, keepFold, loadCaseTable, readFold, SelectionAccumulator, SELECTION_FOLD_CLASSES, type SelectionFold } from '../analysis/index.js';
+import { JudgeAccumulator } from './judge-summary.js';
+
+/** The report's own section ('report'): the sums and the judges. */
+interface ReportSection {
+  sums: AggregateFold;
+  judges: JudgeAccumulator;
+}
+const REPORT_FOLD_CLASSES = [...AGGREGATE_FOLD_CLASSES, { name: 'JudgeAccumulator', type: JudgeAccumulator }];
+
+export interface RunFold extends ReportSection {
+  outcomes: RunOutcomes;
+  caseIndex: ReadonlyMap<string, number>;
+  selection: SelectionAccumulator;
+}
+
+/** The run's fold; `keep`: scan the rows and keep what they fold to with the run (the end of a run). */
+export async function foldRun(store: Store, run: RunRecord, keep: boolean): Promise<RunFold> {
+  // Taken before the rows are read: rows written meanwhile make the kept fold's key stale, never wrong.
+  const key = await foldKey(store, run);
+  if (!keep) {
+    const report = await readFold<ReportSection>(store, run, 'report', REPORT_FOLD_CLASSES, key);
+    const selection = report && (await readFold<SelectionFold>(store, run, 'selection', SELECTION_FOLD_CLASSES, key));
+    if (report && selection) {
+      const { outcomes, caseIndex } = await loadCaseTable(store, run, { foldKey: key });
+      return { outcomes, caseIndex, ...report, selection: SelectionAccumulator.restored(selection.selection, run) };
+    }
+  }
+  const judges = new JudgeAccumulator();
+  const selection = new SelectionAccumulator(run);
+  const variantIds = new Set(run.variants.map((v) => v.id));
+  const sums = new AggregateFold();
+  let storedCases = 0;
+  const { outcomes, caseIndex } = await loadCaseTable(store, run, {
+    onCases: (n) => selection.reserve((storedCases = n)),
+    onRow: (r, c) => {
+      sums.add(r);
+      selection.add(r, c);
+      if (variantIds.has(r.variantId)) judges.add(r);
+    },
+    foldKey: key,
+    keep,
+  });
+  selection.endScan();
+  if (keep) {
+    // Kept before any figure is made from them (finishing the selection columns adds the reducer's pass values).
+    const unstoredCases = outcomes.cases.slice(storedCases).map((c) => c.id);
+    await keepFold(store, run, 'selection', key, { selection, unstoredCases } satisfies SelectionFold, SELECTION_FOLD_CLASSES);
+    await keepFold(store, run, 'report', key, { sums, judges } satisfies ReportSection, REPORT_FOLD_CLASSES);
+  }
+  return { outcomes, caseIndex, sums, selection, judges };
+}
