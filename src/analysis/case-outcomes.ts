@@ -27,8 +27,12 @@ export interface CaseOutcomeScanOptions {
    * with the case's index in RunOutcomes.cases (undefined for a result of a variant not in the run).
    */
   onRow?: (row: ResultRow, caseIndex: number | undefined) => void;
-  /** Called with every stored case as it is read, in the order of RunOutcomes.cases (diff takes the content hashes from here). */
-  onCase?: (c: CaseKey) => void;
+  /**
+   * Called with every stored case as it is read, in the order of RunOutcomes.cases; with `contentAgainst`, each says
+   * whether that run has the same content under its id (diff), and its content hash is not read.
+   */
+  onCase?: (c: CaseKey & { sameContent?: boolean | null }) => void;
+  contentAgainst?: string;
   /** Called with the number of stored cases before the first result (to size other accumulators). */
   onCases?: (cases: number) => void;
   /**
@@ -131,7 +135,8 @@ export async function loadCaseTable(
   const cases: CaseInfo[] = [];
   // Built as the cases arrive: `new Map(cases.map(...))` held an [id, index] pair per case besides (~36 MB at 500,000).
   const caseIndex = new Map<string, number>();
-  for await (const c of store.cases.keys(run.id)) {
+  const keys = options.contentAgainst === undefined ? store.cases.keys(run.id) : store.cases.keysAgainst(run.id, options.contentAgainst);
+  for await (const c of keys) {
     options.onCase?.(c);
     const cluster = c.cluster === null ? null : String(c.cluster);
     const other = options.sharedCase?.(c.caseId);

@@ -49,27 +49,32 @@ export async function latestComparableRun(store: Store, suiteName: string): Prom
 
 /**
  * Both runs' per-case tables with content keys aligned with their cases (DiffSide.hashes): an after case's key is
- * its index, a before case's the index of the after case with its id when their content hashes are equal, −2 − that
- * index when they differ, −1 when the id is not in the after run. The 64-character hashes themselves are held only
- * while the before run's cases are read: two arrays of 500,000 of them were ~40 MB through both scans (issue #22).
+ * its index, a before case's the index of the after case with its id when their contents are equal, −2 − that index
+ * when they differ, −1 when the id is not in the after run. The store compares the contents (cases.keysAgainst): two
+ * runs' 64-character hashes held in memory were ~80 MB at 500,000 cases, most of it garbage at the peak (issue #22).
  */
 async function loadSides(store: Store, before: RunRecord, after: RunRecord): Promise<[DiffSide, DiffSide]> {
-  let hashesAfter: string[] = [];
-  const { outcomes: outcomesAfter, caseIndex } = await loadCaseTable(store, after, { onCase: (c) => hashesAfter.push(c.contentHash) });
+  const { outcomes: outcomesAfter, caseIndex } = await loadCaseTable(store, after);
   let indexAfter: ReadonlyMap<string, number> | null = caseIndex;
   const keysBefore: number[] = [];
+  // The after index of the case onCase was last given: sharedCase is asked of that case next (one lookup, not two).
+  let metId = '';
+  let metIndex: number | undefined;
   const outcomesBefore = await loadCaseOutcomes(store, before, {
+    contentAgainst: after.id,
     onCase: (c) => {
       const i = indexAfter!.get(c.caseId);
-      keysBefore.push(i === undefined ? -1 : hashesAfter[i] === c.contentHash ? i : -2 - i);
+      metId = c.caseId;
+      metIndex = i;
+      // An after case met only in results (no stored case: sameContent null) has no content to equal: changed.
+      keysBefore.push(i === undefined ? -1 : c.sameContent === true ? i : -2 - i);
     },
     sharedCase: (id) => {
-      const i = indexAfter!.get(id);
+      const i = metId === id ? metIndex : indexAfter!.get(id);
       return i === undefined ? undefined : outcomesAfter.cases[i];
     },
-    // The before run's cases are read: its results scan needs neither the hashes nor the after run's index.
+    // The before run's cases are read: its results need not the after run's index.
     onCases: () => {
-      hashesAfter = [];
       indexAfter = null;
     },
   });

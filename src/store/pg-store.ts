@@ -41,6 +41,7 @@ import type {
   AppliedMigration,
   CachedResponse,
   CaseKey,
+  CaseKeyAgainst,
   CaseRow,
   CaseTally,
   OutcomeRow,
@@ -211,6 +212,7 @@ export class PgStore implements Store {
       return row ? caseFromRow(row) : undefined;
     },
     keys: (runId: string): AsyncIterable<CaseKey> => this.listCaseKeys(runId),
+    keysAgainst: (runId: string, other: string): AsyncIterable<CaseKeyAgainst> => this.listCaseKeysAgainst(runId, other),
     hasClusters: async (runId: string) => {
       await this.ready;
       const found = await this.pool.query({ text: 'SELECT 1 FROM cases WHERE run_id = $1 AND cluster IS NOT NULL LIMIT 1', values: [runId] });
@@ -392,13 +394,13 @@ export class PgStore implements Store {
    * The pages of a run's keyset query in write order (`$1` the run, `$2` the last seq seen, the seq the rows' last
    * column), PAGE rows at a time: memory stays flat and no cursor is held.
    */
-  private async *keysetPages(name: string, text: string, runId: string): AsyncGenerator<unknown[][]> {
+  private async *keysetPages(name: string, text: string, runId: string, ...more: unknown[]): AsyncGenerator<unknown[][]> {
     let after: unknown = 0;
     for (;;) {
       let page: unknown[][];
       try {
         await this.ready;
-        page = (await this.pool.query<unknown[]>({ name, text, values: [runId, after], rowMode: 'array' })).rows;
+        page = (await this.pool.query<unknown[]>({ name, text, values: [runId, after, ...more], rowMode: 'array' })).rows;
       } catch (error) {
         throw pgFailure(error, this.url);
       }
@@ -409,15 +411,33 @@ export class PgStore implements Store {
   }
 
   /** A run's cases without their variables, in keyset pages of write order (as listResults). */
-  private async *listCaseKeys(runId: string): AsyncGenerator<CaseKey> {
+  private listCaseKeys(runId: string): AsyncGenerator<CaseKey> {
     const text = `SELECT case_id, content_hash, tags_json, cluster, seq FROM cases WHERE run_id = $1 AND seq > $2 ORDER BY seq LIMIT ${PAGE}`;
+    return this.caseKeys(this.keysetPages('evalspec_case_keys', text, runId), (key) => key);
+  }
+
+  /** listCaseKeys with whether run `other` has the same content under each id (cases.keysAgainst), by one join. */
+  private listCaseKeysAgainst(runId: string, other: string): AsyncGenerator<CaseKeyAgainst> {
+    const text = `SELECT b.case_id, '', b.tags_json, b.cluster,
+        CASE WHEN a.case_id IS NULL THEN NULL ELSE a.content_hash = b.content_hash END, b.seq
+      FROM cases b LEFT JOIN cases a ON a.run_id = $3 AND a.case_id = b.case_id
+      WHERE b.run_id = $1 AND b.seq > $2 ORDER BY b.seq LIMIT ${PAGE}`;
+    return this.caseKeys(this.keysetPages('evalspec_case_keys_against', text, runId, other), (key, raw) => ({
+      ...key,
+      sameContent: (raw[4] as boolean | null) ?? null,
+    }));
+  }
+
+  /** Case keys from pages of raw rows (case_id, content_hash, tags_json, cluster, …), each made into T by `make`. */
+  private async *caseKeys<T>(pages: AsyncIterable<unknown[][]>, make: (key: CaseKey, raw: unknown[]) => T): AsyncGenerator<T> {
     // Equal tag lists are parsed once (a run's cases share a handful of segment tags).
     const tagLists = new Map<string, string[]>();
-    for await (const page of this.keysetPages('evalspec_case_keys', text, runId)) {
-      for (const [caseId, contentHash, json, cluster] of page) {
+    for await (const page of pages) {
+      for (const raw of page) {
+        const [caseId, contentHash, json, cluster] = raw;
         let tags = tagLists.get(json as string);
         if (!tags) tagLists.set(json as string, (tags = JSON.parse(json as string) as string[]));
-        yield { caseId: caseId as string, contentHash: contentHash as string, tags, cluster: (cluster as string | null) ?? null };
+        yield make({ caseId: caseId as string, contentHash: contentHash as string, tags, cluster: (cluster as string | null) ?? null }, raw);
       }
     }
   }
