@@ -103,7 +103,8 @@ export async function runW8(ctx) {
   const cell = (r) =>
     r ? `${f(r.wallS, 2)} s / ${f(r.peakRssMB, 0)} MB${r.peakRssCallsMB ? ` (${f(r.peakRssCallsMB, 0)} MB until the last call)` : ''}` : 'n/a';
   const scans = (r) => (r['show-scan'] ? ['show-scan', 'diff-scan', 'select-scan'].map((k) => cell(r[k])).join('; ') : 'n/a');
-  for (const r of table) console.log(`| ${r.results.toLocaleString('en')} | ${cell(r.run)} | ${cell(r.show)} | ${cell(r.diff)} | ${cell(r.select)} | ${scans(r)} |`);
+  for (const r of table)
+    console.log(`| ${r.results.toLocaleString('en')} | ${cell(r.run)} | ${cell(r.show)} | ${cell(r.diff)} | ${cell(r.select)} | ${scans(r)} |`);
   const million = table.find((r) => r.results >= 1_000_000);
   if (!million) return;
   if (million.run) check('W8', `run --json peak RSS <= ${MB_LIMIT} MB at 1M results`, million.run.peakRssMB <= MB_LIMIT, `${f(million.run.peakRssMB, 0)} MB`);
