@@ -6,7 +6,8 @@ import type { Store, RunRecord, ResultRow, CaseKey, OutcomeRow } from '../store/
 import type { CaseInfo, RunOutcomes } from '../stats/index.js';
 import { reducedPassValue, runRepeatReducer } from './repeat-reduction.js';
 import { ColumnOutcomeList, VariantColumns } from './case-columns.js';
-import { keepFold, readFold } from './stored-fold.js';
+import { foldKey as foldKeyOf, keepFold, readFold } from './stored-fold.js';
+import { keepCaseList, readCaseList } from './case-list-fold.js';
 import type { SnapshotClass } from '../fold-snapshot.js';
 
 /** The suite's default checks as stored with the run: metric defaults to the type, severity to normal. */
@@ -131,23 +132,30 @@ export async function loadCaseTable(
   run: RunRecord,
   options: CaseOutcomeScanOptions = {},
 ): Promise<{ outcomes: RunOutcomes; caseIndex: ReadonlyMap<string, number> }> {
-  const intern = tagInterner();
-  const cases: CaseInfo[] = [];
+  const onRow = options.onRow;
+  // The kept fold when no row is wanted; its case list too when no case is wanted as read from the store.
+  const fromFold = !onRow && !options.keep;
+  const foldKey = fromFold ? (options.foldKey ?? (await foldKeyOf(store, run))) : options.foldKey;
+  const keptCases = fromFold && !options.onCase && !options.sharedCase ? await readCaseList(store, run, foldKey) : undefined;
+  const cases: CaseInfo[] = keptCases ?? [];
   // Built as the cases arrive: `new Map(cases.map(...))` held an [id, index] pair per case besides (~36 MB at 500,000).
   const caseIndex = new Map<string, number>();
-  const keys = options.contentAgainst === undefined ? store.cases.keys(run.id) : store.cases.keysAgainst(run.id, options.contentAgainst);
-  for await (const c of keys) {
-    options.onCase?.(c);
-    const cluster = c.cluster === null ? null : String(c.cluster);
-    const other = options.sharedCase?.(c.caseId);
-    const info = other && other.cluster === cluster && sameTags(other.tags, c.tags) ? other : { id: c.caseId, tags: intern(c.tags), cluster };
-    caseIndex.set(info.id, cases.length);
-    cases.push(info);
+  if (keptCases) keptCases.forEach((c, i) => caseIndex.set(c.id, i));
+  else {
+    const intern = tagInterner();
+    const keys = options.contentAgainst === undefined ? store.cases.keys(run.id) : store.cases.keysAgainst(run.id, options.contentAgainst);
+    for await (const c of keys) {
+      options.onCase?.(c);
+      const cluster = c.cluster === null ? null : String(c.cluster);
+      const other = options.sharedCase?.(c.caseId);
+      const info = other && other.cluster === cluster && sameTags(other.tags, c.tags) ? other : { id: c.caseId, tags: intern(c.tags), cluster };
+      caseIndex.set(info.id, cases.length);
+      cases.push(info);
+    }
   }
   options.onCases?.(cases.length);
   const storedCases = cases.length;
-  const onRow = options.onRow;
-  const kept = onRow || options.keep ? undefined : await readFold<OutcomeFold>(store, run, 'outcomes', OUTCOME_FOLD_CLASSES, options.foldKey);
+  const kept = fromFold ? await readFold<OutcomeFold>(store, run, 'outcomes', OUTCOME_FOLD_CLASSES, foldKey) : undefined;
   for (const id of kept?.unstoredCases ?? []) {
     caseIndex.set(id, cases.length);
     cases.push({ id, tags: [], cluster: null });
@@ -215,6 +223,7 @@ export async function loadCaseTable(
   if (options.keep && options.foldKey !== undefined) {
     const fold: OutcomeFold = { columns, unstoredCases: cases.slice(storedCases).map((c) => c.id) };
     await keepFold(store, run, 'outcomes', options.foldKey, fold, OUTCOME_FOLD_CLASSES);
+    await keepCaseList(store, run, options.foldKey, cases, storedCases);
   }
   const reducer = runRepeatReducer(run);
   const outcomes: RunOutcomes = {

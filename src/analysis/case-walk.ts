@@ -82,7 +82,11 @@ export class FloatList {
   private data: Float64Array;
   length = 0;
 
-  constructor(capacity = 16) {
+  /** `room`: where a larger list gets its room when cleared (a reused working column), instead of a new array. */
+  constructor(
+    capacity = 16,
+    private readonly room?: (n: number) => Float64Array,
+  ) {
     this.data = new Float64Array(Math.max(16, capacity));
   }
 
@@ -98,7 +102,7 @@ export class FloatList {
   /** Empty it, with room for at least `capacity` values (a list reused from one call to the next keeps its room). */
   clear(capacity = 0): this {
     this.length = 0;
-    if (this.data.length < capacity) this.data = new Float64Array(capacity);
+    if (this.data.length < capacity) this.data = this.room ? this.room(capacity) : new Float64Array(capacity);
     return this;
   }
 

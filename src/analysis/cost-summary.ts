@@ -5,6 +5,7 @@ import type { Store } from '../store/index.js';
 import { loadSelectionData, type SelectionData } from './selection-data.js';
 import { segmentCaseIds, variantFigures, type SelectionVariant, type VariantFigures } from './selection.js';
 import { FigureScratch } from './selection-figures.js';
+import type { ScratchColumns } from '../stats/index.js';
 
 export interface VariantCosts extends VariantFigures {
   /** Answered calls. */
@@ -41,9 +42,9 @@ export async function buildCostSummary(store: Store, runId: string, level = 0.95
 }
 
 /** The cost block from selection data already folded (the run report feeds it from its one scan). */
-export function costSummary(data: SelectionData, level = 0.95): CostSummary {
+export function costSummary(data: SelectionData, level = 0.95, columns?: ScratchColumns): CostSummary {
   const { variants } = data.input;
-  const design = { ...data.input, level, scratch: new FigureScratch() };
+  const design = { ...data.input, level, scratch: new FigureScratch(columns) };
   const bySegment = segmentCaseIds(data.input);
   return {
     basis: 'list price of each answered call (a cache hit is priced from its stored tokens); cost per case = one call per case',

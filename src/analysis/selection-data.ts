@@ -13,7 +13,8 @@ import { runRepeatReducer } from './repeat-reduction.js';
 import { SelectionCaseMap, SelectionColumns } from './selection-columns.js';
 import { CaseCodeMap } from './case-code-map.js';
 import { StreamingTally, type StreamingFigures } from './selection-figures.js';
-import { readFold } from './stored-fold.js';
+import { foldKey, readFold } from './stored-fold.js';
+import { readCaseList } from './case-list-fold.js';
 import type { SnapshotClass } from '../fold-snapshot.js';
 
 export { pricedModelOf } from './cost-figures.js';
@@ -42,14 +43,18 @@ function judgeCostOf(check: unknown): number | null | undefined {
 export async function loadSelectionData(store: Store, runId: string, options: { segmentBy?: string } = {}): Promise<SelectionData> {
   const run = await store.runs.get(runId);
   if (!run) throw new EvalspecError('RUN_NOT_FOUND', `no run ${runId} in ${store.location}`, { hint: 'list stored runs with `evalspec runs`' });
-  const cases: { id: string; tags: readonly string[]; cluster: string | null }[] = [];
+  // The run's selection columns and cases as kept when it ended (stored-fold.ts), when they are of its rows as they stand.
+  const key = await foldKey(store, run);
+  const kept = await readFold<SelectionFold>(store, run, 'selection', SELECTION_FOLD_CLASSES, key);
+  const cases: { id: string; tags: readonly string[]; cluster: string | null }[] = (kept && (await readCaseList(store, run, key))) ?? [];
   const index = new Map<string, number>();
-  for await (const c of store.cases.keys(runId)) {
-    index.set(c.caseId, cases.length);
-    cases.push({ id: c.caseId, tags: c.tags, cluster: c.cluster });
+  if (cases.length > 0) cases.forEach((c, i) => index.set(c.id, i));
+  else {
+    for await (const c of store.cases.keys(runId)) {
+      index.set(c.caseId, cases.length);
+      cases.push({ id: c.caseId, tags: c.tags, cluster: c.cluster });
+    }
   }
-  // The run's selection columns as kept when it ended (stored-fold.ts), when they are of its rows as they stand.
-  const kept = await readFold<SelectionFold>(store, run, 'selection', SELECTION_FOLD_CLASSES);
   if (kept) {
     for (const id of kept.unstoredCases) {
       index.set(id, cases.length);

@@ -5,7 +5,7 @@
 //             case, a t interval over the per-case pass values (the suite's repeat reducer) with repeats, and
 //             the clustered t (CR1) when the run's cases have clusters;
 //   paired  — stats comparePaired, as the run report's comparisons (clustered with the same cluster ids).
-import { comparePaired, meanEstimate, passRateFigure, quantileOfSorted, type ClusterId, type Interval } from '../stats/index.js';
+import { comparePaired, meanEstimate, passRateFigure, quantileOfSorted, type ClusterId, type Interval, type ScratchColumns } from '../stats/index.js';
 import { FloatList, forEachCase, forEachPair } from './case-walk.js';
 
 /** What the quality estimators need to know about the run. */
@@ -33,11 +33,24 @@ export interface QualityDesign {
  * Calls are synchronous and keep none of it.
  */
 export class FigureScratch {
-  readonly passes = new FloatList();
-  readonly costs = new FloatList();
-  readonly latencies = new FloatList();
-  readonly a = new FloatList();
-  readonly b = new FloatList();
+  readonly passes: FloatList;
+  readonly costs: FloatList;
+  readonly latencies: FloatList;
+  readonly a: FloatList;
+  readonly b: FloatList;
+
+  /**
+   * `columns`: working columns another computation used before (the run report's analysis), whose room the lists take
+   * instead of their own. A figure uses passes, costs and latencies, a comparison a and b, never both at once.
+   */
+  constructor(columns?: ScratchColumns) {
+    const room = (use: string) => (columns ? (n: number) => columns.float(use, n) : undefined);
+    this.passes = new FloatList(16, room('x'));
+    this.costs = new FloatList(16, room('y'));
+    this.latencies = new FloatList(16, room('z'));
+    this.a = new FloatList(16, room('x'));
+    this.b = new FloatList(16, room('y'));
+  }
 }
 
 /** One case of one variant: its repeats reduced to what selection needs. */

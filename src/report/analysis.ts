@@ -12,6 +12,7 @@ import {
   type GateSummary,
   type RunOutcomes,
   type SegmentFigures,
+  type ScratchColumns,
 } from '../stats/index.js';
 import { storedBars } from '../analysis/index.js';
 import { barResults, type BarResult } from './bar-text.js';
@@ -24,6 +25,8 @@ export { storedBars };
 
 export interface AnalysisSectionsOptions {
   level?: number;
+  /** Working columns to reuse (AnalysisOptions.scratch). */
+  scratch?: ScratchColumns;
   /** Evaluate these bars instead of the ones stored with the run. */
   bars?: BarDefinition[];
 }
@@ -34,7 +37,7 @@ export function addRunAnalysis(outcomes: RunOutcomes, run: RunRecord, report: Ru
   const labels = Object.fromEntries(run.variants.map((v) => [v.id, v.label]));
   const stored = storedBars(run);
   if (stored.warning) report.warnings.push(stored.warning);
-  const analysis = analyzeRun(outcomes, { level, baseline: stored.baseline, labels });
+  const analysis = analyzeRun(outcomes, { level, baseline: stored.baseline, labels, scratch: options.scratch });
   if (analysis.baseline?.note) report.warnings.push(analysis.baseline.note);
   // A compare bar against a named baseline that is not in the run must not silently use another variant.
   const gateBaseline = analysis.baseline && (analysis.baseline.source === 'suite' || stored.baseline === undefined) ? analysis.baseline.id : undefined;

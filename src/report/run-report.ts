@@ -2,7 +2,7 @@
 // the shape of the JSON contract (formatVersion 1). Every other format renders this object.
 import type { Store, RunRecord, ResultRow } from '../store/index.js';
 import { EvalspecError } from '../errors.js';
-import { caseValue, wilsonInterval, meanInterval, quantileOfSorted, type Interval, type RunOutcomes } from '../stats/index.js';
+import { ScratchColumns, caseValue, wilsonInterval, meanInterval, quantileOfSorted, type Interval, type RunOutcomes } from '../stats/index.js';
 import { foldRun } from './report-fold.js';
 import {
   costSummary,
@@ -174,15 +174,17 @@ export async function buildRunReport(store: Store, runRef: string, level = 0.95,
     report.judges = judgeSummary;
     for (const v of variants) v.judgeCostUsd = judges.judgeCostUsd(v.id);
   }
+  // Working columns the analysis uses and the cost block reuses after it (issue #22: megabytes each at 500,000 cases).
+  const scratch = new ScratchColumns();
   if (options.analysis !== false) {
-    addRunAnalysis(outcomes, run, report, { level });
+    addRunAnalysis(outcomes, run, report, { level, scratch });
     for (const v of variants) {
       // One run gives the whole curve, whatever the suite's reducer (absent with one repeat: outputs unchanged).
       const curves = passKCurves(outcomes, v.id, level);
       if (curves) Object.assign(v, curves);
     }
   }
-  report.costs = costSummary(selection.finish(outcomes.cases, {}, caseIndex), level);
+  report.costs = costSummary(selection.finish(outcomes.cases, {}, caseIndex), level, scratch);
   const safety = safetyFigures(outcomes, { level, baseline: report.baseline?.id });
   if (safety) {
     await addWorstOutputs(store, runId, safety);

@@ -4,6 +4,7 @@
 // resampling estimator takes an explicit seed. See docs/statistics.md for when to use which.
 
 export type { Interval } from './interval.js';
+export { ScratchColumns } from './scratch.js';
 
 // Pass rates
 export {

@@ -3,10 +3,16 @@
 // segments. Kept apart from the computation so each file stays readable.
 import type { Interval } from './interval.js';
 import type { SegmentSizeWarning } from './segment-size.js';
+import type { ScratchColumns } from './scratch.js';
 
 export interface AnalysisOptions {
   /** Two-sided confidence level of intervals, default 0.95. */
   level?: number;
+  /**
+   * Working columns to reuse (uses x, y and cases), e.g. the run report's, whose cost block reuses them after: made
+   * per call otherwise. Per-case columns of half a million cases are megabytes each (issue #22).
+   */
+  scratch?: ScratchColumns;
   /** The suite's `baseline:` (a variant id or model label); default the first variant. */
   baseline?: string;
   /** Labels of the variants (id → model label), so `baseline:` may name a label. */

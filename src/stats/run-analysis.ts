@@ -242,7 +242,7 @@ export function analyzeRun(outcomes: RunOutcomes, options: AnalysisOptions = {})
   const clustered = hasClusters(outcomes.cases);
   // Per-case working columns shared by every variant, comparison and segment: the uses are x, y and cases, shared
   // by variantFigures and pairedValues, which never run inside each other.
-  const scratch = new ScratchColumns();
+  const scratch = options.scratch ?? new ScratchColumns();
   const all = new Int32Array(outcomes.cases.length);
   for (let i = 0; i < all.length; i++) all[i] = i;
   const baseline = chooseBaseline(outcomes, options);

@@ -79,11 +79,14 @@ async function writeRun(store: Store, runId: string, shift: number): Promise<voi
 }
 
 /** Every figure a reader gives for the run (as JSON), and how many times the rows were scanned for them. */
-async function readers(store: Store): Promise<{ figures: unknown; scans: number }> {
+async function readers(store: Store): Promise<{ figures: unknown; scans: number; caseReads: number }> {
   let scans = 0;
+  let caseReads = 0;
   const { scan, scanOutcomes } = store.results;
+  const { keys } = store.cases;
   store.results.scan = (...args) => (scans++, scan(...args));
   store.results.scanOutcomes = (...args) => (scans++, scanOutcomes(...args));
+  store.cases.keys = (...args) => (caseReads++, keys(...args));
   try {
     const [before, after] = [(await store.runs.get('r0'))!, (await store.runs.get('r1'))!];
     const selection = await loadSelectionData(store, 'r1');
@@ -94,9 +97,10 @@ async function readers(store: Store): Promise<{ figures: unknown; scans: number 
       selection: { ...selection, input: { ...selection.input, variants: selection.input.variants.map((v) => ({ ...v, cases: [...v.cases] })) } },
       diff: await diffFigures(store, before, after),
     };
-    return { figures: JSON.parse(JSON.stringify(figures)), scans };
+    return { figures: JSON.parse(JSON.stringify(figures)), scans, caseReads };
   } finally {
     Object.assign(store.results, { scan, scanOutcomes });
+    Object.assign(store.cases, { keys });
   }
 }
 
@@ -113,6 +117,9 @@ describe('the fold a run keeps', () => {
       for (const run of ['r0', 'r1']) expect(JSON.parse(JSON.stringify(await buildRunReport(store, run, 0.95, { keepFold: true })))).toBeTruthy();
       const kept = await readers(store);
       expect(kept.scans).toBe(0);
+      // The cases too come from the fold (diff's before run is read against the after run: cases.keysAgainst).
+      expect(scanned.caseReads).toBeGreaterThanOrEqual(5);
+      expect(kept.caseReads).toBe(0);
       expect(kept.figures).toEqual(scanned.figures);
 
       // A result written after (a resume): readers scan again and see it.
