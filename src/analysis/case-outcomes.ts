@@ -28,17 +28,14 @@ export interface CaseOutcomeScanOptions {
    * with the case's index in RunOutcomes.cases (undefined for a result of a variant not in the run).
    */
   onRow?: (row: ResultRow, caseIndex: number | undefined) => void;
-  /**
-   * Called with every stored case as it is read, in the order of RunOutcomes.cases; with `contentAgainst`, each says
-   * whether that run has the same content under its id (diff), and its content hash is not read.
-   */
-  onCase?: (c: CaseKey & { sameContent?: boolean | null }) => void;
-  contentAgainst?: string;
+  /** Called with every stored case as it is read from the store, in the order of RunOutcomes.cases (the fold's case list is then not read). */
+  onCase?: (c: CaseKey) => void;
   /** Called with the number of stored cases before the first result (to size other accumulators). */
   onCases?: (cases: number) => void;
   /**
    * Another run's case with this id, used in this run's table when its tags and cluster are the same: the two
    * tables of a diff then share their case records and ids (~36 MB at 500,000 cases). Case records are never modified.
+   * Asked once per stored case, in the order of RunOutcomes.cases (diff keys each case from it).
    */
   sharedCase?: (caseId: string) => CaseInfo | undefined;
   /**
@@ -131,26 +128,27 @@ export async function loadCaseTable(
   store: Store,
   run: RunRecord,
   options: CaseOutcomeScanOptions = {},
-): Promise<{ outcomes: RunOutcomes; caseIndex: ReadonlyMap<string, number> }> {
+): Promise<{ outcomes: RunOutcomes; caseIndex: ReadonlyMap<string, number>; storedCases: number }> {
   const onRow = options.onRow;
   // The kept fold when no row is wanted; its case list too when no case is wanted as read from the store.
   const fromFold = !onRow && !options.keep;
   const foldKey = fromFold ? (options.foldKey ?? (await foldKeyOf(store, run))) : options.foldKey;
-  const keptCases = fromFold && !options.onCase && !options.sharedCase ? await readCaseList(store, run, foldKey) : undefined;
-  const cases: CaseInfo[] = keptCases ?? [];
+  const keptCases = fromFold && !options.onCase ? await readCaseList(store, run, foldKey) : undefined;
+  const cases: CaseInfo[] = [];
   // Built as the cases arrive: `new Map(cases.map(...))` held an [id, index] pair per case besides (~36 MB at 500,000).
   const caseIndex = new Map<string, number>();
-  if (keptCases) keptCases.forEach((c, i) => caseIndex.set(c.id, i));
+  const add = (id: string, tags: readonly string[], cluster: string | null): void => {
+    const other = options.sharedCase?.(id);
+    const info = other && other.cluster === cluster && sameTags(other.tags, tags) ? other : { id, tags, cluster };
+    caseIndex.set(info.id, cases.length);
+    cases.push(info);
+  };
+  if (keptCases) keptCases.forEach(add);
   else {
     const intern = tagInterner();
-    const keys = options.contentAgainst === undefined ? store.cases.keys(run.id) : store.cases.keysAgainst(run.id, options.contentAgainst);
-    for await (const c of keys) {
+    for await (const c of store.cases.keys(run.id)) {
       options.onCase?.(c);
-      const cluster = c.cluster === null ? null : String(c.cluster);
-      const other = options.sharedCase?.(c.caseId);
-      const info = other && other.cluster === cluster && sameTags(other.tags, c.tags) ? other : { id: c.caseId, tags: intern(c.tags), cluster };
-      caseIndex.set(info.id, cases.length);
-      cases.push(info);
+      add(c.caseId, intern(c.tags), c.cluster === null ? null : String(c.cluster));
     }
   }
   options.onCases?.(cases.length);
@@ -242,5 +240,5 @@ export async function loadCaseTable(
       return { id: variant.id, outcomes: new ColumnOutcomeList(t, cases.length) };
     }),
   };
-  return { outcomes, caseIndex };
+  return { outcomes, caseIndex, storedCases };
 }

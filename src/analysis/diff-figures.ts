@@ -3,7 +3,7 @@
 // variant) with the repeat that represents each side. report/diff-report.ts adds the words and renders it.
 import type { Store, RunRecord } from '../store/index.js';
 import { diffRuns, type CaseFlip, type DiffOptions, type DiffSide, type RunDiff, type VariantDiff } from '../stats/index.js';
-import { loadCaseOutcomes, loadCaseTable } from './case-outcomes.js';
+import { loadCaseTable } from './case-outcomes.js';
 import { outputsOf, representativeSample, shownFlipIds, sidePasses, type OutputSample } from './flip-samples.js';
 
 export interface FlipWithOutputs extends CaseFlip {
@@ -50,32 +50,20 @@ export async function latestComparableRun(store: Store, suiteName: string): Prom
 /**
  * Both runs' per-case tables with content keys aligned with their cases (DiffSide.hashes): an after case's key is
  * its index, a before case's the index of the after case with its id when their contents are equal, −2 − that index
- * when they differ, −1 when the id is not in the after run. The store compares the contents (cases.keysAgainst): two
- * runs' 64-character hashes held in memory were ~80 MB at 500,000 cases, most of it garbage at the peak (issue #22).
+ * when they differ, −1 when the id is not in the after run. The store names the cases whose content changed
+ * (cases.contentChanged, one join): two runs' 64-character hashes in memory were ~80 MB at 500,000 cases (issue #22).
  */
 async function loadSides(store: Store, before: RunRecord, after: RunRecord): Promise<[DiffSide, DiffSide]> {
-  const { outcomes: outcomesAfter, caseIndex } = await loadCaseTable(store, after);
-  let indexAfter: ReadonlyMap<string, number> | null = caseIndex;
+  const { outcomes: outcomesAfter, caseIndex, storedCases: storedAfter } = await loadCaseTable(store, after);
+  const changed = new Set(await store.cases.contentChanged(before.id, after.id));
+  // Each stored before case's key, as its after index is looked up to share the after run's record (once per case, in order).
   const keysBefore: number[] = [];
-  // The after index of the case onCase was last given: sharedCase is asked of that case next (one lookup, not two).
-  let metId = '';
-  let metIndex: number | undefined;
-  const outcomesBefore = await loadCaseOutcomes(store, before, {
-    contentAgainst: after.id,
-    onCase: (c) => {
-      const i = indexAfter!.get(c.caseId);
-      metId = c.caseId;
-      metIndex = i;
-      // An after case met only in results (no stored case: sameContent null) has no content to equal: changed.
-      keysBefore.push(i === undefined ? -1 : c.sameContent === true ? i : -2 - i);
-    },
+  const { outcomes: outcomesBefore } = await loadCaseTable(store, before, {
     sharedCase: (id) => {
-      const i = metId === id ? metIndex : indexAfter!.get(id);
+      const i = caseIndex.get(id);
+      // An after case met only in results (no stored case, past storedAfter) has no content to equal: changed.
+      keysBefore.push(i === undefined ? -1 : i < storedAfter && !changed.has(id) ? i : -2 - i);
       return i === undefined ? undefined : outcomesAfter.cases[i];
-    },
-    // The before run's cases are read: its results need not the after run's index.
-    onCases: () => {
-      indexAfter = null;
     },
   });
   const keysAfter = new Int32Array(outcomesAfter.cases.length);

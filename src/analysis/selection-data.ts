@@ -46,9 +46,14 @@ export async function loadSelectionData(store: Store, runId: string, options: { 
   // The run's selection columns and cases as kept when it ended (stored-fold.ts), when they are of its rows as they stand.
   const key = await foldKey(store, run);
   const kept = await readFold<SelectionFold>(store, run, 'selection', SELECTION_FOLD_CLASSES, key);
-  const cases: { id: string; tags: readonly string[]; cluster: string | null }[] = (kept && (await readCaseList(store, run, key))) ?? [];
+  const keptCases = kept && (await readCaseList(store, run, key));
+  const cases: { id: string; tags: readonly string[]; cluster: string | null }[] = [];
   const index = new Map<string, number>();
-  if (cases.length > 0) cases.forEach((c, i) => index.set(c.id, i));
+  if (keptCases)
+    keptCases.forEach((id, tags, cluster) => {
+      index.set(id, cases.length);
+      cases.push({ id, tags, cluster });
+    });
   else {
     for await (const c of store.cases.keys(runId)) {
       index.set(c.caseId, cases.length);

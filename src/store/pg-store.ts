@@ -12,6 +12,7 @@ import { POSTGRES_SQL } from './sql-dialect.js';
 import { sqlTokens } from './access-tokens.js';
 import { sqlRateLimits } from './rate-limit-figures.js';
 import { sqlRunFolds } from './run-folds.js';
+import { pgCaseKeys } from './case-keys.js';
 import { pgProduction } from './production-pg.js';
 import { resultPageFromRaw, resultPageSql } from './result-pages.js';
 import { caseTallyFromRaw, caseTallySql, resultGroupFromRow, runFigureSql, TimingFold } from './run-figures.js';
@@ -40,8 +41,6 @@ import {
 import type {
   AppliedMigration,
   CachedResponse,
-  CaseKey,
-  CaseKeyAgainst,
   CaseRow,
   CaseTally,
   OutcomeRow,
@@ -211,8 +210,11 @@ export class PgStore implements Store {
       const row = (await this.db.query('SELECT * FROM cases WHERE run_id = $1 AND case_id = $2', [runId, caseId])).rows[0];
       return row ? caseFromRow(row) : undefined;
     },
-    keys: (runId: string): AsyncIterable<CaseKey> => this.listCaseKeys(runId),
-    keysAgainst: (runId: string, other: string): AsyncIterable<CaseKeyAgainst> => this.listCaseKeysAgainst(runId, other),
+    ...pgCaseKeys(
+      (name, text, runId) => this.keysetPages(name, text, runId),
+      async (text, values) => (await this.db.query(text, values)).rows,
+      PAGE,
+    ),
     hasClusters: async (runId: string) => {
       await this.ready;
       const found = await this.pool.query({ text: 'SELECT 1 FROM cases WHERE run_id = $1 AND cluster IS NOT NULL LIMIT 1', values: [runId] });
@@ -394,51 +396,19 @@ export class PgStore implements Store {
    * The pages of a run's keyset query in write order (`$1` the run, `$2` the last seq seen, the seq the rows' last
    * column), PAGE rows at a time: memory stays flat and no cursor is held.
    */
-  private async *keysetPages(name: string, text: string, runId: string, ...more: unknown[]): AsyncGenerator<unknown[][]> {
+  private async *keysetPages(name: string, text: string, runId: string): AsyncGenerator<unknown[][]> {
     let after: unknown = 0;
     for (;;) {
       let page: unknown[][];
       try {
         await this.ready;
-        page = (await this.pool.query<unknown[]>({ name, text, values: [runId, after, ...more], rowMode: 'array' })).rows;
+        page = (await this.pool.query<unknown[]>({ name, text, values: [runId, after], rowMode: 'array' })).rows;
       } catch (error) {
         throw pgFailure(error, this.url);
       }
       yield page;
       if (page.length < PAGE) return;
       after = page[page.length - 1].at(-1);
-    }
-  }
-
-  /** A run's cases without their variables, in keyset pages of write order (as listResults). */
-  private listCaseKeys(runId: string): AsyncGenerator<CaseKey> {
-    const text = `SELECT case_id, content_hash, tags_json, cluster, seq FROM cases WHERE run_id = $1 AND seq > $2 ORDER BY seq LIMIT ${PAGE}`;
-    return this.caseKeys(this.keysetPages('evalspec_case_keys', text, runId), (key) => key);
-  }
-
-  /** listCaseKeys with whether run `other` has the same content under each id (cases.keysAgainst), by one join. */
-  private listCaseKeysAgainst(runId: string, other: string): AsyncGenerator<CaseKeyAgainst> {
-    const text = `SELECT b.case_id, '', b.tags_json, b.cluster,
-        CASE WHEN a.case_id IS NULL THEN NULL ELSE a.content_hash = b.content_hash END, b.seq
-      FROM cases b LEFT JOIN cases a ON a.run_id = $3 AND a.case_id = b.case_id
-      WHERE b.run_id = $1 AND b.seq > $2 ORDER BY b.seq LIMIT ${PAGE}`;
-    return this.caseKeys(this.keysetPages('evalspec_case_keys_against', text, runId, other), (key, raw) => ({
-      ...key,
-      sameContent: (raw[4] as boolean | null) ?? null,
-    }));
-  }
-
-  /** Case keys from pages of raw rows (case_id, content_hash, tags_json, cluster, …), each made into T by `make`. */
-  private async *caseKeys<T>(pages: AsyncIterable<unknown[][]>, make: (key: CaseKey, raw: unknown[]) => T): AsyncGenerator<T> {
-    // Equal tag lists are parsed once (a run's cases share a handful of segment tags).
-    const tagLists = new Map<string, string[]>();
-    for await (const page of pages) {
-      for (const raw of page) {
-        const [caseId, contentHash, json, cluster] = raw;
-        let tags = tagLists.get(json as string);
-        if (!tags) tagLists.set(json as string, (tags = JSON.parse(json as string) as string[]));
-        yield make({ caseId: caseId as string, contentHash: contentHash as string, tags, cluster: (cluster as string | null) ?? null }, raw);
-      }
     }
   }
 

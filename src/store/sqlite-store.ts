@@ -10,6 +10,7 @@ import { sqliteProduction } from './production-sqlite.js';
 import { sqlTokens } from './access-tokens.js';
 import { sqlRateLimits } from './rate-limit-figures.js';
 import { sqlRunFolds } from './run-folds.js';
+import { sqliteCaseKeys } from './case-keys.js';
 import { resultPageFromRaw, resultPageSql } from './result-pages.js';
 import { caseTallyFromRaw, caseTallySql } from './run-figures.js';
 import { registerRunFigureFold, sqliteRunFigures } from './sqlite-run-figures.js';
@@ -34,20 +35,7 @@ import {
   runFromRow,
   type Row,
 } from './rows.js';
-import type {
-  AppliedMigration,
-  Store,
-  RunRecord,
-  RunStatus,
-  CaseRow,
-  ResultRow,
-  ResultQuery,
-  CachedResponse,
-  LabelRow,
-  LabelQuery,
-  CaseKey,
-  CaseKeyAgainst,
-} from './types.js';
+import type { AppliedMigration, Store, RunRecord, RunStatus, CaseRow, ResultRow, ResultQuery, CachedResponse, LabelRow, LabelQuery } from './types.js';
 
 /** Rows handed to a results.scan callback between two turns of the event loop. */
 const SCAN_CHUNK = 10_000;
@@ -211,47 +199,10 @@ export class SqliteStore implements Store {
       return row ? caseFromRow(row) : undefined;
     },
     hasClusters: async (runId: string) => this.db.prepare('SELECT 1 FROM cases WHERE run_id = ? AND cluster IS NOT NULL LIMIT 1').get(runId) !== undefined,
-    keys: (runId: string): AsyncIterable<CaseKey> => {
-      // A statement of its own: two runs' cases may be streamed at once (diff).
-      const statement = this.db.prepare('SELECT case_id, content_hash, tags_json, cluster FROM cases WHERE run_id = ? ORDER BY rowid').raw(true);
-      return this.caseKeys(statement.iterate(runId) as IterableIterator<unknown[]>, (key) => key);
-    },
-    keysAgainst: (runId: string, other: string): AsyncIterable<CaseKeyAgainst> => {
-      const statement = this.db
-        .prepare(
-          `SELECT b.case_id, '', b.tags_json, b.cluster, CASE WHEN a.case_id IS NULL THEN NULL WHEN a.content_hash = b.content_hash THEN 1 ELSE 0 END
-           FROM cases b LEFT JOIN cases a ON a.run_id = ? AND a.case_id = b.case_id WHERE b.run_id = ? ORDER BY b.rowid`,
-        )
-        .raw(true);
-      return this.caseKeys(statement.iterate(other, runId) as IterableIterator<unknown[]>, (key, raw) => ({
-        ...key,
-        sameContent: raw[4] === null ? null : raw[4] === 1,
-      }));
-    },
+    // Made when asked: the connection is opened by the constructor, after the fields.
+    keys: (runId: string) => sqliteCaseKeys(this.db).keys(runId),
+    contentChanged: (runId: string, other: string) => sqliteCaseKeys(this.db).contentChanged(runId, other),
   };
-
-  /** Case keys from raw rows (case_id, content_hash, tags_json, cluster, …), each made into T by `make`. */
-  private caseKeys<T>(rows: IterableIterator<unknown[]>, make: (key: CaseKey, raw: unknown[]) => T): AsyncIterable<T> {
-    // Equal tag lists are parsed once (a run's cases share a handful of segment tags).
-    const tagLists = new Map<string, string[]>();
-    // A plain async iterator, as results.list: an async generator costs several promises per row.
-    const iterator: AsyncIterableIterator<T> = {
-      next: () => {
-        const n = rows.next();
-        if (n.done) return Promise.resolve({ done: true, value: undefined });
-        const [caseId, contentHash, json, cluster] = n.value as [string, string, string, string | null];
-        let tags = tagLists.get(json);
-        if (!tags) tagLists.set(json, (tags = JSON.parse(json) as string[]));
-        return Promise.resolve({ done: false, value: make({ caseId, contentHash, tags, cluster: cluster ?? null }, n.value as unknown[]) });
-      },
-      return: () => {
-        rows.return?.();
-        return Promise.resolve({ done: true, value: undefined });
-      },
-      [Symbol.asyncIterator]: () => iterator,
-    };
-    return iterator;
-  }
 
   /** Raw rows of a result listing (see results.list), in stored order. */
   private resultRows(runId: string, query: ResultQuery): IterableIterator<unknown[]> {

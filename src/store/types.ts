@@ -69,14 +69,6 @@ export interface RunLease {
 /** A stored case without its variables and description (Store.cases.keys). */
 export type CaseKey = Pick<CaseRow, 'caseId' | 'contentHash' | 'tags' | 'cluster'>;
 
-/**
- * A case key read against another run (cases.keysAgainst): whether the other run has a case of the same id with the
- * same content (null: it has no case of that id), compared in the store; its content hash is not read ('').
- */
-export interface CaseKeyAgainst extends CaseKey {
-  sameContent: boolean | null;
-}
-
 export interface CaseRow {
   caseId: string;
   contentHash: string;
@@ -411,10 +403,10 @@ export interface Store {
      */
     keys(runId: string): AsyncIterable<CaseKey>;
     /**
-     * keys, each with whether run `other` has the same content under its id (diff, issue #22: two runs' 64-character
-     * hashes in memory were ~80 MB at 500,000 cases; the store compares them in one join).
+     * Ids of the run's cases that run `other` has too, with other content (diff, issue #22: the store compares the
+     * content hashes in one join; two runs' 64-character hashes in memory were ~80 MB at 500,000 cases).
      */
-    keysAgainst(runId: string, other: string): AsyncIterable<CaseKeyAgainst>;
+    contentChanged(runId: string, other: string): Promise<string[]>;
     /** Whether any case of the run has a cluster (one query: the runs list asks it of every run). */
     hasClusters(runId: string): Promise<boolean>;
   };

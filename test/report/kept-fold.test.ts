@@ -117,7 +117,7 @@ describe('the fold a run keeps', () => {
       for (const run of ['r0', 'r1']) expect(JSON.parse(JSON.stringify(await buildRunReport(store, run, 0.95, { keepFold: true })))).toBeTruthy();
       const kept = await readers(store);
       expect(kept.scans).toBe(0);
-      // The cases too come from the fold (diff's before run is read against the after run: cases.keysAgainst).
+      // The cases too come from the fold (diff asks the store which contents changed: cases.contentChanged).
       expect(scanned.caseReads).toBeGreaterThanOrEqual(5);
       expect(kept.caseReads).toBe(0);
       expect(kept.figures).toEqual(scanned.figures);
