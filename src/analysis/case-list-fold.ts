@@ -26,7 +26,7 @@ export interface KeptCases {
 }
 
 /** Keep the run's stored cases (the first `stored` of `cases`, as read from the store) under `key`. */
-export async function keepCaseList(store: Store, run: RunRecord, key: string, cases: readonly CaseInfo[], stored: number): Promise<void> {
+export async function keepCaseList(store: Store, run: RunRecord, key: string, cases: readonly CaseInfo[], stored: number): Promise<string | undefined> {
   const tagIndex = new Map<readonly string[], number>();
   const clusterIndex = new Map<string, number>();
   const encoded = cases.slice(0, stored).map((c) => Buffer.from(c.id, 'utf8'));
@@ -55,7 +55,7 @@ export async function keepCaseList(store: Store, run: RunRecord, key: string, ca
       fold.clusterOf[i] = k;
     }
   }
-  await keepFold(store, run, 'cases', key, fold, []);
+  return keepFold(store, run, 'cases', key, fold, []);
 }
 
 /** The run's stored cases as kept under `key`, or undefined. */

@@ -128,7 +128,7 @@ export async function loadCaseTable(
   store: Store,
   run: RunRecord,
   options: CaseOutcomeScanOptions = {},
-): Promise<{ outcomes: RunOutcomes; caseIndex: ReadonlyMap<string, number>; storedCases: number }> {
+): Promise<{ outcomes: RunOutcomes; caseIndex: ReadonlyMap<string, number>; storedCases: number; keepFailures: string[] }> {
   const onRow = options.onRow;
   // The kept fold when no row is wanted; its case list too when no case is wanted as read from the store.
   const fromFold = !onRow && !options.keep;
@@ -218,10 +218,14 @@ export async function loadCaseTable(
     });
   }
   // Kept before the reducer's pass values are added (the fold is the counts; any reducer is applied after).
+  const keepFailures: string[] = [];
   if (options.keep && options.foldKey !== undefined) {
     const fold: OutcomeFold = { columns, unstoredCases: cases.slice(storedCases).map((c) => c.id) };
-    await keepFold(store, run, 'outcomes', options.foldKey, fold, OUTCOME_FOLD_CLASSES);
-    await keepCaseList(store, run, options.foldKey, cases, storedCases);
+    for (const failure of [
+      await keepFold(store, run, 'outcomes', options.foldKey, fold, OUTCOME_FOLD_CLASSES),
+      await keepCaseList(store, run, options.foldKey, cases, storedCases),
+    ])
+      if (failure) keepFailures.push(failure);
   }
   const reducer = runRepeatReducer(run);
   const outcomes: RunOutcomes = {
@@ -240,5 +244,5 @@ export async function loadCaseTable(
       return { id: variant.id, outcomes: new ColumnOutcomeList(t, cases.length) };
     }),
   };
-  return { outcomes, caseIndex, storedCases };
+  return { outcomes, caseIndex, storedCases, keepFailures };
 }

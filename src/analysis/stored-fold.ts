@@ -28,7 +28,22 @@ export async function readFold<T>(store: Store, run: RunRecord, section: string,
   return parts ? decodeSnapshot<T>(parts, classes) : undefined;
 }
 
-/** Keep a section of the run's fold under `key` (foldKey's, taken before the rows were read). */
-export async function keepFold(store: Store, run: RunRecord, section: string, key: string, value: unknown, classes: readonly SnapshotClass[]): Promise<void> {
-  await store.folds.put(run.id, section, key, encodeSnapshot(value, classes));
+/**
+ * Keep a section of the run's fold under `key` (foldKey's, taken before the rows were read). Never throws: a fold
+ * not kept costs readers a scan, never a figure, so the run's report goes on; the failure is returned for a warning.
+ */
+export async function keepFold(
+  store: Store,
+  run: RunRecord,
+  section: string,
+  key: string,
+  value: unknown,
+  classes: readonly SnapshotClass[],
+): Promise<string | undefined> {
+  try {
+    await store.folds.put(run.id, section, key, encodeSnapshot(value, classes));
+    return undefined;
+  } catch (error) {
+    return `the run's ${section} fold could not be kept (${(error as Error).message}): show, diff and select will read its results instead`;
+  }
 }

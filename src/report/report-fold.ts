@@ -18,6 +18,8 @@ export interface RunFold extends ReportSection {
   outcomes: RunOutcomes;
   caseIndex: ReadonlyMap<string, number>;
   selection: SelectionAccumulator;
+  /** Sections that could not be kept (the run's report warns: readers will scan). */
+  keepFailures: string[];
 }
 
 /** The run's fold; `keep`: scan the rows and keep what they fold to with the run (the end of a run). */
@@ -29,7 +31,7 @@ export async function foldRun(store: Store, run: RunRecord, keep: boolean): Prom
     const selection = report && (await readFold<SelectionFold>(store, run, 'selection', SELECTION_FOLD_CLASSES, key));
     if (report && selection) {
       const { outcomes, caseIndex } = await loadCaseTable(store, run, { foldKey: key });
-      return { outcomes, caseIndex, ...report, selection: SelectionAccumulator.restored(selection.selection, run) };
+      return { outcomes, caseIndex, ...report, selection: SelectionAccumulator.restored(selection.selection, run), keepFailures: [] };
     }
   }
   const judges = new JudgeAccumulator();
@@ -37,7 +39,7 @@ export async function foldRun(store: Store, run: RunRecord, keep: boolean): Prom
   const variantIds = new Set(run.variants.map((v) => v.id));
   const sums = new AggregateFold();
   let storedCases = 0;
-  const { outcomes, caseIndex } = await loadCaseTable(store, run, {
+  const { outcomes, caseIndex, keepFailures } = await loadCaseTable(store, run, {
     onCases: (n) => selection.reserve((storedCases = n)),
     onRow: (r, c) => {
       sums.add(r);
@@ -51,8 +53,11 @@ export async function foldRun(store: Store, run: RunRecord, keep: boolean): Prom
   if (keep) {
     // Kept before any figure is made from them (finishing the selection columns adds the reducer's pass values).
     const unstoredCases = outcomes.cases.slice(storedCases).map((c) => c.id);
-    await keepFold(store, run, 'selection', key, { selection, unstoredCases } satisfies SelectionFold, SELECTION_FOLD_CLASSES);
-    await keepFold(store, run, 'report', key, { sums, judges } satisfies ReportSection, REPORT_FOLD_CLASSES);
+    for (const failure of [
+      await keepFold(store, run, 'selection', key, { selection, unstoredCases } satisfies SelectionFold, SELECTION_FOLD_CLASSES),
+      await keepFold(store, run, 'report', key, { sums, judges } satisfies ReportSection, REPORT_FOLD_CLASSES),
+    ])
+      if (failure) keepFailures.push(failure);
   }
-  return { outcomes, caseIndex, sums, selection, judges };
+  return { outcomes, caseIndex, sums, selection, judges, keepFailures };
 }

@@ -89,7 +89,7 @@ export async function buildRunReport(store: Store, runRef: string, level = 0.95,
   const reducer = runRepeatReducer(run);
   // One pass over the store (or the fold the run kept): the per-case table, the per-variant sums, judges, and
   // costs (totals and the cost block's per-case figures, both in `selection`).
-  const { outcomes, caseIndex, sums, selection, judges } = await foldRun(store, run, options.keepFold === true);
+  const { outcomes, caseIndex, sums, selection, judges, keepFailures } = await foldRun(store, run, options.keepFold === true);
   const aggregates = new Map(sums.aggregates().map((a) => [a.variantId, a]));
   let shortCases = 0;
   for (const v of run.variants) {
@@ -141,7 +141,7 @@ export async function buildRunReport(store: Store, runRef: string, level = 0.95,
       },
     });
   }
-  const warnings = [...run.warnings];
+  const warnings = [...run.warnings, ...keepFailures];
   const notes: string[] = [];
   const unpriced = unpricedMessages(run, variants);
   if (unpriced.warning) warnings.push(unpriced.warning);

@@ -3,6 +3,7 @@
 // compares every reader with and without the kept fold on a run with repeats, two variants, judges (with costs),
 // an error, a cache hit, streamed calls, clusters, segments, a failing critical check and a result of a case that
 // was not stored; checks that the fold is read (no scan), and that any later write makes readers scan again.
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { diffFigures, loadCaseOutcomes, loadSelectionData } from '../../src/analysis/index.js';
 import { buildRunReport } from '../../src/report/index.js';
@@ -105,7 +106,7 @@ async function readers(store: Store): Promise<{ figures: unknown; scans: number;
 }
 
 describe('the fold a run keeps', () => {
-  testAllStores('kept folds', ({ open }) => {
+  testAllStores('kept folds', ({ open, fresh, kind, query }) => {
     it('gives every reader the figures of a scan, without scanning, until the rows change', async () => {
       const store = await open();
       await writeRun(store, 'r0', 0);
@@ -142,6 +143,25 @@ describe('the fold a run keeps', () => {
       await buildRunReport(store, 'r1', 0.95, { keepFold: true });
       await store.cases.putMany('r1', [{ caseId: 'c1', contentHash: 'h1', tags: ['segment:z'], vars: {}, cluster: null, description: null }]);
       expect((await readers(store)).scans).toBeGreaterThan(0);
+    });
+
+    it('that cannot be kept is a warning of the run’s report, never a lost report', async () => {
+      const location = await fresh();
+      const store = await open(location);
+      await writeRun(store, 'r1', 1);
+      const scanned = await buildRunReport(store, 'r1');
+      // A store the run cannot write its fold to: the table gone.
+      const gone = 'ALTER TABLE run_folds RENAME TO run_folds_gone';
+      if (kind === 'postgres') await query(location, gone);
+      else {
+        const db = new Database(location);
+        db.exec(gone);
+        db.close();
+      }
+      const report = await buildRunReport(store, 'r1', 0.95, { keepFold: true });
+      expect(report.warnings.filter((w) => /fold could not be kept/.test(w)).length).toBeGreaterThanOrEqual(1);
+      expect(report.variants).toEqual(scanned.variants);
+      expect(report.costs).toEqual(scanned.costs);
     });
 
     it('is not read under another key, and a store written before folds reads as before', async () => {
