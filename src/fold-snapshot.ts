@@ -2,7 +2,7 @@
 // its per-case columns when it ends, so reading it back reads tens of megabytes of columns instead of a million
 // rows. Part 0 is a JSON skeleton; each typed array is a part of its own, its bytes as they are, so every value
 // comes back bit for bit. Strict on purpose: a value it could not restore exactly (a class it was not told of, a
-// function, a symbol, a key beginning with `$`) throws when written, never comes back different.
+// function, a symbol, a key beginning with `$` or `__proto__`) throws when written, never comes back different.
 // A root file every unit may import: it imports nothing.
 
 /** A class whose instances may be kept: restored with its prototype, its own fields but `omit` (the caller re-attaches those). */
@@ -45,6 +45,8 @@ export function encodeSnapshot(value: unknown, classes: readonly SnapshotClass[]
     for (const [key, field] of Object.entries(object)) {
       if (omit.includes(key) || field === undefined) continue;
       if (key.startsWith('$')) fail(`${path}.${key}`, 'a key beginning with $');
+      // Assigning it back would set the restored object's prototype.
+      if (key === '__proto__') fail(`${path}.${key}`, 'the key __proto__');
       out[key] = encode(field, `${path}.${key}`);
     }
     return out;

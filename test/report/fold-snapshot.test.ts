@@ -71,6 +71,7 @@ describe('fold snapshots', () => {
     expect(() => encodeSnapshot({ f: () => 1 }, CLASSES)).toThrow(/value\.f is a function/);
     expect(() => encodeSnapshot({ big: 1n }, CLASSES)).toThrow(/bigint/);
     expect(() => encodeSnapshot({ $x: 1 }, CLASSES)).toThrow(/beginning with \$/);
+    expect(() => encodeSnapshot(JSON.parse('{"__proto__": {"polluted": true}}'), CLASSES)).toThrow(/__proto__/);
     expect(() => encodeSnapshot([1, undefined], CLASSES)).toThrow(/value\[1\] is undefined/);
     expect(() => encodeSnapshot(new BigInt64Array(1), CLASSES)).toThrow(/BigInt64Array/);
   });
