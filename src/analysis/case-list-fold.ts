@@ -21,7 +21,6 @@ interface CaseListFold {
 
 /** The kept cases, walked in stored order (equal tag lists are one array). */
 export interface KeptCases {
-  readonly length: number;
   forEach(visit: (id: string, tags: readonly string[], cluster: string | null) => void): void;
 }
 
@@ -64,7 +63,6 @@ export async function readCaseList(store: Store, run: RunRecord, key?: string): 
   if (!fold) return undefined;
   const bytes = Buffer.from(fold.ids.buffer, fold.ids.byteOffset, fold.ids.byteLength);
   return {
-    length: fold.idEnds.length,
     forEach(visit) {
       let start = 0;
       for (let i = 0; i < fold.idEnds.length; i++) {

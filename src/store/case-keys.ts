@@ -3,6 +3,7 @@
 // store feeds with its own way of reading rows (SQLite: a statement's iterator; PostgreSQL: keyset pages).
 import type Database from 'better-sqlite3';
 import type { CaseKey, Store } from './types.js';
+import { rowStream } from './sqlite-open.js';
 
 type CaseKeyReaders = Pick<Store['cases'], 'keys' | 'contentChanged'>;
 
@@ -24,25 +25,10 @@ const CONTENT_CHANGED = (p: (n: number) => string) =>
 
 /** SQLite: each listing a statement of its own (two runs' cases may be streamed at once: diff). */
 export function sqliteCaseKeys(db: Database.Database): CaseKeyReaders {
-  // A plain async iterator, as results.list: an async generator costs several promises per row.
-  const stream = <T>(rows: IterableIterator<unknown[]>, make: (raw: unknown[]) => T): AsyncIterable<T> => {
-    const iterator: AsyncIterableIterator<T> = {
-      next: () => {
-        const n = rows.next();
-        return Promise.resolve(n.done ? { done: true, value: undefined } : { done: false, value: make(n.value) });
-      },
-      return: () => {
-        rows.return?.();
-        return Promise.resolve({ done: true, value: undefined });
-      },
-      [Symbol.asyncIterator]: () => iterator,
-    };
-    return iterator;
-  };
   return {
     keys: (runId) => {
       const statement = db.prepare('SELECT case_id, content_hash, tags_json, cluster FROM cases WHERE run_id = ? ORDER BY rowid').raw(true);
-      return stream(statement.iterate(runId) as IterableIterator<unknown[]>, keyMaker());
+      return rowStream(statement.iterate(runId) as IterableIterator<unknown[]>, keyMaker());
     },
     contentChanged: async (runId, other) =>
       db

@@ -207,3 +207,23 @@ function guardIterator<V>(source: AsyncIterableIterator<V>, failure: (error: unk
   };
   return iterator;
 }
+
+/**
+ * A statement's rows as an async iterator, each made into T by `make`: one resolved promise per row (an async
+ * generator costs several). Breaking out of a for-await calls return(), which closes the statement so the
+ * connection is free again.
+ */
+export function rowStream<T>(rows: IterableIterator<unknown[]>, make: (raw: unknown[]) => T): AsyncIterableIterator<T> {
+  const iterator: AsyncIterableIterator<T> = {
+    next: () => {
+      const n = rows.next();
+      return Promise.resolve(n.done ? { done: true, value: undefined } : { done: false, value: make(n.value) });
+    },
+    return: () => {
+      rows.return?.();
+      return Promise.resolve({ done: true, value: undefined });
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
+}

@@ -2,7 +2,7 @@
 import Database from 'better-sqlite3';
 import { EvalspecError } from '../errors.js';
 import { MIGRATIONS } from './migrations.js';
-import { openSqlite, guardEntity, storeFailure, type StoreAccess } from './sqlite-open.js';
+import { openSqlite, guardEntity, rowStream, storeFailure, type StoreAccess } from './sqlite-open.js';
 import { SQLITE_SQL } from './sql-dialect.js';
 import { sqliteCalibrations } from './sqlite-calibrations.js';
 import { sqliteLeases } from './sqlite-leases.js';
@@ -255,21 +255,7 @@ export class SqliteStore implements Store {
       return keys;
     },
     list: (runId: string, query: ResultQuery = {}): AsyncIterable<ResultRow> => {
-      const rows = this.resultRows(runId, query);
-      // A plain async iterator (not an async generator): one resolved promise per row. Breaking out of a
-      // for-await calls return(), which closes the statement so the connection is free again.
-      const iterator: AsyncIterableIterator<ResultRow> = {
-        next: () => {
-          const n = rows.next();
-          return Promise.resolve(n.done ? { done: true, value: undefined } : { done: false, value: resultFromRaw(n.value, runId) });
-        },
-        return: () => {
-          rows.return?.();
-          return Promise.resolve({ done: true, value: undefined });
-        },
-        [Symbol.asyncIterator]: () => iterator,
-      };
-      return iterator;
+      return rowStream(this.resultRows(runId, query), (raw) => resultFromRaw(raw, runId));
     },
     scan: async (runId: string, query: ResultQuery, onRow: (row: ResultRow) => void) =>
       scanChunks(this.resultRows(runId, query), (raw) => onRow(resultFromRaw(raw, runId))),
