@@ -3,17 +3,16 @@
 // figure would take tens of megabytes for a handful of distinct values. Iterates in case-table order, as a Map
 // filled in that order would.
 
+import type { CaseIds } from './case-walk.js';
+
 export class CaseCodeMap implements ReadonlyMap<string, string> {
   private readonly codes: Int32Array;
   private readonly names: string[] = [];
   private readonly codeOf = new Map<string, number>();
   private count = 0;
 
-  /** `ids[i]` is case i's id and `index` its inverse (the run's case table). */
-  constructor(
-    private readonly ids: readonly string[],
-    private readonly index: ReadonlyMap<string, number>,
-  ) {
+  /** Over the run's case table. */
+  constructor(private readonly ids: CaseIds) {
     this.codes = new Int32Array(ids.length).fill(-1);
   }
 
@@ -30,7 +29,7 @@ export class CaseCodeMap implements ReadonlyMap<string, string> {
   }
 
   /** The case table the codes are indexed by. */
-  get table(): readonly string[] {
+  get table(): CaseIds {
     return this.ids;
   }
 
@@ -44,14 +43,14 @@ export class CaseCodeMap implements ReadonlyMap<string, string> {
     return this.count;
   }
   get(id: string): string | undefined {
-    const i = this.index.get(id);
+    const i = this.ids.get(id);
     return i === undefined ? undefined : this.at(i);
   }
   has(id: string): boolean {
     return this.get(id) !== undefined;
   }
   *entries(): MapIterator<[string, string]> {
-    for (let i = 0; i < this.codes.length; i++) if (this.codes[i] >= 0) yield [this.ids[i], this.names[this.codes[i]]];
+    for (let i = 0; i < this.codes.length; i++) if (this.codes[i] >= 0) yield [this.ids.id(i), this.names[this.codes[i]]];
   }
   *keys(): MapIterator<string> {
     for (const [id] of this.entries()) yield id;

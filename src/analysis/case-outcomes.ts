@@ -2,12 +2,13 @@
 // RunOutcomes): one slot per case × variant in typed-array columns (case-columns.ts), built by one stream of
 // slim results (no outputs, no messages), so memory grows with cases × variants at a few dozen bytes each,
 // not with the text of the results. `onRow` lets the run report fold its other figures into the same scan.
-import type { Store, RunRecord, ResultRow, CaseKey, OutcomeRow } from '../store/index.js';
-import type { CaseInfo, RunOutcomes } from '../stats/index.js';
+import type { Store, RunRecord, ResultRow, OutcomeRow } from '../store/index.js';
+import type { RunOutcomes } from '../stats/index.js';
 import { reducedPassValue, runRepeatReducer } from './repeat-reduction.js';
 import { ColumnOutcomeList, VariantColumns } from './case-columns.js';
 import { foldKey as foldKeyOf, keepFold, readFold } from './stored-fold.js';
 import { keepCaseList, readCaseList } from './case-list-fold.js';
+import { CaseTable } from './case-table.js';
 import type { SnapshotClass } from '../fold-snapshot.js';
 
 /** The suite's default checks as stored with the run: metric defaults to the type, severity to normal. */
@@ -28,16 +29,8 @@ export interface CaseOutcomeScanOptions {
    * with the case's index in RunOutcomes.cases (undefined for a result of a variant not in the run).
    */
   onRow?: (row: ResultRow, caseIndex: number | undefined) => void;
-  /** Called with every stored case as it is read from the store, in the order of RunOutcomes.cases (the fold's case list is then not read). */
-  onCase?: (c: CaseKey) => void;
   /** Called with the number of stored cases before the first result (to size other accumulators). */
   onCases?: (cases: number) => void;
-  /**
-   * Another run's case with this id, used in this run's table when its tags and cluster are the same: the two
-   * tables of a diff then share their case records and ids (~36 MB at 500,000 cases). Case records are never modified.
-   * Asked once per stored case, in the order of RunOutcomes.cases (diff keys each case from it).
-   */
-  sharedCase?: (caseId: string) => CaseInfo | undefined;
   /**
    * The run's foldKey (stored-fold.ts) as it stood before the rows are read. With `keep`, the table is scanned and
    * kept under it; without, a table kept under it is read instead of the rows when no onRow needs them.
@@ -46,37 +39,11 @@ export interface CaseOutcomeScanOptions {
   keep?: boolean;
 }
 
-/** The per-case table as kept with the run (the 'outcomes' section): its columns, and the cases met only in results. */
+/** The per-case table as kept with the run (the 'outcomes' section; its cases are the 'cases' section). */
 interface OutcomeFold {
   columns: VariantColumns[];
-  unstoredCases: string[];
 }
 const OUTCOME_FOLD_CLASSES = [{ name: 'VariantColumns', type: VariantColumns }] satisfies SnapshotClass[];
-
-function sameTags(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
-  return true;
-}
-
-/**
- * Intern equal tag lists: 500,000 cases tagged with a handful of segments share a handful of arrays. The store
- * hands equal lists as one array already (parsed once per distinct JSON), so a list met before is found by
- * identity without joining it (a string per case); the identity map is bounded for stores that do not share.
- */
-function tagInterner(): (tags: readonly string[]) => readonly string[] {
-  const seen = new Map<string, readonly string[]>();
-  const byList = new Map<readonly string[], readonly string[]>();
-  return (tags) => {
-    const met = byList.get(tags);
-    if (met) return met;
-    const key = tags.join('\u0000');
-    let known = seen.get(key);
-    if (!known) seen.set(key, (known = tags));
-    if (byList.size < 4096) byList.set(tags, known);
-    return known;
-  };
-}
 
 /**
  * One result's checks folded per metric (the mean of their scores) and per severity × metric (whether one
@@ -123,41 +90,32 @@ export async function loadCaseOutcomes(store: Store, run: RunRecord, options: Ca
   return (await loadCaseTable(store, run, options)).outcomes;
 }
 
-/** The per-case table with the index of its cases by id (to share with other per-case accumulators). */
+/**
+ * The per-case table, with its cases as a packed table (case-table.ts: RunOutcomes.cases, and the index of a
+ * case by id, to share with other per-case accumulators), how many of them (the first) the run stored, and
+ * whether the table is the one kept with the run's fold (its indices are then those of the other kept sections).
+ */
 export async function loadCaseTable(
   store: Store,
   run: RunRecord,
   options: CaseOutcomeScanOptions = {},
-): Promise<{ outcomes: RunOutcomes; caseIndex: ReadonlyMap<string, number>; storedCases: number; keepFailures: string[] }> {
+): Promise<{ outcomes: RunOutcomes; table: CaseTable; storedCases: number; keepFailures: string[]; kept: boolean }> {
   const onRow = options.onRow;
-  // The kept fold when no row is wanted; its case list too when no case is wanted as read from the store.
+  // The kept fold (its case table and columns) when no row is wanted.
   const fromFold = !onRow && !options.keep;
   const foldKey = fromFold ? (options.foldKey ?? (await foldKeyOf(store, run))) : options.foldKey;
-  const keptCases = fromFold && !options.onCase ? await readCaseList(store, run, foldKey) : undefined;
-  const cases: CaseInfo[] = [];
-  // Built as the cases arrive: `new Map(cases.map(...))` held an [id, index] pair per case besides (~36 MB at 500,000).
-  const caseIndex = new Map<string, number>();
-  const add = (id: string, tags: readonly string[], cluster: string | null): void => {
-    const other = options.sharedCase?.(id);
-    const info = other && other.cluster === cluster && sameTags(other.tags, tags) ? other : { id, tags, cluster };
-    caseIndex.set(info.id, cases.length);
-    cases.push(info);
-  };
-  if (keptCases) keptCases.forEach(add);
+  const keptCases = fromFold ? await readCaseList(store, run, foldKey) : undefined;
+  let cases: CaseTable;
+  let storedCases: number;
+  if (keptCases) ({ cases, stored: storedCases } = keptCases);
   else {
-    const intern = tagInterner();
-    for await (const c of store.cases.keys(run.id)) {
-      options.onCase?.(c);
-      add(c.caseId, intern(c.tags), c.cluster === null ? null : String(c.cluster));
-    }
+    cases = new CaseTable();
+    for await (const c of store.cases.keys(run.id)) cases.push(c.caseId, c.tags, c.cluster === null ? null : String(c.cluster));
+    storedCases = cases.length;
   }
-  options.onCases?.(cases.length);
-  const storedCases = cases.length;
-  const kept = fromFold ? await readFold<OutcomeFold>(store, run, 'outcomes', OUTCOME_FOLD_CLASSES, foldKey) : undefined;
-  for (const id of kept?.unstoredCases ?? []) {
-    caseIndex.set(id, cases.length);
-    cases.push({ id, tags: [], cluster: null });
-  }
+  options.onCases?.(storedCases);
+  // The outcome columns kept with the same rows: their cases (stored or met in results) are the kept table's.
+  const kept = keptCases ? await readFold<OutcomeFold>(store, run, 'outcomes', OUTCOME_FOLD_CLASSES, foldKey) : undefined;
   const variantIndex = new Map(run.variants.map((v, i) => [v.id, i]));
   const columns = kept?.columns ?? run.variants.map(() => new VariantColumns(cases.length, run.repeat));
   const perResult = new ResultChecks();
@@ -165,13 +123,7 @@ export async function loadCaseTable(
   // not in the run.
   const caseOf = (r: OutcomeRow, v: number | undefined): number | undefined => {
     if (v === undefined) return undefined;
-    let c = caseIndex.get(r.caseId);
-    if (c === undefined) {
-      c = cases.length;
-      cases.push({ id: r.caseId, tags: [], cluster: null });
-      caseIndex.set(r.caseId, c);
-    }
-    return c;
+    return cases.get(r.caseId) ?? cases.push(r.caseId, [], null);
   };
   const fold = (r: OutcomeRow, v: number | undefined, c: number | undefined): void => {
     if (v === undefined || c === undefined) return;
@@ -220,7 +172,7 @@ export async function loadCaseTable(
   // Kept before the reducer's pass values are added (the fold is the counts; any reducer is applied after).
   const keepFailures: string[] = [];
   if (options.keep && options.foldKey !== undefined) {
-    const fold: OutcomeFold = { columns, unstoredCases: cases.slice(storedCases).map((c) => c.id) };
+    const fold: OutcomeFold = { columns };
     for (const failure of [
       await keepFold(store, run, 'outcomes', options.foldKey, fold, OUTCOME_FOLD_CLASSES),
       await keepCaseList(store, run, options.foldKey, cases, storedCases),
@@ -244,5 +196,5 @@ export async function loadCaseTable(
       return { id: variant.id, outcomes: new ColumnOutcomeList(t, cases.length) };
     }),
   };
-  return { outcomes, caseIndex, storedCases, keepFailures };
+  return { outcomes, table: cases, storedCases, keepFailures, kept: keptCases !== undefined };
 }

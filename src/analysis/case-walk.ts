@@ -4,9 +4,16 @@
 // lists (built by hand, the routed pseudo-variant) are walked by id, as before, in the same order. Generic over
 // the outcome type C (selection-figures.ts's CaseOutcome), so this file imports none of its users.
 
+/** A run's case table by id: case i's id, and the index of an id (case-table.ts's CaseTable). */
+export interface CaseIds {
+  readonly length: number;
+  id(i: number): string;
+  get(id: string): number | undefined;
+}
+
 /** A case map that can be walked by case-table index (selection-columns.ts's SelectionCaseMap). */
 export interface IndexedCaseMap<C> extends ReadonlyMap<string, C> {
-  readonly table: readonly string[];
+  readonly table: CaseIds;
   /** The outcome of case index `i`, or undefined when the variant has no result for it. */
   atIndex(i: number): C | undefined;
   /** Each case of the variant with its index, in the variant's order. */
@@ -18,10 +25,10 @@ export function isIndexed<C>(cases: ReadonlyMap<string, C>): cases is IndexedCas
 }
 
 /** The case-table indices of lists of case ids made from a table, kept beside the list (not in it). */
-const indicesOfList = new WeakMap<readonly string[], { table: readonly string[]; indices: Int32Array }>();
+const indicesOfList = new WeakMap<readonly string[], { table: CaseIds; indices: Int32Array }>();
 
-/** Record that ids[k] is table[indices[k]] for every k. */
-export function withCaseIndices(ids: string[], table: readonly string[], indices: Int32Array): string[] {
+/** Record that ids[k] is table.id(indices[k]) for every k. */
+export function withCaseIndices(ids: string[], table: CaseIds, indices: Int32Array): string[] {
   indicesOfList.set(ids, { table, indices });
   return ids;
 }

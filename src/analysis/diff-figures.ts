@@ -54,22 +54,21 @@ export async function latestComparableRun(store: Store, suiteName: string): Prom
  * (cases.contentChanged, one join): two runs' 64-character hashes in memory were ~80 MB at 500,000 cases (issue #22).
  */
 async function loadSides(store: Store, before: RunRecord, after: RunRecord): Promise<[DiffSide, DiffSide]> {
-  const { outcomes: outcomesAfter, caseIndex, storedCases: storedAfter } = await loadCaseTable(store, after);
+  const { outcomes: outcomesAfter, table: casesAfter, storedCases: storedAfter } = await loadCaseTable(store, after);
   const changed = new Set(await store.cases.contentChanged(before.id, after.id));
-  // Each stored before case's key, as its after index is looked up to share the after run's record (once per case, in order).
-  const keysBefore: number[] = [];
-  const { outcomes: outcomesBefore } = await loadCaseTable(store, before, {
-    sharedCase: (id) => {
-      const i = caseIndex.get(id);
-      // An after case met only in results (no stored case, past storedAfter) has no content to equal: changed.
-      keysBefore.push(i === undefined ? -1 : i < storedAfter && !changed.has(id) ? i : -2 - i);
-      return i === undefined ? undefined : outcomesAfter.cases[i];
-    },
-  });
+  const { outcomes: outcomesBefore, table: casesBefore, storedCases: storedBefore } = await loadCaseTable(store, before);
+  // Each before case's key. A before case met only in results (past storedBefore) has no content: not compared (−1).
+  const keysBefore = new Int32Array(casesBefore.length).fill(-1);
+  for (let k = 0; k < storedBefore; k++) {
+    const id = casesBefore.id(k);
+    const i = casesAfter.get(id);
+    // An after case met only in results (no stored case, past storedAfter) has no content to equal: changed.
+    if (i !== undefined) keysBefore[k] = i < storedAfter && !changed.has(id) ? i : -2 - i;
+  }
   const keysAfter = new Int32Array(outcomesAfter.cases.length);
   for (let i = 0; i < keysAfter.length; i++) keysAfter[i] = i;
   return [
-    { outcomes: outcomesBefore, hashes: Int32Array.from(keysBefore) },
+    { outcomes: outcomesBefore, hashes: keysBefore },
     { outcomes: outcomesAfter, hashes: keysAfter },
   ];
 }

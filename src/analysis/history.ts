@@ -3,7 +3,18 @@
 // both runs share unchanged (same id and content), marked when its interval excludes 0. Steps are not adjusted for
 // multiplicity (one test per step). report/history.ts adds what changed in each run's config and renders it.
 import type { Store, RunRecord } from '../store/index.js';
-import { caseValue, clusterKey, hasClusters, matchCases, meanFigure, metricChange, passRateFigure, type Interval, type RunOutcomes } from '../stats/index.js';
+import {
+  caseAt,
+  caseValue,
+  clusterKey,
+  hasClusters,
+  matchCases,
+  meanFigure,
+  metricChange,
+  passRateFigure,
+  type Interval,
+  type RunOutcomes,
+} from '../stats/index.js';
 import { loadCaseOutcomes } from './case-outcomes.js';
 
 export interface HistoryStep {
@@ -66,8 +77,8 @@ function figureOf(outcomes: RunOutcomes, variant: number, metric: string, level:
     values.push(x);
   });
   if (values.length === 0) return null;
-  const clustered = hasClusters(indices.map((i) => outcomes.cases[i]));
-  const clusterIds = clustered ? indices.map((i) => clusterKey(outcomes.cases[i])) : undefined;
+  const clustered = hasClusters(indices.map((i) => caseAt(outcomes.cases, i)));
+  const clusterIds = clustered ? indices.map((i) => clusterKey(caseAt(outcomes.cases, i))) : undefined;
   if (metric === 'pass_rate') {
     const f = passRateFigure(values, clusterIds, outcomes.repeat, level);
     return f ? { cases: f.cases, value: f.passRate, interval: f.interval ?? null } : null;

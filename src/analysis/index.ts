@@ -3,6 +3,7 @@
 // figures of a run-to-run diff with the outputs behind each flip and the config changes, a suite's history). Data: the sentences,
 // tables and file formats are report/'s. Only import surface of analysis/.
 export { loadCaseOutcomes, loadCaseTable, type CaseOutcomeScanOptions } from './case-outcomes.js';
+export { CaseTable } from './case-table.js';
 export { reducedPassValue, repeatReduceSummary, runRepeatReducer, shortOfK, withRepeatReducer } from './repeat-reduction.js';
 export { passKCurves, curveKs, type PassKCurves, type PassKPoint } from './pass-k-curve.js';
 export {

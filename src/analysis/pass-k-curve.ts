@@ -2,7 +2,7 @@
 // the unbiased per-case estimate, with an interval per k. One run gives the whole curve, whatever reducer
 // the suite stored, because it is read from the per-case table (passed of results per case, case-outcomes.ts).
 // This is the one source of the figures for every report format and the viewer.
-import { clusterKey, hasClusters, passRateFigure, type Interval, type RunOutcomes } from '../stats/index.js';
+import { caseAt, clusterKey, hasClusters, passRateFigure, type Interval, type RunOutcomes } from '../stats/index.js';
 import { resolveRepeatReducer } from '../stats/index.js';
 import { reducedPassValue, shortOfK } from './repeat-reduction.js';
 
@@ -49,7 +49,7 @@ export function passKCurves(outcomes: RunOutcomes, variantId: string, level = 0.
     if (o && o.results > 0) present.push(i);
   });
   if (present.length === 0) return null;
-  const clusterIds = hasClusters(outcomes.cases) ? present.map((i) => clusterKey(outcomes.cases[i])) : undefined;
+  const clusterIds = hasClusters(outcomes.cases) ? present.map((i) => clusterKey(caseAt(outcomes.cases, i))) : undefined;
   const values = new Array<number>(present.length);
   const point = (reduce: string): PassKPoint => {
     const reducer = resolveRepeatReducer({ n, reduce }, n);

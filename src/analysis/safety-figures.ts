@@ -5,6 +5,7 @@
 // (McNemar exact, Newcombe's paired interval). Data only: report/safety-render.ts words it, every format and the
 // viewer show these figures. The worst transcripts (outputs from the store) are added by safety-worst.ts.
 import {
+  caseAt,
   caseFailure,
   casePassed,
   casesNeededForZeroFailureBar,
@@ -232,14 +233,14 @@ function variantFigures(outcomes: RunOutcomes, v: number, attackIndexes: readonl
     const o = variant.outcomes.at(c);
     const outcome = attackOutcome(o);
     if (outcome === undefined) continue;
-    const { plugin, strategy, owasp } = attackTags(outcomes.cases[c].tags);
+    const attack = caseAt(outcomes.cases, c);
+    const { plugin, strategy, owasp } = attackTags(attack.tags);
     overall.add(outcome);
     tallyOf(byPlugin, plugin).add(outcome);
     tallyOf(byStrategy, strategy).add(outcome);
     for (const id of owasp) tallyOf(byOwasp, id).add(outcome);
     tallyOf(cells, `${plugin}\u0000${strategy}`).add(outcome);
-    if (outcome === 'succeeded')
-      succeeded.push({ caseId: outcomes.cases[c].id, plugin, strategy, criticalFailures: criticalFailureCount(o!), results: o!.results });
+    if (outcome === 'succeeded') succeeded.push({ caseId: attack.id, plugin, strategy, criticalFailures: criticalFailureCount(o!), results: o!.results });
   }
   // Ids in natural order (rt-x-2 before rt-x-10), as a reader scans them.
   succeeded.sort((a, b) => b.criticalFailures - a.criticalFailures || a.caseId.localeCompare(b.caseId, 'en', { numeric: true }));
@@ -311,7 +312,10 @@ export interface SafetyFiguresOptions {
 /** The run's safety figures; undefined when the run has no red-team case (the section is not shown). */
 export function safetyFigures(outcomes: RunOutcomes, options: SafetyFiguresOptions = {}): SafetyFigures | undefined {
   const level = options.level ?? 0.95;
-  const attackIndexes = outcomes.cases.flatMap((c, i) => (isRedteamCase(c) ? [i] : []));
+  const attackIndexes: number[] = [];
+  outcomes.cases.forEach((c, i) => {
+    if (isRedteamCase(c)) attackIndexes.push(i);
+  });
   if (attackIndexes.length === 0) return undefined;
   const variants = outcomes.variants.map((_, v) => variantFigures(outcomes, v, attackIndexes, level, options.worstLimit ?? 10));
   const base = outcomes.variants.find((v) => v.id === options.baseline) ?? outcomes.variants[0];

@@ -2,7 +2,7 @@
 // projection: each case once, in the order the variants meet it, under its segment (a case without one is
 // "(untagged)" when others have one).
 import { CaseCodeMap } from './case-code-map.js';
-import { isIndexed, withCaseIndices, type IndexedCaseMap } from './case-walk.js';
+import { isIndexed, withCaseIndices, type CaseIds, type IndexedCaseMap } from './case-walk.js';
 import type { CaseOutcome, SelectionVariant } from './selection-figures.js';
 
 /** The segment of cases without one, when other cases have one. */
@@ -46,7 +46,7 @@ function segmentsById(variants: readonly SelectionVariant[], segments: ReadonlyM
  * results), lists allocated at their size, each carrying its case indices (case-walk.ts) so the figures of a
  * segment read the columns without looking every id up.
  */
-function indexedSegments(maps: readonly IndexedCaseMap<CaseOutcome>[], table: readonly string[], segments: ReadonlyMap<string, string>): Map<string, string[]> {
+function indexedSegments(maps: readonly IndexedCaseMap<CaseOutcome>[], table: CaseIds, segments: ReadonlyMap<string, string>): Map<string, string[]> {
   const codes = segments instanceof CaseCodeMap && segments.table === table ? segments : undefined;
   const names: string[] = [];
   const codeOf = new Map<string, number>();
@@ -71,7 +71,7 @@ function indexedSegments(maps: readonly IndexedCaseMap<CaseOutcome>[], table: re
   for (let k = 0; k < met; k++) {
     const i = order[k];
     const code = segmentOf[i];
-    ids[code][filled[code]] = table[i];
+    ids[code][filled[code]] = table.id(i);
     indices[code][filled[code]++] = i;
   }
   return new Map(names.map((name, code) => [name, withCaseIndices(ids[code], table, indices[code])]));

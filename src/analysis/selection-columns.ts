@@ -5,7 +5,7 @@
 import type { RepeatReducer } from '../stats/index.js';
 import { StreamingTally, type CaseOutcome } from './selection-figures.js';
 import { reducedPassValue } from './repeat-reduction.js';
-import type { IndexedCaseMap } from './case-walk.js';
+import type { CaseIds, IndexedCaseMap } from './case-walk.js';
 import { countsFor, widened, type Counts } from './case-columns.js';
 
 function grown<T extends Counts | Float64Array>(array: T, size: number): T {
@@ -195,27 +195,26 @@ class ColumnCaseOutcome implements CaseOutcome {
 export class SelectionCaseMap implements IndexedCaseMap<CaseOutcome> {
   constructor(
     private readonly t: SelectionColumns,
-    private readonly ids: readonly string[],
-    private readonly index: ReadonlyMap<string, number>,
+    private readonly ids: CaseIds,
   ) {}
 
   get size(): number {
     return this.t.size;
   }
   /** The case table this map indexes into (maps over one table can be walked by case index together). */
-  get table(): readonly string[] {
+  get table(): CaseIds {
     return this.ids;
   }
   /** Each case of the variant with its index in the case table, in the variant's order (no outcome made). */
   forEachIndex(visit: (id: string, caseIndex: number) => void): void {
-    for (let k = 0; k < this.t.size; k++) visit(this.ids[this.t.order[k]], this.t.order[k]);
+    for (let k = 0; k < this.t.size; k++) visit(this.ids.id(this.t.order[k]), this.t.order[k]);
   }
   /** The outcome of case index `i` (undefined when the variant has no result for it). */
   atIndex(i: number): CaseOutcome | undefined {
     return i < this.t.results.length && this.t.results[i] > 0 ? new ColumnCaseOutcome(this.t, i) : undefined;
   }
   private slot(id: string): number | undefined {
-    const c = this.index.get(id);
+    const c = this.ids.get(id);
     return c !== undefined && c < this.t.results.length && this.t.results[c] > 0 ? c : undefined;
   }
   has(id: string): boolean {
@@ -226,13 +225,13 @@ export class SelectionCaseMap implements IndexedCaseMap<CaseOutcome> {
     return c === undefined ? undefined : new ColumnCaseOutcome(this.t, c);
   }
   *keys(): MapIterator<string> {
-    for (let k = 0; k < this.t.size; k++) yield this.ids[this.t.order[k]];
+    for (let k = 0; k < this.t.size; k++) yield this.ids.id(this.t.order[k]);
   }
   *values(): MapIterator<CaseOutcome> {
     for (let k = 0; k < this.t.size; k++) yield new ColumnCaseOutcome(this.t, this.t.order[k]);
   }
   *entries(): MapIterator<[string, CaseOutcome]> {
-    for (let k = 0; k < this.t.size; k++) yield [this.ids[this.t.order[k]], new ColumnCaseOutcome(this.t, this.t.order[k])];
+    for (let k = 0; k < this.t.size; k++) yield [this.ids.id(this.t.order[k]), new ColumnCaseOutcome(this.t, this.t.order[k])];
   }
   [Symbol.iterator](): MapIterator<[string, CaseOutcome]> {
     return this.entries();

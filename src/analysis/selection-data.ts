@@ -15,6 +15,7 @@ import { CaseCodeMap } from './case-code-map.js';
 import { StreamingTally, type StreamingFigures } from './selection-figures.js';
 import { foldKey, readFold } from './stored-fold.js';
 import { readCaseList } from './case-list-fold.js';
+import { CaseTable } from './case-table.js';
 import type { SnapshotClass } from '../fold-snapshot.js';
 
 export { pricedModelOf } from './cost-figures.js';
@@ -47,72 +48,33 @@ export async function loadSelectionData(store: Store, runId: string, options: { 
   const key = await foldKey(store, run);
   const kept = await readFold<SelectionFold>(store, run, 'selection', SELECTION_FOLD_CLASSES, key);
   const keptCases = kept && (await readCaseList(store, run, key));
-  const cases: { id: string; tags: readonly string[]; cluster: string | null }[] = [];
-  const index = new Map<string, number>();
-  if (keptCases)
-    keptCases.forEach((id, tags, cluster) => {
-      index.set(id, cases.length);
-      cases.push({ id, tags, cluster });
-    });
-  else {
-    for await (const c of store.cases.keys(runId)) {
-      index.set(c.caseId, cases.length);
-      cases.push({ id: c.caseId, tags: c.tags, cluster: c.cluster });
-    }
-  }
-  if (kept) {
-    for (const id of kept.unstoredCases) {
-      index.set(id, cases.length);
-      cases.push({ id, tags: [], cluster: null });
-    }
-    return SelectionAccumulator.restored(kept.selection, run).finish(cases, options, index);
-  }
+  if (kept && keptCases) return SelectionAccumulator.restored(kept.selection, run).finish(keptCases.cases, options);
+  const cases = new CaseTable();
+  for await (const c of store.cases.keys(runId)) cases.push(c.caseId, c.tags, c.cluster === null ? null : String(c.cluster));
   const acc = new SelectionAccumulator(run, cases.length);
+  const variantIds = new Set(run.variants.map((v) => v.id));
   await store.results.scan(runId, { slim: true }, (r) => {
-    let c = index.get(r.caseId);
+    let c = cases.get(r.caseId);
     // A result of a case the run did not store (an old store): it still counts, as a case without tags.
-    if (c === undefined && run.variants.some((v) => v.id === r.variantId)) {
-      index.set(r.caseId, (c = cases.length));
-      cases.push({ id: r.caseId, tags: [], cluster: null });
-    }
+    if (c === undefined && variantIds.has(r.variantId)) c = cases.push(r.caseId, [], null);
     acc.add(r, c);
   });
-  return acc.finish(cases, options, index);
+  return acc.finish(cases, options);
 }
 
-/** The selection columns as kept with the run (the 'selection' section), and the cases met only in results. */
+/** The selection columns as kept with the run (the 'selection' section; its cases are the 'cases' section). */
 export interface SelectionFold {
   selection: SelectionAccumulator;
-  unstoredCases: string[];
 }
 
-type StoredCase = { id: string; tags: readonly string[]; cluster: string | number | null };
-
-/** Whether `cases` is the case table `ids` and `index` describe (the run report's and select's are). */
-function isCaseTable(cases: readonly StoredCase[], ids: readonly string[], index: ReadonlyMap<string, number>): boolean {
-  return ids.length === cases.length && cases.every((c, i) => ids[i] === c.id && index.get(c.id) === i);
-}
-
-/**
- * Case id → a value of the case (segment, cluster): one small integer per case over the case table when `indexed`
- * (isCaseTable), a plain Map otherwise.
- */
-function caseValueMap(
-  cases: readonly StoredCase[],
-  ids: readonly string[],
-  index: ReadonlyMap<string, number>,
-  indexed: boolean,
-  valueOf: (c: StoredCase) => string | undefined,
-): ReadonlyMap<string, string> {
-  const codes = indexed ? new CaseCodeMap(ids, index) : undefined;
-  const plain = new Map<string, string>();
-  cases.forEach((c, i) => {
-    const value = valueOf(c);
-    if (value === undefined) return;
-    if (codes) codes.set(i, value);
-    else plain.set(c.id, value);
-  });
-  return codes ?? plain;
+/** Case id → a value of the case (segment, cluster): one small integer per case over the case table. */
+function caseValueMap(cases: CaseTable, valueOf: (i: number) => string | undefined): ReadonlyMap<string, string> {
+  const codes = new CaseCodeMap(cases);
+  for (let i = 0; i < cases.length; i++) {
+    const value = valueOf(i);
+    if (value !== undefined) codes.set(i, value);
+  }
+  return codes;
 }
 
 /**
@@ -133,8 +95,6 @@ export class SelectionAccumulator {
   private readonly pricing: RunPricing;
   private readonly totals: Map<string, CostTotals>;
   private columns: Map<string, SelectionColumns>;
-  private readonly index = new Map<string, number>();
-  private readonly ids: string[] = [];
   private errors = 0;
   private judgeCosts = false;
 
@@ -176,18 +136,15 @@ export class SelectionAccumulator {
     this.columns = new Map(this.run.variants.map((v) => [v.id, new SelectionColumns(cases, this.run.repeat)]));
   }
 
-  /** Fold one result; `caseIndex` is the case's index in a table shared with the caller (see finish). */
-  add(r: ResultRow, caseIndex?: number): void {
-    let c = caseIndex ?? this.index.get(r.caseId);
-    if (c === undefined) {
-      c = this.ids.length;
-      this.ids.push(r.caseId);
-      this.index.set(r.caseId, c);
-    }
+  /**
+   * Fold one result; `c` is its case's index in the caller's case table (see finish), undefined only for a result
+   * of a variant not in the run (counted among errors and judge costs, nothing else).
+   */
+  add(r: ResultRow, c: number | undefined): void {
     this.totals.get(r.variantId)?.add(r);
     const t = this.columns.get(r.variantId);
     if (r.errorClass !== null) this.errors++;
-    if (!t) {
+    if (!t || c === undefined) {
       if (r.errorClass === null) for (const check of r.checks) if (judgeCostOf(check) !== undefined) this.judgeCosts = true;
       return;
     }
@@ -218,19 +175,18 @@ export class SelectionAccumulator {
     }
   }
 
-  /**
-   * The selection data, given the run's stored cases (for segments and clusters). `shared` is the case table
-   * whose indices add() was given (the run report's), instead of this accumulator's own.
-   */
-  finish(cases: readonly StoredCase[], options: { segmentBy?: string } = {}, shared?: ReadonlyMap<string, number>): SelectionData {
-    const ids = shared ? cases.map((c) => c.id) : this.ids;
-    const index = shared ?? this.index;
+  /** The selection data, given the case table whose indices add() was given (for segments and clusters). */
+  finish(cases: CaseTable, options: { segmentBy?: string } = {}): SelectionData {
     const run = this.run;
     const segmentBy = options.segmentBy ?? 'segment';
     const prefix = `${segmentBy}:`;
-    const indexed = isCaseTable(cases, ids, index);
-    const segments = caseValueMap(cases, ids, index, indexed, (c) => c.tags.find((t) => t.startsWith(prefix))?.slice(prefix.length));
-    const clusters = caseValueMap(cases, ids, index, indexed, (c) => (c.cluster === null ? undefined : String(c.cluster)));
+    const segments = caseValueMap(cases, (i) =>
+      cases
+        .tags(i)
+        .find((t) => t.startsWith(prefix))
+        ?.slice(prefix.length),
+    );
+    const clusters = caseValueMap(cases, (i) => cases.cluster(i) ?? undefined);
     const unpriced = new Set<string>();
     const reducer = runRepeatReducer(run); // the suite's repeat reducer makes each case's pass value
     const variants: SelectionVariant[] = run.variants.map((v) => {
@@ -238,7 +194,7 @@ export class SelectionAccumulator {
       t.seal(reducer);
       if (t.anyCostUnknown()) unpriced.add(v.model);
       if (this.totals.get(v.id)!.figures().listUsd === null) unpriced.add(v.model);
-      return { id: v.id, model: v.model, cases: new SelectionCaseMap(t, ids, index) };
+      return { id: v.id, model: v.model, cases: new SelectionCaseMap(t, cases) };
     });
     return {
       run,

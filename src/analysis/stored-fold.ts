@@ -11,7 +11,7 @@ import { stableStringify } from '../stable-json.js';
 import { VERSION } from '../version.js';
 
 /** Bump when what a section holds changes shape or meaning: folds kept under another format are not read. */
-const FOLD_FORMAT = 1;
+const FOLD_FORMAT = 2;
 
 /**
  * The key a fold of the run's rows as they stand now is kept under: the format; evalspec's version (list prices

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadCaseOutcomes } from '../analysis/index.js';
 import { EvalspecError } from '../errors.js';
-import { caseValue, clusterKey, comparePaired, hasClusters, resolveVariants, type RunOutcomes } from '../stats/index.js';
+import { caseValue, clusterKey, mapCases, comparePaired, hasClusters, resolveVariants, type RunOutcomes } from '../stats/index.js';
 import type { RunRecord, Store } from '../store/index.js';
 import { loadSuite } from '../suite/index.js';
 import type { EffectEstimate, MetricResult, OfflineComparison, OfflineLink } from './scorecard-types.js';
@@ -70,7 +70,7 @@ async function storedRun(store: Store, id: string, arm: string): Promise<RunReco
 
 /** The per-case pass value of each side's variant, paired by case id; the segment tags are the control side's. */
 function pairedPassValues(control: Side, treatment: Side, segment: string | null) {
-  const treatmentIndex = new Map(treatment.outcomes.cases.map((c, i) => [c.id, i]));
+  const treatmentIndex = new Map(mapCases(treatment.outcomes.cases, (c, i) => [c.id, i] as const));
   const clustered = hasClusters(control.outcomes.cases);
   const a: number[] = [];
   const b: number[] = [];
@@ -123,7 +123,7 @@ function decidingEffect(comparison: MetricResult['comparisons'][number] | undefi
 
 /** The offline case tag of an online segment "plan=pro": `segment:plan=pro`, else the tag itself. */
 function offlineTag(outcomes: RunOutcomes, segment: string): string | null {
-  for (const tag of [`segment:${segment}`, segment]) if (outcomes.cases.some((c) => c.tags.includes(tag))) return tag;
+  for (const tag of [`segment:${segment}`, segment]) if (mapCases(outcomes.cases, (c) => c.tags.includes(tag)).includes(true)) return tag;
   return null;
 }
 

@@ -4,6 +4,7 @@
 // `evalspec show` uses) and the cases whose pass value flipped, read back from the store.
 import { estimateLoadedPlan } from '../estimate-suite.js';
 import { loadCaseOutcomes } from '../analysis/index.js';
+import { mapCases } from '../stats/index.js';
 import { buildRunReport } from '../report/index.js';
 import { executeRun, reusableKeys, type RunEvent, type RunOutcome } from '../run/index.js';
 import { isDeferredCheck, type CheckSpec } from '../suite/index.js';
@@ -84,7 +85,7 @@ export async function trialComparison(store: Store, trialRunId: string, storedRu
     if (before === true && after === false) flipped.broken.push(c.id);
   });
   const interval = comparison?.interval ?? null;
-  const caseIds = new Set(outcomes.cases.map((c) => c.id));
+  const caseIds = new Set(mapCases(outcomes.cases, (c) => c.id));
   return {
     cases: comparison?.n ?? 0,
     stored: { runId: storedRunRecord.id, variantId: setup.storedVariant.id, passRate: comparison?.baselinePassRate ?? null },

@@ -4,7 +4,16 @@
 // kept when its key still names the run's rows, and scans otherwise.
 import { AGGREGATE_FOLD_CLASSES, AggregateFold, type RunRecord, type Store } from '../store/index.js';
 import type { RunOutcomes } from '../stats/index.js';
-import { foldKey, keepFold, loadCaseTable, readFold, SelectionAccumulator, SELECTION_FOLD_CLASSES, type SelectionFold } from '../analysis/index.js';
+import {
+  foldKey,
+  keepFold,
+  loadCaseTable,
+  readFold,
+  SelectionAccumulator,
+  SELECTION_FOLD_CLASSES,
+  type CaseTable,
+  type SelectionFold,
+} from '../analysis/index.js';
 import { JudgeAccumulator } from './judge-summary.js';
 
 /** The report's own section ('report'): the sums and the judges. */
@@ -16,7 +25,8 @@ const REPORT_FOLD_CLASSES = [...AGGREGATE_FOLD_CLASSES, { name: 'JudgeAccumulato
 
 export interface RunFold extends ReportSection {
   outcomes: RunOutcomes;
-  caseIndex: ReadonlyMap<string, number>;
+  /** outcomes.cases, with the index of a case by id. */
+  table: CaseTable;
   selection: SelectionAccumulator;
   /** Sections that could not be kept (the run's report warns: readers will scan). */
   keepFailures: string[];
@@ -30,17 +40,17 @@ export async function foldRun(store: Store, run: RunRecord, keep: boolean): Prom
     const report = await readFold<ReportSection>(store, run, 'report', REPORT_FOLD_CLASSES, key);
     const selection = report && (await readFold<SelectionFold>(store, run, 'selection', SELECTION_FOLD_CLASSES, key));
     if (report && selection) {
-      const { outcomes, caseIndex } = await loadCaseTable(store, run, { foldKey: key });
-      return { outcomes, caseIndex, ...report, selection: SelectionAccumulator.restored(selection.selection, run), keepFailures: [] };
+      const { outcomes, table, kept } = await loadCaseTable(store, run, { foldKey: key });
+      // The kept selection's case indices are the kept table's: without it (a section that could not be kept), scan.
+      if (kept) return { outcomes, table, ...report, selection: SelectionAccumulator.restored(selection.selection, run), keepFailures: [] };
     }
   }
   const judges = new JudgeAccumulator();
   const selection = new SelectionAccumulator(run);
   const variantIds = new Set(run.variants.map((v) => v.id));
   const sums = new AggregateFold();
-  let storedCases = 0;
-  const { outcomes, caseIndex, keepFailures } = await loadCaseTable(store, run, {
-    onCases: (n) => selection.reserve((storedCases = n)),
+  const { outcomes, table, keepFailures } = await loadCaseTable(store, run, {
+    onCases: (n) => selection.reserve(n),
     onRow: (r, c) => {
       sums.add(r);
       selection.add(r, c);
@@ -52,12 +62,12 @@ export async function foldRun(store: Store, run: RunRecord, keep: boolean): Prom
   selection.endScan();
   if (keep) {
     // Kept before any figure is made from them (finishing the selection columns adds the reducer's pass values).
-    const unstoredCases = outcomes.cases.slice(storedCases).map((c) => c.id);
     for (const failure of [
-      await keepFold(store, run, 'selection', key, { selection, unstoredCases } satisfies SelectionFold, SELECTION_FOLD_CLASSES),
+      await keepFold(store, run, 'selection', key, { selection } satisfies SelectionFold, SELECTION_FOLD_CLASSES),
       await keepFold(store, run, 'report', key, { sums, judges } satisfies ReportSection, REPORT_FOLD_CLASSES),
     ])
       if (failure) keepFailures.push(failure);
   }
-  return { outcomes, caseIndex, sums, selection, judges, keepFailures };
+  return { outcomes, table, sums, selection, judges, keepFailures };
 }
+

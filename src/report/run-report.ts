@@ -89,7 +89,7 @@ export async function buildRunReport(store: Store, runRef: string, level = 0.95,
   const reducer = runRepeatReducer(run);
   // One pass over the store (or the fold the run kept): the per-case table, the per-variant sums, judges, and
   // costs (totals and the cost block's per-case figures, both in `selection`).
-  const { outcomes, caseIndex, sums, selection, judges, keepFailures } = await foldRun(store, run, options.keepFold === true);
+  const { outcomes, table, sums, selection, judges, keepFailures } = await foldRun(store, run, options.keepFold === true);
   const aggregates = new Map(sums.aggregates().map((a) => [a.variantId, a]));
   let shortCases = 0;
   for (const v of run.variants) {
@@ -184,7 +184,7 @@ export async function buildRunReport(store: Store, runRef: string, level = 0.95,
       if (curves) Object.assign(v, curves);
     }
   }
-  report.costs = costSummary(selection.finish(outcomes.cases, {}, caseIndex), level, scratch);
+  report.costs = costSummary(selection.finish(table), level, scratch);
   const safety = safetyFigures(outcomes, { level, baseline: report.baseline?.id });
   if (safety) {
     await addWorstOutputs(store, runId, safety);

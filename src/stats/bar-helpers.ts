@@ -2,7 +2,7 @@
 // of "cases needed" figures, and the figures skeleton of a bar. The words are in report/bar-text.ts.
 import type { ClusterId } from './means.js';
 import { isNegligible } from './descriptive.js';
-import { clusterKey, type RunOutcomes } from './outcomes.js';
+import { caseAt, clusterKey, type RunOutcomes } from './outcomes.js';
 import type { Interval } from './interval.js';
 import type { BarDefinition, BarFigures, BarKind, BarReason, BarVerdict, CasesNeededBasis, CasesNeededUnits, NoDataReason } from './bar-types.js';
 
@@ -19,7 +19,7 @@ export interface Scope {
 }
 
 export function clusterIds(outcomes: RunOutcomes, indices: readonly number[], clustered: boolean): ClusterId[] | undefined {
-  return clustered ? indices.map((i) => clusterKey(outcomes.cases[i])) : undefined;
+  return clustered ? indices.map((i) => clusterKey(caseAt(outcomes.cases, i))) : undefined;
 }
 
 export function distinct(ids: readonly ClusterId[] | undefined): number | null {

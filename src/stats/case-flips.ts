@@ -2,7 +2,7 @@
 // for run-diff.ts. A case's verdict is its pass value under the suite's repeat reducer (the value every
 // pass-rate figure uses: outcomes.ts caseValue, set by analysis/repeat-reduction.ts), so `repeat: { n: 3,
 // reduce: pass^k }` flips a case that went from 3/3 to 2/3, where the mean of repeats would not.
-import { caseValue, type CaseInfo, type CaseOutcome, type OutcomeList } from './outcomes.js';
+import { caseAt, caseValue, type CaseList, type CaseOutcome, type OutcomeList } from './outcomes.js';
 import type { CasePairs } from './case-pairs.js';
 
 export type FlipKind = 'fixed' | 'broken' | 'still-failing';
@@ -105,7 +105,7 @@ export function caseFlips(
   before: OutcomeList,
   after: OutcomeList,
   pairs: CasePairs,
-  cases: readonly CaseInfo[],
+  cases: CaseList,
 ): { fixed: CaseFlip[]; broken: CaseFlip[]; stillFailing: CaseFlip[] } {
   const flips = { fixed: [] as CaseFlip[], broken: [] as CaseFlip[], stillFailing: [] as CaseFlip[] };
   const summaries = new SideSummaries();
@@ -118,11 +118,12 @@ export function caseFlips(
     const pb = casePassed(b);
     if (pa && pb) continue;
     const kind: FlipKind = pa ? 'broken' : pb ? 'fixed' : 'still-failing';
+    const info = caseAt(cases, ib);
     const flip: CaseFlip = {
-      caseId: cases[ib].id,
+      caseId: info.id,
       kind,
       // The case's tag list itself (shared by the cases with the same tags, never modified), not a copy per flip.
-      tags: cases[ib].tags as string[],
+      tags: info.tags as string[],
       before: summaries.of(a),
       after: summaries.of(b),
       newCriticalFailures: newCriticalFailures(a, b),
@@ -133,12 +134,7 @@ export function caseFlips(
 }
 
 /** With repeats: the paired cases whose judged repeats started or stopped disagreeing. */
-export function flakyChanges(
-  before: OutcomeList,
-  after: OutcomeList,
-  pairs: CasePairs,
-  cases: readonly CaseInfo[],
-): { became: FlakyChange[]; stopped: FlakyChange[] } {
+export function flakyChanges(before: OutcomeList, after: OutcomeList, pairs: CasePairs, cases: CaseList): { became: FlakyChange[]; stopped: FlakyChange[] } {
   const flaky = { became: [] as FlakyChange[], stopped: [] as FlakyChange[] };
   for (let k = 0; k < pairs.length; k++) {
     const ia = pairs.before[k];
@@ -147,8 +143,8 @@ export function flakyChanges(
     const ra = judgedRepeats(after.at(ib));
     const was = isFlaky(rb);
     const is = isFlaky(ra);
-    if (is && !was && rb.judged > 0) flaky.became.push({ caseId: cases[ib].id, before: rb, after: ra });
-    else if (was && !is && ra.judged > 0) flaky.stopped.push({ caseId: cases[ib].id, before: rb, after: ra });
+    if (is && !was && rb.judged > 0) flaky.became.push({ caseId: caseAt(cases, ib).id, before: rb, after: ra });
+    else if (was && !is && ra.judged > 0) flaky.stopped.push({ caseId: caseAt(cases, ib).id, before: rb, after: ra });
   }
   return flaky;
 }

@@ -192,7 +192,7 @@ function evaluateRateBar(outcomes: RunOutcomes, bar: BarDefinition, index: numbe
  */
 export function evaluateBars(outcomes: RunOutcomes, bars: readonly BarDefinition[], options: GateOptions = {}): BarFigures[] {
   const clustered = hasClusters(outcomes.cases);
-  const all = outcomes.cases.map((_, i) => i);
+  const all = Array.from({ length: outcomes.cases.length }, (_, i) => i);
   const results: BarFigures[] = [];
   bars.forEach((bar, index) => {
     const level = bar.level ?? DEFAULT_BAR_LEVEL;

@@ -16,6 +16,31 @@ export interface CaseInfo {
   cluster: string | null;
 }
 
+/**
+ * A run's cases in table order: a plain array, or the packed table a stored run is read into (analysis/case-table.ts,
+ * ids as bytes: half a million case objects, their id strings and an index Map took ~60 MB, issue #22). Only
+ * `length`, `at` and `forEach`, which both have; `at` of a packed table makes the record it returns.
+ */
+export interface CaseList {
+  readonly length: number;
+  /** Whether any case has a cluster, when the list knows without a walk (the packed table does). */
+  readonly clustered?: boolean;
+  at(index: number): CaseInfo | undefined;
+  forEach(visit: (c: CaseInfo, index: number) => void): void;
+}
+
+/** Case `index` of a list (0 ≤ index < length). */
+export function caseAt(cases: CaseList, index: number): CaseInfo {
+  return cases.at(index)!;
+}
+
+/** Each case mapped, in order. */
+export function mapCases<T>(cases: CaseList, f: (c: CaseInfo, index: number) => T): T[] {
+  const out: T[] = new Array(cases.length);
+  cases.forEach((c, i) => (out[i] = f(c, i)));
+  return out;
+}
+
 /** One variant's results on one case, folded over the repeats. */
 export interface CaseOutcome {
   /** Results stored for the case (one per repeat run). */
@@ -68,7 +93,7 @@ export interface RunOutcomes {
   repeat: number;
   /** What a case's pass value is, for interval method names ("per-case pass^5 estimates"); default pass shares. */
   passValueName?: string;
-  cases: CaseInfo[];
+  cases: CaseList;
   variants: VariantOutcomes[];
   /**
    * The suite's default checks (applied to every case), by severity and metric. They put an errored case in
@@ -125,8 +150,10 @@ export function caseFailure(outcome: CaseOutcome | undefined, filter: CheckFilte
   return judged > 0 ? 'clean' : undefined;
 }
 
-export function hasClusters(cases: readonly CaseInfo[]): boolean {
-  return cases.some((c) => c.cluster !== null);
+export function hasClusters(cases: CaseList | readonly CaseInfo[]): boolean {
+  if ('clustered' in cases && typeof cases.clustered === 'boolean') return cases.clustered;
+  for (let i = 0; i < cases.length; i++) if (cases.at(i)!.cluster !== null) return true;
+  return false;
 }
 
 /** The cluster of a case for clustered SEs; a case without a cluster is a cluster of its own. */

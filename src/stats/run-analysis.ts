@@ -21,7 +21,18 @@ import { holmAdjust } from './multiple-comparisons.js';
 import { ScratchColumns } from './scratch.js';
 import { segmentWarning } from './segment-size.js';
 import { positionsByTag } from './tag-index.js';
-import { caseFailure, caseValue, clusterKey, hasClusters, passRateFigure, type CaseInfo, type RunOutcomes, type VariantOutcomes } from './outcomes.js';
+import {
+  caseAt,
+  caseFailure,
+  caseValue,
+  clusterKey,
+  hasClusters,
+  mapCases,
+  passRateFigure,
+  type CaseList,
+  type RunOutcomes,
+  type VariantOutcomes,
+} from './outcomes.js';
 
 const DEFAULT_SEED = 20241107;
 
@@ -52,19 +63,26 @@ export function chooseBaseline(outcomes: RunOutcomes, options: AnalysisOptions =
 }
 
 /** Case indices of a tag (exact tag, or `segment:NAME` when NAME alone is given). */
-export function segmentCases(cases: readonly CaseInfo[], segment: string): number[] {
-  const exact = cases.flatMap((c, i) => (c.tags.includes(segment) ? [i] : []));
+export function segmentCases(cases: CaseList, segment: string): number[] {
+  const withTag = (tag: string): number[] => {
+    const out: number[] = [];
+    cases.forEach((c, i) => {
+      if (c.tags.includes(tag)) out.push(i);
+    });
+    return out;
+  };
+  const exact = withTag(segment);
   if (exact.length || segment.startsWith('segment:')) return exact;
-  return cases.flatMap((c, i) => (c.tags.includes(`segment:${segment}`) ? [i] : []));
+  return withTag(`segment:${segment}`);
 }
 
 /** Case indices; an Int32Array when a million cases' worth is built at once (off the JavaScript heap). */
 type Indices = readonly number[] | Int32Array;
 
-function clusterIdsOf(cases: readonly CaseInfo[], indices: Indices, clustered: boolean): ClusterId[] | undefined {
+function clusterIdsOf(cases: CaseList, indices: Indices, clustered: boolean): ClusterId[] | undefined {
   if (!clustered) return undefined;
   const ids: ClusterId[] = new Array(indices.length);
-  for (let k = 0; k < indices.length; k++) ids[k] = clusterKey(cases[indices[k]]);
+  for (let k = 0; k < indices.length; k++) ids[k] = clusterKey(caseAt(cases, indices[k]));
   return ids;
 }
 
@@ -131,7 +149,7 @@ function consistencyFigure(outcomes: RunOutcomes, variant: VariantOutcomes, leve
     // Only judged repeats: an errored call says nothing about whether the model is consistent.
     const judged = o.results - o.errored;
     perCase.push([...Array<boolean>(o.passed).fill(true), ...Array<boolean>(Math.max(0, judged - o.passed)).fill(false)]);
-    ids.push(outcomes.cases[i].id);
+    ids.push(caseAt(outcomes.cases, i).id);
   });
   const result = consistency(perCase, level);
   if (!result) return null;
@@ -276,7 +294,7 @@ export function analyzeRun(outcomes: RunOutcomes, options: AnalysisOptions = {})
 
   // One scan of the cases for all tags (not one per tag): a run where every case has its own tag must not turn
   // quadratic.
-  const byTag = positionsByTag(outcomes.cases.length, (i) => outcomes.cases[i].tags);
+  const byTag = positionsByTag(outcomes.cases.length, (i) => caseAt(outcomes.cases, i).tags);
   const maxSegments = options.maxSegments ?? 200;
   const ranked = [...byTag.keys()].sort(
     (x, y) => Number(y.startsWith('segment:')) - Number(x.startsWith('segment:')) || byTag.get(y)!.length - byTag.get(x)!.length || (x < y ? -1 : 1),
@@ -317,7 +335,7 @@ export function analyzeRun(outcomes: RunOutcomes, options: AnalysisOptions = {})
   return {
     level,
     baseline,
-    clusters: clustered ? new Set(outcomes.cases.map(clusterKey)).size : null,
+    clusters: clustered ? new Set(mapCases(outcomes.cases, clusterKey)).size : null,
     variants,
     comparisons,
     segments,

@@ -21,7 +21,7 @@ import { mcnemarExact } from './mcnemar.js';
 import { CasePairs } from './case-pairs.js';
 import { positionsByTag } from './tag-index.js';
 import { pairedWithInterval } from './run-analysis.js';
-import { caseValue, clusterKey, type CaseInfo, type OutcomeList, type RunOutcomes } from './outcomes.js';
+import { caseAt, caseValue, clusterKey, type CaseList, type OutcomeList, type RunOutcomes } from './outcomes.js';
 import { caseFlips, casePassed, flakyChanges, type CaseFlip, type FlakyChange } from './case-flips.js';
 
 export type { CaseFlip, CaseSideSummary, FlakyChange, FlipKind } from './case-flips.js';
@@ -130,7 +130,7 @@ export function metricChange(
   before: OutcomeList,
   after: OutcomeList,
   pairs: CasePairs,
-  cases: readonly CaseInfo[],
+  cases: CaseList,
   level: number,
   scratch: ScratchColumns = new ScratchColumns(),
 ): Omit<MetricChange, 'pValueHolm' | 'significant' | 'direction'> {
@@ -147,11 +147,11 @@ export function metricChange(
     full.a[n] = x;
     full.b[n] = y;
     full.after[n++] = pairs.after[k];
-    if (cases[pairs.after[k]].cluster !== null) clustered = true;
+    if (caseAt(cases, pairs.after[k]).cluster !== null) clustered = true;
   }
   const a = full.a.subarray(0, n);
   const b = full.b.subarray(0, n);
-  const clusterIds = clustered ? Array.from(full.after.subarray(0, n), (i) => clusterKey(cases[i])) : undefined;
+  const clusterIds = clustered ? Array.from(full.after.subarray(0, n), (i) => clusterKey(caseAt(cases, i))) : undefined;
   const paired = pairedWithInterval(a, b, level, clusterIds);
   const pd = paired?.pd;
   const interval = paired?.interval ?? null;
@@ -232,7 +232,10 @@ export function matchCases(before: DiffSide, after: DiffSide): { matching: CaseM
     pairs.before[k] = partner[ib];
     pairs.after[k++] = ib;
   }
-  const removed = before.outcomes.cases.filter((_, i) => inAfter[i] === 0).map((c) => c.id);
+  const removed: string[] = [];
+  before.outcomes.cases.forEach((c, i) => {
+    if (inAfter[i] === 0) removed.push(c.id);
+  });
   return { matching: { unchanged: pairs.length, changed, added, removed }, pairs };
 }
 
@@ -258,8 +261,8 @@ function matchByKeys(keys: Int32Array, before: DiffSide, after: DiffSide): { mat
     if (partner[ib] >= 0) {
       pairs.before[k] = partner[ib];
       pairs.after[k++] = ib;
-    } else if (changedAt[ib]) changed.push(casesAfter[ib].id);
-    else added.push(casesAfter[ib].id);
+    } else if (changedAt[ib]) changed.push(caseAt(casesAfter, ib).id);
+    else added.push(caseAt(casesAfter, ib).id);
   }
   return { matching: { unchanged: pairs.length, changed, added, removed }, pairs };
 }
@@ -289,7 +292,7 @@ export function diffRuns(before: DiffSide, after: DiffSide, options: DiffOptions
   const oneResult = before.outcomes.repeat === 1 && after.outcomes.repeat === 1;
 
   // Tags of the after run (the suite as it is now), segment:* first, then the largest.
-  const byTag = positionsByTag(pairs.length, (k) => cases[pairs.after[k]].tags);
+  const byTag = positionsByTag(pairs.length, (k) => caseAt(cases, pairs.after[k]).tags);
   const ranked = [...byTag.keys()].sort(
     (x, y) => Number(y.startsWith('segment:')) - Number(x.startsWith('segment:')) || byTag.get(y)!.length - byTag.get(x)!.length || (x < y ? -1 : 1),
   );

@@ -7,7 +7,7 @@ import { sampleVariance } from './descriptive.js';
 import { repeatsMeanEstimate } from './repeats.js';
 import { minimumDetectableDifference, pairedSampleSize } from './power.js';
 import { casesNeededForZeroFailureBar } from './proportions.js';
-import { caseValue, clusterKey, hasClusters, type RunOutcomes, type VariantOutcomes } from './outcomes.js';
+import { caseAt, caseValue, clusterKey, hasClusters, mapCases, type RunOutcomes, type VariantOutcomes } from './outcomes.js';
 import { chooseBaseline } from './run-analysis.js';
 import type { BarDefinition } from './gates.js';
 
@@ -157,7 +157,7 @@ function observedPair(
       a,
       b,
       0.95,
-      indices.map((i) => clusterKey(outcomes.cases[i])),
+      indices.map((i) => clusterKey(caseAt(outcomes.cases, i))),
     );
     if (clustered?.se !== undefined && pd.se > 0) designEffect = Math.max(1, (clustered.se / pd.se) ** 2);
   }
@@ -267,7 +267,7 @@ export function planPower(options: PowerPlanOptions): PowerPlan {
   if (pairs.length === 0 && previous && previous.outcomes.variants.length === 1) {
     // One variant observed: its spread is known, the correlation with another variant is not.
     const only = previous.outcomes.variants[0];
-    const shares = previous.outcomes.cases.map((_, i) => caseValue(only.outcomes.at(i), 'pass_rate')).filter((x): x is number => x !== undefined);
+    const shares = mapCases(previous.outcomes.cases, (_, i) => caseValue(only.outcomes.at(i), 'pass_rate')).filter((x): x is number => x !== undefined);
     const variance = sampleVariance(shares);
     if (variance !== undefined && variance > 0) {
       const sd = Math.sqrt(variance);

@@ -4,6 +4,7 @@
 // records give; the expected values are read off the hand-built inputs.
 import { describe, expect, it } from 'vitest';
 import {
+  mapCases,
   caseFailure,
   caseValue,
   diffRuns,
@@ -29,7 +30,7 @@ describe('diff with content hashes aligned with the cases', () => {
   // before: c0 c1 c2 c3; after: c1 c2 c3 c4. c2's content changed; c3 has no stored case row on either side.
   const before = runOf(['c0', 'c1', 'c2', 'c3'], () => 0);
   const after = runOf(['c1', 'c2', 'c3', 'c4'], (id) => (id === 'c1' ? 1 : 0));
-  const byIndex = (o: RunOutcomes, h: Record<string, string | undefined>) => o.cases.map((c) => h[c.id]);
+  const byIndex = (o: RunOutcomes, h: Record<string, string | undefined>) => mapCases(o.cases, (c) => h[c.id]);
   const hb = { c0: 'h0', c1: 'h1', c2: 'h2' } as Record<string, string | undefined>;
   const ha = { c1: 'h1', c2: 'h2-new', c4: 'h4' } as Record<string, string | undefined>;
   const asArray: [DiffSide, DiffSide] = [

@@ -5,7 +5,8 @@
 // was not stored; checks that the fold is read (no scan), and that any later write makes readers scan again.
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { diffFigures, loadCaseOutcomes, loadSelectionData } from '../../src/analysis/index.js';
+import { CaseTable, diffFigures, loadCaseOutcomes, loadSelectionData } from '../../src/analysis/index.js';
+import { mapCases } from '../../src/stats/index.js';
 import { buildRunReport } from '../../src/report/index.js';
 import type { ResultRow, Store, StoredCheck } from '../../src/store/index.js';
 import { storedResult, storedRun, testAllStores } from '../store/all-stores.js';
@@ -98,7 +99,9 @@ async function readers(store: Store): Promise<{ figures: unknown; scans: number;
       selection: { ...selection, input: { ...selection.input, variants: selection.input.variants.map((v) => ({ ...v, cases: [...v.cases] })) } },
       diff: await diffFigures(store, before, after),
     };
-    return { figures: JSON.parse(JSON.stringify(figures)), scans, caseReads };
+    // A case table compares as its cases (its lookups are made when first needed, so a kept one has fewer).
+    const plain = (_: string, v: unknown) => (v instanceof CaseTable ? mapCases(v, (c) => c) : v);
+    return { figures: JSON.parse(JSON.stringify(figures, plain)), scans, caseReads };
   } finally {
     Object.assign(store.results, { scan, scanOutcomes });
     Object.assign(store.cases, { keys });

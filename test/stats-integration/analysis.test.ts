@@ -2,6 +2,7 @@
 // outcomes, and the loader that builds them from a store (analysis/case-outcomes) on an in-memory SQLite store.
 import { describe, expect, it } from 'vitest';
 import {
+  mapCases,
   analyzeRun,
   caseFailure,
   clusteredMeanEstimate,
@@ -113,7 +114,7 @@ describe('analyzeRun', () => {
   });
 
   it('segments: every tag, with the fewer-than-10 rule', () => {
-    const tagged = { ...outcomes, cases: outcomes.cases.map((c, i) => ({ ...c, tags: i < 5 ? ['lang:es'] : ['lang:en'] })) };
+    const tagged = { ...outcomes, cases: mapCases(outcomes.cases, (c, i) => ({ ...c, tags: i < 5 ? ['lang:es'] : ['lang:en'] })) };
     const analysis = analyzeRun(tagged);
     expect(analysis.segments.map((s) => [s.tag, s.cases])).toEqual([
       ['lang:en', 25],
@@ -267,7 +268,7 @@ describe('loadCaseOutcomes and the report sections from a store', () => {
       ]);
       const run = (await store.runs.get('r1'))!;
       const outcomes = await loadCaseOutcomes(store, run);
-      expect(outcomes.cases).toEqual([
+      expect(mapCases(outcomes.cases, (c) => c)).toEqual([
         { id: 'a', tags: ['t1'], cluster: 'doc1' },
         { id: 'b', tags: [], cluster: null },
       ]);
