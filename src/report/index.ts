@@ -1,5 +1,6 @@
 // The report stage: terminal, JSON, JUnit and Markdown renderings of a stored run. Only import surface of report/.
 export { buildRunReport, loadRun, resultForJson } from './run-report.js';
+export { keepRunFolds, type RunFoldOutcome } from './report-fold.js';
 export type { RunReport, VariantSummary, RateLimitSummary } from './run-report-types.js';
 export { writeJsonReport } from './json-report.js';
 export { latestComparableRun, TRIAL_LABELS } from '../analysis/index.js';

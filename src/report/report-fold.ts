@@ -71,3 +71,38 @@ export async function foldRun(store: Store, run: RunRecord, keep: boolean): Prom
   return { outcomes, table, sums, selection, judges, keepFailures };
 }
 
+/** What `keepRunFolds` did with one run. */
+export interface RunFoldOutcome {
+  runId: string;
+  /** kept: folded and kept now; current: its kept fold still names its rows; skipped: still running (or interrupted); failed: see warnings. */
+  outcome: 'kept' | 'current' | 'skipped' | 'failed';
+  results: number;
+  warnings: string[];
+}
+
+/**
+ * Keep the fold of stored runs that have none under their rows' key: runs stored before folds were kept, runs
+ * copied with `store copy` (the target's write positions differ), runs whose rows were written again. `evalspec
+ * store fold`. A run still `started` is skipped (its rows may change; a resume keeps its fold when it ends).
+ */
+export async function keepRunFolds(
+  store: Store,
+  runs: readonly RunRecord[],
+  options: { force?: boolean; onRun?: (outcome: RunFoldOutcome) => void } = {},
+): Promise<RunFoldOutcome[]> {
+  const out: RunFoldOutcome[] = [];
+  for (const run of runs) {
+    const results = (await store.results.count(run.id)).results;
+    let outcome: RunFoldOutcome;
+    if (run.status === 'started') outcome = { runId: run.id, outcome: 'skipped', results, warnings: [] };
+    else if (!options.force && (await store.folds.get(run.id, 'report', await foldKey(store, run))))
+      outcome = { runId: run.id, outcome: 'current', results, warnings: [] };
+    else {
+      const { keepFailures } = await foldRun(store, run, true);
+      outcome = { runId: run.id, outcome: keepFailures.length ? 'failed' : 'kept', results, warnings: keepFailures };
+    }
+    options.onRun?.(outcome);
+    out.push(outcome);
+  }
+  return out;
+}

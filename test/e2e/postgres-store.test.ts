@@ -164,7 +164,7 @@ describe.skipIf(mode === 'skip')('the PostgreSQL store through the CLI', () => {
     expect(postgres.gate).toEqual(sqlite.gate);
   });
 
-  it('store copy from a SQLite file, then show on PostgreSQL: the same report; copying again skips the run', async () => {
+  it('store copy from a SQLite file keeps the fold, then show on PostgreSQL: the same report; copying again skips the run', async () => {
     const dir = tempDir();
     writeFiles(dir, { 'evalspec.yaml': SUITE(server.openaiBaseURL), 'cases.jsonl': CASES });
     ok(await cli(['run', 'evalspec.yaml', '--json', 'local.json'], dir));
@@ -175,6 +175,11 @@ describe.skipIf(mode === 'skip')('the PostgreSQL store through the CLI', () => {
     ok(copy);
     expect(copy.stdout).toContain(`copied ${runId}: ${2 * N} results, 2 labels`);
     expect(copy.stdout).not.toContain(new URL(url).password);
+    // The copied run's fold is kept in the target (the source's names the source's write positions).
+    expect(copy.stdout).toContain(`${runId}: folded (${2 * N} results)`);
+    const sections = await pgQuery<{ section: string }>(url, 'SELECT DISTINCT section FROM run_folds WHERE run_id = $1 ORDER BY section', [runId]);
+    expect(sections.map((r) => r.section)).toEqual(['cases', 'outcomes', 'report', 'selection']);
+    expect((await cli(['store', 'fold', runId], dir, url)).stdout).toContain(`${runId}: already current`);
     ok(await cli(['show', runId, '--json', 'sqlite.json'], dir));
     ok(await cli(['show', runId, '--json', 'pg.json'], dir, url));
     const strip = (f: string) => ({ ...(readJson(join(dir, f)) as object), generatedAt: null });
