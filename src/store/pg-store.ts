@@ -466,6 +466,7 @@ export class PgStore implements Store {
         for (const s of statements) await client.query(s.sql, s.values);
       }),
     isMissingTable: (error) => (error as { code?: string }).code === '42P01',
+    sliceBytes: 1 << 18,
   });
 
   cache = {

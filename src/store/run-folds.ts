@@ -23,6 +23,11 @@ export interface RunFoldSql {
   inTransaction(statements: { sql: string; values: unknown[] }[]): Promise<void>;
   /** Did this error say the table does not exist (a store written before folds were kept, opened read-only)? */
   isMissingTable(error: unknown): boolean;
+  /**
+   * Read a part larger than this in slices of this many bytes (PostgreSQL: a bytea comes as hex text twice its
+   * size, and megabytes of it at once left the allocator's heap grown by tens of megabytes at 1M results).
+   */
+  sliceBytes?: number;
 }
 
 const bytesOf = (data: unknown): Uint8Array => (data instanceof Uint8Array ? data : new Uint8Array(0));
@@ -50,13 +55,32 @@ export function sqlRunFolds(db: RunFoldSql): Store['folds'] {
       if (head.length === 0 || Buffer.from(bytesOf(head[0].data)).toString('utf8') !== key) return undefined;
       // One part at a time: PostgreSQL hands a bytea as hex text twice its size, and all parts at once would be
       // every column's text alive together (~150 MB for the selection columns of 1,000,000 results).
-      const count = await db.all(`SELECT count(*) AS n FROM run_folds WHERE ${where} AND part > 0`, [runId, section]);
+      const sizes = await db.all(`SELECT part, length(data) AS n FROM run_folds WHERE ${where} AND part > 0 ORDER BY part`, [runId, section]);
       const parts: Uint8Array[] = [];
-      for (let part = 1; part <= Number(count[0].n); part++) {
-        const [row] = await db.all(`SELECT data FROM run_folds WHERE ${where} AND part = ${p(3)}`, [runId, section, part]);
-        parts.push(bytesOf(row?.data));
+      const slice = db.sliceBytes ?? Infinity;
+      for (const { part, n } of sizes) {
+        const size = Number(n);
+        if (size <= slice) {
+          const [row] = await db.all(`SELECT data FROM run_folds WHERE ${where} AND part = ${p(3)}`, [runId, section, part]);
+          parts.push(bytesOf(row?.data));
+          continue;
+        }
+        const bytes = new Uint8Array(size);
+        for (let at = 0; at < size; at += slice) {
+          const [row] = await db.all(`SELECT substr(data, ${p(4)}, ${p(5)}) AS data FROM run_folds WHERE ${where} AND part = ${p(3)}`, [
+            runId,
+            section,
+            part,
+            at + 1,
+            Math.min(slice, size - at),
+          ]);
+          bytes.set(bytesOf(row?.data), at);
+        }
+        parts.push(bytes);
       }
-      return parts;
+      // Parts are read in several statements: a section kept again meanwhile (under another key) shows here.
+      const [again] = await db.all(`SELECT data FROM run_folds WHERE ${where} AND part = 0`, [runId, section]);
+      return again && Buffer.from(bytesOf(again.data)).toString('utf8') === key ? parts : undefined;
     },
     put: async (runId, section, key, parts) => {
       const statements: { sql: string; values: unknown[] }[] = [

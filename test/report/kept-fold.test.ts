@@ -177,6 +177,12 @@ describe('the fold a run keeps', () => {
       expect((await store.folds.get('r0', 'report', 'key one'))!.map((p) => [...p])).toEqual([[1, 2, 3], []]);
       await store.folds.put('r0', 'report', 'key two', [new Uint8Array([9])]);
       expect((await store.folds.get('r0', 'report', 'key two'))!.map((p) => [...p])).toEqual([[9]]);
+      // Parts larger than PostgreSQL's read slice (256 KiB) come back whole, byte for byte, around and at the edges.
+      const big = [1 << 18, (1 << 18) + 1, 700_001].map((n) => Uint8Array.from({ length: n }, (_, k) => (k * 31 + (k >> 8)) & 255));
+      await store.folds.put('r0', 'selection', 'key big', big);
+      const back = (await store.folds.get('r0', 'selection', 'key big'))!;
+      expect(back.map((p) => p.length)).toEqual(big.map((p) => p.length));
+      back.forEach((p, k) => expect(Buffer.compare(Buffer.from(p), Buffer.from(big[k]))).toBe(0));
       const stamp = await store.folds.stamp('r0');
       expect(stamp).toMatch(/^results 49@\d+ cases 12@\d+$/);
       await store.results.putMany([storedResult('c0', { runId: 'r0', variantId: 'big', pass: false })]);
