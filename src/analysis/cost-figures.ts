@@ -117,12 +117,21 @@ function noAnsweredCall(pricing: RunPricing, variantId: string): CostFigures {
   return { paidUsd: zero, listUsd: zero };
 }
 
-/** Paid and list cost per variant of a run, from its stored results (slim rows or the viewer's index). */
-export function costsByVariant(run: RunRecord, rows: Iterable<CostedRow>): Map<string, CostFigures> {
+/** Paid and list cost per variant of a run, folded one stored result at a time (costsByVariant, storedCosts). */
+export function costFold(run: RunRecord): { add(row: CostedRow): void; figures(): Map<string, CostFigures> } {
   const pricing = runPricing(run);
   const totals = new Map(run.variants.map((v) => [v.id, new CostTotals(pricing, v.id)]));
-  for (const row of rows) totals.get(row.variantId)?.add(row);
-  return new Map([...totals].map(([id, t]) => [id, t.figures()]));
+  return {
+    add: (row) => totals.get(row.variantId)?.add(row),
+    figures: () => new Map([...totals].map(([id, t]) => [id, t.figures()])),
+  };
+}
+
+/** Paid and list cost per variant of a run, from its stored results (slim rows or the viewer's index). */
+export function costsByVariant(run: RunRecord, rows: Iterable<CostedRow>): Map<string, CostFigures> {
+  const fold = costFold(run);
+  for (const row of rows) fold.add(row);
+  return fold.figures();
 }
 
 /**

@@ -4,7 +4,7 @@
 // results reads no rows (the list built every run's full report: ~5 s a run at 1,000,000 results, issue #22).
 import type { RunRecord, Store } from '../store/index.js';
 import { wilsonInterval, type Interval } from '../stats/index.js';
-import { costsOfAggregate, CostTotals, runPricing, type CostFigures } from './cost-figures.js';
+import { costFold, costsOfAggregate, runPricing, type CostFigures } from './cost-figures.js';
 
 export interface VariantHeadline {
   id: string;
@@ -19,10 +19,9 @@ export interface VariantHeadline {
 
 /** Paid and list cost per variant from one slim pass over the stored rows (what the aggregate cannot decide). */
 export async function storedCosts(store: Store, run: RunRecord): Promise<Map<string, CostFigures>> {
-  const pricing = runPricing(run);
-  const totals = new Map(run.variants.map((v) => [v.id, new CostTotals(pricing, v.id)]));
-  await store.results.scan(run.id, { slim: true }, (row) => totals.get(row.variantId)?.add(row));
-  return new Map([...totals].map(([id, t]) => [id, t.figures()]));
+  const fold = costFold(run);
+  await store.results.scan(run.id, { slim: true }, (row) => fold.add(row));
+  return fold.figures();
 }
 
 /**
