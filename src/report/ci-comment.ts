@@ -227,18 +227,22 @@ export function renderCiComment(input: CiInput, options: CiCommentOptions = {}):
       }
       if (critical.length > maxFlips) out.push(`- … ${critical.length - maxFlips} more in the JSON report`);
     }
-    // Broken first, then fixed; a flip into a critical failure (broken or still failing) before any other.
-    const flips: (FlipWithOutputs & { variant: string })[] = [];
-    for (const kind of ['broken', 'fixed'] as const) {
-      for (const v of diff.perVariant) for (const f of v.flips[kind]) flips.push({ ...f, variant: v.variant });
-    }
-    for (const f of critical) if (f.kind === 'still-failing') flips.push(f);
+    // Broken first, then fixed; a flip into a critical failure (broken or still failing) before any other. The
+    // variants' own lists, not copies of every flip (tens of thousands at a million results): the shown ones get
+    // their variant when picked.
+    const lists: (readonly FlipWithOutputs[])[] = (['broken', 'fixed'] as const).flatMap((kind) => diff.perVariant.map((v) => v.flips[kind]));
+    lists.push(critical.filter((f) => f.kind === 'still-failing'));
+    const count = lists.reduce((n, list) => n + list.length, 0);
+    const withVariant = (f: FlipWithOutputs): FlipWithOutputs & { variant: string } =>
+      'variant' in f
+        ? (f as FlipWithOutputs & { variant: string })
+        : { ...f, variant: diff.perVariant.find((v) => v.flips[f.kind === 'broken' ? 'broken' : 'fixed'].includes(f))!.variant };
     const { fixed, broken, stillFailing } = diff.summary;
-    if (flips.length) {
-      const shown = criticalFirst([flips], maxFlips);
+    if (count) {
+      const shown = criticalFirst(lists, maxFlips).map(withVariant);
       out.push('', `<details><summary>Flipped cases: ${broken} broken, ${fixed} fixed (${stillFailing} still failing)</summary>`, '');
       out.push(...markdownFlipTable(shown, 120).map((l) => l.replace('| before |', `| before (${label}) |`).replace('| after |', '| this run |')));
-      if (flips.length > shown.length) out.push('', `${flips.length - shown.length} more flipped cases in the JSON report.`);
+      if (count > shown.length) out.push('', `${count - shown.length} more flipped cases in the JSON report.`);
       out.push('', '</details>');
     }
     const { changed, added, removed } = diff.cases;
