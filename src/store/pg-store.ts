@@ -14,9 +14,7 @@ import { sqlRateLimits } from './rate-limit-figures.js';
 import { sqlRunFolds } from './run-folds.js';
 import { pgCaseKeys } from './case-keys.js';
 import { pgProduction } from './production-pg.js';
-import { resultPageFromRaw, resultPageSql } from './result-pages.js';
-import { caseTallyFromRaw, caseTallySql, resultGroupFromRow, runFigureSql, TimingFold } from './run-figures.js';
-import { pairedTallyFromRaw, pairedTallySql } from './compare-tallies.js';
+import { pgResultViews } from './pg-result-views.js';
 import {
   RESULT_COLUMNS,
   RESULT_WRITE_COLUMNS,
@@ -42,12 +40,7 @@ import type {
   AppliedMigration,
   CachedResponse,
   CaseRow,
-  CaseTally,
   OutcomeRow,
-  PairedSides,
-  PairedTally,
-  ResultPageQuery,
-  RunFigureRows,
   ResultQuery,
   ResultRow,
   RunRecord,
@@ -280,78 +273,19 @@ export class PgStore implements Store {
           [runId, variantId],
         )
       ).rows.map((r) => Number(r.latency_ms)),
-    // Viewer result pages (issue #22): the SQL is shared with SQLite (result-pages.ts).
-    page: async (runId: string, query: ResultPageQuery) => {
-      const sql = resultPageSql(POSTGRES_SQL, runId, query);
-      try {
-        await this.ready;
-        const total = (await this.pool.query<unknown[]>({ ...sql.count, rowMode: 'array' })).rows[0][0];
-        return resultPageFromRaw(total, (await this.pool.query<unknown[]>({ ...sql.page, rowMode: 'array' })).rows);
-      } catch (error) {
-        throw pgFailure(error, this.url);
-      }
-    },
-    // The run page's figures (issue #22): the SQL is shared with SQLite (run-figures.ts).
-    figures: async (runId: string): Promise<RunFigureRows> => {
-      const sql = runFigureSql(POSTGRES_SQL, runId);
-      const groups = (await this.db.query(sql.groups.text, sql.groups.values)).rows.map(resultGroupFromRow);
-      const caseTags = (await this.db.query(sql.tags.text, sql.tags.values)).rows.map((r) => ({
-        tagsJson: r.tags_json as string,
-        cases: Number(r.cases),
-        clustered: Number(r.clustered),
-      }));
-      const failedChecks = (await this.db.query(sql.failedChecks.text, sql.failedChecks.values)).rows.map((r) => r.name as string);
-      const timings = new TimingFold();
-      // Numbers only (three per answered result): read in one go, as results.latencies does.
-      try {
-        await this.ready;
-        for (const [variantId, latency, ttft] of (await this.pool.query<unknown[]>({ ...sql.timings, rowMode: 'array' })).rows)
-          timings.add(variantId, latency, ttft);
-      } catch (error) {
-        throw pgFailure(error, this.url);
-      }
-      return { groups, caseTags, failedChecks: failedChecks.filter((n) => n !== null), timings: timings.result() };
-    },
-    // Keyset pages by case id (the primary key's order): a page of cases' tallies per query, flat in memory.
-    caseTallies: async (runId: string, onRow: (tally: CaseTally) => void) => {
-      let after: string | null = null;
-      for (;;) {
-        const sql = caseTallySql(POSTGRES_SQL, runId, { after, limit: PAGE });
-        let rows: unknown[][];
-        try {
-          await this.ready;
-          rows = (await this.pool.query<unknown[]>({ ...sql, rowMode: 'array' })).rows;
-        } catch (error) {
-          throw pgFailure(error, this.url);
-        }
-        // A page may end inside a case (its other variants on the next page): end it at the last whole case.
-        const full = rows.length === PAGE;
-        const lastCase = rows.length ? (rows[rows.length - 1][0] as string) : '';
-        const whole = full && rows.some((r) => r[0] !== lastCase) ? rows.filter((r) => r[0] !== lastCase) : rows;
-        for (const row of whole) onRow(caseTallyFromRaw(row));
-        if (!full) return;
-        after = whole[whole.length - 1][0] as string;
-      }
-    },
-    // The paired cases of a comparison (compare-tallies.ts) in keyset pages by case id: one row per common case, flat in memory.
-    pairedTallies: async (sides: PairedSides, onRow: (tally: PairedTally) => void) => {
-      try {
-        await this.ready;
-        for (let after: string | null = null; ;) {
-          const { pairs } = pairedTallySql(POSTGRES_SQL, sides, { after, limit: PAGE });
-          const rows = (await this.pool.query<unknown[]>({ ...pairs, rowMode: 'array' })).rows;
-          for (const row of rows) onRow(pairedTallyFromRaw(row));
-          if (rows.length < PAGE) break;
-          after = rows[rows.length - 1][0] as string;
-        }
-        const { counts } = pairedTallySql(POSTGRES_SQL, sides);
-        const [casesA, casesB] = (await this.pool.query<unknown[]>({ ...counts, rowMode: 'array' })).rows[0];
-        return { casesA: Number(casesA), casesB: Number(casesB) };
-      } catch (error) {
-        throw pgFailure(error, this.url);
-      }
-    },
+    // The viewer's reads (issue #22): pg-result-views.ts.
+    ...pgResultViews({ db: this.db, arrays: (query) => this.arrays(query) }),
   };
+
+  /** A query's rows as arrays (the store ready first; its errors as STORE errors). */
+  private async arrays(query: { text: string; values: unknown[] }): Promise<unknown[][]> {
+    try {
+      await this.ready;
+      return (await this.pool.query<unknown[]>({ ...query, rowMode: 'array' })).rows;
+    } catch (error) {
+      throw pgFailure(error, this.url);
+    }
+  }
 
   /**
    * Keyset pages in write order: each page starts after the last seq seen, so memory stays flat and no cursor is
