@@ -1,9 +1,9 @@
 // The Store interface: entity-grouped, async so a PostgreSQL backend can implement it as well as SQLite.
 // Unknown values are null, never 0.
-import type { ResultPageQuery, ResultPage, RunFigureRows, CaseTally, PairedSides, PairedTally } from './result-page-types.js';
+import type { LabelRow, LabelQuery, CalibrationRecord, CalibrationQuery, AccessTokenRecord, RateLimitFigures } from './record-types.js';
 
-// The viewer's result pages (issue #22): in a file of their own, part of this interface.
-export type { ResultPageQuery, ResultPage, ResultGroup, RunFigureRows, CaseTally, PairedSides, PairedTally } from './result-page-types.js';
+// Labels, calibrations, access tokens and rate-limit figures: in a file of their own, part of this interface.
+export type { LabelRow, LabelQuery, CalibrationRecord, CalibrationQuery, AccessTokenRecord, RateLimitFigures } from './record-types.js';
 import type { JudgeDetail, Transcript } from '../score/index.js';
 import type { ProductionStore } from './production-types.js';
 
@@ -176,100 +176,99 @@ export interface ResultQuery {
   omitTranscript?: boolean;
 }
 
-/** A human label on one result (review in the viewer, judge calibration). */
-export interface LabelRow {
-  runId: string;
+// --- viewer result pages (issue #22) ---
+/** A page of a run's results: filters, the run's variant order, offset and limit (result-pages.ts). */
+export interface ResultPageQuery {
+  /** The run's variant ids in suite order: results sort by case, then this order, then repeat. */
+  variantOrder: string[];
+  variantId?: string;
+  outcome?: 'pass' | 'fail' | 'error';
+  /** A case tag the result's case must carry. */
+  segment?: string;
+  /** The name (metric, else type) of a check the result failed. */
+  failedCheck?: string;
+  /** critical: a failed check is critical; normal: checks failed, none critical. */
+  severity?: 'critical' | 'normal';
+  /** yes: some labeller labelled the result; no: none did. */
+  labelled?: 'yes' | 'no';
+  /**
+   * Text the result's output, error message or a check's reason contains, or its stored case's id, ignoring case
+   * (JavaScript's toLowerCase on SQLite; PostgreSQL's lower()). Give it already lower-cased.
+   */
+  text?: string;
+  offset: number;
+  limit: number;
+}
+
+/** Rows without messages, each with its case's tags (empty when the case is not stored), and how many match in all. */
+export interface ResultPage {
+  total: number;
+  rows: (ResultRow & { tags: string[] })[];
+}
+
+/** The sums of a run's results of one variant whose cases carry the same tags (run-figures.ts). */
+export interface ResultGroup extends ResultCounts {
+  /** The case's tags as stored (a JSON array); null for results whose case is not stored. */
+  tagsJson: string | null;
+  /** Sums over results with known input tokens (output tokens of those results, unknown as 0). */
+  inputTokens: number;
+  outputTokens: number;
+  tokensKnown: number;
+  /** The sum of the known costs (see unpriced). */
+  costSum: number;
+  /** Distinct cases. */
+  cases: number;
+  errorClasses: string[];
+  /** Streamed answered calls with latency, tokens and ttft known: output tokens and ms after the first token. */
+  decodeTokens: number;
+  decodeMs: number;
+}
+
+/** The run page's figures from the store (results.figures): no row per result. */
+export interface RunFigureRows {
+  groups: ResultGroup[];
+  /** The stored cases grouped by their tags (JSON array as stored): how many, how many with a cluster. */
+  caseTags: { tagsJson: string; cases: number; clustered: number }[];
+  /** Names (metric, else type) of every check some result failed. */
+  failedChecks: string[];
+  /** Per variant, sorted ascending: latencies and times to first token of answered calls. */
+  timings: { variantId: string; latencies: Float64Array; ttfts: Float64Array }[];
+}
+
+/** One case × variant of a run: its results and passes, its case's tags and cluster (results.caseTallies). */
+export interface CaseTally {
   caseId: string;
   variantId: string;
-  repeat: number;
-  /** 'pass' or 'fail'; null when the labeller gave none (only scores, a preference, a tag or a comment). */
-  label: string | null;
-  /** Per-dimension scores (judge calibration), or null. */
-  scores: Record<string, number> | null;
-  /**
-   * Pairwise: 'win' / 'loss' / 'tie' for this result's variant against the other output. Stored apart from
-   * `label`, so one labeller's pass/fail, scores and preference on a result never replace each other.
-   * Writing a row with `preference` undefined keeps the stored one (the viewer does not edit it).
-   */
-  preference?: string | null;
-  /** An error tag from the suite's taxonomy. */
-  tag: string | null;
-  comment: string | null;
-  labeller: string;
-  createdAt: string;
+  total: number;
+  passed: number;
+  /** Whether the case is stored (a result can outlive its case row). */
+  stored: boolean;
+  tags: string[];
+  cluster: string | null;
+}
+/** Two sides of a paired comparison: a variant of run A, a variant of run B (the same run or another). */
+export interface PairedSides {
+  runA: string;
+  variantA: string;
+  runB: string;
+  variantB: string;
 }
 
-export interface LabelQuery {
-  caseId?: string;
-  variantId?: string;
-  labeller?: string;
+/** One case both sides have (results.pairedTallies): each side's results, passes and score sum, run A's case. */
+export interface PairedTally {
+  caseId: string;
+  a: { total: number; passed: number; scoreSum: number; scored: number };
+  b: { total: number; passed: number; scoreSum: number; scored: number };
+  /** Run A's case, null when it is not stored. */
+  tagsJson: string | null;
+  cluster: string | null;
+  contentHashA: string | null;
+  /** Run B's case's content hash, null when it is not stored. */
+  contentHashB: string | null;
+  /** Where run A's case was written (its cases order: rowid, seq); null when it is not stored. */
+  caseOrder: number | null;
 }
-
-/** How far a judge agrees with human labels on one metric of one run (`evalspec calibrate`). */
-export interface CalibrationRecord {
-  /** run \u0000 judge \u0000 metric: calibrating the same run again replaces the row. */
-  id: string;
-  runId: string;
-  suiteName: string;
-  /** The judge's name, or "ensemble(a, b)" for an ensemble's combined verdict. */
-  judge: string;
-  /** The check's metric (a rubric dimension's name). */
-  metric: string;
-  checkType: string;
-  /** Results compared with a human label. */
-  labels: number;
-  agreement: number | null;
-  kappa: number | null;
-  /** 'none' | 'linear' | 'quadratic'. */
-  kappaWeights: string | null;
-  /** The whole calibration (confusion matrix, false-pass / false-fail rates, threshold, …). */
-  figures: Record<string, unknown>;
-  createdAt: string;
-}
-
-export interface CalibrationQuery {
-  runId?: string;
-  judge?: string;
-  metric?: string;
-  suiteName?: string;
-  limit?: number;
-}
-
-/**
- * A named access token of the shared viewer (`evalspec tokens create --name alice`). Only the token's SHA-256 is
- * stored: the token itself is 256 random bits, shown once at creation and never kept.
- */
-export interface AccessTokenRecord {
-  /** Who holds it; labels written with it record this name as the labeller. */
-  name: string;
-  /** SHA-256 of the token, lowercase hex. */
-  hash: string;
-  createdAt: string;
-  /** When the viewer last accepted it (updated at most once a minute); null when never used. */
-  lastUsedAt: string | null;
-  /** When it was revoked; null while active. A revoked token stays listed (audit) and is refused with 403. */
-  revokedAt: string | null;
-}
-
-/**
- * A provider:model's rate-limit figures in one process (run/rate-limit/ controller), stored with the run per process
- * (`store.rateLimits`) and summed over the processes (a resume, a distributed run's workers) for the report's
- * `rateLimits`: the limits declared in the suite and learned from the provider's headers (per minute; null when
- * unknown), the attempts the provider rejected (429) and the time calls spent waiting for the limit.
- */
-export interface RateLimitFigures {
-  /** provider:model as the suite names it. */
-  model: string;
-  declared: { rpm: number | null; tpm: number | null };
-  /** Per minute, from the provider's headers; null when it sent none. */
-  learned: { rpm: number | null; tpm: number | null; inputTpm: number | null; outputTpm: number | null };
-  attempts: number;
-  rejected: number;
-  /** Summed over calls: time spent waiting for the limit (paced, or after a 429). */
-  waitedS: number;
-  /** The window of attempts in flight AIMD settled on (summed over processes); null when it never had to limit it. */
-  concurrencyWindow: number | null;
-}
+// --- end viewer result pages ---
 
 /** What a store's dialect can do, for callers that adapt to it (instead of checking `kind`). */
 export interface StoreCapabilities {
