@@ -21,7 +21,7 @@ function grownInts(array: Int32Array, size: number): Int32Array {
   return out;
 }
 
-/** Tag lists met this many times by identity are looked up by identity (the store hands equal lists as one array). */
+/** How many tag-list arrays are remembered by identity (the store hands equal lists as one array: found without a join). */
 const IDENTITY_LIMIT = 4096;
 
 export class CaseTable implements CaseList, CaseIds {
