@@ -36,17 +36,7 @@ import {
   runValues,
   type Row,
 } from './rows.js';
-import type {
-  AppliedMigration,
-  CachedResponse,
-  CaseRow,
-  OutcomeRow,
-  ResultQuery,
-  ResultRow,
-  RunRecord,
-  RunStatus,
-  Store,
-} from './types.js';
+import type { AppliedMigration, CachedResponse, CaseRow, OutcomeRow, ResultQuery, ResultRow, RunRecord, RunStatus, Store } from './types.js';
 
 export { redactUrl };
 
