@@ -15,6 +15,13 @@ export interface KeptCases {
 
 const CASE_LIST_CLASSES = [{ name: 'CaseTable', type: CaseTable, omit: CaseTable.TRANSIENT }] satisfies SnapshotClass[];
 
+/** The run's stored cases read from the store into a table, in stored order (when no current table is kept). */
+export async function storedCaseTable(store: Store, runId: string): Promise<CaseTable> {
+  const cases = new CaseTable();
+  for await (const c of store.cases.keys(runId)) cases.push(c.caseId, c.tags, c.cluster === null ? null : String(c.cluster));
+  return cases;
+}
+
 /** Keep the run's case table under `key` (its first `stored` cases are the run's stored cases). */
 export async function keepCaseList(store: Store, run: RunRecord, key: string, cases: CaseTable, stored: number): Promise<string | undefined> {
   return keepFold(store, run, 'cases', key, { cases, stored } satisfies KeptCases, CASE_LIST_CLASSES);

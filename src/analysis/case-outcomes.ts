@@ -7,8 +7,8 @@ import type { RunOutcomes } from '../stats/index.js';
 import { reducedPassValue, runRepeatReducer } from './repeat-reduction.js';
 import { ColumnOutcomeList, VariantColumns } from './case-columns.js';
 import { foldKey as foldKeyOf, keepFold, readFold } from './stored-fold.js';
-import { keepCaseList, readCaseList } from './case-list-fold.js';
-import { CaseTable } from './case-table.js';
+import { keepCaseList, readCaseList, storedCaseTable } from './case-list-fold.js';
+import type { CaseTable } from './case-table.js';
 import type { SnapshotClass } from '../fold-snapshot.js';
 
 /** The suite's default checks as stored with the run: metric defaults to the type, severity to normal. */
@@ -109,8 +109,7 @@ export async function loadCaseTable(
   let storedCases: number;
   if (keptCases) ({ cases, stored: storedCases } = keptCases);
   else {
-    cases = new CaseTable();
-    for await (const c of store.cases.keys(run.id)) cases.push(c.caseId, c.tags, c.cluster === null ? null : String(c.cluster));
+    cases = await storedCaseTable(store, run.id);
     storedCases = cases.length;
   }
   options.onCases?.(storedCases);

@@ -7,6 +7,7 @@
 import {
   caseAt,
   caseFailure,
+  tagsAt,
   casePassed,
   casesNeededForZeroFailureBar,
   clopperPearsonInterval,
@@ -313,9 +314,7 @@ export interface SafetyFiguresOptions {
 export function safetyFigures(outcomes: RunOutcomes, options: SafetyFiguresOptions = {}): SafetyFigures | undefined {
   const level = options.level ?? 0.95;
   const attackIndexes: number[] = [];
-  outcomes.cases.forEach((c, i) => {
-    if (isRedteamCase(c)) attackIndexes.push(i);
-  });
+  for (let i = 0; i < outcomes.cases.length; i++) if (isRedteamCase({ tags: tagsAt(outcomes.cases, i) })) attackIndexes.push(i);
   if (attackIndexes.length === 0) return undefined;
   const variants = outcomes.variants.map((_, v) => variantFigures(outcomes, v, attackIndexes, level, options.worstLimit ?? 10));
   const base = outcomes.variants.find((v) => v.id === options.baseline) ?? outcomes.variants[0];

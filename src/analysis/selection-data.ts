@@ -14,8 +14,8 @@ import { SelectionCaseMap, SelectionColumns } from './selection-columns.js';
 import { CaseCodeMap } from './case-code-map.js';
 import { StreamingTally, type StreamingFigures } from './selection-figures.js';
 import { foldKey, readFold } from './stored-fold.js';
-import { readCaseList } from './case-list-fold.js';
-import { CaseTable } from './case-table.js';
+import { readCaseList, storedCaseTable } from './case-list-fold.js';
+import type { CaseTable } from './case-table.js';
 import type { SnapshotClass } from '../fold-snapshot.js';
 
 export { pricedModelOf } from './cost-figures.js';
@@ -49,8 +49,7 @@ export async function loadSelectionData(store: Store, runId: string, options: { 
   const kept = await readFold<SelectionFold>(store, run, 'selection', SELECTION_FOLD_CLASSES, key);
   const keptCases = kept && (await readCaseList(store, run, key));
   if (kept && keptCases) return SelectionAccumulator.restored(kept.selection, run).finish(keptCases.cases, options);
-  const cases = new CaseTable();
-  for await (const c of store.cases.keys(runId)) cases.push(c.caseId, c.tags, c.cluster === null ? null : String(c.cluster));
+  const cases = await storedCaseTable(store, runId);
   const acc = new SelectionAccumulator(run, cases.length);
   const variantIds = new Set(run.variants.map((v) => v.id));
   await store.results.scan(runId, { slim: true }, (r) => {

@@ -97,6 +97,7 @@ export {
   clusterKey,
   hasClusters,
   mapCases,
+  tagsAt,
   meanBound,
   meanFigure,
   passRateFigure,

@@ -25,6 +25,8 @@ export interface CaseList {
   readonly length: number;
   /** Whether any case has a cluster, when the list knows without a walk (the packed table does). */
   readonly clustered?: boolean;
+  /** Case `index`'s tags without making its record (the packed table has them apart from its ids). */
+  tags?(index: number): readonly string[];
   at(index: number): CaseInfo | undefined;
   forEach(visit: (c: CaseInfo, index: number) => void): void;
 }
@@ -32,6 +34,11 @@ export interface CaseList {
 /** Case `index` of a list (0 ≤ index < length). */
 export function caseAt(cases: CaseList, index: number): CaseInfo {
   return cases.at(index)!;
+}
+
+/** Case `index`'s tags (0 ≤ index < length), without decoding its id where the list can. */
+export function tagsAt(cases: CaseList, index: number): readonly string[] {
+  return cases.tags ? cases.tags(index) : caseAt(cases, index).tags;
 }
 
 /** Each case mapped, in order. */

@@ -29,6 +29,7 @@ import {
   hasClusters,
   mapCases,
   passRateFigure,
+  tagsAt,
   type CaseList,
   type RunOutcomes,
   type VariantOutcomes,
@@ -66,9 +67,7 @@ export function chooseBaseline(outcomes: RunOutcomes, options: AnalysisOptions =
 export function segmentCases(cases: CaseList, segment: string): number[] {
   const withTag = (tag: string): number[] => {
     const out: number[] = [];
-    cases.forEach((c, i) => {
-      if (c.tags.includes(tag)) out.push(i);
-    });
+    for (let i = 0; i < cases.length; i++) if (tagsAt(cases, i).includes(tag)) out.push(i);
     return out;
   };
   const exact = withTag(segment);
@@ -294,7 +293,7 @@ export function analyzeRun(outcomes: RunOutcomes, options: AnalysisOptions = {})
 
   // One scan of the cases for all tags (not one per tag): a run where every case has its own tag must not turn
   // quadratic.
-  const byTag = positionsByTag(outcomes.cases.length, (i) => caseAt(outcomes.cases, i).tags);
+  const byTag = positionsByTag(outcomes.cases.length, (i) => tagsAt(outcomes.cases, i));
   const maxSegments = options.maxSegments ?? 200;
   const ranked = [...byTag.keys()].sort(
     (x, y) => Number(y.startsWith('segment:')) - Number(x.startsWith('segment:')) || byTag.get(y)!.length - byTag.get(x)!.length || (x < y ? -1 : 1),

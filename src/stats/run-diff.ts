@@ -21,7 +21,7 @@ import { mcnemarExact } from './mcnemar.js';
 import { CasePairs } from './case-pairs.js';
 import { positionsByTag } from './tag-index.js';
 import { pairedWithInterval } from './run-analysis.js';
-import { caseAt, caseValue, clusterKey, type CaseList, type OutcomeList, type RunOutcomes } from './outcomes.js';
+import { caseAt, caseValue, clusterKey, tagsAt, type CaseList, type OutcomeList, type RunOutcomes } from './outcomes.js';
 import { caseFlips, casePassed, flakyChanges, type CaseFlip, type FlakyChange } from './case-flips.js';
 
 export type { CaseFlip, CaseSideSummary, FlakyChange, FlipKind } from './case-flips.js';
@@ -292,7 +292,7 @@ export function diffRuns(before: DiffSide, after: DiffSide, options: DiffOptions
   const oneResult = before.outcomes.repeat === 1 && after.outcomes.repeat === 1;
 
   // Tags of the after run (the suite as it is now), segment:* first, then the largest.
-  const byTag = positionsByTag(pairs.length, (k) => caseAt(cases, pairs.after[k]).tags);
+  const byTag = positionsByTag(pairs.length, (k) => tagsAt(cases, pairs.after[k]));
   const ranked = [...byTag.keys()].sort(
     (x, y) => Number(y.startsWith('segment:')) - Number(x.startsWith('segment:')) || byTag.get(y)!.length - byTag.get(x)!.length || (x < y ? -1 : 1),
   );
