@@ -2,7 +2,6 @@
 // reopens) and leases the run as usual, then hands its items to `execute` here: enqueue them as jobs (one per
 // slice of cases and repeat), work like any worker, and wait until every job of the run has settled. executeRun
 // then runs the pairwise judge phase over the stored results and sets the run's status, as a single-process run does.
-import { setTimeout as delay } from 'node:timers/promises';
 import { EvalspecError } from '../errors.js';
 import type { Plan } from '../plan/index.js';
 import type { DistributedRole } from '../run/index.js';
@@ -10,6 +9,7 @@ import type { Store } from '../store/index.js';
 import { coordinationPool, JOB_RETRY_LIMIT, jobInsert, jobsFailed, jobsLeft, openQueue, withdrawJobs, type JobData } from './queue.js';
 import { startWorker, type RunningWorker } from './worker.js';
 import { PgCostBudget, sharedSummary } from './shared-cost.js';
+import { DONE_CHANNEL, JOBS_CHANNEL, listenFor, notify, Wakeup } from './queue-signals.js';
 
 export interface CoordinateOptions {
   store: Store;
@@ -50,6 +50,7 @@ export function planJobs(
         repeat,
         caseFrom: from,
         caseTo: Math.min(plan.cases.length, from + casesPerJob),
+        items: (Math.min(plan.cases.length, from + casesPerJob) - from) * plan.variants.length,
         cache: options.cache,
         isolateChecks: options.isolateChecks,
         ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd, expectedOutputTokens: options.expectedOutputTokens }),
@@ -59,8 +60,10 @@ export function planJobs(
   return jobs;
 }
 
-/** Wait, or less when `signal` aborts. */
-const sleep = (ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }).catch(() => undefined);
+/** How often the coordinating process looks whether the run's jobs are done when no notice woke it. */
+const POLL_MS = 1000;
+/** How often it reads the results stored so far for the progress line. */
+const PROGRESS_MS = 1000;
 
 export function coordinatorRole(plan: Plan, options: CoordinateOptions): DistributedRole {
   return {
@@ -69,6 +72,8 @@ export function coordinatorRole(plan: Plan, options: CoordinateOptions): Distrib
       const boss = await openQueue(options.url, (error) => options.log(`queue error: ${error.message}`));
       const pool = coordinationPool(options.url);
       const costs = new PgCostBudget(pool, options.url);
+      const wakeup = new Wakeup();
+      const listener = await listenFor(options.url, DONE_CHANNEL, (payload) => payload === runId && wakeup.wake(), options.log);
       let worker: RunningWorker | undefined;
       try {
         // The cap first: no job is taken before its budget exists.
@@ -78,14 +83,18 @@ export function coordinatorRole(plan: Plan, options: CoordinateOptions): Distrib
           for (let i = 0; i < jobs.length; i += 1000) {
             await boss.insert(jobs.slice(i, i + 1000).map((data) => jobInsert(data, options.leaseSeconds)));
           }
+          await notify(pool, JOBS_CHANNEL, runId);
           options.log(`run ${runId}: ${jobs.length} jobs queued; start workers with \`evalspec worker\`, watch with \`evalspec run --attach ${runId}\``);
         }
         if (options.concurrency > 0) worker = await startWorker({ store: options.store, url: options.url, concurrency: options.concurrency, log: options.log });
+        let progressAt = Date.now();
         while (!signal.aborted && (await jobsLeft(boss, runId)) > 0) {
-          if (options.onProgress) {
+          if (options.onProgress && Date.now() - progressAt >= PROGRESS_MS) {
+            progressAt = Date.now();
             options.onProgress((await options.store.results.count(runId)).results, plan.totalCalls);
           }
-          await sleep(500, signal);
+          // Woken when a worker settles one of the run's jobs; the poll is for notices lost or unavailable.
+          await wakeup.wait(POLL_MS, signal);
         }
         if (signal.aborted) {
           // This process's own jobs first: stopping fails them back into the queue, where the withdrawal finds them.
@@ -108,6 +117,7 @@ export function coordinatorRole(plan: Plan, options: CoordinateOptions): Distrib
       } finally {
         await worker?.stop();
         await boss.stop({ graceful: false, wait: true });
+        await listener.close();
         await pool.end();
       }
     },

@@ -36,6 +36,8 @@ export interface JobData {
   repeat: number;
   caseFrom: number;
   caseTo: number;
+  /** Work items of the job: its cases times the run's variants (absent in jobs queued by an older evalspec: its cases are counted). */
+  items?: number;
   cache: boolean;
   isolateChecks: boolean;
   /** The run's --max-cost, shared by its workers through run_budgets (shared-cost.ts); absent without a cap. */

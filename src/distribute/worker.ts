@@ -8,12 +8,13 @@ import { EvalspecError } from '../errors.js';
 import { loadSelected } from '../pipeline.js';
 import type { Plan } from '../plan/index.js';
 import { createPricer } from '../pricing/index.js';
-import { estimatePartCost, executeRun, ProviderSlots, RateLimits, type RunOutcome } from '../run/index.js';
+import { estimatePartCost, executeRun, ProviderSlots, RateLimits, Semaphore, type ItemGate, type RunOutcome } from '../run/index.js';
 import type { Store } from '../store/index.js';
 import { coordinationPool, jobInsert, openQueue, QUEUE, type JobData } from './queue.js';
 import { PgRateBudget } from './shared-budget.js';
 import { PgCostBudget } from './shared-cost.js';
 import { WorkerPresence } from './worker-presence.js';
+import { DONE_CHANNEL, JOBS_CHANNEL, listenFor, notify, Wakeup } from './queue-signals.js';
 
 export interface WorkerOptions {
   store: Store;
@@ -30,13 +31,16 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-/** Jobs held at once: the next job's items fill the slots while the last items of one job finish. */
-const JOBS_IN_FLIGHT = 2;
+/**
+ * Jobs held at most at once. The worker takes the next job as soon as the items of those in hand not yet started
+ * would no longer fill its --concurrency, so one job's last calls and the next job's first share the slots.
+ */
+const MAX_JOBS_IN_HAND = 4;
 /** A job takes no new item after this share of its lease (the rest goes back as a new job): keep a call, its retries
  * included, under the remaining fifth (docs/team.md). */
 const DRAIN_AT = 0.8;
-/** How often an idle worker asks the queue for work. */
-const POLL_MS = 500;
+/** How often an idle worker asks the queue for work when no notice woke it (queue-signals.ts). */
+const POLL_MS = 1000;
 /** A job's lease covers its calls' estimate this many times over: its judges' calls are not in the estimate. */
 const JUDGE_MARGIN = 1.5;
 /** The least a job leases (a job of free calls still asks, so a stopped run is seen). */
@@ -44,6 +48,31 @@ const MIN_LEASE_USD = 1e-9;
 /** A job finding the cap held by other jobs asks again this often, for at most LEASE_WAIT_MS (a dead worker's lease). */
 const LEASE_POLL_MS = 250;
 const LEASE_WAIT_MS = 30_000;
+
+/** A job's way through the worker's item slots, counting the items it has started. */
+class JobGate implements ItemGate {
+  private taken = 0;
+
+  constructor(
+    private readonly slots: Semaphore,
+    private readonly items: number,
+    private readonly onTake: () => void,
+  ) {}
+
+  async acquire(): Promise<void> {
+    await this.slots.acquire();
+    if (this.taken++ < this.items) this.onTake();
+  }
+
+  release(): void {
+    this.slots.release();
+  }
+
+  /** Items of the job not started yet (at most; a redelivered job skips its stored items without a slot each). */
+  get unstarted(): number {
+    return Math.max(0, this.items - this.taken);
+  }
+}
 
 /** Wait, or less when `signal` aborts. */
 const sleep = (ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }).catch(() => undefined);
@@ -80,9 +109,12 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const slots = new ProviderSlots((declared) => presence.share(declared));
   await presence.start();
   const stop = new AbortController();
-  const perJob = Math.max(1, Math.ceil(options.concurrency / JOBS_IN_FLIGHT));
+  // The worker's --concurrency: items in flight over every job it holds (each job's executeRun passes this gate).
+  const itemSlots = new Semaphore(options.concurrency);
+  const wakeup = new Wakeup();
+  const listener = await listenFor(options.url, JOBS_CHANNEL, () => wakeup.wake(), log);
 
-  async function runJob(job: PgBoss.Job<JobData>): Promise<void> {
+  async function runJob(job: PgBoss.Job<JobData>, gate: JobGate): Promise<void> {
     const data = job.data;
     let plan = plans.get(data.runId);
     if (!plan) {
@@ -103,7 +135,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
         store,
         cache: data.cache,
         isolateChecks: data.isolateChecks,
-        concurrency: perJob,
+        concurrency: options.concurrency,
+        itemSlots: gate,
         signal: stop.signal,
         rateLimits: rateLimits.get(data.runId) ?? rateLimits.set(data.runId, new RateLimits(budget)).get(data.runId),
         distributed: { role: 'part', runId: data.runId, repeat: data.repeat, caseFrom: data.caseFrom, caseTo: data.caseTo },
@@ -124,6 +157,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     // drained without any, the job fails and counts a retry (a lease shorter than one call must not loop for ever).
     if (drain.signal.aborted && outcome.status === 'incomplete' && !outcome.fatal && !outcome.budget?.stopped && called + cached > 0) {
       await boss.insert([jobInsert(data, leaseSeconds)]);
+      await notify(pool, JOBS_CHANNEL, data.runId);
       log(`worker: ${what}: ${called} called, then near its lease's end: the rest goes back to the queue as a new job`);
       return;
     }
@@ -190,9 +224,33 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   }
 
   // Our own fetch loop (pg-boss's work() waits out its polling interval after every job, even with more queued):
-  // the next job is fetched as soon as one ends; only an empty queue waits.
+  // a job is fetched as soon as the jobs in hand would leave slots idle; only an empty queue waits, for a notice.
+  const inHand = new Set<Promise<void>>();
+  let unstarted = 0; // items of the jobs in hand not started yet
+  const onTake = () => {
+    unstarted--;
+    if (unstarted < options.concurrency) wakeup.wake();
+  };
+  async function settle(job: PgBoss.Job<JobData>, gate: JobGate): Promise<void> {
+    try {
+      await runJob(job, gate);
+      await boss.complete(QUEUE, job.id);
+    } catch (error) {
+      log(`worker: job ${job.id} failed, the queue retries it: ${(error as Error).message}`);
+      // Not failing it (the database is gone) leaves it active: it expires after its lease and is retried then.
+      await boss.fail(QUEUE, job.id, { message: (error as Error).message }).catch(() => undefined);
+    } finally {
+      unstarted -= gate.unstarted;
+      wakeup.wake();
+    }
+    await notify(pool, DONE_CHANNEL, job.data.runId);
+  }
   async function loop(): Promise<void> {
     while (!stop.signal.aborted) {
+      if (inHand.size >= MAX_JOBS_IN_HAND || unstarted >= options.concurrency) {
+        await wakeup.wait(POLL_MS, stop.signal);
+        continue;
+      }
       let jobs: PgBoss.Job<JobData>[];
       try {
         jobs = await boss.fetch<JobData>(QUEUE, { batchSize: 1 });
@@ -201,26 +259,25 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
         jobs = [];
       }
       if (jobs.length === 0) {
-        await sleep(POLL_MS, stop.signal);
+        await wakeup.wait(POLL_MS, stop.signal);
         continue;
       }
       const job = jobs[0];
-      try {
-        await runJob(job);
-        await boss.complete(QUEUE, job.id);
-      } catch (error) {
-        log(`worker: job ${job.id} failed, the queue retries it: ${(error as Error).message}`);
-        // Not failing it (the database is gone) leaves it active: it expires after its lease and is retried then.
-        await boss.fail(QUEUE, job.id, { message: (error as Error).message }).catch(() => undefined);
-      }
+      const gate = new JobGate(itemSlots, job.data.items ?? job.data.caseTo - job.data.caseFrom, onTake);
+      unstarted += gate.unstarted;
+      const settled = settle(job, gate);
+      inHand.add(settled);
+      void settled.finally(() => inHand.delete(settled));
     }
+    await Promise.all(inHand);
   }
-  const loops = Array.from({ length: JOBS_IN_FLIGHT }, loop);
+  const fetching = loop();
   return {
     async stop() {
       // The jobs in hand stop: cancelled items are not stored, and their jobs are failed, so retried at once.
       stop.abort();
-      await Promise.all(loops);
+      await fetching;
+      await listener.close();
       await boss.stop({ graceful: false, wait: true });
       await budget.close();
       await presence.stop();

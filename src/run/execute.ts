@@ -30,7 +30,7 @@ import type { RunOptions } from './run-options.js';
 
 export { FORMAT_VERSION, newRunId } from './run-record.js';
 export { cacheKeyFor } from './item-results.js';
-export type { RunOptions, RunEvent, DistributedRole } from './run-options.js';
+export type { RunOptions, RunEvent, DistributedRole, ItemGate } from './run-options.js';
 
 export interface RunOutcome {
   runId: string;
@@ -340,12 +340,20 @@ async function runPlan(plan: Plan, options: RunOptions, held: { lease?: LeaseHan
   // A fixed pool of workers pulling from one iterator: memory stays flat whatever the number of cases. It reads the
   // cases file as it goes, so it is closed however the run ends (finally below).
   const iterator = (part ? repeatMajorItems(plan.variants, partCases, part.repeat, part.repeat + 1) : plan.items())[Symbol.iterator]();
+  const gate = options.itemSlots;
+  const taking = () => !stop.signal.aborted && !budget?.stopped && !options.drain?.aborted;
   async function worker(): Promise<void> {
-    while (!stop.signal.aborted && !budget?.stopped && !options.drain?.aborted) {
-      const next = iterator.next();
-      if (next.done) return void (exhausted = true);
-      if (done.has(next.value.key)) continue;
-      await processItem(next.value);
+    while (taking()) {
+      if (gate) await gate.acquire();
+      try {
+        if (!taking()) return; // stopped while waiting for the process's slot
+        let next = iterator.next();
+        while (!next.done && done.has(next.value.key)) next = iterator.next();
+        if (next.done) return void (exhausted = true);
+        await processItem(next.value);
+      } finally {
+        gate?.release();
+      }
     }
   }
   let storeFailure: unknown;

@@ -1,5 +1,15 @@
 // The run stage: providers, concurrency, retries, cache, streaming results to the store. Only import surface of run/.
-export { executeRun, newRunId, cacheKeyFor, FORMAT_VERSION, type RunOptions, type RunOutcome, type RunEvent, type DistributedRole } from './execute.js';
+export {
+  executeRun,
+  newRunId,
+  cacheKeyFor,
+  FORMAT_VERSION,
+  type RunOptions,
+  type ItemGate,
+  type RunOutcome,
+  type RunEvent,
+  type DistributedRole,
+} from './execute.js';
 export { classifyError, parseRetryAfter, backoffMs, type ErrorClass, type ClassifiedError, type RetryPolicy } from './errors.js';
 export { type CallTarget, type CallRequest, type CallResponse } from './call-target.js';
 export { readReplayFile } from './providers/replay.js';
@@ -25,4 +35,5 @@ export { estimateJudges, type JudgeEstimate } from './judge-estimate.js';
 export { reusableKeys } from './reuse.js';
 export { RateLimits } from './rate-limit/registry.js';
 export { ProviderSlots } from './call-with-retries.js';
+export { Semaphore } from './concurrency.js';
 export type { RateBucket, RateBudget } from './rate-limit/budget.js';

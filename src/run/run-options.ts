@@ -5,6 +5,12 @@ import type { RateLimits } from './rate-limit/registry.js';
 import type { BudgetSummary } from './budget.js';
 import type { ProviderSlots } from './call-with-retries.js';
 
+/** Passed before an item is taken from a run's plan, and again once the item is stored or dropped (a Semaphore is one). */
+export interface ItemGate {
+  acquire(): Promise<void>;
+  release(): void;
+}
+
 export type RunEvent =
   | { type: 'run-start'; runId: string; totalCalls: number; alreadyDone: number }
   | { type: 'call-end'; row: ResultRow; done: number; total: number; errors: number; spentUsd: number }
@@ -46,6 +52,11 @@ export interface RunOptions {
   distributed?: DistributedRole;
   /** Provider connections' concurrency slots shared with other runs of this process (a worker's jobs); default: this run's own. */
   slots?: ProviderSlots;
+  /**
+   * Items in flight across every run of this process (a worker's jobs share its --concurrency: one job's last items
+   * and the next job's first fill the same slots). Default: this run's own `concurrency`.
+   */
+  itemSlots?: ItemGate;
   /**
    * Call network models streaming (the AI SDK's doStream): each call's time to first token is stored (ResultRow.ttftMs)
    * and its text is reported as it arrives (`call-delta` events). Default: the suite's `stream:` (off). Issue #20.

@@ -272,6 +272,26 @@ describe.skipIf(mode === 'skip')('distributed runs on the PostgreSQL store', () 
     expect(server.stats().maxInFlight).toBeGreaterThanOrEqual(3); // every worker called
   }, 180_000);
 
+  it("a worker's jobs share its --concurrency: with jobs smaller than it, it holds several at once and fills its slots", async () => {
+    const N = 24;
+    const server = await fakeProvider(300);
+    const dir = tempDir();
+    writeFiles(dir, { 'evalspec.yaml': SUITE(server.openaiBaseURL), 'cases.jsonl': cases(N) });
+    const db = await createPgDatabase();
+    startWorkers(dir, db, 1, 8);
+    // Jobs of 2 items (1 case x 2 models). One job at a time would keep 2 calls in flight; the worker takes the next
+    // jobs while the items in hand cannot fill its 8 slots (up to 4 jobs), so 8 calls go out together.
+    ok(
+      await runCli(['run', 'evalspec.yaml', '--distributed', '--no-work', '--batch', '2', '--no-progress', '--db', db], {
+        cwd: dir,
+        env: { OPENAI_API_KEY: KEY },
+        timeoutMs: 120_000,
+      }),
+    );
+    expect(answeredPerItem(server).size).toBe(N * 2);
+    expect(server.stats().maxInFlight).toBe(8);
+  }, 180_000);
+
   it("a job longer than its lease: near the lease's end its worker hands the rest back as a new job, so no item is called twice", async () => {
     const N = 40;
     // One job of 40 calls of 300 ms, one at a time (each worker's 2 slots are split over 2 jobs): ~12 s of work
