@@ -18,7 +18,7 @@ export function addDistributedOptions(command: Command): Command {
     .addOption(
       new Option(
         '--lease-seconds <s>',
-        `with --distributed: a job not completed this long after a worker took it is handed to another (default ${DEFAULT_LEASE_SECONDS})`,
+        `with --distributed: a job whose worker has not renewed its lease for this long (a dead worker's) is handed to another (default ${DEFAULT_LEASE_SECONDS})`,
       )
         .argParser(positiveInt('--lease-seconds'))
         .default(DEFAULT_LEASE_SECONDS),

@@ -18,7 +18,7 @@ export interface CoordinateOptions {
   enqueue: boolean;
   /** Calls in flight in this process (0: only wait, as with --no-work). */
   concurrency: number;
-  /** A job's lease: a worker that has not completed it by then is taken for dead and the job handed out again. */
+  /** A job's lease: its worker renews it while it works (job-lease.ts); one not renewed this long is handed out again. */
   leaseSeconds: number;
   /** Work items per job (rounded to whole cases: a job holds every variant of its cases). */
   batchItems: number;
@@ -32,14 +32,14 @@ export interface CoordinateOptions {
   expectedOutputTokens?: number;
 }
 
-export const DEFAULT_LEASE_SECONDS = 600;
+export const DEFAULT_LEASE_SECONDS = 60;
 export const DEFAULT_BATCH_ITEMS = 200;
 
 /** The jobs of a plan: per repeat, consecutive slices of cases of about `batchItems` items (all variants of a case together). */
 export function planJobs(
   plan: Plan,
   runId: string,
-  options: Pick<CoordinateOptions, 'batchItems' | 'cache' | 'isolateChecks' | 'maxCostUsd' | 'expectedOutputTokens'>,
+  options: Pick<CoordinateOptions, 'batchItems' | 'cache' | 'isolateChecks' | 'maxCostUsd' | 'expectedOutputTokens' | 'leaseSeconds'>,
 ): JobData[] {
   const casesPerJob = Math.max(1, Math.floor(options.batchItems / Math.max(1, plan.variants.length)));
   const jobs: JobData[] = [];
@@ -51,6 +51,7 @@ export function planJobs(
         caseFrom: from,
         caseTo: Math.min(plan.cases.length, from + casesPerJob),
         items: (Math.min(plan.cases.length, from + casesPerJob) - from) * plan.variants.length,
+        leaseSeconds: options.leaseSeconds,
         cache: options.cache,
         isolateChecks: options.isolateChecks,
         ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd, expectedOutputTokens: options.expectedOutputTokens }),

@@ -38,6 +38,8 @@ export interface JobData {
   caseTo: number;
   /** Work items of the job: its cases times the run's variants (absent in jobs queued by an older evalspec: its cases are counted). */
   items?: number;
+  /** The run's --lease-seconds (absent in jobs queued by an older evalspec: the job's expire_in as fetched). */
+  leaseSeconds?: number;
   cache: boolean;
   isolateChecks: boolean;
   /** The run's --max-cost, shared by its workers through run_budgets (shared-cost.ts); absent without a cap. */

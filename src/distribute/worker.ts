@@ -14,6 +14,7 @@ import { coordinationPool, jobInsert, openQueue, QUEUE, type JobData } from './q
 import { PgRateBudget } from './shared-budget.js';
 import { PgCostBudget } from './shared-cost.js';
 import { WorkerPresence } from './worker-presence.js';
+import { JobLease } from './job-lease.js';
 import { DONE_CHANNEL, JOBS_CHANNEL, listenFor, notify, Wakeup } from './queue-signals.js';
 
 export interface WorkerOptions {
@@ -36,9 +37,6 @@ export interface RunningWorker {
  * would no longer fill its --concurrency, so one job's last calls and the next job's first share the slots.
  */
 const MAX_JOBS_IN_HAND = 4;
-/** A job takes no new item after this share of its lease (the rest goes back as a new job): keep a call, its retries
- * included, under the remaining fifth (docs/team.md). */
-const DRAIN_AT = 0.8;
 /** How often an idle worker asks the queue for work when no notice woke it (queue-signals.ts). */
 const POLL_MS = 1000;
 /** A job's lease covers its calls' estimate this many times over: its judges' calls are not in the estimate. */
@@ -114,7 +112,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const wakeup = new Wakeup();
   const listener = await listenFor(options.url, JOBS_CHANNEL, () => wakeup.wake(), log);
 
-  async function runJob(job: PgBoss.Job<JobData>, gate: JobGate): Promise<void> {
+  async function runJob(job: PgBoss.JobWithMetadata<JobData>, gate: JobGate): Promise<'taken' | undefined> {
     const data = job.data;
     let plan = plans.get(data.runId);
     if (!plan) {
@@ -122,16 +120,16 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       plans.set(data.runId, plan);
       plan.catch(() => plans.delete(data.runId)); // a suite fixed on this machine is read again by the next job
     }
-    // Near the end of its lease the job takes no new item (those in flight finish and are stored) and hands the rest
-    // to a new job: past the lease pg-boss gives the job to another worker, and both would call its items.
-    const drain = new AbortController();
-    // pg-boss hands the lease back as a decimal ("3.000000"); its insert wants whole seconds.
-    const leaseSeconds = Math.max(1, Math.round(Number(job.expireInSeconds)));
-    const drainTimer = setTimeout(() => drain.abort(), leaseSeconds * 1000 * DRAIN_AT);
-    drainTimer.unref();
+    // The job's lease is renewed while it runs (job-lease.ts); when it cannot be, the job takes no new item (those in
+    // flight finish and are stored) and hands the rest on, so no item is called by two workers at once.
+    const leaseSeconds = data.leaseSeconds ?? Math.max(1, Math.round(Number(job.expireInSeconds)));
+    const lease = new JobLease(boss, { id: job.id, retryCount: job.retryCount, expireInSeconds: Number(job.expireInSeconds) }, leaseSeconds, (why) =>
+      log(`worker: job ${job.id}: taking no new item, ${why}`),
+    );
+    await lease.start();
     const execute = async (maxCostUsd?: number) =>
       executeRun(await plan, {
-        drain: drain.signal,
+        drain: lease.drain,
         store,
         cache: data.cache,
         isolateChecks: data.isolateChecks,
@@ -149,16 +147,18 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     try {
       outcome = data.maxCostUsd === undefined ? await execute() : await withinSharedBudget(await plan, data, what, execute);
     } finally {
-      clearTimeout(drainTimer);
+      lease.stop();
     }
+    // Expired and handed to another worker meanwhile: the job is that worker's to complete (what was stored here stays).
+    if (lease.taken) return 'taken';
     if (!outcome) return; // the run's --max-cost is spent: the job is done without its calls
     const { called, cached, skipped, errors } = outcome.counts;
     // Drained with progress: the rest as a new job (queued before this one completes, so nothing is lost between);
     // drained without any, the job fails and counts a retry (a lease shorter than one call must not loop for ever).
-    if (drain.signal.aborted && outcome.status === 'incomplete' && !outcome.fatal && !outcome.budget?.stopped && called + cached > 0) {
+    if (lease.drain.aborted && outcome.status === 'incomplete' && !outcome.fatal && !outcome.budget?.stopped && called + cached > 0) {
       await boss.insert([jobInsert(data, leaseSeconds)]);
       await notify(pool, JOBS_CHANNEL, data.runId);
-      log(`worker: ${what}: ${called} called, then near its lease's end: the rest goes back to the queue as a new job`);
+      log(`worker: ${what}: ${called} called, then its lease could not be renewed: the rest goes back to the queue as a new job`);
       return;
     }
     // Not every item stored (stopped, a store failure, a refused key): pg-boss hands the job out again.
@@ -231,10 +231,9 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     unstarted--;
     if (unstarted < options.concurrency) wakeup.wake();
   };
-  async function settle(job: PgBoss.Job<JobData>, gate: JobGate): Promise<void> {
+  async function settle(job: PgBoss.JobWithMetadata<JobData>, gate: JobGate): Promise<void> {
     try {
-      await runJob(job, gate);
-      await boss.complete(QUEUE, job.id);
+      if ((await runJob(job, gate)) !== 'taken') await boss.complete(QUEUE, job.id);
     } catch (error) {
       log(`worker: job ${job.id} failed, the queue retries it: ${(error as Error).message}`);
       // Not failing it (the database is gone) leaves it active: it expires after its lease and is retried then.
@@ -251,9 +250,10 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
         await wakeup.wait(POLL_MS, stop.signal);
         continue;
       }
-      let jobs: PgBoss.Job<JobData>[];
+      let jobs: PgBoss.JobWithMetadata<JobData>[];
       try {
-        jobs = await boss.fetch<JobData>(QUEUE, { batchSize: 1 });
+        // With its metadata: the retry count identifies this fetch of the job when its lease is renewed.
+        jobs = await boss.fetch<JobData>(QUEUE, { batchSize: 1, includeMetadata: true });
       } catch (error) {
         log(`worker: fetching a job failed (${(error as Error).message}); trying again`);
         jobs = [];

@@ -8,7 +8,7 @@ import type { Plan } from '../../src/plan/index.js';
 const plan = (cases: number, variants: number, repeat: number) =>
   ({ cases: Array.from({ length: cases }), variants: Array.from({ length: variants }), repeat }) as unknown as Plan;
 const slices = (p: Plan, batchItems: number) =>
-  planJobs(p, 'r1', { batchItems, cache: true, isolateChecks: false }).map((j) => [j.repeat, j.caseFrom, j.caseTo]);
+  planJobs(p, 'r1', { batchItems, cache: true, isolateChecks: false, leaseSeconds: 60 }).map((j) => [j.repeat, j.caseFrom, j.caseTo]);
 
 describe('planJobs', () => {
   it('slices whole cases per repeat: 5 cases x 2 variants x 2 repeats in jobs of 4 items = 2 cases a job, 3 jobs a repeat', () => {
@@ -28,9 +28,12 @@ describe('planJobs', () => {
     ]);
   });
   it('covers every item exactly once: 1,000 cases x 2 variants in jobs of 200 items = 10 jobs of 100 cases', () => {
-    const jobs = planJobs(plan(1000, 2, 1), 'r1', { batchItems: 200, cache: false, isolateChecks: true });
+    const jobs = planJobs(plan(1000, 2, 1), 'r1', { batchItems: 200, cache: false, isolateChecks: true, leaseSeconds: 45 });
     expect(jobs).toHaveLength(10);
     expect(jobs.reduce((n, j) => n + (j.caseTo - j.caseFrom) * 2, 0)).toBe(2000);
-    expect(jobs.every((j) => j.runId === 'r1' && j.cache === false && j.isolateChecks === true)).toBe(true);
+    expect(jobs.every((j) => j.runId === 'r1' && j.cache === false && j.isolateChecks === true && j.leaseSeconds === 45)).toBe(true);
+  });
+  it('each job says its items (its cases x the variants), which its worker counts against its slots: 5 cases x 3 variants in jobs of 6 = 2+2+1 cases', () => {
+    expect(planJobs(plan(5, 3, 1), 'r1', { batchItems: 6, cache: true, isolateChecks: false, leaseSeconds: 60 }).map((j) => j.items)).toEqual([6, 6, 3]);
   });
 });
