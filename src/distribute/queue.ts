@@ -21,11 +21,11 @@ export function jobInsert(data: JobData, leaseSeconds: number): PgBoss.JobInsert
 }
 
 /**
- * The small pool a worker (or coordinator) keeps for its shared --max-cost budget and its presence heartbeat: one
- * pool for both, so a team of workers does not open a connection per purpose each. The caller ends it.
+ * The small pool a worker (or coordinator) keeps for its shared --max-cost budget, its providers' shared concurrency
+ * and its notices: one pool for all, so a team of workers does not open a connection per purpose each. The caller ends it.
  */
 export function coordinationPool(url: string): pg.Pool {
-  const pool = new (pgDriver().Pool)({ connectionString: url, application_name: 'evalspec worker', max: 2, allowExitOnIdle: true });
+  const pool = new (pgDriver().Pool)({ connectionString: url, application_name: 'evalspec worker', max: 3, allowExitOnIdle: true });
   pool.on('error', () => undefined);
   return pool;
 }

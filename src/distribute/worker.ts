@@ -13,7 +13,7 @@ import type { Store } from '../store/index.js';
 import { coordinationPool, jobInsert, openQueue, QUEUE, type JobData } from './queue.js';
 import { PgRateBudget } from './shared-budget.js';
 import { PgCostBudget } from './shared-cost.js';
-import { WorkerPresence } from './worker-presence.js';
+import { ProviderSlotLeases } from './provider-slots.js';
 import { JobLease } from './job-lease.js';
 import { DONE_CHANNEL, JOBS_CHANNEL, listenFor, notify, Wakeup } from './queue-signals.js';
 
@@ -102,10 +102,9 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const pool = coordinationPool(options.url);
   const costs = new PgCostBudget(pool, options.url);
   const pricer = createPricer();
-  // A provider connection's declared concurrency is split between the live workers, and shared by this one's jobs.
-  const presence = new WorkerPresence(pool, options.url, () => slots.reshare(), log);
-  const slots = new ProviderSlots((declared) => presence.share(declared));
-  await presence.start();
+  // A provider connection's declared concurrency is leased from the team store, lent to the workers with calls to make.
+  const leases = new ProviderSlotLeases(pool, options.url, log);
+  const slots = new ProviderSlots(leases);
   const stop = new AbortController();
   // The worker's --concurrency: items in flight over every job it holds (each job's executeRun passes this gate).
   const itemSlots = new Semaphore(options.concurrency);
@@ -280,7 +279,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       await listener.close();
       await boss.stop({ graceful: false, wait: true });
       await budget.close();
-      await presence.stop();
+      await leases.stop();
       await pool.end();
     },
   };

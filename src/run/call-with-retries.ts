@@ -54,23 +54,27 @@ export type CallOutcome<T> =
 const CANCELLED: ClassifiedError = { errorClass: 'cancelled', message: 'cancelled', retryable: false };
 
 /**
- * One semaphore per provider connection that sets its own `concurrency`. `share` turns the declared limit into this
- * process's part of it (a distributed run's workers split it, distribute/worker-presence.ts); `reshare` applies a
- * new share to every connection (when workers come and go).
+ * Who sizes a process's slots of a provider connection instead of its declared `concurrency`: a distributed
+ * worker leases them from the team store (distribute/provider-slots.ts), so the limit holds across its workers.
  */
+export interface SlotLender {
+  /** A connection first used: `slot` is its semaphore, whose limit the lender sets (and changes). */
+  open(connectionKey: string, declared: number, slot: Semaphore): void;
+}
+
+/** One semaphore per provider connection that sets its own `concurrency`, sized by the declared limit or by a lender. */
 export class ProviderSlots {
-  private readonly slots = new Map<string, { slot: Semaphore; declared: number }>();
-  constructor(private readonly share: (declared: number) => number = (declared) => declared) {}
+  private readonly slots = new Map<string, Semaphore>();
+  constructor(private readonly lender?: SlotLender) {}
 
   get(connectionKey: string, concurrency: number | undefined): Semaphore | undefined {
     if (!concurrency) return undefined;
-    let entry = this.slots.get(connectionKey);
-    if (!entry) this.slots.set(connectionKey, (entry = { slot: new Semaphore(this.share(concurrency)), declared: concurrency }));
-    return entry.slot;
-  }
-
-  reshare(): void {
-    for (const { slot, declared } of this.slots.values()) slot.setLimit(this.share(declared));
+    let slot = this.slots.get(connectionKey);
+    if (!slot) {
+      this.slots.set(connectionKey, (slot = new Semaphore(concurrency)));
+      this.lender?.open(connectionKey, concurrency, slot);
+    }
+    return slot;
   }
 }
 

@@ -2,6 +2,8 @@
 export class Semaphore {
   private waiting: (() => void)[] = [];
   private active = 0;
+  /** Told when an acquirer has to wait (a distributed worker then asks for more of a provider's slots). */
+  onQueued: (() => void) | undefined;
 
   constructor(private limit: number) {}
 
@@ -10,7 +12,9 @@ export class Semaphore {
       this.active++;
       return;
     }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
+    const queued = new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.onQueued?.();
+    await queued;
   }
 
   release(): void {
@@ -21,7 +25,22 @@ export class Semaphore {
     else this.active--;
   }
 
-  /** A new limit (a distributed run's worker share of a provider's, distribute/worker-presence.ts): raised, waiters go at once. */
+  /** Holders now (may exceed a lowered limit until they release). */
+  get inUse(): number {
+    return this.active;
+  }
+
+  /** Acquirers waiting for a slot. */
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  /** The limit now. */
+  get size(): number {
+    return this.limit;
+  }
+
+  /** A new limit (a distributed run's worker's slots of a provider's, distribute/provider-slots.ts): raised, waiters go at once. */
   setLimit(limit: number): void {
     this.limit = limit;
     while (this.active < this.limit && this.waiting.length > 0) {

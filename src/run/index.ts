@@ -34,6 +34,6 @@ export { takeRunLease, leaseIsLive, LEASE_TTL_MS, type LeaseHandle } from './lea
 export { estimateJudges, type JudgeEstimate } from './judge-estimate.js';
 export { reusableKeys } from './reuse.js';
 export { RateLimits } from './rate-limit/registry.js';
-export { ProviderSlots } from './call-with-retries.js';
+export { ProviderSlots, type SlotLender } from './call-with-retries.js';
 export { Semaphore } from './concurrency.js';
 export type { RateBucket, RateBudget } from './rate-limit/budget.js';

@@ -225,4 +225,22 @@ CREATE TABLE worker_presence (
     name: 'run folds',
     sql: RUN_FOLDS_SQL('BYTEA'),
   },
+  {
+    // PostgreSQL only: a provider connection's declared `concurrency` leased by the workers of distributed runs
+    // (src/distribute/provider-slots.ts), per connection (a hash) and worker: the slots it holds and the calls it
+    // wants to make. A row not renewed for a few seconds is a gone worker's. It replaces worker_presence's static split.
+    version: 14,
+    name: 'provider slots',
+    sql: `
+CREATE TABLE provider_slots (
+  key TEXT NOT NULL,
+  worker TEXT NOT NULL,
+  held INTEGER NOT NULL,
+  wants INTEGER NOT NULL,
+  seen_at TIMESTAMPTZ NOT NULL,
+  PRIMARY KEY (key, worker)
+);
+DROP TABLE worker_presence;
+`,
+  },
 ];

@@ -1,9 +1,10 @@
 // A provider connection's concurrency slots (run/call-with-retries.ts ProviderSlots over run/concurrency.ts
-// Semaphore) with a limit that changes while calls hold slots: a distributed run's worker gets a share of the
-// declared limit that moves as workers come and go (distribute/worker-presence.ts). Lowered, the holders drain
-// down to the new limit before anyone waiting goes; raised, the waiters go at once.
+// Semaphore). Without a lender a connection gets its declared limit; with one (a distributed worker's,
+// distribute/provider-slots.ts), the lender sizes it and hears when a call has to wait. A limit that changes while
+// calls hold slots: lowered, the holders drain down to the new limit before anyone waiting goes; raised, the
+// waiters go at once.
 import { describe, expect, it } from 'vitest';
-import { ProviderSlots } from '../../src/run/index.js';
+import { ProviderSlots, type Semaphore, type SlotLender } from '../../src/run/index.js';
 
 /** Acquire `n` times; each resolved acquisition is counted in `held`. */
 function acquireMany(slot: { acquire(): Promise<void> }, n: number, held: { n: number }): void {
@@ -11,27 +12,57 @@ function acquireMany(slot: { acquire(): Promise<void> }, n: number, held: { n: n
 }
 const settle = () => new Promise((r) => setImmediate(r));
 
-describe('ProviderSlots with a changing share', () => {
-  it('gives each connection its share of the declared limit, and none without one', () => {
-    const slots = new ProviderSlots((declared) => Math.floor(declared / 2));
+/** A lender that starts every connection at `initial` and counts the waits it hears of. */
+function lender(initial: number) {
+  const opened: { key: string; declared: number; slot: Semaphore }[] = [];
+  let queued = 0;
+  const l: SlotLender = {
+    open(key, declared, slot) {
+      opened.push({ key, declared, slot });
+      slot.setLimit(initial);
+      slot.onQueued = () => queued++;
+    },
+  };
+  return { l, opened, queuedCount: () => queued };
+}
+
+describe('ProviderSlots', () => {
+  it('without a lender: the declared limit per connection, one semaphore each, none without a limit', async () => {
+    const slots = new ProviderSlots();
     expect(slots.get('k', undefined)).toBeUndefined();
-    expect(slots.get('k', 8)).toBe(slots.get('k', 8)); // one semaphore per connection
+    const slot = slots.get('k', 3)!;
+    expect(slots.get('k', 3)).toBe(slot);
+    const held = { n: 0 };
+    acquireMany(slot, 5, held);
+    await settle();
+    expect(held.n).toBe(3);
+    expect([slot.inUse, slot.queued, slot.size]).toEqual([3, 2, 3]);
   });
 
-  it('a raised share lets waiters go at once; a lowered one drains the holders before the next goes', async () => {
-    let share = 2;
-    const slots = new ProviderSlots(() => share);
-    const slot = slots.get('k', 10)!;
+  it('with a lender: opened once per connection with its declared limit, sized by it, and told of every wait', async () => {
+    const { l, opened, queuedCount } = lender(0);
+    const slots = new ProviderSlots(l);
+    const slot = slots.get('openai|http://a', 8)!;
+    slots.get('openai|http://a', 8);
+    expect(opened.map((o) => [o.key, o.declared])).toEqual([['openai|http://a', 8]]);
+    const held = { n: 0 };
+    acquireMany(slot, 3, held);
+    await settle();
+    expect(held.n).toBe(0);
+    expect(queuedCount()).toBe(3);
+  });
+
+  it('a raised limit lets waiters go at once; a lowered one drains the holders before the next goes', async () => {
+    const { l } = lender(2);
+    const slot = new ProviderSlots(l).get('k', 10)!;
     const held = { n: 0 };
     acquireMany(slot, 6, held);
     await settle();
     expect(held.n).toBe(2);
-    share = 4;
-    slots.reshare();
+    slot.setLimit(4);
     await settle();
     expect(held.n).toBe(4);
-    share = 1;
-    slots.reshare();
+    slot.setLimit(1);
     // Three releases only bring the four holders down to the new limit of 1: nobody waiting goes yet.
     slot.release();
     slot.release();
