@@ -84,6 +84,7 @@ export function connectNetworkModel(
     model.modelId,
     `${model.providerId}:${model.modelId}`,
     model.rateLimit ?? cfg.rate_limit,
+    !cfg.concurrency, // a declared concurrency is the burst the provider takes: no probe
   );
   const fetch = observingFetch(providerFetch as Parameters<typeof observingFetch>[0], rateController) as typeof providerFetch;
   return {

@@ -7,8 +7,8 @@ import { InProcessBudget } from '../../src/run/rate-limit/budget.js';
 import { RateController, RateGroup, type CallSizer } from '../../src/run/rate-limit/controller.js';
 import { ShareDetector } from '../../src/run/rate-limit/sharing.js';
 
-function controller(declared: { rpm?: number; tpm?: number }, clock: { t: number }) {
-  return new RateController('openai:gpt-test', 'k|m', new RateGroup('k'), new InProcessBudget(), declared, () => clock.t);
+function controller(declared: { rpm?: number; tpm?: number }, clock: { t: number }, probe = true) {
+  return new RateController('openai:gpt-test', 'k|m', new RateGroup('k'), new InProcessBudget(), declared, probe, () => clock.t);
 }
 
 describe('pacing to a declared limit', () => {
@@ -63,6 +63,21 @@ describe('pacing to a declared limit', () => {
     expect(tickets.every((t) => t !== null)).toBe(true);
     expect(sized).toBe(0);
     expect(c.throttled).toBe(false);
+  });
+});
+
+describe('the probe before the first answer', () => {
+  it('with nothing known, 8 attempts go before the first answer and the 9th waits; answered, the rest go', () => {
+    const c = controller({}, { t: 0 });
+    const tickets = Array.from({ length: 9 }, () => c.tryAcquire(undefined));
+    expect(tickets.filter((t) => t !== null)).toHaveLength(8);
+    c.release(tickets[0]!, { kind: 'ok' });
+    expect(Array.from({ length: 50 }, () => c.tryAcquire(undefined)).every((t) => t !== null)).toBe(true);
+  });
+
+  it('a connection that declares its concurrency opens without the probe: 50 attempts at once', () => {
+    const c = controller({}, { t: 0 }, false);
+    expect(Array.from({ length: 50 }, () => c.tryAcquire(undefined)).every((t) => t !== null)).toBe(true);
   });
 });
 

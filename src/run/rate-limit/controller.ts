@@ -74,6 +74,7 @@ export class RateController {
     private readonly group: RateGroup,
     private readonly budget: RateBudget,
     readonly declared: DeclaredLimits = {},
+    probe = true,
     private readonly now: () => number = () => performance.now(),
   ) {
     group.members.push(this);
@@ -83,8 +84,10 @@ export class RateController {
       this.separate.add(dim); // a declared limit is the model's own
       this.setLimit(dim, perMinute, 'declared', (perMinute / 60_000) * DECLARED_BURST_MS, undefined);
     }
-    // Nothing known: a few attempts probe first, so a run does not open with a burst the provider rejects.
-    this.window = this.limits.size > 0 ? Infinity : PROBE_WINDOW;
+    // Nothing known: a few attempts probe first, so a run does not open with a burst the provider rejects. A
+    // connection that declares its `concurrency` has said how large a burst it takes: no probe (a probe costs one
+    // latency of the run at 8 calls in flight).
+    this.window = this.limits.size > 0 || !probe ? Infinity : PROBE_WINDOW;
   }
 
   /** True when a token limit is known: only then are prompts counted (tokenizing costs CPU on every call). */

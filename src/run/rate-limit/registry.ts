@@ -19,14 +19,15 @@ export class RateLimits {
    * The controller for this endpoint, credentials and model. `credentials` (the API key and headers) is only
    * hashed: two keys are two accounts with their own limits.
    */
-  controllerFor(endpoint: string, credentials: string, model: string, label: string, declared: DeclaredLimits = {}): RateController {
+  /** `probe`: open with the cautious probe when no limit is known (false when the connection declares its `concurrency`). */
+  controllerFor(endpoint: string, credentials: string, model: string, label: string, declared: DeclaredLimits = {}, probe = true): RateController {
     const groupKey = `${endpoint}|${createHash('sha256').update(credentials).digest('hex').slice(0, 16)}`;
     const key = `${groupKey}|${model}`;
     let controller = this.controllers.get(key);
     if (!controller) {
       let group = this.groups.get(groupKey);
       if (!group) this.groups.set(groupKey, (group = new RateGroup(groupKey)));
-      this.controllers.set(key, (controller = new RateController(label, key, group, this.budget, declared)));
+      this.controllers.set(key, (controller = new RateController(label, key, group, this.budget, declared, probe)));
     }
     return controller;
   }
