@@ -74,7 +74,7 @@ export function coordinatorRole(plan: Plan, options: CoordinateOptions): Distrib
       const pool = coordinationPool(options.url);
       const costs = new PgCostBudget(pool, options.url);
       const wakeup = new Wakeup();
-      const listener = await listenFor(options.url, DONE_CHANNEL, (payload) => payload === runId && wakeup.wake(), options.log);
+      const listener = await listenFor(options.url, { [DONE_CHANNEL]: (payload) => payload === runId && wakeup.wake() }, options.log);
       let worker: RunningWorker | undefined;
       try {
         // The cap first: no job is taken before its budget exists.

@@ -9,8 +9,9 @@
 //   - when one is, its fair share (fairShares: the declared limit water-filled over the wants) and no more.
 // It records max(what it took, its calls in flight): Σ held never passes the limit, and a worker's calls never pass
 // its recorded held, so the calls never pass the limit. A worker over its share lowers its semaphore at once and
-// records less as its calls end. It rebalances when a call has to wait and every TICK_MS while it holds or wants
-// slots (so a short worker is seen within one tick). A worker that stops renewing (dead, cut off) has its row
+// records less as its calls end (at each call's end), then notifies SLOTS_CHANNEL so the short workers take the
+// slots at once. It rebalances when a call has to wait, when notified, and every TICK_MS while it holds or wants
+// slots (so a short worker is seen within one tick; FAST_TICK_MS while slots change hands). A worker that stops renewing (dead, cut off) has its row
 // ignored STALE_MS later: its slots go to the others. A worker cut off from the database keeps the slots it had.
 // Only network connections are shared: a `function:` target's concurrency is a limit of each machine.
 import { createHash, randomBytes } from 'node:crypto';
@@ -18,8 +19,11 @@ import { hostname } from 'node:os';
 import type pg from 'pg';
 import type { Semaphore, SlotLender } from '../run/index.js';
 import { scrubDatabaseUrl as scrub } from '../store/index.js';
+import { notify, SLOTS_CHANNEL } from './queue-signals.js';
 
 const TICK_MS = 100;
+/** While slots are changing hands (this worker owed some, or draining above its limit): look this often. */
+const FAST_TICK_MS = 20;
 const STALE_MS = 6000;
 
 /**
@@ -57,6 +61,12 @@ interface Connection {
   busy: boolean;
   again: boolean;
   timer: NodeJS.Timeout | undefined;
+  /** What this worker should hold by its last look (its fair share while someone is short). */
+  due: number;
+  /** The slots its row says it holds, as of its last look. */
+  recorded: number;
+  /** Whether another worker was short at the last look. */
+  othersShort: boolean;
 }
 
 interface SlotRow {
@@ -68,6 +78,7 @@ interface SlotRow {
 export class ProviderSlotLeases implements SlotLender {
   readonly id = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   private readonly connections = new Map<string, Connection>();
+  private readonly byKey = new Map<string, Connection>();
   private warned = false;
   private stopped = false;
 
@@ -85,10 +96,21 @@ export class ProviderSlotLeases implements SlotLender {
     }
     // Keyed by a hash: a base URL may carry credentials, and nothing secret goes to the store.
     const key = createHash('sha256').update(connectionKey).digest('hex').slice(0, 32);
-    const c: Connection = { key, declared, slot, busy: false, again: false, timer: undefined };
+    const c: Connection = { key, declared, slot, busy: false, again: false, timer: undefined, due: 0, recorded: 0, othersShort: false };
     this.connections.set(connectionKey, c);
+    this.byKey.set(key, c);
     slot.setLimit(0); // nothing held until the first lease
     slot.onQueued = () => this.rebalance(c);
+    // A call over the limit ended while another worker waits: its slot is given back now, not at the next tick.
+    slot.onFreed = () => {
+      if (c.othersShort && c.recorded > Math.max(c.slot.size, c.slot.inUse)) this.rebalance(c);
+    };
+  }
+
+  /** Another worker gave back slots of this connection while someone was short (queue-signals.ts SLOTS_CHANNEL). */
+  heard(key: string): void {
+    const c = this.byKey.get(key);
+    if (c && (c.slot.queued > 0 || c.slot.size < c.due)) this.rebalance(c);
   }
 
   private rebalance(c: Connection): void {
@@ -107,10 +129,12 @@ export class ProviderSlotLeases implements SlotLender {
           this.rebalance(c);
           return;
         }
-        // Holding or wanting: look again soon (another worker may be short, or slots may have come free).
+        // Holding or wanting: look again soon (another worker may be short, or slots may have come free); sooner
+        // while slots change hands, so neither the slots given back nor the ones taken sit idle for a whole tick.
         const active = c.slot.size > 0 || c.slot.inUse > 0 || c.slot.queued > 0;
+        const changing = c.slot.size < c.due || c.slot.inUse > c.slot.size;
         clearTimeout(c.timer);
-        c.timer = active && !this.stopped ? setTimeout(() => this.rebalance(c), TICK_MS).unref() : undefined;
+        c.timer = active && !this.stopped ? setTimeout(() => this.rebalance(c), changing ? FAST_TICK_MS : TICK_MS).unref() : undefined;
       });
   }
 
@@ -131,6 +155,7 @@ export class ProviderSlotLeases implements SlotLender {
       const fair = fairShares(c.declared, new Map([...rows.map((r) => [r.worker, r.wants] as const), [this.id, wants]])).get(this.id) ?? 0;
       // Nobody else short: keep what is held (idle slots harm no one) and grow to the want; someone short: the fair share.
       const target = wants === 0 ? 0 : Math.min(available, othersShort ? fair : Math.max(wants, c.slot.size));
+      c.due = othersShort ? fair : wants;
       // Lowered at once (the calls over it finish); raised only once the row says so.
       if (target < c.slot.size) c.slot.setLimit(target);
       const held = Math.max(target, inUse);
@@ -145,6 +170,11 @@ export class ProviderSlotLeases implements SlotLender {
       }
       await client.query('COMMIT');
       if (target > c.slot.size) c.slot.setLimit(target);
+      const gaveBack = held < c.recorded && othersShort;
+      c.recorded = held;
+      c.othersShort = othersShort;
+      // The short workers hear of it at once (each would otherwise see it at its next tick).
+      if (gaveBack) await notify(this.pool, SLOTS_CHANNEL, c.key);
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;

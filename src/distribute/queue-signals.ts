@@ -11,6 +11,8 @@ import { scrubDatabaseUrl as scrub } from '../store/index.js';
 export const JOBS_CHANNEL = 'evalspec_jobs';
 /** A job of a run settled: completed, failed, or handed back (payload: the run's id). */
 export const DONE_CHANNEL = 'evalspec_job_done';
+/** A worker gave back slots of a provider connection while another was short (payload: the connection's key). */
+export const SLOTS_CHANNEL = 'evalspec_slots';
 
 /** A one-slot wake-up: `wake()` ends the current `wait`, or the next one if nobody waits (no wake is lost). */
 export class Wakeup {
@@ -47,10 +49,10 @@ export interface Listener {
 }
 
 /**
- * LISTEN on `channel` on a connection of its own; `onNotice(payload)` per notice. When the connection cannot be made
- * or is lost, one line is logged and the caller's polling carries on alone.
+ * LISTEN on each channel of `handlers` on a connection of its own; the channel's handler gets each notice's payload.
+ * When the connection cannot be made or is lost, one line is logged and the caller's polling carries on alone.
  */
-export async function listenFor(url: string, channel: string, onNotice: (payload: string) => void, log: (line: string) => void): Promise<Listener> {
+export async function listenFor(url: string, handlers: Record<string, (payload: string) => void>, log: (line: string) => void): Promise<Listener> {
   const client: pg.Client = new (pgDriver().Client)({ connectionString: url, application_name: 'evalspec listen' });
   let warned = false;
   const warn = (error: Error) => {
@@ -60,11 +62,11 @@ export async function listenFor(url: string, channel: string, onNotice: (payload
   };
   client.on('error', warn);
   client.on('notification', (message) => {
-    if (message.channel === channel) onNotice(message.payload ?? '');
+    if (Object.hasOwn(handlers, message.channel)) handlers[message.channel](message.payload ?? '');
   });
   try {
     await client.connect();
-    await client.query(`LISTEN ${channel}`);
+    for (const channel of Object.keys(handlers)) await client.query(`LISTEN ${channel}`);
   } catch (error) {
     warn(error as Error);
     await client.end().catch(() => undefined);

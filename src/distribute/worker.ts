@@ -15,7 +15,7 @@ import { PgRateBudget } from './shared-budget.js';
 import { PgCostBudget } from './shared-cost.js';
 import { ProviderSlotLeases } from './provider-slots.js';
 import { JobLease } from './job-lease.js';
-import { DONE_CHANNEL, JOBS_CHANNEL, listenFor, notify, Wakeup } from './queue-signals.js';
+import { DONE_CHANNEL, JOBS_CHANNEL, listenFor, notify, SLOTS_CHANNEL, Wakeup } from './queue-signals.js';
 
 export interface WorkerOptions {
   store: Store;
@@ -109,7 +109,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   // The worker's --concurrency: items in flight over every job it holds (each job's executeRun passes this gate).
   const itemSlots = new Semaphore(options.concurrency);
   const wakeup = new Wakeup();
-  const listener = await listenFor(options.url, JOBS_CHANNEL, () => wakeup.wake(), log);
+  const listener = await listenFor(options.url, { [JOBS_CHANNEL]: () => wakeup.wake(), [SLOTS_CHANNEL]: (key) => leases.heard(key) }, log);
 
   async function runJob(job: PgBoss.JobWithMetadata<JobData>, gate: JobGate): Promise<'taken' | undefined> {
     const data = job.data;

@@ -4,6 +4,8 @@ export class Semaphore {
   private active = 0;
   /** Told when an acquirer has to wait (a distributed worker then asks for more of a provider's slots). */
   onQueued: (() => void) | undefined;
+  /** Told when a holder leaves without a waiter taking its slot (a distributed worker may give it back). */
+  onFreed: (() => void) | undefined;
 
   constructor(private limit: number) {}
 
@@ -22,7 +24,10 @@ export class Semaphore {
     const next = this.active <= this.limit ? this.waiting.shift() : undefined;
     // Hand the slot straight to the next waiter so `active` never dips and lets a newcomer jump the queue.
     if (next) next();
-    else this.active--;
+    else {
+      this.active--;
+      this.onFreed?.();
+    }
   }
 
   /** Holders now (may exceed a lowered limit until they release). */

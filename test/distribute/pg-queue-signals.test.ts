@@ -1,9 +1,9 @@
 // The wake-ups of distributed runs (src/distribute/queue-signals.ts): a Wakeup keeps a wake given while nobody
 // waits, and a notice sent through the team store reaches a listener on another connection with its payload
-// (PostgreSQL LISTEN/NOTIFY), while a listener on another channel hears nothing.
+// (PostgreSQL LISTEN/NOTIFY), one connection listening on several channels, while a listener on another channel hears nothing.
 import { afterAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { DONE_CHANNEL, JOBS_CHANNEL, listenFor, notify, Wakeup, type Listener } from '../../src/distribute/queue-signals.js';
+import { DONE_CHANNEL, JOBS_CHANNEL, listenFor, notify, SLOTS_CHANNEL, Wakeup, type Listener } from '../../src/distribute/queue-signals.js';
 import { createPgDatabase, pgTestMode, pgUnavailableReason } from '../helpers/pg.js';
 
 const mode = pgTestMode();
@@ -48,40 +48,25 @@ describe.skipIf(mode === 'skip')('notices through the team store (PostgreSQL)', 
     const heardJobs: string[] = [];
     const heardDone: string[] = [];
     const log: string[] = [];
-    listeners.push(
-      await listenFor(
-        url,
-        JOBS_CHANNEL,
-        (p) => heardJobs.push(p),
-        (l) => log.push(l),
-      ),
-    );
-    listeners.push(
-      await listenFor(
-        url,
-        DONE_CHANNEL,
-        (p) => heardDone.push(p),
-        (l) => log.push(l),
-      ),
-    );
+    const heardSlots: string[] = [];
+    // One connection listening on two channels, another on a third.
+    listeners.push(await listenFor(url, { [JOBS_CHANNEL]: (p) => heardJobs.push(p), [SLOTS_CHANNEL]: (p) => heardSlots.push(p) }, (l) => log.push(l)));
+    listeners.push(await listenFor(url, { [DONE_CHANNEL]: (p) => heardDone.push(p) }, (l) => log.push(l)));
     const pool = new pg.Pool({ connectionString: url, max: 1 });
     pools.push(pool);
     await notify(pool, JOBS_CHANNEL, 'run-1');
     await notify(pool, JOBS_CHANNEL, 'run-2');
-    for (let waited = 0; heardJobs.length < 2 && waited < 10_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+    await notify(pool, SLOTS_CHANNEL, 'key-1');
+    for (let waited = 0; (heardJobs.length < 2 || heardSlots.length < 1) && waited < 10_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
     expect(heardJobs).toEqual(['run-1', 'run-2']);
+    expect(heardSlots).toEqual(['key-1']);
     expect(heardDone).toEqual([]);
     expect(log).toEqual([]);
   });
 
   it('a store that cannot be reached: one line said, and the listener closes quietly (the caller polls)', async () => {
     const log: string[] = [];
-    const listener = await listenFor(
-      'postgres://nobody:secret-pw@127.0.0.1:1/none',
-      JOBS_CHANNEL,
-      () => undefined,
-      (l) => log.push(l),
-    );
+    const listener = await listenFor('postgres://nobody:secret-pw@127.0.0.1:1/none', { [JOBS_CHANNEL]: () => undefined }, (l) => log.push(l));
     await listener.close();
     expect(log).toHaveLength(1);
     expect(log[0]).toContain('polling instead');
