@@ -145,6 +145,9 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     let outcome: RunOutcome | undefined;
     try {
       outcome = data.maxCostUsd === undefined ? await execute() : await withinSharedBudget(await plan, data, what, execute);
+    } catch (error) {
+      if (lease.taken) return 'taken'; // not ours to fail: the worker that holds it now completes it
+      throw error;
     } finally {
       lease.stop();
     }
