@@ -108,7 +108,7 @@ export async function callWithRetries<T>(call: (attempt: Attempt) => Promise<T>,
   let limitedRetries = 0;
   for (let attempt = 1; ; attempt++) {
     // Wait for the slot first: time queued behind other calls to this provider is not this call's timeout.
-    if (slot) await slot.acquire();
+    if (slot && !(await slot.acquireUnless(cancel))) return { ok: false, error: { ...CANCELLED }, attempts: attempt - 1 };
     let ticket: Ticket | null | undefined;
     if (rate && !cancel?.aborted) ticket = rate.controller.tryAcquire(sizer) ?? (await rate.controller.acquire(sizer, cancel));
     if (cancel?.aborted || ticket === null) {

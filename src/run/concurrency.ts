@@ -19,6 +19,35 @@ export class Semaphore {
     await queued;
   }
 
+  /**
+   * `acquire`, unless `signal` aborts first: then false, no slot held, and the place in the queue given up (a
+   * stopping worker's calls waiting for slots that another worker holds, or that the team store cannot grant).
+   */
+  async acquireUnless(signal: AbortSignal | undefined): Promise<boolean> {
+    if (!signal) return this.acquire().then(() => true);
+    if (signal.aborted) return false;
+    if (this.active < this.limit) {
+      this.active++;
+      return true;
+    }
+    let waiter!: () => void;
+    const granted = new Promise<boolean>((resolve) => {
+      waiter = () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(true);
+      };
+      const onAbort = () => {
+        const at = this.waiting.indexOf(waiter);
+        if (at >= 0) this.waiting.splice(at, 1);
+        resolve(false);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    this.waiting.push(waiter);
+    this.onQueued?.();
+    return granted;
+  }
+
   release(): void {
     // Over a lowered limit: the slot is not handed on (the holders drain down to the new limit).
     const next = this.active <= this.limit ? this.waiting.shift() : undefined;

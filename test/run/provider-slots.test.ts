@@ -52,6 +52,23 @@ describe('ProviderSlots', () => {
     expect(queuedCount()).toBe(3);
   });
 
+  it('a call waiting for a slot gives up its place when its signal aborts; the others keep theirs', async () => {
+    const slot = new ProviderSlots().get('k', 1)!;
+    await slot.acquire();
+    const stop = new AbortController();
+    const waiting = [slot.acquireUnless(stop.signal), slot.acquireUnless(undefined)];
+    await settle();
+    expect(slot.queued).toBe(2);
+    stop.abort();
+    expect(await waiting[0]).toBe(false);
+    expect(slot.queued).toBe(1);
+    slot.release(); // handed to the one still waiting
+    expect(await waiting[1]).toBe(true);
+    expect([slot.inUse, slot.queued]).toEqual([1, 0]);
+    expect(await slot.acquireUnless(stop.signal)).toBe(false); // already aborted: not even queued
+    expect(slot.queued).toBe(0);
+  });
+
   it('a raised limit lets waiters go at once; a lowered one drains the holders before the next goes', async () => {
     const { l } = lender(2);
     const slot = new ProviderSlots(l).get('k', 10)!;
