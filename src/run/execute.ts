@@ -20,31 +20,16 @@ import { applyCheckErrors } from './check-errors.js';
 import type { LeaseHandle } from './lease.js';
 import { openRun } from './run-record.js';
 import { RateLimits } from './rate-limit/registry.js';
-import type { RateLimitFigures } from './rate-limit/controller.js';
 import { countMessageTokens } from './tokens.js';
 import { buildSimulatedUserTargets, loadToolModules, runAgentItem, type AgentContext, type AgentRetry } from './agent/index.js';
 import { withTurnChecks } from './turn-checks.js';
 import { loadReuse, reusedFigures } from './reuse.js';
 
-import type { RunOptions } from './run-options.js';
+import type { RunOptions, RunOutcome } from './run-options.js';
 
 export { FORMAT_VERSION, newRunId } from './run-record.js';
 export { cacheKeyFor } from './item-results.js';
-export type { RunOptions, RunEvent, DistributedRole, ItemGate } from './run-options.js';
-
-export interface RunOutcome {
-  runId: string;
-  status: RunStatus;
-  /** Why the run stopped early (a provider refused the key, a store failure). */
-  fatal?: EvalspecError;
-  warnings: string[];
-  /** `reused`: answered by RunOptions.reuseFrom's stored results (no call, nothing paid). */
-  counts: { skipped: number; called: number; cached: number; reused: number; errors: number };
-  /** Set when --max-cost was given. */
-  budget?: BudgetSummary;
-  /** Per provider:model that met a limit (declared, learned, waited for or rejected); [] when none did. */
-  rateLimits: RateLimitFigures[];
-}
+export type { RunOptions, RunEvent, DistributedRole, ItemGate, RunOutcome } from './run-options.js';
 
 export async function executeRun(plan: Plan, options: RunOptions): Promise<RunOutcome> {
   const held: { lease?: LeaseHandle; restoreSdkWarnings?: () => void } = {};

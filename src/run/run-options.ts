@@ -4,6 +4,8 @@ import type { ResultRow, RunStatus, Store, PlanSelection } from '../store/index.
 import type { RateLimits } from './rate-limit/registry.js';
 import type { BudgetSummary } from './budget.js';
 import type { ProviderSlots } from './call-with-retries.js';
+import type { EvalspecError } from '../errors.js';
+import type { RateLimitFigures } from './rate-limit/controller.js';
 
 /** Passed before an item is taken from a run's plan, and again once the item is stored or dropped (a Semaphore is one). */
 export interface ItemGate {
@@ -78,3 +80,17 @@ export interface RunOptions {
 export type DistributedRole =
   | { role: 'part'; runId: string; repeat: number; caseFrom: number; caseTo: number }
   | { role: 'coordinate'; execute(runId: string, signal: AbortSignal): Promise<BudgetSummary | undefined> };
+
+export interface RunOutcome {
+  runId: string;
+  status: RunStatus;
+  /** Why the run stopped early (a provider refused the key, a store failure). */
+  fatal?: EvalspecError;
+  warnings: string[];
+  /** `reused`: answered by RunOptions.reuseFrom's stored results (no call, nothing paid). */
+  counts: { skipped: number; called: number; cached: number; reused: number; errors: number };
+  /** Set when --max-cost was given. */
+  budget?: BudgetSummary;
+  /** Per provider:model that met a limit (declared, learned, waited for or rejected); [] when none did. */
+  rateLimits: RateLimitFigures[];
+}
