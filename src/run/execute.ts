@@ -11,7 +11,7 @@ import type { RetryPolicy } from './errors.js';
 import { callWithRetries, ProviderSlots, type CallOutcome } from './call-with-retries.js';
 import { ResultWriter } from './result-writer.js';
 import { createPricer } from '../pricing/index.js';
-import { createBudget, judgeCostOf, type BudgetSummary } from './budget.js';
+import { createBudget, judgeCostOf } from './budget.js';
 import { SecretScrubber } from './secrets.js';
 import { createRunJudge } from './judge-client.js';
 import { applyJudgeOutcome, scoreDeferredChecks, validateDeferredChecks } from './judge-phase.js';
