@@ -25,11 +25,15 @@ export interface WorkerOptions {
   concurrency: number;
   /** One line per job and per job failure. */
   log: (line: string) => void;
+  /** Resolve `idle` once no job has been held for this long (a CI fleet's workers end with the run's jobs). */
+  exitWhenIdleMs?: number;
 }
 
 export interface RunningWorker {
   /** Finish the jobs in hand (their items are stored), take no more. */
   stop(): Promise<void>;
+  /** Resolves when the worker has held no job for `exitWhenIdleMs` (never without it). */
+  idle: Promise<void>;
 }
 
 /**
@@ -242,10 +246,14 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       await boss.fail(QUEUE, job.id, { message: (error as Error).message }).catch(() => undefined);
     } finally {
       unstarted -= gate.unstarted;
+      busyAt = Date.now();
       wakeup.wake();
     }
     await notify(pool, DONE_CHANNEL, job.data.runId);
   }
+  let busyAt = Date.now(); // the last time a job was fetched or settled
+  let becameIdle!: () => void;
+  const idle = new Promise<void>((resolve) => (becameIdle = resolve));
   async function loop(): Promise<void> {
     while (!stop.signal.aborted) {
       if (inHand.size >= MAX_JOBS_IN_HAND || unstarted >= options.concurrency) {
@@ -261,9 +269,12 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
         jobs = [];
       }
       if (jobs.length === 0) {
-        await wakeup.wait(POLL_MS, stop.signal);
+        const idleMs = Date.now() - busyAt;
+        if (options.exitWhenIdleMs !== undefined && inHand.size === 0 && idleMs >= options.exitWhenIdleMs) becameIdle();
+        await wakeup.wait(options.exitWhenIdleMs === undefined ? POLL_MS : Math.max(1, Math.min(POLL_MS, options.exitWhenIdleMs - idleMs)), stop.signal);
         continue;
       }
+      busyAt = Date.now();
       const job = jobs[0];
       const gate = new JobGate(itemSlots, job.data.items ?? job.data.caseTo - job.data.caseFrom, onTake);
       unstarted += gate.unstarted;
@@ -275,6 +286,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   }
   const fetching = loop();
   return {
+    idle,
     async stop() {
       // The jobs in hand stop: cancelled items are not stored, and their jobs are failed, so retried at once.
       stop.abort();

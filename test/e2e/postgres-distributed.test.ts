@@ -13,6 +13,7 @@ import { startFakeProvider, type FakeProvider, type FakeRequest } from '../fake-
 import { cleanupTempDirs, jsonl, runCli, startCli, tempDir, writeFiles, type CliResult } from '../helpers/cli.js';
 import { openAiSuite } from '../helpers/suite.js';
 import { createPgDatabase, pgQuery, pgTestMode, pgUnavailableReason } from '../helpers/pg.js';
+import { QUEUE, QUEUE_SCHEMA } from '../../src/distribute/index.js';
 
 const KEY = 'sk-distributed-e2e-0123456789';
 const caseNumber = (req: Pick<FakeRequest, 'messages'>): number => Number(/Ticket (\d+):/.exec(req.messages.at(-1)!.content)![1]);
@@ -346,6 +347,37 @@ describe.skipIf(mode === 'skip')('distributed runs on the PostgreSQL store', () 
     expect(said).not.toContain('taking no new item');
     expect(said).not.toContain('goes back to the queue');
     expect(await pgQuery<{ status: string }>(db, 'SELECT status FROM runs')).toEqual([{ status: 'completed' }]);
+  }, 180_000);
+
+  it('--exit-when-idle: a worker works the run, then exits 0 by itself once it has held no job for that long', async () => {
+    const N = 20;
+    const server = await fakeProvider(5);
+    const dir = tempDir();
+    writeFiles(dir, { 'evalspec.yaml': SUITE(server.openaiBaseURL), 'cases.jsonl': cases(N) });
+    const db = await createPgDatabase();
+    // The run first (its coordinator waits for workers), then the worker: its idle clock starts with it.
+    const run = runCli(['run', 'evalspec.yaml', '--distributed', '--no-work', '--batch', '10', '--no-progress', '--db', db], {
+      cwd: dir,
+      env: { OPENAI_API_KEY: KEY },
+      timeoutMs: 120_000,
+    });
+    for (let waited = 0; ; waited += 100) {
+      const queued = await pgQuery<{ n: number }>(db, `SELECT count(*)::int AS n FROM ${QUEUE_SCHEMA}.job WHERE name = $1`, [QUEUE]).catch(() => [{ n: 0 }]);
+      if (queued[0].n > 0) break;
+      if (waited > 60_000) throw new Error('the run queued no job');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const worker = startCli(['worker', '--concurrency', '4', '--exit-when-idle', '2', '--db', db], { cwd: dir, env: { OPENAI_API_KEY: KEY } });
+    workers.push(worker);
+    let said = '';
+    worker.stderr!.on('data', (d: Buffer) => (said += d.toString()));
+    worker.stdout!.resume();
+    ok(await run);
+    expect(answeredPerItem(server).size).toBe(N * 2);
+    const code: unknown =
+      worker.exitCode ?? (await Promise.race([once(worker, 'exit').then(([c]) => c), new Promise((r) => setTimeout(() => r('still running'), 60_000))]));
+    expect(code).toBe(0);
+    expect(said).toContain('no job for 2 s: exiting');
   }, 180_000);
 
   it('kill -9 of a worker mid-run loses nothing, and no item stored before the kill is called again', async () => {
