@@ -17,9 +17,9 @@ export class RateLimits {
 
   /**
    * The controller for this endpoint, credentials and model. `credentials` (the API key and headers) is only
-   * hashed: two keys are two accounts with their own limits.
+   * hashed: two keys are two accounts with their own limits. `probe`: open with the cautious probe when no limit is
+   * known (false when the connection declares its `concurrency`).
    */
-  /** `probe`: open with the cautious probe when no limit is known (false when the connection declares its `concurrency`). */
   controllerFor(endpoint: string, credentials: string, model: string, label: string, declared: DeclaredLimits = {}, probe = true): RateController {
     const groupKey = `${endpoint}|${createHash('sha256').update(credentials).digest('hex').slice(0, 16)}`;
     const key = `${groupKey}|${model}`;
