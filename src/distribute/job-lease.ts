@@ -80,7 +80,9 @@ export class JobLease {
 
   private lose(why: string): void {
     if (this.drainer.signal.aborted || this.stopped) return;
-    this.stop();
+    // Renewals go on while the calls in flight finish (should the database answer again, they keep the lease), unless
+    // the job is someone else's now.
+    if (this.takenByOther) this.stop();
     this.drainer.abort();
     this.onLost(why);
   }
@@ -91,10 +93,12 @@ export class JobLease {
       const { rows } = await this.boss.getDb().executeSql(RENEW_SQL, [QUEUE, this.job.id, this.job.retryCount, this.leaseSeconds]);
       if (this.stopped) return;
       if (rows.length === 0) {
+        const drained = this.drainer.signal.aborted;
         this.takenByOther = true;
+        if (drained) this.stop(); // already draining: it only stops renewing
         return this.lose('it is no longer held by this worker (its lease expired)');
       }
-      this.armDrain();
+      if (!this.drainer.signal.aborted) this.armDrain();
     } catch {
       // Not renewed: the drain timer from the last renewal stands.
     }

@@ -2,8 +2,10 @@
 // active job for dead when `started_on + expire_in < now()` (its failJobsByTimeout, run by its maintenance); these
 // tests read that same predicate. Renewed, a job outlives its lease; not renewed, it does not; a renewal that finds
 // the job fetched again by someone else drains it and says it is taken; renewals that fail drain it at four fifths
-// of the lease; a job handed out again with a long `expire_in` is set back to one lease.
+// of the lease, and renewals that get through again keep it; a job handed out again with a long `expire_in` is set
+// back to one lease.
 import { afterAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import type PgBoss from 'pg-boss';
 import { JobLease } from '../../src/distribute/job-lease.js';
 import { openQueue, QUEUE, QUEUE_SCHEMA } from '../../src/distribute/queue.js';
@@ -81,6 +83,28 @@ describe.skipIf(mode === 'skip')("a job's lease renewed by its worker (PostgreSQ
     expect(lease.drain.aborted).toBe(true);
     expect(lease.taken).toBe(false);
     expect(said).toEqual(['its lease could not be renewed']);
+  }, 60_000);
+
+  it('renewals blocked past four fifths of the lease drain the job, and once the database answers again its lease is kept while its calls finish', async () => {
+    const { url, boss, job, alive } = await fetchedJob(2);
+    const said: string[] = [];
+    const lease = leaseOf(boss, job, 2, said);
+    await lease.start();
+    // Another session holds the job's row: every renewal waits on its lock.
+    const blocker = new pg.Client({ connectionString: url });
+    await blocker.connect();
+    await blocker.query('BEGIN');
+    await blocker.query(`SELECT id FROM ${QUEUE_SCHEMA}.job WHERE id = $1 FOR UPDATE`, [job.id]);
+    for (let waited = 0; !lease.drain.aborted && waited < 10_000; waited += 50) await sleep(50);
+    expect(lease.drain.aborted).toBe(true);
+    await blocker.query('COMMIT');
+    await blocker.end();
+    // Past the lease's first end (2 s after the last renewal that got through): renewed since, still live.
+    await sleep(2500);
+    expect(await alive()).toBe(true);
+    expect(lease.taken).toBe(false);
+    expect(said).toEqual(['its lease could not be renewed']);
+    lease.stop();
   }, 60_000);
 
   it('a job handed out with a long expire_in (time worked before plus a lease) is set back to one lease when taken', async () => {
