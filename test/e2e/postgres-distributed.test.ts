@@ -135,6 +135,17 @@ describe.skipIf(mode === 'skip')('distributed runs on the PostgreSQL store', () 
     }
   };
 
+  /** `run --distributed --no-work` (the workers make every call) with `args`, waited for. */
+  const runWithoutWork = (dir: string, db: string, args: string[]): Promise<CliResult> =>
+    runCli(['run', 'evalspec.yaml', '--distributed', '--no-work', ...args, '--no-progress', '--db', db], {
+      cwd: dir,
+      env: { OPENAI_API_KEY: KEY },
+      timeoutMs: 120_000,
+    });
+  /** A one-model suite whose provider declares `concurrency`. */
+  const limitedSuite = (name: string, url: string, concurrency: number) =>
+    openAiSuite({ name, url, provider: `concurrency: ${concurrency}`, models: '[openai:gpt-4o-mini]', checks: '[{ type: contains, value: "CODE-{{n}}" }]' });
+
   it("a 2,000-case run over 3 workers with 10% 429s stores the same results and pass rates as a single-process run (the issue's e2e)", async () => {
     const N = 2000;
     // The single-process run: its own provider (fault draws count attempts per server) and its own database.
@@ -154,11 +165,7 @@ describe.skipIf(mode === 'skip')('distributed runs on the PostgreSQL store', () 
     const db = await createPgDatabase();
     startWorkers(dirB, db, 3);
     // --no-work: the three workers make every call; jobs of 100 items (50 cases × 2 models): 40 jobs.
-    const b = await runCli(['run', 'evalspec.yaml', '--distributed', '--no-work', '--batch', '100', '--json', 'b.json', '--no-progress', '--db', db], {
-      cwd: dirB,
-      env: { OPENAI_API_KEY: KEY },
-      timeoutMs: 120_000,
-    });
+    const b = await runWithoutWork(dirB, db, ['--batch', '100', '--json', 'b.json']);
     ok(b);
     expect(b.stdout).toContain('mini');
 
@@ -241,24 +248,12 @@ describe.skipIf(mode === 'skip')('distributed runs on the PostgreSQL store', () 
     const server = await fakeProvider(40);
     const dir = tempDir();
     writeFiles(dir, {
-      'evalspec.yaml': openAiSuite({
-        name: 'distributed-concurrency',
-        url: server.openaiBaseURL,
-        provider: 'concurrency: 5',
-        models: '[openai:gpt-4o-mini]',
-        checks: '[{ type: contains, value: "CODE-{{n}}" }]',
-      }),
+      'evalspec.yaml': limitedSuite('distributed-concurrency', server.openaiBaseURL, 5),
       'cases.jsonl': cases(N),
     });
     const db = await createPgDatabase();
     startWorkers(dir, db, 3);
-    ok(
-      await runCli(['run', 'evalspec.yaml', '--distributed', '--no-work', '--batch', '10', '--no-progress', '--db', db], {
-        cwd: dir,
-        env: { OPENAI_API_KEY: KEY },
-        timeoutMs: 120_000,
-      }),
-    );
+    ok(await runWithoutWork(dir, db, ['--batch', '10']));
     expect(answeredPerItem(server).size).toBe(N);
     // Each worker has 6 slots of its own (--concurrency 6): without the shared limit up to 18 at once.
     expect(server.stats().maxInFlight).toBeLessThanOrEqual(5);
@@ -276,26 +271,14 @@ describe.skipIf(mode === 'skip')('distributed runs on the PostgreSQL store', () 
     const server = await fakeProvider(300);
     const dir = tempDir();
     writeFiles(dir, {
-      'evalspec.yaml': openAiSuite({
-        name: 'distributed-lending',
-        url: server.openaiBaseURL,
-        provider: 'concurrency: 6',
-        models: '[openai:gpt-4o-mini]',
-        checks: '[{ type: contains, value: "CODE-{{n}}" }]',
-      }),
+      'evalspec.yaml': limitedSuite('distributed-lending', server.openaiBaseURL, 6),
       'cases.jsonl': cases(N),
     });
     const db = await createPgDatabase();
     startWorkers(dir, db, 2, 8);
     // One job of all 24 items: one worker holds it, the other has nothing to call. Split evenly, the busy worker
     // would send 3 at once; lent, it sends 6 (and never more).
-    ok(
-      await runCli(['run', 'evalspec.yaml', '--distributed', '--no-work', '--batch', String(N), '--no-progress', '--db', db], {
-        cwd: dir,
-        env: { OPENAI_API_KEY: KEY },
-        timeoutMs: 120_000,
-      }),
-    );
+    ok(await runWithoutWork(dir, db, ['--batch', String(N)]));
     expect(answeredPerItem(server).size).toBe(N);
     expect(server.stats().maxInFlight).toBe(6);
   }, 180_000);
@@ -309,13 +292,7 @@ describe.skipIf(mode === 'skip')('distributed runs on the PostgreSQL store', () 
     startWorkers(dir, db, 1, 8);
     // Jobs of 2 items (1 case x 2 models). One job at a time would keep 2 calls in flight; the worker takes the next
     // jobs while the items in hand cannot fill its 8 slots (up to 4 jobs), so 8 calls go out together.
-    ok(
-      await runCli(['run', 'evalspec.yaml', '--distributed', '--no-work', '--batch', '2', '--no-progress', '--db', db], {
-        cwd: dir,
-        env: { OPENAI_API_KEY: KEY },
-        timeoutMs: 120_000,
-      }),
-    );
+    ok(await runWithoutWork(dir, db, ['--batch', '2']));
     expect(answeredPerItem(server).size).toBe(N * 2);
     expect(server.stats().maxInFlight).toBe(8);
   }, 180_000);
@@ -332,13 +309,7 @@ describe.skipIf(mode === 'skip')('distributed runs on the PostgreSQL store', () 
     });
     const db = await createPgDatabase();
     startWorkers(dir, db, 2, 2);
-    ok(
-      await runCli(['run', 'evalspec.yaml', '--distributed', '--no-work', '--batch', String(N), '--lease-seconds', '3', '--no-progress', '--db', db], {
-        cwd: dir,
-        env: { OPENAI_API_KEY: KEY },
-        timeoutMs: 120_000,
-      }),
-    );
+    ok(await runWithoutWork(dir, db, ['--batch', String(N), '--lease-seconds', '3']));
     const answered = answeredPerItem(server);
     expect(answered.size).toBe(N);
     expect([...answered.entries()].filter(([, n]) => n !== 1)).toEqual([]);
@@ -356,11 +327,7 @@ describe.skipIf(mode === 'skip')('distributed runs on the PostgreSQL store', () 
     writeFiles(dir, { 'evalspec.yaml': SUITE(server.openaiBaseURL), 'cases.jsonl': cases(N) });
     const db = await createPgDatabase();
     // The run first (its coordinator waits for workers), then the worker: its idle clock starts with it.
-    const run = runCli(['run', 'evalspec.yaml', '--distributed', '--no-work', '--batch', '10', '--no-progress', '--db', db], {
-      cwd: dir,
-      env: { OPENAI_API_KEY: KEY },
-      timeoutMs: 120_000,
-    });
+    const run = runWithoutWork(dir, db, ['--batch', '10']);
     for (let waited = 0; ; waited += 100) {
       const queued = await pgQuery<{ n: number }>(db, `SELECT count(*)::int AS n FROM ${QUEUE_SCHEMA}.job WHERE name = $1`, [QUEUE]).catch(() => [{ n: 0 }]);
       if (queued[0].n > 0) break;
