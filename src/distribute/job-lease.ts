@@ -79,10 +79,10 @@ export class JobLease {
   }
 
   private lose(why: string): void {
-    if (this.drainer.signal.aborted || this.stopped) return;
     // Renewals go on while the calls in flight finish (should the database answer again, they keep the lease), unless
     // the job is someone else's now.
     if (this.takenByOther) this.stop();
+    if (this.drainer.signal.aborted) return;
     this.drainer.abort();
     this.onLost(why);
   }
@@ -93,9 +93,7 @@ export class JobLease {
       const { rows } = await this.boss.getDb().executeSql(RENEW_SQL, [QUEUE, this.job.id, this.job.retryCount, this.leaseSeconds]);
       if (this.stopped) return;
       if (rows.length === 0) {
-        const drained = this.drainer.signal.aborted;
         this.takenByOther = true;
-        if (drained) this.stop(); // already draining: it only stops renewing
         return this.lose('it is no longer held by this worker (its lease expired)');
       }
       if (!this.drainer.signal.aborted) this.armDrain();

@@ -77,7 +77,6 @@ interface SlotRow {
 
 export class ProviderSlotLeases implements SlotLender {
   readonly id = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-  private readonly connections = new Map<string, Connection>();
   private readonly byKey = new Map<string, Connection>();
   private warned = false;
   private stopped = false;
@@ -97,7 +96,6 @@ export class ProviderSlotLeases implements SlotLender {
     // Keyed by a hash: a base URL may carry credentials, and nothing secret goes to the store.
     const key = createHash('sha256').update(connectionKey).digest('hex').slice(0, 32);
     const c: Connection = { key, declared, slot, busy: false, again: false, timer: undefined, due: 0, recorded: 0, othersShort: false };
-    this.connections.set(connectionKey, c);
     this.byKey.set(key, c);
     slot.setLimit(0); // nothing held until the first lease
     slot.onQueued = () => this.rebalance(c);
@@ -192,7 +190,7 @@ export class ProviderSlotLeases implements SlotLender {
   /** Give every slot back (the worker is stopping: its calls are over). */
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const c of this.connections.values()) clearTimeout(c.timer);
+    for (const c of this.byKey.values()) clearTimeout(c.timer);
     await this.pool.query('DELETE FROM provider_slots WHERE worker = $1', [this.id]).catch(() => undefined);
   }
 }
