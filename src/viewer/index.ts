@@ -12,5 +12,6 @@ export {
 export { generateToken, hashToken, TOKEN_PREFIX, SESSION_COOKIE, FAILED_ATTEMPT_LIMIT } from './auth.js';
 export { ViewerData, type ResultFilter, type LabelInput } from './data.js';
 export type * from './types.js';
+export type * from './monitor-types.js';
 export type * from './playground-types.js';
 export type * from './experiment-types.js';

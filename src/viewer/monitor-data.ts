@@ -4,7 +4,7 @@
 import type { ProductionRecord, ProductionRecordQuery, ProductionScore, Store } from '../store/index.js';
 import { evaluateMonitor, monitorStatusAndSeries, type MetricState } from '../monitor/index.js';
 import { BadRequest, NotFound } from './data.js';
-import type { MonitorDetailResponse, MonitorListResponse, ProductionRecordItem, ProductionRecordsResponse, ProductionRecordResponse } from './types.js';
+import type { MonitorDetailResponse, MonitorListResponse, ProductionRecordItem, ProductionRecordsResponse, ProductionRecordResponse } from './monitor-types.js';
 import { monitorWords } from './monitor-words.js';
 
 /** A loaded suite (suite/'s Suite; the viewer does not import suite/, so named through monitor/'s signature). */

@@ -9,7 +9,8 @@ import type { ProductionLabel, Store } from '../store/index.js';
 import type { ViewerEnv } from './auth-routes.js';
 import { BadRequest, NotFound } from './data.js';
 import type { MonitoredSuite } from './monitor-data.js';
-import { DEFAULT_ERROR_TAGS, type ProductionLabelsResponse, type ReviewQueueResponse } from './types.js';
+import type { ProductionLabelsResponse, ReviewQueueResponse } from './monitor-types.js';
+import { DEFAULT_ERROR_TAGS } from './types.js';
 
 const MAX_QUEUE = 500;
 

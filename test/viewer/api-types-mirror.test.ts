@@ -1,9 +1,10 @@
-// src/viewer/types.ts copies the server-side shapes it sends (store rows, the run report, intervals) because
-// the browser bundle (viewer-ui/) imports it and it must stay import-free. This file is type-checked by
+// src/viewer/types.ts and monitor-types.ts copy the server-side shapes the server sends (store rows, the run report, intervals) because
+// the browser bundle (viewer-ui/) imports them and they must stay import-free. This file is type-checked by
 // `npm run typecheck` (tsconfig.test.json): when a copy drifts from the type it mirrors, the object literal
 // below stops compiling, naming the pair. The runtime assertion only keeps vitest from reporting an empty file.
 import { describe, expect, it } from 'vitest';
 import type * as Viewer from '../../src/viewer/types.js';
+import type * as ViewerMonitor from '../../src/viewer/monitor-types.js';
 import type { CaseRow, LabelRow, ResultRow, RunState, RunStatus, StoredCheck, StoredVariant } from '../../src/store/index.js';
 import type { RunReport, VariantSummary } from '../../src/report/index.js';
 import type { Interval } from '../../src/stats/index.js';
@@ -34,18 +35,18 @@ const mirrored: Record<string, true> = {
   variantSummary: true satisfies Mirrors<Viewer.VariantSummary, VariantSummary>,
   // ReportView names the report's stable head (every name must be one of RunReport's, with a type the report's
   // fits: formatVersion is number, not 1) and leaves the newer sections open ([section: string]: unknown).
-  monitorMetric: true satisfies Mirrors<Viewer.MonitorMetric, MonitorMetric>,
-  deploymentStage: true satisfies Mirrors<Viewer.DeploymentStage, DeploymentStage>,
-  productionRecord: true satisfies Mirrors<Viewer.ProductionRecordView, ProductionRecord>,
-  productionScore: true satisfies Mirrors<Viewer.ProductionScoreView, ProductionScore>,
-  monitorAlert: true satisfies Mirrors<Viewer.MonitorAlertView, MonitorAlert>,
-  productionLabel: true satisfies Mirrors<Viewer.ProductionLabelView, ProductionLabel>,
-  productionReviewItem: true satisfies Mirrors<Viewer.ProductionReviewItemView, ProductionReviewItem>,
-  metricStatus: true satisfies Mirrors<Viewer.MetricStatus, Monitor.MetricStatus>,
-  promptLengthStatus: true satisfies Mirrors<Viewer.PromptLengthStatus, Monitor.PromptLengthStatus>,
-  languageMixStatus: true satisfies Mirrors<Viewer.LanguageMixStatus, Monitor.LanguageMixStatus>,
-  monitorStatus: true satisfies Mirrors<Viewer.MonitorStatus, Monitor.MonitorStatus>,
-  monitorSeries: true satisfies Mirrors<Viewer.MonitorSeries, Monitor.MonitorSeries>,
+  monitorMetric: true satisfies Mirrors<ViewerMonitor.MonitorMetric, MonitorMetric>,
+  deploymentStage: true satisfies Mirrors<ViewerMonitor.DeploymentStage, DeploymentStage>,
+  productionRecord: true satisfies Mirrors<ViewerMonitor.ProductionRecordView, ProductionRecord>,
+  productionScore: true satisfies Mirrors<ViewerMonitor.ProductionScoreView, ProductionScore>,
+  monitorAlert: true satisfies Mirrors<ViewerMonitor.MonitorAlertView, MonitorAlert>,
+  productionLabel: true satisfies Mirrors<ViewerMonitor.ProductionLabelView, ProductionLabel>,
+  productionReviewItem: true satisfies Mirrors<ViewerMonitor.ProductionReviewItemView, ProductionReviewItem>,
+  metricStatus: true satisfies Mirrors<ViewerMonitor.MetricStatus, Monitor.MetricStatus>,
+  promptLengthStatus: true satisfies Mirrors<ViewerMonitor.PromptLengthStatus, Monitor.PromptLengthStatus>,
+  languageMixStatus: true satisfies Mirrors<ViewerMonitor.LanguageMixStatus, Monitor.LanguageMixStatus>,
+  monitorStatus: true satisfies Mirrors<ViewerMonitor.MonitorStatus, Monitor.MonitorStatus>,
+  monitorSeries: true satisfies Mirrors<ViewerMonitor.MonitorSeries, Monitor.MonitorSeries>,
   reportView: true satisfies Fits<Pick<RunReport, keyof Named<Viewer.ReportView>>, Named<Viewer.ReportView>>,
 };
 

@@ -1,24 +1,19 @@
 // Talking to the viewer's server. A shared viewer (--host) signs the browser in with a session cookie (set by
 // its /login page or a one-time ?token= link; HttpOnly, so this code never sees the token): a 401 means the
 // session is gone (signed out, token revoked), so the browser goes back to the sign-in page.
+import type { CaseResponse, CompareResponse, LabelRecord, ReportResponse, ResultsResponse, RunResponse, RunsResponse } from '../../src/viewer/types.js';
 import type {
-  CaseResponse,
-  CompareResponse,
-  LabelRecord,
   MonitorDetailResponse,
   MonitorListResponse,
   ProductionLabelView,
   ProductionLabelsResponse,
   ProductionRecordResponse,
   ProductionRecordsResponse,
-  ReportResponse,
-  ResultsResponse,
   ReviewQueueResponse,
-  RunResponse,
-  RunsResponse,
-} from '../../src/viewer/types.js';
+} from '../../src/viewer/monitor-types.js';
 
 export type * from '../../src/viewer/types.js';
+export type * from '../../src/viewer/monitor-types.js';
 export type * from '../../src/viewer/experiment-types.js';
 export type * from '../../src/viewer/safety-types.js';
 import type { SafetyResponse } from '../../src/viewer/safety-types.js';
