@@ -9,8 +9,8 @@
 //   - when one is, its fair share (fairShares: the declared limit water-filled over the wants) and no more.
 // It records max(what it took, its calls in flight): Σ held never passes the limit, and a worker's calls never pass
 // its recorded held, so the calls never pass the limit. A worker over its share lowers its semaphore at once and
-// records less as its calls end (at each call's end), then notifies SLOTS_CHANNEL so the short workers take the
-// slots at once. It rebalances when a call has to wait, when notified, and every TICK_MS while it holds or wants
+// records less as its calls end (at each call's end), as does one winding down (its last calls ending), then
+// notifies SLOTS_CHANNEL so the short workers take the slots at once. It rebalances when a call has to wait, when notified, and every TICK_MS while it holds or wants
 // slots (so a short worker is seen within one tick; FAST_TICK_MS while slots change hands). A worker that stops renewing (dead, cut off) has its row
 // ignored STALE_MS later: its slots go to the others. A worker cut off from the database keeps the slots it had.
 // Only network connections are shared: a `function:` target's concurrency is a limit of each machine.
@@ -81,11 +81,15 @@ export class ProviderSlotLeases implements SlotLender {
   private warned = false;
   private stopped = false;
 
-  /** `pool`: the worker's (queue.ts coordinationPool), ended by it. */
+  /**
+   * `pool`: the worker's (queue.ts coordinationPool), ended by it. `ticks`: how often it looks again on its own
+   * (tests make them long, so that only the events above act).
+   */
   constructor(
     private readonly pool: pg.Pool,
     private readonly url: string,
     private readonly log: (line: string) => void,
+    private readonly ticks = { holdingMs: TICK_MS, changingMs: FAST_TICK_MS },
   ) {}
 
   open(connectionKey: string, declared: number, slot: Semaphore): void {
@@ -99,9 +103,15 @@ export class ProviderSlotLeases implements SlotLender {
     this.byKey.set(key, c);
     slot.setLimit(0); // nothing held until the first lease
     slot.onQueued = () => this.rebalance(c);
-    // A call over the limit ended while another worker waits: its slot is given back now, not at the next tick.
+    // A call ended while another worker waits: its slot is given back now, not at the next tick, when this worker is
+    // over its lowered limit, or winding down (its job's last calls: holding clearly more than its calls want). Not
+    // for a dip of a slot or two between one call's end and its next item's call, which would hand a slot back and
+    // forth at every call.
     slot.onFreed = () => {
-      if (c.othersShort && c.recorded > Math.max(c.slot.size, c.slot.inUse)) this.rebalance(c);
+      if (!c.othersShort) return;
+      const wanted = c.slot.inUse + c.slot.queued;
+      const windingDown = wanted === 0 ? c.recorded > 0 : c.recorded - wanted >= Math.max(2, Math.ceil(c.recorded / 10));
+      if (c.recorded > Math.max(c.slot.size, c.slot.inUse) || windingDown) this.rebalance(c);
     };
   }
 
@@ -132,7 +142,7 @@ export class ProviderSlotLeases implements SlotLender {
         const active = c.slot.size > 0 || c.slot.inUse > 0 || c.slot.queued > 0;
         const changing = c.slot.size < c.due || c.slot.inUse > c.slot.size;
         clearTimeout(c.timer);
-        c.timer = active && !this.stopped ? setTimeout(() => this.rebalance(c), changing ? FAST_TICK_MS : TICK_MS).unref() : undefined;
+        c.timer = active && !this.stopped ? setTimeout(() => this.rebalance(c), changing ? this.ticks.changingMs : this.ticks.holdingMs).unref() : undefined;
       });
   }
 

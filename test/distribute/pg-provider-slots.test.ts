@@ -2,11 +2,13 @@
 // split when someone is short (worked by hand below). On a real PostgreSQL, two workers' leases on one connection of
 // `concurrency: 6`: the first, alone with 10 calls, takes all 6; the second's 4 calls make it short, so the first
 // lowers its limit to its fair share (3) and records less only as its calls end; the second then gets 3. At every
-// look the slots recorded in the store add up to at most 6, and the calls in flight too. A dead worker's row is
+// look the slots recorded in the store add up to at most 6, and the calls in flight too. A worker whose last calls
+// end hands their slots to the short one at each end, without waiting for its next look. A dead worker's row is
 // ignored once stale; a stopped worker's rows are gone.
 import { afterAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { fairShares, ProviderSlotLeases } from '../../src/distribute/provider-slots.js';
+import { listenFor, SLOTS_CHANNEL, type Listener } from '../../src/distribute/queue-signals.js';
 import { ProviderSlots, type Semaphore } from '../../src/run/index.js';
 import { openStore } from '../../src/store/index.js';
 import { createPgDatabase, pgQuery, pgTestMode, pgUnavailableReason } from '../helpers/pg.js';
@@ -53,15 +55,21 @@ describe.skipIf(mode === 'skip')("a provider's concurrency leased across workers
   if (mode === 'skip') console.warn(`skipping the provider slots tests: ${pgUnavailableReason()}`);
   const pools: pg.Pool[] = [];
   const leases: ProviderSlotLeases[] = [];
+  const listeners: Listener[] = [];
   afterAll(async () => {
+    for (const l of listeners) await l.close();
     for (const l of leases) await l.stop();
     for (const p of pools) await p.end();
   });
 
-  async function worker(url: string) {
+  /** A worker's leases on one connection of `concurrency: 6`; `eventsOnly`: no look of its own (no tick), only the events. */
+  async function worker(url: string, eventsOnly = false) {
     const pool = new pg.Pool({ connectionString: url, max: 3 });
     pools.push(pool);
-    const l = new ProviderSlotLeases(pool, url, () => undefined);
+    const never = { holdingMs: 3_600_000, changingMs: 3_600_000 };
+    const l = eventsOnly ? new ProviderSlotLeases(pool, url, () => undefined, never) : new ProviderSlotLeases(pool, url, () => undefined);
+    // As a worker does (worker.ts): hearing of slots given back.
+    if (eventsOnly) listeners.push(await listenFor(url, { [SLOTS_CHANNEL]: (key) => l.heard(key) }, () => undefined));
     leases.push(l);
     return { l, slot: new ProviderSlots(l).get('openai|http://127.0.0.1:9/v1', 6)! };
   }
@@ -101,6 +109,35 @@ describe.skipIf(mode === 'skip')("a provider's concurrency leased across workers
     for (let i = 0; i < 7; i++) a.slot.release();
     for (let i = 0; i < 4; i++) b.slot.release();
     await until(async () => (await heldInStore(url)) === 0, within);
+  }, 60_000);
+
+  it('a worker winding down gives its slots back as its last calls end, not at its next look, to the worker short of them', async () => {
+    const url = await storeWithSchema();
+    // No ticks: what moves the slots here is only a call's end, a call waiting, and the notice of slots given back.
+    const a = await worker(url, true);
+    const b = await worker(url, true);
+    const within = async () => {
+      expect(await heldInStore(url)).toBeLessThanOrEqual(6);
+      expect(a.slot.inUse + b.slot.inUse).toBeLessThanOrEqual(6);
+    };
+    void acquire(a.slot, 3);
+    await until(() => a.slot.inUse === 3, within);
+    void acquire(b.slot, 10);
+    await until(() => b.slot.inUse === 3, within); // the 3 nobody holds; b is short
+    // One more call of a's waits (so a looks, and sees b short), then gives up its place: a wants its 3 calls only.
+    const giveUp = new AbortController();
+    const extra = a.slot.acquireUnless(giveUp.signal);
+    await until(async () => (await pgQuery<{ n: number }>(url, 'SELECT count(*)::int AS n FROM provider_slots WHERE wants = 4'))[0].n === 1, within);
+    giveUp.abort();
+    expect(await extra).toBe(false);
+    // a's last calls end: two of them leave it holding 2 more than it wants, the last one wanting nothing.
+    a.slot.release();
+    a.slot.release();
+    await until(() => b.slot.inUse === 5, within);
+    a.slot.release();
+    await until(() => b.slot.inUse === 6, within);
+    expect(a.slot.inUse).toBe(0);
+    for (let i = 0; i < 10; i++) b.slot.release();
   }, 60_000);
 
   it("a dead worker's row is ignored once stale, and a stopped worker's rows are gone", async () => {
