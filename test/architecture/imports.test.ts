@@ -152,7 +152,13 @@ describe('the stage import rule (docs/architecture.md)', () => {
     const uiEdges = listFiles(join(ui, 'src'), ['.ts', '.tsx']).flatMap((file) => importsOf(`src/${file}`, readFileSync(join(ui, 'src', file), 'utf8')));
     const leaving = uiEdges.filter((e) => !e.external && e.to.startsWith('../'));
     expect(leaving.length).toBeGreaterThan(0);
-    const apiTypes = ['../src/viewer/types.ts', '../src/viewer/monitor-types.ts', '../src/viewer/playground-types.ts', '../src/viewer/experiment-types.ts', '../src/viewer/safety-types.ts'];
+    const apiTypes = [
+      '../src/viewer/types.ts',
+      '../src/viewer/monitor-types.ts',
+      '../src/viewer/playground-types.ts',
+      '../src/viewer/experiment-types.ts',
+      '../src/viewer/safety-types.ts',
+    ];
     expect(leaving.filter((e) => !apiTypes.includes(e.to)).map((e) => `viewer-ui/${e.from}:${e.line} → ${e.to}`)).toEqual([]);
     expect(srcEdges.filter((e) => apiTypes.includes(`../src/${e.from}`))).toEqual([]);
   });
