@@ -10,9 +10,10 @@
 // It records max(what it took, its calls in flight): Σ held never passes the limit, and a worker's calls never pass
 // its recorded held, so the calls never pass the limit. A worker over its share lowers its semaphore at once and
 // records less as its calls end (at each call's end), as does one winding down (its last calls ending), then
-// notifies SLOTS_CHANNEL so the short workers take the slots at once. It rebalances when a call has to wait, when notified, and every TICK_MS while it holds or wants
-// slots (so a short worker is seen within one tick; FAST_TICK_MS while slots change hands). A worker that stops renewing (dead, cut off) has its row
-// ignored STALE_MS later: its slots go to the others. A worker cut off from the database keeps the slots it had.
+// notifies SLOTS_CHANNEL so the short workers take the slots at once. It rebalances when a call has to wait, when
+// notified, and every TICK_MS while it holds or wants slots (so a short worker is seen within one tick;
+// FAST_TICK_MS while slots change hands). A worker that stops renewing (dead, cut off) has its row ignored STALE_MS
+// later: its slots go to the others. A worker cut off from the database keeps the slots it had.
 // Only network connections are shared: a `function:` target's concurrency is a limit of each machine.
 import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';

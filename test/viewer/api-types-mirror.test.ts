@@ -1,5 +1,6 @@
-// src/viewer/types.ts and monitor-types.ts copy the server-side shapes the server sends (store rows, the run report, intervals) because
-// the browser bundle (viewer-ui/) imports them and they must stay import-free. This file is type-checked by
+// src/viewer/types.ts and monitor-types.ts copy the server-side shapes the server sends (store rows, the run
+// report, intervals, production records, monitor status) because the browser bundle (viewer-ui/) imports them and
+// they must stay import-free. This file is type-checked by
 // `npm run typecheck` (tsconfig.test.json): when a copy drifts from the type it mirrors, the object literal
 // below stops compiling, naming the pair. The runtime assertion only keeps vitest from reporting an empty file.
 import { describe, expect, it } from 'vitest';
