@@ -10,6 +10,7 @@ import type PgBoss from 'pg-boss';
 import { JobLease } from '../../src/distribute/job-lease.js';
 import { openQueue, QUEUE, QUEUE_SCHEMA } from '../../src/distribute/queue.js';
 import { createPgDatabase, pgQuery, pgTestMode, pgUnavailableReason } from '../helpers/pg.js';
+import { until } from '../helpers/poll.js';
 
 const mode = pgTestMode();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -67,7 +68,7 @@ describe.skipIf(mode === 'skip')("a job's lease renewed by its worker (PostgreSQ
     await lease.start();
     // What pg-boss does when the job expired and another worker fetched it: retry_count + 1, started again.
     await pgQuery(url, `UPDATE ${QUEUE_SCHEMA}.job SET retry_count = retry_count + 1, started_on = now() WHERE id = $1`, [job.id]);
-    for (let waited = 0; !lease.drain.aborted && waited < 10_000; waited += 50) await sleep(50);
+    await until(() => lease.drain.aborted, { timeoutMs: 10_000, everyMs: 50, what: 'the job to drain' });
     expect(lease.drain.aborted).toBe(true);
     expect(lease.taken).toBe(true);
     expect(said).toEqual(['it is no longer held by this worker (its lease expired)']);
@@ -79,7 +80,7 @@ describe.skipIf(mode === 'skip')("a job's lease renewed by its worker (PostgreSQ
     const lease = leaseOf(boss, job, 1, said);
     await lease.start();
     await boss.stop({ graceful: false, wait: true });
-    for (let waited = 0; !lease.drain.aborted && waited < 10_000; waited += 50) await sleep(50);
+    await until(() => lease.drain.aborted, { timeoutMs: 10_000, everyMs: 50, what: 'the job to drain' });
     expect(lease.drain.aborted).toBe(true);
     expect(lease.taken).toBe(false);
     expect(said).toEqual(['its lease could not be renewed']);
@@ -95,7 +96,7 @@ describe.skipIf(mode === 'skip')("a job's lease renewed by its worker (PostgreSQ
     await blocker.connect();
     await blocker.query('BEGIN');
     await blocker.query(`SELECT id FROM ${QUEUE_SCHEMA}.job WHERE id = $1 FOR UPDATE`, [job.id]);
-    for (let waited = 0; !lease.drain.aborted && waited < 10_000; waited += 50) await sleep(50);
+    await until(() => lease.drain.aborted, { timeoutMs: 10_000, everyMs: 50, what: 'the job to drain' });
     expect(lease.drain.aborted).toBe(true);
     await blocker.query('COMMIT');
     await blocker.end();

@@ -12,18 +12,9 @@ import { listenFor, SLOTS_CHANNEL, type Listener } from '../../src/distribute/qu
 import { ProviderSlots, type Semaphore } from '../../src/run/index.js';
 import { openStore } from '../../src/store/index.js';
 import { createPgDatabase, pgQuery, pgTestMode, pgUnavailableReason } from '../helpers/pg.js';
+import { until } from '../helpers/poll.js';
 
 const mode = pgTestMode();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** Poll `test` until it holds (at most 15 s); each look also runs `check`. */
-async function until(test: () => boolean | Promise<boolean>, check: () => Promise<void> = async () => undefined): Promise<void> {
-  for (let waited = 0; waited < 15_000; waited += 25) {
-    await check();
-    if (await test()) return;
-    await sleep(25);
-  }
-  throw new Error('timed out waiting');
-}
 
 describe('fairShares', () => {
   const shares = (declared: number, wants: Record<string, number>) => Object.fromEntries(fairShares(declared, new Map(Object.entries(wants))));
@@ -93,22 +84,22 @@ describe.skipIf(mode === 'skip')("a provider's concurrency leased across workers
       expect(a.slot.inUse + b.slot.inUse).toBeLessThanOrEqual(6);
     };
     void acquire(a.slot, 10);
-    await until(() => a.slot.inUse === 6, within);
+    await until(() => a.slot.inUse === 6, { check: within });
     expect(await heldInStore(url)).toBe(6);
 
     void acquire(b.slot, 4);
     // b is short: a lowers its limit to its fair share (3 of 6 for wants 10 and 4) but holds its 6 calls.
-    await until(() => a.slot.size === 3, within);
+    await until(() => a.slot.size === 3, { check: within });
     expect(b.slot.inUse).toBe(0);
     for (let i = 0; i < 3; i++) a.slot.release();
     // a's calls down to 3: recorded at its next look, and b takes the 3.
-    await until(() => b.slot.inUse === 3, within);
+    await until(() => b.slot.inUse === 3, { check: within });
     expect(a.slot.inUse).toBe(3);
 
     // Everything released (a's 3 in flight and, as each gets a slot, its 4 waiting; b's 3 and its 1): both give their slots back.
     for (let i = 0; i < 7; i++) a.slot.release();
     for (let i = 0; i < 4; i++) b.slot.release();
-    await until(async () => (await heldInStore(url)) === 0, within);
+    await until(async () => (await heldInStore(url)) === 0, { check: within });
   }, 60_000);
 
   it('a worker winding down gives its slots back as its last calls end, not at its next look, to the worker short of them', async () => {
@@ -121,21 +112,21 @@ describe.skipIf(mode === 'skip')("a provider's concurrency leased across workers
       expect(a.slot.inUse + b.slot.inUse).toBeLessThanOrEqual(6);
     };
     void acquire(a.slot, 3);
-    await until(() => a.slot.inUse === 3, within);
+    await until(() => a.slot.inUse === 3, { check: within });
     void acquire(b.slot, 10);
-    await until(() => b.slot.inUse === 3, within); // the 3 nobody holds; b is short
+    await until(() => b.slot.inUse === 3, { check: within }); // the 3 nobody holds; b is short
     // One more call of a's waits (so a looks, and sees b short), then gives up its place: a wants its 3 calls only.
     const giveUp = new AbortController();
     const extra = a.slot.acquireUnless(giveUp.signal);
-    await until(async () => (await pgQuery<{ n: number }>(url, 'SELECT count(*)::int AS n FROM provider_slots WHERE wants = 4'))[0].n === 1, within);
+    await until(async () => (await pgQuery<{ n: number }>(url, 'SELECT count(*)::int AS n FROM provider_slots WHERE wants = 4'))[0].n === 1, { check: within });
     giveUp.abort();
     expect(await extra).toBe(false);
     // a's last calls end: two of them leave it holding 2 more than it wants, the last one wanting nothing.
     a.slot.release();
     a.slot.release();
-    await until(() => b.slot.inUse === 5, within);
+    await until(() => b.slot.inUse === 5, { check: within });
     a.slot.release();
-    await until(() => b.slot.inUse === 6, within);
+    await until(() => b.slot.inUse === 6, { check: within });
     expect(a.slot.inUse).toBe(0);
     for (let i = 0; i < 10; i++) b.slot.release();
   }, 60_000);

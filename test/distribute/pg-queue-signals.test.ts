@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { DONE_CHANNEL, JOBS_CHANNEL, listenFor, notify, SLOTS_CHANNEL, Wakeup, type Listener } from '../../src/distribute/queue-signals.js';
 import { createPgDatabase, pgTestMode, pgUnavailableReason } from '../helpers/pg.js';
+import { until } from '../helpers/poll.js';
 
 const mode = pgTestMode();
 const never = new AbortController().signal;
@@ -57,7 +58,7 @@ describe.skipIf(mode === 'skip')('notices through the team store (PostgreSQL)', 
     await notify(pool, JOBS_CHANNEL, 'run-1');
     await notify(pool, JOBS_CHANNEL, 'run-2');
     await notify(pool, SLOTS_CHANNEL, 'key-1');
-    for (let waited = 0; (heardJobs.length < 2 || heardSlots.length < 1) && waited < 10_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+    await until(() => heardJobs.length >= 2 && heardSlots.length >= 1, { timeoutMs: 10_000, everyMs: 20, what: 'the notices' });
     expect(heardJobs).toEqual(['run-1', 'run-2']);
     expect(heardSlots).toEqual(['key-1']);
     expect(heardDone).toEqual([]);
