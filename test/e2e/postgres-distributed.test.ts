@@ -13,6 +13,7 @@ import { startFakeProvider, type FakeProvider, type FakeRequest } from '../fake-
 import { cleanupTempDirs, jsonl, runCli, startCli, tempDir, writeFiles, type CliResult } from '../helpers/cli.js';
 import { openAiSuite } from '../helpers/suite.js';
 import { createPgDatabase, pgQuery, pgTestMode, pgUnavailableReason } from '../helpers/pg.js';
+import { until } from '../helpers/poll.js';
 import { QUEUE, QUEUE_SCHEMA } from '../../src/distribute/index.js';
 
 const KEY = 'sk-distributed-e2e-0123456789';
@@ -328,12 +329,9 @@ describe.skipIf(mode === 'skip')('distributed runs on the PostgreSQL store', () 
     const db = await createPgDatabase();
     // The run first (its coordinator waits for workers), then the worker: its idle clock starts with it.
     const run = runWithoutWork(dir, db, ['--batch', '10']);
-    for (let waited = 0; ; waited += 100) {
-      const queued = await pgQuery<{ n: number }>(db, `SELECT count(*)::int AS n FROM ${QUEUE_SCHEMA}.job WHERE name = $1`, [QUEUE]).catch(() => [{ n: 0 }]);
-      if (queued[0].n > 0) break;
-      if (waited > 60_000) throw new Error('the run queued no job');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const queued = async () =>
+      (await pgQuery<{ n: number }>(db, `SELECT count(*)::int AS n FROM ${QUEUE_SCHEMA}.job WHERE name = $1`, [QUEUE]).catch(() => [{ n: 0 }]))[0].n;
+    await until(async () => (await queued()) > 0, { timeoutMs: 60_000, everyMs: 100, what: 'the run to queue its jobs' });
     const worker = startCli(['worker', '--concurrency', '4', '--exit-when-idle', '2', '--db', db], { cwd: dir, env: { OPENAI_API_KEY: KEY } });
     workers.push(worker);
     let said = '';
