@@ -132,6 +132,9 @@ export function pgLeases(db: PgAccess): Store['leases'] {
   return leases;
 }
 
+/** Rows per page of a keyset listing (results, tallies): large enough that round trips do not dominate, small enough to stay flat in memory. */
+export const PAGE_ROWS = 2000;
+
 /**
  * A key built with U+0000 separators (a calibration's id: run \0 judge \0 metric), reversibly escaped for
  * PostgreSQL text, which cannot hold U+0000: `%` → `%25`, U+0000 → `%00`.

@@ -6,11 +6,8 @@ import { POSTGRES_SQL } from './sql-dialect.js';
 import { resultPageFromRaw, resultPageSql } from './result-pages.js';
 import { caseTallyFromRaw, caseTallySql, resultGroupFromRow, runFigureSql, TimingFold } from './run-figures.js';
 import { pairedTallyFromRaw, pairedTallySql } from './compare-tallies.js';
-import type { PgAccess } from './pg-entities.js';
+import { PAGE_ROWS as PAGE, type PgAccess } from './pg-entities.js';
 import type { CaseTally, PairedSides, PairedTally, ResultPageQuery, RunFigureRows, Store } from './types.js';
-
-/** Rows of a page of keyset queries. */
-const PAGE = 2000;
 
 /** How the views reach the database: `db` for rows by name, `arrays` for rows as arrays (errors as STORE errors). */
 export interface PgViewAccess {

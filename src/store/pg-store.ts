@@ -7,7 +7,7 @@
 import type pg from 'pg';
 import { guardEntity, type StoreAccess } from './sqlite-open.js';
 import { createPool, pgFailure, pgMigrations, preparePg, redactUrl } from './pg-open.js';
-import { pgCalibrations, pgLabels, pgLeases, whereOf, type PgAccess } from './pg-entities.js';
+import { PAGE_ROWS as PAGE, pgCalibrations, pgLabels, pgLeases, whereOf, type PgAccess } from './pg-entities.js';
 import { CASE_COLUMNS, CHUNK, columnsOf, UNNEST_CACHE, UNNEST_CASES, UNNEST_MESSAGES, UNNEST_RESULTS } from './pg-unnest.js';
 import { POSTGRES_SQL } from './sql-dialect.js';
 import { sqlTokens } from './access-tokens.js';
@@ -41,8 +41,6 @@ import type { AppliedMigration, CachedResponse, CaseRow, OutcomeRow, ResultQuery
 
 export { redactUrl };
 
-/** Results per page of a listing: large enough that round trips do not dominate, small enough to stay flat in memory. */
-const PAGE = 2000;
 export class PgStore implements Store {
   readonly kind = 'postgres' as const;
   /** The URL with its password replaced: the only form of it that leaves this store. */
